@@ -1,0 +1,293 @@
+// The engine's plain-data contract: shared by the CLI, the worker, the extension, the webview and the tests.
+// Add fields freely; never rename or remove one (the CLI JSON output and the worker protocol depend on them).
+// Offsets are UTF-16 code units into the original text, [start, end), as VS Code's positionAt expects.
+
+export type Dtype = 'fp32' | 'int8';
+
+/** What a loaded model can do; views check these instead of failing. */
+export interface Capabilities {
+  hidden: boolean; // per-layer hidden states can be tapped
+  attention: boolean; // false when attention is fused (no Softmax between Q·Kᵀ and ·V) — "attention unavailable"
+  qkv: boolean; // per-layer query/key/value tensors can be tapped (the explainer)
+  mlm: boolean; // has a masked-LM head (output `logits` [B,T,V])
+  nsp: boolean; // has a next-sentence head (output `nsp_logits` [B,2])
+  qa: boolean; // has `start_logits` / `end_logits` [B,T]
+  tokenTypes: boolean; // graph takes token_type_ids (BERT yes, DistilBERT no)
+}
+
+export interface ModelInfo {
+  id: string; // as the user named it: embedded name, folder path or hub id
+  dir: string; // local folder with the files (HF layout)
+  modelFile: string; // the .onnx file actually loaded
+  source: 'embedded' | 'folder' | 'hub';
+  architecture: 'bert' | 'distilbert';
+  dtype: Dtype;
+  layers: number;
+  heads: number;
+  hidden: number;
+  maxPositions: number;
+  vocabSize: number;
+  uncased: boolean;
+  capabilities: Capabilities;
+}
+
+export interface DownloadProgress {
+  model: string;
+  file: string;
+  loaded: number; // bytes
+  total: number; // bytes, 0 when unknown
+}
+
+export interface StoreOptions {
+  modelsDir?: string; // embedded models folder (default: <package>/models)
+  cacheDir?: string; // where hub downloads go
+  hubEndpoint?: string; // e.g. https://huggingface.co or a mirror such as https://hf-mirror.com
+  offline?: boolean; // never touch the network
+  dtype?: Dtype | 'auto'; // auto: int8 when the folder has onnx/model_quantized.onnx
+  threads?: number; // onnxruntime intra-op threads
+}
+
+export interface LoadOptions {
+  dtype?: Dtype | 'auto';
+  onProgress?: (p: DownloadProgress) => void;
+  signal?: AbortSignal;
+}
+
+// ---------- text ----------
+
+export interface Token {
+  id: number;
+  text: string; // vocabulary piece, e.g. "##ing"
+  start: number;
+  end: number;
+  word: number; // index into Tokenized.words
+}
+
+export interface Word {
+  text: string; // original text slice
+  start: number;
+  end: number;
+  tokenStart: number; // index into Tokenized.tokens
+  tokenEnd: number; // exclusive
+}
+
+/** Document tokens without [CLS]/[SEP]; those are added per window. */
+export interface Tokenized {
+  text: string;
+  tokens: Token[];
+  words: Word[];
+}
+
+export interface WindowSpan {
+  index: number;
+  tokenStart: number; // document token range [tokenStart, tokenEnd)
+  tokenEnd: number;
+  wordStart: number; // document word range [wordStart, wordEnd)
+  wordEnd: number;
+  ownStart: number; // words this window is authoritative for when windows overlap
+  ownEnd: number;
+}
+
+// ---------- raw model runs (src/core/model) ----------
+
+export interface RunRow {
+  ids: number[]; // complete sequence, specials included ([CLS] … [SEP] …)
+  typeIds?: number[]; // segment ids; zeros when absent
+}
+
+export interface RunRequest {
+  hiddenLayers?: number[]; // 0 = embedding output, i = output of layer i (1..L)
+  attentionLayers?: number[]; // 1..L
+  qkvLayers?: number[]; // 1..L
+  mlmPositions?: number[][]; // per row: positions whose MLM logits to return (others are never copied)
+  nsp?: boolean;
+  qa?: boolean;
+}
+
+export interface QKV {
+  q: Float32Array; // [heads, seq, headDim], before any scaling
+  k: Float32Array; // [heads, seq, headDim]
+  v: Float32Array; // [heads, seq, headDim]
+  headDim: number;
+}
+
+/** One row's outputs, trimmed to its own length (no padding). */
+export interface RunOutput {
+  seqLen: number;
+  hidden: Record<number, Float32Array>; // layer → [seq, hidden]
+  attention: Record<number, Float32Array>; // layer → [heads, seq, seq]
+  qkv: Record<number, QKV>;
+  mlmLogits?: Float32Array; // [positions.length, vocab] in the order of mlmPositions[row]
+  nspLogits?: Float32Array; // [2]: index 0 = "B follows A" (HF convention), 1 = random
+  startLogits?: Float32Array; // [seq]
+  endLogits?: Float32Array; // [seq]
+}
+
+export interface LoadedModel {
+  info: ModelInfo;
+  run(rows: RunRow[], req: RunRequest, signal?: AbortSignal): Promise<RunOutput[]>;
+  dispose(): Promise<void>;
+}
+
+// ---------- encoded documents ----------
+
+export interface EncodedWindow extends WindowSpan {
+  seqLen: number; // tokenEnd - tokenStart + 2
+  out: RunOutput; // position p in the window ↔ document token tokenStart + p - 1
+}
+
+export interface Encoding {
+  model: ModelInfo;
+  textHash: string;
+  tok: Tokenized;
+  windows: EncodedWindow[];
+}
+
+export interface EncodeOptions {
+  hiddenLayers?: number[] | 'all';
+  attentionLayers?: number[] | 'all';
+  qkvLayers?: number[];
+  maxTokens?: number; // per window, specials excluded (default maxPositions - 2)
+  overlap?: number; // tokens of overlap between windows
+  range?: { start: number; end: number }; // only encode windows touching this char range
+  signal?: AbortSignal;
+  onProgress?: (done: number, total: number) => void;
+}
+
+// ---------- results (field names are the CLI JSON contract) ----------
+
+export interface Span {
+  text: string;
+  start: number;
+  end: number;
+}
+
+export type LayerChoice = number | 'last' | 'last4'; // last4 = mean of the last four layers
+
+export interface AttentionResult {
+  layer: number | 'rollout';
+  head: number | 'mean';
+  from: Span;
+  to: Array<Span & { weight: number }>; // weights sum to 1 ± 1e-4
+}
+
+export interface SimilarResult {
+  word: string;
+  occurrences: Array<{ start: number; end: number }>;
+  contextual: number[][]; // cosine, square
+  static: number[][]; // 1 by construction for the model's input embedding
+}
+
+export interface Neighbour {
+  word: string;
+  score: number; // cosine
+  start?: number; // for document words
+  end?: number;
+}
+
+export interface VectorsResult {
+  word: string;
+  layer: LayerChoice;
+  static: { source: string; neighbours: Neighbour[]; inVocabulary: boolean } | null;
+  contextual: Array<{ start: number; end: number; neighbours: Neighbour[] }>;
+}
+
+export interface MaskPrediction {
+  word: string;
+  score: number;
+}
+
+export interface MaskResult {
+  start: number;
+  end: number; // the masked span in the text
+  predictions: MaskPrediction[]; // sorted by score
+}
+
+export interface NspResult {
+  isNext: number; // probability that B follows A
+}
+
+export interface QaAnswer {
+  text: string; // === document.slice(start, end)
+  start: number;
+  end: number;
+  score: number;
+}
+
+export interface QaResult {
+  answers: QaAnswer[];
+  noAnswerScore?: number;
+}
+
+export interface QaOptions {
+  top?: number; // default 3
+  maxSeqLen?: number; // default 384
+  stride?: number; // default 128
+  maxAnswerLen?: number; // tokens, default 30
+  maxQuestionLen?: number; // tokens, default 64
+  noAnswerThreshold?: number; // return no answers when null score beats the best by this margin
+  signal?: AbortSignal;
+}
+
+/** What the explainer shows for one word, one layer and one head: softmax(q·kᵀ/√d)·V with real numbers. */
+export interface Explanation {
+  layer: number;
+  head: number;
+  headDim: number;
+  from: Span;
+  words: Span[]; // the window's words (keys), subwords merged
+  query: number[]; // q of the word (mean over its pieces)
+  keys: number[][]; // per word
+  values: number[][]; // per word
+  scores: number[]; // q·k
+  scaled: number[]; // q·k/√d
+  weights: number[]; // softmax, sum 1 (matches the tapped attention)
+  output: number[]; // Σ weights · v
+}
+
+export interface StaticVectors {
+  source: string; // file path
+  dims: number;
+  size: number;
+  has(word: string): boolean;
+  vector(word: string): Float32Array | undefined;
+  neighbours(word: string, top: number): Neighbour[];
+  neighboursOf(vec: Float32Array, top: number, exclude?: Set<string>): Neighbour[];
+}
+
+/** The one front door (implemented in src/core/index.ts by createEngine). Everything above the engine calls this. */
+export interface Engine {
+  /** Load (downloading if needed) an encoder/QA model by embedded name, folder path or hub id; cached per id+dtype. */
+  load(source: string, opts?: LoadOptions): Promise<LoadedModel>;
+  /** Embedded, cached and downloadable models the store knows about. */
+  listModels(): Promise<Array<{ id: string; source: ModelInfo['source']; dir: string; dtypes: Dtype[]; bytes: number }>>;
+  /** Check a model folder: files present, JSON parses, ONNX loads, tokenizer round-trips. */
+  verify(source: string): Promise<{ ok: boolean; problems: string[] }>;
+  loadStatic(pathOrName: string): Promise<StaticVectors>;
+
+  tokenize(model: LoadedModel, text: string): Promise<Tokenized>;
+  /** Encode a document (cached by model + text hash; only windows touching opts.range when given). */
+  encode(model: LoadedModel, text: string, opts?: EncodeOptions): Promise<Encoding>;
+
+  /** Contextual vector of each word at a layer: mean of its subword vectors. Index = word index. */
+  wordVectors(enc: Encoding, layer?: LayerChoice): Float32Array[];
+  similar(enc: Encoding, word: string, opts?: { layer?: LayerChoice }): SimilarResult;
+  vectors(
+    enc: Encoding,
+    word: string,
+    opts?: { layer?: LayerChoice; top?: number; staticVectors?: StaticVectors },
+  ): VectorsResult;
+  attention(
+    enc: Encoding,
+    wordIndex: number,
+    opts?: { layer?: number | 'rollout'; head?: number | 'mean' },
+  ): AttentionResult;
+  explain(model: LoadedModel, text: string, wordIndex: number, opts: { layer: number; head: number }): Promise<Explanation>;
+
+  /** Top-k words for `[MASK]` in the text, or for the word covering char offset `at`. */
+  mask(model: LoadedModel, text: string, opts?: { at?: number; top?: number; signal?: AbortSignal }): Promise<MaskResult>;
+  nsp(model: LoadedModel, a: string, b: string): Promise<NspResult>;
+  answer(model: LoadedModel, question: string, document: string, opts?: QaOptions): Promise<QaResult>;
+
+  dispose(): Promise<void>;
+}
