@@ -4,6 +4,7 @@
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { existsSync } from 'node:fs';
 
 const root = path.dirname(fileURLToPath(import.meta.url));
 const watch = process.argv.includes('--watch');
@@ -22,7 +23,7 @@ const builds = [
     entryPoints: { panel: 'src/webview/main.ts' }, outdir: 'media', logLevel: 'warning' },
 ].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(path.join(root, p))));
 
-import { existsSync } from 'node:fs';
+
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();
 } else {
