@@ -1,0 +1,28 @@
+// The engine's one error type: a code for programs, a message that names the model, the file and the remedy.
+
+export type BertLensErrorCode =
+  | 'MODEL_NOT_FOUND'
+  | 'DOWNLOAD_FAILED'
+  | 'OFFLINE'
+  | 'CORRUPT_MODEL'
+  | 'ATTENTION_UNAVAILABLE'
+  | 'BAD_INPUT'
+  | 'ABORTED'
+  | 'NOT_IMPLEMENTED';
+
+export class BertLensError extends Error {
+  override readonly name = 'BertLensError';
+  constructor(
+    readonly code: BertLensErrorCode,
+    message: string,
+    readonly details: { model?: string; file?: string; cause?: unknown } = {},
+  ) {
+    super(message);
+    if (details.cause !== undefined) (this as { cause?: unknown }).cause = details.cause;
+  }
+}
+
+/** Turns an aborted signal into the engine's error (checked between stages). */
+export function throwIfAborted(signal: AbortSignal | undefined, what: string): void {
+  if (signal?.aborted) throw new BertLensError('ABORTED', `${what} was cancelled.`);
+}

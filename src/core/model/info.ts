@@ -1,0 +1,109 @@
+// Reads a model folder's config.json / tokenizer files into ModelInfo (BERT and DistilBERT key names).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Capabilities, Dtype, ModelInfo } from '../api';
+import { BertLensError } from './errors';
+
+export const ONNX_FILES: Record<Dtype, string> = { fp32: 'onnx/model.onnx', int8: 'onnx/model_quantized.onnx' };
+
+function readJson(dir: string, file: string, model: string, required: boolean): Record<string, unknown> | undefined {
+  const p = path.join(dir, file);
+  if (!fs.existsSync(p)) {
+    if (!required) return undefined;
+    throw new BertLensError('MODEL_NOT_FOUND', `Model ${model} has no ${file} in ${dir}. A model folder needs the Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx); re-download it or pick another folder.`, { model, file });
+  }
+  try {
+    return JSON.parse(fs.readFileSync(p, 'utf8')) as Record<string, unknown>;
+  } catch (e) {
+    throw new BertLensError('CORRUPT_MODEL', `Model ${model}: ${file} in ${dir} is not valid JSON (${(e as Error).message}). Delete the folder and download the model again.`, { model, file, cause: e });
+  }
+}
+
+function num(cfg: Record<string, unknown>, keys: string[], fallback?: number): number {
+  for (const k of keys) if (typeof cfg[k] === 'number') return cfg[k] as number;
+  if (fallback !== undefined) return fallback;
+  throw new Error(`config.json lacks ${keys.join(' / ')}`);
+}
+
+/** Which dtypes a folder offers (files present). */
+export function availableDtypes(dir: string): Dtype[] {
+  return (Object.keys(ONNX_FILES) as Dtype[]).filter((d) => fs.existsSync(path.join(dir, ONNX_FILES[d])));
+}
+
+/** auto → int8 when onnx/model_quantized.onnx exists, else fp32. */
+export function pickDtype(dir: string, want: Dtype | 'auto' | undefined): Dtype {
+  if (want === 'fp32' || want === 'int8') return want;
+  return fs.existsSync(path.join(dir, ONNX_FILES.int8)) ? 'int8' : 'fp32';
+}
+
+/**
+ * ModelInfo from the folder's JSON files alone. Capabilities are what config.json suggests; loadModel replaces them
+ * with what the ONNX graph really offers (outputs present, Softmax found).
+ */
+export function readModelInfo(
+  dir: string,
+  opts: { id?: string; source?: ModelInfo['source']; dtype?: Dtype | 'auto' } = {},
+): ModelInfo {
+  const id = opts.id ?? dir;
+  const cfg = readJson(dir, 'config.json', id, true)!;
+  const tokCfg = readJson(dir, 'tokenizer_config.json', id, false);
+  const tok = readJson(dir, 'tokenizer.json', id, false);
+  const type = String(cfg.model_type ?? '').toLowerCase();
+  const architecture: ModelInfo['architecture'] = type === 'distilbert' || 'n_layers' in cfg ? 'distilbert' : 'bert';
+  let layers: number, heads: number, hidden: number;
+  try {
+    layers = num(cfg, ['num_hidden_layers', 'n_layers']);
+    heads = num(cfg, ['num_attention_heads', 'n_heads']);
+    hidden = num(cfg, ['hidden_size', 'dim']);
+  } catch (e) {
+    throw new BertLensError('CORRUPT_MODEL', `Model ${id}: ${(e as Error).message} (${path.join(dir, 'config.json')}). Only BERT and DistilBERT configs are supported.`, { model: id, file: 'config.json' });
+  }
+  const maxPositions = num(cfg, ['max_position_embeddings'], 512);
+  const vocabSize = num(cfg, ['vocab_size'], 0);
+  const normalizer = (tok?.normalizer ?? {}) as Record<string, unknown>;
+  const lower = findLowercase(normalizer);
+  const uncased = lower ?? (typeof tokCfg?.do_lower_case === 'boolean' ? (tokCfg.do_lower_case as boolean) : true);
+  const archs = (Array.isArray(cfg.architectures) ? cfg.architectures : []).map(String).join(' ');
+  const qa = /QuestionAnswering/.test(archs);
+  const capabilities: Capabilities = {
+    hidden: true,
+    attention: true,
+    qkv: true,
+    mlm: /MaskedLM|ForPreTraining/.test(archs) || (!qa && archs === ''),
+    nsp: /ForPreTraining|NextSentence/.test(archs),
+    qa,
+    tokenTypes: architecture === 'bert',
+  };
+  const dtype = pickDtype(dir, opts.dtype);
+  return {
+    id,
+    dir,
+    modelFile: path.join(dir, ONNX_FILES[dtype]),
+    source: opts.source ?? 'folder',
+    architecture,
+    dtype,
+    layers,
+    heads,
+    hidden,
+    maxPositions,
+    vocabSize,
+    uncased,
+    capabilities,
+  };
+}
+
+// tokenizer.json normalizer: BertNormalizer {lowercase} or a Sequence holding Lowercase / BertNormalizer.
+function findLowercase(n: Record<string, unknown>): boolean | undefined {
+  if (n.type === 'BertNormalizer' && typeof n.lowercase === 'boolean') return n.lowercase;
+  if (n.type === 'Lowercase') return true;
+  if (n.type === 'Sequence' && Array.isArray(n.normalizers)) {
+    let sawAny = false;
+    for (const sub of n.normalizers as Record<string, unknown>[]) {
+      const r = findLowercase(sub);
+      if (r === true) return true;
+      if (r === false) sawAny = true;
+    }
+    return sawAny ? false : undefined;
+  }
+  return undefined;
+}
