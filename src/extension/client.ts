@@ -1,0 +1,218 @@
+// Typed client for the inference worker: request ids, cancellation, stale-answer dropping, errors as {code,message}.
+// No `vscode` import, so it runs in plain Node tests against a real worker thread.
+import { Worker } from 'node:worker_threads';
+import type {
+  DocInput,
+  FromWorker,
+  Method,
+  ModelsStatus,
+  Params,
+  Result,
+  ToWorker,
+  WireError,
+  WorkerApi,
+  WorkerConfig,
+} from '../protocol';
+import { DOC_METHODS } from '../protocol';
+import type { DownloadProgress } from '../core/api';
+
+export class WorkerError extends Error {
+  override readonly name = 'WorkerError';
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+export interface CallOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: DownloadProgress | { done: number; total: number }) => void;
+}
+
+/** `client.call.inspect(doc, offset, layer, top, opts?)` — every WorkerApi method, promised, plus CallOptions. */
+export type ClientCalls = {
+  [M in Method]: (...args: [...Params<M>, CallOptions?]) => Promise<Result<M>>;
+};
+
+interface Pending {
+  method: Method;
+  resolve: (v: unknown) => void;
+  reject: (e: WorkerError) => void;
+  onProgress?: CallOptions['onProgress'];
+  doc?: { uri: string; version: number };
+  cleanup: () => void;
+}
+
+export interface WorkerClientOptions {
+  /** Absolute path of the bundled worker (dist/worker.js) or a .ts file when run under tsx. */
+  script: string;
+  execArgv?: string[];
+  log?: (level: 'info' | 'error', msg: string) => void;
+}
+
+/**
+ * One long-lived worker (TECH-NOTES §5.3). If it dies, pending calls fail with WORKER_DIED and the next call
+ * starts a fresh worker with the last configuration.
+ */
+export class WorkerClient {
+  readonly call: ClientCalls;
+  private worker: Worker | undefined;
+  private nextId = 1;
+  private readonly pending = new Map<number, Pending>();
+  private readonly latest = new Map<string, number>(); // uri → newest version requested
+  private lastConfig: WorkerConfig | undefined;
+  private statusListeners = new Set<(s: ModelsStatus) => void>();
+  private disposed = false;
+
+  constructor(private readonly opts: WorkerClientOptions) {
+    this.call = new Proxy({} as ClientCalls, {
+      get: (_t, method: string) => (...args: unknown[]) => this.request(method as Method, args),
+    });
+  }
+
+  /** Fires whenever the worker's model status changes (loading → ready/error). Returns an unsubscribe function. */
+  onStatus(listener: (s: ModelsStatus) => void): { dispose(): void } {
+    this.statusListeners.add(listener);
+    return { dispose: () => this.statusListeners.delete(listener) };
+  }
+
+  configure(cfg: WorkerConfig, opts?: CallOptions): Promise<ModelsStatus> {
+    this.lastConfig = cfg;
+    return this.call.configure(cfg, opts);
+  }
+
+  /** Marks `version` as the newest for `uri` without sending anything (e.g. on a document edit). */
+  noteVersion(uri: string, version: number): void {
+    if ((this.latest.get(uri) ?? -1) < version) this.latest.set(uri, version);
+  }
+
+  isStale(uri: string, version: number): boolean {
+    return (this.latest.get(uri) ?? -1) > version;
+  }
+
+  /** Forget a closed document here and in the worker. */
+  forget(uri: string): void {
+    this.latest.delete(uri);
+    if (this.worker) void this.call.forget(uri).catch(() => undefined);
+  }
+
+  private ensureWorker(): Worker {
+    if (this.disposed) throw new WorkerError('WORKER_DIED', 'BERT Lens is shutting down.');
+    if (this.worker) return this.worker;
+    const w = new Worker(this.opts.script, { execArgv: this.opts.execArgv });
+    w.on('message', (m: FromWorker) => this.onMessage(m));
+    w.on('error', (e) => this.opts.log?.('error', `Inference worker error: ${e.stack ?? e.message}`));
+    w.on('exit', (code) => {
+      if (this.worker !== w) return;
+      this.worker = undefined;
+      const err = new WorkerError('WORKER_DIED', `The inference worker stopped (exit code ${code}). It restarts on the next request.`);
+      for (const [id, p] of this.pending) {
+        p.cleanup();
+        p.reject(err);
+        this.pending.delete(id);
+      }
+      if (!this.disposed) this.opts.log?.('error', err.message);
+    });
+    this.worker = w;
+    // A restarted worker needs its models again; configure goes first in its queue.
+    if (this.lastConfig) {
+      const cfg = this.lastConfig;
+      queueMicrotask(() => void this.call.configure(cfg).catch(() => undefined));
+    }
+    return w;
+  }
+
+  private request(method: Method, args: unknown[]): Promise<unknown> {
+    let opts: CallOptions | undefined;
+    const last = args[args.length - 1];
+    const arity = PARAM_COUNT[method];
+    if (args.length > arity) opts = last as CallOptions | undefined;
+    const params = args.slice(0, arity);
+    let doc: { uri: string; version: number } | undefined;
+    if (DOC_METHODS.has(method)) {
+      const d = params[0] as DocInput;
+      doc = { uri: d.uri, version: d.version };
+      this.noteVersion(d.uri, d.version);
+    }
+    if (opts?.signal?.aborted) return Promise.reject(new WorkerError('CANCELLED', 'The request was cancelled.'));
+    let worker: Worker;
+    try {
+      worker = this.ensureWorker();
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    const id = this.nextId++;
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        const p = this.pending.get(id);
+        if (!p) return;
+        this.pending.delete(id);
+        this.post({ type: 'cancel', id });
+        reject(new WorkerError('CANCELLED', 'The request was cancelled.'));
+      };
+      opts?.signal?.addEventListener('abort', onAbort, { once: true });
+      this.pending.set(id, {
+        method, resolve, reject, doc, onProgress: opts?.onProgress,
+        cleanup: () => opts?.signal?.removeEventListener('abort', onAbort),
+      });
+      const msg: ToWorker = { type: 'request', id, method, params };
+      worker.postMessage(msg);
+    });
+  }
+
+  private post(msg: ToWorker): void {
+    this.worker?.postMessage(msg);
+  }
+
+  private onMessage(m: FromWorker): void {
+    switch (m.type) {
+      case 'log':
+        this.opts.log?.(m.level, m.message);
+        return;
+      case 'status':
+        for (const l of this.statusListeners) l(m.status);
+        return;
+      case 'progress':
+        this.pending.get(m.id)?.onProgress?.(m.progress);
+        return;
+      case 'response': {
+        const p = this.pending.get(m.id);
+        if (!p) return; // cancelled meanwhile
+        this.pending.delete(m.id);
+        p.cleanup();
+        if (p.doc && this.isStale(p.doc.uri, p.doc.version)) {
+          p.reject(new WorkerError('STALE', 'The document changed while this answer was computed.'));
+        } else if (m.ok) {
+          p.resolve(m.result);
+        } else {
+          p.reject(new WorkerError(m.error.code, m.error.message));
+        }
+        if (this.opts.log && m.ms > 50) this.opts.log('info', `${p.method} ${m.ok ? 'done' : `failed (${(m as { error: WireError }).error.code})`} in ${m.ms} ms`);
+        return;
+      }
+      default: {
+        const never: never = m;
+        void never;
+      }
+    }
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const w = this.worker;
+    this.worker = undefined;
+    for (const p of this.pending.values()) {
+      p.cleanup();
+      p.reject(new WorkerError('CANCELLED', 'BERT Lens is shutting down.'));
+    }
+    this.pending.clear();
+    if (w) await w.terminate();
+  }
+}
+
+/** Wire arity of each method (the client strips the trailing CallOptions). Checked against WorkerApi by tsc. */
+export const PARAM_COUNT: { [M in Method]: Params<M>['length'] } = {
+  configure: 1, models: 0, listModels: 0, prepare: 1, encode: 2, inspect: 4, attention: 4, attentionMatrix: 2,
+  explain: 4, mask: 3, nsp: 1, qa: 3, senseVectors: 3, forget: 1,
+};
+
+export type { WorkerApi };

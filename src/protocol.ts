@@ -1,0 +1,215 @@
+// Typed RPC between the extension host and the inference worker (and, through the client, the panel).
+// Plain data only: everything here crosses a worker_threads boundary by structured clone. No `vscode` import.
+import type {
+  DownloadProgress,
+  Dtype,
+  Explanation,
+  LayerChoice,
+  MaskPrediction,
+  MaskResult,
+  ModelInfo,
+  Neighbour,
+  QaResult,
+  Span,
+  VectorsResult,
+} from './core/api';
+
+/**
+ * A document as the worker sees it. `text` is the *analysed* text: always exactly as long as the real document,
+ * with everything BERT Lens must not read (code outside comments/strings, or parts of a huge document outside the
+ * visible range) blanked to spaces — so every offset the worker returns is a document offset, with no mapping.
+ * `version` is the editor's document version; answers for an older version than the newest one the client has seen
+ * for the same uri are dropped (error code `STALE`).
+ */
+export interface DocInput {
+  uri: string;
+  version: number;
+  text: string;
+}
+
+/** What the worker needs to load models; sent on start and whenever a reload-relevant setting changes. */
+export interface WorkerConfig {
+  model: string; // encoder (MLM + NSP): embedded name, folder path or hub id
+  qaModel: string;
+  staticVectors: string; // word2vec binary: embedded name or path; '' = none
+  modelsDir: string; // embedded models folder (<extension>/models)
+  cacheDir: string; // hub downloads (globalStorage)
+  hubEndpoint: string;
+  offline: boolean;
+  threads: number; // 0 = auto
+  dtype: Dtype | 'auto';
+}
+
+export type ModelRole = 'encoder' | 'qa' | 'static';
+
+export interface ModelSlot {
+  role: ModelRole;
+  id: string; // as configured
+  state: 'unset' | 'loading' | 'ready' | 'error';
+  info?: ModelInfo; // encoder / qa once ready
+  staticInfo?: { source: string; dims: number; size: number }; // static vectors once ready
+  error?: WireError;
+}
+
+export interface ModelsStatus {
+  encoder: ModelSlot;
+  qa: ModelSlot;
+  static: ModelSlot;
+}
+
+export interface KnownModel {
+  id: string;
+  source: ModelInfo['source'];
+  dir: string;
+  dtypes: Dtype[];
+  bytes: number;
+}
+
+// ---------- results ----------
+
+export interface EncodeSummary {
+  words: number;
+  windows: number;
+  ms: number;
+}
+
+export interface InspectResult {
+  word: Span;
+  layer: LayerChoice;
+  static: VectorsResult['static'];
+  substitutes: MaskPrediction[]; // masked-LM: what BERT would put here
+  neighbours: Neighbour[]; // nearest other document words in contextual space (with start/end)
+  occurrences: Array<{ start: number; end: number; similarity: number }>; // other occurrences, contextual cosine
+  partial: boolean; // true when only the window around the word was encoded so far
+}
+
+export interface AttentionView {
+  layer: number | 'rollout';
+  head: number | 'mean';
+  from: Span;
+  window: { start: number; end: number };
+  to: Array<Span & { weight: number }>;
+}
+
+export interface AttentionMatrix {
+  window: { start: number; end: number };
+  words: Span[];
+  focus: number; // index of the word at offset
+  layers: number;
+  heads: number;
+  weights: Float32Array; // [layer][head][from][to], word level, rows sum to 1
+  rollout: Float32Array; // [from][to]
+}
+
+export interface SenseVectors {
+  items: Array<{ text: string; start: number; end: number; context: string }>;
+  dims: number;
+  vectors: Float32Array; // items × dims
+}
+
+export interface SentencePair {
+  a: Span;
+  b: Span;
+  isNext: number; // probability that b follows a
+}
+
+/**
+ * The worker's high-level, document-oriented operations. Each method's last argument in the client is an optional
+ * `{ signal, onProgress }`; here are the wire parameters and results.
+ */
+export interface WorkerApi {
+  configure(cfg: WorkerConfig): ModelsStatus;
+  models(): ModelsStatus;
+  listModels(): KnownModel[];
+  /** Download (if needed) and verify a model without activating it. Reports DownloadProgress. */
+  prepare(source: string): ModelInfo;
+  encode(doc: DocInput, range: { start: number; end: number } | null): EncodeSummary;
+  inspect(doc: DocInput, offset: number, layer: LayerChoice, top: number): InspectResult;
+  attention(doc: DocInput, offset: number, layer: number | 'rollout' | 'last', head: number | 'mean'): AttentionView;
+  attentionMatrix(doc: DocInput, offset: number): AttentionMatrix;
+  explain(doc: DocInput, offset: number, layer: number, head: number): Explanation;
+  /** Predictions for the word covering `offset`, or for a literal [MASK] there. */
+  mask(doc: DocInput, offset: number, top: number): MaskResult;
+  nsp(doc: DocInput): SentencePair[];
+  qa(doc: DocInput, question: string, top: number): QaResult;
+  senseVectors(doc: DocInput, word: string | null, layer: LayerChoice): SenseVectors;
+  /** Drop cached encodings for a closed document. */
+  forget(uri: string): null;
+}
+
+export type Method = keyof WorkerApi;
+export type Params<M extends Method> = Parameters<WorkerApi[M]>;
+export type Result<M extends Method> = ReturnType<WorkerApi[M]>;
+
+/** Methods whose first parameter is a document: they carry a version and can go stale. */
+export const DOC_METHODS: ReadonlySet<Method> = new Set<Method>([
+  'encode', 'inspect', 'attention', 'attentionMatrix', 'explain', 'mask', 'nsp', 'qa', 'senseVectors',
+]);
+
+// ---------- wire messages ----------
+
+export type ErrorCode =
+  | 'STALE' // a newer version of the document was requested
+  | 'CANCELLED'
+  | 'NOT_READY' // model still loading or failed to load
+  | 'NO_WORD' // nothing analysable at the offset
+  | 'WORKER_DIED'
+  | 'BAD_REQUEST'
+  | 'INTERNAL'
+  | string; // engine codes (BertLensError.code) pass through: MODEL_NOT_FOUND, OFFLINE, …
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type ToWorker =
+  | { type: 'request'; id: number; method: Method; params: unknown[] }
+  | { type: 'cancel'; id: number };
+
+export type FromWorker =
+  | { type: 'response'; id: number; ok: true; result: unknown; ms: number }
+  | { type: 'response'; id: number; ok: false; error: WireError; ms: number }
+  | { type: 'progress'; id: number; progress: DownloadProgress | { done: number; total: number } }
+  | { type: 'log'; level: 'info' | 'error'; message: string }
+  | { type: 'status'; status: ModelsStatus };
+
+const METHODS: ReadonlySet<string> = new Set<Method>([
+  'configure', 'models', 'listModels', 'prepare', ...DOC_METHODS, 'forget',
+]);
+
+export function isMethod(m: unknown): m is Method {
+  return typeof m === 'string' && METHODS.has(m);
+}
+
+export function isDocInput(d: unknown): d is DocInput {
+  const x = d as DocInput;
+  return !!x && typeof x.uri === 'string' && Number.isInteger(x.version) && typeof x.text === 'string';
+}
+
+/** Validates a message arriving in the worker; returns a reason when it is malformed. */
+export function validateRequest(msg: unknown): { ok: true; msg: ToWorker } | { ok: false; reason: string } {
+  const m = msg as ToWorker;
+  if (!m || typeof m !== 'object') return { ok: false, reason: 'message is not an object' };
+  if (!Number.isInteger(m.id)) return { ok: false, reason: 'missing numeric id' };
+  if (m.type === 'cancel') return { ok: true, msg: m };
+  if (m.type !== 'request') return { ok: false, reason: `unknown message type ${String((m as { type: unknown }).type)}` };
+  if (!isMethod(m.method)) return { ok: false, reason: `unknown method ${String(m.method)}` };
+  if (!Array.isArray(m.params)) return { ok: false, reason: 'params must be an array' };
+  if (DOC_METHODS.has(m.method) && !isDocInput(m.params[0])) {
+    return { ok: false, reason: `${m.method}: first parameter must be {uri, version, text}` };
+  }
+  return { ok: true, msg: m };
+}
+
+/** Turns anything thrown into the wire error shape, keeping engine codes. */
+export function toWireError(e: unknown): WireError {
+  if (e && typeof e === 'object') {
+    const x = e as { code?: unknown; message?: unknown; name?: unknown };
+    if (x.name === 'AbortError') return { code: 'CANCELLED', message: 'The request was cancelled.' };
+    if (typeof x.message === 'string') {
+      return { code: typeof x.code === 'string' ? x.code : 'INTERNAL', message: x.message };
+    }
+  }
+  return { code: 'INTERNAL', message: String(e) };
+}
