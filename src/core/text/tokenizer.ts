@@ -1,0 +1,212 @@
+// Tokens with exact UTF-16 offsets: the library's own normalizer, pre-tokenizer and WordPiece, plus a provenance map.
+// tokenizers.js has no offset mapping (TECH-NOTES §2), so we normalize per code point, remember where every
+// normalized unit came from, and map the library's pieces back into the original text.
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { Tokenizer } from '@huggingface/tokenizers';
+import type { Token, Tokenized, Word } from '../api.js';
+
+export interface SpecialIds {
+  cls: number;
+  sep: number;
+  mask: number;
+  pad: number;
+  unk: number;
+}
+
+export interface TokenizeOptions {
+  /** Literal strings in the text to emit as single special tokens (e.g. ['[MASK]'] for masked LM). Default: none —
+   * user text like "[CLS]" is plain text, unlike the library's encode(). */
+  specials?: string[];
+}
+
+export interface TextTokenizer {
+  lib: Tokenizer;
+  uncased: boolean;
+  vocabSize: number;
+  special: SpecialIds;
+  idToToken(id: number): string;
+  tokenToId(token: string): number | undefined;
+  tokenize(text: string, opts?: TokenizeOptions): Tokenized;
+}
+
+/** Load tokenizer.json (+ tokenizer_config.json when present) from a model folder in HF layout. */
+export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
+  const file = path.join(dir, 'tokenizer.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(file, 'utf8'));
+  } catch (e) {
+    throw new Error(`Cannot read the tokenizer ${file}: ${(e as Error).message}. The model folder needs a tokenizer.json in Hugging Face format.`);
+  }
+  let config: Record<string, unknown> = {};
+  try {
+    config = JSON.parse(await readFile(path.join(dir, 'tokenizer_config.json'), 'utf8'));
+  } catch {
+    // tokenizer_config.json is optional for our purposes
+  }
+  return createTokenizer(json as object, config);
+}
+
+export function createTokenizer(json: object, config: Record<string, unknown> = {}): TextTokenizer {
+  const lib = new Tokenizer(json, config);
+  const model = lib.model;
+  if (!model) throw new Error('tokenizer.json has no model section.');
+  const prefix = ((model.config as { continuing_subword_prefix?: string }).continuing_subword_prefix ?? '##') as string;
+  const id = (t: string, fallback: number): number => model.tokens_to_ids.get(t) ?? fallback;
+  const unk = model.unk_token_id ?? id('[UNK]', 0);
+  const special: SpecialIds = {
+    cls: id(String(config.cls_token ?? '[CLS]'), id('[CLS]', -1)),
+    sep: id(String(config.sep_token ?? '[SEP]'), id('[SEP]', -1)),
+    mask: id(String(config.mask_token ?? '[MASK]'), id('[MASK]', -1)),
+    pad: id(String(config.pad_token ?? '[PAD]'), id('[PAD]', 0)),
+    unk,
+  };
+  const normCfg = ((json as { normalizer?: { lowercase?: boolean } }).normalizer ?? {}) as { lowercase?: boolean };
+  const uncased = normCfg.lowercase === true || config.do_lower_case === true;
+  const normalize = lib.normalizer ? (s: string) => lib.normalizer!(s) : (s: string) => s;
+  const charCache = new Map<string, string>();
+  const normChar = (c: string): string => {
+    let n = charCache.get(c);
+    if (n === undefined) charCache.set(c, (n = normalize(c)));
+    return n;
+  };
+  const preTokenize = lib.pre_tokenizer ? (s: string) => lib.pre_tokenizer!(s) : (s: string) => s.split(/\s+/).filter(Boolean);
+  const wordPiece = (w: string): string[] => model([w]);
+
+  const tokenize = (text: string, opts: TokenizeOptions = {}): Tokenized => {
+    const tokens: Token[] = [];
+    const words: Word[] = [];
+    for (const seg of splitSpecials(text, opts.specials ?? [])) {
+      if (seg.special) {
+        const tid = model.tokens_to_ids.get(seg.text) ?? unk;
+        words.push({ text: seg.text, start: seg.start, end: seg.end, tokenStart: tokens.length, tokenEnd: tokens.length + 1 });
+        tokens.push({ id: tid, text: seg.text, start: seg.start, end: seg.end, word: words.length - 1 });
+        continue;
+      }
+      tokenizeSection(text, seg.start, seg.end, { normChar, normalize, preTokenize, wordPiece, prefix, unkToken: model.unk_token ?? '[UNK]', ids: model.tokens_to_ids, unk }, tokens, words);
+    }
+    return { text, tokens, words };
+  };
+
+  return {
+    lib,
+    uncased,
+    vocabSize: model.vocab.length,
+    special,
+    idToToken: (i) => model.vocab[i] ?? '[UNK]',
+    tokenToId: (t) => model.tokens_to_ids.get(t),
+    tokenize,
+  };
+}
+
+interface Parts {
+  normChar(c: string): string;
+  normalize(s: string): string;
+  preTokenize(s: string): string[];
+  wordPiece(w: string): string[];
+  prefix: string;
+  unkToken: string;
+  ids: Map<string, number>;
+  unk: number;
+}
+
+const MARK = /^\p{M}$/u;
+
+/** Tokenize text[from, to) and append tokens/words with offsets into the whole text. */
+function tokenizeSection(text: string, from: number, to: number, p: Parts, tokens: Token[], words: Word[]): void {
+  // 1. Normalize per code point, recording the source range of every produced UTF-16 unit.
+  const units: string[] = [];
+  const srcStart: number[] = [];
+  const srcEnd: number[] = [];
+  const covered = new Uint8Array(to - from + 1);
+  for (let i = from; i < to; ) {
+    const cp = text.codePointAt(i)!;
+    const len = cp > 0xffff ? 2 : 1;
+    const n = p.normChar(text.slice(i, i + len));
+    for (let k = 0; k < n.length; k++) {
+      units.push(n[k]);
+      srcStart.push(i);
+      srcEnd.push(i + len);
+    }
+    if (n.length) covered[i - from] = 1;
+    i += len;
+  }
+  let norm = units.join('');
+  // Context-dependent case mapping (Greek final sigma) differs per char; the whole-section result is what the
+  // library tokenizes, so take its characters whenever the lengths agree and keep our map.
+  const whole = p.normalize(text.slice(from, to));
+  if (whole.length === norm.length) norm = whole;
+
+  // Extend a source end over trailing combining marks that the normalizer dropped (c + U+0327 → "c").
+  const extend = (end: number): number => {
+    while (end < to && !covered[end - from]) {
+      const cp = text.codePointAt(end)!;
+      const ch = String.fromCodePoint(cp);
+      if (!MARK.test(ch) && cp !== 0x200d && cp !== 0xfe0f) break;
+      end += ch.length;
+    }
+    return end;
+  };
+
+  // 2. Pre-tokenize with the library's own regex; its pieces appear in order in the normalized text.
+  let cursor = 0;
+  let prevEnd = from;
+  for (const pre of p.preTokenize(norm)) {
+    const at = norm.indexOf(pre, cursor);
+    if (at < 0) throw new Error(`Tokenizer alignment failed near "${pre}" — please report this text.`);
+    cursor = at + pre.length;
+    const wStart = Math.max(srcStart[at], prevEnd);
+    const wEnd = Math.max(extend(srcEnd[at + pre.length - 1]), wStart);
+    const wordIndex = words.length;
+    const tokenStart = tokens.length;
+    // 3. WordPiece from the library; advance through the pre-token by each piece's length (## stripped).
+    const pieces = p.wordPiece(pre);
+    let u = at;
+    pieces.forEach((piece, k) => {
+      const isUnk = piece === p.unkToken;
+      const len = isUnk ? at + pre.length - u : k > 0 && piece.startsWith(p.prefix) ? piece.length - p.prefix.length : piece.length;
+      const u1 = Math.min(u + len, at + pre.length);
+      // Several pieces from one source char (e.g. a Hangul syllable decomposed by NFD): the first piece owns it.
+      const start = Math.max(u < u1 ? srcStart[u] : prevEnd, prevEnd);
+      const end = Math.max(u < u1 ? extend(srcEnd[u1 - 1]) : start, start);
+      tokens.push({ id: p.ids.get(piece) ?? p.unk, text: piece, start, end, word: wordIndex });
+      prevEnd = end;
+      u = u1;
+    });
+    prevEnd = Math.max(prevEnd, wEnd);
+    words.push({ text: text.slice(wStart, wEnd), start: wStart, end: wEnd, tokenStart, tokenEnd: tokens.length });
+  }
+}
+
+/** Split text on literal special strings (longest first), keeping offsets. */
+function splitSpecials(text: string, specials: string[]): Array<{ text: string; start: number; end: number; special: boolean }> {
+  const out: Array<{ text: string; start: number; end: number; special: boolean }> = [];
+  if (!specials.length) return [{ text, start: 0, end: text.length, special: false }];
+  const esc = [...specials].sort((a, b) => b.length - a.length).map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  const re = new RegExp(esc.join('|'), 'g');
+  let last = 0;
+  for (const m of text.matchAll(re)) {
+    if (m.index! > last) out.push({ text: text.slice(last, m.index), start: last, end: m.index!, special: false });
+    out.push({ text: m[0], start: m.index!, end: m.index! + m[0].length, special: true });
+    last = m.index! + m[0].length;
+  }
+  if (last < text.length) out.push({ text: text.slice(last), start: last, end: text.length, special: false });
+  return out;
+}
+
+/** Index of the word covering char offset (or the nearest word starting at/after it on the same spot); -1 if none. */
+export function wordAt(tok: Tokenized, offset: number): number {
+  const ws = tok.words;
+  let lo = 0;
+  let hi = ws.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ws[mid].end <= offset) lo = mid + 1;
+    else if (ws[mid].start > offset) hi = mid - 1;
+    else return mid;
+  }
+  // Cursor right after a word (offset === end) still counts as that word, as editors report it.
+  if (lo > 0 && ws[lo - 1].end === offset) return lo - 1;
+  return -1;
+}
