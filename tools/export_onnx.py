@@ -1,0 +1,100 @@
+"""ONNX export (opset 14, dynamic batch/sequence, int64 inputs) and ORT-style dynamic int8 quantization of MatMuls."""
+import os
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+import torch
+
+
+def output_names(model):
+    if model.architecture == 'BertForQuestionAnswering':
+        return ['start_logits', 'end_logits', 'last_hidden_state']
+    if model.model_type == 'distilbert':
+        return ['logits', 'last_hidden_state']
+    return ['logits', 'nsp_logits', 'last_hidden_state']
+
+
+def export(model, path, opset=14):
+    model.eval()
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with_tt = model.model_type == 'bert'
+    names = output_names(model)
+    ids = torch.tensor([[2, 7, 8, 9, 3], [2, 10, 11, 3, 0]], dtype=torch.long)
+    mask = (ids != 0).long()
+    inputs = ['input_ids', 'attention_mask'] + (['token_type_ids'] if with_tt else [])
+    args = (ids, mask, torch.zeros_like(ids)) if with_tt else (ids, mask)
+    axes = {n: {0: 'batch_size', 1: 'sequence_length'} for n in inputs}
+    for n in names:
+        axes[n] = {0: 'batch_size'} if n == 'nsp_logits' else {0: 'batch_size', 1: 'sequence_length'}
+    # Export the model itself (not a wrapper) so node names follow HF scopes: /bert/encoder/layer.0/attention/self/...
+    model._export_names = names
+    try:
+        with torch.no_grad():
+            torch.onnx.export(model, args, path, input_names=inputs, output_names=names, dynamic_axes=axes,
+                              opset_version=opset, do_constant_folding=True)
+    finally:
+        model._export_names = None
+    m = onnx.load(path)
+    onnx.checker.check_model(m)
+    return path
+
+
+def quantize_dynamic(src, dst):
+    """What onnxruntime.quantization.quantize_dynamic (IntegerOps, per-tensor, symmetric int8 weights) emits for
+    each MatMul whose B input is a constant 2-D fp32 initializer:
+      DynamicQuantizeLinear(A) -> MatMulInteger(A_q, W_q, A_zp, W_zp) -> Cast(float) -> Mul(A_scale * W_scale).
+    Attention score/context MatMuls (both inputs dynamic) and Softmax stay fp32."""
+    m = onnx.load(src)
+    g = m.graph
+    inits = {t.name: t for t in g.initializer}
+    new_nodes, drop_inits, add_inits = [], set(), []
+    for node in g.node:
+        w = inits.get(node.input[1]) if node.op_type == 'MatMul' else None
+        if w is None or w.data_type != TensorProto.FLOAT or len(w.dims) != 2:
+            new_nodes.append(node)
+            continue
+        a, out, wn = node.input[0], node.output[0], w.name
+        W = numpy_helper.to_array(w)
+        rmax = float(np.abs(W).max()) or 1.0
+        scale = np.float32(rmax / 127.0)
+        Wq = np.clip(np.round(W / scale), -127, 127).astype(np.int8)
+        add_inits += [numpy_helper.from_array(Wq, wn + '_quantized'),
+                      numpy_helper.from_array(np.array(scale, dtype=np.float32), wn + '_scale'),
+                      numpy_helper.from_array(np.array(0, dtype=np.int8), wn + '_zero_point')]
+        drop_inits.add(wn)
+        base = node.name or out
+        new_nodes += [
+            helper.make_node('DynamicQuantizeLinear', [a], [a + '_quantized', a + '_scale', a + '_zero_point'],
+                             name=base + '_QuantizeLinear'),
+            helper.make_node('MatMulInteger', [a + '_quantized', wn + '_quantized', a + '_zero_point',
+                                               wn + '_zero_point'], [out + '_output_quantized'],
+                             name=base + '_quant'),
+            helper.make_node('Mul', [a + '_scale', wn + '_scale'], [out + '_quant_scales_mul:0'],
+                             name=base + '_quant_scales_mul'),
+            helper.make_node('Cast', [out + '_output_quantized'], [out + '_output_quantized_cast_output'],
+                             to=TensorProto.FLOAT, name=base + '_output_quantized_cast'),
+            helper.make_node('Mul', [out + '_output_quantized_cast_output', out + '_quant_scales_mul:0'], [out],
+                             name=base + '_quant_output_scale_mul'),
+        ]
+    # A dynamic input quantized twice (same A feeding Q, K, V) must get one DynamicQuantizeLinear only.
+    seen, dedup = set(), []
+    for n in new_nodes:
+        if n.op_type == 'DynamicQuantizeLinear':
+            if n.output[0] in seen:
+                continue
+            seen.add(n.output[0])
+        dedup.append(n)
+    still_used = {i for n in dedup for i in n.input}
+    keep = [t for t in g.initializer if t.name not in drop_inits or t.name in still_used]
+    del g.node[:]
+    g.node.extend(dedup)
+    del g.initializer[:]
+    g.initializer.extend(keep + add_inits)
+    # value_info for replaced tensors may be stale; ORT infers types itself
+    del g.value_info[:]
+    if not any(o.domain in ('', 'ai.onnx') and o.version >= 10 for o in m.opset_import):
+        raise RuntimeError('MatMulInteger needs opset >= 10')
+    onnx.checker.check_model(m)
+    onnx.save(m, dst)
+    return dst
