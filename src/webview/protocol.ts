@@ -1,0 +1,261 @@
+// The one typed message protocol between the extension host and the panel webview, with runtime validators.
+// Both sides validate on receipt: a webview can be fed anything by a compromised page and a host bug must not
+// crash the UI, so unknown or malformed messages are dropped (and logged) instead of trusted.
+
+export type Section = 'head' | 'model' | 'explain' | 'inspect' | 'sense' | 'qa';
+export const SECTIONS: readonly Section[] = ['head', 'model', 'explain', 'inspect', 'sense', 'qa'];
+
+export interface PSpan {
+  text: string;
+  start: number;
+  end: number;
+}
+
+/** The editor word that drives the panel. */
+export interface Focus {
+  uri: string;
+  version: number;
+  word: PSpan;
+  fileName: string;
+}
+
+export interface ModelSummary {
+  id: string;
+  layers: number;
+  heads: number;
+}
+
+export interface HeadData {
+  words: PSpan[];
+  focus: number; // index into words
+  layers: number;
+  heads: number;
+  layer: number; // 1-based layer, or 0 with rollout
+  rollout: boolean;
+  /** rollout: [words] from the focus word; else [heads][words] rows of the focus word in `layer`. */
+  weights: Float32Array;
+  truncated: boolean; // the window is shorter than the document
+}
+
+export interface ModelGridData {
+  words: number;
+  layers: number;
+  heads: number;
+  size: number; // thumbnail side in cells
+  /** [layers][heads][size][size], attention mass pooled into cells, 0..255 per thumbnail (max = 255). */
+  thumbs: Uint8Array;
+  /** [layers][heads] attention of the focus word's row: entropy-based "focus" in 0..1, for sorting/labels. */
+  focusRow: Float32Array;
+}
+
+export interface ExplainData {
+  layer: number;
+  head: number;
+  headDim: number;
+  from: PSpan;
+  words: PSpan[];
+  query: number[];
+  keys: number[][];
+  values: number[][];
+  scores: number[];
+  scaled: number[];
+  weights: number[];
+  output: number[];
+  heads: number; // total heads in the layer, for the concatenation note
+  hidden: number; // model width (heads × headDim)
+}
+
+export interface Ranked {
+  word: string;
+  score: number;
+  start?: number;
+  end?: number;
+}
+
+export interface InspectData {
+  word: PSpan;
+  staticSource: string | null; // null = no static vectors loaded
+  inVocabulary: boolean;
+  staticNeighbours: Ranked[];
+  substitutes: Ranked[];
+  documentNeighbours: Ranked[];
+  occurrences: Array<{ start: number; end: number; similarity: number; snippet: string }>;
+}
+
+export interface SenseData {
+  word: string | null; // null = all words
+  layer: number;
+  items: Array<{ text: string; start: number; end: number; context: string }>;
+  points: Float32Array; // [n][2] PCA coordinates
+  clusters: Uint8Array; // [n] cluster index
+  k: number;
+  silhouette: number; // of the chosen k, NaN when k = 1
+  explained: [number, number]; // variance ratio of PC1, PC2
+}
+
+export interface QaData {
+  question: string;
+  answers: Array<{ text: string; start: number; end: number; score: number; before: string; after: string }>;
+}
+
+export type ExportFormat = 'svg' | 'png' | 'tsv' | 'html';
+
+// ---------- host → webview ----------
+export type HostMessage =
+  | { type: 'init'; language: string; model: ModelSummary | null }
+  | { type: 'focus'; focus: Focus | null }
+  | { type: 'busy'; section: Section; seq: number }
+  | { type: 'error'; section: Section | null; seq: number; message: string }
+  | { type: 'head'; seq: number; data: HeadData }
+  | { type: 'model'; seq: number; data: ModelGridData }
+  | { type: 'explain'; seq: number; data: ExplainData }
+  | { type: 'inspect'; seq: number; data: InspectData }
+  | { type: 'sense'; seq: number; data: SenseData }
+  | { type: 'qa'; seq: number; data: QaData }
+  | { type: 'saved'; path: string }
+  | { type: 'show'; section: Section; layer?: number; head?: number };
+
+// ---------- webview → host ----------
+export type Request =
+  | { section: 'head'; layer: number; rollout: boolean }
+  | { section: 'model' }
+  | { section: 'explain'; layer: number; head: number }
+  | { section: 'inspect' }
+  | { section: 'sense'; word: string | null; layer: number }
+  | { section: 'qa'; question: string };
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'request'; seq: number; request: Request }
+  | { type: 'reveal'; start: number; end: number }
+  | { type: 'preview'; start: number; end: number } // hover: highlight without moving the cursor
+  | { type: 'export'; format: 'svg' | 'png'; name: string; data: string | Uint8Array }
+  | { type: 'exportData'; format: 'tsv' | 'html' }
+  | { type: 'log'; message: string };
+
+// ---------- validators ----------
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+const isStr = (v: unknown): v is string => typeof v === 'string';
+const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isNumOrNaN = (v: unknown): v is number => typeof v === 'number' && (Number.isFinite(v) || Number.isNaN(v));
+const isInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
+const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
+const isArr = <T>(v: unknown, f: (x: unknown) => x is T): v is T[] => Array.isArray(v) && v.every(f);
+const isNumArr = (v: unknown): v is number[] => isArr(v, isNum);
+const isSection = (v: unknown): v is Section => SECTIONS.includes(v as Section);
+const isSpan = (v: unknown): v is PSpan => isObj(v) && isStr(v.text) && isInt(v.start) && isInt(v.end) && v.end >= v.start;
+const isRanked = (v: unknown): v is Ranked =>
+  isObj(v) && isStr(v.word) && isNum(v.score) && (v.start === undefined || isInt(v.start)) && (v.end === undefined || isInt(v.end));
+const isF32 = (v: unknown, len?: number): v is Float32Array => v instanceof Float32Array && (len === undefined || v.length === len);
+const isU8 = (v: unknown, len?: number): v is Uint8Array => v instanceof Uint8Array && (len === undefined || v.length === len);
+
+function isHead(d: unknown): d is HeadData {
+  if (!isObj(d) || !isArr(d.words, isSpan) || !isInt(d.focus) || !isInt(d.layers) || !isInt(d.heads)) return false;
+  if (!isInt(d.layer) || !isBool(d.rollout) || !isBool(d.truncated) || d.focus >= d.words.length) return false;
+  const n = d.words.length;
+  return isF32(d.weights, d.rollout ? n : d.heads * n) && (d.rollout || (d.layer >= 1 && d.layer <= d.layers));
+}
+function isGrid(d: unknown): d is ModelGridData {
+  if (!isObj(d) || !isInt(d.words) || !isInt(d.layers) || !isInt(d.heads) || !isInt(d.size)) return false;
+  return isU8(d.thumbs, d.layers * d.heads * d.size * d.size) && isF32(d.focusRow, d.layers * d.heads);
+}
+function isExplain(d: unknown): d is ExplainData {
+  if (!isObj(d) || !isInt(d.layer) || !isInt(d.head) || !isInt(d.headDim) || !isSpan(d.from) || !isArr(d.words, isSpan)) return false;
+  const n = d.words.length;
+  const vec = (v: unknown) => isNumArr(v) && v.length === d.headDim;
+  const perWord = (v: unknown) => isNumArr(v) && v.length === n;
+  return vec(d.query) && vec(d.output) && Array.isArray(d.keys) && d.keys.length === n && d.keys.every(vec) &&
+    Array.isArray(d.values) && d.values.length === n && d.values.every(vec) && perWord(d.scores) &&
+    perWord(d.scaled) && perWord(d.weights) && isInt(d.heads) && isInt(d.hidden);
+}
+function isInspect(d: unknown): d is InspectData {
+  return isObj(d) && isSpan(d.word) && (d.staticSource === null || isStr(d.staticSource)) && isBool(d.inVocabulary) &&
+    isArr(d.staticNeighbours, isRanked) && isArr(d.substitutes, isRanked) && isArr(d.documentNeighbours, isRanked) &&
+    isArr(d.occurrences, (o): o is InspectData['occurrences'][number] =>
+      isObj(o) && isInt(o.start) && isInt(o.end) && isNum(o.similarity) && isStr(o.snippet));
+}
+function isSense(d: unknown): d is SenseData {
+  if (!isObj(d) || !(d.word === null || isStr(d.word)) || !isInt(d.layer) || !isInt(d.k)) return false;
+  const ok = isArr(d.items, (o): o is SenseData['items'][number] =>
+    isObj(o) && isStr(o.text) && isInt(o.start) && isInt(o.end) && isStr(o.context));
+  if (!ok) return false;
+  const n = (d.items as unknown[]).length;
+  return isF32(d.points, 2 * n) && isU8(d.clusters, n) && isNumOrNaN(d.silhouette) &&
+    Array.isArray(d.explained) && d.explained.length === 2 && isNumArr(d.explained) &&
+    (d.clusters as Uint8Array).every((c) => c < Math.max(1, d.k as number));
+}
+function isQa(d: unknown): d is QaData {
+  return isObj(d) && isStr(d.question) && isArr(d.answers, (a): a is QaData['answers'][number] =>
+    isObj(a) && isStr(a.text) && isInt(a.start) && isInt(a.end) && isNum(a.score) && isStr(a.before) && isStr(a.after));
+}
+const isModel = (v: unknown): v is ModelSummary => isObj(v) && isStr(v.id) && isInt(v.layers) && isInt(v.heads);
+const isFocus = (v: unknown): v is Focus => isObj(v) && isStr(v.uri) && isInt(v.version) && isSpan(v.word) && isStr(v.fileName);
+
+/** Returns the message typed, or a reason string when it must be dropped. */
+export function validateHostMessage(m: unknown): HostMessage | string {
+  if (!isObj(m) || !isStr(m.type)) return 'not an object with a type';
+  const t = m.type as HostMessage['type'];
+  const seqOk = isInt(m.seq);
+  switch (t) {
+    case 'init': return isStr(m.language) && (m.model === null || isModel(m.model)) ? (m as HostMessage) : 'bad init';
+    case 'focus': return m.focus === null || isFocus(m.focus) ? (m as HostMessage) : 'bad focus';
+    case 'busy': return isSection(m.section) && seqOk ? (m as HostMessage) : 'bad busy';
+    case 'error': return (m.section === null || isSection(m.section)) && seqOk && isStr(m.message) ? (m as HostMessage) : 'bad error';
+    case 'head': return seqOk && isHead(m.data) ? (m as HostMessage) : 'bad head data';
+    case 'model': return seqOk && isGrid(m.data) ? (m as HostMessage) : 'bad model data';
+    case 'explain': return seqOk && isExplain(m.data) ? (m as HostMessage) : 'bad explain data';
+    case 'inspect': return seqOk && isInspect(m.data) ? (m as HostMessage) : 'bad inspect data';
+    case 'sense': return seqOk && isSense(m.data) ? (m as HostMessage) : 'bad sense data';
+    case 'qa': return seqOk && isQa(m.data) ? (m as HostMessage) : 'bad qa data';
+    case 'saved': return isStr(m.path) ? (m as HostMessage) : 'bad saved';
+    case 'show': return isSection(m.section) && (m.layer === undefined || isInt(m.layer)) && (m.head === undefined || isInt(m.head))
+      ? (m as HostMessage) : 'bad show';
+    default: {
+      const never: never = t;
+      return `unknown message type ${String(never)}`;
+    }
+  }
+}
+
+function isRequest(r: unknown): r is Request {
+  if (!isObj(r) || !isSection(r.section)) return false;
+  const s = r.section;
+  switch (s) {
+    case 'head': return isInt(r.layer) && isBool(r.rollout);
+    case 'model': return true;
+    case 'explain': return isInt(r.layer) && r.layer >= 1 && isInt(r.head);
+    case 'inspect': return true;
+    case 'sense': return (r.word === null || (isStr(r.word) && r.word.length <= 200)) && isInt(r.layer);
+    case 'qa': return isStr(r.question) && r.question.trim().length > 0 && r.question.length <= 1000;
+    default: {
+      const never: never = s;
+      return Boolean(never);
+    }
+  }
+}
+
+const MAX_EXPORT_BYTES = 64 * 1024 * 1024;
+const safeName = (v: unknown): v is string => isStr(v) && /^[\w.\- ]{1,80}$/.test(v);
+
+export function validateWebviewMessage(m: unknown): WebviewMessage | string {
+  if (!isObj(m) || !isStr(m.type)) return 'not an object with a type';
+  const t = m.type as WebviewMessage['type'];
+  switch (t) {
+    case 'ready': return m as WebviewMessage;
+    case 'request': return isInt(m.seq) && isRequest(m.request) ? (m as WebviewMessage) : 'bad request';
+    case 'reveal':
+    case 'preview': return isInt(m.start) && isInt(m.end) && m.end >= m.start ? (m as WebviewMessage) : `bad ${t}`;
+    case 'export': {
+      const okData = m.format === 'svg' ? isStr(m.data) && m.data.length <= MAX_EXPORT_BYTES
+        : m.format === 'png' ? isU8(m.data) && m.data.length <= MAX_EXPORT_BYTES : false;
+      return okData && safeName(m.name) ? (m as WebviewMessage) : 'bad export';
+    }
+    case 'exportData': return m.format === 'tsv' || m.format === 'html' ? (m as WebviewMessage) : 'bad exportData';
+    case 'log': return isStr(m.message) ? { type: 'log', message: m.message.slice(0, 2000) } : 'bad log';
+    default: {
+      const never: never = t;
+      return `unknown message type ${String(never)}`;
+    }
+  }
+}

@@ -1,0 +1,99 @@
+// Message validation on both sides: every well-formed message passes, malformed and unknown ones are dropped.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { validateHostMessage, validateWebviewMessage, type HostMessage, type WebviewMessage } from '../../src/webview/protocol';
+
+const span = (text: string, start: number) => ({ text, start, end: start + text.length });
+const words = [span('the', 0), span('bank', 4), span('river', 9)];
+
+const goodHost: HostMessage[] = [
+  { type: 'init', language: 'zh-cn', model: { id: 'tiny', layers: 2, heads: 2 } },
+  { type: 'init', language: 'en', model: null },
+  { type: 'focus', focus: { uri: 'file:///a.txt', version: 3, word: span('bank', 4), fileName: 'a.txt' } },
+  { type: 'focus', focus: null },
+  { type: 'busy', section: 'head', seq: 1 },
+  { type: 'error', section: null, seq: 0, message: 'Model failed to load. Pick another in settings.' },
+  { type: 'head', seq: 2, data: { words, focus: 1, layers: 2, heads: 2, layer: 1, rollout: false, weights: new Float32Array(6), truncated: false } },
+  { type: 'head', seq: 2, data: { words, focus: 1, layers: 2, heads: 2, layer: 0, rollout: true, weights: new Float32Array(3), truncated: true } },
+  { type: 'model', seq: 3, data: { words: 3, layers: 2, heads: 2, size: 3, thumbs: new Uint8Array(36), focusRow: new Float32Array(4) } },
+  { type: 'explain', seq: 4, data: { layer: 1, head: 0, headDim: 2, from: words[1], words, query: [1, 2], keys: [[1, 0], [0, 1], [1, 1]], values: [[1, 0], [0, 1], [1, 1]], scores: [1, 2, 3], scaled: [1, 2, 3], weights: [0.2, 0.3, 0.5], output: [0.7, 0.8], heads: 2, hidden: 4 } },
+  { type: 'inspect', seq: 5, data: { word: words[1], staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [{ word: 'shore', score: 0.3 }], documentNeighbours: [{ word: 'river', score: 0.8, start: 9, end: 14 }], occurrences: [{ start: 20, end: 24, similarity: 0.5, snippet: '…bank…' }] } },
+  { type: 'sense', seq: 6, data: { word: 'bank', layer: 4, items: [{ text: 'bank', start: 4, end: 8, context: 'the bank' }], points: new Float32Array(2), clusters: new Uint8Array(1), k: 1, silhouette: NaN, explained: [0.6, 0.2] } },
+  { type: 'qa', seq: 7, data: { question: 'where?', answers: [{ text: 'river', start: 9, end: 14, score: 0.9, before: 'the bank ', after: '' }] } },
+  { type: 'saved', path: '/tmp/x.svg' },
+  { type: 'show', section: 'head', layer: 2, head: 1 },
+];
+
+test('every well-formed host message validates', () => {
+  for (const m of goodHost) assert.equal(typeof validateHostMessage(m), 'object', JSON.stringify(m.type));
+});
+
+test('malformed host messages are rejected with a reason', () => {
+  const bad: unknown[] = [
+    null, 42, 'head', [], {}, { type: 'nope' }, { type: 'focus' },
+    { type: 'busy', section: 'elsewhere', seq: 1 },
+    { ...goodHost[6], seq: -1 },
+    // weights of the wrong length / type, focus outside the words, layer outside 1..layers
+    { type: 'head', seq: 1, data: { ...(goodHost[6] as any).data, weights: new Float32Array(5) } },
+    { type: 'head', seq: 1, data: { ...(goodHost[6] as any).data, weights: [0, 0, 0, 0, 0, 0] } },
+    { type: 'head', seq: 1, data: { ...(goodHost[6] as any).data, focus: 3 } },
+    { type: 'head', seq: 1, data: { ...(goodHost[6] as any).data, layer: 3 } },
+    { type: 'head', seq: 1, data: { ...(goodHost[6] as any).data, words: [{ text: 'x', start: 5, end: 2 }] } },
+    { type: 'model', seq: 1, data: { ...(goodHost[8] as any).data, thumbs: new Uint8Array(35) } },
+    { type: 'explain', seq: 1, data: { ...(goodHost[9] as any).data, query: [1] } },
+    { type: 'explain', seq: 1, data: { ...(goodHost[9] as any).data, weights: [0.5, 0.5] } },
+    { type: 'explain', seq: 1, data: { ...(goodHost[9] as any).data, scores: [1, NaN, 2] } },
+    { type: 'inspect', seq: 1, data: { ...(goodHost[10] as any).data, substitutes: [{ word: 3, score: 1 }] } },
+    { type: 'sense', seq: 1, data: { ...(goodHost[11] as any).data, clusters: new Uint8Array([1]) } },
+    { type: 'sense', seq: 1, data: { ...(goodHost[11] as any).data, points: new Float32Array(3) } },
+    { type: 'qa', seq: 1, data: { question: 'q', answers: [{ text: 'a', start: 0, end: 1, score: '1', before: '', after: '' }] } },
+    { type: 'show', section: 'head', layer: -2 },
+  ];
+  for (const m of bad) {
+    const r = validateHostMessage(m);
+    assert.equal(typeof r, 'string', `accepted ${JSON.stringify(m)}`);
+  }
+});
+
+test('webview messages: good pass, bad are dropped', () => {
+  const good: WebviewMessage[] = [
+    { type: 'ready' },
+    { type: 'request', seq: 1, request: { section: 'head', layer: 3, rollout: false } },
+    { type: 'request', seq: 2, request: { section: 'model' } },
+    { type: 'request', seq: 3, request: { section: 'explain', layer: 1, head: 0 } },
+    { type: 'request', seq: 4, request: { section: 'inspect' } },
+    { type: 'request', seq: 5, request: { section: 'sense', word: null, layer: 0 } },
+    { type: 'request', seq: 6, request: { section: 'qa', question: 'Who?' } },
+    { type: 'reveal', start: 3, end: 7 },
+    { type: 'preview', start: 3, end: 3 },
+    { type: 'export', format: 'svg', name: 'head-view.svg', data: '<svg/>' },
+    { type: 'export', format: 'png', name: 'head-view.png', data: new Uint8Array([137, 80]) },
+    { type: 'exportData', format: 'tsv' },
+    { type: 'log', message: 'hello' },
+  ];
+  for (const m of good) assert.equal(typeof validateWebviewMessage(m), 'object', JSON.stringify(m));
+  const bad: unknown[] = [
+    undefined, { type: 'eval', code: '1' }, { type: 'request', seq: 1 },
+    { type: 'request', seq: 1, request: { section: 'explain', layer: 0, head: 0 } },
+    { type: 'request', seq: 1, request: { section: 'qa', question: '   ' } },
+    { type: 'request', seq: 1, request: { section: 'qa', question: 'x'.repeat(1001) } },
+    { type: 'request', seq: 1, request: { section: 'bogus' } },
+    { type: 'reveal', start: 7, end: 3 }, { type: 'reveal', start: 1.5, end: 3 },
+    { type: 'export', format: 'png', name: 'x.png', data: 'not bytes' },
+    { type: 'export', format: 'svg', name: '../../etc/passwd', data: '<svg/>' },
+    { type: 'export', format: 'exe', name: 'x', data: '' },
+    { type: 'exportData', format: 'pdf' },
+  ];
+  for (const m of bad) assert.equal(typeof validateWebviewMessage(m), 'string', `accepted ${JSON.stringify(m)}`);
+});
+
+test('log messages are truncated, not trusted at any length', () => {
+  const r = validateWebviewMessage({ type: 'log', message: 'x'.repeat(5000) });
+  assert.ok(typeof r === 'object' && r.type === 'log' && r.message.length === 2000);
+});
+
+test('typed arrays survive structured cloning (what postMessage does) and still validate', () => {
+  const cloned = structuredClone(goodHost[8]);
+  assert.equal(typeof validateHostMessage(cloned), 'object');
+  assert.ok((cloned as any).data.thumbs instanceof Uint8Array);
+});
