@@ -1,7 +1,223 @@
 // onnxruntime-node session over the tapped graph; LoadedModel.run() pads, batches, fetches and trims outputs.
-import type { LoadOptions, LoadedModel, StoreOptions } from '../api';
-import { BertLensError } from './errors';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { Capabilities, LoadOptions, LoadedModel, ModelInfo, RunOutput, RunRequest, RunRow, StoreOptions } from '../api';
+import { BertLensError, throwIfAborted } from './errors';
+import { readModelInfo } from './info';
+import { rowAttention, rowHeads, rowHidden, rowPositions } from './outputs';
+import { resolveModel } from './store';
+import { tapModel, type TapPlan } from './taps';
+import { checkRequest, checkRows } from './validate';
 
-export async function loadModel(source: string, _store: StoreOptions = {}, _load: LoadOptions = {}): Promise<LoadedModel> {
-  throw new BertLensError('NOT_IMPLEMENTED', `loadModel(${source}) not implemented yet`);
+export interface ModelLoadOptions extends LoadOptions {
+  /** Upper bound for one batch's tapped outputs; bigger requests are split into several runs (default 256 MiB). */
+  memoryBudgetBytes?: number;
+}
+
+interface Shared {
+  session: ort.InferenceSession;
+  plan: TapPlan;
+  info: ModelInfo;
+  typeVocab: number;
+  names: { logits?: string; nsp?: string; start?: string; end?: string };
+  refs: number;
+}
+
+// One session per model file + thread count, shared by every loadModel() caller until the last dispose().
+const sessions = new Map<string, Promise<Shared>>();
+
+export async function loadModel(source: string, store: StoreOptions = {}, load: ModelLoadOptions = {}): Promise<LoadedModel> {
+  throwIfAborted(load.signal, `Loading ${source}`);
+  const resolved = await resolveModel(source, { ...store, ...load, dtype: load.dtype ?? store.dtype });
+  const threads = Math.max(1, store.threads ?? Math.min(2, os.cpus().length));
+  const key = `${resolved.modelFile}|${threads}`;
+  let pending = sessions.get(key);
+  if (!pending) {
+    pending = createShared(source, resolved, threads);
+    sessions.set(key, pending);
+    pending.catch(() => sessions.delete(key));
+  }
+  const shared = await pending;
+  shared.refs++;
+  const info: ModelInfo = { ...shared.info, id: source, source: resolved.source, capabilities: { ...shared.info.capabilities } };
+  let disposed = false;
+  return {
+    info,
+    run: (rows, req, signal) => {
+      if (disposed) throw new BertLensError('BAD_INPUT', `Model ${source} was disposed; load it again.`);
+      return runBatched(shared, rows, req, signal, load.memoryBudgetBytes ?? 256 * 2 ** 20);
+    },
+    dispose: async () => {
+      if (disposed) return;
+      disposed = true;
+      if (--shared.refs === 0) {
+        sessions.delete(key);
+        await shared.session.release();
+      }
+    },
+  };
+}
+
+async function createShared(
+  source: string,
+  resolved: Awaited<ReturnType<typeof resolveModel>>,
+  threads: number,
+): Promise<Shared> {
+  const info = readModelInfo(resolved.dir, { id: source, source: resolved.source, dtype: resolved.dtype });
+  info.modelFile = resolved.modelFile;
+  const file = path.relative(resolved.dir, resolved.modelFile);
+  const corrupt = (why: string, cause?: unknown) => {
+    // A broken download must not pass for a cached model next time.
+    if (resolved.source === 'hub') fs.rmSync(resolved.modelFile, { force: true });
+    const remedy = resolved.source === 'hub'
+      ? 'It was removed from the cache; load the model again to re-download it.'
+      : 'Replace the file with a good copy (re-export or re-download the model).';
+    return new BertLensError('CORRUPT_MODEL', `Model ${source}: ${file} in ${resolved.dir} is not a usable ONNX model (${why}). ${remedy}`, { model: source, file, cause });
+  };
+  let bytes: Uint8Array;
+  try {
+    bytes = fs.readFileSync(resolved.modelFile);
+  } catch (e) {
+    throw new BertLensError('MODEL_NOT_FOUND', `Model ${source}: cannot read ${resolved.modelFile} (${(e as Error).message}). Check the folder or download the model again.`, { model: source, file, cause: e });
+  }
+  let tapped: ReturnType<typeof tapModel>;
+  try {
+    tapped = tapModel(bytes);
+  } catch (e) {
+    throw corrupt((e as Error).message, e);
+  }
+  const options: ort.InferenceSession.SessionOptions = {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
+  // External weights (model.onnx_data[_N]) sit next to the .onnx; a graph loaded from bytes needs them passed in.
+  const dir = path.dirname(resolved.modelFile);
+  const base = path.basename(resolved.modelFile);
+  const ext = fs.readdirSync(dir).filter((f) => f.startsWith(`${base}_data`));
+  if (ext.length) options.externalData = ext.map((f) => ({ path: f, data: fs.readFileSync(path.join(dir, f)) }));
+  let session: ort.InferenceSession;
+  try {
+    session = await ort.InferenceSession.create(tapped.bytes, options);
+  } catch (e) {
+    throw corrupt(String((e as Error).message ?? e).split('\n')[0], e);
+  }
+  const outs = new Set(session.outputNames);
+  const pick = (...c: string[]) => c.find((n) => outs.has(n));
+  const names = {
+    logits: pick('logits', 'prediction_logits'),
+    nsp: pick('nsp_logits', 'seq_relationship_logits'),
+    start: pick('start_logits'),
+    end: pick('end_logits'),
+  };
+  const plan = tapped.plan;
+  const L = info.layers;
+  const attention = plan.layers.length === L && L > 0;
+  const cfg = JSON.parse(fs.readFileSync(path.join(resolved.dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+  const archs = JSON.stringify(cfg.architectures ?? '');
+  const capabilities: Capabilities = {
+    hidden: plan.hidden.length === L + 1,
+    attention,
+    qkv: attention && plan.layers.every((l) => l.q && l.k && l.v),
+    mlm: !!names.logits && !/SequenceClassification|TokenClassification|MultipleChoice/.test(archs),
+    nsp: !!names.nsp,
+    qa: !!names.start && !!names.end,
+    tokenTypes: session.inputNames.includes('token_type_ids'),
+  };
+  info.capabilities = capabilities;
+  const typeVocab = typeof cfg.type_vocab_size === 'number' ? cfg.type_vocab_size : 2;
+  return { session, plan, info, typeVocab, names, refs: 0 };
+}
+
+function bytesPerRow(s: Shared, req: RunRequest, T: number): number {
+  const { heads, hidden, vocabSize } = s.info;
+  let floats = (req.attentionLayers?.length ?? 0) * heads * T * T;
+  floats += (req.hiddenLayers?.length ?? 0) * T * hidden;
+  floats += (req.qkvLayers?.length ?? 0) * 3 * T * hidden;
+  if (req.mlmPositions) floats += T * vocabSize;
+  return 4 * floats + 64 * T;
+}
+
+async function runBatched(s: Shared, rows: RunRow[], req: RunRequest, signal: AbortSignal | undefined, budget: number): Promise<RunOutput[]> {
+  checkRows(s.info, s.typeVocab, rows);
+  checkRequest(s.info, rows, req);
+  // Similar lengths together (less padding), then as many rows per run as the memory budget allows.
+  const order = rows.map((r, i) => ({ i, n: r.ids.length })).sort((a, b) => a.n - b.n);
+  const results = new Array<RunOutput>(rows.length);
+  let k = 0;
+  while (k < order.length) {
+    throwIfAborted(signal, `Running ${s.info.id}`);
+    let end = k + 1;
+    while (end < order.length && (end - k + 1) * bytesPerRow(s, req, order[end].n) <= budget) end++;
+    const chunk = order.slice(k, end).map((o) => o.i);
+    const outs = await runOnce(s, chunk.map((i) => rows[i]), chunk.map((i) => req.mlmPositions?.[i]), req);
+    chunk.forEach((i, j) => (results[i] = outs[j]));
+    k = end;
+  }
+  return results;
+}
+
+async function runOnce(s: Shared, rows: RunRow[], mlm: Array<number[] | undefined>, req: RunRequest): Promise<RunOutput[]> {
+  const B = rows.length;
+  const T = Math.max(...rows.map((r) => r.ids.length));
+  const ids = new BigInt64Array(B * T);
+  const mask = new BigInt64Array(B * T);
+  const types = new BigInt64Array(B * T);
+  rows.forEach((r, b) => {
+    r.ids.forEach((id, t) => {
+      ids[b * T + t] = BigInt(id);
+      mask[b * T + t] = 1n;
+      types[b * T + t] = BigInt(r.typeIds?.[t] ?? 0);
+    });
+  });
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const name of s.session.inputNames) {
+    const data = name === 'input_ids' ? ids : name === 'attention_mask' ? mask : name === 'token_type_ids' ? types : undefined;
+    if (!data) throw new BertLensError('CORRUPT_MODEL', `Model ${s.info.id} expects an input "${name}" that BERT Lens does not know (known: input_ids, attention_mask, token_type_ids). Use a BERT or DistilBERT export.`, { model: s.info.id });
+    feeds[name] = new ort.Tensor('int64', data, [B, T]);
+  }
+  const { plan, names } = s;
+  const fetch = new Set<string>();
+  for (const l of req.hiddenLayers ?? []) fetch.add(plan.hidden[l]);
+  for (const l of req.attentionLayers ?? []) fetch.add(plan.layers[l - 1].attention);
+  for (const l of req.qkvLayers ?? []) for (const t of ['q', 'k', 'v'] as const) fetch.add(plan.layers[l - 1][t]!.name);
+  if (req.mlmPositions && names.logits) fetch.add(names.logits);
+  if (req.nsp && names.nsp) fetch.add(names.nsp);
+  if (req.qa && names.start && names.end) [names.start, names.end].forEach((n) => fetch.add(n));
+  if (fetch.size === 0) fetch.add(s.session.outputNames[0]); // ORT needs at least one fetch
+  let res: ort.InferenceSession.OnnxValueMapType;
+  try {
+    res = await s.session.run(feeds, [...fetch]);
+  } catch (e) {
+    throw new BertLensError('BAD_INPUT', `Model ${s.info.id} failed on a batch of ${B}×${T} tokens: ${String((e as Error).message).split('\n')[0]}. Try shorter inputs or another model.`, { model: s.info.id, cause: e });
+  }
+  const f32 = (n: string) => res[n].data as Float32Array;
+  const H = s.info.hidden;
+  const heads = s.info.heads;
+  return rows.map((r, b): RunOutput => {
+    const seq = r.ids.length;
+    const out: RunOutput = { seqLen: seq, hidden: {}, attention: {}, qkv: {} };
+    for (const l of req.hiddenLayers ?? []) out.hidden[l] = rowHidden(f32(plan.hidden[l]), T, H, b, seq);
+    for (const l of req.attentionLayers ?? []) out.attention[l] = rowAttention(f32(plan.layers[l - 1].attention), heads, T, b, seq);
+    for (const l of req.qkvLayers ?? []) {
+      const lt = plan.layers[l - 1];
+      const [q, k, v] = [lt.q!, lt.k!, lt.v!].map((t) => rowHeads(f32(t.name), t.layout, res[t.name].dims, b, seq));
+      out.qkv[l] = { q, k, v, headDim: H / heads };
+    }
+    const pos = mlm[b];
+    if (pos && names.logits) {
+      const V = res[names.logits].dims[2];
+      out.mlmLogits = rowPositions(f32(names.logits), T, V, b, pos);
+    }
+    if (req.nsp && names.nsp) out.nspLogits = f32(names.nsp).slice(b * 2, b * 2 + 2);
+    if (req.qa && names.start && names.end) {
+      out.startLogits = f32(names.start).slice(b * T, b * T + seq);
+      out.endLogits = f32(names.end).slice(b * T, b * T + seq);
+    }
+    return out;
+  });
 }

@@ -1,7 +1,11 @@
-// Resolves a model source (embedded name, folder, hub id) to a local folder; downloads hub models into a cache.
+// Resolves a model source (embedded name, folder, hub id) to a local folder; hub models go through the cache.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Dtype, LoadOptions, ModelInfo, StoreOptions } from '../api';
+import { downloadModel, hubEndpoint } from './download';
 import { BertLensError } from './errors';
+import { availableDtypes, ONNX_FILES, pickDtype } from './info';
 
 export interface ResolvedModel {
   id: string;
@@ -19,18 +23,111 @@ export interface ModelListing {
   bytes: number;
 }
 
+/** `<bundle>/../models`: dist/*.js sits one level below the package root where models/ lives. */
 export function defaultModelsDir(): string {
   return path.resolve(__dirname, '..', 'models');
 }
 
 export function defaultCacheDir(): string {
-  return path.join(process.env.XDG_CACHE_HOME ?? path.join(process.env.HOME ?? '.', '.cache'), 'bert-lens');
+  const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
+  return path.join(base, 'bert-lens');
 }
 
-export async function resolveModel(source: string, _opts: StoreOptions & LoadOptions = {}): Promise<ResolvedModel> {
-  throw new BertLensError('NOT_IMPLEMENTED', `resolveModel(${source}) not implemented yet`);
+// Same shape transformers.js accepts as a repo id (REPO_ID_REGEX), with the org part required.
+const HUB_ID = /^[\w\-.]+\/[\w\-.]{1,96}$/;
+
+export const isHubId = (s: string) => HUB_ID.test(s) && !s.startsWith('.') && !s.includes('..');
+
+function isModelDir(dir: string): boolean {
+  return fs.existsSync(path.join(dir, 'config.json'));
 }
 
-export async function listModels(_opts: StoreOptions = {}): Promise<ModelListing[]> {
-  throw new BertLensError('NOT_IMPLEMENTED', 'listModels not implemented yet');
+function finish(id: string, dir: string, source: ModelInfo['source'], want: Dtype | 'auto' | undefined): ResolvedModel {
+  const dtype = pickDtype(dir, want);
+  const modelFile = path.join(dir, ONNX_FILES[dtype]);
+  if (!fs.existsSync(modelFile)) {
+    const have = availableDtypes(dir);
+    const hint = have.length ? `Available here: ${have.join(', ')} — choose dtype ${have[0]}.` : 'The folder has no onnx/model.onnx or onnx/model_quantized.onnx; export the model to ONNX first.';
+    throw new BertLensError('MODEL_NOT_FOUND', `Model ${id} has no ${ONNX_FILES[dtype]} (dtype ${dtype}) in ${dir}. ${hint}`, { model: id, file: ONNX_FILES[dtype] });
+  }
+  return { id, dir, source, dtype, modelFile };
 }
+
+/**
+ * Finds the folder for `source`: an existing folder path, an embedded model name, or a hub id (cached or
+ * downloaded now unless offline). Never loads the model.
+ */
+export async function resolveModel(source: string, opts: StoreOptions & LoadOptions = {}): Promise<ResolvedModel> {
+  const want = opts.dtype ?? 'auto';
+  const modelsDir = opts.modelsDir ?? defaultModelsDir();
+  // A local model folder wins over a hub id of the same spelling (as in transformers.js: local first).
+  const looksLikePath = path.isAbsolute(source) || source.startsWith('.') || (source.includes(path.sep) && !isHubId(source));
+  if (looksLikePath || isModelDir(path.resolve(source))) {
+    const dir = path.resolve(source);
+    if (!isModelDir(dir)) {
+      throw new BertLensError('MODEL_NOT_FOUND', `Model folder ${dir} has no config.json. Point to a folder in Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx).`, { model: source, file: 'config.json' });
+    }
+    return finish(source, dir, 'folder', want);
+  }
+  const embedded = path.join(modelsDir, source);
+  if (!source.includes('/') && isModelDir(embedded)) return finish(source, embedded, 'embedded', want);
+  if (isHubId(source)) {
+    const cacheDir = opts.cacheDir ?? defaultCacheDir();
+    const dir = await downloadModel(source, { ...opts, cacheDir, dtype: want });
+    return finish(source, dir, 'hub', want);
+  }
+  const names = embeddedNames(modelsDir);
+  throw new BertLensError('MODEL_NOT_FOUND', `Model ${source} not found: it is not a folder, not an embedded model (${names.join(', ') || 'none in ' + modelsDir}) and not a Hugging Face id like Xenova/bert-base-uncased. Check the name or the path.`, { model: source });
+}
+
+function embeddedNames(modelsDir: string): string[] {
+  try {
+    return fs.readdirSync(modelsDir).filter((n) => isModelDir(path.join(modelsDir, n))).sort();
+  } catch {
+    return [];
+  }
+}
+
+function folderBytes(dir: string): number {
+  let n = 0;
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) n += folderBytes(p);
+    else if (e.isFile() && !e.name.includes('.part-')) n += fs.statSync(p).size;
+  }
+  return n;
+}
+
+/** Embedded models plus hub models in the cache (`<cacheDir>/<org>/<name>`), with their dtypes and sizes. */
+export async function listModels(opts: StoreOptions = {}): Promise<ModelListing[]> {
+  const modelsDir = opts.modelsDir ?? defaultModelsDir();
+  const cacheDir = opts.cacheDir ?? defaultCacheDir();
+  const out: ModelListing[] = [];
+  for (const name of embeddedNames(modelsDir)) {
+    const dir = path.join(modelsDir, name);
+    if (availableDtypes(dir).length === 0) continue; // e.g. word2vec folders are not encoders
+    out.push({ id: name, source: 'embedded', dir, dtypes: availableDtypes(dir), bytes: folderBytes(dir) });
+  }
+  let orgs: string[] = [];
+  try {
+    orgs = fs.readdirSync(cacheDir).sort();
+  } catch {
+    /* no cache yet */
+  }
+  for (const org of orgs) {
+    let names: string[] = [];
+    try {
+      names = fs.readdirSync(path.join(cacheDir, org)).sort();
+    } catch {
+      continue;
+    }
+    for (const name of names) {
+      const dir = path.join(cacheDir, org, name);
+      if (!isModelDir(dir) || availableDtypes(dir).length === 0) continue;
+      out.push({ id: `${org}/${name}`, source: 'hub', dir, dtypes: availableDtypes(dir), bytes: folderBytes(dir) });
+    }
+  }
+  return out;
+}
+
+export { hubEndpoint };

@@ -1,0 +1,183 @@
+// Hub download into the cache (`<cacheDir>/<org>/<name>/<file>`, the layout transformers.js's FileCache uses):
+// size probe with Range bytes=0-0, streamed GET to a temp file, length + format check, then an atomic rename.
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Dtype, DownloadProgress } from '../api';
+import { BertLensError } from './errors';
+import { indexModel } from './graph';
+import { ONNX_FILES } from './info';
+
+export interface DownloadOptions {
+  cacheDir: string;
+  dtype?: Dtype | 'auto';
+  offline?: boolean;
+  hubEndpoint?: string;
+  revision?: string;
+  onProgress?: (p: DownloadProgress) => void;
+  signal?: AbortSignal;
+}
+
+const REQUIRED = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
+const OPTIONAL = ['special_tokens_map.json'];
+
+export function hubEndpoint(given?: string): string {
+  return (given || process.env.HF_ENDPOINT || 'https://huggingface.co').replace(/\/+$/, '');
+}
+
+const exists = (p: string) => fs.existsSync(p);
+
+/** The cached folder when it already holds a complete set for `dtype` (auto: any dtype). */
+export function cachedModelDir(id: string, cacheDir: string, dtype: Dtype | 'auto' = 'auto'): string | undefined {
+  const dir = path.join(cacheDir, id);
+  if (!REQUIRED.every((f) => exists(path.join(dir, f)))) return undefined;
+  const onnx = dtype === 'auto' ? Object.values(ONNX_FILES) : [ONNX_FILES[dtype]];
+  return onnx.some((f) => exists(path.join(dir, f))) ? dir : undefined;
+}
+
+class Fetcher {
+  requests = 0;
+  constructor(
+    readonly id: string,
+    readonly endpoint: string,
+    readonly revision: string,
+    readonly signal?: AbortSignal,
+  ) {}
+
+  url(file: string): string {
+    return `${this.endpoint}/${this.id}/resolve/${encodeURIComponent(this.revision)}/${file}`;
+  }
+
+  fail(file: string, why: string, remedy: string, cause?: unknown): BertLensError {
+    return new BertLensError('DOWNLOAD_FAILED', `Could not download ${file} for ${this.id} from ${this.endpoint}: ${why}. ${remedy}`, { model: this.id, file, cause });
+  }
+
+  async get(file: string, headers: Record<string, string> = {}): Promise<Response> {
+    if (this.signal?.aborted) throw new BertLensError('ABORTED', `Download of ${this.id} was cancelled.`, { model: this.id, file });
+    const h: Record<string, string> = { ...headers };
+    const token = process.env.HF_TOKEN;
+    if (token && /^https:\/\/(huggingface\.co|hf\.co)$/.test(this.endpoint)) h.Authorization = `Bearer ${token}`;
+    this.requests++;
+    try {
+      return await fetch(this.url(file), { headers: h, signal: this.signal, redirect: 'follow' });
+    } catch (e) {
+      if (this.signal?.aborted) throw new BertLensError('ABORTED', `Download of ${this.id} was cancelled.`, { model: this.id, file });
+      const c = (e as { cause?: { code?: string; message?: string } }).cause;
+      const why = c?.code ? `${c.code === 'ECONNREFUSED' ? 'connection refused' : 'network error'} (${c.code})` : (c?.message ?? (e as Error).message);
+      throw this.fail(file, why, 'Check the hub endpoint setting (for example https://hf-mirror.com) and your network, or turn on offline mode and use a cached or local model.', e);
+    }
+  }
+
+  httpError(file: string, status: number): BertLensError {
+    const isOnnx = file.endsWith('.onnx');
+    const remedy =
+      status === 401 || status === 403
+        ? 'The repository may be private or gated: set HF_TOKEN, or check the model id.'
+        : status === 404
+          ? `Check the model id${isOnnx ? `, or choose dtype ${file === ONNX_FILES.int8 ? 'fp32' : 'int8'} (the repository may not publish this file)` : ''}; BERT Lens needs the transformers.js layout (onnx/ folder) such as the Xenova/* repositories.`
+          : 'The server had a problem; try again later or use another hub endpoint.';
+    return this.fail(file, `HTTP ${status}`, remedy);
+  }
+
+  /** Total size via `Range: bytes=0-0` (206 + Content-Range); undefined for 404 on optional files. */
+  async probe(file: string, optional: boolean): Promise<number | undefined> {
+    const res = await this.get(file, { Range: 'bytes=0-0' });
+    await res.body?.cancel().catch(() => undefined);
+    if (res.status === 404 && optional) return undefined;
+    if (res.status !== 200 && res.status !== 206) throw this.httpError(file, res.status);
+    const range = res.headers.get('content-range')?.match(/\/(\d+)\s*$/);
+    if (range) return Number(range[1]);
+    return Number(res.headers.get('content-length') ?? 0);
+  }
+}
+
+/** Downloads what is missing for `id` (or nothing when cached); returns the cache folder. */
+export async function downloadModel(id: string, opts: DownloadOptions): Promise<string> {
+  const dtype = opts.dtype ?? 'auto';
+  const hit = cachedModelDir(id, opts.cacheDir, dtype);
+  if (hit) return hit;
+  const dir = path.join(opts.cacheDir, id);
+  if (opts.offline) {
+    throw new BertLensError('OFFLINE', `Model ${id} (dtype ${dtype}) is not in the cache ${opts.cacheDir} and offline mode is on. Turn offline mode off to download it once, copy the model folder there, or use a local folder or an embedded model.`, { model: id });
+  }
+  const f = new Fetcher(id, hubEndpoint(opts.hubEndpoint), opts.revision ?? 'main', opts.signal);
+  // Which weights: auto = int8 when the repository publishes onnx/model_quantized.onnx.
+  let onnxFile = dtype === 'auto' ? ONNX_FILES.int8 : ONNX_FILES[dtype];
+  let onnxSize = await f.probe(onnxFile, dtype === 'auto');
+  if (onnxSize === undefined) {
+    onnxFile = ONNX_FILES.fp32;
+    onnxSize = await f.probe(onnxFile, false);
+  }
+  const plan: Array<{ file: string; size: number }> = [];
+  for (const file of REQUIRED) plan.push({ file, size: (await f.probe(file, false))! });
+  for (const file of [...OPTIONAL, `${onnxFile}_data`]) {
+    const size = await f.probe(file, true);
+    if (size !== undefined) plan.push({ file, size });
+  }
+  plan.push({ file: onnxFile, size: onnxSize! });
+  for (const item of plan) {
+    if (exists(path.join(dir, item.file))) continue;
+    await fetchFile(f, dir, item.file, item.size, opts.onProgress);
+  }
+  return dir;
+}
+
+async function fetchFile(
+  f: Fetcher,
+  dir: string,
+  file: string,
+  expected: number,
+  onProgress?: (p: DownloadProgress) => void,
+): Promise<void> {
+  const dest = path.join(dir, file);
+  fs.mkdirSync(path.dirname(dest), { recursive: true });
+  const tmp = `${dest}.part-${process.pid}-${Date.now()}`;
+  const res = await f.get(file);
+  if (res.status !== 200) {
+    await res.body?.cancel().catch(() => undefined);
+    throw f.httpError(file, res.status);
+  }
+  const total = Number(res.headers.get('content-length') ?? expected ?? 0) || expected || 0;
+  let loaded = 0;
+  const fh = await fs.promises.open(tmp, 'w');
+  try {
+    try {
+      onProgress?.({ model: f.id, file, loaded: 0, total });
+      for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        await fh.write(chunk);
+        loaded += chunk.length;
+        onProgress?.({ model: f.id, file, loaded, total });
+      }
+    } catch (e) {
+      if (f.signal?.aborted) throw new BertLensError('ABORTED', `Download of ${f.id} was cancelled; nothing partial was kept.`, { model: f.id, file });
+      throw f.fail(file, `the connection broke after ${loaded} of ${total || '?'} bytes (${(e as Error).message})`, 'Try again; nothing partial was kept in the cache.', e);
+    } finally {
+      await fh.close();
+    }
+    if (total && loaded !== total) {
+      throw f.fail(file, `the server sent ${loaded} of ${total} bytes`, 'Try again; nothing partial was kept in the cache.');
+    }
+    checkContent(f, tmp, file);
+    fs.renameSync(tmp, dest);
+  } finally {
+    fs.rmSync(tmp, { force: true });
+  }
+}
+
+// A mirror answering with an HTML page, or a cut file with a matching length, must not land in the cache.
+function checkContent(f: Fetcher, tmp: string, file: string): void {
+  const corrupt = (why: string) =>
+    new BertLensError('CORRUPT_MODEL', `Downloaded ${file} for ${f.id} from ${f.endpoint} is broken (${why}); nothing was kept in the cache. Check that the endpoint serves the real files, then try again.`, { model: f.id, file });
+  if (file.endsWith('.json')) {
+    try {
+      JSON.parse(fs.readFileSync(tmp, 'utf8'));
+    } catch (e) {
+      throw corrupt(`not valid JSON: ${(e as Error).message}`);
+    }
+  } else if (file.endsWith('.onnx')) {
+    try {
+      indexModel(fs.readFileSync(tmp));
+    } catch (e) {
+      throw corrupt(`not a complete ONNX model: ${(e as Error).message}`);
+    }
+  }
+}

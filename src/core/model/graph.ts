@@ -1,0 +1,141 @@
+// Byte-level ONNX surgery: index a ModelProto without decoding initializers, and splice extra graph outputs in.
+// Only GraphProto.node is decoded (onnx-proto codecs); everything else is copied as raw bytes (TECH-NOTES §3 B).
+import protobuf from 'protobufjs/minimal';
+import { onnx } from 'onnx-proto';
+
+const { Reader, Writer } = protobuf;
+
+// Field numbers from onnx.proto.
+const MODEL_GRAPH = 7;
+const MODEL_OPSET = 8;
+const GRAPH_NODE = 1;
+const GRAPH_INITIALIZER = 5;
+const GRAPH_INPUT = 11;
+const GRAPH_OUTPUT = 12;
+const TENSOR_NAME = 8;
+const VALUEINFO_NAME = 1;
+
+export interface GraphIndex {
+  bytes: Uint8Array;
+  graphTagStart: number; // offset of the graph field's tag in the model bytes
+  graphStart: number; // first byte of the GraphProto body
+  graphEnd: number; // one past its last byte
+  nodes: onnx.NodeProto[];
+  inputs: string[];
+  outputs: string[];
+  constants: Set<string>; // initializer names and Constant node outputs
+  opsets: Map<string, number>; // domain ('' = ai.onnx) → version
+  producer: Map<string, number>; // tensor name → node index
+  consumers: Map<string, number[]>; // tensor name → node indices
+}
+
+/** Walks one message's top-level fields; calls back with (field, wireType, bodyStart, bodyEnd, tagStart). */
+function walk(
+  bytes: Uint8Array,
+  start: number,
+  end: number,
+  onField: (field: number, wire: number, s: number, e: number, tagStart: number) => void,
+): void {
+  const r = Reader.create(bytes.subarray(0, end));
+  r.pos = start;
+  while (r.pos < end) {
+    const tagStart = r.pos;
+    const tag = r.uint32();
+    const field = tag >>> 3;
+    const wire = tag & 7;
+    if (field === 0) throw new Error(`invalid protobuf tag at byte ${tagStart}`);
+    if (wire === 2) {
+      const len = r.uint32();
+      const s = r.pos;
+      if (s + len > end) throw new Error(`field ${field} runs past the end (${s + len} > ${end})`);
+      r.pos = s + len;
+      onField(field, wire, s, s + len, tagStart);
+    } else {
+      const s = r.pos;
+      r.skipType(wire);
+      onField(field, wire, s, r.pos, tagStart);
+    }
+  }
+  if (r.pos !== end) throw new Error('message ends inside a field');
+}
+
+function readStringField(bytes: Uint8Array, s: number, e: number, wanted: number): string {
+  let out = '';
+  walk(bytes, s, e, (f, w, fs, fe) => {
+    if (f === wanted && w === 2) out = Buffer.from(bytes.buffer, bytes.byteOffset + fs, fe - fs).toString('utf8');
+  });
+  return out;
+}
+
+/** Indexes a model. Throws a plain Error on malformed bytes (the caller words the user-facing message). */
+export function indexModel(bytes: Uint8Array): GraphIndex {
+  let graph: { tag: number; s: number; e: number } | undefined;
+  const opsets = new Map<string, number>();
+  walk(bytes, 0, bytes.length, (f, w, s, e, tagStart) => {
+    if (f === MODEL_GRAPH && w === 2) graph = { tag: tagStart, s, e };
+    if (f === MODEL_OPSET && w === 2) {
+      const o = onnx.OperatorSetIdProto.decode(bytes.subarray(s, e));
+      opsets.set(o.domain ?? '', Number(o.version));
+    }
+  });
+  if (!graph) throw new Error('no graph in the model');
+  const nodes: onnx.NodeProto[] = [];
+  const inputs: string[] = [];
+  const outputs: string[] = [];
+  const constants = new Set<string>();
+  walk(bytes, graph.s, graph.e, (f, w, s, e) => {
+    if (w !== 2) return;
+    if (f === GRAPH_NODE) nodes.push(onnx.NodeProto.decode(bytes.subarray(s, e)));
+    else if (f === GRAPH_INITIALIZER) constants.add(readStringField(bytes, s, e, TENSOR_NAME));
+    else if (f === GRAPH_INPUT) inputs.push(readStringField(bytes, s, e, VALUEINFO_NAME));
+    else if (f === GRAPH_OUTPUT) outputs.push(readStringField(bytes, s, e, VALUEINFO_NAME));
+  });
+  if (nodes.length === 0) throw new Error('the graph has no nodes');
+  const producer = new Map<string, number>();
+  const consumers = new Map<string, number[]>();
+  nodes.forEach((n, i) => {
+    for (const o of n.output) producer.set(o, i);
+    for (const x of n.input) {
+      if (!x) continue;
+      const list = consumers.get(x) ?? [];
+      list.push(i);
+      consumers.set(x, list);
+    }
+    if (n.opType === 'Constant') for (const o of n.output) constants.add(o);
+  });
+  // Graph inputs that are also initializers (old exports) are constants, not feeds.
+  const feeds = inputs.filter((x) => !constants.has(x));
+  return { bytes, graphTagStart: graph.tag, graphStart: graph.s, graphEnd: graph.e, nodes, inputs: feeds, outputs, constants, opsets, producer, consumers };
+}
+
+/** Returns new model bytes whose graph also outputs `names` (name-only ValueInfoProtos; ORT infers the types). */
+export function appendOutputs(g: GraphIndex, names: string[]): Uint8Array {
+  const existing = new Set(g.outputs);
+  const add = [...new Set(names)].filter((n) => !existing.has(n));
+  if (add.length === 0) return g.bytes;
+  const w = Writer.create();
+  for (const name of add) {
+    const vi = onnx.ValueInfoProto.encode({ name }).finish();
+    w.uint32((GRAPH_OUTPUT << 3) | 2).bytes(vi);
+  }
+  const extra = w.finish();
+  const head = Writer.create().uint32((MODEL_GRAPH << 3) | 2).uint32(g.graphEnd - g.graphStart + extra.length).finish();
+  const out = new Uint8Array(g.graphTagStart + head.length + (g.graphEnd - g.graphStart) + extra.length + (g.bytes.length - g.graphEnd));
+  let p = 0;
+  const put = (b: Uint8Array) => {
+    out.set(b, p);
+    p += b.length;
+  };
+  put(g.bytes.subarray(0, g.graphTagStart));
+  put(head);
+  put(g.bytes.subarray(g.graphStart, g.graphEnd));
+  put(extra);
+  put(g.bytes.subarray(g.graphEnd));
+  return out;
+}
+
+/** Integer list attribute (e.g. Transpose perm); onnx-proto decodes int64 as Long. */
+export function intsAttr(n: onnx.NodeProto, name: string): number[] | undefined {
+  const a = n.attribute.find((x) => x.name === name);
+  return a?.ints?.map((v) => Number(typeof v === 'number' ? v : (v as { toString(): string }).toString()));
+}

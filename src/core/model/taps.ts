@@ -1,0 +1,195 @@
+// Finds attention probabilities, Q/K/V and per-layer hidden states in an ONNX graph by pattern (never by node name)
+// and adds them as graph outputs. Works on fp32 and dynamic-int8 (MatMulInteger) exports of BERT and DistilBERT.
+import type { onnx } from 'onnx-proto';
+import { appendOutputs, indexModel, intsAttr, type GraphIndex } from './graph';
+
+/** Dimension names: b batch, h heads, t query/key position, d head dim. */
+export type Layout = string[];
+
+export interface TensorTap {
+  name: string; // graph tensor name (output name after tapping)
+  layout: Layout; // what each dim of that tensor means, e.g. ['b','t','h','d'] for a K before its transposes
+}
+
+export interface LayerTaps {
+  attention: string; // Softmax output [b,h,t,t]
+  q?: TensorTap;
+  k?: TensorTap;
+  v?: TensorTap;
+}
+
+export interface TapPlan {
+  layers: LayerTaps[]; // in execution order (layer 1 first)
+  hidden: string[]; // [embedding LayerNorm, layer 1 closing LayerNorm, …]; empty when not found
+  inputs: string[]; // graph feeds
+  outputs: string[]; // original graph outputs
+  opset: number;
+}
+
+const PASS_THROUGH = new Set(['Add', 'Div', 'Mul', 'Where', 'Sub', 'Cast', 'Identity', 'Dropout']);
+
+/** Plans taps on an indexed graph. Missing patterns give empty lists, never an error. */
+export function planTaps(g: GraphIndex): TapPlan {
+  const { nodes } = g;
+  const producerOf = (t: string): onnx.NodeProto | undefined => {
+    const i = g.producer.get(t);
+    return i === undefined ? undefined : nodes[i];
+  };
+  const consumersOf = (t: string) => (g.consumers.get(t) ?? []).map((i) => nodes[i]);
+
+  // Depth-limited search back from the softmax input to the Q·Kᵀ MatMul (two activations, no weights).
+  const findScores = (t: string, depth: number): onnx.NodeProto | undefined => {
+    if (depth > 8 || g.constants.has(t)) return undefined;
+    const p = producerOf(t);
+    if (!p) return undefined;
+    if (p.opType === 'MatMul') return p.input.every((x) => !g.constants.has(x)) ? p : undefined;
+    if (!PASS_THROUGH.has(p.opType)) return undefined;
+    for (const x of p.input) {
+      const found = x ? findScores(x, depth + 1) : undefined;
+      if (found) return found;
+    }
+    return undefined;
+  };
+
+  // Follows a tensor back through Transposes and constant scalings so Q/K/V are tapped unscaled, recording layout.
+  const trace = (t: string, layout: Layout): TensorTap => {
+    let name = t;
+    let lay = layout;
+    for (let i = 0; i < 8; i++) {
+      const p = producerOf(name);
+      if (!p) break;
+      if (p.opType === 'Transpose') {
+        const perm = intsAttr(p, 'perm') ?? lay.map((_, j) => lay.length - 1 - j);
+        if (perm.length !== lay.length) break;
+        const next: Layout = new Array(lay.length);
+        perm.forEach((src, j) => (next[src] = lay[j]));
+        name = p.input[0];
+        lay = next;
+      } else if ((p.opType === 'Mul' || p.opType === 'Div') && p.input.some((x) => g.constants.has(x))) {
+        const other = p.input.find((x) => !g.constants.has(x));
+        if (!other || (p.opType === 'Div' && g.constants.has(p.input[0]))) break;
+        name = other;
+      } else break;
+    }
+    return { name, layout: lay };
+  };
+
+  const layers: Array<LayerTaps & { pos: number }> = [];
+  nodes.forEach((n, i) => {
+    if (n.opType !== 'Softmax' || (n.domain && n.domain !== 'ai.onnx')) return;
+    const out = n.output[0];
+    // Softmax output must feed MatMul(probs, V) (possibly through Cast/Identity/Dropout).
+    let cur = out;
+    let ctx: onnx.NodeProto | undefined;
+    for (let hop = 0; hop < 3 && !ctx; hop++) {
+      const cs = consumersOf(cur);
+      ctx = cs.find((c) => c.opType === 'MatMul' && c.input[0] === cur);
+      if (!ctx) {
+        const via = cs.find((c) => ['Cast', 'Identity', 'Dropout'].includes(c.opType));
+        if (!via) break;
+        cur = via.output[0];
+      }
+    }
+    const scores = findScores(n.input[0], 0);
+    if (!ctx || !scores) return;
+    const ok = (x: TensorTap) => x.layout.length === 4 && ['b', 'h', 't', 'd'].every((d) => x.layout.includes(d));
+    const q = trace(scores.input[0], ['b', 'h', 't', 'd']);
+    const k = trace(scores.input[1], ['b', 'h', 'd', 't']);
+    const v = trace(ctx.input[1], ['b', 'h', 't', 'd']);
+    const all = ok(q) && ok(k) && ok(v);
+    layers.push({ pos: i, attention: out, q: all ? q : undefined, k: all ? k : undefined, v: all ? v : undefined });
+  });
+
+  const norms = findLayerNorms(g);
+  const hidden = assignHidden(norms, layers.map((l) => l.pos));
+  return {
+    layers: layers.map(({ pos: _pos, ...l }) => l),
+    hidden,
+    inputs: g.inputs,
+    outputs: g.outputs,
+    opset: g.opsets.get('') ?? g.opsets.get('ai.onnx') ?? 0,
+  };
+}
+
+/** LayerNorm outputs with their node positions: LayerNormalization nodes or the decomposed opset-14 chain. */
+function findLayerNorms(g: GraphIndex): Array<{ pos: number; out: string }> {
+  const { nodes } = g;
+  const prod = (t: string) => {
+    const i = g.producer.get(t);
+    return i === undefined ? undefined : nodes[i];
+  };
+  const single = (t: string, op: string): { i: number; n: onnx.NodeProto } | undefined => {
+    const cs = g.consumers.get(t) ?? [];
+    if (cs.length !== 1 || nodes[cs[0]].opType !== op) return undefined;
+    return { i: cs[0], n: nodes[cs[0]] };
+  };
+  const found: Array<{ pos: number; out: string }> = [];
+  nodes.forEach((n, i) => {
+    if (n.opType === 'LayerNormalization' || n.opType === 'SimplifiedLayerNormalization') {
+      found.push({ pos: i, out: n.output[0] });
+      return;
+    }
+    // x - mean(x)  /  sqrt(mean(pow(x - mean, 2)) + eps)   ·γ +β
+    if (n.opType !== 'Div') return;
+    const sub = prod(n.input[0]);
+    const sqrt = prod(n.input[1]);
+    if (sub?.opType !== 'Sub' || sqrt?.opType !== 'Sqrt') return;
+    if (prod(sub.input[1])?.opType !== 'ReduceMean') return;
+    let pos = i;
+    let out = n.output[0];
+    const mul = single(out, 'Mul');
+    if (mul) {
+      pos = mul.i;
+      out = mul.n.output[0];
+      const add = single(out, 'Add');
+      if (add) {
+        pos = add.i;
+        out = add.n.output[0];
+      }
+    }
+    found.push({ pos, out });
+  });
+  return found.sort((a, b) => a.pos - b.pos);
+}
+
+/**
+ * hidden[0] = the last LayerNorm before layer 1's Softmax (embeddings); hidden[i] = the last LayerNorm before layer
+ * i+1's Softmax; the last layer's closing LayerNorm is the k-th after its Softmax, k = LayerNorms per layer (2 in
+ * BERT/DistilBERT), so a head's own LayerNorm (MLM transform) is not mistaken for it.
+ */
+function assignHidden(norms: Array<{ pos: number; out: string }>, softmax: number[]): string[] {
+  if (norms.length === 0) return [];
+  if (softmax.length === 0) return [];
+  const before = (limit: number, after: number) => norms.filter((n) => n.pos < limit && n.pos > after);
+  const out: string[] = [];
+  const first = before(softmax[0], -1);
+  if (first.length === 0) return [];
+  out.push(first[first.length - 1].out);
+  for (let i = 0; i + 1 < softmax.length; i++) {
+    const between = before(softmax[i + 1], softmax[i]);
+    if (between.length === 0) return [];
+    out.push(between[between.length - 1].out);
+  }
+  const perLayer = softmax.length > 1 ? before(softmax[1], softmax[0]).length : 2;
+  const tail = norms.filter((n) => n.pos > softmax[softmax.length - 1]);
+  if (tail.length < perLayer) return [];
+  out.push(tail[perLayer - 1].out);
+  return out;
+}
+
+export interface TappedModel {
+  bytes: Uint8Array; // model with the taps as extra outputs
+  plan: TapPlan;
+}
+
+/** Index + plan + splice. Throws a plain Error when the bytes are not an ONNX model. */
+export function tapModel(bytes: Uint8Array): TappedModel {
+  const g = indexModel(bytes);
+  const plan = planTaps(g);
+  const names: string[] = [...plan.hidden];
+  for (const l of plan.layers) {
+    names.push(l.attention);
+    for (const t of [l.q, l.k, l.v]) if (t) names.push(t.name);
+  }
+  return { bytes: appendOutputs(g, names), plan };
+}
