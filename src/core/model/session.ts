@@ -84,7 +84,7 @@ async function createShared(
   }
   let tapped: ReturnType<typeof tapModel>;
   try {
-    tapped = tapModel(bytes);
+    tapped = tapModel(bytes, info.layers);
   } catch (e) {
     throw corrupt((e as Error).message, e);
   }

@@ -29,7 +29,7 @@ export interface TapPlan {
 const PASS_THROUGH = new Set(['Add', 'Div', 'Mul', 'Where', 'Sub', 'Cast', 'Identity', 'Dropout']);
 
 /** Plans taps on an indexed graph. Missing patterns give empty lists, never an error. */
-export function planTaps(g: GraphIndex): TapPlan {
+export function planTaps(g: GraphIndex, expectedLayers?: number): TapPlan {
   const { nodes } = g;
   const producerOf = (t: string): onnx.NodeProto | undefined => {
     const i = g.producer.get(t);
@@ -101,7 +101,12 @@ export function planTaps(g: GraphIndex): TapPlan {
   });
 
   const norms = findLayerNorms(g);
-  const hidden = assignHidden(norms, layers.map((l) => l.pos));
+  let hidden = assignHidden(norms, layers.map((l) => l.pos));
+  // Fused attention leaves no Softmax to anchor on: fall back to "embedding LN, then every second LN" (BERT and
+  // DistilBERT both close a layer with its second LayerNorm).
+  if (hidden.length === 0 && expectedLayers && norms.length >= 2 * expectedLayers + 1) {
+    hidden = Array.from({ length: expectedLayers + 1 }, (_, i) => norms[2 * i].out);
+  }
   return {
     layers: layers.map(({ pos: _pos, ...l }) => l),
     hidden,
@@ -183,9 +188,9 @@ export interface TappedModel {
 }
 
 /** Index + plan + splice. Throws a plain Error when the bytes are not an ONNX model. */
-export function tapModel(bytes: Uint8Array): TappedModel {
+export function tapModel(bytes: Uint8Array, expectedLayers?: number): TappedModel {
   const g = indexModel(bytes);
-  const plan = planTaps(g);
+  const plan = planTaps(g, expectedLayers);
   const names: string[] = [...plan.hidden];
   for (const l of plan.layers) {
     names.push(l.attention);

@@ -1,6 +1,60 @@
-// Checks a model: files present, JSON parses, ONNX parses and a session loads, a one-row run works.
-import type { StoreOptions } from '../api';
+// Checks a model: files present, JSON parses, ONNX parses and a session loads, a one-row run works (per dtype).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Dtype, StoreOptions } from '../api';
+import { BertLensError } from './errors';
+import { availableDtypes } from './info';
+import { loadModel } from './session';
+import { resolveModel } from './store';
 
-export async function verifyModel(source: string, _opts: StoreOptions = {}): Promise<{ ok: boolean; problems: string[] }> {
-  return { ok: false, problems: [`verifyModel(${source}) not implemented yet`] };
+const NEEDED = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
+
+/** Looks up [CLS]/[SEP] in tokenizer.json so the smoke run uses real special ids. */
+function specialIds(dir: string): number[] {
+  try {
+    const tok = JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer.json'), 'utf8')) as { model?: { vocab?: Record<string, number> } };
+    const v = tok.model?.vocab ?? {};
+    if (typeof v['[CLS]'] === 'number' && typeof v['[SEP]'] === 'number') return [v['[CLS]'], v['[SEP]']];
+  } catch {
+    /* reported below */
+  }
+  return [0, 0];
+}
+
+export async function verifyModel(source: string, opts: StoreOptions = {}): Promise<{ ok: boolean; problems: string[] }> {
+  const problems: string[] = [];
+  let dir: string;
+  try {
+    dir = (await resolveModel(source, opts)).dir;
+  } catch (e) {
+    return { ok: false, problems: [(e as Error).message] };
+  }
+  for (const f of NEEDED) if (!fs.existsSync(path.join(dir, f))) problems.push(`${f} is missing in ${dir}.`);
+  for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json'))) {
+    try {
+      JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+    } catch (e) {
+      problems.push(`${f} is not valid JSON (${(e as Error).message}).`);
+    }
+  }
+  const dtypes: Dtype[] = opts.dtype && opts.dtype !== 'auto' ? [opts.dtype] : availableDtypes(dir);
+  if (dtypes.length === 0) problems.push(`No onnx/model.onnx or onnx/model_quantized.onnx in ${dir}.`);
+  for (const dtype of dtypes) {
+    try {
+      const m = await loadModel(source, { ...opts, offline: true }, { dtype });
+      try {
+        const ids = specialIds(dir);
+        const [out] = await m.run([{ ids }], { hiddenLayers: m.info.capabilities.hidden ? [m.info.layers] : [] });
+        const h = out.hidden[m.info.layers];
+        if (h && !h.every(Number.isFinite)) problems.push(`${dtype}: the model produced non-finite hidden states.`);
+        if (!m.info.capabilities.attention) problems.push(`${dtype}: attention is not available (fused attention in the graph); other views still work.`);
+      } finally {
+        await m.dispose();
+      }
+    } catch (e) {
+      problems.push(`${dtype}: ${e instanceof BertLensError ? e.message : String(e)}`);
+    }
+  }
+  // "attention unavailable" is a limitation, not a broken model.
+  return { ok: problems.every((p) => p.includes('attention is not available')), problems };
 }

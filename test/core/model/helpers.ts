@@ -1,0 +1,66 @@
+// Shared helpers for the model-layer tests: fixture paths, golden files, float comparisons.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+
+export const ROOT = path.resolve(__dirname, '..', '..', '..');
+export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
+export const fixture = (name: string) => path.join(FIXTURES, name);
+
+type N = number;
+export interface GoldenCase {
+  name: string;
+  texts: unknown;
+  input_ids: N[][];
+  attention_mask: N[][];
+  token_type_ids?: N[][];
+  hidden_states: N[][][][]; // [L+1][B][T][H]
+  attentions: N[][][][][]; // [L][B][heads][T][T]
+  qkv: Array<{ q: N[][][][]; k: N[][][][]; v: N[][][][] }>; // [L]{[B][heads][T][d]}
+  logits?: N[][][];
+  nsp_logits?: N[][];
+  start_logits?: N[][];
+  end_logits?: N[][];
+}
+
+export function golden(name: string): { model: string; cases: GoldenCase[] } {
+  return JSON.parse(fs.readFileSync(path.join(ROOT, 'test', 'golden', `${name}.json`), 'utf8'));
+}
+
+/** Rows of a golden case without padding (attention_mask 1 prefix). */
+export function rowsOf(c: GoldenCase) {
+  return c.input_ids.map((ids, b) => {
+    const n = c.attention_mask[b].reduce((a, x) => a + x, 0);
+    return { ids: ids.slice(0, n), typeIds: c.token_type_ids?.[b].slice(0, n) };
+  });
+}
+
+export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  if (a.length !== b.length) throw new Error(`length ${a.length} vs ${b.length}`);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+/** Nested golden arrays → flat, trimming trailing dims given per level (e.g. [seq, H]). */
+export function flat(x: unknown, shape: number[]): number[] {
+  const out: number[] = [];
+  const rec = (v: unknown, d: number) => {
+    if (d === shape.length) {
+      out.push(v as number);
+      return;
+    }
+    const arr = v as unknown[];
+    for (let i = 0; i < shape[d]; i++) rec(arr[i], d + 1);
+  };
+  rec(x, 0);
+  return out;
+}
+
+export function tmpDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `bert-lens-${prefix}-`));
+}
+
+export function copyDir(src: string, dest: string): void {
+  fs.cpSync(src, dest, { recursive: true });
+}
