@@ -4,7 +4,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import type { Token, Tokenized, Word } from '../api.js';
+import type { Token, Tokenized, Word } from '../api';
 
 export interface SpecialIds {
   cls: number;

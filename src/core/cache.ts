@@ -1,0 +1,69 @@
+// Content-addressed cache of window outputs: key = model id + dtype + model file + window token ids, so a re-encode
+// after an edit only runs the windows whose tokens changed. LRU with a byte budget.
+import { createHash } from 'node:crypto';
+import type { ModelInfo, RunOutput } from './api';
+
+export function modelKey(info: ModelInfo): string {
+  return `${info.id}|${info.dtype}|${info.modelFile}`;
+}
+
+export function windowKey(info: ModelInfo, ids: number[], typeIds?: number[]): string {
+  const h = createHash('sha1');
+  h.update(modelKey(info));
+  h.update(Int32Array.from(ids));
+  if (typeIds) h.update(Int32Array.from(typeIds));
+  return h.digest('hex');
+}
+
+export function textHash(text: string): string {
+  return createHash('sha1').update(text).digest('hex');
+}
+
+function outputBytes(o: RunOutput): number {
+  let n = 0;
+  for (const a of Object.values(o.hidden)) n += a.byteLength;
+  for (const a of Object.values(o.attention)) n += a.byteLength;
+  for (const q of Object.values(o.qkv)) n += q.q.byteLength + q.k.byteLength + q.v.byteLength;
+  return n + 64;
+}
+
+export class WindowCache {
+  private map = new Map<string, { out: RunOutput; bytes: number }>();
+  private bytes = 0;
+  hits = 0;
+  misses = 0;
+  constructor(private readonly maxBytes = 512 * 1024 * 1024) {}
+
+  get(key: string): RunOutput | undefined {
+    const e = this.map.get(key);
+    if (!e) return undefined;
+    this.map.delete(key); // refresh LRU position
+    this.map.set(key, e);
+    return e.out;
+  }
+
+  set(key: string, out: RunOutput): void {
+    const old = this.map.get(key);
+    if (old) {
+      this.bytes -= old.bytes;
+      this.map.delete(key);
+    }
+    const bytes = outputBytes(out);
+    this.map.set(key, { out, bytes });
+    this.bytes += bytes;
+    for (const [k, e] of this.map) {
+      if (this.bytes <= this.maxBytes || this.map.size <= 1) break;
+      this.map.delete(k);
+      this.bytes -= e.bytes;
+    }
+  }
+
+  clear(): void {
+    this.map.clear();
+    this.bytes = 0;
+  }
+
+  get size(): number {
+    return this.map.size;
+  }
+}

@@ -1,0 +1,92 @@
+// Encode a document: windows → rows [CLS] window [SEP] → batched model runs with only the requested taps,
+// reusing cached window outputs whose tokens did not change.
+import type { EncodeOptions, EncodedWindow, Encoding, LoadedModel, RunOutput, RunRequest } from './api';
+import { BertLensError, throwIfAborted } from './model/errors';
+import { textHash, windowKey, type WindowCache } from './cache';
+import type { TextTokenizer } from './text/tokenizer';
+import { planWindows } from './text/windows';
+
+const BATCH = 4;
+
+function layerList(v: number[] | 'all' | undefined, all: number[], dflt: number[]): number[] {
+  if (v === 'all') return all;
+  return v ?? dflt;
+}
+
+/** Does a cached output carry every tap this request needs? */
+function hasTaps(o: RunOutput, req: RunRequest): boolean {
+  return (
+    (req.hiddenLayers ?? []).every((l) => o.hidden[l]) &&
+    (req.attentionLayers ?? []).every((l) => o.attention[l]) &&
+    (req.qkvLayers ?? []).every((l) => o.qkv[l])
+  );
+}
+
+export async function encodeText(
+  model: LoadedModel,
+  tk: TextTokenizer,
+  text: string,
+  opts: EncodeOptions,
+  cache: WindowCache,
+): Promise<Encoding> {
+  const info = model.info;
+  const L = info.layers;
+  const hiddenAll = Array.from({ length: L + 1 }, (_, i) => i);
+  const attAll = Array.from({ length: L }, (_, i) => i + 1);
+  const req: RunRequest = {
+    hiddenLayers: layerList(opts.hiddenLayers, hiddenAll, hiddenAll),
+    attentionLayers: layerList(opts.attentionLayers, attAll, []),
+    qkvLayers: opts.qkvLayers ?? [],
+  };
+  if ((req.attentionLayers!.length || req.qkvLayers!.length) && !info.capabilities.attention) {
+    throw new BertLensError('ATTENTION_UNAVAILABLE', `Attention is unavailable for ${info.id}: its graph fuses attention (no Softmax between Q·Kᵀ and ·V). Use a model exported without the ORT attention fusion.`, { model: info.id });
+  }
+  for (const l of [...req.attentionLayers!, ...req.qkvLayers!]) {
+    if (!(l >= 1 && l <= L)) throw new BertLensError('BAD_INPUT', `Layer ${l} does not exist: ${info.id} has layers 1..${L}.`, { model: info.id });
+  }
+  const tok = tk.tokenize(text);
+  const maxTokens = Math.min(opts.maxTokens ?? info.maxPositions - 2, info.maxPositions - 2);
+  let spans = planWindows(tok, { maxTokens, overlap: opts.overlap });
+  if (opts.range) {
+    const { start, end } = opts.range;
+    spans = spans.filter((s) => {
+      if (s.wordEnd <= s.wordStart) return true;
+      const a = tok.words[s.wordStart].start;
+      const b = tok.words[s.wordEnd - 1].end;
+      return a <= end && b >= start;
+    });
+  }
+  const { cls, sep } = tk.special;
+  const rows = spans.map((s) => ({ ids: [cls, ...tok.tokens.slice(s.tokenStart, s.tokenEnd).map((t) => t.id), sep] }));
+  const keys = rows.map((r) => windowKey(info, r.ids));
+  const outs: (RunOutput | undefined)[] = keys.map((k) => {
+    const o = cache.get(k);
+    return o && hasTaps(o, req) ? o : undefined;
+  });
+  const todo = outs.flatMap((o, i) => (o ? [] : [i]));
+  cache.hits += outs.length - todo.length;
+  cache.misses += todo.length;
+  let done = outs.length - todo.length;
+  opts.onProgress?.(done, outs.length);
+  for (let b = 0; b < todo.length; b += BATCH) {
+    throwIfAborted(opts.signal, 'Encoding');
+    const idx = todo.slice(b, b + BATCH);
+    const res = await model.run(idx.map((i) => rows[i]), req, opts.signal);
+    idx.forEach((i, k) => {
+      outs[i] = res[k];
+      cache.set(keys[i], res[k]);
+    });
+    done += idx.length;
+    opts.onProgress?.(done, outs.length);
+  }
+  const windows: EncodedWindow[] = spans.map((s, i) => ({ ...s, seqLen: rows[i].ids.length, out: outs[i]! }));
+  return { model: info, textHash: textHash(text), tok, windows };
+}
+
+/** The encoded window authoritative for a word, or undefined when that part of the text was not encoded. */
+export function windowOf(enc: Encoding, word: number): EncodedWindow | undefined {
+  return (
+    enc.windows.find((w) => word >= w.ownStart && word < w.ownEnd) ??
+    enc.windows.find((w) => word >= w.wordStart && word < w.wordEnd)
+  );
+}

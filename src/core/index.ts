@@ -1,0 +1,144 @@
+// The engine's one typed front door (createEngine): load models, tokenize, encode, and every task on plain data.
+// No `vscode` import here or below: the CLI, the worker and the tests all use this same code.
+import { existsSync, statSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Engine, LoadedModel, LoadOptions, StaticVectors, StoreOptions, Tokenized, Encoding, EncodeOptions } from './api';
+import { loadModel, listModels, verifyModel, defaultModelsDir } from './model/index';
+import { BertLensError } from './model/errors';
+import { loadTokenizer, type TextTokenizer } from './text/tokenizer';
+import { WindowCache } from './cache';
+import { encodeText } from './encode';
+import { wordVectors, similar, vectors } from './vectors';
+import { attention } from './attention';
+import { explain } from './explain';
+import { mask } from './mlm';
+import { nsp } from './nsp';
+import { answer } from './qa';
+import { readStatic } from './static';
+import { inputEmbeddingVectors } from './embeddings';
+
+export type * from './api';
+export { BertLensError } from './model/errors';
+export { wordAt, loadTokenizer, createTokenizer } from './text/tokenizer';
+export type { TextTokenizer } from './text/tokenizer';
+export { planWindows, qaWindows, ownerOf } from './text/windows';
+export { windowOf } from './encode';
+export { cosine, occurrences, resolveLayers } from './vectors';
+export { rollout } from './attention';
+export { readStatic, parseStatic } from './static';
+
+export interface BertLensEngine extends Engine {
+  /** The model's input token embeddings as static vectors (one per word type; cached per model). */
+  inputEmbeddings(model: LoadedModel): Promise<StaticVectors>;
+  /** The tokenizer of a loaded model (cached). */
+  tokenizer(model: LoadedModel): Promise<TextTokenizer>;
+  /** Window-cache counters (runs saved by the content cache). */
+  cacheStats(): { hits: number; misses: number; size: number };
+}
+
+/** Resolve a static-vectors name: a file, a folder holding vectors.{bin,txt,vec}, or an embedded name in modelsDir. */
+function staticFile(nameOrPath: string, modelsDir: string): string {
+  const candidates = [nameOrPath, path.join(modelsDir, nameOrPath)];
+  for (const c of candidates) {
+    if (!existsSync(c)) continue;
+    if (!statSync(c).isDirectory()) return c;
+    let fromConfig: string | undefined;
+    try {
+      const cfg = JSON.parse(readFileSync(path.join(c, 'config.json'), 'utf8')) as Record<string, unknown>;
+      fromConfig = [cfg.file, cfg.vectors, cfg.vectors_file].find((x): x is string => typeof x === 'string');
+    } catch {
+      // no config.json: look for the usual names
+    }
+    for (const f of [fromConfig, 'vectors.bin', 'vectors.txt', 'vectors.vec'].filter((x): x is string => !!x)) {
+      if (existsSync(path.join(c, f))) return path.join(c, f);
+    }
+    throw new BertLensError('MODEL_NOT_FOUND', `The folder ${c} holds no vectors.bin, vectors.txt or vectors.vec.`, { file: c });
+  }
+  throw new BertLensError('MODEL_NOT_FOUND', `Static vectors "${nameOrPath}" not found (looked for a file, a folder, and ${path.join(modelsDir, nameOrPath)}). Give a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.`, { file: nameOrPath });
+}
+
+export function createEngine(opts: StoreOptions = {}): BertLensEngine {
+  const models = new Map<string, Promise<LoadedModel>>();
+  const tokenizers = new WeakMap<LoadedModel, Promise<TextTokenizer>>();
+  const embeddings = new WeakMap<LoadedModel, Promise<StaticVectors>>();
+  const statics = new Map<string, Promise<StaticVectors>>();
+  const cache = new WindowCache();
+  const modelsDir = opts.modelsDir ?? defaultModelsDir();
+
+  const tokenizer = (model: LoadedModel): Promise<TextTokenizer> => {
+    let t = tokenizers.get(model);
+    if (!t) {
+      t = loadTokenizer(model.info.dir);
+      tokenizers.set(model, t);
+    }
+    return t;
+  };
+
+  const engine: BertLensEngine = {
+    async load(source: string, lo: LoadOptions = {}) {
+      const dtype = lo.dtype ?? opts.dtype ?? 'auto';
+      const key = `${source}|${dtype}`;
+      let m = models.get(key);
+      if (!m) {
+        m = loadModel(source, opts, { ...lo, dtype });
+        models.set(key, m);
+        m.catch(() => models.delete(key)); // a failed load can be retried
+      }
+      return m;
+    },
+    listModels: () => listModels(opts),
+    verify: (source) => verifyModel(source, opts),
+    loadStatic(pathOrName: string) {
+      const file = staticFile(pathOrName, modelsDir);
+      let s = statics.get(file);
+      if (!s) {
+        s = readStatic(file);
+        statics.set(file, s);
+        s.catch(() => statics.delete(file));
+      }
+      return s;
+    },
+    inputEmbeddings(model) {
+      let e = embeddings.get(model);
+      if (!e) {
+        e = tokenizer(model).then((tk) => inputEmbeddingVectors(model, tk));
+        embeddings.set(model, e);
+      }
+      return e;
+    },
+    tokenizer,
+    async tokenize(model, text): Promise<Tokenized> {
+      return (await tokenizer(model)).tokenize(text);
+    },
+    async encode(model, text, eo: EncodeOptions = {}): Promise<Encoding> {
+      return encodeText(model, await tokenizer(model), text, eo, cache);
+    },
+    wordVectors: (enc, layer) => wordVectors(enc, layer),
+    similar: (enc, word, o) => similar(enc, word, o),
+    vectors: (enc, word, o) => vectors(enc, word, o),
+    attention: (enc, wordIndex, o) => attention(enc, wordIndex, o),
+    async explain(model, text, wordIndex, o) {
+      const enc = await encodeText(model, await tokenizer(model), text, { hiddenLayers: [], qkvLayers: [o.layer] }, cache);
+      return explain(enc, wordIndex, o);
+    },
+    async mask(model, text, o) {
+      return mask(model, await tokenizer(model), text, o);
+    },
+    async nsp(model, a, b) {
+      return nsp(model, await tokenizer(model), a, b);
+    },
+    async answer(model, question, document, o) {
+      return answer(model, await tokenizer(model), question, document, o);
+    },
+    cacheStats: () => ({ hits: cache.hits, misses: cache.misses, size: cache.size }),
+    async dispose() {
+      const all = [...models.values()];
+      models.clear();
+      statics.clear();
+      cache.clear();
+      const loaded = await Promise.allSettled(all);
+      await Promise.all(loaded.map((r) => (r.status === 'fulfilled' ? r.value.dispose() : undefined)));
+    },
+  };
+  return engine;
+}

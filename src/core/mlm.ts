@@ -1,0 +1,97 @@
+// Masked-LM: top-k words for a literal [MASK] in the text, or for the word at a char offset (all its pieces masked).
+import type { LoadedModel, MaskPrediction, MaskResult } from './api';
+import { BertLensError, throwIfAborted } from './model/errors';
+import type { TextTokenizer } from './text/tokenizer';
+import { wordAt } from './text/tokenizer';
+import { planWindows } from './text/windows';
+
+export function softmax(logits: Float32Array | number[], off = 0, n = logits.length): Float64Array {
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) max = Math.max(max, logits[off + i]);
+  const p = new Float64Array(n);
+  let s = 0;
+  for (let i = 0; i < n; i++) s += p[i] = Math.exp(logits[off + i] - max);
+  for (let i = 0; i < n; i++) p[i] /= s;
+  return p;
+}
+
+function topK(p: Float64Array, k: number, ok: (id: number) => boolean): Array<{ id: number; p: number }> {
+  const best: Array<{ id: number; p: number }> = [];
+  for (let id = 0; id < p.length; id++) {
+    if (best.length === k && p[id] <= best[k - 1].p) continue;
+    if (!ok(id)) continue;
+    best.push({ id, p: p[id] });
+    best.sort((a, b) => b.p - a.p);
+    if (best.length > k) best.pop();
+  }
+  return best;
+}
+
+/**
+ * Candidates for `n` consecutive masked pieces. One forward pass with n [MASK]s; the joint score of a word is the
+ * product of its pieces' per-position probabilities, searched as a beam (width `top`) left to right: the first
+ * piece is a word start, later pieces are "##" continuations. This is the "independent positions" approximation
+ * (no re-run after fixing a piece); a single-piece alternative comes from a second row with one [MASK].
+ */
+function beam(probs: Float64Array[], tk: TextTokenizer, top: number, isSpecial: (id: number) => boolean): MaskPrediction[] {
+  let beams: Array<{ word: string; score: number }> = [{ word: '', score: 1 }];
+  probs.forEach((p, pos) => {
+    const cont = (id: number) => tk.idToToken(id).startsWith('##');
+    const cands = topK(p, top, (id) => !isSpecial(id) && (pos === 0 ? !cont(id) : cont(id)));
+    const next: Array<{ word: string; score: number }> = [];
+    for (const b of beams) for (const c of cands) next.push({ word: b.word + tk.idToToken(c.id).replace(/^##/, ''), score: b.score * c.p });
+    next.sort((a, b) => b.score - a.score);
+    beams = next.slice(0, top);
+  });
+  return beams;
+}
+
+export async function mask(
+  model: LoadedModel,
+  tk: TextTokenizer,
+  text: string,
+  opts: { at?: number; top?: number; signal?: AbortSignal } = {},
+): Promise<MaskResult> {
+  const info = model.info;
+  const { top = 5 } = opts;
+  if (!info.capabilities.mlm) {
+    throw new BertLensError('BAD_INPUT', `${info.id} has no masked-LM head (no \`logits\` output). Use an encoder exported for fill-mask, e.g. the embedded bert-lens-mini.`, { model: info.id });
+  }
+  const maskText = tk.idToToken(tk.special.mask);
+  const tok = tk.tokenize(text, opts.at === undefined ? { specials: [maskText] } : {});
+  let word: number;
+  if (opts.at === undefined) {
+    word = tok.words.findIndex((w) => tok.tokens[w.tokenStart].id === tk.special.mask && w.text === maskText);
+    if (word < 0) throw new BertLensError('BAD_INPUT', `No ${maskText} in the text. Write ${maskText} where a word should be predicted, or give the offset of a word to mask.`);
+  } else {
+    word = wordAt(tok, opts.at);
+    if (word < 0) throw new BertLensError('BAD_INPUT', `No word at offset ${opts.at}. Give the offset of a character inside a word.`);
+  }
+  const w = tok.words[word];
+  const n = w.tokenEnd - w.tokenStart;
+  // Long text: the window around the masked word.
+  const spans = planWindows(tok, { maxTokens: info.maxPositions - 2 });
+  const span = spans.find((s) => word >= s.ownStart && word < s.ownEnd) ?? spans[0];
+  const { cls, sep, mask: maskId } = tk.special;
+  const ids = tok.tokens.slice(span.tokenStart, span.tokenEnd).map((t) => t.id);
+  const p0 = w.tokenStart - span.tokenStart; // position of the word's first piece inside the window tokens
+  const rowFor = (k: number) => [cls, ...ids.slice(0, p0), ...Array(k).fill(maskId), ...ids.slice(p0 + n), sep];
+  const counts = n > 1 ? [n, 1] : [1];
+  throwIfAborted(opts.signal, 'Masked-word prediction');
+  const outs = await model.run(
+    counts.map((k) => ({ ids: rowFor(k) })),
+    { mlmPositions: counts.map((k) => Array.from({ length: k }, (_, i) => p0 + 1 + i)) },
+    opts.signal,
+  );
+  const V = info.vocabSize;
+  const specials = new Set([tk.special.cls, tk.special.sep, tk.special.mask, tk.special.pad, tk.special.unk]);
+  const isSpecial = (id: number) => specials.has(id) || /^\[.*\]$/.test(tk.idToToken(id));
+  const preds = new Map<string, number>();
+  outs.forEach((o, r) => {
+    if (!o.mlmLogits) throw new BertLensError('BAD_INPUT', `${info.id} returned no masked-LM logits.`, { model: info.id });
+    const probs = Array.from({ length: counts[r] }, (_, i) => softmax(o.mlmLogits!, i * V, V));
+    for (const c of beam(probs, tk, top, isSpecial)) preds.set(c.word, Math.max(preds.get(c.word) ?? 0, c.score));
+  });
+  const predictions = [...preds].map(([word, score]) => ({ word, score })).sort((a, b) => b.score - a.score).slice(0, top);
+  return { start: w.start, end: w.end, predictions };
+}

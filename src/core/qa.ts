@@ -1,0 +1,75 @@
+// Extractive QA over a whole document: question + document windows with stride, span scoring per window, merged.
+import type { LoadedModel, QaAnswer, QaOptions, QaResult } from './api';
+import { BertLensError, throwIfAborted } from './model/errors';
+import type { TextTokenizer } from './text/tokenizer';
+import { qaWindows } from './text/windows';
+
+const BATCH = 4;
+
+/** Softmax over the positions in `keep` only (others get 0). */
+function maskedSoftmax(logits: Float32Array, keep: number[]): Float64Array {
+  const p = new Float64Array(logits.length);
+  let max = -Infinity;
+  for (const i of keep) max = Math.max(max, logits[i]);
+  let s = 0;
+  for (const i of keep) s += p[i] = Math.exp(logits[i] - max);
+  for (const i of keep) p[i] /= s;
+  return p;
+}
+
+/**
+ * Scores: per window, softmax of start and end logits over that window's document tokens plus [CLS] (HF's
+ * pipeline does the same), span score = p_start · p_end for start ≤ end within maxAnswerLen tokens. Windows are
+ * then compared on these probabilities — the HF convention; a span seen by several overlapping windows keeps its
+ * best score. The no-answer score is p_start[CLS] · p_end[CLS], the minimum over windows (HF's min_null_score).
+ */
+export async function answer(model: LoadedModel, tk: TextTokenizer, question: string, document: string, opts: QaOptions = {}): Promise<QaResult> {
+  const info = model.info;
+  const { top = 3, maxSeqLen = Math.min(384, info.maxPositions), stride = 128, maxAnswerLen = 30, maxQuestionLen = 64 } = opts;
+  if (!info.capabilities.qa) {
+    throw new BertLensError('BAD_INPUT', `${info.id} has no question-answering head (no start_logits/end_logits). Use a QA model such as the embedded bert-lens-mini-qa or Xenova/distilbert-base-cased-distilled-squad.`, { model: info.id });
+  }
+  if (!question.trim()) throw new BertLensError('BAD_INPUT', 'The question is empty. Ask something about the document.');
+  const q = tk.tokenize(question).tokens.map((t) => t.id);
+  const doc = tk.tokenize(document);
+  if (!doc.tokens.length) return { answers: [] };
+  const wins = qaWindows(q, doc.tokens.map((t) => t.id), {
+    maxSeqLen: Math.min(maxSeqLen, info.maxPositions),
+    stride: Math.min(stride, Math.max(0, maxSeqLen - Math.min(q.length, maxQuestionLen) - 4)),
+    maxQuestionLen,
+    cls: tk.special.cls,
+    sep: tk.special.sep,
+  });
+  const best = new Map<string, QaAnswer>();
+  let nullScore = Infinity;
+  for (let b = 0; b < wins.length; b += BATCH) {
+    throwIfAborted(opts.signal, 'Question answering');
+    const batch = wins.slice(b, b + BATCH);
+    const outs = await model.run(batch.map((w) => ({ ids: w.ids, typeIds: info.capabilities.tokenTypes ? w.typeIds : undefined })), { qa: true }, opts.signal);
+    batch.forEach((w, k) => {
+      const o = outs[k];
+      if (!o.startLogits || !o.endLogits) throw new BertLensError('BAD_INPUT', `${info.id} returned no start/end logits.`, { model: info.id });
+      const n = w.docTokenEnd - w.docTokenStart;
+      const ctx = Array.from({ length: n }, (_, i) => w.contextStart + i);
+      const ps = maskedSoftmax(o.startLogits, [0, ...ctx]);
+      const pe = maskedSoftmax(o.endLogits, [0, ...ctx]);
+      nullScore = Math.min(nullScore, ps[0] * pe[0]);
+      // Only the strongest starts/ends can make the top spans: prune to 20 each (HF uses n_best_size = 20).
+      const starts = [...ctx].sort((x, y) => ps[y] - ps[x]).slice(0, 20);
+      const ends = [...ctx].sort((x, y) => pe[y] - pe[x]).slice(0, 20);
+      for (const s of starts)
+        for (const e of ends) {
+          if (e < s || e - s + 1 > maxAnswerLen) continue;
+          const ts = doc.tokens[w.docTokenStart + s - w.contextStart];
+          const te = doc.tokens[w.docTokenStart + e - w.contextStart];
+          const score = ps[s] * pe[e];
+          const key = `${ts.start}:${te.end}`;
+          if ((best.get(key)?.score ?? -1) < score) best.set(key, { text: document.slice(ts.start, te.end), start: ts.start, end: te.end, score });
+        }
+    });
+  }
+  let answers = [...best.values()].sort((a, b) => b.score - a.score).slice(0, top);
+  const { noAnswerThreshold } = opts;
+  if (noAnswerThreshold !== undefined && answers.length && nullScore - answers[0].score > noAnswerThreshold) answers = [];
+  return { answers, noAnswerScore: nullScore };
+}
