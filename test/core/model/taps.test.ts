@@ -1,0 +1,122 @@
+// The graph rewrite itself: splice keeps every original byte of the weights, a graph without Softmax degrades to
+// attention:false (still runs), and external-data models (.onnx_data) keep working.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { onnx } from 'onnx-proto';
+import { loadModel } from '../../../src/core/model';
+import { tapModel } from '../../../src/core/model/taps';
+import { copyDir, fixture, flat, golden, maxAbsDiff, rowsOf, tmpDir } from './helpers';
+
+const bertFile = path.join(fixture('tiny-bert'), 'onnx', 'model.onnx');
+
+/** Rewrites a fixture with onnx-proto (fine for a 300 KB test model) and saves it as a new model folder. */
+function rewrittenFolder(src: string, dtypeFile: string, edit: (m: onnx.ModelProto, dir: string) => void): string {
+  const dir = tmpDir('rewrite');
+  copyDir(src, dir);
+  for (const f of fs.readdirSync(path.join(dir, 'onnx'))) fs.rmSync(path.join(dir, 'onnx', f));
+  const m = onnx.ModelProto.decode(fs.readFileSync(path.join(src, dtypeFile)));
+  edit(m, dir);
+  fs.writeFileSync(path.join(dir, dtypeFile), onnx.ModelProto.encode(m).finish());
+  return dir;
+}
+
+describe('graph taps', () => {
+  it('splices outputs without touching the weights', () => {
+    const bytes = fs.readFileSync(bertFile);
+    const { bytes: tapped, plan } = tapModel(bytes, 2);
+    const before = onnx.ModelProto.decode(bytes);
+    const after = onnx.ModelProto.decode(tapped);
+    assert.equal(plan.layers.length, 2);
+    assert.equal(plan.hidden.length, 3);
+    const added = after.graph!.output.map((o) => o.name).slice(before.graph!.output.length);
+    // 2 attention + 2×3 Q/K/V + 2 hidden (the last hidden state is already the output last_hidden_state).
+    assert.equal(added.length, 10);
+    assert.ok(plan.hidden.includes('last_hidden_state'));
+    assert.equal(after.graph!.initializer.length, before.graph!.initializer.length);
+    after.graph!.initializer.forEach((t, i) => assert.ok(Buffer.from(t.rawData!).equals(Buffer.from(before.graph!.initializer[i].rawData!))));
+    assert.equal(after.graph!.node.length, before.graph!.node.length);
+    // No names are hard-coded: every tap is a tensor some node produces.
+    const produced = new Set(before.graph!.node.flatMap((n) => n.output));
+    for (const n of added) assert.ok(produced.has(n), n);
+  });
+
+  it('rejects bytes that are not an ONNX model', () => {
+    assert.throws(() => tapModel(Uint8Array.from({ length: 500 }, (_, i) => (i * 7919) % 256)));
+    assert.throws(() => tapModel(fs.readFileSync(bertFile).subarray(0, 100_000)));
+  });
+
+  it('a graph whose Softmax is replaced (Exp/ReduceSum/Div) → attention:false, qkv:false, still runs with the same logits', async () => {
+    const dir = rewrittenFolder(fixture('tiny-bert'), 'onnx/model.onnx', (m) => {
+      const g = m.graph!;
+      const nodes: onnx.INodeProto[] = [];
+      g.initializer.push({ name: 'axes_last', dataType: onnx.TensorProto.DataType.INT64, dims: [1], int64Data: [-1] });
+      let replaced = 0;
+      for (const n of g.node) {
+        if (n.opType !== 'Softmax') {
+          nodes.push(n);
+          continue;
+        }
+        const x = n.input[0];
+        const y = n.output[0];
+        nodes.push({ opType: 'Exp', input: [x], output: [`${y}_exp`], name: `${n.name}_exp` });
+        nodes.push({ opType: 'ReduceSum', input: [`${y}_exp`, 'axes_last'], output: [`${y}_sum`], name: `${n.name}_sum`, attribute: [{ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] });
+        nodes.push({ opType: 'Div', input: [`${y}_exp`, `${y}_sum`], output: [y], name: `${n.name}_div` });
+        replaced++;
+      }
+      assert.equal(replaced, 2);
+      g.node = nodes as onnx.NodeProto[];
+    });
+    const m = await loadModel(dir, {}, { dtype: 'fp32' });
+    try {
+      assert.equal(m.info.capabilities.attention, false);
+      assert.equal(m.info.capabilities.qkv, false);
+      assert.equal(m.info.capabilities.hidden, true, 'hidden states fall back to LayerNorm counting');
+      const c = golden('tiny-bert').cases[0];
+      const rows = rowsOf(c);
+      const T = rows[0].ids.length;
+      const [o] = await m.run(rows, { mlmPositions: [rows[0].ids.map((_, i) => i)], hiddenLayers: [0, 1, 2] });
+      assert.ok(maxAbsDiff(o.mlmLogits!, flat(c.logits![0], [T, m.info.vocabSize])) <= 1e-4);
+      for (const l of [0, 1, 2]) assert.ok(maxAbsDiff(o.hidden[l], flat(c.hidden_states[l][0], [T, 32])) <= 1e-4, `hidden ${l}`);
+      await assert.rejects(m.run(rows, { attentionLayers: [1] }), (e: Error & { code?: string }) => e.code === 'ATTENTION_UNAVAILABLE' && /fused attention/.test(e.message));
+    } finally {
+      await m.dispose();
+    }
+  });
+
+  it('external data (model.onnx + model.onnx_data) loads and matches the golden', async () => {
+    const dir = rewrittenFolder(fixture('tiny-bert'), 'onnx/model.onnx', (m, d) => {
+      const chunks: Buffer[] = [];
+      let offset = 0;
+      for (const t of m.graph!.initializer) {
+        const raw = t.rawData ? Buffer.from(t.rawData) : undefined;
+        if (!raw || raw.length < 256) continue;
+        t.rawData = new Uint8Array(0);
+        t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+        t.externalData = [
+          { key: 'location', value: 'model.onnx_data' },
+          { key: 'offset', value: String(offset) },
+          { key: 'length', value: String(raw.length) },
+        ];
+        chunks.push(raw);
+        offset += raw.length;
+      }
+      fs.mkdirSync(path.join(d, 'onnx'), { recursive: true });
+      fs.writeFileSync(path.join(d, 'onnx', 'model.onnx_data'), Buffer.concat(chunks));
+    });
+    assert.ok(fs.statSync(path.join(dir, 'onnx', 'model.onnx')).size < 100_000, 'weights really moved out');
+    const m = await loadModel(dir, {}, { dtype: 'fp32' });
+    try {
+      assert.equal(m.info.capabilities.attention, true);
+      const c = golden('tiny-bert').cases[0];
+      const rows = rowsOf(c);
+      const T = rows[0].ids.length;
+      const [o] = await m.run(rows, { attentionLayers: [2], mlmPositions: [[0, 1]] });
+      assert.ok(maxAbsDiff(o.attention[2], flat(c.attentions[1][0], [4, T, T])) <= 1e-4);
+      assert.ok(maxAbsDiff(o.mlmLogits!.subarray(0, 640), c.logits![0][0]) <= 1e-4);
+    } finally {
+      await m.dispose();
+    }
+  });
+});
