@@ -26,20 +26,20 @@ describe('graph taps', () => {
   it('splices outputs without touching the weights', () => {
     const bytes = fs.readFileSync(bertFile);
     const { bytes: tapped, plan } = tapModel(bytes, 2);
-    const before = onnx.ModelProto.decode(bytes);
-    const after = onnx.ModelProto.decode(tapped);
+    const before = onnx.ModelProto.decode(bytes).graph as onnx.GraphProto;
+    const after = onnx.ModelProto.decode(tapped).graph as onnx.GraphProto;
     assert.equal(plan.layers.length, 2);
     assert.equal(plan.hidden.length, 3);
-    const added = after.graph!.output.map((o) => o.name).slice(before.graph!.output.length);
+    const added = after.output.map((o) => o.name).slice(before.output.length);
     // 2 attention + 2×3 Q/K/V + 2 hidden (the last hidden state is already the output last_hidden_state).
     assert.equal(added.length, 10);
     assert.ok(plan.hidden.includes('last_hidden_state'));
-    assert.equal(after.graph!.initializer.length, before.graph!.initializer.length);
-    after.graph!.initializer.forEach((t, i) => assert.ok(Buffer.from(t.rawData!).equals(Buffer.from(before.graph!.initializer[i].rawData!))));
-    assert.equal(after.graph!.node.length, before.graph!.node.length);
+    assert.equal(after.initializer.length, before.initializer.length);
+    after.initializer.forEach((t, i) => assert.ok(Buffer.from(t.rawData!).equals(Buffer.from(before.initializer[i].rawData!))));
+    assert.equal(after.node.length, before.node.length);
     // No names are hard-coded: every tap is a tensor some node produces.
-    const produced = new Set(before.graph!.node.flatMap((n) => n.output));
-    for (const n of added) assert.ok(produced.has(n), n);
+    const produced = new Set(before.node.flatMap((n) => n.output));
+    for (const n of added) assert.ok(produced.has(n), String(n));
   });
 
   it('rejects bytes that are not an ONNX model', () => {
