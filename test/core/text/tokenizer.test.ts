@@ -3,9 +3,9 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { loadTokenizer, wordAt, type TextTokenizer } from '../../../src/core/text/tokenizer';
+import { wordAt, type TextTokenizer } from '../../../src/core/text/tokenizer';
 import type { Tokenized } from '../../../src/core/api';
-import { tokenizerDirs } from './fixtures';
+import { testTokenizers, tokenizerDirs } from './fixtures';
 
 const TRICKY = [
   'Café résumé NAÏVE',
@@ -62,9 +62,9 @@ function checkInvariants(tk: TextTokenizer, text: string, t: Tokenized): void {
 const dirs = tokenizerDirs();
 
 describe('tokens with offsets', { skip: dirs.length ? false : 'no tokenizer fixtures in test/fixtures' }, () => {
-  const tks: Array<[string, TextTokenizer]> = [];
+  let tks: Array<[string, TextTokenizer]> = [];
   before(async () => {
-    for (const d of dirs) tks.push([d, await loadTokenizer(d)]);
+    tks = await testTokenizers();
   });
 
   it('gives ids identical to the library encode() on tricky strings', () => {
