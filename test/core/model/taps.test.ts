@@ -12,12 +12,12 @@ import { copyDir, fixture, flat, golden, maxAbsDiff, rowsOf, tmpDir } from './he
 const bertFile = path.join(fixture('tiny-bert'), 'onnx', 'model.onnx');
 
 /** Rewrites a fixture with onnx-proto (fine for a 300 KB test model) and saves it as a new model folder. */
-function rewrittenFolder(src: string, dtypeFile: string, edit: (m: onnx.ModelProto, dir: string) => void): string {
+function rewrittenFolder(src: string, dtypeFile: string, edit: (g: onnx.GraphProto, dir: string) => void): string {
   const dir = tmpDir('rewrite');
   copyDir(src, dir);
   for (const f of fs.readdirSync(path.join(dir, 'onnx'))) fs.rmSync(path.join(dir, 'onnx', f));
   const m = onnx.ModelProto.decode(fs.readFileSync(path.join(src, dtypeFile)));
-  edit(m, dir);
+  edit(m.graph as onnx.GraphProto, dir);
   fs.writeFileSync(path.join(dir, dtypeFile), onnx.ModelProto.encode(m).finish());
   return dir;
 }
@@ -48,10 +48,9 @@ describe('graph taps', () => {
   });
 
   it('a graph whose Softmax is replaced (Exp/ReduceSum/Div) → attention:false, qkv:false, still runs with the same logits', async () => {
-    const dir = rewrittenFolder(fixture('tiny-bert'), 'onnx/model.onnx', (m) => {
-      const g = m.graph!;
+    const dir = rewrittenFolder(fixture('tiny-bert'), 'onnx/model.onnx', (g) => {
       const nodes: onnx.INodeProto[] = [];
-      g.initializer.push({ name: 'axes_last', dataType: onnx.TensorProto.DataType.INT64, dims: [1], int64Data: [-1] });
+      g.initializer.push(onnx.TensorProto.create({ name: 'axes_last', dataType: onnx.TensorProto.DataType.INT64, dims: [1], int64Data: [-1] }));
       let replaced = 0;
       for (const n of g.node) {
         if (n.opType !== 'Softmax') {
@@ -86,10 +85,10 @@ describe('graph taps', () => {
   });
 
   it('external data (model.onnx + model.onnx_data) loads and matches the golden', async () => {
-    const dir = rewrittenFolder(fixture('tiny-bert'), 'onnx/model.onnx', (m, d) => {
+    const dir = rewrittenFolder(fixture('tiny-bert'), 'onnx/model.onnx', (g, d) => {
       const chunks: Buffer[] = [];
       let offset = 0;
-      for (const t of m.graph!.initializer) {
+      for (const t of g.initializer) {
         const raw = t.rawData ? Buffer.from(t.rawData) : undefined;
         if (!raw || raw.length < 256) continue;
         t.rawData = new Uint8Array(0);
