@@ -57,8 +57,8 @@ describe('graph taps', () => {
           nodes.push(n);
           continue;
         }
-        const x = n.input[0];
-        const y = n.output[0];
+        const x = n.input![0];
+        const y = n.output![0];
         nodes.push({ opType: 'Exp', input: [x], output: [`${y}_exp`], name: `${n.name}_exp` });
         nodes.push({ opType: 'ReduceSum', input: [`${y}_exp`, 'axes_last'], output: [`${y}_sum`], name: `${n.name}_sum`, attribute: [{ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] });
         nodes.push({ opType: 'Div', input: [`${y}_exp`, `${y}_sum`], output: [y], name: `${n.name}_div` });
