@@ -1,0 +1,57 @@
+// Commands as a table: id (without the `bertLens.` prefix) → handler. The manifest lists the same ids.
+import * as vscode from 'vscode';
+import type { Ctx } from './ctx';
+import { revealOccurrence } from './hover';
+import { selectLayerHead, selectModel } from './models';
+import type { AttentionOverlay } from './overlay';
+import { predictWord, type Continuity, type QuestionAnswering } from './tasks';
+
+export interface Views {
+  overlay: AttentionOverlay;
+  continuity: Continuity;
+  qa: QuestionAnswering;
+}
+
+type Handler = (...args: never[]) => unknown;
+
+export function commandTable(ctx: Ctx, v: Views): Record<string, Handler> {
+  return {
+    showAttention: () => v.overlay.show(),
+    followCursor: () => v.overlay.toggleFollow(),
+    clearAttention: () => v.overlay.clear(),
+    selectLayerHead: () => selectLayerHead(ctx),
+    predictWord: () => predictWord(ctx),
+    checkContinuity: () => v.continuity.check(),
+    askQuestion: () => v.qa.ask(),
+    clearAnswers: () => v.qa.clear(),
+    selectModel: () => selectModel(ctx),
+    toggleHover: async () => {
+      const on = !ctx.config.hoverEnabled;
+      await vscode.workspace.getConfiguration('bertLens').update('hover.enabled', on, vscode.ConfigurationTarget.Global);
+      void vscode.window.showInformationMessage(on ? vscode.l10n.t('BERT Lens hover is on.') : vscode.l10n.t('BERT Lens hover is off.'));
+    },
+    openPanel: () => vscode.commands.executeCommand('workbench.view.extension.bertLens'),
+    showLog: () => ctx.log.show(),
+    openSample: async () => {
+      const uri = vscode.Uri.joinPath(ctx.ext.extensionUri, 'samples', 'walkthrough.md');
+      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+      // An untitled copy: the extension folder may be read-only, and the user should be free to edit it.
+      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
+      await vscode.window.showTextDocument(doc);
+    },
+    revealOccurrence: (uri: string, start: number, end: number) => revealOccurrence(uri, start, end),
+  };
+}
+
+/** Registers every command of the table under the `bertLens.` prefix. */
+export function registerCommands(ctx: Ctx, table: Record<string, Handler>): void {
+  for (const [name, fn] of Object.entries(table)) {
+    ctx.push(vscode.commands.registerCommand(`bertLens.${name}`, async (...args: unknown[]) => {
+      try {
+        return await (fn as (...a: unknown[]) => unknown)(...args);
+      } catch (e) {
+        ctx.error(name, e);
+      }
+    }));
+  }
+}

@@ -1,0 +1,134 @@
+// Typed settings and their reactions (which keys reload models, which only re-render). No `vscode` import:
+// the extension passes a reader over `WorkspaceConfiguration.inspect`, tests pass a plain function.
+import type { LayerChoice } from '../core/api';
+
+export interface BertLensConfig {
+  model: string;
+  qaModel: string;
+  staticVectors: string;
+  hubEndpoint: string;
+  offline: boolean;
+  threads: number;
+  layer: LayerChoice;
+  attentionLayer: number | 'last' | 'rollout';
+  attentionHead: number | 'mean';
+  hoverEnabled: boolean;
+  maxDocumentChars: number;
+  topK: number;
+  nspThreshold: number;
+}
+
+/** Setting keys under `bertLens.` — a typed union, one source of truth with the manifest. */
+export type ConfigKey =
+  | 'model' | 'qaModel' | 'staticVectors' | 'hubEndpoint' | 'offline' | 'threads' | 'layer' | 'attention.layer'
+  | 'attention.head' | 'hover.enabled' | 'maxDocumentChars' | 'topK' | 'nsp.threshold';
+
+export const DEFAULTS: BertLensConfig = {
+  model: 'bert-lens-mini',
+  qaModel: 'bert-lens-mini-qa',
+  staticVectors: 'word2vec-mini',
+  hubEndpoint: 'https://huggingface.co',
+  offline: false,
+  threads: 0,
+  layer: 'last',
+  attentionLayer: 'last',
+  attentionHead: 'mean',
+  hoverEnabled: true,
+  maxDocumentChars: 50000,
+  topK: 5,
+  nspThreshold: 0.5,
+};
+
+/** Keys whose change means reloading models in the worker. */
+export const RELOAD_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
+  'model', 'qaModel', 'staticVectors', 'hubEndpoint', 'offline', 'threads',
+]);
+/** Keys whose change only re-renders views (hover, overlay, status bar). */
+export const RENDER_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
+  'layer', 'attention.layer', 'attention.head', 'hover.enabled', 'maxDocumentChars', 'topK', 'nsp.threshold',
+]);
+/** Keys that name files or folders: ignored at workspace level in Restricted Mode (a repo could point at anything). */
+export const PATH_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>(['model', 'qaModel', 'staticVectors', 'hubEndpoint']);
+
+export interface Inspected<T = unknown> {
+  defaultValue?: T;
+  globalValue?: T;
+  workspaceValue?: T;
+  workspaceFolderValue?: T;
+}
+
+export type Reader = (key: ConfigKey) => Inspected | undefined;
+
+function effective(r: Reader, key: ConfigKey, trusted: boolean): unknown {
+  const i = r(key);
+  if (!i) return undefined;
+  if (trusted || !PATH_KEYS.has(key)) return i.workspaceFolderValue ?? i.workspaceValue ?? i.globalValue ?? i.defaultValue;
+  return i.globalValue ?? i.defaultValue;
+}
+
+const str = (v: unknown, d: string) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : d);
+const bool = (v: unknown, d: boolean) => (typeof v === 'boolean' ? v : d);
+const int = (v: unknown, d: number, min: number, max: number) =>
+  typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : d;
+
+export function parseLayer(v: unknown): LayerChoice {
+  if (v === 'last' || v === 'last4') return v;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
+  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  return 'last';
+}
+
+export function parseHead(v: unknown): number | 'mean' {
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 0) return v;
+  if (typeof v === 'string' && /^\d+$/.test(v)) return Number(v);
+  return 'mean';
+}
+
+export function parseAttentionLayer(v: unknown): number | 'last' | 'rollout' {
+  if (v === 'rollout' || v === 'last') return v;
+  if (typeof v === 'number' && Number.isInteger(v) && v >= 1) return v;
+  if (typeof v === 'string' && /^\d+$/.test(v) && Number(v) >= 1) return Number(v);
+  return 'last';
+}
+
+/** Reads every setting; in an untrusted workspace, workspace-level model paths are ignored. */
+export function readConfig(r: Reader, trusted: boolean): BertLensConfig {
+  const g = (k: ConfigKey) => effective(r, k, trusted);
+  // staticVectors may be '' on purpose (no static vectors), so it keeps an explicit empty string.
+  const sv = g('staticVectors');
+  return {
+    model: str(g('model'), DEFAULTS.model),
+    qaModel: str(g('qaModel'), DEFAULTS.qaModel),
+    staticVectors: typeof sv === 'string' ? sv.trim() : DEFAULTS.staticVectors,
+    hubEndpoint: str(g('hubEndpoint'), DEFAULTS.hubEndpoint).replace(/\/+$/, ''),
+    offline: bool(g('offline'), DEFAULTS.offline),
+    threads: int(g('threads'), DEFAULTS.threads, 0, 64),
+    layer: parseLayer(g('layer')),
+    attentionLayer: parseAttentionLayer(g('attention.layer')),
+    attentionHead: parseHead(g('attention.head')),
+    hoverEnabled: bool(g('hover.enabled'), DEFAULTS.hoverEnabled),
+    maxDocumentChars: int(g('maxDocumentChars'), DEFAULTS.maxDocumentChars, 1000, 10_000_000),
+    topK: int(g('topK'), DEFAULTS.topK, 1, 50),
+    nspThreshold: typeof g('nsp.threshold') === 'number' ? Math.min(1, Math.max(0, g('nsp.threshold') as number)) : DEFAULTS.nspThreshold,
+  };
+}
+
+const FIELD: Record<ConfigKey, keyof BertLensConfig> = {
+  model: 'model', qaModel: 'qaModel', staticVectors: 'staticVectors', hubEndpoint: 'hubEndpoint', offline: 'offline',
+  threads: 'threads', layer: 'layer', 'attention.layer': 'attentionLayer', 'attention.head': 'attentionHead',
+  'hover.enabled': 'hoverEnabled', maxDocumentChars: 'maxDocumentChars', topK: 'topK', 'nsp.threshold': 'nspThreshold',
+};
+
+/** What a configuration change requires. */
+export function reactionTo(before: BertLensConfig, after: BertLensConfig): { reload: boolean; rerender: boolean; changed: ConfigKey[] } {
+  const changed = (Object.keys(FIELD) as ConfigKey[]).filter((k) => before[FIELD[k]] !== after[FIELD[k]]);
+  return {
+    changed,
+    reload: changed.some((k) => RELOAD_KEYS.has(k)),
+    rerender: changed.some((k) => RENDER_KEYS.has(k)),
+  };
+}
+
+export function threadsFor(cfg: BertLensConfig, cores: number): number {
+  return cfg.threads > 0 ? cfg.threads : Math.max(1, Math.min(2, Math.floor(cores / 2)));
+}

@@ -1,0 +1,77 @@
+// TextDocument → the worker's DocInput: prose whole, code files as comments + strings, huge files near the view.
+import * as vscode from 'vscode';
+import type { DocInput } from '../protocol';
+import type { BertLensConfig } from './config';
+import { analysisText, isAnalysed, limitToVisible } from './segments';
+
+const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-userdata']);
+
+export interface Prepared {
+  input: DocInput;
+  limited: boolean; // only the visible range + cursor neighbourhood is analysed
+  code: boolean; // only comments and strings are analysed
+}
+
+export class Documents {
+  private readonly analysed = new Map<string, { version: number; lang: string; text: string; code: boolean }>();
+  private readonly toldLimited = new Set<string>();
+  limitedNow = false;
+
+  constructor(private readonly config: () => BertLensConfig) {}
+
+  supports(doc: vscode.TextDocument): boolean {
+    return SCHEMES.has(doc.uri.scheme);
+  }
+
+  /** The analysed text (segments) of a document, cached per version. */
+  private base(doc: vscode.TextDocument): { text: string; code: boolean } {
+    const key = doc.uri.toString();
+    const hit = this.analysed.get(key);
+    if (hit && hit.version === doc.version && hit.lang === doc.languageId) return hit;
+    const a = analysisText(doc.getText(), doc.languageId);
+    const v = { version: doc.version, lang: doc.languageId, text: a.text, code: a.segments !== null };
+    this.analysed.set(key, v);
+    return v;
+  }
+
+  /** DocInput for the worker; `offset` (the cursor or hovered word) is always inside the analysed part. */
+  prepare(doc: vscode.TextDocument, offset?: number): Prepared {
+    const { text, code } = this.base(doc);
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc);
+    const visible = (editor?.visibleRanges ?? []).map((r) => ({ start: doc.offsetAt(r.start), end: doc.offsetAt(r.end) }));
+    const cursor = offset ?? (editor ? doc.offsetAt(editor.selection.active) : 0);
+    const lim = limitToVisible(text, this.config().maxDocumentChars, visible, cursor);
+    this.limitedNow = lim.limited;
+    if (lim.limited) this.tellLimited(doc);
+    return { input: { uri: doc.uri.toString(), version: doc.version, text: lim.text }, limited: lim.limited, code };
+  }
+
+  /** True when the character at `offset` is analysed text (not code, not blank). */
+  analysedAt(doc: vscode.TextDocument, offset: number): boolean {
+    return isAnalysed(this.base(doc).text, offset);
+  }
+
+  private tellLimited(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    if (this.toldLimited.has(key)) return;
+    this.toldLimited.add(key);
+    const open = vscode.l10n.t('Open Settings');
+    void vscode.window
+      .showInformationMessage(
+        vscode.l10n.t(
+          'BERT Lens: this document has {0} characters, more than bertLens.maxDocumentChars ({1}). Only the visible part and the text around the cursor are analysed.',
+          doc.getText().length, this.config().maxDocumentChars,
+        ),
+        open,
+      )
+      .then((a) => a === open && vscode.commands.executeCommand('workbench.action.openSettings', 'bertLens.maxDocumentChars'));
+  }
+
+  forget(uri: string): void {
+    this.analysed.delete(uri);
+  }
+
+  clear(): void {
+    this.analysed.clear();
+  }
+}

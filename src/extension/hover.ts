@@ -1,0 +1,88 @@
+// Hover: static (word2vec) vs contextual (BERT) meaning of the word under the mouse, and its other occurrences.
+import * as vscode from 'vscode';
+import type { InspectResult } from '../protocol';
+import { isCancel, toSignal, type Ctx } from './ctx';
+
+export const REVEAL_OCCURRENCE = 'bertLens.revealOccurrence';
+export const SHOW_IN_PANEL = 'bertLens.showInPanel';
+
+export class HoverProvider implements vscode.HoverProvider {
+  constructor(private readonly ctx: Ctx) {}
+
+  async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
+    const ctx = this.ctx;
+    if (!ctx.config.hoverEnabled || !ctx.docs.supports(doc) || ctx.models?.encoder.state !== 'ready') return undefined;
+    const offset = doc.offsetAt(pos);
+    if (!ctx.docs.analysedAt(doc, offset)) return undefined;
+    const { input } = ctx.docs.prepare(doc, offset);
+    try {
+      const r = await ctx.client.call.inspect(input, offset, ctx.config.layer, ctx.config.topK, { signal: toSignal(token) });
+      if (token.isCancellationRequested || doc.version !== input.version) return undefined;
+      if (r.partial) {
+        // Answered from the window around the word; encode the rest in the background so the next hover is complete.
+        void ctx.client.call.encode(input, null).catch(() => undefined);
+      }
+      const range = new vscode.Range(doc.positionAt(r.word.start), doc.positionAt(r.word.end));
+      return new vscode.Hover(render(r, doc, ctx.models?.encoder.info?.layers), range);
+    } catch (e) {
+      // A failed hover shows nothing (never an exception); real errors go to the log.
+      if (!isCancel(e)) ctx.log.warn(`Hover failed: ${e instanceof Error ? e.message : String(e)}`);
+      return undefined;
+    }
+  }
+}
+
+const fmt = (x: number) => x.toFixed(2);
+const esc = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
+
+function commandLink(label: string, command: string, args: unknown[], title: string): string {
+  return `[${label}](command:${command}?${encodeURIComponent(JSON.stringify(args))} "${title.replace(/"/g, "'")}")`;
+}
+
+/** The hover's Markdown; exported for tests in a real VS Code only (it needs MarkdownString). */
+export function render(r: InspectResult, doc: vscode.TextDocument, layers: number | undefined): vscode.MarkdownString {
+  const md = new vscode.MarkdownString(undefined, true);
+  md.isTrusted = { enabledCommands: [REVEAL_OCCURRENCE, SHOW_IN_PANEL] };
+  md.supportHtml = false;
+  const layerName = r.layer === 'last' ? String(layers ?? 'last') : r.layer === 'last4' ? vscode.l10n.t('mean of last 4') : String(r.layer);
+  md.appendMarkdown(`**${esc(r.word.text)}** — BERT Lens\n\n`);
+  const staticHead = vscode.l10n.t('Static (word2vec)');
+  const ctxHead = vscode.l10n.t('Contextual (BERT, layer {0})', layerName);
+  const st = r.static;
+  const staticCells: string[] = !st
+    ? [`*${vscode.l10n.t('no static vectors loaded')}*`]
+    : !st.inVocabulary
+      ? [`*${vscode.l10n.t('not in the word2vec vocabulary')}*`]
+      : st.neighbours.map((n) => `${esc(n.word)} ${fmt(n.score)}`);
+  const subs = r.substitutes.map((p) => `${esc(p.word)} ${(p.score * 100).toFixed(0)}%`);
+  const near = r.neighbours.map((n) => `${esc(n.word)} ${fmt(n.score)}`);
+  const rows = Math.max(staticCells.length, subs.length, near.length);
+  md.appendMarkdown(`| ${staticHead} | ${ctxHead} | |\n|:--|:--|:--|\n`);
+  md.appendMarkdown(`| *${vscode.l10n.t('nearest words, same for every occurrence')}* | *${vscode.l10n.t('BERT would write here')}* | *${vscode.l10n.t('nearest words in this document')}* |\n`);
+  for (let i = 0; i < rows; i++) md.appendMarkdown(`| ${staticCells[i] ?? ''} | ${subs[i] ?? ''} | ${near[i] ?? ''} |\n`);
+  md.appendMarkdown('\n');
+
+  const uri = doc.uri.toString();
+  if (r.occurrences.length) {
+    md.appendMarkdown(`${vscode.l10n.t('This occurrence vs the other {0} occurrences (contextual cosine; static is always 1.00):', r.occurrences.length)}\n\n`);
+    const links = r.occurrences.slice(0, 8).map((o) => {
+      const line = doc.positionAt(o.start).line + 1;
+      return commandLink(`${vscode.l10n.t('line {0}', line)}: ${fmt(o.similarity)}`, REVEAL_OCCURRENCE, [uri, o.start, o.end], vscode.l10n.t('Go to this occurrence'));
+    });
+    md.appendMarkdown(`${links.join(' · ')}${r.occurrences.length > 8 ? ' …' : ''} — ${vscode.l10n.t('static')} 1.00\n\n`);
+  } else {
+    md.appendMarkdown(`*${vscode.l10n.t('The only occurrence of this word in the document.')}*\n\n`);
+  }
+  if (r.partial) md.appendMarkdown(`*${vscode.l10n.t('Only the passage around this word is encoded yet; hover again for the whole document.')}*\n\n`);
+  md.appendMarkdown(`$(preview) ${commandLink(vscode.l10n.t('Open in the BERT Lens panel'), SHOW_IN_PANEL, [{ uri, offset: r.word.start }], vscode.l10n.t('Explore this word in the panel'))}`);
+  return md;
+}
+
+/** Jumps to an occurrence from a hover link. */
+export async function revealOccurrence(uri: string, start: number, end: number): Promise<void> {
+  const doc = await vscode.workspace.openTextDocument(vscode.Uri.parse(uri));
+  const editor = await vscode.window.showTextDocument(doc, { preserveFocus: false });
+  const sel = new vscode.Selection(doc.positionAt(start), doc.positionAt(end));
+  editor.selection = sel;
+  editor.revealRange(sel, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+}

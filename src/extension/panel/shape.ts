@@ -1,0 +1,85 @@
+// Turns worker results into the panel's messages (only what a view needs, typed arrays) — no `vscode` import,
+// so it is tested in plain Node. PCA + clustering for the sense map run here, next to the full vectors.
+import type { Explanation, QaResult } from '../../core/api';
+import type { AttentionMatrix, InspectResult, SenseVectors } from '../../protocol';
+import type { ExplainData, HeadData, InspectData, ModelGridData, QaData, SenseData } from '../../webview/protocol';
+import { focusScores, layerRows, rolloutRow, thumbnails, wordAt } from '../../webview/model/attention';
+import { pca } from '../../webview/model/pca';
+import { chooseClusters } from '../../webview/model/cluster';
+
+/** Context around [start, end) on one line: whitespace collapsed, cut at `radius` characters each side. */
+export function snippet(text: string, start: number, end: number, radius = 32): { before: string; after: string } {
+  const clean = (s: string) => s.replace(/\s+/g, ' ');
+  let before = clean(text.slice(Math.max(0, start - radius), start));
+  let after = clean(text.slice(end, end + radius));
+  if (start - radius > 0) before = `…${before.trimStart()}`;
+  if (end + radius < text.length) after = `${after.trimEnd()}…`;
+  return { before, after };
+}
+
+/** The focus word for `offset`: the worker's own when it answered for this offset, else the word under it. */
+export function focusIn(m: AttentionMatrix, offset: number, answeredFor: number): number {
+  return offset === answeredFor ? m.focus : wordAt(m.words, offset);
+}
+
+export function headData(m: AttentionMatrix, focus: number, layer: number, rollout: boolean, documentLength: number): HeadData {
+  const t = { layers: m.layers, heads: m.heads, n: m.words.length, weights: m.weights, rollout: m.rollout };
+  const L = Math.min(Math.max(1, layer), m.layers);
+  return {
+    words: m.words, focus, layers: m.layers, heads: m.heads, layer: rollout ? 0 : L, rollout,
+    weights: rollout ? rolloutRow(t, focus) : layerRows(t, L, focus),
+    truncated: m.window.start > 0 || m.window.end < documentLength,
+  };
+}
+
+export function gridData(m: AttentionMatrix, focus: number, size = 24): ModelGridData {
+  const t = { layers: m.layers, heads: m.heads, n: m.words.length, weights: m.weights, rollout: m.rollout };
+  const th = thumbnails(t, size);
+  return { words: t.n, layers: m.layers, heads: m.heads, size: th.size, thumbs: th.thumbs, focusRow: focusScores(t, focus) };
+}
+
+export function explainData(e: Explanation, heads: number): ExplainData {
+  return { ...e, heads, hidden: heads * e.headDim };
+}
+
+export function inspectData(r: InspectResult, text: string): InspectData {
+  return {
+    word: r.word,
+    staticSource: r.static ? r.static.source : null,
+    inVocabulary: r.static?.inVocabulary ?? false,
+    staticNeighbours: r.static?.neighbours.map((n) => ({ word: n.word, score: n.score })) ?? [],
+    substitutes: r.substitutes.map((s) => ({ word: s.word, score: s.score })),
+    documentNeighbours: r.neighbours.map((n) => ({ word: n.word, score: n.score, start: n.start, end: n.end })),
+    occurrences: r.occurrences.map((o) => {
+      const s = snippet(text, o.start, o.end, 24);
+      return { ...o, snippet: `${s.before}${text.slice(o.start, o.end)}${s.after}` };
+    }),
+  };
+}
+
+export function qaData(r: QaResult, question: string, text: string): QaData {
+  return { question, answers: r.answers.map((a) => ({ ...a, ...snippet(text, a.start, a.end, 60) })) };
+}
+
+/** Clustering runs on this many leading principal components: denoised, and silhouette stays O(n²·c). */
+const CLUSTER_DIMS = 5;
+
+export function senseData(sv: SenseVectors, word: string | null, layer: number): SenseData {
+  const n = sv.items.length;
+  if (n < 2) {
+    return { word, layer, items: sv.items, points: new Float32Array(2 * n), clusters: new Uint8Array(n), k: 1, silhouette: NaN, explained: [0, 0] };
+  }
+  const c = Math.min(CLUSTER_DIMS, n - 1, sv.dims);
+  const p = pca(sv.vectors, n, sv.dims, Math.max(2, c), { iterations: 300, tol: 1e-9 });
+  const comps = p.components;
+  const points = new Float32Array(2 * n);
+  for (let i = 0; i < n; i++) {
+    points[2 * i] = p.coords[i * comps];
+    points[2 * i + 1] = comps > 1 ? p.coords[i * comps + 1] : 0;
+  }
+  const cl = chooseClusters(p.coords, n, comps, { maxK: 4 });
+  return {
+    word, layer, items: sv.items, points, clusters: cl.labels, k: cl.k,
+    silhouette: cl.silhouette, explained: [p.explained[0] ?? 0, p.explained[1] ?? 0],
+  };
+}

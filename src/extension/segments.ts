@@ -1,0 +1,158 @@
+// Which parts of a document BERT Lens reads: prose documents whole, code files only in comments and strings.
+// The result is an "analysed text" of the same length with everything else blanked, so offsets need no mapping.
+
+export interface Range {
+  start: number;
+  end: number;
+}
+
+interface Syntax {
+  line: string[]; // line-comment openers
+  block: Array<[string, string]>; // block comment open/close
+  quotes: string[]; // string delimiters, longest first ('"""' before '"')
+  docstrings?: boolean; // triple-quoted strings are prose even without a space
+}
+
+const C_LIKE: Syntax = { line: ['//'], block: [['/*', '*/']], quotes: ['"', "'", '`'] };
+const HASH: Syntax = { line: ['#'], block: [], quotes: ['"', "'"] };
+const PYTHON: Syntax = { line: ['#'], block: [], quotes: ['"""', "'''", '"', "'"], docstrings: true };
+const SQL: Syntax = { line: ['--'], block: [['/*', '*/']], quotes: ["'", '"'] };
+const LUA: Syntax = { line: ['--'], block: [['--[[', ']]']], quotes: ['"', "'"] };
+const HASKELL: Syntax = { line: ['--'], block: [['{-', '-}']], quotes: ['"'] };
+const MARKUP: Syntax = { line: [], block: [['<!--', '-->']], quotes: [] };
+const CSS: Syntax = { line: [], block: [['/*', '*/']], quotes: ['"', "'"] };
+
+/** Languages read whole: prose. */
+export const PROSE_LANGUAGES: ReadonlySet<string> = new Set([
+  'plaintext', 'markdown', 'restructuredtext', 'asciidoc', 'latex', 'git-commit', 'scminput', 'mdx',
+]);
+
+const SYNTAX: Record<string, Syntax> = {
+  python: PYTHON,
+  ...Object.fromEntries(['shellscript', 'yaml', 'ruby', 'perl', 'r', 'makefile', 'dockerfile', 'toml',
+    'powershell', 'coffeescript', 'julia', 'elixir', 'nim', 'tcl', 'cmake', 'properties', 'ini'].map((l) => [l, HASH])),
+  ...Object.fromEntries(['sql', 'plsql', 'ada'].map((l) => [l, SQL])),
+  lua: LUA,
+  haskell: HASKELL,
+  ...Object.fromEntries(['html', 'xml', 'vue', 'svelte', 'xsl', 'svg'].map((l) => [l, MARKUP])),
+  ...Object.fromEntries(['css', 'scss', 'less'].map((l) => [l, CSS])),
+};
+
+export function syntaxFor(languageId: string): Syntax {
+  return SYNTAX[languageId] ?? C_LIKE; // c, cpp, java, js/ts, go, rust, c#, swift, kotlin, php, … and unknown code
+}
+
+export type SegmentKind = 'comment' | 'string';
+export interface Segment extends Range {
+  kind: SegmentKind;
+}
+
+/** Comment and string contents (delimiters excluded) of a code file, in document order. */
+export function codeSegments(text: string, languageId: string): Segment[] {
+  const syn = syntaxFor(languageId);
+  const out: Segment[] = [];
+  const n = text.length;
+  let i = 0;
+  const startsAt = (s: string, at: number) => text.startsWith(s, at);
+  outer: while (i < n) {
+    for (const [open, close] of syn.block) {
+      if (startsAt(open, i)) {
+        const s = i + open.length;
+        const e = text.indexOf(close, s);
+        const end = e < 0 ? n : e;
+        out.push({ kind: 'comment', start: s, end });
+        i = e < 0 ? n : e + close.length;
+        continue outer;
+      }
+    }
+    for (const open of syn.line) {
+      if (startsAt(open, i)) {
+        let s = i + open.length;
+        while (s < n && text[s] === open[0]) s++; // '///', '###'
+        let e = text.indexOf('\n', s);
+        if (e < 0) e = n;
+        if (e > s && text[e - 1] === '\r') e--;
+        out.push({ kind: 'comment', start: s, end: e });
+        i = e;
+        continue outer;
+      }
+    }
+    for (const q of syn.quotes) {
+      if (startsAt(q, i)) {
+        const s = i + q.length;
+        const multiline = q.length === 3 || q === '`';
+        let j = s;
+        while (j < n && !startsAt(q, j)) {
+          if (text[j] === '\\') j++;
+          else if (text[j] === '\n' && !multiline) break; // unterminated: stop at the line end
+          j++;
+        }
+        const e = Math.min(j, n);
+        if (isProse(text.slice(s, e)) || (syn.docstrings && q.length === 3)) out.push({ kind: 'string', start: s, end: e });
+        i = startsAt(q, e) ? e + q.length : e;
+        continue outer;
+      }
+    }
+    i++;
+  }
+  return out.filter((g) => g.end > g.start);
+}
+
+/** A string literal counts as prose when it has two letter-words ("utf-8", "id", "%s" are not prose). */
+function isProse(s: string): boolean {
+  return /\p{L}{2,}[^\p{L}\n]+\p{L}{2,}/u.test(s) || /[\u3400-\u9fff]{2,}/.test(s);
+}
+
+/** Blank (to spaces, newlines kept) everything outside `keep`; the result has the same length. */
+export function keepOnly(text: string, keep: Range[]): string {
+  const chars = text.replace(/[^\n]/g, ' ').split('');
+  for (const r of keep) {
+    for (let i = Math.max(0, r.start); i < Math.min(text.length, r.end); i++) chars[i] = text[i]!;
+  }
+  return chars.join('');
+}
+
+/** Inside block comments, blank the decorative leading `*` of each line (JSDoc style). */
+function stripStars(text: string, segs: Segment[]): string {
+  const chars = text.split('');
+  for (const g of segs) {
+    if (g.kind !== 'comment') continue;
+    let lineStart = true;
+    for (let i = g.start; i < g.end; i++) {
+      const c = chars[i]!;
+      if (c === '\n') lineStart = true;
+      else if (lineStart && c === '*') chars[i] = ' ';
+      else if (!/\s/.test(c)) lineStart = false;
+    }
+  }
+  return chars.join('');
+}
+
+/** The text BERT Lens analyses for a document of this language: prose whole, code files comments + strings only. */
+export function analysisText(text: string, languageId: string): { text: string; segments: Segment[] | null } {
+  if (PROSE_LANGUAGES.has(languageId)) return { text, segments: null };
+  const segs = codeSegments(text, languageId);
+  return { text: stripStars(keepOnly(text, segs), segs), segments: segs };
+}
+
+/**
+ * For documents over `maxChars`: keep only the visible ranges and a neighbourhood around the cursor.
+ * Returns the (possibly) restricted text and whether anything was cut.
+ */
+export function limitToVisible(
+  text: string,
+  maxChars: number,
+  visible: Range[],
+  cursor: number,
+  neighbourhood = 2000,
+): { text: string; limited: boolean } {
+  if (text.length <= maxChars) return { text, limited: false };
+  const keep = [...visible, { start: cursor - neighbourhood, end: cursor + neighbourhood }];
+  return { text: keepOnly(text, keep), limited: true };
+}
+
+/** True when the offset lies in analysed text (not blanked). */
+export function isAnalysed(analysed: string, offset: number): boolean {
+  const c = analysed[offset];
+  return c !== undefined && /[\p{L}\p{N}\[\]]/u.test(c);
+}

@@ -1,0 +1,38 @@
+// Sentence spans for the continuity check: split on . ! ? 。！？ (and blank lines), skipping blanked code.
+
+import type { Span } from '../core/api';
+
+const END = /[.!?。！？]+["'”’)\]]*(?=\s|$)|[。！？]+/gu;
+
+/** Sentences of `text` as spans (trimmed), in order. Paragraph breaks (blank lines) also end a sentence. */
+export function sentences(text: string): Span[] {
+  const out: Span[] = [];
+  const push = (s: number, e: number) => {
+    while (s < e && /\s/.test(text[s]!)) s++;
+    while (e > s && /\s/.test(text[e - 1]!)) e--;
+    if (e > s && /\p{L}/u.test(text.slice(s, e))) out.push({ text: text.slice(s, e), start: s, end: e });
+  };
+  let start = 0;
+  const breaks: number[] = [];
+  for (const m of text.matchAll(END)) breaks.push(m.index! + m[0].length);
+  for (const m of text.matchAll(/\n\s*\n/g)) breaks.push(m.index!);
+  breaks.sort((a, b) => a - b);
+  for (const b of breaks) {
+    if (b <= start) continue;
+    push(start, b);
+    start = b;
+  }
+  push(start, text.length);
+  return out;
+}
+
+/** Adjacent pairs inside one paragraph (a blank line between two sentences means no continuity is expected). */
+export function adjacentPairs(text: string, spans: Span[] = sentences(text)): Array<[Span, Span]> {
+  const pairs: Array<[Span, Span]> = [];
+  for (let i = 0; i + 1 < spans.length; i++) {
+    const a = spans[i]!, b = spans[i + 1]!;
+    if (/\n\s*\n/.test(text.slice(a.end, b.start))) continue;
+    pairs.push([a, b]);
+  }
+  return pairs;
+}

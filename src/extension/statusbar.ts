@@ -1,0 +1,64 @@
+// Status bar: the active models (click → Select Model…) and, while the overlay is on, attention layer/head.
+import * as vscode from 'vscode';
+import type { ModelSlot } from '../protocol';
+import type { Ctx } from './ctx';
+
+export class StatusBar implements vscode.Disposable {
+  private readonly models: vscode.StatusBarItem;
+  private readonly attention: vscode.StatusBarItem;
+  attentionShown = false;
+  following = false;
+
+  constructor(private readonly ctx: Ctx) {
+    this.models = vscode.window.createStatusBarItem('bertLens.models', vscode.StatusBarAlignment.Right, 100);
+    this.models.name = vscode.l10n.t('BERT Lens Models');
+    this.models.command = 'bertLens.selectModel';
+    this.attention = vscode.window.createStatusBarItem('bertLens.attention', vscode.StatusBarAlignment.Right, 99);
+    this.attention.name = vscode.l10n.t('BERT Lens Attention');
+    this.attention.command = 'bertLens.selectLayerHead';
+    this.update();
+    this.models.show();
+  }
+
+  update(): void {
+    const s = this.ctx.models;
+    const enc = s?.encoder;
+    const state = enc?.state ?? 'loading';
+    const icon = state === 'ready' ? '$(telescope)' : state === 'error' ? '$(error)' : '$(sync~spin)';
+    const name = enc?.id || this.ctx.config.model;
+    this.models.text = `${icon} BERT Lens: ${name}${this.ctx.docs.limitedNow ? ' $(eye-closed)' : ''}`;
+    this.models.backgroundColor = state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
+    const md = new vscode.MarkdownString(undefined, true);
+    md.appendMarkdown(`**BERT Lens**\n\n`);
+    const row = (label: string, x: ModelSlot | undefined, fallback: string) => {
+      const id = x?.id || fallback || vscode.l10n.t('none');
+      const detail = x?.info
+        ? ` — ${x.info.architecture}, ${x.info.layers}×${x.info.heads}, ${x.info.hidden}d, ${x.info.dtype}`
+        : x?.staticInfo ? ` — ${x.staticInfo.size.toLocaleString()} × ${x.staticInfo.dims}d` : '';
+      const st = x?.state === 'error' ? ` $(error) ${x.error?.message ?? ''}` : x?.state === 'loading' ? ' $(sync~spin)' : '';
+      md.appendMarkdown(`- ${label}: \`${id}\`${detail}${st}\n`);
+    };
+    row(vscode.l10n.t('Encoder'), s?.encoder, this.ctx.config.model);
+    row(vscode.l10n.t('Question answering'), s?.qa, this.ctx.config.qaModel);
+    row(vscode.l10n.t('Static vectors'), s?.static, this.ctx.config.staticVectors);
+    if (this.ctx.docs.limitedNow) {
+      md.appendMarkdown(`\n${vscode.l10n.t('This document is larger than bertLens.maxDocumentChars: only the visible range and the text around the cursor are analysed.')}\n`);
+    }
+    md.appendMarkdown(`\n${vscode.l10n.t('Click to select a model.')}`);
+    this.models.tooltip = md;
+
+    if (this.attentionShown) {
+      const c = this.ctx.config;
+      const layer = c.attentionLayer === 'rollout' ? vscode.l10n.t('rollout') : c.attentionLayer === 'last' ? `L${s?.encoder.info?.layers ?? '?'}` : `L${c.attentionLayer}`;
+      const head = c.attentionLayer === 'rollout' ? '' : c.attentionHead === 'mean' ? ` · ${vscode.l10n.t('mean of heads')}` : ` · H${c.attentionHead}`;
+      this.attention.text = `$(eye) ${layer}${head}${this.following ? ' $(debug-step-into)' : ''}`;
+      this.attention.tooltip = vscode.l10n.t('BERT Lens attention: click to change the layer and head');
+      this.attention.show();
+    } else this.attention.hide();
+  }
+
+  dispose(): void {
+    this.models.dispose();
+    this.attention.dispose();
+  }
+}

@@ -1,0 +1,202 @@
+// Editor tasks on the worker: predict a masked word, check sentence continuity (NSP), answer a question (QA).
+import * as vscode from 'vscode';
+import type { QaAnswer } from '../core/api';
+import { isCancel, toSignal, type Ctx } from './ctx';
+
+const MASK = '[MASK]';
+
+/** Range of a literal [MASK] around `offset`, if the cursor is on one. */
+function maskLiteralAt(text: string, offset: number): { start: number; end: number } | undefined {
+  const from = Math.max(0, offset - MASK.length);
+  const i = text.indexOf(MASK, from);
+  return i >= 0 && i <= offset && offset <= i + MASK.length ? { start: i, end: i + MASK.length } : undefined;
+}
+
+/** Keeps the original word's capitalisation for the replacement (uncased models predict lower case). */
+export function matchCase(original: string, word: string): string {
+  if (original === MASK || !original) return word;
+  if (original.length > 1 && original === original.toUpperCase() && /\p{Lu}/u.test(original)) return word.toUpperCase();
+  if (/^\p{Lu}/u.test(original)) return word.charAt(0).toUpperCase() + word.slice(1);
+  return word;
+}
+
+export async function predictWord(ctx: Ctx): Promise<void> {
+  const ed = vscode.window.activeTextEditor;
+  if (!ed) return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: open a text editor and put the cursor on a word or on [MASK].'));
+  const doc = ed.document;
+  let offset = doc.offsetAt(ed.selection.active);
+  const lit = maskLiteralAt(doc.getText(), offset);
+  if (lit) offset = lit.start + 1;
+  else if (!ctx.docs.analysedAt(doc, offset) && ctx.docs.analysedAt(doc, offset - 1)) offset -= 1;
+  else if (!ctx.docs.analysedAt(doc, offset)) {
+    return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: put the cursor on a word (in code files, inside a comment or string) or on [MASK].'));
+  }
+  await ctx.ready();
+  const { input } = ctx.docs.prepare(doc, offset);
+  const r = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('BERT Lens: predicting…'), cancellable: true },
+    (_p, token) => ctx.client.call.mask(input, offset, Math.max(ctx.config.topK, 10), { signal: toSignal(token) }),
+  ).then((x) => x, (e) => (isCancel(e) ? undefined : ctx.error(vscode.l10n.t('Predict Word'), e)));
+  if (!r || doc.version !== input.version) return;
+  const original = doc.getText().slice(r.start, r.end);
+  const items = r.predictions.map((p) => ({
+    label: matchCase(original, p.word),
+    description: `${(p.score * 100).toFixed(1)}%`,
+    detail: p.word.toLowerCase() === original.toLowerCase() ? vscode.l10n.t('the word already here') : undefined,
+  }));
+  const pick = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('BERT Lens: what BERT would write instead of “{0}”', original),
+    placeHolder: vscode.l10n.t('Pick a word to replace it'),
+  });
+  if (!pick || doc.version !== input.version) return;
+  await ed.edit((e) => e.replace(new vscode.Range(doc.positionAt(r.start), doc.positionAt(r.end)), pick.label));
+}
+
+export class Continuity implements vscode.Disposable {
+  private readonly diags = vscode.languages.createDiagnosticCollection('bertLens');
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly ctx: Ctx) {
+    // Probabilities belong to the text they were computed on: drop them on the first edit.
+    this.sub = vscode.workspace.onDidChangeTextDocument((e) => this.diags.delete(e.document.uri));
+  }
+
+  async check(): Promise<void> {
+    const ed = vscode.window.activeTextEditor;
+    if (!ed) return;
+    const doc = ed.document;
+    await this.ctx.ready();
+    const { input } = this.ctx.docs.prepare(doc);
+    const pairs = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('BERT Lens: checking sentence continuity'), cancellable: true },
+      (progress, token) => {
+        let last = 0;
+        return this.ctx.client.call.nsp(input, {
+          signal: toSignal(token),
+          onProgress: (p) => {
+            if (!('done' in p) || !p.total) return;
+            progress.report({ increment: ((p.done - last) / p.total) * 100, message: `${p.done}/${p.total}` });
+            last = p.done;
+          },
+        });
+      },
+    ).then((x) => x, (e) => (isCancel(e) ? undefined : this.ctx.error(vscode.l10n.t('Check Sentence Continuity'), e)));
+    if (!pairs || doc.version !== input.version) return;
+    const threshold = this.ctx.config.nspThreshold;
+    const low = pairs.filter((p) => p.isNext < threshold);
+    this.diags.set(doc.uri, low.map((p) => {
+      const d = new vscode.Diagnostic(
+        new vscode.Range(doc.positionAt(p.b.start), doc.positionAt(p.b.end)),
+        vscode.l10n.t('This sentence may not follow the previous one: next-sentence probability {0} (threshold {1}).', p.isNext.toFixed(2), threshold.toFixed(2)),
+        vscode.DiagnosticSeverity.Information,
+      );
+      d.source = 'BERT Lens';
+      d.relatedInformation = [new vscode.DiagnosticRelatedInformation(
+        new vscode.Location(doc.uri, new vscode.Range(doc.positionAt(p.a.start), doc.positionAt(p.a.end))),
+        vscode.l10n.t('previous sentence'),
+      )];
+      return d;
+    }));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('BERT Lens: {0} of {1} sentence pairs look discontinuous (next-sentence probability below {2}).', low.length, pairs.length, threshold.toFixed(2)),
+    );
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+    this.diags.dispose();
+  }
+}
+
+export class QuestionAnswering implements vscode.Disposable {
+  private readonly highlight = vscode.window.createTextEditorDecorationType({
+    backgroundColor: new vscode.ThemeColor('bertLens.answerBackground'),
+    border: '1px solid',
+    borderColor: new vscode.ThemeColor('bertLens.answerBorder'),
+    borderRadius: '3px',
+  });
+  private highlighted: vscode.TextEditor | undefined;
+  private lastQuestion = '';
+
+  constructor(private readonly ctx: Ctx) {}
+
+  async ask(): Promise<void> {
+    const ed = vscode.window.activeTextEditor;
+    if (!ed) return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: open the document you want to ask about first.'));
+    const doc = ed.document;
+    const question = await vscode.window.showInputBox({
+      title: vscode.l10n.t('BERT Lens: ask a question about this document'),
+      prompt: vscode.l10n.t('The answer is a span of the document, found by the question-answering model.'),
+      placeHolder: vscode.l10n.t('e.g. What causes precipitation to fall?'),
+      value: this.lastQuestion,
+    });
+    if (!question?.trim()) return;
+    this.lastQuestion = question;
+    await this.ctx.ready();
+    const { input } = this.ctx.docs.prepare(doc);
+    const r = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('BERT Lens: reading the document…'), cancellable: true },
+      (_p, token) => this.ctx.client.call.qa(input, question, 5, { signal: toSignal(token) }),
+    ).then((x) => x, (e) => (isCancel(e) ? undefined : this.ctx.error(vscode.l10n.t('Ask a Question'), e)));
+    if (!r || doc.version !== input.version) return;
+    if (!r.answers.length) {
+      return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens found no answer to “{0}” in this document.', question));
+    }
+    this.show(ed, r.answers);
+    const items = r.answers.map((a) => {
+      const line = doc.positionAt(a.start).line;
+      return {
+        label: a.text.replace(/\s+/g, ' '),
+        description: vscode.l10n.t('score {0}', a.score.toFixed(2)),
+        detail: vscode.l10n.t('line {0}: {1}', line + 1, doc.lineAt(line).text.trim().slice(0, 120)),
+        answer: a,
+      };
+    });
+    const reveal = (a: QaAnswer) => {
+      const sel = new vscode.Selection(doc.positionAt(a.start), doc.positionAt(a.end));
+      ed.selection = sel;
+      ed.revealRange(sel, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    };
+    const qp = vscode.window.createQuickPick<(typeof items)[number]>();
+    qp.title = vscode.l10n.t('BERT Lens: answers to “{0}”', question);
+    qp.items = items;
+    qp.matchOnDescription = true;
+    const done = new Promise<void>((resolve) => {
+      qp.onDidChangeActive((a) => a[0] && reveal(a[0].answer));
+      qp.onDidAccept(() => {
+        const a = qp.selectedItems[0] ?? qp.activeItems[0];
+        if (a) reveal(a.answer);
+        qp.hide();
+      });
+      qp.onDidHide(() => {
+        qp.dispose();
+        resolve();
+      });
+    });
+    qp.show();
+    await done;
+    if (vscode.window.activeTextEditor !== ed) await vscode.window.showTextDocument(doc, ed.viewColumn);
+  }
+
+  private show(ed: vscode.TextEditor, answers: QaAnswer[]): void {
+    this.clear();
+    const doc = ed.document;
+    ed.setDecorations(this.highlight, answers.map((a, i) => ({
+      range: new vscode.Range(doc.positionAt(a.start), doc.positionAt(a.end)),
+      hoverMessage: vscode.l10n.t('BERT Lens answer #{0} (score {1}). Run "BERT Lens: Clear Answers" or press Escape to dismiss.', i + 1, a.score.toFixed(2)),
+    })));
+    this.highlighted = ed;
+    void vscode.commands.executeCommand('setContext', 'bertLens.answersShown', true);
+  }
+
+  clear(): void {
+    this.highlighted?.setDecorations(this.highlight, []);
+    this.highlighted = undefined;
+    void vscode.commands.executeCommand('setContext', 'bertLens.answersShown', false);
+  }
+
+  dispose(): void {
+    this.clear();
+    this.highlight.dispose();
+  }
+}

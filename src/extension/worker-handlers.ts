@@ -1,0 +1,310 @@
+// WorkerApi implemented on the Engine: model slots, a per-document encoding cache and the document operations.
+// Runs inside the worker thread; plain Node, so tests drive it through a real worker or directly.
+import { createHash } from 'node:crypto';
+import type { Encoding, Engine, LayerChoice, LoadedModel, StaticVectors, StoreOptions } from '../core/api';
+import type {
+  AttentionMatrix, AttentionView, DocInput, InspectResult, KnownModel, Method, ModelSlot, ModelsStatus, SenseVectors,
+  SentencePair, WireError, WorkerConfig,
+} from '../protocol';
+import { toWireError } from '../protocol';
+import { occurrences as occurrenceIndices } from '../core/vectors';
+import { cosine, rollout, wordAttention, wordAt } from './attention-math';
+import { adjacentPairs } from './sentences';
+
+export interface JobContext {
+  signal: AbortSignal;
+  progress: (p: { model: string; file: string; loaded: number; total: number } | { done: number; total: number }) => void;
+}
+
+interface Events {
+  log(level: 'info' | 'error', message: string): void;
+  status(s: ModelsStatus): void;
+}
+
+class HandledError extends Error {
+  constructor(readonly code: string, message: string) {
+    super(message);
+  }
+}
+
+const MAX_NSP_PAIRS = 300;
+const slot = (role: ModelSlot['role'], id = ''): ModelSlot => ({ role, id, state: id ? 'loading' : 'unset' });
+const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
+
+export class Handlers {
+  private engine: Engine | undefined;
+  private storeKey = '';
+  private encoder: LoadedModel | undefined;
+  private qaModel: LoadedModel | undefined;
+  private vectors: StaticVectors | undefined;
+  private status: ModelsStatus = { encoder: slot('encoder'), qa: slot('qa'), static: slot('static') };
+  /** uri → the last full encoding (model id + text hash): hovers and views answer from here without re-encoding. */
+  private readonly docs = new Map<string, { key: string; enc: Encoding }>();
+
+  constructor(private readonly create: (opts: StoreOptions) => Engine, private readonly events: Events) {}
+
+  handle(method: Method, p: unknown[], ctx: JobContext): Promise<unknown> | unknown {
+    const doc = p[0] as DocInput;
+    switch (method) {
+      case 'configure': return this.configure(p[0] as WorkerConfig, ctx);
+      case 'models': return this.status;
+      case 'listModels': return this.listModels();
+      case 'prepare': return this.prepare(p[0] as string, ctx);
+      case 'encode': return this.encodeSummary(doc, p[1] as { start: number; end: number } | null, ctx);
+      case 'inspect': return this.inspect(doc, p[1] as number, p[2] as LayerChoice, p[3] as number, ctx);
+      case 'attention': return this.attention(doc, p[1] as number, p[2] as number | 'rollout' | 'last', p[3] as number | 'mean', ctx);
+      case 'attentionMatrix': return this.attentionMatrix(doc, p[1] as number, ctx);
+      case 'explain': return this.explain(doc, p[1] as number, p[2] as number, p[3] as number, ctx);
+      case 'mask': return this.mask(doc, p[1] as number, p[2] as number, ctx);
+      case 'nsp': return this.nsp(doc, ctx);
+      case 'qa': return this.need('qa').then((m) => this.eng().answer(m, p[1] as string, doc.text, { top: p[2] as number, signal: ctx.signal }));
+      case 'senseVectors': return this.senseVectors(doc, p[1] as string | null, p[2] as LayerChoice, ctx);
+      case 'forget': this.docs.delete(p[0] as string); return null;
+      default: {
+        const never: never = method;
+        throw new HandledError('BAD_REQUEST', `Unknown method ${String(never)}`);
+      }
+    }
+  }
+
+  private eng(): Engine {
+    if (!this.engine) throw new HandledError('NOT_READY', 'BERT Lens has no model configuration yet.');
+    return this.engine;
+  }
+
+  private setSlot(s: ModelSlot): void {
+    this.status = { ...this.status, [s.role]: s };
+    this.events.status(this.status);
+  }
+
+  private async configure(cfg: WorkerConfig, ctx: JobContext): Promise<ModelsStatus> {
+    const store: StoreOptions = {
+      modelsDir: cfg.modelsDir, cacheDir: cfg.cacheDir, hubEndpoint: cfg.hubEndpoint, offline: cfg.offline,
+      threads: cfg.threads, dtype: cfg.dtype,
+    };
+    const key = JSON.stringify(store);
+    if (key !== this.storeKey || !this.engine) {
+      const old = this.engine;
+      this.engine = this.create(store);
+      this.storeKey = key;
+      this.encoder = this.qaModel = this.vectors = undefined;
+      this.status = { encoder: slot('encoder'), qa: slot('qa'), static: slot('static') };
+      this.docs.clear();
+      if (old) await old.dispose().catch(() => undefined);
+    }
+    const eng = this.engine;
+    const onProgress = (p: { model: string; file: string; loaded: number; total: number }) => ctx.progress(p);
+    const load = async (role: 'encoder' | 'qa', id: string) => {
+      const cur = role === 'encoder' ? this.encoder : this.qaModel;
+      if (cur && this.status[role].id === id && this.status[role].state === 'ready') return;
+      this.setSlot(slot(role, id));
+      try {
+        const t0 = performance.now();
+        const m = await eng.load(id, { onProgress, signal: ctx.signal });
+        if (role === 'encoder') { this.encoder = m; this.docs.clear(); } else this.qaModel = m;
+        this.setSlot({ role, id, state: 'ready', info: m.info });
+        this.events.log('info', `Loaded ${role} model ${id} (${m.info.architecture}, ${m.info.layers} layers, ${m.info.dtype}) in ${Math.round(performance.now() - t0)} ms`);
+      } catch (e) {
+        this.setSlot({ role, id, state: 'error', error: toWireError(e) });
+        this.events.log('error', `Could not load ${role} model "${id}": ${toWireError(e).message}`);
+      }
+    };
+    const loadStatic = async (id: string) => {
+      if (!id) { this.vectors = undefined; this.setSlot(slot('static')); return; }
+      if (this.vectors && this.status.static.id === id && this.status.static.state === 'ready') return;
+      this.setSlot(slot('static', id));
+      try {
+        const v = await eng.loadStatic(id);
+        this.vectors = v;
+        this.setSlot({ role: 'static', id, state: 'ready', staticInfo: { source: v.source, dims: v.dims, size: v.size } });
+      } catch (e) {
+        this.vectors = undefined;
+        this.setSlot({ role: 'static', id, state: 'error', error: toWireError(e) });
+        this.events.log('error', `Could not load static vectors "${id}": ${toWireError(e).message}`);
+      }
+    };
+    // Sequential on purpose: ORT session creation is synchronous native work, and downloads report one at a time.
+    await load('encoder', cfg.model);
+    await load('qa', cfg.qaModel);
+    await loadStatic(cfg.staticVectors);
+    return this.status;
+  }
+
+  private async listModels(): Promise<KnownModel[]> {
+    return this.eng().listModels();
+  }
+
+  private async prepare(source: string, ctx: JobContext) {
+    const m = await this.eng().load(source, { onProgress: (p) => ctx.progress(p), signal: ctx.signal });
+    return m.info;
+  }
+
+  private async need(role: 'encoder' | 'qa'): Promise<LoadedModel> {
+    const m = role === 'encoder' ? this.encoder : this.qaModel;
+    if (m) return m;
+    const s = this.status[role];
+    const what = role === 'encoder' ? 'encoder model (bertLens.model)' : 'question-answering model (bertLens.qaModel)';
+    if (s.state === 'error') {
+      throw new HandledError('NOT_READY', `The ${what} "${s.id}" failed to load: ${(s.error as WireError).message} Pick another with "BERT Lens: Select Model…".`);
+    }
+    throw new HandledError('NOT_READY', `The ${what} ${s.id ? `"${s.id}" is still loading` : 'is not configured'}. Try again in a moment.`);
+  }
+
+  /** The full-document encoding, from cache when uri + model + text hash match; core re-encodes only changed windows. */
+  private async full(doc: DocInput, ctx: JobContext): Promise<Encoding> {
+    const model = await this.need('encoder');
+    const key = `${model.info.id}\u0000${hashOf(doc.text)}`;
+    const hit = this.docs.get(doc.uri);
+    if (hit?.key === key) return hit.enc;
+    const enc = await this.eng().encode(model, doc.text, {
+      hiddenLayers: 'all', signal: ctx.signal, onProgress: (done, total) => ctx.progress({ done, total }),
+    });
+    this.docs.set(doc.uri, { key, enc });
+    return enc;
+  }
+
+  /** Cached full encoding, or just the window(s) around `offset` when the document is not encoded yet. */
+  private async around(doc: DocInput, offset: number, ctx: JobContext, attention = false): Promise<{ enc: Encoding; partial: boolean }> {
+    const model = await this.need('encoder');
+    const hit = this.docs.get(doc.uri);
+    if (!attention && hit?.key === `${model.info.id}\u0000${hashOf(doc.text)}`) return { enc: hit.enc, partial: false };
+    const enc = await this.eng().encode(model, doc.text, {
+      hiddenLayers: attention ? [] : 'all', attentionLayers: attention ? 'all' : [], range: { start: offset, end: offset + 1 }, signal: ctx.signal,
+    });
+    const first = enc.windows[0], last = enc.windows[enc.windows.length - 1];
+    const partial = !first || !last || first.wordStart > 0 || last.wordEnd < enc.tok.words.length;
+    return { enc, partial };
+  }
+
+  private async encodeSummary(doc: DocInput, range: { start: number; end: number } | null, ctx: JobContext) {
+    const t0 = performance.now();
+    let enc: Encoding;
+    if (range) {
+      const model = await this.need('encoder');
+      enc = await this.eng().encode(model, doc.text, { hiddenLayers: 'all', range, signal: ctx.signal });
+    } else enc = await this.full(doc, ctx);
+    return { words: enc.tok.words.length, windows: enc.windows.length, ms: Math.round(performance.now() - t0) };
+  }
+
+  private wordIndex(enc: Encoding, offset: number): number {
+    const w = wordAt(enc.tok, offset);
+    if (w < 0) throw new HandledError('NO_WORD', 'There is no analysed word at this position (in code files only comments and strings are read).');
+    return w;
+  }
+
+  private async inspect(doc: DocInput, offset: number, layer: LayerChoice, top: number, ctx: JobContext): Promise<InspectResult> {
+    const { enc, partial } = await this.around(doc, offset, ctx);
+    const eng = this.eng();
+    const wi = this.wordIndex(enc, offset);
+    const w = enc.tok.words[wi]!;
+    // word2vec vocabularies are usually lower case; the lookup tries the word as written first.
+    const sv = this.vectors;
+    const key = sv && !sv.has(w.text) && sv.has(w.text.toLowerCase()) ? w.text.toLowerCase() : w.text;
+    const v = eng.vectors(enc, key, { layer, top, staticVectors: sv });
+    const mine = v.contextual.find((c) => c.start === w.start);
+    // Similarities among the occurrences that are encoded (all of them once the whole document is).
+    const all = eng.wordVectors(enc, layer);
+    const me = all[wi]!;
+    const occurrences = occurrenceIndices(enc, w.text)
+      .filter((i) => i !== wi && all[i]!.length > 0)
+      .map((i) => ({ start: enc.tok.words[i]!.start, end: enc.tok.words[i]!.end, similarity: cosine(me, all[i]!) }));
+    ctx.signal.throwIfAborted();
+    const masked = await eng.mask(this.encoder!, doc.text, { at: w.start, top, signal: ctx.signal });
+    return {
+      word: { text: w.text, start: w.start, end: w.end }, layer, static: v.static, substitutes: masked.predictions,
+      neighbours: mine?.neighbours ?? [], occurrences, partial,
+    };
+  }
+
+  /** Masked-LM at the word under `offset`, or at a literal [MASK] there (other [MASK]s are blanked for this run). */
+  private async mask(doc: DocInput, offset: number, top: number, ctx: JobContext) {
+    const model = await this.need('encoder');
+    const lit = maskLiteralAt(doc.text, offset);
+    if (lit < 0) return this.eng().mask(model, doc.text, { at: offset, top, signal: ctx.signal });
+    const text = doc.text.slice(0, lit).replace(/\[MASK\]/g, '      ') + doc.text.slice(lit, lit + 6) + doc.text.slice(lit + 6).replace(/\[MASK\]/g, '      ');
+    return this.eng().mask(model, text, { top, signal: ctx.signal });
+  }
+
+  private async attention(doc: DocInput, offset: number, layer: number | 'rollout' | 'last', head: number | 'mean', ctx: JobContext): Promise<AttentionView> {
+    const model = await this.need('encoder');
+    if (!model.info.capabilities.attention) {
+      throw new HandledError('ATTENTION_UNAVAILABLE', `The model "${model.info.id}" computes attention in a fused operator, so BERT Lens cannot show it. Pick an unfused export (e.g. a Xenova conversion).`);
+    }
+    const { enc } = await this.around(doc, offset, ctx, true);
+    const wi = this.wordIndex(enc, offset);
+    const L = layer === 'last' ? model.info.layers : layer;
+    const r = this.eng().attention(enc, wi, { layer: L, head });
+    const win = enc.windows.find((x) => wi >= x.ownStart && wi < x.ownEnd) ?? enc.windows[0]!;
+    const words = enc.tok.words;
+    return {
+      layer: r.layer, head: r.head, from: r.from, to: r.to,
+      window: { start: words[win.wordStart]?.start ?? 0, end: words[win.wordEnd - 1]?.end ?? 0 },
+    };
+  }
+
+  private async attentionMatrix(doc: DocInput, offset: number, ctx: JobContext): Promise<AttentionMatrix> {
+    const model = await this.need('encoder');
+    const { enc } = await this.around(doc, offset, ctx, true);
+    const wi = this.wordIndex(enc, offset);
+    const win = enc.windows.find((x) => wi >= x.ownStart && wi < x.ownEnd) ?? enc.windows[0]!;
+    const { layers, heads } = model.info;
+    const { words, weights } = wordAttention(win, enc.tok, layers, heads);
+    const spans = words.map((i) => { const w = enc.tok.words[i]!; return { text: w.text, start: w.start, end: w.end }; });
+    return {
+      window: { start: spans[0]?.start ?? 0, end: spans[spans.length - 1]?.end ?? 0 },
+      words: spans, focus: wi - win.wordStart, layers, heads, weights, rollout: rollout(weights, layers, heads, words.length),
+    };
+  }
+
+  private async explain(doc: DocInput, offset: number, layer: number, head: number, ctx: JobContext) {
+    const model = await this.need('encoder');
+    const tok = await this.eng().tokenize(model, doc.text);
+    ctx.signal.throwIfAborted();
+    const wi = wordAt(tok, offset);
+    if (wi < 0) throw new HandledError('NO_WORD', 'There is no analysed word at this position.');
+    return this.eng().explain(model, doc.text, wi, { layer, head });
+  }
+
+  private async nsp(doc: DocInput, ctx: JobContext): Promise<SentencePair[]> {
+    const model = await this.need('encoder');
+    if (!model.info.capabilities.nsp) {
+      throw new HandledError('NSP_UNAVAILABLE', `The model "${model.info.id}" has no next-sentence head. Use bert-lens-mini or a checkpoint exported with NSP logits.`);
+    }
+    const pairs = adjacentPairs(doc.text).slice(0, MAX_NSP_PAIRS);
+    const out: SentencePair[] = [];
+    for (const [a, b] of pairs) {
+      ctx.signal.throwIfAborted();
+      const r = await this.eng().nsp(model, a.text, b.text);
+      out.push({ a, b, isNext: r.isNext });
+      ctx.progress({ done: out.length, total: pairs.length });
+    }
+    return out;
+  }
+
+  private async senseVectors(doc: DocInput, word: string | null, layer: LayerChoice, ctx: JobContext): Promise<SenseVectors> {
+    const enc = await this.full(doc, ctx);
+    const vecs = this.eng().wordVectors(enc, layer);
+    const norm = (s: string) => (enc.model.uncased ? s.toLowerCase() : s);
+    const want = word === null ? null : norm(word);
+    const idx: number[] = [];
+    enc.tok.words.forEach((w, i) => {
+      if (idx.length >= 500) return;
+      if (want === null ? /\p{L}{2,}/u.test(w.text) : norm(w.text) === want) idx.push(i);
+    });
+    const dims = vecs[0]?.length ?? 0;
+    const vectors = new Float32Array(idx.length * dims);
+    idx.forEach((i, k) => vectors.set(vecs[i]!, k * dims));
+    const items = idx.map((i) => {
+      const w = enc.tok.words[i]!;
+      const context = doc.text.slice(Math.max(0, w.start - 40), Math.min(doc.text.length, w.end + 40)).replace(/\s+/g, ' ').trim();
+      return { text: w.text, start: w.start, end: w.end, context };
+    });
+    return { items, dims, vectors };
+  }
+}
+
+/** Start of a literal [MASK] covering `offset`, or -1. */
+export function maskLiteralAt(text: string, offset: number): number {
+  const i = text.indexOf('[MASK]', Math.max(0, offset - 6));
+  return i >= 0 && i <= offset && offset <= i + 6 ? i : -1;
+}
