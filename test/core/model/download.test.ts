@@ -1,0 +1,157 @@
+// The hub download path for real: a node:http server on 127.0.0.1 that answers like the Hub, a temp cache,
+// byte progress, load + run; and every failure mode (server down, 404, cut transfers, offline).
+import { after, before, beforeEach, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DownloadProgress } from '../../../src/core/api';
+import { BertLensError, listModels, loadModel, resolveModel } from '../../../src/core/model';
+import { closedPort, startHub, type FakeHub } from './hub-server';
+import { fixture, golden, maxAbsDiff, rowsOf, tmpDir } from './helpers';
+
+const ID = 'fake-org/tiny-bert';
+const QA = 'fake-org/tiny-bert-qa';
+
+function isErr(code: string, ...parts: Array<string | RegExp>) {
+  return (e: unknown) => {
+    assert.ok(e instanceof BertLensError, `not a BertLensError: ${e}`);
+    assert.equal(e.code, code, e.message);
+    for (const p of parts) assert.match(e.message, typeof p === 'string' ? new RegExp(p.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')) : p);
+    return true;
+  };
+}
+
+/** Files left in a cache folder (relative paths). */
+function files(dir: string): string[] {
+  if (!fs.existsSync(dir)) return [];
+  return (fs.readdirSync(dir, { recursive: true }) as string[]).filter((f) => fs.statSync(path.join(dir, f)).isFile()).sort();
+}
+
+describe('hub download', () => {
+  let hub: FakeHub;
+  let cacheDir: string;
+  before(async () => {
+    hub = await startHub({ [ID]: fixture('tiny-bert'), [QA]: fixture('tiny-bert-qa') });
+  });
+  after(() => hub.close());
+  beforeEach(() => {
+    cacheDir = tmpDir('cache');
+    hub.requests.length = 0;
+    hub.faults.notFound = hub.faults.dropAfterHalf = hub.faults.cutFile = undefined;
+  });
+
+  it('downloads with byte progress into the cache, loads and runs; offline afterwards makes no request', async () => {
+    const events: DownloadProgress[] = [];
+    const m = await loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint }, { onProgress: (p) => events.push(p) });
+    try {
+      assert.equal(m.info.source, 'hub');
+      assert.equal(m.info.dtype, 'int8', 'auto picks the published quantized file');
+      assert.equal(m.info.dir, path.join(cacheDir, ID));
+      const got = files(m.info.dir);
+      assert.deepEqual(got, ['config.json', 'onnx/model_quantized.onnx', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json']);
+      // Progress: per file, bytes add up to the file size, the last event has loaded === total.
+      const last = new Map<string, DownloadProgress>();
+      const prev = new Map<string, number>();
+      for (const e of events) {
+        assert.equal(e.model, ID);
+        assert.ok(e.loaded >= (prev.get(e.file) ?? 0), 'monotone');
+        prev.set(e.file, e.loaded);
+        last.set(e.file, e);
+      }
+      for (const f of got) {
+        const size = fs.statSync(path.join(m.info.dir, f)).size;
+        assert.equal(last.get(f)?.loaded, size, f);
+        assert.equal(last.get(f)?.total, size, f);
+      }
+      assert.ok(hub.requests.some((r) => r.range === 'bytes=0-0'), 'sizes probed with Range: bytes=0-0');
+      // The downloaded model equals the local folder's int8 model.
+      const local = await loadModel(fixture('tiny-bert'), {}, { dtype: 'int8' });
+      const rows = rowsOf(golden('tiny-bert').cases[0]);
+      const req = { mlmPositions: [rows[0].ids.map((_, i) => i)], attentionLayers: [1] };
+      const [a] = await m.run(rows, req);
+      const [b] = await local.run(rows, req);
+      assert.equal(maxAbsDiff(a.mlmLogits!, b.mlmLogits!), 0);
+      await local.dispose();
+    } finally {
+      await m.dispose();
+    }
+    hub.requests.length = 0;
+    const again = await loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint, offline: true });
+    assert.equal(again.info.dtype, 'int8');
+    await again.dispose();
+    const online = await resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint });
+    assert.equal(online.dir, path.join(cacheDir, ID));
+    assert.equal(hub.requests.length, 0, 'a cached model is used without any request');
+    const listed = await listModels({ cacheDir, modelsDir: tmpDir('empty') });
+    assert.deepEqual(listed.map((x) => [x.id, x.source, x.dtypes]), [[ID, 'hub', ['int8']]]);
+    assert.ok(listed[0].bytes > 200_000);
+  });
+
+  it('dtype fp32 fetches onnx/model.onnx', async () => {
+    const r = await resolveModel(QA, { cacheDir, hubEndpoint: hub.endpoint, dtype: 'fp32' });
+    assert.equal(r.dtype, 'fp32');
+    assert.ok(files(r.dir).includes('onnx/model.onnx'));
+    assert.ok(!files(r.dir).includes('onnx/model_quantized.onnx'));
+  });
+
+  it('auto falls back to fp32 when the quantized file is missing (404)', async () => {
+    hub.faults.notFound = new Set(['onnx/model_quantized.onnx']);
+    const r = await resolveModel(QA, { cacheDir, hubEndpoint: hub.endpoint });
+    assert.equal(r.dtype, 'fp32');
+  });
+
+  it('int8 asked but not published → DOWNLOAD_FAILED naming the file and suggesting fp32', async () => {
+    hub.faults.notFound = new Set(['onnx/model_quantized.onnx']);
+    await assert.rejects(
+      loadModel(QA, { cacheDir, hubEndpoint: hub.endpoint }, { dtype: 'int8' }),
+      isErr('DOWNLOAD_FAILED', `Could not download onnx/model_quantized.onnx for ${QA} from ${hub.endpoint}: HTTP 404`, 'choose dtype fp32'),
+    );
+  });
+
+  it('server down → DOWNLOAD_FAILED naming model, file and remedy', async () => {
+    const endpoint = `http://127.0.0.1:${await closedPort()}`;
+    await assert.rejects(
+      loadModel(ID, { cacheDir, hubEndpoint: endpoint }),
+      isErr('DOWNLOAD_FAILED', `for ${ID} from ${endpoint}`, 'onnx/model_quantized.onnx', 'connection refused', 'hub endpoint', 'offline'),
+    );
+    assert.deepEqual(files(cacheDir), []);
+  });
+
+  it('404 for one file → the error names that file', async () => {
+    hub.faults.notFound = new Set(['tokenizer.json']);
+    await assert.rejects(loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint }), isErr('DOWNLOAD_FAILED', 'Could not download tokenizer.json', 'HTTP 404', 'Check the model id'));
+  });
+
+  it('connection cut mid-file → DOWNLOAD_FAILED, nothing half-written in the cache, a retry succeeds', async () => {
+    hub.faults.dropAfterHalf = new Set(['onnx/model_quantized.onnx']);
+    await assert.rejects(loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint }), isErr('DOWNLOAD_FAILED', 'onnx/model_quantized.onnx', /broke after \d+ of \d+ bytes|sent \d+ of \d+ bytes/, 'nothing partial was kept'));
+    const left = files(path.join(cacheDir, ID));
+    assert.ok(!left.some((f) => f.includes('onnx')), `left: ${left}`);
+    await assert.rejects(loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint, offline: true }), isErr('OFFLINE'));
+    hub.faults.dropAfterHalf = undefined;
+    const m = await loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint });
+    assert.equal(m.info.dtype, 'int8');
+    await m.dispose();
+  });
+
+  it('a cut .onnx served with a matching length → CORRUPT_MODEL and not cached', async () => {
+    hub.faults.cutFile = new Set(['onnx/model_quantized.onnx']);
+    await assert.rejects(loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint }), isErr('CORRUPT_MODEL', 'onnx/model_quantized.onnx', ID, 'nothing was kept'));
+    assert.ok(!files(path.join(cacheDir, ID)).some((f) => f.includes('onnx')));
+  });
+
+  it('offline with an empty cache → OFFLINE, and no request is made', async () => {
+    await assert.rejects(loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint, offline: true }), isErr('OFFLINE', ID, 'offline mode', cacheDir));
+    assert.equal(hub.requests.length, 0);
+  });
+
+  it('cancellation via AbortSignal', async () => {
+    const ac = new AbortController();
+    ac.abort();
+    await assert.rejects(loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint }, { signal: ac.signal }), isErr('ABORTED'));
+    const ac2 = new AbortController();
+    const p = loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint }, { signal: ac2.signal, onProgress: () => ac2.abort() });
+    await assert.rejects(p, isErr('ABORTED'));
+    assert.ok(!files(cacheDir).some((f) => f.includes('.part-')));
+  });
+});
