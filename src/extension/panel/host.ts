@@ -1,0 +1,286 @@
+// Host side of the panel: follows the editor's cursor word, answers the webview's typed requests through the
+// worker client (only what the active view needs), reveals clicked items in the editor and writes exports.
+import * as vscode from 'vscode';
+import * as path from 'node:path';
+import { WorkerError, type WorkerClient } from '../client';
+import type { AttentionMatrix, DocInput, ModelsStatus, SenseVectors } from '../../protocol';
+import { validateWebviewMessage, type Focus, type HostMessage, type ModelSummary, type Request, type Section } from '../../webview/protocol';
+import { analysisText } from '../segments';
+import { parseLayer } from '../config';
+import { layerRows, rolloutRow } from '../../webview/model/attention';
+import { projectorTsv, standaloneHeadHtml } from '../../webview/model/exportFormats';
+import * as shape from './shape';
+
+export type DocSource = (doc: vscode.TextDocument) => DocInput;
+
+const defaultDocInput: DocSource = (d) => ({ uri: d.uri.toString(), version: d.version, text: analysisText(d.getText(), d.languageId).text });
+const TEXT_SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-notebook-cell']);
+const isText = (d: vscode.TextDocument) => TEXT_SCHEMES.has(d.uri.scheme);
+/** A "word" for the focus line; the worker applies its own tokenizer to the offset (CJK: one character). */
+const WORD = /[\p{L}\p{M}\p{N}_]+(?:['’][\p{L}]+)?/u;
+
+export class PanelHost implements vscode.Disposable {
+  private view: vscode.WebviewView | undefined;
+  private editor: vscode.TextEditor | undefined;
+  private offset = -1;
+  private focus: Focus | null = null;
+  private model: ModelSummary | null = null;
+  private matrix: { uri: string; version: number; answeredFor: number; m: AttentionMatrix } | undefined;
+  private lastHead: { layer: number; focus: number; fileName: string } | undefined;
+  private lastSense: { word: string | null; sv: SenseVectors; clusters: Uint8Array } | undefined;
+  private readonly inflight = new Map<Section, AbortController>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private previewTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly previewDeco = vscode.window.createTextEditorDecorationType({
+    backgroundColor: new vscode.ThemeColor('editor.findMatchHighlightBackground'),
+    border: '1px solid', borderColor: new vscode.ThemeColor('focusBorder'),
+  });
+  private readonly subs: vscode.Disposable[] = [];
+  private readonly docInput: DocSource;
+
+  constructor(private readonly client: WorkerClient, private readonly log: (msg: string) => void, docInput?: DocSource) {
+    this.docInput = docInput ?? defaultDocInput;
+    const active = vscode.window.activeTextEditor;
+    if (active && isText(active.document)) this.editor = active;
+    this.subs.push(
+      this.previewDeco,
+      vscode.window.onDidChangeActiveTextEditor((e) => { if (e && isText(e.document)) { this.editor = e; this.schedule(150); } }),
+      vscode.window.onDidChangeTextEditorSelection((e) => { if (isText(e.textEditor.document)) { this.editor = e.textEditor; this.schedule(250); } }),
+      vscode.workspace.onDidChangeTextDocument((e) => { if (e.document === this.editor?.document && e.contentChanges.length) this.schedule(600); }),
+      client.onStatus((s) => this.setModel(s)),
+    );
+    client.call.models().then((s) => this.setModel(s), () => undefined);
+  }
+
+  attach(view: vscode.WebviewView): void {
+    this.view = view;
+    this.subs.push(
+      view.webview.onDidReceiveMessage((m) => void this.onMessage(m)),
+      view.onDidDispose(() => { if (this.view === view) this.view = undefined; }),
+    );
+  }
+
+  /** Hover links: put the panel on this document position. */
+  async focusAt(uri: vscode.Uri, offset: number): Promise<void> {
+    const doc = await vscode.workspace.openTextDocument(uri);
+    const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc) ?? await vscode.window.showTextDocument(doc, { preserveFocus: true });
+    const pos = doc.positionAt(offset);
+    editor.selection = new vscode.Selection(pos, pos);
+    this.editor = editor;
+    this.updateFocus();
+  }
+
+  private post(m: HostMessage): void {
+    void this.view?.webview.postMessage(m);
+  }
+
+  private setModel(s: ModelsStatus): void {
+    const info = s.encoder.state === 'ready' ? s.encoder.info : undefined;
+    const next = info ? { id: info.id, layers: info.layers, heads: info.heads } : null;
+    if (JSON.stringify(next) === JSON.stringify(this.model)) return;
+    this.model = next;
+    this.matrix = undefined;
+    this.lastSense = undefined;
+    this.sendInit();
+  }
+
+  private sendInit(): void {
+    this.post({ type: 'init', language: vscode.env.language, model: this.model });
+    this.updateFocus(true);
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.updateFocus(), ms);
+  }
+
+  /** The word at the editor's cursor (or a short selection) becomes the panel's focus. */
+  private updateFocus(force = false): void {
+    const ed = this.editor;
+    if (!ed || ed.document.isClosed) { if (force) this.post({ type: 'focus', focus: this.focus }); return; }
+    const doc = ed.document;
+    const sel = ed.selection;
+    let range: vscode.Range | undefined;
+    if (!sel.isEmpty && sel.isSingleLine && sel.end.character - sel.start.character <= 64) range = sel;
+    else range = doc.getWordRangeAtPosition(sel.active, WORD);
+    if (!range) { if (force) this.post({ type: 'focus', focus: this.focus }); return; }
+    const start = doc.offsetAt(range.start);
+    const focus: Focus = {
+      uri: doc.uri.toString(), version: doc.version, fileName: path.basename(doc.uri.path) || doc.uri.toString(),
+      word: { text: doc.getText(range), start, end: doc.offsetAt(range.end) },
+    };
+    const same = this.focus && this.focus.uri === focus.uri && this.focus.version === focus.version && this.focus.word.start === start && this.focus.word.end === focus.word.end;
+    if (same && !force) return;
+    this.offset = start;
+    this.focus = focus;
+    this.post({ type: 'focus', focus });
+  }
+
+  private async onMessage(raw: unknown): Promise<void> {
+    const m = validateWebviewMessage(raw);
+    if (typeof m === 'string') { this.log(`Panel: dropped a malformed message from the webview (${m}).`); return; }
+    try {
+      switch (m.type) {
+        case 'ready': this.sendInit(); return;
+        case 'request': await this.answer(m.seq, m.request); return;
+        case 'reveal': await this.reveal(m.start, m.end); return;
+        case 'preview': this.preview(m.start, m.end); return;
+        case 'export': await this.saveExport(m.name, typeof m.data === 'string' ? Buffer.from(m.data, 'utf8') : m.data, m.format); return;
+        case 'exportData': await (m.format === 'tsv' ? this.exportTsv() : this.exportHtml()); return;
+        case 'log': this.log(`Panel: ${m.message}`); return;
+        default: { const never: never = m; void never; }
+      }
+    } catch (e) {
+      const msg = (e as Error).message ?? String(e);
+      this.log(`Panel: ${msg}`);
+      void vscode.window.showErrorMessage(vscode.l10n.t('BERT Lens panel: {0}', msg));
+    }
+  }
+
+  private async answer(seq: number, req: Request): Promise<void> {
+    const section = req.section;
+    const ed = this.editor;
+    if (!ed || ed.document.isClosed) {
+      this.post({ type: 'error', section, seq, message: vscode.l10n.t('No editor is open. Open a text file and put the cursor on a word.') });
+      return;
+    }
+    this.inflight.get(section)?.abort();
+    const ac = new AbortController();
+    this.inflight.set(section, ac);
+    const opts = { signal: ac.signal };
+    const d = this.docInput(ed.document);
+    const offset = this.offset >= 0 && this.focus?.uri === d.uri ? this.offset : ed.document.offsetAt(ed.selection.active);
+    const cfg = vscode.workspace.getConfiguration('bertLens');
+    try {
+      switch (section) {
+        case 'head':
+        case 'model': {
+          const m = await this.attention(d, offset, opts.signal);
+          const focus = shape.focusIn(m, offset, this.matrix!.answeredFor);
+          if (section === 'head') {
+            const data = shape.headData(m, focus, req.section === 'head' ? req.layer : 1, req.section === 'head' && req.rollout, d.text.length);
+            this.lastHead = { layer: data.layer, focus, fileName: this.focus?.fileName ?? 'document' };
+            this.post({ type: 'head', seq, data });
+          } else this.post({ type: 'model', seq, data: shape.gridData(m, focus) });
+          return;
+        }
+        case 'explain': {
+          const e = await this.client.call.explain(d, offset, req.layer, req.head, opts);
+          this.post({ type: 'explain', seq, data: shape.explainData(e, this.model?.heads ?? 1) });
+          return;
+        }
+        case 'inspect': {
+          const r = await this.client.call.inspect(d, offset, parseLayer(cfg.get('layer')), cfg.get<number>('topK') ?? 5, opts);
+          this.post({ type: 'inspect', seq, data: shape.inspectData(r, d.text) });
+          return;
+        }
+        case 'sense': {
+          const sv = await this.client.call.senseVectors(d, req.word, req.layer === 0 ? 'last' : req.layer, opts);
+          const data = shape.senseData(sv, req.word, req.layer);
+          this.lastSense = { word: req.word, sv, clusters: data.clusters };
+          this.post({ type: 'sense', seq, data });
+          return;
+        }
+        case 'qa': {
+          const r = await this.client.call.qa(d, req.question, 5, opts);
+          this.post({ type: 'qa', seq, data: shape.qaData(r, req.question, d.text) });
+          return;
+        }
+        default: { const never: never = section; void never; }
+      }
+    } catch (e) {
+      if (e instanceof WorkerError && (e.code === 'STALE' || e.code === 'CANCELLED')) return; // a newer request follows
+      this.post({ type: 'error', section, seq, message: (e as Error).message ?? String(e) });
+    } finally {
+      if (this.inflight.get(section) === ac) this.inflight.delete(section);
+    }
+  }
+
+  /** The window's full attention tensor, reused while the document and the window stay the same. */
+  private async attention(d: DocInput, offset: number, signal: AbortSignal): Promise<AttentionMatrix> {
+    const c = this.matrix;
+    if (c && c.uri === d.uri && c.version === d.version && offset >= c.m.window.start && offset < c.m.window.end) return c.m;
+    const m = await this.client.call.attentionMatrix(d, offset, { signal });
+    this.matrix = { uri: d.uri, version: d.version, answeredFor: offset, m };
+    return m;
+  }
+
+  private range(doc: vscode.TextDocument, start: number, end: number): vscode.Range {
+    const n = doc.getText().length;
+    return new vscode.Range(doc.positionAt(Math.min(start, n)), doc.positionAt(Math.min(end, n)));
+  }
+
+  private async reveal(start: number, end: number): Promise<void> {
+    const ed = this.editor;
+    if (!ed || ed.document.isClosed) return;
+    const r = this.range(ed.document, start, end);
+    const shown = await vscode.window.showTextDocument(ed.document, { viewColumn: ed.viewColumn, selection: new vscode.Selection(r.start, r.end), preserveFocus: false });
+    shown.revealRange(r, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  /** Hover in the panel: highlight in the editor without moving the cursor (that would re-focus the panel). */
+  private preview(start: number, end: number): void {
+    const ed = this.editor;
+    if (!ed || ed.document.isClosed) return;
+    const r = this.range(ed.document, start, end);
+    ed.setDecorations(this.previewDeco, [r]);
+    ed.revealRange(r, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    clearTimeout(this.previewTimer);
+    this.previewTimer = setTimeout(() => ed.setDecorations(this.previewDeco, []), 1500);
+  }
+
+  private async saveExport(name: string, bytes: Uint8Array, format: string): Promise<vscode.Uri | undefined> {
+    const filters: Record<string, Record<string, string[]>> = {
+      svg: { SVG: ['svg'] }, png: { PNG: ['png'] }, tsv: { TSV: ['tsv'] }, html: { HTML: ['html'] },
+    };
+    const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? (this.editor ? vscode.Uri.joinPath(this.editor.document.uri, '..') : undefined);
+    const uri = await vscode.window.showSaveDialog({
+      defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined, filters: filters[format], saveLabel: vscode.l10n.t('Export'),
+    });
+    if (!uri) return undefined;
+    await vscode.workspace.fs.writeFile(uri, bytes);
+    this.post({ type: 'saved', path: uri.fsPath || uri.toString() });
+    return uri;
+  }
+
+  private async exportTsv(): Promise<void> {
+    const s = this.lastSense;
+    if (!s || s.sv.items.length === 0) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Draw a sense map first (Senses tab), then export its vectors.'));
+      return;
+    }
+    const { vectors, metadata } = projectorTsv(s.sv.items, s.sv.vectors, s.sv.dims, s.clusters);
+    const stem = (s.word ?? 'all-words').replace(/[^\p{L}\p{N}_-]+/gu, '_').slice(0, 40) || 'word';
+    const uri = await this.saveExport(`bert-lens-${stem}-vectors.tsv`, Buffer.from(vectors, 'utf8'), 'tsv');
+    if (!uri) return;
+    const p = uri.path.replace(/\.tsv$/i, '');
+    const metaPath = (/vectors$/.test(p) ? p.replace(/vectors$/, 'metadata') : `${p}-metadata`) + '.tsv';
+    const metaUri = uri.with({ path: metaPath });
+    await vscode.workspace.fs.writeFile(metaUri, Buffer.from(metadata, 'utf8'));
+    void vscode.window.showInformationMessage(vscode.l10n.t('Saved {0} and {1}: load both in the Embedding Projector (projector.tensorflow.org → Load).', path.basename(uri.path), path.basename(metaPath)));
+  }
+
+  private async exportHtml(): Promise<void> {
+    const c = this.matrix;
+    const h = this.lastHead;
+    if (!c || !h) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Open the head view for a word first, then export it as HTML.'));
+      return;
+    }
+    const m = c.m;
+    const t = { layers: m.layers, heads: m.heads, n: m.words.length, weights: m.weights, rollout: m.rollout };
+    const rows = Array.from({ length: m.layers }, (_, l) => layerRows(t, l + 1, h.focus));
+    const html = standaloneHeadHtml({
+      title: `${h.fileName}: “${m.words[h.focus]?.text ?? ''}”`, words: m.words, focus: h.focus, layers: m.layers, heads: m.heads,
+      rows, rollout: rolloutRow(t, h.focus), layer: h.layer,
+    });
+    await this.saveExport('bert-lens-head-view.html', Buffer.from(html, 'utf8'), 'html');
+  }
+
+  dispose(): void {
+    clearTimeout(this.timer);
+    clearTimeout(this.previewTimer);
+    for (const a of this.inflight.values()) a.abort();
+    this.subs.forEach((s) => s.dispose());
+  }
+}

@@ -1,0 +1,54 @@
+// Section 4: the token inspector — static neighbours vs contextual substitutes vs nearest document words, and
+// the contextual similarity to every other occurrence of the same word. Items with a position reveal it.
+import type { InspectData, Ranked, Request } from './protocol';
+import { bar, clear, fmt, h, post, roving } from './dom';
+import { session } from './state';
+import { t } from './strings';
+import type { View } from './view';
+
+export class Inspector implements View<InspectData> {
+  readonly root = h('section', { class: 'view inspect-view', 'aria-label': t('tab.inspect') });
+  private readonly body = h('div');
+
+  constructor() {
+    this.root.append(this.body);
+  }
+
+  request(): Request | null {
+    return session.focus && session.model ? { section: 'inspect' } : null;
+  }
+
+  private list(title: string, items: Ranked[], note?: string): HTMLElement {
+    const ul = h('ul', { class: 'ranked', role: 'list' });
+    items.forEach((it, i) => {
+      const pos = it.start !== undefined && it.end !== undefined;
+      const label = h('span', { class: 'word' }, it.word);
+      const row = pos
+        ? h('button', { class: 'row', tabindex: i === 0 ? 0 : -1, onclick: () => post({ type: 'reveal', start: it.start!, end: it.end! }) }, label, h('span', { class: 'num' }, fmt(it.score)), bar(it.score))
+        : h('div', { class: 'row' }, label, h('span', { class: 'num' }, fmt(it.score)), bar(it.score));
+      ul.append(h('li', {}, row));
+    });
+    roving(ul, 'button.row');
+    return h('div', { class: 'block' }, h('h3', {}, title), note ? h('p', { class: 'muted small' }, note) : null,
+      items.length ? ul : h('p', { class: 'muted small' }, t('inspect.empty')));
+  }
+
+  render(d: InspectData): void {
+    clear(this.body);
+    const staticNote = d.staticSource === null ? t('inspect.noStatic') : !d.inVocabulary ? t('inspect.oov', d.word.text, d.staticSource) : undefined;
+    this.body.append(
+      h('h2', {}, d.word.text),
+      h('div', { class: 'columns' },
+        this.list(t('inspect.static'), d.staticNeighbours, staticNote),
+        this.list(t('inspect.subs'), d.substitutes),
+        this.list(t('inspect.doc'), d.documentNeighbours)),
+    );
+    const occ = h('ul', { class: 'ranked', role: 'list' });
+    d.occurrences.forEach((o, i) => occ.append(h('li', {}, h('button', {
+      class: 'row', tabindex: i === 0 ? 0 : -1, title: `${o.start}–${o.end}`, onclick: () => post({ type: 'reveal', start: o.start, end: o.end }),
+    }, h('span', { class: 'snippet' }, o.snippet), h('span', { class: 'num' }, fmt(o.similarity)), bar(o.similarity)))));
+    roving(occ, 'button.row');
+    this.body.append(h('div', { class: 'block' }, h('h3', {}, t('inspect.occ', d.word.text)),
+      d.occurrences.length ? occ : h('p', { class: 'muted small' }, t('inspect.noOcc'))));
+  }
+}

@@ -1,0 +1,50 @@
+// Section 6: question answering over the whole document — answers with scores and context; click reveals.
+import type { QaData, Request } from './protocol';
+import { bar, clear, fmt, h, post, roving } from './dom';
+import { save, session, ui } from './state';
+import { t } from './strings';
+import type { View } from './view';
+
+export class Qa implements View<QaData> {
+  readonly root = h('section', { class: 'view qa-view', 'aria-label': t('tab.qa') });
+  private readonly input = h('input', { type: 'text', class: 'question', placeholder: t('qa.placeholder'), 'aria-label': t('qa.placeholder') });
+  private readonly answers = h('ul', { class: 'answers', role: 'list', 'aria-live': 'polite' });
+  private asked = false;
+
+  constructor(private readonly refresh: () => void) {
+    this.input.value = ui.question;
+    const ask = () => {
+      if (!this.input.value.trim()) return;
+      ui.question = this.input.value.trim();
+      save();
+      this.asked = true;
+      this.refresh();
+    };
+    this.input.addEventListener('keydown', (e) => { if (e.key === 'Enter') ask(); });
+    this.root.append(h('div', { class: 'toolbar' }, this.input, h('button', { class: 'ask', onclick: ask }, t('qa.ask'))), this.answers);
+    roving(this.answers, 'button.answer');
+  }
+
+  /** Only after the user asked: a cursor move must not re-run QA. */
+  request(): Request | null {
+    return this.asked && ui.question && session.model ? { section: 'qa', question: ui.question } : null;
+  }
+
+  render(d: QaData): void {
+    this.asked = false;
+    clear(this.answers);
+    if (!d.answers.length) {
+      this.answers.append(h('li', { class: 'muted' }, t('qa.none')));
+      return;
+    }
+    d.answers.forEach((a, i) => {
+      this.answers.append(h('li', {}, h('button', {
+        class: 'answer row', tabindex: i === 0 ? 0 : -1, 'data-start': a.start, 'data-end': a.end,
+        onclick: () => post({ type: 'reveal', start: a.start, end: a.end }),
+      },
+      h('span', { class: 'answer-text' }, a.text),
+      h('span', { class: 'num' }, t('qa.score', fmt(a.score))), bar(a.score),
+      h('span', { class: 'snippet' }, a.before, h('mark', {}, a.text), a.after))));
+    });
+  }
+}

@@ -1,0 +1,101 @@
+// The panel's UI strings, English and Simplified Chinese; the host tells which (vscode.env.language).
+const en = {
+  'tab.head': 'Heads', 'tab.model': 'Model', 'tab.explain': 'Q·K/√d', 'tab.inspect': 'Token', 'tab.sense': 'Senses', 'tab.qa': 'QA',
+  'tabs.label': 'BERT Lens views',
+  'focus.none': 'Put the cursor on a word in an editor to see how the model reads it.',
+  'focus.word': '“{0}” in {1}',
+  'model.none': 'No model loaded yet.',
+  busy: 'Computing…',
+  layer: 'Layer', head: 'Head', rollout: 'Attention rollout (all layers)', 'layer.last': 'last',
+  'heads.label': 'Heads: click to show or hide', 'heads.all': 'All', 'heads.none': 'None',
+  'head.help': 'Lines go from the selected word (left) to every word of the window (right); darker = more attention. Click a word to select it in the editor.',
+  'head.truncated': 'Only the window around the cursor is shown ({0} words).',
+  'head.lines': '{0} lines, {1} ms',
+  'model.help': 'Each square is one head: rows of the square = words attending, columns = words attended to. Click one to open it in the head view.',
+  'model.thumb': 'Layer {0}, head {1} (focus {2})',
+  'explain.intro': 'How “{0}” gathers information from the other words in layer {1}, head {2}. Each head works with vectors of d = {3} numbers.',
+  'explain.step1': '1. The query q of “{0}” (what this word is looking for):',
+  'explain.step2': '2. Each word has a key k. The score q·k says how well the key matches the query; it is divided by √d = {0} to keep the numbers in a range where softmax works well; softmax turns the scores into weights that sum to 1.',
+  'explain.step3': '3. The head’s output for “{0}” is the weighted sum of the value vectors v of all words, Σ weight × v:',
+  'explain.step4': '4. All {0} heads of the layer do this in parallel. Their outputs ({0} × {1} = {2} numbers) are concatenated and multiplied by the output matrix W_O, then added to the word’s vector (residual connection) and normalised.',
+  'explain.sum': 'Sum of the weights: {0}',
+  'explain.showAll': 'Show all {0} words', 'explain.showTop': 'Show the top {0} only',
+  'explain.col.word': 'word', 'explain.col.key': 'k (first dims)', 'explain.col.score': 'q·k', 'explain.col.scaled': '÷√d', 'explain.col.weight': 'softmax',
+  'explain.more': '… {0} numbers in all',
+  'inspect.static': 'Static neighbours (word2vec: same for every context)',
+  'inspect.subs': 'Contextual substitutes (masked-LM: what BERT would put here)',
+  'inspect.doc': 'Nearest words in this document (contextual)',
+  'inspect.occ': 'Other occurrences of “{0}”: contextual similarity',
+  'inspect.noStatic': 'No static vectors loaded: set bertLens.staticVectors.',
+  'inspect.oov': '“{0}” is not in the static vocabulary ({1}).',
+  'inspect.noOcc': 'This word occurs only once.',
+  'inspect.empty': 'Nothing to show.',
+  'sense.word': 'Word (empty = the selected word)', 'sense.all': 'All words of the document', 'sense.run': 'Map',
+  'sense.title': 'Contextual vectors of “{0}”, layer {1}: PCA', 'sense.titleAll': 'All words, layer {0}: PCA',
+  'sense.clusters': '{0} cluster(s) by k-means; silhouette {1}. PC1 {2}%, PC2 {3}% of the variance.',
+  'sense.one': 'One group: no clear separate senses (best silhouette {0}). PC1 {1}%, PC2 {2}% of the variance.',
+  'sense.few': 'Need at least 2 occurrences to draw a map.',
+  'sense.help': 'Each point is one occurrence; nearby points were read alike. Hover a point to see it in the editor, click to select it.',
+  'qa.placeholder': 'Ask a question about this document', 'qa.ask': 'Ask', 'qa.none': 'No answer found in this document.',
+  'qa.score': 'score {0}',
+  'export.svg': 'SVG', 'export.png': 'PNG', 'export.tsv': 'TSV (Projector)', 'export.html': 'HTML',
+  'export.label': 'Export', 'export.saved': 'Saved {0}',
+  'error.prefix': 'Could not compute this view: {0}',
+};
+export type StringKey = keyof typeof en;
+
+const zh: Record<StringKey, string> = {
+  'tab.head': '注意力头', 'tab.model': '模型', 'tab.explain': 'Q·K/√d', 'tab.inspect': '词元', 'tab.sense': '词义', 'tab.qa': '问答',
+  'tabs.label': 'BERT Lens 视图',
+  'focus.none': '把光标放在编辑器中的一个词上，查看模型如何理解它。',
+  'focus.word': '{1} 中的“{0}”',
+  'model.none': '尚未加载模型。',
+  busy: '正在计算…',
+  layer: '层', head: '头', rollout: '注意力展开（所有层）', 'layer.last': '最后一层',
+  'heads.label': '注意力头：点击显示或隐藏', 'heads.all': '全部', 'heads.none': '无',
+  'head.help': '连线从选中的词（左）指向窗口中的每个词（右）；颜色越深表示注意力越大。点击一个词可在编辑器中选中它。',
+  'head.truncated': '只显示光标附近的窗口（{0} 个词）。',
+  'head.lines': '{0} 条线，{1} 毫秒',
+  'model.help': '每个方块是一个注意力头：行是发出注意力的词，列是被关注的词。点击方块在注意力头视图中打开。',
+  'model.thumb': '第 {0} 层，第 {1} 个头（集中度 {2}）',
+  'explain.intro': '“{0}”在第 {1} 层第 {2} 个头中如何从其他词收集信息。每个头使用 d = {3} 维的向量。',
+  'explain.step1': '1. “{0}”的查询向量 q（这个词在寻找什么）：',
+  'explain.step2': '2. 每个词都有一个键向量 k。得分 q·k 表示键与查询的匹配程度；除以 √d = {0} 使数值保持在 softmax 合适的范围内；softmax 把得分变成总和为 1 的权重。',
+  'explain.step3': '3. 该头对“{0}”的输出是所有词的值向量 v 的加权和 Σ 权重 × v：',
+  'explain.step4': '4. 该层的 {0} 个头并行计算。它们的输出（{0} × {1} = {2} 个数）被拼接起来，乘以输出矩阵 W_O，再加回到词向量上（残差连接）并归一化。',
+  'explain.sum': '权重之和：{0}',
+  'explain.showAll': '显示全部 {0} 个词', 'explain.showTop': '只显示前 {0} 个',
+  'explain.col.word': '词', 'explain.col.key': 'k（前几维）', 'explain.col.score': 'q·k', 'explain.col.scaled': '÷√d', 'explain.col.weight': 'softmax',
+  'explain.more': '…… 共 {0} 个数',
+  'inspect.static': '静态近邻（word2vec：与上下文无关）',
+  'inspect.subs': '上下文替换词（掩码语言模型：BERT 会在这里填什么）',
+  'inspect.doc': '本文档中最接近的词（上下文向量）',
+  'inspect.occ': '“{0}”的其他出现：上下文相似度',
+  'inspect.noStatic': '未加载静态词向量：请设置 bertLens.staticVectors。',
+  'inspect.oov': '“{0}”不在静态词表中（{1}）。',
+  'inspect.noOcc': '这个词只出现一次。',
+  'inspect.empty': '没有可显示的内容。',
+  'sense.word': '词（留空 = 选中的词）', 'sense.all': '文档中的所有词', 'sense.run': '绘制',
+  'sense.title': '“{0}”的上下文向量，第 {1} 层：PCA', 'sense.titleAll': '所有词，第 {0} 层：PCA',
+  'sense.clusters': 'k-means 得到 {0} 个簇；轮廓系数 {1}。PC1 占方差的 {2}%，PC2 占 {3}%。',
+  'sense.one': '只有一组：没有明显不同的词义（最佳轮廓系数 {0}）。PC1 占方差的 {1}%，PC2 占 {2}%。',
+  'sense.few': '至少需要出现 2 次才能绘图。',
+  'sense.help': '每个点是一次出现；距离近的点被模型理解得相似。悬停在点上可在编辑器中查看，点击可选中。',
+  'qa.placeholder': '就本文档提一个问题', 'qa.ask': '提问', 'qa.none': '在本文档中没有找到答案。',
+  'qa.score': '得分 {0}',
+  'export.svg': 'SVG', 'export.png': 'PNG', 'export.tsv': 'TSV（Projector）', 'export.html': 'HTML',
+  'export.label': '导出', 'export.saved': '已保存 {0}',
+  'error.prefix': '无法计算此视图：{0}',
+};
+
+let table: Record<StringKey, string> = en;
+
+export function setLanguage(language: string): void {
+  table = language.toLowerCase().startsWith('zh') ? zh : en;
+}
+
+export function t(key: StringKey, ...args: Array<string | number>): string {
+  return table[key].replace(/\{(\d+)\}/g, (_, i: string) => String(args[Number(i)] ?? ''));
+}
+
+export const STRING_TABLES = { en, zh };
