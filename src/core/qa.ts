@@ -63,8 +63,11 @@ export async function answer(model: LoadedModel, tk: TextTokenizer, question: st
           const ts = doc.tokens[w.docTokenStart + s - w.contextStart];
           const te = doc.tokens[w.docTokenStart + e - w.contextStart];
           const score = ps[s] * pe[e];
-          const key = `${ts.start}:${te.end}`;
-          if ((best.get(key)?.score ?? -1) < score) best.set(key, { text: document.slice(ts.start, te.end), start: ts.start, end: te.end, score });
+          // Answers are whole words: a span that starts or ends inside a word (a ## piece) grows to its edges.
+          const start = doc.words[ts.word].start;
+          const end = doc.words[te.word].end;
+          const key = `${start}:${end}`;
+          if ((best.get(key)?.score ?? -1) < score) best.set(key, { text: document.slice(start, end), start, end, score });
         }
     });
   }

@@ -1,0 +1,131 @@
+// Argument parsing for `bert-lens`: subcommands, shared options, per-command help, text input from flag/file/stdin.
+import { parseArgs } from 'node:util';
+import { readFile } from 'node:fs/promises';
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+type Opt = { type: 'string' | 'boolean'; short?: string; help: string; arg?: string };
+
+export const OPTIONS: Record<string, Opt> = {
+  text: { type: 'string', short: 't', arg: 'TEXT', help: 'the input text' },
+  file: { type: 'string', short: 'f', arg: 'PATH', help: 'read the input text from a file (default: stdin)' },
+  model: { type: 'string', short: 'm', arg: 'ID', help: 'embedded name, model folder or Hugging Face id (default: bert-lens-mini; qa: bert-lens-mini-qa)' },
+  word: { type: 'string', short: 'w', arg: 'WORD', help: 'the word to look at (case-insensitive, one BERT word)' },
+  occurrence: { type: 'string', arg: 'N', help: 'which occurrence of --word (1 = first, default)' },
+  at: { type: 'string', arg: 'OFFSET', help: 'mask the word at this character offset (UTF-16) instead of [MASK]' },
+  layer: { type: 'string', short: 'l', arg: 'L', help: 'layer: 1..L, 0 = embeddings (vectors), last, last4 (vectors), rollout (attention)' },
+  head: { type: 'string', arg: 'H', help: 'attention head 0..heads-1 or mean (default mean)' },
+  top: { type: 'string', short: 'k', arg: 'K', help: 'how many results (default 5; qa 3)' },
+  a: { type: 'string', arg: 'TEXT', help: 'sentence A' },
+  b: { type: 'string', arg: 'TEXT', help: 'sentence B' },
+  question: { type: 'string', short: 'q', arg: 'TEXT', help: 'the question' },
+  static: { type: 'string', arg: 'NAME', help: 'static vectors: word2vec/GloVe/fastText file, embedded name (default word2vec-mini) or "model" for the model\'s input embeddings' },
+  'max-answer-len': { type: 'string', arg: 'N', help: 'longest answer in tokens (default 30)' },
+  'max-seq-len': { type: 'string', arg: 'N', help: 'QA window length in tokens (default 384)' },
+  stride: { type: 'string', arg: 'N', help: 'tokens shared by consecutive QA windows (default 128)' },
+  'no-answer-threshold': { type: 'string', arg: 'X', help: 'return no answer when the [CLS] score beats the best span by X' },
+  json: { type: 'boolean', help: 'print JSON instead of a table' },
+  dtype: { type: 'string', arg: 'fp32|int8|auto', help: 'which ONNX file to run (default auto: int8 when present)' },
+  threads: { type: 'string', arg: 'N', help: 'onnxruntime intra-op threads' },
+  'cache-dir': { type: 'string', arg: 'DIR', help: 'where downloaded models go (default ~/.cache/bert-lens)' },
+  'models-dir': { type: 'string', arg: 'DIR', help: 'embedded models folder (default: models/ beside the CLI)' },
+  'hub-endpoint': { type: 'string', arg: 'URL', help: 'Hugging Face endpoint or mirror, e.g. https://hf-mirror.com' },
+  offline: { type: 'boolean', help: 'never touch the network' },
+  help: { type: 'boolean', short: 'h', help: 'show help' },
+};
+
+const COMMON = ['model', 'json', 'dtype', 'threads', 'cache-dir', 'models-dir', 'hub-endpoint', 'offline', 'help'];
+const INPUT = ['text', 'file'];
+
+export const COMMANDS: Record<string, { summary: string; usage: string; options: string[]; example: string }> = {
+  tokens: { summary: 'tokens and words with character offsets', usage: 'tokens [--text T | --file F | < stdin]', options: [...INPUT, ...COMMON], example: 'bert-lens tokens --text "Café 中国 naïve"' },
+  vectors: { summary: 'static vs contextual neighbours of a word (or every word\'s vector)', usage: 'vectors --word W [--layer L] [--top K] [--static NAME]', options: [...INPUT, 'word', 'layer', 'top', 'static', ...COMMON], example: 'bert-lens vectors --word bank --text "The bank of the river. The bank raised rates."' },
+  similar: { summary: 'every occurrence of a word and their pairwise similarity', usage: 'similar --word W [--layer L]', options: [...INPUT, 'word', 'layer', ...COMMON], example: 'bert-lens similar --word bank --file doc.txt' },
+  attention: { summary: 'where a word attends: one layer/head, head mean, or rollout', usage: 'attention --word W [--occurrence N] [--layer L|rollout] [--head H|mean]', options: [...INPUT, 'word', 'occurrence', 'layer', 'head', 'top', ...COMMON], example: 'bert-lens attention --word it --layer rollout --text "The cat sat because it was tired."' },
+  mask: { summary: 'masked-word prediction for [MASK] (or the word at --at / --word)', usage: 'mask [--text "… [MASK] …"] [--at OFFSET | --word W] [--top K]', options: [...INPUT, 'at', 'word', 'occurrence', 'top', ...COMMON], example: 'bert-lens mask --text "The cat sat on the [MASK]."' },
+  nsp: { summary: 'probability that sentence B follows sentence A', usage: 'nsp --a A --b B', options: ['a', 'b', ...COMMON], example: 'bert-lens nsp --a "I went to the shop." --b "I bought some milk."' },
+  qa: { summary: 'answer a question from a document (windows with stride)', usage: 'qa --question Q [--text DOC | --file DOC] [--top K]', options: [...INPUT, 'question', 'top', 'max-answer-len', 'max-seq-len', 'stride', 'no-answer-threshold', ...COMMON], example: 'bert-lens qa --question "Who wrote it?" --file doc.txt' },
+  models: { summary: 'list, download or verify models', usage: 'models list | models download ID | models verify ID', options: COMMON, example: 'bert-lens models download Xenova/bert-base-uncased --hub-endpoint https://hf-mirror.com' },
+};
+
+export function mainHelp(): string {
+  const w = Math.max(...Object.keys(COMMANDS).map((c) => c.length));
+  return [
+    'bert-lens — look inside BERT: tokens, contextual vs static vectors, attention, masked words, NSP and QA.',
+    '',
+    'Usage: bert-lens <command> [options]     (bert-lens <command> --help for details)',
+    '',
+    'Commands:',
+    ...Object.entries(COMMANDS).map(([c, d]) => `  ${c.padEnd(w)}  ${d.summary}`),
+    '',
+    'Input comes from --text, --file or stdin. Add --json for machine-readable output.',
+  ].join('\n');
+}
+
+export function commandHelp(cmd: string): string {
+  const d = COMMANDS[cmd];
+  const rows = d.options.map((o) => {
+    const s = OPTIONS[o];
+    return [`${s.short ? '-' + s.short + ', ' : '    '}--${o}${s.arg ? ' ' + s.arg : ''}`, s.help];
+  });
+  const w = Math.max(...rows.map((r) => r[0].length));
+  return [`bert-lens ${d.usage}`, '', d.summary, '', 'Options:', ...rows.map(([a, b]) => `  ${a.padEnd(w)}  ${b}`), '', `Example: ${d.example}`].join('\n');
+}
+
+export type Values = Record<string, string | boolean | undefined>;
+
+export function parse(argv: string[]): { cmd: string; values: Values; positionals: string[] } {
+  const [cmd, ...rest] = argv;
+  if (!cmd || cmd === '--help' || cmd === '-h' || cmd === 'help') return { cmd: 'help', values: {}, positionals: rest };
+  if (cmd === '--version' || cmd === '-v') return { cmd: 'version', values: {}, positionals: [] };
+  if (!COMMANDS[cmd]) throw new UsageError(`Unknown command "${cmd}". Commands: ${Object.keys(COMMANDS).join(', ')}. Run bert-lens --help.`);
+  const allowed = COMMANDS[cmd].options;
+  const options = Object.fromEntries(allowed.map((o) => [o, { type: OPTIONS[o].type, ...(OPTIONS[o].short ? { short: OPTIONS[o].short } : {}) }]));
+  try {
+    const r = parseArgs({ args: rest, options: options as never, allowPositionals: true, strict: true });
+    return { cmd, values: r.values as Values, positionals: r.positionals };
+  } catch (e) {
+    throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/, '')}. Run bert-lens ${cmd} --help.`);
+  }
+}
+
+export function intOpt(v: Values, name: string, dflt: number, min = 0): number {
+  const s = v[name];
+  if (s === undefined) return dflt;
+  const n = Number(s);
+  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min} (got "${s}").`);
+  return n;
+}
+
+export function numOpt(v: Values, name: string): number | undefined {
+  const s = v[name];
+  if (s === undefined) return undefined;
+  const n = Number(s);
+  if (!Number.isFinite(n)) throw new UsageError(`--${name} must be a number (got "${s}").`);
+  return n;
+}
+
+export function str(v: Values, name: string): string | undefined {
+  const s = v[name];
+  return typeof s === 'string' ? s : undefined;
+}
+
+/** The input text: --text, else --file, else stdin (not when stdin is a terminal). */
+export async function inputText(v: Values, what = 'text'): Promise<string> {
+  const t = str(v, 'text');
+  if (t !== undefined) return t;
+  const f = str(v, 'file');
+  if (f !== undefined) {
+    try {
+      return await readFile(f, 'utf8');
+    } catch (e) {
+      throw new UsageError(`Cannot read --file ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Check the path.`);
+    }
+  }
+  if (process.stdin.isTTY) throw new UsageError(`No ${what}: pass --text "…", --file PATH, or pipe it on stdin.`);
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}

@@ -1,0 +1,68 @@
+// `bert-lens` entry point: parse arguments, run one subcommand on the engine, map errors to exit codes
+// (2 = usage, 1 = runtime) with a message that says what to do.
+import { createEngine } from '../core/index';
+import { BertLensError } from '../core/model/errors';
+import { COMMANDS, UsageError, commandHelp, intOpt, mainHelp, parse, str } from './args';
+import * as cmds from './commands';
+import { Progress } from './format';
+
+const HANDLERS: Record<string, (ctx: cmds.Ctx) => Promise<void>> = {
+  tokens: cmds.tokens,
+  vectors: cmds.vectors,
+  similar: cmds.similar,
+  attention: cmds.attention,
+  mask: cmds.mask,
+  nsp: cmds.nsp,
+  qa: cmds.qa,
+  models: cmds.models,
+};
+
+async function main(argv: string[]): Promise<number> {
+  const progress = new Progress();
+  let engine: ReturnType<typeof createEngine> | undefined;
+  try {
+    const { cmd, values: v, positionals } = parse(argv);
+    if (cmd === 'help') {
+      const sub = positionals[0];
+      process.stdout.write((sub && COMMANDS[sub] ? commandHelp(sub) : mainHelp()) + '\n');
+      return 0;
+    }
+    if (cmd === 'version') {
+      process.stdout.write('bert-lens 0.1.0\n');
+      return 0;
+    }
+    if (v.help) {
+      process.stdout.write(commandHelp(cmd) + '\n');
+      return 0;
+    }
+    if (cmd !== 'models' && positionals.length) throw new UsageError(`Unexpected argument "${positionals[0]}". Put text in --text "…" (quoted). Run bert-lens ${cmd} --help.`);
+    const dtype = str(v, 'dtype');
+    if (dtype !== undefined && !['fp32', 'int8', 'auto'].includes(dtype)) throw new UsageError(`--dtype must be fp32, int8 or auto (got "${dtype}").`);
+    engine = createEngine({
+      modelsDir: str(v, 'models-dir'),
+      cacheDir: str(v, 'cache-dir'),
+      hubEndpoint: str(v, 'hub-endpoint'),
+      offline: v.offline === true || undefined,
+      dtype: dtype as 'fp32' | 'int8' | 'auto' | undefined,
+      threads: v.threads === undefined ? undefined : intOpt(v, 'threads', 1, 1),
+    });
+    await HANDLERS[cmd]({ engine, v, positionals, out: (s) => process.stdout.write(s + '\n'), progress });
+    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+  } catch (e) {
+    progress.clear();
+    if (e instanceof UsageError) {
+      process.stderr.write(`bert-lens: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof BertLensError) {
+      process.stderr.write(`bert-lens: ${e.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`bert-lens: unexpected error: ${(e as Error)?.stack ?? e}\nPlease report this with the command you ran.\n`);
+    return 1;
+  } finally {
+    await engine?.dispose().catch(() => undefined);
+  }
+}
+
+main(process.argv.slice(2)).then((code) => process.exit(code));
