@@ -60,6 +60,17 @@ export async function loadModel(source: string, store: StoreOptions = {}, load: 
   };
 }
 
+/** TECH-NOTES §5.1: few threads, no idle spinning (an editor must not burn CPU between runs). */
+export function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
+  return {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+    extra: { session: { intra_op: { allow_spinning: '0' } } },
+  };
+}
+
 async function createShared(
   source: string,
   resolved: Awaited<ReturnType<typeof resolveModel>>,
@@ -88,13 +99,7 @@ async function createShared(
   } catch (e) {
     throw corrupt((e as Error).message, e);
   }
-  const options: ort.InferenceSession.SessionOptions = {
-    intraOpNumThreads: threads,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-    extra: { session: { intra_op: { allow_spinning: '0' } } },
-  };
+  const options = sessionOptions(threads);
   // External weights (model.onnx_data[_N]) sit next to the .onnx; a graph loaded from bytes needs them passed in.
   const dir = path.dirname(resolved.modelFile);
   const base = path.basename(resolved.modelFile);

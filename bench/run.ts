@@ -1,0 +1,179 @@
+// Benchmarks of the model layer, all ratios measured in the same process on the same input:
+// int8 vs fp32, tapped vs untapped, fetch-subset vs fetch-all, our run() vs transformers.js, batch vs singles.
+// Usage: npm run bench [-- --model <name|folder>] [--iters N]. Writes bench/results.json. No assertions on time.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { LoadedModel, RunRequest } from '../src/core/api';
+import { loadModel } from '../src/core/model';
+import { sessionOptions } from '../src/core/model/session';
+
+const ROOT = path.resolve(__dirname, '..');
+const arg = (name: string) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const ITERS = Number(arg('iters') ?? 15);
+const THREADS = Math.min(2, os.cpus().length);
+
+function pickModel(): string {
+  const given = arg('model');
+  if (given) return fs.existsSync(given) ? path.resolve(given) : path.join(ROOT, 'models', given);
+  const mini = path.join(ROOT, 'models', 'bert-lens-mini');
+  return fs.existsSync(path.join(mini, 'config.json')) ? mini : path.join(ROOT, 'test', 'fixtures', 'tiny-bert');
+}
+
+async function time(fn: () => Promise<unknown>): Promise<number> {
+  for (let i = 0; i < 3; i++) await fn(); // warm-up: arena growth, first-run kernels
+  const t: number[] = [];
+  for (let i = 0; i < ITERS; i++) {
+    const s = performance.now();
+    await fn();
+    t.push(performance.now() - s);
+  }
+  t.sort((a, b) => a - b);
+  return t[t.length >> 1];
+}
+
+interface Row {
+  name: string;
+  a: string;
+  b: string;
+  aMs: number;
+  bMs: number;
+  ratio: number; // aMs / bMs
+}
+
+function windowIds(len: number, vocab: number, seed: number): number[] {
+  // [CLS] … [SEP] with ids drawn from the ordinary vocabulary (skipping the ~first 100 special/unused slots).
+  let x = seed;
+  const lo = Math.min(100, vocab - 1);
+  const body = Array.from({ length: len - 2 }, () => lo + ((x = (x * 1103515245 + 12345) >>> 0) % (vocab - lo)));
+  return [2, ...body, 3];
+}
+
+async function plainSession(file: string) {
+  return ort.InferenceSession.create(fs.readFileSync(file), sessionOptions(THREADS));
+}
+
+function feedsFor(s: ort.InferenceSession, ids: number[]) {
+  const T = ids.length;
+  const t = (v: (i: number) => number) => new ort.Tensor('int64', BigInt64Array.from({ length: T }, (_, i) => BigInt(v(i))), [1, T]);
+  const f: Record<string, ort.Tensor> = { input_ids: t((i) => ids[i]), attention_mask: t(() => 1) };
+  if (s.inputNames.includes('token_type_ids')) f.token_type_ids = t(() => 0);
+  return f;
+}
+
+async function main() {
+  const dir = pickModel();
+  const rows: Row[] = [];
+  const add = (name: string, a: string, aMs: number, b: string, bMs: number) => rows.push({ name, a, b, aMs, bMs, ratio: aMs / bMs });
+
+  const fp32 = await loadModel(dir, { threads: THREADS }, { dtype: 'fp32' });
+  const hasInt8 = fs.existsSync(path.join(dir, 'onnx', 'model_quantized.onnx'));
+  const int8 = hasInt8 ? await loadModel(dir, { threads: THREADS }, { dtype: 'int8' }) : undefined;
+  const main = int8 ?? fp32;
+  const info = main.info;
+  const T = Math.min(384, info.maxPositions);
+  const ids = windowIds(T, info.vocabSize, 7);
+  const all = Array.from({ length: info.layers }, (_, i) => i + 1);
+  const lastHidden: RunRequest = { hiddenLayers: [info.layers] };
+  console.error(`model ${dir} (${info.architecture}, ${info.layers} layers, hidden ${info.hidden}), window ${T} tokens, ${THREADS} threads, ${ITERS} iterations (median)`);
+
+  if (int8) {
+    add(`encode ${T} tokens: int8 vs fp32`, 'int8', await time(() => int8.run([{ ids }], lastHidden)), 'fp32', await time(() => fp32.run([{ ids }], lastHidden)));
+  }
+
+  // Tapped graph fetching every layer's attention vs the untouched graph fetching its main output.
+  const plain = await plainSession(info.modelFile);
+  const feeds = feedsFor(plain, ids);
+  const mainOut = plain.outputNames.includes('last_hidden_state') ? 'last_hidden_state' : plain.outputNames[0];
+  add(
+    `attention taps (all ${info.layers} layers) vs untapped graph`,
+    'tapped run(attention all)',
+    await time(() => main.run([{ ids }], { attentionLayers: all, hiddenLayers: [info.layers] })),
+    'untapped ORT',
+    await time(() => plain.run(feeds, [mainOut])),
+  );
+  add(
+    'tapped graph, nothing extra fetched vs untapped graph',
+    'tapped run(last hidden)',
+    await time(() => main.run([{ ids }], lastHidden)),
+    'untapped ORT',
+    await time(() => plain.run(feeds, [mainOut])),
+  );
+
+  // What fetching costs: ORT runs the same nodes either way; only fetched outputs are copied out.
+  const everything: RunRequest = {
+    hiddenLayers: [0, ...all],
+    attentionLayers: all,
+    qkvLayers: info.capabilities.qkv ? all : [],
+    mlmPositions: info.capabilities.mlm ? [ids.map((_, i) => i)] : undefined,
+    nsp: info.capabilities.nsp,
+    qa: info.capabilities.qa,
+  };
+  add('fetch subset (last hidden) vs fetch all outputs', 'subset', await time(() => main.run([{ ids }], lastHidden)), 'all', await time(() => main.run([{ ids }], everything)));
+
+  // Batching: 4 windows in one run vs 4 runs.
+  const four = [1, 2, 3, 4].map((s) => ({ ids: windowIds(T, info.vocabSize, s) }));
+  add(
+    'batch of 4 windows vs 4 single runs',
+    'batch 4',
+    await time(() => main.run(four, { hiddenLayers: [info.layers], attentionLayers: [info.layers] })),
+    '4 singles',
+    await time(async () => {
+      for (const r of four) await main.run([r], { hiddenLayers: [info.layers], attentionLayers: [info.layers] });
+    }),
+  );
+
+  // Peer: transformers.js's own forward on the same ids (its default ORT session settings).
+  if (info.capabilities.mlm) {
+    try {
+      const tj = await import('@huggingface/transformers');
+      tj.env.allowRemoteModels = false;
+      tj.env.localModelPath = path.dirname(dir) + path.sep;
+      const peer = await tj.AutoModelForMaskedLM.from_pretrained(path.basename(dir), { dtype: int8 ? 'q8' : 'fp32' });
+      const t = (v: (i: number) => number) => new tj.Tensor('int64', BigInt64Array.from({ length: T }, (_, i) => BigInt(v(i))), [1, T]);
+      const inputs: Record<string, unknown> = { input_ids: t((i) => ids[i]), attention_mask: t(() => 1) };
+      if (info.capabilities.tokenTypes) inputs.token_type_ids = t(() => 0);
+      const mlmAll: RunRequest = { mlmPositions: [ids.map((_, i) => i)] };
+      add(
+        `MLM logits for ${T} tokens: our run() vs transformers.js forward`,
+        'bert-lens run()',
+        await time(() => main.run([{ ids }], mlmAll)),
+        'transformers.js',
+        await time(() => peer(inputs)),
+      );
+      await peer.dispose();
+    } catch (e) {
+      console.error(`peer comparison skipped: ${(e as Error).message}`);
+    }
+  }
+
+  await plain.release();
+  await fp32.dispose();
+  await int8?.dispose();
+
+  const pad = (s: string, n: number) => s.padEnd(n);
+  console.log(`\n${pad('comparison', 58)} ${pad('A', 26)} ${'A ms'.padStart(8)}  ${pad('B', 18)} ${'B ms'.padStart(8)}  A/B`);
+  for (const r of rows) console.log(`${pad(r.name, 58)} ${pad(r.a, 26)} ${r.aMs.toFixed(2).padStart(8)}  ${pad(r.b, 18)} ${r.bMs.toFixed(2).padStart(8)}  ${r.ratio.toFixed(2)}`);
+  const out = {
+    date: new Date().toISOString(),
+    model: path.relative(ROOT, dir),
+    tokens: T,
+    threads: THREADS,
+    iterations: ITERS,
+    node: process.version,
+    cpu: os.cpus()[0]?.model,
+    cores: os.cpus().length,
+    rows,
+  };
+  fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify(out, null, 2) + '\n');
+  console.log('\nwrote bench/results.json');
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
