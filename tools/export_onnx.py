@@ -40,29 +40,50 @@ def export(model, path, opset=14):
     return path
 
 
+def _q8(W):
+    """Symmetric per-tensor int8 (ORT QInt8 weights): scale = max|W| / 127, zero point 0."""
+    scale = np.float32((float(np.abs(W).max()) or 1.0) / 127.0)
+    return np.clip(np.round(W / scale), -127, 127).astype(np.int8), scale
+
+
 def quantize_dynamic(src, dst):
-    """What onnxruntime.quantization.quantize_dynamic (IntegerOps, per-tensor, symmetric int8 weights) emits for
-    each MatMul whose B input is a constant 2-D fp32 initializer:
-      DynamicQuantizeLinear(A) -> MatMulInteger(A_q, W_q, A_zp, W_zp) -> Cast(float) -> Mul(A_scale * W_scale).
+    """What onnxruntime.quantization.quantize_dynamic (IntegerOps, per-tensor, symmetric int8 weights) emits:
+    - each MatMul whose B input is a constant 2-D fp32 initializer becomes
+      DynamicQuantizeLinear(A) -> MatMulInteger(A_q, W_q, A_zp, W_zp) -> Cast(float) -> Mul(A_scale * W_scale);
+    - each Gather on a constant fp32 table (embeddings) becomes Gather(table_q) -> DequantizeLinear (ORT GatherQuant).
     Attention score/context MatMuls (both inputs dynamic) and Softmax stay fp32."""
     m = onnx.load(src)
     g = m.graph
     inits = {t.name: t for t in g.initializer}
-    new_nodes, drop_inits, add_inits = [], set(), []
+    new_nodes, drop_inits, add_inits, done = [], set(), [], set()
+
+    def quant_init(wn):
+        if wn not in done:
+            Wq, scale = _q8(numpy_helper.to_array(inits[wn]))
+            add_inits.extend([numpy_helper.from_array(Wq, wn + '_quantized'),
+                              numpy_helper.from_array(np.array(scale, dtype=np.float32), wn + '_scale'),
+                              numpy_helper.from_array(np.array(0, dtype=np.int8), wn + '_zero_point')])
+            done.add(wn)
+        drop_inits.add(wn)
+
     for node in g.node:
+        if node.op_type == 'Gather':
+            w = inits.get(node.input[0])
+            if w is not None and w.data_type == TensorProto.FLOAT and len(w.dims) == 2:
+                quant_init(w.name)
+                out, wn = node.output[0], w.name
+                new_nodes += [
+                    helper.make_node('Gather', [wn + '_quantized', node.input[1]], [out + '_quantized'],
+                                     name=(node.name or out) + '_quant', axis=0),
+                    helper.make_node('DequantizeLinear', [out + '_quantized', wn + '_scale', wn + '_zero_point'],
+                                     [out], name=(node.name or out) + '_DequantizeLinear')]
+                continue
         w = inits.get(node.input[1]) if node.op_type == 'MatMul' else None
         if w is None or w.data_type != TensorProto.FLOAT or len(w.dims) != 2:
             new_nodes.append(node)
             continue
         a, out, wn = node.input[0], node.output[0], w.name
-        W = numpy_helper.to_array(w)
-        rmax = float(np.abs(W).max()) or 1.0
-        scale = np.float32(rmax / 127.0)
-        Wq = np.clip(np.round(W / scale), -127, 127).astype(np.int8)
-        add_inits += [numpy_helper.from_array(Wq, wn + '_quantized'),
-                      numpy_helper.from_array(np.array(scale, dtype=np.float32), wn + '_scale'),
-                      numpy_helper.from_array(np.array(0, dtype=np.int8), wn + '_zero_point')]
-        drop_inits.add(wn)
+        quant_init(wn)
         base = node.name or out
         new_nodes += [
             helper.make_node('DynamicQuantizeLinear', [a], [a + '_quantized', a + '_scale', a + '_zero_point'],
@@ -77,7 +98,7 @@ def quantize_dynamic(src, dst):
             helper.make_node('Mul', [out + '_output_quantized_cast_output', out + '_quant_scales_mul:0'], [out],
                              name=base + '_quant_output_scale_mul'),
         ]
-    # A dynamic input quantized twice (same A feeding Q, K, V) must get one DynamicQuantizeLinear only.
+    # A dynamic input feeding several MatMuls (Q, K, V) gets one DynamicQuantizeLinear only.
     seen, dedup = set(), []
     for n in new_nodes:
         if n.op_type == 'DynamicQuantizeLinear':
@@ -91,10 +112,37 @@ def quantize_dynamic(src, dst):
     g.node.extend(dedup)
     del g.initializer[:]
     g.initializer.extend(keep + add_inits)
-    # value_info for replaced tensors may be stale; ORT infers types itself
-    del g.value_info[:]
-    if not any(o.domain in ('', 'ai.onnx') and o.version >= 10 for o in m.opset_import):
-        raise RuntimeError('MatMulInteger needs opset >= 10')
+    del g.value_info[:]  # stale for replaced tensors; ORT infers types itself
     onnx.checker.check_model(m)
     onnx.save(m, dst)
     return dst
+
+
+def dedupe_tied(path):
+    """Constant folding stores the tied MLM decoder as a transposed copy of the word embeddings. Replace that copy
+    by a Transpose of the embedding table (ORT folds it at load): same outputs, the file loses V x H floats."""
+    m = onnx.load(path)
+    g = m.graph
+    inits = {t.name: t for t in g.initializer}
+    tables = {n.input[0] for n in g.node if n.op_type == 'Gather' and n.input[0] in inits}
+    arrays = {t: numpy_helper.to_array(inits[t]) for t in tables if len(inits[t].dims) == 2}
+    replaced = []
+    for node in g.node:
+        if node.op_type != 'MatMul' or node.input[1] not in inits:
+            continue
+        W = numpy_helper.to_array(inits[node.input[1]])
+        for tn, E in arrays.items():
+            if W.shape == E.T.shape and np.array_equal(W, E.T):
+                replaced.append((node.input[1], tn))
+                break
+    if not replaced:
+        return path
+    names = {w for w, _ in replaced}
+    keep = [t for t in g.initializer if t.name not in names]
+    del g.initializer[:]
+    g.initializer.extend(keep)
+    for i, (w, tn) in enumerate(replaced):
+        g.node.insert(i, helper.make_node('Transpose', [tn], [w], perm=[1, 0], name=w + '_tied_transpose'))
+    onnx.checker.check_model(m)
+    onnx.save(m, path)
+    return path

@@ -10,7 +10,7 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bert import (BertConfig, BertForMaskedLMWithNSP, BertForQuestionAnswering, DistilBertForMaskedLM,  # noqa: E402
                   Recorder, hf_config)
-from export_onnx import export, quantize_dynamic  # noqa: E402
+from export_onnx import dedupe_tied, export, quantize_dynamic  # noqa: E402
 from wordpiece import WordPiece, build_vocab, write_tokenizer, PAD  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -89,6 +89,7 @@ def write_model(name, model, wp, max_len, int8, cases):
     fp32 = export(model, os.path.join(folder, 'onnx', 'model.onnx'))
     if int8:
         quantize_dynamic(fp32, os.path.join(folder, 'onnx', 'model_quantized.onnx'))
+    dedupe_tied(fp32)
     goldens(name, model, wp, cases)
 
 
