@@ -1,0 +1,133 @@
+// Builds the .vsix: production bundle → a staged allowlist folder (dist, media, models, l10n, samples and
+// onnxruntime-node with only the target's native binding) → `vsce package --target`, then checks that the packaged
+// worker loads onnxruntime-node from the extension's own node_modules and answers a request.
+// Usage: node tools/package.mjs [--target linux-x64] [--skip-build] [--no-verify]
+import { spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const arg = (name, dflt) => {
+  const i = process.argv.indexOf(name);
+  return i >= 0 ? process.argv[i + 1] : dflt;
+};
+const target = arg('--target', 'linux-x64');
+const [platform, arch] = target.split('-');
+const stage = path.join(root, '.work', 'package', target);
+const out = path.join(root, 'dist', `bert-lens-${target}.vsix`);
+
+function run(cmd, args, cwd = root) {
+  const r = spawnSync(cmd, args, { cwd, stdio: 'inherit', env: { ...process.env, npm_config_update_notifier: 'false' } });
+  if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed with exit code ${r.status}`);
+}
+
+function du(p) {
+  if (!existsSync(p)) return 0;
+  const s = statSync(p);
+  if (!s.isDirectory()) return s.size;
+  return readdirSync(p).reduce((n, e) => n + du(path.join(p, e)), 0);
+}
+const mb = (n) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+
+if (!process.argv.includes('--skip-build')) run(process.execPath, ['esbuild.mjs', '--production']);
+for (const f of ['dist/extension.js', 'dist/worker.js']) {
+  if (!existsSync(path.join(root, f))) throw new Error(`${f} is missing: the build did not produce it.`);
+}
+
+rmSync(stage, { recursive: true, force: true });
+mkdirSync(stage, { recursive: true });
+const copy = (rel, filter) => {
+  const from = path.join(root, rel);
+  if (!existsSync(from)) return false;
+  cpSync(from, path.join(stage, rel), { recursive: true, filter: filter ? (src) => filter(path.relative(root, src)) : undefined });
+  return true;
+};
+
+// The manifest, without what only development needs.
+const pkg = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'));
+delete pkg.devDependencies;
+delete pkg.scripts;
+pkg.repository ??= { type: 'git', url: 'https://github.com/bert-lens/bert-lens' };
+writeFileSync(path.join(stage, 'package.json'), JSON.stringify(pkg, null, 2));
+
+copy('dist', (p) => /^dist$|^dist\/(extension|worker|cli)\.js$/.test(p));
+copy('media', (p) => !p.endsWith('.map'));
+copy('l10n');
+copy('samples');
+copy('LICENSE');
+for (const f of readdirSync(root).filter((f) => /^package\.nls(\.[\w-]+)?\.json$/.test(f))) copy(f);
+if (!copy('README.md')) writeFileSync(path.join(stage, 'README.md'), '# BERT Lens\n\nSee inside BERT from your editor.\n');
+if (!copy('CHANGELOG.md')) writeFileSync(path.join(stage, 'CHANGELOG.md'), `# Changelog\n\n## ${pkg.version}\n\n- First release.\n`);
+copy('.vscodeignore');
+
+// Embedded models: only what the runtime loads (no training leftovers).
+const modelFiles = (p) => !/\.(py|pt|pth|ckpt|log|tmp)$|__pycache__|\/(train|runs|checkpoints)(\/|$)/.test(p);
+if (!copy('models', modelFiles)) console.warn('warning: models/ is missing — the package ships no embedded models.');
+for (const m of ['bert-lens-mini', 'bert-lens-mini-qa', 'word2vec-mini']) {
+  if (!existsSync(path.join(stage, 'models', m))) console.warn(`warning: embedded model models/${m} is missing.`);
+}
+
+// onnxruntime: only this target's native binding (TECH-NOTES §5.4); onnxruntime-common stays a single copy.
+// They go to dist/node_modules (as Copilot/IntelliCode ship them): vsce --no-dependencies drops a top-level
+// node_modules, and the bundle's require('onnxruntime-node') resolves from dist/ upward.
+const ortKeep = `node_modules/onnxruntime-node/bin/napi-v6/${platform}/${arch}`;
+const copyTo = (rel, filter) => cpSync(path.join(root, rel), path.join(stage, 'dist', rel), { recursive: true, filter: (src) => filter(path.relative(root, src)) });
+copyTo('node_modules/onnxruntime-node', (p) => {
+  if (p.includes('/script') || p.endsWith('.d.ts') || p.endsWith('.map')) return false;
+  if (!p.startsWith('node_modules/onnxruntime-node/bin')) return true;
+  return ortKeep.startsWith(p) || p.startsWith(ortKeep);
+});
+copyTo('node_modules/onnxruntime-common', (p) => !p.endsWith('.map') && !p.includes('/lib/'));
+if (!existsSync(path.join(stage, 'dist', ortKeep))) throw new Error(`onnxruntime-node has no binding for ${target} (${ortKeep}).`);
+// The binding's install script downloads GPU providers; the packaged copy must never run it.
+const ortPkgPath = path.join(stage, 'dist', 'node_modules/onnxruntime-node/package.json');
+const ortPkg = JSON.parse(readFileSync(ortPkgPath, 'utf8'));
+delete ortPkg.scripts;
+writeFileSync(ortPkgPath, JSON.stringify(ortPkg, null, 2));
+
+console.log(`staged ${mb(du(stage))} in ${path.relative(root, stage)} (models ${mb(du(path.join(stage, 'models')))}, onnxruntime ${mb(du(path.join(stage, 'dist', 'node_modules')))})`);
+mkdirSync(path.dirname(out), { recursive: true });
+rmSync(out, { force: true });
+const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
+run(process.execPath, [vsce, 'package', '--no-dependencies', '--target', target, '--allow-missing-repository', '--skip-license', '-o', out], stage);
+console.log(`vsix: ${path.relative(root, out)} ${mb(statSync(out).size)}`);
+
+if (!process.argv.includes('--no-verify') && `${process.platform}-${process.arch}` === target) {
+  await verify(out);
+}
+
+/** Unpacks the vsix and runs its worker from outside the repo: onnxruntime must come from the package itself. */
+async function verify(vsix) {
+  const dir = path.join(os.tmpdir(), `bert-lens-vsix-${process.pid}`); // outside the repo: no fallback node_modules
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  run('unzip', ['-q', vsix, '-d', dir]);
+  const ext = path.join(dir, 'extension');
+  const resolved = spawnSync(process.execPath, ['-p', `require.resolve('onnxruntime-node', { paths: [${JSON.stringify(path.join(ext, 'dist'))}] })`], { cwd: '/', encoding: 'utf8' }).stdout.trim();
+  if (!resolved.startsWith(ext)) throw new Error(`The packaged worker would load onnxruntime-node from ${resolved || '(nowhere)'}, not from the package.`);
+  const embedded = existsSync(path.join(ext, 'models', 'bert-lens-mini'));
+  const model = embedded ? 'bert-lens-mini' : path.join(root, 'test', 'fixtures', 'tiny-bert');
+  const { Worker } = await import('node:worker_threads');
+  const w = new Worker(path.join(ext, 'dist', 'worker.js'));
+  const ask = (id, method, params) => new Promise((resolve, reject) => {
+    const on = (m) => {
+      if (m.type !== 'response' || m.id !== id) return;
+      w.off('message', on);
+      m.ok ? resolve(m.result) : reject(new Error(`${m.error.code}: ${m.error.message}`));
+    };
+    w.on('message', on);
+    w.postMessage({ type: 'request', id, method, params });
+  });
+  try {
+    const status = await ask(1, 'configure', [{ model, qaModel: embedded ? 'bert-lens-mini-qa' : model, staticVectors: '', modelsDir: path.join(ext, 'models'), cacheDir: path.join(dir, 'cache'), hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: 1, dtype: 'auto' }]);
+    if (status.encoder.state !== 'ready') throw new Error(`The packaged worker could not load ${model}: ${status.encoder.error?.message}`);
+    const text = 'The capital of France is Paris.';
+    const r = await ask(2, 'mask', [{ uri: 'file:///verify.txt', version: 1, text }, text.indexOf('Paris'), 3]);
+    console.log(`verified: onnxruntime-node from ${path.relative(dir, resolved)}; ${model} (${status.encoder.info.dtype}) predicts ${r.predictions.map((p) => p.word).join(', ')}`);
+  } finally {
+    await w.terminate();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
