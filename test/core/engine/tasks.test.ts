@@ -1,0 +1,122 @@
+// Masked LM, next-sentence prediction and document QA on the fixture models, checked against direct model runs
+// and the PyTorch goldens.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createEngine, type BertLensEngine } from '../../../src/core/index';
+import { softmax } from '../../../src/core/mlm';
+import type { LoadedModel } from '../../../src/core/api';
+import { FIX, golden, longText } from './helpers';
+
+describe('masked LM', () => {
+  let engine: BertLensEngine;
+  let model: LoadedModel;
+  before(async () => {
+    engine = createEngine({ dtype: 'fp32' });
+    model = await engine.load(FIX.bert);
+  });
+  after(() => engine.dispose());
+
+  it('literal [MASK]: probabilities equal the softmax of the logits at that position, sorted', async () => {
+    const text = 'The cat sat on the [MASK] today.';
+    const r = await engine.mask(model, text, { top: 5 });
+    assert.deepEqual([r.start, r.end], [text.indexOf('[MASK]'), text.indexOf('[MASK]') + 6]);
+    assert.equal(r.predictions.length, 5);
+    for (let k = 1; k < 5; k++) assert.ok(r.predictions[k - 1].score >= r.predictions[k].score);
+    const tk = await engine.tokenizer(model);
+    const t = tk.tokenize(text, { specials: ['[MASK]'] });
+    const pos = t.tokens.findIndex((x) => x.id === tk.special.mask) + 1;
+    const [o] = await model.run([{ ids: [tk.special.cls, ...t.tokens.map((x) => x.id), tk.special.sep] }], { mlmPositions: [[pos]] });
+    const p = softmax(o.mlmLogits!);
+    const top = r.predictions[0];
+    const id = tk.tokenToId(top.word)!;
+    assert.ok(Math.abs(p[id] - top.score) < 1e-6);
+    // No prediction beats the reported best among whole-word pieces.
+    for (let i = 0; i < p.length; i++) {
+      const s = tk.idToToken(i);
+      if (!s.startsWith('##') && !/^\[.*\]$/.test(s)) assert.ok(p[i] <= top.score + 1e-9);
+    }
+  });
+
+  it('mask the word at an offset; multi-piece words give merged words (no ##)', async () => {
+    const text = 'She was running unbelievably fast.';
+    const at = text.indexOf('unbelievably') + 3;
+    const r = await engine.mask(model, text, { at, top: 8 });
+    assert.deepEqual([r.start, r.end], [text.indexOf('unbelievably'), text.indexOf('unbelievably') + 12]);
+    assert.equal(r.predictions.length, 8);
+    assert.ok(r.predictions.every((p) => !p.word.includes('##') && p.score > 0 && p.score <= 1));
+    for (let k = 1; k < r.predictions.length; k++) assert.ok(r.predictions[k - 1].score >= r.predictions[k].score);
+  });
+
+  it('explains what to do when there is no mask', async () => {
+    await assert.rejects(engine.mask(model, 'No mask here.'), /No \[MASK\] in the text/);
+    await assert.rejects(engine.mask(model, 'No  mask here.', { at: 3 }), /No word at offset 3/);
+  });
+});
+
+describe('next-sentence prediction', () => {
+  it('equals softmax(nsp_logits)[0] of the PyTorch golden for the pair case; refuses models without the head', async () => {
+    const engine = createEngine({ dtype: 'fp32' });
+    try {
+      const model = await engine.load(FIX.bert);
+      const pair = golden('tiny-bert').find((c) => c.name === 'pair')!;
+      const [a, b] = pair.texts[0];
+      const r = await engine.nsp(model, a, b);
+      const want = softmax(pair.nsp_logits![0])[0];
+      assert.ok(Math.abs(r.isNext - want) < 1e-4, `${r.isNext} vs ${want}`);
+      const qa = await engine.load(FIX.qa);
+      await assert.rejects(engine.nsp(qa, a, b), /no next-sentence head/);
+    } finally {
+      await engine.dispose();
+    }
+  });
+});
+
+describe('question answering', () => {
+  let engine: BertLensEngine;
+  let model: LoadedModel;
+  before(async () => {
+    engine = createEngine({ dtype: 'fp32' });
+    model = await engine.load(FIX.qa);
+  });
+  after(() => engine.dispose());
+
+  it('answers are exact document slices, within maxAnswerLen, never from the question, sorted', async () => {
+    const doc = longText(60); // > 384 tokens: several windows
+    const question = 'Where did the old man walk?';
+    const tk = await engine.tokenizer(model);
+    assert.ok(tk.tokenize(doc).tokens.length > 384, 'the document needs several windows');
+    for (const opts of [{}, { maxSeqLen: 64, stride: 16, maxAnswerLen: 5, top: 10 }]) {
+      const r = await engine.answer(model, question, doc, opts);
+      assert.ok(r.answers.length > 0);
+      for (const a of r.answers) {
+        assert.equal(a.text, doc.slice(a.start, a.end));
+        assert.ok(a.start < a.end && a.start >= 0 && a.end <= doc.length);
+        assert.ok(a.score > 0 && a.score <= 1);
+        if ('maxAnswerLen' in opts) assert.ok(tk.tokenize(a.text).tokens.length <= 5 + 2, 'short answers');
+      }
+      for (let k = 1; k < r.answers.length; k++) assert.ok(r.answers[k - 1].score >= r.answers[k].score);
+      assert.ok(r.noAnswerScore! > 0);
+    }
+  });
+
+  it('finds answers in every window of a long document (stride windows cover the end)', async () => {
+    const doc = longText(60);
+    const r = await engine.answer(model, 'What happened?', doc, { maxSeqLen: 48, stride: 12, top: 400, maxAnswerLen: 3 });
+    assert.ok(Math.max(...r.answers.map((a) => a.end)) > doc.length - 40, 'spans near the end of the document');
+    assert.ok(Math.min(...r.answers.map((a) => a.start)) < 40, 'spans near the start');
+  });
+
+  it('no-answer threshold: returns nothing when [CLS] wins by the margin', async () => {
+    const doc = 'The river bank was muddy after the rain.';
+    const r = await engine.answer(model, 'What was muddy?', doc);
+    const margin = r.noAnswerScore! - r.answers[0].score;
+    assert.equal((await engine.answer(model, 'What was muddy?', doc, { noAnswerThreshold: margin - 1e-9 })).answers.length, 0);
+    assert.ok((await engine.answer(model, 'What was muddy?', doc, { noAnswerThreshold: margin + 1e-3 })).answers.length > 0);
+  });
+
+  it('matches the golden start/end logits through the same rows', async () => {
+    const g = golden('tiny-bert-qa')[0];
+    const [out] = await model.run([{ ids: g.input_ids[0].slice(0, g.input_ids[0].lastIndexOf(3) + 1) }], { qa: true });
+    out.startLogits!.forEach((x, i) => assert.ok(Math.abs(x - g.start_logits![0][i]) < 1e-4));
+  });
+});
