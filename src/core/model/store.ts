@@ -23,8 +23,18 @@ export interface ModelListing {
   bytes: number;
 }
 
-/** `<bundle>/../models`: dist/*.js sits one level below the package root where models/ lives. */
+/**
+ * `<package>/models`. The bundle (dist/*.js) sits one level below the package root; from sources (tsx) we walk up
+ * to the folder holding package.json.
+ */
 export function defaultModelsDir(): string {
+  let dir = __dirname;
+  for (let i = 0; i < 6; i++) {
+    if (fs.existsSync(path.join(dir, 'package.json')) && fs.existsSync(path.join(dir, 'models'))) return path.join(dir, 'models');
+    const up = path.dirname(dir);
+    if (up === dir) break;
+    dir = up;
+  }
   return path.resolve(__dirname, '..', 'models');
 }
 

@@ -27,6 +27,7 @@ export interface TapPlan {
 }
 
 const PASS_THROUGH = new Set(['Add', 'Div', 'Mul', 'Where', 'Sub', 'Cast', 'Identity', 'Dropout']);
+const STATIC_OPS = new Set(['Sqrt', 'Reciprocal', 'Cast', 'Div', 'Mul', 'Pow', 'Gather', 'Slice', 'Unsqueeze', 'Squeeze', 'Concat', 'ConstantOfShape', 'Identity', 'Sub', 'Add']);
 
 /** Plans taps on an indexed graph. Missing patterns give empty lists, never an error. */
 export function planTaps(g: GraphIndex, expectedLayers?: number): TapPlan {
@@ -51,6 +52,23 @@ export function planTaps(g: GraphIndex, expectedLayers?: number): TapPlan {
     return undefined;
   };
 
+  // True when a tensor depends on no activation: initializers, Constants and shape arithmetic (SDPA-style exports
+  // compute the scale from Shape(q)).
+  const staticMemo = new Map<string, boolean>();
+  const isStatic = (t: string, depth = 0): boolean => {
+    if (g.constants.has(t)) return true;
+    const known = staticMemo.get(t);
+    if (known !== undefined) return known;
+    const p = producerOf(t);
+    let r = false;
+    if (p && depth < 16) {
+      if (p.opType === 'Shape' || p.opType === 'Constant') r = true;
+      else if (STATIC_OPS.has(p.opType)) r = p.input.every((x) => !x || isStatic(x, depth + 1));
+    }
+    staticMemo.set(t, r);
+    return r;
+  };
+
   // Follows a tensor back through Transposes and constant scalings so Q/K/V are tapped unscaled, recording layout.
   const trace = (t: string, layout: Layout): TensorTap => {
     let name = t;
@@ -65,9 +83,9 @@ export function planTaps(g: GraphIndex, expectedLayers?: number): TapPlan {
         perm.forEach((src, j) => (next[src] = lay[j]));
         name = p.input[0];
         lay = next;
-      } else if ((p.opType === 'Mul' || p.opType === 'Div') && p.input.some((x) => g.constants.has(x))) {
-        const other = p.input.find((x) => !g.constants.has(x));
-        if (!other || (p.opType === 'Div' && g.constants.has(p.input[0]))) break;
+      } else if ((p.opType === 'Mul' || p.opType === 'Div') && p.input.some((x) => isStatic(x))) {
+        const other = p.input.find((x) => !isStatic(x));
+        if (!other || (p.opType === 'Div' && isStatic(p.input[0]))) break;
         name = other;
       } else break;
     }
@@ -130,7 +148,8 @@ function findLayerNorms(g: GraphIndex): Array<{ pos: number; out: string }> {
   };
   const found: Array<{ pos: number; out: string }> = [];
   nodes.forEach((n, i) => {
-    if (n.opType === 'LayerNormalization' || n.opType === 'SimplifiedLayerNormalization') {
+    // ONNX LayerNormalization (opset 17) and ORT's fused forms (offline-optimized graphs).
+    if (['LayerNormalization', 'SimplifiedLayerNormalization', 'SkipLayerNormalization', 'EmbedLayerNormalization'].includes(n.opType)) {
       found.push({ pos: i, out: n.output[0] });
       return;
     }

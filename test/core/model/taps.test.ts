@@ -84,6 +84,59 @@ describe('graph taps', () => {
     }
   });
 
+  it('SDPA-style scaling (q and kᵀ each × d^-¼ computed from Shape, no Div after Q·Kᵀ) still yields unscaled Q/K and the golden attention', async () => {
+    const dir = rewrittenFolder(fixture('tiny-bert'), 'onnx/model.onnx', (g) => {
+      const I = onnx.TensorProto.DataType.INT64;
+      g.initializer.push(onnx.TensorProto.create({ name: 'last_idx', dataType: I, dims: [], int64Data: [-1] }));
+      const out: onnx.INodeProto[] = [];
+      const scoreOutputs = new Set<string>(); // score MatMul outputs whose Div(√d) consumer is neutralised
+      const nodes = g.node as onnx.NodeProto[];
+      const consumer = (t: string, op: string) => nodes.find((c) => c.opType === op && c.input.includes(t));
+      for (const n of nodes) {
+        // Q·Kᵀ = the MatMul feeding Div → Add(mask) → Softmax.
+        const div = n.opType === 'MatMul' ? consumer(n.output[0], 'Div') : undefined;
+        const add = div && consumer(div.output[0], 'Add');
+        const isScores = !!add && !!consumer(add.output[0], 'Softmax');
+        if (isScores) {
+          const [q, kt] = n.input;
+          const id = n.output[0].replace(/\W/g, '_');
+          out.push({ opType: 'Shape', input: [q], output: [`${id}_shape`] });
+          out.push({ opType: 'Gather', input: [`${id}_shape`, 'last_idx'], output: [`${id}_d`], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }] });
+          out.push({ opType: 'Cast', input: [`${id}_d`], output: [`${id}_df`], attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.FLOAT }] });
+          out.push({ opType: 'Sqrt', input: [`${id}_df`], output: [`${id}_s1`] });
+          out.push({ opType: 'Sqrt', input: [`${id}_s1`], output: [`${id}_s2`] });
+          out.push({ opType: 'Reciprocal', input: [`${id}_s2`], output: [`${id}_scale`] });
+          out.push({ opType: 'Mul', input: [q, `${id}_scale`], output: [`${id}_q`] });
+          out.push({ opType: 'Mul', input: [kt, `${id}_scale`], output: [`${id}_kt`] });
+          out.push({ ...n, input: [`${id}_q`, `${id}_kt`] });
+          scoreOutputs.add(n.output[0]);
+          continue;
+        }
+        if (n.opType === 'Div' && scoreOutputs.has(n.input[0])) {
+          out.push({ opType: 'Identity', input: [n.input[0]], output: n.output, name: n.name });
+          continue;
+        }
+        out.push(n);
+      }
+      assert.equal(scoreOutputs.size, 2, 'both layers rewritten');
+      g.node = out as onnx.NodeProto[];
+    });
+    const m = await loadModel(dir, {}, { dtype: 'fp32' });
+    try {
+      assert.equal(m.info.capabilities.qkv, true);
+      const c = golden('tiny-bert').cases[0];
+      const rows = rowsOf(c);
+      const T = rows[0].ids.length;
+      const [o] = await m.run(rows, { attentionLayers: [1, 2], qkvLayers: [1, 2] });
+      for (const l of [1, 2]) {
+        assert.ok(maxAbsDiff(o.attention[l], flat(c.attentions[l - 1][0], [4, T, T])) <= 1e-4, `attention ${l}`);
+        for (const k of ['q', 'k', 'v'] as const) assert.ok(maxAbsDiff(o.qkv[l][k], flat(c.qkv[l - 1][k][0], [4, T, 8])) <= 1e-4, `${k} ${l}`);
+      }
+    } finally {
+      await m.dispose();
+    }
+  });
+
   it('external data (model.onnx + model.onnx_data) loads and matches the golden', async () => {
     const dir = rewrittenFolder(fixture('tiny-bert'), 'onnx/model.onnx', (g, d) => {
       const chunks: Buffer[] = [];
