@@ -1,0 +1,127 @@
+// Static vectors: the four file formats give the same vectors and neighbours; lookup case handling; clear errors
+// for bad files; the model's own input embeddings read from the ONNX graph (fp32 and int8 files).
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readStatic, parseStatic } from '../../../src/core/static';
+import { readInputEmbeddings } from '../../../src/core/embeddings';
+import { createEngine } from '../../../src/core/index';
+import { FIX } from './helpers';
+
+const WORDS = ['king', 'queen', 'Paris', 'paris', 'apple', 'pear', '中国'];
+const VECS = [
+  [0.9, 0.1, 0.0],
+  [0.85, 0.2, 0.05],
+  [0.0, 1.0, 0.1],
+  [0.1, 0.9, 0.0],
+  [0.0, 0.1, 1.0],
+  [0.05, 0.0, 0.95],
+  [-0.5, 0.5, 0.25],
+];
+
+function text(header: boolean): string {
+  return (header ? `${WORDS.length} 3\n` : '') + WORDS.map((w, i) => `${w} ${VECS[i].join(' ')}`).join('\n') + '\n';
+}
+
+function binary(): Buffer {
+  const parts: Buffer[] = [Buffer.from(`${WORDS.length} 3\n`)];
+  WORDS.forEach((w, i) => {
+    const f = Buffer.alloc(12);
+    VECS[i].forEach((x, k) => f.writeFloatLE(x, k * 4));
+    parts.push(Buffer.from(w + ' '), f, Buffer.from('\n'));
+  });
+  return Buffer.concat(parts);
+}
+
+describe('static vector files', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'bert-lens-static-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('word2vec text, word2vec binary, GloVe and fastText .vec agree', async () => {
+    const files: Record<string, string | Buffer> = { 'w2v.txt': text(true), 'w2v.bin': binary(), 'glove.txt': text(false), 'ft.vec': text(true) };
+    const formats: Record<string, string> = { 'w2v.txt': 'word2vec-text', 'w2v.bin': 'word2vec-binary', 'glove.txt': 'glove', 'ft.vec': 'word2vec-text' };
+    for (const [name, body] of Object.entries(files)) {
+      const p = path.join(dir, name);
+      writeFileSync(p, body);
+      const s = await readStatic(p);
+      assert.equal(parseStatic(Buffer.from(body), p).format, formats[name]);
+      assert.equal(s.size, WORDS.length);
+      assert.equal(s.dims, 3);
+      const v = s.vector('queen')!;
+      VECS[1].forEach((x, k) => assert.ok(Math.abs(v[k] - x) < 1e-6, name));
+      const nb = s.neighbours('king', 2);
+      assert.deepEqual(nb.map((n) => n.word), ['queen', 'paris'], name);
+      const cos = (a: number[], b: number[]) => a.reduce((t, x, k) => t + x * b[k], 0) / Math.hypot(...a) / Math.hypot(...b);
+      assert.ok(Math.abs(nb[0].score - cos(VECS[0], VECS[1])) < 1e-6);
+      // Case: exact first, then lowercase.
+      assert.ok(Math.abs(s.vector('paris')![0] - 0.1) < 1e-6, 'exact match wins');
+      assert.ok(Math.abs(s.vector('Paris')![0] - 0) < 1e-6, 'exact match wins');
+      assert.ok(Math.abs(s.vector('PARIS')![1] - 1) < 1e-6, 'no exact match: the first word whose lowercase matches ("Paris")');
+      assert.ok(s.has('KING') && !s.has('zebra'));
+      assert.deepEqual(s.neighbours('zebra', 3), []);
+      assert.ok(s.has('中国'));
+      // neighbours(word) never returns the word itself or its case variants.
+      assert.ok(s.neighbours('paris', 6).every((n) => n.word.toLowerCase() !== 'paris'));
+      const q = Float32Array.from([0, 0.1, 1]);
+      assert.equal(s.neighboursOf(q, 1)[0].word, 'apple');
+      assert.equal(s.neighboursOf(q, 1, new Set(['apple']))[0].word, 'pear');
+    }
+  });
+
+  it('bad files fail with a message that names the file and the problem', async () => {
+    const cases: Array<[string, string | Buffer, RegExp]> = [
+      ['trunc.bin', binary().subarray(0, binary().length - 7), /cut short|truncated/],
+      ['dims.txt', `2 3\na 1 2 3\nb 1 2\n`, /line 3 has 2 numbers, expected 3/],
+      ['count.txt', `5 3\na 1 2 3\nb 1 2 3\n`, /promises 5 vectors but the file has 2/],
+      ['nan.txt', `a 1 2 x3\n`, /not a number/],
+      ['garbage.bin', Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 0, 0, 9]), /looks binary/],
+      ['empty.txt', '', /empty/],
+      ['wronghdr.bin', Buffer.concat([Buffer.from('2 4\n'), binary().subarray(4)]), /.+/],
+    ];
+    for (const [name, body, re] of cases) {
+      const p = path.join(dir, name);
+      writeFileSync(p, body);
+      await assert.rejects(readStatic(p), (e: Error) => re.test(e.message) && e.message.includes(p), name);
+    }
+    await assert.rejects(readStatic(path.join(dir, 'missing.bin')), /not found/);
+  });
+});
+
+describe('model input embeddings', () => {
+  it('reads the word-embedding table from the ONNX graph (fp32 and int8 files)', async () => {
+    const fp = await readInputEmbeddings(path.join(FIX.bert, 'onnx/model.onnx'));
+    const q8 = await readInputEmbeddings(path.join(FIX.bert, 'onnx/model_quantized.onnx'));
+    assert.deepEqual([fp.vocab, fp.dims], [640, 32]);
+    assert.deepEqual([q8.vocab, q8.dims], [640, 32]);
+    let maxDiff = 0;
+    for (let i = 0; i < fp.matrix.length; i++) maxDiff = Math.max(maxDiff, Math.abs(fp.matrix[i] - q8.matrix[i]));
+    assert.ok(maxDiff < 0.05, `int8 table close to fp32 (max diff ${maxDiff})`);
+    assert.ok(fp.matrix.some((x) => x !== 0));
+  });
+
+  it('as StaticVectors: a vocabulary word is its own row; other words the mean of their pieces', async () => {
+    const engine = createEngine({ dtype: 'fp32' });
+    try {
+      const m = await engine.load(FIX.bert);
+      const s = await engine.inputEmbeddings(m);
+      const tk = await engine.tokenizer(m);
+      const { matrix, dims } = await readInputEmbeddings(m.info.modelFile);
+      const id = tk.tokenToId('the')!;
+      assert.deepEqual(Array.from(s.vector('the')!), Array.from(matrix.subarray(id * dims, (id + 1) * dims)));
+      assert.deepEqual(Array.from(s.vector('The')!), Array.from(s.vector('the')!), 'uncased model: case-insensitive');
+      const pieces = tk.tokenize('unbelievable').tokens.map((t) => t.id);
+      assert.ok(pieces.length > 1);
+      const v = s.vector('unbelievable')!;
+      for (let i = 0; i < dims; i++) {
+        const want = pieces.reduce((a, p) => a + matrix[p * dims + i], 0) / pieces.length;
+        assert.ok(Math.abs(v[i] - want) < 1e-6);
+      }
+      assert.equal(s.neighbours('the', 3).length, 3);
+      assert.ok(s.neighbours('unbelievable', 3).length === 3);
+    } finally {
+      await engine.dispose();
+    }
+  });
+});
