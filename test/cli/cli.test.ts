@@ -1,0 +1,157 @@
+// The built CLI (dist/cli.js) on the fixture models: every subcommand's JSON contract, tables, help, input from
+// --text/--file/stdin, and exit codes (2 usage, 1 runtime) with helpful messages.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+
+const CLI = path.resolve('dist/cli.js');
+const BERT = 'test/fixtures/tiny-bert';
+const QA = 'test/fixtures/tiny-bert-qa';
+const TEXT = 'The bank of the river was muddy. The bank raised its rates. It was late.';
+
+function run(args: string[], input?: string) {
+  const r = spawnSync(process.execPath, [CLI, ...args], { input, encoding: 'utf8', timeout: 60_000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+function runJson(args: string[], input?: string) {
+  const r = run([...args, '--json'], input);
+  assert.equal(r.code, 0, r.err);
+  return JSON.parse(r.out);
+}
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+describe('bert-lens CLI', () => {
+  before(() => {
+    // Build once if needed (npm test builds first; this keeps `node tools/run-tests.mjs test/cli` self-contained).
+    if (!existsSync(CLI)) assert.equal(spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' }).status, 0);
+  });
+
+  it('tokens: JSON contract with exact offsets; table by default', () => {
+    const text = 'Café 中国 naïve!';
+    const j = runJson(['tokens', '--model', BERT, '--text', text]);
+    assert.equal(j.model, BERT);
+    for (const t of j.tokens) assert.ok(['text', 'start', 'end', 'word'].every((k) => k in t));
+    assert.deepEqual(j.words.map((w: { text: string }) => w.text), ['Café', '中', '国', 'naïve', '!']);
+    for (const w of j.words) assert.equal(text.slice(w.start, w.end), w.text);
+    const t = run(['tokens', '--model', BERT, '--text', text]);
+    assert.equal(t.code, 0);
+    assert.match(t.out, /token\s+id\s+start\s+end\s+word/);
+    assert.match(t.out, /cafe\s+\d+\s+0\s+4\s+0\s+Café/);
+  });
+
+  it('reads the text from --file and from stdin', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'bert-lens-cli-'));
+    const f = path.join(dir, 'doc.txt');
+    writeFileSync(f, TEXT);
+    const a = runJson(['tokens', '--model', BERT, '--file', f]);
+    const b = runJson(['tokens', '--model', BERT], TEXT);
+    assert.deepEqual(a, b);
+    assert.equal(a.words.at(-1).end, TEXT.length);
+  });
+
+  it('attention: weights over `to` sum to 1 ± 1e-4 (layer/head, mean, rollout; --occurrence)', () => {
+    for (const extra of [['--layer', '1', '--head', '2'], ['--layer', '2'], ['--layer', 'rollout'], ['--occurrence', '2']]) {
+      const j = runJson(['attention', '--model', BERT, '--word', 'bank', '--text', TEXT, ...extra]);
+      assert.ok('layer' in j && 'head' in j);
+      assert.ok(Math.abs(sum(j.to.map((t: { weight: number }) => t.weight)) - 1) < 1e-4);
+      for (const t of j.to) assert.equal(TEXT.slice(t.start, t.end), t.text);
+      assert.equal(j.from.start, extra[0] === '--occurrence' ? TEXT.lastIndexOf('bank') : TEXT.indexOf('bank'));
+    }
+    const j = runJson(['attention', '--model', BERT, '--word', 'bank', '--text', TEXT]);
+    assert.equal(j.head, 'mean');
+    assert.equal(j.layer, 2);
+  });
+
+  it('similar: square contextual and static matrices over the occurrences', () => {
+    const j = runJson(['similar', '--model', BERT, '--word', 'BANK', '--text', TEXT]);
+    assert.equal(j.word, 'BANK');
+    assert.deepEqual(j.occurrences, [{ start: 4, end: 8 }, { start: 37, end: 41 }]);
+    for (const m of [j.contextual, j.static]) {
+      assert.equal(m.length, 2);
+      assert.ok(m.every((r: number[]) => r.length === 2));
+    }
+    assert.deepEqual(j.static, [[1, 1], [1, 1]]);
+  });
+
+  it('mask: predictions sorted by score; --at and --word mask a word', () => {
+    const j = runJson(['mask', '--model', BERT, '--text', 'The cat sat on the [MASK].', '--top', '4']);
+    assert.equal(j.predictions.length, 4);
+    for (let k = 1; k < 4; k++) assert.ok(j.predictions[k - 1].score >= j.predictions[k].score);
+    assert.ok(j.predictions.every((p: { word: string; score: number }) => typeof p.word === 'string' && p.score > 0));
+    const w = runJson(['mask', '--model', BERT, '--text', TEXT, '--word', 'rates']);
+    assert.deepEqual([w.start, w.end], [TEXT.indexOf('rates'), TEXT.indexOf('rates') + 5]);
+    const at = runJson(['mask', '--model', BERT, '--text', TEXT, '--at', String(TEXT.indexOf('rates') + 2)]);
+    assert.deepEqual(at, w);
+  });
+
+  it('nsp: {"isNext": p}', () => {
+    const j = runJson(['nsp', '--model', BERT, '--a', 'I went to the bank to deposit my money.', '--b', 'We sat on the bank of the river.']);
+    assert.ok(j.isNext > 0 && j.isNext < 1);
+  });
+
+  it('qa: answers are exact slices of the document', () => {
+    const doc = Array.from({ length: 30 }, (_, i) => `On day ${i} the old man walked to the river bank and sat down.`).join(' ');
+    const j = runJson(['qa', '--model', QA, '--question', 'Where did the man walk?', '--text', doc, '--top', '5', '--max-seq-len', '64', '--stride', '16']);
+    assert.equal(j.answers.length, 5);
+    for (const a of j.answers) assert.equal(a.text, doc.slice(a.start, a.end));
+    for (let k = 1; k < 5; k++) assert.ok(j.answers[k - 1].score >= j.answers[k].score);
+  });
+
+  it('vectors --word: static neighbours and contextual neighbours per occurrence', () => {
+    const j = runJson(['vectors', '--model', BERT, '--word', 'bank', '--text', TEXT, '--static', 'model', '--top', '3']);
+    assert.equal(j.static.neighbours.length, 3);
+    assert.equal(j.static.inVocabulary, true);
+    assert.equal(j.contextual.length, 2);
+    for (const c of j.contextual) {
+      assert.equal(TEXT.slice(c.start, c.end).toLowerCase(), 'bank');
+      assert.equal(c.neighbours.length, 3);
+    }
+    const dir = mkdtempSync(path.join(tmpdir(), 'bert-lens-cli-'));
+    const f = path.join(dir, 'glove.txt');
+    writeFileSync(f, 'bank 1 0 0\nriver 0.9 0.1 0\nmoney 0 1 0\n');
+    const g = runJson(['vectors', '--model', BERT, '--word', 'bank', '--text', TEXT, '--static', f]);
+    assert.equal(g.static.source, f);
+    assert.equal(g.static.neighbours[0].word, 'river');
+  });
+
+  it('models: list, verify a fixture folder', () => {
+    const v = runJson(['models', 'verify', BERT]);
+    assert.equal(v.ok, true, JSON.stringify(v.problems));
+    const l = runJson(['models', 'list']);
+    assert.ok(Array.isArray(l.models));
+  });
+
+  it('help per subcommand; usage errors exit 2, runtime errors exit 1 with a remedy', () => {
+    const h = run(['--help']);
+    assert.equal(h.code, 0);
+    for (const c of ['tokens', 'vectors', 'similar', 'attention', 'mask', 'nsp', 'qa', 'models']) {
+      assert.match(h.out, new RegExp(`\\b${c}\\b`));
+      const ch = run([c, '--help']);
+      assert.equal(ch.code, 0);
+      assert.match(ch.out, new RegExp(`bert-lens ${c}`));
+      assert.match(ch.out, /Example:/);
+    }
+    const cases: Array<[string[], number, RegExp]> = [
+      [['frobnicate'], 2, /Unknown command "frobnicate"/],
+      [['tokens', '--bogus'], 2, /bogus.*bert-lens tokens --help/s],
+      [['attention', '--model', BERT, '--text', TEXT], 2, /Missing --word/],
+      [['nsp', '--model', BERT, '--a', 'x'], 2, /--b/],
+      [['mask', '--model', BERT, '--text', 'x', '--top', 'many'], 2, /--top must be an integer/],
+      [['tokens', '--model', BERT, '--file', '/nonexistent/file.txt'], 2, /Cannot read --file/],
+      [['tokens', '--model', 'no/such-model-here', '--offline', '--text', 'x'], 1, /no\/such-model-here/],
+      [['similar', '--model', BERT, '--word', 'zebra', '--text', TEXT], 1, /zebra/],
+      [['mask', '--model', BERT, '--text', 'no mask here'], 1, /\[MASK\]/],
+      [['nsp', '--model', QA, '--a', 'x', '--b', 'y'], 1, /no next-sentence head/],
+      [['attention', '--model', BERT, '--word', 'bank', '--layer', '9', '--text', TEXT], 1, /layers 1\.\.2/],
+    ];
+    for (const [args, code, re] of cases) {
+      const r = run(args);
+      assert.equal(r.code, code, `${args.join(' ')} → ${r.code}: ${r.err}`);
+      assert.match(r.err, re);
+      assert.ok(!/at .*\.js:\d+/.test(r.err), 'no stack trace for expected errors');
+    }
+  });
+});
