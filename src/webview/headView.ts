@@ -3,7 +3,7 @@
 import type { HeadData, Request } from './protocol';
 import { clear, h, palette, post } from './dom';
 import { save, session, ui } from './state';
-import { headColor, headSvg, HEAD_ROW } from './model/svg';
+import { headColor, headSvg, HEAD_ROW, shadeOpacity, visibleTotals } from './model/svg';
 import { t } from './strings';
 import { layerOptions, type View } from './view';
 
@@ -16,6 +16,7 @@ export class HeadView implements View<HeadData> {
   private readonly info = h('p', { class: 'muted small', 'aria-live': 'polite' });
   private data: HeadData | null = null;
   private cursor = -1; // keyboard cursor in the left column
+  private width = 0; // kept by a ResizeObserver: reading clientWidth before a render would force a layout
   lastRenderMs = 0;
 
   constructor(private readonly refresh: () => void) {
@@ -40,6 +41,10 @@ export class HeadView implements View<HeadData> {
       if (el) this.reveal(Number(el.getAttribute('data-i')));
     });
     this.canvas.addEventListener('keydown', (e) => this.onKey(e));
+    new ResizeObserver((entries) => {
+      const w = Math.round(entries[0].contentRect.width);
+      if (Math.abs(w - this.width) > 24) { const first = this.width === 0; this.width = w; if (!first) this.draw(); }
+    }).observe(this.root);
     this.onModel();
   }
 
@@ -58,7 +63,23 @@ export class HeadView implements View<HeadData> {
     ui.hidden = hidden;
     save();
     this.renderChips();
-    this.draw();
+    this.applyVisibility();
+  }
+
+  /** Show/hide head groups and re-shade the right column in place: no re-render for a chip click. */
+  private applyVisibility(): void {
+    const d = this.data;
+    if (!d || d.rollout) return;
+    const visible = Array.from({ length: d.heads }, (_, i) => !ui.hidden.includes(i));
+    this.canvas.querySelectorAll('g.head').forEach((g) => {
+      if (visible[Number(g.getAttribute('data-h'))]) g.removeAttribute('display');
+      else g.setAttribute('display', 'none');
+    });
+    const total = visibleTotals(d.weights, d.words.length, d.heads, false, visible);
+    this.canvas.querySelectorAll('rect.shade').forEach((r) => r.setAttribute('fill-opacity', shadeOpacity(total[Number(r.getAttribute('data-i'))])));
+    const lines = visible.filter(Boolean).length * d.words.length;
+    this.canvas.dataset.lines = String(lines);
+    this.info.textContent = (d.truncated ? t('head.truncated', d.words.length) + ' ' : '') + t('head.lines', lines, this.lastRenderMs.toFixed(1));
   }
 
   private renderChips(): void {
@@ -81,9 +102,11 @@ export class HeadView implements View<HeadData> {
     this.data = data;
     this.cursor = data.focus;
     this.draw();
-    // keep the focus word in sight
-    const y = data.focus * HEAD_ROW;
-    if (y < this.canvas.scrollTop || y > this.canvas.scrollTop + this.canvas.clientHeight - 40) this.canvas.scrollTop = Math.max(0, y - 80);
+    // Keep the focus word in sight — on the next frame, so reading the scroll box does not force a layout now.
+    requestAnimationFrame(() => {
+      const y = data.focus * HEAD_ROW;
+      if (y < this.canvas.scrollTop || y > this.canvas.scrollTop + this.canvas.clientHeight - 40) this.canvas.scrollTop = Math.max(0, y - 80);
+    });
   }
 
   private draw(): void {
@@ -94,7 +117,7 @@ export class HeadView implements View<HeadData> {
     const title = d.rollout ? t('rollout') : `${t('layer')} ${d.layer}`;
     const { svg, lines } = headSvg({
       words: d.words, focus: d.focus, heads: d.heads, weights: d.weights, rollout: d.rollout, visible,
-      width: Math.max(260, this.canvas.clientWidth || this.root.clientWidth || 300), title, palette: palette(),
+      width: Math.max(260, this.width || document.body.clientWidth - 20), title, palette: palette(),
     });
     this.canvas.innerHTML = svg; // built from escaped strings only (model/svg.ts escapes every text)
     this.markCursor();

@@ -24,13 +24,15 @@ test('head SVG: one line per visible head and word, escaped text, resolved colou
   const weights = new Float32Array([0.2, 0.3, 0.5, 0.6, 0.3, 0.1]); // 2 heads × 3 words
   const r = headSvg({ words, focus: 1, heads: 2, weights, rollout: false, visible: [true, true], width: 300, title: 'Layer 1', palette });
   assert.equal(r.lines, 6);
-  assert.equal((r.svg.match(/<line class="att"/g) ?? []).length, 6);
+  assert.equal((r.svg.match(/<line /g) ?? []).length, 6);
+  assert.equal((r.svg.match(/<g class="head"/g) ?? []).length, 2);
   assert.ok(r.svg.includes('a&lt;b') && r.svg.includes('&quot;x&quot;') && !r.svg.includes('a<b'));
   assert.ok(!r.svg.includes('var(--'), 'exported SVG must not depend on the webview CSS');
   assert.ok(r.svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"'));
   // hiding a head removes its lines; opacity is the weight
   const one = headSvg({ words, focus: 1, heads: 2, weights, rollout: false, visible: [false, true], width: 300, title: 't', palette });
   assert.equal(one.lines, 3);
+  assert.ok(one.svg.includes('<g class="head" data-h="0" display="none">'), 'hidden heads stay in the DOM, hidden');
   assert.ok(one.svg.includes('stroke-opacity="0.600"'));
   const roll = headSvg({ words, focus: 0, heads: 2, weights: new Float32Array([1, 0, 0]), rollout: true, visible: [], width: 300, title: 't', palette, minWeight: 0.01 });
   assert.equal(roll.lines, 1);

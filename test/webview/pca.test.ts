@@ -7,7 +7,7 @@ const TOL = 1e-6;
 
 /** Orthonormal rows from a rotation of the standard basis in 5-D (Givens rotations). */
 function rotatedBasis(d: number): number[][] {
-  const V = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j) => (i === j ? 1 : 0)));
+  const V = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j): number => (i === j ? 1 : 0)));
   const rot = (a: number, b: number, t: number) => {
     for (const row of V) {
       const x = row[a], y = row[b];

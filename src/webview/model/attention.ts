@@ -45,14 +45,22 @@ export function thumbnails(t: AttentionTensor, size = 24): { size: number; thumb
   const cell = new Float64Array(s * s);
   const bin = new Int32Array(t.n);
   for (let i = 0; i < t.n; i++) bin[i] = Math.min(s - 1, Math.floor((i * s) / t.n));
+  // Column ranges per cell (bins are monotonic), so the inner loop is a plain running sum.
+  const edge = new Int32Array(s + 1);
+  for (let c = 0, j = 0; c < s; c++) { while (j < t.n && bin[j] === c) j++; edge[c + 1] = j; }
   const n2 = t.n * t.n;
+  const w = t.weights;
   for (let m = 0; m < t.layers * t.heads; m++) {
     cell.fill(0);
     const base = m * n2;
     for (let i = 0; i < t.n; i++) {
       const row = bin[i] * s;
       const off = base + i * t.n;
-      for (let j = 0; j < t.n; j++) cell[row + bin[j]] += t.weights[off + j];
+      for (let c = 0; c < s; c++) {
+        let sum = 0;
+        for (let j = off + edge[c], e = off + edge[c + 1]; j < e; j++) sum += w[j];
+        cell[row + c] += sum;
+      }
     }
     let max = 0;
     for (let c = 0; c < cell.length; c++) if (cell[c] > max) max = cell[c];

@@ -62,7 +62,7 @@ export function standaloneHeadHtml(inp: StandaloneInput): string {
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">
 <title>${escapeXml(inp.title)}</title>
 <style>body{font-family:sans-serif;margin:16px;color:#1f1f1f}label{display:inline-block;border:2px solid;border-radius:4px;padding:0 4px;margin:2px;font-size:12px}
-.hide-lines line.att{display:none}</style></head>
+</style></head>
 <body><h1 style="font-size:16px">${escapeXml(inp.title)}</h1>
 <p style="font-size:12px">Attention from <b>${escapeXml(inp.words[inp.focus]?.text ?? '')}</b> to every word of the window; line opacity = weight. Exported by BERT Lens.</p>
 <select id="layer" aria-label="Layer">${options}</select><div id="heads">${chips}</div>
@@ -71,7 +71,7 @@ ${views.join('\n')}
 (function(){var sel=document.getElementById('layer');
 sel.addEventListener('change',function(){document.querySelectorAll('.view').forEach(function(v){v.hidden=v.getAttribute('data-layer')!==sel.value;});});
 document.querySelectorAll('#heads input').forEach(function(c){c.addEventListener('change',function(){var h=c.getAttribute('data-h');
-document.querySelectorAll('.view[data-layer]:not([data-layer="0"]) line.att[data-h="'+h+'"]').forEach(function(l){l.style.display=c.checked?'':'none';});});});})();
+document.querySelectorAll('.view[data-layer]:not([data-layer="0"]) g.head[data-h="'+h+'"]').forEach(function(g){if(c.checked)g.removeAttribute('display');else g.setAttribute('display','none');});});});})();
 </script></body></html>
 `;
 }

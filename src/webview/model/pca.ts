@@ -59,8 +59,11 @@ export function pca(vectors: ArrayLike<number>, n: number, dims: number, compone
       let diff = 0;
       for (let j = 0; j < dims; j++) diff += Math.abs(w[j] - v[j]);
       v = w;
+      const settled = it > 8 && Math.abs(nextLambda - lambda) <= tol * Math.max(total, 1e-300);
       lambda = nextLambda;
-      if (diff < tol) break;
+      // Converged vector, or converged eigenvalue (within a degenerate eigenspace any vector will do),
+      // or an axis that carries no variance any more.
+      if (diff < tol || settled || lambda <= tol * total) break;
     }
     // Sign convention: the largest-magnitude entry is positive, so repeated runs draw the same picture.
     let big = 0;

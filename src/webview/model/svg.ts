@@ -39,7 +39,24 @@ export interface HeadSvgInput {
 export const HEAD_ROW = 16;
 const HEAD_TOP = 28;
 
-/** bertviz-style two columns; one line per (visible head, target word), opacity = attention weight. */
+/** Mean attention per target word over the visible heads (shades the right column). */
+export function visibleTotals(weights: Float32Array, n: number, heads: number, rollout: boolean, visible: boolean[]): Float32Array {
+  const total = new Float32Array(n);
+  if (rollout) { total.set(weights.subarray(0, n)); return total; }
+  const shown = visible.filter(Boolean).length;
+  for (let h = 0; h < heads; h++) {
+    if (!visible[h]) continue;
+    for (let j = 0; j < n; j++) total[j] += weights[h * n + j] / shown;
+  }
+  return total;
+}
+
+export const shadeOpacity = (x: number): string => Math.min(0.6, x).toFixed(3);
+
+/**
+ * bertviz-style two columns; one line per (head, target word), opacity = attention weight. Every head is drawn in
+ * its own group and hidden heads get display="none", so toggling a head is one attribute, not a re-render.
+ */
 export function headSvg(inp: HeadSvgInput): { svg: string; lines: number; height: number } {
   const { words, focus, heads, weights, rollout, visible, palette: p, minWeight = 0 } = inp;
   const n = words.length;
@@ -53,33 +70,34 @@ export function headSvg(inp: HeadSvgInput): { svg: string; lines: number; height
   parts.push(`<svg xmlns="http://www.w3.org/2000/svg" class="head-svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-label="${escapeXml(inp.title)}">`);
   parts.push(`<rect width="${width}" height="${height}" fill="${p.bg}"/>`);
   parts.push(`<text x="8" y="18" fill="${p.fg}" font-size="12" font-family="sans-serif">${escapeXml(inp.title)}</text>`);
-  // Total weight per target over the visible heads: shades the right column.
-  const total = new Float32Array(n);
-  const shown = rollout ? 1 : visible.filter(Boolean).length;
-  const lines: string[] = [];
-  const draw = (h: number, colour: string) => {
+  let shownLines = 0;
+  const y0 = f(y(focus));
+  const group = (h: number, colour: string, shown: boolean) => {
     const off = rollout ? 0 : h * n;
+    const g: string[] = [`<g class="head" data-h="${h}"${shown ? '' : ' display="none"'}>`];
     for (let j = 0; j < n; j++) {
       const w = weights[off + j];
-      total[j] += w / Math.max(1, shown);
       if (w < minWeight) continue;
-      lines.push(`<line class="att" data-h="${h}" x1="${lx + 4}" y1="${f(y(focus))}" x2="${rx - 4}" y2="${f(y(j))}" stroke="${colour}" stroke-opacity="${w.toFixed(3)}" stroke-width="2"/>`);
+      g.push(`<line x1="${lx + 4}" y1="${y0}" x2="${rx - 4}" y2="${f(y(j))}" stroke="${colour}" stroke-opacity="${w.toFixed(3)}" stroke-width="2"/>`);
+      if (shown) shownLines++;
     }
+    g.push('</g>');
+    return g.join('');
   };
-  if (rollout) draw(0, p.accent);
-  else for (let h = 0; h < heads; h++) if (visible[h]) draw(h, headColor(h, heads));
-  parts.push(`<g class="lines">${lines.join('')}</g>`);
+  if (rollout) parts.push(group(0, p.accent, true));
+  else for (let h = 0; h < heads; h++) parts.push(group(h, headColor(h, heads), visible[h]));
+  const total = visibleTotals(weights, n, heads, rollout, visible);
   const font = `font-size="12" font-family="monospace"`;
   for (let i = 0; i < n; i++) {
     const t = escapeXml(clip(words[i].text, maxChars));
     const isF = i === focus;
     if (isF) parts.push(`<rect x="2" y="${y(i) - 7}" width="${lx}" height="14" fill="${p.accent}" fill-opacity="0.25"/>`);
     parts.push(`<text class="w l" data-i="${i}" x="${lx}" y="${f(y(i) + 4)}" text-anchor="end" fill="${p.fg}" ${font}${isF ? ' font-weight="bold"' : ''}>${t}</text>`);
-    parts.push(`<rect x="${rx}" y="${y(i) - 7}" width="${width - rx - 2}" height="14" fill="${p.accent}" fill-opacity="${Math.min(0.6, total[i]).toFixed(3)}"/>`);
+    parts.push(`<rect class="shade" data-i="${i}" x="${rx}" y="${y(i) - 7}" width="${width - rx - 2}" height="14" fill="${p.accent}" fill-opacity="${shadeOpacity(total[i])}"/>`);
     parts.push(`<text class="w r" data-i="${i}" x="${rx + 2}" y="${f(y(i) + 4)}" fill="${p.fg}" ${font}>${t}</text>`);
   }
   parts.push('</svg>');
-  return { svg: parts.join(''), lines: lines.length, height };
+  return { svg: parts.join(''), lines: shownLines, height };
 }
 
 export interface SenseSvgInput {
