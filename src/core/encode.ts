@@ -38,8 +38,11 @@ export async function encodeText(
     attentionLayers: layerList(opts.attentionLayers, attAll, []),
     qkvLayers: opts.qkvLayers ?? [],
   };
-  if ((req.attentionLayers!.length || req.qkvLayers!.length) && !info.capabilities.attention) {
+  if (req.attentionLayers!.length && !info.capabilities.attention) {
     throw new BertLensError('ATTENTION_UNAVAILABLE', `Attention is unavailable for ${info.id}: its graph fuses attention (no Softmax between Q·Kᵀ and ·V). Use a model exported without the ORT attention fusion.`, { model: info.id });
+  }
+  if (req.qkvLayers!.length && !info.capabilities.qkv) {
+    throw new BertLensError('ATTENTION_UNAVAILABLE', `Query/key/value tensors are unavailable for ${info.id} (fused attention), so the explainer cannot run on it. Use a model exported with plain attention ops.`, { model: info.id });
   }
   for (const l of [...req.attentionLayers!, ...req.qkvLayers!]) {
     if (!(l >= 1 && l <= L)) throw new BertLensError('BAD_INPUT', `Layer ${l} does not exist: ${info.id} has layers 1..${L}.`, { model: info.id });
@@ -63,11 +66,17 @@ export async function encodeText(
     const o = cache.get(k);
     return o && hasTaps(o, req) ? o : undefined;
   });
-  const todo = outs.flatMap((o, i) => (o ? [] : [i]));
+  // Windows still to run, one per distinct content (repeated passages run once).
+  const first = new Map<string, number>();
+  const todo = outs.flatMap((o, i) => {
+    if (o || first.has(keys[i])) return [];
+    first.set(keys[i], i);
+    return [i];
+  });
   cache.hits += outs.length - todo.length;
   cache.misses += todo.length;
-  let done = outs.length - todo.length;
-  opts.onProgress?.(done, outs.length);
+  let done = 0;
+  opts.onProgress?.(done, todo.length);
   for (let b = 0; b < todo.length; b += BATCH) {
     throwIfAborted(opts.signal, 'Encoding');
     const idx = todo.slice(b, b + BATCH);
@@ -77,8 +86,9 @@ export async function encodeText(
       cache.set(keys[i], res[k]);
     });
     done += idx.length;
-    opts.onProgress?.(done, outs.length);
+    opts.onProgress?.(done, todo.length);
   }
+  keys.forEach((k, i) => (outs[i] ??= outs[first.get(k)!]));
   const windows: EncodedWindow[] = spans.map((s, i) => ({ ...s, seqLen: rows[i].ids.length, out: outs[i]! }));
   return { model: info, textHash: textHash(text), tok, windows };
 }

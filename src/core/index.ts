@@ -57,6 +57,24 @@ function staticFile(nameOrPath: string, modelsDir: string): string {
   throw new BertLensError('MODEL_NOT_FOUND', `Static vectors "${nameOrPath}" not found (looked for a file, a folder, and ${path.join(modelsDir, nameOrPath)}). Give a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.`, { file: nameOrPath });
 }
 
+/** Remember the last few tokenizations: hovers re-encode the same document text many times. Results are shared,
+ * so callers must treat Tokenized as read-only. */
+function memoTokenize(tk: TextTokenizer): TextTokenizer {
+  const recent: Array<{ text: string; specials: string; tok: Tokenized }> = [];
+  return {
+    ...tk,
+    tokenize(text, o) {
+      const specials = (o?.specials ?? []).join('\u0000');
+      const hit = recent.find((r) => r.text === text && r.specials === specials);
+      if (hit) return hit.tok;
+      const tok = tk.tokenize(text, o);
+      recent.unshift({ text, specials, tok });
+      recent.length = Math.min(recent.length, 4);
+      return tok;
+    },
+  };
+}
+
 export function createEngine(opts: StoreOptions = {}): BertLensEngine {
   const models = new Map<string, Promise<LoadedModel>>();
   const tokenizers = new WeakMap<LoadedModel, Promise<TextTokenizer>>();
@@ -68,7 +86,7 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
   const tokenizer = (model: LoadedModel): Promise<TextTokenizer> => {
     let t = tokenizers.get(model);
     if (!t) {
-      t = loadTokenizer(model.info.dir);
+      t = loadTokenizer(model.info.dir).then(memoTokenize);
       tokenizers.set(model, t);
     }
     return t;
