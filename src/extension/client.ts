@@ -95,7 +95,7 @@ export class WorkerClient {
     if (this.worker) void this.call.forget(uri).catch(() => undefined);
   }
 
-  private ensureWorker(): Worker {
+  private ensureWorker(method: Method): Worker {
     if (this.disposed) throw new WorkerError('WORKER_DIED', 'BERT Lens is shutting down.');
     if (this.worker) return this.worker;
     const w = new Worker(this.opts.script, { execArgv: this.opts.execArgv });
@@ -113,11 +113,9 @@ export class WorkerClient {
       if (!this.disposed) this.opts.log?.('error', err.message);
     });
     this.worker = w;
-    // A restarted worker needs its models again; configure goes first in its queue.
-    if (this.lastConfig) {
-      const cfg = this.lastConfig;
-      queueMicrotask(() => void this.call.configure(cfg).catch(() => undefined));
-    }
+    // A restarted worker needs its models again: configure is posted now, so it is first in the worker's queue
+    // (ahead of the request that caused the restart).
+    if (this.lastConfig && method !== 'configure') void this.call.configure(this.lastConfig).catch(() => undefined);
     return w;
   }
 
@@ -136,7 +134,7 @@ export class WorkerClient {
     if (opts?.signal?.aborted) return Promise.reject(new WorkerError('CANCELLED', 'The request was cancelled.'));
     let worker: Worker;
     try {
-      worker = this.ensureWorker();
+      worker = this.ensureWorker(method);
     } catch (e) {
       return Promise.reject(e);
     }

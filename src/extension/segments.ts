@@ -98,9 +98,9 @@ export function codeSegments(text: string, languageId: string): Segment[] {
   return out.filter((g) => g.end > g.start);
 }
 
-/** A string literal counts as prose when it has two letter-words ("utf-8", "id", "%s" are not prose). */
+/** A string literal counts as prose when it has two words apart by a space ("utf-8", "id", URLs are not prose). */
 function isProse(s: string): boolean {
-  return /\p{L}{2,}[^\p{L}\n]+\p{L}{2,}/u.test(s) || /[\u3400-\u9fff]{2,}/.test(s);
+  return /\p{L}{2,}[\s,;:]+\p{L}{2,}/u.test(s) || /[\u3400-\u9fff]{2,}/.test(s);
 }
 
 /** Blank (to spaces, newlines kept) everything outside `keep`; the result has the same length. */

@@ -2,23 +2,7 @@
 import * as vscode from 'vscode';
 import type { QaAnswer } from '../core/api';
 import { isCancel, toSignal, type Ctx } from './ctx';
-
-const MASK = '[MASK]';
-
-/** Range of a literal [MASK] around `offset`, if the cursor is on one. */
-function maskLiteralAt(text: string, offset: number): { start: number; end: number } | undefined {
-  const from = Math.max(0, offset - MASK.length);
-  const i = text.indexOf(MASK, from);
-  return i >= 0 && i <= offset && offset <= i + MASK.length ? { start: i, end: i + MASK.length } : undefined;
-}
-
-/** Keeps the original word's capitalisation for the replacement (uncased models predict lower case). */
-export function matchCase(original: string, word: string): string {
-  if (original === MASK || !original) return word;
-  if (original.length > 1 && original === original.toUpperCase() && /\p{Lu}/u.test(original)) return word.toUpperCase();
-  if (/^\p{Lu}/u.test(original)) return word.charAt(0).toUpperCase() + word.slice(1);
-  return word;
-}
+import { maskLiteralAt, matchCase } from './tasks-logic';
 
 export async function predictWord(ctx: Ctx): Promise<void> {
   const ed = vscode.window.activeTextEditor;

@@ -11,7 +11,8 @@ import { layerRows, rolloutRow } from '../../webview/model/attention';
 import { projectorTsv, standaloneHeadHtml } from '../../webview/model/exportFormats';
 import * as shape from './shape';
 
-export type DocSource = (doc: vscode.TextDocument) => DocInput;
+/** TextDocument (+ the offset that must stay analysed) → the worker's DocInput; the extension passes its own. */
+export type DocSource = (doc: vscode.TextDocument, offset?: number) => DocInput;
 
 const defaultDocInput: DocSource = (d) => ({ uri: d.uri.toString(), version: d.version, text: analysisText(d.getText(), d.languageId).text });
 const TEXT_SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-notebook-cell']);
@@ -148,8 +149,8 @@ export class PanelHost implements vscode.Disposable {
     const ac = new AbortController();
     this.inflight.set(section, ac);
     const opts = { signal: ac.signal };
-    const d = this.docInput(ed.document);
-    const offset = this.offset >= 0 && this.focus?.uri === d.uri ? this.offset : ed.document.offsetAt(ed.selection.active);
+    const offset = this.offset >= 0 && this.focus?.uri === ed.document.uri.toString() ? this.offset : ed.document.offsetAt(ed.selection.active);
+    const d = this.docInput(ed.document, offset);
     const cfg = vscode.workspace.getConfiguration('bertLens');
     try {
       switch (section) {

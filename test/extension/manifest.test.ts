@@ -1,0 +1,68 @@
+// The manifest and its translations stay consistent: every %key% and runtime string is translated to zh-CN,
+// every contributed command has a handler in the command table, settings match the typed config.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
+import path from 'node:path';
+import { root } from './build-worker';
+import { DEFAULTS } from '../../src/extension/config';
+
+const read = (p: string) => readFileSync(path.join(root, p), 'utf8');
+const pkg = JSON.parse(read('package.json'));
+const nls = JSON.parse(read('package.nls.json'));
+const zh = JSON.parse(read('package.nls.zh-cn.json'));
+const bundle = JSON.parse(read('l10n/bundle.l10n.zh-cn.json'));
+
+test('every %key% of the manifest exists in package.nls.json and package.nls.zh-cn.json', () => {
+  const keys = [...JSON.stringify(pkg).matchAll(/"%([\w.]+)%"/g)].map((m) => m[1]!);
+  assert.ok(keys.length > 30);
+  for (const k of keys) {
+    assert.ok(nls[k], `package.nls.json lacks ${k}`);
+    assert.ok(zh[k], `package.nls.zh-cn.json lacks ${k}`);
+    assert.match(zh[k], /[\u4e00-\u9fff]/, `${k} is not translated`);
+  }
+});
+
+test('every vscode.l10n.t string in src/extension has a zh-CN translation', () => {
+  const dir = path.join(root, 'src', 'extension');
+  const strings = new Set<string>();
+  for (const f of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
+    const src = readFileSync(path.join(dir, f), 'utf8');
+    for (const m of src.matchAll(/l10n\.t\(\s*'((?:[^'\\]|\\.)*)'/g)) strings.add(m[1]!.replace(/\\'/g, "'"));
+  }
+  assert.ok(strings.size > 50);
+  const missing = [...strings].filter((s) => !bundle[s]);
+  assert.deepEqual(missing, []);
+  for (const [en, tr] of Object.entries(bundle) as Array<[string, string]>) {
+    const ph = (s: string) => [...s.matchAll(/\{\d\}/g)].map((m) => m[0]).sort().join();
+    assert.equal(ph(tr), ph(en), `placeholders differ in "${en}"`);
+  }
+});
+
+test('commands: every contributed command is handled (panel commands by the panel)', () => {
+  const table = read('src/extension/commands.ts');
+  for (const c of pkg.contributes.commands as Array<{ command: string; category: string }>) {
+    assert.equal(c.category, 'BERT Lens');
+    const name = c.command.replace(/^bertLens\./, '');
+    if (name === 'showInPanel') continue; // registered by src/extension/panel (registerPanel)
+    assert.match(table, new RegExp(`\\b${name}:`), `no handler for ${c.command}`);
+  }
+});
+
+test('settings defaults match the typed config, Restricted Mode lists the model paths', () => {
+  const props = pkg.contributes.configuration.properties;
+  assert.equal(props['bertLens.model'].default, DEFAULTS.model);
+  assert.equal(props['bertLens.qaModel'].default, DEFAULTS.qaModel);
+  assert.equal(props['bertLens.staticVectors'].default, DEFAULTS.staticVectors);
+  assert.equal(props['bertLens.maxDocumentChars'].default, DEFAULTS.maxDocumentChars);
+  assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(),
+    ['bertLens.hubEndpoint', 'bertLens.model', 'bertLens.qaModel', 'bertLens.staticVectors']);
+});
+
+test('walkthrough media and icons exist', () => {
+  for (const w of pkg.contributes.walkthroughs) for (const s of w.steps) assert.ok(existsSync(path.join(root, s.media.markdown)), s.media.markdown);
+  assert.ok(existsSync(path.join(root, pkg.icon)));
+  assert.ok(existsSync(path.join(root, pkg.contributes.viewsContainers.activitybar[0].icon)));
+  assert.match(read('samples/walkthrough.md'), /because it was too tired\./);
+  assert.match(read('samples/walkthrough.md'), /falls under gravity/);
+});

@@ -1,0 +1,41 @@
+// Wire validation of worker requests and error mapping.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { DOC_METHODS, toWireError, validateRequest } from '../../src/protocol';
+import { PARAM_COUNT } from '../../src/extension/client';
+
+const doc = { uri: 'file:///a', version: 1, text: 'x' };
+
+test('validateRequest accepts well-formed requests and cancels', () => {
+  assert.equal(validateRequest({ type: 'request', id: 1, method: 'inspect', params: [doc, 0, 'last', 5] }).ok, true);
+  assert.equal(validateRequest({ type: 'request', id: 2, method: 'models', params: [] }).ok, true);
+  assert.equal(validateRequest({ type: 'cancel', id: 3 }).ok, true);
+});
+
+test('validateRequest rejects malformed requests with a reason', () => {
+  const bad: Array<[unknown, RegExp]> = [
+    [null, /not an object/],
+    [{ type: 'request', method: 'models', params: [] }, /id/],
+    [{ type: 'nope', id: 1 }, /unknown message type/],
+    [{ type: 'request', id: 1, method: 'rm -rf', params: [] }, /unknown method/],
+    [{ type: 'request', id: 1, method: 'models', params: {} }, /array/],
+    [{ type: 'request', id: 1, method: 'qa', params: [{ uri: 'a' }, 'q', 3] }, /uri, version, text/],
+    [{ type: 'request', id: 1, method: 'mask', params: [{ uri: 'a', version: 1.5, text: '' }, 0, 3] }, /uri, version, text/],
+  ];
+  for (const [msg, re] of bad) {
+    const v = validateRequest(msg);
+    assert.equal(v.ok, false, JSON.stringify(msg));
+    if (!v.ok) assert.match(v.reason, re);
+  }
+});
+
+test('every document method takes the document first and has an arity', () => {
+  for (const m of DOC_METHODS) assert.ok(PARAM_COUNT[m] >= 1, m);
+});
+
+test('toWireError keeps engine codes and messages', () => {
+  assert.deepEqual(toWireError(Object.assign(new Error('gone'), { code: 'MODEL_NOT_FOUND' })), { code: 'MODEL_NOT_FOUND', message: 'gone' });
+  assert.deepEqual(toWireError(new Error('boom')), { code: 'INTERNAL', message: 'boom' });
+  assert.equal(toWireError(Object.assign(new Error('x'), { name: 'AbortError' })).code, 'CANCELLED');
+  assert.deepEqual(toWireError('str'), { code: 'INTERNAL', message: 'str' });
+});

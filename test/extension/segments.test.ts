@@ -1,0 +1,73 @@
+// Table-driven tests of what BERT Lens reads in code files: comment and string contents, mapped to exact offsets.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { analysisText, codeSegments, keepOnly, limitToVisible, isAnalysed } from '../../src/extension/segments';
+
+/** The texts of the segments found, in order. */
+const texts = (src: string, lang: string) => codeSegments(src, lang).map((s) => src.slice(s.start, s.end));
+
+const cases: Array<{ name: string; lang: string; src: string; want: string[] }> = [
+  { name: 'C line comment', lang: 'typescript', src: 'let x = 1; // the bank of the river\n', want: [' the bank of the river'] },
+  { name: 'C block comment', lang: 'c', src: 'int a; /* tired animal */ int b;', want: [' tired animal '] },
+  { name: 'triple slash', lang: 'rust', src: '/// Returns the sum.\nfn f() {}', want: [' Returns the sum.'] },
+  { name: 'prose string literal', lang: 'javascript', src: 'log("the river bank was wet", x)', want: ['the river bank was wet'] },
+  { name: 'non-prose string skipped', lang: 'javascript', src: 'f("utf-8"); g(\'id\')', want: [] },
+  { name: 'escaped quote inside string', lang: 'java', src: 's = "she said \\"hi there\\" to me";', want: ['she said \\"hi there\\" to me'] },
+  { name: 'comment marker inside string is not a comment', lang: 'typescript', src: 'u = "http://example.com"; // real comment here', want: [' real comment here'] },
+  { name: 'template literal over lines', lang: 'typescript', src: 'const t = `first line\nsecond line`;', want: ['first line\nsecond line'] },
+  { name: 'python hash comment', lang: 'python', src: 'x = 1  # compute the interest\n', want: [' compute the interest'] },
+  { name: 'python docstring', lang: 'python', src: 'def f():\n    """Return it."""\n', want: ['Return it.'] },
+  { name: 'python hash inside string', lang: 'python', src: 's = "a # b is not a comment"\n', want: ['a # b is not a comment'] },
+  { name: 'shell comment', lang: 'shellscript', src: 'echo hi # say hello to the user\n', want: [' say hello to the user'] },
+  { name: 'yaml comment', lang: 'yaml', src: 'key: value # explains the key\n', want: [' explains the key'] },
+  { name: 'SQL dash comment', lang: 'sql', src: "SELECT 1; -- pick one row\nSELECT 'two words';", want: [' pick one row', 'two words'] },
+  { name: 'Lua block comment', lang: 'lua', src: 'x = 1 --[[ long comment here ]] y = 2', want: [' long comment here '] },
+  { name: 'HTML comment', lang: 'html', src: '<p>x</p><!-- a note for editors -->', want: [' a note for editors '] },
+  { name: 'CRLF line ending excluded', lang: 'go', src: 'a := 1 // the end\r\nb := 2', want: [' the end'] },
+  { name: 'unterminated block comment runs to the end', lang: 'c', src: 'x; /* never closed', want: [' never closed'] },
+  { name: 'CJK string is prose', lang: 'javascript', src: 'alert("银行在河边")', want: ['银行在河边'] },
+];
+
+for (const c of cases) {
+  test(`segments: ${c.name}`, () => assert.deepEqual(texts(c.src, c.lang), c.want));
+}
+
+test('analysisText keeps length and offsets, blanks code, keeps newlines', () => {
+  const src = 'int a; // bank of the river\nint b; /* tired\n * animal */\n';
+  const { text } = analysisText(src, 'c');
+  assert.equal(text.length, src.length);
+  assert.equal(text.indexOf('bank'), src.indexOf('bank'));
+  assert.equal(text.indexOf('animal'), src.indexOf('animal'));
+  assert.ok(!text.includes('int'));
+  assert.ok(!text.includes('*'), 'JSDoc stars are blanked');
+  assert.deepEqual([...text].map((c, i) => (c === '\n' ? i : -1)).filter((i) => i >= 0), [...src].map((c, i) => (c === '\n' ? i : -1)).filter((i) => i >= 0));
+});
+
+test('prose languages are read whole', () => {
+  for (const lang of ['plaintext', 'markdown']) {
+    const src = '# Title\nSome `code` and text.';
+    assert.deepEqual(analysisText(src, lang), { text: src, segments: null });
+  }
+});
+
+test('keepOnly blanks outside ranges', () => {
+  assert.equal(keepOnly('abc\ndef', [{ start: 1, end: 2 }, { start: 5, end: 99 }]), ' b \n ef');
+});
+
+test('limitToVisible keeps visible ranges and the cursor neighbourhood only for long documents', () => {
+  const text = 'x'.repeat(100);
+  assert.deepEqual(limitToVisible(text, 1000, [], 0), { text, limited: false });
+  const r = limitToVisible(text, 50, [{ start: 0, end: 10 }], 80, 5);
+  assert.equal(r.limited, true);
+  assert.equal(r.text.length, 100);
+  assert.equal(r.text.slice(0, 10), 'x'.repeat(10));
+  assert.equal(r.text.slice(10, 75).trim(), '');
+  assert.equal(r.text.slice(75, 85), 'x'.repeat(10));
+});
+
+test('isAnalysed', () => {
+  const { text } = analysisText('a = 1 # word', 'python');
+  assert.equal(isAnalysed(text, 0), false);
+  assert.equal(isAnalysed(text, text.indexOf('word')), true);
+  assert.equal(isAnalysed(text, 999), false);
+});

@@ -1,0 +1,105 @@
+// Decoration bucketing, staleness tickets/debounce, sentence splitting and attention math — the vscode-free logic.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { BUCKETS, bucketAlpha, bucketOf, bucketize } from '../../src/extension/buckets';
+import { Debouncer, RenderGate } from '../../src/extension/staleness';
+import { adjacentPairs, sentences } from '../../src/extension/sentences';
+import { meanHeads, rollout } from '../../src/extension/attention-math';
+import { matchCase } from '../../src/extension/tasks-logic';
+
+test('bucketOf: relative to the max, tiny weights dropped, strongest in the top bucket', () => {
+  assert.equal(bucketOf(1, 1), BUCKETS - 1);
+  assert.equal(bucketOf(0.5, 0.5), BUCKETS - 1);
+  assert.equal(bucketOf(0.01, 1), -1);
+  assert.equal(bucketOf(0, 1), -1);
+  assert.equal(bucketOf(0.3, 0), -1);
+  const bs = [0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1].map((w) => bucketOf(w, 1));
+  assert.deepEqual([...bs].sort((a, b) => a - b), bs, 'monotone');
+});
+
+test('bucketize returns every bucket, excludes the focus word', () => {
+  const items = [
+    { start: 0, end: 3, weight: 0.6 },
+    { start: 4, end: 6, weight: 0.3 },
+    { start: 7, end: 9, weight: 0.1 },
+    { start: 10, end: 12, weight: 0.001 },
+  ];
+  const out = bucketize(items, BUCKETS, { start: 0, end: 3 });
+  assert.equal(out.length, BUCKETS);
+  const flat = out.flat();
+  assert.equal(flat.length, 2);
+  assert.ok(out[BUCKETS - 1]!.some((x) => x.start === 4), 'strongest remaining word is in the top bucket');
+  assert.ok(!flat.some((x) => x.start === 0));
+  assert.deepEqual(bucketize([], 3), [[], [], []]);
+});
+
+test('bucketAlpha increases', () => {
+  for (let b = 1; b < BUCKETS; b++) assert.ok(bucketAlpha(b) > bucketAlpha(b - 1));
+});
+
+test('RenderGate: a newer ticket or a new document version makes a result stale', () => {
+  const g = new RenderGate();
+  const t1 = g.begin('attention', 'file:///a', 1);
+  assert.equal(g.isCurrent(t1, 1), true);
+  assert.equal(g.isCurrent(t1, 2), false, 'document edited meanwhile');
+  const t2 = g.begin('attention', 'file:///a', 1);
+  assert.equal(g.isCurrent(t1, 1), false, 'superseded');
+  assert.equal(g.isCurrent(t2, 1), true);
+  const other = g.begin('qa', 'file:///a', 1);
+  assert.equal(g.isCurrent(t2, 1), true, 'views are independent');
+  g.end('attention');
+  assert.equal(g.isCurrent(t2, 1), false);
+  assert.equal(g.isCurrent(other, 1), true);
+});
+
+test('Debouncer fires once after the last trigger; cancel drops it', async () => {
+  let n = 0;
+  const d = new Debouncer(20, () => n++);
+  d.trigger();
+  d.trigger();
+  d.trigger();
+  assert.equal(d.pending, true);
+  await new Promise((r) => setTimeout(r, 60));
+  assert.equal(n, 1);
+  d.trigger();
+  d.cancel();
+  await new Promise((r) => setTimeout(r, 40));
+  assert.equal(n, 1);
+});
+
+test('sentences: spans are exact, split on . ! ? and CJK stops, blank lines break pairs', () => {
+  const text = 'The animal was tired. It slept!  Did it?\n\nNew paragraph here. 今天下雨。明天晴。';
+  const s = sentences(text);
+  assert.deepEqual(s.map((x) => x.text), ['The animal was tired.', 'It slept!', 'Did it?', 'New paragraph here.', '今天下雨。', '明天晴。']);
+  for (const x of s) assert.equal(text.slice(x.start, x.end), x.text);
+  const pairs = adjacentPairs(text).map(([a, b]) => `${a.text} | ${b.text}`);
+  assert.deepEqual(pairs, ['The animal was tired. | It slept!', 'It slept! | Did it?', 'New paragraph here. | 今天下雨。', '今天下雨。 | 明天晴。']);
+  assert.deepEqual(sentences('   '), []);
+});
+
+test('rollout of identity-like attention stays row-stochastic', () => {
+  const W = 3, heads = 2, layers = 2;
+  const w = new Float32Array(layers * heads * W * W);
+  for (let i = 0; i < w.length; i++) w[i] = Math.random();
+  // normalise rows
+  for (let r = 0; r < layers * heads * W; r++) {
+    let s = 0;
+    for (let t = 0; t < W; t++) s += w[r * W + t]!;
+    for (let t = 0; t < W; t++) w[r * W + t]! /= s;
+  }
+  const m = meanHeads(w, 0, heads, W);
+  const R = rollout(w, layers, heads, W);
+  for (let f = 0; f < W; f++) {
+    let sm = 0, sr = 0;
+    for (let t = 0; t < W; t++) { sm += m[f * W + t]!; sr += R[f * W + t]!; }
+    assert.ok(Math.abs(sm - 1) < 1e-5);
+    assert.ok(Math.abs(sr - 1) < 1e-5);
+  }
+});
+
+test('matchCase keeps the original capitalisation', () => {
+  assert.equal(matchCase('Paris', 'london'), 'London');
+  assert.equal(matchCase('NASA', 'esa'), 'ESA');
+  assert.equal(matchCase('river', 'lake'), 'lake');
+  assert.equal(matchCase('[MASK]', 'paris'), 'paris');
+});

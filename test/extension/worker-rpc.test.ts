@@ -1,0 +1,195 @@
+// The real worker (bundled like dist/worker.js) in a real worker thread, on the real engine and the tiny fixtures:
+// every WorkerApi method, stale-answer dropping, cancellation, error codes and restart after a crash.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { WorkerClient, WorkerError } from '../../src/extension/client';
+import { adjacentPairs } from '../../src/extension/sentences';
+import { analysisText } from '../../src/extension/segments';
+import type { WorkerConfig } from '../../src/protocol';
+import { buildWorker, root } from './build-worker';
+
+const fixture = (n: string) => path.join(root, 'test', 'fixtures', n);
+const config: WorkerConfig = {
+  model: fixture('tiny-bert'), qaModel: fixture('tiny-bert-qa'), staticVectors: '', modelsDir: path.join(root, 'models'),
+  cacheDir: path.join(root, '.work', 'test-extension', 'cache'), hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: 1, dtype: 'auto',
+};
+const TEXT = 'We sat on the bank of the river. She went to the bank to deposit money. The animal did not cross the street because it was too tired.';
+const doc = (version = 1, text = TEXT, uri = 'file:///sample.txt') => ({ uri, version, text });
+let client: WorkerClient;
+const logs: string[] = [];
+
+before(async () => {
+  client = new WorkerClient({ script: await buildWorker(), log: (_l, m) => logs.push(m) });
+  const s = await client.configure(config);
+  assert.equal(s.encoder.state, 'ready', JSON.stringify(s.encoder.error));
+  assert.equal(s.qa.state, 'ready');
+  assert.equal(s.static.state, 'unset');
+});
+after(() => client.dispose());
+
+const codeOf = async (p: Promise<unknown>) => {
+  try {
+    await p;
+  } catch (e) {
+    assert.ok(e instanceof WorkerError, String(e));
+    return e.code;
+  }
+  return 'resolved';
+};
+
+test('models() reports what configure loaded', async () => {
+  const s = await client.call.models();
+  assert.equal(s.encoder.info?.layers, 2);
+  assert.equal(s.encoder.info?.capabilities.mlm, true);
+});
+
+test('inspect: the word, its substitutes, document neighbours and the other occurrence', async () => {
+  const at = TEXT.indexOf('bank') + 2;
+  const r = await client.call.inspect(doc(), at, 'last', 5);
+  assert.deepEqual(r.word, { text: 'bank', start: TEXT.indexOf('bank'), end: TEXT.indexOf('bank') + 4 });
+  assert.equal(r.substitutes.length, 5);
+  assert.ok(r.neighbours.length > 0 && r.neighbours.every((n) => n.start !== undefined && TEXT.slice(n.start, n.end) === n.word));
+  assert.equal(r.occurrences.length, 1);
+  assert.equal(r.occurrences[0]!.start, TEXT.lastIndexOf('bank'));
+  assert.ok(r.occurrences[0]!.similarity <= 1 && r.occurrences[0]!.similarity > -1);
+  assert.equal(r.static, null, 'no static vectors configured');
+});
+
+test('attention: word-level weights over the window sum to 1 and point at real spans', async () => {
+  const at = TEXT.indexOf('it was');
+  for (const [layer, head] of [['last', 'mean'], [1, 0], ['rollout', 'mean']] as const) {
+    const r = await client.call.attention(doc(), at, layer, head);
+    assert.equal(r.from.text, 'it');
+    const sum = r.to.reduce((s, t) => s + t.weight, 0);
+    assert.ok(Math.abs(sum - 1) < 1e-3, `weights sum to ${sum}`);
+    for (const t of r.to) assert.equal(TEXT.slice(t.start, t.end), t.text);
+    assert.ok(r.window.start <= r.from.start && r.window.end >= r.from.end);
+  }
+});
+
+test('attentionMatrix: [layer][head][from][to] rows sum to 1, rollout too, focus is the word at offset', async () => {
+  const m = await client.call.attentionMatrix(doc(), TEXT.indexOf('it was'));
+  const W = m.words.length;
+  assert.equal(m.words[m.focus]!.text, 'it');
+  assert.equal(m.weights.length, m.layers * m.heads * W * W);
+  assert.ok(m.weights instanceof Float32Array && m.rollout instanceof Float32Array);
+  for (let r = 0; r < m.layers * m.heads * W; r++) {
+    let s = 0;
+    for (let t = 0; t < W; t++) s += m.weights[r * W + t]!;
+    assert.ok(Math.abs(s - 1) < 1e-3, `row ${r} sums to ${s}`);
+  }
+  for (let f = 0; f < W; f++) {
+    let s = 0;
+    for (let t = 0; t < W; t++) s += m.rollout[f * W + t]!;
+    assert.ok(Math.abs(s - 1) < 1e-3);
+  }
+  // The same layer/head through `attention` agrees with the matrix row.
+  const a = await client.call.attention(doc(), TEXT.indexOf('it was'), 1, 1);
+  const row = m.weights.subarray(((0 * m.heads + 1) * W + m.focus) * W, ((0 * m.heads + 1) * W + m.focus + 1) * W);
+  for (const t of a.to) {
+    const j = m.words.findIndex((w) => w.start === t.start);
+    assert.ok(Math.abs(row[j]! - t.weight) < 1e-4, `${t.text}: ${row[j]} vs ${t.weight}`);
+  }
+});
+
+test('explain: softmax(q·k/√d) matches for a word, layer and head', async () => {
+  const e = await client.call.explain(doc(), TEXT.indexOf('animal'), 2, 1);
+  assert.equal(e.from.text, 'animal');
+  assert.equal(e.layer, 2);
+  assert.ok(Math.abs(e.weights.reduce((s, x) => s + x, 0) - 1) < 1e-4);
+});
+
+test('mask: the word at the cursor, and a literal [MASK] (the one under the cursor)', async () => {
+  const r = await client.call.mask(doc(), TEXT.indexOf('river'), 5);
+  assert.equal(TEXT.slice(r.start, r.end), 'river');
+  assert.equal(r.predictions.length, 5);
+  const text = 'The [MASK] sat on the mat. The dog ate the [MASK].';
+  const second = text.lastIndexOf('[MASK]');
+  const m = await client.call.mask(doc(1, text, 'file:///mask.txt'), second + 2, 3);
+  assert.deepEqual([m.start, m.end], [second, second + 6]);
+  assert.ok(m.predictions.every((p) => p.score > 0 && p.score <= 1));
+});
+
+test('nsp: one probability per adjacent sentence pair', async () => {
+  const pairs = await client.call.nsp(doc());
+  assert.equal(pairs.length, adjacentPairs(TEXT).length);
+  for (const p of pairs) {
+    assert.ok(p.isNext >= 0 && p.isNext <= 1);
+    assert.equal(TEXT.slice(p.b.start, p.b.end), p.b.text);
+  }
+});
+
+test('qa: answers are exact spans of the document', async () => {
+  const r = await client.call.qa(doc(), 'Why did the animal not cross the street?', 3);
+  assert.ok(r.answers.length > 0);
+  for (const a of r.answers) assert.equal(TEXT.slice(a.start, a.end), a.text);
+});
+
+test('senseVectors: one vector per occurrence, or per word', async () => {
+  const s = await client.call.senseVectors(doc(), 'bank', 'last');
+  assert.equal(s.items.length, 2);
+  assert.equal(s.vectors.length, 2 * s.dims);
+  assert.ok(s.items[0]!.context.includes('bank'));
+  const all = await client.call.senseVectors(doc(), null, 2);
+  assert.ok(all.items.length > 10);
+});
+
+test('code files: offsets come back in document coordinates', async () => {
+  const src = 'int main() { return 0; } // the bank of the river\n';
+  const { text } = analysisText(src, 'c');
+  const r = await client.call.inspect(doc(1, text, 'file:///a.c'), src.indexOf('bank'), 'last', 3);
+  assert.equal(src.slice(r.word.start, r.word.end), 'bank');
+  assert.equal(await codeOf(client.call.inspect(doc(1, text, 'file:///a.c'), src.indexOf('main'), 'last', 3)), 'NO_WORD');
+});
+
+test('a newer document version makes the older answer STALE', async () => {
+  const uri = 'file:///stale.txt';
+  const old = client.call.inspect(doc(1, TEXT, uri), 5, 'last', 3);
+  const fresh = client.call.inspect(doc(2, TEXT + ' More.', uri), 5, 'last', 3);
+  assert.equal(await codeOf(old), 'STALE');
+  assert.equal((await fresh).word.text, 'sat');
+  client.noteVersion(uri, 5); // an edit the worker has not seen yet
+  assert.equal(await codeOf(client.call.inspect(doc(3, TEXT, uri), 5, 'last', 3)), 'STALE');
+});
+
+test('cancellation rejects with CANCELLED and the worker keeps serving', async () => {
+  const c = new AbortController();
+  const p = client.call.nsp(doc(1, TEXT, 'file:///cancel.txt'), { signal: c.signal });
+  c.abort();
+  assert.equal(await codeOf(p), 'CANCELLED');
+  const pre = new AbortController();
+  pre.abort();
+  assert.equal(await codeOf(client.call.models({ signal: pre.signal })), 'CANCELLED');
+  assert.equal((await client.call.mask(doc(), TEXT.indexOf('river'), 2)).predictions.length, 2);
+});
+
+test('a model that cannot load reports NOT_READY with the reason', async () => {
+  const bad = new WorkerClient({ script: await buildWorker() });
+  try {
+    const s = await bad.configure({ ...config, model: path.join(root, 'no-such-model') });
+    assert.equal(s.encoder.state, 'error');
+    assert.ok(s.encoder.error!.message.length > 10);
+    const e = await bad.call.inspect(doc(), 5, 'last', 3).catch((x: WorkerError) => x);
+    assert.ok(e instanceof WorkerError);
+    assert.equal(e.code, 'NOT_READY');
+    assert.match(e.message, /no-such-model/);
+    assert.match(e.message, /Select Model/);
+  } finally {
+    await bad.dispose();
+  }
+});
+
+test('after the worker dies, pending calls fail with WORKER_DIED and the next call restarts it configured', async () => {
+  const c = new WorkerClient({ script: await buildWorker() });
+  try {
+    await c.configure(config);
+    const pending = c.call.nsp(doc());
+    await (c as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    assert.equal(await codeOf(pending), 'WORKER_DIED');
+    const r = await c.call.mask(doc(), TEXT.indexOf('river'), 2);
+    assert.equal(r.predictions.length, 2);
+  } finally {
+    await c.dispose();
+  }
+});
