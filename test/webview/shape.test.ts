@@ -1,0 +1,97 @@
+// Host-side shaping of worker results into panel messages, and the CSP-locked HTML shell.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { focusIn, gridData, headData, inspectData, qaData, senseData, snippet } from '../../src/extension/panel/shape';
+import { newNonce, panelHtml } from '../../src/extension/panel/html';
+import { validateHostMessage } from '../../src/webview/protocol';
+import { rng } from '../../src/webview/model/cluster';
+import type { AttentionMatrix } from '../../src/protocol';
+
+function matrix(layers: number, heads: number, words: string[]): AttentionMatrix {
+  const n = words.length;
+  const weights = new Float32Array(layers * heads * n * n);
+  for (let m = 0; m < layers * heads; m++) for (let i = 0; i < n; i++) weights[(m * n + i) * n + ((i + m) % n)] = 1; // one-hot rows
+  let pos = 0;
+  const spans = words.map((text) => { const s = { text, start: pos, end: pos + text.length }; pos += text.length + 1; return s; });
+  return { window: { start: 0, end: pos - 1 }, words: spans, focus: 1, layers, heads, weights, rollout: new Float32Array(n * n).fill(1 / n) };
+}
+
+test('headData: one layer of focus rows, rollout row, truncation flag, valid protocol message', () => {
+  const m = matrix(3, 2, ['the', 'river', 'bank', 'flooded']);
+  const d = headData(m, 1, 2, false, 100);
+  assert.equal(d.weights.length, 2 * 4);
+  // layer 2 → m = 2*1 + h; one-hot at (i + m) % n with i = 1
+  assert.deepEqual(Array.from(d.weights), [0, 0, 0, 1, 1, 0, 0, 0]);
+  assert.equal(d.truncated, true); // window ends before the document does
+  assert.equal(headData(m, 1, 2, false, m.window.end).truncated, false);
+  const r = headData(m, 1, 9, true, m.window.end);
+  assert.equal(r.layer, 0);
+  assert.deepEqual(Array.from(r.weights), [0.25, 0.25, 0.25, 0.25]);
+  assert.equal(headData(m, 1, 99, false, 0).layer, 3, 'layer clamped to the model');
+  assert.equal(typeof validateHostMessage({ type: 'head', seq: 1, data: d }), 'object');
+  assert.equal(focusIn(m, 5, 5), 1);
+  assert.equal(focusIn(m, 10, 5), 2, 'another offset in the cached window → the word under it');
+});
+
+test('gridData: compact thumbnails for every layer × head', () => {
+  const m = matrix(2, 3, ['a', 'b', 'c', 'd', 'e', 'f']);
+  const g = gridData(m, 0, 3);
+  assert.equal(g.size, 3);
+  assert.equal(g.thumbs.length, 2 * 3 * 9);
+  assert.ok(g.focusRow.every((x) => Math.abs(x - 1) < 1e-6), 'one-hot rows are fully focused');
+  assert.equal(typeof validateHostMessage({ type: 'model', seq: 1, data: g }), 'object');
+});
+
+test('senseData: two usages of a word separate into two clusters on PC1', () => {
+  const r = rng(5);
+  const dims = 16, per = 6;
+  const items = [], vec = new Float32Array(2 * per * dims);
+  for (let i = 0; i < 2 * per; i++) {
+    items.push({ text: 'bank', start: i * 10, end: i * 10 + 4, context: i < per ? 'river bank' : 'bank loan' });
+    for (let j = 0; j < dims; j++) vec[i * dims + j] = (i < per ? (j < 8 ? 1 : 0) : (j < 8 ? 0 : 1)) + (r() - 0.5) * 0.1;
+  }
+  const d = senseData({ items, dims, vectors: vec }, 'bank', 0);
+  assert.equal(d.k, 2);
+  assert.ok(d.silhouette > 0.8);
+  assert.ok(d.explained[0] > 0.8, `PC1 explains ${d.explained[0]}`);
+  const a = new Set(d.clusters.slice(0, per)), b = new Set(d.clusters.slice(per));
+  assert.equal(a.size, 1); assert.equal(b.size, 1); assert.notDeepEqual([...a], [...b]);
+  // the clusters sit on opposite sides of PC1
+  assert.ok(Math.sign(d.points[0]) !== Math.sign(d.points[2 * per]));
+  assert.equal(typeof validateHostMessage({ type: 'sense', seq: 1, data: d }), 'object');
+  const one = senseData({ items: items.slice(0, 1), dims, vectors: vec.slice(0, dims) }, 'bank', 0);
+  assert.equal(one.k, 1);
+  assert.equal(typeof validateHostMessage({ type: 'sense', seq: 1, data: one }), 'object');
+});
+
+test('snippets, inspect and QA shaping', () => {
+  const text = 'The river bank was muddy.\nLater the bank   raised its rates.';
+  assert.deepEqual(snippet(text, 10, 14, 6), { before: '…river ', after: ' was m…' });
+  assert.deepEqual(snippet(text, 0, 3, 100), { before: '', after: text.slice(3).replace(/\s+/g, ' ') });
+  const ins = inspectData({
+    word: { text: 'bank', start: 10, end: 14 }, layer: 'last', partial: false,
+    static: { source: 'w2v', inVocabulary: true, neighbours: [{ word: 'banks', score: 0.8 }] },
+    substitutes: [{ word: 'shore', score: 0.4 }], neighbours: [{ word: 'river', score: 0.7, start: 4, end: 9 }],
+    occurrences: [{ start: 36, end: 40, similarity: 0.42 }],
+  }, text);
+  assert.equal(ins.staticSource, 'w2v');
+  assert.ok(ins.occurrences[0].snippet.includes('the bank raised'));
+  assert.equal(typeof validateHostMessage({ type: 'inspect', seq: 1, data: ins }), 'object');
+  const noStatic = inspectData({ ...({} as any), word: { text: 'x', start: 0, end: 1 }, static: null, substitutes: [], neighbours: [], occurrences: [] }, text);
+  assert.equal(noStatic.staticSource, null);
+  const qa = qaData({ answers: [{ text: 'muddy', start: 19, end: 24, score: 0.7 }] }, 'How was the bank?', text);
+  assert.equal(qa.answers[0].before, 'The river bank was ');
+  assert.equal(typeof validateHostMessage({ type: 'qa', seq: 1, data: qa }), 'object');
+});
+
+test('panel HTML: strict CSP, one nonce\'d script, no inline styles, fresh nonce per load', () => {
+  const html = panelHtml({ cspSource: 'vscode-webview://abc', nonce: 'N0nce', scriptUri: 'vscode-webview://abc/panel.js', styleUri: 'vscode-webview://abc/panel.css', lang: 'zh-cn' });
+  assert.ok(html.includes(`content="default-src 'none'; img-src vscode-webview://abc data:; style-src vscode-webview://abc; script-src 'nonce-N0nce';"`));
+  assert.equal((html.match(/<script/g) ?? []).length, 1);
+  assert.ok(html.includes('<script nonce="N0nce" src="vscode-webview://abc/panel.js"></script>'));
+  assert.ok(!/style=|<style/.test(html));
+  assert.ok(!/https?:/.test(html));
+  const a = newNonce(), b = newNonce();
+  assert.notEqual(a, b);
+  assert.match(a, /^[A-Za-z0-9]{16,}$/);
+});
