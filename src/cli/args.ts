@@ -17,7 +17,7 @@ export const OPTIONS: Record<string, Opt> = {
   at: { type: 'string', arg: 'OFFSET', help: 'mask the word at this character offset (UTF-16) instead of [MASK]' },
   layer: { type: 'string', short: 'l', arg: 'L', help: 'layer: 1..L, 0 = embeddings (vectors), last, last4 (vectors), rollout (attention)' },
   head: { type: 'string', arg: 'H', help: 'attention head 0..heads-1 or mean (default mean)' },
-  top: { type: 'string', short: 'k', arg: 'K', help: 'how many results (default 5; qa 3)' },
+  top: { type: 'string', short: 'k', arg: 'K', help: 'how many results (default 5; qa 3; attention: all words)' },
   a: { type: 'string', arg: 'TEXT', help: 'sentence A' },
   b: { type: 'string', arg: 'TEXT', help: 'sentence B' },
   question: { type: 'string', short: 'q', arg: 'TEXT', help: 'the question' },
