@@ -45,6 +45,8 @@ export class Explainer implements View<ExplainData> {
   render(d: ExplainData): void {
     this.data = d;
     this.onModel();
+    this.layerSel.value = String(d.layer); // show what is explained
+    this.headSel.value = String(d.head);
     clear(this.body);
     const sqrt = Math.sqrt(d.headDim);
     this.body.append(
@@ -61,14 +63,14 @@ export class Explainer implements View<ExplainData> {
     const table = h('table', { class: 'explain-table' },
       h('thead', {}, h('tr', {},
         ...(['explain.col.word', 'explain.col.key', 'explain.col.score', 'explain.col.scaled', 'explain.col.weight'] as const)
-          .map((k) => h('th', { scope: 'col' }, t(k))))));
+          .map((k) => h('th', { scope: 'col', class: k === 'explain.col.key' ? 'key' : undefined }, t(k))))));
     const tbody = h('tbody');
     for (const i of rows) {
       const w = d.words[i];
       const word = h('button', { class: 'link', title: `${w.start}–${w.end}`, onclick: () => post({ type: 'reveal', start: w.start, end: w.end }) }, w.text);
       tbody.append(h('tr', { class: w.start === d.from.start ? 'self' : undefined },
         h('td', {}, word),
-        h('td', { class: 'num small' }, vectorText(d.keys[i], 3)),
+        h('td', { class: 'num small key' }, vectorText(d.keys[i], 3)),
         h('td', { class: 'num' }, fmt(d.scores[i], 2)),
         h('td', { class: 'num' }, fmt(d.scaled[i], 2)),
         h('td', { class: 'num' }, fmt(d.weights[i]), ' ', bar(d.weights[i], colour)),

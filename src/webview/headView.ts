@@ -50,7 +50,8 @@ export class HeadView implements View<HeadData> {
 
   onModel(): void {
     const m = session.model;
-    layerOptions(this.layerSel, m?.layers ?? 0, ui.rollout ? 0 : ui.layer, [[0, t('rollout')]]);
+    layerOptions(this.layerSel, m?.layers ?? 0, ui.rollout ? 0 : ui.layer, [[0, t('rollout.short')]]);
+    this.layerSel.title = t('rollout');
     this.renderChips();
   }
 
@@ -101,6 +102,7 @@ export class HeadView implements View<HeadData> {
   render(data: HeadData): void {
     this.data = data;
     this.cursor = data.focus;
+    this.layerSel.value = String(data.rollout ? 0 : data.layer); // show what is drawn
     this.draw();
     // Keep the focus word in sight — on the next frame, so reading the scroll box does not force a layout now.
     requestAnimationFrame(() => {

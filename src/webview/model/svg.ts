@@ -140,7 +140,10 @@ export function senseSvg(inp: SenseSvgInput): string {
     const sel = inp.selected === i ? ` stroke="${p.fg}" stroke-width="2"` : '';
     out.push(`<circle class="pt" data-i="${i}" cx="${cx}" cy="${cy}" r="5" fill="${col}"${sel}><title>${escapeXml(items[i].context)}</title></circle>`);
     if (inp.labels) {
-      out.push(`<text x="${f(sx(points[2 * i]) + 7)}" y="${f(sy(points[2 * i + 1]) + 3)}" fill="${p.fg}" font-size="10" font-family="sans-serif">${escapeXml(clip(items[i].context, 28))}</text>`);
+      // Labels on the right half grow leftwards so they stay inside the plot.
+      const px = sx(points[2 * i]);
+      const right = px > W / 2;
+      out.push(`<text x="${f(right ? px - 7 : px + 7)}" y="${f(sy(points[2 * i + 1]) + 3)}"${right ? ' text-anchor="end"' : ''} fill="${p.fg}" font-size="10" font-family="sans-serif">${escapeXml(clip(items[i].context, 28))}</text>`);
     }
   }
   out.push('</svg>');
