@@ -1,0 +1,91 @@
+// End to end in a real VS Code (code-server) from the packaged .vsix: status bar, hover, attention overlay,
+// masked-word prediction and document QA. Screenshots go to test/e2e/artifacts/.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { embeddedModels, start, type Session } from './harness';
+
+let s: Session;
+
+before(async () => {
+  s = await start({ name: 'extension' });
+  await s.openFile('walkthrough.md');
+});
+
+after(async () => {
+  if (s) await s.stop();
+});
+
+const dump = (e: unknown) => {
+  console.error(s?.exthostLog());
+  throw e;
+};
+
+test('status bar shows the active model', async () => {
+  const item = s.page.locator('.statusbar-item', { hasText: 'BERT Lens:' }).first();
+  await item.waitFor({ timeout: 60_000 });
+  // ready: the spinner is replaced by the telescope once the worker has loaded the encoder
+  await s.page.locator('.statusbar-item .codicon-telescope').first().waitFor({ timeout: 120_000 }).catch(dump);
+  const text = await item.innerText();
+  assert.match(text, embeddedModels ? /BERT Lens: bert-lens-mini/ : /BERT Lens: .*tiny-bert/);
+  await s.screenshot('01-statusbar');
+});
+
+test('hover shows the static and contextual sections for a word', async () => {
+  const hover = await s.hoverWord('bank', 0).catch(dump);
+  await hover.getByText('Static (word2vec)').waitFor();
+  const text = await hover.innerText();
+  assert.match(text, /Static \(word2vec\)/);
+  assert.match(text, /Contextual \(BERT, layer \d+\)/);
+  assert.match(text, /BERT would write here/);
+  assert.match(text, /other \d+ occurrences|only occurrence/);
+  await s.screenshot('02-hover');
+  await s.page.mouse.move(5, 5);
+  await s.page.keyboard.press('Escape');
+});
+
+test('"Show Attention from Cursor" decorates the words of the window', async () => {
+  await s.clickWord('it', 0, 1);
+  await s.runCommand('BERT Lens: Show Attention from Cursor');
+  // Decorations render as overlay divs with generated ced-* classes; the top words also get an after-text weight.
+  const overlays = s.page.locator('.monaco-editor .view-overlays [class*="ced-"]');
+  await overlays.first().waitFor({ timeout: 60_000 }).catch(dump);
+  const n = await overlays.count();
+  assert.ok(n >= 5, `only ${n} decorated spans`);
+  await s.page.locator('.statusbar-item', { hasText: /L\d|rollout/ }).first().waitFor();
+  await s.page.waitForTimeout(300);
+  await s.screenshot('03-attention');
+  await s.runCommand('BERT Lens: Clear Attention');
+  await s.page.waitForTimeout(300);
+  assert.equal(await overlays.count(), 0, 'Clear removes every decoration');
+});
+
+test('"Predict Word at Cursor" on [MASK] lists predictions in a quick pick', async () => {
+  await s.clickWord('MASK', 0, 1);
+  await s.runCommand('BERT Lens: Predict Word at Cursor');
+  const labels = await s.quickPickLabels().catch(dump);
+  assert.ok(labels.length >= 3, `predictions: ${labels.join(', ')}`);
+  const descriptions = await s.page.locator('.quick-input-widget .monaco-list-row .label-description').allInnerTexts();
+  assert.ok(descriptions.every((d) => /%$/.test(d.trim())), `probabilities: ${descriptions.join(', ')}`);
+  await s.screenshot('04-predict');
+  await s.page.keyboard.press('Escape');
+});
+
+test('QA: the chosen answer becomes the editor selection', async () => {
+  await s.clickWord('Precipitation', 0, 1);
+  await s.runCommand('BERT Lens: Ask a Question About This Document');
+  const input = s.page.locator('.quick-input-widget input');
+  await input.waitFor();
+  await s.page.keyboard.type('What causes precipitation to fall?', { delay: 5 });
+  await s.page.keyboard.press('Enter');
+  const labels = await s.quickPickLabels().catch(dump);
+  assert.ok(labels.length >= 1);
+  await s.page.waitForTimeout(300);
+  await s.screenshot('05-qa-answers');
+  const first = labels[0]!.trim();
+  await s.page.keyboard.press('Enter');
+  await s.page.waitForTimeout(500);
+  const sel = (await s.selectionText()).replace(/\s+/g, ' ').trim();
+  assert.equal(sel, first);
+  if (embeddedModels) assert.match(sel, /gravity/, 'the embedded QA model finds the answer');
+  await s.screenshot('06-qa-selection');
+});

