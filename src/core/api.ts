@@ -243,6 +243,7 @@ export interface Explanation {
   scaled: number[]; // q·k/√d
   weights: number[]; // softmax, sum 1 (matches the tapped attention)
   output: number[]; // Σ weights · v
+  outputExact?: number[]; // added: the true head output (token softmax · V) averaged over the word's pieces, specials included
 }
 
 export interface StaticVectors {
@@ -264,6 +265,8 @@ export interface Engine {
   /** Check a model folder: files present, JSON parses, ONNX loads, tokenizer round-trips. */
   verify(source: string): Promise<{ ok: boolean; problems: string[] }>;
   loadStatic(pathOrName: string): Promise<StaticVectors>;
+  /** Added: the model's own input token embeddings as static vectors (read from the ONNX file; one per word type). */
+  inputEmbeddings?(model: LoadedModel): Promise<StaticVectors>;
 
   tokenize(model: LoadedModel, text: string): Promise<Tokenized>;
   /** Encode a document (cached by model + text hash; only windows touching opts.range when given). */

@@ -44,7 +44,7 @@ function meanRows(m: Float32Array, base: number, d: number, positions: number[])
  * `scores`/`scaled` are q̄·k̄ and q̄·k̄/√d of those means (what the panel can show as a formula); `output` is
  * Σ weights·values over the words; `outputExact` the true head output averaged over the source pieces (specials incl.).
  */
-export function explain(enc: Encoding, wordIndex: number, opts: { layer: number; head: number }): Explanation & { outputExact: number[] } {
+export function explain(enc: Encoding, wordIndex: number, opts: { layer: number; head: number }): Explanation {
   const { layer, head } = opts;
   const info = enc.model;
   const w = enc.tok.words[wordIndex];
