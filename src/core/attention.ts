@@ -55,7 +55,7 @@ export function rollout(layers: Float32Array[], heads: number, seq: number): Flo
  */
 export function wordRow(m: Float64Array, seq: number, enc: Encoding, win: EncodedWindow, word: number): number[] {
   const ws = enc.tok.words;
-  const src = [];
+  const src: number[] = [];
   for (let t = Math.max(ws[word].tokenStart, win.tokenStart); t < Math.min(ws[word].tokenEnd, win.tokenEnd); t++) src.push(t - win.tokenStart + 1);
   const row = new Float64Array(seq);
   for (const p of src) for (let j = 0; j < seq; j++) row[j] += m[p * seq + j] / src.length;

@@ -72,7 +72,7 @@ for (const dtype of ['fp32', 'int8'] as const) {
       assert.ok(w >= 0, 'the text has a multi-piece word');
       const a = win.out.attention[1];
       const m = headMatrix(a, model.info.heads, seq, 2);
-      const src = [];
+      const src: number[] = [];
       for (let t = enc.tok.words[w].tokenStart; t < enc.tok.words[w].tokenEnd; t++) src.push(t + 1);
       const want = enc.tok.words.map((x) => {
         let s = 0;
