@@ -12,11 +12,13 @@ function bad(file: string, what: string): BertLensError {
 
 /** Build StaticVectors from words and a row-major matrix (rows are normalized in place for cosine search). */
 export function fromMatrix(source: string, words: string[], matrix: Float32Array, dims: number): StaticVectors {
-  const raw = Float32Array.from(matrix);
+  // Keep only the norms (not a second copy of the matrix) so vector() can give back the original values.
+  const norms = new Float32Array(words.length);
   for (let r = 0; r < words.length; r++) {
     let s = 0;
     for (let i = 0; i < dims; i++) s += matrix[r * dims + i] ** 2;
     const n = Math.sqrt(s) || 1;
+    norms[r] = n;
     for (let i = 0; i < dims; i++) matrix[r * dims + i] /= n;
   }
   const exact = new Map<string, number>();
@@ -51,7 +53,7 @@ export function fromMatrix(source: string, words: string[], matrix: Float32Array
     has: (w) => find(w) !== undefined,
     vector: (w) => {
       const i = find(w);
-      return i === undefined ? undefined : raw.subarray(i * dims, (i + 1) * dims);
+      return i === undefined ? undefined : matrix.slice(i * dims, (i + 1) * dims).map((x) => x * norms[i]);
     },
     neighbours: (w, top) => {
       const i = find(w);
