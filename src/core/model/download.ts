@@ -129,11 +129,20 @@ async function fetchFile(
   onProgress?: (p: DownloadProgress) => void,
 ): Promise<void> {
   const dest = path.join(dir, file);
-  fs.mkdirSync(path.dirname(dest), { recursive: true });
   const tmp = `${dest}.part-${process.pid}-${Date.now()}`;
-  const res = await f.get(file);
+  try {
+    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    fs.writeFileSync(tmp, '');
+  } catch (e) {
+    throw new BertLensError('DOWNLOAD_FAILED', `Cannot write ${file} for ${f.id} into the cache ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Choose a writable cache folder or free some disk space.`, { model: f.id, file, cause: e });
+  }
+  const res = await f.get(file).catch((e) => {
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  });
   if (res.status !== 200) {
     await res.body?.cancel().catch(() => undefined);
+    fs.rmSync(tmp, { force: true });
     throw f.httpError(file, res.status);
   }
   const total = Number(res.headers.get('content-length') ?? expected ?? 0) || expected || 0;
@@ -148,6 +157,7 @@ async function fetchFile(
         onProgress?.({ model: f.id, file, loaded, total });
       }
     } catch (e) {
+      if (e instanceof BertLensError) throw e;
       if (f.signal?.aborted) throw new BertLensError('ABORTED', `Download of ${f.id} was cancelled; nothing partial was kept.`, { model: f.id, file });
       throw f.fail(file, `the connection broke after ${loaded} of ${total || '?'} bytes (${(e as Error).message})`, 'Try again; nothing partial was kept in the cache.', e);
     } finally {

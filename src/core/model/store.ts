@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Dtype, LoadOptions, ModelInfo, StoreOptions } from '../api';
-import { downloadModel, hubEndpoint } from './download';
+import { downloadModel } from './download';
 import { BertLensError } from './errors';
 import { availableDtypes, ONNX_FILES, pickDtype } from './info';
 
@@ -42,6 +42,15 @@ export function defaultCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'bert-lens');
 }
+
+/** Hub models known to work (transformers.js layout with onnx/), for pickers and `models` listings. */
+export const HUB_SUGGESTIONS: readonly string[] = [
+  'Xenova/bert-base-uncased',
+  'Xenova/bert-base-cased',
+  'Xenova/distilbert-base-uncased',
+  'Xenova/distilbert-base-cased-distilled-squad',
+  'Xenova/bert-base-chinese',
+];
 
 // Same shape transformers.js accepts as a repo id (REPO_ID_REGEX), with the org part required.
 const HUB_ID = /^[\w\-.]+\/[\w\-.]{1,96}$/;
@@ -140,4 +149,3 @@ export async function listModels(opts: StoreOptions = {}): Promise<ModelListing[
   return out;
 }
 
-export { hubEndpoint };

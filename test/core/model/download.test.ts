@@ -87,6 +87,29 @@ describe('hub download', () => {
     assert.equal(listed[0].bytes, files(listed[0].dir).reduce((n, f) => n + fs.statSync(path.join(listed[0].dir, f)).size, 0));
   });
 
+  it('the cache is transformers.js-compatible: its FileCache loads our download with no network', async () => {
+    const m = await loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint });
+    const tj = await import('@huggingface/transformers');
+    const saved = { ...tj.env };
+    // Local lookup points at an empty folder, so only the FileCache (cacheDir) can answer.
+    Object.assign(tj.env, { cacheDir, useFSCache: true, allowRemoteModels: false, allowLocalModels: true, localModelPath: tmpDir('nolocal') });
+    hub.requests.length = 0;
+    try {
+      const tok = await tj.AutoTokenizer.from_pretrained(ID);
+      const peer = await tj.AutoModelForMaskedLM.from_pretrained(ID, { dtype: 'q8' });
+      const enc = tok('the cat sat');
+      const ids = Array.from(enc.input_ids.data as BigInt64Array, Number);
+      const theirs = (await peer(enc)).logits.data as Float32Array;
+      const [ours] = await m.run([{ ids }], { mlmPositions: [ids.map((_, i) => i)] });
+      assert.ok(maxAbsDiff(ours.mlmLogits!, theirs) <= 1e-5);
+      await peer.dispose();
+      assert.equal(hub.requests.length, 0);
+    } finally {
+      Object.assign(tj.env, saved);
+      await m.dispose();
+    }
+  });
+
   it('dtype fp32 fetches onnx/model.onnx', async () => {
     const r = await resolveModel(QA, { cacheDir, hubEndpoint: hub.endpoint, dtype: 'fp32' });
     assert.equal(r.dtype, 'fp32');
@@ -138,6 +161,12 @@ describe('hub download', () => {
     hub.faults.cutFile = new Set(['onnx/model_quantized.onnx']);
     await assert.rejects(loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint }), isErr('CORRUPT_MODEL', 'onnx/model_quantized.onnx', ID, 'nothing was kept'));
     assert.ok(!files(path.join(cacheDir, ID)).some((f) => f.includes('onnx')));
+  });
+
+  it('an unwritable cache → DOWNLOAD_FAILED saying so', async () => {
+    const notADir = path.join(tmpDir('file'), 'cache');
+    fs.writeFileSync(notADir, 'a file, not a folder');
+    await assert.rejects(loadModel(ID, { cacheDir: notADir, hubEndpoint: hub.endpoint }), isErr('DOWNLOAD_FAILED', 'Cannot write', 'writable cache folder'));
   });
 
   it('offline with an empty cache → OFFLINE, and no request is made', async () => {
