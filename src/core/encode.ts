@@ -62,10 +62,8 @@ export async function encodeText(
   const { cls, sep } = tk.special;
   const rows = spans.map((s) => ({ ids: [cls, ...tok.tokens.slice(s.tokenStart, s.tokenEnd).map((t) => t.id), sep] }));
   const keys = rows.map((r) => windowKey(info, r.ids));
-  const outs: (RunOutput | undefined)[] = keys.map((k) => {
-    const o = cache.get(k);
-    return o && hasTaps(o, req) ? o : undefined;
-  });
+  const cached = keys.map((k) => cache.get(k));
+  const outs: (RunOutput | undefined)[] = cached.map((o) => (o && hasTaps(o, req) ? o : undefined));
   // Windows still to run, one per distinct content (repeated passages run once).
   const first = new Map<string, number>();
   const todo = outs.flatMap((o, i) => {
@@ -82,8 +80,11 @@ export async function encodeText(
     const idx = todo.slice(b, b + BATCH);
     const res = await model.run(idx.map((i) => rows[i]), req, opts.signal);
     idx.forEach((i, k) => {
-      outs[i] = res[k];
-      cache.set(keys[i], res[k]);
+      // Same tokens, same numbers: merge with the taps already cached so views don't evict each other's taps.
+      const old = cached[i];
+      const o = old ? { ...old, ...res[k], hidden: { ...old.hidden, ...res[k].hidden }, attention: { ...old.attention, ...res[k].attention }, qkv: { ...old.qkv, ...res[k].qkv } } : res[k];
+      outs[i] = o;
+      cache.set(keys[i], o);
     });
     done += idx.length;
     opts.onProgress?.(done, todo.length);

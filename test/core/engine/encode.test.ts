@@ -54,6 +54,11 @@ describe('encode', () => {
       assert.equal(enc3.windows.length, 1, 'range: only the window touching chars 0..10');
       assert.equal(m.rows - before, 1);
       assert.ok(enc3.windows[0].out.attention[1]);
+      // Taps accumulate: the window now has hidden states and attention, so neither request re-runs it.
+      const again = m.rows;
+      await e.encode(m, edited, { ...opts, range });
+      await e.encode(m, edited, { ...opts, hiddenLayers: [], attentionLayers: [1], range });
+      assert.equal(m.rows, again);
     } finally {
       await e.dispose();
     }
