@@ -120,3 +120,22 @@ describe('question answering', () => {
     out.startLogits!.forEach((x, i) => assert.ok(Math.abs(x - g.start_logits![0][i]) < 1e-4));
   });
 });
+
+describe('other graphs', () => {
+  it('masked LM on DistilBERT (no token_type_ids) and QA on the int8 QA model', async () => {
+    const engine = createEngine({});
+    try {
+      const d = await engine.load(FIX.distil);
+      assert.equal(d.info.capabilities.tokenTypes, false);
+      const r = await engine.mask(d, 'The cat sat on the [MASK].', { top: 3 });
+      assert.equal(r.predictions.length, 3);
+      const q = await engine.load(FIX.qa, { dtype: 'int8' });
+      assert.equal(q.info.dtype, 'int8');
+      const doc = 'The old man walked to the river bank.';
+      const a = await engine.answer(q, 'Who walked?', doc);
+      for (const x of a.answers) assert.equal(x.text, doc.slice(x.start, x.end));
+    } finally {
+      await engine.dispose();
+    }
+  });
+});
