@@ -45,7 +45,7 @@ export async function loadModel(source: string, store: StoreOptions = {}, load: 
   let disposed = false;
   return {
     info,
-    run: (rows, req, signal) => {
+    run: async (rows, req, signal) => {
       if (disposed) throw new BertLensError('BAD_INPUT', `Model ${source} was disposed; load it again.`);
       return runBatched(shared, rows, req, signal, load.memoryBudgetBytes ?? 256 * 2 ** 20);
     },
