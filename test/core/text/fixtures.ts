@@ -22,6 +22,13 @@ export async function testTokenizers(): Promise<Array<[string, TextTokenizer]>> 
     const json = JSON.parse(readFileSync(path.join(d, 'tokenizer.json'), 'utf8'));
     json.normalizer = { ...json.normalizer, lowercase: false, strip_accents: null };
     out.push([`${d} (cased variant)`, createTokenizer(json, { do_lower_case: false })]);
+    // Uncased, with pieces that expose two alignment hazards the small vocabulary hides: Greek final sigma (ς vs σ
+    // after whole-string lower-casing) and NFD-decomposed Hangul (several pieces from one source character).
+    const aug = JSON.parse(readFileSync(path.join(d, 'tokenizer.json'), 'utf8'));
+    const vocab = aug.model.vocab as Record<string, number>;
+    let next = Math.max(...Object.values(vocab)) + 1;
+    for (const t of ['ος', 'οσ', 'ο', '##ς', '##σ', 'σ', 'ς', 'ᄒ', '##ᅡ', '##ᆫ', '##ᄀ', '##ᅮ', '##ᆨ']) if (!(t in vocab)) vocab[t] = next++;
+    out.push([`${d} (greek + jamo pieces)`, createTokenizer(aug, {})]);
   }
   return out;
 }
