@@ -144,6 +144,22 @@ export async function attention(ctx: Ctx): Promise<void> {
   ctx.out(table(['to', '>start', '>weight', ''], rows.map((t) => [t.text, t.start, t.weight, bar(t.weight, max)])));
 }
 
+export async function explain(ctx: Ctx): Promise<void> {
+  const m = await load(ctx);
+  const text = await inputText(ctx.v);
+  const tok = await ctx.engine.tokenize(m, text);
+  const layer = intOpt(ctx.v, 'layer', m.info.layers, 1);
+  const head = intOpt(ctx.v, 'head', 0, 0);
+  const r = await ctx.engine.explain(m, text, findWord(tok, ctx.v), { layer, head });
+  if (ctx.v.json) return json(ctx, r);
+  const dims = (v: number[]) => v.slice(0, 4).map(fmt).join(' ') + (v.length > 4 ? ' …' : '');
+  ctx.out(`"${r.from.text}" (${r.from.start}–${r.from.end}), layer ${layer}, head ${head}, d = ${r.headDim}: weights = softmax(q·k/√d) per word`);
+  ctx.out(`q = [${dims(r.query)}]`);
+  ctx.out(table(['key word', '>q·k', '>q·k/√d', '>weight', 'k', ''], r.words.map((w, i) => [w.text, r.scores[i], r.scaled[i], r.weights[i], dims(r.keys[i]), bar(r.weights[i], Math.max(...r.weights))])));
+  ctx.out(`output = Σ weight·v = [${dims(r.output)}]`);
+  ctx.out('(words merge their pieces: q, k, v are piece means, weights are the real token softmax summed over pieces; [CLS]/[SEP] left out and renormalized)');
+}
+
 export async function mask(ctx: Ctx): Promise<void> {
   const m = await load(ctx);
   const text = await inputText(ctx.v);

@@ -11,6 +11,7 @@ const HANDLERS: Record<string, (ctx: cmds.Ctx) => Promise<void>> = {
   vectors: cmds.vectors,
   similar: cmds.similar,
   attention: cmds.attention,
+  explain: cmds.explain,
   mask: cmds.mask,
   nsp: cmds.nsp,
   qa: cmds.qa,

@@ -65,6 +65,15 @@ describe('bert-lens CLI', () => {
     assert.equal(j.layer, 2);
   });
 
+  it('explain: per-word scores, scaled scores and softmax weights summing to 1', () => {
+    const j = runJson(['explain', '--model', BERT, '--word', 'bank', '--layer', '1', '--head', '3', '--text', TEXT]);
+    assert.equal(j.layer, 1);
+    assert.equal(j.head, 3);
+    assert.equal(j.words.length, j.weights.length);
+    assert.ok(Math.abs(sum(j.weights) - 1) < 1e-6);
+    j.scaled.forEach((x: number, i: number) => assert.ok(Math.abs(x - j.scores[i] / Math.sqrt(j.headDim)) < 1e-9));
+  });
+
   it('similar: square contextual and static matrices over the occurrences', () => {
     const j = runJson(['similar', '--model', BERT, '--word', 'BANK', '--text', TEXT]);
     assert.equal(j.word, 'BANK');
@@ -127,7 +136,7 @@ describe('bert-lens CLI', () => {
   it('help per subcommand; usage errors exit 2, runtime errors exit 1 with a remedy', () => {
     const h = run(['--help']);
     assert.equal(h.code, 0);
-    for (const c of ['tokens', 'vectors', 'similar', 'attention', 'mask', 'nsp', 'qa', 'models']) {
+    for (const c of ['tokens', 'vectors', 'similar', 'attention', 'explain', 'mask', 'nsp', 'qa', 'models']) {
       assert.match(h.out, new RegExp(`\\b${c}\\b`));
       const ch = run([c, '--help']);
       assert.equal(ch.code, 0);
