@@ -138,12 +138,13 @@ async function createShared(
   return { session, plan, info, typeVocab, names, refs: 0 };
 }
 
-function bytesPerRow(s: Shared, req: RunRequest, T: number): number {
+// ORT runs the whole tapped graph whatever is fetched (measured: fetching only the embedding output costs a full
+// forward), so every tapped output and the MLM logits exist during a run: count them all, not just the request.
+function bytesPerRow(s: Shared, T: number): number {
   const { heads, hidden, vocabSize } = s.info;
-  let floats = (req.attentionLayers?.length ?? 0) * heads * T * T;
-  floats += (req.hiddenLayers?.length ?? 0) * T * hidden;
-  floats += (req.qkvLayers?.length ?? 0) * 3 * T * hidden;
-  if (req.mlmPositions) floats += T * vocabSize;
+  const L = s.plan.layers.length;
+  let floats = L * heads * T * T + s.plan.hidden.length * T * hidden + L * 3 * T * hidden;
+  if (s.names.logits) floats += T * vocabSize;
   return 4 * floats + 64 * T;
 }
 
@@ -157,7 +158,7 @@ async function runBatched(s: Shared, rows: RunRow[], req: RunRequest, signal: Ab
   while (k < order.length) {
     throwIfAborted(signal, `Running ${s.info.id}`);
     let end = k + 1;
-    while (end < order.length && (end - k + 1) * bytesPerRow(s, req, order[end].n) <= budget) end++;
+    while (end < order.length && (end - k + 1) * bytesPerRow(s, order[end].n) <= budget) end++;
     const chunk = order.slice(k, end).map((o) => o.i);
     const outs = await runOnce(s, chunk.map((i) => rows[i]), chunk.map((i) => req.mlmPositions?.[i]), req);
     chunk.forEach((i, j) => (results[i] = outs[j]));
