@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { Token, Tokenized, Word } from '../api';
+import { BertLensError } from '../model/errors';
 
 export interface SpecialIds {
   cls: number;
@@ -37,7 +38,7 @@ export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
   try {
     json = JSON.parse(await readFile(file, 'utf8'));
   } catch (e) {
-    throw new Error(`Cannot read the tokenizer ${file}: ${(e as Error).message}. The model folder needs a tokenizer.json in Hugging Face format.`);
+    throw new BertLensError('CORRUPT_MODEL', `Cannot read the tokenizer ${file}: ${(e as Error).message}. The model folder needs a tokenizer.json in Hugging Face format (re-download or re-export the model).`, { file });
   }
   let config: Record<string, unknown> = {};
   try {
@@ -154,7 +155,7 @@ function tokenizeSection(text: string, from: number, to: number, p: Parts, token
   let prevEnd = from;
   for (const pre of p.preTokenize(norm)) {
     const at = norm.indexOf(pre, cursor);
-    if (at < 0) throw new Error(`Tokenizer alignment failed near "${pre}" — please report this text.`);
+    if (at < 0) throw new BertLensError('BAD_INPUT', `Tokenizer alignment failed near "${pre}": this tokenizer's pre-tokenizer is not BERT-like. Please report the model and the text.`);
     cursor = at + pre.length;
     const wStart = Math.max(srcStart[at], prevEnd);
     const wEnd = Math.max(extend(srcEnd[at + pre.length - 1]), wStart);

@@ -1,6 +1,7 @@
 // Windows over long texts: encoder windows cut at sentence (else word) boundaries with overlap and an
 // authoritative ("own") word range each; QA windows of question + document chunk with HF's doc-stride semantics.
 import type { Tokenized, WindowSpan } from '../api';
+import { BertLensError } from '../model/errors';
 
 export interface WindowOptions {
   maxTokens: number; // per window, specials excluded
@@ -22,7 +23,7 @@ function sentenceStarts(tok: Tokenized): Set<number> {
 
 export function planWindows(tok: Tokenized, opts: WindowOptions): WindowSpan[] {
   const { maxTokens } = opts;
-  if (!(maxTokens >= 1)) throw new Error(`maxTokens must be ≥ 1 (got ${maxTokens}).`);
+  if (!(maxTokens >= 1)) throw new BertLensError('BAD_INPUT', `maxTokens must be ≥ 1 (got ${maxTokens}).`);
   const overlap = Math.max(0, Math.min(opts.overlap ?? Math.floor(maxTokens / 8), Math.floor(maxTokens / 2)));
   const ws = tok.words;
   const n = ws.length;
@@ -92,7 +93,7 @@ export interface QaWindowOptions {
 export function qaWindows(questionIds: number[], docIds: number[], o: QaWindowOptions): QaWindow[] {
   const q = questionIds.slice(0, o.maxQuestionLen);
   const room = o.maxSeqLen - q.length - 3;
-  if (room < 1) throw new Error(`maxSeqLen ${o.maxSeqLen} leaves no room for the document after a ${q.length}-token question.`);
+  if (room < 1) throw new BertLensError('BAD_INPUT', `maxSeqLen ${o.maxSeqLen} leaves no room for the document after a ${q.length}-token question: raise maxSeqLen or lower maxQuestionLen.`);
   const step = Math.max(1, room - Math.min(o.stride, room - 1));
   const out: QaWindow[] = [];
   for (let s = 0; ; s += step) {
