@@ -35,7 +35,7 @@ async function tensorValues(t: Tensor, dir: string): Promise<Float32Array | Int8
     case onnx.TensorProto.DataType.UINT8:
       return raw ? new Uint8Array(copy(raw)) : Uint8Array.from(t.int32Data ?? []);
     default:
-      throw new Error(`tensor ${t.name} has unsupported data type ${t.dataType}`);
+      throw new BertLensError("CORRUPT_MODEL", `The embedding tensor ${t.name} has ONNX data type ${t.dataType}, which BERT Lens cannot read (fp32, int8 and uint8 are supported). Use the fp32 or int8 export.`);
   }
 }
 

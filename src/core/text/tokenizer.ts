@@ -52,7 +52,7 @@ export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
 export function createTokenizer(json: object, config: Record<string, unknown> = {}): TextTokenizer {
   const lib = new Tokenizer(json, config);
   const model = lib.model;
-  if (!model) throw new Error('tokenizer.json has no model section.');
+  if (!model) throw new BertLensError('CORRUPT_MODEL', 'tokenizer.json has no model section: re-download or re-export the tokenizer.');
   const prefix = ((model.config as { continuing_subword_prefix?: string }).continuing_subword_prefix ?? '##') as string;
   const id = (t: string, fallback: number): number => model.tokens_to_ids.get(t) ?? fallback;
   const unk = model.unk_token_id ?? id('[UNK]', 0);
