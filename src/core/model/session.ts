@@ -201,9 +201,19 @@ async function runOnce(s: Shared, rows: RunRow[], mlm: Array<number[] | undefine
   } catch (e) {
     throw new BertLensError('BAD_INPUT', `Model ${s.info.id} failed on a batch of ${B}×${T} tokens: ${String((e as Error).message).split('\n')[0]}. Try shorter inputs or another model.`, { model: s.info.id, cause: e });
   }
-  const f32 = (n: string) => res[n].data as Float32Array;
   const H = s.info.hidden;
   const heads = s.info.heads;
+  // A tap found by pattern must have the shape its consumer assumes; a surprise graph fails loudly, not silently.
+  const want: Record<string, number[]> = {};
+  for (const l of req.hiddenLayers ?? []) want[plan.hidden[l]] = [B, T, H];
+  for (const l of req.attentionLayers ?? []) want[plan.layers[l - 1].attention] = [B, heads, T, T];
+  for (const [name, dims] of Object.entries(want)) {
+    const got = res[name].dims;
+    if (got.length !== dims.length || got.some((x, i) => x !== dims[i]) || res[name].type !== 'float32') {
+      throw new BertLensError('ATTENTION_UNAVAILABLE', `Model ${s.info.id}: the tensor tapped as ${name} has shape [${got.join(',')}] (${res[name].type}), expected [${dims.join(',')}] float32. This graph layout is not supported for attention/hidden views; please report the model id.`, { model: s.info.id });
+    }
+  }
+  const f32 = (n: string) => res[n].data as Float32Array;
   return rows.map((r, b): RunOutput => {
     const seq = r.ids.length;
     const out: RunOutput = { seqLen: seq, hidden: {}, attention: {}, qkv: {} };
