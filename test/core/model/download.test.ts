@@ -64,6 +64,8 @@ describe('hub download', () => {
         assert.equal(last.get(f)?.total, size, f);
       }
       assert.ok(hub.requests.some((r) => r.range === 'bytes=0-0'), 'sizes probed with Range: bytes=0-0');
+      assert.ok(hub.requests.some((r) => r.url.startsWith('/__cdn/') && r.range === 'bytes=0-0'), 'Range survives the LFS redirect');
+      assert.ok(hub.requests.some((r) => r.url.startsWith('/__cdn/') && !r.range), 'the .onnx came through the redirect');
       // The downloaded model equals the local folder's int8 model.
       const local = await loadModel(fixture('tiny-bert'), {}, { dtype: 'int8' });
       const rows = rowsOf(golden('tiny-bert').cases[0]);

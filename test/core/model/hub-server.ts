@@ -1,5 +1,6 @@
 // A tiny Hugging Face-like file server on 127.0.0.1 for download tests: /{org}/{name}/resolve/{rev}/{file},
-// Range bytes=0-0 → 206 + Content-Range, HEAD, and switchable faults (404, cut connection, cut file).
+// Range bytes=0-0 → 206 + Content-Range, HEAD, .onnx files redirected (302) to a "CDN" path like the Hub does for
+// LFS files, and switchable faults (404, cut connection, cut file).
 import fs from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -23,7 +24,12 @@ export async function startHub(repos: Record<string, string>): Promise<FakeHub> 
   const faults: Faults = {};
   const server = http.createServer((req, res) => {
     requests.push({ method: req.method ?? 'GET', url: req.url ?? '', range: req.headers.range });
-    const m = /^\/([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(decodeURI(req.url ?? ''));
+    const url = decodeURI(req.url ?? '');
+    const m = /^\/(?:__cdn\/)?([^/]+\/[^/]+)\/resolve\/([^/]+)\/(.+)$/.exec(url);
+    if (m && !url.startsWith('/__cdn/') && m[3].endsWith('.onnx') && !faults.notFound?.has(m[3])) {
+      res.writeHead(302, { Location: `/__cdn${url}` }).end();
+      return;
+    }
     const dir = m ? repos[m[1]] : undefined;
     const file = m?.[3] ?? '';
     const p = dir ? path.join(dir, file) : '';
