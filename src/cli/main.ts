@@ -66,4 +66,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `bert-lens tokens … | head` closes the pipe early: that is not an error.
+process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
 main(process.argv.slice(2)).then((code) => process.exit(code));
