@@ -1,0 +1,49 @@
+// The CLI with its defaults — the embedded models in models/ (bert-lens-mini, bert-lens-mini-qa, word2vec-mini):
+// every subcommand runs without --model and keeps the JSON contract. Skipped while models/ is not built.
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+const CLI = path.resolve('dist/cli.js');
+const has = (m: string) => existsSync(path.resolve('models', m, 'onnx/model.onnx')) || existsSync(path.resolve('models', m, 'onnx/model_quantized.onnx'));
+const TEXT = 'She sat on the bank of the river. Later she went to the bank to deposit her money.';
+
+function runJson(args: string[]) {
+  const r = spawnSync(process.execPath, [CLI, ...args, '--json'], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+describe('CLI on the embedded models', { skip: has('bert-lens-mini') ? false : 'models/bert-lens-mini not built yet' }, () => {
+  it('tokens, attention, similar, mask, nsp with the default encoder', () => {
+    const t = runJson(['tokens', '--text', TEXT]);
+    assert.equal(t.model, 'bert-lens-mini');
+    for (const w of t.words) assert.equal(TEXT.slice(w.start, w.end), w.text);
+    const a = runJson(['attention', '--word', 'bank', '--occurrence', '2', '--text', TEXT]);
+    assert.ok(Math.abs(sum(a.to.map((x: { weight: number }) => x.weight)) - 1) < 1e-4);
+    assert.equal(a.from.start, TEXT.lastIndexOf('bank'));
+    const r = runJson(['attention', '--word', 'bank', '--layer', 'rollout', '--text', TEXT]);
+    assert.ok(Math.abs(sum(r.to.map((x: { weight: number }) => x.weight)) - 1) < 1e-4);
+    const s = runJson(['similar', '--word', 'bank', '--text', TEXT]);
+    assert.equal(s.contextual.length, 2);
+    const m = runJson(['mask', '--text', 'She went to the [MASK] to deposit her money.']);
+    assert.equal(m.predictions.length, 5);
+    const n = runJson(['nsp', '--a', 'She went to the bank.', '--b', 'She deposited her money.']);
+    assert.ok(n.isNext >= 0 && n.isNext <= 1);
+  });
+
+  it('vectors uses the embedded word2vec for static neighbours', { skip: existsSync(path.resolve('models/word2vec-mini')) ? false : 'models/word2vec-mini not built yet' }, () => {
+    const v = runJson(['vectors', '--word', 'river', '--text', TEXT]);
+    assert.match(v.static.source, /word2vec-mini/);
+    assert.equal(v.contextual.length, 1);
+  });
+
+  it('qa with the default QA model', { skip: has('bert-lens-mini-qa') ? false : 'models/bert-lens-mini-qa not built yet' }, () => {
+    const q = runJson(['qa', '--question', 'Where did she sit?', '--text', TEXT]);
+    assert.ok(q.answers.length > 0);
+    for (const x of q.answers) assert.equal(x.text, TEXT.slice(x.start, x.end));
+  });
+});
