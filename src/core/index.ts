@@ -45,7 +45,7 @@ function staticFile(nameOrPath: string, modelsDir: string): string {
     let fromConfig: string | undefined;
     try {
       const cfg = JSON.parse(readFileSync(path.join(c, 'config.json'), 'utf8')) as Record<string, unknown>;
-      fromConfig = [cfg.file, cfg.vectors, cfg.vectors_file].find((x): x is string => typeof x === 'string');
+      fromConfig = [cfg.file, cfg.vectors, cfg.vectors_file, cfg.filename, cfg.path].find((x): x is string => typeof x === 'string');
     } catch {
       // no config.json: look for the usual names
     }
