@@ -14,7 +14,7 @@ const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : undefined;
 };
-const ITERS = Number(arg('iters') ?? 15);
+const ITERS = Number(arg('iters') ?? 20);
 const THREADS = Math.min(2, os.cpus().length);
 
 function pickModel(): string {
@@ -31,16 +31,24 @@ function mlmDir(dir: string): string {
   return /QuestionAnswering/.test(archs) ? path.join(ROOT, 'test', 'fixtures', 'tiny-bert') : dir;
 }
 
-async function time(fn: () => Promise<unknown>): Promise<number> {
-  for (let i = 0; i < 3; i++) await fn(); // warm-up: arena growth, first-run kernels
-  const t: number[] = [];
-  for (let i = 0; i < ITERS; i++) {
-    const s = performance.now();
-    await fn();
-    t.push(performance.now() - s);
+const median = (t: number[]) => [...t].sort((a, b) => a - b)[t.length >> 1];
+
+/** Times A and B interleaved (A B A B …) so background load drifts hit both alike; medians after warm-up. */
+async function pair(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
+  for (let i = 0; i < 3; i++) {
+    await a(); // warm-up: arena growth, first-run kernels
+    await b();
   }
-  t.sort((a, b) => a - b);
-  return t[t.length >> 1];
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < ITERS; i++) {
+    for (const [fn, into] of (i % 2 ? [[b, tb], [a, ta]] : [[a, ta], [b, tb]]) as Array<[() => Promise<unknown>, number[]]>) {
+      const s = performance.now();
+      await fn();
+      into.push(performance.now() - s);
+    }
+  }
+  return [median(ta), median(tb)];
 }
 
 interface Row {
@@ -75,7 +83,10 @@ function feedsFor(s: ort.InferenceSession, ids: number[]) {
 async function main() {
   const dir = pickModel();
   const rows: Row[] = [];
-  const add = (name: string, a: string, aMs: number, b: string, bMs: number) => rows.push({ name, a, b, aMs, bMs, ratio: aMs / bMs });
+  const add = async (name: string, a: string, fa: () => Promise<unknown>, b: string, fb: () => Promise<unknown>) => {
+    const [aMs, bMs] = await pair(fa, fb);
+    rows.push({ name, a, b, aMs, bMs, ratio: aMs / bMs });
+  };
 
   const fp32 = await loadModel(dir, { threads: THREADS }, { dtype: 'fp32' });
   const hasInt8 = fs.existsSync(path.join(dir, 'onnx', 'model_quantized.onnx'));
@@ -89,26 +100,26 @@ async function main() {
   console.error(`model ${dir} (${info.architecture}, ${info.layers} layers, hidden ${info.hidden}), window ${T} tokens, ${THREADS} threads, ${ITERS} iterations (median)`);
 
   if (int8) {
-    add(`encode ${T} tokens: int8 vs fp32`, 'int8', await time(() => int8.run([{ ids }], lastHidden)), 'fp32', await time(() => fp32.run([{ ids }], lastHidden)));
+    await add(`encode ${T} tokens: int8 vs fp32`, 'int8', () => int8.run([{ ids }], lastHidden), 'fp32', () => fp32.run([{ ids }], lastHidden));
   }
 
   // Tapped graph fetching every layer's attention vs the untouched graph fetching its main output.
   const plain = await plainSession(info.modelFile);
   const feeds = feedsFor(plain, ids);
   const mainOut = plain.outputNames.includes('last_hidden_state') ? 'last_hidden_state' : plain.outputNames[0];
-  add(
+  await add(
     `attention taps (all ${info.layers} layers) vs untapped graph`,
     'tapped run(attention all)',
-    await time(() => main.run([{ ids }], { attentionLayers: all, hiddenLayers: [info.layers] })),
+    () => main.run([{ ids }], { attentionLayers: all, hiddenLayers: [info.layers] }),
     'untapped ORT',
-    await time(() => plain.run(feeds, [mainOut])),
+    () => plain.run(feeds, [mainOut]),
   );
-  add(
+  await add(
     'tapped graph, nothing extra fetched vs untapped graph',
     'tapped run(last hidden)',
-    await time(() => main.run([{ ids }], lastHidden)),
+    () => main.run([{ ids }], lastHidden),
     'untapped ORT',
-    await time(() => plain.run(feeds, [mainOut])),
+    () => plain.run(feeds, [mainOut]),
   );
 
   // What fetching costs: ORT runs the same nodes either way; only fetched outputs are copied out.
@@ -120,18 +131,18 @@ async function main() {
     nsp: info.capabilities.nsp,
     qa: info.capabilities.qa,
   };
-  add('fetch subset (last hidden) vs fetch all outputs', 'subset', await time(() => main.run([{ ids }], lastHidden)), 'all', await time(() => main.run([{ ids }], everything)));
+  await add('fetch subset (last hidden) vs fetch all outputs', 'subset', () => main.run([{ ids }], lastHidden), 'all', () => main.run([{ ids }], everything));
 
   // Batching: 4 windows in one run vs 4 runs.
   const four = [1, 2, 3, 4].map((s) => ({ ids: windowIds(T, info.vocabSize, s) }));
-  add(
+  await add(
     'batch of 4 windows vs 4 single runs',
     'batch 4',
-    await time(() => main.run(four, { hiddenLayers: [info.layers], attentionLayers: [info.layers] })),
+    () => main.run(four, { hiddenLayers: [info.layers], attentionLayers: [info.layers] }),
     '4 singles',
-    await time(async () => {
+    async () => {
       for (const r of four) await main.run([r], { hiddenLayers: [info.layers], attentionLayers: [info.layers] });
-    }),
+    },
   );
 
   // Peer: transformers.js's own forward on the same ids (its default ORT session settings).
@@ -149,12 +160,12 @@ async function main() {
     const inputs: Record<string, unknown> = { input_ids: t((i) => pIds[i]), attention_mask: t(() => 1) };
     if (ours.info.capabilities.tokenTypes) inputs.token_type_ids = t(() => 0);
     const mlmAll: RunRequest = { mlmPositions: [pIds.map((_, i) => i)] };
-    add(
+    await add(
       `MLM logits, ${pT} tokens (${path.basename(peerDir)} ${peerDtype}): run() vs transformers.js`,
       'bert-lens run()',
-      await time(() => ours.run([{ ids: pIds }], mlmAll)),
+      () => ours.run([{ ids: pIds }], mlmAll),
       'transformers.js',
-      await time(() => peer(inputs)),
+      () => peer(inputs),
     );
     await peer.dispose();
   } catch (e) {
