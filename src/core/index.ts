@@ -106,7 +106,7 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
     },
     listModels: () => listModels(opts),
     verify: (source) => verifyModel(source, opts),
-    loadStatic(pathOrName: string) {
+    async loadStatic(pathOrName: string) {
       const file = staticFile(pathOrName, modelsDir);
       let s = statics.get(file);
       if (!s) {

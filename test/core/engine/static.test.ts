@@ -126,3 +126,29 @@ describe('model input embeddings', () => {
     }
   });
 });
+
+describe('engine.loadStatic names', () => {
+  it('resolves a file, a folder and an embedded name in modelsDir; cached; clear error when missing', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'bert-lens-models-'));
+    const dir = path.join(root, 'w2v-test');
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(dir);
+    writeFileSync(path.join(dir, 'config.json'), JSON.stringify({ format: 'word2vec-binary', file: 'vectors.bin' }));
+    writeFileSync(path.join(dir, 'vectors.bin'), binary());
+    mkdirSync(path.join(root, 'empty'));
+    const engine = createEngine({ modelsDir: root });
+    try {
+      const byName = await engine.loadStatic('w2v-test');
+      assert.equal(byName.source, path.join(dir, 'vectors.bin'));
+      assert.equal(byName.size, WORDS.length);
+      assert.equal(await engine.loadStatic('w2v-test'), byName, 'cached');
+      assert.equal((await engine.loadStatic(dir)).size, WORDS.length);
+      assert.equal((await engine.loadStatic(path.join(dir, 'vectors.bin'))).dims, 3);
+      await assert.rejects(engine.loadStatic('no-such-vectors'), /not found.*word2vec-mini/);
+      await assert.rejects(engine.loadStatic('empty'), /holds no vectors\.bin/);
+    } finally {
+      await engine.dispose();
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
