@@ -31,10 +31,11 @@ export function registerPanel(context: vscode.ExtensionContext, deps: PanelDeps)
       host.attach(view);
     },
   };
+  // bertLens.openPanel is registered by the extension's command table (it opens the view container); registering
+  // it here too would make activation fail with "command already exists".
   const disposables: vscode.Disposable[] = [
     host,
     vscode.window.registerWebviewViewProvider(VIEW_ID, provider),
-    vscode.commands.registerCommand('bertLens.openPanel', () => vscode.commands.executeCommand(`${VIEW_ID}.focus`)),
     vscode.commands.registerCommand('bertLens.showInPanel', async (args?: { uri?: string | vscode.Uri; offset?: number; section?: string }) => {
       await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
       if (args?.uri !== undefined && Number.isInteger(args.offset)) {

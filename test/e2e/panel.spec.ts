@@ -1,0 +1,127 @@
+// End to end for the sidebar panel in a real VS Code (code-server) from the packaged .vsix: the cursor word drives
+// the head view (expected number of lines), clicks in the panel select in the editor (head view word, QA answer),
+// the model view opens a head, the explainer/inspector/sense map render. Screenshots: test/e2e/artifacts/panel-*.png.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { FrameLocator } from 'playwright-core';
+import { start, type Session } from './harness';
+
+const TEXT = 'We sat on the bank of the river and watched the water. She went to the bank to deposit her salary. ' +
+  'Rain falls when the drops are too heavy to stay aloft in a cloud.';
+/** BERT words: runs of letters/digits, each punctuation mark its own word (the core's pre-tokenizer). */
+const WORDS = TEXT.match(/[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu)!;
+
+let s: Session;
+let panel: FrameLocator;
+
+const dump = (e: unknown) => {
+  console.error(s?.exthostLog());
+  throw e;
+};
+
+before(async () => {
+  s = await start({ name: 'panel', files: { 'panel.txt': TEXT }, viewport: { width: 1400, height: 900 } });
+  await s.openFile('panel.txt');
+  await s.page.locator('.statusbar-item .codicon-telescope').first().waitFor({ timeout: 120_000 }).catch(dump);
+  await s.runCommand('BERT Lens: Open Panel');
+  // A webview view is an iframe (VS Code's host page) holding another iframe with our HTML.
+  panel = s.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
+  await panel.locator('.tabs [role="tab"]').first().waitFor({ timeout: 60_000 }).catch(dump);
+});
+
+after(async () => {
+  if (s) await s.stop();
+});
+
+async function tab(name: string): Promise<void> {
+  await panel.locator(`.tabs [data-section="${name}"]`).click();
+}
+
+test('the cursor word drives the head view: one line per visible head and word of the window', async () => {
+  await tab('head');
+  await s.clickWord('bank', 0, 2);
+  await panel.locator('.focus-line', { hasText: 'bank' }).waitFor({ timeout: 30_000 }).catch(dump);
+  const svg = panel.locator('.head-view svg');
+  await svg.waitFor({ timeout: 60_000 }).catch(dump);
+  await panel.locator('.head-view text.l[font-weight="bold"]', { hasText: 'bank' }).waitFor({ timeout: 30_000 });
+  const words = await panel.locator('.head-view text.l').count();
+  const heads = await panel.locator('.head-view .chip').count();
+  assert.equal(words, WORDS.length, `the window holds the whole document: ${WORDS.length} words`);
+  assert.ok(heads >= 1);
+  const visibleLines = () => panel.locator('.head-view g.head:not([display="none"]) line').count();
+  assert.equal(await visibleLines(), words * heads);
+  // Hiding one head removes exactly its lines.
+  await panel.locator('.head-view .chip').first().click();
+  assert.equal(await visibleLines(), words * (heads - 1));
+  await panel.locator('.head-view .chip').first().click();
+  assert.equal(await visibleLines(), words * heads);
+  await s.screenshot('panel-head');
+});
+
+test('clicking a word in the head view selects it in the editor', async () => {
+  const i = WORDS.indexOf('river');
+  await panel.locator(`.head-view text.r[data-i="${i}"]`).click();
+  await s.page.waitForTimeout(500);
+  assert.equal(await s.selectionText(), 'river');
+  // …and the panel follows: "river" is now the focus word.
+  await panel.locator('.head-view text.l[font-weight="bold"]', { hasText: 'river' }).waitFor({ timeout: 30_000 });
+});
+
+test('model view: layers × heads thumbnails; a click opens that head in the head view', async () => {
+  await tab('model');
+  const thumbs = panel.locator('.model-view canvas.thumb');
+  await thumbs.first().waitFor({ timeout: 60_000 }).catch(dump);
+  const heads = await panel.locator('.model-view .grid-label').count(); // heads + layers labels
+  const n = await thumbs.count();
+  assert.ok(n >= 4 && heads > 0, `${n} thumbnails`);
+  await s.screenshot('panel-model');
+  await thumbs.nth(1).click(); // layer 1, head 2
+  await panel.locator('.head-view svg').waitFor();
+  assert.equal(await panel.locator('.tabs [data-section="head"]').getAttribute('aria-selected'), 'true');
+  assert.equal(await panel.locator('.head-view .chip[aria-pressed="true"]').count(), 1, 'only the clicked head is shown');
+  assert.equal(await panel.locator('.head-view .chip').nth(1).getAttribute('aria-pressed'), 'true');
+});
+
+test('explainer shows q, the q·k / √d table and weights summing to 1', async () => {
+  await tab('explain');
+  await panel.locator('.explain-table tbody tr').first().waitFor({ timeout: 60_000 }).catch(dump);
+  const text = await panel.locator('.explain-view').innerText();
+  assert.match(text, /softmax\(q·kᵀ \/ √d\)/);
+  assert.match(text, /Sum of the weights: 1\.000/);
+  await s.screenshot('panel-explainer');
+});
+
+test('token inspector lists substitutes and document neighbours', async () => {
+  await tab('inspect');
+  await panel.locator('.inspect-view h2').waitFor({ timeout: 60_000 }).catch(dump);
+  const text = await panel.locator('.inspect-view').innerText();
+  assert.match(text, /Contextual substitutes/);
+  assert.match(text, /Nearest words in this document/);
+  await s.screenshot('panel-inspector');
+});
+
+test('sense map: one point per occurrence of "bank"', async () => {
+  await tab('sense');
+  await panel.locator('.sense-view input[type="text"]').fill('bank');
+  await panel.locator('.sense-view input[type="text"]').press('Enter');
+  const points = panel.locator('.sense-view circle.pt');
+  await points.first().waitFor({ timeout: 60_000 }).catch(dump);
+  assert.equal(await points.count(), WORDS.filter((w) => w.toLowerCase() === 'bank').length);
+  await s.screenshot('panel-sense');
+});
+
+test('QA: answers with scores; clicking one selects it in the editor', async () => {
+  await tab('qa');
+  await panel.locator('input.question').fill('Where did she go?');
+  await panel.locator('button.ask').click();
+  const answer = panel.locator('button.answer').first();
+  await answer.waitFor({ timeout: 60_000 }).catch(dump);
+  const expected = (await answer.locator('.answer-text').innerText()).trim();
+  const start = Number(await answer.getAttribute('data-start'));
+  const end = Number(await answer.getAttribute('data-end'));
+  assert.equal(TEXT.slice(start, end).trim(), expected, 'answer offsets point at the answer text');
+  await s.screenshot('panel-qa');
+  await answer.click();
+  await s.page.waitForTimeout(500);
+  assert.equal((await s.selectionText()).trim(), expected);
+});
