@@ -3,9 +3,18 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+const temps: string[] = [];
+function tmp(prefix: string): string {
+  const d = mkdtempSync(path.join(tmpdir(), prefix));
+  temps.push(d);
+  return d;
+}
+process.on('exit', () => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 
 const CLI = path.resolve('dist/cli.js');
 const BERT = 'test/fixtures/tiny-bert';
@@ -43,7 +52,7 @@ describe('bert-lens CLI', () => {
   });
 
   it('reads the text from --file and from stdin', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'bert-lens-cli-'));
+    const dir = tmp('bert-lens-cli-');
     const f = path.join(dir, 'doc.txt');
     writeFileSync(f, TEXT);
     const a = runJson(['tokens', '--model', BERT, '--file', f]);
@@ -118,7 +127,7 @@ describe('bert-lens CLI', () => {
       assert.equal(TEXT.slice(c.start, c.end).toLowerCase(), 'bank');
       assert.equal(c.neighbours.length, 3);
     }
-    const dir = mkdtempSync(path.join(tmpdir(), 'bert-lens-cli-'));
+    const dir = tmp('bert-lens-cli-');
     const f = path.join(dir, 'glove.txt');
     writeFileSync(f, 'bank 1 0 0\nriver 0.9 0.1 0\nmoney 0 1 0\n');
     const g = runJson(['vectors', '--model', BERT, '--word', 'bank', '--text', TEXT, '--static', f]);

@@ -4,9 +4,18 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+
+const temps: string[] = [];
+function tmp(prefix: string): string {
+  const d = mkdtempSync(path.join(tmpdir(), prefix));
+  temps.push(d);
+  return d;
+}
+process.on('exit', () => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
 
 const CLI = path.resolve('dist/cli.js');
 const FIXTURE = path.resolve('test/fixtures/tiny-bert');
@@ -51,7 +60,7 @@ describe('bert-lens models download (local fake hub)', () => {
   after(() => new Promise<void>((r) => server.close(() => r())));
 
   it('downloads with a final progress line, then runs offline from the cache', async () => {
-    const cache = mkdtempSync(path.join(tmpdir(), 'bert-lens-cache-'));
+    const cache = tmp('bert-lens-cache-');
     const d = await run(['models', 'download', 'fake-org/tiny-bert', '--hub-endpoint', endpoint, '--cache-dir', cache, '--dtype', 'fp32']);
     assert.equal(d.code, 0, d.err);
     assert.match(d.err, /Downloaded fake-org\/tiny-bert/);
@@ -68,7 +77,7 @@ describe('bert-lens models download (local fake hub)', () => {
   });
 
   it('a missing model or a dead endpoint is a runtime error (exit 1) naming the model', async () => {
-    const cache = mkdtempSync(path.join(tmpdir(), 'bert-lens-cache-'));
+    const cache = tmp('bert-lens-cache-');
     const nf = await run(['models', 'download', 'fake-org/other-model', '--hub-endpoint', endpoint, '--cache-dir', cache]);
     assert.equal(nf.code, 1);
     assert.match(nf.err, /fake-org\/other-model/);
