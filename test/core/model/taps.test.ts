@@ -137,6 +137,34 @@ describe('graph taps', () => {
     }
   });
 
+  it('opset 17 export (LayerNormalization nodes, not the decomposed chain) matches the golden', async () => {
+    const dir = tmpDir('opset17');
+    copyDir(fixture('tiny-bert'), dir);
+    fs.rmSync(path.join(dir, 'onnx'), { recursive: true });
+    fs.mkdirSync(path.join(dir, 'onnx'));
+    const src = path.join(__dirname, 'graphs', 'tiny-bert-opset17.onnx');
+    fs.copyFileSync(src, path.join(dir, 'onnx', 'model.onnx'));
+    const g = onnx.ModelProto.decode(fs.readFileSync(src)).graph as onnx.GraphProto;
+    assert.ok(g.node.some((n) => n.opType === 'LayerNormalization'), 'the graph really uses LayerNormalization');
+    assert.ok(!g.node.some((n) => n.opType === 'ReduceMean'), 'and no decomposed LayerNorm');
+    const m = await loadModel(dir);
+    try {
+      assert.deepEqual([m.info.capabilities.hidden, m.info.capabilities.attention, m.info.capabilities.qkv], [true, true, true]);
+      const c = golden('tiny-bert').cases.find((x) => x.name === 'batch-padded')!;
+      const rows = rowsOf(c);
+      const outs = await m.run(rows, { hiddenLayers: [0, 1, 2], attentionLayers: [1, 2], qkvLayers: [2], nsp: true });
+      outs.forEach((o, b) => {
+        const T = o.seqLen;
+        for (const l of [0, 1, 2]) assert.ok(maxAbsDiff(o.hidden[l], flat(c.hidden_states[l][b], [T, 32])) <= 1e-4, `hidden ${l}`);
+        for (const l of [1, 2]) assert.ok(maxAbsDiff(o.attention[l], flat(c.attentions[l - 1][b], [4, T, T])) <= 1e-4, `attention ${l}`);
+        assert.ok(maxAbsDiff(o.qkv[2].v, flat(c.qkv[1].v[b], [4, T, 8])) <= 1e-4);
+        assert.ok(maxAbsDiff(o.nspLogits!, c.nsp_logits![b]) <= 1e-4);
+      });
+    } finally {
+      await m.dispose();
+    }
+  });
+
   it('external data (model.onnx + model.onnx_data) loads and matches the golden', async () => {
     const dir = rewrittenFolder(fixture('tiny-bert'), 'onnx/model.onnx', (g, d) => {
       const chunks: Buffer[] = [];
