@@ -1,11 +1,13 @@
 """WordPiece: HF-BertTokenizer-compatible encoder, a vocabulary builder, and HF tokenizer.json/config writers."""
 import json
 import os
+import re
 import unicodedata
 from collections import Counter
 
 SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]']
 PAD, UNK, CLS, SEP, MASK = range(5)
+_SPECIAL_SPLIT = re.compile('(' + '|'.join(re.escape(t) for t in SPECIALS) + ')')
 
 
 # ---------- basic tokenization (HF BasicTokenizer semantics) ----------
@@ -70,7 +72,15 @@ def pre_tokenize(normed):
     return words
 
 
+_ASCII_SAFE = re.compile(r'[\x00-\x08\x0b-\x1f\x7f]')
+_ASCII_WORDS = re.compile(r'[^\s!-/:-@\[-`{-~]+|[!-/:-@\[-`{-~]')
+
+
 def basic_tokenize(text):
+    # Fast path for plain ASCII (most of the corpus): lowercase + split on whitespace/ASCII punctuation is exactly
+    # what the full normalizer + pre-tokenizer do when there are no control chars.
+    if text.isascii() and not _ASCII_SAFE.search(text):
+        return _ASCII_WORDS.findall(text.lower())
     return pre_tokenize(normalize(text))
 
 
@@ -106,9 +116,14 @@ class WordPiece:
         return out
 
     def tokenize_ids(self, text):
+        # Literal special tokens ("[MASK]") are split off before normalization, as HF added tokens are.
         ids = []
-        for w in basic_tokenize(text):
-            ids.extend(self.word_pieces(w))
+        for part in _SPECIAL_SPLIT.split(text):
+            if part in SPECIALS:
+                ids.append(SPECIALS.index(part))
+                continue
+            for w in basic_tokenize(part):
+                ids.extend(self.word_pieces(w))
         return ids
 
     def encode(self, a, b=None, max_len=None):

@@ -1,0 +1,131 @@
+"""Builds the pretraining corpus: Gutenberg books + Debian texts -> cleaned, deduplicated documents of sentences,
+1% of documents held out. Writes <out>/{train,heldout}.txt (one sentence per line, blank line between documents)
+and <out>/stats.json. Usage: python3 tools/corpus.py GUTENBERG_DIR DEBIAN_DIR OUT_DIR"""
+import json
+import os
+import random
+import re
+import sys
+import unicodedata
+
+# A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and an opening capital/quote.
+_SENT = re.compile(r'(?<=[.!?])[\'"’”)\]]*\s+(?=[\'"‘“(\[]?[A-Z0-9])')
+_ABBR = re.compile(r'\b(Mr|Mrs|Ms|Dr|St|Mt|Jr|Sr|Prof|Capt|Col|Gen|Lt|Rev|vs|etc|e\.g|i\.e|No|Vol|Ch|Fig|viz)\.$', re.I)
+
+
+def split_sentences(par):
+    out, buf = [], ''
+    pos = 0
+    for m in _SENT.finditer(par):
+        piece = par[pos:m.start()] + par[m.start():m.end()].rstrip()
+        pos = m.end()
+        buf = (buf + ' ' + piece).strip() if buf else piece.strip()
+        if _ABBR.search(buf) or len(buf.split()) < 2:
+            continue  # "Mr." or a one-word fragment: keep accumulating
+        out.append(buf)
+        buf = ''
+    rest = par[pos:].strip()
+    buf = (buf + ' ' + rest).strip() if buf else rest
+    if buf:
+        out.append(buf)
+    return out
+
+
+def clean(par):
+    par = unicodedata.normalize('NFC', par)
+    par = par.replace('_', '').replace('--', ' -- ')
+    return ' '.join(par.split())
+
+
+def usable(par):
+    words = par.split()
+    if len(words) < 4:
+        return False  # headings, chapter numbers, short fragments
+    letters = [c for c in par if c.isalpha()]
+    if not letters or sum(c.isupper() for c in letters) > 0.6 * len(letters):
+        return False  # ALL-CAPS title pages and headings
+    return sum(c.isalpha() or c.isspace() for c in par) > 0.75 * len(par)  # tables, numbers, code remnants
+
+
+def blocks(path):
+    """Paragraphs: blank-line separated blocks, lines joined."""
+    text = open(path, encoding='utf-8', errors='replace').read()
+    for b in re.split(r'\n\s*\n', text):
+        b = clean(b.replace('\n', ' '))
+        if b:
+            yield b
+
+
+def gutenberg_docs(folder, paras_per_doc=30):
+    # A book is split into chunks of consecutive paragraphs so that 1% of documents is a meaningful hold-out.
+    for name in sorted(os.listdir(folder)):
+        if not name.endswith('.txt'):
+            continue
+        paras = [p for p in blocks(os.path.join(folder, name)) if usable(p)]
+        for i in range(0, len(paras), paras_per_doc):
+            yield f'gutenberg/{name}#{i // paras_per_doc}', paras[i:i + paras_per_doc]
+
+
+def debian_docs(folder, entries_per_doc=25):
+    for name in ('wordnet', 'gcide', 'foldoc', 'jargon', 'devil', 'kjv', 'pydoc'):
+        path = os.path.join(folder, name + '.txt')
+        text = open(path, encoding='utf-8', errors='replace').read()
+        units = [u for u in re.split(r'\n\s*\n', text) if u.strip()]
+        if name in ('kjv', 'pydoc'):
+            groups = [units[i:i + 1] for i in range(len(units))]  # a chapter / a page is a document
+        else:
+            groups = [units[i:i + entries_per_doc] for i in range(0, len(units), entries_per_doc)]
+        for gi, g in enumerate(groups):
+            paras = []
+            for u in g:
+                for line in u.split('\n'):
+                    line = clean(line)
+                    if len(line.split()) >= 3:
+                        paras.append(line)
+            if paras:
+                yield f'debian/{name}#{gi}', paras
+
+
+def main(gut, deb, out):
+    os.makedirs(out, exist_ok=True)
+    seen = set()
+    docs = []
+    dup = 0
+    for doc_id, paras in list(gutenberg_docs(gut)) + list(debian_docs(deb)):
+        sents = []
+        for p in paras:
+            key = ' '.join(p.lower().split())
+            if key in seen and len(key) > 30:
+                dup += 1
+                continue
+            seen.add(key)
+            sents.extend(s for s in split_sentences(p) if s)
+        if len(sents) >= 2:
+            docs.append((doc_id, sents))
+    rng = random.Random(1234)
+    order = list(range(len(docs)))
+    rng.shuffle(order)
+    held = set(order[:max(1, len(docs) // 100)])
+    stats = {'train': {'documents': 0, 'sentences': 0, 'words': 0}, 'heldout': {'documents': 0, 'sentences': 0,
+             'words': 0}, 'duplicate_paragraphs_dropped': dup}
+    files = {k: open(os.path.join(out, k + '.txt'), 'w', encoding='utf-8') for k in ('train', 'heldout')}
+    for i, (doc_id, sents) in enumerate(docs):
+        k = 'heldout' if i in held else 'train'
+        files[k].write('\n'.join(sents) + '\n\n')
+        s = stats[k]
+        s['documents'] += 1
+        s['sentences'] += len(sents)
+        s['words'] += sum(len(x.split()) for x in sents)
+    for f in files.values():
+        f.close()
+    # Document ids in file order (the QA generator uses them to keep to book prose)
+    with open(os.path.join(out, 'heldout-ids.txt'), 'w') as f:
+        f.write('\n'.join(docs[i][0] for i in sorted(held)) + '\n')
+    with open(os.path.join(out, 'train-ids.txt'), 'w') as f:
+        f.write('\n'.join(d[0] for i, d in enumerate(docs) if i not in held) + '\n')
+    json.dump(stats, open(os.path.join(out, 'stats.json'), 'w'), indent=1)
+    print(json.dumps(stats))
+
+
+if __name__ == '__main__':
+    main(*sys.argv[1:4])

@@ -1,0 +1,128 @@
+"""Exports the trained mini models to models/ (HF layout + ONNX), writes the parity goldens and the 1,000-sentence
+tokenizer-id golden. Usage: python3 tools/export_models.py [--build build] [--int8]"""
+import argparse
+import json
+import os
+import random
+import sys
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bert import BertConfig, BertForMaskedLMWithNSP, BertForQuestionAnswering, hf_config  # noqa: E402
+from export_onnx import dedupe_tied, export, quantize_dynamic  # noqa: E402
+from make_fixtures import batch, r7  # noqa: E402
+from wordpiece import MASK, WordPiece, write_tokenizer  # noqa: E402
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+MODELS, GOLD = os.path.join(ROOT, 'models'), os.path.join(ROOT, 'test', 'golden')
+
+MLM_CASES = [
+    {'name': 'mask', 'texts': [['She [MASK] to the store yesterday.']]},
+    {'name': 'nsp-pair', 'texts': [['I went to the bank to deposit my money.', 'The bank raised its interest rates.']]},
+    {'name': 'batch-padded', 'texts': [['The [MASK] of the river was muddy.'],
+                                       ['He opened the [MASK] and looked out at the sea before the storm came.']]},
+]
+QA_CASES = [
+    {'name': 'precipitation', 'texts': [[
+        'What causes precipitation to fall?',
+        'In meteorology, precipitation is any product of the condensation of atmospheric water vapor that falls '
+        'under gravity. The main forms of precipitation include drizzle, rain, sleet, snow, graupel and hail.']]},
+    {'name': 'batch-padded', 'texts': [['Who designed the stone bridge?',
+                                        'The line crossed the river Ash on a long stone bridge designed by the '
+                                        'engineer Henry Vale.'],
+                                       ['Where is the bakery?', 'Maria opened her bakery on Elm Street.']]},
+]
+
+
+def encode_cases(wp, cases):
+    for c in cases:
+        ids, mask, tt = batch(wp, c['texts'])
+        yield c, ids, mask, tt
+
+
+def golden_mlm(model, wp, path):
+    model.eval()
+    cases = []
+    for c, ids, mask, tt in encode_cases(wp, MLM_CASES):
+        with torch.no_grad():
+            o = model(ids, mask, tt)
+        pos = [[b, t] for b in range(ids.shape[0]) for t in range(ids.shape[1]) if ids[b, t] == MASK]
+        pos = pos or [[0, 1]]
+        cases.append({'name': c['name'], 'texts': c['texts'], 'input_ids': ids.tolist(),
+                      'attention_mask': mask.tolist(), 'token_type_ids': tt.tolist(),
+                      'logits_at': pos, 'logits_rows': [r7(o['logits'][b, t].tolist()) for b, t in pos],
+                      'top5_at': [[wp.vocab[i] for i in o['logits'][b, t].topk(5).indices.tolist()] for b, t in pos],
+                      'nsp_logits': r7(o['nsp_logits'].tolist()),
+                      'last_hidden_state_cls': r7(o['last_hidden_state'][:, 0].tolist())})
+    json.dump({'model': 'bert-lens-mini', 'file': 'models/bert-lens-mini/onnx/model.onnx',
+               'note': 'PyTorch forward of the exported weights (tools/export_models.py); logits_rows are the full '
+                       'vocabulary rows at logits_at [batch, position]', 'cases': cases},
+              open(path, 'w'), separators=(',', ':'))
+
+
+def golden_qa(model, wp, path):
+    model.eval()
+    cases = []
+    for c, ids, mask, tt in encode_cases(wp, QA_CASES):
+        with torch.no_grad():
+            o = model(ids, mask, tt)
+        cases.append({'name': c['name'], 'texts': c['texts'], 'input_ids': ids.tolist(),
+                      'attention_mask': mask.tolist(), 'token_type_ids': tt.tolist(),
+                      'start_logits': r7(o['start_logits'].tolist()), 'end_logits': r7(o['end_logits'].tolist())})
+    json.dump({'model': 'bert-lens-mini-qa', 'file': 'models/bert-lens-mini-qa/onnx/model.onnx',
+               'note': 'PyTorch forward of the exported weights (tools/export_models.py)', 'cases': cases},
+              open(path, 'w'), separators=(',', ':'))
+
+
+def tokenizer_golden(wp, corpus, path, n=1000):
+    sents = [l.strip() for l in open(os.path.join(corpus, 'heldout.txt'), encoding='utf-8') if l.strip()]
+    rng = random.Random(7)
+    non_ascii = [s for s in sents if not s.isascii()]
+    pick = rng.sample(non_ascii, min(200, len(non_ascii)))
+    rest = [s for s in sents if s.isascii()]
+    pick += rng.sample(rest, n - len(pick))
+    pick.sort(key=lambda s: sents.index(s))
+    data = {'model': 'bert-lens-mini', 'source': 'held-out corpus sentences (build/corpus/heldout.txt)',
+            'cases': [{'text': s, 'ids': wp.encode(s)[0]} for s in pick]}
+    json.dump(data, open(path, 'w', encoding='utf-8'), ensure_ascii=False, separators=(',', ':'))
+    return len(pick)
+
+
+def write_folder(name, model, wp, int8):
+    folder = os.path.join(MODELS, name)
+    write_tokenizer(folder, wp.vocab, 512)
+    os.remove(os.path.join(folder, 'vocab.txt'))  # transformers.js reads tokenizer.json; keeps the size budget
+    json.dump(hf_config(model), open(os.path.join(folder, 'config.json'), 'w'), indent=1)
+    fp32 = export(model, os.path.join(folder, 'onnx', 'model.onnx'))
+    if int8:
+        quantize_dynamic(fp32, os.path.join(folder, 'onnx', 'model_quantized.onnx'))
+    dedupe_tied(fp32)
+    return folder
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--build', default=os.path.join(ROOT, 'build'))
+    ap.add_argument('--int8', action='store_true', help='also ship onnx/model_quantized.onnx (size budget!)')
+    a = ap.parse_args()
+    torch.set_num_threads(2)
+    wp = WordPiece.load(os.path.join(a.build, 'tokenizer', 'vocab.txt'))
+    ck = torch.load(os.path.join(a.build, 'pretrain', 'ckpt.pt'))
+    mlm = BertForMaskedLMWithNSP(BertConfig(**ck['config']))
+    mlm.load_state_dict(ck['model'])
+    write_folder('bert-lens-mini', mlm, wp, a.int8)
+    golden_mlm(mlm, wp, os.path.join(GOLD, 'bert-lens-mini.json'))
+    qa_path = os.path.join(a.build, 'qa', 'qa.pt')
+    if os.path.exists(qa_path):
+        cq = torch.load(qa_path)
+        qa = BertForQuestionAnswering(BertConfig(**cq['config']))
+        qa.load_state_dict(cq['model'])
+        write_folder('bert-lens-mini-qa', qa, wp, a.int8)
+        golden_qa(qa, wp, os.path.join(GOLD, 'bert-lens-mini-qa.json'))
+    n = tokenizer_golden(wp, os.path.join(a.build, 'corpus'), os.path.join(GOLD, 'mini-tokenizer-ids.json'))
+    print('exported; tokenizer golden sentences:', n)
+
+
+if __name__ == '__main__':
+    main()

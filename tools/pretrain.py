@@ -1,0 +1,145 @@
+"""Pretrains the mini BERT (MLM + NSP) on the corpus; logs losses; checkpoints; held-out MLM/NSP evaluation.
+
+Usage: python3 tools/pretrain.py --corpus build/corpus --tokenizer build/tokenizer --out build/pretrain [--steps N]"""
+import argparse
+import json
+import math
+import os
+import random
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from bert import BertConfig, BertForMaskedLMWithNSP  # noqa: E402
+from pretrain_data import Instances, load_docs, make_batch  # noqa: E402
+from wordpiece import WordPiece  # noqa: E402
+
+MINI = dict(hidden_size=160, num_hidden_layers=4, num_attention_heads=4, intermediate_size=640,
+            max_position_embeddings=512, hidden_dropout_prob=0.0, attention_probs_dropout_prob=0.0)
+
+
+def losses(model, b):
+    """MLM loss on masked positions only (decoder logits just there: most of the saving on a 2-core CPU) + NSP."""
+    seq, pooled = model.bert(b['input_ids'], b['attention_mask'], b['token_type_ids'])
+    sel = b['labels'] != -100
+    logits = model.cls.predictions(seq[sel])
+    target = b['labels'][sel]
+    mlm = F.cross_entropy(logits, target)
+    nsp_logits = model.cls.seq_relationship(pooled)
+    nsp = F.cross_entropy(nsp_logits, b['nsp'])
+    stats = {'mlm_top1': (logits.argmax(-1) == target).float().mean().item(),
+             'nsp_acc': (nsp_logits.argmax(-1) == b['nsp']).float().mean().item()}
+    return mlm, nsp, logits, target, nsp_logits, stats
+
+
+@torch.no_grad()
+def evaluate(model, docs, vocab_size, n=2000, max_len=128, seed=99):
+    """Held-out: MLM top-1/top-5 over all masked positions (80/10/10 as in training) and NSP accuracy."""
+    model.eval()
+    inst, rng = Instances(docs, seed), random.Random(seed)
+    top1 = top5 = tot = nsp_ok = nsp_tot = 0
+    mlm_loss = 0.0
+    for _ in range(n // 50):
+        b = make_batch(inst, 50, max_len, vocab_size, rng)
+        mlm, _, logits, target, nsp_logits, _ = losses(model, b)
+        t5 = logits.topk(5, -1).indices
+        top1 += (t5[:, 0] == target).sum().item()
+        top5 += (t5 == target[:, None]).any(-1).sum().item()
+        tot += target.numel()
+        mlm_loss += mlm.item() * target.numel()
+        nsp_ok += (nsp_logits.argmax(-1) == b['nsp']).sum().item()
+        nsp_tot += b['nsp'].numel()
+    model.train()
+    return {'mlm_top1': top1 / tot, 'mlm_top5': top5 / tot, 'mlm_loss': mlm_loss / tot, 'masked_tokens': tot,
+            'nsp_acc': nsp_ok / nsp_tot, 'pairs': nsp_tot, 'max_len': max_len}
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument('--corpus', default='build/corpus')
+    ap.add_argument('--tokenizer', default='build/tokenizer')
+    ap.add_argument('--out', default='build/pretrain')
+    ap.add_argument('--steps', type=int, default=6000)
+    ap.add_argument('--long-steps', type=int, default=400, help='final steps at sequence 512')
+    ap.add_argument('--batch', type=int, default=64)
+    ap.add_argument('--long-batch', type=int, default=16)
+    ap.add_argument('--seq', type=int, default=128)
+    ap.add_argument('--lr', type=float, default=7e-4)
+    ap.add_argument('--threads', type=int, default=2)
+    ap.add_argument('--seed', type=int, default=0)
+    ap.add_argument('--time-budget', type=float, default=0,
+                    help='seconds; if set, progress = max(step/steps, elapsed/budget) drives the LR decay, the switch '
+                         'to sequence 512 (last 8%%) and the stop, so a loaded machine still finishes on time')
+    a = ap.parse_args()
+    torch.set_num_threads(a.threads)
+    torch.manual_seed(a.seed)
+    os.makedirs(a.out, exist_ok=True)
+    log = open(os.path.join(a.out, 'train-log.jsonl'), 'a')
+    wp = WordPiece.load(os.path.join(a.tokenizer, 'vocab.txt'))
+    t0 = time.time()
+    docs = load_docs(os.path.join(a.corpus, 'train.txt'), wp)
+    held = load_docs(os.path.join(a.corpus, 'heldout.txt'), wp)
+    print(f'tokenized {len(docs)} train / {len(held)} held-out docs in {time.time() - t0:.0f}s', flush=True)
+    cfg = BertConfig(vocab_size=len(wp.vocab), **MINI)
+    model = BertForMaskedLMWithNSP(cfg)
+    n_params = sum(p.numel() for p in model.parameters())
+    print('params', n_params, flush=True)
+    decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
+    no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
+    opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.01}, {'params': no_decay, 'weight_decay': 0.0}],
+                            lr=a.lr, betas=(0.9, 0.98), eps=1e-6)
+    total = a.steps
+    warm = max(1, int(0.05 * total))
+    long_from = 1.0 - a.long_steps / total  # fraction of progress after which sequences are 512 long
+    inst, rng = Instances(docs, a.seed + 1), random.Random(a.seed + 2)
+    tokens, t_train, acc, step, long_steps = 0, time.time(), None, 0, 0
+
+    def progress():
+        p = step / total
+        if a.time_budget:
+            p = max(p, (time.time() - t_train) / a.time_budget)
+        return p
+
+    def save():
+        torch.save({'config': cfg.to_dict(), 'model': model.state_dict(), 'step': step, 'tokens': tokens,
+                    'train_s': time.time() - t_train}, os.path.join(a.out, 'ckpt.pt'))
+
+    while progress() < 1.0:
+        p = progress()
+        lr = a.lr * min(1.0, (step + 1) / warm) * max(0.02, 1.0 - p)
+        for g in opt.param_groups:
+            g['lr'] = lr
+        long = p >= long_from
+        long_steps += long
+        b = make_batch(inst, a.long_batch if long else a.batch, 512 if long else a.seq, cfg.vocab_size, rng)
+        mlm, nsp, _, _, _, st = losses(model, b)
+        loss = mlm + nsp
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        opt.step()
+        tokens += int(b['attention_mask'].sum())
+        ema = {'mlm': mlm.item(), 'nsp': nsp.item(), **st}
+        acc = ema if acc is None else {k: 0.98 * acc[k] + 0.02 * v for k, v in ema.items()}
+        if step % 25 == 0:
+            rec = {'step': step, 'tokens': tokens, 'elapsed_s': round(time.time() - t_train), 'progress': round(p, 4),
+                   'lr': lr, 'seq': 512 if long else a.seq, **{k: round(v, 4) for k, v in acc.items()}}
+            log.write(json.dumps(rec) + '\n')
+            log.flush()
+            print(rec, flush=True)
+        step += 1
+        if step % 250 == 0:
+            save()
+    save()
+    ev = evaluate(model, held, cfg.vocab_size)
+    ev.update({'steps': step, 'long_steps': long_steps, 'tokens_seen': tokens, 'train_wall_s': round(time.time() - t_train),
+               'params': n_params, 'config': cfg.to_dict(), 'args': vars(a)})
+    json.dump(ev, open(os.path.join(a.out, 'eval.json'), 'w'), indent=1)
+    print('EVAL', json.dumps(ev), flush=True)
+
+
+if __name__ == '__main__':
+    main()
