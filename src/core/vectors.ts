@@ -104,7 +104,10 @@ export function vectors(
       cands.push({ word: w.text, score: cosine(v, all[j]), start: w.start, end: w.end });
     });
     cands.sort((a, b) => b.score - a.score);
-    return { start: enc.tok.words[i].start, end: enc.tok.words[i].end, neighbours: cands.slice(0, top) };
+    // One entry per word type (its closest occurrence): "the" five times would crowd out everything else.
+    const seen = new Set<string>();
+    const neighbours = cands.filter((c) => !seen.has(norm(c.word)) && !!seen.add(norm(c.word))).slice(0, top);
+    return { start: enc.tok.words[i].start, end: enc.tok.words[i].end, neighbours };
   });
   const stat = staticVectors
     ? { source: staticVectors.source, inVocabulary: staticVectors.has(word), neighbours: staticVectors.has(word) ? staticVectors.neighbours(word, top) : [] }

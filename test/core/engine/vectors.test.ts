@@ -77,6 +77,8 @@ describe('word vectors and similarity', () => {
         assert.equal(TEXT.slice(nb.start!, nb.end!), nb.word);
       }
       for (let k = 1; k < c.neighbours.length; k++) assert.ok(c.neighbours[k - 1].score >= c.neighbours[k].score);
+      const types = c.neighbours.map((n) => n.word.toLowerCase());
+      assert.equal(new Set(types).size, types.length, 'one neighbour per word type');
     }
     assert.ok(r.static);
     assert.equal(r.static!.inVocabulary, true);
