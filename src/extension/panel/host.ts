@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { WorkerError, type WorkerClient } from '../client';
 import type { AttentionMatrix, DocInput, ModelsStatus, SenseVectors } from '../../protocol';
-import { validateWebviewMessage, type Focus, type HostMessage, type ModelSummary, type Request, type Section } from '../../webview/protocol';
+import { validateWebviewMessage, type Focus, type HostMessage, type ModelSummary, type Request, type Section, type SenseData } from '../../webview/protocol';
 import { analysisText } from '../segments';
 import { parseLayer } from '../config';
 import { layerRows, rolloutRow } from '../../webview/model/attention';
@@ -19,6 +19,7 @@ const TEXT_SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs',
 const isText = (d: vscode.TextDocument) => TEXT_SCHEMES.has(d.uri.scheme);
 /** A "word" for the focus line; the worker applies its own tokenizer to the offset (CJK: one character). */
 const WORD = /[\p{L}\p{M}\p{N}_]+(?:['’][\p{L}]+)?/u;
+const CJK = /[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]/;
 
 export class PanelHost implements vscode.Disposable {
   private view: vscode.WebviewView | undefined;
@@ -28,7 +29,7 @@ export class PanelHost implements vscode.Disposable {
   private model: ModelSummary | null = null;
   private matrix: { uri: string; version: number; answeredFor: number; m: AttentionMatrix } | undefined;
   private lastHead: { layer: number; focus: number; fileName: string } | undefined;
-  private lastSense: { word: string | null; sv: SenseVectors; clusters: Uint8Array } | undefined;
+  private lastSense: { key: string; word: string | null; sv: SenseVectors; clusters: Uint8Array; data: SenseData } | undefined;
   private readonly inflight = new Map<Section, AbortController>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private previewTimer: ReturnType<typeof setTimeout> | undefined;
@@ -37,6 +38,7 @@ export class PanelHost implements vscode.Disposable {
     border: '1px solid', borderColor: new vscode.ThemeColor('focusBorder'),
   });
   private readonly subs: vscode.Disposable[] = [];
+  private viewSubs: vscode.Disposable[] = [];
   private readonly docInput: DocSource;
 
   constructor(private readonly client: WorkerClient, private readonly log: (msg: string) => void, docInput?: DocSource) {
@@ -54,11 +56,12 @@ export class PanelHost implements vscode.Disposable {
   }
 
   attach(view: vscode.WebviewView): void {
+    this.viewSubs.forEach((d) => d.dispose()); // VS Code re-resolves the view after it was disposed
     this.view = view;
-    this.subs.push(
+    this.viewSubs = [
       view.webview.onDidReceiveMessage((m) => void this.onMessage(m)),
       view.onDidDispose(() => { if (this.view === view) this.view = undefined; }),
-    );
+    ];
   }
 
   /** Hover links: put the panel on this document position. */
@@ -105,6 +108,11 @@ export class PanelHost implements vscode.Disposable {
     if (!sel.isEmpty && sel.isSingleLine && sel.end.character - sel.start.character <= 64) range = sel;
     else range = doc.getWordRangeAtPosition(sel.active, WORD);
     if (!range) { if (force) this.post({ type: 'focus', focus: this.focus }); return; }
+    // CJK is one BERT word per character, while the editor's word is the whole run: narrow to the character.
+    if (sel.isEmpty && CJK.test(doc.getText(range))) {
+      const at = Math.min(doc.offsetAt(sel.active), doc.offsetAt(range.end) - 1);
+      range = new vscode.Range(doc.positionAt(at), doc.positionAt(at + 1));
+    }
     const start = doc.offsetAt(range.start);
     const focus: Focus = {
       uri: doc.uri.toString(), version: doc.version, fileName: path.basename(doc.uri.path) || doc.uri.toString(),
@@ -176,9 +184,13 @@ export class PanelHost implements vscode.Disposable {
           return;
         }
         case 'sense': {
-          const sv = await this.client.call.senseVectors(d, req.word, req.layer === 0 ? 'last' : req.layer, opts);
-          const data = shape.senseData(sv, req.word, req.layer);
-          this.lastSense = { word: req.word, sv, clusters: data.clusters };
+          const key = `${d.uri}\u0000${d.version}\u0000${req.word}\u0000${req.layer}`;
+          let data = this.lastSense?.key === key ? this.lastSense.data : undefined; // same map: no recompute
+          if (!data) {
+            const sv = await this.client.call.senseVectors(d, req.word, req.layer === 0 ? 'last' : req.layer, opts);
+            data = shape.senseData(sv, req.word, req.layer);
+            this.lastSense = { key, word: req.word, sv, clusters: data.clusters, data };
+          }
           this.post({ type: 'sense', seq, data });
           return;
         }
@@ -283,5 +295,6 @@ export class PanelHost implements vscode.Disposable {
     clearTimeout(this.previewTimer);
     for (const a of this.inflight.values()) a.abort();
     this.subs.forEach((s) => s.dispose());
+    this.viewSubs.forEach((s) => s.dispose());
   }
 }
