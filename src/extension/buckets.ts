@@ -10,14 +10,14 @@ export interface Weighted {
 }
 
 /**
- * Bucket index for a weight, relative to the strongest weight in view (attention is spread thin over long windows,
- * so absolute weights would all look alike). Returns -1 for weights too small to draw.
+ * Bucket index for a weight, linear in its ratio to the strongest weight in view (attention is spread thin over long
+ * windows, so absolute weights would all look alike). Returns -1 for weights too small to draw.
  */
 export function bucketOf(weight: number, max: number, buckets = BUCKETS): number {
   if (!(max > 0) || !(weight > 0)) return -1;
   const r = weight / max;
-  if (r < 0.04) return -1;
-  return Math.min(buckets - 1, Math.floor(Math.sqrt(r) * buckets - 1e-9));
+  if (r < 0.12) return -1; // below an eighth of the strongest word: leave the text clean
+  return Math.min(buckets - 1, Math.floor(((r - 0.12) / 0.88) * buckets));
 }
 
 /** Splits weighted spans into `buckets` arrays; the `from` span (the word at the cursor) is excluded. */

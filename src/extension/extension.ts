@@ -4,7 +4,9 @@ import { commandTable, registerCommands } from './commands';
 import { Ctx } from './ctx';
 import { HoverProvider } from './hover';
 import { AttentionOverlay } from './overlay';
+import { registerPanel } from './panel/index';
 import { Continuity, QuestionAnswering } from './tasks';
+import { Warmup } from './warmup';
 
 let current: Ctx | undefined;
 
@@ -21,7 +23,13 @@ export function activate(context: vscode.ExtensionContext): { ctx: Ctx } {
   registerCommands(ctx, commandTable(ctx, views));
   // Language-agnostic: prose is read whole, code files only in comments and strings (see segments.ts).
   ctx.push(vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new HoverProvider(ctx)));
-  void ctx.loadModels();
+  // The sidebar panel (src/extension/panel) shares the worker client and the same analysed-text view of documents.
+  ctx.push(registerPanel(context, {
+    client: ctx.client,
+    log: (m) => ctx.log.info(m),
+    docInput: (doc, offset) => ctx.docs.prepare(doc, offset).input,
+  }));
+  void ctx.loadModels().then(() => ctx.push(new Warmup(ctx)));
   ctx.log.info(`BERT Lens activated (${context.extensionMode === vscode.ExtensionMode.Production ? 'production' : 'development'}), workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'}`);
   return { ctx };
 }

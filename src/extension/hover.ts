@@ -54,7 +54,8 @@ export function render(r: InspectResult, doc: vscode.TextDocument, layers: numbe
     : !st.inVocabulary
       ? [`*${vscode.l10n.t('not in the word2vec vocabulary')}*`]
       : st.neighbours.map((n) => `${esc(n.word)} ${fmt(n.score)}`);
-  const subs = r.substitutes.map((p) => `${esc(p.word)} ${(p.score * 100).toFixed(0)}%`);
+  const pct = (x: number) => (x >= 0.1 ? `${(x * 100).toFixed(0)}%` : `${(x * 100).toFixed(1)}%`);
+  const subs = r.substitutes.map((p) => `${esc(p.word)} ${pct(p.score)}`);
   const near = r.neighbours.map((n) => `${esc(n.word)} ${fmt(n.score)}`);
   const rows = Math.max(staticCells.length, subs.length, near.length);
   md.appendMarkdown(`| ${staticHead} | ${ctxHead} | |\n|:--|:--|:--|\n`);

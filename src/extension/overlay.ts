@@ -127,8 +127,9 @@ export class AttentionOverlay implements vscode.Disposable {
 
   private apply(ed: vscode.TextEditor, r: AttentionView): void {
     const doc = ed.document;
-    const buckets = bucketize(r.to, BUCKETS, r.from);
-    const top = new Set([...r.to].filter((t) => t.start !== r.from.start).sort((a, b) => b.weight - a.weight).slice(0, 3));
+    const words = r.to.filter((t) => /[\p{L}\p{N}]/u.test(t.text)); // punctuation soaks up weight but means little
+    const buckets = bucketize(words, BUCKETS, r.from);
+    const top = new Set([...words].filter((t) => t.start !== r.from.start).sort((a, b) => b.weight - a.weight).slice(0, 3));
     const where = r.layer === 'rollout' ? vscode.l10n.t('rollout') : vscode.l10n.t('layer {0}', r.layer);
     const head = r.head === 'mean' ? vscode.l10n.t('mean of heads') : vscode.l10n.t('head {0}', r.head);
     buckets.forEach((items, b) => {

@@ -200,7 +200,7 @@ export class Handlers {
     // word2vec vocabularies are usually lower case; the lookup tries the word as written first.
     const sv = this.vectors;
     const key = sv && !sv.has(w.text) && sv.has(w.text.toLowerCase()) ? w.text.toLowerCase() : w.text;
-    const v = eng.vectors(enc, key, { layer, top, staticVectors: sv });
+    const v = eng.vectors(enc, key, { layer, top: top * 4, staticVectors: sv });
     const mine = v.contextual.find((c) => c.start === w.start);
     // Similarities among the occurrences that are encoded (all of them once the whole document is).
     const all = eng.wordVectors(enc, layer);
@@ -211,8 +211,8 @@ export class Handlers {
     ctx.signal.throwIfAborted();
     const masked = await eng.mask(this.encoder!, doc.text, { at: w.start, top, signal: ctx.signal });
     return {
-      word: { text: w.text, start: w.start, end: w.end }, layer, static: v.static, substitutes: masked.predictions,
-      neighbours: mine?.neighbours ?? [], occurrences, partial,
+      word: { text: w.text, start: w.start, end: w.end }, layer, static: v.static && { ...v.static, neighbours: v.static.neighbours.slice(0, top) }, substitutes: masked.predictions,
+      neighbours: dedupe(mine?.neighbours ?? [], top), occurrences, partial,
     };
   }
 
@@ -301,6 +301,17 @@ export class Handlers {
     });
     return { items, dims, vectors };
   }
+}
+
+/** Best-scoring neighbour per word (case-insensitive): "the 0.52, The 0.52, the 0.51" says nothing new. */
+function dedupe<T extends { word: string; score: number }>(list: T[], top: number): T[] {
+  const seen = new Set<string>();
+  return list.filter((n) => {
+    const k = n.word.toLowerCase();
+    if (seen.has(k)) return false;
+    seen.add(k);
+    return true;
+  }).slice(0, top);
 }
 
 /** Start of a literal [MASK] covering `offset`, or -1. */

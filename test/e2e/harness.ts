@@ -18,8 +18,12 @@ const work = path.join(root, 'test', 'e2e', '.work');
 /** run.sh reads this file in its trap and kills whatever is still alive. */
 export const pidFile = path.join(work, 'pids');
 
-/** Embedded models when the build has them, else the tiny test fixtures (same code paths, meaningless answers). */
-export const embeddedModels = ['bert-lens-mini', 'bert-lens-mini-qa'].every((m) => existsSync(path.join(root, 'models', m)));
+/** Embedded models when the packaged .vsix has them, else the tiny test fixtures (same code paths, meaningless answers). */
+export const embeddedModels = (() => {
+  if (!existsSync(vsixPath)) return false;
+  const list = spawnSync('unzip', ['-l', vsixPath], { encoding: 'utf8' }).stdout ?? '';
+  return ['bert-lens-mini', 'bert-lens-mini-qa'].every((m) => new RegExp(`extension/models/${m}/onnx/[^ ]+\\.onnx`).test(list));
+})();
 
 export interface StartOptions {
   name: string; // profile/workspace name (one per spec file)
@@ -40,7 +44,7 @@ export interface Session {
   /** Clicks into the nth occurrence of `word`, placing the cursor `offsetInWord` characters into it. */
   clickWord(word: string, nth?: number, offsetInWord?: number): Promise<void>;
   selectionText(): Promise<string>;
-  quickPickLabels(): Promise<string[]>;
+  quickPickLabels(title?: string | RegExp): Promise<string[]>;
   statusBarText(): Promise<string>;
   screenshot(name: string): Promise<string>;
   exthostLog(): string;
@@ -123,7 +127,7 @@ export async function start(o: StartOptions): Promise<Session> {
     'workbench.welcomePage.walkthroughs.openOnInstall': false, 'extensions.ignoreRecommendations': true,
     'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'editor.minimap.enabled': false,
     'window.commandCenter': false, 'workbench.layoutControl.enabled': false, 'editor.wordWrap': 'on',
-    'workbench.colorTheme': 'Default Light Modern', 'editor.fontSize': 15, 'bertLens.offline': true,
+    'workbench.colorTheme': 'Default Light Modern', 'git.enabled': false, 'git.openRepositoryInParentFolders': 'never', 'editor.fontSize': 15, 'bertLens.offline': true,
     ...fixtures, ...o.settings,
   }, null, 2));
   const configFile = path.join(base, 'config.yaml');
@@ -235,8 +239,10 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
       await page.waitForTimeout(300);
       return page.evaluate(() => navigator.clipboard.readText());
     },
-    async quickPickLabels() {
-      const rows = quickInput.locator('.monaco-list-row');
+    async quickPickLabels(title?: string | RegExp) {
+      // Rows of an earlier quick input stay in the DOM: wait for this one's title, then for visible rows.
+      if (title) await quickInput.locator('.quick-input-title', { hasText: title }).waitFor({ timeout: 60_000 });
+      const rows = quickInput.locator('.monaco-list-row:visible');
       await rows.first().waitFor({ timeout: 60_000 });
       return rows.locator('.label-name').allInnerTexts();
     },

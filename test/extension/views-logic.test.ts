@@ -11,6 +11,7 @@ test('bucketOf: relative to the max, tiny weights dropped, strongest in the top 
   assert.equal(bucketOf(1, 1), BUCKETS - 1);
   assert.equal(bucketOf(0.5, 0.5), BUCKETS - 1);
   assert.equal(bucketOf(0.01, 1), -1);
+  assert.equal(bucketOf(0.1, 1), -1, 'below an eighth of the max is not drawn');
   assert.equal(bucketOf(0, 1), -1);
   assert.equal(bucketOf(0.3, 0), -1);
   const bs = [0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1].map((w) => bucketOf(w, 1));

@@ -1,0 +1,46 @@
+// Background encoding of the active document (debounced after edits) so hovers answer from the worker's cache.
+import * as vscode from 'vscode';
+import { isCancel, type Ctx } from './ctx';
+import { Debouncer } from './staleness';
+
+export class Warmup implements vscode.Disposable {
+  private readonly debounce = new Debouncer(1200, () => void this.run());
+  private ctrl: AbortController | undefined;
+  private readonly subs: vscode.Disposable[];
+
+  constructor(private readonly ctx: Ctx) {
+    this.subs = [
+      vscode.window.onDidChangeActiveTextEditor(() => this.debounce.trigger()),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === vscode.window.activeTextEditor?.document && e.contentChanges.length) {
+          this.ctrl?.abort(); // the text it was encoding is gone
+          this.debounce.trigger();
+        }
+      }),
+      ctx.onRerender(() => this.debounce.trigger()),
+    ];
+    this.debounce.trigger();
+  }
+
+  private async run(): Promise<void> {
+    const ctx = this.ctx;
+    const doc = vscode.window.activeTextEditor?.document;
+    if (!doc || !ctx.docs.supports(doc) || !ctx.config.hoverEnabled || ctx.models?.encoder.state !== 'ready') return;
+    this.ctrl?.abort();
+    const ctrl = (this.ctrl = new AbortController());
+    const { input } = ctx.docs.prepare(doc);
+    if (!/\p{L}/u.test(input.text)) return;
+    try {
+      const r = await ctx.client.call.encode(input, null, { signal: ctrl.signal });
+      if (r.ms > 200) ctx.log.info(`Encoded ${doc.uri.path.split('/').pop()} (${r.words} words, ${r.windows} windows) in ${r.ms} ms`);
+    } catch (e) {
+      if (!isCancel(e)) ctx.log.warn(`Background encoding failed: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  dispose(): void {
+    this.debounce.cancel();
+    this.ctrl?.abort();
+    for (const s of this.subs) s.dispose();
+  }
+}
