@@ -53,7 +53,8 @@ class Fetcher {
 
   async get(file: string, headers: Record<string, string> = {}): Promise<Response> {
     if (this.signal?.aborted) throw new BertLensError('ABORTED', `Download of ${this.id} was cancelled.`, { model: this.id, file });
-    const h: Record<string, string> = { ...headers };
+    // identity: byte counts must match Content-Length (fetch would silently gunzip a compressed body).
+    const h: Record<string, string> = { 'Accept-Encoding': 'identity', ...headers };
     const token = process.env.HF_TOKEN;
     if (token && /^https:\/\/(huggingface\.co|hf\.co)$/.test(this.endpoint)) h.Authorization = `Bearer ${token}`;
     this.requests++;
@@ -145,7 +146,8 @@ async function fetchFile(
     fs.rmSync(tmp, { force: true });
     throw f.httpError(file, res.status);
   }
-  const total = Number(res.headers.get('content-length') ?? expected ?? 0) || expected || 0;
+  const encoded = !!res.headers.get('content-encoding') && res.headers.get('content-encoding') !== 'identity';
+  const total = encoded ? expected || 0 : Number(res.headers.get('content-length') ?? expected ?? 0) || expected || 0;
   let loaded = 0;
   const fh = await fs.promises.open(tmp, 'w');
   try {
@@ -163,7 +165,9 @@ async function fetchFile(
     } finally {
       await fh.close();
     }
-    if (total && loaded !== total) {
+    // A compressed body (a server ignoring Accept-Encoding: identity) has no comparable length; the content check
+    // below still catches a cut file.
+    if (!encoded && total && loaded !== total) {
       throw f.fail(file, `the server sent ${loaded} of ${total} bytes`, 'Try again; nothing partial was kept in the cache.');
     }
     checkContent(f, tmp, file);

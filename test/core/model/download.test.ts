@@ -37,7 +37,7 @@ describe('hub download', () => {
   beforeEach(() => {
     cacheDir = tmpDir('cache');
     hub.requests.length = 0;
-    hub.faults.notFound = hub.faults.dropAfterHalf = hub.faults.cutFile = undefined;
+    hub.faults.notFound = hub.faults.dropAfterHalf = hub.faults.cutFile = hub.faults.gzip = undefined;
   });
 
   it('downloads with byte progress into the cache, loads and runs; offline afterwards makes no request', async () => {
@@ -169,6 +169,14 @@ describe('hub download', () => {
     const notADir = path.join(tmpDir('file'), 'cache');
     fs.writeFileSync(notADir, 'a file, not a folder');
     await assert.rejects(loadModel(ID, { cacheDir: notADir, hubEndpoint: hub.endpoint }), isErr('DOWNLOAD_FAILED', 'Cannot write', 'writable cache folder'));
+  });
+
+  it('a server that gzips files anyway still gives byte-exact files', async () => {
+    hub.faults.gzip = new Set(['tokenizer.json', 'config.json']);
+    const r = await resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint });
+    for (const f of ['tokenizer.json', 'config.json']) {
+      assert.ok(fs.readFileSync(path.join(r.dir, f)).equals(fs.readFileSync(path.join(fixture('tiny-bert'), f))), f);
+    }
   });
 
   it('offline with an empty cache → OFFLINE, and no request is made', async () => {

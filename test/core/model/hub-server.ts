@@ -3,6 +3,7 @@
 // LFS files, and switchable faults (404, cut connection, cut file).
 import fs from 'node:fs';
 import http from 'node:http';
+import zlib from 'node:zlib';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 
@@ -10,6 +11,7 @@ export interface Faults {
   notFound?: Set<string>; // files answered with 404
   dropAfterHalf?: Set<string>; // full Content-Length header, then the socket closes halfway
   cutFile?: Set<string>; // serves the first half with an honest (short) Content-Length
+  gzip?: Set<string>; // gzip-encoded body whatever the client asked for
 }
 
 export interface FakeHub {
@@ -42,6 +44,11 @@ export async function startHub(repos: Record<string, string>): Promise<FakeHub> 
     if (req.headers.range === 'bytes=0-0') {
       res.writeHead(206, { 'Content-Range': `bytes 0-0/${body.length}`, 'Content-Length': '1' });
       res.end(req.method === 'HEAD' ? undefined : body.subarray(0, 1));
+      return;
+    }
+    if (faults.gzip?.has(file)) {
+      const z = zlib.gzipSync(body);
+      res.writeHead(200, { 'Content-Length': String(z.length), 'Content-Encoding': 'gzip' }).end(z);
       return;
     }
     res.writeHead(200, { 'Content-Length': String(body.length), 'Content-Type': 'application/octet-stream' });
