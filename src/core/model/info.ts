@@ -59,7 +59,9 @@ export function readModelInfo(
     throw new BertLensError('CORRUPT_MODEL', `Model ${id}: ${(e as Error).message} (${path.join(dir, 'config.json')}). Only BERT and DistilBERT configs are supported.`, { model: id, file: 'config.json' });
   }
   const maxPositions = num(cfg, ['max_position_embeddings'], 512);
-  const vocabSize = num(cfg, ['vocab_size'], 0);
+  // Without vocab_size in config.json, the tokenizer's vocabulary bounds the valid ids.
+  const tokVocab = (tok?.model as { vocab?: Record<string, number> } | undefined)?.vocab;
+  const vocabSize = num(cfg, ['vocab_size'], tokVocab ? Object.keys(tokVocab).length : 0);
   const normalizer = (tok?.normalizer ?? {}) as Record<string, unknown>;
   const lower = findLowercase(normalizer);
   const uncased = lower ?? (typeof tokCfg?.do_lower_case === 'boolean' ? (tokCfg.do_lower_case as boolean) : true);
