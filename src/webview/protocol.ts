@@ -89,7 +89,7 @@ export interface SenseData {
   points: Float32Array; // [n][2] PCA coordinates
   clusters: Uint8Array; // [n] cluster index
   k: number;
-  silhouette: number; // of the chosen k, NaN when k = 1
+  silhouette: number | null; // of the best k ≥ 2 tried; null when none could be tried (no NaN: messages may go through JSON)
   explained: [number, number]; // variance ratio of PC1, PC2
 }
 
@@ -138,7 +138,6 @@ type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isStr = (v: unknown): v is string => typeof v === 'string';
 const isNum = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isNumOrNaN = (v: unknown): v is number => typeof v === 'number' && (Number.isFinite(v) || Number.isNaN(v));
 const isInt = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 0;
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 const isArr = <T>(v: unknown, f: (x: unknown) => x is T): v is T[] => Array.isArray(v) && v.every(f);
@@ -181,7 +180,7 @@ function isSense(d: unknown): d is SenseData {
     isObj(o) && isStr(o.text) && isInt(o.start) && isInt(o.end) && isStr(o.context));
   if (!ok) return false;
   const n = (d.items as unknown[]).length;
-  return isF32(d.points, 2 * n) && isU8(d.clusters, n) && isNumOrNaN(d.silhouette) &&
+  return isF32(d.points, 2 * n) && isU8(d.clusters, n) && (d.silhouette === null || isNum(d.silhouette)) &&
     Array.isArray(d.explained) && d.explained.length === 2 && isNumArr(d.explained) &&
     (d.clusters as Uint8Array).every((c) => c < Math.max(1, d.k as number));
 }

@@ -64,9 +64,10 @@ export class SenseMap implements View<SenseData> {
       clear(this.plot); clear(this.list);
       return;
     }
+    const sil = d.silhouette === null ? '—' : d.silhouette.toFixed(2);
     this.summary.textContent = d.k > 1
-      ? t('sense.clusters', d.k, d.silhouette.toFixed(2), pct(d.explained[0]), pct(d.explained[1]))
-      : t('sense.one', Number.isFinite(d.silhouette) ? d.silhouette.toFixed(2) : '—', pct(d.explained[0]), pct(d.explained[1]));
+      ? t('sense.clusters', d.k, sil, pct(d.explained[0]), pct(d.explained[1]))
+      : t('sense.one', sil, pct(d.explained[0]), pct(d.explained[1]));
     const title = d.word === null ? t('sense.titleAll', layer) : t('sense.title', d.word, layer);
     const width = Math.max(260, this.plot.clientWidth || this.root.clientWidth || 300);
     this.plot.innerHTML = senseSvg({

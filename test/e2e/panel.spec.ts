@@ -14,7 +14,11 @@ const WORDS = TEXT.match(/[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu)!;
 let s: Session;
 let panel: FrameLocator;
 
-const dump = (e: unknown) => {
+const dump = async (e: unknown) => {
+  // What the panel said (its status line shows errors from the worker), a picture, and the extension's log.
+  const status = await panel?.locator('.status').innerText({ timeout: 2000 }).catch(() => '(no panel)');
+  console.error(`panel status: ${status}`);
+  await s?.screenshot(`panel-failure-${Date.now()}`).catch(() => undefined);
   console.error(s?.exthostLog());
   throw e;
 };

@@ -18,7 +18,7 @@ const goodHost: HostMessage[] = [
   { type: 'model', seq: 3, data: { words: 3, layers: 2, heads: 2, size: 3, thumbs: new Uint8Array(36), focusRow: new Float32Array(4) } },
   { type: 'explain', seq: 4, data: { layer: 1, head: 0, headDim: 2, from: words[1], words, query: [1, 2], keys: [[1, 0], [0, 1], [1, 1]], values: [[1, 0], [0, 1], [1, 1]], scores: [1, 2, 3], scaled: [1, 2, 3], weights: [0.2, 0.3, 0.5], output: [0.7, 0.8], heads: 2, hidden: 4 } },
   { type: 'inspect', seq: 5, data: { word: words[1], staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [{ word: 'shore', score: 0.3 }], documentNeighbours: [{ word: 'river', score: 0.8, start: 9, end: 14 }], occurrences: [{ start: 20, end: 24, similarity: 0.5, snippet: '…bank…' }] } },
-  { type: 'sense', seq: 6, data: { word: 'bank', layer: 4, items: [{ text: 'bank', start: 4, end: 8, context: 'the bank' }], points: new Float32Array(2), clusters: new Uint8Array(1), k: 1, silhouette: NaN, explained: [0.6, 0.2] } },
+  { type: 'sense', seq: 6, data: { word: 'bank', layer: 4, items: [{ text: 'bank', start: 4, end: 8, context: 'the bank' }], points: new Float32Array(2), clusters: new Uint8Array(1), k: 1, silhouette: null, explained: [0.6, 0.2] } },
   { type: 'qa', seq: 7, data: { question: 'where?', answers: [{ text: 'river', start: 9, end: 14, score: 0.9, before: 'the bank ', after: '' }] } },
   { type: 'saved', path: '/tmp/x.svg' },
   { type: 'show', section: 'head', layer: 2, head: 1 },
@@ -90,6 +90,13 @@ test('webview messages: good pass, bad are dropped', () => {
 test('log messages are truncated, not trusted at any length', () => {
   const r = validateWebviewMessage({ type: 'log', message: 'x'.repeat(5000) });
   assert.ok(typeof r === 'object' && r.type === 'log' && r.message.length === 2000);
+});
+
+test('every data message survives a JSON round trip of its non-array fields (no NaN/Infinity sent)', () => {
+  // VS Code may serialise webview messages as JSON apart from typed arrays: NaN would arrive as null.
+  const json = (v: unknown) => JSON.parse(JSON.stringify(v, (_k, x) => (ArrayBuffer.isView(x) ? { __t: x.constructor.name, a: Array.from(x as Float32Array) } : x)),
+    (_k, x) => (x && x.__t ? new (globalThis as any)[x.__t](x.a) : x));
+  for (const m of goodHost) assert.equal(typeof validateHostMessage(json(m)), 'object', m.type);
 });
 
 test('typed arrays survive structured cloning (what postMessage does) and still validate', () => {

@@ -52,7 +52,7 @@ test('senseData: two usages of a word separate into two clusters on PC1', () => 
   }
   const d = senseData({ items, dims, vectors: vec }, 'bank', 0);
   assert.equal(d.k, 2);
-  assert.ok(d.silhouette > 0.8);
+  assert.ok((d.silhouette ?? 0) > 0.8);
   assert.ok(d.explained[0] > 0.8, `PC1 explains ${d.explained[0]}`);
   const a = new Set(d.clusters.slice(0, per)), b = new Set(d.clusters.slice(per));
   assert.equal(a.size, 1); assert.equal(b.size, 1); assert.notDeepEqual([...a], [...b]);
@@ -61,6 +61,7 @@ test('senseData: two usages of a word separate into two clusters on PC1', () => 
   assert.equal(typeof validateHostMessage({ type: 'sense', seq: 1, data: d }), 'object');
   const one = senseData({ items: items.slice(0, 1), dims, vectors: vec.slice(0, dims) }, 'bank', 0);
   assert.equal(one.k, 1);
+  assert.equal(one.silhouette, null);
   assert.equal(typeof validateHostMessage({ type: 'sense', seq: 1, data: one }), 'object');
 });
 

@@ -61,13 +61,15 @@ export function qaData(r: QaResult, question: string, text: string): QaData {
   return { question, answers: r.answers.map((a) => ({ ...a, ...snippet(text, a.start, a.end, 60) })) };
 }
 
+const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : 0);
+
 /** Clustering runs on this many leading principal components: denoised, and silhouette stays O(n²·c). */
 const CLUSTER_DIMS = 5;
 
 export function senseData(sv: SenseVectors, word: string | null, layer: number): SenseData {
   const n = sv.items.length;
   if (n < 2) {
-    return { word, layer, items: sv.items, points: new Float32Array(2 * n), clusters: new Uint8Array(n), k: 1, silhouette: NaN, explained: [0, 0] };
+    return { word, layer, items: sv.items, points: new Float32Array(2 * n), clusters: new Uint8Array(n), k: 1, silhouette: null, explained: [0, 0] };
   }
   const c = Math.min(CLUSTER_DIMS, n - 1, sv.dims);
   const p = pca(sv.vectors, n, sv.dims, Math.max(2, c), { iterations: 300, tol: 1e-9 });
@@ -80,6 +82,6 @@ export function senseData(sv: SenseVectors, word: string | null, layer: number):
   const cl = chooseClusters(p.coords, n, comps, { maxK: 4 });
   return {
     word, layer, items: sv.items, points, clusters: cl.labels, k: cl.k,
-    silhouette: cl.silhouette, explained: [p.explained[0] ?? 0, p.explained[1] ?? 0],
+    silhouette: Number.isFinite(cl.silhouette) ? cl.silhouette : null, explained: [finite(p.explained[0]), finite(p.explained[1])],
   };
 }

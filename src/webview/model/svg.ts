@@ -74,11 +74,14 @@ export function headSvg(inp: HeadSvgInput): { svg: string; lines: number; height
   const y0 = f(y(focus));
   const group = (h: number, colour: string, shown: boolean) => {
     const off = rollout ? 0 : h * n;
+    // Opacity relative to the head's strongest line: raw weights over a long window are all faint.
+    let max = 0;
+    for (let j = 0; j < n; j++) max = Math.max(max, weights[off + j]);
     const g: string[] = [`<g class="head" data-h="${h}"${shown ? '' : ' display="none"'}>`];
     for (let j = 0; j < n; j++) {
       const w = weights[off + j];
       if (w < minWeight) continue;
-      g.push(`<line x1="${lx + 4}" y1="${y0}" x2="${rx - 4}" y2="${f(y(j))}" stroke="${colour}" stroke-opacity="${w.toFixed(3)}" stroke-width="2"/>`);
+      g.push(`<line x1="${lx + 4}" y1="${y0}" x2="${rx - 4}" y2="${f(y(j))}" stroke="${colour}" stroke-opacity="${(max > 0 ? w / max : 0).toFixed(3)}" stroke-width="2"><title>${(w * 100).toFixed(1)}%</title></line>`);
       if (shown) shownLines++;
     }
     g.push('</g>');
