@@ -45,7 +45,6 @@ export function render(r: InspectResult, doc: vscode.TextDocument, layers: numbe
   md.isTrusted = { enabledCommands: [REVEAL_OCCURRENCE, SHOW_IN_PANEL] };
   md.supportHtml = false;
   const layerName = r.layer === 'last' ? String(layers ?? 'last') : r.layer === 'last4' ? vscode.l10n.t('mean of last 4') : String(r.layer);
-  md.appendMarkdown(`**${esc(r.word.text)}** — BERT Lens\n\n`);
   const staticHead = vscode.l10n.t('Static (word2vec)');
   const ctxHead = vscode.l10n.t('Contextual (BERT, layer {0})', layerName);
   const st = r.static;
@@ -58,24 +57,25 @@ export function render(r: InspectResult, doc: vscode.TextDocument, layers: numbe
   const subs = r.substitutes.map((p) => `${esc(p.word)} ${pct(p.score)}`);
   const near = r.neighbours.map((n) => `${esc(n.word)} ${fmt(n.score)}`);
   const rows = Math.max(staticCells.length, subs.length, near.length);
-  md.appendMarkdown(`| ${staticHead} | ${ctxHead} | |\n|:--|:--|:--|\n`);
-  md.appendMarkdown(`| *${vscode.l10n.t('nearest words, same for every occurrence')}* | *${vscode.l10n.t('BERT would write here')}* | *${vscode.l10n.t('nearest words in this document')}* |\n`);
+  // Compact on purpose: a hover taller than the space above the line gets a scroll bar.
+  md.appendMarkdown(`| **${esc(r.word.text)}** · ${staticHead} | ${ctxHead} | |\n|:--|:--|:--|\n`);
+  md.appendMarkdown(`| *${vscode.l10n.t('same for every occurrence')}* | *${vscode.l10n.t('BERT would write here')}* | *${vscode.l10n.t('nearest in this document')}* |\n`);
   for (let i = 0; i < rows; i++) md.appendMarkdown(`| ${staticCells[i] ?? ''} | ${subs[i] ?? ''} | ${near[i] ?? ''} |\n`);
   md.appendMarkdown('\n');
 
   const uri = doc.uri.toString();
+  const panel = `$(preview) ${commandLink(vscode.l10n.t('Open in the BERT Lens panel'), SHOW_IN_PANEL, [{ uri, offset: r.word.start }], vscode.l10n.t('Explore this word in the panel'))}`;
   if (r.occurrences.length) {
-    md.appendMarkdown(`${vscode.l10n.t('This occurrence vs the other {0} occurrences (contextual cosine; static is always 1.00):', r.occurrences.length)}\n\n`);
-    const links = r.occurrences.slice(0, 8).map((o) => {
+    const links = r.occurrences.slice(0, 6).map((o) => {
       const line = doc.positionAt(o.start).line + 1;
       return commandLink(`${vscode.l10n.t('line {0}', line)}: ${fmt(o.similarity)}`, REVEAL_OCCURRENCE, [uri, o.start, o.end], vscode.l10n.t('Go to this occurrence'));
     });
-    md.appendMarkdown(`${links.join(' · ')}${r.occurrences.length > 8 ? ' …' : ''} — ${vscode.l10n.t('static')} 1.00\n\n`);
+    md.appendMarkdown(`${vscode.l10n.t('vs the other {0} occurrences (contextual cosine; static always 1.00):', r.occurrences.length)} ${links.join(' · ')}${r.occurrences.length > 6 ? ' …' : ''}\n\n`);
   } else {
     md.appendMarkdown(`*${vscode.l10n.t('The only occurrence of this word in the document.')}*\n\n`);
   }
   if (r.partial) md.appendMarkdown(`*${vscode.l10n.t('Only the passage around this word is encoded yet; hover again for the whole document.')}*\n\n`);
-  md.appendMarkdown(`$(preview) ${commandLink(vscode.l10n.t('Open in the BERT Lens panel'), SHOW_IN_PANEL, [{ uri, offset: r.word.start }], vscode.l10n.t('Explore this word in the panel'))}`);
+  md.appendMarkdown(`${panel} · BERT Lens`);
   return md;
 }
 

@@ -14,7 +14,8 @@ export const nodeBin = path.join(cacheDir, 'node24', 'node_modules', 'node', 'no
 export const codeServerEntry = path.join(cacheDir, 'cs', 'node_modules', 'code-server', 'out', 'node', 'entry.js');
 export const vsixPath = process.env.BERT_LENS_VSIX ?? path.join(root, 'dist', 'bert-lens-linux-x64.vsix');
 export const artifacts = path.join(root, 'test', 'e2e', 'artifacts');
-const work = path.join(root, 'test', 'e2e', '.work');
+// One folder per run (run.sh sets it): parallel runs never share profiles or PID files.
+const work = process.env.BERT_LENS_E2E_WORK ?? path.join(root, 'test', 'e2e', '.work', `run-${process.pid}`);
 /** run.sh reads this file in its trap and kills whatever is still alive. */
 export const pidFile = path.join(work, 'pids');
 
@@ -108,7 +109,7 @@ export async function start(o: StartOptions): Promise<Session> {
   if (!existsSync(codeServerEntry)) throw new Error(`code-server is not installed in ${cacheDir}: run test/e2e/run.sh (it installs it).`);
   if (!existsSync(vsixPath)) throw new Error(`${vsixPath} is missing: run npm run package first.`);
   const base = path.join(work, o.name);
-  rmSync(base, { recursive: true, force: true });
+  rmSync(base, { recursive: true, force: true, maxRetries: 3 });
   const userDataDir = path.join(base, 'data');
   const extDir = path.join(base, 'extensions');
   const workspace = path.join(base, 'workspace');

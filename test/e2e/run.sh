@@ -6,9 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
 CACHE=${BERT_LENS_E2E_CACHE:-$HOME/.cache/bert-lens-e2e}
-WORK=$ROOT/test/e2e/.work
+WORK=$ROOT/test/e2e/.work/run-$$   # per run: profiles, logs and the PID file of this run only
+rm -rf "$WORK"
 mkdir -p "$CACHE" "$WORK" test/e2e/artifacts
 : > "$WORK/pids"
+export BERT_LENS_E2E_WORK=$WORK
 
 cleanup() {
   # The harness records the PID (= process group) of every code-server it starts.
