@@ -22,25 +22,33 @@ interface Shared {
   info: ModelInfo;
   typeVocab: number;
   names: { logits?: string; nsp?: string; start?: string; end?: string };
-  refs: number;
 }
 
-// One session per model file + thread count, shared by every loadModel() caller until the last dispose().
-const sessions = new Map<string, Promise<Shared>>();
+// One session per model file + thread count, shared by every loadModel() caller until the last dispose(). The count
+// is taken synchronously, so a dispose() racing a concurrent load can never release a session about to be handed out.
+const sessions = new Map<string, { pending: Promise<Shared>; refs: number }>();
 
 export async function loadModel(source: string, store: StoreOptions = {}, load: ModelLoadOptions = {}): Promise<LoadedModel> {
   throwIfAborted(load.signal, `Loading ${source}`);
   const resolved = await resolveModel(source, { ...store, ...load, dtype: load.dtype ?? store.dtype });
   const threads = Math.max(1, store.threads ?? Math.min(2, os.cpus().length));
   const key = `${resolved.modelFile}|${threads}`;
-  let pending = sessions.get(key);
-  if (!pending) {
-    pending = createShared(source, resolved, threads);
-    sessions.set(key, pending);
-    pending.catch(() => sessions.delete(key));
+  let entry = sessions.get(key);
+  if (!entry) {
+    const created = { pending: createShared(source, resolved, threads), refs: 0 };
+    sessions.set(key, created);
+    created.pending.catch(() => sessions.get(key) === created && sessions.delete(key));
+    entry = created;
   }
-  const shared = await pending;
-  shared.refs++;
+  const held = entry;
+  held.refs++;
+  let shared: Shared;
+  try {
+    shared = await held.pending;
+  } catch (e) {
+    held.refs--;
+    throw e;
+  }
   const info: ModelInfo = { ...shared.info, id: source, source: resolved.source, capabilities: { ...shared.info.capabilities } };
   let disposed = false;
   return {
@@ -52,8 +60,8 @@ export async function loadModel(source: string, store: StoreOptions = {}, load: 
     dispose: async () => {
       if (disposed) return;
       disposed = true;
-      if (--shared.refs === 0) {
-        sessions.delete(key);
+      if (--held.refs === 0) {
+        if (sessions.get(key) === held) sessions.delete(key);
         await shared.session.release();
       }
     },
@@ -135,7 +143,7 @@ async function createShared(
   };
   info.capabilities = capabilities;
   const typeVocab = typeof cfg.type_vocab_size === 'number' ? cfg.type_vocab_size : 2;
-  return { session, plan, info, typeVocab, names, refs: 0 };
+  return { session, plan, info, typeVocab, names };
 }
 
 // ORT runs the whole tapped graph whatever is fetched (measured: fetching only the embedding output costs a full

@@ -22,6 +22,16 @@ describe('sessions', () => {
     await c.dispose();
   });
 
+  it('a load overlapping another handle’s dispose still gets a working session', async () => {
+    const a = await loadModel(fixture('tiny-bert-qa'));
+    const pb = loadModel(fixture('tiny-bert-qa')); // pending while a is disposed
+    await a.dispose();
+    const b = await pb;
+    const [o] = await b.run([{ ids: [2, 30, 3] }], { qa: true });
+    assert.equal(o.startLogits!.length, 3);
+    await b.dispose();
+  });
+
   it('ModelInfo.id is the name the caller used, even when the session is shared', async () => {
     const a = await loadModel(fixture('tiny-bert-qa'), {}, { dtype: 'fp32' });
     const b = await loadModel('tiny-bert-qa', { modelsDir: fixture('') }, { dtype: 'fp32' });
