@@ -4,7 +4,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
-import { start, type Session } from './harness';
+import path from 'node:path';
+import { artifacts, start, type Session } from './harness';
 
 const TEXT = 'We sat on the bank of the river and watched the water. She went to the bank to deposit her salary. ' +
   'Rain falls when the drops are too heavy to stay aloft in a cloud.';
@@ -27,6 +28,7 @@ before(async () => {
   s = await start({ name: 'panel', files: { 'panel.txt': TEXT }, viewport: { width: 1400, height: 900 } });
   await s.openFile('panel.txt');
   await s.page.locator('.statusbar-item .codicon-telescope').first().waitFor({ timeout: 120_000 }).catch(dump);
+  await s.runCommand('Notifications: Clear All Notifications'); // keep the screenshots clean
   await s.runCommand('BERT Lens: Open Panel');
   // A webview view is an iframe (VS Code's host page) holding another iframe with our HTML.
   panel = s.page.frameLocator('iframe.webview.ready').frameLocator('#active-frame');
@@ -36,6 +38,12 @@ before(async () => {
 after(async () => {
   if (s) await s.stop();
 });
+
+/** The sidebar and the start of the editor: what the README shows. */
+async function shot(name: string): Promise<void> {
+  await s.page.waitForTimeout(300);
+  await s.page.screenshot({ path: path.join(artifacts, `${name}.png`), clip: { x: 0, y: 0, width: 900, height: 900 } });
+}
 
 async function tab(name: string): Promise<void> {
   await panel.locator(`.tabs [data-section="${name}"]`).click();
@@ -59,7 +67,7 @@ test('the cursor word drives the head view: one line per visible head and word o
   assert.equal(await visibleLines(), words * (heads - 1));
   await panel.locator('.head-view .chip').first().click();
   assert.equal(await visibleLines(), words * heads);
-  await s.screenshot('panel-head');
+  await shot('panel-head');
 });
 
 test('clicking a word in the head view selects it in the editor', async () => {
@@ -78,7 +86,7 @@ test('model view: layers × heads thumbnails; a click opens that head in the hea
   const heads = await panel.locator('.model-view .grid-label').count(); // heads + layers labels
   const n = await thumbs.count();
   assert.ok(n >= 4 && heads > 0, `${n} thumbnails`);
-  await s.screenshot('panel-model');
+  await shot('panel-model');
   await thumbs.nth(1).click(); // layer 1, head 2
   await panel.locator('.head-view svg').waitFor();
   assert.equal(await panel.locator('.tabs [data-section="head"]').getAttribute('aria-selected'), 'true');
@@ -92,7 +100,7 @@ test('explainer shows q, the q·k / √d table and weights summing to 1', async 
   const text = await panel.locator('.explain-view').innerText();
   assert.match(text, /softmax\(q·kᵀ \/ √d\)/);
   assert.match(text, /Sum of the weights: 1\.000/);
-  await s.screenshot('panel-explainer');
+  await shot('panel-explainer');
 });
 
 test('token inspector lists substitutes and document neighbours', async () => {
@@ -101,7 +109,7 @@ test('token inspector lists substitutes and document neighbours', async () => {
   const text = await panel.locator('.inspect-view').innerText();
   assert.match(text, /Contextual substitutes/);
   assert.match(text, /Nearest words in this document/);
-  await s.screenshot('panel-inspector');
+  await shot('panel-inspector');
 });
 
 test('sense map: one point per occurrence of "bank"', async () => {
@@ -111,7 +119,12 @@ test('sense map: one point per occurrence of "bank"', async () => {
   const points = panel.locator('.sense-view circle.pt');
   await points.first().waitFor({ timeout: 60_000 }).catch(dump);
   assert.equal(await points.count(), WORDS.filter((w) => w.toLowerCase() === 'bank').length);
-  await s.screenshot('panel-sense');
+  await shot('panel-sense');
+  // All words of the document: one point per word of two letters or more.
+  await panel.locator('#sense-all').check();
+  await panel.locator('.sense-view svg', { hasText: 'All words' }).waitFor({ timeout: 60_000 }).catch(dump);
+  assert.equal(await points.count(), WORDS.filter((w) => /\p{L}{2,}/u.test(w)).length);
+  await shot('panel-sense-all');
 });
 
 test('QA: answers with scores; clicking one selects it in the editor', async () => {
@@ -124,7 +137,7 @@ test('QA: answers with scores; clicking one selects it in the editor', async () 
   const start = Number(await answer.getAttribute('data-start'));
   const end = Number(await answer.getAttribute('data-end'));
   assert.equal(TEXT.slice(start, end).trim(), expected, 'answer offsets point at the answer text');
-  await s.screenshot('panel-qa');
+  await shot('panel-qa');
   await answer.click();
   await s.page.waitForTimeout(500);
   assert.equal((await s.selectionText()).trim(), expected);

@@ -126,8 +126,13 @@ export function senseSvg(inp: SenseSvgInput): string {
     minX = Math.min(minX, points[2 * i]); maxX = Math.max(maxX, points[2 * i]);
     minY = Math.min(minY, points[2 * i + 1]); maxY = Math.max(maxY, points[2 * i + 1]);
   }
-  const sx = (x: number) => pad + (maxX > minX ? ((x - minX) / (maxX - minX)) * (W - 2 * pad) : (W - 2 * pad) / 2);
-  const sy = (v: number) => H - pad - (maxY > minY ? ((v - minY) / (maxY - minY)) * (H - 2 * pad - 16) : (H - 2 * pad - 16) / 2);
+  // One scale for both axes (PCA distances stay comparable; a PC with ~no variance stays flat, not stretched).
+  const boxW = W - 2 * pad, boxH = H - 2 * pad - 16;
+  const span = Math.max(maxX - minX, maxY - minY) || 1;
+  const k = Math.min(boxW, boxH) / span;
+  const cx0 = (minX + maxX) / 2, cy0 = (minY + maxY) / 2;
+  const sx = (x: number) => pad + boxW / 2 + (x - cx0) * k;
+  const sy = (v: number) => pad + 16 + boxH / 2 - (v - cy0) * k;
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" class="sense-svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" role="img" aria-label="${escapeXml(inp.title)}">`);
   out.push(`<rect width="${W}" height="${H}" fill="${p.bg}"/>`);
