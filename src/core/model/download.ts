@@ -7,6 +7,12 @@ import { BertLensError } from './errors';
 import { indexModel } from './graph';
 import { ONNX_FILES } from './info';
 
+/** DownloadProgress plus totals over every file of this download (for one progress bar). */
+export interface ModelDownloadProgress extends DownloadProgress {
+  overallLoaded: number;
+  overallTotal: number;
+}
+
 export interface DownloadOptions {
   cacheDir: string;
   dtype?: Dtype | 'auto';
@@ -115,9 +121,14 @@ export async function downloadModel(id: string, opts: DownloadOptions): Promise<
     if (size !== undefined) plan.push({ file, size });
   }
   plan.push({ file: onnxFile, size: onnxSize! });
-  for (const item of plan) {
-    if (exists(path.join(dir, item.file))) continue;
-    await fetchFile(f, dir, item.file, item.size, opts.onProgress);
+  const todo = plan.filter((item) => !exists(path.join(dir, item.file)));
+  const overallTotal = todo.reduce((n, item) => n + item.size, 0);
+  let before = 0;
+  for (const item of todo) {
+    const base = before;
+    const report = opts.onProgress && ((p: DownloadProgress) => opts.onProgress!({ ...p, overallLoaded: base + p.loaded, overallTotal } as ModelDownloadProgress));
+    await fetchFile(f, dir, item.file, item.size, report);
+    before += item.size;
   }
   return dir;
 }

@@ -3,6 +3,7 @@ export { BertLensError, throwIfAborted } from './errors';
 export type { BertLensErrorCode } from './errors';
 export { resolveModel, listModels, defaultModelsDir, defaultCacheDir, isHubId, HUB_SUGGESTIONS } from './store';
 export { cachedModelDir, hubEndpoint } from './download';
+export type { ModelDownloadProgress } from './download';
 export type { ResolvedModel, ModelListing } from './store';
 export { readModelInfo } from './info';
 export { loadModel } from './session';

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DownloadProgress } from '../../../src/core/api';
-import { BertLensError, listModels, loadModel, resolveModel } from '../../../src/core/model';
+import { BertLensError, listModels, loadModel, resolveModel, type ModelDownloadProgress } from '../../../src/core/model';
 import { closedPort, startHub, type FakeHub } from './hub-server';
 import { fixture, golden, maxAbsDiff, rowsOf, tmpDir } from './helpers';
 
@@ -58,11 +58,17 @@ describe('hub download', () => {
         prev.set(e.file, e.loaded);
         last.set(e.file, e);
       }
+      let all = 0;
       for (const f of got) {
         const size = fs.statSync(path.join(m.info.dir, f)).size;
         assert.equal(last.get(f)?.loaded, size, f);
         assert.equal(last.get(f)?.total, size, f);
+        all += size;
       }
+      // Totals over the whole download, for a single progress bar.
+      const end = events[events.length - 1] as ModelDownloadProgress;
+      assert.deepEqual([end.overallLoaded, end.overallTotal], [all, all]);
+      assert.ok(events.every((e, i) => i === 0 || (e as ModelDownloadProgress).overallLoaded >= (events[i - 1] as ModelDownloadProgress).overallLoaded));
       assert.ok(hub.requests.some((r) => r.range === 'bytes=0-0'), 'sizes probed with Range: bytes=0-0');
       assert.ok(hub.requests.some((r) => r.url.startsWith('/__cdn/') && r.range === 'bytes=0-0'), 'Range survives the LFS redirect');
       assert.ok(hub.requests.some((r) => r.url.startsWith('/__cdn/') && !r.range), 'the .onnx came through the redirect');
