@@ -41,6 +41,17 @@ export class HeadView implements View<HeadData> {
       if (el) this.reveal(Number(el.getAttribute('data-i')));
     });
     this.canvas.addEventListener('keydown', (e) => this.onKey(e));
+    // Raw weights on hover of a target word (per-line tooltips would double the element count).
+    this.canvas.addEventListener('mouseover', (e) => {
+      const el = (e.target as Element).closest('text.r');
+      const d = this.data;
+      if (!el || !d) return;
+      const j = Number(el.getAttribute('data-i'));
+      const n = d.words.length;
+      const parts = d.rollout ? [`${(d.weights[j] * 100).toFixed(1)}%`]
+        : Array.from({ length: d.heads }, (_, h) => h).filter((h) => !ui.hidden.includes(h)).map((h) => `${t('head')} ${h + 1}: ${(d.weights[h * n + j] * 100).toFixed(1)}%`);
+      this.info.textContent = `${d.words[d.focus].text} → ${d.words[j].text}: ${parts.join(', ')}`;
+    });
     new ResizeObserver((entries) => {
       const w = Math.round(entries[0].contentRect.width);
       if (Math.abs(w - this.width) > 24) { const first = this.width === 0; this.width = w; if (!first) this.draw(); }

@@ -34,7 +34,6 @@ test('head SVG: one line per visible head and word, escaped text, resolved colou
   assert.equal(one.lines, 3);
   assert.ok(one.svg.includes('<g class="head" data-h="0" display="none">'), 'hidden heads stay in the DOM, hidden');
   assert.ok(one.svg.includes('stroke-opacity="1.000"') && one.svg.includes('stroke-opacity="0.500"'), 'opacity relative to the head maximum');
-  assert.ok(one.svg.includes('<title>60.0%</title>'), 'the raw weight is kept as a tooltip');
   const roll = headSvg({ words, focus: 0, heads: 2, weights: new Float32Array([1, 0, 0]), rollout: true, visible: [], width: 300, title: 't', palette, minWeight: 0.01 });
   assert.equal(roll.lines, 1);
 });

@@ -81,7 +81,7 @@ export function headSvg(inp: HeadSvgInput): { svg: string; lines: number; height
     for (let j = 0; j < n; j++) {
       const w = weights[off + j];
       if (w < minWeight) continue;
-      g.push(`<line x1="${lx + 4}" y1="${y0}" x2="${rx - 4}" y2="${f(y(j))}" stroke="${colour}" stroke-opacity="${(max > 0 ? w / max : 0).toFixed(3)}" stroke-width="2"><title>${(w * 100).toFixed(1)}%</title></line>`);
+      g.push(`<line x1="${lx + 4}" y1="${y0}" x2="${rx - 4}" y2="${f(y(j))}" stroke="${colour}" stroke-opacity="${(max > 0 ? w / max : 0).toFixed(3)}" stroke-width="2"/>`);
       if (shown) shownLines++;
     }
     g.push('</g>');
