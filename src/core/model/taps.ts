@@ -38,16 +38,49 @@ export function planTaps(g: GraphIndex, expectedLayers?: number): TapPlan {
   };
   const consumersOf = (t: string) => (g.consumers.get(t) ?? []).map((i) => nodes[i]);
 
-  // Depth-limited search back from the softmax input to the Q·Kᵀ MatMul (two activations, no weights).
-  const findScores = (t: string, depth: number): onnx.NodeProto | undefined => {
+  // A product of two activations: a plain MatMul, or MatMulInteger over two DynamicQuantizeLinear outputs (dynamic
+  // quantization that also quantized the activation×activation MatMuls). Returns the float operands.
+  const dqlInput = (t: string) => {
+    const p = producerOf(t);
+    return p?.opType === 'DynamicQuantizeLinear' && p.output[0] === t ? p.input[0] : undefined;
+  };
+  const operands = (p: onnx.NodeProto): [string, string] | undefined => {
+    if (p.opType === 'MatMul') return p.input.every((x) => !g.constants.has(x)) ? [p.input[0], p.input[1]] : undefined;
+    if (p.opType === 'MatMulInteger') {
+      const a = dqlInput(p.input[0]);
+      const b = dqlInput(p.input[1]);
+      return a && b ? [a, b] : undefined;
+    }
+    return undefined;
+  };
+
+  // Depth-limited search back from the softmax input to the Q·Kᵀ product (two activations, no weights).
+  const findScores = (t: string, depth: number): [string, string] | undefined => {
     if (depth > 8 || g.constants.has(t)) return undefined;
     const p = producerOf(t);
     if (!p) return undefined;
-    if (p.opType === 'MatMul') return p.input.every((x) => !g.constants.has(x)) ? p : undefined;
+    if (p.opType === 'MatMul' || p.opType === 'MatMulInteger') return operands(p);
     if (!PASS_THROUGH.has(p.opType)) return undefined;
     for (const x of p.input) {
       const found = x ? findScores(x, depth + 1) : undefined;
       if (found) return found;
+    }
+    return undefined;
+  };
+
+  // probs·V: the consumer of the Softmax output (maybe via Cast/Identity/Dropout, or quantized); returns V.
+  const findValues = (probs: string): string | undefined => {
+    let cur = probs;
+    for (let hop = 0; hop < 3; hop++) {
+      const cs = consumersOf(cur);
+      const mm = cs.find((c) => c.opType === 'MatMul' && c.input[0] === cur);
+      if (mm) return operands(mm)?.[1];
+      const q = cs.find((c) => c.opType === 'DynamicQuantizeLinear');
+      const mi = q && consumersOf(q.output[0]).find((c) => c.opType === 'MatMulInteger' && c.input[0] === q.output[0]);
+      if (mi) return operands(mi)?.[1];
+      const via = cs.find((c) => ['Cast', 'Identity', 'Dropout'].includes(c.opType));
+      if (!via) return undefined;
+      cur = via.output[0];
     }
     return undefined;
   };
@@ -96,24 +129,13 @@ export function planTaps(g: GraphIndex, expectedLayers?: number): TapPlan {
   nodes.forEach((n, i) => {
     if (n.opType !== 'Softmax' || (n.domain && n.domain !== 'ai.onnx')) return;
     const out = n.output[0];
-    // Softmax output must feed MatMul(probs, V) (possibly through Cast/Identity/Dropout).
-    let cur = out;
-    let ctx: onnx.NodeProto | undefined;
-    for (let hop = 0; hop < 3 && !ctx; hop++) {
-      const cs = consumersOf(cur);
-      ctx = cs.find((c) => c.opType === 'MatMul' && c.input[0] === cur);
-      if (!ctx) {
-        const via = cs.find((c) => ['Cast', 'Identity', 'Dropout'].includes(c.opType));
-        if (!via) break;
-        cur = via.output[0];
-      }
-    }
+    const values = findValues(out);
     const scores = findScores(n.input[0], 0);
-    if (!ctx || !scores) return;
+    if (!values || !scores) return;
     const ok = (x: TensorTap) => x.layout.length === 4 && ['b', 'h', 't', 'd'].every((d) => x.layout.includes(d));
-    const q = trace(scores.input[0], ['b', 'h', 't', 'd']);
-    const k = trace(scores.input[1], ['b', 'h', 'd', 't']);
-    const v = trace(ctx.input[1], ['b', 'h', 't', 'd']);
+    const q = trace(scores[0], ['b', 'h', 't', 'd']);
+    const k = trace(scores[1], ['b', 'h', 'd', 't']);
+    const v = trace(values, ['b', 'h', 't', 'd']);
     const all = ok(q) && ok(k) && ok(v);
     layers.push({ pos: i, attention: out, q: all ? q : undefined, k: all ? k : undefined, v: all ? v : undefined });
   });

@@ -137,6 +137,52 @@ describe('graph taps', () => {
     }
   });
 
+  it('activation×activation MatMuls quantized too (DynamicQuantizeLinear → MatMulInteger) still yield taps', async () => {
+    const dir = rewrittenFolder(fixture('tiny-bert'), 'onnx/model.onnx', (g) => {
+      const nodes = g.node as onnx.NodeProto[];
+      const isSoftmaxOut = (t: string) => nodes.some((n) => n.opType === 'Softmax' && n.output[0] === t);
+      const feedsSoftmax = (t: string) => {
+        // MatMul → Div → Add → Softmax
+        const div = nodes.find((n) => n.opType === 'Div' && n.input[0] === t);
+        const add = div && nodes.find((n) => n.opType === 'Add' && n.input.includes(div.output[0]));
+        return !!add && nodes.some((n) => n.opType === 'Softmax' && n.input[0] === add.output[0]);
+      };
+      const out: onnx.INodeProto[] = [];
+      let quantized = 0;
+      const INT = onnx.AttributeProto.AttributeType.INT;
+      for (const n of nodes) {
+        const [a, b] = n.input;
+        if (n.opType !== 'MatMul' || !(isSoftmaxOut(a) || feedsSoftmax(n.output[0]))) {
+          out.push(n);
+          continue;
+        }
+        const y = n.output[0];
+        out.push({ opType: 'DynamicQuantizeLinear', input: [a], output: [`${y}_aq`, `${y}_as`, `${y}_az`] });
+        out.push({ opType: 'DynamicQuantizeLinear', input: [b], output: [`${y}_bq`, `${y}_bs`, `${y}_bz`] });
+        out.push({ opType: 'MatMulInteger', input: [`${y}_aq`, `${y}_bq`, `${y}_az`, `${y}_bz`], output: [`${y}_i`] });
+        out.push({ opType: 'Cast', input: [`${y}_i`], output: [`${y}_f`], attribute: [{ name: 'to', type: INT, i: onnx.TensorProto.DataType.FLOAT }] });
+        out.push({ opType: 'Mul', input: [`${y}_as`, `${y}_bs`], output: [`${y}_s`] });
+        out.push({ opType: 'Mul', input: [`${y}_f`, `${y}_s`], output: [y] });
+        quantized++;
+      }
+      assert.equal(quantized, 4, 'scores and context MatMuls of both layers');
+      g.node = out as onnx.NodeProto[];
+    });
+    const m = await loadModel(dir, {}, { dtype: 'fp32' });
+    try {
+      assert.deepEqual([m.info.capabilities.attention, m.info.capabilities.qkv], [true, true]);
+      const c = golden('tiny-bert').cases[0];
+      const rows = rowsOf(c);
+      const T = rows[0].ids.length;
+      const [o] = await m.run(rows, { attentionLayers: [1], qkvLayers: [1] });
+      // Layer 1's Q/K/V come before any quantized product: exact. Its attention went through uint8 scores: close.
+      for (const k of ['q', 'k', 'v'] as const) assert.ok(maxAbsDiff(o.qkv[1][k], flat(c.qkv[0][k][0], [4, T, 8])) <= 1e-4, k);
+      assert.ok(maxAbsDiff(o.attention[1], flat(c.attentions[0][0], [4, T, T])) <= 0.1);
+    } finally {
+      await m.dispose();
+    }
+  });
+
   it('opset 17 export (LayerNormalization nodes, not the decomposed chain) matches the golden', async () => {
     const dir = tmpDir('opset17');
     copyDir(fixture('tiny-bert'), dir);
