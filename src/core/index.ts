@@ -136,7 +136,11 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
     vectors: (enc, word, o) => vectors(enc, word, o),
     attention: (enc, wordIndex, o) => attention(enc, wordIndex, o),
     async explain(model, text, wordIndex, o) {
-      const enc = await encodeText(model, await tokenizer(model), text, { hiddenLayers: [], qkvLayers: [o.layer] }, cache);
+      const tk = await tokenizer(model);
+      const w = tk.tokenize(text).words[wordIndex];
+      if (!w) throw new BertLensError('BAD_INPUT', `No word ${wordIndex} in the text. Pick a word index from tokenize().`);
+      // Only the window(s) around the word need query/key/value taps.
+      const enc = await encodeText(model, tk, text, { hiddenLayers: [], qkvLayers: [o.layer], range: { start: w.start, end: w.end } }, cache);
       return explain(enc, wordIndex, o);
     },
     async mask(model, text, o) {
