@@ -79,6 +79,22 @@ test('clicking a word in the head view selects it in the editor', async () => {
   await panel.locator('.head-view text.l[font-weight="bold"]', { hasText: 'river' }).waitFor({ timeout: 30_000 });
 });
 
+test('keyboard: ↓ then Enter in the head view selects the next word in the editor', async () => {
+  await panel.locator('.head-view .svg-host').focus();
+  await panel.locator('.head-view .svg-host').press('ArrowDown');
+  await panel.locator('.head-view .svg-host').press('Enter');
+  await s.page.waitForTimeout(500);
+  assert.equal(await s.selectionText(), WORDS[WORDS.indexOf('river') + 1]);
+});
+
+test('the hover link "Open in the BERT Lens panel" makes its word the panel focus', async () => {
+  const hover = await s.hoverWord('salary', 0).catch(dump);
+  await hover.getByText('Open in the BERT Lens panel').click();
+  await panel.locator('.focus-line', { hasText: 'salary' }).waitFor({ timeout: 30_000 }).catch(dump);
+  await panel.locator('.head-view text.l[font-weight="bold"]', { hasText: 'salary' }).waitFor({ timeout: 30_000 }).catch(dump);
+  await s.page.keyboard.press('Escape');
+});
+
 test('model view: layers × heads thumbnails; a click opens that head in the head view', async () => {
   await tab('model');
   const thumbs = panel.locator('.model-view canvas.thumb');
