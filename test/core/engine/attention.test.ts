@@ -6,7 +6,7 @@ import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import { rollout, headMatrix, wordRow } from '../../../src/core/attention';
 import { tokenAttention } from '../../../src/core/explain';
 import type { Encoding, LoadedModel } from '../../../src/core/api';
-import { FIX, sum } from './helpers';
+import { FIX, longText, sum } from './helpers';
 
 const TEXT = 'The runner was running quickly; the unbelievable runners sat. Café 中国!';
 
@@ -109,6 +109,17 @@ for (const dtype of ['fp32', 'int8'] as const) {
       assert.equal(ex.headDim, model.info.hidden / model.info.heads);
       ex.scaled.forEach((s, k) => assert.ok(Math.abs(s - ex.scores[k] / Math.sqrt(ex.headDim)) < 1e-9));
       assert.equal(ex.output.length, ex.headDim);
+    });
+
+    it('explain on a long text runs only the window around the word and matches the attention view', async () => {
+      const text = longText(40);
+      const full = await engine.encode(model, text, { attentionLayers: [2] });
+      assert.ok(full.windows.length > 2);
+      const w = full.tok.words.length - 3;
+      const ex = await engine.explain(model, text, w, { layer: 2, head: 0 });
+      const view = engine.attention(full, w, { layer: 2, head: 0 });
+      assert.deepEqual(ex.words.map((x) => x.start), view.to.map((x) => x.start));
+      ex.weights.forEach((x, k) => assert.ok(Math.abs(x - view.to[k].weight) < 1e-5));
     });
 
     it('rejects layers and heads that do not exist, with the valid range', () => {
