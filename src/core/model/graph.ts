@@ -134,8 +134,11 @@ export function appendOutputs(g: GraphIndex, names: string[]): Uint8Array {
   return out;
 }
 
-/** Integer list attribute (e.g. Transpose perm); onnx-proto decodes int64 as Long. */
-export function intsAttr(n: onnx.NodeProto, name: string): number[] | undefined {
+/** Integer (list) attribute, e.g. Transpose perm; `single` reads an INT attribute as a one-element list. */
+export function intsAttr(n: onnx.NodeProto, name: string, single = false): number[] | undefined {
   const a = n.attribute.find((x) => x.name === name);
-  return a?.ints?.map((v) => Number(typeof v === 'number' ? v : (v as { toString(): string }).toString()));
+  if (!a) return undefined;
+  // onnx-proto decodes int64 as Long.
+  const num = (v: unknown) => Number(typeof v === 'number' ? v : (v as { toString(): string }).toString());
+  return single ? [num(a.i ?? 0)] : a.ints?.map(num);
 }

@@ -27,6 +27,12 @@ export interface TapPlan {
 }
 
 const PASS_THROUGH = new Set(['Add', 'Div', 'Mul', 'Where', 'Sub', 'Cast', 'Identity', 'Dropout']);
+const PRODUCTS = new Set(['MatMul', 'MatMulInteger', 'FusedMatMul']);
+interface Operands {
+  a: string;
+  b: string;
+  bTransposed: boolean; // the op transposes B itself (FusedMatMul transB=1)
+}
 const STATIC_OPS = new Set(['Sqrt', 'Reciprocal', 'Cast', 'Div', 'Mul', 'Pow', 'Gather', 'Slice', 'Unsqueeze', 'Squeeze', 'Concat', 'ConstantOfShape', 'Identity', 'Sub', 'Add']);
 
 /** Plans taps on an indexed graph. Missing patterns give empty lists, never an error. */
@@ -44,22 +50,28 @@ export function planTaps(g: GraphIndex, expectedLayers?: number): TapPlan {
     const p = producerOf(t);
     return p?.opType === 'DynamicQuantizeLinear' && p.output[0] === t ? p.input[0] : undefined;
   };
-  const operands = (p: onnx.NodeProto): [string, string] | undefined => {
-    if (p.opType === 'MatMul') return p.input.every((x) => !g.constants.has(x)) ? [p.input[0], p.input[1]] : undefined;
+  // Second operand's layout: Kᵀ for a plain product, K itself when ORT's FusedMatMul transposes B (transB=1).
+  const operands = (p: onnx.NodeProto): Operands | undefined => {
+    if (p.opType === 'MatMul' || p.opType === 'FusedMatMul') {
+      if (!p.input.slice(0, 2).every((x) => !g.constants.has(x))) return undefined;
+      const transB = p.opType === 'FusedMatMul' && intsAttr(p, 'transB', true)?.[0] === 1;
+      if (p.opType === 'FusedMatMul' && intsAttr(p, 'transA', true)?.[0] === 1) return undefined;
+      return { a: p.input[0], b: p.input[1], bTransposed: transB };
+    }
     if (p.opType === 'MatMulInteger') {
       const a = dqlInput(p.input[0]);
       const b = dqlInput(p.input[1]);
-      return a && b ? [a, b] : undefined;
+      return a && b ? { a, b, bTransposed: false } : undefined;
     }
     return undefined;
   };
 
   // Depth-limited search back from the softmax input to the Q·Kᵀ product (two activations, no weights).
-  const findScores = (t: string, depth: number): [string, string] | undefined => {
+  const findScores = (t: string, depth: number): Operands | undefined => {
     if (depth > 8 || g.constants.has(t)) return undefined;
     const p = producerOf(t);
     if (!p) return undefined;
-    if (p.opType === 'MatMul' || p.opType === 'MatMulInteger') return operands(p);
+    if (PRODUCTS.has(p.opType)) return operands(p);
     if (!PASS_THROUGH.has(p.opType)) return undefined;
     for (const x of p.input) {
       const found = x ? findScores(x, depth + 1) : undefined;
@@ -73,11 +85,11 @@ export function planTaps(g: GraphIndex, expectedLayers?: number): TapPlan {
     let cur = probs;
     for (let hop = 0; hop < 3; hop++) {
       const cs = consumersOf(cur);
-      const mm = cs.find((c) => c.opType === 'MatMul' && c.input[0] === cur);
-      if (mm) return operands(mm)?.[1];
+      const mm = cs.find((c) => (c.opType === 'MatMul' || c.opType === 'FusedMatMul') && c.input[0] === cur);
+      if (mm) return operands(mm)?.b;
       const q = cs.find((c) => c.opType === 'DynamicQuantizeLinear');
       const mi = q && consumersOf(q.output[0]).find((c) => c.opType === 'MatMulInteger' && c.input[0] === q.output[0]);
-      if (mi) return operands(mi)?.[1];
+      if (mi) return operands(mi)?.b;
       const via = cs.find((c) => ['Cast', 'Identity', 'Dropout'].includes(c.opType));
       if (!via) return undefined;
       cur = via.output[0];
@@ -133,8 +145,8 @@ export function planTaps(g: GraphIndex, expectedLayers?: number): TapPlan {
     const scores = findScores(n.input[0], 0);
     if (!values || !scores) return;
     const ok = (x: TensorTap) => x.layout.length === 4 && ['b', 'h', 't', 'd'].every((d) => x.layout.includes(d));
-    const q = trace(scores[0], ['b', 'h', 't', 'd']);
-    const k = trace(scores[1], ['b', 'h', 'd', 't']);
+    const q = trace(scores.a, ['b', 'h', 't', 'd']);
+    const k = trace(scores.b, scores.bTransposed ? ['b', 'h', 't', 'd'] : ['b', 'h', 'd', 't']);
     const v = trace(values, ['b', 'h', 't', 'd']);
     const all = ok(q) && ok(k) && ok(v);
     layers.push({ pos: i, attention: out, q: all ? q : undefined, k: all ? k : undefined, v: all ? v : undefined });

@@ -12,12 +12,12 @@ import { copyDir, fixture, flat, golden, maxAbsDiff, rowsOf, tmpDir } from './he
 const bertFile = path.join(fixture('tiny-bert'), 'onnx', 'model.onnx');
 
 /** Rewrites a fixture with onnx-proto (fine for a 300 KB test model) and saves it as a new model folder. */
-function rewrittenFolder(src: string, dtypeFile: string, edit: (g: onnx.GraphProto, dir: string) => void): string {
+function rewrittenFolder(src: string, dtypeFile: string, edit: (g: onnx.GraphProto, dir: string, m: onnx.ModelProto) => void): string {
   const dir = tmpDir('rewrite');
   copyDir(src, dir);
   for (const f of fs.readdirSync(path.join(dir, 'onnx'))) fs.rmSync(path.join(dir, 'onnx', f));
   const m = onnx.ModelProto.decode(fs.readFileSync(path.join(src, dtypeFile)));
-  edit(m.graph as onnx.GraphProto, dir);
+  edit(m.graph as onnx.GraphProto, dir, m);
   fs.writeFileSync(path.join(dir, dtypeFile), onnx.ModelProto.encode(m).finish());
   return dir;
 }
@@ -178,6 +178,54 @@ describe('graph taps', () => {
       // Layer 1's Q/K/V come before any quantized product: exact. Its attention went through uint8 scores: close.
       for (const k of ['q', 'k', 'v'] as const) assert.ok(maxAbsDiff(o.qkv[1][k], flat(c.qkv[0][k][0], [4, T, 8])) <= 1e-4, k);
       assert.ok(maxAbsDiff(o.attention[1], flat(c.attentions[0][0], [4, T, T])) <= 0.1);
+    } finally {
+      await m.dispose();
+    }
+  });
+
+  it("ORT's FusedMatMul (transB=1, alpha=1/√d) for Q·Kᵀ: K is taken untransposed and matches the golden", async () => {
+    const dir = rewrittenFolder(fixture('tiny-bert'), 'onnx/model.onnx', (g, _d, m) => {
+      m.opsetImport.push(onnx.OperatorSetIdProto.create({ domain: 'com.microsoft', version: 1 }));
+      const nodes = g.node as onnx.NodeProto[];
+      const out: onnx.INodeProto[] = [];
+      const divs = new Set<string>();
+      for (const n of nodes) {
+        const div = n.opType === 'MatMul' ? nodes.find((x) => x.opType === 'Div' && x.input[0] === n.output[0]) : undefined;
+        const add = div && nodes.find((x) => x.opType === 'Add' && x.input.includes(div.output[0]));
+        if (div && add && nodes.some((x) => x.opType === 'Softmax' && x.input[0] === add.output[0])) {
+          const [q, kt] = n.input;
+          const y = n.output[0];
+          out.push({ opType: 'Transpose', input: [kt], output: [`${y}_k`], attribute: [{ name: 'perm', type: onnx.AttributeProto.AttributeType.INTS, ints: [0, 1, 3, 2] }] });
+          out.push({
+            opType: 'FusedMatMul', domain: 'com.microsoft', input: [q, `${y}_k`], output: [y],
+            attribute: [
+              { name: 'transB', type: onnx.AttributeProto.AttributeType.INT, i: 1 },
+              { name: 'alpha', type: onnx.AttributeProto.AttributeType.FLOAT, f: 1 / Math.sqrt(8) },
+            ],
+          });
+          divs.add(div.output[0]);
+          continue;
+        }
+        if (n.opType === 'Div' && divs.has(n.output[0])) {
+          out.push({ opType: 'Identity', input: [n.input[0]], output: n.output });
+          continue;
+        }
+        out.push(n);
+      }
+      assert.equal(divs.size, 2);
+      g.node = out as onnx.NodeProto[];
+    });
+    const m = await loadModel(dir, {}, { dtype: 'fp32' });
+    try {
+      assert.deepEqual([m.info.capabilities.attention, m.info.capabilities.qkv], [true, true]);
+      const c = golden('tiny-bert').cases[0];
+      const rows = rowsOf(c);
+      const T = rows[0].ids.length;
+      const [o] = await m.run(rows, { attentionLayers: [1, 2], qkvLayers: [1, 2] });
+      for (const l of [1, 2]) {
+        assert.ok(maxAbsDiff(o.attention[l], flat(c.attentions[l - 1][0], [4, T, T])) <= 1e-4, `attention ${l}`);
+        for (const k of ['q', 'k', 'v'] as const) assert.ok(maxAbsDiff(o.qkv[l][k], flat(c.qkv[l - 1][k][0], [4, T, 8])) <= 1e-4, `${k} ${l}`);
+      }
     } finally {
       await m.dispose();
     }
