@@ -43,7 +43,7 @@ export function palette(): Palette {
   };
 }
 
-export const fmt = (x: number, digits = 3): string => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+export { fmt } from './model/numbers';
 
 /** A horizontal bar (0..1) for scores; aria-hidden, the number is printed beside it. */
 export function bar(value: number, colour?: string): HTMLElement {

@@ -1,6 +1,7 @@
 // Section 3: softmax(q·kᵀ/√d)·V for the selected word and one head, with this model's real numbers, step by step.
 import type { ExplainData, Request } from './protocol';
 import { bar, clear, fmt, h, post } from './dom';
+import { softmax } from './model/numbers';
 import { save, session, ui } from './state';
 import { headColor } from './model/svg';
 import { t } from './strings';
@@ -60,10 +61,11 @@ export class Explainer implements View<ExplainData> {
     const order = d.weights.map((w, i) => [w, i] as const).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
     const rows = this.showAll ? order : order.slice(0, TOP);
     const colour = headColor(d.head, Math.max(1, d.heads));
+    const formula = softmax(d.scaled);
     const table = h('table', { class: 'explain-table' },
       h('thead', {}, h('tr', {},
-        ...(['explain.col.word', 'explain.col.key', 'explain.col.score', 'explain.col.scaled', 'explain.col.weight'] as const)
-          .map((k) => h('th', { scope: 'col', class: k === 'explain.col.key' ? 'key' : undefined }, t(k))))));
+        ...(['explain.col.word', 'explain.col.key', 'explain.col.score', 'explain.col.scaled', 'explain.col.weight', 'explain.col.model'] as const)
+          .map((k) => h('th', { scope: 'col', class: k === 'explain.col.key' || k === 'explain.col.score' ? k.slice(12) : undefined }, t(k))))));
     const tbody = h('tbody');
     for (const i of rows) {
       const w = d.words[i];
@@ -71,8 +73,9 @@ export class Explainer implements View<ExplainData> {
       tbody.append(h('tr', { class: w.start === d.from.start ? 'self' : undefined },
         h('td', {}, word),
         h('td', { class: 'num small key' }, vectorText(d.keys[i], 3)),
-        h('td', { class: 'num' }, fmt(d.scores[i], 2)),
+        h('td', { class: 'num score' }, fmt(d.scores[i], 2)),
         h('td', { class: 'num' }, fmt(d.scaled[i], 2)),
+        h('td', { class: 'num' }, fmt(formula[i])),
         h('td', { class: 'num' }, fmt(d.weights[i]), ' ', bar(d.weights[i], colour)),
       ));
     }
@@ -85,6 +88,7 @@ export class Explainer implements View<ExplainData> {
     const sum = d.weights.reduce((a, b) => a + b, 0);
     this.body.append(
       h('p', { class: 'muted small' }, t('explain.sum', fmt(sum, 4))),
+      h('p', { class: 'muted small' }, t('explain.note')),
       h('h3', {}, t('explain.step3', d.from.text)),
       this.vector(d.output),
       h('h3', {}, t('explain.step4', d.heads, d.headDim, d.heads * d.headDim)),

@@ -20,12 +20,13 @@ export class Inspector implements View<InspectData> {
 
   private list(title: string, items: Ranked[], note?: string): HTMLElement {
     const ul = h('ul', { class: 'ranked', role: 'list' });
+    const max = Math.max(1e-12, ...items.map((x) => x.score)); // bars relative to the list's best
     items.forEach((it, i) => {
       const pos = it.start !== undefined && it.end !== undefined;
       const label = h('span', { class: 'word' }, it.word);
       const row = pos
-        ? h('button', { class: 'row', tabindex: i === 0 ? 0 : -1, onclick: () => post({ type: 'reveal', start: it.start!, end: it.end! }) }, label, h('span', { class: 'num' }, fmt(it.score)), bar(it.score))
-        : h('div', { class: 'row' }, label, h('span', { class: 'num' }, fmt(it.score)), bar(it.score));
+        ? h('button', { class: 'row', tabindex: i === 0 ? 0 : -1, onclick: () => post({ type: 'reveal', start: it.start!, end: it.end! }) }, label, h('span', { class: 'num' }, fmt(it.score)), bar(it.score / max))
+        : h('div', { class: 'row' }, label, h('span', { class: 'num' }, fmt(it.score)), bar(it.score / max));
       ul.append(h('li', {}, row));
     });
     roving(ul, 'button.row');

@@ -72,7 +72,7 @@ export class SenseMap implements View<SenseData> {
     const width = Math.max(260, this.plot.clientWidth || this.root.clientWidth || 300);
     this.plot.innerHTML = senseSvg({
       items: d.items, points: d.points, clusters: d.clusters, width, height: Math.round(Math.min(420, width * 0.85)),
-      title, palette: palette(), labels: n <= 30,
+      title, palette: palette(), labels: n <= 30, labelText: d.word === null ? 'text' : 'context',
     });
     clear(this.list);
     const shown = Math.min(n, 200);
@@ -83,7 +83,7 @@ export class SenseMap implements View<SenseData> {
       this.list.append(h('li', {}, h('button', {
         class: 'row', tabindex: i === 0 ? 0 : -1, onclick: () => post({ type: 'reveal', start: it.start, end: it.end }),
         onfocus: () => post({ type: 'preview', start: it.start, end: it.end }),
-      }, sw, h('span', { class: 'snippet' }, it.context))));
+      }, sw, h('span', { class: 'snippet' }, h('b', {}, it.text), ' — ', it.context))));
     }
   }
 

@@ -76,3 +76,17 @@ test('standalone HTML: self-contained, one view per layer + rollout, no remote r
   assert.equal((html.match(/<\/script>/g) ?? []).length, 1, 'user text cannot close the script');
   assert.ok(html.includes("default-src 'none'"));
 });
+
+test('numbers: softmax of the ÷√d column, readable formatting of tiny and negative-zero values', async () => {
+  const { fmt, softmax } = await import('../../src/webview/model/numbers');
+  const p = softmax([1, 2, 3]);
+  const z = Math.exp(1) + Math.exp(2) + Math.exp(3);
+  assert.ok(Math.abs(p[2] - Math.exp(3) / z) < 1e-12);
+  assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-12);
+  assert.deepEqual(softmax([1000, 1000]), [0.5, 0.5]); // no overflow
+  assert.equal(fmt(0.1234), '0.123');
+  assert.equal(fmt(0.00002), '2.0e-5');
+  assert.equal(fmt(0), '0.000');
+  assert.equal(fmt(-0.001, 2), '0.00');
+  assert.equal(fmt(NaN), '—');
+});

@@ -111,7 +111,8 @@ export interface SenseSvgInput {
   height: number;
   title: string;
   palette: Palette;
-  labels: boolean; // draw the snippet beside each point (small n)
+  labels: boolean; // draw a label beside each point (small n)
+  labelText?: 'context' | 'text'; // the context snippet (one word's senses) or the word itself (all words)
   selected?: number;
 }
 
@@ -151,7 +152,7 @@ export function senseSvg(inp: SenseSvgInput): string {
       // Labels on the right half grow leftwards so they stay inside the plot.
       const px = sx(points[2 * i]);
       const right = px > W / 2;
-      out.push(`<text x="${f(right ? px - 7 : px + 7)}" y="${f(sy(points[2 * i + 1]) + 3)}"${right ? ' text-anchor="end"' : ''} fill="${p.fg}" font-size="10" font-family="sans-serif">${escapeXml(clip(items[i].context, 28))}</text>`);
+      out.push(`<text x="${f(right ? px - 7 : px + 7)}" y="${f(sy(points[2 * i + 1]) + 3)}"${right ? ' text-anchor="end"' : ''} fill="${p.fg}" font-size="10" font-family="sans-serif">${escapeXml(clip(inp.labelText === 'text' ? items[i].text : items[i].context, 28))}</text>`);
     }
   }
   out.push('</svg>');

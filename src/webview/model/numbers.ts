@@ -1,0 +1,16 @@
+// Number formatting and softmax for the panel's tables: DOM-free, tested in plain Node.
+
+/** Fixed digits; tiny non-zero values in exponent form (a probability of 2e-5 is not "0.000"); no "-0.00". */
+export const fmt = (x: number, digits = 3): string => {
+  if (!Number.isFinite(x)) return '—';
+  if (x !== 0 && Math.abs(x) < 0.5 * 10 ** -digits) return digits >= 3 ? x.toExponential(1) : (0).toFixed(digits);
+  return x.toFixed(digits);
+};
+
+/** softmax(xs), numerically stable: what a student computes from the ÷√d column. */
+export function softmax(xs: number[]): number[] {
+  const m = Math.max(...xs);
+  const e = xs.map((x) => Math.exp(x - m));
+  const z = e.reduce((a, b) => a + b, 0);
+  return e.map((x) => x / z);
+}
