@@ -16,3 +16,8 @@ export function matchCase(original: string, word: string): string {
   if (/^\p{Lu}/u.test(original)) return word.charAt(0).toUpperCase() + word.slice(1);
   return word;
 }
+
+/** A probability for display: two decimals, or two significant digits when that would read 0.00. */
+export function fmtScore(x: number): string {
+  return x >= 0.01 || x === 0 ? x.toFixed(2) : x.toPrecision(2);
+}

@@ -2,7 +2,7 @@
 import * as vscode from 'vscode';
 import type { QaAnswer } from '../core/api';
 import { isCancel, toSignal, type Ctx } from './ctx';
-import { maskLiteralAt, matchCase } from './tasks-logic';
+import { fmtScore, maskLiteralAt, matchCase } from './tasks-logic';
 
 export async function predictWord(ctx: Ctx): Promise<void> {
   const ed = vscode.window.activeTextEditor;
@@ -131,7 +131,7 @@ export class QuestionAnswering implements vscode.Disposable {
       const line = doc.positionAt(a.start).line;
       return {
         label: a.text.replace(/\s+/g, ' '),
-        description: vscode.l10n.t('score {0}', a.score.toFixed(2)),
+        description: vscode.l10n.t('score {0}', fmtScore(a.score)),
         detail: vscode.l10n.t('line {0}: {1}', line + 1, doc.lineAt(line).text.trim().slice(0, 120)),
         answer: a,
       };
@@ -167,7 +167,7 @@ export class QuestionAnswering implements vscode.Disposable {
     const doc = ed.document;
     ed.setDecorations(this.highlight, answers.map((a, i) => ({
       range: new vscode.Range(doc.positionAt(a.start), doc.positionAt(a.end)),
-      hoverMessage: vscode.l10n.t('BERT Lens answer #{0} (score {1}). Run "BERT Lens: Clear Answers" or press Escape to dismiss.', i + 1, a.score.toFixed(2)),
+      hoverMessage: vscode.l10n.t('BERT Lens answer #{0} (score {1}). Run "BERT Lens: Clear Answers" or press Escape to dismiss.', i + 1, fmtScore(a.score)),
     })));
     this.highlighted = ed;
     void vscode.commands.executeCommand('setContext', 'bertLens.answersShown', true);

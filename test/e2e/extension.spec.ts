@@ -48,6 +48,21 @@ test('hover shows the static and contextual sections for a word', async () => {
   await s.page.keyboard.press('Escape');
 });
 
+test('code files: comments are analysed, code is not', async () => {
+  await s.openFile('code.py');
+  const hover = await s.hoverWord('bank', 0).catch(dump); // in "# Compute the monthly interest that the bank pays…"
+  assert.match(await hover.innerText(), /Static \(word2vec\)/);
+  await s.screenshot('02b-hover-code-comment');
+  await s.page.mouse.move(5, 5);
+  await s.page.keyboard.press('Escape');
+  await s.page.waitForTimeout(500);
+  await s.hoverWord('balance', 0, 4000).then(
+    () => assert.fail('a BERT Lens hover appeared on a code identifier'),
+    (e: Error) => assert.match(e.message, /Timeout/),
+  );
+  await s.openFile('walkthrough.md');
+});
+
 test('"Show Attention from Cursor" decorates the words of the window', async () => {
   await s.clickWord('it', 1, 1); // #0 is in the heading; #1 is "because it was too tired"
   await s.runCommand('BERT Lens: Show Attention from Cursor');

@@ -41,7 +41,7 @@ export interface Session {
   openFile(name: string): Promise<void>;
   runCommand(title: string): Promise<void>;
   /** Moves the mouse over the nth occurrence (0-based) of `word` in the visible editor; returns the hover widget. */
-  hoverWord(word: string, nth?: number): Promise<Locator>;
+  hoverWord(word: string, nth?: number, timeoutMs?: number): Promise<Locator>;
   /** Clicks into the nth occurrence of `word`, placing the cursor `offsetInWord` characters into it. */
   clickWord(word: string, nth?: number, offsetInWord?: number): Promise<void>;
   selectionText(): Promise<string>;
@@ -219,13 +219,13 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
       await row.waitFor({ timeout: 15_000 });
       await page.keyboard.press('Enter');
     },
-    async hoverWord(word, nth = 0) {
+    async hoverWord(word, nth = 0, timeoutMs = 30_000) {
       await page.mouse.move(5, 5);
       const b = await wordBox(word, nth);
       await page.mouse.move(b.x + b.w / 2 - 2, b.y + b.h / 2);
       await page.mouse.move(b.x + b.w / 2, b.y + b.h / 2, { steps: 3 });
       const hover = page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'BERT Lens' }).first();
-      await hover.waitFor({ timeout: 30_000 });
+      await hover.waitFor({ timeout: timeoutMs });
       return hover;
     },
     async clickWord(word, nth = 0, offsetInWord = 1) {
@@ -245,7 +245,8 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
       if (title) await quickInput.locator('.quick-input-title', { hasText: title }).waitFor({ timeout: 60_000 });
       const rows = quickInput.locator('.monaco-list-row:visible');
       await rows.first().waitFor({ timeout: 60_000 });
-      return rows.locator('.label-name').allInnerTexts();
+      // The first label of each row (a row's detail line is rendered with a label too).
+      return rows.evaluateAll((rs) => rs.map((r) => (r.querySelector('.label-name') as HTMLElement | null)?.innerText ?? ''));
     },
     async statusBarText() {
       return page.locator('.statusbar').innerText();

@@ -5,7 +5,7 @@ import { BUCKETS, bucketAlpha, bucketOf, bucketize } from '../../src/extension/b
 import { Debouncer, RenderGate } from '../../src/extension/staleness';
 import { adjacentPairs, sentences } from '../../src/extension/sentences';
 import { meanHeads, rollout } from '../../src/extension/attention-math';
-import { matchCase } from '../../src/extension/tasks-logic';
+import { fmtScore, matchCase } from '../../src/extension/tasks-logic';
 
 test('bucketOf: relative to the max, tiny weights dropped, strongest in the top bucket', () => {
   assert.equal(bucketOf(1, 1), BUCKETS - 1);
@@ -103,4 +103,10 @@ test('matchCase keeps the original capitalisation', () => {
   assert.equal(matchCase('NASA', 'esa'), 'ESA');
   assert.equal(matchCase('river', 'lake'), 'lake');
   assert.equal(matchCase('[MASK]', 'paris'), 'paris');
+});
+
+test('fmtScore never shows a positive score as 0.00', () => {
+  assert.equal(fmtScore(0.8765), '0.88');
+  assert.equal(fmtScore(0.0022358), '0.0022');
+  assert.equal(fmtScore(0), '0.00');
 });
