@@ -88,7 +88,7 @@ async function createShared(
   info.modelFile = resolved.modelFile;
   const file = path.relative(resolved.dir, resolved.modelFile);
   const corrupt = (why: string, cause?: unknown) => {
-    // A broken download must not pass for a cached model next time.
+    // A file that does not even parse must not pass for a cached model next time.
     if (resolved.source === 'hub') fs.rmSync(resolved.modelFile, { force: true });
     const remedy = resolved.source === 'hub'
       ? 'It was removed from the cache; load the model again to re-download it.'
@@ -117,7 +117,15 @@ async function createShared(
   try {
     session = await ort.InferenceSession.create(tapped.bytes, options);
   } catch (e) {
-    throw corrupt(String((e as Error).message ?? e).split('\n')[0], e);
+    // It parsed, so this is more likely an operator or type onnxruntime cannot run than a damaged file: keep it.
+    const why = String((e as Error).message ?? e).split('\n')[0];
+    const other = resolved.dtype === 'int8' ? 'fp32' : 'int8';
+    throw new BertLensError('CORRUPT_MODEL', `Model ${source}: onnxruntime could not load ${file} from ${resolved.dir} (${why}). The file may be damaged or use operators onnxruntime-node 1.30 lacks; try dtype ${other}, or re-download or re-export the model.`, { model: source, file, cause: e });
+  }
+  const unknown = session.inputNames.filter((n) => !['input_ids', 'attention_mask', 'token_type_ids'].includes(n));
+  if (unknown.length || !session.inputNames.includes('input_ids')) {
+    await session.release();
+    throw new BertLensError('CORRUPT_MODEL', `Model ${source}: ${file} takes inputs ${session.inputNames.join(', ')}; BERT Lens feeds input_ids, attention_mask and token_type_ids only. Use a BERT or DistilBERT encoder export (e.g. the Xenova/* repositories).`, { model: source, file });
   }
   const outs = new Set(session.outputNames);
   const pick = (...c: string[]) => c.find((n) => outs.has(n));
@@ -190,8 +198,8 @@ async function runOnce(s: Shared, rows: RunRow[], mlm: Array<number[] | undefine
   });
   const feeds: Record<string, ort.Tensor> = {};
   for (const name of s.session.inputNames) {
-    const data = name === 'input_ids' ? ids : name === 'attention_mask' ? mask : name === 'token_type_ids' ? types : undefined;
-    if (!data) throw new BertLensError('CORRUPT_MODEL', `Model ${s.info.id} expects an input "${name}" that BERT Lens does not know (known: input_ids, attention_mask, token_type_ids). Use a BERT or DistilBERT export.`, { model: s.info.id });
+    // Input names were checked at load time.
+    const data = name === 'input_ids' ? ids : name === 'attention_mask' ? mask : types;
     feeds[name] = new ort.Tensor('int64', data, [B, T]);
   }
   const { plan, names } = s;

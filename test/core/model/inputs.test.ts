@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { LoadedModel } from '../../../src/core/api';
 import { BertLensError, loadModel } from '../../../src/core/model';
+import { onnx } from 'onnx-proto';
 import { copyDir, fixture, tmpDir } from './helpers';
 
 const code = (c: string, re?: RegExp) => (e: unknown) => {
@@ -39,6 +40,29 @@ describe('bad model files', () => {
     await assert.rejects(loadModel(dir), code('CORRUPT_MODEL', /config\.json .*not valid JSON/));
     fs.rmSync(path.join(dir, 'config.json'));
     await assert.rejects(loadModel(dir), code('MODEL_NOT_FOUND', /config\.json/));
+  });
+
+  it('a graph onnxruntime cannot run (unknown operator) → CORRUPT_MODEL naming onnxruntime, file kept', async () => {
+    const dir = tmpDir('badop');
+    copyDir(fixture('tiny-distilbert'), dir);
+    const f = path.join(dir, 'onnx', 'model.onnx');
+    const m = onnx.ModelProto.decode(fs.readFileSync(f));
+    const g = m.graph as onnx.GraphProto;
+    (g.node.find((n) => n.opType === 'Gelu' || n.opType === 'Erf') ?? g.node[g.node.length - 1]).opType = 'NoSuchOp';
+    fs.writeFileSync(f, onnx.ModelProto.encode(m).finish());
+    await assert.rejects(loadModel(dir), code('CORRUPT_MODEL', /onnxruntime could not load onnx\/model\.onnx .*NoSuchOp/));
+    assert.ok(fs.existsSync(f));
+  });
+
+  it('a graph with inputs BERT Lens does not feed → CORRUPT_MODEL listing them', async () => {
+    const dir = tmpDir('inputs');
+    copyDir(fixture('tiny-distilbert'), dir);
+    const f = path.join(dir, 'onnx', 'model.onnx');
+    const m = onnx.ModelProto.decode(fs.readFileSync(f));
+    const g = m.graph as onnx.GraphProto;
+    g.input.push(onnx.ValueInfoProto.create({ ...g.input[0], name: 'position_ids' }));
+    fs.writeFileSync(f, onnx.ModelProto.encode(m).finish());
+    await assert.rejects(loadModel(dir), code('CORRUPT_MODEL', /takes inputs input_ids, attention_mask, position_ids/));
   });
 
   it('a dtype the folder lacks → MODEL_NOT_FOUND naming the available one', async () => {
