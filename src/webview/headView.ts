@@ -41,16 +41,19 @@ export class HeadView implements View<HeadData> {
       if (el) this.reveal(Number(el.getAttribute('data-i')));
     });
     this.canvas.addEventListener('keydown', (e) => this.onKey(e));
-    // Raw weights on hover of a target word (per-line tooltips would double the element count).
+    // Raw weights as a tooltip of the hovered target word, created on demand: per-line tooltips would double the
+    // element count, and writing them into the page would move the picture under the mouse.
     this.canvas.addEventListener('mouseover', (e) => {
       const el = (e.target as Element).closest('text.r');
       const d = this.data;
-      if (!el || !d) return;
+      if (!el || !d || el.querySelector('title')) return;
       const j = Number(el.getAttribute('data-i'));
       const n = d.words.length;
       const parts = d.rollout ? [`${(d.weights[j] * 100).toFixed(1)}%`]
         : Array.from({ length: d.heads }, (_, h) => h).filter((h) => !ui.hidden.includes(h)).map((h) => `${t('head')} ${h + 1}: ${(d.weights[h * n + j] * 100).toFixed(1)}%`);
-      this.info.textContent = `${d.words[d.focus].text} → ${d.words[j].text}: ${parts.join(', ')}`;
+      const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
+      title.textContent = `${d.words[d.focus].text} → ${d.words[j].text}: ${parts.join(', ')}`;
+      el.append(title);
     });
     new ResizeObserver((entries) => {
       const w = Math.round(entries[0].contentRect.width);
@@ -89,6 +92,7 @@ export class HeadView implements View<HeadData> {
     });
     const total = visibleTotals(d.weights, d.words.length, d.heads, false, visible);
     this.canvas.querySelectorAll('rect.shade').forEach((r) => r.setAttribute('fill-opacity', shadeOpacity(total[Number(r.getAttribute('data-i'))])));
+    this.canvas.querySelectorAll('text.r > title').forEach((x) => x.remove()); // tooltips list the visible heads
     const lines = visible.filter(Boolean).length * d.words.length;
     this.canvas.dataset.lines = String(lines);
     this.info.textContent = (d.truncated ? t('head.truncated', d.words.length) + ' ' : '') + t('head.lines', lines, this.lastRenderMs.toFixed(1));

@@ -47,17 +47,19 @@ function build(): void {
     v.root.setAttribute('aria-labelledby', `tab-${s}`);
     if (v.svg || v.dataExports) v.root.append(exportBar(s, v));
   }
-  tabs.addEventListener('keydown', (e) => {
-    const i = SECTIONS.indexOf(ui.section);
-    const j = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? SECTIONS.length - 1 : -99;
-    if (j === -99) return;
-    e.preventDefault();
-    select(SECTIONS[(j + SECTIONS.length) % SECTIONS.length]);
-    (tabs.querySelector(`[data-section="${ui.section}"]`) as HTMLElement | null)?.focus();
-  });
   app.append(tabs, focusLine, status, main);
   select(ui.section);
 }
+
+// Registered once: build() runs again on every init (model change, language) and re-fills the same tab bar.
+tabs.addEventListener('keydown', (e) => {
+  const i = SECTIONS.indexOf(ui.section);
+  const j = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? SECTIONS.length - 1 : -99;
+  if (j === -99) return;
+  e.preventDefault();
+  select(SECTIONS[(j + SECTIONS.length) % SECTIONS.length]);
+  (tabs.querySelector(`[data-section="${ui.section}"]`) as HTMLElement | null)?.focus();
+});
 
 function select(s: Section): void {
   ui.section = s;

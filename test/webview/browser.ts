@@ -1,6 +1,7 @@
 // Loads the real panel bundle (media/panel.js + panel.css) in headless Chromium under the real CSP, with a fake
 // acquireVsCodeApi that records what the webview posts. Used by the render benchmark and the screenshot script.
-import { mkdtempSync, writeFileSync, copyFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import * as esbuild from 'esbuild';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -36,10 +37,19 @@ export interface PanelPage {
   close(): Promise<void>;
 }
 
-export async function openPanel(opts: { width?: number; height?: number; theme?: keyof typeof THEMES } = {}): Promise<PanelPage> {
+export const hasChromium = (): boolean => existsSync(CHROMIUM);
+const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Opens the panel page. `fresh` bundles src/webview/main.ts with esbuild into the page's folder (tests: never a
+ * stale media/panel.js); otherwise the built media/panel.js is used (benchmarks and screenshots after a build).
+ */
+export async function openPanel(opts: { width?: number; height?: number; theme?: keyof typeof THEMES; fresh?: boolean } = {}): Promise<PanelPage> {
   const root = path.resolve(__dirname, '../..');
   const dir = mkdtempSync(path.join(tmpdir(), 'bert-lens-panel-'));
-  copyFileSync(path.join(root, 'media/panel.js'), path.join(dir, 'panel.js'));
+  if (opts.fresh) {
+    await esbuild.build({ entryPoints: [path.join(root, 'src/webview/main.ts')], bundle: true, platform: 'browser', format: 'iife', target: 'es2022', outfile: path.join(dir, 'panel.js'), logLevel: 'error' });
+  } else copyFileSync(path.join(root, 'media/panel.js'), path.join(dir, 'panel.js'));
   copyFileSync(path.join(root, 'media/panel.css'), path.join(dir, 'panel.css'));
   const nonce = 'bench' + Date.now();
   const vars = Object.entries(THEMES[opts.theme ?? 'dark']).map(([k, v]) => `${k}: ${v};`).join(' ');
@@ -54,7 +64,7 @@ window.acquireVsCodeApi = () => ({ postMessage: (m) => window.__posted.push(m), 
   html = html.replace('<script nonce', `${fake}\n<script nonce`).replace('</head>', '<link rel="stylesheet" href="theme.css">\n</head>');
   writeFileSync(path.join(dir, 'index.html'), html);
   const browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
+    executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--allow-file-access-from-files'],
   });
   const page = await browser.newPage({ viewport: { width: opts.width ?? 300, height: opts.height ?? 900 } });

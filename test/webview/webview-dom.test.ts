@@ -1,0 +1,98 @@
+// The real panel bundle in headless Chromium under the real CSP: renders host messages, drops malformed ones,
+// follows sequence numbers, posts reveal/export messages, and never trips the Content Security Policy.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { hasChromium, installSynth, openPanel, type PanelPage } from './browser';
+
+const skip = hasChromium() ? false : 'Debian chromium (/usr/bin/chromium) is not installed: apt-get install chromium';
+let p: PanelPage;
+
+before(async () => {
+  if (skip) return;
+  p = await openPanel({ width: 300, fresh: true });
+  await installSynth(p.page);
+  await p.page.evaluate(() => {
+    const s = (window as any).synth;
+    s.send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
+    s.send({ type: 'focus', focus: { uri: 'file:///a.txt', version: 1, word: { text: 'bank', start: 4, end: 8 }, fileName: 'a.txt' } });
+  });
+});
+after(async () => { await p?.close(); });
+
+const lastRequest = () => p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'request').at(-1));
+const send = (m: unknown) => p.page.evaluate((m) => (window as any).synth.send(m), m as any);
+
+test('a focus message makes the visible tab request its data', { skip }, async () => {
+  const r = await lastRequest();
+  assert.deepEqual(r.request, { section: 'head', layer: 1, rollout: false });
+});
+
+test('head view renders words × heads lines; chips hide exactly one head; stale answers are dropped', { skip }, async () => {
+  const { seq } = await lastRequest();
+  await p.page.evaluate((seq) => {
+    const s = (window as any).synth;
+    s.send({ type: 'head', seq, data: s.head(20, 3, 2, 1) });
+  }, seq);
+  const count = () => p.page.locator('.head-view g.head:not([display="none"]) line').count();
+  assert.equal(await count(), 60);
+  await p.page.locator('.chip').nth(1).click();
+  assert.equal(await count(), 40);
+  await p.page.locator('.chip').nth(1).click();
+  // An answer with an older sequence number must not replace the current picture.
+  await p.page.evaluate((seq) => {
+    const s = (window as any).synth;
+    s.send({ type: 'head', seq: seq - 1, data: s.head(7, 3, 2, 1) });
+  }, seq);
+  assert.equal(await p.page.locator('.head-view text.l').count(), 20);
+});
+
+test('malformed and unknown messages are dropped and logged, not rendered', { skip }, async () => {
+  const { seq } = await lastRequest();
+  await send({ type: 'head', seq, data: { words: [], focus: 5 } });
+  await send({ type: 'rm -rf', seq });
+  await send('not even an object');
+  const logs = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'log').map((m: any) => m.message));
+  assert.ok(logs.some((l: string) => /bad head data/.test(l)), logs.join('\n'));
+  assert.ok(logs.some((l: string) => /unknown message type rm -rf/.test(l)));
+  assert.ok(logs.some((l: string) => /not an object/.test(l)));
+  assert.equal(await p.page.locator('.head-view text.l').count(), 20, 'the last good picture stays');
+});
+
+test('clicking a word posts reveal with its document offsets', { skip }, async () => {
+  await p.page.locator('.head-view text.r[data-i="3"]').click();
+  const m = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'reveal').at(-1));
+  const w = await p.page.evaluate(() => (window as any).synth.words(20)[3]);
+  assert.deepEqual(m, { type: 'reveal', start: w.start, end: w.end });
+});
+
+test('SVG and PNG exports: standalone SVG markup and real PNG bytes (rasterised under the CSP)', { skip }, async () => {
+  await p.page.locator('.exports button', { hasText: 'SVG' }).click();
+  await p.page.locator('.exports button', { hasText: 'PNG' }).click();
+  await p.page.waitForFunction(() => (window as any).__posted.some((m: any) => m.type === 'export' && m.format === 'png'), null, { timeout: 10_000 });
+  const ex = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'export').map((m: any) => ({
+    format: m.format, name: m.name, head: m.format === 'svg' ? m.data.slice(0, 60) : Array.from(m.data.slice(0, 8)), isBytes: m.data instanceof Uint8Array, len: m.data.length,
+  })));
+  const svg = ex.find((e: any) => e.format === 'svg');
+  const png = ex.find((e: any) => e.format === 'png');
+  assert.match(svg.head, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.equal(svg.name, 'bert-lens-head.svg');
+  assert.ok(png.isBytes && png.len > 1000, `png of ${png.len} bytes`);
+  assert.deepEqual(png.head, [137, 80, 78, 71, 13, 10, 26, 10], 'PNG signature');
+  assert.deepEqual(await p.cspViolations(), []);
+});
+
+test('zh-CN: the host language switches the UI strings', { skip }, async () => {
+  await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
+  assert.equal(await p.page.locator('.tabs [data-section="qa"]').innerText(), '问答');
+  await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
+  assert.equal(await p.page.locator('.tabs [data-section="qa"]').innerText(), 'QA');
+});
+
+test('keyboard: arrow keys move between tabs', { skip }, async () => {
+  await p.page.locator('.tabs [data-section="head"]').focus();
+  await p.page.keyboard.press('ArrowRight');
+  assert.equal(await p.page.locator('.tabs [aria-selected="true"]').getAttribute('data-section'), 'model');
+  assert.equal(await p.page.evaluate(() => document.activeElement?.getAttribute('data-section')), 'model');
+  assert.deepEqual((await lastRequest()).request, { section: 'model' });
+  assert.deepEqual(await p.cspViolations(), []);
+});
