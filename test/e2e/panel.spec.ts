@@ -4,6 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { artifacts, start, type Session } from './harness';
 
@@ -157,4 +158,40 @@ test('QA: answers with scores; clicking one selects it in the editor', async () 
   await answer.click();
   await s.page.waitForTimeout(500);
   assert.equal((await s.selectionText()).trim(), expected);
+});
+
+/** Clicks an export button and accepts VS Code's save dialog (code-server: the simple file dialog) as proposed. */
+async function exportAs(section: string, label: string, file: string): Promise<string> {
+  await tab(section);
+  await panel.locator(`.${section}-view .exports button`, { hasText: label }).click();
+  const input = s.page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 30_000 }).catch(dump);
+  let proposed = '';
+  for (let i = 0; i < 50 && !proposed.endsWith(file); i++) { // the dialog fills its input in steps
+    proposed = await input.inputValue();
+    await s.page.waitForTimeout(100);
+  }
+  assert.ok(proposed.endsWith(file), `save dialog proposes ${proposed}`);
+  await s.page.keyboard.press('Enter');
+  await panel.locator('.status', { hasText: file }).waitFor({ timeout: 30_000 }).catch(dump);
+  const p = path.join(s.workspace, file);
+  assert.ok(existsSync(p), `${p} written`);
+  return p;
+}
+
+test('exports: head view as SVG, PNG and standalone HTML; sense map as Projector TSV', async () => {
+  const svg = readFileSync(await exportAs('head', 'SVG', 'bert-lens-head.svg'), 'utf8');
+  assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.ok(!svg.includes('var(--'), 'colours resolved');
+  const png = readFileSync(await exportAs('head', 'PNG', 'bert-lens-head.png'));
+  assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
+  const html = readFileSync(await exportAs('head', 'HTML', 'bert-lens-head-view.html'), 'utf8');
+  assert.ok(html.includes('class="view"') && !/<script[^>]+src=|<link /.test(html), 'self-contained');
+  const vectors = readFileSync(await exportAs('sense', 'TSV', 'bert-lens-all-words-vectors.tsv'), 'utf8').trim().split('\n');
+  const meta = readFileSync(path.join(s.workspace, 'bert-lens-all-words-metadata.tsv'), 'utf8').trim().split('\n');
+  assert.equal(meta[0], 'word\tcontext\tstart\tend\tcluster');
+  assert.equal(vectors.length, meta.length - 1, 'one metadata row per vector');
+  assert.equal(vectors.length, WORDS.filter((w) => /\p{L}{2,}/u.test(w)).length);
+  const dims = vectors[0].split('\t').length;
+  assert.ok(dims >= 16 && vectors.every((r) => r.split('\t').length === dims && r.split('\t').every((x) => Number.isFinite(Number(x)))));
 });
