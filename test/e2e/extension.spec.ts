@@ -94,11 +94,13 @@ test('"Predict Word at Cursor" on [MASK] lists predictions in a quick pick', asy
 test('QA: the chosen answer becomes the editor selection', async () => {
   await s.openFile('precipitation.txt');
   await s.runCommand('BERT Lens: Ask a Question About This Document');
-  const input = s.page.locator('.quick-input-widget input');
-  await input.waitFor();
+  // Type only once the question box (not the closing command palette) has focus.
+  await s.page.locator('.quick-input-widget .quick-input-title', { hasText: /ask a question about this document/ }).waitFor();
+  await s.page.locator('.quick-input-widget input:focus').waitFor();
   await s.page.keyboard.type('What causes precipitation to fall?', { delay: 5 });
   await s.page.keyboard.press('Enter');
   const labels = await s.quickPickLabels(/answers to/).catch(dump);
+  assert.equal(await s.page.locator('.view-lines').first().innerText().then((t) => t.startsWith('Rain, snow')), true, 'the document was not edited');
   assert.ok(labels.length >= 1);
   await s.page.waitForTimeout(300);
   await s.screenshot('05-qa-answers');
@@ -130,6 +132,7 @@ test('Select Model… downloads a Hugging Face id with progress and switches the
   await s.page.keyboard.type('Hugging Face', { delay: 10 });
   await s.page.keyboard.press('Enter');
   await s.page.locator('.quick-input-title', { hasText: /Hugging Face model id/ }).waitFor();
+  await s.page.locator('.quick-input-widget input:focus').waitFor();
   await s.page.keyboard.type('fake-org/tiny-bert', { delay: 10 });
   await s.page.keyboard.press('Enter');
   const item = s.page.locator('.statusbar-item:has(.codicon-telescope)', { hasText: 'BERT Lens: fake-org/tiny-bert' }).first();

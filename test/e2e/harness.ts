@@ -218,6 +218,11 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
       const row = quickInput.locator('.monaco-list-row', { hasText: title }).first();
       await row.waitFor({ timeout: 15_000 });
       await page.keyboard.press('Enter');
+      // The palette is gone (or replaced by the command's own quick input) before anyone types again.
+      await page.waitForFunction(() => {
+        const i = document.querySelector('.quick-input-widget input') as HTMLInputElement | null;
+        return !i || i.offsetParent === null || !i.value.startsWith('>');
+      });
     },
     async hoverWord(word, nth = 0, timeoutMs = 30_000) {
       await page.mouse.move(5, 5);
