@@ -64,7 +64,7 @@ export function standaloneHeadHtml(inp: StandaloneInput): string {
 <style>body{font-family:sans-serif;margin:16px;color:#1f1f1f}label{display:inline-block;border:2px solid;border-radius:4px;padding:0 4px;margin:2px;font-size:12px}
 </style></head>
 <body><h1 style="font-size:16px">${escapeXml(inp.title)}</h1>
-<p style="font-size:12px">Attention from <b>${escapeXml(inp.words[inp.focus]?.text ?? '')}</b> to every word of the window; line opacity = weight. Exported by BERT Lens.</p>
+<p style="font-size:12px">Attention from <b>${escapeXml(inp.words[inp.focus]?.text ?? '')}</b> to every word of the window; line opacity = weight relative to the strongest line of that head. Exported by BERT Lens.</p>
 <select id="layer" aria-label="Layer">${options}</select><div id="heads">${chips}</div>
 ${views.join('\n')}
 <script>
