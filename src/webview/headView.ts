@@ -126,6 +126,10 @@ export class HeadView implements View<HeadData> {
     });
   }
 
+  redraw(): void {
+    this.draw();
+  }
+
   private draw(): void {
     const d = this.data;
     if (!d) return;

@@ -149,4 +149,9 @@ window.addEventListener('message', (e: MessageEvent) => {
   onMessage(m);
 });
 
+// VS Code switches body classes (vscode-light/-dark/-high-contrast) on a theme change: redraw the SVG views,
+// whose colours were resolved from the old theme.
+new MutationObserver(() => { if (views) for (const s of SECTIONS) views[s].redraw?.(); })
+  .observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
 post({ type: 'ready' });

@@ -87,6 +87,10 @@ export class SenseMap implements View<SenseData> {
     }
   }
 
+  redraw(): void {
+    if (this.data) this.render(this.data);
+  }
+
   svg(): string | null {
     const el = this.plot.querySelector('svg');
     return el ? new XMLSerializer().serializeToString(el) : null;

@@ -12,6 +12,8 @@ export interface View<D> {
   dataExports?: Array<'tsv' | 'html'>;
   /** Called when the model changes (layer/head counts). */
   onModel?(): void;
+  /** Redraw the last data (the theme changed: exported SVG colours are resolved at draw time). */
+  redraw?(): void;
 }
 
 /** Layer <select>: 1..layers, optionally preceded by extra options (value → label). */

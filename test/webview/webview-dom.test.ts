@@ -65,6 +65,17 @@ test('clicking a word posts reveal with its document offsets', { skip }, async (
   assert.deepEqual(m, { type: 'reveal', start: w.start, end: w.end });
 });
 
+test('a theme change redraws the head view with the new resolved colours', { skip }, async () => {
+  const bg = () => p.page.locator('.head-view svg > rect').first().getAttribute('fill');
+  assert.notEqual(await bg(), '#123456');
+  await p.page.evaluate(() => {
+    document.documentElement.style.setProperty('--vscode-sideBar-background', '#123456');
+    document.body.classList.add('vscode-high-contrast');
+  });
+  await p.page.waitForFunction(() => document.querySelector('.head-view svg > rect')?.getAttribute('fill') === '#123456', null, { timeout: 5000 });
+  assert.equal(await bg(), '#123456');
+});
+
 test('SVG and PNG exports: standalone SVG markup and real PNG bytes (rasterised under the CSP)', { skip }, async () => {
   await p.page.locator('.exports button', { hasText: 'SVG' }).click();
   await p.page.locator('.exports button', { hasText: 'PNG' }).click();
