@@ -37,13 +37,14 @@ export class Qa implements View<QaData> {
       this.answers.append(h('li', { class: 'muted' }, t('qa.none')));
       return;
     }
+    const best = Math.max(1e-12, ...d.answers.map((a) => a.score)); // bars relative to the best answer
     d.answers.forEach((a, i) => {
       this.answers.append(h('li', {}, h('button', {
         class: 'answer row', tabindex: i === 0 ? 0 : -1, 'data-start': a.start, 'data-end': a.end,
         onclick: () => post({ type: 'reveal', start: a.start, end: a.end }),
       },
       h('span', { class: 'answer-text' }, a.text),
-      h('span', { class: 'num' }, t('qa.score', fmt(a.score))), bar(a.score),
+      h('span', { class: 'num' }, t('qa.score', fmt(a.score))), bar(a.score / best),
       h('span', { class: 'snippet' }, a.before, h('mark', {}, a.text), a.after))));
     });
   }

@@ -146,7 +146,7 @@ test('sense map: one point per occurrence of "bank"', async () => {
 
 test('QA: answers with scores; clicking one selects it in the editor', async () => {
   await tab('qa');
-  await panel.locator('input.question').fill('Where did she go?');
+  await panel.locator('input.question').fill('Why does rain fall?');
   await panel.locator('button.ask').click();
   const answer = panel.locator('button.answer').first();
   await answer.waitFor({ timeout: 60_000 }).catch(dump);
