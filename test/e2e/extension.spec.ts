@@ -88,7 +88,26 @@ test('"Predict Word at Cursor" on [MASK] lists predictions in a quick pick', asy
   assert.equal(descriptions.length, labels.length);
   assert.ok(descriptions.every((d) => /^\d+\.\d%$/.test(d.trim())), `probabilities: ${descriptions.join(', ')}`);
   await s.screenshot('04-predict');
-  await s.page.keyboard.press('Escape');
+  await s.page.keyboard.press('Enter'); // choosing the first prediction replaces [MASK]
+  const line = s.page.locator('.view-line', { hasText: 'The capital of France is' }).first();
+  await s.page.waitForFunction(() => ![...document.querySelectorAll('.view-line')].some((l) => /France is \[MASK\]/.test(l.textContent ?? '')));
+  assert.match((await line.innerText()).replace(/\u00a0/g, ' '), new RegExp(`France is ${labels[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.`));
+  await s.page.keyboard.press('Control+Z');
+  await s.page.locator('.view-line', { hasText: 'France is [MASK]' }).first().waitFor();
+});
+
+test('"Toggle Attention Follow Cursor" re-renders from the word the cursor moves to', async () => {
+  await s.clickWord('it', 1, 1);
+  await s.runCommand('BERT Lens: Toggle Attention Follow Cursor');
+  const overlays = s.page.locator('.monaco-editor .view-overlays [class*="ced-"]');
+  await overlays.first().waitFor({ timeout: 60_000 }).catch(dump);
+  const before = await s.page.locator('.view-lines span[class*="ced-"]').evaluateAll((xs) => xs.map((x) => x.textContent).join('|'));
+  await s.clickWord('bank', 1, 2);
+  // The focus word (bold, bordered) moves to "bank": wait until the decorated text changes.
+  await s.page.waitForFunction((b) => [...document.querySelectorAll('.view-lines span[class*="ced-"]')].map((x) => x.textContent).join('|') !== b, before, { timeout: 30_000 });
+  await s.runCommand('BERT Lens: Clear Attention');
+  await s.page.waitForTimeout(300);
+  assert.equal(await overlays.count(), 0);
 });
 
 test('QA: the chosen answer becomes the editor selection', async () => {
@@ -100,7 +119,7 @@ test('QA: the chosen answer becomes the editor selection', async () => {
   await s.page.keyboard.type('What causes precipitation to fall?', { delay: 5 });
   await s.page.keyboard.press('Enter');
   const labels = await s.quickPickLabels(/answers to/).catch(dump);
-  assert.equal(await s.page.locator('.view-lines').first().innerText().then((t) => t.startsWith('Rain, snow')), true, 'the document was not edited');
+  assert.equal(await s.page.locator('.editor-instance .view-lines').first().innerText().then((t) => t.replace(/\u00a0/g, ' ').startsWith('Rain, snow')), true, 'the document was not edited');
   assert.ok(labels.length >= 1);
   await s.page.waitForTimeout(300);
   await s.screenshot('05-qa-answers');
