@@ -38,7 +38,7 @@ export function fromMatrix(source: string, words: string[], matrix: Float32Array
       if (skip(r)) continue;
       let d = 0;
       for (let i = 0; i < dims; i++) d += matrix[r * dims + i] * q[i];
-      d /= qn;
+      d = Math.max(-1, Math.min(1, d / qn)); // float32 rounding can overshoot 1
       if (best.length === top && d <= best[top - 1].score) continue;
       best.push({ word: words[r], score: d });
       best.sort((a, b) => b.score - a.score);
