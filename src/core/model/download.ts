@@ -116,9 +116,16 @@ export async function downloadModel(id: string, opts: DownloadOptions): Promise<
   }
   const plan: Array<{ file: string; size: number }> = [];
   for (const file of REQUIRED) plan.push({ file, size: (await f.probe(file, false))! });
-  for (const file of [...OPTIONAL, `${onnxFile}_data`]) {
+  for (const file of OPTIONAL) {
     const size = await f.probe(file, true);
     if (size !== undefined) plan.push({ file, size });
+  }
+  // External weights: model.onnx_data, then model.onnx_data_1, _2 … (transformers.js chunk naming) while present.
+  for (let i = 0; i < 32; i++) {
+    const file = `${onnxFile}_data${i ? `_${i}` : ''}`;
+    const size = await f.probe(file, true);
+    if (size === undefined) break;
+    plan.push({ file, size });
   }
   plan.push({ file: onnxFile, size: onnxSize! });
   const todo = plan.filter((item) => !exists(path.join(dir, item.file)));

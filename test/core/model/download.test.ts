@@ -7,10 +7,11 @@ import path from 'node:path';
 import type { DownloadProgress } from '../../../src/core/api';
 import { BertLensError, listModels, loadModel, resolveModel, type ModelDownloadProgress } from '../../../src/core/model';
 import { closedPort, startHub, type FakeHub } from './hub-server';
-import { fixture, golden, maxAbsDiff, rowsOf, tmpDir } from './helpers';
+import { externalized, fixture, golden, maxAbsDiff, rowsOf, tmpDir } from './helpers';
 
 const ID = 'fake-org/tiny-bert';
 const QA = 'fake-org/tiny-bert-qa';
+const EXT = 'fake-org/tiny-bert-external';
 
 function isErr(code: string, ...parts: Array<string | RegExp>) {
   return (e: unknown) => {
@@ -31,7 +32,7 @@ describe('hub download', () => {
   let hub: FakeHub;
   let cacheDir: string;
   before(async () => {
-    hub = await startHub({ [ID]: fixture('tiny-bert'), [QA]: fixture('tiny-bert-qa') });
+    hub = await startHub({ [ID]: fixture('tiny-bert'), [QA]: fixture('tiny-bert-qa'), [EXT]: externalized(fixture('tiny-bert'), 3) });
   });
   after(() => hub.close());
   beforeEach(() => {
@@ -114,6 +115,22 @@ describe('hub download', () => {
       assert.equal(hub.requests.length, 0);
     } finally {
       Object.assign(tj.env, saved);
+      await m.dispose();
+    }
+  });
+
+  it('external data in chunks (model.onnx_data, _1, _2) is downloaded with the graph and loads', async () => {
+    const m = await loadModel(EXT, { cacheDir, hubEndpoint: hub.endpoint });
+    try {
+      assert.deepEqual(files(path.join(m.info.dir, 'onnx')), ['model.onnx', 'model.onnx_data', 'model.onnx_data_1', 'model.onnx_data_2']);
+      const local = await loadModel(fixture('tiny-bert'), {}, { dtype: 'fp32' });
+      const rows = rowsOf(golden('tiny-bert').cases[0]);
+      const [a] = await m.run(rows, { attentionLayers: [2], nsp: true });
+      const [b] = await local.run(rows, { attentionLayers: [2], nsp: true });
+      assert.ok(maxAbsDiff(a.attention[2], b.attention[2]) <= 1e-6);
+      assert.ok(maxAbsDiff(a.nspLogits!, b.nspLogits!) <= 1e-5);
+      await local.dispose();
+    } finally {
       await m.dispose();
     }
   });

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { onnx } from 'onnx-proto';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -63,4 +64,36 @@ export function tmpDir(prefix: string): string {
 
 export function copyDir(src: string, dest: string): void {
   fs.cpSync(src, dest, { recursive: true });
+}
+
+/**
+ * Copies a fixture folder with its fp32 weights moved to external data: onnx/model.onnx_data, or round-robin over
+ * `chunks` files model.onnx_data, model.onnx_data_1, … (transformers.js chunk naming).
+ */
+export function externalized(src: string, chunks = 1): string {
+  const dir = tmpDir('external');
+  copyDir(src, dir);
+  for (const f of fs.readdirSync(path.join(dir, 'onnx'))) fs.rmSync(path.join(dir, 'onnx', f));
+  const m = onnx.ModelProto.decode(fs.readFileSync(path.join(src, 'onnx', 'model.onnx')));
+  const files: Buffer[][] = Array.from({ length: chunks }, () => []);
+  const offsets = new Array<number>(chunks).fill(0);
+  let k = 0;
+  for (const t of (m.graph as onnx.GraphProto).initializer) {
+    const raw = t.rawData ? Buffer.from(t.rawData) : undefined;
+    if (!raw || raw.length < 256) continue;
+    const c = k++ % chunks;
+    const name = `model.onnx_data${c ? `_${c}` : ''}`;
+    t.rawData = new Uint8Array(0);
+    t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
+    t.externalData = [
+      { key: 'location', value: name },
+      { key: 'offset', value: String(offsets[c]) },
+      { key: 'length', value: String(raw.length) },
+    ];
+    files[c].push(raw);
+    offsets[c] += raw.length;
+  }
+  files.forEach((parts, c) => fs.writeFileSync(path.join(dir, 'onnx', `model.onnx_data${c ? `_${c}` : ''}`), Buffer.concat(parts)));
+  fs.writeFileSync(path.join(dir, 'onnx', 'model.onnx'), onnx.ModelProto.encode(m).finish());
+  return dir;
 }

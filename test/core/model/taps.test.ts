@@ -7,7 +7,7 @@ import path from 'node:path';
 import { onnx } from 'onnx-proto';
 import { loadModel } from '../../../src/core/model';
 import { tapModel } from '../../../src/core/model/taps';
-import { copyDir, fixture, flat, golden, maxAbsDiff, rowsOf, tmpDir } from './helpers';
+import { copyDir, externalized, fixture, flat, golden, maxAbsDiff, rowsOf, tmpDir } from './helpers';
 
 const bertFile = path.join(fixture('tiny-bert'), 'onnx', 'model.onnx');
 
@@ -260,25 +260,7 @@ describe('graph taps', () => {
   });
 
   it('external data (model.onnx + model.onnx_data) loads and matches the golden', async () => {
-    const dir = rewrittenFolder(fixture('tiny-bert'), 'onnx/model.onnx', (g, d) => {
-      const chunks: Buffer[] = [];
-      let offset = 0;
-      for (const t of g.initializer) {
-        const raw = t.rawData ? Buffer.from(t.rawData) : undefined;
-        if (!raw || raw.length < 256) continue;
-        t.rawData = new Uint8Array(0);
-        t.dataLocation = onnx.TensorProto.DataLocation.EXTERNAL;
-        t.externalData = [
-          { key: 'location', value: 'model.onnx_data' },
-          { key: 'offset', value: String(offset) },
-          { key: 'length', value: String(raw.length) },
-        ];
-        chunks.push(raw);
-        offset += raw.length;
-      }
-      fs.mkdirSync(path.join(d, 'onnx'), { recursive: true });
-      fs.writeFileSync(path.join(d, 'onnx', 'model.onnx_data'), Buffer.concat(chunks));
-    });
+    const dir = externalized(fixture('tiny-bert'));
     assert.ok(fs.statSync(path.join(dir, 'onnx', 'model.onnx')).size < 100_000, 'weights really moved out');
     const m = await loadModel(dir, {}, { dtype: 'fp32' });
     try {
