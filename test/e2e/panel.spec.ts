@@ -195,3 +195,16 @@ test('exports: head view as SVG, PNG and standalone HTML; sense map as Projector
   const dims = vectors[0].split('\t').length;
   assert.ok(dims >= 16 && vectors.every((r) => r.split('\t').length === dims && r.split('\t').every((x) => Number.isFinite(Number(x)))));
 });
+
+test('switching to a dark theme redraws the head view in the new colours', async () => {
+  await tab('head');
+  const bg = () => panel.locator('.head-view svg > rect').first().getAttribute('fill');
+  await panel.locator('.head-view svg').waitFor({ timeout: 60_000 }).catch(dump);
+  const light = await bg();
+  // Offline, the theme picker only shows a marketplace error here; the light/dark toggle needs no network.
+  await s.runCommand('Preferences: Toggle between Light/Dark Themes');
+  for (let i = 0; i < 50 && (await bg()) === light; i++) await s.page.waitForTimeout(100);
+  const dark = await bg();
+  assert.notEqual(dark, light, `background stayed ${light}`);
+  await shot('panel-head-dark');
+});
