@@ -108,9 +108,6 @@ function onMessage(m: HostMessage): void {
       renderFocus();
       refresh();
       return;
-    case 'busy':
-      if (isLatest(m.section, m.seq)) setStatus(t('busy'));
-      return;
     case 'error':
       if (m.section === null || isLatest(m.section, m.seq)) setStatus(t('error.prefix', m.message), true);
       return;

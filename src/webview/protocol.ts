@@ -104,7 +104,6 @@ export type ExportFormat = 'svg' | 'png' | 'tsv' | 'html';
 export type HostMessage =
   | { type: 'init'; language: string; model: ModelSummary | null }
   | { type: 'focus'; focus: Focus | null }
-  | { type: 'busy'; section: Section; seq: number }
   | { type: 'error'; section: Section | null; seq: number; message: string }
   | { type: 'head'; seq: number; data: HeadData }
   | { type: 'model'; seq: number; data: ModelGridData }
@@ -199,7 +198,6 @@ export function validateHostMessage(m: unknown): HostMessage | string {
   switch (t) {
     case 'init': return isStr(m.language) && (m.model === null || isModel(m.model)) ? (m as HostMessage) : 'bad init';
     case 'focus': return m.focus === null || isFocus(m.focus) ? (m as HostMessage) : 'bad focus';
-    case 'busy': return isSection(m.section) && seqOk ? (m as HostMessage) : 'bad busy';
     case 'error': return (m.section === null || isSection(m.section)) && seqOk && isStr(m.message) ? (m as HostMessage) : 'bad error';
     case 'head': return seqOk && isHead(m.data) ? (m as HostMessage) : 'bad head data';
     case 'model': return seqOk && isGrid(m.data) ? (m as HostMessage) : 'bad model data';

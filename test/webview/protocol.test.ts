@@ -11,7 +11,6 @@ const goodHost: HostMessage[] = [
   { type: 'init', language: 'en', model: null },
   { type: 'focus', focus: { uri: 'file:///a.txt', version: 3, word: span('bank', 4), fileName: 'a.txt' } },
   { type: 'focus', focus: null },
-  { type: 'busy', section: 'head', seq: 1 },
   { type: 'error', section: null, seq: 0, message: 'Model failed to load. Pick another in settings.' },
   { type: 'head', seq: 2, data: { words, focus: 1, layers: 2, heads: 2, layer: 1, rollout: false, weights: new Float32Array(6), truncated: false } },
   { type: 'head', seq: 2, data: { words, focus: 1, layers: 2, heads: 2, layer: 0, rollout: true, weights: new Float32Array(3), truncated: true } },
@@ -31,21 +30,22 @@ test('every well-formed host message validates', () => {
 test('malformed host messages are rejected with a reason', () => {
   const bad: unknown[] = [
     null, 42, 'head', [], {}, { type: 'nope' }, { type: 'focus' },
-    { type: 'busy', section: 'elsewhere', seq: 1 },
-    { ...goodHost[6], seq: -1 },
+    { type: 'busy', section: 'head', seq: 1 }, // no such message (any more)
+    { type: 'show', section: 'elsewhere' },
+    { ...goodHost[5], seq: -1 },
     // weights of the wrong length / type, focus outside the words, layer outside 1..layers
-    { type: 'head', seq: 1, data: { ...(goodHost[6] as any).data, weights: new Float32Array(5) } },
-    { type: 'head', seq: 1, data: { ...(goodHost[6] as any).data, weights: [0, 0, 0, 0, 0, 0] } },
-    { type: 'head', seq: 1, data: { ...(goodHost[6] as any).data, focus: 3 } },
-    { type: 'head', seq: 1, data: { ...(goodHost[6] as any).data, layer: 3 } },
-    { type: 'head', seq: 1, data: { ...(goodHost[6] as any).data, words: [{ text: 'x', start: 5, end: 2 }] } },
-    { type: 'model', seq: 1, data: { ...(goodHost[8] as any).data, thumbs: new Uint8Array(35) } },
-    { type: 'explain', seq: 1, data: { ...(goodHost[9] as any).data, query: [1] } },
-    { type: 'explain', seq: 1, data: { ...(goodHost[9] as any).data, weights: [0.5, 0.5] } },
-    { type: 'explain', seq: 1, data: { ...(goodHost[9] as any).data, scores: [1, NaN, 2] } },
-    { type: 'inspect', seq: 1, data: { ...(goodHost[10] as any).data, substitutes: [{ word: 3, score: 1 }] } },
-    { type: 'sense', seq: 1, data: { ...(goodHost[11] as any).data, clusters: new Uint8Array([1]) } },
-    { type: 'sense', seq: 1, data: { ...(goodHost[11] as any).data, points: new Float32Array(3) } },
+    { type: 'head', seq: 1, data: { ...(goodHost[5] as any).data, weights: new Float32Array(5) } },
+    { type: 'head', seq: 1, data: { ...(goodHost[5] as any).data, weights: [0, 0, 0, 0, 0, 0] } },
+    { type: 'head', seq: 1, data: { ...(goodHost[5] as any).data, focus: 3 } },
+    { type: 'head', seq: 1, data: { ...(goodHost[5] as any).data, layer: 3 } },
+    { type: 'head', seq: 1, data: { ...(goodHost[5] as any).data, words: [{ text: 'x', start: 5, end: 2 }] } },
+    { type: 'model', seq: 1, data: { ...(goodHost[7] as any).data, thumbs: new Uint8Array(35) } },
+    { type: 'explain', seq: 1, data: { ...(goodHost[8] as any).data, query: [1] } },
+    { type: 'explain', seq: 1, data: { ...(goodHost[8] as any).data, weights: [0.5, 0.5] } },
+    { type: 'explain', seq: 1, data: { ...(goodHost[8] as any).data, scores: [1, NaN, 2] } },
+    { type: 'inspect', seq: 1, data: { ...(goodHost[9] as any).data, substitutes: [{ word: 3, score: 1 }] } },
+    { type: 'sense', seq: 1, data: { ...(goodHost[10] as any).data, clusters: new Uint8Array([1]) } },
+    { type: 'sense', seq: 1, data: { ...(goodHost[10] as any).data, points: new Float32Array(3) } },
     { type: 'qa', seq: 1, data: { question: 'q', answers: [{ text: 'a', start: 0, end: 1, score: '1', before: '', after: '' }] } },
     { type: 'show', section: 'head', layer: -2 },
   ];
@@ -100,7 +100,7 @@ test('every data message survives a JSON round trip of its non-array fields (no 
 });
 
 test('typed arrays survive structured cloning (what postMessage does) and still validate', () => {
-  const cloned = structuredClone(goodHost[8]);
+  const cloned = structuredClone(goodHost[7]);
   assert.equal(typeof validateHostMessage(cloned), 'object');
   assert.ok((cloned as any).data.thumbs instanceof Uint8Array);
 });

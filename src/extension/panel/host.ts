@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { WorkerError, type WorkerClient } from '../client';
 import type { AttentionMatrix, DocInput, ModelsStatus, SenseVectors } from '../../protocol';
-import { validateWebviewMessage, type Focus, type HostMessage, type ModelSummary, type Request, type Section, type SenseData } from '../../webview/protocol';
+import { SECTIONS, validateWebviewMessage, type Focus, type HostMessage, type ModelSummary, type Request, type Section, type SenseData } from '../../webview/protocol';
 import { analysisText } from '../segments';
 import { parseLayer } from '../config';
 import { layerRows, rolloutRow } from '../../webview/model/attention';
@@ -72,6 +72,11 @@ export class PanelHost implements vscode.Disposable {
     editor.selection = new vscode.Selection(pos, pos);
     this.editor = editor;
     this.updateFocus();
+  }
+
+  /** Switch the panel to a section (e.g. a command that opens the explainer). Unknown names are ignored. */
+  show(section: string): void {
+    if ((SECTIONS as readonly string[]).includes(section)) this.post({ type: 'show', section: section as Section });
   }
 
   private post(m: HostMessage): void {

@@ -42,6 +42,7 @@ export function registerPanel(context: vscode.ExtensionContext, deps: PanelDeps)
         const uri = typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri;
         await host.focusAt(uri, args.offset as number);
       }
+      if (args?.section) host.show(args.section);
     }),
   ];
   const all = vscode.Disposable.from(...disposables);
