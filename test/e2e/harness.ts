@@ -31,6 +31,7 @@ export interface StartOptions {
   settings?: Record<string, unknown>; // extra user settings
   files?: Record<string, string>; // extra workspace files
   viewport?: { width: number; height: number };
+  locale?: string; // code-server --locale, e.g. zh-cn
 }
 
 export interface Session {
@@ -139,10 +140,13 @@ export async function start(o: StartOptions): Promise<Session> {
   });
   if (install.status !== 0) throw new Error(`Installing the vsix failed:\n${install.stdout}\n${install.stderr}`);
 
+  if (o.locale) languagePack(o.locale, userDataDir, path.join(base, 'langpack'));
+
   const port = await freePort();
   const serverLog = path.join(base, 'code-server.log');
   const server = codeServer([...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
-    '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override', workspace], { detached: true, log: serverLog });
+    '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    ...(o.locale ? ['--locale', o.locale] : []), workspace], { detached: true, log: serverLog });
   recordPid(server.pid);
   let browser: Browser | undefined;
   const stop = async () => {
@@ -168,6 +172,23 @@ export async function start(o: StartOptions): Promise<Session> {
     await stop();
     throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- code-server log ---\n${existsSync(serverLog) ? readFileSync(serverLog, 'utf8').slice(-3000) : ''}`);
   }
+}
+
+/**
+ * code-server only switches its display language (--locale) when <user-data-dir>/languagepacks.json lists a pack for
+ * it, and the Marketplace is out of reach. An empty pack is enough: the workbench stays English (no translations),
+ * while the extension host runs with vscode.env.language = locale, so extensions' own translations apply.
+ */
+function languagePack(locale: string, userDataDir: string, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  const translations = path.join(dir, 'main.i18n.json');
+  writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
+  writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({
+    [locale]: {
+      hash: `bert-lens-test-${locale}`, label: locale, translations: { vscode: translations },
+      extensions: [{ extensionIdentifier: { id: `bert-lens-test.language-pack-${locale}` }, version: '0.0.1' }],
+    },
+  }));
 }
 
 function makeSession(page: Page, s: { workspace: string; userDataDir: string; url: string; stop: () => Promise<void> }): Session {

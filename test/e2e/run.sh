@@ -24,10 +24,10 @@ trap cleanup EXIT INT TERM
 
 log() { echo "== e2e: $*"; }
 
-# 1. System packages: Chromium and the headers code-server's native modules compile against.
+# 1. System packages: Chromium, the headers code-server's native modules compile against, a CJK font (zh-CN screenshots).
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
-for p in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
+for p in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config fonts-wqy-zenhei; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]} (apt)"
   apt-get -o DPkg::Lock::Timeout=600 update -q
