@@ -81,6 +81,8 @@ export class ModelView implements View<ModelGridData> {
   }
 
   svg(): string | null {
-    return this.data ? gridSvg(this.data, palette()) : null;
+    if (!this.data) return null;
+    const images = Array.from(this.grid.querySelectorAll('canvas'), (c) => c.toDataURL('image/png'));
+    return gridSvg(this.data, palette(), 4, images.length === this.data.layers * this.data.heads ? images : undefined);
   }
 }

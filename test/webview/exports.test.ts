@@ -60,6 +60,9 @@ test('sense SVG and grid SVG: one circle per item, one tile per head, cluster co
   assert.equal((grid.match(/fill="none"/g) ?? []).length, 6);
   assert.equal((grid.match(/fill-opacity="1.00"/g) ?? []).length, 24);
   assert.equal(escapeXml(`<&>"'`), '&lt;&amp;&gt;&quot;&#39;');
+  const withImages = gridSvg({ layers: 2, heads: 3, size: 2, thumbs: new Uint8Array(24).fill(255) }, palette, 3, Array(6).fill('data:image/png;base64,AAAA'));
+  assert.equal((withImages.match(/<image /g) ?? []).length, 6);
+  assert.ok(!withImages.includes('fill-opacity="1.00"'), 'images replace the per-cell rects');
 });
 
 test('standalone HTML: self-contained, one view per layer + rollout, no remote references', () => {

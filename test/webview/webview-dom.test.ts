@@ -107,3 +107,26 @@ test('keyboard: arrow keys move between tabs', { skip }, async () => {
   assert.deepEqual((await lastRequest()).request, { section: 'model' });
   assert.deepEqual(await p.cspViolations(), []);
 });
+
+test('model view: one canvas per head; its SVG export embeds the canvases and rasterises to PNG', { skip }, async () => {
+  const { seq } = await lastRequest();
+  await p.page.evaluate((seq) => {
+    const s = (window as any).synth;
+    (window as any).__posted.length = 0;
+    s.send({ type: 'model', seq, data: s.grid(20, 4, 3, 20) });
+  }, seq);
+  assert.equal(await p.page.locator('.model-view canvas.thumb').count(), 12);
+  await p.page.locator('.model-view .exports button', { hasText: 'SVG' }).click();
+  await p.page.locator('.model-view .exports button', { hasText: 'PNG' }).click();
+  await p.page.waitForFunction(() => (window as any).__posted.some((m: any) => m.type === 'export' && m.format === 'png'), null, { timeout: 10_000 });
+  const ex = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'export').map((m: any) => ({
+    format: m.format, images: m.format === 'svg' ? (m.data.match(/<image /g) ?? []).length : 0, head: m.format === 'png' ? Array.from(m.data.slice(0, 4)) : [],
+  })));
+  assert.equal(ex.find((e: any) => e.format === 'svg').images, 12);
+  assert.deepEqual(ex.find((e: any) => e.format === 'png').head, [137, 80, 78, 71]);
+  // Clicking a thumbnail opens the head view with only that head visible.
+  await p.page.locator('.model-view canvas.thumb').nth(4).click(); // layer 2, head 2
+  assert.equal(await p.page.locator('.tabs [aria-selected="true"]').getAttribute('data-section'), 'head');
+  assert.deepEqual((await lastRequest()).request, { section: 'head', layer: 2, rollout: false });
+  assert.deepEqual(await p.cspViolations(), []);
+});
