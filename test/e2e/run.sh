@@ -27,6 +27,7 @@ log() { echo "== e2e: $*"; }
 # 1. System packages: Chromium, the headers code-server's native modules compile against, a CJK font (zh-CN screenshots).
 need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v unzip >/dev/null 2>&1 || need+=(unzip)  # package verification and the harness read the .vsix
 for p in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config fonts-wqy-zenhei; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]} (apt)"
