@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import * as path from 'node:path';
 import { WorkerError, type WorkerClient } from '../client';
 import type { AttentionMatrix, DocInput, ModelsStatus, SenseVectors } from '../../protocol';
-import { SECTIONS, validateWebviewMessage, type Focus, type HostMessage, type ModelSummary, type Request, type Section, type SenseData } from '../../webview/protocol';
+import { SECTIONS, validateWebviewMessage, type Focus, type HostMessage, type ModelSummary, type Request, type Section, type SenseData, type ModelGridData } from '../../webview/protocol';
 import { analysisText } from '../segments';
 import { parseLayer } from '../config';
 import { layerRows, rolloutRow } from '../../webview/model/attention';
@@ -27,7 +27,7 @@ export class PanelHost implements vscode.Disposable {
   private offset = -1;
   private focus: Focus | null = null;
   private model: ModelSummary | null = null;
-  private matrix: { uri: string; version: number; answeredFor: number; m: AttentionMatrix } | undefined;
+  private matrix: { uri: string; version: number; answeredFor: number; m: AttentionMatrix; pooled?: ModelGridData } | undefined;
   private lastHead: { layer: number; focus: number; fileName: string } | undefined;
   private lastSense: { key: string; word: string | null; sv: SenseVectors; clusters: Uint8Array; data: SenseData } | undefined;
   private readonly inflight = new Map<Section, AbortController>();
@@ -170,12 +170,17 @@ export class PanelHost implements vscode.Disposable {
         case 'head':
         case 'model': {
           const m = await this.attention(d, offset, opts.signal);
-          const focus = shape.focusIn(m, offset, this.matrix!.answeredFor);
+          const c = this.matrix?.m === m ? this.matrix : undefined; // (a concurrent request may have replaced it)
+          const focus = shape.focusIn(m, offset, c ? c.answeredFor : -1);
           if (section === 'head') {
             const data = shape.headData(m, focus, req.section === 'head' ? req.layer : 1, req.section === 'head' && req.rollout, d.text.length);
             this.lastHead = { layer: data.layer, focus, fileName: this.focus?.fileName ?? 'document' };
             this.post({ type: 'head', seq, data });
-          } else this.post({ type: 'model', seq, data: shape.gridData(m, focus) });
+          } else {
+            const data = shape.gridData(m, focus, 24, c?.pooled); // pooling the whole tensor is the slow part: once per matrix
+            if (c) c.pooled = data;
+            this.post({ type: 'model', seq, data });
+          }
           return;
         }
         case 'explain': {

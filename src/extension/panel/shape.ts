@@ -32,9 +32,10 @@ export function headData(m: AttentionMatrix, focus: number, layer: number, rollo
   };
 }
 
-export function gridData(m: AttentionMatrix, focus: number, size = 24): ModelGridData {
+/** `pooled` reuses thumbnails computed for the same matrix (they do not depend on the focus word). */
+export function gridData(m: AttentionMatrix, focus: number, size = 24, pooled?: { size: number; thumbs: Uint8Array }): ModelGridData {
   const t = { layers: m.layers, heads: m.heads, n: m.words.length, weights: m.weights, rollout: m.rollout };
-  const th = thumbnails(t, size);
+  const th = pooled ?? thumbnails(t, size);
   return { words: t.n, layers: m.layers, heads: m.heads, size: th.size, thumbs: th.thumbs, focusRow: focusScores(t, focus) };
 }
 
