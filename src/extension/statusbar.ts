@@ -26,7 +26,8 @@ export class StatusBar implements vscode.Disposable {
     const state = enc?.state ?? 'loading';
     const icon = state === 'ready' ? '$(telescope)' : state === 'error' ? '$(error)' : '$(sync~spin)';
     const name = enc?.id || this.ctx.config.model;
-    this.models.text = `${icon} BERT Lens: ${name}${this.ctx.docs.limitedNow ? ' $(eye-closed)' : ''}`;
+    const otherFailed = s && (s.qa.state === 'error' || s.static.state === 'error') ? ' $(warning)' : '';
+    this.models.text = `${icon} BERT Lens: ${name}${otherFailed}${this.ctx.docs.limitedNow ? ' $(eye-closed)' : ''}`;
     this.models.backgroundColor = state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
     const md = new vscode.MarkdownString(undefined, true);
     md.appendMarkdown(`**BERT Lens**\n\n`);

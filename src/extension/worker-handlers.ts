@@ -1,7 +1,7 @@
 // WorkerApi implemented on the Engine: model slots, a per-document encoding cache and the document operations.
 // Runs inside the worker thread; plain Node, so tests drive it through a real worker or directly.
 import { createHash } from 'node:crypto';
-import type { Encoding, Engine, LayerChoice, LoadedModel, StaticVectors, StoreOptions } from '../core/api';
+import type { Encoding, Engine, LayerChoice, LoadedModel, MaskResult, StaticVectors, StoreOptions } from '../core/api';
 import type {
   AttentionMatrix, AttentionView, DocInput, InspectResult, KnownModel, Method, ModelSlot, ModelsStatus, SenseVectors,
   SentencePair, WireError, WorkerConfig,
@@ -40,6 +40,7 @@ export class Handlers {
   private status: ModelsStatus = { encoder: slot('encoder'), qa: slot('qa'), static: slot('static') };
   /** uri → the last full encoding (model id + text hash): hovers and views answer from here without re-encoding. */
   private readonly docs = new Map<string, { key: string; enc: Encoding }>();
+  private readonly maskCache = new Map<string, MaskResult>(); // insertion order = age
 
   constructor(private readonly create: (opts: StoreOptions) => Engine, private readonly events: Events) {}
 
@@ -101,7 +102,7 @@ export class Handlers {
       try {
         const t0 = performance.now();
         const m = await eng.load(id, { onProgress, signal: ctx.signal });
-        if (role === 'encoder') { this.encoder = m; this.docs.clear(); } else this.qaModel = m;
+        if (role === 'encoder') { this.encoder = m; this.docs.clear(); this.maskCache.clear(); } else this.qaModel = m;
         this.setSlot({ role, id, state: 'ready', info: m.info });
         this.events.log('info', `Loaded ${role} model ${id} (${m.info.architecture}, ${m.info.layers} layers, ${m.info.dtype}) in ${Math.round(performance.now() - t0)} ms`);
       } catch (e) {
@@ -209,7 +210,14 @@ export class Handlers {
       .filter((i) => i !== wi && all[i]!.length > 0)
       .map((i) => ({ start: enc.tok.words[i]!.start, end: enc.tok.words[i]!.end, similarity: cosine(me, all[i]!) }));
     ctx.signal.throwIfAborted();
-    const masked = await eng.mask(this.encoder!, doc.text, { at: w.start, top, signal: ctx.signal });
+    // Masked-LM needs its own run (the word masked); hovering the same word again answers from this cache.
+    const mkey = `${enc.model.id}\u0000${enc.textHash}\u0000${w.start}\u0000${top}`;
+    let masked = this.maskCache.get(mkey);
+    if (!masked) {
+      masked = await eng.mask(this.encoder!, doc.text, { at: w.start, top, signal: ctx.signal });
+      this.maskCache.set(mkey, masked);
+      if (this.maskCache.size > 256) this.maskCache.delete(this.maskCache.keys().next().value!);
+    }
     return {
       word: { text: w.text, start: w.start, end: w.end }, layer, static: v.static && { ...v.static, neighbours: v.static.neighbours.slice(0, top) }, substitutes: masked.predictions,
       neighbours: dedupe(mine?.neighbours ?? [], top), occurrences, partial,
