@@ -111,6 +111,17 @@ test('model view: layers × heads thumbnails; a click opens that head in the hea
   assert.equal(await panel.locator('.head-view .chip').nth(1).getAttribute('aria-pressed'), 'true');
 });
 
+test('attention rollout: one line per word, then back to a layer with every head', async () => {
+  await panel.locator('.head-view select').selectOption('0');
+  await panel.locator('.head-view svg', { hasText: 'Attention rollout' }).waitFor({ timeout: 60_000 }).catch(dump);
+  assert.equal(await panel.locator('.head-view g.head:not([display="none"]) line').count(), WORDS.length);
+  await panel.locator('.head-view select').selectOption('1');
+  await panel.locator('.head-view svg', { hasText: 'Layer 1' }).waitFor({ timeout: 60_000 }).catch(dump);
+  await panel.locator('.head-view button', { hasText: 'All' }).click();
+  const heads = await panel.locator('.head-view .chip').count();
+  assert.equal(await panel.locator('.head-view g.head:not([display="none"]) line').count(), WORDS.length * heads);
+});
+
 test('explainer shows q, the q·k / √d table and weights summing to 1', async () => {
   await tab('explain');
   await panel.locator('.explain-table tbody tr').first().waitFor({ timeout: 60_000 }).catch(dump);

@@ -252,7 +252,7 @@ export class PanelHost implements vscode.Disposable {
     this.previewTimer = setTimeout(() => ed.setDecorations(this.previewDeco, []), 1500);
   }
 
-  private async saveExport(name: string, bytes: Uint8Array, format: string): Promise<vscode.Uri | undefined> {
+  private async saveExport(name: string, bytes: Uint8Array, format: string, announce = true): Promise<vscode.Uri | undefined> {
     const filters: Record<string, Record<string, string[]>> = {
       svg: { SVG: ['svg'] }, png: { PNG: ['png'] }, tsv: { TSV: ['tsv'] }, html: { HTML: ['html'] },
     };
@@ -262,7 +262,7 @@ export class PanelHost implements vscode.Disposable {
     });
     if (!uri) return undefined;
     await vscode.workspace.fs.writeFile(uri, bytes);
-    this.post({ type: 'saved', path: uri.fsPath || uri.toString() });
+    if (announce) this.post({ type: 'saved', path: uri.fsPath || uri.toString() });
     return uri;
   }
 
@@ -274,12 +274,13 @@ export class PanelHost implements vscode.Disposable {
     }
     const { vectors, metadata } = projectorTsv(s.sv.items, s.sv.vectors, s.sv.dims, s.clusters);
     const stem = (s.word ?? 'all-words').replace(/[^\p{L}\p{N}_-]+/gu, '_').slice(0, 40) || 'word';
-    const uri = await this.saveExport(`bert-lens-${stem}-vectors.tsv`, Buffer.from(vectors, 'utf8'), 'tsv');
+    const uri = await this.saveExport(`bert-lens-${stem}-vectors.tsv`, Buffer.from(vectors, 'utf8'), 'tsv', false);
     if (!uri) return;
     const p = uri.path.replace(/\.tsv$/i, '');
     const metaPath = (/vectors$/.test(p) ? p.replace(/vectors$/, 'metadata') : `${p}-metadata`) + '.tsv';
     const metaUri = uri.with({ path: metaPath });
     await vscode.workspace.fs.writeFile(metaUri, Buffer.from(metadata, 'utf8'));
+    this.post({ type: 'saved', path: `${uri.fsPath || uri.toString()} + ${path.basename(metaPath)}` }); // both written
     void vscode.window.showInformationMessage(vscode.l10n.t('Saved {0} and {1}: load both in the Embedding Projector (projector.tensorflow.org → Load).', path.basename(uri.path), path.basename(metaPath)));
   }
 
