@@ -31,7 +31,7 @@ export class Inspector implements View<InspectData> {
     });
     roving(ul, 'button.row');
     return h('div', { class: 'block' }, h('h3', {}, title), note ? h('p', { class: 'muted small' }, note) : null,
-      items.length ? ul : h('p', { class: 'muted small' }, t('inspect.empty')));
+      items.length ? ul : note ? null : h('p', { class: 'muted small' }, t('inspect.empty')));
   }
 
   render(d: InspectData): void {
