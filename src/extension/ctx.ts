@@ -27,7 +27,7 @@ export class Ctx implements vscode.Disposable {
       log: (level, msg) => (level === 'error' ? this.log.error(msg) : this.log.info(msg)),
     });
     this.push({ dispose: () => void this.client.dispose() });
-    this.docs = new Documents(() => this.config);
+    this.docs = new Documents(() => this.config, () => this.status?.update());
     this.status = this.push(new StatusBar(this));
     this.push(this.client.onStatus((s) => this.onModels(s)));
     this.push(vscode.workspace.onDidChangeConfiguration((e) => {

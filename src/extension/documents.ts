@@ -17,7 +17,7 @@ export class Documents {
   private readonly toldLimited = new Set<string>();
   limitedNow = false;
 
-  constructor(private readonly config: () => BertLensConfig) {}
+  constructor(private readonly config: () => BertLensConfig, private readonly onLimitedChange: () => void = () => undefined) {}
 
   supports(doc: vscode.TextDocument): boolean {
     return SCHEMES.has(doc.uri.scheme);
@@ -41,7 +41,10 @@ export class Documents {
     const visible = (editor?.visibleRanges ?? []).map((r) => ({ start: doc.offsetAt(r.start), end: doc.offsetAt(r.end) }));
     const cursor = offset ?? (editor ? doc.offsetAt(editor.selection.active) : 0);
     const lim = limitToVisible(text, this.config().maxDocumentChars, visible, cursor);
-    this.limitedNow = lim.limited;
+    if (this.limitedNow !== lim.limited) {
+      this.limitedNow = lim.limited;
+      this.onLimitedChange(); // the status bar marks partial analysis
+    }
     if (lim.limited) this.tellLimited(doc);
     return { input: { uri: doc.uri.toString(), version: doc.version, text: lim.text }, limited: lim.limited, code };
   }
