@@ -133,6 +133,9 @@ async function main() {
   };
   await add('fetch subset (last hidden) vs fetch all outputs', 'subset', () => main.run([{ ids }], lastHidden), 'all', () => main.run([{ ids }], everything));
 
+  // Does ORT skip nodes that no fetched output needs? (No: the memory budget counts every tap because of this.)
+  await add('fetch embeddings only vs last layer (graph pruning?)', 'hidden[0]', () => main.run([{ ids }], { hiddenLayers: [0] }), `hidden[${info.layers}]`, () => main.run([{ ids }], lastHidden));
+
   // Batching: 4 windows in one run vs 4 runs.
   const four = [1, 2, 3, 4].map((s) => ({ ids: windowIds(T, info.vocabSize, s) }));
   await add(
