@@ -32,6 +32,7 @@ export interface StartOptions {
   files?: Record<string, string>; // extra workspace files
   viewport?: { width: number; height: number };
   locale?: string; // code-server --locale, e.g. zh-cn
+  restricted?: boolean; // workspace trust on and not granted: Restricted Mode
 }
 
 export interface Session {
@@ -118,7 +119,10 @@ export async function start(o: StartOptions): Promise<Session> {
   mkdirSync(extDir, { recursive: true });
   mkdirSync(artifacts, { recursive: true });
   cpSync(path.join(root, 'samples'), workspace, { recursive: true });
-  for (const [f, text] of Object.entries(o.files ?? {})) writeFileSync(path.join(workspace, f), text);
+  for (const [f, text] of Object.entries(o.files ?? {})) {
+    mkdirSync(path.dirname(path.join(workspace, f)), { recursive: true });
+    writeFileSync(path.join(workspace, f), text);
+  }
   const fixtures = embeddedModels ? {} : {
     'bertLens.model': path.join(root, 'test', 'fixtures', 'tiny-bert'),
     'bertLens.qaModel': path.join(root, 'test', 'fixtures', 'tiny-bert-qa'),
@@ -131,6 +135,7 @@ export async function start(o: StartOptions): Promise<Session> {
     'window.commandCenter': false, 'workbench.layoutControl.enabled': false, 'editor.wordWrap': 'on',
     'workbench.colorTheme': 'Default Light Modern', 'git.enabled': false, 'git.openRepositoryInParentFolders': 'never', 'editor.fontSize': 15, 'bertLens.offline': true,
     ...fixtures, ...o.settings,
+    ...(o.restricted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' } : {}),
   }, null, 2));
   const configFile = path.join(base, 'config.yaml');
   writeFileSync(configFile, 'auth: none\n');
@@ -145,7 +150,7 @@ export async function start(o: StartOptions): Promise<Session> {
   const port = await freePort();
   const serverLog = path.join(base, 'code-server.log');
   const server = codeServer([...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
-    '--disable-update-check', '--disable-workspace-trust', '--disable-getting-started-override',
+    '--disable-update-check', ...(o.restricted ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
     ...(o.locale ? ['--locale', o.locale] : []), workspace], { detached: true, log: serverLog });
   recordPid(server.pid);
   let browser: Browser | undefined;
