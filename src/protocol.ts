@@ -123,7 +123,8 @@ export interface WorkerApi {
   listModels(): KnownModel[];
   /** Download (if needed) and verify a model without activating it. Reports DownloadProgress. */
   prepare(source: string): ModelInfo;
-  encode(doc: DocInput, range: { start: number; end: number } | null): EncodeSummary;
+  /** Encode (and cache) the document, or only the windows touching `range`, tapping the hidden states of `layer`. */
+  encode(doc: DocInput, range: { start: number; end: number } | null, layer: LayerChoice): EncodeSummary;
   inspect(doc: DocInput, offset: number, layer: LayerChoice, top: number): InspectResult;
   attention(doc: DocInput, offset: number, layer: number | 'rollout' | 'last', head: number | 'mean'): AttentionView;
   attentionMatrix(doc: DocInput, offset: number): AttentionMatrix;

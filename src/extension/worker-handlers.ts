@@ -7,7 +7,7 @@ import type {
   SentencePair, WireError, WorkerConfig,
 } from '../protocol';
 import { toWireError } from '../protocol';
-import { occurrences as occurrenceIndices } from '../core/vectors';
+import { occurrences as occurrenceIndices, resolveLayers } from '../core/vectors';
 import { cosine, rollout, wordAttention, wordAt } from './attention-math';
 import { adjacentPairs } from './sentences';
 
@@ -51,7 +51,7 @@ export class Handlers {
       case 'models': return this.status;
       case 'listModels': return this.listModels();
       case 'prepare': return this.prepare(p[0] as string, ctx);
-      case 'encode': return this.encodeSummary(doc, p[1] as { start: number; end: number } | null, ctx);
+      case 'encode': return this.encodeSummary(doc, p[1] as { start: number; end: number } | null, p[2] as LayerChoice, ctx);
       case 'inspect': return this.inspect(doc, p[1] as number, p[2] as LayerChoice, p[3] as number, ctx);
       case 'attention': return this.attention(doc, p[1] as number, p[2] as number | 'rollout' | 'last', p[3] as number | 'mean', ctx);
       case 'attentionMatrix': return this.attentionMatrix(doc, p[1] as number, ctx);
@@ -151,39 +151,50 @@ export class Handlers {
     throw new HandledError('NOT_READY', `The ${what} ${s.id ? `"${s.id}" is still loading` : 'is not configured'}. Try again in a moment.`);
   }
 
-  /** The full-document encoding, from cache when uri + model + text hash match; core re-encodes only changed windows. */
-  private async full(doc: DocInput, ctx: JobContext): Promise<Encoding> {
+  /** Hidden layers to tap for a layer choice: only those (a 12-layer model × 13 hidden states adds up fast). */
+  private hiddenFor(model: LoadedModel, layer: LayerChoice): number[] {
+    return resolveLayers(layer, model.info.layers);
+  }
+
+  /**
+   * The full-document encoding, from cache when uri + model + text hash + layers match; otherwise the engine
+   * re-encodes only windows whose tokens changed (its window cache is keyed by content).
+   */
+  private async full(doc: DocInput, ctx: JobContext, layer: LayerChoice): Promise<Encoding> {
     const model = await this.need('encoder');
-    const key = `${model.info.id}\u0000${hashOf(doc.text)}`;
+    const hiddenLayers = this.hiddenFor(model, layer);
+    const key = `${model.info.id}\u0000${hashOf(doc.text)}\u0000${hiddenLayers.join(',')}`;
     const hit = this.docs.get(doc.uri);
     if (hit?.key === key) return hit.enc;
     const enc = await this.eng().encode(model, doc.text, {
-      hiddenLayers: 'all', signal: ctx.signal, onProgress: (done, total) => ctx.progress({ done, total }),
+      hiddenLayers, signal: ctx.signal, onProgress: (done, total) => ctx.progress({ done, total }),
     });
     this.docs.set(doc.uri, { key, enc });
     return enc;
   }
 
   /** Cached full encoding, or just the window(s) around `offset` when the document is not encoded yet. */
-  private async around(doc: DocInput, offset: number, ctx: JobContext, attention = false): Promise<{ enc: Encoding; partial: boolean }> {
+  private async around(doc: DocInput, offset: number, ctx: JobContext, layer: LayerChoice | 'attention'): Promise<{ enc: Encoding; partial: boolean }> {
     const model = await this.need('encoder');
+    const attention = layer === 'attention';
+    const hiddenLayers = attention ? [] : this.hiddenFor(model, layer);
     const hit = this.docs.get(doc.uri);
-    if (!attention && hit?.key === `${model.info.id}\u0000${hashOf(doc.text)}`) return { enc: hit.enc, partial: false };
+    if (!attention && hit?.key === `${model.info.id}\u0000${hashOf(doc.text)}\u0000${hiddenLayers.join(',')}`) return { enc: hit.enc, partial: false };
     const enc = await this.eng().encode(model, doc.text, {
-      hiddenLayers: attention ? [] : 'all', attentionLayers: attention ? 'all' : [], range: { start: offset, end: offset + 1 }, signal: ctx.signal,
+      hiddenLayers, attentionLayers: attention ? 'all' : [], range: { start: offset, end: offset + 1 }, signal: ctx.signal,
     });
     const first = enc.windows[0], last = enc.windows[enc.windows.length - 1];
     const partial = !first || !last || first.wordStart > 0 || last.wordEnd < enc.tok.words.length;
     return { enc, partial };
   }
 
-  private async encodeSummary(doc: DocInput, range: { start: number; end: number } | null, ctx: JobContext) {
+  private async encodeSummary(doc: DocInput, range: { start: number; end: number } | null, layer: LayerChoice, ctx: JobContext) {
     const t0 = performance.now();
     let enc: Encoding;
     if (range) {
       const model = await this.need('encoder');
-      enc = await this.eng().encode(model, doc.text, { hiddenLayers: 'all', range, signal: ctx.signal });
-    } else enc = await this.full(doc, ctx);
+      enc = await this.eng().encode(model, doc.text, { hiddenLayers: this.hiddenFor(model, layer), range, signal: ctx.signal });
+    } else enc = await this.full(doc, ctx, layer);
     return { words: enc.tok.words.length, windows: enc.windows.length, ms: Math.round(performance.now() - t0) };
   }
 
@@ -194,7 +205,7 @@ export class Handlers {
   }
 
   private async inspect(doc: DocInput, offset: number, layer: LayerChoice, top: number, ctx: JobContext): Promise<InspectResult> {
-    const { enc, partial } = await this.around(doc, offset, ctx);
+    const { enc, partial } = await this.around(doc, offset, ctx, layer);
     const eng = this.eng();
     const wi = this.wordIndex(enc, offset);
     const w = enc.tok.words[wi]!;
@@ -238,7 +249,7 @@ export class Handlers {
     if (!model.info.capabilities.attention) {
       throw new HandledError('ATTENTION_UNAVAILABLE', `The model "${model.info.id}" computes attention in a fused operator, so BERT Lens cannot show it. Pick an unfused export (e.g. a Xenova conversion).`);
     }
-    const { enc } = await this.around(doc, offset, ctx, true);
+    const { enc } = await this.around(doc, offset, ctx, 'attention');
     const wi = this.wordIndex(enc, offset);
     const L = layer === 'last' ? model.info.layers : layer;
     const r = this.eng().attention(enc, wi, { layer: L, head });
@@ -252,7 +263,7 @@ export class Handlers {
 
   private async attentionMatrix(doc: DocInput, offset: number, ctx: JobContext): Promise<AttentionMatrix> {
     const model = await this.need('encoder');
-    const { enc } = await this.around(doc, offset, ctx, true);
+    const { enc } = await this.around(doc, offset, ctx, 'attention');
     const wi = this.wordIndex(enc, offset);
     const win = enc.windows.find((x) => wi >= x.ownStart && wi < x.ownEnd) ?? enc.windows[0]!;
     const { layers, heads } = model.info;
@@ -290,7 +301,7 @@ export class Handlers {
   }
 
   private async senseVectors(doc: DocInput, word: string | null, layer: LayerChoice, ctx: JobContext): Promise<SenseVectors> {
-    const enc = await this.full(doc, ctx);
+    const enc = await this.full(doc, ctx, layer);
     const vecs = this.eng().wordVectors(enc, layer);
     const norm = (s: string) => (enc.model.uncased ? s.toLowerCase() : s);
     const want = word === null ? null : norm(word);

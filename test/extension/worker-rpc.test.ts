@@ -56,6 +56,18 @@ test('inspect: the word, its substitutes, document neighbours and the other occu
   assert.equal(r.static, null, 'no static vectors configured');
 });
 
+test('encode warms the cache; inspect at any layer then answers for the whole document', async () => {
+  const d = doc(1, TEXT, 'file:///warm.txt');
+  const e = await client.call.encode(d, null, 'last');
+  assert.ok(e.words > 20 && e.windows >= 1);
+  for (const layer of ['last', 'last4', 0, 1] as const) {
+    const r = await client.call.inspect(d, TEXT.indexOf('river'), layer, 3);
+    assert.equal(r.partial, false);
+    assert.equal(r.layer, layer);
+  }
+  assert.equal(await codeOf(client.call.inspect(d, TEXT.indexOf('river'), 99, 3)), 'BAD_INPUT');
+});
+
 test('attention: word-level weights over the window sum to 1 and point at real spans', async () => {
   const at = TEXT.indexOf('it was');
   for (const [layer, head] of [['last', 'mean'], [1, 0], ['rollout', 'mean']] as const) {
