@@ -199,7 +199,8 @@ def w2v_card():
 - Corpus: the same training corpus as bert-lens-mini, lower-cased and accent-stripped with the BERT basic
   tokenizer, punctuation removed: {s['corpus_words']:,} words. Sources and licences: see `../bert-lens-mini/README.md`.
 - Kept: the {s['vocab_kept']:,} most frequent words × {s['dims']} dimensions. {s['epochs']} epochs,
-  wall time {s['train_wall_s'] / 60:.1f} minutes.
+  wall time {s['train_wall_s'] / 60:.1f} minutes{f" ({s['cpu_s'] / 60:.0f} CPU-minutes)" if 'cpu_s' in s else ''}, run at low
+  priority beside the BERT pretraining.
 - Format: `vectors.bin`, word2vec binary: header `"N D\\n"`, then per word `word` + space + D float32
   little-endian + `\\n`. `config.json`: `{{"format": "word2vec-binary", "file": "vectors.bin", "dims": 100,
   "lowercase": true}}`.

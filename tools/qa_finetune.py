@@ -108,7 +108,7 @@ def main():
     ap.add_argument('--tokenizer', default='build/tokenizer')
     ap.add_argument('--pretrained', default='build/pretrain/ckpt.pt')
     ap.add_argument('--out', default='build/qa')
-    ap.add_argument('--train-examples', type=int, default=40000)
+    ap.add_argument('--train-examples', type=int, default=12000)
     ap.add_argument('--steps', type=int, default=2000)
     ap.add_argument('--batch', type=int, default=16)
     ap.add_argument('--lr', type=float, default=3e-4)

@@ -5,6 +5,7 @@ Usage: python3 tools/word2vec.py CORPUS_DIR WORK_DIR OUT_DIR"""
 import json
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
