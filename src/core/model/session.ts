@@ -76,6 +76,8 @@ export function sessionOptions(threads: number): ort.InferenceSession.SessionOpt
     executionMode: 'sequential',
     graphOptimizationLevel: 'all',
     extra: { session: { intra_op: { allow_spinning: '0' } } },
+    // Errors only: ORT's graph-cleanup warnings would otherwise land on the CLI's stderr and the extension log.
+    logSeverityLevel: 3,
   };
 }
 
