@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { embeddedModels, root, start, type Session } from './harness';
+import { embedded, root, start, type Session } from './harness';
 import { startHub, type FakeHub } from '../core/model/hub-server';
 
 let s: Session;
@@ -31,7 +31,7 @@ test('status bar shows the active model', async () => {
   const item = s.page.locator('.statusbar-item:has(.codicon-telescope)', { hasText: 'BERT Lens:' }).first();
   await item.waitFor({ timeout: 120_000 }).catch(dump);
   const text = await item.innerText();
-  assert.match(text, embeddedModels ? /BERT Lens: bert-lens-mini/ : /BERT Lens: .*tiny-bert/);
+  assert.match(text, embedded.encoder ? /BERT Lens: bert-lens-mini/ : /BERT Lens: .*tiny-bert/);
   await s.screenshot('01-statusbar');
 });
 
@@ -129,7 +129,7 @@ test('QA: the chosen answer becomes the editor selection', async () => {
   await s.page.waitForTimeout(500);
   const sel = (await s.selectionText()).replace(/\s+/g, ' ').trim();
   assert.equal(sel, first);
-  if (embeddedModels) assert.ok(labels.some((l) => /gravity/.test(l)), `the embedded QA model lists "gravity": ${labels.join(' | ')}`);
+  if (embedded.qa) assert.ok(labels.some((l) => /gravity/.test(l)), `the embedded QA model lists "gravity": ${labels.join(' | ')}`);
   await s.screenshot('06-qa-selection');
   await s.page.keyboard.press('Escape'); // dismisses the answer highlights
 });

@@ -19,12 +19,14 @@ const work = process.env.BERT_LENS_E2E_WORK ?? path.join(root, 'test', 'e2e', '.
 /** run.sh reads this file in its trap and kills whatever is still alive. */
 export const pidFile = path.join(work, 'pids');
 
-/** Embedded models when the packaged .vsix has them, else the tiny test fixtures (same code paths, meaningless answers). */
-export const embeddedModels = (() => {
-  if (!existsSync(vsixPath)) return false;
-  const list = spawnSync('unzip', ['-l', vsixPath], { encoding: 'utf8' }).stdout ?? '';
-  return ['bert-lens-mini', 'bert-lens-mini-qa'].every((m) => new RegExp(`extension/models/${m}/onnx/[^ ]+\\.onnx`).test(list));
+/** Which embedded models the packaged .vsix has; a missing one is replaced by its tiny test fixture (same code paths). */
+export const embedded = (() => {
+  const list = existsSync(vsixPath) ? spawnSync('unzip', ['-l', vsixPath], { encoding: 'utf8' }).stdout ?? '' : '';
+  const has = (m: string) => new RegExp(`extension/models/${m}/onnx/[^ ]+\\.onnx`).test(list);
+  return { encoder: has('bert-lens-mini'), qa: has('bert-lens-mini-qa') };
 })();
+/** Both embedded models present. */
+export const embeddedModels = embedded.encoder && embedded.qa;
 
 export interface StartOptions {
   name: string; // profile/workspace name (one per spec file)
@@ -123,9 +125,9 @@ export async function start(o: StartOptions): Promise<Session> {
     mkdirSync(path.dirname(path.join(workspace, f)), { recursive: true });
     writeFileSync(path.join(workspace, f), text);
   }
-  const fixtures = embeddedModels ? {} : {
-    'bertLens.model': path.join(root, 'test', 'fixtures', 'tiny-bert'),
-    'bertLens.qaModel': path.join(root, 'test', 'fixtures', 'tiny-bert-qa'),
+  const fixtures = {
+    ...(embedded.encoder ? {} : { 'bertLens.model': path.join(root, 'test', 'fixtures', 'tiny-bert') }),
+    ...(embedded.qa ? {} : { 'bertLens.qaModel': path.join(root, 'test', 'fixtures', 'tiny-bert-qa') }),
   };
   writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({
     'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true,
