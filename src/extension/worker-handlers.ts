@@ -225,7 +225,7 @@ export class Handlers {
     const mkey = `${enc.model.id}\u0000${enc.textHash}\u0000${w.start}\u0000${top}`;
     let masked = this.maskCache.get(mkey);
     if (!masked) {
-      masked = await eng.mask(this.encoder!, doc.text, { at: w.start, top, signal: ctx.signal });
+      masked = wordsOnly(await eng.mask(this.encoder!, doc.text, { at: w.start, top: top + 5, signal: ctx.signal }), top);
       this.maskCache.set(mkey, masked);
       if (this.maskCache.size > 256) this.maskCache.delete(this.maskCache.keys().next().value!);
     }
@@ -239,9 +239,9 @@ export class Handlers {
   private async mask(doc: DocInput, offset: number, top: number, ctx: JobContext) {
     const model = await this.need('encoder');
     const lit = maskLiteralAt(doc.text, offset);
-    if (lit < 0) return this.eng().mask(model, doc.text, { at: offset, top, signal: ctx.signal });
+    if (lit < 0) return wordsOnly(await this.eng().mask(model, doc.text, { at: offset, top: top + 5, signal: ctx.signal }), top);
     const text = doc.text.slice(0, lit).replace(/\[MASK\]/g, '      ') + doc.text.slice(lit, lit + 6) + doc.text.slice(lit + 6).replace(/\[MASK\]/g, '      ');
-    return this.eng().mask(model, text, { top, signal: ctx.signal });
+    return wordsOnly(await this.eng().mask(model, text, { top: top + 5, signal: ctx.signal }), top);
   }
 
   private async attention(doc: DocInput, offset: number, layer: number | 'rollout' | 'last', head: number | 'mean', ctx: JobContext): Promise<AttentionView> {
@@ -320,6 +320,11 @@ export class Handlers {
     });
     return { items, dims, vectors };
   }
+}
+
+/** Predictions for a word position, without bare punctuation ("." is not a word to put there). */
+function wordsOnly(r: MaskResult, top: number): MaskResult {
+  return { ...r, predictions: r.predictions.filter((p) => /[\p{L}\p{N}]/u.test(p.word)).slice(0, top) };
 }
 
 /** Best-scoring neighbour per word (case-insensitive): "the 0.52, The 0.52, the 0.51" says nothing new. */
