@@ -12,6 +12,7 @@ export interface BertLensConfig {
   layer: LayerChoice;
   attentionLayer: number | 'last' | 'rollout';
   attentionHead: number | 'mean';
+  attentionScope: 'paragraph' | 'document';
   hoverEnabled: boolean;
   maxDocumentChars: number;
   topK: number;
@@ -21,7 +22,7 @@ export interface BertLensConfig {
 /** Setting keys under `bertLens.` — a typed union, one source of truth with the manifest. */
 export type ConfigKey =
   | 'model' | 'qaModel' | 'staticVectors' | 'hubEndpoint' | 'offline' | 'threads' | 'layer' | 'attention.layer'
-  | 'attention.head' | 'hover.enabled' | 'maxDocumentChars' | 'topK' | 'nsp.threshold';
+  | 'attention.head' | 'attention.scope' | 'hover.enabled' | 'maxDocumentChars' | 'topK' | 'nsp.threshold';
 
 export const DEFAULTS: BertLensConfig = {
   model: 'bert-lens-mini',
@@ -33,6 +34,7 @@ export const DEFAULTS: BertLensConfig = {
   layer: 'last',
   attentionLayer: 'last',
   attentionHead: 'mean',
+  attentionScope: 'paragraph',
   hoverEnabled: true,
   maxDocumentChars: 50000,
   topK: 5,
@@ -45,7 +47,7 @@ export const RELOAD_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
 ]);
 /** Keys whose change only re-renders views (hover, overlay, status bar). */
 export const RENDER_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
-  'layer', 'attention.layer', 'attention.head', 'hover.enabled', 'maxDocumentChars', 'topK', 'nsp.threshold',
+  'layer', 'attention.layer', 'attention.head', 'attention.scope', 'hover.enabled', 'maxDocumentChars', 'topK', 'nsp.threshold',
 ]);
 /** Keys that name files or folders: ignored at workspace level in Restricted Mode (a repo could point at anything). */
 export const PATH_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>(['model', 'qaModel', 'staticVectors', 'hubEndpoint']);
@@ -106,6 +108,7 @@ export function readConfig(r: Reader, trusted: boolean): BertLensConfig {
     layer: parseLayer(g('layer')),
     attentionLayer: parseAttentionLayer(g('attention.layer')),
     attentionHead: parseHead(g('attention.head')),
+    attentionScope: g('attention.scope') === 'document' ? 'document' : 'paragraph',
     hoverEnabled: bool(g('hover.enabled'), DEFAULTS.hoverEnabled),
     maxDocumentChars: int(g('maxDocumentChars'), DEFAULTS.maxDocumentChars, 1000, 10_000_000),
     topK: int(g('topK'), DEFAULTS.topK, 1, 50),
@@ -115,7 +118,7 @@ export function readConfig(r: Reader, trusted: boolean): BertLensConfig {
 
 const FIELD: Record<ConfigKey, keyof BertLensConfig> = {
   model: 'model', qaModel: 'qaModel', staticVectors: 'staticVectors', hubEndpoint: 'hubEndpoint', offline: 'offline',
-  threads: 'threads', layer: 'layer', 'attention.layer': 'attentionLayer', 'attention.head': 'attentionHead',
+  threads: 'threads', layer: 'layer', 'attention.layer': 'attentionLayer', 'attention.head': 'attentionHead', 'attention.scope': 'attentionScope',
   'hover.enabled': 'hoverEnabled', maxDocumentChars: 'maxDocumentChars', topK: 'topK', 'nsp.threshold': 'nspThreshold',
 };
 

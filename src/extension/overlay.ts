@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { AttentionView } from '../protocol';
 import { BUCKETS, bucketize } from './buckets';
 import { isCancel, type Ctx } from './ctx';
+import { keepOnly, paragraphAround } from './segments';
 import { Debouncer, RenderGate } from './staleness';
 
 export class AttentionOverlay implements vscode.Disposable {
@@ -101,7 +102,12 @@ export class AttentionOverlay implements vscode.Disposable {
       return;
     }
     await ctx.ready();
-    const { input } = ctx.docs.prepare(doc, offset);
+    const prepared = ctx.docs.prepare(doc, offset).input;
+    // Paragraph scope: BERT reads only the paragraph around the cursor (as in the classic "it" examples); the rest
+    // is blanked, so offsets stay document offsets. Document scope shows the encoder's real window over the document.
+    const input = ctx.config.attentionScope === 'paragraph'
+      ? { ...prepared, text: keepOnly(prepared.text, [paragraphAround(prepared.text, offset)]) }
+      : prepared;
     const ticket = this.gate.begin('attention', input.uri, input.version);
     this.ctrl?.abort();
     const ctrl = (this.ctrl = new AbortController());

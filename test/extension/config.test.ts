@@ -55,6 +55,7 @@ test('reactions: model settings reload, view settings re-render', () => {
   assert.deepEqual(reactionTo(a, { ...a }), { changed: [], reload: false, rerender: false });
   assert.deepEqual(reactionTo(a, { ...a, model: 'x' }), { changed: ['model'], reload: true, rerender: false });
   assert.deepEqual(reactionTo(a, { ...a, attentionHead: 1 }), { changed: ['attention.head'], reload: false, rerender: true });
+  assert.deepEqual(reactionTo(a, { ...a, attentionScope: 'document' }), { changed: ['attention.scope'], reload: false, rerender: true });
   const both = reactionTo(a, { ...a, offline: true, layer: 2 });
   assert.equal(both.reload, true);
   assert.equal(both.rerender, true);

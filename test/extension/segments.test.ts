@@ -1,7 +1,7 @@
 // Table-driven tests of what BERT Lens reads in code files: comment and string contents, mapped to exact offsets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analysisText, codeSegments, keepOnly, limitToVisible, isAnalysed } from '../../src/extension/segments';
+import { analysisText, codeSegments, keepOnly, limitToVisible, isAnalysed, paragraphAround } from '../../src/extension/segments';
 
 /** The texts of the segments found, in order. */
 const texts = (src: string, lang: string) => codeSegments(src, lang).map((s) => src.slice(s.start, s.end));
@@ -70,4 +70,14 @@ test('isAnalysed', () => {
   assert.equal(isAnalysed(text, 0), false);
   assert.equal(isAnalysed(text, text.indexOf('word')), true);
   assert.equal(isAnalysed(text, 999), false);
+});
+
+test('paragraphAround: the text between blank lines around an offset', () => {
+  const t = 'First para line one.\nline two.\n\nSecond para.\n  \nThird.';
+  const at = (s: string) => t.indexOf(s);
+  const para = (s: string) => { const r = paragraphAround(t, at(s)); return t.slice(r.start, r.end); };
+  assert.equal(para('two'), 'First para line one.\nline two.');
+  assert.equal(para('Second'), 'Second para.');
+  assert.equal(para('Third'), 'Third.');
+  assert.deepEqual(paragraphAround('', 0), { start: 0, end: 0 });
 });
