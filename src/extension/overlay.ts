@@ -135,7 +135,11 @@ export class AttentionOverlay implements vscode.Disposable {
     const doc = ed.document;
     const words = r.to.filter((t) => /[\p{L}\p{N}]/u.test(t.text)); // punctuation soaks up weight but means little
     const buckets = bucketize(words, BUCKETS, r.from);
-    const top = new Set([...words].filter((t) => t.start !== r.from.start).sort((a, b) => b.weight - a.weight).slice(0, 3));
+    // The weight as after-text on the three strongest words — only where it cannot split a word ("didn 0.08't").
+    const text = doc.getText();
+    const top = new Set([...words]
+      .filter((t) => t.start !== r.from.start && !/[\p{L}\p{N}'’]/u.test(text[t.end] ?? ' '))
+      .sort((a, b) => b.weight - a.weight).slice(0, 3));
     const where = r.layer === 'rollout' ? vscode.l10n.t('rollout') : vscode.l10n.t('layer {0}', r.layer);
     const head = r.head === 'mean' ? vscode.l10n.t('mean of heads') : vscode.l10n.t('head {0}', r.head);
     buckets.forEach((items, b) => {
