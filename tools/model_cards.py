@@ -56,6 +56,23 @@ def corpus_table(stats):
             f"\n{stats['duplicate_paragraphs_dropped']:,} duplicate paragraphs were dropped.")
 
 
+def schedule(ev):
+    """Pretraining schedule text; two phases when the shipped model was continued with a warm restart."""
+    p1 = load('pretrain/eval-phase1.json') if ev.get('initialized_from') else ev
+    a1 = p1['args']
+    text = (f"- Phase 1: {p1['steps']:,} steps ({p1['long_steps']} of them at sequence 512, the rest at {a1['seq']}), "
+            f"batch {a1['batch']} (long phase {a1['long_batch']}), AdamW lr {a1['lr']} (5% warm-up, linear decay over a "
+            f"{a1['time_budget']:.0f}-second budget), no dropout; {p1['tokens_seen']:,} tokens, "
+            f"{p1['train_wall_s'] / 60:.0f} minutes; held-out MLM top-1 {pct(p1['mlm_top1'])}, NSP {pct(p1['nsp_acc'])}.")
+    if ev.get('initialized_from'):
+        a2 = ev['args']
+        text += (f"\n- Phase 2 (warm restart from phase 1, new data order): {ev['phase_steps']:,} steps, lr {a2['lr']} "
+                 f"decaying linearly over {a2['time_budget']:.0f} seconds, the last 8% at sequence 512.")
+    text += (f"\n- Total: **{ev['steps']:,} steps, {ev['tokens_seen']:,} tokens seen**, **wall time "
+             f"{ev['train_wall_s'] / 60:.0f} minutes** on 2 CPU cores shared with other jobs.")
+    return text
+
+
 def mini_card():
     ev, st, tk = load('pretrain/eval.json'), load('corpus/stats.json'), load('tokenizer/tokenizer-stats.json')
     g = json.load(open(os.path.join(ROOT, 'test', 'golden', 'bert-lens-mini.json')))
@@ -97,11 +114,7 @@ a Bible chapter or a Python-docs page is one document. Sentences are split by pu
 - Masked LM: 15% of the (non-special) tokens, of which 80% → `[MASK]`, 10% → a random token, 10% unchanged.
 - Next-sentence prediction: segment A = the first sentences of a span of a document, B = the rest of the span
   (50%) or sentences from a random other document (50%).
-- {ev['steps']:,} steps ({ev['long_steps']} of them at sequence 512, the rest at {ev['args']['seq']}), batch
-  {ev['args']['batch']} (long phase {ev['args']['long_batch']}), AdamW lr {ev['args']['lr']} (5% warm-up, linear
-  decay), no dropout; **{ev['tokens_seen']:,} tokens seen** (about {ev['tokens_seen'] / tk['pieces_per_word'] / 1e6:.1f}M words, well
-  under one pass over the corpus), **wall time {ev['train_wall_s'] / 60:.0f} minutes** on 2 CPU cores shared with
-  other jobs (time-bounded schedule: `--time-budget {ev['args']['time_budget']:.0f}` seconds).
+{schedule(ev)}
 
 Loss curve (`build/pretrain/train-log.jsonl`; mlm/nsp = smoothed losses, mlm_top1/nsp_acc = smoothed training accuracy):
 
@@ -115,8 +128,12 @@ Loss curve (`build/pretrain/train-log.jsonl`; mlm/nsp = smoothed losses, mlm_top
 | NSP accuracy | **{pct(nsp)}** | ≥ 80% — {'reached' if nsp >= 0.8 else f'missed by {100 * (0.8 - nsp):.1f} points'} |
 
 {ev['masked_tokens']:,} masked tokens and {ev['pairs']:,} sentence pairs at sequence {ev['max_len']}, masked exactly as
-in training (80/10/10). What would close the gaps: more compute. The model saw only a fraction of one epoch; the
-same script with a larger `--time-budget` (or 4x the steps) and hidden 256 is the obvious next step.
+in training (80/10/10). What would close the gaps: compute. Training ran at {ev['tokens_seen'] / ev['train_wall_s']:,.0f}
+tokens/s because the two cores were shared with other jobs (an idle machine of this kind trains a larger model at
+~3,100 tokens/s), so the model saw {ev['tokens_seen'] / 1e6:.1f}M tokens in {ev['steps']} steps — about
+{100 * ev['tokens_seen'] / (st['train']['words'] * tk['pieces_per_word']):.0f}% of one pass over the corpus, and far too little to get past predicting frequent words (see the example below) or to learn
+NSP well. The same script with a larger `--time-budget` on a free machine (tens of thousands of steps) is the
+obvious next step; `tools/build-models.sh` takes `PRETRAIN_BUDGET=<seconds>`.
 
 Example: `She [MASK] to the store yesterday.` → top-5 {', '.join('`' + t + '`' for t in mask_case['top5_at'][0])}.
 
@@ -126,8 +143,8 @@ apt-get install -y python3-torch python3-onnx libopenblas0-pthread fasttext \\
   wordnet-base dict-gcide dict-foldoc dict-jargon dict-devil bible-kjv-text bible-kjv python3.11-doc
 npm run models:build        # = bash tools/build-models.sh: corpus → tokenizer → pretrain → QA → word2vec → export
 ```
-Step by step: `tools/corpus_debian.py`, `tools/corpus.py`, `tools/build_tokenizer.py`, `tools/pretrain.py`
-(`{' '.join(f'--{k.replace("_", "-")} {v}' for k, v in ev['args'].items() if k in ('steps', 'long_steps', 'batch', 'long_batch', 'lr', 'time_budget'))}`),
+Step by step: `tools/corpus_debian.py`, `tools/corpus.py`, `tools/build_tokenizer.py`, `tools/pretrain.py` (twice:
+the second run with `--init`; arguments in `tools/build-models.sh`),
 `tools/export_models.py`. Parity: `test/core/embedded-parity.test.ts` checks the ONNX file against PyTorch goldens
 (`test/golden/bert-lens-mini.json`) within 1e-4. With a time budget the exact step count depends on machine load.
 
@@ -141,6 +158,7 @@ def qa_card():
     q = load('qa/qa-eval.json')
     onnx = os.path.join(M, 'bert-lens-mini-qa', 'onnx', 'model.onnx')
     g, h = q['heldout_generated'], q['handwritten']
+    enc = f"; initialized from its checkpoint after {q['encoder_step']:,} pretraining steps" if q.get('encoder_step') else ''
     preds = '\n'.join(f"| {p['question']} | {p['prediction']} | {' / '.join(p['answers'])} |"
                       for p in q['handwritten_predictions'][:12])
     return f'''# bert-lens-mini-qa — extractive question answering on the bert-lens-mini encoder
@@ -148,7 +166,7 @@ def qa_card():
 {TEACHING}
 
 ## Model
-- `BertForQuestionAnswering` (Hugging Face layout): the bert-lens-mini encoder (same size and tokenizer) plus
+- `BertForQuestionAnswering` (Hugging Face layout): the bert-lens-mini encoder (same size and tokenizer{enc}) plus
   `qa_outputs` (hidden → 2: start, end).
 - File: `onnx/model.onnx` (fp32, {size(onnx)}), opset 14; inputs `input_ids`, `attention_mask`, `token_type_ids`;
   outputs `start_logits`, `end_logits` [B,T] (+ `last_hidden_state`). Input: `[CLS] question [SEP] context [SEP]`;

@@ -73,6 +73,9 @@ def main():
     ap.add_argument('--time-budget', type=float, default=0,
                     help='seconds; if set, progress = max(step/steps, elapsed/budget) drives the LR decay, the switch '
                          'to sequence 512 (last 8%%) and the stop, so a loaded machine still finishes on time')
+    ap.add_argument('--init', help='continue from this checkpoint (warm restart: short warm-up, fresh decay); the '
+                                   'reported steps/tokens/wall time are cumulative')
+    ap.add_argument('--warmup', type=float, default=0.05, help='warm-up fraction of --steps')
     a = ap.parse_args()
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
@@ -85,6 +88,15 @@ def main():
     print(f'tokenized {len(docs)} train / {len(held)} held-out docs in {time.time() - t0:.0f}s', flush=True)
     cfg = BertConfig(vocab_size=len(wp.vocab), **MINI)
     model = BertForMaskedLMWithNSP(cfg)
+    prev = {'step': 0, 'tokens': 0, 'train_s': 0.0, 'long_steps': 0}
+    if a.init:
+        ck = torch.load(a.init)
+        model.load_state_dict(ck['model'])
+        prev = {k: ck.get(k, 0) for k in prev}
+        ev0 = os.path.join(os.path.dirname(a.init), 'eval.json')
+        if not prev['long_steps'] and os.path.exists(ev0):  # checkpoints of the first version lack it
+            prev['long_steps'] = json.load(open(ev0)).get('long_steps', 0)
+        print('continuing from', a.init, prev, flush=True)
     n_params = sum(p.numel() for p in model.parameters())
     print('params', n_params, flush=True)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
@@ -92,7 +104,7 @@ def main():
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.01}, {'params': no_decay, 'weight_decay': 0.0}],
                             lr=a.lr, betas=(0.9, 0.98), eps=1e-6)
     total = a.steps
-    warm = max(1, int(0.05 * total))
+    warm = max(1, int(a.warmup * total))
     long_from = 1.0 - a.long_steps / total  # fraction of progress after which sequences are 512 long
     inst, rng = Instances(docs, a.seed + 1), random.Random(a.seed + 2)
     tokens, t_train, acc, step, long_steps = 0, time.time(), None, 0, 0
@@ -104,8 +116,9 @@ def main():
         return p
 
     def save():
-        torch.save({'config': cfg.to_dict(), 'model': model.state_dict(), 'step': step, 'tokens': tokens,
-                    'train_s': time.time() - t_train}, os.path.join(a.out, 'ckpt.pt'))
+        torch.save({'config': cfg.to_dict(), 'model': model.state_dict(), 'step': prev['step'] + step,
+                    'tokens': prev['tokens'] + tokens, 'train_s': prev['train_s'] + time.time() - t_train,
+                    'long_steps': prev['long_steps'] + long_steps}, os.path.join(a.out, 'ckpt.pt'))
 
     while progress() < 1.0:
         p = progress()
@@ -125,7 +138,8 @@ def main():
         ema = {'mlm': mlm.item(), 'nsp': nsp.item(), **st}
         acc = ema if acc is None else {k: 0.98 * acc[k] + 0.02 * v for k, v in ema.items()}
         if step % 25 == 0:
-            rec = {'step': step, 'tokens': tokens, 'elapsed_s': round(time.time() - t_train), 'progress': round(p, 4),
+            rec = {'step': prev['step'] + step, 'tokens': prev['tokens'] + tokens,
+                   'elapsed_s': round(prev['train_s'] + time.time() - t_train), 'progress': round(p, 4),
                    'lr': lr, 'seq': 512 if long else a.seq, **{k: round(v, 4) for k, v in acc.items()}}
             log.write(json.dumps(rec) + '\n')
             log.flush()
@@ -135,7 +149,9 @@ def main():
             save()
     save()
     ev = evaluate(model, held, cfg.vocab_size)
-    ev.update({'steps': step, 'long_steps': long_steps, 'tokens_seen': tokens, 'train_wall_s': round(time.time() - t_train),
+    ev.update({'steps': prev['step'] + step, 'long_steps': prev['long_steps'] + long_steps,
+               'tokens_seen': prev['tokens'] + tokens, 'train_wall_s': round(prev['train_s'] + time.time() - t_train),
+               'phase_wall_s': round(time.time() - t_train), 'phase_steps': step, 'initialized_from': a.init,
                'params': n_params, 'config': cfg.to_dict(), 'args': vars(a)})
     json.dump(ev, open(os.path.join(a.out, 'eval.json'), 'w'), indent=1)
     print('EVAL', json.dumps(ev), flush=True)

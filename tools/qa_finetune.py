@@ -168,7 +168,7 @@ def main():
     torch.save({'config': cfg.to_dict(), 'model': model.state_dict(), 'step': step}, os.path.join(a.out, 'qa.pt'))
     gen_scores, gen_preds = evaluate(model, wp, held)
     hw_scores, hw_preds = evaluate(model, wp, handwritten())
-    res = {'steps': step, 'examples_seen': step * a.batch, 'train_features': len(rows), 'train_wall_s': round(wall),
+    res = {'encoder_step': ck.get('step'), 'steps': step, 'examples_seen': step * a.batch, 'train_features': len(rows), 'train_wall_s': round(wall),
            'heldout_generated': gen_scores, 'handwritten': hw_scores, 'args': vars(a),
            'handwritten_predictions': hw_preds, 'generated_samples': gen_preds[:20]}
     json.dump(res, open(os.path.join(a.out, 'qa-eval.json'), 'w'), indent=1)
