@@ -9,7 +9,7 @@ PY=/usr/bin/python3   # Debian's Python with python3-torch (not a pyenv python3 
 B=${BUILD_DIR:-build}
 GUTENBERG=${GUTENBERG_DIR:-$(cd .. && pwd)/shared/corpus/gutenberg}
 PRETRAIN_BUDGET=${PRETRAIN_BUDGET:-3000}   # seconds; the schedule decays over this wall time (see tools/pretrain.py)
-PRETRAIN2_BUDGET=${PRETRAIN2_BUDGET:-600}  # a warm-restart continuation (as the shipped model was trained); 0 = skip
+PRETRAIN2_BUDGET=${PRETRAIN2_BUDGET:-1800}  # a warm-restart continuation (as the shipped model was trained); 0 = skip
 QA_BUDGET=${QA_BUDGET:-900}
 
 need() { echo "models:build needs $1. Install: $2" >&2; exit 1; }
@@ -42,7 +42,7 @@ if [ "$PRETRAIN2_BUDGET" != 0 ]; then
   echo "== pretraining, warm-restart continuation"
   cp "$B/pretrain/ckpt.pt" "$B/pretrain/ckpt-phase1.pt"; cp "$B/pretrain/eval.json" "$B/pretrain/eval-phase1.json"
   $PY tools/pretrain.py --corpus "$B/corpus" --tokenizer "$B/tokenizer" --out "$B/pretrain" \
-    --init "$B/pretrain/ckpt-phase1.pt" --seed 1 --steps 100000 --long-steps 8000 --warmup 0.0002 --lr 4e-4 \
+    --init "$B/pretrain/ckpt-phase1.pt" --seed 2 --steps 100000 --long-steps 6000 --warmup 0.0005 --lr 5e-4 \
     --batch 32 --long-batch 8 --time-budget "$PRETRAIN2_BUDGET" > "$B/pretrain/stdout2.log"
   tail -1 "$B/pretrain/stdout2.log"
 fi
