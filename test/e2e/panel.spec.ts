@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { artifacts, start, type Session } from './harness';
 
@@ -218,4 +218,24 @@ test('switching to a dark theme redraws the head view in the new colours', async
   const dark = await bg();
   assert.notEqual(dark, light, `background stayed ${light}`);
   await shot('panel-head-dark');
+});
+
+test('a high-contrast theme redraws the panel with contrast borders', async () => {
+  await tab('head');
+  const bg = () => panel.locator('.head-view svg > rect').first().getAttribute('fill');
+  const before = await bg();
+  // VS Code applies a changed user settings file live; the theme picker itself needs the marketplace offline.
+  const file = path.join(s.userDataDir, 'User', 'settings.json');
+  const settings = JSON.parse(readFileSync(file, 'utf8'));
+  writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': 'Default High Contrast' }, null, 2));
+  await panel.locator('body.vscode-high-contrast').waitFor({ state: 'attached', timeout: 30_000 }).catch(dump);
+  for (let i = 0; i < 50 && (await bg()) === before; i++) await s.page.waitForTimeout(100);
+  assert.notEqual(await bg(), before, 'head view redrawn in the high-contrast colours');
+  const border = await panel.locator('body').evaluate((b) => getComputedStyle(b).getPropertyValue('--vscode-contrastBorder').trim());
+  assert.ok(border.length > 0, 'the theme provides a contrast border colour');
+  await tab('model');
+  const thumb = panel.locator('.thumb').first();
+  await thumb.waitFor({ timeout: 60_000 }).catch(dump);
+  assert.notEqual(await thumb.evaluate((el) => getComputedStyle(el).borderTopStyle), 'none', 'thumbnails get a contrast border');
+  await shot('panel-model-high-contrast');
 });

@@ -13,12 +13,14 @@ mkdir -p "$CACHE" "$WORK" test/e2e/artifacts
 export BERT_LENS_E2E_WORK=$WORK
 
 cleanup() {
+  local rc=$?  # an EXIT trap's last status would otherwise become the script's exit status
   # The harness records the PID (= process group) of every code-server it starts.
   if [ -s "$WORK/pids" ]; then
     while read -r pid; do
       [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && { kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; }
     done < "$WORK/pids"
   fi
+  return $rc
 }
 trap cleanup EXIT INT TERM
 
