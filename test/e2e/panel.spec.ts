@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { artifacts, start, type Session } from './harness';
 
@@ -224,10 +224,8 @@ test('a high-contrast theme redraws the panel with contrast borders', async () =
   await tab('head');
   const bg = () => panel.locator('.head-view svg > rect').first().getAttribute('fill');
   const before = await bg();
-  // VS Code applies a changed user settings file live; the theme picker itself needs the marketplace offline.
-  const file = path.join(s.userDataDir, 'User', 'settings.json');
-  const settings = JSON.parse(readFileSync(file, 'utf8'));
-  writeFileSync(file, JSON.stringify({ ...settings, 'workbench.colorTheme': 'Default High Contrast' }, null, 2));
+  // As an OS high-contrast mode would: VS Code (window.autoDetectHighContrast) then switches to its high-contrast theme.
+  await s.page.emulateMedia({ forcedColors: 'active' });
   await panel.locator('body.vscode-high-contrast').waitFor({ state: 'attached', timeout: 30_000 }).catch(dump);
   for (let i = 0; i < 50 && (await bg()) === before; i++) await s.page.waitForTimeout(100);
   assert.notEqual(await bg(), before, 'head view redrawn in the high-contrast colours');
