@@ -3,18 +3,9 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
+import { tmp } from './helpers';
 import path from 'node:path';
-
-const temps: string[] = [];
-function tmp(prefix: string): string {
-  const d = mkdtempSync(path.join(tmpdir(), prefix));
-  temps.push(d);
-  return d;
-}
-process.on('exit', () => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
 
 const CLI = path.resolve('dist/cli.js');
 const BERT = 'test/fixtures/tiny-bert';

@@ -4,18 +4,9 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { tmp } from './helpers';
 import path from 'node:path';
-
-const temps: string[] = [];
-function tmp(prefix: string): string {
-  const d = mkdtempSync(path.join(tmpdir(), prefix));
-  temps.push(d);
-  return d;
-}
-process.on('exit', () => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
-
 
 const CLI = path.resolve('dist/cli.js');
 const FIXTURE = path.resolve('test/fixtures/tiny-bert');

@@ -12,6 +12,24 @@ import { copyDir, externalized, fixture, flat, golden, maxAbsDiff, rowsOf, tmpDi
 const bertFile = path.join(fixture('tiny-bert'), 'onnx', 'model.onnx');
 
 /** Rewrites a fixture with onnx-proto (fine for a 300 KB test model) and saves it as a new model folder. */
+/** Loads the rewritten tiny-bert and checks both layers' attention and Q/K/V against the PyTorch golden (1e-4). */
+async function expectTapsMatchGolden(dir: string, caps: Array<'attention' | 'qkv'>): Promise<void> {
+  const m = await loadModel(dir, {}, { dtype: 'fp32' });
+  try {
+    for (const cap of caps) assert.equal(m.info.capabilities[cap], true, cap);
+    const c = golden('tiny-bert').cases[0];
+    const rows = rowsOf(c);
+    const T = rows[0].ids.length;
+    const [o] = await m.run(rows, { attentionLayers: [1, 2], qkvLayers: [1, 2] });
+    for (const l of [1, 2]) {
+      assert.ok(maxAbsDiff(o.attention[l], flat(c.attentions[l - 1][0], [4, T, T])) <= 1e-4, `attention ${l}`);
+      for (const k of ['q', 'k', 'v'] as const) assert.ok(maxAbsDiff(o.qkv[l][k], flat(c.qkv[l - 1][k][0], [4, T, 8])) <= 1e-4, `${k} ${l}`);
+    }
+  } finally {
+    await m.dispose();
+  }
+}
+
 function rewrittenFolder(src: string, dtypeFile: string, edit: (g: onnx.GraphProto, dir: string, m: onnx.ModelProto) => void): string {
   const dir = tmpDir('rewrite');
   copyDir(src, dir);
@@ -121,20 +139,7 @@ describe('graph taps', () => {
       assert.equal(scoreOutputs.size, 2, 'both layers rewritten');
       g.node = out as onnx.NodeProto[];
     });
-    const m = await loadModel(dir, {}, { dtype: 'fp32' });
-    try {
-      assert.equal(m.info.capabilities.qkv, true);
-      const c = golden('tiny-bert').cases[0];
-      const rows = rowsOf(c);
-      const T = rows[0].ids.length;
-      const [o] = await m.run(rows, { attentionLayers: [1, 2], qkvLayers: [1, 2] });
-      for (const l of [1, 2]) {
-        assert.ok(maxAbsDiff(o.attention[l], flat(c.attentions[l - 1][0], [4, T, T])) <= 1e-4, `attention ${l}`);
-        for (const k of ['q', 'k', 'v'] as const) assert.ok(maxAbsDiff(o.qkv[l][k], flat(c.qkv[l - 1][k][0], [4, T, 8])) <= 1e-4, `${k} ${l}`);
-      }
-    } finally {
-      await m.dispose();
-    }
+    await expectTapsMatchGolden(dir, ['qkv']);
   });
 
   it('activation×activation MatMuls quantized too (DynamicQuantizeLinear → MatMulInteger) still yield taps', async () => {
@@ -215,20 +220,7 @@ describe('graph taps', () => {
       assert.equal(divs.size, 2);
       g.node = out as onnx.NodeProto[];
     });
-    const m = await loadModel(dir, {}, { dtype: 'fp32' });
-    try {
-      assert.deepEqual([m.info.capabilities.attention, m.info.capabilities.qkv], [true, true]);
-      const c = golden('tiny-bert').cases[0];
-      const rows = rowsOf(c);
-      const T = rows[0].ids.length;
-      const [o] = await m.run(rows, { attentionLayers: [1, 2], qkvLayers: [1, 2] });
-      for (const l of [1, 2]) {
-        assert.ok(maxAbsDiff(o.attention[l], flat(c.attentions[l - 1][0], [4, T, T])) <= 1e-4, `attention ${l}`);
-        for (const k of ['q', 'k', 'v'] as const) assert.ok(maxAbsDiff(o.qkv[l][k], flat(c.qkv[l - 1][k][0], [4, T, 8])) <= 1e-4, `${k} ${l}`);
-      }
-    } finally {
-      await m.dispose();
-    }
+    await expectTapsMatchGolden(dir, ['attention', 'qkv']);
   });
 
   it('opset 17 export (LayerNormalization nodes, not the decomposed chain) matches the golden', async () => {
