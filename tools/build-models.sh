@@ -9,12 +9,18 @@ cd "$(dirname "$0")/.."
 PY=/usr/bin/python3   # Debian's Python with python3-torch (not a pyenv python3 earlier on PATH)
 B=${BUILD_DIR:-build}
 GUTENBERG=${GUTENBERG_DIR:-$(cd .. && pwd)/shared/corpus/gutenberg}
-PRETRAIN_STEPS=${PRETRAIN_STEPS:-12000}     # optimizer steps (batch per process x 2 processes)
+PRETRAIN_STEPS=${PRETRAIN_STEPS:-10000}     # optimizer steps (batch per process x 2 processes)
 PRETRAIN_LONG_STEPS=${PRETRAIN_LONG_STEPS:-300}  # the last steps at sequence 512 (positions 128-511 learn)
 PRETRAIN_BATCH=${PRETRAIN_BATCH:-12}      # sequences per process per step
 PRETRAIN_LR=${PRETRAIN_LR:-8e-4}
-PRETRAIN_BUDGET=${PRETRAIN_BUDGET:-4500}   # seconds: a cap; on a slower machine the schedule is compressed to fit
+PRETRAIN_BUDGET=${PRETRAIN_BUDGET:-3900}   # seconds: a cap; on a slower machine the schedule is compressed to fit
 QA_BUDGET=${QA_BUDGET:-600}
+FROM=${MODELS_FROM:-corpus}   # resume at a stage (corpus|tokenizer|word2vec|pretrain|qa|export); earlier outputs in $B are reused
+STAGES=(corpus tokenizer word2vec pretrain qa export)
+[[ " ${STAGES[*]} " == *" $FROM "* ]] || { echo "MODELS_FROM must be one of: ${STAGES[*]}" >&2; exit 2; }
+from() {  # true when stage $1 is at or after $FROM
+  local s; for s in "${STAGES[@]}"; do [ "$s" = "$FROM" ] && return 0; [ "$s" = "$1" ] && return 1; done
+}
 
 need() { echo "models:build needs $1. Install: $2" >&2; exit 1; }
 $PY -c 'import torch, onnx' 2>/dev/null || need "python3-torch and python3-onnx" \
@@ -31,12 +37,17 @@ command -v bible >/dev/null || need "the bible program" "apt-get install -y bibl
 [ -d "$GUTENBERG" ] || need "the Gutenberg books in $GUTENBERG" "set GUTENBERG_DIR to ../shared/corpus/gutenberg"
 
 mkdir -p "$B"
-echo "== corpus"; $PY tools/corpus_debian.py "$B/corpus/debian"
-$PY tools/corpus.py "$GUTENBERG" "$B/corpus/debian" "$B/corpus"
-echo "== tokenizer"; $PY tools/build_tokenizer.py "$B/corpus" "$B/tokenizer" 8000
-echo "== word2vec"
-$PY tools/word2vec.py "$B/corpus" "$B/w2v" models/word2vec-mini 5 2 > "$B/w2v.log" 2>&1
-tail -1 "$B/w2v.log"
+if from corpus; then
+  echo "== corpus"; $PY tools/corpus_debian.py "$B/corpus/debian"
+  $PY tools/corpus.py "$GUTENBERG" "$B/corpus/debian" "$B/corpus"
+fi
+if from tokenizer; then echo "== tokenizer"; $PY tools/build_tokenizer.py "$B/corpus" "$B/tokenizer" 8000; fi
+if from word2vec; then
+  echo "== word2vec"
+  $PY tools/word2vec.py "$B/corpus" "$B/w2v" models/word2vec-mini 5 2 > "$B/w2v.log" 2>&1
+  tail -1 "$B/w2v.log"
+fi
+if from pretrain; then
 echo "== pretraining (log: $B/pretrain/stdout.log)"
 # Step-driven schedule (deterministic for a seed on an idle machine); the time budget only compresses the schedule
 # and stops early when the machine is slower or busy. Two 1-thread data-parallel processes (see tools/pretrain.py).
@@ -45,10 +56,13 @@ $PY tools/pretrain.py --corpus "$B/corpus" --tokenizer "$B/tokenizer" --out "$B/
   --steps "$PRETRAIN_STEPS" --long-steps "$PRETRAIN_LONG_STEPS" --batch "$PRETRAIN_BATCH" --long-batch 8 \
   --lr "$PRETRAIN_LR" --time-budget "$PRETRAIN_BUDGET" > "$B/pretrain/stdout.log"
 tail -1 "$B/pretrain/stdout.log" | cut -c1-300
+fi
+if from qa; then
 echo "== QA fine-tune"
 $PY tools/qa_finetune.py --corpus "$B/corpus" --tokenizer "$B/tokenizer" --pretrained "$B/pretrain/ckpt.pt" \
   --out "$B/qa" --time-budget "$QA_BUDGET" > "$B/qa-stdout.log"
 tail -1 "$B/qa-stdout.log"
+fi
 echo "== export + goldens + model cards"
 $PY tools/export_models.py --build "$B"
 $PY tools/model_cards.py "$B"

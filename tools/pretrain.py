@@ -63,6 +63,19 @@ def evaluate(model, docs, vocab_size, n=2000, max_len=128, seed=99):
             'nsp_acc': nsp_ok / nsp_tot, 'pairs': nsp_tot, 'max_len': max_len}
 
 
+def sinusoid_positions(n, dim, std):
+    """Vaswani et al.'s sin/cos table, scaled to the given per-component std. Only an initialization: the embeddings
+    stay learned (Hugging Face BERT layout). With random position vectors, attending to a neighbour means learning
+    every (i, j) pair separately, and the model sat for thousands of steps with uniform attention (a bag of words);
+    with sin/cos, "one to the left" is the same linear map at every position."""
+    pos = torch.arange(n, dtype=torch.float32)[:, None]
+    freq = torch.exp(-math.log(10000.0) * torch.arange(0, dim, 2, dtype=torch.float32) / dim)
+    table = torch.zeros(n, dim)
+    table[:, 0::2] = torch.sin(pos * freq)
+    table[:, 1::2] = torch.cos(pos * freq)
+    return table * (std / table.std())
+
+
 def parse_args():
     ap = argparse.ArgumentParser()
     ap.add_argument('--corpus', default='build/corpus')
@@ -82,6 +95,8 @@ def parse_args():
                          'to sequence 512 (last 8%%) and the stop, so a loaded machine still finishes on time')
     ap.add_argument('--init', help='continue from this checkpoint (warm restart: short warm-up, fresh decay); the '
                                    'reported steps/tokens/wall time are cumulative')
+    ap.add_argument('--pos-init', type=float, default=0.02,
+                    help='std of the sin/cos initialization of the position embeddings (0 = random like the rest)')
     ap.add_argument('--warmup', type=float, default=0.05, help='warm-up fraction of --steps')
     return ap.parse_args()
 
@@ -134,6 +149,10 @@ def worker(rank, world, a, port):
     cfg = BertConfig(vocab_size=len(wp.vocab), **MINI)
     model = BertForMaskedLMWithNSP(cfg)
     prev = {'step': 0, 'tokens': 0, 'train_s': 0.0, 'long_steps': 0}
+    if a.pos_init > 0:
+        with torch.no_grad():
+            pe = model.bert.embeddings.position_embeddings.weight
+            pe.copy_(sinusoid_positions(pe.shape[0], pe.shape[1], a.pos_init))
     if a.init:
         ck = torch.load(a.init)
         model.load_state_dict(ck['model'])
