@@ -66,8 +66,9 @@ def evaluate(model, docs, vocab_size, n=2000, max_len=128, seed=99):
 def sinusoid_positions(n, dim, std):
     """Vaswani et al.'s sin/cos table, scaled to the given per-component std. Only an initialization: the embeddings
     stay learned (Hugging Face BERT layout). With random position vectors, attending to a neighbour means learning
-    every (i, j) pair separately, and the model sat for thousands of steps with uniform attention (a bag of words);
-    with sin/cos, "one to the left" is the same linear map at every position."""
+    every (i, j) pair separately; with sin/cos, "one to the left" is the same linear map at every position. Measured
+    here it helps only a little (3-minute trial: MLM loss 6.37 vs 6.40 at step 550): the mini model still keeps
+    near-uniform attention for most of its run, a bag of words, before neighbour heads appear."""
     pos = torch.arange(n, dtype=torch.float32)[:, None]
     freq = torch.exp(-math.log(10000.0) * torch.arange(0, dim, 2, dtype=torch.float32) / dim)
     table = torch.zeros(n, dim)
@@ -92,7 +93,7 @@ def parse_args():
     ap.add_argument('--seed', type=int, default=0)
     ap.add_argument('--time-budget', type=float, default=0,
                     help='seconds; if set, progress = max(step/steps, elapsed/budget) drives the LR decay, the switch '
-                         'to sequence 512 (last 8%%) and the stop, so a loaded machine still finishes on time')
+                         'to sequence 512 (the last --long-steps) and the stop, so a loaded machine still finishes on time')
     ap.add_argument('--init', help='continue from this checkpoint (warm restart: short warm-up, fresh decay); the '
                                    'reported steps/tokens/wall time are cumulative')
     ap.add_argument('--pos-init', type=float, default=0.02,
