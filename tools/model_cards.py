@@ -57,31 +57,19 @@ def corpus_table(stats):
 
 
 def schedule(ev):
-    """Pretraining schedule text: one step-driven run of data-parallel processes, or (older builds) two phases."""
-    if not ev.get('initialized_from'):
-        a, procs = ev['args'], ev.get('processes', 1)
-        return (f"- {ev['steps']:,} steps ({ev['long_steps']} of them at sequence 512, the rest at {a['seq']}); batch "
-                f"{a['batch']} × {procs} data-parallel processes = {a['batch'] * procs} sequences per step (long phase "
-                f"{a['long_batch'] * procs}); AdamW lr {a['lr']}, {100 * a['warmup']:.0f}% warm-up, linear decay over "
-                f"{a['steps']:,} steps (a {a['time_budget']:.0f}-second cap compresses the schedule on a slower "
-                f"machine); no dropout. Position embeddings start from the sin/cos table of the original Transformer "
-                f"(std {a.get('pos_init', 0)}) and are then learned like the rest.\n- **{ev['tokens_seen']:,} tokens seen, wall time "
-                f"{ev['train_wall_s'] / 60:.0f} minutes** on 2 CPU cores (two 1-thread processes, gloo all-reduce: "
-                f"at hidden size {ev['config']['hidden_size']} two 1-thread processes train ~2× faster than one "
-                f"2-thread process).")
-    p1 = load('pretrain/eval-phase1.json')
-    a1 = p1['args']
-    text = (f"- Phase 1: {p1['steps']:,} steps ({p1['long_steps']} of them at sequence 512, the rest at {a1['seq']}), "
-            f"batch {a1['batch']} (long phase {a1['long_batch']}), AdamW lr {a1['lr']} (5% warm-up, linear decay over a "
-            f"{a1['time_budget']:.0f}-second budget), no dropout; {p1['tokens_seen']:,} tokens, "
-            f"{p1['train_wall_s'] / 60:.0f} minutes; held-out MLM top-1 {pct(p1['mlm_top1'])}, NSP {pct(p1['nsp_acc'])}.")
-    if ev.get('initialized_from'):
-        a2 = ev['args']
-        text += (f"\n- Phase 2 (warm restart from phase 1, new data order): {ev['phase_steps']:,} steps, lr {a2['lr']} "
-                 f"decaying linearly over {a2['time_budget']:.0f} seconds, the last 8% at sequence 512.")
-    text += (f"\n- Total: **{ev['steps']:,} steps, {ev['tokens_seen']:,} tokens seen**, **wall time "
-             f"{ev['train_wall_s'] / 60:.0f} minutes** on 2 CPU cores shared with other jobs.")
-    return text
+    """Pretraining schedule text: one step-driven run of data-parallel processes (tools/pretrain.py)."""
+    a, procs = ev['args'], ev.get('processes', 1)
+    cont = (f" Continued from `{ev['initialized_from']}` (warm restart); steps, tokens and wall time are cumulative."
+            if ev.get('initialized_from') else '')
+    return (f"- {ev['steps']:,} steps ({ev['long_steps']} of them at sequence 512, the rest at {a['seq']}); batch "
+            f"{a['batch']} × {procs} data-parallel processes = {a['batch'] * procs} sequences per step (long phase "
+            f"{a['long_batch'] * procs}); AdamW lr {a['lr']}, {100 * a['warmup']:.0f}% warm-up, linear decay over "
+            f"{a['steps']:,} steps (a {a['time_budget']:.0f}-second cap compresses the schedule on a slower "
+            f"machine); no dropout. Position embeddings start from the sin/cos table of the original Transformer "
+            f"(std {a.get('pos_init', 0)}) and are then learned like the rest.{cont}\n- **{ev['tokens_seen']:,} tokens "
+            f"seen, wall time {ev['train_wall_s'] / 60:.0f} minutes** on 2 CPU cores (two 1-thread processes, gloo "
+            f"all-reduce: at hidden size {ev['config']['hidden_size']} two 1-thread processes train ~2× faster than "
+            f"one 2-thread process).")
 
 
 def mini_card():
