@@ -1,12 +1,18 @@
-"""Builds the pretraining corpus: Gutenberg books + Debian texts -> cleaned, deduplicated documents of sentences,
-1% of documents held out. Writes <out>/{train,heldout}.txt (one sentence per line, blank line between documents)
-and <out>/stats.json. Usage: python3 tools/corpus.py GUTENBERG_DIR DEBIAN_DIR OUT_DIR"""
+"""Builds the pretraining corpus: Gutenberg books + Debian texts + modern English (../shared/corpus/open) -> cleaned,
+deduplicated documents of sentences, 1% of documents held out. Writes <out>/{train,heldout}.txt (one sentence per
+line, blank line between documents) and <out>/stats.json (with words per source for the model card).
+Modern English documents are written MODERN_REPEAT times into train.txt (it is the smaller part of the text but
+the register users bring). Usage: python3 tools/corpus.py GUTENBERG_DIR DEBIAN_DIR OPEN_DIR OUT_DIR"""
 import json
 import os
 import random
 import re
 import sys
 import unicodedata
+
+from open_data import english_docs
+
+MODERN_REPEAT = 3
 
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and an opening capital/quote.
 _SENT = re.compile(r'(?<=[.!?])[\'"’”)\]]*\s+(?=[\'"‘“(\[]?[A-Z0-9])')
@@ -63,7 +69,11 @@ def gutenberg_docs(folder, paras_per_doc=30):
             continue
         paras = [p for p in blocks(os.path.join(folder, name)) if usable(p)]
         for i in range(0, len(paras), paras_per_doc):
-            yield f'gutenberg/{name}#{i // paras_per_doc}', paras[i:i + paras_per_doc]
+            yield f'gutenberg/{name}#{i // paras_per_doc}', 'Project Gutenberg', paras[i:i + paras_per_doc]
+
+
+DEBIAN_NAMES = {'wordnet': 'WordNet glosses', 'gcide': 'GCIDE', 'foldoc': 'FOLDOC', 'jargon': 'Jargon File',
+                'devil': "The Devil's Dictionary", 'kjv': 'King James Bible', 'pydoc': 'Python 3.11 docs'}
 
 
 def debian_docs(folder, entries_per_doc=25):
@@ -83,17 +93,19 @@ def debian_docs(folder, entries_per_doc=25):
                     if len(line.split()) >= 3:
                         paras.append(line)
             if paras:
-                yield f'debian/{name}#{gi}', paras
+                yield f'debian/{name}#{gi}', f'Debian: {DEBIAN_NAMES[name]}', paras
 
 
-def main(gut, deb, out):
+def main(gut, deb, open_dir, out):
     os.makedirs(out, exist_ok=True)
     seen = set()
     docs = []
     dup = 0
-    for doc_id, paras in list(gutenberg_docs(gut)) + list(debian_docs(deb)):
+    modern = list(english_docs(open_dir))
+    for doc_id, source, paras in list(gutenberg_docs(gut)) + list(debian_docs(deb)) + modern:
         sents = []
         for p in paras:
+            p = clean(p)
             key = ' '.join(p.lower().split())
             if key in seen and len(key) > 30:
                 dup += 1
@@ -101,21 +113,27 @@ def main(gut, deb, out):
             seen.add(key)
             sents.extend(s for s in split_sentences(p) if s)
         if len(sents) >= 2:
-            docs.append((doc_id, sents))
+            docs.append((doc_id, source, sents))
     rng = random.Random(1234)
     order = list(range(len(docs)))
     rng.shuffle(order)
     held = set(order[:max(1, len(docs) // 100)])
     stats = {'train': {'documents': 0, 'sentences': 0, 'words': 0}, 'heldout': {'documents': 0, 'sentences': 0,
-             'words': 0}, 'duplicate_paragraphs_dropped': dup}
+             'words': 0}, 'duplicate_paragraphs_dropped': dup, 'modern_repeat': MODERN_REPEAT, 'sources': {}}
+    modern_sources = {src for _, src, _ in modern}
     files = {k: open(os.path.join(out, k + '.txt'), 'w', encoding='utf-8') for k in ('train', 'heldout')}
-    for i, (doc_id, sents) in enumerate(docs):
+    for i, (doc_id, source, sents) in enumerate(docs):
         k = 'heldout' if i in held else 'train'
-        files[k].write('\n'.join(sents) + '\n\n')
+        reps = MODERN_REPEAT if k == 'train' and source in modern_sources else 1
+        files[k].write(('\n'.join(sents) + '\n\n') * reps)
         s = stats[k]
+        words = sum(len(x.split()) for x in sents)
         s['documents'] += 1
         s['sentences'] += len(sents)
-        s['words'] += sum(len(x.split()) for x in sents)
+        s['words'] += words
+        src = stats['sources'].setdefault(source, {'documents': 0, 'words': 0, 'modern': source in modern_sources})
+        src['documents'] += 1
+        src['words'] += words
     for f in files.values():
         f.close()
     # Document ids in file order (the QA generator uses them to keep to book prose)
@@ -128,4 +146,4 @@ def main(gut, deb, out):
 
 
 if __name__ == '__main__':
-    main(*sys.argv[1:4])
+    main(*sys.argv[1:5])

@@ -4,6 +4,7 @@ import argparse
 import json
 import os
 import random
+import re
 import sys
 
 import torch
@@ -12,6 +13,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bert import BertConfig, BertForMaskedLMWithNSP, BertForQuestionAnswering, hf_config  # noqa: E402
 from export_onnx import dedupe_tied, export, quantize_dynamic  # noqa: E402
 from make_fixtures import batch, r7  # noqa: E402
+from open_data import qa_split  # noqa: E402
 from wordpiece import MASK, WordPiece, write_tokenizer  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -89,6 +91,32 @@ def tokenizer_golden(wp, corpus, path, n=1000):
     return len(pick)
 
 
+def engine_eval_input(wp, corpus, open_dir, path, n_mask=500, n_qa=300):
+    """Held-out cases for tools/eval-engine.ts (fp32 vs int8 through the engine): sentences with one whole word
+    (a single WordPiece token, so the engine's word prediction compares directly) replaced by [MASK], and questions
+    of the held-out QA split."""
+    rng = random.Random(11)
+    sents = [l.strip() for l in open(os.path.join(corpus, 'heldout.txt'), encoding='utf-8')
+             if 6 <= len(l.split()) <= 40 and l.isascii()]
+    rng.shuffle(sents)
+    mask = []
+    for s in sents:
+        words = [m for m in re.finditer(r"[A-Za-z]+", s) if m.group(0).lower() in wp.ids]
+        if not words:
+            continue
+        m = rng.choice(words)
+        mask.append({'text': s[:m.start()] + '[MASK]' + s[m.end():], 'gold': m.group(0).lower()})
+        if len(mask) >= n_mask:
+            break
+    qa = []
+    if open_dir and os.path.isdir(open_dir):
+        _, held = qa_split(open_dir)
+        items = [{'question': q['question'], 'context': p['context'], 'answers': [a['text'] for a in q['answers']]}
+                 for p in held for q in p['qas'] if q.get('answers')]
+        qa = rng.sample(items, min(n_qa, len(items)))
+    json.dump({'mask': mask, 'qa': qa}, open(path, 'w', encoding='utf-8'), ensure_ascii=False)
+
+
 def write_folder(name, model, wp, int8):
     folder = os.path.join(MODELS, name)
     write_tokenizer(folder, wp.vocab, 512)
@@ -104,7 +132,9 @@ def write_folder(name, model, wp, int8):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--build', default=os.path.join(ROOT, 'build'))
-    ap.add_argument('--int8', action='store_true', help='also ship onnx/model_quantized.onnx (size budget!)')
+    ap.add_argument('--int8', action='store_true', help='also write onnx/model_quantized.onnx (shipped in the .vsix)')
+    ap.add_argument('--open', default=os.path.join(ROOT, '..', 'shared', 'corpus', 'open'),
+                    help='the open corpus (held-out QA questions for the engine evaluation)')
     a = ap.parse_args()
     torch.set_num_threads(2)
     wp = WordPiece.load(os.path.join(a.build, 'tokenizer', 'vocab.txt'))
@@ -121,6 +151,7 @@ def main():
         write_folder('bert-lens-mini-qa', qa, wp, a.int8)
         golden_qa(qa, wp, os.path.join(GOLD, 'bert-lens-mini-qa.json'))
     n = tokenizer_golden(wp, os.path.join(a.build, 'corpus'), os.path.join(GOLD, 'mini-tokenizer-ids.json'))
+    engine_eval_input(wp, os.path.join(a.build, 'corpus'), a.open, os.path.join(a.build, 'engine-eval-input.json'))
     print('exported; tokenizer golden sentences:', n)
 
 

@@ -62,8 +62,11 @@ if (!copy('README.md')) writeFileSync(path.join(stage, 'README.md'), '# BERT Len
 if (!copy('CHANGELOG.md')) writeFileSync(path.join(stage, 'CHANGELOG.md'), `# Changelog\n\n## ${pkg.version}\n\n- First release.\n`);
 copy('.vscodeignore');
 
-// Embedded models: only what the runtime loads (no training leftovers).
-const modelFiles = (p) => !/\.(py|pt|pth|ckpt|log|tmp)$|__pycache__|\/(train|runs|checkpoints)(\/|$)/.test(p);
+// Embedded models: only what the runtime loads (no training leftovers, no training log). Where a model folder has
+// int8 weights the runtime picks them (dtype auto), so its fp32 file — kept in the repository for the PyTorch parity
+// goldens and for resuming training — stays out of the package.
+const int8Twin = (p) => p.endsWith('/onnx/model.onnx') && existsSync(path.join(root, p.replace(/model\.onnx$/, 'model_quantized.onnx')));
+const modelFiles = (p) => !/\.(py|pt|pth|ckpt|log|tmp|jsonl)$|__pycache__|\/(train|runs|checkpoints)(\/|$)/.test(p) && !int8Twin(p);
 if (!copy('models', modelFiles)) console.warn('warning: models/ is missing — the package ships no embedded models.');
 for (const m of ['bert-lens-mini', 'bert-lens-mini-qa', 'word2vec-mini']) {
   if (!existsSync(path.join(stage, 'models', m))) console.warn(`warning: embedded model models/${m} is missing.`);

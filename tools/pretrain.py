@@ -21,6 +21,7 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bert import BertConfig, BertForMaskedLMWithNSP  # noqa: E402
 from pretrain_data import Instances, load_docs, make_batch  # noqa: E402
+from weights import load_model_dir  # noqa: E402
 from wordpiece import WordPiece  # noqa: E402
 
 MINI = dict(hidden_size=160, num_hidden_layers=4, num_attention_heads=4, intermediate_size=640,
@@ -49,7 +50,7 @@ def evaluate(model, docs, vocab_size, n=2000, max_len=128, seed=99):
     top1 = top5 = tot = nsp_ok = nsp_tot = 0
     mlm_loss = 0.0
     for _ in range(n // 50):
-        b = make_batch(inst, 50, max_len, vocab_size, rng)
+        b = make_batch(inst, 50, max_len, vocab_size, rng, mask_prob=0.15)
         mlm, _, logits, target, nsp_logits, _ = losses(model, b)
         t5 = logits.topk(5, -1).indices
         top1 += (t5[:, 0] == target).sum().item()
@@ -84,6 +85,8 @@ def parse_args():
     ap.add_argument('--out', default='build/pretrain')
     ap.add_argument('--steps', type=int, default=6000)
     ap.add_argument('--long-steps', type=int, default=400, help='final steps at sequence 512')
+    ap.add_argument('--long-share', type=float, default=0.0,
+                    help='share of the run (by progress) at sequence 512; overrides --long-steps when set')
     ap.add_argument('--batch', type=int, default=64)
     ap.add_argument('--long-batch', type=int, default=16)
     ap.add_argument('--seq', type=int, default=128)
@@ -94,11 +97,25 @@ def parse_args():
     ap.add_argument('--time-budget', type=float, default=0,
                     help='seconds; if set, progress = max(step/steps, elapsed/budget) drives the LR decay, the switch '
                          'to sequence 512 (the last --long-steps) and the stop, so a loaded machine still finishes on time')
+    ap.add_argument('--init-model', help='start from a shipped model folder (onnx/model.onnx + tokenizer.json, e.g. '
+                    'models/bert-lens-mini); a different vocabulary is remapped token by token (tools/weights.py)')
+    ap.add_argument('--mask-start', type=float, default=0.15, help='MLM mask rate at the start of the run ...')
+    ap.add_argument('--mask-end', type=float, default=0.15, help='... decaying linearly to this rate at the end')
+    ap.add_argument('--nsp-weight', type=float, default=1.0, help='weight of the NSP loss next to the MLM loss')
+    ap.add_argument('--batch-start', type=int, default=0,
+                    help='batch-size ramp: sequences per process at the start, growing linearly to --batch over the '
+                         'first 30%% of the run (0 = no ramp)')
+    ap.add_argument('--init-std', type=float, default=0.0,
+                    help='std of the random init (0 = 0.02 x sqrt(768 / hidden): BERT-base\'s 0.02 relative to its width)')
+    ap.add_argument('--reset-positions', action='store_true',
+                    help='after --init-model: restart the position embeddings from the sin/cos table (--pos-init std)')
+    ap.add_argument('--reinit-qk', type=float, default=0.0,
+                    help='after --init-model: redraw the query/key weights with this std (breaks uniform attention)')
     ap.add_argument('--init', help='continue from this checkpoint (warm restart: short warm-up, fresh decay); the '
                                    'reported steps/tokens/wall time are cumulative')
     ap.add_argument('--pos-init', type=float, default=0.02,
                     help='std of the sin/cos initialization of the position embeddings (0 = random like the rest)')
-    ap.add_argument('--warmup', type=float, default=0.05, help='warm-up fraction of --steps')
+    ap.add_argument('--warmup', type=float, default=0.05, help='warm-up share of the run (by progress)')
     return ap.parse_args()
 
 
@@ -148,12 +165,25 @@ def worker(rank, world, a, port):
     if lead:
         print(f'tokenized {len(docs)} train / {len(held)} held-out docs in {time.time() - t0:.0f}s', flush=True)
     cfg = BertConfig(vocab_size=len(wp.vocab), **MINI)
-    model = BertForMaskedLMWithNSP(cfg)
+    model = BertForMaskedLMWithNSP(cfg, init_std=a.init_std or 0.02 * math.sqrt(768 / cfg.hidden_size))
     prev = {'step': 0, 'tokens': 0, 'train_s': 0.0, 'long_steps': 0}
     if a.pos_init > 0:
         with torch.no_grad():
             pe = model.bert.embeddings.position_embeddings.weight
             pe.copy_(sinusoid_positions(pe.shape[0], pe.shape[1], a.pos_init))
+    if a.init_model:
+        rep = load_model_dir(model, a.init_model, wp)
+        if lead:
+            print('initialized from', rep, flush=True)
+    if a.reset_positions:
+        with torch.no_grad():
+            pe = model.bert.embeddings.position_embeddings.weight
+            pe.copy_(sinusoid_positions(pe.shape[0], pe.shape[1], a.pos_init))
+    if a.reinit_qk:
+        with torch.no_grad():
+            for n, p in model.named_parameters():
+                if n.endswith(('query.weight', 'key.weight')):
+                    p.normal_(0.0, a.reinit_qk)
     if a.init:
         ck = torch.load(a.init)
         model.load_state_dict(ck['model'])
@@ -171,8 +201,8 @@ def worker(rank, world, a, port):
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.01}, {'params': no_decay, 'weight_decay': 0.0}],
                             lr=a.lr, betas=(0.9, 0.98), eps=1e-6)
     total = a.steps
-    warm = max(1, int(a.warmup * total))
-    long_from = 1.0 - a.long_steps / total  # fraction of progress after which sequences are 512 long
+    # fraction of progress after which sequences are 512 long
+    long_from = 1.0 - (a.long_share if a.long_share else a.long_steps / total)
     inst, rng = Instances(docs, a.seed + 1 + 1000 * rank), random.Random(a.seed + 2 + 1000 * rank)
     params = list(model.parameters())
     tokens, t_train, acc, step, long_steps = 0, time.time(), None, 0, 0
@@ -189,14 +219,18 @@ def worker(rank, world, a, port):
                     'long_steps': prev['long_steps'] + long_steps}, os.path.join(a.out, 'ckpt.pt'))
 
     while (p := progress()) < 1.0:
-        lr = a.lr * min(1.0, (step + 1) / warm) * max(0.02, 1.0 - p)
+        # one cycle: linear warm-up over the first --warmup of progress, then linear decay
+        lr = a.lr * min(1.0, max(p, (step + 1) / total) / a.warmup) * max(0.02, 1.0 - p)
         for g in opt.param_groups:
             g['lr'] = lr
         long = p >= long_from
         long_steps += long
-        b = make_batch(inst, a.long_batch if long else a.batch, 512 if long else a.seq, cfg.vocab_size, rng)
+        mask_prob = a.mask_start + (a.mask_end - a.mask_start) * min(1.0, p)
+        batch = a.batch if not a.batch_start else round(a.batch_start + (a.batch - a.batch_start) * min(1.0, p / 0.3))
+        b = make_batch(inst, a.long_batch if long else batch, 512 if long else a.seq, cfg.vocab_size, rng,
+                       mask_prob=mask_prob)
         mlm, nsp, _, _, _, st = losses(model, b)
-        loss = mlm + nsp
+        loss = mlm + a.nsp_weight * nsp
         opt.zero_grad(set_to_none=True)
         loss.backward()
         sync_grads(params, world)
@@ -208,7 +242,7 @@ def worker(rank, world, a, port):
         if step % 25 == 0 and lead:
             rec = {'step': prev['step'] + step, 'tokens': prev['tokens'] + tokens,
                    'elapsed_s': round(prev['train_s'] + time.time() - t_train), 'progress': round(p, 4),
-                   'lr': lr, 'seq': 512 if long else a.seq, **{k: round(v, 4) for k, v in acc.items()}}
+                   'lr': lr, 'seq': 512 if long else a.seq, 'mask': round(mask_prob, 3), 'batch': int(b['nsp'].numel()), **{k: round(v, 4) for k, v in acc.items()}}
             log.write(json.dumps(rec) + '\n')
             log.flush()
             print(rec, flush=True)

@@ -87,7 +87,7 @@ class Instances:
 
 
 def mask_tokens(ids, special, vocab_size, rng, prob=0.15):
-    """15% of non-special positions: 80% [MASK], 10% random token, 10% unchanged. Returns (inputs, labels)."""
+    """`prob` (15%) of non-special positions: 80% [MASK], 10% random token, 10% unchanged. -> (inputs, labels)."""
     inp, labels = list(ids), [-100] * len(ids)
     cand = [i for i, t in enumerate(ids) if not special[i]]
     n = max(1, int(round(len(cand) * prob)))
@@ -101,14 +101,14 @@ def mask_tokens(ids, special, vocab_size, rng, prob=0.15):
     return inp, labels
 
 
-def make_batch(inst: Instances, batch, max_len, vocab_size, rng):
+def make_batch(inst: Instances, batch, max_len, vocab_size, rng, mask_prob=0.15):
     rows = []
     for _ in range(batch):
         a, b, nsp = inst.pair(max_len)
         ids = [CLS] + a + [SEP] + b + [SEP]
         tt = [0] * (len(a) + 2) + [1] * (len(b) + 1)
         special = [True] + [False] * len(a) + [True] + [False] * len(b) + [True]
-        inp, lab = mask_tokens(ids, special, vocab_size, rng)
+        inp, lab = mask_tokens(ids, special, vocab_size, rng, mask_prob)
         rows.append((inp, tt, lab, nsp))
     T = max(len(r[0]) for r in rows)
     pad = lambda x, v: x + [v] * (T - len(x))  # noqa: E731

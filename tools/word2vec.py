@@ -1,5 +1,5 @@
 """word2vec-mini: skip-gram with negative sampling (Debian fastText CLI, subwords off = plain word2vec) on the
-training corpus; keeps the 20k most frequent words x 100 dims in word2vec binary format; probes neighbours.
+training corpus; keeps the 50k most frequent words x 100 dims in word2vec binary format; probes neighbours.
 
 Usage: python3 tools/word2vec.py CORPUS_DIR WORK_DIR OUT_DIR"""
 import json
@@ -15,8 +15,9 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from wordpiece import basic_tokenize  # noqa: E402
 
-DIMS, KEEP = 100, 20000
-PROBES = ['bank', 'king', 'water', 'run', 'light', 'spring', 'ship', 'cold', 'city', 'friend']
+DIMS, KEEP = 100, 50000
+PROBES = ['bank', 'king', 'water', 'run', 'light', 'spring', 'ship', 'cold', 'city', 'friend', 'phone', 'movie',
+          'sensor', 'cinema', 'bakery']
 _WORD = re.compile(r"^[a-z0-9][a-z0-9'-]*$")
 
 

@@ -84,6 +84,40 @@ def basic_tokenize(text):
     return pre_tokenize(normalize(text))
 
 
+def _norm_char(ch):
+    """One character through BertNormalizer (lowercase, accents stripped); '' when it is dropped."""
+    cp = ord(ch)
+    if cp == 0 or cp == 0xFFFD or _is_control(ch):
+        return ''
+    d = unicodedata.normalize('NFD', ch.lower())
+    return ''.join(c for c in d if unicodedata.category(c) != 'Mn')
+
+
+def words_with_offsets(text):
+    """basic_tokenize with character offsets into `text`: [(normalized word, start, end)]. Any Unicode text (QA
+    contexts carry accents, dashes, CJK): punctuation and CJK characters are words of their own."""
+    out, cur, start = [], '', 0
+    for i, ch in enumerate(text):
+        if _is_whitespace(ch) or _is_punctuation(ch) or _is_cjk(ord(ch)):
+            if cur:
+                out.append((cur, start, i))
+            cur = ''
+            if not _is_whitespace(ch):
+                n = _norm_char(ch)
+                if n:
+                    out.append((n, i, i + 1))
+            continue
+        n = _norm_char(ch)
+        if not n:
+            continue
+        if not cur:
+            start = i
+        cur += n
+    if cur:
+        out.append((cur, start, len(text)))
+    return out
+
+
 class WordPiece:
     def __init__(self, vocab):
         self.vocab = list(vocab)
