@@ -126,6 +126,13 @@ async function verify(vsix) {
   try {
     const status = await ask(1, 'configure', [{ model, qaModel: embedded ? 'bert-lens-mini-qa' : model, staticVectors: '', modelsDir: path.join(ext, 'models'), cacheDir: path.join(dir, 'cache'), hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: 1, dtype: 'auto' }]);
     if (status.encoder.state !== 'ready') throw new Error(`The packaged worker could not load ${model}: ${status.encoder.error?.message}`);
+    if (embedded) {
+      // The embedded models ship int8 only (fp32 stays in the repository), and the package stays within its budget.
+      const fp32 = ['bert-lens-mini', 'bert-lens-mini-qa'].filter((m) => existsSync(path.join(ext, 'models', m, 'onnx', 'model.onnx')));
+      if (fp32.length) throw new Error(`The package ships fp32 weights for ${fp32.join(', ')}; only onnx/model_quantized.onnx belongs in the .vsix.`);
+      if (status.encoder.info.dtype !== 'int8') throw new Error(`The packaged embedded model runs as ${status.encoder.info.dtype}, not int8.`);
+      if (statSync(vsix).size > 60 * 1024 * 1024) throw new Error(`The .vsix is ${mb(statSync(vsix).size)}, over the 60 MB budget.`);
+    }
     const text = 'The capital of France is Paris.';
     const r = await ask(2, 'mask', [{ uri: 'file:///verify.txt', version: 1, text }, text.indexOf('Paris'), 3]);
     console.log(`verified: onnxruntime-node from ${path.relative(dir, resolved)}; ${model} (${status.encoder.info.dtype}) predicts ${r.predictions.map((p) => p.word).join(', ')}`);
