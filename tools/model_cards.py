@@ -186,7 +186,8 @@ def mini_card():
     int8 = ''
     if eng:
         int8 = (f"\nfp32 vs int8 through the BERT Lens engine (`tools/eval-engine.ts`, {eng['maskCases']} held-out "
-                f"sentences with one whole word masked): top-1 word accuracy fp32 {pct(eng['fp32']['maskTop1'])}, int8 "
+                f"sentences with one whole word — a single vocabulary token — masked, a harder protocol than the token-level figures
+above since punctuation and word pieces are never the target): top-1 word accuracy fp32 {pct(eng['fp32']['maskTop1'])}, int8 "
                 f"{pct(eng['int8']['maskTop1'])}; the two agree on the top-1 word in {pct(eng['maskTop1Agreement'])} "
                 f"of cases.\n")
     kept = next((l.split("'vocab_kept': ")[1].split(',')[0] for l in open(os.path.join(B, 'pretrain', 'stdout.log'))
@@ -351,8 +352,10 @@ answer, and every SQuAD v2.0 unanswerable question, is labelled `[CLS]`, so the 
 {a['lr']} (warm-up, linear decay), wall time {q['train_wall_s'] / 60:.0f} minutes on 2 CPU cores; from the
 bert-lens-mini encoder above.
 
-## Evaluation (official SQuAD normalisation: lower case, no punctuation/articles; best span ≤ 30 tokens over
-## 384-token windows, stride 128)
+## Evaluation
+Official SQuAD normalisation (lower case, no punctuation or articles); the best span of at most 30 tokens over
+384-token windows with stride 128, as the engine reads a document (`tools/qa_squad.py` evaluate, PyTorch fp32).
+
 | set | questions | exact match | F1 | target |
 |---|---|---|---|---|
 | held-out split (new-wiki + SQuAD v1.1) | {held['questions']} | **{held['exact_match']}** | **{held['f1']}** | F1 ≥ 45 — {target(held['f1'], 45)} |

@@ -15,7 +15,11 @@ import random
 import sys
 import time
 
-import torch
+# Before torch loads OpenBLAS: one thread per process (see tools/pretrain.py).
+os.environ.setdefault('OPENBLAS_NUM_THREADS', '1')
+os.environ.setdefault('OMP_NUM_THREADS', '1')
+
+import torch  # noqa: E402
 import torch.distributed as dist
 import torch.multiprocessing as mp
 import torch.nn.functional as F
