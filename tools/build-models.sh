@@ -50,7 +50,7 @@ command -v bible >/dev/null || need "the bible program" "apt-get install -y bibl
 [ -d "$SHARED/gutenberg" ] && [ -d "$SHARED/open/en_text" ] || \
   need "the training text in $SHARED (gutenberg/, open/)" "set SHARED_CORPUS to the shared corpus folder"
 
-LOG=models/bert-lens-mini/training-log.jsonl
+LOG=${TRAINING_LOG:-models/bert-lens-mini/training-log.jsonl}
 mkdir -p "$B"
 build_corpus() {
   echo "== corpus"; $PY tools/corpus_debian.py "$B/corpus/debian"
@@ -65,9 +65,11 @@ if [ "$MODE" = continue ]; then
 w = WordPiece.load('models/bert-lens-mini/tokenizer.json'); open('$B/tokenizer/vocab.txt', 'w').write('\n'.join(w.vocab) + '\n')"
   INIT=models/bert-lens-mini
   FROM=pretrain
-  WARMUP=0.02
+  WARMUP=0.02; LR=5e-4; INIT_FLAGS=()   # a warm restart of the same weights: short warm-up, lower peak
 else
-  WARMUP=0.06
+  # From a previous model with another vocabulary (PRETRAIN_INIT), as this model was built: rows remapped, position
+  # embeddings restarted from sin/cos and query/key redrawn, so attention is not stuck uniform (see the model card).
+  WARMUP=0.03; LR=1e-3; INIT_FLAGS=(${INIT:+--reset-positions --reinit-qk 0.08})
   if from corpus; then build_corpus; fi
   if from tokenizer; then echo "== tokenizer"; $PY tools/build_tokenizer.py "$B/corpus" "$B/tokenizer" "$VOCAB"; fi
   if from word2vec; then
@@ -84,8 +86,8 @@ if from pretrain; then
   rm -rf "$B/pretrain"; mkdir -p "$B/pretrain"
   $PY tools/pretrain.py --corpus "$B/corpus" --tokenizer "$B/tokenizer" --out "$B/pretrain" --procs 2 \
     --steps 1000000 --time-budget "$PRETRAIN_BUDGET" --long-steps 0 --long-share 0.04 --warmup "$WARMUP" \
-    --batch 16 --batch-start 8 --long-batch 4 --lr 1e-3 --mask-start 0.3 --mask-end 0.15 --nsp-weight 0.5 \
-    ${INIT:+--init-model "$INIT"} > "$B/pretrain/stdout.log"
+    --batch 16 --batch-start 8 --long-batch 4 --lr "$LR" --mask-start 0.3 --mask-end 0.15 --nsp-weight 0.5 \
+    --pos-init 0.08 ${INIT:+--init-model "$INIT"} "${INIT_FLAGS[@]}" > "$B/pretrain/stdout.log"
   tail -1 "$B/pretrain/stdout.log" | cut -c1-300
 fi
 
@@ -105,6 +107,8 @@ if from qa; then
 fi
 echo "== export (fp32 + int8) + goldens + training log + model cards"
 $PY tools/export_models.py --build "$B" --int8
+$PY tools/mlm_probes.py "$B" > "$B/mlm-probes.log"                   # unigram baseline, seed-sentence heads, examples
+node --import tsx tools/eval-engine.ts "$B/engine-eval-input.json" "$B/engine-eval.json"   # fp32 vs int8, engine path
 $PY tools/training_log.py append "$LOG" "$B/pretrain/eval.json" "$MODE" yes "$B/qa/qa-eval.json"
 $PY tools/model_cards.py "$B"
 du -ch models/*/onnx/*.onnx models/word2vec-mini/vectors.bin | tail -1
