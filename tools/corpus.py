@@ -2,7 +2,9 @@
 deduplicated documents of sentences, 1% of documents held out. Writes <out>/{train,heldout}.txt (one sentence per
 line, blank line between documents) and <out>/stats.json (with words per source for the model card).
 Modern English documents are written MODERN_REPEAT times into train.txt (it is the smaller part of the text but
-the register users bring). Usage: python3 tools/corpus.py GUTENBERG_DIR DEBIAN_DIR OPEN_DIR OUT_DIR"""
+the register users bring).
+Usage: python3 tools/corpus.py GUTENBERG_DIR DEBIAN_DIR OPEN_DIR OUT_DIR      (English)
+       python3 tools/corpus.py --lang zh OPEN_DIR OUT_DIR                       (Chinese, tools/open_data.py)"""
 import json
 import os
 import random
@@ -10,7 +12,7 @@ import re
 import sys
 import unicodedata
 
-from open_data import english_docs
+from open_data import chinese_docs, english_docs
 
 MODERN_REPEAT = 3
 
@@ -35,6 +37,20 @@ def split_sentences(par):
     if buf:
         out.append(buf)
     return out
+
+
+# Chinese: a sentence ends at 。！？!?； (plus closing quotes/brackets).
+_ZH_SENT = re.compile(r'(?<=[。！？!?；])[”’」』）)]*')
+
+
+def split_sentences_zh(par):
+    out, pos = [], 0
+    for m in _ZH_SENT.finditer(par):
+        if m.end() > pos:
+            out.append(par[pos:m.end()].strip())
+            pos = m.end()
+    out.append(par[pos:].strip())
+    return [x for x in out if x]
 
 
 def clean(par):
@@ -97,21 +113,32 @@ def debian_docs(folder, entries_per_doc=25):
 
 
 def main(gut, deb, open_dir, out):
+    modern = list(english_docs(open_dir))
+    write_corpus(list(gutenberg_docs(gut)) + list(debian_docs(deb)) + modern, out, split_sentences,
+                 {src for _, src, _ in modern}, MODERN_REPEAT)
+
+
+def main_zh(open_dir, out):
+    write_corpus(list(chinese_docs(open_dir)), out, split_sentences_zh, set(), 1, zh=True)
+
+
+def write_corpus(all_docs, out, splitter, modern_sources, repeat, zh=False):
+    """Dedupe paragraphs, split sentences, hold out 1% of documents, write train/heldout + stats (words per source;
+    for Chinese the 'words' are characters)."""
     os.makedirs(out, exist_ok=True)
     seen = set()
     docs = []
     dup = 0
-    modern = list(english_docs(open_dir))
-    for doc_id, source, paras in list(gutenberg_docs(gut)) + list(debian_docs(deb)) + modern:
+    for doc_id, source, paras in all_docs:
         sents = []
         for p in paras:
-            p = clean(p)
+            p = clean(p) if not zh else ' '.join(unicodedata.normalize('NFC', p).split())
             key = ' '.join(p.lower().split())
             if key in seen and len(key) > 30:
                 dup += 1
                 continue
             seen.add(key)
-            sents.extend(s for s in split_sentences(p) if s)
+            sents.extend(s for s in splitter(p) if s)
         if len(sents) >= 2:
             docs.append((doc_id, source, sents))
     rng = random.Random(1234)
@@ -119,15 +146,15 @@ def main(gut, deb, open_dir, out):
     rng.shuffle(order)
     held = set(order[:max(1, len(docs) // 100)])
     stats = {'train': {'documents': 0, 'sentences': 0, 'words': 0}, 'heldout': {'documents': 0, 'sentences': 0,
-             'words': 0}, 'duplicate_paragraphs_dropped': dup, 'modern_repeat': MODERN_REPEAT, 'sources': {}}
-    modern_sources = {src for _, src, _ in modern}
+             'words': 0}, 'duplicate_paragraphs_dropped': dup, 'modern_repeat': repeat, 'sources': {},
+             'unit': 'characters' if zh else 'words'}
     files = {k: open(os.path.join(out, k + '.txt'), 'w', encoding='utf-8') for k in ('train', 'heldout')}
     for i, (doc_id, source, sents) in enumerate(docs):
         k = 'heldout' if i in held else 'train'
-        reps = MODERN_REPEAT if k == 'train' and source in modern_sources else 1
+        reps = repeat if k == 'train' and source in modern_sources else 1
         files[k].write(('\n'.join(sents) + '\n\n') * reps)
         s = stats[k]
-        words = sum(len(x.split()) for x in sents)
+        words = sum(len(x.replace(' ', '')) if zh else len(x.split()) for x in sents)
         s['documents'] += 1
         s['sentences'] += len(sents)
         s['words'] += words
@@ -146,4 +173,7 @@ def main(gut, deb, open_dir, out):
 
 
 if __name__ == '__main__':
-    main(*sys.argv[1:5])
+    if sys.argv[1] == '--lang' and sys.argv[2] == 'zh':
+        main_zh(*sys.argv[3:5])
+    else:
+        main(*sys.argv[1:5])

@@ -77,15 +77,19 @@ def golden_qa(model, wp, path):
               open(path, 'w'), separators=(',', ':'))
 
 
-def tokenizer_golden(wp, corpus, path, n=1000):
-    sents = [l.strip() for l in open(os.path.join(corpus, 'heldout.txt'), encoding='utf-8') if l.strip()]
+def tokenizer_golden(wp, corpus, path, n=1000, model='bert-lens-mini'):
+    """Ids of the Python tokenizer on n held-out sentences: 200 non-ASCII ones at least (English), the rest at random."""
+    sents = list(dict.fromkeys(l.strip() for l in open(os.path.join(corpus, 'heldout.txt'), encoding='utf-8')
+                               if l.strip()))
     rng = random.Random(7)
     non_ascii = [s for s in sents if not s.isascii()]
     pick = rng.sample(non_ascii, min(200, len(non_ascii)))
-    rest = [s for s in sents if s.isascii()]
+    rest = [s for s in sents if s not in set(pick)]
+    rest = [s for s in rest if s.isascii()] if len([s for s in rest if s.isascii()]) >= n - len(pick) else rest
     pick += rng.sample(rest, n - len(pick))
-    pick.sort(key=lambda s: sents.index(s))
-    data = {'model': 'bert-lens-mini', 'source': 'held-out corpus sentences (build/corpus/heldout.txt)',
+    order = {s: i for i, s in enumerate(sents)}
+    pick.sort(key=order.get)
+    data = {'model': model, 'source': f'held-out corpus sentences ({corpus}/heldout.txt)',
             'cases': [{'text': s, 'ids': wp.encode(s)[0]} for s in pick]}
     json.dump(data, open(path, 'w', encoding='utf-8'), ensure_ascii=False, separators=(',', ':'))
     return len(pick)
@@ -155,5 +159,19 @@ def main():
     print('exported; tokenizer golden sentences:', n)
 
 
+def zh_tokenizer_fixture(build):
+    """The Chinese tokenizer (tools/build_tokenizer.py --lang zh) as a test fixture with its id golden, so its parity
+    with transformers.js and the engine is tested before a Chinese model ships."""
+    wp = WordPiece.load(os.path.join(build, 'tokenizer', 'vocab.txt'))
+    folder = os.path.join(ROOT, 'test', 'fixtures', 'zh-tokenizer')
+    write_tokenizer(folder, wp.vocab, 512)
+    os.remove(os.path.join(folder, 'vocab.txt'))
+    return tokenizer_golden(wp, os.path.join(build, 'corpus'), os.path.join(GOLD, 'zh-tokenizer-ids.json'),
+                            model='zh-tokenizer')
+
+
 if __name__ == '__main__':
-    main()
+    if sys.argv[1:2] == ['--zh-tokenizer-fixture']:
+        print('zh tokenizer golden sentences:', zh_tokenizer_fixture(sys.argv[2]))
+    else:
+        main()

@@ -137,3 +137,78 @@ def english_docs(open_dir):
         by_title.setdefault((p['source'], p['title']), []).append(' '.join(p['context'].split()))
     for i, ((src, title), paras) in enumerate(sorted(by_title.items())):
         yield f'qa-{src}#{i}', 'QA contexts (train split)', paras
+
+
+# ---------------- Chinese ----------------
+
+ZH_QA_TRAIN = ['cmrc2018_trial.squad.spanfixed.json', 'drcd_dev.zh-cn-opencc.json', 'drcd_dev.zh-tw.json',
+               'drcd_test.zh-cn-opencc.json', 'drcd_test.zh-tw.json']
+ZH_QA_HELDOUT = 'cmrc2018_dev.squad.spanfixed.json'  # evaluation only: never in pretraining or QA training
+ZH_LAW_SHARE = 0.25     # PRC laws: formal register, 7M characters; at most this share of the corpus
+ZH_POETRY_SHARE = 0.10  # classical poetry: a different language from modern written Chinese
+
+
+def zh_qa(open_dir, files):
+    out = []
+    for fname in files:
+        for a in load_squad(os.path.join(open_dir, 'zh_qa', fname)):
+            for p in a['paragraphs']:
+                out.append({'source': fname.split('.')[0], 'title': a.get('title', ''), 'context': p['context'],
+                            'qas': p['qas']})
+    return out
+
+
+def _blocks(path):
+    text = open(path, encoding='utf-8', errors='replace').read()
+    for block in re.split(r'\n\s*\n', text):
+        lines = [' '.join(x.split()) for x in block.split('\n') if x.strip()]
+        if lines:
+            yield lines
+
+
+def _chars(paras):
+    return sum(len(p) for p in paras)
+
+
+def chinese_docs(open_dir):
+    """(doc_id, source, paragraphs) of Chinese text for a per-character BERT: modern text in full, the classic
+    novels by chapter, poetry and laws capped by share of characters (README of ../shared/corpus/open)."""
+    t = os.path.join(open_dir, 'zh_text')
+    modern = []
+    for i, lines in enumerate(_blocks(os.path.join(t, 'kdconv_crosswoz_dialogues.txt'))):
+        modern.append((f'zh-dialogue#{i}', 'KdConv + CrossWOZ dialogues', lines))
+    for name, src in (('tatoeba_cmn.txt', 'Tatoeba (Chinese)'), ('ud_gsdsimp_dev_test.txt', 'UD Chinese-GSDSimp')):
+        lines = list(_paragraph_lines(os.path.join(t, name)))
+        for i, chunk in _chunks(lines, 20):
+            modern.append((f'{name}#{i}', src, [''.join(chunk)]))
+    by_title = {}
+    for p in zh_qa(open_dir, ZH_QA_TRAIN):
+        by_title.setdefault((p['source'], p['title']), []).append(' '.join(p['context'].split()))
+    for i, ((src, title), paras) in enumerate(sorted(by_title.items())):
+        modern.append((f'zh-qa-{src}#{i}', 'QA contexts (CMRC 2018 trial, DRCD)', paras))
+    novels = []
+    for name in sorted(os.listdir(os.path.join(t, 'four_classic_novels'))):
+        text = open(os.path.join(t, 'four_classic_novels', name), encoding='utf-8', errors='replace').read()
+        for i, chapter in enumerate(re.split(r'\n(?=第[^\n]{1,8}回)', text)):
+            paras = [' '.join(x.split()) for x in chapter.split('\n') if x.strip()]
+            if paras:
+                novels.append((f'novel/{name}#{i}', 'Four classic novels', paras))
+    base = _chars(p for _, _, d in modern + novels for p in d)
+    # shares of the final total: poetry ≤ 10%, laws ≤ 25% -> budgets from the uncapped part
+    total = base / (1 - ZH_LAW_SHARE - ZH_POETRY_SHARE)
+    poetry, used = [], 0
+    for name in sorted(os.listdir(os.path.join(t, 'chinese_poetry'))):
+        poems = list(_blocks(os.path.join(t, 'chinese_poetry', name)))
+        for i, chunk in _chunks(poems, 10):
+            paras = [''.join(p) for p in chunk]
+            used += _chars(paras)
+            if used > ZH_POETRY_SHARE * total:
+                break
+            poetry.append((f'poetry/{name}#{i}', 'chinese-poetry', paras))
+    laws, used = [], 0
+    for i, lines in enumerate(_blocks(os.path.join(t, 'prc_laws_regulations.txt'))):
+        used += _chars(lines)
+        if used > ZH_LAW_SHARE * total:
+            break
+        laws.append((f'law#{i}', 'PRC laws and regulations', lines))
+    yield from modern + novels + poetry + laws
