@@ -26,7 +26,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bert import BertConfig, BertForQuestionAnswering  # noqa: E402
-from open_data import qa_split  # noqa: E402
+from open_data import ZH_QA_HELDOUT, ZH_QA_TRAIN, qa_split, zh_qa  # noqa: E402
 from pretrain import agreed, sync_grads  # noqa: E402
 from qa_data import em_f1  # noqa: E402
 from wordpiece import CLS, PAD, SEP, WordPiece, words_with_offsets  # noqa: E402
@@ -133,13 +133,59 @@ def predict(model, wp, question, context, max_len=384, stride=128, max_answer=30
     return answer
 
 
-def evaluate(model, wp, items, samples=0):
+_ZH_PUNCT = set('，。、；：？！…—·《》〈〉「」『』【】（）〔〕“”‘’～＂＇｀－,.;:?!()[]{}<>"\'`~-_/\\@#$%^&*+=|')
+
+
+def _cmrc_segments(text):
+    """CMRC 2018's segmentation for scoring: each CJK character alone, runs of Latin letters/digits together,
+    punctuation and spaces dropped (lower case)."""
+    out, cur = [], ''
+    for ch in text.lower():
+        if ch.isspace() or ch in _ZH_PUNCT:
+            if cur:
+                out.append(cur)
+            cur = ''
+        elif ch.isascii() and ch.isalnum():
+            cur += ch
+        else:
+            if cur:
+                out.append(cur)
+            cur = ''
+            out.append(ch)
+    if cur:
+        out.append(cur)
+    return out
+
+
+def cmrc_em_f1(pred, golds):
+    """CMRC 2018 metric: EM on the punctuation-free text; F1 from the longest common substring of segments."""
+    p = _cmrc_segments(pred)
+    best_em = best_f1 = 0.0
+    for g in golds:
+        gs = _cmrc_segments(g)
+        best_em = max(best_em, float(p == gs))
+        lcs = 0
+        prev = [0] * (len(gs) + 1)
+        for i in range(1, len(p) + 1):
+            cur = [0] * (len(gs) + 1)
+            for j in range(1, len(gs) + 1):
+                if p[i - 1] == gs[j - 1]:
+                    cur[j] = prev[j - 1] + 1
+                    lcs = max(lcs, cur[j])
+            prev = cur
+        if lcs:
+            prec, rec = lcs / len(p), lcs / len(gs)
+            best_f1 = max(best_f1, 2 * prec * rec / (prec + rec))
+    return best_em, best_f1
+
+
+def evaluate(model, wp, items, samples=0, metric=em_f1):
     model.eval()
     em = f1 = 0.0
     preds = []
     for it in items:
         p = predict(model, wp, it['question'], it['context'])
-        a, b = em_f1(p, it['answers'])
+        a, b = metric(p, it['answers'])
         em += a
         f1 += b
         if len(preds) < samples:
@@ -173,6 +219,8 @@ def parse_args():
     ap.add_argument('--lr', type=float, default=4e-4)
     ap.add_argument('--time-budget', type=float, default=1200)
     ap.add_argument('--procs', type=int, default=2)
+    ap.add_argument('--lang', default='en', choices=('en', 'zh'),
+                    help='zh: train on DRCD + CMRC 2018 trial, evaluate on CMRC 2018 dev with the CMRC metric')
     ap.add_argument('--eval-limit', type=int, default=0, help='evaluate only the first N questions of each set (smoke runs)')
     return ap.parse_args()
 
@@ -193,7 +241,7 @@ def worker(rank, world, a, port):
     os.makedirs(a.out, exist_ok=True)
     wp = WordPiece.load(os.path.join(a.tokenizer, 'vocab.txt'))
     t0 = time.time()
-    train, held = qa_split(a.open)
+    train, held = qa_split(a.open) if a.lang == 'en' else (zh_qa(a.open, ZH_QA_TRAIN), zh_qa(a.open, [ZH_QA_HELDOUT]))
     rows = buckets(features(wp, train, a.max_len, a.stride), a.batch * world, random.Random(3))
     rows = [r for i, r in enumerate(rows) if (i // a.batch) % world == rank]  # each process its own batches
     if lead:
@@ -243,6 +291,13 @@ def worker(rank, world, a, port):
     res = {'encoder_step': ck.get('step'), 'steps': step, 'windows_seen': step * a.batch * world,
            'train_windows': len(rows) * world, 'train_paragraphs': len(train), 'train_wall_s': round(wall),
            'args': vars(a)}
+    if a.lang == 'zh':
+        res['heldout'], res['heldout_samples'] = evaluate(model, wp, flat(held)[:a.eval_limit or None], samples=12,
+                                                          metric=cmrc_em_f1)
+        res['heldout']['set'] = 'CMRC 2018 dev (CMRC metric)'
+        json.dump(res, open(os.path.join(a.out, 'qa-eval.json'), 'w'), indent=1, ensure_ascii=False)
+        print('EVAL', json.dumps({k: res[k] for k in ('steps', 'heldout')}, ensure_ascii=False), flush=True)
+        return
     sets = {'heldout_new_wiki': flat(held, 'new_wiki'), 'heldout_squad11': flat(held, 'squad11'),
             'precipitation': [q for q in handwritten() if q['title'].startswith('precipitation')], 'handwritten': handwritten()}
     for name, items in sets.items():
