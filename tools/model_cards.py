@@ -394,7 +394,8 @@ def w2v_card():
   attribution in `../bert-lens-mini/README.md`), lower-cased and accent-stripped with the BERT basic tokenizer,
   punctuation removed: {s['corpus_words']:,} words (modern documents repeated as in the BERT corpus).
 - Kept: the {s['vocab_kept']:,} most frequent words × {s['dims']} dimensions. {s['epochs']} epochs, wall time
-  {s['train_wall_s'] / 60:.1f} minutes.
+  {s['train_wall_s'] / 60:.1f} minutes ({s['command'].split('-thread ')[1].split()[0]} thread; this build ran it beside the
+  BERT pretraining, at lower priority).
 - Format: `vectors.bin`, word2vec binary: header `"N D\\n"`, then per word `word` + space + D float32
   little-endian + `\\n`. `config.json`: `{{"format": "word2vec-binary", "file": "vectors.bin", "dims": 100,
   "lowercase": true}}`.

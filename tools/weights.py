@@ -72,6 +72,12 @@ def load_model_dir(model, model_dir, vocab: WordPiece):
     report = {'from': model_dir, 'vocab_kept': 1.0}
     if old.vocab != vocab.vocab:
         sd, report['vocab_kept'] = remap_vocab(sd, old, vocab)
+    # A shipped model may declare fewer positions than training uses (tools/export_models.py MAX_POSITIONS): its rows
+    # are kept and the remaining positions keep the model's initialization.
+    key = 'bert.embeddings.position_embeddings.weight'
+    own = model.state_dict()[key]
+    if key in sd and sd[key].shape[0] < own.shape[0]:
+        sd[key] = torch.cat([sd[key], own[sd[key].shape[0]:]])
     missing, unexpected = model.load_state_dict(sd, strict=False)
     missing = [k for k in missing if k != 'cls.predictions.decoder.weight']
     if missing:

@@ -91,7 +91,7 @@ def main(corpus, work, out, epochs='5', threads='1', lang='en'):
               open(os.path.join(out, 'config.json'), 'w'), indent=1)
     stats = {'corpus_words': n_words, 'vocab_kept': len(words), 'dims': DIMS, 'epochs': int(epochs),
              'train_wall_s': round(wall), 'command': ' '.join(cmd[:1] + cmd[1:2] + ['-input', '<prepared text>'] +
-                                                              cmd[5:]),
+                                                              cmd[4:]),
              'neighbours': neighbours(words, m, ZH_PROBES if lang == 'zh' else PROBES)}
     json.dump(stats, open(os.path.join(work, 'w2v-stats.json'), 'w'), indent=1)
     print(json.dumps(stats['neighbours'], indent=0, ensure_ascii=False))

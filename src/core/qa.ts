@@ -23,6 +23,12 @@ function maskedSoftmax(logits: Float32Array, keep: number[]): Float64Array {
  * then compared on these probabilities — the HF convention; a span seen by several overlapping windows keeps its
  * best score. The no-answer score is p_start[CLS] · p_end[CLS], the minimum over windows (HF's min_null_score).
  */
+/** The overlap between consecutive QA windows (HF doc_stride), at most half a window's context: a short-window model
+ * (e.g. 128 positions) still advances through the document by half a window per step instead of a few tokens. */
+export function qaOverlap(seqLen: number, questionTokens: number, stride: number): number {
+  return Math.min(stride, Math.max(0, Math.floor((seqLen - questionTokens - 3) / 2)));
+}
+
 export async function answer(model: LoadedModel, tk: TextTokenizer, question: string, document: string, opts: QaOptions = {}): Promise<QaResult> {
   const info = model.info;
   const { top = 3, maxSeqLen = Math.min(384, info.maxPositions), stride = 128, maxAnswerLen = 30, maxQuestionLen = 64 } = opts;
@@ -33,9 +39,10 @@ export async function answer(model: LoadedModel, tk: TextTokenizer, question: st
   const q = tk.tokenize(question).tokens.map((t) => t.id);
   const doc = tk.tokenize(document);
   if (!doc.tokens.length) return { answers: [] };
+  const seqLen = Math.min(maxSeqLen, info.maxPositions);
   const wins = qaWindows(q, doc.tokens.map((t) => t.id), {
-    maxSeqLen: Math.min(maxSeqLen, info.maxPositions),
-    stride: Math.min(stride, Math.max(0, maxSeqLen - Math.min(q.length, maxQuestionLen) - 4)),
+    maxSeqLen: seqLen,
+    stride: qaOverlap(seqLen, Math.min(q.length, maxQuestionLen), stride),
     maxQuestionLen,
     cls: tk.special.cls,
     sep: tk.special.sep,

@@ -4,6 +4,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import { softmax } from '../../../src/core/mlm';
+import { qaOverlap } from '../../../src/core/qa';
 import type { LoadedModel } from '../../../src/core/api';
 import { FIX, golden, longText } from './helpers';
 
@@ -79,6 +80,12 @@ describe('question answering', () => {
     model = await engine.load(FIX.qa);
   });
   after(() => engine.dispose());
+
+  it('QA windows overlap by at most half their context, so short-window models still advance', () => {
+    assert.equal(qaOverlap(384, 10, 128), 128); // BERT-base-sized windows: HF's doc_stride unchanged
+    assert.equal(qaOverlap(128, 12, 128), 56); // 128 positions: 113 context tokens, half of them shared
+    assert.equal(qaOverlap(20, 30, 128), 0);
+  });
 
   it('answers are exact document slices, within maxAnswerLen, never from the question, sorted', async () => {
     const doc = longText(60); // > 384 tokens: several windows
