@@ -11,7 +11,7 @@ type Opt = { type: 'string' | 'boolean'; short?: string; help: string; arg?: str
 export const OPTIONS: Record<string, Opt> = {
   text: { type: 'string', short: 't', arg: 'TEXT', help: 'the input text' },
   file: { type: 'string', short: 'f', arg: 'PATH', help: 'read the input text from a file (default: stdin)' },
-  model: { type: 'string', short: 'm', arg: 'ID', help: 'embedded name, model folder or Hugging Face id (default: bert-lens-mini; qa: bert-lens-mini-qa)' },
+  model: { type: 'string', short: 'm', arg: 'ID', help: 'embedded name, Hugging Face id, or a folder as an explicit path (./name, /abs, file:name) (default: bert-lens-mini; qa: bert-lens-mini-qa)' },
   word: { type: 'string', short: 'w', arg: 'WORD', help: 'the word to look at (case-insensitive, one BERT word)' },
   occurrence: { type: 'string', arg: 'N', help: 'which occurrence of --word (1 = first, default)' },
   at: { type: 'string', arg: 'OFFSET', help: 'mask the word at this character offset (UTF-16) instead of [MASK]' },

@@ -3,7 +3,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { tmp } from './helpers';
 import path from 'node:path';
 
@@ -131,6 +131,19 @@ describe('bert-lens CLI', () => {
     assert.equal(v.ok, true, JSON.stringify(v.problems));
     const l = runJson(['models', 'list']);
     assert.ok(Array.isArray(l.models));
+  });
+
+  it('a folder named like the embedded model in the current directory does not replace it', () => {
+    const cwd = tmp('bert-lens-cwd-');
+    cpSync(BERT, path.join(cwd, 'bert-lens-mini'), { recursive: true });
+    const inCwd = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+    const embedded = inCwd(['tokens', '--json', '--text', 'The bank raised its rates.']);
+    assert.equal(embedded.status, 0, embedded.stderr);
+    const local = inCwd(['tokens', '--json', '--model', './bert-lens-mini', '--text', 'The bank raised its rates.']);
+    assert.equal(local.status, 0, local.stderr);
+    const fixtureIds = runJson(['tokens', '--model', BERT, '--text', 'The bank raised its rates.']).tokens.map((t: { id: number }) => t.id);
+    assert.deepEqual(JSON.parse(local.stdout).tokens.map((t: { id: number }) => t.id), fixtureIds, './name is the local folder');
+    assert.notDeepEqual(JSON.parse(embedded.stdout).tokens.map((t: { id: number }) => t.id), fixtureIds, 'the bare name is the embedded model');
   });
 
   it('help per subcommand; usage errors exit 2, runtime errors exit 1 with a remedy', () => {
