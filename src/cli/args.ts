@@ -11,7 +11,7 @@ type Opt = { type: 'string' | 'boolean'; short?: string; help: string; arg?: str
 export const OPTIONS: Record<string, Opt> = {
   text: { type: 'string', short: 't', arg: 'TEXT', help: 'the input text' },
   file: { type: 'string', short: 'f', arg: 'PATH', help: 'read the input text from a file (default: stdin)' },
-  model: { type: 'string', short: 'm', arg: 'ID', help: 'embedded name, model folder or Hugging Face id (default: bert-lens-mini; qa: bert-lens-mini-qa)' },
+  model: { type: 'string', short: 'm', arg: 'ID', help: 'embedded name, Hugging Face id, or a folder as an explicit path (./name, /abs, file:name) (default: bert-lens-mini; qa: bert-lens-mini-qa)' },
   word: { type: 'string', short: 'w', arg: 'WORD', help: 'the word to look at (case-insensitive, one BERT word)' },
   occurrence: { type: 'string', arg: 'N', help: 'which occurrence of --word (1 = first, default)' },
   at: { type: 'string', arg: 'OFFSET', help: 'mask the word at this character offset (UTF-16) instead of [MASK]' },
@@ -85,11 +85,27 @@ export function parse(argv: string[]): { cmd: string; values: Values; positional
   const allowed = COMMANDS[cmd].options;
   const options = Object.fromEntries(allowed.map((o) => [o, { type: OPTIONS[o].type, ...(OPTIONS[o].short ? { short: OPTIONS[o].short } : {}) }]));
   try {
-    const r = parseArgs({ args: rest, options: options as never, allowPositionals: true, strict: true });
+    const r = parseArgs({ args: negativeValues(rest, allowed), options: options as never, allowPositionals: true, strict: true });
     return { cmd, values: r.values as Values, positionals: r.positionals };
   } catch (e) {
     throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/, '')}. Run bert-lens ${cmd} --help.`);
   }
+}
+
+/**
+ * `--layer -1` → `--layer=-1`: parseArgs calls a value starting with a dash "ambiguous", which hides the real answer
+ * (the value is out of range); the option's own check then says what is allowed.
+ */
+function negativeValues(args: string[], allowed: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    const long = a.startsWith('--') ? a.slice(2) : allowed.find((o) => a === '-' + OPTIONS[o].short);
+    if (long && OPTIONS[long]?.type === 'string' && allowed.includes(long) && /^-\d/.test(args[i + 1] ?? '')) {
+      out.push(`--${long}=${args[++i]}`);
+    } else out.push(a);
+  }
+  return out;
 }
 
 export function intOpt(v: Values, name: string, dflt: number, min = 0): number {
@@ -116,8 +132,9 @@ export function str(v: Values, name: string): string | undefined {
 /** The input text: --text, else --file, else stdin (not when stdin is a terminal). */
 export async function inputText(v: Values, what = 'text'): Promise<string> {
   const t = str(v, 'text');
-  if (t !== undefined) return t;
   const f = str(v, 'file');
+  if (t !== undefined && f !== undefined) throw new UsageError(`Both --text and --file ${f} were given; pass only one of them (the text, or the file to read it from).`);
+  if (t !== undefined) return t;
   if (f !== undefined) {
     try {
       return await readFile(f, 'utf8');

@@ -46,7 +46,7 @@ function layerChoice(v: Values): LayerChoice {
   const s = str(v, 'layer');
   if (s === undefined || s === 'last' || s === 'last4') return (s ?? 'last') as LayerChoice;
   const n = Number(s);
-  if (!Number.isInteger(n)) throw new UsageError(`--layer must be a layer number, last or last4 (got "${s}").`);
+  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--layer must be 0 (embeddings), a layer number 1..L, last or last4 (got "${s}"${n < 0 ? '; layers do not count from the end: use last' : ''}).`);
   return n;
 }
 
@@ -131,7 +131,7 @@ export async function attention(ctx: Ctx): Promise<void> {
   const enc = await encode(ctx, m, await inputText(ctx.v), true);
   const ls = str(ctx.v, 'layer');
   const layer = ls === undefined || ls === 'last' ? m.info.layers : ls === 'rollout' ? 'rollout' : Number(ls);
-  if (layer !== 'rollout' && !Number.isInteger(layer)) throw new UsageError(`--layer must be 1..${m.info.layers}, last or rollout (got "${ls}").`);
+  if (layer !== 'rollout' && (!Number.isInteger(layer) || layer < 1)) throw new UsageError(`--layer must be 1..${m.info.layers}, last or rollout (got "${ls}"${Number(ls) < 0 ? '; layers do not count from the end: use last' : ''}).`);
   const hs = str(ctx.v, 'head');
   const head = hs === undefined || hs === 'mean' ? 'mean' : Number(hs);
   if (head !== 'mean' && !Number.isInteger(head)) throw new UsageError(`--head must be 0..${m.info.heads - 1} or mean (got "${hs}").`);

@@ -1,10 +1,14 @@
 // `bert-lens` entry point: parse arguments, run one subcommand on the engine, map errors to exit codes
-// (2 = usage, 1 = runtime) with a message that says what to do.
+// (EXIT below) with a message that says what to do.
 import { createEngine } from '../core/index';
 import { BertLensError } from '../core/model/errors';
 import { COMMANDS, UsageError, commandHelp, intOpt, mainHelp, parse, str } from './args';
 import * as cmds from './commands';
 import { Progress } from './format';
+import { inheritedArgv, needsRelaunch, relaunch } from './relaunch';
+
+/** Exit statuses (docs/CLI.md): scripts can tell a bad command line from a failed run. */
+export const EXIT = { OK: 0, RUNTIME: 1, USAGE: 2 } as const;
 
 const HANDLERS: Record<string, (ctx: cmds.Ctx) => Promise<void>> = {
   tokens: cmds.tokens,
@@ -26,15 +30,15 @@ async function main(argv: string[]): Promise<number> {
     if (cmd === 'help') {
       const sub = positionals[0];
       process.stdout.write((sub && COMMANDS[sub] ? commandHelp(sub) : mainHelp()) + '\n');
-      return 0;
+      return EXIT.OK;
     }
     if (cmd === 'version') {
       process.stdout.write('bert-lens 0.1.0\n');
-      return 0;
+      return EXIT.OK;
     }
     if (v.help) {
       process.stdout.write(commandHelp(cmd) + '\n');
-      return 0;
+      return EXIT.OK;
     }
     if (cmd !== 'models' && positionals.length) throw new UsageError(`Unexpected argument "${positionals[0]}". Put text in --text "…" (quoted). Run bert-lens ${cmd} --help.`);
     const dtype = str(v, 'dtype');
@@ -53,19 +57,35 @@ async function main(argv: string[]): Promise<number> {
     progress.clear();
     if (e instanceof UsageError) {
       process.stderr.write(`bert-lens: ${e.message}\n`);
-      return 2;
+      return EXIT.USAGE;
     }
     if (e instanceof BertLensError) {
       process.stderr.write(`bert-lens: ${e.message}\n`);
-      return 1;
+      return EXIT.RUNTIME;
     }
     process.stderr.write(`bert-lens: unexpected error: ${(e as Error)?.stack ?? e}\nPlease report this with the command you ran.\n`);
-    return 1;
+    return EXIT.RUNTIME;
   } finally {
     await engine?.dispose().catch(() => undefined);
   }
 }
 
+/**
+ * Exits once stdout and stderr have handed everything to the OS. `process.exit()` right after a large write drops
+ * what a slow pipe has not taken yet (output cut at 64 KiB with exit 0); a write callback runs only after every
+ * earlier write has been flushed.
+ */
+function exitWhenFlushed(code: number): void {
+  process.exitCode = code;
+  let pending = 2;
+  const done = () => --pending === 0 && process.exit(code);
+  process.stdout.write('', done);
+  process.stderr.write('', done);
+}
+
 // `bert-lens tokens … | head` closes the pipe early: that is not an error.
-process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : 1));
-main(process.argv.slice(2)).then((code) => process.exit(code));
+process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code === 'EPIPE' ? 0 : EXIT.RUNTIME));
+// A relaunched child already has a short command line: it never relaunches again.
+const inherited = inheritedArgv();
+const argv = inherited ?? process.argv.slice(2);
+(!inherited && needsRelaunch(argv) ? relaunch(argv) : main(argv)).then(exitWhenFlushed);

@@ -45,6 +45,7 @@ export interface StoreOptions {
   offline?: boolean; // never touch the network
   dtype?: Dtype | 'auto'; // auto: int8 when the folder has onnx/model_quantized.onnx
   threads?: number; // onnxruntime intra-op threads
+  downloadIdleTimeoutMs?: number; // a download fails after this long without a byte (default 30 s)
 }
 
 export interface LoadOptions {

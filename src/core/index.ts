@@ -4,6 +4,7 @@ import { existsSync, statSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Engine, LoadedModel, LoadOptions, StaticVectors, StoreOptions, Tokenized, Encoding, EncodeOptions } from './api';
 import { loadModel, listModels, verifyModel, defaultModelsDir } from './model/index';
+import { classifySource, localHint } from './model/store';
 import { BertLensError } from './model/errors';
 import { loadTokenizer, type TextTokenizer } from './text/tokenizer';
 import { WindowCache } from './cache';
@@ -38,7 +39,9 @@ export interface BertLensEngine extends Engine {
 
 /** Resolve a static-vectors name: a file, a folder holding vectors.{bin,txt,vec}, or an embedded name in modelsDir. */
 function staticFile(nameOrPath: string, modelsDir: string): string {
-  const candidates = [nameOrPath, path.join(modelsDir, nameOrPath)];
+  // Same rule as models: a bare name is an embedded name, never a file that happens to be in the current directory.
+  const c = classifySource(nameOrPath);
+  const candidates = c.kind === 'path' ? [c.path] : c.kind === 'name' ? [path.join(modelsDir, nameOrPath)] : [];
   for (const c of candidates) {
     if (!existsSync(c)) continue;
     if (!statSync(c).isDirectory()) return c;
@@ -54,7 +57,7 @@ function staticFile(nameOrPath: string, modelsDir: string): string {
     }
     throw new BertLensError('MODEL_NOT_FOUND', `The folder ${c} holds no vectors.bin, vectors.txt or vectors.vec.`, { file: c });
   }
-  throw new BertLensError('MODEL_NOT_FOUND', `Static vectors "${nameOrPath}" not found (looked for a file, a folder, and ${path.join(modelsDir, nameOrPath)}). Give a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.`, { file: nameOrPath });
+  throw new BertLensError('MODEL_NOT_FOUND', `Static vectors "${nameOrPath}" not found (looked for ${candidates.join(' and ') || 'nothing: not a path nor a name'}).${localHint(nameOrPath)} Give the path of a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.`, { file: nameOrPath });
 }
 
 /** Remember the last few tokenizations: hovers re-encode the same document text many times. Results are shared,

@@ -61,7 +61,10 @@ export async function mask(
   const tok = tk.tokenize(text, opts.at === undefined ? { specials: [maskText] } : {});
   let word: number;
   if (opts.at === undefined) {
-    word = tok.words.findIndex((w) => tok.tokens[w.tokenStart].id === tk.special.mask && w.text === maskText);
+    const masks = tok.words.flatMap((w, i) => (tok.tokens[w.tokenStart].id === tk.special.mask && w.text === maskText ? [i] : []));
+    // One prediction per run: answering for the first of several would silently ignore the others.
+    if (masks.length > 1) throw new BertLensError('BAD_INPUT', `The text has ${masks.length} ${maskText}s (at ${masks.map((i) => tok.words[i].start).join(', ')}); BERT Lens predicts one masked word at a time. Keep one ${maskText} and write words in place of the others.`);
+    word = masks[0] ?? -1;
     if (word < 0) throw new BertLensError('BAD_INPUT', `No ${maskText} in the text. Write ${maskText} where a word should be predicted, or give the offset of a word to mask.`);
   } else {
     word = wordAt(tok, opts.at);

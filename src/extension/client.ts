@@ -1,6 +1,6 @@
 // Typed client for the inference worker: request ids, cancellation, stale-answer dropping, errors as {code,message}.
 // No `vscode` import, so it runs in plain Node tests against a real worker thread.
-import { Worker } from 'node:worker_threads';
+import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type {
   DocInput,
   FromWorker,
@@ -47,6 +47,34 @@ export interface WorkerClientOptions {
   script: string;
   execArgv?: string[];
   log?: (level: 'info' | 'error', msg: string) => void;
+  /** V8 heap limits of the worker (default WORKER_LIMITS): past them Node stops the worker, not the extension host. */
+  resourceLimits?: ResourceLimits;
+}
+
+/**
+ * A 100 MB text or a hostile config must not take the extension host (and every other extension) down with an
+ * out-of-memory abort: the worker's V8 heap is capped. onnxruntime's tensors live outside the V8 heap.
+ */
+export const WORKER_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 1536 };
+
+/** Why the worker stopped, worded for the user; reported once per death. */
+export interface WorkerDeath {
+  cause: 'out-of-memory' | 'crash';
+  exitCode: number;
+  message: string;
+}
+
+export function describeDeath(exitCode: number, failure: Error | undefined, limits: ResourceLimits): WorkerDeath {
+  if ((failure as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return {
+      cause: 'out-of-memory', exitCode,
+      message: `The inference worker ran out of memory (limit ${limits.maxOldGenerationSizeMb ?? '?'} MB) and was stopped; the editor is not affected. It restarts on the next request. Analyse a smaller document (lower bertLens.maxDocumentChars) or use a smaller model.`,
+    };
+  }
+  return {
+    cause: 'crash', exitCode,
+    message: `The inference worker stopped unexpectedly (exit code ${exitCode}${failure ? `: ${failure.message}` : ''}). It restarts on the next request; if this repeats, run "BERT Lens: Show Log" and report what it says.`,
+  };
 }
 
 /**
@@ -61,6 +89,7 @@ export class WorkerClient {
   private readonly latest = new Map<string, number>(); // uri → newest version requested
   private lastConfig: WorkerConfig | undefined;
   private statusListeners = new Set<(s: ModelsStatus) => void>();
+  private deathListeners = new Set<(d: WorkerDeath) => void>();
   private disposed = false;
 
   constructor(private readonly opts: WorkerClientOptions) {
@@ -73,6 +102,12 @@ export class WorkerClient {
   onStatus(listener: (s: ModelsStatus) => void): { dispose(): void } {
     this.statusListeners.add(listener);
     return { dispose: () => this.statusListeners.delete(listener) };
+  }
+
+  /** Fires once each time the worker dies on its own (not on dispose), with the cause and what to do. */
+  onDeath(listener: (d: WorkerDeath) => void): { dispose(): void } {
+    this.deathListeners.add(listener);
+    return { dispose: () => this.deathListeners.delete(listener) };
   }
 
   configure(cfg: WorkerConfig, opts?: CallOptions): Promise<ModelsStatus> {
@@ -98,19 +133,27 @@ export class WorkerClient {
   private ensureWorker(method: Method): Worker {
     if (this.disposed) throw new WorkerError('WORKER_DIED', 'BERT Lens is shutting down.');
     if (this.worker) return this.worker;
-    const w = new Worker(this.opts.script, { execArgv: this.opts.execArgv });
+    const limits = this.opts.resourceLimits ?? WORKER_LIMITS;
+    const w = new Worker(this.opts.script, { execArgv: this.opts.execArgv, resourceLimits: limits });
+    let failure: Error | undefined;
     w.on('message', (m: FromWorker) => this.onMessage(m));
-    w.on('error', (e) => this.opts.log?.('error', `Inference worker error: ${e.stack ?? e.message}`));
+    w.on('error', (e) => {
+      failure = e;
+      if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') this.opts.log?.('error', `Inference worker error: ${e.stack ?? e.message}`);
+    });
     w.on('exit', (code) => {
-      if (this.worker !== w) return;
+      if (this.worker !== w) return; // terminated by dispose(): nothing to report
       this.worker = undefined;
-      const err = new WorkerError('WORKER_DIED', `The inference worker stopped (exit code ${code}). It restarts on the next request.`);
+      const death = describeDeath(code, failure, limits);
+      const err = new WorkerError('WORKER_DIED', death.message);
       for (const [id, p] of this.pending) {
         p.cleanup();
         p.reject(err);
         this.pending.delete(id);
       }
-      if (!this.disposed) this.opts.log?.('error', err.message);
+      if (this.disposed) return;
+      this.opts.log?.('error', death.message);
+      for (const l of this.deathListeners) l(death);
     });
     this.worker = w;
     // A restarted worker needs its models again: configure is posted now, so it is first in the worker's queue

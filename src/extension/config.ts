@@ -49,8 +49,12 @@ export const RELOAD_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
 export const RENDER_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
   'layer', 'attention.layer', 'attention.head', 'attention.scope', 'hover.enabled', 'maxDocumentChars', 'topK', 'nsp.threshold',
 ]);
-/** Keys that name files or folders: ignored at workspace level in Restricted Mode (a repo could point at anything). */
-export const PATH_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>(['model', 'qaModel', 'staticVectors', 'hubEndpoint']);
+/**
+ * Ignored at workspace level in Restricted Mode (package.json `restrictedConfigurations` lists the same keys): paths
+ * and the endpoint (a repository could point at anything), and the limits that bound memory and CPU (a repository
+ * could set maxDocumentChars to 10 million or threads to 64).
+ */
+export const RESTRICTED_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>(['model', 'qaModel', 'staticVectors', 'hubEndpoint', 'maxDocumentChars', 'threads']);
 
 export interface Inspected<T = unknown> {
   defaultValue?: T;
@@ -64,7 +68,7 @@ export type Reader = (key: ConfigKey) => Inspected | undefined;
 function effective(r: Reader, key: ConfigKey, trusted: boolean): unknown {
   const i = r(key);
   if (!i) return undefined;
-  if (trusted || !PATH_KEYS.has(key)) return i.workspaceFolderValue ?? i.workspaceValue ?? i.globalValue ?? i.defaultValue;
+  if (trusted || !RESTRICTED_KEYS.has(key)) return i.workspaceFolderValue ?? i.workspaceValue ?? i.globalValue ?? i.defaultValue;
   return i.globalValue ?? i.defaultValue;
 }
 
@@ -93,7 +97,7 @@ export function parseAttentionLayer(v: unknown): number | 'last' | 'rollout' {
   return 'last';
 }
 
-/** Reads every setting; in an untrusted workspace, workspace-level model paths are ignored. */
+/** Reads every setting; in an untrusted workspace, workspace-level values of RESTRICTED_KEYS are ignored. */
 export function readConfig(r: Reader, trusted: boolean): BertLensConfig {
   const g = (k: ConfigKey) => effective(r, k, trusted);
   // staticVectors may be '' on purpose (no static vectors), so it keeps an explicit empty string.

@@ -30,6 +30,11 @@ export class Ctx implements vscode.Disposable {
     this.docs = new Documents(() => this.config, () => this.status?.update());
     this.status = this.push(new StatusBar(this));
     this.push(this.client.onStatus((s) => this.onModels(s)));
+    // One notification per worker death; the calls it failed (WORKER_DIED) stay quiet in error().
+    this.push(this.client.onDeath((d) => {
+      const show = vscode.l10n.t('Show Log');
+      void vscode.window.showWarningMessage(`BERT Lens: ${d.message}`, show).then((a) => a === show && this.log.show(true));
+    }));
     this.push(vscode.workspace.onDidChangeConfiguration((e) => {
       if (e.affectsConfiguration('bertLens')) this.onConfigChanged();
     }));
@@ -131,6 +136,7 @@ export class Ctx implements vscode.Disposable {
   /** Logs an error and tells the user what happened; cancellations and stale answers stay quiet. */
   error(what: string, e: unknown): void {
     if (e instanceof WorkerError && (e.code === 'CANCELLED' || e.code === 'STALE')) return;
+    if (e instanceof WorkerError && e.code === 'WORKER_DIED') return void this.log.error(`${what}: ${e.message}`); // onDeath told the user
     const message = e instanceof Error ? e.message : String(e);
     this.log.error(`${what}: ${e instanceof WorkerError ? `[${e.code}] ` : ''}${message}`);
     const show = vscode.l10n.t('Show Log');

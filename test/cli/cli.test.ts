@@ -3,7 +3,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, writeFileSync } from 'node:fs';
 import { tmp } from './helpers';
 import path from 'node:path';
 
@@ -133,6 +133,19 @@ describe('bert-lens CLI', () => {
     assert.ok(Array.isArray(l.models));
   });
 
+  it('a folder named like the embedded model in the current directory does not replace it', () => {
+    const cwd = tmp('bert-lens-cwd-');
+    cpSync(BERT, path.join(cwd, 'bert-lens-mini'), { recursive: true });
+    const inCwd = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
+    const embedded = inCwd(['tokens', '--json', '--text', 'The bank raised its rates.']);
+    assert.equal(embedded.status, 0, embedded.stderr);
+    const local = inCwd(['tokens', '--json', '--model', './bert-lens-mini', '--text', 'The bank raised its rates.']);
+    assert.equal(local.status, 0, local.stderr);
+    const fixtureIds = runJson(['tokens', '--model', BERT, '--text', 'The bank raised its rates.']).tokens.map((t: { id: number }) => t.id);
+    assert.deepEqual(JSON.parse(local.stdout).tokens.map((t: { id: number }) => t.id), fixtureIds, './name is the local folder');
+    assert.notDeepEqual(JSON.parse(embedded.stdout).tokens.map((t: { id: number }) => t.id), fixtureIds, 'the bare name is the embedded model');
+  });
+
   it('help per subcommand; usage errors exit 2, runtime errors exit 1 with a remedy', () => {
     const h = run(['--help']);
     assert.equal(h.code, 0);
@@ -155,12 +168,18 @@ describe('bert-lens CLI', () => {
       [['mask', '--model', BERT, '--text', 'no mask here'], 1, /\[MASK\]/],
       [['nsp', '--model', QA, '--a', 'x', '--b', 'y'], 1, /no next-sentence head/],
       [['attention', '--model', BERT, '--word', 'bank', '--layer', '9', '--text', TEXT], 1, /layers 1\.\.2/],
+      [['vectors', '--model', BERT, '--word', 'bank', '--layer', '-1', '--text', TEXT], 2, /--layer must be 0 \(embeddings\), a layer number 1\.\.L, last or last4 \(got "-1"; layers do not count from the end: use last\)/],
+      [['attention', '--model', BERT, '--word', 'bank', '-l', '-1', '--text', TEXT], 2, /--layer must be 1\.\.2, last or rollout \(got "-1"/],
+      [['mask', '--model', BERT, '--top', '-3', '--text', 'The [MASK] sat.'], 2, /--top must be an integer ≥ 1 \(got "-3"\)/],
+      [['tokens', '--model', BERT, '--text', 'x', '--file', 'samples/precipitation.txt'], 2, /Both --text and --file samples\/precipitation\.txt were given; pass only one of them/],
+      [['mask', '--model', BERT, '--text', 'The [MASK] sat on the [MASK].'], 1, /The text has 2 \[MASK\]s \(at 4, 22\); BERT Lens predicts one masked word at a time\. Keep one \[MASK\]/],
     ];
     for (const [args, code, re] of cases) {
       const r = run(args);
       assert.equal(r.code, code, `${args.join(' ')} → ${r.code}: ${r.err}`);
       assert.match(r.err, re);
       assert.ok(!/at .*\.js:\d+/.test(r.err), 'no stack trace for expected errors');
+      assert.ok(!/ambiguous/.test(r.err), r.err);
     }
   });
 });

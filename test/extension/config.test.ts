@@ -34,6 +34,16 @@ test('Restricted Mode ignores workspace model paths and hub endpoint, keeps othe
   assert.equal(c.layer, 2);
 });
 
+test('Restricted Mode: a workspace cannot raise maxDocumentChars or threads (memory and CPU), the user can', () => {
+  const ws = { maxDocumentChars: { globalValue: 80_000, workspaceValue: 10_000_000 }, threads: { workspaceFolderValue: 64 } };
+  const restricted = readConfig(reader(ws), false);
+  assert.equal(restricted.maxDocumentChars, 80_000);
+  assert.equal(restricted.threads, DEFAULTS.threads);
+  const trusted = readConfig(reader(ws), true);
+  assert.equal(trusted.maxDocumentChars, 10_000_000);
+  assert.equal(trusted.threads, 64);
+});
+
 test('values are validated', () => {
   const c = readConfig(reader({
     layer: { globalValue: 'nonsense' }, 'attention.layer': { globalValue: 'rollout' }, 'attention.head': { globalValue: '2' },

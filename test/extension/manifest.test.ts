@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { root } from './build-worker';
-import { DEFAULTS } from '../../src/extension/config';
+import { DEFAULTS, RESTRICTED_KEYS } from '../../src/extension/config';
 
 const read = (p: string) => readFileSync(path.join(root, p), 'utf8');
 const pkg = JSON.parse(read('package.json'));
@@ -49,14 +49,15 @@ test('commands: every contributed command is handled (panel commands by the pane
   }
 });
 
-test('settings defaults match the typed config, Restricted Mode lists the model paths', () => {
+test('settings defaults match the typed config, Restricted Mode lists the model paths and resource limits', () => {
   const props = pkg.contributes.configuration.properties;
   assert.equal(props['bertLens.model'].default, DEFAULTS.model);
   assert.equal(props['bertLens.qaModel'].default, DEFAULTS.qaModel);
   assert.equal(props['bertLens.staticVectors'].default, DEFAULTS.staticVectors);
   assert.equal(props['bertLens.maxDocumentChars'].default, DEFAULTS.maxDocumentChars);
   assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(),
-    ['bertLens.hubEndpoint', 'bertLens.model', 'bertLens.qaModel', 'bertLens.staticVectors']);
+    ['bertLens.hubEndpoint', 'bertLens.maxDocumentChars', 'bertLens.model', 'bertLens.qaModel', 'bertLens.staticVectors', 'bertLens.threads']);
+  assert.deepEqual([...RESTRICTED_KEYS].map((k) => `bertLens.${k}`).sort(), pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), 'the reader ignores exactly what the manifest declares');
 });
 
 test('walkthrough media and icons exist', () => {

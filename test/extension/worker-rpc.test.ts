@@ -3,7 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { WorkerClient, WorkerError } from '../../src/extension/client';
+import { WorkerClient, WorkerError, WORKER_LIMITS, type WorkerDeath } from '../../src/extension/client';
 import { adjacentPairs } from '../../src/extension/sentences';
 import { analysisText } from '../../src/extension/segments';
 import type { WorkerConfig } from '../../src/protocol';
@@ -201,6 +201,32 @@ test('after the worker dies, pending calls fail with WORKER_DIED and the next ca
     assert.equal(await codeOf(pending), 'WORKER_DIED');
     const r = await c.call.mask(doc(), TEXT.indexOf('river'), 2);
     assert.equal(r.predictions.length, 2);
+  } finally {
+    await c.dispose();
+  }
+});
+
+test('the worker runs with a V8 heap limit: running out of memory stops the worker only, is reported once, and it restarts', async () => {
+  assert.ok((WORKER_LIMITS.maxOldGenerationSizeMb ?? 0) > 0, 'a default limit exists');
+  const deaths: WorkerDeath[] = [];
+  const errors: string[] = [];
+  // A small limit so a few MB of text exhaust it quickly (tokenizing costs far more heap than the text itself).
+  const c = new WorkerClient({ script: await buildWorker(), resourceLimits: { maxOldGenerationSizeMb: 96 }, log: (l, m) => l === 'error' && errors.push(m) });
+  c.onDeath((d) => deaths.push(d));
+  try {
+    await c.configure(config);
+    const huge = 'The bank of the river was muddy and the bank raised its rates. '.repeat(150_000); // ~9.6 MB
+    const failed = await c.call.encode(doc(1, huge, 'file:///huge.txt'), null, 'last').then(() => undefined, (e: WorkerError) => e);
+    assert.ok(failed instanceof WorkerError, 'the request failed');
+    assert.equal(failed.code, 'WORKER_DIED');
+    assert.match(failed.message, /The inference worker ran out of memory \(limit 96 MB\) and was stopped; the editor is not affected\. It restarts on the next request\. Analyse a smaller document \(lower bertLens\.maxDocumentChars\) or use a smaller model\./);
+    assert.equal(deaths.length, 1, 'reported once');
+    assert.equal(deaths[0].cause, 'out-of-memory');
+    assert.equal(errors.filter((m) => /ran out of memory/.test(m)).length, 1, 'logged once');
+    assert.ok(process.memoryUsage().rss > 0, 'this process (the host) is alive');
+    const r = await c.call.mask(doc(), TEXT.indexOf('river'), 2);
+    assert.equal(r.predictions.length, 2, 'restarted and configured again');
+    assert.equal(deaths.length, 1);
   } finally {
     await c.dispose();
   }

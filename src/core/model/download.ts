@@ -21,6 +21,59 @@ export interface DownloadOptions {
   revision?: string;
   onProgress?: (p: DownloadProgress) => void;
   signal?: AbortSignal;
+  downloadIdleTimeoutMs?: number;
+}
+
+/** A server that stops answering must not hang a download: this long without a byte (or headers) fails it. */
+export const IDLE_TIMEOUT_MS = 30_000;
+
+/** Aborts one request when nothing arrives for `ms`; reset on every chunk. */
+class IdleTimer {
+  readonly controller = new AbortController();
+  fired = false;
+  private timer: NodeJS.Timeout | undefined;
+  constructor(readonly ms: number, outer?: AbortSignal) {
+    if (outer?.aborted) this.controller.abort();
+    outer?.addEventListener('abort', () => this.controller.abort(), { once: true });
+    this.reset();
+  }
+  reset(): void {
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.fired = true;
+      this.controller.abort();
+    }, this.ms);
+  }
+  clear(): void {
+    clearTimeout(this.timer);
+  }
+}
+
+/** `.part-<pid>-<time>` files whose process is gone: left by a kill or Ctrl-C, removed before a new download. */
+export function removeStaleParts(dir: string): string[] {
+  const removed: string[] = [];
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync(dir, { recursive: true }) as string[];
+  } catch {
+    return removed;
+  }
+  for (const f of entries) {
+    const pid = Number(/\.part-(\d+)-\d+$/.exec(f)?.[1]);
+    if (!pid || pid === process.pid || isAlive(pid)) continue; // ours or another live process's: in progress
+    fs.rmSync(path.join(dir, f), { force: true });
+    removed.push(f);
+  }
+  return removed;
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 const REQUIRED = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
@@ -47,6 +100,7 @@ class Fetcher {
     readonly endpoint: string,
     readonly revision: string,
     readonly signal?: AbortSignal,
+    readonly idleMs = IDLE_TIMEOUT_MS,
   ) {}
 
   url(file: string): string {
@@ -57,17 +111,21 @@ class Fetcher {
     return new BertLensError('DOWNLOAD_FAILED', `Could not download ${file} for ${this.id} from ${this.endpoint}: ${why}. ${remedy}`, { model: this.id, file, cause });
   }
 
-  async get(file: string, headers: Record<string, string> = {}): Promise<Response> {
+  /** GET with an idle timer running; the caller resets it per chunk and clears it when done. */
+  async get(file: string, headers: Record<string, string> = {}): Promise<{ res: Response; idle: IdleTimer }> {
     if (this.signal?.aborted) throw new BertLensError('ABORTED', `Download of ${this.id} was cancelled.`, { model: this.id, file });
+    const idle = new IdleTimer(this.idleMs, this.signal);
     // identity: byte counts must match Content-Length (fetch would silently gunzip a compressed body).
     const h: Record<string, string> = { 'Accept-Encoding': 'identity', ...headers };
     const token = process.env.HF_TOKEN;
     if (token && /^https:\/\/(huggingface\.co|hf\.co)$/.test(this.endpoint)) h.Authorization = `Bearer ${token}`;
     this.requests++;
     try {
-      return await fetch(this.url(file), { headers: h, signal: this.signal, redirect: 'follow' });
+      return { res: await fetch(this.url(file), { headers: h, signal: idle.controller.signal, redirect: 'follow' }), idle };
     } catch (e) {
+      idle.clear();
       if (this.signal?.aborted) throw new BertLensError('ABORTED', `Download of ${this.id} was cancelled.`, { model: this.id, file });
+      if (idle.fired) throw this.fail(file, `the server did not answer within ${idle.ms / 1000} s`, 'Try again later, or set the hub endpoint to a mirror that answers (for example https://hf-mirror.com).', e);
       const c = (e as { cause?: { code?: string; message?: string } }).cause;
       const why = c?.code ? `${c.code === 'ECONNREFUSED' ? 'connection refused' : 'network error'} (${c.code})` : (c?.message ?? (e as Error).message);
       throw this.fail(file, why, 'Check the hub endpoint setting (for example https://hf-mirror.com) and your network, or turn on offline mode and use a cached or local model.', e);
@@ -87,7 +145,8 @@ class Fetcher {
 
   /** Total size via `Range: bytes=0-0` (206 + Content-Range); undefined for 404 on optional files. */
   async probe(file: string, optional: boolean): Promise<number | undefined> {
-    const res = await this.get(file, { Range: 'bytes=0-0' });
+    const { res, idle } = await this.get(file, { Range: 'bytes=0-0' });
+    idle.clear();
     await res.body?.cancel().catch(() => undefined);
     if (res.status === 404 && optional) return undefined;
     if (res.status !== 200 && res.status !== 206) throw this.httpError(file, res.status);
@@ -106,7 +165,8 @@ export async function downloadModel(id: string, opts: DownloadOptions): Promise<
   if (opts.offline) {
     throw new BertLensError('OFFLINE', `Model ${id} (dtype ${dtype}) is not in the cache ${opts.cacheDir} and offline mode is on. Turn offline mode off to download it once, copy the model folder there, or use a local folder or an embedded model.`, { model: id });
   }
-  const f = new Fetcher(id, hubEndpoint(opts.hubEndpoint), opts.revision ?? 'main', opts.signal);
+  removeStaleParts(dir);
+  const f = new Fetcher(id, hubEndpoint(opts.hubEndpoint), opts.revision ?? 'main', opts.signal, opts.downloadIdleTimeoutMs);
   // Which weights: auto = int8 when the repository publishes onnx/model_quantized.onnx.
   let onnxFile = dtype === 'auto' ? ONNX_FILES.int8 : ONNX_FILES[dtype];
   let onnxSize = await f.probe(onnxFile, dtype === 'auto');
@@ -155,16 +215,24 @@ async function fetchFile(
   } catch (e) {
     throw new BertLensError('DOWNLOAD_FAILED', `Cannot write ${file} for ${f.id} into the cache ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Choose a writable cache folder or free some disk space.`, { model: f.id, file, cause: e });
   }
-  const res = await f.get(file).catch((e) => {
+  const { res, idle } = await f.get(file).catch((e) => {
     fs.rmSync(tmp, { force: true });
     throw e;
   });
-  if (res.status !== 200) {
+  const refuse = async (err: BertLensError) => {
+    idle.clear();
     await res.body?.cancel().catch(() => undefined);
     fs.rmSync(tmp, { force: true });
-    throw f.httpError(file, res.status);
+    return err;
+  };
+  if (res.status !== 200) throw await refuse(f.httpError(file, res.status));
+  const encoding = res.headers.get('content-encoding');
+  const encoded = !!encoding && encoding !== 'identity';
+  // fetch inflates a compressed body by itself: a binary has no reason to be compressed, and a gzip bomb inflates
+  // without bound. JSON files stay accepted (some mirrors compress them) and are checked by parsing.
+  if (encoded && !file.endsWith('.json')) {
+    throw await refuse(f.fail(file, `the server sent it compressed (Content-Encoding: ${encoding}) although BERT Lens asked for the file as is`, 'Nothing was kept; use an endpoint that serves files unmodified, e.g. https://huggingface.co or https://hf-mirror.com.'));
   }
-  const encoded = !!res.headers.get('content-encoding') && res.headers.get('content-encoding') !== 'identity';
   const total = encoded ? expected || 0 : Number(res.headers.get('content-length') ?? expected ?? 0) || expected || 0;
   let loaded = 0;
   const fh = await fs.promises.open(tmp, 'w');
@@ -172,6 +240,11 @@ async function fetchFile(
     try {
       onProgress?.({ model: f.id, file, loaded: 0, total });
       for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+        idle.reset();
+        // Never more than announced: a server streaming on past the size would fill the disk.
+        if (!encoded && expected > 0 && loaded + chunk.length > expected) {
+          throw f.fail(file, `the server sent more than the announced ${expected} bytes`, 'Nothing was kept; check that the hub endpoint serves the real files, then try again.');
+        }
         await fh.write(chunk);
         loaded += chunk.length;
         onProgress?.({ model: f.id, file, loaded, total });
@@ -179,8 +252,10 @@ async function fetchFile(
     } catch (e) {
       if (e instanceof BertLensError) throw e;
       if (f.signal?.aborted) throw new BertLensError('ABORTED', `Download of ${f.id} was cancelled; nothing partial was kept.`, { model: f.id, file });
+      if (idle.fired) throw f.fail(file, `no data arrived for ${idle.ms / 1000} s after ${loaded} of ${total || '?'} bytes`, 'The server stalled; try again, or set the hub endpoint to a mirror. Nothing partial was kept.', e);
       throw f.fail(file, `the connection broke after ${loaded} of ${total || '?'} bytes (${(e as Error).message})`, 'Try again; nothing partial was kept in the cache.', e);
     } finally {
+      idle.clear();
       await fh.close();
     }
     // A compressed body (a server ignoring Accept-Encoding: identity) has no comparable length; the content check

@@ -24,6 +24,7 @@ export interface GraphIndex {
   inputs: string[];
   outputs: string[];
   constants: Set<string>; // initializer names and Constant node outputs
+  initializers: Map<string, { s: number; e: number }>; // initializer name → its TensorProto bytes (decoded on demand)
   opsets: Map<string, number>; // domain ('' = ai.onnx) → version
   producer: Map<string, number>; // tensor name → node index
   consumers: Map<string, number[]>; // tensor name → node indices
@@ -83,10 +84,15 @@ export function indexModel(bytes: Uint8Array): GraphIndex {
   const inputs: string[] = [];
   const outputs: string[] = [];
   const constants = new Set<string>();
+  const initializers = new Map<string, { s: number; e: number }>();
   walk(bytes, graph.s, graph.e, (f, w, s, e) => {
     if (w !== 2) return;
     if (f === GRAPH_NODE) nodes.push(onnx.NodeProto.decode(bytes.subarray(s, e)));
-    else if (f === GRAPH_INITIALIZER) constants.add(readStringField(bytes, s, e, TENSOR_NAME));
+    else if (f === GRAPH_INITIALIZER) {
+      const name = readStringField(bytes, s, e, TENSOR_NAME);
+      constants.add(name);
+      initializers.set(name, { s, e });
+    }
     else if (f === GRAPH_INPUT) inputs.push(readStringField(bytes, s, e, VALUEINFO_NAME));
     else if (f === GRAPH_OUTPUT) outputs.push(readStringField(bytes, s, e, VALUEINFO_NAME));
   });
@@ -105,7 +111,7 @@ export function indexModel(bytes: Uint8Array): GraphIndex {
   });
   // Graph inputs that are also initializers (old exports) are constants, not feeds.
   const feeds = inputs.filter((x) => !constants.has(x));
-  return { bytes, graphTagStart: graph.tag, graphStart: graph.s, graphEnd: graph.e, nodes, inputs: feeds, outputs, constants, opsets, producer, consumers };
+  return { bytes, graphTagStart: graph.tag, graphStart: graph.s, graphEnd: graph.e, nodes, inputs: feeds, outputs, constants, initializers, opsets, producer, consumers };
 }
 
 /** Returns new model bytes whose graph also outputs `names` (name-only ValueInfoProtos; ORT infers the types). */
@@ -141,4 +147,18 @@ export function intsAttr(n: onnx.NodeProto, name: string, single = false): numbe
   // onnx-proto decodes int64 as Long.
   const num = (v: unknown) => Number(typeof v === 'number' ? v : (v as { toString(): string }).toString());
   return single ? [num(a.i ?? 0)] : a.ints?.map(num);
+}
+
+/** One initializer, decoded: dims, and its float32 values when stored inline as FLOAT (else undefined). */
+export function readInitializer(g: GraphIndex, name: string): { dims: number[]; floats?: Float32Array } | undefined {
+  const at = g.initializers.get(name);
+  if (!at) return undefined;
+  const t = onnx.TensorProto.decode(g.bytes.subarray(at.s, at.e));
+  const dims = t.dims.map((d) => Number(typeof d === 'number' ? d : (d as { toString(): string }).toString()));
+  if (t.dataType !== onnx.TensorProto.DataType.FLOAT || t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) return { dims };
+  if (t.rawData?.length) {
+    const copy = new Uint8Array(t.rawData); // aligned for Float32Array
+    return { dims, floats: new Float32Array(copy.buffer, 0, copy.length >> 2) };
+  }
+  return { dims, floats: Float32Array.from(t.floatData ?? []) };
 }

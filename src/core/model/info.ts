@@ -12,11 +12,16 @@ function readJson(dir: string, file: string, model: string, required: boolean): 
     if (!required) return undefined;
     throw new BertLensError('MODEL_NOT_FOUND', `Model ${model} has no ${file} in ${dir}. A model folder needs the Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx); re-download it or pick another folder.`, { model, file });
   }
+  let json: unknown;
   try {
-    return JSON.parse(fs.readFileSync(p, 'utf8')) as Record<string, unknown>;
+    json = JSON.parse(fs.readFileSync(p, 'utf8'));
   } catch (e) {
     throw new BertLensError('CORRUPT_MODEL', `Model ${model}: ${file} in ${dir} is not valid JSON (${(e as Error).message}). Delete the folder and download the model again.`, { model, file, cause: e });
   }
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) {
+    throw new BertLensError('CORRUPT_MODEL', `Model ${model}: ${file} in ${dir} holds ${JSON.stringify(json)?.slice(0, 40)} instead of a JSON object. Restore the file from the model's repository or download the model again.`, { model, file });
+  }
+  return json as Record<string, unknown>;
 }
 
 function num(cfg: Record<string, unknown>, keys: string[], fallback?: number): number {
@@ -57,6 +62,16 @@ export function readModelInfo(
     hidden = num(cfg, ['hidden_size', 'dim']);
   } catch (e) {
     throw new BertLensError('CORRUPT_MODEL', `Model ${id}: ${(e as Error).message} (${path.join(dir, 'config.json')}). Only BERT and DistilBERT configs are supported.`, { model: id, file: 'config.json' });
+  }
+  // Sizes are checked against the graph at load; here only what no graph could match (and what would make us allocate).
+  const sizes: Array<[string, number]> = [['layers', layers], ['attention heads', heads], ['hidden size', hidden]];
+  for (const [what, n] of sizes) {
+    if (!Number.isInteger(n) || n < 1 || n > 100_000) {
+      throw new BertLensError('CORRUPT_MODEL', `Model ${id}: config.json gives ${what} ${n}, which no BERT has (${path.join(dir, 'config.json')}). Restore the config.json exported with this model.`, { model: id, file: 'config.json' });
+    }
+  }
+  if (hidden % heads !== 0) {
+    throw new BertLensError('CORRUPT_MODEL', `Model ${id}: config.json gives hidden size ${hidden}, not a multiple of its ${heads} attention heads (${path.join(dir, 'config.json')}). Restore the config.json exported with this model.`, { model: id, file: 'config.json' });
   }
   const maxPositions = num(cfg, ['max_position_embeddings'], 512);
   // Without vocab_size in config.json, the tokenizer's vocabulary bounds the valid ids.

@@ -9,6 +9,7 @@ import { readModelInfo } from './info';
 import { rowAttention, rowHeads, rowHidden, rowPositions } from './outputs';
 import { resolveModel } from './store';
 import { tapModel, type TapPlan } from './taps';
+import { checkConsistency } from './checks';
 import { checkRequest, checkRows } from './validate';
 
 export interface ModelLoadOptions extends LoadOptions {
@@ -109,6 +110,8 @@ async function createShared(
   } catch (e) {
     throw corrupt((e as Error).message, e);
   }
+  const cfg = JSON.parse(fs.readFileSync(path.join(resolved.dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+  checkConsistency(info, cfg, tapped.graph, tapped.plan, file);
   const options = sessionOptions(threads);
   // External weights (model.onnx_data[_N]) sit next to the .onnx; a graph loaded from bytes needs them passed in.
   const dir = path.dirname(resolved.modelFile);
@@ -140,7 +143,6 @@ async function createShared(
   const plan = tapped.plan;
   const L = info.layers;
   const attention = plan.layers.length === L && L > 0;
-  const cfg = JSON.parse(fs.readFileSync(path.join(resolved.dir, 'config.json'), 'utf8')) as Record<string, unknown>;
   const archs = JSON.stringify(cfg.architectures ?? '');
   const capabilities: Capabilities = {
     hidden: plan.hidden.length === L + 1,
@@ -153,7 +155,33 @@ async function createShared(
   };
   info.capabilities = capabilities;
   const typeVocab = typeof cfg.type_vocab_size === 'number' ? cfg.type_vocab_size : 2;
-  return { session, plan, info, typeVocab, names };
+  const shared: Shared = { session, plan, info, typeVocab, names };
+  try {
+    await probe(shared, file);
+  } catch (e) {
+    await session.release();
+    throw e;
+  }
+  return shared;
+}
+
+/**
+ * One two-token run at load time: the tapped tensors must have the shapes config.json implies (heads, hidden size),
+ * else every view would fail later with a message about the graph instead of the config.
+ */
+async function probe(s: Shared, file: string): Promise<void> {
+  const { info, plan } = s;
+  const fetch: Record<string, { dims: number[]; what: string }> = {};
+  if (info.capabilities.attention) fetch[plan.layers[0].attention] = { dims: [1, info.heads, 2, 2], what: `${info.heads} attention heads (num_attention_heads / n_heads)` };
+  if (info.capabilities.hidden) fetch[plan.hidden[info.layers]] = { dims: [1, 2, info.hidden], what: `hidden size ${info.hidden} (hidden_size / dim)` };
+  if (!Object.keys(fetch).length) return;
+  const res = await s.session.run(feedsFor(s, [{ ids: [0, 0] }]), Object.keys(fetch));
+  for (const [name, want] of Object.entries(fetch)) {
+    const got = res[name].dims;
+    if (got.length !== want.dims.length || got.some((x, i) => x !== want.dims[i])) {
+      throw new BertLensError('CORRUPT_MODEL', `Model ${info.id}: config.json says ${want.what}, but ${file} computes ${name} with shape [${got.join(',')}] where [${want.dims.join(',')}] was expected. config.json and ${file} must come from the same export; re-download the model or use the config.json that was exported with ${file}.`, { model: info.id, file });
+    }
+  }
 }
 
 // ORT runs the whole tapped graph whatever is fetched (measured: fetching only the embedding output costs a full
@@ -185,7 +213,7 @@ async function runBatched(s: Shared, rows: RunRow[], req: RunRequest, signal: Ab
   return results;
 }
 
-async function runOnce(s: Shared, rows: RunRow[], mlm: Array<number[] | undefined>, req: RunRequest): Promise<RunOutput[]> {
+function feedsFor(s: Shared, rows: RunRow[]): Record<string, ort.Tensor> {
   const B = rows.length;
   const T = Math.max(...rows.map((r) => r.ids.length));
   const ids = new BigInt64Array(B * T);
@@ -204,6 +232,13 @@ async function runOnce(s: Shared, rows: RunRow[], mlm: Array<number[] | undefine
     const data = name === 'input_ids' ? ids : name === 'attention_mask' ? mask : types;
     feeds[name] = new ort.Tensor('int64', data, [B, T]);
   }
+  return feeds;
+}
+
+async function runOnce(s: Shared, rows: RunRow[], mlm: Array<number[] | undefined>, req: RunRequest): Promise<RunOutput[]> {
+  const B = rows.length;
+  const T = Math.max(...rows.map((r) => r.ids.length));
+  const feeds = feedsFor(s, rows);
   const { plan, names } = s;
   const fetch = new Set<string>();
   for (const l of req.hiddenLayers ?? []) fetch.add(plan.hidden[l]);
@@ -228,7 +263,18 @@ async function runOnce(s: Shared, rows: RunRow[], mlm: Array<number[] | undefine
   for (const [name, dims] of Object.entries(want)) {
     const got = res[name].dims;
     if (got.length !== dims.length || got.some((x, i) => x !== dims[i]) || res[name].type !== 'float32') {
-      throw new BertLensError('ATTENTION_UNAVAILABLE', `Model ${s.info.id}: the tensor tapped as ${name} has shape [${got.join(',')}] (${res[name].type}), expected [${dims.join(',')}] float32. This graph layout is not supported for attention/hidden views; please report the model id.`, { model: s.info.id });
+      throw new BertLensError('ATTENTION_UNAVAILABLE', `Model ${s.info.id}: the tensor tapped as ${name} has shape [${got.join(',')}] (${res[name].type}), expected [${dims.join(',')}] float32 from config.json (hidden size ${H}, ${heads} heads). Check that config.json belongs to this ONNX file; if it does, this graph layout is not supported for attention/hidden views.`, { model: s.info.id });
+    }
+  }
+  // Damaged weights give NaN/∞ for some inputs only: refuse the batch rather than show NaN as a result.
+  for (const name of fetch) {
+    const t = res[name];
+    if (t.type !== 'float32') continue;
+    const data = t.data as Float32Array;
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) {
+        throw new BertLensError('CORRUPT_MODEL', `Model ${s.info.id} produced ${data[i]} in ${name} for this input (${B}×${T} tokens): its weights are damaged. Run bert-lens models verify ${s.info.id}, then re-download or re-export the model.`, { model: s.info.id });
+      }
     }
   }
   const f32 = (n: string) => res[n].data as Float32Array;

@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Dtype, LoadOptions, ModelInfo, StoreOptions } from '../api';
 import { downloadModel } from './download';
 import { BertLensError } from './errors';
@@ -72,31 +73,57 @@ function finish(id: string, dir: string, source: ModelInfo['source'], want: Dtyp
   return { id, dir, source, dtype, modelFile };
 }
 
+/** How a model (or static-vectors) name is read; the current directory is never consulted to decide. */
+export type SourceKind = { kind: 'path'; path: string } | { kind: 'name' } | { kind: 'hub' } | { kind: 'unknown' };
+
 /**
- * Finds the folder for `source`: an existing folder path, an embedded model name, or a hub id (cached or
- * downloaded now unless offline). Never loads the model.
+ * Local folders need an explicit path (`./name`, `../name`, absolute, `file:…`, or a path of several segments that
+ * cannot be a hub id): a folder in the current directory called `bert-lens-mini` or `Xenova/bert-base-uncased` must
+ * never replace that model silently.
+ */
+export function classifySource(source: string): SourceKind {
+  if (source.startsWith('file:')) {
+    try {
+      return { kind: 'path', path: path.resolve(source.startsWith('file://') ? fileURLToPath(source) : source.slice('file:'.length)) };
+    } catch {
+      return { kind: 'unknown' }; // e.g. file://host/x: not a local path
+    }
+  }
+  const explicit = path.isAbsolute(source) || /^\.\.?([\\/]|$)/.test(source);
+  if (explicit) return { kind: 'path', path: path.resolve(source) };
+  if (isHubId(source)) return { kind: 'hub' };
+  if (/[\\/]/.test(source)) return { kind: 'path', path: path.resolve(source) }; // a/b/c: no name or hub id looks like that
+  return /^[\w\-.]+$/.test(source) ? { kind: 'name' } : { kind: 'unknown' };
+}
+
+/** "…/name exists here, write ./name": the remedy when a bare name missed but a folder of that name is in the cwd. */
+export function localHint(source: string): string {
+  return fs.existsSync(path.resolve(source)) ? ` ${path.resolve(source)} exists, but local files and folders need an explicit path: write ./${source}.` : '';
+}
+
+/**
+ * Finds the folder for `source`: an explicit folder path, an embedded model name, or a hub id (cached or downloaded
+ * now unless offline). Never loads the model.
  */
 export async function resolveModel(source: string, opts: StoreOptions & LoadOptions = {}): Promise<ResolvedModel> {
   const want = opts.dtype ?? 'auto';
   const modelsDir = opts.modelsDir ?? defaultModelsDir();
-  // A local model folder wins over a hub id of the same spelling (as in transformers.js: local first).
-  const looksLikePath = path.isAbsolute(source) || source.startsWith('.') || (source.includes(path.sep) && !isHubId(source));
-  if (looksLikePath || isModelDir(path.resolve(source))) {
-    const dir = path.resolve(source);
-    if (!isModelDir(dir)) {
-      throw new BertLensError('MODEL_NOT_FOUND', `Model folder ${dir} has no config.json. Point to a folder in Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx).`, { model: source, file: 'config.json' });
+  const c = classifySource(source);
+  if (c.kind === 'path') {
+    if (!isModelDir(c.path)) {
+      throw new BertLensError('MODEL_NOT_FOUND', `Model folder ${c.path} has no config.json. Point to a folder in Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx).`, { model: source, file: 'config.json' });
     }
-    return finish(source, dir, 'folder', want);
+    return finish(source, c.path, 'folder', want);
   }
   const embedded = path.join(modelsDir, source);
-  if (!source.includes('/') && isModelDir(embedded)) return finish(source, embedded, 'embedded', want);
-  if (isHubId(source)) {
+  if (c.kind === 'name' && isModelDir(embedded)) return finish(source, embedded, 'embedded', want);
+  if (c.kind === 'hub') {
     const cacheDir = opts.cacheDir ?? defaultCacheDir();
     const dir = await downloadModel(source, { ...opts, cacheDir, dtype: want });
     return finish(source, dir, 'hub', want);
   }
   const names = embeddedNames(modelsDir);
-  throw new BertLensError('MODEL_NOT_FOUND', `Model ${source} not found: it is not a folder, not an embedded model (${names.join(', ') || 'none in ' + modelsDir}) and not a Hugging Face id like Xenova/bert-base-uncased. Check the name or the path.`, { model: source });
+  throw new BertLensError('MODEL_NOT_FOUND', `Model ${source} not found: it is not an embedded model (${names.join(', ') || 'none in ' + modelsDir}) and not a Hugging Face id like Xenova/bert-base-uncased.${localHint(source)} Check the name or give the folder's path.`, { model: source });
 }
 
 function embeddedNames(modelsDir: string): string[] {

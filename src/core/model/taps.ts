@@ -238,6 +238,7 @@ function assignHidden(norms: Array<{ pos: number; out: string }>, softmax: numbe
 export interface TappedModel {
   bytes: Uint8Array; // model with the taps as extra outputs
   plan: TapPlan;
+  graph: GraphIndex; // the original graph, for load-time checks of its weights
 }
 
 /** Index + plan + splice. Throws a plain Error when the bytes are not an ONNX model. */
@@ -249,5 +250,5 @@ export function tapModel(bytes: Uint8Array, expectedLayers?: number): TappedMode
     names.push(l.attention);
     for (const t of [l.q, l.k, l.v]) if (t) names.push(t.name);
   }
-  return { bytes: appendOutputs(g, names), plan };
+  return { bytes: appendOutputs(g, names), plan, graph: g };
 }

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Dtype, StoreOptions } from '../api';
 import { BertLensError } from './errors';
-import { availableDtypes } from './info';
+import { availableDtypes, ONNX_FILES } from './info';
+import { nonFiniteWeights } from './checks';
+import { indexModel } from './graph';
 import { loadModel } from './session';
 import { resolveModel } from './store';
 
@@ -40,6 +42,13 @@ export async function verifyModel(source: string, opts: StoreOptions = {}): Prom
   const dtypes: Dtype[] = opts.dtype && opts.dtype !== 'auto' ? [opts.dtype] : availableDtypes(dir);
   if (dtypes.length === 0) problems.push(`No onnx/model.onnx or onnx/model_quantized.onnx in ${dir}.`);
   for (const dtype of dtypes) {
+    try {
+      const g = indexModel(fs.readFileSync(path.join(dir, ONNX_FILES[dtype])));
+      const bad = nonFiniteWeights(g);
+      if (bad.length) problems.push(`${dtype}: ${ONNX_FILES[dtype]} has weights that are NaN or infinite: ${bad.join(', ')}. Re-download the model or re-export it from a good checkpoint.`);
+    } catch {
+      /* an unreadable or unparsable file is reported by the load below */
+    }
     try {
       const m = await loadModel(source, { ...opts, offline: true }, { dtype });
       try {

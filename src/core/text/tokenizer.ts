@@ -40,6 +40,10 @@ export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
   } catch (e) {
     throw new BertLensError('CORRUPT_MODEL', `Cannot read the tokenizer ${file}: ${(e as Error).message}. The model folder needs a tokenizer.json in Hugging Face format (re-download or re-export the model).`, { file });
   }
+  const model = (json as { model?: { vocab?: unknown } } | null)?.model;
+  if (!model || typeof model !== 'object' || !model.vocab || typeof model.vocab !== 'object') {
+    throw new BertLensError('CORRUPT_MODEL', `The tokenizer ${file} has no vocabulary (no model.vocab): it is not a Hugging Face tokenizer file. Copy tokenizer.json from the model's repository or re-download the model.`, { file });
+  }
   let config: Record<string, unknown> = {};
   try {
     config = JSON.parse(await readFile(path.join(dir, 'tokenizer_config.json'), 'utf8'));

@@ -146,6 +146,18 @@ describe('engine.loadStatic names', () => {
       assert.equal((await engine.loadStatic(path.join(dir, 'vectors.bin'))).dims, 3);
       await assert.rejects(engine.loadStatic('no-such-vectors'), /not found.*word2vec-mini/);
       await assert.rejects(engine.loadStatic('empty'), /holds no vectors\.bin/);
+      // A same-named folder in the current directory does not replace the embedded vectors.
+      const cwd = mkdtempSync(path.join(tmpdir(), 'bert-lens-cwd-'));
+      mkdirSync(path.join(cwd, 'w2v-other'));
+      writeFileSync(path.join(cwd, 'w2v-other', 'vectors.bin'), binary());
+      const before = process.cwd();
+      process.chdir(cwd);
+      try {
+        await assert.rejects(engine.loadStatic('w2v-other'), /w2v-other exists, but local files and folders need an explicit path: write \.\/w2v-other/);
+        assert.equal((await engine.loadStatic('./w2v-other')).size, WORDS.length);
+      } finally {
+        process.chdir(before);
+      }
     } finally {
       await engine.dispose();
       rmSync(root, { recursive: true, force: true });

@@ -39,6 +39,7 @@ describe('hub download', () => {
     cacheDir = tmpDir('cache');
     hub.requests.length = 0;
     hub.faults.notFound = hub.faults.dropAfterHalf = hub.faults.cutFile = hub.faults.gzip = undefined;
+    hub.faults.silent = hub.faults.stall = hub.faults.oversize = undefined;
   });
 
   it('downloads with byte progress into the cache, loads and runs; offline afterwards makes no request', async () => {
@@ -200,6 +201,40 @@ describe('hub download', () => {
     for (const f of ['tokenizer.json', 'config.json']) {
       assert.ok(fs.readFileSync(path.join(r.dir, f)).equals(fs.readFileSync(path.join(fixture('tiny-bert'), f))), f);
     }
+  });
+
+  it('a server that never answers, or stops sending, fails after the idle timeout; nothing partial is kept', async () => {
+    const idle = { cacheDir, hubEndpoint: hub.endpoint, downloadIdleTimeoutMs: 400 };
+    hub.faults.silent = new Set(['config.json']);
+    const t0 = Date.now();
+    await assert.rejects(resolveModel(ID, idle), isErr('DOWNLOAD_FAILED', 'Could not download config.json', 'the server did not answer within 0.4 s', 'hub endpoint to a mirror'));
+    hub.faults.silent = undefined;
+    hub.faults.stall = new Set(['onnx/model_quantized.onnx']);
+    await assert.rejects(resolveModel(ID, idle), isErr('DOWNLOAD_FAILED', 'onnx/model_quantized.onnx', /no data arrived for 0\.4 s after 100 of \d+ bytes/, 'Nothing partial was kept'));
+    assert.ok(Date.now() - t0 < 20_000, 'bounded by the idle timeout, not by the server');
+    assert.ok(!files(cacheDir).some((f) => f.includes('.part-') || f.endsWith('.onnx')), files(cacheDir).join(', '));
+  });
+
+  it('a body longer than the announced size is cut off, not written on', async () => {
+    hub.faults.oversize = new Set(['onnx/model_quantized.onnx']);
+    await assert.rejects(resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint }), isErr('DOWNLOAD_FAILED', 'onnx/model_quantized.onnx', /the server sent more than the announced \d+ bytes/));
+    assert.ok(!files(cacheDir).some((f) => f.includes('.part-') || f.endsWith('.onnx')), files(cacheDir).join(', '));
+  });
+
+  it('a compressed binary (a gzip bomb in the making) is refused before inflating', async () => {
+    hub.faults.gzip = new Set(['onnx/model_quantized.onnx']);
+    await assert.rejects(resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint }), isErr('DOWNLOAD_FAILED', 'onnx/model_quantized.onnx', 'sent it compressed (Content-Encoding: gzip)', 'serves files unmodified'));
+    assert.ok(!files(cacheDir).some((f) => f.includes('.part-') || f.endsWith('.onnx')));
+  });
+
+  it('partial files left by a killed process are removed before the next download', async () => {
+    const dir = path.join(cacheDir, ID, 'onnx');
+    fs.mkdirSync(dir, { recursive: true });
+    const deadPid = 2 ** 22 + 12345; // above Linux's pid_max: no such process
+    fs.writeFileSync(path.join(dir, `model_quantized.onnx.part-${deadPid}-1700000000000`), 'half a file');
+    const r = await resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint });
+    assert.ok(fs.existsSync(r.modelFile));
+    assert.ok(!files(cacheDir).some((f) => f.includes('.part-')), files(cacheDir).join(', '));
   });
 
   it('offline with an empty cache → OFFLINE, and no request is made', async () => {

@@ -12,6 +12,9 @@ export interface Faults {
   dropAfterHalf?: Set<string>; // full Content-Length header, then the socket closes halfway
   cutFile?: Set<string>; // serves the first half with an honest (short) Content-Length
   gzip?: Set<string>; // gzip-encoded body whatever the client asked for
+  silent?: Set<string>; // the request is accepted and never answered
+  stall?: Set<string>; // headers and the first 100 bytes, then nothing (connection left open)
+  oversize?: Set<string>; // the file, then 1 MiB more, chunked (no Content-Length to stop the client)
 }
 
 export interface FakeHub {
@@ -39,11 +42,23 @@ export async function startHub(repos: Record<string, string>): Promise<FakeHub> 
       res.writeHead(404, { 'Content-Type': 'text/plain' }).end('Entry not found');
       return;
     }
+    if (faults.silent?.has(file)) return; // never answered; closeAllConnections() ends it
     let body = fs.readFileSync(p);
     if (faults.cutFile?.has(file)) body = body.subarray(0, body.length >> 1);
     if (req.headers.range === 'bytes=0-0') {
       res.writeHead(206, { 'Content-Range': `bytes 0-0/${body.length}`, 'Content-Length': '1' });
       res.end(req.method === 'HEAD' ? undefined : body.subarray(0, 1));
+      return;
+    }
+    if (faults.stall?.has(file)) {
+      res.writeHead(200, { 'Content-Length': String(body.length) });
+      res.write(body.subarray(0, 100));
+      return;
+    }
+    if (faults.oversize?.has(file)) {
+      res.writeHead(200, { 'Content-Type': 'application/octet-stream' });
+      res.write(body);
+      res.end(Buffer.alloc(2 ** 20));
       return;
     }
     if (faults.gzip?.has(file)) {

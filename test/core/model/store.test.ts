@@ -42,11 +42,43 @@ describe('model store', () => {
     const cwd = process.cwd();
     process.chdir(ROOT);
     try {
-      // Looks like a hub id ("org/name") but exists locally: the local folder wins, no network.
+      // Several segments cannot be an embedded name or a hub id: a relative path, no network.
       const r = await resolveModel('test/fixtures/tiny-distilbert', { offline: true });
       assert.deepEqual([r.source, r.dir, r.dtype], ['folder', fixture('tiny-distilbert'), 'fp32']);
     } finally {
       process.chdir(cwd);
+    }
+  });
+
+  it('a folder in the current directory never shadows an embedded name or a hub id; ./name, file: and absolute paths reach it', async () => {
+    const cwd = tmpDir('shadow-cwd');
+    const cache = tmpDir('shadow-cache');
+    // Decoys in the cwd named like the embedded model and like a cached hub model; the real ones are tiny-bert.
+    copyDir(fixture('tiny-distilbert'), path.join(cwd, 'tiny-bert'));
+    copyDir(fixture('tiny-distilbert'), path.join(cwd, 'fake-org', 'tiny-bert'));
+    copyDir(fixture('tiny-bert'), path.join(cache, 'fake-org', 'tiny-bert'));
+    copyDir(fixture('tiny-distilbert'), path.join(cwd, 'only-here'));
+    const before = process.cwd();
+    process.chdir(cwd);
+    try {
+      const opts = { modelsDir: FIXTURES, cacheDir: cache, offline: true };
+      const e = await resolveModel('tiny-bert', opts);
+      assert.deepEqual([e.source, e.dir], ['embedded', fixture('tiny-bert')]);
+      const h = await resolveModel('fake-org/tiny-bert', opts);
+      assert.deepEqual([h.source, h.dir], ['hub', path.join(cache, 'fake-org', 'tiny-bert')]);
+      for (const explicit of ['./tiny-bert', `file:./tiny-bert`, `file://${path.join(fs.realpathSync(cwd), 'tiny-bert')}`, path.join(cwd, 'tiny-bert')]) {
+        const f = await resolveModel(explicit, opts);
+        assert.equal(f.source, 'folder', explicit);
+        assert.equal(fs.realpathSync(f.dir), fs.realpathSync(path.join(cwd, 'tiny-bert')), explicit);
+      }
+      assert.equal((await resolveModel('./fake-org/tiny-bert', opts)).source, 'folder');
+      await assert.rejects(resolveModel('only-here', opts), (err: Error) => {
+        assert.match(err.message, /Model only-here not found: it is not an embedded model \(tiny-bert, tiny-bert-qa, tiny-distilbert\)/);
+        assert.match(err.message, /only-here exists, but local files and folders need an explicit path: write \.\/only-here\./);
+        return true;
+      });
+    } finally {
+      process.chdir(before);
     }
   });
 
