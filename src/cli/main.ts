@@ -2,6 +2,7 @@
 // (2 = usage, 1 = runtime) with a message that says what to do.
 import { createEngine } from '../core/index';
 import { BertLensError } from '../core/model/errors';
+import { withCliAdvice } from './advice';
 import { COMMANDS, UsageError, commandHelp, intOpt, mainHelp, parse, str } from './args';
 import * as cmds from './commands';
 import { Progress } from './format';
@@ -56,7 +57,7 @@ async function main(argv: string[]): Promise<number> {
       return 2;
     }
     if (e instanceof BertLensError) {
-      process.stderr.write(`bert-lens: ${e.message}\n`);
+      process.stderr.write(`bert-lens: ${withCliAdvice(e.message, e.details.fix)}\n`);
       return 1;
     }
     process.stderr.write(`bert-lens: unexpected error: ${(e as Error)?.stack ?? e}\nPlease report this with the command you ran.\n`);

@@ -52,9 +52,9 @@ function staticFile(nameOrPath: string, modelsDir: string): string {
     for (const f of [fromConfig, 'vectors.bin', 'vectors.txt', 'vectors.vec'].filter((x): x is string => !!x)) {
       if (existsSync(path.join(c, f))) return path.join(c, f);
     }
-    throw new BertLensError('MODEL_NOT_FOUND', `The folder ${c} holds no vectors.bin, vectors.txt or vectors.vec.`, { file: c });
+    throw new BertLensError('MODEL_NOT_FOUND', `The folder ${c} holds no vectors.bin, vectors.txt or vectors.vec.`, { file: c, fix: [{ option: 'staticVectors' }] });
   }
-  throw new BertLensError('MODEL_NOT_FOUND', `Static vectors "${nameOrPath}" not found (looked for a file, a folder, and ${path.join(modelsDir, nameOrPath)}). Give a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.`, { file: nameOrPath });
+  throw new BertLensError('MODEL_NOT_FOUND', `Static vectors "${nameOrPath}" not found (looked for a file, a folder, and ${path.join(modelsDir, nameOrPath)}). Give a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.`, { file: nameOrPath, fix: [{ option: 'staticVectors' }] });
 }
 
 /** Remember the last few tokenizations: hovers re-encode the same document text many times. Results are shared,

@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { ModelSlot } from '../protocol';
 import type { Ctx } from './ctx';
+import { errorText } from './advice';
 
 export class StatusBar implements vscode.Disposable {
   private readonly models: vscode.StatusBarItem;
@@ -36,7 +37,7 @@ export class StatusBar implements vscode.Disposable {
       const detail = x?.info
         ? ` — ${x.info.architecture}, ${x.info.layers}×${x.info.heads}, ${x.info.hidden}d, ${x.info.dtype}`
         : x?.staticInfo ? ` — ${x.staticInfo.size.toLocaleString()} × ${x.staticInfo.dims}d` : '';
-      const st = x?.state === 'error' ? ` $(error) ${x.error?.message ?? ''}` : x?.state === 'loading' ? ' $(sync~spin)' : '';
+      const st = x?.state === 'error' ? ` $(error) ${x.error ? errorText(x.error, vscode.l10n) : ''}` : x?.state === 'loading' ? ' $(sync~spin)' : '';
       md.appendMarkdown(`- ${label}: \`${id}\`${detail}${st}\n`);
     };
     row(vscode.l10n.t('Encoder'), s?.encoder, this.ctx.config.model);

@@ -7,6 +7,7 @@ import type {
   SentencePair, WireError, WorkerConfig,
 } from '../protocol';
 import { toWireError } from '../protocol';
+import type { Fix } from '../core/model/errors';
 import { occurrences as occurrenceIndices, resolveLayers } from '../core/vectors';
 import { cosine, rollout, wordAttention, wordAt } from './attention-math';
 import { adjacentPairs } from './sentences';
@@ -22,7 +23,7 @@ interface Events {
 }
 
 class HandledError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(readonly code: string, message: string, readonly fix?: Fix[]) {
     super(message);
   }
 }
@@ -146,7 +147,9 @@ export class Handlers {
     const s = this.status[role];
     const what = role === 'encoder' ? 'encoder model (bertLens.model)' : 'question-answering model (bertLens.qaModel)';
     if (s.state === 'error') {
-      throw new HandledError('NOT_READY', `The ${what} "${s.id}" failed to load: ${(s.error as WireError).message} Pick another with "BERT Lens: Select Model…".`);
+      const e = s.error as WireError;
+      const fix = e.fix?.some((f) => f.option === 'model') ? e.fix : [...(e.fix ?? []), { option: 'model' as const, ...(role === 'qa' ? { task: 'qa' as const } : {}) }];
+      throw new HandledError('NOT_READY', `The ${what} "${s.id}" failed to load: ${e.message}`, fix);
     }
     throw new HandledError('NOT_READY', `The ${what} ${s.id ? `"${s.id}" is still loading` : 'is not configured'}. Try again in a moment.`);
   }

@@ -10,7 +10,7 @@ function readJson(dir: string, file: string, model: string, required: boolean): 
   const p = path.join(dir, file);
   if (!fs.existsSync(p)) {
     if (!required) return undefined;
-    throw new BertLensError('MODEL_NOT_FOUND', `Model ${model} has no ${file} in ${dir}. A model folder needs the Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx); re-download it or pick another folder.`, { model, file });
+    throw new BertLensError('MODEL_NOT_FOUND', `Model ${model} has no ${file} in ${dir}. A model folder needs the Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx); re-download it or pick another folder.`, { model, file, fix: [{ option: 'model' }] });
   }
   try {
     return JSON.parse(fs.readFileSync(p, 'utf8')) as Record<string, unknown>;
@@ -56,7 +56,7 @@ export function readModelInfo(
     heads = num(cfg, ['num_attention_heads', 'n_heads']);
     hidden = num(cfg, ['hidden_size', 'dim']);
   } catch (e) {
-    throw new BertLensError('CORRUPT_MODEL', `Model ${id}: ${(e as Error).message} (${path.join(dir, 'config.json')}). Only BERT and DistilBERT configs are supported.`, { model: id, file: 'config.json' });
+    throw new BertLensError('CORRUPT_MODEL', `Model ${id}: ${(e as Error).message} (${path.join(dir, 'config.json')}). Only BERT and DistilBERT configs are supported.`, { model: id, file: 'config.json', fix: [{ option: 'model' }] });
   }
   const maxPositions = num(cfg, ['max_position_embeddings'], 512);
   // Without vocab_size in config.json, the tokenizer's vocabulary bounds the valid ids.

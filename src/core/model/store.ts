@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Dtype, LoadOptions, ModelInfo, StoreOptions } from '../api';
 import { downloadModel } from './download';
-import { BertLensError } from './errors';
+import { BertLensError, type Fix } from './errors';
 import { availableDtypes, ONNX_FILES, pickDtype } from './info';
 
 export interface ResolvedModel {
@@ -66,8 +66,9 @@ function finish(id: string, dir: string, source: ModelInfo['source'], want: Dtyp
   const modelFile = path.join(dir, ONNX_FILES[dtype]);
   if (!fs.existsSync(modelFile)) {
     const have = availableDtypes(dir);
-    const hint = have.length ? `Available here: ${have.join(', ')} — choose dtype ${have[0]}.` : 'The folder has no onnx/model.onnx or onnx/model_quantized.onnx; export the model to ONNX first.';
-    throw new BertLensError('MODEL_NOT_FOUND', `Model ${id} has no ${ONNX_FILES[dtype]} (dtype ${dtype}) in ${dir}. ${hint}`, { model: id, file: ONNX_FILES[dtype] });
+    const hint = have.length ? `Available here: ${have.join(', ')}.` : 'The folder has no onnx/model.onnx or onnx/model_quantized.onnx; export the model to ONNX first.';
+    const fix: Fix[] = have.length ? [{ option: 'dtype', value: have[0]! }] : [{ option: 'model' }];
+    throw new BertLensError('MODEL_NOT_FOUND', `Model ${id} has no ${ONNX_FILES[dtype]} (dtype ${dtype}) in ${dir}. ${hint}`, { model: id, file: ONNX_FILES[dtype], fix });
   }
   return { id, dir, source, dtype, modelFile };
 }
@@ -84,7 +85,7 @@ export async function resolveModel(source: string, opts: StoreOptions & LoadOpti
   if (looksLikePath || isModelDir(path.resolve(source))) {
     const dir = path.resolve(source);
     if (!isModelDir(dir)) {
-      throw new BertLensError('MODEL_NOT_FOUND', `Model folder ${dir} has no config.json. Point to a folder in Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx).`, { model: source, file: 'config.json' });
+      throw new BertLensError('MODEL_NOT_FOUND', `Model folder ${dir} has no config.json. Point to a folder in Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx).`, { model: source, file: 'config.json', fix: [{ option: 'model' }] });
     }
     return finish(source, dir, 'folder', want);
   }
@@ -96,7 +97,7 @@ export async function resolveModel(source: string, opts: StoreOptions & LoadOpti
     return finish(source, dir, 'hub', want);
   }
   const names = embeddedNames(modelsDir);
-  throw new BertLensError('MODEL_NOT_FOUND', `Model ${source} not found: it is not a folder, not an embedded model (${names.join(', ') || 'none in ' + modelsDir}) and not a Hugging Face id like Xenova/bert-base-uncased. Check the name or the path.`, { model: source });
+  throw new BertLensError('MODEL_NOT_FOUND', `Model ${source} not found: it is not a folder, not an embedded model (${names.join(', ') || 'none in ' + modelsDir}) and not a Hugging Face id like Xenova/bert-base-uncased. Check the name or the path.`, { model: source, fix: [{ option: 'model' }] });
 }
 
 function embeddedNames(modelsDir: string): string[] {
