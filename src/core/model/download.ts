@@ -107,7 +107,7 @@ export async function downloadModel(id: string, opts: DownloadOptions): Promise<
   if (hit) return hit;
   const dir = path.join(opts.cacheDir, id);
   if (opts.offline) {
-    throw new BertLensError('OFFLINE', `Model ${id} (dtype ${dtype}) is not in the cache ${opts.cacheDir} and offline mode is on. Allow the network to download it once, copy the model folder there, or use a local folder or an embedded model.`, { model: id, fix: [{ option: 'offline', value: false }, { option: 'model' }] });
+    throw new BertLensError('OFFLINE', `Model ${id} (dtype ${dtype}) is not in the cache ${opts.cacheDir} and offline mode is on, so it is not downloaded.`, { model: id, fix: [{ option: 'offline', value: false }, { option: 'model' }] });
   }
   const f = new Fetcher(id, hubEndpoint(opts.hubEndpoint), opts.revision ?? 'main', opts.signal);
   // Which weights: auto = int8 when the repository publishes onnx/model_quantized.onnx.
