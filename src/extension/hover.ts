@@ -2,6 +2,7 @@
 import * as vscode from 'vscode';
 import type { InspectResult } from '../protocol';
 import { isCancel, toSignal, type Ctx } from './ctx';
+import { lineColumn, snippet } from './hover-logic';
 
 export const REVEAL_OCCURRENCE = 'bertLens.revealOccurrence';
 export const SHOW_IN_PANEL = 'bertLens.showInPanel';
@@ -33,6 +34,7 @@ export class HoverProvider implements vscode.HoverProvider {
 }
 
 const fmt = (x: number) => x.toFixed(2);
+const MAX_OCCURRENCES = 5; // a hover taller than the space above the line gets a scroll bar
 const esc = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 
 function commandLink(label: string, command: string, args: unknown[], title: string): string {
@@ -66,11 +68,15 @@ export function render(r: InspectResult, doc: vscode.TextDocument, layers: numbe
   const uri = doc.uri.toString();
   const panel = `$(preview) ${commandLink(vscode.l10n.t('Open in the BERT Lens panel'), SHOW_IN_PANEL, [{ uri, offset: r.word.start }], vscode.l10n.t('Explore this word in the panel'))}`;
   if (r.occurrences.length) {
-    const links = r.occurrences.slice(0, 6).map((o) => {
-      const line = doc.positionAt(o.start).line + 1;
-      return commandLink(`${vscode.l10n.t('line {0}', line)}: ${fmt(o.similarity)}`, REVEAL_OCCURRENCE, [uri, o.start, o.end], vscode.l10n.t('Go to this occurrence'));
+    // Line:column and the words around each occurrence: several on one line must still read differently.
+    const text = doc.getText();
+    const links = r.occurrences.slice(0, MAX_OCCURRENCES).map((o) => {
+      const where = lineColumn(doc.positionAt(o.start));
+      const link = commandLink(where, REVEAL_OCCURRENCE, [uri, o.start, o.end], vscode.l10n.t('Go to this occurrence'));
+      return `- ${link} ${fmt(o.similarity)} — ${esc(snippet(text, o.start, o.end))}`;
     });
-    md.appendMarkdown(`${vscode.l10n.t('vs the other {0} occurrences (contextual cosine; static always 1.00):', r.occurrences.length)} ${links.join(' · ')}${r.occurrences.length > 6 ? ' …' : ''}\n\n`);
+    const more = r.occurrences.length > MAX_OCCURRENCES ? `\n- …\n` : '\n';
+    md.appendMarkdown(`${vscode.l10n.t('vs the other {0} occurrences (contextual cosine; static always 1.00):', r.occurrences.length)}\n\n${links.join('\n')}${more}\n`);
   } else {
     md.appendMarkdown(`*${vscode.l10n.t('The only occurrence of this word in the document.')}*\n\n`);
   }
