@@ -9,6 +9,7 @@ import { AttentionOverlay } from './overlay';
 import { registerPanel } from './panel/index';
 import { runtimeSupport, TARGETS, type RuntimeSupport } from './platform';
 import { Continuity, QuestionAnswering } from './tasks';
+import { Tour } from './tour';
 import { Warmup } from './warmup';
 
 let current: Ctx | undefined;
@@ -28,6 +29,7 @@ export function activate(context: vscode.ExtensionContext): { ctx: Ctx } | undef
     overlay: ctx.push(new AttentionOverlay(ctx)),
     continuity: ctx.push(new Continuity(ctx)),
     qa: ctx.push(new QuestionAnswering(ctx)),
+    tour: ctx.push(new Tour(ctx)),
   };
   registerCommands(ctx, commandTable(ctx, views));
   // Language-agnostic: prose is read whole, code files only in comments and strings (see segments.ts).

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { InspectResult } from '../protocol';
 import { isCancel, toSignal, type Ctx } from './ctx';
 import { lineColumn, snippet } from './hover-logic';
+import { markTourDone } from './tour';
 
 export const REVEAL_OCCURRENCE = 'bertLens.revealOccurrence';
 export const SHOW_IN_PANEL = 'bertLens.showInPanel';
@@ -24,6 +25,7 @@ export class HoverProvider implements vscode.HoverProvider {
         void ctx.client.call.encode(input, null, ctx.config.layer).catch(() => undefined);
       }
       const range = new vscode.Range(doc.positionAt(r.word.start), doc.positionAt(r.word.end));
+      markTourDone('hover');
       return new vscode.Hover(render(r, doc, ctx.models?.encoder.info?.layers), range);
     } catch (e) {
       // A failed hover shows nothing (never an exception); real errors go to the log.

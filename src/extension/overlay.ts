@@ -7,6 +7,7 @@ import { LABEL_CSS, LABELLED, labelText, labelledWords } from './overlay-labels'
 import { isCancel, type Ctx } from './ctx';
 import { keepOnly, paragraphAround } from './segments';
 import { Debouncer, RenderGate } from './staleness';
+import { markTourDone } from './tour';
 
 export class AttentionOverlay implements vscode.Disposable {
   private readonly types: vscode.TextEditorDecorationType[];
@@ -127,6 +128,7 @@ export class AttentionOverlay implements vscode.Disposable {
     this.shownIn = ed;
     this.anchor = { uri: input.uri, offset };
     this.apply(ed, r);
+    markTourDone('attention');
     ctx.status.attentionShown = true;
     ctx.status.update();
     void vscode.commands.executeCommand('setContext', 'bertLens.attentionShown', true);

@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { QaAnswer } from '../core/api';
 import { isCancel, toSignal, type Ctx } from './ctx';
 import { fmtScore, maskLiteralAt, matchCase } from './tasks-logic';
+import { markTourDone } from './tour';
 
 export async function predictWord(ctx: Ctx): Promise<void> {
   const ed = vscode.window.activeTextEditor;
@@ -28,6 +29,7 @@ export async function predictWord(ctx: Ctx): Promise<void> {
     description: `${(p.score * 100).toFixed(1)}%`,
     detail: p.word.toLowerCase() === original.toLowerCase() ? vscode.l10n.t('the word already here') : undefined,
   }));
+  markTourDone('mask');
   const pick = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t('BERT Lens: what BERT would write instead of “{0}”', original),
     placeHolder: vscode.l10n.t('Pick a word to replace it'),
@@ -104,7 +106,8 @@ export class QuestionAnswering implements vscode.Disposable {
 
   constructor(private readonly ctx: Ctx) {}
 
-  async ask(): Promise<void> {
+  /** @param suggested the walkthrough's sample question, offered (editable) instead of the last one */
+  async ask(suggested?: string): Promise<void> {
     const ed = vscode.window.activeTextEditor;
     if (!ed) return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: open the document you want to ask about first.'));
     const doc = ed.document;
@@ -112,7 +115,7 @@ export class QuestionAnswering implements vscode.Disposable {
       title: vscode.l10n.t('BERT Lens: ask a question about this document'),
       prompt: vscode.l10n.t('The answer is a span of the document, found by the question-answering model.'),
       placeHolder: vscode.l10n.t('e.g. What causes precipitation to fall?'),
-      value: this.lastQuestion,
+      value: suggested ?? this.lastQuestion,
     });
     if (!question?.trim()) return;
     this.lastQuestion = question;
@@ -127,6 +130,7 @@ export class QuestionAnswering implements vscode.Disposable {
       return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens found no answer to “{0}” in this document.', question));
     }
     this.show(ed, r.answers);
+    markTourDone('qa');
     const items = r.answers.map((a) => {
       const line = doc.positionAt(a.start).line;
       return {
