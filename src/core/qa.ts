@@ -70,6 +70,7 @@ export async function answer(model: LoadedModel, tk: TextTokenizer, question: st
           if ((best.get(key)?.score ?? -1) < score) best.set(key, { text: document.slice(start, end), start, end, score });
         }
     });
+    opts.onProgress?.({ done: Math.min(b + BATCH, wins.length), total: wins.length });
   }
   let answers = [...best.values()].sort((a, b) => b.score - a.score).slice(0, top);
   const { noAnswerThreshold } = opts;

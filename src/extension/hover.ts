@@ -16,7 +16,7 @@ export class HoverProvider implements vscode.HoverProvider {
     if (!ctx.config.hoverEnabled || !ctx.docs.supports(doc) || ctx.models?.encoder.state !== 'ready') return undefined;
     const offset = doc.offsetAt(pos);
     if (!ctx.docs.analysedAt(doc, offset)) return undefined;
-    const { input } = ctx.docs.prepare(doc, offset);
+    const { input, limited } = ctx.docs.prepare(doc, offset);
     try {
       const r = await ctx.client.call.inspect(input, offset, ctx.config.layer, ctx.config.topK, { signal: toSignal(token) });
       if (token.isCancellationRequested || doc.version !== input.version) return undefined;
@@ -26,7 +26,7 @@ export class HoverProvider implements vscode.HoverProvider {
       }
       const range = new vscode.Range(doc.positionAt(r.word.start), doc.positionAt(r.word.end));
       markTourDone('hover');
-      return new vscode.Hover(render(r, doc, ctx.models?.encoder.info?.layers), range);
+      return new vscode.Hover(render(r, doc, ctx.models?.encoder.info?.layers, limited), range);
     } catch (e) {
       // A failed hover shows nothing (never an exception); real errors go to the log.
       if (!isCancel(e)) ctx.log.warn(`Hover failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -44,7 +44,7 @@ function commandLink(label: string, command: string, args: unknown[], title: str
 }
 
 /** The hover's Markdown; exported for tests in a real VS Code only (it needs MarkdownString). */
-export function render(r: InspectResult, doc: vscode.TextDocument, layers: number | undefined): vscode.MarkdownString {
+export function render(r: InspectResult, doc: vscode.TextDocument, layers: number | undefined, limited = false): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: [REVEAL_OCCURRENCE, SHOW_IN_PANEL] };
   md.supportHtml = false;
@@ -82,6 +82,7 @@ export function render(r: InspectResult, doc: vscode.TextDocument, layers: numbe
   } else {
     md.appendMarkdown(`*${vscode.l10n.t('The only occurrence of this word in the document.')}*\n\n`);
   }
+  if (limited) md.appendMarkdown(`*${vscode.l10n.t('Large document: neighbours and occurrences come from the visible part and the text near the cursor.')}*\n\n`);
   if (r.partial) md.appendMarkdown(`*${vscode.l10n.t('Only the passage around this word is encoded yet; hover again for the whole document.')}*\n\n`);
   md.appendMarkdown(`${panel} · BERT Lens`);
   return md;

@@ -59,7 +59,7 @@ export class Handlers {
       case 'explain': return this.explain(doc, p[1] as number, p[2] as number, p[3] as number, ctx);
       case 'mask': return this.mask(doc, p[1] as number, p[2] as number, ctx);
       case 'nsp': return this.nsp(doc, ctx);
-      case 'qa': return this.need('qa').then((m) => this.eng().answer(m, p[1] as string, doc.text, { top: p[2] as number, signal: ctx.signal }));
+      case 'qa': return this.need('qa').then((m) => this.eng().answer(m, p[1] as string, doc.text, { top: p[2] as number, signal: ctx.signal, onProgress: (x) => ctx.progress(x) }));
       case 'senseVectors': return this.senseVectors(doc, p[1] as string | null, p[2] as LayerChoice, ctx);
       case 'forget': this.docs.delete(p[0] as string); return null;
       default: {
