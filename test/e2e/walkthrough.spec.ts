@@ -27,7 +27,7 @@ for (const locale of ['en', 'zh-cn']) {
 
     test('every button acts on the sample and ticks its step only once it worked', async () => {
       const page = s.page;
-      await page.locator('.statusbar-item:has(.codicon-telescope)', { hasText: 'BERT Lens:' }).first().waitFor({ timeout: 120_000 }).catch(dump);
+      // No file is open: the extension activates on the first button (its command), not before.
       await s.runCommand('Welcome: Open Walkthrough...');
       await page.locator('.quick-input-widget .monaco-list-row', { hasText: strings['bertLens.walkthrough.title'] }).first().click();
       const stepEl = (id: string) => page.locator(`button.getting-started-step[data-step-id$="#${id}"]`);
@@ -40,7 +40,8 @@ for (const locale of ['en', 'zh-cn']) {
         await btn.click();
         switch (id) {
           case 'open':
-            await page.locator('.view-line', { hasText: 'because it was too tired' }).first().waitFor();
+            await page.locator('.view-line', { hasText: 'because it was too tired' }).first().waitFor({ timeout: 60_000 });
+            await page.locator('.statusbar-item:has(.codicon-telescope)', { hasText: 'BERT Lens:' }).first().waitFor({ timeout: 120_000 }).catch(dump);
             break;
           case 'attention':
             await page.locator('.monaco-editor .view-overlays [class*="ced-"]').first().waitFor({ timeout: 60_000 }).catch(dump);
