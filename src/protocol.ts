@@ -1,5 +1,6 @@
 // Typed RPC between the extension host and the inference worker (and, through the client, the panel).
 // Plain data only: everything here crosses a worker_threads boundary by structured clone. No `vscode` import.
+import type { Fix } from './core/model/errors';
 import type {
   DownloadProgress,
   Dtype,
@@ -162,6 +163,8 @@ export type ErrorCode =
 export interface WireError {
   code: ErrorCode;
   message: string;
+  /** What the user can change; the host says it as a setting or command (src/extension/advice.ts). */
+  fix?: Fix[];
 }
 
 export type ToWorker =
@@ -206,10 +209,11 @@ export function validateRequest(msg: unknown): { ok: true; msg: ToWorker } | { o
 /** Turns anything thrown into the wire error shape, keeping engine codes. */
 export function toWireError(e: unknown): WireError {
   if (e && typeof e === 'object') {
-    const x = e as { code?: unknown; message?: unknown; name?: unknown };
+    const x = e as { code?: unknown; message?: unknown; name?: unknown; details?: { fix?: Fix[] }; fix?: Fix[] };
     if (x.name === 'AbortError') return { code: 'CANCELLED', message: 'The request was cancelled.' };
     if (typeof x.message === 'string') {
-      return { code: typeof x.code === 'string' ? x.code : 'INTERNAL', message: x.message };
+      const fix = x.details?.fix ?? x.fix;
+      return { code: typeof x.code === 'string' ? x.code : 'INTERNAL', message: x.message, ...(fix?.length ? { fix } : {}) };
     }
   }
   return { code: 'INTERNAL', message: String(e) };

@@ -7,6 +7,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, statS
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkBindings, stageOnnxruntime } from './onnxruntime-stage.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const arg = (name, dflt) => {
@@ -14,7 +15,6 @@ const arg = (name, dflt) => {
   return i >= 0 ? process.argv[i + 1] : dflt;
 };
 const target = arg('--target', 'linux-x64');
-const [platform, arch] = target.split('-');
 const stage = path.join(root, '.work', 'package', target);
 const out = path.join(root, 'dist', `bert-lens-${target}.vsix`);
 
@@ -73,22 +73,9 @@ for (const m of ['bert-lens-mini', 'bert-lens-mini-qa', 'word2vec-mini']) {
 }
 
 // onnxruntime: only this target's native binding (TECH-NOTES §5.4); onnxruntime-common stays a single copy.
-// They go to dist/node_modules (as Copilot/IntelliCode ship them): vsce --no-dependencies drops a top-level
-// node_modules, and the bundle's require('onnxruntime-node') resolves from dist/ upward.
-const ortKeep = `node_modules/onnxruntime-node/bin/napi-v6/${platform}/${arch}`;
-const copyTo = (rel, filter) => cpSync(path.join(root, rel), path.join(stage, 'dist', rel), { recursive: true, filter: (src) => filter(path.relative(root, src)) });
-copyTo('node_modules/onnxruntime-node', (p) => {
-  if (p.includes('/script') || p.endsWith('.d.ts') || p.endsWith('.map')) return false;
-  if (!p.startsWith('node_modules/onnxruntime-node/bin')) return true;
-  return ortKeep.startsWith(p) || p.startsWith(ortKeep);
-});
-copyTo('node_modules/onnxruntime-common', (p) => !p.endsWith('.map') && !p.includes('/lib/'));
-if (!existsSync(path.join(stage, 'dist', ortKeep))) throw new Error(`onnxruntime-node has no binding for ${target} (${ortKeep}).`);
-// The binding's install script downloads GPU providers; the packaged copy must never run it.
-const ortPkgPath = path.join(stage, 'dist', 'node_modules/onnxruntime-node/package.json');
-const ortPkg = JSON.parse(readFileSync(ortPkgPath, 'utf8'));
-delete ortPkg.scripts;
-writeFileSync(ortPkgPath, JSON.stringify(ortPkg, null, 2));
+stageOnnxruntime(root, stage, target);
+const problems = checkBindings(stage, target);
+if (problems.length) throw new Error(problems.join('\n'));
 
 console.log(`staged ${mb(du(stage))} in ${path.relative(root, stage)} (models ${mb(du(path.join(stage, 'models')))}, onnxruntime ${mb(du(path.join(stage, 'dist', 'node_modules')))})`);
 mkdirSync(path.dirname(out), { recursive: true });

@@ -2,6 +2,7 @@
 // (EXIT below) with a message that says what to do.
 import { createEngine } from '../core/index';
 import { BertLensError } from '../core/model/errors';
+import { withCliAdvice } from './advice';
 import { COMMANDS, UsageError, commandHelp, intOpt, mainHelp, parse, str } from './args';
 import * as cmds from './commands';
 import { Progress } from './format';
@@ -60,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
       return EXIT.USAGE;
     }
     if (e instanceof BertLensError) {
-      process.stderr.write(`bert-lens: ${e.message}\n`);
+      process.stderr.write(`bert-lens: ${withCliAdvice(e.message, e.details.fix)}\n`);
       return EXIT.RUNTIME;
     }
     process.stderr.write(`bert-lens: unexpected error: ${(e as Error)?.stack ?? e}\nPlease report this with the command you ran.\n`);

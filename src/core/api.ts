@@ -228,6 +228,7 @@ export interface QaOptions {
   maxQuestionLen?: number; // tokens, default 64
   noAnswerThreshold?: number; // return no answers when null score beats the best by this margin
   signal?: AbortSignal;
+  onProgress?: (p: { done: number; total: number }) => void; // windows read so far (long documents)
 }
 
 /** What the explainer shows for one word, one layer and one head: softmax(q·kᵀ/√d)·V with real numbers. */

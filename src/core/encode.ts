@@ -39,10 +39,10 @@ export async function encodeText(
     qkvLayers: opts.qkvLayers ?? [],
   };
   if (req.attentionLayers!.length && !info.capabilities.attention) {
-    throw new BertLensError('ATTENTION_UNAVAILABLE', `Attention is unavailable for ${info.id}: its graph fuses attention (no Softmax between Q·Kᵀ and ·V). Use a model exported without the ORT attention fusion.`, { model: info.id });
+    throw new BertLensError('ATTENTION_UNAVAILABLE', `Attention is unavailable for ${info.id}: its graph fuses attention (no Softmax between Q·Kᵀ and ·V). Use a model exported without the ORT attention fusion.`, { model: info.id, fix: [{ option: 'model' }] });
   }
   if (req.qkvLayers!.length && !info.capabilities.qkv) {
-    throw new BertLensError('ATTENTION_UNAVAILABLE', `Query/key/value tensors are unavailable for ${info.id} (fused attention), so the explainer cannot run on it. Use a model exported with plain attention ops.`, { model: info.id });
+    throw new BertLensError('ATTENTION_UNAVAILABLE', `Query/key/value tensors are unavailable for ${info.id} (fused attention), so the explainer cannot run on it. Use a model exported with plain attention ops.`, { model: info.id, fix: [{ option: 'model' }] });
   }
   for (const l of [...req.attentionLayers!, ...req.qkvLayers!]) {
     if (!(l >= 1 && l <= L)) throw new BertLensError('BAD_INPUT', `Layer ${l} does not exist: ${info.id} has layers 1..${L}.`, { model: info.id });

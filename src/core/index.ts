@@ -55,9 +55,9 @@ function staticFile(nameOrPath: string, modelsDir: string): string {
     for (const f of [fromConfig, 'vectors.bin', 'vectors.txt', 'vectors.vec'].filter((x): x is string => !!x)) {
       if (existsSync(path.join(c, f))) return path.join(c, f);
     }
-    throw new BertLensError('MODEL_NOT_FOUND', `The folder ${c} holds no vectors.bin, vectors.txt or vectors.vec.`, { file: c });
+    throw new BertLensError('MODEL_NOT_FOUND', `The folder ${c} holds no vectors.bin, vectors.txt or vectors.vec.`, { file: c, fix: [{ option: 'staticVectors' }] });
   }
-  throw new BertLensError('MODEL_NOT_FOUND', `Static vectors "${nameOrPath}" not found (looked for ${candidates.join(' and ') || 'nothing: not a path nor a name'}).${localHint(nameOrPath)} Give the path of a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.`, { file: nameOrPath });
+  throw new BertLensError('MODEL_NOT_FOUND', `Static vectors "${nameOrPath}" not found (looked for ${candidates.join(' and ') || 'nothing: not a path nor a name'}).${localHint(nameOrPath)} Give the path of a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.`, { file: nameOrPath, fix: [{ option: 'staticVectors' }] });
 }
 
 /** Remember the last few tokenizations: hovers re-encode the same document text many times. Results are shared,

@@ -55,7 +55,7 @@ export async function mask(
   const info = model.info;
   const { top = 5 } = opts;
   if (!info.capabilities.mlm) {
-    throw new BertLensError('BAD_INPUT', `${info.id} has no masked-LM head (no \`logits\` output). Use an encoder exported for fill-mask, e.g. the embedded bert-lens-mini.`, { model: info.id });
+    throw new BertLensError('BAD_INPUT', `${info.id} has no masked-LM head (no \`logits\` output). Use an encoder exported for fill-mask, e.g. the embedded bert-lens-mini.`, { model: info.id, fix: [{ option: 'model', task: 'mlm' }] });
   }
   const maskText = tk.idToToken(tk.special.mask);
   const tok = tk.tokenize(text, opts.at === undefined ? { specials: [maskText] } : {});

@@ -7,7 +7,7 @@ import { softmax } from './mlm';
 export async function nsp(model: LoadedModel, tk: TextTokenizer, a: string, b: string): Promise<NspResult> {
   const info = model.info;
   if (!info.capabilities.nsp) {
-    throw new BertLensError('BAD_INPUT', `${info.id} has no next-sentence head (no \`nsp_logits\` output). Use a BERT exported with its pre-training heads, e.g. the embedded bert-lens-mini.`, { model: info.id });
+    throw new BertLensError('BAD_INPUT', `${info.id} has no next-sentence head (no \`nsp_logits\` output). Use a BERT exported with its pre-training heads, e.g. the embedded bert-lens-mini.`, { model: info.id, fix: [{ option: 'model', task: 'nsp' }] });
   }
   let ia = tk.tokenize(a).tokens.map((t) => t.id);
   let ib = tk.tokenize(b).tokens.map((t) => t.id);

@@ -33,7 +33,7 @@ export async function answer(model: LoadedModel, tk: TextTokenizer, question: st
   const info = model.info;
   const { top = 3, maxSeqLen = Math.min(384, info.maxPositions), stride = 128, maxAnswerLen = 30, maxQuestionLen = 64 } = opts;
   if (!info.capabilities.qa) {
-    throw new BertLensError('BAD_INPUT', `${info.id} has no question-answering head (no start_logits/end_logits). Use a QA model such as the embedded bert-lens-mini-qa or Xenova/distilbert-base-cased-distilled-squad.`, { model: info.id });
+    throw new BertLensError('BAD_INPUT', `${info.id} has no question-answering head (no start_logits/end_logits). Use a QA model such as the embedded bert-lens-mini-qa or Xenova/distilbert-base-cased-distilled-squad.`, { model: info.id, fix: [{ option: 'model', task: 'qa' }] });
   }
   if (!question.trim()) throw new BertLensError('BAD_INPUT', 'The question is empty. Ask something about the document.');
   const q = tk.tokenize(question).tokens.map((t) => t.id);
@@ -77,6 +77,7 @@ export async function answer(model: LoadedModel, tk: TextTokenizer, question: st
           if ((best.get(key)?.score ?? -1) < score) best.set(key, { text: document.slice(start, end), start, end, score });
         }
     });
+    opts.onProgress?.({ done: Math.min(b + BATCH, wins.length), total: wins.length });
   }
   let answers = [...best.values()].sort((a, b) => b.score - a.score).slice(0, top);
   const { noAnswerThreshold } = opts;

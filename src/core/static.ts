@@ -7,7 +7,7 @@ import { BertLensError } from './model/errors';
 export type StaticFormat = 'word2vec-binary' | 'word2vec-text' | 'glove';
 
 function bad(file: string, what: string): BertLensError {
-  return new BertLensError('CORRUPT_MODEL', `Cannot read static vectors from ${file}: ${what}. Use a word2vec (text or binary), GloVe or fastText .vec file.`, { file });
+  return new BertLensError('CORRUPT_MODEL', `Cannot read static vectors from ${file}: ${what}. Use a word2vec (text or binary), GloVe or fastText .vec file.`, { file, fix: [{ option: 'staticVectors' }] });
 }
 
 /** Build StaticVectors from words and a row-major matrix (rows are normalized in place for cosine search). */
@@ -139,7 +139,7 @@ export async function readStatic(file: string): Promise<StaticVectors> {
   try {
     await stat(file);
   } catch {
-    throw new BertLensError('MODEL_NOT_FOUND', `Static vectors file not found: ${file}. Give a path to a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.`, { file });
+    throw new BertLensError('MODEL_NOT_FOUND', `Static vectors file not found: ${file}. Give a path to a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.`, { file, fix: [{ option: 'staticVectors' }] });
   }
   return parseStatic(await readFile(file), file).vectors;
 }

@@ -14,11 +14,12 @@ import type {
   WorkerConfig,
 } from '../protocol';
 import { DOC_METHODS } from '../protocol';
+import type { Fix } from '../core/model/errors';
 import type { DownloadProgress } from '../core/api';
 
 export class WorkerError extends Error {
   override readonly name = 'WorkerError';
-  constructor(readonly code: string, message: string) {
+  constructor(readonly code: string, message: string, readonly fix?: Fix[]) {
     super(message);
   }
 }
@@ -225,7 +226,7 @@ export class WorkerClient {
         } else if (m.ok) {
           p.resolve(m.result);
         } else {
-          p.reject(new WorkerError(m.error.code, m.error.message));
+          p.reject(new WorkerError(m.error.code, m.error.message, m.error.fix));
         }
         if (this.opts.log && m.ms > 50) this.opts.log('info', `${p.method} ${m.ok ? 'done' : `failed (${(m as { error: WireError }).error.code})`} in ${m.ms} ms`);
         return;

@@ -5,11 +5,13 @@ import { revealOccurrence } from './hover';
 import { selectLayerHead, selectModel } from './models';
 import type { AttentionOverlay } from './overlay';
 import { predictWord, type Continuity, type QuestionAnswering } from './tasks';
+import type { Tour } from './tour';
 
 export interface Views {
   overlay: AttentionOverlay;
   continuity: Continuity;
   qa: QuestionAnswering;
+  tour: Tour;
 }
 
 type Handler = (...args: never[]) => unknown;
@@ -22,7 +24,7 @@ export function commandTable(ctx: Ctx, v: Views): Record<string, Handler> {
     selectLayerHead: () => selectLayerHead(ctx),
     predictWord: () => predictWord(ctx),
     checkContinuity: () => v.continuity.check(),
-    askQuestion: () => v.qa.ask(),
+    askQuestion: (question?: string) => v.qa.ask(typeof question === 'string' ? question : undefined),
     clearAnswers: () => v.qa.clear(),
     selectModel: () => selectModel(ctx),
     toggleHover: async () => {
@@ -32,13 +34,8 @@ export function commandTable(ctx: Ctx, v: Views): Record<string, Handler> {
     },
     openPanel: () => vscode.commands.executeCommand('workbench.view.extension.bertLens'),
     showLog: () => ctx.log.show(),
-    openSample: async () => {
-      const uri = vscode.Uri.joinPath(ctx.ext.extensionUri, 'samples', 'walkthrough.md');
-      const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-      // An untitled copy: the extension folder may be read-only, and the user should be free to edit it.
-      const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
-      await vscode.window.showTextDocument(doc);
-    },
+    openSample: () => v.tour.openSample(),
+    tour: (step: unknown) => v.tour.run(step),
     revealOccurrence: (uri: string, start: number, end: number) => revealOccurrence(uri, start, end),
   };
 }

@@ -8,6 +8,8 @@ export interface BertLensConfig {
   staticVectors: string;
   hubEndpoint: string;
   offline: boolean;
+  /** Which ONNX file of a model folder to run; auto: int8 (onnx/model_quantized.onnx) when the folder has it. */
+  dtype: 'auto' | 'int8' | 'fp32';
   threads: number;
   layer: LayerChoice;
   attentionLayer: number | 'last' | 'rollout';
@@ -21,7 +23,7 @@ export interface BertLensConfig {
 
 /** Setting keys under `bertLens.` — a typed union, one source of truth with the manifest. */
 export type ConfigKey =
-  | 'model' | 'qaModel' | 'staticVectors' | 'hubEndpoint' | 'offline' | 'threads' | 'layer' | 'attention.layer'
+  | 'model' | 'qaModel' | 'staticVectors' | 'hubEndpoint' | 'offline' | 'dtype' | 'threads' | 'layer' | 'attention.layer'
   | 'attention.head' | 'attention.scope' | 'hover.enabled' | 'maxDocumentChars' | 'topK' | 'nsp.threshold';
 
 export const DEFAULTS: BertLensConfig = {
@@ -30,6 +32,7 @@ export const DEFAULTS: BertLensConfig = {
   staticVectors: 'word2vec-mini',
   hubEndpoint: 'https://huggingface.co',
   offline: false,
+  dtype: 'auto',
   threads: 0,
   layer: 'last',
   attentionLayer: 'last',
@@ -43,7 +46,7 @@ export const DEFAULTS: BertLensConfig = {
 
 /** Keys whose change means reloading models in the worker. */
 export const RELOAD_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
-  'model', 'qaModel', 'staticVectors', 'hubEndpoint', 'offline', 'threads',
+  'model', 'qaModel', 'staticVectors', 'hubEndpoint', 'offline', 'dtype', 'threads',
 ]);
 /** Keys whose change only re-renders views (hover, overlay, status bar). */
 export const RENDER_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
@@ -74,6 +77,7 @@ function effective(r: Reader, key: ConfigKey, trusted: boolean): unknown {
 
 const str = (v: unknown, d: string) => (typeof v === 'string' && v.trim() !== '' ? v.trim() : d);
 const bool = (v: unknown, d: boolean) => (typeof v === 'boolean' ? v : d);
+const oneOf = <T extends string>(v: unknown, values: readonly T[], d: T): T => (values.includes(v as T) ? (v as T) : d);
 const int = (v: unknown, d: number, min: number, max: number) =>
   typeof v === 'number' && Number.isFinite(v) ? Math.min(max, Math.max(min, Math.round(v))) : d;
 
@@ -108,6 +112,7 @@ export function readConfig(r: Reader, trusted: boolean): BertLensConfig {
     staticVectors: typeof sv === 'string' ? sv.trim() : DEFAULTS.staticVectors,
     hubEndpoint: str(g('hubEndpoint'), DEFAULTS.hubEndpoint).replace(/\/+$/, ''),
     offline: bool(g('offline'), DEFAULTS.offline),
+    dtype: oneOf(g('dtype'), ['auto', 'int8', 'fp32'] as const, DEFAULTS.dtype),
     threads: int(g('threads'), DEFAULTS.threads, 0, 64),
     layer: parseLayer(g('layer')),
     attentionLayer: parseAttentionLayer(g('attention.layer')),
@@ -121,7 +126,7 @@ export function readConfig(r: Reader, trusted: boolean): BertLensConfig {
 }
 
 const FIELD: Record<ConfigKey, keyof BertLensConfig> = {
-  model: 'model', qaModel: 'qaModel', staticVectors: 'staticVectors', hubEndpoint: 'hubEndpoint', offline: 'offline',
+  model: 'model', qaModel: 'qaModel', staticVectors: 'staticVectors', hubEndpoint: 'hubEndpoint', offline: 'offline', dtype: 'dtype',
   threads: 'threads', layer: 'layer', 'attention.layer': 'attentionLayer', 'attention.head': 'attentionHead', 'attention.scope': 'attentionScope',
   'hover.enabled': 'hoverEnabled', maxDocumentChars: 'maxDocumentChars', topK: 'topK', 'nsp.threshold': 'nspThreshold',
 };

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ModelsStatus, WorkerConfig } from '../protocol';
+import { errorText } from './advice';
 import { WorkerClient, WorkerError } from './client';
 import { readConfig, reactionTo, threadsFor, type BertLensConfig, type ConfigKey } from './config';
 import { Documents } from './documents';
@@ -67,7 +68,7 @@ export class Ctx implements vscode.Disposable {
     const c = this.config;
     return {
       model: c.model, qaModel: c.qaModel, staticVectors: c.staticVectors, hubEndpoint: c.hubEndpoint, offline: c.offline,
-      threads: threadsFor(c, os.cpus().length), dtype: 'auto',
+      threads: threadsFor(c, os.cpus().length), dtype: c.dtype,
       modelsDir: path.join(this.ext.extensionPath, 'models'),
       cacheDir: path.join(this.ext.globalStorageUri.fsPath, 'models'),
     };
@@ -86,7 +87,7 @@ export class Ctx implements vscode.Disposable {
           const failed = [s.encoder, s.qa, s.static].filter((x) => x.state === 'error');
           if (failed.length) {
             const pick = vscode.l10n.t('Select Model…');
-            const msg = failed.map((f) => f.error?.message ?? f.id).join(' ');
+            const msg = failed.map((f) => (f.error ? errorText(f.error, vscode.l10n) : f.id)).join(' ');
             void vscode.window.showErrorMessage(vscode.l10n.t('BERT Lens could not load a model: {0}', msg), pick)
               .then((a) => a === pick && vscode.commands.executeCommand('bertLens.selectModel'));
           }
@@ -137,7 +138,7 @@ export class Ctx implements vscode.Disposable {
   error(what: string, e: unknown): void {
     if (e instanceof WorkerError && (e.code === 'CANCELLED' || e.code === 'STALE')) return;
     if (e instanceof WorkerError && e.code === 'WORKER_DIED') return void this.log.error(`${what}: ${e.message}`); // onDeath told the user
-    const message = e instanceof Error ? e.message : String(e);
+    const message = errorText(e, vscode.l10n);
     this.log.error(`${what}: ${e instanceof WorkerError ? `[${e.code}] ` : ''}${message}`);
     const show = vscode.l10n.t('Show Log');
     void vscode.window.showErrorMessage(`BERT Lens — ${what}: ${message}`, show).then((a) => a === show && this.log.show(true));

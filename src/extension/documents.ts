@@ -34,12 +34,16 @@ export class Documents {
     return v;
   }
 
-  /** DocInput for the worker; `offset` (the cursor or hovered word) is always inside the analysed part. */
-  prepare(doc: vscode.TextDocument, offset?: number): Prepared {
+  /**
+   * DocInput for the worker; `offset` (the cursor or hovered word) is always inside the analysed part. `whole`: the
+   * whole document even when it is larger than maxDocumentChars (an explicit request, e.g. QA's "Search the whole document").
+   */
+  prepare(doc: vscode.TextDocument, offset?: number, whole = false): Prepared {
     const { text, code } = this.base(doc);
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc);
     const visible = (editor?.visibleRanges ?? []).map((r) => ({ start: doc.offsetAt(r.start), end: doc.offsetAt(r.end) }));
     const cursor = offset ?? (editor ? doc.offsetAt(editor.selection.active) : 0);
+    if (whole) return { input: { uri: doc.uri.toString(), version: doc.version, text }, limited: false, code };
     const lim = limitToVisible(text, this.config().maxDocumentChars, visible, cursor);
     if (this.limitedNow !== lim.limited) {
       this.limitedNow = lim.limited;
@@ -58,16 +62,12 @@ export class Documents {
     const key = doc.uri.toString();
     if (this.toldLimited.has(key)) return;
     this.toldLimited.add(key);
-    const open = vscode.l10n.t('Open Settings');
-    void vscode.window
-      .showInformationMessage(
-        vscode.l10n.t(
-          'BERT Lens: this document has {0} characters, more than bertLens.maxDocumentChars ({1}). Only the visible part and the text around the cursor are analysed.',
-          doc.getText().length, this.config().maxDocumentChars,
-        ),
-        open,
-      )
-      .then((a) => a === open && vscode.commands.executeCommand('workbench.action.openSettings', 'bertLens.maxDocumentChars'));
+    // No "raise the limit" button: hovers over a whole large document take many seconds; the one task that needs the
+    // whole text (QA) offers it on request, with progress and cancel.
+    void vscode.window.showInformationMessage(vscode.l10n.t(
+      'BERT Lens: this document has {0} characters, more than bertLens.maxDocumentChars ({1}). Only the visible part and the text around the cursor are analysed; "Ask a Question" can still search the whole document.',
+      doc.getText().length, this.config().maxDocumentChars,
+    ));
   }
 
   forget(uri: string): void {

@@ -2,6 +2,8 @@
 import * as vscode from 'vscode';
 import type { InspectResult } from '../protocol';
 import { isCancel, toSignal, type Ctx } from './ctx';
+import { lineColumn, snippet } from './hover-logic';
+import { markTourDone } from './tour';
 
 export const REVEAL_OCCURRENCE = 'bertLens.revealOccurrence';
 export const SHOW_IN_PANEL = 'bertLens.showInPanel';
@@ -14,7 +16,7 @@ export class HoverProvider implements vscode.HoverProvider {
     if (!ctx.config.hoverEnabled || !ctx.docs.supports(doc) || ctx.models?.encoder.state !== 'ready') return undefined;
     const offset = doc.offsetAt(pos);
     if (!ctx.docs.analysedAt(doc, offset)) return undefined;
-    const { input } = ctx.docs.prepare(doc, offset);
+    const { input, limited } = ctx.docs.prepare(doc, offset);
     try {
       const r = await ctx.client.call.inspect(input, offset, ctx.config.layer, ctx.config.topK, { signal: toSignal(token) });
       if (token.isCancellationRequested || doc.version !== input.version) return undefined;
@@ -23,7 +25,8 @@ export class HoverProvider implements vscode.HoverProvider {
         void ctx.client.call.encode(input, null, ctx.config.layer).catch(() => undefined);
       }
       const range = new vscode.Range(doc.positionAt(r.word.start), doc.positionAt(r.word.end));
-      return new vscode.Hover(render(r, doc, ctx.models?.encoder.info?.layers), range);
+      markTourDone('hover');
+      return new vscode.Hover(render(r, doc, ctx.models?.encoder.info?.layers, limited), range);
     } catch (e) {
       // A failed hover shows nothing (never an exception); real errors go to the log.
       if (!isCancel(e)) ctx.log.warn(`Hover failed: ${e instanceof Error ? e.message : String(e)}`);
@@ -33,6 +36,7 @@ export class HoverProvider implements vscode.HoverProvider {
 }
 
 const fmt = (x: number) => x.toFixed(2);
+const MAX_OCCURRENCES = 5; // a hover taller than the space above the line gets a scroll bar
 const esc = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 
 function commandLink(label: string, command: string, args: unknown[], title: string): string {
@@ -40,7 +44,7 @@ function commandLink(label: string, command: string, args: unknown[], title: str
 }
 
 /** The hover's Markdown; exported for tests in a real VS Code only (it needs MarkdownString). */
-export function render(r: InspectResult, doc: vscode.TextDocument, layers: number | undefined): vscode.MarkdownString {
+export function render(r: InspectResult, doc: vscode.TextDocument, layers: number | undefined, limited = false): vscode.MarkdownString {
   const md = new vscode.MarkdownString(undefined, true);
   md.isTrusted = { enabledCommands: [REVEAL_OCCURRENCE, SHOW_IN_PANEL] };
   md.supportHtml = false;
@@ -66,14 +70,19 @@ export function render(r: InspectResult, doc: vscode.TextDocument, layers: numbe
   const uri = doc.uri.toString();
   const panel = `$(preview) ${commandLink(vscode.l10n.t('Open in the BERT Lens panel'), SHOW_IN_PANEL, [{ uri, offset: r.word.start }], vscode.l10n.t('Explore this word in the panel'))}`;
   if (r.occurrences.length) {
-    const links = r.occurrences.slice(0, 6).map((o) => {
-      const line = doc.positionAt(o.start).line + 1;
-      return commandLink(`${vscode.l10n.t('line {0}', line)}: ${fmt(o.similarity)}`, REVEAL_OCCURRENCE, [uri, o.start, o.end], vscode.l10n.t('Go to this occurrence'));
+    // Line:column and the words around each occurrence: several on one line must still read differently.
+    const text = doc.getText();
+    const links = r.occurrences.slice(0, MAX_OCCURRENCES).map((o) => {
+      const where = lineColumn(doc.positionAt(o.start));
+      const link = commandLink(where, REVEAL_OCCURRENCE, [uri, o.start, o.end], vscode.l10n.t('Go to this occurrence'));
+      return `- ${link} ${fmt(o.similarity)} — ${esc(snippet(text, o.start, o.end))}`;
     });
-    md.appendMarkdown(`${vscode.l10n.t('vs the other {0} occurrences (contextual cosine; static always 1.00):', r.occurrences.length)} ${links.join(' · ')}${r.occurrences.length > 6 ? ' …' : ''}\n\n`);
+    const more = r.occurrences.length > MAX_OCCURRENCES ? `\n- …\n` : '\n';
+    md.appendMarkdown(`${vscode.l10n.t('vs the other {0} occurrences (contextual cosine; static always 1.00):', r.occurrences.length)}\n\n${links.join('\n')}${more}\n`);
   } else {
     md.appendMarkdown(`*${vscode.l10n.t('The only occurrence of this word in the document.')}*\n\n`);
   }
+  if (limited) md.appendMarkdown(`*${vscode.l10n.t('Large document: neighbours and occurrences come from the visible part and the text near the cursor.')}*\n\n`);
   if (r.partial) md.appendMarkdown(`*${vscode.l10n.t('Only the passage around this word is encoded yet; hover again for the whole document.')}*\n\n`);
   md.appendMarkdown(`${panel} · BERT Lens`);
   return md;

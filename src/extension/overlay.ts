@@ -3,9 +3,11 @@
 import * as vscode from 'vscode';
 import type { AttentionView } from '../protocol';
 import { BUCKETS, bucketize } from './buckets';
+import { LABEL_CSS, LABELLED, labelText, labelledWords } from './overlay-labels';
 import { isCancel, type Ctx } from './ctx';
 import { keepOnly, paragraphAround } from './segments';
 import { Debouncer, RenderGate } from './staleness';
+import { markTourDone } from './tour';
 
 export class AttentionOverlay implements vscode.Disposable {
   private readonly types: vscode.TextEditorDecorationType[];
@@ -126,6 +128,7 @@ export class AttentionOverlay implements vscode.Disposable {
     this.shownIn = ed;
     this.anchor = { uri: input.uri, offset };
     this.apply(ed, r);
+    markTourDone('attention');
     ctx.status.attentionShown = true;
     ctx.status.update();
     void vscode.commands.executeCommand('setContext', 'bertLens.attentionShown', true);
@@ -135,11 +138,11 @@ export class AttentionOverlay implements vscode.Disposable {
     const doc = ed.document;
     const words = r.to.filter((t) => /[\p{L}\p{N}]/u.test(t.text)); // punctuation soaks up weight but means little
     const buckets = bucketize(words, BUCKETS, r.from);
-    // The weight as after-text on the three strongest words — only where it cannot split a word ("didn 0.08't").
-    const text = doc.getText();
-    const top = new Set([...words]
-      .filter((t) => t.start !== r.from.start && !/[\p{L}\p{N}'’]/u.test(text[t.end] ?? ' '))
-      .sort((a, b) => b.weight - a.weight).slice(0, 3));
+    // Numbers on the strongest words only, drawn out of the line's flow (LABEL_CSS); the rest by colour, whose
+    // legend is in the status bar tooltip.
+    const top = labelledWords(words, r.from, doc.getText(), LABELLED);
+    const max = Math.max(0, ...words.filter((t) => t.start !== r.from.start).map((t) => t.weight));
+    this.ctx.status.legend = { from: r.from.text, max };
     const where = r.layer === 'rollout' ? vscode.l10n.t('rollout') : vscode.l10n.t('layer {0}', r.layer);
     const head = r.head === 'mean' ? vscode.l10n.t('mean of heads') : vscode.l10n.t('head {0}', r.head);
     buckets.forEach((items, b) => {
@@ -147,7 +150,7 @@ export class AttentionOverlay implements vscode.Disposable {
         range: new vscode.Range(doc.positionAt(t.start), doc.positionAt(t.end)),
         hoverMessage: new vscode.MarkdownString(vscode.l10n.t('Attention from **{0}** to **{1}**: {2} ({3}, {4})', r.from.text, t.text, t.weight.toFixed(3), where, head)),
         renderOptions: top.has(t)
-          ? { after: { contentText: ` ${t.weight.toFixed(2)}`, color: new vscode.ThemeColor('bertLens.attentionWeightForeground'), fontStyle: 'italic', margin: '0 0 0 2px' } }
+          ? { after: { contentText: labelText(t.weight), color: new vscode.ThemeColor('bertLens.attentionWeightForeground'), backgroundColor: new vscode.ThemeColor('editor.background'), textDecoration: LABEL_CSS } }
           : undefined,
       })));
     });

@@ -2,12 +2,16 @@
 import * as vscode from 'vscode';
 import type { ModelSlot } from '../protocol';
 import type { Ctx } from './ctx';
+import { errorText } from './advice';
+import { LABELLED, labelText, legend } from './overlay-labels';
 
 export class StatusBar implements vscode.Disposable {
   private readonly models: vscode.StatusBarItem;
   private readonly attention: vscode.StatusBarItem;
   attentionShown = false;
   following = false;
+  /** What the overlay's colours mean: attention from this word, relative to the strongest weight shown. */
+  legend: { from: string; max: number } | undefined;
 
   constructor(private readonly ctx: Ctx) {
     this.models = vscode.window.createStatusBarItem('bertLens.models', vscode.StatusBarAlignment.Right, 100);
@@ -36,7 +40,7 @@ export class StatusBar implements vscode.Disposable {
       const detail = x?.info
         ? ` — ${x.info.architecture}, ${x.info.layers}×${x.info.heads}, ${x.info.hidden}d, ${x.info.dtype}`
         : x?.staticInfo ? ` — ${x.staticInfo.size.toLocaleString()} × ${x.staticInfo.dims}d` : '';
-      const st = x?.state === 'error' ? ` $(error) ${x.error?.message ?? ''}` : x?.state === 'loading' ? ' $(sync~spin)' : '';
+      const st = x?.state === 'error' ? ` $(error) ${x.error ? errorText(x.error, vscode.l10n) : ''}` : x?.state === 'loading' ? ' $(sync~spin)' : '';
       md.appendMarkdown(`- ${label}: \`${id}\`${detail}${st}\n`);
     };
     row(vscode.l10n.t('Encoder'), s?.encoder, this.ctx.config.model);
@@ -53,7 +57,12 @@ export class StatusBar implements vscode.Disposable {
       const layer = c.attentionLayer === 'rollout' ? vscode.l10n.t('rollout') : c.attentionLayer === 'last' ? `L${s?.encoder.info?.layers ?? '?'}` : `L${c.attentionLayer}`;
       const head = c.attentionLayer === 'rollout' ? '' : c.attentionHead === 'mean' ? ` · ${vscode.l10n.t('mean of heads')}` : ` · H${c.attentionHead}`;
       this.attention.text = `$(eye) ${layer}${head}${this.following ? ' $(debug-step-into)' : ''}`;
-      this.attention.tooltip = vscode.l10n.t('BERT Lens attention: click to change the layer and head');
+      const tip = new vscode.MarkdownString(vscode.l10n.t('BERT Lens attention: click to change the layer and head'));
+      if (this.legend) {
+        const ranges = legend(this.legend.max).map((b) => `${labelText(b.from)}–${labelText(b.to)}`);
+        tip.appendMarkdown(`\n\n${vscode.l10n.t('Colour = attention from **{0}**, six shades from light ({1}) to dark ({2}); weaker words stay uncoloured. The {3} strongest words carry their weight as a number; hover a word for its exact weight.', this.legend.from, ranges[0]!, ranges[ranges.length - 1]!, LABELLED)}`);
+      }
+      this.attention.tooltip = tip;
       this.attention.show();
     } else this.attention.hide();
   }

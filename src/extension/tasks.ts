@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { QaAnswer } from '../core/api';
 import { isCancel, toSignal, type Ctx } from './ctx';
 import { fmtScore, maskLiteralAt, matchCase } from './tasks-logic';
+import { markTourDone } from './tour';
 
 export async function predictWord(ctx: Ctx): Promise<void> {
   const ed = vscode.window.activeTextEditor;
@@ -28,6 +29,7 @@ export async function predictWord(ctx: Ctx): Promise<void> {
     description: `${(p.score * 100).toFixed(1)}%`,
     detail: p.word.toLowerCase() === original.toLowerCase() ? vscode.l10n.t('the word already here') : undefined,
   }));
+  markTourDone('mask');
   const pick = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t('BERT Lens: what BERT would write instead of “{0}”', original),
     placeHolder: vscode.l10n.t('Pick a word to replace it'),
@@ -104,7 +106,8 @@ export class QuestionAnswering implements vscode.Disposable {
 
   constructor(private readonly ctx: Ctx) {}
 
-  async ask(): Promise<void> {
+  /** @param suggested the walkthrough's sample question, offered (editable) instead of the last one */
+  async ask(suggested?: string): Promise<void> {
     const ed = vscode.window.activeTextEditor;
     if (!ed) return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: open the document you want to ask about first.'));
     const doc = ed.document;
@@ -112,22 +115,48 @@ export class QuestionAnswering implements vscode.Disposable {
       title: vscode.l10n.t('BERT Lens: ask a question about this document'),
       prompt: vscode.l10n.t('The answer is a span of the document, found by the question-answering model.'),
       placeHolder: vscode.l10n.t('e.g. What causes precipitation to fall?'),
-      value: this.lastQuestion,
+      value: suggested ?? this.lastQuestion,
     });
     if (!question?.trim()) return;
     this.lastQuestion = question;
+    await this.answer(ed, question, false);
+  }
+
+  /**
+   * Answers from the document — in a large one only near the view, unless `whole` — and lists the answers under the
+   * scope they come from, offering "Search the whole document" (with progress and cancel) when that was partial.
+   */
+  private async answer(ed: vscode.TextEditor, question: string, whole: boolean): Promise<void> {
+    const doc = ed.document;
     await this.ctx.ready();
-    const { input } = this.ctx.docs.prepare(doc);
+    const { input, limited } = this.ctx.docs.prepare(doc, undefined, whole);
+    const title = whole ? vscode.l10n.t('BERT Lens: reading the whole document…') : vscode.l10n.t('BERT Lens: reading the document…');
     const r = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('BERT Lens: reading the document…'), cancellable: true },
-      (_p, token) => this.ctx.client.call.qa(input, question, 5, { signal: toSignal(token) }),
+      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+      (progress, token) => {
+        let shown = 0;
+        const onProgress = (p: { done: number; total: number } | object) => {
+          if (!('done' in p) || !p.total) return;
+          const pct = (100 * p.done) / p.total;
+          progress.report({ increment: pct - shown, message: vscode.l10n.t('{0} of {1} passages', p.done, p.total) });
+          shown = pct;
+        };
+        return this.ctx.client.call.qa(input, question, 5, { signal: toSignal(token), onProgress });
+      },
     ).then((x) => x, (e) => (isCancel(e) ? undefined : this.ctx.error(vscode.l10n.t('Ask a Question'), e)));
     if (!r || doc.version !== input.version) return;
+    const scope = limited ? vscode.l10n.t('the visible part and the text near the cursor') : vscode.l10n.t('the whole document');
+    const searchAll = vscode.l10n.t('Search the whole document');
     if (!r.answers.length) {
-      return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens found no answer to “{0}” in this document.', question));
+      const msg = vscode.l10n.t('BERT Lens found no answer to “{0}” in {1}.', question, scope);
+      const a = await (limited ? vscode.window.showInformationMessage(msg, searchAll) : vscode.window.showInformationMessage(msg));
+      if (a === searchAll) await this.answer(ed, question, true);
+      return;
     }
     this.show(ed, r.answers);
-    const items = r.answers.map((a) => {
+    markTourDone('qa');
+    type Item = vscode.QuickPickItem & { answer?: QaAnswer };
+    const items: Item[] = r.answers.map((a) => {
       const line = doc.positionAt(a.start).line;
       return {
         label: a.text.replace(/\s+/g, ' '),
@@ -136,20 +165,26 @@ export class QuestionAnswering implements vscode.Disposable {
         answer: a,
       };
     });
+    if (limited) {
+      items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
+      items.push({ label: `$(search) ${searchAll}`, detail: vscode.l10n.t('Reads all {0} characters, with progress; cancellable.', doc.getText().length) });
+    }
     const reveal = (a: QaAnswer) => {
       const sel = new vscode.Selection(doc.positionAt(a.start), doc.positionAt(a.end));
       ed.selection = sel;
       ed.revealRange(sel, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     };
-    const qp = vscode.window.createQuickPick<(typeof items)[number]>();
-    qp.title = vscode.l10n.t('BERT Lens: answers to “{0}”', question);
+    const qp = vscode.window.createQuickPick<Item>();
+    qp.title = vscode.l10n.t('BERT Lens: answers to “{0}” from {1}', question, scope);
     qp.items = items;
     qp.matchOnDescription = true;
+    let again = false;
     const done = new Promise<void>((resolve) => {
-      qp.onDidChangeActive((a) => a[0] && reveal(a[0].answer));
+      qp.onDidChangeActive((a) => a[0]?.answer && reveal(a[0].answer));
       qp.onDidAccept(() => {
         const a = qp.selectedItems[0] ?? qp.activeItems[0];
-        if (a) reveal(a.answer);
+        if (a?.answer) reveal(a.answer);
+        else if (a) again = true;
         qp.hide();
       });
       qp.onDidHide(() => {
@@ -160,6 +195,7 @@ export class QuestionAnswering implements vscode.Disposable {
     qp.show();
     await done;
     if (vscode.window.activeTextEditor !== ed) await vscode.window.showTextDocument(doc, ed.viewColumn);
+    if (again) await this.answer(ed, question, true);
   }
 
   private show(ed: vscode.TextEditor, answers: QaAnswer[]): void {

@@ -7,6 +7,7 @@ import type {
   SentencePair, WireError, WorkerConfig,
 } from '../protocol';
 import { toWireError } from '../protocol';
+import type { Fix } from '../core/model/errors';
 import { occurrences as occurrenceIndices, resolveLayers } from '../core/vectors';
 import { cosine, rollout, wordAttention, wordAt } from './attention-math';
 import { adjacentPairs } from './sentences';
@@ -22,7 +23,7 @@ interface Events {
 }
 
 class HandledError extends Error {
-  constructor(readonly code: string, message: string) {
+  constructor(readonly code: string, message: string, readonly fix?: Fix[]) {
     super(message);
   }
 }
@@ -58,7 +59,7 @@ export class Handlers {
       case 'explain': return this.explain(doc, p[1] as number, p[2] as number, p[3] as number, ctx);
       case 'mask': return this.mask(doc, p[1] as number, p[2] as number, ctx);
       case 'nsp': return this.nsp(doc, ctx);
-      case 'qa': return this.need('qa').then((m) => this.eng().answer(m, p[1] as string, doc.text, { top: p[2] as number, signal: ctx.signal }));
+      case 'qa': return this.need('qa').then((m) => this.eng().answer(m, p[1] as string, doc.text, { top: p[2] as number, signal: ctx.signal, onProgress: (x) => ctx.progress(x) }));
       case 'senseVectors': return this.senseVectors(doc, p[1] as string | null, p[2] as LayerChoice, ctx);
       case 'forget': this.docs.delete(p[0] as string); return null;
       default: {
@@ -146,7 +147,9 @@ export class Handlers {
     const s = this.status[role];
     const what = role === 'encoder' ? 'encoder model (bertLens.model)' : 'question-answering model (bertLens.qaModel)';
     if (s.state === 'error') {
-      throw new HandledError('NOT_READY', `The ${what} "${s.id}" failed to load: ${(s.error as WireError).message} Pick another with "BERT Lens: Select Model…".`);
+      const e = s.error as WireError;
+      const fix = e.fix?.some((f) => f.option === 'model') ? e.fix : [...(e.fix ?? []), { option: 'model' as const, ...(role === 'qa' ? { task: 'qa' as const } : {}) }];
+      throw new HandledError('NOT_READY', `The ${what} "${s.id}" failed to load: ${e.message}`, fix);
     }
     throw new HandledError('NOT_READY', `The ${what} ${s.id ? `"${s.id}" is still loading` : 'is not configured'}. Try again in a moment.`);
   }

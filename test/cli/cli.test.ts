@@ -183,3 +183,12 @@ describe('bert-lens CLI', () => {
     }
   });
 });
+
+describe('bert-lens CLI error advice', () => {
+  it('a dtype the folder lacks: exit 1, and the advice is the flag to pass', () => {
+    const r = run(['tokens', '--model', 'test/fixtures/tiny-distilbert', '--dtype', 'int8', '--text', 'hi']);
+    assert.equal(r.code, 1);
+    assert.match(r.err, /has no onnx\/model_quantized\.onnx .* Run again with --dtype fp32\.\n$/);
+    assert.equal(run(['tokens', '--model', 'test/fixtures/tiny-distilbert', '--dtype', 'fp32', '--text', 'hi']).code, 0);
+  });
+});

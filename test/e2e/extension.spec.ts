@@ -73,6 +73,10 @@ test('"Show Attention from Cursor" decorates the words of the window', async () 
   assert.ok(n >= 5, `only ${n} decorated spans`);
   await s.page.locator('.statusbar-item', { hasText: /L\d|rollout/ }).first().waitFor();
   await s.page.waitForTimeout(300);
+  // Labels never widen a line: with word wrap on, the end of every visual line stays inside the editor.
+  assert.deepEqual(await s.overflowingText(), [], 'text pushed past the right edge');
+  const labels = await s.weightLabels();
+  assert.ok(labels >= 1 && labels <= 3, `${labels} weight labels`);
   await s.screenshot('03-attention');
   await s.runCommand('BERT Lens: Clear Attention');
   await s.page.waitForTimeout(300);

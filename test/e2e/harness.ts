@@ -51,6 +51,10 @@ export interface Session {
   selectionText(): Promise<string>;
   quickPickLabels(title?: string | RegExp): Promise<string[]>;
   statusBarText(): Promise<string>;
+  /** Text of the active editor that sticks out past its right edge (word wrap is on: should be none). */
+  overflowingText(): Promise<string[]>;
+  /** How many weight labels (after-text like ".42") the attention overlay draws in the active editor. */
+  weightLabels(): Promise<number>;
   screenshot(name: string): Promise<string>;
   exthostLog(): string;
   stop(): Promise<void>;
@@ -283,6 +287,18 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
     },
     async statusBarText() {
       return page.locator('.statusbar').innerText();
+    },
+    async overflowingText() {
+      return page.evaluate(() => {
+        const ed = document.querySelector('.editor-group-container.active .monaco-editor .view-lines') as HTMLElement;
+        const right = (ed.closest('.monaco-scrollable-element') as HTMLElement).getBoundingClientRect().right;
+        return [...ed.querySelectorAll('.view-line span span')]
+          .filter((e) => e.getBoundingClientRect().right - right > 1).map((e) => e.textContent ?? '');
+      });
+    },
+    async weightLabels() {
+      return page.evaluate(() => [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines [class*="ced-"]')]
+        .filter((e) => /^"(\.\d\d|1\.0)"$/.test(getComputedStyle(e, '::after').content)).length);
     },
     async screenshot(name) {
       const file = path.join(artifacts, `${name}.png`);

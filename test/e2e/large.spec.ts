@@ -1,5 +1,5 @@
 // Documents over bertLens.maxDocumentChars: only the visible range and the cursor's neighbourhood are analysed,
-// the user is told so once, and hovers keep working.
+// the user is told so once, hovers keep working, and QA says which part it read and can read it all.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { start, type Session } from './harness';
@@ -27,4 +27,21 @@ test('a large document is analysed near the view, and the user is told', async (
   // The status bar marks the partial analysis (eye-closed icon) and its tooltip explains it.
   await s.page.locator('.statusbar-item:has(.codicon-eye-closed)', { hasText: 'BERT Lens:' }).first().waitFor();
   await s.screenshot('large-document');
+});
+
+test('QA names its scope, and "Search the whole document" reads it all with progress', async () => {
+  await s.runCommand('BERT Lens: Ask a Question About This Document');
+  const input = s.page.locator('.quick-input-widget input');
+  await input.fill('Where did she deposit her salary?');
+  await s.page.keyboard.press('Enter');
+  await s.quickPickLabels(/from the visible part and the text near the cursor/);
+  await s.page.locator('.quick-input-widget .monaco-list-row:visible', { hasText: 'Search the whole document' }).click();
+  // The progress toast ("n of N passages", cancellable) shows while the windows are read; a fast machine may finish first.
+  const progress = s.page.locator('.notification-toast', { hasText: /passages/ }).first();
+  if (await progress.waitFor({ timeout: 15_000 }).then(() => true, () => false)) await s.screenshot('large-qa-progress');
+  const labels = await s.quickPickLabels(/from the whole document/);
+  assert.ok(labels.length >= 1);
+  assert.ok(!labels.some((l) => l.includes('Search the whole document')), 'no second offer once the whole document was read');
+  await s.screenshot('large-qa-whole');
+  await s.page.keyboard.press('Escape');
 });

@@ -67,3 +67,13 @@ test('walkthrough media and icons exist', () => {
   assert.match(read('samples/walkthrough.md'), /because it was too tired\./);
   assert.match(read('samples/walkthrough.md'), /falls under gravity/);
 });
+
+test('Marketplace metadata: repository, categories, keywords, gallery banner, icon, changelog for this version', () => {
+  assert.match(pkg.repository?.url ?? '', /^https:\/\//);
+  assert.ok(pkg.categories?.includes('Machine Learning'));
+  assert.ok(pkg.keywords?.includes('bert') && pkg.keywords.length <= 30);
+  assert.match(pkg.galleryBanner?.color ?? '', /^#[0-9a-f]{6}$/i);
+  assert.ok(['dark', 'light'].includes(pkg.galleryBanner?.theme));
+  assert.ok(existsSync(path.join(root, pkg.icon)));
+  assert.match(read('CHANGELOG.md'), new RegExp(`^## ${pkg.version.replace(/\./g, '\\.')}\\b`, 'm'));
+});

@@ -186,7 +186,7 @@ test('a model that cannot load reports NOT_READY with the reason', async () => {
     assert.ok(e instanceof WorkerError);
     assert.equal(e.code, 'NOT_READY');
     assert.match(e.message, /no-such-model/);
-    assert.match(e.message, /Select Model/);
+    assert.deepEqual(e.fix, [{ option: 'model' }]);
   } finally {
     await bad.dispose();
   }

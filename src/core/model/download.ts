@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Dtype, DownloadProgress } from '../api';
-import { BertLensError } from './errors';
+import { BertLensError, type Fix } from './errors';
 import { indexModel } from './graph';
 import { ONNX_FILES } from './info';
 
@@ -107,8 +107,8 @@ class Fetcher {
     return `${this.endpoint}/${this.id}/resolve/${encodeURIComponent(this.revision)}/${file}`;
   }
 
-  fail(file: string, why: string, remedy: string, cause?: unknown): BertLensError {
-    return new BertLensError('DOWNLOAD_FAILED', `Could not download ${file} for ${this.id} from ${this.endpoint}: ${why}. ${remedy}`, { model: this.id, file, cause });
+  fail(file: string, why: string, remedy: string, cause?: unknown, fix?: Fix[]): BertLensError {
+    return new BertLensError('DOWNLOAD_FAILED', `Could not download ${file} for ${this.id} from ${this.endpoint}: ${why}. ${remedy}`, { model: this.id, file, cause, fix });
   }
 
   /** GET with an idle timer running; the caller resets it per chunk and clears it when done. */
@@ -128,19 +128,22 @@ class Fetcher {
       if (idle.fired) throw this.fail(file, `the server did not answer within ${idle.ms / 1000} s`, 'Try again later, or set the hub endpoint to a mirror that answers (for example https://hf-mirror.com).', e);
       const c = (e as { cause?: { code?: string; message?: string } }).cause;
       const why = c?.code ? `${c.code === 'ECONNREFUSED' ? 'connection refused' : 'network error'} (${c.code})` : (c?.message ?? (e as Error).message);
-      throw this.fail(file, why, 'Check the hub endpoint setting (for example https://hf-mirror.com) and your network, or turn on offline mode and use a cached or local model.', e);
+      throw this.fail(file, why, 'Check your network, use a mirror of the hub (for example https://hf-mirror.com), or work offline with a cached, local or embedded model.', e,
+        [{ option: 'hubEndpoint' }, { option: 'offline', value: true }]);
     }
   }
 
   httpError(file: string, status: number): BertLensError {
     const isOnnx = file.endsWith('.onnx');
-    const remedy =
-      status === 401 || status === 403
-        ? 'The repository may be private or gated: set HF_TOKEN, or check the model id.'
-        : status === 404
-          ? `Check the model id${isOnnx ? `, or choose dtype ${file === ONNX_FILES.int8 ? 'fp32' : 'int8'} (the repository may not publish this file)` : ''}; BERT Lens needs the transformers.js layout (onnx/ folder) such as the Xenova/* repositories.`
-          : 'The server had a problem; try again later or use another hub endpoint.';
-    return this.fail(file, `HTTP ${status}`, remedy);
+    const other = file === ONNX_FILES.int8 ? 'fp32' : 'int8';
+    if (status === 401 || status === 403) {
+      return this.fail(file, `HTTP ${status}`, 'The repository may be private or gated: give a Hugging Face token, or check the model id.', undefined, [{ option: 'hfToken' }, { option: 'model' }]);
+    }
+    if (status === 404) {
+      const remedy = `Check the model id${isOnnx ? `, or use the ${other} file (the repository may not publish this one)` : ''}; BERT Lens needs the transformers.js layout (onnx/ folder) such as the Xenova/* repositories.`;
+      return this.fail(file, `HTTP ${status}`, remedy, undefined, isOnnx ? [{ option: 'dtype', value: other }, { option: 'model' }] : [{ option: 'model' }]);
+    }
+    return this.fail(file, `HTTP ${status}`, 'The server had a problem; try again later or use another hub endpoint.', undefined, [{ option: 'hubEndpoint' }]);
   }
 
   /** Total size via `Range: bytes=0-0` (206 + Content-Range); undefined for 404 on optional files. */
@@ -163,7 +166,7 @@ export async function downloadModel(id: string, opts: DownloadOptions): Promise<
   if (hit) return hit;
   const dir = path.join(opts.cacheDir, id);
   if (opts.offline) {
-    throw new BertLensError('OFFLINE', `Model ${id} (dtype ${dtype}) is not in the cache ${opts.cacheDir} and offline mode is on. Turn offline mode off to download it once, copy the model folder there, or use a local folder or an embedded model.`, { model: id });
+    throw new BertLensError('OFFLINE', `Model ${id} (dtype ${dtype}) is not in the cache ${opts.cacheDir} and offline mode is on, so it is not downloaded.`, { model: id, fix: [{ option: 'offline', value: false }, { option: 'model' }] });
   }
   removeStaleParts(dir);
   const f = new Fetcher(id, hubEndpoint(opts.hubEndpoint), opts.revision ?? 'main', opts.signal, opts.downloadIdleTimeoutMs);
@@ -213,7 +216,7 @@ async function fetchFile(
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     fs.writeFileSync(tmp, '');
   } catch (e) {
-    throw new BertLensError('DOWNLOAD_FAILED', `Cannot write ${file} for ${f.id} into the cache ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Choose a writable cache folder or free some disk space.`, { model: f.id, file, cause: e });
+    throw new BertLensError('DOWNLOAD_FAILED', `Cannot write ${file} for ${f.id} into the cache ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Free some disk space or make the folder writable.`, { model: f.id, file, cause: e, fix: [{ option: 'cacheDir' }] });
   }
   const { res, idle } = await f.get(file).catch((e) => {
     fs.rmSync(tmp, { force: true });

@@ -10,12 +10,25 @@ export type BertLensErrorCode =
   | 'ABORTED'
   | 'NOT_IMPLEMENTED';
 
+/**
+ * Something the user can change to get past an error. The CLI says it as a flag, VS Code as a setting or a command
+ * (src/cli/advice.ts, src/extension/advice.ts), so the message itself does not name either.
+ */
+export type Fix =
+  | { option: 'dtype'; value: 'fp32' | 'int8' }
+  | { option: 'offline'; value: boolean }
+  | { option: 'hubEndpoint' }
+  | { option: 'hfToken' }
+  | { option: 'cacheDir' }
+  | { option: 'model'; task?: 'qa' | 'mlm' | 'nsp' }
+  | { option: 'staticVectors' };
+
 export class BertLensError extends Error {
   override readonly name = 'BertLensError';
   constructor(
     readonly code: BertLensErrorCode,
     message: string,
-    readonly details: { model?: string; file?: string; cause?: unknown } = {},
+    readonly details: { model?: string; file?: string; cause?: unknown; fix?: Fix[] } = {},
   ) {
     super(message);
     if (details.cause !== undefined) (this as { cause?: unknown }).cause = details.cause;

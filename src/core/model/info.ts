@@ -10,7 +10,7 @@ function readJson(dir: string, file: string, model: string, required: boolean): 
   const p = path.join(dir, file);
   if (!fs.existsSync(p)) {
     if (!required) return undefined;
-    throw new BertLensError('MODEL_NOT_FOUND', `Model ${model} has no ${file} in ${dir}. A model folder needs the Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx); re-download it or pick another folder.`, { model, file });
+    throw new BertLensError('MODEL_NOT_FOUND', `Model ${model} has no ${file} in ${dir}. A model folder needs the Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx); re-download it or pick another folder.`, { model, file, fix: [{ option: 'model' }] });
   }
   let json: unknown;
   try {
@@ -61,7 +61,7 @@ export function readModelInfo(
     heads = num(cfg, ['num_attention_heads', 'n_heads']);
     hidden = num(cfg, ['hidden_size', 'dim']);
   } catch (e) {
-    throw new BertLensError('CORRUPT_MODEL', `Model ${id}: ${(e as Error).message} (${path.join(dir, 'config.json')}). Only BERT and DistilBERT configs are supported.`, { model: id, file: 'config.json' });
+    throw new BertLensError('CORRUPT_MODEL', `Model ${id}: ${(e as Error).message} (${path.join(dir, 'config.json')}). Only BERT and DistilBERT configs are supported.`, { model: id, file: 'config.json', fix: [{ option: 'model' }] });
   }
   // Sizes are checked against the graph at load; here only what no graph could match (and what would make us allocate).
   const sizes: Array<[string, number]> = [['layers', layers], ['attention heads', heads], ['hidden size', hidden]];

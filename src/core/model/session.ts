@@ -125,12 +125,12 @@ async function createShared(
     // It parsed, so this is more likely an operator or type onnxruntime cannot run than a damaged file: keep it.
     const why = String((e as Error).message ?? e).split('\n')[0];
     const other = resolved.dtype === 'int8' ? 'fp32' : 'int8';
-    throw new BertLensError('CORRUPT_MODEL', `Model ${source}: onnxruntime could not load ${file} from ${resolved.dir} (${why}). The file may be damaged or use operators onnxruntime-node 1.30 lacks; try dtype ${other}, or re-download or re-export the model.`, { model: source, file, cause: e });
+    throw new BertLensError('CORRUPT_MODEL', `Model ${source}: onnxruntime could not load ${file} from ${resolved.dir} (${why}). The file may be damaged or use operators onnxruntime-node 1.30 lacks: try the ${other} file, or re-download or re-export the model.`, { model: source, file, cause: e, fix: [{ option: 'dtype', value: other }, { option: 'model' }] });
   }
   const unknown = session.inputNames.filter((n) => !['input_ids', 'attention_mask', 'token_type_ids'].includes(n));
   if (unknown.length || !session.inputNames.includes('input_ids')) {
     await session.release();
-    throw new BertLensError('CORRUPT_MODEL', `Model ${source}: ${file} takes inputs ${session.inputNames.join(', ')}; BERT Lens feeds input_ids, attention_mask and token_type_ids only. Use a BERT or DistilBERT encoder export (e.g. the Xenova/* repositories).`, { model: source, file });
+    throw new BertLensError('CORRUPT_MODEL', `Model ${source}: ${file} takes inputs ${session.inputNames.join(', ')}; BERT Lens feeds input_ids, attention_mask and token_type_ids only. Use a BERT or DistilBERT encoder export (e.g. the Xenova/* repositories).`, { model: source, file, fix: [{ option: 'model' }] });
   }
   const outs = new Set(session.outputNames);
   const pick = (...c: string[]) => c.find((n) => outs.has(n));

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Dtype, LoadOptions, ModelInfo, StoreOptions } from '../api';
 import { downloadModel } from './download';
-import { BertLensError } from './errors';
+import { BertLensError, type Fix } from './errors';
 import { availableDtypes, ONNX_FILES, pickDtype } from './info';
 
 export interface ResolvedModel {
@@ -67,8 +67,9 @@ function finish(id: string, dir: string, source: ModelInfo['source'], want: Dtyp
   const modelFile = path.join(dir, ONNX_FILES[dtype]);
   if (!fs.existsSync(modelFile)) {
     const have = availableDtypes(dir);
-    const hint = have.length ? `Available here: ${have.join(', ')} — choose dtype ${have[0]}.` : 'The folder has no onnx/model.onnx or onnx/model_quantized.onnx; export the model to ONNX first.';
-    throw new BertLensError('MODEL_NOT_FOUND', `Model ${id} has no ${ONNX_FILES[dtype]} (dtype ${dtype}) in ${dir}. ${hint}`, { model: id, file: ONNX_FILES[dtype] });
+    const hint = have.length ? `Available here: ${have.join(', ')}.` : 'The folder has no onnx/model.onnx or onnx/model_quantized.onnx; export the model to ONNX first.';
+    const fix: Fix[] = have.length ? [{ option: 'dtype', value: have[0]! }] : [{ option: 'model' }];
+    throw new BertLensError('MODEL_NOT_FOUND', `Model ${id} has no ${ONNX_FILES[dtype]} (dtype ${dtype}) in ${dir}. ${hint}`, { model: id, file: ONNX_FILES[dtype], fix });
   }
   return { id, dir, source, dtype, modelFile };
 }
@@ -111,7 +112,7 @@ export async function resolveModel(source: string, opts: StoreOptions & LoadOpti
   const c = classifySource(source);
   if (c.kind === 'path') {
     if (!isModelDir(c.path)) {
-      throw new BertLensError('MODEL_NOT_FOUND', `Model folder ${c.path} has no config.json. Point to a folder in Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx).`, { model: source, file: 'config.json' });
+      throw new BertLensError('MODEL_NOT_FOUND', `Model folder ${c.path} has no config.json. Point to a folder in Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx).`, { model: source, file: 'config.json', fix: [{ option: 'model' }] });
     }
     return finish(source, c.path, 'folder', want);
   }
@@ -123,7 +124,7 @@ export async function resolveModel(source: string, opts: StoreOptions & LoadOpti
     return finish(source, dir, 'hub', want);
   }
   const names = embeddedNames(modelsDir);
-  throw new BertLensError('MODEL_NOT_FOUND', `Model ${source} not found: it is not an embedded model (${names.join(', ') || 'none in ' + modelsDir}) and not a Hugging Face id like Xenova/bert-base-uncased.${localHint(source)} Check the name or give the folder's path.`, { model: source });
+  throw new BertLensError('MODEL_NOT_FOUND', `Model ${source} not found: it is not an embedded model (${names.join(', ') || 'none in ' + modelsDir}) and not a Hugging Face id like Xenova/bert-base-uncased.${localHint(source)} Check the name or give the folder's path.`, { model: source, fix: [{ option: 'model' }] });
 }
 
 function embeddedNames(modelsDir: string): string[] {

@@ -35,7 +35,7 @@ export function checkRequest(info: ModelInfo, rows: RunRow[], req: RunRequest): 
   layers(req.attentionLayers, 1, 'attention');
   layers(req.qkvLayers, 1, 'query/key/value');
   const unavailable = (what: string) =>
-    new BertLensError('ATTENTION_UNAVAILABLE', `Model ${info.id} does not expose ${what}: its graph has no Softmax between Q·Kᵀ and ·V (fused attention) or no recognisable LayerNorms. Use an export without ONNX Runtime's offline fusion (e.g. the Xenova/onnx-community files).`, { model: info.id });
+    new BertLensError('ATTENTION_UNAVAILABLE', `Model ${info.id} does not expose ${what}: its graph has no Softmax between Q·Kᵀ and ·V (fused attention) or no recognisable LayerNorms. Use an export without ONNX Runtime's offline fusion (e.g. the Xenova/onnx-community files).`, { model: info.id, fix: [{ option: 'model' }] });
   if (req.attentionLayers?.length && !caps.attention) throw unavailable('attention weights');
   if (req.qkvLayers?.length && !caps.qkv) throw unavailable('query/key/value tensors');
   if (req.hiddenLayers?.length && !caps.hidden) throw unavailable('per-layer hidden states');

@@ -2,6 +2,7 @@
 // worker client (only what the active view needs), reveals clicked items in the editor and writes exports.
 import * as vscode from 'vscode';
 import * as path from 'node:path';
+import { errorText } from '../advice';
 import { WorkerError, type WorkerClient } from '../client';
 import type { AttentionMatrix, DocInput, ModelsStatus, SenseVectors } from '../../protocol';
 import { SECTIONS, validateWebviewMessage, type Focus, type HostMessage, type ModelSummary, type Request, type Section, type SenseData, type ModelGridData } from '../../webview/protocol';
@@ -145,7 +146,7 @@ export class PanelHost implements vscode.Disposable {
         default: { const never: never = m; void never; }
       }
     } catch (e) {
-      const msg = (e as Error).message ?? String(e);
+      const msg = errorText(e, vscode.l10n);
       this.log(`Panel: ${msg}`);
       void vscode.window.showErrorMessage(vscode.l10n.t('BERT Lens panel: {0}', msg));
     }
@@ -213,7 +214,7 @@ export class PanelHost implements vscode.Disposable {
       }
     } catch (e) {
       if (e instanceof WorkerError && (e.code === 'STALE' || e.code === 'CANCELLED')) return; // a newer request follows
-      this.post({ type: 'error', section, seq, message: (e as Error).message ?? String(e) });
+      this.post({ type: 'error', section, seq, message: errorText(e, vscode.l10n) });
     } finally {
       if (this.inflight.get(section) === ac) this.inflight.delete(section);
     }

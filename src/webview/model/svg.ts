@@ -1,6 +1,8 @@
 // Pure SVG string builders for the head view, the sense map and the model grid. The panel renders these strings
 // and exports the very same markup, so what is saved is what was seen; colours come in resolved (no CSS variables).
 
+import { clipWords, placeLabels, textWidth } from './labels';
+
 export interface Palette {
   fg: string;
   bg: string;
@@ -148,12 +150,17 @@ export function senseSvg(inp: SenseSvgInput): string {
     const col = CLUSTER_COLORS[clusters[i] % CLUSTER_COLORS.length];
     const sel = inp.selected === i ? ` stroke="${p.fg}" stroke-width="2"` : '';
     out.push(`<circle class="pt" data-i="${i}" cx="${cx}" cy="${cy}" r="5" fill="${col}"${sel}><title>${escapeXml(items[i].context)}</title></circle>`);
-    if (inp.labels) {
-      // Labels on the right half grow leftwards so they stay inside the plot.
-      const px = sx(points[2 * i]);
-      const right = px > W / 2;
-      out.push(`<text x="${f(right ? px - 7 : px + 7)}" y="${f(sy(points[2 * i + 1]) + 3)}"${right ? ' text-anchor="end"' : ''} fill="${p.fg}" font-size="10" font-family="sans-serif">${escapeXml(clip(inp.labelText === 'text' ? items[i].text : items[i].context, 28))}</text>`);
-    }
+  }
+  if (inp.labels) {
+    // Whole words only, placed without overlap (leader lines where crowded; none where nothing fits).
+    const texts = items.map((it) => (inp.labelText === 'text' ? clipWords(it.text, 28) : clipWords(it.context, 28, it.text)));
+    const pts = items.map((_, i) => ({ x: sx(points[2 * i]), y: sy(points[2 * i + 1]) }));
+    const placed = placeLabels(pts, texts.map((s) => textWidth(s, 10)), { x: 2, y: 22, w: W - 4, h: H - 24 });
+    placed.forEach((pl, i) => {
+      if (!pl) return;
+      if (pl.leader) out.push(`<line class="leader" x1="${f(pl.leader.x1)}" y1="${f(pl.leader.y1)}" x2="${f(pl.leader.x2)}" y2="${f(pl.leader.y2)}" stroke="${p.muted}" stroke-opacity="0.6"/>`);
+      out.push(`<text class="lbl" data-i="${i}" x="${f(pl.x)}" y="${f(pl.y)}"${pl.anchor === 'end' ? ' text-anchor="end"' : ''} fill="${p.fg}" font-size="10" font-family="sans-serif">${escapeXml(texts[i]!)}</text>`);
+    });
   }
   out.push('</svg>');
   return out.join('');

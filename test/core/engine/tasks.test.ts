@@ -113,6 +113,15 @@ describe('question answering', () => {
     assert.ok(Math.min(...r.answers.map((a) => a.start)) < 40, 'spans near the start');
   });
 
+  it('reports progress per batch of windows, ending at the window count (the extension\'s "Search the whole document")', async () => {
+    const doc = longText(120);
+    const seen: Array<{ done: number; total: number }> = [];
+    await engine.answer(model, 'What happened?', doc, { maxSeqLen: 48, stride: 12, onProgress: (p) => seen.push(p) });
+    assert.ok(seen.length >= 2, `${seen.length} progress reports`);
+    assert.ok(seen.every((p, i) => p.total === seen[0]!.total && p.done > (seen[i - 1]?.done ?? 0)), JSON.stringify(seen));
+    assert.equal(seen.at(-1)!.done, seen[0]!.total);
+  });
+
   it('no-answer threshold: returns nothing when [CLS] wins by the margin', async () => {
     const doc = 'The river bank was muddy after the rain.';
     const r = await engine.answer(model, 'What was muddy?', doc);

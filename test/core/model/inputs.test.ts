@@ -65,8 +65,10 @@ describe('bad model files', () => {
     await assert.rejects(loadModel(dir), code('CORRUPT_MODEL', /takes inputs input_ids, attention_mask, position_ids/));
   });
 
-  it('a dtype the folder lacks → MODEL_NOT_FOUND naming the available one', async () => {
-    await assert.rejects(loadModel(fixture('tiny-distilbert'), {}, { dtype: 'int8' }), code('MODEL_NOT_FOUND', /model_quantized\.onnx.*choose dtype fp32/));
+  it('a dtype the folder lacks → MODEL_NOT_FOUND naming the available one, with the dtype fix', async () => {
+    const e = await loadModel(fixture('tiny-distilbert'), {}, { dtype: 'int8' }).catch((x: unknown) => x);
+    assert.ok(code('MODEL_NOT_FOUND', /model_quantized\.onnx.*Available here: fp32\./)(e));
+    assert.deepEqual((e as BertLensError).details.fix, [{ option: 'dtype', value: 'fp32' }]);
   });
 
   it('an unknown name → MODEL_NOT_FOUND', async () => {

@@ -1,0 +1,69 @@
+// The walkthrough's buttons. When one is clicked the walkthrough page is the active editor, so each step acts on the
+// sample document it opened (or the last text editor), shown beside the page; a step completes only when its action
+// succeeded: the action sets the step's context key (markTourDone), which its completionEvents wait for.
+import * as vscode from 'vscode';
+import type { Ctx } from './ctx';
+import { doneKey, isTourStep, sampleAnchor, SAMPLE_QUESTION, tourTarget, type TourStep } from './tour-logic';
+
+export function markTourDone(step: TourStep): void {
+  void vscode.commands.executeCommand('setContext', doneKey(step), true);
+}
+
+export class Tour implements vscode.Disposable {
+  private sample: vscode.TextDocument | undefined;
+  private last: vscode.TextDocument | undefined;
+  private readonly sub: vscode.Disposable;
+
+  constructor(private readonly ctx: Ctx) {
+    const note = (e: vscode.TextEditor | undefined) => {
+      if (e && ctx.docs.supports(e.document)) this.last = e.document;
+    };
+    note(vscode.window.activeTextEditor);
+    this.sub = vscode.window.onDidChangeActiveTextEditor(note);
+  }
+
+  /** "Open Sample": an untitled copy (the extension folder may be read-only), beside the walkthrough if it is open. */
+  async openSample(): Promise<vscode.TextEditor> {
+    const uri = vscode.Uri.joinPath(this.ctx.ext.extensionUri, 'samples', 'walkthrough.md');
+    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
+    const ed = await vscode.window.showTextDocument(doc, vscode.window.activeTextEditor ? undefined : vscode.ViewColumn.Beside);
+    this.sample = doc;
+    markTourDone('open');
+    return ed;
+  }
+
+  /** A walkthrough button: `step` arrives from the link's JSON arguments. */
+  async run(step: unknown): Promise<void> {
+    if (!isTourStep(step)) return;
+    if (step === 'open') return void (await this.openSample());
+    const open = (d: vscode.TextDocument | undefined) => (d && !d.isClosed ? d : undefined);
+    const target = tourTarget(open(this.sample), open(this.last));
+    const ed = target
+      ? await vscode.window.showTextDocument(target.editor, {
+        viewColumn: vscode.window.visibleTextEditors.find((e) => e.document === target.editor)?.viewColumn ?? vscode.ViewColumn.Beside,
+      })
+      : await this.openSample();
+    const anchor = !target || target.isSample ? sampleAnchor(step, ed.document.getText()) : undefined;
+    if (anchor !== undefined) {
+      const pos = ed.document.positionAt(anchor);
+      ed.selection = new vscode.Selection(pos, pos);
+      ed.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    }
+    switch (step) {
+      case 'attention': return void (await vscode.commands.executeCommand('bertLens.showAttention'));
+      case 'qkv': {
+        const offset = ed.document.offsetAt(ed.selection.active);
+        await vscode.commands.executeCommand('bertLens.showInPanel', { uri: ed.document.uri.toString(), offset, section: 'explain' });
+        return markTourDone('qkv');
+      }
+      case 'hover': return void (await vscode.commands.executeCommand('editor.action.showHover'));
+      case 'mask': return void (await vscode.commands.executeCommand('bertLens.predictWord'));
+      case 'qa': return void (await vscode.commands.executeCommand('bertLens.askQuestion', !target || target.isSample ? SAMPLE_QUESTION : undefined));
+    }
+  }
+
+  dispose(): void {
+    this.sub.dispose();
+  }
+}

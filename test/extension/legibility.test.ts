@@ -1,0 +1,54 @@
+// Overlay labels (which words, drawn out of the line's flow, legend) and hover occurrence links (line:column, context).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { bucketOf } from '../../src/extension/buckets';
+import { lineColumn, snippet } from '../../src/extension/hover-logic';
+import { LABEL_CSS, LABELLED, labelText, labelledWords, legend } from '../../src/extension/overlay-labels';
+
+test('labels: only the k strongest words, never the focus word, never inside a word', () => {
+  const text = "The animal didn't cross the street because it was too tired.";
+  const span = (w: string, weight: number, from = 0) => ({ start: text.indexOf(w, from), end: text.indexOf(w, from) + w.length, weight });
+  const words = [span('The', 0.05), span('animal', 0.4), span('didn', 0.3), span('cross', 0.1), span('street', 0.2), span('it', 0.9, 40), span('tired', 0.25)];
+  const focus = words.find((w) => w.weight === 0.9)!;
+  const got = labelledWords(words, focus, text);
+  assert.equal(got.size, LABELLED);
+  assert.deepEqual([...got].map((w) => text.slice(w.start, w.end)).sort(), ['animal', 'street', 'tired']);
+  assert.equal(labelledWords(words, focus, text, 1).size, 1);
+});
+
+test('labels take no width: out of the flow, short text', () => {
+  // VS Code inserts textDecoration after "text-decoration:"; what follows must take the label out of the flow.
+  assert.match(LABEL_CSS, /^none;/);
+  assert.match(LABEL_CSS, /position: absolute/);
+  assert.ok(!/[{}]/.test(LABEL_CSS), 'cannot close the CSS rule');
+  assert.equal(labelText(0.4213), '.42');
+  assert.equal(labelText(0.005), '.01');
+  assert.equal(labelText(1), '1.0');
+});
+
+test('legend: each shade covers the weights bucketOf puts in it', () => {
+  const max = 0.4;
+  const ranges = legend(max);
+  assert.equal(ranges.length, 6);
+  ranges.forEach((r, b) => {
+    const mid = (r.from + r.to) / 2;
+    assert.equal(bucketOf(mid, max), b, `bucket ${b}`);
+    assert.equal(bucketOf(r.from * 0.999, max), b - 1 >= 0 ? b - 1 : -1);
+  });
+  assert.ok(Math.abs(ranges[5]!.to - max) < 1e-12);
+});
+
+test('occurrence links: line:column and the words around, distinct on one line', () => {
+  const text = 'Intro line.\nThe bank by the river, and the bank that lends money, and a third bank here.\nEnd.';
+  const at = (n: number) => { let i = -1; for (let k = 0; k <= n; k++) i = text.indexOf('bank', i + 1); return i; };
+  const pos = (o: number) => ({ line: text.slice(0, o).split('\n').length - 1, character: o - text.lastIndexOf('\n', o - 1) - 1 });
+  const labels = [0, 1, 2].map((n) => `${lineColumn(pos(at(n)))} ${snippet(text, at(n), at(n) + 4)}`);
+  assert.deepEqual(labels, [
+    '2:5 The bank by the river,…',
+    '2:32 …river, and the bank that lends money,…',
+    '2:67 …and a third bank here.',
+  ]);
+  assert.equal(new Set(labels).size, 3);
+  assert.equal(snippet('(bank), yes', 1, 5), '(bank), yes', 'punctuation glued to the word stays');
+  assert.equal(snippet('a\nbank\nb', 2, 6), 'bank', 'never crosses a line');
+});

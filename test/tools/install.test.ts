@@ -1,0 +1,56 @@
+// The offline install: no npm config key npm does not know (npm warns it "will stop working in the next major"), and
+// onnxruntime-node's postinstall (which would fetch CUDA providers on linux-x64) is skipped by what npm 11+ reads
+// (allowScripts) and by what every npm passes to the script (ONNXRUNTIME_NODE_INSTALL, set where installs run).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { root } from '../extension/build-worker';
+
+const read = (p: string) => readFileSync(path.join(root, p), 'utf8');
+const ort = path.join(root, 'node_modules', 'onnxruntime-node');
+
+/** The install flag onnxruntime-node's own parser reads from this environment (undefined: it would download). */
+function ortFlag(env: Record<string, string>): unknown {
+  const code = `const v = require(${JSON.stringify(path.join(ort, 'script', 'install-utils.js'))}).parseInstallFlag(); console.log(JSON.stringify(v ?? null))`;
+  const clean = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/onnxruntime_node_install/i.test(k)));
+  const r = spawnSync(process.execPath, ['-e', code], { env: { ...clean, ...env }, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout);
+}
+
+/** KEY=value assignments in front of `npm install`/`npm ci` or exported, in a shell snippet. */
+const assignments = (text: string, name: string) =>
+  [...text.matchAll(new RegExp(`(?:^|\\s)(?:export\\s+)?${name}=(\\S+)`, 'gm'))].map((m) => m[1]);
+
+test('npm reads the project config without an "Unknown project config" warning', () => {
+  const r = spawnSync('npm', ['config', 'get', 'fund'], { cwd: root, encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.doesNotMatch(r.stderr, /Unknown (project|user) config/);
+});
+
+test('allowScripts denies onnxruntime-node its postinstall (npm 11 skips denied scripts; its next major blocks unreviewed ones)', () => {
+  const pkg = JSON.parse(read('package.json'));
+  assert.equal(pkg.allowScripts?.['onnxruntime-node'], false);
+});
+
+test('.ci/run and the README quick start set ONNXRUNTIME_NODE_INSTALL=skip, which onnxruntime-node reads as "skip"', () => {
+  const ci = assignments(read('.ci/run'), 'ONNXRUNTIME_NODE_INSTALL');
+  const quick = read('README.md').split('## Quick start')[1]!.split('```')[1]!;
+  const readme = assignments(quick, 'ONNXRUNTIME_NODE_INSTALL');
+  assert.deepEqual(ci, ['skip']);
+  assert.deepEqual(readme, ['skip']);
+  assert.match(quick, /ONNXRUNTIME_NODE_INSTALL=skip npm install/);
+  assert.equal(ortFlag({}), null, 'without the variable the script would download on linux-x64');
+  assert.equal(ortFlag({ ONNXRUNTIME_NODE_INSTALL: ci[0]! }), false);
+});
+
+test('onnxruntime-node\'s real install script, run as npm runs a dependency\'s postinstall, exits at once with the variable', () => {
+  const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', npm_config_local_prefix: root,
+    npm_package_json: path.join(ort, 'package.json'), GLOBAL_AGENT_HTTPS_PROXY: 'http://127.0.0.1:9' };
+  const r = spawnSync(process.execPath, ['script/install.js'], { cwd: ort, env, encoding: 'utf8', timeout: 20_000 });
+  assert.equal(r.status, 0, r.stderr);
+  assert.equal(r.stdout + r.stderr, '');
+  assert.ok(!existsSync(path.join(ort, 'bin', 'napi-v6', 'linux', 'x64', 'libonnxruntime_providers_cuda.so')));
+});
