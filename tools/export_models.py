@@ -122,7 +122,7 @@ def engine_eval_input(wp, corpus, open_dir, path, n_mask=500, n_qa=300):
 
 
 # Pretraining runs at sequence 128 and only its last few percent at 512, so positions past 128 stay weak (held-out
-# MLM top-1 of this build: 34.0% in 128-token windows, 24.9% at 256, 20.3% at 512; build/eval_len.py-style check with
+# MLM top-1 of this build: 34.0% in 128-token windows, 24.9% at 256, 20.3% at 512; tools/eval_lengths.py build 128 256 512,
 # tools/pretrain.py evaluate). Declaring 128 positions makes the engine read documents in 126-token windows, where
 # the model is as good as its card says; the fp32 checkpoints keep all 512 rows for continued training.
 MAX_POSITIONS = 128
