@@ -1,6 +1,7 @@
 // Re-runs every documented command in the README and docs/CLI.md — fenced lines starting with `$ bert-lens ` or
 // `$ node dist/cli.js ` — with the built CLI (dist/cli.js) and writes its real output (stdout and stderr, as a
-// terminal shows them) under it, so the examples stay true after the models or the code change.
+// terminal shows them) under it, so the examples stay true after the models or the code change. The checkout's own
+// folder is written as <repo> (CI runs from another clone).
 // Usage: npm run build && node tools/refresh-docs.mjs [--check] [FILE ...]
 //   --check: write nothing; list the commands whose output differs from the file and exit 1 if any does
 //            (test/cli/docs-outputs.test.ts runs this in npm test).
@@ -15,11 +16,13 @@ const COMMAND = /^\$ (bert-lens|node dist\/cli\.js) /;
 
 function run(command) {
   const shell = command.replace(/^(bert-lens|node dist\/cli\.js)\b/, `node ${JSON.stringify(cli)}`);
+  let out;
   try {
-    return execFileSync('bash', ['-c', `${shell} 2>&1`], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    out = execFileSync('bash', ['-c', `${shell} 2>&1`], { cwd: root, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
   } catch (e) {
-    return e.stdout ?? ''; // a documented failure (exit code ≠ 0) shows its message too
+    out = e.stdout ?? ''; // a documented failure (exit code ≠ 0) shows its message too
   }
+  return out.split(root).join('<repo>');
 }
 
 /** -> { text: the file with fresh outputs, runs, stale: commands whose output changed } */
