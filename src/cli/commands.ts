@@ -1,4 +1,5 @@
 // The `bert-lens` subcommands: each loads what it needs through the engine and prints a table or JSON.
+import path from 'node:path';
 import type { BertLensEngine } from '../core/index';
 import type { Encoding, LayerChoice, LoadedModel, StaticVectors, Tokenized } from '../core/api';
 import { BertLensError } from '../core/model/errors';
@@ -208,7 +209,7 @@ export async function models(ctx: Ctx): Promise<void> {
     const list = await ctx.engine.listModels();
     if (ctx.v.json) return json(ctx, { models: list });
     if (!list.length) return ctx.out('No models found. Download one: bert-lens models download Xenova/bert-base-uncased');
-    return ctx.out(table(['id', 'source', 'dtypes', '>size', 'folder'], list.map((x) => [x.id, x.source, x.dtypes.join(','), bytes(x.bytes), x.dir])));
+    return ctx.out(table(['id', 'source', 'dtypes', '>size', 'folder'], list.map((x) => [x.id, x.source, x.dtypes.join(','), bytes(x.bytes), shortPath(x.dir)])));
   }
   if (sub !== 'download' && sub !== 'verify') throw new UsageError(`Unknown "models ${sub}". Use: models list | models download ID | models verify ID.`);
   if (!id) throw new UsageError(`models ${sub} needs a model: an embedded name, a folder or a Hugging Face id.`);
@@ -221,4 +222,10 @@ export async function models(ctx: Ctx): Promise<void> {
   if (ctx.v.json) json(ctx, r);
   else ctx.out(r.ok ? `${id}: OK` : `${id}: ${r.problems.length} problem(s)\n${r.problems.map((p) => '  - ' + show(p)).join('\n')}`);
   if (!r.ok) process.exitCode = 1;
+}
+
+/** A folder below the current directory as a relative path (shorter, and the same in every clone); others as given. */
+function shortPath(dir: string): string {
+  const rel = path.relative(process.cwd(), dir);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : dir;
 }
