@@ -163,7 +163,7 @@ def write_corpus(all_docs, out, splitter, modern_sources, repeat, zh=False):
         src['words'] += words
     for f in files.values():
         f.close()
-    # Document ids in file order (the QA generator uses them to keep to book prose)
+    # Document ids in file order (which source each document of train/heldout.txt comes from)
     with open(os.path.join(out, 'heldout-ids.txt'), 'w') as f:
         f.write('\n'.join(docs[i][0] for i in sorted(held)) + '\n')
     with open(os.path.join(out, 'train-ids.txt'), 'w') as f:

@@ -9,9 +9,12 @@ Two data-parallel 1-thread processes, as in tools/pretrain.py.
 Usage: python3 tools/qa_squad.py --open ../shared/corpus/open --tokenizer build/tokenizer
        --pretrained build/pretrain/ckpt.pt --out build/qa [--time-budget 1200]"""
 import argparse
+import collections
 import json
 import os
 import random
+import re
+import string
 import sys
 import time
 
@@ -28,7 +31,6 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bert import BertConfig, BertForQuestionAnswering  # noqa: E402
 from open_data import ZH_QA_HELDOUT, ZH_QA_TRAIN, qa_split, zh_qa  # noqa: E402
 from pretrain import agreed, sync_grads  # noqa: E402
-from qa_data import em_f1  # noqa: E402
 from wordpiece import CLS, PAD, SEP, WordPiece, words_with_offsets  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -131,6 +133,30 @@ def predict(model, wp, question, context, max_len=384, stride=128, max_answer=30
             i, j = divmod(k.item(), n)
             best, answer = v.item(), context[spans[i][0]:spans[j][1]]
     return answer
+
+
+# ---------- SQuAD evaluation (official normalisation) ----------
+
+def normalize_answer(s):
+    s = s.lower()
+    s = ''.join(ch for ch in s if ch not in set(string.punctuation))
+    s = re.sub(r'\b(a|an|the)\b', ' ', s)
+    return ' '.join(s.split())
+
+
+def f1_score(pred, gold):
+    p, g = normalize_answer(pred).split(), normalize_answer(gold).split()
+    common = collections.Counter(p) & collections.Counter(g)
+    same = sum(common.values())
+    if same == 0:
+        return 0.0
+    prec, rec = same / len(p), same / len(g)
+    return 2 * prec * rec / (prec + rec)
+
+
+def em_f1(pred, golds):
+    return (max(float(normalize_answer(pred) == normalize_answer(g)) for g in golds),
+            max(f1_score(pred, g) for g in golds))
 
 
 _ZH_PUNCT = set('，。、；：？！…—·《》〈〉「」『』【】（）〔〕“”‘’～＂＇｀－,.;:?!()[]{}<>"\'`~-_/\\@#$%^&*+=|')
