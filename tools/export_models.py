@@ -1,5 +1,6 @@
-"""Exports the trained mini models to models/ (HF layout + ONNX), writes the parity goldens and the 1,000-sentence
-tokenizer-id golden. Usage: python3 tools/export_models.py [--build build] [--int8]"""
+"""Exports the trained mini models of one language to models/ (HF layout + ONNX), writes the parity goldens, the
+1,000-sentence tokenizer-id golden and the held-out cases of tools/eval-engine.ts.
+Usage: python3 tools/export_models.py [--build build] [--int8] [--lang en|zh]"""
 import argparse
 import json
 import os
@@ -13,7 +14,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bert import BertConfig, BertForMaskedLMWithNSP, BertForQuestionAnswering, hf_config  # noqa: E402
 from export_onnx import dedupe_tied, export, quantize_dynamic  # noqa: E402
 from make_fixtures import batch, r7  # noqa: E402
-from open_data import qa_split  # noqa: E402
+from open_data import ZH_QA_HELDOUT, qa_split, zh_qa  # noqa: E402
 from wordpiece import MASK, WordPiece, write_tokenizer  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -35,6 +36,26 @@ QA_CASES = [
                                         'engineer Henry Vale.'],
                                        ['Where is the bakery?', 'Maria opened her bakery on Elm Street.']]},
 ]
+# The Chinese cases: the course's pronoun pair and a masked character.
+ZH_MLM_CASES = [
+    {'name': 'mask', 'texts': [['我今天去商[MASK]买了一些水果。']]},
+    {'name': 'nsp-pair', 'texts': [['我去银行存钱。', '银行提高了存款利率。']]},
+    {'name': 'batch-padded', 'texts': [['这只动物没有过马路，因为[MASK]太累了。'],
+                                       ['他打开[MASK]户，看着暴风雨来临之前的大海。']]},
+]
+ZH_QA_CASES = [
+    {'name': 'precipitation', 'texts': [[
+        '降水是什么原因落下的？',
+        '在气象学中，降水是大气中的水汽凝结后在重力作用下落到地面的产物。降水的主要形式包括毛毛雨、雨、雨夹雪、雪、霰和冰雹。']]},
+    {'name': 'batch-padded', 'texts': [['这座石桥是谁设计的？', '铁路在这里跨过河流，这座长长的石桥由工程师李春设计。'],
+                                       ['面包店在哪里？', '玛丽亚在榆树街开了她的面包店。']]},
+]
+LANGS = {  # model names, golden files and cases per language
+    'en': {'mlm': 'bert-lens-mini', 'qa': 'bert-lens-mini-qa', 'tokenizer_golden': 'mini-tokenizer-ids.json',
+           'mlm_cases': MLM_CASES, 'qa_cases': QA_CASES},
+    'zh': {'mlm': 'bert-lens-zh', 'qa': 'bert-lens-zh-qa', 'tokenizer_golden': 'zh-tokenizer-ids.json',
+           'mlm_cases': ZH_MLM_CASES, 'qa_cases': ZH_QA_CASES},
+}
 
 
 def encode_cases(wp, cases):
@@ -43,10 +64,10 @@ def encode_cases(wp, cases):
         yield c, ids, mask, tt
 
 
-def golden_mlm(model, wp, path):
+def golden_mlm(model, wp, path, name='bert-lens-mini', mlm_cases=MLM_CASES):
     model.eval()
     cases = []
-    for c, ids, mask, tt in encode_cases(wp, MLM_CASES):
+    for c, ids, mask, tt in encode_cases(wp, mlm_cases):
         with torch.no_grad():
             o = model(ids, mask, tt)
         pos = [[b, t] for b in range(ids.shape[0]) for t in range(ids.shape[1]) if ids[b, t] == MASK]
@@ -57,24 +78,24 @@ def golden_mlm(model, wp, path):
                       'top5_at': [[wp.vocab[i] for i in o['logits'][b, t].topk(5).indices.tolist()] for b, t in pos],
                       'nsp_logits': r7(o['nsp_logits'].tolist()),
                       'last_hidden_state_cls': r7(o['last_hidden_state'][:, 0].tolist())})
-    json.dump({'model': 'bert-lens-mini', 'file': 'models/bert-lens-mini/onnx/model.onnx',
+    json.dump({'model': name, 'file': f'models/{name}/onnx/model.onnx',
                'note': 'PyTorch forward of the exported weights (tools/export_models.py); logits_rows are the full '
                        'vocabulary rows at logits_at [batch, position]', 'cases': cases},
-              open(path, 'w'), separators=(',', ':'))
+              open(path, 'w', encoding='utf-8'), ensure_ascii=False, separators=(',', ':'))
 
 
-def golden_qa(model, wp, path):
+def golden_qa(model, wp, path, name='bert-lens-mini-qa', qa_cases=QA_CASES):
     model.eval()
     cases = []
-    for c, ids, mask, tt in encode_cases(wp, QA_CASES):
+    for c, ids, mask, tt in encode_cases(wp, qa_cases):
         with torch.no_grad():
             o = model(ids, mask, tt)
         cases.append({'name': c['name'], 'texts': c['texts'], 'input_ids': ids.tolist(),
                       'attention_mask': mask.tolist(), 'token_type_ids': tt.tolist(),
                       'start_logits': r7(o['start_logits'].tolist()), 'end_logits': r7(o['end_logits'].tolist())})
-    json.dump({'model': 'bert-lens-mini-qa', 'file': 'models/bert-lens-mini-qa/onnx/model.onnx',
+    json.dump({'model': name, 'file': f'models/{name}/onnx/model.onnx',
                'note': 'PyTorch forward of the exported weights (tools/export_models.py)', 'cases': cases},
-              open(path, 'w'), separators=(',', ':'))
+              open(path, 'w', encoding='utf-8'), ensure_ascii=False, separators=(',', ':'))
 
 
 def tokenizer_golden(wp, corpus, path, n=1000, model='bert-lens-mini'):
@@ -95,17 +116,20 @@ def tokenizer_golden(wp, corpus, path, n=1000, model='bert-lens-mini'):
     return len(pick)
 
 
-def engine_eval_input(wp, corpus, open_dir, path, n_mask=500, n_qa=300):
+def engine_eval_input(wp, corpus, open_dir, path, lang='en', n_mask=500, n_qa=300):
     """Held-out cases for tools/eval-engine.ts (fp32 vs int8 through the engine): sentences with one whole word
-    (a single WordPiece token, so the engine's word prediction compares directly) replaced by [MASK], and questions
-    of the held-out QA split."""
+    (a single WordPiece token, so the engine's word prediction compares directly; in Chinese one character) replaced
+    by [MASK], and questions of the held-out QA split (English: SQuADShifts/SQuAD; Chinese: CMRC 2018 dev)."""
     rng = random.Random(11)
-    sents = [l.strip() for l in open(os.path.join(corpus, 'heldout.txt'), encoding='utf-8')
-             if 6 <= len(l.split()) <= 40 and l.isascii()]
+    lines = [l.strip() for l in open(os.path.join(corpus, 'heldout.txt'), encoding='utf-8')]
+    if lang == 'zh':
+        sents, word = [l for l in lines if 8 <= len(l) <= 80], re.compile('[\u4e00-\u9fff]')
+    else:
+        sents, word = [l for l in lines if 6 <= len(l.split()) <= 40 and l.isascii()], re.compile('[A-Za-z]+')
     rng.shuffle(sents)
     mask = []
     for s in sents:
-        words = [m for m in re.finditer(r"[A-Za-z]+", s) if m.group(0).lower() in wp.ids]
+        words = [m for m in word.finditer(s) if m.group(0).lower() in wp.ids]
         if not words:
             continue
         m = rng.choice(words)
@@ -114,11 +138,11 @@ def engine_eval_input(wp, corpus, open_dir, path, n_mask=500, n_qa=300):
             break
     qa = []
     if open_dir and os.path.isdir(open_dir):
-        _, held = qa_split(open_dir)
+        held = zh_qa(open_dir, [ZH_QA_HELDOUT]) if lang == 'zh' else qa_split(open_dir)[1]
         items = [{'question': q['question'], 'context': p['context'], 'answers': [a['text'] for a in q['answers']]}
                  for p in held for q in p['qas'] if q.get('answers')]
         qa = rng.sample(items, min(n_qa, len(items)))
-    json.dump({'mask': mask, 'qa': qa}, open(path, 'w', encoding='utf-8'), ensure_ascii=False)
+    json.dump({'lang': lang, 'mask': mask, 'qa': qa}, open(path, 'w', encoding='utf-8'), ensure_ascii=False)
 
 
 # Pretraining runs at sequence 128 and only its last few percent at 512, so positions past 128 stay weak (held-out
@@ -149,27 +173,30 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument('--build', default=os.path.join(ROOT, 'build'))
     ap.add_argument('--int8', action='store_true', help='also write onnx/model_quantized.onnx (shipped in the .vsix)')
+    ap.add_argument('--lang', default='en', choices=sorted(LANGS))
     ap.add_argument('--open', default=os.path.join(ROOT, '..', 'shared', 'corpus', 'open'),
                     help='the open corpus (held-out QA questions for the engine evaluation)')
     ap.add_argument('--max-positions', type=int, default=MAX_POSITIONS,
                     help='positions the shipped models declare (the position table is cut to this many rows)')
     a = ap.parse_args()
+    L = LANGS[a.lang]
     torch.set_num_threads(2)
     wp = WordPiece.load(os.path.join(a.build, 'tokenizer', 'vocab.txt'))
     ck = torch.load(os.path.join(a.build, 'pretrain', 'ckpt.pt'))
     mlm = BertForMaskedLMWithNSP(BertConfig(**dict(ck['config'], max_position_embeddings=a.max_positions)))
     mlm.load_state_dict(cut_positions(ck['model'], a.max_positions))
-    write_folder('bert-lens-mini', mlm, wp, a.int8)
-    golden_mlm(mlm, wp, os.path.join(GOLD, 'bert-lens-mini.json'))
+    write_folder(L['mlm'], mlm, wp, a.int8)
+    golden_mlm(mlm, wp, os.path.join(GOLD, L['mlm'] + '.json'), L['mlm'], L['mlm_cases'])
     qa_path = os.path.join(a.build, 'qa', 'qa.pt')
     if os.path.exists(qa_path):
         cq = torch.load(qa_path)
         qa = BertForQuestionAnswering(BertConfig(**dict(cq['config'], max_position_embeddings=a.max_positions)))
         qa.load_state_dict(cut_positions(cq['model'], a.max_positions))
-        write_folder('bert-lens-mini-qa', qa, wp, a.int8)
-        golden_qa(qa, wp, os.path.join(GOLD, 'bert-lens-mini-qa.json'))
-    n = tokenizer_golden(wp, os.path.join(a.build, 'corpus'), os.path.join(GOLD, 'mini-tokenizer-ids.json'))
-    engine_eval_input(wp, os.path.join(a.build, 'corpus'), a.open, os.path.join(a.build, 'engine-eval-input.json'))
+        write_folder(L['qa'], qa, wp, a.int8)
+        golden_qa(qa, wp, os.path.join(GOLD, L['qa'] + '.json'), L['qa'], L['qa_cases'])
+    n = tokenizer_golden(wp, os.path.join(a.build, 'corpus'), os.path.join(GOLD, L['tokenizer_golden']), model=L['mlm'])
+    engine_eval_input(wp, os.path.join(a.build, 'corpus'), a.open, os.path.join(a.build, 'engine-eval-input.json'),
+                      a.lang)
     print('exported; tokenizer golden sentences:', n)
 
 

@@ -4,7 +4,7 @@
 - the seed sentences' lesson: per layer and head, how much "it" attends to "animal" and to "street" in
   "...because it was too tired." and "...because it was too narrow.";
 - masked-word examples.
-Usage: python3 tools/mlm_probes.py BUILD_DIR"""
+Usage: python3 tools/mlm_probes.py BUILD_DIR [en|zh]"""
 import collections
 import json
 import os
@@ -23,6 +23,14 @@ SEEDS = ["The animal didn't cross the street because it was too tired.",
 EXAMPLES = ['She [MASK] to the store yesterday.', 'I [MASK] a cup of tea every morning.',
             'The [MASK] of France is Paris.', 'He opened the [MASK] and looked out at the sea.',
             'We sat on the bank of the [MASK] and watched the boats.']
+# Chinese: the course's pair (它 → 动物 when tired, 马路 when narrow) and masked characters.
+ZH_SEEDS = ['这只动物没有过马路，因为它太累了。', '这只动物没有过马路，因为它太窄了。']
+ZH_EXAMPLES = ['中国的首都是北[MASK]。', '我每天早上喝一杯[MASK]。', '他打开窗[MASK]，看着外面的大海。',
+               '你在干[MASK]呢？', '今天天气很[MASK]，我们去公园散步吧。']
+# Per language: the seed sentences, the pronoun, the tokens of its two candidate referents (attention to a referent
+# is the sum over its tokens: 动物 and 马路 are two characters each) and the masked examples.
+PROBES = {'en': (SEEDS, 'it', ['animal'], ['street'], EXAMPLES),
+          'zh': (ZH_SEEDS, '它', ['动', '物'], ['马', '路'], ZH_EXAMPLES)}
 
 
 def unigram_baseline(build, wp, n=2000, max_len=128, seed=99, sample_docs=4000):
@@ -45,15 +53,17 @@ def unigram_baseline(build, wp, n=2000, max_len=128, seed=99, sample_docs=4000):
 
 
 @torch.no_grad()
-def seed_heads(model, wp):
+def seed_heads(model, wp, lang='en'):
+    seeds, it, animal, street, _ = PROBES[lang]
     out = []
-    for s in SEEDS:
+    for s in seeds:
         ids, _ = wp.encode(s)
         toks = [wp.vocab[i] for i in ids]
         rec = Recorder()
         model(torch.tensor([ids]), rec=rec)
-        i_it, i_animal, i_street = toks.index('it'), toks.index('animal'), toks.index('street')
-        heads = [[{'animal': round(a[0, h, i_it, i_animal].item(), 4), 'street': round(a[0, h, i_it, i_street].item(), 4)}
+        i_it, i_animal, i_street = toks.index(it), [toks.index(t) for t in animal], [toks.index(t) for t in street]
+        heads = [[{'animal': round(a[0, h, i_it, i_animal].sum().item(), 4),
+                   'street': round(a[0, h, i_it, i_street].sum().item(), 4)}
                   for h in range(a.shape[1])] for a in rec.attentions]
         out.append({'sentence': s, 'heads': heads})
     # A head "resolves" it when it prefers animal in the tired sentence and street in the narrow one.
@@ -69,9 +79,9 @@ def seed_heads(model, wp):
 
 
 @torch.no_grad()
-def examples(model, wp):
+def examples(model, wp, lang='en'):
     rows = []
-    for s in EXAMPLES:
+    for s in PROBES[lang][4]:
         ids, tt = wp.encode(s)
         o = model(torch.tensor([ids]), token_type_ids=torch.tensor([tt]))
         pos = ids.index(MASK)
@@ -80,19 +90,19 @@ def examples(model, wp):
     return rows
 
 
-def main(build):
+def main(build, lang='en'):
     torch.set_num_threads(2)
     wp = WordPiece.load(os.path.join(build, 'tokenizer', 'vocab.txt'))
     ck = torch.load(os.path.join(build, 'pretrain', 'ckpt.pt'))
     model = BertForMaskedLMWithNSP(BertConfig(**ck['config']))
     model.load_state_dict(ck['model'])
     model.eval()
-    res = {'seed_heads': seed_heads(model, wp), 'examples': examples(model, wp),
+    res = {'seed_heads': seed_heads(model, wp, lang), 'examples': examples(model, wp, lang),
            'unigram_baseline': unigram_baseline(build, wp)}
-    json.dump(res, open(os.path.join(build, 'mlm-probes.json'), 'w'), indent=1)
+    json.dump(res, open(os.path.join(build, 'mlm-probes.json'), 'w', encoding='utf-8'), indent=1, ensure_ascii=False)
     print(json.dumps({'baseline': res['unigram_baseline'], 'resolving': res['seed_heads']['resolving_heads'],
-                      'examples': res['examples']}))
+                      'examples': res['examples']}, ensure_ascii=False))
 
 
 if __name__ == '__main__':
-    main(sys.argv[1] if len(sys.argv) > 1 else 'build')
+    main(*(sys.argv[1:] or ['build']))

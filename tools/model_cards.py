@@ -85,7 +85,7 @@ def curve_table(rows, points=12):
     return out
 
 
-def plot_curve(rows, png):
+def plot_curve(rows, png, title='bert-lens-mini pretraining (this run; mask rate falls from 30% to 15% along the x axis)'):
     """Learning curve PNG (training MLM top-1 and losses vs tokens). Skipped without matplotlib."""
     try:
         import matplotlib
@@ -108,29 +108,29 @@ def plot_curve(rows, png):
     ax[1].set_ylim(0, 1)
     ax[1].legend()
     ax[1].grid(alpha=0.3)
-    fig.suptitle('bert-lens-mini pretraining (this run; mask rate falls from 30% to 15% along the x axis)')
+    fig.suptitle(title)
     fig.tight_layout()
     fig.savefig(png)
     plt.close(fig)
     return True
 
 
-def source_table(st):
+def source_table(st, sources=SOURCES, unit='words'):
     rows = sorted(st['sources'].items(), key=lambda kv: -kv[1]['words'])
     total = sum(v['words'] for _, v in rows)
     rep = st.get('modern_repeat', 1)
-    out = ('| source | licence | documents | words | share of training tokens |\n|---|---|---|---|---|\n')
+    out = (f'| source | licence | documents | {unit} | share of training tokens |\n|---|---|---|---|---|\n')
     weighted = {k: v['words'] * (rep if v.get('modern') else 1) for k, v in rows}
     wtotal = sum(weighted.values())
     for k, v in rows:
-        lic = SOURCES.get(k, ('see ../shared/corpus', ''))[0]
+        lic = sources.get(k, ('see ../shared/corpus', ''))[0]
         out += f"| {k} | {lic} | {v['documents']:,} | {v['words']:,} | {100 * weighted[k] / wtotal:.1f}% |\n"
     out += f'| **total** | | | **{total:,}** | 100% |\n'
     return out
 
 
-def attributions(st):
-    return '\n'.join(f'- {k}: {SOURCES[k][1]} — {SOURCES[k][0]}.' for k in st['sources'] if k in SOURCES)
+def attributions(st, sources=SOURCES):
+    return '\n'.join(f'- {k}: {sources[k][1]} — {sources[k][0]}.' for k in st['sources'] if k in sources)
 
 
 def experiments_table(ex):
@@ -423,7 +423,10 @@ def w2v_card():
 
 
 def main():
-    for name, fn in (('bert-lens-mini', mini_card), ('bert-lens-mini-qa', qa_card), ('word2vec-mini', w2v_card)):
+    cards = (('bert-lens-mini', mini_card), ('bert-lens-mini-qa', qa_card), ('word2vec-mini', w2v_card))
+    if sys.argv[2:3] == ['zh']:
+        from model_cards_zh import CARDS as cards
+    for name, fn in cards:
         try:
             text = fn()
         except (TypeError, KeyError, FileNotFoundError) as e:

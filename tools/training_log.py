@@ -52,7 +52,8 @@ def main(argv):
                'nsp_acc': round(ev['nsp_acc'], 4), 'shipped': shipped}
         if qa:
             rec['qa_heldout_f1'] = qa['heldout']['f1']
-            rec['qa_handwritten_f1'] = qa['handwritten']['f1']
+            if 'handwritten' in qa:  # English only
+                rec['qa_handwritten_f1'] = qa['handwritten']['f1']
         with open(log, 'a', encoding='utf-8') as f:
             f.write(json.dumps(rec) + '\n')
         print(json.dumps(rec))
