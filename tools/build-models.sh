@@ -20,6 +20,7 @@ MODE=build
 LANG_ID=en
 PRETRAIN_BUDGET=${PRETRAIN_BUDGET:-6000}   # seconds of pretraining (the schedule is time-driven; see tools/pretrain.py)
 QA_BUDGET=${QA_BUDGET:-1200}
+QA_PROCS=${QA_PROCS:-2}                      # 1 when two languages' QA fine-tunes share the 2 cores
 INIT=${PRETRAIN_INIT:-}                     # build: optional shipped model folder to start from (vocabulary remapped)
 FROM=${MODELS_FROM:-corpus}                 # build: resume at a stage; earlier outputs in $B are reused
 while [ $# -gt 0 ]; do
@@ -119,9 +120,12 @@ if [ "$MODE" = continue ]; then
 fi
 
 if from qa; then
+  # 128-token windows in training and evaluation: the shipped models declare 128 positions (tools/export_models.py),
+  # so this is what the engine runs, and shorter windows give more epochs per CPU-hour.
   echo "== QA fine-tune, $QA_BUDGET s (log: $B/qa-stdout.log)"
   $PY tools/qa_squad.py --open "$SHARED/open" --tokenizer "$B/tokenizer" --pretrained "$B/pretrain/ckpt.pt" \
-    --out "$B/qa" --time-budget "$QA_BUDGET" --lang "$LANG_ID" > "$B/qa-stdout.log"
+    --out "$B/qa" --time-budget "$QA_BUDGET" --lang "$LANG_ID" --procs "$QA_PROCS" \
+    --max-len 128 --stride 64 --eval-len 128 --eval-stride 64 > "$B/qa-stdout.log"
   tail -1 "$B/qa-stdout.log" | cut -c1-300
 fi
 echo "== export (fp32 + int8) + goldens + training log + model cards"

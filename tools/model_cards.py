@@ -362,8 +362,7 @@ bert-lens-mini encoder above.
 
 ## Evaluation
 Official SQuAD normalisation (lower case, no punctuation or articles); the best span of at most 30 tokens over
-384-token windows with stride 128 (`tools/qa_squad.py` evaluate, PyTorch fp32, the training checkpoint with all 512
-positions).
+{a.get('eval_len', 384)}-token windows with stride {a.get('eval_stride', 128)} (`tools/qa_squad.py` evaluate, PyTorch fp32).
 
 | set | questions | exact match | F1 | target |
 |---|---|---|---|---|

@@ -1,6 +1,5 @@
 """Model cards of the Chinese models (bert-lens-zh, bert-lens-zh-qa, word2vec-zh) from the measured numbers in the
 Chinese build folder. Run through tools/model_cards.py: `python3 tools/model_cards.py build/zh zh`."""
-import json
 import os
 
 from model_cards import (B, LICENCE_NOTE, M, TEACHING, curve_rows, curve_table, load, pct, plot_curve, size,
@@ -197,7 +196,7 @@ pretraining text).
 ## Evaluation: CMRC 2018 dev with the CMRC metric
 The official CMRC 2018 scoring: each Chinese character is a segment (Latin words and numbers stay whole),
 punctuation dropped; EM on the segments, F1 from their longest common substring (`tools/qa_squad.py`
-`cmrc_em_f1`, PyTorch fp32, 384-token windows, stride 128).
+`cmrc_em_f1`, PyTorch fp32, {a.get('eval_len', 384)}-token windows, stride {a.get('eval_stride', 128)}).
 
 | set | questions | exact match | F1 | target |
 |---|---|---|---|---|

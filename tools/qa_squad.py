@@ -2,7 +2,8 @@
 v2.0 dev minus XQuAD, COVID-QA) from the pretrained encoder, and reports EM/F1 (official SQuAD normalisation) on the
 fixed held-out split, on test/data/qa-handwritten.json and on the precipitation paragraph.
 
-Long contexts are cut into windows (384 tokens, stride 128) like the engine does; a window without the answer, and
+Long contexts are cut into windows (--max-len for training; --eval-len for evaluation: 128 with stride 64 matches
+the engine on the shipped 128-position models) like the engine does; a window without the answer, and
 every SQuAD v2.0 unanswerable question, is labelled [CLS] (position 0), so the model learns a no-answer score.
 Two data-parallel 1-thread processes, as in tools/pretrain.py.
 
@@ -205,12 +206,12 @@ def cmrc_em_f1(pred, golds):
     return best_em, best_f1
 
 
-def evaluate(model, wp, items, samples=0, metric=em_f1):
+def evaluate(model, wp, items, samples=0, metric=em_f1, max_len=384, stride=128):
     model.eval()
     em = f1 = 0.0
     preds = []
     for it in items:
-        p = predict(model, wp, it['question'], it['context'])
+        p = predict(model, wp, it['question'], it['context'], max_len, stride)
         a, b = metric(p, it['answers'])
         em += a
         f1 += b
@@ -238,8 +239,11 @@ def parse_args():
     ap.add_argument('--tokenizer', default='build/tokenizer')
     ap.add_argument('--pretrained', default='build/pretrain/ckpt.pt')
     ap.add_argument('--out', default='build/qa')
-    ap.add_argument('--max-len', type=int, default=192, help='training window (evaluation uses 384 like the engine)')
+    ap.add_argument('--max-len', type=int, default=192, help='training window (tokens)')
     ap.add_argument('--stride', type=int, default=64)
+    ap.add_argument('--eval-len', type=int, default=384,
+                    help='evaluation window; 128 matches the shipped models (they declare 128 positions)')
+    ap.add_argument('--eval-stride', type=int, default=128)
     ap.add_argument('--epochs', type=float, default=2.0)
     ap.add_argument('--batch', type=int, default=16, help='windows per process per step')
     ap.add_argument('--lr', type=float, default=4e-4)
@@ -319,7 +323,7 @@ def worker(rank, world, a, port):
            'args': vars(a)}
     if a.lang == 'zh':
         res['heldout'], res['heldout_samples'] = evaluate(model, wp, flat(held)[:a.eval_limit or None], samples=12,
-                                                          metric=cmrc_em_f1)
+                                                          metric=cmrc_em_f1, max_len=a.eval_len, stride=a.eval_stride)
         res['heldout']['set'] = 'CMRC 2018 dev (CMRC metric)'
         json.dump(res, open(os.path.join(a.out, 'qa-eval.json'), 'w'), indent=1, ensure_ascii=False)
         print('EVAL', json.dumps({k: res[k] for k in ('steps', 'heldout')}, ensure_ascii=False), flush=True)
@@ -327,7 +331,8 @@ def worker(rank, world, a, port):
     sets = {'heldout_new_wiki': flat(held, 'new_wiki'), 'heldout_squad11': flat(held, 'squad11'),
             'precipitation': [q for q in handwritten() if q['title'].startswith('precipitation')], 'handwritten': handwritten()}
     for name, items in sets.items():
-        res[name], res[name + '_samples'] = evaluate(model, wp, items[:a.eval_limit or None], samples=12)
+        res[name], res[name + '_samples'] = evaluate(model, wp, items[:a.eval_limit or None], samples=12,
+                                                     max_len=a.eval_len, stride=a.eval_stride)
     n = res['heldout_new_wiki']['questions'] + res['heldout_squad11']['questions']
     res['heldout'] = {k: round((res['heldout_new_wiki'][k] * res['heldout_new_wiki']['questions'] +
                                 res['heldout_squad11'][k] * res['heldout_squad11']['questions']) / n, 1)

@@ -1,5 +1,5 @@
-// Parity of the embedded trained models: models/bert-lens-mini and models/bert-lens-mini-qa run with
-// onnxruntime-node directly must reproduce the PyTorch goldens of the exported weights within 1e-4.
+// Parity of the embedded trained models (English bert-lens-mini[-qa], Chinese bert-lens-zh[-qa]) run with
+// onnxruntime-node directly: they must reproduce the PyTorch goldens of the exported weights within 1e-4.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -41,11 +41,12 @@ function maxDiff(got: ArrayLike<number>, want: number[]): number {
 const open = (model: string) =>
   ort.InferenceSession.create(path.resolve(`models/${model}/onnx/model.onnx`), { intraOpNumThreads: 1 });
 
-describe('embedded bert-lens-mini (MLM + NSP) vs PyTorch', () => {
+for (const [mlmName, qaName] of [['bert-lens-mini', 'bert-lens-mini-qa'], ['bert-lens-zh', 'bert-lens-zh-qa']]) {
+describe(`embedded ${mlmName} (MLM + NSP) vs PyTorch`, () => {
   let s: ort.InferenceSession;
-  const g = load('bert-lens-mini');
+  const g = load(mlmName);
   before(async () => {
-    s = await open('bert-lens-mini');
+    s = await open(mlmName);
   });
 
   it('has the I/O names the engine relies on', () => {
@@ -72,11 +73,11 @@ describe('embedded bert-lens-mini (MLM + NSP) vs PyTorch', () => {
   }
 });
 
-describe('embedded bert-lens-mini-qa vs PyTorch', () => {
+describe(`embedded ${qaName} vs PyTorch`, () => {
   let s: ort.InferenceSession;
-  const g = load('bert-lens-mini-qa');
+  const g = load(qaName);
   before(async () => {
-    s = await open('bert-lens-mini-qa');
+    s = await open(qaName);
   });
 
   it('has the I/O names the engine relies on', () => {
@@ -92,3 +93,4 @@ describe('embedded bert-lens-mini-qa vs PyTorch', () => {
     });
   }
 });
+}

@@ -1,4 +1,5 @@
-// Parity on the embedded models (models/bert-lens-mini[-qa]) against their PyTorch goldens, when both are present.
+// Parity on the embedded models (models/bert-lens-mini[-qa], bert-lens-zh[-qa]) through the engine's loader against
+// their PyTorch goldens.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -21,7 +22,7 @@ interface MiniCase {
   end_logits?: N[][];
 }
 
-for (const name of ['bert-lens-mini', 'bert-lens-mini-qa']) {
+for (const name of ['bert-lens-mini', 'bert-lens-mini-qa', 'bert-lens-zh', 'bert-lens-zh-qa']) {
   const goldenFile = path.join(ROOT, 'test', 'golden', `${name}.json`);
   const dir = path.join(ROOT, 'models', name);
   const present = fs.existsSync(goldenFile) && fs.existsSync(path.join(dir, 'onnx', 'model.onnx'));
