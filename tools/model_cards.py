@@ -48,6 +48,10 @@ LICENCE_NOTE = ('Weights: MIT like the project. The training text is not redistr
                 'they are, the ShareAlike terms of the CC BY-SA 4.0 sources apply to them.')
 
 
+QA_CONTINUED = ('. This run continued the previous fine-tune of the same encoder (`--init-qa`, its output layer '
+                'included), which had seen 35,552 windows of 192 tokens (`training-log.jsonl` has both runs).')
+
+
 def load(path, default=None):
     p = os.path.join(B, path)
     return json.load(open(p)) if os.path.exists(p) else default
@@ -358,7 +362,7 @@ answer, and every SQuAD v2.0 unanswerable question, is labelled `[CLS]`, so the 
 ## Training
 {q['steps']:,} steps of batch {a['batch']} × {a['procs']} processes ({q['windows_seen']:,} windows), AdamW lr
 {a['lr']} (warm-up, linear decay), wall time {q['train_wall_s'] / 60:.0f} minutes on 2 CPU cores; from the
-bert-lens-mini encoder above.
+bert-lens-mini encoder above{QA_CONTINUED if a.get('init_qa') else '.'}
 
 ## Evaluation
 Official SQuAD normalisation (lower case, no punctuation or articles); the best span of at most 30 tokens over

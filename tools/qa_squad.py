@@ -241,6 +241,7 @@ def parse_args():
     ap.add_argument('--out', default='build/qa')
     ap.add_argument('--max-len', type=int, default=192, help='training window (tokens)')
     ap.add_argument('--stride', type=int, default=64)
+    ap.add_argument('--init-qa', default='', help='continue from this QA checkpoint (qa.pt of an earlier run)')
     ap.add_argument('--eval-len', type=int, default=384,
                     help='evaluation window; 128 matches the shipped models (they declare 128 positions)')
     ap.add_argument('--eval-stride', type=int, default=128)
@@ -281,6 +282,8 @@ def worker(rank, world, a, port):
     model = BertForQuestionAnswering(cfg)
     enc = {k[len('bert.'):]: v for k, v in ck['model'].items() if k.startswith('bert.') and '.pooler.' not in k}
     model.bert.load_state_dict(enc, strict=False)
+    if a.init_qa:  # more epochs on top of an earlier fine-tune of the same encoder (its qa_outputs included)
+        model.load_state_dict(torch.load(a.init_qa)['model'])
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.01}, {'params': no_decay, 'weight_decay': 0.0}],

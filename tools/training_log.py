@@ -3,6 +3,7 @@ continuation run, with cumulative tokens and the held-out figures, so a later se
 
   python3 tools/training_log.py improved LOG EVAL_JSON      exit 0 when EVAL beats the last shipped line
   python3 tools/training_log.py append LOG EVAL_JSON KIND SHIPPED [QA_EVAL_JSON]
+                                   (KIND build | continue | qa: a QA-only fine-tune on the shipped encoder)
   python3 tools/training_log.py tokens LOG                 cumulative tokens of the shipped model (0 if none)"""
 import datetime
 import json
@@ -46,10 +47,13 @@ def main(argv):
         qa = json.load(open(argv[5])) if len(argv) > 5 and os.path.exists(argv[5]) else None
         prev = last_shipped(log)
         base = prev['tokens_total'] if prev and kind == 'continue' else 0
+        run = 0 if kind == 'qa' else ev['tokens_seen']  # a QA-only run adds no pretraining
+        if kind == 'qa':
+            base = prev['tokens_total'] if prev else ev['tokens_seen']
         rec = {'date': datetime.date.today().isoformat(), 'kind': kind, 'init': ev.get('args', {}).get('init_model'),
-               'tokens_run': ev['tokens_seen'], 'tokens_total': base + ev['tokens_seen'], 'steps': ev['steps'],
-               'wall_s': ev['train_wall_s'], 'mlm_top1': round(ev['mlm_top1'], 4), 'mlm_top5': round(ev['mlm_top5'], 4),
-               'nsp_acc': round(ev['nsp_acc'], 4), 'shipped': shipped}
+               'tokens_run': run, 'tokens_total': base + run, 'steps': ev['steps'] if run else 0,
+               'wall_s': qa['train_wall_s'] if kind == 'qa' and qa else ev['train_wall_s'],
+               'mlm_top1': round(ev['mlm_top1'], 4), 'mlm_top5': round(ev['mlm_top5'], 4), 'nsp_acc': round(ev['nsp_acc'], 4), 'shipped': shipped}
         if qa:
             rec['qa_heldout_f1'] = qa['heldout']['f1']
             if 'handwritten' in qa:  # English only
