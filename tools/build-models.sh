@@ -20,6 +20,7 @@ MODE=build
 LANG_ID=en
 PRETRAIN_BUDGET=${PRETRAIN_BUDGET:-6000}   # seconds of pretraining (the schedule is time-driven; see tools/pretrain.py)
 QA_BUDGET=${QA_BUDGET:-1200}
+QA_INIT=${QA_INIT:-}                         # MODELS_FROM=qa: continue this earlier fine-tune (build/qa/qa.pt)
 QA_PROCS=${QA_PROCS:-2}                      # 1 when two languages' QA fine-tunes share the 2 cores
 INIT=${PRETRAIN_INIT:-}                     # build: optional shipped model folder to start from (vocabulary remapped)
 FROM=${MODELS_FROM:-corpus}                 # build: resume at a stage; earlier outputs in $B are reused
@@ -125,13 +126,14 @@ if from qa; then
   echo "== QA fine-tune, $QA_BUDGET s (log: $B/qa-stdout.log)"
   $PY tools/qa_squad.py --open "$SHARED/open" --tokenizer "$B/tokenizer" --pretrained "$B/pretrain/ckpt.pt" \
     --out "$B/qa" --time-budget "$QA_BUDGET" --lang "$LANG_ID" --procs "$QA_PROCS" \
-    --max-len 128 --stride 64 --eval-len 128 --eval-stride 64 > "$B/qa-stdout.log"
+    --max-len 128 --stride 64 --eval-len 128 --eval-stride 64 ${QA_INIT:+--init-qa "$QA_INIT"} > "$B/qa-stdout.log"
   tail -1 "$B/qa-stdout.log" | cut -c1-300
 fi
 echo "== export (fp32 + int8) + goldens + training log + model cards"
 $PY tools/export_models.py --build "$B" --int8 --lang "$LANG_ID" --open "$SHARED/open"
 $PY tools/mlm_probes.py "$B" "$LANG_ID" > "$B/mlm-probes.log"       # unigram baseline, seed-sentence heads, examples
 node --import tsx tools/eval-engine.ts "$B/engine-eval-input.json" "$B/engine-eval.json" "$LANG_ID"  # fp32 vs int8
-$PY tools/training_log.py append "$LOG" "$B/pretrain/eval.json" "$MODE" yes "$B/qa/qa-eval.json"
+KIND=$MODE; [ "$FROM" = qa ] && KIND=qa   # a QA-only run adds no pretraining tokens to the log
+$PY tools/training_log.py append "$LOG" "$B/pretrain/eval.json" "$KIND" yes "$B/qa/qa-eval.json"
 $PY tools/model_cards.py "$B" "$LANG_ID"
 du -ch models/*/onnx/*.onnx models/word2vec-*/vectors.bin | tail -1
