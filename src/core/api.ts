@@ -46,6 +46,8 @@ export interface StoreOptions {
   dtype?: Dtype | 'auto'; // auto: int8 when the folder has onnx/model_quantized.onnx
   threads?: number; // onnxruntime intra-op threads
   downloadIdleTimeoutMs?: number; // a download fails after this long without a byte (default 30 s)
+  downloadRetries?: number; // retries of a failed request (network, stall, HTTP 5xx), resuming with Range (default 3)
+  downloadBackoffMs?: number; // wait before the first retry, doubled for each next one (default 1 s)
 }
 
 export interface LoadOptions {

@@ -1,8 +1,10 @@
 // Checks a model: files present, JSON parses, ONNX parses and a session loads, a one-row run works (per dtype).
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Dtype, StoreOptions } from '../api';
 import { BertLensError } from './errors';
+import { readRecord } from './download';
 import { availableDtypes, ONNX_FILES } from './info';
 import { nonFiniteWeights } from './checks';
 import { indexModel } from './graph';
@@ -10,6 +12,36 @@ import { loadModel } from './session';
 import { resolveModel } from './store';
 
 const NEEDED = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
+
+/** A downloaded folder: every file still has the size and SHA-256 it was downloaded with (bit rot, a half-copied
+ * cache, an edited file). */
+function recordProblems(dir: string): string[] {
+  const record = readRecord(dir);
+  if (!record) return [];
+  const out: string[] = [];
+  for (const [file, want] of Object.entries(record.files)) {
+    const p = path.join(dir, file);
+    if (!fs.existsSync(p)) continue; // reported as missing where it matters
+    const size = fs.statSync(p).size;
+    if (size !== want.size) {
+      out.push(`${file} has ${size} bytes but was downloaded with ${want.size}. Delete ${dir} and download the model again.`);
+      continue;
+    }
+    if (!want.sha256) continue;
+    const hash = createHash('sha256');
+    const fd = fs.openSync(p, 'r');
+    try {
+      const buf = Buffer.allocUnsafe(1 << 20);
+      for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
+    } finally {
+      fs.closeSync(fd);
+    }
+    if (hash.digest('hex') !== want.sha256) {
+      out.push(`${file} no longer matches the SHA-256 it was downloaded with (the file changed on disk). Delete ${dir} and download the model again.`);
+    }
+  }
+  return out;
+}
 
 /** Looks up [CLS]/[SEP] in tokenizer.json so the smoke run uses real special ids. */
 function specialIds(dir: string): number[] {
@@ -39,6 +71,7 @@ export async function verifyModel(source: string, opts: StoreOptions = {}): Prom
       problems.push(`${f} is not valid JSON (${(e as Error).message}).`);
     }
   }
+  problems.push(...recordProblems(dir));
   const dtypes: Dtype[] = opts.dtype && opts.dtype !== 'auto' ? [opts.dtype] : availableDtypes(dir);
   if (dtypes.length === 0) problems.push(`No onnx/model.onnx or onnx/model_quantized.onnx in ${dir}.`);
   for (const dtype of dtypes) {

@@ -1,17 +1,23 @@
 // The hub download path for real: a node:http server on 127.0.0.1 that answers like the Hub, a temp cache,
-// byte progress, load + run; and every failure mode (server down, 404, cut transfers, offline).
+// byte progress, load + run; and every failure mode (server down, 404, 500, cut transfers resumed with Range,
+// checksums, offline).
 import { after, before, beforeEach, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { DownloadProgress } from '../../../src/core/api';
-import { BertLensError, listModels, loadModel, resolveModel, type ModelDownloadProgress } from '../../../src/core/model';
+import { BertLensError, listModels, loadModel, resolveModel, verifyModel, type ModelDownloadProgress } from '../../../src/core/model';
 import { closedPort, startHub, type FakeHub } from './hub-server';
 import { externalized, fixture, golden, maxAbsDiff, rowsOf, tmpDir } from './helpers';
 
 const ID = 'fake-org/tiny-bert';
 const QA = 'fake-org/tiny-bert-qa';
 const EXT = 'fake-org/tiny-bert-external';
+const RECORD = 'bert-lens-download.json';
+/** Retries wait 5 ms, 10 ms, 20 ms here instead of 1 s, 2 s, 4 s. */
+const FAST = { downloadBackoffMs: 5 };
+const sha256 = (p: string) => createHash('sha256').update(fs.readFileSync(p)).digest('hex');
 
 function isErr(code: string, ...parts: Array<string | RegExp>) {
   return (e: unknown) => {
@@ -40,6 +46,7 @@ describe('hub download', () => {
     hub.requests.length = 0;
     hub.faults.notFound = hub.faults.dropAfterHalf = hub.faults.cutFile = hub.faults.gzip = undefined;
     hub.faults.silent = hub.faults.stall = hub.faults.oversize = undefined;
+    hub.faults.dropOnce = hub.faults.error500 = hub.faults.wrongSha = hub.faults.ignoreRange = undefined;
   });
 
   it('downloads with byte progress into the cache, loads and runs; offline afterwards makes no request', async () => {
@@ -50,7 +57,14 @@ describe('hub download', () => {
       assert.equal(m.info.dtype, 'int8', 'auto picks the published quantized file');
       assert.equal(m.info.dir, path.join(cacheDir, ID));
       const got = files(m.info.dir);
-      assert.deepEqual(got, ['config.json', 'onnx/model_quantized.onnx', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json']);
+      assert.deepEqual(got, [RECORD, 'config.json', 'onnx/model_quantized.onnx', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json']);
+      // The record: size and SHA-256 of every file, as checked (the .onnx against the hub's X-Linked-Etag).
+      const record = JSON.parse(fs.readFileSync(path.join(m.info.dir, RECORD), 'utf8')) as { files: Record<string, { size: number; sha256: string }> };
+      assert.deepEqual(Object.keys(record.files).sort(), got.filter((f) => f !== RECORD));
+      for (const [f, r] of Object.entries(record.files)) {
+        assert.equal(r.size, fs.statSync(path.join(m.info.dir, f)).size, f);
+        assert.equal(r.sha256, sha256(path.join(m.info.dir, f)), f);
+      }
       // Progress: per file, bytes add up to the file size, the last event has loaded === total.
       const last = new Map<string, DownloadProgress>();
       const prev = new Map<string, number>();
@@ -61,7 +75,7 @@ describe('hub download', () => {
         last.set(e.file, e);
       }
       let all = 0;
-      for (const f of got) {
+      for (const f of got.filter((x) => x !== RECORD)) {
         const size = fs.statSync(path.join(m.info.dir, f)).size;
         assert.equal(last.get(f)?.loaded, size, f);
         assert.equal(last.get(f)?.total, size, f);
@@ -158,8 +172,8 @@ describe('hub download', () => {
 
   it('server down → DOWNLOAD_FAILED naming model, file and remedy', async () => {
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
-    const e = await loadModel(ID, { cacheDir, hubEndpoint: endpoint }).catch((x: unknown) => x);
-    isErr('DOWNLOAD_FAILED', `for ${ID} from ${endpoint}`, 'onnx/model_quantized.onnx', 'connection refused', 'mirror', 'offline')(e);
+    const e = await loadModel(ID, { cacheDir, hubEndpoint: endpoint, ...FAST }).catch((x: unknown) => x);
+    isErr('DOWNLOAD_FAILED', `for ${ID} from ${endpoint}`, 'onnx/model_quantized.onnx', 'connection refused', 'mirror', 'offline', '(4 attempts)')(e);
     assert.deepEqual((e as BertLensError).details.fix, [{ option: 'hubEndpoint' }, { option: 'offline', value: true }]);
     assert.deepEqual(files(cacheDir), []);
   });
@@ -169,9 +183,14 @@ describe('hub download', () => {
     await assert.rejects(loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint }), isErr('DOWNLOAD_FAILED', 'Could not download tokenizer.json', 'HTTP 404', 'Check the model id'));
   });
 
-  it('connection cut mid-file → DOWNLOAD_FAILED, nothing half-written in the cache, a retry succeeds', async () => {
+  it('a connection cut on every attempt → DOWNLOAD_FAILED after the retries, nothing half-written, a later try succeeds', async () => {
     hub.faults.dropAfterHalf = new Set(['onnx/model_quantized.onnx']);
-    await assert.rejects(loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint }), isErr('DOWNLOAD_FAILED', 'onnx/model_quantized.onnx', /broke after \d+ of \d+ bytes|sent \d+ of \d+ bytes/, 'nothing partial was kept'));
+    await assert.rejects(loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint, ...FAST }), isErr('DOWNLOAD_FAILED', 'onnx/model_quantized.onnx', /broke after \d+ of \d+ bytes|sent \d+ of \d+ bytes/, 'nothing partial was kept', '(4 attempts)'));
+    // Each retry asked only for the rest: Range bytes=N- with N never going back (bytes still in flight when the
+    // connection drops may be lost, so N need not grow every time).
+    const resumes = hub.requests.filter((r) => r.url.startsWith('/__cdn/') && /^bytes=[1-9]\d*-$/.test(r.range ?? '')).map((r) => Number(/\d+/.exec(r.range!)![0]));
+    assert.equal(resumes.length, 3, JSON.stringify(hub.requests));
+    assert.ok(resumes.every((n, i) => i === 0 || n >= resumes[i - 1]), `${resumes}`);
     const left = files(path.join(cacheDir, ID));
     assert.ok(!left.some((f) => f.includes('onnx')), `left: ${left}`);
     await assert.rejects(loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint, offline: true }), isErr('OFFLINE'));
@@ -202,13 +221,13 @@ describe('hub download', () => {
   });
 
   it('a server that never answers, or stops sending, fails after the idle timeout; nothing partial is kept', async () => {
-    const idle = { cacheDir, hubEndpoint: hub.endpoint, downloadIdleTimeoutMs: 400 };
+    const idle = { cacheDir, hubEndpoint: hub.endpoint, downloadIdleTimeoutMs: 400, ...FAST };
     hub.faults.silent = new Set(['config.json']);
     const t0 = Date.now();
-    await assert.rejects(resolveModel(ID, idle), isErr('DOWNLOAD_FAILED', 'Could not download config.json', 'the server did not answer within 0.4 s', 'hub endpoint to a mirror'));
+    await assert.rejects(resolveModel(ID, idle), isErr('DOWNLOAD_FAILED', 'Could not download config.json', 'the server did not answer within 0.4 s', 'hub endpoint to a mirror', '(4 attempts)'));
     hub.faults.silent = undefined;
     hub.faults.stall = new Set(['onnx/model_quantized.onnx']);
-    await assert.rejects(resolveModel(ID, idle), isErr('DOWNLOAD_FAILED', 'onnx/model_quantized.onnx', /no data arrived for 0\.4 s after 100 of \d+ bytes/, 'Nothing partial was kept'));
+    await assert.rejects(resolveModel(ID, idle), isErr('DOWNLOAD_FAILED', 'onnx/model_quantized.onnx', /no data arrived for 0\.4 s after 400 of \d+ bytes/, 'Nothing partial was kept', '(4 attempts)'));
     assert.ok(Date.now() - t0 < 20_000, 'bounded by the idle timeout, not by the server');
     assert.ok(!files(cacheDir).some((f) => f.includes('.part-') || f.endsWith('.onnx')), files(cacheDir).join(', '));
   });
@@ -223,6 +242,52 @@ describe('hub download', () => {
     hub.faults.gzip = new Set(['onnx/model_quantized.onnx']);
     await assert.rejects(resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint }), isErr('DOWNLOAD_FAILED', 'onnx/model_quantized.onnx', 'sent it compressed (Content-Encoding: gzip)', 'serves files unmodified'));
     assert.ok(!files(cacheDir).some((f) => f.includes('.part-') || f.endsWith('.onnx')));
+  });
+
+  it('a connection cut once is resumed with Range: the file is byte-exact and checked against the SHA-256', async () => {
+    hub.faults.dropOnce = new Set(['onnx/model_quantized.onnx']);
+    const events: DownloadProgress[] = [];
+    const m = await loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint, ...FAST }, { onProgress: (p) => events.push(p) });
+    await m.dispose();
+    const want = path.join(fixture('tiny-bert'), 'onnx/model_quantized.onnx');
+    assert.ok(fs.readFileSync(path.join(cacheDir, ID, 'onnx/model_quantized.onnx')).equals(fs.readFileSync(want)));
+    const half = fs.statSync(want).size >> 1;
+    const resumedAt = hub.requests.map((q) => Number(/^bytes=(\d+)-$/.exec(q.range ?? '')?.[1] ?? 0)).filter((n) => n > 0);
+    assert.ok(resumedAt.length === 1 && resumedAt[0] <= half, `asked for the rest from byte ${resumedAt} (half: ${half})`);
+    const onnx = events.filter((e) => e.file === 'onnx/model_quantized.onnx').map((e) => e.loaded);
+    assert.ok(onnx.every((n, i) => i === 0 || n >= onnx[i - 1]), 'progress never goes back on a resume');
+    assert.equal((await verifyModel(ID, { cacheDir, offline: true })).ok, true);
+  });
+
+  it('a server that ignores Range on the resume: the download starts over and is still byte-exact', async () => {
+    hub.faults.dropOnce = new Set(['onnx/model_quantized.onnx']);
+    hub.faults.ignoreRange = new Set(['onnx/model_quantized.onnx']);
+    const r = await resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint, ...FAST });
+    assert.ok(fs.readFileSync(r.modelFile).equals(fs.readFileSync(path.join(fixture('tiny-bert'), 'onnx/model_quantized.onnx'))));
+  });
+
+  it('HTTP 500 is retried with backoff; a server that keeps failing → DOWNLOAD_FAILED after 4 attempts', async () => {
+    hub.faults.error500 = new Map([['tokenizer.json', 2]]);
+    const r = await resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint, ...FAST });
+    assert.ok(fs.existsSync(path.join(r.dir, 'tokenizer.json')));
+    assert.equal(hub.requests.filter((q) => q.url.endsWith('/tokenizer.json') && !q.range).length, 3, 'two 500s, then the file');
+    hub.faults.error500 = new Map([['config.json', 99]]);
+    await assert.rejects(resolveModel(ID, { cacheDir: tmpDir('cache'), hubEndpoint: hub.endpoint, ...FAST }), isErr('DOWNLOAD_FAILED', 'config.json', 'HTTP 500', '(4 attempts)'));
+  });
+
+  it('a file that does not match the SHA-256 the hub announced → CORRUPT_MODEL, nothing kept', async () => {
+    hub.faults.wrongSha = new Set(['onnx/model_quantized.onnx']);
+    await assert.rejects(resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint, ...FAST }), isErr('CORRUPT_MODEL', 'onnx/model_quantized.onnx', 'does not match the checksum', 'nothing was kept'));
+    assert.ok(!files(cacheDir).some((f) => f.includes('.part-') || f.endsWith('.onnx')), files(cacheDir).join(', '));
+  });
+
+  it('models verify finds a downloaded file that changed on disk (its SHA-256 no longer matches the record)', async () => {
+    const r = await resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint });
+    const tok = path.join(r.dir, 'tokenizer_config.json');
+    fs.writeFileSync(tok, fs.readFileSync(tok, 'utf8').replace('{', '{ '));
+    const v = await verifyModel(ID, { cacheDir, offline: true });
+    assert.equal(v.ok, false);
+    assert.ok(v.problems.some((p) => /tokenizer_config\.json has \d+ bytes but was downloaded with \d+/.test(p)), v.problems.join('\n'));
   });
 
   it('partial files left by a killed process are removed before the next download', async () => {
