@@ -209,7 +209,13 @@ export async function models(ctx: Ctx): Promise<void> {
     const list = await ctx.engine.listModels();
     if (ctx.v.json) return json(ctx, { models: list });
     if (!list.length) return ctx.out('No models found. Download one: bert-lens models download Xenova/bert-base-uncased');
-    return ctx.out(table(['id', 'source', 'dtypes', '>size', 'folder'], list.map((x) => [x.id, x.source, x.dtypes.join(','), bytes(x.bytes), shortPath(x.dir)])));
+    ctx.out(table(['id', 'source', 'dtypes', '>size', 'folder'], list.map((x) => [x.id + (x.partial ? ' (partial)' : ''), x.source, x.dtypes.join(',') || '-', bytes(x.bytes), shortPath(x.dir)])));
+    const partial = list.filter((x) => x.partial);
+    if (partial.length) {
+      ctx.out('\nPartial downloads (finish with: bert-lens models download ID; or delete the folder):');
+      for (const x of partial) ctx.out(`  ${x.id}: ${[...x.partial!.missing.map((f) => `missing ${f}`), ...x.partial!.parts.map((f) => `unfinished ${f}`)].join(', ')}`);
+    }
+    return;
   }
   if (sub !== 'download' && sub !== 'verify') throw new UsageError(`Unknown "models ${sub}". Use: models list | models download ID | models verify ID.`);
   if (!id) throw new UsageError(`models ${sub} needs a model: an embedded name, a folder or a Hugging Face id.`);

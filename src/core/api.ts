@@ -265,7 +265,7 @@ export interface Engine {
   /** Load (downloading if needed) an encoder/QA model by embedded name, folder path or hub id; cached per id+dtype. */
   load(source: string, opts?: LoadOptions): Promise<LoadedModel>;
   /** Embedded, cached and downloadable models the store knows about. */
-  listModels(): Promise<Array<{ id: string; source: ModelInfo['source']; dir: string; dtypes: Dtype[]; bytes: number }>>;
+  listModels(): Promise<Array<{ id: string; source: ModelInfo['source']; dir: string; dtypes: Dtype[]; bytes: number; partial?: { parts: string[]; missing: string[] } }>>;
   /** Check a model folder: files present, JSON parses, ONNX loads, tokenizer round-trips. */
   verify(source: string): Promise<{ ok: boolean; problems: string[] }>;
   loadStatic(pathOrName: string): Promise<StaticVectors>;

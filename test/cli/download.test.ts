@@ -4,7 +4,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmp } from './helpers';
 import path from 'node:path';
 
@@ -65,6 +65,12 @@ describe('bert-lens models download (local fake hub)', () => {
     assert.equal(requests.length, before, 'offline: no request');
     const l = await run(['models', 'list', '--cache-dir', cache, '--json']);
     assert.ok(JSON.parse(l.out).models.some((m: { id: string; source: string }) => m.id === 'fake-org/tiny-bert' && m.source === 'hub'));
+    // A download still running (its .part file belongs to a live process: this test) is listed as partial.
+    writeFileSync(path.join(cache, 'fake-org/tiny-bert/onnx', `model_quantized.onnx.part-${process.pid}-1`), 'half');
+    const p = await run(['models', 'list', '--cache-dir', cache]);
+    assert.equal(p.code, 0, p.err);
+    assert.match(p.out, /fake-org\/tiny-bert \(partial\)\s+hub\s+fp32/);
+    assert.match(p.out, /Partial downloads \(finish with: bert-lens models download ID; or delete the folder\):\n {2}fake-org\/tiny-bert: unfinished onnx\/model_quantized\.onnx\.part-\d+-1\n/);
   });
 
   it('a missing model or a dead endpoint is a runtime error (exit 1) naming the model', async () => {

@@ -22,6 +22,8 @@ export interface ModelListing {
   dir: string;
   dtypes: Dtype[];
   bytes: number;
+  /** A cached download that is incomplete or has `.part-*` files (in progress, or left by a stopped download). */
+  partial?: { parts: string[]; missing: string[] };
 }
 
 /**
@@ -145,6 +147,8 @@ function folderBytes(dir: string): number {
   return n;
 }
 
+const CACHE_REQUIRED = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
+
 /** Embedded models plus hub models in the cache (`<cacheDir>/<org>/<name>`), with their dtypes and sizes. */
 export async function listModels(opts: StoreOptions = {}): Promise<ModelListing[]> {
   const modelsDir = opts.modelsDir ?? defaultModelsDir();
@@ -170,8 +174,20 @@ export async function listModels(opts: StoreOptions = {}): Promise<ModelListing[
     }
     for (const name of names) {
       const dir = path.join(cacheDir, org, name);
-      if (!isModelDir(dir) || availableDtypes(dir).length === 0) continue;
-      out.push({ id: `${org}/${name}`, source: 'hub', dir, dtypes: availableDtypes(dir), bytes: folderBytes(dir) });
+      let files: string[];
+      try {
+        files = (fs.readdirSync(dir, { recursive: true }) as string[]).map((f) => f.split(path.sep).join('/'));
+      } catch {
+        continue; // not a folder
+      }
+      const parts = files.filter((f) => f.includes('.part-')).sort();
+      const dtypes = availableDtypes(dir);
+      const missing = [...CACHE_REQUIRED.filter((f) => !files.includes(f)), ...(dtypes.length ? [] : ['onnx/*.onnx'])];
+      if (!parts.length && !files.length) continue;
+      if (!parts.length && missing.length === CACHE_REQUIRED.length + 1) continue; // no model files at all
+      const entry: ModelListing = { id: `${org}/${name}`, source: 'hub', dir, dtypes, bytes: folderBytes(dir) };
+      if (parts.length || missing.length) entry.partial = { parts, missing };
+      out.push(entry);
     }
   }
   return out;

@@ -290,6 +290,22 @@ describe('hub download', () => {
     assert.ok(v.problems.some((p) => /tokenizer_config\.json has \d+ bytes but was downloaded with \d+/.test(p)), v.problems.join('\n'));
   });
 
+  it('models list shows an incomplete download and unfinished .part files', async () => {
+    hub.faults.dropAfterHalf = new Set(['onnx/model_quantized.onnx']);
+    await assert.rejects(resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint, downloadRetries: 0 }));
+    const part = path.join(cacheDir, ID, 'onnx', `model_quantized.onnx.part-${process.pid}-1700000000000`);
+    fs.writeFileSync(part, 'in progress');
+    const [m] = await listModels({ cacheDir, modelsDir: tmpDir('empty') });
+    assert.equal(m.id, ID);
+    assert.deepEqual(m.dtypes, []);
+    assert.deepEqual(m.partial, { parts: [path.relative(path.join(cacheDir, ID), part)], missing: ['onnx/*.onnx'] });
+    fs.rmSync(part);
+    hub.faults.dropAfterHalf = undefined;
+    await resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint });
+    const [done] = await listModels({ cacheDir, modelsDir: tmpDir('empty') });
+    assert.equal(done.partial, undefined);
+  });
+
   it('partial files left by a killed process are removed before the next download', async () => {
     const dir = path.join(cacheDir, ID, 'onnx');
     fs.mkdirSync(dir, { recursive: true });
