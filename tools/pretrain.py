@@ -48,16 +48,40 @@ def losses(model, b):
     return mlm, nsp, logits, target, nsp_logits, stats
 
 
+def on_device(b, device):
+    return {k: v.to(device) for k, v in b.items()} if device.type != 'cpu' else b
+
+
+def autocast(device, bf16):
+    """bf16 autocast (CUDA, or a CPU with avx512_bf16); a no-op context when off."""
+    return torch.autocast(device.type, dtype=torch.bfloat16, enabled=bf16)
+
+
+def layer_norms_in_fp32(model):
+    """torch 1.13 has no CPU autocast rule for layer norm: without this it would run in bf16 (CUDA autocast already
+    keeps it in fp32)."""
+    for m in model.modules():
+        if isinstance(m, torch.nn.LayerNorm):
+            m.forward = (lambda f: lambda x: f(x.float()))(m.forward)
+
+
+def cpu_state(model):
+    """The state dict on the CPU, so a checkpoint written on a GPU loads anywhere."""
+    return {k: v.detach().cpu() for k, v in model.state_dict().items()}
+
+
 @torch.no_grad()
-def evaluate(model, docs, vocab_size, n=2000, max_len=128, seed=99):
+def evaluate(model, docs, vocab_size, n=2000, max_len=128, seed=99, device=torch.device('cpu'), bf16=False):
     """Held-out: MLM top-1/top-5 over all masked positions (80/10/10 as in training) and NSP accuracy."""
     model.eval()
     inst, rng = Instances(docs, seed), random.Random(seed)
     top1 = top5 = tot = nsp_ok = nsp_tot = 0
     mlm_loss = 0.0
     for _ in range(n // 50):
-        b = make_batch(inst, 50, max_len, vocab_size, rng, mask_prob=0.15)
-        mlm, _, logits, target, nsp_logits, _ = losses(model, b)
+        b = on_device(make_batch(inst, 50, max_len, vocab_size, rng, mask_prob=0.15), device)
+        with autocast(device, bf16):
+            mlm, _, logits, target, nsp_logits, _ = losses(model, b)
+        logits = logits.float()
         t5 = logits.topk(5, -1).indices
         top1 += (t5[:, 0] == target).sum().item()
         top5 += (t5 == target[:, None]).any(-1).sum().item()
@@ -122,7 +146,13 @@ def parse_args():
     ap.add_argument('--pos-init', type=float, default=0.02,
                     help='std of the sin/cos initialization of the position embeddings (0 = random like the rest)')
     ap.add_argument('--warmup', type=float, default=0.05, help='warm-up share of the run (by progress)')
-    return ap.parse_args()
+    ap.add_argument('--device', default='cpu', help='cpu, or cuda for a GPU (then --procs 1)')
+    ap.add_argument('--bf16', action='store_true',
+                    help='bf16 autocast (a GPU, or a CPU whose lscpu lists avx512_bf16; layer norm stays fp32)')
+    a = ap.parse_args()
+    if a.device != 'cpu' and a.procs != 1:
+        ap.error('--device cuda runs one process: add --procs 1')
+    return a
 
 
 def sync_grads(params, world):
@@ -199,9 +229,13 @@ def worker(rank, world, a, port):
             prev['long_steps'] = json.load(open(ev0)).get('long_steps', 0)
         if lead:
             print('continuing from', a.init, prev, flush=True)
+    device = torch.device(a.device)
+    model.to(device)
+    if a.bf16 and device.type == 'cpu':
+        layer_norms_in_fp32(model)
     n_params = sum(p.numel() for p in model.parameters())
     if lead:
-        print('params', n_params, 'processes', world, flush=True)
+        print('params', n_params, 'processes', world, 'device', device, 'bf16' if a.bf16 else 'fp32', flush=True)
     decay = [p for n, p in model.named_parameters() if p.dim() >= 2]
     no_decay = [p for n, p in model.named_parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.01}, {'params': no_decay, 'weight_decay': 0.0}],
@@ -220,7 +254,7 @@ def worker(rank, world, a, port):
         return agreed(p, world)
 
     def save():
-        torch.save({'config': cfg.to_dict(), 'model': model.state_dict(), 'step': prev['step'] + step,
+        torch.save({'config': cfg.to_dict(), 'model': cpu_state(model), 'step': prev['step'] + step,
                     'tokens': prev['tokens'] + tokens, 'train_s': prev['train_s'] + time.time() - t_train,
                     'long_steps': prev['long_steps'] + long_steps}, os.path.join(a.out, 'ckpt.pt'))
 
@@ -233,9 +267,10 @@ def worker(rank, world, a, port):
         long_steps += long
         mask_prob = a.mask_start + (a.mask_end - a.mask_start) * min(1.0, p)
         batch = a.batch if not a.batch_start else round(a.batch_start + (a.batch - a.batch_start) * min(1.0, p / 0.3))
-        b = make_batch(inst, a.long_batch if long else batch, 512 if long else a.seq, cfg.vocab_size, rng,
-                       mask_prob=mask_prob)
-        mlm, nsp, _, _, _, st = losses(model, b)
+        b = on_device(make_batch(inst, a.long_batch if long else batch, 512 if long else a.seq, cfg.vocab_size, rng,
+                                 mask_prob=mask_prob), device)
+        with autocast(device, a.bf16):
+            mlm, nsp, _, _, _, st = losses(model, b)
         loss = mlm + a.nsp_weight * nsp
         opt.zero_grad(set_to_none=True)
         loss.backward()
@@ -260,7 +295,7 @@ def worker(rank, world, a, port):
     if not lead:
         return
     save()
-    ev = evaluate(model, held, cfg.vocab_size)
+    ev = evaluate(model, held, cfg.vocab_size, device=device, bf16=a.bf16)
     ev.update({'steps': prev['step'] + step, 'long_steps': prev['long_steps'] + long_steps,
                'tokens_seen': prev['tokens'] + tokens, 'train_wall_s': round(prev['train_s'] + time.time() - t_train),
                'phase_wall_s': round(time.time() - t_train), 'phase_steps': step, 'initialized_from': a.init,

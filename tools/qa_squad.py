@@ -31,11 +31,12 @@ import torch.nn.functional as F
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from bert import BertConfig, BertForQuestionAnswering  # noqa: E402
 from open_data import ZH_QA_HELDOUT, ZH_QA_TRAIN, qa_split, zh_qa  # noqa: E402
-from pretrain import agreed, sync_grads  # noqa: E402
+from pretrain import agreed, autocast, cpu_state, layer_norms_in_fp32, sync_grads  # noqa: E402
 from wordpiece import CLS, PAD, SEP, WordPiece, words_with_offsets  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 MAX_Q = 64
+BF16 = False  # set from --bf16: predict() runs under the same autocast as training
 
 
 def context_pieces(wp, context):
@@ -119,8 +120,10 @@ def predict(model, wp, question, context, max_len=384, stride=128, max_answer=30
     """Best span over all windows (start + end logit), as the engine ranks answers; '' when there is no window."""
     best, answer = -1e9, ''
     for ids, tt, off, spans in windows(wp, question, context, max_len, stride):
-        x, m, t = pad_batch([(ids, tt)])
-        out = model(x, m, t)
+        dev = next(model.parameters()).device
+        x, m, t = (v.to(dev) for v in pad_batch([(ids, tt)]))
+        with autocast(dev, BF16):
+            out = {k: v.float().cpu() for k, v in model(x, m, t).items()}
         n = len(spans)
         sc = out['start_logits'][0, off:off + n]
         ec = out['end_logits'][0, off:off + n]
@@ -241,6 +244,8 @@ def parse_args():
     ap.add_argument('--out', default='build/qa')
     ap.add_argument('--max-len', type=int, default=192, help='training window (tokens)')
     ap.add_argument('--stride', type=int, default=64)
+    ap.add_argument('--device', default='cpu', help='cpu, or cuda for a GPU (then --procs 1)')
+    ap.add_argument('--bf16', action='store_true', help='bf16 autocast (GPU, or a CPU with avx512_bf16)')
     ap.add_argument('--init-qa', default='', help='continue from this QA checkpoint (qa.pt of an earlier run)')
     ap.add_argument('--eval-len', type=int, default=384,
                     help='evaluation window; 128 matches the shipped models (they declare 128 positions)')
@@ -253,7 +258,10 @@ def parse_args():
     ap.add_argument('--lang', default='en', choices=('en', 'zh'),
                     help='zh: train on DRCD + CMRC 2018 trial, evaluate on CMRC 2018 dev with the CMRC metric')
     ap.add_argument('--eval-limit', type=int, default=0, help='evaluate only the first N questions of each set (smoke runs)')
-    return ap.parse_args()
+    a = ap.parse_args()
+    if a.device != 'cpu' and a.procs != 1:
+        ap.error('--device cuda runs one process: add --procs 1')
+    return a
 
 
 def main():
@@ -284,6 +292,12 @@ def worker(rank, world, a, port):
     model.bert.load_state_dict(enc, strict=False)
     if a.init_qa:  # more epochs on top of an earlier fine-tune of the same encoder (its qa_outputs included)
         model.load_state_dict(torch.load(a.init_qa)['model'])
+    global BF16
+    BF16 = a.bf16
+    device = torch.device(a.device)
+    model.to(device)
+    if a.bf16 and device.type == 'cpu':
+        layer_norms_in_fp32(model)
     decay = [p for p in model.parameters() if p.dim() >= 2]
     no_decay = [p for p in model.parameters() if p.dim() < 2]
     opt = torch.optim.AdamW([{'params': decay, 'weight_decay': 0.01}, {'params': no_decay, 'weight_decay': 0.0}],
@@ -297,11 +311,12 @@ def worker(rank, world, a, port):
         for g in opt.param_groups:
             g['lr'] = a.lr * min(1.0, (step + 1) / (0.06 * steps)) * max(0.0, 1.0 - p)
         batch = [rows[(step * a.batch + i) % len(rows)] for i in range(a.batch)]
-        x, m, t = pad_batch(batch)
-        out = model(x, m, t)
-        ys = torch.tensor([r[2][0] for r in batch])
-        ye = torch.tensor([r[2][1] for r in batch])
-        loss = (F.cross_entropy(out['start_logits'], ys) + F.cross_entropy(out['end_logits'], ye)) / 2
+        x, m, t = (v.to(device) for v in pad_batch(batch))
+        ys = torch.tensor([r[2][0] for r in batch], device=device)
+        ye = torch.tensor([r[2][1] for r in batch], device=device)
+        with autocast(device, a.bf16):
+            out = model(x, m, t)
+            loss = (F.cross_entropy(out['start_logits'].float(), ys) + F.cross_entropy(out['end_logits'].float(), ye)) / 2
         opt.zero_grad(set_to_none=True)
         loss.backward()
         sync_grads(params, world)
@@ -320,7 +335,7 @@ def worker(rank, world, a, port):
     if not lead:
         return
     wall = time.time() - t_train
-    torch.save({'config': cfg.to_dict(), 'model': model.state_dict(), 'step': step}, os.path.join(a.out, 'qa.pt'))
+    torch.save({'config': cfg.to_dict(), 'model': cpu_state(model), 'step': step}, os.path.join(a.out, 'qa.pt'))
     res = {'encoder_step': ck.get('step'), 'steps': step, 'windows_seen': step * a.batch * world,
            'train_windows': len(rows) * world, 'train_paragraphs': len(train), 'train_wall_s': round(wall),
            'args': vars(a)}
