@@ -13,7 +13,7 @@ export const OPTIONS: Record<string, Opt> = {
   file: { type: 'string', short: 'f', arg: 'PATH', help: 'read the input text from a file (default: stdin)' },
   model: { type: 'string', short: 'm', arg: 'ID', help: 'embedded name, Hugging Face id, or a folder as an explicit path (./name, /abs, file:name) (default: bert-lens-mini; qa: bert-lens-mini-qa)' },
   word: { type: 'string', short: 'w', arg: 'WORD', help: 'the word to look at (case-insensitive, one BERT word)' },
-  occurrence: { type: 'string', arg: 'N', help: 'which occurrence of --word (1 = first, default)' },
+  occurrence: { type: 'string', arg: 'N', help: 'which occurrence of --word (1 = first, default; vectors: all unless given)' },
   at: { type: 'string', arg: 'OFFSET', help: 'mask the word at this character offset (UTF-16) instead of [MASK]' },
   layer: { type: 'string', short: 'l', arg: 'L', help: 'layer: 1..L, 0 = embeddings (vectors), last, last4 (vectors), rollout (attention)' },
   head: { type: 'string', arg: 'H', help: 'attention head 0..heads-1 or mean (default mean)' },
@@ -41,7 +41,7 @@ const INPUT = ['text', 'file'];
 
 export const COMMANDS: Record<string, { summary: string; usage: string; options: string[]; example: string }> = {
   tokens: { summary: 'tokens and words with character offsets', usage: 'tokens [--text T | --file F | < stdin]', options: [...INPUT, ...COMMON], example: 'bert-lens tokens --text "Café 中国 naïve"' },
-  vectors: { summary: 'static vs contextual neighbours of a word (or every word\'s vector)', usage: 'vectors --word W [--layer L] [--top K] [--static NAME]', options: [...INPUT, 'word', 'layer', 'top', 'static', ...COMMON], example: 'bert-lens vectors --word bank --text "The bank of the river. The bank raised rates."' },
+  vectors: { summary: 'static vs contextual neighbours of a word (or every word\'s vector)', usage: 'vectors --word W [--occurrence N] [--layer L] [--top K] [--static NAME]', options: [...INPUT, 'word', 'occurrence', 'layer', 'top', 'static', ...COMMON], example: 'bert-lens vectors --word bank --text "The bank of the river. The bank raised rates."' },
   similar: { summary: 'every occurrence of a word and their pairwise similarity', usage: 'similar --word W [--layer L]', options: [...INPUT, 'word', 'layer', ...COMMON], example: 'bert-lens similar --word bank --file doc.txt' },
   attention: { summary: 'where a word attends: one layer/head, head mean, or rollout', usage: 'attention --word W [--occurrence N] [--layer L|rollout] [--head H|mean]', options: [...INPUT, 'word', 'occurrence', 'layer', 'head', 'top', ...COMMON], example: 'bert-lens attention --word it --layer rollout --text "The cat sat because it was tired."' },
   explain: { summary: 'softmax(q·kᵀ/√d)·V for one word, layer and head, with the real numbers', usage: 'explain --word W [--occurrence N] [--layer L] [--head H]', options: [...INPUT, 'word', 'occurrence', 'layer', 'head', ...COMMON], example: 'bert-lens explain --word it --layer 2 --head 0 --text "The cat sat because it was tired."' },

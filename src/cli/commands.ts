@@ -106,7 +106,9 @@ export async function vectors(ctx: Ctx): Promise<void> {
     return ctx.out(table(['word', '>start', '>end', '>|v|', 'first dims'], enc.tok.words.map((w, i) => [w.text, w.start, w.end, Math.hypot(...vecs[i]), Array.from(vecs[i].slice(0, 4), fmt).join(' ') + ' …'])));
   }
   const word = needWord(ctx.v);
-  const r = ctx.engine.vectors(enc, word, { layer, top, staticVectors: await staticFor(ctx, m) });
+  // --occurrence N: only that occurrence's neighbours (what a hover computes), not every occurrence's.
+  const occurrence = ctx.v.occurrence === undefined ? undefined : intOpt(ctx.v, 'occurrence', 1, 1) - 1;
+  const r = ctx.engine.vectors(enc, word, { layer, top, staticVectors: await staticFor(ctx, m), occurrence });
   if (ctx.v.json) return json(ctx, r);
   const s = r.static;
   ctx.out(`Static neighbours of "${word}" (${s?.source ?? 'none'})${s && !s.inVocabulary ? ': not in the vocabulary' : ''}`);

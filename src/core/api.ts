@@ -282,7 +282,7 @@ export interface Engine {
   vectors(
     enc: Encoding,
     word: string,
-    opts?: { layer?: LayerChoice; top?: number; staticVectors?: StaticVectors },
+    opts?: { layer?: LayerChoice; top?: number; staticVectors?: StaticVectors; occurrence?: number }, // occurrence: 0-based, only that one
   ): VectorsResult;
   attention(
     enc: Encoding,

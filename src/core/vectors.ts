@@ -86,29 +86,111 @@ export function similar(enc: Encoding, word: string, opts: { layer?: LayerChoice
 
 const PUNCT = /^[\p{P}\p{S}]+$/u;
 
+/**
+ * Every encoded word's contextual vector at one layer choice in one matrix, with its squared norm: built once per
+ * encoding (the last one is kept), so a hover's neighbours and occurrence similarities are matrix-vector products
+ * instead of re-pooling every word of the document. Scores are computed exactly as `cosine` does (same order, same
+ * float64 sums), so results are bit-identical to pairwise `cosine` calls.
+ */
+interface WordMatrix {
+  enc: Encoding;
+  layer: string;
+  H: number;
+  rows: Float32Array;
+  sq: Float64Array; // squared norm per word; 0 = not encoded (or a zero vector)
+  keys: string[]; // normalised text per word
+}
+let lastMatrix: WordMatrix | undefined; // one: a matrix is as large as the document's hidden states at one layer
+
+function wordMatrix(enc: Encoding, layer: LayerChoice): WordMatrix {
+  const key = String(layer);
+  if (lastMatrix?.enc === enc && lastMatrix.layer === key) return lastMatrix;
+  const layers = resolveLayers(layer, enc.model.layers);
+  const H = enc.model.hidden;
+  const n = enc.tok.words.length;
+  const rows = new Float32Array(n * H);
+  const sq = new Float64Array(n);
+  // Windows in order: each word takes the window that owns it (as windowOf decides), without a search per word.
+  const owner = new Array<EncodedWindow | undefined>(n);
+  for (const w of enc.windows) for (let i = w.wordStart; i < w.wordEnd; i++) owner[i] ??= w;
+  for (const w of enc.windows) for (let i = w.ownStart; i < w.ownEnd; i++) owner[i] = w;
+  for (let i = 0; i < n; i++) {
+    const win = owner[i];
+    if (!win) continue;
+    const v = wordVector(enc, win, i, layers);
+    rows.set(v, i * H);
+    let s2 = 0;
+    for (let k = 0; k < H; k++) s2 += v[k] * v[k];
+    sq[i] = s2;
+  }
+  lastMatrix = { enc, layer: key, H, rows, sq, keys: enc.tok.words.map((w) => norm(w.text)) };
+  return lastMatrix;
+}
+
+/** cosine(row i, row j) with cosine's arithmetic. */
+function rowCosine(m: WordMatrix, i: number, j: number): number {
+  const { H, rows } = m;
+  let d = 0;
+  for (let k = 0, a = i * H, b = j * H; k < H; k++) d += rows[a + k] * rows[b + k];
+  return m.sq[i] && m.sq[j] ? d / Math.sqrt(m.sq[i] * m.sq[j]) : 0;
+}
+
+/** Contextual cosine of word `wordIndex` with each of `others` (word indices), at a layer choice. */
+export function similarities(enc: Encoding, wordIndex: number, others: number[], layer: LayerChoice = 'last'): number[] {
+  const m = wordMatrix(enc, layer);
+  return others.map((j) => rowCosine(m, wordIndex, j));
+}
+
+/**
+ * The `top` nearest other words of one word in its document: one entry per word type (its closest occurrence: "the"
+ * five times would crowd out everything else), skipping the word's own type, punctuation and unencoded words.
+ * One pass over the matrix with a running best per type, then a partial sort of the types.
+ */
+export function neighboursOf(enc: Encoding, wordIndex: number, opts: { layer?: LayerChoice; top?: number; exclude?: string } = {}): Neighbour[] {
+  const { layer = 'last', top = 5 } = opts;
+  const m = wordMatrix(enc, layer);
+  const words = enc.tok.words;
+  const self = opts.exclude ?? m.keys[wordIndex];
+  const best = new Map<string, { j: number; score: number }>();
+  for (let j = 0; j < words.length; j++) {
+    const k = m.keys[j];
+    if (j === wordIndex || !m.sq[j] || k === self || PUNCT.test(words[j].text)) continue;
+    const score = rowCosine(m, wordIndex, j);
+    const b = best.get(k);
+    if (!b || score > b.score) best.set(k, { j, score }); // ties keep the earlier occurrence
+  }
+  const picked: Array<{ j: number; score: number }> = [];
+  for (const c of best.values()) {
+    if (picked.length === top && !before(c, picked[top - 1])) continue;
+    let at = picked.length;
+    while (at > 0 && before(c, picked[at - 1])) at--;
+    picked.splice(at, 0, c);
+    if (picked.length > top) picked.pop();
+  }
+  return picked.map(({ j, score }) => ({ word: words[j].text, score, start: words[j].start, end: words[j].end }));
+}
+
+/** Ranking order: higher score first, then the earlier word (a stable sort by score over document order). */
+const before = (a: { j: number; score: number }, b: { j: number; score: number }) => a.score > b.score || (a.score === b.score && a.j < b.j);
+
 export function vectors(
   enc: Encoding,
   word: string,
-  opts: { layer?: LayerChoice; top?: number; staticVectors?: StaticVectors } = {},
+  opts: { layer?: LayerChoice; top?: number; staticVectors?: StaticVectors; occurrence?: number } = {},
 ): VectorsResult {
   const { layer = 'last', top = 5, staticVectors } = opts;
   const occ = occurrences(enc, word);
   if (!occ.length) throw noOccurrence(word);
-  const all = wordVectors(enc, layer);
+  if (opts.occurrence !== undefined && !(opts.occurrence >= 0 && opts.occurrence < occ.length)) {
+    throw new BertLensError('BAD_INPUT', `"${word}" occurs ${occ.length} time(s); there is no occurrence ${opts.occurrence + 1}.`);
+  }
+  const chosen = opts.occurrence === undefined ? occ : [occ[opts.occurrence]];
   const target = norm(word.trim());
-  const contextual = occ.map((i) => {
-    const v = all[i];
-    const cands: Neighbour[] = [];
-    enc.tok.words.forEach((w, j) => {
-      if (j === i || !all[j].length || norm(w.text) === target || PUNCT.test(w.text)) return;
-      cands.push({ word: w.text, score: cosine(v, all[j]), start: w.start, end: w.end });
-    });
-    cands.sort((a, b) => b.score - a.score);
-    // One entry per word type (its closest occurrence): "the" five times would crowd out everything else.
-    const seen = new Set<string>();
-    const neighbours = cands.filter((c) => !seen.has(norm(c.word)) && !!seen.add(norm(c.word))).slice(0, top);
-    return { start: enc.tok.words[i].start, end: enc.tok.words[i].end, neighbours };
-  });
+  const contextual = chosen.map((i) => ({
+    start: enc.tok.words[i].start,
+    end: enc.tok.words[i].end,
+    neighbours: neighboursOf(enc, i, { layer, top, exclude: target }),
+  }));
   const stat = staticVectors
     ? { source: staticVectors.source, inVocabulary: staticVectors.has(word), neighbours: staticVectors.has(word) ? staticVectors.neighbours(word, top) : [] }
     : null;

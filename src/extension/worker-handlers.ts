@@ -8,8 +8,9 @@ import type {
 } from '../protocol';
 import { toWireError } from '../protocol';
 import type { Fix } from '../core/model/errors';
-import { occurrences as occurrenceIndices, resolveLayers } from '../core/vectors';
-import { cosine, rollout, wordAttention, wordAt } from './attention-math';
+import { windowOf } from '../core/encode';
+import { neighboursOf, occurrences as occurrenceIndices, resolveLayers, similarities } from '../core/vectors';
+import { rollout, wordAttention, wordAt } from './attention-math';
 import { adjacentPairs } from './sentences';
 
 export interface JobContext {
@@ -215,14 +216,14 @@ export class Handlers {
     // word2vec vocabularies are usually lower case; the lookup tries the word as written first.
     const sv = this.vectors;
     const key = sv && !sv.has(w.text) && sv.has(w.text.toLowerCase()) ? w.text.toLowerCase() : w.text;
-    const v = eng.vectors(enc, key, { layer, top: top * 4, staticVectors: sv });
-    const mine = v.contextual.find((c) => c.start === w.start);
+    // Only the hovered occurrence: its neighbours and its similarity to the other occurrences are matrix-vector
+    // products over the document's word matrix (built once per encoding), so a hover on "the" costs what a rare word does.
+    const stat = sv?.has(key) ? { source: sv.source, inVocabulary: true, neighbours: sv.neighbours(key, top) } : sv ? { source: sv.source, inVocabulary: false, neighbours: [] } : null;
+    const mine = neighboursOf(enc, wi, { layer, top: top * 4 });
     // Similarities among the occurrences that are encoded (all of them once the whole document is).
-    const all = eng.wordVectors(enc, layer);
-    const me = all[wi]!;
-    const occurrences = occurrenceIndices(enc, w.text)
-      .filter((i) => i !== wi && all[i]!.length > 0)
-      .map((i) => ({ start: enc.tok.words[i]!.start, end: enc.tok.words[i]!.end, similarity: cosine(me, all[i]!) }));
+    const others = occurrenceIndices(enc, w.text).filter((i) => i !== wi && windowOf(enc, i));
+    const sims = similarities(enc, wi, others, layer);
+    const occurrences = others.map((i, k) => ({ start: enc.tok.words[i]!.start, end: enc.tok.words[i]!.end, similarity: sims[k]! }));
     ctx.signal.throwIfAborted();
     // Masked-LM needs its own run (the word masked); hovering the same word again answers from this cache.
     const mkey = `${enc.model.id}\u0000${enc.textHash}\u0000${w.start}\u0000${top}`;
@@ -233,8 +234,8 @@ export class Handlers {
       if (this.maskCache.size > 256) this.maskCache.delete(this.maskCache.keys().next().value!);
     }
     return {
-      word: { text: w.text, start: w.start, end: w.end }, layer, static: v.static && { ...v.static, neighbours: v.static.neighbours.slice(0, top) }, substitutes: masked.predictions,
-      neighbours: dedupe(mine?.neighbours ?? [], top), occurrences, partial,
+      word: { text: w.text, start: w.start, end: w.end }, layer, static: stat, substitutes: masked.predictions,
+      neighbours: dedupe(mine, top), occurrences, partial,
     };
   }
 
