@@ -133,7 +133,8 @@ echo "== export (fp32 + int8) + goldens + training log + model cards"
 $PY tools/export_models.py --build "$B" --int8 --lang "$LANG_ID" --open "$SHARED/open"
 $PY tools/mlm_probes.py "$B" "$LANG_ID" > "$B/mlm-probes.log"       # unigram baseline, seed-sentence heads, examples
 node --import tsx tools/eval-engine.ts "$B/engine-eval-input.json" "$B/engine-eval.json" "$LANG_ID"  # fp32 vs int8
-KIND=$MODE; [ "$FROM" = qa ] && KIND=qa   # a QA-only run adds no pretraining tokens to the log
+KIND=$MODE   # a QA-only run on a shipped, logged encoder adds no pretraining tokens to the log
+if [ "$MODE" = build ] && [ "$FROM" = qa ] && [ -s "$LOG" ]; then KIND=qa; fi
 $PY tools/training_log.py append "$LOG" "$B/pretrain/eval.json" "$KIND" yes "$B/qa/qa-eval.json"
 $PY tools/model_cards.py "$B" "$LANG_ID"
 du -ch models/*/onnx/*.onnx models/word2vec-*/vectors.bin | tail -1
