@@ -1,5 +1,6 @@
 // Benchmarks of the model layer, all ratios measured in the same process on the same input:
-// int8 vs fp32, tapped vs untapped, fetch-subset vs fetch-all, our run() vs transformers.js, batch vs singles.
+// int8 vs fp32, tapped vs untapped, fetch-subset vs fetch-all, our run() vs transformers.js, batch vs singles, and
+// the cost of a hover on an encoded 10k-token document (bench/hover.ts).
 // Usage: npm run bench [-- --model <name|folder>] [--iters N]. Writes bench/results.json. No assertions on time.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -8,6 +9,7 @@ import * as ort from 'onnxruntime-node';
 import type { LoadedModel, RunRequest } from '../src/core/api';
 import { loadModel } from '../src/core/model';
 import { sessionOptions } from '../src/core/model/session';
+import { hoverRows } from './hover';
 
 const ROOT = path.resolve(__dirname, '..');
 const arg = (name: string) => {
@@ -176,6 +178,8 @@ async function main() {
   } finally {
     if (ours !== fp32 && ours !== int8) await ours.dispose();
   }
+
+  await hoverRows(ROOT, dir, THREADS, add);
 
   await plain.release();
   await fp32.dispose();

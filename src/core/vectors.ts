@@ -98,7 +98,8 @@ interface WordMatrix {
   H: number;
   rows: Float32Array;
   sq: Float64Array; // squared norm per word; 0 = not encoded (or a zero vector)
-  keys: string[]; // normalised text per word
+  type: Int32Array; // word type per word (normalised text), -1 for punctuation: never a neighbour
+  types: string[]; // normalised text per type id
 }
 let lastMatrix: WordMatrix | undefined; // one: a matrix is as large as the document's hidden states at one layer
 
@@ -123,7 +124,15 @@ function wordMatrix(enc: Encoding, layer: LayerChoice): WordMatrix {
     for (let k = 0; k < H; k++) s2 += v[k] * v[k];
     sq[i] = s2;
   }
-  lastMatrix = { enc, layer: key, H, rows, sq, keys: enc.tok.words.map((w) => norm(w.text)) };
+  const ids = new Map<string, number>();
+  const type = new Int32Array(n);
+  enc.tok.words.forEach((w, i) => {
+    const k = norm(w.text);
+    let t = ids.get(k);
+    if (t === undefined) ids.set(k, (t = ids.size));
+    type[i] = PUNCT.test(w.text) ? -1 : t;
+  });
+  lastMatrix = { enc, layer: key, H, rows, sq, type, types: [...ids.keys()] };
   return lastMatrix;
 }
 
@@ -133,6 +142,16 @@ function rowCosine(m: WordMatrix, i: number, j: number): number {
   let d = 0;
   for (let k = 0, a = i * H, b = j * H; k < H; k++) d += rows[a + k] * rows[b + k];
   return m.sq[i] && m.sq[j] ? d / Math.sqrt(m.sq[i] * m.sq[j]) : 0;
+}
+
+/** The other occurrences of word `wordIndex`'s type that are encoded (as `occurrences`, from the cached matrix). */
+export function otherOccurrences(enc: Encoding, wordIndex: number, layer: LayerChoice = 'last'): number[] {
+  const m = wordMatrix(enc, layer);
+  const t = m.type[wordIndex];
+  const out: number[] = [];
+  if (t < 0) return occurrences(enc, enc.tok.words[wordIndex].text).filter((j) => j !== wordIndex && m.sq[j]);
+  for (let j = 0; j < m.type.length; j++) if (m.type[j] === t && j !== wordIndex && m.sq[j]) out.push(j);
+  return out;
 }
 
 /** Contextual cosine of word `wordIndex` with each of `others` (word indices), at a layer choice. */
@@ -150,17 +169,23 @@ export function neighboursOf(enc: Encoding, wordIndex: number, opts: { layer?: L
   const { layer = 'last', top = 5 } = opts;
   const m = wordMatrix(enc, layer);
   const words = enc.tok.words;
-  const self = opts.exclude ?? m.keys[wordIndex];
-  const best = new Map<string, { j: number; score: number }>();
+  const self = opts.exclude === undefined ? m.type[wordIndex] : m.types.indexOf(opts.exclude);
+  // Best score and its word per type, in typed arrays: no allocation per word.
+  const bestScore = new Float64Array(m.types.length).fill(-Infinity);
+  const bestWord = new Int32Array(m.types.length).fill(-1);
   for (let j = 0; j < words.length; j++) {
-    const k = m.keys[j];
-    if (j === wordIndex || !m.sq[j] || k === self || PUNCT.test(words[j].text)) continue;
+    const t = m.type[j];
+    if (j === wordIndex || t < 0 || t === self || !m.sq[j]) continue;
     const score = rowCosine(m, wordIndex, j);
-    const b = best.get(k);
-    if (!b || score > b.score) best.set(k, { j, score }); // ties keep the earlier occurrence
+    if (score > bestScore[t]) {
+      bestScore[t] = score; // ties keep the earlier occurrence
+      bestWord[t] = j;
+    }
   }
   const picked: Array<{ j: number; score: number }> = [];
-  for (const c of best.values()) {
+  for (let t = 0; t < bestWord.length; t++) {
+    if (bestWord[t] < 0) continue;
+    const c = { j: bestWord[t], score: bestScore[t] };
     if (picked.length === top && !before(c, picked[top - 1])) continue;
     let at = picked.length;
     while (at > 0 && before(c, picked[at - 1])) at--;

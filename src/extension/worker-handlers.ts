@@ -8,8 +8,7 @@ import type {
 } from '../protocol';
 import { toWireError } from '../protocol';
 import type { Fix } from '../core/model/errors';
-import { windowOf } from '../core/encode';
-import { neighboursOf, occurrences as occurrenceIndices, resolveLayers, similarities } from '../core/vectors';
+import { neighboursOf, otherOccurrences, resolveLayers, similarities } from '../core/vectors';
 import { rollout, wordAttention, wordAt } from './attention-math';
 import { adjacentPairs } from './sentences';
 
@@ -221,7 +220,7 @@ export class Handlers {
     const stat = sv?.has(key) ? { source: sv.source, inVocabulary: true, neighbours: sv.neighbours(key, top) } : sv ? { source: sv.source, inVocabulary: false, neighbours: [] } : null;
     const mine = neighboursOf(enc, wi, { layer, top: top * 4 });
     // Similarities among the occurrences that are encoded (all of them once the whole document is).
-    const others = occurrenceIndices(enc, w.text).filter((i) => i !== wi && windowOf(enc, i));
+    const others = otherOccurrences(enc, wi, layer);
     const sims = similarities(enc, wi, others, layer);
     const occurrences = others.map((i, k) => ({ start: enc.tok.words[i]!.start, end: enc.tok.words[i]!.end, similarity: sims[k]! }));
     ctx.signal.throwIfAborted();

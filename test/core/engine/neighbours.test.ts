@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import type { Encoding, LayerChoice, LoadedModel, Neighbour } from '../../../src/core/api';
-import { cosine, neighboursOf, occurrences, similarities } from '../../../src/core/vectors';
+import { cosine, neighboursOf, occurrences, otherOccurrences, similarities } from '../../../src/core/vectors';
 import { FIX } from './helpers';
 
 const TEXT = Array.from({ length: 12 }, (_, i) =>
@@ -50,6 +50,9 @@ describe('neighbours and similarities from the word matrix', () => {
       }
       const all = engine.wordVectors(enc, layer);
       const occ = occurrences(enc, 'bank');
+      for (const i of [...occ, ...occurrences(enc, 'the'), ...occurrences(enc, ',')]) {
+        assert.deepEqual(otherOccurrences(enc, i, layer), occurrences(enc, enc.tok.words[i].text).filter((j) => j !== i));
+      }
       assert.deepEqual(similarities(enc, occ[0], occ, layer), occ.map((j) => cosine(all[occ[0]], all[j])));
     });
   }
