@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { BertLensEngine } from '../core/index';
 import type { Encoding, LayerChoice, LoadedModel, StaticVectors, Tokenized } from '../core/api';
 import { BertLensError } from '../core/model/errors';
+import { resolveLayers } from '../core/vectors';
 import { UsageError, inputText, intOpt, numOpt, str, type Values } from './args';
 import { Progress, bar, bytes, fmt, show, table } from './format';
 
@@ -33,10 +34,13 @@ async function load(ctx: Ctx, dflt = DEFAULTS.model): Promise<LoadedModel> {
   return m;
 }
 
-async function encode(ctx: Ctx, m: LoadedModel, text: string, attention = false): Promise<Encoding> {
+/** Encodes only what the command reads: the hidden layers it averages, the attention layers it shows, and (for one
+ * word's attention) only the window around that word — memory and time stay bounded on large inputs. */
+async function encode(ctx: Ctx, m: LoadedModel, text: string, want: { hidden: number[]; attention?: number[] | 'all'; range?: { start: number; end: number } }): Promise<Encoding> {
   const enc = await ctx.engine.encode(m, text, {
-    hiddenLayers: 'all',
-    attentionLayers: attention ? 'all' : [],
+    hiddenLayers: want.hidden,
+    attentionLayers: want.attention ?? [],
+    range: want.range,
     onProgress: (done, total) => total > 1 && ctx.progress.update('Encoding windows', done, total),
   });
   if (enc.windows.length > 1) ctx.progress.done(`Encoded ${enc.tok.words.length} words in ${enc.windows.length} windows`);
@@ -97,8 +101,8 @@ async function staticFor(ctx: Ctx, m: LoadedModel): Promise<StaticVectors> {
 export async function vectors(ctx: Ctx): Promise<void> {
   const m = await load(ctx);
   const text = await inputText(ctx.v);
-  const enc = await encode(ctx, m, text);
   const layer = layerChoice(ctx.v);
+  const enc = await encode(ctx, m, text, { hidden: resolveLayers(layer, m.info.layers) });
   const top = intOpt(ctx.v, 'top', 5, 1);
   if (!str(ctx.v, 'word')) {
     const vecs = ctx.engine.wordVectors(enc, layer);
@@ -121,8 +125,9 @@ export async function vectors(ctx: Ctx): Promise<void> {
 
 export async function similar(ctx: Ctx): Promise<void> {
   const m = await load(ctx);
-  const enc = await encode(ctx, m, await inputText(ctx.v));
-  const r = ctx.engine.similar(enc, needWord(ctx.v), { layer: layerChoice(ctx.v) });
+  const layer = layerChoice(ctx.v);
+  const enc = await encode(ctx, m, await inputText(ctx.v), { hidden: resolveLayers(layer, m.info.layers) });
+  const r = ctx.engine.similar(enc, needWord(ctx.v), { layer });
   if (ctx.v.json) return json(ctx, r);
   const names = r.occurrences.map((o, i) => `#${i + 1}@${o.start}`);
   ctx.out(`"${r.word}": ${r.occurrences.length} occurrence(s). Contextual cosine (static similarity is 1 for every pair: one vector per word type)`);
@@ -131,14 +136,19 @@ export async function similar(ctx: Ctx): Promise<void> {
 
 export async function attention(ctx: Ctx): Promise<void> {
   const m = await load(ctx);
-  const enc = await encode(ctx, m, await inputText(ctx.v), true);
+  const text = await inputText(ctx.v);
   const ls = str(ctx.v, 'layer');
   const layer = ls === undefined || ls === 'last' ? m.info.layers : ls === 'rollout' ? 'rollout' : Number(ls);
   if (layer !== 'rollout' && (!Number.isInteger(layer) || layer < 1)) throw new UsageError(`--layer must be 1..${m.info.layers}, last or rollout (got "${ls}"${Number(ls) < 0 ? '; layers do not count from the end: use last' : ''}).`);
   const hs = str(ctx.v, 'head');
   const head = hs === undefined || hs === 'mean' ? 'mean' : Number(hs);
   if (head !== 'mean' && !Number.isInteger(head)) throw new UsageError(`--head must be 0..${m.info.heads - 1} or mean (got "${hs}").`);
-  const r = ctx.engine.attention(enc, findWord(enc.tok, ctx.v), { layer, head });
+  // Only the window around the word, and only the layers shown (rollout needs them all).
+  const tok = await ctx.engine.tokenize(m, text);
+  const wi = findWord(tok, ctx.v);
+  const span = { start: tok.words[wi]!.start, end: tok.words[wi]!.end };
+  const enc = await encode(ctx, m, text, { hidden: [], attention: layer === 'rollout' ? 'all' : layer > m.info.layers ? [] : [layer], range: span });
+  const r = ctx.engine.attention(enc, wi, { layer, head });
   if (ctx.v.json) return json(ctx, r);
   const top = intOpt(ctx.v, 'top', 0, 0);
   const rows = [...r.to].sort((a, b) => b.weight - a.weight).slice(0, top || undefined);
