@@ -101,3 +101,30 @@ export function attention(
   });
   return { layer, head: layer === 'rollout' ? 'mean' : head, from: { text: w.text, start: w.start, end: w.end }, to };
 }
+
+/**
+ * The window's whole word-level attention, for the panel: weights [layer][head][from][to] and the rollout [from][to],
+ * each row built by `wordRow` from the token-level maps — the same maths as `attention()`, so the panel, the overlay
+ * and the CLI show the same numbers (rollout is taken over tokens, [CLS]/[SEP] included, then aggregated to words).
+ */
+export function wordAttentionTensor(enc: Encoding, win: EncodedWindow): { words: number[]; weights: Float32Array; rollout: Float32Array } {
+  const { layers, heads } = enc.model;
+  const seq = win.seqLen;
+  const words: number[] = [];
+  for (let w = win.wordStart; w < win.wordEnd; w++) words.push(w);
+  const W = words.length;
+  const fill = (m: Float64Array, out: Float32Array, base: number) => {
+    for (let f = 0; f < W; f++) out.set(wordRow(m, seq, enc, win, win.wordStart + f), base + f * W);
+  };
+  const weights = new Float32Array(layers * heads * W * W);
+  const tapped: Float32Array[] = [];
+  for (let l = 1; l <= layers; l++) {
+    const a = win.out.attention[l];
+    if (!a) continue; // not tapped: rows stay 0 (callers check the attention capability first)
+    tapped.push(a);
+    for (let h = 0; h < heads; h++) fill(headMatrix(a, heads, seq, h), weights, ((l - 1) * heads + h) * W * W);
+  }
+  const roll = new Float32Array(W * W);
+  if (tapped.length === layers) fill(rollout(tapped, heads, seq), roll, 0);
+  return { words, weights, rollout: roll };
+}

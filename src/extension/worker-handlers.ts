@@ -9,7 +9,8 @@ import type {
 import { toWireError } from '../protocol';
 import type { Fix } from '../core/model/errors';
 import { neighboursOf, otherOccurrences, resolveLayers, similarities } from '../core/vectors';
-import { rollout, wordAttention, wordAt } from './attention-math';
+import { wordAttentionTensor } from '../core/attention';
+import { wordAt } from '../core/text/tokenizer';
 import { adjacentPairs } from './sentences';
 
 export interface JobContext {
@@ -270,11 +271,11 @@ export class Handlers {
     const wi = this.wordIndex(enc, offset);
     const win = enc.windows.find((x) => wi >= x.ownStart && wi < x.ownEnd) ?? enc.windows[0]!;
     const { layers, heads } = model.info;
-    const { words, weights } = wordAttention(win, enc.tok, layers, heads);
+    const { words, weights, rollout } = wordAttentionTensor(enc, win);
     const spans = words.map((i) => { const w = enc.tok.words[i]!; return { text: w.text, start: w.start, end: w.end }; });
     return {
       window: { start: spans[0]?.start ?? 0, end: spans[spans.length - 1]?.end ?? 0 },
-      words: spans, focus: wi - win.wordStart, layers, heads, weights, rollout: rollout(weights, layers, heads, words.length),
+      words: spans, focus: wi - win.wordStart, layers, heads, weights, rollout,
     };
   }
 

@@ -4,7 +4,6 @@ import assert from 'node:assert/strict';
 import { BUCKETS, bucketAlpha, bucketOf, bucketize } from '../../src/extension/buckets';
 import { Debouncer, RenderGate } from '../../src/extension/staleness';
 import { adjacentPairs, sentences } from '../../src/extension/sentences';
-import { meanHeads, rollout } from '../../src/extension/attention-math';
 import { fmtScore, matchCase } from '../../src/extension/tasks-logic';
 
 test('bucketOf: relative to the max, tiny weights dropped, strongest in the top bucket', () => {
@@ -76,26 +75,6 @@ test('sentences: spans are exact, split on . ! ? and CJK stops, blank lines brea
   const pairs = adjacentPairs(text).map(([a, b]) => `${a.text} | ${b.text}`);
   assert.deepEqual(pairs, ['The animal was tired. | It slept!', 'It slept! | Did it?', 'New paragraph here. | 今天下雨。', '今天下雨。 | 明天晴。']);
   assert.deepEqual(sentences('   '), []);
-});
-
-test('rollout of identity-like attention stays row-stochastic', () => {
-  const W = 3, heads = 2, layers = 2;
-  const w = new Float32Array(layers * heads * W * W);
-  for (let i = 0; i < w.length; i++) w[i] = Math.random();
-  // normalise rows
-  for (let r = 0; r < layers * heads * W; r++) {
-    let s = 0;
-    for (let t = 0; t < W; t++) s += w[r * W + t]!;
-    for (let t = 0; t < W; t++) w[r * W + t]! /= s;
-  }
-  const m = meanHeads(w, 0, heads, W);
-  const R = rollout(w, layers, heads, W);
-  for (let f = 0; f < W; f++) {
-    let sm = 0, sr = 0;
-    for (let t = 0; t < W; t++) { sm += m[f * W + t]!; sr += R[f * W + t]!; }
-    assert.ok(Math.abs(sm - 1) < 1e-5);
-    assert.ok(Math.abs(sr - 1) < 1e-5);
-  }
 });
 
 test('matchCase keeps the original capitalisation', () => {
