@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { BertLensEngine } from '../core/index';
 import type { Encoding, LayerChoice, LoadedModel, StaticVectors, Tokenized } from '../core/api';
 import { BertLensError } from '../core/model/errors';
+import { headCensus } from '../core/heads';
 import { resolveLayers } from '../core/vectors';
 import { UsageError, inputText, intOpt, numOpt, str, type Values } from './args';
 import { Progress, bar, bytes, fmt, show, table } from './format';
@@ -155,6 +156,22 @@ export async function attention(ctx: Ctx): Promise<void> {
   const max = Math.max(...r.to.map((t) => t.weight));
   ctx.out(`Attention from "${r.from.text}" (${r.from.start}–${r.from.end}), layer ${r.layer}, head ${r.head}; [CLS]/[SEP] left out, weights renormalized`);
   ctx.out(table(['to', '>start', '>weight', ''], rows.map((t) => [t.text, t.start, t.weight, bar(t.weight, max)])));
+}
+
+export async function heads(ctx: Ctx): Promise<void> {
+  const m = await load(ctx);
+  const text = await inputText(ctx.v);
+  const tok = await ctx.engine.tokenize(m, text);
+  // The window of --word (one window only: a census is per window, as attention is).
+  const wi = str(ctx.v, 'word') === undefined ? undefined : findWord(tok, ctx.v);
+  const w = wi === undefined ? undefined : tok.words[wi];
+  const enc = await encode(ctx, m, text, { hidden: [], attention: 'all', range: { start: w?.start ?? 0, end: w?.end ?? 0 } });
+  const r = headCensus(enc, wi);
+  if (ctx.v.json) return json(ctx, r);
+  ctx.out(table(['>layer', '>head', 'label', '>entropy', '>[CLS]', '>[SEP]', '>punct', '>self', '>prev', '>next', '>distance'],
+    r.rows.map((x) => [x.layer, x.head, x.label, x.entropy, x.cls, x.sep, x.punct, x.self, x.prev, x.next, x.distance])));
+  ctx.out(`
+${m.info.id}, window ${r.window.start}–${r.window.end} (${r.window.tokens} tokens with [CLS]/[SEP]). Shares are mean attention per token; entropy in bits (uniform: ${fmt(Math.log2(r.window.tokens))}); labels: docs/CLI.md.`);
 }
 
 export async function explain(ctx: Ctx): Promise<void> {

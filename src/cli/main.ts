@@ -16,6 +16,7 @@ const HANDLERS: Record<string, (ctx: cmds.Ctx) => Promise<void>> = {
   vectors: cmds.vectors,
   similar: cmds.similar,
   attention: cmds.attention,
+  heads: cmds.heads,
   explain: cmds.explain,
   mask: cmds.mask,
   nsp: cmds.nsp,

@@ -65,6 +65,19 @@ describe('bert-lens CLI', () => {
     assert.equal(j.layer, 2);
   });
 
+  it('heads: one row per layer × head in the JSON contract; --word picks the window', () => {
+    const j = runJson(['heads', '--model', BERT, '--text', TEXT]);
+    assert.deepEqual(Object.keys(j).sort(), ['heads', 'layers', 'rows', 'window']);
+    assert.equal(j.rows.length, j.layers * j.heads);
+    assert.deepEqual(Object.keys(j.rows[0]).sort(), ['cls', 'distance', 'entropy', 'head', 'label', 'layer', 'next', 'prev', 'punct', 'self', 'sep']);
+    const long = Array.from({ length: 40 }, () => TEXT).join(' ');
+    const last = runJson(['heads', '--model', BERT, '--word', 'late', '--occurrence', '40', '--text', long]);
+    assert.ok(last.window.start > 0 && last.window.end === long.length, JSON.stringify(last.window));
+    const t = run(['heads', '--model', BERT, '--text', TEXT]);
+    assert.equal(t.code, 0, t.err);
+    assert.match(t.out, /layer\s+head\s+label\s+entropy/);
+  });
+
   it('explain: per-word scores, scaled scores and softmax weights summing to 1', () => {
     const j = runJson(['explain', '--model', BERT, '--word', 'bank', '--layer', '1', '--head', '3', '--text', TEXT]);
     assert.equal(j.layer, 1);
