@@ -1,6 +1,7 @@
 // Typed RPC between the extension host and the inference worker (and, through the client, the panel).
 // Plain data only: everything here crosses a worker_threads boundary by structured clone. No `vscode` import.
 import type { Fix } from './core/model/errors';
+import type { HeadLabel } from './shared/head-labels';
 import type {
   DownloadProgress,
   Dtype,
@@ -100,6 +101,7 @@ export interface AttentionMatrix {
   heads: number;
   weights: Float32Array; // [layer][head][from][to], word level, rows sum to 1
   rollout: Float32Array; // [from][to]
+  census: HeadLabel[]; // [layer][head]: what each head does on this window (core/heads.ts)
 }
 
 export interface SenseVectors {

@@ -2,6 +2,7 @@
 // heads that bertviz users ask for (Clark et al. 2019, "What Does BERT Look At?", measure the same quantities).
 import type { EncodedWindow, Encoding } from './api';
 import { BertLensError } from './model/errors';
+import type { HeadLabel } from '../shared/head-labels';
 
 export interface HeadRow {
   layer: number; // 1-based
@@ -17,7 +18,7 @@ export interface HeadRow {
   label: HeadLabel;
 }
 
-export type HeadLabel = 'previous-token' | 'next-token' | '[SEP] sink' | '[CLS]' | 'self' | 'local' | 'broad' | 'mixed';
+export type { HeadLabel } from '../shared/head-labels';
 
 export interface HeadCensus {
   layers: number;

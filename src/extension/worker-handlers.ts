@@ -10,6 +10,7 @@ import { toWireError } from '../protocol';
 import type { Fix } from '../core/model/errors';
 import { neighboursOf, otherOccurrences, resolveLayers, similarities } from '../core/vectors';
 import { wordAttentionTensor } from '../core/attention';
+import { headCensus } from '../core/heads';
 import { wordAt } from '../core/text/tokenizer';
 import { adjacentPairs } from './sentences';
 
@@ -275,7 +276,7 @@ export class Handlers {
     const spans = words.map((i) => { const w = enc.tok.words[i]!; return { text: w.text, start: w.start, end: w.end }; });
     return {
       window: { start: spans[0]?.start ?? 0, end: spans[spans.length - 1]?.end ?? 0 },
-      words: spans, focus: wi - win.wordStart, layers, heads, weights, rollout,
+      words: spans, focus: wi - win.wordStart, layers, heads, weights, rollout, census: headCensus(enc, wi).rows.map((r) => r.label),
     };
   }
 

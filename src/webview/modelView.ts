@@ -4,7 +4,13 @@ import type { ModelGridData, Request } from './protocol';
 import { clear, h, palette, roving } from './dom';
 import { session } from './state';
 import { gridSvg, headColor } from './model/svg';
-import { t } from './strings';
+import { t, type StringKey } from './strings';
+import type { HeadLabel } from '../shared/head-labels';
+
+/** CSS-safe class per census label (colours in media/panel.css). */
+const CENSUS_CLASS: Record<HeadLabel, string> = {
+  'previous-token': 'prev', 'next-token': 'next', '[SEP] sink': 'sep', '[CLS]': 'cls', self: 'self', local: 'local', broad: 'broad', mixed: 'mixed',
+};
 import type { View } from './view';
 
 /** hsl(h, s%, l%) → [r, g, b] 0..255, to colour ImageData without string parsing per pixel. */
@@ -24,7 +30,7 @@ export class ModelView implements View<ModelGridData> {
   lastRenderMs = 0;
 
   constructor(private readonly open: (layer: number, head: number) => void) {
-    this.root.append(h('p', { class: 'muted small' }, t('model.help')), this.grid);
+    this.root.append(h('p', { class: 'muted small' }, t('model.help')), h('p', { class: 'muted small' }, t('model.census')), this.grid);
     roving(this.grid, 'canvas', 1);
     // arrows: left/right move by one head, up/down by one layer (roving handles ±columns once we know them)
   }
@@ -46,7 +52,8 @@ export class ModelView implements View<ModelGridData> {
       this.grid.append(h('span', { class: 'grid-label', 'aria-hidden': 'true' }, String(l + 1)));
       for (let hd = 0; hd < d.heads; hd++) {
         const m = l * d.heads + hd;
-        const label = t('model.thumb', l + 1, hd + 1, d.focusRow[m].toFixed(2));
+        const kind = t(`census.${d.labels[m]}` as StringKey);
+        const label = t('model.thumb', l + 1, hd + 1, d.focusRow[m].toFixed(2), kind);
         const c = h('canvas', { width: d.size, height: d.size, class: 'thumb', tabindex: first ? 0 : -1, role: 'gridcell', 'aria-label': label, title: label });
         first = false;
         const ctx = c.getContext('2d');
@@ -73,7 +80,8 @@ export class ModelView implements View<ModelGridData> {
             if (j >= 0 && j < all.length) { c.tabIndex = -1; all[j].tabIndex = 0; all[j].focus(); }
           }
         });
-        this.grid.append(c);
+        // The canvas stays the grid's focusable cell; its census label sits under it.
+        this.grid.append(h('div', { class: `cell census-${CENSUS_CLASS[d.labels[m]]}` }, c, h('span', { class: 'census', 'aria-hidden': 'true' }, kind)));
       }
     }
     this.lastRenderMs = performance.now() - t0;

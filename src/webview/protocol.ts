@@ -2,6 +2,8 @@
 // Both sides validate on receipt: a webview can be fed anything by a compromised page and a host bug must not
 // crash the UI, so unknown or malformed messages are dropped (and logged) instead of trusted.
 
+import { HEAD_LABELS, type HeadLabel } from '../shared/head-labels';
+
 export type Section = 'head' | 'model' | 'explain' | 'inspect' | 'sense' | 'qa';
 export const SECTIONS: readonly Section[] = ['head', 'model', 'explain', 'inspect', 'sense', 'qa'];
 
@@ -46,6 +48,8 @@ export interface ModelGridData {
   thumbs: Uint8Array;
   /** [layers][heads] attention of the focus word's row: entropy-based "focus" in 0..1, for sorting/labels. */
   focusRow: Float32Array;
+  /** [layers][heads] head census label of the window (core/heads.ts), e.g. "previous-token". */
+  labels: HeadLabel[];
 }
 
 export interface ExplainData {
@@ -156,7 +160,8 @@ function isHead(d: unknown): d is HeadData {
 }
 function isGrid(d: unknown): d is ModelGridData {
   if (!isObj(d) || !isInt(d.words) || !isInt(d.layers) || !isInt(d.heads) || !isInt(d.size)) return false;
-  return isU8(d.thumbs, d.layers * d.heads * d.size * d.size) && isF32(d.focusRow, d.layers * d.heads);
+  return isU8(d.thumbs, d.layers * d.heads * d.size * d.size) && isF32(d.focusRow, d.layers * d.heads) &&
+    Array.isArray(d.labels) && d.labels.length === d.layers * d.heads && d.labels.every((x) => (HEAD_LABELS as readonly unknown[]).includes(x));
 }
 function isExplain(d: unknown): d is ExplainData {
   if (!isObj(d) || !isInt(d.layer) || !isInt(d.head) || !isInt(d.headDim) || !isSpan(d.from) || !isArr(d.words, isSpan)) return false;

@@ -114,7 +114,7 @@ export async function installSynth(page: Page): Promise<void> {
           const v = kind === 0 ? (i === j ? 255 : 10) : kind === 1 ? (j === 0 ? 255 : 20) : kind === 2 ? (j === i - 1 || j === i + 1 ? 230 : 15) : Math.round(60 + 40 * Math.sin(i * j + m));
           thumbs[(m * size + i) * size + j] = Math.max(0, Math.min(255, v));
         }
-        return { words: n, layers, heads, size, thumbs, focusRow: new Float32Array(layers * heads).map((_, k) => (k % 10) / 10) };
+        return { words: n, layers, heads, size, thumbs, focusRow: new Float32Array(layers * heads).map((_, k) => (k % 10) / 10), labels: Array.from({ length: layers * heads }, (_, k) => (['self', '[CLS]', 'local', 'broad'] as const)[k % 4]) };
       },
     };
   });

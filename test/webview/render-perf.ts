@@ -16,7 +16,7 @@ function synthMatrix() {
     for (let j = 0; j < N; j++) weights[off + j] /= s;
   }
   const words = Array.from({ length: N }, (_, i) => ({ text: `w${i}`, start: i * 5, end: i * 5 + 4 }));
-  return { window: { start: 0, end: N * 5 }, words, focus: 100, layers: L, heads: H, weights, rollout: weights.slice(0, N * N) };
+  return { window: { start: 0, end: N * 5 }, words, focus: 100, layers: L, heads: H, weights, rollout: weights.slice(0, N * N), census: Array.from({ length: L * H }, () => 'broad' as const) };
 }
 
 function time<T>(label: string, f: () => T, reps = 5): T {

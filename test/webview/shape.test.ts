@@ -13,7 +13,7 @@ function matrix(layers: number, heads: number, words: string[]): AttentionMatrix
   for (let m = 0; m < layers * heads; m++) for (let i = 0; i < n; i++) weights[(m * n + i) * n + ((i + m) % n)] = 1; // one-hot rows
   let pos = 0;
   const spans = words.map((text) => { const s = { text, start: pos, end: pos + text.length }; pos += text.length + 1; return s; });
-  return { window: { start: 0, end: pos - 1 }, words: spans, focus: 1, layers, heads, weights, rollout: new Float32Array(n * n).fill(1 / n) };
+  return { window: { start: 0, end: pos - 1 }, words: spans, focus: 1, layers, heads, weights, rollout: new Float32Array(n * n).fill(1 / n), census: Array.from({ length: layers * heads }, () => 'broad' as const) };
 }
 
 test('headData: one layer of focus rows, rollout row, truncation flag, valid protocol message', () => {
@@ -39,6 +39,7 @@ test('gridData: compact thumbnails for every layer × head', () => {
   assert.equal(g.size, 3);
   assert.equal(g.thumbs.length, 2 * 3 * 9);
   assert.ok(g.focusRow.every((x) => Math.abs(x - 1) < 1e-6), 'one-hot rows are fully focused');
+  assert.deepEqual(g.labels, m.census, 'the census labels travel with the grid');
   assert.equal(typeof validateHostMessage({ type: 'model', seq: 1, data: g }), 'object');
 });
 

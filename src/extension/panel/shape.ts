@@ -36,7 +36,7 @@ export function headData(m: AttentionMatrix, focus: number, layer: number, rollo
 export function gridData(m: AttentionMatrix, focus: number, size = 24, pooled?: { size: number; thumbs: Uint8Array }): ModelGridData {
   const t = { layers: m.layers, heads: m.heads, n: m.words.length, weights: m.weights, rollout: m.rollout };
   const th = pooled ?? thumbnails(t, size);
-  return { words: t.n, layers: m.layers, heads: m.heads, size: th.size, thumbs: th.thumbs, focusRow: focusScores(t, focus) };
+  return { words: t.n, layers: m.layers, heads: m.heads, size: th.size, thumbs: th.thumbs, focusRow: focusScores(t, focus), labels: m.census };
 }
 
 export function explainData(e: Explanation, heads: number): ExplainData {
