@@ -198,10 +198,21 @@ export async function mask(ctx: Ctx): Promise<void> {
     const t = await ctx.engine.tokenize(m, text);
     at = t.words[findWord(t, ctx.v)].start;
   }
-  const r = await ctx.engine.mask(m, text, { at, top: intOpt(ctx.v, 'top', 5, 1) });
+  const top = intOpt(ctx.v, 'top', 5, 1);
+  if (at === undefined && (text.match(/\[MASK\]/g) ?? []).length > 1) return fillMasks(ctx, m, text, top);
+  const r = await ctx.engine.mask(m, text, { at, top });
   if (ctx.v.json) return json(ctx, r);
   ctx.out(`Predictions for "${text.slice(r.start, r.end)}" at ${r.start}–${r.end} (${m.info.id})`);
   ctx.out(table(['>#', 'word', '>probability', ''], r.predictions.map((p, i) => [i + 1, p.word, p.score, bar(p.score, r.predictions[0]?.score)])));
+}
+
+/** Several [MASK]s: filled jointly, the order and each step's candidates shown. */
+async function fillMasks(ctx: Ctx, m: LoadedModel, text: string, top: number): Promise<void> {
+  const r = await ctx.engine.fillMasks(m, text, { top });
+  if (ctx.v.json) return json(ctx, r);
+  ctx.out(`${r.masks.length} [MASK]s filled jointly by ${r.method} (${m.info.id}):\n${r.text}\n`);
+  ctx.out(table(['>#', '>at', '>step', 'word', 'candidates at that step'], r.masks.map((x, i) => [i + 1, x.start, x.step, x.word, x.predictions.map((p) => `${p.word} ${fmt(p.score)}`).join(', ')])));
+  ctx.out(`\njoint probability ${fmt(r.score)} (each word given the ones filled before it)`);
 }
 
 export async function nsp(ctx: Ctx): Promise<void> {

@@ -206,6 +206,22 @@ export interface MaskResult {
   predictions: MaskPrediction[]; // sorted by score
 }
 
+export interface FilledMask {
+  start: number;
+  end: number; // the [MASK] in the text
+  step: number; // 1 = filled first
+  word: string; // the word chosen
+  predictions: Array<{ word: string; score: number }>; // at the step it was filled, best first
+}
+
+/** Several masks filled jointly (core/fill-masks.ts). */
+export interface FillResult {
+  method: string;
+  text: string; // the input with every [MASK] replaced by its chosen word
+  score: number; // product of the chosen words' probabilities (each given the words filled before it)
+  masks: FilledMask[]; // in text order
+}
+
 export interface NspResult {
   isNext: number; // probability that B follows A
 }
@@ -293,6 +309,8 @@ export interface Engine {
 
   /** Top-k words for `[MASK]` in the text, or for the word covering char offset `at`. */
   mask(model: LoadedModel, text: string, opts?: { at?: number; top?: number; signal?: AbortSignal }): Promise<MaskResult>;
+  /** Every `[MASK]` of the text, filled jointly (iterative, most confident first; see core/fill-masks.ts). */
+  fillMasks(model: LoadedModel, text: string, opts?: { top?: number; signal?: AbortSignal }): Promise<FillResult>;
   nsp(model: LoadedModel, a: string, b: string): Promise<NspResult>;
   answer(model: LoadedModel, question: string, document: string, opts?: QaOptions): Promise<QaResult>;
 

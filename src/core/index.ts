@@ -13,6 +13,7 @@ import { wordVectors, similar, vectors } from './vectors';
 import { attention } from './attention';
 import { explain } from './explain';
 import { mask } from './mlm';
+import { fillMasks } from './fill-masks';
 import { nsp } from './nsp';
 import { answer } from './qa';
 import { readStatic } from './static';
@@ -148,6 +149,9 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
     },
     async mask(model, text, o) {
       return mask(model, await tokenizer(model), text, o);
+    },
+    async fillMasks(model, text, o) {
+      return fillMasks(model, await tokenizer(model), text, o);
     },
     async nsp(model, a, b) {
       return nsp(model, await tokenizer(model), a, b);

@@ -15,7 +15,7 @@ export function softmax(logits: Float32Array | number[], off = 0, n = logits.len
   return p;
 }
 
-function topK(p: Float64Array, k: number, ok: (id: number) => boolean): Array<{ id: number; p: number }> {
+export function topK(p: Float64Array, k: number, ok: (id: number) => boolean): Array<{ id: number; p: number }> {
   const best: Array<{ id: number; p: number }> = [];
   for (let id = 0; id < p.length; id++) {
     if (best.length === k && p[id] <= best[k - 1].p) continue;
@@ -63,7 +63,7 @@ export async function mask(
   if (opts.at === undefined) {
     const masks = tok.words.flatMap((w, i) => (tok.tokens[w.tokenStart].id === tk.special.mask && w.text === maskText ? [i] : []));
     // One prediction per run: answering for the first of several would silently ignore the others.
-    if (masks.length > 1) throw new BertLensError('BAD_INPUT', `The text has ${masks.length} ${maskText}s (at ${masks.map((i) => tok.words[i].start).join(', ')}); BERT Lens predicts one masked word at a time. Keep one ${maskText} and write words in place of the others.`);
+    if (masks.length > 1) throw new BertLensError('BAD_INPUT', `The text has ${masks.length} ${maskText}s (at ${masks.map((i) => tok.words[i].start).join(', ')}); mask() predicts one masked word at a time. Keep one ${maskText}, or fill them all jointly with fillMasks() (the CLI's mask command does when the text has several).`);
     word = masks[0] ?? -1;
     if (word < 0) throw new BertLensError('BAD_INPUT', `No ${maskText} in the text. Write ${maskText} where a word should be predicted, or give the offset of a word to mask.`);
   } else {

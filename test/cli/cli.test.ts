@@ -109,6 +109,18 @@ describe('bert-lens CLI', () => {
     assert.deepEqual(at, w);
   });
 
+  it('mask with several [MASK]s fills them jointly: method, filled text, one entry per mask in text order', () => {
+    const text = 'The [MASK] sat on the [MASK].';
+    const j = runJson(['mask', '--model', BERT, '--top', '3', '--text', text]);
+    assert.match(j.method, /iterative/);
+    assert.deepEqual(j.masks.map((m: { start: number }) => m.start), [4, 22]);
+    assert.equal(j.text, `The ${j.masks[0].word} sat on the ${j.masks[1].word}.`);
+    assert.deepEqual(j.masks.map((m: { step: number }) => m.step).sort(), [1, 2]);
+    const t = run(['mask', '--model', BERT, '--text', text]);
+    assert.equal(t.code, 0, t.err);
+    assert.match(t.out, /2 \[MASK\]s filled jointly by iterative filling/);
+  });
+
   it('nsp: {"isNext": p}', () => {
     const j = runJson(['nsp', '--model', BERT, '--a', 'I went to the bank to deposit my money.', '--b', 'We sat on the bank of the river.']);
     assert.ok(j.isNext > 0 && j.isNext < 1);
@@ -185,7 +197,7 @@ describe('bert-lens CLI', () => {
       [['attention', '--model', BERT, '--word', 'bank', '-l', '-1', '--text', TEXT], 2, /--layer must be 1\.\.2, last or rollout \(got "-1"/],
       [['mask', '--model', BERT, '--top', '-3', '--text', 'The [MASK] sat.'], 2, /--top must be an integer ≥ 1 \(got "-3"\)/],
       [['tokens', '--model', BERT, '--text', 'x', '--file', 'samples/precipitation.txt'], 2, /Both --text and --file samples\/precipitation\.txt were given; pass only one of them/],
-      [['mask', '--model', BERT, '--text', 'The [MASK] sat on the [MASK].'], 1, /The text has 2 \[MASK\]s \(at 4, 22\); BERT Lens predicts one masked word at a time\. Keep one \[MASK\]/],
+      [['mask', '--model', BERT, '--text', `${'[MASK] '.repeat(33)}`], 1, /The text has 33 \[MASK\]s; at most 32 are filled in one run/],
     ];
     for (const [args, code, re] of cases) {
       const r = run(args);
