@@ -4,7 +4,7 @@ import type { BertLensEngine } from '../core/index';
 import type { Encoding, LayerChoice, LoadedModel, StaticVectors, Tokenized } from '../core/api';
 import { BertLensError } from '../core/model/errors';
 import { headCensus } from '../core/heads';
-import { resolveLayers } from '../core/vectors';
+import { compareOccurrences, occurrences, resolveLayers } from '../core/vectors';
 import { UsageError, inputText, intOpt, numOpt, str, type Values } from './args';
 import { Progress, bar, bytes, fmt, show, table } from './format';
 
@@ -156,6 +156,31 @@ export async function attention(ctx: Ctx): Promise<void> {
   const max = Math.max(...r.to.map((t) => t.weight));
   ctx.out(`Attention from "${r.from.text}" (${r.from.start}–${r.from.end}), layer ${r.layer}, head ${r.head}; [CLS]/[SEP] left out, weights renormalized`);
   ctx.out(table(['to', '>start', '>weight', ''], rows.map((t) => [t.text, t.start, t.weight, bar(t.weight, max)])));
+}
+
+export async function compare(ctx: Ctx): Promise<void> {
+  const m = await load(ctx);
+  const text = await inputText(ctx.v);
+  const word = needWord(ctx.v);
+  const pair = (str(ctx.v, 'pair') ?? '1,2').split(',').map((x) => Number(x.trim()));
+  if (pair.length !== 2 || !pair.every((n) => Number.isInteger(n) && n >= 1) || pair[0] === pair[1]) {
+    throw new UsageError(`--pair must be two different occurrence numbers such as 1,2 (got "${str(ctx.v, 'pair')}").`);
+  }
+  const enc = await encode(ctx, m, text, { hidden: Array.from({ length: m.info.layers + 1 }, (_, l) => l) });
+  const occ = occurrences(enc, word);
+  if (occ.length < 2) throw new BertLensError('BAD_INPUT', `"${word}" occurs ${occ.length} time(s); compare needs two occurrences of the same word. Write it in two contexts.`);
+  const [a, b] = pair.map((n) => {
+    if (n > occ.length) throw new BertLensError('BAD_INPUT', `"${word}" occurs ${occ.length} time(s); --pair ${pair.join(',')} asks for occurrence ${n}.`);
+    return occ[n - 1];
+  });
+  const r = compareOccurrences(enc, a, b, intOpt(ctx.v, 'top', 5, 1));
+  if (ctx.v.json) return json(ctx, r);
+  ctx.out(`"${r.a.text}" at ${r.a.start}–${r.a.end} vs "${r.b.text}" at ${r.b.start}–${r.b.end} (${m.info.id}): contextual cosine per layer`);
+  ctx.out(table(['>layer', '>cosine', ''], r.layers.map((x) => [x.layer === 0 ? '0 (embeddings)' : x.layer, x.similarity, bar(Math.max(0, x.similarity))])));
+  ctx.out(`\nLayer 0 is the input embedding (token + position): the two differ only by position. A static vector\n(word2vec) is one per word type: its cosine is 1 at every occurrence.\nNearest words in the text, last layer:`);
+  for (const [k, s] of [['A', r.a], ['B', r.b]] as const) {
+    ctx.out(`  ${k} ${s.start}: ${r.neighbours[k === 'A' ? 'a' : 'b'].map((n) => `${n.word} ${fmt(n.score)}`).join(', ')}`);
+  }
 }
 
 export async function heads(ctx: Ctx): Promise<void> {

@@ -17,6 +17,7 @@ const HANDLERS: Record<string, (ctx: cmds.Ctx) => Promise<void>> = {
   similar: cmds.similar,
   attention: cmds.attention,
   heads: cmds.heads,
+  compare: cmds.compare,
   explain: cmds.explain,
   mask: cmds.mask,
   nsp: cmds.nsp,

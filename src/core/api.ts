@@ -222,6 +222,14 @@ export interface FillResult {
   masks: FilledMask[]; // in text order
 }
 
+/** One word type at two occurrences, layer by layer (core/vectors.ts compareOccurrences). */
+export interface CompareResult {
+  a: Span;
+  b: Span;
+  layers: Array<{ layer: number; similarity: number }>; // 0 = embedding output … L
+  neighbours: { a: Neighbour[]; b: Neighbour[] }; // at the last layer, in the document
+}
+
 export interface NspResult {
   isNext: number; // probability that B follows A
 }

@@ -1,5 +1,5 @@
 // Contextual word vectors (mean of a word's subword vectors at a layer), occurrence similarity and neighbours.
-import type { EncodedWindow, Encoding, LayerChoice, Neighbour, SimilarResult, StaticVectors, VectorsResult } from './api';
+import type { CompareResult, EncodedWindow, Encoding, LayerChoice, Neighbour, SimilarResult, StaticVectors, VectorsResult } from './api';
 import { BertLensError } from './model/errors';
 import { windowOf } from './encode';
 
@@ -31,6 +31,24 @@ function wordVector(enc: Encoding, win: EncodedWindow, word: number, layers: num
   }
   if (n) for (let i = 0; i < H; i++) v[i] /= n;
   return v;
+}
+
+/**
+ * The same word in two places, layer by layer: cosine of occurrence `a` and `b` from the embedding output (layer 0:
+ * token + position embeddings, nearly the same vector for both) to the last layer, where context has pulled them
+ * apart — the lesson word2vec (one vector per word type) cannot show — and each occurrence's nearest words.
+ */
+export function compareOccurrences(enc: Encoding, a: number, b: number, top = 5): CompareResult {
+  const words = enc.tok.words;
+  const wa = windowOf(enc, a);
+  const wb = windowOf(enc, b);
+  if (!wa || !wb) throw new BertLensError('BAD_INPUT', 'Both occurrences must be encoded (encode the whole text).');
+  const layers = [];
+  for (let l = 0; l <= enc.model.layers; l++) {
+    layers.push({ layer: l, similarity: cosine(wordVector(enc, wa, a, [l]), wordVector(enc, wb, b, [l])) });
+  }
+  const span = (i: number) => ({ text: words[i].text, start: words[i].start, end: words[i].end });
+  return { a: span(a), b: span(b), layers, neighbours: { a: neighboursOf(enc, a, { top }), b: neighboursOf(enc, b, { top }) } };
 }
 
 /** Index = word index; words outside the encoded windows (encode with `range`) get an empty vector. */

@@ -121,6 +121,18 @@ describe('bert-lens CLI', () => {
     assert.match(t.out, /2 \[MASK\]s filled jointly by iterative filling/);
   });
 
+  it('compare: cosine per layer 0..L (as pairwise word vectors), neighbours of both occurrences; --pair checked', () => {
+    const j = runJson(['compare', '--model', BERT, '--word', 'bank', '--text', TEXT]);
+    assert.deepEqual(j.layers.map((l: { layer: number }) => l.layer), [0, 1, 2]);
+    assert.ok(j.layers.every((l: { similarity: number }) => l.similarity >= -1 && l.similarity <= 1 + 1e-9));
+    assert.deepEqual([j.a.start, j.b.start], [TEXT.indexOf('bank'), TEXT.lastIndexOf('bank')]);
+    assert.ok(j.neighbours.a.length > 0 && j.neighbours.b.length > 0);
+    assert.equal(run(['compare', '--model', BERT, '--word', 'bank', '--pair', '2,2', '--text', TEXT]).code, 2);
+    const three = run(['compare', '--model', BERT, '--word', 'bank', '--pair', '1,3', '--text', TEXT]);
+    assert.equal(three.code, 1);
+    assert.match(three.err, /occurs 2 time\(s\); --pair 1,3 asks for occurrence 3/);
+  });
+
   it('nsp: {"isNext": p}', () => {
     const j = runJson(['nsp', '--model', BERT, '--a', 'I went to the bank to deposit my money.', '--b', 'We sat on the bank of the river.']);
     assert.ok(j.isNext > 0 && j.isNext < 1);

@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import type { Encoding, LayerChoice, LoadedModel, Neighbour } from '../../../src/core/api';
-import { cosine, neighboursOf, occurrences, otherOccurrences, similarities } from '../../../src/core/vectors';
+import { compareOccurrences, cosine, neighboursOf, occurrences, otherOccurrences, similarities } from '../../../src/core/vectors';
 import { FIX } from './helpers';
 
 const TEXT = Array.from({ length: 12 }, (_, i) =>
@@ -63,6 +63,18 @@ describe('neighbours and similarities from the word matrix', () => {
     assert.equal(third.contextual.length, 1);
     assert.deepEqual(third.contextual[0], full.contextual[2]);
     assert.throws(() => engine.vectors(enc, 'bank', { occurrence: full.contextual.length }), /occurs \d+ time\(s\); there is no occurrence/);
+  });
+
+  it('compareOccurrences: per-layer cosine of the two word vectors, embeddings to last layer', () => {
+    const [a, , b] = occurrences(enc, 'bank');
+    const r = compareOccurrences(enc, a, b, 3);
+    assert.deepEqual(r.layers.map((l) => l.layer), [0, 1, 2]);
+    r.layers.forEach(({ layer, similarity }) => {
+      const all = engine.wordVectors(enc, layer);
+      assert.equal(similarity, cosine(all[a], all[b]));
+    });
+    assert.deepEqual(r.neighbours.a, neighboursOf(enc, a, { top: 3 }));
+    assert.equal(r.b.start, enc.tok.words[b].start);
   });
 
   it('a new encoding is not answered from the previous one', async () => {
