@@ -35,8 +35,8 @@ function wordVector(enc: Encoding, win: EncodedWindow, word: number, layers: num
 
 /**
  * The same word in two places, layer by layer: cosine of occurrence `a` and `b` from the embedding output (layer 0:
- * token + position embeddings, nearly the same vector for both) to the last layer, where context has pulled them
- * apart — the lesson word2vec (one vector per word type) cannot show — and each occurrence's nearest words.
+ * token + position embeddings, so the two differ only by position) to the last layer, as context reshapes them —
+ * what word2vec (one vector per word type) cannot show — and each occurrence's nearest words.
  */
 export function compareOccurrences(enc: Encoding, a: number, b: number, top = 5): CompareResult {
   const words = enc.tok.words;
