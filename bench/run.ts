@@ -34,9 +34,11 @@ function mlmDir(dir: string): string {
 }
 
 const median = (t: number[]) => [...t].sort((a, b) => a - b)[t.length >> 1];
+const quantile = (t: number[], q: number) => [...t].sort((a, b) => a - b)[Math.min(t.length - 1, Math.floor(q * t.length))];
 
-/** Times A and B interleaved (A B A B …) so background load drifts hit both alike; medians after warm-up. */
-async function pair(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number]> {
+/** Times A and B interleaved (A B A B …) so background load drifts hit both alike; medians after warm-up, and the
+ * inter-quartile range of the paired ratios A_i / B_i. */
+async function pair(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number, number, number]> {
   for (let i = 0; i < 3; i++) {
     await a(); // warm-up: arena growth, first-run kernels
     await b();
@@ -50,7 +52,8 @@ async function pair(a: () => Promise<unknown>, b: () => Promise<unknown>): Promi
       into.push(performance.now() - s);
     }
   }
-  return [median(ta), median(tb)];
+  const ratios = ta.map((x, i) => x / tb[i]);
+  return [median(ta), median(tb), quantile(ratios, 0.25), quantile(ratios, 0.75)];
 }
 
 interface Row {
@@ -60,6 +63,8 @@ interface Row {
   aMs: number;
   bMs: number;
   ratio: number; // aMs / bMs
+  iqr: [number, number]; // 25th and 75th percentile of the paired ratios
+  load: number; // 1-minute load average when the row finished
 }
 
 function windowIds(len: number, vocab: number, seed: number): number[] {
@@ -86,8 +91,8 @@ async function main() {
   const dir = pickModel();
   const rows: Row[] = [];
   const add = async (name: string, a: string, fa: () => Promise<unknown>, b: string, fb: () => Promise<unknown>) => {
-    const [aMs, bMs] = await pair(fa, fb);
-    rows.push({ name, a, b, aMs, bMs, ratio: aMs / bMs });
+    const [aMs, bMs, q1, q3] = await pair(fa, fb);
+    rows.push({ name, a, b, aMs, bMs, ratio: aMs / bMs, iqr: [q1, q3], load: os.loadavg()[0] });
   };
 
   const fp32 = await loadModel(dir, { threads: THREADS }, { dtype: 'fp32' });
@@ -200,7 +205,26 @@ async function main() {
     rows,
   };
   fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify(out, null, 2) + '\n');
-  console.log('\nwrote bench/results.json');
+  fs.writeFileSync(path.join(ROOT, 'bench', 'RESULTS.md'), resultsMarkdown(out));
+  console.log('\nwrote bench/results.json and bench/RESULTS.md');
+}
+
+function resultsMarkdown(o: { date: string; model: string; tokens: number; threads: number; iterations: number; node: string; cpu?: string; cores: number; rows: Row[] }): string {
+  const lines = [
+    '# Benchmark results',
+    '',
+    `Written by \`npm run bench\` (bench/run.ts) on ${o.date}: ${o.model}, ${o.tokens}-token window, ${o.threads} threads,`,
+    `${o.iterations} interleaved pairs per row after 3 warm-up pairs; ${o.cpu ?? 'CPU'} × ${o.cores}, Node ${o.node}.`,
+    'Each row times A and B alternately (A B, B A, …) in one process; read the ratio A/B, not the milliseconds.',
+    'IQR = inter-quartile range of the per-pair ratios; load = 1-minute load average when the row finished',
+    '(above the core count, other work shared the CPU and single timings wobble, the paired ratios less so).',
+    '',
+    '| comparison | A | A ms | B | B ms | A/B | IQR of A/B | load |',
+    '|---|---|---|---|---|---|---|---|',
+    ...o.rows.map((r) => `| ${r.name} | ${r.a} | ${r.aMs.toFixed(2)} | ${r.b} | ${r.bMs.toFixed(2)} | **${r.ratio.toFixed(2)}** | ${r.iqr[0].toFixed(2)}–${r.iqr[1].toFixed(2)} | ${r.load.toFixed(1)} |`),
+    '',
+  ];
+  return lines.join('\n');
 }
 
 main().catch((e) => {
