@@ -10,6 +10,21 @@ import { layerOptions, type View } from './view';
 const TOP = 12; // rows shown before "show all"
 const DIMS = 8; // vector entries shown inline
 
+/** One cell per dimension of q×k: blue where q and k agree in sign (adds to q·k), red where they disagree. */
+export function neuronStrip(products: number[], scale: number, label: string): HTMLCanvasElement {
+  const c = h('canvas', { width: products.length, height: 1, class: 'neuron-strip', role: 'img', 'aria-label': label, title: label });
+  const ctx = c.getContext('2d');
+  if (ctx) {
+    const img = ctx.createImageData(products.length, 1);
+    products.forEach((p, k) => {
+      const [r, g, b] = p >= 0 ? [55, 148, 255] : [241, 76, 76];
+      img.data.set([r, g, b, Math.round((255 * Math.abs(p)) / scale)], k * 4);
+    });
+    ctx.putImageData(img, 0, 0);
+  }
+  return c;
+}
+
 /** "[0.12, -0.50, …]" with the first `n` numbers. */
 export function vectorText(v: number[], n = DIMS): string {
   const head = v.slice(0, n).map((x) => fmt(x, 2)).join(', ');
@@ -64,15 +79,19 @@ export class Explainer implements View<ExplainData> {
     const formula = softmax(d.scaled);
     const table = h('table', { class: 'explain-table' },
       h('thead', {}, h('tr', {},
-        ...(['explain.col.word', 'explain.col.key', 'explain.col.score', 'explain.col.scaled', 'explain.col.weight', 'explain.col.model'] as const)
+        ...(['explain.col.word', 'explain.col.key', 'explain.col.neurons', 'explain.col.score', 'explain.col.scaled', 'explain.col.weight', 'explain.col.model'] as const)
           .map((k) => h('th', { scope: 'col', class: k === 'explain.col.key' || k === 'explain.col.score' ? k.slice(12) : undefined }, t(k))))));
     const tbody = h('tbody');
-    for (const i of rows) {
+    // Neuron view: q×k per dimension; its sum is the q·k column. One colour scale for every row shown.
+    const products = rows.map((i) => d.query.map((q, k) => q * d.keys[i][k]));
+    const scale = Math.max(1e-12, ...products.flat().map(Math.abs));
+    for (const [r, i] of rows.entries()) {
       const w = d.words[i];
       const word = h('button', { class: 'link', title: `${w.start}–${w.end}`, onclick: () => post({ type: 'reveal', start: w.start, end: w.end }) }, w.text);
       tbody.append(h('tr', { class: w.start === d.from.start ? 'self' : undefined },
         h('td', {}, word),
         h('td', { class: 'num small key' }, vectorText(d.keys[i], 3)),
+        h('td', { class: 'neurons' }, neuronStrip(products[r], scale, t('explain.neurons', w.text, fmt(d.scores[i], 2)))),
         h('td', { class: 'num score' }, fmt(d.scores[i], 2)),
         h('td', { class: 'num' }, fmt(d.scaled[i], 2)),
         h('td', { class: 'num' }, fmt(formula[i])),

@@ -108,6 +108,26 @@ test('keyboard: arrow keys move between tabs', { skip }, async () => {
   assert.deepEqual(await p.cspViolations(), []);
 });
 
+test('explainer: a neuron strip per row, one cell per dimension, blue where q×k adds to q·k and red where it takes away', { skip }, async () => {
+  await p.page.locator('.tabs [data-section="explain"]').click();
+  const { seq } = await lastRequest();
+  const words = ['the', 'bank', 'rose'].map((text, i) => ({ text, start: i * 5, end: i * 5 + text.length }));
+  await send({ type: 'explain', seq, data: { layer: 1, head: 0, headDim: 2, from: words[1], words, query: [1, -1], keys: [[2, 1], [1, 1], [-1, 3]], values: [[1, 0], [0, 1], [1, 1]], scores: [1, 0, -4], scaled: [0.71, 0, -2.83], weights: [0.6, 0.3, 0.1], output: [0.7, 0.4], heads: 3, hidden: 6 } });
+  await p.page.locator('.explain-view .neuron-strip').first().waitFor({ timeout: 10_000 });
+  assert.equal(await p.page.locator('.explain-view .neuron-strip').count(), 3);
+  // Row order is by weight: "the" first. q×k for "the" = [2, -1]: blue then red, the larger one opaque.
+  const px = await p.page.evaluate(() => {
+    const c = document.querySelector<HTMLCanvasElement>('.explain-view .neuron-strip')!;
+    return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, 1).data);
+  });
+  // (colours read back through premultiplied alpha: compare channels, not exact values)
+  assert.ok(px[2] > px[0] + 100, `cell 0 blue: ${px.slice(0, 4)}`);
+  assert.ok(px[4] > px[6] + 100, `cell 1 red: ${px.slice(4, 8)}`);
+  assert.ok(px[3] > px[7], 'alpha follows |q×k|');
+  assert.deepEqual(await p.cspViolations(), []);
+  await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
+});
+
 test('model view: one canvas per head; its SVG export embeds the canvases and rasterises to PNG', { skip }, async () => {
   const { seq } = await lastRequest();
   await p.page.evaluate((seq) => {
@@ -116,6 +136,9 @@ test('model view: one canvas per head; its SVG export embeds the canvases and ra
     s.send({ type: 'model', seq, data: s.grid(20, 4, 3, 20) });
   }, seq);
   assert.equal(await p.page.locator('.model-view canvas.thumb').count(), 12);
+  // Each head's census label sits under its thumbnail (the synthetic grid cycles self, [CLS], local, broad).
+  assert.deepEqual((await p.page.locator('.model-view .census').allInnerTexts()).slice(0, 4), ['self', '[CLS]', 'local', 'broad']);
+  assert.match((await p.page.locator('.model-view canvas.thumb').first().getAttribute('aria-label')) ?? '', /Layer 1, head 1: self/);
   await p.page.locator('.model-view .exports button', { hasText: 'SVG' }).click();
   await p.page.locator('.model-view .exports button', { hasText: 'PNG' }).click();
   await p.page.waitForFunction(() => (window as any).__posted.some((m: any) => m.type === 'export' && m.format === 'png'), null, { timeout: 10_000 });
