@@ -1,12 +1,12 @@
 // The model's own input token embeddings (context-free static vectors), read straight from the ONNX file: the
 // initializer feeding the Gather that indexes input_ids (fp32, or int8 + DequantizeLinear in quantized exports).
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { onnx } from 'onnx-proto';
 import type { LoadedModel, StaticVectors } from './api';
 import { BertLensError } from './model/errors';
 import type { TextTokenizer } from './text/tokenizer';
 import { fromMatrix } from './static';
+import { readBoundedAsync } from './model/files';
 
 type Tensor = onnx.ITensorProto;
 
@@ -18,7 +18,7 @@ async function tensorValues(t: Tensor, dir: string): Promise<Float32Array | Int8
   let raw = t.rawData && t.rawData.length ? t.rawData : undefined;
   if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
     const kv = Object.fromEntries((t.externalData ?? []).map((e) => [e.key, e.value]));
-    const buf = await readFile(path.join(dir, String(kv.location)));
+    const buf = await readBoundedAsync(path.join(dir, String(kv.location)));
     const off = Number(kv.offset ?? 0);
     raw = buf.subarray(off, kv.length ? off + Number(kv.length) : undefined);
   }
@@ -46,8 +46,9 @@ export async function readInputEmbeddings(modelFile: string): Promise<{ matrix: 
     new BertLensError('CORRUPT_MODEL', `Cannot read the input word embeddings from ${modelFile}: ${why}. Static vectors from the model need an ONNX export whose first Gather indexes input_ids.`, { file: modelFile });
   let model: onnx.ModelProto;
   try {
-    model = onnx.ModelProto.decode(await readFile(modelFile));
+    model = onnx.ModelProto.decode(await readBoundedAsync(modelFile));
   } catch (e) {
+    if (e instanceof BertLensError) throw e;
     throw fail(`it does not parse as ONNX (${(e as Error).message})`);
   }
   const g = model.graph!;

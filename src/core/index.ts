@@ -1,6 +1,6 @@
 // The engine's one typed front door (createEngine): load models, tokenize, encode, and every task on plain data.
 // No `vscode` import here or below: the CLI, the worker and the tests all use this same code.
-import { existsSync, statSync, readFileSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Engine, LoadedModel, LoadOptions, StaticVectors, StoreOptions, Tokenized, Encoding, EncodeOptions } from './api';
 import { loadModel, listModels, verifyModel, defaultModelsDir } from './model/index';
@@ -18,6 +18,7 @@ import { nsp } from './nsp';
 import { answer } from './qa';
 import { readStatic } from './static';
 import { inputEmbeddingVectors } from './embeddings';
+import { readJsonText } from './model/files';
 
 export type * from './api';
 export { BertLensError } from './model/errors';
@@ -48,7 +49,7 @@ function staticFile(nameOrPath: string, modelsDir: string): string {
     if (!statSync(c).isDirectory()) return c;
     let fromConfig: string | undefined;
     try {
-      const cfg = JSON.parse(readFileSync(path.join(c, 'config.json'), 'utf8')) as Record<string, unknown>;
+      const cfg = JSON.parse(readJsonText(path.join(c, 'config.json'))) as Record<string, unknown>;
       fromConfig = [cfg.file, cfg.vectors, cfg.vectors_file, cfg.filename, cfg.path].find((x): x is string => typeof x === 'string');
     } catch {
       // no config.json: look for the usual names

@@ -1,8 +1,9 @@
 // Static word vectors: word2vec text/binary, GloVe (no header) and fastText .vec readers → StaticVectors with
 // cosine nearest neighbours over a normalized matrix and case-tolerant lookup (exact, then lowercase).
-import { readFile, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { Neighbour, StaticVectors } from './api';
 import { BertLensError } from './model/errors';
+import { readBoundedAsync } from './model/files';
 
 export type StaticFormat = 'word2vec-binary' | 'word2vec-text' | 'glove';
 
@@ -141,5 +142,5 @@ export async function readStatic(file: string): Promise<StaticVectors> {
   } catch {
     throw new BertLensError('MODEL_NOT_FOUND', `Static vectors file not found: ${file}. Give a path to a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.`, { file, fix: [{ option: 'staticVectors' }] });
   }
-  return parseStatic(await readFile(file), file).vectors;
+  return parseStatic(await readBoundedAsync(file), file).vectors;
 }

@@ -1,11 +1,11 @@
 // Load-time consistency checks: config.json vs the ONNX graph vs tokenizer.json, and damaged (non-finite) embedding
 // weights. A mismatch otherwise surfaces later as a wrong answer, all-NaN outputs or a misleading "fused attention".
-import fs from 'node:fs';
 import path from 'node:path';
 import type { ModelInfo } from '../api';
 import { BertLensError } from './errors';
 import { readInitializer, type GraphIndex } from './graph';
 import type { TapPlan } from './taps';
+import { readJsonText } from './files';
 
 const PASS = new Set(['Cast', 'Identity', 'Unsqueeze', 'Reshape', 'Flatten']);
 
@@ -38,7 +38,7 @@ export function wordEmbedding(g: GraphIndex): { name: string; dims: number[]; fl
 export function tokenizerSize(dir: string): number | 'no-vocab' | undefined {
   let tok: { model?: { vocab?: unknown }; added_tokens?: Array<{ id?: unknown }> };
   try {
-    tok = JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer.json'), 'utf8'));
+    tok = JSON.parse(readJsonText(path.join(dir, 'tokenizer.json')));
   } catch {
     return undefined;
   }

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Capabilities, Dtype, ModelInfo } from '../api';
 import { BertLensError } from './errors';
+import { readJsonText } from './files';
 
 export const ONNX_FILES: Record<Dtype, string> = { fp32: 'onnx/model.onnx', int8: 'onnx/model_quantized.onnx' };
 
@@ -14,8 +15,9 @@ function readJson(dir: string, file: string, model: string, required: boolean): 
   }
   let json: unknown;
   try {
-    json = JSON.parse(fs.readFileSync(p, 'utf8'));
+    json = JSON.parse(readJsonText(p));
   } catch (e) {
+    if (e instanceof BertLensError) throw e; // not a regular file, or too large: says so itself
     throw new BertLensError('CORRUPT_MODEL', `Model ${model}: ${file} in ${dir} is not valid JSON (${(e as Error).message}). Delete the folder and download the model again.`, { model, file, cause: e });
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {

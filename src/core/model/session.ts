@@ -11,6 +11,7 @@ import { resolveModel } from './store';
 import { tapModel, type TapPlan } from './taps';
 import { checkConsistency } from './checks';
 import { checkRequest, checkRows } from './validate';
+import { readBounded, readJsonText } from './files';
 
 export interface ModelLoadOptions extends LoadOptions {
   /** Upper bound for one batch's tapped outputs; bigger requests are split into several runs (default 256 MiB). */
@@ -100,8 +101,9 @@ async function createShared(
   };
   let bytes: Uint8Array;
   try {
-    bytes = fs.readFileSync(resolved.modelFile);
+    bytes = readBounded(resolved.modelFile);
   } catch (e) {
+    if (e instanceof BertLensError) throw e; // a device or an oversized file: the error says so
     throw new BertLensError('MODEL_NOT_FOUND', `Model ${source}: cannot read ${resolved.modelFile} (${(e as Error).message}). Check the folder or download the model again.`, { model: source, file, cause: e });
   }
   let tapped: ReturnType<typeof tapModel>;
@@ -110,14 +112,14 @@ async function createShared(
   } catch (e) {
     throw corrupt((e as Error).message, e);
   }
-  const cfg = JSON.parse(fs.readFileSync(path.join(resolved.dir, 'config.json'), 'utf8')) as Record<string, unknown>;
+  const cfg = JSON.parse(readJsonText(path.join(resolved.dir, 'config.json'))) as Record<string, unknown>;
   checkConsistency(info, cfg, tapped.graph, tapped.plan, file);
   const options = sessionOptions(threads);
   // External weights (model.onnx_data[_N]) sit next to the .onnx; a graph loaded from bytes needs them passed in.
   const dir = path.dirname(resolved.modelFile);
   const base = path.basename(resolved.modelFile);
   const ext = fs.readdirSync(dir).filter((f) => f.startsWith(`${base}_data`));
-  if (ext.length) options.externalData = ext.map((f) => ({ path: f, data: fs.readFileSync(path.join(dir, f)) }));
+  if (ext.length) options.externalData = ext.map((f) => ({ path: f, data: readBounded(path.join(dir, f)) }));
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(tapped.bytes, options);

@@ -10,6 +10,7 @@ import { nonFiniteWeights } from './checks';
 import { indexModel } from './graph';
 import { loadModel } from './session';
 import { resolveModel } from './store';
+import { readBounded, readJsonText } from './files';
 
 const NEEDED = ['config.json', 'tokenizer.json', 'tokenizer_config.json'];
 
@@ -46,7 +47,7 @@ function recordProblems(dir: string): string[] {
 /** Looks up [CLS]/[SEP] in tokenizer.json so the smoke run uses real special ids. */
 function specialIds(dir: string): number[] {
   try {
-    const tok = JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer.json'), 'utf8')) as { model?: { vocab?: Record<string, number> } };
+    const tok = JSON.parse(readJsonText(path.join(dir, 'tokenizer.json'))) as { model?: { vocab?: Record<string, number> } };
     const v = tok.model?.vocab ?? {};
     if (typeof v['[CLS]'] === 'number' && typeof v['[SEP]'] === 'number') return [v['[CLS]'], v['[SEP]']];
   } catch {
@@ -66,7 +67,7 @@ export async function verifyModel(source: string, opts: StoreOptions = {}): Prom
   for (const f of NEEDED) if (!fs.existsSync(path.join(dir, f))) problems.push(`${f} is missing in ${dir}.`);
   for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.json'))) {
     try {
-      JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8'));
+      JSON.parse(readJsonText(path.join(dir, f)));
     } catch (e) {
       problems.push(`${f} is not valid JSON (${(e as Error).message}).`);
     }
@@ -76,7 +77,7 @@ export async function verifyModel(source: string, opts: StoreOptions = {}): Prom
   if (dtypes.length === 0) problems.push(`No onnx/model.onnx or onnx/model_quantized.onnx in ${dir}.`);
   for (const dtype of dtypes) {
     try {
-      const g = indexModel(fs.readFileSync(path.join(dir, ONNX_FILES[dtype])));
+      const g = indexModel(readBounded(path.join(dir, ONNX_FILES[dtype])));
       const bad = nonFiniteWeights(g);
       if (bad.length) problems.push(`${dtype}: ${ONNX_FILES[dtype]} has weights that are NaN or infinite: ${bad.join(', ')}. Re-download the model or re-export it from a good checkpoint.`);
     } catch {

@@ -1,11 +1,11 @@
 // Tokens with exact UTF-16 offsets: the library's own normalizer, pre-tokenizer and WordPiece, plus a provenance map.
 // tokenizers.js has no offset mapping (TECH-NOTES §2), so we normalize per code point, remember where every
 // normalized unit came from, and map the library's pieces back into the original text.
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
 import type { Token, Tokenized, Word } from '../api';
 import { BertLensError } from '../model/errors';
+import { readJsonText } from '../model/files';
 
 export interface SpecialIds {
   cls: number;
@@ -36,7 +36,7 @@ export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
   const file = path.join(dir, 'tokenizer.json');
   let json: unknown;
   try {
-    json = JSON.parse(await readFile(file, 'utf8'));
+    json = JSON.parse(readJsonText(file));
   } catch (e) {
     throw new BertLensError('CORRUPT_MODEL', `Cannot read the tokenizer ${file}: ${(e as Error).message}. The model folder needs a tokenizer.json in Hugging Face format (re-download or re-export the model).`, { file });
   }
@@ -46,7 +46,7 @@ export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
   }
   let config: Record<string, unknown> = {};
   try {
-    config = JSON.parse(await readFile(path.join(dir, 'tokenizer_config.json'), 'utf8'));
+    config = JSON.parse(readJsonText(path.join(dir, 'tokenizer_config.json')));
   } catch {
     // tokenizer_config.json is optional for our purposes
   }

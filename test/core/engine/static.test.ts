@@ -86,6 +86,8 @@ describe('static vector files', () => {
       await assert.rejects(readStatic(p), (e: Error) => re.test(e.message) && e.message.includes(p), name);
     }
     await assert.rejects(readStatic(path.join(dir, 'missing.bin')), /not found/);
+    // A device is never read (it would never end): refused by what it is, at once.
+    await assert.rejects(readStatic('/dev/zero'), /\/dev\/zero is not a regular file \(a device, pipe or socket\)/);
   });
 });
 

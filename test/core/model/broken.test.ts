@@ -58,6 +58,9 @@ const CASES: Array<[string, (dir: string) => void, RegExp]> = [
   ['hidden size', editJson('config.json', (c) => ({ ...c, hidden_size: 64 })), /config\.json says hidden size 64 but the word embeddings in onnx\/model\.onnx \(bert\.embeddings\.word_embeddings\.weight\) are 640×32/],
   ['layers', editJson('config.json', (c) => ({ ...c, num_hidden_layers: 3 })), /config\.json says 3 layers \(num_hidden_layers \/ n_layers\) but onnx\/model\.onnx has 2 attention layers/],
   ['a billion layers', editJson('config.json', (c) => ({ ...c, num_hidden_layers: 1e9 })), /config\.json gives layers 1000000000, which no BERT has/],
+  // A device in a file's place: read without a bound it would never end (this used to hang).
+  ['/dev/zero as model.onnx', (dir) => { fs.rmSync(path.join(dir, MODEL)); fs.symlinkSync('/dev/zero', path.join(dir, MODEL)); }, /onnx\/model\.onnx is not a regular file \(a device, pipe or socket\), so it is not read\. Point BERT Lens at a model folder/],
+  ['a folder as config.json', (dir) => { fs.rmSync(path.join(dir, 'config.json')); fs.mkdirSync(path.join(dir, 'config.json')); }, /config\.json is not a regular file \(a folder\)/],
   ['heads', editJson('config.json', (c) => ({ ...c, num_attention_heads: 8 })), /config\.json says 8 attention heads \(num_attention_heads \/ n_heads\), but onnx\/model\.onnx computes .* with shape \[1,4,2,2\] where \[1,8,2,2\] was expected/],
 ];
 
