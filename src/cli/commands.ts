@@ -195,8 +195,7 @@ export async function heads(ctx: Ctx): Promise<void> {
   if (ctx.v.json) return json(ctx, r);
   ctx.out(table(['>layer', '>head', 'label', '>entropy', '>[CLS]', '>[SEP]', '>punct', '>self', '>prev', '>next', '>distance'],
     r.rows.map((x) => [x.layer, x.head, x.label, x.entropy, x.cls, x.sep, x.punct, x.self, x.prev, x.next, x.distance])));
-  ctx.out(`
-${m.info.id}, window ${r.window.start}–${r.window.end} (${r.window.tokens} tokens with [CLS]/[SEP]). Shares are mean attention per token; entropy in bits (uniform: ${fmt(Math.log2(r.window.tokens))}); labels: docs/CLI.md.`);
+  ctx.out(`\n${m.info.id}, window ${r.window.start}–${r.window.end} (${r.window.tokens} tokens with [CLS]/[SEP]). Shares are mean attention per token; entropy in bits (uniform: ${fmt(Math.log2(r.window.tokens))}); labels: docs/CLI.md.`);
 }
 
 export async function explain(ctx: Ctx): Promise<void> {
