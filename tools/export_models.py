@@ -200,19 +200,5 @@ def main():
     print('exported; tokenizer golden sentences:', n)
 
 
-def zh_tokenizer_fixture(build):
-    """The Chinese tokenizer (tools/build_tokenizer.py --lang zh) as a test fixture with its id golden, so its parity
-    with transformers.js and the engine is tested before a Chinese model ships."""
-    wp = WordPiece.load(os.path.join(build, 'tokenizer', 'vocab.txt'))
-    folder = os.path.join(ROOT, 'test', 'fixtures', 'zh-tokenizer')
-    write_tokenizer(folder, wp.vocab, 512)
-    os.remove(os.path.join(folder, 'vocab.txt'))
-    return tokenizer_golden(wp, os.path.join(build, 'corpus'), os.path.join(GOLD, 'zh-tokenizer-ids.json'),
-                            model='zh-tokenizer')
-
-
 if __name__ == '__main__':
-    if sys.argv[1:2] == ['--zh-tokenizer-fixture']:
-        print('zh tokenizer golden sentences:', zh_tokenizer_fixture(sys.argv[2]))
-    else:
-        main()
+    main()

@@ -1,6 +1,7 @@
-// The Chinese per-character tokenizer (tools/build_tokenizer.py --lang zh, committed as test/fixtures/zh-tokenizer
-// until a Chinese model ships): transformers.js and BERT Lens's own tokenizer give exactly the ids of the Python
-// WordPiece used for training on 1,000 held-out sentences, and every CJK character is its own token and word.
+// The Chinese per-character tokenizer of the embedded bert-lens-zh (tools/build_tokenizer.py --lang zh):
+// transformers.js and BERT Lens's own tokenizer give exactly the ids of the Python WordPiece used for training on
+// 1,000 held-out sentences (test/golden/zh-tokenizer-ids.json, written by tools/export_models.py --lang zh), and
+// every CJK character is its own token and word.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -13,7 +14,7 @@ interface IdsGolden {
   cases: Array<{ text: string; ids: number[] }>;
 }
 
-const DIR = path.resolve('test/fixtures/zh-tokenizer');
+const DIR = path.resolve('models/bert-lens-zh');
 const golden = JSON.parse(readFileSync(path.resolve('test/golden/zh-tokenizer-ids.json'), 'utf8')) as IdsGolden;
 const CJK = /^[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]$/;
 const UNK = 1;
