@@ -72,7 +72,7 @@ for (const m of ['bert-lens-mini', 'bert-lens-mini-qa', 'word2vec-mini']) {
   if (!existsSync(path.join(stage, 'models', m))) console.warn(`warning: embedded model models/${m} is missing.`);
 }
 
-// onnxruntime: only this target's native binding (TECH-NOTES §5.4); onnxruntime-common stays a single copy.
+// onnxruntime: only this target's native binding (docs/TECH-NOTES.md §5.4); onnxruntime-common stays a single copy.
 stageOnnxruntime(root, stage, target);
 const problems = checkBindings(stage, target);
 if (problems.length) throw new Error(problems.join('\n'));

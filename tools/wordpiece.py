@@ -32,7 +32,7 @@ def _is_punctuation(ch):
 
 
 def _is_cjk(cp):
-    # Only the BMP ranges: tokenizers.js tests UTF-16 units, so astral CJK is not split there (TECH-NOTES §2).
+    # Only the BMP ranges: tokenizers.js tests UTF-16 units, so astral CJK is not split there (docs/TECH-NOTES.md §2).
     return (0x4E00 <= cp <= 0x9FFF or 0x3400 <= cp <= 0x4DBF or 0xF900 <= cp <= 0xFAFF)
 
 

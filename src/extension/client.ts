@@ -79,7 +79,7 @@ export function describeDeath(exitCode: number, failure: Error | undefined, limi
 }
 
 /**
- * One long-lived worker (TECH-NOTES §5.3). If it dies, pending calls fail with WORKER_DIED and the next call
+ * One long-lived worker (docs/TECH-NOTES.md §5.3). If it dies, pending calls fail with WORKER_DIED and the next call
  * starts a fresh worker with the last configuration.
  */
 export class WorkerClient {

@@ -1,5 +1,5 @@
 // The inference worker: one long-lived worker_threads thread that owns the engine and answers WorkerApi requests
-// one at a time (ORT runs synchronously, TECH-NOTES §5.3), dropping cancelled and stale work.
+// one at a time (ORT runs synchronously, docs/TECH-NOTES.md §5.3), dropping cancelled and stale work.
 import { parentPort } from 'node:worker_threads';
 import { createEngine } from '../core/index';
 import type { FromWorker, Method, ToWorker } from '../protocol';

@@ -1,5 +1,5 @@
 // Byte-level ONNX surgery: index a ModelProto without decoding initializers, and splice extra graph outputs in.
-// Only GraphProto.node is decoded (onnx-proto codecs); everything else is copied as raw bytes (TECH-NOTES §3 B).
+// Only GraphProto.node is decoded (onnx-proto codecs); everything else is copied as raw bytes (docs/TECH-NOTES.md §3 B).
 import protobuf from 'protobufjs/minimal';
 import { onnx } from 'onnx-proto';
 

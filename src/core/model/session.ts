@@ -70,7 +70,7 @@ export async function loadModel(source: string, store: StoreOptions = {}, load: 
   };
 }
 
-/** TECH-NOTES §5.1: few threads, no idle spinning (an editor must not burn CPU between runs). */
+/** docs/TECH-NOTES.md §5.1: few threads, no idle spinning (an editor must not burn CPU between runs). */
 export function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
   return {
     intraOpNumThreads: threads,

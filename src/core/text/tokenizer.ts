@@ -1,5 +1,5 @@
 // Tokens with exact UTF-16 offsets: the library's own normalizer, pre-tokenizer and WordPiece, plus a provenance map.
-// tokenizers.js has no offset mapping (TECH-NOTES §2), so we normalize per code point, remember where every
+// tokenizers.js has no offset mapping (docs/TECH-NOTES.md §2), so we normalize per code point, remember where every
 // normalized unit came from, and map the library's pieces back into the original text.
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
