@@ -22,7 +22,7 @@ export class HoverProvider implements vscode.HoverProvider {
       if (token.isCancellationRequested || doc.version !== input.version) return undefined;
       if (r.partial) {
         // Answered from the window around the word; encode the rest in the background so the next hover is complete.
-        void ctx.client.call.encode(input, null, ctx.config.layer).catch(() => undefined);
+        void ctx.client.call.encode(input, null, ctx.config.layer, offset).catch(() => undefined);
       }
       const range = new vscode.Range(doc.positionAt(r.word.start), doc.positionAt(r.word.end));
       markTourDone('hover');
