@@ -1,6 +1,7 @@
 // Hover: static (word2vec) vs contextual (BERT) meaning of the word under the mouse, and its other occurrences.
 import * as vscode from 'vscode';
 import type { InspectResult } from '../protocol';
+import { usedText } from './auto';
 import { isCancel, toSignal, type Ctx } from './ctx';
 import { lineColumn, snippet } from './hover-logic';
 import { markTourDone } from './tour';
@@ -84,7 +85,7 @@ export function render(r: InspectResult, doc: vscode.TextDocument, layers: numbe
   }
   if (limited) md.appendMarkdown(`*${vscode.l10n.t('Large document: neighbours and occurrences come from the visible part and the text near the cursor.')}*\n\n`);
   if (r.partial) md.appendMarkdown(`*${vscode.l10n.t('Only the passage around this word is encoded yet; hover again for the whole document.')}*\n\n`);
-  md.appendMarkdown(`${panel} · BERT Lens`);
+  md.appendMarkdown(`${panel} · BERT Lens · ${esc(usedText(r))}`);
   return md;
 }
 
