@@ -1,64 +1,41 @@
-// WorkerApi implemented on the Engine: model slots, a per-document encoding cache and the document operations.
+// WorkerApi implemented on the Engine: a per-document encoding cache and the document operations, on the models
+// WorkerModels picks (worker-models.ts).
 // Runs inside the worker thread; plain Node, so tests drive it through a real worker or directly.
 import { createHash } from 'node:crypto';
-import type { Encoding, Engine, LayerChoice, LoadedModel, MaskResult, QaResult, StaticVectors, StoreOptions } from '../core/api';
-import { chooseLanguage, countUnknown, EMBEDDED, isAuto, paragraphsByLanguage, resolveModel, type Coverage, type Language } from '../core/auto';
+import type { Encoding, Engine, LayerChoice, LoadedModel, MaskResult, QaResult, StoreOptions } from '../core/api';
 import type {
-  AttentionMatrix, AttentionView, DocInput, InspectResult, KnownModel, Method, ModelSlot, ModelsStatus, SenseVectors,
-  SentencePair, Used, WireError, WorkerConfig,
+  AttentionMatrix, AttentionView, DocInput, InspectResult, Method, SenseVectors, SentencePair, Used, WorkerConfig,
 } from '../protocol';
-import { toWireError } from '../protocol';
-import type { Fix } from '../core/model/errors';
 import { occurrences as occurrenceIndices, resolveLayers } from '../core/vectors';
 import { cosine, rollout, wordAttention, wordAt } from './attention-math';
 import { adjacentPairs } from './sentences';
-import { keepOnly } from './segments';
+import { HandledError, WorkerModels, type Events, type JobContext } from './worker-models';
 
-export interface JobContext {
-  signal: AbortSignal;
-  progress: (p: { model: string; file: string; loaded: number; total: number } | { done: number; total: number }) => void;
-}
-
-interface Events {
-  log(level: 'info' | 'error', message: string): void;
-  status(s: ModelsStatus): void;
-}
-
-class HandledError extends Error {
-  constructor(readonly code: string, message: string, readonly fix?: Fix[]) {
-    super(message);
-  }
-}
+export type { JobContext };
 
 const MAX_NSP_PAIRS = 300;
-const slot = (role: ModelSlot['role'], id = ''): ModelSlot => ({ role, id, state: id ? 'loading' : 'unset' });
 const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
 
 export class Handlers {
-  private engine: Engine | undefined;
-  private storeKey = '';
-  private encoder: LoadedModel | undefined;
-  private qaModel: LoadedModel | undefined;
-  private vectors: StaticVectors | undefined;
-  private status: ModelsStatus = { encoder: slot('encoder'), qa: slot('qa'), static: slot('static') };
-  private settings = { model: '', qaModel: '', staticVectors: '' };
+  private readonly models: WorkerModels;
   /**
    * uri → model id → the last full encoding (with the text hash): hovers and views answer from here without
    * re-encoding. Per model: under `auto` a mixed document is read by two.
    */
   private readonly docs = new Map<string, Map<string, { key: string; enc: Encoding }>>();
-  private readonly failedStatic = new Set<string>();
   private readonly maskCache = new Map<string, MaskResult>(); // insertion order = age
 
-  constructor(private readonly create: (opts: StoreOptions) => Engine, private readonly events: Events) {}
+  constructor(create: (opts: StoreOptions) => Engine, events: Events) {
+    this.models = new WorkerModels(create, events, () => this.docs.clear());
+  }
 
   handle(method: Method, p: unknown[], ctx: JobContext): Promise<unknown> | unknown {
     const doc = p[0] as DocInput;
     switch (method) {
-      case 'configure': return this.configure(p[0] as WorkerConfig, ctx);
-      case 'models': return this.status;
-      case 'listModels': return this.listModels();
-      case 'prepare': return this.prepare(p[0] as string, ctx);
+      case 'configure': return this.models.configure(p[0] as WorkerConfig, ctx);
+      case 'models': return this.models.status;
+      case 'listModels': return this.eng().listModels();
+      case 'prepare': return this.eng().load(p[0] as string, { onProgress: (x) => ctx.progress(x), signal: ctx.signal }).then((m) => m.info);
       case 'encode': return this.encodeSummary(doc, p[1] as { start: number; end: number } | null, p[2] as LayerChoice, p[3] as number | null, ctx);
       case 'inspect': return this.inspect(doc, p[1] as number, p[2] as LayerChoice, p[3] as number, ctx);
       case 'attention': return this.attention(doc, p[1] as number, p[2] as number | 'rollout' | 'last', p[3] as number | 'mean', ctx);
@@ -68,7 +45,7 @@ export class Handlers {
       case 'nsp': return this.nsp(doc, ctx);
       case 'qa': return this.qa(doc, p[1] as string, p[2] as number, ctx);
       case 'senseVectors': return this.senseVectors(doc, p[1] as string | null, p[2] as LayerChoice, ctx);
-      case 'coverage': return this.coverage(doc, p[1] as 'encoder' | 'qa');
+      case 'coverage': return this.models.coverage(doc, p[1] as 'encoder' | 'qa');
       case 'forget': this.docs.delete(p[0] as string); return null;
       default: {
         const never: never = method;
@@ -78,136 +55,11 @@ export class Handlers {
   }
 
   private eng(): Engine {
-    if (!this.engine) throw new HandledError('NOT_READY', 'BERT Lens has no model configuration yet.');
-    return this.engine;
+    return this.models.eng();
   }
 
-  private setSlot(s: ModelSlot): void {
-    this.status = { ...this.status, [s.role]: s };
-    this.events.status(this.status);
-  }
-
-  private async configure(cfg: WorkerConfig, ctx: JobContext): Promise<ModelsStatus> {
-    const store: StoreOptions = {
-      modelsDir: cfg.modelsDir, cacheDir: cfg.cacheDir, hubEndpoint: cfg.hubEndpoint, offline: cfg.offline,
-      threads: cfg.threads, dtype: cfg.dtype,
-    };
-    const key = JSON.stringify(store);
-    if (key !== this.storeKey || !this.engine) {
-      const old = this.engine;
-      this.engine = this.create(store);
-      this.storeKey = key;
-      this.encoder = this.qaModel = this.vectors = undefined;
-      this.status = { encoder: slot('encoder'), qa: slot('qa'), static: slot('static') };
-      this.docs.clear();
-      if (old) await old.dispose().catch(() => undefined);
-    }
-    const eng = this.engine;
-    this.settings = { model: cfg.model, qaModel: cfg.qaModel, staticVectors: cfg.staticVectors };
-    const language: Language = cfg.language ?? 'en';
-    const onProgress = (p: { model: string; file: string; loaded: number; total: number }) => ctx.progress(p);
-    const load = async (role: 'encoder' | 'qa', id: string) => {
-      const cur = role === 'encoder' ? this.encoder : this.qaModel;
-      const auto = isAuto(id);
-      if (auto) id = resolveModel(id, role, language);
-      if (cur && this.status[role].id === id && !!this.status[role].auto === auto && this.status[role].state === 'ready') return;
-      this.setSlot({ ...slot(role, id), ...(auto ? { auto } : {}) });
-      try {
-        const t0 = performance.now();
-        const m = await eng.load(id, { onProgress, signal: ctx.signal });
-        if (role === 'encoder') this.encoder = m;
-        else this.qaModel = m;
-        this.setSlot({ role, id, ...(auto ? { auto } : {}), state: 'ready', info: m.info });
-        this.events.log('info', `Loaded ${role} model ${id} (${m.info.architecture}, ${m.info.layers} layers, ${m.info.dtype}) in ${Math.round(performance.now() - t0)} ms`);
-      } catch (e) {
-        if (role === 'encoder') this.encoder = undefined;
-        else this.qaModel = undefined;
-        this.setSlot({ role, id, ...(auto ? { auto } : {}), state: 'error', error: toWireError(e) });
-        this.events.log('error', `Could not load ${role} model "${id}": ${toWireError(e).message}`);
-      }
-    };
-    const loadStatic = async (id: string) => {
-      if (!id) { this.vectors = undefined; this.setSlot(slot('static')); return; }
-      const auto = isAuto(id);
-      if (auto) id = resolveModel(id, 'static', language);
-      if (this.vectors && this.status.static.id === id && !!this.status.static.auto === auto && this.status.static.state === 'ready') return;
-      this.setSlot({ ...slot('static', id), ...(auto ? { auto } : {}) });
-      try {
-        const v = await eng.loadStatic(id);
-        this.vectors = v;
-        this.setSlot({ role: 'static', id, ...(auto ? { auto } : {}), state: 'ready', staticInfo: { source: v.source, dims: v.dims, size: v.size } });
-      } catch (e) {
-        this.vectors = undefined;
-        this.setSlot({ role: 'static', id, ...(auto ? { auto } : {}), state: 'error', error: toWireError(e) });
-        this.events.log('error', `Could not load static vectors "${id}": ${toWireError(e).message}`);
-      }
-    };
-    // Sequential on purpose: ORT session creation is synchronous native work, and downloads report one at a time.
-    await load('encoder', cfg.model);
-    await load('qa', cfg.qaModel);
-    await loadStatic(cfg.staticVectors);
-    return this.status;
-  }
-
-  private async listModels(): Promise<KnownModel[]> {
-    return this.eng().listModels();
-  }
-
-  private async prepare(source: string, ctx: JobContext) {
-    const m = await this.eng().load(source, { onProgress: (p) => ctx.progress(p), signal: ctx.signal });
-    return m.info;
-  }
-
-  private async need(role: 'encoder' | 'qa'): Promise<LoadedModel> {
-    const m = role === 'encoder' ? this.encoder : this.qaModel;
-    if (m) return m;
-    const s = this.status[role];
-    const what = role === 'encoder' ? 'encoder model (bertLens.model)' : 'question-answering model (bertLens.qaModel)';
-    if (s.state === 'error') {
-      const e = s.error as WireError;
-      const fix = e.fix?.some((f) => f.option === 'model') ? e.fix : [...(e.fix ?? []), { option: 'model' as const, ...(role === 'qa' ? { task: 'qa' as const } : {}) }];
-      throw new HandledError('NOT_READY', `The ${what} "${s.id}" failed to load: ${e.message}`, fix);
-    }
-    throw new HandledError('NOT_READY', `The ${what} ${s.id ? `"${s.id}" is still loading` : 'is not configured'}. Try again in a moment.`);
-  }
-
-  /**
-   * The model of `role` for this document: the configured one, or under `auto` the embedded model of the language of
-   * the paragraph around `offset` (no offset: of the whole document). The active document's models are in the slots;
-   * another language's are loaded on demand (the engine keeps them).
-   */
-  private async pick(role: 'encoder' | 'qa', doc: DocInput, offset?: number): Promise<{ model: LoadedModel; used: Used }> {
-    const setting = role === 'encoder' ? this.settings.model : this.settings.qaModel;
-    if (!isAuto(setting)) {
-      const model = await this.need(role);
-      return { model, used: { model: model.info.id } };
-    }
-    const auto = chooseLanguage(doc.text, offset);
-    const id = EMBEDDED[auto.language][role];
-    const used = { model: id, auto };
-    if (this.status[role].id === id) return { model: await this.need(role), used };
-    try {
-      return { model: await this.eng().load(id), used };
-    } catch (e) {
-      const w = toWireError(e);
-      const what = auto.language === 'zh' ? 'mostly Chinese' : 'not mostly Chinese';
-      throw new HandledError('NOT_READY', `bertLens.${role === 'encoder' ? 'model' : 'qaModel'} is auto and this ${auto.scope} is ${what}, but the embedded model "${id}" failed to load: ${w.message}`, w.fix ?? [{ option: 'model', ...(role === 'qa' ? { task: 'qa' as const } : {}) }]);
-    }
-  }
-
-  /** Static vectors for the word at `offset`: as configured, or under `auto` those of its paragraph's language. */
-  private async staticAt(doc: DocInput, offset: number): Promise<StaticVectors | undefined> {
-    if (!isAuto(this.settings.staticVectors)) return this.vectors;
-    const id = EMBEDDED[chooseLanguage(doc.text, offset).language].static;
-    if (this.status.static.id === id) return this.vectors;
-    try {
-      return await this.eng().loadStatic(id);
-    } catch (e) {
-      // The hover then says "no static vectors loaded"; the log says why, once.
-      if (!this.failedStatic.has(id)) this.events.log('error', `Could not load static vectors "${id}" (auto): ${toWireError(e).message}`);
-      this.failedStatic.add(id);
-      return undefined;
-    }
+  private pick(role: 'encoder' | 'qa', doc: DocInput, offset?: number): Promise<{ model: LoadedModel; used: Used }> {
+    return this.models.pick(role, doc, offset);
   }
 
   /** Hidden layers to tap for a layer choice: only those (a 12-layer model × 13 hidden states adds up fast). */
@@ -274,7 +126,7 @@ export class Handlers {
     const wi = this.wordIndex(enc, offset);
     const w = enc.tok.words[wi]!;
     // word2vec vocabularies are usually lower case; the lookup tries the word as written first.
-    const sv = await this.staticAt(doc, offset);
+    const sv = await this.models.staticAt(doc, offset);
     const key = sv && !sv.has(w.text) && sv.has(w.text.toLowerCase()) ? w.text.toLowerCase() : w.text;
     const v = eng.vectors(enc, key, { layer, top: top * 4, staticVectors: sv });
     const mine = v.contextual.find((c) => c.start === w.start);
@@ -313,29 +165,6 @@ export class Handlers {
     const { model, used } = await this.pick('qa', doc);
     const r = await this.eng().answer(model, question, doc.text, { top, signal: ctx.signal, onProgress: (x) => ctx.progress(x) });
     return { ...r, ...used };
-  }
-
-  /** Tokens and [UNK]s of the document per model that reads it (under auto: each language's paragraphs with theirs). */
-  private async coverage(doc: DocInput, kind: 'encoder' | 'qa'): Promise<Coverage[]> {
-    const setting = kind === 'encoder' ? this.settings.model : this.settings.qaModel;
-    const parts: Array<{ language: Language; text: string; model: LoadedModel }> = [];
-    if (isAuto(setting)) {
-      const by = paragraphsByLanguage(doc.text);
-      for (const language of ['en', 'zh'] as const) {
-        if (!by[language].length) continue;
-        const model = await this.eng().load(EMBEDDED[language][kind]).catch(() => undefined);
-        if (model) parts.push({ language, text: keepOnly(doc.text, by[language]), model });
-      }
-    } else {
-      const model = kind === 'encoder' ? this.encoder : this.qaModel;
-      if (model) parts.push({ language: chooseLanguage(doc.text).language, text: doc.text, model });
-    }
-    const out: Coverage[] = [];
-    for (const p of parts) {
-      const n = countUnknown(await this.eng().tokenize(p.model, p.text));
-      out.push({ kind, model: p.model.info.id, language: p.language, ...n });
-    }
-    return out;
   }
 
   private async attention(doc: DocInput, offset: number, layer: number | 'rollout' | 'last', head: number | 'mean', ctx: JobContext): Promise<AttentionView> {
