@@ -2,11 +2,13 @@
 import path from 'node:path';
 import type { BertLensEngine } from '../core/index';
 import type { Encoding, LayerChoice, LoadedModel, StaticVectors, Tokenized } from '../core/api';
+import { AUTO, chooseLanguage, isAuto, resolveModel, type ModelKind } from '../core/auto';
 import { BertLensError } from '../core/model/errors';
 import { UsageError, inputText, intOpt, numOpt, str, type Values } from './args';
 import { Progress, bar, bytes, fmt, show, table } from './format';
 
-export const DEFAULTS = { model: 'bert-lens-mini', qa: 'bert-lens-mini-qa', static: 'word2vec-mini' };
+/** auto (src/core/auto.ts): the Chinese embedded models when the input text is mostly Chinese, else the English ones. */
+export const DEFAULTS = { model: AUTO, static: AUTO };
 
 export interface Ctx {
   engine: BertLensEngine;
@@ -18,8 +20,9 @@ export interface Ctx {
 
 const json = (ctx: Ctx, x: unknown) => ctx.out(JSON.stringify(x, null, 2));
 
-async function load(ctx: Ctx, dflt = DEFAULTS.model): Promise<LoadedModel> {
-  const id = str(ctx.v, 'model') ?? dflt;
+/** The model of --model (default auto), resolved for `text`: the text, the document, or both sentences. */
+async function load(ctx: Ctx, text: string, kind: Exclude<ModelKind, 'static'> = 'encoder'): Promise<LoadedModel> {
+  const id = resolveModel(str(ctx.v, 'model') ?? DEFAULTS.model, kind, chooseLanguage(text).language);
   let file = '';
   let got = 0;
   const m = await ctx.engine.load(id, {
@@ -68,8 +71,8 @@ function findWord(tok: Tokenized, v: Values): number {
 }
 
 export async function tokens(ctx: Ctx): Promise<void> {
-  const m = await load(ctx);
   const text = await inputText(ctx.v);
+  const m = await load(ctx, text);
   const t = await ctx.engine.tokenize(m, text);
   if (ctx.v.json) {
     return json(ctx, {
@@ -82,21 +85,21 @@ export async function tokens(ctx: Ctx): Promise<void> {
   ctx.out(`\n${t.tokens.length} tokens, ${t.words.length} words (${m.info.id}, ${m.info.uncased ? 'uncased' : 'cased'})`);
 }
 
-async function staticFor(ctx: Ctx, m: LoadedModel): Promise<StaticVectors> {
-  const s = str(ctx.v, 'static');
+async function staticFor(ctx: Ctx, m: LoadedModel, text: string): Promise<StaticVectors> {
+  const s = str(ctx.v, 'static') ?? DEFAULTS.static;
   if (s === 'model') return ctx.engine.inputEmbeddings(m);
   try {
-    return await ctx.engine.loadStatic(s ?? DEFAULTS.static);
+    return await ctx.engine.loadStatic(resolveModel(s, 'static', chooseLanguage(text).language));
   } catch (e) {
-    if (s !== undefined) throw e;
+    if (!isAuto(s)) throw e;
     // The embedded word2vec is missing: fall back to the model's own input embeddings.
     return ctx.engine.inputEmbeddings(m);
   }
 }
 
 export async function vectors(ctx: Ctx): Promise<void> {
-  const m = await load(ctx);
   const text = await inputText(ctx.v);
+  const m = await load(ctx, text);
   const enc = await encode(ctx, m, text);
   const layer = layerChoice(ctx.v);
   const top = intOpt(ctx.v, 'top', 5, 1);
@@ -106,7 +109,7 @@ export async function vectors(ctx: Ctx): Promise<void> {
     return ctx.out(table(['word', '>start', '>end', '>|v|', 'first dims'], enc.tok.words.map((w, i) => [w.text, w.start, w.end, Math.hypot(...vecs[i]), Array.from(vecs[i].slice(0, 4), fmt).join(' ') + ' …'])));
   }
   const word = needWord(ctx.v);
-  const r = ctx.engine.vectors(enc, word, { layer, top, staticVectors: await staticFor(ctx, m) });
+  const r = ctx.engine.vectors(enc, word, { layer, top, staticVectors: await staticFor(ctx, m, text) });
   if (ctx.v.json) return json(ctx, r);
   const s = r.static;
   ctx.out(`Static neighbours of "${word}" (${s?.source ?? 'none'})${s && !s.inVocabulary ? ': not in the vocabulary' : ''}`);
@@ -118,8 +121,8 @@ export async function vectors(ctx: Ctx): Promise<void> {
 }
 
 export async function similar(ctx: Ctx): Promise<void> {
-  const m = await load(ctx);
-  const enc = await encode(ctx, m, await inputText(ctx.v));
+  const text = await inputText(ctx.v);
+  const enc = await encode(ctx, await load(ctx, text), text);
   const r = ctx.engine.similar(enc, needWord(ctx.v), { layer: layerChoice(ctx.v) });
   if (ctx.v.json) return json(ctx, r);
   const names = r.occurrences.map((o, i) => `#${i + 1}@${o.start}`);
@@ -128,8 +131,9 @@ export async function similar(ctx: Ctx): Promise<void> {
 }
 
 export async function attention(ctx: Ctx): Promise<void> {
-  const m = await load(ctx);
-  const enc = await encode(ctx, m, await inputText(ctx.v), true);
+  const text = await inputText(ctx.v);
+  const m = await load(ctx, text);
+  const enc = await encode(ctx, m, text, true);
   const ls = str(ctx.v, 'layer');
   const layer = ls === undefined || ls === 'last' ? m.info.layers : ls === 'rollout' ? 'rollout' : Number(ls);
   if (layer !== 'rollout' && (!Number.isInteger(layer) || layer < 1)) throw new UsageError(`--layer must be 1..${m.info.layers}, last or rollout (got "${ls}"${Number(ls) < 0 ? '; layers do not count from the end: use last' : ''}).`);
@@ -146,8 +150,8 @@ export async function attention(ctx: Ctx): Promise<void> {
 }
 
 export async function explain(ctx: Ctx): Promise<void> {
-  const m = await load(ctx);
   const text = await inputText(ctx.v);
+  const m = await load(ctx, text);
   const tok = await ctx.engine.tokenize(m, text);
   const layer = intOpt(ctx.v, 'layer', m.info.layers, 1);
   const head = intOpt(ctx.v, 'head', 0, 0);
@@ -162,8 +166,8 @@ export async function explain(ctx: Ctx): Promise<void> {
 }
 
 export async function mask(ctx: Ctx): Promise<void> {
-  const m = await load(ctx);
   const text = await inputText(ctx.v);
+  const m = await load(ctx, text);
   let at = numOpt(ctx.v, 'at');
   if (at === undefined && str(ctx.v, 'word')) {
     const t = await ctx.engine.tokenize(m, text);
@@ -179,7 +183,7 @@ export async function nsp(ctx: Ctx): Promise<void> {
   const a = str(ctx.v, 'a');
   const b = str(ctx.v, 'b');
   if (a === undefined || b === undefined) throw new UsageError('nsp needs both --a "sentence A" and --b "sentence B".');
-  const m = await load(ctx);
+  const m = await load(ctx, `${a}\n${b}`);
   const r = await ctx.engine.nsp(m, a, b);
   if (ctx.v.json) return json(ctx, r);
   ctx.out(`P(B follows A) = ${fmt(r.isNext)}  ${bar(r.isNext)}\n(${m.info.id}; 0.5 = undecided)`);
@@ -188,8 +192,8 @@ export async function nsp(ctx: Ctx): Promise<void> {
 export async function qa(ctx: Ctx): Promise<void> {
   const question = str(ctx.v, 'question');
   if (!question) throw new UsageError('qa needs --question "…" and a document (--text, --file or stdin).');
-  const m = await load(ctx, DEFAULTS.qa);
   const doc = await inputText(ctx.v, 'document');
+  const m = await load(ctx, doc, 'qa');
   const r = await ctx.engine.answer(m, question, doc, {
     top: intOpt(ctx.v, 'top', 3, 1),
     maxAnswerLen: intOpt(ctx.v, 'max-answer-len', 30, 1),
@@ -214,7 +218,7 @@ export async function models(ctx: Ctx): Promise<void> {
   if (sub !== 'download' && sub !== 'verify') throw new UsageError(`Unknown "models ${sub}". Use: models list | models download ID | models verify ID.`);
   if (!id) throw new UsageError(`models ${sub} needs a model: an embedded name, a folder or a Hugging Face id.`);
   if (sub === 'download') {
-    const m = await load({ ...ctx, v: { ...ctx.v, model: id } }, id);
+    const m = await load({ ...ctx, v: { ...ctx.v, model: id } }, '');
     if (ctx.v.json) return json(ctx, { model: m.info });
     return ctx.out(`Ready: ${m.info.id} (${m.info.architecture}, ${m.info.layers} layers, ${m.info.dtype}) in ${m.info.dir}`);
   }
