@@ -23,7 +23,7 @@ export const pidFile = path.join(work, 'pids');
 export const embedded = (() => {
   const list = existsSync(vsixPath) ? spawnSync('unzip', ['-l', vsixPath], { encoding: 'utf8' }).stdout ?? '' : '';
   const has = (m: string) => new RegExp(`extension/models/${m}/onnx/[^ ]+\\.onnx`).test(list);
-  return { encoder: has('bert-lens-mini'), qa: has('bert-lens-mini-qa') };
+  return { encoder: has('bert-lens-mini'), qa: has('bert-lens-mini-qa'), zh: has('bert-lens-zh') && has('bert-lens-zh-qa') };
 })();
 /** Both embedded models present. */
 export const embeddedModels = embedded.encoder && embedded.qa;
@@ -210,7 +210,11 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
       const lines = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')] as HTMLElement[];
       lines.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
       let seen = 0;
-      const re = new RegExp(`(?<![\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'gu');
+      // Whole words: no letter or digit may touch a Latin word; a Chinese character is a word by itself.
+      const latin = (c: string) => /[\p{L}\p{N}]/u.test(c) && !/\p{Script=Han}/u.test(c);
+      const before = latin(word[0]!) ? '(?<![\\p{L}\\p{N}])' : '';
+      const after = latin(word[word.length - 1]!) ? '(?![\\p{L}\\p{N}])' : '';
+      const re = new RegExp(`${before}${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${after}`, 'gu');
       for (const line of lines) {
         const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
         for (let n = walker.nextNode(); n; n = walker.nextNode()) {
