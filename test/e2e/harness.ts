@@ -174,7 +174,7 @@ export async function start(o: StartOptions): Promise<Session> {
     const context = await browser.newContext({ viewport: o.viewport ?? { width: 1400, height: 900 }, deviceScaleFactor: 1 });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${port}` });
     const page = await context.newPage();
-    await page.goto(url);
+    await page.goto(url, { timeout: 120_000 }); // a loaded machine (model training on every core) takes its time
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.statusbar').waitFor({ timeout: 30_000 });
     await page.waitForTimeout(1500); // let the workbench settle (restored views, notifications)
@@ -211,9 +211,12 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
       lines.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
       let seen = 0;
       // Whole words: no letter or digit may touch a Latin word; a Chinese character is a word by itself.
-      const latin = (c: string) => /[\p{L}\p{N}]/u.test(c) && !/\p{Script=Han}/u.test(c);
-      const before = latin(word[0]!) ? '(?<![\\p{L}\\p{N}])' : '';
-      const after = latin(word[word.length - 1]!) ? '(?![\\p{L}\\p{N}])' : '';
+      // (No helper function here: the bundler's __name wrapper does not exist in the page.)
+      const letter = /[\p{L}\p{N}]/u;
+      const han = /\p{Script=Han}/u;
+      const first = word[0]!, last = word[word.length - 1]!;
+      const before = letter.test(first) && !han.test(first) ? '(?<![\\p{L}\\p{N}])' : '';
+      const after = letter.test(last) && !han.test(last) ? '(?![\\p{L}\\p{N}])' : '';
       const re = new RegExp(`${before}${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${after}`, 'gu');
       for (const line of lines) {
         const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
@@ -241,7 +244,8 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
       await page.keyboard.press('Control+P');
       await quickInput.locator('input').waitFor();
       await page.keyboard.type(name, { delay: 20 });
-      await quickInput.locator('.monaco-list-row', { hasText: name }).first().waitFor();
+      // Quick Open searches the workspace first: slow on a machine whose cores are busy.
+      await quickInput.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 90_000 });
       await page.keyboard.press('Enter');
       await page.locator(`.tab[data-resource-name="${name}"], .tab:has-text("${name}")`).first().waitFor();
       await page.locator('.monaco-editor .view-lines').first().waitFor();
