@@ -63,11 +63,11 @@ test('hover 干: the static section and the contextual one, with Chinese neighbo
   const han = (cell: string | undefined) => HAN.test(cell?.split(' ')[0] ?? '');
   assert.ok(rows.filter((r) => han(r[0])).length >= 3, `static neighbours are Chinese characters:\n${text}`);
   assert.ok(rows.filter((r) => han(r[1])).length >= 3, `BERT's guesses are Chinese characters:\n${text}`);
-  // The other two 干 (干杯, 干净): one static vector (1.00), contextual cosines below 1.
+  // The other two 干 (干杯, 干净): one static vector (similarity 1.00), contextual ones that differ.
   assert.match(text, /与其他 2 处出现相比/);
   const cosines = [...text.matchAll(/\d+:\d+\s+(-?\d\.\d\d) —/g)].map((m) => Number(m[1]));
   assert.equal(cosines.length, 2, text);
-  assert.ok(cosines.every((c) => c < 0.995), `contextual vectors differ: ${cosines.join(', ')}`);
+  assert.ok(cosines.every((c) => c < 0.99), `contextual vectors differ: ${cosines.join(', ')}`);
   await shot('zh-hover');
   await s.page.mouse.move(5, 5);
   await s.page.keyboard.press('Escape');
