@@ -3,7 +3,7 @@
 // masked character is predicted; a question is answered with bert-lens-zh-qa; the panel opens on 它; an explicit
 // English model earns the [UNK] notice, whose button restores auto. Assertions hold for any trained model (a Chinese
 // character, not a particular one). Screenshots go to test/e2e/artifacts/.
-import { after, before, test } from 'node:test';
+import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -39,6 +39,13 @@ before(async () => {
 
 after(async () => {
   if (s) await s.stop();
+});
+
+// A test that failed half-way must not leave its hover or quick pick over the next test's text.
+afterEach(async () => {
+  if (!s) return;
+  await s.page.mouse.move(5, 5);
+  await s.page.keyboard.press('Escape');
 });
 
 test('a Chinese document gets the Chinese models with no setting changed: the status bar says bert-lens-zh (auto)', { skip }, async () => {
