@@ -163,11 +163,17 @@ export class WorkerModels {
     }
   }
 
-  /** Tokens and [UNK]s of the document per model that reads it (under auto: each language's paragraphs with theirs). */
+  /**
+   * Tokens and [UNK]s of the document per model that reads it, the way pick() chooses: under auto the encoder reads
+   * each language's paragraphs with that language's model, the QA model reads the whole document.
+   */
   async coverage(doc: DocInput, kind: 'encoder' | 'qa'): Promise<Coverage[]> {
     const setting = kind === 'encoder' ? this.settings.model : this.settings.qaModel;
     const parts: Array<{ language: Language; text: string; model: LoadedModel }> = [];
-    if (isAuto(setting)) {
+    if (isAuto(setting) && kind === 'qa') {
+      const { model } = await this.pick('qa', doc);
+      parts.push({ language: chooseLanguage(doc.text).language, text: doc.text, model });
+    } else if (isAuto(setting)) {
       const by = paragraphsByLanguage(doc.text);
       for (const language of ['en', 'zh'] as const) {
         if (!by[language].length) continue;

@@ -84,6 +84,9 @@ test('coverage: per model used; a model whose vocabulary misses the text reads i
   const cov = await client.call.coverage(doc(MIXED), 'encoder');
   assert.deepEqual(cov.map((c) => [c.kind, c.model, c.language]), [['encoder', 'bert-lens-mini', 'en'], ['encoder', 'bert-lens-zh', 'zh']]);
   for (const c of cov) assert.ok(c.tokens > 10 && c.unknown < c.tokens * 0.3, JSON.stringify(c));
+  // QA under auto reads the whole document with the majority's model, as qa() does.
+  const qa = await client.call.coverage(doc(MIXED), 'qa');
+  assert.deepEqual(qa.map((c) => [c.kind, c.model, c.language]), [['qa', 'bert-lens-mini-qa', 'en']]);
   // An explicit model on Chinese it does not know (the fixture vocabulary has 60 common characters only).
   await client.configure({ ...config, model: fixture('tiny-bert'), language: 'zh' });
   const rare = '龘靐齉爩麤龗灪齾鸙 and three words'.repeat(3);
