@@ -75,7 +75,7 @@ test('hover 干: the static section and the contextual one, with Chinese neighbo
   const cosines = [...text.matchAll(/\d+:\d+\s+(-?\d\.\d\d) —/g)].map((m) => Number(m[1]));
   assert.equal(cosines.length, 2, text);
   assert.ok(cosines.every((c) => c < 0.99), `contextual vectors differ: ${cosines.join(', ')}`);
-  await shot('zh-hover');
+  await shot('zh-hover', { x: 0, y: 0, width: 1200, height: 700 });
   await s.page.mouse.move(5, 5);
   await s.page.keyboard.press('Escape');
 });
