@@ -54,7 +54,12 @@ export class AutoModels implements vscode.Disposable {
   }
 
   /** Tells once per model and document when the model reads most of the document as [UNK], offering what fits. */
-  async check(doc: vscode.TextDocument, kind: 'encoder' | 'qa'): Promise<void> {
+  check(doc: vscode.TextDocument, kind: 'encoder' | 'qa'): Promise<void> {
+    // A notice is a courtesy: whatever goes wrong here goes to the log, never in the way of the task that asked.
+    return this.checkNow(doc, kind).catch((e) => this.ctx.log.warn(`[UNK] check: ${e instanceof Error ? e.message : String(e)}`));
+  }
+
+  private async checkNow(doc: vscode.TextDocument, kind: 'encoder' | 'qa'): Promise<void> {
     await this.ctx.ready();
     if (this.ctx.models?.[kind].state !== 'ready') return;
     const setting = kind === 'encoder' ? this.ctx.config.model : this.ctx.config.qaModel;
