@@ -1,5 +1,6 @@
 // Typed RPC between the extension host and the inference worker (and, through the client, the panel).
 // Plain data only: everything here crosses a worker_threads boundary by structured clone. No `vscode` import.
+import type { AutoChoice, Coverage, Language } from './core/auto';
 import type { Fix } from './core/model/errors';
 import type { HeadLabel } from './shared/head-labels';
 import type {
@@ -29,11 +30,16 @@ export interface DocInput {
   text: string;
 }
 
-/** What the worker needs to load models; sent on start and whenever a reload-relevant setting changes. */
+/**
+ * What the worker needs to load models; sent on start, whenever a reload-relevant setting changes, and when the
+ * active document's language changes while a model setting is `auto`.
+ */
 export interface WorkerConfig {
-  model: string; // encoder (MLM + NSP): embedded name, folder path or hub id
+  model: string; // encoder (MLM + NSP): embedded name, folder path, hub id or 'auto'
   qaModel: string;
-  staticVectors: string; // word2vec binary: embedded name or path; '' = none
+  staticVectors: string; // word2vec binary: embedded name or path; '' = none; 'auto'
+  /** The active document's language: which embedded models the `auto` slots load (other paragraphs load theirs on demand). Default en. */
+  language?: Language;
   modelsDir: string; // embedded models folder (<extension>/models)
   cacheDir: string; // hub downloads (globalStorage)
   hubEndpoint: string;
@@ -46,7 +52,8 @@ export type ModelRole = 'encoder' | 'qa' | 'static';
 
 export interface ModelSlot {
   role: ModelRole;
-  id: string; // as configured
+  id: string; // as configured, or what `auto` resolved to for the active document
+  auto?: boolean; // the id was chosen by `auto`
   state: 'unset' | 'loading' | 'ready' | 'error';
   info?: ModelInfo; // encoder / qa once ready
   staticInfo?: { source: string; dims: number; size: number }; // static vectors once ready
@@ -75,7 +82,13 @@ export interface EncodeSummary {
   ms: number;
 }
 
-export interface InspectResult {
+/** The model a document operation ran on; `auto` is set when the setting was `auto` and says why. */
+export interface Used {
+  model: string;
+  auto?: AutoChoice;
+}
+
+export interface InspectResult extends Used {
   word: Span;
   layer: LayerChoice;
   static: VectorsResult['static'];
@@ -126,16 +139,21 @@ export interface WorkerApi {
   listModels(): KnownModel[];
   /** Download (if needed) and verify a model without activating it. Reports DownloadProgress. */
   prepare(source: string): ModelInfo;
-  /** Encode (and cache) the document, or only the windows touching `range`, tapping the hidden states of `layer`. */
-  encode(doc: DocInput, range: { start: number; end: number } | null, layer: LayerChoice): EncodeSummary;
+  /**
+   * Encode (and cache) the document, or only the windows touching `range`, tapping the hidden states of `layer`.
+   * `at`: under `auto`, the offset whose paragraph picks the model (null: the range's start, else the whole document).
+   */
+  encode(doc: DocInput, range: { start: number; end: number } | null, layer: LayerChoice, at: number | null): EncodeSummary;
   inspect(doc: DocInput, offset: number, layer: LayerChoice, top: number): InspectResult;
   attention(doc: DocInput, offset: number, layer: number | 'rollout' | 'last', head: number | 'mean'): AttentionView;
   attentionMatrix(doc: DocInput, offset: number): AttentionMatrix;
   explain(doc: DocInput, offset: number, layer: number, head: number): Explanation;
   /** Predictions for the word covering `offset`, or for a literal [MASK] there. */
-  mask(doc: DocInput, offset: number, top: number): MaskResult;
+  mask(doc: DocInput, offset: number, top: number): MaskResult & Used;
   nsp(doc: DocInput): SentencePair[];
-  qa(doc: DocInput, question: string, top: number): QaResult;
+  qa(doc: DocInput, question: string, top: number): QaResult & Used;
+  /** How much of the document the encoder (or QA model) reads as [UNK]: one entry per model used (under `auto`, per language). */
+  coverage(doc: DocInput, kind: 'encoder' | 'qa'): Coverage[];
   senseVectors(doc: DocInput, word: string | null, layer: LayerChoice): SenseVectors;
   /** Drop cached encodings for a closed document. */
   forget(uri: string): null;
@@ -147,7 +165,7 @@ export type Result<M extends Method> = ReturnType<WorkerApi[M]>;
 
 /** Methods whose first parameter is a document: they carry a version and can go stale. */
 export const DOC_METHODS: ReadonlySet<Method> = new Set<Method>([
-  'encode', 'inspect', 'attention', 'attentionMatrix', 'explain', 'mask', 'nsp', 'qa', 'senseVectors',
+  'encode', 'inspect', 'attention', 'attentionMatrix', 'explain', 'mask', 'nsp', 'qa', 'senseVectors', 'coverage',
 ]);
 
 // ---------- wire messages ----------

@@ -68,7 +68,7 @@ copy('.vscodeignore');
 const int8Twin = (p) => p.endsWith('/onnx/model.onnx') && existsSync(path.join(root, p.replace(/model\.onnx$/, 'model_quantized.onnx')));
 const modelFiles = (p) => !/\.(py|pt|pth|ckpt|log|tmp|jsonl)$|__pycache__|\/(train|runs|checkpoints)(\/|$)/.test(p) && !int8Twin(p);
 if (!copy('models', modelFiles)) console.warn('warning: models/ is missing — the package ships no embedded models.');
-for (const m of ['bert-lens-mini', 'bert-lens-mini-qa', 'word2vec-mini']) {
+for (const m of ['bert-lens-mini', 'bert-lens-mini-qa', 'word2vec-mini', 'bert-lens-zh', 'bert-lens-zh-qa', 'word2vec-zh']) {
   if (!existsSync(path.join(stage, 'models', m))) console.warn(`warning: embedded model models/${m} is missing.`);
 }
 

@@ -11,7 +11,7 @@ type Opt = { type: 'string' | 'boolean'; short?: string; help: string; arg?: str
 export const OPTIONS: Record<string, Opt> = {
   text: { type: 'string', short: 't', arg: 'TEXT', help: 'the input text' },
   file: { type: 'string', short: 'f', arg: 'PATH', help: 'read the input text from a file (default: stdin)' },
-  model: { type: 'string', short: 'm', arg: 'ID', help: 'embedded name, Hugging Face id, or a folder as an explicit path (./name, /abs, file:name) (default: bert-lens-mini; qa: bert-lens-mini-qa)' },
+  model: { type: 'string', short: 'm', arg: 'ID', help: 'embedded name, Hugging Face id, a folder as an explicit path (./name, /abs, file:name), or auto (default): bert-lens-zh (qa: bert-lens-zh-qa) when the input is mostly Chinese, else bert-lens-mini (qa: bert-lens-mini-qa)' },
   word: { type: 'string', short: 'w', arg: 'WORD', help: 'the word to look at (case-insensitive, one BERT word)' },
   pair: { type: 'string', arg: 'A,B', help: 'compare: which two occurrences of --word (default 1,2)' },
   occurrence: { type: 'string', arg: 'N', help: 'which occurrence of --word (1 = first, default; vectors: all unless given)' },
@@ -22,7 +22,7 @@ export const OPTIONS: Record<string, Opt> = {
   a: { type: 'string', arg: 'TEXT', help: 'sentence A' },
   b: { type: 'string', arg: 'TEXT', help: 'sentence B' },
   question: { type: 'string', short: 'q', arg: 'TEXT', help: 'the question' },
-  static: { type: 'string', arg: 'NAME', help: 'static vectors: word2vec/GloVe/fastText file, embedded name (default word2vec-mini) or "model" for the model\'s input embeddings' },
+  static: { type: 'string', arg: 'NAME', help: 'static vectors: word2vec/GloVe/fastText file, embedded name, auto (default: word2vec-zh when the input is mostly Chinese, else word2vec-mini) or "model" for the model\'s input embeddings' },
   'max-answer-len': { type: 'string', arg: 'N', help: 'longest answer in tokens (default 30)' },
   'max-seq-len': { type: 'string', arg: 'N', help: 'QA window length in tokens (default 384)' },
   stride: { type: 'string', arg: 'N', help: 'tokens shared by consecutive QA windows (default 128)' },

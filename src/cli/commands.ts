@@ -2,13 +2,15 @@
 import path from 'node:path';
 import type { BertLensEngine } from '../core/index';
 import type { Encoding, LayerChoice, LoadedModel, StaticVectors, Tokenized } from '../core/api';
+import { AUTO, chooseLanguage, isAuto, resolveModel, type ModelKind } from '../core/auto';
 import { BertLensError } from '../core/model/errors';
 import { headCensus } from '../core/heads';
 import { compareOccurrences, occurrences, resolveLayers } from '../core/vectors';
 import { UsageError, inputText, intOpt, numOpt, str, type Values } from './args';
 import { Progress, bar, bytes, fmt, show, table } from './format';
 
-export const DEFAULTS = { model: 'bert-lens-mini', qa: 'bert-lens-mini-qa', static: 'word2vec-mini' };
+/** auto (src/core/auto.ts): the Chinese embedded models when the input text is mostly Chinese, else the English ones. */
+export const DEFAULTS = { model: AUTO, static: AUTO };
 
 export interface Ctx {
   engine: BertLensEngine;
@@ -20,8 +22,9 @@ export interface Ctx {
 
 const json = (ctx: Ctx, x: unknown) => ctx.out(JSON.stringify(x, null, 2));
 
-async function load(ctx: Ctx, dflt = DEFAULTS.model): Promise<LoadedModel> {
-  const id = str(ctx.v, 'model') ?? dflt;
+/** The model of --model (default auto), resolved for `text`: the text, the document, or both sentences. */
+async function load(ctx: Ctx, text: string, kind: Exclude<ModelKind, 'static'> = 'encoder'): Promise<LoadedModel> {
+  const id = resolveModel(str(ctx.v, 'model') ?? DEFAULTS.model, kind, chooseLanguage(text).language);
   let file = '';
   let got = 0;
   const m = await ctx.engine.load(id, {
@@ -73,8 +76,8 @@ function findWord(tok: Tokenized, v: Values): number {
 }
 
 export async function tokens(ctx: Ctx): Promise<void> {
-  const m = await load(ctx);
   const text = await inputText(ctx.v);
+  const m = await load(ctx, text);
   const t = await ctx.engine.tokenize(m, text);
   if (ctx.v.json) {
     return json(ctx, {
@@ -87,21 +90,21 @@ export async function tokens(ctx: Ctx): Promise<void> {
   ctx.out(`\n${t.tokens.length} tokens, ${t.words.length} words (${m.info.id}, ${m.info.uncased ? 'uncased' : 'cased'})`);
 }
 
-async function staticFor(ctx: Ctx, m: LoadedModel): Promise<StaticVectors> {
-  const s = str(ctx.v, 'static');
+async function staticFor(ctx: Ctx, m: LoadedModel, text: string): Promise<StaticVectors> {
+  const s = str(ctx.v, 'static') ?? DEFAULTS.static;
   if (s === 'model') return ctx.engine.inputEmbeddings(m);
   try {
-    return await ctx.engine.loadStatic(s ?? DEFAULTS.static);
+    return await ctx.engine.loadStatic(resolveModel(s, 'static', chooseLanguage(text).language));
   } catch (e) {
-    if (s !== undefined) throw e;
+    if (!isAuto(s)) throw e;
     // The embedded word2vec is missing: fall back to the model's own input embeddings.
     return ctx.engine.inputEmbeddings(m);
   }
 }
 
 export async function vectors(ctx: Ctx): Promise<void> {
-  const m = await load(ctx);
   const text = await inputText(ctx.v);
+  const m = await load(ctx, text);
   const layer = layerChoice(ctx.v);
   const enc = await encode(ctx, m, text, { hidden: resolveLayers(layer, m.info.layers) });
   const top = intOpt(ctx.v, 'top', 5, 1);
@@ -113,7 +116,7 @@ export async function vectors(ctx: Ctx): Promise<void> {
   const word = needWord(ctx.v);
   // --occurrence N: only that occurrence's neighbours (what a hover computes), not every occurrence's.
   const occurrence = ctx.v.occurrence === undefined ? undefined : intOpt(ctx.v, 'occurrence', 1, 1) - 1;
-  const r = ctx.engine.vectors(enc, word, { layer, top, staticVectors: await staticFor(ctx, m), occurrence });
+  const r = ctx.engine.vectors(enc, word, { layer, top, staticVectors: await staticFor(ctx, m, text), occurrence });
   if (ctx.v.json) return json(ctx, r);
   const s = r.static;
   ctx.out(`Static neighbours of "${word}" (${s?.source ?? 'none'})${s && !s.inVocabulary ? ': not in the vocabulary' : ''}`);
@@ -125,9 +128,10 @@ export async function vectors(ctx: Ctx): Promise<void> {
 }
 
 export async function similar(ctx: Ctx): Promise<void> {
-  const m = await load(ctx);
+  const text = await inputText(ctx.v);
+  const m = await load(ctx, text);
   const layer = layerChoice(ctx.v);
-  const enc = await encode(ctx, m, await inputText(ctx.v), { hidden: resolveLayers(layer, m.info.layers) });
+  const enc = await encode(ctx, m, text, { hidden: resolveLayers(layer, m.info.layers) });
   const r = ctx.engine.similar(enc, needWord(ctx.v), { layer });
   if (ctx.v.json) return json(ctx, r);
   const names = r.occurrences.map((o, i) => `#${i + 1}@${o.start}`);
@@ -136,8 +140,8 @@ export async function similar(ctx: Ctx): Promise<void> {
 }
 
 export async function attention(ctx: Ctx): Promise<void> {
-  const m = await load(ctx);
   const text = await inputText(ctx.v);
+  const m = await load(ctx, text);
   const ls = str(ctx.v, 'layer');
   const layer = ls === undefined || ls === 'last' ? m.info.layers : ls === 'rollout' ? 'rollout' : Number(ls);
   if (layer !== 'rollout' && (!Number.isInteger(layer) || layer < 1)) throw new UsageError(`--layer must be 1..${m.info.layers}, last or rollout (got "${ls}"${Number(ls) < 0 ? '; layers do not count from the end: use last' : ''}).`);
@@ -159,8 +163,8 @@ export async function attention(ctx: Ctx): Promise<void> {
 }
 
 export async function compare(ctx: Ctx): Promise<void> {
-  const m = await load(ctx);
   const text = await inputText(ctx.v);
+  const m = await load(ctx, text);
   const word = needWord(ctx.v);
   const pair = (str(ctx.v, 'pair') ?? '1,2').split(',').map((x) => Number(x.trim()));
   if (pair.length !== 2 || !pair.every((n) => Number.isInteger(n) && n >= 1) || pair[0] === pair[1]) {
@@ -184,8 +188,8 @@ export async function compare(ctx: Ctx): Promise<void> {
 }
 
 export async function heads(ctx: Ctx): Promise<void> {
-  const m = await load(ctx);
   const text = await inputText(ctx.v);
+  const m = await load(ctx, text);
   const tok = await ctx.engine.tokenize(m, text);
   // The window of --word (one window only: a census is per window, as attention is).
   const wi = str(ctx.v, 'word') === undefined ? undefined : findWord(tok, ctx.v);
@@ -199,8 +203,8 @@ export async function heads(ctx: Ctx): Promise<void> {
 }
 
 export async function explain(ctx: Ctx): Promise<void> {
-  const m = await load(ctx);
   const text = await inputText(ctx.v);
+  const m = await load(ctx, text);
   const tok = await ctx.engine.tokenize(m, text);
   const layer = intOpt(ctx.v, 'layer', m.info.layers, 1);
   const head = intOpt(ctx.v, 'head', 0, 0);
@@ -215,8 +219,8 @@ export async function explain(ctx: Ctx): Promise<void> {
 }
 
 export async function mask(ctx: Ctx): Promise<void> {
-  const m = await load(ctx);
   const text = await inputText(ctx.v);
+  const m = await load(ctx, text);
   let at = numOpt(ctx.v, 'at');
   if (at === undefined && str(ctx.v, 'word')) {
     const t = await ctx.engine.tokenize(m, text);
@@ -243,7 +247,7 @@ export async function nsp(ctx: Ctx): Promise<void> {
   const a = str(ctx.v, 'a');
   const b = str(ctx.v, 'b');
   if (a === undefined || b === undefined) throw new UsageError('nsp needs both --a "sentence A" and --b "sentence B".');
-  const m = await load(ctx);
+  const m = await load(ctx, `${a}\n${b}`);
   const r = await ctx.engine.nsp(m, a, b);
   if (ctx.v.json) return json(ctx, r);
   ctx.out(`P(B follows A) = ${fmt(r.isNext)}  ${bar(r.isNext)}\n(${m.info.id}; 0.5 = undecided)`);
@@ -252,8 +256,8 @@ export async function nsp(ctx: Ctx): Promise<void> {
 export async function qa(ctx: Ctx): Promise<void> {
   const question = str(ctx.v, 'question');
   if (!question) throw new UsageError('qa needs --question "…" and a document (--text, --file or stdin).');
-  const m = await load(ctx, DEFAULTS.qa);
   const doc = await inputText(ctx.v, 'document');
+  const m = await load(ctx, doc, 'qa');
   const r = await ctx.engine.answer(m, question, doc, {
     top: intOpt(ctx.v, 'top', 3, 1),
     maxAnswerLen: intOpt(ctx.v, 'max-answer-len', 30, 1),
@@ -284,7 +288,7 @@ export async function models(ctx: Ctx): Promise<void> {
   if (sub !== 'download' && sub !== 'verify') throw new UsageError(`Unknown "models ${sub}". Use: models list | models download ID | models verify ID.`);
   if (!id) throw new UsageError(`models ${sub} needs a model: an embedded name, a folder or a Hugging Face id.`);
   if (sub === 'download') {
-    const m = await load({ ...ctx, v: { ...ctx.v, model: id } }, id);
+    const m = await load({ ...ctx, v: { ...ctx.v, model: id } }, '');
     if (ctx.v.json) return json(ctx, { model: m.info });
     return ctx.out(`Ready: ${m.info.id} (${m.info.architecture}, ${m.info.layers} layers, ${m.info.dtype}) in ${m.info.dir}`);
   }

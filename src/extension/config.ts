@@ -26,10 +26,11 @@ export type ConfigKey =
   | 'model' | 'qaModel' | 'staticVectors' | 'hubEndpoint' | 'offline' | 'dtype' | 'threads' | 'layer' | 'attention.layer'
   | 'attention.head' | 'attention.scope' | 'hover.enabled' | 'maxDocumentChars' | 'topK' | 'nsp.threshold';
 
+/** `auto` (src/core/auto.ts): the Chinese embedded models for mostly-Chinese text, the English ones otherwise. */
 export const DEFAULTS: BertLensConfig = {
-  model: 'bert-lens-mini',
-  qaModel: 'bert-lens-mini-qa',
-  staticVectors: 'word2vec-mini',
+  model: 'auto',
+  qaModel: 'auto',
+  staticVectors: 'auto',
   hubEndpoint: 'https://huggingface.co',
   offline: false,
   dtype: 'auto',

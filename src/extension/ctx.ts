@@ -2,8 +2,10 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
+import type { Language } from '../core/auto';
 import type { ModelsStatus, WorkerConfig } from '../protocol';
 import { errorText } from './advice';
+import { AutoModels } from './auto';
 import { WorkerClient, WorkerError } from './client';
 import { readConfig, reactionTo, threadsFor, type BertLensConfig, type ConfigKey } from './config';
 import { Documents } from './documents';
@@ -14,7 +16,10 @@ export class Ctx implements vscode.Disposable {
   readonly client: WorkerClient;
   readonly docs: Documents;
   readonly status: StatusBar;
+  readonly auto: AutoModels;
   config: BertLensConfig;
+  /** The active document's language: which embedded models the `auto` settings keep loaded (AutoModels updates it). */
+  language: Language = 'en';
   models: ModelsStatus | undefined;
   private readonly subs: vscode.Disposable[] = [];
   private readonly renderers = new Set<() => void>();
@@ -45,6 +50,7 @@ export class Ctx implements vscode.Disposable {
       this.client.forget(d.uri.toString());
     }));
     this.push(vscode.workspace.onDidChangeTextDocument((e) => this.client.noteVersion(e.document.uri.toString(), e.document.version)));
+    this.auto = this.push(new AutoModels(this));
   }
 
   /** Registers a disposable for the lifetime of the extension and returns it. */
@@ -67,7 +73,7 @@ export class Ctx implements vscode.Disposable {
   workerConfig(): WorkerConfig {
     const c = this.config;
     return {
-      model: c.model, qaModel: c.qaModel, staticVectors: c.staticVectors, hubEndpoint: c.hubEndpoint, offline: c.offline,
+      model: c.model, qaModel: c.qaModel, staticVectors: c.staticVectors, language: this.language, hubEndpoint: c.hubEndpoint, offline: c.offline,
       threads: threadsFor(c, os.cpus().length), dtype: c.dtype,
       modelsDir: path.join(this.ext.extensionPath, 'models'),
       cacheDir: path.join(this.ext.globalStorageUri.fsPath, 'models'),

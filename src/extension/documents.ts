@@ -1,5 +1,6 @@
 // TextDocument → the worker's DocInput: prose whole, code files as comments + strings, huge files near the view.
 import * as vscode from 'vscode';
+import { chooseLanguage, type AutoChoice } from '../core/auto';
 import type { DocInput } from '../protocol';
 import type { BertLensConfig } from './config';
 import { analysisText, isAnalysed, limitToVisible } from './segments';
@@ -51,6 +52,11 @@ export class Documents {
     }
     if (lim.limited) this.tellLimited(doc);
     return { input: { uri: doc.uri.toString(), version: doc.version, text: lim.text }, limited: lim.limited, code };
+  }
+
+  /** The language `auto` reads the document's analysed text in (its majority; cached with the text per version). */
+  language(doc: vscode.TextDocument): AutoChoice {
+    return chooseLanguage(this.base(doc).text);
   }
 
   /** True when the character at `offset` is analysed text (not code, not blank). */

@@ -1,6 +1,7 @@
 // Hover: static (word2vec) vs contextual (BERT) meaning of the word under the mouse, and its other occurrences.
 import * as vscode from 'vscode';
 import type { InspectResult } from '../protocol';
+import { usedText } from './auto';
 import { isCancel, toSignal, type Ctx } from './ctx';
 import { lineColumn, snippet } from './hover-logic';
 import { markTourDone } from './tour';
@@ -22,7 +23,7 @@ export class HoverProvider implements vscode.HoverProvider {
       if (token.isCancellationRequested || doc.version !== input.version) return undefined;
       if (r.partial) {
         // Answered from the window around the word; encode the rest in the background so the next hover is complete.
-        void ctx.client.call.encode(input, null, ctx.config.layer).catch(() => undefined);
+        void ctx.client.call.encode(input, null, ctx.config.layer, offset).catch(() => undefined);
       }
       const range = new vscode.Range(doc.positionAt(r.word.start), doc.positionAt(r.word.end));
       markTourDone('hover');
@@ -84,7 +85,7 @@ export function render(r: InspectResult, doc: vscode.TextDocument, layers: numbe
   }
   if (limited) md.appendMarkdown(`*${vscode.l10n.t('Large document: neighbours and occurrences come from the visible part and the text near the cursor.')}*\n\n`);
   if (r.partial) md.appendMarkdown(`*${vscode.l10n.t('Only the passage around this word is encoded yet; hover again for the whole document.')}*\n\n`);
-  md.appendMarkdown(`${panel} · BERT Lens`);
+  md.appendMarkdown(`${panel} · BERT Lens · ${esc(usedText(r))}`);
   return md;
 }
 

@@ -2,6 +2,7 @@
 // attention layer/head picker. Choices are written to user settings; the config reaction reloads the worker.
 import * as vscode from 'vscode';
 import type { DownloadProgress } from '../core/api';
+import { AUTO, EMBEDDED } from '../core/auto';
 import type { KnownModel, ModelRole } from '../protocol';
 import { isCancel, toSignal, type Ctx } from './ctx';
 
@@ -10,7 +11,7 @@ const HUB_ID = /^[\w.-]+\/[\w.-]+$/;
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
-async function setSetting(key: string, value: unknown): Promise<void> {
+export async function setSetting(key: string, value: unknown): Promise<void> {
   await vscode.workspace.getConfiguration('bertLens').update(key, value, vscode.ConfigurationTarget.Global);
 }
 
@@ -36,18 +37,23 @@ export async function selectModel(ctx: Ctx, role?: ModelRole): Promise<void> {
   type Item = vscode.QuickPickItem & { action: 'use' | 'hub' | 'folder' | 'file' | 'none'; id?: string };
   const current = role === 'encoder' ? c.model : role === 'qa' ? c.qaModel : c.staticVectors;
   const items: Item[] = [];
+  const check = (id: string) => (id === current ? '$(check) ' : '');
+  items.push({
+    action: 'use', id: AUTO, label: `${check(AUTO)}${AUTO}`,
+    description: vscode.l10n.t('{0} for text that is mostly Chinese (per paragraph), {1} otherwise', EMBEDDED.zh[role], EMBEDDED.en[role]),
+  });
   const group = (label: string, list: KnownModel[]) => {
     if (!list.length) return;
     items.push({ label, kind: vscode.QuickPickItemKind.Separator, action: 'use' });
     for (const m of list) {
       items.push({
-        action: 'use', id: m.id, label: `${m.id === current ? '$(check) ' : ''}${m.id}`,
+        action: 'use', id: m.id, label: `${check(m.id)}${m.id}`,
         description: [m.dtypes.join('/'), m.bytes ? mb(m.bytes) : ''].filter(Boolean).join(' · '), detail: m.dir,
       });
     }
   };
   if (role === 'static') {
-    items.push({ action: 'use', id: 'word2vec-mini', label: `${current === 'word2vec-mini' ? '$(check) ' : ''}word2vec-mini`, description: vscode.l10n.t('embedded') });
+    for (const id of [EMBEDDED.en.static, EMBEDDED.zh.static]) items.push({ action: 'use', id, label: `${check(id)}${id}`, description: vscode.l10n.t('embedded') });
     items.push({ action: 'file', label: `$(file) ${vscode.l10n.t('Open word2vec File…')}` });
     items.push({ action: 'none', label: `$(circle-slash) ${vscode.l10n.t('None')}` });
   } else {
@@ -83,13 +89,18 @@ export async function selectModel(ctx: Ctx, role?: ModelRole): Promise<void> {
         placeHolder: role === 'qa' ? 'Xenova/distilbert-base-cased-distilled-squad' : 'Xenova/bert-base-uncased',
         validateInput: (v) => (HUB_ID.test(v.trim()) ? undefined : vscode.l10n.t('Use the form owner/name, e.g. Xenova/bert-base-uncased')),
       });
-      if (!id) return;
-      if (c.offline) {
-        return void vscode.window.showWarningMessage(vscode.l10n.t('BERT Lens is offline (bertLens.offline is true). Turn it off to download {0}.', id));
-      }
-      if (await download(ctx, id.trim())) await setSetting(key, id.trim());
+      if (id) await useHubModel(ctx, role, id.trim());
     }
   }
+}
+
+/** Downloads a Hugging Face model (unless offline) and, once it is ready, makes it the model of `role`. */
+export async function useHubModel(ctx: Ctx, role: ModelRole, id: string): Promise<void> {
+  if (ctx.config.offline) {
+    return void vscode.window.showWarningMessage(vscode.l10n.t('BERT Lens is offline (bertLens.offline is true). Turn it off to download {0}.', id));
+  }
+  await ctx.ready();
+  if (await download(ctx, id)) await setSetting(KEY[role], id);
 }
 
 /** Downloads a hub model with a cancellable notification that shows bytes; true when it is ready to use. */

@@ -157,12 +157,5 @@ export function isAnalysed(analysed: string, offset: number): boolean {
   return c !== undefined && /[\p{L}\p{N}\[\]]/u.test(c);
 }
 
-/** The paragraph (text between blank lines) around `offset`, as a range. */
-export function paragraphAround(text: string, offset: number): Range {
-  const before = text.slice(0, offset);
-  const m = [...before.matchAll(/\n[^\S\n]*\n/g)].pop();
-  const start = m ? m.index! + m[0].length : 0;
-  const after = /\n[^\S\n]*\n/.exec(text.slice(offset));
-  const end = after ? offset + after.index : text.length;
-  return { start, end };
-}
+/** The paragraph around an offset: one implementation, in core (the `auto` model choice uses it too). */
+export { paragraphAround } from '../core/text/paragraphs';

@@ -29,7 +29,7 @@ export class StatusBar implements vscode.Disposable {
     const enc = s?.encoder;
     const state = enc?.state ?? 'loading';
     const icon = state === 'ready' ? '$(telescope)' : state === 'error' ? '$(error)' : '$(sync~spin)';
-    const name = enc?.id || this.ctx.config.model;
+    const name = `${enc?.id || this.ctx.config.model}${enc?.auto ? ' (auto)' : ''}`;
     const otherFailed = s && (s.qa.state === 'error' || s.static.state === 'error') ? ' $(warning)' : '';
     this.models.text = `${icon} BERT Lens: ${name}${otherFailed}${this.ctx.docs.limitedNow ? ' $(eye-closed)' : ''}`;
     this.models.backgroundColor = state === 'error' ? new vscode.ThemeColor('statusBarItem.errorBackground') : undefined;
@@ -41,11 +41,16 @@ export class StatusBar implements vscode.Disposable {
         ? ` — ${x.info.architecture}, ${x.info.layers}×${x.info.heads}, ${x.info.hidden}d, ${x.info.dtype}`
         : x?.staticInfo ? ` — ${x.staticInfo.size.toLocaleString()} × ${x.staticInfo.dims}d` : '';
       const st = x?.state === 'error' ? ` $(error) ${x.error ? errorText(x.error, vscode.l10n) : ''}` : x?.state === 'loading' ? ' $(sync~spin)' : '';
-      md.appendMarkdown(`- ${label}: \`${id}\`${detail}${st}\n`);
+      md.appendMarkdown(`- ${label}: \`${id}\`${x?.auto ? ' (auto)' : ''}${detail}${st}\n`);
     };
     row(vscode.l10n.t('Encoder'), s?.encoder, this.ctx.config.model);
     row(vscode.l10n.t('Question answering'), s?.qa, this.ctx.config.qaModel);
     row(vscode.l10n.t('Static vectors'), s?.static, this.ctx.config.staticVectors);
+    if (s && [s.encoder, s.qa, s.static].some((x) => x.auto)) {
+      md.appendMarkdown(`\n${this.ctx.language === 'zh'
+        ? vscode.l10n.t('auto: this document is mostly Chinese, so the Chinese models are used; a paragraph that is not uses the English ones.')
+        : vscode.l10n.t('auto: this document is not mostly Chinese, so the English models are used; a mostly Chinese paragraph uses the Chinese ones.')}\n`);
+    }
     if (this.ctx.docs.limitedNow) {
       md.appendMarkdown(`\n${vscode.l10n.t('This document is larger than bertLens.maxDocumentChars: only the visible range and the text around the cursor are analysed.')}\n`);
     }

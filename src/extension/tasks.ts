@@ -1,6 +1,7 @@
 // Editor tasks on the worker: predict a masked word, check sentence continuity (NSP), answer a question (QA).
 import * as vscode from 'vscode';
 import type { QaAnswer } from '../core/api';
+import { usedText } from './auto';
 import { isCancel, toSignal, type Ctx } from './ctx';
 import { fmtScore, maskLiteralAt, matchCase } from './tasks-logic';
 import { markTourDone } from './tour';
@@ -32,7 +33,7 @@ export async function predictWord(ctx: Ctx): Promise<void> {
   markTourDone('mask');
   const pick = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t('BERT Lens: what BERT would write instead of “{0}”', original),
-    placeHolder: vscode.l10n.t('Pick a word to replace it'),
+    placeHolder: vscode.l10n.t('Pick a word to replace it · {0}', usedText(r)),
   });
   if (!pick || doc.version !== input.version) return;
   await ed.edit((e) => e.replace(new vscode.Range(doc.positionAt(r.start), doc.positionAt(r.end)), pick.label));
@@ -119,6 +120,7 @@ export class QuestionAnswering implements vscode.Disposable {
     });
     if (!question?.trim()) return;
     this.lastQuestion = question;
+    void this.ctx.auto.check(doc, 'qa');
     await this.answer(ed, question, false);
   }
 
@@ -148,7 +150,7 @@ export class QuestionAnswering implements vscode.Disposable {
     const scope = limited ? vscode.l10n.t('the visible part and the text near the cursor') : vscode.l10n.t('the whole document');
     const searchAll = vscode.l10n.t('Search the whole document');
     if (!r.answers.length) {
-      const msg = vscode.l10n.t('BERT Lens found no answer to “{0}” in {1}.', question, scope);
+      const msg = vscode.l10n.t('BERT Lens found no answer to “{0}” in {1} ({2}).', question, scope, usedText(r));
       const a = await (limited ? vscode.window.showInformationMessage(msg, searchAll) : vscode.window.showInformationMessage(msg));
       if (a === searchAll) await this.answer(ed, question, true);
       return;
@@ -175,7 +177,7 @@ export class QuestionAnswering implements vscode.Disposable {
       ed.revealRange(sel, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     };
     const qp = vscode.window.createQuickPick<Item>();
-    qp.title = vscode.l10n.t('BERT Lens: answers to “{0}” from {1}', question, scope);
+    qp.title = vscode.l10n.t('BERT Lens: answers to “{0}” from {1} — {2}', question, scope, usedText(r));
     qp.items = items;
     qp.matchOnDescription = true;
     let again = false;

@@ -8,20 +8,29 @@ export const isTourStep = (s: unknown): s is TourStep => (TOUR_STEPS as readonly
 /** The context key a step's completionEvents wait for (set only when the step's action succeeded). */
 export const doneKey = (step: TourStep) => `bertLens.tourDone.${step}`;
 
-/** The question the QA step offers (editable) in the input box. */
-export const SAMPLE_QUESTION = 'What causes precipitation to fall?';
+/** The sample documents (samples/) and the question the QA step offers (editable) about each. */
+export const SAMPLES = {
+  en: { file: 'walkthrough.md', question: 'What causes precipitation to fall?' },
+  zh: { file: 'walkthrough.zh-cn.md', question: '是什么让降水落到地面？' },
+} as const;
 
-/** Where a step puts the cursor in the sample document (inside the word it is about); undefined: it needs none. */
+/** The sample for a UI language (vscode.env.language): the Chinese one for a Chinese UI, else the English one. */
+export const sampleFor = (uiLanguage: string) => SAMPLES[uiLanguage.toLowerCase().startsWith('zh') ? 'zh' : 'en'];
+
+/**
+ * Where a step puts the cursor in a sample document (on the word it is about); undefined: it needs none. Inside a
+ * Latin word (so the word is found from either side), at the start of a Chinese character (which is a word itself).
+ */
 export function sampleAnchor(step: TourStep, text: string): number | undefined {
   const inside = (phrase: string, word: string) => {
     const i = text.indexOf(phrase);
-    return i < 0 ? undefined : i + phrase.indexOf(word) + 1;
+    return i < 0 ? undefined : i + phrase.indexOf(word) + Math.min(1, word.length - 1);
   };
   switch (step) {
     case 'attention':
-    case 'qkv': return inside('because it was too tired', 'it');
-    case 'hover': return inside('the bank of the river', 'bank');
-    case 'mask': return inside('is [MASK]', '[MASK]');
+    case 'qkv': return inside('because it was too tired', 'it') ?? inside('因为它太累了', '它');
+    case 'hover': return inside('the bank of the river', 'bank') ?? inside('你在干哈呢', '干');
+    case 'mask': return inside('is [MASK]', '[MASK]') ?? inside('散[MASK]', '[MASK]');
     case 'open':
     case 'qa': return undefined;
   }

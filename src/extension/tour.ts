@@ -3,7 +3,7 @@
 // succeeded: the action sets the step's context key (markTourDone), which its completionEvents wait for.
 import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
-import { doneKey, isTourStep, sampleAnchor, SAMPLE_QUESTION, tourTarget, type TourStep } from './tour-logic';
+import { doneKey, isTourStep, sampleAnchor, sampleFor, tourTarget, type TourStep } from './tour-logic';
 
 export function markTourDone(step: TourStep): void {
   void vscode.commands.executeCommand('setContext', doneKey(step), true);
@@ -22,9 +22,12 @@ export class Tour implements vscode.Disposable {
     this.sub = vscode.window.onDidChangeActiveTextEditor(note);
   }
 
-  /** "Open Sample": an untitled copy (the extension folder may be read-only), beside the walkthrough if it is open. */
+  /**
+   * "Open Sample": an untitled copy (the extension folder may be read-only), beside the walkthrough if it is open; the
+   * Chinese sample when the UI is Chinese.
+   */
   async openSample(): Promise<vscode.TextEditor> {
-    const uri = vscode.Uri.joinPath(this.ctx.ext.extensionUri, 'samples', 'walkthrough.md');
+    const uri = vscode.Uri.joinPath(this.ctx.ext.extensionUri, 'samples', sampleFor(vscode.env.language).file);
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
     const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
     const ed = await vscode.window.showTextDocument(doc, vscode.window.activeTextEditor ? undefined : vscode.ViewColumn.Beside);
@@ -59,7 +62,7 @@ export class Tour implements vscode.Disposable {
       }
       case 'hover': return void (await vscode.commands.executeCommand('editor.action.showHover'));
       case 'mask': return void (await vscode.commands.executeCommand('bertLens.predictWord'));
-      case 'qa': return void (await vscode.commands.executeCommand('bertLens.askQuestion', !target || target.isSample ? SAMPLE_QUESTION : undefined));
+      case 'qa': return void (await vscode.commands.executeCommand('bertLens.askQuestion', !target || target.isSample ? sampleFor(vscode.env.language).question : undefined));
     }
   }
 

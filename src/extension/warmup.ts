@@ -31,7 +31,7 @@ export class Warmup implements vscode.Disposable {
     const { input } = ctx.docs.prepare(doc);
     if (!/\p{L}/u.test(input.text)) return;
     try {
-      const r = await ctx.client.call.encode(input, null, ctx.config.layer, { signal: ctrl.signal });
+      const r = await ctx.client.call.encode(input, null, ctx.config.layer, null, { signal: ctrl.signal });
       if (r.ms > 200) ctx.log.info(`Encoded ${doc.uri.path.split('/').pop()} (${r.words} words, ${r.windows} windows) in ${r.ms} ms`);
     } catch (e) {
       if (!isCancel(e)) ctx.log.warn(`Background encoding failed: ${e instanceof Error ? e.message : String(e)}`);

@@ -1,68 +1,53 @@
-// WorkerApi implemented on the Engine: model slots, a per-document encoding cache and the document operations.
+// WorkerApi implemented on the Engine: a per-document encoding cache and the document operations, on the models
+// WorkerModels picks (worker-models.ts).
 // Runs inside the worker thread; plain Node, so tests drive it through a real worker or directly.
 import { createHash } from 'node:crypto';
-import type { Encoding, Engine, LayerChoice, LoadedModel, MaskResult, StaticVectors, StoreOptions } from '../core/api';
+import type { Encoding, Engine, LayerChoice, LoadedModel, MaskResult, QaResult, StoreOptions } from '../core/api';
 import type {
-  AttentionMatrix, AttentionView, DocInput, InspectResult, KnownModel, Method, ModelSlot, ModelsStatus, SenseVectors,
-  SentencePair, WireError, WorkerConfig,
+  AttentionMatrix, AttentionView, DocInput, InspectResult, Method, SenseVectors, SentencePair, Used, WorkerConfig,
 } from '../protocol';
-import { toWireError } from '../protocol';
-import type { Fix } from '../core/model/errors';
 import { neighboursOf, otherOccurrences, resolveLayers, similarities } from '../core/vectors';
 import { wordAttentionTensor } from '../core/attention';
 import { headCensus } from '../core/heads';
 import { wordAt } from '../core/text/tokenizer';
 import { adjacentPairs } from './sentences';
+import { HandledError, WorkerModels, type Events, type JobContext } from './worker-models';
 
-export interface JobContext {
-  signal: AbortSignal;
-  progress: (p: { model: string; file: string; loaded: number; total: number } | { done: number; total: number }) => void;
-}
-
-interface Events {
-  log(level: 'info' | 'error', message: string): void;
-  status(s: ModelsStatus): void;
-}
-
-class HandledError extends Error {
-  constructor(readonly code: string, message: string, readonly fix?: Fix[]) {
-    super(message);
-  }
-}
+export type { JobContext };
 
 const MAX_NSP_PAIRS = 300;
-const slot = (role: ModelSlot['role'], id = ''): ModelSlot => ({ role, id, state: id ? 'loading' : 'unset' });
 const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
 
 export class Handlers {
-  private engine: Engine | undefined;
-  private storeKey = '';
-  private encoder: LoadedModel | undefined;
-  private qaModel: LoadedModel | undefined;
-  private vectors: StaticVectors | undefined;
-  private status: ModelsStatus = { encoder: slot('encoder'), qa: slot('qa'), static: slot('static') };
-  /** uri → the last full encoding (model id + text hash): hovers and views answer from here without re-encoding. */
-  private readonly docs = new Map<string, { key: string; enc: Encoding }>();
+  private readonly models: WorkerModels;
+  /**
+   * uri → model id → the last full encoding (with the text hash): hovers and views answer from here without
+   * re-encoding. Per model: under `auto` a mixed document is read by two.
+   */
+  private readonly docs = new Map<string, Map<string, { key: string; enc: Encoding }>>();
   private readonly maskCache = new Map<string, MaskResult>(); // insertion order = age
 
-  constructor(private readonly create: (opts: StoreOptions) => Engine, private readonly events: Events) {}
+  constructor(create: (opts: StoreOptions) => Engine, events: Events) {
+    this.models = new WorkerModels(create, events, () => this.docs.clear());
+  }
 
   handle(method: Method, p: unknown[], ctx: JobContext): Promise<unknown> | unknown {
     const doc = p[0] as DocInput;
     switch (method) {
-      case 'configure': return this.configure(p[0] as WorkerConfig, ctx);
-      case 'models': return this.status;
-      case 'listModels': return this.listModels();
-      case 'prepare': return this.prepare(p[0] as string, ctx);
-      case 'encode': return this.encodeSummary(doc, p[1] as { start: number; end: number } | null, p[2] as LayerChoice, ctx);
+      case 'configure': return this.models.configure(p[0] as WorkerConfig, ctx);
+      case 'models': return this.models.status;
+      case 'listModels': return this.eng().listModels();
+      case 'prepare': return this.eng().load(p[0] as string, { onProgress: (x) => ctx.progress(x), signal: ctx.signal }).then((m) => m.info);
+      case 'encode': return this.encodeSummary(doc, p[1] as { start: number; end: number } | null, p[2] as LayerChoice, p[3] as number | null, ctx);
       case 'inspect': return this.inspect(doc, p[1] as number, p[2] as LayerChoice, p[3] as number, ctx);
       case 'attention': return this.attention(doc, p[1] as number, p[2] as number | 'rollout' | 'last', p[3] as number | 'mean', ctx);
       case 'attentionMatrix': return this.attentionMatrix(doc, p[1] as number, ctx);
       case 'explain': return this.explain(doc, p[1] as number, p[2] as number, p[3] as number, ctx);
       case 'mask': return this.mask(doc, p[1] as number, p[2] as number, ctx);
       case 'nsp': return this.nsp(doc, ctx);
-      case 'qa': return this.need('qa').then((m) => this.eng().answer(m, p[1] as string, doc.text, { top: p[2] as number, signal: ctx.signal, onProgress: (x) => ctx.progress(x) }));
+      case 'qa': return this.qa(doc, p[1] as string, p[2] as number, ctx);
       case 'senseVectors': return this.senseVectors(doc, p[1] as string | null, p[2] as LayerChoice, ctx);
+      case 'coverage': return this.models.coverage(doc, p[1] as 'encoder' | 'qa');
       case 'forget': this.docs.delete(p[0] as string); return null;
       default: {
         const never: never = method;
@@ -72,88 +57,11 @@ export class Handlers {
   }
 
   private eng(): Engine {
-    if (!this.engine) throw new HandledError('NOT_READY', 'BERT Lens has no model configuration yet.');
-    return this.engine;
+    return this.models.eng();
   }
 
-  private setSlot(s: ModelSlot): void {
-    this.status = { ...this.status, [s.role]: s };
-    this.events.status(this.status);
-  }
-
-  private async configure(cfg: WorkerConfig, ctx: JobContext): Promise<ModelsStatus> {
-    const store: StoreOptions = {
-      modelsDir: cfg.modelsDir, cacheDir: cfg.cacheDir, hubEndpoint: cfg.hubEndpoint, offline: cfg.offline,
-      threads: cfg.threads, dtype: cfg.dtype,
-    };
-    const key = JSON.stringify(store);
-    if (key !== this.storeKey || !this.engine) {
-      const old = this.engine;
-      this.engine = this.create(store);
-      this.storeKey = key;
-      this.encoder = this.qaModel = this.vectors = undefined;
-      this.status = { encoder: slot('encoder'), qa: slot('qa'), static: slot('static') };
-      this.docs.clear();
-      if (old) await old.dispose().catch(() => undefined);
-    }
-    const eng = this.engine;
-    const onProgress = (p: { model: string; file: string; loaded: number; total: number }) => ctx.progress(p);
-    const load = async (role: 'encoder' | 'qa', id: string) => {
-      const cur = role === 'encoder' ? this.encoder : this.qaModel;
-      if (cur && this.status[role].id === id && this.status[role].state === 'ready') return;
-      this.setSlot(slot(role, id));
-      try {
-        const t0 = performance.now();
-        const m = await eng.load(id, { onProgress, signal: ctx.signal });
-        if (role === 'encoder') { this.encoder = m; this.docs.clear(); this.maskCache.clear(); } else this.qaModel = m;
-        this.setSlot({ role, id, state: 'ready', info: m.info });
-        this.events.log('info', `Loaded ${role} model ${id} (${m.info.architecture}, ${m.info.layers} layers, ${m.info.dtype}) in ${Math.round(performance.now() - t0)} ms`);
-      } catch (e) {
-        this.setSlot({ role, id, state: 'error', error: toWireError(e) });
-        this.events.log('error', `Could not load ${role} model "${id}": ${toWireError(e).message}`);
-      }
-    };
-    const loadStatic = async (id: string) => {
-      if (!id) { this.vectors = undefined; this.setSlot(slot('static')); return; }
-      if (this.vectors && this.status.static.id === id && this.status.static.state === 'ready') return;
-      this.setSlot(slot('static', id));
-      try {
-        const v = await eng.loadStatic(id);
-        this.vectors = v;
-        this.setSlot({ role: 'static', id, state: 'ready', staticInfo: { source: v.source, dims: v.dims, size: v.size } });
-      } catch (e) {
-        this.vectors = undefined;
-        this.setSlot({ role: 'static', id, state: 'error', error: toWireError(e) });
-        this.events.log('error', `Could not load static vectors "${id}": ${toWireError(e).message}`);
-      }
-    };
-    // Sequential on purpose: ORT session creation is synchronous native work, and downloads report one at a time.
-    await load('encoder', cfg.model);
-    await load('qa', cfg.qaModel);
-    await loadStatic(cfg.staticVectors);
-    return this.status;
-  }
-
-  private async listModels(): Promise<KnownModel[]> {
-    return this.eng().listModels();
-  }
-
-  private async prepare(source: string, ctx: JobContext) {
-    const m = await this.eng().load(source, { onProgress: (p) => ctx.progress(p), signal: ctx.signal });
-    return m.info;
-  }
-
-  private async need(role: 'encoder' | 'qa'): Promise<LoadedModel> {
-    const m = role === 'encoder' ? this.encoder : this.qaModel;
-    if (m) return m;
-    const s = this.status[role];
-    const what = role === 'encoder' ? 'encoder model (bertLens.model)' : 'question-answering model (bertLens.qaModel)';
-    if (s.state === 'error') {
-      const e = s.error as WireError;
-      const fix = e.fix?.some((f) => f.option === 'model') ? e.fix : [...(e.fix ?? []), { option: 'model' as const, ...(role === 'qa' ? { task: 'qa' as const } : {}) }];
-      throw new HandledError('NOT_READY', `The ${what} "${s.id}" failed to load: ${e.message}`, fix);
-    }
-    throw new HandledError('NOT_READY', `The ${what} ${s.id ? `"${s.id}" is still loading` : 'is not configured'}. Try again in a moment.`);
+  private pick(role: 'encoder' | 'qa', doc: DocInput, offset?: number): Promise<{ model: LoadedModel; used: Used }> {
+    return this.models.pick(role, doc, offset);
   }
 
   /** Hidden layers to tap for a layer choice: only those (a 12-layer model × 13 hidden states adds up fast). */
@@ -165,26 +73,30 @@ export class Handlers {
    * The full-document encoding, from cache when uri + model + text hash + layers match; otherwise the engine
    * re-encodes only windows whose tokens changed (its window cache is keyed by content).
    */
-  private async full(doc: DocInput, ctx: JobContext, layer: LayerChoice): Promise<Encoding> {
-    const model = await this.need('encoder');
+  private async full(doc: DocInput, ctx: JobContext, layer: LayerChoice, model: LoadedModel): Promise<Encoding> {
     const hiddenLayers = this.hiddenFor(model, layer);
-    const key = `${model.info.id}\u0000${hashOf(doc.text)}\u0000${hiddenLayers.join(',')}`;
-    const hit = this.docs.get(doc.uri);
+    const key = `${hashOf(doc.text)}\u0000${hiddenLayers.join(',')}`;
+    const hit = this.cached(doc.uri, model);
     if (hit?.key === key) return hit.enc;
     const enc = await this.eng().encode(model, doc.text, {
       hiddenLayers, signal: ctx.signal, onProgress: (done, total) => ctx.progress({ done, total }),
     });
-    this.docs.set(doc.uri, { key, enc });
+    let perModel = this.docs.get(doc.uri);
+    if (!perModel) this.docs.set(doc.uri, (perModel = new Map()));
+    perModel.set(model.info.id, { key, enc });
     return enc;
   }
 
+  private cached(uri: string, model: LoadedModel) {
+    return this.docs.get(uri)?.get(model.info.id);
+  }
+
   /** Cached full encoding, or just the window(s) around `offset` when the document is not encoded yet. */
-  private async around(doc: DocInput, offset: number, ctx: JobContext, layer: LayerChoice | 'attention'): Promise<{ enc: Encoding; partial: boolean }> {
-    const model = await this.need('encoder');
+  private async around(doc: DocInput, offset: number, ctx: JobContext, layer: LayerChoice | 'attention', model: LoadedModel): Promise<{ enc: Encoding; partial: boolean }> {
     const attention = layer === 'attention';
     const hiddenLayers = attention ? [] : this.hiddenFor(model, layer);
-    const hit = this.docs.get(doc.uri);
-    if (!attention && hit?.key === `${model.info.id}\u0000${hashOf(doc.text)}\u0000${hiddenLayers.join(',')}`) return { enc: hit.enc, partial: false };
+    const hit = this.cached(doc.uri, model);
+    if (!attention && hit?.key === `${hashOf(doc.text)}\u0000${hiddenLayers.join(',')}`) return { enc: hit.enc, partial: false };
     const enc = await this.eng().encode(model, doc.text, {
       hiddenLayers, attentionLayers: attention ? 'all' : [], range: { start: offset, end: offset + 1 }, signal: ctx.signal,
     });
@@ -193,13 +105,13 @@ export class Handlers {
     return { enc, partial };
   }
 
-  private async encodeSummary(doc: DocInput, range: { start: number; end: number } | null, layer: LayerChoice, ctx: JobContext) {
+  private async encodeSummary(doc: DocInput, range: { start: number; end: number } | null, layer: LayerChoice, at: number | null, ctx: JobContext) {
     const t0 = performance.now();
+    const { model } = await this.pick('encoder', doc, at ?? range?.start);
     let enc: Encoding;
     if (range) {
-      const model = await this.need('encoder');
       enc = await this.eng().encode(model, doc.text, { hiddenLayers: this.hiddenFor(model, layer), range, signal: ctx.signal });
-    } else enc = await this.full(doc, ctx, layer);
+    } else enc = await this.full(doc, ctx, layer, model);
     return { words: enc.tok.words.length, windows: enc.windows.length, ms: Math.round(performance.now() - t0) };
   }
 
@@ -210,12 +122,13 @@ export class Handlers {
   }
 
   private async inspect(doc: DocInput, offset: number, layer: LayerChoice, top: number, ctx: JobContext): Promise<InspectResult> {
-    const { enc, partial } = await this.around(doc, offset, ctx, layer);
+    const { model, used } = await this.pick('encoder', doc, offset);
+    const { enc, partial } = await this.around(doc, offset, ctx, layer, model);
     const eng = this.eng();
     const wi = this.wordIndex(enc, offset);
     const w = enc.tok.words[wi]!;
     // word2vec vocabularies are usually lower case; the lookup tries the word as written first.
-    const sv = this.vectors;
+    const sv = await this.models.staticAt(doc, offset);
     const key = sv && !sv.has(w.text) && sv.has(w.text.toLowerCase()) ? w.text.toLowerCase() : w.text;
     // Only the hovered occurrence: its neighbours and its similarity to the other occurrences are matrix-vector
     // products over the document's word matrix (built once per encoding), so a hover on "the" costs what a rare word does.
@@ -230,31 +143,38 @@ export class Handlers {
     const mkey = `${enc.model.id}\u0000${enc.textHash}\u0000${w.start}\u0000${top}`;
     let masked = this.maskCache.get(mkey);
     if (!masked) {
-      masked = wordsOnly(await eng.mask(this.encoder!, doc.text, { at: w.start, top: top + 5, signal: ctx.signal }), top);
+      masked = wordsOnly(await eng.mask(model, doc.text, { at: w.start, top: top + 5, signal: ctx.signal }), top);
       this.maskCache.set(mkey, masked);
       if (this.maskCache.size > 256) this.maskCache.delete(this.maskCache.keys().next().value!);
     }
     return {
-      word: { text: w.text, start: w.start, end: w.end }, layer, static: stat, substitutes: masked.predictions,
+      ...used, word: { text: w.text, start: w.start, end: w.end }, layer, static: stat, substitutes: masked.predictions,
       neighbours: dedupe(mine, top), occurrences, partial,
     };
   }
 
   /** Masked-LM at the word under `offset`, or at a literal [MASK] there (other [MASK]s are blanked for this run). */
-  private async mask(doc: DocInput, offset: number, top: number, ctx: JobContext) {
-    const model = await this.need('encoder');
+  private async mask(doc: DocInput, offset: number, top: number, ctx: JobContext): Promise<MaskResult & Used> {
+    const { model, used } = await this.pick('encoder', doc, offset);
     const lit = maskLiteralAt(doc.text, offset);
-    if (lit < 0) return wordsOnly(await this.eng().mask(model, doc.text, { at: offset, top: top + 5, signal: ctx.signal }), top);
+    if (lit < 0) return { ...wordsOnly(await this.eng().mask(model, doc.text, { at: offset, top: top + 5, signal: ctx.signal }), top), ...used };
     const text = doc.text.slice(0, lit).replace(/\[MASK\]/g, '      ') + doc.text.slice(lit, lit + 6) + doc.text.slice(lit + 6).replace(/\[MASK\]/g, '      ');
-    return wordsOnly(await this.eng().mask(model, text, { top: top + 5, signal: ctx.signal }), top);
+    return { ...wordsOnly(await this.eng().mask(model, text, { top: top + 5, signal: ctx.signal }), top), ...used };
+  }
+
+  private async qa(doc: DocInput, question: string, top: number, ctx: JobContext): Promise<QaResult & Used> {
+    // QA reads the whole document with one model: under auto, the one for the document's majority language.
+    const { model, used } = await this.pick('qa', doc);
+    const r = await this.eng().answer(model, question, doc.text, { top, signal: ctx.signal, onProgress: (x) => ctx.progress(x) });
+    return { ...r, ...used };
   }
 
   private async attention(doc: DocInput, offset: number, layer: number | 'rollout' | 'last', head: number | 'mean', ctx: JobContext): Promise<AttentionView> {
-    const model = await this.need('encoder');
+    const { model } = await this.pick('encoder', doc, offset);
     if (!model.info.capabilities.attention) {
       throw new HandledError('ATTENTION_UNAVAILABLE', `The model "${model.info.id}" computes attention in a fused operator, so BERT Lens cannot show it. Pick an unfused export (e.g. a Xenova conversion).`);
     }
-    const { enc } = await this.around(doc, offset, ctx, 'attention');
+    const { enc } = await this.around(doc, offset, ctx, 'attention', model);
     const wi = this.wordIndex(enc, offset);
     const L = layer === 'last' ? model.info.layers : layer;
     const r = this.eng().attention(enc, wi, { layer: L, head });
@@ -267,8 +187,8 @@ export class Handlers {
   }
 
   private async attentionMatrix(doc: DocInput, offset: number, ctx: JobContext): Promise<AttentionMatrix> {
-    const model = await this.need('encoder');
-    const { enc } = await this.around(doc, offset, ctx, 'attention');
+    const { model } = await this.pick('encoder', doc, offset);
+    const { enc } = await this.around(doc, offset, ctx, 'attention', model);
     const wi = this.wordIndex(enc, offset);
     const win = enc.windows.find((x) => wi >= x.ownStart && wi < x.ownEnd) ?? enc.windows[0]!;
     const { layers, heads } = model.info;
@@ -281,7 +201,7 @@ export class Handlers {
   }
 
   private async explain(doc: DocInput, offset: number, layer: number, head: number, ctx: JobContext) {
-    const model = await this.need('encoder');
+    const { model } = await this.pick('encoder', doc, offset);
     const tok = await this.eng().tokenize(model, doc.text);
     ctx.signal.throwIfAborted();
     const wi = wordAt(tok, offset);
@@ -290,14 +210,15 @@ export class Handlers {
   }
 
   private async nsp(doc: DocInput, ctx: JobContext): Promise<SentencePair[]> {
-    const model = await this.need('encoder');
-    if (!model.info.capabilities.nsp) {
-      throw new HandledError('NSP_UNAVAILABLE', `The model "${model.info.id}" has no next-sentence head. Use bert-lens-mini or a checkpoint exported with NSP logits.`);
-    }
     const pairs = adjacentPairs(doc.text).slice(0, MAX_NSP_PAIRS);
     const out: SentencePair[] = [];
     for (const [a, b] of pairs) {
       ctx.signal.throwIfAborted();
+      // Pairs never cross a blank line, so under auto each pair is read by its paragraph's model.
+      const { model } = await this.pick('encoder', doc, a.start);
+      if (!model.info.capabilities.nsp) {
+        throw new HandledError('NSP_UNAVAILABLE', `The model "${model.info.id}" has no next-sentence head. Use bert-lens-mini (English), bert-lens-zh (Chinese) or a checkpoint exported with NSP logits.`);
+      }
       const r = await this.eng().nsp(model, a.text, b.text);
       out.push({ a, b, isNext: r.isNext });
       ctx.progress({ done: out.length, total: pairs.length });
@@ -306,7 +227,8 @@ export class Handlers {
   }
 
   private async senseVectors(doc: DocInput, word: string | null, layer: LayerChoice, ctx: JobContext): Promise<SenseVectors> {
-    const enc = await this.full(doc, ctx, layer);
+    const { model } = await this.pick('encoder', doc);
+    const enc = await this.full(doc, ctx, layer, model);
     const vecs = this.eng().wordVectors(enc, layer);
     const norm = (s: string) => (enc.model.uncased ? s.toLowerCase() : s);
     const want = word === null ? null : norm(word);

@@ -1,5 +1,6 @@
-// The CLI with its defaults — the embedded models in models/ (bert-lens-mini, bert-lens-mini-qa, word2vec-mini):
-// every subcommand runs without --model and keeps the JSON contract. Skipped while models/ is not built.
+// The CLI with its defaults — auto: the embedded bert-lens-mini, bert-lens-mini-qa and word2vec-mini for English,
+// the bert-lens-zh ones for Chinese. Every subcommand runs without --model and keeps the JSON contract. Skipped while
+// models/ is not built.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -45,5 +46,31 @@ describe('CLI on the embedded models', { skip: has('bert-lens-mini') ? false : '
     const q = runJson(['qa', '--question', 'Where did she sit?', '--text', TEXT]);
     assert.ok(q.answers.length > 0);
     for (const x of q.answers) assert.equal(x.text, TEXT.slice(x.start, x.end));
+  });
+});
+
+const ZH = '这只动物没有过马路，因为它太累了。朋友们举起酒杯：干杯！';
+const HAN = /^\p{Script=Han}$/u;
+
+describe('CLI on Chinese text: the default (auto) picks the Chinese models', { skip: has('bert-lens-zh') ? false : 'models/bert-lens-zh not built yet' }, () => {
+  it('tokens: bert-lens-zh, one token per character, none [UNK]; English text keeps bert-lens-mini; --model wins', () => {
+    const t = runJson(['tokens', '--text', ZH]);
+    assert.equal(t.model, 'bert-lens-zh');
+    const chars = [...ZH].filter((c) => HAN.test(c));
+    assert.deepEqual(t.tokens.filter((x: { text: string }) => HAN.test(x.text)).map((x: { text: string }) => x.text), chars);
+    assert.ok(t.tokens.every((x: { text: string }) => x.text !== '[UNK]'));
+    assert.equal(runJson(['tokens', '--text', TEXT]).model, 'bert-lens-mini');
+    assert.equal(runJson(['tokens', '--model', 'bert-lens-mini', '--text', ZH]).model, 'bert-lens-mini');
+  });
+
+  it('mask: a masked Chinese character is predicted as a Chinese character', () => {
+    const m = runJson(['mask', '--text', '今天天气很好，我们去公园散[MASK]。']);
+    assert.match(m.predictions[0].word, HAN);
+  });
+
+  it('qa on a Chinese document answers with spans of it', { skip: has('bert-lens-zh-qa') ? false : 'models/bert-lens-zh-qa not built yet' }, () => {
+    const doc = '雨、雪、冰粒和冰雹都是降水。当水滴重到上升气流托不住时，就会在重力的作用下落到地面。';
+    const q = runJson(['qa', '--question', '是什么让降水落到地面？', '--text', doc]);
+    for (const x of q.answers) assert.equal(x.text, doc.slice(x.start, x.end));
   });
 });

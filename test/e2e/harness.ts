@@ -23,7 +23,7 @@ export const pidFile = path.join(work, 'pids');
 export const embedded = (() => {
   const list = existsSync(vsixPath) ? spawnSync('unzip', ['-l', vsixPath], { encoding: 'utf8' }).stdout ?? '' : '';
   const has = (m: string) => new RegExp(`extension/models/${m}/onnx/[^ ]+\\.onnx`).test(list);
-  return { encoder: has('bert-lens-mini'), qa: has('bert-lens-mini-qa') };
+  return { encoder: has('bert-lens-mini'), qa: has('bert-lens-mini-qa'), zh: has('bert-lens-zh') && has('bert-lens-zh-qa') };
 })();
 /** Both embedded models present. */
 export const embeddedModels = embedded.encoder && embedded.qa;
@@ -174,7 +174,7 @@ export async function start(o: StartOptions): Promise<Session> {
     const context = await browser.newContext({ viewport: o.viewport ?? { width: 1400, height: 900 }, deviceScaleFactor: 1 });
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: `http://127.0.0.1:${port}` });
     const page = await context.newPage();
-    await page.goto(url);
+    await page.goto(url, { timeout: 120_000 }); // a loaded machine (model training on every core) takes its time
     await page.locator('.monaco-workbench').waitFor({ timeout: 60_000 });
     await page.locator('.statusbar').waitFor({ timeout: 30_000 });
     await page.waitForTimeout(1500); // let the workbench settle (restored views, notifications)
@@ -210,7 +210,14 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
       const lines = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')] as HTMLElement[];
       lines.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
       let seen = 0;
-      const re = new RegExp(`(?<![\\p{L}\\p{N}])${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}(?![\\p{L}\\p{N}])`, 'gu');
+      // Whole words: no letter or digit may touch a Latin word; a Chinese character is a word by itself.
+      // (No helper function here: the bundler's __name wrapper does not exist in the page.)
+      const letter = /[\p{L}\p{N}]/u;
+      const han = /\p{Script=Han}/u;
+      const first = word[0]!, last = word[word.length - 1]!;
+      const before = letter.test(first) && !han.test(first) ? '(?<![\\p{L}\\p{N}])' : '';
+      const after = letter.test(last) && !han.test(last) ? '(?![\\p{L}\\p{N}])' : '';
+      const re = new RegExp(`${before}${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${after}`, 'gu');
       for (const line of lines) {
         const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
         for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -237,7 +244,8 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
       await page.keyboard.press('Control+P');
       await quickInput.locator('input').waitFor();
       await page.keyboard.type(name, { delay: 20 });
-      await quickInput.locator('.monaco-list-row', { hasText: name }).first().waitFor();
+      // Quick Open searches the workspace first: slow on a machine whose cores are busy.
+      await quickInput.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 90_000 });
       await page.keyboard.press('Enter');
       await page.locator(`.tab[data-resource-name="${name}"], .tab:has-text("${name}")`).first().waitFor();
       await page.locator('.monaco-editor .view-lines').first().waitFor();

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end tests in a real VS Code: installs (once, into a cache outside the repo) Node 24, code-server and
-# Chromium, packages the .vsix, then runs test/e2e/*.spec.ts (node:test + playwright-core). Stops, by PID, everything
+# Chromium, packages the .vsix, then runs test/e2e/*.spec.ts, or the specs given as arguments (node:test +
+# playwright-core; e.g. bash test/e2e/run.sh test/e2e/zh.spec.ts test/e2e/l10n.spec.ts). Stops, by PID, everything
 # it started — also on failure. Last line: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -56,9 +57,10 @@ if [ "${BERT_LENS_E2E_SKIP_PACKAGE:-}" != "1" ]; then
   node tools/package.mjs
 fi
 
-# 4. The specs, one at a time (each starts its own code-server).
+# 4. The specs, one at a time (each starts its own code-server): those named on the command line, else all of them.
 shopt -s nullglob
-specs=(test/e2e/*.spec.ts)
+specs=("$@")
+[ ${#specs[@]} -gt 0 ] || specs=(test/e2e/*.spec.ts)
 [ ${#specs[@]} -gt 0 ] || { echo "no specs"; echo "0 passed, 1 failed"; exit 1; }
 log "running ${specs[*]}"
 set +e

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { root, start, type Session } from './harness';
+import { sampleFor } from '../../src/extension/tour-logic';
 
 const nls = (locale: string) => JSON.parse(readFileSync(path.join(root, locale === 'en' ? 'package.nls.json' : 'package.nls.zh-cn.json'), 'utf8'));
 const STEPS = ['open', 'attention', 'qkv', 'hover', 'mask', 'qa'] as const;
@@ -17,6 +18,8 @@ for (const locale of ['en', 'zh-cn']) {
   describe(`walkthrough (${locale})`, { skip: PENDING }, () => {
     let s: Session;
     const strings = nls(locale);
+    const sample = sampleFor(locale); // the zh-CN UI opens the Chinese sample
+    const firstLine = locale === 'en' ? 'because it was too tired' : '因为它太累了';
     const button = (step: string) => /\[([^\]]+)\]\(command:/.exec(strings[`bertLens.walkthrough.${step}.description`])![1]!;
     before(async () => {
       s = await start({ name: `walkthrough-${locale}`, ...(locale === 'en' ? {} : { locale }) });
@@ -44,7 +47,7 @@ for (const locale of ['en', 'zh-cn']) {
         await btn.click();
         switch (id) {
           case 'open':
-            await page.locator('.view-line', { hasText: 'because it was too tired' }).first().waitFor({ timeout: 60_000 });
+            await page.locator('.view-line', { hasText: firstLine }).first().waitFor({ timeout: 60_000 });
             await page.locator('.statusbar-item:has(.codicon-telescope)', { hasText: 'BERT Lens:' }).first().waitFor({ timeout: 120_000 }).catch(dump);
             break;
           case 'attention':
@@ -68,7 +71,7 @@ for (const locale of ['en', 'zh-cn']) {
           case 'qa': {
             const input = page.locator('.quick-input-widget input');
             await input.waitFor();
-            assert.equal(await input.inputValue(), 'What causes precipitation to fall?');
+            assert.equal(await input.inputValue(), sample.question);
             await page.keyboard.press('Enter');
             await page.locator('.quick-input-widget .monaco-list-row:visible').first().waitFor({ timeout: 120_000 }).catch(dump);
             await s.screenshot(`walkthrough-qa-${locale}`);

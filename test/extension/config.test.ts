@@ -5,12 +5,12 @@ import { DEFAULTS, readConfig, reactionTo, threadsFor, type ConfigKey, type Insp
 
 const reader = (values: Partial<Record<ConfigKey, Inspected>>) => (k: ConfigKey) => values[k];
 
-test('defaults point to the embedded models', () => {
+test('defaults choose the embedded models automatically (auto)', () => {
   const c = readConfig(reader({}), true);
   assert.deepEqual(c, DEFAULTS);
-  assert.equal(c.model, 'bert-lens-mini');
-  assert.equal(c.qaModel, 'bert-lens-mini-qa');
-  assert.equal(c.staticVectors, 'word2vec-mini');
+  assert.equal(c.model, 'auto');
+  assert.equal(c.qaModel, 'auto');
+  assert.equal(c.staticVectors, 'auto');
 });
 
 test('workspace values win when trusted', () => {

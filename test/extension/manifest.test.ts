@@ -61,11 +61,19 @@ test('settings defaults match the typed config, Restricted Mode lists the model 
 });
 
 test('walkthrough media and icons exist', () => {
-  for (const w of pkg.contributes.walkthroughs) for (const s of w.steps) assert.ok(existsSync(path.join(root, s.media.markdown)), s.media.markdown);
+  for (const w of pkg.contributes.walkthroughs) {
+    for (const s of w.steps) {
+      assert.ok(existsSync(path.join(root, s.media.markdown)), s.media.markdown);
+      // VS Code shows <name>.nls.<locale>.md instead when it exists: the zh-CN walkthrough is built on the Chinese sample.
+      const zhMedia = s.media.markdown.replace(/\.md$/, '.nls.zh-cn.md');
+      assert.match(read(zhMedia), /[\u4e00-\u9fff]/, zhMedia);
+    }
+  }
   assert.ok(existsSync(path.join(root, pkg.icon)));
   assert.ok(existsSync(path.join(root, pkg.contributes.viewsContainers.activitybar[0].icon)));
   assert.match(read('samples/walkthrough.md'), /because it was too tired\./);
   assert.match(read('samples/walkthrough.md'), /falls under gravity/);
+  assert.match(read('samples/walkthrough.zh-cn.md'), /因为它太累了。/);
 });
 
 test('Marketplace metadata: repository, categories, keywords, gallery banner, icon, changelog for this version', () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { root } from './build-worker';
-import { TOUR_STEPS, doneKey, sampleAnchor, tourTarget } from '../../src/extension/tour-logic';
+import { SAMPLES, TOUR_STEPS, doneKey, sampleAnchor, sampleFor, tourTarget } from '../../src/extension/tour-logic';
 
 const read = (p: string) => readFileSync(path.join(root, p), 'utf8');
 const pkg = JSON.parse(read('package.json'));
@@ -39,6 +39,28 @@ test('anchors land inside the words each step is about, in the shipped sample', 
   assert.equal(wordAt(sampleAnchor('hover', text)!), 'bank');
   assert.equal(wordAt(sampleAnchor('mask', text)!), '[MASK]');
   assert.equal(sampleAnchor('qa', text), undefined);
+});
+
+test('zh-CN: the Chinese sample, with the anchors on 它, 干 and [MASK] (at the character, which is a word itself)', () => {
+  const text = read(`samples/${SAMPLES.zh.file}`);
+  const at = (step: 'attention' | 'hover' | 'mask') => sampleAnchor(step, text)!;
+  assert.equal(text[at('attention')], '它');
+  assert.match(text.slice(at('attention') - 2), /^因为它太累了/);
+  assert.equal(sampleAnchor('qkv', text), at('attention'));
+  assert.equal(text[at('hover')], '干');
+  assert.match(text.slice(at('hover') - 2), /^你在干哈呢/);
+  assert.equal(text.slice(at('mask') - 1, at('mask') + 5), '[MASK]');
+  assert.equal(sampleAnchor('qa', text), undefined);
+  // The lessons the walkthrough promises are in the sample.
+  for (const s of ['这只动物没有过马路，因为它太累了。', '这只动物没有过马路，因为它太窄了。', '干杯', '干净', '[MASK]', '重力']) assert.ok(text.includes(s), s);
+});
+
+test('the sample follows the UI language', () => {
+  assert.equal(sampleFor('zh-cn'), SAMPLES.zh);
+  assert.equal(sampleFor('zh-CN'), SAMPLES.zh);
+  assert.equal(sampleFor('en'), SAMPLES.en);
+  assert.equal(sampleFor('de'), SAMPLES.en);
+  assert.equal(SAMPLES.en.question, 'What causes precipitation to fall?');
 });
 
 test('target: the sample while open, else the last text editor, else none (open the sample)', () => {

@@ -58,7 +58,7 @@ test('inspect: the word, its substitutes, document neighbours and the other occu
 
 test('encode warms the cache; inspect at any layer then answers for the whole document', async () => {
   const d = doc(1, TEXT, 'file:///warm.txt');
-  const e = await client.call.encode(d, null, 'last');
+  const e = await client.call.encode(d, null, 'last', null);
   assert.ok(e.words > 20 && e.windows >= 1);
   for (const layer of ['last', 'last4', 0, 1] as const) {
     const r = await client.call.inspect(d, TEXT.indexOf('river'), layer, 3);
@@ -216,7 +216,7 @@ test('the worker runs with a V8 heap limit: running out of memory stops the work
   try {
     await c.configure(config);
     const huge = 'The bank of the river was muddy and the bank raised its rates. '.repeat(150_000); // ~9.6 MB
-    const failed = await c.call.encode(doc(1, huge, 'file:///huge.txt'), null, 'last').then(() => undefined, (e: WorkerError) => e);
+    const failed = await c.call.encode(doc(1, huge, 'file:///huge.txt'), null, 'last', null).then(() => undefined, (e: WorkerError) => e);
     assert.ok(failed instanceof WorkerError, 'the request failed');
     assert.equal(failed.code, 'WORKER_DIED');
     assert.match(failed.message, /The inference worker ran out of memory \(limit 96 MB\) and was stopped; the editor is not affected\. It restarts on the next request\. Analyse a smaller document \(lower bertLens\.maxDocumentChars\) or use a smaller model\./);

@@ -71,7 +71,7 @@ test('snippets, inspect and QA shaping', () => {
   assert.deepEqual(snippet(text, 10, 14, 6), { before: '…river ', after: ' was m…' });
   assert.deepEqual(snippet(text, 0, 3, 100), { before: '', after: text.slice(3).replace(/\s+/g, ' ') });
   const ins = inspectData({
-    word: { text: 'bank', start: 10, end: 14 }, layer: 'last', partial: false,
+    model: 'bert-lens-mini', word: { text: 'bank', start: 10, end: 14 }, layer: 'last', partial: false,
     static: { source: 'w2v', inVocabulary: true, neighbours: [{ word: 'banks', score: 0.8 }] },
     substitutes: [{ word: 'shore', score: 0.4 }], neighbours: [{ word: 'river', score: 0.7, start: 4, end: 9 }],
     occurrences: [{ start: 36, end: 40, similarity: 0.42 }],
