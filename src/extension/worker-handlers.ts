@@ -92,13 +92,15 @@ export class Handlers {
   }
 
   /** Cached full encoding, or just the window(s) around `offset` when the document is not encoded yet. */
-  private async around(doc: DocInput, offset: number, ctx: JobContext, layer: LayerChoice | 'attention', model: LoadedModel): Promise<{ enc: Encoding; partial: boolean }> {
-    const attention = layer === 'attention';
+  /** `layer`: the hidden layers a vector view averages, or `{ attention }`: the attention layers a view shows (the
+   * overlay taps one layer, not all: 151 MB per 512-token window on BERT-base for every layer). */
+  private async around(doc: DocInput, offset: number, ctx: JobContext, layer: LayerChoice | { attention: number[] | 'all' }, model: LoadedModel): Promise<{ enc: Encoding; partial: boolean }> {
+    const attention = typeof layer === 'object';
     const hiddenLayers = attention ? [] : this.hiddenFor(model, layer);
     const hit = this.cached(doc.uri, model);
     if (!attention && hit?.key === `${hashOf(doc.text)}\u0000${hiddenLayers.join(',')}`) return { enc: hit.enc, partial: false };
     const enc = await this.eng().encode(model, doc.text, {
-      hiddenLayers, attentionLayers: attention ? 'all' : [], range: { start: offset, end: offset + 1 }, signal: ctx.signal,
+      hiddenLayers, attentionLayers: attention ? layer.attention : [], range: { start: offset, end: offset + 1 }, signal: ctx.signal,
     });
     const first = enc.windows[0], last = enc.windows[enc.windows.length - 1];
     const partial = !first || !last || first.wordStart > 0 || last.wordEnd < enc.tok.words.length;
@@ -174,9 +176,10 @@ export class Handlers {
     if (!model.info.capabilities.attention) {
       throw new HandledError('ATTENTION_UNAVAILABLE', `The model "${model.info.id}" computes attention in a fused operator, so BERT Lens cannot show it. Pick an unfused export (e.g. a Xenova conversion).`);
     }
-    const { enc } = await this.around(doc, offset, ctx, 'attention', model);
-    const wi = this.wordIndex(enc, offset);
     const L = layer === 'last' ? model.info.layers : layer;
+    const shown = L === 'rollout' || !(L >= 1 && L <= model.info.layers) ? 'all' : [L]; // a bad layer: the engine says so
+    const { enc } = await this.around(doc, offset, ctx, { attention: shown }, model);
+    const wi = this.wordIndex(enc, offset);
     const r = this.eng().attention(enc, wi, { layer: L, head });
     const win = enc.windows.find((x) => wi >= x.ownStart && wi < x.ownEnd) ?? enc.windows[0]!;
     const words = enc.tok.words;
@@ -188,7 +191,7 @@ export class Handlers {
 
   private async attentionMatrix(doc: DocInput, offset: number, ctx: JobContext): Promise<AttentionMatrix> {
     const { model } = await this.pick('encoder', doc, offset);
-    const { enc } = await this.around(doc, offset, ctx, 'attention', model);
+    const { enc } = await this.around(doc, offset, ctx, { attention: 'all' }, model);
     const wi = this.wordIndex(enc, offset);
     const win = enc.windows.find((x) => wi >= x.ownStart && wi < x.ownEnd) ?? enc.windows[0]!;
     const { layers, heads } = model.info;
