@@ -7,6 +7,7 @@ import type {
   DownloadProgress,
   Dtype,
   Explanation,
+  FillResult,
   LayerChoice,
   MaskPrediction,
   MaskResult,
@@ -150,6 +151,8 @@ export interface WorkerApi {
   explain(doc: DocInput, offset: number, layer: number, head: number): Explanation;
   /** Predictions for the word covering `offset`, or for a literal [MASK] there. */
   mask(doc: DocInput, offset: number, top: number): MaskResult & Used;
+  /** Every [MASK] of the paragraph around `offset`, filled jointly (offsets into the document). */
+  fillMasks(doc: DocInput, offset: number, top: number): FillResult & Used;
   nsp(doc: DocInput): SentencePair[];
   qa(doc: DocInput, question: string, top: number): QaResult & Used;
   /** How much of the document the encoder (or QA model) reads as [UNK]: one entry per model used (under `auto`, per language). */
@@ -165,7 +168,7 @@ export type Result<M extends Method> = ReturnType<WorkerApi[M]>;
 
 /** Methods whose first parameter is a document: they carry a version and can go stale. */
 export const DOC_METHODS: ReadonlySet<Method> = new Set<Method>([
-  'encode', 'inspect', 'attention', 'attentionMatrix', 'explain', 'mask', 'nsp', 'qa', 'senseVectors', 'coverage',
+  'encode', 'inspect', 'attention', 'attentionMatrix', 'explain', 'mask', 'fillMasks', 'nsp', 'qa', 'senseVectors', 'coverage',
 ]);
 
 // ---------- wire messages ----------

@@ -1,4 +1,5 @@
 // vscode-free helpers of the editor tasks (tested in plain Node).
+import { paragraphAround } from '../core/text/paragraphs';
 
 export const MASK = '[MASK]';
 
@@ -20,4 +21,10 @@ export function matchCase(original: string, word: string): string {
 /** A probability for display: two decimals, or two significant digits when that would read 0.00. */
 export function fmtScore(x: number): string {
   return x >= 0.01 || x === 0 ? x.toFixed(2) : x.toPrecision(2);
+}
+
+/** How many literal [MASK]s the paragraph around `offset` holds (several: Predict Word offers to fill them jointly). */
+export function masksInParagraph(text: string, offset: number): number {
+  const p = paragraphAround(text, offset);
+  return text.slice(p.start, p.end).split(MASK).length - 1;
 }

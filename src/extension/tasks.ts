@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import type { QaAnswer } from '../core/api';
 import { usedText } from './auto';
 import { isCancel, toSignal, type Ctx } from './ctx';
-import { fmtScore, maskLiteralAt, matchCase } from './tasks-logic';
+import { fmtScore, maskLiteralAt, masksInParagraph, matchCase } from './tasks-logic';
 import { markTourDone } from './tour';
 
 export async function predictWord(ctx: Ctx): Promise<void> {
@@ -19,6 +19,7 @@ export async function predictWord(ctx: Ctx): Promise<void> {
   }
   await ctx.ready();
   const { input } = ctx.docs.prepare(doc, offset);
+  if (lit && masksInParagraph(doc.getText(), offset) > 1) return fillMasks(ctx, ed, input, offset);
   const r = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('BERT Lens: predicting…'), cancellable: true },
     (_p, token) => ctx.client.call.mask(input, offset, Math.max(ctx.config.topK, 10), { signal: toSignal(token) }),
@@ -37,6 +38,42 @@ export async function predictWord(ctx: Ctx): Promise<void> {
   });
   if (!pick || doc.version !== input.version) return;
   await ed.edit((e) => e.replace(new vscode.Range(doc.positionAt(r.start), doc.positionAt(r.end)), pick.label));
+}
+
+/**
+ * Several [MASK]s in the paragraph: fill them jointly (each later one seeing the words chosen before it). The first
+ * item fills every mask; the others are the candidates for the [MASK] under the cursor at the step it was filled.
+ */
+async function fillMasks(ctx: Ctx, ed: vscode.TextEditor, input: Parameters<Ctx['client']['call']['fillMasks']>[0], offset: number): Promise<void> {
+  const doc = ed.document;
+  const r = await vscode.window.withProgress(
+    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('BERT Lens: predicting…'), cancellable: true },
+    (_p, token) => ctx.client.call.fillMasks(input, offset, Math.max(ctx.config.topK, 10), { signal: toSignal(token) }),
+  ).then((x) => x, (e) => (isCancel(e) ? undefined : ctx.error(vscode.l10n.t('Predict Word'), e)));
+  if (!r || doc.version !== input.version) return;
+  markTourDone('mask');
+  const here = r.masks.find((m) => m.start <= offset && offset <= m.end) ?? r.masks[0]!;
+  type Item = vscode.QuickPickItem & { fill: Array<{ start: number; end: number; word: string }> };
+  const all: Item = {
+    label: `$(sparkle) ${vscode.l10n.t('Fill all {0} [MASK]s together', r.masks.length)}`,
+    description: r.masks.map((m) => m.word).join(' · '),
+    detail: vscode.l10n.t('Most confident first, each later [MASK] sees the words chosen before it; joint probability {0}', fmtScore(r.score)),
+    fill: r.masks,
+  };
+  const one: Item[] = here.predictions.map((p) => ({
+    label: p.word,
+    description: `${(p.score * 100).toFixed(1)}%`,
+    detail: vscode.l10n.t('this [MASK] only (filled at step {0} of {1})', here.step, r.masks.length),
+    fill: [{ start: here.start, end: here.end, word: p.word }],
+  }));
+  const pick = await vscode.window.showQuickPick([all, { label: '', kind: vscode.QuickPickItemKind.Separator, fill: [] }, ...one], {
+    title: vscode.l10n.t('BERT Lens: {0} [MASK]s in this paragraph', r.masks.length),
+    placeHolder: vscode.l10n.t('Pick to write the words in · {0}', usedText(r)),
+  });
+  if (!pick?.fill.length || doc.version !== input.version) return;
+  await ed.edit((e) => {
+    for (const f of pick.fill) e.replace(new vscode.Range(doc.positionAt(f.start), doc.positionAt(f.end)), f.word);
+  });
 }
 
 export class Continuity implements vscode.Disposable {

@@ -2,7 +2,8 @@
 // WorkerModels picks (worker-models.ts).
 // Runs inside the worker thread; plain Node, so tests drive it through a real worker or directly.
 import { createHash } from 'node:crypto';
-import type { Encoding, Engine, LayerChoice, LoadedModel, MaskResult, QaResult, StoreOptions } from '../core/api';
+import type { Encoding, Engine, FillResult, LayerChoice, LoadedModel, MaskResult, QaResult, StoreOptions } from '../core/api';
+import { paragraphAround } from '../core/text/paragraphs';
 import type {
   AttentionMatrix, AttentionView, DocInput, InspectResult, Method, SenseVectors, SentencePair, Used, WorkerConfig,
 } from '../protocol';
@@ -44,6 +45,7 @@ export class Handlers {
       case 'attentionMatrix': return this.attentionMatrix(doc, p[1] as number, ctx);
       case 'explain': return this.explain(doc, p[1] as number, p[2] as number, p[3] as number, ctx);
       case 'mask': return this.mask(doc, p[1] as number, p[2] as number, ctx);
+      case 'fillMasks': return this.fillMasks(doc, p[1] as number, p[2] as number, ctx);
       case 'nsp': return this.nsp(doc, ctx);
       case 'qa': return this.qa(doc, p[1] as string, p[2] as number, ctx);
       case 'senseVectors': return this.senseVectors(doc, p[1] as string | null, p[2] as LayerChoice, ctx);
@@ -162,6 +164,14 @@ export class Handlers {
     if (lit < 0) return { ...wordsOnly(await this.eng().mask(model, doc.text, { at: offset, top: top + 5, signal: ctx.signal }), top), ...used };
     const text = doc.text.slice(0, lit).replace(/\[MASK\]/g, '      ') + doc.text.slice(lit, lit + 6) + doc.text.slice(lit + 6).replace(/\[MASK\]/g, '      ');
     return { ...wordsOnly(await this.eng().mask(model, text, { top: top + 5, signal: ctx.signal }), top), ...used };
+  }
+
+  /** The paragraph's [MASK]s filled jointly (core/fill-masks.ts), offsets moved back into the document. */
+  private async fillMasks(doc: DocInput, offset: number, top: number, ctx: JobContext): Promise<FillResult & Used> {
+    const { model, used } = await this.pick('encoder', doc, offset);
+    const para = paragraphAround(doc.text, offset);
+    const r = await this.eng().fillMasks(model, doc.text.slice(para.start, para.end), { top, signal: ctx.signal });
+    return { ...r, masks: r.masks.map((m) => ({ ...m, start: m.start + para.start, end: m.end + para.start })), ...used };
   }
 
   private async qa(doc: DocInput, question: string, top: number, ctx: JobContext): Promise<QaResult & Used> {

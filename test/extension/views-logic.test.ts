@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { BUCKETS, bucketAlpha, bucketOf, bucketize } from '../../src/extension/buckets';
 import { Debouncer, RenderGate } from '../../src/extension/staleness';
 import { adjacentPairs, sentences } from '../../src/extension/sentences';
-import { fmtScore, matchCase } from '../../src/extension/tasks-logic';
+import { fmtScore, masksInParagraph, matchCase } from '../../src/extension/tasks-logic';
 
 test('bucketOf: relative to the max, tiny weights dropped, strongest in the top bucket', () => {
   assert.equal(bucketOf(1, 1), BUCKETS - 1);
@@ -88,4 +88,11 @@ test('fmtScore never shows a positive score as 0.00', () => {
   assert.equal(fmtScore(0.8765), '0.88');
   assert.equal(fmtScore(0.0022358), '0.0022');
   assert.equal(fmtScore(0), '0.00');
+});
+
+test('masksInParagraph counts the [MASK]s of the cursor\'s paragraph only', () => {
+  const text = 'A [MASK] here.\n\nThe [MASK] sat on the [MASK].\n\nLast [MASK].';
+  assert.equal(masksInParagraph(text, text.indexOf('sat')), 2);
+  assert.equal(masksInParagraph(text, 3), 1);
+  assert.equal(masksInParagraph('no masks', 2), 0);
 });

@@ -123,6 +123,16 @@ test('mask: the word at the cursor, and a literal [MASK] (the one under the curs
   assert.ok(m.predictions.every((p) => p.score > 0 && p.score <= 1));
 });
 
+test('fillMasks: the paragraph\'s [MASK]s filled jointly, offsets in the document, other paragraphs untouched', async () => {
+  const text = 'First paragraph with a [MASK].\n\nThe [MASK] sat on the mat. The dog ate the [MASK].';
+  const r = await client.call.fillMasks(doc(1, text, 'file:///fill.txt'), text.lastIndexOf('[MASK]') + 1, 3);
+  const want = [text.indexOf('[MASK]', text.indexOf('\n\n')), text.lastIndexOf('[MASK]')];
+  assert.deepEqual(r.masks.map((m) => m.start), want);
+  for (const m of r.masks) assert.equal(text.slice(m.start, m.end), '[MASK]');
+  assert.deepEqual(r.masks.map((m) => m.step).sort(), [1, 2]);
+  assert.match(r.method, /iterative/);
+});
+
 test('nsp: one probability per adjacent sentence pair', async () => {
   const pairs = await client.call.nsp(doc());
   assert.equal(pairs.length, adjacentPairs(TEXT).length);
