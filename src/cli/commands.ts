@@ -1,7 +1,7 @@
 // The `bert-lens` subcommands: each loads what it needs through the engine and prints a table or JSON.
 import path from 'node:path';
 import type { BertLensEngine } from '../core/index';
-import type { Encoding, LayerChoice, LoadedModel, StaticVectors, Tokenized } from '../core/api';
+import type { DownloadProgress, Encoding, LayerChoice, LoadedModel, StaticVectors, Tokenized } from '../core/api';
 import { AUTO, chooseLanguage, isAuto, resolveModel, type ModelKind } from '../core/auto';
 import { BertLensError } from '../core/model/errors';
 import { headCensus } from '../core/heads';
@@ -24,18 +24,25 @@ const json = (ctx: Ctx, x: unknown) => ctx.out(JSON.stringify(x, null, 2));
 
 /** The model of --model (default auto), resolved for `text`: the text, the document, or both sentences. */
 async function load(ctx: Ctx, text: string, kind: Exclude<ModelKind, 'static'> = 'encoder'): Promise<LoadedModel> {
-  const id = resolveModel(str(ctx.v, 'model') ?? DEFAULTS.model, kind, chooseLanguage(text).language);
+  const id = modelFor(ctx, text, kind);
+  return downloading(ctx, id, (onProgress) => ctx.engine.load(id, { onProgress }));
+}
+
+function modelFor(ctx: Ctx, text: string, kind: Exclude<ModelKind, 'static'> = 'encoder'): string {
+  return resolveModel(str(ctx.v, 'model') ?? DEFAULTS.model, kind, chooseLanguage(text).language);
+}
+
+/** Runs `f` with a download-progress callback that shows bytes on stderr and a summary line at the end. */
+async function downloading<T>(ctx: Ctx, id: string, f: (onProgress: (p: DownloadProgress) => void) => Promise<T>): Promise<T> {
   let file = '';
   let got = 0;
-  const m = await ctx.engine.load(id, {
-    onProgress: (p) => {
-      file = p.file;
-      got = p.loaded;
-      ctx.progress.update(`Downloading ${p.model} ${p.file}`, p.loaded, p.total, 'bytes');
-    },
+  const r = await f((p) => {
+    file = p.file;
+    got = p.loaded;
+    ctx.progress.update(`Downloading ${p.model} ${p.file}`, p.loaded, p.total, 'bytes');
   });
   if (file) ctx.progress.done(`Downloaded ${id} (last file ${file}, ${bytes(got)})`);
-  return m;
+  return r;
 }
 
 /** Encodes only what the command reads: the hidden layers it averages, the attention layers it shows, and (for one
@@ -77,17 +84,19 @@ function findWord(tok: Tokenized, v: Values): number {
 
 export async function tokens(ctx: Ctx): Promise<void> {
   const text = await inputText(ctx.v);
-  const m = await load(ctx, text);
-  const t = await ctx.engine.tokenize(m, text);
+  // Tokens need only the tokenizer: no ONNX session is created (it costs more than tokenizing).
+  const source = modelFor(ctx, text);
+  const { id, tokenizer } = await downloading(ctx, source, (onProgress) => ctx.engine.tokenizerOf(source, { onProgress }));
+  const t = tokenizer.tokenize(text);
   if (ctx.v.json) {
     return json(ctx, {
-      model: m.info.id,
+      model: id,
       tokens: t.tokens.map((x) => ({ text: x.text, start: x.start, end: x.end, word: x.word, id: x.id })),
       words: t.words.map((w) => ({ text: w.text, start: w.start, end: w.end })),
     });
   }
   ctx.out(table(['>#', 'token', '>id', '>start', '>end', '>word', 'source'], t.tokens.map((x, i) => [i, x.text, x.id, x.start, x.end, x.word, text.slice(x.start, x.end)])));
-  ctx.out(`\n${t.tokens.length} tokens, ${t.words.length} words (${m.info.id}, ${m.info.uncased ? 'uncased' : 'cased'})`);
+  ctx.out(`\n${t.tokens.length} tokens, ${t.words.length} words (${id}, ${tokenizer.uncased ? 'uncased' : 'cased'})`);
 }
 
 async function staticFor(ctx: Ctx, m: LoadedModel, text: string): Promise<StaticVectors> {

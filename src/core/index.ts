@@ -4,7 +4,7 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Engine, LoadedModel, LoadOptions, StaticVectors, StoreOptions, Tokenized, Encoding, EncodeOptions } from './api';
 import { loadModel, listModels, verifyModel, defaultModelsDir } from './model/index';
-import { classifySource, localHint } from './model/store';
+import { classifySource, localHint, resolveModel } from './model/store';
 import { BertLensError } from './model/errors';
 import { loadTokenizer, type TextTokenizer } from './text/tokenizer';
 import { WindowCache } from './cache';
@@ -35,6 +35,8 @@ export interface BertLensEngine extends Engine {
   inputEmbeddings(model: LoadedModel): Promise<StaticVectors>;
   /** The tokenizer of a loaded model (cached). */
   tokenizer(model: LoadedModel): Promise<TextTokenizer>;
+  /** The tokenizer of a model by name, folder or hub id without creating an ONNX session (for tokens-only work). */
+  tokenizerOf(source: string, load?: LoadOptions): Promise<{ id: string; tokenizer: TextTokenizer }>;
   /** Window-cache counters (runs saved by the content cache). */
   cacheStats(): { hits: number; misses: number; size: number };
 }
@@ -130,6 +132,10 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
       return e;
     },
     tokenizer,
+    async tokenizerOf(source, load) {
+      const r = await resolveModel(source, { ...opts, modelsDir, ...load, dtype: load?.dtype ?? opts.dtype });
+      return { id: r.id, tokenizer: memoTokenize(await loadTokenizer(r.dir)) };
+    },
     async tokenize(model, text): Promise<Tokenized> {
       return (await tokenizer(model)).tokenize(text);
     },

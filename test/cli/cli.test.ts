@@ -42,6 +42,15 @@ describe('bert-lens CLI', () => {
     assert.match(t.out, /cafe\s+\d+\s+0\s+4\s+0\s+Café/);
   });
 
+  it('tokens needs only the tokenizer: it works on a folder whose ONNX file is damaged (no session is created)', () => {
+    const dir = path.join(tmp('bert-lens-cli-'), 'tokenizer-only');
+    cpSync(BERT, dir, { recursive: true });
+    for (const f of ['model.onnx', 'model_quantized.onnx']) writeFileSync(path.join(dir, 'onnx', f), 'not an onnx file');
+    const j = runJson(['tokens', '--model', dir, '--text', 'The bank raised its rates.']);
+    assert.deepEqual(j.tokens.map((t: { id: number }) => t.id), runJson(['tokens', '--model', BERT, '--text', 'The bank raised its rates.']).tokens.map((t: { id: number }) => t.id));
+    assert.equal(run(['mask', '--model', dir, '--text', 'The [MASK] sat.']).code, 1, 'a task that runs the model still refuses it');
+  });
+
   it('reads the text from --file and from stdin', () => {
     const dir = tmp('bert-lens-cli-');
     const f = path.join(dir, 'doc.txt');
