@@ -1,6 +1,6 @@
 // Argument parsing for `bert-lens`: subcommands, shared options, per-command help, text input from flag/file/stdin.
 import { parseArgs } from 'node:util';
-import { readFile } from 'node:fs/promises';
+import { open } from 'node:fs/promises';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -133,20 +133,48 @@ export function str(v: Values, name: string): string | undefined {
 }
 
 /** The input text: --text, else --file, else stdin (not when stdin is a terminal). */
+/** The most text one command reads (docs/CLI.md): tokenizing takes memory in proportion, and a device such as
+ * /dev/zero or an endless pipe must end in a message, not in an out-of-memory crash. */
+export const MAX_INPUT_BYTES = 64 * 2 ** 20;
+
 export async function inputText(v: Values, what = 'text'): Promise<string> {
   const t = str(v, 'text');
   const f = str(v, 'file');
   if (t !== undefined && f !== undefined) throw new UsageError(`Both --text and --file ${f} were given; pass only one of them (the text, or the file to read it from).`);
   if (t !== undefined) return t;
   if (f !== undefined) {
+    let stream: NodeJS.ReadableStream;
     try {
-      return await readFile(f, 'utf8');
+      stream = await openFile(f);
     } catch (e) {
       throw new UsageError(`Cannot read --file ${f}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}. Check the path.`);
     }
+    return readCapped(stream, `--file ${f}`);
   }
   if (process.stdin.isTTY) throw new UsageError(`No ${what}: pass --text "…", --file PATH, or pipe it on stdin.`);
+  return readCapped(process.stdin, 'stdin');
+}
+
+async function openFile(f: string): Promise<NodeJS.ReadableStream> {
+  const fh = await open(f, 'r');
+  if ((await fh.stat()).isDirectory()) {
+    await fh.close();
+    throw Object.assign(new Error('a folder'), { code: 'EISDIR' });
+  }
+  return fh.createReadStream();
+}
+
+/** Reads a stream as UTF-8, stopping with a usage error past MAX_INPUT_BYTES (files, pipes, devices alike). */
+async function readCapped(stream: NodeJS.ReadableStream, what: string): Promise<string> {
   const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
+  let n = 0;
+  for await (const c of stream) {
+    n += (c as Buffer).length;
+    if (n > MAX_INPUT_BYTES) {
+      (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
+      throw new UsageError(`${what} holds more than ${MAX_INPUT_BYTES / 2 ** 20} MB of text, the most one command reads. Split it, or give the part you want to look at.`);
+    }
+    chunks.push(c as Buffer);
+  }
   return Buffer.concat(chunks).toString('utf8');
 }

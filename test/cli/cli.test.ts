@@ -209,6 +209,7 @@ describe('bert-lens CLI', () => {
       [['nsp', '--model', BERT, '--a', 'x'], 2, /--b/],
       [['mask', '--model', BERT, '--text', 'x', '--top', 'many'], 2, /--top must be an integer/],
       [['tokens', '--model', BERT, '--file', '/nonexistent/file.txt'], 2, /Cannot read --file/],
+      [['tokens', '--model', BERT, '--file', '/dev/zero'], 2, /--file \/dev\/zero holds more than 64 MB of text, the most one command reads\. Split it/],
       [['tokens', '--model', 'no/such-model-here', '--offline', '--text', 'x'], 1, /no\/such-model-here/],
       [['similar', '--model', BERT, '--word', 'zebra', '--text', TEXT], 1, /zebra/],
       [['mask', '--model', BERT, '--text', 'no mask here'], 1, /\[MASK\]/],
