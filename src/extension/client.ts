@@ -58,6 +58,13 @@ export interface WorkerClientOptions {
  */
 export const WORKER_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 1536 };
 
+/** The worker's heap limit: WORKER_LIMITS, or BERT_LENS_WORKER_HEAP_MB (MB) from the environment — a diagnostic knob
+ * that reproduces an out-of-memory worker on a small document (docs/RELIABILITY.md; the e2e crash spec uses it). */
+export function workerLimits(env: NodeJS.ProcessEnv = process.env): ResourceLimits {
+  const mb = Number(env.BERT_LENS_WORKER_HEAP_MB);
+  return Number.isInteger(mb) && mb >= 16 ? { maxOldGenerationSizeMb: mb } : WORKER_LIMITS;
+}
+
 /** Why the worker stopped, worded for the user; reported once per death. */
 export interface WorkerDeath {
   cause: 'out-of-memory' | 'crash';

@@ -6,7 +6,7 @@ import type { Language } from '../core/auto';
 import type { ModelsStatus, WorkerConfig } from '../protocol';
 import { errorText } from './advice';
 import { AutoModels } from './auto';
-import { WorkerClient, WorkerError } from './client';
+import { WorkerClient, WorkerError, workerLimits } from './client';
 import { readConfig, reactionTo, threadsFor, type BertLensConfig, type ConfigKey } from './config';
 import { Documents } from './documents';
 import { StatusBar } from './statusbar';
@@ -30,6 +30,7 @@ export class Ctx implements vscode.Disposable {
     this.config = this.readConfig();
     this.client = new WorkerClient({
       script: path.join(ext.extensionPath, 'dist', 'worker.js'),
+      resourceLimits: workerLimits(),
       log: (level, msg) => (level === 'error' ? this.log.error(msg) : this.log.info(msg)),
     });
     this.push({ dispose: () => void this.client.dispose() });

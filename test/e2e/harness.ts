@@ -35,6 +35,7 @@ export interface StartOptions {
   viewport?: { width: number; height: number };
   locale?: string; // code-server --locale, e.g. zh-cn
   restricted?: boolean; // workspace trust on and not granted: Restricted Mode
+  env?: Record<string, string>; // extra environment for code-server (and so the extension host)
 }
 
 export interface Session {
@@ -157,7 +158,7 @@ export async function start(o: StartOptions): Promise<Session> {
   const serverLog = path.join(base, 'code-server.log');
   const server = codeServer([...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
     '--disable-update-check', ...(o.restricted ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
-    ...(o.locale ? ['--locale', o.locale] : []), workspace], { detached: true, log: serverLog });
+    ...(o.locale ? ['--locale', o.locale] : []), workspace], { detached: true, log: serverLog, env: o.env });
   recordPid(server.pid);
   let browser: Browser | undefined;
   const stop = async () => {

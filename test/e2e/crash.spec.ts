@@ -1,0 +1,41 @@
+// The inference worker running out of memory stops the worker, never the extension host: with the worker's heap
+// limited to 40 MB (BERT_LENS_WORKER_HEAP_MB), a 1.5 MB document is too much for its background encoding; the user
+// sees one notice naming the cause and what to do, and a hover in a small document then works again (the worker
+// restarted; the host and the other features never stopped).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { root, start, type Session } from './harness';
+
+let s: Session;
+
+before(async () => {
+  const prose = readFileSync(path.join(root, 'samples', 'precipitation.txt'), 'utf8');
+  const big = Array.from({ length: Math.ceil(1.5e6 / prose.length) }, () => prose).join('\n\n');
+  s = await start({
+    name: 'crash',
+    env: { BERT_LENS_WORKER_HEAP_MB: '40' },
+    settings: { 'bertLens.maxDocumentChars': 3_000_000 },
+    files: { 'big.txt': big },
+  });
+});
+
+after(async () => {
+  if (s) await s.stop();
+});
+
+test('an out-of-memory worker is reported once and restarts; the extension host keeps running', async () => {
+  await s.openFile('big.txt');
+  const notice = s.page.locator('.notifications-toasts .notification-toast', { hasText: /ran out of memory/ }).first();
+  await notice.waitFor({ timeout: 240_000 });
+  assert.match(await notice.innerText(), /The inference worker ran out of memory \(limit 40 MB\) and was stopped; the editor is not affected\. It restarts on the next request\./);
+  await s.screenshot('worker-out-of-memory');
+  await s.runCommand('View: Close All Editors');
+  await s.openFile('walkthrough.md');
+  const hover = await s.hoverWord('street', 0, 120_000);
+  const text = await hover.innerText();
+  assert.match(text, /Static \(word2vec\)/);
+  assert.match(text, /BERT/);
+  assert.equal(await s.page.locator('.notifications-toasts .notification-toast', { hasText: /ran out of memory/ }).count() <= 1, true, 'one notice per death');
+});
