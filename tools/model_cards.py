@@ -145,6 +145,12 @@ def experiments_table(ex):
     return out
 
 
+def qa_f1(r):
+    if 'qa_heldout_f1' not in r:
+        return '—'
+    return f"{r['qa_heldout_f1']} ({r.get('qa_eval_len', 384)}-token windows)"
+
+
 def training_log_table(log_path):
     if not os.path.exists(log_path):
         return '(no runs logged yet)'
@@ -154,7 +160,7 @@ def training_log_table(log_path):
     for r in rows:
         out += (f"| {r['date']} | {r['kind']} | {r['tokens_run'] / 1e6:.1f}M | {r['tokens_total'] / 1e6:.1f}M | "
                 f"{r['wall_s'] / 60:.0f} min | {pct(r['mlm_top1'])} | {pct(r['mlm_top5'])} | {pct(r['nsp_acc'])} | "
-                f"{r.get('qa_heldout_f1', '—')} | {'yes' if r['shipped'] else 'no'} |\n")
+                f"{qa_f1(r)} | {'yes' if r['shipped'] else 'no'} |\n")
     return out
 
 
@@ -383,8 +389,9 @@ Examples (question | prediction | gold):
 {samples}
 
 ## Reproduce
-`npm run models:build`, or after pretraining: `/usr/bin/python3 tools/qa_squad.py --pretrained
-build/pretrain/ckpt.pt --time-budget {a['time_budget']:.0f}` then `tools/export_models.py --int8`.
+`npm run models:build` (QA stage: `MODELS_FROM=qa`, and `QA_INIT=build/qa/qa.pt` to continue a fine-tune), or by
+hand: `/usr/bin/python3 tools/qa_squad.py {' '.join(f'--{k.replace("_", "-")} {v}' for k, v in a.items() if v not in (None, False, '', 0) and k not in ('open', 'lang'))}`
+then `tools/export_models.py --int8`.
 Parity: `test/core/embedded-parity.test.ts` (`test/golden/bert-lens-mini-qa.json`, 1e-4).
 
 ## Licence

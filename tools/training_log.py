@@ -56,6 +56,7 @@ def main(argv):
                'mlm_top1': round(ev['mlm_top1'], 4), 'mlm_top5': round(ev['mlm_top5'], 4), 'nsp_acc': round(ev['nsp_acc'], 4), 'shipped': shipped}
         if qa:
             rec['qa_heldout_f1'] = qa['heldout']['f1']
+            rec['qa_eval_len'] = qa['args'].get('eval_len', 384)  # the evaluation window: F1 depends on it
             if 'handwritten' in qa:  # English only
                 rec['qa_handwritten_f1'] = qa['handwritten']['f1']
         with open(log, 'a', encoding='utf-8') as f:
