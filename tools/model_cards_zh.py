@@ -209,9 +209,9 @@ Examples (question | prediction | gold):
 {samples}
 
 ## Reproduce
-`npm run models:build -- --lang zh`, or after pretraining: `/usr/bin/python3 tools/qa_squad.py --lang zh
---tokenizer build/zh/tokenizer --pretrained build/zh/pretrain/ckpt.pt --out build/zh/qa --time-budget
-{a['time_budget']:.0f}`. Parity: `test/core/embedded-parity.test.ts` (`test/golden/bert-lens-zh-qa.json`).
+`npm run models:build -- --lang zh` (QA stage only: `MODELS_FROM=qa`), or by hand:
+`/usr/bin/python3 tools/qa_squad.py {' '.join(f'--{k.replace("_", "-")} {v}' for k, v in a.items() if v not in (None, False, '', 0) and k != 'open')}`.
+Parity: `test/core/embedded-parity.test.ts` (`test/golden/bert-lens-zh-qa.json`).
 
 ## Licence
 {LICENCE_NOTE}
