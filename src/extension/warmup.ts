@@ -1,5 +1,6 @@
 // Background encoding of the active document (debounced after edits) so hovers answer from the worker's cache.
 import * as vscode from 'vscode';
+import { WorkerError } from './client';
 import { isCancel, type Ctx } from './ctx';
 import { Debouncer } from './staleness';
 
@@ -7,6 +8,7 @@ export class Warmup implements vscode.Disposable {
   private readonly debounce = new Debouncer(1200, () => void this.run());
   private ctrl: AbortController | undefined;
   private readonly subs: vscode.Disposable[];
+  private killedBy: string | undefined; // uri + version whose background encoding the worker died on
 
   constructor(private readonly ctx: Ctx) {
     this.subs = [
@@ -30,10 +32,15 @@ export class Warmup implements vscode.Disposable {
     const ctrl = (this.ctrl = new AbortController());
     const { input } = ctx.docs.prepare(doc);
     if (!/\p{L}/u.test(input.text)) return;
+    // A document version whose background encoding killed the worker is not tried again on its own (that would
+    // kill the restarted worker too, in a loop); an edit, or a request the user makes, tries again.
+    const key = `${input.uri}\u0000${input.version}`;
+    if (key === this.killedBy) return;
     try {
       const r = await ctx.client.call.encode(input, null, ctx.config.layer, null, { signal: ctrl.signal });
       if (r.ms > 200) ctx.log.info(`Encoded ${doc.uri.path.split('/').pop()} (${r.words} words, ${r.windows} windows) in ${r.ms} ms`);
     } catch (e) {
+      if (e instanceof WorkerError && e.code === 'WORKER_DIED') this.killedBy = key;
       if (!isCancel(e)) ctx.log.warn(`Background encoding failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }
