@@ -78,6 +78,11 @@ export function parseStatic(buf: Buffer, file: string): { format: StaticFormat; 
     const count = Number(h[1]);
     const dims = Number(h[2]);
     if (!count || !dims) throw bad(file, `the header "${first.trim()}" declares no vectors`);
+    // Every number takes at least one byte (4 in binary, 2 in text): a header promising more than the file can hold
+    // is wrong, and believing it would allocate count × dims floats before reading anything.
+    if (!Number.isSafeInteger(count * dims) || count * dims > buf.length) {
+      throw bad(file, `the header "${first.trim()}" promises ${count} vectors of ${dims} numbers, more than a ${buf.length}-byte file can hold (wrong header?)`);
+    }
     // Text if the next line parses as "word x1 … x_dims"; binary otherwise.
     const nl2 = buf.indexOf(0x0a, nl + 1);
     const second = buf.subarray(nl + 1, nl2 < 0 ? buf.length : nl2).toString('utf8').trim().split(/ +/);

@@ -78,6 +78,7 @@ describe('static vector files', () => {
       ['nan.txt', `a 1 2 x3\n`, /not a number/],
       ['garbage.bin', Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 0, 0, 9]), /looks binary/],
       ['empty.txt', '', /empty/],
+      ['overflow.txt', '99999999999 100\nthe 0.1 0.2\n', /the header "99999999999 100" promises 99999999999 vectors of 100 numbers, more than a 28-byte file can hold/],
       ['wronghdr.bin', Buffer.concat([Buffer.from('2 4\n'), binary().subarray(4)]), /.+/],
     ];
     for (const [name, body, re] of cases) {
