@@ -4,7 +4,7 @@
 // Mask-Predict (Ghazvininejad et al. 2019) with one token fixed per step. Each mask is one vocabulary token.
 import type { FilledMask, FillResult, LoadedModel } from './api';
 import { BertLensError, throwIfAborted } from './model/errors';
-import { softmax, topK } from './mlm';
+import { requireMlm, softmax, topK } from './mlm';
 import type { TextTokenizer } from './text/tokenizer';
 import { planWindows } from './text/windows';
 
@@ -18,9 +18,7 @@ export async function fillMasks(
 ): Promise<FillResult> {
   const info = model.info;
   const { top = 5, maxMasks = 32 } = opts;
-  if (!info.capabilities.mlm) {
-    throw new BertLensError('BAD_INPUT', `${info.id} has no masked-LM head (no \`logits\` output). Use an encoder exported for fill-mask, e.g. the embedded bert-lens-mini.`, { model: info.id, fix: [{ option: 'model', task: 'mlm' }] });
-  }
+  requireMlm(info);
   const maskText = tk.idToToken(tk.special.mask);
   const tok = tk.tokenize(text, { specials: [maskText] });
   const masks = tok.words.flatMap((w, i) => (tok.tokens[w.tokenStart].id === tk.special.mask && w.text === maskText ? [i] : []));

@@ -1,5 +1,5 @@
 // Masked-LM: top-k words for a literal [MASK] in the text, or for the word at a char offset (all its pieces masked).
-import type { LoadedModel, MaskPrediction, MaskResult } from './api';
+import type { LoadedModel, MaskPrediction, MaskResult, ModelInfo } from './api';
 import { BertLensError, throwIfAborted } from './model/errors';
 import type { TextTokenizer } from './text/tokenizer';
 import { wordAt } from './text/tokenizer';
@@ -46,6 +46,13 @@ function beam(probs: Float64Array[], tk: TextTokenizer, top: number, isSpecial: 
   return beams;
 }
 
+/** Masked-LM tasks need the `logits` output: say which model lacks it and what to use instead. */
+export function requireMlm(info: ModelInfo): void {
+  if (!info.capabilities.mlm) {
+    throw new BertLensError('BAD_INPUT', `${info.id} has no masked-LM head (no \`logits\` output). Use an encoder exported for fill-mask, e.g. the embedded bert-lens-mini.`, { model: info.id, fix: [{ option: 'model', task: 'mlm' }] });
+  }
+}
+
 export async function mask(
   model: LoadedModel,
   tk: TextTokenizer,
@@ -54,9 +61,7 @@ export async function mask(
 ): Promise<MaskResult> {
   const info = model.info;
   const { top = 5 } = opts;
-  if (!info.capabilities.mlm) {
-    throw new BertLensError('BAD_INPUT', `${info.id} has no masked-LM head (no \`logits\` output). Use an encoder exported for fill-mask, e.g. the embedded bert-lens-mini.`, { model: info.id, fix: [{ option: 'model', task: 'mlm' }] });
-  }
+  requireMlm(info);
   const maskText = tk.idToToken(tk.special.mask);
   const tok = tk.tokenize(text, opts.at === undefined ? { specials: [maskText] } : {});
   let word: number;
