@@ -236,6 +236,9 @@ test('the worker runs with a V8 heap limit: running out of memory stops the work
     assert.ok(process.memoryUsage().rss > 0, 'this process (the host) is alive');
     const r = await c.call.mask(doc(), TEXT.indexOf('river'), 2);
     assert.equal(r.predictions.length, 2, 'restarted and configured again');
+    const h = await c.call.inspect(doc(), TEXT.indexOf('river'), 'last', 3);
+    assert.equal(h.word.text, 'river', 'a hover works after the restart');
+    assert.ok(h.neighbours.length > 0);
     assert.equal(deaths.length, 1);
   } finally {
     await c.dispose();
