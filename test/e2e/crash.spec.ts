@@ -41,9 +41,10 @@ test('an out-of-memory worker is reported once, with its cause and what to do; t
   await s.page.locator('.statusbar-item', { hasText: /BERT Lens: bert-lens-mini/ }).first().waitFor({ timeout: 60_000 });
 });
 
-// Pending (issue 12): in code-server the hover after the restart has not appeared within 120 s although the
-// restarted worker answers other requests (its log shows configure, coverage and encode); under investigation.
-test('after the restart a hover in a small document works again', { skip: 'hover after a worker restart: not passing yet in code-server (issue 12)' }, async () => {
+// Pending (issue 12): after the restart the host still holds the encoder status "loading" (seen with a debug log in
+// the hover provider), and hovers wait for "ready"; the restarted worker itself answers (worker-rpc test). The status
+// flow after a restart under `auto` is the next thing to fix.
+test('after the restart a hover in a small document works again', { skip: 'after a worker restart the host keeps the encoder status "loading", so hovers stay off (issue 12)' }, async () => {
   const hover = await s.hoverWord('street', 0, 120_000);
   const text = await hover.innerText();
   assert.match(text, /Static \(word2vec\)/);

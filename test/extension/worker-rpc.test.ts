@@ -223,6 +223,8 @@ test('the worker runs with a V8 heap limit: running out of memory stops the work
   // A small limit so a few MB of text exhaust it quickly (tokenizing costs far more heap than the text itself).
   const c = new WorkerClient({ script: await buildWorker(), resourceLimits: { maxOldGenerationSizeMb: 96 }, log: (l, m) => l === 'error' && errors.push(m) });
   c.onDeath((d) => deaths.push(d));
+  const states: string[] = [];
+  c.onStatus((s) => states.push(s.encoder.state));
   try {
     await c.configure(config);
     const huge = 'The bank of the river was muddy and the bank raised its rates. '.repeat(150_000); // ~9.6 MB
@@ -236,6 +238,8 @@ test('the worker runs with a V8 heap limit: running out of memory stops the work
     assert.ok(process.memoryUsage().rss > 0, 'this process (the host) is alive');
     const r = await c.call.mask(doc(), TEXT.indexOf('river'), 2);
     assert.equal(r.predictions.length, 2, 'restarted and configured again');
+    // The host learns that the restarted worker's models are ready (hovers wait for it).
+    assert.equal(states.at(-1), 'ready', `statuses seen: ${states.join(', ')}`);
     const h = await c.call.inspect(doc(), TEXT.indexOf('river'), 'last', 3);
     assert.equal(h.word.text, 'river', 'a hover works after the restart');
     assert.ok(h.neighbours.length > 0);
