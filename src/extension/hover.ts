@@ -14,9 +14,11 @@ export class HoverProvider implements vscode.HoverProvider {
 
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const ctx = this.ctx;
-    if (!ctx.config.hoverEnabled || !ctx.docs.supports(doc) || ctx.models?.encoder.state !== 'ready') return undefined;
     const offset = doc.offsetAt(pos);
-    if (!ctx.docs.analysedAt(doc, offset)) return undefined;
+    const off = !ctx.config.hoverEnabled ? 'bertLens.hover.enabled is off' : !ctx.docs.supports(doc) ? `unsupported document ${doc.uri.scheme}:${doc.languageId}`
+      : ctx.models?.encoder.state !== 'ready' ? `encoder ${ctx.models?.encoder.state ?? 'not configured'}` : !ctx.docs.analysedAt(doc, offset) ? 'outside the analysed range' : '';
+    // Why a hover shows nothing, for "Developer: Set Log Level… → Trace" when a user reports silent hovers.
+    if (off) return void ctx.log.trace(`No hover: ${off}`);
     const { input, limited } = ctx.docs.prepare(doc, offset);
     try {
       const r = await ctx.client.call.inspect(input, offset, ctx.config.layer, ctx.config.topK, { signal: toSignal(token) });
