@@ -239,7 +239,8 @@ export async function mask(ctx: Ctx): Promise<void> {
   if (at === undefined && (text.match(/\[MASK\]/g) ?? []).length > 1) return fillMasks(ctx, m, text, top);
   const r = await ctx.engine.mask(m, text, { at, top });
   if (ctx.v.json) return json(ctx, r);
-  ctx.out(`Predictions for "${text.slice(r.start, r.end)}" at ${r.start}–${r.end} (${m.info.id})`);
+  const read = r.read.whole ? 'the whole text' : `characters ${r.read.start}–${r.read.end}, the window around it`;
+  ctx.out(`Predictions for "${text.slice(r.start, r.end)}" at ${r.start}–${r.end} (${m.info.id}; read ${read})`);
   ctx.out(table(['>#', 'word', '>probability', ''], r.predictions.map((p, i) => [i + 1, p.word, p.score, bar(p.score, r.predictions[0]?.score)])));
 }
 

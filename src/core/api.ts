@@ -204,6 +204,8 @@ export interface MaskResult {
   start: number;
   end: number; // the masked span in the text
   predictions: MaskPrediction[]; // sorted by score
+  /** The text the model read, [start, end) in characters: the whole text, or in a long text the window around the word. */
+  read: { start: number; end: number; whole: boolean };
 }
 
 export interface FilledMask {

@@ -101,5 +101,6 @@ export async function mask(
     for (const c of beam(probs, tk, top, isSpecial)) preds.set(c.word, Math.max(preds.get(c.word) ?? 0, c.score));
   });
   const predictions = [...preds].map(([word, score]) => ({ word, score })).sort((a, b) => b.score - a.score).slice(0, top);
-  return { start: w.start, end: w.end, predictions };
+  const read = { start: tok.words[span.wordStart]?.start ?? 0, end: tok.words[span.wordEnd - 1]?.end ?? text.length, whole: spans.length === 1 };
+  return { start: w.start, end: w.end, predictions, read };
 }

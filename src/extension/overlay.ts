@@ -5,6 +5,7 @@ import type { AttentionView } from '../protocol';
 import { BUCKETS, bucketize } from './buckets';
 import { LABEL_CSS, LABELLED, labelText, labelledWords } from './overlay-labels';
 import { isCancel, type Ctx } from './ctx';
+import { scopeText } from './scope';
 import { keepOnly, paragraphAround } from './segments';
 import { Debouncer, RenderGate } from './staleness';
 import { markTourDone } from './tour';
@@ -104,7 +105,7 @@ export class AttentionOverlay implements vscode.Disposable {
       return;
     }
     await ctx.ready();
-    const prepared = ctx.docs.prepare(doc, offset).input;
+    const { input: prepared, limited } = ctx.docs.prepare(doc, offset);
     // Paragraph scope: BERT reads only the paragraph around the cursor (as in the classic "it" examples); the rest
     // is blanked, so offsets stay document offsets. Document scope shows the encoder's real window over the document.
     const input = ctx.config.attentionScope === 'paragraph'
@@ -128,6 +129,8 @@ export class AttentionOverlay implements vscode.Disposable {
     this.shownIn = ed;
     this.anchor = { uri: input.uri, offset };
     this.apply(ed, r);
+    const read = { ...r.window, whole: !input.text.slice(0, r.window.start).trim() && !input.text.slice(r.window.end).trim() };
+    ctx.status.attentionScope = scopeText(doc, read, limited, c.attentionScope === 'paragraph' ? 'paragraph' : 'word');
     markTourDone('attention');
     ctx.status.attentionShown = true;
     ctx.status.update();

@@ -12,6 +12,8 @@ export class StatusBar implements vscode.Disposable {
   following = false;
   /** What the overlay's colours mean: attention from this word, relative to the strongest weight shown. */
   legend: { from: string; max: number } | undefined;
+  /** What text the shown attention was computed on (scope.ts). */
+  attentionScope: string | undefined;
 
   constructor(private readonly ctx: Ctx) {
     this.models = vscode.window.createStatusBarItem('bertLens.models', vscode.StatusBarAlignment.Right, 100);
@@ -67,6 +69,7 @@ export class StatusBar implements vscode.Disposable {
         const ranges = legend(this.legend.max).map((b) => `${labelText(b.from)}–${labelText(b.to)}`);
         tip.appendMarkdown(`\n\n${vscode.l10n.t('Colour = attention from **{0}**, six shades from light ({1}) to dark ({2}); weaker words stay uncoloured. The {3} strongest words carry their weight as a number; hover a word for its exact weight.', this.legend.from, ranges[0]!, ranges[ranges.length - 1]!, LABELLED)}`);
       }
+      if (this.attentionScope) tip.appendMarkdown(`\n\n${vscode.l10n.t('BERT read: {0}.', this.attentionScope)}`);
       this.attention.tooltip = tip;
       this.attention.show();
     } else this.attention.hide();

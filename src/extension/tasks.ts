@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { QaAnswer } from '../core/api';
 import { usedText } from './auto';
 import { isCancel, toSignal, type Ctx } from './ctx';
+import { scopeText } from './scope';
 import { fmtScore, maskLiteralAt, masksInParagraph, matchCase } from './tasks-logic';
 import { markTourDone } from './tour';
 
@@ -18,7 +19,7 @@ export async function predictWord(ctx: Ctx): Promise<void> {
     return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: put the cursor on a word (in code files, inside a comment or string) or on [MASK].'));
   }
   await ctx.ready();
-  const { input } = ctx.docs.prepare(doc, offset);
+  const { input, limited } = ctx.docs.prepare(doc, offset);
   if (lit && masksInParagraph(doc.getText(), offset) > 1) return fillMasks(ctx, ed, input, offset);
   const r = await vscode.window.withProgress(
     { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('BERT Lens: predicting…'), cancellable: true },
@@ -34,7 +35,7 @@ export async function predictWord(ctx: Ctx): Promise<void> {
   markTourDone('mask');
   const pick = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t('BERT Lens: what BERT would write instead of “{0}”', original),
-    placeHolder: vscode.l10n.t('Pick a word to replace it · {0}', usedText(r)),
+    placeHolder: vscode.l10n.t('Pick a word to replace it · {0} · read: {1}', usedText(r), scopeText(doc, r.read, limited)),
   });
   if (!pick || doc.version !== input.version) return;
   await ed.edit((e) => e.replace(new vscode.Range(doc.positionAt(r.start), doc.positionAt(r.end)), pick.label));

@@ -48,6 +48,19 @@ describe('masked LM', () => {
     for (let k = 1; k < r.predictions.length; k++) assert.ok(r.predictions[k - 1].score >= r.predictions[k].score);
   });
 
+  it('names what it read: the whole short text; in a long text the window around the word, which holds the word', async () => {
+    const short = 'The cat sat on the [MASK] today.';
+    assert.deepEqual((await engine.mask(model, short)).read, { start: 0, end: short.length, whole: true });
+    const long = longText(200);
+    const at = long.indexOf('the money', Math.floor(long.length / 2));
+    const r = await engine.mask(model, long, { at });
+    assert.equal(r.read.whole, false);
+    assert.ok(r.read.start > 0 && r.read.end < long.length && r.read.start <= r.start && r.end <= r.read.end, JSON.stringify(r.read));
+    // The window is what the model's positions allow: more text than that could not have been read.
+    const tk = await engine.tokenizer(model);
+    assert.ok(tk.tokenize(long.slice(r.read.start, r.read.end)).tokens.length <= model.info.maxPositions - 2);
+  });
+
   it('explains what to do when there is no mask', async () => {
     await assert.rejects(engine.mask(model, 'No mask here.'), /No \[MASK\] in the text/);
     await assert.rejects(engine.mask(model, 'No  mask here.', { at: 3 }), /No word at offset 3/);
