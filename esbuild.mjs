@@ -1,6 +1,5 @@
 // Bundles the extension host, the inference worker, the CLI and the webview. Native onnxruntime stays external
-// (it ships beside the bundle in node_modules); sharp is aliased to a stub because transformers.js imports it
-// eagerly although BERT Lens never touches images.
+// (it ships beside the bundle in node_modules). transformers.js is not bundled: only the bench and parity tests use it.
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
@@ -13,7 +12,6 @@ const production = process.argv.includes('--production');
 const node = {
   bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: !production, minify: production,
   external: ['vscode', 'onnxruntime-node', 'onnxruntime-common'],
-  alias: { sharp: path.join(root, 'src/core/sharp-stub.cjs') },
   logLevel: 'warning',
 };
 const builds = [

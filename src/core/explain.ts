@@ -2,6 +2,7 @@
 import type { EncodedWindow, Encoding, Explanation } from './api';
 import { BertLensError } from './model/errors';
 import { windowOf } from './encode';
+import { softmax } from './softmax';
 
 /** Token-level rows for the window positions in `rows`: raw scores, scaled scores and softmax over all positions. */
 export function tokenAttention(win: EncodedWindow, layer: number, head: number, rows: number[]): { scores: number[][]; scaled: number[][]; weights: number[][] } {
@@ -21,12 +22,9 @@ export function tokenAttention(win: EncodedWindow, layer: number, head: number, 
       s.push(dot);
     }
     const sc = s.map((v) => v / Math.sqrt(d));
-    const max = Math.max(...sc);
-    const e = sc.map((v) => Math.exp(v - max));
-    const z = e.reduce((a, b) => a + b, 0);
     scores.push(s);
     scaled.push(sc);
-    weights.push(e.map((v) => v / z));
+    weights.push(Array.from(softmax(sc)));
   }
   return { scores, scaled, weights };
 }

@@ -4,16 +4,9 @@ import { BertLensError, throwIfAborted } from './model/errors';
 import type { TextTokenizer } from './text/tokenizer';
 import { wordAt } from './text/tokenizer';
 import { planWindows } from './text/windows';
+import { softmax } from './softmax';
 
-export function softmax(logits: Float32Array | number[], off = 0, n = logits.length): Float64Array {
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) max = Math.max(max, logits[off + i]);
-  const p = new Float64Array(n);
-  let s = 0;
-  for (let i = 0; i < n; i++) s += p[i] = Math.exp(logits[off + i] - max);
-  for (let i = 0; i < n; i++) p[i] /= s;
-  return p;
-}
+export { softmax };
 
 export function topK(p: Float64Array, k: number, ok: (id: number) => boolean): Array<{ id: number; p: number }> {
   const best: Array<{ id: number; p: number }> = [];

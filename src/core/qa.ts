@@ -3,17 +3,15 @@ import type { LoadedModel, QaAnswer, QaOptions, QaResult } from './api';
 import { BertLensError, throwIfAborted } from './model/errors';
 import type { TextTokenizer } from './text/tokenizer';
 import { qaWindows } from './text/windows';
+import { softmax } from './softmax';
 
 const BATCH = 4;
 
 /** Softmax over the positions in `keep` only (others get 0). */
 function maskedSoftmax(logits: Float32Array, keep: number[]): Float64Array {
   const p = new Float64Array(logits.length);
-  let max = -Infinity;
-  for (const i of keep) max = Math.max(max, logits[i]);
-  let s = 0;
-  for (const i of keep) s += p[i] = Math.exp(logits[i] - max);
-  for (const i of keep) p[i] /= s;
+  const q = softmax(keep.map((i) => logits[i]));
+  keep.forEach((i, k) => (p[i] = q[k]));
   return p;
 }
 

@@ -3,11 +3,11 @@
 import * as vscode from 'vscode';
 import type { DownloadProgress } from '../core/api';
 import { AUTO, EMBEDDED } from '../core/auto';
+import { isHubId } from '../core/model/hub-id';
 import type { KnownModel, ModelRole } from '../protocol';
 import { isCancel, toSignal, type Ctx } from './ctx';
 
 const KEY: Record<ModelRole, string> = { encoder: 'model', qa: 'qaModel', static: 'staticVectors' };
-const HUB_ID = /^[\w.-]+\/[\w.-]+$/;
 
 const mb = (n: number) => `${(n / 1e6).toFixed(1)} MB`;
 
@@ -87,7 +87,7 @@ export async function selectModel(ctx: Ctx, role?: ModelRole): Promise<void> {
       const id = await vscode.window.showInputBox({
         title: vscode.l10n.t('BERT Lens: Hugging Face model id'),
         placeHolder: role === 'qa' ? 'Xenova/distilbert-base-cased-distilled-squad' : 'Xenova/bert-base-uncased',
-        validateInput: (v) => (HUB_ID.test(v.trim()) ? undefined : vscode.l10n.t('Use the form owner/name, e.g. Xenova/bert-base-uncased')),
+        validateInput: (v) => (isHubId(v.trim()) ? undefined : vscode.l10n.t('Use the form owner/name, e.g. Xenova/bert-base-uncased')),
       });
       if (id) await useHubModel(ctx, role, id.trim());
     }

@@ -1,6 +1,6 @@
 // Tiny DOM helpers and the VS Code webview API wrapper: element builder, themed palette, posting typed messages.
 import type { WebviewMessage } from './protocol';
-import type { Palette } from './model/svg';
+import type { Palette } from '../shared/svg';
 
 interface VsCodeApi {
   postMessage(msg: unknown): void;
@@ -43,7 +43,7 @@ export function palette(): Palette {
   };
 }
 
-export { fmt } from './model/numbers';
+export { fmt } from '../shared/numbers';
 
 /** A horizontal bar (0..1) for scores; aria-hidden, the number is printed beside it. */
 export function bar(value: number, colour?: string): HTMLElement {

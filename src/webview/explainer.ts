@@ -1,9 +1,9 @@
 // Section 3: softmax(q·kᵀ/√d)·V for the selected word and one head, with this model's real numbers, step by step.
 import type { ExplainData, Request } from './protocol';
 import { bar, clear, fmt, h, post } from './dom';
-import { softmax } from './model/numbers';
+import { softmax } from '../core/softmax';
 import { save, session, ui } from './state';
-import { headColor } from './model/svg';
+import { headColor } from '../shared/svg';
 import { t } from './strings';
 import { layerOptions, type View } from './view';
 
@@ -76,7 +76,7 @@ export class Explainer implements View<ExplainData> {
     const order = d.weights.map((w, i) => [w, i] as const).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
     const rows = this.showAll ? order : order.slice(0, TOP);
     const colour = headColor(d.head, Math.max(1, d.heads));
-    const formula = softmax(d.scaled);
+    const formula = Array.from(softmax(d.scaled)); // the ÷√d column's softmax, as a student computes it
     const table = h('table', { class: 'explain-table' },
       h('thead', {}, h('tr', {},
         ...(['explain.col.word', 'explain.col.key', 'explain.col.neurons', 'explain.col.score', 'explain.col.scaled', 'explain.col.weight', 'explain.col.model'] as const)

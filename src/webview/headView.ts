@@ -3,7 +3,7 @@
 import type { HeadData, Request } from './protocol';
 import { clear, h, palette, post } from './dom';
 import { save, session, ui } from './state';
-import { headColor, headSvg, HEAD_ROW, shadeOpacity, visibleTotals } from './model/svg';
+import { headColor, headSvg, HEAD_ROW, shadeOpacity, visibleTotals } from '../shared/svg';
 import { t } from './strings';
 import { layerOptions, type View } from './view';
 

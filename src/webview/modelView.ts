@@ -3,7 +3,7 @@
 import type { ModelGridData, Request } from './protocol';
 import { clear, h, palette, roving } from './dom';
 import { session } from './state';
-import { gridSvg, headColor } from './model/svg';
+import { gridSvg, headColor } from '../shared/svg';
 import { t, type StringKey } from './strings';
 import type { HeadLabel } from '../shared/head-labels';
 

@@ -102,7 +102,6 @@ export interface QaData {
   answers: Array<{ text: string; start: number; end: number; score: number; before: string; after: string }>;
 }
 
-export type ExportFormat = 'svg' | 'png' | 'tsv' | 'html';
 
 // ---------- host → webview ----------
 export type HostMessage =

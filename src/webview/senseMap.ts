@@ -3,7 +3,7 @@
 import type { Request, SenseData } from './protocol';
 import { clear, h, palette, post, roving } from './dom';
 import { save, session, ui } from './state';
-import { CLUSTER_COLORS, senseSvg } from './model/svg';
+import { CLUSTER_COLORS, senseSvg } from '../shared/svg';
 import { t } from './strings';
 import { layerOptions, type View } from './view';
 

@@ -11,7 +11,7 @@ export async function buildWorker(): Promise<string> {
   await esbuild.build({
     entryPoints: [path.join(root, 'src/extension/worker.ts')], outfile, bundle: true, platform: 'node', format: 'cjs',
     target: 'node20', external: ['vscode', 'onnxruntime-node', 'onnxruntime-common'],
-    alias: { sharp: path.join(root, 'src/core/sharp-stub.cjs') }, logLevel: 'warning',
+    logLevel: 'warning',
   });
   return outfile;
 }

@@ -1,8 +1,8 @@
 // Export formats: Projector TSV, the head-view SVG (the markup the panel shows and saves) and standalone HTML.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { projectorTsv, standaloneHeadHtml } from '../../src/webview/model/exportFormats';
-import { escapeXml, gridSvg, headSvg, senseSvg } from '../../src/webview/model/svg';
+import { projectorTsv, standaloneHeadHtml } from '../../src/extension/panel/export-formats';
+import { escapeXml, gridSvg, headSvg, senseSvg } from '../../src/shared/svg';
 
 const palette = { fg: '#000', bg: '#fff', muted: '#888', accent: '#00f' };
 
@@ -81,12 +81,13 @@ test('standalone HTML: self-contained, one view per layer + rollout, no remote r
 });
 
 test('numbers: softmax of the ÷√d column, readable formatting of tiny and negative-zero values', async () => {
-  const { fmt, softmax } = await import('../../src/webview/model/numbers');
+  const { fmt } = await import('../../src/shared/numbers');
+  const { softmax } = await import('../../src/core/softmax');
   const p = softmax([1, 2, 3]);
   const z = Math.exp(1) + Math.exp(2) + Math.exp(3);
   assert.ok(Math.abs(p[2] - Math.exp(3) / z) < 1e-12);
   assert.ok(Math.abs(p.reduce((a, b) => a + b, 0) - 1) < 1e-12);
-  assert.deepEqual(softmax([1000, 1000]), [0.5, 0.5]); // no overflow
+  assert.deepEqual(Array.from(softmax([1000, 1000])), [0.5, 0.5]); // no overflow
   assert.equal(fmt(0.1234), '0.123');
   assert.equal(fmt(0.00002), '2.0e-5');
   assert.equal(fmt(0), '0.000');

@@ -1,8 +1,8 @@
 // Sense-map labels: whole words only; no two labels overlap, none covers a point, all inside the plot.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { clipWords, placeLabels, textWidth, type Box } from '../../src/webview/model/labels';
-import { senseSvg } from '../../src/webview/model/svg';
+import { clipWords, placeLabels, textWidth, type Box } from '../../src/shared/labels';
+import { senseSvg } from '../../src/shared/svg';
 
 const overlaps = (a: Box, b: Box) => a.x < b.x + b.w && b.x < a.x + a.w && a.y < b.y + b.h && b.y < a.y + a.h;
 

@@ -2,7 +2,7 @@
 // A script, not a test (no timing assertions): `node --import tsx test/webview/render-perf.ts` after `npm run build`.
 // Host-side shaping is timed in Node; the head and model views are timed in headless Chromium on the real bundle.
 import { gridData, headData, senseData } from '../../src/extension/panel/shape';
-import { headSvg } from '../../src/webview/model/svg';
+import { headSvg } from '../../src/shared/svg';
 import { installSynth, openPanel } from './browser';
 
 const L = 12, H = 12, N = 512;

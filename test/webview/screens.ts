@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { installSynth, openPanel, THEMES } from './browser';
 import { senseData } from '../../src/extension/panel/shape';
-import { rng } from '../../src/webview/model/cluster';
+import { rng } from '../../src/extension/panel/cluster';
 
 const out = path.resolve(process.argv[2] ?? 'test/e2e/artifacts/webview');
 mkdirSync(out, { recursive: true });

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { focusIn, gridData, headData, inspectData, qaData, senseData, snippet } from '../../src/extension/panel/shape';
 import { newNonce, panelHtml } from '../../src/extension/panel/html';
 import { validateHostMessage } from '../../src/webview/protocol';
-import { rng } from '../../src/webview/model/cluster';
+import { rng } from '../../src/extension/panel/cluster';
 import type { AttentionMatrix } from '../../src/protocol';
 
 function matrix(layers: number, heads: number, words: string[]): AttentionMatrix {

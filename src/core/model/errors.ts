@@ -7,8 +7,7 @@ export type BertLensErrorCode =
   | 'CORRUPT_MODEL'
   | 'ATTENTION_UNAVAILABLE'
   | 'BAD_INPUT'
-  | 'ABORTED'
-  | 'NOT_IMPLEMENTED';
+  | 'ABORTED';
 
 /**
  * Something the user can change to get past an error. The CLI says it as a flag, VS Code as a setting or a command

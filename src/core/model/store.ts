@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import type { Dtype, LoadOptions, ModelInfo, StoreOptions } from '../api';
 import { downloadModel } from './download';
 import { BertLensError, type Fix } from './errors';
+import { isHubId } from './hub-id';
 import { availableDtypes, ONNX_FILES, pickDtype } from './info';
+
+export { isHubId };
 
 export interface ResolvedModel {
   id: string;
@@ -45,20 +48,6 @@ export function defaultCacheDir(): string {
   const base = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache');
   return path.join(base, 'bert-lens');
 }
-
-/** Hub models known to work (transformers.js layout with onnx/), for pickers and `models` listings. */
-export const HUB_SUGGESTIONS: readonly string[] = [
-  'Xenova/bert-base-uncased',
-  'Xenova/bert-base-cased',
-  'Xenova/distilbert-base-uncased',
-  'Xenova/distilbert-base-cased-distilled-squad',
-  'Xenova/bert-base-chinese',
-];
-
-// Same shape transformers.js accepts as a repo id (REPO_ID_REGEX), with the org part required.
-const HUB_ID = /^[\w\-.]+\/[\w\-.]{1,96}$/;
-
-export const isHubId = (s: string) => HUB_ID.test(s) && !s.startsWith('.') && !s.includes('..');
 
 function isModelDir(dir: string): boolean {
   return fs.existsSync(path.join(dir, 'config.json'));

@@ -8,8 +8,8 @@ import type { AttentionMatrix, DocInput, ModelsStatus, SenseVectors } from '../.
 import { SECTIONS, validateWebviewMessage, type Focus, type HostMessage, type ModelSummary, type Request, type Section, type SenseData, type ModelGridData } from '../../webview/protocol';
 import { analysisText } from '../segments';
 import { parseLayer } from '../config';
-import { layerRows, rolloutRow } from '../../webview/model/attention';
-import { projectorTsv, standaloneHeadHtml } from '../../webview/model/exportFormats';
+import { layerRows, rolloutRow } from './attention-rows';
+import { projectorTsv, standaloneHeadHtml } from './export-formats';
 import * as shape from './shape';
 
 /** TextDocument (+ the offset that must stay analysed) → the worker's DocInput; the extension passes its own. */

@@ -3,9 +3,9 @@
 import type { Explanation, QaResult } from '../../core/api';
 import type { AttentionMatrix, InspectResult, SenseVectors } from '../../protocol';
 import type { ExplainData, HeadData, InspectData, ModelGridData, QaData, SenseData } from '../../webview/protocol';
-import { focusScores, layerRows, rolloutRow, thumbnails, wordAt } from '../../webview/model/attention';
-import { pca } from '../../webview/model/pca';
-import { chooseClusters } from '../../webview/model/cluster';
+import { focusScores, layerRows, rolloutRow, thumbnails, nearestWordAt } from './attention-rows';
+import { pca } from './pca';
+import { chooseClusters } from './cluster';
 
 /** Context around [start, end) on one line: whitespace collapsed, cut at `radius` characters each side. */
 export function snippet(text: string, start: number, end: number, radius = 32): { before: string; after: string } {
@@ -19,7 +19,7 @@ export function snippet(text: string, start: number, end: number, radius = 32): 
 
 /** The focus word for `offset`: the worker's own when it answered for this offset, else the word under it. */
 export function focusIn(m: AttentionMatrix, offset: number, answeredFor: number): number {
-  return offset === answeredFor ? m.focus : wordAt(m.words, offset);
+  return offset === answeredFor ? m.focus : nearestWordAt(m.words, offset);
 }
 
 export function headData(m: AttentionMatrix, focus: number, layer: number, rollout: boolean, documentLength: number): HeadData {

@@ -1,7 +1,7 @@
 // k-means + silhouette: separated blobs give their true k, noise gives one sense, labels are stable.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chooseClusters, kmeans, rng, silhouette } from '../../src/webview/model/cluster';
+import { chooseClusters, kmeans, rng, silhouette } from '../../../src/extension/panel/cluster';
 
 function blobs(centres: number[][], per: number, spread: number, seed = 3): Float32Array {
   const r = rng(seed);

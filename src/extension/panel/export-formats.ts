@@ -1,6 +1,6 @@
 // Export formats built from plain data: TSV for the TensorFlow Embedding Projector and a self-contained HTML
 // head view (data inlined, no remote content). DOM-free so the host writes them and tests read them.
-import { escapeXml, headColor, headSvg, type Palette } from './svg';
+import { escapeXml, headColor, headSvg, type Palette } from '../../shared/svg';
 
 /** Projector cells may not hold tabs or newlines. */
 const cell = (s: string) => s.replace(/[\t\r\n]+/g, ' ').trim();

@@ -1,7 +1,7 @@
 // Data shaping for the head and model views from the worker's [layer][head][from][to] tensor.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { focusScores, layerRows, rolloutRow, thumbnails, wordAt, type AttentionTensor } from '../../src/webview/model/attention';
+import { focusScores, layerRows, rolloutRow, thumbnails, nearestWordAt, type AttentionTensor } from '../../../src/extension/panel/attention-rows';
 
 /** Row-stochastic tensor where each value encodes its own indices, so slices are easy to check. */
 function tensor(layers: number, heads: number, n: number): AttentionTensor {
@@ -59,11 +59,11 @@ test('focusScores: one-hot row → 1, uniform row → 0', () => {
   assert.ok(Math.abs(s[1]) < 1e-6);
 });
 
-test('wordAt finds the word under an offset, or the nearest before it', () => {
+test('nearestWordAt finds the word under an offset, or the nearest before it', () => {
   const words = [{ start: 0, end: 3 }, { start: 4, end: 8 }, { start: 10, end: 12 }];
-  assert.equal(wordAt(words, 5), 1);
-  assert.equal(wordAt(words, 8), 1); // the gap after "bank" stays on it
-  assert.equal(wordAt(words, 11), 2);
-  assert.equal(wordAt(words, 99), 2);
-  assert.equal(wordAt(words, 0), 0);
+  assert.equal(nearestWordAt(words, 5), 1);
+  assert.equal(nearestWordAt(words, 8), 1); // the gap after "bank" stays on it
+  assert.equal(nearestWordAt(words, 11), 2);
+  assert.equal(nearestWordAt(words, 99), 2);
+  assert.equal(nearestWordAt(words, 0), 0);
 });

@@ -10,13 +10,6 @@ export interface AttentionTensor {
   rollout: Float32Array; // [from][to]
 }
 
-export function checkTensor(t: AttentionTensor): void {
-  if (t.weights.length !== t.layers * t.heads * t.n * t.n) {
-    throw new Error(`attention tensor has ${t.weights.length} values, expected ${t.layers}×${t.heads}×${t.n}×${t.n}`);
-  }
-  if (t.rollout.length !== t.n * t.n) throw new Error(`rollout has ${t.rollout.length} values, expected ${t.n}×${t.n}`);
-}
-
 /** Rows of word `from` in 1-based `layer` for every head: [heads][n]. */
 export function layerRows(t: AttentionTensor, layer: number, from: number): Float32Array {
   if (layer < 1 || layer > t.layers) throw new RangeError(`layer ${layer} outside 1..${t.layers}`);
@@ -87,7 +80,7 @@ export function focusScores(t: AttentionTensor, from: number): Float32Array {
 }
 
 /** The word whose span contains (or, failing that, is nearest before) a document offset. */
-export function wordAt(words: Array<{ start: number; end: number }>, offset: number): number {
+export function nearestWordAt(words: Array<{ start: number; end: number }>, offset: number): number {
   let best = -1;
   for (let i = 0; i < words.length; i++) {
     if (words[i].start <= offset && offset < words[i].end) return i;

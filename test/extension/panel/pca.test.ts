@@ -1,7 +1,7 @@
 // PCA against a decomposition known by construction: X = A·Vᵀ with orthogonal, zero-mean columns of A.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { pca } from '../../src/webview/model/pca';
+import { pca } from '../../../src/extension/panel/pca';
 
 const TOL = 1e-6;
 
