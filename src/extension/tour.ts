@@ -24,13 +24,17 @@ export class Tour implements vscode.Disposable {
 
   /**
    * "Open Sample": an untitled copy (the extension folder may be read-only), beside the walkthrough if it is open; the
-   * Chinese sample when the UI is Chinese.
+   * Chinese sample when the UI is Chinese. The copy is created empty and filled once shown: VS Code opens any dirty
+   * untitled document that has no editor yet in a background tab of the active group (the walkthrough's), so a
+   * document created with its content, on a busy machine, ended up open twice.
    */
   async openSample(): Promise<vscode.TextEditor> {
     const uri = vscode.Uri.joinPath(this.ctx.ext.extensionUri, 'samples', sampleFor(vscode.env.language).file);
     const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown', content: text });
-    const ed = await vscode.window.showTextDocument(doc, vscode.window.activeTextEditor ? undefined : vscode.ViewColumn.Beside);
+    const doc = await vscode.workspace.openTextDocument({ language: 'markdown' });
+    const ed = await vscode.window.showTextDocument(doc, besidePage() ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active);
+    if (!(await ed.edit((e) => e.insert(new vscode.Position(0, 0), text)))) throw new Error('could not fill the sample document');
+    ed.selection = new vscode.Selection(0, 0, 0, 0);
     this.sample = doc;
     markTourDone('open');
     return ed;
@@ -43,9 +47,7 @@ export class Tour implements vscode.Disposable {
     const open = (d: vscode.TextDocument | undefined) => (d && !d.isClosed ? d : undefined);
     const target = tourTarget(open(this.sample), open(this.last));
     const ed = target
-      ? await vscode.window.showTextDocument(target.editor, {
-        viewColumn: vscode.window.visibleTextEditors.find((e) => e.document === target.editor)?.viewColumn ?? vscode.ViewColumn.Beside,
-      })
+      ? await vscode.window.showTextDocument(target.editor, { viewColumn: columnOf(target.editor) ?? vscode.ViewColumn.Beside })
       : await this.openSample();
     const anchor = !target || target.isSample ? sampleAnchor(step, ed.document.getText()) : undefined;
     if (anchor !== undefined) {
@@ -57,8 +59,9 @@ export class Tour implements vscode.Disposable {
       case 'attention': return void (await vscode.commands.executeCommand('bertLens.showAttention'));
       case 'qkv': {
         const offset = ed.document.offsetAt(ed.selection.active);
-        await vscode.commands.executeCommand('bertLens.showInPanel', { uri: ed.document.uri.toString(), offset, section: 'explain' });
-        return markTourDone('qkv');
+        const shown = await vscode.commands.executeCommand<boolean>('bertLens.showInPanel', { uri: ed.document.uri.toString(), offset, section: 'explain' });
+        if (shown) markTourDone('qkv');
+        return;
       }
       case 'hover': return void (await vscode.commands.executeCommand('editor.action.showHover'));
       case 'mask': return void (await vscode.commands.executeCommand('bertLens.predictWord'));
@@ -69,4 +72,17 @@ export class Tour implements vscode.Disposable {
   dispose(): void {
     this.sub.dispose();
   }
+}
+
+/** Whether the active group shows a page that is not a text editor (the walkthrough): then open beside it. */
+function besidePage(): boolean {
+  const tab = vscode.window.tabGroups.activeTabGroup.activeTab;
+  return tab !== undefined && !(tab.input instanceof vscode.TabInputText);
+}
+
+/** The column already showing `doc` (visible first, else any group with a tab for it), so it is not opened twice. */
+function columnOf(doc: vscode.TextDocument): vscode.ViewColumn | undefined {
+  const uri = doc.uri.toString();
+  return vscode.window.visibleTextEditors.find((e) => e.document === doc)?.viewColumn
+    ?? vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri))?.viewColumn;
 }

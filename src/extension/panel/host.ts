@@ -10,6 +10,7 @@ import { analysisText } from '../segments';
 import { parseLayer } from '../config';
 import { layerRows, rolloutRow } from './attention-rows';
 import { projectorTsv, standaloneHeadHtml } from './export-formats';
+import { Readiness } from './readiness';
 import * as shape from './shape';
 
 /** TextDocument (+ the offset that must stay analysed) → the worker's DocInput; the extension passes its own. */
@@ -40,6 +41,7 @@ export class PanelHost implements vscode.Disposable {
   });
   private readonly subs: vscode.Disposable[] = [];
   private viewSubs: vscode.Disposable[] = [];
+  private readonly readiness = new Readiness();
   private readonly docInput: DocSource;
 
   constructor(private readonly client: WorkerClient, private readonly log: (msg: string) => void, docInput?: DocSource) {
@@ -59,9 +61,10 @@ export class PanelHost implements vscode.Disposable {
   attach(view: vscode.WebviewView): void {
     this.viewSubs.forEach((d) => d.dispose()); // VS Code re-resolves the view after it was disposed
     this.view = view;
+    this.readiness.reset();
     this.viewSubs = [
       view.webview.onDidReceiveMessage((m) => void this.onMessage(m)),
-      view.onDidDispose(() => { if (this.view === view) this.view = undefined; }),
+      view.onDidDispose(() => { if (this.view === view) { this.view = undefined; this.readiness.reset(); } }),
     ];
   }
 
@@ -75,9 +78,13 @@ export class PanelHost implements vscode.Disposable {
     this.updateFocus();
   }
 
-  /** Switch the panel to a section (e.g. a command that opens the explainer). Unknown names are ignored. */
-  show(section: string): void {
-    if ((SECTIONS as readonly string[]).includes(section)) this.post({ type: 'show', section: section as Section });
+  /**
+   * Switch the panel to a section (e.g. a command that opens the explainer). A view opened just now is still loading:
+   * sent before its init, the switch was lost, so it waits for the webview. false: unknown name, or never ready.
+   */
+  async show(section: string): Promise<boolean> {
+    if (!(SECTIONS as readonly string[]).includes(section) || !(await this.readiness.wait(30_000))) return false;
+    return (await this.view?.webview.postMessage({ type: 'show', section: section as Section })) ?? false;
   }
 
   private post(m: HostMessage): void {
@@ -136,7 +143,7 @@ export class PanelHost implements vscode.Disposable {
     if (typeof m === 'string') { this.log(`Panel: dropped a malformed message from the webview (${m}).`); return; }
     try {
       switch (m.type) {
-        case 'ready': this.sendInit(); return;
+        case 'ready': this.sendInit(); this.readiness.set(); return;
         case 'request': await this.answer(m.seq, m.request); return;
         case 'reveal': await this.reveal(m.start, m.end); return;
         case 'preview': this.preview(m.start, m.end); return;

@@ -42,7 +42,8 @@ export function registerPanel(context: vscode.ExtensionContext, deps: PanelDeps)
         const uri = typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri;
         await host.focusAt(uri, args.offset as number);
       }
-      if (args?.section) host.show(args.section);
+      // true once the panel shows the section (the walkthrough ticks its step on it)
+      return args?.section ? host.show(args.section) : true;
     }),
   ];
   const all = vscode.Disposable.from(...disposables);
