@@ -166,10 +166,44 @@ export type Method = keyof WorkerApi;
 export type Params<M extends Method> = Parameters<WorkerApi[M]>;
 export type Result<M extends Method> = ReturnType<WorkerApi[M]>;
 
+/**
+ * How each method travels — the one place a new worker call is registered besides its WorkerApi signature and its
+ * handler. `params`: the wire arity (the client strips its trailing CallOptions); `doc`: the first parameter is a
+ * document, which carries a version and can go stale; `immediate`: answered at once outside the worker's one-job
+ * queue (cheap, or network-bound: downloads must not block hovers). tsc checks `params` and `doc` against WorkerApi.
+ */
+type MethodSpec<M extends Method> = {
+  params: Params<M>['length'];
+  doc: Params<M> extends [DocInput, ...unknown[]] ? true : false;
+  immediate: boolean;
+};
+
+export const METHOD_TABLE: { readonly [M in Method]: MethodSpec<M> } = {
+  configure: { params: 1, doc: false, immediate: false },
+  models: { params: 0, doc: false, immediate: true },
+  listModels: { params: 0, doc: false, immediate: true },
+  prepare: { params: 1, doc: false, immediate: true },
+  encode: { params: 4, doc: true, immediate: false },
+  inspect: { params: 4, doc: true, immediate: false },
+  attention: { params: 4, doc: true, immediate: false },
+  attentionMatrix: { params: 2, doc: true, immediate: false },
+  explain: { params: 4, doc: true, immediate: false },
+  mask: { params: 3, doc: true, immediate: false },
+  fillMasks: { params: 3, doc: true, immediate: false },
+  nsp: { params: 1, doc: true, immediate: false },
+  qa: { params: 3, doc: true, immediate: false },
+  coverage: { params: 2, doc: true, immediate: false },
+  senseVectors: { params: 3, doc: true, immediate: false },
+  forget: { params: 1, doc: false, immediate: true },
+};
+
+const METHOD_NAMES = Object.keys(METHOD_TABLE) as Method[];
+
 /** Methods whose first parameter is a document: they carry a version and can go stale. */
-export const DOC_METHODS: ReadonlySet<Method> = new Set<Method>([
-  'encode', 'inspect', 'attention', 'attentionMatrix', 'explain', 'mask', 'fillMasks', 'nsp', 'qa', 'senseVectors', 'coverage',
-]);
+export const DOC_METHODS: ReadonlySet<Method> = new Set(METHOD_NAMES.filter((m) => METHOD_TABLE[m].doc));
+
+/** What a method is handled by in the worker: its wire parameters plus the job context, its result (or a promise). */
+export type HandlerTable<Context> = { [M in Method]: (...args: [...Params<M>, Context]) => Result<M> | Promise<Result<M>> };
 
 // ---------- wire messages ----------
 
@@ -201,12 +235,8 @@ export type FromWorker =
   | { type: 'log'; level: 'info' | 'error'; message: string }
   | { type: 'status'; status: ModelsStatus };
 
-const METHODS: ReadonlySet<string> = new Set<Method>([
-  'configure', 'models', 'listModels', 'prepare', ...DOC_METHODS, 'forget',
-]);
-
 export function isMethod(m: unknown): m is Method {
-  return typeof m === 'string' && METHODS.has(m);
+  return typeof m === 'string' && Object.hasOwn(METHOD_TABLE, m);
 }
 
 export function isDocInput(d: unknown): d is DocInput {
@@ -223,6 +253,8 @@ export function validateRequest(msg: unknown): { ok: true; msg: ToWorker } | { o
   if (m.type !== 'request') return { ok: false, reason: `unknown message type ${String((m as { type: unknown }).type)}` };
   if (!isMethod(m.method)) return { ok: false, reason: `unknown method ${String(m.method)}` };
   if (!Array.isArray(m.params)) return { ok: false, reason: 'params must be an array' };
+  const arity = METHOD_TABLE[m.method].params;
+  if (m.params.length !== arity) return { ok: false, reason: `${m.method} takes ${arity} parameter(s), got ${m.params.length}` };
   if (DOC_METHODS.has(m.method) && !isDocInput(m.params[0])) {
     return { ok: false, reason: `${m.method}: first parameter must be {uri, version, text}` };
   }

@@ -13,7 +13,7 @@ import type {
   WorkerApi,
   WorkerConfig,
 } from '../protocol';
-import { DOC_METHODS } from '../protocol';
+import { DOC_METHODS, METHOD_TABLE } from '../protocol';
 import type { Fix } from '../core/model/errors';
 import type { DownloadProgress } from '../core/api';
 
@@ -173,7 +173,7 @@ export class WorkerClient {
   private request(method: Method, args: unknown[]): Promise<unknown> {
     let opts: CallOptions | undefined;
     const last = args[args.length - 1];
-    const arity = PARAM_COUNT[method];
+    const arity = METHOD_TABLE[method].params;
     if (args.length > arity) opts = last as CallOptions | undefined;
     const params = args.slice(0, arity);
     let doc: { uri: string; version: number } | undefined;
@@ -257,11 +257,5 @@ export class WorkerClient {
     if (w) await w.terminate();
   }
 }
-
-/** Wire arity of each method (the client strips the trailing CallOptions). Checked against WorkerApi by tsc. */
-export const PARAM_COUNT: { [M in Method]: Params<M>['length'] } = {
-  configure: 1, models: 0, listModels: 0, prepare: 1, encode: 4, inspect: 4, attention: 4, attentionMatrix: 2,
-  explain: 4, mask: 3, fillMasks: 3, nsp: 1, qa: 3, senseVectors: 3, coverage: 2, forget: 1,
-};
 
 export type { WorkerApi };

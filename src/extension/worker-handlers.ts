@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { Encoding, Engine, FillResult, LayerChoice, LoadedModel, MaskResult, QaResult, StoreOptions } from '../core/api';
 import { paragraphAround } from '../core/text/paragraphs';
 import type {
-  AttentionMatrix, AttentionView, DocInput, InspectResult, Method, SenseVectors, SentencePair, Used, WorkerConfig,
+  AttentionMatrix, AttentionView, DocInput, HandlerTable, InspectResult, Method, Params, Result, SenseVectors, SentencePair, Used,
 } from '../protocol';
 import { neighboursOf, otherOccurrences, resolveLayers, similarities } from '../core/vectors';
 import { wordAttentionTensor } from '../core/attention';
@@ -32,30 +32,33 @@ export class Handlers {
     this.models = new WorkerModels(create, events, () => this.docs.clear());
   }
 
-  handle(method: Method, p: unknown[], ctx: JobContext): Promise<unknown> | unknown {
-    const doc = p[0] as DocInput;
-    switch (method) {
-      case 'configure': return this.models.configure(p[0] as WorkerConfig, ctx);
-      case 'models': return this.models.status;
-      case 'listModels': return this.eng().listModels();
-      case 'prepare': return this.eng().load(p[0] as string, { onProgress: (x) => ctx.progress(x), signal: ctx.signal }).then((m) => m.info);
-      case 'encode': return this.encodeSummary(doc, p[1] as { start: number; end: number } | null, p[2] as LayerChoice, p[3] as number | null, ctx);
-      case 'inspect': return this.inspect(doc, p[1] as number, p[2] as LayerChoice, p[3] as number, ctx);
-      case 'attention': return this.attention(doc, p[1] as number, p[2] as number | 'rollout' | 'last', p[3] as number | 'mean', ctx);
-      case 'attentionMatrix': return this.attentionMatrix(doc, p[1] as number, ctx);
-      case 'explain': return this.explain(doc, p[1] as number, p[2] as number, p[3] as number, ctx);
-      case 'mask': return this.mask(doc, p[1] as number, p[2] as number, ctx);
-      case 'fillMasks': return this.fillMasks(doc, p[1] as number, p[2] as number, ctx);
-      case 'nsp': return this.nsp(doc, ctx);
-      case 'qa': return this.qa(doc, p[1] as string, p[2] as number, ctx);
-      case 'senseVectors': return this.senseVectors(doc, p[1] as string | null, p[2] as LayerChoice, ctx);
-      case 'coverage': return this.models.coverage(doc, p[1] as 'encoder' | 'qa');
-      case 'forget': this.docs.delete(p[0] as string); return null;
-      default: {
-        const never: never = method;
-        throw new HandledError('BAD_REQUEST', `Unknown method ${String(never)}`);
-      }
-    }
+  /** Every WorkerApi method, typed by its signature (protocol.ts METHOD_TABLE says how it travels). */
+  private readonly table: HandlerTable<JobContext> = {
+    configure: (cfg, ctx) => this.models.configure(cfg, ctx),
+    models: () => this.models.status,
+    listModels: () => this.eng().listModels(),
+    prepare: (source, ctx) => this.eng().load(source, { onProgress: (x) => ctx.progress(x), signal: ctx.signal }).then((m) => m.info),
+    encode: (doc, range, layer, at, ctx) => this.encodeSummary(doc, range, layer, at, ctx),
+    inspect: (doc, offset, layer, top, ctx) => this.inspect(doc, offset, layer, top, ctx),
+    attention: (doc, offset, layer, head, ctx) => this.attention(doc, offset, layer, head, ctx),
+    attentionMatrix: (doc, offset, ctx) => this.attentionMatrix(doc, offset, ctx),
+    explain: (doc, offset, layer, head, ctx) => this.explain(doc, offset, layer, head, ctx),
+    mask: (doc, offset, top, ctx) => this.mask(doc, offset, top, ctx),
+    fillMasks: (doc, offset, top, ctx) => this.fillMasks(doc, offset, top, ctx),
+    nsp: (doc, ctx) => this.nsp(doc, ctx),
+    qa: (doc, question, top, ctx) => this.qa(doc, question, top, ctx),
+    coverage: (doc, kind) => this.models.coverage(doc, kind),
+    senseVectors: (doc, word, layer, ctx) => this.senseVectors(doc, word, layer, ctx),
+    forget: (uri) => {
+      this.docs.delete(uri);
+      return null;
+    },
+  };
+
+  /** Runs `method` on wire parameters that validateRequest checked (a known method, its arity, a document first). */
+  handle<M extends Method>(method: M, params: Params<M>, ctx: JobContext): Promise<Result<M>> | Result<M> {
+    const fn = this.table[method] as (...args: [...Params<M>, JobContext]) => Result<M> | Promise<Result<M>>;
+    return fn(...params, ctx);
   }
 
   private eng(): Engine {

@@ -2,8 +2,8 @@
 // one at a time (ORT runs synchronously, docs/TECH-NOTES.md §5.3), dropping cancelled and stale work.
 import { parentPort } from 'node:worker_threads';
 import { createEngine } from '../core/index';
-import type { FromWorker, Method, ToWorker } from '../protocol';
-import { DOC_METHODS, toWireError, validateRequest } from '../protocol';
+import type { FromWorker, Method, Params, ToWorker } from '../protocol';
+import { DOC_METHODS, METHOD_TABLE, toWireError, validateRequest } from '../protocol';
 import { Handlers } from './worker-handlers';
 
 const port = parentPort;
@@ -26,9 +26,6 @@ interface Job {
 const queue: Job[] = [];
 let running: Job | undefined;
 
-/** Methods answered at once, outside the queue: cheap, or network-bound (downloads must not block hovers). */
-const IMMEDIATE: ReadonlySet<Method> = new Set<Method>(['models', 'listModels', 'prepare', 'forget']);
-
 port.on('message', (raw: unknown) => {
   const v = validateRequest(raw);
   if (!v.ok) {
@@ -49,7 +46,7 @@ port.on('message', (raw: unknown) => {
     job.doc = { uri: d.uri, version: d.version };
     dropOlder(job.doc.uri, job.doc.version);
   }
-  if (IMMEDIATE.has(job.method)) void execute(job);
+  if (METHOD_TABLE[job.method].immediate) void execute(job); // cheap, or a download that must not block hovers
   else {
     queue.push(job);
     pump();
@@ -83,7 +80,8 @@ async function execute(job: Job): Promise<void> {
   const t0 = performance.now();
   const ms = () => Math.round(performance.now() - t0);
   try {
-    const result = await handlers.handle(job.method, job.params, {
+    // The wire boundary: validateRequest checked the method, its arity and the document; the table types the rest.
+    const result = await handlers.handle(job.method, job.params as Params<Method>, {
       signal: job.ctrl.signal,
       progress: (progress) => send({ type: 'progress', id: job.id, progress }),
     });

@@ -1,8 +1,7 @@
 // Wire validation of worker requests and error mapping.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DOC_METHODS, toWireError, validateRequest } from '../../src/protocol';
-import { PARAM_COUNT } from '../../src/extension/client';
+import { DOC_METHODS, METHOD_TABLE, toWireError, validateRequest } from '../../src/protocol';
 
 const doc = { uri: 'file:///a', version: 1, text: 'x' };
 
@@ -30,7 +29,14 @@ test('validateRequest rejects malformed requests with a reason', () => {
 });
 
 test('every document method takes the document first and has an arity', () => {
-  for (const m of DOC_METHODS) assert.ok(PARAM_COUNT[m] >= 1, m);
+  for (const m of DOC_METHODS) assert.ok(METHOD_TABLE[m].params >= 1, m);
+  assert.deepEqual([...DOC_METHODS].sort(), ['attention', 'attentionMatrix', 'coverage', 'encode', 'explain', 'fillMasks', 'inspect', 'mask', 'nsp', 'qa', 'senseVectors']);
+});
+
+test('validateRequest rejects a request with the wrong number of parameters', () => {
+  const v = validateRequest({ type: 'request', id: 1, method: 'inspect', params: [doc, 0, 'last'] });
+  assert.equal(v.ok, false);
+  if (!v.ok) assert.match(v.reason, /inspect takes 4 parameter\(s\), got 3/);
 });
 
 test('toWireError keeps engine codes and messages', () => {
