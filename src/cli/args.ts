@@ -89,7 +89,7 @@ export function parse(argv: string[]): { cmd: string; values: Values; positional
   const options = Object.fromEntries(allowed.map((o) => [o, { type: OPTIONS[o].type, ...(OPTIONS[o].short ? { short: OPTIONS[o].short } : {}) }]));
   try {
     const r = parseArgs({ args: negativeValues(rest, allowed), options: options as never, allowPositionals: true, strict: true });
-    return { cmd, values: r.values as Values, positionals: r.positionals };
+    return { cmd, values: r.values, positionals: r.positionals };
   } catch (e) {
     throw new UsageError(`${(e as Error).message.replace(/\. To specify.*$/, '')}. Run bert-lens ${cmd} --help.`);
   }

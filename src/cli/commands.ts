@@ -60,7 +60,7 @@ async function encode(ctx: Ctx, m: LoadedModel, text: string, want: { hidden: nu
 
 function layerChoice(v: Values): LayerChoice {
   const s = str(v, 'layer');
-  if (s === undefined || s === 'last' || s === 'last4') return (s ?? 'last') as LayerChoice;
+  if (s === undefined || s === 'last' || s === 'last4') return s ?? 'last';
   const n = Number(s);
   if (!Number.isInteger(n) || n < 0) throw new UsageError(`--layer must be 0 (embeddings), a layer number 1..L, last or last4 (got "${s}"${n < 0 ? '; layers do not count from the end: use last' : ''}).`);
   return n;
@@ -160,7 +160,7 @@ export async function attention(ctx: Ctx): Promise<void> {
   // Only the window around the word, and only the layers shown (rollout needs them all).
   const tok = await ctx.engine.tokenize(m, text);
   const wi = findWord(tok, ctx.v);
-  const span = { start: tok.words[wi]!.start, end: tok.words[wi]!.end };
+  const span = { start: tok.words[wi].start, end: tok.words[wi].end };
   const enc = await encode(ctx, m, text, { hidden: [], attention: layer === 'rollout' ? 'all' : layer > m.info.layers ? [] : [layer], range: span });
   const r = ctx.engine.attention(enc, wi, { layer, head });
   if (ctx.v.json) return json(ctx, r);

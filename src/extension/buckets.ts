@@ -27,7 +27,7 @@ export function bucketize<T extends Weighted>(items: T[], buckets = BUCKETS, exc
   for (const it of items) {
     if (exclude && it.start === exclude.start && it.end === exclude.end) continue;
     const b = bucketOf(it.weight, max, buckets);
-    if (b >= 0) out[b]!.push(it);
+    if (b >= 0) out[b].push(it);
   }
   return out;
 }

@@ -149,7 +149,7 @@ export class AttentionOverlay implements vscode.Disposable {
     const where = r.layer === 'rollout' ? vscode.l10n.t('rollout') : vscode.l10n.t('layer {0}', r.layer);
     const head = r.head === 'mean' ? vscode.l10n.t('mean of heads') : vscode.l10n.t('head {0}', r.head);
     buckets.forEach((items, b) => {
-      ed.setDecorations(this.types[b]!, items.map((t) => ({
+      ed.setDecorations(this.types[b], items.map((t) => ({
         range: new vscode.Range(doc.positionAt(t.start), doc.positionAt(t.end)),
         hoverMessage: new vscode.MarkdownString(vscode.l10n.t('Attention from **{0}** to **{1}**: {2} ({3}, {4})', r.from.text, t.text, t.weight.toFixed(3), where, head)),
         renderOptions: top.has(t)

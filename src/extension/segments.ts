@@ -119,7 +119,7 @@ function stripStars(text: string, segs: Segment[]): string {
     if (g.kind !== 'comment') continue;
     let lineStart = true;
     for (let i = g.start; i < g.end; i++) {
-      const c = chars[i]!;
+      const c = chars[i];
       if (c === '\n') lineStart = true;
       else if (lineStart && c === '*') chars[i] = ' ';
       else if (!/\s/.test(c)) lineStart = false;

@@ -8,14 +8,14 @@ const END = /[.!?。！？]+["'”’)\]]*(?=\s|$)|[。！？]+/gu;
 export function sentences(text: string): Span[] {
   const out: Span[] = [];
   const push = (s: number, e: number) => {
-    while (s < e && /\s/.test(text[s]!)) s++;
-    while (e > s && /\s/.test(text[e - 1]!)) e--;
+    while (s < e && /\s/.test(text[s])) s++;
+    while (e > s && /\s/.test(text[e - 1])) e--;
     if (e > s && /\p{L}/u.test(text.slice(s, e))) out.push({ text: text.slice(s, e), start: s, end: e });
   };
   let start = 0;
   const breaks: number[] = [];
-  for (const m of text.matchAll(END)) breaks.push(m.index! + m[0].length);
-  for (const m of text.matchAll(/\n\s*\n/g)) breaks.push(m.index!);
+  for (const m of text.matchAll(END)) breaks.push(m.index + m[0].length);
+  for (const m of text.matchAll(/\n\s*\n/g)) breaks.push(m.index);
   breaks.sort((a, b) => a - b);
   for (const b of breaks) {
     if (b <= start) continue;
@@ -30,7 +30,7 @@ export function sentences(text: string): Span[] {
 export function adjacentPairs(text: string, spans: Span[] = sentences(text)): Array<[Span, Span]> {
   const pairs: Array<[Span, Span]> = [];
   for (let i = 0; i + 1 < spans.length; i++) {
-    const a = spans[i]!, b = spans[i + 1]!;
+    const a = spans[i], b = spans[i + 1];
     if (/\n\s*\n/.test(text.slice(a.end, b.start))) continue;
     pairs.push([a, b]);
   }

@@ -67,7 +67,7 @@ export class StatusBar implements vscode.Disposable {
       const tip = new vscode.MarkdownString(vscode.l10n.t('BERT Lens attention: click to change the layer and head'));
       if (this.legend) {
         const ranges = legend(this.legend.max).map((b) => `${labelText(b.from)}–${labelText(b.to)}`);
-        tip.appendMarkdown(`\n\n${vscode.l10n.t('Colour = attention from **{0}**, six shades from light ({1}) to dark ({2}); weaker words stay uncoloured. The {3} strongest words carry their weight as a number; hover a word for its exact weight.', this.legend.from, ranges[0]!, ranges[ranges.length - 1]!, LABELLED)}`);
+        tip.appendMarkdown(`\n\n${vscode.l10n.t('Colour = attention from **{0}**, six shades from light ({1}) to dark ({2}); weaker words stay uncoloured. The {3} strongest words carry their weight as a number; hover a word for its exact weight.', this.legend.from, ranges[0], ranges[ranges.length - 1], LABELLED)}`);
       }
       if (this.attentionScope) tip.appendMarkdown(`\n\n${vscode.l10n.t('BERT read: {0}.', this.attentionScope)}`);
       this.attention.tooltip = tip;

@@ -53,7 +53,7 @@ async function fillMasks(ctx: Ctx, ed: vscode.TextEditor, input: Parameters<Ctx[
   ).then((x) => x, (e) => (isCancel(e) ? undefined : ctx.error(vscode.l10n.t('Predict Word'), e)));
   if (!r || doc.version !== input.version) return;
   markTourDone('mask');
-  const here = r.masks.find((m) => m.start <= offset && offset <= m.end) ?? r.masks[0]!;
+  const here = r.masks.find((m) => m.start <= offset && offset <= m.end) ?? r.masks[0];
   type Item = vscode.QuickPickItem & { fill: Array<{ start: number; end: number; word: string }> };
   const all: Item = {
     label: `$(sparkle) ${vscode.l10n.t('Fill all {0} [MASK]s together', r.masks.length)}`,

@@ -133,7 +133,7 @@ export class Handlers {
     const { enc, partial } = await this.around(doc, offset, ctx, layer, model);
     const eng = this.eng();
     const wi = this.wordIndex(enc, offset);
-    const w = enc.tok.words[wi]!;
+    const w = enc.tok.words[wi];
     // word2vec vocabularies are usually lower case; the lookup tries the word as written first.
     const sv = await this.models.staticAt(doc, offset);
     const key = sv && !sv.has(w.text) && sv.has(w.text.toLowerCase()) ? w.text.toLowerCase() : w.text;
@@ -144,7 +144,7 @@ export class Handlers {
     // Similarities among the occurrences that are encoded (all of them once the whole document is).
     const others = otherOccurrences(enc, wi, layer);
     const sims = similarities(enc, wi, others, layer);
-    const occurrences = others.map((i, k) => ({ start: enc.tok.words[i]!.start, end: enc.tok.words[i]!.end, similarity: sims[k]! }));
+    const occurrences = others.map((i, k) => ({ start: enc.tok.words[i].start, end: enc.tok.words[i].end, similarity: sims[k] }));
     ctx.signal.throwIfAborted();
     // Masked-LM needs its own run (the word masked); hovering the same word again answers from this cache.
     const mkey = `${enc.model.id}\u0000${enc.textHash}\u0000${w.start}\u0000${top}`;
@@ -194,7 +194,7 @@ export class Handlers {
     const { enc } = await this.around(doc, offset, ctx, { attention: shown }, model);
     const wi = this.wordIndex(enc, offset);
     const r = this.eng().attention(enc, wi, { layer: L, head });
-    const win = enc.windows.find((x) => wi >= x.ownStart && wi < x.ownEnd) ?? enc.windows[0]!;
+    const win = enc.windows.find((x) => wi >= x.ownStart && wi < x.ownEnd) ?? enc.windows[0];
     const words = enc.tok.words;
     return {
       layer: r.layer, head: r.head, from: r.from, to: r.to,
@@ -206,10 +206,10 @@ export class Handlers {
     const { model } = await this.pick('encoder', doc, offset);
     const { enc } = await this.around(doc, offset, ctx, { attention: 'all' }, model);
     const wi = this.wordIndex(enc, offset);
-    const win = enc.windows.find((x) => wi >= x.ownStart && wi < x.ownEnd) ?? enc.windows[0]!;
+    const win = enc.windows.find((x) => wi >= x.ownStart && wi < x.ownEnd) ?? enc.windows[0];
     const { layers, heads } = model.info;
     const { words, weights, rollout } = wordAttentionTensor(enc, win);
-    const spans = words.map((i) => { const w = enc.tok.words[i]!; return { text: w.text, start: w.start, end: w.end }; });
+    const spans = words.map((i) => { const w = enc.tok.words[i]; return { text: w.text, start: w.start, end: w.end }; });
     return {
       window: { start: spans[0]?.start ?? 0, end: spans[spans.length - 1]?.end ?? 0 },
       words: spans, focus: wi - win.wordStart, layers, heads, weights, rollout, census: headCensus(enc, wi).rows.map((r) => r.label),
@@ -255,9 +255,9 @@ export class Handlers {
     });
     const dims = vecs[0]?.length ?? 0;
     const vectors = new Float32Array(idx.length * dims);
-    idx.forEach((i, k) => vectors.set(vecs[i]!, k * dims));
+    idx.forEach((i, k) => vectors.set(vecs[i], k * dims));
     const items = idx.map((i) => {
-      const w = enc.tok.words[i]!;
+      const w = enc.tok.words[i];
       const context = doc.text.slice(Math.max(0, w.start - 40), Math.min(doc.text.length, w.end + 40)).replace(/\s+/g, ' ').trim();
       return { text: w.text, start: w.start, end: w.end, context };
     });

@@ -56,7 +56,7 @@ port.on('message', (raw: unknown) => {
 /** A newer version of a document makes queued and running work on older versions pointless. */
 function dropOlder(uri: string, version: number): void {
   for (let i = queue.length - 1; i >= 0; i--) {
-    const j = queue[i]!;
+    const j = queue[i];
     if (j.doc?.uri === uri && j.doc.version < version) {
       queue.splice(i, 1);
       send({ type: 'response', id: j.id, ok: false, error: { code: 'STALE', message: 'A newer version of the document was requested.' }, ms: 0 });

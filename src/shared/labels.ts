@@ -20,7 +20,7 @@ export function clipWords(s: string, max: number, focus = ''): string {
   if (!words.length) return '';
   const f = focus.toLowerCase();
   let lo = Math.max(0, f ? words.findIndex((w) => w.toLowerCase().includes(f)) : 0), hi = lo + 1;
-  let len = words[lo]!.length;
+  let len = words[lo].length;
   for (let grew = true; grew;) {
     grew = false;
     for (const side of ['right', 'left'] as const) {
@@ -55,7 +55,7 @@ export function placeLabels(
   const h = fs + 2;
   const taken: Box[] = points.map((p) => ({ x: p.x - r, y: p.y - r, w: 2 * r, h: 2 * r }));
   return points.map((p, i) => {
-    const w = widths[i]!;
+    const w = widths[i];
     for (const dist of [r + 2, r + 16, r + 32]) {
       const d = dist * Math.SQRT1_2 + 2; // diagonal spots clear the point's own circle too
       // [dx, dy] from the point to the label box's anchor side; right-hand spots first (reading order).

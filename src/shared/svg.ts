@@ -159,7 +159,7 @@ export function senseSvg(inp: SenseSvgInput): string {
     placed.forEach((pl, i) => {
       if (!pl) return;
       if (pl.leader) out.push(`<line class="leader" x1="${f(pl.leader.x1)}" y1="${f(pl.leader.y1)}" x2="${f(pl.leader.x2)}" y2="${f(pl.leader.y2)}" stroke="${p.muted}" stroke-opacity="0.6"/>`);
-      out.push(`<text class="lbl" data-i="${i}" x="${f(pl.x)}" y="${f(pl.y)}"${pl.anchor === 'end' ? ' text-anchor="end"' : ''} fill="${p.fg}" font-size="10" font-family="sans-serif">${escapeXml(texts[i]!)}</text>`);
+      out.push(`<text class="lbl" data-i="${i}" x="${f(pl.x)}" y="${f(pl.y)}"${pl.anchor === 'end' ? ' text-anchor="end"' : ''} fill="${p.fg}" font-size="10" font-family="sans-serif">${escapeXml(texts[i])}</text>`);
     });
   }
   out.push('</svg>');

@@ -115,7 +115,7 @@ function onMessage(m: HostMessage): void {
       if (!isLatest(m.type, m.seq)) return; // a newer request is on its way
       setStatus('');
       const t0 = performance.now();
-      views[m.type].render(m.data as never);
+      views[m.type].render(m.data);
       const ms = performance.now() - t0;
       document.body.dataset[`render${m.type[0].toUpperCase()}${m.type.slice(1)}`] = ms.toFixed(1);
       if (ms > 100) log(`${m.type} view rendered in ${ms.toFixed(0)} ms`);

@@ -185,7 +185,7 @@ function isSense(d: unknown): d is SenseData {
   const n = (d.items as unknown[]).length;
   return isF32(d.points, 2 * n) && isU8(d.clusters, n) && (d.silhouette === null || isNum(d.silhouette)) &&
     Array.isArray(d.explained) && d.explained.length === 2 && isNumArr(d.explained) &&
-    (d.clusters as Uint8Array).every((c) => c < Math.max(1, d.k as number));
+    (d.clusters).every((c) => c < Math.max(1, d.k as number));
 }
 function isQa(d: unknown): d is QaData {
   return isObj(d) && isStr(d.question) && isArr(d.answers, (a): a is QaData['answers'][number] =>

@@ -27,7 +27,7 @@ function readJson(dir: string, file: string, model: string, required: boolean): 
 }
 
 function num(cfg: Record<string, unknown>, keys: string[], fallback?: number): number {
-  for (const k of keys) if (typeof cfg[k] === 'number') return cfg[k] as number;
+  for (const k of keys) if (typeof cfg[k] === 'number') return cfg[k];
   if (fallback !== undefined) return fallback;
   throw new Error(`config.json lacks ${keys.join(' / ')}`);
 }
@@ -81,7 +81,7 @@ export function readModelInfo(
   const vocabSize = num(cfg, ['vocab_size'], tokVocab ? Object.keys(tokVocab).length : 0);
   const normalizer = (tok?.normalizer ?? {}) as Record<string, unknown>;
   const lower = findLowercase(normalizer);
-  const uncased = lower ?? (typeof tokCfg?.do_lower_case === 'boolean' ? (tokCfg.do_lower_case as boolean) : true);
+  const uncased = lower ?? (typeof tokCfg?.do_lower_case === 'boolean' ? tokCfg.do_lower_case : true);
   const archs = (Array.isArray(cfg.architectures) ? cfg.architectures : []).map(String).join(' ');
   const qa = /QuestionAnswering/.test(archs);
   const capabilities: Capabilities = {

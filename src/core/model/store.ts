@@ -59,7 +59,7 @@ function finish(id: string, dir: string, source: ModelInfo['source'], want: Dtyp
   if (!fs.existsSync(modelFile)) {
     const have = availableDtypes(dir);
     const hint = have.length ? `Available here: ${have.join(', ')}.` : 'The folder has no onnx/model.onnx or onnx/model_quantized.onnx; export the model to ONNX first.';
-    const fix: Fix[] = have.length ? [{ option: 'dtype', value: have[0]! }] : [{ option: 'model' }];
+    const fix: Fix[] = have.length ? [{ option: 'dtype', value: have[0] }] : [{ option: 'model' }];
     throw new BertLensError('MODEL_NOT_FOUND', `Model ${id} has no ${ONNX_FILES[dtype]} (dtype ${dtype}) in ${dir}. ${hint}`, { model: id, file: ONNX_FILES[dtype], fix });
   }
   return { id, dir, source, dtype, modelFile };

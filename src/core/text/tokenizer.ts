@@ -57,7 +57,7 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
   const lib = new Tokenizer(json, config);
   const model = lib.model;
   if (!model) throw new BertLensError('CORRUPT_MODEL', 'tokenizer.json has no model section: re-download or re-export the tokenizer.');
-  const prefix = ((model.config as { continuing_subword_prefix?: string }).continuing_subword_prefix ?? '##') as string;
+  const prefix = (model.config as { continuing_subword_prefix?: string }).continuing_subword_prefix ?? '##';
   const id = (t: string, fallback: number): number => model.tokens_to_ids.get(t) ?? fallback;
   const unk = model.unk_token_id ?? id('[UNK]', 0);
   const special: SpecialIds = {
@@ -67,7 +67,7 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
     pad: id(String(config.pad_token ?? '[PAD]'), id('[PAD]', 0)),
     unk,
   };
-  const normCfg = ((json as { normalizer?: { lowercase?: boolean } }).normalizer ?? {}) as { lowercase?: boolean };
+  const normCfg = (json as { normalizer?: { lowercase?: boolean } }).normalizer ?? {};
   const uncased = normCfg.lowercase === true || config.do_lower_case === true;
   const normalize = lib.normalizer ? (s: string) => lib.normalizer!(s) : (s: string) => s;
   const charCache = new Map<string, string>();
@@ -192,9 +192,9 @@ function splitSpecials(text: string, specials: string[]): Array<{ text: string; 
   const re = new RegExp(esc.join('|'), 'g');
   let last = 0;
   for (const m of text.matchAll(re)) {
-    if (m.index! > last) out.push({ text: text.slice(last, m.index), start: last, end: m.index!, special: false });
-    out.push({ text: m[0], start: m.index!, end: m.index! + m[0].length, special: true });
-    last = m.index! + m[0].length;
+    if (m.index > last) out.push({ text: text.slice(last, m.index), start: last, end: m.index, special: false });
+    out.push({ text: m[0], start: m.index, end: m.index + m[0].length, special: true });
+    last = m.index + m[0].length;
   }
   if (last < text.length) out.push({ text: text.slice(last), start: last, end: text.length, special: false });
   return out;
