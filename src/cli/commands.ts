@@ -236,11 +236,22 @@ export async function mask(ctx: Ctx): Promise<void> {
     at = t.words[findWord(t, ctx.v)].start;
   }
   const top = intOpt(ctx.v, 'top', 5, 1);
+  if (ctx.v.layers) return logitLens(ctx, m, text, at, top);
   if (at === undefined && (text.match(/\[MASK\]/g) ?? []).length > 1) return fillMasks(ctx, m, text, top);
   const r = await ctx.engine.mask(m, text, { at, top });
   if (ctx.v.json) return json(ctx, r);
   ctx.out(`Predictions for "${text.slice(r.start, r.end)}" at ${r.start}–${r.end} (${m.info.id})`);
   ctx.out(table(['>#', 'word', '>probability', ''], r.predictions.map((p, i) => [i + 1, p.word, p.score, bar(p.score, r.predictions[0]?.score)])));
+}
+
+/** --layers: the masked word's top predictions at every layer, through the model's own MLM head. */
+async function logitLens(ctx: Ctx, m: LoadedModel, text: string, at: number | undefined, top: number): Promise<void> {
+  const r = await ctx.engine.logitLens(m, text, { at, top });
+  if (ctx.v.json) return json(ctx, r);
+  ctx.out(`Predictions for "${text.slice(r.start, r.end)}" at ${r.start}–${r.end}, layer by layer (${m.info.id}'s MLM head on each layer's hidden state)`);
+  ctx.out(table(['>layer', ...Array.from({ length: top }, (_, i) => `#${i + 1}`)],
+    r.layers.map((l) => [l.layer === 0 ? '0 (embeddings)' : l.layer, ...l.predictions.map((p) => `${p.word} ${fmt(p.score)}`)])));
+  ctx.out(`\nThe last layer is the model's answer (bert-lens mask); earlier rows show where it forms.`);
 }
 
 /** Several [MASK]s: filled jointly, the order and each step's candidates shown. */

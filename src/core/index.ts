@@ -2,7 +2,7 @@
 // No `vscode` import here or below: the CLI, the worker and the tests all use this same code.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Engine, LoadedModel, LoadOptions, StaticVectors, StoreOptions, Tokenized, Encoding, EncodeOptions } from './api';
+import type { Engine, LoadedModel, LogitLensResult, LoadOptions, StaticVectors, StoreOptions, Tokenized, Encoding, EncodeOptions } from './api';
 import { loadModel, listModels, verifyModel, defaultModelsDir } from './model/index';
 import { classifySource, localHint, resolveModel } from './model/store';
 import { BertLensError } from './model/errors';
@@ -14,6 +14,7 @@ import { attention } from './attention';
 import { explain } from './explain';
 import { mask } from './mlm';
 import { fillMasks } from './fill-masks';
+import { logitLens } from './logit-lens';
 import { nsp } from './nsp';
 import { answer } from './qa';
 import { readStatic } from './static';
@@ -31,6 +32,7 @@ export { rollout } from './attention';
 export { readStatic, parseStatic } from './static';
 
 export interface BertLensEngine extends Engine {
+  logitLens(model: LoadedModel, text: string, opts?: { at?: number; top?: number; signal?: AbortSignal }): Promise<LogitLensResult>;
   /** The model's input token embeddings as static vectors (one per word type; cached per model). */
   inputEmbeddings(model: LoadedModel): Promise<StaticVectors>;
   /** The tokenizer of a loaded model (cached). */
@@ -156,6 +158,9 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
     },
     async mask(model, text, o) {
       return mask(model, await tokenizer(model), text, o);
+    },
+    async logitLens(model, text, o) {
+      return logitLens(model, await tokenizer(model), text, o);
     },
     async fillMasks(model, text, o) {
       return fillMasks(model, await tokenizer(model), text, o);
