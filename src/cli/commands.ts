@@ -244,6 +244,24 @@ export async function mask(ctx: Ctx): Promise<void> {
   ctx.out(table(['>#', 'word', '>probability', ''], r.predictions.map((p, i) => [i + 1, p.word, p.score, bar(p.score, r.predictions[0]?.score)])));
 }
 
+export async function occlude(ctx: Ctx): Promise<void> {
+  const task = str(ctx.v, 'task') ?? 'mask';
+  if (task !== 'mask') throw new UsageError(`--task must be mask (got "${task}"): occlusion explains the masked-word prediction.`);
+  const text = await inputText(ctx.v);
+  const m = await load(ctx, text);
+  let at = numOpt(ctx.v, 'at');
+  if (at === undefined && str(ctx.v, 'word')) {
+    const t = await ctx.engine.tokenize(m, text);
+    at = t.words[findWord(t, ctx.v)].start;
+  }
+  const r = await ctx.engine.occlude(m, text, { at, target: str(ctx.v, 'target') });
+  if (ctx.v.json) return json(ctx, r);
+  ctx.out(`P("${r.target}" at ${r.start}–${r.end}) = ${fmt(r.base)} (${m.info.id}); with each other word masked as well:`);
+  const max = Math.max(...r.words.map((w) => Math.abs(w.delta)));
+  ctx.out(table(['word', '>start', '>probability', '>drop', ''], r.words.map((w) => [w.word, w.start, w.score, w.delta, (w.delta < 0 ? '−' : '') + bar(Math.abs(w.delta), max)])));
+  ctx.out('\ndrop = base − probability: large when the word supports the prediction, negative when it works against it.');
+}
+
 /** --layers: the masked word's top predictions at every layer, through the model's own MLM head. */
 async function logitLens(ctx: Ctx, m: LoadedModel, text: string, at: number | undefined, top: number): Promise<void> {
   const r = await ctx.engine.logitLens(m, text, { at, top });

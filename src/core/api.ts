@@ -230,6 +230,16 @@ export interface LogitLensResult {
   layers: Array<{ layer: number; predictions: MaskPrediction[] }>; // 0 = embedding output … L (= mask()'s answer)
 }
 
+/** Occlusion attribution (core/occlude.ts): the target's probability with each other word masked as well. */
+export interface OcclusionResult {
+  task: 'mask' | 'qa';
+  target: string; // the predicted word (mask) or the answer text (qa)
+  start: number;
+  end: number; // where the target is in the text
+  base: number; // its probability with nothing occluded
+  words: Array<{ word: string; start: number; end: number; score: number; delta: number }>; // text order; delta = base − score
+}
+
 /** Several masks filled jointly (core/fill-masks.ts). */
 export interface FillResult {
   method: string;
@@ -335,6 +345,8 @@ export interface Engine {
   mask(model: LoadedModel, text: string, opts?: { at?: number; top?: number; signal?: AbortSignal }): Promise<MaskResult>;
   /** Added: mask()'s prediction read from every layer (0 = embeddings … L) through the model's own MLM head. */
   logitLens?(model: LoadedModel, text: string, opts?: { at?: number; top?: number; signal?: AbortSignal }): Promise<LogitLensResult>;
+  /** Added: occlusion attribution of mask()'s prediction (or of `target`): the effect of masking each other word. */
+  occlude?(model: LoadedModel, text: string, opts?: { at?: number; target?: string; batchSize?: number; signal?: AbortSignal }): Promise<OcclusionResult>;
   /** Every `[MASK]` of the text, filled jointly (iterative, most confident first; see core/fill-masks.ts). */
   fillMasks(model: LoadedModel, text: string, opts?: { top?: number; signal?: AbortSignal }): Promise<FillResult>;
   nsp(model: LoadedModel, a: string, b: string): Promise<NspResult>;

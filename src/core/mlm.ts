@@ -1,5 +1,5 @@
 // Masked-LM: top-k words for a literal [MASK] in the text, or for the word at a char offset (all its pieces masked).
-import type { LoadedModel, MaskPrediction, MaskResult, ModelInfo, RunRow } from './api';
+import type { LoadedModel, MaskPrediction, MaskResult, ModelInfo, RunRow, Tokenized, WindowSpan } from './api';
 import { BertLensError, throwIfAborted } from './model/errors';
 import type { TextTokenizer } from './text/tokenizer';
 import { wordAt } from './text/tokenizer';
@@ -60,6 +60,10 @@ export interface MaskRows {
   counts: number[]; // [MASK]s per row
   rows: RunRow[];
   positions: number[][]; // per row: the [MASK] positions
+  tok: Tokenized;
+  window: WindowSpan; // the window the rows hold
+  word: number; // the masked word's index in tok.words
+  rowFor(k: number): number[]; // the row with k [MASK]s in place of the word
 }
 
 export function maskRows(info: ModelInfo, tk: TextTokenizer, text: string, at?: number): MaskRows {
@@ -93,6 +97,10 @@ export function maskRows(info: ModelInfo, tk: TextTokenizer, text: string, at?: 
     counts,
     rows: counts.map((k) => ({ ids: rowFor(k) })),
     positions: counts.map((k) => Array.from({ length: k }, (_, i) => p0 + 1 + i)),
+    tok,
+    window: span,
+    word,
+    rowFor,
   };
 }
 
