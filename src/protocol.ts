@@ -9,6 +9,7 @@ import type {
   Explanation,
   FillResult,
   LayerChoice,
+  LogitLensResult,
   MaskPrediction,
   MaskResult,
   ModelInfo,
@@ -151,6 +152,8 @@ export interface WorkerApi {
   explain(doc: DocInput, offset: number, layer: number, head: number): Explanation;
   /** Predictions for the word covering `offset`, or for a literal [MASK] there. */
   mask(doc: DocInput, offset: number, top: number): MaskResult & Used;
+  /** mask()'s prediction for the same word read from every layer through the model's own MLM head (logit lens). */
+  logitLens(doc: DocInput, offset: number, top: number): LogitLensResult & Used;
   /** Every [MASK] of the paragraph around `offset`, filled jointly (offsets into the document). */
   fillMasks(doc: DocInput, offset: number, top: number): FillResult & Used;
   nsp(doc: DocInput): SentencePair[];
@@ -168,7 +171,7 @@ export type Result<M extends Method> = ReturnType<WorkerApi[M]>;
 
 /** Methods whose first parameter is a document: they carry a version and can go stale. */
 export const DOC_METHODS: ReadonlySet<Method> = new Set<Method>([
-  'encode', 'inspect', 'attention', 'attentionMatrix', 'explain', 'mask', 'fillMasks', 'nsp', 'qa', 'senseVectors', 'coverage',
+  'encode', 'inspect', 'attention', 'attentionMatrix', 'explain', 'mask', 'logitLens', 'fillMasks', 'nsp', 'qa', 'senseVectors', 'coverage',
 ]);
 
 // ---------- wire messages ----------

@@ -261,7 +261,7 @@ export class WorkerClient {
 /** Wire arity of each method (the client strips the trailing CallOptions). Checked against WorkerApi by tsc. */
 export const PARAM_COUNT: { [M in Method]: Params<M>['length'] } = {
   configure: 1, models: 0, listModels: 0, prepare: 1, encode: 4, inspect: 4, attention: 4, attentionMatrix: 2,
-  explain: 4, mask: 3, fillMasks: 3, nsp: 1, qa: 3, senseVectors: 3, coverage: 2, forget: 1,
+  explain: 4, mask: 3, logitLens: 3, fillMasks: 3, nsp: 1, qa: 3, senseVectors: 3, coverage: 2, forget: 1,
 };
 
 export type { WorkerApi };

@@ -2,7 +2,7 @@
 // WorkerModels picks (worker-models.ts).
 // Runs inside the worker thread; plain Node, so tests drive it through a real worker or directly.
 import { createHash } from 'node:crypto';
-import type { Encoding, Engine, FillResult, LayerChoice, LoadedModel, MaskResult, QaResult, StoreOptions } from '../core/api';
+import type { Encoding, Engine, FillResult, LayerChoice, LoadedModel, LogitLensResult, MaskResult, QaResult, StoreOptions } from '../core/api';
 import { paragraphAround } from '../core/text/paragraphs';
 import type {
   AttentionMatrix, AttentionView, DocInput, InspectResult, Method, SenseVectors, SentencePair, Used, WorkerConfig,
@@ -45,6 +45,7 @@ export class Handlers {
       case 'attentionMatrix': return this.attentionMatrix(doc, p[1] as number, ctx);
       case 'explain': return this.explain(doc, p[1] as number, p[2] as number, p[3] as number, ctx);
       case 'mask': return this.mask(doc, p[1] as number, p[2] as number, ctx);
+      case 'logitLens': return this.logitLens(doc, p[1] as number, p[2] as number, ctx);
       case 'fillMasks': return this.fillMasks(doc, p[1] as number, p[2] as number, ctx);
       case 'nsp': return this.nsp(doc, ctx);
       case 'qa': return this.qa(doc, p[1] as string, p[2] as number, ctx);
@@ -162,8 +163,19 @@ export class Handlers {
     const { model, used } = await this.pick('encoder', doc, offset);
     const lit = maskLiteralAt(doc.text, offset);
     if (lit < 0) return { ...wordsOnly(await this.eng().mask(model, doc.text, { at: offset, top: top + 5, signal: ctx.signal }), top), ...used };
-    const text = doc.text.slice(0, lit).replace(/\[MASK\]/g, '      ') + doc.text.slice(lit, lit + 6) + doc.text.slice(lit + 6).replace(/\[MASK\]/g, '      ');
+    const text = onlyMaskAt(doc.text, lit);
     return { ...wordsOnly(await this.eng().mask(model, text, { top: top + 5, signal: ctx.signal }), top), ...used };
+  }
+
+  /** The logit lens of the word at `offset` (or of a literal [MASK] there), as mask() reads it. */
+  private async logitLens(doc: DocInput, offset: number, top: number, ctx: JobContext): Promise<LogitLensResult & Used> {
+    const { model, used } = await this.pick('encoder', doc, offset);
+    const eng = this.eng();
+    if (!eng.logitLens) throw new HandledError('NOT_IMPLEMENTED', 'This engine has no layer-by-layer predictions. Update BERT Lens.');
+    const lit = maskLiteralAt(doc.text, offset);
+    if (lit < 0) return { ...(await eng.logitLens(model, doc.text, { at: offset, top, signal: ctx.signal })), ...used };
+    const text = onlyMaskAt(doc.text, lit);
+    return { ...(await eng.logitLens(model, text, { top, signal: ctx.signal })), ...used };
   }
 
   /** The paragraph's [MASK]s filled jointly (core/fill-masks.ts), offsets moved back into the document. */
@@ -276,6 +288,11 @@ function dedupe<T extends { word: string; score: number }>(list: T[], top: numbe
     seen.add(k);
     return true;
   }).slice(0, top);
+}
+
+/** The text with every literal [MASK] but the one at `lit` blanked (same length: offsets stay document offsets). */
+function onlyMaskAt(text: string, lit: number): string {
+  return text.slice(0, lit).replace(/\[MASK\]/g, '      ') + text.slice(lit, lit + 6) + text.slice(lit + 6).replace(/\[MASK\]/g, '      ');
 }
 
 /** Start of a literal [MASK] covering `offset`, or -1. */
