@@ -1,7 +1,7 @@
 // The `bert-lens` subcommands: each loads what it needs through the engine and prints a table or JSON.
 import path from 'node:path';
 import type { BertLensEngine } from '../core/index';
-import type { DownloadProgress, Encoding, LayerChoice, LoadedModel, StaticVectors, Tokenized } from '../core/api';
+import type { DownloadProgress, Encoding, LayerChoice, LoadedModel, OcclusionResult, StaticVectors, Tokenized } from '../core/api';
 import { AUTO, chooseLanguage, isAuto, resolveModel, type ModelKind } from '../core/auto';
 import { BertLensError } from '../core/model/errors';
 import { headCensus } from '../core/heads';
@@ -246,7 +246,8 @@ export async function mask(ctx: Ctx): Promise<void> {
 
 export async function occlude(ctx: Ctx): Promise<void> {
   const task = str(ctx.v, 'task') ?? 'mask';
-  if (task !== 'mask') throw new UsageError(`--task must be mask (got "${task}"): occlusion explains the masked-word prediction.`);
+  if (task !== 'mask' && task !== 'qa') throw new UsageError(`--task must be mask (the masked-word prediction) or qa (the best answer to --question) (got "${task}").`);
+  if (task === 'qa') return occludeQa(ctx);
   const text = await inputText(ctx.v);
   const m = await load(ctx, text);
   let at = numOpt(ctx.v, 'at');
@@ -257,6 +258,21 @@ export async function occlude(ctx: Ctx): Promise<void> {
   const r = await ctx.engine.occlude(m, text, { at, target: str(ctx.v, 'target') });
   if (ctx.v.json) return json(ctx, r);
   ctx.out(`P("${r.target}" at ${r.start}–${r.end}) = ${fmt(r.base)} (${m.info.id}); with each other word masked as well:`);
+  occlusionTable(ctx, r);
+}
+
+async function occludeQa(ctx: Ctx): Promise<void> {
+  const question = str(ctx.v, 'question');
+  if (!question) throw new UsageError('Missing --question Q: occlude --task qa explains the best answer to a question.');
+  const doc = await inputText(ctx.v, 'document');
+  const m = await load(ctx, doc, 'qa');
+  const r = await ctx.engine.occludeQa(m, question, doc);
+  if (ctx.v.json) return json(ctx, r);
+  ctx.out(`Answer "${show(r.target)}" at ${r.start}–${r.end}, span probability ${fmt(r.base)} (${m.info.id}); with each word of its window masked:`);
+  occlusionTable(ctx, r);
+}
+
+function occlusionTable(ctx: Ctx, r: OcclusionResult): void {
   const max = Math.max(...r.words.map((w) => Math.abs(w.delta)));
   ctx.out(table(['word', '>start', '>probability', '>drop', ''], r.words.map((w) => [w.word, w.start, w.score, w.delta, (w.delta < 0 ? '−' : '') + bar(Math.abs(w.delta), max)])));
   ctx.out('\ndrop = base − probability: large when the word supports the prediction, negative when it works against it.');

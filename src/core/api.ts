@@ -347,6 +347,8 @@ export interface Engine {
   logitLens?(model: LoadedModel, text: string, opts?: { at?: number; top?: number; signal?: AbortSignal }): Promise<LogitLensResult>;
   /** Added: occlusion attribution of mask()'s prediction (or of `target`): the effect of masking each other word. */
   occlude?(model: LoadedModel, text: string, opts?: { at?: number; target?: string; batchSize?: number; signal?: AbortSignal }): Promise<OcclusionResult>;
+  /** Added: occlusion attribution of the best answer: its span probability with each document word of its window masked. */
+  occludeQa?(model: LoadedModel, question: string, document: string, opts?: { batchSize?: number; signal?: AbortSignal }): Promise<OcclusionResult>;
   /** Every `[MASK]` of the text, filled jointly (iterative, most confident first; see core/fill-masks.ts). */
   fillMasks(model: LoadedModel, text: string, opts?: { top?: number; signal?: AbortSignal }): Promise<FillResult>;
   nsp(model: LoadedModel, a: string, b: string): Promise<NspResult>;

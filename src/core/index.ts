@@ -16,6 +16,7 @@ import { mask } from './mlm';
 import { fillMasks } from './fill-masks';
 import { logitLens } from './logit-lens';
 import { occludeMask, type OccludeOptions } from './occlude';
+import { occludeQa } from './occlude-qa';
 import { nsp } from './nsp';
 import { answer } from './qa';
 import { readStatic } from './static';
@@ -34,6 +35,7 @@ export { readStatic, parseStatic } from './static';
 
 export interface BertLensEngine extends Engine {
   occlude(model: LoadedModel, text: string, opts?: OccludeOptions): Promise<OcclusionResult>;
+  occludeQa(model: LoadedModel, question: string, document: string, opts?: { batchSize?: number; signal?: AbortSignal }): Promise<OcclusionResult>;
   logitLens(model: LoadedModel, text: string, opts?: { at?: number; top?: number; signal?: AbortSignal }): Promise<LogitLensResult>;
   /** The model's input token embeddings as static vectors (one per word type; cached per model). */
   inputEmbeddings(model: LoadedModel): Promise<StaticVectors>;
@@ -166,6 +168,9 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
     },
     async occlude(model, text, o) {
       return occludeMask(model, await tokenizer(model), text, o);
+    },
+    async occludeQa(model, question, document, o) {
+      return occludeQa(model, await tokenizer(model), question, document, o);
     },
     async fillMasks(model, text, o) {
       return fillMasks(model, await tokenizer(model), text, o);

@@ -61,10 +61,15 @@ export async function occludeMask(model: LoadedModel, tk: TextTokenizer, text: s
   };
 }
 
+/** Rows per run: all at once for fp32, one for int8 (see the top of this file), unless the caller says. */
+export function batchSize(model: LoadedModel, rows: number, asked?: number): number {
+  return Math.max(1, asked ?? (model.info.dtype === 'int8' ? 1 : rows));
+}
+
 /** Product over the target's pieces of their probabilities at `positions`, for every row (batched). */
 async function targetScores(model: LoadedModel, rows: number[][], positions: number[], ids: number[], opts: OccludeOptions): Promise<number[]> {
   const V = model.info.vocabSize;
-  const size = Math.max(1, opts.batchSize ?? (model.info.dtype === 'int8' ? 1 : rows.length));
+  const size = batchSize(model, rows.length, opts.batchSize);
   const out: number[] = [];
   for (let s = 0; s < rows.length; s += size) {
     throwIfAborted(opts.signal, 'Occlusion');

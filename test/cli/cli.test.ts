@@ -127,7 +127,13 @@ describe('bert-lens CLI', () => {
     assert.match(t.out, /drop/);
     const bad = run(['occlude', '--task', 'nsp', '--model', BERT, '--text', text]);
     assert.equal(bad.code, 2);
-    assert.match(bad.err, /--task must be mask/);
+    assert.match(bad.err, /--task must be mask .* or qa/);
+    const doc = 'On Monday the old man walked to the river bank and sat down.';
+    const qa = runJson(['occlude', '--task', 'qa', '--model', QA, '--question', 'Where did the man walk?', '--text', doc]);
+    assert.equal(qa.task, 'qa');
+    assert.equal(doc.slice(qa.start, qa.end), qa.target);
+    assert.equal(qa.words.length, 14);
+    assert.equal(run(['occlude', '--task', 'qa', '--model', QA, '--text', doc]).code, 2);
   });
 
   it('explain: per-word scores, scaled scores and softmax weights summing to 1', () => {

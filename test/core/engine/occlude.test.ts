@@ -90,3 +90,40 @@ describe('occlusion (masked word)', () => {
     await assert.rejects(engine.occlude(model, EN, { target: 'north pole' }), /not one word/);
   });
 });
+
+describe('occlusion (QA answer)', () => {
+  let engine: BertLensEngine;
+  before(() => {
+    engine = createEngine();
+  });
+  after(() => engine.dispose());
+  const Q = 'Who wrote the letter?';
+  const DOC = 'The letter was written by Anna in Paris. She sent it to her brother.';
+
+  for (const dtype of ['int8', 'fp32'] as const) {
+    it(`bert-lens-mini-qa ${dtype}: base = answer()'s score, every document word once, the answer itself changes it most`, async () => {
+      const model = await engine.load('bert-lens-mini-qa', { dtype });
+      const r = await engine.occludeQa(model, Q, DOC);
+      const [best] = (await engine.answer(model, Q, DOC, { top: 1 })).answers;
+      assert.equal(r.task, 'qa');
+      assert.deepEqual([r.target, r.start, r.end], [best.text, best.start, best.end]);
+      assert.equal(r.target, 'Anna');
+      assert.ok(Math.abs(r.base - best.score) < 1e-9, `${r.base} vs ${best.score}`);
+      assert.deepEqual(r.words.map((w) => w.word), (await engine.tokenize(model, DOC)).words.map((w) => w.text));
+      for (const w of r.words) assert.equal(DOC.slice(w.start, w.end), w.word);
+      const most = [...r.words].sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))[0];
+      assert.equal(most.word, 'Anna');
+    });
+  }
+
+  it('fp32: batched == one by one; a QA model is required', async () => {
+    const model = counting(await engine.load('bert-lens-mini-qa', { dtype: 'fp32' }));
+    const a = await engine.occludeQa(model, Q, DOC);
+    const runs = model.calls.length;
+    const b = await engine.occludeQa(model, Q, DOC, { batchSize: 1 });
+    assert.ok(model.calls.length - runs > runs, 'one by one takes more runs');
+    a.words.forEach((w, i) => assert.ok(Math.abs(w.score - b.words[i].score) < 1e-6, w.word));
+    const mlm = await engine.load('bert-lens-mini');
+    await assert.rejects(engine.occludeQa(mlm, Q, DOC), /no question-answering head/);
+  });
+});
