@@ -136,7 +136,7 @@ export interface LoadedModel {
   info: ModelInfo;
   run(rows: RunRow[], req: RunRequest, signal?: AbortSignal): Promise<RunOutput[]>;
   /** Added: the model's own masked-LM head (its ONNX subgraph) on given hidden states → [positions, vocab] logits
-   * per input (the logit lens). Absent on models without one. */
+   * per input (the logit lens). Rejects, saying so, on a model without one; absent on wrappers that do not pass it on. */
   headLogits?(inputs: HeadInput[], signal?: AbortSignal): Promise<Float32Array[]>;
   dispose(): Promise<void>;
 }
