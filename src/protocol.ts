@@ -9,6 +9,7 @@ import type {
   Explanation,
   FillResult,
   LayerChoice,
+  LogitLensResult,
   MaskPrediction,
   MaskResult,
   ModelInfo,
@@ -151,6 +152,8 @@ export interface WorkerApi {
   explain(doc: DocInput, offset: number, layer: number, head: number): Explanation;
   /** Predictions for the word covering `offset`, or for a literal [MASK] there. */
   mask(doc: DocInput, offset: number, top: number): MaskResult & Used;
+  /** mask()'s prediction for the same word read from every layer through the model's own MLM head (logit lens). */
+  logitLens(doc: DocInput, offset: number, top: number): LogitLensResult & Used;
   /** Every [MASK] of the paragraph around `offset`, filled jointly (offsets into the document). */
   fillMasks(doc: DocInput, offset: number, top: number): FillResult & Used;
   nsp(doc: DocInput): SentencePair[];
@@ -189,6 +192,7 @@ export const METHOD_TABLE: { readonly [M in Method]: MethodSpec<M> } = {
   attentionMatrix: { params: 2, doc: true, immediate: false },
   explain: { params: 4, doc: true, immediate: false },
   mask: { params: 3, doc: true, immediate: false },
+  logitLens: { params: 3, doc: true, immediate: false },
   fillMasks: { params: 3, doc: true, immediate: false },
   nsp: { params: 1, doc: true, immediate: false },
   qa: { params: 3, doc: true, immediate: false },

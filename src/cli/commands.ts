@@ -1,7 +1,7 @@
 // The `bert-lens` subcommands: each loads what it needs through the engine and prints a table or JSON.
 import path from 'node:path';
 import type { BertLensEngine } from '../core/index';
-import type { DownloadProgress, Encoding, LayerChoice, LoadedModel, StaticVectors, Tokenized } from '../core/api';
+import type { DownloadProgress, Encoding, LayerChoice, LoadedModel, OcclusionResult, StaticVectors, Tokenized } from '../core/api';
 import { AUTO, chooseLanguage, isAuto, resolveModel, type ModelKind } from '../core/auto';
 import { BertLensError } from '../core/model/errors';
 import { headCensus } from '../core/heads';
@@ -236,12 +236,57 @@ export async function mask(ctx: Ctx): Promise<void> {
     at = t.words[findWord(t, ctx.v)].start;
   }
   const top = intOpt(ctx.v, 'top', 5, 1);
+  if (ctx.v.layers) return logitLens(ctx, m, text, at, top);
   if (at === undefined && (text.match(/\[MASK\]/g) ?? []).length > 1) return fillMasks(ctx, m, text, top);
   const r = await ctx.engine.mask(m, text, { at, top });
   if (ctx.v.json) return json(ctx, r);
   const read = r.read.whole ? 'the whole text' : `characters ${r.read.start}–${r.read.end}, the window around it`;
   ctx.out(`Predictions for "${text.slice(r.start, r.end)}" at ${r.start}–${r.end} (${m.info.id}; read ${read})`);
   ctx.out(table(['>#', 'word', '>probability', ''], r.predictions.map((p, i) => [i + 1, p.word, p.score, bar(p.score, r.predictions[0]?.score)])));
+}
+
+export async function occlude(ctx: Ctx): Promise<void> {
+  const task = str(ctx.v, 'task') ?? 'mask';
+  if (task !== 'mask' && task !== 'qa') throw new UsageError(`--task must be mask (the masked-word prediction) or qa (the best answer to --question) (got "${task}").`);
+  if (task === 'qa') return occludeQa(ctx);
+  const text = await inputText(ctx.v);
+  const m = await load(ctx, text);
+  let at = numOpt(ctx.v, 'at');
+  if (at === undefined && str(ctx.v, 'word')) {
+    const t = await ctx.engine.tokenize(m, text);
+    at = t.words[findWord(t, ctx.v)].start;
+  }
+  const r = await ctx.engine.occlude(m, text, { at, target: str(ctx.v, 'target') });
+  if (ctx.v.json) return json(ctx, r);
+  ctx.out(`P("${r.target}" at ${r.start}–${r.end}) = ${fmt(r.base)} (${m.info.id}); with each other word masked as well:`);
+  occlusionTable(ctx, r);
+}
+
+async function occludeQa(ctx: Ctx): Promise<void> {
+  const question = str(ctx.v, 'question');
+  if (!question) throw new UsageError('Missing --question Q: occlude --task qa explains the best answer to a question.');
+  const doc = await inputText(ctx.v, 'document');
+  const m = await load(ctx, doc, 'qa');
+  const r = await ctx.engine.occludeQa(m, question, doc);
+  if (ctx.v.json) return json(ctx, r);
+  ctx.out(`Answer "${show(r.target)}" at ${r.start}–${r.end}, span probability ${fmt(r.base)} (${m.info.id}); with each word of its window masked:`);
+  occlusionTable(ctx, r);
+}
+
+function occlusionTable(ctx: Ctx, r: OcclusionResult): void {
+  const max = Math.max(...r.words.map((w) => Math.abs(w.delta)));
+  ctx.out(table(['word', '>start', '>probability', '>drop', ''], r.words.map((w) => [w.word, w.start, w.score, w.delta, (w.delta < 0 ? '−' : '') + bar(Math.abs(w.delta), max)])));
+  ctx.out('\ndrop = base − probability: large when the word supports the prediction, negative when it works against it.');
+}
+
+/** --layers: the masked word's top predictions at every layer, through the model's own MLM head. */
+async function logitLens(ctx: Ctx, m: LoadedModel, text: string, at: number | undefined, top: number): Promise<void> {
+  const r = await ctx.engine.logitLens(m, text, { at, top });
+  if (ctx.v.json) return json(ctx, r);
+  ctx.out(`Predictions for "${text.slice(r.start, r.end)}" at ${r.start}–${r.end}, layer by layer (${m.info.id}'s MLM head on each layer's hidden state)`);
+  ctx.out(table(['>layer', ...Array.from({ length: top }, (_, i) => `#${i + 1}`)],
+    r.layers.map((l) => [l.layer === 0 ? '0 (embeddings)' : l.layer, ...l.predictions.map((p) => `${p.word} ${fmt(p.score)}`)])));
+  ctx.out(`\nThe last layer is the model's answer (bert-lens mask); earlier rows show where it forms.`);
 }
 
 /** Several [MASK]s: filled jointly, the order and each step's candidates shown. */

@@ -20,6 +20,7 @@ const HANDLERS: Record<string, (ctx: cmds.Ctx) => Promise<void>> = {
   compare: cmds.compare,
   explain: cmds.explain,
   mask: cmds.mask,
+  occlude: cmds.occlude,
   nsp: cmds.nsp,
   qa: cmds.qa,
   models: cmds.models,

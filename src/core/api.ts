@@ -126,9 +126,18 @@ export interface RunOutput {
   endLogits?: Float32Array; // [seq]
 }
 
+/** One row's hidden state at some layer ([seq, hidden], from RunOutput.hidden) and the positions to predict. */
+export interface HeadInput {
+  hidden: Float32Array;
+  positions: number[];
+}
+
 export interface LoadedModel {
   info: ModelInfo;
   run(rows: RunRow[], req: RunRequest, signal?: AbortSignal): Promise<RunOutput[]>;
+  /** Added: the model's own masked-LM head (its ONNX subgraph) on given hidden states → [positions, vocab] logits
+   * per input (the logit lens). Rejects, saying so, on a model without one; absent on wrappers that do not pass it on. */
+  headLogits?(inputs: HeadInput[], signal?: AbortSignal): Promise<Float32Array[]>;
   dispose(): Promise<void>;
 }
 
@@ -214,6 +223,23 @@ export interface FilledMask {
   step: number; // 1 = filled first
   word: string; // the word chosen
   predictions: Array<{ word: string; score: number }>; // at the step it was filled, best first
+}
+
+/** The masked-LM head on every layer's hidden state at the masked word (core/logit-lens.ts). */
+export interface LogitLensResult {
+  start: number;
+  end: number; // the masked span in the text
+  layers: Array<{ layer: number; predictions: MaskPrediction[] }>; // 0 = embedding output … L (= mask()'s answer)
+}
+
+/** Occlusion attribution (core/occlude.ts): the target's probability with each other word masked as well. */
+export interface OcclusionResult {
+  task: 'mask' | 'qa';
+  target: string; // the predicted word (mask) or the answer text (qa)
+  start: number;
+  end: number; // where the target is in the text
+  base: number; // its probability with nothing occluded
+  words: Array<{ word: string; start: number; end: number; score: number; delta: number }>; // text order; delta = base − score
 }
 
 /** Several masks filled jointly (core/fill-masks.ts). */
@@ -319,6 +345,12 @@ export interface Engine {
 
   /** Top-k words for `[MASK]` in the text, or for the word covering char offset `at`. */
   mask(model: LoadedModel, text: string, opts?: { at?: number; top?: number; signal?: AbortSignal }): Promise<MaskResult>;
+  /** mask()'s prediction read from every layer (0 = embeddings … L) through the model's own MLM head. */
+  logitLens(model: LoadedModel, text: string, opts?: { at?: number; top?: number; signal?: AbortSignal }): Promise<LogitLensResult>;
+  /** Occlusion attribution of mask()'s prediction (or of `target`): the effect of masking each other word. */
+  occlude(model: LoadedModel, text: string, opts?: { at?: number; target?: string; batchSize?: number; signal?: AbortSignal }): Promise<OcclusionResult>;
+  /** Occlusion attribution of the best answer: its span probability with each document word of its window masked. */
+  occludeQa(model: LoadedModel, question: string, document: string, opts?: { batchSize?: number; signal?: AbortSignal }): Promise<OcclusionResult>;
   /** Every `[MASK]` of the text, filled jointly (iterative, most confident first; see core/fill-masks.ts). */
   fillMasks(model: LoadedModel, text: string, opts?: { top?: number; signal?: AbortSignal }): Promise<FillResult>;
   nsp(model: LoadedModel, a: string, b: string): Promise<NspResult>;

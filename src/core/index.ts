@@ -2,7 +2,7 @@
 // No `vscode` import here or below: the CLI, the worker and the tests all use this same code.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Engine, LoadedModel, LoadOptions, StaticVectors, StoreOptions, Tokenized, Encoding, EncodeOptions } from './api';
+import type { Engine, LoadedModel, LogitLensResult, OcclusionResult, LoadOptions, StaticVectors, StoreOptions, Tokenized, Encoding, EncodeOptions } from './api';
 import { loadModel, listModels, verifyModel, defaultModelsDir } from './model/index';
 import { classifySource, localHint, resolveModel } from './model/store';
 import { BertLensError } from './model/errors';
@@ -14,6 +14,9 @@ import { attention } from './attention';
 import { explain } from './explain';
 import { mask } from './mlm';
 import { fillMasks } from './fill-masks';
+import { logitLens } from './logit-lens';
+import { occludeMask, type OccludeOptions } from './occlude';
+import { occludeQa } from './occlude-qa';
 import { nsp } from './nsp';
 import { answer } from './qa';
 import { readStatic } from './static';
@@ -31,6 +34,9 @@ export { rollout } from './attention';
 export { readStatic, parseStatic } from './static';
 
 export interface BertLensEngine extends Engine {
+  occlude(model: LoadedModel, text: string, opts?: OccludeOptions): Promise<OcclusionResult>;
+  occludeQa(model: LoadedModel, question: string, document: string, opts?: { batchSize?: number; signal?: AbortSignal }): Promise<OcclusionResult>;
+  logitLens(model: LoadedModel, text: string, opts?: { at?: number; top?: number; signal?: AbortSignal }): Promise<LogitLensResult>;
   /** The model's input token embeddings as static vectors (one per word type; cached per model). */
   inputEmbeddings(model: LoadedModel): Promise<StaticVectors>;
   /** The tokenizer of a loaded model (cached). */
@@ -156,6 +162,15 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
     },
     async mask(model, text, o) {
       return mask(model, await tokenizer(model), text, o);
+    },
+    async logitLens(model, text, o) {
+      return logitLens(model, await tokenizer(model), text, o);
+    },
+    async occlude(model, text, o) {
+      return occludeMask(model, await tokenizer(model), text, o);
+    },
+    async occludeQa(model, question, document, o) {
+      return occludeQa(model, await tokenizer(model), question, document, o);
     },
     async fillMasks(model, text, o) {
       return fillMasks(model, await tokenizer(model), text, o);

@@ -1,5 +1,5 @@
 // Masked-LM: top-k words for a literal [MASK] in the text, or for the word at a char offset (all its pieces masked).
-import type { LoadedModel, MaskPrediction, MaskResult, ModelInfo } from './api';
+import type { LoadedModel, MaskPrediction, MaskResult, ModelInfo, RunRow, Tokenized, WindowSpan } from './api';
 import { BertLensError, throwIfAborted } from './model/errors';
 import type { TextTokenizer } from './text/tokenizer';
 import { wordAt } from './text/tokenizer';
@@ -46,27 +46,33 @@ export function requireMlm(info: ModelInfo): void {
   }
 }
 
-export async function mask(
-  model: LoadedModel,
-  tk: TextTokenizer,
-  text: string,
-  opts: { at?: number; top?: number; signal?: AbortSignal } = {},
-): Promise<MaskResult> {
-  const info = model.info;
-  const { top = 5 } = opts;
+/** The rows mask() runs for one masked word: with n [MASK]s for its n pieces (and one [MASK] when n > 1). */
+export interface MaskRows {
+  start: number;
+  end: number; // the masked span in the text
+  counts: number[]; // [MASK]s per row
+  rows: RunRow[];
+  positions: number[][]; // per row: the [MASK] positions
+  tok: Tokenized;
+  window: WindowSpan; // the window the rows hold
+  word: number; // the masked word's index in tok.words
+  rowFor(k: number): number[]; // the row with k [MASK]s in place of the word
+}
+
+export function maskRows(info: ModelInfo, tk: TextTokenizer, text: string, at?: number): MaskRows {
   requireMlm(info);
   const maskText = tk.idToToken(tk.special.mask);
-  const tok = tk.tokenize(text, opts.at === undefined ? { specials: [maskText] } : {});
+  const tok = tk.tokenize(text, at === undefined ? { specials: [maskText] } : {});
   let word: number;
-  if (opts.at === undefined) {
+  if (at === undefined) {
     const masks = tok.words.flatMap((w, i) => (tok.tokens[w.tokenStart].id === tk.special.mask && w.text === maskText ? [i] : []));
     // One prediction per run: answering for the first of several would silently ignore the others.
     if (masks.length > 1) throw new BertLensError('BAD_INPUT', `The text has ${masks.length} ${maskText}s (at ${masks.map((i) => tok.words[i].start).join(', ')}); mask() predicts one masked word at a time. Keep one ${maskText}, or fill them all jointly with fillMasks() (the CLI's mask command does when the text has several).`);
     word = masks[0] ?? -1;
     if (word < 0) throw new BertLensError('BAD_INPUT', `No ${maskText} in the text. Write ${maskText} where a word should be predicted, or give the offset of a word to mask.`);
   } else {
-    word = wordAt(tok, opts.at);
-    if (word < 0) throw new BertLensError('BAD_INPUT', `No word at offset ${opts.at}. Give the offset of a character inside a word.`);
+    word = wordAt(tok, at);
+    if (word < 0) throw new BertLensError('BAD_INPUT', `No word at offset ${at}. Give the offset of a character inside a word.`);
   }
   const w = tok.words[word];
   const n = w.tokenEnd - w.tokenStart;
@@ -78,22 +84,47 @@ export async function mask(
   const p0 = w.tokenStart - span.tokenStart; // position of the word's first piece inside the window tokens
   const rowFor = (k: number) => [cls, ...ids.slice(0, p0), ...Array(k).fill(maskId), ...ids.slice(p0 + n), sep];
   const counts = n > 1 ? [n, 1] : [1];
-  throwIfAborted(opts.signal, 'Masked-word prediction');
-  const outs = await model.run(
-    counts.map((k) => ({ ids: rowFor(k) })),
-    { mlmPositions: counts.map((k) => Array.from({ length: k }, (_, i) => p0 + 1 + i)) },
-    opts.signal,
-  );
-  const V = info.vocabSize;
+  return {
+    start: w.start,
+    end: w.end,
+    counts,
+    rows: counts.map((k) => ({ ids: rowFor(k) })),
+    positions: counts.map((k) => Array.from({ length: k }, (_, i) => p0 + 1 + i)),
+    tok,
+    window: span,
+    word,
+    rowFor,
+  };
+}
+
+/** Top words from each row's logits at its [MASK]s ([counts[r], vocab] per row), merged across rows. */
+export function predictionsFrom(logits: Float32Array[], counts: number[], tk: TextTokenizer, vocab: number, top: number): MaskPrediction[] {
   const specials = new Set([tk.special.cls, tk.special.sep, tk.special.mask, tk.special.pad, tk.special.unk]);
   const isSpecial = (id: number) => specials.has(id) || /^\[.*\]$/.test(tk.idToToken(id));
   const preds = new Map<string, number>();
-  outs.forEach((o, r) => {
-    if (!o.mlmLogits) throw new BertLensError('BAD_INPUT', `${info.id} returned no masked-LM logits.`, { model: info.id });
-    const probs = Array.from({ length: counts[r] }, (_, i) => softmax(o.mlmLogits!, i * V, V));
+  logits.forEach((l, r) => {
+    const probs = Array.from({ length: counts[r] }, (_, i) => softmax(l, i * vocab, vocab));
     for (const c of beam(probs, tk, top, isSpecial)) preds.set(c.word, Math.max(preds.get(c.word) ?? 0, c.score));
   });
-  const predictions = [...preds].map(([word, score]) => ({ word, score })).sort((a, b) => b.score - a.score).slice(0, top);
-  const read = { start: tok.words[span.wordStart]?.start ?? 0, end: tok.words[span.wordEnd - 1]?.end ?? text.length, whole: spans.length === 1 };
-  return { start: w.start, end: w.end, predictions, read };
+  return [...preds].map(([word, score]) => ({ word, score })).sort((a, b) => b.score - a.score).slice(0, top);
+}
+
+export async function mask(
+  model: LoadedModel,
+  tk: TextTokenizer,
+  text: string,
+  opts: { at?: number; top?: number; signal?: AbortSignal } = {},
+): Promise<MaskResult> {
+  const info = model.info;
+  const { top = 5 } = opts;
+  const m = maskRows(info, tk, text, opts.at);
+  throwIfAborted(opts.signal, 'Masked-word prediction');
+  const outs = await model.run(m.rows, { mlmPositions: m.positions }, opts.signal);
+  const logits = outs.map((o) => {
+    if (!o.mlmLogits) throw new BertLensError('BAD_INPUT', `${info.id} returned no masked-LM logits.`, { model: info.id });
+    return o.mlmLogits;
+  });
+  const { tok, window: win } = m;
+  const read = { start: tok.words[win.wordStart]?.start ?? 0, end: tok.words[win.wordEnd - 1]?.end ?? text.length, whole: win.wordStart === 0 && win.wordEnd >= tok.words.length };
+  return { start: m.start, end: m.end, predictions: predictionsFrom(logits, m.counts, tk, info.vocabSize, top), read };
 }

@@ -1,14 +1,14 @@
 // Extractive QA over a whole document: question + document windows with stride, span scoring per window, merged.
-import type { LoadedModel, QaAnswer, QaOptions, QaResult } from './api';
+import type { LoadedModel, ModelInfo, QaAnswer, QaOptions, QaResult, Tokenized } from './api';
 import { BertLensError, throwIfAborted } from './model/errors';
 import type { TextTokenizer } from './text/tokenizer';
-import { qaWindows } from './text/windows';
+import { qaWindows, type QaWindow } from './text/windows';
 import { softmax } from './softmax';
 
 const BATCH = 4;
 
 /** Softmax over the positions in `keep` only (others get 0). */
-function maskedSoftmax(logits: Float32Array, keep: number[]): Float64Array {
+export function maskedSoftmax(logits: Float32Array, keep: number[]): Float64Array {
   const p = new Float64Array(logits.length);
   const q = softmax(keep.map((i) => logits[i]));
   keep.forEach((i, k) => (p[i] = q[k]));
@@ -27,6 +27,19 @@ export function qaOverlap(seqLen: number, questionTokens: number, stride: number
   return Math.min(stride, Math.max(0, Math.floor((seqLen - questionTokens - 3) / 2)));
 }
 
+/** The question + document windows answer() reads (occlusion reads the same ones). */
+export function planQa(info: ModelInfo, tk: TextTokenizer, question: string, doc: Tokenized, o: { maxSeqLen: number; stride: number; maxQuestionLen: number }): QaWindow[] {
+  const q = tk.tokenize(question).tokens.map((t) => t.id);
+  const seqLen = Math.min(o.maxSeqLen, info.maxPositions);
+  return qaWindows(q, doc.tokens.map((t) => t.id), {
+    maxSeqLen: seqLen,
+    stride: qaOverlap(seqLen, Math.min(q.length, o.maxQuestionLen), o.stride),
+    maxQuestionLen: o.maxQuestionLen,
+    cls: tk.special.cls,
+    sep: tk.special.sep,
+  });
+}
+
 export async function answer(model: LoadedModel, tk: TextTokenizer, question: string, document: string, opts: QaOptions = {}): Promise<QaResult> {
   const info = model.info;
   const { top = 3, maxSeqLen = Math.min(384, info.maxPositions), stride = 128, maxAnswerLen = 30, maxQuestionLen = 64 } = opts;
@@ -34,17 +47,9 @@ export async function answer(model: LoadedModel, tk: TextTokenizer, question: st
     throw new BertLensError('BAD_INPUT', `${info.id} has no question-answering head (no start_logits/end_logits). Use a QA model such as the embedded bert-lens-mini-qa or Xenova/distilbert-base-cased-distilled-squad.`, { model: info.id, fix: [{ option: 'model', task: 'qa' }] });
   }
   if (!question.trim()) throw new BertLensError('BAD_INPUT', 'The question is empty. Ask something about the document.');
-  const q = tk.tokenize(question).tokens.map((t) => t.id);
   const doc = tk.tokenize(document);
   if (!doc.tokens.length) return { answers: [] };
-  const seqLen = Math.min(maxSeqLen, info.maxPositions);
-  const wins = qaWindows(q, doc.tokens.map((t) => t.id), {
-    maxSeqLen: seqLen,
-    stride: qaOverlap(seqLen, Math.min(q.length, maxQuestionLen), stride),
-    maxQuestionLen,
-    cls: tk.special.cls,
-    sep: tk.special.sep,
-  });
+  const wins = planQa(info, tk, question, doc, { maxSeqLen, stride, maxQuestionLen });
   const best = new Map<string, QaAnswer>();
   let nullScore = Infinity;
   for (let b = 0; b < wins.length; b += BATCH) {

@@ -2,7 +2,7 @@
 // WorkerModels picks (worker-models.ts).
 // Runs inside the worker thread; plain Node, so tests drive it through a real worker or directly.
 import { createHash } from 'node:crypto';
-import type { Encoding, Engine, FillResult, LayerChoice, LoadedModel, MaskResult, QaResult, StoreOptions } from '../core/api';
+import type { Encoding, Engine, FillResult, LayerChoice, LoadedModel, LogitLensResult, MaskResult, QaResult, StoreOptions } from '../core/api';
 import { paragraphAround } from '../core/text/paragraphs';
 import type {
   AttentionMatrix, AttentionView, DocInput, HandlerTable, InspectResult, Method, Params, Result, SenseVectors, SentencePair, Used,
@@ -44,6 +44,7 @@ export class Handlers {
     attentionMatrix: (doc, offset, ctx) => this.attentionMatrix(doc, offset, ctx),
     explain: (doc, offset, layer, head, ctx) => this.explain(doc, offset, layer, head, ctx),
     mask: (doc, offset, top, ctx) => this.mask(doc, offset, top, ctx),
+    logitLens: (doc, offset, top, ctx) => this.logitLens(doc, offset, top, ctx),
     fillMasks: (doc, offset, top, ctx) => this.fillMasks(doc, offset, top, ctx),
     nsp: (doc, ctx) => this.nsp(doc, ctx),
     qa: (doc, question, top, ctx) => this.qa(doc, question, top, ctx),
@@ -165,8 +166,18 @@ export class Handlers {
     const { model, used } = await this.pick('encoder', doc, offset);
     const lit = maskLiteralAt(doc.text, offset);
     if (lit < 0) return { ...wordsOnly(await this.eng().mask(model, doc.text, { at: offset, top: top + 5, signal: ctx.signal }), top), ...used };
-    const text = doc.text.slice(0, lit).replace(/\[MASK\]/g, '      ') + doc.text.slice(lit, lit + 6) + doc.text.slice(lit + 6).replace(/\[MASK\]/g, '      ');
+    const text = onlyMaskAt(doc.text, lit);
     return { ...wordsOnly(await this.eng().mask(model, text, { top: top + 5, signal: ctx.signal }), top), ...used };
+  }
+
+  /** The logit lens of the word at `offset` (or of a literal [MASK] there), as mask() reads it. */
+  private async logitLens(doc: DocInput, offset: number, top: number, ctx: JobContext): Promise<LogitLensResult & Used> {
+    const { model, used } = await this.pick('encoder', doc, offset);
+    const eng = this.eng();
+    const lit = maskLiteralAt(doc.text, offset);
+    if (lit < 0) return { ...(await eng.logitLens(model, doc.text, { at: offset, top, signal: ctx.signal })), ...used };
+    const text = onlyMaskAt(doc.text, lit);
+    return { ...(await eng.logitLens(model, text, { top, signal: ctx.signal })), ...used };
   }
 
   /** The paragraph's [MASK]s filled jointly (core/fill-masks.ts), offsets moved back into the document. */
@@ -279,6 +290,11 @@ function dedupe<T extends { word: string; score: number }>(list: T[], top: numbe
     seen.add(k);
     return true;
   }).slice(0, top);
+}
+
+/** The text with every literal [MASK] but the one at `lit` blanked (same length: offsets stay document offsets). */
+function onlyMaskAt(text: string, lit: number): string {
+  return text.slice(0, lit).replace(/\[MASK\]/g, '      ') + text.slice(lit, lit + 6) + text.slice(lit + 6).replace(/\[MASK\]/g, '      ');
 }
 
 /** Start of a literal [MASK] covering `offset`, or -1. */

@@ -1,5 +1,6 @@
 // Section 4: the token inspector — static neighbours vs contextual substitutes vs nearest document words, and
-// the contextual similarity to every other occurrence of the same word. Items with a position reveal it.
+// the contextual similarity to every other occurrence of the same word, and the substitutes read at every layer
+// (logit lens: layers × top-k). Items with a position reveal it.
 import type { InspectData, Ranked, Request } from './protocol';
 import { bar, clear, fmt, h, post, roving } from './dom';
 import { session } from './state';
@@ -51,5 +52,25 @@ export class Inspector implements View<InspectData> {
     roving(occ, 'button.row');
     this.body.append(h('div', { class: 'block' }, h('h3', {}, t('inspect.occ', d.word.text)),
       d.occurrences.length ? occ : h('p', { class: 'muted small' }, t('inspect.noOcc'))));
+    if (d.lens || d.lensError) this.body.append(this.lens(d));
+  }
+
+  /** Layers × top-k: where the prediction for this word forms (the last row is the substitutes list). */
+  private lens(d: InspectData): HTMLElement {
+    const block = h('div', { class: 'block lens' }, h('h3', {}, t('inspect.lens', d.word.text)));
+    if (!d.lens) {
+      block.append(h('p', { class: 'muted small' }, t('inspect.lensError', d.lensError ?? '')));
+      return block;
+    }
+    const k = Math.max(0, ...d.lens.map((l) => l.predictions.length));
+    const head = h('tr', {}, h('th', { scope: 'col' }, t('layer')), ...Array.from({ length: k }, (_, i) => h('th', { scope: 'col' }, `#${i + 1}`)));
+    const rows = d.lens.map((l) => h('tr', {},
+      h('th', { scope: 'row' }, l.layer === 0 ? t('inspect.lensEmbeddings') : String(l.layer)),
+      ...l.predictions.map((p) => h('td', { title: fmt(p.score) }, h('span', { class: 'word' }, p.word), ' ', h('span', { class: 'num muted' }, fmt(p.score))))));
+    block.append(
+      h('p', { class: 'muted small' }, t('inspect.lensNote')),
+      h('div', { class: 'table-wrap' }, h('table', { class: 'explain-table lens-table', 'aria-label': t('inspect.lens', d.word.text) }, h('thead', {}, head), h('tbody', {}, ...rows))),
+    );
+    return block;
   }
 }

@@ -84,6 +84,9 @@ export interface InspectData {
   substitutes: Ranked[];
   documentNeighbours: Ranked[];
   occurrences: Array<{ start: number; end: number; similarity: number; snippet: string }>;
+  /** The word's masked-LM prediction read at every layer (0 = embeddings … L; logit lens). Absent: not asked. */
+  lens?: Array<{ layer: number; predictions: Ranked[] }>;
+  lensError?: string; // why the lens is missing (e.g. a model without an MLM head)
 }
 
 export interface SenseData {
@@ -175,7 +178,9 @@ function isInspect(d: unknown): d is InspectData {
   return isObj(d) && isSpan(d.word) && (d.staticSource === null || isStr(d.staticSource)) && isBool(d.inVocabulary) &&
     isArr(d.staticNeighbours, isRanked) && isArr(d.substitutes, isRanked) && isArr(d.documentNeighbours, isRanked) &&
     isArr(d.occurrences, (o): o is InspectData['occurrences'][number] =>
-      isObj(o) && isInt(o.start) && isInt(o.end) && isNum(o.similarity) && isStr(o.snippet));
+      isObj(o) && isInt(o.start) && isInt(o.end) && isNum(o.similarity) && isStr(o.snippet)) &&
+    (d.lens === undefined || isArr(d.lens, (l): l is NonNullable<InspectData['lens']>[number] => isObj(l) && isInt(l.layer) && isArr(l.predictions, isRanked))) &&
+    (d.lensError === undefined || isStr(d.lensError));
 }
 function isSense(d: unknown): d is SenseData {
   if (!isObj(d) || !(d.word === null || isStr(d.word)) || !isInt(d.layer) || !isInt(d.k)) return false;

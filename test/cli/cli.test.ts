@@ -87,6 +87,55 @@ describe('bert-lens CLI', () => {
     assert.match(t.out, /layer\s+head\s+label\s+entropy/);
   });
 
+  it('mask --layers: one row per layer 0..L in the JSON contract, the last one equal to plain mask; errors', () => {
+    const text = 'The cat sat on the [MASK].';
+    const j = runJson(['mask', '--layers', '--model', BERT, '--top', '3', '--text', text]);
+    assert.deepEqual(Object.keys(j).sort(), ['end', 'layers', 'start']);
+    assert.deepEqual(j.layers.map((l: { layer: number }) => l.layer), [0, 1, 2]);
+    for (const l of j.layers) {
+      assert.equal(l.predictions.length, 3);
+      assert.deepEqual(Object.keys(l.predictions[0]).sort(), ['score', 'word']);
+    }
+    assert.deepEqual(j.layers[2].predictions, runJson(['mask', '--model', BERT, '--top', '3', '--text', text]).predictions);
+    const t = run(['mask', '--layers', '--model', BERT, '--text', text]);
+    assert.equal(t.code, 0, t.err);
+    assert.match(t.out, /0 \(embeddings\)/);
+    const qa = run(['mask', '--layers', '--model', QA, '--text', text]);
+    assert.equal(qa.code, 1);
+    assert.match(qa.err, /no masked-LM head/);
+    const two = run(['mask', '--layers', '--model', BERT, '--text', 'The [MASK] sat on the [MASK].']);
+    assert.equal(two.code, 1);
+    assert.match(two.err, /one masked word at a time/);
+  });
+
+  it('occlude: JSON contract, delta = base − score per other word, --target; --task checked', () => {
+    const text = 'The cat sat on the [MASK] today.';
+    const j = runJson(['occlude', '--task', 'mask', '--model', BERT, '--text', text]);
+    assert.deepEqual(Object.keys(j).sort(), ['base', 'end', 'start', 'target', 'task', 'words']);
+    assert.equal(j.target, runJson(['mask', '--model', BERT, '--top', '1', '--text', text]).predictions[0].word);
+    assert.deepEqual(j.words.map((w: { word: string }) => w.word), ['The', 'cat', 'sat', 'on', 'the', 'today', '.']);
+    for (const w of j.words) {
+      assert.deepEqual(Object.keys(w).sort(), ['delta', 'end', 'score', 'start', 'word']);
+      assert.equal(text.slice(w.start, w.end), w.word);
+      assert.ok(Math.abs(w.delta - (j.base - w.score)) < 1e-12);
+    }
+    const river = runJson(['occlude', '--model', BERT, '--target', 'river', '--text', text]);
+    assert.equal(river.target, 'river');
+    assert.ok(river.base > 0 && river.base < j.base);
+    const t = run(['occlude', '--model', BERT, '--text', text]);
+    assert.equal(t.code, 0, t.err);
+    assert.match(t.out, /drop/);
+    const bad = run(['occlude', '--task', 'nsp', '--model', BERT, '--text', text]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--task must be mask .* or qa/);
+    const doc = 'On Monday the old man walked to the river bank and sat down.';
+    const qa = runJson(['occlude', '--task', 'qa', '--model', QA, '--question', 'Where did the man walk?', '--text', doc]);
+    assert.equal(qa.task, 'qa');
+    assert.equal(doc.slice(qa.start, qa.end), qa.target);
+    assert.equal(qa.words.length, 14);
+    assert.equal(run(['occlude', '--task', 'qa', '--model', QA, '--text', doc]).code, 2);
+  });
+
   it('explain: per-word scores, scaled scores and softmax weights summing to 1', () => {
     const j = runJson(['explain', '--model', BERT, '--word', 'bank', '--layer', '1', '--head', '3', '--text', TEXT]);
     assert.equal(j.layer, 1);

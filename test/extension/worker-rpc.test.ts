@@ -123,6 +123,20 @@ test('mask: the word at the cursor, and a literal [MASK] (the one under the curs
   assert.ok(m.predictions.every((p) => p.score > 0 && p.score <= 1));
 });
 
+test('logitLens: one row per layer 0..L for the word at the offset (or a literal [MASK]), the last one mask()\'s', async () => {
+  const at = TEXT.indexOf('river');
+  const r = await client.call.logitLens(doc(), at + 1, 4);
+  assert.deepEqual([r.start, r.end], [at, at + 5]);
+  assert.deepEqual(r.layers.map((l) => l.layer), [0, 1, 2]);
+  assert.ok(r.layers.every((l) => l.predictions.length === 4));
+  const m = await client.call.mask(doc(), at + 1, 4);
+  const words = r.layers[2].predictions.filter((p) => /[\p{L}\p{N}]/u.test(p.word));
+  assert.deepEqual(words[0], m.predictions[0]);
+  const text = 'A [MASK] here. The cat sat on the [MASK].';
+  const lit = await client.call.logitLens(doc(1, text, 'file:///lens.txt'), text.lastIndexOf('[MASK]') + 2, 2);
+  assert.deepEqual([lit.start, lit.end], [text.lastIndexOf('[MASK]'), text.length - 1]);
+});
+
 test('fillMasks: the paragraph\'s [MASK]s filled jointly, offsets in the document, other paragraphs untouched', async () => {
   const text = 'First paragraph with a [MASK].\n\nThe [MASK] sat on the mat. The dog ate the [MASK].';
   const r = await client.call.fillMasks(doc(1, text, 'file:///fill.txt'), text.lastIndexOf('[MASK]') + 1, 3);

@@ -21,6 +21,8 @@ const goodHost: HostMessage[] = [
   { type: 'qa', seq: 7, data: { question: 'where?', answers: [{ text: 'river', start: 9, end: 14, score: 0.9, before: 'the bank ', after: '' }] } },
   { type: 'saved', path: '/tmp/x.svg' },
   { type: 'show', section: 'head', layer: 2, head: 1 },
+  { type: 'inspect', seq: 8, data: { word: words[1], staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [], documentNeighbours: [], occurrences: [], lens: [{ layer: 0, predictions: [{ word: 'the', score: 0.1 }] }, { layer: 1, predictions: [] }] } },
+  { type: 'inspect', seq: 9, data: { word: words[1], staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [], documentNeighbours: [], occurrences: [], lensError: 'no MLM head' } },
 ];
 
 test('every well-formed host message validates', () => {
@@ -46,6 +48,8 @@ test('malformed host messages are rejected with a reason', () => {
     { type: 'explain', seq: 1, data: { ...(goodHost[8] as any).data, weights: [0.5, 0.5] } },
     { type: 'explain', seq: 1, data: { ...(goodHost[8] as any).data, scores: [1, NaN, 2] } },
     { type: 'inspect', seq: 1, data: { ...(goodHost[9] as any).data, substitutes: [{ word: 3, score: 1 }] } },
+    { type: 'inspect', seq: 1, data: { ...(goodHost[9] as any).data, lens: [{ layer: 0, predictions: [{ word: 'x', score: 'high' }] }] } },
+    { type: 'inspect', seq: 1, data: { ...(goodHost[9] as any).data, lensError: 3 } },
     { type: 'sense', seq: 1, data: { ...(goodHost[10] as any).data, clusters: new Uint8Array([1]) } },
     { type: 'sense', seq: 1, data: { ...(goodHost[10] as any).data, points: new Float32Array(3) } },
     { type: 'qa', seq: 1, data: { question: 'q', answers: [{ text: 'a', start: 0, end: 1, score: '1', before: '', after: '' }] } },

@@ -1,7 +1,7 @@
 // Host-side shaping of worker results into panel messages, and the CSP-locked HTML shell.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { focusIn, gridData, headData, inspectData, qaData, senseData, snippet } from '../../src/extension/panel/shape';
+import { focusIn, gridData, headData, inspectData, lensData, qaData, senseData, snippet } from '../../src/extension/panel/shape';
 import { newNonce, panelHtml } from '../../src/extension/panel/html';
 import { validateHostMessage } from '../../src/webview/protocol';
 import { rng } from '../../src/extension/panel/cluster';
@@ -96,4 +96,10 @@ test('panel HTML: strict CSP, one nonce\'d script, no inline styles, fresh nonce
   const a = newNonce(), b = newNonce();
   assert.notEqual(a, b);
   assert.match(a, /^[A-Za-z0-9]{16,}$/);
+});
+
+test('logit lens shaping: layers with plain {word, score} predictions, or the error text', () => {
+  const r = { start: 4, end: 8, layers: [{ layer: 0, predictions: [{ word: 'the', score: 0.1 }] }, { layer: 1, predictions: [{ word: 'shore', score: 0.3 }] }] };
+  assert.deepEqual(lensData(r), { lens: r.layers });
+  assert.deepEqual(lensData('no head'), { lensError: 'no head' });
 });

@@ -128,6 +128,35 @@ test('explainer: a neuron strip per row, one cell per dimension, blue where q×k
   await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
 });
 
+test('token inspector: the logit lens as a layers × top-k table (English and zh-CN), or the reason it is missing', { skip }, async () => {
+  await p.page.locator('.tabs [data-section="inspect"]').click();
+  const { seq } = await lastRequest();
+  const word = { text: 'bank', start: 4, end: 8 };
+  const base = { word, staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [{ word: 'shore', score: 0.3 }], documentNeighbours: [], occurrences: [] };
+  const lens = [0, 1, 2].map((layer) => ({ layer, predictions: [{ word: `w${layer}a`, score: 0.2 }, { word: `w${layer}b`, score: 0.1 }] }));
+  await send({ type: 'inspect', seq, data: { ...base, lens } });
+  const rows = p.page.locator('.inspect-view table.lens-table tbody tr');
+  await rows.first().waitFor({ timeout: 10_000 });
+  assert.equal(await rows.count(), 3);
+  assert.equal(await rows.nth(0).locator('th').innerText(), '0 (embeddings)');
+  assert.deepEqual(await rows.nth(2).locator('td .word').allInnerTexts(), ['w2a', 'w2b']);
+  assert.equal(await p.page.locator('.inspect-view table.lens-table thead th').count(), 3);
+  await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
+  const again = (await lastRequest()).seq;
+  await send({ type: 'inspect', seq: again, data: { ...base, lens } });
+  await p.page.locator('.inspect-view table.lens-table').waitFor({ timeout: 10_000 });
+  assert.match(await p.page.locator('.inspect-view .lens h3').innerText(), /逐层预测/);
+  assert.equal(await p.page.locator('.inspect-view table.lens-table tbody tr th').first().innerText(), '0（嵌入层）');
+  await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
+  const third = (await lastRequest()).seq;
+  await send({ type: 'inspect', seq: third, data: { ...base, lensError: 'm has no masked-LM head' } });
+  await p.page.locator('.inspect-view .lens p').waitFor({ timeout: 10_000 });
+  assert.match(await p.page.locator('.inspect-view .lens p').innerText(), /unavailable: m has no masked-LM head/);
+  assert.equal(await p.page.locator('.inspect-view table.lens-table').count(), 0);
+  assert.deepEqual(await p.cspViolations(), []);
+  await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
+});
+
 test('model view: one canvas per head; its SVG export embeds the canvases and rasterises to PNG', { skip }, async () => {
   const { seq } = await lastRequest();
   await p.page.evaluate((seq) => {

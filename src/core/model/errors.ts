@@ -6,6 +6,7 @@ export type BertLensErrorCode =
   | 'OFFLINE'
   | 'CORRUPT_MODEL'
   | 'ATTENTION_UNAVAILABLE'
+  | 'HEAD_UNAVAILABLE' // the masked-LM head could not be cut out of the graph (layer-by-layer predictions)
   | 'BAD_INPUT'
   | 'ABORTED';
 

@@ -12,6 +12,7 @@ import { tapModel, type TapPlan } from './taps';
 import { checkConsistency } from './checks';
 import { checkRequest, checkRows } from './validate';
 import { readBounded, readJsonText } from './files';
+import { createHeadSession, runHead, type HeadSource } from './head-session';
 
 export interface ModelLoadOptions extends LoadOptions {
   /** Upper bound for one batch's tapped outputs; bigger requests are split into several runs (default 256 MiB). */
@@ -24,6 +25,8 @@ interface Shared {
   info: ModelInfo;
   typeVocab: number;
   names: { logits?: string; nsp?: string; start?: string; end?: string };
+  threads: number;
+  head?: Promise<ort.InferenceSession>; // the MLM head alone (head-session.ts), created on first use
 }
 
 // One session per model file + thread count, shared by every loadModel() caller until the last dispose(). The count
@@ -59,15 +62,40 @@ export async function loadModel(source: string, store: StoreOptions = {}, load: 
       if (disposed) throw new BertLensError('BAD_INPUT', `Model ${source} was disposed; load it again.`);
       return runBatched(shared, rows, req, signal, load.memoryBudgetBytes ?? 256 * 2 ** 20);
     },
+    headLogits: async (inputs, signal) => {
+      if (disposed) throw new BertLensError('BAD_INPUT', `Model ${source} was disposed; load it again.`);
+      const src = headSource(shared);
+      if (!shared.head) {
+        const created = createHeadSession(src);
+        shared.head = created;
+        created.catch(() => shared.head === created && (shared.head = undefined));
+      }
+      return runHead(await shared.head, src, inputs, signal);
+    },
     dispose: async () => {
       if (disposed) return;
       disposed = true;
       if (--held.refs === 0) {
         if (sessions.get(key) === held) sessions.delete(key);
         await shared.session.release();
+        const head = shared.head;
+        shared.head = undefined;
+        await head?.then((h) => h.release(), () => undefined);
       }
     },
   };
+}
+
+/** What the head session is cut from; a model without an MLM head (or without tapped hidden states) says so. */
+function headSource(s: Shared): HeadSource {
+  const { info, plan, names } = s;
+  if (!info.capabilities.mlm || !names.logits) {
+    throw new BertLensError('BAD_INPUT', `${info.id} has no masked-LM head (no \`logits\` output), so there is nothing to apply to each layer. Use an encoder exported for fill-mask, e.g. the embedded bert-lens-mini.`, { model: info.id, fix: [{ option: 'model', task: 'mlm' }] });
+  }
+  if (!info.capabilities.hidden) {
+    throw new BertLensError('ATTENTION_UNAVAILABLE', `${info.id}: the per-layer hidden states could not be found in its graph, so layer-by-layer predictions are unavailable. Use a BERT or DistilBERT export with plain LayerNorm nodes (e.g. the Xenova/* repositories).`, { model: info.id, fix: [{ option: 'model', task: 'mlm' }] });
+  }
+  return { info, hidden: plan.hidden[info.layers], logits: names.logits, options: sessionOptions(s.threads) };
 }
 
 /** docs/TECH-NOTES.md §5.1: few threads, no idle spinning (an editor must not burn CPU between runs). */
@@ -157,7 +185,7 @@ async function createShared(
   };
   info.capabilities = capabilities;
   const typeVocab = typeof cfg.type_vocab_size === 'number' ? cfg.type_vocab_size : 2;
-  const shared: Shared = { session, plan, info, typeVocab, names };
+  const shared: Shared = { session, plan, info, typeVocab, names, threads };
   try {
     await probe(shared, file);
   } catch (e) {

@@ -197,8 +197,16 @@ export class PanelHost implements vscode.Disposable {
           return;
         }
         case 'inspect': {
-          const r = await this.client.call.inspect(d, offset, parseLayer(cfg.get('layer')), cfg.get<number>('topK') ?? 5, opts);
-          this.post({ type: 'inspect', seq, data: shape.inspectData(r, d.text) });
+          const top = cfg.get<number>('topK') ?? 5;
+          // The lens runs beside the inspector; a model without an MLM head still gets the rest of the section.
+          const [r, lens] = await Promise.all([
+            this.client.call.inspect(d, offset, parseLayer(cfg.get('layer')), top, opts),
+            this.client.call.logitLens(d, offset, top, opts).catch((e: unknown) => {
+              if (e instanceof WorkerError && (e.code === 'STALE' || e.code === 'CANCELLED')) throw e;
+              return errorText(e, vscode.l10n);
+            }),
+          ]);
+          this.post({ type: 'inspect', seq, data: { ...shape.inspectData(r, d.text), ...shape.lensData(lens) } });
           return;
         }
         case 'sense': {

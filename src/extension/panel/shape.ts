@@ -1,6 +1,6 @@
 // Turns worker results into the panel's messages (only what a view needs, typed arrays) — no `vscode` import,
 // so it is tested in plain Node. PCA + clustering for the sense map run here, next to the full vectors.
-import type { Explanation, QaResult } from '../../core/api';
+import type { Explanation, LogitLensResult, QaResult } from '../../core/api';
 import type { AttentionMatrix, InspectResult, SenseVectors } from '../../protocol';
 import type { ExplainData, HeadData, InspectData, ModelGridData, QaData, SenseData } from '../../webview/protocol';
 import { focusScores, layerRows, rolloutRow, thumbnails, nearestWordAt } from './attention-rows';
@@ -41,6 +41,12 @@ export function gridData(m: AttentionMatrix, focus: number, size = 24, pooled?: 
 
 export function explainData(e: Explanation, heads: number): ExplainData {
   return { ...e, heads, hidden: heads * e.headDim };
+}
+
+/** The logit lens for the inspector, or the reason it is missing. */
+export function lensData(r: LogitLensResult | string): Pick<InspectData, 'lens' | 'lensError'> {
+  if (typeof r === 'string') return { lensError: r };
+  return { lens: r.layers.map((l) => ({ layer: l.layer, predictions: l.predictions.map((p) => ({ word: p.word, score: p.score })) })) };
 }
 
 export function inspectData(r: InspectResult, text: string): InspectData {

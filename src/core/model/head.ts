@@ -1,0 +1,77 @@
+// The masked-LM head cut out of the model's own ONNX graph, as a model of its own whose input is a hidden state
+// [b,t,hidden] and whose output is the logits [b,t,vocab]. The logit lens feeds it every layer's hidden state, so the
+// head's maths (dense, gelu, LayerNorm, tied decoder; int8 or fp32) stays the exported graph's, never a JS copy.
+import protobuf from 'protobufjs/minimal';
+import { onnx } from 'onnx-proto';
+import type { GraphIndex } from './graph';
+
+const { Reader, Writer } = protobuf;
+
+const MODEL_GRAPH = 7;
+const GRAPH_NODE = 1;
+const GRAPH_NAME = 2;
+const GRAPH_INITIALIZER = 5;
+const GRAPH_INPUT = 11;
+const GRAPH_OUTPUT = 12;
+
+/**
+ * Model bytes computing `logits` from `hidden` with the original graph's nodes: every node `logits` depends on,
+ * traced back until `hidden` (the last layer's output, which the head reads). Throws a plain Error naming what is
+ * missing when the head also reads something else (a graph input or a tensor computed before `hidden`).
+ */
+export function extractHead(g: GraphIndex, hidden: string, logits: string, hiddenSize: number): Uint8Array {
+  const keep = new Set<number>();
+  const inits = new Set<string>();
+  const stack = [logits];
+  const seen = new Set<string>();
+  while (stack.length) {
+    const t = stack.pop()!;
+    if (seen.has(t) || t === hidden) continue;
+    seen.add(t);
+    if (g.initializers.has(t)) {
+      inits.add(t);
+      continue;
+    }
+    const i = g.producer.get(t);
+    if (i === undefined) throw new Error(`the head reads ${t}, which is not computed from ${hidden}`);
+    keep.add(i);
+    for (const x of g.nodes[i].input) if (x) stack.push(x);
+  }
+  // A head that reached the encoder (e.g. its weights computed from an input) is not a head of `hidden` alone.
+  if (!seen.has(logits) || [...keep].some((i) => g.nodes[i].input.some((x) => g.inputs.includes(x)))) {
+    throw new Error(`${logits} depends on the graph inputs, not only on ${hidden}`);
+  }
+  if (![...keep].some((i) => g.nodes[i].input.includes(hidden))) throw new Error(`${logits} does not read ${hidden}`);
+
+  const w = Writer.create();
+  for (const i of [...keep].sort((a, b) => a - b)) w.uint32((GRAPH_NODE << 3) | 2).bytes(onnx.NodeProto.encode(g.nodes[i]).finish());
+  w.uint32((GRAPH_NAME << 3) | 2).string('mlm_head');
+  for (const name of inits) {
+    const at = g.initializers.get(name)!;
+    w.uint32((GRAPH_INITIALIZER << 3) | 2).bytes(g.bytes.subarray(at.s, at.e));
+  }
+  const input = onnx.ValueInfoProto.encode({
+    name: hidden,
+    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimParam: 'batch' }, { dimParam: 'sequence' }, { dimValue: hiddenSize }] } } },
+  }).finish();
+  w.uint32((GRAPH_INPUT << 3) | 2).bytes(input);
+  w.uint32((GRAPH_OUTPUT << 3) | 2).bytes(onnx.ValueInfoProto.encode({ name: logits }).finish());
+  const graph = w.finish();
+
+  // Every model field but the graph is kept as raw bytes (ir_version, opset imports, functions).
+  const parts: Uint8Array[] = [];
+  const r = Reader.create(g.bytes);
+  while (r.pos < g.bytes.length) {
+    const start = r.pos;
+    const tag = r.uint32();
+    r.skipType(tag & 7);
+    parts.push(tag >>> 3 === MODEL_GRAPH ? Writer.create().uint32((MODEL_GRAPH << 3) | 2).bytes(graph).finish() : g.bytes.subarray(start, r.pos));
+  }
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let p = 0;
+  for (const x of parts) {
+    out.set(x, p);
+    p += x.length;
+  }
+  return out;
+}

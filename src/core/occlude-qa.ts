@@ -1,0 +1,66 @@
+// Occlusion attribution of a QA answer: the best answer's span probability (p_start · p_end, as answer() scores it)
+// with each document word of its window masked in turn — the answer's own words included, since masking the
+// answer itself is the reference effect. Batching follows occlude.ts (fp32 batched, int8 one row per run).
+import type { LoadedModel, OcclusionResult, QaOptions } from './api';
+import { BertLensError, throwIfAborted } from './model/errors';
+import { batchSize } from './occlude';
+import { answer, maskedSoftmax, planQa } from './qa';
+import type { TextTokenizer } from './text/tokenizer';
+
+export async function occludeQa(
+  model: LoadedModel,
+  tk: TextTokenizer,
+  question: string,
+  document: string,
+  opts: Pick<QaOptions, 'maxSeqLen' | 'stride' | 'maxQuestionLen' | 'maxAnswerLen' | 'signal'> & { batchSize?: number } = {},
+): Promise<OcclusionResult> {
+  const info = model.info;
+  const { maxSeqLen = Math.min(384, info.maxPositions), stride = 128, maxQuestionLen = 64 } = opts;
+  const [best] = (await answer(model, tk, question, document, { ...opts, top: 1 })).answers;
+  if (!best) throw new BertLensError('BAD_INPUT', `${info.id} finds no answer to the question in this text, so there is nothing to explain. Rephrase the question or give a text that answers it.`, { model: info.id });
+  const doc = tk.tokenize(document);
+  // The answer's first and last tokens (answers are whole words) and the window that scores them best.
+  const first = doc.words.findIndex((w) => w.start === best.start);
+  const last = doc.words.findIndex((w) => w.end === best.end);
+  if (first < 0 || last < first) throw new BertLensError('BAD_INPUT', `The answer "${best.text}" does not start and end on word boundaries of the text (an engine bug). Please report it with the text.`, { model: info.id });
+  const s = doc.words[first].tokenStart;
+  const e = doc.words[last].tokenEnd - 1;
+  const wins = planQa(info, tk, question, doc, { maxSeqLen, stride, maxQuestionLen }).filter((w) => s >= w.docTokenStart && e < w.docTokenEnd);
+  const typed = (ids: number[], typeIds: number[]) => ({ ids, typeIds: info.capabilities.tokenTypes ? typeIds : undefined });
+  const spanScore = async (rows: Array<{ ids: number[]; typeIds?: number[] }>, w: (typeof wins)[number]) => {
+    const ctx = Array.from({ length: w.docTokenEnd - w.docTokenStart }, (_, i) => w.contextStart + i);
+    const at = (t: number) => w.contextStart + t - w.docTokenStart;
+    const size = batchSize(model, rows.length, opts.batchSize);
+    const out: number[] = [];
+    for (let b = 0; b < rows.length; b += size) {
+      throwIfAborted(opts.signal, 'Occlusion');
+      for (const o of await model.run(rows.slice(b, b + size), { qa: true }, opts.signal)) {
+        if (!o.startLogits || !o.endLogits) throw new BertLensError('BAD_INPUT', `${info.id} returned no start/end logits.`, { model: info.id });
+        out.push(maskedSoftmax(o.startLogits, [0, ...ctx])[at(s)] * maskedSoftmax(o.endLogits, [0, ...ctx])[at(e)]);
+      }
+    }
+    return out;
+  };
+  let win = wins[0];
+  let base = -1;
+  for (const w of wins) {
+    const [p] = await spanScore([typed(w.ids, w.typeIds)], w);
+    if (p > base) [win, base] = [w, p];
+  }
+  const words: number[] = [];
+  for (let i = 0; i < doc.words.length; i++) if (doc.words[i].tokenStart >= win.docTokenStart && doc.words[i].tokenEnd <= win.docTokenEnd) words.push(i);
+  const rows = words.map((i) => {
+    const ids = [...win.ids];
+    for (let t = doc.words[i].tokenStart; t < doc.words[i].tokenEnd; t++) ids[win.contextStart + t - win.docTokenStart] = tk.special.mask;
+    return typed(ids, win.typeIds);
+  });
+  const scores = await spanScore(rows, win);
+  return {
+    task: 'qa',
+    target: best.text,
+    start: best.start,
+    end: best.end,
+    base,
+    words: words.map((i, r) => ({ word: doc.words[i].text, start: doc.words[i].start, end: doc.words[i].end, score: scores[r], delta: base - scores[r] })),
+  };
+}

@@ -1,0 +1,129 @@
+// Occlusion attribution of a masked-word prediction on the embedded models: the base is mask()'s probability, the
+// known context word matters most, each score is the probability with that word masked too, batched == one by one.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { createEngine, type BertLensEngine } from '../../../src/core/index';
+import { softmax } from '../../../src/core/mlm';
+import { counting } from './helpers';
+
+const EN = 'The sun rises in the [MASK] and sets in the west.';
+const ZH = '我今天很[MASK]兴。';
+
+describe('occlusion (masked word)', () => {
+  let engine: BertLensEngine;
+  before(() => {
+    engine = createEngine();
+  });
+  after(() => engine.dispose());
+
+  for (const [id, text, target, key] of [['bert-lens-mini', EN, 'east', 'west'], ['bert-lens-zh', ZH, '高', '兴']] as const) {
+    for (const dtype of ['int8', 'fp32'] as const) {
+      it(`${id} ${dtype}: target "${target}", base = mask()'s probability, "${key}" matters most`, async () => {
+        const model = await engine.load(id, { dtype });
+        const r = await engine.occlude(model, text);
+        const plain = await engine.mask(model, text, { top: 1 });
+        assert.equal(r.task, 'mask');
+        assert.equal(r.target, target);
+        assert.equal(r.target, plain.predictions[0].word);
+        assert.equal(r.base, plain.predictions[0].score);
+        assert.deepEqual([r.start, r.end], [plain.start, plain.end]);
+        // Every other word of the text, in order, the masked one left out.
+        const words = (await engine.tokenize(model, text.replace('[MASK]', '').replace('  ', ' '))).words.map((w) => w.text);
+        assert.deepEqual(r.words.map((w) => w.word), words);
+        assert.ok(r.words.every((w) => w.start >= r.end || w.end <= r.start));
+        for (const w of r.words) assert.equal(w.delta, r.base - w.score);
+        const top = [...r.words].sort((a, b) => b.delta - a.delta)[0];
+        assert.equal(top.word, key);
+        assert.ok(top.delta > 0.3 * r.base, `the drop for "${key}" (${top.delta}) is a large share of the base ${r.base}`);
+      });
+    }
+  }
+
+  it('each score is the probability with that word masked too (checked by a direct run)', async () => {
+    const model = await engine.load('bert-lens-mini', { dtype: 'fp32' });
+    const tk = await engine.tokenizer(model);
+    const r = await engine.occlude(model, EN);
+    const tok = tk.tokenize(EN, { specials: ['[MASK]'] });
+    const ids = [tk.special.cls, ...tok.tokens.map((t) => t.id), tk.special.sep];
+    const pos = ids.indexOf(tk.special.mask);
+    const west = tok.words.findIndex((w) => w.text === 'west');
+    ids[tok.words[west].tokenStart + 1] = tk.special.mask;
+    const [o] = await model.run([{ ids }], { mlmPositions: [[pos]] });
+    const p = softmax(o.mlmLogits!)[tk.tokenToId('east')!];
+    assert.ok(Math.abs(r.words.find((w) => w.word === 'west')!.score - p) < 1e-9);
+  });
+
+  it('fp32: one batched run, equal to one-by-one runs', async () => {
+    const model = counting(await engine.load('bert-lens-mini', { dtype: 'fp32' }));
+    const batched = await engine.occlude(model, EN, { target: 'east' });
+    assert.equal(model.calls.length, 1, 'one run');
+    assert.equal(model.rows, batched.words.length + 1, 'the base row and one row per word');
+    const single = await engine.occlude(model, EN, { target: 'east', batchSize: 1 });
+    assert.equal(model.calls.length, 1 + batched.words.length + 1);
+    batched.words.forEach((w, i) => assert.ok(Math.abs(w.score - single.words[i].score) < 1e-6, w.word));
+  });
+
+  it('a target of two pieces at a one-piece word: two [MASK]s, later words shifted (checked by direct runs)', async () => {
+    const model = await engine.load('bert-lens-mini', { dtype: 'fp32' });
+    const tk = await engine.tokenizer(model);
+    const text = 'The cat sat on the mat today.';
+    const r = await engine.occlude(model, text, { at: text.indexOf('mat'), target: 'astronomers' });
+    const [a, b] = tk.tokenize('astronomers').tokens.map((t) => t.id);
+    const M = tk.special.mask;
+    const ids = (w: string) => tk.tokenize(w).tokens.map((t) => t.id);
+    const row = [tk.special.cls, ...ids('The cat sat on the'), M, M, ...ids('today.'), tk.special.sep];
+    const score = async (r: number[]) => {
+      const pos = [r.indexOf(M), r.indexOf(M) + 1];
+      const [o] = await model.run([{ ids: r }], { mlmPositions: [pos] });
+      const V = model.info.vocabSize;
+      return softmax(o.mlmLogits!, 0, V)[a] * softmax(o.mlmLogits!, V, V)[b];
+    };
+    assert.ok(Math.abs(r.base - (await score(row))) < 1e-9);
+    const today = [...row];
+    today[today.length - 3] = M;
+    assert.ok(Math.abs(r.words.find((w) => w.word === 'today')!.score - (await score(today))) < 1e-9);
+    assert.equal(r.words.length, 7);
+  });
+
+  it('a target outside the vocabulary or of several words: a clear error', async () => {
+    const model = await engine.load('bert-lens-mini');
+    await assert.rejects(engine.occlude(model, EN, { target: 'north pole' }), /not one word/);
+  });
+});
+
+describe('occlusion (QA answer)', () => {
+  let engine: BertLensEngine;
+  before(() => {
+    engine = createEngine();
+  });
+  after(() => engine.dispose());
+  const Q = 'Who wrote the letter?';
+  const DOC = 'The letter was written by Anna in Paris. She sent it to her brother.';
+
+  for (const dtype of ['int8', 'fp32'] as const) {
+    it(`bert-lens-mini-qa ${dtype}: base = answer()'s score, every document word once, the answer itself changes it most`, async () => {
+      const model = await engine.load('bert-lens-mini-qa', { dtype });
+      const r = await engine.occludeQa(model, Q, DOC);
+      const [best] = (await engine.answer(model, Q, DOC, { top: 1 })).answers;
+      assert.equal(r.task, 'qa');
+      assert.deepEqual([r.target, r.start, r.end], [best.text, best.start, best.end]);
+      assert.equal(r.target, 'Anna');
+      assert.ok(Math.abs(r.base - best.score) < 1e-9, `${r.base} vs ${best.score}`);
+      assert.deepEqual(r.words.map((w) => w.word), (await engine.tokenize(model, DOC)).words.map((w) => w.text));
+      for (const w of r.words) assert.equal(DOC.slice(w.start, w.end), w.word);
+      const most = [...r.words].sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))[0];
+      assert.equal(most.word, 'Anna');
+    });
+  }
+
+  it('fp32: batched == one by one; a QA model is required', async () => {
+    const model = counting(await engine.load('bert-lens-mini-qa', { dtype: 'fp32' }));
+    const a = await engine.occludeQa(model, Q, DOC);
+    const runs = model.calls.length;
+    const b = await engine.occludeQa(model, Q, DOC, { batchSize: 1 });
+    assert.ok(model.calls.length - runs > runs, 'one by one takes more runs');
+    a.words.forEach((w, i) => assert.ok(Math.abs(w.score - b.words[i].score) < 1e-6, w.word));
+    const mlm = await engine.load('bert-lens-mini');
+    await assert.rejects(engine.occludeQa(mlm, Q, DOC), /no question-answering head/);
+  });
+});
