@@ -25,9 +25,9 @@ export async function hoverRows(root: string, dir: string, threads: number, add:
     const counts = new Map<string, number>();
     for (const w of enc.tok.words) counts.set(w.text.toLowerCase(), (counts.get(w.text.toLowerCase()) ?? 0) + 1);
     // The rarest long word (the prose is repeated, so every word occurs a few times).
-    const long = enc.tok.words.map((w, k) => [k, counts.get(w.text.toLowerCase())!] as const).filter(([k]) => /^[a-z]{6,}$/i.test(enc.tok.words[k]!.text));
+    const long = enc.tok.words.map((w, k) => [k, counts.get(w.text.toLowerCase())!] as const).filter(([k]) => /^[a-z]{6,}$/i.test(enc.tok.words[k].text));
     const rare = long.reduce((m, x) => (x[1] < m[1] ? x : m))[0];
-    const i = the[the.length >> 1]!;
+    const i = the[the.length >> 1];
     const hover = (wi: number) => async () => {
       neighboursOf(enc, wi, { top: 20 });
       similarities(enc, wi, otherOccurrences(enc, wi));

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import type { LoadedModel, RunRequest } from '../src/core/api';
+import type { RunRequest } from '../src/core/api';
 import { loadModel } from '../src/core/model';
 import { sessionOptions } from '../src/core/model/session';
 import { hoverRows } from './hover';

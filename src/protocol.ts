@@ -1,7 +1,7 @@
 // Typed RPC between the extension host and the inference worker (and, through the client, the panel).
 // Plain data only: everything here crosses a worker_threads boundary by structured clone. No `vscode` import.
 import type { AutoChoice, Coverage, Language } from './core/auto';
-import type { Fix } from './core/model/errors';
+import { BERT_LENS_ERROR_CODES, type BertLensErrorCode, type Fix } from './core/model/errors';
 import type { HeadLabel } from './shared/head-labels';
 import type {
   DownloadProgress,
@@ -211,15 +211,21 @@ export type HandlerTable<Context> = { [M in Method]: (...args: [...Params<M>, Co
 
 // ---------- wire messages ----------
 
-export type ErrorCode =
-  | 'STALE' // a newer version of the document was requested
-  | 'CANCELLED'
-  | 'NOT_READY' // model still loading or failed to load
-  | 'NO_WORD' // nothing analysable at the offset
-  | 'WORKER_DIED'
-  | 'BAD_REQUEST'
-  | 'INTERNAL'
-  | string; // engine codes (BertLensError.code) pass through: MODEL_NOT_FOUND, OFFLINE, …
+const WIRE_CODES = [
+  'STALE', // a newer version of the document was requested
+  'CANCELLED',
+  'NOT_READY', // model still loading or failed to load
+  'NO_WORD', // nothing analysable at the offset
+  'WORKER_DIED',
+  'BAD_REQUEST',
+  'INTERNAL',
+] as const;
+
+/** The one error vocabulary from core through the worker to the host and the panel: the engine's codes pass through. */
+export type ErrorCode = BertLensErrorCode | (typeof WIRE_CODES)[number];
+
+const ERROR_CODES: ReadonlySet<string> = new Set<string>([...BERT_LENS_ERROR_CODES, ...WIRE_CODES]);
+export const isErrorCode = (c: unknown): c is ErrorCode => typeof c === 'string' && ERROR_CODES.has(c);
 
 export interface WireError {
   code: ErrorCode;
@@ -272,7 +278,7 @@ export function toWireError(e: unknown): WireError {
     if (x.name === 'AbortError') return { code: 'CANCELLED', message: 'The request was cancelled.' };
     if (typeof x.message === 'string') {
       const fix = x.details?.fix ?? x.fix;
-      return { code: typeof x.code === 'string' ? x.code : 'INTERNAL', message: x.message, ...(fix?.length ? { fix } : {}) };
+      return { code: isErrorCode(x.code) ? x.code : 'INTERNAL', message: x.message, ...(fix?.length ? { fix } : {}) };
     }
   }
   return { code: 'INTERNAL', message: String(e) };

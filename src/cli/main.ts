@@ -67,7 +67,7 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`bert-lens: ${withCliAdvice(e.message, e.details.fix)}\n`);
       return EXIT.RUNTIME;
     }
-    process.stderr.write(`bert-lens: unexpected error: ${(e as Error)?.stack ?? e}\nPlease report this with the command you ran.\n`);
+    process.stderr.write(`bert-lens: unexpected error: ${(e as Error)?.stack ?? String(e)}\nPlease report this with the command you ran.\n`);
     return EXIT.RUNTIME;
   } finally {
     await engine?.dispose().catch(() => undefined);
@@ -92,4 +92,4 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => process.exit(e.code ===
 // A relaunched child already has a short command line: it never relaunches again.
 const inherited = inheritedArgv();
 const argv = inherited ?? process.argv.slice(2);
-(!inherited && needsRelaunch(argv) ? relaunch(argv) : main(argv)).then(exitWhenFlushed);
+void (!inherited && needsRelaunch(argv) ? relaunch(argv) : main(argv)).then(exitWhenFlushed);

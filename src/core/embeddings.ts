@@ -17,8 +17,8 @@ function num(x: unknown): number {
 async function tensorValues(t: Tensor, dir: string): Promise<Float32Array | Int8Array | Uint8Array> {
   let raw = t.rawData && t.rawData.length ? t.rawData : undefined;
   if (t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) {
-    const kv = Object.fromEntries((t.externalData ?? []).map((e) => [e.key, e.value]));
-    const buf = await readBoundedAsync(path.join(dir, String(kv.location)));
+    const kv: Record<string, string> = Object.fromEntries((t.externalData ?? []).map((e) => [String(e.key), String(e.value)]));
+    const buf = await readBoundedAsync(path.join(dir, kv.location ?? ''));
     const off = Number(kv.offset ?? 0);
     raw = buf.subarray(off, kv.length ? off + Number(kv.length) : undefined);
   }
@@ -85,7 +85,7 @@ export async function readInputEmbeddings(modelFile: string): Promise<{ matrix: 
   }
   if (!init) throw fail(`the Gather's table "${dataName}" is not a stored tensor`);
   const dims = (init.dims ?? []).map(num);
-  if (dims.length !== 2) throw fail(`the embedding table has shape [${dims}] instead of [vocab, hidden]`);
+  if (dims.length !== 2) throw fail(`the embedding table has shape [${dims.join(', ')}] instead of [vocab, hidden]`);
   const [V, H] = dims;
   const vals = await tensorValues(init, dir);
   if (vals.length !== V * H) throw fail(`the embedding table holds ${vals.length} values, expected ${V}×${H}`);

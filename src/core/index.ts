@@ -188,7 +188,7 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
       statics.clear();
       cache.clear();
       const loaded = await Promise.allSettled(all);
-      await Promise.all(loaded.map((r) => (r.status === 'fulfilled' ? r.value.dispose() : undefined)));
+      await Promise.all(loaded.flatMap((r) => (r.status === 'fulfilled' ? [r.value.dispose()] : [])));
     },
   };
   return engine;

@@ -82,7 +82,7 @@ export function maskRows(info: ModelInfo, tk: TextTokenizer, text: string, at?: 
   const { cls, sep, mask: maskId } = tk.special;
   const ids = tok.tokens.slice(span.tokenStart, span.tokenEnd).map((t) => t.id);
   const p0 = w.tokenStart - span.tokenStart; // position of the word's first piece inside the window tokens
-  const rowFor = (k: number) => [cls, ...ids.slice(0, p0), ...Array(k).fill(maskId), ...ids.slice(p0 + n), sep];
+  const rowFor = (k: number): number[] => [cls, ...ids.slice(0, p0), ...Array<number>(k).fill(maskId), ...ids.slice(p0 + n), sep];
   const counts = n > 1 ? [n, 1] : [1];
   return {
     start: w.start,

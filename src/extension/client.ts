@@ -3,6 +3,7 @@
 import { Worker, type ResourceLimits } from 'node:worker_threads';
 import type {
   DocInput,
+  ErrorCode,
   FromWorker,
   Method,
   ModelsStatus,
@@ -19,7 +20,7 @@ import type { DownloadProgress } from '../core/api';
 
 export class WorkerError extends Error {
   override readonly name = 'WorkerError';
-  constructor(readonly code: string, message: string, readonly fix?: Fix[]) {
+  constructor(readonly code: ErrorCode, message: string, readonly fix?: Fix[]) {
     super(message);
   }
 }
@@ -73,7 +74,7 @@ export interface WorkerDeath {
 }
 
 export function describeDeath(exitCode: number, failure: Error | undefined, limits: ResourceLimits): WorkerDeath {
-  if ((failure as NodeJS.ErrnoException | undefined)?.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+  if (failure && 'code' in failure && failure.code === 'ERR_WORKER_OUT_OF_MEMORY') {
     return {
       cause: 'out-of-memory', exitCode,
       message: `The inference worker ran out of memory (limit ${limits.maxOldGenerationSizeMb ?? '?'} MB) and was stopped; the editor is not affected. It restarts on the next request. Analyse a smaller document (lower bertLens.maxDocumentChars) or use a smaller model.`,
@@ -187,7 +188,7 @@ export class WorkerClient {
     try {
       worker = this.ensureWorker(method);
     } catch (e) {
-      return Promise.reject(e);
+      return Promise.reject(e instanceof Error ? e : new Error(String(e)));
     }
     const id = this.nextId++;
     return new Promise((resolve, reject) => {

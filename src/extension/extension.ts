@@ -52,7 +52,8 @@ function explainUnsupported(context: vscode.ExtensionContext, s: Exclude<Runtime
     : vscode.l10n.t('This BERT Lens package was built for {0}, not for this machine ({1}). Install bert-lens-{1}.vsix (npm run package:all builds it), or the Marketplace version, which picks the right one.', s.packaged ?? '?', s.target);
   const show = () => void vscode.window.showErrorMessage(message);
   show();
-  const commands = (context.extension.packageJSON.contributes?.commands ?? []) as Array<{ command: string }>;
+  const pkg = context.extension.packageJSON as { contributes?: { commands?: Array<{ command: string }> } };
+  const commands = pkg.contributes?.commands ?? [];
   for (const c of commands) context.subscriptions.push(vscode.commands.registerCommand(c.command, show));
 }
 

@@ -88,7 +88,7 @@ export class Handlers {
       hiddenLayers, signal: ctx.signal, onProgress: (done, total) => ctx.progress({ done, total }),
     });
     let perModel = this.docs.get(doc.uri);
-    if (!perModel) this.docs.set(doc.uri, (perModel = new Map()));
+    if (!perModel) this.docs.set(doc.uri, (perModel = new Map<string, { key: string; enc: Encoding }>()));
     perModel.set(model.info.id, { key, enc });
     return enc;
   }
@@ -244,7 +244,7 @@ export class Handlers {
       // Pairs never cross a blank line, so under auto each pair is read by its paragraph's model.
       const { model } = await this.pick('encoder', doc, a.start);
       if (!model.info.capabilities.nsp) {
-        throw new HandledError('NSP_UNAVAILABLE', `The model "${model.info.id}" has no next-sentence head. Use bert-lens-mini (English), bert-lens-zh (Chinese) or a checkpoint exported with NSP logits.`);
+        throw new HandledError('BAD_INPUT', `The model "${model.info.id}" has no next-sentence head. Use bert-lens-mini (English), bert-lens-zh (Chinese) or a checkpoint exported with NSP logits.`);
       }
       const r = await this.eng().nsp(model, a.text, b.text);
       out.push({ a, b, isNext: r.isNext });

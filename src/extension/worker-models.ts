@@ -3,7 +3,7 @@
 import type { Engine, LoadedModel, StaticVectors, StoreOptions } from '../core/api';
 import { chooseLanguage, countUnknown, EMBEDDED, isAuto, paragraphsByLanguage, resolveModel, type Coverage, type Language } from '../core/auto';
 import type { Fix } from '../core/model/errors';
-import type { DocInput, ModelSlot, ModelsStatus, Used, WireError, WorkerConfig } from '../protocol';
+import type { DocInput, ErrorCode, ModelSlot, ModelsStatus, Used, WireError, WorkerConfig } from '../protocol';
 import { toWireError } from '../protocol';
 import { keepOnly } from './segments';
 
@@ -18,7 +18,7 @@ export interface Events {
 }
 
 export class HandledError extends Error {
-  constructor(readonly code: string, message: string, readonly fix?: Fix[]) {
+  constructor(readonly code: ErrorCode, message: string, readonly fix?: Fix[]) {
     super(message);
   }
 }

@@ -87,7 +87,7 @@ async function execute(job: Job): Promise<void> {
     });
     send({ type: 'response', id: job.id, ok: true, result, ms: ms() });
   } catch (e) {
-    const error = job.ctrl.signal.aborted ? { code: 'CANCELLED', message: 'The request was cancelled.' } : toWireError(e);
+    const error = job.ctrl.signal.aborted ? { code: 'CANCELLED' as const, message: 'The request was cancelled.' } : toWireError(e);
     send({ type: 'response', id: job.id, ok: false, error, ms: ms() });
   }
 }

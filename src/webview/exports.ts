@@ -35,7 +35,7 @@ export function exportBar(section: Section, view: View<unknown>): HTMLElement {
         const svg = view.svg?.();
         if (svg) post({ type: 'export', format: 'svg', name: `${name}.svg`, data: svg });
       } }, t('export.svg')),
-      h('button', { onclick: async () => {
+      h('button', { onclick: () => void (async () => {
         const svg = view.svg?.();
         if (!svg) return;
         try {
@@ -43,7 +43,7 @@ export function exportBar(section: Section, view: View<unknown>): HTMLElement {
         } catch (e) {
           log(`PNG export failed: ${(e as Error).message}`);
         }
-      } }, t('export.png')),
+      })() }, t('export.png')),
     );
   }
   for (const f of view.dataExports ?? []) {

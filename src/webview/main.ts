@@ -14,6 +14,8 @@ import { Qa } from './qa';
 import { exportBar } from './exports';
 
 const app = document.getElementById('app')!;
+// Each section's view renders the data of its own message type, which validateWebviewMessage checked.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 let views: Record<Section, View<any>>;
 const status = h('div', { class: 'status', role: 'status', 'aria-live': 'polite' });
 const focusLine = h('div', { class: 'focus-line small' });
@@ -58,7 +60,7 @@ tabs.addEventListener('keydown', (e) => {
   if (j === -99) return;
   e.preventDefault();
   select(SECTIONS[(j + SECTIONS.length) % SECTIONS.length]);
-  (tabs.querySelector(`[data-section="${ui.section}"]`) as HTMLElement | null)?.focus();
+  tabs.querySelector<HTMLElement>(`[data-section="${ui.section}"]`)?.focus();
 });
 
 function select(s: Section): void {

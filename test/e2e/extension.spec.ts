@@ -96,7 +96,7 @@ test('"Predict Word at Cursor" on [MASK] lists predictions in a quick pick', asy
   const line = s.page.locator('.view-line', { hasText: 'The capital of France is' }).first();
   // VS Code renders spaces as U+00A0.
   await s.page.waitForFunction(() => ![...document.querySelectorAll('.view-line')].some((l) => /France is \[MASK\]/.test((l.textContent ?? '').replace(/\u00a0/g, ' '))));
-  assert.match((await line.innerText()).replace(/\u00a0/g, ' '), new RegExp(`France is ${labels[0]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.`));
+  assert.match((await line.innerText()).replace(/\u00a0/g, ' '), new RegExp(`France is ${labels[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.`));
   await s.page.keyboard.press('Control+Z');
   await s.page.locator('.view-line', { hasText: 'France is [MASK]' }).first().waitFor();
 });
@@ -128,7 +128,7 @@ test('QA: the chosen answer becomes the editor selection', async () => {
   assert.ok(labels.length >= 1);
   await s.page.waitForTimeout(300);
   await s.screenshot('05-qa-answers');
-  const first = labels[0]!.trim();
+  const first = labels[0].trim();
   await s.page.keyboard.press('Enter');
   await s.page.waitForTimeout(500);
   const sel = (await s.selectionText()).replace(/\s+/g, ' ').trim();

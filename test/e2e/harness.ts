@@ -215,7 +215,7 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
       // (No helper function here: the bundler's __name wrapper does not exist in the page.)
       const letter = /[\p{L}\p{N}]/u;
       const han = /\p{Script=Han}/u;
-      const first = word[0]!, last = word[word.length - 1]!;
+      const first = word[0], last = word[word.length - 1];
       const before = letter.test(first) && !han.test(first) ? '(?<![\\p{L}\\p{N}])' : '';
       const after = letter.test(last) && !han.test(last) ? '(?![\\p{L}\\p{N}])' : '';
       const re = new RegExp(`${before}${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${after}`, 'gu');
@@ -226,8 +226,8 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
           for (const m of text.matchAll(re)) {
             if (seen++ < nth) continue;
             const r = document.createRange();
-            r.setStart(n, m.index!);
-            r.setEnd(n, m.index! + word.length);
+            r.setStart(n, m.index);
+            r.setEnd(n, m.index + word.length);
             const b = r.getBoundingClientRect();
             return { x: b.left, y: b.top, w: b.width, h: b.height };
           }
@@ -261,7 +261,7 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
       await page.keyboard.press('Enter');
       // The palette is gone (or replaced by the command's own quick input) before anyone types again.
       await page.waitForFunction(() => {
-        const i = document.querySelector('.quick-input-widget input') as HTMLInputElement | null;
+        const i = document.querySelector<HTMLInputElement>('.quick-input-widget input');
         return !i || i.offsetParent === null || !i.value.startsWith('>');
       });
     },
@@ -292,7 +292,7 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
       const rows = quickInput.locator('.monaco-list-row:visible');
       await rows.first().waitFor({ timeout: 60_000 });
       // The first label of each row (a row's detail line is rendered with a label too).
-      return rows.evaluateAll((rs) => rs.map((r) => (r.querySelector('.label-name') as HTMLElement | null)?.innerText ?? ''));
+      return rows.evaluateAll((rs) => rs.map((r) => r.querySelector<HTMLElement>('.label-name')?.innerText ?? ''));
     },
     async statusBarText() {
       return page.locator('.statusbar').innerText();

@@ -15,10 +15,10 @@ for (const locale of ['en', 'zh-cn']) {
     let s: Session;
     const strings = nls(locale);
     const sample = sampleFor(locale); // the zh-CN UI opens the Chinese sample
-    const title = readFileSync(path.join(root, 'samples', sample.file), 'utf8').split('\n')[0]!.replace(/^#\s*/, ''); // its tab's label
+    const title = readFileSync(path.join(root, 'samples', sample.file), 'utf8').split('\n')[0].replace(/^#\s*/, ''); // its tab's label
     // Short enough to stay on one view line beside the walkthrough (word wrap is on).
     const firstLine = locale === 'en' ? 'cross the street because' : '因为它太累了';
-    const button = (step: string) => /\[([^\]]+)\]\(command:/.exec(strings[`bertLens.walkthrough.${step}.description`])![1]!;
+    const button = (step: string) => /\[([^\]]+)\]\(command:/.exec(strings[`bertLens.walkthrough.${step}.description`])![1];
     before(async () => {
       s = await start({ name: `walkthrough-${locale}`, ...(locale === 'en' ? {} : { locale }) });
     });

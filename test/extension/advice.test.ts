@@ -30,11 +30,11 @@ const FIXES: Fix[] = [
 /** Settings and command titles a VS Code advice names must exist in the manifest (titles in the UI's language). */
 function assertActionable(text: string, titles: Record<string, string>, fix: Fix): void {
   const named = [...text.matchAll(/\bbertLens\.[\w.]+\w/g)].map((m) => m[0]);
-  const commands = [...text.matchAll(/BERT Lens: ([^"”]+)/g)].map((m) => m[1]!);
+  const commands = [...text.matchAll(/BERT Lens: ([^"”]+)/g)].map((m) => m[1]);
   assert.ok(named.length + commands.length > 0 || /HF_TOKEN/.test(text), `"${text}" names nothing to change`);
   for (const s of named) assert.ok(settings[s], `"${text}" names ${s}, which is not a setting`);
   for (const c of commands) assert.ok(Object.values(titles).includes(c), `"${text}" names the command "${c}", which has no such title`);
-  if (fix.option === 'dtype') assert.ok(settings['bertLens.dtype']!.enum!.includes(fix.value));
+  if (fix.option === 'dtype') assert.ok(settings['bertLens.dtype'].enum!.includes(fix.value));
 }
 
 test('VS Code advice names an existing setting (with an accepted value) or command title, in English and zh-CN', () => {
@@ -51,7 +51,7 @@ test('VS Code advice names an existing setting (with an accepted value) or comma
 test('CLI advice names a flag the CLI has', () => {
   for (const fix of FIXES) {
     const a = cliAdvice(fix);
-    const flags = [...a.matchAll(/--([\w-]+)/g)].map((m) => m[1]!);
+    const flags = [...a.matchAll(/--([\w-]+)/g)].map((m) => m[1]);
     assert.ok(flags.length > 0 || /HF_TOKEN/.test(a), `"${a}" names no flag`);
     for (const f of flags) assert.ok(OPTIONS[f], `"${a}" names --${f}, which the CLI does not have`);
   }

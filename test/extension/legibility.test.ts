@@ -35,7 +35,7 @@ test('legend: each shade covers the weights bucketOf puts in it', () => {
     assert.equal(bucketOf(mid, max), b, `bucket ${b}`);
     assert.equal(bucketOf(r.from * 0.999, max), b - 1 >= 0 ? b - 1 : -1);
   });
-  assert.ok(Math.abs(ranges[5]!.to - max) < 1e-12);
+  assert.ok(Math.abs(ranges[5].to - max) < 1e-12);
 });
 
 test('occurrence links: line:column and the words around, distinct on one line', () => {

@@ -14,7 +14,7 @@ const zh = JSON.parse(read('package.nls.zh-cn.json'));
 const bundle = JSON.parse(read('l10n/bundle.l10n.zh-cn.json'));
 
 test('every %key% of the manifest exists in package.nls.json and package.nls.zh-cn.json', () => {
-  const keys = [...JSON.stringify(pkg).matchAll(/"%([\w.]+)%"/g)].map((m) => m[1]!);
+  const keys = [...JSON.stringify(pkg).matchAll(/"%([\w.]+)%"/g)].map((m) => m[1]);
   assert.ok(keys.length > 30);
   for (const k of keys) {
     assert.ok(nls[k], `package.nls.json lacks ${k}`);
@@ -28,12 +28,12 @@ test('every vscode.l10n.t string in src/extension has a zh-CN translation', () =
   const strings = new Set<string>();
   for (const f of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
     const src = readFileSync(path.join(dir, f), 'utf8');
-    for (const m of src.matchAll(/l10n\.t\(\s*'((?:[^'\\]|\\.)*)'/g)) strings.add(m[1]!.replace(/\\'/g, "'"));
+    for (const m of src.matchAll(/l10n\.t\(\s*'((?:[^'\\]|\\.)*)'/g)) strings.add(m[1].replace(/\\'/g, "'"));
   }
   assert.ok(strings.size > 50);
   const missing = [...strings].filter((s) => !bundle[s]);
   assert.deepEqual(missing, []);
-  for (const [en, tr] of Object.entries(bundle) as Array<[string, string]>) {
+  for (const [en, tr] of Object.entries<string>(bundle)) {
     const ph = (s: string) => [...s.matchAll(/\{\d\}/g)].map((m) => m[0]).sort().join();
     assert.equal(ph(tr), ph(en), `placeholders differ in "${en}"`);
   }

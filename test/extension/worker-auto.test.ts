@@ -14,7 +14,7 @@ const dir = mkdtempSync(path.join(tmpdir(), 'bert-lens-auto-'));
 const fixture = (n: string) => path.join(root, 'test', 'fixtures', n);
 const vectors = (words: string[]) => `${words.length} 3\n${words.map((w, i) => `${w} ${[i + 1, 1, (i % 3) - 1].join(' ')}`).join('\n')}\n`;
 for (const [name, from] of [['bert-lens-mini', 'tiny-bert'], ['bert-lens-zh', 'tiny-bert'], ['bert-lens-mini-qa', 'tiny-bert-qa'], ['bert-lens-zh-qa', 'tiny-bert-qa']]) {
-  cpSync(fixture(from!), path.join(dir, name!), { recursive: true });
+  cpSync(fixture(from), path.join(dir, name), { recursive: true });
 }
 for (const [name, words] of [['word2vec-mini', ['bank', 'river', 'money', 'street']], ['word2vec-zh', ['他', '你', '在', '有', '人']]] as const) {
   mkdirSync(path.join(dir, name));
@@ -59,7 +59,7 @@ test('inspect and mask: the paragraph around the word picks the model and the st
   assert.equal(zh.model, 'bert-lens-zh');
   assert.deepEqual(zh.auto, { language: 'zh', share: 1, scope: 'paragraph' });
   assert.equal(zh.static?.inVocabulary, true, 'word2vec-zh knows 他');
-  assert.ok(zh.static!.neighbours.every((n) => /^\p{Script=Han}$/u.test(n.word)), 'Chinese neighbours');
+  assert.ok(zh.static.neighbours.every((n) => /^\p{Script=Han}$/u.test(n.word)), 'Chinese neighbours');
 
   const en = await client.call.inspect(doc(MIXED), MIXED.indexOf('river'), 'last', 3);
   assert.equal(en.model, 'bert-lens-mini');

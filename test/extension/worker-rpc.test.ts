@@ -51,8 +51,8 @@ test('inspect: the word, its substitutes, document neighbours and the other occu
   assert.equal(r.substitutes.length, 5);
   assert.ok(r.neighbours.length > 0 && r.neighbours.every((n) => n.start !== undefined && TEXT.slice(n.start, n.end) === n.word));
   assert.equal(r.occurrences.length, 1);
-  assert.equal(r.occurrences[0]!.start, TEXT.lastIndexOf('bank'));
-  assert.ok(r.occurrences[0]!.similarity <= 1 && r.occurrences[0]!.similarity > -1);
+  assert.equal(r.occurrences[0].start, TEXT.lastIndexOf('bank'));
+  assert.ok(r.occurrences[0].similarity <= 1 && r.occurrences[0].similarity > -1);
   assert.equal(r.static, null, 'no static vectors configured');
 });
 
@@ -83,17 +83,17 @@ test('attention: word-level weights over the window sum to 1 and point at real s
 test('attentionMatrix: [layer][head][from][to] rows sum to 1, rollout too, focus is the word at offset', async () => {
   const m = await client.call.attentionMatrix(doc(), TEXT.indexOf('it was'));
   const W = m.words.length;
-  assert.equal(m.words[m.focus]!.text, 'it');
+  assert.equal(m.words[m.focus].text, 'it');
   assert.equal(m.weights.length, m.layers * m.heads * W * W);
   assert.ok(m.weights instanceof Float32Array && m.rollout instanceof Float32Array);
   for (let r = 0; r < m.layers * m.heads * W; r++) {
     let s = 0;
-    for (let t = 0; t < W; t++) s += m.weights[r * W + t]!;
+    for (let t = 0; t < W; t++) s += m.weights[r * W + t];
     assert.ok(Math.abs(s - 1) < 1e-3, `row ${r} sums to ${s}`);
   }
   for (let f = 0; f < W; f++) {
     let s = 0;
-    for (let t = 0; t < W; t++) s += m.rollout[f * W + t]!;
+    for (let t = 0; t < W; t++) s += m.rollout[f * W + t];
     assert.ok(Math.abs(s - 1) < 1e-3);
   }
   // The same layer/head through `attention` agrees with the matrix row.
@@ -101,7 +101,7 @@ test('attentionMatrix: [layer][head][from][to] rows sum to 1, rollout too, focus
   const row = m.weights.subarray(((0 * m.heads + 1) * W + m.focus) * W, ((0 * m.heads + 1) * W + m.focus + 1) * W);
   for (const t of a.to) {
     const j = m.words.findIndex((w) => w.start === t.start);
-    assert.ok(Math.abs(row[j]! - t.weight) < 1e-4, `${t.text}: ${row[j]} vs ${t.weight}`);
+    assert.ok(Math.abs(row[j] - t.weight) < 1e-4, `${t.text}: ${row[j]} vs ${t.weight}`);
   }
 });
 
@@ -166,7 +166,7 @@ test('senseVectors: one vector per occurrence, or per word', async () => {
   const s = await client.call.senseVectors(doc(), 'bank', 'last');
   assert.equal(s.items.length, 2);
   assert.equal(s.vectors.length, 2 * s.dims);
-  assert.ok(s.items[0]!.context.includes('bank'));
+  assert.ok(s.items[0].context.includes('bank'));
   const all = await client.call.senseVectors(doc(), null, 2);
   assert.ok(all.items.length > 10);
 });

@@ -38,13 +38,13 @@ test('allowScripts denies onnxruntime-node its postinstall (npm 11 skips denied 
 
 test('.ci/run and the README quick start set ONNXRUNTIME_NODE_INSTALL=skip, which onnxruntime-node reads as "skip"', () => {
   const ci = assignments(read('.ci/run'), 'ONNXRUNTIME_NODE_INSTALL');
-  const quick = read('README.md').split('## Quick start')[1]!.split('```')[1]!;
+  const quick = read('README.md').split('## Quick start')[1].split('```')[1];
   const readme = assignments(quick, 'ONNXRUNTIME_NODE_INSTALL');
   assert.deepEqual(ci, ['skip']);
   assert.deepEqual(readme, ['skip']);
   assert.match(quick, /ONNXRUNTIME_NODE_INSTALL=skip npm install/);
   assert.equal(ortFlag({}), null, 'without the variable the script would download on linux-x64');
-  assert.equal(ortFlag({ ONNXRUNTIME_NODE_INSTALL: ci[0]! }), false);
+  assert.equal(ortFlag({ ONNXRUNTIME_NODE_INSTALL: ci[0] }), false);
 });
 
 test('onnxruntime-node\'s real install script, run as npm runs a dependency\'s postinstall, exits at once with the variable', () => {

@@ -22,15 +22,15 @@ test('placeLabels: a crowded cluster — no overlaps, no label over a point, all
   const pts = Array.from({ length: 24 }, (_, i) => ({ x: 150 + 14 * Math.cos(i), y: 120 + 14 * Math.sin(i * 1.7) }));
   const widths = pts.map((_, i) => textWidth(`word number ${i}`, 10));
   const placed = placeLabels(pts, widths, bounds);
-  const boxes = placed.filter((p) => p !== null).map((p) => p!.box);
+  const boxes = placed.filter((p) => p !== null).map((p) => p.box);
   assert.ok(boxes.length >= 8, `only ${boxes.length} placed`);
   for (let i = 0; i < boxes.length; i++) {
-    assert.ok(boxes[i]!.x >= 0 && boxes[i]!.x + boxes[i]!.w <= 300 && boxes[i]!.y >= 20 && boxes[i]!.y + boxes[i]!.h <= 220);
-    for (let j = i + 1; j < boxes.length; j++) assert.ok(!overlaps(boxes[i]!, boxes[j]!), `labels ${i} and ${j} overlap`);
-    for (const p of pts) assert.ok(!overlaps(boxes[i]!, { x: p.x - 5, y: p.y - 5, w: 10, h: 10 }), 'a label covers a point');
+    assert.ok(boxes[i].x >= 0 && boxes[i].x + boxes[i].w <= 300 && boxes[i].y >= 20 && boxes[i].y + boxes[i].h <= 220);
+    for (let j = i + 1; j < boxes.length; j++) assert.ok(!overlaps(boxes[i], boxes[j]), `labels ${i} and ${j} overlap`);
+    for (const p of pts) assert.ok(!overlaps(boxes[i], { x: p.x - 5, y: p.y - 5, w: 10, h: 10 }), 'a label covers a point');
   }
   assert.ok(placed.some((p) => p?.leader), 'crowded points get leader lines');
-  assert.ok(placed.filter((p) => p && !p.leader).every((p) => Math.abs(p!.box.y + p!.box.h / 2 - pts[placed.indexOf(p)]!.y) < 20));
+  assert.ok(placed.filter((p) => p && !p.leader).every((p) => Math.abs(p!.box.y + p!.box.h / 2 - pts[placed.indexOf(p)].y) < 20));
 });
 
 test('senseSvg: the labels it draws do not overlap and are whole words', () => {
@@ -41,12 +41,12 @@ test('senseSvg: the labels it draws do not overlap and are whole words', () => {
   const texts = [...svg.matchAll(/<text class="lbl" data-i="\d+" x="([\d.]+)" y="([\d.]+)"( text-anchor="end")? [^>]*>([^<]*)<\/text>/g)];
   assert.ok(texts.length >= 5);
   const boxes = texts.map((m) => {
-    const w = textWidth(m[4]!, 10), x = Number(m[1]), y = Number(m[2]);
+    const w = textWidth(m[4], 10), x = Number(m[1]), y = Number(m[2]);
     return { x: m[3] ? x - w : x, y: y - 10, w, h: 10 };
   });
-  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) assert.ok(!overlaps(boxes[i]!, boxes[j]!), `${texts[i]![4]} / ${texts[j]![4]}`);
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) assert.ok(!overlaps(boxes[i], boxes[j]), `${texts[i][4]} / ${texts[j][4]}`);
   for (const m of texts) {
-    const words = m[4]!.replace(/…/g, ' ').trim().split(/\s+/);
-    for (const w of words) assert.ok(items[0]!.context.includes(w.replace(/\d+/, '')) || /^\d+$/.test(w), `cut word "${w}"`);
+    const words = m[4].replace(/…/g, ' ').trim().split(/\s+/);
+    for (const w of words) assert.ok(items[0].context.includes(w.replace(/\d+/, '')) || /^\d+$/.test(w), `cut word "${w}"`);
   }
 });

@@ -11,9 +11,9 @@ mkdirSync(out, { recursive: true });
 
 const text = 'The bank of the river was steep after the storm and the bank raised its rates on Monday';
 const words: Array<{ text: string; start: number; end: number }> = [];
-for (const m of text.matchAll(/\S+/g)) words.push({ text: m[0], start: m.index!, end: m.index! + m[0].length });
+for (const m of text.matchAll(/\S+/g)) words.push({ text: m[0], start: m.index, end: m.index + m[0].length });
 const focus = 1;
-const n = words.length, hd = 4;
+const hd = 4;
 const r = rng(2);
 const explain = (() => {
   const q = Array.from({ length: hd }, () => r() * 2 - 1);

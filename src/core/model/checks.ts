@@ -38,7 +38,7 @@ export function wordEmbedding(g: GraphIndex): { name: string; dims: number[]; fl
 export function tokenizerSize(dir: string): number | 'no-vocab' | undefined {
   let tok: { model?: { vocab?: unknown }; added_tokens?: Array<{ id?: unknown }> };
   try {
-    tok = JSON.parse(readJsonText(path.join(dir, 'tokenizer.json')));
+    tok = JSON.parse(readJsonText(path.join(dir, 'tokenizer.json'))) as typeof tok;
   } catch {
     return undefined;
   }

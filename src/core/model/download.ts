@@ -274,7 +274,11 @@ export async function downloadModel(id: string, opts: DownloadOptions): Promise<
   let before = 0;
   for (const item of todo) {
     const base = before;
-    const report = opts.onProgress && ((p: DownloadProgress) => opts.onProgress!({ ...p, overallLoaded: base + p.loaded, overallTotal } as ModelDownloadProgress));
+    const onProgress = opts.onProgress;
+    const report = onProgress && ((p: DownloadProgress) => {
+      const overall: ModelDownloadProgress = { ...p, overallLoaded: base + p.loaded, overallTotal };
+      onProgress(overall);
+    });
     record.files[item.file] = await fetchFile(f, dir, item, report);
     before += item.size;
     fs.writeFileSync(path.join(dir, DOWNLOAD_RECORD), JSON.stringify(record, null, 1) + '\n');

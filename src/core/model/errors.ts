@@ -1,14 +1,17 @@
 // The engine's one error type: a code for programs, a message that names the model, the file and the remedy.
 
-export type BertLensErrorCode =
-  | 'MODEL_NOT_FOUND'
-  | 'DOWNLOAD_FAILED'
-  | 'OFFLINE'
-  | 'CORRUPT_MODEL'
-  | 'ATTENTION_UNAVAILABLE'
-  | 'HEAD_UNAVAILABLE' // the masked-LM head could not be cut out of the graph (layer-by-layer predictions)
-  | 'BAD_INPUT'
-  | 'ABORTED';
+export const BERT_LENS_ERROR_CODES = [
+  'MODEL_NOT_FOUND',
+  'DOWNLOAD_FAILED',
+  'OFFLINE',
+  'CORRUPT_MODEL',
+  'ATTENTION_UNAVAILABLE',
+  'HEAD_UNAVAILABLE', // the masked-LM head could not be cut out of the graph (layer-by-layer predictions)
+  'BAD_INPUT',
+  'ABORTED',
+] as const;
+
+export type BertLensErrorCode = (typeof BERT_LENS_ERROR_CODES)[number];
 
 /**
  * Something the user can change to get past an error. The CLI says it as a flag, VS Code as a setting or a command

@@ -155,7 +155,7 @@ export function readInitializer(g: GraphIndex, name: string): { dims: number[]; 
   if (!at) return undefined;
   const t = onnx.TensorProto.decode(g.bytes.subarray(at.s, at.e));
   const dims = t.dims.map((d) => Number(typeof d === 'number' ? d : (d as { toString(): string }).toString()));
-  if (t.dataType !== onnx.TensorProto.DataType.FLOAT || t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) return { dims };
+  if (t.dataType !== Number(onnx.TensorProto.DataType.FLOAT) || t.dataLocation === onnx.TensorProto.DataLocation.EXTERNAL) return { dims };
   if (t.rawData?.length) {
     const copy = new Uint8Array(t.rawData); // aligned for Float32Array
     return { dims, floats: new Float32Array(copy.buffer, 0, copy.length >> 2) };

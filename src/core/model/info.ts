@@ -55,7 +55,7 @@ export function readModelInfo(
   const cfg = readJson(dir, 'config.json', id, true)!;
   const tokCfg = readJson(dir, 'tokenizer_config.json', id, false);
   const tok = readJson(dir, 'tokenizer.json', id, false);
-  const type = String(cfg.model_type ?? '').toLowerCase();
+  const type = (typeof cfg.model_type === 'string' ? cfg.model_type : '').toLowerCase();
   const architecture: ModelInfo['architecture'] = type === 'distilbert' || 'n_layers' in cfg ? 'distilbert' : 'bert';
   let layers: number, heads: number, hidden: number;
   try {

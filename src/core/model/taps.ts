@@ -124,7 +124,7 @@ export function planTaps(g: GraphIndex, expectedLayers?: number): TapPlan {
       if (p.opType === 'Transpose') {
         const perm = intsAttr(p, 'perm') ?? lay.map((_, j) => lay.length - 1 - j);
         if (perm.length !== lay.length) break;
-        const next: Layout = new Array(lay.length);
+        const next: Layout = new Array<Layout[number]>(lay.length);
         perm.forEach((src, j) => (next[src] = lay[j]));
         name = p.input[0];
         lay = next;

@@ -46,7 +46,7 @@ export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
   }
   let config: Record<string, unknown> = {};
   try {
-    config = JSON.parse(readJsonText(path.join(dir, 'tokenizer_config.json')));
+    config = JSON.parse(readJsonText(path.join(dir, 'tokenizer_config.json'))) as Record<string, unknown>;
   } catch {
     // tokenizer_config.json is optional for our purposes
   }
@@ -60,11 +60,14 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
   const prefix = (model.config as { continuing_subword_prefix?: string }).continuing_subword_prefix ?? '##';
   const id = (t: string, fallback: number): number => model.tokens_to_ids.get(t) ?? fallback;
   const unk = model.unk_token_id ?? id('[UNK]', 0);
+  // tokenizer_config.json gives a special token as a string or as {content: "..."} (AddedToken).
+  const named = (v: unknown, fallback: string) =>
+    typeof v === 'string' ? v : typeof (v as { content?: unknown })?.content === 'string' ? (v as { content: string }).content : fallback;
   const special: SpecialIds = {
-    cls: id(String(config.cls_token ?? '[CLS]'), id('[CLS]', -1)),
-    sep: id(String(config.sep_token ?? '[SEP]'), id('[SEP]', -1)),
-    mask: id(String(config.mask_token ?? '[MASK]'), id('[MASK]', -1)),
-    pad: id(String(config.pad_token ?? '[PAD]'), id('[PAD]', 0)),
+    cls: id(named(config.cls_token, '[CLS]'), id('[CLS]', -1)),
+    sep: id(named(config.sep_token, '[SEP]'), id('[SEP]', -1)),
+    mask: id(named(config.mask_token, '[MASK]'), id('[MASK]', -1)),
+    pad: id(named(config.pad_token, '[PAD]'), id('[PAD]', 0)),
     unk,
   };
   const normCfg = (json as { normalizer?: { lowercase?: boolean } }).normalizer ?? {};

@@ -59,7 +59,7 @@ export class PanelHost implements vscode.Disposable {
   }
 
   attach(view: vscode.WebviewView): void {
-    this.viewSubs.forEach((d) => d.dispose()); // VS Code re-resolves the view after it was disposed
+    for (const d of this.viewSubs) d.dispose(); // VS Code re-resolves the view after it was disposed
     this.view = view;
     this.readiness.reset();
     this.viewSubs = [
@@ -321,7 +321,7 @@ export class PanelHost implements vscode.Disposable {
     clearTimeout(this.timer);
     clearTimeout(this.previewTimer);
     for (const a of this.inflight.values()) a.abort();
-    this.subs.forEach((s) => s.dispose());
-    this.viewSubs.forEach((s) => s.dispose());
+    for (const d of this.subs) d.dispose();
+    for (const d of this.viewSubs) d.dispose();
   }
 }

@@ -1,6 +1,6 @@
 // Static vectors: the four file formats give the same vectors and neighbours; lookup case handling; clear errors
 // for bad files; the model's own input embeddings read from the ONNX graph (fp32 and int8 files).
-import { describe, it, before, after } from 'node:test';
+import { describe, it, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -47,7 +47,7 @@ describe('word vectors and similarity', () => {
 
   it('similar: every case-insensitive occurrence, square symmetric matrices, static all 1', () => {
     const r = engine.similar(enc, 'BANK');
-    assert.deepEqual(r.occurrences, [...TEXT.matchAll(/bank/gi)].map((m) => ({ start: m.index!, end: m.index! + 4 })));
+    assert.deepEqual(r.occurrences, [...TEXT.matchAll(/bank/gi)].map((m) => ({ start: m.index, end: m.index + 4 })));
     const n = r.occurrences.length;
     assert.equal(n, 3);
     for (const mtx of [r.contextual, r.static]) {
@@ -74,15 +74,15 @@ describe('word vectors and similarity', () => {
       assert.equal(c.neighbours.length, 4);
       for (const nb of c.neighbours) {
         assert.notEqual(nb.word.toLowerCase(), 'bank');
-        assert.equal(TEXT.slice(nb.start!, nb.end!), nb.word);
+        assert.equal(TEXT.slice(nb.start, nb.end), nb.word);
       }
       for (let k = 1; k < c.neighbours.length; k++) assert.ok(c.neighbours[k - 1].score >= c.neighbours[k].score);
       const types = c.neighbours.map((n) => n.word.toLowerCase());
       assert.equal(new Set(types).size, types.length, 'one neighbour per word type');
     }
     assert.ok(r.static);
-    assert.equal(r.static!.inVocabulary, true);
-    assert.equal(r.static!.neighbours.length, 4);
-    assert.ok(r.static!.neighbours.every((n) => n.word !== 'bank'));
+    assert.equal(r.static.inVocabulary, true);
+    assert.equal(r.static.neighbours.length, 4);
+    assert.ok(r.static.neighbours.every((n) => n.word !== 'bank'));
   });
 });

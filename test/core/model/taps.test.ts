@@ -83,7 +83,7 @@ describe('graph taps', () => {
         replaced++;
       }
       assert.equal(replaced, 2);
-      g.node = nodes as onnx.NodeProto[];
+      g.node = nodes;
     });
     const m = await loadModel(dir, {}, { dtype: 'fp32' });
     try {
@@ -137,7 +137,7 @@ describe('graph taps', () => {
         out.push(n);
       }
       assert.equal(scoreOutputs.size, 2, 'both layers rewritten');
-      g.node = out as onnx.NodeProto[];
+      g.node = out;
     });
     await expectTapsMatchGolden(dir, ['qkv']);
   });
@@ -171,7 +171,7 @@ describe('graph taps', () => {
         quantized++;
       }
       assert.equal(quantized, 4, 'scores and context MatMuls of both layers');
-      g.node = out as onnx.NodeProto[];
+      g.node = out;
     });
     const m = await loadModel(dir, {}, { dtype: 'fp32' });
     try {
@@ -218,7 +218,7 @@ describe('graph taps', () => {
         out.push(n);
       }
       assert.equal(divs.size, 2);
-      g.node = out as onnx.NodeProto[];
+      g.node = out;
     });
     await expectTapsMatchGolden(dir, ['attention', 'qkv']);
   });
