@@ -227,7 +227,8 @@ export async function explain(ctx: Ctx): Promise<void> {
   ctx.out('(words merge their pieces: q, k, v are piece means, weights are the real token softmax summed over pieces; [CLS]/[SEP] left out and renormalized)');
 }
 
-export async function mask(ctx: Ctx): Promise<void> {
+/** The text, its model and the word to mask (--at OFFSET or --word W; neither: the literal [MASK]). */
+async function maskTarget(ctx: Ctx): Promise<{ text: string; m: LoadedModel; at: number | undefined }> {
   const text = await inputText(ctx.v);
   const m = await load(ctx, text);
   let at = numOpt(ctx.v, 'at');
@@ -235,6 +236,11 @@ export async function mask(ctx: Ctx): Promise<void> {
     const t = await ctx.engine.tokenize(m, text);
     at = t.words[findWord(t, ctx.v)].start;
   }
+  return { text, m, at };
+}
+
+export async function mask(ctx: Ctx): Promise<void> {
+  const { text, m, at } = await maskTarget(ctx);
   const top = intOpt(ctx.v, 'top', 5, 1);
   if (ctx.v.layers) return logitLens(ctx, m, text, at, top);
   if (at === undefined && (text.match(/\[MASK\]/g) ?? []).length > 1) return fillMasks(ctx, m, text, top);
@@ -249,13 +255,7 @@ export async function occlude(ctx: Ctx): Promise<void> {
   const task = str(ctx.v, 'task') ?? 'mask';
   if (task !== 'mask' && task !== 'qa') throw new UsageError(`--task must be mask (the masked-word prediction) or qa (the best answer to --question) (got "${task}").`);
   if (task === 'qa') return occludeQa(ctx);
-  const text = await inputText(ctx.v);
-  const m = await load(ctx, text);
-  let at = numOpt(ctx.v, 'at');
-  if (at === undefined && str(ctx.v, 'word')) {
-    const t = await ctx.engine.tokenize(m, text);
-    at = t.words[findWord(t, ctx.v)].start;
-  }
+  const { text, m, at } = await maskTarget(ctx);
   const r = await ctx.engine.occlude(m, text, { at, target: str(ctx.v, 'target') });
   if (ctx.v.json) return json(ctx, r);
   ctx.out(`P("${r.target}" at ${r.start}–${r.end}) = ${fmt(r.base)} (${m.info.id}); with each other word masked as well:`);

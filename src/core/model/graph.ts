@@ -5,13 +5,14 @@ import { onnx } from 'onnx-proto';
 
 const { Reader, Writer } = protobuf;
 
-// Field numbers from onnx.proto.
-const MODEL_GRAPH = 7;
+// Field numbers from onnx.proto (head.ts writes graphs with the same ones).
+export const MODEL_GRAPH = 7;
 const MODEL_OPSET = 8;
-const GRAPH_NODE = 1;
-const GRAPH_INITIALIZER = 5;
-const GRAPH_INPUT = 11;
-const GRAPH_OUTPUT = 12;
+export const GRAPH_NODE = 1;
+export const GRAPH_NAME = 2;
+export const GRAPH_INITIALIZER = 5;
+export const GRAPH_INPUT = 11;
+export const GRAPH_OUTPUT = 12;
 const TENSOR_NAME = 8;
 const VALUEINFO_NAME = 1;
 

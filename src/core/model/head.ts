@@ -3,16 +3,10 @@
 // head's maths (dense, gelu, LayerNorm, tied decoder; int8 or fp32) stays the exported graph's, never a JS copy.
 import protobuf from 'protobufjs/minimal';
 import { onnx } from 'onnx-proto';
-import type { GraphIndex } from './graph';
+import { GRAPH_INITIALIZER, GRAPH_INPUT, GRAPH_NAME, GRAPH_NODE, GRAPH_OUTPUT, MODEL_GRAPH, type GraphIndex } from './graph';
 
 const { Reader, Writer } = protobuf;
 
-const MODEL_GRAPH = 7;
-const GRAPH_NODE = 1;
-const GRAPH_NAME = 2;
-const GRAPH_INITIALIZER = 5;
-const GRAPH_INPUT = 11;
-const GRAPH_OUTPUT = 12;
 
 /**
  * Model bytes computing `logits` from `hidden` with the original graph's nodes: every node `logits` depends on,
