@@ -1,5 +1,6 @@
 """Model cards of the Chinese models (bert-lens-zh, bert-lens-zh-qa, word2vec-zh) from the measured numbers in the
 Chinese build folder. Run through tools/model_cards.py: `python3 tools/model_cards.py build/zh zh`."""
+import json
 import os
 
 from model_cards import (B, LICENCE_NOTE, M, TEACHING, curve_rows, curve_table, load, pct, plot_curve, size,
@@ -64,10 +65,14 @@ def zh_card():
                   f"one Chinese character masked): top-1 fp32 {pct(eng['fp32']['maskTop1'])}, int8 "
                   f"{pct(eng['int8']['maskTop1'])}; fp32 and int8 agree on the top-1 character in "
                   f"{pct(eng['maskTop1Agreement'])} of cases.\n")
-    kept = None
-    log = os.path.join(B, 'pretrain', 'stdout.log')
-    if os.path.exists(log):
-        kept = next((l.split("'vocab_kept': ")[1].split(',')[0] for l in open(log) if 'vocab_kept' in l), None)
+    # A continuation (models:continue) resumes the shipped weights with a warm restart; the log holds every run.
+    continued = ''
+    if str(a.get('init_model') or '').rstrip('/').endswith('bert-lens-zh'):
+        continued = (f"\n- This run continued the shipped bert-lens-zh (`npm run models:continue -- --lang zh`): the same "
+                     f"corpus and vocabulary, a warm restart with peak LR {a['lr']} and warm-up {pct(a['warmup'])}.")
+    log_path = os.path.join('models', 'bert-lens-zh', 'training-log.jsonl')
+    runs = [json.loads(l) for l in open(log_path)] if os.path.exists(log_path) else []
+    total_tokens = runs[-1]['tokens_total'] if runs else ev['tokens_seen']
     return f'''# bert-lens-zh — a small per-character Chinese BERT (masked LM + next-sentence prediction)
 
 {TEACHING}
@@ -106,13 +111,14 @@ Attribution:
 - AdamW, peak LR {a['lr']}, warm-up {pct(a['warmup'])} then linear decay; batch ramp
   {a.get('batch_start') or a['batch']} → {a['batch']} sequences per process × {ev['processes']} data-parallel 1-thread
   processes; sequence {a['seq']}; fp32 (this CPU has no bf16 matrix units).
-- Initialization: the layers of bert-lens-mini (English). Only the rows of tokens both vocabularies share carry over
-  ({float(kept or 'nan') * 100:.1f}% of the rows: digits, punctuation, Latin pieces; `tools/weights.py`); every
-  character starts random. Position embeddings and attention weights are kept: they are not language-specific, and
-  transferring a monolingual body to a new language with new embeddings works (Artetxe et al. 2020, "On the
-  Cross-lingual Transferability of Monolingual Representations").
-- **{ev['tokens_seen']:,} tokens (characters) in {ev['steps']:,} steps, {ev['train_wall_s'] / 60:.0f} minutes** on 2
-  CPU cores ({ev['tokens_seen'] / ev['train_wall_s']:,.0f} tokens/s, shared with other work).
+- Initialization of the first run: the layers of bert-lens-mini (English). Only the rows of tokens both vocabularies
+  share carried over (digits, punctuation, Latin pieces; `tools/weights.py`); every character started random.
+  Position embeddings and attention weights were kept: they are not language-specific, and transferring a monolingual
+  body to a new language with new embeddings works (Artetxe et al. 2020, "On the Cross-lingual Transferability of
+  Monolingual Representations").{continued}
+- **This run: {ev['tokens_seen']:,} tokens (characters) in {ev['steps']:,} steps, {ev['train_wall_s'] / 60:.0f}
+  minutes** on 2 CPU cores ({ev['tokens_seen'] / ev['train_wall_s']:,.0f} tokens/s, shared with other work); all runs
+  together: {total_tokens:,} tokens (the training log below).
 
 Learning curve (`build/zh/pretrain/train-log.jsonl`; smoothed training figures at the current mask rate):
 
