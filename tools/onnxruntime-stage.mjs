@@ -12,13 +12,21 @@ export const TARGETS = ['linux-x64', 'linux-arm64', 'win32-x64', 'win32-arm64', 
  * bundle's require('onnxruntime-node') resolves from dist/ upward (as Copilot/IntelliCode ship them). */
 export const ORT_IN_PACKAGE = 'dist/node_modules/onnxruntime-node';
 
+/**
+ * Native files BERT Lens never loads, left out to keep each .vsix under 60 MB: DirectML's shader compiler
+ * (dxcompiler.dll, dxil.dll — loaded by DirectML.dll itself, only for the DirectML execution provider; onnxruntime.dll
+ * imports DirectML.dll, which stays) and the second copy of the macOS library (the binding links
+ * @rpath/libonnxruntime.1.dylib; libonnxruntime.1.30.0.dylib is the same file under its full version).
+ */
+export const UNUSED_NATIVE = /\/(dxcompiler\.dll|dxil\.dll|libonnxruntime\.\d+\.\d+\.\d+\.dylib)$/;
+
 /** Copies onnxruntime-node (with only `target`'s binding, without its install script) and onnxruntime-common. */
 export function stageOnnxruntime(root, stage, target) {
   const [platform, arch] = target.split('-');
   const keep = `node_modules/onnxruntime-node/bin/napi-v6/${platform}/${arch}`;
   const copyTo = (rel, filter) => cpSync(path.join(root, rel), path.join(stage, 'dist', rel), { recursive: true, filter: (src) => filter(path.relative(root, src)) });
   copyTo('node_modules/onnxruntime-node', (p) => {
-    if (p.includes('/script') || p.endsWith('.d.ts') || p.endsWith('.map')) return false;
+    if (p.includes('/script') || p.endsWith('.d.ts') || p.endsWith('.map') || UNUSED_NATIVE.test(p)) return false;
     if (!p.startsWith('node_modules/onnxruntime-node/bin')) return true;
     return keep.startsWith(p) || p.startsWith(keep);
   });

@@ -2,7 +2,7 @@
 // platform/arch and no other platform's binaries; the activation check decides as the loader would.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { root } from '../extension/build-worker';
@@ -24,6 +24,56 @@ test('every target stages only its own binding, at the path the loader requires 
     for (const other of TARGETS.filter((o) => o !== t)) {
       assert.notDeepEqual(checkBindings(stage, other), [], `${t} staged, checked as ${other}`);
     }
+  }
+});
+
+/** DLL names a PE file links at load time or delay-loads (its import and delay-import directories). */
+function peImports(file: string): string[] {
+  const b = readFileSync(file);
+  const pe = b.readUInt32LE(0x3c);
+  const sections = b.readUInt16LE(pe + 6);
+  const opt = pe + 24;
+  const dirs = opt + (b.readUInt16LE(opt) === 0x20b ? 112 : 96);
+  const table = opt + b.readUInt16LE(pe + 20);
+  const off = (rva: number) => {
+    for (let i = 0; i < sections; i++) {
+      const va = b.readUInt32LE(table + 40 * i + 12), size = b.readUInt32LE(table + 40 * i + 8), raw = b.readUInt32LE(table + 40 * i + 20);
+      if (rva >= va && rva < va + size) return rva - va + raw;
+    }
+    throw new Error(`rva ${rva} outside the sections of ${file}`);
+  };
+  const name = (rva: number) => { const o = off(rva); return b.toString('latin1', o, b.indexOf(0, o)); };
+  const names: string[] = [];
+  const walk = (dir: number, entry: number, nameAt: number) => {
+    const rva = b.readUInt32LE(dirs + 8 * dir);
+    if (!rva) return;
+    for (let o = off(rva); b.readUInt32LE(o + nameAt); o += entry) names.push(name(b.readUInt32LE(o + nameAt)));
+  };
+  walk(1, 20, 12); // IMAGE_DIRECTORY_ENTRY_IMPORT: Name at +12
+  walk(13, 32, 4); // IMAGE_DIRECTORY_ENTRY_DELAY_IMPORT: DllNameRVA at +4
+  return names;
+}
+
+test('each staged binding keeps every library it links (PE imports, @rpath, soname); the DirectML shader compiler and the duplicate dylib stay out', () => {
+  for (const t of TARGETS) {
+    const [platform, arch] = t.split('-') as [string, string];
+    const rel = path.join('bin', 'napi-v6', platform, arch);
+    const staged = path.join(tmp, t, ORT_IN_PACKAGE, rel);
+    const shipped = new Set(readdirSync(staged));
+    const available = new Set(readdirSync(path.join(root, 'node_modules', 'onnxruntime-node', rel)));
+    for (const f of shipped) {
+      const file = path.join(staged, f);
+      const linked = platform === 'win32'
+        ? peImports(file)
+        : [...readFileSync(file).toString('latin1').matchAll(/(?:@rpath\/)?(libonnxruntime\.(?:so\.\d+|\d+\.dylib))\0/g)].map((m) => m[1]);
+      for (const lib of linked.filter((l) => available.has(l) && l !== f)) assert.ok(shipped.has(lib), `${t}: ${f} links ${lib}, which is not staged`);
+      if (f === 'onnxruntime_binding.node') assert.ok(linked.some((l) => /onnxruntime/.test(l)), `${t}: found what the binding links (${linked.join(', ')})`);
+    }
+    if (platform === 'win32') {
+      assert.ok(peImports(path.join(staged, 'onnxruntime_binding.node')).includes('onnxruntime.dll'), 'the test reads PE imports');
+      assert.ok(shipped.has('DirectML.dll') && !shipped.has('dxcompiler.dll') && !shipped.has('dxil.dll'), t);
+    }
+    if (platform === 'darwin') assert.deepEqual([...shipped].filter((f) => f.endsWith('.dylib')), ['libonnxruntime.1.dylib']);
   }
 });
 
