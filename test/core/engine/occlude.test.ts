@@ -107,12 +107,13 @@ describe('occlusion (QA answer)', () => {
       const [best] = (await engine.answer(model, Q, DOC, { top: 1 })).answers;
       assert.equal(r.task, 'qa');
       assert.deepEqual([r.target, r.start, r.end], [best.text, best.start, best.end]);
-      assert.equal(r.target, 'Anna');
       assert.ok(Math.abs(r.base - best.score) < 1e-9, `${r.base} vs ${best.score}`);
       assert.deepEqual(r.words.map((w) => w.word), (await engine.tokenize(model, DOC)).words.map((w) => w.text));
       for (const w of r.words) assert.equal(DOC.slice(w.start, w.end), w.word);
+      // Masking a word of the answer itself changes the answer's probability most (whichever span this model picks:
+      // the test follows the shipped model, it does not grade its answer).
       const most = [...r.words].sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))[0];
-      assert.equal(most.word, 'Anna');
+      assert.ok(most.start >= r.start && most.end <= r.end, `${most.word} (${most.delta}) is not in the answer "${r.target}"`);
     });
   }
 
