@@ -63,7 +63,11 @@ export class Tour implements vscode.Disposable {
         if (shown) markTourDone('qkv');
         return;
       }
-      case 'hover': return void (await vscode.commands.executeCommand('editor.action.showHover'));
+      case 'hover':
+        // showHover acts on the focused editor; the click left focus on the walkthrough page in some runs.
+        await vscode.window.showTextDocument(ed.document, { viewColumn: ed.viewColumn, preserveFocus: false });
+        await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+        return void (await vscode.commands.executeCommand('editor.action.showHover'));
       case 'mask': return void (await vscode.commands.executeCommand('bertLens.predictWord'));
       case 'qa': return void (await vscode.commands.executeCommand('bertLens.askQuestion', !target || target.isSample ? sampleFor(vscode.env.language).question : undefined));
     }

@@ -91,8 +91,8 @@ test('"Predict Word at Cursor" on [MASK] lists predictions in a quick pick', asy
   const descriptions = await s.page.locator('.quick-input-widget .monaco-list-row:visible .label-description').allInnerTexts();
   assert.equal(descriptions.length, labels.length);
   assert.ok(descriptions.every((d) => /^\d+\.\d%$/.test(d.trim())), `probabilities: ${descriptions.join(', ')}`);
-  // The result names what BERT read: the sample is short, so all of it.
-  assert.match(await s.page.locator('.quick-input-widget input').getAttribute('placeholder') ?? '', /read: the whole document/);
+  // The result names what BERT read: this document is longer than one window, so the lines of the window around [MASK].
+  assert.match(await s.page.locator('.quick-input-widget input').getAttribute('placeholder') ?? '', /read: lines \d+–\d+ \(the window of text around the word\)/);
   await s.screenshot('04-predict');
   await s.page.keyboard.press('Enter'); // choosing the first prediction replaces [MASK]
   const line = s.page.locator('.view-line', { hasText: 'The capital of France is' }).first();

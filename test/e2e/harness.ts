@@ -299,8 +299,11 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
     },
     async overflowingText() {
       return page.evaluate(() => {
-        const ed = document.querySelector('.editor-group-container.active .monaco-editor .view-lines') as HTMLElement;
-        const right = (ed.closest('.monaco-scrollable-element') as HTMLElement).getBoundingClientRect().right;
+        // The editor showing the overlay (beside the walkthrough it need not be the active group), else the active one.
+        const ed = document.querySelector('.monaco-editor .view-lines [class*="ced-"]')?.closest<HTMLElement>('.view-lines')
+          ?? document.querySelector<HTMLElement>('.editor-group-container.active .monaco-editor .view-lines');
+        if (!ed) throw new Error('no text editor on screen');
+        const right = ed.closest<HTMLElement>('.monaco-scrollable-element')!.getBoundingClientRect().right;
         return [...ed.querySelectorAll('.view-line span span')]
           .filter((e) => e.getBoundingClientRect().right - right > 1).map((e) => e.textContent ?? '');
       });
