@@ -54,7 +54,7 @@ for (const locale of ['en', 'zh-cn']) {
       // Pending (issue 14): the "Hover 'bank'" button passed in every run of this spec alone (3 of 3) but its hover
       // did not appear within 60 s in 2 of 3 full-suite runs (once in en, once in zh-CN); hovers themselves are
       // covered by extension.spec.ts and zh.spec.ts. Its step is left unclicked here.
-      for (const id of STEPS.filter((x) => x !== 'hover')) {
+      for (const id of STEPS.filter((x): boolean => x !== 'hover')) {
         await stepEl(id).click();
         assert.equal(await done(id).getAttribute('aria-checked'), 'false', `${id} ticked before its button was clicked`);
         const btn = stepEl(id).locator('.step-description-container .monaco-button', { hasText: button(id) });
