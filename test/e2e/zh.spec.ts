@@ -148,7 +148,10 @@ test('an English model on this document: one [UNK] notice, whose "auto" button b
 test('Open Sample in the zh-CN UI opens the Chinese sample (an untitled copy), as the walkthrough does', { skip }, async () => {
   await s.runCommand('BERT Lens: 打开示例文档');
   await s.page.locator('.tab.active', { hasText: /Untitled|无标题/ }).waitFor({ timeout: 30_000 }).catch(dump);
-  const text = await s.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().innerText();
+  // The copy is created empty and filled once shown (tour.ts): wait for its text.
+  const lines = s.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+  await lines.filter({ hasText: '因为它太累了' }).waitFor({ timeout: 30_000 }).catch(dump);
+  const text = await lines.innerText();
   assert.match(text.replace(/\u00a0/g, ' '), /因为它太累了/);
   assert.match(text, /你在干哈呢/);
 });
