@@ -4,7 +4,8 @@
 // Mask-Predict (Ghazvininejad et al. 2019) with one token fixed per step. Each mask is one vocabulary token.
 import type { FilledMask, FillResult, LoadedModel } from './api';
 import { BertLensError, throwIfAborted } from './model/errors';
-import { requireMlm, softmax, topK } from './mlm';
+import { maskWords, requireMlm, topK } from './mlm';
+import { softmax } from './softmax';
 import type { TextTokenizer } from './text/tokenizer';
 import { planWindows } from './text/windows';
 
@@ -21,7 +22,7 @@ export async function fillMasks(
   requireMlm(info);
   const maskText = tk.idToToken(tk.special.mask);
   const tok = tk.tokenize(text, { specials: [maskText] });
-  const masks = tok.words.flatMap((w, i) => (tok.tokens[w.tokenStart].id === tk.special.mask && w.text === maskText ? [i] : []));
+  const masks = maskWords(tok, tk);
   if (masks.length === 0) throw new BertLensError('BAD_INPUT', `No ${maskText} in the text. Write ${maskText} where words should be predicted.`);
   if (masks.length > maxMasks) throw new BertLensError('BAD_INPUT', `The text has ${masks.length} ${maskText}s; at most ${maxMasks} are filled in one run (one model run each). Remove some.`);
   const spans = planWindows(tok, { maxTokens: info.maxPositions - 2 });

@@ -2,7 +2,7 @@
 // No `vscode` import here or below: the CLI, the worker and the tests all use this same code.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Engine, LoadedModel, LogitLensResult, OcclusionResult, LoadOptions, StaticVectors, StoreOptions, Tokenized, Encoding, EncodeOptions } from './api';
+import type { Engine, LoadedModel, LoadOptions, StaticVectors, StoreOptions, Tokenized, Encoding, EncodeOptions } from './api';
 import { loadModel, listModels, verifyModel, defaultModelsDir } from './model/index';
 import { classifySource, localHint, resolveModel } from './model/store';
 import { BertLensError } from './model/errors';
@@ -15,7 +15,7 @@ import { explain } from './explain';
 import { mask } from './mlm';
 import { fillMasks } from './fill-masks';
 import { logitLens } from './logit-lens';
-import { occludeMask, type OccludeOptions } from './occlude';
+import { occludeMask } from './occlude';
 import { occludeQa } from './occlude-qa';
 import { nsp } from './nsp';
 import { answer } from './qa';
@@ -34,9 +34,6 @@ export { rollout } from './attention';
 export { readStatic, parseStatic } from './static';
 
 export interface BertLensEngine extends Engine {
-  occlude(model: LoadedModel, text: string, opts?: OccludeOptions): Promise<OcclusionResult>;
-  occludeQa(model: LoadedModel, question: string, document: string, opts?: { batchSize?: number; signal?: AbortSignal }): Promise<OcclusionResult>;
-  logitLens(model: LoadedModel, text: string, opts?: { at?: number; top?: number; signal?: AbortSignal }): Promise<LogitLensResult>;
   /** The model's input token embeddings as static vectors (one per word type; cached per model). */
   inputEmbeddings(model: LoadedModel): Promise<StaticVectors>;
   /** The tokenizer of a loaded model (cached). */

@@ -46,6 +46,12 @@ export function requireMlm(info: ModelInfo): void {
   }
 }
 
+/** Indices of the words that are a literal [MASK] (text tokenized with the mask token as a special). */
+export function maskWords(tok: Tokenized, tk: TextTokenizer): number[] {
+  const maskText = tk.idToToken(tk.special.mask);
+  return tok.words.flatMap((w, i) => (tok.tokens[w.tokenStart].id === tk.special.mask && w.text === maskText ? [i] : []));
+}
+
 /** The rows mask() runs for one masked word: with n [MASK]s for its n pieces (and one [MASK] when n > 1). */
 export interface MaskRows {
   start: number;
@@ -65,7 +71,7 @@ export function maskRows(info: ModelInfo, tk: TextTokenizer, text: string, at?: 
   const tok = tk.tokenize(text, at === undefined ? { specials: [maskText] } : {});
   let word: number;
   if (at === undefined) {
-    const masks = tok.words.flatMap((w, i) => (tok.tokens[w.tokenStart].id === tk.special.mask && w.text === maskText ? [i] : []));
+    const masks = maskWords(tok, tk);
     // One prediction per run: answering for the first of several would silently ignore the others.
     if (masks.length > 1) throw new BertLensError('BAD_INPUT', `The text has ${masks.length} ${maskText}s (at ${masks.map((i) => tok.words[i].start).join(', ')}); mask() predicts one masked word at a time. Keep one ${maskText}, or fill them all jointly with fillMasks() (the CLI's mask command does when the text has several).`);
     word = masks[0] ?? -1;
