@@ -1,5 +1,6 @@
 // typescript-eslint with type information (`npm run lint`, part of `npm test`). The layering rules are here too:
-// src/core never imports vscode (the engine runs in the worker, the CLI and tests); the webview imports no Node module.
+// core ← worker ← extension (src/core and src/worker never import vscode nor a layer above); the webview imports no
+// Node module. docs/ARCHITECTURE.md draws the layers.
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
@@ -33,8 +34,23 @@ export default tseslint.config(
     },
   },
   {
+    // The layers: core ← worker ← extension; core and worker never import vscode or a layer above them.
     files: ['src/core/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { paths: [{ name: 'vscode', message: 'src/core never imports vscode: it runs in the worker, the CLI and tests.' }] }] },
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/core never imports vscode: it runs in the worker, the CLI and tests.' }],
+        patterns: [{ regex: '(^|/)(worker|extension|webview|cli)/', message: 'src/core is the bottom layer: it imports nothing from worker, extension, webview or cli.' }],
+      }],
+    },
+  },
+  {
+    files: ['src/worker/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'src/worker runs in a worker thread (and under tests) where vscode does not exist.' }],
+        patterns: [{ regex: '(^|/)(extension|webview|cli)/', message: 'src/worker sits below the extension: it imports core and shared only.' }],
+      }],
+    },
   },
   {
     files: ['src/webview/**/*.ts', 'src/shared/**/*.ts'],

@@ -4,7 +4,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 
-const areas = ['test/core', 'test/cli', 'test/extension', 'test/webview', 'test/tools'];
+const areas = ['test/core', 'test/cli', 'test/worker', 'test/extension', 'test/webview', 'test/tools'];
 const filters = process.argv.slice(2);
 const files = [];
 const walk = (dir) => {

@@ -2,7 +2,7 @@
 // names), and a notice says once per model and document when a model reads most of the document as [UNK].
 import * as vscode from 'vscode';
 import { isAuto, unknownAdvice, type Coverage, type Offer } from '../core/auto';
-import type { Used } from '../protocol';
+import type { Used } from '../worker/protocol';
 import type { Ctx } from './ctx';
 import { setSetting, useHubModel } from './models';
 

@@ -13,8 +13,8 @@ import type {
   WireError,
   WorkerApi,
   WorkerConfig,
-} from '../protocol';
-import { DOC_METHODS, METHOD_TABLE } from '../protocol';
+} from '../worker/protocol';
+import { DOC_METHODS, METHOD_TABLE } from '../worker/protocol';
 import type { Fix } from '../core/model/errors';
 import type { DownloadProgress } from '../core/api';
 

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { Language } from '../core/auto';
-import type { ModelsStatus, WorkerConfig } from '../protocol';
+import type { ModelsStatus, WorkerConfig } from '../worker/protocol';
 import { errorText } from './advice';
 import { AutoModels } from './auto';
 import { WorkerClient, WorkerError, workerLimits } from './client';

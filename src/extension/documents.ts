@@ -1,9 +1,9 @@
 // TextDocument → the worker's DocInput: prose whole, code files as comments + strings, huge files near the view.
 import * as vscode from 'vscode';
 import { chooseLanguage, type AutoChoice } from '../core/auto';
-import type { DocInput } from '../protocol';
+import type { DocInput } from '../worker/protocol';
 import type { BertLensConfig } from './config';
-import { analysisText, isAnalysed, limitToVisible } from './segments';
+import { analysisText, isAnalysed, limitToVisible } from '../core/text/segments';
 
 const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-userdata']);
 

@@ -32,7 +32,7 @@ export function activate(context: vscode.ExtensionContext): { ctx: Ctx } | undef
     tour: ctx.push(new Tour(ctx)),
   };
   registerCommands(ctx, commandTable(ctx, views));
-  // Language-agnostic: prose is read whole, code files only in comments and strings (see segments.ts).
+  // Language-agnostic: prose is read whole, code files only in comments and strings (see core/text/segments.ts).
   ctx.push(vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new HoverProvider(ctx)));
   // The sidebar panel (src/extension/panel) shares the worker client and the same analysed-text view of documents.
   ctx.push(registerPanel(context, {

@@ -1,6 +1,6 @@
 // Hover: static (word2vec) vs contextual (BERT) meaning of the word under the mouse, and its other occurrences.
 import * as vscode from 'vscode';
-import type { InspectResult } from '../protocol';
+import type { InspectResult } from '../worker/protocol';
 import { usedText } from './auto';
 import { isCancel, toSignal, type Ctx } from './ctx';
 import { lineColumn, snippet } from './hover-logic';

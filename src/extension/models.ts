@@ -4,7 +4,7 @@ import * as vscode from 'vscode';
 import type { DownloadProgress } from '../core/api';
 import { AUTO, EMBEDDED } from '../core/auto';
 import { isHubId } from '../core/model/hub-id';
-import type { KnownModel, ModelRole } from '../protocol';
+import type { KnownModel, ModelRole } from '../worker/protocol';
 import { isCancel, toSignal, type Ctx } from './ctx';
 
 const KEY: Record<ModelRole, string> = { encoder: 'model', qa: 'qaModel', static: 'staticVectors' };

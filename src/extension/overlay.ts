@@ -1,12 +1,12 @@
 // Attention overlay: every word of the window gets a background whose intensity is its attention weight from the
 // word at the cursor (bucketed on contributed theme colours); "Follow Cursor" re-renders as the cursor moves.
 import * as vscode from 'vscode';
-import type { AttentionView } from '../protocol';
+import type { AttentionView } from '../worker/protocol';
 import { BUCKETS, bucketize } from './buckets';
 import { LABEL_CSS, LABELLED, labelText, labelledWords } from './overlay-labels';
 import { isCancel, type Ctx } from './ctx';
 import { scopeText } from './scope';
-import { keepOnly, paragraphAround } from './segments';
+import { keepOnly, paragraphAround } from '../core/text/segments';
 import { Debouncer, RenderGate } from './staleness';
 import { markTourDone } from './tour';
 

@@ -1,6 +1,6 @@
 // Status bar: the active models (click → Select Model…) and, while the overlay is on, attention layer/head.
 import * as vscode from 'vscode';
-import type { ModelSlot } from '../protocol';
+import type { ModelSlot } from '../worker/protocol';
 import type { Ctx } from './ctx';
 import { errorText } from './advice';
 import { LABELLED, labelText, legend } from './overlay-labels';

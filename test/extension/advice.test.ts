@@ -9,8 +9,8 @@ import { cliAdvice } from '../../src/cli/advice';
 import { OPTIONS } from '../../src/cli/args';
 import { errorText, vscodeAdvice, type L10n } from '../../src/extension/advice';
 import { WorkerClient, WorkerError } from '../../src/extension/client';
-import type { WorkerConfig } from '../../src/protocol';
-import { buildWorker, root } from './build-worker';
+import type { WorkerConfig } from '../../src/worker/protocol';
+import { buildWorker, root } from '../worker/build-worker';
 
 const json = (p: string) => JSON.parse(readFileSync(path.join(root, p), 'utf8'));
 const settings = json('package.json').contributes.configuration.properties as Record<string, { enum?: string[]; type: string }>;
@@ -61,7 +61,7 @@ test('through the real worker: an int8 request on an fp32-only folder advises be
   const folder = path.join(root, 'test', 'fixtures', 'tiny-distilbert'); // fp32 only
   const config: WorkerConfig = {
     model: folder, qaModel: '', staticVectors: '', modelsDir: path.join(root, 'models'),
-    cacheDir: path.join(root, '.work', 'test-extension', 'cache'), hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: 1, dtype: 'int8',
+    cacheDir: path.join(root, '.work', 'test-worker', 'cache'), hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: 1, dtype: 'int8',
   };
   const client = new WorkerClient({ script: await buildWorker() });
   try {

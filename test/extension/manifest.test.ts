@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { root } from './build-worker';
+import { root } from '../worker/build-worker';
 import { DEFAULTS, RESTRICTED_KEYS } from '../../src/extension/config';
 
 const read = (p: string) => readFileSync(path.join(root, p), 'utf8');

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
-import { root } from './build-worker';
+import { root } from '../worker/build-worker';
 import { SAMPLES, TOUR_STEPS, doneKey, sampleAnchor, sampleFor, tourTarget } from '../../src/extension/tour-logic';
 
 const read = (p: string) => readFileSync(path.join(root, p), 'utf8');

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BUCKETS, bucketAlpha, bucketOf, bucketize } from '../../src/extension/buckets';
 import { Debouncer, RenderGate } from '../../src/extension/staleness';
-import { adjacentPairs, sentences } from '../../src/extension/sentences';
+import { adjacentPairs, sentences } from '../../src/core/text/sentences';
 import { fmtScore, masksInParagraph, matchCase } from '../../src/extension/tasks-logic';
 
 test('bucketOf: relative to the max, tiny weights dropped, strongest in the top bucket', () => {

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { root } from '../extension/build-worker';
+import { root } from '../worker/build-worker';
 
 const read = (p: string) => readFileSync(path.join(root, p), 'utf8');
 const ort = path.join(root, 'node_modules', 'onnxruntime-node');

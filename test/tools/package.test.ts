@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { root } from '../extension/build-worker';
+import { root } from '../worker/build-worker';
 import { ORT_IN_PACKAGE, TARGETS, bindingRequiredBy, checkBindings, stageOnnxruntime } from '../../tools/onnxruntime-stage.mjs';
 import { TARGETS as EXT_TARGETS, bindingPath, runtimeSupport } from '../../src/extension/platform';
 

@@ -5,7 +5,7 @@ import { focusIn, gridData, headData, inspectData, lensData, qaData, senseData, 
 import { newNonce, panelHtml } from '../../src/extension/panel/html';
 import { validateHostMessage } from '../../src/webview/protocol';
 import { rng } from '../../src/extension/panel/cluster';
-import type { AttentionMatrix } from '../../src/protocol';
+import type { AttentionMatrix } from '../../src/worker/protocol';
 
 function matrix(layers: number, heads: number, words: string[]): AttentionMatrix {
   const n = words.length;

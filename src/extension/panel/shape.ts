@@ -1,7 +1,7 @@
 // Turns worker results into the panel's messages (only what a view needs, typed arrays) — no `vscode` import,
 // so it is tested in plain Node. PCA + clustering for the sense map run here, next to the full vectors.
 import type { Explanation, LogitLensResult, QaResult } from '../../core/api';
-import type { AttentionMatrix, InspectResult, SenseVectors } from '../../protocol';
+import type { AttentionMatrix, InspectResult, SenseVectors } from '../../worker/protocol';
 import type { ExplainData, HeadData, InspectData, ModelGridData, QaData, SenseData } from '../../webview/protocol';
 import { focusScores, layerRows, rolloutRow, thumbnails, nearestWordAt } from './attention-rows';
 import { pca } from './pca';

@@ -4,15 +4,15 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { WorkerClient, WorkerError, WORKER_LIMITS, type WorkerDeath } from '../../src/extension/client';
-import { adjacentPairs } from '../../src/extension/sentences';
-import { analysisText } from '../../src/extension/segments';
-import type { WorkerConfig } from '../../src/protocol';
+import { adjacentPairs } from '../../src/core/text/sentences';
+import { analysisText } from '../../src/core/text/segments';
+import type { WorkerConfig } from '../../src/worker/protocol';
 import { buildWorker, root } from './build-worker';
 
 const fixture = (n: string) => path.join(root, 'test', 'fixtures', n);
 const config: WorkerConfig = {
   model: fixture('tiny-bert'), qaModel: fixture('tiny-bert-qa'), staticVectors: '', modelsDir: path.join(root, 'models'),
-  cacheDir: path.join(root, '.work', 'test-extension', 'cache'), hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: 1, dtype: 'auto',
+  cacheDir: path.join(root, '.work', 'test-worker', 'cache'), hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: 1, dtype: 'auto',
 };
 const TEXT = 'We sat on the bank of the river. She went to the bank to deposit money. The animal did not cross the street because it was too tired.';
 const doc = (version = 1, text = TEXT, uri = 'file:///sample.txt') => ({ uri, version, text });

@@ -7,7 +7,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { WorkerClient } from '../../src/extension/client';
-import type { WorkerConfig } from '../../src/protocol';
+import type { WorkerConfig } from '../../src/worker/protocol';
 import { buildWorker, root } from './build-worker';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'bert-lens-auto-'));

@@ -2,12 +2,12 @@
 // one at a time (ORT runs synchronously, docs/TECH-NOTES.md §5.3), dropping cancelled and stale work.
 import { parentPort } from 'node:worker_threads';
 import { createEngine } from '../core/index';
-import type { FromWorker, Method, Params, ToWorker } from '../protocol';
-import { DOC_METHODS, METHOD_TABLE, toWireError, validateRequest } from '../protocol';
-import { Handlers } from './worker-handlers';
+import type { FromWorker, Method, Params, ToWorker } from './protocol';
+import { DOC_METHODS, METHOD_TABLE, toWireError, validateRequest } from './protocol';
+import { Handlers } from './handlers';
 
 const port = parentPort;
-if (!port) throw new Error('worker.ts must run inside a worker thread');
+if (!port) throw new Error('src/worker/main.ts must run inside a worker thread');
 
 const send = (m: FromWorker) => port.postMessage(m);
 const handlers = new Handlers(createEngine, {

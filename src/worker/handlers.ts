@@ -1,18 +1,18 @@
 // WorkerApi implemented on the Engine: a per-document encoding cache and the document operations, on the models
-// WorkerModels picks (worker-models.ts).
+// WorkerModels picks (models.ts).
 // Runs inside the worker thread; plain Node, so tests drive it through a real worker or directly.
 import { createHash } from 'node:crypto';
 import type { Encoding, Engine, FillResult, LayerChoice, LoadedModel, LogitLensResult, MaskResult, QaResult, StoreOptions } from '../core/api';
 import { paragraphAround } from '../core/text/paragraphs';
 import type {
   AttentionMatrix, AttentionView, DocInput, HandlerTable, InspectResult, Method, Params, Result, SenseVectors, SentencePair, Used,
-} from '../protocol';
+} from './protocol';
 import { neighboursOf, otherOccurrences, resolveLayers, similarities } from '../core/vectors';
 import { wordAttentionTensor } from '../core/attention';
 import { headCensus } from '../core/heads';
 import { wordAt } from '../core/text/tokenizer';
-import { adjacentPairs } from './sentences';
-import { HandledError, WorkerModels, type Events, type JobContext } from './worker-models';
+import { adjacentPairs } from '../core/text/sentences';
+import { HandledError, WorkerModels, type Events, type JobContext } from './models';
 
 export type { JobContext };
 

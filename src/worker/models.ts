@@ -3,9 +3,9 @@
 import type { Engine, LoadedModel, StaticVectors, StoreOptions } from '../core/api';
 import { chooseLanguage, countUnknown, EMBEDDED, isAuto, paragraphsByLanguage, resolveModel, type Coverage, type Language } from '../core/auto';
 import type { Fix } from '../core/model/errors';
-import type { DocInput, ErrorCode, ModelSlot, ModelsStatus, Used, WireError, WorkerConfig } from '../protocol';
-import { toWireError } from '../protocol';
-import { keepOnly } from './segments';
+import type { DocInput, ErrorCode, ModelSlot, ModelsStatus, Used, WireError, WorkerConfig } from './protocol';
+import { toWireError } from './protocol';
+import { keepOnly } from '../core/text/segments';
 
 export interface JobContext {
   signal: AbortSignal;

@@ -1,6 +1,6 @@
 // Sentence spans for the continuity check: split on . ! ? 。！？ (and blank lines), skipping blanked code.
 
-import type { Span } from '../core/api';
+import type { Span } from '../api';
 
 const END = /[.!?。！？]+["'”’)\]]*(?=\s|$)|[。！？]+/gu;
 

@@ -158,4 +158,4 @@ export function isAnalysed(analysed: string, offset: number): boolean {
 }
 
 /** The paragraph around an offset: one implementation, in core (the `auto` model choice uses it too). */
-export { paragraphAround } from '../core/text/paragraphs';
+export { paragraphAround } from './paragraphs';

@@ -1,7 +1,7 @@
 // Wire validation of worker requests and error mapping.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DOC_METHODS, METHOD_TABLE, toWireError, validateRequest } from '../../src/protocol';
+import { DOC_METHODS, METHOD_TABLE, toWireError, validateRequest } from '../../src/worker/protocol';
 
 const doc = { uri: 'file:///a', version: 1, text: 'x' };
 

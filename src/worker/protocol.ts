@@ -1,8 +1,8 @@
 // Typed RPC between the extension host and the inference worker (and, through the client, the panel).
 // Plain data only: everything here crosses a worker_threads boundary by structured clone. No `vscode` import.
-import type { AutoChoice, Coverage, Language } from './core/auto';
-import { BERT_LENS_ERROR_CODES, type BertLensErrorCode, type Fix } from './core/model/errors';
-import type { HeadLabel } from './shared/head-labels';
+import type { AutoChoice, Coverage, Language } from '../core/auto';
+import { BERT_LENS_ERROR_CODES, type BertLensErrorCode, type Fix } from '../core/model/errors';
+import type { HeadLabel } from '../shared/head-labels';
 import type {
   DownloadProgress,
   Dtype,
@@ -17,7 +17,7 @@ import type {
   QaResult,
   Span,
   VectorsResult,
-} from './core/api';
+} from '../core/api';
 
 /**
  * A document as the worker sees it. `text` is the *analysed* text: always exactly as long as the real document,

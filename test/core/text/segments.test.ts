@@ -1,7 +1,7 @@
 // Table-driven tests of what BERT Lens reads in code files: comment and string contents, mapped to exact offsets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analysisText, codeSegments, keepOnly, limitToVisible, isAnalysed, paragraphAround } from '../../src/extension/segments';
+import { analysisText, codeSegments, keepOnly, limitToVisible, isAnalysed, paragraphAround } from '../../../src/core/text/segments';
 
 /** The texts of the segments found, in order. */
 const texts = (src: string, lang: string) => codeSegments(src, lang).map((s) => src.slice(s.start, s.end));
