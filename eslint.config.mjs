@@ -21,7 +21,7 @@ export default tseslint.config(
   {
     // Tests, benchmarks and scripts: node:test's test()/describe() return promises the runner awaits, and JSON
     // goldens are read untyped; the other type-checked rules stay on.
-    files: ['test/**/*.ts', 'bench/**/*.ts', 'tools/**/*.ts'],
+    files: ['test/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'],
     rules: {
       '@typescript-eslint/no-floating-promises': 'off',
       '@typescript-eslint/no-unsafe-member-access': 'off',

@@ -25,7 +25,7 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 describe('bert-lens CLI', () => {
   before(() => {
-    // Build once if needed (npm test builds first; this keeps `node tools/run-tests.mjs test/cli` self-contained).
+    // Build once if needed (npm test builds first; this keeps `node scripts/run-tests.mjs test/cli` self-contained).
     if (!existsSync(CLI)) assert.equal(spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' }).status, 0);
   });
 

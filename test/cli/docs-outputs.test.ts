@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 
-const SCRIPT = path.resolve('tools/refresh-docs.mjs');
+const SCRIPT = path.resolve('scripts/refresh-docs.mjs');
 const check = (...files: string[]) =>
   spawnSync(process.execPath, [SCRIPT, '--check', ...files], { encoding: 'utf8', timeout: 600_000 });
 

@@ -1,5 +1,5 @@
 // Tokenizer parity: transformers.js on the embedded models/bert-lens-mini gives exactly the ids of the Python
-// WordPiece used for training (tools/wordpiece.py) on 1,000 held-out corpus sentences (200 of them non-ASCII).
+// WordPiece used for training (training/wordpiece.py) on 1,000 held-out corpus sentences (200 of them non-ASCII).
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';

@@ -1,6 +1,6 @@
-// The Chinese per-character tokenizer of the embedded bert-lens-zh (tools/build_tokenizer.py --lang zh):
+// The Chinese per-character tokenizer of the embedded bert-lens-zh (training/build_tokenizer.py --lang zh):
 // transformers.js and BERT Lens's own tokenizer give exactly the ids of the Python WordPiece used for training on
-// 1,000 held-out sentences (test/golden/zh-tokenizer-ids.json, written by tools/export_models.py --lang zh), and
+// 1,000 held-out sentences (test/golden/zh-tokenizer-ids.json, written by training/export_models.py --lang zh), and
 // every CJK character is its own token and word.
 import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';

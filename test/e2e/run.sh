@@ -54,7 +54,7 @@ log "code-server $(PATH=$N/bin:$PATH node "$CACHE/cs/node_modules/code-server/ou
 # 3. The .vsix under test.
 if [ "${BERT_LENS_E2E_SKIP_PACKAGE:-}" != "1" ]; then
   log "packaging"
-  node tools/package.mjs
+  node scripts/package.mjs
 fi
 
 # 4. The specs, one at a time (each starts its own code-server): those named on the command line, else all of them.

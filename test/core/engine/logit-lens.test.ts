@@ -1,5 +1,5 @@
 // Logit lens: the model's own MLM head (cut out of its ONNX graph) on every layer's hidden state. Checked against a
-// PyTorch golden of the fixtures (tools/lens_golden.py) and, at the last layer, against plain mask() on the
+// PyTorch golden of the fixtures (training/lens_golden.py) and, at the last layer, against plain mask() on the
 // embedded models (fp32 and int8, English and Chinese).
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
