@@ -53,6 +53,15 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/cli/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'The CLI runs in plain Node.' }],
+        patterns: [{ regex: '(^|/)(worker|extension|webview)/', message: 'The CLI drives the engine directly: it imports core (and shared) only.' }],
+      }],
+    },
+  },
+  {
     files: ['src/webview/**/*.ts', 'src/shared/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: [{ group: ['node:*', 'vscode'], message: 'The webview bundle runs in a browser sandbox: no Node or vscode modules.' }] }] },
   },

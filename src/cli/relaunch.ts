@@ -1,6 +1,6 @@
-// Long command lines crash onnxruntime-node 1.30 (it copies /proc/self/cmdline onto its stack when it initializes:
-// SIGSEGV from ~29,000 characters). Such a CLI run re-executes itself with a short command line and receives the real
-// arguments on a pipe, before any onnxruntime session exists.
+// Long command lines crash onnxruntime-node 1.30 (docs/TECH-NOTES.md §5.5: it copies /proc/self/cmdline onto its
+// stack when it initializes: SIGSEGV from ~29,000 characters). Such a CLI run re-executes itself with a short command
+// line and receives the real arguments on a pipe, before any onnxruntime session exists.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';

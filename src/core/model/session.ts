@@ -214,7 +214,7 @@ async function probe(s: Shared, file: string): Promise<void> {
   }
 }
 
-// ORT runs the whole tapped graph whatever is fetched (measured: fetching only the embedding output costs a full
+// ORT runs the whole tapped graph whatever is fetched (docs/TECH-NOTES.md §6: fetching only the embedding output costs a full
 // forward), so every tapped output and the MLM logits exist during a run: count them all, not just the request.
 function bytesPerRow(s: Shared, T: number): number {
   const { heads, hidden, vocabSize } = s.info;
