@@ -26,7 +26,11 @@ export type ConfigKey =
   | 'model' | 'qaModel' | 'staticVectors' | 'hubEndpoint' | 'offline' | 'dtype' | 'threads' | 'layer' | 'attention.layer'
   | 'attention.head' | 'attention.scope' | 'hover.enabled' | 'maxDocumentChars' | 'topK' | 'nsp.threshold';
 
-/** `auto` (src/core/auto.ts): the Chinese embedded models for mostly-Chinese text, the English ones otherwise. */
+/**
+ * The one place settings defaults live in code; package.json `contributes.configuration` must declare the same (a
+ * test checks every key). `auto` (src/core/auto.ts): the Chinese embedded models for mostly-Chinese text, the English
+ * ones otherwise.
+ */
 export const DEFAULTS: BertLensConfig = {
   model: 'auto',
   qaModel: 'auto',
@@ -126,7 +130,8 @@ export function readConfig(r: Reader, trusted: boolean): BertLensConfig {
   };
 }
 
-const FIELD: Record<ConfigKey, keyof BertLensConfig> = {
+/** Each setting key's field in BertLensConfig (test/extension/manifest.test.ts checks package.json against it). */
+export const CONFIG_FIELDS: Record<ConfigKey, keyof BertLensConfig> = {
   model: 'model', qaModel: 'qaModel', staticVectors: 'staticVectors', hubEndpoint: 'hubEndpoint', offline: 'offline', dtype: 'dtype',
   threads: 'threads', layer: 'layer', 'attention.layer': 'attentionLayer', 'attention.head': 'attentionHead', 'attention.scope': 'attentionScope',
   'hover.enabled': 'hoverEnabled', maxDocumentChars: 'maxDocumentChars', topK: 'topK', 'nsp.threshold': 'nspThreshold',
@@ -134,7 +139,7 @@ const FIELD: Record<ConfigKey, keyof BertLensConfig> = {
 
 /** What a configuration change requires. */
 export function reactionTo(before: BertLensConfig, after: BertLensConfig): { reload: boolean; rerender: boolean; changed: ConfigKey[] } {
-  const changed = (Object.keys(FIELD) as ConfigKey[]).filter((k) => before[FIELD[k]] !== after[FIELD[k]]);
+  const changed = (Object.keys(CONFIG_FIELDS) as ConfigKey[]).filter((k) => before[CONFIG_FIELDS[k]] !== after[CONFIG_FIELDS[k]]);
   return {
     changed,
     reload: changed.some((k) => RELOAD_KEYS.has(k)),

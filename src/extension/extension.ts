@@ -38,6 +38,7 @@ export function activate(context: vscode.ExtensionContext): { ctx: Ctx } | undef
   ctx.push(registerPanel(context, {
     client: ctx.client,
     log: (m) => ctx.log.info(m),
+    config: () => ctx.config,
     docInput: (doc, offset) => ctx.docs.prepare(doc, offset).input,
   }));
   void ctx.loadModels().then(() => ctx.push(new Warmup(ctx)));

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { root } from '../worker/build-worker';
-import { DEFAULTS, RESTRICTED_KEYS } from '../../src/extension/config';
+import { CONFIG_FIELDS, DEFAULTS, readConfig, RESTRICTED_KEYS, type ConfigKey, type Inspected } from '../../src/extension/config';
 
 const read = (p: string) => readFileSync(path.join(root, p), 'utf8');
 const pkg = JSON.parse(read('package.json'));
@@ -51,13 +51,29 @@ test('commands: every contributed command is handled (panel commands by the pane
 
 test('settings defaults match the typed config, Restricted Mode lists the model paths and resource limits', () => {
   const props = pkg.contributes.configuration.properties;
-  assert.equal(props['bertLens.model'].default, DEFAULTS.model);
-  assert.equal(props['bertLens.qaModel'].default, DEFAULTS.qaModel);
-  assert.equal(props['bertLens.staticVectors'].default, DEFAULTS.staticVectors);
-  assert.equal(props['bertLens.maxDocumentChars'].default, DEFAULTS.maxDocumentChars);
+  for (const [key, field] of Object.entries(CONFIG_FIELDS)) assert.deepEqual(props[`bertLens.${key}`]?.default, DEFAULTS[field], key);
   assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(),
     ['bertLens.hubEndpoint', 'bertLens.maxDocumentChars', 'bertLens.model', 'bertLens.qaModel', 'bertLens.staticVectors', 'bertLens.threads']);
   assert.deepEqual([...RESTRICTED_KEYS].map((k) => `bertLens.${k}`).sort(), pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), 'the reader ignores exactly what the manifest declares');
+});
+
+test('every setting in package.json is read by the typed config, which applies its enum and bounds', () => {
+  type Prop = { default: unknown; enum?: unknown[]; minimum?: number; maximum?: number };
+  const props = pkg.contributes.configuration.properties as Record<string, Prop>;
+  const keys = Object.keys(CONFIG_FIELDS).map((k) => `bertLens.${k}`).sort();
+  assert.deepEqual(Object.keys(props).sort(), keys, 'package.json and CONFIG_FIELDS list the same settings');
+  const read = (key: string, value: unknown) => {
+    const k = key.slice('bertLens.'.length) as ConfigKey;
+    const values: Partial<Record<ConfigKey, Inspected>> = { [k]: { globalValue: value } };
+    return readConfig((x) => values[x], true)[CONFIG_FIELDS[k]];
+  };
+  for (const [key, p] of Object.entries(props)) {
+    // An unusable value falls back to the manifest's default, not to a second default somewhere else.
+    assert.deepEqual(read(key, { not: 'a setting value' }), p.default, `${key}: fallback`);
+    for (const v of p.enum ?? []) assert.equal(read(key, v), v, `${key}: enum value ${String(v)}`);
+    if (p.minimum !== undefined) assert.equal(read(key, p.minimum - 1), p.minimum, `${key}: below the minimum`);
+    if (p.maximum !== undefined) assert.equal(read(key, p.maximum + 1), p.maximum, `${key}: above the maximum`);
+  }
 });
 
 test('walkthrough media and icons exist', () => {

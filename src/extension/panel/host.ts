@@ -7,7 +7,7 @@ import { WorkerError, type WorkerClient } from '../client';
 import type { AttentionMatrix, DocInput, ModelsStatus, SenseVectors } from '../../worker/protocol';
 import { SECTIONS, validateWebviewMessage, type Focus, type HostMessage, type ModelSummary, type Request, type Section, type SenseData, type ModelGridData } from '../../webview/protocol';
 import { analysisText } from '../../core/text/segments';
-import { parseLayer } from '../config';
+import type { BertLensConfig } from '../config';
 import { layerRows, rolloutRow } from './attention-rows';
 import { projectorTsv, standaloneHeadHtml } from './export-formats';
 import { Readiness } from './readiness';
@@ -44,7 +44,13 @@ export class PanelHost implements vscode.Disposable {
   private readonly readiness = new Readiness();
   private readonly docInput: DocSource;
 
-  constructor(private readonly client: WorkerClient, private readonly log: (msg: string) => void, docInput?: DocSource) {
+  constructor(
+    private readonly client: WorkerClient,
+    private readonly log: (msg: string) => void,
+    /** The extension's typed settings (validated, clamped, Restricted Mode applied), read at each request. */
+    private readonly config: () => BertLensConfig,
+    docInput?: DocSource,
+  ) {
     this.docInput = docInput ?? defaultDocInput;
     const active = vscode.window.activeTextEditor;
     if (active && isText(active.document)) this.editor = active;
@@ -172,7 +178,6 @@ export class PanelHost implements vscode.Disposable {
     const opts = { signal: ac.signal };
     const offset = this.offset >= 0 && this.focus?.uri === ed.document.uri.toString() ? this.offset : ed.document.offsetAt(ed.selection.active);
     const d = this.docInput(ed.document, offset);
-    const cfg = vscode.workspace.getConfiguration('bertLens');
     try {
       switch (section) {
         case 'head':
@@ -197,10 +202,10 @@ export class PanelHost implements vscode.Disposable {
           return;
         }
         case 'inspect': {
-          const top = cfg.get<number>('topK') ?? 5;
+          const { topK: top, layer } = this.config();
           // The lens runs beside the inspector; a model without an MLM head still gets the rest of the section.
           const [r, lens] = await Promise.all([
-            this.client.call.inspect(d, offset, parseLayer(cfg.get('layer')), top, opts),
+            this.client.call.inspect(d, offset, layer, top, opts),
             this.client.call.logitLens(d, offset, top, opts).catch((e: unknown) => {
               if (e instanceof WorkerError && (e.code === 'STALE' || e.code === 'CANCELLED')) throw e;
               return errorText(e, vscode.l10n);

@@ -2,6 +2,7 @@
 // link (cursor word drives the panel; clicks in the panel select in the editor). Requests go to PanelHost.
 import * as vscode from 'vscode';
 import type { WorkerClient } from '../client';
+import type { BertLensConfig } from '../config';
 import { panelHtml, newNonce } from './html';
 import { PanelHost, type DocSource } from './host';
 
@@ -10,12 +11,14 @@ export const VIEW_ID = 'bertLens.panel';
 export interface PanelDeps {
   client: WorkerClient;
   log: (msg: string) => void;
+  /** The typed settings (src/extension/config.ts): the panel reads topK and layer from them, never raw settings. */
+  config: () => BertLensConfig;
   /** How the extension turns a document into the worker's DocInput (analysed text); a default is used if absent. */
   docInput?: DocSource;
 }
 
 export function registerPanel(context: vscode.ExtensionContext, deps: PanelDeps): vscode.Disposable {
-  const host = new PanelHost(deps.client, deps.log, deps.docInput);
+  const host = new PanelHost(deps.client, deps.log, deps.config, deps.docInput);
   const mediaRoot = vscode.Uri.joinPath(context.extensionUri, 'media');
   const provider: vscode.WebviewViewProvider = {
     resolveWebviewView(view) {
