@@ -18,8 +18,8 @@ export interface AnswerWindow {
   s: number; // first and last document token of the answer
   e: number;
   base: number; // p_start · p_end in `win`
-  typed(ids: number[]): { ids: number[]; typeIds?: number[] }; // a row of `win` (segment ids when the model takes them)
-  spanProbability(o: RunOutput): number; // the answer's p_start · p_end in an output of a `win` row
+  typed: (ids: number[]) => { ids: number[]; typeIds?: number[] }; // a row of `win` (segment ids when the model takes them)
+  spanProbability: (o: RunOutput) => number; // the answer's p_start · p_end in an output of a `win` row
 }
 
 export async function answerWindow(model: LoadedModel, tk: TextTokenizer, question: string, document: string, opts: QaOpts = {}): Promise<AnswerWindow> {
