@@ -11,8 +11,9 @@ export function parseHeads(spec: string, layers: number, heads: number): HeadSpe
   const out: HeadSpecRef[] = [];
   const form = `Write heads as LAYER.HEAD separated by commas (layers 1..${layers}, heads 0..${heads - 1}; LAYER.* for a whole layer), e.g. 1.0,${layers}.${heads - 1}.`;
   for (const item of spec.split(',').map((s) => s.trim())) {
+    if (!item) throw new Error(`"${spec}" has an empty entry. ${form}`);
     const m = /^(\d+)\.(\d+|\*)$/.exec(item);
-    if (!m) throw new Error(`"${item || spec}" is not a head. ${form}`);
+    if (!m) throw new Error(`"${item}" is not a head. ${form}`);
     const layer = Number(m[1]);
     if (layer < 1 || layer > layers) throw new Error(`Layer ${layer} (in "${item}") does not exist: the model has layers 1..${layers}. ${form}`);
     const list = m[2] === '*' ? Array.from({ length: heads }, (_, h) => h) : [Number(m[2])];

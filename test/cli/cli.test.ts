@@ -157,7 +157,7 @@ describe('bert-lens CLI', () => {
     const nsp = runJson(['ablate', '--task', 'nsp', '--model', BERT, '--a', 'I went to the shop.', '--b', 'I bought some milk.']);
     assert.ok(['is next', 'not next'].includes(nsp.target));
     assert.equal(nsp.start, undefined);
-    for (const [spec, why] of [['3.0', /Layer 3 .* does not exist: the model has layers 1\.\.2/], ['1.4', /Head 4 .* heads 0\.\.3/], ['1-0', /"1-0" is not a head/], ['', /is not a head/]] as const) {
+    for (const [spec, why] of [['3.0', /Layer 3 .* does not exist: the model has layers 1\.\.2/], ['1.4', /Head 4 .* heads 0\.\.3/], ['1-0', /"1-0" is not a head/], ['', /has an empty entry/]] as const) {
       const bad = run(['ablate', '--model', BERT, '--heads', spec, '--text', text]);
       assert.equal(bad.code, 2, spec);
       assert.match(bad.err, why);
