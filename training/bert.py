@@ -37,6 +37,19 @@ def extended_mask(attention_mask, dtype=torch.float32):
     return (1.0 - m) * torch.finfo(dtype).min
 
 
+def layer_head_masks(head_mask, n_layers):
+    """HF head_mask → one factor tensor per layer, broadcast over [B, heads, T, T]: [heads] or [layers, heads] as HF
+    takes it, or [batch, layers, heads] (one mask per row, as BERT Lens's graph input). None: no mask."""
+    if head_mask is None:
+        return [None] * n_layers
+    m = torch.as_tensor(head_mask, dtype=torch.float32)
+    if m.dim() == 1:
+        m = m.expand(n_layers, -1)
+    if m.dim() == 2:
+        return [m[i][None, :, None, None] for i in range(n_layers)]
+    return [m[:, i, :, None, None] for i in range(n_layers)]
+
+
 class Recorder:
     """Collects what the goldens need: per-layer q/k/v (split into heads) and attention probabilities."""
 
@@ -44,8 +57,9 @@ class Recorder:
         self.qkv, self.attentions = [], []
 
 
-def attend(q, k, v, mask, n_heads, dropout, rec):
-    """Plain attention ops (MatMul -> Div sqrt(d) -> Add mask -> Softmax -> MatMul), as real exports have."""
+def attend(q, k, v, mask, n_heads, dropout, rec, head_mask=None):
+    """Plain attention ops (MatMul -> Div sqrt(d) -> Add mask -> Softmax -> MatMul), as real exports have;
+    head_mask ([B or 1, heads, 1, 1]) multiplies the probabilities after dropout, as HF does."""
     B, T, H = q.shape
     d = H // n_heads
 
@@ -59,7 +73,10 @@ def attend(q, k, v, mask, n_heads, dropout, rec):
     if rec is not None:
         rec.qkv.append({'q': qh, 'k': kh, 'v': vh})
         rec.attentions.append(probs)
-    ctx = torch.matmul(dropout(probs), vh)
+    probs = dropout(probs)
+    if head_mask is not None:
+        probs = probs * head_mask
+    ctx = torch.matmul(probs, vh)
     return ctx.permute(0, 2, 1, 3).contiguous().view(B, T, H)
 
 
@@ -90,8 +107,9 @@ class BertSelfAttention(nn.Module):
         self.value = nn.Linear(c.hidden_size, c.hidden_size)
         self.dropout = nn.Dropout(c.attention_probs_dropout_prob)
 
-    def forward(self, x, mask, rec=None):
-        return attend(self.query(x), self.key(x), self.value(x), mask, self.num_attention_heads, self.dropout, rec)
+    def forward(self, x, mask, rec=None, head_mask=None):
+        return attend(self.query(x), self.key(x), self.value(x), mask, self.num_attention_heads, self.dropout, rec,
+                      head_mask)
 
 
 class BertSelfOutput(nn.Module):
@@ -111,8 +129,8 @@ class BertAttention(nn.Module):
         self.self = BertSelfAttention(c)
         self.output = BertSelfOutput(c)
 
-    def forward(self, x, mask, rec=None):
-        return self.output(self.self(x, mask, rec), x)
+    def forward(self, x, mask, rec=None, head_mask=None):
+        return self.output(self.self(x, mask, rec, head_mask), x)
 
 
 class BertIntermediate(nn.Module):
@@ -142,8 +160,8 @@ class BertLayer(nn.Module):
         self.intermediate = BertIntermediate(c)
         self.output = BertOutput(c)
 
-    def forward(self, x, mask, rec=None):
-        a = self.attention(x, mask, rec)
+    def forward(self, x, mask, rec=None, head_mask=None):
+        a = self.attention(x, mask, rec, head_mask)
         return self.output(self.intermediate(a), a)
 
 
@@ -152,9 +170,9 @@ class BertEncoder(nn.Module):
         super().__init__()
         self.layer = nn.ModuleList([BertLayer(c) for _ in range(c.num_hidden_layers)])
 
-    def forward(self, x, mask, rec=None, hidden=None):
-        for layer in self.layer:
-            x = layer(x, mask, rec)
+    def forward(self, x, mask, rec=None, hidden=None, head_mask=None):
+        for layer, hm in zip(self.layer, layer_head_masks(head_mask, len(self.layer))):
+            x = layer(x, mask, rec, hm)
             if hidden is not None:
                 hidden.append(x)
         return x
@@ -194,7 +212,7 @@ class BertModel(nn.Module):
         self.encoder = BertEncoder(c)
         self.pooler = BertPooler(c) if add_pooling_layer else None
 
-    def forward(self, input_ids, attention_mask=None, token_type_ids=None, rec=None, hidden=None):
+    def forward(self, input_ids, attention_mask=None, token_type_ids=None, rec=None, hidden=None, head_mask=None):
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
         if token_type_ids is None:
@@ -203,7 +221,7 @@ class BertModel(nn.Module):
         x = self.embeddings(input_ids, token_type_ids)
         if hidden is not None:
             hidden.append(x)
-        x = self.encoder(x, mask, rec, hidden)
+        x = self.encoder(x, mask, rec, hidden, head_mask)
         pooled = self.pooler(x) if self.pooler is not None else None
         return x, pooled
 
@@ -248,8 +266,8 @@ class BertForMaskedLMWithNSP(nn.Module):
         init_weights(self, init_std or c.initializer_range)
         self.cls.predictions.decoder.weight = self.bert.embeddings.word_embeddings.weight
 
-    def forward(self, input_ids, attention_mask=None, token_type_ids=None, rec=None, hidden=None):
-        seq, pooled = self.bert(input_ids, attention_mask, token_type_ids, rec, hidden)
+    def forward(self, input_ids, attention_mask=None, token_type_ids=None, rec=None, hidden=None, head_mask=None):
+        seq, pooled = self.bert(input_ids, attention_mask, token_type_ids, rec, hidden, head_mask)
         return as_outputs(self, {'logits': self.cls.predictions(seq), 'nsp_logits': self.cls.seq_relationship(pooled),
                                  'last_hidden_state': seq})
 
@@ -264,8 +282,8 @@ class BertForQuestionAnswering(nn.Module):
         self.qa_outputs = nn.Linear(c.hidden_size, 2)
         init_weights(self, init_std or c.initializer_range)
 
-    def forward(self, input_ids, attention_mask=None, token_type_ids=None, rec=None, hidden=None):
-        seq, _ = self.bert(input_ids, attention_mask, token_type_ids, rec, hidden)
+    def forward(self, input_ids, attention_mask=None, token_type_ids=None, rec=None, hidden=None, head_mask=None):
+        seq, _ = self.bert(input_ids, attention_mask, token_type_ids, rec, hidden, head_mask)
         start, end = self.qa_outputs(seq).split(1, dim=-1)
         return as_outputs(self, {'start_logits': start.squeeze(-1), 'end_logits': end.squeeze(-1),
                                  'last_hidden_state': seq})
@@ -297,8 +315,9 @@ class MultiHeadSelfAttention(nn.Module):
         self.out_lin = nn.Linear(c.hidden_size, c.hidden_size)
         self.dropout = nn.Dropout(c.attention_probs_dropout_prob)
 
-    def forward(self, x, mask, rec=None):
-        return self.out_lin(attend(self.q_lin(x), self.k_lin(x), self.v_lin(x), mask, self.n_heads, self.dropout, rec))
+    def forward(self, x, mask, rec=None, head_mask=None):
+        return self.out_lin(attend(self.q_lin(x), self.k_lin(x), self.v_lin(x), mask, self.n_heads, self.dropout, rec,
+                                   head_mask))
 
 
 class FFN(nn.Module):
@@ -320,8 +339,8 @@ class TransformerBlock(nn.Module):
         self.ffn = FFN(c)
         self.output_layer_norm = nn.LayerNorm(c.hidden_size, eps=1e-12)
 
-    def forward(self, x, mask, rec=None):
-        sa = self.sa_layer_norm(self.attention(x, mask, rec) + x)
+    def forward(self, x, mask, rec=None, head_mask=None):
+        sa = self.sa_layer_norm(self.attention(x, mask, rec, head_mask) + x)
         return self.output_layer_norm(self.ffn(sa) + sa)
 
 
@@ -330,9 +349,9 @@ class Transformer(nn.Module):
         super().__init__()
         self.layer = nn.ModuleList([TransformerBlock(c) for _ in range(c.num_hidden_layers)])
 
-    def forward(self, x, mask, rec=None, hidden=None):
-        for layer in self.layer:
-            x = layer(x, mask, rec)
+    def forward(self, x, mask, rec=None, hidden=None, head_mask=None):
+        for layer, hm in zip(self.layer, layer_head_masks(head_mask, len(self.layer))):
+            x = layer(x, mask, rec, hm)
             if hidden is not None:
                 hidden.append(x)
         return x
@@ -345,14 +364,14 @@ class DistilBertModel(nn.Module):
         self.embeddings = DistilEmbeddings(c)
         self.transformer = Transformer(c)
 
-    def forward(self, input_ids, attention_mask=None, rec=None, hidden=None):
+    def forward(self, input_ids, attention_mask=None, rec=None, hidden=None, head_mask=None):
         if attention_mask is None:
             attention_mask = torch.ones_like(input_ids)
         mask = extended_mask(attention_mask)
         x = self.embeddings(input_ids)
         if hidden is not None:
             hidden.append(x)
-        return self.transformer(x, mask, rec, hidden)
+        return self.transformer(x, mask, rec, hidden, head_mask)
 
 
 class DistilBertForMaskedLM(nn.Module):
@@ -368,8 +387,8 @@ class DistilBertForMaskedLM(nn.Module):
         init_weights(self, init_std or c.initializer_range)
         self.vocab_projector.weight = self.distilbert.embeddings.word_embeddings.weight
 
-    def forward(self, input_ids, attention_mask=None, token_type_ids=None, rec=None, hidden=None):
-        seq = self.distilbert(input_ids, attention_mask, rec, hidden)
+    def forward(self, input_ids, attention_mask=None, token_type_ids=None, rec=None, hidden=None, head_mask=None):
+        seq = self.distilbert(input_ids, attention_mask, rec, hidden, head_mask)
         x = self.vocab_layer_norm(gelu(self.vocab_transform(seq)))
         return as_outputs(self, {'logits': self.vocab_projector(x), 'last_hidden_state': seq})
 

@@ -1,7 +1,8 @@
 // The `bert-lens` subcommands: each loads what it needs through the engine and prints a table or JSON.
 import path from 'node:path';
 import type { BertLensEngine } from '../core/index';
-import type { DownloadProgress, Encoding, LayerChoice, LoadedModel, OcclusionResult, StaticVectors, Tokenized } from '../core/api';
+import type { AblationInput, AblationResult, DownloadProgress, Encoding, LayerChoice, LoadedModel, OcclusionResult, StaticVectors, Tokenized } from '../core/api';
+import { formatHeads, parseHeads } from '../shared/head-spec';
 import { AUTO, chooseLanguage, isAuto, resolveModel, type ModelKind } from '../core/auto';
 import { BertLensError } from '../core/model/errors';
 import { headCensus } from '../core/heads';
@@ -271,6 +272,59 @@ async function occludeQa(ctx: Ctx): Promise<void> {
   if (ctx.v.json) return json(ctx, r);
   ctx.out(`Answer "${show(r.target)}" at ${r.start}–${r.end}, span probability ${fmt(r.base)} (${m.info.id}); with each word of its window masked:`);
   occlusionTable(ctx, r);
+}
+
+/** ablate: the task's input and model, the heads of --heads switched off, and (by default without --heads) the map. */
+export async function ablate(ctx: Ctx): Promise<void> {
+  const task = str(ctx.v, 'task') ?? 'mask';
+  let m: LoadedModel;
+  let input: AblationInput;
+  if (task === 'mask') {
+    const t = await maskTarget(ctx);
+    m = t.m;
+    input = { task, text: t.text, at: t.at, target: str(ctx.v, 'target') };
+  } else if (task === 'qa') {
+    const question = str(ctx.v, 'question');
+    if (!question) throw new UsageError('Missing --question Q: ablate --task qa follows the best answer to a question.');
+    const document = await inputText(ctx.v, 'document');
+    m = await load(ctx, document, 'qa');
+    input = { task, question, document };
+  } else if (task === 'nsp') {
+    const a = str(ctx.v, 'a');
+    const b = str(ctx.v, 'b');
+    if (a === undefined || b === undefined) throw new UsageError('ablate --task nsp needs both --a "sentence A" and --b "sentence B".');
+    m = await load(ctx, `${a}\n${b}`);
+    input = { task, a, b };
+  } else throw new UsageError(`--task must be mask (the masked-word prediction), qa (the best answer to --question) or nsp (whether --b follows --a) (got "${task}").`);
+  const spec = str(ctx.v, 'heads');
+  let off: ReturnType<typeof parseHeads> = [];
+  if (spec !== undefined) {
+    try {
+      off = parseHeads(spec, m.info.layers, m.info.heads);
+    } catch (e) {
+      throw new UsageError(`--heads ${JSON.stringify(spec)}: ${(e as Error).message} (${m.info.id})`);
+    }
+  }
+  const importance = ctx.v.importance === true || spec === undefined;
+  const r = await ctx.engine.ablate(m, input, { off, importance, top: intOpt(ctx.v, 'top', 5, 1) });
+  if (ctx.v.json) return json(ctx, r);
+  ablationText(ctx, r, m.info.id);
+}
+
+function ablationText(ctx: Ctx, r: AblationResult, model: string): void {
+  const where = r.start === undefined ? '' : ` at ${r.start}–${r.end}`;
+  const p = `P(${r.task === 'nsp' ? r.target : `"${show(r.target)}"`})`;
+  ctx.out(`${r.task === 'qa' ? 'Answer' : r.task === 'nsp' ? 'Verdict' : 'Prediction'} "${show(r.target)}"${where}: ${p} = ${fmt(r.base)} with every head on (${model}, ${r.layers} layers × ${r.heads} heads)`);
+  if (r.off.length) {
+    ctx.out(`Heads off: ${formatHeads(r.off)} → ${p} = ${fmt(r.score)} (drop ${fmt(r.base - r.score)})`);
+    const now = r.predictions ? r.predictions.map((x) => `${x.word} ${fmt(x.score)}`).join(', ') : `"${show(r.prediction.text)}" ${fmt(r.prediction.score)}`;
+    ctx.out(`The model now ${r.task === 'mask' ? 'predicts' : r.task === 'qa' ? 'answers' : 'says'}: ${now}`);
+  }
+  if (!r.importance) return;
+  ctx.out(`\nImportance: drop in ${p} with one head switched off (rows: layers, columns: heads)`);
+  ctx.out(table(['>layer', ...Array.from({ length: r.heads }, (_, h) => `>${h}`)], r.importance.map((row, l) => [l + 1, ...row])));
+  const best = r.importance.flatMap((row, l) => row.map((v, h) => ({ l: l + 1, h, v }))).sort((a, b) => b.v - a.v)[0];
+  ctx.out(`\nMost important: head ${best.l}.${best.h} (drop ${fmt(best.v)} of ${fmt(r.base)}). Negative: the target gains without that head. Switch heads off with --heads L.H,…`);
 }
 
 function occlusionTable(ctx: Ctx, r: OcclusionResult): void {

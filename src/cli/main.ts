@@ -21,6 +21,7 @@ const HANDLERS: Record<string, (ctx: cmds.Ctx) => Promise<void>> = {
   explain: cmds.explain,
   mask: cmds.mask,
   occlude: cmds.occlude,
+  ablate: cmds.ablate,
   nsp: cmds.nsp,
   qa: cmds.qa,
   models: cmds.models,

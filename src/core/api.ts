@@ -105,6 +105,9 @@ export interface RunRequest {
   mlmPositions?: number[][]; // per row: positions whose MLM logits to return (others are never copied)
   nsp?: boolean;
   qa?: boolean;
+  /** Added: per row, a factor per layer × head ([layer-1][head] row-major, 1 = as trained, 0 = switched off) that
+   * multiplies that head's attention probabilities (Hugging Face's head_mask); runs a graph with a head_mask input. */
+  headMask?: Float32Array[];
 }
 
 export interface QKV {
@@ -242,6 +245,42 @@ export interface OcclusionResult {
   words: Array<{ word: string; start: number; end: number; score: number; delta: number }>; // text order; delta = base − score
 }
 
+/** An attention head: layer 1..L (as in attention and explain), head 0..heads-1. */
+export interface HeadRef {
+  layer: number;
+  head: number;
+}
+
+/** What head ablation explains (core/ablate.ts): a masked word, the best answer to a question, or a sentence pair. */
+export type AblationInput =
+  | { task: 'mask'; text: string; at?: number; target?: string }
+  | { task: 'qa'; question: string; document: string }
+  | { task: 'nsp'; a: string; b: string };
+
+export interface AblateOptions {
+  off?: HeadRef[]; // heads switched off for `score` and `prediction`
+  importance?: boolean; // also switch every head off alone and report the drop in the target's probability
+  top?: number; // mask: how many predictions with `off` switched off (default 5)
+  batchSize?: number; // rows per model run (default: all at once for fp32, 1 for int8, as occlusion)
+  signal?: AbortSignal;
+}
+
+/** Head ablation (core/ablate.ts): the target with every head on, with `off` switched off, and per head. */
+export interface AblationResult {
+  task: 'mask' | 'qa' | 'nsp';
+  layers: number;
+  heads: number;
+  target: string; // mask: the predicted (or given) word; qa: the best answer; nsp: "is next" or "not next"
+  start?: number;
+  end?: number; // mask: the masked word; qa: the answer (absent for nsp)
+  base: number; // the target's probability with every head on (mask(), answer()'s span, nsp())
+  off: HeadRef[]; // the heads switched off below
+  score: number; // the target's probability with `off` switched off (= base when none)
+  prediction: { text: string; score: number; start?: number; end?: number }; // the model's own answer with `off` switched off
+  predictions?: MaskPrediction[]; // mask: the top words with `off` switched off
+  importance?: number[][]; // [layer-1][head]: base − the target's probability with only that head switched off
+}
+
 /** Several masks filled jointly (core/fill-masks.ts). */
 export interface FillResult {
   method: string;
@@ -351,6 +390,8 @@ export interface Engine {
   occlude(model: LoadedModel, text: string, opts?: { at?: number; target?: string; batchSize?: number; signal?: AbortSignal }): Promise<OcclusionResult>;
   /** Occlusion attribution of the best answer: its span probability with each document word of its window masked. */
   occludeQa(model: LoadedModel, question: string, document: string, opts?: { batchSize?: number; signal?: AbortSignal }): Promise<OcclusionResult>;
+  /** Head ablation: switch attention heads off (HF head_mask) and see the target's probability and the new prediction. */
+  ablate(model: LoadedModel, input: AblationInput, opts?: AblateOptions): Promise<AblationResult>;
   /** Every `[MASK]` of the text, filled jointly (iterative, most confident first; see core/fill-masks.ts). */
   fillMasks(model: LoadedModel, text: string, opts?: { top?: number; signal?: AbortSignal }): Promise<FillResult>;
   nsp(model: LoadedModel, a: string, b: string): Promise<NspResult>;

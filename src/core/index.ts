@@ -17,6 +17,7 @@ import { fillMasks } from './fill-masks';
 import { logitLens } from './logit-lens';
 import { occludeMask } from './occlude';
 import { occludeQa } from './occlude-qa';
+import { ablate } from './ablate';
 import { nsp } from './nsp';
 import { answer } from './qa';
 import { readStatic } from './static';
@@ -168,6 +169,9 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
     },
     async occludeQa(model, question, document, o) {
       return occludeQa(model, await tokenizer(model), question, document, o);
+    },
+    async ablate(model, input, o) {
+      return ablate(model, await tokenizer(model), input, o);
     },
     async fillMasks(model, text, o) {
       return fillMasks(model, await tokenizer(model), text, o);

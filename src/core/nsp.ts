@@ -1,11 +1,11 @@
 // Next-sentence prediction: probability that B follows A (softmax of nsp_logits, index 0 = "is next").
-import type { LoadedModel, NspResult } from './api';
+import type { LoadedModel, ModelInfo, NspResult, RunRow } from './api';
 import { BertLensError } from './model/errors';
 import type { TextTokenizer } from './text/tokenizer';
 import { softmax } from './mlm';
 
-export async function nsp(model: LoadedModel, tk: TextTokenizer, a: string, b: string): Promise<NspResult> {
-  const info = model.info;
+/** [CLS] A [SEP] B [SEP] with segment ids, longest-first truncated to the model's positions (HF default). */
+export function nspRow(info: ModelInfo, tk: TextTokenizer, a: string, b: string): RunRow {
   if (!info.capabilities.nsp) {
     throw new BertLensError('BAD_INPUT', `${info.id} has no next-sentence head (no \`nsp_logits\` output). Use a BERT exported with its pre-training heads, e.g. the embedded bert-lens-mini.`, { model: info.id, fix: [{ option: 'model', task: 'nsp' }] });
   }
@@ -20,8 +20,12 @@ export async function nsp(model: LoadedModel, tk: TextTokenizer, a: string, b: s
   }
   const { cls, sep } = tk.special;
   const ids = [cls, ...ia, sep, ...ib, sep];
-  const typeIds = ids.map((_, i) => (i < ia.length + 2 ? 0 : 1));
-  const [out] = await model.run([{ ids, typeIds }], { nsp: true });
+  return { ids, typeIds: ids.map((_, i) => (i < ia.length + 2 ? 0 : 1)) };
+}
+
+export async function nsp(model: LoadedModel, tk: TextTokenizer, a: string, b: string): Promise<NspResult> {
+  const info = model.info;
+  const [out] = await model.run([nspRow(info, tk, a, b)], { nsp: true });
   if (!out.nspLogits) throw new BertLensError('BAD_INPUT', `${info.id} returned no next-sentence logits.`, { model: info.id });
   return { isNext: softmax(out.nspLogits)[0] };
 }

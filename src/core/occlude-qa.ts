@@ -1,19 +1,28 @@
 // Occlusion attribution of a QA answer: the best answer's span probability (p_start · p_end, as answer() scores it)
 // with each document word of its window masked in turn — the answer's own words included, since masking the
 // answer itself is the reference effect. Batching follows occlude.ts (fp32 batched, int8 one row per run).
-import type { LoadedModel, OcclusionResult, QaOptions } from './api';
+import type { LoadedModel, OcclusionResult, QaAnswer, QaOptions, RunOutput, Tokenized } from './api';
 import { BertLensError, throwIfAborted } from './model/errors';
 import { batchSize } from './occlude';
 import { answer, maskedSoftmax, planQa } from './qa';
 import type { TextTokenizer } from './text/tokenizer';
+import type { QaWindow } from './text/windows';
 
-export async function occludeQa(
-  model: LoadedModel,
-  tk: TextTokenizer,
-  question: string,
-  document: string,
-  opts: Pick<QaOptions, 'maxSeqLen' | 'stride' | 'maxQuestionLen' | 'maxAnswerLen' | 'signal'> & { batchSize?: number } = {},
-): Promise<OcclusionResult> {
+type QaOpts = Pick<QaOptions, 'maxSeqLen' | 'stride' | 'maxQuestionLen' | 'maxAnswerLen' | 'signal'> & { batchSize?: number };
+
+/** The best answer, the window that scores it best, its first/last document tokens and its span probability there. */
+export interface AnswerWindow {
+  best: QaAnswer;
+  doc: Tokenized;
+  win: QaWindow;
+  s: number; // first and last document token of the answer
+  e: number;
+  base: number; // p_start · p_end in `win`
+  typed: (ids: number[]) => { ids: number[]; typeIds?: number[] }; // a row of `win` (segment ids when the model takes them)
+  spanProbability: (o: RunOutput) => number; // the answer's p_start · p_end in an output of a `win` row
+}
+
+export async function answerWindow(model: LoadedModel, tk: TextTokenizer, question: string, document: string, opts: QaOpts = {}): Promise<AnswerWindow> {
   const info = model.info;
   const { maxSeqLen = Math.min(384, info.maxPositions), stride = 128, maxQuestionLen = 64 } = opts;
   const [best] = (await answer(model, tk, question, document, { ...opts, top: 1 })).answers;
@@ -26,35 +35,49 @@ export async function occludeQa(
   const s = doc.words[first].tokenStart;
   const e = doc.words[last].tokenEnd - 1;
   const wins = planQa(info, tk, question, doc, { maxSeqLen, stride, maxQuestionLen }).filter((w) => s >= w.docTokenStart && e < w.docTokenEnd);
-  const typed = (ids: number[], typeIds: number[]) => ({ ids, typeIds: info.capabilities.tokenTypes ? typeIds : undefined });
-  const spanScore = async (rows: Array<{ ids: number[]; typeIds?: number[] }>, w: (typeof wins)[number]) => {
-    const ctx = Array.from({ length: w.docTokenEnd - w.docTokenStart }, (_, i) => w.contextStart + i);
+  const probability = (w: QaWindow) => (o: RunOutput) => {
+    if (!o.startLogits || !o.endLogits) throw new BertLensError('BAD_INPUT', `${info.id} returned no start/end logits.`, { model: info.id });
+    const ctx = [0, ...Array.from({ length: w.docTokenEnd - w.docTokenStart }, (_, i) => w.contextStart + i)];
     const at = (t: number) => w.contextStart + t - w.docTokenStart;
+    return maskedSoftmax(o.startLogits, ctx)[at(s)] * maskedSoftmax(o.endLogits, ctx)[at(e)];
+  };
+  const typedFor = (w: QaWindow) => (ids: number[]) => ({ ids, typeIds: info.capabilities.tokenTypes ? w.typeIds : undefined });
+  let win = wins[0];
+  let base = -1;
+  for (const w of wins) {
+    throwIfAborted(opts.signal, 'Question answering');
+    const [o] = await model.run([typedFor(w)(w.ids)], { qa: true }, opts.signal);
+    const p = probability(w)(o);
+    if (p > base) [win, base] = [w, p];
+  }
+  return { best, doc, win, s, e, base, typed: typedFor(win), spanProbability: probability(win) };
+}
+
+export async function occludeQa(
+  model: LoadedModel,
+  tk: TextTokenizer,
+  question: string,
+  document: string,
+  opts: QaOpts = {},
+): Promise<OcclusionResult> {
+  const { best, doc, win, base, typed, spanProbability } = await answerWindow(model, tk, question, document, opts);
+  const spanScore = async (rows: Array<{ ids: number[]; typeIds?: number[] }>) => {
     const size = batchSize(model, rows.length, opts.batchSize);
     const out: number[] = [];
     for (let b = 0; b < rows.length; b += size) {
       throwIfAborted(opts.signal, 'Occlusion');
-      for (const o of await model.run(rows.slice(b, b + size), { qa: true }, opts.signal)) {
-        if (!o.startLogits || !o.endLogits) throw new BertLensError('BAD_INPUT', `${info.id} returned no start/end logits.`, { model: info.id });
-        out.push(maskedSoftmax(o.startLogits, [0, ...ctx])[at(s)] * maskedSoftmax(o.endLogits, [0, ...ctx])[at(e)]);
-      }
+      for (const o of await model.run(rows.slice(b, b + size), { qa: true }, opts.signal)) out.push(spanProbability(o));
     }
     return out;
   };
-  let win = wins[0];
-  let base = -1;
-  for (const w of wins) {
-    const [p] = await spanScore([typed(w.ids, w.typeIds)], w);
-    if (p > base) [win, base] = [w, p];
-  }
   const words: number[] = [];
   for (let i = 0; i < doc.words.length; i++) if (doc.words[i].tokenStart >= win.docTokenStart && doc.words[i].tokenEnd <= win.docTokenEnd) words.push(i);
   const rows = words.map((i) => {
     const ids = [...win.ids];
     for (let t = doc.words[i].tokenStart; t < doc.words[i].tokenEnd; t++) ids[win.contextStart + t - win.docTokenStart] = tk.special.mask;
-    return typed(ids, win.typeIds);
+    return typed(ids);
   });
-  const scores = await spanScore(rows, win);
+  const scores = await spanScore(rows);
   return {
     task: 'qa',
     target: best.text,

@@ -3,6 +3,7 @@
 import * as vscode from 'vscode';
 import { isAuto, unknownAdvice, type Coverage, type Offer } from '../core/auto';
 import type { Used } from '../worker/protocol';
+import { WorkerError } from './client';
 import type { Ctx } from './ctx';
 import { setSetting, useHubModel } from './models';
 
@@ -67,11 +68,14 @@ export class AutoModels implements vscode.Disposable {
     if (this.checked.has(key)) return;
     this.checked.add(key);
     const { input } = this.ctx.docs.prepare(doc);
+    if (this.ctx.killers.has(input)) return;
     let list: Coverage[];
     try {
       list = await this.ctx.client.call.coverage(input, kind);
-    } catch {
-      return; // stale or cancelled: the next check asks again
+    } catch (e) {
+      // Stale or cancelled: the next check asks again. If the worker died on this text, background work leaves it be.
+      if (e instanceof WorkerError && e.code === 'WORKER_DIED') this.ctx.killers.add(input);
+      return;
     }
     for (const c of list) {
       const advice = unknownAdvice(c, setting);

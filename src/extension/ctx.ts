@@ -9,6 +9,7 @@ import { AutoModels } from './auto';
 import { WorkerClient, WorkerError, workerLimits } from './client';
 import { readConfig, reactionTo, threadsFor, type BertLensConfig, type ConfigKey } from './config';
 import { Documents } from './documents';
+import { WorkerKillers } from './killers';
 import { StatusBar } from './statusbar';
 
 export class Ctx implements vscode.Disposable {
@@ -21,6 +22,8 @@ export class Ctx implements vscode.Disposable {
   /** The active document's language: which embedded models the `auto` settings keep loaded (AutoModels updates it). */
   language: Language = 'en';
   models: ModelsStatus | undefined;
+  /** Document versions a background request killed the worker on: background work skips them (killers.ts). */
+  readonly killers = new WorkerKillers();
   private readonly subs: vscode.Disposable[] = [];
   private readonly renderers = new Set<() => void>();
   private loading: Thenable<unknown> | undefined;
@@ -105,6 +108,25 @@ export class Ctx implements vscode.Disposable {
     );
     this.loading = run;
     return run;
+  }
+
+  /**
+   * Resolves once the encoder is not loading (a restarted worker loads its models again before it answers), or when
+   * `signal` aborts: a hover made meanwhile waits for the model instead of showing nothing.
+   */
+  encoderSettled(signal?: AbortSignal): Promise<void> {
+    const settled = () => this.models?.encoder.state !== 'loading' || signal?.aborted === true;
+    if (settled()) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = () => {
+        sub.dispose();
+        signal?.removeEventListener('abort', done);
+        resolve();
+      };
+      // After onModels has stored the status (its listener was registered first).
+      const sub = this.client.onStatus(() => settled() && done());
+      signal?.addEventListener('abort', done, { once: true });
+    });
   }
 
   /** Resolves once the current model load (if any) has finished. */

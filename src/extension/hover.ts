@@ -15,13 +15,18 @@ export class HoverProvider implements vscode.HoverProvider {
   async provideHover(doc: vscode.TextDocument, pos: vscode.Position, token: vscode.CancellationToken): Promise<vscode.Hover | undefined> {
     const ctx = this.ctx;
     const offset = doc.offsetAt(pos);
+    const signal = toSignal(token);
+    // While the models load (at start-up, after a settings change, in a worker restarted after a crash), VS Code shows
+    // "Loading…" and the hover answers once they are ready, instead of nothing.
+    if (ctx.config.hoverEnabled && ctx.docs.supports(doc)) await ctx.encoderSettled(signal);
     const off = !ctx.config.hoverEnabled ? 'bertLens.hover.enabled is off' : !ctx.docs.supports(doc) ? `unsupported document ${doc.uri.scheme}:${doc.languageId}`
+      : token.isCancellationRequested ? 'cancelled while the models loaded'
       : ctx.models?.encoder.state !== 'ready' ? `encoder ${ctx.models?.encoder.state ?? 'not configured'}` : !ctx.docs.analysedAt(doc, offset) ? 'outside the analysed range' : '';
     // Why a hover shows nothing, for "Developer: Set Log Level… → Trace" when a user reports silent hovers.
     if (off) return void ctx.log.trace(`No hover: ${off}`);
     const { input, limited } = ctx.docs.prepare(doc, offset);
     try {
-      const r = await ctx.client.call.inspect(input, offset, ctx.config.layer, ctx.config.topK, { signal: toSignal(token) });
+      const r = await ctx.client.call.inspect(input, offset, ctx.config.layer, ctx.config.topK, { signal });
       if (token.isCancellationRequested || doc.version !== input.version) return undefined;
       if (r.partial) {
         // Answered from the window around the word; encode the rest in the background so the next hover is complete.

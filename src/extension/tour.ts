@@ -23,18 +23,23 @@ export class Tour implements vscode.Disposable {
   }
 
   /**
-   * "Open Sample": an untitled copy (the extension folder may be read-only), beside the walkthrough if it is open; the
-   * Chinese sample when the UI is Chinese. The copy is created empty and filled once shown: VS Code opens any dirty
-   * untitled document that has no editor yet in a background tab of the active group (the walkthrough's), so a
-   * document created with its content, on a busy machine, ended up open twice.
+   * "Open Sample": a copy of the sample in the extension's storage (the extension folder may be read-only), beside the
+   * walkthrough if it is open; the Chinese sample when the UI is Chinese. A file, not an untitled document: a dirty
+   * untitled document with no editor yet opens in a background tab of the active group (the walkthrough's), and one
+   * created empty then filled is emptied again by the first Ctrl+Z. A copy already open (maybe edited) is shown as is.
    */
   async openSample(): Promise<vscode.TextEditor> {
-    const uri = vscode.Uri.joinPath(this.ctx.ext.extensionUri, 'samples', sampleFor(vscode.env.language).file);
-    const text = new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    const doc = await vscode.workspace.openTextDocument({ language: 'markdown' });
-    const ed = await vscode.window.showTextDocument(doc, besidePage() ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active);
-    if (!(await ed.edit((e) => e.insert(new vscode.Position(0, 0), text)))) throw new Error('could not fill the sample document');
-    ed.selection = new vscode.Selection(0, 0, 0, 0);
+    const { file } = sampleFor(vscode.env.language);
+    const copy = vscode.Uri.joinPath(this.ctx.ext.globalStorageUri, 'samples', file);
+    const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === copy.toString());
+    if (!open) {
+      const text = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.ctx.ext.extensionUri, 'samples', file));
+      await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(copy, '..'));
+      await vscode.workspace.fs.writeFile(copy, text);
+    }
+    const doc = open ?? (await vscode.workspace.openTextDocument(copy));
+    const ed = await vscode.window.showTextDocument(doc, columnOf(doc) ?? (besidePage() ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active));
+    if (!open) ed.selection = new vscode.Selection(0, 0, 0, 0);
     this.sample = doc;
     markTourDone('open');
     return ed;

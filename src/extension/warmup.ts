@@ -8,7 +8,6 @@ export class Warmup implements vscode.Disposable {
   private readonly debounce = new Debouncer(1200, () => void this.run());
   private ctrl: AbortController | undefined;
   private readonly subs: vscode.Disposable[];
-  private killedBy: string | undefined; // uri + version whose background encoding the worker died on
 
   constructor(private readonly ctx: Ctx) {
     this.subs = [
@@ -32,15 +31,14 @@ export class Warmup implements vscode.Disposable {
     const ctrl = (this.ctrl = new AbortController());
     const { input } = ctx.docs.prepare(doc);
     if (!/\p{L}/u.test(input.text)) return;
-    // A document version whose background encoding killed the worker is not tried again on its own (that would
-    // kill the restarted worker too, in a loop); an edit, or a request the user makes, tries again.
-    const key = `${input.uri}\u0000${input.version}`;
-    if (key === this.killedBy) return;
+    // A document version whose background work killed the worker is not tried again on its own (that would kill the
+    // restarted worker too, in a loop); an edit, or a request the user makes, tries again.
+    if (ctx.killers.has(input)) return;
     try {
       const r = await ctx.client.call.encode(input, null, ctx.config.layer, null, { signal: ctrl.signal });
       if (r.ms > 200) ctx.log.info(`Encoded ${doc.uri.path.split('/').pop()} (${r.words} words, ${r.windows} windows) in ${r.ms} ms`);
     } catch (e) {
-      if (e instanceof WorkerError && e.code === 'WORKER_DIED') this.killedBy = key;
+      if (e instanceof WorkerError && e.code === 'WORKER_DIED') ctx.killers.add(input);
       if (!isCancel(e)) ctx.log.warn(`Background encoding failed: ${e instanceof Error ? e.message : String(e)}`);
     }
   }

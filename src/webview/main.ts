@@ -11,6 +11,7 @@ import { Explainer } from './explainer';
 import { Inspector } from './inspector';
 import { SenseMap } from './senseMap';
 import { Qa } from './qa';
+import { AblateView } from './ablate';
 import { exportBar } from './exports';
 
 const app = document.getElementById('app')!;
@@ -37,6 +38,7 @@ function build(): void {
     inspect: new Inspector(),
     sense: new SenseMap(refresh),
     qa: new Qa(refresh),
+    ablate: new AblateView(refresh),
   };
   tabs.setAttribute('aria-label', t('tabs.label'));
   clear(tabs);
@@ -113,7 +115,7 @@ function onMessage(m: HostMessage): void {
     case 'error':
       if (m.section === null || isLatest(m.section, m.seq)) setStatus(t('error.prefix', m.message), true);
       return;
-    case 'head': case 'model': case 'explain': case 'inspect': case 'sense': case 'qa': {
+    case 'head': case 'model': case 'explain': case 'inspect': case 'sense': case 'qa': case 'ablate': {
       if (!isLatest(m.type, m.seq)) return; // a newer request is on its way
       setStatus('');
       const t0 = performance.now();

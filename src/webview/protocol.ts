@@ -4,8 +4,8 @@
 
 import { HEAD_LABELS, type HeadLabel } from '../shared/head-labels';
 
-export type Section = 'head' | 'model' | 'explain' | 'inspect' | 'sense' | 'qa';
-export const SECTIONS: readonly Section[] = ['head', 'model', 'explain', 'inspect', 'sense', 'qa'];
+export type Section = 'head' | 'model' | 'explain' | 'inspect' | 'sense' | 'qa' | 'ablate';
+export const SECTIONS: readonly Section[] = ['head', 'model', 'explain', 'inspect', 'sense', 'qa', 'ablate'];
 
 export interface PSpan {
   text: string;
@@ -105,6 +105,20 @@ export interface QaData {
   answers: Array<{ text: string; start: number; end: number; score: number; before: string; after: string }>;
 }
 
+/** Head ablation of the masked word at the cursor or of the best QA answer (core/ablate.ts). */
+export interface AblateData {
+  task: 'mask' | 'qa';
+  target: string; // the word predicted (all heads on) or the best answer
+  start: number;
+  end: number;
+  layers: number;
+  heads: number;
+  base: number; // P(target) with every head on
+  off: number[]; // switched-off heads as layer0 * heads + head
+  score: number; // P(target) with `off` switched off
+  predictions: Ranked[]; // with `off` switched off: the top words (mask) or the best answer (qa)
+  importance: number[] | null; // [layers × heads] drop in P(target) with that head alone off; null: not asked
+}
 
 // ---------- host → webview ----------
 export type HostMessage =
@@ -117,6 +131,7 @@ export type HostMessage =
   | { type: 'inspect'; seq: number; data: InspectData }
   | { type: 'sense'; seq: number; data: SenseData }
   | { type: 'qa'; seq: number; data: QaData }
+  | { type: 'ablate'; seq: number; data: AblateData }
   | { type: 'saved'; path: string }
   | { type: 'show'; section: Section; layer?: number; head?: number };
 
@@ -127,7 +142,8 @@ export type Request =
   | { section: 'explain'; layer: number; head: number }
   | { section: 'inspect' }
   | { section: 'sense'; word: string | null; layer: number }
-  | { section: 'qa'; question: string };
+  | { section: 'qa'; question: string }
+  | { section: 'ablate'; task: 'mask' | 'qa'; question: string; off: Array<[number, number]>; importance: boolean }; // off: [layer (from 1), head (from 0)]
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -196,6 +212,12 @@ function isQa(d: unknown): d is QaData {
   return isObj(d) && isStr(d.question) && isArr(d.answers, (a): a is QaData['answers'][number] =>
     isObj(a) && isStr(a.text) && isInt(a.start) && isInt(a.end) && isNum(a.score) && isStr(a.before) && isStr(a.after));
 }
+function isAblate(d: unknown): d is AblateData {
+  if (!isObj(d) || (d.task !== 'mask' && d.task !== 'qa') || !isStr(d.target) || !isInt(d.start) || !isInt(d.end)) return false;
+  if (!isInt(d.layers) || !isInt(d.heads) || !isNum(d.base) || !isNum(d.score) || !isArr(d.predictions, isRanked)) return false;
+  const n = d.layers * d.heads;
+  return isArr(d.off, isInt) && d.off.every((x) => x < n) && (d.importance === null || (isNumArr(d.importance) && d.importance.length === n));
+}
 const isModel = (v: unknown): v is ModelSummary => isObj(v) && isStr(v.id) && isInt(v.layers) && isInt(v.heads);
 const isFocus = (v: unknown): v is Focus => isObj(v) && isStr(v.uri) && isInt(v.version) && isSpan(v.word) && isStr(v.fileName);
 
@@ -214,6 +236,7 @@ export function validateHostMessage(m: unknown): HostMessage | string {
     case 'inspect': return seqOk && isInspect(m.data) ? (m as HostMessage) : 'bad inspect data';
     case 'sense': return seqOk && isSense(m.data) ? (m as HostMessage) : 'bad sense data';
     case 'qa': return seqOk && isQa(m.data) ? (m as HostMessage) : 'bad qa data';
+    case 'ablate': return seqOk && isAblate(m.data) ? (m as HostMessage) : 'bad ablate data';
     case 'saved': return isStr(m.path) ? (m as HostMessage) : 'bad saved';
     case 'show': return isSection(m.section) && (m.layer === undefined || isInt(m.layer)) && (m.head === undefined || isInt(m.head))
       ? (m as HostMessage) : 'bad show';
@@ -234,6 +257,9 @@ function isRequest(r: unknown): r is Request {
     case 'inspect': return true;
     case 'sense': return (r.word === null || (isStr(r.word) && r.word.length <= 200)) && isInt(r.layer);
     case 'qa': return isStr(r.question) && r.question.trim().length > 0 && r.question.length <= 1000;
+    case 'ablate': return (r.task === 'mask' || r.task === 'qa') && isStr(r.question) && r.question.length <= 1000 &&
+      (r.task === 'mask' || r.question.trim().length > 0) && isBool(r.importance) && Array.isArray(r.off) && r.off.length <= 4096 &&
+      r.off.every((p) => Array.isArray(p) && p.length === 2 && isInt(p[0]) && p[0] >= 1 && isInt(p[1]));
     default: {
       const never: never = s;
       return Boolean(never);

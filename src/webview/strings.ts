@@ -1,6 +1,6 @@
 // The panel's UI strings, English and Simplified Chinese; the host tells which (vscode.env.language).
 const en = {
-  'tab.head': 'Heads', 'tab.model': 'Model', 'tab.explain': 'Q·K/√d', 'tab.inspect': 'Token', 'tab.sense': 'Senses', 'tab.qa': 'QA',
+  'tab.head': 'Heads', 'tab.model': 'Model', 'tab.explain': 'Q·K/√d', 'tab.inspect': 'Token', 'tab.sense': 'Senses', 'tab.qa': 'QA', 'tab.ablate': 'Ablation',
   'tabs.label': 'BERT Lens views',
   'focus.none': 'Put the cursor on a word in an editor to see how the model reads it.',
   'focus.word': '“{0}” in {1}',
@@ -48,6 +48,17 @@ const en = {
   'sense.help': 'Each point is one occurrence; nearby points were read alike. Hover a point to see it in the editor, click to select it.',
   'qa.placeholder': 'Ask a question about this document', 'qa.ask': 'Ask', 'qa.none': 'No answer found in this document.',
   'qa.score': 'score {0}',
+  'ablate.task.mask': 'Masked word at the cursor', 'ablate.task.qa': 'Answer to the QA question', 'ablate.reset': 'All heads on',
+  'ablate.grid': 'Heads by layer: importance for the target; click to switch a head off or on',
+  'ablate.corner': 'layer \\ head',
+  'ablate.summary': 'Target {0}: probability {1} with every head on.',
+  'ablate.summaryOff': 'Target {0}: probability {1} with every head on, {3} with heads {2} switched off.',
+  'ablate.noQuestion': 'Ask a question in the QA tab first; its best answer is the target here.',
+  'ablate.allOn': 'What BERT predicts here (every head on):', 'ablate.allOnQa': 'Best answer (every head on):',
+  'ablate.now': 'What BERT predicts with those heads off:', 'ablate.nowQa': 'Best answer with those heads off:',
+  'ablate.cell': 'Layer {0}, head {1}: the target’s probability drops by {2} without it. Click to switch it off.',
+  'ablate.cellOff': 'Layer {0}, head {1} is off (drop {2} when alone). Click to switch it on again.',
+  'ablate.help': 'Each cell is one head: how much the target’s probability drops when that head alone is switched off (its attention multiplied by 0, as Hugging Face’s head_mask). Blue: the head supports the target; red: the target gains without it. Click heads to switch them off together and see the new prediction; as `bert-lens ablate`.',
   'export.svg': 'SVG', 'export.png': 'PNG', 'export.tsv': 'TSV (Projector)', 'export.html': 'HTML',
   'export.label': 'Export', 'export.saved': 'Saved {0}',
   'error.prefix': 'Could not compute this view: {0}',
@@ -55,7 +66,7 @@ const en = {
 export type StringKey = keyof typeof en;
 
 const zh: Record<StringKey, string> = {
-  'tab.head': '注意力头', 'tab.model': '模型', 'tab.explain': 'Q·K/√d', 'tab.inspect': '词元', 'tab.sense': '词义', 'tab.qa': '问答',
+  'tab.head': '注意力头', 'tab.model': '模型', 'tab.explain': 'Q·K/√d', 'tab.inspect': '词元', 'tab.sense': '词义', 'tab.qa': '问答', 'tab.ablate': '消融',
   'tabs.label': 'BERT Lens 视图',
   'focus.none': '把光标放在编辑器中的一个词上，查看模型如何理解它。',
   'focus.word': '{1} 中的“{0}”',
@@ -105,6 +116,17 @@ const zh: Record<StringKey, string> = {
   'qa.score': '得分 {0}',
   'export.svg': 'SVG', 'export.png': 'PNG', 'export.tsv': 'TSV（Projector）', 'export.html': 'HTML',
   'export.label': '导出', 'export.saved': '已保存 {0}',
+  'ablate.task.mask': '光标处的掩码词', 'ablate.task.qa': '问答问题的答案', 'ablate.reset': '打开所有头',
+  'ablate.grid': '各层的注意力头：对目标的重要性；点击关闭或打开一个头',
+  'ablate.corner': '层 \\ 头',
+  'ablate.summary': '目标{0}：所有头打开时概率为 {1}。',
+  'ablate.summaryOff': '目标{0}：所有头打开时概率为 {1}，关闭头 {2} 后为 {3}。',
+  'ablate.noQuestion': '请先在“问答”页提一个问题；这里以它的最佳答案为目标。',
+  'ablate.allOn': 'BERT 在这里的预测（所有头打开）：', 'ablate.allOnQa': '最佳答案（所有头打开）：',
+  'ablate.now': '关闭这些头后 BERT 的预测：', 'ablate.nowQa': '关闭这些头后的最佳答案：',
+  'ablate.cell': '第 {0} 层第 {1} 个头：没有它时目标的概率下降 {2}。点击关闭它。',
+  'ablate.cellOff': '第 {0} 层第 {1} 个头已关闭（单独关闭时下降 {2}）。点击重新打开。',
+  'ablate.help': '每个格子是一个注意力头：只关闭这个头（把它的注意力乘以 0，同 Hugging Face 的 head_mask）时目标概率下降多少。蓝色：这个头支持目标；红色：没有它目标概率反而上升。点击多个头一起关闭，查看新的预测；同 `bert-lens ablate`。',
   'error.prefix': '无法计算此视图：{0}',
 };
 

@@ -2,7 +2,7 @@
 // WorkerModels picks (models.ts).
 // Runs inside the worker thread; plain Node, so tests drive it through a real worker or directly.
 import { createHash } from 'node:crypto';
-import type { Encoding, Engine, FillResult, LayerChoice, LoadedModel, LogitLensResult, MaskResult, QaResult, StoreOptions } from '../core/api';
+import type { AblationResult, Encoding, Engine, FillResult, HeadRef, LayerChoice, LoadedModel, LogitLensResult, MaskResult, QaResult, StoreOptions } from '../core/api';
 import { paragraphAround } from '../core/text/paragraphs';
 import type {
   AttentionMatrix, AttentionView, DocInput, HandlerTable, InspectResult, Method, Params, Result, SenseVectors, SentencePair, Used,
@@ -45,6 +45,7 @@ export class Handlers {
     explain: (doc, offset, layer, head, ctx) => this.explain(doc, offset, layer, head, ctx),
     mask: (doc, offset, top, ctx) => this.mask(doc, offset, top, ctx),
     logitLens: (doc, offset, top, ctx) => this.logitLens(doc, offset, top, ctx),
+    ablate: (doc, offset, task, question, off, importance, ctx) => this.ablate(doc, offset, task, question, off, importance, ctx),
     fillMasks: (doc, offset, top, ctx) => this.fillMasks(doc, offset, top, ctx),
     nsp: (doc, ctx) => this.nsp(doc, ctx),
     qa: (doc, question, top, ctx) => this.qa(doc, question, top, ctx),
@@ -178,6 +179,19 @@ export class Handlers {
     if (lit < 0) return { ...(await eng.logitLens(model, doc.text, { at: offset, top, signal: ctx.signal })), ...used };
     const text = onlyMaskAt(doc.text, lit);
     return { ...(await eng.logitLens(model, text, { top, signal: ctx.signal })), ...used };
+  }
+
+  /** Head ablation of the word at `offset` (as mask() reads it) or of the best answer to `question`. */
+  private async ablate(doc: DocInput, offset: number, task: 'mask' | 'qa', question: string, off: HeadRef[], importance: boolean, ctx: JobContext): Promise<AblationResult & Used> {
+    const opts = { off, importance, signal: ctx.signal };
+    if (task === 'qa') {
+      const { model, used } = await this.pick('qa', doc);
+      return { ...(await this.eng().ablate(model, { task, question, document: doc.text }, opts)), ...used };
+    }
+    const { model, used } = await this.pick('encoder', doc, offset);
+    const lit = maskLiteralAt(doc.text, offset);
+    const input = lit < 0 ? { task, text: doc.text, at: offset } : { task, text: onlyMaskAt(doc.text, lit) };
+    return { ...(await this.eng().ablate(model, input, opts)), ...used };
   }
 
   /** The paragraph's [MASK]s filled jointly (core/fill-masks.ts), offsets moved back into the document. */

@@ -4,10 +4,12 @@ import type { AutoChoice, Coverage, Language } from '../core/auto';
 import { BERT_LENS_ERROR_CODES, type BertLensErrorCode, type Fix } from '../core/model/errors';
 import type { HeadLabel } from '../shared/head-labels';
 import type {
+  AblationResult,
   DownloadProgress,
   Dtype,
   Explanation,
   FillResult,
+  HeadRef,
   LayerChoice,
   LogitLensResult,
   MaskPrediction,
@@ -154,6 +156,11 @@ export interface WorkerApi {
   mask(doc: DocInput, offset: number, top: number): MaskResult & Used;
   /** mask()'s prediction for the same word read from every layer through the model's own MLM head (logit lens). */
   logitLens(doc: DocInput, offset: number, top: number): LogitLensResult & Used;
+  /**
+   * Head ablation of the word at `offset` (or a literal [MASK] there; task mask, encoder) or of the best answer to
+   * `question` (task qa, QA model): `off` switched off, and with `importance` every head off alone.
+   */
+  ablate(doc: DocInput, offset: number, task: 'mask' | 'qa', question: string, off: HeadRef[], importance: boolean): AblationResult & Used;
   /** Every [MASK] of the paragraph around `offset`, filled jointly (offsets into the document). */
   fillMasks(doc: DocInput, offset: number, top: number): FillResult & Used;
   nsp(doc: DocInput): SentencePair[];
@@ -193,6 +200,7 @@ export const METHOD_TABLE: { readonly [M in Method]: MethodSpec<M> } = {
   explain: { params: 4, doc: true, immediate: false },
   mask: { params: 3, doc: true, immediate: false },
   logitLens: { params: 3, doc: true, immediate: false },
+  ablate: { params: 6, doc: true, immediate: false },
   fillMasks: { params: 3, doc: true, immediate: false },
   nsp: { params: 1, doc: true, immediate: false },
   qa: { params: 3, doc: true, immediate: false },

@@ -136,6 +136,38 @@ describe('bert-lens CLI', () => {
     assert.equal(run(['occlude', '--task', 'qa', '--model', QA, '--text', doc]).code, 2);
   });
 
+  it('ablate: JSON contract (mask, qa, nsp), --heads switches heads off, the map by default; bad --heads says how to write one', () => {
+    const text = 'The cat sat on the [MASK] today.';
+    const j = runJson(['ablate', '--model', BERT, '--text', text]);
+    assert.deepEqual(Object.keys(j).sort(), ['base', 'end', 'heads', 'importance', 'layers', 'off', 'prediction', 'predictions', 'score', 'start', 'target', 'task']);
+    assert.equal(j.target, runJson(['mask', '--model', BERT, '--top', '1', '--text', text]).predictions[0].word);
+    assert.deepEqual([j.layers, j.heads, j.off, j.score], [2, 4, [], j.base]);
+    assert.deepEqual(j.importance.map((r: number[]) => r.length), [4, 4]);
+    const off = runJson(['ablate', '--model', BERT, '--heads', '1.0, 2.*', '--text', text]);
+    assert.deepEqual(off.off, [{ layer: 1, head: 0 }, { layer: 2, head: 0 }, { layer: 2, head: 1 }, { layer: 2, head: 2 }, { layer: 2, head: 3 }]);
+    assert.equal(off.importance, undefined, '--heads alone: no map');
+    assert.notEqual(off.score, off.base);
+    const t = run(['ablate', '--model', BERT, '--heads', '1.0', '--importance', '--text', text]);
+    assert.equal(t.code, 0, t.err);
+    assert.match(t.out, /Heads off: 1\.0 → P\(/);
+    assert.match(t.out, /Importance: drop in P/);
+    const qa = runJson(['ablate', '--task', 'qa', '--model', QA, '--heads', '2.1', '--question', 'Where did the man walk?', '--text', 'On Monday the old man walked to the river bank.']);
+    assert.equal(qa.task, 'qa');
+    assert.deepEqual(Object.keys(qa.prediction).sort(), ['end', 'score', 'start', 'text']);
+    const nsp = runJson(['ablate', '--task', 'nsp', '--model', BERT, '--a', 'I went to the shop.', '--b', 'I bought some milk.']);
+    assert.ok(['is next', 'not next'].includes(nsp.target));
+    assert.equal(nsp.start, undefined);
+    for (const [spec, why] of [['3.0', /Layer 3 .* does not exist: the model has layers 1\.\.2/], ['1.4', /Head 4 .* heads 0\.\.3/], ['1-0', /"1-0" is not a head/], ['', /has an empty entry/]] as const) {
+      const bad = run(['ablate', '--model', BERT, '--heads', spec, '--text', text]);
+      assert.equal(bad.code, 2, spec);
+      assert.match(bad.err, why);
+      assert.match(bad.err, /Write heads as LAYER\.HEAD/);
+    }
+    const task = run(['ablate', '--task', 'ner', '--model', BERT, '--text', text]);
+    assert.equal(task.code, 2);
+    assert.match(task.err, /--task must be mask .*, qa .* or nsp/);
+  });
+
   it('explain: per-word scores, scaled scores and softmax weights summing to 1', () => {
     const j = runJson(['explain', '--model', BERT, '--word', 'bank', '--layer', '1', '--head', '3', '--text', TEXT]);
     assert.equal(j.layer, 1);

@@ -35,6 +35,7 @@ export interface StartOptions {
   viewport?: { width: number; height: number };
   locale?: string; // code-server --locale, e.g. zh-cn
   restricted?: boolean; // workspace trust on and not granted: Restricted Mode
+  logLevel?: string; // code-server --log, e.g. trace: the extension's trace lines (why a hover showed nothing) in its log
   env?: Record<string, string>; // extra environment for code-server (and so the extension host)
 }
 
@@ -58,6 +59,8 @@ export interface Session {
   weightLabels(): Promise<number>;
   screenshot(name: string): Promise<string>;
   exthostLog(): string;
+  /** The extension's own log (its output channel), in full. */
+  bertLensLog(): string;
   stop(): Promise<void>;
 }
 
@@ -158,7 +161,7 @@ export async function start(o: StartOptions): Promise<Session> {
   const serverLog = path.join(base, 'code-server.log');
   const server = codeServer([...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
     '--disable-update-check', ...(o.restricted ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
-    ...(o.locale ? ['--locale', o.locale] : []), workspace], { detached: true, log: serverLog, env: o.env });
+    ...(o.locale ? ['--locale', o.locale] : []), ...(o.logLevel ? ['--log', o.logLevel] : []), workspace], { detached: true, log: serverLog, env: o.env });
   recordPid(server.pid);
   let browser: Browser | undefined;
   const stop = async () => {
@@ -328,6 +331,18 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
       };
       walk(path.join(s.userDataDir, 'logs'));
       return out.join('\n');
+    },
+    bertLensLog() {
+      const found: string[] = [];
+      const walk = (d: string) => {
+        for (const e of existsSync(d) ? readdirSync(d, { withFileTypes: true }) : []) {
+          const p = path.join(d, e.name);
+          if (e.isDirectory()) walk(p);
+          else if (e.name === 'BERT Lens.log') found.push(readFileSync(p, 'utf8'));
+        }
+      };
+      walk(path.join(s.userDataDir, 'logs'));
+      return found.join('\n');
     },
     stop: s.stop,
   };

@@ -1,7 +1,7 @@
 // Host-side shaping of worker results into panel messages, and the CSP-locked HTML shell.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { focusIn, gridData, headData, inspectData, lensData, qaData, senseData, snippet } from '../../src/extension/panel/shape';
+import { ablateData, focusIn, gridData, headData, inspectData, lensData, qaData, senseData, snippet } from '../../src/extension/panel/shape';
 import { newNonce, panelHtml } from '../../src/extension/panel/html';
 import { validateHostMessage } from '../../src/webview/protocol';
 import { rng } from '../../src/extension/panel/cluster';
@@ -102,4 +102,18 @@ test('logit lens shaping: layers with plain {word, score} predictions, or the er
   const r = { start: 4, end: 8, layers: [{ layer: 0, predictions: [{ word: 'the', score: 0.1 }] }, { layer: 1, predictions: [{ word: 'shore', score: 0.3 }] }] };
   assert.deepEqual(lensData(r), { lens: r.layers });
   assert.deepEqual(lensData('no head'), { lensError: 'no head' });
+});
+
+test('ablateData: heads as flat indices, the map flattened row by row, a QA answer as the one prediction; it validates', () => {
+  const mask = ablateData({
+    task: 'mask', layers: 2, heads: 3, target: 'shore', start: 4, end: 9, base: 0.4, off: [{ layer: 2, head: 1 }], score: 0.1,
+    prediction: { text: 'river', score: 0.3 }, predictions: [{ word: 'river', score: 0.3 }], importance: [[0.1, 0.2, 0.3], [0.4, -0.5, 0.6]],
+  });
+  assert.deepEqual(mask.off, [4]);
+  assert.deepEqual(mask.importance, [0.1, 0.2, 0.3, 0.4, -0.5, 0.6]);
+  assert.equal(typeof validateHostMessage({ type: 'ablate', seq: 1, data: mask }), 'object');
+  const qa = ablateData({ task: 'qa', layers: 2, heads: 3, target: 'the bank', start: 10, end: 18, base: 0.2, off: [], score: 0.2, prediction: { text: 'the bank', score: 0.2, start: 10, end: 18 } });
+  assert.deepEqual(qa.predictions, [{ word: 'the bank', score: 0.2, start: 10, end: 18 }]);
+  assert.equal(qa.importance, null);
+  assert.equal(typeof validateHostMessage({ type: 'ablate', seq: 1, data: qa }), 'object');
 });

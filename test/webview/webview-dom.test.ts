@@ -157,6 +157,45 @@ test('token inspector: the logit lens as a layers × top-k table (English and zh
   await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
 });
 
+test('ablation: the importance map as layers × heads cells; a click switches a head off and asks again without the map (en, zh-CN)', { skip }, async () => {
+  await p.page.locator('.tabs [data-section="ablate"]').click();
+  const first = await lastRequest();
+  assert.deepEqual(first.request, { section: 'ablate', task: 'mask', question: '', off: [], importance: true });
+  const importance = Array.from({ length: 12 }, (_, i) => (i === 4 ? 0.3 : i === 7 ? -0.1 : 0.01));
+  const data = { task: 'mask', target: 'shore', start: 4, end: 8, layers: 4, heads: 3, base: 0.4, off: [], score: 0.4, predictions: [{ word: 'shore', score: 0.4 }, { word: 'river', score: 0.2 }], importance };
+  await send({ type: 'ablate', seq: first.seq, data });
+  const cells = p.page.locator('.ablate-view button.cell');
+  await cells.first().waitFor({ timeout: 10_000 });
+  assert.equal(await cells.count(), 12);
+  assert.equal(await cells.nth(4).innerText(), '0.30');
+  assert.match((await cells.nth(4).getAttribute('aria-label')) ?? '', /Layer 2, head 1: the target’s probability drops by 0\.300/);
+  const colour = (i: number) => cells.nth(i).evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.match(await colour(4), /rgba\(0, 120, 212, 0\.85/, 'the most important head is the darkest blue');
+  assert.match(await colour(7), /rgba\(212, 60, 40/, 'a head the target does better without is red');
+  assert.match(await p.page.locator('.ablate-summary').innerText(), /Target “shore”: probability 0\.400 with every head on\./);
+  await cells.nth(4).click();
+  const second = await lastRequest();
+  assert.deepEqual(second.request, { section: 'ablate', task: 'mask', question: '', off: [[2, 1]], importance: false });
+  await send({ type: 'ablate', seq: second.seq, data: { ...data, off: [4], score: 0.1, predictions: [{ word: 'river', score: 0.3 }], importance: null } });
+  await p.page.waitForFunction(() => document.querySelector('.ablate-view button.cell.off') !== null, null, { timeout: 10_000 });
+  assert.equal(await cells.nth(4).getAttribute('aria-pressed'), 'true');
+  assert.equal(await cells.nth(0).innerText(), '0.01', 'the map is kept while heads are toggled');
+  assert.match(await p.page.locator('.ablate-summary').innerText(), /0\.100 with heads 2\.1 switched off/);
+  assert.deepEqual(await p.page.locator('.ablate-view ul.ranked .word').allInnerTexts(), ['river']);
+  await p.page.locator('.ablate-view button.task', { hasText: 'Answer to the QA question' }).click();
+  assert.match(await p.page.locator('.ablate-summary').innerText(), /Ask a question in the QA tab first/);
+  await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
+  const zh = await lastRequest();
+  assert.equal(zh.request.task, 'mask');
+  await send({ type: 'ablate', seq: zh.seq, data });
+  await cells.first().waitFor({ timeout: 10_000 });
+  assert.match(await p.page.locator('.ablate-summary').innerText(), /目标“shore”：所有头打开时概率为 0\.400。/);
+  assert.equal(await p.page.locator('.tabs [data-section="ablate"]').innerText(), '消融');
+  await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
+  assert.deepEqual(await p.cspViolations(), []);
+  await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
+});
+
 test('model view: one canvas per head; its SVG export embeds the canvases and rasterises to PNG', { skip }, async () => {
   const { seq } = await lastRequest();
   await p.page.evaluate((seq) => {

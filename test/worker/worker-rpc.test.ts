@@ -137,6 +137,24 @@ test('logitLens: one row per layer 0..L for the word at the offset (or a literal
   assert.deepEqual([lit.start, lit.end], [text.lastIndexOf('[MASK]'), text.length - 1]);
 });
 
+test('ablate: the word at the offset (or a literal [MASK]) with heads off and the importance map; the QA answer with the QA model', async () => {
+  const at = TEXT.indexOf('river');
+  const r = await client.call.ablate(doc(), at + 1, 'mask', '', [{ layer: 2, head: 1 }], true);
+  assert.deepEqual([r.task, r.start, r.end, r.layers, r.heads], ['mask', at, at + 5, 2, 4]);
+  assert.deepEqual(r.off, [{ layer: 2, head: 1 }]);
+  assert.deepEqual(r.importance!.map((x) => x.length), [4, 4]);
+  assert.ok(r.model.endsWith('tiny-bert'));
+  const m = await client.call.mask(doc(), at + 1, 5);
+  assert.equal(r.target, m.predictions[0].word);
+  const text = 'A [MASK] here. The cat sat on the [MASK].';
+  const lit = await client.call.ablate(doc(1, text, 'file:///ablate.txt'), text.lastIndexOf('[MASK]') + 2, 'mask', '', [], false);
+  assert.deepEqual([lit.start, lit.end, lit.importance], [text.lastIndexOf('[MASK]'), text.length - 1, undefined]);
+  const qa = await client.call.ablate(doc(), 0, 'qa', 'Where did we sit?', [], false);
+  assert.equal(qa.task, 'qa');
+  assert.equal(TEXT.slice(qa.start, qa.end), qa.target);
+  await assert.rejects(client.call.ablate(doc(), at, 'mask', '', [{ layer: 3, head: 0 }], false), (e: WorkerError) => e.code === 'BAD_INPUT' && /layers 1\.\.2/.test(e.message));
+});
+
 test('fillMasks: the paragraph\'s [MASK]s filled jointly, offsets in the document, other paragraphs untouched', async () => {
   const text = 'First paragraph with a [MASK].\n\nThe [MASK] sat on the mat. The dog ate the [MASK].';
   const r = await client.call.fillMasks(doc(1, text, 'file:///fill.txt'), text.lastIndexOf('[MASK]') + 1, 3);

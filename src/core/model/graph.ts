@@ -32,7 +32,7 @@ export interface GraphIndex {
 }
 
 /** Walks one message's top-level fields; calls back with (field, wireType, bodyStart, bodyEnd, tagStart). */
-function walk(
+export function walk(
   bytes: Uint8Array,
   start: number,
   end: number,
@@ -138,6 +138,17 @@ export function appendOutputs(g: GraphIndex, names: string[]): Uint8Array {
   put(g.bytes.subarray(g.graphStart, g.graphEnd));
   put(extra);
   put(g.bytes.subarray(g.graphEnd));
+  return out;
+}
+
+/** Model bytes with the graph field's body replaced by `graph`; every other model field is kept as raw bytes. */
+export function withGraph(g: GraphIndex, graph: Uint8Array): Uint8Array {
+  const head = Writer.create().uint32((MODEL_GRAPH << 3) | 2).uint32(graph.length).finish();
+  const out = new Uint8Array(g.graphTagStart + head.length + graph.length + (g.bytes.length - g.graphEnd));
+  out.set(g.bytes.subarray(0, g.graphTagStart), 0);
+  out.set(head, g.graphTagStart);
+  out.set(graph, g.graphTagStart + head.length);
+  out.set(g.bytes.subarray(g.graphEnd), g.graphTagStart + head.length + graph.length);
   return out;
 }
 

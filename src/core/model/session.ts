@@ -13,6 +13,8 @@ import { checkConsistency } from './checks';
 import { checkRequest, checkRows } from './validate';
 import { readBounded, readJsonText } from './files';
 import { createHeadSession, runHead, type HeadSource } from './head-session';
+import { createAblationSession } from './ablation-session';
+import { HEAD_MASK } from './head-mask';
 
 export interface ModelLoadOptions extends LoadOptions {
   /** Upper bound for one batch's tapped outputs; bigger requests are split into several runs (default 256 MiB). */
@@ -27,6 +29,7 @@ interface Shared {
   names: { logits?: string; nsp?: string; start?: string; end?: string };
   threads: number;
   head?: Promise<ort.InferenceSession>; // the MLM head alone (head-session.ts), created on first use
+  ablation?: Promise<ort.InferenceSession>; // the graph with a head_mask input (ablation-session.ts), on first use
 }
 
 // One session per model file + thread count, shared by every loadModel() caller until the last dispose(). The count
@@ -81,6 +84,9 @@ export async function loadModel(source: string, store: StoreOptions = {}, load: 
         const head = shared.head;
         shared.head = undefined;
         await head?.then((h) => h.release(), () => undefined);
+        const ablation = shared.ablation;
+        shared.ablation = undefined;
+        await ablation?.then((a) => a.release(), () => undefined);
       }
     },
   };
@@ -224,9 +230,20 @@ function bytesPerRow(s: Shared, T: number): number {
   return 4 * floats + 64 * T;
 }
 
+/** The head-mask session, created once per shared model (a failed creation is retried next time). */
+function ablationSession(s: Shared): Promise<ort.InferenceSession> {
+  if (!s.ablation) {
+    const created = createAblationSession(s.info, s.plan, sessionOptions(s.threads));
+    s.ablation = created;
+    created.catch(() => s.ablation === created && (s.ablation = undefined));
+  }
+  return s.ablation;
+}
+
 async function runBatched(s: Shared, rows: RunRow[], req: RunRequest, signal: AbortSignal | undefined, budget: number): Promise<RunOutput[]> {
   checkRows(s.info, s.typeVocab, rows);
   checkRequest(s.info, rows, req);
+  const masked = req.headMask ? await ablationSession(s) : undefined;
   // Similar lengths together (less padding), then as many rows per run as the memory budget allows.
   const order = rows.map((r, i) => ({ i, n: r.ids.length })).sort((a, b) => a.n - b.n);
   const results = new Array<RunOutput>(rows.length);
@@ -236,7 +253,8 @@ async function runBatched(s: Shared, rows: RunRow[], req: RunRequest, signal: Ab
     let end = k + 1;
     while (end < order.length && (end - k + 1) * bytesPerRow(s, order[end].n) <= budget) end++;
     const chunk = order.slice(k, end).map((o) => o.i);
-    const outs = await runOnce(s, chunk.map((i) => rows[i]), chunk.map((i) => req.mlmPositions?.[i]), req);
+    const mask = masked && req.headMask ? { session: masked, rows: chunk.map((i) => req.headMask![i]) } : undefined;
+    const outs = await runOnce(s, chunk.map((i) => rows[i]), chunk.map((i) => req.mlmPositions?.[i]), req, mask);
     chunk.forEach((i, j) => (results[i] = outs[j]));
     k = end;
   }
@@ -265,10 +283,18 @@ function feedsFor(s: Shared, rows: RunRow[]): Record<string, ort.Tensor> {
   return feeds;
 }
 
-async function runOnce(s: Shared, rows: RunRow[], mlm: Array<number[] | undefined>, req: RunRequest): Promise<RunOutput[]> {
+/** `mask`: run the head-mask session instead, with each row's factors ([layers × heads]) as `head_mask`. */
+async function runOnce(s: Shared, rows: RunRow[], mlm: Array<number[] | undefined>, req: RunRequest, mask?: { session: ort.InferenceSession; rows: Float32Array[] }): Promise<RunOutput[]> {
   const B = rows.length;
   const T = Math.max(...rows.map((r) => r.ids.length));
   const feeds = feedsFor(s, rows);
+  const session = mask?.session ?? s.session;
+  if (mask) {
+    const LH = s.info.layers * s.info.heads;
+    const data = new Float32Array(B * LH);
+    mask.rows.forEach((m, b) => data.set(m, b * LH));
+    feeds[HEAD_MASK] = new ort.Tensor('float32', data, [B, s.info.layers, s.info.heads]);
+  }
   const { plan, names } = s;
   const fetch = new Set<string>();
   for (const l of req.hiddenLayers ?? []) fetch.add(plan.hidden[l]);
@@ -280,7 +306,7 @@ async function runOnce(s: Shared, rows: RunRow[], mlm: Array<number[] | undefine
   if (fetch.size === 0) fetch.add(s.session.outputNames[0]); // ORT needs at least one fetch
   let res: ort.InferenceSession.OnnxValueMapType;
   try {
-    res = await s.session.run(feeds, [...fetch]);
+    res = await session.run(feeds, [...fetch]);
   } catch (e) {
     throw new BertLensError('BAD_INPUT', `Model ${s.info.id} failed on a batch of ${B}×${T} tokens: ${String((e as Error).message).split('\n')[0]}. Try shorter inputs or another model.`, { model: s.info.id, cause: e });
   }

@@ -46,6 +46,14 @@ export function checkRequest(info: ModelInfo, rows: RunRow[], req: RunRequest): 
       for (const p of ps ?? []) if (!Number.isInteger(p) || p < 0 || p >= rows[i].ids.length) throw bad(info, `row ${i}: masked position ${p} is outside the row (length ${rows[i].ids.length}).`);
     });
   }
+  if (req.headMask) {
+    if (!caps.attention) throw unavailable('attention probabilities to switch heads off in');
+    const LH = L * info.heads;
+    if (req.headMask.length !== rows.length) throw bad(info, `headMask has ${req.headMask.length} entries for ${rows.length} rows.`);
+    req.headMask.forEach((m, i) => {
+      if (m.length !== LH || !m.every(Number.isFinite)) throw bad(info, `row ${i}: headMask needs ${LH} finite factors (${L} layers × ${info.heads} heads), got ${m.length}.`);
+    });
+  }
   if (req.nsp && !caps.nsp) throw bad(info, 'this model has no next-sentence head (output "nsp_logits"); pick a BERT pre-training model.');
   if (req.qa && !caps.qa) throw bad(info, 'this model has no question-answering head (outputs "start_logits"/"end_logits"); pick a QA model.');
 }

@@ -230,6 +230,13 @@ export class PanelHost implements vscode.Disposable {
           this.post({ type: 'qa', seq, data: shape.qaData(r, req.question, d.text) });
           return;
         }
+        case 'ablate': {
+          if (req.section !== 'ablate') return;
+          const off = req.off.map(([layer, head]) => ({ layer, head }));
+          const r = await this.client.call.ablate(d, offset, req.task, req.question, off, req.importance, opts);
+          this.post({ type: 'ablate', seq, data: shape.ablateData(r) });
+          return;
+        }
         default: { const never: never = section; void never; }
       }
     } catch (e) {

@@ -1,8 +1,8 @@
 // Turns worker results into the panel's messages (only what a view needs, typed arrays) — no `vscode` import,
 // so it is tested in plain Node. PCA + clustering for the sense map run here, next to the full vectors.
-import type { Explanation, LogitLensResult, QaResult } from '../../core/api';
+import type { AblationResult, Explanation, LogitLensResult, QaResult } from '../../core/api';
 import type { AttentionMatrix, InspectResult, SenseVectors } from '../../worker/protocol';
-import type { ExplainData, HeadData, InspectData, ModelGridData, QaData, SenseData } from '../../webview/protocol';
+import type { AblateData, ExplainData, HeadData, InspectData, ModelGridData, QaData, SenseData } from '../../webview/protocol';
 import { focusScores, layerRows, rolloutRow, thumbnails, nearestWordAt } from './attention-rows';
 import { pca } from './pca';
 import { chooseClusters } from './cluster';
@@ -90,5 +90,16 @@ export function senseData(sv: SenseVectors, word: string | null, layer: number):
   return {
     word, layer, items: sv.items, points, clusters: cl.labels, k: cl.k,
     silhouette: Number.isFinite(cl.silhouette) ? cl.silhouette : null, explained: [finite(p.explained[0]), finite(p.explained[1])],
+  };
+}
+
+/** Head ablation for the panel: heads as flat indices, the map flattened (plain numbers: it may travel as JSON). */
+export function ablateData(r: AblationResult): AblateData {
+  const H = r.heads;
+  const predictions = r.predictions ?? [{ word: r.prediction.text, score: r.prediction.score, start: r.prediction.start, end: r.prediction.end }];
+  return {
+    task: r.task === 'qa' ? 'qa' : 'mask', target: r.target, start: r.start ?? 0, end: r.end ?? 0, layers: r.layers, heads: H,
+    base: r.base, off: r.off.map((x) => (x.layer - 1) * H + x.head), score: r.score, predictions,
+    importance: r.importance ? r.importance.flat() : null,
   };
 }

@@ -1,0 +1,95 @@
+// What head ablation reads per task (core/ablate.ts): the rows to run and, from their outputs, the target's
+// probability and the model's own prediction — scored exactly as mask(), answer() and nsp() score them.
+import type { AblateOptions, AblationInput, LoadedModel, RunOutput } from './api';
+import type { Probe } from './ablate';
+import { BertLensError } from './model/errors';
+import { mask, maskRows, predictionsFrom, softmax } from './mlm';
+import { nsp, nspRow } from './nsp';
+import { answerWindow } from './occlude-qa';
+import { maskedSoftmax } from './qa';
+import type { TextTokenizer } from './text/tokenizer';
+
+type Of<T extends AblationInput['task']> = Extract<AblationInput, { task: T }>;
+
+const need = <T>(x: T | undefined, model: LoadedModel, what: string): T => {
+  if (x === undefined) throw new BertLensError('BAD_INPUT', `${model.info.id} returned no ${what}.`, { model: model.info.id });
+  return x;
+};
+
+/** The masked word: target = mask()'s best word (or the given one), scored over as many [MASK]s as it has pieces. */
+export async function maskProbe(model: LoadedModel, tk: TextTokenizer, input: Of<'mask'>, opts: AblateOptions): Promise<Probe> {
+  const info = model.info;
+  const m = maskRows(info, tk, input.text, input.at);
+  const target = input.target?.trim() || (await mask(model, tk, input.text, { at: input.at, top: 1, signal: opts.signal })).predictions[0]?.word;
+  if (!target) throw new BertLensError('BAD_INPUT', `${info.id} gives no ordinary word for the masked position, so there is no target to follow. Name one with a target word.`, { model: info.id });
+  const pieces = tk.tokenize(target);
+  if (pieces.words.length !== 1 || pieces.tokens.some((t) => t.id === tk.special.unk)) {
+    throw new BertLensError('BAD_INPUT', `The target "${target}" is not one word of ${info.id}'s vocabulary (it tokenizes to ${pieces.tokens.map((t) => t.text).join(' ') || 'nothing'}). Give a single known word.`, { model: info.id });
+  }
+  const ids = pieces.tokens.map((t) => t.id);
+  const k = ids.length;
+  // mask()'s rows, plus a row with k [MASK]s when the target's piece count is not among them.
+  const extra = m.counts.includes(k) ? [] : [{ ids: m.rowFor(k) }];
+  const p0 = m.positions[0][0];
+  const positions = [...m.positions, ...extra.map(() => Array.from({ length: k }, (_, i) => p0 + i))];
+  const targetRow = m.counts.includes(k) ? m.counts.indexOf(k) : m.rows.length;
+  const V = info.vocabSize;
+  const top = opts.top ?? 5;
+  return {
+    target,
+    start: m.start,
+    end: m.end,
+    rows: [...m.rows, ...extra],
+    req: { mlmPositions: positions },
+    read(outs: RunOutput[]) {
+      const logits = outs.map((o) => need(o.mlmLogits, model, 'masked-LM logits'));
+      const predictions = predictionsFrom(logits.slice(0, m.rows.length), m.counts, tk, V, top);
+      const score = ids.reduce((p, id, i) => p * softmax(logits[targetRow], i * V, V)[id], 1);
+      const best = predictions[0] ?? { word: '', score: 0 };
+      return { score, prediction: { text: best.word, score: best.score }, predictions };
+    },
+  };
+}
+
+/** The best answer: its span probability in the window that scores it best; the prediction is that window's best span. */
+export async function qaProbe(model: LoadedModel, tk: TextTokenizer, input: Of<'qa'>, opts: AblateOptions): Promise<Probe> {
+  const aw = await answerWindow(model, tk, input.question, input.document, { signal: opts.signal });
+  const { win, doc } = aw;
+  const maxAnswerLen = 30; // answer()'s default
+  const ctx = Array.from({ length: win.docTokenEnd - win.docTokenStart }, (_, i) => win.contextStart + i);
+  return {
+    target: aw.best.text,
+    start: aw.best.start,
+    end: aw.best.end,
+    rows: [aw.typed(win.ids)],
+    req: { qa: true },
+    read([o]: RunOutput[]) {
+      const ps = maskedSoftmax(need(o.startLogits, model, 'start logits'), [0, ...ctx]);
+      const pe = maskedSoftmax(need(o.endLogits, model, 'end logits'), [0, ...ctx]);
+      let best = { s: ctx[0], e: ctx[0], p: -1 };
+      for (const s of ctx) for (const e of ctx) if (e >= s && e - s < maxAnswerLen && ps[s] * pe[e] > best.p) best = { s, e, p: ps[s] * pe[e] };
+      // Whole words, as answer() reports them.
+      const word = (p: number) => doc.words[doc.tokens[win.docTokenStart + p - win.contextStart].word];
+      const start = word(best.s).start;
+      const end = word(best.e).end;
+      return { score: aw.spanProbability(o), prediction: { text: input.document.slice(start, end), score: best.p, start, end } };
+    },
+  };
+}
+
+const LABELS = ['is next', 'not next'] as const;
+
+/** A sentence pair: target = nsp()'s verdict ("is next" when P(B follows A) ≥ 0.5), scored as its probability. */
+export async function nspProbe(model: LoadedModel, tk: TextTokenizer, input: Of<'nsp'>): Promise<Probe> {
+  const target = (await nsp(model, tk, input.a, input.b)).isNext >= 0.5 ? 0 : 1;
+  return {
+    target: LABELS[target],
+    rows: [nspRow(model.info, tk, input.a, input.b)],
+    req: { nsp: true },
+    read([o]: RunOutput[]) {
+      const p = softmax(need(o.nspLogits, model, 'next-sentence logits'));
+      const mine = p[0] >= p[1] ? 0 : 1;
+      return { score: p[target], prediction: { text: LABELS[mine], score: p[mine] } };
+    },
+  };
+}
