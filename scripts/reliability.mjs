@@ -70,7 +70,7 @@ const texts = [
 ];
 // Command-line arguments cannot hold NUL (the OS cuts them there); files and stdin get the full texts.
 const argTexts = texts.map((t) => t.replaceAll('\u0000', ''));
-const commands = ['tokens', 'vectors', 'similar', 'attention', 'explain', 'mask', 'nsp', 'qa', 'heads', 'compare'];
+const commands = ['tokens', 'vectors', 'similar', 'attention', 'explain', 'mask', 'nsp', 'qa', 'heads', 'compare', 'occlude', 'ablate'];
 
 function argFuzz(n) {
   const cases = [];
@@ -87,6 +87,9 @@ function argFuzz(n) {
     if (cmd === 'nsp') args.push('--a', pick(argTexts), '--b', pick(argTexts));
     if (cmd === 'qa') args.push('--question', pick(['Where?', '', '谁？', 'x'.repeat(500)]));
     if (rand() < 0.2) args.push('--at', pick(nums));
+    if (cmd === 'occlude' || cmd === 'ablate') args.push('--task', pick(['mask', 'qa', 'nsp', 'x', '']));
+    if (cmd === 'ablate' && rand() < 0.5) args.push('--heads', pick(['1.0', '4.*', '1.0,2.3', '9.9', '0.0', 'x', '', '1.', '.1']));
+    if (cmd === 'ablate' && rand() < 0.2) args.push('--importance');
     if (rand() < 0.1) args.push('--dtype', pick(['fp32', 'int8', 'fp16', '']));
     if (rand() < 0.1) args.push('--threads', pick(nums));
     if (rand() < 0.1) args.push(pick(['--nonsense', '-z', '--json=3', '--text']));
@@ -166,7 +169,7 @@ function brokenModels() {
 }
 
 const classes = {
-  'generated arguments (all commands)': argFuzz(QUICK ? 40 : 260),
+  'generated arguments (all commands)': argFuzz(QUICK ? 40 : 340),
   'odd and binary text (files, stdin)': oddText(QUICK ? 20 : 150),
   'large inputs (1–2 MB, 50,000-character arguments)': largeInput(),
   'broken model folders and vector files': brokenModels(),

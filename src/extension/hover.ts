@@ -1,5 +1,6 @@
 // Hover: static (word2vec) vs contextual (BERT) meaning of the word under the mouse, and its other occurrences.
 import * as vscode from 'vscode';
+import { nearestOccurrences } from '../core/nearest';
 import type { InspectResult } from '../worker/protocol';
 import { usedText } from './auto';
 import { isCancel, toSignal, type Ctx } from './ctx';
@@ -44,7 +45,7 @@ export class HoverProvider implements vscode.HoverProvider {
 }
 
 const fmt = (x: number) => x.toFixed(2);
-const MAX_OCCURRENCES = 5; // a hover taller than the space above the line gets a scroll bar
+const HOVER_OCCURRENCES = 5; // a hover taller than the space above the line gets a scroll bar
 const esc = (s: string) => s.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, (c) => `\\${c}`);
 
 function commandLink(label: string, command: string, args: unknown[], title: string): string {
@@ -80,13 +81,15 @@ export function render(r: InspectResult, doc: vscode.TextDocument, layers: numbe
   if (r.occurrences.length) {
     // Line:column and the words around each occurrence: several on one line must still read differently.
     const text = doc.getText();
-    const links = r.occurrences.slice(0, MAX_OCCURRENCES).map((o) => {
+    // The ones nearest the hovered word, in document order.
+    const near = new Set(nearestOccurrences(r.occurrences.map((o) => o.start), r.word.start, HOVER_OCCURRENCES));
+    const links = r.occurrences.filter((o) => near.has(o.start)).map((o) => {
       const where = lineColumn(doc.positionAt(o.start));
       const link = commandLink(where, REVEAL_OCCURRENCE, [uri, o.start, o.end], vscode.l10n.t('Go to this occurrence'));
       return `- ${link} ${fmt(o.similarity)} — ${esc(snippet(text, o.start, o.end))}`;
     });
-    const more = r.occurrences.length > MAX_OCCURRENCES ? `\n- …\n` : '\n';
-    md.appendMarkdown(`${vscode.l10n.t('vs the other {0} occurrences (contextual cosine; static always 1.00):', r.occurrences.length)}\n\n${links.join('\n')}${more}\n`);
+    const more = r.occurrencesTotal > HOVER_OCCURRENCES ? `\n- …\n` : '\n';
+    md.appendMarkdown(`${vscode.l10n.t('vs the other {0} occurrences (contextual cosine; static always 1.00):', r.occurrencesTotal)}\n\n${links.join('\n')}${more}\n`);
   } else {
     md.appendMarkdown(`*${vscode.l10n.t('The only occurrence of this word in the document.')}*\n\n`);
   }

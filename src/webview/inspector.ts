@@ -50,8 +50,10 @@ export class Inspector implements View<InspectData> {
       class: 'row', tabindex: i === 0 ? 0 : -1, title: `${o.start}–${o.end}`, onclick: () => post({ type: 'reveal', start: o.start, end: o.end }),
     }, h('span', { class: 'snippet' }, o.snippet), h('span', { class: 'num' }, fmt(o.similarity)), bar(o.similarity)))));
     roving(occ, 'button.row');
+    const capped = d.occurrencesTotal > d.occurrences.length
+      ? h('p', { class: 'muted small' }, t('inspect.occCapped', d.occurrences.length, d.occurrencesTotal)) : null;
     this.body.append(h('div', { class: 'block' }, h('h3', {}, t('inspect.occ', d.word.text)),
-      d.occurrences.length ? occ : h('p', { class: 'muted small' }, t('inspect.noOcc'))));
+      ...(d.occurrences.length ? [occ] : [h('p', { class: 'muted small' }, t('inspect.noOcc'))]), ...(capped ? [capped] : [])));
     if (d.lens || d.lensError) this.body.append(this.lens(d));
   }
 

@@ -84,6 +84,7 @@ export interface InspectData {
   substitutes: Ranked[];
   documentNeighbours: Ranked[];
   occurrences: Array<{ start: number; end: number; similarity: number; snippet: string }>;
+  occurrencesTotal: number; // more than `occurrences` holds when capped (the nearest in the text are listed)
   /** The word's masked-LM prediction read at every layer (0 = embeddings … L; logit lens). Absent: not asked. */
   lens?: Array<{ layer: number; predictions: Ranked[] }>;
   lensError?: string; // why the lens is missing (e.g. a model without an MLM head)
@@ -195,6 +196,7 @@ function isInspect(d: unknown): d is InspectData {
     isArr(d.staticNeighbours, isRanked) && isArr(d.substitutes, isRanked) && isArr(d.documentNeighbours, isRanked) &&
     isArr(d.occurrences, (o): o is InspectData['occurrences'][number] =>
       isObj(o) && isInt(o.start) && isInt(o.end) && isNum(o.similarity) && isStr(o.snippet)) &&
+    isInt(d.occurrencesTotal) && d.occurrencesTotal >= d.occurrences.length &&
     (d.lens === undefined || isArr(d.lens, (l): l is NonNullable<InspectData['lens']>[number] => isObj(l) && isInt(l.layer) && isArr(l.predictions, isRanked))) &&
     (d.lensError === undefined || isStr(d.lensError));
 }

@@ -7,6 +7,8 @@ import { paragraphAround } from '../core/text/paragraphs';
 import type {
   AttentionMatrix, AttentionView, DocInput, HandlerTable, InspectResult, Method, Params, Result, SenseVectors, SentencePair, Used,
 } from './protocol';
+import { MAX_OCCURRENCES } from './protocol';
+import { nearestOccurrences } from '../core/nearest';
 import { neighboursOf, otherOccurrences, resolveLayers, similarities } from '../core/vectors';
 import { wordAttentionTensor } from '../core/attention';
 import { headCensus } from '../core/heads';
@@ -143,8 +145,10 @@ export class Handlers {
     // products over the document's word matrix (built once per encoding), so a hover on "the" costs what a rare word does.
     const stat = sv?.has(key) ? { source: sv.source, inVocabulary: true, neighbours: sv.neighbours(key, top) } : sv ? { source: sv.source, inVocabulary: false, neighbours: [] } : null;
     const mine = neighboursOf(enc, wi, { layer, top: top * 4 });
-    // Similarities among the occurrences that are encoded (all of them once the whole document is).
-    const others = otherOccurrences(enc, wi, layer);
+    // Similarities to the occurrences that are encoded (all of them once the whole document is), capped to those
+    // nearest in the text.
+    const all = otherOccurrences(enc, wi, layer);
+    const others = nearestOccurrences(all, wi, MAX_OCCURRENCES);
     const sims = similarities(enc, wi, others, layer);
     const occurrences = others.map((i, k) => ({ start: enc.tok.words[i].start, end: enc.tok.words[i].end, similarity: sims[k] }));
     ctx.signal.throwIfAborted();
@@ -158,7 +162,7 @@ export class Handlers {
     }
     return {
       ...used, word: { text: w.text, start: w.start, end: w.end }, layer, static: stat, substitutes: masked.predictions,
-      neighbours: dedupe(mine, top), occurrences, partial,
+      neighbours: dedupe(mine, top), occurrences, occurrencesTotal: all.length, partial,
     };
   }
 

@@ -92,13 +92,18 @@ export interface Used {
   auto?: AutoChoice;
 }
 
+/** At most this many occurrences in an InspectResult: bounded time and message size for "the" in a long document. */
+export const MAX_OCCURRENCES = 200;
+
 export interface InspectResult extends Used {
   word: Span;
   layer: LayerChoice;
   static: VectorsResult['static'];
   substitutes: MaskPrediction[]; // masked-LM: what BERT would put here
   neighbours: Neighbour[]; // nearest other document words in contextual space (with start/end)
-  occurrences: Array<{ start: number; end: number; similarity: number }>; // other occurrences, contextual cosine
+  /** Other occurrences, contextual cosine: at most MAX_OCCURRENCES, those nearest in the text, in document order. */
+  occurrences: Array<{ start: number; end: number; similarity: number }>;
+  occurrencesTotal: number; // all other encoded occurrences (more than `occurrences` holds in a long document)
   partial: boolean; // true when only the window around the word was encoded so far
 }
 

@@ -16,15 +16,15 @@ const goodHost: HostMessage[] = [
   { type: 'head', seq: 2, data: { words, focus: 1, layers: 2, heads: 2, layer: 0, rollout: true, weights: new Float32Array(3), truncated: true } },
   { type: 'model', seq: 3, data: { words: 3, layers: 2, heads: 2, size: 3, thumbs: new Uint8Array(36), focusRow: new Float32Array(4), labels: ['broad', 'previous-token', '[SEP] sink', 'mixed'] } },
   { type: 'explain', seq: 4, data: { layer: 1, head: 0, headDim: 2, from: words[1], words, query: [1, 2], keys: [[1, 0], [0, 1], [1, 1]], values: [[1, 0], [0, 1], [1, 1]], scores: [1, 2, 3], scaled: [1, 2, 3], weights: [0.2, 0.3, 0.5], output: [0.7, 0.8], heads: 2, hidden: 4 } },
-  { type: 'inspect', seq: 5, data: { word: words[1], staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [{ word: 'shore', score: 0.3 }], documentNeighbours: [{ word: 'river', score: 0.8, start: 9, end: 14 }], occurrences: [{ start: 20, end: 24, similarity: 0.5, snippet: '…bank…' }] } },
+  { type: 'inspect', seq: 5, data: { word: words[1], staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [{ word: 'shore', score: 0.3 }], documentNeighbours: [{ word: 'river', score: 0.8, start: 9, end: 14 }], occurrences: [{ start: 20, end: 24, similarity: 0.5, snippet: '…bank…' }], occurrencesTotal: 1 } },
   { type: 'sense', seq: 6, data: { word: 'bank', layer: 4, items: [{ text: 'bank', start: 4, end: 8, context: 'the bank' }], points: new Float32Array(2), clusters: new Uint8Array(1), k: 1, silhouette: null, explained: [0.6, 0.2] } },
   { type: 'qa', seq: 7, data: { question: 'where?', answers: [{ text: 'river', start: 9, end: 14, score: 0.9, before: 'the bank ', after: '' }] } },
   { type: 'ablate', seq: 10, data: { task: 'mask', target: 'shore', start: 4, end: 8, layers: 2, heads: 2, base: 0.3, off: [3], score: 0.1, predictions: [{ word: 'river', score: 0.2 }], importance: [0.1, -0.05, 0, 0.2] } },
   { type: 'ablate', seq: 11, data: { task: 'qa', target: 'river', start: 9, end: 14, layers: 2, heads: 2, base: 0.3, off: [], score: 0.3, predictions: [{ word: 'river', score: 0.3, start: 9, end: 14 }], importance: null } },
   { type: 'saved', path: '/tmp/x.svg' },
   { type: 'show', section: 'head', layer: 2, head: 1 },
-  { type: 'inspect', seq: 8, data: { word: words[1], staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [], documentNeighbours: [], occurrences: [], lens: [{ layer: 0, predictions: [{ word: 'the', score: 0.1 }] }, { layer: 1, predictions: [] }] } },
-  { type: 'inspect', seq: 9, data: { word: words[1], staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [], documentNeighbours: [], occurrences: [], lensError: 'no MLM head' } },
+  { type: 'inspect', seq: 8, data: { word: words[1], staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [], documentNeighbours: [], occurrences: [], occurrencesTotal: 0, lens: [{ layer: 0, predictions: [{ word: 'the', score: 0.1 }] }, { layer: 1, predictions: [] }] } },
+  { type: 'inspect', seq: 9, data: { word: words[1], staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [], documentNeighbours: [], occurrences: [], occurrencesTotal: 0, lensError: 'no MLM head' } },
 ];
 
 test('every well-formed host message validates', () => {
@@ -37,6 +37,7 @@ test('malformed host messages are rejected with a reason', () => {
     { type: 'busy', section: 'head', seq: 1 }, // no such message (any more)
     { type: 'show', section: 'elsewhere' },
     { ...goodHost[5], seq: -1 },
+    { type: 'inspect', seq: 5, data: { ...(goodHost[7] as any).data, occurrencesTotal: 0 } }, // fewer than listed
     // weights of the wrong length / type, focus outside the words, layer outside 1..layers
     { type: 'head', seq: 1, data: { ...(goodHost[5] as any).data, weights: new Float32Array(5) } },
     { type: 'head', seq: 1, data: { ...(goodHost[5] as any).data, weights: [0, 0, 0, 0, 0, 0] } },

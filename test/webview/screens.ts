@@ -35,6 +35,7 @@ const inspect = {
   substitutes: [{ word: 'edge', score: 0.31 }, { word: 'side', score: 0.22 }, { word: 'shore', score: 0.12 }],
   documentNeighbours: [{ word: 'river', score: 0.74, start: 16, end: 21 }, { word: 'steep', score: 0.41, start: 26, end: 31 }],
   occurrences: [{ start: bankAt[1].start, end: bankAt[1].end, similarity: 0.43, snippet: '…storm and the bank raised its…' }],
+  occurrencesTotal: 1,
   lens: [
     [['the', 0.05], ['a', 0.04], ['to', 0.03]], [['the', 0.04], ['and', 0.03], ['a', 0.03]],
     [['side', 0.03], ['top', 0.02], ['edge', 0.02]], [['edge', 0.12], ['side', 0.09], ['bank', 0.05]], [['edge', 0.31], ['side', 0.22], ['shore', 0.12]],

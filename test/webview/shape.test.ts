@@ -74,7 +74,7 @@ test('snippets, inspect and QA shaping', () => {
     model: 'bert-lens-mini', word: { text: 'bank', start: 10, end: 14 }, layer: 'last', partial: false,
     static: { source: 'w2v', inVocabulary: true, neighbours: [{ word: 'banks', score: 0.8 }] },
     substitutes: [{ word: 'shore', score: 0.4 }], neighbours: [{ word: 'river', score: 0.7, start: 4, end: 9 }],
-    occurrences: [{ start: 36, end: 40, similarity: 0.42 }],
+    occurrences: [{ start: 36, end: 40, similarity: 0.42 }], occurrencesTotal: 1,
   }, text);
   assert.equal(ins.staticSource, 'w2v');
   assert.ok(ins.occurrences[0].snippet.includes('the bank raised'));

@@ -132,7 +132,7 @@ test('token inspector: the logit lens as a layers × top-k table (English and zh
   await p.page.locator('.tabs [data-section="inspect"]').click();
   const { seq } = await lastRequest();
   const word = { text: 'bank', start: 4, end: 8 };
-  const base = { word, staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [{ word: 'shore', score: 0.3 }], documentNeighbours: [], occurrences: [] };
+  const base = { word, staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [{ word: 'shore', score: 0.3 }], documentNeighbours: [], occurrences: [], occurrencesTotal: 0 };
   const lens = [0, 1, 2].map((layer) => ({ layer, predictions: [{ word: `w${layer}a`, score: 0.2 }, { word: `w${layer}b`, score: 0.1 }] }));
   await send({ type: 'inspect', seq, data: { ...base, lens } });
   const rows = p.page.locator('.inspect-view table.lens-table tbody tr');
@@ -155,6 +155,21 @@ test('token inspector: the logit lens as a layers × top-k table (English and zh
   assert.equal(await p.page.locator('.inspect-view table.lens-table').count(), 0);
   assert.deepEqual(await p.cspViolations(), []);
   await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
+});
+
+test('token inspector: a capped occurrence list says how many there are in all', { skip }, async () => {
+  await p.page.locator('.tabs [data-section="inspect"]').click();
+  const { seq } = await lastRequest();
+  const occurrences = [10, 20].map((start) => ({ start, end: start + 3, similarity: 0.5, snippet: '…the…' }));
+  const data = { word: { text: 'the', start: 0, end: 3 }, staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [], documentNeighbours: [], occurrences };
+  await send({ type: 'inspect', seq, data: { ...data, occurrencesTotal: 2 } });
+  await p.page.locator('.inspect-view ul.ranked button.row').first().waitFor({ timeout: 10_000 });
+  assert.equal(await p.page.locator('.inspect-view', { hasText: 'other occurrences.' }).count(), 0, 'no note when all are listed');
+  await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } }); // a fresh request to answer
+  const again = (await lastRequest()).seq;
+  await send({ type: 'inspect', seq: again, data: { ...data, occurrencesTotal: 4512 } });
+  await p.page.locator('.inspect-view', { hasText: 'The 2 nearest in the text of 4512 other occurrences.' }).waitFor({ timeout: 10_000 });
+  await p.page.locator('.tabs [data-section="model"]').click();
 });
 
 test('ablation: the importance map as layers × heads cells; a click switches a head off and asks again without the map (en, zh-CN)', { skip }, async () => {

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { WorkerClient, WorkerError, WORKER_LIMITS, type WorkerDeath } from '../../src/extension/client';
 import { adjacentPairs } from '../../src/core/text/sentences';
 import { analysisText } from '../../src/core/text/segments';
-import type { WorkerConfig } from '../../src/worker/protocol';
+import { MAX_OCCURRENCES, type WorkerConfig } from '../../src/worker/protocol';
 import { buildWorker, root } from './build-worker';
 
 const fixture = (n: string) => path.join(root, 'test', 'fixtures', n);
@@ -54,6 +54,22 @@ test('inspect: the word, its substitutes, document neighbours and the other occu
   assert.equal(r.occurrences[0].start, TEXT.lastIndexOf('bank'));
   assert.ok(r.occurrences[0].similarity <= 1 && r.occurrences[0].similarity > -1);
   assert.equal(r.static, null, 'no static vectors configured');
+  assert.equal(r.occurrencesTotal, 1);
+});
+
+test('inspect on a word that occurs 400 times lists the 200 nearest it in the text, in document order, and counts them all', async () => {
+  const text = Array.from({ length: 400 }, (_, i) => `the river ${i % 7 ? 'bank' : 'shore'} no ${i}.`).join(' ');
+  const d = doc(1, text, 'file:///many.txt');
+  await client.call.encode(d, null, 'last', null); // the whole document, not the window around the word
+  const starts = [...text.matchAll(/\bthe\b/g)].map((m) => m.index);
+  const r = await client.call.inspect(d, starts[250], 'last', 3);
+  assert.equal(r.occurrencesTotal, 399);
+  assert.equal(r.occurrences.length, MAX_OCCURRENCES);
+  const got = r.occurrences.map((o) => o.start);
+  assert.deepEqual(got, [...starts.slice(150, 250), ...starts.slice(251, 351)], 'the 100 before and the 100 after');
+  // Near the end of the document, the window shifts back: the 99 after and 101 before.
+  const late = await client.call.inspect(d, starts[300], 'last', 3);
+  assert.deepEqual(late.occurrences.map((o) => o.start), [...starts.slice(199, 300), ...starts.slice(301)]);
 });
 
 test('encode warms the cache; inspect at any layer then answers for the whole document', async () => {

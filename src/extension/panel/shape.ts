@@ -61,6 +61,7 @@ export function inspectData(r: InspectResult, text: string): InspectData {
       const s = snippet(text, o.start, o.end, 24);
       return { ...o, snippet: `${s.before}${text.slice(o.start, o.end)}${s.after}` };
     }),
+    occurrencesTotal: r.occurrencesTotal,
   };
 }
 
