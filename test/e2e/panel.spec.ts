@@ -171,6 +171,18 @@ test('QA: answers with scores; clicking one selects it in the editor', async () 
   assert.equal((await s.selectionText()).trim(), expected);
 });
 
+test('ablation: the heads × layers importance map for the cursor word; a click switches a head off and asks again', async () => {
+  await tab('ablate');
+  const cells = panel.locator('.ablate-view [role="gridcell"]');
+  await cells.first().waitFor({ timeout: 60_000 }).catch(dump);
+  assert.equal(await cells.count(), 16, 'bert-lens-mini: 4 layers × 4 heads');
+  await panel.locator('.ablate-view .ranked li.row').first().waitFor({ timeout: 30_000 }).catch(dump);
+  await cells.first().click();
+  await panel.locator('.ablate-view [role="gridcell"][aria-pressed="true"]').first().waitFor({ timeout: 30_000 }).catch(dump);
+  await panel.locator('.ablate-view .ranked li.row').first().waitFor({ timeout: 30_000 }).catch(dump);
+  await shot('panel-ablate');
+});
+
 /** Clicks an export button and accepts VS Code's save dialog (code-server: the simple file dialog) as proposed. */
 async function exportAs(section: string, label: string, file: string): Promise<string> {
   await tab(section);
