@@ -80,6 +80,7 @@ for (const locale of ['en', 'zh-cn']) {
             break;
           case 'mask':
             await page.locator('.quick-input-widget .monaco-list-row:visible').first().waitFor({ timeout: 60_000 }).catch(dump);
+            assert.equal(await page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'BERT Lens' }).count(), 0, 'the hover step\'s card was closed');
             assert.match(await page.locator('.quick-input-widget .quick-input-title').innerText(), /\[MASK\]/);
             await page.keyboard.press('Escape');
             break;
