@@ -1,12 +1,13 @@
 // The `bert-lens` subcommands: each loads what it needs through the engine and prints a table or JSON.
 import path from 'node:path';
 import type { BertLensEngine } from '../core/index';
-import type { AblationInput, AblationResult, DownloadProgress, Encoding, LayerChoice, LoadedModel, OcclusionResult, StaticVectors, Tokenized } from '../core/api';
+import type { AblationInput, AblationResult, DownloadProgress, Encoding, LayerChoice, LoadedModel, OcclusionResult, StaticVectors, Tokenized, VectorsResult } from '../core/api';
 import { formatHeads, parseHeads } from '../shared/head-spec';
 import { AUTO, chooseLanguage, isAuto, resolveModel, type ModelKind } from '../core/auto';
 import { BertLensError } from '../core/model/errors';
 import { headCensus } from '../core/heads';
-import { compareOccurrences, occurrences, resolveLayers } from '../core/vectors';
+import { compareOccurrences, occurrenceOf, occurrences, resolveLayers } from '../core/vectors';
+import { inspectWord } from '../core/inspect';
 import { UsageError, inputText, intOpt, numOpt, str, type Values } from './args';
 import { Progress, bar, bytes, fmt, show, table } from './format';
 
@@ -126,7 +127,8 @@ export async function vectors(ctx: Ctx): Promise<void> {
   const word = needWord(ctx.v);
   // --occurrence N: only that occurrence's neighbours (what a hover computes), not every occurrence's.
   const occurrence = ctx.v.occurrence === undefined ? undefined : intOpt(ctx.v, 'occurrence', 1, 1) - 1;
-  const r = ctx.engine.vectors(enc, word, { layer, top, staticVectors: await staticFor(ctx, m, text), occurrence });
+  const staticVectors = await staticFor(ctx, m, text);
+  const r = occurrence === undefined ? ctx.engine.vectors(enc, word, { layer, top, staticVectors }) : inspected(enc, word, occurrence, { layer, top, staticVectors });
   if (ctx.v.json) return json(ctx, r);
   const s = r.static;
   ctx.out(`Static neighbours of "${word}" (${s?.source ?? 'none'})${s && !s.inVocabulary ? ': not in the vocabulary' : ''}`);
@@ -135,6 +137,12 @@ export async function vectors(ctx: Ctx): Promise<void> {
     ctx.out(`\nContextual neighbours of "${text.slice(c.start, c.end)}" at ${c.start}–${c.end} (layer ${layer}, ${m.info.id})`);
     ctx.out(table(['word', '>start', '>cosine'], c.neighbours.map((n) => [n.word, n.start ?? '', n.score])));
   }
+}
+
+/** One occurrence as the hover inspects it (core/inspect.ts: the same numbers), in the shape of `vectors`' result. */
+function inspected(enc: Encoding, word: string, n: number, opts: { layer: LayerChoice; top: number; staticVectors: StaticVectors }): VectorsResult {
+  const r = inspectWord(enc, occurrenceOf(enc, word, n), opts);
+  return { word, layer: opts.layer, static: r.static, contextual: [{ start: r.word.start, end: r.word.end, neighbours: r.neighbours }] };
 }
 
 export async function similar(ctx: Ctx): Promise<void> {

@@ -216,18 +216,27 @@ export function neighboursOf(enc: Encoding, wordIndex: number, opts: { layer?: L
 /** Ranking order: higher score first, then the earlier word (a stable sort by score over document order). */
 const before = (a: { j: number; score: number }, b: { j: number; score: number }) => a.score > b.score || (a.score === b.score && a.j < b.j);
 
+/** Word indices of `word` in the text; an error that says so when there is none. */
+function occurrencesOf(enc: Encoding, word: string): number[] {
+  const occ = occurrences(enc, word);
+  if (!occ.length) throw noOccurrence(word);
+  return occ;
+}
+
+/** Word index of occurrence `n` (0-based) of `word`; an error that says how many there are when it does not exist. */
+export function occurrenceOf(enc: Encoding, word: string, n: number): number {
+  const occ = occurrencesOf(enc, word);
+  if (!(n >= 0 && n < occ.length)) throw new BertLensError('BAD_INPUT', `"${word}" occurs ${occ.length} time(s); there is no occurrence ${n + 1}.`);
+  return occ[n];
+}
+
 export function vectors(
   enc: Encoding,
   word: string,
   opts: { layer?: LayerChoice; top?: number; staticVectors?: StaticVectors; occurrence?: number } = {},
 ): VectorsResult {
   const { layer = 'last', top = 5, staticVectors } = opts;
-  const occ = occurrences(enc, word);
-  if (!occ.length) throw noOccurrence(word);
-  if (opts.occurrence !== undefined && !(opts.occurrence >= 0 && opts.occurrence < occ.length)) {
-    throw new BertLensError('BAD_INPUT', `"${word}" occurs ${occ.length} time(s); there is no occurrence ${opts.occurrence + 1}.`);
-  }
-  const chosen = opts.occurrence === undefined ? occ : [occ[opts.occurrence]];
+  const chosen = opts.occurrence === undefined ? occurrencesOf(enc, word) : [occurrenceOf(enc, word, opts.occurrence)];
   const target = norm(word.trim());
   const contextual = chosen.map((i) => ({
     start: enc.tok.words[i].start,

@@ -1,7 +1,7 @@
 // Section 7: head ablation — a layers × heads heat map of each head's importance for the masked word at the cursor
 // (or the best QA answer): the drop in the target's probability with that head alone switched off. Click a head to
 // switch it off (or on again) and see what the model predicts without it.
-import type { AblateData, Request } from './protocol';
+import type { AblateData, Request } from '../shared/panel-protocol';
 import { bar, clear, fmt, h, roving } from './dom';
 import { session, ui } from './state';
 import { t } from './strings';

@@ -1,5 +1,5 @@
 // Tiny DOM helpers and the VS Code webview API wrapper: element builder, themed palette, posting typed messages.
-import type { WebviewMessage } from './protocol';
+import type { WebviewMessage } from '../shared/panel-protocol';
 import type { Palette } from '../shared/svg';
 
 interface VsCodeApi {

@@ -1,5 +1,5 @@
 // Section 3: softmax(q·kᵀ/√d)·V for the selected word and one head, with this model's real numbers, step by step.
-import type { ExplainData, Request } from './protocol';
+import type { ExplainData, Request } from '../shared/panel-protocol';
 import { bar, clear, fmt, h, post } from './dom';
 import { softmax } from '../core/softmax';
 import { save, session, ui } from './state';

@@ -1,6 +1,6 @@
 // Section 7: exports. SVG = the view's own markup; PNG = that SVG rasterised on a canvas; TSV and standalone
 // HTML are built by the host from the data it already holds. Every file is written by the host (save dialog).
-import type { Section } from './protocol';
+import type { Section } from '../shared/panel-protocol';
 import { h, log, post } from './dom';
 import { t } from './strings';
 import type { View } from './view';

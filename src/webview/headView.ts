@@ -1,6 +1,6 @@
 // Section 1: the bertviz-style head view — two word columns, one line per head and target word, head chips,
 // layer selector and attention rollout. The SVG is built as a string (model/svg.ts) so export = what is shown.
-import type { HeadData, Request } from './protocol';
+import type { HeadData, Request } from '../shared/panel-protocol';
 import { clear, h, palette, post } from './dom';
 import { save, session, ui } from './state';
 import { headColor, headSvg, HEAD_ROW, shadeOpacity, visibleTotals } from '../shared/svg';

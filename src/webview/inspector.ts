@@ -1,7 +1,7 @@
 // Section 4: the token inspector — static neighbours vs contextual substitutes vs nearest document words, and
 // the contextual similarity to every other occurrence of the same word, and the substitutes read at every layer
 // (logit lens: layers × top-k). Items with a position reveal it.
-import type { InspectData, Ranked, Request } from './protocol';
+import type { InspectData, Ranked, Request } from '../shared/panel-protocol';
 import { bar, clear, fmt, h, post, roving } from './dom';
 import { session } from './state';
 import { t } from './strings';

@@ -1,6 +1,6 @@
 // Panel entry point (bundled to media/panel.js): tabs, routing of validated host messages to the sections,
 // requests for the active section only, stale-answer dropping by sequence number.
-import { validateHostMessage, type HostMessage, type Section, SECTIONS } from './protocol';
+import { validateHostMessage, type HostMessage, type Section, SECTIONS } from '../shared/panel-protocol';
 import { clear, h, log, post } from './dom';
 import { fitModel, isLatest, nextSeq, save, session, ui } from './state';
 import { setLanguage, t, type StringKey } from './strings';

@@ -1,6 +1,6 @@
 // Section 2: the model view — a layers × heads grid of pooled attention maps drawn on canvases; click or Enter
 // opens that head in the head view. Thumbnails arrive as one compact Uint8Array (see model/attention.ts).
-import type { ModelGridData, Request } from './protocol';
+import type { ModelGridData, Request } from '../shared/panel-protocol';
 import { clear, h, palette, roving } from './dom';
 import { session } from './state';
 import { gridSvg, headColor } from '../shared/svg';

@@ -1,5 +1,5 @@
 // Section 6: question answering over the whole document — answers with scores and context; click reveals.
-import type { QaData, Request } from './protocol';
+import type { QaData, Request } from '../shared/panel-protocol';
 import { bar, clear, fmt, h, post, roving } from './dom';
 import { save, session, ui } from './state';
 import { t } from './strings';

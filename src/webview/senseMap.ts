@@ -1,6 +1,6 @@
 // Section 5: the sense map — PCA of the contextual vectors of every occurrence of a word (or of all words),
 // coloured by k-means cluster (k chosen by silhouette, host side). Hover previews in the editor, click selects.
-import type { Request, SenseData } from './protocol';
+import type { Request, SenseData } from '../shared/panel-protocol';
 import { clear, h, palette, post, roving } from './dom';
 import { save, session, ui } from './state';
 import { CLUSTER_COLORS, senseSvg } from '../shared/svg';

@@ -1,6 +1,6 @@
 // UI state that survives the panel being hidden or reloaded (getState/setState), and the latest-request bookkeeping.
-import type { Focus, ModelSummary, Section } from './protocol';
-import { SECTIONS } from './protocol';
+import type { Focus, ModelSummary, Section } from '../shared/panel-protocol';
+import { SECTIONS } from '../shared/panel-protocol';
 import { vscode } from './dom';
 
 export interface UiState {

@@ -1,5 +1,5 @@
 // The shape every panel section implements, so main.ts can route requests, answers, errors and exports uniformly.
-import type { Request } from './protocol';
+import type { Request } from '../shared/panel-protocol';
 
 export interface View<D> {
   readonly root: HTMLElement;

@@ -7,18 +7,17 @@ import { paragraphAround } from '../core/text/paragraphs';
 import type {
   AttentionMatrix, AttentionView, DocInput, HandlerTable, InspectResult, Method, Params, Result, SenseVectors, SentencePair, Used,
 } from './protocol';
-import { MAX_OCCURRENCES } from './protocol';
-import { nearestOccurrences } from '../core/nearest';
-import { neighboursOf, otherOccurrences, resolveLayers, similarities } from '../core/vectors';
+import { inspectWord, substitutes } from '../core/inspect';
+import { senseVectors } from '../core/senses';
+import { sentenceChecks } from '../core/sentence-checks';
+import { resolveLayers } from '../core/vectors';
 import { wordAttentionTensor } from '../core/attention';
 import { headCensus } from '../core/heads';
 import { wordAt } from '../core/text/tokenizer';
-import { adjacentPairs } from '../core/text/sentences';
 import { HandledError, WorkerModels, type Events, type JobContext } from './models';
 
 export type { JobContext };
 
-const MAX_NSP_PAIRS = 300;
 const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
 
 export class Handlers {
@@ -132,47 +131,31 @@ export class Handlers {
     return w;
   }
 
+  /** The inspection (core/inspect.ts) of the word at `offset`, on the cached encoding or the window around it. */
   private async inspect(doc: DocInput, offset: number, layer: LayerChoice, top: number, ctx: JobContext): Promise<InspectResult> {
     const { model, used } = await this.pick('encoder', doc, offset);
     const { enc, partial } = await this.around(doc, offset, ctx, layer, model);
-    const eng = this.eng();
     const wi = this.wordIndex(enc, offset);
-    const w = enc.tok.words[wi];
-    // word2vec vocabularies are usually lower case; the lookup tries the word as written first.
-    const sv = await this.models.staticAt(doc, offset);
-    const key = sv && !sv.has(w.text) && sv.has(w.text.toLowerCase()) ? w.text.toLowerCase() : w.text;
-    // Only the hovered occurrence: its neighbours and its similarity to the other occurrences are matrix-vector
-    // products over the document's word matrix (built once per encoding), so a hover on "the" costs what a rare word does.
-    const stat = sv?.has(key) ? { source: sv.source, inVocabulary: true, neighbours: sv.neighbours(key, top) } : sv ? { source: sv.source, inVocabulary: false, neighbours: [] } : null;
-    const mine = neighboursOf(enc, wi, { layer, top: top * 4 });
-    // Similarities to the occurrences that are encoded (all of them once the whole document is), capped to those
-    // nearest in the text.
-    const all = otherOccurrences(enc, wi, layer);
-    const others = nearestOccurrences(all, wi, MAX_OCCURRENCES);
-    const sims = similarities(enc, wi, others, layer);
-    const occurrences = others.map((i, k) => ({ start: enc.tok.words[i].start, end: enc.tok.words[i].end, similarity: sims[k] }));
+    const staticVectors = await this.models.staticAt(doc, offset);
+    const r = inspectWord(enc, wi, { layer, top, staticVectors });
     ctx.signal.throwIfAborted();
     // Masked-LM needs its own run (the word masked); hovering the same word again answers from this cache.
-    const mkey = `${enc.model.id}\u0000${enc.textHash}\u0000${w.start}\u0000${top}`;
+    const mkey = `${enc.model.id}\u0000${enc.textHash}\u0000${r.word.start}\u0000${top}`;
     let masked = this.maskCache.get(mkey);
     if (!masked) {
-      masked = wordsOnly(await eng.mask(model, doc.text, { at: w.start, top: top + 5, signal: ctx.signal }), top);
+      masked = await substitutes(this.eng(), model, doc.text, { at: r.word.start, top, signal: ctx.signal });
       this.maskCache.set(mkey, masked);
       if (this.maskCache.size > 256) this.maskCache.delete(this.maskCache.keys().next().value!);
     }
-    return {
-      ...used, word: { text: w.text, start: w.start, end: w.end }, layer, static: stat, substitutes: masked.predictions,
-      neighbours: dedupe(mine, top), occurrences, occurrencesTotal: all.length, partial,
-    };
+    return { ...used, ...r, layer, substitutes: masked.predictions, partial };
   }
 
   /** Masked-LM at the word under `offset`, or at a literal [MASK] there (other [MASK]s are blanked for this run). */
   private async mask(doc: DocInput, offset: number, top: number, ctx: JobContext): Promise<MaskResult & Used> {
     const { model, used } = await this.pick('encoder', doc, offset);
     const lit = maskLiteralAt(doc.text, offset);
-    if (lit < 0) return { ...wordsOnly(await this.eng().mask(model, doc.text, { at: offset, top: top + 5, signal: ctx.signal }), top), ...used };
-    const text = onlyMaskAt(doc.text, lit);
-    return { ...wordsOnly(await this.eng().mask(model, text, { top: top + 5, signal: ctx.signal }), top), ...used };
+    const input = lit < 0 ? { text: doc.text, at: offset } : { text: onlyMaskAt(doc.text, lit), at: undefined };
+    return { ...(await substitutes(this.eng(), model, input.text, { at: input.at, top, signal: ctx.signal })), ...used };
   }
 
   /** The logit lens of the word at `offset` (or of a literal [MASK] there), as mask() reads it. */
@@ -255,59 +238,15 @@ export class Handlers {
   }
 
   private async nsp(doc: DocInput, ctx: JobContext): Promise<SentencePair[]> {
-    const pairs = adjacentPairs(doc.text).slice(0, MAX_NSP_PAIRS);
-    const out: SentencePair[] = [];
-    for (const [a, b] of pairs) {
-      ctx.signal.throwIfAborted();
-      // Pairs never cross a blank line, so under auto each pair is read by its paragraph's model.
-      const { model } = await this.pick('encoder', doc, a.start);
-      if (!model.info.capabilities.nsp) {
-        throw new HandledError('BAD_INPUT', `The model "${model.info.id}" has no next-sentence head. Use bert-lens-mini (English), bert-lens-zh (Chinese) or a checkpoint exported with NSP logits.`);
-      }
-      const r = await this.eng().nsp(model, a.text, b.text);
-      out.push({ a, b, isNext: r.isNext });
-      ctx.progress({ done: out.length, total: pairs.length });
-    }
-    return out;
+    // Pairs never cross a blank line, so under auto each pair is read by its paragraph's model.
+    const modelAt = async (at: number) => (await this.pick('encoder', doc, at)).model;
+    return sentenceChecks(this.eng(), doc.text, modelAt, { signal: ctx.signal, onProgress: (done, total) => ctx.progress({ done, total }) });
   }
 
   private async senseVectors(doc: DocInput, word: string | null, layer: LayerChoice, ctx: JobContext): Promise<SenseVectors> {
     const { model } = await this.pick('encoder', doc);
-    const enc = await this.full(doc, ctx, layer, model);
-    const vecs = this.eng().wordVectors(enc, layer);
-    const norm = (s: string) => (enc.model.uncased ? s.toLowerCase() : s);
-    const want = word === null ? null : norm(word);
-    const idx: number[] = [];
-    enc.tok.words.forEach((w, i) => {
-      if (idx.length >= 500) return;
-      if (want === null ? /\p{L}{2,}/u.test(w.text) : norm(w.text) === want) idx.push(i);
-    });
-    const dims = vecs[0]?.length ?? 0;
-    const vectors = new Float32Array(idx.length * dims);
-    idx.forEach((i, k) => vectors.set(vecs[i], k * dims));
-    const items = idx.map((i) => {
-      const w = enc.tok.words[i];
-      const context = doc.text.slice(Math.max(0, w.start - 40), Math.min(doc.text.length, w.end + 40)).replace(/\s+/g, ' ').trim();
-      return { text: w.text, start: w.start, end: w.end, context };
-    });
-    return { items, dims, vectors };
+    return senseVectors(await this.full(doc, ctx, layer, model), doc.text, word, layer);
   }
-}
-
-/** Predictions for a word position, without bare punctuation ("." is not a word to put there). */
-function wordsOnly(r: MaskResult, top: number): MaskResult {
-  return { ...r, predictions: r.predictions.filter((p) => /[\p{L}\p{N}]/u.test(p.word)).slice(0, top) };
-}
-
-/** Best-scoring neighbour per word (case-insensitive): "the 0.52, The 0.52, the 0.51" says nothing new. */
-function dedupe<T extends { word: string; score: number }>(list: T[], top: number): T[] {
-  const seen = new Set<string>();
-  return list.filter((n) => {
-    const k = n.word.toLowerCase();
-    if (seen.has(k)) return false;
-    seen.add(k);
-    return true;
-  }).slice(0, top);
 }
 
 /** The text with every literal [MASK] but the one at `lit` blanked (same length: offsets stay document offsets). */

@@ -3,6 +3,9 @@
 import type { AutoChoice, Coverage, Language } from '../core/auto';
 import { BERT_LENS_ERROR_CODES, type BertLensErrorCode, type Fix } from '../core/model/errors';
 import type { HeadLabel } from '../shared/head-labels';
+import type { WordInspection } from '../core/inspect';
+import type { SenseVectors } from '../core/senses';
+import type { SentencePair } from '../core/sentence-checks';
 import type {
   AblationResult,
   DownloadProgress,
@@ -15,10 +18,8 @@ import type {
   MaskPrediction,
   MaskResult,
   ModelInfo,
-  Neighbour,
   QaResult,
   Span,
-  VectorsResult,
 } from '../core/api';
 
 /**
@@ -92,18 +93,10 @@ export interface Used {
   auto?: AutoChoice;
 }
 
-/** At most this many occurrences in an InspectResult: bounded time and message size for "the" in a long document. */
-export const MAX_OCCURRENCES = 200;
-
-export interface InspectResult extends Used {
-  word: Span;
+/** core/inspect.ts's WordInspection (occurrences capped at its MAX_OCCURRENCES) with the masked-LM substitutes. */
+export interface InspectResult extends Used, WordInspection {
   layer: LayerChoice;
-  static: VectorsResult['static'];
   substitutes: MaskPrediction[]; // masked-LM: what BERT would put here
-  neighbours: Neighbour[]; // nearest other document words in contextual space (with start/end)
-  /** Other occurrences, contextual cosine: at most MAX_OCCURRENCES, those nearest in the text, in document order. */
-  occurrences: Array<{ start: number; end: number; similarity: number }>;
-  occurrencesTotal: number; // all other encoded occurrences (more than `occurrences` holds in a long document)
   partial: boolean; // true when only the window around the word was encoded so far
 }
 
@@ -126,17 +119,7 @@ export interface AttentionMatrix {
   census: HeadLabel[]; // [layer][head]: what each head does on this window (core/heads.ts)
 }
 
-export interface SenseVectors {
-  items: Array<{ text: string; start: number; end: number; context: string }>;
-  dims: number;
-  vectors: Float32Array; // items × dims
-}
-
-export interface SentencePair {
-  a: Span;
-  b: Span;
-  isNext: number; // probability that b follows a
-}
+export type { SenseVectors, SentencePair, WordInspection };
 
 /**
  * The worker's high-level, document-oriented operations. Each method's last argument in the client is an optional

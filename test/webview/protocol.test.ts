@@ -1,7 +1,7 @@
 // Message validation on both sides: every well-formed message passes, malformed and unknown ones are dropped.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { validateHostMessage, validateWebviewMessage, type HostMessage, type WebviewMessage } from '../../src/webview/protocol';
+import { validateHostMessage, validateWebviewMessage, type HostMessage, type WebviewMessage } from '../../src/shared/panel-protocol';
 
 const span = (text: string, start: number) => ({ text, start, end: start + text.length });
 const words = [span('the', 0), span('bank', 4), span('river', 9)];

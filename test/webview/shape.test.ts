@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ablateData, focusIn, gridData, headData, inspectData, lensData, qaData, senseData, snippet } from '../../src/extension/panel/shape';
 import { newNonce, panelHtml } from '../../src/extension/panel/html';
-import { validateHostMessage } from '../../src/webview/protocol';
+import { validateHostMessage } from '../../src/shared/panel-protocol';
 import { rng } from '../../src/extension/panel/cluster';
 import type { AttentionMatrix } from '../../src/worker/protocol';
 

@@ -6,7 +6,8 @@ import path from 'node:path';
 import { WorkerClient, WorkerError, WORKER_LIMITS, type WorkerDeath } from '../../src/extension/client';
 import { adjacentPairs } from '../../src/core/text/sentences';
 import { analysisText } from '../../src/core/text/segments';
-import { MAX_OCCURRENCES, type WorkerConfig } from '../../src/worker/protocol';
+import type { WorkerConfig } from '../../src/worker/protocol';
+import { MAX_OCCURRENCES } from '../../src/core/inspect';
 import { buildWorker, root } from './build-worker';
 
 const fixture = (n: string) => path.join(root, 'test', 'fixtures', n);

@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import { errorText } from '../advice';
 import { WorkerError, type WorkerClient } from '../client';
 import type { AttentionMatrix, DocInput, ModelsStatus, SenseVectors } from '../../worker/protocol';
-import { SECTIONS, validateWebviewMessage, type Focus, type HostMessage, type ModelSummary, type Request, type Section, type SenseData, type ModelGridData } from '../../webview/protocol';
+import { SECTIONS, validateWebviewMessage, type Focus, type HostMessage, type ModelSummary, type Request, type Section, type SenseData, type ModelGridData } from '../../shared/panel-protocol';
 import { analysisText } from '../../core/text/segments';
 import type { BertLensConfig } from '../config';
 import { layerRows, rolloutRow } from './attention-rows';

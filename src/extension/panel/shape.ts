@@ -2,7 +2,7 @@
 // so it is tested in plain Node. PCA + clustering for the sense map run here, next to the full vectors.
 import type { AblationResult, Explanation, LogitLensResult, QaResult } from '../../core/api';
 import type { AttentionMatrix, InspectResult, SenseVectors } from '../../worker/protocol';
-import type { AblateData, ExplainData, HeadData, InspectData, ModelGridData, QaData, SenseData } from '../../webview/protocol';
+import type { AblateData, ExplainData, HeadData, InspectData, ModelGridData, QaData, SenseData } from '../../shared/panel-protocol';
 import { focusScores, layerRows, rolloutRow, thumbnails, nearestWordAt } from './attention-rows';
 import { pca } from './pca';
 import { chooseClusters } from './cluster';

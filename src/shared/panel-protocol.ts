@@ -2,7 +2,7 @@
 // Both sides validate on receipt: a webview can be fed anything by a compromised page and a host bug must not
 // crash the UI, so unknown or malformed messages are dropped (and logged) instead of trusted.
 
-import { HEAD_LABELS, type HeadLabel } from '../shared/head-labels';
+import { HEAD_LABELS, type HeadLabel } from './head-labels';
 
 export type Section = 'head' | 'model' | 'explain' | 'inspect' | 'sense' | 'qa' | 'ablate';
 export const SECTIONS: readonly Section[] = ['head', 'model', 'explain', 'inspect', 'sense', 'qa', 'ablate'];

@@ -1,0 +1,37 @@
+// The sense map's input: the contextual vector of every occurrence of a word (or of every word) in a document, with
+// a snippet of context each. Projection and clustering happen where they are drawn (the panel's host side).
+import type { Encoding, LayerChoice } from './api';
+import { wordVectors } from './vectors';
+
+/** At most this many items: the sense map is a scatter plot, and the vectors travel in one message. */
+export const MAX_SENSE_ITEMS = 500;
+
+export interface SenseVectors {
+  items: Array<{ text: string; start: number; end: number; context: string }>;
+  dims: number;
+  vectors: Float32Array; // items × dims
+}
+
+/**
+ * Vectors of the occurrences of `word` (matched as the model reads case), or of every word of two letters or more
+ * when `word` is null, in document order; the text is the one `enc` encoded.
+ */
+export function senseVectors(enc: Encoding, text: string, word: string | null, layer: LayerChoice): SenseVectors {
+  const vecs = wordVectors(enc, layer);
+  const norm = (s: string) => (enc.model.uncased ? s.toLowerCase() : s);
+  const want = word === null ? null : norm(word);
+  const idx: number[] = [];
+  enc.tok.words.forEach((w, i) => {
+    if (idx.length >= MAX_SENSE_ITEMS) return;
+    if (want === null ? /\p{L}{2,}/u.test(w.text) : norm(w.text) === want) idx.push(i);
+  });
+  const dims = vecs[0]?.length ?? 0;
+  const vectors = new Float32Array(idx.length * dims);
+  idx.forEach((i, k) => vectors.set(vecs[i], k * dims));
+  const items = idx.map((i) => {
+    const w = enc.tok.words[i];
+    const context = text.slice(Math.max(0, w.start - 40), Math.min(text.length, w.end + 40)).replace(/\s+/g, ' ').trim();
+    return { text: w.text, start: w.start, end: w.end, context };
+  });
+  return { items, dims, vectors };
+}
