@@ -49,8 +49,11 @@ LICENCE_NOTE = ('Weights: MIT like the project. The training text is not redistr
                 'they are, the ShareAlike terms of the CC BY-SA 4.0 sources apply to them.')
 
 
-QA_CONTINUED = ('. This run continued the previous fine-tune of the same encoder (`--init-qa`, its output layer '
-                'included), which had seen 35,552 windows of 192 tokens (`training-log.jsonl` has both runs).')
+# A QA run with --init-qa continues the shipped fine-tune, encoder included: the QA model keeps the encoder that its
+# first fine-tune started from, whatever pretraining bert-lens-mini got since (each run is a line of the log).
+QA_CONTINUED = ('this run continued the shipped fine-tune (`--init-qa`: its encoder and output layer), so its encoder '
+                'is the one that fine-tune first started from — bert-lens-mini after 22.3M pretraining tokens (the first '
+                'line of `training-log.jsonl`), not the encoder above. Every fine-tuning run is a line of that log.')
 
 
 def load(path, default=None):
@@ -368,8 +371,8 @@ answer, and every SQuAD v2.0 unanswerable question, is labelled `[CLS]`, so the 
 
 ## Training
 {q['steps']:,} steps of batch {a['batch']} × {a['procs']} processes ({q['windows_seen']:,} windows), AdamW lr
-{a['lr']} (warm-up, linear decay), wall time {q['train_wall_s'] / 60:.0f} minutes on 2 CPU cores; from the
-bert-lens-mini encoder above{QA_CONTINUED if a.get('init_qa') else '.'}
+{a['lr']} (warm-up, linear decay), wall time {q['train_wall_s'] / 60:.0f} minutes on 2 CPU cores; {QA_CONTINUED if a.get('init_qa') else
+'from the bert-lens-mini encoder above.'}
 
 ## Evaluation
 Official SQuAD normalisation (lower case, no punctuation or articles); the best span of at most 30 tokens over
