@@ -15,6 +15,7 @@ import type {
   MaskPrediction,
   MaskResult,
   ModelInfo,
+  OcclusionResult,
   Neighbour,
   QaResult,
   Span,
@@ -166,6 +167,12 @@ export interface WorkerApi {
    * `question` (task qa, QA model): `off` switched off, and with `importance` every head off alone.
    */
   ablate(doc: DocInput, offset: number, task: 'mask' | 'qa', question: string, off: HeadRef[], importance: boolean): AblationResult & Used;
+  /**
+   * Occlusion attribution of the word at `offset` (or a literal [MASK] there; task mask, encoder, read within its
+   * paragraph) or of the best answer to `question` (task qa, QA model): the target's probability with each other
+   * word masked. `read`: the characters the model read.
+   */
+  occlude(doc: DocInput, offset: number, task: 'mask' | 'qa', question: string): OcclusionResult & Used & { read: { start: number; end: number } };
   /** Every [MASK] of the paragraph around `offset`, filled jointly (offsets into the document). */
   fillMasks(doc: DocInput, offset: number, top: number): FillResult & Used;
   nsp(doc: DocInput): SentencePair[];
@@ -206,6 +213,7 @@ export const METHOD_TABLE: { readonly [M in Method]: MethodSpec<M> } = {
   mask: { params: 3, doc: true, immediate: false },
   logitLens: { params: 3, doc: true, immediate: false },
   ablate: { params: 6, doc: true, immediate: false },
+  occlude: { params: 4, doc: true, immediate: false },
   fillMasks: { params: 3, doc: true, immediate: false },
   nsp: { params: 1, doc: true, immediate: false },
   qa: { params: 3, doc: true, immediate: false },
