@@ -5,6 +5,7 @@ import { revealOccurrence } from './hover';
 import { selectLayerHead, selectModel } from './models';
 import type { OcclusionOverlay } from './occlusion';
 import type { AttentionOverlay } from './overlay';
+import { exportTensors } from './tensors';
 import { predictWord, type Continuity, type QuestionAnswering } from './tasks';
 import type { Tour } from './tour';
 
@@ -25,6 +26,7 @@ export function commandTable(ctx: Ctx, v: Views): Record<string, Handler> {
     clearAttention: () => v.overlay.clear(),
     explainOcclusion: () => v.occlusion.show(),
     clearOcclusion: () => v.occlusion.clear(),
+    exportTensors: () => exportTensors(ctx),
     selectLayerHead: () => selectLayerHead(ctx),
     predictWord: () => predictWord(ctx),
     checkContinuity: () => v.continuity.check(),

@@ -13,6 +13,8 @@ import { nearestOccurrences } from '../core/nearest';
 import { neighboursOf, otherOccurrences, resolveLayers, similarities } from '../core/vectors';
 import { wordAttentionTensor } from '../core/attention';
 import { headCensus } from '../core/heads';
+import { tensorBundle, tensorLayers } from '../core/tensors';
+import { TENSOR_KINDS, type TensorBundle, type TensorKind } from '../shared/tensors';
 import { wordAt } from '../core/text/tokenizer';
 import { adjacentPairs } from '../core/text/sentences';
 import { HandledError, WorkerModels, type Events, type JobContext } from './models';
@@ -50,6 +52,7 @@ export class Handlers {
     logitLens: (doc, offset, top, ctx) => this.logitLens(doc, offset, top, ctx),
     ablate: (doc, offset, task, question, off, importance, ctx) => this.ablate(doc, offset, task, question, off, importance, ctx),
     occlude: (doc, offset, task, question, ctx) => this.occlude(doc, offset, task, question, ctx),
+    tensors: (doc, range, what, ctx) => this.tensors(doc, range, what, ctx),
     fillMasks: (doc, offset, top, ctx) => this.fillMasks(doc, offset, top, ctx),
     nsp: (doc, ctx) => this.nsp(doc, ctx),
     qa: (doc, question, top, ctx) => this.qa(doc, question, top, ctx),
@@ -219,6 +222,17 @@ export class Handlers {
     const text = keepOnly(lit < 0 ? doc.text : onlyMaskAt(doc.text, lit), [paragraphAround(doc.text, offset)]);
     const r = await this.eng().occlude(model, text, { at: lit < 0 ? offset : undefined, signal: ctx.signal });
     return { ...r, ...used, read: read(r) };
+  }
+
+  /** The tensor export of the words of `range` in the window around its start (core/tensors.ts). */
+  private async tensors(doc: DocInput, range: { start: number; end: number }, what: TensorKind[], ctx: JobContext): Promise<TensorBundle> {
+    const ok = Number.isInteger(range?.start) && Number.isInteger(range?.end) && range.start >= 0 && range.end <= doc.text.length;
+    if (!ok || !Array.isArray(what) || !what.length || what.some((w) => !TENSOR_KINDS.includes(w))) {
+      throw new HandledError('BAD_REQUEST', `tensors: a range inside the document and a non-empty list of ${TENSOR_KINDS.join(', ')}`);
+    }
+    const { model } = await this.pick('encoder', doc, range.start);
+    const enc = await this.eng().encode(model, doc.text, { ...tensorLayers(what), range: { start: range.start, end: Math.max(range.end, range.start + 1) }, signal: ctx.signal });
+    return tensorBundle(enc, range, what);
   }
 
   /** The paragraph's [MASK]s filled jointly (core/fill-masks.ts), offsets moved back into the document. */

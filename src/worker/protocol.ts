@@ -3,6 +3,7 @@
 import type { AutoChoice, Coverage, Language } from '../core/auto';
 import { BERT_LENS_ERROR_CODES, type BertLensErrorCode, type Fix } from '../core/model/errors';
 import type { HeadLabel } from '../shared/head-labels';
+import type { TensorBundle, TensorKind } from '../shared/tensors';
 import type {
   AblationResult,
   DownloadProgress,
@@ -173,6 +174,8 @@ export interface WorkerApi {
    * word masked. `read`: the characters the model read.
    */
   occlude(doc: DocInput, offset: number, task: 'mask' | 'qa', question: string): OcclusionResult & Used & { read: { start: number; end: number } };
+  /** Word-level attention, hidden states and head census of the words of `range` (empty: the window around it), for export. */
+  tensors(doc: DocInput, range: { start: number; end: number }, what: TensorKind[]): TensorBundle;
   /** Every [MASK] of the paragraph around `offset`, filled jointly (offsets into the document). */
   fillMasks(doc: DocInput, offset: number, top: number): FillResult & Used;
   nsp(doc: DocInput): SentencePair[];
@@ -214,6 +217,7 @@ export const METHOD_TABLE: { readonly [M in Method]: MethodSpec<M> } = {
   logitLens: { params: 3, doc: true, immediate: false },
   ablate: { params: 6, doc: true, immediate: false },
   occlude: { params: 4, doc: true, immediate: false },
+  tensors: { params: 3, doc: true, immediate: false },
   fillMasks: { params: 3, doc: true, immediate: false },
   nsp: { params: 1, doc: true, immediate: false },
   qa: { params: 3, doc: true, immediate: false },

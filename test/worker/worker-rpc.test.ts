@@ -195,6 +195,19 @@ test('occlude: every other word of the paragraph with its effect on the word at 
   assert.ok(qa.words.length > 0 && qa.words.every((w) => TEXT.slice(w.start, w.end) === w.word));
 });
 
+test('tensors: the selected words\' attention, hidden states and census as Float32Arrays; a bad request is refused', async () => {
+  const start = TEXT.indexOf('bank'), end = TEXT.indexOf('river') + 5;
+  const b = await client.call.tensors(doc(), { start, end }, ['attention', 'hidden', 'census']);
+  assert.deepEqual(b.words.map((w) => w.text), ['bank', 'of', 'the', 'river']);
+  assert.ok(b.attention instanceof Float32Array && b.attention.length === b.layers * b.heads * 16);
+  assert.ok(b.hiddenStates instanceof Float32Array && b.hiddenStates.length === (b.layers + 1) * 4 * b.hidden);
+  assert.equal(b.census?.length, b.layers * b.heads);
+  const only = await client.call.tensors(doc(), { start, end: start }, ['hidden']);
+  assert.ok(only.words.length > 4 && only.attention === undefined && only.census === undefined, 'an empty range: the whole window');
+  assert.equal(await codeOf(client.call.tensors(doc(), { start, end }, [] as never[])), 'BAD_REQUEST');
+  assert.equal(await codeOf(client.call.tensors(doc(), { start, end }, ['weights' as never])), 'BAD_REQUEST');
+});
+
 test('fillMasks: the paragraph\'s [MASK]s filled jointly, offsets in the document, other paragraphs untouched', async () => {
   const text = 'First paragraph with a [MASK].\n\nThe [MASK] sat on the mat. The dog ate the [MASK].';
   const r = await client.call.fillMasks(doc(1, text, 'file:///fill.txt'), text.lastIndexOf('[MASK]') + 1, 3);
