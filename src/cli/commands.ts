@@ -1,4 +1,5 @@
 // The `bert-lens` subcommands: each loads what it needs through the engine and prints a table or JSON.
+import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BertLensEngine } from '../core/index';
 import type { AblationInput, AblationResult, DownloadProgress, Encoding, LayerChoice, LoadedModel, OcclusionResult, StaticVectors, Tokenized, VectorsResult } from '../core/api';
@@ -8,6 +9,8 @@ import { BertLensError } from '../core/model/errors';
 import { headCensus } from '../core/heads';
 import { compareOccurrences, occurrenceOf, occurrences, resolveLayers } from '../core/vectors';
 import { inspectWord } from '../core/inspect';
+import { tensorBundle, tensorLayers } from '../core/tensors';
+import { TENSOR_KINDS, tensorFiles, type TensorKind } from '../shared/tensors';
 import { UsageError, inputText, intOpt, numOpt, str, type Values } from './args';
 import { Progress, bar, bytes, fmt, show, table } from './format';
 
@@ -358,6 +361,31 @@ async function fillMasks(ctx: Ctx, m: LoadedModel, text: string, top: number): P
   ctx.out(`${r.masks.length} [MASK]s filled jointly by ${r.method} (${m.info.id}):\n${r.text}\n`);
   ctx.out(table(['>#', '>at', '>step', 'word', 'candidates at that step'], r.masks.map((x, i) => [i + 1, x.start, x.step, x.word, x.predictions.map((p) => `${p.word} ${fmt(p.score)}`).join(', ')])));
   ctx.out(`\njoint probability ${fmt(r.score)} (each word given the ones filled before it)`);
+}
+
+/** Tensor export: the window of --word (else the first window), every word of it, as .npy files + tensors.json. */
+export async function exportTensors(ctx: Ctx): Promise<void> {
+  const dir = str(ctx.v, 'out');
+  if (!dir) throw new UsageError('Missing --out DIR: the folder to write tensors.json and the .npy files to.');
+  const what = (str(ctx.v, 'what') ?? TENSOR_KINDS.join(',')).split(',').map((x) => x.trim()).filter(Boolean);
+  const bad = what.filter((w) => !(TENSOR_KINDS as readonly string[]).includes(w));
+  if (bad.length || !what.length) throw new UsageError(`--what takes ${TENSOR_KINDS.join(', ')} (comma-separated); got "${str(ctx.v, 'what')}".`);
+  const kinds = [...new Set(what)] as TensorKind[];
+  const text = await inputText(ctx.v);
+  const m = await load(ctx, text);
+  const tok = await ctx.engine.tokenize(m, text);
+  const at = str(ctx.v, 'word') === undefined ? 0 : tok.words[findWord(tok, ctx.v)].start;
+  const layers = tensorLayers(kinds);
+  const enc = await ctx.engine.encode(m, text, { ...layers, range: { start: at, end: at + 1 } });
+  const bundle = tensorBundle(enc, { start: at, end: at }, kinds);
+  await mkdir(dir, { recursive: true });
+  const files = tensorFiles(bundle);
+  for (const f of files) await writeFile(path.join(dir, f.name), f.bytes);
+  const meta = JSON.parse(new TextDecoder().decode(files[0].bytes)) as { arrays: Record<string, { file: string; shape: number[] }> };
+  if (ctx.v.json) return json(ctx, { dir, files: files.map((f) => f.name), ...meta });
+  ctx.out(`${m.info.id}: ${bundle.words.length} words (characters ${bundle.window.start}–${bundle.window.end}) written to ${dir}`);
+  ctx.out(table(['file', 'shape'], [['tensors.json', 'words, offsets, shapes, axes'], ...Object.values(meta.arrays).map((a) => [a.file, `(${a.shape.join(', ')})`])]));
+  ctx.out('In Python: numpy.load(path) for each .npy; tensors.json says what every axis is.');
 }
 
 export async function nsp(ctx: Ctx): Promise<void> {

@@ -22,6 +22,7 @@ const HANDLERS: Record<string, (ctx: cmds.Ctx) => Promise<void>> = {
   mask: cmds.mask,
   occlude: cmds.occlude,
   ablate: cmds.ablate,
+  export: cmds.exportTensors,
   nsp: cmds.nsp,
   qa: cmds.qa,
   models: cmds.models,

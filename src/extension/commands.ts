@@ -3,12 +3,15 @@ import * as vscode from 'vscode';
 import type { Ctx } from './ctx';
 import { revealOccurrence } from './hover';
 import { selectLayerHead, selectModel } from './models';
+import type { OcclusionOverlay } from './occlusion';
 import type { AttentionOverlay } from './overlay';
+import { exportTensors } from './tensors';
 import { predictWord, type Continuity, type QuestionAnswering } from './tasks';
 import type { Tour } from './tour';
 
 export interface Views {
   overlay: AttentionOverlay;
+  occlusion: OcclusionOverlay;
   continuity: Continuity;
   qa: QuestionAnswering;
   tour: Tour;
@@ -21,6 +24,9 @@ export function commandTable(ctx: Ctx, v: Views): Record<string, Handler> {
     showAttention: () => v.overlay.show(),
     followCursor: () => v.overlay.toggleFollow(),
     clearAttention: () => v.overlay.clear(),
+    explainOcclusion: () => v.occlusion.show(),
+    clearOcclusion: () => v.occlusion.clear(),
+    exportTensors: () => exportTensors(ctx),
     selectLayerHead: () => selectLayerHead(ctx),
     predictWord: () => predictWord(ctx),
     checkContinuity: () => v.continuity.check(),

@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { commandTable, registerCommands } from './commands';
 import { Ctx } from './ctx';
 import { HoverProvider } from './hover';
+import { OcclusionOverlay } from './occlusion';
 import { AttentionOverlay } from './overlay';
 import { registerPanel } from './panel/index';
 import { runtimeSupport, TARGETS, type RuntimeSupport } from './platform';
@@ -27,6 +28,7 @@ export function activate(context: vscode.ExtensionContext): { ctx: Ctx } | undef
   void vscode.commands.executeCommand('setContext', 'bertLens.ready', false);
   const views = {
     overlay: ctx.push(new AttentionOverlay(ctx)),
+    occlusion: ctx.push(new OcclusionOverlay(ctx)),
     continuity: ctx.push(new Continuity(ctx)),
     qa: ctx.push(new QuestionAnswering(ctx)),
     tour: ctx.push(new Tour(ctx)),

@@ -4,6 +4,7 @@ import type { ModelSlot } from '../worker/protocol';
 import type { Ctx } from './ctx';
 import { errorText } from './advice';
 import { LABELLED, labelText, legend } from './overlay-labels';
+import { signedLabel } from '../shared/diverging';
 
 export class StatusBar implements vscode.Disposable {
   private readonly models: vscode.StatusBarItem;
@@ -14,6 +15,9 @@ export class StatusBar implements vscode.Disposable {
   legend: { from: string; max: number } | undefined;
   /** What text the shown attention was computed on (scope.ts). */
   attentionScope: string | undefined;
+  /** The occlusion overlay's target, its probability, the strongest effect shown, the text read and the model. */
+  occlusion: { target: string; base: number; max: number; scope: string; used: string } | undefined;
+  private readonly occlusionItem: vscode.StatusBarItem;
 
   constructor(private readonly ctx: Ctx) {
     this.models = vscode.window.createStatusBarItem('bertLens.models', vscode.StatusBarAlignment.Right, 100);
@@ -22,6 +26,9 @@ export class StatusBar implements vscode.Disposable {
     this.attention = vscode.window.createStatusBarItem('bertLens.attention', vscode.StatusBarAlignment.Right, 99);
     this.attention.name = vscode.l10n.t('BERT Lens Attention');
     this.attention.command = 'bertLens.selectLayerHead';
+    this.occlusionItem = vscode.window.createStatusBarItem('bertLens.occlusion', vscode.StatusBarAlignment.Right, 98);
+    this.occlusionItem.name = vscode.l10n.t('BERT Lens Occlusion');
+    this.occlusionItem.command = 'bertLens.clearOcclusion';
     this.update();
     this.models.show();
   }
@@ -73,10 +80,25 @@ export class StatusBar implements vscode.Disposable {
       this.attention.tooltip = tip;
       this.attention.show();
     } else this.attention.hide();
+    this.updateOcclusion();
+  }
+
+  /** The occlusion legend: what is explained, on what text, and what blue and red mean. */
+  private updateOcclusion(): void {
+    const o = this.occlusion;
+    if (!o) return void this.occlusionItem.hide();
+    this.occlusionItem.text = `$(symbol-color) ${vscode.l10n.t('occlusion: “{0}” {1}', o.target, `${(o.base * 100).toFixed(1)}%`)}`;
+    const tip = new vscode.MarkdownString(vscode.l10n.t('BERT Lens occlusion of the prediction **{0}** (probability {1}, {2}).', o.target, `${(o.base * 100).toFixed(1)}%`, o.used));
+    tip.appendMarkdown(`\n\n${vscode.l10n.t('Each word is coloured by how much the probability changes when that word is masked too: blue supports the prediction (it drops without the word), red works against it; the darkest shade is the strongest effect ({0}). Hover a word for its number.', signedLabel(o.max))}`);
+    tip.appendMarkdown(`\n\n${vscode.l10n.t('BERT read: {0}.', o.scope)}`);
+    tip.appendMarkdown(`\n\n${vscode.l10n.t('Click or press Escape to clear.')}`);
+    this.occlusionItem.tooltip = tip;
+    this.occlusionItem.show();
   }
 
   dispose(): void {
     this.models.dispose();
     this.attention.dispose();
+    this.occlusionItem.dispose();
   }
 }

@@ -4,8 +4,8 @@
 
 import { HEAD_LABELS, type HeadLabel } from './head-labels';
 
-export type Section = 'head' | 'model' | 'explain' | 'inspect' | 'sense' | 'qa' | 'ablate';
-export const SECTIONS: readonly Section[] = ['head', 'model', 'explain', 'inspect', 'sense', 'qa', 'ablate'];
+export type Section = 'head' | 'model' | 'explain' | 'inspect' | 'sense' | 'qa' | 'ablate' | 'occlude';
+export const SECTIONS: readonly Section[] = ['head', 'model', 'explain', 'inspect', 'sense', 'qa', 'ablate', 'occlude'];
 
 export interface PSpan {
   text: string;
@@ -121,6 +121,18 @@ export interface AblateData {
   importance: number[] | null; // [layers × heads] drop in P(target) with that head alone off; null: not asked
 }
 
+/** Occlusion attribution of the masked word at the cursor or of the best QA answer (core/occlude.ts). */
+export interface OccludeData {
+  task: 'mask' | 'qa';
+  target: string;
+  start: number;
+  end: number; // the target in the document
+  base: number; // P(target) with nothing masked
+  model: string;
+  read: { start: number; end: number }; // the characters the model read
+  words: Array<{ word: string; start: number; end: number; score: number; delta: number }>; // text order; delta = base − score
+}
+
 // ---------- host → webview ----------
 export type HostMessage =
   | { type: 'init'; language: string; model: ModelSummary | null }
@@ -133,6 +145,7 @@ export type HostMessage =
   | { type: 'sense'; seq: number; data: SenseData }
   | { type: 'qa'; seq: number; data: QaData }
   | { type: 'ablate'; seq: number; data: AblateData }
+  | { type: 'occlude'; seq: number; data: OccludeData }
   | { type: 'saved'; path: string }
   | { type: 'show'; section: Section; layer?: number; head?: number };
 
@@ -144,7 +157,8 @@ export type Request =
   | { section: 'inspect' }
   | { section: 'sense'; word: string | null; layer: number }
   | { section: 'qa'; question: string }
-  | { section: 'ablate'; task: 'mask' | 'qa'; question: string; off: Array<[number, number]>; importance: boolean }; // off: [layer (from 1), head (from 0)]
+  | { section: 'ablate'; task: 'mask' | 'qa'; question: string; off: Array<[number, number]>; importance: boolean } // off: [layer (from 1), head (from 0)]
+  | { section: 'occlude'; task: 'mask' | 'qa'; question: string };
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -152,7 +166,7 @@ export type WebviewMessage =
   | { type: 'reveal'; start: number; end: number }
   | { type: 'preview'; start: number; end: number } // hover: highlight without moving the cursor
   | { type: 'export'; format: 'svg' | 'png'; name: string; data: string | Uint8Array }
-  | { type: 'exportData'; format: 'tsv' | 'html' }
+  | { type: 'exportData'; format: 'tsv' | 'html' | 'json'; section?: Section } // json: occlusion only
   | { type: 'log'; message: string };
 
 // ---------- validators ----------
@@ -220,6 +234,12 @@ function isAblate(d: unknown): d is AblateData {
   const n = d.layers * d.heads;
   return isArr(d.off, isInt) && d.off.every((x) => x < n) && (d.importance === null || (isNumArr(d.importance) && d.importance.length === n));
 }
+function isOcclude(d: unknown): d is OccludeData {
+  if (!isObj(d) || (d.task !== 'mask' && d.task !== 'qa') || !isStr(d.target) || !isInt(d.start) || !isInt(d.end) || d.end < d.start) return false;
+  if (!isNum(d.base) || !isStr(d.model) || !isObj(d.read) || !isInt(d.read.start) || !isInt(d.read.end) || d.read.end < d.read.start) return false;
+  return isArr(d.words, (w): w is OccludeData['words'][number] =>
+    isObj(w) && isStr(w.word) && isInt(w.start) && isInt(w.end) && w.end >= w.start && isNum(w.score) && isNum(w.delta));
+}
 const isModel = (v: unknown): v is ModelSummary => isObj(v) && isStr(v.id) && isInt(v.layers) && isInt(v.heads);
 const isFocus = (v: unknown): v is Focus => isObj(v) && isStr(v.uri) && isInt(v.version) && isSpan(v.word) && isStr(v.fileName);
 
@@ -239,6 +259,7 @@ export function validateHostMessage(m: unknown): HostMessage | string {
     case 'sense': return seqOk && isSense(m.data) ? (m as HostMessage) : 'bad sense data';
     case 'qa': return seqOk && isQa(m.data) ? (m as HostMessage) : 'bad qa data';
     case 'ablate': return seqOk && isAblate(m.data) ? (m as HostMessage) : 'bad ablate data';
+    case 'occlude': return seqOk && isOcclude(m.data) ? (m as HostMessage) : 'bad occlude data';
     case 'saved': return isStr(m.path) ? (m as HostMessage) : 'bad saved';
     case 'show': return isSection(m.section) && (m.layer === undefined || isInt(m.layer)) && (m.head === undefined || isInt(m.head))
       ? (m as HostMessage) : 'bad show';
@@ -262,6 +283,8 @@ function isRequest(r: unknown): r is Request {
     case 'ablate': return (r.task === 'mask' || r.task === 'qa') && isStr(r.question) && r.question.length <= 1000 &&
       (r.task === 'mask' || r.question.trim().length > 0) && isBool(r.importance) && Array.isArray(r.off) && r.off.length <= 4096 &&
       r.off.every((p) => Array.isArray(p) && p.length === 2 && isInt(p[0]) && p[0] >= 1 && isInt(p[1]));
+    case 'occlude': return (r.task === 'mask' || r.task === 'qa') && isStr(r.question) && r.question.length <= 1000 &&
+      (r.task === 'mask' || r.question.trim().length > 0);
     default: {
       const never: never = s;
       return Boolean(never);
@@ -285,7 +308,12 @@ export function validateWebviewMessage(m: unknown): WebviewMessage | string {
         : m.format === 'png' ? isU8(m.data) && m.data.length <= MAX_EXPORT_BYTES : false;
       return okData && safeName(m.name) ? (m as WebviewMessage) : 'bad export';
     }
-    case 'exportData': return m.format === 'tsv' || m.format === 'html' ? (m as WebviewMessage) : 'bad exportData';
+    case 'exportData': {
+      const okSection = m.section === undefined || isSection(m.section);
+      // JSON is the occlusion section's format; TSV and HTML serve any section that offers them.
+      const okFormat = m.format === 'tsv' || m.format === 'html' || (m.format === 'json' && m.section === 'occlude');
+      return okSection && okFormat ? (m as WebviewMessage) : 'bad exportData';
+    }
     case 'log': return isStr(m.message) ? { type: 'log', message: m.message.slice(0, 2000) } : 'bad log';
     default: {
       const never: never = t;

@@ -1,10 +1,12 @@
 // Section 7: head ablation — a layers × heads heat map of each head's importance for the masked word at the cursor
 // (or the best QA answer): the drop in the target's probability with that head alone switched off. Click a head to
 // switch it off (or on again) and see what the model predicts without it.
-import type { AblateData, Request } from '../shared/panel-protocol';
+import type { AblateData, Request, Section } from '../shared/panel-protocol';
+import { modeSwitch } from './modes';
 import { bar, clear, fmt, h, roving } from './dom';
 import { session, ui } from './state';
 import { t } from './strings';
+import { divergingColor } from '../shared/diverging';
 import type { View } from './view';
 
 type Task = AblateData['task'];
@@ -21,7 +23,7 @@ export class AblateView implements View<AblateData> {
   private last: AblateData | null = null;
   private focusId: string | null = null;
 
-  constructor(private readonly refresh: () => void) {
+  constructor(private readonly refresh: () => void, go: (s: Section) => void = () => undefined) {
     const pick = (task: Task) => () => {
       this.task = task;
       this.off.clear();
@@ -35,6 +37,7 @@ export class AblateView implements View<AblateData> {
     const reset = h('button', { class: 'reset', onclick: () => { this.off.clear(); this.refresh(); } }, t('ablate.reset'));
     this.markTask();
     this.root.append(
+      modeSwitch('ablate', go),
       h('div', { class: 'toolbar' }, this.taskButtons.mask, this.taskButtons.qa, reset),
       this.summary, this.grid, this.preds, h('p', { class: 'small muted' }, t('ablate.help')),
     );
@@ -98,8 +101,7 @@ export class AblateView implements View<AblateData> {
           onclick: () => this.toggle(id),
         }, Number.isNaN(v) ? '·' : fmt(v, 2));
         // Blue: the head supports the target (it drops without it); red: the target gains without it.
-        const a = Number.isNaN(v) ? 0 : Math.min(1, Math.abs(v) / max);
-        cell.style.background = v >= 0 ? `rgba(0, 120, 212, ${(0.85 * a).toFixed(3)})` : `rgba(212, 60, 40, ${(0.85 * a).toFixed(3)})`;
+        cell.style.background = divergingColor(v, max);
         this.grid.append(cell);
         first = false;
       }

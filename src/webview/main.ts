@@ -12,6 +12,8 @@ import { Inspector } from './inspector';
 import { SenseMap } from './senseMap';
 import { Qa } from './qa';
 import { AblateView } from './ablate';
+import { OcclusionView } from './occlude';
+import { tabOf } from './modes';
 import { exportBar } from './exports';
 
 const app = document.getElementById('app')!;
@@ -22,6 +24,8 @@ const status = h('div', { class: 'status', role: 'status', 'aria-live': 'polite'
 const focusLine = h('div', { class: 'focus-line small' });
 const tabs = h('div', { class: 'tabs', role: 'tablist' });
 const main = h('div', { class: 'main' });
+/** Sections with a tab of their own (occlusion lives in the Ablation tab: modes.ts). */
+const TABS = SECTIONS.filter((s) => tabOf(s) === s);
 
 function build(): void {
   clear(app);
@@ -38,17 +42,19 @@ function build(): void {
     inspect: new Inspector(),
     sense: new SenseMap(refresh),
     qa: new Qa(refresh),
-    ablate: new AblateView(refresh),
+    ablate: new AblateView(refresh, select),
+    occlude: new OcclusionView(refresh, select),
   };
   tabs.setAttribute('aria-label', t('tabs.label'));
   clear(tabs);
+  for (const s of TABS) {
+    tabs.append(h('button', { role: 'tab', id: `tab-${s}`, 'data-section': s, 'aria-controls': `panel-${s}`, onclick: () => select(s) }, t(`tab.${s}` as StringKey)));
+  }
   for (const s of SECTIONS) {
-    const b = h('button', { role: 'tab', id: `tab-${s}`, 'data-section': s, 'aria-controls': `panel-${s}`, onclick: () => select(s) }, t(`tab.${s}` as StringKey));
-    tabs.append(b);
     const v = views[s];
     v.root.id = `panel-${s}`;
     v.root.setAttribute('role', 'tabpanel');
-    v.root.setAttribute('aria-labelledby', `tab-${s}`);
+    v.root.setAttribute('aria-labelledby', `tab-${tabOf(s)}`);
     if (v.svg || v.dataExports) v.root.append(exportBar(s, v));
   }
   app.append(tabs, focusLine, status, main);
@@ -57,19 +63,19 @@ function build(): void {
 
 // Registered once: build() runs again on every init (model change, language) and re-fills the same tab bar.
 tabs.addEventListener('keydown', (e) => {
-  const i = SECTIONS.indexOf(ui.section);
-  const j = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? SECTIONS.length - 1 : -99;
+  const i = TABS.indexOf(tabOf(ui.section));
+  const j = e.key === 'ArrowRight' ? i + 1 : e.key === 'ArrowLeft' ? i - 1 : e.key === 'Home' ? 0 : e.key === 'End' ? TABS.length - 1 : -99;
   if (j === -99) return;
   e.preventDefault();
-  select(SECTIONS[(j + SECTIONS.length) % SECTIONS.length]);
-  tabs.querySelector<HTMLElement>(`[data-section="${ui.section}"]`)?.focus();
+  select(TABS[(j + TABS.length) % TABS.length]);
+  tabs.querySelector<HTMLElement>(`[data-section="${tabOf(ui.section)}"]`)?.focus();
 });
 
 function select(s: Section): void {
   ui.section = s;
   save();
   for (const b of Array.from(tabs.children) as HTMLElement[]) {
-    const on = b.dataset.section === s;
+    const on = b.dataset.section === tabOf(s);
     b.setAttribute('aria-selected', String(on));
     b.tabIndex = on ? 0 : -1;
   }
@@ -115,7 +121,7 @@ function onMessage(m: HostMessage): void {
     case 'error':
       if (m.section === null || isLatest(m.section, m.seq)) setStatus(t('error.prefix', m.message), true);
       return;
-    case 'head': case 'model': case 'explain': case 'inspect': case 'sense': case 'qa': case 'ablate': {
+    case 'head': case 'model': case 'explain': case 'inspect': case 'sense': case 'qa': case 'ablate': case 'occlude': {
       if (!isLatest(m.type, m.seq)) return; // a newer request is on its way
       setStatus('');
       const t0 = performance.now();

@@ -2,8 +2,9 @@
 // WorkerModels picks (models.ts).
 // Runs inside the worker thread; plain Node, so tests drive it through a real worker or directly.
 import { createHash } from 'node:crypto';
-import type { AblationResult, Encoding, Engine, FillResult, HeadRef, LayerChoice, LoadedModel, LogitLensResult, MaskResult, QaResult, StoreOptions } from '../core/api';
+import type { AblationResult, Encoding, Engine, FillResult, HeadRef, LayerChoice, LoadedModel, LogitLensResult, MaskResult, OcclusionResult, QaResult, StoreOptions } from '../core/api';
 import { paragraphAround } from '../core/text/paragraphs';
+import { keepOnly } from '../core/text/segments';
 import type {
   AttentionMatrix, AttentionView, DocInput, HandlerTable, InspectResult, Method, Params, Result, SenseVectors, SentencePair, Used,
 } from './protocol';
@@ -13,6 +14,8 @@ import { sentenceChecks } from '../core/sentence-checks';
 import { resolveLayers } from '../core/vectors';
 import { wordAttentionTensor } from '../core/attention';
 import { headCensus } from '../core/heads';
+import { tensorBundle, tensorLayers } from '../core/tensors';
+import { TENSOR_KINDS, type TensorBundle, type TensorKind } from '../shared/tensors';
 import { wordAt } from '../core/text/tokenizer';
 import { HandledError, WorkerModels, type Events, type JobContext } from './models';
 
@@ -47,6 +50,8 @@ export class Handlers {
     mask: (doc, offset, top, ctx) => this.mask(doc, offset, top, ctx),
     logitLens: (doc, offset, top, ctx) => this.logitLens(doc, offset, top, ctx),
     ablate: (doc, offset, task, question, off, importance, ctx) => this.ablate(doc, offset, task, question, off, importance, ctx),
+    occlude: (doc, offset, task, question, ctx) => this.occlude(doc, offset, task, question, ctx),
+    tensors: (doc, range, what, ctx) => this.tensors(doc, range, what, ctx),
     fillMasks: (doc, offset, top, ctx) => this.fillMasks(doc, offset, top, ctx),
     nsp: (doc, ctx) => this.nsp(doc, ctx),
     qa: (doc, question, top, ctx) => this.qa(doc, question, top, ctx),
@@ -179,6 +184,38 @@ export class Handlers {
     const lit = maskLiteralAt(doc.text, offset);
     const input = lit < 0 ? { task, text: doc.text, at: offset } : { task, text: onlyMaskAt(doc.text, lit) };
     return { ...(await this.eng().ablate(model, input, opts)), ...used };
+  }
+
+  /**
+   * Occlusion of the word at `offset` within its paragraph (one model run per other word, batched: a paragraph
+   * bounds the cost where a 512-token window would be 500 rows), or of the best answer to `question` in its window.
+   */
+  private async occlude(doc: DocInput, offset: number, task: 'mask' | 'qa', question: string, ctx: JobContext): Promise<OcclusionResult & Used & { read: { start: number; end: number } }> {
+    const read = (r: OcclusionResult) => {
+      const all = [...r.words, r];
+      return { start: Math.min(...all.map((w) => w.start)), end: Math.max(...all.map((w) => w.end)) };
+    };
+    if (task === 'qa') {
+      const { model, used } = await this.pick('qa', doc);
+      const r = await this.eng().occludeQa(model, question, doc.text, { signal: ctx.signal });
+      return { ...r, ...used, read: read(r) };
+    }
+    const { model, used } = await this.pick('encoder', doc, offset);
+    const lit = maskLiteralAt(doc.text, offset);
+    const text = keepOnly(lit < 0 ? doc.text : onlyMaskAt(doc.text, lit), [paragraphAround(doc.text, offset)]);
+    const r = await this.eng().occlude(model, text, { at: lit < 0 ? offset : undefined, signal: ctx.signal });
+    return { ...r, ...used, read: read(r) };
+  }
+
+  /** The tensor export of the words of `range` in the window around its start (core/tensors.ts). */
+  private async tensors(doc: DocInput, range: { start: number; end: number }, what: TensorKind[], ctx: JobContext): Promise<TensorBundle> {
+    const ok = Number.isInteger(range?.start) && Number.isInteger(range?.end) && range.start >= 0 && range.end <= doc.text.length;
+    if (!ok || !Array.isArray(what) || !what.length || what.some((w) => !TENSOR_KINDS.includes(w))) {
+      throw new HandledError('BAD_REQUEST', `tensors: a range inside the document and a non-empty list of ${TENSOR_KINDS.join(', ')}`);
+    }
+    const { model } = await this.pick('encoder', doc, range.start);
+    const enc = await this.eng().encode(model, doc.text, { ...tensorLayers(what), range: { start: range.start, end: Math.max(range.end, range.start + 1) }, signal: ctx.signal });
+    return tensorBundle(enc, range, what);
   }
 
   /** The paragraph's [MASK]s filled jointly (core/fill-masks.ts), offsets moved back into the document. */

@@ -6,6 +6,7 @@ import type { HeadLabel } from '../shared/head-labels';
 import type { WordInspection } from '../core/inspect';
 import type { SenseVectors } from '../core/senses';
 import type { SentencePair } from '../core/sentence-checks';
+import type { TensorBundle, TensorKind } from '../shared/tensors';
 import type {
   AblationResult,
   DownloadProgress,
@@ -18,6 +19,8 @@ import type {
   MaskPrediction,
   MaskResult,
   ModelInfo,
+  OcclusionResult,
+  Neighbour,
   QaResult,
   Span,
 } from '../core/api';
@@ -149,6 +152,14 @@ export interface WorkerApi {
    * `question` (task qa, QA model): `off` switched off, and with `importance` every head off alone.
    */
   ablate(doc: DocInput, offset: number, task: 'mask' | 'qa', question: string, off: HeadRef[], importance: boolean): AblationResult & Used;
+  /**
+   * Occlusion attribution of the word at `offset` (or a literal [MASK] there; task mask, encoder, read within its
+   * paragraph) or of the best answer to `question` (task qa, QA model): the target's probability with each other
+   * word masked. `read`: the characters the model read.
+   */
+  occlude(doc: DocInput, offset: number, task: 'mask' | 'qa', question: string): OcclusionResult & Used & { read: { start: number; end: number } };
+  /** Word-level attention, hidden states and head census of the words of `range` (empty: the window around it), for export. */
+  tensors(doc: DocInput, range: { start: number; end: number }, what: TensorKind[]): TensorBundle;
   /** Every [MASK] of the paragraph around `offset`, filled jointly (offsets into the document). */
   fillMasks(doc: DocInput, offset: number, top: number): FillResult & Used;
   nsp(doc: DocInput): SentencePair[];
@@ -189,6 +200,8 @@ export const METHOD_TABLE: { readonly [M in Method]: MethodSpec<M> } = {
   mask: { params: 3, doc: true, immediate: false },
   logitLens: { params: 3, doc: true, immediate: false },
   ablate: { params: 6, doc: true, immediate: false },
+  occlude: { params: 4, doc: true, immediate: false },
+  tensors: { params: 3, doc: true, immediate: false },
   fillMasks: { params: 3, doc: true, immediate: false },
   nsp: { params: 1, doc: true, immediate: false },
   qa: { params: 3, doc: true, immediate: false },

@@ -3,7 +3,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { cpSync, existsSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmp } from './helpers';
 import path from 'node:path';
 
@@ -72,6 +72,24 @@ describe('bert-lens CLI', () => {
     const j = runJson(['attention', '--model', BERT, '--word', 'bank', '--text', TEXT]);
     assert.equal(j.head, 'mean');
     assert.equal(j.layer, 2);
+  });
+
+  it('export: tensors.json and one .npy per kind in --out; --what picks them; bad --what is a usage error', () => {
+    const dir = tmp('export');
+    const j = runJson(['export', '--model', BERT, '--out', dir, '--text', TEXT]);
+    assert.deepEqual(j.files, ['tensors.json', 'attention.npy', 'hidden.npy', 'census.npy']);
+    assert.equal(j.words.length, j.arrays.hidden.shape[1]);
+    for (const f of j.files) assert.ok(existsSync(path.join(dir, f)), f);
+    const npy = readFileSync(path.join(dir, 'attention.npy'));
+    assert.equal(npy.subarray(0, 6).toString('latin1'), '\x93NUMPY');
+    assert.equal(npy.length, 128 + 4 * j.arrays.attention.shape.reduce((a: number, b: number) => a * b, 1));
+    const some = runJson(['export', '--model', BERT, '--out', tmp('export2'), '--what', 'census', '--word', 'rates', '--text', TEXT]);
+    assert.deepEqual(some.files, ['tensors.json', 'census.npy']);
+    const t = run(['export', '--model', BERT, '--out', tmp('export3'), '--text', TEXT]);
+    assert.equal(t.code, 0, t.err);
+    assert.match(t.out, /attention\.npy\s+\(\d+, \d+, \d+, \d+\)/);
+    assert.equal(run(['export', '--model', BERT, '--out', dir, '--what', 'weights', '--text', TEXT]).code, 2);
+    assert.equal(run(['export', '--model', BERT, '--text', TEXT]).code, 2);
   });
 
   it('heads: one row per layer × head in the JSON contract; --word picks the window', () => {

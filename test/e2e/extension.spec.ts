@@ -83,6 +83,23 @@ test('"Show Attention from Cursor" decorates the words of the window', async () 
   assert.equal(await overlays.count(), 0, 'Clear removes every decoration');
 });
 
+test('"Explain Prediction by Occlusion" colours the paragraph\'s words by their effect on the [MASK]; Escape clears it', async () => {
+  await s.clickWord('MASK', 0, 1);
+  await s.runCommand('BERT Lens: Explain Prediction by Occlusion');
+  const overlays = s.page.locator('.monaco-editor .view-overlays [class*="ced-"]');
+  await overlays.first().waitFor({ timeout: 60_000 }).catch(dump);
+  assert.ok(await overlays.count() >= 2, 'words of the paragraph are coloured');
+  // The status bar names the target and its probability; its tooltip holds the legend and the text read.
+  await s.page.locator('.statusbar-item', { hasText: /occlusion: “.+” \d+\.\d%/ }).first().waitFor({ timeout: 10_000 });
+  await s.page.waitForTimeout(300);
+  assert.deepEqual(await s.overflowingText(), [], 'effect labels never push text past the right edge');
+  await s.screenshot('occlusion-editor');
+  await s.page.keyboard.press('Escape');
+  await s.page.waitForTimeout(300);
+  assert.equal(await overlays.count(), 0, 'Escape removes every decoration');
+  assert.equal(await s.page.locator('.statusbar-item', { hasText: /occlusion:/ }).count(), 0);
+});
+
 test('"Predict Word at Cursor" on [MASK] lists predictions in a quick pick', async () => {
   await s.clickWord('MASK', 0, 1);
   await s.runCommand('BERT Lens: Predict Word at Cursor');

@@ -202,6 +202,19 @@ async function exportAs(section: string, label: string, file: string): Promise<s
   return p;
 }
 
+test('occlusion: the Words mode of the Ablation tab colours the words around the cursor by their effect', async () => {
+  await tab('ablate');
+  await s.clickWord('bank', 0, 2);
+  await panel.locator('.ablate-view button.mode[data-mode="occlude"]').click();
+  const chips = panel.locator('.occlude-view .occlude-words button.chip.word');
+  await chips.first().waitFor({ timeout: 90_000 }).catch(dump);
+  assert.ok(await chips.count() >= 3, 'one chip per other word');
+  assert.match(await panel.locator('.occlude-summary').innerText(), /Target “.+”: probability \d\.\d{3}/);
+  assert.ok(await panel.locator('.occlude-view ul.ranked .word').count() >= 1, 'a ranked list of the strongest effects');
+  await shot('panel-occlusion');
+  await panel.locator('.occlude-view button.mode[data-mode="ablate"]').click(); // leave the tab as the next tests expect
+});
+
 test('exports: head view as SVG, PNG and standalone HTML; sense map as Projector TSV', async () => {
   const svg = readFileSync(await exportAs('head', 'SVG', 'bert-lens-head.svg'), 'utf8');
   assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);

@@ -21,11 +21,16 @@ const goodHost: HostMessage[] = [
   { type: 'qa', seq: 7, data: { question: 'where?', answers: [{ text: 'river', start: 9, end: 14, score: 0.9, before: 'the bank ', after: '' }] } },
   { type: 'ablate', seq: 10, data: { task: 'mask', target: 'shore', start: 4, end: 8, layers: 2, heads: 2, base: 0.3, off: [3], score: 0.1, predictions: [{ word: 'river', score: 0.2 }], importance: [0.1, -0.05, 0, 0.2] } },
   { type: 'ablate', seq: 11, data: { task: 'qa', target: 'river', start: 9, end: 14, layers: 2, heads: 2, base: 0.3, off: [], score: 0.3, predictions: [{ word: 'river', score: 0.3, start: 9, end: 14 }], importance: null } },
+  { type: 'occlude', seq: 12, data: { task: 'mask', target: 'shore', start: 4, end: 8, base: 0.3, model: 'tiny', read: { start: 0, end: 14 }, words: [{ word: 'the', start: 0, end: 3, score: 0.1, delta: 0.2 }, { word: 'river', start: 9, end: 14, score: 0.5, delta: -0.2 }] } },
+  { type: 'occlude', seq: 13, data: { task: 'qa', target: 'river', start: 9, end: 14, base: 0.3, model: 'tiny-qa', read: { start: 0, end: 14 }, words: [] } },
   { type: 'saved', path: '/tmp/x.svg' },
   { type: 'show', section: 'head', layer: 2, head: 1 },
+  { type: 'show', section: 'occlude' },
   { type: 'inspect', seq: 8, data: { word: words[1], staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [], documentNeighbours: [], occurrences: [], occurrencesTotal: 0, lens: [{ layer: 0, predictions: [{ word: 'the', score: 0.1 }] }, { layer: 1, predictions: [] }] } },
   { type: 'inspect', seq: 9, data: { word: words[1], staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [], documentNeighbours: [], occurrences: [], occurrencesTotal: 0, lensError: 'no MLM head' } },
 ];
+
+const occ = (goodHost.find((m) => m.type === 'occlude') as any).data;
 
 test('every well-formed host message validates', () => {
   for (const m of goodHost) assert.equal(typeof validateHostMessage(m), 'object', JSON.stringify(m.type));
@@ -61,6 +66,13 @@ test('malformed host messages are rejected with a reason', () => {
     { type: 'ablate', seq: 1, data: { ...(goodHost.find((m) => m.type === 'ablate') as any).data, off: [4] } },
     { type: 'ablate', seq: 1, data: { ...(goodHost.find((m) => m.type === 'ablate') as any).data, task: 'nsp' } },
     { type: 'ablate', seq: 1, data: { ...(goodHost.find((m) => m.type === 'ablate') as any).data, importance: [0.1, NaN, 0, 0] } },
+    { type: 'occlude', seq: 1, data: { ...occ, task: 'nsp' } },
+    { type: 'occlude', seq: 1, data: { ...occ, base: NaN } },
+    { type: 'occlude', seq: 1, data: { ...occ, read: { start: 5, end: 2 } } },
+    { type: 'occlude', seq: 1, data: { ...occ, model: undefined } },
+    { type: 'occlude', seq: 1, data: { ...occ, words: [{ word: 'the', start: 0, end: 3, score: 0.1, delta: '0.2' }] } },
+    { type: 'occlude', seq: 1, data: { ...occ, words: [{ word: 'the', start: 3, end: 0, score: 0.1, delta: 0.2 }] } },
+    { type: 'occlude', seq: -1, data: occ },
   ];
   for (const m of bad) {
     const r = validateHostMessage(m);
@@ -84,6 +96,11 @@ test('webview messages: good pass, bad are dropped', () => {
     { type: 'export', format: 'svg', name: 'head-view.svg', data: '<svg/>' },
     { type: 'export', format: 'png', name: 'head-view.png', data: new Uint8Array([137, 80]) },
     { type: 'exportData', format: 'tsv' },
+    { type: 'request', seq: 9, request: { section: 'occlude', task: 'mask', question: '' } },
+    { type: 'request', seq: 10, request: { section: 'occlude', task: 'qa', question: 'Who?' } },
+    { type: 'exportData', format: 'tsv', section: 'sense' },
+    { type: 'exportData', format: 'tsv', section: 'occlude' },
+    { type: 'exportData', format: 'json', section: 'occlude' },
     { type: 'log', message: 'hello' },
   ];
   for (const m of good) assert.equal(typeof validateWebviewMessage(m), 'object', JSON.stringify(m));
@@ -102,6 +119,13 @@ test('webview messages: good pass, bad are dropped', () => {
     { type: 'export', format: 'svg', name: '../../etc/passwd', data: '<svg/>' },
     { type: 'export', format: 'exe', name: 'x', data: '' },
     { type: 'exportData', format: 'pdf' },
+    { type: 'request', seq: 1, request: { section: 'occlude', task: 'qa', question: '  ' } },
+    { type: 'request', seq: 1, request: { section: 'occlude', task: 'nsp', question: '' } },
+    { type: 'request', seq: 1, request: { section: 'occlude', task: 'mask' } },
+    { type: 'request', seq: 1, request: { section: 'occlude', task: 'mask', question: 'x'.repeat(1001) } },
+    { type: 'exportData', format: 'json' },
+    { type: 'exportData', format: 'json', section: 'sense' },
+    { type: 'exportData', format: 'tsv', section: 'bogus' },
   ];
   for (const m of bad) assert.equal(typeof validateWebviewMessage(m), 'string', `accepted ${JSON.stringify(m)}`);
 });

@@ -211,6 +211,55 @@ test('ablation: the importance map as layers × heads cells; a click switches a 
   await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
 });
 
+test('occlusion: the Words mode of the Ablation tab; chips coloured by effect, a ranked list, TSV/JSON exports, reveal on click (en, zh-CN)', { skip }, async () => {
+  await p.page.locator('.tabs [data-section="ablate"]').click();
+  await p.page.locator('.ablate-view button.mode[data-mode="occlude"]').click();
+  assert.equal(await p.page.locator('.tabs [aria-selected="true"]').getAttribute('data-section'), 'ablate', 'still the Ablation tab');
+  const first = await lastRequest();
+  assert.deepEqual(first.request, { section: 'occlude', task: 'mask', question: '' });
+  const words = [
+    { word: 'She', start: 0, end: 3, score: 0.39, delta: 0.01 },
+    { word: 'drank', start: 4, end: 9, score: 0.1, delta: 0.3 },
+    { word: 'cold', start: 14, end: 18, score: 0.55, delta: -0.15 },
+    { word: 'milk', start: 30, end: 34, score: 0.2, delta: 0.2 },
+  ];
+  const data = { task: 'mask', target: 'tea', start: 19, end: 24, base: 0.4, model: 'm', read: { start: 0, end: 34 }, words };
+  await send({ type: 'occlude', seq: first.seq, data });
+  const chips = p.page.locator('.occlude-view .occlude-words button.chip');
+  await chips.first().waitFor({ timeout: 10_000 });
+  assert.deepEqual(await chips.allInnerTexts(), ['She', 'drank', 'cold', 'tea', 'milk'], 'the target in its place, text order');
+  const colour = (w: string) => p.page.locator('.occlude-view button.chip', { hasText: w }).evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.match(await colour('drank'), /rgba\(0, 120, 212, 0\.85/, 'the strongest support is the darkest blue');
+  assert.match(await colour('cold'), /rgba\(212, 60, 40, 0\.42/, 'against: red, half as strong');
+  assert.match((await chips.nth(2).getAttribute('aria-label')) ?? '', /“cold”: masked, the target’s probability is 0\.550 \(−\.15, works against\)/);
+  assert.match(await p.page.locator('.occlude-summary').innerText(), /Target “tea”: probability 0\.400 with every word present \(m\)/);
+  assert.deepEqual(await p.page.locator('.occlude-view ul.ranked .word').allInnerTexts(), ['drank', 'milk', 'cold', 'She']);
+  assert.deepEqual(await p.page.locator('.occlude-view ul.ranked .num').allInnerTexts(), ['+.30', '+.20', '−.15', '+.01']);
+  await chips.nth(1).click();
+  const reveal = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'reveal').at(-1));
+  assert.deepEqual(reveal, { type: 'reveal', start: 4, end: 9 });
+  for (const [label, format] of [['TSV', 'tsv'], ['JSON', 'json']]) {
+    await p.page.locator('.occlude-view .exports button', { hasText: label }).click();
+    const ex = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'exportData').at(-1));
+    assert.deepEqual(ex, { type: 'exportData', format, section: 'occlude' });
+  }
+  await p.page.locator('.occlude-view button.task', { hasText: 'Answer to the QA question' }).click();
+  assert.match(await p.page.locator('.occlude-summary').innerText(), /Ask a question in the QA tab first/);
+  await p.page.locator('.occlude-view button.task', { hasText: 'Masked word at the cursor' }).click();
+  await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
+  const zh = await lastRequest();
+  assert.equal(zh.request.section, 'occlude', 'the Words mode survives a rebuild');
+  await send({ type: 'occlude', seq: zh.seq, data });
+  await chips.first().waitFor({ timeout: 10_000 });
+  assert.match(await p.page.locator('.occlude-summary').innerText(), /目标“tea”：所有词都在时概率为 0\.400/);
+  assert.equal(await p.page.locator('.occlude-view button.mode[aria-pressed="true"]').innerText(), '词（遮挡）');
+  await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
+  await p.page.locator('.occlude-view button.mode[data-mode="ablate"]').click();
+  assert.equal((await lastRequest()).request.section, 'ablate');
+  assert.deepEqual(await p.cspViolations(), []);
+  await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
+});
+
 test('model view: one canvas per head; its SVG export embeds the canvases and rasterises to PNG', { skip }, async () => {
   const { seq } = await lastRequest();
   await p.page.evaluate((seq) => {

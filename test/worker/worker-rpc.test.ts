@@ -172,6 +172,43 @@ test('ablate: the word at the offset (or a literal [MASK]) with heads off and th
   await assert.rejects(client.call.ablate(doc(), at, 'mask', '', [{ layer: 3, head: 0 }], false), (e: WorkerError) => e.code === 'BAD_INPUT' && /layers 1\.\.2/.test(e.message));
 });
 
+test('occlude: every other word of the paragraph with its effect on the word at the offset (or a literal [MASK]); the QA answer with the QA model', async () => {
+  const text = 'Another paragraph stays unread.\n\nWe sat on the bank of the river.';
+  const at = text.indexOf('river');
+  const r = await client.call.occlude(doc(1, text, 'file:///occlude.txt'), at + 1, 'mask', '');
+  assert.deepEqual([r.task, r.start, r.end], ['mask', at, at + 5]);
+  assert.ok(r.target.length > 0 && r.base > 0 && r.base <= 1);
+  assert.ok(r.model.endsWith('tiny-bert'));
+  // Only the paragraph around the word is read: its other words, in text order, each delta = base − score.
+  assert.deepEqual(r.words.map((w) => w.word), ['We', 'sat', 'on', 'the', 'bank', 'of', 'the', '.']);
+  for (const w of r.words) {
+    assert.equal(text.slice(w.start, w.end), w.word);
+    assert.ok(Math.abs(r.base - w.score - w.delta) < 1e-9);
+  }
+  assert.deepEqual(r.read, { start: text.indexOf('We'), end: text.length });
+  const lit = 'A [MASK] here. The cat sat on the [MASK].';
+  const l = await client.call.occlude(doc(1, lit, 'file:///occlude-lit.txt'), lit.lastIndexOf('[MASK]') + 2, 'mask', '');
+  assert.deepEqual([l.start, l.end], [lit.lastIndexOf('[MASK]'), lit.length - 1]);
+  assert.ok(!l.words.some((w) => w.word.includes('MASK')), 'the other [MASK] is blanked, not a word');
+  const qa = await client.call.occlude(doc(), 0, 'qa', 'Where did we sit?');
+  assert.equal(qa.task, 'qa');
+  assert.equal(TEXT.slice(qa.start, qa.end), qa.target);
+  assert.ok(qa.words.length > 0 && qa.words.every((w) => TEXT.slice(w.start, w.end) === w.word));
+});
+
+test('tensors: the selected words\' attention, hidden states and census as Float32Arrays; a bad request is refused', async () => {
+  const start = TEXT.indexOf('bank'), end = TEXT.indexOf('river') + 5;
+  const b = await client.call.tensors(doc(), { start, end }, ['attention', 'hidden', 'census']);
+  assert.deepEqual(b.words.map((w) => w.text), ['bank', 'of', 'the', 'river']);
+  assert.ok(b.attention instanceof Float32Array && b.attention.length === b.layers * b.heads * 16);
+  assert.ok(b.hiddenStates instanceof Float32Array && b.hiddenStates.length === (b.layers + 1) * 4 * b.hidden);
+  assert.equal(b.census?.length, b.layers * b.heads);
+  const only = await client.call.tensors(doc(), { start, end: start }, ['hidden']);
+  assert.ok(only.words.length > 4 && only.attention === undefined && only.census === undefined, 'an empty range: the whole window');
+  assert.equal(await codeOf(client.call.tensors(doc(), { start, end }, [] as never[])), 'BAD_REQUEST');
+  assert.equal(await codeOf(client.call.tensors(doc(), { start, end }, ['weights' as never])), 'BAD_REQUEST');
+});
+
 test('fillMasks: the paragraph\'s [MASK]s filled jointly, offsets in the document, other paragraphs untouched', async () => {
   const text = 'First paragraph with a [MASK].\n\nThe [MASK] sat on the mat. The dog ate the [MASK].';
   const r = await client.call.fillMasks(doc(1, text, 'file:///fill.txt'), text.lastIndexOf('[MASK]') + 1, 3);

@@ -1,5 +1,6 @@
 // Export formats built from plain data: TSV for the TensorFlow Embedding Projector and a self-contained HTML
 // head view (data inlined, no remote content). DOM-free so the host writes them and tests read them.
+import type { OccludeData } from '../../shared/panel-protocol';
 import { escapeXml, headColor, headSvg, type Palette } from '../../shared/svg';
 
 /** Projector cells may not hold tabs or newlines. */
@@ -74,4 +75,17 @@ document.querySelectorAll('#heads input').forEach(function(c){c.addEventListener
 document.querySelectorAll('.view[data-layer]:not([data-layer="0"]) g.head[data-h="'+h+'"]').forEach(function(g){if(c.checked)g.removeAttribute('display');else g.setAttribute('display','none');});});});})();
 </script></body></html>
 `;
+}
+
+/** Occlusion as a table: one row per word in text order (delta = base − score: positive supports the target). */
+export function occlusionTsv(d: OccludeData): string {
+  const rows = ['word\tstart\tend\tscore\tdelta'];
+  for (const w of d.words) rows.push([cell(w.word) || '(empty)', w.start, w.end, w.score, w.delta].join('\t'));
+  return rows.join('\n') + '\n';
+}
+
+/** Occlusion as JSON: the fields of `bert-lens occlude --json`, plus the model and the characters read. */
+export function occlusionJson(d: OccludeData): string {
+  const { task, target, start, end, base, words, model, read } = d;
+  return JSON.stringify({ task, target, start, end, base, words, model, read }, null, 2) + '\n';
 }

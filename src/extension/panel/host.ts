@@ -5,11 +5,11 @@ import * as path from 'node:path';
 import { errorText } from '../advice';
 import { WorkerError, type WorkerClient } from '../client';
 import type { AttentionMatrix, DocInput, ModelsStatus, SenseVectors } from '../../worker/protocol';
-import { SECTIONS, validateWebviewMessage, type Focus, type HostMessage, type ModelSummary, type Request, type Section, type SenseData, type ModelGridData } from '../../shared/panel-protocol';
+import { SECTIONS, validateWebviewMessage, type Focus, type HostMessage, type ModelSummary, type OccludeData, type Request, type Section, type SenseData, type ModelGridData } from '../../shared/panel-protocol';
 import { analysisText } from '../../core/text/segments';
 import type { BertLensConfig } from '../config';
 import { layerRows, rolloutRow } from './attention-rows';
-import { projectorTsv, standaloneHeadHtml } from './export-formats';
+import { occlusionJson, occlusionTsv, projectorTsv, standaloneHeadHtml } from './export-formats';
 import { Readiness } from './readiness';
 import * as shape from './shape';
 
@@ -32,6 +32,7 @@ export class PanelHost implements vscode.Disposable {
   private matrix: { uri: string; version: number; answeredFor: number; m: AttentionMatrix; pooled?: ModelGridData } | undefined;
   private lastHead: { layer: number; focus: number; fileName: string } | undefined;
   private lastSense: { key: string; word: string | null; sv: SenseVectors; clusters: Uint8Array; data: SenseData } | undefined;
+  private lastOcclusion: OccludeData | undefined;
   private readonly inflight = new Map<Section, AbortController>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private previewTimer: ReturnType<typeof setTimeout> | undefined;
@@ -154,7 +155,10 @@ export class PanelHost implements vscode.Disposable {
         case 'reveal': await this.reveal(m.start, m.end); return;
         case 'preview': this.preview(m.start, m.end); return;
         case 'export': await this.saveExport(m.name, typeof m.data === 'string' ? Buffer.from(m.data, 'utf8') : m.data, m.format); return;
-        case 'exportData': await (m.format === 'tsv' ? this.exportTsv() : this.exportHtml()); return;
+        case 'exportData':
+          if (m.section === 'occlude') await this.exportOcclusion(m.format === 'json' ? 'json' : 'tsv');
+          else await (m.format === 'tsv' ? this.exportTsv() : this.exportHtml());
+          return;
         case 'log': this.log(`Panel: ${m.message}`); return;
         default: { const never: never = m; void never; }
       }
@@ -237,6 +241,14 @@ export class PanelHost implements vscode.Disposable {
           this.post({ type: 'ablate', seq, data: shape.ablateData(r) });
           return;
         }
+        case 'occlude': {
+          if (req.section !== 'occlude') return;
+          const r = await this.client.call.occlude(d, offset, req.task, req.question, opts);
+          const data = shape.occludeData(r);
+          this.lastOcclusion = data;
+          this.post({ type: 'occlude', seq, data });
+          return;
+        }
         default: { const never: never = section; void never; }
       }
     } catch (e) {
@@ -282,7 +294,7 @@ export class PanelHost implements vscode.Disposable {
 
   private async saveExport(name: string, bytes: Uint8Array, format: string, announce = true): Promise<vscode.Uri | undefined> {
     const filters: Record<string, Record<string, string[]>> = {
-      svg: { SVG: ['svg'] }, png: { PNG: ['png'] }, tsv: { TSV: ['tsv'] }, html: { HTML: ['html'] },
+      svg: { SVG: ['svg'] }, png: { PNG: ['png'] }, tsv: { TSV: ['tsv'] }, html: { HTML: ['html'] }, json: { JSON: ['json'] },
     };
     const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? (this.editor ? vscode.Uri.joinPath(this.editor.document.uri, '..') : undefined);
     const uri = await vscode.window.showSaveDialog({
@@ -310,6 +322,17 @@ export class PanelHost implements vscode.Disposable {
     await vscode.workspace.fs.writeFile(metaUri, Buffer.from(metadata, 'utf8'));
     this.post({ type: 'saved', path: `${uri.fsPath || uri.toString()} + ${path.basename(metaPath)}` }); // both written
     void vscode.window.showInformationMessage(vscode.l10n.t('Saved {0} and {1}: load both in the Embedding Projector (projector.tensorflow.org → Load).', path.basename(uri.path), path.basename(metaPath)));
+  }
+
+  private async exportOcclusion(format: 'tsv' | 'json'): Promise<void> {
+    const d = this.lastOcclusion;
+    if (!d) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('Run the occlusion (Ablation tab, Words) for a word first, then export it.'));
+      return;
+    }
+    const stem = d.target.replace(/[^\p{L}\p{N}_-]+/gu, '_').slice(0, 40) || 'target';
+    const body = format === 'json' ? occlusionJson(d) : occlusionTsv(d);
+    await this.saveExport(`bert-lens-occlusion-${stem}.${format}`, Buffer.from(body, 'utf8'), format);
   }
 
   private async exportHtml(): Promise<void> {

@@ -1,8 +1,8 @@
 // Turns worker results into the panel's messages (only what a view needs, typed arrays) — no `vscode` import,
 // so it is tested in plain Node. PCA + clustering for the sense map run here, next to the full vectors.
-import type { AblationResult, Explanation, LogitLensResult, QaResult } from '../../core/api';
+import type { AblationResult, Explanation, LogitLensResult, OcclusionResult, QaResult } from '../../core/api';
 import type { AttentionMatrix, InspectResult, SenseVectors } from '../../worker/protocol';
-import type { AblateData, ExplainData, HeadData, InspectData, ModelGridData, QaData, SenseData } from '../../shared/panel-protocol';
+import type { AblateData, OccludeData, ExplainData, HeadData, InspectData, ModelGridData, QaData, SenseData } from '../../shared/panel-protocol';
 import { focusScores, layerRows, rolloutRow, thumbnails, nearestWordAt } from './attention-rows';
 import { pca } from './pca';
 import { chooseClusters } from './cluster';
@@ -102,5 +102,13 @@ export function ablateData(r: AblationResult): AblateData {
     task: r.task === 'qa' ? 'qa' : 'mask', target: r.target, start: r.start ?? 0, end: r.end ?? 0, layers: r.layers, heads: H,
     base: r.base, off: r.off.map((x) => (x.layer - 1) * H + x.head), score: r.score, predictions,
     importance: r.importance ? r.importance.flat() : null,
+  };
+}
+
+/** Occlusion for the panel: the result as the CLI's JSON has it, plus the model and the text read. */
+export function occludeData(r: OcclusionResult & { model: string; read: { start: number; end: number } }): OccludeData {
+  return {
+    task: r.task, target: r.target, start: r.start, end: r.end, base: r.base, model: r.model, read: { start: r.read.start, end: r.read.end },
+    words: r.words.map((w) => ({ word: w.word, start: w.start, end: w.end, score: w.score, delta: w.delta })),
   };
 }

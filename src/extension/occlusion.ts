@@ -1,0 +1,122 @@
+// Occlusion overlay: "Explain Prediction by Occlusion" colours every other word of the paragraph by how much the
+// prediction at the cursor (the word there, or a literal [MASK]) loses when that word is masked too — blue where it
+// supports the prediction, red where it works against it, on the one diverging scale (shared/diverging.ts).
+// Cleared by Escape, the Clear command, or any edit of the document (the numbers belong to the old text).
+import * as vscode from 'vscode';
+import type { OcclusionResult } from '../core/api';
+import { DIVERGING_STEPS, stepColor } from '../shared/diverging';
+import { usedText } from './auto';
+import { isCancel, type Ctx } from './ctx';
+import { effectText, paintOcclusion } from './occlusion-logic';
+import { LABEL_CSS } from './overlay-labels';
+import { scopeText } from './scope';
+import { RenderGate } from './staleness';
+import { maskLiteralAt } from './tasks-logic';
+
+export class OcclusionOverlay implements vscode.Disposable {
+  private readonly types: vscode.TextEditorDecorationType[];
+  private readonly targetType: vscode.TextEditorDecorationType;
+  private readonly gate = new RenderGate();
+  private shownIn: vscode.TextEditor | undefined;
+  private ctrl: AbortController | undefined;
+  private readonly subs: vscode.Disposable[] = [];
+
+  constructor(private readonly ctx: Ctx) {
+    // Supports (blue) 1..steps, then works against (red) 1..steps: the order shadeIndex() uses.
+    const steps = [...Array.from({ length: DIVERGING_STEPS }, (_, i) => i + 1), ...Array.from({ length: DIVERGING_STEPS }, (_, i) => -(i + 1))];
+    this.types = steps.map((s) => vscode.window.createTextEditorDecorationType({
+      backgroundColor: stepColor(s),
+      borderRadius: '3px',
+      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+    }));
+    this.targetType = vscode.window.createTextEditorDecorationType({
+      border: '1px solid',
+      borderColor: new vscode.ThemeColor('bertLens.attentionFocusBorder'),
+      borderRadius: '3px',
+      fontWeight: 'bold',
+    });
+    this.subs.push(vscode.workspace.onDidChangeTextDocument((e) => {
+      if (this.shownIn?.document === e.document && e.contentChanges.length) this.clear();
+    }));
+  }
+
+  /** "Explain Prediction by Occlusion": the word (or [MASK]) at the cursor. */
+  async show(): Promise<void> {
+    const ctx = this.ctx;
+    const ed = vscode.window.activeTextEditor;
+    if (!ed) return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: open a text editor and put the cursor on a word or on [MASK].'));
+    const doc = ed.document;
+    let offset = doc.offsetAt(ed.selection.active);
+    const lit = maskLiteralAt(doc.getText(), offset);
+    if (lit) offset = lit.start + 1;
+    else if (!ctx.docs.analysedAt(doc, offset) && ctx.docs.analysedAt(doc, offset - 1)) offset -= 1;
+    else if (!ctx.docs.analysedAt(doc, offset)) {
+      return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: put the cursor on a word (in code files, inside a comment or string) or on [MASK].'));
+    }
+    await ctx.ready();
+    const { input, limited } = ctx.docs.prepare(doc, offset);
+    const ticket = this.gate.begin('occlusion', input.uri, input.version);
+    this.ctrl?.abort();
+    const ctrl = (this.ctrl = new AbortController());
+    const r = await vscode.window.withProgress(
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('BERT Lens: masking each word in turn…'), cancellable: true },
+      (_p, token) => {
+        token.onCancellationRequested(() => ctrl.abort());
+        return ctx.client.call.occlude(input, offset, 'mask', '', { signal: ctrl.signal });
+      },
+    ).then((x) => x, (e) => (isCancel(e) ? undefined : ctx.error(vscode.l10n.t('Explain Prediction by Occlusion'), e)));
+    if (!r || !this.gate.isCurrent(ticket, doc.version)) return;
+    if (this.shownIn && this.shownIn !== ed) this.clearDecorations();
+    this.shownIn = ed;
+    const read = { ...r.read, whole: false };
+    this.apply(ed, r, scopeText(doc, read, limited, 'paragraph'), usedText(r));
+    void vscode.commands.executeCommand('setContext', 'bertLens.occlusionShown', true);
+  }
+
+  private apply(ed: vscode.TextEditor, r: OcclusionResult, scope: string, used: string): void {
+    const doc = ed.document;
+    const paint = paintOcclusion(r.words, doc.getText());
+    const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
+    paint.shades.forEach((items, i) => {
+      ed.setDecorations(this.types[i], items.map((w) => ({
+        range: new vscode.Range(doc.positionAt(w.start), doc.positionAt(w.end)),
+        hoverMessage: new vscode.MarkdownString(w.delta >= 0
+          ? vscode.l10n.t('Masking **{0}** lowers P(**{1}**) from {2} to {3} ({4}): it supports the prediction.', w.word, r.target, pct(r.base), pct(w.score), effectText(w.delta))
+          : vscode.l10n.t('Masking **{0}** raises P(**{1}**) from {2} to {3} ({4}): it works against the prediction.', w.word, r.target, pct(r.base), pct(w.score), effectText(w.delta))),
+        renderOptions: paint.labelled.has(w)
+          ? { after: { contentText: effectText(w.delta), color: new vscode.ThemeColor('bertLens.attentionWeightForeground'), backgroundColor: new vscode.ThemeColor('editor.background'), textDecoration: LABEL_CSS } }
+          : undefined,
+      })));
+    });
+    ed.setDecorations(this.targetType, [{
+      range: new vscode.Range(doc.positionAt(r.start), doc.positionAt(r.end)),
+      hoverMessage: vscode.l10n.t('Occlusion explains the prediction “{0}” here (probability {1}).', r.target, pct(r.base)),
+    }]);
+    this.ctx.status.occlusion = { target: r.target, base: r.base, max: paint.max, scope, used };
+    this.ctx.status.update();
+  }
+
+  clear(): void {
+    this.ctrl?.abort();
+    this.gate.end('occlusion');
+    this.clearDecorations();
+    this.shownIn = undefined;
+    this.ctx.status.occlusion = undefined;
+    this.ctx.status.update();
+    void vscode.commands.executeCommand('setContext', 'bertLens.occlusionShown', false);
+  }
+
+  private clearDecorations(): void {
+    const ed = this.shownIn;
+    if (!ed) return;
+    for (const t of this.types) ed.setDecorations(t, []);
+    ed.setDecorations(this.targetType, []);
+  }
+
+  dispose(): void {
+    this.clear();
+    for (const s of this.subs) s.dispose();
+    for (const t of this.types) t.dispose();
+    this.targetType.dispose();
+  }
+}
