@@ -20,7 +20,6 @@ import type {
   MaskResult,
   ModelInfo,
   OcclusionResult,
-  Neighbour,
   QaResult,
   Span,
 } from '../core/api';
