@@ -54,8 +54,10 @@ export class Tour implements vscode.Disposable {
     const ed = target
       ? await vscode.window.showTextDocument(target.editor, { viewColumn: columnOf(target.editor) ?? vscode.ViewColumn.Beside })
       : await this.openSample();
-    // The hover step's card stays open until the mouse moves; it would cover what the later steps show.
-    if (step !== 'hover') await vscode.commands.executeCommand('editor.action.hideHover').then(undefined, () => undefined);
+    // The hover step's card stays open until the mouse moves; it would cover what the later steps show. Not awaited:
+    // a step must never wait on the hover.
+    if (step !== 'hover') void vscode.commands.executeCommand('editor.action.hideHover').then(undefined, () => undefined);
+    this.ctx.log.info(`Walkthrough step "${step}" on ${target?.isSample === false ? 'the last text editor' : 'the sample'}`);
     const anchor = !target || target.isSample ? sampleAnchor(step, ed.document.getText()) : undefined;
     if (anchor !== undefined) {
       const pos = ed.document.positionAt(anchor);
