@@ -4,7 +4,9 @@ English: frequent whole words + word pieces. Chinese (--lang zh, BERT-Chinese st
 token; the vocabulary holds the characters seen at least ZH_MIN_CHAR times (simplified and traditional, ~7,600 on
 the Chinese corpus) plus digits, punctuation and WordPiece pieces for the Latin words that Chinese text mixes in.
 
-Usage: python3 -m training.build_tokenizer CORPUS_DIR OUT_DIR [VOCAB_SIZE] [--lang en|zh] [--open OPEN_DIR]"""
+Usage: python3 -m training.build_tokenizer CORPUS_DIR OUT_DIR [VOCAB_SIZE] [--lang en|zh] [--open OPEN_DIR]
+       [--stats-only]: keep OUT_DIR/vocab.txt (a continuation's shipped vocabulary) and write only its statistics
+       (tokenizer-stats.json, which the model card reads), so a continuation on a fresh machine can write the card."""
 import argparse
 import json
 import os
@@ -35,13 +37,17 @@ def main():
     ap.add_argument('size', nargs='?', type=int, default=8000)
     ap.add_argument('--lang', default='en', choices=('en', 'zh'))
     ap.add_argument('--open', default=os.path.join(SHARED_CORPUS, 'open'))
+    ap.add_argument('--stats-only', action='store_true')
     a = ap.parse_args()
-    lines = [l for l in open(os.path.join(a.corpus, 'train.txt'), encoding='utf-8') if l.strip()]
-    if a.lang == 'zh':
-        vocab = build_vocab(lines, a.size, min_char_count=ZH_MIN_CHAR, word_share=0.5)
+    if a.stats_only:
+        vocab = [t for t in open(os.path.join(a.out, 'vocab.txt'), encoding='utf-8').read().split('\n') if t]
     else:
-        vocab = build_vocab(lines, a.size, min_char_count=200, word_share=0.75)
-    write_tokenizer(a.out, vocab, MAX_LEN)
+        lines = [l for l in open(os.path.join(a.corpus, 'train.txt'), encoding='utf-8') if l.strip()]
+        if a.lang == 'zh':
+            vocab = build_vocab(lines, a.size, min_char_count=ZH_MIN_CHAR, word_share=0.5)
+        else:
+            vocab = build_vocab(lines, a.size, min_char_count=200, word_share=0.75)
+        write_tokenizer(a.out, vocab, MAX_LEN)
     wp = WordPiece(vocab)
     held = [l for l in open(os.path.join(a.corpus, 'heldout.txt'), encoding='utf-8') if l.strip()]
     h = unk_stats(wp, held)

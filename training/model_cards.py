@@ -53,7 +53,8 @@ LICENCE_NOTE = ('Weights: MIT like the project. The training text is not redistr
 # first fine-tune started from, whatever pretraining bert-lens-mini got since (each run is a line of the log).
 QA_CONTINUED = ('this run continued the shipped fine-tune (`--init-qa`: its encoder and output layer), so its encoder '
                 'is the one that fine-tune first started from — bert-lens-mini after 22.3M pretraining tokens (the first '
-                'line of `training-log.jsonl`), not the encoder above. Every fine-tuning run is a line of that log.')
+                'line of `training-log.jsonl`), not the encoder above. Every fine-tuning run is a line of that log; '
+                '`python3 -m training.qa_init` turns the shipped files into the `--init-qa` checkpoint.')
 
 
 def load(path, default=None):
@@ -215,6 +216,16 @@ def mini_card():
             f"model attended almost uniformly (a bag of words: every head gave its previous, next and own token about "
             f"1/T), its word embeddings had grown to 4× the norm of the position embeddings, so positions barely "
             f"reached the attention scores.") if a.get('init_model') else 'Trained from a random initialization.'
+    # A continuation (models:continue) resumes the shipped weights as they are (no vocabulary remap, no redrawn
+    # query/key): a warm restart. The log holds every run, so the card gives this run's tokens and the total.
+    runs = [json.loads(l) for l in open(os.path.join(folder, 'training-log.jsonl'))] \
+        if os.path.exists(os.path.join(folder, 'training-log.jsonl')) else []
+    total = runs[-1]['tokens_total'] if runs else ev['tokens_seen']
+    if str(a.get('init_model') or '').rstrip('/').endswith('bert-lens-mini') and not a.get('reinit_qk'):
+        init = (f"This run continued the shipped bert-lens-mini (`npm run models:continue`; {total - ev['tokens_seen']:,} "
+                f"tokens in earlier runs, listed in the training log below): the same corpus and vocabulary, a warm "
+                f"restart with peak LR {a['lr']} and warm-up {pct(a['warmup'])}. The first build started from an older "
+                f"8k-vocabulary model, remapped to this vocabulary (`training/weights.py`).")
     return f'''# bert-lens-mini — a small BERT (masked LM + next-sentence prediction) trained by BERT Lens
 
 {TEACHING}
@@ -261,7 +272,7 @@ Attribution:
   128, then 512 for the last {pct(a.get('long_share', 0))} (batch {a['long_batch']} per process) so positions 128–511
   learn. fp32: {ex['bf16_note'].split(', so')[0]}.
 - {init}
-- **{ev['tokens_seen']:,} tokens in this run, {ev['steps']:,} steps, wall time {ev['train_wall_s'] / 60:.0f} minutes**
+- **{ev['tokens_seen']:,} tokens in this run ({total:,} in all runs), {ev['steps']:,} steps, wall time {ev['train_wall_s'] / 60:.0f} minutes**
   on 2 CPU cores ({ev['tokens_seen'] / ev['train_wall_s']:,.0f} tokens/s, shared with other work on the machine).
 
 Recipe trials (short runs at about equal wall time; `experiments.json` has the exact flags):
@@ -278,8 +289,8 @@ training accuracy at the current mask rate):
 
 {curve_table(rows)}
 The jump at the very end is the sequence-512 phase: positions 128–511 get only its few hundred steps. Measured on
-held-out text (`python3 -m training.eval_lengths build 128 256 512`, 300 pairs each) this checkpoint reaches 34.0% top-1 in
-128-token windows, 24.9% at 256 and 20.3% at 512, so the shipped files declare 128 positions
+held-out text (`python3 -m training.eval_lengths build 128 256 512`, 300 pairs each) this checkpoint reaches 37.3% top-1 in
+128-token windows, 26.0% at 256 and 20.5% at 512, so the shipped files declare 128 positions
 (`training/export_models.py` `MAX_POSITIONS`) and the engine reads documents in 126-token windows; the training
 checkpoint keeps all 512 rows, and a continuation pads the shipped table back to 512.
 
