@@ -11,7 +11,7 @@ import { effectText, paintOcclusion } from './occlusion-logic';
 import { LABEL_CSS } from './overlay-labels';
 import { scopeText } from './scope';
 import { RenderGate } from './staleness';
-import { maskLiteralAt } from './tasks-logic';
+import { cursorWord } from './tasks';
 
 export class OcclusionOverlay implements vscode.Disposable {
   private readonly types: vscode.TextEditorDecorationType[];
@@ -43,16 +43,10 @@ export class OcclusionOverlay implements vscode.Disposable {
   /** "Explain Prediction by Occlusion": the word (or [MASK]) at the cursor. */
   async show(): Promise<void> {
     const ctx = this.ctx;
-    const ed = vscode.window.activeTextEditor;
-    if (!ed) return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: open a text editor and put the cursor on a word or on [MASK].'));
+    const at = cursorWord(ctx);
+    if (!at) return;
+    const { ed, offset } = at;
     const doc = ed.document;
-    let offset = doc.offsetAt(ed.selection.active);
-    const lit = maskLiteralAt(doc.getText(), offset);
-    if (lit) offset = lit.start + 1;
-    else if (!ctx.docs.analysedAt(doc, offset) && ctx.docs.analysedAt(doc, offset - 1)) offset -= 1;
-    else if (!ctx.docs.analysedAt(doc, offset)) {
-      return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: put the cursor on a word (in code files, inside a comment or string) or on [MASK].'));
-    }
     await ctx.ready();
     const { input, limited } = ctx.docs.prepare(doc, offset);
     const ticket = this.gate.begin('occlusion', input.uri, input.version);

@@ -7,7 +7,11 @@ import { scopeText } from './scope';
 import { fmtScore, maskLiteralAt, masksInParagraph, matchCase } from './tasks-logic';
 import { markTourDone } from './tour';
 
-export async function predictWord(ctx: Ctx): Promise<void> {
+/**
+ * The word (or literal [MASK]) at the cursor of the active editor, for commands that predict or explain it; tells
+ * the user what to do and returns undefined when there is none. A cursor just after a word counts as on it.
+ */
+export function cursorWord(ctx: Ctx): { ed: vscode.TextEditor; offset: number; lit: ReturnType<typeof maskLiteralAt> } | undefined {
   const ed = vscode.window.activeTextEditor;
   if (!ed) return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: open a text editor and put the cursor on a word or on [MASK].'));
   const doc = ed.document;
@@ -18,6 +22,14 @@ export async function predictWord(ctx: Ctx): Promise<void> {
   else if (!ctx.docs.analysedAt(doc, offset)) {
     return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: put the cursor on a word (in code files, inside a comment or string) or on [MASK].'));
   }
+  return { ed, offset, lit };
+}
+
+export async function predictWord(ctx: Ctx): Promise<void> {
+  const at = cursorWord(ctx);
+  if (!at) return;
+  const { ed, offset, lit } = at;
+  const doc = ed.document;
   await ctx.ready();
   const { input, limited } = ctx.docs.prepare(doc, offset);
   if (lit && masksInParagraph(doc.getText(), offset) > 1) return fillMasks(ctx, ed, input, offset);

@@ -321,30 +321,26 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
       return file;
     },
     exthostLog() {
-      const out: string[] = [];
-      const walk = (d: string) => {
-        for (const e of existsSync(d) ? readdirSync(d, { withFileTypes: true }) : []) {
-          const p = path.join(d, e.name);
-          if (e.isDirectory()) walk(p);
-          else if (/exthost\.log$|BERT Lens\.log$/.test(e.name)) out.push(`--- ${p}\n${readFileSync(p, 'utf8').slice(-4000)}`);
-        }
-      };
-      walk(path.join(s.userDataDir, 'logs'));
-      return out.join('\n');
+      return logFiles(s.userDataDir, /exthost\.log$|BERT Lens\.log$/).map(([p, text]) => `--- ${p}\n${text.slice(-4000)}`).join('\n');
     },
     bertLensLog() {
-      const found: string[] = [];
-      const walk = (d: string) => {
-        for (const e of existsSync(d) ? readdirSync(d, { withFileTypes: true }) : []) {
-          const p = path.join(d, e.name);
-          if (e.isDirectory()) walk(p);
-          else if (e.name === 'BERT Lens.log') found.push(readFileSync(p, 'utf8'));
-        }
-      };
-      walk(path.join(s.userDataDir, 'logs'));
-      return found.join('\n');
+      return logFiles(s.userDataDir, /^BERT Lens\.log$/).map(([, text]) => text).join('\n');
     },
     stop: s.stop,
   };
   return session;
+}
+
+/** [path, text] of the log files under a profile's logs/ whose name matches. */
+function logFiles(userDataDir: string, name: RegExp): Array<[string, string]> {
+  const out: Array<[string, string]> = [];
+  const walk = (d: string) => {
+    for (const e of existsSync(d) ? readdirSync(d, { withFileTypes: true }) : []) {
+      const p = path.join(d, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (name.test(e.name)) out.push([p, readFileSync(p, 'utf8')]);
+    }
+  };
+  walk(path.join(userDataDir, 'logs'));
+  return out;
 }
