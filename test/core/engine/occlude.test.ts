@@ -6,7 +6,9 @@ import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import { softmax } from '../../../src/core/mlm';
 import { counting } from './helpers';
 
-const EN = 'The sun rises in the [MASK] and sets in the west.';
+// The model fills the blank from its context: here it repeats "sun" (a retrained model may choose another word; the
+// test checks that the word it copies from is the one that matters most).
+const EN = 'The sun rises in the east and sets in the [MASK].';
 const ZH = '我今天很[MASK]兴。';
 
 describe('occlusion (masked word)', () => {
@@ -16,7 +18,7 @@ describe('occlusion (masked word)', () => {
   });
   after(() => engine.dispose());
 
-  for (const [id, text, target, key] of [['bert-lens-mini', EN, 'east', 'west'], ['bert-lens-zh', ZH, '高', '兴']] as const) {
+  for (const [id, text, target, key] of [['bert-lens-mini', EN, 'sun', 'sun'], ['bert-lens-zh', ZH, '高', '兴']] as const) {
     for (const dtype of ['int8', 'fp32'] as const) {
       it(`${id} ${dtype}: target "${target}", base = mask()'s probability, "${key}" matters most`, async () => {
         const model = await engine.load(id, { dtype });
@@ -46,11 +48,11 @@ describe('occlusion (masked word)', () => {
     const tok = tk.tokenize(EN, { specials: ['[MASK]'] });
     const ids = [tk.special.cls, ...tok.tokens.map((t) => t.id), tk.special.sep];
     const pos = ids.indexOf(tk.special.mask);
-    const west = tok.words.findIndex((w) => w.text === 'west');
-    ids[tok.words[west].tokenStart + 1] = tk.special.mask;
+    const east = tok.words.findIndex((w) => w.text === 'east');
+    ids[tok.words[east].tokenStart + 1] = tk.special.mask;
     const [o] = await model.run([{ ids }], { mlmPositions: [[pos]] });
-    const p = softmax(o.mlmLogits!)[tk.tokenToId('east')!];
-    assert.ok(Math.abs(r.words.find((w) => w.word === 'west')!.score - p) < 1e-9);
+    const p = softmax(o.mlmLogits!)[tk.tokenToId(r.target)!];
+    assert.ok(Math.abs(r.words.find((w) => w.word === 'east')!.score - p) < 1e-9);
   });
 
   it('fp32: one batched run, equal to one-by-one runs', async () => {
@@ -97,8 +99,8 @@ describe('occlusion (QA answer)', () => {
     engine = createEngine();
   });
   after(() => engine.dispose());
-  const Q = 'Who wrote the letter?';
-  const DOC = 'The letter was written by Anna in Paris. She sent it to her brother.';
+  const Q = 'When was penicillin discovered?';
+  const DOC = 'Penicillin was discovered by Alexander Fleming in 1928 in London.';
 
   for (const dtype of ['int8', 'fp32'] as const) {
     it(`bert-lens-mini-qa ${dtype}: base = answer()'s score, every document word once, the answer itself changes it most`, async () => {
