@@ -111,14 +111,17 @@ export class Ctx implements vscode.Disposable {
   }
 
   /**
-   * Resolves once the encoder is not loading (a restarted worker loads its models again before it answers), or when
-   * `signal` aborts: a hover made meanwhile waits for the model instead of showing nothing.
+   * Resolves once the encoder is not loading (a restarted worker loads its models again before it answers), when
+   * `signal` aborts, or after `maxMs` (a worker that died while loading sends no status): a hover made meanwhile waits
+   * for the model instead of showing nothing.
    */
-  encoderSettled(signal?: AbortSignal): Promise<void> {
+  encoderSettled(signal?: AbortSignal, maxMs = 60_000): Promise<void> {
     const settled = () => this.models?.encoder.state !== 'loading' || signal?.aborted === true;
     if (settled()) return Promise.resolve();
     return new Promise((resolve) => {
+      const timer = setTimeout(() => done(), maxMs);
       const done = () => {
+        clearTimeout(timer);
         sub.dispose();
         signal?.removeEventListener('abort', done);
         resolve();
