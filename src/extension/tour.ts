@@ -26,13 +26,15 @@ export class Tour implements vscode.Disposable {
    * "Open Sample": a copy of the sample in the extension's storage (the extension folder may be read-only), beside the
    * walkthrough if it is open; the Chinese sample when the UI is Chinese. A file, not an untitled document: a dirty
    * untitled document with no editor yet opens in a background tab of the active group (the walkthrough's), and one
-   * created empty then filled is emptied again by the first Ctrl+Z. A copy already open (maybe edited) is shown as is.
+   * created empty then filled is emptied again by the first Ctrl+Z. A copy that exists (open, or saved with the
+   * user's edits) is shown as is: never overwritten.
    */
   async openSample(): Promise<vscode.TextEditor> {
     const { file } = sampleFor(vscode.env.language);
     const copy = vscode.Uri.joinPath(this.ctx.ext.globalStorageUri, 'samples', file);
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === copy.toString());
-    if (!open) {
+    const exists = open !== undefined || (await vscode.workspace.fs.stat(copy).then(() => true, () => false));
+    if (!exists) {
       const text = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.ctx.ext.extensionUri, 'samples', file));
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(copy, '..'));
       await vscode.workspace.fs.writeFile(copy, text);
