@@ -6,12 +6,11 @@ Rebuilds the fixtures' weights with training/make_fixtures.py's seeds and refuse
 reproduce the committed goldens within 1e-5. Run: /usr/bin/python3 -m training.ablate_golden"""
 import json
 import os
-import sys
 
 import torch
 
 from .bert import BertConfig, BertForMaskedLMWithNSP, BertForQuestionAnswering, DistilBertForMaskedLM
-from .golden_helpers import batch, r7
+from .golden_helpers import batch, check_fixture, r7
 from .make_fixtures import FIX, GOLD, INIT_STD
 from .wordpiece import MASK, WordPiece
 
@@ -34,20 +33,6 @@ def masks():
     return out
 
 
-def check(name, model, wp, key):
-    """The rebuilt weights must be the committed fixture's: compare with its golden outputs."""
-    with open(os.path.join(GOLD, name + '.json'), encoding='utf-8') as f:
-        case = json.load(f)['cases'][-1]
-    ids, mask, tt = batch(wp, case['texts'])
-    assert ids.tolist() == case['input_ids'], f'{name}: the tokenizer does not reproduce the golden input ids'
-    with torch.no_grad():
-        got = model(ids, mask, tt)[key]
-    diff = (got - torch.tensor(case[key])).abs().max().item()
-    if diff > 1e-5:
-        sys.exit(f'{name}: rebuilt weights differ from the committed fixture (max |Δ{key}| {diff}); not writing')
-    return diff
-
-
 def main():
     torch.set_num_threads(1)
     wp = WordPiece.load(os.path.join(FIX, 'tiny-bert', 'vocab.txt'))
@@ -66,7 +51,7 @@ def main():
     for name, model, texts, key in (('tiny-bert', bert, MLM_TEXT, 'logits'), ('tiny-distilbert', distil, MLM_TEXT, 'logits'),
                                     ('tiny-bert-qa', qa, QA_TEXT, 'start_logits')):
         model.eval()
-        diff = check(name, model, wp, key)
+        diff = check_fixture(GOLD, name, model, wp, key, case=-1)
         ids, mask, tt = batch(wp, texts)
         if name == 'tiny-distilbert':
             ids, mask, tt = batch(wp, [texts[0][:1]])  # DistilBERT reads one segment

@@ -1,5 +1,9 @@
 """What every PyTorch golden writer shares (the fixtures' goldens, the logit lens, the exported models' goldens):
 right-padded input batches (attention mask 0 on padding) and floats rounded to 7 significant digits."""
+import json
+import os
+import sys
+
 import torch
 
 from .wordpiece import PAD
@@ -20,3 +24,18 @@ def batch(wp, rows):
     tt = [e[1] + [0] * (T - len(e[1])) for e in enc]
     mask = [[1] * len(e[0]) + [0] * (T - len(e[0])) for e in enc]
     return torch.tensor(ids), torch.tensor(mask), torch.tensor(tt)
+
+
+def check_fixture(gold_dir, name, model, wp, key, case=0):
+    """Rebuilt fixture weights must be the committed fixture's: the model's `key` output on golden case `case` matches
+    test/golden/<name>.json within 1e-5, else exit without writing. -> the largest difference."""
+    with open(os.path.join(gold_dir, name + '.json'), encoding='utf-8') as f:
+        golden = json.load(f)['cases'][case]
+    ids, mask, tt = batch(wp, golden['texts'])
+    assert ids.tolist() == golden['input_ids'], f'{name}: the tokenizer does not reproduce the golden input ids'
+    with torch.no_grad():
+        got = model(ids, mask, tt)[key]
+    diff = (got - torch.tensor(golden[key])).abs().max().item()
+    if diff > 1e-5:
+        sys.exit(f'{name}: rebuilt weights differ from the committed fixture (max |Δ{key}| {diff}); not writing')
+    return diff

@@ -5,12 +5,11 @@ Rebuilds the fixtures' weights with training/make_fixtures.py's seeds and refuse
 reproduces the committed goldens (test/golden/<fixture>.json logits) within 1e-5. Run: /usr/bin/python3 -m training.lens_golden"""
 import json
 import os
-import sys
 
 import torch
 
 from .bert import BertConfig, BertForMaskedLMWithNSP, DistilBertForMaskedLM, gelu
-from .golden_helpers import batch, r7
+from .golden_helpers import batch, check_fixture, r7
 from .make_fixtures import FIX, GOLD, INIT_STD
 from .wordpiece import MASK, WordPiece
 
@@ -22,20 +21,6 @@ def heads(model):
     if model.model_type == 'distilbert':
         return lambda h: model.vocab_projector(model.vocab_layer_norm(gelu(model.vocab_transform(h))))
     return model.cls.predictions
-
-
-def check(name, model, wp):
-    """The rebuilt weights must be the committed fixture's: compare with its golden logits."""
-    with open(os.path.join(GOLD, name + '.json'), encoding='utf-8') as f:
-        case = json.load(f)['cases'][0]
-    ids, mask, tt = batch(wp, case['texts'])
-    assert ids.tolist() == case['input_ids'], f'{name}: the tokenizer does not reproduce the golden input ids'
-    with torch.no_grad():
-        got = model(ids, mask, tt)['logits']
-    diff = (got - torch.tensor(case['logits'])).abs().max().item()
-    if diff > 1e-5:
-        sys.exit(f'{name}: rebuilt weights differ from the committed fixture (max |Δlogits| {diff}); not writing')
-    return diff
 
 
 def main():
@@ -51,7 +36,7 @@ def main():
                    '(layer 0 = embeddings); floats to 7 significant digits', 'models': {}}
     for name, model in (('tiny-bert', bert), ('tiny-distilbert', distil)):
         model.eval()
-        diff = check(name, model, wp)
+        diff = check_fixture(GOLD, name, model, wp, 'logits')
         head = heads(model)
         cases = []
         for text in TEXTS:

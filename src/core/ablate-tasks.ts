@@ -3,7 +3,7 @@
 import type { AblateOptions, AblationInput, LoadedModel, RunOutput } from './api';
 import type { Probe } from './ablate';
 import { BertLensError } from './model/errors';
-import { mask, maskRows, predictionsFrom, softmax } from './mlm';
+import { maskRows, maskTarget, predictionsFrom, softmax } from './mlm';
 import { nsp, nspRow } from './nsp';
 import { answerWindow } from './occlude-qa';
 import { maskedSoftmax } from './qa';
@@ -20,13 +20,7 @@ const need = <T>(x: T | undefined, model: LoadedModel, what: string): T => {
 export async function maskProbe(model: LoadedModel, tk: TextTokenizer, input: Of<'mask'>, opts: AblateOptions): Promise<Probe> {
   const info = model.info;
   const m = maskRows(info, tk, input.text, input.at);
-  const target = input.target?.trim() || (await mask(model, tk, input.text, { at: input.at, top: 1, signal: opts.signal })).predictions[0]?.word;
-  if (!target) throw new BertLensError('BAD_INPUT', `${info.id} gives no ordinary word for the masked position, so there is no target to follow. Name one with a target word.`, { model: info.id });
-  const pieces = tk.tokenize(target);
-  if (pieces.words.length !== 1 || pieces.tokens.some((t) => t.id === tk.special.unk)) {
-    throw new BertLensError('BAD_INPUT', `The target "${target}" is not one word of ${info.id}'s vocabulary (it tokenizes to ${pieces.tokens.map((t) => t.text).join(' ') || 'nothing'}). Give a single known word.`, { model: info.id });
-  }
-  const ids = pieces.tokens.map((t) => t.id);
+  const { target, ids } = await maskTarget(model, tk, input.text, { at: input.at, target: input.target, signal: opts.signal }, 'follow');
   const k = ids.length;
   // mask()'s rows, plus a row with k [MASK]s when the target's piece count is not among them.
   const extra = m.counts.includes(k) ? [] : [{ ids: m.rowFor(k) }];

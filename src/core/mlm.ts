@@ -134,3 +134,20 @@ export async function mask(
   const read = { start: tok.words[win.wordStart]?.start ?? 0, end: tok.words[win.wordEnd - 1]?.end ?? text.length, whole: win.wordStart === 0 && win.wordEnd >= tok.words.length };
   return { start: m.start, end: m.end, predictions: predictionsFrom(logits, m.counts, tk, info.vocabSize, top), read };
 }
+
+/**
+ * The word whose probability occlusion and ablation follow at the masked position: the one asked for, else mask()'s
+ * best; refused unless it is one word of the vocabulary. `purpose` words the message ("follow", "explain").
+ */
+export async function maskTarget(
+  model: LoadedModel, tk: TextTokenizer, text: string, opts: { at?: number; target?: string; signal?: AbortSignal }, purpose: string,
+): Promise<{ target: string; ids: number[] }> {
+  const info = model.info;
+  const target = opts.target?.trim() || (await mask(model, tk, text, { at: opts.at, top: 1, signal: opts.signal })).predictions[0]?.word;
+  if (!target) throw new BertLensError('BAD_INPUT', `${info.id} gives no ordinary word for the masked position, so there is no target to ${purpose}. Name one with a target word.`, { model: info.id });
+  const pieces = tk.tokenize(target);
+  if (pieces.words.length !== 1 || pieces.tokens.some((t) => t.id === tk.special.unk)) {
+    throw new BertLensError('BAD_INPUT', `The target "${target}" is not one word of ${info.id}'s vocabulary (it tokenizes to ${pieces.tokens.map((t) => t.text).join(' ') || 'nothing'}). Give a single known word.`, { model: info.id });
+  }
+  return { target, ids: pieces.tokens.map((t) => t.id) };
+}
