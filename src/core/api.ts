@@ -1,6 +1,7 @@
 // The engine's plain-data contract: shared by the CLI, the worker, the extension, the webview and the tests.
 // Add fields freely; never rename or remove one (the CLI JSON output and the worker protocol depend on them).
 // Offsets are UTF-16 code units into the original text, [start, end), as VS Code's positionAt expects.
+import type { HeadLabel } from '../shared/head-labels';
 
 export type Dtype = 'fp32' | 'int8';
 
@@ -184,6 +185,23 @@ export interface AttentionResult {
   head: number | 'mean';
   from: Span;
   to: Array<Span & { weight: number }>; // weights sum to 1 ± 1e-4
+}
+
+/** `AttentionResult` and the text its window covers (the editor overlay's data). */
+export interface AttentionView extends AttentionResult {
+  window: { start: number; end: number };
+}
+
+/** The window around one word, every layer and head at word level (the panel's attention views). */
+export interface AttentionMatrix {
+  window: { start: number; end: number };
+  words: Span[];
+  focus: number; // index of the word at offset
+  layers: number;
+  heads: number;
+  weights: Float32Array; // [layer][head][from][to], word level, rows sum to 1
+  rollout: Float32Array; // [from][to]
+  census: HeadLabel[]; // [layer][head]: what each head does on this window (core/heads.ts)
 }
 
 export interface SimilarResult {

@@ -1,8 +1,9 @@
 // Word-level attention for one word: a layer/head (or mean over heads) or rollout across layers, aggregated from
 // subword pieces to words (sum over target pieces, mean over source pieces).
-import type { AttentionResult, EncodedWindow, Encoding } from './api';
+import type { AttentionMatrix, AttentionResult, AttentionView, EncodedWindow, Encoding } from './api';
 import { BertLensError } from './model/errors';
 import { windowOf } from './encode';
+import { headCensus } from './heads';
 
 /** [seq, seq] attention of one head, or the mean over heads. */
 export function headMatrix(a: Float32Array, heads: number, seq: number, head: number | 'mean'): Float64Array {
@@ -127,4 +128,33 @@ export function wordAttentionTensor(enc: Encoding, win: EncodedWindow): { words:
   const roll = new Float32Array(W * W);
   if (tapped.length === layers) fill(rollout(tapped, heads, seq), roll, 0);
   return { words, weights, rollout: roll };
+}
+
+/** The text a window covers, in document offsets. */
+function windowText(enc: Encoding, win: EncodedWindow): { start: number; end: number } {
+  const words = enc.tok.words;
+  return { start: words[win.wordStart]?.start ?? 0, end: words[win.wordEnd - 1]?.end ?? 0 };
+}
+
+/** `attention()` plus the span of text its window covers: what the editor overlay draws. */
+export function attentionView(enc: Encoding, wordIndex: number, opts: { layer?: number | 'rollout'; head?: number | 'mean' } = {}): AttentionView {
+  const r = attention(enc, wordIndex, opts);
+  const win = windowOf(enc, wordIndex) ?? enc.windows[0];
+  return { ...r, window: windowText(enc, win) };
+}
+
+/**
+ * Everything the panel's attention views draw for the window around one word: every layer and head at word level,
+ * the rollout, and the head census's labels. Needs an encoding with every attention layer tapped.
+ */
+export function attentionMatrix(enc: Encoding, wordIndex: number): AttentionMatrix {
+  const win = windowOf(enc, wordIndex) ?? enc.windows[0];
+  const { layers, heads } = enc.model;
+  const { words, weights, rollout: roll } = wordAttentionTensor(enc, win);
+  const spans = words.map((i) => {
+    const w = enc.tok.words[i];
+    return { text: w.text, start: w.start, end: w.end };
+  });
+  const census = headCensus(enc, wordIndex).rows.map((r) => r.label);
+  return { window: windowText(enc, win), words: spans, focus: wordIndex - win.wordStart, layers, heads, weights, rollout: roll, census };
 }

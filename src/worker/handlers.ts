@@ -12,8 +12,7 @@ import { inspectWord, substitutes } from '../core/inspect';
 import { senseVectors } from '../core/senses';
 import { sentenceChecks } from '../core/sentence-checks';
 import { resolveLayers } from '../core/vectors';
-import { wordAttentionTensor } from '../core/attention';
-import { headCensus } from '../core/heads';
+import { attentionMatrix, attentionView } from '../core/attention';
 import { tensorBundle, tensorLayers } from '../core/tensors';
 import { TENSOR_KINDS, type TensorBundle, type TensorKind } from '../shared/tensors';
 import { wordAt } from '../core/text/tokenizer';
@@ -241,28 +240,13 @@ export class Handlers {
     const L = layer === 'last' ? model.info.layers : layer;
     const shown = L === 'rollout' || !(L >= 1 && L <= model.info.layers) ? 'all' : [L]; // a bad layer: the engine says so
     const { enc } = await this.around(doc, offset, ctx, { attention: shown }, model);
-    const wi = this.wordIndex(enc, offset);
-    const r = this.eng().attention(enc, wi, { layer: L, head });
-    const win = enc.windows.find((x) => wi >= x.ownStart && wi < x.ownEnd) ?? enc.windows[0];
-    const words = enc.tok.words;
-    return {
-      layer: r.layer, head: r.head, from: r.from, to: r.to,
-      window: { start: words[win.wordStart]?.start ?? 0, end: words[win.wordEnd - 1]?.end ?? 0 },
-    };
+    return attentionView(enc, this.wordIndex(enc, offset), { layer: L, head });
   }
 
   private async attentionMatrix(doc: DocInput, offset: number, ctx: JobContext): Promise<AttentionMatrix> {
     const { model } = await this.pick('encoder', doc, offset);
     const { enc } = await this.around(doc, offset, ctx, { attention: 'all' }, model);
-    const wi = this.wordIndex(enc, offset);
-    const win = enc.windows.find((x) => wi >= x.ownStart && wi < x.ownEnd) ?? enc.windows[0];
-    const { layers, heads } = model.info;
-    const { words, weights, rollout } = wordAttentionTensor(enc, win);
-    const spans = words.map((i) => { const w = enc.tok.words[i]; return { text: w.text, start: w.start, end: w.end }; });
-    return {
-      window: { start: spans[0]?.start ?? 0, end: spans[spans.length - 1]?.end ?? 0 },
-      words: spans, focus: wi - win.wordStart, layers, heads, weights, rollout, census: headCensus(enc, wi).rows.map((r) => r.label),
-    };
+    return attentionMatrix(enc, this.wordIndex(enc, offset));
   }
 
   private async explain(doc: DocInput, offset: number, layer: number, head: number, ctx: JobContext) {

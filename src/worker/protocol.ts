@@ -2,13 +2,14 @@
 // Plain data only: everything here crosses a worker_threads boundary by structured clone. No `vscode` import.
 import type { AutoChoice, Coverage, Language } from '../core/auto';
 import { BERT_LENS_ERROR_CODES, type BertLensErrorCode, type Fix } from '../core/model/errors';
-import type { HeadLabel } from '../shared/head-labels';
 import type { WordInspection } from '../core/inspect';
 import type { SenseVectors } from '../core/senses';
 import type { SentencePair } from '../core/sentence-checks';
 import type { TensorBundle, TensorKind } from '../shared/tensors';
 import type {
   AblationResult,
+  AttentionMatrix,
+  AttentionView,
   DownloadProgress,
   Dtype,
   Explanation,
@@ -21,7 +22,6 @@ import type {
   ModelInfo,
   OcclusionResult,
   QaResult,
-  Span,
 } from '../core/api';
 
 /**
@@ -102,26 +102,7 @@ export interface InspectResult extends Used, WordInspection {
   partial: boolean; // true when only the window around the word was encoded so far
 }
 
-export interface AttentionView {
-  layer: number | 'rollout';
-  head: number | 'mean';
-  from: Span;
-  window: { start: number; end: number };
-  to: Array<Span & { weight: number }>;
-}
-
-export interface AttentionMatrix {
-  window: { start: number; end: number };
-  words: Span[];
-  focus: number; // index of the word at offset
-  layers: number;
-  heads: number;
-  weights: Float32Array; // [layer][head][from][to], word level, rows sum to 1
-  rollout: Float32Array; // [from][to]
-  census: HeadLabel[]; // [layer][head]: what each head does on this window (core/heads.ts)
-}
-
-export type { SenseVectors, SentencePair, WordInspection };
+export type { AttentionMatrix, AttentionView, SenseVectors, SentencePair, WordInspection };
 
 /**
  * The worker's high-level, document-oriented operations. Each method's last argument in the client is an optional

@@ -5,7 +5,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import type { Encoding, LoadedModel } from '../../../src/core/api';
-import { wordAttentionTensor } from '../../../src/core/attention';
+import { attentionMatrix, attentionView, wordAttentionTensor } from '../../../src/core/attention';
 import { FIX } from './helpers';
 
 const TEXT = "The animal didn't cross the street because it was too tired. It slept.";
@@ -49,5 +49,20 @@ describe('panel tensor = overlay/CLI attention', () => {
     const it_ = enc.tok.words.findIndex((w) => w.text === 'it');
     const rowSum = t.rollout.subarray(it_ * W, (it_ + 1) * W).reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(rowSum - 1) < 1e-5, 'rollout rows are distributions over the words');
+  });
+
+  it('the worker\'s two views (overlay and panel) are these numbers, with the window\'s text span', () => {
+    const it_ = enc.tok.words.findIndex((w) => w.text === 'it');
+    const m = attentionMatrix(enc, it_);
+    const W = m.words.length;
+    assert.equal(m.focus, it_);
+    assert.deepEqual(m.window, { start: 0, end: TEXT.length });
+    assert.equal(m.census.length, model.info.layers * model.info.heads);
+    const v = attentionView(enc, it_, { layer: 2, head: 1 });
+    assert.deepEqual(v.window, m.window);
+    assert.equal(v.from.text, 'it');
+    const base = ((2 - 1) * m.heads + 1) * W * W + it_ * W;
+    v.to.forEach((t, k) => assert.ok(Math.abs(m.weights[base + k] - t.weight) < 1e-6, `word ${k}`));
+    assert.throws(() => attentionView(enc, it_, { layer: 99 }), /Layer 99 does not exist/);
   });
 });
