@@ -406,8 +406,11 @@ export interface Engine {
   logitLens(model: LoadedModel, text: string, opts?: { at?: number; top?: number; signal?: AbortSignal }): Promise<LogitLensResult>;
   /** Occlusion attribution of mask()'s prediction (or of `target`): the effect of masking each other word. */
   occlude(model: LoadedModel, text: string, opts?: { at?: number; target?: string; batchSize?: number; signal?: AbortSignal }): Promise<OcclusionResult>;
-  /** Occlusion attribution of the best answer: its span probability with each document word of its window masked. */
-  occludeQa(model: LoadedModel, question: string, document: string, opts?: { batchSize?: number; signal?: AbortSignal }): Promise<OcclusionResult>;
+  /**
+   * Occlusion attribution of an answer — the best one, or `answer` (a span of `document`, whole words) — its span
+   * probability with each document word of its window masked.
+   */
+  occludeQa(model: LoadedModel, question: string, document: string, opts?: { batchSize?: number; signal?: AbortSignal; answer?: { start: number; end: number } }): Promise<OcclusionResult>;
   /** Head ablation: switch attention heads off (HF head_mask) and see the target's probability and the new prediction. */
   ablate(model: LoadedModel, input: AblationInput, opts?: AblateOptions): Promise<AblationResult>;
   /** Every `[MASK]` of the text, filled jointly (iterative, most confident first; see core/fill-masks.ts). */

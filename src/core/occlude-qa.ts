@@ -8,7 +8,8 @@ import { answer, maskedSoftmax, planQa } from './qa';
 import type { TextTokenizer } from './text/tokenizer';
 import type { QaWindow } from './text/windows';
 
-type QaOpts = Pick<QaOptions, 'maxSeqLen' | 'stride' | 'maxQuestionLen' | 'maxAnswerLen' | 'signal'> & { batchSize?: number };
+/** `answer`: explain this span (e.g. the answer the user picked) instead of the model's best answer. */
+type QaOpts = Pick<QaOptions, 'maxSeqLen' | 'stride' | 'maxQuestionLen' | 'maxAnswerLen' | 'signal'> & { batchSize?: number; answer?: { start: number; end: number } };
 
 /** The best answer, the window that scores it best, its first/last document tokens and its span probability there. */
 export interface AnswerWindow {
@@ -22,16 +23,28 @@ export interface AnswerWindow {
   spanProbability: (o: RunOutput) => number; // the answer's p_start · p_end in an output of a `win` row
 }
 
+/** A given answer span as a QaAnswer (score unknown: NaN), after checking it lies in the text and is not blank. */
+function chosenSpan(document: string, span: { start: number; end: number }): QaAnswer {
+  const { start, end } = span;
+  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end > start && end <= document.length) || !document.slice(start, end).trim()) {
+    throw new BertLensError('BAD_INPUT', `The answer to explain (${start}–${end}) is not a span of the text (${document.length} characters). Ask the question again, then explain one of its answers.`);
+  }
+  return { text: document.slice(start, end), start, end, score: NaN };
+}
+
 export async function answerWindow(model: LoadedModel, tk: TextTokenizer, question: string, document: string, opts: QaOpts = {}): Promise<AnswerWindow> {
   const info = model.info;
   const { maxSeqLen = Math.min(384, info.maxPositions), stride = 128, maxQuestionLen = 64 } = opts;
-  const [best] = (await answer(model, tk, question, document, { ...opts, top: 1 })).answers;
+  const best = opts.answer ? chosenSpan(document, opts.answer) : (await answer(model, tk, question, document, { ...opts, top: 1 })).answers[0];
   if (!best) throw new BertLensError('BAD_INPUT', `${info.id} finds no answer to the question in this text, so there is nothing to explain. Rephrase the question or give a text that answers it.`, { model: info.id });
   const doc = tk.tokenize(document);
   // The answer's first and last tokens (answers are whole words) and the window that scores them best.
   const first = doc.words.findIndex((w) => w.start === best.start);
   const last = doc.words.findIndex((w) => w.end === best.end);
-  if (first < 0 || last < first) throw new BertLensError('BAD_INPUT', `The answer "${best.text}" does not start and end on word boundaries of the text (an engine bug). Please report it with the text.`, { model: info.id });
+  if (first < 0 || last < first) {
+    const why = opts.answer ? 'Pick a span of whole words' : 'This is an engine bug; please report it with the text';
+    throw new BertLensError('BAD_INPUT', `The answer "${best.text}" does not start and end on word boundaries of the text. ${why}.`, { model: info.id });
+  }
   const s = doc.words[first].tokenStart;
   const e = doc.words[last].tokenEnd - 1;
   const wins = planQa(info, tk, question, doc, { maxSeqLen, stride, maxQuestionLen }).filter((w) => s >= w.docTokenStart && e < w.docTokenEnd);

@@ -26,6 +26,10 @@ export function commandTable(ctx: Ctx, v: Views): Record<string, Handler> {
     clearAttention: () => v.overlay.clear(),
     explainOcclusion: () => v.occlusion.show(),
     clearOcclusion: () => v.occlusion.clear(),
+    explainAnswer: async (index?: number) => {
+      const a = v.qa.answerToExplain(typeof index === 'number' ? index : undefined);
+      if (a) await v.occlusion.showAnswer(a.ed, a.question, a.answer);
+    },
     exportTensors: () => exportTensors(ctx),
     selectLayerHead: () => selectLayerHead(ctx),
     predictWord: () => predictWord(ctx),

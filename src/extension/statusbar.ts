@@ -16,7 +16,7 @@ export class StatusBar implements vscode.Disposable {
   /** What text the shown attention was computed on (scope.ts). */
   attentionScope: string | undefined;
   /** The occlusion overlay's target, its probability, the strongest effect shown, the text read and the model. */
-  occlusion: { target: string; base: number; max: number; scope: string; used: string } | undefined;
+  occlusion: { task: 'mask' | 'qa'; target: string; base: number; max: number; scope: string; used: string } | undefined;
   private readonly occlusionItem: vscode.StatusBarItem;
 
   constructor(private readonly ctx: Ctx) {
@@ -88,8 +88,13 @@ export class StatusBar implements vscode.Disposable {
     const o = this.occlusion;
     if (!o) return void this.occlusionItem.hide();
     this.occlusionItem.text = `$(symbol-color) ${vscode.l10n.t('occlusion: “{0}” {1}', o.target, `${(o.base * 100).toFixed(1)}%`)}`;
-    const tip = new vscode.MarkdownString(vscode.l10n.t('BERT Lens occlusion of the prediction **{0}** (probability {1}, {2}).', o.target, `${(o.base * 100).toFixed(1)}%`, o.used));
-    tip.appendMarkdown(`\n\n${vscode.l10n.t('Each word is coloured by how much the probability changes when that word is masked too: blue supports the prediction (it drops without the word), red works against it; the darkest shade is the strongest effect ({0}). Hover a word for its number.', signedLabel(o.max))}`);
+    const pct = `${(o.base * 100).toFixed(1)}%`;
+    const tip = new vscode.MarkdownString(o.task === 'qa'
+      ? vscode.l10n.t('BERT Lens occlusion of the answer **{0}** (span probability {1}, {2}).', o.target, pct, o.used)
+      : vscode.l10n.t('BERT Lens occlusion of the prediction **{0}** (probability {1}, {2}).', o.target, pct, o.used));
+    tip.appendMarkdown(`\n\n${o.task === 'qa'
+      ? vscode.l10n.t('Each word is coloured by how much the answer\'s probability changes when that word is masked: blue supports the answer (it drops without the word), red works against it; the darkest shade is the strongest effect ({0}). Hover a word for its number.', signedLabel(o.max))
+      : vscode.l10n.t('Each word is coloured by how much the probability changes when that word is masked too: blue supports the prediction (it drops without the word), red works against it; the darkest shade is the strongest effect ({0}). Hover a word for its number.', signedLabel(o.max))}`);
     tip.appendMarkdown(`\n\n${vscode.l10n.t('BERT read: {0}.', o.scope)}`);
     tip.appendMarkdown(`\n\n${vscode.l10n.t('Click or press Escape to clear.')}`);
     this.occlusionItem.tooltip = tip;

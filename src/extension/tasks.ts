@@ -4,7 +4,7 @@ import type { QaAnswer } from '../core/api';
 import { usedText } from './auto';
 import { isCancel, toSignal, type Ctx } from './ctx';
 import { scopeText } from './scope';
-import { fmtScore, maskLiteralAt, masksInParagraph, matchCase } from './tasks-logic';
+import { answerToExplain, fmtScore, maskLiteralAt, masksInParagraph, matchCase } from './tasks-logic';
 import { markTourDone } from './tour';
 
 /**
@@ -154,6 +154,8 @@ export class QuestionAnswering implements vscode.Disposable {
   });
   private highlighted: vscode.TextEditor | undefined;
   private lastQuestion = '';
+  /** The answers on show, for "Explain Answer by Occlusion"; cleared with the highlight. */
+  private shown: { ed: vscode.TextEditor; version: number; question: string; answers: QaAnswer[] } | undefined;
 
   constructor(private readonly ctx: Ctx) {}
 
@@ -205,7 +207,7 @@ export class QuestionAnswering implements vscode.Disposable {
       if (a === searchAll) await this.answer(ed, question, true);
       return;
     }
-    this.show(ed, r.answers);
+    this.show(ed, r.answers, question, input.version);
     markTourDone('qa');
     type Item = vscode.QuickPickItem & { answer?: QaAnswer };
     const items: Item[] = r.answers.map((a) => {
@@ -250,20 +252,42 @@ export class QuestionAnswering implements vscode.Disposable {
     if (again) await this.answer(ed, question, true);
   }
 
-  private show(ed: vscode.TextEditor, answers: QaAnswer[]): void {
+  private show(ed: vscode.TextEditor, answers: QaAnswer[], question: string, version: number): void {
     this.clear();
     const doc = ed.document;
-    ed.setDecorations(this.highlight, answers.map((a, i) => ({
-      range: new vscode.Range(doc.positionAt(a.start), doc.positionAt(a.end)),
-      hoverMessage: vscode.l10n.t('BERT Lens answer #{0} (score {1}). Run "BERT Lens: Clear Answers" or press Escape to dismiss.', i + 1, fmtScore(a.score)),
-    })));
+    ed.setDecorations(this.highlight, answers.map((a, i) => {
+      const hover = new vscode.MarkdownString(vscode.l10n.t('BERT Lens answer #{0} (score {1}). Run "BERT Lens: Clear Answers" or press Escape to dismiss.', i + 1, fmtScore(a.score)));
+      // One trusted command: the link explains this answer (its index in the list shown).
+      hover.isTrusted = { enabledCommands: ['bertLens.explainAnswer'] };
+      hover.appendMarkdown(`\n\n[${vscode.l10n.t('Explain this answer by occlusion')}](command:bertLens.explainAnswer?${encodeURIComponent(JSON.stringify([i]))})`);
+      return { range: new vscode.Range(doc.positionAt(a.start), doc.positionAt(a.end)), hoverMessage: hover };
+    }));
     this.highlighted = ed;
+    this.shown = { ed, version, question, answers };
     void vscode.commands.executeCommand('setContext', 'bertLens.answersShown', true);
+  }
+
+  /** The shown answer to explain (answerToExplain), with its question and editor; a message when there is none. */
+  answerToExplain(index?: number): { ed: vscode.TextEditor; question: string; answer: QaAnswer } | undefined {
+    const s = this.shown;
+    const ed = vscode.window.activeTextEditor;
+    if (!s || !ed || ed.document !== s.ed.document) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: ask a question first (BERT Lens: Ask a Question About This Document), then explain one of its answers.'));
+      return undefined;
+    }
+    if (ed.document.version !== s.version) {
+      void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: the document changed since the answers were found; ask the question again.'));
+      return undefined;
+    }
+    const doc = ed.document;
+    const answer = answerToExplain(s.answers, { start: doc.offsetAt(ed.selection.start), end: doc.offsetAt(ed.selection.end) }, index);
+    return answer && { ed, question: s.question, answer };
   }
 
   clear(): void {
     this.highlighted?.setDecorations(this.highlight, []);
     this.highlighted = undefined;
+    this.shown = undefined;
     void vscode.commands.executeCommand('setContext', 'bertLens.answersShown', false);
   }
 

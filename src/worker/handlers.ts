@@ -49,7 +49,7 @@ export class Handlers {
     mask: (doc, offset, top, ctx) => this.mask(doc, offset, top, ctx),
     logitLens: (doc, offset, top, ctx) => this.logitLens(doc, offset, top, ctx),
     ablate: (doc, offset, task, question, off, importance, ctx) => this.ablate(doc, offset, task, question, off, importance, ctx),
-    occlude: (doc, offset, task, question, ctx) => this.occlude(doc, offset, task, question, ctx),
+    occlude: (doc, offset, task, question, answer, ctx) => this.occlude(doc, offset, task, question, answer, ctx),
     tensors: (doc, range, what, ctx) => this.tensors(doc, range, what, ctx),
     fillMasks: (doc, offset, top, ctx) => this.fillMasks(doc, offset, top, ctx),
     nsp: (doc, ctx) => this.nsp(doc, ctx),
@@ -189,14 +189,16 @@ export class Handlers {
    * Occlusion of the word at `offset` within its paragraph (one model run per other word, batched: a paragraph
    * bounds the cost where a 512-token window would be 500 rows), or of the best answer to `question` in its window.
    */
-  private async occlude(doc: DocInput, offset: number, task: 'mask' | 'qa', question: string, ctx: JobContext): Promise<OcclusionResult & Used & { read: { start: number; end: number } }> {
+  private async occlude(
+    doc: DocInput, offset: number, task: 'mask' | 'qa', question: string, answer: { start: number; end: number } | null, ctx: JobContext,
+  ): Promise<OcclusionResult & Used & { read: { start: number; end: number } }> {
     const read = (r: OcclusionResult) => {
       const all = [...r.words, r];
       return { start: Math.min(...all.map((w) => w.start)), end: Math.max(...all.map((w) => w.end)) };
     };
     if (task === 'qa') {
       const { model, used } = await this.pick('qa', doc);
-      const r = await this.eng().occludeQa(model, question, doc.text, { signal: ctx.signal });
+      const r = await this.eng().occludeQa(model, question, doc.text, { signal: ctx.signal, answer: answer ?? undefined });
       return { ...r, ...used, read: read(r) };
     }
     const { model, used } = await this.pick('encoder', doc, offset);

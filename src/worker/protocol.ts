@@ -137,7 +137,8 @@ export interface WorkerApi {
    * paragraph) or of the best answer to `question` (task qa, QA model): the target's probability with each other
    * word masked. `read`: the characters the model read.
    */
-  occlude(doc: DocInput, offset: number, task: 'mask' | 'qa', question: string): OcclusionResult & Used & { read: { start: number; end: number } };
+  /** `answer` (qa): the span to explain, e.g. the answer the user picked; null: the model's best answer. */
+  occlude(doc: DocInput, offset: number, task: 'mask' | 'qa', question: string, answer: { start: number; end: number } | null): OcclusionResult & Used & { read: { start: number; end: number } };
   /** Word-level attention, hidden states and head census of the words of `range` (empty: the window around it), for export. */
   tensors(doc: DocInput, range: { start: number; end: number }, what: TensorKind[]): TensorBundle;
   /** Every [MASK] of the paragraph around `offset`, filled jointly (offsets into the document). */
@@ -180,7 +181,7 @@ export const METHOD_TABLE: { readonly [M in Method]: MethodSpec<M> } = {
   mask: { params: 3, doc: true, immediate: false },
   logitLens: { params: 3, doc: true, immediate: false },
   ablate: { params: 6, doc: true, immediate: false },
-  occlude: { params: 4, doc: true, immediate: false },
+  occlude: { params: 5, doc: true, immediate: false },
   tensors: { params: 3, doc: true, immediate: false },
   fillMasks: { params: 3, doc: true, immediate: false },
   nsp: { params: 1, doc: true, immediate: false },

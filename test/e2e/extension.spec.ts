@@ -155,7 +155,20 @@ test('QA: the chosen answer becomes the editor selection', async () => {
   // Which span the embedded QA model ranks first is a model-quality figure (its card), not an extension guarantee:
   // the SQuAD-trained model of 2026-11-30 answers "collision" here where the gold answer is "gravity".
   await s.screenshot('06-qa-selection');
+  // The chosen (selected) answer explained by occlusion: the passage's words coloured, the status bar names it.
+  await s.runCommand('BERT Lens: Explain Answer by Occlusion');
+  const overlays = s.page.locator('.monaco-editor .view-overlays [class*="ced-"]');
+  const item = s.page.locator('.statusbar-item', { hasText: /occlusion: “.+” \d+\.\d%/ }).first();
+  await item.waitFor({ timeout: 60_000 }).catch(dump);
+  assert.equal((await item.innerText()).replace(/\s+/g, ' ').includes(`“${first}”`), true, 'the selected answer is the one explained');
+  assert.ok(await overlays.count() >= 3, 'words of the passage are coloured');
+  await s.page.waitForTimeout(300);
+  assert.deepEqual(await s.overflowingText(), [], 'effect labels never push text past the right edge');
+  await s.screenshot('occlusion-qa-editor');
   await s.page.keyboard.press('Escape'); // dismisses the answer highlights
+  await s.page.keyboard.press('Escape'); // then the occlusion
+  await s.page.waitForTimeout(300);
+  assert.equal(await s.page.locator('.statusbar-item', { hasText: /occlusion:/ }).count(), 0);
 });
 
 test('"Check Sentence Continuity" reports next-sentence probabilities', async () => {

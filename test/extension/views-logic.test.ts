@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { BUCKETS, bucketAlpha, bucketOf, bucketize } from '../../src/extension/buckets';
 import { Debouncer, RenderGate } from '../../src/extension/staleness';
 import { adjacentPairs, sentences } from '../../src/core/text/sentences';
-import { fmtScore, masksInParagraph, matchCase } from '../../src/extension/tasks-logic';
+import { answerToExplain, fmtScore, masksInParagraph, matchCase } from '../../src/extension/tasks-logic';
 
 test('bucketOf: relative to the max, tiny weights dropped, strongest in the top bucket', () => {
   assert.equal(bucketOf(1, 1), BUCKETS - 1);
@@ -95,4 +95,16 @@ test('masksInParagraph counts the [MASK]s of the cursor\'s paragraph only', () =
   assert.equal(masksInParagraph(text, text.indexOf('sat')), 2);
   assert.equal(masksInParagraph(text, 3), 1);
   assert.equal(masksInParagraph('no masks', 2), 0);
+});
+
+test('answerToExplain: the linked answer, else the one at the selection or cursor, else the best', () => {
+  const answers = [{ start: 10, end: 20 }, { start: 40, end: 45 }];
+  assert.equal(answerToExplain(answers, { start: 0, end: 0 }), answers[0]);
+  assert.equal(answerToExplain(answers, { start: 40, end: 45 }), answers[1]); // picked in the list: selected
+  assert.equal(answerToExplain(answers, { start: 43, end: 43 }), answers[1]); // the cursor inside it
+  assert.equal(answerToExplain(answers, { start: 45, end: 45 }), answers[1]); // just after it
+  assert.equal(answerToExplain(answers, { start: 30, end: 30 }), answers[0]);
+  assert.equal(answerToExplain(answers, { start: 15, end: 15 }, 1), answers[1]);
+  assert.equal(answerToExplain(answers, { start: 15, end: 15 }, 5), undefined);
+  assert.equal(answerToExplain([], { start: 0, end: 0 }), undefined);
 });

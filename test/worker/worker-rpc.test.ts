@@ -175,7 +175,7 @@ test('ablate: the word at the offset (or a literal [MASK]) with heads off and th
 test('occlude: every other word of the paragraph with its effect on the word at the offset (or a literal [MASK]); the QA answer with the QA model', async () => {
   const text = 'Another paragraph stays unread.\n\nWe sat on the bank of the river.';
   const at = text.indexOf('river');
-  const r = await client.call.occlude(doc(1, text, 'file:///occlude.txt'), at + 1, 'mask', '');
+  const r = await client.call.occlude(doc(1, text, 'file:///occlude.txt'), at + 1, 'mask', '', null);
   assert.deepEqual([r.task, r.start, r.end], ['mask', at, at + 5]);
   assert.ok(r.target.length > 0 && r.base > 0 && r.base <= 1);
   assert.ok(r.model.endsWith('tiny-bert'));
@@ -187,13 +187,18 @@ test('occlude: every other word of the paragraph with its effect on the word at 
   }
   assert.deepEqual(r.read, { start: text.indexOf('We'), end: text.length });
   const lit = 'A [MASK] here. The cat sat on the [MASK].';
-  const l = await client.call.occlude(doc(1, lit, 'file:///occlude-lit.txt'), lit.lastIndexOf('[MASK]') + 2, 'mask', '');
+  const l = await client.call.occlude(doc(1, lit, 'file:///occlude-lit.txt'), lit.lastIndexOf('[MASK]') + 2, 'mask', '', null);
   assert.deepEqual([l.start, l.end], [lit.lastIndexOf('[MASK]'), lit.length - 1]);
   assert.ok(!l.words.some((w) => w.word.includes('MASK')), 'the other [MASK] is blanked, not a word');
-  const qa = await client.call.occlude(doc(), 0, 'qa', 'Where did we sit?');
+  const qa = await client.call.occlude(doc(), 0, 'qa', 'Where did we sit?', null);
   assert.equal(qa.task, 'qa');
   assert.equal(TEXT.slice(qa.start, qa.end), qa.target);
   assert.ok(qa.words.length > 0 && qa.words.every((w) => TEXT.slice(w.start, w.end) === w.word));
+  // A chosen answer (the one the user picked in the editor) is explained, not the best one.
+  const river = TEXT.indexOf('river');
+  const picked = await client.call.occlude(doc(), 0, 'qa', 'Where did we sit?', { start: river, end: river + 5 });
+  assert.deepEqual([picked.target, picked.start, picked.end], ['river', river, river + 5]);
+  await assert.rejects(client.call.occlude(doc(), 0, 'qa', 'Where did we sit?', { start: -1, end: 3 }), /not a span of the text/);
 });
 
 test('tensors: the selected words\' attention, hidden states and census as Float32Arrays; a bad request is refused', async () => {

@@ -243,7 +243,7 @@ export class PanelHost implements vscode.Disposable {
         }
         case 'occlude': {
           if (req.section !== 'occlude') return;
-          const r = await this.client.call.occlude(d, offset, req.task, req.question, opts);
+          const r = await this.client.call.occlude(d, offset, req.task, req.question, null, opts);
           const data = shape.occludeData(r);
           this.lastOcclusion = data;
           this.post({ type: 'occlude', seq, data });

@@ -129,4 +129,21 @@ describe('occlusion (QA answer)', () => {
     const mlm = await engine.load('bert-lens-mini');
     await assert.rejects(engine.occludeQa(mlm, Q, DOC), /no question-answering head/);
   });
+
+  it('a chosen answer (not the best): its own span probability, equal to the best answer\'s when it is the best', async () => {
+    const model = await engine.load('bert-lens-mini-qa', { dtype: 'fp32' });
+    const best = await engine.occludeQa(model, Q, DOC);
+    const same = await engine.occludeQa(model, Q, DOC, { answer: { start: best.start, end: best.end } });
+    assert.equal(same.base, best.base);
+    assert.deepEqual(same.words, best.words);
+    const at = DOC.indexOf('London');
+    const other = await engine.occludeQa(model, Q, DOC, { answer: { start: at, end: at + 'London'.length } });
+    assert.deepEqual([other.target, other.start], ['London', at]);
+    assert.ok(other.base < best.base, `a worse span scores lower: ${other.base} vs ${best.base}`);
+    const most = [...other.words].sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))[0];
+    assert.ok(other.words.every((w) => Number.isFinite(w.score)));
+    assert.ok(most.word.length > 0);
+    await assert.rejects(engine.occludeQa(model, Q, DOC, { answer: { start: 5, end: 900 } }), /not a span of the text/);
+    await assert.rejects(engine.occludeQa(model, Q, DOC, { answer: { start: 1, end: 4 } }), /word boundaries/);
+  });
 });
