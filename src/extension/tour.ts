@@ -50,6 +50,8 @@ export class Tour implements vscode.Disposable {
   /** A walkthrough button: `step` arrives from the link's JSON arguments. */
   async run(step: unknown): Promise<void> {
     if (!isTourStep(step)) return;
+    // First, before any await: the e2e test tells a click VS Code never delivered from a step that stalled.
+    this.ctx.log.info(`Walkthrough button "${step}"`);
     if (step === 'open') return void (await this.openSample());
     const open = (d: vscode.TextDocument | undefined) => (d && !d.isClosed ? d : undefined);
     const target = tourTarget(open(this.sample), open(this.last));

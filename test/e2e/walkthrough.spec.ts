@@ -10,15 +10,14 @@ import { sampleFor } from '../../src/extension/tour-logic';
 const nls = (locale: string) => JSON.parse(readFileSync(path.join(root, locale === 'en' ? 'package.nls.json' : 'package.nls.zh-cn.json'), 'utf8'));
 const STEPS = ['open', 'attention', 'qkv', 'hover', 'mask', 'qa'] as const;
 
-// Pending (issue 14): passes run alone (`bash test/e2e/run.sh test/e2e/walkthrough.spec.ts`: 3 of 3 this session,
-// 4 of 4 the last), but in the full e2e run a step's result does not appear (4 of 4 full runs over two sessions: the
-// hover, the QA answers, and on 2026-11-30 the Predict Word list (en) and the question box (zh-CN), whose commands
-// left no trace in the log). Each step now logs "Walkthrough step …" to find where it stops. The walkthrough logic is
-// unit-tested (test/extension/tour.test.ts, test/extension/panel-readiness.test.ts).
-const PENDING = 'passes alone, flaky in the full e2e run (issue 14)';
+// History (issue 14): alone this spec passed every run; in the full e2e run a step's result sometimes did not appear
+// (the hover, the QA answers, the Predict Word list, the question box) and the step's command left no trace in the
+// log. The tour now logs 'Walkthrough button "<step>"' before anything else, so the test tells a click that VS Code
+// never delivered to the extension (under load, while the walkthrough page re-lays out) from a step that started and
+// stalled: the first is clicked once more and reported on stderr; the second fails with the log.
 
 for (const locale of ['en', 'zh-cn']) {
-  describe(`walkthrough (${locale})`, { skip: PENDING }, () => {
+  describe(`walkthrough (${locale})`, () => {
     let s: Session;
     const strings = nls(locale);
     const sample = sampleFor(locale); // the zh-CN UI opens the Chinese sample
@@ -50,6 +49,15 @@ for (const locale of ['en', 'zh-cn']) {
       }
     };
 
+    /** How many times the tour logged that step's button (the extension's log: nothing before it activated). */
+    const buttonRuns = async (id: string) => s.bertLensLog().split(`Walkthrough button "${id}"`).length - 1;
+    const delivered = async (id: string, atLeast: number, timeoutMs: number) => {
+      for (const until = Date.now() + timeoutMs; Date.now() < until; await s.page.waitForTimeout(250)) {
+        if ((await buttonRuns(id)) >= atLeast) return true;
+      }
+      return false;
+    };
+
     test('every button acts on the sample and ticks its step only once it worked', async () => {
       const page = s.page;
       // No file is open: the extension activates on the first button (its command), not before.
@@ -62,7 +70,13 @@ for (const locale of ['en', 'zh-cn']) {
         await stepEl(id).click();
         assert.equal(await done(id).getAttribute('aria-checked'), 'false', `${id} ticked before its button was clicked`);
         const btn = stepEl(id).locator('.step-description-container .monaco-button', { hasText: button(id) });
+        const clicks = (await buttonRuns(id)) + 1;
         await btn.click();
+        if (!(await delivered(id, clicks, id === 'open' ? 60_000 : 15_000))) {
+          console.error(`walkthrough (${locale}): the "${id}" button's click never reached the extension; clicking it again`);
+          await btn.click();
+          assert.ok(await delivered(id, clicks, 30_000), `the "${id}" button's command never ran:\n${s.bertLensLog().slice(-3000)}`);
+        }
         switch (id) {
           case 'open':
             await page.locator('.view-line', { hasText: firstLine }).first().waitFor({ timeout: 60_000 }).catch(dump);
