@@ -72,5 +72,7 @@ set -e
 pass=$(grep -E '^# pass ' "$WORK/results.tap" | awk '{print $3}' | tail -1)
 fail=$(grep -E '^# fail ' "$WORK/results.tap" | awk '{print $3}' | tail -1)
 log "screenshots in test/e2e/artifacts/"
+# The main flow as one GIF from this run's screenshots (README); a run of some specs only may lack frames.
+if [ $rc -eq 0 ]; then node scripts/flow-gif.mjs test/e2e/artifacts test/e2e/artifacts/main-flow.gif || true; fi
 echo "${pass:-0} passed, ${fail:-1} failed"
 exit $rc
