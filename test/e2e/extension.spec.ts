@@ -3,6 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import type { Locator } from 'playwright-core';
 import { embedded, root, start, type Session } from './harness';
 import { startHub, type FakeHub } from '../core/model/hub-server';
 
@@ -25,6 +26,13 @@ const dump = (e: unknown) => {
   console.error(s?.exthostLog());
   throw e;
 };
+
+/** How many elements match after the UI settles: polled up to 5 s for `want` (a loaded machine renders late). */
+async function settledCount(loc: Locator, want: number): Promise<number> {
+  let n = await loc.count();
+  for (const until = Date.now() + 5_000; n !== want && Date.now() < until; n = await loc.count()) await s.page.waitForTimeout(100);
+  return n;
+}
 
 test('status bar shows the active model', async () => {
   // ready: the spinner is replaced by the telescope once the worker has loaded the encoder
@@ -79,8 +87,7 @@ test('"Show Attention from Cursor" decorates the words of the window', async () 
   assert.ok(labels >= 1 && labels <= 3, `${labels} weight labels`);
   await s.screenshot('03-attention');
   await s.runCommand('BERT Lens: Clear Attention');
-  await s.page.waitForTimeout(300);
-  assert.equal(await overlays.count(), 0, 'Clear removes every decoration');
+  assert.equal(await settledCount(overlays, 0), 0, 'Clear removes every decoration');
 });
 
 test('"Explain Prediction by Occlusion" colours the paragraph\'s words by their effect on the [MASK]; Escape clears it', async () => {
@@ -95,8 +102,7 @@ test('"Explain Prediction by Occlusion" colours the paragraph\'s words by their 
   assert.deepEqual(await s.overflowingText(), [], 'effect labels never push text past the right edge');
   await s.screenshot('occlusion-editor');
   await s.page.keyboard.press('Escape');
-  await s.page.waitForTimeout(300);
-  assert.equal(await overlays.count(), 0, 'Escape removes every decoration');
+  assert.equal(await settledCount(overlays, 0), 0, 'Escape removes every decoration');
   assert.equal(await s.page.locator('.statusbar-item', { hasText: /occlusion:/ }).count(), 0);
 });
 
@@ -130,8 +136,7 @@ test('"Toggle Attention Follow Cursor" re-renders from the word the cursor moves
   // The focus word (bold, bordered) moves to "bank": wait until the decorated text changes.
   await s.page.waitForFunction((b) => [...document.querySelectorAll('.view-lines span[class*="ced-"]')].map((x) => x.textContent).join('|') !== b, before, { timeout: 30_000 });
   await s.runCommand('BERT Lens: Clear Attention');
-  await s.page.waitForTimeout(300);
-  assert.equal(await overlays.count(), 0);
+  assert.equal(await settledCount(overlays, 0), 0);
 });
 
 test('QA: the chosen answer becomes the editor selection', async () => {
@@ -167,8 +172,7 @@ test('QA: the chosen answer becomes the editor selection', async () => {
   await s.screenshot('occlusion-qa-editor');
   await s.page.keyboard.press('Escape'); // dismisses the answer highlights
   await s.page.keyboard.press('Escape'); // then the occlusion
-  await s.page.waitForTimeout(300);
-  assert.equal(await s.page.locator('.statusbar-item', { hasText: /occlusion:/ }).count(), 0);
+  assert.equal(await settledCount(s.page.locator('.statusbar-item', { hasText: /occlusion:/ }), 0), 0);
 });
 
 test('"Check Sentence Continuity" reports next-sentence probabilities', async () => {
