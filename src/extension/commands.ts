@@ -28,7 +28,8 @@ export function commandTable(ctx: Ctx, v: Views): Record<string, Handler> {
     clearOcclusion: () => v.occlusion.clear(),
     explainAnswer: async (index?: number) => {
       const a = v.qa.answerToExplain(typeof index === 'number' ? index : undefined);
-      if (a) await v.occlusion.showAnswer(a.ed, a.question, a.answer);
+      // The explained answer keeps a border (the occlusion target); the other answers' boxes would hide the colours.
+      if (a && (await v.occlusion.showAnswer(a.ed, a.question, a.answer))) v.qa.clear();
     },
     exportTensors: () => exportTensors(ctx),
     selectLayerHead: () => selectLayerHead(ctx),

@@ -53,14 +53,14 @@ export class OcclusionOverlay implements vscode.Disposable {
       this.ctx.client.call.occlude(input, at.offset, 'mask', '', null, { signal }));
   }
 
-  /** "Explain Answer by Occlusion": a shown answer (tasks.ts QuestionAnswering.answerToExplain). */
-  async showAnswer(ed: vscode.TextEditor, question: string, answer: QaAnswer): Promise<void> {
+  /** "Explain Answer by Occlusion": a shown answer (tasks.ts QuestionAnswering.answerToExplain); true once shown. */
+  async showAnswer(ed: vscode.TextEditor, question: string, answer: QaAnswer): Promise<boolean> {
     const span = { start: answer.start, end: answer.end };
-    await this.run(ed, answer.start, vscode.l10n.t('Explain Answer by Occlusion'), (input, signal) =>
+    return this.run(ed, answer.start, vscode.l10n.t('Explain Answer by Occlusion'), (input, signal) =>
       this.ctx.client.call.occlude(input, answer.start, 'qa', question, span, { signal }));
   }
 
-  private async run(ed: vscode.TextEditor, offset: number, what: string, call: (input: DocInput, signal: AbortSignal) => Promise<Occlusion>): Promise<void> {
+  private async run(ed: vscode.TextEditor, offset: number, what: string, call: (input: DocInput, signal: AbortSignal) => Promise<Occlusion>): Promise<boolean> {
     const ctx = this.ctx;
     const doc = ed.document;
     await ctx.ready();
@@ -75,12 +75,13 @@ export class OcclusionOverlay implements vscode.Disposable {
         return call(input, ctrl.signal);
       },
     ).then((x) => x, (e) => (isCancel(e) ? undefined : ctx.error(what, e)));
-    if (!r || !this.gate.isCurrent(ticket, doc.version)) return;
+    if (!r || !this.gate.isCurrent(ticket, doc.version)) return false;
     if (this.shownIn && this.shownIn !== ed) this.clearDecorations();
     this.shownIn = ed;
     const read = { ...r.read, whole: false };
     this.apply(ed, r, scopeText(doc, read, limited, r.task === 'qa' ? 'answer' : 'paragraph'), usedText(r));
     void vscode.commands.executeCommand('setContext', 'bertLens.occlusionShown', true);
+    return true;
   }
 
   private apply(ed: vscode.TextEditor, r: OcclusionResult, scope: string, used: string): void {

@@ -87,7 +87,8 @@ export class StatusBar implements vscode.Disposable {
   private updateOcclusion(): void {
     const o = this.occlusion;
     if (!o) return void this.occlusionItem.hide();
-    this.occlusionItem.text = `$(symbol-color) ${vscode.l10n.t('occlusion: “{0}” {1}', o.target, `${(o.base * 100).toFixed(1)}%`)}`;
+    const target = o.target.length > 32 ? `${o.target.slice(0, 31)}…` : o.target; // a long answer would push the rest off
+    this.occlusionItem.text = `$(symbol-color) ${vscode.l10n.t('occlusion: “{0}” {1}', target, `${(o.base * 100).toFixed(1)}%`)}`;
     const pct = `${(o.base * 100).toFixed(1)}%`;
     const tip = new vscode.MarkdownString(o.task === 'qa'
       ? vscode.l10n.t('BERT Lens occlusion of the answer **{0}** (span probability {1}, {2}).', o.target, pct, o.used)
