@@ -17,6 +17,9 @@ import { headCensus } from '../core/heads';
 import { tensorBundle, tensorLayers } from '../core/tensors';
 import { TENSOR_KINDS, type TensorBundle, type TensorKind } from '../shared/tensors';
 import { wordAt } from '../core/text/tokenizer';
+import { maskLiteralAt, onlyMaskAt } from '../core/mlm';
+
+export { maskLiteralAt };
 import { HandledError, WorkerModels, type Events, type JobContext } from './models';
 
 export type { JobContext };
@@ -284,15 +287,4 @@ export class Handlers {
     const { model } = await this.pick('encoder', doc);
     return senseVectors(await this.full(doc, ctx, layer, model), doc.text, word, layer);
   }
-}
-
-/** The text with every literal [MASK] but the one at `lit` blanked (same length: offsets stay document offsets). */
-function onlyMaskAt(text: string, lit: number): string {
-  return text.slice(0, lit).replace(/\[MASK\]/g, '      ') + text.slice(lit, lit + 6) + text.slice(lit + 6).replace(/\[MASK\]/g, '      ');
-}
-
-/** Start of a literal [MASK] covering `offset`, or -1. */
-export function maskLiteralAt(text: string, offset: number): number {
-  const i = text.indexOf('[MASK]', Math.max(0, offset - 6));
-  return i >= 0 && i <= offset && offset <= i + 6 ? i : -1;
 }
