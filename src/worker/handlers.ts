@@ -11,6 +11,7 @@ import type {
 import { inspectWord, substitutes } from '../core/inspect';
 import { senseVectors } from '../core/senses';
 import { sentenceChecks } from '../core/sentence-checks';
+import { compareModels, type ModelComparison } from '../core/compare-models';
 import { resolveLayers } from '../core/vectors';
 import { wordAttentionTensor } from '../core/attention';
 import { headCensus } from '../core/heads';
@@ -60,6 +61,7 @@ export class Handlers {
     qa: (doc, question, top, ctx) => this.qa(doc, question, top, ctx),
     coverage: (doc, kind) => this.models.coverage(doc, kind),
     senseVectors: (doc, word, layer, ctx) => this.senseVectors(doc, word, layer, ctx),
+    compareModels: (doc, offset, against, top, ctx) => this.compareModels(doc, offset, against, top, ctx),
     forget: (uri) => {
       this.docs.delete(uri);
       return null;
@@ -286,5 +288,12 @@ export class Handlers {
   private async senseVectors(doc: DocInput, word: string | null, layer: LayerChoice, ctx: JobContext): Promise<SenseVectors> {
     const { model } = await this.pick('encoder', doc);
     return senseVectors(await this.full(doc, ctx, layer, model), doc.text, word, layer);
+  }
+
+  /** The encoder of the word's paragraph vs `against` (models.ts keeps one such model), in their windows around it. */
+  private async compareModels(doc: DocInput, offset: number, against: string, top: number, ctx: JobContext): Promise<ModelComparison & Used> {
+    const { model, used } = await this.pick('encoder', doc, offset);
+    const other = await this.models.against(against, ctx);
+    return { ...(await compareModels(this.eng(), model, other, doc.text, offset, { top, signal: ctx.signal })), ...used };
   }
 }
