@@ -254,7 +254,7 @@ test('compareModels: the encoder vs a second model on the word at the offset; sa
   for (const s of [r.a, r.b]) {
     assert.equal(s.predictions?.length, 3);
     assert.equal(s.attention?.layers.length, 2);
-    for (const row of [...s.attention!.layers, s.attention!.rollout]) assert.ok(Math.abs(row.reduce((x, y) => x + y, 0) - 1) < 1e-6);
+    for (const row of [...s.attention.layers, s.attention.rollout]) assert.ok(Math.abs(row.reduce((x, y) => x + y, 0) - 1) < 1e-6);
   }
   assert.equal(r.depth.length, 2);
   assert.ok(r.depth.every((d) => d.divergence !== null && d.divergence >= 0 && d.divergence <= 1));
