@@ -17,7 +17,8 @@ async function loadAgainst(ctx: Ctx): Promise<LoadedModel> {
     if (!(e instanceof BertLensError)) throw e;
     // Its fixes would name --model, which loaded fine: the message says to change --against instead.
     const fix = e.details.fix?.filter((f) => f.option !== 'model');
-    throw new BertLensError(e.code, `The model to compare against (--against ${id}) failed to load: ${e.message} Check --against, or download the model first (bert-lens models download ID).`, { ...e.details, model: id, fix });
+    const what = `The model to compare against (--against ${id}) failed to load: ${e.message}`;
+    throw new BertLensError(e.code, `${what} Check --against, or download the model first (bert-lens models download ID).`, { ...e.details, model: id, fix });
   }
 }
 

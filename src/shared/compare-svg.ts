@@ -66,7 +66,8 @@ export function compareSvg(r: Result, row: number | null, palette: Palette, text
   const out = [`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`];
   out.push(`<rect width="100%" height="100%" fill="${palette.bg}"/>`);
   out.push(`<text x="4" y="14" fill="${palette.fg}" font-weight="bold">${escapeXml(text.title)}</text><text x="4" y="28" fill="${palette.muted}">${escapeXml(text.depth)}</text>`);
-  out.push(`<text x="${wordW}" y="${top - 4}" fill="${SIDE_COLORS.a}">${escapeXml(r.a.model)}</text><text x="${wordW + barW + 12}" y="${top - 4}" fill="${SIDE_COLORS.b}">${escapeXml(r.b.model)}</text>`);
+  out.push(`<text x="${wordW}" y="${top - 4}" fill="${SIDE_COLORS.a}">${escapeXml(r.a.model)}</text>`);
+  out.push(`<text x="${wordW + barW + 12}" y="${top - 4}" fill="${SIDE_COLORS.b}">${escapeXml(r.b.model)}</text>`);
   r.words.forEach((w, i) => {
     const y = top + i * rowH;
     const weight = i === r.focus ? ' font-weight="bold"' : '';

@@ -88,7 +88,8 @@ export class CompareView implements View<CompareData> {
     this.depthSelect.value = this.row === null ? 'rollout' : String(this.row);
     const focus = r.words[r.focus]?.text ?? '';
     const js = this.row === null ? r.rollout : r.depth[this.row].divergence;
-    this.summary.textContent = `${t('compare.summary', r.a.model, r.a.layers, r.a.heads, r.b.model, r.b.layers, r.b.heads)} ${t('compare.divergence', focus, js === null ? t('compare.none') : fmt(js))}`;
+    const models = t('compare.summary', r.a.model, r.a.layers, r.a.heads, r.b.model, r.b.layers, r.b.heads);
+    this.summary.textContent = `${models} ${t('compare.divergence', focus, js === null ? t('compare.none') : fmt(js))}`;
     this.chart.innerHTML = divergenceSvg(r, this.row, palette(), 240, { rollout: t('compare.rolloutShort') }); // escaped builder output only
     this.drawWords(r);
     const differ = r.words.filter((w) => !w.same).length;

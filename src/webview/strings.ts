@@ -1,6 +1,7 @@
 // The panel's UI strings, English and Simplified Chinese; the host tells which (vscode.env.language).
 const en = {
-  'tab.head': 'Heads', 'tab.model': 'Model', 'tab.explain': 'Q·K/√d', 'tab.inspect': 'Token', 'tab.sense': 'Senses', 'tab.qa': 'QA', 'tab.ablate': 'Ablation', 'tab.occlude': 'Occlusion', 'tab.compare': 'Compare',
+  'tab.head': 'Heads', 'tab.model': 'Model', 'tab.explain': 'Q·K/√d', 'tab.inspect': 'Token', 'tab.sense': 'Senses', 'tab.qa': 'QA', 'tab.ablate': 'Ablation', 'tab.occlude': 'Occlusion',
+  'tab.compare': 'Compare',
   'tabs.label': 'BERT Lens views',
   'focus.none': 'Put the cursor on a word in an editor to see how the model reads it.',
   'focus.word': '“{0}” in {1}',
@@ -72,7 +73,7 @@ const en = {
   'export.table': 'TSV', 'export.json': 'JSON',
   'export.svg': 'SVG', 'export.png': 'PNG', 'export.tsv': 'TSV (Projector)', 'export.html': 'HTML',
   'export.label': 'Export', 'export.saved': 'Saved {0}',
-  'compare.help': 'The word at the cursor read by two models side by side: A, the encoder this document uses, and B, one you pick. Words are matched by their characters, so models with different vocabularies, layer and head counts line up.',
+  'compare.help': 'The word at the cursor read by two models: A, the encoder this document uses, and B, one you pick. Words are matched by their characters, so any two vocabularies line up.',
   'compare.against': 'Compare with', 'compare.pick': 'Choose a model…', 'compare.current': '{0} (in use)',
   'compare.choose': 'Pick a second model to read this word beside the one in use.',
   'compare.depth': 'Depth', 'compare.depthOption': 'A layer {0} ↔ B layer {1}',
@@ -92,7 +93,8 @@ const en = {
 export type StringKey = keyof typeof en;
 
 const zh: Record<StringKey, string> = {
-  'tab.head': '注意力头', 'tab.model': '模型', 'tab.explain': 'Q·K/√d', 'tab.inspect': '词元', 'tab.sense': '词义', 'tab.qa': '问答', 'tab.ablate': '消融', 'tab.occlude': '遮挡', 'tab.compare': '对比',
+  'tab.head': '注意力头', 'tab.model': '模型', 'tab.explain': 'Q·K/√d', 'tab.inspect': '词元', 'tab.sense': '词义', 'tab.qa': '问答', 'tab.ablate': '消融', 'tab.occlude': '遮挡',
+  'tab.compare': '对比',
   'tabs.label': 'BERT Lens 视图',
   'focus.none': '把光标放在编辑器中的一个词上，查看模型如何理解它。',
   'focus.word': '{1} 中的“{0}”',
@@ -164,7 +166,7 @@ const zh: Record<StringKey, string> = {
   'ablate.cell': '第 {0} 层第 {1} 个头：没有它时目标的概率下降 {2}。点击关闭它。',
   'ablate.cellOff': '第 {0} 层第 {1} 个头已关闭（单独关闭时下降 {2}）。点击重新打开。',
   'ablate.help': '每个格子是一个注意力头：只关闭这个头（把它的注意力乘以 0，同 Hugging Face 的 head_mask）时目标概率下降多少。蓝色：这个头支持目标；红色：没有它目标概率反而上升。点击多个头一起关闭，查看新的预测；同 `bert-lens ablate`。',
-  'compare.help': '两个模型并排读光标处的词：A 是本文档使用的编码器，B 是你选择的模型。词按字符位置对齐，所以词表、层数和头数不同的模型也能对应起来。',
+  'compare.help': '两个模型并排读光标处的词：A 是本文档使用的编码器，B 是你选择的模型。词按字符位置对齐，所以不同词表的模型也能对应起来。',
   'compare.against': '对比模型', 'compare.pick': '选择模型…', 'compare.current': '{0}（正在使用）',
   'compare.choose': '选择第二个模型，与正在使用的模型并排读这个词。',
   'compare.depth': '深度', 'compare.depthOption': 'A 第 {0} 层 ↔ B 第 {1} 层',

@@ -166,7 +166,8 @@ export class WorkerModels {
     } catch (e) {
       const w = toWireError(e);
       if (w.code === 'CANCELLED' || w.code === 'ABORTED') throw e;
-      throw new HandledError(w.code, `The model to compare against, "${id}", failed to load: ${w.message} Pick another one, or download it first (BERT Lens: Select Model… → Hugging Face Model Id).`, w.fix);
+      const what = `The model to compare against, "${id}", failed to load: ${w.message}`;
+      throw new HandledError(w.code, `${what} Pick another one, or download it first (BERT Lens: Select Model… → Hugging Face Model Id).`, w.fix);
     }
   }
 

@@ -123,8 +123,14 @@ test('compareData: pieces as one string, attention as [layers][words] Float32Arr
   const r = {
     focus: { ...span('bank', 4), index: 1 }, masked: 'word' as const,
     words: [{ ...span('the', 0), a: ['the'], b: ['the'], unknown: { a: 0, b: 0 }, same: true }, { ...span('bank', 4), a: ['bank'], b: ['ban', '##k'], unknown: { a: 0, b: 0 }, same: false }],
-    a: { model: 'a', layers: 2, heads: 2, vocabSize: 10, window: { start: 0, end: 8 }, tokens: 2, unknown: 0, attention: { layers: [[0.25, 0.75], [0.5, 0.5]], rollout: [0.4, 0.6] }, predictions: [{ word: 'shore', score: 0.5 }] },
-    b: { model: 'b', layers: 1, heads: 1, vocabSize: 12, window: { start: 0, end: 8 }, tokens: 3, unknown: 0, attention: null, attentionError: 'fused.', predictions: null, predictionsError: 'no MLM head.' },
+    a: {
+      model: 'a', layers: 2, heads: 2, vocabSize: 10, window: { start: 0, end: 8 }, tokens: 2, unknown: 0,
+      attention: { layers: [[0.25, 0.75], [0.5, 0.5]], rollout: [0.4, 0.6] }, predictions: [{ word: 'shore', score: 0.5 }],
+    },
+    b: {
+      model: 'b', layers: 1, heads: 1, vocabSize: 12, window: { start: 0, end: 8 }, tokens: 3, unknown: 0,
+      attention: null, attentionError: 'fused.', predictions: null, predictionsError: 'no MLM head.',
+    },
     depth: [{ a: 1, b: 1, divergence: null }, { a: 2, b: 1, divergence: null }], rollout: null, divergence: 'jensen-shannon, bits' as const, top1: null,
   };
   const d = compareData(r, ['a', 'b'], 'b');

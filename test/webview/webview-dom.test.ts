@@ -276,8 +276,14 @@ test('compare: pick a second model, paired bars per word (splits underlined), de
   const result = {
     words: [{ ...span('the', 0), a: 'the', b: 'the', same: true }, { ...span('bank', 4), a: 'bank', b: 'ban ##k', same: false }, { ...span('猫', 9), a: '[UNK]', b: '猫', same: false }],
     focus: 1, masked: 'word',
-    a: { model: 'm', layers: 2, heads: 3, tokens: 3, unknown: 1, attention: new Float32Array([0.2, 0.5, 0.3, 0.1, 0.8, 0.1]), rollout: new Float32Array([0.3, 0.4, 0.3]), predictions: [{ word: 'shore', score: 0.4 }, { word: 'river', score: 0.2 }], note: null },
-    b: { model: 'bert-lens-zh', layers: 4, heads: 4, tokens: 4, unknown: 0, attention: new Float32Array(12).fill(1 / 3), rollout: new Float32Array([0.6, 0.2, 0.2]), predictions: [{ word: 'shore', score: 0.1 }], note: null },
+    a: {
+      model: 'm', layers: 2, heads: 3, tokens: 3, unknown: 1, attention: new Float32Array([0.2, 0.5, 0.3, 0.1, 0.8, 0.1]), rollout: new Float32Array([0.3, 0.4, 0.3]),
+      predictions: [{ word: 'shore', score: 0.4 }, { word: 'river', score: 0.2 }], note: null,
+    },
+    b: {
+      model: 'bert-lens-zh', layers: 4, heads: 4, tokens: 4, unknown: 0, attention: new Float32Array(12).fill(1 / 3), rollout: new Float32Array([0.6, 0.2, 0.2]),
+      predictions: [{ word: 'shore', score: 0.1 }], note: null,
+    },
     depth: [{ a: 1, b: 1, divergence: 0.02 }, { a: 1, b: 2, divergence: 0.05 }, { a: 2, b: 3, divergence: 0.2 }, { a: 2, b: 4, divergence: 0.25 }],
     rollout: 0.1, agree: true,
   };
