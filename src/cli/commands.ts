@@ -25,10 +25,10 @@ export interface Ctx {
   progress: Progress;
 }
 
-const json = (ctx: Ctx, x: unknown) => ctx.out(JSON.stringify(x, null, 2));
+export const json = (ctx: Ctx, x: unknown) => ctx.out(JSON.stringify(x, null, 2));
 
 /** The model of --model (default auto), resolved for `text`: the text, the document, or both sentences. */
-async function load(ctx: Ctx, text: string, kind: Exclude<ModelKind, 'static'> = 'encoder'): Promise<LoadedModel> {
+export async function load(ctx: Ctx, text: string, kind: Exclude<ModelKind, 'static'> = 'encoder'): Promise<LoadedModel> {
   const id = modelFor(ctx, text, kind);
   return downloading(ctx, id, (onProgress) => ctx.engine.load(id, { onProgress }));
 }
@@ -38,7 +38,7 @@ function modelFor(ctx: Ctx, text: string, kind: Exclude<ModelKind, 'static'> = '
 }
 
 /** Runs `f` with a download-progress callback that shows bytes on stderr and a summary line at the end. */
-async function downloading<T>(ctx: Ctx, id: string, f: (onProgress: (p: DownloadProgress) => void) => Promise<T>): Promise<T> {
+export async function downloading<T>(ctx: Ctx, id: string, f: (onProgress: (p: DownloadProgress) => void) => Promise<T>): Promise<T> {
   let file = '';
   let got = 0;
   const r = await f((p) => {
@@ -78,7 +78,7 @@ function needWord(v: Values): string {
 }
 
 /** Word index of the N-th (1-based --occurrence) case-insensitive match of --word. */
-function findWord(tok: Tokenized, v: Values): number {
+export function findWord(tok: Tokenized, v: Values): number {
   const w = needWord(v).trim().toLowerCase();
   const n = intOpt(v, 'occurrence', 1, 1);
   const hits = tok.words.flatMap((x, i) => (x.text.toLowerCase() === w ? [i] : []));

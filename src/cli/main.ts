@@ -5,6 +5,7 @@ import { BertLensError } from '../core/model/errors';
 import { withCliAdvice } from './advice';
 import { COMMANDS, UsageError, commandHelp, intOpt, mainHelp, parse, str } from './args';
 import * as cmds from './commands';
+import { compareModels } from './compare-models';
 import { Progress } from './format';
 import { inheritedArgv, needsRelaunch, relaunch } from './relaunch';
 
@@ -18,6 +19,7 @@ const HANDLERS: Record<string, (ctx: cmds.Ctx) => Promise<void>> = {
   attention: cmds.attention,
   heads: cmds.heads,
   compare: cmds.compare,
+  'compare-models': compareModels,
   explain: cmds.explain,
   mask: cmds.mask,
   occlude: cmds.occlude,

@@ -373,6 +373,8 @@ export interface StaticVectors {
 export interface Engine {
   /** Load (downloading if needed) an encoder/QA model by embedded name, folder path or hub id; cached per id+dtype. */
   load(source: string, opts?: LoadOptions): Promise<LoadedModel>;
+  /** Added: drop a model loaded by `load` (every dtype) and release its session; a later load starts afresh. */
+  unload?(source: string): Promise<void>;
   /** Embedded, cached and downloadable models the store knows about. */
   listModels(): Promise<Array<{ id: string; source: ModelInfo['source']; dir: string; dtypes: Dtype[]; bytes: number; partial?: { parts: string[]; missing: string[] } }>>;
   /** Check a model folder: files present, JSON parses, ONNX loads, tokenizer round-trips. */

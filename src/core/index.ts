@@ -115,6 +115,12 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
       }
       return m;
     },
+    async unload(source) {
+      const gone = [...models].filter(([k]) => k.startsWith(`${source}|`));
+      for (const [k] of gone) models.delete(k);
+      const loaded = await Promise.allSettled(gone.map(([, m]) => m));
+      await Promise.all(loaded.flatMap((r) => (r.status === 'fulfilled' ? [r.value.dispose()] : [])));
+    },
     listModels: () => listModels(opts),
     verify: (source) => verifyModel(source, opts),
     async loadStatic(pathOrName: string) {

@@ -151,3 +151,14 @@ export async function maskTarget(
   }
   return { target, ids: pieces.tokens.map((t) => t.id) };
 }
+
+/** Start of a literal [MASK] covering `offset`, or -1. */
+export function maskLiteralAt(text: string, offset: number): number {
+  const i = text.indexOf('[MASK]', Math.max(0, offset - 6));
+  return i >= 0 && i <= offset && offset <= i + 6 ? i : -1;
+}
+
+/** The text with every literal [MASK] but the one at `lit` blanked (same length: offsets stay document offsets). */
+export function onlyMaskAt(text: string, lit: number): string {
+  return text.slice(0, lit).replace(/\[MASK\]/g, '      ') + text.slice(lit, lit + 6) + text.slice(lit + 6).replace(/\[MASK\]/g, '      ');
+}

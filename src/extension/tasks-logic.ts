@@ -1,13 +1,13 @@
 // vscode-free helpers of the editor tasks (tested in plain Node).
+import { maskLiteralAt as literalAt } from '../core/mlm';
 import { paragraphAround } from '../core/text/paragraphs';
 
 export const MASK = '[MASK]';
 
-/** Range of a literal [MASK] around `offset`, if the cursor is on one. */
+/** Range of a literal [MASK] around `offset`, if the cursor is on one (the worker's rule: core/mlm.ts). */
 export function maskLiteralAt(text: string, offset: number): { start: number; end: number } | undefined {
-  const from = Math.max(0, offset - MASK.length);
-  const i = text.indexOf(MASK, from);
-  return i >= 0 && i <= offset && offset <= i + MASK.length ? { start: i, end: i + MASK.length } : undefined;
+  const i = literalAt(text, offset);
+  return i < 0 ? undefined : { start: i, end: i + MASK.length };
 }
 
 /** Keeps the original word's capitalisation for the replacement (uncased models predict lower case). */

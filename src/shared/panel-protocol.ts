@@ -4,8 +4,8 @@
 
 import { HEAD_LABELS, type HeadLabel } from './head-labels';
 
-export type Section = 'head' | 'model' | 'explain' | 'inspect' | 'sense' | 'qa' | 'ablate' | 'occlude';
-export const SECTIONS: readonly Section[] = ['head', 'model', 'explain', 'inspect', 'sense', 'qa', 'ablate', 'occlude'];
+export type Section = 'head' | 'model' | 'explain' | 'inspect' | 'sense' | 'qa' | 'ablate' | 'occlude' | 'compare';
+export const SECTIONS: readonly Section[] = ['head', 'model', 'explain', 'inspect', 'sense', 'qa', 'ablate', 'occlude', 'compare'];
 
 export interface PSpan {
   text: string;
@@ -133,6 +133,36 @@ export interface OccludeData {
   words: Array<{ word: string; start: number; end: number; score: number; delta: number }>; // text order; delta = base − score
 }
 
+/** One model's side of the comparison (core/compare-models.ts), cut to what the view draws. */
+export interface CompareSide {
+  model: string;
+  layers: number;
+  heads: number;
+  tokens: number; // pieces over the compared words
+  unknown: number; // [UNK] among them
+  attention: Float32Array | null; // [layers][words] head mean from the focus word; null: cannot be read
+  rollout: Float32Array | null; // [words]
+  predictions: Ranked[] | null; // null: no masked-LM head
+  note: string | null; // why attention or predictions are missing
+}
+
+/** The Compare view: the models to pick from, and the word at the cursor read by the encoder and `against`. */
+export interface CompareData {
+  choices: string[]; // models the extension knows (embedded, downloaded, folders)
+  against: string; // '' = none picked yet
+  error: string | null; // the comparison failed (e.g. the model did not load); the picker still works
+  result: {
+    words: Array<PSpan & { a: string; b: string; same: boolean }>; // a/b: the pieces, space-separated
+    focus: number; // index into words
+    masked: 'word' | 'literal';
+    a: CompareSide;
+    b: CompareSide;
+    depth: Array<{ a: number; b: number; divergence: number | null }>; // by relative depth (Jensen–Shannon, bits)
+    rollout: number | null;
+    agree: boolean | null; // top-1 predictions agree; null: a side has none
+  } | null;
+}
+
 // ---------- host → webview ----------
 export type HostMessage =
   | { type: 'init'; language: string; model: ModelSummary | null }
@@ -146,6 +176,7 @@ export type HostMessage =
   | { type: 'qa'; seq: number; data: QaData }
   | { type: 'ablate'; seq: number; data: AblateData }
   | { type: 'occlude'; seq: number; data: OccludeData }
+  | { type: 'compare'; seq: number; data: CompareData }
   | { type: 'saved'; path: string }
   | { type: 'show'; section: Section; layer?: number; head?: number };
 
@@ -158,7 +189,8 @@ export type Request =
   | { section: 'sense'; word: string | null; layer: number }
   | { section: 'qa'; question: string }
   | { section: 'ablate'; task: 'mask' | 'qa'; question: string; off: Array<[number, number]>; importance: boolean } // off: [layer (from 1), head (from 0)]
-  | { section: 'occlude'; task: 'mask' | 'qa'; question: string };
+  | { section: 'occlude'; task: 'mask' | 'qa'; question: string }
+  | { section: 'compare'; against: string }; // '' = only the list of models
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -240,6 +272,24 @@ function isOcclude(d: unknown): d is OccludeData {
   return isArr(d.words, (w): w is OccludeData['words'][number] =>
     isObj(w) && isStr(w.word) && isInt(w.start) && isInt(w.end) && w.end >= w.start && isNum(w.score) && isNum(w.delta));
 }
+function isCompareSide(d: unknown, n: number): d is CompareSide {
+  if (!isObj(d) || !isStr(d.model) || !isInt(d.layers) || !isInt(d.heads) || !isInt(d.tokens) || !isInt(d.unknown)) return false;
+  return (d.attention === null || isF32(d.attention, d.layers * n)) && (d.rollout === null || isF32(d.rollout, n)) &&
+    (d.predictions === null || isArr(d.predictions, isRanked)) && (d.note === null || isStr(d.note));
+}
+function isCompare(d: unknown): d is CompareData {
+  if (!isObj(d) || !isArr(d.choices, isStr) || !isStr(d.against) || !(d.error === null || isStr(d.error))) return false;
+  const r = d.result;
+  if (r === null) return true;
+  if (!isObj(r) || !isArr(r.words, (w): w is PSpan & { a: string; b: string; same: boolean } => isSpan(w) && isObj(w) && isStr(w.a) && isStr(w.b) && isBool(w.same))) return false;
+  const n = r.words.length;
+  if (!isInt(r.focus) || r.focus >= n || (r.masked !== 'word' && r.masked !== 'literal') || !isCompareSide(r.a, n) || !isCompareSide(r.b, n)) return false;
+  const div = (x: unknown) => x === null || (isNum(x) && x >= 0 && x <= 1);
+  const { a, b } = r as { a: CompareSide; b: CompareSide };
+  return isArr(r.depth, (x): x is { a: number; b: number; divergence: number | null } =>
+    isObj(x) && isInt(x.a) && x.a >= 1 && x.a <= a.layers && isInt(x.b) && x.b >= 1 && x.b <= b.layers && div(x.divergence)) &&
+    div(r.rollout) && (r.agree === null || isBool(r.agree));
+}
 const isModel = (v: unknown): v is ModelSummary => isObj(v) && isStr(v.id) && isInt(v.layers) && isInt(v.heads);
 const isFocus = (v: unknown): v is Focus => isObj(v) && isStr(v.uri) && isInt(v.version) && isSpan(v.word) && isStr(v.fileName);
 
@@ -260,6 +310,7 @@ export function validateHostMessage(m: unknown): HostMessage | string {
     case 'qa': return seqOk && isQa(m.data) ? (m as HostMessage) : 'bad qa data';
     case 'ablate': return seqOk && isAblate(m.data) ? (m as HostMessage) : 'bad ablate data';
     case 'occlude': return seqOk && isOcclude(m.data) ? (m as HostMessage) : 'bad occlude data';
+    case 'compare': return seqOk && isCompare(m.data) ? (m as HostMessage) : 'bad compare data';
     case 'saved': return isStr(m.path) ? (m as HostMessage) : 'bad saved';
     case 'show': return isSection(m.section) && (m.layer === undefined || isInt(m.layer)) && (m.head === undefined || isInt(m.head))
       ? (m as HostMessage) : 'bad show';
@@ -285,6 +336,7 @@ function isRequest(r: unknown): r is Request {
       r.off.every((p) => Array.isArray(p) && p.length === 2 && isInt(p[0]) && p[0] >= 1 && isInt(p[1]));
     case 'occlude': return (r.task === 'mask' || r.task === 'qa') && isStr(r.question) && r.question.length <= 1000 &&
       (r.task === 'mask' || r.question.trim().length > 0);
+    case 'compare': return isStr(r.against) && r.against.length <= 1000;
     default: {
       const never: never = s;
       return Boolean(never);

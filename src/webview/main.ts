@@ -13,6 +13,7 @@ import { SenseMap } from './senseMap';
 import { Qa } from './qa';
 import { AblateView } from './ablate';
 import { OcclusionView } from './occlude';
+import { CompareView } from './compare';
 import { tabOf } from './modes';
 import { exportBar } from './exports';
 
@@ -44,6 +45,7 @@ function build(): void {
     qa: new Qa(refresh),
     ablate: new AblateView(refresh, select),
     occlude: new OcclusionView(refresh, select),
+    compare: new CompareView(refresh),
   };
   tabs.setAttribute('aria-label', t('tabs.label'));
   clear(tabs);
@@ -121,7 +123,7 @@ function onMessage(m: HostMessage): void {
     case 'error':
       if (m.section === null || isLatest(m.section, m.seq)) setStatus(t('error.prefix', m.message), true);
       return;
-    case 'head': case 'model': case 'explain': case 'inspect': case 'sense': case 'qa': case 'ablate': case 'occlude': {
+    case 'head': case 'model': case 'explain': case 'inspect': case 'sense': case 'qa': case 'ablate': case 'occlude': case 'compare': {
       if (!isLatest(m.type, m.seq)) return; // a newer request is on its way
       setStatus('');
       const t0 = performance.now();

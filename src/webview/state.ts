@@ -13,10 +13,11 @@ export interface UiState {
   senseAll: boolean;
   senseLayer: number; // 0 = last
   question: string;
+  against: string; // the Compare view's second model ('' = none picked)
 }
 
 const DEFAULTS: UiState = {
-  section: 'head', layer: 1, head: 0, rollout: false, hidden: [], senseWord: '', senseAll: false, senseLayer: 0, question: '',
+  section: 'head', layer: 1, head: 0, rollout: false, hidden: [], senseWord: '', senseAll: false, senseLayer: 0, question: '', against: '',
 };
 
 function restore(): UiState {
@@ -30,6 +31,7 @@ function restore(): UiState {
   if (Array.isArray(s.hidden)) out.hidden = s.hidden.filter((x) => Number.isInteger(x));
   if (typeof s.senseWord === 'string') out.senseWord = s.senseWord;
   if (typeof s.question === 'string') out.question = s.question;
+  if (typeof s.against === 'string') out.against = s.against;
   return out;
 }
 

@@ -1,6 +1,7 @@
 // The panel's UI strings, English and Simplified Chinese; the host tells which (vscode.env.language).
 const en = {
   'tab.head': 'Heads', 'tab.model': 'Model', 'tab.explain': 'Q·K/√d', 'tab.inspect': 'Token', 'tab.sense': 'Senses', 'tab.qa': 'QA', 'tab.ablate': 'Ablation', 'tab.occlude': 'Occlusion',
+  'tab.compare': 'Compare',
   'tabs.label': 'BERT Lens views',
   'focus.none': 'Put the cursor on a word in an editor to see how the model reads it.',
   'focus.word': '“{0}” in {1}',
@@ -72,12 +73,28 @@ const en = {
   'export.table': 'TSV', 'export.json': 'JSON',
   'export.svg': 'SVG', 'export.png': 'PNG', 'export.tsv': 'TSV (Projector)', 'export.html': 'HTML',
   'export.label': 'Export', 'export.saved': 'Saved {0}',
+  'compare.help': 'The word at the cursor read by two models: A, the encoder this document uses, and B, one you pick. Words are matched by their characters, so any two vocabularies line up.',
+  'compare.against': 'Compare with', 'compare.pick': 'Choose a model…', 'compare.current': '{0} (in use)',
+  'compare.choose': 'Pick a second model to read this word beside the one in use.',
+  'compare.depth': 'Depth', 'compare.depthOption': 'A layer {0} ↔ B layer {1}',
+  'compare.summary': 'A = {0} ({1} layers × {2} heads), B = {3} ({4} layers × {5} heads).',
+  'compare.divergence': 'Attention from “{0}”: how far apart the two models are (Jensen–Shannon divergence, bits: 0 = the same, 1 = no word in common): {1} here.',
+  'compare.chart': 'Divergence by relative depth (A layer · B layer; R = rollout). Click a bar to show that depth.',
+  'compare.words': 'Attention from the focus word, A (blue) and B (orange); click a word to select it in the editor',
+  'compare.word': '“{0}”: A {1}, B {2}. Pieces in A: {3}; in B: {4}',
+  'compare.split': 'split differently',
+  'compare.tokens': 'A reads {0} pieces ({1} [UNK]), B {2} pieces ({3} [UNK]); {4} of {5} words are split differently (underlined).',
+  'compare.predictions': 'What each model puts at “{0}” (masked)', 'compare.predictionsLiteral': 'What each model puts at the [MASK]',
+  'compare.agree': 'The best words agree: both say “{0}”.', 'compare.differ': 'The best words differ: “{0}” (A) vs “{1}” (B).',
+  'compare.none': '—', 'compare.rolloutShort': 'R',
+  'compare.exportTitle': '“{0}”: {1} vs {2}',
   'error.prefix': 'Could not compute this view: {0}',
 };
 export type StringKey = keyof typeof en;
 
 const zh: Record<StringKey, string> = {
   'tab.head': '注意力头', 'tab.model': '模型', 'tab.explain': 'Q·K/√d', 'tab.inspect': '词元', 'tab.sense': '词义', 'tab.qa': '问答', 'tab.ablate': '消融', 'tab.occlude': '遮挡',
+  'tab.compare': '对比',
   'tabs.label': 'BERT Lens 视图',
   'focus.none': '把光标放在编辑器中的一个词上，查看模型如何理解它。',
   'focus.word': '{1} 中的“{0}”',
@@ -149,6 +166,21 @@ const zh: Record<StringKey, string> = {
   'ablate.cell': '第 {0} 层第 {1} 个头：没有它时目标的概率下降 {2}。点击关闭它。',
   'ablate.cellOff': '第 {0} 层第 {1} 个头已关闭（单独关闭时下降 {2}）。点击重新打开。',
   'ablate.help': '每个格子是一个注意力头：只关闭这个头（把它的注意力乘以 0，同 Hugging Face 的 head_mask）时目标概率下降多少。蓝色：这个头支持目标；红色：没有它目标概率反而上升。点击多个头一起关闭，查看新的预测；同 `bert-lens ablate`。',
+  'compare.help': '两个模型并排读光标处的词：A 是本文档使用的编码器，B 是你选择的模型。词按字符位置对齐，所以不同词表的模型也能对应起来。',
+  'compare.against': '对比模型', 'compare.pick': '选择模型…', 'compare.current': '{0}（正在使用）',
+  'compare.choose': '选择第二个模型，与正在使用的模型并排读这个词。',
+  'compare.depth': '深度', 'compare.depthOption': 'A 第 {0} 层 ↔ B 第 {1} 层',
+  'compare.summary': 'A = {0}（{1} 层 × {2} 个头），B = {3}（{4} 层 × {5} 个头）。',
+  'compare.divergence': '“{0}”发出的注意力：两个模型相差多远（Jensen–Shannon 散度，单位比特：0 = 相同，1 = 没有共同的词）：此处为 {1}。',
+  'compare.chart': '各相对深度的散度（A 层 · B 层；R = 注意力展开）。点击柱子显示该深度。',
+  'compare.words': '焦点词发出的注意力，A（蓝）与 B（橙）；点击一个词在编辑器中选中它',
+  'compare.word': '“{0}”：A {1}，B {2}。A 的词元：{3}；B 的词元：{4}',
+  'compare.split': '切分不同',
+  'compare.tokens': 'A 读到 {0} 个词元（{1} 个 [UNK]），B 读到 {2} 个词元（{3} 个 [UNK]）；{5} 个词中有 {4} 个切分不同（带下划线）。',
+  'compare.predictions': '两个模型在“{0}”处（遮住后）填什么', 'compare.predictionsLiteral': '两个模型在 [MASK] 处填什么',
+  'compare.agree': '首选词一致：都是“{0}”。', 'compare.differ': '首选词不同：“{0}”（A）与“{1}”（B）。',
+  'compare.none': '—', 'compare.rolloutShort': 'R',
+  'compare.exportTitle': '“{0}”：{1} 对比 {2}',
   'error.prefix': '无法计算此视图：{0}',
 };
 

@@ -11,11 +11,15 @@ import type {
 import { inspectWord, substitutes } from '../core/inspect';
 import { senseVectors } from '../core/senses';
 import { sentenceChecks } from '../core/sentence-checks';
+import { compareModels, type ModelComparison } from '../core/compare-models';
 import { resolveLayers } from '../core/vectors';
 import { attentionMatrix, attentionView } from '../core/attention';
 import { tensorBundle, tensorLayers } from '../core/tensors';
 import { TENSOR_KINDS, type TensorBundle, type TensorKind } from '../shared/tensors';
 import { wordAt } from '../core/text/tokenizer';
+import { maskLiteralAt, onlyMaskAt } from '../core/mlm';
+
+export { maskLiteralAt };
 import { HandledError, WorkerModels, type Events, type JobContext } from './models';
 
 export type { JobContext };
@@ -56,6 +60,7 @@ export class Handlers {
     qa: (doc, question, top, ctx) => this.qa(doc, question, top, ctx),
     coverage: (doc, kind) => this.models.coverage(doc, kind),
     senseVectors: (doc, word, layer, ctx) => this.senseVectors(doc, word, layer, ctx),
+    compareModels: (doc, offset, against, top, ctx) => this.compareModels(doc, offset, against, top, ctx),
     forget: (uri) => {
       this.docs.delete(uri);
       return null;
@@ -270,15 +275,11 @@ export class Handlers {
     const { model } = await this.pick('encoder', doc);
     return senseVectors(await this.full(doc, ctx, layer, model), doc.text, word, layer);
   }
-}
 
-/** The text with every literal [MASK] but the one at `lit` blanked (same length: offsets stay document offsets). */
-function onlyMaskAt(text: string, lit: number): string {
-  return text.slice(0, lit).replace(/\[MASK\]/g, '      ') + text.slice(lit, lit + 6) + text.slice(lit + 6).replace(/\[MASK\]/g, '      ');
-}
-
-/** Start of a literal [MASK] covering `offset`, or -1. */
-export function maskLiteralAt(text: string, offset: number): number {
-  const i = text.indexOf('[MASK]', Math.max(0, offset - 6));
-  return i >= 0 && i <= offset && offset <= i + 6 ? i : -1;
+  /** The encoder of the word's paragraph vs `against` (models.ts keeps one such model), in their windows around it. */
+  private async compareModels(doc: DocInput, offset: number, against: string, top: number, ctx: JobContext): Promise<ModelComparison & Used> {
+    const { model, used } = await this.pick('encoder', doc, offset);
+    const other = await this.models.against(against, ctx);
+    return { ...(await compareModels(this.eng(), model, other, doc.text, offset, { top, signal: ctx.signal })), ...used };
+  }
 }

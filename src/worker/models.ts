@@ -34,6 +34,7 @@ export class WorkerModels {
   status: ModelsStatus = { encoder: slot('encoder'), qa: slot('qa'), static: slot('static') };
   private settings = { model: '', qaModel: '', staticVectors: '' };
   private readonly failedStatic = new Set<string>();
+  private extra: string | undefined; // the last model compared against (against())
 
   /** @param onNewEngine a new engine (other store options): encodings made with the old one are void */
   constructor(private readonly create: (opts: StoreOptions) => Engine, private readonly events: Events, private readonly onNewEngine: () => void) {}
@@ -145,6 +146,28 @@ export class WorkerModels {
       const w = toWireError(e);
       const what = auto.language === 'zh' ? 'mostly Chinese' : 'not mostly Chinese';
       throw new HandledError('NOT_READY', `bertLens.${role === 'encoder' ? 'model' : 'qaModel'} is auto and this ${auto.scope} is ${what}, but the embedded model "${id}" failed to load: ${w.message}`, w.fix ?? [{ option: 'model', ...(role === 'qa' ? { task: 'qa' as const } : {}) }]);
+    }
+  }
+
+  /**
+   * A model to compare against (bertLens' second model, by embedded name, folder path or hub id), through the same
+   * store. At most one such extra is kept: loading another unloads the previous one unless a slot or `auto` uses it.
+   */
+  async against(id: string, ctx: JobContext): Promise<LoadedModel> {
+    id = id.trim();
+    if (!id || isAuto(id)) throw new HandledError('BAD_REQUEST', 'Name the model to compare against: an embedded name, a folder path or a Hugging Face id (not auto).');
+    const eng = this.eng();
+    const old = this.extra;
+    const keep = new Set([this.status.encoder.id, this.status.qa.id, ...Object.values(EMBEDDED).flatMap((e) => [e.encoder, e.qa])]);
+    if (old && old !== id && !keep.has(old)) await eng.unload?.(old);
+    this.extra = id;
+    try {
+      return await eng.load(id, { onProgress: (p) => ctx.progress(p), signal: ctx.signal });
+    } catch (e) {
+      const w = toWireError(e);
+      if (w.code === 'CANCELLED' || w.code === 'ABORTED') throw e;
+      const what = `The model to compare against, "${id}", failed to load: ${w.message}`;
+      throw new HandledError(w.code, `${what} Pick another one, or download it first (BERT Lens: Select Model… → Hugging Face Model Id).`, w.fix);
     }
   }
 

@@ -6,6 +6,7 @@ import type { WordInspection } from '../core/inspect';
 import type { SenseVectors } from '../core/senses';
 import type { SentencePair } from '../core/sentence-checks';
 import type { TensorBundle, TensorKind } from '../shared/tensors';
+import type { ModelComparison } from '../core/compare-models';
 import type {
   AblationResult,
   AttentionMatrix,
@@ -102,7 +103,7 @@ export interface InspectResult extends Used, WordInspection {
   partial: boolean; // true when only the window around the word was encoded so far
 }
 
-export type { AttentionMatrix, AttentionView, SenseVectors, SentencePair, WordInspection };
+export type { AttentionMatrix, AttentionView, ModelComparison, SenseVectors, SentencePair, WordInspection };
 
 /**
  * The worker's high-level, document-oriented operations. Each method's last argument in the client is an optional
@@ -148,6 +149,11 @@ export interface WorkerApi {
   /** How much of the document the encoder (or QA model) reads as [UNK]: one entry per model used (under `auto`, per language). */
   coverage(doc: DocInput, kind: 'encoder' | 'qa'): Coverage[];
   senseVectors(doc: DocInput, word: string | null, layer: LayerChoice): SenseVectors;
+  /**
+   * The word at `offset` read by the document's encoder (as `pick` chooses it) and by model `against`, side by side
+   * (core/compare-models.ts), within their windows around the word. `against` stays loaded until another is asked for.
+   */
+  compareModels(doc: DocInput, offset: number, against: string, top: number): ModelComparison & Used;
   /** Drop cached encodings for a closed document. */
   forget(uri: string): null;
 }
@@ -188,6 +194,7 @@ export const METHOD_TABLE: { readonly [M in Method]: MethodSpec<M> } = {
   qa: { params: 3, doc: true, immediate: false },
   coverage: { params: 2, doc: true, immediate: false },
   senseVectors: { params: 3, doc: true, immediate: false },
+  compareModels: { params: 4, doc: true, immediate: false },
   forget: { params: 1, doc: false, immediate: true },
 };
 

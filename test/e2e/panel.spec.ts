@@ -1,6 +1,6 @@
 // End to end for the sidebar panel in a real VS Code (code-server) from the packaged .vsix: the cursor word drives
 // the head view (expected number of lines), clicks in the panel select in the editor (head view word, QA answer),
-// the model view opens a head, the explainer/inspector/sense map render. Screenshots: test/e2e/artifacts/panel-*.png.
+// the model view opens a head, the explainer/inspector/sense map and the model comparison render. Screenshots: test/e2e/artifacts/panel-*.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
@@ -213,6 +213,22 @@ test('occlusion: the Words mode of the Ablation tab colours the words around the
   assert.ok(await panel.locator('.occlude-view ul.ranked .word').count() >= 1, 'a ranked list of the strongest effects');
   await shot('panel-occlusion');
   await panel.locator('.occlude-view button.mode[data-mode="ablate"]').click(); // leave the tab as the next tests expect
+});
+
+test('compare: the encoder and bert-lens-zh side by side on the cursor word — rows, divergence chart, both predictions', async () => {
+  await tab('compare');
+  await s.clickWord('bank', 0, 2);
+  await panel.locator('.compare-view select.compare-against option[value="bert-lens-zh"]').waitFor({ state: 'attached', timeout: 60_000 }).catch(dump);
+  await panel.locator('.compare-view select.compare-against').selectOption('bert-lens-zh');
+  const rows = panel.locator('.compare-view .compare-row');
+  await rows.first().waitFor({ timeout: 90_000 }).catch(dump);
+  assert.ok(await rows.count() >= 10, 'one row per word of the window');
+  assert.equal(await panel.locator('.compare-view .compare-row.focus .word').innerText(), 'bank');
+  assert.ok(await panel.locator('.compare-view .compare-row.split').count() >= 1, 'the Chinese vocabulary splits English words differently');
+  assert.match(await panel.locator('.compare-summary').innerText(), /A = bert-lens-mini .* B = bert-lens-zh/);
+  assert.equal(await panel.locator('.compare-chart svg rect').count(), 5, 'four depths and the rollout');
+  assert.equal(await panel.locator('.compare-view .compare-col').count(), 2);
+  await shot('panel-compare');
 });
 
 test('exports: head view as SVG, PNG and standalone HTML; sense map as Projector TSV', async () => {

@@ -28,13 +28,42 @@ const goodHost: HostMessage[] = [
   { type: 'show', section: 'occlude' },
   { type: 'inspect', seq: 8, data: { word: words[1], staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [], documentNeighbours: [], occurrences: [], occurrencesTotal: 0, lens: [{ layer: 0, predictions: [{ word: 'the', score: 0.1 }] }, { layer: 1, predictions: [] }] } },
   { type: 'inspect', seq: 9, data: { word: words[1], staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [], documentNeighbours: [], occurrences: [], occurrencesTotal: 0, lensError: 'no MLM head' } },
+  { type: 'compare', seq: 14, data: { choices: ['bert-lens-mini', 'bert-lens-zh'], against: '', error: null, result: null } },
+  { type: 'compare', seq: 15, data: { choices: [], against: 'nope', error: 'The model to compare against, "nope", failed to load', result: null } },
 ];
+
+/** A comparison of 3 words: A with 2 layers, B with 3 (and no MLM head). */
+const compareResult = () => ({
+  words: [{ ...words[0], a: 'the', b: 'the', same: true }, { ...words[1], a: 'bank', b: 'ban ##k', same: false }, { ...words[2], a: '[UNK]', b: 'river', same: false }],
+  focus: 1, masked: 'word' as const,
+  a: { model: 'a', layers: 2, heads: 2, tokens: 3, unknown: 1, attention: new Float32Array(6), rollout: new Float32Array(3), predictions: [{ word: 'shore', score: 0.4 }], note: null },
+  b: { model: 'b', layers: 3, heads: 4, tokens: 4, unknown: 0, attention: new Float32Array(9), rollout: new Float32Array(3), predictions: null, note: 'b has no masked-LM head' },
+  depth: [{ a: 1, b: 1, divergence: 0.1 }, { a: 1, b: 2, divergence: 0.2 }, { a: 2, b: 3, divergence: null }],
+  rollout: 0.05, agree: null,
+});
+goodHost.push({ type: 'compare', seq: 16, data: { choices: ['a', 'b'], against: 'b', error: null, result: compareResult() } });
 
 const occ = (goodHost.find((m) => m.type === 'occlude') as any).data;
 
 test('every well-formed host message validates', () => {
   for (const m of goodHost) assert.equal(typeof validateHostMessage(m), 'object', JSON.stringify(m.type));
 });
+
+/** Compare data that must be dropped: wrong lengths, a focus or depth out of range, a divergence past 1 bit. */
+function badCompare(): unknown[] {
+  const ok = { choices: ['a', 'b'], against: 'b', error: null, result: compareResult() };
+  const r = (patch: object) => ({ type: 'compare', seq: 1, data: { ...ok, result: { ...compareResult(), ...patch } } });
+  const side = (k: 'a' | 'b', patch: object) => r({ [k]: { ...compareResult()[k], ...patch } });
+  return [
+    { type: 'compare', seq: 1, data: { ...ok, choices: [1] } },
+    { type: 'compare', seq: 1, data: { ...ok, against: null } },
+    { type: 'compare', seq: 1, data: { ...ok, error: 3 } },
+    r({ focus: 3 }), r({ masked: 'both' }), r({ words: [{ ...words[0], a: 'the', b: 'the' }] }),
+    side('a', { attention: new Float32Array(5) }), side('b', { rollout: [0, 0, 0] }), side('a', { predictions: [{ word: 1, score: 1 }] }),
+    r({ depth: [{ a: 3, b: 1, divergence: 0.1 }] }), r({ depth: [{ a: 1, b: 0, divergence: 0.1 }] }), r({ depth: [{ a: 1, b: 1, divergence: 1.5 }] }),
+    r({ rollout: NaN }), r({ agree: 'yes' }),
+  ];
+}
 
 test('malformed host messages are rejected with a reason', () => {
   const bad: unknown[] = [
@@ -73,6 +102,7 @@ test('malformed host messages are rejected with a reason', () => {
     { type: 'occlude', seq: 1, data: { ...occ, words: [{ word: 'the', start: 0, end: 3, score: 0.1, delta: '0.2' }] } },
     { type: 'occlude', seq: 1, data: { ...occ, words: [{ word: 'the', start: 3, end: 0, score: 0.1, delta: 0.2 }] } },
     { type: 'occlude', seq: -1, data: occ },
+    ...badCompare(),
   ];
   for (const m of bad) {
     const r = validateHostMessage(m);
@@ -102,6 +132,8 @@ test('webview messages: good pass, bad are dropped', () => {
     { type: 'exportData', format: 'tsv', section: 'occlude' },
     { type: 'exportData', format: 'json', section: 'occlude' },
     { type: 'log', message: 'hello' },
+    { type: 'request', seq: 11, request: { section: 'compare', against: '' } },
+    { type: 'request', seq: 12, request: { section: 'compare', against: 'Xenova/bert-base-chinese' } },
   ];
   for (const m of good) assert.equal(typeof validateWebviewMessage(m), 'object', JSON.stringify(m));
   const bad: unknown[] = [
@@ -126,6 +158,8 @@ test('webview messages: good pass, bad are dropped', () => {
     { type: 'exportData', format: 'json' },
     { type: 'exportData', format: 'json', section: 'sense' },
     { type: 'exportData', format: 'tsv', section: 'bogus' },
+    { type: 'request', seq: 1, request: { section: 'compare' } },
+    { type: 'request', seq: 1, request: { section: 'compare', against: 'x'.repeat(1001) } },
   ];
   for (const m of bad) assert.equal(typeof validateWebviewMessage(m), 'string', `accepted ${JSON.stringify(m)}`);
 });

@@ -3,7 +3,9 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { installSynth, openPanel, THEMES } from './browser';
-import { senseData } from '../../src/extension/panel/shape';
+import { compareData, senseData } from '../../src/extension/panel/shape';
+import { createEngine } from '../../src/core/index';
+import { compareModels } from '../../src/core/compare-models';
 import { rng } from '../../src/extension/panel/cluster';
 
 const out = path.resolve(process.argv[2] ?? 'test/e2e/artifacts/webview');
@@ -51,12 +53,25 @@ const qa = { question: 'What did the bank raise?', answers: [
   { text: 'rates', start: text.indexOf('rates'), end: text.indexOf('rates') + 5, score: 0.11, before: '…the bank raised its ', after: ' on Monday' },
 ] };
 
+/** A real comparison: the embedded English and Chinese models on a mixed sentence (different vocabularies). */
+async function compare(): Promise<unknown> {
+  const engine = createEngine();
+  try {
+    const t = 'The bank raised its rates because the river flooded. 银行提高了利率。';
+    const r = await compareModels(engine, await engine.load('bert-lens-mini'), await engine.load('bert-lens-zh'), t, t.indexOf('bank'));
+    return plain(compareData(r, ['bert-lens-mini', 'bert-lens-zh', 'Xenova/bert-base-chinese'], 'bert-lens-zh'));
+  } finally {
+    await engine.dispose();
+  }
+}
+
 async function main(): Promise<void> {
+  const compared = await compare();
   for (const theme of Object.keys(THEMES) as Array<keyof typeof THEMES>) {
     const p = await openPanel({ width: 300, height: 760, theme });
     try {
       await installSynth(p.page);
-      const shots: Array<[string, unknown]> = [['head', null], ['model', null], ['explain', explain], ['inspect', inspect], ['sense', plain(sense)], ['qa', qa]];
+      const shots: Array<[string, unknown]> = [['head', null], ['model', null], ['explain', explain], ['inspect', inspect], ['sense', plain(sense)], ['qa', qa], ['compare', compared]];
       for (const [section, data] of shots) {
         await p.page.evaluate(async ({ section, data, words, focus }) => {
           const s = (window as any).synth;

@@ -1,7 +1,7 @@
 // Host-side shaping of worker results into panel messages, and the CSP-locked HTML shell.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ablateData, focusIn, gridData, headData, inspectData, lensData, qaData, senseData, snippet } from '../../src/extension/panel/shape';
+import { ablateData, compareData, focusIn, gridData, headData, inspectData, lensData, qaData, senseData, snippet } from '../../src/extension/panel/shape';
 import { newNonce, panelHtml } from '../../src/extension/panel/html';
 import { validateHostMessage } from '../../src/shared/panel-protocol';
 import { rng } from '../../src/extension/panel/cluster';
@@ -116,4 +116,31 @@ test('ablateData: heads as flat indices, the map flattened row by row, a QA answ
   assert.deepEqual(qa.predictions, [{ word: 'the bank', score: 0.2, start: 10, end: 18 }]);
   assert.equal(qa.importance, null);
   assert.equal(typeof validateHostMessage({ type: 'ablate', seq: 1, data: qa }), 'object');
+});
+
+test('compareData: pieces as one string, attention as [layers][words] Float32Arrays, notes merged; it validates', () => {
+  const span = (text: string, start: number) => ({ text, start, end: start + text.length });
+  const r = {
+    focus: { ...span('bank', 4), index: 1 }, masked: 'word' as const,
+    words: [{ ...span('the', 0), a: ['the'], b: ['the'], unknown: { a: 0, b: 0 }, same: true }, { ...span('bank', 4), a: ['bank'], b: ['ban', '##k'], unknown: { a: 0, b: 0 }, same: false }],
+    a: {
+      model: 'a', layers: 2, heads: 2, vocabSize: 10, window: { start: 0, end: 8 }, tokens: 2, unknown: 0,
+      attention: { layers: [[0.25, 0.75], [0.5, 0.5]], rollout: [0.4, 0.6] }, predictions: [{ word: 'shore', score: 0.5 }],
+    },
+    b: {
+      model: 'b', layers: 1, heads: 1, vocabSize: 12, window: { start: 0, end: 8 }, tokens: 3, unknown: 0,
+      attention: null, attentionError: 'fused.', predictions: null, predictionsError: 'no MLM head.',
+    },
+    depth: [{ a: 1, b: 1, divergence: null }, { a: 2, b: 1, divergence: null }], rollout: null, divergence: 'jensen-shannon, bits' as const, top1: null,
+  };
+  const d = compareData(r, ['a', 'b'], 'b');
+  const res = d.result!;
+  assert.deepEqual(res.words.map((w) => [w.a, w.b, w.same]), [['the', 'the', true], ['bank', 'ban ##k', false]]);
+  assert.deepEqual(Array.from(res.a.attention!), [0.25, 0.75, 0.5, 0.5]);
+  assert.deepEqual(Array.from(res.a.rollout!).map((x) => +x.toFixed(3)), [0.4, 0.6]);
+  assert.equal(res.b.attention, null);
+  assert.equal(res.b.note, 'fused. no MLM head.');
+  assert.equal(res.a.note, null);
+  assert.equal(res.agree, null);
+  assert.equal(typeof validateHostMessage({ type: 'compare', seq: 1, data: d }), 'object');
 });

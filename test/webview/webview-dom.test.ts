@@ -260,6 +260,77 @@ test('occlusion: the Words mode of the Ablation tab; chips coloured by effect, a
   await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
 });
 
+test('compare: pick a second model, paired bars per word (splits underlined), depth chart and select, both predictions, SVG export (en, zh-CN)', { skip }, async () => {
+  await p.page.locator('.tabs [data-section="compare"]').click();
+  const first = await lastRequest();
+  assert.deepEqual(first.request, { section: 'compare', against: '' });
+  await send({ type: 'compare', seq: first.seq, data: { choices: ['m', 'bert-lens-zh'], against: '', error: null, result: null } });
+  const picker = p.page.locator('.compare-view select.compare-against');
+  await p.page.waitForFunction(() => document.querySelectorAll('.compare-view select.compare-against option').length === 3, null, { timeout: 10_000 });
+  assert.deepEqual(await picker.locator('option').allInnerTexts(), ['Choose a model…', 'm (in use)', 'bert-lens-zh']);
+  assert.match(await p.page.locator('.compare-summary').innerText(), /Pick a second model/);
+  await picker.selectOption('bert-lens-zh');
+  const req = await lastRequest();
+  assert.deepEqual(req.request, { section: 'compare', against: 'bert-lens-zh' });
+  const span = (text: string, start: number) => ({ text, start, end: start + text.length });
+  const result = {
+    words: [{ ...span('the', 0), a: 'the', b: 'the', same: true }, { ...span('bank', 4), a: 'bank', b: 'ban ##k', same: false }, { ...span('猫', 9), a: '[UNK]', b: '猫', same: false }],
+    focus: 1, masked: 'word',
+    a: {
+      model: 'm', layers: 2, heads: 3, tokens: 3, unknown: 1, attention: new Float32Array([0.2, 0.5, 0.3, 0.1, 0.8, 0.1]), rollout: new Float32Array([0.3, 0.4, 0.3]),
+      predictions: [{ word: 'shore', score: 0.4 }, { word: 'river', score: 0.2 }], note: null,
+    },
+    b: {
+      model: 'bert-lens-zh', layers: 4, heads: 4, tokens: 4, unknown: 0, attention: new Float32Array(12).fill(1 / 3), rollout: new Float32Array([0.6, 0.2, 0.2]),
+      predictions: [{ word: 'shore', score: 0.1 }], note: null,
+    },
+    depth: [{ a: 1, b: 1, divergence: 0.02 }, { a: 1, b: 2, divergence: 0.05 }, { a: 2, b: 3, divergence: 0.2 }, { a: 2, b: 4, divergence: 0.25 }],
+    rollout: 0.1, agree: true,
+  };
+  await send({ type: 'compare', seq: req.seq, data: { choices: ['m', 'bert-lens-zh'], against: 'bert-lens-zh', error: null, result } });
+  const rows = p.page.locator('.compare-view .compare-row');
+  await rows.first().waitFor({ timeout: 10_000 });
+  assert.deepEqual(await rows.locator('.word').allInnerTexts(), ['the', 'bank', '猫']);
+  assert.deepEqual(await p.page.locator('.compare-view .compare-row.split .word').allInnerTexts(), ['bank', '猫']);
+  assert.equal(await p.page.locator('.compare-view .compare-row.focus .word').innerText(), 'bank');
+  assert.deepEqual(await rows.nth(1).locator('.num').allInnerTexts(), ['0.800', '0.333'], 'the deepest depth first: A layer 2, B layer 4');
+  assert.match((await rows.nth(1).getAttribute('aria-label')) ?? '', /“bank”: A 0\.800, B 0\.333\. Pieces in A: bank; in B: ban ##k \(split differently\)/);
+  assert.match(await p.page.locator('.compare-summary').innerText(), /A = m \(2 layers × 3 heads\), B = bert-lens-zh \(4 layers × 4 heads\)\. .*: 0\.250 here/);
+  assert.equal(await p.page.locator('.compare-chart svg rect').count(), 5, 'four depths and the rollout');
+  assert.equal(await p.page.locator('.compare-view select.compare-depth').inputValue(), '3');
+  await p.page.locator('.compare-view select.compare-depth').selectOption('rollout');
+  assert.deepEqual(await rows.nth(0).locator('.num').allInnerTexts(), ['0.300', '0.600']);
+  await p.page.locator('.compare-chart svg rect').first().click();
+  assert.equal(await p.page.locator('.compare-view select.compare-depth').inputValue(), '0');
+  assert.deepEqual(await rows.nth(1).locator('.num').allInnerTexts(), ['0.500', '0.333']);
+  assert.match(await p.page.locator('.compare-tokens').innerText(), /A reads 3 pieces \(1 \[UNK\]\), B 4 pieces \(0 \[UNK\]\); 2 of 3 words are split differently/);
+  assert.deepEqual(await p.page.locator('.compare-view .compare-col .word').allInnerTexts(), ['shore', 'river', 'shore']);
+  assert.match(await p.page.locator('.compare-agree').innerText(), /both say “shore”/);
+  await rows.nth(2).click();
+  assert.deepEqual(await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'reveal').at(-1)), { type: 'reveal', start: 9, end: 10 });
+  await p.page.locator('.compare-view .exports button', { hasText: 'SVG' }).click();
+  const ex = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'export' && m.format === 'svg').at(-1));
+  assert.equal(ex.name, 'bert-lens-compare.svg');
+  assert.match(ex.data, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+  assert.match(ex.data, /“bank”: m vs bert-lens-zh/);
+  await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
+  const zh = await lastRequest();
+  assert.deepEqual(zh.request, { section: 'compare', against: 'bert-lens-zh' }, 'the picked model survives a rebuild');
+  await send({ type: 'compare', seq: zh.seq, data: { choices: ['m', 'bert-lens-zh'], against: 'bert-lens-zh', error: null, result } });
+  await rows.first().waitFor({ timeout: 10_000 });
+  assert.equal(await p.page.locator('.tabs [data-section="compare"]').innerText(), '对比');
+  assert.match(await p.page.locator('.compare-tokens').innerText(), /3 个词中有 2 个切分不同/);
+  assert.match(await p.page.locator('.compare-agree').innerText(), /首选词一致：都是“shore”/);
+  const overflow = await p.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  assert.ok(overflow <= 0, `the Chinese view fits the 300 px panel (overflow ${overflow} px)`);
+  await send({ type: 'compare', seq: zh.seq, data: { choices: ['m'], against: 'nope', error: '无法加载', result: null } });
+  assert.equal(await p.page.locator('.compare-summary.error').innerText(), '无法加载');
+  assert.equal(await rows.count(), 0);
+  await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
+  assert.deepEqual(await p.cspViolations(), []);
+  await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
+});
+
 test('model view: one canvas per head; its SVG export embeds the canvases and rasterises to PNG', { skip }, async () => {
   const { seq } = await lastRequest();
   await p.page.evaluate((seq) => {

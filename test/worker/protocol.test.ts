@@ -30,7 +30,10 @@ test('validateRequest rejects malformed requests with a reason', () => {
 
 test('every document method takes the document first and has an arity', () => {
   for (const m of DOC_METHODS) assert.ok(METHOD_TABLE[m].params >= 1, m);
-  assert.deepEqual([...DOC_METHODS].sort(), ['ablate', 'attention', 'attentionMatrix', 'coverage', 'encode', 'explain', 'fillMasks', 'inspect', 'logitLens', 'mask', 'nsp', 'occlude', 'qa', 'senseVectors', 'tensors']);
+  assert.deepEqual([...DOC_METHODS].sort(), [
+    'ablate', 'attention', 'attentionMatrix', 'compareModels', 'coverage', 'encode', 'explain', 'fillMasks', 'inspect', 'logitLens', 'mask', 'nsp', 'occlude',
+    'qa', 'senseVectors', 'tensors',
+  ]);
 });
 
 test('validateRequest rejects a request with the wrong number of parameters', () => {

@@ -248,6 +248,33 @@ test('senseVectors: one vector per occurrence, or per word', async () => {
   assert.ok(all.items.length > 10);
 });
 
+test('compareModels: the encoder vs a second model on the word at the offset; same model, no word and a missing model refused', async () => {
+  const at = TEXT.indexOf('it was');
+  const r = await client.call.compareModels(doc(), at, fixture('tiny-distilbert'), 3);
+  assert.equal(r.model, fixture('tiny-bert'));
+  assert.equal(r.a.model, fixture('tiny-bert'));
+  assert.equal(r.b.model, fixture('tiny-distilbert'));
+  assert.deepEqual({ text: r.focus.text, start: r.focus.start }, { text: 'it', start: at });
+  assert.equal(r.words[r.focus.index].start, at);
+  for (const s of [r.a, r.b]) {
+    assert.equal(s.predictions?.length, 3);
+    assert.equal(s.attention?.layers.length, 2);
+    for (const row of [...s.attention.layers, s.attention.rollout]) assert.ok(Math.abs(row.reduce((x, y) => x + y, 0) - 1) < 1e-6);
+  }
+  assert.equal(r.depth.length, 2);
+  assert.ok(r.depth.every((d) => d.divergence !== null && d.divergence >= 0 && d.divergence <= 1));
+  assert.equal(r.top1?.agree, r.a.predictions![0].word === r.b.predictions![0].word);
+  assert.equal(await codeOf(client.call.compareModels(doc(), at, fixture('tiny-bert'), 3)), 'BAD_INPUT', 'the same model');
+  assert.equal(await codeOf(client.call.compareModels(doc(1, 'cat      sat', 'file:///gap.txt'), 6, fixture('tiny-distilbert'), 3)), 'BAD_INPUT', 'no word');
+  await assert.rejects(client.call.compareModels(doc(), at, fixture('no-such-model'), 3), (e: unknown) => {
+    assert.ok(e instanceof WorkerError && e.code === 'MODEL_NOT_FOUND', String(e));
+    assert.match(e.message, /compare against, ".*no-such-model", failed to load/);
+    return true;
+  });
+  const again = await client.call.compareModels(doc(), at, fixture('tiny-distilbert'), 3);
+  assert.deepEqual(again.depth, r.depth, 'the second model reloads after a failed one');
+});
+
 test('code files: offsets come back in document coordinates', async () => {
   const src = 'int main() { return 0; } // the bank of the river\n';
   const { text } = analysisText(src, 'c');

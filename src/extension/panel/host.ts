@@ -249,6 +249,11 @@ export class PanelHost implements vscode.Disposable {
           this.post({ type: 'occlude', seq, data });
           return;
         }
+        case 'compare': {
+          if (req.section !== 'compare') return;
+          await this.compare(seq, d, offset, req.against, opts.signal);
+          return;
+        }
         default: { const never: never = section; void never; }
       }
     } catch (e) {
@@ -256,6 +261,23 @@ export class PanelHost implements vscode.Disposable {
       this.post({ type: 'error', section, seq, message: errorText(e, vscode.l10n) });
     } finally {
       if (this.inflight.get(section) === ac) this.inflight.delete(section);
+    }
+  }
+
+  /**
+   * The Compare view: the models to pick from and, once one is picked, the encoder vs it on the word at the cursor.
+   * A failed comparison (the model did not load, a word one model cannot read) comes back inside the data, so the
+   * view keeps its picker; a newer request (STALE, CANCELLED) still drops it.
+   */
+  private async compare(seq: number, d: DocInput, offset: number, against: string, signal: AbortSignal): Promise<void> {
+    const choices = await this.client.call.listModels({ signal }).then((l) => l.map((m) => m.id), () => []);
+    if (!against) { this.post({ type: 'compare', seq, data: { choices, against, error: null, result: null } }); return; }
+    try {
+      const r = await this.client.call.compareModels(d, offset, against, this.config().topK, { signal });
+      this.post({ type: 'compare', seq, data: shape.compareData(r, choices, against) });
+    } catch (e) {
+      if (e instanceof WorkerError && (e.code === 'STALE' || e.code === 'CANCELLED')) throw e;
+      this.post({ type: 'compare', seq, data: { choices, against, error: errorText(e, vscode.l10n), result: null } });
     }
   }
 

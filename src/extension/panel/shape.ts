@@ -1,8 +1,8 @@
 // Turns worker results into the panel's messages (only what a view needs, typed arrays) — no `vscode` import,
 // so it is tested in plain Node. PCA + clustering for the sense map run here, next to the full vectors.
 import type { AblationResult, Explanation, LogitLensResult, OcclusionResult, QaResult } from '../../core/api';
-import type { AttentionMatrix, InspectResult, SenseVectors } from '../../worker/protocol';
-import type { AblateData, OccludeData, ExplainData, HeadData, InspectData, ModelGridData, QaData, SenseData } from '../../shared/panel-protocol';
+import type { AttentionMatrix, InspectResult, ModelComparison, SenseVectors } from '../../worker/protocol';
+import type { CompareData, CompareSide, AblateData, OccludeData, ExplainData, HeadData, InspectData, ModelGridData, QaData, SenseData } from '../../shared/panel-protocol';
 import { focusScores, layerRows, rolloutRow, thumbnails, nearestWordAt } from './attention-rows';
 import { pca } from './pca';
 import { chooseClusters } from './cluster';
@@ -110,5 +110,27 @@ export function occludeData(r: OcclusionResult & { model: string; read: { start:
   return {
     task: r.task, target: r.target, start: r.start, end: r.end, base: r.base, model: r.model, read: { start: r.read.start, end: r.read.end },
     words: r.words.map((w) => ({ word: w.word, start: w.start, end: w.end, score: w.score, delta: w.delta })),
+  };
+}
+
+/** The model comparison cut to what the Compare view draws: pieces as one string, attention as Float32Arrays. */
+export function compareData(r: ModelComparison, choices: string[], against: string): CompareData {
+  const side = (s: ModelComparison['a']): CompareSide => {
+    const n = r.words.length;
+    const attention = s.attention ? new Float32Array(s.layers * n) : null;
+    s.attention?.layers.forEach((row, l) => attention!.set(row, l * n));
+    return {
+      model: s.model, layers: s.layers, heads: s.heads, tokens: s.tokens, unknown: s.unknown, attention,
+      rollout: s.attention ? Float32Array.from(s.attention.rollout) : null,
+      predictions: s.predictions?.map((p) => ({ word: p.word, score: p.score })) ?? null,
+      note: [s.attentionError, s.predictionsError].filter(Boolean).join(' ') || null,
+    };
+  };
+  return {
+    choices, against, error: null,
+    result: {
+      words: r.words.map((w) => ({ text: w.text, start: w.start, end: w.end, a: w.a.join(' '), b: w.b.join(' '), same: w.same })),
+      focus: r.focus.index, masked: r.masked, a: side(r.a), b: side(r.b), depth: r.depth, rollout: r.rollout, agree: r.top1?.agree ?? null,
+    },
   };
 }
