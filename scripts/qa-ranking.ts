@@ -1,0 +1,46 @@
+// Experiment (issue 10): how the engine ranks QA answers across windows. prob = p_start·p_end with [CLS] in each
+// window's softmax (today's core/qa.ts, without its top-20 pruning); logit = start + end logit (BERT's run_squad and
+// training/qa_squad.py, which the model cards report); probNoCls = the softmax over the context only. Prints F1.
+// Usage: node --import tsx scripts/qa-ranking.ts build/zh/engine-eval-input.json zh bert-lens-zh-qa int8
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { createEngine } from '../src/core';
+import { planQa, maskedSoftmax } from '../src/core/qa';
+import { cmrcF1, f1 } from './eval-engine';
+
+async function main() {
+  const [inFile, lang, model, dtype = 'int8'] = process.argv.slice(2);
+  const input = JSON.parse(readFileSync(inFile, 'utf8'));
+  const F = lang === 'zh' ? cmrcF1 : f1;
+  const engine = createEngine({ modelsDir: path.resolve('models'), offline: true });
+  const qa = await engine.load(model, { dtype: dtype as 'int8' });
+  const { tokenizer: tk } = await engine.tokenizerOf(model);
+  const tot = { prob: 0, logit: 0, probNoCls: 0 };
+  for (const q of input.qa) {
+    const doc = tk.tokenize(q.context);
+    const wins = planQa(qa.info, tk, q.question, doc, { maxSeqLen: 128, stride: 128, maxQuestionLen: 64 });
+    const best = { prob: [-1, ''], logit: [-Infinity, ''], probNoCls: [-1, ''] } as Record<string, [number, string]>;
+    const outs = await qa.run(wins.map((w) => ({ ids: w.ids, typeIds: qa.info.capabilities.tokenTypes ? w.typeIds : undefined })), { qa: true });
+    wins.forEach((w, k) => {
+      const o = outs[k];
+      const n = w.docTokenEnd - w.docTokenStart;
+      const ctx = Array.from({ length: n }, (_, i) => w.contextStart + i);
+      const ps = maskedSoftmax(o.startLogits!, [0, ...ctx]);
+      const pe = maskedSoftmax(o.endLogits!, [0, ...ctx]);
+      const ps2 = maskedSoftmax(o.startLogits!, ctx);
+      const pe2 = maskedSoftmax(o.endLogits!, ctx);
+      for (const s of ctx) for (const e of ctx) {
+        if (e < s || e - s + 1 > 30) continue;
+        const ts = doc.tokens[w.docTokenStart + s - w.contextStart], te = doc.tokens[w.docTokenStart + e - w.contextStart];
+        const text = q.context.slice(doc.words[ts.word].start, doc.words[te.word].end);
+        const cand = { prob: ps[s] * pe[e], logit: o.startLogits![s] + o.endLogits![e], probNoCls: ps2[s] * pe2[e] };
+        for (const key of Object.keys(cand) as Array<keyof typeof cand>) if (cand[key] > best[key][0]) best[key] = [cand[key], text];
+      }
+    });
+    for (const key of Object.keys(tot) as Array<keyof typeof tot>) tot[key] += Math.max(...q.answers.map((g: string) => F(best[key][1], g)));
+  }
+  const n = input.qa.length;
+  console.log(model, dtype, Object.fromEntries(Object.entries(tot).map(([k, v]) => [k, +(100 * v / n).toFixed(1)])));
+  await engine.dispose();
+}
+void main();
