@@ -13,6 +13,7 @@ import { tensorBundle, tensorLayers } from '../core/tensors';
 import { TENSOR_KINDS, tensorFiles, type TensorKind } from '../shared/tensors';
 import { UsageError, inputText, intOpt, numOpt, str, type Values } from './args';
 import { Progress, bar, bytes, fmt, show, table } from './format';
+import { Lazy, batched, jsonPieces } from './json-stream';
 
 /** auto (src/core/auto.ts): the Chinese embedded models when the input text is mostly Chinese, else the English ones. */
 export const DEFAULTS = { model: AUTO, static: AUTO };
@@ -22,10 +23,17 @@ export interface Ctx {
   v: Values;
   positionals: string[];
   out: (s: string) => void;
+  /** Writes pieces in order, waiting for stdout to take each (large outputs). */
+  write: (pieces: Iterable<string>) => Promise<void>;
   progress: Progress;
 }
 
 const json = (ctx: Ctx, x: unknown) => ctx.out(JSON.stringify(x, null, 2));
+/** The same text as json(), written piece by piece (see json-stream.ts). */
+const streamJson = (ctx: Ctx, x: unknown) => ctx.write(batched(function* () {
+  yield* jsonPieces(x);
+  yield '\n';
+}()));
 
 /** The model of --model (default auto), resolved for `text`: the text, the document, or both sentences. */
 async function load(ctx: Ctx, text: string, kind: Exclude<ModelKind, 'static'> = 'encoder'): Promise<LoadedModel> {
@@ -94,10 +102,13 @@ export async function tokens(ctx: Ctx): Promise<void> {
   const { id, tokenizer } = await downloading(ctx, source, (onProgress) => ctx.engine.tokenizerOf(source, { onProgress }));
   const t = tokenizer.tokenize(text);
   if (ctx.v.json) {
-    return json(ctx, {
+    return streamJson(ctx, {
       model: id,
-      tokens: t.tokens.map((x) => ({ text: x.text, start: x.start, end: x.end, word: x.word, id: x.id })),
-      words: t.words.map((w) => ({ text: w.text, start: w.start, end: w.end })),
+      tokens: new Lazy(t.tokens.length, (i) => {
+        const x = t.tokens[i];
+        return { text: x.text, start: x.start, end: x.end, word: x.word, id: x.id };
+      }),
+      words: new Lazy(t.words.length, (i) => ({ text: t.words[i].text, start: t.words[i].start, end: t.words[i].end })),
     });
   }
   ctx.out(table(['>#', 'token', '>id', '>start', '>end', '>word', 'source'], t.tokens.map((x, i) => [i, x.text, x.id, x.start, x.end, x.word, text.slice(x.start, x.end)])));
