@@ -8,11 +8,12 @@ import { AUTO, chooseLanguage, isAuto, resolveModel, type ModelKind } from '../c
 import { BertLensError } from '../core/model/errors';
 import { headCensus } from '../core/heads';
 import { compareOccurrences, occurrenceOf, occurrences, resolveLayers } from '../core/vectors';
-import { inspectWord } from '../core/inspect';
+import { staticNeighbours } from '../core/inspect';
+import { neighboursStreamed, similarStreamed } from '../core/stream';
 import { tensorBundle, tensorLayers } from '../core/tensors';
 import { TENSOR_KINDS, tensorFiles, type TensorKind } from '../shared/tensors';
 import { UsageError, inputText, intOpt, numOpt, str, type Values } from './args';
-import { Progress, bar, bytes, fmt, show, table } from './format';
+import { Progress, bar, bytes, fmt, show, table, tableLines } from './format';
 import { Lazy, batched, jsonPieces } from './json-stream';
 
 /** auto (src/core/auto.ts): the Chinese embedded models when the input text is mostly Chinese, else the English ones. */
@@ -111,7 +112,13 @@ export async function tokens(ctx: Ctx): Promise<void> {
       words: new Lazy(t.words.length, (i) => ({ text: t.words[i].text, start: t.words[i].start, end: t.words[i].end })),
     });
   }
-  ctx.out(table(['>#', 'token', '>id', '>start', '>end', '>word', 'source'], t.tokens.map((x, i) => [i, x.text, x.id, x.start, x.end, x.word, text.slice(x.start, x.end)])));
+  const row = (i: number) => {
+    const x = t.tokens[i];
+    return [i, x.text, x.id, x.start, x.end, x.word, text.slice(x.start, x.end)];
+  };
+  await ctx.write(batched(function* () {
+    for (const line of tableLines(['>#', 'token', '>id', '>start', '>end', '>word', 'source'], t.tokens.length, row)) yield line + '\n';
+  }()));
   ctx.out(`\n${t.tokens.length} tokens, ${t.words.length} words (${id}, ${tokenizer.uncased ? 'uncased' : 'cased'})`);
 }
 
@@ -131,6 +138,8 @@ export async function vectors(ctx: Ctx): Promise<void> {
   const text = await inputText(ctx.v);
   const m = await load(ctx, text);
   const layer = layerChoice(ctx.v);
+  // --occurrence N: only that occurrence's neighbours (what a hover computes), not every occurrence's.
+  if (str(ctx.v, 'word') && ctx.v.occurrence !== undefined) return vectorsOf(ctx, m, text, layer);
   const enc = await encode(ctx, m, text, { hidden: resolveLayers(layer, m.info.layers) });
   const top = intOpt(ctx.v, 'top', 5, 1);
   if (!str(ctx.v, 'word')) {
@@ -139,11 +148,14 @@ export async function vectors(ctx: Ctx): Promise<void> {
     return ctx.out(table(['word', '>start', '>end', '>|v|', 'first dims'], enc.tok.words.map((w, i) => [w.text, w.start, w.end, Math.hypot(...vecs[i]), Array.from(vecs[i].slice(0, 4), fmt).join(' ') + ' …'])));
   }
   const word = needWord(ctx.v);
-  // --occurrence N: only that occurrence's neighbours (what a hover computes), not every occurrence's.
-  const occurrence = ctx.v.occurrence === undefined ? undefined : intOpt(ctx.v, 'occurrence', 1, 1) - 1;
   const staticVectors = await staticFor(ctx, m, text);
-  const r = occurrence === undefined ? ctx.engine.vectors(enc, word, { layer, top, staticVectors }) : inspected(enc, word, occurrence, { layer, top, staticVectors });
+  const r = ctx.engine.vectors(enc, word, { layer, top, staticVectors });
   if (ctx.v.json) return json(ctx, r);
+  vectorsText(ctx, m, text, r);
+}
+
+function vectorsText(ctx: Ctx, m: LoadedModel, text: string, r: VectorsResult): void {
+  const { word, layer } = r;
   const s = r.static;
   ctx.out(`Static neighbours of "${word}" (${s?.source ?? 'none'})${s && !s.inVocabulary ? ': not in the vocabulary' : ''}`);
   if (s?.neighbours.length) ctx.out(table(['neighbour', '>cosine'], s.neighbours.map((n) => [n.word, n.score])));
@@ -153,18 +165,45 @@ export async function vectors(ctx: Ctx): Promise<void> {
   }
 }
 
-/** One occurrence as the hover inspects it (core/inspect.ts: the same numbers), in the shape of `vectors`' result. */
-function inspected(enc: Encoding, word: string, n: number, opts: { layer: LayerChoice; top: number; staticVectors: StaticVectors }): VectorsResult {
-  const r = inspectWord(enc, occurrenceOf(enc, word, n), opts);
-  return { word, layer: opts.layer, static: r.static, contextual: [{ start: r.word.start, end: r.word.end, neighbours: r.neighbours }] };
+/** One occurrence as the hover inspects it (core/inspect.ts: the same numbers), in the shape of `vectors`' result,
+ * with one window in memory at a time (core/stream.ts). */
+async function vectorsOf(ctx: Ctx, m: LoadedModel, text: string, layer: LayerChoice): Promise<void> {
+  resolveLayers(layer, m.info.layers);
+  const top = intOpt(ctx.v, 'top', 5, 1);
+  const word = needWord(ctx.v);
+  const occurrence = intOpt(ctx.v, 'occurrence', 1, 1) - 1;
+  const tk = await ctx.engine.tokenizer(m);
+  const staticVectors = await staticFor(ctx, m, text);
+  const plan = streaming(ctx);
+  const skeleton = { model: m.info, textHash: '', tok: tk.tokenize(text), windows: [] };
+  const target = occurrenceOf(skeleton, word, occurrence);
+  const w = skeleton.tok.words[target];
+  const neighbours = await neighboursStreamed(m, tk, text, target, { layer, top, ...plan });
+  plan.done();
+  const r: VectorsResult = { word, layer, static: staticNeighbours(staticVectors, w.text, top), contextual: [{ start: w.start, end: w.end, neighbours }] };
+  if (ctx.v.json) return json(ctx, r);
+  vectorsText(ctx, m, text, r);
+}
+
+/** Progress of a streamed encoding, and the summary line `encode` prints. */
+function streaming(ctx: Ctx) {
+  let plan = { words: 0, windows: 0 };
+  return {
+    onPlan: (words: number, windows: number) => (plan = { words, windows }),
+    onProgress: (done: number, total: number) => total > 1 && ctx.progress.update('Encoding windows', done, total),
+    done: () => plan.windows > 1 && ctx.progress.done(`Encoded ${plan.words} words in ${plan.windows} windows`),
+  };
 }
 
 export async function similar(ctx: Ctx): Promise<void> {
   const text = await inputText(ctx.v);
   const m = await load(ctx, text);
   const layer = layerChoice(ctx.v);
-  const enc = await encode(ctx, m, text, { hidden: resolveLayers(layer, m.info.layers) });
-  const r = ctx.engine.similar(enc, needWord(ctx.v), { layer });
+  resolveLayers(layer, m.info.layers);
+  // One window in memory at a time (core/stream.ts): a 10 MB document's hidden states are ~2 GB.
+  const plan = streaming(ctx);
+  const r = await similarStreamed(m, await ctx.engine.tokenizer(m), text, needWord(ctx.v), { layer, ...plan });
+  plan.done();
   if (ctx.v.json) return json(ctx, r);
   const names = r.occurrences.map((o, i) => `#${i + 1}@${o.start}`);
   ctx.out(`"${r.word}": ${r.occurrences.length} occurrence(s). Contextual cosine (static similarity is 1 for every pair: one vector per word type)`);

@@ -10,26 +10,25 @@ export class Lazy<T> {
 export function* jsonPieces(value: unknown, indent = ''): Generator<string> {
   const inner = indent + '  ';
   if (value instanceof Lazy) {
-    if (!value.length) return yield '[]';
-    yield '[';
-    for (let i = 0; i < value.length; i++) {
-      // JSON.stringify writes an undefined element as null; each element is small, so it is stringified whole.
-      const s = JSON.stringify(value.at(i), null, 2) ?? 'null';
-      yield `${i ? ',' : ''}\n${inner}${s.replace(/\n/g, '\n' + inner)}`;
+    if (!value.length) yield '[]';
+    else {
+      for (let i = 0; i < value.length; i++) {
+        // JSON.stringify writes an undefined element as null; each element is small, so it is stringified whole.
+        const s = JSON.stringify(value.at(i), null, 2) ?? 'null';
+        yield `${i ? ',' : '['}\n${inner}${s.replace(/\n/g, '\n' + inner)}`;
+      }
+      yield `\n${indent}]`;
     }
-    return yield `\n${indent}]`;
-  }
-  if (value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).some((v) => v instanceof Lazy)) {
+  } else if (value && typeof value === 'object' && !Array.isArray(value) && Object.values(value).some((v) => v instanceof Lazy)) {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined && typeof v !== 'function');
-    if (!entries.length) return yield '{}';
-    yield '{';
     for (const [k, [key, v]] of entries.entries()) {
-      yield `${k ? ',' : ''}\n${inner}${JSON.stringify(key)}: `;
+      yield `${k ? ',' : '{'}\n${inner}${JSON.stringify(key)}: `;
       yield* jsonPieces(v, inner);
     }
-    return yield `\n${indent}}`;
+    yield `\n${indent}}`; // never empty: it holds a Lazy
+  } else {
+    yield (JSON.stringify(value, null, 2) ?? 'null').replace(/\n/g, '\n' + indent);
   }
-  yield (JSON.stringify(value, null, 2) ?? 'null').replace(/\n/g, '\n' + indent);
 }
 
 /** Joins pieces into writes of about 64 KiB. */

@@ -97,6 +97,13 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
   const tokenize = (text: string, opts: TokenizeOptions = {}): Tokenized => {
     const tokens: Token[] = [];
     const words: Word[] = [];
+    const seen = new Map<string, string>();
+    const intern = (w: string): string => {
+      const known = seen.get(w);
+      if (known !== undefined) return known;
+      seen.set(w, w);
+      return w;
+    };
     for (const seg of splitSpecials(text, opts.specials ?? [])) {
       if (seg.special) {
         const tid = model.tokens_to_ids.get(seg.text) ?? unk;
@@ -104,7 +111,7 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
         tokens.push({ id: tid, text: seg.text, start: seg.start, end: seg.end, word: words.length - 1 });
         continue;
       }
-      const parts: Parts = { normChar, normalize, preTokenize, wordPiece, prefix, unkToken: model.unk_token ?? '[UNK]', ids: model.tokens_to_ids, unk };
+      const parts: Parts = { normChar, normalize, preTokenize, wordPiece, prefix, unkToken: model.unk_token ?? '[UNK]', ids: model.tokens_to_ids, vocab: model.vocab, unk, intern };
       const cuts = chunks(text, seg.start, seg.end, cutAtSpace ? (opts.chunkChars ?? CHUNK_CHARS) : Infinity, cutAtCjk);
       // The whole-section normalization is used only when it agrees in length with the per-character one over the
       // whole section (see tokenizeSection): decided over all chunks first, so chunking never changes the answer.
@@ -133,7 +140,10 @@ interface Parts {
   prefix: string;
   unkToken: string;
   ids: Map<string, number>;
+  vocab: string[];
   unk: number;
+  /** One string per distinct word text within one tokenize call (a word's text is a fresh slice otherwise). */
+  intern(s: string): string;
 }
 
 const MARK = /^\p{M}$/u;
@@ -230,12 +240,14 @@ function tokenizeSection(text: string, from: number, to: number, p: Parts, token
       // Several pieces from one source char (e.g. a Hangul syllable decomposed by NFD): the first piece owns it.
       const start = Math.max(u < u1 ? srcStart[u] : prevEnd, prevEnd);
       const end = Math.max(u < u1 ? extend(srcEnd[u1 - 1]) : start, start);
-      tokens.push({ id: p.ids.get(piece) ?? p.unk, text: piece, start, end, word: wordIndex });
+      const id = p.ids.get(piece) ?? p.unk;
+      // The vocabulary's own string when equal: millions of tokens then share a few thousand strings.
+      tokens.push({ id, text: p.vocab[id] === piece ? p.vocab[id] : piece, start, end, word: wordIndex });
       prevEnd = end;
       u = u1;
     });
     prevEnd = Math.max(prevEnd, wEnd);
-    words.push({ text: text.slice(wStart, wEnd), start: wStart, end: wEnd, tokenStart, tokenEnd: tokens.length });
+    words.push({ text: p.intern(text.slice(wStart, wEnd)), start: wStart, end: wEnd, tokenStart, tokenEnd: tokens.length });
   }
 }
 
