@@ -26,16 +26,23 @@ const preload = path.join(ROOT, 'scripts', 'memory', 'peak.cjs');
 /** Runs `node <args>` with the peak preload; returns its exit status, peak RSS (MB), wall time and stdout. */
 function measure(args) {
   fs.writeFileSync(peakFile, '');
+  // stdout to a file: the tokens of 10 MB are ~750 MB of JSON, longer than this process could hold as a string.
+  const outFile = path.join(tmp, 'stdout');
+  const fd = fs.openSync(outFile, 'w');
   const t0 = Date.now();
   const r = spawnSync(process.execPath, ['--require', preload, ...args], {
-    cwd: ROOT, encoding: 'utf8', maxBuffer: 2 ** 31 - 1, timeout: 20 * 60_000,
+    cwd: ROOT, encoding: 'utf8', stdio: ['ignore', fd, 'pipe'], timeout: 60 * 60_000,
     env: { ...process.env, BERT_LENS_PEAK_FILE: peakFile, XDG_CACHE_HOME: path.join(tmp, 'cache') },
   });
   const ms = Date.now() - t0;
+  fs.closeSync(fd);
+  const outBytes = fs.statSync(outFile).size;
+  const out = outBytes < 2 ** 20 ? fs.readFileSync(outFile, 'utf8') : '';
   // The first line is the measured process's own (a relaunched CLI would add its child's).
   const peaks = fs.readFileSync(peakFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
   const peakMb = Math.max(0, ...peaks.map((p) => p.peakMb));
-  return { status: r.status ?? r.signal, peakMb, ms, out: r.stdout ?? '', err: (r.stderr ?? '').trim().split('\n').slice(-2).join(' ') };
+  const err = (r.stderr ?? '').replaceAll(ROOT, '.').trim().split('\n').filter((l) => !/^\s+at /.test(l)).slice(-2).join(' ');
+  return { status: r.status ?? r.signal, peakMb, ms, out, outBytes, err };
 }
 
 const load = () => os.loadavg()[0].toFixed(2);
@@ -66,7 +73,7 @@ for (const lang of LANGS) {
     if (ONLY.length && !ONLY.includes(args[0])) continue;
     const l = load();
     const r = measure(['dist/cli.js', ...args, '--file', file, '--offline']);
-    row(lang, `\`${args.join(' ')}\``, { ...r, load: l }, r.status === 0 ? `${(r.out.length / 2 ** 20).toFixed(1)} MB out` : r.err.slice(0, 120));
+    row(lang, `\`${args.join(' ')}\``, { ...r, load: l }, r.status === 0 ? `${(r.outBytes / 2 ** 20).toFixed(1)} MB of output` : r.err.slice(0, 160));
   }
   if (!ONLY.length || ONLY.includes('tokenize')) {
     const l = load();
