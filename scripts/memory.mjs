@@ -54,7 +54,9 @@ function row(lang, what, r, extra = '', ok = r.status === 0 && r.peakMb <= GOAL_
 
 for (const lang of LANGS) {
   const zh = lang === 'zh';
-  const text = makeDocument(Math.round(MB * 2 ** 20 / (zh ? 3 : 1)), { zh }); // a zh character is 3 bytes of UTF-8
+  // MB of UTF-8: a sample gives the bytes per character (a zh text mixes 3-byte Han with ASCII and newlines).
+  const sample = makeDocument(100_000, { zh });
+  const text = makeDocument(Math.round(MB * 2 ** 20 * sample.length / Buffer.byteLength(sample)), { zh });
   const file = path.join(tmp, `${lang}.txt`);
   fs.writeFileSync(file, text);
   const bytes = fs.statSync(file).size;

@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const client = new WorkerClient({ script: path.join(ROOT, 'dist', 'worker.js'), resourceLimits: workerLimits() });
   await client.configure({
     model, qaModel: model === 'auto' ? 'auto' : '', staticVectors: '', modelsDir: path.join(ROOT, 'models'), cacheDir: path.join(os.tmpdir(), 'bert-lens-memory-cache'),
-    hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: 0, dtype: 'auto', language: /[\u4e00-\u9fff]/.test(text.slice(0, 1000)) ? 'zh' : 'en',
+    hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: Number(process.env.BERT_LENS_PROBE_THREADS ?? 0), dtype: 'auto', language: /[\u4e00-\u9fff]/.test(text.slice(0, 1000)) ? 'zh' : 'en',
   });
   // The same thread idle for 5 s first: on a shared machine the scheduler alone delays timers; that is the floor.
   const idle = monitorEventLoopDelay({ resolution: 10 });
