@@ -7,9 +7,9 @@ import { formatHeads, parseHeads } from '../shared/head-spec';
 import { AUTO, chooseLanguage, isAuto, resolveModel, type ModelKind } from '../core/auto';
 import { BertLensError } from '../core/model/errors';
 import { headCensus } from '../core/heads';
-import { compareOccurrences, occurrenceOf, occurrences, resolveLayers } from '../core/vectors';
+import { compareOccurrences, cosine, occurrenceOf, occurrences, resolveLayers } from '../core/vectors';
 import { staticNeighbours } from '../core/inspect';
-import { neighboursStreamed, similarStreamed } from '../core/stream';
+import { neighboursStreamed, occurrenceVectors } from '../core/stream';
 import { tensorBundle, tensorLayers } from '../core/tensors';
 import { TENSOR_KINDS, tensorFiles, type TensorKind } from '../shared/tensors';
 import { UsageError, inputText, intOpt, numOpt, str, type Values } from './args';
@@ -202,12 +202,19 @@ export async function similar(ctx: Ctx): Promise<void> {
   resolveLayers(layer, m.info.layers);
   // One window in memory at a time (core/stream.ts): a 10 MB document's hidden states are ~2 GB.
   const plan = streaming(ctx);
-  const r = await similarStreamed(m, await ctx.engine.tokenizer(m), text, needWord(ctx.v), { layer, ...plan });
+  const word = needWord(ctx.v);
+  const { enc, occ, vecs } = await occurrenceVectors(m, await ctx.engine.tokenizer(m), text, word, { layer, ...plan });
   plan.done();
-  if (ctx.v.json) return json(ctx, r);
-  const names = r.occurrences.map((o, i) => `#${i + 1}@${o.start}`);
-  ctx.out(`"${r.word}": ${r.occurrences.length} occurrence(s). Contextual cosine (static similarity is 1 for every pair: one vector per word type)`);
-  ctx.out(table(['', ...names.map((n) => '>' + n)], r.contextual.map((row, i) => [names[i], ...row])));
+  // The occurrence × occurrence matrix row by row (as similarResult computes it): a word found 20,000 times makes
+  // 400 M cosines, never held at once.
+  const row = (i: number) => vecs.map((b) => cosine(vecs[i], b));
+  const spans = occ.map((i) => ({ start: enc.tok.words[i].start, end: enc.tok.words[i].end }));
+  if (ctx.v.json) return streamJson(ctx, { word, occurrences: spans, contextual: new Lazy(occ.length, row), static: new Lazy(occ.length, () => vecs.map(() => 1)) });
+  const names = spans.map((o, i) => `#${i + 1}@${o.start}`);
+  ctx.out(`"${word}": ${spans.length} occurrence(s). Contextual cosine (static similarity is 1 for every pair: one vector per word type)`);
+  await ctx.write(batched(function* () {
+    for (const line of tableLines(['', ...names.map((n) => '>' + n)], occ.length, (i) => [names[i], ...row(i)])) yield line + '\n';
+  }()));
 }
 
 export async function attention(ctx: Ctx): Promise<void> {

@@ -7,7 +7,7 @@ import { windowKey } from './cache';
 import type { TextTokenizer } from './text/tokenizer';
 import { planWindows } from './text/windows';
 import { BATCH } from './encode';
-import { Neighbours, occurrences, resolveLayers, similarResult, wordVector } from './vectors';
+import { Neighbours, noOccurrence, occurrences, resolveLayers, similarResult, wordVector } from './vectors';
 
 export interface StreamOptions {
   hiddenLayers: number[];
@@ -65,19 +65,27 @@ export async function eachWindow(model: LoadedModel, tk: TextTokenizer, text: st
 
 /** `similar` (core/vectors.ts) with one window in memory at a time: the same result. */
 export async function similarStreamed(model: LoadedModel, tk: TextTokenizer, text: string, word: string, o: Omit<StreamOptions, 'hiddenLayers'> & { layer?: LayerChoice }): Promise<SimilarResult> {
+  const { enc, occ, vecs } = await occurrenceVectors(model, tk, text, word, o);
+  return similarResult(enc, word, occ, vecs);
+}
+
+/** Every occurrence of `word` (word indices) and its contextual vector, as `similar` computes them; only the windows
+ * that own an occurrence are visited. */
+export async function occurrenceVectors(model: LoadedModel, tk: TextTokenizer, text: string, word: string, o: Omit<StreamOptions, 'hiddenLayers'> & { layer?: LayerChoice }) {
   const layers = resolveLayers(o.layer, model.info.layers);
-  const skeleton = { model: model.info, textHash: '', tok: tk.tokenize(text), windows: [] };
-  const occ = occurrences(skeleton, word);
+  const enc: Skeleton = { model: model.info, textHash: '', tok: tk.tokenize(text), windows: [] };
+  const occ = occurrences(enc, word);
+  if (!occ.length) throw noOccurrence(word);
   const vecs = new Map<number, Float32Array>();
   const wanted = new Set(occ);
   const owners = new Set<number>();
-  planWindows(skeleton.tok, { maxTokens: model.info.maxPositions - 2 }).forEach((s, i) => {
+  planWindows(enc.tok, { maxTokens: model.info.maxPositions - 2 }).forEach((s, i) => {
     for (const j of occ) if (j >= s.ownStart && j < s.ownEnd) owners.add(i);
   });
   await eachWindow(model, tk, text, { ...o, hiddenLayers: layers }, (w) => {
-    for (let j = w.ownStart; j < w.ownEnd; j++) if (wanted.has(j)) vecs.set(j, wordVector(skeleton, w, j, layers));
+    for (let j = w.ownStart; j < w.ownEnd; j++) if (wanted.has(j)) vecs.set(j, wordVector(enc, w, j, layers));
   }, (i) => owners.has(i));
-  return similarResult(skeleton, word, occ, occ.map((j) => vecs.get(j)!));
+  return { enc, occ, vecs: occ.map((j) => vecs.get(j)!) };
 }
 
 /** The `top` nearest words of word `target` in the document (neighboursOf in core/vectors.ts), streamed: the target's

@@ -80,7 +80,7 @@ export function occurrences(enc: Encoding, word: string): number[] {
   return enc.tok.words.flatMap((x, i) => (norm(x.text) === w ? [i] : []));
 }
 
-function noOccurrence(word: string): BertLensError {
+export function noOccurrence(word: string): BertLensError {
   return new BertLensError('BAD_INPUT', `"${word}" does not occur in the text as a word (matching is per BERT word, case-insensitive). Pick a word that appears in the text.`);
 }
 
