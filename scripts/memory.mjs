@@ -66,7 +66,8 @@ for (const lang of LANGS) {
   const cli = {
     tokens: ['tokens', '--json'],
     'vectors --word': ['vectors', '--word', word, '--occurrence', '1', '--json'],
-    similar: ['similar', '--word', word, '--json'],
+    // A word found ~1,000 times: the output is its occurrence × occurrence matrix (11,000 "model"s would be 5 GB).
+    similar: ['similar', '--word', zh ? '云' : 'river', '--json'],
     attention: ['attention', '--word', word, '--json'],
     'mask --word': ['mask', '--word', word, '--json'],
     qa: ['qa', '--question', zh ? '什么是注意力？' : 'What is attention?', '--json'],
