@@ -7,12 +7,14 @@ import { formatHeads, parseHeads } from '../shared/head-spec';
 import { AUTO, chooseLanguage, isAuto, resolveModel, type ModelKind } from '../core/auto';
 import { BertLensError } from '../core/model/errors';
 import { headCensus } from '../core/heads';
-import { compareOccurrences, occurrenceOf, occurrences, resolveLayers } from '../core/vectors';
-import { inspectWord } from '../core/inspect';
+import { compareOccurrences, cosine, occurrenceOf, occurrences, resolveLayers } from '../core/vectors';
+import { staticNeighbours } from '../core/inspect';
+import { neighboursStreamed, occurrenceVectors } from '../core/stream';
 import { tensorBundle, tensorLayers } from '../core/tensors';
 import { TENSOR_KINDS, tensorFiles, type TensorKind } from '../shared/tensors';
 import { UsageError, inputText, intOpt, numOpt, str, type Values } from './args';
-import { Progress, bar, bytes, fmt, show, table } from './format';
+import { Progress, bar, bytes, fmt, show, table, tableLines } from './format';
+import { Lazy, batched, jsonPieces } from './json-stream';
 
 /** auto (src/core/auto.ts): the Chinese embedded models when the input text is mostly Chinese, else the English ones. */
 export const DEFAULTS = { model: AUTO, static: AUTO };
@@ -22,10 +24,17 @@ export interface Ctx {
   v: Values;
   positionals: string[];
   out: (s: string) => void;
+  /** Writes pieces in order, waiting for stdout to take each (large outputs). */
+  write: (pieces: Iterable<string>) => Promise<void>;
   progress: Progress;
 }
 
 export const json = (ctx: Ctx, x: unknown) => ctx.out(JSON.stringify(x, null, 2));
+/** The same text as json(), written piece by piece (see json-stream.ts). */
+const streamJson = (ctx: Ctx, x: unknown) => ctx.write(batched(function* () {
+  yield* jsonPieces(x);
+  yield '\n';
+}()));
 
 /** The model of --model (default auto), resolved for `text`: the text, the document, or both sentences. */
 export async function load(ctx: Ctx, text: string, kind: Exclude<ModelKind, 'static'> = 'encoder'): Promise<LoadedModel> {
@@ -94,13 +103,22 @@ export async function tokens(ctx: Ctx): Promise<void> {
   const { id, tokenizer } = await downloading(ctx, source, (onProgress) => ctx.engine.tokenizerOf(source, { onProgress }));
   const t = tokenizer.tokenize(text);
   if (ctx.v.json) {
-    return json(ctx, {
+    return streamJson(ctx, {
       model: id,
-      tokens: t.tokens.map((x) => ({ text: x.text, start: x.start, end: x.end, word: x.word, id: x.id })),
-      words: t.words.map((w) => ({ text: w.text, start: w.start, end: w.end })),
+      tokens: new Lazy(t.tokens.length, (i) => {
+        const x = t.tokens[i];
+        return { text: x.text, start: x.start, end: x.end, word: x.word, id: x.id };
+      }),
+      words: new Lazy(t.words.length, (i) => ({ text: t.words[i].text, start: t.words[i].start, end: t.words[i].end })),
     });
   }
-  ctx.out(table(['>#', 'token', '>id', '>start', '>end', '>word', 'source'], t.tokens.map((x, i) => [i, x.text, x.id, x.start, x.end, x.word, text.slice(x.start, x.end)])));
+  const row = (i: number) => {
+    const x = t.tokens[i];
+    return [i, x.text, x.id, x.start, x.end, x.word, text.slice(x.start, x.end)];
+  };
+  await ctx.write(batched(function* () {
+    for (const line of tableLines(['>#', 'token', '>id', '>start', '>end', '>word', 'source'], t.tokens.length, row)) yield line + '\n';
+  }()));
   ctx.out(`\n${t.tokens.length} tokens, ${t.words.length} words (${id}, ${tokenizer.uncased ? 'uncased' : 'cased'})`);
 }
 
@@ -120,6 +138,8 @@ export async function vectors(ctx: Ctx): Promise<void> {
   const text = await inputText(ctx.v);
   const m = await load(ctx, text);
   const layer = layerChoice(ctx.v);
+  // --occurrence N: only that occurrence's neighbours (what a hover computes), not every occurrence's.
+  if (str(ctx.v, 'word') && ctx.v.occurrence !== undefined) return vectorsOf(ctx, m, text, layer);
   const enc = await encode(ctx, m, text, { hidden: resolveLayers(layer, m.info.layers) });
   const top = intOpt(ctx.v, 'top', 5, 1);
   if (!str(ctx.v, 'word')) {
@@ -128,11 +148,14 @@ export async function vectors(ctx: Ctx): Promise<void> {
     return ctx.out(table(['word', '>start', '>end', '>|v|', 'first dims'], enc.tok.words.map((w, i) => [w.text, w.start, w.end, Math.hypot(...vecs[i]), Array.from(vecs[i].slice(0, 4), fmt).join(' ') + ' …'])));
   }
   const word = needWord(ctx.v);
-  // --occurrence N: only that occurrence's neighbours (what a hover computes), not every occurrence's.
-  const occurrence = ctx.v.occurrence === undefined ? undefined : intOpt(ctx.v, 'occurrence', 1, 1) - 1;
   const staticVectors = await staticFor(ctx, m, text);
-  const r = occurrence === undefined ? ctx.engine.vectors(enc, word, { layer, top, staticVectors }) : inspected(enc, word, occurrence, { layer, top, staticVectors });
+  const r = ctx.engine.vectors(enc, word, { layer, top, staticVectors });
   if (ctx.v.json) return json(ctx, r);
+  vectorsText(ctx, m, text, r);
+}
+
+function vectorsText(ctx: Ctx, m: LoadedModel, text: string, r: VectorsResult): void {
+  const { word, layer } = r;
   const s = r.static;
   ctx.out(`Static neighbours of "${word}" (${s?.source ?? 'none'})${s && !s.inVocabulary ? ': not in the vocabulary' : ''}`);
   if (s?.neighbours.length) ctx.out(table(['neighbour', '>cosine'], s.neighbours.map((n) => [n.word, n.score])));
@@ -142,22 +165,56 @@ export async function vectors(ctx: Ctx): Promise<void> {
   }
 }
 
-/** One occurrence as the hover inspects it (core/inspect.ts: the same numbers), in the shape of `vectors`' result. */
-function inspected(enc: Encoding, word: string, n: number, opts: { layer: LayerChoice; top: number; staticVectors: StaticVectors }): VectorsResult {
-  const r = inspectWord(enc, occurrenceOf(enc, word, n), opts);
-  return { word, layer: opts.layer, static: r.static, contextual: [{ start: r.word.start, end: r.word.end, neighbours: r.neighbours }] };
+/** One occurrence as the hover inspects it (core/inspect.ts: the same numbers), in the shape of `vectors`' result,
+ * with one window in memory at a time (core/stream.ts). */
+async function vectorsOf(ctx: Ctx, m: LoadedModel, text: string, layer: LayerChoice): Promise<void> {
+  resolveLayers(layer, m.info.layers);
+  const top = intOpt(ctx.v, 'top', 5, 1);
+  const word = needWord(ctx.v);
+  const occurrence = intOpt(ctx.v, 'occurrence', 1, 1) - 1;
+  const tk = await ctx.engine.tokenizer(m);
+  const staticVectors = await staticFor(ctx, m, text);
+  const plan = streaming(ctx);
+  const skeleton = { model: m.info, textHash: '', tok: tk.tokenize(text), windows: [] };
+  const target = occurrenceOf(skeleton, word, occurrence);
+  const w = skeleton.tok.words[target];
+  const neighbours = await neighboursStreamed(m, tk, text, target, { layer, top, ...plan });
+  plan.done();
+  const r: VectorsResult = { word, layer, static: staticNeighbours(staticVectors, w.text, top), contextual: [{ start: w.start, end: w.end, neighbours }] };
+  if (ctx.v.json) return json(ctx, r);
+  vectorsText(ctx, m, text, r);
+}
+
+/** Progress of a streamed encoding, and the summary line `encode` prints. */
+function streaming(ctx: Ctx) {
+  let plan = { words: 0, windows: 0 };
+  return {
+    onPlan: (words: number, windows: number) => (plan = { words, windows }),
+    onProgress: (done: number, total: number) => total > 1 && ctx.progress.update('Encoding windows', done, total),
+    done: () => plan.windows > 1 && ctx.progress.done(`Encoded ${plan.words} words in ${plan.windows} windows`),
+  };
 }
 
 export async function similar(ctx: Ctx): Promise<void> {
   const text = await inputText(ctx.v);
   const m = await load(ctx, text);
   const layer = layerChoice(ctx.v);
-  const enc = await encode(ctx, m, text, { hidden: resolveLayers(layer, m.info.layers) });
-  const r = ctx.engine.similar(enc, needWord(ctx.v), { layer });
-  if (ctx.v.json) return json(ctx, r);
-  const names = r.occurrences.map((o, i) => `#${i + 1}@${o.start}`);
-  ctx.out(`"${r.word}": ${r.occurrences.length} occurrence(s). Contextual cosine (static similarity is 1 for every pair: one vector per word type)`);
-  ctx.out(table(['', ...names.map((n) => '>' + n)], r.contextual.map((row, i) => [names[i], ...row])));
+  resolveLayers(layer, m.info.layers);
+  // One window in memory at a time (core/stream.ts): a 10 MB document's hidden states are ~2 GB.
+  const plan = streaming(ctx);
+  const word = needWord(ctx.v);
+  const { enc, occ, vecs } = await occurrenceVectors(m, await ctx.engine.tokenizer(m), text, word, { layer, ...plan });
+  plan.done();
+  // The occurrence × occurrence matrix row by row (as similarResult computes it): a word found 20,000 times makes
+  // 400 M cosines, never held at once.
+  const row = (i: number) => vecs.map((b) => cosine(vecs[i], b));
+  const spans = occ.map((i) => ({ start: enc.tok.words[i].start, end: enc.tok.words[i].end }));
+  if (ctx.v.json) return streamJson(ctx, { word, occurrences: spans, contextual: new Lazy(occ.length, row), static: new Lazy(occ.length, () => vecs.map(() => 1)) });
+  const names = spans.map((o, i) => `#${i + 1}@${o.start}`);
+  ctx.out(`"${word}": ${spans.length} occurrence(s). Contextual cosine (static similarity is 1 for every pair: one vector per word type)`);
+  await ctx.write(batched(function* () {
+    for (const line of tableLines(['', ...names.map((n) => '>' + n)], occ.length, (i) => [names[i], ...row(i)])) yield line + '\n';
+  }()));
 }
 
 export async function attention(ctx: Ctx): Promise<void> {

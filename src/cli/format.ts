@@ -23,12 +23,30 @@ export function show(s: string): string {
 
 /** Columns whose header starts with '>' (or whose cells are all numbers) are right-aligned. */
 export function table(headers: string[], rows: Array<Array<string | number>>): string {
-  const right = headers.map((h, c) => h.startsWith('>') || (rows.length > 0 && rows.every((r) => typeof r[c] === 'number')));
+  return [...tableLines(headers, rows.length, (i) => rows[i])].join('\n');
+}
+
+/**
+ * The lines of `table`, for rows made one at a time: two passes over `rowAt` (widths, then lines), so a table of
+ * millions of rows (the tokens of a 10 MB document) never holds its cells or its text at once.
+ */
+export function* tableLines(headers: string[], n: number, rowAt: (i: number) => Array<string | number>): Generator<string> {
+  const cell = (x: string | number) => (typeof x === 'number' ? fmt(x) : show(x));
   const head = headers.map((h) => h.replace(/^>/, ''));
-  const cells = rows.map((r) => r.map((x) => (typeof x === 'number' ? fmt(x) : show(x))));
-  const w = head.map((h, c) => Math.max(width(h), ...cells.map((r) => width(r[c] ?? ''))));
-  const line = (r: string[]) => r.map((x, c) => pad(x, w[c], right[c])).join('  ').trimEnd();
-  return [line(head), w.map((n) => '─'.repeat(n)).join('  '), ...cells.map(line)].join('\n');
+  const right = headers.map((h) => h.startsWith('>'));
+  const numeric = headers.map(() => n > 0);
+  const w = head.map(width);
+  for (let i = 0; i < n; i++) {
+    const r = rowAt(i);
+    for (let c = 0; c < head.length; c++) {
+      if (typeof r[c] !== 'number') numeric[c] = false;
+      w[c] = Math.max(w[c], width(r[c] === undefined ? '' : cell(r[c])));
+    }
+  }
+  const line = (r: string[]) => r.map((x, c) => pad(x, w[c], right[c] || numeric[c])).join('  ').trimEnd();
+  yield line(head);
+  yield w.map((k) => '─'.repeat(k)).join('  ');
+  for (let i = 0; i < n; i++) yield line(rowAt(i).map(cell));
 }
 
 export function fmt(x: number): string {

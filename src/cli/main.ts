@@ -59,7 +59,7 @@ async function main(argv: string[]): Promise<number> {
       dtype: dtype as 'fp32' | 'int8' | 'auto' | undefined,
       threads: v.threads === undefined ? undefined : intOpt(v, 'threads', 1, 1),
     });
-    await HANDLERS[cmd]({ engine, v, positionals, out: (s) => process.stdout.write(s + '\n'), progress });
+    await HANDLERS[cmd]({ engine, v, positionals, out: (s) => process.stdout.write(s + '\n'), write, progress });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (e) {
     progress.clear();
@@ -75,6 +75,13 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.RUNTIME;
   } finally {
     await engine?.dispose().catch(() => undefined);
+  }
+}
+
+/** Writes pieces to stdout, waiting for the pipe to drain between them: a large output never sits whole in memory. */
+async function write(pieces: Iterable<string>): Promise<void> {
+  for (const p of pieces) {
+    if (!process.stdout.write(p)) await new Promise<void>((resolve) => process.stdout.once('drain', resolve));
   }
 }
 

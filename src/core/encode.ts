@@ -6,7 +6,7 @@ import { textHash, windowKey, type WindowCache } from './cache';
 import type { TextTokenizer } from './text/tokenizer';
 import { planWindows } from './text/windows';
 
-const BATCH = 4;
+export const BATCH = 4;
 
 function layerList(v: number[] | 'all' | undefined, all: number[], dflt: number[]): number[] {
   if (v === 'all') return all;

@@ -13,7 +13,7 @@ export function resolveLayers(choice: LayerChoice | undefined, L: number): numbe
 }
 
 /** Mean over the word's pieces (those inside the window) and over the chosen layers. */
-function wordVector(enc: Encoding, win: EncodedWindow, word: number, layers: number[]): Float32Array {
+export function wordVector(enc: Encoding, win: EncodedWindow, word: number, layers: number[]): Float32Array {
   const H = enc.model.hidden;
   const w = enc.tok.words[word];
   const a = Math.max(w.tokenStart, win.tokenStart);
@@ -80,7 +80,7 @@ export function occurrences(enc: Encoding, word: string): number[] {
   return enc.tok.words.flatMap((x, i) => (norm(x.text) === w ? [i] : []));
 }
 
-function noOccurrence(word: string): BertLensError {
+export function noOccurrence(word: string): BertLensError {
   return new BertLensError('BAD_INPUT', `"${word}" does not occur in the text as a word (matching is per BERT word, case-insensitive). Pick a word that appears in the text.`);
 }
 
@@ -93,6 +93,12 @@ export function similar(enc: Encoding, word: string, opts: { layer?: LayerChoice
     if (!win) throw new BertLensError('BAD_INPUT', `The text around "${word}" was not encoded yet.`);
     return wordVector(enc, win, i, layers);
   });
+  return similarResult(enc, word, occ, vecs);
+}
+
+/** similar's result from the occurrences' vectors (also computed window by window: core/stream.ts). */
+export function similarResult(enc: Encoding, word: string, occ: number[], vecs: Float32Array[]): SimilarResult {
+  if (!occ.length) throw noOccurrence(word);
   return {
     word,
     occurrences: occ.map((i) => ({ start: enc.tok.words[i].start, end: enc.tok.words[i].end })),
@@ -142,16 +148,21 @@ function wordMatrix(enc: Encoding, layer: LayerChoice): WordMatrix {
     for (let k = 0; k < H; k++) s2 += v[k] * v[k];
     sq[i] = s2;
   }
+  lastMatrix = { enc, layer: key, H, rows, sq, ...wordTypes(enc) };
+  return lastMatrix;
+}
+
+/** Word type per word (normalised text, in order of first appearance; -1 for punctuation) and each type's text. */
+function wordTypes(enc: Encoding): { type: Int32Array; types: string[] } {
   const ids = new Map<string, number>();
-  const type = new Int32Array(n);
+  const type = new Int32Array(enc.tok.words.length);
   enc.tok.words.forEach((w, i) => {
     const k = norm(w.text);
     let t = ids.get(k);
     if (t === undefined) ids.set(k, (t = ids.size));
     type[i] = PUNCT.test(w.text) ? -1 : t;
   });
-  lastMatrix = { enc, layer: key, H, rows, sq, type, types: [...ids.keys()] };
-  return lastMatrix;
+  return { type, types: [...ids.keys()] };
 }
 
 /** cosine(row i, row j) with cosine's arithmetic. */
@@ -200,6 +211,12 @@ export function neighboursOf(enc: Encoding, wordIndex: number, opts: { layer?: L
       bestWord[t] = j;
     }
   }
+  return pickTop(enc, bestScore, bestWord, top);
+}
+
+/** The `top` best of the per-type bests, ranked by `before`. */
+function pickTop(enc: Encoding, bestScore: Float64Array, bestWord: Int32Array, top: number): Neighbour[] {
+  const words = enc.tok.words;
   const picked: Array<{ j: number; score: number }> = [];
   for (let t = 0; t < bestWord.length; t++) {
     if (bestWord[t] < 0) continue;
@@ -211,6 +228,50 @@ export function neighboursOf(enc: Encoding, wordIndex: number, opts: { layer?: L
     if (picked.length > top) picked.pop();
   }
   return picked.map(({ j, score }) => ({ word: words[j].text, score, start: words[j].start, end: words[j].end }));
+}
+
+/**
+ * neighboursOf for one word, fed one word vector at a time in document order (core/stream.ts: no word matrix, no
+ * encoding in memory). Same arithmetic, same ties (the earlier word), so the same result.
+ */
+export class Neighbours {
+  private readonly type: Int32Array;
+  private readonly self: number;
+  private readonly sq: number;
+  private readonly bestScore: Float64Array;
+  private readonly bestWord: Int32Array;
+
+  constructor(private readonly enc: Encoding, private readonly target: number, private readonly v: Float32Array) {
+    const { type, types } = wordTypes(enc);
+    this.type = type;
+    this.self = type[target];
+    this.sq = squared(v);
+    this.bestScore = new Float64Array(types.length).fill(-Infinity);
+    this.bestWord = new Int32Array(types.length).fill(-1);
+  }
+
+  add(j: number, u: Float32Array): void {
+    const t = this.type[j];
+    const sq = squared(u);
+    if (j === this.target || t < 0 || t === this.self || !sq) return;
+    let d = 0;
+    for (let k = 0; k < u.length; k++) d += this.v[k] * u[k];
+    const score = this.sq && sq ? d / Math.sqrt(this.sq * sq) : 0;
+    if (score > this.bestScore[t]) {
+      this.bestScore[t] = score;
+      this.bestWord[t] = j;
+    }
+  }
+
+  top(n: number): Neighbour[] {
+    return pickTop(this.enc, this.bestScore, this.bestWord, n);
+  }
+}
+
+function squared(v: Float32Array): number {
+  let s2 = 0;
+  for (let k = 0; k < v.length; k++) s2 += v[k] * v[k];
+  return s2;
 }
 
 /** Ranking order: higher score first, then the earlier word (a stable sort by score over document order). */

@@ -19,7 +19,13 @@ export interface TokenizeOptions {
   /** Literal strings in the text to emit as single special tokens (e.g. ['[MASK]'] for masked LM). Default: none —
    * user text like "[CLS]" is plain text, unlike the library's encode(). */
   specials?: string[];
+  /** Characters tokenized at a time (default CHUNK_CHARS): long texts go through in chunks cut at whitespace (or
+   * before a CJK character), so the per-character scratch arrays stay small. The result does not depend on it. */
+  chunkChars?: number;
 }
+
+/** 64 Ki characters: the scratch arrays of one chunk take a few MB, and the per-chunk overhead is negligible. */
+export const CHUNK_CHARS = 1 << 16;
 
 export interface TextTokenizer {
   lib: Tokenizer;
@@ -79,12 +85,25 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
     if (n === undefined) charCache.set(c, (n = normalize(c)));
     return n;
   };
+  const preType = (json as { pre_tokenizer?: { type?: string } | null }).pre_tokenizer?.type;
+  // Cuts that cannot change the result: whitespace separates words for these pre-tokenizers, and the BERT
+  // normalizer puts spaces around every CJK character (handle_chinese_chars).
+  const cutAtSpace = preType === undefined || ['BertPreTokenizer', 'Whitespace', 'WhitespaceSplit'].includes(preType);
+  const bertNorm = normCfg as { type?: string; handle_chinese_chars?: boolean };
+  const cutAtCjk = cutAtSpace && bertNorm.type === 'BertNormalizer' && bertNorm.handle_chinese_chars !== false;
   const preTokenize = lib.pre_tokenizer ? (s: string) => lib.pre_tokenizer!(s) : (s: string) => s.split(/\s+/).filter(Boolean);
   const wordPiece = (w: string): string[] => model([w]);
 
   const tokenize = (text: string, opts: TokenizeOptions = {}): Tokenized => {
     const tokens: Token[] = [];
     const words: Word[] = [];
+    const seen = new Map<string, string>();
+    const intern = (w: string): string => {
+      const known = seen.get(w);
+      if (known !== undefined) return known;
+      seen.set(w, w);
+      return w;
+    };
     for (const seg of splitSpecials(text, opts.specials ?? [])) {
       if (seg.special) {
         const tid = model.tokens_to_ids.get(seg.text) ?? unk;
@@ -92,7 +111,12 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
         tokens.push({ id: tid, text: seg.text, start: seg.start, end: seg.end, word: words.length - 1 });
         continue;
       }
-      tokenizeSection(text, seg.start, seg.end, { normChar, normalize, preTokenize, wordPiece, prefix, unkToken: model.unk_token ?? '[UNK]', ids: model.tokens_to_ids, unk }, tokens, words);
+      const parts: Parts = { normChar, normalize, preTokenize, wordPiece, prefix, unkToken: model.unk_token ?? '[UNK]', ids: model.tokens_to_ids, vocab: model.vocab, unk, intern };
+      const cuts = chunks(text, seg.start, seg.end, cutAtSpace ? (opts.chunkChars ?? CHUNK_CHARS) : Infinity, cutAtCjk);
+      // The whole-section normalization is used only when it agrees in length with the per-character one over the
+      // whole section (see tokenizeSection): decided over all chunks first, so chunking never changes the answer.
+      const whole = cuts.length === 1 ? undefined : cuts.every(([a, b]) => sameLength(text, a, b, parts));
+      for (const [a, b] of cuts) tokenizeSection(text, a, b, parts, tokens, words, whole);
     }
     return { text, tokens, words };
   };
@@ -116,13 +140,49 @@ interface Parts {
   prefix: string;
   unkToken: string;
   ids: Map<string, number>;
+  vocab: string[];
   unk: number;
+  /** One string per distinct word text within one tokenize call (a word's text is a fresh slice otherwise). */
+  intern(s: string): string;
 }
 
 const MARK = /^\p{M}$/u;
+// Only these: other "whitespace" (U+FEFF, U+00A0 …) may be removed or kept by the normalizer inside a word.
+const SPACE = /[ \n\r\t]/;
+// The BMP ideographs that tokenizers.js's handle_chinese_chars isolates (it tests UTF-16 units: docs/TECH-NOTES.md).
+const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
 
-/** Tokenize text[from, to) and append tokens/words with offsets into the whole text. */
-function tokenizeSection(text: string, from: number, to: number, p: Parts, tokens: Token[], words: Word[]): void {
+/** [from, to) cut into ranges of about `size` characters, each cut just before whitespace (or a CJK character). */
+export function chunks(text: string, from: number, to: number, size: number, cjk: boolean): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  const safe = (i: number) => SPACE.test(text[i]) || (cjk && CJK.test(text[i]));
+  let a = from;
+  while (to - a > size) {
+    let c = a + size;
+    while (c > a && !safe(c)) c--;
+    if (c === a) for (c = a + size + 1; c < to && !safe(c); c++); // one word longer than a chunk: cut after it
+    if (c >= to) break;
+    out.push([a, c]);
+    a = c;
+  }
+  out.push([a, to]);
+  return out;
+}
+
+/** Whether normalizing text[from, to) whole gives as many UTF-16 units as normalizing it character by character. */
+function sameLength(text: string, from: number, to: number, p: Parts): boolean {
+  let n = 0;
+  for (let i = from; i < to; ) {
+    const len = text.codePointAt(i)! > 0xffff ? 2 : 1;
+    n += p.normChar(text.slice(i, i + len)).length;
+    i += len;
+  }
+  return p.normalize(text.slice(from, to)).length === n;
+}
+
+/** Tokenize text[from, to) and append tokens/words with offsets into the whole text. `useWhole`: whether to take the
+ * whole-range normalization (decided by the caller over a chunked section; undefined: decide here). */
+function tokenizeSection(text: string, from: number, to: number, p: Parts, tokens: Token[], words: Word[], useWhole?: boolean): void {
   // 1. Normalize per code point, recording the source range of every produced UTF-16 unit.
   const units: string[] = [];
   const srcStart: number[] = [];
@@ -143,8 +203,10 @@ function tokenizeSection(text: string, from: number, to: number, p: Parts, token
   let norm = units.join('');
   // Context-dependent case mapping (Greek final sigma) differs per char; the whole-section result is what the
   // library tokenizes, so take its characters whenever the lengths agree and keep our map.
-  const whole = p.normalize(text.slice(from, to));
-  if (whole.length === norm.length) norm = whole;
+  if (useWhole !== false) {
+    const whole = p.normalize(text.slice(from, to));
+    if (useWhole || whole.length === norm.length) norm = whole;
+  }
 
   // Extend a source end over trailing combining marks that the normalizer dropped (c + U+0327 → "c").
   const extend = (end: number): number => {
@@ -178,12 +240,14 @@ function tokenizeSection(text: string, from: number, to: number, p: Parts, token
       // Several pieces from one source char (e.g. a Hangul syllable decomposed by NFD): the first piece owns it.
       const start = Math.max(u < u1 ? srcStart[u] : prevEnd, prevEnd);
       const end = Math.max(u < u1 ? extend(srcEnd[u1 - 1]) : start, start);
-      tokens.push({ id: p.ids.get(piece) ?? p.unk, text: piece, start, end, word: wordIndex });
+      const id = p.ids.get(piece) ?? p.unk;
+      // The vocabulary's own string when equal: millions of tokens then share a few thousand strings.
+      tokens.push({ id, text: p.vocab[id] === piece ? p.vocab[id] : piece, start, end, word: wordIndex });
       prevEnd = end;
       u = u1;
     });
     prevEnd = Math.max(prevEnd, wEnd);
-    words.push({ text: text.slice(wStart, wEnd), start: wStart, end: wEnd, tokenStart, tokenEnd: tokens.length });
+    words.push({ text: p.intern(text.slice(wStart, wEnd)), start: wStart, end: wEnd, tokenStart, tokenEnd: tokens.length });
   }
 }
 

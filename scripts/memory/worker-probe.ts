@@ -1,0 +1,42 @@
+// The extension's side of a 10 MB document: the real worker (dist/worker.js) started as src/extension/client.ts
+// starts it (same resourceLimits), encoding the whole document through the protocol, then one hover (inspect) at
+// its middle, while this thread's event-loop delay is sampled — this thread stands in for the extension host.
+// Prints one JSON line. Usage: node --import tsx scripts/memory/worker-probe.ts FILE [model]
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { WorkerClient, workerLimits } from '../../src/extension/client';
+
+const ROOT = path.resolve(__dirname, '../..');
+async function main(): Promise<void> {
+  const [file, model = 'auto'] = process.argv.slice(2);
+  const text = readFileSync(file, 'utf8');
+  const client = new WorkerClient({ script: path.join(ROOT, 'dist', 'worker.js'), resourceLimits: workerLimits() });
+  await client.configure({
+    model, qaModel: model === 'auto' ? 'auto' : '', staticVectors: '', modelsDir: path.join(ROOT, 'models'), cacheDir: path.join(os.tmpdir(), 'bert-lens-memory-cache'),
+    hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: Number(process.env.BERT_LENS_PROBE_THREADS ?? 0), dtype: 'auto', language: /[\u4e00-\u9fff]/.test(text.slice(0, 1000)) ? 'zh' : 'en',
+  });
+  // The same thread idle for 5 s first: on a shared machine the scheduler alone delays timers; that is the floor.
+  const idle = monitorEventLoopDelay({ resolution: 10 });
+  idle.enable();
+  await new Promise((r) => setTimeout(r, 5000));
+  idle.disable();
+  const h = monitorEventLoopDelay({ resolution: 10 });
+  h.enable();
+  const doc = { uri: 'file:///memory.txt', version: 1, text };
+  const t0 = performance.now();
+  const enc = await client.call.encode(doc, null, 'last', null);
+  const encodeMs = performance.now() - t0;
+  const t1 = performance.now();
+  const hover = await client.call.inspect(doc, text.length >> 1, 'last', 5).then(() => 'ok', (e: Error) => e.message);
+  const hoverMs = performance.now() - t1;
+  h.disable();
+  const ms = (ns: number) => Math.round(ns / 1e5) / 10;
+  const stall = { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
+  const times = { encodeMs: Math.round(encodeMs), hoverMs: Math.round(hoverMs) };
+  console.log(JSON.stringify({ words: enc.words, windows: enc.windows, ...times, hover, stall, idle: { p99: ms(idle.percentile(99)), max: ms(idle.max) } }));
+  await client.dispose();
+}
+
+void main();

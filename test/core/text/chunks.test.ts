@@ -1,0 +1,56 @@
+// Chunked tokenization (long texts go through the tokenizer 64 Ki characters at a time): for any chunk size the
+// tokens, ids, offsets and words are exactly those of the text tokenized in one piece.
+import { describe, it, before } from 'node:test';
+import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import { chunks, type TextTokenizer } from '../../../src/core/text/tokenizer';
+import { testTokenizers } from './fixtures';
+
+const TRICKY = [
+  'line one\r\nline two\r\n\r\nCRLF paragraph',
+  '👨‍👩‍👧 family 👍🏽! 🏳️‍🌈 🇫🇷 𠀀中 Ext-B',
+  '中国abc 我是人。这是第二句话！',
+  `${'a'.repeat(300)} short ${'supercalifragilistic'.repeat(20)}`,
+  'ΟΣ σοσ ΣΟΦΟΣ İstanbul ﬁne straße',
+  'c\u0327a va, cafe\u0301! \u0301x leading mark',
+  'a\u200Bb zero\u200Dwidth \uFEFFbom x\u00A0y\tTab',
+  'The bank of the river.\n\nThe bank raised rates!\n \nNext paragraph [MASK] here.',
+];
+const ALPHABET = [' ', '\n', '\r', '\t', 'a', 'b', 'Σ', 'ς', 'İ', 'ﬁ', '\u0301', '\uFEFF', '\u00A0', '中', '文', '😀', '.', '[MASK]', '한'];
+
+let tokenizers: Array<[string, TextTokenizer]> = [];
+before(async () => {
+  tokenizers = await testTokenizers();
+  assert.ok(tokenizers.length > 0, 'no tokenizer fixtures');
+});
+
+const same = (tk: TextTokenizer, text: string, size: number, specials?: string[]) =>
+  assert.deepEqual(tk.tokenize(text, { chunkChars: size, specials }), tk.tokenize(text, { chunkChars: Infinity, specials }), `chunk size ${size}: ${JSON.stringify(text.slice(0, 80))}`);
+
+describe('chunked tokenization', () => {
+  it('cuts only before whitespace or a CJK character, and a word longer than a chunk stays whole', () => {
+    const text = 'ab cd\r\nef中文 ghijklmnop q';
+    const cuts = chunks(text, 0, text.length, 3, true);
+    assert.deepEqual(cuts.map(([a, b]) => text.slice(a, b)), ['ab', ' cd', '\r', '\nef', '中文', ' ghijklmnop', ' q']);
+    assert.deepEqual(chunks('x\uFEFFy\u00A0z', 0, 5, 1, true), [[0, 5]], 'U+FEFF and NBSP are not cut points');
+    assert.deepEqual(chunks('中文', 0, 2, 1, false), [[0, 2]], 'no CJK cuts without handle_chinese_chars');
+  });
+
+  it('tricky texts: every chunk size gives the whole-text tokens and words', () => {
+    const text = TRICKY.join('\n\n');
+    for (const [, tk] of tokenizers) {
+      for (const size of [1, 2, 3, 5, 8, 13, 64, 1000]) {
+        same(tk, text, size);
+        same(tk, text, size, ['[MASK]']);
+      }
+    }
+  });
+
+  it('random texts over a hostile alphabet (fast-check)', () => {
+    for (const [, tk] of tokenizers) {
+      fc.assert(fc.property(fc.array(fc.constantFrom(...ALPHABET), { maxLength: 60 }), fc.integer({ min: 1, max: 12 }), (parts, size) => {
+        same(tk, parts.join(''), size, ['[MASK]']);
+      }), { numRuns: 400, seed: 12 });
+    }
+  });
+});
