@@ -10,17 +10,30 @@ const watch = process.argv.includes('--watch');
 const production = process.argv.includes('--production');
 
 const node = {
-  bundle: true, platform: 'node', format: 'cjs', target: 'node20', sourcemap: !production, minify: production,
+  bundle: true,
+  platform: 'node',
+  format: 'cjs',
+  target: 'node20',
+  sourcemap: !production,
+  minify: production,
   external: ['vscode', 'onnxruntime-node', 'onnxruntime-common'],
   logLevel: 'warning',
 };
 const builds = [
   { ...node, entryPoints: { extension: 'src/extension/extension.ts', worker: 'src/worker/main.ts' }, outdir: 'dist' },
   { ...node, entryPoints: { cli: 'src/cli/main.ts' }, outdir: 'dist', banner: { js: '#!/usr/bin/env node' } },
-  { bundle: true, platform: 'browser', format: 'iife', target: 'es2022', sourcemap: !production, minify: production,
-    entryPoints: { panel: 'src/webview/main.ts' }, outdir: 'media', logLevel: 'warning' },
+  {
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: !production,
+    minify: production,
+    entryPoints: { panel: 'src/webview/main.ts' },
+    outdir: 'media',
+    logLevel: 'warning',
+  },
 ].filter((b) => Object.values(b.entryPoints).every((p) => existsSync(path.join(root, p))));
-
 
 if (watch) {
   for (const b of builds) await (await esbuild.context(b)).watch();

@@ -12,7 +12,9 @@ type Add = (name: string, a: string, fa: () => Promise<unknown>, b: string, fb: 
 function document(root: string, model: LoadedModel, tokens: number): string {
   const prose = fs.readFileSync(path.join(root, 'README.md'), 'utf8').replace(/[`|#*<>[\]()]/g, ' ');
   const reps = Math.ceil((tokens * 5) / prose.length) + 1; // ~5 characters per token
-  return Array.from({ length: reps }, () => prose).join('\n\n').slice(0, tokens * 5 + model.info.maxPositions);
+  return Array.from({ length: reps }, () => prose)
+    .join('\n\n')
+    .slice(0, tokens * 5 + model.info.maxPositions);
 }
 
 export async function hoverRows(root: string, dir: string, threads: number, add: Add): Promise<void> {
@@ -25,7 +27,9 @@ export async function hoverRows(root: string, dir: string, threads: number, add:
     const counts = new Map<string, number>();
     for (const w of enc.tok.words) counts.set(w.text.toLowerCase(), (counts.get(w.text.toLowerCase()) ?? 0) + 1);
     // The rarest long word (the prose is repeated, so every word occurs a few times).
-    const long = enc.tok.words.map((w, k) => [k, counts.get(w.text.toLowerCase())!] as const).filter(([k]) => /^[a-z]{6,}$/i.test(enc.tok.words[k].text));
+    const long = enc.tok.words
+      .map((w, k) => [k, counts.get(w.text.toLowerCase())!] as const)
+      .filter(([k]) => /^[a-z]{6,}$/i.test(enc.tok.words[k].text));
     const rare = long.reduce((m, x) => (x[1] < m[1] ? x : m))[0];
     const i = the[the.length >> 1];
     const hover = (wi: number) => async () => {
@@ -37,9 +41,21 @@ export async function hoverRows(root: string, dir: string, threads: number, add:
     const label = `${enc.tok.tokens.length.toLocaleString('en')}-token document, "the" ×${the.length}`;
     await add(`hover "the" (${label}) vs one 128-token forward`, 'hover the', hover(i), '128-token run()', forward);
     await add(`hover "the" vs hover a rare word, same document`, 'hover the', hover(i), 'hover rare', hover(rare));
-    await add(`vectors "the": one occurrence vs all ${the.length}`, 'one occurrence', async () => vectors(enc, 'the', { top: 5, occurrence: the.length >> 1 }), 'all occurrences', async () => vectors(enc, 'the', { top: 5 }));
+    await add(
+      `vectors "the": one occurrence vs all ${the.length}`,
+      'one occurrence',
+      async () => vectors(enc, 'the', { top: 5, occurrence: the.length >> 1 }),
+      'all occurrences',
+      async () => vectors(enc, 'the', { top: 5 }),
+    );
     // The word matrix is built once per encoding (a new document version); a copy of the encoding defeats the cache.
-    await add('word matrix build (once per document version) vs one 128-token forward', 'matrix build', async () => neighboursOf({ ...enc }, i, { top: 1 }), '128-token run()', forward);
+    await add(
+      'word matrix build (once per document version) vs one 128-token forward',
+      'matrix build',
+      async () => neighboursOf({ ...enc }, i, { top: 1 }),
+      '128-token run()',
+      forward,
+    );
   } finally {
     await engine.dispose();
   }

@@ -46,7 +46,15 @@ async function pair(a: () => Promise<unknown>, b: () => Promise<unknown>): Promi
   const ta: number[] = [];
   const tb: number[] = [];
   for (let i = 0; i < ITERS; i++) {
-    for (const [fn, into] of (i % 2 ? [[b, tb], [a, ta]] : [[a, ta], [b, tb]]) as Array<[() => Promise<unknown>, number[]]>) {
+    for (const [fn, into] of (i % 2
+      ? [
+          [b, tb],
+          [a, ta],
+        ]
+      : [
+          [a, ta],
+          [b, tb],
+        ]) as Array<[() => Promise<unknown>, number[]]>) {
       const s = performance.now();
       await fn();
       into.push(performance.now() - s);
@@ -81,7 +89,12 @@ async function plainSession(file: string) {
 
 function feedsFor(s: ort.InferenceSession, ids: number[]) {
   const T = ids.length;
-  const t = (v: (i: number) => number) => new ort.Tensor('int64', BigInt64Array.from({ length: T }, (_, i) => BigInt(v(i))), [1, T]);
+  const t = (v: (i: number) => number) =>
+    new ort.Tensor(
+      'int64',
+      BigInt64Array.from({ length: T }, (_, i) => BigInt(v(i))),
+      [1, T],
+    );
   const f: Record<string, ort.Tensor> = { input_ids: t((i) => ids[i]), attention_mask: t(() => 1) };
   if (s.inputNames.includes('token_type_ids')) f.token_type_ids = t(() => 0);
   return f;
@@ -104,10 +117,18 @@ async function main() {
   const ids = windowIds(T, info.vocabSize, 7);
   const all = Array.from({ length: info.layers }, (_, i) => i + 1);
   const lastHidden: RunRequest = { hiddenLayers: [info.layers] };
-  console.error(`model ${dir} (${info.architecture}, ${info.layers} layers, hidden ${info.hidden}), window ${T} tokens, ${THREADS} threads, ${ITERS} iterations (median)`);
+  console.error(
+    `model ${dir} (${info.architecture}, ${info.layers} layers, hidden ${info.hidden}), window ${T} tokens, ${THREADS} threads, ${ITERS} iterations (median)`,
+  );
 
   if (int8) {
-    await add(`encode ${T} tokens: int8 vs fp32`, 'int8', () => int8.run([{ ids }], lastHidden), 'fp32', () => fp32.run([{ ids }], lastHidden));
+    await add(
+      `encode ${T} tokens: int8 vs fp32`,
+      'int8',
+      () => int8.run([{ ids }], lastHidden),
+      'fp32',
+      () => fp32.run([{ ids }], lastHidden),
+    );
   }
 
   // Tapped graph fetching every layer's attention vs the untouched graph fetching its main output.
@@ -138,10 +159,22 @@ async function main() {
     nsp: info.capabilities.nsp,
     qa: info.capabilities.qa,
   };
-  await add('fetch subset (last hidden) vs fetch all outputs', 'subset', () => main.run([{ ids }], lastHidden), 'all', () => main.run([{ ids }], everything));
+  await add(
+    'fetch subset (last hidden) vs fetch all outputs',
+    'subset',
+    () => main.run([{ ids }], lastHidden),
+    'all',
+    () => main.run([{ ids }], everything),
+  );
 
   // Does ORT skip nodes that no fetched output needs? (No: the memory budget counts every tap because of this.)
-  await add('fetch embeddings only vs last layer (graph pruning?)', 'hidden[0]', () => main.run([{ ids }], { hiddenLayers: [0] }), `hidden[${info.layers}]`, () => main.run([{ ids }], lastHidden));
+  await add(
+    'fetch embeddings only vs last layer (graph pruning?)',
+    'hidden[0]',
+    () => main.run([{ ids }], { hiddenLayers: [0] }),
+    `hidden[${info.layers}]`,
+    () => main.run([{ ids }], lastHidden),
+  );
 
   // Batching: 4 windows in one run vs 4 runs.
   const four = [1, 2, 3, 4].map((s) => ({ ids: windowIds(T, info.vocabSize, s) }));
@@ -158,7 +191,8 @@ async function main() {
   // Peer: transformers.js's own forward on the same ids (its default ORT session settings).
   const peerDir = mlmDir(dir);
   const peerDtype = int8 && fs.existsSync(path.join(peerDir, 'onnx', 'model_quantized.onnx')) ? 'int8' : 'fp32';
-  const ours = peerDir === dir ? (peerDtype === 'int8' ? int8! : fp32) : await loadModel(peerDir, { threads: THREADS }, { dtype: peerDtype });
+  const ours =
+    peerDir === dir ? (peerDtype === 'int8' ? int8! : fp32) : await loadModel(peerDir, { threads: THREADS }, { dtype: peerDtype });
   try {
     const pT = Math.min(T, ours.info.maxPositions);
     const pIds = windowIds(pT, ours.info.vocabSize, 11);
@@ -166,7 +200,12 @@ async function main() {
     tj.env.allowRemoteModels = false;
     tj.env.localModelPath = path.dirname(peerDir) + path.sep;
     const peer = await tj.AutoModelForMaskedLM.from_pretrained(path.basename(peerDir), { dtype: peerDtype === 'int8' ? 'q8' : 'fp32' });
-    const t = (v: (i: number) => number) => new tj.Tensor('int64', BigInt64Array.from({ length: pT }, (_, i) => BigInt(v(i))), [1, pT]);
+    const t = (v: (i: number) => number) =>
+      new tj.Tensor(
+        'int64',
+        BigInt64Array.from({ length: pT }, (_, i) => BigInt(v(i))),
+        [1, pT],
+      );
     const inputs: Record<string, unknown> = { input_ids: t((i) => pIds[i]), attention_mask: t(() => 1) };
     if (ours.info.capabilities.tokenTypes) inputs.token_type_ids = t(() => 0);
     const mlmAll: RunRequest = { mlmPositions: [pIds.map((_, i) => i)] };
@@ -192,7 +231,10 @@ async function main() {
 
   const pad = (s: string, n: number) => s.padEnd(n);
   console.log(`\n${pad('comparison', 64)} ${pad('A', 26)} ${'A ms'.padStart(8)}  ${pad('B', 18)} ${'B ms'.padStart(8)}  A/B`);
-  for (const r of rows) console.log(`${pad(r.name, 64)} ${pad(r.a, 26)} ${r.aMs.toFixed(2).padStart(8)}  ${pad(r.b, 18)} ${r.bMs.toFixed(2).padStart(8)}  ${r.ratio.toFixed(2)}`);
+  for (const r of rows)
+    console.log(
+      `${pad(r.name, 64)} ${pad(r.a, 26)} ${r.aMs.toFixed(2).padStart(8)}  ${pad(r.b, 18)} ${r.bMs.toFixed(2).padStart(8)}  ${r.ratio.toFixed(2)}`,
+    );
   const out = {
     date: new Date().toISOString(),
     model: path.relative(ROOT, dir),
@@ -209,7 +251,17 @@ async function main() {
   console.log('\nwrote bench/results.json and bench/RESULTS.md');
 }
 
-function resultsMarkdown(o: { date: string; model: string; tokens: number; threads: number; iterations: number; node: string; cpu?: string; cores: number; rows: Row[] }): string {
+function resultsMarkdown(o: {
+  date: string;
+  model: string;
+  tokens: number;
+  threads: number;
+  iterations: number;
+  node: string;
+  cpu?: string;
+  cores: number;
+  rows: Row[];
+}): string {
   const lines = [
     '# Benchmark results',
     '',
@@ -221,7 +273,10 @@ function resultsMarkdown(o: { date: string; model: string; tokens: number; threa
     '',
     '| comparison | A | A ms | B | B ms | A/B | IQR of A/B | load |',
     '|---|---|---|---|---|---|---|---|',
-    ...o.rows.map((r) => `| ${r.name} | ${r.a} | ${r.aMs.toFixed(2)} | ${r.b} | ${r.bMs.toFixed(2)} | **${r.ratio.toFixed(2)}** | ${r.iqr[0].toFixed(2)}–${r.iqr[1].toFixed(2)} | ${r.load.toFixed(1)} |`),
+    ...o.rows.map(
+      (r) =>
+        `| ${r.name} | ${r.a} | ${r.aMs.toFixed(2)} | ${r.b} | ${r.bMs.toFixed(2)} | **${r.ratio.toFixed(2)}** | ${r.iqr[0].toFixed(2)}–${r.iqr[1].toFixed(2)} | ${r.load.toFixed(1)} |`,
+    ),
     '',
   ];
   return lines.join('\n');

@@ -15,7 +15,11 @@ interface Input {
 /** SQuAD's official answer normalisation: lower case, no punctuation, no articles, single spaces. */
 export function normalizeAnswer(s: string): string {
   const noPunct = [...s.toLowerCase()].filter((c) => !/[!"#$%&'()*+,\-./:;<=>?@[\\\]^_`{|}~]/.test(c)).join('');
-  return noPunct.replace(/\b(a|an|the)\b/g, ' ').split(/\s+/).filter(Boolean).join(' ');
+  return noPunct
+    .replace(/\b(a|an|the)\b/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
+    .join(' ');
 }
 
 export function f1(pred: string, gold: string): number {
@@ -76,7 +80,12 @@ export function cmrcF1(pred: string, gold: string): number {
 
 const METRICS = {
   en: { mlm: 'bert-lens-mini', qa: 'bert-lens-mini-qa', em: (p: string, g: string) => normalizeAnswer(p) === normalizeAnswer(g), f1 },
-  zh: { mlm: 'bert-lens-zh', qa: 'bert-lens-zh-qa', em: (p: string, g: string) => cmrcSegments(p).join(' ') === cmrcSegments(g).join(' '), f1: cmrcF1 },
+  zh: {
+    mlm: 'bert-lens-zh',
+    qa: 'bert-lens-zh-qa',
+    em: (p: string, g: string) => cmrcSegments(p).join(' ') === cmrcSegments(g).join(' '),
+    f1: cmrcF1,
+  },
 };
 
 async function main() {

@@ -29,9 +29,11 @@ export function downscale(src, w, h, width) {
   const height = Math.round(h / scale);
   const out = new Uint8Array(width * height * 4);
   for (let y = 0; y < height; y++) {
-    const y0 = Math.floor(y * scale), y1 = Math.max(y0 + 1, Math.min(h, Math.floor((y + 1) * scale)));
+    const y0 = Math.floor(y * scale),
+      y1 = Math.max(y0 + 1, Math.min(h, Math.floor((y + 1) * scale)));
     for (let x = 0; x < width; x++) {
-      const x0 = Math.floor(x * scale), x1 = Math.max(x0 + 1, Math.min(w, Math.floor((x + 1) * scale)));
+      const x0 = Math.floor(x * scale),
+        x1 = Math.max(x0 + 1, Math.min(w, Math.floor((x + 1) * scale)));
       const sum = [0, 0, 0, 0];
       for (let sy = y0; sy < y1; sy++) for (let sx = x0; sx < x1; sx++) for (let c = 0; c < 4; c++) sum[c] += src[(sy * w + sx) * 4 + c];
       const n = (y1 - y0) * (x1 - x0);
@@ -49,7 +51,7 @@ export function flowGif(pngs, { width = 840, delayMs = 2500 } = {}) {
     const png = PNG.sync.read(buf);
     let frame = downscale(png.data, png.width, png.height, width);
     // Every frame must have the first frame's size (screenshots of one session share the window size; crop or pad).
-    if (size && (frame.height !== size.height)) frame = fitHeight(frame, size.height);
+    if (size && frame.height !== size.height) frame = fitHeight(frame, size.height);
     size ??= frame;
     const palette = quantize(frame.data, 256);
     gif.writeFrame(applyPalette(frame.data, palette), frame.width, frame.height, { palette, delay: delayMs, repeat: 0 });

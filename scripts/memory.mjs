@@ -31,7 +31,10 @@ function measure(args) {
   const fd = fs.openSync(outFile, 'w');
   const t0 = Date.now();
   const r = spawnSync(process.execPath, ['--require', preload, ...args], {
-    cwd: ROOT, encoding: 'utf8', stdio: ['ignore', fd, 'pipe'], timeout: 60 * 60_000,
+    cwd: ROOT,
+    encoding: 'utf8',
+    stdio: ['ignore', fd, 'pipe'],
+    timeout: 60 * 60_000,
     env: { ...process.env, BERT_LENS_PEAK_FILE: peakFile, XDG_CACHE_HOME: path.join(tmp, 'cache') },
   });
   const ms = Date.now() - t0;
@@ -39,16 +42,29 @@ function measure(args) {
   const outBytes = fs.statSync(outFile).size;
   const out = outBytes < 2 ** 20 ? fs.readFileSync(outFile, 'utf8') : '';
   // The first line is the measured process's own (a relaunched CLI would add its child's).
-  const peaks = fs.readFileSync(peakFile, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const peaks = fs
+    .readFileSync(peakFile, 'utf8')
+    .trim()
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   const peakMb = Math.max(0, ...peaks.map((p) => p.peakMb));
-  const err = (r.stderr ?? '').replaceAll(ROOT, '.').trim().split('\n').filter((l) => !/^\s+at /.test(l)).slice(-2).join(' ');
+  const err = (r.stderr ?? '')
+    .replaceAll(ROOT, '.')
+    .trim()
+    .split('\n')
+    .filter((l) => !/^\s+at /.test(l))
+    .slice(-2)
+    .join(' ');
   return { status: r.status ?? r.signal, peakMb, ms, out, outBytes, err };
 }
 
 const load = () => os.loadavg()[0].toFixed(2);
 const rows = [];
 function row(lang, what, r, extra = '', ok = r.status === 0 && r.peakMb <= GOAL_MB) {
-  rows.push(`| ${lang} | ${what} | ${r.status} | ${r.peakMb} | ${(r.ms / 1000).toFixed(1)} | ${r.load} | ${ok ? 'met' : 'missed'} | ${extra} |`);
+  rows.push(
+    `| ${lang} | ${what} | ${r.status} | ${r.peakMb} | ${(r.ms / 1000).toFixed(1)} | ${r.load} | ${ok ? 'met' : 'missed'} | ${extra} |`,
+  );
   console.error(rows.at(-1) + (r.status === 0 ? '' : ` ${r.err}`));
 }
 
@@ -56,7 +72,7 @@ for (const lang of LANGS) {
   const zh = lang === 'zh';
   // MB of UTF-8: a sample gives the bytes per character (a zh text mixes 3-byte Han with ASCII and newlines).
   const sample = makeDocument(100_000, { zh });
-  const text = makeDocument(Math.round(MB * 2 ** 20 * sample.length / Buffer.byteLength(sample)), { zh });
+  const text = makeDocument(Math.round((MB * 2 ** 20 * sample.length) / Buffer.byteLength(sample)), { zh });
   const file = path.join(tmp, `${lang}.txt`);
   fs.writeFileSync(file, text);
   const bytes = fs.statSync(file).size;
@@ -76,26 +92,37 @@ for (const lang of LANGS) {
     if (ONLY.length && !ONLY.includes(args[0])) continue;
     const l = load();
     const r = measure(['dist/cli.js', ...args, '--file', file, '--offline']);
-    row(lang, `\`${args.join(' ')}\``, { ...r, load: l }, r.status === 0 ? `${(r.outBytes / 2 ** 20).toFixed(1)} MB of output` : r.err.slice(0, 160));
+    row(
+      lang,
+      `\`${args.join(' ')}\``,
+      { ...r, load: l },
+      r.status === 0 ? `${(r.outBytes / 2 ** 20).toFixed(1)} MB of output` : r.err.slice(0, 160),
+    );
   }
   if (!ONLY.length || ONLY.includes('tokenize')) {
     const l = load();
     const r = measure(['--import', 'tsx', '--expose-gc', 'scripts/memory/tokenize-probe.ts', `models/${model}`, file]);
     const j = r.status === 0 ? JSON.parse(r.out) : undefined;
-    const times = j && j.retainedMb * 2 ** 20 / bytes;
-    const extra = j ? `${j.tokens} tokens in ${(j.ms / 1000).toFixed(1)} s; the result holds ${j.retainedMb} MB of heap = ${times.toFixed(1)}× the text (goal ≤ 10×)` : r.err;
+    const times = j && (j.retainedMb * 2 ** 20) / bytes;
+    const extra = j
+      ? `${j.tokens} tokens in ${(j.ms / 1000).toFixed(1)} s; the result holds ${j.retainedMb} MB of heap = ${times.toFixed(1)}× the text (goal ≤ 10×)`
+      : r.err;
     row(lang, 'tokenizer alone', { ...r, load: l }, extra, r.status === 0 && times <= 10);
   }
   if (!ONLY.length || ONLY.includes('worker')) {
     const l = load();
     const r = measure(['--import', 'tsx', 'scripts/memory/worker-probe.ts', file]);
     const j = r.status === 0 ? JSON.parse(r.out.trim().split('\n').pop()) : undefined;
-    const extra = j ? `encode ${(j.encodeMs / 1000).toFixed(1)} s (${j.windows} windows), hover ${(j.hoverMs / 1000).toFixed(1)} s (${j.hover}); host event-loop delay p50 ${j.stall.p50} ms, p99 ${j.stall.p99} ms, max ${j.stall.max} ms (idle before: p99 ${j.idle.p99} ms, max ${j.idle.max} ms)` : r.err;
+    const extra = j
+      ? `encode ${(j.encodeMs / 1000).toFixed(1)} s (${j.windows} windows), hover ${(j.hoverMs / 1000).toFixed(1)} s (${j.hover}); host event-loop delay p50 ${j.stall.p50} ms, p99 ${j.stall.p99} ms, max ${j.stall.max} ms (idle before: p99 ${j.idle.p99} ms, max ${j.idle.max} ms)`
+      : r.err;
     if (j && j.stall.p99 > 50) r.status = `${r.status} (p99 > 50 ms)`;
     row(lang, 'worker: encode + hover', { ...r, load: l }, extra);
   }
 }
-console.log(`\n\`node scripts/memory.mjs --mb ${MB}\` on ${new Date().toISOString().slice(0, 16)} UTC (${os.cpus()[0]?.model.trim()} × ${os.cpus().length}, Node ${process.version}); goal ≤ ${GOAL_MB} MB peak RSS\n`);
+console.log(
+  `\n\`node scripts/memory.mjs --mb ${MB}\` on ${new Date().toISOString().slice(0, 16)} UTC (${os.cpus()[0]?.model.trim()} × ${os.cpus().length}, Node ${process.version}); goal ≤ ${GOAL_MB} MB peak RSS\n`,
+);
 console.log('| text | command | exit | peak RSS (MB) | wall (s) | load (1 min) | goal | notes |\n|---|---|---|---|---|---|---|---|');
 console.log(rows.join('\n'));
 fs.rmSync(tmp, { recursive: true, force: true });

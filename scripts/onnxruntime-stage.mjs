@@ -24,7 +24,8 @@ export const UNUSED_NATIVE = /\/(dxcompiler\.dll|dxil\.dll|libonnxruntime\.\d+\.
 export function stageOnnxruntime(root, stage, target) {
   const [platform, arch] = target.split('-');
   const keep = `node_modules/onnxruntime-node/bin/napi-v6/${platform}/${arch}`;
-  const copyTo = (rel, filter) => cpSync(path.join(root, rel), path.join(stage, 'dist', rel), { recursive: true, filter: (src) => filter(path.relative(root, src)) });
+  const copyTo = (rel, filter) =>
+    cpSync(path.join(root, rel), path.join(stage, 'dist', rel), { recursive: true, filter: (src) => filter(path.relative(root, src)) });
   copyTo('node_modules/onnxruntime-node', (p) => {
     if (p.includes('/script') || p.endsWith('.d.ts') || p.endsWith('.map') || UNUSED_NATIVE.test(p)) return false;
     if (!p.startsWith('node_modules/onnxruntime-node/bin')) return true;
@@ -44,7 +45,8 @@ export function bindingRequiredBy(ortDir, platform, arch) {
   const file = path.join(ortDir, 'dist', 'binding.js');
   const required = [];
   const sandbox = {
-    exports: {}, process: { platform, arch },
+    exports: {},
+    process: { platform, arch },
     require: (id) => (id.endsWith('.node') ? (required.push(id), {}) : {}),
   };
   vm.runInNewContext(readFileSync(file, 'utf8'), sandbox, { filename: file });

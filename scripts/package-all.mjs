@@ -29,7 +29,9 @@ for (const t of targets) {
     const problems = checkBindings(path.join(dir, 'extension'), t);
     failed += problems.length;
     const mb = (statSync(vsix).size / 1024 / 1024).toFixed(1);
-    console.log(problems.length ? problems.join('\n') : `unpack check: ${path.relative(root, vsix)} (${mb} MB) holds the ${t} binding only`);
+    console.log(
+      problems.length ? problems.join('\n') : `unpack check: ${path.relative(root, vsix)} (${mb} MB) holds the ${t} binding only`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -77,11 +77,17 @@ stageOnnxruntime(root, stage, target);
 const problems = checkBindings(stage, target);
 if (problems.length) throw new Error(problems.join('\n'));
 
-console.log(`staged ${mb(du(stage))} in ${path.relative(root, stage)} (models ${mb(du(path.join(stage, 'models')))}, onnxruntime ${mb(du(path.join(stage, 'dist', 'node_modules')))})`);
+console.log(
+  `staged ${mb(du(stage))} in ${path.relative(root, stage)} (models ${mb(du(path.join(stage, 'models')))}, onnxruntime ${mb(du(path.join(stage, 'dist', 'node_modules')))})`,
+);
 mkdirSync(path.dirname(out), { recursive: true });
 rmSync(out, { force: true });
 const vsce = path.join(root, 'node_modules', '@vscode', 'vsce', 'vsce');
-run(process.execPath, [vsce, 'package', '--no-dependencies', '--target', target, '--allow-missing-repository', '--skip-license', '-o', out], stage);
+run(
+  process.execPath,
+  [vsce, 'package', '--no-dependencies', '--target', target, '--allow-missing-repository', '--skip-license', '-o', out],
+  stage,
+);
 console.log(`vsix: ${path.relative(root, out)} ${mb(statSync(out).size)}`);
 
 if (!process.argv.includes('--no-verify') && `${process.platform}-${process.arch}` === target) {
@@ -95,34 +101,56 @@ async function verify(vsix) {
   mkdirSync(dir, { recursive: true });
   run('unzip', ['-q', vsix, '-d', dir]);
   const ext = path.join(dir, 'extension');
-  const resolved = spawnSync(process.execPath, ['-p', `require.resolve('onnxruntime-node', { paths: [${JSON.stringify(path.join(ext, 'dist'))}] })`], { cwd: '/', encoding: 'utf8' }).stdout.trim();
-  if (!resolved.startsWith(ext)) throw new Error(`The packaged worker would load onnxruntime-node from ${resolved || '(nowhere)'}, not from the package.`);
+  const resolved = spawnSync(
+    process.execPath,
+    ['-p', `require.resolve('onnxruntime-node', { paths: [${JSON.stringify(path.join(ext, 'dist'))}] })`],
+    { cwd: '/', encoding: 'utf8' },
+  ).stdout.trim();
+  if (!resolved.startsWith(ext))
+    throw new Error(`The packaged worker would load onnxruntime-node from ${resolved || '(nowhere)'}, not from the package.`);
   const embedded = existsSync(path.join(ext, 'models', 'bert-lens-mini'));
   const model = embedded ? 'bert-lens-mini' : path.join(root, 'test', 'fixtures', 'tiny-bert');
   const { Worker } = await import('node:worker_threads');
   const w = new Worker(path.join(ext, 'dist', 'worker.js'));
-  const ask = (id, method, params) => new Promise((resolve, reject) => {
-    const on = (m) => {
-      if (m.type !== 'response' || m.id !== id) return;
-      w.off('message', on);
-      m.ok ? resolve(m.result) : reject(new Error(`${m.error.code}: ${m.error.message}`));
-    };
-    w.on('message', on);
-    w.postMessage({ type: 'request', id, method, params });
-  });
+  const ask = (id, method, params) =>
+    new Promise((resolve, reject) => {
+      const on = (m) => {
+        if (m.type !== 'response' || m.id !== id) return;
+        w.off('message', on);
+        m.ok ? resolve(m.result) : reject(new Error(`${m.error.code}: ${m.error.message}`));
+      };
+      w.on('message', on);
+      w.postMessage({ type: 'request', id, method, params });
+    });
   try {
-    const status = await ask(1, 'configure', [{ model, qaModel: embedded ? 'bert-lens-mini-qa' : model, staticVectors: '', modelsDir: path.join(ext, 'models'), cacheDir: path.join(dir, 'cache'), hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: 1, dtype: 'auto' }]);
+    const status = await ask(1, 'configure', [
+      {
+        model,
+        qaModel: embedded ? 'bert-lens-mini-qa' : model,
+        staticVectors: '',
+        modelsDir: path.join(ext, 'models'),
+        cacheDir: path.join(dir, 'cache'),
+        hubEndpoint: 'http://127.0.0.1:9',
+        offline: true,
+        threads: 1,
+        dtype: 'auto',
+      },
+    ]);
     if (status.encoder.state !== 'ready') throw new Error(`The packaged worker could not load ${model}: ${status.encoder.error?.message}`);
     if (embedded) {
       // The embedded models ship int8 only (fp32 stays in the repository), and the package stays within its budget.
       const fp32 = ['bert-lens-mini', 'bert-lens-mini-qa'].filter((m) => existsSync(path.join(ext, 'models', m, 'onnx', 'model.onnx')));
-      if (fp32.length) throw new Error(`The package ships fp32 weights for ${fp32.join(', ')}; only onnx/model_quantized.onnx belongs in the .vsix.`);
-      if (status.encoder.info.dtype !== 'int8') throw new Error(`The packaged embedded model runs as ${status.encoder.info.dtype}, not int8.`);
+      if (fp32.length)
+        throw new Error(`The package ships fp32 weights for ${fp32.join(', ')}; only onnx/model_quantized.onnx belongs in the .vsix.`);
+      if (status.encoder.info.dtype !== 'int8')
+        throw new Error(`The packaged embedded model runs as ${status.encoder.info.dtype}, not int8.`);
       if (statSync(vsix).size > 60 * 1024 * 1024) throw new Error(`The .vsix is ${mb(statSync(vsix).size)}, over the 60 MB budget.`);
     }
     const text = 'The capital of France is Paris.';
     const r = await ask(2, 'mask', [{ uri: 'file:///verify.txt', version: 1, text }, text.indexOf('Paris'), 3]);
-    console.log(`verified: onnxruntime-node from ${path.relative(dir, resolved)}; ${model} (${status.encoder.info.dtype}) predicts ${r.predictions.map((p) => p.word).join(', ')}`);
+    console.log(
+      `verified: onnxruntime-node from ${path.relative(dir, resolved)}; ${model} (${status.encoder.info.dtype}) predicts ${r.predictions.map((p) => p.word).join(', ')}`,
+    );
   } finally {
     await w.terminate();
     rmSync(dir, { recursive: true, force: true });

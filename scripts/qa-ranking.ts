@@ -20,7 +20,10 @@ async function main() {
     const doc = tk.tokenize(q.context);
     const wins = planQa(qa.info, tk, q.question, doc, { maxSeqLen: 128, stride: 128, maxQuestionLen: 64 });
     const best = { prob: [-1, ''], logit: [-Infinity, ''], probNoCls: [-1, ''] } as Record<string, [number, string]>;
-    const outs = await qa.run(wins.map((w) => ({ ids: w.ids, typeIds: qa.info.capabilities.tokenTypes ? w.typeIds : undefined })), { qa: true });
+    const outs = await qa.run(
+      wins.map((w) => ({ ids: w.ids, typeIds: qa.info.capabilities.tokenTypes ? w.typeIds : undefined })),
+      { qa: true },
+    );
     wins.forEach((w, k) => {
       const o = outs[k];
       const n = w.docTokenEnd - w.docTokenStart;
@@ -29,18 +32,21 @@ async function main() {
       const pe = maskedSoftmax(o.endLogits!, [0, ...ctx]);
       const ps2 = maskedSoftmax(o.startLogits!, ctx);
       const pe2 = maskedSoftmax(o.endLogits!, ctx);
-      for (const s of ctx) for (const e of ctx) {
-        if (e < s || e - s + 1 > 30) continue;
-        const ts = doc.tokens[w.docTokenStart + s - w.contextStart], te = doc.tokens[w.docTokenStart + e - w.contextStart];
-        const text = q.context.slice(doc.words[ts.word].start, doc.words[te.word].end);
-        const cand = { prob: ps[s] * pe[e], logit: o.startLogits![s] + o.endLogits![e], probNoCls: ps2[s] * pe2[e] };
-        for (const key of Object.keys(cand) as Array<keyof typeof cand>) if (cand[key] > best[key][0]) best[key] = [cand[key], text];
-      }
+      for (const s of ctx)
+        for (const e of ctx) {
+          if (e < s || e - s + 1 > 30) continue;
+          const ts = doc.tokens[w.docTokenStart + s - w.contextStart],
+            te = doc.tokens[w.docTokenStart + e - w.contextStart];
+          const text = q.context.slice(doc.words[ts.word].start, doc.words[te.word].end);
+          const cand = { prob: ps[s] * pe[e], logit: o.startLogits![s] + o.endLogits![e], probNoCls: ps2[s] * pe2[e] };
+          for (const key of Object.keys(cand) as Array<keyof typeof cand>) if (cand[key] > best[key][0]) best[key] = [cand[key], text];
+        }
     });
-    for (const key of Object.keys(tot) as Array<keyof typeof tot>) tot[key] += Math.max(...q.answers.map((g: string) => F(best[key][1], g)));
+    for (const key of Object.keys(tot) as Array<keyof typeof tot>)
+      tot[key] += Math.max(...q.answers.map((g: string) => F(best[key][1], g)));
   }
   const n = input.qa.length;
-  console.log(model, dtype, Object.fromEntries(Object.entries(tot).map(([k, v]) => [k, +(100 * v / n).toFixed(1)])));
+  console.log(model, dtype, Object.fromEntries(Object.entries(tot).map(([k, v]) => [k, +((100 * v) / n).toFixed(1)])));
   await engine.dispose();
 }
 void main();

@@ -15,7 +15,7 @@ const LIMIT_MS = 90_000;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'bert-lens-reliability-'));
 
 let seed = 20261130;
-const rand = () => ((seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32);
+const rand = () => (seed = (seed * 1103515245 + 12345) >>> 0) / 2 ** 32;
 const pick = (xs) => xs[Math.floor(rand() * xs.length)];
 
 function file(name, content) {
@@ -27,7 +27,12 @@ function file(name, content) {
 function run(args, input) {
   const t0 = Date.now();
   const r = spawnSync(process.execPath, [CLI, ...args, '--offline'], {
-    input, encoding: 'buffer', timeout: LIMIT_MS, maxBuffer: 512 * 2 ** 20, cwd: tmp, env: { ...process.env, XDG_CACHE_HOME: path.join(tmp, 'cache') },
+    input,
+    encoding: 'buffer',
+    timeout: LIMIT_MS,
+    maxBuffer: 512 * 2 ** 20,
+    cwd: tmp,
+    env: { ...process.env, XDG_CACHE_HOME: path.join(tmp, 'cache') },
   });
   const out = r.stdout?.toString('utf8') ?? '';
   const err = r.stderr?.toString('utf8') ?? '';
@@ -52,7 +57,16 @@ function run(args, input) {
 const words = ['bank', 'the', '', '[MASK]', '中', '👩‍👩‍👧', 'BANK', 'it', 'x'.repeat(300), 'über'];
 const nums = ['-1', '0', '1', '2', '3.5', '1e9', 'NaN', '', 'abc', '99999999999999999999'];
 const layers = ['rollout', 'last', 'last4', '-1', '0', '1', '4', '99', 'x'];
-const models = ['bert-lens-mini', 'bert-lens-mini-qa', 'no/such-model', './nonexistent', '', 'test/fixtures/tiny-bert', '/dev/null', 'bert-lens-zh'];
+const models = [
+  'bert-lens-mini',
+  'bert-lens-mini-qa',
+  'no/such-model',
+  './nonexistent',
+  '',
+  'test/fixtures/tiny-bert',
+  '/dev/null',
+  'bert-lens-zh',
+];
 const texts = [
   'She went to the bank to deposit her money.',
   '',
@@ -117,7 +131,11 @@ function oddText(n) {
     cases.push({ args });
   }
   // stdin: empty, binary, a text
-  cases.push({ args: ['tokens', '--json'], input: Buffer.alloc(0) }, { args: ['tokens', '--json'], input: bytes }, { args: ['similar', '--word', 'bank'], input: Buffer.from('The bank. The bank.') });
+  cases.push(
+    { args: ['tokens', '--json'], input: Buffer.alloc(0) },
+    { args: ['tokens', '--json'], input: bytes },
+    { args: ['similar', '--word', 'bank'], input: Buffer.from('The bank. The bank.') },
+  );
   return cases;
 }
 
@@ -133,24 +151,43 @@ function largeInput() {
     { args: ['tokens', '--text', 'x '.repeat(25000)] }, // a 50,000-character argument (relaunch path)
     { args: ['nsp', '--a', 'a '.repeat(20000), '--b', 'b'] },
   ];
-  if (!QUICK) cases.push({ args: ['vectors', '--word', 'the', '--occurrence', '10', '--file', one, '--json'] }, { args: ['qa', '--question', 'What is BERT Lens?', '--file', mb(2), '--json'] });
+  if (!QUICK)
+    cases.push(
+      { args: ['vectors', '--word', 'the', '--occurrence', '10', '--file', one, '--json'] },
+      { args: ['qa', '--question', 'What is BERT Lens?', '--file', mb(2), '--json'] },
+    );
   return cases;
 }
 
 function brokenModels() {
   const src = path.join(ROOT, 'test', 'fixtures', 'tiny-bert');
   const variants = {
-    'truncated onnx': (d) => { const p = path.join(d, 'onnx', 'model.onnx'); fs.writeFileSync(p, fs.readFileSync(p).subarray(0, 5000)); },
+    'truncated onnx': (d) => {
+      const p = path.join(d, 'onnx', 'model.onnx');
+      fs.writeFileSync(p, fs.readFileSync(p).subarray(0, 5000));
+    },
     'empty onnx': (d) => fs.writeFileSync(path.join(d, 'onnx', 'model.onnx'), ''),
-    'random bytes onnx': (d) => fs.writeFileSync(path.join(d, 'onnx', 'model.onnx'), Buffer.from(Array.from({ length: 20000 }, () => Math.floor(rand() * 256)))),
+    'random bytes onnx': (d) =>
+      fs.writeFileSync(path.join(d, 'onnx', 'model.onnx'), Buffer.from(Array.from({ length: 20000 }, () => Math.floor(rand() * 256)))),
     'config null': (d) => fs.writeFileSync(path.join(d, 'config.json'), 'null'),
     'config empty object': (d) => fs.writeFileSync(path.join(d, 'config.json'), '{}'),
     'config not JSON': (d) => fs.writeFileSync(path.join(d, 'config.json'), '{"hidden_size": 32,'),
-    'a billion layers': (d) => { const c = JSON.parse(fs.readFileSync(path.join(d, 'config.json'), 'utf8')); c.num_hidden_layers = 1e9; fs.writeFileSync(path.join(d, 'config.json'), JSON.stringify(c)); },
-    'vocab too large': (d) => { const c = JSON.parse(fs.readFileSync(path.join(d, 'config.json'), 'utf8')); c.vocab_size = 1e7; fs.writeFileSync(path.join(d, 'config.json'), JSON.stringify(c)); },
+    'a billion layers': (d) => {
+      const c = JSON.parse(fs.readFileSync(path.join(d, 'config.json'), 'utf8'));
+      c.num_hidden_layers = 1e9;
+      fs.writeFileSync(path.join(d, 'config.json'), JSON.stringify(c));
+    },
+    'vocab too large': (d) => {
+      const c = JSON.parse(fs.readFileSync(path.join(d, 'config.json'), 'utf8'));
+      c.vocab_size = 1e7;
+      fs.writeFileSync(path.join(d, 'config.json'), JSON.stringify(c));
+    },
     'tokenizer {}': (d) => fs.writeFileSync(path.join(d, 'tokenizer.json'), '{}'),
     'tokenizer missing': (d) => fs.rmSync(path.join(d, 'tokenizer.json')),
-    'onnx is /dev/zero': (d) => { fs.rmSync(path.join(d, 'onnx', 'model.onnx')); fs.symlinkSync('/dev/zero', path.join(d, 'onnx', 'model.onnx')); },
+    'onnx is /dev/zero': (d) => {
+      fs.rmSync(path.join(d, 'onnx', 'model.onnx'));
+      fs.symlinkSync('/dev/zero', path.join(d, 'onnx', 'model.onnx'));
+    },
     'no onnx folder': (d) => fs.rmSync(path.join(d, 'onnx'), { recursive: true }),
   };
   const cases = [];
@@ -159,12 +196,19 @@ function brokenModels() {
     fs.cpSync(src, d, { recursive: true });
     for (const f of fs.readdirSync(path.join(d, 'onnx'))) if (f !== 'model.onnx') fs.rmSync(path.join(d, 'onnx', f));
     edit(d);
-    for (const args of [['tokens', '--text', 'the bank'], ['mask', '--text', 'The [MASK] sat.', '--json'], ['models', 'verify']]) {
+    for (const args of [
+      ['tokens', '--text', 'the bank'],
+      ['mask', '--text', 'The [MASK] sat.', '--json'],
+      ['models', 'verify'],
+    ]) {
       cases.push({ args: args[0] === 'models' ? [...args, d] : [...args, '--model', d] });
     }
   }
   const vec = file('vectors-overflow.txt', '99999999999 100\nthe 0.1 0.2\n');
-  cases.push({ args: ['vectors', '--word', 'bank', '--static', vec, '--text', 'the bank'] }, { args: ['vectors', '--word', 'bank', '--static', '/dev/zero', '--text', 'the bank'] });
+  cases.push(
+    { args: ['vectors', '--word', 'bank', '--static', vec, '--text', 'the bank'] },
+    { args: ['vectors', '--word', 'bank', '--static', '/dev/zero', '--text', 'the bank'] },
+  );
   return cases;
 }
 
@@ -190,13 +234,27 @@ for (const [name, cases] of Object.entries(classes)) {
     const r = run(c.args, c.input);
     row[r.verdict]++;
     if (r.ms > slowest.ms) slowest = { ms: r.ms, args: c.args };
-    if (!['pass', 'clear error'].includes(r.verdict)) failures.push({ class: name, verdict: r.verdict, args: c.args.map((a) => (a.length > 60 ? `${a.slice(0, 40)}…(${a.length})` : a)), status: r.status, signal: r.signal, err: r.err });
+    if (!['pass', 'clear error'].includes(r.verdict))
+      failures.push({
+        class: name,
+        verdict: r.verdict,
+        args: c.args.map((a) => (a.length > 60 ? `${a.slice(0, 40)}…(${a.length})` : a)),
+        status: r.status,
+        signal: r.signal,
+        err: r.err,
+      });
     process.stderr.write(r.verdict === 'pass' ? '.' : r.verdict === 'clear error' ? 'e' : '!');
   }
   rows.push(row);
 }
 process.stderr.write('\n');
-const total = rows.reduce((t, r) => { for (const k of Object.keys(t)) if (k !== 'name') t[k] += r[k]; return t; }, { name: '**all**', cases: 0, pass: 0, 'clear error': 0, crash: 0, hang: 0, 'data loss': 0 });
+const total = rows.reduce(
+  (t, r) => {
+    for (const k of Object.keys(t)) if (k !== 'name') t[k] += r[k];
+    return t;
+  },
+  { name: '**all**', cases: 0, pass: 0, 'clear error': 0, crash: 0, hang: 0, 'data loss': 0 },
+);
 const cols = ['cases', 'pass', 'clear error', 'crash', 'hang', 'data loss'];
 const table = [
   `| class | ${cols.join(' | ')} |`,
@@ -209,13 +267,27 @@ real CLI on the embedded models, offline, seeded inputs; ${((Date.now() - t0) / 
 (\`${(slowest.args ?? []).map((a) => (a.length > 40 ? `${a.slice(0, 30)}…` : a)).join(' ')}\`). Goal: 0 crashes, 0 hangs, 0 data loss.
 
 ${table}
-${failures.length ? `\nNot yet right:\n${failures.slice(0, 12).map((f) => `- ${f.verdict} (${f.class}): \`bert-lens ${f.args.join(' ')}\` → exit ${f.status ?? f.signal}: ${f.err.split('\n')[0]}`).join('\n')}\n` : ''}<!-- reliability:end -->`;
+${
+  failures.length
+    ? `\nNot yet right:\n${failures
+        .slice(0, 12)
+        .map(
+          (f) => `- ${f.verdict} (${f.class}): \`bert-lens ${f.args.join(' ')}\` → exit ${f.status ?? f.signal}: ${f.err.split('\n')[0]}`,
+        )
+        .join('\n')}\n`
+    : ''
+}<!-- reliability:end -->`;
 console.log(md);
 const doc = path.join(ROOT, 'docs', 'RELIABILITY.md');
 if (!process.argv.includes('--no-write')) {
   const text = fs.readFileSync(doc, 'utf8');
   const re = /<!-- reliability:begin[\s\S]*?<!-- reliability:end -->/;
-  fs.writeFileSync(doc, re.test(text) ? text.replace(re, md) : text.replace(/\n## Not yet covered/, `\n## Hostile inputs, end to end\n${md}\n\n## Not yet covered`));
+  fs.writeFileSync(
+    doc,
+    re.test(text)
+      ? text.replace(re, md)
+      : text.replace(/\n## Not yet covered/, `\n## Hostile inputs, end to end\n${md}\n\n## Not yet covered`),
+  );
 }
 fs.rmSync(tmp, { recursive: true, force: true });
 process.exit(total.crash + total.hang + total['data loss'] ? 1 : 0);

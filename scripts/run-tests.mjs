@@ -9,7 +9,11 @@ const filters = process.argv.slice(2);
 const files = [];
 const walk = (dir) => {
   let entries = [];
-  try { entries = readdirSync(dir); } catch { return; }
+  try {
+    entries = readdirSync(dir);
+  } catch {
+    return;
+  }
   for (const e of entries.sort()) {
     const p = path.join(dir, e);
     if (statSync(p).isDirectory()) walk(p);

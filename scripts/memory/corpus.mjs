@@ -10,10 +10,15 @@ const read = (f) => fs.readFileSync(path.join(ROOT, f), 'utf8');
 /** Prose lines of Markdown: no code fences, tables, headings or link-only lines. */
 function prose(md) {
   let fence = false;
-  return md.split('\n').filter((l) => {
-    if (l.startsWith('```')) fence = !fence;
-    return !fence && l.trim() && !/^\s*[|#<!>-]/.test(l) && !l.startsWith('```');
-  }).join(' ').replace(/`/g, '').replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
+  return md
+    .split('\n')
+    .filter((l) => {
+      if (l.startsWith('```')) fence = !fence;
+      return !fence && l.trim() && !/^\s*[|#<!>-]/.test(l) && !l.startsWith('```');
+    })
+    .join(' ')
+    .replace(/`/g, '')
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1');
 }
 
 function sentences(text, zh) {
@@ -23,18 +28,33 @@ function sentences(text, zh) {
 
 function pool(zh) {
   if (!zh) {
-    const files = ['README.md', 'docs/ARCHITECTURE.md', 'docs/CLI.md', 'docs/PANEL.md', 'docs/TECH-NOTES.md', 'models/bert-lens-mini/README.md', 'samples/walkthrough.md', 'samples/precipitation.txt'];
+    const files = [
+      'README.md',
+      'docs/ARCHITECTURE.md',
+      'docs/CLI.md',
+      'docs/PANEL.md',
+      'docs/TECH-NOTES.md',
+      'models/bert-lens-mini/README.md',
+      'samples/walkthrough.md',
+      'samples/precipitation.txt',
+    ];
     return sentences(files.map((f) => prose(read(f))).join(' '), false);
   }
-  const strings = (f) => Object.values(JSON.parse(read(f))).filter((v) => typeof v === 'string').join('');
-  return sentences(strings('l10n/bundle.l10n.zh-cn.json') + strings('package.nls.zh-cn.json') + prose(read('samples/walkthrough.zh-cn.md')), true);
+  const strings = (f) =>
+    Object.values(JSON.parse(read(f)))
+      .filter((v) => typeof v === 'string')
+      .join('');
+  return sentences(
+    strings('l10n/bundle.l10n.zh-cn.json') + strings('package.nls.zh-cn.json') + prose(read('samples/walkthrough.zh-cn.md')),
+    true,
+  );
 }
 
 /** A document of about `chars` UTF-16 units: paragraphs of 3–8 random sentences, blank lines between them. */
 export function makeDocument(chars, { zh = false, seed = 12 } = {}) {
   const s = pool(zh);
   let x = seed >>> 0;
-  const rand = () => ((x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32);
+  const rand = () => (x = (x * 1103515245 + 12345) >>> 0) / 2 ** 32;
   const parts = [];
   let n = 0;
   while (n < chars) {

@@ -16,7 +16,15 @@ async function main(): Promise<void> {
   global.gc?.();
   const after = process.memoryUsage().heapUsed; // the Tokenized is still referenced below
   const mb = (x: number) => Math.round(x / 2 ** 20);
-  console.log(JSON.stringify({ chars: text.length, tokens: tok.tokens.length, words: tok.words.length, ms: Math.round(ms), retainedMb: mb(after - before) }));
+  console.log(
+    JSON.stringify({
+      chars: text.length,
+      tokens: tok.tokens.length,
+      words: tok.words.length,
+      ms: Math.round(ms),
+      retainedMb: mb(after - before),
+    }),
+  );
 }
 
 void main();

@@ -14,8 +14,16 @@ async function main(): Promise<void> {
   const text = readFileSync(file, 'utf8');
   const client = new WorkerClient({ script: path.join(ROOT, 'dist', 'worker.js'), resourceLimits: workerLimits() });
   await client.configure({
-    model, qaModel: model === 'auto' ? 'auto' : '', staticVectors: '', modelsDir: path.join(ROOT, 'models'), cacheDir: path.join(os.tmpdir(), 'bert-lens-memory-cache'),
-    hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: Number(process.env.BERT_LENS_PROBE_THREADS ?? 0), dtype: 'auto', language: /[\u4e00-\u9fff]/.test(text.slice(0, 1000)) ? 'zh' : 'en',
+    model,
+    qaModel: model === 'auto' ? 'auto' : '',
+    staticVectors: '',
+    modelsDir: path.join(ROOT, 'models'),
+    cacheDir: path.join(os.tmpdir(), 'bert-lens-memory-cache'),
+    hubEndpoint: 'http://127.0.0.1:9',
+    offline: true,
+    threads: Number(process.env.BERT_LENS_PROBE_THREADS ?? 0),
+    dtype: 'auto',
+    language: /[\u4e00-\u9fff]/.test(text.slice(0, 1000)) ? 'zh' : 'en',
   });
   // The same thread idle for 5 s first: on a shared machine the scheduler alone delays timers; that is the floor.
   const idle = monitorEventLoopDelay({ resolution: 10 });
@@ -29,13 +37,25 @@ async function main(): Promise<void> {
   const enc = await client.call.encode(doc, null, 'last', null);
   const encodeMs = performance.now() - t0;
   const t1 = performance.now();
-  const hover = await client.call.inspect(doc, text.length >> 1, 'last', 5).then(() => 'ok', (e: Error) => e.message);
+  const hover = await client.call.inspect(doc, text.length >> 1, 'last', 5).then(
+    () => 'ok',
+    (e: Error) => e.message,
+  );
   const hoverMs = performance.now() - t1;
   h.disable();
   const ms = (ns: number) => Math.round(ns / 1e5) / 10;
   const stall = { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
   const times = { encodeMs: Math.round(encodeMs), hoverMs: Math.round(hoverMs) };
-  console.log(JSON.stringify({ words: enc.words, windows: enc.windows, ...times, hover, stall, idle: { p99: ms(idle.percentile(99)), max: ms(idle.max) } }));
+  console.log(
+    JSON.stringify({
+      words: enc.words,
+      windows: enc.windows,
+      ...times,
+      hover,
+      stall,
+      idle: { p99: ms(idle.percentile(99)), max: ms(idle.max) },
+    }),
+  );
   await client.dispose();
 }
 

@@ -5,13 +5,22 @@ const MODEL_FOR = { qa: 'bert-lens-mini-qa', mlm: 'bert-lens-mini', nsp: 'bert-l
 
 export function cliAdvice(fix: Fix): string {
   switch (fix.option) {
-    case 'dtype': return `Run again with --dtype ${fix.value}.`;
-    case 'offline': return fix.value ? 'Or add --offline to use only cached, folder and embedded models.' : 'Run without --offline to download it once.';
-    case 'hubEndpoint': return 'Or pass --hub-endpoint with a mirror, e.g. --hub-endpoint https://hf-mirror.com.';
-    case 'hfToken': return 'Set the HF_TOKEN environment variable to a Hugging Face access token.';
-    case 'cacheDir': return 'Or pass --cache-dir with a writable folder.';
-    case 'model': return fix.task ? `Pass --model with another model, e.g. --model ${MODEL_FOR[fix.task]}.` : 'Or pass --model with another model (embedded name, folder or Hugging Face id).';
-    case 'staticVectors': return 'Pass --static with a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.';
+    case 'dtype':
+      return `Run again with --dtype ${fix.value}.`;
+    case 'offline':
+      return fix.value ? 'Or add --offline to use only cached, folder and embedded models.' : 'Run without --offline to download it once.';
+    case 'hubEndpoint':
+      return 'Or pass --hub-endpoint with a mirror, e.g. --hub-endpoint https://hf-mirror.com.';
+    case 'hfToken':
+      return 'Set the HF_TOKEN environment variable to a Hugging Face access token.';
+    case 'cacheDir':
+      return 'Or pass --cache-dir with a writable folder.';
+    case 'model':
+      return fix.task
+        ? `Pass --model with another model, e.g. --model ${MODEL_FOR[fix.task]}.`
+        : 'Or pass --model with another model (embedded name, folder or Hugging Face id).';
+    case 'staticVectors':
+      return 'Pass --static with a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.';
   }
 }
 

@@ -2,7 +2,18 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BertLensEngine } from '../core/index';
-import type { AblationInput, AblationResult, DownloadProgress, Encoding, LayerChoice, LoadedModel, OcclusionResult, StaticVectors, Tokenized, VectorsResult } from '../core/api';
+import type {
+  AblationInput,
+  AblationResult,
+  DownloadProgress,
+  Encoding,
+  LayerChoice,
+  LoadedModel,
+  OcclusionResult,
+  StaticVectors,
+  Tokenized,
+  VectorsResult,
+} from '../core/api';
 import { formatHeads, parseHeads } from '../shared/head-spec';
 import { AUTO, chooseLanguage, isAuto, resolveModel, type ModelKind } from '../core/auto';
 import { BertLensError } from '../core/model/errors';
@@ -31,10 +42,15 @@ export interface Ctx {
 
 export const json = (ctx: Ctx, x: unknown) => ctx.out(JSON.stringify(x, null, 2));
 /** The same text as json(), written piece by piece (see json-stream.ts). */
-const streamJson = (ctx: Ctx, x: unknown) => ctx.write(batched(function* () {
-  yield* jsonPieces(x);
-  yield '\n';
-}()));
+const streamJson = (ctx: Ctx, x: unknown) =>
+  ctx.write(
+    batched(
+      (function* () {
+        yield* jsonPieces(x);
+        yield '\n';
+      })(),
+    ),
+  );
 
 /** The model of --model (default auto), resolved for `text`: the text, the document, or both sentences. */
 export async function load(ctx: Ctx, text: string, kind: Exclude<ModelKind, 'static'> = 'encoder'): Promise<LoadedModel> {
@@ -61,7 +77,12 @@ export async function downloading<T>(ctx: Ctx, id: string, f: (onProgress: (p: D
 
 /** Encodes only what the command reads: the hidden layers it averages, the attention layers it shows, and (for one
  * word's attention) only the window around that word — memory and time stay bounded on large inputs. */
-async function encode(ctx: Ctx, m: LoadedModel, text: string, want: { hidden: number[]; attention?: number[] | 'all'; range?: { start: number; end: number } }): Promise<Encoding> {
+async function encode(
+  ctx: Ctx,
+  m: LoadedModel,
+  text: string,
+  want: { hidden: number[]; attention?: number[] | 'all'; range?: { start: number; end: number } },
+): Promise<Encoding> {
   const enc = await ctx.engine.encode(m, text, {
     hiddenLayers: want.hidden,
     attentionLayers: want.attention ?? [],
@@ -76,7 +97,10 @@ function layerChoice(v: Values): LayerChoice {
   const s = str(v, 'layer');
   if (s === undefined || s === 'last' || s === 'last4') return s ?? 'last';
   const n = Number(s);
-  if (!Number.isInteger(n) || n < 0) throw new UsageError(`--layer must be 0 (embeddings), a layer number 1..L, last or last4 (got "${s}"${n < 0 ? '; layers do not count from the end: use last' : ''}).`);
+  if (!Number.isInteger(n) || n < 0)
+    throw new UsageError(
+      `--layer must be 0 (embeddings), a layer number 1..L, last or last4 (got "${s}"${n < 0 ? '; layers do not count from the end: use last' : ''}).`,
+    );
   return n;
 }
 
@@ -91,8 +115,13 @@ export function findWord(tok: Tokenized, v: Values): number {
   const w = needWord(v).trim().toLowerCase();
   const n = intOpt(v, 'occurrence', 1, 1);
   const hits = tok.words.flatMap((x, i) => (x.text.toLowerCase() === w ? [i] : []));
-  if (!hits.length) throw new BertLensError('BAD_INPUT', `"${str(v, 'word')}" is not a word of the text. Words are split like BERT's basic tokenizer (punctuation and each CJK character separate).`);
-  if (n > hits.length) throw new BertLensError('BAD_INPUT', `"${str(v, 'word')}" occurs ${hits.length} time(s); --occurrence ${n} is too large.`);
+  if (!hits.length)
+    throw new BertLensError(
+      'BAD_INPUT',
+      `"${str(v, 'word')}" is not a word of the text. Words are split like BERT's basic tokenizer (punctuation and each CJK character separate).`,
+    );
+  if (n > hits.length)
+    throw new BertLensError('BAD_INPUT', `"${str(v, 'word')}" occurs ${hits.length} time(s); --occurrence ${n} is too large.`);
   return hits[n - 1];
 }
 
@@ -116,9 +145,13 @@ export async function tokens(ctx: Ctx): Promise<void> {
     const x = t.tokens[i];
     return [i, x.text, x.id, x.start, x.end, x.word, text.slice(x.start, x.end)];
   };
-  await ctx.write(batched(function* () {
-    for (const line of tableLines(['>#', 'token', '>id', '>start', '>end', '>word', 'source'], t.tokens.length, row)) yield line + '\n';
-  }()));
+  await ctx.write(
+    batched(
+      (function* () {
+        for (const line of tableLines(['>#', 'token', '>id', '>start', '>end', '>word', 'source'], t.tokens.length, row)) yield line + '\n';
+      })(),
+    ),
+  );
   ctx.out(`\n${t.tokens.length} tokens, ${t.words.length} words (${id}, ${tokenizer.uncased ? 'uncased' : 'cased'})`);
 }
 
@@ -144,8 +177,24 @@ export async function vectors(ctx: Ctx): Promise<void> {
   const top = intOpt(ctx.v, 'top', 5, 1);
   if (!str(ctx.v, 'word')) {
     const vecs = ctx.engine.wordVectors(enc, layer);
-    if (ctx.v.json) return json(ctx, { model: m.info.id, layer, words: enc.tok.words.map((w, i) => ({ text: w.text, start: w.start, end: w.end, vector: Array.from(vecs[i]) })) });
-    return ctx.out(table(['word', '>start', '>end', '>|v|', 'first dims'], enc.tok.words.map((w, i) => [w.text, w.start, w.end, Math.hypot(...vecs[i]), Array.from(vecs[i].slice(0, 4), fmt).join(' ') + ' …'])));
+    if (ctx.v.json)
+      return json(ctx, {
+        model: m.info.id,
+        layer,
+        words: enc.tok.words.map((w, i) => ({ text: w.text, start: w.start, end: w.end, vector: Array.from(vecs[i]) })),
+      });
+    return ctx.out(
+      table(
+        ['word', '>start', '>end', '>|v|', 'first dims'],
+        enc.tok.words.map((w, i) => [
+          w.text,
+          w.start,
+          w.end,
+          Math.hypot(...vecs[i]),
+          Array.from(vecs[i].slice(0, 4), fmt).join(' ') + ' …',
+        ]),
+      ),
+    );
   }
   const word = needWord(ctx.v);
   const staticVectors = await staticFor(ctx, m, text);
@@ -158,10 +207,21 @@ function vectorsText(ctx: Ctx, m: LoadedModel, text: string, r: VectorsResult): 
   const { word, layer } = r;
   const s = r.static;
   ctx.out(`Static neighbours of "${word}" (${s?.source ?? 'none'})${s && !s.inVocabulary ? ': not in the vocabulary' : ''}`);
-  if (s?.neighbours.length) ctx.out(table(['neighbour', '>cosine'], s.neighbours.map((n) => [n.word, n.score])));
+  if (s?.neighbours.length)
+    ctx.out(
+      table(
+        ['neighbour', '>cosine'],
+        s.neighbours.map((n) => [n.word, n.score]),
+      ),
+    );
   for (const c of r.contextual) {
     ctx.out(`\nContextual neighbours of "${text.slice(c.start, c.end)}" at ${c.start}–${c.end} (layer ${layer}, ${m.info.id})`);
-    ctx.out(table(['word', '>start', '>cosine'], c.neighbours.map((n) => [n.word, n.start ?? '', n.score])));
+    ctx.out(
+      table(
+        ['word', '>start', '>cosine'],
+        c.neighbours.map((n) => [n.word, n.start ?? '', n.score]),
+      ),
+    );
   }
 }
 
@@ -180,7 +240,12 @@ async function vectorsOf(ctx: Ctx, m: LoadedModel, text: string, layer: LayerCho
   const w = skeleton.tok.words[target];
   const neighbours = await neighboursStreamed(m, tk, text, target, { layer, top, ...plan });
   plan.done();
-  const r: VectorsResult = { word, layer, static: staticNeighbours(staticVectors, w.text, top), contextual: [{ start: w.start, end: w.end, neighbours }] };
+  const r: VectorsResult = {
+    word,
+    layer,
+    static: staticNeighbours(staticVectors, w.text, top),
+    contextual: [{ start: w.start, end: w.end, neighbours }],
+  };
   if (ctx.v.json) return json(ctx, r);
   vectorsText(ctx, m, text, r);
 }
@@ -209,12 +274,22 @@ export async function similar(ctx: Ctx): Promise<void> {
   // 400 M cosines, never held at once.
   const row = (i: number) => vecs.map((b) => cosine(vecs[i], b));
   const spans = occ.map((i) => ({ start: enc.tok.words[i].start, end: enc.tok.words[i].end }));
-  if (ctx.v.json) return streamJson(ctx, { word, occurrences: spans, contextual: new Lazy(occ.length, row), static: new Lazy(occ.length, () => vecs.map(() => 1)) });
+  if (ctx.v.json)
+    return streamJson(ctx, {
+      word,
+      occurrences: spans,
+      contextual: new Lazy(occ.length, row),
+      static: new Lazy(occ.length, () => vecs.map(() => 1)),
+    });
   const names = spans.map((o, i) => `#${i + 1}@${o.start}`);
   ctx.out(`"${word}": ${spans.length} occurrence(s). Contextual cosine (static similarity is 1 for every pair: one vector per word type)`);
-  await ctx.write(batched(function* () {
-    for (const line of tableLines(['', ...names.map((n) => '>' + n)], occ.length, (i) => [names[i], ...row(i)])) yield line + '\n';
-  }()));
+  await ctx.write(
+    batched(
+      (function* () {
+        for (const line of tableLines(['', ...names.map((n) => '>' + n)], occ.length, (i) => [names[i], ...row(i)])) yield line + '\n';
+      })(),
+    ),
+  );
 }
 
 export async function attention(ctx: Ctx): Promise<void> {
@@ -222,7 +297,10 @@ export async function attention(ctx: Ctx): Promise<void> {
   const m = await load(ctx, text);
   const ls = str(ctx.v, 'layer');
   const layer = ls === undefined || ls === 'last' ? m.info.layers : ls === 'rollout' ? 'rollout' : Number(ls);
-  if (layer !== 'rollout' && (!Number.isInteger(layer) || layer < 1)) throw new UsageError(`--layer must be 1..${m.info.layers}, last or rollout (got "${ls}"${Number(ls) < 0 ? '; layers do not count from the end: use last' : ''}).`);
+  if (layer !== 'rollout' && (!Number.isInteger(layer) || layer < 1))
+    throw new UsageError(
+      `--layer must be 1..${m.info.layers}, last or rollout (got "${ls}"${Number(ls) < 0 ? '; layers do not count from the end: use last' : ''}).`,
+    );
   const hs = str(ctx.v, 'head');
   const head = hs === undefined || hs === 'mean' ? 'mean' : Number(hs);
   if (head !== 'mean' && !Number.isInteger(head)) throw new UsageError(`--head must be 0..${m.info.heads - 1} or mean (got "${hs}").`);
@@ -230,14 +308,25 @@ export async function attention(ctx: Ctx): Promise<void> {
   const tok = await ctx.engine.tokenize(m, text);
   const wi = findWord(tok, ctx.v);
   const span = { start: tok.words[wi].start, end: tok.words[wi].end };
-  const enc = await encode(ctx, m, text, { hidden: [], attention: layer === 'rollout' ? 'all' : layer > m.info.layers ? [] : [layer], range: span });
+  const enc = await encode(ctx, m, text, {
+    hidden: [],
+    attention: layer === 'rollout' ? 'all' : layer > m.info.layers ? [] : [layer],
+    range: span,
+  });
   const r = ctx.engine.attention(enc, wi, { layer, head });
   if (ctx.v.json) return json(ctx, r);
   const top = intOpt(ctx.v, 'top', 0, 0);
   const rows = [...r.to].sort((a, b) => b.weight - a.weight).slice(0, top || undefined);
   const max = Math.max(...r.to.map((t) => t.weight));
-  ctx.out(`Attention from "${r.from.text}" (${r.from.start}–${r.from.end}), layer ${r.layer}, head ${r.head}; [CLS]/[SEP] left out, weights renormalized`);
-  ctx.out(table(['to', '>start', '>weight', ''], rows.map((t) => [t.text, t.start, t.weight, bar(t.weight, max)])));
+  ctx.out(
+    `Attention from "${r.from.text}" (${r.from.start}–${r.from.end}), layer ${r.layer}, head ${r.head}; [CLS]/[SEP] left out, weights renormalized`,
+  );
+  ctx.out(
+    table(
+      ['to', '>start', '>weight', ''],
+      rows.map((t) => [t.text, t.start, t.weight, bar(t.weight, max)]),
+    ),
+  );
 }
 
 export async function compare(ctx: Ctx): Promise<void> {
@@ -250,17 +339,34 @@ export async function compare(ctx: Ctx): Promise<void> {
   }
   const enc = await encode(ctx, m, text, { hidden: Array.from({ length: m.info.layers + 1 }, (_, l) => l) });
   const occ = occurrences(enc, word);
-  if (occ.length < 2) throw new BertLensError('BAD_INPUT', `"${word}" occurs ${occ.length} time(s); compare needs two occurrences of the same word. Write it in two contexts.`);
+  if (occ.length < 2)
+    throw new BertLensError(
+      'BAD_INPUT',
+      `"${word}" occurs ${occ.length} time(s); compare needs two occurrences of the same word. Write it in two contexts.`,
+    );
   const [a, b] = pair.map((n) => {
-    if (n > occ.length) throw new BertLensError('BAD_INPUT', `"${word}" occurs ${occ.length} time(s); --pair ${pair.join(',')} asks for occurrence ${n}.`);
+    if (n > occ.length)
+      throw new BertLensError('BAD_INPUT', `"${word}" occurs ${occ.length} time(s); --pair ${pair.join(',')} asks for occurrence ${n}.`);
     return occ[n - 1];
   });
   const r = compareOccurrences(enc, a, b, intOpt(ctx.v, 'top', 5, 1));
   if (ctx.v.json) return json(ctx, r);
-  ctx.out(`"${r.a.text}" at ${r.a.start}–${r.a.end} vs "${r.b.text}" at ${r.b.start}–${r.b.end} (${m.info.id}): contextual cosine per layer`);
-  ctx.out(table(['>layer', '>cosine', ''], r.layers.map((x) => [x.layer === 0 ? '0 (embeddings)' : x.layer, x.similarity, bar(Math.max(0, x.similarity))])));
-  ctx.out(`\nLayer 0 is the input embedding (token + position): the two differ only by position. A static vector\n(word2vec) is one per word type: its cosine is 1 at every occurrence.\nNearest words in the text, last layer:`);
-  for (const [k, s] of [['A', r.a], ['B', r.b]] as const) {
+  ctx.out(
+    `"${r.a.text}" at ${r.a.start}–${r.a.end} vs "${r.b.text}" at ${r.b.start}–${r.b.end} (${m.info.id}): contextual cosine per layer`,
+  );
+  ctx.out(
+    table(
+      ['>layer', '>cosine', ''],
+      r.layers.map((x) => [x.layer === 0 ? '0 (embeddings)' : x.layer, x.similarity, bar(Math.max(0, x.similarity))]),
+    ),
+  );
+  ctx.out(
+    `\nLayer 0 is the input embedding (token + position): the two differ only by position. A static vector\n(word2vec) is one per word type: its cosine is 1 at every occurrence.\nNearest words in the text, last layer:`,
+  );
+  for (const [k, s] of [
+    ['A', r.a],
+    ['B', r.b],
+  ] as const) {
     ctx.out(`  ${k} ${s.start}: ${r.neighbours[k === 'A' ? 'a' : 'b'].map((n) => `${n.word} ${fmt(n.score)}`).join(', ')}`);
   }
 }
@@ -275,9 +381,15 @@ export async function heads(ctx: Ctx): Promise<void> {
   const enc = await encode(ctx, m, text, { hidden: [], attention: 'all', range: { start: w?.start ?? 0, end: w?.end ?? 0 } });
   const r = headCensus(enc, wi);
   if (ctx.v.json) return json(ctx, r);
-  ctx.out(table(['>layer', '>head', 'label', '>entropy', '>[CLS]', '>[SEP]', '>punct', '>self', '>prev', '>next', '>distance'],
-    r.rows.map((x) => [x.layer, x.head, x.label, x.entropy, x.cls, x.sep, x.punct, x.self, x.prev, x.next, x.distance])));
-  ctx.out(`\n${m.info.id}, window ${r.window.start}–${r.window.end} (${r.window.tokens} tokens with [CLS]/[SEP]). Shares are mean attention per token; entropy in bits (uniform: ${fmt(Math.log2(r.window.tokens))}); labels: docs/CLI.md.`);
+  ctx.out(
+    table(
+      ['>layer', '>head', 'label', '>entropy', '>[CLS]', '>[SEP]', '>punct', '>self', '>prev', '>next', '>distance'],
+      r.rows.map((x) => [x.layer, x.head, x.label, x.entropy, x.cls, x.sep, x.punct, x.self, x.prev, x.next, x.distance]),
+    ),
+  );
+  ctx.out(
+    `\n${m.info.id}, window ${r.window.start}–${r.window.end} (${r.window.tokens} tokens with [CLS]/[SEP]). Shares are mean attention per token; entropy in bits (uniform: ${fmt(Math.log2(r.window.tokens))}); labels: docs/CLI.md.`,
+  );
 }
 
 export async function explain(ctx: Ctx): Promise<void> {
@@ -289,11 +401,20 @@ export async function explain(ctx: Ctx): Promise<void> {
   const r = await ctx.engine.explain(m, text, findWord(tok, ctx.v), { layer, head });
   if (ctx.v.json) return json(ctx, r);
   const dims = (v: number[]) => v.slice(0, 4).map(fmt).join(' ') + (v.length > 4 ? ' …' : '');
-  ctx.out(`"${r.from.text}" (${r.from.start}–${r.from.end}), layer ${layer}, head ${head}, d = ${r.headDim}: weights = softmax(q·k/√d) per word`);
+  ctx.out(
+    `"${r.from.text}" (${r.from.start}–${r.from.end}), layer ${layer}, head ${head}, d = ${r.headDim}: weights = softmax(q·k/√d) per word`,
+  );
   ctx.out(`q = [${dims(r.query)}]`);
-  ctx.out(table(['key word', '>q·k', '>q·k/√d', '>weight', 'k', ''], r.words.map((w, i) => [w.text, r.scores[i], r.scaled[i], r.weights[i], dims(r.keys[i]), bar(r.weights[i], Math.max(...r.weights))])));
+  ctx.out(
+    table(
+      ['key word', '>q·k', '>q·k/√d', '>weight', 'k', ''],
+      r.words.map((w, i) => [w.text, r.scores[i], r.scaled[i], r.weights[i], dims(r.keys[i]), bar(r.weights[i], Math.max(...r.weights))]),
+    ),
+  );
   ctx.out(`output = Σ weight·v = [${dims(r.output)}]`);
-  ctx.out('(words merge their pieces: q, k, v are piece means, weights are the real token softmax summed over pieces; [CLS]/[SEP] left out and renormalized)');
+  ctx.out(
+    '(words merge their pieces: q, k, v are piece means, weights are the real token softmax summed over pieces; [CLS]/[SEP] left out and renormalized)',
+  );
 }
 
 /** The text, its model and the word to mask (--at OFFSET or --word W; neither: the literal [MASK]). */
@@ -317,12 +438,18 @@ export async function mask(ctx: Ctx): Promise<void> {
   if (ctx.v.json) return json(ctx, r);
   const read = r.read.whole ? 'the whole text' : `characters ${r.read.start}–${r.read.end}, the window around it`;
   ctx.out(`Predictions for "${text.slice(r.start, r.end)}" at ${r.start}–${r.end} (${m.info.id}; read ${read})`);
-  ctx.out(table(['>#', 'word', '>probability', ''], r.predictions.map((p, i) => [i + 1, p.word, p.score, bar(p.score, r.predictions[0]?.score)])));
+  ctx.out(
+    table(
+      ['>#', 'word', '>probability', ''],
+      r.predictions.map((p, i) => [i + 1, p.word, p.score, bar(p.score, r.predictions[0]?.score)]),
+    ),
+  );
 }
 
 export async function occlude(ctx: Ctx): Promise<void> {
   const task = str(ctx.v, 'task') ?? 'mask';
-  if (task !== 'mask' && task !== 'qa') throw new UsageError(`--task must be mask (the masked-word prediction) or qa (the best answer to --question) (got "${task}").`);
+  if (task !== 'mask' && task !== 'qa')
+    throw new UsageError(`--task must be mask (the masked-word prediction) or qa (the best answer to --question) (got "${task}").`);
   if (task === 'qa') return occludeQa(ctx);
   const { text, m, at } = await maskTarget(ctx);
   const r = await ctx.engine.occlude(m, text, { at, target: str(ctx.v, 'target') });
@@ -338,7 +465,9 @@ async function occludeQa(ctx: Ctx): Promise<void> {
   const m = await load(ctx, doc, 'qa');
   const r = await ctx.engine.occludeQa(m, question, doc);
   if (ctx.v.json) return json(ctx, r);
-  ctx.out(`Answer "${show(r.target)}" at ${r.start}–${r.end}, span probability ${fmt(r.base)} (${m.info.id}); with each word of its window masked:`);
+  ctx.out(
+    `Answer "${show(r.target)}" at ${r.start}–${r.end}, span probability ${fmt(r.base)} (${m.info.id}); with each word of its window masked:`,
+  );
   occlusionTable(ctx, r);
 }
 
@@ -363,7 +492,10 @@ export async function ablate(ctx: Ctx): Promise<void> {
     if (a === undefined || b === undefined) throw new UsageError('ablate --task nsp needs both --a "sentence A" and --b "sentence B".');
     m = await load(ctx, `${a}\n${b}`);
     input = { task, a, b };
-  } else throw new UsageError(`--task must be mask (the masked-word prediction), qa (the best answer to --question) or nsp (whether --b follows --a) (got "${task}").`);
+  } else
+    throw new UsageError(
+      `--task must be mask (the masked-word prediction), qa (the best answer to --question) or nsp (whether --b follows --a) (got "${task}").`,
+    );
   const spec = str(ctx.v, 'heads');
   let off: ReturnType<typeof parseHeads> = [];
   if (spec !== undefined) {
@@ -382,22 +514,38 @@ export async function ablate(ctx: Ctx): Promise<void> {
 function ablationText(ctx: Ctx, r: AblationResult, model: string): void {
   const where = r.start === undefined ? '' : ` at ${r.start}–${r.end}`;
   const p = `P(${r.task === 'nsp' ? r.target : `"${show(r.target)}"`})`;
-  ctx.out(`${r.task === 'qa' ? 'Answer' : r.task === 'nsp' ? 'Verdict' : 'Prediction'} "${show(r.target)}"${where}: ${p} = ${fmt(r.base)} with every head on (${model}, ${r.layers} layers × ${r.heads} heads)`);
+  ctx.out(
+    `${r.task === 'qa' ? 'Answer' : r.task === 'nsp' ? 'Verdict' : 'Prediction'} "${show(r.target)}"${where}: ${p} = ${fmt(r.base)} with every head on (${model}, ${r.layers} layers × ${r.heads} heads)`,
+  );
   if (r.off.length) {
     ctx.out(`Heads off: ${formatHeads(r.off)} → ${p} = ${fmt(r.score)} (drop ${fmt(r.base - r.score)})`);
-    const now = r.predictions ? r.predictions.map((x) => `${x.word} ${fmt(x.score)}`).join(', ') : `"${show(r.prediction.text)}" ${fmt(r.prediction.score)}`;
+    const now = r.predictions
+      ? r.predictions.map((x) => `${x.word} ${fmt(x.score)}`).join(', ')
+      : `"${show(r.prediction.text)}" ${fmt(r.prediction.score)}`;
     ctx.out(`The model now ${r.task === 'mask' ? 'predicts' : r.task === 'qa' ? 'answers' : 'says'}: ${now}`);
   }
   if (!r.importance) return;
   ctx.out(`\nImportance: drop in ${p} with one head switched off (rows: layers, columns: heads)`);
-  ctx.out(table(['>layer', ...Array.from({ length: r.heads }, (_, h) => `>${h}`)], r.importance.map((row, l) => [l + 1, ...row])));
+  ctx.out(
+    table(
+      ['>layer', ...Array.from({ length: r.heads }, (_, h) => `>${h}`)],
+      r.importance.map((row, l) => [l + 1, ...row]),
+    ),
+  );
   const best = r.importance.flatMap((row, l) => row.map((v, h) => ({ l: l + 1, h, v }))).sort((a, b) => b.v - a.v)[0];
-  ctx.out(`\nMost important: head ${best.l}.${best.h} (drop ${fmt(best.v)} of ${fmt(r.base)}). Negative: the target gains without that head. Switch heads off with --heads L.H,…`);
+  ctx.out(
+    `\nMost important: head ${best.l}.${best.h} (drop ${fmt(best.v)} of ${fmt(r.base)}). Negative: the target gains without that head. Switch heads off with --heads L.H,…`,
+  );
 }
 
 function occlusionTable(ctx: Ctx, r: OcclusionResult): void {
   const max = Math.max(...r.words.map((w) => Math.abs(w.delta)));
-  ctx.out(table(['word', '>start', '>probability', '>drop', ''], r.words.map((w) => [w.word, w.start, w.score, w.delta, (w.delta < 0 ? '−' : '') + bar(Math.abs(w.delta), max)])));
+  ctx.out(
+    table(
+      ['word', '>start', '>probability', '>drop', ''],
+      r.words.map((w) => [w.word, w.start, w.score, w.delta, (w.delta < 0 ? '−' : '') + bar(Math.abs(w.delta), max)]),
+    ),
+  );
   ctx.out('\ndrop = base − probability: large when the word supports the prediction, negative when it works against it.');
 }
 
@@ -405,9 +553,15 @@ function occlusionTable(ctx: Ctx, r: OcclusionResult): void {
 async function logitLens(ctx: Ctx, m: LoadedModel, text: string, at: number | undefined, top: number): Promise<void> {
   const r = await ctx.engine.logitLens(m, text, { at, top });
   if (ctx.v.json) return json(ctx, r);
-  ctx.out(`Predictions for "${text.slice(r.start, r.end)}" at ${r.start}–${r.end}, layer by layer (${m.info.id}'s MLM head on each layer's hidden state)`);
-  ctx.out(table(['>layer', ...Array.from({ length: top }, (_, i) => `#${i + 1}`)],
-    r.layers.map((l) => [l.layer === 0 ? '0 (embeddings)' : l.layer, ...l.predictions.map((p) => `${p.word} ${fmt(p.score)}`)])));
+  ctx.out(
+    `Predictions for "${text.slice(r.start, r.end)}" at ${r.start}–${r.end}, layer by layer (${m.info.id}'s MLM head on each layer's hidden state)`,
+  );
+  ctx.out(
+    table(
+      ['>layer', ...Array.from({ length: top }, (_, i) => `#${i + 1}`)],
+      r.layers.map((l) => [l.layer === 0 ? '0 (embeddings)' : l.layer, ...l.predictions.map((p) => `${p.word} ${fmt(p.score)}`)]),
+    ),
+  );
   ctx.out(`\nThe last layer is the model's answer (bert-lens mask); earlier rows show where it forms.`);
 }
 
@@ -416,7 +570,12 @@ async function fillMasks(ctx: Ctx, m: LoadedModel, text: string, top: number): P
   const r = await ctx.engine.fillMasks(m, text, { top });
   if (ctx.v.json) return json(ctx, r);
   ctx.out(`${r.masks.length} [MASK]s filled jointly by ${r.method} (${m.info.id}):\n${r.text}\n`);
-  ctx.out(table(['>#', '>at', '>step', 'word', 'candidates at that step'], r.masks.map((x, i) => [i + 1, x.start, x.step, x.word, x.predictions.map((p) => `${p.word} ${fmt(p.score)}`).join(', ')])));
+  ctx.out(
+    table(
+      ['>#', '>at', '>step', 'word', 'candidates at that step'],
+      r.masks.map((x, i) => [i + 1, x.start, x.step, x.word, x.predictions.map((p) => `${p.word} ${fmt(p.score)}`).join(', ')]),
+    ),
+  );
   ctx.out(`\njoint probability ${fmt(r.score)} (each word given the ones filled before it)`);
 }
 
@@ -424,9 +583,13 @@ async function fillMasks(ctx: Ctx, m: LoadedModel, text: string, top: number): P
 export async function exportTensors(ctx: Ctx): Promise<void> {
   const dir = str(ctx.v, 'out');
   if (!dir) throw new UsageError('Missing --out DIR: the folder to write tensors.json and the .npy files to.');
-  const what = (str(ctx.v, 'what') ?? TENSOR_KINDS.join(',')).split(',').map((x) => x.trim()).filter(Boolean);
+  const what = (str(ctx.v, 'what') ?? TENSOR_KINDS.join(','))
+    .split(',')
+    .map((x) => x.trim())
+    .filter(Boolean);
   const bad = what.filter((w) => !(TENSOR_KINDS as readonly string[]).includes(w));
-  if (bad.length || !what.length) throw new UsageError(`--what takes ${TENSOR_KINDS.join(', ')} (comma-separated); got "${str(ctx.v, 'what')}".`);
+  if (bad.length || !what.length)
+    throw new UsageError(`--what takes ${TENSOR_KINDS.join(', ')} (comma-separated); got "${str(ctx.v, 'what')}".`);
   const kinds = [...new Set(what)] as TensorKind[];
   const text = await inputText(ctx.v);
   const m = await load(ctx, text);
@@ -441,7 +604,12 @@ export async function exportTensors(ctx: Ctx): Promise<void> {
   const meta = JSON.parse(new TextDecoder().decode(files[0].bytes)) as { arrays: Record<string, { file: string; shape: number[] }> };
   if (ctx.v.json) return json(ctx, { dir, files: files.map((f) => f.name), ...meta });
   ctx.out(`${m.info.id}: ${bundle.words.length} words (characters ${bundle.window.start}–${bundle.window.end}) written to ${dir}`);
-  ctx.out(table(['file', 'shape'], [['tensors.json', 'words, offsets, shapes, axes'], ...Object.values(meta.arrays).map((a) => [a.file, `(${a.shape.join(', ')})`])]));
+  ctx.out(
+    table(
+      ['file', 'shape'],
+      [['tensors.json', 'words, offsets, shapes, axes'], ...Object.values(meta.arrays).map((a) => [a.file, `(${a.shape.join(', ')})`])],
+    ),
+  );
   ctx.out('In Python: numpy.load(path) for each .npy; tensors.json says what every axis is.');
 }
 
@@ -469,7 +637,12 @@ export async function qa(ctx: Ctx): Promise<void> {
   });
   if (ctx.v.json) return json(ctx, r);
   if (!r.answers.length) return ctx.out(`No answer found (no-answer score ${fmt(r.noAnswerScore ?? 0)}).`);
-  ctx.out(table(['>#', 'answer', '>start', '>end', '>score'], r.answers.map((x, i) => [i + 1, x.text, x.start, x.end, x.score])));
+  ctx.out(
+    table(
+      ['>#', 'answer', '>start', '>end', '>score'],
+      r.answers.map((x, i) => [i + 1, x.text, x.start, x.end, x.score]),
+    ),
+  );
   ctx.out(`\nno-answer score ${fmt(r.noAnswerScore ?? 0)} (${m.info.id})`);
 }
 
@@ -479,15 +652,24 @@ export async function models(ctx: Ctx): Promise<void> {
     const list = await ctx.engine.listModels();
     if (ctx.v.json) return json(ctx, { models: list });
     if (!list.length) return ctx.out('No models found. Download one: bert-lens models download Xenova/bert-base-uncased');
-    ctx.out(table(['id', 'source', 'dtypes', '>size', 'folder'], list.map((x) => [x.id + (x.partial ? ' (partial)' : ''), x.source, x.dtypes.join(',') || '-', bytes(x.bytes), shortPath(x.dir)])));
+    ctx.out(
+      table(
+        ['id', 'source', 'dtypes', '>size', 'folder'],
+        list.map((x) => [x.id + (x.partial ? ' (partial)' : ''), x.source, x.dtypes.join(',') || '-', bytes(x.bytes), shortPath(x.dir)]),
+      ),
+    );
     const partial = list.filter((x) => x.partial);
     if (partial.length) {
       ctx.out('\nPartial downloads (finish with: bert-lens models download ID; or delete the folder):');
-      for (const x of partial) ctx.out(`  ${x.id}: ${[...x.partial!.missing.map((f) => `missing ${f}`), ...x.partial!.parts.map((f) => `unfinished ${f}`)].join(', ')}`);
+      for (const x of partial)
+        ctx.out(
+          `  ${x.id}: ${[...x.partial!.missing.map((f) => `missing ${f}`), ...x.partial!.parts.map((f) => `unfinished ${f}`)].join(', ')}`,
+        );
     }
     return;
   }
-  if (sub !== 'download' && sub !== 'verify') throw new UsageError(`Unknown "models ${sub}". Use: models list | models download ID | models verify ID.`);
+  if (sub !== 'download' && sub !== 'verify')
+    throw new UsageError(`Unknown "models ${sub}". Use: models list | models download ID | models verify ID.`);
   if (!id) throw new UsageError(`models ${sub} needs a model: an embedded name, a folder or a Hugging Face id.`);
   if (sub === 'download') {
     const m = await load({ ...ctx, v: { ...ctx.v, model: id } }, '');

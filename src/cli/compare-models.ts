@@ -18,7 +18,11 @@ async function loadAgainst(ctx: Ctx): Promise<LoadedModel> {
     // Its fixes would name --model, which loaded fine: the message says to change --against instead.
     const fix = e.details.fix?.filter((f) => f.option !== 'model');
     const what = `The model to compare against (--against ${id}) failed to load: ${e.message}`;
-    throw new BertLensError(e.code, `${what} Check --against, or download the model first (bert-lens models download ID).`, { ...e.details, model: id, fix });
+    throw new BertLensError(e.code, `${what} Check --against, or download the model first (bert-lens models download ID).`, {
+      ...e.details,
+      model: id,
+      fix,
+    });
   }
 }
 
@@ -28,7 +32,8 @@ function depthRow(r: ModelComparison, layer: string | undefined): number | null 
   if (layer === undefined || layer === 'last') return r.depth.length - 1;
   const l = Number(layer);
   const i = r.depth.findIndex((d) => d.a === l);
-  if (!Number.isInteger(l) || i < 0) throw new UsageError(`--layer must be 1..${r.a.layers} (a layer of ${r.a.model}), last or rollout (got "${layer}").`);
+  if (!Number.isInteger(l) || i < 0)
+    throw new UsageError(`--layer must be 1..${r.a.layers} (a layer of ${r.a.model}), last or rollout (got "${layer}").`);
   return i;
 }
 
@@ -55,24 +60,50 @@ export async function compareModels(ctx: Ctx): Promise<void> {
   ctx.out(`\nAttention from "${r.focus.text}", ${where}; Jensen–Shannon divergence ${js === null ? '—' : fmt(js)} bits`);
   const max = Math.max(...(wa ?? []), ...(wb ?? [])); // one scale for both columns: bars compare across models
   const w = (p: number[] | undefined, i: number): [string | number, string] => (p ? [p[i], bar(p[i], max, 10)] : ['—', '']);
-  ctx.out(table(['word', '>A', '', '>B', '', 'pieces A', 'pieces B', ''], r.words.map((x, i) => [
-    i === r.focus.index ? `» ${x.text}` : x.text, ...w(wa, i), ...w(wb, i), x.a.join(' '), x.b.join(' '), x.same ? '' : '≠',
-  ])));
+  ctx.out(
+    table(
+      ['word', '>A', '', '>B', '', 'pieces A', 'pieces B', ''],
+      r.words.map((x, i) => [
+        i === r.focus.index ? `» ${x.text}` : x.text,
+        ...w(wa, i),
+        ...w(wb, i),
+        x.a.join(' '),
+        x.b.join(' '),
+        x.same ? '' : '≠',
+      ]),
+    ),
+  );
   for (const s of [r.a, r.b]) if (s.attentionError) ctx.out(`(${s.attentionError})`);
   ctx.out('\nDivergence by relative depth (Jensen–Shannon, bits: 0 = same distribution, 1 = disjoint):');
-  ctx.out(table(['>A layer', '>B layer', '>divergence', ''], [
-    ...r.depth.map((d) => [d.a, d.b, d.divergence ?? '—', d.divergence === null ? '' : bar(d.divergence, 1, 40)]),
-    ['rollout', 'rollout', r.rollout ?? '—', r.rollout === null ? '' : bar(r.rollout, 1, 40)],
-  ]));
+  ctx.out(
+    table(
+      ['>A layer', '>B layer', '>divergence', ''],
+      [
+        ...r.depth.map((d) => [d.a, d.b, d.divergence ?? '—', d.divergence === null ? '' : bar(d.divergence, 1, 40)]),
+        ['rollout', 'rollout', r.rollout ?? '—', r.rollout === null ? '' : bar(r.rollout, 1, 40)],
+      ],
+    ),
+  );
   const what = r.masked === 'literal' ? 'the [MASK]' : `"${r.focus.text}" masked`;
   ctx.out(`\nPredictions for ${what}:`);
   const pa = r.a.predictions ?? [];
   const pb = r.b.predictions ?? [];
-  ctx.out(table(['>#', `A ${r.a.model}`, '>probability', `B ${r.b.model}`, '>probability'], Array.from({ length: Math.max(pa.length, pb.length) }, (_, i) => [
-    i + 1, pa[i]?.word ?? '', pa[i]?.score ?? '', pb[i]?.word ?? '', pb[i]?.score ?? '',
-  ])));
+  ctx.out(
+    table(
+      ['>#', `A ${r.a.model}`, '>probability', `B ${r.b.model}`, '>probability'],
+      Array.from({ length: Math.max(pa.length, pb.length) }, (_, i) => [
+        i + 1,
+        pa[i]?.word ?? '',
+        pa[i]?.score ?? '',
+        pb[i]?.word ?? '',
+        pb[i]?.score ?? '',
+      ]),
+    ),
+  );
   for (const s of [r.a, r.b]) if (s.predictionsError) ctx.out(`(${s.predictionsError})`);
   if (r.top1) ctx.out(`Top-1: ${r.top1.agree ? `both say "${r.top1.a}"` : `they differ ("${r.top1.a}" vs "${r.top1.b}")`}.`);
   const differ = r.words.filter((x) => !x.same).length;
-  ctx.out(`\nTokenization: A ${r.a.tokens} pieces (${r.a.unknown} [UNK]), B ${r.b.tokens} pieces (${r.b.unknown} [UNK]); ${differ} of ${r.words.length} words split differently (≠).`);
+  ctx.out(
+    `\nTokenization: A ${r.a.tokens} pieces (${r.a.unknown} [UNK]), B ${r.b.tokens} pieces (${r.b.unknown} [UNK]); ${differ} of ${r.words.length} words split differently (≠).`,
+  );
 }

@@ -6,7 +6,13 @@ export function width(s: string): number {
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
     if (/\p{M}|[\u200B-\u200F\uFEFF]/u.test(ch)) continue;
-    w += (cp >= 0x1100 && /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303F\uFF00-\uFF60]|\p{Extended_Pictographic}/u.test(ch)) ? 2 : 1;
+    w +=
+      cp >= 0x1100 &&
+      /[\p{Script=Han}\p{Script=Hangul}\p{Script=Hiragana}\p{Script=Katakana}\u3000-\u303F\uFF00-\uFF60]|\p{Extended_Pictographic}/u.test(
+        ch,
+      )
+        ? 2
+        : 1;
   }
   return w;
 }
@@ -18,7 +24,11 @@ const pad = (s: string, n: number, right: boolean) => {
 
 /** Printable form of a text slice: control characters and newlines made visible. */
 export function show(s: string): string {
-  return s.replace(/\n/g, '\\n').replace(/\r/g, '\\r').replace(/\t/g, '\\t').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return s
+    .replace(/\n/g, '\\n')
+    .replace(/\r/g, '\\r')
+    .replace(/\t/g, '\\t')
+    .replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
 /** Columns whose header starts with '>' (or whose cells are all numbers) are right-aligned. */
@@ -43,7 +53,11 @@ export function* tableLines(headers: string[], n: number, rowAt: (i: number) => 
       w[c] = Math.max(w[c], width(r[c] === undefined ? '' : cell(r[c])));
     }
   }
-  const line = (r: string[]) => r.map((x, c) => pad(x, w[c], right[c] || numeric[c])).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((x, c) => pad(x, w[c], right[c] || numeric[c]))
+      .join('  ')
+      .trimEnd();
   yield line(head);
   yield w.map((k) => '─'.repeat(k)).join('  ');
   for (let i = 0; i < n; i++) yield line(rowAt(i).map(cell));
@@ -81,7 +95,9 @@ export class Progress {
     const n = 24;
     const fill = Math.round(frac * n);
     const amount = unit === 'bytes' ? `${bytes(done)}${total ? ' / ' + bytes(total) : ''}` : `${done}/${total}`;
-    this.stream.write(`\r\x1b[K${label} [${'#'.repeat(fill)}${'.'.repeat(n - fill)}] ${total ? Math.round(frac * 100) + '% ' : ''}${amount}`);
+    this.stream.write(
+      `\r\x1b[K${label} [${'#'.repeat(fill)}${'.'.repeat(n - fill)}] ${total ? Math.round(frac * 100) + '% ' : ''}${amount}`,
+    );
     this.shown = true;
   }
 

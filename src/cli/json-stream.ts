@@ -3,7 +3,10 @@
 
 /** Plain data (objects, arrays, primitives), with `lazy` arrays whose elements are produced one at a time. */
 export class Lazy<T> {
-  constructor(readonly length: number, readonly at: (i: number) => T) {}
+  constructor(
+    readonly length: number,
+    readonly at: (i: number) => T,
+  ) {}
 }
 
 /** Pieces whose concatenation is JSON.stringify(value, null, 2) (a Lazy reads as the array of its elements). */

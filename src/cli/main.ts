@@ -48,9 +48,11 @@ async function main(argv: string[]): Promise<number> {
       process.stdout.write(commandHelp(cmd) + '\n');
       return EXIT.OK;
     }
-    if (cmd !== 'models' && positionals.length) throw new UsageError(`Unexpected argument "${positionals[0]}". Put text in --text "…" (quoted). Run bert-lens ${cmd} --help.`);
+    if (cmd !== 'models' && positionals.length)
+      throw new UsageError(`Unexpected argument "${positionals[0]}". Put text in --text "…" (quoted). Run bert-lens ${cmd} --help.`);
     const dtype = str(v, 'dtype');
-    if (dtype !== undefined && !['fp32', 'int8', 'auto'].includes(dtype)) throw new UsageError(`--dtype must be fp32, int8 or auto (got "${dtype}").`);
+    if (dtype !== undefined && !['fp32', 'int8', 'auto'].includes(dtype))
+      throw new UsageError(`--dtype must be fp32, int8 or auto (got "${dtype}").`);
     engine = createEngine({
       modelsDir: str(v, 'models-dir'),
       cacheDir: str(v, 'cache-dir'),
@@ -71,7 +73,9 @@ async function main(argv: string[]): Promise<number> {
       process.stderr.write(`bert-lens: ${withCliAdvice(e.message, e.details.fix)}\n`);
       return EXIT.RUNTIME;
     }
-    process.stderr.write(`bert-lens: unexpected error: ${(e as Error)?.stack ?? String(e)}\nPlease report this with the command you ran.\n`);
+    process.stderr.write(
+      `bert-lens: unexpected error: ${(e as Error)?.stack ?? String(e)}\nPlease report this with the command you ran.\n`,
+    );
     return EXIT.RUNTIME;
   } finally {
     await engine?.dispose().catch(() => undefined);

@@ -42,7 +42,9 @@ export function relaunch(argv: string[]): Promise<number> {
     pipe.on('error', () => undefined); // a child that dies before reading reports through its exit status
     pipe.end(JSON.stringify(argv));
     child.on('error', (e) => {
-      process.stderr.write(`bert-lens: could not start a second process for the long arguments (${e.message}). Pass long text with --file PATH or on stdin instead.\n`);
+      process.stderr.write(
+        `bert-lens: could not start a second process for the long arguments (${e.message}). Pass long text with --file PATH or on stdin instead.\n`,
+      );
       resolve(1);
     });
     child.on('exit', (code, signal) => {

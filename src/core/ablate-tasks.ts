@@ -61,7 +61,8 @@ export async function qaProbe(model: LoadedModel, tk: TextTokenizer, input: Of<'
       const ps = maskedSoftmax(need(o.startLogits, model, 'start logits'), [0, ...ctx]);
       const pe = maskedSoftmax(need(o.endLogits, model, 'end logits'), [0, ...ctx]);
       let best = { s: ctx[0], e: ctx[0], p: -1 };
-      for (const s of ctx) for (const e of ctx) if (e >= s && e - s < maxAnswerLen && ps[s] * pe[e] > best.p) best = { s, e, p: ps[s] * pe[e] };
+      for (const s of ctx)
+        for (const e of ctx) if (e >= s && e - s < maxAnswerLen && ps[s] * pe[e] > best.p) best = { s, e, p: ps[s] * pe[e] };
       // Whole words, as answer() reports them.
       const word = (p: number) => doc.words[doc.tokens[win.docTokenStart + p - win.contextStart].word];
       const start = word(best.s).start;

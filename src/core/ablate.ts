@@ -29,8 +29,19 @@ export interface Reading {
 /** Every head must exist; the message names the valid ranges and the LAYER.HEAD form. */
 export function checkHeads(info: ModelInfo, heads: HeadRef[]): void {
   for (const h of heads) {
-    if (!Number.isInteger(h.layer) || !Number.isInteger(h.head) || h.layer < 1 || h.layer > info.layers || h.head < 0 || h.head >= info.heads) {
-      throw new BertLensError('BAD_INPUT', `Head ${h.layer}.${h.head} does not exist: ${info.id} has layers 1..${info.layers} and heads 0..${info.heads - 1} in each. Name a head as LAYER.HEAD, e.g. 1.0 or ${info.layers}.${info.heads - 1}.`, { model: info.id });
+    if (
+      !Number.isInteger(h.layer) ||
+      !Number.isInteger(h.head) ||
+      h.layer < 1 ||
+      h.layer > info.layers ||
+      h.head < 0 ||
+      h.head >= info.heads
+    ) {
+      throw new BertLensError(
+        'BAD_INPUT',
+        `Head ${h.layer}.${h.head} does not exist: ${info.id} has layers 1..${info.layers} and heads 0..${info.heads - 1} in each. Name a head as LAYER.HEAD, e.g. 1.0 or ${info.layers}.${info.heads - 1}.`,
+        { model: info.id },
+      );
     }
   }
 }
@@ -57,21 +68,39 @@ export async function runMasks(model: LoadedModel, probe: Probe, masks: Float32A
       mlmPositions: positions && idx.map((i) => positions[i % n]),
       headMask: idx.map((i) => masks[Math.floor(i / n)]),
     };
-    outs.push(...(await model.run(idx.map((i) => rows[i]), req, opts.signal)));
+    outs.push(
+      ...(await model.run(
+        idx.map((i) => rows[i]),
+        req,
+        opts.signal,
+      )),
+    );
   }
   return masks.map((_, k) => probe.read(outs.slice(k * n, (k + 1) * n)));
 }
 
-export async function ablate(model: LoadedModel, tk: TextTokenizer, input: AblationInput, opts: AblateOptions = {}): Promise<AblationResult> {
+export async function ablate(
+  model: LoadedModel,
+  tk: TextTokenizer,
+  input: AblationInput,
+  opts: AblateOptions = {},
+): Promise<AblationResult> {
   const info = model.info;
   const off = opts.off ?? [];
   checkHeads(info, off);
   if (!info.capabilities.attention) {
-    throw new BertLensError('ATTENTION_UNAVAILABLE', `Model ${info.id} computes attention in a fused operator, so its heads cannot be switched off one by one. Use an export with a Softmax per layer (e.g. the Xenova/* repositories or the embedded models).`, { model: info.id, fix: [{ option: 'model' }] });
+    throw new BertLensError(
+      'ATTENTION_UNAVAILABLE',
+      `Model ${info.id} computes attention in a fused operator, so its heads cannot be switched off one by one. Use an export with a Softmax per layer (e.g. the Xenova/* repositories or the embedded models).`,
+      { model: info.id, fix: [{ option: 'model' }] },
+    );
   }
-  const probe = input.task === 'mask' ? await maskProbe(model, tk, input, opts)
-    : input.task === 'qa' ? await qaProbe(model, tk, input, opts)
-    : await nspProbe(model, tk, input);
+  const probe =
+    input.task === 'mask'
+      ? await maskProbe(model, tk, input, opts)
+      : input.task === 'qa'
+        ? await qaProbe(model, tk, input, opts)
+        : await nspProbe(model, tk, input);
   const { layers: L, heads: H } = info;
   const masks = [headMask(info, []), headMask(info, off)];
   if (opts.importance) for (let l = 1; l <= L; l++) for (let h = 0; h < H; h++) masks.push(headMask(info, [{ layer: l, head: h }]));
@@ -87,6 +116,8 @@ export async function ablate(model: LoadedModel, tk: TextTokenizer, input: Ablat
     score: ablated.score,
     prediction: ablated.prediction,
     ...(ablated.predictions ? { predictions: ablated.predictions } : {}),
-    ...(opts.importance ? { importance: Array.from({ length: L }, (_, l) => single.slice(l * H, (l + 1) * H).map((r) => base.score - r.score)) } : {}),
+    ...(opts.importance
+      ? { importance: Array.from({ length: L }, (_, l) => single.slice(l * H, (l + 1) * H).map((r) => base.score - r.score)) }
+      : {}),
   };
 }

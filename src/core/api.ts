@@ -376,7 +376,16 @@ export interface Engine {
   /** Added: drop a model loaded by `load` (every dtype) and release its session; a later load starts afresh. */
   unload?(source: string): Promise<void>;
   /** Embedded, cached and downloadable models the store knows about. */
-  listModels(): Promise<Array<{ id: string; source: ModelInfo['source']; dir: string; dtypes: Dtype[]; bytes: number; partial?: { parts: string[]; missing: string[] } }>>;
+  listModels(): Promise<
+    Array<{
+      id: string;
+      source: ModelInfo['source'];
+      dir: string;
+      dtypes: Dtype[];
+      bytes: number;
+      partial?: { parts: string[]; missing: string[] };
+    }>
+  >;
   /** Check a model folder: files present, JSON parses, ONNX loads, tokenizer round-trips. */
   verify(source: string): Promise<{ ok: boolean; problems: string[] }>;
   loadStatic(pathOrName: string): Promise<StaticVectors>;
@@ -395,11 +404,7 @@ export interface Engine {
     word: string,
     opts?: { layer?: LayerChoice; top?: number; staticVectors?: StaticVectors; occurrence?: number }, // occurrence: 0-based, only that one
   ): VectorsResult;
-  attention(
-    enc: Encoding,
-    wordIndex: number,
-    opts?: { layer?: number | 'rollout'; head?: number | 'mean' },
-  ): AttentionResult;
+  attention(enc: Encoding, wordIndex: number, opts?: { layer?: number | 'rollout'; head?: number | 'mean' }): AttentionResult;
   explain(model: LoadedModel, text: string, wordIndex: number, opts: { layer: number; head: number }): Promise<Explanation>;
 
   /** Top-k words for `[MASK]` in the text, or for the word covering char offset `at`. */
@@ -407,12 +412,21 @@ export interface Engine {
   /** mask()'s prediction read from every layer (0 = embeddings … L) through the model's own MLM head. */
   logitLens(model: LoadedModel, text: string, opts?: { at?: number; top?: number; signal?: AbortSignal }): Promise<LogitLensResult>;
   /** Occlusion attribution of mask()'s prediction (or of `target`): the effect of masking each other word. */
-  occlude(model: LoadedModel, text: string, opts?: { at?: number; target?: string; batchSize?: number; signal?: AbortSignal }): Promise<OcclusionResult>;
+  occlude(
+    model: LoadedModel,
+    text: string,
+    opts?: { at?: number; target?: string; batchSize?: number; signal?: AbortSignal },
+  ): Promise<OcclusionResult>;
   /**
    * Occlusion attribution of an answer — the best one, or `answer` (a span of `document`, whole words) — its span
    * probability with each document word of its window masked.
    */
-  occludeQa(model: LoadedModel, question: string, document: string, opts?: { batchSize?: number; signal?: AbortSignal; answer?: { start: number; end: number } }): Promise<OcclusionResult>;
+  occludeQa(
+    model: LoadedModel,
+    question: string,
+    document: string,
+    opts?: { batchSize?: number; signal?: AbortSignal; answer?: { start: number; end: number } },
+  ): Promise<OcclusionResult>;
   /** Head ablation: switch attention heads off (HF head_mask) and see the target's probability and the new prediction. */
   ablate(model: LoadedModel, input: AblationInput, opts?: AblateOptions): Promise<AblationResult>;
   /** Every `[MASK]` of the text, filled jointly (iterative, most confident first; see core/fill-masks.ts). */

@@ -57,14 +57,16 @@ export function rollout(layers: Float32Array[], heads: number, seq: number): Flo
 export function wordRow(m: Float64Array, seq: number, enc: Encoding, win: EncodedWindow, word: number): number[] {
   const ws = enc.tok.words;
   const src: number[] = [];
-  for (let t = Math.max(ws[word].tokenStart, win.tokenStart); t < Math.min(ws[word].tokenEnd, win.tokenEnd); t++) src.push(t - win.tokenStart + 1);
+  for (let t = Math.max(ws[word].tokenStart, win.tokenStart); t < Math.min(ws[word].tokenEnd, win.tokenEnd); t++)
+    src.push(t - win.tokenStart + 1);
   const row = new Float64Array(seq);
   for (const p of src) for (let j = 0; j < seq; j++) row[j] += m[p * seq + j] / src.length;
   const out: number[] = [];
   let total = 0;
   for (let w = win.wordStart; w < win.wordEnd; w++) {
     let s = 0;
-    for (let t = Math.max(ws[w].tokenStart, win.tokenStart); t < Math.min(ws[w].tokenEnd, win.tokenEnd); t++) s += row[t - win.tokenStart + 1];
+    for (let t = Math.max(ws[w].tokenStart, win.tokenStart); t < Math.min(ws[w].tokenEnd, win.tokenEnd); t++)
+      s += row[t - win.tokenStart + 1];
     out.push(s);
     total += s;
   }
@@ -85,15 +87,21 @@ export function attention(
   const seq = win.seqLen;
   const need = layer === 'rollout' ? Array.from({ length: info.layers }, (_, i) => i + 1) : [layer];
   for (const l of need) {
-    if (!(l >= 1 && l <= info.layers)) throw new BertLensError('BAD_INPUT', `Layer ${l} does not exist: ${info.id} has layers 1..${info.layers}.`);
-    if (!win.out.attention[l]) throw new BertLensError('BAD_INPUT', `Attention of layer ${l} was not encoded; encode with attentionLayers 'all'.`);
+    if (!(l >= 1 && l <= info.layers))
+      throw new BertLensError('BAD_INPUT', `Layer ${l} does not exist: ${info.id} has layers 1..${info.layers}.`);
+    if (!win.out.attention[l])
+      throw new BertLensError('BAD_INPUT', `Attention of layer ${l} was not encoded; encode with attentionLayers 'all'.`);
   }
   if (head !== 'mean' && !(Number.isInteger(head) && head >= 0 && head < info.heads)) {
     throw new BertLensError('BAD_INPUT', `Head ${head} does not exist: ${info.id} has heads 0..${info.heads - 1} (or 'mean').`);
   }
   const m =
     layer === 'rollout'
-      ? rollout(need.map((l) => win.out.attention[l]), info.heads, seq)
+      ? rollout(
+          need.map((l) => win.out.attention[l]),
+          info.heads,
+          seq,
+        )
       : headMatrix(win.out.attention[layer], info.heads, seq, head);
   const weights = wordRow(m, seq, enc, win, wordIndex);
   const to = weights.map((weight, k) => {
@@ -137,7 +145,11 @@ function windowText(enc: Encoding, win: EncodedWindow): { start: number; end: nu
 }
 
 /** `attention()` plus the span of text its window covers: what the editor overlay draws. */
-export function attentionView(enc: Encoding, wordIndex: number, opts: { layer?: number | 'rollout'; head?: number | 'mean' } = {}): AttentionView {
+export function attentionView(
+  enc: Encoding,
+  wordIndex: number,
+  opts: { layer?: number | 'rollout'; head?: number | 'mean' } = {},
+): AttentionView {
   const r = attention(enc, wordIndex, opts);
   const win = windowOf(enc, wordIndex) ?? enc.windows[0];
   return { ...r, window: windowText(enc, win) };

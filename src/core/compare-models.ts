@@ -47,7 +47,8 @@ export interface ModelComparison {
 }
 
 /** Layer of a model with `layers` layers at depth step `k` of `steps` (the deeper model maps to itself). */
-export const layerAtDepth = (k: number, steps: number, layers: number): number => Math.min(layers, Math.max(1, Math.round((k * layers) / steps)));
+export const layerAtDepth = (k: number, steps: number, layers: number): number =>
+  Math.min(layers, Math.max(1, Math.round((k * layers) / steps)));
 
 interface Side {
   m: LoadedModel;
@@ -63,7 +64,10 @@ const cmpWord = (s: string) => s.replace(/^##/, '').normalize('NFC').toLowerCase
 async function side(engine: Engine, m: LoadedModel, text: string, at: number, signal?: AbortSignal): Promise<Side> {
   const tok = await engine.tokenize(m, text);
   const word = wordAt(tok, at);
-  if (word < 0) throw new BertLensError('BAD_INPUT', `${m.info.id} reads no word at offset ${at}. Put the cursor (or --word) on a word.`, { model: m.info.id });
+  if (word < 0)
+    throw new BertLensError('BAD_INPUT', `${m.info.id} reads no word at offset ${at}. Put the cursor (or --word) on a word.`, {
+      model: m.info.id,
+    });
   throwIfAborted(signal, 'Model comparison');
   const spans = planWindows(tok, { maxTokens: m.info.maxPositions - 2 });
   const span = spans.find((s) => word >= s.ownStart && word < s.ownEnd) ?? spans[0];
@@ -88,7 +92,8 @@ function attentionOf(engine: Engine, s: Side, units: AlignedUnit[], key: 'a' | '
 }
 
 async function predictionsOf(engine: Engine, m: LoadedModel, text: string, at: number | undefined, top: number, signal?: AbortSignal) {
-  if (!m.info.capabilities.mlm) return { predictions: null, predictionsError: `${m.info.id} has no masked-LM head (no \`logits\` output), so it predicts no words.` };
+  if (!m.info.capabilities.mlm)
+    return { predictions: null, predictionsError: `${m.info.id} has no masked-LM head (no \`logits\` output), so it predicts no words.` };
   try {
     return { predictions: (await engine.mask(m, text, { at, top, signal })).predictions };
   } catch (e) {
@@ -102,11 +107,20 @@ async function predictionsOf(engine: Engine, m: LoadedModel, text: string, at: n
  * [MASK]s blanked). Only the words inside both models' windows around the word are compared.
  */
 export async function compareModels(
-  engine: Engine, a: LoadedModel, b: LoadedModel, text: string, at: number, opts: { top?: number; signal?: AbortSignal } = {},
+  engine: Engine,
+  a: LoadedModel,
+  b: LoadedModel,
+  text: string,
+  at: number,
+  opts: { top?: number; signal?: AbortSignal } = {},
 ): Promise<ModelComparison> {
   const { top = 5, signal } = opts;
   if (a === b || (a.info.id === b.info.id && a.info.modelFile === b.info.modelFile)) {
-    throw new BertLensError('BAD_INPUT', `Both sides are ${a.info.id} (${a.info.dtype}): comparing a model with itself shows nothing. Pick another model to compare against.`, { model: a.info.id });
+    throw new BertLensError(
+      'BAD_INPUT',
+      `Both sides are ${a.info.id} (${a.info.dtype}): comparing a model with itself shows nothing. Pick another model to compare against.`,
+      { model: a.info.id },
+    );
   }
   const lit = maskLiteralAt(text, at);
   const focusAt = lit < 0 ? at : lit + 1; // a literal [MASK] is the words "[", "MASK", "]": attend from "MASK"
@@ -115,12 +129,24 @@ export async function compareModels(
   const to = Math.min(sa.window.end, sb.window.end);
   const units = alignWords(text, sa.tok, sb.tok, from, to);
   const index = units.findIndex((u) => u.a.includes(sa.word) && u.b.includes(sb.word));
-  if (index < 0) throw new BertLensError('BAD_INPUT', `${a.info.id} and ${b.info.id} split the text at offset ${at} so differently that no common word holds it. Pick a neighbouring word.`);
+  if (index < 0)
+    throw new BertLensError(
+      'BAD_INPUT',
+      `${a.info.id} and ${b.info.id} split the text at offset ${at} so differently that no common word holds it. Pick a neighbouring word.`,
+    );
   const words: ComparedWord[] = units.map((u) => {
     const pa = piecesOf(sa.tok, u.a);
     const pb = piecesOf(sb.tok, u.b);
     const unk = (p: string[]) => p.filter((x) => x === '[UNK]').length;
-    return { text: u.text, start: u.start, end: u.end, a: pa, b: pb, unknown: { a: unk(pa), b: unk(pb) }, same: pa.map(cmpWord).join(' ') === pb.map(cmpWord).join(' ') };
+    return {
+      text: u.text,
+      start: u.start,
+      end: u.end,
+      a: pa,
+      b: pb,
+      unknown: { a: unk(pa), b: unk(pb) },
+      same: pa.map(cmpWord).join(' ') === pb.map(cmpWord).join(' '),
+    };
   });
   throwIfAborted(signal, 'Model comparison');
   const predText = lit < 0 ? text : onlyMaskAt(text, lit);
@@ -128,10 +154,19 @@ export async function compareModels(
   const sideOf = async (s: Side, key: 'a' | 'b'): Promise<ComparedModel> => {
     const { id, layers, heads, vocabSize, capabilities } = s.m.info;
     return {
-      model: id, layers, heads, vocabSize, window: s.window,
-      tokens: words.reduce((n, w) => n + w[key].length, 0), unknown: words.reduce((n, w) => n + w.unknown[key], 0),
+      model: id,
+      layers,
+      heads,
+      vocabSize,
+      window: s.window,
+      tokens: words.reduce((n, w) => n + w[key].length, 0),
+      unknown: words.reduce((n, w) => n + w.unknown[key], 0),
       attention: attentionOf(engine, s, units, key),
-      ...(capabilities.attention ? {} : { attentionError: `${id} computes attention in a fused operator, so its attention cannot be read. Pick an unfused export (e.g. a Xenova conversion).` }),
+      ...(capabilities.attention
+        ? {}
+        : {
+            attentionError: `${id} computes attention in a fused operator, so its attention cannot be read. Pick an unfused export (e.g. a Xenova conversion).`,
+          }),
       ...(await predictionsOf(engine, s.m, predText, predAt, top, signal)),
     };
   };
@@ -141,13 +176,22 @@ export async function compareModels(
   const depth = Array.from({ length: steps }, (_, i) => {
     const la = layerAtDepth(i + 1, steps, a.info.layers);
     const lb = layerAtDepth(i + 1, steps, b.info.layers);
-    return { a: la, b: lb, divergence: ra.attention && rb.attention ? jsDivergence(ra.attention.layers[la - 1], rb.attention.layers[lb - 1]) : null };
+    return {
+      a: la,
+      b: lb,
+      divergence: ra.attention && rb.attention ? jsDivergence(ra.attention.layers[la - 1], rb.attention.layers[lb - 1]) : null,
+    };
   });
   const pa = ra.predictions?.[0]?.word;
   const pb = rb.predictions?.[0]?.word;
   const u = units[index];
   return {
-    focus: { text: u.text, start: u.start, end: u.end, index }, masked: lit < 0 ? 'word' : 'literal', words, a: ra, b: rb, depth,
+    focus: { text: u.text, start: u.start, end: u.end, index },
+    masked: lit < 0 ? 'word' : 'literal',
+    words,
+    a: ra,
+    b: rb,
+    depth,
     rollout: ra.attention && rb.attention ? jsDivergence(ra.attention.rollout, rb.attention.rollout) : null,
     divergence: 'jensen-shannon, bits',
     top1: pa !== undefined && pb !== undefined ? { a: pa, b: pb, agree: cmpWord(pa) === cmpWord(pb) } : null,

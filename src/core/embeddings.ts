@@ -35,7 +35,10 @@ async function tensorValues(t: Tensor, dir: string): Promise<Float32Array | Int8
     case onnx.TensorProto.DataType.UINT8:
       return raw ? new Uint8Array(copy(raw)) : Uint8Array.from(t.int32Data ?? []);
     default:
-      throw new BertLensError("CORRUPT_MODEL", `The embedding tensor ${t.name} has ONNX data type ${t.dataType}, which BERT Lens cannot read (fp32, int8 and uint8 are supported). Use the fp32 or int8 export.`);
+      throw new BertLensError(
+        'CORRUPT_MODEL',
+        `The embedding tensor ${t.name} has ONNX data type ${t.dataType}, which BERT Lens cannot read (fp32, int8 and uint8 are supported). Use the fp32 or int8 export.`,
+      );
   }
 }
 
@@ -43,7 +46,11 @@ async function tensorValues(t: Tensor, dir: string): Promise<Float32Array | Int8
 export async function readInputEmbeddings(modelFile: string): Promise<{ matrix: Float32Array; vocab: number; dims: number }> {
   const dir = path.dirname(modelFile);
   const fail = (why: string) =>
-    new BertLensError('CORRUPT_MODEL', `Cannot read the input word embeddings from ${modelFile}: ${why}. Static vectors from the model need an ONNX export whose first Gather indexes input_ids.`, { file: modelFile });
+    new BertLensError(
+      'CORRUPT_MODEL',
+      `Cannot read the input word embeddings from ${modelFile}: ${why}. Static vectors from the model need an ONNX export whose first Gather indexes input_ids.`,
+      { file: modelFile },
+    );
   let model: onnx.ModelProto;
   try {
     model = onnx.ModelProto.decode(await readBoundedAsync(modelFile));
@@ -66,7 +73,9 @@ export async function readInputEmbeddings(modelFile: string): Promise<{ matrix: 
   const fromIds = (name: string, depth = 0): boolean => {
     if (name === 'input_ids') return true;
     const p = producer.get(name);
-    return !!p && depth < 4 && ['Cast', 'Identity', 'Reshape', 'Unsqueeze', 'Squeeze'].includes(p.opType!) && fromIds(p.input![0], depth + 1);
+    return (
+      !!p && depth < 4 && ['Cast', 'Identity', 'Reshape', 'Unsqueeze', 'Squeeze'].includes(p.opType!) && fromIds(p.input![0], depth + 1)
+    );
   };
   const gather = (g.node ?? []).find((n) => n.opType === 'Gather' && fromIds(n.input![1]));
   if (!gather) throw fail('no Gather node reads input_ids');

@@ -39,13 +39,22 @@ export async function encodeText(
     qkvLayers: opts.qkvLayers ?? [],
   };
   if (req.attentionLayers!.length && !info.capabilities.attention) {
-    throw new BertLensError('ATTENTION_UNAVAILABLE', `Attention is unavailable for ${info.id}: its graph fuses attention (no Softmax between Q·Kᵀ and ·V). Use a model exported without the ORT attention fusion.`, { model: info.id, fix: [{ option: 'model' }] });
+    throw new BertLensError(
+      'ATTENTION_UNAVAILABLE',
+      `Attention is unavailable for ${info.id}: its graph fuses attention (no Softmax between Q·Kᵀ and ·V). Use a model exported without the ORT attention fusion.`,
+      { model: info.id, fix: [{ option: 'model' }] },
+    );
   }
   if (req.qkvLayers!.length && !info.capabilities.qkv) {
-    throw new BertLensError('ATTENTION_UNAVAILABLE', `Query/key/value tensors are unavailable for ${info.id} (fused attention), so the explainer cannot run on it. Use a model exported with plain attention ops.`, { model: info.id, fix: [{ option: 'model' }] });
+    throw new BertLensError(
+      'ATTENTION_UNAVAILABLE',
+      `Query/key/value tensors are unavailable for ${info.id} (fused attention), so the explainer cannot run on it. Use a model exported with plain attention ops.`,
+      { model: info.id, fix: [{ option: 'model' }] },
+    );
   }
   for (const l of [...req.attentionLayers!, ...req.qkvLayers!]) {
-    if (!(l >= 1 && l <= L)) throw new BertLensError('BAD_INPUT', `Layer ${l} does not exist: ${info.id} has layers 1..${L}.`, { model: info.id });
+    if (!(l >= 1 && l <= L))
+      throw new BertLensError('BAD_INPUT', `Layer ${l} does not exist: ${info.id} has layers 1..${L}.`, { model: info.id });
   }
   const tok = tk.tokenize(text);
   const maxTokens = Math.min(opts.maxTokens ?? info.maxPositions - 2, info.maxPositions - 2);
@@ -78,11 +87,23 @@ export async function encodeText(
   for (let b = 0; b < todo.length; b += BATCH) {
     throwIfAborted(opts.signal, 'Encoding');
     const idx = todo.slice(b, b + BATCH);
-    const res = await model.run(idx.map((i) => rows[i]), req, opts.signal);
+    const res = await model.run(
+      idx.map((i) => rows[i]),
+      req,
+      opts.signal,
+    );
     idx.forEach((i, k) => {
       // Same tokens, same numbers: merge with the taps already cached so views don't evict each other's taps.
       const old = cached[i];
-      const o = old ? { ...old, ...res[k], hidden: { ...old.hidden, ...res[k].hidden }, attention: { ...old.attention, ...res[k].attention }, qkv: { ...old.qkv, ...res[k].qkv } } : res[k];
+      const o = old
+        ? {
+            ...old,
+            ...res[k],
+            hidden: { ...old.hidden, ...res[k].hidden },
+            attention: { ...old.attention, ...res[k].attention },
+            qkv: { ...old.qkv, ...res[k].qkv },
+          }
+        : res[k];
       outs[i] = o;
       cache.set(keys[i], o);
     });
@@ -96,8 +117,5 @@ export async function encodeText(
 
 /** The encoded window authoritative for a word, or undefined when that part of the text was not encoded. */
 export function windowOf(enc: Encoding, word: number): EncodedWindow | undefined {
-  return (
-    enc.windows.find((w) => word >= w.ownStart && word < w.ownEnd) ??
-    enc.windows.find((w) => word >= w.wordStart && word < w.wordEnd)
-  );
+  return enc.windows.find((w) => word >= w.ownStart && word < w.ownEnd) ?? enc.windows.find((w) => word >= w.wordStart && word < w.wordEnd);
 }

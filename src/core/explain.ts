@@ -5,7 +5,12 @@ import { windowOf } from './encode';
 import { softmax } from './softmax';
 
 /** Token-level rows for the window positions in `rows`: raw scores, scaled scores and softmax over all positions. */
-export function tokenAttention(win: EncodedWindow, layer: number, head: number, rows: number[]): { scores: number[][]; scaled: number[][]; weights: number[][] } {
+export function tokenAttention(
+  win: EncodedWindow,
+  layer: number,
+  head: number,
+  rows: number[],
+): { scores: number[][]; scaled: number[][]; weights: number[][] } {
   const qkv = win.out.qkv[layer];
   if (!qkv) throw new BertLensError('BAD_INPUT', `Query/key/value of layer ${layer} were not encoded; encode with qkvLayers [${layer}].`);
   const d = qkv.headDim;
@@ -47,7 +52,8 @@ export function explain(enc: Encoding, wordIndex: number, opts: { layer: number;
   const info = enc.model;
   const w = enc.tok.words[wordIndex];
   if (!w) throw new BertLensError('BAD_INPUT', `No word ${wordIndex}: the text has ${enc.tok.words.length} words.`);
-  if (!(head >= 0 && head < info.heads)) throw new BertLensError('BAD_INPUT', `Head ${head} does not exist: ${info.id} has heads 0..${info.heads - 1}.`);
+  if (!(head >= 0 && head < info.heads))
+    throw new BertLensError('BAD_INPUT', `Head ${head} does not exist: ${info.id} has heads 0..${info.heads - 1}.`);
   const win = windowOf(enc, wordIndex);
   if (!win) throw new BertLensError('BAD_INPUT', `The text around "${w.text}" was not encoded yet.`);
   const qkv = win.out.qkv[layer];
@@ -58,7 +64,8 @@ export function explain(enc: Encoding, wordIndex: number, opts: { layer: number;
   const ws = enc.tok.words;
   const pos = (k: number) => {
     const out: number[] = [];
-    for (let t = Math.max(ws[k].tokenStart, win.tokenStart); t < Math.min(ws[k].tokenEnd, win.tokenEnd); t++) out.push(t - win.tokenStart + 1);
+    for (let t = Math.max(ws[k].tokenStart, win.tokenStart); t < Math.min(ws[k].tokenEnd, win.tokenEnd); t++)
+      out.push(t - win.tokenStart + 1);
     return out;
   };
   const src = pos(wordIndex);

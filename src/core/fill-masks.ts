@@ -23,12 +23,20 @@ export async function fillMasks(
   const maskText = tk.idToToken(tk.special.mask);
   const tok = tk.tokenize(text, { specials: [maskText] });
   const masks = maskWords(tok, tk);
-  if (masks.length === 0) throw new BertLensError('BAD_INPUT', `No ${maskText} in the text. Write ${maskText} where words should be predicted.`);
-  if (masks.length > maxMasks) throw new BertLensError('BAD_INPUT', `The text has ${masks.length} ${maskText}s; at most ${maxMasks} are filled in one run (one model run each). Remove some.`);
+  if (masks.length === 0)
+    throw new BertLensError('BAD_INPUT', `No ${maskText} in the text. Write ${maskText} where words should be predicted.`);
+  if (masks.length > maxMasks)
+    throw new BertLensError(
+      'BAD_INPUT',
+      `The text has ${masks.length} ${maskText}s; at most ${maxMasks} are filled in one run (one model run each). Remove some.`,
+    );
   const spans = planWindows(tok, { maxTokens: info.maxPositions - 2 });
   const span = spans.find((s) => masks.every((m) => m >= s.wordStart && m < s.wordEnd));
   if (!span) {
-    throw new BertLensError('BAD_INPUT', `The ${maskText}s are more than ${info.maxPositions - 2} tokens apart, so no window of ${info.id} sees them together. Put them closer, or predict them one at a time.`);
+    throw new BertLensError(
+      'BAD_INPUT',
+      `The ${maskText}s are more than ${info.maxPositions - 2} tokens apart, so no window of ${info.id} sees them together. Put them closer, or predict them one at a time.`,
+    );
   }
   const { cls, sep } = tk.special;
   const row = [cls, ...tok.tokens.slice(span.tokenStart, span.tokenEnd).map((t) => t.id), sep];
@@ -59,7 +67,10 @@ export async function fillMasks(
     score *= preds[0].p;
     open.delete(k);
     filled.set(k, {
-      start: w.start, end: w.end, step, word: tk.idToToken(preds[0].id),
+      start: w.start,
+      end: w.end,
+      step,
+      word: tk.idToToken(preds[0].id),
       predictions: preds.map((c) => ({ word: tk.idToToken(c.id), score: c.p })),
     });
   }

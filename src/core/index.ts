@@ -63,9 +63,16 @@ function staticFile(nameOrPath: string, modelsDir: string): string {
     for (const f of [fromConfig, 'vectors.bin', 'vectors.txt', 'vectors.vec'].filter((x): x is string => !!x)) {
       if (existsSync(path.join(c, f))) return path.join(c, f);
     }
-    throw new BertLensError('MODEL_NOT_FOUND', `The folder ${c} holds no vectors.bin, vectors.txt or vectors.vec.`, { file: c, fix: [{ option: 'staticVectors' }] });
+    throw new BertLensError('MODEL_NOT_FOUND', `The folder ${c} holds no vectors.bin, vectors.txt or vectors.vec.`, {
+      file: c,
+      fix: [{ option: 'staticVectors' }],
+    });
   }
-  throw new BertLensError('MODEL_NOT_FOUND', `Static vectors "${nameOrPath}" not found (looked for ${candidates.join(' and ') || 'nothing: not a path nor a name'}).${localHint(nameOrPath)} Give the path of a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.`, { file: nameOrPath, fix: [{ option: 'staticVectors' }] });
+  throw new BertLensError(
+    'MODEL_NOT_FOUND',
+    `Static vectors "${nameOrPath}" not found (looked for ${candidates.join(' and ') || 'nothing: not a path nor a name'}).${localHint(nameOrPath)} Give the path of a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.`,
+    { file: nameOrPath, fix: [{ option: 'staticVectors' }] },
+  );
 }
 
 /** Remember the last few tokenizations: hovers re-encode the same document text many times. Results are shared,
@@ -161,7 +168,13 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
       const w = tk.tokenize(text).words[wordIndex];
       if (!w) throw new BertLensError('BAD_INPUT', `No word ${wordIndex} in the text. Pick a word index from tokenize().`);
       // Only the window(s) around the word need query/key/value taps.
-      const enc = await encodeText(model, tk, text, { hiddenLayers: [], qkvLayers: [o.layer], range: { start: w.start, end: w.end } }, cache);
+      const enc = await encodeText(
+        model,
+        tk,
+        text,
+        { hiddenLayers: [], qkvLayers: [o.layer], range: { start: w.start, end: w.end } },
+        cache,
+      );
       return explain(enc, wordIndex, o);
     },
     async mask(model, text, o) {

@@ -44,11 +44,18 @@ export function inspectWord(
 export function staticNeighbours(sv: StaticVectors | undefined, word: string, top: number): VectorsResult['static'] {
   if (!sv) return null;
   const key = !sv.has(word) && sv.has(word.toLowerCase()) ? word.toLowerCase() : word;
-  return sv.has(key) ? { source: sv.source, inVocabulary: true, neighbours: sv.neighbours(key, top) } : { source: sv.source, inVocabulary: false, neighbours: [] };
+  return sv.has(key)
+    ? { source: sv.source, inVocabulary: true, neighbours: sv.neighbours(key, top) }
+    : { source: sv.source, inVocabulary: false, neighbours: [] };
 }
 
 /** What the masked LM would put at `at` (a document offset, or the text's literal [MASK]): words only, `top` of them. */
-export async function substitutes(engine: Engine, model: LoadedModel, text: string, opts: { at?: number; top: number; signal?: AbortSignal }): Promise<MaskResult> {
+export async function substitutes(
+  engine: Engine,
+  model: LoadedModel,
+  text: string,
+  opts: { at?: number; top: number; signal?: AbortSignal },
+): Promise<MaskResult> {
   // Five more than asked: bare punctuation ("." is not a word to put there) is filtered out afterwards.
   const r = await engine.mask(model, text, { at: opts.at, top: opts.top + 5, signal: opts.signal });
   return { ...r, predictions: r.predictions.filter((p) => /[\p{L}\p{N}]/u.test(p.word)).slice(0, opts.top) };

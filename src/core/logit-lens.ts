@@ -17,14 +17,21 @@ export async function logitLens(
   const { top = 5 } = opts;
   const m = maskRows(info, tk, text, opts.at);
   if (!model.headLogits) {
-    throw new BertLensError('HEAD_UNAVAILABLE', `${info.id} was loaded without access to its masked-LM head graph, so layer-by-layer predictions are unavailable. Load it through the engine (createEngine().load).`, { model: info.id });
+    throw new BertLensError(
+      'HEAD_UNAVAILABLE',
+      `${info.id} was loaded without access to its masked-LM head graph, so layer-by-layer predictions are unavailable. Load it through the engine (createEngine().load).`,
+      { model: info.id },
+    );
   }
   throwIfAborted(opts.signal, 'Layer-by-layer prediction');
   const all = Array.from({ length: info.layers + 1 }, (_, l) => l);
   const outs = await model.run(m.rows, { hiddenLayers: all }, opts.signal);
   const layers = [];
   for (const l of all) {
-    const logits = await model.headLogits(outs.map((o, r) => ({ hidden: o.hidden[l], positions: m.positions[r] })), opts.signal);
+    const logits = await model.headLogits(
+      outs.map((o, r) => ({ hidden: o.hidden[l], positions: m.positions[r] })),
+      opts.signal,
+    );
     layers.push({ layer: l, predictions: predictionsFrom(logits, m.counts, tk, info.vocabSize, top) });
   }
   return { start: m.start, end: m.end, layers };

@@ -42,7 +42,11 @@ function beam(probs: Float64Array[], tk: TextTokenizer, top: number, isSpecial: 
 /** Masked-LM tasks need the `logits` output: say which model lacks it and what to use instead. */
 export function requireMlm(info: ModelInfo): void {
   if (!info.capabilities.mlm) {
-    throw new BertLensError('BAD_INPUT', `${info.id} has no masked-LM head (no \`logits\` output). Use an encoder exported for fill-mask, e.g. the embedded bert-lens-mini.`, { model: info.id, fix: [{ option: 'model', task: 'mlm' }] });
+    throw new BertLensError(
+      'BAD_INPUT',
+      `${info.id} has no masked-LM head (no \`logits\` output). Use an encoder exported for fill-mask, e.g. the embedded bert-lens-mini.`,
+      { model: info.id, fix: [{ option: 'model', task: 'mlm' }] },
+    );
   }
 }
 
@@ -73,9 +77,17 @@ export function maskRows(info: ModelInfo, tk: TextTokenizer, text: string, at?: 
   if (at === undefined) {
     const masks = maskWords(tok, tk);
     // One prediction per run: answering for the first of several would silently ignore the others.
-    if (masks.length > 1) throw new BertLensError('BAD_INPUT', `The text has ${masks.length} ${maskText}s (at ${masks.map((i) => tok.words[i].start).join(', ')}); mask() predicts one masked word at a time. Keep one ${maskText}, or fill them all jointly with fillMasks() (the CLI's mask command does when the text has several).`);
+    if (masks.length > 1)
+      throw new BertLensError(
+        'BAD_INPUT',
+        `The text has ${masks.length} ${maskText}s (at ${masks.map((i) => tok.words[i].start).join(', ')}); mask() predicts one masked word at a time. Keep one ${maskText}, or fill them all jointly with fillMasks() (the CLI's mask command does when the text has several).`,
+      );
     word = masks[0] ?? -1;
-    if (word < 0) throw new BertLensError('BAD_INPUT', `No ${maskText} in the text. Write ${maskText} where a word should be predicted, or give the offset of a word to mask.`);
+    if (word < 0)
+      throw new BertLensError(
+        'BAD_INPUT',
+        `No ${maskText} in the text. Write ${maskText} where a word should be predicted, or give the offset of a word to mask.`,
+      );
   } else {
     word = wordAt(tok, at);
     if (word < 0) throw new BertLensError('BAD_INPUT', `No word at offset ${at}. Give the offset of a character inside a word.`);
@@ -112,7 +124,10 @@ export function predictionsFrom(logits: Float32Array[], counts: number[], tk: Te
     const probs = Array.from({ length: counts[r] }, (_, i) => softmax(l, i * vocab, vocab));
     for (const c of beam(probs, tk, top, isSpecial)) preds.set(c.word, Math.max(preds.get(c.word) ?? 0, c.score));
   });
-  return [...preds].map(([word, score]) => ({ word, score })).sort((a, b) => b.score - a.score).slice(0, top);
+  return [...preds]
+    .map(([word, score]) => ({ word, score }))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, top);
 }
 
 export async function mask(
@@ -131,7 +146,11 @@ export async function mask(
     return o.mlmLogits;
   });
   const { tok, window: win } = m;
-  const read = { start: tok.words[win.wordStart]?.start ?? 0, end: tok.words[win.wordEnd - 1]?.end ?? text.length, whole: win.wordStart === 0 && win.wordEnd >= tok.words.length };
+  const read = {
+    start: tok.words[win.wordStart]?.start ?? 0,
+    end: tok.words[win.wordEnd - 1]?.end ?? text.length,
+    whole: win.wordStart === 0 && win.wordEnd >= tok.words.length,
+  };
   return { start: m.start, end: m.end, predictions: predictionsFrom(logits, m.counts, tk, info.vocabSize, top), read };
 }
 
@@ -140,14 +159,27 @@ export async function mask(
  * best; refused unless it is one word of the vocabulary. `purpose` words the message ("follow", "explain").
  */
 export async function maskTarget(
-  model: LoadedModel, tk: TextTokenizer, text: string, opts: { at?: number; target?: string; signal?: AbortSignal }, purpose: string,
+  model: LoadedModel,
+  tk: TextTokenizer,
+  text: string,
+  opts: { at?: number; target?: string; signal?: AbortSignal },
+  purpose: string,
 ): Promise<{ target: string; ids: number[] }> {
   const info = model.info;
   const target = opts.target?.trim() || (await mask(model, tk, text, { at: opts.at, top: 1, signal: opts.signal })).predictions[0]?.word;
-  if (!target) throw new BertLensError('BAD_INPUT', `${info.id} gives no ordinary word for the masked position, so there is no target to ${purpose}. Name one with a target word.`, { model: info.id });
+  if (!target)
+    throw new BertLensError(
+      'BAD_INPUT',
+      `${info.id} gives no ordinary word for the masked position, so there is no target to ${purpose}. Name one with a target word.`,
+      { model: info.id },
+    );
   const pieces = tk.tokenize(target);
   if (pieces.words.length !== 1 || pieces.tokens.some((t) => t.id === tk.special.unk)) {
-    throw new BertLensError('BAD_INPUT', `The target "${target}" is not one word of ${info.id}'s vocabulary (it tokenizes to ${pieces.tokens.map((t) => t.text).join(' ') || 'nothing'}). Give a single known word.`, { model: info.id });
+    throw new BertLensError(
+      'BAD_INPUT',
+      `The target "${target}" is not one word of ${info.id}'s vocabulary (it tokenizes to ${pieces.tokens.map((t) => t.text).join(' ') || 'nothing'}). Give a single known word.`,
+      { model: info.id },
+    );
   }
   return { target, ids: pieces.tokens.map((t) => t.id) };
 }

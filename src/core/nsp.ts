@@ -7,7 +7,11 @@ import { softmax } from './mlm';
 /** [CLS] A [SEP] B [SEP] with segment ids, longest-first truncated to the model's positions (HF default). */
 export function nspRow(info: ModelInfo, tk: TextTokenizer, a: string, b: string): RunRow {
   if (!info.capabilities.nsp) {
-    throw new BertLensError('BAD_INPUT', `${info.id} has no next-sentence head (no \`nsp_logits\` output). Use a BERT exported with its pre-training heads, e.g. the embedded bert-lens-mini.`, { model: info.id, fix: [{ option: 'model', task: 'nsp' }] });
+    throw new BertLensError(
+      'BAD_INPUT',
+      `${info.id} has no next-sentence head (no \`nsp_logits\` output). Use a BERT exported with its pre-training heads, e.g. the embedded bert-lens-mini.`,
+      { model: info.id, fix: [{ option: 'model', task: 'nsp' }] },
+    );
   }
   let ia = tk.tokenize(a).tokens.map((t) => t.id);
   let ib = tk.tokenize(b).tokens.map((t) => t.id);

@@ -9,7 +9,10 @@ import type { TextTokenizer } from './text/tokenizer';
 import type { QaWindow } from './text/windows';
 
 /** `answer`: explain this span (e.g. the answer the user picked) instead of the model's best answer. */
-type QaOpts = Pick<QaOptions, 'maxSeqLen' | 'stride' | 'maxQuestionLen' | 'maxAnswerLen' | 'signal'> & { batchSize?: number; answer?: { start: number; end: number } };
+type QaOpts = Pick<QaOptions, 'maxSeqLen' | 'stride' | 'maxQuestionLen' | 'maxAnswerLen' | 'signal'> & {
+  batchSize?: number;
+  answer?: { start: number; end: number };
+};
 
 /** The best answer, the window that scores it best, its first/last document tokens and its span probability there. */
 export interface AnswerWindow {
@@ -26,30 +29,54 @@ export interface AnswerWindow {
 /** A given answer span as a QaAnswer (score unknown: NaN), after checking it lies in the text and is not blank. */
 function chosenSpan(document: string, span: { start: number; end: number }): QaAnswer {
   const { start, end } = span;
-  if (!(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end > start && end <= document.length) || !document.slice(start, end).trim()) {
-    throw new BertLensError('BAD_INPUT', `The answer to explain (${start}–${end}) is not a span of the text (${document.length} characters). Ask the question again, then explain one of its answers.`);
+  if (
+    !(Number.isInteger(start) && Number.isInteger(end) && start >= 0 && end > start && end <= document.length) ||
+    !document.slice(start, end).trim()
+  ) {
+    throw new BertLensError(
+      'BAD_INPUT',
+      `The answer to explain (${start}–${end}) is not a span of the text (${document.length} characters). Ask the question again, then explain one of its answers.`,
+    );
   }
   return { text: document.slice(start, end), start, end, score: NaN };
 }
 
-export async function answerWindow(model: LoadedModel, tk: TextTokenizer, question: string, document: string, opts: QaOpts = {}): Promise<AnswerWindow> {
+export async function answerWindow(
+  model: LoadedModel,
+  tk: TextTokenizer,
+  question: string,
+  document: string,
+  opts: QaOpts = {},
+): Promise<AnswerWindow> {
   const info = model.info;
   const { maxSeqLen = Math.min(384, info.maxPositions), stride = 128, maxQuestionLen = 64 } = opts;
-  const best = opts.answer ? chosenSpan(document, opts.answer) : (await answer(model, tk, question, document, { ...opts, top: 1 })).answers[0];
-  if (!best) throw new BertLensError('BAD_INPUT', `${info.id} finds no answer to the question in this text, so there is nothing to explain. Rephrase the question or give a text that answers it.`, { model: info.id });
+  const best = opts.answer
+    ? chosenSpan(document, opts.answer)
+    : (await answer(model, tk, question, document, { ...opts, top: 1 })).answers[0];
+  if (!best)
+    throw new BertLensError(
+      'BAD_INPUT',
+      `${info.id} finds no answer to the question in this text, so there is nothing to explain. Rephrase the question or give a text that answers it.`,
+      { model: info.id },
+    );
   const doc = tk.tokenize(document);
   // The answer's first and last tokens (answers are whole words) and the window that scores them best.
   const first = doc.words.findIndex((w) => w.start === best.start);
   const last = doc.words.findIndex((w) => w.end === best.end);
   if (first < 0 || last < first) {
     const why = opts.answer ? 'Pick a span of whole words' : 'This is an engine bug; please report it with the text';
-    throw new BertLensError('BAD_INPUT', `The answer "${best.text}" does not start and end on word boundaries of the text. ${why}.`, { model: info.id });
+    throw new BertLensError('BAD_INPUT', `The answer "${best.text}" does not start and end on word boundaries of the text. ${why}.`, {
+      model: info.id,
+    });
   }
   const s = doc.words[first].tokenStart;
   const e = doc.words[last].tokenEnd - 1;
-  const wins = planQa(info, tk, question, doc, { maxSeqLen, stride, maxQuestionLen }).filter((w) => s >= w.docTokenStart && e < w.docTokenEnd);
+  const wins = planQa(info, tk, question, doc, { maxSeqLen, stride, maxQuestionLen }).filter(
+    (w) => s >= w.docTokenStart && e < w.docTokenEnd,
+  );
   const probability = (w: QaWindow) => (o: RunOutput) => {
-    if (!o.startLogits || !o.endLogits) throw new BertLensError('BAD_INPUT', `${info.id} returned no start/end logits.`, { model: info.id });
+    if (!o.startLogits || !o.endLogits)
+      throw new BertLensError('BAD_INPUT', `${info.id} returned no start/end logits.`, { model: info.id });
     const ctx = [0, ...Array.from({ length: w.docTokenEnd - w.docTokenStart }, (_, i) => w.contextStart + i)];
     const at = (t: number) => w.contextStart + t - w.docTokenStart;
     return maskedSoftmax(o.startLogits, ctx)[at(s)] * maskedSoftmax(o.endLogits, ctx)[at(e)];
@@ -84,7 +111,8 @@ export async function occludeQa(
     return out;
   };
   const words: number[] = [];
-  for (let i = 0; i < doc.words.length; i++) if (doc.words[i].tokenStart >= win.docTokenStart && doc.words[i].tokenEnd <= win.docTokenEnd) words.push(i);
+  for (let i = 0; i < doc.words.length; i++)
+    if (doc.words[i].tokenStart >= win.docTokenStart && doc.words[i].tokenEnd <= win.docTokenEnd) words.push(i);
   const rows = words.map((i) => {
     const ids = [...win.ids];
     for (let t = doc.words[i].tokenStart; t < doc.words[i].tokenEnd; t++) ids[win.contextStart + t - win.docTokenStart] = tk.special.mask;
@@ -97,6 +125,12 @@ export async function occludeQa(
     start: best.start,
     end: best.end,
     base,
-    words: words.map((i, r) => ({ word: doc.words[i].text, start: doc.words[i].start, end: doc.words[i].end, score: scores[r], delta: base - scores[r] })),
+    words: words.map((i, r) => ({
+      word: doc.words[i].text,
+      start: doc.words[i].start,
+      end: doc.words[i].end,
+      score: scores[r],
+      delta: base - scores[r],
+    })),
   };
 }

@@ -20,7 +20,12 @@ export interface OccludeOptions {
  * several pieces, with as many [MASK]s as the target has pieces). Occluding a word replaces each of its pieces by
  * [MASK], so positions never shift. delta = base − score: positive when the word supports the target.
  */
-export async function occludeMask(model: LoadedModel, tk: TextTokenizer, text: string, opts: OccludeOptions = {}): Promise<OcclusionResult> {
+export async function occludeMask(
+  model: LoadedModel,
+  tk: TextTokenizer,
+  text: string,
+  opts: OccludeOptions = {},
+): Promise<OcclusionResult> {
   const info = model.info;
   const m = maskRows(info, tk, text, opts.at);
   const { target, ids } = await maskTarget(model, tk, text, opts, 'explain');
@@ -35,11 +40,14 @@ export async function occludeMask(model: LoadedModel, tk: TextTokenizer, text: s
   const targets = Array.from({ length: k }, (_, i) => p0 + 1 + i);
   const others = [];
   for (let i = win.wordStart; i < win.wordEnd; i++) if (i !== m.word) others.push(i);
-  const rows = [base, ...others.map((i) => {
-    const row = [...base];
-    for (let j = tok.words[i].tokenStart; j < tok.words[i].tokenEnd; j++) row[posOf(j)] = tk.special.mask;
-    return row;
-  })];
+  const rows = [
+    base,
+    ...others.map((i) => {
+      const row = [...base];
+      for (let j = tok.words[i].tokenStart; j < tok.words[i].tokenEnd; j++) row[posOf(j)] = tk.special.mask;
+      return row;
+    }),
+  ];
   const scores = await targetScores(model, rows, targets, ids, opts);
   const [b, ...rest] = scores;
   return {
@@ -61,14 +69,24 @@ export function batchSize(model: LoadedModel, rows: number, asked?: number): num
 }
 
 /** Product over the target's pieces of their probabilities at `positions`, for every row (batched). */
-async function targetScores(model: LoadedModel, rows: number[][], positions: number[], ids: number[], opts: OccludeOptions): Promise<number[]> {
+async function targetScores(
+  model: LoadedModel,
+  rows: number[][],
+  positions: number[],
+  ids: number[],
+  opts: OccludeOptions,
+): Promise<number[]> {
   const V = model.info.vocabSize;
   const size = batchSize(model, rows.length, opts.batchSize);
   const out: number[] = [];
   for (let s = 0; s < rows.length; s += size) {
     throwIfAborted(opts.signal, 'Occlusion');
     const chunk = rows.slice(s, s + size);
-    const res = await model.run(chunk.map((ids) => ({ ids })), { mlmPositions: chunk.map(() => positions) }, opts.signal);
+    const res = await model.run(
+      chunk.map((ids) => ({ ids })),
+      { mlmPositions: chunk.map(() => positions) },
+      opts.signal,
+    );
     for (const o of res) {
       if (!o.mlmLogits) throw new BertLensError('BAD_INPUT', `${model.info.id} returned no masked-LM logits.`, { model: model.info.id });
       out.push(ids.reduce((p, id, i) => p * softmax(o.mlmLogits!, i * V, V)[id], 1));

@@ -28,23 +28,43 @@ export function qaOverlap(seqLen: number, questionTokens: number, stride: number
 }
 
 /** The question + document windows answer() reads (occlusion reads the same ones). */
-export function planQa(info: ModelInfo, tk: TextTokenizer, question: string, doc: Tokenized, o: { maxSeqLen: number; stride: number; maxQuestionLen: number }): QaWindow[] {
+export function planQa(
+  info: ModelInfo,
+  tk: TextTokenizer,
+  question: string,
+  doc: Tokenized,
+  o: { maxSeqLen: number; stride: number; maxQuestionLen: number },
+): QaWindow[] {
   const q = tk.tokenize(question).tokens.map((t) => t.id);
   const seqLen = Math.min(o.maxSeqLen, info.maxPositions);
-  return qaWindows(q, doc.tokens.map((t) => t.id), {
-    maxSeqLen: seqLen,
-    stride: qaOverlap(seqLen, Math.min(q.length, o.maxQuestionLen), o.stride),
-    maxQuestionLen: o.maxQuestionLen,
-    cls: tk.special.cls,
-    sep: tk.special.sep,
-  });
+  return qaWindows(
+    q,
+    doc.tokens.map((t) => t.id),
+    {
+      maxSeqLen: seqLen,
+      stride: qaOverlap(seqLen, Math.min(q.length, o.maxQuestionLen), o.stride),
+      maxQuestionLen: o.maxQuestionLen,
+      cls: tk.special.cls,
+      sep: tk.special.sep,
+    },
+  );
 }
 
-export async function answer(model: LoadedModel, tk: TextTokenizer, question: string, document: string, opts: QaOptions = {}): Promise<QaResult> {
+export async function answer(
+  model: LoadedModel,
+  tk: TextTokenizer,
+  question: string,
+  document: string,
+  opts: QaOptions = {},
+): Promise<QaResult> {
   const info = model.info;
   const { top = 3, maxSeqLen = Math.min(384, info.maxPositions), stride = 128, maxAnswerLen = 30, maxQuestionLen = 64 } = opts;
   if (!info.capabilities.qa) {
-    throw new BertLensError('BAD_INPUT', `${info.id} has no question-answering head (no start_logits/end_logits). Use a QA model such as the embedded bert-lens-mini-qa or Xenova/distilbert-base-cased-distilled-squad.`, { model: info.id, fix: [{ option: 'model', task: 'qa' }] });
+    throw new BertLensError(
+      'BAD_INPUT',
+      `${info.id} has no question-answering head (no start_logits/end_logits). Use a QA model such as the embedded bert-lens-mini-qa or Xenova/distilbert-base-cased-distilled-squad.`,
+      { model: info.id, fix: [{ option: 'model', task: 'qa' }] },
+    );
   }
   if (!question.trim()) throw new BertLensError('BAD_INPUT', 'The question is empty. Ask something about the document.');
   const doc = tk.tokenize(document);
@@ -55,10 +75,15 @@ export async function answer(model: LoadedModel, tk: TextTokenizer, question: st
   for (let b = 0; b < wins.length; b += BATCH) {
     throwIfAborted(opts.signal, 'Question answering');
     const batch = wins.slice(b, b + BATCH);
-    const outs = await model.run(batch.map((w) => ({ ids: w.ids, typeIds: info.capabilities.tokenTypes ? w.typeIds : undefined })), { qa: true }, opts.signal);
+    const outs = await model.run(
+      batch.map((w) => ({ ids: w.ids, typeIds: info.capabilities.tokenTypes ? w.typeIds : undefined })),
+      { qa: true },
+      opts.signal,
+    );
     batch.forEach((w, k) => {
       const o = outs[k];
-      if (!o.startLogits || !o.endLogits) throw new BertLensError('BAD_INPUT', `${info.id} returned no start/end logits.`, { model: info.id });
+      if (!o.startLogits || !o.endLogits)
+        throw new BertLensError('BAD_INPUT', `${info.id} returned no start/end logits.`, { model: info.id });
       const n = w.docTokenEnd - w.docTokenStart;
       const ctx = Array.from({ length: n }, (_, i) => w.contextStart + i);
       const ps = maskedSoftmax(o.startLogits, [0, ...ctx]);

@@ -30,7 +30,10 @@ export function senseVectors(enc: Encoding, text: string, word: string | null, l
   idx.forEach((i, k) => vectors.set(vecs[i], k * dims));
   const items = idx.map((i) => {
     const w = enc.tok.words[i];
-    const context = text.slice(Math.max(0, w.start - 40), Math.min(text.length, w.end + 40)).replace(/\s+/g, ' ').trim();
+    const context = text
+      .slice(Math.max(0, w.start - 40), Math.min(text.length, w.end + 40))
+      .replace(/\s+/g, ' ')
+      .trim();
     return { text: w.text, start: w.start, end: w.end, context };
   });
   return { items, dims, vectors };

@@ -29,7 +29,11 @@ export async function sentenceChecks(
     opts.signal?.throwIfAborted();
     const model = await modelAt(a.start);
     if (!model.info.capabilities.nsp) {
-      throw new BertLensError('BAD_INPUT', `The model "${model.info.id}" has no next-sentence head. Use bert-lens-mini (English), bert-lens-zh (Chinese) or a checkpoint exported with NSP logits.`, { model: model.info.id });
+      throw new BertLensError(
+        'BAD_INPUT',
+        `The model "${model.info.id}" has no next-sentence head. Use bert-lens-mini (English), bert-lens-zh (Chinese) or a checkpoint exported with NSP logits.`,
+        { model: model.info.id },
+      );
     }
     const r = await engine.nsp(model, a.text, b.text);
     out.push({ a, b, isNext: r.isNext });

@@ -8,7 +8,11 @@ import { readBoundedAsync } from './model/files';
 export type StaticFormat = 'word2vec-binary' | 'word2vec-text' | 'glove';
 
 function bad(file: string, what: string): BertLensError {
-  return new BertLensError('CORRUPT_MODEL', `Cannot read static vectors from ${file}: ${what}. Use a word2vec (text or binary), GloVe or fastText .vec file.`, { file, fix: [{ option: 'staticVectors' }] });
+  return new BertLensError(
+    'CORRUPT_MODEL',
+    `Cannot read static vectors from ${file}: ${what}. Use a word2vec (text or binary), GloVe or fastText .vec file.`,
+    { file, fix: [{ option: 'staticVectors' }] },
+  );
 }
 
 /** Build StaticVectors from words and a row-major matrix (rows are normalized in place for cosine search). */
@@ -81,11 +85,18 @@ export function parseStatic(buf: Buffer, file: string): { format: StaticFormat; 
     // Every number takes at least one byte (4 in binary, 2 in text): a header promising more than the file can hold
     // is wrong, and believing it would allocate count × dims floats before reading anything.
     if (!Number.isSafeInteger(count * dims) || count * dims > buf.length) {
-      throw bad(file, `the header "${first.trim()}" promises ${count} vectors of ${dims} numbers, more than a ${buf.length}-byte file can hold (wrong header?)`);
+      throw bad(
+        file,
+        `the header "${first.trim()}" promises ${count} vectors of ${dims} numbers, more than a ${buf.length}-byte file can hold (wrong header?)`,
+      );
     }
     // Text if the next line parses as "word x1 … x_dims"; binary otherwise.
     const nl2 = buf.indexOf(0x0a, nl + 1);
-    const second = buf.subarray(nl + 1, nl2 < 0 ? buf.length : nl2).toString('utf8').trim().split(/ +/);
+    const second = buf
+      .subarray(nl + 1, nl2 < 0 ? buf.length : nl2)
+      .toString('utf8')
+      .trim()
+      .split(/ +/);
     const isText = second.length === dims + 1 && second.slice(1).every((x) => x !== '' && Number.isFinite(Number(x)));
     return isText
       ? { format: 'word2vec-text', vectors: parseText(buf.subarray(nl + 1).toString('utf8'), file, dims, count) }
@@ -114,7 +125,8 @@ function parseText(text: string, file: string, dims: number | undefined, count: 
     words.push(parts[0]);
   });
   if (!words.length || !dims) throw bad(file, 'it holds no vectors');
-  if (count !== undefined && words.length !== count) throw bad(file, `the header promises ${count} vectors but the file has ${words.length} (truncated?)`);
+  if (count !== undefined && words.length !== count)
+    throw bad(file, `the header promises ${count} vectors but the file has ${words.length} (truncated?)`);
   return fromMatrix(file, words, Float32Array.from(rows), dims);
 }
 
@@ -145,7 +157,11 @@ export async function readStatic(file: string): Promise<StaticVectors> {
   try {
     await stat(file);
   } catch {
-    throw new BertLensError('MODEL_NOT_FOUND', `Static vectors file not found: ${file}. Give a path to a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.`, { file, fix: [{ option: 'staticVectors' }] });
+    throw new BertLensError(
+      'MODEL_NOT_FOUND',
+      `Static vectors file not found: ${file}. Give a path to a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.`,
+      { file, fix: [{ option: 'staticVectors' }] },
+    );
   }
   return parseStatic(await readBoundedAsync(file), file).vectors;
 }

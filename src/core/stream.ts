@@ -25,7 +25,14 @@ export type Skeleton = Encoding;
  * once, batches of BATCH in order) and calls `visit` for each window in document order. `only`: the windows (by
  * index) to visit; batches holding none of them are not run at all.
  */
-export async function eachWindow(model: LoadedModel, tk: TextTokenizer, text: string, o: StreamOptions, visit: (w: EncodedWindow) => void, only?: (i: number) => boolean): Promise<Skeleton> {
+export async function eachWindow(
+  model: LoadedModel,
+  tk: TextTokenizer,
+  text: string,
+  o: StreamOptions,
+  visit: (w: EncodedWindow) => void,
+  only?: (i: number) => boolean,
+): Promise<Skeleton> {
   const info = model.info;
   const tok = tk.tokenize(text);
   const spans = planWindows(tok, { maxTokens: info.maxPositions - 2 });
@@ -50,7 +57,11 @@ export async function eachWindow(model: LoadedModel, tk: TextTokenizer, text: st
       const idx = todo.slice(next, next + BATCH);
       next += BATCH;
       if (!idx.some((j) => uses.has(keys[j]))) continue; // nothing visited from this batch
-      const res = await model.run(idx.map((j) => ({ ids: ids(j) })), req, o.signal);
+      const res = await model.run(
+        idx.map((j) => ({ ids: ids(j) })),
+        req,
+        o.signal,
+      );
       idx.forEach((j, k) => uses.has(keys[j]) && outs.set(keys[j], res[k]));
       o.onProgress?.(Math.min(next, todo.length), todo.length);
     }
@@ -64,14 +75,26 @@ export async function eachWindow(model: LoadedModel, tk: TextTokenizer, text: st
 }
 
 /** `similar` (core/vectors.ts) with one window in memory at a time: the same result. */
-export async function similarStreamed(model: LoadedModel, tk: TextTokenizer, text: string, word: string, o: Omit<StreamOptions, 'hiddenLayers'> & { layer?: LayerChoice }): Promise<SimilarResult> {
+export async function similarStreamed(
+  model: LoadedModel,
+  tk: TextTokenizer,
+  text: string,
+  word: string,
+  o: Omit<StreamOptions, 'hiddenLayers'> & { layer?: LayerChoice },
+): Promise<SimilarResult> {
   const { enc, occ, vecs } = await occurrenceVectors(model, tk, text, word, o);
   return similarResult(enc, word, occ, vecs);
 }
 
 /** Every occurrence of `word` (word indices) and its contextual vector, as `similar` computes them; only the windows
  * that own an occurrence are visited. */
-export async function occurrenceVectors(model: LoadedModel, tk: TextTokenizer, text: string, word: string, o: Omit<StreamOptions, 'hiddenLayers'> & { layer?: LayerChoice }) {
+export async function occurrenceVectors(
+  model: LoadedModel,
+  tk: TextTokenizer,
+  text: string,
+  word: string,
+  o: Omit<StreamOptions, 'hiddenLayers'> & { layer?: LayerChoice },
+) {
   const layers = resolveLayers(o.layer, model.info.layers);
   const enc: Skeleton = { model: model.info, textHash: '', tok: tk.tokenize(text), windows: [] };
   const occ = occurrences(enc, word);
@@ -82,15 +105,28 @@ export async function occurrenceVectors(model: LoadedModel, tk: TextTokenizer, t
   planWindows(enc.tok, { maxTokens: model.info.maxPositions - 2 }).forEach((s, i) => {
     for (const j of occ) if (j >= s.ownStart && j < s.ownEnd) owners.add(i);
   });
-  await eachWindow(model, tk, text, { ...o, hiddenLayers: layers }, (w) => {
-    for (let j = w.ownStart; j < w.ownEnd; j++) if (wanted.has(j)) vecs.set(j, wordVector(enc, w, j, layers));
-  }, (i) => owners.has(i));
+  await eachWindow(
+    model,
+    tk,
+    text,
+    { ...o, hiddenLayers: layers },
+    (w) => {
+      for (let j = w.ownStart; j < w.ownEnd; j++) if (wanted.has(j)) vecs.set(j, wordVector(enc, w, j, layers));
+    },
+    (i) => owners.has(i),
+  );
   return { enc, occ, vecs: occ.map((j) => vecs.get(j)!) };
 }
 
 /** The `top` nearest words of word `target` in the document (neighboursOf in core/vectors.ts), streamed: the target's
  * window first (its batch only), then every window once. */
-export async function neighboursStreamed(model: LoadedModel, tk: TextTokenizer, text: string, target: number, o: Omit<StreamOptions, 'hiddenLayers'> & { layer?: LayerChoice; top?: number }) {
+export async function neighboursStreamed(
+  model: LoadedModel,
+  tk: TextTokenizer,
+  text: string,
+  target: number,
+  o: Omit<StreamOptions, 'hiddenLayers'> & { layer?: LayerChoice; top?: number },
+) {
   const layers = resolveLayers(o.layer ?? 'last', model.info.layers);
   const tok = tk.tokenize(text);
   const skeleton = { model: model.info, textHash: '', tok, windows: [] };
@@ -98,7 +134,14 @@ export async function neighboursStreamed(model: LoadedModel, tk: TextTokenizer, 
   const owner = spans.findIndex((s) => target >= s.ownStart && target < s.ownEnd);
   if (owner < 0) throw new BertLensError('BAD_INPUT', `Word ${target} is not in the text.`);
   let v: Float32Array | undefined;
-  await eachWindow(model, tk, text, { ...o, hiddenLayers: layers }, (w) => (v = wordVector(skeleton, w, target, layers)), (i) => i === owner);
+  await eachWindow(
+    model,
+    tk,
+    text,
+    { ...o, hiddenLayers: layers },
+    (w) => (v = wordVector(skeleton, w, target, layers)),
+    (i) => i === owner,
+  );
   const n = new Neighbours(skeleton, target, v!);
   await eachWindow(model, tk, text, { ...o, hiddenLayers: layers }, (w) => {
     for (let j = w.ownStart; j < w.ownEnd; j++) n.add(j, wordVector(skeleton, w, j, layers));

@@ -23,7 +23,11 @@ export function tensorBundle(enc: Encoding, range: { start: number; end: number 
   const words = enc.tok.words;
   const first = words.findIndex((w) => w.end > range.start);
   const win = enc.windows.find((x) => first >= x.ownStart && first < x.ownEnd) ?? enc.windows[0];
-  if (!win || first < 0) throw new BertLensError('BAD_INPUT', 'There are no words to export here: select some text (in code files, inside a comment or string).');
+  if (!win || first < 0)
+    throw new BertLensError(
+      'BAD_INPUT',
+      'There are no words to export here: select some text (in code files, inside a comment or string).',
+    );
   const inRange = (i: number) => range.end <= range.start || (words[i].end > range.start && words[i].start < range.end);
   const chosen: number[] = [];
   for (let i = win.wordStart; i < win.wordEnd; i++) if (inRange(i)) chosen.push(i);
@@ -34,10 +38,17 @@ export function tensorBundle(enc: Encoding, range: { start: number; end: number 
     model: enc.model.id,
     window: { start: words[win.wordStart].start, end: words[win.wordEnd - 1].end },
     words: chosen.map((i) => ({ text: words[i].text, start: words[i].start, end: words[i].end })),
-    layers, heads, hidden,
+    layers,
+    heads,
+    hidden,
   };
   if (what.includes('attention')) {
-    if (!enc.model.capabilities.attention) throw new BertLensError('ATTENTION_UNAVAILABLE', `${enc.model.id} computes attention in a fused operator, so its attention cannot be exported. Export hidden states only, or use an unfused model.`, { model: enc.model.id });
+    if (!enc.model.capabilities.attention)
+      throw new BertLensError(
+        'ATTENTION_UNAVAILABLE',
+        `${enc.model.id} computes attention in a fused operator, so its attention cannot be exported. Export hidden states only, or use an unfused model.`,
+        { model: enc.model.id },
+      );
     const t = wordAttentionTensor(enc, win);
     const W = t.words.length;
     const at = chosen.map((i) => i - win.wordStart);

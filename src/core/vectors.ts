@@ -8,7 +8,8 @@ export function resolveLayers(choice: LayerChoice | undefined, L: number): numbe
   if (choice === undefined || choice === 'last') return [L];
   if (choice === 'last4') return [L - 3, L - 2, L - 1, L].filter((l) => l >= 1);
   const l = choice < 0 ? L + 1 + choice : choice;
-  if (!Number.isInteger(l) || l < 0 || l > L) throw new BertLensError('BAD_INPUT', `Layer ${choice} does not exist: choose 0 (embeddings) to ${L}, 'last' or 'last4'.`);
+  if (!Number.isInteger(l) || l < 0 || l > L)
+    throw new BertLensError('BAD_INPUT', `Layer ${choice} does not exist: choose 0 (embeddings) to ${L}, 'last' or 'last4'.`);
   return [l];
 }
 
@@ -81,7 +82,10 @@ export function occurrences(enc: Encoding, word: string): number[] {
 }
 
 export function noOccurrence(word: string): BertLensError {
-  return new BertLensError('BAD_INPUT', `"${word}" does not occur in the text as a word (matching is per BERT word, case-insensitive). Pick a word that appears in the text.`);
+  return new BertLensError(
+    'BAD_INPUT',
+    `"${word}" does not occur in the text as a word (matching is per BERT word, case-insensitive). Pick a word that appears in the text.`,
+  );
 }
 
 export function similar(enc: Encoding, word: string, opts: { layer?: LayerChoice } = {}): SimilarResult {
@@ -194,7 +198,11 @@ export function similarities(enc: Encoding, wordIndex: number, others: number[],
  * five times would crowd out everything else), skipping the word's own type, punctuation and unencoded words.
  * One pass over the matrix with a running best per type, then a partial sort of the types.
  */
-export function neighboursOf(enc: Encoding, wordIndex: number, opts: { layer?: LayerChoice; top?: number; exclude?: string } = {}): Neighbour[] {
+export function neighboursOf(
+  enc: Encoding,
+  wordIndex: number,
+  opts: { layer?: LayerChoice; top?: number; exclude?: string } = {},
+): Neighbour[] {
   const { layer = 'last', top = 5 } = opts;
   const m = wordMatrix(enc, layer);
   const words = enc.tok.words;
@@ -241,7 +249,11 @@ export class Neighbours {
   private readonly bestScore: Float64Array;
   private readonly bestWord: Int32Array;
 
-  constructor(private readonly enc: Encoding, private readonly target: number, private readonly v: Float32Array) {
+  constructor(
+    private readonly enc: Encoding,
+    private readonly target: number,
+    private readonly v: Float32Array,
+  ) {
     const { type, types } = wordTypes(enc);
     this.type = type;
     this.self = type[target];
@@ -275,7 +287,8 @@ function squared(v: Float32Array): number {
 }
 
 /** Ranking order: higher score first, then the earlier word (a stable sort by score over document order). */
-const before = (a: { j: number; score: number }, b: { j: number; score: number }) => a.score > b.score || (a.score === b.score && a.j < b.j);
+const before = (a: { j: number; score: number }, b: { j: number; score: number }) =>
+  a.score > b.score || (a.score === b.score && a.j < b.j);
 
 /** Word indices of `word` in the text; an error that says so when there is none. */
 function occurrencesOf(enc: Encoding, word: string): number[] {
@@ -287,7 +300,8 @@ function occurrencesOf(enc: Encoding, word: string): number[] {
 /** Word index of occurrence `n` (0-based) of `word`; an error that says how many there are when it does not exist. */
 export function occurrenceOf(enc: Encoding, word: string, n: number): number {
   const occ = occurrencesOf(enc, word);
-  if (!(n >= 0 && n < occ.length)) throw new BertLensError('BAD_INPUT', `"${word}" occurs ${occ.length} time(s); there is no occurrence ${n + 1}.`);
+  if (!(n >= 0 && n < occ.length))
+    throw new BertLensError('BAD_INPUT', `"${word}" occurs ${occ.length} time(s); there is no occurrence ${n + 1}.`);
   return occ[n];
 }
 
@@ -305,7 +319,11 @@ export function vectors(
     neighbours: neighboursOf(enc, i, { layer, top, exclude: target }),
   }));
   const stat = staticVectors
-    ? { source: staticVectors.source, inVocabulary: staticVectors.has(word), neighbours: staticVectors.has(word) ? staticVectors.neighbours(word, top) : [] }
+    ? {
+        source: staticVectors.source,
+        inVocabulary: staticVectors.has(word),
+        neighbours: staticVectors.has(word) ? staticVectors.neighbours(word, top) : [],
+      }
     : null;
   return { word, layer, static: stat, contextual };
 }

@@ -27,8 +27,18 @@ export function alignWords(text: string, ta: Tokenized, tb: Tokenized, from = 0,
     const u: AlignedUnit = { text: '', start: first.start, end: first.end, a: [], b: [] };
     for (let grew = true; grew;) {
       grew = false;
-      while (i < wa.length && wa[i].w.start < u.end) { u.a.push(wa[i].i); u.end = Math.max(u.end, wa[i].w.end); i++; grew = true; }
-      while (j < wb.length && wb[j].w.start < u.end) { u.b.push(wb[j].i); u.end = Math.max(u.end, wb[j].w.end); j++; grew = true; }
+      while (i < wa.length && wa[i].w.start < u.end) {
+        u.a.push(wa[i].i);
+        u.end = Math.max(u.end, wa[i].w.end);
+        i++;
+        grew = true;
+      }
+      while (j < wb.length && wb[j].w.start < u.end) {
+        u.b.push(wb[j].i);
+        u.end = Math.max(u.end, wb[j].w.end);
+        j++;
+        grew = true;
+      }
     }
     u.text = text.slice(u.start, u.end);
     units.push(u);

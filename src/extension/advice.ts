@@ -8,17 +8,24 @@ export interface L10n {
 
 export function vscodeAdvice(fix: Fix, l10n: L10n): string | undefined {
   switch (fix.option) {
-    case 'dtype': return l10n.t('Set bertLens.dtype to {0}.', fix.value);
-    case 'offline': return fix.value
-      ? l10n.t('Or turn bertLens.offline on and use a downloaded, folder or embedded model.')
-      : l10n.t('Turn bertLens.offline off to download it once.');
-    case 'hubEndpoint': return l10n.t('Or set bertLens.hubEndpoint to a mirror, e.g. https://hf-mirror.com.');
-    case 'hfToken': return l10n.t('Start VS Code from a shell where HF_TOKEN holds a Hugging Face access token.');
-    case 'cacheDir': return undefined; // the extension's cache is its global storage: freeing disk space is the remedy
-    case 'model': return fix.task === 'qa'
-      ? l10n.t('Pick a question-answering model with "BERT Lens: Select Model…" (bertLens.qaModel), e.g. bert-lens-mini-qa.')
-      : l10n.t('Pick another model with "BERT Lens: Select Model…" (bertLens.model).');
-    case 'staticVectors': return l10n.t('Set bertLens.staticVectors to a word2vec/GloVe/fastText file or word2vec-mini.');
+    case 'dtype':
+      return l10n.t('Set bertLens.dtype to {0}.', fix.value);
+    case 'offline':
+      return fix.value
+        ? l10n.t('Or turn bertLens.offline on and use a downloaded, folder or embedded model.')
+        : l10n.t('Turn bertLens.offline off to download it once.');
+    case 'hubEndpoint':
+      return l10n.t('Or set bertLens.hubEndpoint to a mirror, e.g. https://hf-mirror.com.');
+    case 'hfToken':
+      return l10n.t('Start VS Code from a shell where HF_TOKEN holds a Hugging Face access token.');
+    case 'cacheDir':
+      return undefined; // the extension's cache is its global storage: freeing disk space is the remedy
+    case 'model':
+      return fix.task === 'qa'
+        ? l10n.t('Pick a question-answering model with "BERT Lens: Select Model…" (bertLens.qaModel), e.g. bert-lens-mini-qa.')
+        : l10n.t('Pick another model with "BERT Lens: Select Model…" (bertLens.model).');
+    case 'staticVectors':
+      return l10n.t('Set bertLens.staticVectors to a word2vec/GloVe/fastText file or word2vec-mini.');
   }
 }
 

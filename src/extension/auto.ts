@@ -88,11 +88,16 @@ export class AutoModels implements vscode.Disposable {
 
   private async tell(c: Coverage, share: number, offers: Offer[]): Promise<void> {
     const l = vscode.l10n;
-    const what = l.t('BERT Lens: {0} reads {1}% of this document as [UNK] (tokens missing from its vocabulary), so its predictions, vectors and attention here say little.', c.model, Math.round(share * 100));
+    const what = l.t(
+      'BERT Lens: {0} reads {1}% of this document as [UNK] (tokens missing from its vocabulary), so its predictions, vectors and attention here say little.',
+      c.model,
+      Math.round(share * 100),
+    );
     const todo = offers.length
       ? l.t('Switch to a model that covers this text:')
       : l.t('Pick a model whose vocabulary covers this language with "BERT Lens: Select Model…".');
-    const label = (o: Offer) => (o.kind === 'model' ? l.t('Use {0}', o.id) : o.kind === 'auto' ? l.t('Choose Automatically') : l.t('Download {0}', o.id));
+    const label = (o: Offer) =>
+      o.kind === 'model' ? l.t('Use {0}', o.id) : o.kind === 'auto' ? l.t('Choose Automatically') : l.t('Download {0}', o.id);
     const buttons = offers.length ? offers.map(label) : [l.t('Select Model…')];
     const pick = await vscode.window.showWarningMessage(`${what} ${todo}`, ...buttons);
     if (!pick) return;

@@ -20,7 +20,11 @@ import type { DownloadProgress } from '../core/api';
 
 export class WorkerError extends Error {
   override readonly name = 'WorkerError';
-  constructor(readonly code: ErrorCode, message: string, readonly fix?: Fix[]) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fix?: Fix[],
+  ) {
     super(message);
   }
 }
@@ -76,12 +80,14 @@ export interface WorkerDeath {
 export function describeDeath(exitCode: number, failure: Error | undefined, limits: ResourceLimits): WorkerDeath {
   if (failure && 'code' in failure && failure.code === 'ERR_WORKER_OUT_OF_MEMORY') {
     return {
-      cause: 'out-of-memory', exitCode,
+      cause: 'out-of-memory',
+      exitCode,
       message: `The inference worker ran out of memory (limit ${limits.maxOldGenerationSizeMb ?? '?'} MB) and was stopped; the editor is not affected. It restarts on the next request. Analyse a smaller document (lower bertLens.maxDocumentChars) or use a smaller model.`,
     };
   }
   return {
-    cause: 'crash', exitCode,
+    cause: 'crash',
+    exitCode,
     message: `The inference worker stopped unexpectedly (exit code ${exitCode}${failure ? `: ${failure.message}` : ''}). It restarts on the next request; if this repeats, run "BERT Lens: Show Log" and report what it says.`,
   };
 }
@@ -103,7 +109,10 @@ export class WorkerClient {
 
   constructor(private readonly opts: WorkerClientOptions) {
     this.call = new Proxy({} as ClientCalls, {
-      get: (_t, method: string) => (...args: unknown[]) => this.request(method as Method, args),
+      get:
+        (_t, method: string) =>
+        (...args: unknown[]) =>
+          this.request(method as Method, args),
     });
   }
 
@@ -148,7 +157,8 @@ export class WorkerClient {
     w.on('message', (m: FromWorker) => this.onMessage(m));
     w.on('error', (e) => {
       failure = e;
-      if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY') this.opts.log?.('error', `Inference worker error: ${e.stack ?? e.message}`);
+      if ((e as NodeJS.ErrnoException).code !== 'ERR_WORKER_OUT_OF_MEMORY')
+        this.opts.log?.('error', `Inference worker error: ${e.stack ?? e.message}`);
     });
     w.on('exit', (code) => {
       if (this.worker !== w) return; // terminated by dispose(): nothing to report
@@ -201,7 +211,11 @@ export class WorkerClient {
       };
       opts?.signal?.addEventListener('abort', onAbort, { once: true });
       this.pending.set(id, {
-        method, resolve, reject, doc, onProgress: opts?.onProgress,
+        method,
+        resolve,
+        reject,
+        doc,
+        onProgress: opts?.onProgress,
         cleanup: () => opts?.signal?.removeEventListener('abort', onAbort),
       });
       const msg: ToWorker = { type: 'request', id, method, params };
@@ -236,7 +250,8 @@ export class WorkerClient {
         } else {
           p.reject(new WorkerError(m.error.code, m.error.message, m.error.fix));
         }
-        if (this.opts.log && m.ms > 50) this.opts.log('info', `${p.method} ${m.ok ? 'done' : `failed (${(m as { error: WireError }).error.code})`} in ${m.ms} ms`);
+        if (this.opts.log && m.ms > 50)
+          this.opts.log('info', `${p.method} ${m.ok ? 'done' : `failed (${(m as { error: WireError }).error.code})`} in ${m.ms} ms`);
         return;
       }
       default: {

@@ -54,12 +54,14 @@ export function commandTable(ctx: Ctx, v: Views): Record<string, Handler> {
 /** Registers every command of the table under the `bertLens.` prefix. */
 export function registerCommands(ctx: Ctx, table: Record<string, Handler>): void {
   for (const [name, fn] of Object.entries(table)) {
-    ctx.push(vscode.commands.registerCommand(`bertLens.${name}`, async (...args: unknown[]) => {
-      try {
-        return await (fn as (...a: unknown[]) => unknown)(...args);
-      } catch (e) {
-        ctx.error(name, e);
-      }
-    }));
+    ctx.push(
+      vscode.commands.registerCommand(`bertLens.${name}`, async (...args: unknown[]) => {
+        try {
+          return await (fn as (...a: unknown[]) => unknown)(...args);
+        } catch (e) {
+          ctx.error(name, e);
+        }
+      }),
+    );
   }
 }

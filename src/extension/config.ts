@@ -23,8 +23,21 @@ export interface BertLensConfig {
 
 /** Setting keys under `bertLens.` — a typed union, one source of truth with the manifest. */
 export type ConfigKey =
-  | 'model' | 'qaModel' | 'staticVectors' | 'hubEndpoint' | 'offline' | 'dtype' | 'threads' | 'layer' | 'attention.layer'
-  | 'attention.head' | 'attention.scope' | 'hover.enabled' | 'maxDocumentChars' | 'topK' | 'nsp.threshold';
+  | 'model'
+  | 'qaModel'
+  | 'staticVectors'
+  | 'hubEndpoint'
+  | 'offline'
+  | 'dtype'
+  | 'threads'
+  | 'layer'
+  | 'attention.layer'
+  | 'attention.head'
+  | 'attention.scope'
+  | 'hover.enabled'
+  | 'maxDocumentChars'
+  | 'topK'
+  | 'nsp.threshold';
 
 /**
  * The one place settings defaults live in code; package.json `contributes.configuration` must declare the same (a
@@ -51,18 +64,38 @@ export const DEFAULTS: BertLensConfig = {
 
 /** Keys whose change means reloading models in the worker. */
 export const RELOAD_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
-  'model', 'qaModel', 'staticVectors', 'hubEndpoint', 'offline', 'dtype', 'threads',
+  'model',
+  'qaModel',
+  'staticVectors',
+  'hubEndpoint',
+  'offline',
+  'dtype',
+  'threads',
 ]);
 /** Keys whose change only re-renders views (hover, overlay, status bar). */
 export const RENDER_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
-  'layer', 'attention.layer', 'attention.head', 'attention.scope', 'hover.enabled', 'maxDocumentChars', 'topK', 'nsp.threshold',
+  'layer',
+  'attention.layer',
+  'attention.head',
+  'attention.scope',
+  'hover.enabled',
+  'maxDocumentChars',
+  'topK',
+  'nsp.threshold',
 ]);
 /**
  * Ignored at workspace level in Restricted Mode (package.json `restrictedConfigurations` lists the same keys): paths
  * and the endpoint (a repository could point at anything), and the limits that bound memory and CPU (a repository
  * could set maxDocumentChars to 10 million or threads to 64).
  */
-export const RESTRICTED_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>(['model', 'qaModel', 'staticVectors', 'hubEndpoint', 'maxDocumentChars', 'threads']);
+export const RESTRICTED_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
+  'model',
+  'qaModel',
+  'staticVectors',
+  'hubEndpoint',
+  'maxDocumentChars',
+  'threads',
+]);
 
 export interface Inspected<T = unknown> {
   defaultValue?: T;
@@ -132,9 +165,21 @@ export function readConfig(r: Reader, trusted: boolean): BertLensConfig {
 
 /** Each setting key's field in BertLensConfig (test/extension/manifest.test.ts checks package.json against it). */
 export const CONFIG_FIELDS: Record<ConfigKey, keyof BertLensConfig> = {
-  model: 'model', qaModel: 'qaModel', staticVectors: 'staticVectors', hubEndpoint: 'hubEndpoint', offline: 'offline', dtype: 'dtype',
-  threads: 'threads', layer: 'layer', 'attention.layer': 'attentionLayer', 'attention.head': 'attentionHead', 'attention.scope': 'attentionScope',
-  'hover.enabled': 'hoverEnabled', maxDocumentChars: 'maxDocumentChars', topK: 'topK', 'nsp.threshold': 'nspThreshold',
+  model: 'model',
+  qaModel: 'qaModel',
+  staticVectors: 'staticVectors',
+  hubEndpoint: 'hubEndpoint',
+  offline: 'offline',
+  dtype: 'dtype',
+  threads: 'threads',
+  layer: 'layer',
+  'attention.layer': 'attentionLayer',
+  'attention.head': 'attentionHead',
+  'attention.scope': 'attentionScope',
+  'hover.enabled': 'hoverEnabled',
+  maxDocumentChars: 'maxDocumentChars',
+  topK: 'topK',
+  'nsp.threshold': 'nspThreshold',
 };
 
 /** What a configuration change requires. */

@@ -37,22 +37,31 @@ export class Ctx implements vscode.Disposable {
       log: (level, msg) => (level === 'error' ? this.log.error(msg) : this.log.info(msg)),
     });
     this.push({ dispose: () => void this.client.dispose() });
-    this.docs = new Documents(() => this.config, () => this.status?.update());
+    this.docs = new Documents(
+      () => this.config,
+      () => this.status?.update(),
+    );
     this.status = this.push(new StatusBar(this));
     this.push(this.client.onStatus((s) => this.onModels(s)));
     // One notification per worker death; the calls it failed (WORKER_DIED) stay quiet in error().
-    this.push(this.client.onDeath((d) => {
-      const show = vscode.l10n.t('Show Log');
-      void vscode.window.showWarningMessage(`BERT Lens: ${d.message}`, show).then((a) => a === show && this.log.show(true));
-    }));
-    this.push(vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('bertLens')) this.onConfigChanged();
-    }));
+    this.push(
+      this.client.onDeath((d) => {
+        const show = vscode.l10n.t('Show Log');
+        void vscode.window.showWarningMessage(`BERT Lens: ${d.message}`, show).then((a) => a === show && this.log.show(true));
+      }),
+    );
+    this.push(
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('bertLens')) this.onConfigChanged();
+      }),
+    );
     this.push(vscode.workspace.onDidGrantWorkspaceTrust(() => this.onConfigChanged()));
-    this.push(vscode.workspace.onDidCloseTextDocument((d) => {
-      this.docs.forget(d.uri.toString());
-      this.client.forget(d.uri.toString());
-    }));
+    this.push(
+      vscode.workspace.onDidCloseTextDocument((d) => {
+        this.docs.forget(d.uri.toString());
+        this.client.forget(d.uri.toString());
+      }),
+    );
     this.push(vscode.workspace.onDidChangeTextDocument((e) => this.client.noteVersion(e.document.uri.toString(), e.document.version)));
     this.auto = this.push(new AutoModels(this));
   }
@@ -77,8 +86,14 @@ export class Ctx implements vscode.Disposable {
   workerConfig(): WorkerConfig {
     const c = this.config;
     return {
-      model: c.model, qaModel: c.qaModel, staticVectors: c.staticVectors, language: this.language, hubEndpoint: c.hubEndpoint, offline: c.offline,
-      threads: threadsFor(c, os.cpus().length), dtype: c.dtype,
+      model: c.model,
+      qaModel: c.qaModel,
+      staticVectors: c.staticVectors,
+      language: this.language,
+      hubEndpoint: c.hubEndpoint,
+      offline: c.offline,
+      threads: threadsFor(c, os.cpus().length),
+      dtype: c.dtype,
       modelsDir: path.join(this.ext.extensionPath, 'models'),
       cacheDir: path.join(this.ext.globalStorageUri.fsPath, 'models'),
     };
@@ -93,12 +108,15 @@ export class Ctx implements vscode.Disposable {
         try {
           const s = await this.client.configure(this.workerConfig());
           this.onModels(s);
-          this.log.info(`Models configured in ${Date.now() - t0} ms: encoder=${s.encoder.state}, qa=${s.qa.state}, static=${s.static.state}`);
+          this.log.info(
+            `Models configured in ${Date.now() - t0} ms: encoder=${s.encoder.state}, qa=${s.qa.state}, static=${s.static.state}`,
+          );
           const failed = [s.encoder, s.qa, s.static].filter((x) => x.state === 'error');
           if (failed.length) {
             const pick = vscode.l10n.t('Select Model…');
             const msg = failed.map((f) => (f.error ? errorText(f.error, vscode.l10n) : f.id)).join(' ');
-            void vscode.window.showErrorMessage(vscode.l10n.t('BERT Lens could not load a model: {0}', msg), pick)
+            void vscode.window
+              .showErrorMessage(vscode.l10n.t('BERT Lens could not load a model: {0}', msg), pick)
               .then((a) => a === pick && vscode.commands.executeCommand('bertLens.selectModel'));
           }
         } catch (e) {

@@ -18,7 +18,10 @@ export class Documents {
   private readonly toldLimited = new Set<string>();
   limitedNow = false;
 
-  constructor(private readonly config: () => BertLensConfig, private readonly onLimitedChange: () => void = () => undefined) {}
+  constructor(
+    private readonly config: () => BertLensConfig,
+    private readonly onLimitedChange: () => void = () => undefined,
+  ) {}
 
   supports(doc: vscode.TextDocument): boolean {
     return SCHEMES.has(doc.uri.scheme);
@@ -70,10 +73,13 @@ export class Documents {
     this.toldLimited.add(key);
     // No "raise the limit" button: hovers over a whole large document take many seconds; the one task that needs the
     // whole text (QA) offers it on request, with progress and cancel.
-    void vscode.window.showInformationMessage(vscode.l10n.t(
-      'BERT Lens: this document has {0} characters, more than bertLens.maxDocumentChars ({1}). Only the visible part and the text around the cursor are analysed; "Ask a Question" can still search the whole document.',
-      doc.getText().length, this.config().maxDocumentChars,
-    ));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'BERT Lens: this document has {0} characters, more than bertLens.maxDocumentChars ({1}). Only the visible part and the text around the cursor are analysed; "Ask a Question" can still search the whole document.',
+        doc.getText().length,
+        this.config().maxDocumentChars,
+      ),
+    );
   }
 
   forget(uri: string): void {

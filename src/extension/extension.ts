@@ -37,22 +37,35 @@ export function activate(context: vscode.ExtensionContext): { ctx: Ctx } | undef
   // Language-agnostic: prose is read whole, code files only in comments and strings (see core/text/segments.ts).
   ctx.push(vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new HoverProvider(ctx)));
   // The sidebar panel (src/extension/panel) shares the worker client and the same analysed-text view of documents.
-  ctx.push(registerPanel(context, {
-    client: ctx.client,
-    log: (m) => ctx.log.info(m),
-    config: () => ctx.config,
-    docInput: (doc, offset) => ctx.docs.prepare(doc, offset).input,
-  }));
+  ctx.push(
+    registerPanel(context, {
+      client: ctx.client,
+      log: (m) => ctx.log.info(m),
+      config: () => ctx.config,
+      docInput: (doc, offset) => ctx.docs.prepare(doc, offset).input,
+    }),
+  );
   void ctx.loadModels().then(() => ctx.push(new Warmup(ctx)));
-  ctx.log.info(`BERT Lens activated (${context.extensionMode === vscode.ExtensionMode.Production ? 'production' : 'development'}), workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'}`);
+  ctx.log.info(
+    `BERT Lens activated (${context.extensionMode === vscode.ExtensionMode.Production ? 'production' : 'development'}), workspace ${vscode.workspace.isTrusted ? 'trusted' : 'restricted'}`,
+  );
   return { ctx };
 }
 
 /** No worker on a machine the package cannot run on: every command says why, once shown at activation. */
 function explainUnsupported(context: vscode.ExtensionContext, s: Exclude<RuntimeSupport, { kind: 'ok' }>): void {
-  const message = s.kind === 'unsupported'
-    ? vscode.l10n.t('BERT Lens cannot run on {0}: onnxruntime-node has no binary for it (supported: {1}). Open the folder through Remote - SSH, WSL or a Dev Container on a supported machine; the extension then runs there.', s.target, TARGETS.join(', '))
-    : vscode.l10n.t('This BERT Lens package was built for {0}, not for this machine ({1}). Install bert-lens-{1}.vsix (npm run package:all builds it), or the Marketplace version, which picks the right one.', s.packaged ?? '?', s.target);
+  const message =
+    s.kind === 'unsupported'
+      ? vscode.l10n.t(
+          'BERT Lens cannot run on {0}: onnxruntime-node has no binary for it (supported: {1}). Open the folder through Remote - SSH, WSL or a Dev Container on a supported machine; the extension then runs there.',
+          s.target,
+          TARGETS.join(', '),
+        )
+      : vscode.l10n.t(
+          'This BERT Lens package was built for {0}, not for this machine ({1}). Install bert-lens-{1}.vsix (npm run package:all builds it), or the Marketplace version, which picks the right one.',
+          s.packaged ?? '?',
+          s.target,
+        );
   const show = () => void vscode.window.showErrorMessage(message);
   show();
   const pkg = context.extension.packageJSON as { contributes?: { commands?: Array<{ command: string }> } };

@@ -11,9 +11,10 @@ export function snippet(text: string, start: number, end: number, around = 3): s
   const left = text.slice(lineStart, start).split(/\s+/).filter(Boolean);
   const right = text.slice(end, lineEnd).split(/\s+/).filter(Boolean);
   // A word glued to the occurrence ("bank," / "(bank") stays attached to it.
-  const glueL = /\S$/.test(text.slice(lineStart, start)) ? left.pop() ?? '' : '';
-  const glueR = /^\S/.test(text.slice(end, lineEnd)) ? right.shift() ?? '' : '';
-  const l = left.slice(-around), r = right.slice(0, around);
+  const glueL = /\S$/.test(text.slice(lineStart, start)) ? (left.pop() ?? '') : '';
+  const glueR = /^\S/.test(text.slice(end, lineEnd)) ? (right.shift() ?? '') : '';
+  const l = left.slice(-around),
+    r = right.slice(0, around);
   const pre = (left.length > around ? '…' : '') + l.join(' ') + (l.length ? ' ' : '');
   const post = (r.length ? ' ' : '') + r.join(' ') + (right.length > around ? '…' : '');
   return `${pre}${glueL}${text.slice(start, end)}${glueR}${post}`.trim();

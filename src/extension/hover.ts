@@ -20,9 +20,17 @@ export class HoverProvider implements vscode.HoverProvider {
     // While the models load (at start-up, after a settings change, in a worker restarted after a crash), VS Code shows
     // "Loading…" and the hover answers once they are ready, instead of nothing.
     if (ctx.config.hoverEnabled && ctx.docs.supports(doc)) await ctx.encoderSettled(signal);
-    const off = !ctx.config.hoverEnabled ? 'bertLens.hover.enabled is off' : !ctx.docs.supports(doc) ? `unsupported document ${doc.uri.scheme}:${doc.languageId}`
-      : token.isCancellationRequested ? 'cancelled while the models loaded'
-      : ctx.models?.encoder.state !== 'ready' ? `encoder ${ctx.models?.encoder.state ?? 'not configured'}` : !ctx.docs.analysedAt(doc, offset) ? 'outside the analysed range' : '';
+    const off = !ctx.config.hoverEnabled
+      ? 'bertLens.hover.enabled is off'
+      : !ctx.docs.supports(doc)
+        ? `unsupported document ${doc.uri.scheme}:${doc.languageId}`
+        : token.isCancellationRequested
+          ? 'cancelled while the models loaded'
+          : ctx.models?.encoder.state !== 'ready'
+            ? `encoder ${ctx.models?.encoder.state ?? 'not configured'}`
+            : !ctx.docs.analysedAt(doc, offset)
+              ? 'outside the analysed range'
+              : '';
     // Why a hover shows nothing, for "Developer: Set Log Level… → Trace" when a user reports silent hovers.
     if (off) return void ctx.log.trace(`No hover: ${off}`);
     const { input, limited } = ctx.docs.prepare(doc, offset);
@@ -72,7 +80,9 @@ export function render(r: InspectResult, doc: vscode.TextDocument, layers: numbe
   const rows = Math.max(staticCells.length, subs.length, near.length);
   // Compact on purpose: a hover taller than the space above the line gets a scroll bar.
   md.appendMarkdown(`| **${esc(r.word.text)}** · ${staticHead} | ${ctxHead} | |\n|:--|:--|:--|\n`);
-  md.appendMarkdown(`| *${vscode.l10n.t('same for every occurrence')}* | *${vscode.l10n.t('BERT would write here')}* | *${vscode.l10n.t('nearest in this document')}* |\n`);
+  md.appendMarkdown(
+    `| *${vscode.l10n.t('same for every occurrence')}* | *${vscode.l10n.t('BERT would write here')}* | *${vscode.l10n.t('nearest in this document')}* |\n`,
+  );
   for (let i = 0; i < rows; i++) md.appendMarkdown(`| ${staticCells[i] ?? ''} | ${subs[i] ?? ''} | ${near[i] ?? ''} |\n`);
   md.appendMarkdown('\n');
 
@@ -82,19 +92,33 @@ export function render(r: InspectResult, doc: vscode.TextDocument, layers: numbe
     // Line:column and the words around each occurrence: several on one line must still read differently.
     const text = doc.getText();
     // The ones nearest the hovered word, in document order.
-    const near = new Set(nearestOccurrences(r.occurrences.map((o) => o.start), r.word.start, HOVER_OCCURRENCES));
-    const links = r.occurrences.filter((o) => near.has(o.start)).map((o) => {
-      const where = lineColumn(doc.positionAt(o.start));
-      const link = commandLink(where, REVEAL_OCCURRENCE, [uri, o.start, o.end], vscode.l10n.t('Go to this occurrence'));
-      return `- ${link} ${fmt(o.similarity)} — ${esc(snippet(text, o.start, o.end))}`;
-    });
+    const near = new Set(
+      nearestOccurrences(
+        r.occurrences.map((o) => o.start),
+        r.word.start,
+        HOVER_OCCURRENCES,
+      ),
+    );
+    const links = r.occurrences
+      .filter((o) => near.has(o.start))
+      .map((o) => {
+        const where = lineColumn(doc.positionAt(o.start));
+        const link = commandLink(where, REVEAL_OCCURRENCE, [uri, o.start, o.end], vscode.l10n.t('Go to this occurrence'));
+        return `- ${link} ${fmt(o.similarity)} — ${esc(snippet(text, o.start, o.end))}`;
+      });
     const more = r.occurrencesTotal > HOVER_OCCURRENCES ? `\n- …\n` : '\n';
-    md.appendMarkdown(`${vscode.l10n.t('vs the other {0} occurrences (contextual cosine; static always 1.00):', r.occurrencesTotal)}\n\n${links.join('\n')}${more}\n`);
+    md.appendMarkdown(
+      `${vscode.l10n.t('vs the other {0} occurrences (contextual cosine; static always 1.00):', r.occurrencesTotal)}\n\n${links.join('\n')}${more}\n`,
+    );
   } else {
     md.appendMarkdown(`*${vscode.l10n.t('The only occurrence of this word in the document.')}*\n\n`);
   }
-  if (limited) md.appendMarkdown(`*${vscode.l10n.t('Large document: neighbours and occurrences come from the visible part and the text near the cursor.')}*\n\n`);
-  if (r.partial) md.appendMarkdown(`*${vscode.l10n.t('Only the passage around this word is encoded yet; hover again for the whole document.')}*\n\n`);
+  if (limited)
+    md.appendMarkdown(
+      `*${vscode.l10n.t('Large document: neighbours and occurrences come from the visible part and the text near the cursor.')}*\n\n`,
+    );
+  if (r.partial)
+    md.appendMarkdown(`*${vscode.l10n.t('Only the passage around this word is encoded yet; hover again for the whole document.')}*\n\n`);
   md.appendMarkdown(`${panel} · BERT Lens · ${esc(usedText(r))}`);
   return md;
 }

@@ -19,9 +19,24 @@ export async function selectModel(ctx: Ctx, role?: ModelRole): Promise<void> {
   const c = ctx.config;
   if (!role) {
     const roles: Array<vscode.QuickPickItem & { role: ModelRole }> = [
-      { role: 'encoder', label: `$(symbol-class) ${vscode.l10n.t('Encoder')}`, description: c.model, detail: vscode.l10n.t('Hover, attention, masked word, sentence continuity') },
-      { role: 'qa', label: `$(question) ${vscode.l10n.t('Question answering')}`, description: c.qaModel, detail: vscode.l10n.t('"Ask a Question About This Document"') },
-      { role: 'static', label: `$(symbol-array) ${vscode.l10n.t('Static vectors')}`, description: c.staticVectors || vscode.l10n.t('none'), detail: vscode.l10n.t('word2vec neighbours in the hover') },
+      {
+        role: 'encoder',
+        label: `$(symbol-class) ${vscode.l10n.t('Encoder')}`,
+        description: c.model,
+        detail: vscode.l10n.t('Hover, attention, masked word, sentence continuity'),
+      },
+      {
+        role: 'qa',
+        label: `$(question) ${vscode.l10n.t('Question answering')}`,
+        description: c.qaModel,
+        detail: vscode.l10n.t('"Ask a Question About This Document"'),
+      },
+      {
+        role: 'static',
+        label: `$(symbol-array) ${vscode.l10n.t('Static vectors')}`,
+        description: c.staticVectors || vscode.l10n.t('none'),
+        detail: vscode.l10n.t('word2vec neighbours in the hover'),
+      },
     ];
     const r = await vscode.window.showQuickPick(roles, { title: vscode.l10n.t('BERT Lens: which model do you want to change?') });
     if (!r) return;
@@ -39,7 +54,9 @@ export async function selectModel(ctx: Ctx, role?: ModelRole): Promise<void> {
   const items: Item[] = [];
   const check = (id: string) => (id === current ? '$(check) ' : '');
   items.push({
-    action: 'use', id: AUTO, label: `${check(AUTO)}${AUTO}`,
+    action: 'use',
+    id: AUTO,
+    label: `${check(AUTO)}${AUTO}`,
     description: vscode.l10n.t('{0} for text that is mostly Chinese (per paragraph), {1} otherwise', EMBEDDED.zh[role], EMBEDDED.en[role]),
   });
   const group = (label: string, list: KnownModel[]) => {
@@ -47,24 +64,48 @@ export async function selectModel(ctx: Ctx, role?: ModelRole): Promise<void> {
     items.push({ label, kind: vscode.QuickPickItemKind.Separator, action: 'use' });
     for (const m of list) {
       items.push({
-        action: 'use', id: m.id, label: `${check(m.id)}${m.id}`,
-        description: [m.dtypes.join('/'), m.bytes ? mb(m.bytes) : ''].filter(Boolean).join(' · '), detail: m.dir,
+        action: 'use',
+        id: m.id,
+        label: `${check(m.id)}${m.id}`,
+        description: [m.dtypes.join('/'), m.bytes ? mb(m.bytes) : ''].filter(Boolean).join(' · '),
+        detail: m.dir,
       });
     }
   };
   if (role === 'static') {
-    for (const id of [EMBEDDED.en.static, EMBEDDED.zh.static]) items.push({ action: 'use', id, label: `${check(id)}${id}`, description: vscode.l10n.t('embedded') });
+    for (const id of [EMBEDDED.en.static, EMBEDDED.zh.static])
+      items.push({ action: 'use', id, label: `${check(id)}${id}`, description: vscode.l10n.t('embedded') });
     items.push({ action: 'file', label: `$(file) ${vscode.l10n.t('Open word2vec File…')}` });
     items.push({ action: 'none', label: `$(circle-slash) ${vscode.l10n.t('None')}` });
   } else {
-    group(vscode.l10n.t('Embedded'), known.filter((m) => m.source === 'embedded'));
-    group(vscode.l10n.t('Downloaded'), known.filter((m) => m.source === 'hub'));
-    group(vscode.l10n.t('Folders'), known.filter((m) => m.source === 'folder'));
+    group(
+      vscode.l10n.t('Embedded'),
+      known.filter((m) => m.source === 'embedded'),
+    );
+    group(
+      vscode.l10n.t('Downloaded'),
+      known.filter((m) => m.source === 'hub'),
+    );
+    group(
+      vscode.l10n.t('Folders'),
+      known.filter((m) => m.source === 'folder'),
+    );
     items.push({ label: '', kind: vscode.QuickPickItemKind.Separator, action: 'use' });
-    items.push({ action: 'hub', label: `$(cloud-download) ${vscode.l10n.t('Hugging Face Model Id…')}`, detail: vscode.l10n.t('e.g. Xenova/bert-base-uncased — downloaded from {0}', c.hubEndpoint) });
-    items.push({ action: 'folder', label: `$(folder-opened) ${vscode.l10n.t('Open Folder…')}`, detail: vscode.l10n.t('A folder with config.json, tokenizer.json and onnx/model.onnx') });
+    items.push({
+      action: 'hub',
+      label: `$(cloud-download) ${vscode.l10n.t('Hugging Face Model Id…')}`,
+      detail: vscode.l10n.t('e.g. Xenova/bert-base-uncased — downloaded from {0}', c.hubEndpoint),
+    });
+    items.push({
+      action: 'folder',
+      label: `$(folder-opened) ${vscode.l10n.t('Open Folder…')}`,
+      detail: vscode.l10n.t('A folder with config.json, tokenizer.json and onnx/model.onnx'),
+    });
   }
-  const pick = await vscode.window.showQuickPick(items, { title: vscode.l10n.t('BERT Lens: select the {0} model', role), matchOnDetail: true });
+  const pick = await vscode.window.showQuickPick(items, {
+    title: vscode.l10n.t('BERT Lens: select the {0} model', role),
+    matchOnDetail: true,
+  });
   if (!pick) return;
   const key = KEY[role];
   switch (pick.action) {
@@ -77,8 +118,11 @@ export async function selectModel(ctx: Ctx, role?: ModelRole): Promise<void> {
     case 'folder':
     case 'file': {
       const uris = await vscode.window.showOpenDialog({
-        canSelectFolders: pick.action === 'folder', canSelectFiles: pick.action === 'file', canSelectMany: false,
-        title: pick.action === 'folder' ? vscode.l10n.t('Model folder (Hugging Face layout with ONNX)') : vscode.l10n.t('word2vec binary file'),
+        canSelectFolders: pick.action === 'folder',
+        canSelectFiles: pick.action === 'file',
+        canSelectMany: false,
+        title:
+          pick.action === 'folder' ? vscode.l10n.t('Model folder (Hugging Face layout with ONNX)') : vscode.l10n.t('word2vec binary file'),
       });
       if (uris?.[0]) await setSetting(key, uris[0].fsPath);
       return;
@@ -97,7 +141,9 @@ export async function selectModel(ctx: Ctx, role?: ModelRole): Promise<void> {
 /** Downloads a Hugging Face model (unless offline) and, once it is ready, makes it the model of `role`. */
 export async function useHubModel(ctx: Ctx, role: ModelRole, id: string): Promise<void> {
   if (ctx.config.offline) {
-    return void vscode.window.showWarningMessage(vscode.l10n.t('BERT Lens is offline (bertLens.offline is true). Turn it off to download {0}.', id));
+    return void vscode.window.showWarningMessage(
+      vscode.l10n.t('BERT Lens is offline (bertLens.offline is true). Turn it off to download {0}.', id),
+    );
   }
   await ctx.ready();
   if (await download(ctx, id)) await setSetting(KEY[role], id);
@@ -119,7 +165,10 @@ async function download(ctx: Ctx, id: string): Promise<boolean> {
             const loaded = [...seen.values()].reduce((s, x) => s + x.loaded, 0);
             const total = [...seen.values()].reduce((s, x) => s + x.total, 0);
             const pct = total ? (loaded / total) * 100 : 0;
-            progress.report({ increment: Math.max(0, pct - lastPct), message: `${p.file} — ${mb(loaded)}${total ? ` / ${mb(total)}` : ''}` });
+            progress.report({
+              increment: Math.max(0, pct - lastPct),
+              message: `${p.file} — ${mb(loaded)}${total ? ` / ${mb(total)}` : ''}`,
+            });
             lastPct = Math.max(lastPct, pct);
           },
         });
@@ -137,7 +186,8 @@ async function download(ctx: Ctx, id: string): Promise<boolean> {
 /** Status bar click while the overlay is on: pick the layer (or rollout), then the head (or the mean). */
 export async function selectLayerHead(ctx: Ctx): Promise<void> {
   const info = ctx.models?.encoder.info;
-  const layers = info?.layers ?? 0, heads = info?.heads ?? 0;
+  const layers = info?.layers ?? 0,
+    heads = info?.heads ?? 0;
   const layerItems: Array<vscode.QuickPickItem & { value: number | 'last' | 'rollout' }> = [
     { value: 'last', label: vscode.l10n.t('Last layer'), description: layers ? `L${layers}` : undefined },
     ...Array.from({ length: layers }, (_, i) => ({ value: i + 1, label: vscode.l10n.t('Layer {0}', i + 1) })),

@@ -28,21 +28,28 @@ export class OcclusionOverlay implements vscode.Disposable {
 
   constructor(private readonly ctx: Ctx) {
     // Supports (blue) 1..steps, then works against (red) 1..steps: the order shadeIndex() uses.
-    const steps = [...Array.from({ length: DIVERGING_STEPS }, (_, i) => i + 1), ...Array.from({ length: DIVERGING_STEPS }, (_, i) => -(i + 1))];
-    this.types = steps.map((s) => vscode.window.createTextEditorDecorationType({
-      backgroundColor: stepColor(s),
-      borderRadius: '3px',
-      rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
-    }));
+    const steps = [
+      ...Array.from({ length: DIVERGING_STEPS }, (_, i) => i + 1),
+      ...Array.from({ length: DIVERGING_STEPS }, (_, i) => -(i + 1)),
+    ];
+    this.types = steps.map((s) =>
+      vscode.window.createTextEditorDecorationType({
+        backgroundColor: stepColor(s),
+        borderRadius: '3px',
+        rangeBehavior: vscode.DecorationRangeBehavior.ClosedClosed,
+      }),
+    );
     this.targetType = vscode.window.createTextEditorDecorationType({
       border: '1px solid',
       borderColor: new vscode.ThemeColor('bertLens.attentionFocusBorder'),
       borderRadius: '3px',
       fontWeight: 'bold',
     });
-    this.subs.push(vscode.workspace.onDidChangeTextDocument((e) => {
-      if (this.shownIn?.document === e.document && e.contentChanges.length) this.clear();
-    }));
+    this.subs.push(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (this.shownIn?.document === e.document && e.contentChanges.length) this.clear();
+      }),
+    );
   }
 
   /** "Explain Prediction by Occlusion": the word (or [MASK]) at the cursor. */
@@ -50,17 +57,24 @@ export class OcclusionOverlay implements vscode.Disposable {
     const at = cursorWord(this.ctx);
     if (!at) return;
     await this.run(at.ed, at.offset, vscode.l10n.t('Explain Prediction by Occlusion'), (input, signal) =>
-      this.ctx.client.call.occlude(input, at.offset, 'mask', '', null, { signal }));
+      this.ctx.client.call.occlude(input, at.offset, 'mask', '', null, { signal }),
+    );
   }
 
   /** "Explain Answer by Occlusion": a shown answer (tasks.ts QuestionAnswering.answerToExplain); true once shown. */
   async showAnswer(ed: vscode.TextEditor, question: string, answer: QaAnswer): Promise<boolean> {
     const span = { start: answer.start, end: answer.end };
     return this.run(ed, answer.start, vscode.l10n.t('Explain Answer by Occlusion'), (input, signal) =>
-      this.ctx.client.call.occlude(input, answer.start, 'qa', question, span, { signal }));
+      this.ctx.client.call.occlude(input, answer.start, 'qa', question, span, { signal }),
+    );
   }
 
-  private async run(ed: vscode.TextEditor, offset: number, what: string, call: (input: DocInput, signal: AbortSignal) => Promise<Occlusion>): Promise<boolean> {
+  private async run(
+    ed: vscode.TextEditor,
+    offset: number,
+    what: string,
+    call: (input: DocInput, signal: AbortSignal) => Promise<Occlusion>,
+  ): Promise<boolean> {
     const ctx = this.ctx;
     const doc = ed.document;
     await ctx.ready();
@@ -68,13 +82,18 @@ export class OcclusionOverlay implements vscode.Disposable {
     const ticket = this.gate.begin('occlusion', input.uri, input.version);
     this.ctrl?.abort();
     const ctrl = (this.ctrl = new AbortController());
-    const r = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('BERT Lens: masking each word in turn…'), cancellable: true },
-      (_p, token) => {
-        token.onCancellationRequested(() => ctrl.abort());
-        return call(input, ctrl.signal);
-      },
-    ).then((x) => x, (e) => (isCancel(e) ? undefined : ctx.error(what, e)));
+    const r = await vscode.window
+      .withProgress(
+        { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('BERT Lens: masking each word in turn…'), cancellable: true },
+        (_p, token) => {
+          token.onCancellationRequested(() => ctrl.abort());
+          return call(input, ctrl.signal);
+        },
+      )
+      .then(
+        (x) => x,
+        (e) => (isCancel(e) ? undefined : ctx.error(what, e)),
+      );
     if (!r || !this.gate.isCurrent(ticket, doc.version)) return false;
     if (this.shownIn && this.shownIn !== ed) this.clearDecorations();
     this.shownIn = ed;
@@ -89,20 +108,33 @@ export class OcclusionOverlay implements vscode.Disposable {
     const paint = paintOcclusion(r.words, doc.getText());
     const pct = (p: number) => `${(p * 100).toFixed(1)}%`;
     paint.shades.forEach((items, i) => {
-      ed.setDecorations(this.types[i], items.map((w) => ({
-        range: new vscode.Range(doc.positionAt(w.start), doc.positionAt(w.end)),
-        hoverMessage: new vscode.MarkdownString(effectHover(r, w, pct)),
-        renderOptions: paint.labelled.has(w)
-          ? { after: { contentText: effectText(w.delta), color: new vscode.ThemeColor('bertLens.attentionWeightForeground'), backgroundColor: new vscode.ThemeColor('editor.background'), textDecoration: LABEL_CSS } }
-          : undefined,
-      })));
+      ed.setDecorations(
+        this.types[i],
+        items.map((w) => ({
+          range: new vscode.Range(doc.positionAt(w.start), doc.positionAt(w.end)),
+          hoverMessage: new vscode.MarkdownString(effectHover(r, w, pct)),
+          renderOptions: paint.labelled.has(w)
+            ? {
+                after: {
+                  contentText: effectText(w.delta),
+                  color: new vscode.ThemeColor('bertLens.attentionWeightForeground'),
+                  backgroundColor: new vscode.ThemeColor('editor.background'),
+                  textDecoration: LABEL_CSS,
+                },
+              }
+            : undefined,
+        })),
+      );
     });
-    ed.setDecorations(this.targetType, [{
-      range: new vscode.Range(doc.positionAt(r.start), doc.positionAt(r.end)),
-      hoverMessage: r.task === 'qa'
-        ? vscode.l10n.t('Occlusion explains the answer “{0}” (span probability {1}: P(start) × P(end)).', r.target, pct(r.base))
-        : vscode.l10n.t('Occlusion explains the prediction “{0}” here (probability {1}).', r.target, pct(r.base)),
-    }]);
+    ed.setDecorations(this.targetType, [
+      {
+        range: new vscode.Range(doc.positionAt(r.start), doc.positionAt(r.end)),
+        hoverMessage:
+          r.task === 'qa'
+            ? vscode.l10n.t('Occlusion explains the answer “{0}” (span probability {1}: P(start) × P(end)).', r.target, pct(r.base))
+            : vscode.l10n.t('Occlusion explains the prediction “{0}” here (probability {1}).', r.target, pct(r.base)),
+      },
+    ]);
     this.ctx.status.occlusion = { task: r.task, target: r.target, base: r.base, max: paint.max, scope, used };
     this.ctx.status.update();
   }
@@ -137,8 +169,14 @@ function effectHover(r: OcclusionResult, w: OcclusionResult['words'][number], pc
   const args = [w.word, r.target, pct(r.base), pct(w.score), effectText(w.delta)] as const;
   if (r.task === 'qa') {
     return w.delta >= 0
-      ? vscode.l10n.t('Masking **{0}** lowers the probability of the answer **{1}** from {2} to {3} ({4}): it supports the answer.', ...args)
-      : vscode.l10n.t('Masking **{0}** raises the probability of the answer **{1}** from {2} to {3} ({4}): it works against the answer.', ...args);
+      ? vscode.l10n.t(
+          'Masking **{0}** lowers the probability of the answer **{1}** from {2} to {3} ({4}): it supports the answer.',
+          ...args,
+        )
+      : vscode.l10n.t(
+          'Masking **{0}** raises the probability of the answer **{1}** from {2} to {3} ({4}): it works against the answer.',
+          ...args,
+        );
   }
   return w.delta >= 0
     ? vscode.l10n.t('Masking **{0}** lowers P(**{1}**) from {2} to {3} ({4}): it supports the prediction.', ...args)

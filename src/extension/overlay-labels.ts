@@ -10,10 +10,12 @@ export const LABELLED = 3;
  * split it).
  */
 export function labelledWords<T extends Weighted>(words: T[], focus: { start: number }, text: string, k = LABELLED): Set<T> {
-  return new Set(words
-    .filter((t) => t.start !== focus.start && !/[\p{L}\p{N}'’]/u.test(text[t.end] ?? ' '))
-    .sort((a, b) => b.weight - a.weight)
-    .slice(0, k));
+  return new Set(
+    words
+      .filter((t) => t.start !== focus.start && !/[\p{L}\p{N}'’]/u.test(text[t.end] ?? ' '))
+      .sort((a, b) => b.weight - a.weight)
+      .slice(0, k),
+  );
 }
 
 /**
@@ -22,7 +24,8 @@ export function labelledWords<T extends Weighted>(words: T[], focus: { start: nu
  * knowing about after-text, so an inline label would push the end of a wrapped line past the viewport. It sits as a
  * small superscript over the end of its word instead.
  */
-export const LABEL_CSS = 'none; position: absolute; transform: translate(-100%, -0.72em); font-size: 0.7em; line-height: 1; padding: 0 1px; border-radius: 2px; pointer-events: none; z-index: 1';
+export const LABEL_CSS =
+  'none; position: absolute; transform: translate(-100%, -0.72em); font-size: 0.7em; line-height: 1; padding: 0 1px; border-radius: 2px; pointer-events: none; z-index: 1';
 
 /** The label text: two decimals without the leading zero (".42"), as short as a number gets. */
 export const labelText = (w: number) => (w >= 0.995 ? '1.0' : w.toFixed(2).replace(/^0/, ''));

@@ -90,7 +90,8 @@ export class AttentionOverlay implements vscode.Disposable {
   private async renderAtCursor(explicit = false): Promise<void> {
     const ed = vscode.window.activeTextEditor;
     if (!ed) {
-      if (explicit) void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: open a text editor and put the cursor on a word first.'));
+      if (explicit)
+        void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: open a text editor and put the cursor on a word first.'));
       return;
     }
     await this.render(ed, ed.document.offsetAt(ed.selection.active), explicit);
@@ -101,16 +102,20 @@ export class AttentionOverlay implements vscode.Disposable {
     const doc = ed.document;
     if (offset === undefined) return;
     if (!ctx.docs.analysedAt(doc, offset) && !ctx.docs.analysedAt(doc, offset - 1)) {
-      if (explicit) void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: put the cursor on a word (in code files, inside a comment or string).'));
+      if (explicit)
+        void vscode.window.showInformationMessage(
+          vscode.l10n.t('BERT Lens: put the cursor on a word (in code files, inside a comment or string).'),
+        );
       return;
     }
     await ctx.ready();
     const { input: prepared, limited } = ctx.docs.prepare(doc, offset);
     // Paragraph scope: BERT reads only the paragraph around the cursor (as in the classic "it" examples); the rest
     // is blanked, so offsets stay document offsets. Document scope shows the encoder's real window over the document.
-    const input = ctx.config.attentionScope === 'paragraph'
-      ? { ...prepared, text: keepOnly(prepared.text, [paragraphAround(prepared.text, offset)]) }
-      : prepared;
+    const input =
+      ctx.config.attentionScope === 'paragraph'
+        ? { ...prepared, text: keepOnly(prepared.text, [paragraphAround(prepared.text, offset)]) }
+        : prepared;
     const ticket = this.gate.begin('attention', input.uri, input.version);
     this.ctrl?.abort();
     const ctrl = (this.ctrl = new AbortController());
@@ -149,18 +154,32 @@ export class AttentionOverlay implements vscode.Disposable {
     const where = r.layer === 'rollout' ? vscode.l10n.t('rollout') : vscode.l10n.t('layer {0}', r.layer);
     const head = r.head === 'mean' ? vscode.l10n.t('mean of heads') : vscode.l10n.t('head {0}', r.head);
     buckets.forEach((items, b) => {
-      ed.setDecorations(this.types[b], items.map((t) => ({
-        range: new vscode.Range(doc.positionAt(t.start), doc.positionAt(t.end)),
-        hoverMessage: new vscode.MarkdownString(vscode.l10n.t('Attention from **{0}** to **{1}**: {2} ({3}, {4})', r.from.text, t.text, t.weight.toFixed(3), where, head)),
-        renderOptions: top.has(t)
-          ? { after: { contentText: labelText(t.weight), color: new vscode.ThemeColor('bertLens.attentionWeightForeground'), backgroundColor: new vscode.ThemeColor('editor.background'), textDecoration: LABEL_CSS } }
-          : undefined,
-      })));
+      ed.setDecorations(
+        this.types[b],
+        items.map((t) => ({
+          range: new vscode.Range(doc.positionAt(t.start), doc.positionAt(t.end)),
+          hoverMessage: new vscode.MarkdownString(
+            vscode.l10n.t('Attention from **{0}** to **{1}**: {2} ({3}, {4})', r.from.text, t.text, t.weight.toFixed(3), where, head),
+          ),
+          renderOptions: top.has(t)
+            ? {
+                after: {
+                  contentText: labelText(t.weight),
+                  color: new vscode.ThemeColor('bertLens.attentionWeightForeground'),
+                  backgroundColor: new vscode.ThemeColor('editor.background'),
+                  textDecoration: LABEL_CSS,
+                },
+              }
+            : undefined,
+        })),
+      );
     });
-    ed.setDecorations(this.focusType, [{
-      range: new vscode.Range(doc.positionAt(r.from.start), doc.positionAt(r.from.end)),
-      hoverMessage: vscode.l10n.t('Attention is shown from this word ({0}, {1})', where, head),
-    }]);
+    ed.setDecorations(this.focusType, [
+      {
+        range: new vscode.Range(doc.positionAt(r.from.start), doc.positionAt(r.from.end)),
+        hoverMessage: vscode.l10n.t('Attention is shown from this word ({0}, {1})', where, head),
+      },
+    ]);
   }
 
   dispose(): void {

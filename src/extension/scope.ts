@@ -16,5 +16,7 @@ export function scopeText(doc: vscode.TextDocument, read: Read, limited: boolean
   const lines = a === b ? l10n.t('line {0}', a) : l10n.t('lines {0}–{1}', a, b);
   if (limited) return l10n.t('{0} (large document: only the visible part and the text near the cursor are read)', lines);
   if (what === 'answer') return l10n.t('{0} (the passage around the answer)', lines);
-  return what === 'paragraph' ? l10n.t('{0} (the paragraph around the cursor)', lines) : l10n.t('{0} (the window of text around the word)', lines);
+  return what === 'paragraph'
+    ? l10n.t('{0} (the paragraph around the cursor)', lines)
+    : l10n.t('{0} (the window of text around the word)', lines);
 }

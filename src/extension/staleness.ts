@@ -33,7 +33,10 @@ export class RenderGate {
 /** Calls `fn` once `ms` after the last `trigger()`; `cancel()` drops a pending call. */
 export class Debouncer {
   private timer: ReturnType<typeof setTimeout> | undefined;
-  constructor(private readonly ms: number, private readonly fn: () => void) {}
+  constructor(
+    private readonly ms: number,
+    private readonly fn: () => void,
+  ) {}
   trigger(): void {
     this.cancel();
     this.timer = setTimeout(() => {

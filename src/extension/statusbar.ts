@@ -48,33 +48,62 @@ export class StatusBar implements vscode.Disposable {
       const id = x?.id || fallback || vscode.l10n.t('none');
       const detail = x?.info
         ? ` — ${x.info.architecture}, ${x.info.layers}×${x.info.heads}, ${x.info.hidden}d, ${x.info.dtype}`
-        : x?.staticInfo ? ` — ${x.staticInfo.size.toLocaleString()} × ${x.staticInfo.dims}d` : '';
-      const st = x?.state === 'error' ? ` $(error) ${x.error ? errorText(x.error, vscode.l10n) : ''}` : x?.state === 'loading' ? ' $(sync~spin)' : '';
+        : x?.staticInfo
+          ? ` — ${x.staticInfo.size.toLocaleString()} × ${x.staticInfo.dims}d`
+          : '';
+      const st =
+        x?.state === 'error'
+          ? ` $(error) ${x.error ? errorText(x.error, vscode.l10n) : ''}`
+          : x?.state === 'loading'
+            ? ' $(sync~spin)'
+            : '';
       md.appendMarkdown(`- ${label}: \`${id}\`${x?.auto ? ' (auto)' : ''}${detail}${st}\n`);
     };
     row(vscode.l10n.t('Encoder'), s?.encoder, this.ctx.config.model);
     row(vscode.l10n.t('Question answering'), s?.qa, this.ctx.config.qaModel);
     row(vscode.l10n.t('Static vectors'), s?.static, this.ctx.config.staticVectors);
     if (s && [s.encoder, s.qa, s.static].some((x) => x.auto)) {
-      md.appendMarkdown(`\n${this.ctx.language === 'zh'
-        ? vscode.l10n.t('auto: this document is mostly Chinese, so the Chinese models are used; a paragraph that is not uses the English ones.')
-        : vscode.l10n.t('auto: this document is not mostly Chinese, so the English models are used; a mostly Chinese paragraph uses the Chinese ones.')}\n`);
+      md.appendMarkdown(
+        `\n${
+          this.ctx.language === 'zh'
+            ? vscode.l10n.t(
+                'auto: this document is mostly Chinese, so the Chinese models are used; a paragraph that is not uses the English ones.',
+              )
+            : vscode.l10n.t(
+                'auto: this document is not mostly Chinese, so the English models are used; a mostly Chinese paragraph uses the Chinese ones.',
+              )
+        }\n`,
+      );
     }
     if (this.ctx.docs.limitedNow) {
-      md.appendMarkdown(`\n${vscode.l10n.t('This document is larger than bertLens.maxDocumentChars: only the visible range and the text around the cursor are analysed.')}\n`);
+      md.appendMarkdown(
+        `\n${vscode.l10n.t('This document is larger than bertLens.maxDocumentChars: only the visible range and the text around the cursor are analysed.')}\n`,
+      );
     }
     md.appendMarkdown(`\n${vscode.l10n.t('Click to select a model.')}`);
     this.models.tooltip = md;
 
     if (this.attentionShown) {
       const c = this.ctx.config;
-      const layer = c.attentionLayer === 'rollout' ? vscode.l10n.t('rollout') : c.attentionLayer === 'last' ? `L${s?.encoder.info?.layers ?? '?'}` : `L${c.attentionLayer}`;
-      const head = c.attentionLayer === 'rollout' ? '' : c.attentionHead === 'mean' ? ` · ${vscode.l10n.t('mean of heads')}` : ` · H${c.attentionHead}`;
+      const layer =
+        c.attentionLayer === 'rollout'
+          ? vscode.l10n.t('rollout')
+          : c.attentionLayer === 'last'
+            ? `L${s?.encoder.info?.layers ?? '?'}`
+            : `L${c.attentionLayer}`;
+      const head =
+        c.attentionLayer === 'rollout'
+          ? ''
+          : c.attentionHead === 'mean'
+            ? ` · ${vscode.l10n.t('mean of heads')}`
+            : ` · H${c.attentionHead}`;
       this.attention.text = `$(eye) ${layer}${head}${this.following ? ' $(debug-step-into)' : ''}`;
       const tip = new vscode.MarkdownString(vscode.l10n.t('BERT Lens attention: click to change the layer and head'));
       if (this.legend) {
         const ranges = legend(this.legend.max).map((b) => `${labelText(b.from)}–${labelText(b.to)}`);
-        tip.appendMarkdown(`\n\n${vscode.l10n.t('Colour = attention from **{0}**, six shades from light ({1}) to dark ({2}); weaker words stay uncoloured. The {3} strongest words carry their weight as a number; hover a word for its exact weight.', this.legend.from, ranges[0], ranges[ranges.length - 1], LABELLED)}`);
+        tip.appendMarkdown(
+          `\n\n${vscode.l10n.t('Colour = attention from **{0}**, six shades from light ({1}) to dark ({2}); weaker words stay uncoloured. The {3} strongest words carry their weight as a number; hover a word for its exact weight.', this.legend.from, ranges[0], ranges[ranges.length - 1], LABELLED)}`,
+        );
       }
       if (this.attentionScope) tip.appendMarkdown(`\n\n${vscode.l10n.t('BERT read: {0}.', this.attentionScope)}`);
       this.attention.tooltip = tip;
@@ -90,12 +119,24 @@ export class StatusBar implements vscode.Disposable {
     const target = o.target.length > 32 ? `${o.target.slice(0, 31)}…` : o.target; // a long answer would push the rest off
     this.occlusionItem.text = `$(symbol-color) ${vscode.l10n.t('occlusion: “{0}” {1}', target, `${(o.base * 100).toFixed(1)}%`)}`;
     const pct = `${(o.base * 100).toFixed(1)}%`;
-    const tip = new vscode.MarkdownString(o.task === 'qa'
-      ? vscode.l10n.t('BERT Lens occlusion of the answer **{0}** (span probability {1}, {2}).', o.target, pct, o.used)
-      : vscode.l10n.t('BERT Lens occlusion of the prediction **{0}** (probability {1}, {2}).', o.target, pct, o.used));
-    tip.appendMarkdown(`\n\n${o.task === 'qa'
-      ? vscode.l10n.t('Each word is coloured by how much the answer\'s probability changes when that word is masked: blue supports the answer (it drops without the word), red works against it; the darkest shade is the strongest effect ({0}). Hover a word for its number.', signedLabel(o.max))
-      : vscode.l10n.t('Each word is coloured by how much the probability changes when that word is masked too: blue supports the prediction (it drops without the word), red works against it; the darkest shade is the strongest effect ({0}). Hover a word for its number.', signedLabel(o.max))}`);
+    const tip = new vscode.MarkdownString(
+      o.task === 'qa'
+        ? vscode.l10n.t('BERT Lens occlusion of the answer **{0}** (span probability {1}, {2}).', o.target, pct, o.used)
+        : vscode.l10n.t('BERT Lens occlusion of the prediction **{0}** (probability {1}, {2}).', o.target, pct, o.used),
+    );
+    tip.appendMarkdown(
+      `\n\n${
+        o.task === 'qa'
+          ? vscode.l10n.t(
+              "Each word is coloured by how much the answer's probability changes when that word is masked: blue supports the answer (it drops without the word), red works against it; the darkest shade is the strongest effect ({0}). Hover a word for its number.",
+              signedLabel(o.max),
+            )
+          : vscode.l10n.t(
+              'Each word is coloured by how much the probability changes when that word is masked too: blue supports the prediction (it drops without the word), red works against it; the darkest shade is the strongest effect ({0}). Hover a word for its number.',
+              signedLabel(o.max),
+            )
+      }`,
+    );
     tip.appendMarkdown(`\n\n${vscode.l10n.t('BERT read: {0}.', o.scope)}`);
     tip.appendMarkdown(`\n\n${vscode.l10n.t('Click or press Escape to clear.')}`);
     this.occlusionItem.tooltip = tip;

@@ -33,7 +33,11 @@ export function masksInParagraph(text: string, offset: number): number {
  * Which shown answer "Explain Answer by Occlusion" explains: the one at `index` (a hover's link), else the one the
  * selection or cursor touches (picking an answer in the list selects it), else the best (the first).
  */
-export function answerToExplain<A extends { start: number; end: number }>(answers: readonly A[], sel: { start: number; end: number }, index?: number): A | undefined {
+export function answerToExplain<A extends { start: number; end: number }>(
+  answers: readonly A[],
+  sel: { start: number; end: number },
+  index?: number,
+): A | undefined {
   if (index !== undefined) return answers[index];
   return answers.find((a) => sel.start <= a.end && sel.end >= a.start) ?? answers[0];
 }

@@ -13,14 +13,19 @@ import { markTourDone } from './tour';
  */
 export function cursorWord(ctx: Ctx): { ed: vscode.TextEditor; offset: number; lit: ReturnType<typeof maskLiteralAt> } | undefined {
   const ed = vscode.window.activeTextEditor;
-  if (!ed) return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: open a text editor and put the cursor on a word or on [MASK].'));
+  if (!ed)
+    return void vscode.window.showInformationMessage(
+      vscode.l10n.t('BERT Lens: open a text editor and put the cursor on a word or on [MASK].'),
+    );
   const doc = ed.document;
   let offset = doc.offsetAt(ed.selection.active);
   const lit = maskLiteralAt(doc.getText(), offset);
   if (lit) offset = lit.start + 1;
   else if (!ctx.docs.analysedAt(doc, offset) && ctx.docs.analysedAt(doc, offset - 1)) offset -= 1;
   else if (!ctx.docs.analysedAt(doc, offset)) {
-    return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: put the cursor on a word (in code files, inside a comment or string) or on [MASK].'));
+    return void vscode.window.showInformationMessage(
+      vscode.l10n.t('BERT Lens: put the cursor on a word (in code files, inside a comment or string) or on [MASK].'),
+    );
   }
   return { ed, offset, lit };
 }
@@ -33,10 +38,15 @@ export async function predictWord(ctx: Ctx): Promise<void> {
   await ctx.ready();
   const { input, limited } = ctx.docs.prepare(doc, offset);
   if (lit && masksInParagraph(doc.getText(), offset) > 1) return fillMasks(ctx, ed, input, offset);
-  const r = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('BERT Lens: predicting…'), cancellable: true },
-    (_p, token) => ctx.client.call.mask(input, offset, Math.max(ctx.config.topK, 10), { signal: toSignal(token) }),
-  ).then((x) => x, (e) => (isCancel(e) ? undefined : ctx.error(vscode.l10n.t('Predict Word'), e)));
+  const r = await vscode.window
+    .withProgress(
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('BERT Lens: predicting…'), cancellable: true },
+      (_p, token) => ctx.client.call.mask(input, offset, Math.max(ctx.config.topK, 10), { signal: toSignal(token) }),
+    )
+    .then(
+      (x) => x,
+      (e) => (isCancel(e) ? undefined : ctx.error(vscode.l10n.t('Predict Word'), e)),
+    );
   if (!r || doc.version !== input.version) return;
   const original = doc.getText().slice(r.start, r.end);
   const items = r.predictions.map((p) => ({
@@ -57,12 +67,22 @@ export async function predictWord(ctx: Ctx): Promise<void> {
  * Several [MASK]s in the paragraph: fill them jointly (each later one seeing the words chosen before it). The first
  * item fills every mask; the others are the candidates for the [MASK] under the cursor at the step it was filled.
  */
-async function fillMasks(ctx: Ctx, ed: vscode.TextEditor, input: Parameters<Ctx['client']['call']['fillMasks']>[0], offset: number): Promise<void> {
+async function fillMasks(
+  ctx: Ctx,
+  ed: vscode.TextEditor,
+  input: Parameters<Ctx['client']['call']['fillMasks']>[0],
+  offset: number,
+): Promise<void> {
   const doc = ed.document;
-  const r = await vscode.window.withProgress(
-    { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('BERT Lens: predicting…'), cancellable: true },
-    (_p, token) => ctx.client.call.fillMasks(input, offset, Math.max(ctx.config.topK, 10), { signal: toSignal(token) }),
-  ).then((x) => x, (e) => (isCancel(e) ? undefined : ctx.error(vscode.l10n.t('Predict Word'), e)));
+  const r = await vscode.window
+    .withProgress(
+      { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('BERT Lens: predicting…'), cancellable: true },
+      (_p, token) => ctx.client.call.fillMasks(input, offset, Math.max(ctx.config.topK, 10), { signal: toSignal(token) }),
+    )
+    .then(
+      (x) => x,
+      (e) => (isCancel(e) ? undefined : ctx.error(vscode.l10n.t('Predict Word'), e)),
+    );
   if (!r || doc.version !== input.version) return;
   markTourDone('mask');
   const here = r.masks.find((m) => m.start <= offset && offset <= m.end) ?? r.masks[0];
@@ -70,7 +90,10 @@ async function fillMasks(ctx: Ctx, ed: vscode.TextEditor, input: Parameters<Ctx[
   const all: Item = {
     label: `$(sparkle) ${vscode.l10n.t('Fill all {0} [MASK]s together', r.masks.length)}`,
     description: r.masks.map((m) => m.word).join(' · '),
-    detail: vscode.l10n.t('Most confident first, each later [MASK] sees the words chosen before it; joint probability {0}', fmtScore(r.score)),
+    detail: vscode.l10n.t(
+      'Most confident first, each later [MASK] sees the words chosen before it; joint probability {0}',
+      fmtScore(r.score),
+    ),
     fill: r.masks,
   };
   const one: Item[] = here.predictions.map((p) => ({
@@ -104,38 +127,61 @@ export class Continuity implements vscode.Disposable {
     const doc = ed.document;
     await this.ctx.ready();
     const { input } = this.ctx.docs.prepare(doc);
-    const pairs = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title: vscode.l10n.t('BERT Lens: checking sentence continuity'), cancellable: true },
-      (progress, token) => {
-        let last = 0;
-        return this.ctx.client.call.nsp(input, {
-          signal: toSignal(token),
-          onProgress: (p) => {
-            if (!('done' in p) || !p.total) return;
-            progress.report({ increment: ((p.done - last) / p.total) * 100, message: `${p.done}/${p.total}` });
-            last = p.done;
-          },
-        });
-      },
-    ).then((x) => x, (e) => (isCancel(e) ? undefined : this.ctx.error(vscode.l10n.t('Check Sentence Continuity'), e)));
+    const pairs = await vscode.window
+      .withProgress(
+        {
+          location: vscode.ProgressLocation.Notification,
+          title: vscode.l10n.t('BERT Lens: checking sentence continuity'),
+          cancellable: true,
+        },
+        (progress, token) => {
+          let last = 0;
+          return this.ctx.client.call.nsp(input, {
+            signal: toSignal(token),
+            onProgress: (p) => {
+              if (!('done' in p) || !p.total) return;
+              progress.report({ increment: ((p.done - last) / p.total) * 100, message: `${p.done}/${p.total}` });
+              last = p.done;
+            },
+          });
+        },
+      )
+      .then(
+        (x) => x,
+        (e) => (isCancel(e) ? undefined : this.ctx.error(vscode.l10n.t('Check Sentence Continuity'), e)),
+      );
     if (!pairs || doc.version !== input.version) return;
     const threshold = this.ctx.config.nspThreshold;
     const low = pairs.filter((p) => p.isNext < threshold);
-    this.diags.set(doc.uri, low.map((p) => {
-      const d = new vscode.Diagnostic(
-        new vscode.Range(doc.positionAt(p.b.start), doc.positionAt(p.b.end)),
-        vscode.l10n.t('This sentence may not follow the previous one: next-sentence probability {0} (threshold {1}).', p.isNext.toFixed(2), threshold.toFixed(2)),
-        vscode.DiagnosticSeverity.Information,
-      );
-      d.source = 'BERT Lens';
-      d.relatedInformation = [new vscode.DiagnosticRelatedInformation(
-        new vscode.Location(doc.uri, new vscode.Range(doc.positionAt(p.a.start), doc.positionAt(p.a.end))),
-        vscode.l10n.t('previous sentence'),
-      )];
-      return d;
-    }));
+    this.diags.set(
+      doc.uri,
+      low.map((p) => {
+        const d = new vscode.Diagnostic(
+          new vscode.Range(doc.positionAt(p.b.start), doc.positionAt(p.b.end)),
+          vscode.l10n.t(
+            'This sentence may not follow the previous one: next-sentence probability {0} (threshold {1}).',
+            p.isNext.toFixed(2),
+            threshold.toFixed(2),
+          ),
+          vscode.DiagnosticSeverity.Information,
+        );
+        d.source = 'BERT Lens';
+        d.relatedInformation = [
+          new vscode.DiagnosticRelatedInformation(
+            new vscode.Location(doc.uri, new vscode.Range(doc.positionAt(p.a.start), doc.positionAt(p.a.end))),
+            vscode.l10n.t('previous sentence'),
+          ),
+        ];
+        return d;
+      }),
+    );
     void vscode.window.showInformationMessage(
-      vscode.l10n.t('BERT Lens: {0} of {1} sentence pairs look discontinuous (next-sentence probability below {2}).', low.length, pairs.length, threshold.toFixed(2)),
+      vscode.l10n.t(
+        'BERT Lens: {0} of {1} sentence pairs look discontinuous (next-sentence probability below {2}).',
+        low.length,
+        pairs.length,
+        threshold.toFixed(2),
+      ),
     );
   }
 
@@ -185,9 +231,8 @@ export class QuestionAnswering implements vscode.Disposable {
     await this.ctx.ready();
     const { input, limited } = this.ctx.docs.prepare(doc, undefined, whole);
     const title = whole ? vscode.l10n.t('BERT Lens: reading the whole document…') : vscode.l10n.t('BERT Lens: reading the document…');
-    const r = await vscode.window.withProgress(
-      { location: vscode.ProgressLocation.Notification, title, cancellable: true },
-      (progress, token) => {
+    const r = await vscode.window
+      .withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
         let shown = 0;
         const onProgress = (p: { done: number; total: number } | object) => {
           if (!('done' in p) || !p.total) return;
@@ -196,8 +241,11 @@ export class QuestionAnswering implements vscode.Disposable {
           shown = pct;
         };
         return this.ctx.client.call.qa(input, question, 5, { signal: toSignal(token), onProgress });
-      },
-    ).then((x) => x, (e) => (isCancel(e) ? undefined : this.ctx.error(vscode.l10n.t('Ask a Question'), e)));
+      })
+      .then(
+        (x) => x,
+        (e) => (isCancel(e) ? undefined : this.ctx.error(vscode.l10n.t('Ask a Question'), e)),
+      );
     if (!r || doc.version !== input.version) return;
     const scope = limited ? vscode.l10n.t('the visible part and the text near the cursor') : vscode.l10n.t('the whole document');
     const searchAll = vscode.l10n.t('Search the whole document');
@@ -221,7 +269,10 @@ export class QuestionAnswering implements vscode.Disposable {
     });
     if (limited) {
       items.push({ label: '', kind: vscode.QuickPickItemKind.Separator });
-      items.push({ label: `$(search) ${searchAll}`, detail: vscode.l10n.t('Reads all {0} characters, with progress; cancellable.', doc.getText().length) });
+      items.push({
+        label: `$(search) ${searchAll}`,
+        detail: vscode.l10n.t('Reads all {0} characters, with progress; cancellable.', doc.getText().length),
+      });
     }
     const reveal = (a: QaAnswer) => {
       const sel = new vscode.Selection(doc.positionAt(a.start), doc.positionAt(a.end));
@@ -255,13 +306,24 @@ export class QuestionAnswering implements vscode.Disposable {
   private show(ed: vscode.TextEditor, answers: QaAnswer[], question: string, version: number): void {
     this.clear();
     const doc = ed.document;
-    ed.setDecorations(this.highlight, answers.map((a, i) => {
-      const hover = new vscode.MarkdownString(vscode.l10n.t('BERT Lens answer #{0} (score {1}). Run "BERT Lens: Clear Answers" or press Escape to dismiss.', i + 1, fmtScore(a.score)));
-      // One trusted command: the link explains this answer (its index in the list shown).
-      hover.isTrusted = { enabledCommands: ['bertLens.explainAnswer'] };
-      hover.appendMarkdown(`\n\n[${vscode.l10n.t('Explain this answer by occlusion')}](command:bertLens.explainAnswer?${encodeURIComponent(JSON.stringify([i]))})`);
-      return { range: new vscode.Range(doc.positionAt(a.start), doc.positionAt(a.end)), hoverMessage: hover };
-    }));
+    ed.setDecorations(
+      this.highlight,
+      answers.map((a, i) => {
+        const hover = new vscode.MarkdownString(
+          vscode.l10n.t(
+            'BERT Lens answer #{0} (score {1}). Run "BERT Lens: Clear Answers" or press Escape to dismiss.',
+            i + 1,
+            fmtScore(a.score),
+          ),
+        );
+        // One trusted command: the link explains this answer (its index in the list shown).
+        hover.isTrusted = { enabledCommands: ['bertLens.explainAnswer'] };
+        hover.appendMarkdown(
+          `\n\n[${vscode.l10n.t('Explain this answer by occlusion')}](command:bertLens.explainAnswer?${encodeURIComponent(JSON.stringify([i]))})`,
+        );
+        return { range: new vscode.Range(doc.positionAt(a.start), doc.positionAt(a.end)), hoverMessage: hover };
+      }),
+    );
     this.highlighted = ed;
     this.shown = { ed, version, question, answers };
     void vscode.commands.executeCommand('setContext', 'bertLens.answersShown', true);
@@ -272,11 +334,15 @@ export class QuestionAnswering implements vscode.Disposable {
     const s = this.shown;
     const ed = vscode.window.activeTextEditor;
     if (!s || !ed || ed.document !== s.ed.document) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: ask a question first (BERT Lens: Ask a Question About This Document), then explain one of its answers.'));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('BERT Lens: ask a question first (BERT Lens: Ask a Question About This Document), then explain one of its answers.'),
+      );
       return undefined;
     }
     if (ed.document.version !== s.version) {
-      void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: the document changed since the answers were found; ask the question again.'));
+      void vscode.window.showInformationMessage(
+        vscode.l10n.t('BERT Lens: the document changed since the answers were found; ask the question again.'),
+      );
       return undefined;
     }
     const doc = ed.document;

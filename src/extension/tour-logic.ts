@@ -28,11 +28,15 @@ export function sampleAnchor(step: TourStep, text: string): number | undefined {
   };
   switch (step) {
     case 'attention':
-    case 'qkv': return inside('because it was too tired', 'it') ?? inside('因为它太累了', '它');
-    case 'hover': return inside('the bank of the river', 'bank') ?? inside('你在干哈呢', '干');
-    case 'mask': return inside('is [MASK]', '[MASK]') ?? inside('散[MASK]', '[MASK]');
+    case 'qkv':
+      return inside('because it was too tired', 'it') ?? inside('因为它太累了', '它');
+    case 'hover':
+      return inside('the bank of the river', 'bank') ?? inside('你在干哈呢', '干');
+    case 'mask':
+      return inside('is [MASK]', '[MASK]') ?? inside('散[MASK]', '[MASK]');
     case 'open':
-    case 'qa': return undefined;
+    case 'qa':
+      return undefined;
   }
 }
 

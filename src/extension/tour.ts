@@ -33,14 +33,22 @@ export class Tour implements vscode.Disposable {
     const { file } = sampleFor(vscode.env.language);
     const copy = vscode.Uri.joinPath(this.ctx.ext.globalStorageUri, 'samples', file);
     const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === copy.toString());
-    const exists = open !== undefined || (await vscode.workspace.fs.stat(copy).then(() => true, () => false));
+    const exists =
+      open !== undefined ||
+      (await vscode.workspace.fs.stat(copy).then(
+        () => true,
+        () => false,
+      ));
     if (!exists) {
       const text = await vscode.workspace.fs.readFile(vscode.Uri.joinPath(this.ctx.ext.extensionUri, 'samples', file));
       await vscode.workspace.fs.createDirectory(vscode.Uri.joinPath(copy, '..'));
       await vscode.workspace.fs.writeFile(copy, text);
     }
     const doc = open ?? (await vscode.workspace.openTextDocument(copy));
-    const ed = await vscode.window.showTextDocument(doc, columnOf(doc) ?? (besidePage() ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active));
+    const ed = await vscode.window.showTextDocument(
+      doc,
+      columnOf(doc) ?? (besidePage() ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active),
+    );
     if (!open) ed.selection = new vscode.Selection(0, 0, 0, 0);
     this.sample = doc;
     markTourDone('open');
@@ -69,10 +77,15 @@ export class Tour implements vscode.Disposable {
       ed.revealRange(new vscode.Range(pos, pos), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     }
     switch (step) {
-      case 'attention': return void (await vscode.commands.executeCommand('bertLens.showAttention'));
+      case 'attention':
+        return void (await vscode.commands.executeCommand('bertLens.showAttention'));
       case 'qkv': {
         const offset = ed.document.offsetAt(ed.selection.active);
-        const shown = await vscode.commands.executeCommand<boolean>('bertLens.showInPanel', { uri: ed.document.uri.toString(), offset, section: 'explain' });
+        const shown = await vscode.commands.executeCommand<boolean>('bertLens.showInPanel', {
+          uri: ed.document.uri.toString(),
+          offset,
+          section: 'explain',
+        });
         if (shown) markTourDone('qkv');
         return;
       }
@@ -81,8 +94,13 @@ export class Tour implements vscode.Disposable {
         await vscode.window.showTextDocument(ed.document, { viewColumn: ed.viewColumn, preserveFocus: false });
         await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
         return void (await vscode.commands.executeCommand('editor.action.showHover'));
-      case 'mask': return void (await vscode.commands.executeCommand('bertLens.predictWord'));
-      case 'qa': return void (await vscode.commands.executeCommand('bertLens.askQuestion', !target || target.isSample ? sampleFor(vscode.env.language).question : undefined));
+      case 'mask':
+        return void (await vscode.commands.executeCommand('bertLens.predictWord'));
+      case 'qa':
+        return void (await vscode.commands.executeCommand(
+          'bertLens.askQuestion',
+          !target || target.isSample ? sampleFor(vscode.env.language).question : undefined,
+        ));
     }
   }
 
@@ -100,6 +118,9 @@ function besidePage(): boolean {
 /** The column already showing `doc` (visible first, else any group with a tab for it), so it is not opened twice. */
 function columnOf(doc: vscode.TextDocument): vscode.ViewColumn | undefined {
   const uri = doc.uri.toString();
-  return vscode.window.visibleTextEditors.find((e) => e.document === doc)?.viewColumn
-    ?? vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri))?.viewColumn;
+  return (
+    vscode.window.visibleTextEditors.find((e) => e.document === doc)?.viewColumn ??
+    vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === uri))
+      ?.viewColumn
+  );
 }

@@ -15,10 +15,12 @@ export function parseHeads(spec: string, layers: number, heads: number): HeadSpe
     const m = /^(\d+)\.(\d+|\*)$/.exec(item);
     if (!m) throw new Error(`"${item}" is not a head. ${form}`);
     const layer = Number(m[1]);
-    if (layer < 1 || layer > layers) throw new Error(`Layer ${layer} (in "${item}") does not exist: the model has layers 1..${layers}. ${form}`);
+    if (layer < 1 || layer > layers)
+      throw new Error(`Layer ${layer} (in "${item}") does not exist: the model has layers 1..${layers}. ${form}`);
     const list = m[2] === '*' ? Array.from({ length: heads }, (_, h) => h) : [Number(m[2])];
     for (const head of list) {
-      if (head >= heads) throw new Error(`Head ${head} (in "${item}") does not exist: the model has heads 0..${heads - 1} in each layer. ${form}`);
+      if (head >= heads)
+        throw new Error(`Head ${head} (in "${item}") does not exist: the model has heads 0..${heads - 1} in each layer. ${form}`);
       if (!out.some((x) => x.layer === layer && x.head === head)) out.push({ layer, head });
     }
   }

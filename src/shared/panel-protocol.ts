@@ -225,70 +225,144 @@ function isHead(d: unknown): d is HeadData {
 }
 function isGrid(d: unknown): d is ModelGridData {
   if (!isObj(d) || !isInt(d.words) || !isInt(d.layers) || !isInt(d.heads) || !isInt(d.size)) return false;
-  return isU8(d.thumbs, d.layers * d.heads * d.size * d.size) && isF32(d.focusRow, d.layers * d.heads) &&
-    Array.isArray(d.labels) && d.labels.length === d.layers * d.heads && d.labels.every((x) => (HEAD_LABELS as readonly unknown[]).includes(x));
+  return (
+    isU8(d.thumbs, d.layers * d.heads * d.size * d.size) &&
+    isF32(d.focusRow, d.layers * d.heads) &&
+    Array.isArray(d.labels) &&
+    d.labels.length === d.layers * d.heads &&
+    d.labels.every((x) => (HEAD_LABELS as readonly unknown[]).includes(x))
+  );
 }
 function isExplain(d: unknown): d is ExplainData {
   if (!isObj(d) || !isInt(d.layer) || !isInt(d.head) || !isInt(d.headDim) || !isSpan(d.from) || !isArr(d.words, isSpan)) return false;
   const n = d.words.length;
   const vec = (v: unknown) => isNumArr(v) && v.length === d.headDim;
   const perWord = (v: unknown) => isNumArr(v) && v.length === n;
-  return vec(d.query) && vec(d.output) && Array.isArray(d.keys) && d.keys.length === n && d.keys.every(vec) &&
-    Array.isArray(d.values) && d.values.length === n && d.values.every(vec) && perWord(d.scores) &&
-    perWord(d.scaled) && perWord(d.weights) && isInt(d.heads) && isInt(d.hidden);
+  return (
+    vec(d.query) &&
+    vec(d.output) &&
+    Array.isArray(d.keys) &&
+    d.keys.length === n &&
+    d.keys.every(vec) &&
+    Array.isArray(d.values) &&
+    d.values.length === n &&
+    d.values.every(vec) &&
+    perWord(d.scores) &&
+    perWord(d.scaled) &&
+    perWord(d.weights) &&
+    isInt(d.heads) &&
+    isInt(d.hidden)
+  );
 }
 function isInspect(d: unknown): d is InspectData {
-  return isObj(d) && isSpan(d.word) && (d.staticSource === null || isStr(d.staticSource)) && isBool(d.inVocabulary) &&
-    isArr(d.staticNeighbours, isRanked) && isArr(d.substitutes, isRanked) && isArr(d.documentNeighbours, isRanked) &&
-    isArr(d.occurrences, (o): o is InspectData['occurrences'][number] =>
-      isObj(o) && isInt(o.start) && isInt(o.end) && isNum(o.similarity) && isStr(o.snippet)) &&
-    isInt(d.occurrencesTotal) && d.occurrencesTotal >= d.occurrences.length &&
-    (d.lens === undefined || isArr(d.lens, (l): l is NonNullable<InspectData['lens']>[number] => isObj(l) && isInt(l.layer) && isArr(l.predictions, isRanked))) &&
-    (d.lensError === undefined || isStr(d.lensError));
+  return (
+    isObj(d) &&
+    isSpan(d.word) &&
+    (d.staticSource === null || isStr(d.staticSource)) &&
+    isBool(d.inVocabulary) &&
+    isArr(d.staticNeighbours, isRanked) &&
+    isArr(d.substitutes, isRanked) &&
+    isArr(d.documentNeighbours, isRanked) &&
+    isArr(
+      d.occurrences,
+      (o): o is InspectData['occurrences'][number] => isObj(o) && isInt(o.start) && isInt(o.end) && isNum(o.similarity) && isStr(o.snippet),
+    ) &&
+    isInt(d.occurrencesTotal) &&
+    d.occurrencesTotal >= d.occurrences.length &&
+    (d.lens === undefined ||
+      isArr(d.lens, (l): l is NonNullable<InspectData['lens']>[number] => isObj(l) && isInt(l.layer) && isArr(l.predictions, isRanked))) &&
+    (d.lensError === undefined || isStr(d.lensError))
+  );
 }
 function isSense(d: unknown): d is SenseData {
   if (!isObj(d) || !(d.word === null || isStr(d.word)) || !isInt(d.layer) || !isInt(d.k)) return false;
-  const ok = isArr(d.items, (o): o is SenseData['items'][number] =>
-    isObj(o) && isStr(o.text) && isInt(o.start) && isInt(o.end) && isStr(o.context));
+  const ok = isArr(
+    d.items,
+    (o): o is SenseData['items'][number] => isObj(o) && isStr(o.text) && isInt(o.start) && isInt(o.end) && isStr(o.context),
+  );
   if (!ok) return false;
   const n = (d.items as unknown[]).length;
-  return isF32(d.points, 2 * n) && isU8(d.clusters, n) && (d.silhouette === null || isNum(d.silhouette)) &&
-    Array.isArray(d.explained) && d.explained.length === 2 && isNumArr(d.explained) &&
-    (d.clusters).every((c) => c < Math.max(1, d.k as number));
+  return (
+    isF32(d.points, 2 * n) &&
+    isU8(d.clusters, n) &&
+    (d.silhouette === null || isNum(d.silhouette)) &&
+    Array.isArray(d.explained) &&
+    d.explained.length === 2 &&
+    isNumArr(d.explained) &&
+    d.clusters.every((c) => c < Math.max(1, d.k as number))
+  );
 }
 function isQa(d: unknown): d is QaData {
-  return isObj(d) && isStr(d.question) && isArr(d.answers, (a): a is QaData['answers'][number] =>
-    isObj(a) && isStr(a.text) && isInt(a.start) && isInt(a.end) && isNum(a.score) && isStr(a.before) && isStr(a.after));
+  return (
+    isObj(d) &&
+    isStr(d.question) &&
+    isArr(
+      d.answers,
+      (a): a is QaData['answers'][number] =>
+        isObj(a) && isStr(a.text) && isInt(a.start) && isInt(a.end) && isNum(a.score) && isStr(a.before) && isStr(a.after),
+    )
+  );
 }
 function isAblate(d: unknown): d is AblateData {
   if (!isObj(d) || (d.task !== 'mask' && d.task !== 'qa') || !isStr(d.target) || !isInt(d.start) || !isInt(d.end)) return false;
   if (!isInt(d.layers) || !isInt(d.heads) || !isNum(d.base) || !isNum(d.score) || !isArr(d.predictions, isRanked)) return false;
   const n = d.layers * d.heads;
-  return isArr(d.off, isInt) && d.off.every((x) => x < n) && (d.importance === null || (isNumArr(d.importance) && d.importance.length === n));
+  return (
+    isArr(d.off, isInt) && d.off.every((x) => x < n) && (d.importance === null || (isNumArr(d.importance) && d.importance.length === n))
+  );
 }
 function isOcclude(d: unknown): d is OccludeData {
-  if (!isObj(d) || (d.task !== 'mask' && d.task !== 'qa') || !isStr(d.target) || !isInt(d.start) || !isInt(d.end) || d.end < d.start) return false;
-  if (!isNum(d.base) || !isStr(d.model) || !isObj(d.read) || !isInt(d.read.start) || !isInt(d.read.end) || d.read.end < d.read.start) return false;
-  return isArr(d.words, (w): w is OccludeData['words'][number] =>
-    isObj(w) && isStr(w.word) && isInt(w.start) && isInt(w.end) && w.end >= w.start && isNum(w.score) && isNum(w.delta));
+  if (!isObj(d) || (d.task !== 'mask' && d.task !== 'qa') || !isStr(d.target) || !isInt(d.start) || !isInt(d.end) || d.end < d.start)
+    return false;
+  if (!isNum(d.base) || !isStr(d.model) || !isObj(d.read) || !isInt(d.read.start) || !isInt(d.read.end) || d.read.end < d.read.start)
+    return false;
+  return isArr(
+    d.words,
+    (w): w is OccludeData['words'][number] =>
+      isObj(w) && isStr(w.word) && isInt(w.start) && isInt(w.end) && w.end >= w.start && isNum(w.score) && isNum(w.delta),
+  );
 }
 function isCompareSide(d: unknown, n: number): d is CompareSide {
   if (!isObj(d) || !isStr(d.model) || !isInt(d.layers) || !isInt(d.heads) || !isInt(d.tokens) || !isInt(d.unknown)) return false;
-  return (d.attention === null || isF32(d.attention, d.layers * n)) && (d.rollout === null || isF32(d.rollout, n)) &&
-    (d.predictions === null || isArr(d.predictions, isRanked)) && (d.note === null || isStr(d.note));
+  return (
+    (d.attention === null || isF32(d.attention, d.layers * n)) &&
+    (d.rollout === null || isF32(d.rollout, n)) &&
+    (d.predictions === null || isArr(d.predictions, isRanked)) &&
+    (d.note === null || isStr(d.note))
+  );
 }
 function isCompare(d: unknown): d is CompareData {
   if (!isObj(d) || !isArr(d.choices, isStr) || !isStr(d.against) || !(d.error === null || isStr(d.error))) return false;
   const r = d.result;
   if (r === null) return true;
-  if (!isObj(r) || !isArr(r.words, (w): w is PSpan & { a: string; b: string; same: boolean } => isSpan(w) && isObj(w) && isStr(w.a) && isStr(w.b) && isBool(w.same))) return false;
+  if (
+    !isObj(r) ||
+    !isArr(
+      r.words,
+      (w): w is PSpan & { a: string; b: string; same: boolean } => isSpan(w) && isObj(w) && isStr(w.a) && isStr(w.b) && isBool(w.same),
+    )
+  )
+    return false;
   const n = r.words.length;
-  if (!isInt(r.focus) || r.focus >= n || (r.masked !== 'word' && r.masked !== 'literal') || !isCompareSide(r.a, n) || !isCompareSide(r.b, n)) return false;
+  if (
+    !isInt(r.focus) ||
+    r.focus >= n ||
+    (r.masked !== 'word' && r.masked !== 'literal') ||
+    !isCompareSide(r.a, n) ||
+    !isCompareSide(r.b, n)
+  )
+    return false;
   const div = (x: unknown) => x === null || (isNum(x) && x >= 0 && x <= 1);
   const { a, b } = r as { a: CompareSide; b: CompareSide };
-  return isArr(r.depth, (x): x is { a: number; b: number; divergence: number | null } =>
-    isObj(x) && isInt(x.a) && x.a >= 1 && x.a <= a.layers && isInt(x.b) && x.b >= 1 && x.b <= b.layers && div(x.divergence)) &&
-    div(r.rollout) && (r.agree === null || isBool(r.agree));
+  return (
+    isArr(
+      r.depth,
+      (x): x is { a: number; b: number; divergence: number | null } =>
+        isObj(x) && isInt(x.a) && x.a >= 1 && x.a <= a.layers && isInt(x.b) && x.b >= 1 && x.b <= b.layers && div(x.divergence),
+    ) &&
+    div(r.rollout) &&
+    (r.agree === null || isBool(r.agree))
+  );
 }
 const isModel = (v: unknown): v is ModelSummary => isObj(v) && isStr(v.id) && isInt(v.layers) && isInt(v.heads);
 const isFocus = (v: unknown): v is Focus => isObj(v) && isStr(v.uri) && isInt(v.version) && isSpan(v.word) && isStr(v.fileName);
@@ -299,21 +373,36 @@ export function validateHostMessage(m: unknown): HostMessage | string {
   const t = m.type as HostMessage['type'];
   const seqOk = isInt(m.seq);
   switch (t) {
-    case 'init': return isStr(m.language) && (m.model === null || isModel(m.model)) ? (m as HostMessage) : 'bad init';
-    case 'focus': return m.focus === null || isFocus(m.focus) ? (m as HostMessage) : 'bad focus';
-    case 'error': return (m.section === null || isSection(m.section)) && seqOk && isStr(m.message) ? (m as HostMessage) : 'bad error';
-    case 'head': return seqOk && isHead(m.data) ? (m as HostMessage) : 'bad head data';
-    case 'model': return seqOk && isGrid(m.data) ? (m as HostMessage) : 'bad model data';
-    case 'explain': return seqOk && isExplain(m.data) ? (m as HostMessage) : 'bad explain data';
-    case 'inspect': return seqOk && isInspect(m.data) ? (m as HostMessage) : 'bad inspect data';
-    case 'sense': return seqOk && isSense(m.data) ? (m as HostMessage) : 'bad sense data';
-    case 'qa': return seqOk && isQa(m.data) ? (m as HostMessage) : 'bad qa data';
-    case 'ablate': return seqOk && isAblate(m.data) ? (m as HostMessage) : 'bad ablate data';
-    case 'occlude': return seqOk && isOcclude(m.data) ? (m as HostMessage) : 'bad occlude data';
-    case 'compare': return seqOk && isCompare(m.data) ? (m as HostMessage) : 'bad compare data';
-    case 'saved': return isStr(m.path) ? (m as HostMessage) : 'bad saved';
-    case 'show': return isSection(m.section) && (m.layer === undefined || isInt(m.layer)) && (m.head === undefined || isInt(m.head))
-      ? (m as HostMessage) : 'bad show';
+    case 'init':
+      return isStr(m.language) && (m.model === null || isModel(m.model)) ? (m as HostMessage) : 'bad init';
+    case 'focus':
+      return m.focus === null || isFocus(m.focus) ? (m as HostMessage) : 'bad focus';
+    case 'error':
+      return (m.section === null || isSection(m.section)) && seqOk && isStr(m.message) ? (m as HostMessage) : 'bad error';
+    case 'head':
+      return seqOk && isHead(m.data) ? (m as HostMessage) : 'bad head data';
+    case 'model':
+      return seqOk && isGrid(m.data) ? (m as HostMessage) : 'bad model data';
+    case 'explain':
+      return seqOk && isExplain(m.data) ? (m as HostMessage) : 'bad explain data';
+    case 'inspect':
+      return seqOk && isInspect(m.data) ? (m as HostMessage) : 'bad inspect data';
+    case 'sense':
+      return seqOk && isSense(m.data) ? (m as HostMessage) : 'bad sense data';
+    case 'qa':
+      return seqOk && isQa(m.data) ? (m as HostMessage) : 'bad qa data';
+    case 'ablate':
+      return seqOk && isAblate(m.data) ? (m as HostMessage) : 'bad ablate data';
+    case 'occlude':
+      return seqOk && isOcclude(m.data) ? (m as HostMessage) : 'bad occlude data';
+    case 'compare':
+      return seqOk && isCompare(m.data) ? (m as HostMessage) : 'bad compare data';
+    case 'saved':
+      return isStr(m.path) ? (m as HostMessage) : 'bad saved';
+    case 'show':
+      return isSection(m.section) && (m.layer === undefined || isInt(m.layer)) && (m.head === undefined || isInt(m.head))
+        ? (m as HostMessage)
+        : 'bad show';
     default: {
       const never: never = t;
       return `unknown message type ${String(never)}`;
@@ -325,18 +414,38 @@ function isRequest(r: unknown): r is Request {
   if (!isObj(r) || !isSection(r.section)) return false;
   const s = r.section;
   switch (s) {
-    case 'head': return isInt(r.layer) && isBool(r.rollout);
-    case 'model': return true;
-    case 'explain': return isInt(r.layer) && r.layer >= 1 && isInt(r.head);
-    case 'inspect': return true;
-    case 'sense': return (r.word === null || (isStr(r.word) && r.word.length <= 200)) && isInt(r.layer);
-    case 'qa': return isStr(r.question) && r.question.trim().length > 0 && r.question.length <= 1000;
-    case 'ablate': return (r.task === 'mask' || r.task === 'qa') && isStr(r.question) && r.question.length <= 1000 &&
-      (r.task === 'mask' || r.question.trim().length > 0) && isBool(r.importance) && Array.isArray(r.off) && r.off.length <= 4096 &&
-      r.off.every((p) => Array.isArray(p) && p.length === 2 && isInt(p[0]) && p[0] >= 1 && isInt(p[1]));
-    case 'occlude': return (r.task === 'mask' || r.task === 'qa') && isStr(r.question) && r.question.length <= 1000 &&
-      (r.task === 'mask' || r.question.trim().length > 0);
-    case 'compare': return isStr(r.against) && r.against.length <= 1000;
+    case 'head':
+      return isInt(r.layer) && isBool(r.rollout);
+    case 'model':
+      return true;
+    case 'explain':
+      return isInt(r.layer) && r.layer >= 1 && isInt(r.head);
+    case 'inspect':
+      return true;
+    case 'sense':
+      return (r.word === null || (isStr(r.word) && r.word.length <= 200)) && isInt(r.layer);
+    case 'qa':
+      return isStr(r.question) && r.question.trim().length > 0 && r.question.length <= 1000;
+    case 'ablate':
+      return (
+        (r.task === 'mask' || r.task === 'qa') &&
+        isStr(r.question) &&
+        r.question.length <= 1000 &&
+        (r.task === 'mask' || r.question.trim().length > 0) &&
+        isBool(r.importance) &&
+        Array.isArray(r.off) &&
+        r.off.length <= 4096 &&
+        r.off.every((p) => Array.isArray(p) && p.length === 2 && isInt(p[0]) && p[0] >= 1 && isInt(p[1]))
+      );
+    case 'occlude':
+      return (
+        (r.task === 'mask' || r.task === 'qa') &&
+        isStr(r.question) &&
+        r.question.length <= 1000 &&
+        (r.task === 'mask' || r.question.trim().length > 0)
+      );
+    case 'compare':
+      return isStr(r.against) && r.against.length <= 1000;
     default: {
       const never: never = s;
       return Boolean(never);
@@ -351,13 +460,20 @@ export function validateWebviewMessage(m: unknown): WebviewMessage | string {
   if (!isObj(m) || !isStr(m.type)) return 'not an object with a type';
   const t = m.type as WebviewMessage['type'];
   switch (t) {
-    case 'ready': return m as WebviewMessage;
-    case 'request': return isInt(m.seq) && isRequest(m.request) ? (m as WebviewMessage) : 'bad request';
+    case 'ready':
+      return m as WebviewMessage;
+    case 'request':
+      return isInt(m.seq) && isRequest(m.request) ? (m as WebviewMessage) : 'bad request';
     case 'reveal':
-    case 'preview': return isInt(m.start) && isInt(m.end) && m.end >= m.start ? (m as WebviewMessage) : `bad ${t}`;
+    case 'preview':
+      return isInt(m.start) && isInt(m.end) && m.end >= m.start ? (m as WebviewMessage) : `bad ${t}`;
     case 'export': {
-      const okData = m.format === 'svg' ? isStr(m.data) && m.data.length <= MAX_EXPORT_BYTES
-        : m.format === 'png' ? isU8(m.data) && m.data.length <= MAX_EXPORT_BYTES : false;
+      const okData =
+        m.format === 'svg'
+          ? isStr(m.data) && m.data.length <= MAX_EXPORT_BYTES
+          : m.format === 'png'
+            ? isU8(m.data) && m.data.length <= MAX_EXPORT_BYTES
+            : false;
       return okData && safeName(m.name) ? (m as WebviewMessage) : 'bad export';
     }
     case 'exportData': {
@@ -366,7 +482,8 @@ export function validateWebviewMessage(m: unknown): WebviewMessage | string {
       const okFormat = m.format === 'tsv' || m.format === 'html' || (m.format === 'json' && m.section === 'occlude');
       return okSection && okFormat ? (m as WebviewMessage) : 'bad exportData';
     }
-    case 'log': return isStr(m.message) ? { type: 'log', message: m.message.slice(0, 2000) } : 'bad log';
+    case 'log':
+      return isStr(m.message) ? { type: 'log', message: m.message.slice(0, 2000) } : 'bad log';
     default: {
       const never: never = t;
       return `unknown message type ${String(never)}`;

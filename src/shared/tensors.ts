@@ -35,23 +35,47 @@ export function tensorFiles(b: TensorBundle): Array<{ name: string; bytes: Uint8
   if (b.attention) {
     const shape = [b.layers, b.heads, n, n];
     files.push({ name: 'attention.npy', bytes: npyBytes(shape, b.attention) });
-    arrays.attention = { file: 'attention.npy', shape, axes: ['layer', 'head', 'from', 'to'], note: 'word-level attention (a word\'s pieces summed as targets, averaged as sources; [CLS]/[SEP] left out and rows renormalised over the whole window, then cut to these words); layer index 0 = layer 1' };
+    arrays.attention = {
+      file: 'attention.npy',
+      shape,
+      axes: ['layer', 'head', 'from', 'to'],
+      note: "word-level attention (a word's pieces summed as targets, averaged as sources; [CLS]/[SEP] left out and rows renormalised over the whole window, then cut to these words); layer index 0 = layer 1",
+    };
   }
   if (b.hiddenStates) {
     const shape = [b.layers + 1, n, b.hidden];
     files.push({ name: 'hidden.npy', bytes: npyBytes(shape, b.hiddenStates) });
-    arrays.hidden = { file: 'hidden.npy', shape, axes: ['layer', 'word', 'dim'], note: 'hidden states per word (mean of its pieces); layer index 0 = the embedding output, L = the last layer' };
+    arrays.hidden = {
+      file: 'hidden.npy',
+      shape,
+      axes: ['layer', 'word', 'dim'],
+      note: 'hidden states per word (mean of its pieces); layer index 0 = the embedding output, L = the last layer',
+    };
   }
   if (b.census) {
     const shape = [b.layers, b.heads, CENSUS_COLUMNS.length];
     const data = new Float32Array(b.layers * b.heads * CENSUS_COLUMNS.length);
-    for (const r of b.census) CENSUS_COLUMNS.forEach((c, k) => { data[((r.layer - 1) * b.heads + r.head) * CENSUS_COLUMNS.length + k] = r[c]; });
+    for (const r of b.census)
+      CENSUS_COLUMNS.forEach((c, k) => {
+        data[((r.layer - 1) * b.heads + r.head) * CENSUS_COLUMNS.length + k] = r[c];
+      });
     files.push({ name: 'census.npy', bytes: npyBytes(shape, data) });
-    arrays.census = { file: 'census.npy', shape, axes: ['layer', 'head', 'column'], note: `columns: ${CENSUS_COLUMNS.join(', ')}; labels in "census" below; of the whole window` };
+    arrays.census = {
+      file: 'census.npy',
+      shape,
+      axes: ['layer', 'head', 'column'],
+      note: `columns: ${CENSUS_COLUMNS.join(', ')}; labels in "census" below; of the whole window`,
+    };
   }
   const meta = {
-    format: 'bert-lens tensors 1', model: b.model, layers: b.layers, heads: b.heads, hidden: b.hidden, window: b.window,
-    words: b.words, arrays,
+    format: 'bert-lens tensors 1',
+    model: b.model,
+    layers: b.layers,
+    heads: b.heads,
+    hidden: b.hidden,
+    window: b.window,
+    words: b.words,
+    arrays,
     ...(b.census ? { census: b.census.map((r) => ({ layer: r.layer, head: r.head, label: r.label })) } : {}),
   };
   files.unshift({ name: 'tensors.json', bytes: new TextEncoder().encode(JSON.stringify(meta, null, 2) + '\n') });

@@ -23,7 +23,10 @@ export class AblateView implements View<AblateData> {
   private last: AblateData | null = null;
   private focusId: string | null = null;
 
-  constructor(private readonly refresh: () => void, go: (s: Section) => void = () => undefined) {
+  constructor(
+    private readonly refresh: () => void,
+    go: (s: Section) => void = () => undefined,
+  ) {
     const pick = (task: Task) => () => {
       this.task = task;
       this.off.clear();
@@ -34,12 +37,25 @@ export class AblateView implements View<AblateData> {
       mask: h('button', { class: 'task', onclick: pick('mask') }, t('ablate.task.mask')),
       qa: h('button', { class: 'task', onclick: pick('qa') }, t('ablate.task.qa')),
     };
-    const reset = h('button', { class: 'reset', onclick: () => { this.off.clear(); this.refresh(); } }, t('ablate.reset'));
+    const reset = h(
+      'button',
+      {
+        class: 'reset',
+        onclick: () => {
+          this.off.clear();
+          this.refresh();
+        },
+      },
+      t('ablate.reset'),
+    );
     this.markTask();
     this.root.append(
       modeSwitch('ablate', go),
       h('div', { class: 'toolbar' }, this.taskButtons.mask, this.taskButtons.qa, reset),
-      this.summary, this.grid, this.preds, h('p', { class: 'small muted' }, t('ablate.help')),
+      this.summary,
+      this.grid,
+      this.preds,
+      h('p', { class: 'small muted' }, t('ablate.help')),
     );
     roving(this.grid, 'button.cell');
   }
@@ -51,7 +67,9 @@ export class AblateView implements View<AblateData> {
   /** The importance map depends on the target only, not on the heads switched off: asked once per target. */
   private key(): string {
     const f = session.focus;
-    return this.task === 'qa' ? `qa\u0000${f?.uri}\u0000${f?.version}\u0000${ui.question}` : `mask\u0000${f?.uri}\u0000${f?.version}\u0000${f?.word.start}`;
+    return this.task === 'qa'
+      ? `qa\u0000${f?.uri}\u0000${f?.version}\u0000${ui.question}`
+      : `mask\u0000${f?.uri}\u0000${f?.version}\u0000${f?.word.start}`;
   }
 
   request(): Request | null {
@@ -61,7 +79,13 @@ export class AblateView implements View<AblateData> {
       return null;
     }
     const off = [...this.off].map((s) => s.split('.').map(Number) as [number, number]);
-    return { section: 'ablate', task: this.task, question: this.task === 'qa' ? ui.question : '', off, importance: this.map?.key !== this.key() };
+    return {
+      section: 'ablate',
+      task: this.task,
+      question: this.task === 'qa' ? ui.question : '',
+      off,
+      importance: this.map?.key !== this.key(),
+    };
   }
 
   render(d: AblateData): void {
@@ -74,10 +98,18 @@ export class AblateView implements View<AblateData> {
       : t('ablate.summary', target, fmt(d.base));
     this.drawGrid(d);
     clear(this.preds);
-    this.preds.append(h('li', { class: 'muted small' }, this.off.size ? t(d.task === 'qa' ? 'ablate.nowQa' : 'ablate.now') : t(d.task === 'qa' ? 'ablate.allOnQa' : 'ablate.allOn')));
+    this.preds.append(
+      h(
+        'li',
+        { class: 'muted small' },
+        this.off.size ? t(d.task === 'qa' ? 'ablate.nowQa' : 'ablate.now') : t(d.task === 'qa' ? 'ablate.allOnQa' : 'ablate.allOn'),
+      ),
+    );
     const best = Math.max(1e-12, ...d.predictions.map((p) => p.score));
     for (const p of d.predictions) {
-      this.preds.append(h('li', { class: 'row' }, h('span', { class: 'word' }, p.word), h('span', { class: 'num' }, fmt(p.score)), bar(p.score / best)));
+      this.preds.append(
+        h('li', { class: 'row' }, h('span', { class: 'word' }, p.word), h('span', { class: 'num' }, fmt(p.score)), bar(p.score / best)),
+      );
     }
   }
 
@@ -95,11 +127,20 @@ export class AblateView implements View<AblateData> {
         const id = `${l}.${hd}`;
         const v = imp ? imp[(l - 1) * d.heads + hd] : NaN;
         const off = this.off.has(id);
-        const cell = h('button', {
-          class: `cell num${off ? ' off' : ''}`, role: 'gridcell', 'data-head': id, tabindex: (this.focusId ? this.focusId === id : first) ? 0 : -1, 'aria-pressed': String(off),
-          'aria-label': t(off ? 'ablate.cellOff' : 'ablate.cell', l, hd, fmt(v)), title: t(off ? 'ablate.cellOff' : 'ablate.cell', l, hd, fmt(v)),
-          onclick: () => this.toggle(id),
-        }, Number.isNaN(v) ? '·' : fmt(v, 2));
+        const cell = h(
+          'button',
+          {
+            class: `cell num${off ? ' off' : ''}`,
+            role: 'gridcell',
+            'data-head': id,
+            tabindex: (this.focusId ? this.focusId === id : first) ? 0 : -1,
+            'aria-pressed': String(off),
+            'aria-label': t(off ? 'ablate.cellOff' : 'ablate.cell', l, hd, fmt(v)),
+            title: t(off ? 'ablate.cellOff' : 'ablate.cell', l, hd, fmt(v)),
+            onclick: () => this.toggle(id),
+          },
+          Number.isNaN(v) ? '·' : fmt(v, 2),
+        );
         // Blue: the head supports the target (it drops without it); red: the target gains without it.
         cell.style.background = divergingColor(v, max);
         this.grid.append(cell);

@@ -41,8 +41,17 @@ export class CompareView implements View<CompareData> {
     });
     this.root.append(
       h('p', { class: 'muted small' }, t('compare.help')),
-      h('div', { class: 'toolbar' }, h('label', {}, t('compare.against'), ' ', this.picker), h('label', {}, t('compare.depth'), ' ', this.depthSelect)),
-      this.summary, this.chart, this.words, this.tokens, this.preds,
+      h(
+        'div',
+        { class: 'toolbar' },
+        h('label', {}, t('compare.against'), ' ', this.picker),
+        h('label', {}, t('compare.depth'), ' ', this.depthSelect),
+      ),
+      this.summary,
+      this.chart,
+      this.words,
+      this.tokens,
+      this.preds,
     );
   }
 
@@ -68,7 +77,8 @@ export class CompareView implements View<CompareData> {
     clear(this.picker);
     this.picker.append(new Option(t('compare.pick'), '', false, !d.against));
     const ids = d.against && !d.choices.includes(d.against) ? [...d.choices, d.against] : d.choices; // a typed id stays listed
-    for (const id of ids) this.picker.append(new Option(id === session.model?.id ? t('compare.current', id) : id, id, false, id === d.against));
+    for (const id of ids)
+      this.picker.append(new Option(id === session.model?.id ? t('compare.current', id) : id, id, false, id === d.against));
   }
 
   redraw(): void {
@@ -103,31 +113,57 @@ export class CompareView implements View<CompareData> {
     const max = Math.max(1e-9, ...(wa ?? []), ...(wb ?? []));
     const num = (w: Float32Array | null, i: number) => (w ? fmt(w[i]) : t('compare.none'));
     r.words.forEach((w, i) => {
-      const title = t('compare.word', w.text, num(wa, i), num(wb, i), w.a || t('compare.none'), w.b || t('compare.none')) + (w.same ? '' : ` (${t('compare.split')})`);
-      this.words.append(h('button', {
-        class: `row compare-row${w.same ? '' : ' split'}${i === r.focus ? ' focus' : ''}`, role: 'listitem', title, 'aria-label': title,
-        onclick: () => post({ type: 'reveal', start: w.start, end: w.end }),
-      }, h('span', { class: 'word' }, w.text),
-      bar(wa ? wa[i] / max : 0, SIDE_COLORS.a), h('span', { class: 'num' }, num(wa, i)),
-      bar(wb ? wb[i] / max : 0, SIDE_COLORS.b), h('span', { class: 'num' }, num(wb, i))));
+      const title =
+        t('compare.word', w.text, num(wa, i), num(wb, i), w.a || t('compare.none'), w.b || t('compare.none')) +
+        (w.same ? '' : ` (${t('compare.split')})`);
+      this.words.append(
+        h(
+          'button',
+          {
+            class: `row compare-row${w.same ? '' : ' split'}${i === r.focus ? ' focus' : ''}`,
+            role: 'listitem',
+            title,
+            'aria-label': title,
+            onclick: () => post({ type: 'reveal', start: w.start, end: w.end }),
+          },
+          h('span', { class: 'word' }, w.text),
+          bar(wa ? wa[i] / max : 0, SIDE_COLORS.a),
+          h('span', { class: 'num' }, num(wa, i)),
+          bar(wb ? wb[i] / max : 0, SIDE_COLORS.b),
+          h('span', { class: 'num' }, num(wb, i)),
+        ),
+      );
     });
   }
 
   private drawPredictions(r: Result, focus: string): void {
-    this.preds.append(h('p', { class: 'small' }, r.masked === 'literal' ? t('compare.predictionsLiteral') : t('compare.predictions', focus)));
+    this.preds.append(
+      h('p', { class: 'small' }, r.masked === 'literal' ? t('compare.predictionsLiteral') : t('compare.predictions', focus)),
+    );
     const cols = h('div', { class: 'compare-cols' });
     for (const k of ['a', 'b'] as const) {
       const s = r[k];
       const list = h('ul', { class: 'ranked', role: 'list' });
       const top = s.predictions?.[0]?.score ?? 1;
-      for (const p of s.predictions ?? []) list.append(h('li', { class: 'row' }, h('span', { class: 'word' }, p.word), h('span', { class: 'num' }, fmt(p.score)), bar(p.score / top, SIDE_COLORS[k])));
+      for (const p of s.predictions ?? [])
+        list.append(
+          h(
+            'li',
+            { class: 'row' },
+            h('span', { class: 'word' }, p.word),
+            h('span', { class: 'num' }, fmt(p.score)),
+            bar(p.score / top, SIDE_COLORS[k]),
+          ),
+        );
       const head = h('div', { class: 'compare-model small' }, `${k.toUpperCase()} · ${s.model}`);
       head.style.borderBottomColor = SIDE_COLORS[k];
       cols.append(h('div', { class: 'compare-col' }, head, list, s.note ? h('p', { class: 'small muted' }, s.note) : null));
     }
     this.preds.append(cols);
-    const pa = r.a.predictions?.[0]?.word, pb = r.b.predictions?.[0]?.word;
-    if (r.agree !== null && pa !== undefined && pb !== undefined) this.preds.append(h('p', { class: 'small compare-agree' }, r.agree ? t('compare.agree', pa) : t('compare.differ', pa, pb)));
+    const pa = r.a.predictions?.[0]?.word,
+      pb = r.b.predictions?.[0]?.word;
+    if (r.agree !== null && pa !== undefined && pb !== undefined)
+      this.preds.append(h('p', { class: 'small compare-agree' }, r.agree ? t('compare.agree', pa) : t('compare.differ', pa, pb)));
   }
 
   svg(): string | null {
@@ -136,8 +172,10 @@ export class CompareView implements View<CompareData> {
     const depth = this.row === null ? t('rollout') : t('compare.depthOption', r.depth[this.row].a, r.depth[this.row].b);
     const focus = r.words[r.focus]?.text ?? '';
     return compareSvg(r, this.row, palette(), {
-      title: t('compare.exportTitle', focus, r.a.model, r.b.model), depth,
-      predictions: r.masked === 'literal' ? t('compare.predictionsLiteral') : t('compare.predictions', focus), rollout: t('compare.rolloutShort'),
+      title: t('compare.exportTitle', focus, r.a.model, r.b.model),
+      depth,
+      predictions: r.masked === 'literal' ? t('compare.predictionsLiteral') : t('compare.predictions', focus),
+      rollout: t('compare.rolloutShort'),
     });
   }
 }

@@ -16,7 +16,11 @@ export const log = (message: string): void => post({ type: 'log', message });
 type Attrs = Record<string, string | number | boolean | undefined | EventListener>;
 
 /** h('button', { class: 'x', onclick: fn }, 'text', child) — attributes set as attributes, on* as listeners. */
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: Array<Node | string | null | undefined | false>): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  attrs: Attrs = {},
+  ...children: Array<Node | string | null | undefined | false>
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
     if (v === undefined || v === false) continue;

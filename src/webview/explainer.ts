@@ -27,7 +27,10 @@ export function neuronStrip(products: number[], scale: number, label: string): H
 
 /** "[0.12, -0.50, …]" with the first `n` numbers. */
 export function vectorText(v: number[], n = DIMS): string {
-  const head = v.slice(0, n).map((x) => fmt(x, 2)).join(', ');
+  const head = v
+    .slice(0, n)
+    .map((x) => fmt(x, 2))
+    .join(', ');
   return `[${head}${v.length > n ? ', …' : ''}]`;
 }
 
@@ -40,9 +43,20 @@ export class Explainer implements View<ExplainData> {
   private data: ExplainData | null = null;
 
   constructor(private readonly refresh: () => void) {
-    this.layerSel.addEventListener('change', () => { ui.layer = Number(this.layerSel.value); save(); this.refresh(); });
-    this.headSel.addEventListener('change', () => { ui.head = Number(this.headSel.value); save(); this.refresh(); });
-    this.root.append(h('div', { class: 'toolbar' }, h('label', {}, t('layer'), ' ', this.layerSel), h('label', {}, t('head'), ' ', this.headSel)), this.body);
+    this.layerSel.addEventListener('change', () => {
+      ui.layer = Number(this.layerSel.value);
+      save();
+      this.refresh();
+    });
+    this.headSel.addEventListener('change', () => {
+      ui.head = Number(this.headSel.value);
+      save();
+      this.refresh();
+    });
+    this.root.append(
+      h('div', { class: 'toolbar' }, h('label', {}, t('layer'), ' ', this.layerSel), h('label', {}, t('head'), ' ', this.headSel)),
+      this.body,
+    );
     this.onModel();
   }
 
@@ -73,36 +87,79 @@ export class Explainer implements View<ExplainData> {
       h('h3', {}, t('explain.step2', fmt(sqrt, 2))),
     );
     // The table: by weight, strongest first, so a student sees where attention goes.
-    const order = d.weights.map((w, i) => [w, i] as const).sort((a, b) => b[0] - a[0]).map(([, i]) => i);
+    const order = d.weights
+      .map((w, i) => [w, i] as const)
+      .sort((a, b) => b[0] - a[0])
+      .map(([, i]) => i);
     const rows = this.showAll ? order : order.slice(0, TOP);
     const colour = headColor(d.head, Math.max(1, d.heads));
     const formula = Array.from(softmax(d.scaled)); // the ÷√d column's softmax, as a student computes it
-    const table = h('table', { class: 'explain-table' },
-      h('thead', {}, h('tr', {},
-        ...(['explain.col.word', 'explain.col.key', 'explain.col.neurons', 'explain.col.score', 'explain.col.scaled', 'explain.col.weight', 'explain.col.model'] as const)
-          .map((k) => h('th', { scope: 'col', class: k === 'explain.col.key' || k === 'explain.col.score' ? k.slice(12) : undefined }, t(k))))));
+    const table = h(
+      'table',
+      { class: 'explain-table' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...(
+            [
+              'explain.col.word',
+              'explain.col.key',
+              'explain.col.neurons',
+              'explain.col.score',
+              'explain.col.scaled',
+              'explain.col.weight',
+              'explain.col.model',
+            ] as const
+          ).map((k) =>
+            h('th', { scope: 'col', class: k === 'explain.col.key' || k === 'explain.col.score' ? k.slice(12) : undefined }, t(k)),
+          ),
+        ),
+      ),
+    );
     const tbody = h('tbody');
     // Neuron view: q×k per dimension; its sum is the q·k column. One colour scale for every row shown.
     const products = rows.map((i) => d.query.map((q, k) => q * d.keys[i][k]));
     const scale = Math.max(1e-12, ...products.flat().map(Math.abs));
     for (const [r, i] of rows.entries()) {
       const w = d.words[i];
-      const word = h('button', { class: 'link', title: `${w.start}–${w.end}`, onclick: () => post({ type: 'reveal', start: w.start, end: w.end }) }, w.text);
-      tbody.append(h('tr', { class: w.start === d.from.start ? 'self' : undefined },
-        h('td', {}, word),
-        h('td', { class: 'num small key' }, vectorText(d.keys[i], 3)),
-        h('td', { class: 'neurons' }, neuronStrip(products[r], scale, t('explain.neurons', w.text, fmt(d.scores[i], 2)))),
-        h('td', { class: 'num score' }, fmt(d.scores[i], 2)),
-        h('td', { class: 'num' }, fmt(d.scaled[i], 2)),
-        h('td', { class: 'num' }, fmt(formula[i])),
-        h('td', { class: 'num' }, fmt(d.weights[i]), ' ', bar(d.weights[i], colour)),
-      ));
+      const word = h(
+        'button',
+        { class: 'link', title: `${w.start}–${w.end}`, onclick: () => post({ type: 'reveal', start: w.start, end: w.end }) },
+        w.text,
+      );
+      tbody.append(
+        h(
+          'tr',
+          { class: w.start === d.from.start ? 'self' : undefined },
+          h('td', {}, word),
+          h('td', { class: 'num small key' }, vectorText(d.keys[i], 3)),
+          h('td', { class: 'neurons' }, neuronStrip(products[r], scale, t('explain.neurons', w.text, fmt(d.scores[i], 2)))),
+          h('td', { class: 'num score' }, fmt(d.scores[i], 2)),
+          h('td', { class: 'num' }, fmt(d.scaled[i], 2)),
+          h('td', { class: 'num' }, fmt(formula[i])),
+          h('td', { class: 'num' }, fmt(d.weights[i]), ' ', bar(d.weights[i], colour)),
+        ),
+      );
     }
     table.append(tbody);
     this.body.append(h('div', { class: 'table-wrap' }, table));
     if (d.words.length > TOP) {
-      this.body.append(h('button', { class: 'link', onclick: () => { this.showAll = !this.showAll; this.render(d); } },
-        this.showAll ? t('explain.showTop', TOP) : t('explain.showAll', d.words.length)));
+      this.body.append(
+        h(
+          'button',
+          {
+            class: 'link',
+            onclick: () => {
+              this.showAll = !this.showAll;
+              this.render(d);
+            },
+          },
+          this.showAll ? t('explain.showTop', TOP) : t('explain.showAll', d.words.length),
+        ),
+      );
     }
     const sum = d.weights.reduce((a, b) => a + b, 0);
     this.body.append(
@@ -115,7 +172,12 @@ export class Explainer implements View<ExplainData> {
   }
 
   private vector(v: number[]): HTMLElement {
-    return h('p', { class: 'vector num' }, vectorText(v), v.length > DIMS ? h('span', { class: 'muted' }, ' ', t('explain.more', v.length)) : null);
+    return h(
+      'p',
+      { class: 'vector num' },
+      vectorText(v),
+      v.length > DIMS ? h('span', { class: 'muted' }, ' ', t('explain.more', v.length)) : null,
+    );
   }
 
   svg(): string | null {

@@ -27,23 +27,40 @@ export async function svgToPng(svg: string, scale = 2): Promise<Uint8Array> {
 
 /** The export toolbar under a view; buttons appear only for the formats the view supports. */
 export function exportBar(section: Section, view: View<unknown>): HTMLElement {
-  const bar = h('div', { class: 'toolbar exports', role: 'group', 'aria-label': t('export.label') }, h('span', { class: 'muted small' }, t('export.label')));
+  const bar = h(
+    'div',
+    { class: 'toolbar exports', role: 'group', 'aria-label': t('export.label') },
+    h('span', { class: 'muted small' }, t('export.label')),
+  );
   const name = `bert-lens-${section}`;
   if (view.svg) {
     bar.append(
-      h('button', { onclick: () => {
-        const svg = view.svg?.();
-        if (svg) post({ type: 'export', format: 'svg', name: `${name}.svg`, data: svg });
-      } }, t('export.svg')),
-      h('button', { onclick: () => void (async () => {
-        const svg = view.svg?.();
-        if (!svg) return;
-        try {
-          post({ type: 'export', format: 'png', name: `${name}.png`, data: await svgToPng(svg) });
-        } catch (e) {
-          log(`PNG export failed: ${(e as Error).message}`);
-        }
-      })() }, t('export.png')),
+      h(
+        'button',
+        {
+          onclick: () => {
+            const svg = view.svg?.();
+            if (svg) post({ type: 'export', format: 'svg', name: `${name}.svg`, data: svg });
+          },
+        },
+        t('export.svg'),
+      ),
+      h(
+        'button',
+        {
+          onclick: () =>
+            void (async () => {
+              const svg = view.svg?.();
+              if (!svg) return;
+              try {
+                post({ type: 'export', format: 'png', name: `${name}.png`, data: await svgToPng(svg) });
+              } catch (e) {
+                log(`PNG export failed: ${(e as Error).message}`);
+              }
+            })(),
+        },
+        t('export.png'),
+      ),
     );
   }
   for (const f of view.dataExports ?? []) {

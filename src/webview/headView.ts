@@ -28,7 +28,11 @@ export class HeadView implements View<HeadData> {
       this.refresh();
     });
     const all = h('button', { class: 'link', onclick: () => this.setHidden([]) }, t('heads.all'));
-    const none = h('button', { class: 'link', onclick: () => this.setHidden(Array.from({ length: session.model?.heads ?? 0 }, (_, i) => i)) }, t('heads.none'));
+    const none = h(
+      'button',
+      { class: 'link', onclick: () => this.setHidden(Array.from({ length: session.model?.heads ?? 0 }, (_, i) => i)) },
+      t('heads.none'),
+    );
     this.root.append(
       h('div', { class: 'toolbar' }, h('label', {}, t('layer'), ' ', this.layerSel), all, none),
       this.chips,
@@ -49,15 +53,22 @@ export class HeadView implements View<HeadData> {
       if (!el || !d || el.querySelector('title')) return;
       const j = Number(el.getAttribute('data-i'));
       const n = d.words.length;
-      const parts = d.rollout ? [`${(d.weights[j] * 100).toFixed(1)}%`]
-        : Array.from({ length: d.heads }, (_, h) => h).filter((h) => !ui.hidden.includes(h)).map((h) => `${t('head')} ${h + 1}: ${(d.weights[h * n + j] * 100).toFixed(1)}%`);
+      const parts = d.rollout
+        ? [`${(d.weights[j] * 100).toFixed(1)}%`]
+        : Array.from({ length: d.heads }, (_, h) => h)
+            .filter((h) => !ui.hidden.includes(h))
+            .map((h) => `${t('head')} ${h + 1}: ${(d.weights[h * n + j] * 100).toFixed(1)}%`);
       const title = document.createElementNS('http://www.w3.org/2000/svg', 'title');
       title.textContent = `${d.words[d.focus].text} → ${d.words[j].text}: ${parts.join(', ')}`;
       el.append(title);
     });
     new ResizeObserver((entries) => {
       const w = Math.round(entries[0].contentRect.width);
-      if (Math.abs(w - this.width) > 24) { const first = this.width === 0; this.width = w; if (!first) this.draw(); }
+      if (Math.abs(w - this.width) > 24) {
+        const first = this.width === 0;
+        this.width = w;
+        if (!first) this.draw();
+      }
     }).observe(this.root);
     this.onModel();
   }
@@ -91,11 +102,14 @@ export class HeadView implements View<HeadData> {
       else g.setAttribute('display', 'none');
     });
     const total = visibleTotals(d.weights, d.words.length, d.heads, false, visible);
-    this.canvas.querySelectorAll('rect.shade').forEach((r) => r.setAttribute('fill-opacity', shadeOpacity(total[Number(r.getAttribute('data-i'))])));
+    this.canvas
+      .querySelectorAll('rect.shade')
+      .forEach((r) => r.setAttribute('fill-opacity', shadeOpacity(total[Number(r.getAttribute('data-i'))])));
     this.canvas.querySelectorAll('text.r > title').forEach((x) => x.remove()); // tooltips list the visible heads
     const lines = visible.filter(Boolean).length * d.words.length;
     this.canvas.dataset.lines = String(lines);
-    this.info.textContent = (d.truncated ? t('head.truncated', d.words.length) + ' ' : '') + t('head.lines', lines, this.lastRenderMs.toFixed(1));
+    this.info.textContent =
+      (d.truncated ? t('head.truncated', d.words.length) + ' ' : '') + t('head.lines', lines, this.lastRenderMs.toFixed(1));
   }
 
   private renderChips(): void {
@@ -103,10 +117,18 @@ export class HeadView implements View<HeadData> {
     const heads = session.model?.heads ?? 0;
     for (let i = 0; i < heads; i++) {
       const on = !ui.hidden.includes(i);
-      const chip = h('button', {
-        class: 'chip', 'aria-pressed': String(on), title: `${t('head')} ${i + 1}`, 'aria-label': `${t('head')} ${i + 1}`,
-        onclick: () => this.setHidden(on ? [...ui.hidden, i] : ui.hidden.filter((x) => x !== i)),
-      }, h('span', { class: 'swatch', 'data-h': i }), String(i + 1));
+      const chip = h(
+        'button',
+        {
+          class: 'chip',
+          'aria-pressed': String(on),
+          title: `${t('head')} ${i + 1}`,
+          'aria-label': `${t('head')} ${i + 1}`,
+          onclick: () => this.setHidden(on ? [...ui.hidden, i] : ui.hidden.filter((x) => x !== i)),
+        },
+        h('span', { class: 'swatch', 'data-h': i }),
+        String(i + 1),
+      );
       const sw = chip.firstChild as HTMLElement;
       sw.style.background = headColor(i, heads);
       chip.disabled = ui.rollout;
@@ -122,7 +144,8 @@ export class HeadView implements View<HeadData> {
     // Keep the focus word in sight — on the next frame, so reading the scroll box does not force a layout now.
     requestAnimationFrame(() => {
       const y = data.focus * HEAD_ROW;
-      if (y < this.canvas.scrollTop || y > this.canvas.scrollTop + this.canvas.clientHeight - 40) this.canvas.scrollTop = Math.max(0, y - 80);
+      if (y < this.canvas.scrollTop || y > this.canvas.scrollTop + this.canvas.clientHeight - 40)
+        this.canvas.scrollTop = Math.max(0, y - 80);
     });
   }
 
@@ -137,14 +160,22 @@ export class HeadView implements View<HeadData> {
     const visible = Array.from({ length: d.heads }, (_, i) => !ui.hidden.includes(i));
     const title = d.rollout ? t('rollout') : `${t('layer')} ${d.layer}`;
     const { svg, lines } = headSvg({
-      words: d.words, focus: d.focus, heads: d.heads, weights: d.weights, rollout: d.rollout, visible,
-      width: Math.max(260, this.width || document.body.clientWidth - 20), title, palette: palette(),
+      words: d.words,
+      focus: d.focus,
+      heads: d.heads,
+      weights: d.weights,
+      rollout: d.rollout,
+      visible,
+      width: Math.max(260, this.width || document.body.clientWidth - 20),
+      title,
+      palette: palette(),
     });
     this.canvas.innerHTML = svg; // built from escaped strings only (model/svg.ts escapes every text)
     this.markCursor();
     this.lastRenderMs = performance.now() - t0;
     this.canvas.dataset.lines = String(lines);
-    this.info.textContent = (d.truncated ? t('head.truncated', d.words.length) + ' ' : '') + t('head.lines', lines, this.lastRenderMs.toFixed(1));
+    this.info.textContent =
+      (d.truncated ? t('head.truncated', d.words.length) + ' ' : '') + t('head.lines', lines, this.lastRenderMs.toFixed(1));
   }
 
   private markCursor(): void {
@@ -172,7 +203,7 @@ export class HeadView implements View<HeadData> {
   }
 
   svg(): string | null {
-    const el = this.canvas.querySelector("svg");
+    const el = this.canvas.querySelector('svg');
     return el ? new XMLSerializer().serializeToString(el) : null;
   }
 }

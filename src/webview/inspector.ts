@@ -26,34 +26,75 @@ export class Inspector implements View<InspectData> {
       const pos = it.start !== undefined && it.end !== undefined;
       const label = h('span', { class: 'word' }, it.word);
       const row = pos
-        ? h('button', { class: 'row', tabindex: i === 0 ? 0 : -1, onclick: () => post({ type: 'reveal', start: it.start!, end: it.end! }) }, label, h('span', { class: 'num' }, fmt(it.score)), bar(it.score / max))
+        ? h(
+            'button',
+            { class: 'row', tabindex: i === 0 ? 0 : -1, onclick: () => post({ type: 'reveal', start: it.start!, end: it.end! }) },
+            label,
+            h('span', { class: 'num' }, fmt(it.score)),
+            bar(it.score / max),
+          )
         : h('div', { class: 'row' }, label, h('span', { class: 'num' }, fmt(it.score)), bar(it.score / max));
       ul.append(h('li', {}, row));
     });
     roving(ul, 'button.row');
-    return h('div', { class: 'block' }, h('h3', {}, title), note ? h('p', { class: 'muted small' }, note) : null,
-      items.length ? ul : note ? null : h('p', { class: 'muted small' }, t('inspect.empty')));
+    return h(
+      'div',
+      { class: 'block' },
+      h('h3', {}, title),
+      note ? h('p', { class: 'muted small' }, note) : null,
+      items.length ? ul : note ? null : h('p', { class: 'muted small' }, t('inspect.empty')),
+    );
   }
 
   render(d: InspectData): void {
     clear(this.body);
-    const staticNote = d.staticSource === null ? t('inspect.noStatic') : !d.inVocabulary ? t('inspect.oov', d.word.text, d.staticSource) : undefined;
+    const staticNote =
+      d.staticSource === null ? t('inspect.noStatic') : !d.inVocabulary ? t('inspect.oov', d.word.text, d.staticSource) : undefined;
     this.body.append(
       h('h2', {}, d.word.text),
-      h('div', { class: 'columns' },
+      h(
+        'div',
+        { class: 'columns' },
         this.list(t('inspect.static'), d.staticNeighbours, staticNote),
         this.list(t('inspect.subs'), d.substitutes),
-        this.list(t('inspect.doc'), d.documentNeighbours)),
+        this.list(t('inspect.doc'), d.documentNeighbours),
+      ),
     );
     const occ = h('ul', { class: 'ranked', role: 'list' });
-    d.occurrences.forEach((o, i) => occ.append(h('li', {}, h('button', {
-      class: 'row', tabindex: i === 0 ? 0 : -1, title: `${o.start}–${o.end}`, onclick: () => post({ type: 'reveal', start: o.start, end: o.end }),
-    }, h('span', { class: 'snippet' }, o.snippet), h('span', { class: 'num' }, fmt(o.similarity)), bar(o.similarity)))));
+    d.occurrences.forEach((o, i) =>
+      occ.append(
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            {
+              class: 'row',
+              tabindex: i === 0 ? 0 : -1,
+              title: `${o.start}–${o.end}`,
+              onclick: () => post({ type: 'reveal', start: o.start, end: o.end }),
+            },
+            h('span', { class: 'snippet' }, o.snippet),
+            h('span', { class: 'num' }, fmt(o.similarity)),
+            bar(o.similarity),
+          ),
+        ),
+      ),
+    );
     roving(occ, 'button.row');
-    const capped = d.occurrencesTotal > d.occurrences.length
-      ? h('p', { class: 'muted small' }, t('inspect.occCapped', d.occurrences.length, d.occurrencesTotal)) : null;
-    this.body.append(h('div', { class: 'block' }, h('h3', {}, t('inspect.occ', d.word.text)),
-      ...(d.occurrences.length ? [occ] : [h('p', { class: 'muted small' }, t('inspect.noOcc'))]), ...(capped ? [capped] : [])));
+    const capped =
+      d.occurrencesTotal > d.occurrences.length
+        ? h('p', { class: 'muted small' }, t('inspect.occCapped', d.occurrences.length, d.occurrencesTotal))
+        : null;
+    this.body.append(
+      h(
+        'div',
+        { class: 'block' },
+        h('h3', {}, t('inspect.occ', d.word.text)),
+        ...(d.occurrences.length ? [occ] : [h('p', { class: 'muted small' }, t('inspect.noOcc'))]),
+        ...(capped ? [capped] : []),
+      ),
+    );
     if (d.lens || d.lensError) this.body.append(this.lens(d));
   }
 
@@ -65,13 +106,34 @@ export class Inspector implements View<InspectData> {
       return block;
     }
     const k = Math.max(0, ...d.lens.map((l) => l.predictions.length));
-    const head = h('tr', {}, h('th', { scope: 'col' }, t('layer')), ...Array.from({ length: k }, (_, i) => h('th', { scope: 'col' }, `#${i + 1}`)));
-    const rows = d.lens.map((l) => h('tr', {},
-      h('th', { scope: 'row' }, l.layer === 0 ? t('inspect.lensEmbeddings') : String(l.layer)),
-      ...l.predictions.map((p) => h('td', { title: fmt(p.score) }, h('span', { class: 'word' }, p.word), ' ', h('span', { class: 'num muted' }, fmt(p.score))))));
+    const head = h(
+      'tr',
+      {},
+      h('th', { scope: 'col' }, t('layer')),
+      ...Array.from({ length: k }, (_, i) => h('th', { scope: 'col' }, `#${i + 1}`)),
+    );
+    const rows = d.lens.map((l) =>
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'row' }, l.layer === 0 ? t('inspect.lensEmbeddings') : String(l.layer)),
+        ...l.predictions.map((p) =>
+          h('td', { title: fmt(p.score) }, h('span', { class: 'word' }, p.word), ' ', h('span', { class: 'num muted' }, fmt(p.score))),
+        ),
+      ),
+    );
     block.append(
       h('p', { class: 'muted small' }, t('inspect.lensNote')),
-      h('div', { class: 'table-wrap' }, h('table', { class: 'explain-table lens-table', 'aria-label': t('inspect.lens', d.word.text) }, h('thead', {}, head), h('tbody', {}, ...rows))),
+      h(
+        'div',
+        { class: 'table-wrap' },
+        h(
+          'table',
+          { class: 'explain-table lens-table', 'aria-label': t('inspect.lens', d.word.text) },
+          h('thead', {}, head),
+          h('tbody', {}, ...rows),
+        ),
+      ),
     );
     return block;
   }

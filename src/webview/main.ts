@@ -33,7 +33,9 @@ function build(): void {
   views = {
     head: new HeadView(refresh),
     model: new ModelView((layer, head) => {
-      ui.layer = layer; ui.head = head; ui.rollout = false;
+      ui.layer = layer;
+      ui.head = head;
+      ui.rollout = false;
       ui.hidden = Array.from({ length: session.model?.heads ?? 0 }, (_, i) => i).filter((i) => i !== head);
       views.head.onModel?.();
       views.explain.onModel?.();
@@ -50,7 +52,13 @@ function build(): void {
   tabs.setAttribute('aria-label', t('tabs.label'));
   clear(tabs);
   for (const s of TABS) {
-    tabs.append(h('button', { role: 'tab', id: `tab-${s}`, 'data-section': s, 'aria-controls': `panel-${s}`, onclick: () => select(s) }, t(`tab.${s}` as StringKey)));
+    tabs.append(
+      h(
+        'button',
+        { role: 'tab', id: `tab-${s}`, 'data-section': s, 'aria-controls': `panel-${s}`, onclick: () => select(s) },
+        t(`tab.${s}` as StringKey),
+      ),
+    );
   }
   for (const s of SECTIONS) {
     const v = views[s];
@@ -90,7 +98,10 @@ function select(s: Section): void {
 function refresh(): void {
   const s = ui.section;
   const req = views[s].request();
-  if (!req) { setStatus(''); return; }
+  if (!req) {
+    setStatus('');
+    return;
+  }
   const seq = nextSeq(s);
   setStatus(t('busy'));
   post({ type: 'request', seq, request: req });
@@ -123,7 +134,15 @@ function onMessage(m: HostMessage): void {
     case 'error':
       if (m.section === null || isLatest(m.section, m.seq)) setStatus(t('error.prefix', m.message), true);
       return;
-    case 'head': case 'model': case 'explain': case 'inspect': case 'sense': case 'qa': case 'ablate': case 'occlude': case 'compare': {
+    case 'head':
+    case 'model':
+    case 'explain':
+    case 'inspect':
+    case 'sense':
+    case 'qa':
+    case 'ablate':
+    case 'occlude':
+    case 'compare': {
       if (!isLatest(m.type, m.seq)) return; // a newer request is on its way
       setStatus('');
       const t0 = performance.now();
@@ -160,7 +179,8 @@ window.addEventListener('message', (e: MessageEvent) => {
 
 // VS Code switches body classes (vscode-light/-dark/-high-contrast) on a theme change: redraw the SVG views,
 // whose colours were resolved from the old theme.
-new MutationObserver(() => { if (views) for (const s of SECTIONS) views[s].redraw?.(); })
-  .observe(document.body, { attributes: true, attributeFilter: ['class'] });
+new MutationObserver(() => {
+  if (views) for (const s of SECTIONS) views[s].redraw?.();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
 post({ type: 'ready' });

@@ -9,7 +9,14 @@ import type { HeadLabel } from '../shared/head-labels';
 
 /** CSS-safe class per census label (colours in media/panel.css). */
 const CENSUS_CLASS: Record<HeadLabel, string> = {
-  'previous-token': 'prev', 'next-token': 'next', '[SEP] sink': 'sep', '[CLS]': 'cls', self: 'self', local: 'local', broad: 'broad', mixed: 'mixed',
+  'previous-token': 'prev',
+  'next-token': 'next',
+  '[SEP] sink': 'sep',
+  '[CLS]': 'cls',
+  self: 'self',
+  local: 'local',
+  broad: 'broad',
+  mixed: 'mixed',
 };
 import type { View } from './view';
 
@@ -54,7 +61,15 @@ export class ModelView implements View<ModelGridData> {
         const m = l * d.heads + hd;
         const kind = t(`census.${d.labels[m]}` as StringKey);
         const label = t('model.thumb', l + 1, hd + 1, d.focusRow[m].toFixed(2), kind);
-        const c = h('canvas', { width: d.size, height: d.size, class: 'thumb', tabindex: first ? 0 : -1, role: 'gridcell', 'aria-label': label, title: label });
+        const c = h('canvas', {
+          width: d.size,
+          height: d.size,
+          class: 'thumb',
+          tabindex: first ? 0 : -1,
+          role: 'gridcell',
+          'aria-label': label,
+          title: label,
+        });
         first = false;
         const ctx = c.getContext('2d');
         if (ctx) {
@@ -62,7 +77,9 @@ export class ModelView implements View<ModelGridData> {
           const hue = Number(/hsl\((\d+)/.exec(headColor(hd, d.heads))?.[1] ?? 0);
           const [r, g, b] = hslToRgb(hue, 0.75, 0.5);
           for (let p = 0; p < cells; p++) {
-            img.data[p * 4] = r; img.data[p * 4 + 1] = g; img.data[p * 4 + 2] = b;
+            img.data[p * 4] = r;
+            img.data[p * 4 + 1] = g;
+            img.data[p * 4 + 2] = b;
             img.data[p * 4 + 3] = d.thumbs[m * cells + p];
           }
           ctx.putImageData(img, 0, 0);
@@ -70,18 +87,27 @@ export class ModelView implements View<ModelGridData> {
         const go = () => this.open(l + 1, hd);
         c.addEventListener('click', go);
         c.addEventListener('keydown', (e) => {
-          if (e.key === 'Enter' || e.key === ' ') { e.preventDefault(); go(); }
+          if (e.key === 'Enter' || e.key === ' ') {
+            e.preventDefault();
+            go();
+          }
           if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
             // one row = one layer: jump by `heads` canvases
             e.preventDefault();
             e.stopPropagation();
             const all = Array.from(this.grid.querySelectorAll<HTMLCanvasElement>('canvas'));
             const j = all.indexOf(c) + (e.key === 'ArrowDown' ? d.heads : -d.heads);
-            if (j >= 0 && j < all.length) { c.tabIndex = -1; all[j].tabIndex = 0; all[j].focus(); }
+            if (j >= 0 && j < all.length) {
+              c.tabIndex = -1;
+              all[j].tabIndex = 0;
+              all[j].focus();
+            }
           }
         });
         // The canvas stays the grid's focusable cell; its census label sits under it.
-        this.grid.append(h('div', { class: `cell census-${CENSUS_CLASS[d.labels[m]]}` }, c, h('span', { class: 'census', 'aria-hidden': 'true' }, kind)));
+        this.grid.append(
+          h('div', { class: `cell census-${CENSUS_CLASS[d.labels[m]]}` }, c, h('span', { class: 'census', 'aria-hidden': 'true' }, kind)),
+        );
       }
     }
     this.lastRenderMs = performance.now() - t0;

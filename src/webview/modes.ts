@@ -11,6 +11,22 @@ export const tabOf = (s: Section): Section => HOSTED[s] ?? s;
 /** The Heads | Words switch at the top of both sections; `go` selects the other one. */
 export function modeSwitch(current: 'ablate' | 'occlude', go: (s: Section) => void): HTMLElement {
   const button = (s: 'ablate' | 'occlude', label: string) =>
-    h('button', { class: 'mode', 'data-mode': s, 'aria-pressed': String(s === current), onclick: () => { if (s !== current) go(s); } }, label);
-  return h('div', { class: 'toolbar modes', role: 'group', 'aria-label': t('mode.label') }, button('ablate', t('mode.heads')), button('occlude', t('mode.words')));
+    h(
+      'button',
+      {
+        class: 'mode',
+        'data-mode': s,
+        'aria-pressed': String(s === current),
+        onclick: () => {
+          if (s !== current) go(s);
+        },
+      },
+      label,
+    );
+  return h(
+    'div',
+    { class: 'toolbar modes', role: 'group', 'aria-label': t('mode.label') },
+    button('ablate', t('mode.heads')),
+    button('occlude', t('mode.words')),
+  );
 }

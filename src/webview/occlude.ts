@@ -23,7 +23,10 @@ export class OcclusionView implements View<OccludeData> {
   private readonly taskButtons: Record<Task, HTMLButtonElement>;
   private task: Task = 'mask';
 
-  constructor(private readonly refresh: () => void, go: (s: Section) => void) {
+  constructor(
+    private readonly refresh: () => void,
+    go: (s: Section) => void,
+  ) {
     const pick = (task: Task) => () => {
       this.task = task;
       this.markTask();
@@ -37,7 +40,10 @@ export class OcclusionView implements View<OccludeData> {
     this.root.append(
       modeSwitch('occlude', go),
       h('div', { class: 'toolbar' }, this.taskButtons.mask, this.taskButtons.qa),
-      this.summary, this.chips, this.ranked, h('p', { class: 'small muted' }, t('occlude.help')),
+      this.summary,
+      this.chips,
+      this.ranked,
+      h('p', { class: 'small muted' }, t('occlude.help')),
     );
   }
 
@@ -59,7 +65,11 @@ export class OcclusionView implements View<OccludeData> {
     const max = Math.max(1e-12, ...d.words.map((w) => Math.abs(w.delta)));
     const effect = (delta: number) => `${signedLabel(delta)}, ${t(delta >= 0 ? 'occlude.supports' : 'occlude.against')}`;
     const chip = (text: string, start: number, end: number, title: string, background: string, cls: string) => {
-      const c = h('button', { class: `chip ${cls}`, role: 'listitem', title, 'aria-label': title, onclick: () => post({ type: 'reveal', start, end }) }, text);
+      const c = h(
+        'button',
+        { class: `chip ${cls}`, role: 'listitem', title, 'aria-label': title, onclick: () => post({ type: 'reveal', start, end }) },
+        text,
+      );
       c.style.background = background;
       return c;
     };
@@ -71,15 +81,27 @@ export class OcclusionView implements View<OccludeData> {
         this.chips.append(chip(d.target, d.start, d.end, t('occlude.target', d.target), 'transparent', 'target'));
         targetShown = true;
       }
-      this.chips.append(chip(w.word, w.start, w.end, t('occlude.word', w.word, fmt(w.score), effect(w.delta)), divergingColor(w.delta, max), 'word'));
+      this.chips.append(
+        chip(w.word, w.start, w.end, t('occlude.word', w.word, fmt(w.score), effect(w.delta)), divergingColor(w.delta, max), 'word'),
+      );
     }
     if (!targetShown) this.chips.append(chip(d.target, d.start, d.end, t('occlude.target', d.target), 'transparent', 'target'));
     clear(this.ranked);
     this.ranked.append(h('li', { class: 'muted small' }, t('occlude.top')));
-    const top = [...d.words].filter((w) => w.delta !== 0).sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta)).slice(0, TOP_EFFECTS);
+    const top = [...d.words]
+      .filter((w) => w.delta !== 0)
+      .sort((a, b) => Math.abs(b.delta) - Math.abs(a.delta))
+      .slice(0, TOP_EFFECTS);
     for (const w of top) {
-      this.ranked.append(h('li', { class: 'row', title: t('occlude.word', w.word, fmt(w.score), effect(w.delta)) },
-        h('span', { class: 'word' }, w.word), h('span', { class: 'num' }, signedLabel(w.delta)), bar(Math.abs(w.delta) / max, divergingColor(w.delta, max, 1))));
+      this.ranked.append(
+        h(
+          'li',
+          { class: 'row', title: t('occlude.word', w.word, fmt(w.score), effect(w.delta)) },
+          h('span', { class: 'word' }, w.word),
+          h('span', { class: 'num' }, signedLabel(w.delta)),
+          bar(Math.abs(w.delta) / max, divergingColor(w.delta, max, 1)),
+        ),
+      );
     }
   }
 }

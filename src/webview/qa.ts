@@ -7,7 +7,12 @@ import type { View } from './view';
 
 export class Qa implements View<QaData> {
   readonly root = h('section', { class: 'view qa-view', 'aria-label': t('tab.qa') });
-  private readonly input = h('input', { type: 'text', class: 'question', placeholder: t('qa.placeholder'), 'aria-label': t('qa.placeholder') });
+  private readonly input = h('input', {
+    type: 'text',
+    class: 'question',
+    placeholder: t('qa.placeholder'),
+    'aria-label': t('qa.placeholder'),
+  });
   private readonly answers = h('ul', { class: 'answers', role: 'list', 'aria-live': 'polite' });
   private asked = false;
 
@@ -20,7 +25,9 @@ export class Qa implements View<QaData> {
       this.asked = true;
       this.refresh();
     };
-    this.input.addEventListener('keydown', (e) => { if (e.key === 'Enter') ask(); });
+    this.input.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') ask();
+    });
     this.root.append(h('div', { class: 'toolbar' }, this.input, h('button', { class: 'ask', onclick: ask }, t('qa.ask'))), this.answers);
     roving(this.answers, 'button.answer');
   }
@@ -39,13 +46,26 @@ export class Qa implements View<QaData> {
     }
     const best = Math.max(1e-12, ...d.answers.map((a) => a.score)); // bars relative to the best answer
     d.answers.forEach((a, i) => {
-      this.answers.append(h('li', {}, h('button', {
-        class: 'answer row', tabindex: i === 0 ? 0 : -1, 'data-start': a.start, 'data-end': a.end,
-        onclick: () => post({ type: 'reveal', start: a.start, end: a.end }),
-      },
-      h('span', { class: 'answer-text' }, a.text),
-      h('span', { class: 'num' }, t('qa.score', fmt(a.score))), bar(a.score / best),
-      h('span', { class: 'snippet' }, a.before, h('mark', {}, a.text), a.after))));
+      this.answers.append(
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            {
+              class: 'answer row',
+              tabindex: i === 0 ? 0 : -1,
+              'data-start': a.start,
+              'data-end': a.end,
+              onclick: () => post({ type: 'reveal', start: a.start, end: a.end }),
+            },
+            h('span', { class: 'answer-text' }, a.text),
+            h('span', { class: 'num' }, t('qa.score', fmt(a.score))),
+            bar(a.score / best),
+            h('span', { class: 'snippet' }, a.before, h('mark', {}, a.text), a.after),
+          ),
+        ),
+      );
     });
   }
 }

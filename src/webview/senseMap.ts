@@ -21,15 +21,25 @@ export class SenseMap implements View<SenseData> {
   constructor(private readonly refresh: () => void) {
     this.word.value = ui.senseWord;
     this.all.checked = ui.senseAll;
-    const run = () => { ui.senseWord = this.word.value.trim(); ui.senseAll = this.all.checked; ui.senseLayer = Number(this.layerSel.value); save(); this.refresh(); };
-    this.word.addEventListener('keydown', (e) => { if (e.key === 'Enter') run(); });
+    const run = () => {
+      ui.senseWord = this.word.value.trim();
+      ui.senseAll = this.all.checked;
+      ui.senseLayer = Number(this.layerSel.value);
+      save();
+      this.refresh();
+    };
+    this.word.addEventListener('keydown', (e) => {
+      if (e.key === 'Enter') run();
+    });
     this.all.addEventListener('change', run);
     this.layerSel.addEventListener('change', run);
     this.root.append(
       h('div', { class: 'toolbar' }, this.word, h('button', { onclick: run }, t('sense.run'))),
       h('div', { class: 'toolbar' }, h('label', {}, this.all, ' ', t('sense.all')), h('label', {}, t('layer'), ' ', this.layerSel)),
       h('p', { class: 'muted small' }, t('sense.help')),
-      this.summary, this.plot, this.list,
+      this.summary,
+      this.plot,
+      this.list,
     );
     this.plot.addEventListener('mouseover', (e) => this.point(e, 'preview'));
     this.plot.addEventListener('click', (e) => this.point(e, 'reveal'));
@@ -61,18 +71,27 @@ export class SenseMap implements View<SenseData> {
     const layer = d.layer || t('layer.last');
     if (n < 2) {
       this.summary.textContent = t('sense.few');
-      clear(this.plot); clear(this.list);
+      clear(this.plot);
+      clear(this.list);
       return;
     }
     const sil = d.silhouette === null ? '—' : d.silhouette.toFixed(2);
-    this.summary.textContent = d.k > 1
-      ? t('sense.clusters', d.k, sil, pct(d.explained[0]), pct(d.explained[1]))
-      : t('sense.one', sil, pct(d.explained[0]), pct(d.explained[1]));
+    this.summary.textContent =
+      d.k > 1
+        ? t('sense.clusters', d.k, sil, pct(d.explained[0]), pct(d.explained[1]))
+        : t('sense.one', sil, pct(d.explained[0]), pct(d.explained[1]));
     const title = d.word === null ? t('sense.titleAll', layer) : t('sense.title', d.word, layer);
     const width = Math.max(260, this.plot.clientWidth || this.root.clientWidth || 300);
     this.plot.innerHTML = senseSvg({
-      items: d.items, points: d.points, clusters: d.clusters, width, height: Math.round(Math.min(420, width * 0.85)),
-      title, palette: palette(), labels: n <= 30, labelText: d.word === null ? 'text' : 'context',
+      items: d.items,
+      points: d.points,
+      clusters: d.clusters,
+      width,
+      height: Math.round(Math.min(420, width * 0.85)),
+      title,
+      palette: palette(),
+      labels: n <= 30,
+      labelText: d.word === null ? 'text' : 'context',
     });
     clear(this.list);
     const shown = Math.min(n, 200);
@@ -80,10 +99,23 @@ export class SenseMap implements View<SenseData> {
       const it = d.items[i];
       const sw = h('span', { class: 'swatch' });
       sw.style.background = CLUSTER_COLORS[d.clusters[i] % CLUSTER_COLORS.length];
-      this.list.append(h('li', {}, h('button', {
-        class: 'row', tabindex: i === 0 ? 0 : -1, onclick: () => post({ type: 'reveal', start: it.start, end: it.end }),
-        onfocus: () => post({ type: 'preview', start: it.start, end: it.end }),
-      }, sw, h('span', { class: 'snippet' }, h('b', {}, it.text), ' — ', it.context))));
+      this.list.append(
+        h(
+          'li',
+          {},
+          h(
+            'button',
+            {
+              class: 'row',
+              tabindex: i === 0 ? 0 : -1,
+              onclick: () => post({ type: 'reveal', start: it.start, end: it.end }),
+              onfocus: () => post({ type: 'preview', start: it.start, end: it.end }),
+            },
+            sw,
+            h('span', { class: 'snippet' }, h('b', {}, it.text), ' — ', it.context),
+          ),
+        ),
+      );
     }
   }
 

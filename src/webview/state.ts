@@ -17,7 +17,16 @@ export interface UiState {
 }
 
 const DEFAULTS: UiState = {
-  section: 'head', layer: 1, head: 0, rollout: false, hidden: [], senseWord: '', senseAll: false, senseLayer: 0, question: '', against: '',
+  section: 'head',
+  layer: 1,
+  head: 0,
+  rollout: false,
+  hidden: [],
+  senseWord: '',
+  senseAll: false,
+  senseLayer: 0,
+  question: '',
+  against: '',
 };
 
 function restore(): UiState {

@@ -2,11 +2,34 @@
 // WorkerModels picks (models.ts).
 // Runs inside the worker thread; plain Node, so tests drive it through a real worker or directly.
 import { createHash } from 'node:crypto';
-import type { AblationResult, Encoding, Engine, FillResult, HeadRef, LayerChoice, LoadedModel, LogitLensResult, MaskResult, OcclusionResult, QaResult, StoreOptions } from '../core/api';
+import type {
+  AblationResult,
+  Encoding,
+  Engine,
+  FillResult,
+  HeadRef,
+  LayerChoice,
+  LoadedModel,
+  LogitLensResult,
+  MaskResult,
+  OcclusionResult,
+  QaResult,
+  StoreOptions,
+} from '../core/api';
 import { paragraphAround } from '../core/text/paragraphs';
 import { keepOnly } from '../core/text/segments';
 import type {
-  AttentionMatrix, AttentionView, DocInput, HandlerTable, InspectResult, Method, Params, Result, SenseVectors, SentencePair, Used,
+  AttentionMatrix,
+  AttentionView,
+  DocInput,
+  HandlerTable,
+  InspectResult,
+  Method,
+  Params,
+  Result,
+  SenseVectors,
+  SentencePair,
+  Used,
 } from './protocol';
 import { inspectWord, substitutes } from '../core/inspect';
 import { senseVectors } from '../core/senses';
@@ -44,7 +67,10 @@ export class Handlers {
     configure: (cfg, ctx) => this.models.configure(cfg, ctx),
     models: () => this.models.status,
     listModels: () => this.eng().listModels(),
-    prepare: (source, ctx) => this.eng().load(source, { onProgress: (x) => ctx.progress(x), signal: ctx.signal }).then((m) => m.info),
+    prepare: (source, ctx) =>
+      this.eng()
+        .load(source, { onProgress: (x) => ctx.progress(x), signal: ctx.signal })
+        .then((m) => m.info),
     encode: (doc, range, layer, at, ctx) => this.encodeSummary(doc, range, layer, at, ctx),
     inspect: (doc, offset, layer, top, ctx) => this.inspect(doc, offset, layer, top, ctx),
     attention: (doc, offset, layer, head, ctx) => this.attention(doc, offset, layer, head, ctx),
@@ -96,7 +122,9 @@ export class Handlers {
     const hit = this.cached(doc.uri, model);
     if (hit?.key === key) return hit.enc;
     const enc = await this.eng().encode(model, doc.text, {
-      hiddenLayers, signal: ctx.signal, onProgress: (done, total) => ctx.progress({ done, total }),
+      hiddenLayers,
+      signal: ctx.signal,
+      onProgress: (done, total) => ctx.progress({ done, total }),
     });
     let perModel = this.docs.get(doc.uri);
     if (!perModel) this.docs.set(doc.uri, (perModel = new Map<string, { key: string; enc: Encoding }>()));
@@ -111,20 +139,36 @@ export class Handlers {
   /** Cached full encoding, or just the window(s) around `offset` when the document is not encoded yet. */
   /** `layer`: the hidden layers a vector view averages, or `{ attention }`: the attention layers a view shows (the
    * overlay taps one layer, not all: 151 MB per 512-token window on BERT-base for every layer). */
-  private async around(doc: DocInput, offset: number, ctx: JobContext, layer: LayerChoice | { attention: number[] | 'all' }, model: LoadedModel): Promise<{ enc: Encoding; partial: boolean }> {
+  private async around(
+    doc: DocInput,
+    offset: number,
+    ctx: JobContext,
+    layer: LayerChoice | { attention: number[] | 'all' },
+    model: LoadedModel,
+  ): Promise<{ enc: Encoding; partial: boolean }> {
     const attention = typeof layer === 'object';
     const hiddenLayers = attention ? [] : this.hiddenFor(model, layer);
     const hit = this.cached(doc.uri, model);
     if (!attention && hit?.key === `${hashOf(doc.text)}\u0000${hiddenLayers.join(',')}`) return { enc: hit.enc, partial: false };
     const enc = await this.eng().encode(model, doc.text, {
-      hiddenLayers, attentionLayers: attention ? layer.attention : [], range: { start: offset, end: offset + 1 }, signal: ctx.signal,
+      hiddenLayers,
+      attentionLayers: attention ? layer.attention : [],
+      range: { start: offset, end: offset + 1 },
+      signal: ctx.signal,
     });
-    const first = enc.windows[0], last = enc.windows[enc.windows.length - 1];
+    const first = enc.windows[0],
+      last = enc.windows[enc.windows.length - 1];
     const partial = !first || !last || first.wordStart > 0 || last.wordEnd < enc.tok.words.length;
     return { enc, partial };
   }
 
-  private async encodeSummary(doc: DocInput, range: { start: number; end: number } | null, layer: LayerChoice, at: number | null, ctx: JobContext) {
+  private async encodeSummary(
+    doc: DocInput,
+    range: { start: number; end: number } | null,
+    layer: LayerChoice,
+    at: number | null,
+    ctx: JobContext,
+  ) {
     const t0 = performance.now();
     const { model } = await this.pick('encoder', doc, at ?? range?.start);
     let enc: Encoding;
@@ -136,7 +180,8 @@ export class Handlers {
 
   private wordIndex(enc: Encoding, offset: number): number {
     const w = wordAt(enc.tok, offset);
-    if (w < 0) throw new HandledError('NO_WORD', 'There is no analysed word at this position (in code files only comments and strings are read).');
+    if (w < 0)
+      throw new HandledError('NO_WORD', 'There is no analysed word at this position (in code files only comments and strings are read).');
     return w;
   }
 
@@ -178,7 +223,15 @@ export class Handlers {
   }
 
   /** Head ablation of the word at `offset` (as mask() reads it) or of the best answer to `question`. */
-  private async ablate(doc: DocInput, offset: number, task: 'mask' | 'qa', question: string, off: HeadRef[], importance: boolean, ctx: JobContext): Promise<AblationResult & Used> {
+  private async ablate(
+    doc: DocInput,
+    offset: number,
+    task: 'mask' | 'qa',
+    question: string,
+    off: HeadRef[],
+    importance: boolean,
+    ctx: JobContext,
+  ): Promise<AblationResult & Used> {
     const opts = { off, importance, signal: ctx.signal };
     if (task === 'qa') {
       const { model, used } = await this.pick('qa', doc);
@@ -195,7 +248,12 @@ export class Handlers {
    * bounds the cost where a 512-token window would be 500 rows), or of the best answer to `question` in its window.
    */
   private async occlude(
-    doc: DocInput, offset: number, task: 'mask' | 'qa', question: string, answer: { start: number; end: number } | null, ctx: JobContext,
+    doc: DocInput,
+    offset: number,
+    task: 'mask' | 'qa',
+    question: string,
+    answer: { start: number; end: number } | null,
+    ctx: JobContext,
   ): Promise<OcclusionResult & Used & { read: { start: number; end: number } }> {
     const read = (r: OcclusionResult) => {
       const all = [...r.words, r];
@@ -220,7 +278,11 @@ export class Handlers {
       throw new HandledError('BAD_REQUEST', `tensors: a range inside the document and a non-empty list of ${TENSOR_KINDS.join(', ')}`);
     }
     const { model } = await this.pick('encoder', doc, range.start);
-    const enc = await this.eng().encode(model, doc.text, { ...tensorLayers(what), range: { start: range.start, end: Math.max(range.end, range.start + 1) }, signal: ctx.signal });
+    const enc = await this.eng().encode(model, doc.text, {
+      ...tensorLayers(what),
+      range: { start: range.start, end: Math.max(range.end, range.start + 1) },
+      signal: ctx.signal,
+    });
     return tensorBundle(enc, range, what);
   }
 
@@ -239,10 +301,19 @@ export class Handlers {
     return { ...r, ...used };
   }
 
-  private async attention(doc: DocInput, offset: number, layer: number | 'rollout' | 'last', head: number | 'mean', ctx: JobContext): Promise<AttentionView> {
+  private async attention(
+    doc: DocInput,
+    offset: number,
+    layer: number | 'rollout' | 'last',
+    head: number | 'mean',
+    ctx: JobContext,
+  ): Promise<AttentionView> {
     const { model } = await this.pick('encoder', doc, offset);
     if (!model.info.capabilities.attention) {
-      throw new HandledError('ATTENTION_UNAVAILABLE', `The model "${model.info.id}" computes attention in a fused operator, so BERT Lens cannot show it. Pick an unfused export (e.g. a Xenova conversion).`);
+      throw new HandledError(
+        'ATTENTION_UNAVAILABLE',
+        `The model "${model.info.id}" computes attention in a fused operator, so BERT Lens cannot show it. Pick an unfused export (e.g. a Xenova conversion).`,
+      );
     }
     const L = layer === 'last' ? model.info.layers : layer;
     const shown = L === 'rollout' || !(L >= 1 && L <= model.info.layers) ? 'all' : [L]; // a bad layer: the engine says so
@@ -268,7 +339,10 @@ export class Handlers {
   private async nsp(doc: DocInput, ctx: JobContext): Promise<SentencePair[]> {
     // Pairs never cross a blank line, so under auto each pair is read by its paragraph's model.
     const modelAt = async (at: number) => (await this.pick('encoder', doc, at)).model;
-    return sentenceChecks(this.eng(), doc.text, modelAt, { signal: ctx.signal, onProgress: (done, total) => ctx.progress({ done, total }) });
+    return sentenceChecks(this.eng(), doc.text, modelAt, {
+      signal: ctx.signal,
+      onProgress: (done, total) => ctx.progress({ done, total }),
+    });
   }
 
   private async senseVectors(doc: DocInput, word: string | null, layer: LayerChoice, ctx: JobContext): Promise<SenseVectors> {
@@ -277,7 +351,13 @@ export class Handlers {
   }
 
   /** The encoder of the word's paragraph vs `against` (models.ts keeps one such model), in their windows around it. */
-  private async compareModels(doc: DocInput, offset: number, against: string, top: number, ctx: JobContext): Promise<ModelComparison & Used> {
+  private async compareModels(
+    doc: DocInput,
+    offset: number,
+    against: string,
+    top: number,
+    ctx: JobContext,
+  ): Promise<ModelComparison & Used> {
     const { model, used } = await this.pick('encoder', doc, offset);
     const other = await this.models.against(against, ctx);
     return { ...(await compareModels(this.eng(), model, other, doc.text, offset, { top, signal: ctx.signal })), ...used };

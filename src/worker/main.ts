@@ -46,7 +46,8 @@ port.on('message', (raw: unknown) => {
     job.doc = { uri: d.uri, version: d.version };
     dropOlder(job.doc.uri, job.doc.version);
   }
-  if (METHOD_TABLE[job.method].immediate) void execute(job); // cheap, or a download that must not block hovers
+  if (METHOD_TABLE[job.method].immediate)
+    void execute(job); // cheap, or a download that must not block hovers
   else {
     queue.push(job);
     pump();
@@ -59,7 +60,13 @@ function dropOlder(uri: string, version: number): void {
     const j = queue[i];
     if (j.doc?.uri === uri && j.doc.version < version) {
       queue.splice(i, 1);
-      send({ type: 'response', id: j.id, ok: false, error: { code: 'STALE', message: 'A newer version of the document was requested.' }, ms: 0 });
+      send({
+        type: 'response',
+        id: j.id,
+        ok: false,
+        error: { code: 'STALE', message: 'A newer version of the document was requested.' },
+        ms: 0,
+      });
     }
   }
   if (running?.doc?.uri === uri && running.doc.version < version) running.ctrl.abort();

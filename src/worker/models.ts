@@ -1,7 +1,16 @@
 // The worker's models: the three slots (encoder, QA, static vectors) as configured, and what `auto` picks per
 // document and paragraph — the active document's language in the slots, another language's loaded on demand.
 import type { Engine, LoadedModel, StaticVectors, StoreOptions } from '../core/api';
-import { chooseLanguage, countUnknown, EMBEDDED, isAuto, paragraphsByLanguage, resolveModel, type Coverage, type Language } from '../core/auto';
+import {
+  chooseLanguage,
+  countUnknown,
+  EMBEDDED,
+  isAuto,
+  paragraphsByLanguage,
+  resolveModel,
+  type Coverage,
+  type Language,
+} from '../core/auto';
 import type { Fix } from '../core/model/errors';
 import type { DocInput, ErrorCode, ModelSlot, ModelsStatus, Used, WireError, WorkerConfig } from './protocol';
 import { toWireError } from './protocol';
@@ -18,7 +27,11 @@ export interface Events {
 }
 
 export class HandledError extends Error {
-  constructor(readonly code: ErrorCode, message: string, readonly fix?: Fix[]) {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly fix?: Fix[],
+  ) {
     super(message);
   }
 }
@@ -37,7 +50,11 @@ export class WorkerModels {
   private extra: string | undefined; // the last model compared against (against())
 
   /** @param onNewEngine a new engine (other store options): encodings made with the old one are void */
-  constructor(private readonly create: (opts: StoreOptions) => Engine, private readonly events: Events, private readonly onNewEngine: () => void) {}
+  constructor(
+    private readonly create: (opts: StoreOptions) => Engine,
+    private readonly events: Events,
+    private readonly onNewEngine: () => void,
+  ) {}
 
   eng(): Engine {
     if (!this.engine) throw new HandledError('NOT_READY', 'BERT Lens has no model configuration yet.');
@@ -52,8 +69,12 @@ export class WorkerModels {
   /** Loads the configured models (under `auto`, those of `cfg.language`) into the slots, one after the other. */
   async configure(cfg: WorkerConfig, ctx: JobContext): Promise<ModelsStatus> {
     const store: StoreOptions = {
-      modelsDir: cfg.modelsDir, cacheDir: cfg.cacheDir, hubEndpoint: cfg.hubEndpoint, offline: cfg.offline,
-      threads: cfg.threads, dtype: cfg.dtype,
+      modelsDir: cfg.modelsDir,
+      cacheDir: cfg.cacheDir,
+      hubEndpoint: cfg.hubEndpoint,
+      offline: cfg.offline,
+      threads: cfg.threads,
+      dtype: cfg.dtype,
     };
     const key = JSON.stringify(store);
     if (key !== this.storeKey || !this.engine) {
@@ -81,7 +102,10 @@ export class WorkerModels {
         if (role === 'encoder') this.encoder = m;
         else this.qaModel = m;
         this.setSlot({ role, id, ...(auto ? { auto } : {}), state: 'ready', info: m.info });
-        this.events.log('info', `Loaded ${role} model ${id} (${m.info.architecture}, ${m.info.layers} layers, ${m.info.dtype}) in ${Math.round(performance.now() - t0)} ms`);
+        this.events.log(
+          'info',
+          `Loaded ${role} model ${id} (${m.info.architecture}, ${m.info.layers} layers, ${m.info.dtype}) in ${Math.round(performance.now() - t0)} ms`,
+        );
       } catch (e) {
         if (role === 'encoder') this.encoder = undefined;
         else this.qaModel = undefined;
@@ -90,15 +114,26 @@ export class WorkerModels {
       }
     };
     const loadStatic = async (id: string) => {
-      if (!id) { this.vectors = undefined; this.setSlot(slot('static')); return; }
+      if (!id) {
+        this.vectors = undefined;
+        this.setSlot(slot('static'));
+        return;
+      }
       const auto = isAuto(id);
       if (auto) id = resolveModel(id, 'static', language);
-      if (this.vectors && this.status.static.id === id && !!this.status.static.auto === auto && this.status.static.state === 'ready') return;
+      if (this.vectors && this.status.static.id === id && !!this.status.static.auto === auto && this.status.static.state === 'ready')
+        return;
       this.setSlot({ ...slot('static', id), ...(auto ? { auto } : {}) });
       try {
         const v = await eng.loadStatic(id);
         this.vectors = v;
-        this.setSlot({ role: 'static', id, ...(auto ? { auto } : {}), state: 'ready', staticInfo: { source: v.source, dims: v.dims, size: v.size } });
+        this.setSlot({
+          role: 'static',
+          id,
+          ...(auto ? { auto } : {}),
+          state: 'ready',
+          staticInfo: { source: v.source, dims: v.dims, size: v.size },
+        });
       } catch (e) {
         this.vectors = undefined;
         this.setSlot({ role: 'static', id, ...(auto ? { auto } : {}), state: 'error', error: toWireError(e) });
@@ -119,7 +154,9 @@ export class WorkerModels {
     const what = role === 'encoder' ? 'encoder model (bertLens.model)' : 'question-answering model (bertLens.qaModel)';
     if (s.state === 'error') {
       const e = s.error as WireError;
-      const fix = e.fix?.some((f) => f.option === 'model') ? e.fix : [...(e.fix ?? []), { option: 'model' as const, ...(role === 'qa' ? { task: 'qa' as const } : {}) }];
+      const fix = e.fix?.some((f) => f.option === 'model')
+        ? e.fix
+        : [...(e.fix ?? []), { option: 'model' as const, ...(role === 'qa' ? { task: 'qa' as const } : {}) }];
       throw new HandledError('NOT_READY', `The ${what} "${s.id}" failed to load: ${e.message}`, fix);
     }
     throw new HandledError('NOT_READY', `The ${what} ${s.id ? `"${s.id}" is still loading` : 'is not configured'}. Try again in a moment.`);
@@ -145,7 +182,11 @@ export class WorkerModels {
     } catch (e) {
       const w = toWireError(e);
       const what = auto.language === 'zh' ? 'mostly Chinese' : 'not mostly Chinese';
-      throw new HandledError('NOT_READY', `bertLens.${role === 'encoder' ? 'model' : 'qaModel'} is auto and this ${auto.scope} is ${what}, but the embedded model "${id}" failed to load: ${w.message}`, w.fix ?? [{ option: 'model', ...(role === 'qa' ? { task: 'qa' as const } : {}) }]);
+      throw new HandledError(
+        'NOT_READY',
+        `bertLens.${role === 'encoder' ? 'model' : 'qaModel'} is auto and this ${auto.scope} is ${what}, but the embedded model "${id}" failed to load: ${w.message}`,
+        w.fix ?? [{ option: 'model', ...(role === 'qa' ? { task: 'qa' as const } : {}) }],
+      );
     }
   }
 
@@ -155,7 +196,11 @@ export class WorkerModels {
    */
   async against(id: string, ctx: JobContext): Promise<LoadedModel> {
     id = id.trim();
-    if (!id || isAuto(id)) throw new HandledError('BAD_REQUEST', 'Name the model to compare against: an embedded name, a folder path or a Hugging Face id (not auto).');
+    if (!id || isAuto(id))
+      throw new HandledError(
+        'BAD_REQUEST',
+        'Name the model to compare against: an embedded name, a folder path or a Hugging Face id (not auto).',
+      );
     const eng = this.eng();
     const old = this.extra;
     const keep = new Set([this.status.encoder.id, this.status.qa.id, ...Object.values(EMBEDDED).flatMap((e) => [e.encoder, e.qa])]);
@@ -167,7 +212,11 @@ export class WorkerModels {
       const w = toWireError(e);
       if (w.code === 'CANCELLED' || w.code === 'ABORTED') throw e;
       const what = `The model to compare against, "${id}", failed to load: ${w.message}`;
-      throw new HandledError(w.code, `${what} Pick another one, or download it first (BERT Lens: Select Model… → Hugging Face Model Id).`, w.fix);
+      throw new HandledError(
+        w.code,
+        `${what} Pick another one, or download it first (BERT Lens: Select Model… → Hugging Face Model Id).`,
+        w.fix,
+      );
     }
   }
 
@@ -200,7 +249,9 @@ export class WorkerModels {
       const by = paragraphsByLanguage(doc.text);
       for (const language of ['en', 'zh'] as const) {
         if (!by[language].length) continue;
-        const model = await this.eng().load(EMBEDDED[language][kind]).catch(() => undefined);
+        const model = await this.eng()
+          .load(EMBEDDED[language][kind])
+          .catch(() => undefined);
         if (model) parts.push({ language, text: keepOnly(doc.text, by[language]), model });
       }
     } else {

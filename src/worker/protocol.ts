@@ -139,7 +139,13 @@ export interface WorkerApi {
    * word masked. `read`: the characters the model read.
    */
   /** `answer` (qa): the span to explain, e.g. the answer the user picked; null: the model's best answer. */
-  occlude(doc: DocInput, offset: number, task: 'mask' | 'qa', question: string, answer: { start: number; end: number } | null): OcclusionResult & Used & { read: { start: number; end: number } };
+  occlude(
+    doc: DocInput,
+    offset: number,
+    task: 'mask' | 'qa',
+    question: string,
+    answer: { start: number; end: number } | null,
+  ): OcclusionResult & Used & { read: { start: number; end: number } };
   /** Word-level attention, hidden states and head census of the words of `range` (empty: the window around it), for export. */
   tensors(doc: DocInput, range: { start: number; end: number }, what: TensorKind[]): TensorBundle;
   /** Every [MASK] of the paragraph around `offset`, filled jointly (offsets into the document). */
@@ -231,9 +237,7 @@ export interface WireError {
   fix?: Fix[];
 }
 
-export type ToWorker =
-  | { type: 'request'; id: number; method: Method; params: unknown[] }
-  | { type: 'cancel'; id: number };
+export type ToWorker = { type: 'request'; id: number; method: Method; params: unknown[] } | { type: 'cancel'; id: number };
 
 export type FromWorker =
   | { type: 'response'; id: number; ok: true; result: unknown; ms: number }

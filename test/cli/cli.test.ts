@@ -34,7 +34,10 @@ describe('bert-lens CLI', () => {
     const j = runJson(['tokens', '--model', BERT, '--text', text]);
     assert.equal(j.model, BERT);
     for (const t of j.tokens) assert.ok(['text', 'start', 'end', 'word'].every((k) => k in t));
-    assert.deepEqual(j.words.map((w: { text: string }) => w.text), ['Café', '中', '国', 'naïve', '!']);
+    assert.deepEqual(
+      j.words.map((w: { text: string }) => w.text),
+      ['Café', '中', '国', 'naïve', '!'],
+    );
     for (const w of j.words) assert.equal(text.slice(w.start, w.end), w.text);
     const t = run(['tokens', '--model', BERT, '--text', text]);
     assert.equal(t.code, 0);
@@ -47,7 +50,10 @@ describe('bert-lens CLI', () => {
     cpSync(BERT, dir, { recursive: true });
     for (const f of ['model.onnx', 'model_quantized.onnx']) writeFileSync(path.join(dir, 'onnx', f), 'not an onnx file');
     const j = runJson(['tokens', '--model', dir, '--text', 'The bank raised its rates.']);
-    assert.deepEqual(j.tokens.map((t: { id: number }) => t.id), runJson(['tokens', '--model', BERT, '--text', 'The bank raised its rates.']).tokens.map((t: { id: number }) => t.id));
+    assert.deepEqual(
+      j.tokens.map((t: { id: number }) => t.id),
+      runJson(['tokens', '--model', BERT, '--text', 'The bank raised its rates.']).tokens.map((t: { id: number }) => t.id),
+    );
     assert.equal(run(['mask', '--model', dir, '--text', 'The [MASK] sat.']).code, 1, 'a task that runs the model still refuses it');
   });
 
@@ -62,7 +68,12 @@ describe('bert-lens CLI', () => {
   });
 
   it('attention: weights over `to` sum to 1 ± 1e-4 (layer/head, mean, rollout; --occurrence)', () => {
-    for (const extra of [['--layer', '1', '--head', '2'], ['--layer', '2'], ['--layer', 'rollout'], ['--occurrence', '2']]) {
+    for (const extra of [
+      ['--layer', '1', '--head', '2'],
+      ['--layer', '2'],
+      ['--layer', 'rollout'],
+      ['--occurrence', '2'],
+    ]) {
       const j = runJson(['attention', '--model', BERT, '--word', 'bank', '--text', TEXT, ...extra]);
       assert.ok('layer' in j && 'head' in j);
       assert.ok(Math.abs(sum(j.to.map((t: { weight: number }) => t.weight)) - 1) < 1e-4);
@@ -96,7 +107,19 @@ describe('bert-lens CLI', () => {
     const j = runJson(['heads', '--model', BERT, '--text', TEXT]);
     assert.deepEqual(Object.keys(j).sort(), ['heads', 'layers', 'rows', 'window']);
     assert.equal(j.rows.length, j.layers * j.heads);
-    assert.deepEqual(Object.keys(j.rows[0]).sort(), ['cls', 'distance', 'entropy', 'head', 'label', 'layer', 'next', 'prev', 'punct', 'self', 'sep']);
+    assert.deepEqual(Object.keys(j.rows[0]).sort(), [
+      'cls',
+      'distance',
+      'entropy',
+      'head',
+      'label',
+      'layer',
+      'next',
+      'prev',
+      'punct',
+      'self',
+      'sep',
+    ]);
     const long = Array.from({ length: 40 }, () => TEXT).join(' ');
     const last = runJson(['heads', '--model', BERT, '--word', 'late', '--occurrence', '40', '--text', long]);
     assert.ok(last.window.start > 0 && last.window.end === long.length, JSON.stringify(last.window));
@@ -109,7 +132,10 @@ describe('bert-lens CLI', () => {
     const text = 'The cat sat on the [MASK].';
     const j = runJson(['mask', '--layers', '--model', BERT, '--top', '3', '--text', text]);
     assert.deepEqual(Object.keys(j).sort(), ['end', 'layers', 'start']);
-    assert.deepEqual(j.layers.map((l: { layer: number }) => l.layer), [0, 1, 2]);
+    assert.deepEqual(
+      j.layers.map((l: { layer: number }) => l.layer),
+      [0, 1, 2],
+    );
     for (const l of j.layers) {
       assert.equal(l.predictions.length, 3);
       assert.deepEqual(Object.keys(l.predictions[0]).sort(), ['score', 'word']);
@@ -131,7 +157,10 @@ describe('bert-lens CLI', () => {
     const j = runJson(['occlude', '--task', 'mask', '--model', BERT, '--text', text]);
     assert.deepEqual(Object.keys(j).sort(), ['base', 'end', 'start', 'target', 'task', 'words']);
     assert.equal(j.target, runJson(['mask', '--model', BERT, '--top', '1', '--text', text]).predictions[0].word);
-    assert.deepEqual(j.words.map((w: { word: string }) => w.word), ['The', 'cat', 'sat', 'on', 'the', 'today', '.']);
+    assert.deepEqual(
+      j.words.map((w: { word: string }) => w.word),
+      ['The', 'cat', 'sat', 'on', 'the', 'today', '.'],
+    );
     for (const w of j.words) {
       assert.deepEqual(Object.keys(w).sort(), ['delta', 'end', 'score', 'start', 'word']);
       assert.equal(text.slice(w.start, w.end), w.word);
@@ -157,25 +186,64 @@ describe('bert-lens CLI', () => {
   it('ablate: JSON contract (mask, qa, nsp), --heads switches heads off, the map by default; bad --heads says how to write one', () => {
     const text = 'The cat sat on the [MASK] today.';
     const j = runJson(['ablate', '--model', BERT, '--text', text]);
-    assert.deepEqual(Object.keys(j).sort(), ['base', 'end', 'heads', 'importance', 'layers', 'off', 'prediction', 'predictions', 'score', 'start', 'target', 'task']);
+    assert.deepEqual(Object.keys(j).sort(), [
+      'base',
+      'end',
+      'heads',
+      'importance',
+      'layers',
+      'off',
+      'prediction',
+      'predictions',
+      'score',
+      'start',
+      'target',
+      'task',
+    ]);
     assert.equal(j.target, runJson(['mask', '--model', BERT, '--top', '1', '--text', text]).predictions[0].word);
     assert.deepEqual([j.layers, j.heads, j.off, j.score], [2, 4, [], j.base]);
-    assert.deepEqual(j.importance.map((r: number[]) => r.length), [4, 4]);
+    assert.deepEqual(
+      j.importance.map((r: number[]) => r.length),
+      [4, 4],
+    );
     const off = runJson(['ablate', '--model', BERT, '--heads', '1.0, 2.*', '--text', text]);
-    assert.deepEqual(off.off, [{ layer: 1, head: 0 }, { layer: 2, head: 0 }, { layer: 2, head: 1 }, { layer: 2, head: 2 }, { layer: 2, head: 3 }]);
+    assert.deepEqual(off.off, [
+      { layer: 1, head: 0 },
+      { layer: 2, head: 0 },
+      { layer: 2, head: 1 },
+      { layer: 2, head: 2 },
+      { layer: 2, head: 3 },
+    ]);
     assert.equal(off.importance, undefined, '--heads alone: no map');
     assert.notEqual(off.score, off.base);
     const t = run(['ablate', '--model', BERT, '--heads', '1.0', '--importance', '--text', text]);
     assert.equal(t.code, 0, t.err);
     assert.match(t.out, /Heads off: 1\.0 → P\(/);
     assert.match(t.out, /Importance: drop in P/);
-    const qa = runJson(['ablate', '--task', 'qa', '--model', QA, '--heads', '2.1', '--question', 'Where did the man walk?', '--text', 'On Monday the old man walked to the river bank.']);
+    const qa = runJson([
+      'ablate',
+      '--task',
+      'qa',
+      '--model',
+      QA,
+      '--heads',
+      '2.1',
+      '--question',
+      'Where did the man walk?',
+      '--text',
+      'On Monday the old man walked to the river bank.',
+    ]);
     assert.equal(qa.task, 'qa');
     assert.deepEqual(Object.keys(qa.prediction).sort(), ['end', 'score', 'start', 'text']);
     const nsp = runJson(['ablate', '--task', 'nsp', '--model', BERT, '--a', 'I went to the shop.', '--b', 'I bought some milk.']);
     assert.ok(['is next', 'not next'].includes(nsp.target));
     assert.equal(nsp.start, undefined);
-    for (const [spec, why] of [['3.0', /Layer 3 .* does not exist: the model has layers 1\.\.2/], ['1.4', /Head 4 .* heads 0\.\.3/], ['1-0', /"1-0" is not a head/], ['', /has an empty entry/]] as const) {
+    for (const [spec, why] of [
+      ['3.0', /Layer 3 .* does not exist: the model has layers 1\.\.2/],
+      ['1.4', /Head 4 .* heads 0\.\.3/],
+      ['1-0', /"1-0" is not a head/],
+      ['', /has an empty entry/],
+    ] as const) {
       const bad = run(['ablate', '--model', BERT, '--heads', spec, '--text', text]);
       assert.equal(bad.code, 2, spec);
       assert.match(bad.err, why);
@@ -198,12 +266,18 @@ describe('bert-lens CLI', () => {
   it('similar: square contextual and static matrices over the occurrences', () => {
     const j = runJson(['similar', '--model', BERT, '--word', 'BANK', '--text', TEXT]);
     assert.equal(j.word, 'BANK');
-    assert.deepEqual(j.occurrences, [{ start: 4, end: 8 }, { start: 37, end: 41 }]);
+    assert.deepEqual(j.occurrences, [
+      { start: 4, end: 8 },
+      { start: 37, end: 41 },
+    ]);
     for (const m of [j.contextual, j.static]) {
       assert.equal(m.length, 2);
       assert.ok(m.every((r: number[]) => r.length === 2));
     }
-    assert.deepEqual(j.static, [[1, 1], [1, 1]]);
+    assert.deepEqual(j.static, [
+      [1, 1],
+      [1, 1],
+    ]);
   });
 
   it('mask: predictions sorted by score; --at and --word mask a word', () => {
@@ -221,7 +295,10 @@ describe('bert-lens CLI', () => {
     const text = 'The [MASK] sat on the [MASK].';
     const j = runJson(['mask', '--model', BERT, '--top', '3', '--text', text]);
     assert.match(j.method, /iterative/);
-    assert.deepEqual(j.masks.map((m: { start: number }) => m.start), [4, 22]);
+    assert.deepEqual(
+      j.masks.map((m: { start: number }) => m.start),
+      [4, 22],
+    );
     assert.equal(j.text, `The ${j.masks[0].word} sat on the ${j.masks[1].word}.`);
     assert.deepEqual(j.masks.map((m: { step: number }) => m.step).sort(), [1, 2]);
     const t = run(['mask', '--model', BERT, '--text', text]);
@@ -231,7 +308,10 @@ describe('bert-lens CLI', () => {
 
   it('compare: cosine per layer 0..L (as pairwise word vectors), neighbours of both occurrences; --pair checked', () => {
     const j = runJson(['compare', '--model', BERT, '--word', 'bank', '--text', TEXT]);
-    assert.deepEqual(j.layers.map((l: { layer: number }) => l.layer), [0, 1, 2]);
+    assert.deepEqual(
+      j.layers.map((l: { layer: number }) => l.layer),
+      [0, 1, 2],
+    );
     assert.ok(j.layers.every((l: { similarity: number }) => l.similarity >= -1 && l.similarity <= 1 + 1e-9));
     assert.deepEqual([j.a.start, j.b.start], [TEXT.indexOf('bank'), TEXT.lastIndexOf('bank')]);
     assert.ok(j.neighbours.a.length > 0 && j.neighbours.b.length > 0);
@@ -242,13 +322,35 @@ describe('bert-lens CLI', () => {
   });
 
   it('nsp: {"isNext": p}', () => {
-    const j = runJson(['nsp', '--model', BERT, '--a', 'I went to the bank to deposit my money.', '--b', 'We sat on the bank of the river.']);
+    const j = runJson([
+      'nsp',
+      '--model',
+      BERT,
+      '--a',
+      'I went to the bank to deposit my money.',
+      '--b',
+      'We sat on the bank of the river.',
+    ]);
     assert.ok(j.isNext > 0 && j.isNext < 1);
   });
 
   it('qa: answers are exact slices of the document', () => {
     const doc = Array.from({ length: 30 }, (_, i) => `On day ${i} the old man walked to the river bank and sat down.`).join(' ');
-    const j = runJson(['qa', '--model', QA, '--question', 'Where did the man walk?', '--text', doc, '--top', '5', '--max-seq-len', '64', '--stride', '16']);
+    const j = runJson([
+      'qa',
+      '--model',
+      QA,
+      '--question',
+      'Where did the man walk?',
+      '--text',
+      doc,
+      '--top',
+      '5',
+      '--max-seq-len',
+      '64',
+      '--stride',
+      '16',
+    ]);
     assert.equal(j.answers.length, 5);
     for (const a of j.answers) assert.equal(a.text, doc.slice(a.start, a.end));
     for (let k = 1; k < 5; k++) assert.ok(j.answers[k - 1].score >= j.answers[k].score);
@@ -287,8 +389,16 @@ describe('bert-lens CLI', () => {
     const local = inCwd(['tokens', '--json', '--model', './bert-lens-mini', '--text', 'The bank raised its rates.']);
     assert.equal(local.status, 0, local.stderr);
     const fixtureIds = runJson(['tokens', '--model', BERT, '--text', 'The bank raised its rates.']).tokens.map((t: { id: number }) => t.id);
-    assert.deepEqual(JSON.parse(local.stdout).tokens.map((t: { id: number }) => t.id), fixtureIds, './name is the local folder');
-    assert.notDeepEqual(JSON.parse(embedded.stdout).tokens.map((t: { id: number }) => t.id), fixtureIds, 'the bare name is the embedded model');
+    assert.deepEqual(
+      JSON.parse(local.stdout).tokens.map((t: { id: number }) => t.id),
+      fixtureIds,
+      './name is the local folder',
+    );
+    assert.notDeepEqual(
+      JSON.parse(embedded.stdout).tokens.map((t: { id: number }) => t.id),
+      fixtureIds,
+      'the bare name is the embedded model',
+    );
   });
 
   it('help per subcommand; usage errors exit 2, runtime errors exit 1 with a remedy', () => {
@@ -308,16 +418,32 @@ describe('bert-lens CLI', () => {
       [['nsp', '--model', BERT, '--a', 'x'], 2, /--b/],
       [['mask', '--model', BERT, '--text', 'x', '--top', 'many'], 2, /--top must be an integer/],
       [['tokens', '--model', BERT, '--file', '/nonexistent/file.txt'], 2, /Cannot read --file/],
-      [['tokens', '--model', BERT, '--file', '/dev/zero'], 2, /--file \/dev\/zero holds more than 64 MB of text, the most one command reads\. Split it/],
+      [
+        ['tokens', '--model', BERT, '--file', '/dev/zero'],
+        2,
+        /--file \/dev\/zero holds more than 64 MB of text, the most one command reads\. Split it/,
+      ],
       [['tokens', '--model', 'no/such-model-here', '--offline', '--text', 'x'], 1, /no\/such-model-here/],
       [['similar', '--model', BERT, '--word', 'zebra', '--text', TEXT], 1, /zebra/],
       [['mask', '--model', BERT, '--text', 'no mask here'], 1, /\[MASK\]/],
       [['nsp', '--model', QA, '--a', 'x', '--b', 'y'], 1, /no next-sentence head/],
       [['attention', '--model', BERT, '--word', 'bank', '--layer', '9', '--text', TEXT], 1, /layers 1\.\.2/],
-      [['vectors', '--model', BERT, '--word', 'bank', '--layer', '-1', '--text', TEXT], 2, /--layer must be 0 \(embeddings\), a layer number 1\.\.L, last or last4 \(got "-1"; layers do not count from the end: use last\)/],
-      [['attention', '--model', BERT, '--word', 'bank', '-l', '-1', '--text', TEXT], 2, /--layer must be 1\.\.2, last or rollout \(got "-1"/],
+      [
+        ['vectors', '--model', BERT, '--word', 'bank', '--layer', '-1', '--text', TEXT],
+        2,
+        /--layer must be 0 \(embeddings\), a layer number 1\.\.L, last or last4 \(got "-1"; layers do not count from the end: use last\)/,
+      ],
+      [
+        ['attention', '--model', BERT, '--word', 'bank', '-l', '-1', '--text', TEXT],
+        2,
+        /--layer must be 1\.\.2, last or rollout \(got "-1"/,
+      ],
       [['mask', '--model', BERT, '--top', '-3', '--text', 'The [MASK] sat.'], 2, /--top must be an integer ≥ 1 \(got "-3"\)/],
-      [['tokens', '--model', BERT, '--text', 'x', '--file', 'samples/precipitation.txt'], 2, /Both --text and --file samples\/precipitation\.txt were given; pass only one of them/],
+      [
+        ['tokens', '--model', BERT, '--text', 'x', '--file', 'samples/precipitation.txt'],
+        2,
+        /Both --text and --file samples\/precipitation\.txt were given; pass only one of them/,
+      ],
       [['mask', '--model', BERT, '--text', `${'[MASK] '.repeat(33)}`], 1, /The text has 33 \[MASK\]s; at most 32 are filled in one run/],
     ];
     for (const [args, code, re] of cases) {

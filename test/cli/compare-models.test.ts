@@ -29,7 +29,7 @@ describe('bert-lens compare-models', () => {
     if (!existsSync(CLI)) assert.equal(spawnSync(process.execPath, ['esbuild.mjs'], { stdio: 'inherit' }).status, 0);
   });
 
-  it('fixtures: JSON contract — words at exact offsets, both sides\' attention per layer and rollout, divergence per depth, predictions', () => {
+  it("fixtures: JSON contract — words at exact offsets, both sides' attention per layer and rollout, divergence per depth, predictions", () => {
     const j = runJson(['--model', BERT, '--against', DISTIL, '--word', 'it', '--top', '3', '--text', TEXT]);
     assert.deepEqual([j.a.model, j.b.model], [BERT, DISTIL]);
     assert.deepEqual(j.focus, { text: 'it', start: TEXT.indexOf('it'), end: TEXT.indexOf('it') + 2, index: 7 });
@@ -53,7 +53,10 @@ describe('bert-lens compare-models', () => {
     assert.match(r.out, /rollout\s+rollout\s+0\.\d{4}/);
     assert.match(r.out, /Predictions for "it" masked:/);
     assert.match(r.out, /Tokenization: A \d+ pieces \(0 \[UNK\]\)/);
-    assert.match(run(['--model', BERT, '--against', DISTIL, '--word', 'it', '--layer', 'rollout', '--text', TEXT]).out, /Attention from "it", rollout;/);
+    assert.match(
+      run(['--model', BERT, '--against', DISTIL, '--word', 'it', '--layer', 'rollout', '--text', TEXT]).out,
+      /Attention from "it", rollout;/,
+    );
   });
 
   it('usage errors exit 2: no --against, no word, a layer the first model lacks', () => {
@@ -75,14 +78,18 @@ describe('bert-lens compare-models', () => {
     assert.match(same.err, /comparing a model with itself/);
   });
 
-  it('bert-lens-mini vs bert-lens-zh: different vocabularies — [UNK]s and splits per word', { skip: has('bert-lens-mini') && has('bert-lens-zh') ? false : 'embedded models not built' }, () => {
-    const text = 'The cat sat on the mat. 猫坐在垫子上。';
-    const j = runJson(['--model', 'bert-lens-mini', '--against', 'bert-lens-zh', '--word', 'cat', '--text', text]);
-    const cat = j.words.find((w) => w.text === '猫')!;
-    assert.deepEqual([cat.a, cat.b, cat.same], [['[UNK]'], ['猫'], false]);
-    assert.ok(j.a.unknown >= 7 && j.b.unknown === 0);
-    const zh = runJson(['--model', 'bert-lens-zh', '--against', 'bert-lens-mini', '--word', '猫', '--text', text]);
-    assert.equal(zh.focus.text, '猫');
-    assert.ok(zh.a.predictions!.length > 0 && zh.b.predictions!.length > 0);
-  });
+  it(
+    'bert-lens-mini vs bert-lens-zh: different vocabularies — [UNK]s and splits per word',
+    { skip: has('bert-lens-mini') && has('bert-lens-zh') ? false : 'embedded models not built' },
+    () => {
+      const text = 'The cat sat on the mat. 猫坐在垫子上。';
+      const j = runJson(['--model', 'bert-lens-mini', '--against', 'bert-lens-zh', '--word', 'cat', '--text', text]);
+      const cat = j.words.find((w) => w.text === '猫')!;
+      assert.deepEqual([cat.a, cat.b, cat.same], [['[UNK]'], ['猫'], false]);
+      assert.ok(j.a.unknown >= 7 && j.b.unknown === 0);
+      const zh = runJson(['--model', 'bert-lens-zh', '--against', 'bert-lens-mini', '--word', '猫', '--text', text]);
+      assert.equal(zh.focus.text, '猫');
+      assert.ok(zh.a.predictions!.length > 0 && zh.b.predictions!.length > 0);
+    },
+  );
 });

@@ -8,8 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 
 const SCRIPT = path.resolve('scripts/refresh-docs.mjs');
-const check = (...files: string[]) =>
-  spawnSync(process.execPath, [SCRIPT, '--check', ...files], { encoding: 'utf8', timeout: 600_000 });
+const check = (...files: string[]) => spawnSync(process.execPath, [SCRIPT, '--check', ...files], { encoding: 'utf8', timeout: 600_000 });
 
 describe('documented CLI outputs', () => {
   it('README.md and docs/CLI.md show what the CLI prints now', () => {

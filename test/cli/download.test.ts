@@ -61,7 +61,10 @@ describe('bert-lens models download (local fake hub)', () => {
     const before = requests.length;
     const t = await run(['tokens', '--model', 'fake-org/tiny-bert', '--offline', '--cache-dir', cache, '--text', 'the bank', '--json']);
     assert.equal(t.code, 0, t.err);
-    assert.deepEqual(JSON.parse(t.out).words.map((w: { text: string }) => w.text), ['the', 'bank']);
+    assert.deepEqual(
+      JSON.parse(t.out).words.map((w: { text: string }) => w.text),
+      ['the', 'bank'],
+    );
     assert.equal(requests.length, before, 'offline: no request');
     const l = await run(['models', 'list', '--cache-dir', cache, '--json']);
     assert.ok(JSON.parse(l.out).models.some((m: { id: string; source: string }) => m.id === 'fake-org/tiny-bert' && m.source === 'hub'));
@@ -70,7 +73,10 @@ describe('bert-lens models download (local fake hub)', () => {
     const p = await run(['models', 'list', '--cache-dir', cache]);
     assert.equal(p.code, 0, p.err);
     assert.match(p.out, /fake-org\/tiny-bert \(partial\)\s+hub\s+fp32/);
-    assert.match(p.out, /Partial downloads \(finish with: bert-lens models download ID; or delete the folder\):\n {2}fake-org\/tiny-bert: unfinished onnx\/model_quantized\.onnx\.part-\d+-1\n/);
+    assert.match(
+      p.out,
+      /Partial downloads \(finish with: bert-lens models download ID; or delete the folder\):\n {2}fake-org\/tiny-bert: unfinished onnx\/model_quantized\.onnx\.part-\d+-1\n/,
+    );
   });
 
   it('a missing model or a dead endpoint is a runtime error (exit 1) naming the model', async () => {

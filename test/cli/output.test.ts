@@ -68,9 +68,15 @@ describe('CLI output and arguments', () => {
     const long = 'the bank of the river was muddy . '.repeat(1200).slice(0, 40_000);
     assert.equal(long.length, 40_000);
     const cases: Array<[string[], (out: string) => void]> = [
-      [['tokens', '--json', '--model', BERT, '--text', long], (out) => assert.equal(JSON.parse(out).words.at(-1).end, long.trimEnd().length)],
+      [
+        ['tokens', '--json', '--model', BERT, '--text', long],
+        (out) => assert.equal(JSON.parse(out).words.at(-1).end, long.trimEnd().length),
+      ],
       [['nsp', '--json', '--model', BERT, '--a', long, '--b', 'It was late.'], (out) => assert.ok(Number.isFinite(JSON.parse(out).isNext))],
-      [['qa', '--json', '--model', 'test/fixtures/tiny-bert-qa', '--question', long.slice(0, 30_000), '--text', long], (out) => assert.ok(Array.isArray(JSON.parse(out).answers))],
+      [
+        ['qa', '--json', '--model', 'test/fixtures/tiny-bert-qa', '--question', long.slice(0, 30_000), '--text', long],
+        (out) => assert.ok(Array.isArray(JSON.parse(out).answers)),
+      ],
     ];
     for (const [args, check] of cases) {
       const r = spawnSync(process.execPath, [CLI, ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 2 ** 20 });
@@ -89,7 +95,11 @@ describe('CLI output and arguments', () => {
     assert.equal(runtime.status, 1, runtime.stderr);
     assert.match(runtime.stderr, /\[MASK\]/);
     const doc = 'The bank of the river was muddy.';
-    const qa = spawnSync(process.execPath, [CLI, 'qa', '--json', '--model', 'test/fixtures/tiny-bert-qa', '--question', long], { input: doc, encoding: 'utf8', timeout: 60_000 });
+    const qa = spawnSync(process.execPath, [CLI, 'qa', '--json', '--model', 'test/fixtures/tiny-bert-qa', '--question', long], {
+      input: doc,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
     assert.equal(qa.status, 0, qa.stderr);
     for (const a of JSON.parse(qa.stdout).answers) assert.equal(doc.slice(a.start, a.end), a.text, 'the document came through stdin');
   });

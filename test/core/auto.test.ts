@@ -3,7 +3,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
-  chooseLanguage, cjkShare, countUnknown, EMBEDDED, HUB_CHINESE, isAuto, paragraphsByLanguage, resolveModel, unknownAdvice,
+  chooseLanguage,
+  cjkShare,
+  countUnknown,
+  EMBEDDED,
+  HUB_CHINESE,
+  isAuto,
+  paragraphsByLanguage,
+  resolveModel,
+  unknownAdvice,
 } from '../../src/core/auto';
 import { paragraphs } from '../../src/core/text/paragraphs';
 import type { Tokenized } from '../../src/core/api';
@@ -35,7 +43,8 @@ test('chooseLanguage: mostly CJK → zh, otherwise en; a tie is English', () => 
 });
 
 test('chooseLanguage with an offset: the paragraph around it decides; a paragraph without letters follows the document', () => {
-  const text = 'An English paragraph about the bank of the river, long enough to be the majority of the text.\n\n干杯！你在干哈呢？\n\n---\n\nMore English words here.';
+  const text =
+    'An English paragraph about the bank of the river, long enough to be the majority of the text.\n\n干杯！你在干哈呢？\n\n---\n\nMore English words here.';
   const zh = text.indexOf('干哈');
   assert.deepEqual(chooseLanguage(text, zh), { language: 'zh', share: 1, scope: 'paragraph' });
   assert.equal(chooseLanguage(text, 3).language, 'en');
@@ -63,12 +72,22 @@ test('paragraphs and paragraphsByLanguage: blank lines separate, letterless para
   const ps = paragraphs(text).map((p) => text.slice(p.start, p.end));
   assert.deepEqual(ps, ['Hello world.', '你好，世界。', '123', 'Bye now.']);
   const by = paragraphsByLanguage(text);
-  assert.deepEqual(by.zh.map((p) => text.slice(p.start, p.end)), ['你好，世界。']);
-  assert.deepEqual(by.en.map((p) => text.slice(p.start, p.end)), ['Hello world.', '123', 'Bye now.']);
+  assert.deepEqual(
+    by.zh.map((p) => text.slice(p.start, p.end)),
+    ['你好，世界。'],
+  );
+  assert.deepEqual(
+    by.en.map((p) => text.slice(p.start, p.end)),
+    ['Hello world.', '123', 'Bye now.'],
+  );
   assert.deepEqual(paragraphs(''), []);
 });
 
-const tok = (texts: string[]): Tokenized => ({ text: '', words: [], tokens: texts.map((t, i) => ({ id: i, text: t, start: i, end: i + 1, word: i })) });
+const tok = (texts: string[]): Tokenized => ({
+  text: '',
+  words: [],
+  tokens: texts.map((t, i) => ({ id: i, text: t, start: i, end: i + 1, word: i })),
+});
 
 test('countUnknown counts [UNK] tokens', () => {
   assert.deepEqual(countUnknown(tok(['the', '[UNK]', '[UNK]', '##s'])), { tokens: 4, unknown: 2 });
@@ -79,7 +98,11 @@ test('unknownAdvice: over 30% [UNK] earns a notice with the fitting embedded mod
   const zh = { kind: 'encoder' as const, model: 'bert-lens-mini', tokens: 100, unknown: 80, language: 'zh' as const };
   assert.deepEqual(unknownAdvice(zh, 'bert-lens-mini'), {
     share: 0.8,
-    offers: [{ kind: 'model', id: EMBEDDED.zh.encoder }, { kind: 'auto', id: 'bert-lens-zh' }, { kind: 'hub', id: HUB_CHINESE }],
+    offers: [
+      { kind: 'model', id: EMBEDDED.zh.encoder },
+      { kind: 'auto', id: 'bert-lens-zh' },
+      { kind: 'hub', id: HUB_CHINESE },
+    ],
   });
   assert.equal(unknownAdvice({ ...zh, unknown: 30 }, 'bert-lens-mini'), undefined, '30% is not "most"');
   assert.equal(unknownAdvice({ ...zh, tokens: 5, unknown: 5 }, 'bert-lens-mini'), undefined, 'too little text to tell');
@@ -87,8 +110,14 @@ test('unknownAdvice: over 30% [UNK] earns a notice with the fitting embedded mod
   assert.deepEqual(unknownAdvice({ ...zh, model: 'bert-lens-zh' }, 'auto')!.offers, [{ kind: 'hub', id: HUB_CHINESE }]);
   // The Chinese model on English text: offer the English one and auto; no hub model for English.
   const en = { kind: 'encoder' as const, model: 'bert-lens-zh', tokens: 50, unknown: 40, language: 'en' as const };
-  assert.deepEqual(unknownAdvice(en, 'bert-lens-zh')!.offers, [{ kind: 'model', id: 'bert-lens-mini' }, { kind: 'auto', id: 'bert-lens-mini' }]);
+  assert.deepEqual(unknownAdvice(en, 'bert-lens-zh')!.offers, [
+    { kind: 'model', id: 'bert-lens-mini' },
+    { kind: 'auto', id: 'bert-lens-mini' },
+  ]);
   // QA: the QA model of the language; the hub model has no QA head.
   const qa = { kind: 'qa' as const, model: 'bert-lens-mini-qa', tokens: 50, unknown: 40, language: 'zh' as const };
-  assert.deepEqual(unknownAdvice(qa, 'bert-lens-mini-qa')!.offers, [{ kind: 'model', id: 'bert-lens-zh-qa' }, { kind: 'auto', id: 'bert-lens-zh-qa' }]);
+  assert.deepEqual(unknownAdvice(qa, 'bert-lens-mini-qa')!.offers, [
+    { kind: 'model', id: 'bert-lens-zh-qa' },
+    { kind: 'auto', id: 'bert-lens-zh-qa' },
+  ]);
 });

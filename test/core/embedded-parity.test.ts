@@ -21,13 +21,17 @@ interface Case {
   end_logits?: number[][];
 }
 
-const load = (name: string) =>
-  JSON.parse(readFileSync(path.resolve(`test/golden/${name}.json`), 'utf8')) as { cases: Case[] };
+const load = (name: string) => JSON.parse(readFileSync(path.resolve(`test/golden/${name}.json`), 'utf8')) as { cases: Case[] };
 
 function feeds(c: Case): Record<string, ort.Tensor> {
   const B = c.input_ids.length;
   const T = c.input_ids[0].length;
-  const t = (a: number[][]) => new ort.Tensor('int64', BigInt64Array.from(a.flat(), (x) => BigInt(x)), [B, T]);
+  const t = (a: number[][]) =>
+    new ort.Tensor(
+      'int64',
+      BigInt64Array.from(a.flat(), (x) => BigInt(x)),
+      [B, T],
+    );
   return { input_ids: t(c.input_ids), attention_mask: t(c.attention_mask), token_type_ids: t(c.token_type_ids) };
 }
 
@@ -38,59 +42,61 @@ function maxDiff(got: ArrayLike<number>, want: number[]): number {
   return m;
 }
 
-const open = (model: string) =>
-  ort.InferenceSession.create(path.resolve(`models/${model}/onnx/model.onnx`), { intraOpNumThreads: 1 });
+const open = (model: string) => ort.InferenceSession.create(path.resolve(`models/${model}/onnx/model.onnx`), { intraOpNumThreads: 1 });
 
-for (const [mlmName, qaName] of [['bert-lens-mini', 'bert-lens-mini-qa'], ['bert-lens-zh', 'bert-lens-zh-qa']]) {
-describe(`embedded ${mlmName} (MLM + NSP) vs PyTorch`, () => {
-  let s: ort.InferenceSession;
-  const g = load(mlmName);
-  before(async () => {
-    s = await open(mlmName);
-  });
+for (const [mlmName, qaName] of [
+  ['bert-lens-mini', 'bert-lens-mini-qa'],
+  ['bert-lens-zh', 'bert-lens-zh-qa'],
+]) {
+  describe(`embedded ${mlmName} (MLM + NSP) vs PyTorch`, () => {
+    let s: ort.InferenceSession;
+    const g = load(mlmName);
+    before(async () => {
+      s = await open(mlmName);
+    });
 
-  it('has the I/O names the engine relies on', () => {
-    assert.deepEqual([...s.inputNames].sort(), ['attention_mask', 'input_ids', 'token_type_ids']);
-    for (const o of ['logits', 'nsp_logits']) assert.ok(s.outputNames.includes(o), o);
-  });
+    it('has the I/O names the engine relies on', () => {
+      assert.deepEqual([...s.inputNames].sort(), ['attention_mask', 'input_ids', 'token_type_ids']);
+      for (const o of ['logits', 'nsp_logits']) assert.ok(s.outputNames.includes(o), o);
+    });
 
-  for (const c of g.cases) {
-    it(`${c.name}: MLM rows, NSP logits and [CLS] state within ${TOL}`, async () => {
-      const out = await s.run(feeds(c));
-      const logits = out.logits;
-      const [, T, V] = logits.dims as number[];
-      const data = logits.data as Float32Array;
-      c.logits_at!.forEach(([b, t], k) => {
-        const row = data.subarray((b * T + t) * V, (b * T + t + 1) * V);
-        assert.ok(maxDiff(row, c.logits_rows![k]) <= TOL, `logits row ${k}`);
+    for (const c of g.cases) {
+      it(`${c.name}: MLM rows, NSP logits and [CLS] state within ${TOL}`, async () => {
+        const out = await s.run(feeds(c));
+        const logits = out.logits;
+        const [, T, V] = logits.dims as number[];
+        const data = logits.data as Float32Array;
+        c.logits_at!.forEach(([b, t], k) => {
+          const row = data.subarray((b * T + t) * V, (b * T + t + 1) * V);
+          assert.ok(maxDiff(row, c.logits_rows![k]) <= TOL, `logits row ${k}`);
+        });
+        assert.ok(maxDiff(out.nsp_logits.data as Float32Array, c.nsp_logits!.flat()) <= TOL, 'nsp_logits');
+        const H = c.last_hidden_state_cls![0].length;
+        const hs = out.last_hidden_state.data as Float32Array;
+        const cls = c.input_ids.flatMap((_, b) => Array.from(hs.subarray(b * T * H, b * T * H + H)));
+        assert.ok(maxDiff(cls, c.last_hidden_state_cls!.flat()) <= TOL, 'last_hidden_state[:, 0]');
       });
-      assert.ok(maxDiff(out.nsp_logits.data as Float32Array, c.nsp_logits!.flat()) <= TOL, 'nsp_logits');
-      const H = c.last_hidden_state_cls![0].length;
-      const hs = out.last_hidden_state.data as Float32Array;
-      const cls = c.input_ids.flatMap((_, b) => Array.from(hs.subarray(b * T * H, b * T * H + H)));
-      assert.ok(maxDiff(cls, c.last_hidden_state_cls!.flat()) <= TOL, 'last_hidden_state[:, 0]');
-    });
-  }
-});
-
-describe(`embedded ${qaName} vs PyTorch`, () => {
-  let s: ort.InferenceSession;
-  const g = load(qaName);
-  before(async () => {
-    s = await open(qaName);
+    }
   });
 
-  it('has the I/O names the engine relies on', () => {
-    assert.deepEqual([...s.inputNames].sort(), ['attention_mask', 'input_ids', 'token_type_ids']);
-    for (const o of ['start_logits', 'end_logits']) assert.ok(s.outputNames.includes(o), o);
-  });
-
-  for (const c of g.cases) {
-    it(`${c.name}: start/end logits within ${TOL}`, async () => {
-      const out = await s.run(feeds(c));
-      assert.ok(maxDiff(out.start_logits.data as Float32Array, c.start_logits!.flat()) <= TOL, 'start_logits');
-      assert.ok(maxDiff(out.end_logits.data as Float32Array, c.end_logits!.flat()) <= TOL, 'end_logits');
+  describe(`embedded ${qaName} vs PyTorch`, () => {
+    let s: ort.InferenceSession;
+    const g = load(qaName);
+    before(async () => {
+      s = await open(qaName);
     });
-  }
-});
+
+    it('has the I/O names the engine relies on', () => {
+      assert.deepEqual([...s.inputNames].sort(), ['attention_mask', 'input_ids', 'token_type_ids']);
+      for (const o of ['start_logits', 'end_logits']) assert.ok(s.outputNames.includes(o), o);
+    });
+
+    for (const c of g.cases) {
+      it(`${c.name}: start/end logits within ${TOL}`, async () => {
+        const out = await s.run(feeds(c));
+        assert.ok(maxDiff(out.start_logits.data as Float32Array, c.start_logits!.flat()) <= TOL, 'start_logits');
+        assert.ok(maxDiff(out.end_logits.data as Float32Array, c.end_logits!.flat()) <= TOL, 'end_logits');
+      });
+    }
+  });
 }

@@ -34,7 +34,10 @@ test('known patterns get their label and their exact shares', () => {
   const all = new Float32Array(patterns.length * SEQ * SEQ);
   patterns.forEach(([, a], h) => all.set(a, h * SEQ * SEQ));
   const rows = censusOf([all], patterns.length, SEQ, TOKENS);
-  assert.deepEqual(rows.map((r) => r.label), patterns.map(([l]) => l));
+  assert.deepEqual(
+    rows.map((r) => r.label),
+    patterns.map(([l]) => l),
+  );
   const [prev, , sep, cls, self, broad] = rows;
   assert.ok(Math.abs(prev.prev - 7 / 8) < 1e-9, 'row 0 has no previous token: it attends to itself');
   assert.ok(Math.abs(prev.self - 1 / 8) < 1e-9);

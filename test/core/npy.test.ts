@@ -9,7 +9,7 @@ import { CENSUS_COLUMNS, tensorFiles, type TensorBundle } from '../../src/shared
 
 const golden = (name: string) => new Uint8Array(readFileSync(path.resolve('test/golden', name)));
 
-test('npyHeader: numpy\'s dict, a 1-D shape with its trailing comma, padded with spaces to 64 bytes, then a newline', () => {
+test("npyHeader: numpy's dict, a 1-D shape with its trailing comma, padded with spaces to 64 bytes, then a newline", () => {
   const h = npyHeader([3]);
   assert.equal(h.trimEnd(), "{'descr': '<f4', 'fortran_order': False, 'shape': (3,), }");
   assert.equal(h.length, 118); // 10 bytes of magic, version and length before it: the data starts at byte 128
@@ -38,23 +38,54 @@ test('npyBytes refuses a shape that does not hold the data', () => {
 });
 
 test('tensorFiles: tensors.json first with words, shapes and axes; one .npy per kind; census columns in order', () => {
-  const words = [{ text: 'a', start: 0, end: 1 }, { text: 'b', start: 2, end: 3 }];
-  const row = (layer: number, head: number) => ({ layer, head, label: 'broad', entropy: layer + head / 10, cls: 0.1, sep: 0.2, punct: 0, self: 0.3, prev: 0.4, next: 0, distance: 1.5 });
+  const words = [
+    { text: 'a', start: 0, end: 1 },
+    { text: 'b', start: 2, end: 3 },
+  ];
+  const row = (layer: number, head: number) => ({
+    layer,
+    head,
+    label: 'broad',
+    entropy: layer + head / 10,
+    cls: 0.1,
+    sep: 0.2,
+    punct: 0,
+    self: 0.3,
+    prev: 0.4,
+    next: 0,
+    distance: 1.5,
+  });
   const b: TensorBundle = {
-    model: 'tiny', window: { start: 0, end: 3 }, words, layers: 2, heads: 1, hidden: 3,
-    attention: new Float32Array(2 * 1 * 2 * 2).fill(0.5), hiddenStates: new Float32Array(3 * 2 * 3), census: [row(1, 0), row(2, 0)],
+    model: 'tiny',
+    window: { start: 0, end: 3 },
+    words,
+    layers: 2,
+    heads: 1,
+    hidden: 3,
+    attention: new Float32Array(2 * 1 * 2 * 2).fill(0.5),
+    hiddenStates: new Float32Array(3 * 2 * 3),
+    census: [row(1, 0), row(2, 0)],
   };
   const files = tensorFiles(b);
-  assert.deepEqual(files.map((f) => f.name), ['tensors.json', 'attention.npy', 'hidden.npy', 'census.npy']);
+  assert.deepEqual(
+    files.map((f) => f.name),
+    ['tensors.json', 'attention.npy', 'hidden.npy', 'census.npy'],
+  );
   const meta = JSON.parse(new TextDecoder().decode(files[0].bytes));
   assert.deepEqual(meta.words, words);
   assert.deepEqual(meta.arrays.attention.shape, [2, 1, 2, 2]);
   assert.deepEqual(meta.arrays.hidden.shape, [3, 2, 3]);
   assert.deepEqual(meta.arrays.census.shape, [2, 1, CENSUS_COLUMNS.length]);
-  assert.deepEqual(meta.census, [{ layer: 1, head: 0, label: 'broad' }, { layer: 2, head: 0, label: 'broad' }]);
+  assert.deepEqual(meta.census, [
+    { layer: 1, head: 0, label: 'broad' },
+    { layer: 2, head: 0, label: 'broad' },
+  ]);
   const census = files[3].bytes;
   const at = (i: number) => new DataView(census.buffer, census.byteOffset).getFloat32(128 + 4 * i, true);
   assert.equal(at(CENSUS_COLUMNS.length), 2, 'layer 2 row starts with its entropy');
   assert.equal(at(CENSUS_COLUMNS.length - 1), 1.5, 'distance is the last column');
-  assert.deepEqual(tensorFiles({ ...b, attention: undefined, census: undefined }).map((f) => f.name), ['tensors.json', 'hidden.npy']);
+  assert.deepEqual(
+    tensorFiles({ ...b, attention: undefined, census: undefined }).map((f) => f.name),
+    ['tensors.json', 'hidden.npy'],
+  );
 });

@@ -38,7 +38,11 @@ describe('Chinese tokenizer parity (Python vs transformers.js vs the engine)', (
       const ids = Array.from(hf(c.text).input_ids.data as BigInt64Array, Number);
       return ids.length !== c.ids.length || ids.some((x, i) => x !== c.ids[i]);
     });
-    assert.deepEqual(bad.slice(0, 3).map((c) => c.text), [], `${bad.length} of ${golden.cases.length} sentences differ`);
+    assert.deepEqual(
+      bad.slice(0, 3).map((c) => c.text),
+      [],
+      `${bad.length} of ${golden.cases.length} sentences differ`,
+    );
   });
 
   it("the engine's tokenizer gives the same ids, one token and one word per CJK character", () => {

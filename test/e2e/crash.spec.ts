@@ -30,18 +30,28 @@ test('an out-of-memory worker is reported once, with its cause and what to do; t
   await s.openFile('big.txt');
   const notice = s.page.locator('.notifications-toasts .notification-toast', { hasText: /ran out of memory/ }).first();
   await notice.waitFor({ timeout: 240_000 });
-  assert.match(await notice.innerText(), /The inference worker ran out of memory \(limit 40 MB\) and was stopped; the editor is not affected\. It restarts on the next request\./);
+  assert.match(
+    await notice.innerText(),
+    /The inference worker ran out of memory \(limit 40 MB\) and was stopped; the editor is not affected\. It restarts on the next request\./,
+  );
   await s.screenshot('worker-out-of-memory');
   // Background work (the encoding, the [UNK] check) does not retry the version that killed the worker: one death, one
   // notice (two deaths once came from the [UNK] check and then the encoding of the same text).
   await s.page.waitForTimeout(5000);
-  assert.equal(await s.page.locator('.notifications-toasts .notification-toast', { hasText: /ran out of memory/ }).count(), 1, 'one notice');
+  assert.equal(
+    await s.page.locator('.notifications-toasts .notification-toast', { hasText: /ran out of memory/ }).count(),
+    1,
+    'one notice',
+  );
   assert.equal(s.bertLensLog().match(/\[error\] The inference worker ran out of memory/g)?.length, 1, 'one worker death');
   // The host still runs commands and the restarted worker answers: the status bar names the model again.
   await s.runCommand('Notifications: Clear All Notifications');
   await s.runCommand('View: Close All Editors');
   await s.openFile('walkthrough.md');
-  await s.page.locator('.statusbar-item:has(.codicon-telescope)', { hasText: /BERT Lens: bert-lens-mini/ }).first().waitFor({ timeout: 60_000 });
+  await s.page
+    .locator('.statusbar-item:has(.codicon-telescope)', { hasText: /BERT Lens: bert-lens-mini/ })
+    .first()
+    .waitFor({ timeout: 60_000 });
 });
 
 // The next request after the death restarts the worker, which loads its models again first. A hover made while the

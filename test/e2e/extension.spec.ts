@@ -79,7 +79,10 @@ test('"Show Attention from Cursor" decorates the words of the window', async () 
   await overlays.first().waitFor({ timeout: 60_000 }).catch(dump);
   const n = await overlays.count();
   assert.ok(n >= 5, `only ${n} decorated spans`);
-  await s.page.locator('.statusbar-item', { hasText: /L\d|rollout/ }).first().waitFor();
+  await s.page
+    .locator('.statusbar-item', { hasText: /L\d|rollout/ })
+    .first()
+    .waitFor();
   await s.page.waitForTimeout(300);
   // Labels never widen a line: with word wrap on, the end of every visual line stays inside the editor.
   assert.deepEqual(await s.overflowingText(), [], 'text pushed past the right edge');
@@ -95,9 +98,12 @@ test('"Explain Prediction by Occlusion" colours the paragraph\'s words by their 
   await s.runCommand('BERT Lens: Explain Prediction by Occlusion');
   const overlays = s.page.locator('.monaco-editor .view-overlays [class*="ced-"]');
   await overlays.first().waitFor({ timeout: 60_000 }).catch(dump);
-  assert.ok(await overlays.count() >= 2, 'words of the paragraph are coloured');
+  assert.ok((await overlays.count()) >= 2, 'words of the paragraph are coloured');
   // The status bar names the target and its probability; its tooltip holds the legend and the text read.
-  await s.page.locator('.statusbar-item', { hasText: /occlusion: “.+” \d+\.\d%/ }).first().waitFor({ timeout: 10_000 });
+  await s.page
+    .locator('.statusbar-item', { hasText: /occlusion: “.+” \d+\.\d%/ })
+    .first()
+    .waitFor({ timeout: 10_000 });
   await s.page.waitForTimeout(300);
   assert.deepEqual(await s.overflowingText(), [], 'effect labels never push text past the right edge');
   await s.screenshot('occlusion-editor');
@@ -113,15 +119,27 @@ test('"Predict Word at Cursor" on [MASK] lists predictions in a quick pick', asy
   assert.ok(labels.length >= 3, `predictions: ${labels.join(', ')}`);
   const descriptions = await s.page.locator('.quick-input-widget .monaco-list-row:visible .label-description').allInnerTexts();
   assert.equal(descriptions.length, labels.length);
-  assert.ok(descriptions.every((d) => /^\d+\.\d%$/.test(d.trim())), `probabilities: ${descriptions.join(', ')}`);
+  assert.ok(
+    descriptions.every((d) => /^\d+\.\d%$/.test(d.trim())),
+    `probabilities: ${descriptions.join(', ')}`,
+  );
   // The result names what BERT read: this document is longer than one window, so the lines of the window around [MASK].
-  assert.match(await s.page.locator('.quick-input-widget input').getAttribute('placeholder') ?? '', /read: lines \d+–\d+ \(the window of text around the word\)/);
+  assert.match(
+    (await s.page.locator('.quick-input-widget input').getAttribute('placeholder')) ?? '',
+    /read: lines \d+–\d+ \(the window of text around the word\)/,
+  );
   await s.screenshot('04-predict');
   await s.page.keyboard.press('Enter'); // choosing the first prediction replaces [MASK]
   const line = s.page.locator('.view-line', { hasText: 'The capital of France is' }).first();
   // VS Code renders spaces as U+00A0.
-  await s.page.waitForFunction(() => ![...document.querySelectorAll('.view-line')].some((l) => /France is \[MASK\]/.test((l.textContent ?? '').replace(/\u00a0/g, ' '))));
-  assert.match((await line.innerText()).replace(/\u00a0/g, ' '), new RegExp(`France is ${labels[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.`));
+  await s.page.waitForFunction(
+    () =>
+      ![...document.querySelectorAll('.view-line')].some((l) => /France is \[MASK\]/.test((l.textContent ?? '').replace(/\u00a0/g, ' '))),
+  );
+  assert.match(
+    (await line.innerText()).replace(/\u00a0/g, ' '),
+    new RegExp(`France is ${labels[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.`),
+  );
   await s.page.keyboard.press('Control+Z');
   await s.page.locator('.view-line', { hasText: 'France is [MASK]' }).first().waitFor();
 });
@@ -134,7 +152,11 @@ test('"Toggle Attention Follow Cursor" re-renders from the word the cursor moves
   const before = await s.page.locator('.view-lines span[class*="ced-"]').evaluateAll((xs) => xs.map((x) => x.textContent).join('|'));
   await s.clickWord('bank', 1, 2);
   // The focus word (bold, bordered) moves to "bank": wait until the decorated text changes.
-  await s.page.waitForFunction((b) => [...document.querySelectorAll('.view-lines span[class*="ced-"]')].map((x) => x.textContent).join('|') !== b, before, { timeout: 30_000 });
+  await s.page.waitForFunction(
+    (b) => [...document.querySelectorAll('.view-lines span[class*="ced-"]')].map((x) => x.textContent).join('|') !== b,
+    before,
+    { timeout: 30_000 },
+  );
   await s.runCommand('BERT Lens: Clear Attention');
   assert.equal(await settledCount(overlays, 0), 0);
 });
@@ -148,7 +170,15 @@ test('QA: the chosen answer becomes the editor selection', async () => {
   await s.page.keyboard.type('What causes precipitation to fall?', { delay: 5 });
   await s.page.keyboard.press('Enter');
   const labels = await s.quickPickLabels(/answers to/).catch(dump);
-  assert.equal(await s.page.locator('.editor-instance .view-lines').first().innerText().then((t) => t.replace(/\u00a0/g, ' ').startsWith('Rain, snow')), true, 'the document was not edited');
+  assert.equal(
+    await s.page
+      .locator('.editor-instance .view-lines')
+      .first()
+      .innerText()
+      .then((t) => t.replace(/\u00a0/g, ' ').startsWith('Rain, snow')),
+    true,
+    'the document was not edited',
+  );
   assert.ok(labels.length >= 1);
   await s.page.waitForTimeout(300);
   await s.screenshot('05-qa-answers');
@@ -168,7 +198,7 @@ test('QA: the chosen answer becomes the editor selection', async () => {
   // The status bar names the selected answer (a long one cut to 31 characters and an ellipsis).
   const named = first.length > 32 ? first.slice(0, 31) : `${first}”`;
   assert.equal((await item.innerText()).replace(/\s+/g, ' ').includes(`“${named}`), true, 'the selected answer is the one explained');
-  assert.ok(await overlays.count() >= 3, 'words of the passage are coloured');
+  assert.ok((await overlays.count()) >= 3, 'words of the passage are coloured');
   await s.page.waitForTimeout(300);
   assert.deepEqual(await s.overflowingText(), [], 'effect labels never push text past the right edge');
   await s.screenshot('occlusion-qa-editor');
@@ -200,7 +230,13 @@ test('Select Model… downloads a Hugging Face id with progress and switches the
   const item = s.page.locator('.statusbar-item:has(.codicon-telescope)', { hasText: 'BERT Lens: fake-org/tiny-bert' }).first();
   await item.waitFor({ timeout: 120_000 }).catch(dump);
   const fetched = hub.requests.filter((r) => r.method === 'GET' && !r.range).map((r) => r.url);
-  assert.ok(fetched.some((u) => u.includes('fake-org/tiny-bert/resolve/main/config.json')), fetched.join(', '));
-  assert.ok(fetched.some((u) => u.endsWith('.onnx')), 'the model file was downloaded');
+  assert.ok(
+    fetched.some((u) => u.includes('fake-org/tiny-bert/resolve/main/config.json')),
+    fetched.join(', '),
+  );
+  assert.ok(
+    fetched.some((u) => u.endsWith('.onnx')),
+    'the model file was downloaded',
+  );
   await s.screenshot('08-model-downloaded');
 });

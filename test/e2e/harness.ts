@@ -21,7 +21,7 @@ export const pidFile = path.join(work, 'pids');
 
 /** Which embedded models the packaged .vsix has; a missing one is replaced by its tiny test fixture (same code paths). */
 export const embedded = (() => {
-  const list = existsSync(vsixPath) ? spawnSync('unzip', ['-l', vsixPath], { encoding: 'utf8' }).stdout ?? '' : '';
+  const list = existsSync(vsixPath) ? (spawnSync('unzip', ['-l', vsixPath], { encoding: 'utf8' }).stdout ?? '') : '';
   const has = (m: string) => new RegExp(`extension/models/${m}/onnx/[^ ]+\\.onnx`).test(list);
   return { encoder: has('bert-lens-mini'), qa: has('bert-lens-mini-qa'), zh: has('bert-lens-zh') && has('bert-lens-zh-qa') };
 })();
@@ -107,7 +107,9 @@ function killTree(p: ChildProcess | undefined): void {
 function codeServer(args: string[], opts: { env?: NodeJS.ProcessEnv; detached?: boolean; log?: string } = {}): ChildProcess {
   const env = { ...process.env, PATH: `${nodeBin}:${process.env.PATH}`, ...opts.env };
   const p = spawn(path.join(nodeBin, 'node'), [codeServerEntry, ...args], {
-    env, detached: opts.detached ?? false, stdio: ['ignore', opts.log ? 'pipe' : 'ignore', opts.log ? 'pipe' : 'ignore'],
+    env,
+    detached: opts.detached ?? false,
+    stdio: ['ignore', opts.log ? 'pipe' : 'ignore', opts.log ? 'pipe' : 'ignore'],
   });
   if (opts.log) {
     const log = opts.log;
@@ -137,21 +139,50 @@ export async function start(o: StartOptions): Promise<Session> {
     ...(embedded.encoder ? {} : { 'bertLens.model': path.join(root, 'test', 'fixtures', 'tiny-bert') }),
     ...(embedded.qa ? {} : { 'bertLens.qaModel': path.join(root, 'test', 'fixtures', 'tiny-bert-qa') }),
   };
-  writeFileSync(path.join(userDataDir, 'User', 'settings.json'), JSON.stringify({
-    'security.workspace.trust.enabled': false, 'workbench.startupEditor': 'none', 'chat.disableAIFeatures': true,
-    'workbench.secondarySideBar.defaultVisibility': 'hidden', 'editor.hover.delay': 300, 'workbench.tips.enabled': false,
-    'workbench.welcomePage.walkthroughs.openOnInstall': false, 'extensions.ignoreRecommendations': true,
-    'telemetry.telemetryLevel': 'off', 'update.mode': 'none', 'editor.minimap.enabled': false,
-    'window.commandCenter': false, 'workbench.layoutControl.enabled': false, 'editor.wordWrap': 'on',
-    'workbench.colorTheme': 'Default Light Modern', 'git.enabled': false, 'git.openRepositoryInParentFolders': 'never', 'editor.fontSize': 15, 'bertLens.offline': true,
-    ...fixtures, ...o.settings,
-    ...(o.restricted ? { 'security.workspace.trust.enabled': true, 'security.workspace.trust.startupPrompt': 'never', 'security.workspace.trust.banner': 'always' } : {}),
-  }, null, 2));
+  writeFileSync(
+    path.join(userDataDir, 'User', 'settings.json'),
+    JSON.stringify(
+      {
+        'security.workspace.trust.enabled': false,
+        'workbench.startupEditor': 'none',
+        'chat.disableAIFeatures': true,
+        'workbench.secondarySideBar.defaultVisibility': 'hidden',
+        'editor.hover.delay': 300,
+        'workbench.tips.enabled': false,
+        'workbench.welcomePage.walkthroughs.openOnInstall': false,
+        'extensions.ignoreRecommendations': true,
+        'telemetry.telemetryLevel': 'off',
+        'update.mode': 'none',
+        'editor.minimap.enabled': false,
+        'window.commandCenter': false,
+        'workbench.layoutControl.enabled': false,
+        'editor.wordWrap': 'on',
+        'workbench.colorTheme': 'Default Light Modern',
+        'git.enabled': false,
+        'git.openRepositoryInParentFolders': 'never',
+        'editor.fontSize': 15,
+        'bertLens.offline': true,
+        ...fixtures,
+        ...o.settings,
+        ...(o.restricted
+          ? {
+              'security.workspace.trust.enabled': true,
+              'security.workspace.trust.startupPrompt': 'never',
+              'security.workspace.trust.banner': 'always',
+            }
+          : {}),
+      },
+      null,
+      2,
+    ),
+  );
   const configFile = path.join(base, 'config.yaml');
   writeFileSync(configFile, 'auth: none\n');
   const common = ['--config', configFile, '--user-data-dir', userDataDir, '--extensions-dir', extDir];
   const install = spawnSync(path.join(nodeBin, 'node'), [codeServerEntry, ...common, '--install-extension', vsixPath], {
-    env: { ...process.env, PATH: `${nodeBin}:${process.env.PATH}` }, encoding: 'utf8', timeout: 120_000,
+    env: { ...process.env, PATH: `${nodeBin}:${process.env.PATH}` },
+    encoding: 'utf8',
+    timeout: 120_000,
   });
   if (install.status !== 0) throw new Error(`Installing the vsix failed:\n${install.stdout}\n${install.stderr}`);
 
@@ -159,9 +190,23 @@ export async function start(o: StartOptions): Promise<Session> {
 
   const port = await freePort();
   const serverLog = path.join(base, 'code-server.log');
-  const server = codeServer([...common, '--bind-addr', `127.0.0.1:${port}`, '--auth', 'none', '--disable-telemetry',
-    '--disable-update-check', ...(o.restricted ? [] : ['--disable-workspace-trust']), '--disable-getting-started-override',
-    ...(o.locale ? ['--locale', o.locale] : []), ...(o.logLevel ? ['--log', o.logLevel] : []), workspace], { detached: true, log: serverLog, env: o.env });
+  const server = codeServer(
+    [
+      ...common,
+      '--bind-addr',
+      `127.0.0.1:${port}`,
+      '--auth',
+      'none',
+      '--disable-telemetry',
+      '--disable-update-check',
+      ...(o.restricted ? [] : ['--disable-workspace-trust']),
+      '--disable-getting-started-override',
+      ...(o.locale ? ['--locale', o.locale] : []),
+      ...(o.logLevel ? ['--log', o.logLevel] : []),
+      workspace,
+    ],
+    { detached: true, log: serverLog, env: o.env },
+  );
   recordPid(server.pid);
   let browser: Browser | undefined;
   const stop = async () => {
@@ -172,7 +217,14 @@ export async function start(o: StartOptions): Promise<Session> {
     await waitHttp(`http://127.0.0.1:${port}/healthz`, 60_000);
     browser = await chromium.launch({
       executablePath: '/usr/bin/chromium',
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
     });
     const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
     const context = await browser.newContext({ viewport: o.viewport ?? { width: 1400, height: 900 }, deviceScaleFactor: 1 });
@@ -185,7 +237,9 @@ export async function start(o: StartOptions): Promise<Session> {
     return makeSession(page, { workspace, userDataDir, url, stop });
   } catch (e) {
     await stop();
-    throw new Error(`${e instanceof Error ? e.message : String(e)}\n--- code-server log ---\n${existsSync(serverLog) ? readFileSync(serverLog, 'utf8').slice(-3000) : ''}`);
+    throw new Error(
+      `${e instanceof Error ? e.message : String(e)}\n--- code-server log ---\n${existsSync(serverLog) ? readFileSync(serverLog, 'utf8').slice(-3000) : ''}`,
+    );
   }
 }
 
@@ -198,46 +252,55 @@ function languagePack(locale: string, userDataDir: string, dir: string): void {
   mkdirSync(dir, { recursive: true });
   const translations = path.join(dir, 'main.i18n.json');
   writeFileSync(translations, JSON.stringify({ version: '1.0.0', contents: {} }));
-  writeFileSync(path.join(userDataDir, 'languagepacks.json'), JSON.stringify({
-    [locale]: {
-      hash: `bert-lens-test-${locale}`, label: locale, translations: { vscode: translations },
-      extensions: [{ extensionIdentifier: { id: `bert-lens-test.language-pack-${locale}` }, version: '0.0.1' }],
-    },
-  }));
+  writeFileSync(
+    path.join(userDataDir, 'languagepacks.json'),
+    JSON.stringify({
+      [locale]: {
+        hash: `bert-lens-test-${locale}`,
+        label: locale,
+        translations: { vscode: translations },
+        extensions: [{ extensionIdentifier: { id: `bert-lens-test.language-pack-${locale}` }, version: '0.0.1' }],
+      },
+    }),
+  );
 }
 
 function makeSession(page: Page, s: { workspace: string; userDataDir: string; url: string; stop: () => Promise<void> }): Session {
   const quickInput = page.locator('.quick-input-widget');
   const wordBox = async (word: string, nth: number) => {
     await page.locator('.monaco-editor .view-lines').first().waitFor();
-    const box = await page.evaluate(({ word, nth }) => {
-      const lines = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')] as HTMLElement[];
-      lines.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
-      let seen = 0;
-      // Whole words: no letter or digit may touch a Latin word; a Chinese character is a word by itself.
-      // (No helper function here: the bundler's __name wrapper does not exist in the page.)
-      const letter = /[\p{L}\p{N}]/u;
-      const han = /\p{Script=Han}/u;
-      const first = word[0], last = word[word.length - 1];
-      const before = letter.test(first) && !han.test(first) ? '(?<![\\p{L}\\p{N}])' : '';
-      const after = letter.test(last) && !han.test(last) ? '(?![\\p{L}\\p{N}])' : '';
-      const re = new RegExp(`${before}${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${after}`, 'gu');
-      for (const line of lines) {
-        const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
-        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-          const text = n.textContent ?? '';
-          for (const m of text.matchAll(re)) {
-            if (seen++ < nth) continue;
-            const r = document.createRange();
-            r.setStart(n, m.index);
-            r.setEnd(n, m.index + word.length);
-            const b = r.getBoundingClientRect();
-            return { x: b.left, y: b.top, w: b.width, h: b.height };
+    const box = await page.evaluate(
+      ({ word, nth }) => {
+        const lines = [...document.querySelectorAll('.monaco-editor .view-lines .view-line')] as HTMLElement[];
+        lines.sort((a, b) => a.getBoundingClientRect().top - b.getBoundingClientRect().top);
+        let seen = 0;
+        // Whole words: no letter or digit may touch a Latin word; a Chinese character is a word by itself.
+        // (No helper function here: the bundler's __name wrapper does not exist in the page.)
+        const letter = /[\p{L}\p{N}]/u;
+        const han = /\p{Script=Han}/u;
+        const first = word[0],
+          last = word[word.length - 1];
+        const before = letter.test(first) && !han.test(first) ? '(?<![\\p{L}\\p{N}])' : '';
+        const after = letter.test(last) && !han.test(last) ? '(?![\\p{L}\\p{N}])' : '';
+        const re = new RegExp(`${before}${word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}${after}`, 'gu');
+        for (const line of lines) {
+          const walker = document.createTreeWalker(line, NodeFilter.SHOW_TEXT);
+          for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            const text = n.textContent ?? '';
+            for (const m of text.matchAll(re)) {
+              if (seen++ < nth) continue;
+              const r = document.createRange();
+              r.setStart(n, m.index);
+              r.setEnd(n, m.index + word.length);
+              const b = r.getBoundingClientRect();
+              return { x: b.left, y: b.top, w: b.width, h: b.height };
+            }
           }
         }
-      }
-      return null;
-    }, { word, nth });
+        return null;
+      },
+      { word, nth },
+    );
     if (!box) throw new Error(`"${word}" (#${nth}) is not visible in the editor`);
     return box;
   };
@@ -303,17 +366,23 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
     async overflowingText() {
       return page.evaluate(() => {
         // The editor showing the overlay (beside the walkthrough it need not be the active group), else the active one.
-        const ed = document.querySelector('.monaco-editor .view-lines [class*="ced-"]')?.closest<HTMLElement>('.view-lines')
-          ?? document.querySelector<HTMLElement>('.editor-group-container.active .monaco-editor .view-lines');
+        const ed =
+          document.querySelector('.monaco-editor .view-lines [class*="ced-"]')?.closest<HTMLElement>('.view-lines') ??
+          document.querySelector<HTMLElement>('.editor-group-container.active .monaco-editor .view-lines');
         if (!ed) throw new Error('no text editor on screen');
         const right = ed.closest<HTMLElement>('.monaco-scrollable-element')!.getBoundingClientRect().right;
         return [...ed.querySelectorAll('.view-line span span')]
-          .filter((e) => e.getBoundingClientRect().right - right > 1).map((e) => e.textContent ?? '');
+          .filter((e) => e.getBoundingClientRect().right - right > 1)
+          .map((e) => e.textContent ?? '');
       });
     },
     async weightLabels() {
-      return page.evaluate(() => [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines [class*="ced-"]')]
-        .filter((e) => /^"(\.\d\d|1\.0)"$/.test(getComputedStyle(e, '::after').content)).length);
+      return page.evaluate(
+        () =>
+          [...document.querySelectorAll('.editor-group-container.active .monaco-editor .view-lines [class*="ced-"]')].filter((e) =>
+            /^"(\.\d\d|1\.0)"$/.test(getComputedStyle(e, '::after').content),
+          ).length,
+      );
     },
     async screenshot(name) {
       const file = path.join(artifacts, `${name}.png`);
@@ -321,10 +390,14 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
       return file;
     },
     exthostLog() {
-      return logFiles(s.userDataDir, /exthost\.log$|BERT Lens\.log$/).map(([p, text]) => `--- ${p}\n${text.slice(-4000)}`).join('\n');
+      return logFiles(s.userDataDir, /exthost\.log$|BERT Lens\.log$/)
+        .map(([p, text]) => `--- ${p}\n${text.slice(-4000)}`)
+        .join('\n');
     },
     bertLensLog() {
-      return logFiles(s.userDataDir, /^BERT Lens\.log$/).map(([, text]) => text).join('\n');
+      return logFiles(s.userDataDir, /^BERT Lens\.log$/)
+        .map(([, text]) => text)
+        .join('\n');
     },
     stop: s.stop,
   };

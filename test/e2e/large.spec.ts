@@ -38,7 +38,13 @@ test('QA names its scope, and "Search the whole document" reads it all with prog
   await s.page.locator('.quick-input-widget .monaco-list-row:visible', { hasText: 'Search the whole document' }).click();
   // The progress toast ("n of N passages", cancellable) shows while the windows are read; a fast machine may finish first.
   const progress = s.page.locator('.notification-toast', { hasText: /passages/ }).first();
-  if (await progress.waitFor({ timeout: 15_000 }).then(() => true, () => false)) await s.screenshot('large-qa-progress');
+  if (
+    await progress.waitFor({ timeout: 15_000 }).then(
+      () => true,
+      () => false,
+    )
+  )
+    await s.screenshot('large-qa-progress');
   const labels = await s.quickPickLabels(/from the whole document/);
   assert.ok(labels.length >= 1);
   assert.ok(!labels.some((l) => l.includes('Search the whole document')), 'no second offer once the whole document was read');

@@ -1,6 +1,7 @@
 // End to end for the sidebar panel in a real VS Code (code-server) from the packaged .vsix: the cursor word drives
 // the head view (expected number of lines), clicks in the panel select in the editor (head view word, QA answer),
-// the model view opens a head, the explainer/inspector/sense map and the model comparison render. Screenshots: test/e2e/artifacts/panel-*.png.
+// the model view opens a head, the explainer/inspector/sense map and the model comparison render.
+// Screenshots: test/e2e/artifacts/panel-*.png.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
@@ -8,7 +9,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { artifacts, start, type Session } from './harness';
 
-const TEXT = 'We sat on the bank of the river and watched the water. She went to the bank to deposit her salary. ' +
+const TEXT =
+  'We sat on the bank of the river and watched the water. She went to the bank to deposit her salary. ' +
   'Rain falls when the drops are too heavy to stay aloft in a cloud.';
 /** BERT words: runs of letters/digits, each punctuation mark its own word (the core's pre-tokenizer). */
 const WORDS = TEXT.match(/[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu)!;
@@ -18,7 +20,10 @@ let panel: FrameLocator;
 
 const dump = async (e: unknown) => {
   // What the panel said (its status line shows errors from the worker), a picture, and the extension's log.
-  const status = await panel?.locator('.status').innerText({ timeout: 2000 }).catch(() => '(no panel)');
+  const status = await panel
+    ?.locator('.status')
+    .innerText({ timeout: 2000 })
+    .catch(() => '(no panel)');
   console.error(`panel status: ${status}`);
   await s?.screenshot(`panel-failure-${Date.now()}`).catch(() => undefined);
   console.error(s?.exthostLog());
@@ -190,7 +195,8 @@ async function exportAs(section: string, label: string, file: string): Promise<s
   const input = s.page.locator('.quick-input-widget input');
   await input.waitFor({ timeout: 30_000 }).catch(dump);
   let proposed = '';
-  for (let i = 0; i < 50 && !proposed.endsWith(file); i++) { // the dialog fills its input in steps
+  for (let i = 0; i < 50 && !proposed.endsWith(file); i++) {
+    // the dialog fills its input in steps
     proposed = await input.inputValue();
     await s.page.waitForTimeout(100);
   }
@@ -208,9 +214,9 @@ test('occlusion: the Words mode of the Ablation tab colours the words around the
   await panel.locator('.ablate-view button.mode[data-mode="occlude"]').click();
   const chips = panel.locator('.occlude-view .occlude-words button.chip.word');
   await chips.first().waitFor({ timeout: 90_000 }).catch(dump);
-  assert.ok(await chips.count() >= 3, 'one chip per other word');
+  assert.ok((await chips.count()) >= 3, 'one chip per other word');
   assert.match(await panel.locator('.occlude-summary').innerText(), /Target “.+”: probability \d\.\d{3}/);
-  assert.ok(await panel.locator('.occlude-view ul.ranked .word').count() >= 1, 'a ranked list of the strongest effects');
+  assert.ok((await panel.locator('.occlude-view ul.ranked .word').count()) >= 1, 'a ranked list of the strongest effects');
   await shot('panel-occlusion');
   await panel.locator('.occlude-view button.mode[data-mode="ablate"]').click(); // leave the tab as the next tests expect
 });
@@ -218,13 +224,19 @@ test('occlusion: the Words mode of the Ablation tab colours the words around the
 test('compare: the encoder and bert-lens-zh side by side on the cursor word — rows, divergence chart, both predictions', async () => {
   await tab('compare');
   await s.clickWord('bank', 0, 2);
-  await panel.locator('.compare-view select.compare-against option[value="bert-lens-zh"]').waitFor({ state: 'attached', timeout: 60_000 }).catch(dump);
+  await panel
+    .locator('.compare-view select.compare-against option[value="bert-lens-zh"]')
+    .waitFor({ state: 'attached', timeout: 60_000 })
+    .catch(dump);
   await panel.locator('.compare-view select.compare-against').selectOption('bert-lens-zh');
   const rows = panel.locator('.compare-view .compare-row');
   await rows.first().waitFor({ timeout: 90_000 }).catch(dump);
-  assert.ok(await rows.count() >= 10, 'one row per word of the window');
+  assert.ok((await rows.count()) >= 10, 'one row per word of the window');
   assert.equal(await panel.locator('.compare-view .compare-row.focus .word').innerText(), 'bank');
-  assert.ok(await panel.locator('.compare-view .compare-row.split').count() >= 1, 'the Chinese vocabulary splits English words differently');
+  assert.ok(
+    (await panel.locator('.compare-view .compare-row.split').count()) >= 1,
+    'the Chinese vocabulary splits English words differently',
+  );
   assert.match(await panel.locator('.compare-summary').innerText(), /A = bert-lens-mini .* B = bert-lens-zh/);
   assert.equal(await panel.locator('.compare-chart svg rect').count(), 5, 'four depths and the rollout');
   assert.equal(await panel.locator('.compare-view .compare-col').count(), 2);
@@ -239,7 +251,9 @@ test('exports: head view as SVG, PNG and standalone HTML; sense map as Projector
   assert.deepEqual([...png.subarray(0, 8)], [137, 80, 78, 71, 13, 10, 26, 10]);
   const html = readFileSync(await exportAs('head', 'HTML', 'bert-lens-head-view.html'), 'utf8');
   assert.ok(html.includes('class="view"') && !/<script[^>]+src=|<link /.test(html), 'self-contained');
-  const vectors = readFileSync(await exportAs('sense', 'TSV', 'bert-lens-all-words-vectors.tsv'), 'utf8').trim().split('\n');
+  const vectors = readFileSync(await exportAs('sense', 'TSV', 'bert-lens-all-words-vectors.tsv'), 'utf8')
+    .trim()
+    .split('\n');
   const meta = readFileSync(path.join(s.workspace, 'bert-lens-all-words-metadata.tsv'), 'utf8').trim().split('\n');
   assert.equal(meta[0], 'word\tcontext\tstart\tend\tcluster');
   assert.equal(vectors.length, meta.length - 1, 'one metadata row per vector');

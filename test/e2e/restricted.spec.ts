@@ -8,8 +8,11 @@ let s: Session;
 
 before(async () => {
   s = await start({
-    name: 'restricted', restricted: true,
-    files: { '.vscode/settings.json': JSON.stringify({ 'bertLens.model': '/nonexistent/workspace-model', 'bertLens.qaModel': '/nonexistent/qa' }) },
+    name: 'restricted',
+    restricted: true,
+    files: {
+      '.vscode/settings.json': JSON.stringify({ 'bertLens.model': '/nonexistent/workspace-model', 'bertLens.qaModel': '/nonexistent/qa' }),
+    },
   });
   await s.openFile('walkthrough.md');
 });
@@ -19,7 +22,10 @@ after(async () => {
 });
 
 test('workspace model paths are ignored in Restricted Mode', async () => {
-  await s.page.locator('.statusbar-item', { hasText: /Restricted Mode/i }).first().waitFor({ timeout: 30_000 });
+  await s.page
+    .locator('.statusbar-item', { hasText: /Restricted Mode/i })
+    .first()
+    .waitFor({ timeout: 30_000 });
   const item = s.page.locator('.statusbar-item:has(.codicon-telescope)', { hasText: 'BERT Lens:' }).first();
   await item.waitFor({ timeout: 120_000 });
   const text = await item.innerText();

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { root, start, type Session } from './harness';
 import { sampleFor } from '../../src/extension/tour-logic';
 
-const nls = (locale: string) => JSON.parse(readFileSync(path.join(root, locale === 'en' ? 'package.nls.json' : 'package.nls.zh-cn.json'), 'utf8'));
+const nls = (locale: string) =>
+  JSON.parse(readFileSync(path.join(root, locale === 'en' ? 'package.nls.json' : 'package.nls.zh-cn.json'), 'utf8'));
 const STEPS = ['open', 'attention', 'qkv', 'hover', 'mask', 'qa'] as const;
 
 // History (issue 14): alone this spec passed every run; in the full e2e run a step's result sometimes did not appear
@@ -81,7 +82,11 @@ for (const locale of ['en', 'zh-cn']) {
           case 'open':
             await page.locator('.view-line', { hasText: firstLine }).first().waitFor({ timeout: 60_000 }).catch(dump);
             await s.screenshot(`walkthrough-open-${locale}`);
-            await page.locator('.statusbar-item:has(.codicon-telescope)', { hasText: 'BERT Lens:' }).first().waitFor({ timeout: 120_000 }).catch(dump);
+            await page
+              .locator('.statusbar-item:has(.codicon-telescope)', { hasText: 'BERT Lens:' })
+              .first()
+              .waitFor({ timeout: 120_000 })
+              .catch(dump);
             break;
           case 'attention':
             await page.locator('.monaco-editor .view-overlays [class*="ced-"]').first().waitFor({ timeout: 60_000 }).catch(dump);
@@ -92,16 +97,28 @@ for (const locale of ['en', 'zh-cn']) {
           case 'qkv':
             // The panel's explainer, on the step's word (other webviews, e.g. the walkthrough's media, may exist).
             await inPanel('.explain-table tbody tr', 60_000).catch(dump);
-            assert.ok((await inPanel('.focus-line', 5_000)).includes(locale === 'en' ? '“it”' : '“它”'), 'the panel explains the step\'s word');
+            assert.ok(
+              (await inPanel('.focus-line', 5_000)).includes(locale === 'en' ? '“it”' : '“它”'),
+              "the panel explains the step's word",
+            );
             await s.screenshot(`walkthrough-qkv-${locale}`);
             break;
           case 'hover':
-            await page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'BERT Lens' }).first().waitFor({ timeout: 60_000 }).catch(dump);
+            await page
+              .locator('.monaco-hover:not(.hidden)')
+              .filter({ hasText: 'BERT Lens' })
+              .first()
+              .waitFor({ timeout: 60_000 })
+              .catch(dump);
             await s.screenshot(`walkthrough-hover-${locale}`);
             break;
           case 'mask':
             await page.locator('.quick-input-widget .monaco-list-row:visible').first().waitFor({ timeout: 60_000 }).catch(dump);
-            assert.equal(await page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'BERT Lens' }).count(), 0, 'the hover step\'s card was closed');
+            assert.equal(
+              await page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'BERT Lens' }).count(),
+              0,
+              "the hover step's card was closed",
+            );
             assert.match(await page.locator('.quick-input-widget .quick-input-title').innerText(), /\[MASK\]/);
             await page.keyboard.press('Escape');
             break;
@@ -121,7 +138,9 @@ for (const locale of ['en', 'zh-cn']) {
       await s.screenshot(`walkthrough-done-${locale}`);
       // One copy in one tab, whatever the order in which VS Code shows the documents a step opens.
       assert.equal(await page.locator('.tab', { hasText: title }).count(), 1, 'the sample is open in more than one tab');
-      const complaints = page.locator('.notification-toast', { hasText: /open a text editor|open the document|打开文本编辑器|打开你要提问的文档/ });
+      const complaints = page.locator('.notification-toast', {
+        hasText: /open a text editor|open the document|打开文本编辑器|打开你要提问的文档/,
+      });
       assert.equal(await complaints.count(), 0, 'a step acted on the walkthrough page instead of the sample');
     });
   });

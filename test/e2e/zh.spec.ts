@@ -33,7 +33,11 @@ before(async () => {
   if (skip) return;
   s = await start({ name: 'zh', locale: 'zh-cn' });
   await s.openFile(SAMPLE);
-  await s.page.locator('.statusbar-item:has(.codicon-telescope)', { hasText: 'bert-lens-zh' }).first().waitFor({ timeout: 120_000 }).catch(dump);
+  await s.page
+    .locator('.statusbar-item:has(.codicon-telescope)', { hasText: 'bert-lens-zh' })
+    .first()
+    .waitFor({ timeout: 120_000 })
+    .catch(dump);
   await s.runCommand('Notifications: Clear All Notifications');
 });
 
@@ -66,7 +70,10 @@ test('hover 干: the static section and the contextual one, with Chinese neighbo
   assert.match(text, /上下文（BERT，第 \d+ 层）/);
   assert.match(text, /bert-lens-zh/);
   // Table rows: static neighbour | what BERT would write here | nearest in the document.
-  const rows = text.split('\n').map((l) => l.split('\t').map((c) => c.trim())).filter((r) => r.length >= 2 && /\d/.test(r.join('')));
+  const rows = text
+    .split('\n')
+    .map((l) => l.split('\t').map((c) => c.trim()))
+    .filter((r) => r.length >= 2 && /\d/.test(r.join('')));
   const han = (cell: string | undefined) => HAN.test(cell?.split(' ')[0] ?? '');
   assert.ok(rows.filter((r) => han(r[0])).length >= 3, `static neighbours are Chinese characters:\n${text}`);
   assert.ok(rows.filter((r) => han(r[1])).length >= 3, `BERT's guesses are Chinese characters:\n${text}`);
@@ -74,7 +81,10 @@ test('hover 干: the static section and the contextual one, with Chinese neighbo
   assert.match(text, /与其他 2 处出现相比/);
   const cosines = [...text.matchAll(/\d+:\d+\s+(-?\d\.\d\d) —/g)].map((m) => Number(m[1]));
   assert.equal(cosines.length, 2, text);
-  assert.ok(cosines.every((c) => c < 0.99), `contextual vectors differ: ${cosines.join(', ')}`);
+  assert.ok(
+    cosines.every((c) => c < 0.99),
+    `contextual vectors differ: ${cosines.join(', ')}`,
+  );
   await shot('zh-hover', { x: 0, y: 0, width: 1200, height: 700 });
   await s.page.mouse.move(5, 5);
   await s.page.keyboard.press('Escape');
@@ -84,7 +94,7 @@ test('attention from 它 in 因为它太累了', { skip }, async () => {
   await s.clickWord('它', 1, 0); // #0 is in the heading; #1 in 因为它太累了
   await s.runCommand('BERT Lens: 显示光标处单词的注意力');
   await s.page.locator('.monaco-editor .view-overlays [class*="ced-"]').first().waitFor({ timeout: 60_000 }).catch(dump);
-  assert.ok(await s.weightLabels() > 0, 'the strongest characters carry their weight');
+  assert.ok((await s.weightLabels()) > 0, 'the strongest characters carry their weight');
   await shot('zh-attention');
   await s.runCommand('BERT Lens: 清除注意力');
 });
@@ -95,7 +105,7 @@ test('predict the masked character: Chinese characters, under a title naming [MA
   const labels = await s.quickPickLabels(/\[MASK\]/).catch(dump);
   assert.ok(labels.length >= 5, labels.join(' '));
   assert.match(labels[0], HAN, `top prediction: ${labels[0]}`);
-  assert.match(await s.page.locator('.quick-input-widget input').getAttribute('placeholder') ?? '', /bert-lens-zh/);
+  assert.match((await s.page.locator('.quick-input-widget input').getAttribute('placeholder')) ?? '', /bert-lens-zh/);
   await shot('zh-predict');
   await s.page.keyboard.press('Escape');
 });
@@ -131,7 +141,12 @@ test('an English model on this document: one [UNK] notice, whose "auto" button b
   await s.runCommand('Notifications: Clear All Notifications');
   await s.runCommand('BERT Lens: 选择模型…');
   await s.page.locator('.quick-input-widget .monaco-list-row', { hasText: '编码器' }).first().click();
-  await s.page.locator('.quick-input-widget .monaco-list-row', { hasText: /^bert-lens-mini/ }).filter({ hasNotText: 'qa' }).first().click().catch(dump);
+  await s.page
+    .locator('.quick-input-widget .monaco-list-row', { hasText: /^bert-lens-mini/ })
+    .filter({ hasNotText: 'qa' })
+    .first()
+    .click()
+    .catch(dump);
   await statusItem().filter({ hasText: 'bert-lens-mini' }).waitFor({ timeout: 60_000 }).catch(dump);
   const toast = s.page.locator('.notification-toast', { hasText: '[UNK]' }).first();
   await toast.waitFor({ timeout: 60_000 }).catch(dump);
@@ -145,15 +160,19 @@ test('an English model on this document: one [UNK] notice, whose "auto" button b
   assert.equal(await s.page.locator('.notification-toast', { hasText: '[UNK]' }).count(), 0);
 });
 
-test('Open Sample in the zh-CN UI opens the Chinese sample (a copy in the extension storage); Ctrl+Z does not empty it', { skip }, async () => {
-  await s.runCommand('BERT Lens: 打开示例文档');
-  await s.page.locator('.tab.active', { hasText: 'walkthrough.zh-cn.md' }).waitFor({ timeout: 30_000 }).catch(dump);
-  const lines = s.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
-  await lines.filter({ hasText: '因为它太累了' }).waitFor({ timeout: 30_000 }).catch(dump);
-  // A fresh copy has nothing to undo (an untitled copy filled after it opened was emptied by the first Ctrl+Z).
-  await s.page.keyboard.press('Control+Z');
-  await s.page.waitForTimeout(300);
-  const text = await lines.innerText();
-  assert.match(text.replace(/\u00a0/g, ' '), /因为它太累了/);
-  assert.match(text, /你在干哈呢/);
-});
+test(
+  'Open Sample in the zh-CN UI opens the Chinese sample (a copy in the extension storage); Ctrl+Z does not empty it',
+  { skip },
+  async () => {
+    await s.runCommand('BERT Lens: 打开示例文档');
+    await s.page.locator('.tab.active', { hasText: 'walkthrough.zh-cn.md' }).waitFor({ timeout: 30_000 }).catch(dump);
+    const lines = s.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+    await lines.filter({ hasText: '因为它太累了' }).waitFor({ timeout: 30_000 }).catch(dump);
+    // A fresh copy has nothing to undo (an untitled copy filled after it opened was emptied by the first Ctrl+Z).
+    await s.page.keyboard.press('Control+Z');
+    await s.page.waitForTimeout(300);
+    const text = await lines.innerText();
+    assert.match(text.replace(/\u00a0/g, ' '), /因为它太累了/);
+    assert.match(text, /你在干哈呢/);
+  },
+);

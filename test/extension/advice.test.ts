@@ -22,9 +22,17 @@ const en: L10n = { t: (m, ...a) => format(m, a) };
 const zh: L10n = { t: (m, ...a) => format(zhBundle[m] ?? `UNTRANSLATED ${m}`, a) };
 
 const FIXES: Fix[] = [
-  { option: 'dtype', value: 'fp32' }, { option: 'dtype', value: 'int8' }, { option: 'offline', value: true },
-  { option: 'offline', value: false }, { option: 'hubEndpoint' }, { option: 'hfToken' }, { option: 'cacheDir' },
-  { option: 'model' }, { option: 'model', task: 'qa' }, { option: 'model', task: 'mlm' }, { option: 'staticVectors' },
+  { option: 'dtype', value: 'fp32' },
+  { option: 'dtype', value: 'int8' },
+  { option: 'offline', value: true },
+  { option: 'offline', value: false },
+  { option: 'hubEndpoint' },
+  { option: 'hfToken' },
+  { option: 'cacheDir' },
+  { option: 'model' },
+  { option: 'model', task: 'qa' },
+  { option: 'model', task: 'mlm' },
+  { option: 'staticVectors' },
 ];
 
 /** Settings and command titles a VS Code advice names must exist in the manifest (titles in the UI's language). */
@@ -40,7 +48,10 @@ function assertActionable(text: string, titles: Record<string, string>, fix: Fix
 test('VS Code advice names an existing setting (with an accepted value) or command title, in English and zh-CN', () => {
   for (const fix of FIXES) {
     const a = vscodeAdvice(fix, en);
-    if (fix.option === 'cacheDir') { assert.equal(a, undefined, 'the extension has no cache-folder setting'); continue; }
+    if (fix.option === 'cacheDir') {
+      assert.equal(a, undefined, 'the extension has no cache-folder setting');
+      continue;
+    }
     assertActionable(a!, nls, fix);
     const z = vscodeAdvice(fix, zh)!;
     assert.doesNotMatch(z, /UNTRANSLATED/);
@@ -60,8 +71,15 @@ test('CLI advice names a flag the CLI has', () => {
 test('through the real worker: an int8 request on an fp32-only folder advises bertLens.dtype fp32, and the setting loads it', async () => {
   const folder = path.join(root, 'test', 'fixtures', 'tiny-distilbert'); // fp32 only
   const config: WorkerConfig = {
-    model: folder, qaModel: '', staticVectors: '', modelsDir: path.join(root, 'models'),
-    cacheDir: path.join(root, '.work', 'test-worker', 'cache'), hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: 1, dtype: 'int8',
+    model: folder,
+    qaModel: '',
+    staticVectors: '',
+    modelsDir: path.join(root, 'models'),
+    cacheDir: path.join(root, '.work', 'test-worker', 'cache'),
+    hubEndpoint: 'http://127.0.0.1:9',
+    offline: true,
+    threads: 1,
+    dtype: 'int8',
   };
   const client = new WorkerClient({ script: await buildWorker() });
   try {

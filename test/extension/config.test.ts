@@ -20,13 +20,16 @@ test('workspace values win when trusted', () => {
 });
 
 test('Restricted Mode ignores workspace model paths and hub endpoint, keeps other workspace settings', () => {
-  const c = readConfig(reader({
-    model: { globalValue: 'user-model', workspaceValue: '/evil/model' },
-    qaModel: { workspaceFolderValue: '/evil/qa' },
-    staticVectors: { workspaceValue: '/evil/vectors.bin' },
-    hubEndpoint: { workspaceValue: 'https://evil.example' },
-    layer: { workspaceValue: 2 },
-  }), false);
+  const c = readConfig(
+    reader({
+      model: { globalValue: 'user-model', workspaceValue: '/evil/model' },
+      qaModel: { workspaceFolderValue: '/evil/qa' },
+      staticVectors: { workspaceValue: '/evil/vectors.bin' },
+      hubEndpoint: { workspaceValue: 'https://evil.example' },
+      layer: { workspaceValue: 2 },
+    }),
+    false,
+  );
   assert.equal(c.model, 'user-model');
   assert.equal(c.qaModel, DEFAULTS.qaModel);
   assert.equal(c.staticVectors, DEFAULTS.staticVectors);
@@ -45,11 +48,19 @@ test('Restricted Mode: a workspace cannot raise maxDocumentChars or threads (mem
 });
 
 test('values are validated', () => {
-  const c = readConfig(reader({
-    layer: { globalValue: 'nonsense' }, 'attention.layer': { globalValue: 'rollout' }, 'attention.head': { globalValue: '2' },
-    threads: { globalValue: 999 }, topK: { globalValue: 0 }, hubEndpoint: { globalValue: 'https://hf-mirror.com/' },
-    staticVectors: { globalValue: '' }, 'nsp.threshold': { globalValue: 7 },
-  }), true);
+  const c = readConfig(
+    reader({
+      layer: { globalValue: 'nonsense' },
+      'attention.layer': { globalValue: 'rollout' },
+      'attention.head': { globalValue: '2' },
+      threads: { globalValue: 999 },
+      topK: { globalValue: 0 },
+      hubEndpoint: { globalValue: 'https://hf-mirror.com/' },
+      staticVectors: { globalValue: '' },
+      'nsp.threshold': { globalValue: 7 },
+    }),
+    true,
+  );
   assert.equal(c.layer, 'last');
   assert.equal(c.attentionLayer, 'rollout');
   assert.equal(c.attentionHead, 2);

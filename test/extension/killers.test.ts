@@ -15,5 +15,8 @@ test('a recorded version is skipped; an edit (new version) or another document i
 test('only the newest versions are kept', () => {
   const k = new WorkerKillers(2);
   for (let v = 1; v <= 3; v++) k.add({ uri: 'u', version: v });
-  assert.deepEqual([1, 2, 3].map((version) => k.has({ uri: 'u', version })), [false, true, true]);
+  assert.deepEqual(
+    [1, 2, 3].map((version) => k.has({ uri: 'u', version })),
+    [false, true, true],
+  );
 });

@@ -8,7 +8,15 @@ import { LABEL_CSS, LABELLED, labelText, labelledWords, legend } from '../../src
 test('labels: only the k strongest words, never the focus word, never inside a word', () => {
   const text = "The animal didn't cross the street because it was too tired.";
   const span = (w: string, weight: number, from = 0) => ({ start: text.indexOf(w, from), end: text.indexOf(w, from) + w.length, weight });
-  const words = [span('The', 0.05), span('animal', 0.4), span('didn', 0.3), span('cross', 0.1), span('street', 0.2), span('it', 0.9, 40), span('tired', 0.25)];
+  const words = [
+    span('The', 0.05),
+    span('animal', 0.4),
+    span('didn', 0.3),
+    span('cross', 0.1),
+    span('street', 0.2),
+    span('it', 0.9, 40),
+    span('tired', 0.25),
+  ];
   const focus = words.find((w) => w.weight === 0.9)!;
   const got = labelledWords(words, focus, text);
   assert.equal(got.size, LABELLED);
@@ -40,14 +48,14 @@ test('legend: each shade covers the weights bucketOf puts in it', () => {
 
 test('occurrence links: line:column and the words around, distinct on one line', () => {
   const text = 'Intro line.\nThe bank by the river, and the bank that lends money, and a third bank here.\nEnd.';
-  const at = (n: number) => { let i = -1; for (let k = 0; k <= n; k++) i = text.indexOf('bank', i + 1); return i; };
+  const at = (n: number) => {
+    let i = -1;
+    for (let k = 0; k <= n; k++) i = text.indexOf('bank', i + 1);
+    return i;
+  };
   const pos = (o: number) => ({ line: text.slice(0, o).split('\n').length - 1, character: o - text.lastIndexOf('\n', o - 1) - 1 });
   const labels = [0, 1, 2].map((n) => `${lineColumn(pos(at(n)))} ${snippet(text, at(n), at(n) + 4)}`);
-  assert.deepEqual(labels, [
-    '2:5 The bank by the river,…',
-    '2:32 …river, and the bank that lends money,…',
-    '2:67 …and a third bank here.',
-  ]);
+  assert.deepEqual(labels, ['2:5 The bank by the river,…', '2:32 …river, and the bank that lends money,…', '2:67 …and a third bank here.']);
   assert.equal(new Set(labels).size, 3);
   assert.equal(snippet('(bank), yes', 1, 5), '(bank), yes', 'punctuation glued to the word stays');
   assert.equal(snippet('a\nbank\nb', 2, 6), 'bank', 'never crosses a line');

@@ -34,7 +34,11 @@ test('every vscode.l10n.t string in src/extension has a zh-CN translation', () =
   const missing = [...strings].filter((s) => !bundle[s]);
   assert.deepEqual(missing, []);
   for (const [en, tr] of Object.entries<string>(bundle)) {
-    const ph = (s: string) => [...s.matchAll(/\{\d\}/g)].map((m) => m[0]).sort().join();
+    const ph = (s: string) =>
+      [...s.matchAll(/\{\d\}/g)]
+        .map((m) => m[0])
+        .sort()
+        .join();
     assert.equal(ph(tr), ph(en), `placeholders differ in "${en}"`);
   }
 });
@@ -52,15 +56,27 @@ test('commands: every contributed command is handled (panel commands by the pane
 test('settings defaults match the typed config, Restricted Mode lists the model paths and resource limits', () => {
   const props = pkg.contributes.configuration.properties;
   for (const [key, field] of Object.entries(CONFIG_FIELDS)) assert.deepEqual(props[`bertLens.${key}`]?.default, DEFAULTS[field], key);
-  assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(),
-    ['bertLens.hubEndpoint', 'bertLens.maxDocumentChars', 'bertLens.model', 'bertLens.qaModel', 'bertLens.staticVectors', 'bertLens.threads']);
-  assert.deepEqual([...RESTRICTED_KEYS].map((k) => `bertLens.${k}`).sort(), pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), 'the reader ignores exactly what the manifest declares');
+  assert.deepEqual(pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(), [
+    'bertLens.hubEndpoint',
+    'bertLens.maxDocumentChars',
+    'bertLens.model',
+    'bertLens.qaModel',
+    'bertLens.staticVectors',
+    'bertLens.threads',
+  ]);
+  assert.deepEqual(
+    [...RESTRICTED_KEYS].map((k) => `bertLens.${k}`).sort(),
+    pkg.capabilities.untrustedWorkspaces.restrictedConfigurations.sort(),
+    'the reader ignores exactly what the manifest declares',
+  );
 });
 
 test('every setting in package.json is read by the typed config, which applies its enum and bounds', () => {
   type Prop = { default: unknown; enum?: unknown[]; minimum?: number; maximum?: number };
   const props = pkg.contributes.configuration.properties as Record<string, Prop>;
-  const keys = Object.keys(CONFIG_FIELDS).map((k) => `bertLens.${k}`).sort();
+  const keys = Object.keys(CONFIG_FIELDS)
+    .map((k) => `bertLens.${k}`)
+    .sort();
   assert.deepEqual(Object.keys(props).sort(), keys, 'package.json and CONFIG_FIELDS list the same settings');
   const read = (key: string, value: unknown) => {
     const k = key.slice('bertLens.'.length) as ConfigKey;

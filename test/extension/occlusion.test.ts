@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { paintOcclusion, shadeIndex } from '../../src/extension/occlusion-logic';
 import { DIVERGING_STEPS, divergingColor, divergingStep, signedLabel, stepColor } from '../../src/shared/diverging';
 
-const text = 'She drank a cup of hot [MASK] with milk, didn\'t she.';
+const text = "She drank a cup of hot [MASK] with milk, didn't she.";
 const at = (w: string) => text.indexOf(w);
 const word = (w: string, delta: number) => ({ word: w, start: at(w), end: at(w) + w.length, score: 0.5 - delta, delta });
 
@@ -31,7 +31,15 @@ test('signedLabel: short, signed, never "+.00"', () => {
 });
 
 test('paintOcclusion: each word in the shade of its effect, the strongest letters-and-digits words labelled', () => {
-  const words = [word('She', 0.02), word('drank', 0.4), word('cup', 0.3), word('hot', -0.2), word('milk', 0.01), word(',', 0.35), word('didn', 0.39)];
+  const words = [
+    word('She', 0.02),
+    word('drank', 0.4),
+    word('cup', 0.3),
+    word('hot', -0.2),
+    word('milk', 0.01),
+    word(',', 0.35),
+    word('didn', 0.39),
+  ];
   const p = paintOcclusion(words, text, 3);
   assert.equal(p.max, 0.4);
   assert.equal(p.shades.length, 2 * DIVERGING_STEPS);
@@ -46,5 +54,8 @@ test('paintOcclusion: each word in the shade of its effect, the strongest letter
 });
 
 test('shadeIndex: supports 0..steps−1, works against steps..2·steps−1', () => {
-  assert.deepEqual([1, DIVERGING_STEPS, -1, -DIVERGING_STEPS].map((s) => shadeIndex(s)), [0, DIVERGING_STEPS - 1, DIVERGING_STEPS, 2 * DIVERGING_STEPS - 1]);
+  assert.deepEqual(
+    [1, DIVERGING_STEPS, -1, -DIVERGING_STEPS].map((s) => shadeIndex(s)),
+    [0, DIVERGING_STEPS - 1, DIVERGING_STEPS, 2 * DIVERGING_STEPS - 1],
+  );
 });

@@ -12,7 +12,10 @@ const pkg = JSON.parse(read('package.json'));
 const steps = pkg.contributes.walkthroughs[0].steps as Array<{ id: string; description: string; completionEvents: string[] }>;
 
 test('each step completes on its own done key, and each button runs the tour with that step (en and zh-CN)', () => {
-  assert.deepEqual(steps.map((s) => s.id), [...TOUR_STEPS]);
+  assert.deepEqual(
+    steps.map((s) => s.id),
+    [...TOUR_STEPS],
+  );
   for (const nlsFile of ['package.nls.json', 'package.nls.zh-cn.json']) {
     const nls = JSON.parse(read(nlsFile));
     for (const s of steps) {
@@ -26,7 +29,10 @@ test('each step completes on its own done key, and each button runs the tour wit
 
 test('every done key is set by the code, after the action (not by opening the step)', () => {
   const dir = path.join(root, 'src', 'extension');
-  const src = readdirSync(dir).filter((f) => f.endsWith('.ts')).map((f) => readFileSync(path.join(dir, f), 'utf8')).join('\n');
+  const src = readdirSync(dir)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => readFileSync(path.join(dir, f), 'utf8'))
+    .join('\n');
   for (const step of TOUR_STEPS) assert.match(src, new RegExp(`markTourDone\\('${step}'\\)`), step);
   assert.doesNotMatch(JSON.stringify(steps), /onStepSelected|onCommand:/, 'clicking or selecting is not success');
 });
@@ -52,7 +58,8 @@ test('zh-CN: the Chinese sample, with the anchors on 它, 干 and [MASK] (at the
   assert.equal(text.slice(at('mask') - 1, at('mask') + 5), '[MASK]');
   assert.equal(sampleAnchor('qa', text), undefined);
   // The lessons the walkthrough promises are in the sample.
-  for (const s of ['这只动物没有过马路，因为它太累了。', '这只动物没有过马路，因为它太窄了。', '干杯', '干净', '[MASK]', '重力']) assert.ok(text.includes(s), s);
+  for (const s of ['这只动物没有过马路，因为它太累了。', '这只动物没有过马路，因为它太窄了。', '干杯', '干净', '[MASK]', '重力'])
+    assert.ok(text.includes(s), s);
 });
 
 test('the sample follows the UI language', () => {

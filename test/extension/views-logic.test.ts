@@ -14,7 +14,11 @@ test('bucketOf: relative to the max, tiny weights dropped, strongest in the top 
   assert.equal(bucketOf(0, 1), -1);
   assert.equal(bucketOf(0.3, 0), -1);
   const bs = [0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1].map((w) => bucketOf(w, 1));
-  assert.deepEqual([...bs].sort((a, b) => a - b), bs, 'monotone');
+  assert.deepEqual(
+    [...bs].sort((a, b) => a - b),
+    bs,
+    'monotone',
+  );
 });
 
 test('bucketize returns every bucket, excludes the focus word', () => {
@@ -28,7 +32,10 @@ test('bucketize returns every bucket, excludes the focus word', () => {
   assert.equal(out.length, BUCKETS);
   const flat = out.flat();
   assert.equal(flat.length, 2);
-  assert.ok(out[BUCKETS - 1].some((x) => x.start === 4), 'strongest remaining word is in the top bucket');
+  assert.ok(
+    out[BUCKETS - 1].some((x) => x.start === 4),
+    'strongest remaining word is in the top bucket',
+  );
   assert.ok(!flat.some((x) => x.start === 0));
   assert.deepEqual(bucketize([], 3), [[], [], []]);
 });
@@ -70,10 +77,18 @@ test('Debouncer fires once after the last trigger; cancel drops it', async () =>
 test('sentences: spans are exact, split on . ! ? and CJK stops, blank lines break pairs', () => {
   const text = 'The animal was tired. It slept!  Did it?\n\nNew paragraph here. 今天下雨。明天晴。';
   const s = sentences(text);
-  assert.deepEqual(s.map((x) => x.text), ['The animal was tired.', 'It slept!', 'Did it?', 'New paragraph here.', '今天下雨。', '明天晴。']);
+  assert.deepEqual(
+    s.map((x) => x.text),
+    ['The animal was tired.', 'It slept!', 'Did it?', 'New paragraph here.', '今天下雨。', '明天晴。'],
+  );
   for (const x of s) assert.equal(text.slice(x.start, x.end), x.text);
   const pairs = adjacentPairs(text).map(([a, b]) => `${a.text} | ${b.text}`);
-  assert.deepEqual(pairs, ['The animal was tired. | It slept!', 'It slept! | Did it?', 'New paragraph here. | 今天下雨。', '今天下雨。 | 明天晴。']);
+  assert.deepEqual(pairs, [
+    'The animal was tired. | It slept!',
+    'It slept! | Did it?',
+    'New paragraph here. | 今天下雨。',
+    '今天下雨。 | 明天晴。',
+  ]);
   assert.deepEqual(sentences('   '), []);
 });
 
@@ -90,7 +105,7 @@ test('fmtScore never shows a positive score as 0.00', () => {
   assert.equal(fmtScore(0), '0.00');
 });
 
-test('masksInParagraph counts the [MASK]s of the cursor\'s paragraph only', () => {
+test("masksInParagraph counts the [MASK]s of the cursor's paragraph only", () => {
   const text = 'A [MASK] here.\n\nThe [MASK] sat on the [MASK].\n\nLast [MASK].';
   assert.equal(masksInParagraph(text, text.indexOf('sat')), 2);
   assert.equal(masksInParagraph(text, 3), 1);
@@ -98,7 +113,10 @@ test('masksInParagraph counts the [MASK]s of the cursor\'s paragraph only', () =
 });
 
 test('answerToExplain: the linked answer, else the one at the selection or cursor, else the best', () => {
-  const answers = [{ start: 10, end: 20 }, { start: 40, end: 45 }];
+  const answers = [
+    { start: 10, end: 20 },
+    { start: 40, end: 45 },
+  ];
   assert.equal(answerToExplain(answers, { start: 0, end: 0 }), answers[0]);
   assert.equal(answerToExplain(answers, { start: 40, end: 45 }), answers[1]); // picked in the list: selected
   assert.equal(answerToExplain(answers, { start: 43, end: 43 }), answers[1]); // the cursor inside it

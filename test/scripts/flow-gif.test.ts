@@ -14,11 +14,16 @@ function png(w: number, h: number, rgb: (x: number, y: number) => [number, numbe
 /** The GIF's logical size, its frames (image descriptors) and their delays, and whether it loops (NETSCAPE2.0). */
 function walk(b: Uint8Array) {
   assert.equal(Buffer.from(b.subarray(0, 6)).toString('latin1'), 'GIF89a');
-  const width = b[6] | (b[7] << 8), height = b[8] | (b[9] << 8);
+  const width = b[6] | (b[7] << 8),
+    height = b[8] | (b[9] << 8);
   let i = 13 + (b[10] & 0x80 ? 3 * 2 ** ((b[10] & 7) + 1) : 0);
   const delays: number[] = [];
-  let frames = 0, loops = false;
-  const skipSubBlocks = () => { while (b[i]) i += b[i] + 1; i++; };
+  let frames = 0,
+    loops = false;
+  const skipSubBlocks = () => {
+    while (b[i]) i += b[i] + 1;
+    i++;
+  };
   for (;;) {
     const t = b[i++];
     if (t === 0x3b) break; // trailer
@@ -47,8 +52,9 @@ test('flowGif: one frame per screenshot, scaled to the width, each shown delayMs
 
 test('downscale averages each source rectangle', () => {
   // 4×2 → 2×1: left half black/white (mean 127.5 → 128), right half all 90.
-  const src = new Uint8Array([0, 0, 0, 255, 255, 255, 255, 255, 90, 90, 90, 255, 90, 90, 90, 255,
-    255, 255, 255, 255, 0, 0, 0, 255, 90, 90, 90, 255, 90, 90, 90, 255]);
+  const src = new Uint8Array([
+    0, 0, 0, 255, 255, 255, 255, 255, 90, 90, 90, 255, 90, 90, 90, 255, 255, 255, 255, 255, 0, 0, 0, 255, 90, 90, 90, 255, 90, 90, 90, 255,
+  ]);
   const f = downscale(src, 4, 2, 2);
   assert.deepEqual([f.width, f.height], [2, 1]);
   assert.deepEqual([...f.data], [128, 128, 128, 255, 90, 90, 90, 255]);
@@ -56,6 +62,9 @@ test('downscale averages each source rectangle', () => {
 
 test('the flow names screenshots the e2e suite takes', async () => {
   const { readFileSync, readdirSync } = await import('node:fs');
-  const specs = readdirSync('test/e2e').filter((f) => f.endsWith('.spec.ts')).map((f) => readFileSync(`test/e2e/${f}`, 'utf8')).join('\n');
+  const specs = readdirSync('test/e2e')
+    .filter((f) => f.endsWith('.spec.ts'))
+    .map((f) => readFileSync(`test/e2e/${f}`, 'utf8'))
+    .join('\n');
   for (const name of FLOW as string[]) assert.ok(specs.includes(`'${name}'`), `no spec takes the screenshot ${name}`);
 });

@@ -46,9 +46,14 @@ test('.ci/run and the README quick start set ONNXRUNTIME_NODE_INSTALL=skip, whic
   assert.equal(ortFlag({ ONNXRUNTIME_NODE_INSTALL: ci[0] }), false);
 });
 
-test('onnxruntime-node\'s real install script, run as npm runs a dependency\'s postinstall, exits at once with the variable', () => {
-  const env = { ...process.env, ONNXRUNTIME_NODE_INSTALL: 'skip', npm_config_local_prefix: root,
-    npm_package_json: path.join(ort, 'package.json'), GLOBAL_AGENT_HTTPS_PROXY: 'http://127.0.0.1:9' };
+test("onnxruntime-node's real install script, run as npm runs a dependency's postinstall, exits at once with the variable", () => {
+  const env = {
+    ...process.env,
+    ONNXRUNTIME_NODE_INSTALL: 'skip',
+    npm_config_local_prefix: root,
+    npm_package_json: path.join(ort, 'package.json'),
+    GLOBAL_AGENT_HTTPS_PROXY: 'http://127.0.0.1:9',
+  };
   const r = spawnSync(process.execPath, ['script/install.js'], { cwd: ort, env, encoding: 'utf8', timeout: 20_000 });
   assert.equal(r.status, 0, r.stderr);
   assert.equal(r.stdout + r.stderr, '');

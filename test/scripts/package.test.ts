@@ -37,12 +37,17 @@ function peImports(file: string): string[] {
   const table = opt + b.readUInt16LE(pe + 20);
   const off = (rva: number) => {
     for (let i = 0; i < sections; i++) {
-      const va = b.readUInt32LE(table + 40 * i + 12), size = b.readUInt32LE(table + 40 * i + 8), raw = b.readUInt32LE(table + 40 * i + 20);
+      const va = b.readUInt32LE(table + 40 * i + 12),
+        size = b.readUInt32LE(table + 40 * i + 8),
+        raw = b.readUInt32LE(table + 40 * i + 20);
       if (rva >= va && rva < va + size) return rva - va + raw;
     }
     throw new Error(`rva ${rva} outside the sections of ${file}`);
   };
-  const name = (rva: number) => { const o = off(rva); return b.toString('latin1', o, b.indexOf(0, o)); };
+  const name = (rva: number) => {
+    const o = off(rva);
+    return b.toString('latin1', o, b.indexOf(0, o));
+  };
   const names: string[] = [];
   const walk = (dir: number, entry: number, nameAt: number) => {
     const rva = b.readUInt32LE(dirs + 8 * dir);
@@ -63,17 +68,31 @@ test('each staged binding keeps every library it links (PE imports, @rpath, sona
     const available = new Set(readdirSync(path.join(root, 'node_modules', 'onnxruntime-node', rel)));
     for (const f of shipped) {
       const file = path.join(staged, f);
-      const linked = platform === 'win32'
-        ? peImports(file)
-        : [...readFileSync(file).toString('latin1').matchAll(/(?:@rpath\/)?(libonnxruntime\.(?:so\.\d+|\d+\.dylib))\0/g)].map((m) => m[1]);
-      for (const lib of linked.filter((l) => available.has(l) && l !== f)) assert.ok(shipped.has(lib), `${t}: ${f} links ${lib}, which is not staged`);
-      if (f === 'onnxruntime_binding.node') assert.ok(linked.some((l) => /onnxruntime/.test(l)), `${t}: found what the binding links (${linked.join(', ')})`);
+      const linked =
+        platform === 'win32'
+          ? peImports(file)
+          : [
+              ...readFileSync(file)
+                .toString('latin1')
+                .matchAll(/(?:@rpath\/)?(libonnxruntime\.(?:so\.\d+|\d+\.dylib))\0/g),
+            ].map((m) => m[1]);
+      for (const lib of linked.filter((l) => available.has(l) && l !== f))
+        assert.ok(shipped.has(lib), `${t}: ${f} links ${lib}, which is not staged`);
+      if (f === 'onnxruntime_binding.node')
+        assert.ok(
+          linked.some((l) => /onnxruntime/.test(l)),
+          `${t}: found what the binding links (${linked.join(', ')})`,
+        );
     }
     if (platform === 'win32') {
       assert.ok(peImports(path.join(staged, 'onnxruntime_binding.node')).includes('onnxruntime.dll'), 'the test reads PE imports');
       assert.ok(shipped.has('DirectML.dll') && !shipped.has('dxcompiler.dll') && !shipped.has('dxil.dll'), t);
     }
-    if (platform === 'darwin') assert.deepEqual([...shipped].filter((f) => f.endsWith('.dylib')), ['libonnxruntime.1.dylib']);
+    if (platform === 'darwin')
+      assert.deepEqual(
+        [...shipped].filter((f) => f.endsWith('.dylib')),
+        ['libonnxruntime.1.dylib'],
+      );
   }
 });
 
@@ -94,14 +113,27 @@ test('the activation check looks where the loader looks', () => {
 });
 
 test('runtimeSupport: unsupported platforms, a package for another platform, dev and packaged layouts', () => {
-  const files = (...fs: string[]) => (p: string) => fs.includes(p);
+  const files =
+    (...fs: string[]) =>
+    (p: string) =>
+      fs.includes(p);
   const pkgd = 'ext/dist/node_modules/onnxruntime-node';
   const dev = 'ext/node_modules/onnxruntime-node';
   const linuxX64 = files(`${pkgd}/package.json`, `${pkgd}/${bindingPath('linux', 'x64')}`);
   assert.deepEqual(runtimeSupport('darwin', 'x64', [pkgd, dev], linuxX64), { kind: 'unsupported', target: 'darwin-x64' });
   assert.deepEqual(runtimeSupport('freebsd', 'x64', [pkgd, dev], linuxX64), { kind: 'unsupported', target: 'freebsd-x64' });
   assert.deepEqual(runtimeSupport('linux', 'x64', [pkgd, dev], linuxX64), { kind: 'ok' });
-  assert.deepEqual(runtimeSupport('linux', 'arm64', [pkgd, dev], linuxX64), { kind: 'wrong-package', target: 'linux-arm64', packaged: 'linux-x64' });
-  assert.deepEqual(runtimeSupport('win32', 'arm64', [pkgd, dev], files(`${dev}/package.json`, `${dev}/${bindingPath('win32', 'arm64')}`)), { kind: 'ok' });
-  assert.deepEqual(runtimeSupport('darwin', 'arm64', [pkgd, dev], files()), { kind: 'wrong-package', target: 'darwin-arm64', packaged: undefined });
+  assert.deepEqual(runtimeSupport('linux', 'arm64', [pkgd, dev], linuxX64), {
+    kind: 'wrong-package',
+    target: 'linux-arm64',
+    packaged: 'linux-x64',
+  });
+  assert.deepEqual(runtimeSupport('win32', 'arm64', [pkgd, dev], files(`${dev}/package.json`, `${dev}/${bindingPath('win32', 'arm64')}`)), {
+    kind: 'ok',
+  });
+  assert.deepEqual(runtimeSupport('darwin', 'arm64', [pkgd, dev], files()), {
+    kind: 'wrong-package',
+    target: 'darwin-arm64',
+    packaged: undefined,
+  });
 });

@@ -23,7 +23,8 @@ function files(dir: string, out: string[] = []): string[] {
   return out;
 }
 
-const tracked = ['src', 'test', 'docs', 'models', 'training', 'scripts', 'bench', 'media', '.ci'].flatMap((d) => files(path.join(root, d)))
+const tracked = ['src', 'test', 'docs', 'models', 'training', 'scripts', 'bench', 'media', '.ci']
+  .flatMap((d) => files(path.join(root, d)))
   .concat(['README.md', 'CHANGELOG.md', 'package.json', 'esbuild.mjs', 'eslint.config.mjs'].map((f) => path.join(root, f)));
 
 /** A `../shared…` path that leads to an existing file or folder of the repository, read from the citing file's folder
@@ -31,7 +32,17 @@ const tracked = ['src', 'test', 'docs', 'models', 'training', 'scripts', 'bench'
 function inside(rel: string, cited: string): boolean {
   return [path.dirname(path.join(root, rel)), root].some((from) => {
     const p = path.resolve(from, cited);
-    return !path.relative(root, p).startsWith('..') && [p, `${p}.ts`].some((q) => { try { statSync(q); return true; } catch { return false; } });
+    return (
+      !path.relative(root, p).startsWith('..') &&
+      [p, `${p}.ts`].some((q) => {
+        try {
+          statSync(q);
+          return true;
+        } catch {
+          return false;
+        }
+      })
+    );
   });
 }
 

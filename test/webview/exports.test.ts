@@ -33,14 +33,38 @@ test('head SVG: one line per visible head and word, escaped text, resolved colou
   const one = headSvg({ words, focus: 1, heads: 2, weights, rollout: false, visible: [false, true], width: 300, title: 't', palette });
   assert.equal(one.lines, 3);
   assert.ok(one.svg.includes('<g class="head" data-h="0" display="none">'), 'hidden heads stay in the DOM, hidden');
-  assert.ok(one.svg.includes('stroke-opacity="1.000"') && one.svg.includes('stroke-opacity="0.500"'), 'opacity relative to the head maximum');
-  const roll = headSvg({ words, focus: 0, heads: 2, weights: new Float32Array([1, 0, 0]), rollout: true, visible: [], width: 300, title: 't', palette, minWeight: 0.01 });
+  assert.ok(
+    one.svg.includes('stroke-opacity="1.000"') && one.svg.includes('stroke-opacity="0.500"'),
+    'opacity relative to the head maximum',
+  );
+  const roll = headSvg({
+    words,
+    focus: 0,
+    heads: 2,
+    weights: new Float32Array([1, 0, 0]),
+    rollout: true,
+    visible: [],
+    width: 300,
+    title: 't',
+    palette,
+    minWeight: 0.01,
+  });
   assert.equal(roll.lines, 1);
 });
 
 test('head SVG is well-formed XML (balanced tags)', () => {
   const words = Array.from({ length: 20 }, (_, i) => ({ text: `w${i}&` }));
-  const { svg } = headSvg({ words, focus: 3, heads: 3, weights: new Float32Array(60).fill(0.05), rollout: false, visible: [true, false, true], width: 320, title: 'x', palette });
+  const { svg } = headSvg({
+    words,
+    focus: 3,
+    heads: 3,
+    weights: new Float32Array(60).fill(0.05),
+    rollout: false,
+    visible: [true, false, true],
+    width: 320,
+    title: 'x',
+    palette,
+  });
   const stack: string[] = [];
   for (const m of svg.matchAll(/<(\/?)([a-z]+)[^>]*?(\/?)>/g)) {
     if (m[3] === '/') continue;
@@ -52,15 +76,33 @@ test('head SVG is well-formed XML (balanced tags)', () => {
 });
 
 test('sense SVG and grid SVG: one circle per item, one tile per head, cluster colours', () => {
-  const items = [{ text: 'bank', context: 'river bank' }, { text: 'bank', context: 'bank loan' }, { text: 'bank', context: 'bank <x>' }];
-  const svg = senseSvg({ items, points: new Float32Array([0, 0, 1, 1, 2, 0]), clusters: new Uint8Array([0, 1, 1]), width: 300, height: 200, title: 'bank', palette, labels: true });
+  const items = [
+    { text: 'bank', context: 'river bank' },
+    { text: 'bank', context: 'bank loan' },
+    { text: 'bank', context: 'bank <x>' },
+  ];
+  const svg = senseSvg({
+    items,
+    points: new Float32Array([0, 0, 1, 1, 2, 0]),
+    clusters: new Uint8Array([0, 1, 1]),
+    width: 300,
+    height: 200,
+    title: 'bank',
+    palette,
+    labels: true,
+  });
   assert.equal((svg.match(/<circle /g) ?? []).length, 3);
   assert.ok(svg.includes('#1f77b4') && svg.includes('#ff7f0e') && svg.includes('bank &lt;x&gt;'));
   const grid = gridSvg({ layers: 2, heads: 3, size: 2, thumbs: new Uint8Array(24).fill(255) }, palette);
   assert.equal((grid.match(/fill="none"/g) ?? []).length, 6);
   assert.equal((grid.match(/fill-opacity="1.00"/g) ?? []).length, 24);
   assert.equal(escapeXml(`<&>"'`), '&lt;&amp;&gt;&quot;&#39;');
-  const withImages = gridSvg({ layers: 2, heads: 3, size: 2, thumbs: new Uint8Array(24).fill(255) }, palette, 3, Array(6).fill('data:image/png;base64,AAAA'));
+  const withImages = gridSvg(
+    { layers: 2, heads: 3, size: 2, thumbs: new Uint8Array(24).fill(255) },
+    palette,
+    3,
+    Array(6).fill('data:image/png;base64,AAAA'),
+  );
   assert.equal((withImages.match(/<image /g) ?? []).length, 6);
   assert.ok(!withImages.includes('fill-opacity="1.00"'), 'images replace the per-cell rects');
 });
@@ -68,7 +110,12 @@ test('sense SVG and grid SVG: one circle per item, one tile per head, cluster co
 test('standalone HTML: self-contained, one view per layer + rollout, no remote references', () => {
   const words = [{ text: 'the' }, { text: 'bank' }, { text: '</script>' }];
   const html = standaloneHeadHtml({
-    title: 'doc.txt', words, focus: 1, layers: 2, heads: 2, layer: 2,
+    title: 'doc.txt',
+    words,
+    focus: 1,
+    layers: 2,
+    heads: 2,
+    layer: 2,
     rows: [new Float32Array([0.1, 0.2, 0.7, 0.3, 0.3, 0.4]), new Float32Array([1, 0, 0, 0, 0, 1])],
     rollout: new Float32Array([0.3, 0.3, 0.4]),
   });

@@ -29,7 +29,10 @@ test('placeLabels: a crowded cluster — no overlaps, no label over a point, all
     for (let j = i + 1; j < boxes.length; j++) assert.ok(!overlaps(boxes[i], boxes[j]), `labels ${i} and ${j} overlap`);
     for (const p of pts) assert.ok(!overlaps(boxes[i], { x: p.x - 5, y: p.y - 5, w: 10, h: 10 }), 'a label covers a point');
   }
-  assert.ok(placed.some((p) => p?.leader), 'crowded points get leader lines');
+  assert.ok(
+    placed.some((p) => p?.leader),
+    'crowded points get leader lines',
+  );
   assert.ok(placed.filter((p) => p && !p.leader).every((p) => Math.abs(p!.box.y + p!.box.h / 2 - pts[placed.indexOf(p)].y) < 20));
 });
 
@@ -37,14 +40,26 @@ test('senseSvg: the labels it draws do not overlap and are whole words', () => {
   const n = 20;
   const items = Array.from({ length: n }, (_, i) => ({ text: 'bank', context: `…the river bank number ${i} was muddy and the…` }));
   const points = new Float32Array(n * 2).map((_, k) => (k % 2 ? Math.sin(k) * 0.2 : Math.cos(k) * 0.2));
-  const svg = senseSvg({ items, points, clusters: new Uint8Array(n), width: 320, height: 260, title: 't', palette: { fg: '#000', bg: '#fff', muted: '#888', accent: '#00f' }, labels: true });
+  const svg = senseSvg({
+    items,
+    points,
+    clusters: new Uint8Array(n),
+    width: 320,
+    height: 260,
+    title: 't',
+    palette: { fg: '#000', bg: '#fff', muted: '#888', accent: '#00f' },
+    labels: true,
+  });
   const texts = [...svg.matchAll(/<text class="lbl" data-i="\d+" x="([\d.]+)" y="([\d.]+)"( text-anchor="end")? [^>]*>([^<]*)<\/text>/g)];
   assert.ok(texts.length >= 5);
   const boxes = texts.map((m) => {
-    const w = textWidth(m[4], 10), x = Number(m[1]), y = Number(m[2]);
+    const w = textWidth(m[4], 10),
+      x = Number(m[1]),
+      y = Number(m[2]);
     return { x: m[3] ? x - w : x, y: y - 10, w, h: 10 };
   });
-  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) assert.ok(!overlaps(boxes[i], boxes[j]), `${texts[i][4]} / ${texts[j][4]}`);
+  for (let i = 0; i < boxes.length; i++)
+    for (let j = i + 1; j < boxes.length; j++) assert.ok(!overlaps(boxes[i], boxes[j]), `${texts[i][4]} / ${texts[j][4]}`);
   for (const m of texts) {
     const words = m[4].replace(/…/g, ' ').trim().split(/\s+/);
     for (const w of words) assert.ok(items[0].context.includes(w.replace(/\d+/, '')) || /^\d+$/.test(w), `cut word "${w}"`);

@@ -6,7 +6,14 @@ import { occlusionJson, occlusionTsv } from '../../src/extension/panel/export-fo
 import { validateHostMessage } from '../../src/shared/panel-protocol';
 
 const result = {
-  task: 'mask' as const, target: 'tea', start: 23, end: 29, base: 0.42, model: 'bert-lens-mini', auto: undefined, read: { start: 0, end: 40 },
+  task: 'mask' as const,
+  target: 'tea',
+  start: 23,
+  end: 29,
+  base: 0.42,
+  model: 'bert-lens-mini',
+  auto: undefined,
+  read: { start: 0, end: 40 },
   words: [
     { word: 'drank', start: 4, end: 9, score: 0.1, delta: 0.32 },
     { word: 'with\tmilk', start: 30, end: 39, score: 0.5, delta: -0.08 },
@@ -21,10 +28,22 @@ test('occludeData: the fields the view draws, nothing else; it validates', () =>
 });
 
 test('occlusionTsv: a header and one row per word; cells without tabs', () => {
-  assert.equal(occlusionTsv(occludeData(result)), 'word\tstart\tend\tscore\tdelta\ndrank\t4\t9\t0.1\t0.32\nwith milk\t30\t39\t0.5\t-0.08\n');
+  assert.equal(
+    occlusionTsv(occludeData(result)),
+    'word\tstart\tend\tscore\tdelta\ndrank\t4\t9\t0.1\t0.32\nwith milk\t30\t39\t0.5\t-0.08\n',
+  );
 });
 
-test('occlusionJson: the CLI\'s fields plus the model and the text read', () => {
+test("occlusionJson: the CLI's fields plus the model and the text read", () => {
   const j = JSON.parse(occlusionJson(occludeData(result)));
-  assert.deepEqual(j, { task: 'mask', target: 'tea', start: 23, end: 29, base: 0.42, words: result.words, model: 'bert-lens-mini', read: { start: 0, end: 40 } });
+  assert.deepEqual(j, {
+    task: 'mask',
+    target: 'tea',
+    start: 23,
+    end: 29,
+    base: 0.42,
+    words: result.words,
+    model: 'bert-lens-mini',
+    read: { start: 0, end: 40 },
+  });
 });

@@ -1,7 +1,18 @@
 // Host-side shaping of worker results into panel messages, and the CSP-locked HTML shell.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ablateData, compareData, focusIn, gridData, headData, inspectData, lensData, qaData, senseData, snippet } from '../../src/extension/panel/shape';
+import {
+  ablateData,
+  compareData,
+  focusIn,
+  gridData,
+  headData,
+  inspectData,
+  lensData,
+  qaData,
+  senseData,
+  snippet,
+} from '../../src/extension/panel/shape';
 import { newNonce, panelHtml } from '../../src/extension/panel/html';
 import { validateHostMessage } from '../../src/shared/panel-protocol';
 import { rng } from '../../src/extension/panel/cluster';
@@ -12,8 +23,21 @@ function matrix(layers: number, heads: number, words: string[]): AttentionMatrix
   const weights = new Float32Array(layers * heads * n * n);
   for (let m = 0; m < layers * heads; m++) for (let i = 0; i < n; i++) weights[(m * n + i) * n + ((i + m) % n)] = 1; // one-hot rows
   let pos = 0;
-  const spans = words.map((text) => { const s = { text, start: pos, end: pos + text.length }; pos += text.length + 1; return s; });
-  return { window: { start: 0, end: pos - 1 }, words: spans, focus: 1, layers, heads, weights, rollout: new Float32Array(n * n).fill(1 / n), census: Array.from({ length: layers * heads }, () => 'broad' as const) };
+  const spans = words.map((text) => {
+    const s = { text, start: pos, end: pos + text.length };
+    pos += text.length + 1;
+    return s;
+  });
+  return {
+    window: { start: 0, end: pos - 1 },
+    words: spans,
+    focus: 1,
+    layers,
+    heads,
+    weights,
+    rollout: new Float32Array(n * n).fill(1 / n),
+    census: Array.from({ length: layers * heads }, () => 'broad' as const),
+  };
 }
 
 test('headData: one layer of focus rows, rollout row, truncation flag, valid protocol message', () => {
@@ -38,25 +62,33 @@ test('gridData: compact thumbnails for every layer × head', () => {
   const g = gridData(m, 0, 3);
   assert.equal(g.size, 3);
   assert.equal(g.thumbs.length, 2 * 3 * 9);
-  assert.ok(g.focusRow.every((x) => Math.abs(x - 1) < 1e-6), 'one-hot rows are fully focused');
+  assert.ok(
+    g.focusRow.every((x) => Math.abs(x - 1) < 1e-6),
+    'one-hot rows are fully focused',
+  );
   assert.deepEqual(g.labels, m.census, 'the census labels travel with the grid');
   assert.equal(typeof validateHostMessage({ type: 'model', seq: 1, data: g }), 'object');
 });
 
 test('senseData: two usages of a word separate into two clusters on PC1', () => {
   const r = rng(5);
-  const dims = 16, per = 6;
-  const items = [], vec = new Float32Array(2 * per * dims);
+  const dims = 16,
+    per = 6;
+  const items = [],
+    vec = new Float32Array(2 * per * dims);
   for (let i = 0; i < 2 * per; i++) {
     items.push({ text: 'bank', start: i * 10, end: i * 10 + 4, context: i < per ? 'river bank' : 'bank loan' });
-    for (let j = 0; j < dims; j++) vec[i * dims + j] = (i < per ? (j < 8 ? 1 : 0) : (j < 8 ? 0 : 1)) + (r() - 0.5) * 0.1;
+    for (let j = 0; j < dims; j++) vec[i * dims + j] = (i < per ? (j < 8 ? 1 : 0) : j < 8 ? 0 : 1) + (r() - 0.5) * 0.1;
   }
   const d = senseData({ items, dims, vectors: vec }, 'bank', 0);
   assert.equal(d.k, 2);
   assert.ok((d.silhouette ?? 0) > 0.8);
   assert.ok(d.explained[0] > 0.8, `PC1 explains ${d.explained[0]}`);
-  const a = new Set(d.clusters.slice(0, per)), b = new Set(d.clusters.slice(per));
-  assert.equal(a.size, 1); assert.equal(b.size, 1); assert.notDeepEqual([...a], [...b]);
+  const a = new Set(d.clusters.slice(0, per)),
+    b = new Set(d.clusters.slice(per));
+  assert.equal(a.size, 1);
+  assert.equal(b.size, 1);
+  assert.notDeepEqual([...a], [...b]);
   // the clusters sit on opposite sides of PC1
   assert.ok(Math.sign(d.points[0]) !== Math.sign(d.points[2 * per]));
   assert.equal(typeof validateHostMessage({ type: 'sense', seq: 1, data: d }), 'object');
@@ -70,49 +102,102 @@ test('snippets, inspect and QA shaping', () => {
   const text = 'The river bank was muddy.\nLater the bank   raised its rates.';
   assert.deepEqual(snippet(text, 10, 14, 6), { before: '…river ', after: ' was m…' });
   assert.deepEqual(snippet(text, 0, 3, 100), { before: '', after: text.slice(3).replace(/\s+/g, ' ') });
-  const ins = inspectData({
-    model: 'bert-lens-mini', word: { text: 'bank', start: 10, end: 14 }, layer: 'last', partial: false,
-    static: { source: 'w2v', inVocabulary: true, neighbours: [{ word: 'banks', score: 0.8 }] },
-    substitutes: [{ word: 'shore', score: 0.4 }], neighbours: [{ word: 'river', score: 0.7, start: 4, end: 9 }],
-    occurrences: [{ start: 36, end: 40, similarity: 0.42 }], occurrencesTotal: 1,
-  }, text);
+  const ins = inspectData(
+    {
+      model: 'bert-lens-mini',
+      word: { text: 'bank', start: 10, end: 14 },
+      layer: 'last',
+      partial: false,
+      static: { source: 'w2v', inVocabulary: true, neighbours: [{ word: 'banks', score: 0.8 }] },
+      substitutes: [{ word: 'shore', score: 0.4 }],
+      neighbours: [{ word: 'river', score: 0.7, start: 4, end: 9 }],
+      occurrences: [{ start: 36, end: 40, similarity: 0.42 }],
+      occurrencesTotal: 1,
+    },
+    text,
+  );
   assert.equal(ins.staticSource, 'w2v');
   assert.ok(ins.occurrences[0].snippet.includes('the bank raised'));
   assert.equal(typeof validateHostMessage({ type: 'inspect', seq: 1, data: ins }), 'object');
-  const noStatic = inspectData({ ...({} as any), word: { text: 'x', start: 0, end: 1 }, static: null, substitutes: [], neighbours: [], occurrences: [] }, text);
+  const noStatic = inspectData(
+    { ...({} as any), word: { text: 'x', start: 0, end: 1 }, static: null, substitutes: [], neighbours: [], occurrences: [] },
+    text,
+  );
   assert.equal(noStatic.staticSource, null);
   const qa = qaData({ answers: [{ text: 'muddy', start: 19, end: 24, score: 0.7 }] }, 'How was the bank?', text);
   assert.equal(qa.answers[0].before, 'The river bank was ');
   assert.equal(typeof validateHostMessage({ type: 'qa', seq: 1, data: qa }), 'object');
 });
 
-test('panel HTML: strict CSP, one nonce\'d script, no inline styles, fresh nonce per load', () => {
-  const html = panelHtml({ cspSource: 'vscode-webview://abc', nonce: 'N0nce', scriptUri: 'vscode-webview://abc/panel.js', styleUri: 'vscode-webview://abc/panel.css', lang: 'zh-cn' });
-  assert.ok(html.includes(`content="default-src 'none'; img-src vscode-webview://abc data:; style-src vscode-webview://abc; script-src 'nonce-N0nce';"`));
+test("panel HTML: strict CSP, one nonce'd script, no inline styles, fresh nonce per load", () => {
+  const html = panelHtml({
+    cspSource: 'vscode-webview://abc',
+    nonce: 'N0nce',
+    scriptUri: 'vscode-webview://abc/panel.js',
+    styleUri: 'vscode-webview://abc/panel.css',
+    lang: 'zh-cn',
+  });
+  assert.ok(
+    html.includes(
+      `content="default-src 'none'; img-src vscode-webview://abc data:; style-src vscode-webview://abc; script-src 'nonce-N0nce';"`,
+    ),
+  );
   assert.equal((html.match(/<script/g) ?? []).length, 1);
   assert.ok(html.includes('<script nonce="N0nce" src="vscode-webview://abc/panel.js"></script>'));
   assert.ok(!/style=|<style/.test(html));
   assert.ok(!/https?:/.test(html));
-  const a = newNonce(), b = newNonce();
+  const a = newNonce(),
+    b = newNonce();
   assert.notEqual(a, b);
   assert.match(a, /^[A-Za-z0-9]{16,}$/);
 });
 
 test('logit lens shaping: layers with plain {word, score} predictions, or the error text', () => {
-  const r = { start: 4, end: 8, layers: [{ layer: 0, predictions: [{ word: 'the', score: 0.1 }] }, { layer: 1, predictions: [{ word: 'shore', score: 0.3 }] }] };
+  const r = {
+    start: 4,
+    end: 8,
+    layers: [
+      { layer: 0, predictions: [{ word: 'the', score: 0.1 }] },
+      { layer: 1, predictions: [{ word: 'shore', score: 0.3 }] },
+    ],
+  };
   assert.deepEqual(lensData(r), { lens: r.layers });
   assert.deepEqual(lensData('no head'), { lensError: 'no head' });
 });
 
 test('ablateData: heads as flat indices, the map flattened row by row, a QA answer as the one prediction; it validates', () => {
   const mask = ablateData({
-    task: 'mask', layers: 2, heads: 3, target: 'shore', start: 4, end: 9, base: 0.4, off: [{ layer: 2, head: 1 }], score: 0.1,
-    prediction: { text: 'river', score: 0.3 }, predictions: [{ word: 'river', score: 0.3 }], importance: [[0.1, 0.2, 0.3], [0.4, -0.5, 0.6]],
+    task: 'mask',
+    layers: 2,
+    heads: 3,
+    target: 'shore',
+    start: 4,
+    end: 9,
+    base: 0.4,
+    off: [{ layer: 2, head: 1 }],
+    score: 0.1,
+    prediction: { text: 'river', score: 0.3 },
+    predictions: [{ word: 'river', score: 0.3 }],
+    importance: [
+      [0.1, 0.2, 0.3],
+      [0.4, -0.5, 0.6],
+    ],
   });
   assert.deepEqual(mask.off, [4]);
   assert.deepEqual(mask.importance, [0.1, 0.2, 0.3, 0.4, -0.5, 0.6]);
   assert.equal(typeof validateHostMessage({ type: 'ablate', seq: 1, data: mask }), 'object');
-  const qa = ablateData({ task: 'qa', layers: 2, heads: 3, target: 'the bank', start: 10, end: 18, base: 0.2, off: [], score: 0.2, prediction: { text: 'the bank', score: 0.2, start: 10, end: 18 } });
+  const qa = ablateData({
+    task: 'qa',
+    layers: 2,
+    heads: 3,
+    target: 'the bank',
+    start: 10,
+    end: 18,
+    base: 0.2,
+    off: [],
+    score: 0.2,
+    prediction: { text: 'the bank', score: 0.2, start: 10, end: 18 },
+  });
   assert.deepEqual(qa.predictions, [{ word: 'the bank', score: 0.2, start: 10, end: 18 }]);
   assert.equal(qa.importance, null);
   assert.equal(typeof validateHostMessage({ type: 'ablate', seq: 1, data: qa }), 'object');
@@ -121,23 +206,64 @@ test('ablateData: heads as flat indices, the map flattened row by row, a QA answ
 test('compareData: pieces as one string, attention as [layers][words] Float32Arrays, notes merged; it validates', () => {
   const span = (text: string, start: number) => ({ text, start, end: start + text.length });
   const r = {
-    focus: { ...span('bank', 4), index: 1 }, masked: 'word' as const,
-    words: [{ ...span('the', 0), a: ['the'], b: ['the'], unknown: { a: 0, b: 0 }, same: true }, { ...span('bank', 4), a: ['bank'], b: ['ban', '##k'], unknown: { a: 0, b: 0 }, same: false }],
+    focus: { ...span('bank', 4), index: 1 },
+    masked: 'word' as const,
+    words: [
+      { ...span('the', 0), a: ['the'], b: ['the'], unknown: { a: 0, b: 0 }, same: true },
+      { ...span('bank', 4), a: ['bank'], b: ['ban', '##k'], unknown: { a: 0, b: 0 }, same: false },
+    ],
     a: {
-      model: 'a', layers: 2, heads: 2, vocabSize: 10, window: { start: 0, end: 8 }, tokens: 2, unknown: 0,
-      attention: { layers: [[0.25, 0.75], [0.5, 0.5]], rollout: [0.4, 0.6] }, predictions: [{ word: 'shore', score: 0.5 }],
+      model: 'a',
+      layers: 2,
+      heads: 2,
+      vocabSize: 10,
+      window: { start: 0, end: 8 },
+      tokens: 2,
+      unknown: 0,
+      attention: {
+        layers: [
+          [0.25, 0.75],
+          [0.5, 0.5],
+        ],
+        rollout: [0.4, 0.6],
+      },
+      predictions: [{ word: 'shore', score: 0.5 }],
     },
     b: {
-      model: 'b', layers: 1, heads: 1, vocabSize: 12, window: { start: 0, end: 8 }, tokens: 3, unknown: 0,
-      attention: null, attentionError: 'fused.', predictions: null, predictionsError: 'no MLM head.',
+      model: 'b',
+      layers: 1,
+      heads: 1,
+      vocabSize: 12,
+      window: { start: 0, end: 8 },
+      tokens: 3,
+      unknown: 0,
+      attention: null,
+      attentionError: 'fused.',
+      predictions: null,
+      predictionsError: 'no MLM head.',
     },
-    depth: [{ a: 1, b: 1, divergence: null }, { a: 2, b: 1, divergence: null }], rollout: null, divergence: 'jensen-shannon, bits' as const, top1: null,
+    depth: [
+      { a: 1, b: 1, divergence: null },
+      { a: 2, b: 1, divergence: null },
+    ],
+    rollout: null,
+    divergence: 'jensen-shannon, bits' as const,
+    top1: null,
   };
   const d = compareData(r, ['a', 'b'], 'b');
   const res = d.result!;
-  assert.deepEqual(res.words.map((w) => [w.a, w.b, w.same]), [['the', 'the', true], ['bank', 'ban ##k', false]]);
+  assert.deepEqual(
+    res.words.map((w) => [w.a, w.b, w.same]),
+    [
+      ['the', 'the', true],
+      ['bank', 'ban ##k', false],
+    ],
+  );
   assert.deepEqual(Array.from(res.a.attention!), [0.25, 0.75, 0.5, 0.5]);
-  assert.deepEqual(Array.from(res.a.rollout!).map((x) => +x.toFixed(3)), [0.4, 0.6]);
+  assert.deepEqual(
+    Array.from(res.a.rollout!).map((x) => +x.toFixed(3)),
+    [0.4, 0.6],
+  );
   assert.equal(res.b.attention, null);
   assert.equal(res.b.note, 'fused. no MLM head.');
   assert.equal(res.a.note, null);

@@ -17,7 +17,9 @@ before(async () => {
     s.send({ type: 'focus', focus: { uri: 'file:///a.txt', version: 1, word: { text: 'bank', start: 4, end: 8 }, fileName: 'a.txt' } });
   });
 });
-after(async () => { await p?.close(); });
+after(async () => {
+  await p?.close();
+});
 
 const lastRequest = () => p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'request').at(-1));
 const send = (m: unknown) => p.page.evaluate((m) => (window as any).synth.send(m), m as any);
@@ -52,7 +54,10 @@ test('malformed and unknown messages are dropped and logged, not rendered', { sk
   await send({ type: 'rm -rf', seq });
   await send('not even an object');
   const logs = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'log').map((m: any) => m.message));
-  assert.ok(logs.some((l: string) => /bad head data/.test(l)), logs.join('\n'));
+  assert.ok(
+    logs.some((l: string) => /bad head data/.test(l)),
+    logs.join('\n'),
+  );
   assert.ok(logs.some((l: string) => /unknown message type rm -rf/.test(l)));
   assert.ok(logs.some((l: string) => /not an object/.test(l)));
   assert.equal(await p.page.locator('.head-view text.l').count(), 20, 'the last good picture stays');
@@ -72,17 +77,29 @@ test('a theme change redraws the head view with the new resolved colours', { ski
     document.documentElement.style.setProperty('--vscode-sideBar-background', '#123456');
     document.body.classList.add('vscode-high-contrast');
   });
-  await p.page.waitForFunction(() => document.querySelector('.head-view svg > rect')?.getAttribute('fill') === '#123456', null, { timeout: 5000 });
+  await p.page.waitForFunction(() => document.querySelector('.head-view svg > rect')?.getAttribute('fill') === '#123456', null, {
+    timeout: 5000,
+  });
   assert.equal(await bg(), '#123456');
 });
 
 test('SVG and PNG exports: standalone SVG markup and real PNG bytes (rasterised under the CSP)', { skip }, async () => {
   await p.page.locator('.exports button', { hasText: 'SVG' }).click();
   await p.page.locator('.exports button', { hasText: 'PNG' }).click();
-  await p.page.waitForFunction(() => (window as any).__posted.some((m: any) => m.type === 'export' && m.format === 'png'), null, { timeout: 10_000 });
-  const ex = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'export').map((m: any) => ({
-    format: m.format, name: m.name, head: m.format === 'svg' ? m.data.slice(0, 60) : Array.from(m.data.slice(0, 8)), isBytes: m.data instanceof Uint8Array, len: m.data.length,
-  })));
+  await p.page.waitForFunction(() => (window as any).__posted.some((m: any) => m.type === 'export' && m.format === 'png'), null, {
+    timeout: 10_000,
+  });
+  const ex = await p.page.evaluate(() =>
+    (window as any).__posted
+      .filter((m: any) => m.type === 'export')
+      .map((m: any) => ({
+        format: m.format,
+        name: m.name,
+        head: m.format === 'svg' ? m.data.slice(0, 60) : Array.from(m.data.slice(0, 8)),
+        isBytes: m.data instanceof Uint8Array,
+        len: m.data.length,
+      })),
+  );
   const svg = ex.find((e: any) => e.format === 'svg');
   const png = ex.find((e: any) => e.format === 'png');
   assert.match(svg.head, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
@@ -108,32 +125,78 @@ test('keyboard: arrow keys move between tabs', { skip }, async () => {
   assert.deepEqual(await p.cspViolations(), []);
 });
 
-test('explainer: a neuron strip per row, one cell per dimension, blue where q×k adds to q·k and red where it takes away', { skip }, async () => {
-  await p.page.locator('.tabs [data-section="explain"]').click();
-  const { seq } = await lastRequest();
-  const words = ['the', 'bank', 'rose'].map((text, i) => ({ text, start: i * 5, end: i * 5 + text.length }));
-  await send({ type: 'explain', seq, data: { layer: 1, head: 0, headDim: 2, from: words[1], words, query: [1, -1], keys: [[2, 1], [1, 1], [-1, 3]], values: [[1, 0], [0, 1], [1, 1]], scores: [1, 0, -4], scaled: [0.71, 0, -2.83], weights: [0.6, 0.3, 0.1], output: [0.7, 0.4], heads: 3, hidden: 6 } });
-  await p.page.locator('.explain-view .neuron-strip').first().waitFor({ timeout: 10_000 });
-  assert.equal(await p.page.locator('.explain-view .neuron-strip').count(), 3);
-  // Row order is by weight: "the" first. q×k for "the" = [2, -1]: blue then red, the larger one opaque.
-  const px = await p.page.evaluate(() => {
-    const c = document.querySelector<HTMLCanvasElement>('.explain-view .neuron-strip')!;
-    return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, 1).data);
-  });
-  // (colours read back through premultiplied alpha: compare channels, not exact values)
-  assert.ok(px[2] > px[0] + 100, `cell 0 blue: ${px.slice(0, 4)}`);
-  assert.ok(px[4] > px[6] + 100, `cell 1 red: ${px.slice(4, 8)}`);
-  assert.ok(px[3] > px[7], 'alpha follows |q×k|');
-  assert.deepEqual(await p.cspViolations(), []);
-  await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
-});
+test(
+  'explainer: a neuron strip per row, one cell per dimension, blue where q×k adds to q·k and red where it takes away',
+  { skip },
+  async () => {
+    await p.page.locator('.tabs [data-section="explain"]').click();
+    const { seq } = await lastRequest();
+    const words = ['the', 'bank', 'rose'].map((text, i) => ({ text, start: i * 5, end: i * 5 + text.length }));
+    await send({
+      type: 'explain',
+      seq,
+      data: {
+        layer: 1,
+        head: 0,
+        headDim: 2,
+        from: words[1],
+        words,
+        query: [1, -1],
+        keys: [
+          [2, 1],
+          [1, 1],
+          [-1, 3],
+        ],
+        values: [
+          [1, 0],
+          [0, 1],
+          [1, 1],
+        ],
+        scores: [1, 0, -4],
+        scaled: [0.71, 0, -2.83],
+        weights: [0.6, 0.3, 0.1],
+        output: [0.7, 0.4],
+        heads: 3,
+        hidden: 6,
+      },
+    });
+    await p.page.locator('.explain-view .neuron-strip').first().waitFor({ timeout: 10_000 });
+    assert.equal(await p.page.locator('.explain-view .neuron-strip').count(), 3);
+    // Row order is by weight: "the" first. q×k for "the" = [2, -1]: blue then red, the larger one opaque.
+    const px = await p.page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('.explain-view .neuron-strip')!;
+      return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, 1).data);
+    });
+    // (colours read back through premultiplied alpha: compare channels, not exact values)
+    assert.ok(px[2] > px[0] + 100, `cell 0 blue: ${px.slice(0, 4)}`);
+    assert.ok(px[4] > px[6] + 100, `cell 1 red: ${px.slice(4, 8)}`);
+    assert.ok(px[3] > px[7], 'alpha follows |q×k|');
+    assert.deepEqual(await p.cspViolations(), []);
+    await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
+  },
+);
 
 test('token inspector: the logit lens as a layers × top-k table (English and zh-CN), or the reason it is missing', { skip }, async () => {
   await p.page.locator('.tabs [data-section="inspect"]').click();
   const { seq } = await lastRequest();
   const word = { text: 'bank', start: 4, end: 8 };
-  const base = { word, staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [{ word: 'shore', score: 0.3 }], documentNeighbours: [], occurrences: [], occurrencesTotal: 0 };
-  const lens = [0, 1, 2].map((layer) => ({ layer, predictions: [{ word: `w${layer}a`, score: 0.2 }, { word: `w${layer}b`, score: 0.1 }] }));
+  const base = {
+    word,
+    staticSource: null,
+    inVocabulary: false,
+    staticNeighbours: [],
+    substitutes: [{ word: 'shore', score: 0.3 }],
+    documentNeighbours: [],
+    occurrences: [],
+    occurrencesTotal: 0,
+  };
+  const lens = [0, 1, 2].map((layer) => ({
+    layer,
+    predictions: [
+      { word: `w${layer}a`, score: 0.2 },
+      { word: `w${layer}b`, score: 0.1 },
+    ],
+  }));
   await send({ type: 'inspect', seq, data: { ...base, lens } });
   const rows = p.page.locator('.inspect-view table.lens-table tbody tr');
   await rows.first().waitFor({ timeout: 10_000 });
@@ -161,7 +224,15 @@ test('token inspector: a capped occurrence list says how many there are in all',
   await p.page.locator('.tabs [data-section="inspect"]').click();
   const { seq } = await lastRequest();
   const occurrences = [10, 20].map((start) => ({ start, end: start + 3, similarity: 0.5, snippet: '…the…' }));
-  const data = { word: { text: 'the', start: 0, end: 3 }, staticSource: null, inVocabulary: false, staticNeighbours: [], substitutes: [], documentNeighbours: [], occurrences };
+  const data = {
+    word: { text: 'the', start: 0, end: 3 },
+    staticSource: null,
+    inVocabulary: false,
+    staticNeighbours: [],
+    substitutes: [],
+    documentNeighbours: [],
+    occurrences,
+  };
   await send({ type: 'inspect', seq, data: { ...data, occurrencesTotal: 2 } });
   await p.page.locator('.inspect-view ul.ranked button.row').first().waitFor({ timeout: 10_000 });
   assert.equal(await p.page.locator('.inspect-view', { hasText: 'other occurrences.' }).count(), 0, 'no note when all are listed');
@@ -172,164 +243,249 @@ test('token inspector: a capped occurrence list says how many there are in all',
   await p.page.locator('.tabs [data-section="model"]').click();
 });
 
-test('ablation: the importance map as layers × heads cells; a click switches a head off and asks again without the map (en, zh-CN)', { skip }, async () => {
-  await p.page.locator('.tabs [data-section="ablate"]').click();
-  const first = await lastRequest();
-  assert.deepEqual(first.request, { section: 'ablate', task: 'mask', question: '', off: [], importance: true });
-  const importance = Array.from({ length: 12 }, (_, i) => (i === 4 ? 0.3 : i === 7 ? -0.1 : 0.01));
-  const data = { task: 'mask', target: 'shore', start: 4, end: 8, layers: 4, heads: 3, base: 0.4, off: [], score: 0.4, predictions: [{ word: 'shore', score: 0.4 }, { word: 'river', score: 0.2 }], importance };
-  await send({ type: 'ablate', seq: first.seq, data });
-  const cells = p.page.locator('.ablate-view button.cell');
-  await cells.first().waitFor({ timeout: 10_000 });
-  assert.equal(await cells.count(), 12);
-  assert.equal(await cells.nth(4).innerText(), '0.30');
-  assert.match((await cells.nth(4).getAttribute('aria-label')) ?? '', /Layer 2, head 1: the target’s probability drops by 0\.300/);
-  const colour = (i: number) => cells.nth(i).evaluate((el) => getComputedStyle(el).backgroundColor);
-  assert.match(await colour(4), /rgba\(0, 120, 212, 0\.85/, 'the most important head is the darkest blue');
-  assert.match(await colour(7), /rgba\(212, 60, 40/, 'a head the target does better without is red');
-  assert.match(await p.page.locator('.ablate-summary').innerText(), /Target “shore”: probability 0\.400 with every head on\./);
-  await cells.nth(4).click();
-  const second = await lastRequest();
-  assert.deepEqual(second.request, { section: 'ablate', task: 'mask', question: '', off: [[2, 1]], importance: false });
-  await send({ type: 'ablate', seq: second.seq, data: { ...data, off: [4], score: 0.1, predictions: [{ word: 'river', score: 0.3 }], importance: null } });
-  await p.page.waitForFunction(() => document.querySelector('.ablate-view button.cell.off') !== null, null, { timeout: 10_000 });
-  assert.equal(await cells.nth(4).getAttribute('aria-pressed'), 'true');
-  assert.equal(await cells.nth(0).innerText(), '0.01', 'the map is kept while heads are toggled');
-  assert.match(await p.page.locator('.ablate-summary').innerText(), /0\.100 with heads 2\.1 switched off/);
-  assert.deepEqual(await p.page.locator('.ablate-view ul.ranked .word').allInnerTexts(), ['river']);
-  await p.page.locator('.ablate-view button.task', { hasText: 'Answer to the QA question' }).click();
-  assert.match(await p.page.locator('.ablate-summary').innerText(), /Ask a question in the QA tab first/);
-  await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
-  const zh = await lastRequest();
-  assert.equal(zh.request.task, 'mask');
-  await send({ type: 'ablate', seq: zh.seq, data });
-  await cells.first().waitFor({ timeout: 10_000 });
-  assert.match(await p.page.locator('.ablate-summary').innerText(), /目标“shore”：所有头打开时概率为 0\.400。/);
-  assert.equal(await p.page.locator('.tabs [data-section="ablate"]').innerText(), '消融');
-  await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
-  assert.deepEqual(await p.cspViolations(), []);
-  await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
-});
+test(
+  'ablation: the importance map as layers × heads cells; a click switches a head off and asks again without the map (en, zh-CN)',
+  { skip },
+  async () => {
+    await p.page.locator('.tabs [data-section="ablate"]').click();
+    const first = await lastRequest();
+    assert.deepEqual(first.request, { section: 'ablate', task: 'mask', question: '', off: [], importance: true });
+    const importance = Array.from({ length: 12 }, (_, i) => (i === 4 ? 0.3 : i === 7 ? -0.1 : 0.01));
+    const data = {
+      task: 'mask',
+      target: 'shore',
+      start: 4,
+      end: 8,
+      layers: 4,
+      heads: 3,
+      base: 0.4,
+      off: [],
+      score: 0.4,
+      predictions: [
+        { word: 'shore', score: 0.4 },
+        { word: 'river', score: 0.2 },
+      ],
+      importance,
+    };
+    await send({ type: 'ablate', seq: first.seq, data });
+    const cells = p.page.locator('.ablate-view button.cell');
+    await cells.first().waitFor({ timeout: 10_000 });
+    assert.equal(await cells.count(), 12);
+    assert.equal(await cells.nth(4).innerText(), '0.30');
+    assert.match((await cells.nth(4).getAttribute('aria-label')) ?? '', /Layer 2, head 1: the target’s probability drops by 0\.300/);
+    const colour = (i: number) => cells.nth(i).evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.match(await colour(4), /rgba\(0, 120, 212, 0\.85/, 'the most important head is the darkest blue');
+    assert.match(await colour(7), /rgba\(212, 60, 40/, 'a head the target does better without is red');
+    assert.match(await p.page.locator('.ablate-summary').innerText(), /Target “shore”: probability 0\.400 with every head on\./);
+    await cells.nth(4).click();
+    const second = await lastRequest();
+    assert.deepEqual(second.request, { section: 'ablate', task: 'mask', question: '', off: [[2, 1]], importance: false });
+    await send({
+      type: 'ablate',
+      seq: second.seq,
+      data: { ...data, off: [4], score: 0.1, predictions: [{ word: 'river', score: 0.3 }], importance: null },
+    });
+    await p.page.waitForFunction(() => document.querySelector('.ablate-view button.cell.off') !== null, null, { timeout: 10_000 });
+    assert.equal(await cells.nth(4).getAttribute('aria-pressed'), 'true');
+    assert.equal(await cells.nth(0).innerText(), '0.01', 'the map is kept while heads are toggled');
+    assert.match(await p.page.locator('.ablate-summary').innerText(), /0\.100 with heads 2\.1 switched off/);
+    assert.deepEqual(await p.page.locator('.ablate-view ul.ranked .word').allInnerTexts(), ['river']);
+    await p.page.locator('.ablate-view button.task', { hasText: 'Answer to the QA question' }).click();
+    assert.match(await p.page.locator('.ablate-summary').innerText(), /Ask a question in the QA tab first/);
+    await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
+    const zh = await lastRequest();
+    assert.equal(zh.request.task, 'mask');
+    await send({ type: 'ablate', seq: zh.seq, data });
+    await cells.first().waitFor({ timeout: 10_000 });
+    assert.match(await p.page.locator('.ablate-summary').innerText(), /目标“shore”：所有头打开时概率为 0\.400。/);
+    assert.equal(await p.page.locator('.tabs [data-section="ablate"]').innerText(), '消融');
+    await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
+    assert.deepEqual(await p.cspViolations(), []);
+    await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
+  },
+);
 
-test('occlusion: the Words mode of the Ablation tab; chips coloured by effect, a ranked list, TSV/JSON exports, reveal on click (en, zh-CN)', { skip }, async () => {
-  await p.page.locator('.tabs [data-section="ablate"]').click();
-  await p.page.locator('.ablate-view button.mode[data-mode="occlude"]').click();
-  assert.equal(await p.page.locator('.tabs [aria-selected="true"]').getAttribute('data-section'), 'ablate', 'still the Ablation tab');
-  const first = await lastRequest();
-  assert.deepEqual(first.request, { section: 'occlude', task: 'mask', question: '' });
-  const words = [
-    { word: 'She', start: 0, end: 3, score: 0.39, delta: 0.01 },
-    { word: 'drank', start: 4, end: 9, score: 0.1, delta: 0.3 },
-    { word: 'cold', start: 14, end: 18, score: 0.55, delta: -0.15 },
-    { word: 'milk', start: 30, end: 34, score: 0.2, delta: 0.2 },
-  ];
-  const data = { task: 'mask', target: 'tea', start: 19, end: 24, base: 0.4, model: 'm', read: { start: 0, end: 34 }, words };
-  await send({ type: 'occlude', seq: first.seq, data });
-  const chips = p.page.locator('.occlude-view .occlude-words button.chip');
-  await chips.first().waitFor({ timeout: 10_000 });
-  assert.deepEqual(await chips.allInnerTexts(), ['She', 'drank', 'cold', 'tea', 'milk'], 'the target in its place, text order');
-  const colour = (w: string) => p.page.locator('.occlude-view button.chip', { hasText: w }).evaluate((el) => getComputedStyle(el).backgroundColor);
-  assert.match(await colour('drank'), /rgba\(0, 120, 212, 0\.85/, 'the strongest support is the darkest blue');
-  assert.match(await colour('cold'), /rgba\(212, 60, 40, 0\.42/, 'against: red, half as strong');
-  assert.match((await chips.nth(2).getAttribute('aria-label')) ?? '', /“cold”: masked, the target’s probability is 0\.550 \(−\.15, works against\)/);
-  assert.match(await p.page.locator('.occlude-summary').innerText(), /Target “tea”: probability 0\.400 with every word present \(m\)/);
-  assert.deepEqual(await p.page.locator('.occlude-view ul.ranked .word').allInnerTexts(), ['drank', 'milk', 'cold', 'She']);
-  assert.deepEqual(await p.page.locator('.occlude-view ul.ranked .num').allInnerTexts(), ['+.30', '+.20', '−.15', '+.01']);
-  await chips.nth(1).click();
-  const reveal = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'reveal').at(-1));
-  assert.deepEqual(reveal, { type: 'reveal', start: 4, end: 9 });
-  for (const [label, format] of [['TSV', 'tsv'], ['JSON', 'json']]) {
-    await p.page.locator('.occlude-view .exports button', { hasText: label }).click();
-    const ex = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'exportData').at(-1));
-    assert.deepEqual(ex, { type: 'exportData', format, section: 'occlude' });
-  }
-  await p.page.locator('.occlude-view button.task', { hasText: 'Answer to the QA question' }).click();
-  assert.match(await p.page.locator('.occlude-summary').innerText(), /Ask a question in the QA tab first/);
-  await p.page.locator('.occlude-view button.task', { hasText: 'Masked word at the cursor' }).click();
-  await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
-  const zh = await lastRequest();
-  assert.equal(zh.request.section, 'occlude', 'the Words mode survives a rebuild');
-  await send({ type: 'occlude', seq: zh.seq, data });
-  await chips.first().waitFor({ timeout: 10_000 });
-  assert.match(await p.page.locator('.occlude-summary').innerText(), /目标“tea”：所有词都在时概率为 0\.400/);
-  assert.equal(await p.page.locator('.occlude-view button.mode[aria-pressed="true"]').innerText(), '词（遮挡）');
-  await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
-  await p.page.locator('.occlude-view button.mode[data-mode="ablate"]').click();
-  assert.equal((await lastRequest()).request.section, 'ablate');
-  assert.deepEqual(await p.cspViolations(), []);
-  await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
-});
+test(
+  'occlusion: the Words mode of the Ablation tab; chips coloured by effect, a ranked list, TSV/JSON exports, reveal on click (en, zh-CN)',
+  { skip },
+  async () => {
+    await p.page.locator('.tabs [data-section="ablate"]').click();
+    await p.page.locator('.ablate-view button.mode[data-mode="occlude"]').click();
+    assert.equal(await p.page.locator('.tabs [aria-selected="true"]').getAttribute('data-section'), 'ablate', 'still the Ablation tab');
+    const first = await lastRequest();
+    assert.deepEqual(first.request, { section: 'occlude', task: 'mask', question: '' });
+    const words = [
+      { word: 'She', start: 0, end: 3, score: 0.39, delta: 0.01 },
+      { word: 'drank', start: 4, end: 9, score: 0.1, delta: 0.3 },
+      { word: 'cold', start: 14, end: 18, score: 0.55, delta: -0.15 },
+      { word: 'milk', start: 30, end: 34, score: 0.2, delta: 0.2 },
+    ];
+    const data = { task: 'mask', target: 'tea', start: 19, end: 24, base: 0.4, model: 'm', read: { start: 0, end: 34 }, words };
+    await send({ type: 'occlude', seq: first.seq, data });
+    const chips = p.page.locator('.occlude-view .occlude-words button.chip');
+    await chips.first().waitFor({ timeout: 10_000 });
+    assert.deepEqual(await chips.allInnerTexts(), ['She', 'drank', 'cold', 'tea', 'milk'], 'the target in its place, text order');
+    const colour = (w: string) =>
+      p.page.locator('.occlude-view button.chip', { hasText: w }).evaluate((el) => getComputedStyle(el).backgroundColor);
+    assert.match(await colour('drank'), /rgba\(0, 120, 212, 0\.85/, 'the strongest support is the darkest blue');
+    assert.match(await colour('cold'), /rgba\(212, 60, 40, 0\.42/, 'against: red, half as strong');
+    assert.match(
+      (await chips.nth(2).getAttribute('aria-label')) ?? '',
+      /“cold”: masked, the target’s probability is 0\.550 \(−\.15, works against\)/,
+    );
+    assert.match(await p.page.locator('.occlude-summary').innerText(), /Target “tea”: probability 0\.400 with every word present \(m\)/);
+    assert.deepEqual(await p.page.locator('.occlude-view ul.ranked .word').allInnerTexts(), ['drank', 'milk', 'cold', 'She']);
+    assert.deepEqual(await p.page.locator('.occlude-view ul.ranked .num').allInnerTexts(), ['+.30', '+.20', '−.15', '+.01']);
+    await chips.nth(1).click();
+    const reveal = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'reveal').at(-1));
+    assert.deepEqual(reveal, { type: 'reveal', start: 4, end: 9 });
+    for (const [label, format] of [
+      ['TSV', 'tsv'],
+      ['JSON', 'json'],
+    ]) {
+      await p.page.locator('.occlude-view .exports button', { hasText: label }).click();
+      const ex = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'exportData').at(-1));
+      assert.deepEqual(ex, { type: 'exportData', format, section: 'occlude' });
+    }
+    await p.page.locator('.occlude-view button.task', { hasText: 'Answer to the QA question' }).click();
+    assert.match(await p.page.locator('.occlude-summary').innerText(), /Ask a question in the QA tab first/);
+    await p.page.locator('.occlude-view button.task', { hasText: 'Masked word at the cursor' }).click();
+    await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
+    const zh = await lastRequest();
+    assert.equal(zh.request.section, 'occlude', 'the Words mode survives a rebuild');
+    await send({ type: 'occlude', seq: zh.seq, data });
+    await chips.first().waitFor({ timeout: 10_000 });
+    assert.match(await p.page.locator('.occlude-summary').innerText(), /目标“tea”：所有词都在时概率为 0\.400/);
+    assert.equal(await p.page.locator('.occlude-view button.mode[aria-pressed="true"]').innerText(), '词（遮挡）');
+    await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
+    await p.page.locator('.occlude-view button.mode[data-mode="ablate"]').click();
+    assert.equal((await lastRequest()).request.section, 'ablate');
+    assert.deepEqual(await p.cspViolations(), []);
+    await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
+  },
+);
 
-test('compare: pick a second model, paired bars per word (splits underlined), depth chart and select, both predictions, SVG export (en, zh-CN)', { skip }, async () => {
-  await p.page.locator('.tabs [data-section="compare"]').click();
-  const first = await lastRequest();
-  assert.deepEqual(first.request, { section: 'compare', against: '' });
-  await send({ type: 'compare', seq: first.seq, data: { choices: ['m', 'bert-lens-zh'], against: '', error: null, result: null } });
-  const picker = p.page.locator('.compare-view select.compare-against');
-  await p.page.waitForFunction(() => document.querySelectorAll('.compare-view select.compare-against option').length === 3, null, { timeout: 10_000 });
-  assert.deepEqual(await picker.locator('option').allInnerTexts(), ['Choose a model…', 'm (in use)', 'bert-lens-zh']);
-  assert.match(await p.page.locator('.compare-summary').innerText(), /Pick a second model/);
-  await picker.selectOption('bert-lens-zh');
-  const req = await lastRequest();
-  assert.deepEqual(req.request, { section: 'compare', against: 'bert-lens-zh' });
-  const span = (text: string, start: number) => ({ text, start, end: start + text.length });
-  const result = {
-    words: [{ ...span('the', 0), a: 'the', b: 'the', same: true }, { ...span('bank', 4), a: 'bank', b: 'ban ##k', same: false }, { ...span('猫', 9), a: '[UNK]', b: '猫', same: false }],
-    focus: 1, masked: 'word',
-    a: {
-      model: 'm', layers: 2, heads: 3, tokens: 3, unknown: 1, attention: new Float32Array([0.2, 0.5, 0.3, 0.1, 0.8, 0.1]), rollout: new Float32Array([0.3, 0.4, 0.3]),
-      predictions: [{ word: 'shore', score: 0.4 }, { word: 'river', score: 0.2 }], note: null,
-    },
-    b: {
-      model: 'bert-lens-zh', layers: 4, heads: 4, tokens: 4, unknown: 0, attention: new Float32Array(12).fill(1 / 3), rollout: new Float32Array([0.6, 0.2, 0.2]),
-      predictions: [{ word: 'shore', score: 0.1 }], note: null,
-    },
-    depth: [{ a: 1, b: 1, divergence: 0.02 }, { a: 1, b: 2, divergence: 0.05 }, { a: 2, b: 3, divergence: 0.2 }, { a: 2, b: 4, divergence: 0.25 }],
-    rollout: 0.1, agree: true,
-  };
-  await send({ type: 'compare', seq: req.seq, data: { choices: ['m', 'bert-lens-zh'], against: 'bert-lens-zh', error: null, result } });
-  const rows = p.page.locator('.compare-view .compare-row');
-  await rows.first().waitFor({ timeout: 10_000 });
-  assert.deepEqual(await rows.locator('.word').allInnerTexts(), ['the', 'bank', '猫']);
-  assert.deepEqual(await p.page.locator('.compare-view .compare-row.split .word').allInnerTexts(), ['bank', '猫']);
-  assert.equal(await p.page.locator('.compare-view .compare-row.focus .word').innerText(), 'bank');
-  assert.deepEqual(await rows.nth(1).locator('.num').allInnerTexts(), ['0.800', '0.333'], 'the deepest depth first: A layer 2, B layer 4');
-  assert.match((await rows.nth(1).getAttribute('aria-label')) ?? '', /“bank”: A 0\.800, B 0\.333\. Pieces in A: bank; in B: ban ##k \(split differently\)/);
-  assert.match(await p.page.locator('.compare-summary').innerText(), /A = m \(2 layers × 3 heads\), B = bert-lens-zh \(4 layers × 4 heads\)\. .*: 0\.250 here/);
-  assert.equal(await p.page.locator('.compare-chart svg rect').count(), 5, 'four depths and the rollout');
-  assert.equal(await p.page.locator('.compare-view select.compare-depth').inputValue(), '3');
-  await p.page.locator('.compare-view select.compare-depth').selectOption('rollout');
-  assert.deepEqual(await rows.nth(0).locator('.num').allInnerTexts(), ['0.300', '0.600']);
-  await p.page.locator('.compare-chart svg rect').first().click();
-  assert.equal(await p.page.locator('.compare-view select.compare-depth').inputValue(), '0');
-  assert.deepEqual(await rows.nth(1).locator('.num').allInnerTexts(), ['0.500', '0.333']);
-  assert.match(await p.page.locator('.compare-tokens').innerText(), /A reads 3 pieces \(1 \[UNK\]\), B 4 pieces \(0 \[UNK\]\); 2 of 3 words are split differently/);
-  assert.deepEqual(await p.page.locator('.compare-view .compare-col .word').allInnerTexts(), ['shore', 'river', 'shore']);
-  assert.match(await p.page.locator('.compare-agree').innerText(), /both say “shore”/);
-  await rows.nth(2).click();
-  assert.deepEqual(await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'reveal').at(-1)), { type: 'reveal', start: 9, end: 10 });
-  await p.page.locator('.compare-view .exports button', { hasText: 'SVG' }).click();
-  const ex = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'export' && m.format === 'svg').at(-1));
-  assert.equal(ex.name, 'bert-lens-compare.svg');
-  assert.match(ex.data, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
-  assert.match(ex.data, /“bank”: m vs bert-lens-zh/);
-  await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
-  const zh = await lastRequest();
-  assert.deepEqual(zh.request, { section: 'compare', against: 'bert-lens-zh' }, 'the picked model survives a rebuild');
-  await send({ type: 'compare', seq: zh.seq, data: { choices: ['m', 'bert-lens-zh'], against: 'bert-lens-zh', error: null, result } });
-  await rows.first().waitFor({ timeout: 10_000 });
-  assert.equal(await p.page.locator('.tabs [data-section="compare"]').innerText(), '对比');
-  assert.match(await p.page.locator('.compare-tokens').innerText(), /3 个词中有 2 个切分不同/);
-  assert.match(await p.page.locator('.compare-agree').innerText(), /首选词一致：都是“shore”/);
-  const overflow = await p.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  assert.ok(overflow <= 0, `the Chinese view fits the 300 px panel (overflow ${overflow} px)`);
-  await send({ type: 'compare', seq: zh.seq, data: { choices: ['m'], against: 'nope', error: '无法加载', result: null } });
-  assert.equal(await p.page.locator('.compare-summary.error').innerText(), '无法加载');
-  assert.equal(await rows.count(), 0);
-  await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
-  assert.deepEqual(await p.cspViolations(), []);
-  await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
-});
+test(
+  'compare: pick a second model, paired bars per word (splits underlined), depth chart and select, both predictions, SVG export (en, zh-CN)',
+  { skip },
+  async () => {
+    await p.page.locator('.tabs [data-section="compare"]').click();
+    const first = await lastRequest();
+    assert.deepEqual(first.request, { section: 'compare', against: '' });
+    await send({ type: 'compare', seq: first.seq, data: { choices: ['m', 'bert-lens-zh'], against: '', error: null, result: null } });
+    const picker = p.page.locator('.compare-view select.compare-against');
+    await p.page.waitForFunction(() => document.querySelectorAll('.compare-view select.compare-against option').length === 3, null, {
+      timeout: 10_000,
+    });
+    assert.deepEqual(await picker.locator('option').allInnerTexts(), ['Choose a model…', 'm (in use)', 'bert-lens-zh']);
+    assert.match(await p.page.locator('.compare-summary').innerText(), /Pick a second model/);
+    await picker.selectOption('bert-lens-zh');
+    const req = await lastRequest();
+    assert.deepEqual(req.request, { section: 'compare', against: 'bert-lens-zh' });
+    const span = (text: string, start: number) => ({ text, start, end: start + text.length });
+    const result = {
+      words: [
+        { ...span('the', 0), a: 'the', b: 'the', same: true },
+        { ...span('bank', 4), a: 'bank', b: 'ban ##k', same: false },
+        { ...span('猫', 9), a: '[UNK]', b: '猫', same: false },
+      ],
+      focus: 1,
+      masked: 'word',
+      a: {
+        model: 'm',
+        layers: 2,
+        heads: 3,
+        tokens: 3,
+        unknown: 1,
+        attention: new Float32Array([0.2, 0.5, 0.3, 0.1, 0.8, 0.1]),
+        rollout: new Float32Array([0.3, 0.4, 0.3]),
+        predictions: [
+          { word: 'shore', score: 0.4 },
+          { word: 'river', score: 0.2 },
+        ],
+        note: null,
+      },
+      b: {
+        model: 'bert-lens-zh',
+        layers: 4,
+        heads: 4,
+        tokens: 4,
+        unknown: 0,
+        attention: new Float32Array(12).fill(1 / 3),
+        rollout: new Float32Array([0.6, 0.2, 0.2]),
+        predictions: [{ word: 'shore', score: 0.1 }],
+        note: null,
+      },
+      depth: [
+        { a: 1, b: 1, divergence: 0.02 },
+        { a: 1, b: 2, divergence: 0.05 },
+        { a: 2, b: 3, divergence: 0.2 },
+        { a: 2, b: 4, divergence: 0.25 },
+      ],
+      rollout: 0.1,
+      agree: true,
+    };
+    await send({ type: 'compare', seq: req.seq, data: { choices: ['m', 'bert-lens-zh'], against: 'bert-lens-zh', error: null, result } });
+    const rows = p.page.locator('.compare-view .compare-row');
+    await rows.first().waitFor({ timeout: 10_000 });
+    assert.deepEqual(await rows.locator('.word').allInnerTexts(), ['the', 'bank', '猫']);
+    assert.deepEqual(await p.page.locator('.compare-view .compare-row.split .word').allInnerTexts(), ['bank', '猫']);
+    assert.equal(await p.page.locator('.compare-view .compare-row.focus .word').innerText(), 'bank');
+    assert.deepEqual(
+      await rows.nth(1).locator('.num').allInnerTexts(),
+      ['0.800', '0.333'],
+      'the deepest depth first: A layer 2, B layer 4',
+    );
+    assert.match(
+      (await rows.nth(1).getAttribute('aria-label')) ?? '',
+      /“bank”: A 0\.800, B 0\.333\. Pieces in A: bank; in B: ban ##k \(split differently\)/,
+    );
+    assert.match(
+      await p.page.locator('.compare-summary').innerText(),
+      /A = m \(2 layers × 3 heads\), B = bert-lens-zh \(4 layers × 4 heads\)\. .*: 0\.250 here/,
+    );
+    assert.equal(await p.page.locator('.compare-chart svg rect').count(), 5, 'four depths and the rollout');
+    assert.equal(await p.page.locator('.compare-view select.compare-depth').inputValue(), '3');
+    await p.page.locator('.compare-view select.compare-depth').selectOption('rollout');
+    assert.deepEqual(await rows.nth(0).locator('.num').allInnerTexts(), ['0.300', '0.600']);
+    await p.page.locator('.compare-chart svg rect').first().click();
+    assert.equal(await p.page.locator('.compare-view select.compare-depth').inputValue(), '0');
+    assert.deepEqual(await rows.nth(1).locator('.num').allInnerTexts(), ['0.500', '0.333']);
+    assert.match(
+      await p.page.locator('.compare-tokens').innerText(),
+      /A reads 3 pieces \(1 \[UNK\]\), B 4 pieces \(0 \[UNK\]\); 2 of 3 words are split differently/,
+    );
+    assert.deepEqual(await p.page.locator('.compare-view .compare-col .word').allInnerTexts(), ['shore', 'river', 'shore']);
+    assert.match(await p.page.locator('.compare-agree').innerText(), /both say “shore”/);
+    await rows.nth(2).click();
+    assert.deepEqual(await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'reveal').at(-1)), {
+      type: 'reveal',
+      start: 9,
+      end: 10,
+    });
+    await p.page.locator('.compare-view .exports button', { hasText: 'SVG' }).click();
+    const ex = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'export' && m.format === 'svg').at(-1));
+    assert.equal(ex.name, 'bert-lens-compare.svg');
+    assert.match(ex.data, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.match(ex.data, /“bank”: m vs bert-lens-zh/);
+    await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
+    const zh = await lastRequest();
+    assert.deepEqual(zh.request, { section: 'compare', against: 'bert-lens-zh' }, 'the picked model survives a rebuild');
+    await send({ type: 'compare', seq: zh.seq, data: { choices: ['m', 'bert-lens-zh'], against: 'bert-lens-zh', error: null, result } });
+    await rows.first().waitFor({ timeout: 10_000 });
+    assert.equal(await p.page.locator('.tabs [data-section="compare"]').innerText(), '对比');
+    assert.match(await p.page.locator('.compare-tokens').innerText(), /3 个词中有 2 个切分不同/);
+    assert.match(await p.page.locator('.compare-agree').innerText(), /首选词一致：都是“shore”/);
+    const overflow = await p.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the Chinese view fits the 300 px panel (overflow ${overflow} px)`);
+    await send({ type: 'compare', seq: zh.seq, data: { choices: ['m'], against: 'nope', error: '无法加载', result: null } });
+    assert.equal(await p.page.locator('.compare-summary.error').innerText(), '无法加载');
+    assert.equal(await rows.count(), 0);
+    await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
+    assert.deepEqual(await p.cspViolations(), []);
+    await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
+  },
+);
 
 test('model view: one canvas per head; its SVG export embeds the canvases and rasterises to PNG', { skip }, async () => {
   const { seq } = await lastRequest();
@@ -344,10 +500,18 @@ test('model view: one canvas per head; its SVG export embeds the canvases and ra
   assert.match((await p.page.locator('.model-view canvas.thumb').first().getAttribute('aria-label')) ?? '', /Layer 1, head 1: self/);
   await p.page.locator('.model-view .exports button', { hasText: 'SVG' }).click();
   await p.page.locator('.model-view .exports button', { hasText: 'PNG' }).click();
-  await p.page.waitForFunction(() => (window as any).__posted.some((m: any) => m.type === 'export' && m.format === 'png'), null, { timeout: 10_000 });
-  const ex = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'export').map((m: any) => ({
-    format: m.format, images: m.format === 'svg' ? (m.data.match(/<image /g) ?? []).length : 0, head: m.format === 'png' ? Array.from(m.data.slice(0, 4)) : [],
-  })));
+  await p.page.waitForFunction(() => (window as any).__posted.some((m: any) => m.type === 'export' && m.format === 'png'), null, {
+    timeout: 10_000,
+  });
+  const ex = await p.page.evaluate(() =>
+    (window as any).__posted
+      .filter((m: any) => m.type === 'export')
+      .map((m: any) => ({
+        format: m.format,
+        images: m.format === 'svg' ? (m.data.match(/<image /g) ?? []).length : 0,
+        head: m.format === 'png' ? Array.from(m.data.slice(0, 4)) : [],
+      })),
+  );
   assert.equal(ex.find((e: any) => e.format === 'svg').images, 12);
   assert.deepEqual(ex.find((e: any) => e.format === 'png').head, [137, 80, 78, 71]);
   // Clicking a thumbnail opens the head view with only that head visible.

@@ -9,8 +9,13 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export async function buildWorker(): Promise<string> {
   const outfile = path.join(root, '.work', 'test-worker', 'worker.js');
   await esbuild.build({
-    entryPoints: [path.join(root, 'src/worker/main.ts')], outfile, bundle: true, platform: 'node', format: 'cjs',
-    target: 'node20', external: ['vscode', 'onnxruntime-node', 'onnxruntime-common'],
+    entryPoints: [path.join(root, 'src/worker/main.ts')],
+    outfile,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    external: ['vscode', 'onnxruntime-node', 'onnxruntime-common'],
     logLevel: 'warning',
   });
   return outfile;

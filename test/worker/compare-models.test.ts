@@ -16,7 +16,11 @@ function fakeEngine() {
       loaded.add(id);
       return Promise.resolve({ info: { id } } as LoadedModel);
     },
-    unload: (id: string) => { loaded.delete(id); unloaded.push(id); return Promise.resolve(); },
+    unload: (id: string) => {
+      loaded.delete(id);
+      unloaded.push(id);
+      return Promise.resolve();
+    },
     loadStatic: () => Promise.reject(new Error('none')),
     dispose: () => Promise.resolve(),
   } as unknown as Engine;
@@ -24,11 +28,25 @@ function fakeEngine() {
 }
 
 const ctx: JobContext = { signal: new AbortController().signal, progress: () => undefined };
-const cfg: WorkerConfig = { model: 'enc', qaModel: 'qa', staticVectors: '', modelsDir: '', cacheDir: '', hubEndpoint: '', offline: true, threads: 1, dtype: 'auto' };
+const cfg: WorkerConfig = {
+  model: 'enc',
+  qaModel: 'qa',
+  staticVectors: '',
+  modelsDir: '',
+  cacheDir: '',
+  hubEndpoint: '',
+  offline: true,
+  threads: 1,
+  dtype: 'auto',
+};
 
 test('against() keeps one extra model: the previous one is unloaded, slot and embedded models never are', async () => {
   const f = fakeEngine();
-  const models = new WorkerModels(() => f.engine, { log: () => undefined, status: () => undefined }, () => undefined);
+  const models = new WorkerModels(
+    () => f.engine,
+    { log: () => undefined, status: () => undefined },
+    () => undefined,
+  );
   await models.configure(cfg, ctx);
   assert.equal((await models.against('one', ctx)).info.id, 'one');
   assert.equal((await models.against('one', ctx)).info.id, 'one');
@@ -44,7 +62,11 @@ test('against() keeps one extra model: the previous one is unloaded, slot and em
 
 test('against() names the model that failed to load and refuses auto or nothing', async () => {
   const f = fakeEngine();
-  const models = new WorkerModels(() => f.engine, { log: () => undefined, status: () => undefined }, () => undefined);
+  const models = new WorkerModels(
+    () => f.engine,
+    { log: () => undefined, status: () => undefined },
+    () => undefined,
+  );
   await models.configure(cfg, ctx);
   await assert.rejects(models.against('missing-model', ctx), (e: unknown) => {
     assert.ok(e instanceof HandledError);
@@ -52,5 +74,6 @@ test('against() names the model that failed to load and refuses auto or nothing'
     assert.match(e.message, /compare against, "missing-model", failed to load: Model "missing-model" not found\. Pick another one/);
     return true;
   });
-  for (const id of ['', ' ', 'auto']) await assert.rejects(models.against(id, ctx), (e: unknown) => e instanceof HandledError && e.code === 'BAD_REQUEST');
+  for (const id of ['', ' ', 'auto'])
+    await assert.rejects(models.against(id, ctx), (e: unknown) => e instanceof HandledError && e.code === 'BAD_REQUEST');
 });

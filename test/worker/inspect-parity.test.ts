@@ -14,14 +14,24 @@ const STATIC = path.join(root, 'models', 'word2vec-mini');
 const CLI = path.join(root, 'dist', 'cli.js');
 const TEXT = 'Bank holidays are long. We sat on the bank of the river. She went to the bank to deposit money.';
 const config: WorkerConfig = {
-  model: MODEL, qaModel: '', staticVectors: STATIC, modelsDir: path.join(root, 'models'),
-  cacheDir: path.join(root, '.work', 'test-worker', 'cache'), hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: 1, dtype: 'fp32',
+  model: MODEL,
+  qaModel: '',
+  staticVectors: STATIC,
+  modelsDir: path.join(root, 'models'),
+  cacheDir: path.join(root, '.work', 'test-worker', 'cache'),
+  hubEndpoint: 'http://127.0.0.1:9',
+  offline: true,
+  threads: 1,
+  dtype: 'fp32',
 };
 const skip = existsSync(path.join(STATIC, 'vectors.bin')) ? false : 'models/word2vec-mini not built';
 let client: WorkerClient;
 
 function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args, '--model', MODEL, '--dtype', 'fp32', '--offline', '--text', TEXT, '--json'], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args, '--model', MODEL, '--dtype', 'fp32', '--offline', '--text', TEXT, '--json'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.equal(r.status, 0, r.stderr);
   return JSON.parse(r.stdout);
 }
@@ -49,8 +59,14 @@ test('hover inspect = CLI vectors --occurrence, similar and mask for the same wo
 
   const s = cli(['similar', '--word', 'bank']);
   const row = s.contextual[1] as number[];
-  assert.deepEqual(hover.occurrences.map((o) => o.similarity), [row[0], row[2]]);
-  assert.deepEqual(hover.occurrences.map((o) => o.start), [s.occurrences[0].start, s.occurrences[2].start]);
+  assert.deepEqual(
+    hover.occurrences.map((o) => o.similarity),
+    [row[0], row[2]],
+  );
+  assert.deepEqual(
+    hover.occurrences.map((o) => o.start),
+    [s.occurrences[0].start, s.occurrences[2].start],
+  );
 
   // The hover shows words only: the CLI's top 10 with punctuation left out, first 5.
   const m = cli(['mask', '--word', 'bank', '--occurrence', '2', '--top', '10']);

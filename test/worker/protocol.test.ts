@@ -31,8 +31,22 @@ test('validateRequest rejects malformed requests with a reason', () => {
 test('every document method takes the document first and has an arity', () => {
   for (const m of DOC_METHODS) assert.ok(METHOD_TABLE[m].params >= 1, m);
   assert.deepEqual([...DOC_METHODS].sort(), [
-    'ablate', 'attention', 'attentionMatrix', 'compareModels', 'coverage', 'encode', 'explain', 'fillMasks', 'inspect', 'logitLens', 'mask', 'nsp', 'occlude',
-    'qa', 'senseVectors', 'tensors',
+    'ablate',
+    'attention',
+    'attentionMatrix',
+    'compareModels',
+    'coverage',
+    'encode',
+    'explain',
+    'fillMasks',
+    'inspect',
+    'logitLens',
+    'mask',
+    'nsp',
+    'occlude',
+    'qa',
+    'senseVectors',
+    'tensors',
   ]);
 });
 
@@ -43,7 +57,10 @@ test('validateRequest rejects a request with the wrong number of parameters', ()
 });
 
 test('toWireError keeps engine codes and messages', () => {
-  assert.deepEqual(toWireError(Object.assign(new Error('gone'), { code: 'MODEL_NOT_FOUND' })), { code: 'MODEL_NOT_FOUND', message: 'gone' });
+  assert.deepEqual(toWireError(Object.assign(new Error('gone'), { code: 'MODEL_NOT_FOUND' })), {
+    code: 'MODEL_NOT_FOUND',
+    message: 'gone',
+  });
   assert.deepEqual(toWireError(new Error('boom')), { code: 'INTERNAL', message: 'boom' });
   assert.equal(toWireError(Object.assign(new Error('x'), { name: 'AbortError' })).code, 'CANCELLED');
   assert.deepEqual(toWireError('str'), { code: 'INTERNAL', message: 'str' });

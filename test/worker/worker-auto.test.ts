@@ -13,17 +13,33 @@ import { buildWorker, root } from './build-worker';
 const dir = mkdtempSync(path.join(tmpdir(), 'bert-lens-auto-'));
 const fixture = (n: string) => path.join(root, 'test', 'fixtures', n);
 const vectors = (words: string[]) => `${words.length} 3\n${words.map((w, i) => `${w} ${[i + 1, 1, (i % 3) - 1].join(' ')}`).join('\n')}\n`;
-for (const [name, from] of [['bert-lens-mini', 'tiny-bert'], ['bert-lens-zh', 'tiny-bert'], ['bert-lens-mini-qa', 'tiny-bert-qa'], ['bert-lens-zh-qa', 'tiny-bert-qa']]) {
+for (const [name, from] of [
+  ['bert-lens-mini', 'tiny-bert'],
+  ['bert-lens-zh', 'tiny-bert'],
+  ['bert-lens-mini-qa', 'tiny-bert-qa'],
+  ['bert-lens-zh-qa', 'tiny-bert-qa'],
+]) {
   cpSync(fixture(from), path.join(dir, name), { recursive: true });
 }
-for (const [name, words] of [['word2vec-mini', ['bank', 'river', 'money', 'street']], ['word2vec-zh', ['他', '你', '在', '有', '人']]] as const) {
+for (const [name, words] of [
+  ['word2vec-mini', ['bank', 'river', 'money', 'street']],
+  ['word2vec-zh', ['他', '你', '在', '有', '人']],
+] as const) {
   mkdirSync(path.join(dir, name));
   writeFileSync(path.join(dir, name, 'vectors.txt'), vectors([...words]));
 }
 
 const config: WorkerConfig = {
-  model: 'auto', qaModel: 'auto', staticVectors: 'auto', language: 'zh', modelsDir: dir,
-  cacheDir: path.join(dir, 'cache'), hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: 1, dtype: 'auto',
+  model: 'auto',
+  qaModel: 'auto',
+  staticVectors: 'auto',
+  language: 'zh',
+  modelsDir: dir,
+  cacheDir: path.join(dir, 'cache'),
+  hubEndpoint: 'http://127.0.0.1:9',
+  offline: true,
+  threads: 1,
+  dtype: 'auto',
 };
 const EN = 'We sat on the bank of the river and watched the water go by. She went to the bank to deposit money.';
 const ZH = '他在家里看着你，我们都是大学生，你也要去。'; // characters the fixture vocabulary has
@@ -39,11 +55,16 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-test('configure: under auto the slots hold the embedded models of the active document\'s language, marked auto', async () => {
+test("configure: under auto the slots hold the embedded models of the active document's language, marked auto", async () => {
   const zh = await client.configure(config);
-  assert.deepEqual([zh.encoder, zh.qa, zh.static].map((s) => [s.id, s.auto, s.state]), [
-    ['bert-lens-zh', true, 'ready'], ['bert-lens-zh-qa', true, 'ready'], ['word2vec-zh', true, 'ready'],
-  ]);
+  assert.deepEqual(
+    [zh.encoder, zh.qa, zh.static].map((s) => [s.id, s.auto, s.state]),
+    [
+      ['bert-lens-zh', true, 'ready'],
+      ['bert-lens-zh-qa', true, 'ready'],
+      ['word2vec-zh', true, 'ready'],
+    ],
+  );
   const en = await client.configure({ ...config, language: 'en' });
   assert.deepEqual([en.encoder.id, en.qa.id, en.static.id], ['bert-lens-mini', 'bert-lens-mini-qa', 'word2vec-mini']);
   const explicit = await client.configure({ ...config, model: 'bert-lens-zh', language: 'en' });
@@ -59,7 +80,10 @@ test('inspect and mask: the paragraph around the word picks the model and the st
   assert.equal(zh.model, 'bert-lens-zh');
   assert.deepEqual(zh.auto, { language: 'zh', share: 1, scope: 'paragraph' });
   assert.equal(zh.static?.inVocabulary, true, 'word2vec-zh knows 他');
-  assert.ok(zh.static.neighbours.every((n) => /^\p{Script=Han}$/u.test(n.word)), 'Chinese neighbours');
+  assert.ok(
+    zh.static.neighbours.every((n) => /^\p{Script=Han}$/u.test(n.word)),
+    'Chinese neighbours',
+  );
 
   const en = await client.call.inspect(doc(MIXED), MIXED.indexOf('river'), 'last', 3);
   assert.equal(en.model, 'bert-lens-mini');
@@ -71,7 +95,7 @@ test('inspect and mask: the paragraph around the word picks the model and the st
   assert.equal(MIXED.slice(m.start, m.end), '学');
 });
 
-test('qa: the document\'s majority picks the QA model, and the answer names it', async () => {
+test("qa: the document's majority picks the QA model, and the answer names it", async () => {
   const zhDoc = `${ZH}\n\nOne English line.`;
   const r = await client.call.qa(doc(zhDoc, 1, 'file:///zh.md'), '他在哪里？', 2);
   assert.equal(r.model, 'bert-lens-zh-qa');
@@ -82,11 +106,20 @@ test('qa: the document\'s majority picks the QA model, and the answer names it',
 
 test('coverage: per model used; a model whose vocabulary misses the text reads it as [UNK]', async () => {
   const cov = await client.call.coverage(doc(MIXED), 'encoder');
-  assert.deepEqual(cov.map((c) => [c.kind, c.model, c.language]), [['encoder', 'bert-lens-mini', 'en'], ['encoder', 'bert-lens-zh', 'zh']]);
+  assert.deepEqual(
+    cov.map((c) => [c.kind, c.model, c.language]),
+    [
+      ['encoder', 'bert-lens-mini', 'en'],
+      ['encoder', 'bert-lens-zh', 'zh'],
+    ],
+  );
   for (const c of cov) assert.ok(c.tokens > 10 && c.unknown < c.tokens * 0.3, JSON.stringify(c));
   // QA under auto reads the whole document with the majority's model, as qa() does.
   const qa = await client.call.coverage(doc(MIXED), 'qa');
-  assert.deepEqual(qa.map((c) => [c.kind, c.model, c.language]), [['qa', 'bert-lens-mini-qa', 'en']]);
+  assert.deepEqual(
+    qa.map((c) => [c.kind, c.model, c.language]),
+    [['qa', 'bert-lens-mini-qa', 'en']],
+  );
   // An explicit model on Chinese it does not know (the fixture vocabulary has 60 common characters only).
   await client.configure({ ...config, model: fixture('tiny-bert'), language: 'zh' });
   const rare = '龘靐齉爩麤龗灪齾鸙 and three words'.repeat(3);

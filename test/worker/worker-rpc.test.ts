@@ -12,10 +12,18 @@ import { buildWorker, root } from './build-worker';
 
 const fixture = (n: string) => path.join(root, 'test', 'fixtures', n);
 const config: WorkerConfig = {
-  model: fixture('tiny-bert'), qaModel: fixture('tiny-bert-qa'), staticVectors: '', modelsDir: path.join(root, 'models'),
-  cacheDir: path.join(root, '.work', 'test-worker', 'cache'), hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: 1, dtype: 'auto',
+  model: fixture('tiny-bert'),
+  qaModel: fixture('tiny-bert-qa'),
+  staticVectors: '',
+  modelsDir: path.join(root, 'models'),
+  cacheDir: path.join(root, '.work', 'test-worker', 'cache'),
+  hubEndpoint: 'http://127.0.0.1:9',
+  offline: true,
+  threads: 1,
+  dtype: 'auto',
 };
-const TEXT = 'We sat on the bank of the river. She went to the bank to deposit money. The animal did not cross the street because it was too tired.';
+const TEXT =
+  'We sat on the bank of the river. She went to the bank to deposit money. The animal did not cross the street because it was too tired.';
 const doc = (version = 1, text = TEXT, uri = 'file:///sample.txt') => ({ uri, version, text });
 let client: WorkerClient;
 const logs: string[] = [];
@@ -70,7 +78,10 @@ test('inspect on a word that occurs 400 times lists the 200 nearest it in the te
   assert.deepEqual(got, [...starts.slice(150, 250), ...starts.slice(251, 351)], 'the 100 before and the 100 after');
   // Near the end of the document, the window shifts back: the 99 after and 101 before.
   const late = await client.call.inspect(d, starts[300], 'last', 3);
-  assert.deepEqual(late.occurrences.map((o) => o.start), [...starts.slice(199, 300), ...starts.slice(301)]);
+  assert.deepEqual(
+    late.occurrences.map((o) => o.start),
+    [...starts.slice(199, 300), ...starts.slice(301)],
+  );
 });
 
 test('encode warms the cache; inspect at any layer then answers for the whole document', async () => {
@@ -87,7 +98,11 @@ test('encode warms the cache; inspect at any layer then answers for the whole do
 
 test('attention: word-level weights over the window sum to 1 and point at real spans', async () => {
   const at = TEXT.indexOf('it was');
-  for (const [layer, head] of [['last', 'mean'], [1, 0], ['rollout', 'mean']] as const) {
+  for (const [layer, head] of [
+    ['last', 'mean'],
+    [1, 0],
+    ['rollout', 'mean'],
+  ] as const) {
     const r = await client.call.attention(doc(), at, layer, head);
     assert.equal(r.from.text, 'it');
     const sum = r.to.reduce((s, t) => s + t.weight, 0);
@@ -140,11 +155,14 @@ test('mask: the word at the cursor, and a literal [MASK] (the one under the curs
   assert.ok(m.predictions.every((p) => p.score > 0 && p.score <= 1));
 });
 
-test('logitLens: one row per layer 0..L for the word at the offset (or a literal [MASK]), the last one mask()\'s', async () => {
+test("logitLens: one row per layer 0..L for the word at the offset (or a literal [MASK]), the last one mask()'s", async () => {
   const at = TEXT.indexOf('river');
   const r = await client.call.logitLens(doc(), at + 1, 4);
   assert.deepEqual([r.start, r.end], [at, at + 5]);
-  assert.deepEqual(r.layers.map((l) => l.layer), [0, 1, 2]);
+  assert.deepEqual(
+    r.layers.map((l) => l.layer),
+    [0, 1, 2],
+  );
   assert.ok(r.layers.every((l) => l.predictions.length === 4));
   const m = await client.call.mask(doc(), at + 1, 4);
   const words = r.layers[2].predictions.filter((p) => /[\p{L}\p{N}]/u.test(p.word));
@@ -159,7 +177,10 @@ test('ablate: the word at the offset (or a literal [MASK]) with heads off and th
   const r = await client.call.ablate(doc(), at + 1, 'mask', '', [{ layer: 2, head: 1 }], true);
   assert.deepEqual([r.task, r.start, r.end, r.layers, r.heads], ['mask', at, at + 5, 2, 4]);
   assert.deepEqual(r.off, [{ layer: 2, head: 1 }]);
-  assert.deepEqual(r.importance!.map((x) => x.length), [4, 4]);
+  assert.deepEqual(
+    r.importance!.map((x) => x.length),
+    [4, 4],
+  );
   assert.ok(r.model.endsWith('tiny-bert'));
   const m = await client.call.mask(doc(), at + 1, 5);
   assert.equal(r.target, m.predictions[0].word);
@@ -169,7 +190,10 @@ test('ablate: the word at the offset (or a literal [MASK]) with heads off and th
   const qa = await client.call.ablate(doc(), 0, 'qa', 'Where did we sit?', [], false);
   assert.equal(qa.task, 'qa');
   assert.equal(TEXT.slice(qa.start, qa.end), qa.target);
-  await assert.rejects(client.call.ablate(doc(), at, 'mask', '', [{ layer: 3, head: 0 }], false), (e: WorkerError) => e.code === 'BAD_INPUT' && /layers 1\.\.2/.test(e.message));
+  await assert.rejects(
+    client.call.ablate(doc(), at, 'mask', '', [{ layer: 3, head: 0 }], false),
+    (e: WorkerError) => e.code === 'BAD_INPUT' && /layers 1\.\.2/.test(e.message),
+  );
 });
 
 test('occlude: every other word of the paragraph with its effect on the word at the offset (or a literal [MASK]); the QA answer with the QA model', async () => {
@@ -180,7 +204,10 @@ test('occlude: every other word of the paragraph with its effect on the word at 
   assert.ok(r.target.length > 0 && r.base > 0 && r.base <= 1);
   assert.ok(r.model.endsWith('tiny-bert'));
   // Only the paragraph around the word is read: its other words, in text order, each delta = base − score.
-  assert.deepEqual(r.words.map((w) => w.word), ['We', 'sat', 'on', 'the', 'bank', 'of', 'the', '.']);
+  assert.deepEqual(
+    r.words.map((w) => w.word),
+    ['We', 'sat', 'on', 'the', 'bank', 'of', 'the', '.'],
+  );
   for (const w of r.words) {
     assert.equal(text.slice(w.start, w.end), w.word);
     assert.ok(Math.abs(r.base - w.score - w.delta) < 1e-9);
@@ -201,10 +228,14 @@ test('occlude: every other word of the paragraph with its effect on the word at 
   await assert.rejects(client.call.occlude(doc(), 0, 'qa', 'Where did we sit?', { start: -1, end: 3 }), /not a span of the text/);
 });
 
-test('tensors: the selected words\' attention, hidden states and census as Float32Arrays; a bad request is refused', async () => {
-  const start = TEXT.indexOf('bank'), end = TEXT.indexOf('river') + 5;
+test("tensors: the selected words' attention, hidden states and census as Float32Arrays; a bad request is refused", async () => {
+  const start = TEXT.indexOf('bank'),
+    end = TEXT.indexOf('river') + 5;
   const b = await client.call.tensors(doc(), { start, end }, ['attention', 'hidden', 'census']);
-  assert.deepEqual(b.words.map((w) => w.text), ['bank', 'of', 'the', 'river']);
+  assert.deepEqual(
+    b.words.map((w) => w.text),
+    ['bank', 'of', 'the', 'river'],
+  );
   assert.ok(b.attention instanceof Float32Array && b.attention.length === b.layers * b.heads * 16);
   assert.ok(b.hiddenStates instanceof Float32Array && b.hiddenStates.length === (b.layers + 1) * 4 * b.hidden);
   assert.equal(b.census?.length, b.layers * b.heads);
@@ -214,11 +245,14 @@ test('tensors: the selected words\' attention, hidden states and census as Float
   assert.equal(await codeOf(client.call.tensors(doc(), { start, end }, ['weights' as never])), 'BAD_REQUEST');
 });
 
-test('fillMasks: the paragraph\'s [MASK]s filled jointly, offsets in the document, other paragraphs untouched', async () => {
+test("fillMasks: the paragraph's [MASK]s filled jointly, offsets in the document, other paragraphs untouched", async () => {
   const text = 'First paragraph with a [MASK].\n\nThe [MASK] sat on the mat. The dog ate the [MASK].';
   const r = await client.call.fillMasks(doc(1, text, 'file:///fill.txt'), text.lastIndexOf('[MASK]') + 1, 3);
   const want = [text.indexOf('[MASK]', text.indexOf('\n\n')), text.lastIndexOf('[MASK]')];
-  assert.deepEqual(r.masks.map((m) => m.start), want);
+  assert.deepEqual(
+    r.masks.map((m) => m.start),
+    want,
+  );
   for (const m of r.masks) assert.equal(text.slice(m.start, m.end), '[MASK]');
   assert.deepEqual(r.masks.map((m) => m.step).sort(), [1, 2]);
   assert.match(r.method, /iterative/);
@@ -265,7 +299,11 @@ test('compareModels: the encoder vs a second model on the word at the offset; sa
   assert.ok(r.depth.every((d) => d.divergence !== null && d.divergence >= 0 && d.divergence <= 1));
   assert.equal(r.top1?.agree, r.a.predictions![0].word === r.b.predictions![0].word);
   assert.equal(await codeOf(client.call.compareModels(doc(), at, fixture('tiny-bert'), 3)), 'BAD_INPUT', 'the same model');
-  assert.equal(await codeOf(client.call.compareModels(doc(1, 'cat      sat', 'file:///gap.txt'), 6, fixture('tiny-distilbert'), 3)), 'BAD_INPUT', 'no word');
+  assert.equal(
+    await codeOf(client.call.compareModels(doc(1, 'cat      sat', 'file:///gap.txt'), 6, fixture('tiny-distilbert'), 3)),
+    'BAD_INPUT',
+    'no word',
+  );
   await assert.rejects(client.call.compareModels(doc(), at, fixture('no-such-model'), 3), (e: unknown) => {
     assert.ok(e instanceof WorkerError && e.code === 'MODEL_NOT_FOUND', String(e));
     assert.match(e.message, /compare against, ".*no-such-model", failed to load/);
@@ -339,17 +377,27 @@ test('the worker runs with a V8 heap limit: running out of memory stops the work
   const deaths: WorkerDeath[] = [];
   const errors: string[] = [];
   // A small limit so a few MB of text exhaust it quickly (tokenizing costs far more heap than the text itself).
-  const c = new WorkerClient({ script: await buildWorker(), resourceLimits: { maxOldGenerationSizeMb: 96 }, log: (l, m) => l === 'error' && errors.push(m) });
+  const c = new WorkerClient({
+    script: await buildWorker(),
+    resourceLimits: { maxOldGenerationSizeMb: 96 },
+    log: (l, m) => l === 'error' && errors.push(m),
+  });
   c.onDeath((d) => deaths.push(d));
   const states: string[] = [];
   c.onStatus((s) => states.push(s.encoder.state));
   try {
     await c.configure(config);
     const huge = 'The bank of the river was muddy and the bank raised its rates. '.repeat(150_000); // ~9.6 MB
-    const failed = await c.call.encode(doc(1, huge, 'file:///huge.txt'), null, 'last', null).then(() => undefined, (e: WorkerError) => e);
+    const failed = await c.call.encode(doc(1, huge, 'file:///huge.txt'), null, 'last', null).then(
+      () => undefined,
+      (e: WorkerError) => e,
+    );
     assert.ok(failed instanceof WorkerError, 'the request failed');
     assert.equal(failed.code, 'WORKER_DIED');
-    assert.match(failed.message, /The inference worker ran out of memory \(limit 96 MB\) and was stopped; the editor is not affected\. It restarts on the next request\. Analyse a smaller document \(lower bertLens\.maxDocumentChars\) or use a smaller model\./);
+    assert.match(
+      failed.message,
+      /The inference worker ran out of memory \(limit 96 MB\) and was stopped; the editor is not affected\. It restarts on the next request\. Analyse a smaller document \(lower bertLens\.maxDocumentChars\) or use a smaller model\./,
+    );
     assert.equal(deaths.length, 1, 'reported once');
     assert.equal(deaths[0].cause, 'out-of-memory');
     assert.equal(errors.filter((m) => /ran out of memory/.test(m)).length, 1, 'logged once');

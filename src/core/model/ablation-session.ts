@@ -10,10 +10,18 @@ import { indexModel } from './graph';
 import { spliceHeadMask } from './head-mask';
 import { tapModel, type TapPlan } from './taps';
 
-export async function createAblationSession(info: ModelInfo, plan: TapPlan, options: ort.InferenceSession.SessionOptions): Promise<ort.InferenceSession> {
+export async function createAblationSession(
+  info: ModelInfo,
+  plan: TapPlan,
+  options: ort.InferenceSession.SessionOptions,
+): Promise<ort.InferenceSession> {
   const file = info.modelFile;
   const fail = (why: string, cause?: unknown) =>
-    new BertLensError('ATTENTION_UNAVAILABLE', `Model ${info.id}: switching heads off needs a head mask spliced into ${path.basename(file)}, which failed (${why}). Use a BERT or DistilBERT export with plain attention (a Softmax per layer), such as the embedded models.`, { model: info.id, file, cause, fix: [{ option: 'model' }] });
+    new BertLensError(
+      'ATTENTION_UNAVAILABLE',
+      `Model ${info.id}: switching heads off needs a head mask spliced into ${path.basename(file)}, which failed (${why}). Use a BERT or DistilBERT export with plain attention (a Softmax per layer), such as the embedded models.`,
+      { model: info.id, file, cause, fix: [{ option: 'model' }] },
+    );
   if (!info.capabilities.attention) throw fail('its attention is fused: no Softmax per layer to multiply');
   let bytes: Uint8Array;
   try {

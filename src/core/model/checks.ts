@@ -56,27 +56,44 @@ export function checkConsistency(info: ModelInfo, cfg: Record<string, unknown>, 
   const sameModel = `config.json, tokenizer.json and ${file} must come from the same export; re-download the model or copy the matching file from where ${file} came from.`;
   const found = plan.layers.length;
   if (found > 0 && found !== info.layers) {
-    throw fail(`config.json says ${info.layers} layers (num_hidden_layers / n_layers) but ${file} has ${found} attention layers.`, sameModel);
+    throw fail(
+      `config.json says ${info.layers} layers (num_hidden_layers / n_layers) but ${file} has ${found} attention layers.`,
+      sameModel,
+    );
   }
   const tokSize = tokenizerSize(info.dir);
   if (tokSize === 'no-vocab') {
-    throw fail(`tokenizer.json in ${info.dir} has no vocabulary (no model.vocab): it is not a Hugging Face tokenizer file.`, "Copy tokenizer.json from the model's repository or re-download the model.");
+    throw fail(
+      `tokenizer.json in ${info.dir} has no vocabulary (no model.vocab): it is not a Hugging Face tokenizer file.`,
+      "Copy tokenizer.json from the model's repository or re-download the model.",
+    );
   }
   const emb = wordEmbedding(g);
   if (!emb) return; // unusual graph: the run-time checks still apply
   const [rows, cols] = emb.dims;
-  if (cols !== info.hidden) throw fail(`config.json says hidden size ${info.hidden} but the word embeddings in ${file} (${emb.name}) are ${rows}×${cols}.`, sameModel);
+  if (cols !== info.hidden)
+    throw fail(
+      `config.json says hidden size ${info.hidden} but the word embeddings in ${file} (${emb.name}) are ${rows}×${cols}.`,
+      sameModel,
+    );
   const cfgVocab = typeof cfg.vocab_size === 'number' ? cfg.vocab_size : undefined;
-  if (cfgVocab !== undefined && cfgVocab !== rows) throw fail(`config.json says vocab_size ${cfgVocab} but the word embeddings in ${file} have ${rows} rows.`, sameModel);
+  if (cfgVocab !== undefined && cfgVocab !== rows)
+    throw fail(`config.json says vocab_size ${cfgVocab} but the word embeddings in ${file} have ${rows} rows.`, sameModel);
   // Some exports pad the embedding to a round number of rows; a tokenizer that covers far fewer rows is another model's.
   if (tokSize !== undefined && (tokSize > rows || tokSize < 0.9 * rows)) {
-    throw fail(`tokenizer.json has ${tokSize} token ids but the word embeddings in ${file} have ${rows} rows: the tokenizer belongs to another model.`, sameModel);
+    throw fail(
+      `tokenizer.json has ${tokSize} token ids but the word embeddings in ${file} have ${rows} rows: the tokenizer belongs to another model.`,
+      sameModel,
+    );
   }
   if (emb.floats) {
     const bad = emb.floats.findIndex((x) => !Number.isFinite(x));
     if (bad >= 0) {
       const row = Math.floor(bad / cols);
-      throw fail(`the word embedding of token id ${row} in ${file} holds ${emb.floats[bad]} (the weights are damaged).`, 'Re-download the model or re-export it from a good checkpoint.');
+      throw fail(
+        `the word embedding of token id ${row} in ${file} holds ${emb.floats[bad]} (the weights are damaged).`,
+        'Re-download the model or re-export it from a good checkpoint.',
+      );
     }
   }
 }

@@ -55,7 +55,10 @@ class IdleTimer {
   readonly controller = new AbortController();
   fired = false;
   private timer: NodeJS.Timeout | undefined;
-  constructor(readonly ms: number, outer?: AbortSignal) {
+  constructor(
+    readonly ms: number,
+    outer?: AbortSignal,
+  ) {
     if (outer?.aborted) this.controller.abort();
     outer?.addEventListener('abort', () => this.controller.abort(), { once: true });
     this.reset();
@@ -150,7 +153,12 @@ class Fetcher {
   }
 
   fail(file: string, why: string, remedy: string, cause?: unknown, fix?: Fix[]): BertLensError {
-    return new BertLensError('DOWNLOAD_FAILED', `Could not download ${file} for ${this.id} from ${this.endpoint}: ${why}. ${remedy}`, { model: this.id, file, cause, fix });
+    return new BertLensError('DOWNLOAD_FAILED', `Could not download ${file} for ${this.id} from ${this.endpoint}: ${why}. ${remedy}`, {
+      model: this.id,
+      file,
+      cause,
+      fix,
+    });
   }
 
   /** GET with an idle timer running; the caller resets it per chunk and clears it when done. A redirect is followed by
@@ -184,11 +192,28 @@ class Fetcher {
       idle.clear();
       if (e instanceof Transient) throw e;
       if (this.signal?.aborted) throw new BertLensError('ABORTED', `Download of ${this.id} was cancelled.`, { model: this.id, file });
-      if (idle.fired) throw new Transient(this.fail(file, `the server did not answer within ${idle.ms / 1000} s`, 'Try again later, or set the hub endpoint to a mirror that answers (for example https://hf-mirror.com).', e));
+      if (idle.fired)
+        throw new Transient(
+          this.fail(
+            file,
+            `the server did not answer within ${idle.ms / 1000} s`,
+            'Try again later, or set the hub endpoint to a mirror that answers (for example https://hf-mirror.com).',
+            e,
+          ),
+        );
       const c = (e as { cause?: { code?: string; message?: string } }).cause;
-      const why = c?.code ? `${c.code === 'ECONNREFUSED' ? 'connection refused' : 'network error'} (${c.code})` : (c?.message ?? (e as Error).message);
-      throw new Transient(this.fail(file, why, 'Check your network, use a mirror of the hub (for example https://hf-mirror.com), or work offline with a cached, local or embedded model.', e,
-        [{ option: 'hubEndpoint' }, { option: 'offline', value: true }]));
+      const why = c?.code
+        ? `${c.code === 'ECONNREFUSED' ? 'connection refused' : 'network error'} (${c.code})`
+        : (c?.message ?? (e as Error).message);
+      throw new Transient(
+        this.fail(
+          file,
+          why,
+          'Check your network, use a mirror of the hub (for example https://hf-mirror.com), or work offline with a cached, local or embedded model.',
+          e,
+          [{ option: 'hubEndpoint' }, { option: 'offline', value: true }],
+        ),
+      );
     }
   }
 
@@ -196,13 +221,27 @@ class Fetcher {
     const isOnnx = file.endsWith('.onnx');
     const other = file === ONNX_FILES.int8 ? 'fp32' : 'int8';
     if (status === 401 || status === 403) {
-      return this.fail(file, `HTTP ${status}`, 'The repository may be private or gated: give a Hugging Face token, or check the model id.', undefined, [{ option: 'hfToken' }, { option: 'model' }]);
+      return this.fail(
+        file,
+        `HTTP ${status}`,
+        'The repository may be private or gated: give a Hugging Face token, or check the model id.',
+        undefined,
+        [{ option: 'hfToken' }, { option: 'model' }],
+      );
     }
     if (status === 404) {
       const remedy = `Check the model id${isOnnx ? `, or use the ${other} file (the repository may not publish this one)` : ''}; BERT Lens needs the transformers.js layout (onnx/ folder) such as the Xenova/* repositories.`;
-      return this.fail(file, `HTTP ${status}`, remedy, undefined, isOnnx ? [{ option: 'dtype', value: other }, { option: 'model' }] : [{ option: 'model' }]);
+      return this.fail(
+        file,
+        `HTTP ${status}`,
+        remedy,
+        undefined,
+        isOnnx ? [{ option: 'dtype', value: other }, { option: 'model' }] : [{ option: 'model' }],
+      );
     }
-    return this.fail(file, `HTTP ${status}`, 'The server had a problem; try again later or use another hub endpoint.', undefined, [{ option: 'hubEndpoint' }]);
+    return this.fail(file, `HTTP ${status}`, 'The server had a problem; try again later or use another hub endpoint.', undefined, [
+      { option: 'hubEndpoint' },
+    ]);
   }
 
   /** Total size via `Range: bytes=0-0` (206 + Content-Range) and the SHA-256 when the server gives one (the Hub's
@@ -241,7 +280,11 @@ export async function downloadModel(id: string, opts: DownloadOptions): Promise<
   if (hit) return hit;
   const dir = path.join(opts.cacheDir, id);
   if (opts.offline) {
-    throw new BertLensError('OFFLINE', `Model ${id} (dtype ${dtype}) is not in the cache ${opts.cacheDir} and offline mode is on, so it is not downloaded.`, { model: id, fix: [{ option: 'offline', value: false }, { option: 'model' }] });
+    throw new BertLensError(
+      'OFFLINE',
+      `Model ${id} (dtype ${dtype}) is not in the cache ${opts.cacheDir} and offline mode is on, so it is not downloaded.`,
+      { model: id, fix: [{ option: 'offline', value: false }, { option: 'model' }] },
+    );
   }
   removeStaleParts(dir);
   const endpoint = hubEndpoint(opts.hubEndpoint);
@@ -275,10 +318,12 @@ export async function downloadModel(id: string, opts: DownloadOptions): Promise<
   for (const item of todo) {
     const base = before;
     const onProgress = opts.onProgress;
-    const report = onProgress && ((p: DownloadProgress) => {
-      const overall: ModelDownloadProgress = { ...p, overallLoaded: base + p.loaded, overallTotal };
-      onProgress(overall);
-    });
+    const report =
+      onProgress &&
+      ((p: DownloadProgress) => {
+        const overall: ModelDownloadProgress = { ...p, overallLoaded: base + p.loaded, overallTotal };
+        onProgress(overall);
+      });
     record.files[item.file] = await fetchFile(f, dir, item, report);
     before += item.size;
     fs.writeFileSync(path.join(dir, DOWNLOAD_RECORD), JSON.stringify(record, null, 1) + '\n');
@@ -309,7 +354,11 @@ async function fetchFile(
     fs.mkdirSync(path.dirname(dest), { recursive: true });
     fs.writeFileSync(tmp, '');
   } catch (e) {
-    throw new BertLensError('DOWNLOAD_FAILED', `Cannot write ${file} for ${f.id} into the cache ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Free some disk space or make the folder writable.`, { model: f.id, file, cause: e, fix: [{ option: 'cacheDir' }] });
+    throw new BertLensError(
+      'DOWNLOAD_FAILED',
+      `Cannot write ${file} for ${f.id} into the cache ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Free some disk space or make the folder writable.`,
+      { model: f.id, file, cause: e, fix: [{ option: 'cacheDir' }] },
+    );
   }
   // Kept across attempts: a retry asks for the rest (Range) and appends, so the running hash stays valid.
   let loaded = 0;
@@ -326,7 +375,12 @@ async function fetchFile(
       let start = 0;
       if (res.status === 206 && loaded > 0) {
         start = Number(/bytes\s+(\d+)-/.exec(res.headers.get('content-range') ?? '')?.[1]);
-        if (start !== loaded) throw await refuse(new Transient(f.fail(file, `the server resumed at byte ${start} instead of ${loaded}`, 'Try again later; nothing partial was kept.')));
+        if (start !== loaded)
+          throw await refuse(
+            new Transient(
+              f.fail(file, `the server resumed at byte ${start} instead of ${loaded}`, 'Try again later; nothing partial was kept.'),
+            ),
+          );
       } else if (res.status !== 200) {
         throw await refuse(f.httpError(file, res.status));
       }
@@ -335,7 +389,13 @@ async function fetchFile(
       // fetch inflates a compressed body by itself: a binary has no reason to be compressed, and a gzip bomb inflates
       // without bound. JSON files stay accepted (some mirrors compress them) and are checked by parsing.
       if (encoded && !file.endsWith('.json')) {
-        throw await refuse(f.fail(file, `the server sent it compressed (Content-Encoding: ${encoding}) although BERT Lens asked for the file as is`, 'Nothing was kept; use an endpoint that serves files unmodified, e.g. https://huggingface.co or https://hf-mirror.com.'));
+        throw await refuse(
+          f.fail(
+            file,
+            `the server sent it compressed (Content-Encoding: ${encoding}) although BERT Lens asked for the file as is`,
+            'Nothing was kept; use an endpoint that serves files unmodified, e.g. https://huggingface.co or https://hf-mirror.com.',
+          ),
+        );
       }
       resumable = !encoded; // an inflated body's length says nothing about the bytes on the wire
       if (start === 0 && loaded > 0) {
@@ -352,7 +412,11 @@ async function fetchFile(
           idle.reset();
           // Never more than announced: a server streaming on past the size would fill the disk.
           if (!encoded && expected > 0 && loaded + chunk.length > expected) {
-            throw f.fail(file, `the server sent more than the announced ${expected} bytes`, 'Nothing was kept; check that the hub endpoint serves the real files, then try again.');
+            throw f.fail(
+              file,
+              `the server sent more than the announced ${expected} bytes`,
+              'Nothing was kept; check that the hub endpoint serves the real files, then try again.',
+            );
           }
           await fh.write(chunk);
           hash.update(chunk);
@@ -361,9 +425,25 @@ async function fetchFile(
         }
       } catch (e) {
         if (e instanceof BertLensError) throw e;
-        if (f.signal?.aborted) throw new BertLensError('ABORTED', `Download of ${f.id} was cancelled; nothing partial was kept.`, { model: f.id, file });
-        if (idle.fired) throw new Transient(f.fail(file, `no data arrived for ${idle.ms / 1000} s after ${loaded} of ${total || '?'} bytes`, 'The server stalled; try again, or set the hub endpoint to a mirror. Nothing partial was kept.', e));
-        throw new Transient(f.fail(file, `the connection broke after ${loaded} of ${total || '?'} bytes (${(e as Error).message})`, 'Try again; nothing partial was kept in the cache.', e));
+        if (f.signal?.aborted)
+          throw new BertLensError('ABORTED', `Download of ${f.id} was cancelled; nothing partial was kept.`, { model: f.id, file });
+        if (idle.fired)
+          throw new Transient(
+            f.fail(
+              file,
+              `no data arrived for ${idle.ms / 1000} s after ${loaded} of ${total || '?'} bytes`,
+              'The server stalled; try again, or set the hub endpoint to a mirror. Nothing partial was kept.',
+              e,
+            ),
+          );
+        throw new Transient(
+          f.fail(
+            file,
+            `the connection broke after ${loaded} of ${total || '?'} bytes (${(e as Error).message})`,
+            'Try again; nothing partial was kept in the cache.',
+            e,
+          ),
+        );
       } finally {
         idle.clear();
         await fh.close();
@@ -371,12 +451,18 @@ async function fetchFile(
       // A compressed body (a server ignoring Accept-Encoding: identity) has no comparable length; the content check
       // below still catches a cut file.
       if (!encoded && total && loaded !== total) {
-        throw new Transient(f.fail(file, `the server sent ${loaded} of ${total} bytes`, 'Try again; nothing partial was kept in the cache.'));
+        throw new Transient(
+          f.fail(file, `the server sent ${loaded} of ${total} bytes`, 'Try again; nothing partial was kept in the cache.'),
+        );
       }
     });
     const sha256 = hash.digest('hex');
     if (item.sha256 && sha256 !== item.sha256) {
-      throw new BertLensError('CORRUPT_MODEL', `Downloaded ${file} for ${f.id} from ${f.endpoint} does not match the checksum the server announced (SHA-256 ${sha256.slice(0, 12)}…, expected ${item.sha256.slice(0, 12)}…); nothing was kept in the cache. Try again, or use another hub endpoint.`, { model: f.id, file });
+      throw new BertLensError(
+        'CORRUPT_MODEL',
+        `Downloaded ${file} for ${f.id} from ${f.endpoint} does not match the checksum the server announced (SHA-256 ${sha256.slice(0, 12)}…, expected ${item.sha256.slice(0, 12)}…); nothing was kept in the cache. Try again, or use another hub endpoint.`,
+        { model: f.id, file },
+      );
     }
     checkContent(f, tmp, file);
     fs.renameSync(tmp, dest);
@@ -389,7 +475,11 @@ async function fetchFile(
 // A mirror answering with an HTML page, or a cut file with a matching length, must not land in the cache.
 function checkContent(f: Fetcher, tmp: string, file: string): void {
   const corrupt = (why: string) =>
-    new BertLensError('CORRUPT_MODEL', `Downloaded ${file} for ${f.id} from ${f.endpoint} is broken (${why}); nothing was kept in the cache. Check that the endpoint serves the real files, then try again.`, { model: f.id, file });
+    new BertLensError(
+      'CORRUPT_MODEL',
+      `Downloaded ${file} for ${f.id} from ${f.endpoint} is broken (${why}); nothing was kept in the cache. Check that the endpoint serves the real files, then try again.`,
+      { model: f.id, file },
+    );
   if (file.endsWith('.json')) {
     try {
       JSON.parse(fs.readFileSync(tmp, 'utf8'));

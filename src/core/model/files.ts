@@ -12,10 +12,18 @@ export const MAX_BINARY_BYTES = constants.MAX_LENGTH;
 
 function check(file: string, st: fs.Stats, max: number): void {
   if (!st.isFile()) {
-    throw new BertLensError('CORRUPT_MODEL', `${file} is not a regular file (${st.isDirectory() ? 'a folder' : 'a device, pipe or socket'}), so it is not read. Point BERT Lens at a model folder or vectors file with real files in it.`, { file });
+    throw new BertLensError(
+      'CORRUPT_MODEL',
+      `${file} is not a regular file (${st.isDirectory() ? 'a folder' : 'a device, pipe or socket'}), so it is not read. Point BERT Lens at a model folder or vectors file with real files in it.`,
+      { file },
+    );
   }
   if (st.size > max) {
-    throw new BertLensError('CORRUPT_MODEL', `${file} is ${(st.size / 2 ** 30).toFixed(2)} GiB, over the ${(max / 2 ** 30).toFixed(2)} GiB that can be read in one piece. Use a smaller file (e.g. int8 weights, or vectors cut to the most frequent words).`, { file });
+    throw new BertLensError(
+      'CORRUPT_MODEL',
+      `${file} is ${(st.size / 2 ** 30).toFixed(2)} GiB, over the ${(max / 2 ** 30).toFixed(2)} GiB that can be read in one piece. Use a smaller file (e.g. int8 weights, or vectors cut to the most frequent words).`,
+      { file },
+    );
   }
 }
 

@@ -93,8 +93,7 @@ export function indexModel(bytes: Uint8Array): GraphIndex {
       const name = readStringField(bytes, s, e, TENSOR_NAME);
       constants.add(name);
       initializers.set(name, { s, e });
-    }
-    else if (f === GRAPH_INPUT) inputs.push(readStringField(bytes, s, e, VALUEINFO_NAME));
+    } else if (f === GRAPH_INPUT) inputs.push(readStringField(bytes, s, e, VALUEINFO_NAME));
     else if (f === GRAPH_OUTPUT) outputs.push(readStringField(bytes, s, e, VALUEINFO_NAME));
   });
   if (nodes.length === 0) throw new Error('the graph has no nodes');
@@ -112,7 +111,20 @@ export function indexModel(bytes: Uint8Array): GraphIndex {
   });
   // Graph inputs that are also initializers (old exports) are constants, not feeds.
   const feeds = inputs.filter((x) => !constants.has(x));
-  return { bytes, graphTagStart: graph.tag, graphStart: graph.s, graphEnd: graph.e, nodes, inputs: feeds, outputs, constants, initializers, opsets, producer, consumers };
+  return {
+    bytes,
+    graphTagStart: graph.tag,
+    graphStart: graph.s,
+    graphEnd: graph.e,
+    nodes,
+    inputs: feeds,
+    outputs,
+    constants,
+    initializers,
+    opsets,
+    producer,
+    consumers,
+  };
 }
 
 /** Returns new model bytes whose graph also outputs `names` (name-only ValueInfoProtos; ORT infers the types). */
@@ -126,7 +138,10 @@ export function appendOutputs(g: GraphIndex, names: string[]): Uint8Array {
     w.uint32((GRAPH_OUTPUT << 3) | 2).bytes(vi);
   }
   const extra = w.finish();
-  const head = Writer.create().uint32((MODEL_GRAPH << 3) | 2).uint32(g.graphEnd - g.graphStart + extra.length).finish();
+  const head = Writer.create()
+    .uint32((MODEL_GRAPH << 3) | 2)
+    .uint32(g.graphEnd - g.graphStart + extra.length)
+    .finish();
   const out = new Uint8Array(g.graphTagStart + head.length + (g.graphEnd - g.graphStart) + extra.length + (g.bytes.length - g.graphEnd));
   let p = 0;
   const put = (b: Uint8Array) => {
@@ -143,7 +158,10 @@ export function appendOutputs(g: GraphIndex, names: string[]): Uint8Array {
 
 /** Model bytes with the graph field's body replaced by `graph`; every other model field is kept as raw bytes. */
 export function withGraph(g: GraphIndex, graph: Uint8Array): Uint8Array {
-  const head = Writer.create().uint32((MODEL_GRAPH << 3) | 2).uint32(graph.length).finish();
+  const head = Writer.create()
+    .uint32((MODEL_GRAPH << 3) | 2)
+    .uint32(graph.length)
+    .finish();
   const out = new Uint8Array(g.graphTagStart + head.length + graph.length + (g.bytes.length - g.graphEnd));
   out.set(g.bytes.subarray(0, g.graphTagStart), 0);
   out.set(head, g.graphTagStart);

@@ -12,7 +12,12 @@ const PREFIX = 'bert_lens/head_mask';
 
 const int64 = (dims: number[], values: number[]) => ({ dims, dataType: onnx.TensorProto.DataType.INT64, int64Data: values });
 const constant = (name: string, t: ReturnType<typeof int64>) =>
-  onnx.NodeProto.create({ opType: 'Constant', name, output: [name], attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t }] });
+  onnx.NodeProto.create({
+    opType: 'Constant',
+    name,
+    output: [name],
+    attribute: [{ name: 'value', type: onnx.AttributeProto.AttributeType.TENSOR, t }],
+  });
 
 /** Layer l (0-based) of the mask as [batch, heads, 1, 1], times the Softmax output `probs` → `${probs}/head_masked`. */
 function maskNodes(probs: string, l: number): onnx.NodeProto[] {
@@ -20,7 +25,13 @@ function maskNodes(probs: string, l: number): onnx.NodeProto[] {
   return [
     constant(`${p}/layer`, int64([], [l])),
     constant(`${p}/shape`, int64([4], [0, 0, 1, 1])), // 0 = keep that dimension (batch, heads)
-    onnx.NodeProto.create({ opType: 'Gather', name: `${p}/gather`, input: [HEAD_MASK, `${p}/layer`], output: [`${p}/factors`], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] }),
+    onnx.NodeProto.create({
+      opType: 'Gather',
+      name: `${p}/gather`,
+      input: [HEAD_MASK, `${p}/layer`],
+      output: [`${p}/factors`],
+      attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 1 }],
+    }),
     onnx.NodeProto.create({ opType: 'Reshape', name: `${p}/reshape`, input: [`${p}/factors`, `${p}/shape`], output: [`${p}/factors4`] }),
     onnx.NodeProto.create({ opType: 'Mul', name: `${p}/mul`, input: [probs, `${p}/factors4`], output: [masked(probs)] }),
   ];
@@ -36,9 +47,16 @@ const masked = (probs: string) => `${probs}/head_masked`;
  */
 export function spliceHeadMask(g: GraphIndex, probs: string[], heads: number): Uint8Array {
   const layerOf = new Map(probs.map((p, l) => [p, l]));
-  if (layerOf.size !== probs.length || probs.some((p) => g.producer.get(p) === undefined)) throw new Error('attention probabilities not found in the graph');
+  if (layerOf.size !== probs.length || probs.some((p) => g.producer.get(p) === undefined))
+    throw new Error('attention probabilities not found in the graph');
   const parts: Uint8Array[] = [];
-  const field = (tag: number, body: Uint8Array) => parts.push(Writer.create().uint32((tag << 3) | 2).bytes(body).finish());
+  const field = (tag: number, body: Uint8Array) =>
+    parts.push(
+      Writer.create()
+        .uint32((tag << 3) | 2)
+        .bytes(body)
+        .finish(),
+    );
   const node = (n: onnx.NodeProto) => field(GRAPH_NODE, onnx.NodeProto.encode(n).finish());
   let k = 0;
   walk(g.bytes, g.graphStart, g.graphEnd, (f, wire, s, e, tagStart) => {
@@ -59,7 +77,12 @@ export function spliceHeadMask(g: GraphIndex, probs: string[], heads: number): U
   });
   const input = onnx.ValueInfoProto.encode({
     name: HEAD_MASK,
-    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimParam: 'batch' }, { dimValue: probs.length }, { dimValue: heads }] } } },
+    type: {
+      tensorType: {
+        elemType: onnx.TensorProto.DataType.FLOAT,
+        shape: { dim: [{ dimParam: 'batch' }, { dimValue: probs.length }, { dimValue: heads }] },
+      },
+    },
   }).finish();
   field(GRAPH_INPUT, input);
   const graph = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));

@@ -22,7 +22,11 @@ export async function createHeadSession(src: HeadSource): Promise<ort.InferenceS
   const { info } = src;
   const file = info.modelFile;
   const fail = (why: string, cause?: unknown) =>
-    new BertLensError('HEAD_UNAVAILABLE', `Model ${info.id}: layer-by-layer predictions need the masked-LM head as a separate graph, but it could not be cut out of ${path.basename(file)} (${why}). Plain masked-word prediction still works; for the layer view use a BERT or DistilBERT fill-mask export such as the embedded bert-lens-mini.`, { model: info.id, file, cause, fix: [{ option: 'model', task: 'mlm' }] });
+    new BertLensError(
+      'HEAD_UNAVAILABLE',
+      `Model ${info.id}: layer-by-layer predictions need the masked-LM head as a separate graph, but it could not be cut out of ${path.basename(file)} (${why}). Plain masked-word prediction still works; for the layer view use a BERT or DistilBERT fill-mask export such as the embedded bert-lens-mini.`,
+      { model: info.id, file, cause, fix: [{ option: 'model', task: 'mlm' }] },
+    );
   let head: Uint8Array;
   try {
     head = extractHead(indexModel(readBounded(file)), src.hidden, src.logits, info.hidden);
@@ -47,14 +51,23 @@ export async function createHeadSession(src: HeadSource): Promise<ort.InferenceS
  * row, so an int8 head quantizes over the same tensor it would at the end of the model — and returns the logits at
  * the requested positions: [positions.length, vocab] per input.
  */
-export async function runHead(session: ort.InferenceSession, src: HeadSource, inputs: HeadInput[], signal?: AbortSignal): Promise<Float32Array[]> {
+export async function runHead(
+  session: ort.InferenceSession,
+  src: HeadSource,
+  inputs: HeadInput[],
+  signal?: AbortSignal,
+): Promise<Float32Array[]> {
   const H = src.info.hidden;
   const out: Float32Array[] = [];
   for (const x of inputs) {
     throwIfAborted(signal, 'Layer-by-layer prediction');
     const seq = x.hidden.length / H;
     if (!Number.isInteger(seq) || seq < 1 || x.positions.some((p) => !Number.isInteger(p) || p < 0 || p >= seq)) {
-      throw new BertLensError('BAD_INPUT', `MLM head input: ${x.hidden.length} floats is not [seq, ${H}] or a position is outside 0..${seq - 1}. Pass one row's hidden state from run().`, { model: src.info.id });
+      throw new BertLensError(
+        'BAD_INPUT',
+        `MLM head input: ${x.hidden.length} floats is not [seq, ${H}] or a position is outside 0..${seq - 1}. Pass one row's hidden state from run().`,
+        { model: src.info.id },
+      );
     }
     const res = await session.run({ [src.hidden]: new ort.Tensor('float32', x.hidden, [1, seq, H]) });
     const logits = res[src.logits];

@@ -7,7 +7,6 @@ import { GRAPH_INITIALIZER, GRAPH_INPUT, GRAPH_NAME, GRAPH_NODE, GRAPH_OUTPUT, M
 
 const { Reader, Writer } = protobuf;
 
-
 /**
  * Model bytes computing `logits` from `hidden` with the original graph's nodes: every node `logits` depends on,
  * traced back until `hidden` (the last layer's output, which the head reads). Throws a plain Error naming what is
@@ -46,7 +45,12 @@ export function extractHead(g: GraphIndex, hidden: string, logits: string, hidde
   }
   const input = onnx.ValueInfoProto.encode({
     name: hidden,
-    type: { tensorType: { elemType: onnx.TensorProto.DataType.FLOAT, shape: { dim: [{ dimParam: 'batch' }, { dimParam: 'sequence' }, { dimValue: hiddenSize }] } } },
+    type: {
+      tensorType: {
+        elemType: onnx.TensorProto.DataType.FLOAT,
+        shape: { dim: [{ dimParam: 'batch' }, { dimParam: 'sequence' }, { dimValue: hiddenSize }] },
+      },
+    },
   }).finish();
   w.uint32((GRAPH_INPUT << 3) | 2).bytes(input);
   w.uint32((GRAPH_OUTPUT << 3) | 2).bytes(onnx.ValueInfoProto.encode({ name: logits }).finish());
@@ -59,7 +63,14 @@ export function extractHead(g: GraphIndex, hidden: string, logits: string, hidde
     const start = r.pos;
     const tag = r.uint32();
     r.skipType(tag & 7);
-    parts.push(tag >>> 3 === MODEL_GRAPH ? Writer.create().uint32((MODEL_GRAPH << 3) | 2).bytes(graph).finish() : g.bytes.subarray(start, r.pos));
+    parts.push(
+      tag >>> 3 === MODEL_GRAPH
+        ? Writer.create()
+            .uint32((MODEL_GRAPH << 3) | 2)
+            .bytes(graph)
+            .finish()
+        : g.bytes.subarray(start, r.pos),
+    );
   }
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let p = 0;

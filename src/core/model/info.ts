@@ -11,17 +11,29 @@ function readJson(dir: string, file: string, model: string, required: boolean): 
   const p = path.join(dir, file);
   if (!fs.existsSync(p)) {
     if (!required) return undefined;
-    throw new BertLensError('MODEL_NOT_FOUND', `Model ${model} has no ${file} in ${dir}. A model folder needs the Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx); re-download it or pick another folder.`, { model, file, fix: [{ option: 'model' }] });
+    throw new BertLensError(
+      'MODEL_NOT_FOUND',
+      `Model ${model} has no ${file} in ${dir}. A model folder needs the Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx); re-download it or pick another folder.`,
+      { model, file, fix: [{ option: 'model' }] },
+    );
   }
   let json: unknown;
   try {
     json = JSON.parse(readJsonText(p));
   } catch (e) {
     if (e instanceof BertLensError) throw e; // not a regular file, or too large: says so itself
-    throw new BertLensError('CORRUPT_MODEL', `Model ${model}: ${file} in ${dir} is not valid JSON (${(e as Error).message}). Delete the folder and download the model again.`, { model, file, cause: e });
+    throw new BertLensError(
+      'CORRUPT_MODEL',
+      `Model ${model}: ${file} in ${dir} is not valid JSON (${(e as Error).message}). Delete the folder and download the model again.`,
+      { model, file, cause: e },
+    );
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new BertLensError('CORRUPT_MODEL', `Model ${model}: ${file} in ${dir} holds ${JSON.stringify(json)?.slice(0, 40)} instead of a JSON object. Restore the file from the model's repository or download the model again.`, { model, file });
+    throw new BertLensError(
+      'CORRUPT_MODEL',
+      `Model ${model}: ${file} in ${dir} holds ${JSON.stringify(json)?.slice(0, 40)} instead of a JSON object. Restore the file from the model's repository or download the model again.`,
+      { model, file },
+    );
   }
   return json as Record<string, unknown>;
 }
@@ -47,10 +59,7 @@ export function pickDtype(dir: string, want: Dtype | 'auto' | undefined): Dtype 
  * ModelInfo from the folder's JSON files alone. Capabilities are what config.json suggests; loadModel replaces them
  * with what the ONNX graph really offers (outputs present, Softmax found).
  */
-export function readModelInfo(
-  dir: string,
-  opts: { id?: string; source?: ModelInfo['source']; dtype?: Dtype | 'auto' } = {},
-): ModelInfo {
+export function readModelInfo(dir: string, opts: { id?: string; source?: ModelInfo['source']; dtype?: Dtype | 'auto' } = {}): ModelInfo {
   const id = opts.id ?? dir;
   const cfg = readJson(dir, 'config.json', id, true)!;
   const tokCfg = readJson(dir, 'tokenizer_config.json', id, false);
@@ -63,17 +72,33 @@ export function readModelInfo(
     heads = num(cfg, ['num_attention_heads', 'n_heads']);
     hidden = num(cfg, ['hidden_size', 'dim']);
   } catch (e) {
-    throw new BertLensError('CORRUPT_MODEL', `Model ${id}: ${(e as Error).message} (${path.join(dir, 'config.json')}). Only BERT and DistilBERT configs are supported.`, { model: id, file: 'config.json', fix: [{ option: 'model' }] });
+    throw new BertLensError(
+      'CORRUPT_MODEL',
+      `Model ${id}: ${(e as Error).message} (${path.join(dir, 'config.json')}). Only BERT and DistilBERT configs are supported.`,
+      { model: id, file: 'config.json', fix: [{ option: 'model' }] },
+    );
   }
   // Sizes are checked against the graph at load; here only what no graph could match (and what would make us allocate).
-  const sizes: Array<[string, number]> = [['layers', layers], ['attention heads', heads], ['hidden size', hidden]];
+  const sizes: Array<[string, number]> = [
+    ['layers', layers],
+    ['attention heads', heads],
+    ['hidden size', hidden],
+  ];
   for (const [what, n] of sizes) {
     if (!Number.isInteger(n) || n < 1 || n > 100_000) {
-      throw new BertLensError('CORRUPT_MODEL', `Model ${id}: config.json gives ${what} ${n}, which no BERT has (${path.join(dir, 'config.json')}). Restore the config.json exported with this model.`, { model: id, file: 'config.json' });
+      throw new BertLensError(
+        'CORRUPT_MODEL',
+        `Model ${id}: config.json gives ${what} ${n}, which no BERT has (${path.join(dir, 'config.json')}). Restore the config.json exported with this model.`,
+        { model: id, file: 'config.json' },
+      );
     }
   }
   if (hidden % heads !== 0) {
-    throw new BertLensError('CORRUPT_MODEL', `Model ${id}: config.json gives hidden size ${hidden}, not a multiple of its ${heads} attention heads (${path.join(dir, 'config.json')}). Restore the config.json exported with this model.`, { model: id, file: 'config.json' });
+    throw new BertLensError(
+      'CORRUPT_MODEL',
+      `Model ${id}: config.json gives hidden size ${hidden}, not a multiple of its ${heads} attention heads (${path.join(dir, 'config.json')}). Restore the config.json exported with this model.`,
+      { model: id, file: 'config.json' },
+    );
   }
   const maxPositions = num(cfg, ['max_position_embeddings'], 512);
   // Without vocab_size in config.json, the tokenizer's vocabulary bounds the valid ids.

@@ -23,13 +23,7 @@ export function rowAttention(data: Float32Array, heads: number, T: number, b: nu
  * A tensor tapped with any permutation of dims (b,h,t,d), e.g. the [b,t,h,d] reshape before a head transpose,
  * → row b as [heads, seq, d].
  */
-export function rowHeads(
-  data: Float32Array,
-  layout: Layout,
-  dims: readonly number[],
-  b: number,
-  seq: number,
-): Float32Array {
+export function rowHeads(data: Float32Array, layout: Layout, dims: readonly number[], b: number, seq: number): Float32Array {
   const size: Record<string, number> = {};
   layout.forEach((name, i) => (size[name] = dims[i]));
   const stride: Record<string, number> = {};

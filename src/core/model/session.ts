@@ -83,10 +83,16 @@ export async function loadModel(source: string, store: StoreOptions = {}, load: 
         await shared.session.release();
         const head = shared.head;
         shared.head = undefined;
-        await head?.then((h) => h.release(), () => undefined);
+        await head?.then(
+          (h) => h.release(),
+          () => undefined,
+        );
         const ablation = shared.ablation;
         shared.ablation = undefined;
-        await ablation?.then((a) => a.release(), () => undefined);
+        await ablation?.then(
+          (a) => a.release(),
+          () => undefined,
+        );
       }
     },
   };
@@ -96,10 +102,18 @@ export async function loadModel(source: string, store: StoreOptions = {}, load: 
 function headSource(s: Shared): HeadSource {
   const { info, plan, names } = s;
   if (!info.capabilities.mlm || !names.logits) {
-    throw new BertLensError('BAD_INPUT', `${info.id} has no masked-LM head (no \`logits\` output), so there is nothing to apply to each layer. Use an encoder exported for fill-mask, e.g. the embedded bert-lens-mini.`, { model: info.id, fix: [{ option: 'model', task: 'mlm' }] });
+    throw new BertLensError(
+      'BAD_INPUT',
+      `${info.id} has no masked-LM head (no \`logits\` output), so there is nothing to apply to each layer. Use an encoder exported for fill-mask, e.g. the embedded bert-lens-mini.`,
+      { model: info.id, fix: [{ option: 'model', task: 'mlm' }] },
+    );
   }
   if (!info.capabilities.hidden) {
-    throw new BertLensError('ATTENTION_UNAVAILABLE', `${info.id}: the per-layer hidden states could not be found in its graph, so layer-by-layer predictions are unavailable. Use a BERT or DistilBERT export with plain LayerNorm nodes (e.g. the Xenova/* repositories).`, { model: info.id, fix: [{ option: 'model', task: 'mlm' }] });
+    throw new BertLensError(
+      'ATTENTION_UNAVAILABLE',
+      `${info.id}: the per-layer hidden states could not be found in its graph, so layer-by-layer predictions are unavailable. Use a BERT or DistilBERT export with plain LayerNorm nodes (e.g. the Xenova/* repositories).`,
+      { model: info.id, fix: [{ option: 'model', task: 'mlm' }] },
+    );
   }
   return { info, hidden: plan.hidden[info.layers], logits: names.logits, options: sessionOptions(s.threads) };
 }
@@ -117,28 +131,33 @@ export function sessionOptions(threads: number): ort.InferenceSession.SessionOpt
   };
 }
 
-async function createShared(
-  source: string,
-  resolved: Awaited<ReturnType<typeof resolveModel>>,
-  threads: number,
-): Promise<Shared> {
+async function createShared(source: string, resolved: Awaited<ReturnType<typeof resolveModel>>, threads: number): Promise<Shared> {
   const info = readModelInfo(resolved.dir, { id: source, source: resolved.source, dtype: resolved.dtype });
   info.modelFile = resolved.modelFile;
   const file = path.relative(resolved.dir, resolved.modelFile);
   const corrupt = (why: string, cause?: unknown) => {
     // A file that does not even parse must not pass for a cached model next time.
     if (resolved.source === 'hub') fs.rmSync(resolved.modelFile, { force: true });
-    const remedy = resolved.source === 'hub'
-      ? 'It was removed from the cache; load the model again to re-download it.'
-      : 'Replace the file with a good copy (re-export or re-download the model).';
-    return new BertLensError('CORRUPT_MODEL', `Model ${source}: ${file} in ${resolved.dir} is not a usable ONNX model (${why}). ${remedy}`, { model: source, file, cause });
+    const remedy =
+      resolved.source === 'hub'
+        ? 'It was removed from the cache; load the model again to re-download it.'
+        : 'Replace the file with a good copy (re-export or re-download the model).';
+    return new BertLensError(
+      'CORRUPT_MODEL',
+      `Model ${source}: ${file} in ${resolved.dir} is not a usable ONNX model (${why}). ${remedy}`,
+      { model: source, file, cause },
+    );
   };
   let bytes: Uint8Array;
   try {
     bytes = readBounded(resolved.modelFile);
   } catch (e) {
     if (e instanceof BertLensError) throw e; // a device or an oversized file: the error says so
-    throw new BertLensError('MODEL_NOT_FOUND', `Model ${source}: cannot read ${resolved.modelFile} (${(e as Error).message}). Check the folder or download the model again.`, { model: source, file, cause: e });
+    throw new BertLensError(
+      'MODEL_NOT_FOUND',
+      `Model ${source}: cannot read ${resolved.modelFile} (${(e as Error).message}). Check the folder or download the model again.`,
+      { model: source, file, cause: e },
+    );
   }
   let tapped: ReturnType<typeof tapModel>;
   try {
@@ -161,12 +180,20 @@ async function createShared(
     // It parsed, so this is more likely an operator or type onnxruntime cannot run than a damaged file: keep it.
     const why = String((e as Error).message ?? e).split('\n')[0];
     const other = resolved.dtype === 'int8' ? 'fp32' : 'int8';
-    throw new BertLensError('CORRUPT_MODEL', `Model ${source}: onnxruntime could not load ${file} from ${resolved.dir} (${why}). The file may be damaged or use operators onnxruntime-node 1.30 lacks: try the ${other} file, or re-download or re-export the model.`, { model: source, file, cause: e, fix: [{ option: 'dtype', value: other }, { option: 'model' }] });
+    throw new BertLensError(
+      'CORRUPT_MODEL',
+      `Model ${source}: onnxruntime could not load ${file} from ${resolved.dir} (${why}). The file may be damaged or use operators onnxruntime-node 1.30 lacks: try the ${other} file, or re-download or re-export the model.`,
+      { model: source, file, cause: e, fix: [{ option: 'dtype', value: other }, { option: 'model' }] },
+    );
   }
   const unknown = session.inputNames.filter((n) => !['input_ids', 'attention_mask', 'token_type_ids'].includes(n));
   if (unknown.length || !session.inputNames.includes('input_ids')) {
     await session.release();
-    throw new BertLensError('CORRUPT_MODEL', `Model ${source}: ${file} takes inputs ${session.inputNames.join(', ')}; BERT Lens feeds input_ids, attention_mask and token_type_ids only. Use a BERT or DistilBERT encoder export (e.g. the Xenova/* repositories).`, { model: source, file, fix: [{ option: 'model' }] });
+    throw new BertLensError(
+      'CORRUPT_MODEL',
+      `Model ${source}: ${file} takes inputs ${session.inputNames.join(', ')}; BERT Lens feeds input_ids, attention_mask and token_type_ids only. Use a BERT or DistilBERT encoder export (e.g. the Xenova/* repositories).`,
+      { model: source, file, fix: [{ option: 'model' }] },
+    );
   }
   const outs = new Set(session.outputNames);
   const pick = (...c: string[]) => c.find((n) => outs.has(n));
@@ -208,14 +235,23 @@ async function createShared(
 async function probe(s: Shared, file: string): Promise<void> {
   const { info, plan } = s;
   const fetch: Record<string, { dims: number[]; what: string }> = {};
-  if (info.capabilities.attention) fetch[plan.layers[0].attention] = { dims: [1, info.heads, 2, 2], what: `${info.heads} attention heads (num_attention_heads / n_heads)` };
-  if (info.capabilities.hidden) fetch[plan.hidden[info.layers]] = { dims: [1, 2, info.hidden], what: `hidden size ${info.hidden} (hidden_size / dim)` };
+  if (info.capabilities.attention)
+    fetch[plan.layers[0].attention] = {
+      dims: [1, info.heads, 2, 2],
+      what: `${info.heads} attention heads (num_attention_heads / n_heads)`,
+    };
+  if (info.capabilities.hidden)
+    fetch[plan.hidden[info.layers]] = { dims: [1, 2, info.hidden], what: `hidden size ${info.hidden} (hidden_size / dim)` };
   if (!Object.keys(fetch).length) return;
   const res = await s.session.run(feedsFor(s, [{ ids: [0, 0] }]), Object.keys(fetch));
   for (const [name, want] of Object.entries(fetch)) {
     const got = res[name].dims;
     if (got.length !== want.dims.length || got.some((x, i) => x !== want.dims[i])) {
-      throw new BertLensError('CORRUPT_MODEL', `Model ${info.id}: config.json says ${want.what}, but ${file} computes ${name} with shape [${got.join(',')}] where [${want.dims.join(',')}] was expected. config.json and ${file} must come from the same export; re-download the model or use the config.json that was exported with ${file}.`, { model: info.id, file });
+      throw new BertLensError(
+        'CORRUPT_MODEL',
+        `Model ${info.id}: config.json says ${want.what}, but ${file} computes ${name} with shape [${got.join(',')}] where [${want.dims.join(',')}] was expected. config.json and ${file} must come from the same export; re-download the model or use the config.json that was exported with ${file}.`,
+        { model: info.id, file },
+      );
     }
   }
 }
@@ -240,7 +276,13 @@ function ablationSession(s: Shared): Promise<ort.InferenceSession> {
   return s.ablation;
 }
 
-async function runBatched(s: Shared, rows: RunRow[], req: RunRequest, signal: AbortSignal | undefined, budget: number): Promise<RunOutput[]> {
+async function runBatched(
+  s: Shared,
+  rows: RunRow[],
+  req: RunRequest,
+  signal: AbortSignal | undefined,
+  budget: number,
+): Promise<RunOutput[]> {
   checkRows(s.info, s.typeVocab, rows);
   checkRequest(s.info, rows, req);
   const masked = req.headMask ? await ablationSession(s) : undefined;
@@ -254,7 +296,13 @@ async function runBatched(s: Shared, rows: RunRow[], req: RunRequest, signal: Ab
     while (end < order.length && (end - k + 1) * bytesPerRow(s, order[end].n) <= budget) end++;
     const chunk = order.slice(k, end).map((o) => o.i);
     const mask = masked && req.headMask ? { session: masked, rows: chunk.map((i) => req.headMask![i]) } : undefined;
-    const outs = await runOnce(s, chunk.map((i) => rows[i]), chunk.map((i) => req.mlmPositions?.[i]), req, mask);
+    const outs = await runOnce(
+      s,
+      chunk.map((i) => rows[i]),
+      chunk.map((i) => req.mlmPositions?.[i]),
+      req,
+      mask,
+    );
     chunk.forEach((i, j) => (results[i] = outs[j]));
     k = end;
   }
@@ -284,7 +332,13 @@ function feedsFor(s: Shared, rows: RunRow[]): Record<string, ort.Tensor> {
 }
 
 /** `mask`: run the head-mask session instead, with each row's factors ([layers × heads]) as `head_mask`. */
-async function runOnce(s: Shared, rows: RunRow[], mlm: Array<number[] | undefined>, req: RunRequest, mask?: { session: ort.InferenceSession; rows: Float32Array[] }): Promise<RunOutput[]> {
+async function runOnce(
+  s: Shared,
+  rows: RunRow[],
+  mlm: Array<number[] | undefined>,
+  req: RunRequest,
+  mask?: { session: ort.InferenceSession; rows: Float32Array[] },
+): Promise<RunOutput[]> {
   const B = rows.length;
   const T = Math.max(...rows.map((r) => r.ids.length));
   const feeds = feedsFor(s, rows);
@@ -308,7 +362,11 @@ async function runOnce(s: Shared, rows: RunRow[], mlm: Array<number[] | undefine
   try {
     res = await session.run(feeds, [...fetch]);
   } catch (e) {
-    throw new BertLensError('BAD_INPUT', `Model ${s.info.id} failed on a batch of ${B}×${T} tokens: ${String((e as Error).message).split('\n')[0]}. Try shorter inputs or another model.`, { model: s.info.id, cause: e });
+    throw new BertLensError(
+      'BAD_INPUT',
+      `Model ${s.info.id} failed on a batch of ${B}×${T} tokens: ${String((e as Error).message).split('\n')[0]}. Try shorter inputs or another model.`,
+      { model: s.info.id, cause: e },
+    );
   }
   const H = s.info.hidden;
   const heads = s.info.heads;
@@ -319,7 +377,11 @@ async function runOnce(s: Shared, rows: RunRow[], mlm: Array<number[] | undefine
   for (const [name, dims] of Object.entries(want)) {
     const got = res[name].dims;
     if (got.length !== dims.length || got.some((x, i) => x !== dims[i]) || res[name].type !== 'float32') {
-      throw new BertLensError('ATTENTION_UNAVAILABLE', `Model ${s.info.id}: the tensor tapped as ${name} has shape [${got.join(',')}] (${res[name].type}), expected [${dims.join(',')}] float32 from config.json (hidden size ${H}, ${heads} heads). Check that config.json belongs to this ONNX file; if it does, this graph layout is not supported for attention/hidden views.`, { model: s.info.id });
+      throw new BertLensError(
+        'ATTENTION_UNAVAILABLE',
+        `Model ${s.info.id}: the tensor tapped as ${name} has shape [${got.join(',')}] (${res[name].type}), expected [${dims.join(',')}] float32 from config.json (hidden size ${H}, ${heads} heads). Check that config.json belongs to this ONNX file; if it does, this graph layout is not supported for attention/hidden views.`,
+        { model: s.info.id },
+      );
     }
   }
   // Damaged weights give NaN/∞ for some inputs only: refuse the batch rather than show NaN as a result.
@@ -329,7 +391,11 @@ async function runOnce(s: Shared, rows: RunRow[], mlm: Array<number[] | undefine
     const data = t.data as Float32Array;
     for (let i = 0; i < data.length; i++) {
       if (!Number.isFinite(data[i])) {
-        throw new BertLensError('CORRUPT_MODEL', `Model ${s.info.id} produced ${data[i]} in ${name} for this input (${B}×${T} tokens): its weights are damaged. Run bert-lens models verify ${s.info.id}, then re-download or re-export the model.`, { model: s.info.id });
+        throw new BertLensError(
+          'CORRUPT_MODEL',
+          `Model ${s.info.id} produced ${data[i]} in ${name} for this input (${B}×${T} tokens): its weights are damaged. Run bert-lens models verify ${s.info.id}, then re-download or re-export the model.`,
+          { model: s.info.id },
+        );
       }
     }
   }

@@ -58,9 +58,15 @@ function finish(id: string, dir: string, source: ModelInfo['source'], want: Dtyp
   const modelFile = path.join(dir, ONNX_FILES[dtype]);
   if (!fs.existsSync(modelFile)) {
     const have = availableDtypes(dir);
-    const hint = have.length ? `Available here: ${have.join(', ')}.` : 'The folder has no onnx/model.onnx or onnx/model_quantized.onnx; export the model to ONNX first.';
+    const hint = have.length
+      ? `Available here: ${have.join(', ')}.`
+      : 'The folder has no onnx/model.onnx or onnx/model_quantized.onnx; export the model to ONNX first.';
     const fix: Fix[] = have.length ? [{ option: 'dtype', value: have[0] }] : [{ option: 'model' }];
-    throw new BertLensError('MODEL_NOT_FOUND', `Model ${id} has no ${ONNX_FILES[dtype]} (dtype ${dtype}) in ${dir}. ${hint}`, { model: id, file: ONNX_FILES[dtype], fix });
+    throw new BertLensError('MODEL_NOT_FOUND', `Model ${id} has no ${ONNX_FILES[dtype]} (dtype ${dtype}) in ${dir}. ${hint}`, {
+      model: id,
+      file: ONNX_FILES[dtype],
+      fix,
+    });
   }
   return { id, dir, source, dtype, modelFile };
 }
@@ -90,7 +96,9 @@ export function classifySource(source: string): SourceKind {
 
 /** "…/name exists here, write ./name": the remedy when a bare name missed but a folder of that name is in the cwd. */
 export function localHint(source: string): string {
-  return fs.existsSync(path.resolve(source)) ? ` ${path.resolve(source)} exists, but local files and folders need an explicit path: write ./${source}.` : '';
+  return fs.existsSync(path.resolve(source))
+    ? ` ${path.resolve(source)} exists, but local files and folders need an explicit path: write ./${source}.`
+    : '';
 }
 
 /**
@@ -103,7 +111,11 @@ export async function resolveModel(source: string, opts: StoreOptions & LoadOpti
   const c = classifySource(source);
   if (c.kind === 'path') {
     if (!isModelDir(c.path)) {
-      throw new BertLensError('MODEL_NOT_FOUND', `Model folder ${c.path} has no config.json. Point to a folder in Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx).`, { model: source, file: 'config.json', fix: [{ option: 'model' }] });
+      throw new BertLensError(
+        'MODEL_NOT_FOUND',
+        `Model folder ${c.path} has no config.json. Point to a folder in Hugging Face layout (config.json, tokenizer.json, onnx/model.onnx).`,
+        { model: source, file: 'config.json', fix: [{ option: 'model' }] },
+      );
     }
     return finish(source, c.path, 'folder', want);
   }
@@ -115,12 +127,19 @@ export async function resolveModel(source: string, opts: StoreOptions & LoadOpti
     return finish(source, dir, 'hub', want);
   }
   const names = embeddedNames(modelsDir);
-  throw new BertLensError('MODEL_NOT_FOUND', `Model ${source} not found: it is not an embedded model (${names.join(', ') || 'none in ' + modelsDir}) and not a Hugging Face id like Xenova/bert-base-uncased.${localHint(source)} Check the name or give the folder's path.`, { model: source, fix: [{ option: 'model' }] });
+  throw new BertLensError(
+    'MODEL_NOT_FOUND',
+    `Model ${source} not found: it is not an embedded model (${names.join(', ') || 'none in ' + modelsDir}) and not a Hugging Face id like Xenova/bert-base-uncased.${localHint(source)} Check the name or give the folder's path.`,
+    { model: source, fix: [{ option: 'model' }] },
+  );
 }
 
 function embeddedNames(modelsDir: string): string[] {
   try {
-    return fs.readdirSync(modelsDir).filter((n) => isModelDir(path.join(modelsDir, n))).sort();
+    return fs
+      .readdirSync(modelsDir)
+      .filter((n) => isModelDir(path.join(modelsDir, n)))
+      .sort();
   } catch {
     return [];
   }
@@ -181,4 +200,3 @@ export async function listModels(opts: StoreOptions = {}): Promise<ModelListing[
   }
   return out;
 }
-

@@ -33,7 +33,23 @@ interface Operands {
   b: string;
   bTransposed: boolean; // the op transposes B itself (FusedMatMul transB=1)
 }
-const STATIC_OPS = new Set(['Sqrt', 'Reciprocal', 'Cast', 'Div', 'Mul', 'Pow', 'Gather', 'Slice', 'Unsqueeze', 'Squeeze', 'Concat', 'ConstantOfShape', 'Identity', 'Sub', 'Add']);
+const STATIC_OPS = new Set([
+  'Sqrt',
+  'Reciprocal',
+  'Cast',
+  'Div',
+  'Mul',
+  'Pow',
+  'Gather',
+  'Slice',
+  'Unsqueeze',
+  'Squeeze',
+  'Concat',
+  'ConstantOfShape',
+  'Identity',
+  'Sub',
+  'Add',
+]);
 
 /** Plans taps on an indexed graph. Missing patterns give empty lists, never an error. */
 export function planTaps(g: GraphIndex, expectedLayers?: number): TapPlan {
@@ -153,7 +169,10 @@ export function planTaps(g: GraphIndex, expectedLayers?: number): TapPlan {
   });
 
   const norms = findLayerNorms(g);
-  let hidden = assignHidden(norms, layers.map((l) => l.pos));
+  let hidden = assignHidden(
+    norms,
+    layers.map((l) => l.pos),
+  );
   // Fused attention leaves no Softmax to anchor on: fall back to "embedding LN, then every second LN" (BERT and
   // DistilBERT both close a layer with its second LayerNorm).
   if (hidden.length === 0 && expectedLayers && norms.length >= 2 * expectedLayers + 1) {

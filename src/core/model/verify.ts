@@ -33,12 +33,14 @@ function recordProblems(dir: string): string[] {
     const fd = fs.openSync(p, 'r');
     try {
       const buf = Buffer.allocUnsafe(1 << 20);
-      for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0; ) hash.update(buf.subarray(0, n));
+      for (let n; (n = fs.readSync(fd, buf, 0, buf.length, null)) > 0;) hash.update(buf.subarray(0, n));
     } finally {
       fs.closeSync(fd);
     }
     if (hash.digest('hex') !== want.sha256) {
-      out.push(`${file} no longer matches the SHA-256 it was downloaded with (the file changed on disk). Delete ${dir} and download the model again.`);
+      out.push(
+        `${file} no longer matches the SHA-256 it was downloaded with (the file changed on disk). Delete ${dir} and download the model again.`,
+      );
     }
   }
   return out;
@@ -79,7 +81,10 @@ export async function verifyModel(source: string, opts: StoreOptions = {}): Prom
     try {
       const g = indexModel(readBounded(path.join(dir, ONNX_FILES[dtype])));
       const bad = nonFiniteWeights(g);
-      if (bad.length) problems.push(`${dtype}: ${ONNX_FILES[dtype]} has weights that are NaN or infinite: ${bad.join(', ')}. Re-download the model or re-export it from a good checkpoint.`);
+      if (bad.length)
+        problems.push(
+          `${dtype}: ${ONNX_FILES[dtype]} has weights that are NaN or infinite: ${bad.join(', ')}. Re-download the model or re-export it from a good checkpoint.`,
+        );
     } catch {
       /* an unreadable or unparsable file is reported by the load below */
     }
@@ -90,7 +95,8 @@ export async function verifyModel(source: string, opts: StoreOptions = {}): Prom
         const [out] = await m.run([{ ids }], { hiddenLayers: m.info.capabilities.hidden ? [m.info.layers] : [] });
         const h = out.hidden[m.info.layers];
         if (h && !h.every(Number.isFinite)) problems.push(`${dtype}: the model produced non-finite hidden states.`);
-        if (!m.info.capabilities.attention) problems.push(`${dtype}: attention is not available (fused attention in the graph); other views still work.`);
+        if (!m.info.capabilities.attention)
+          problems.push(`${dtype}: attention is not available (fused attention in the graph); other views still work.`);
       } finally {
         await m.dispose();
       }

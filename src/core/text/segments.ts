@@ -24,13 +24,39 @@ const CSS: Syntax = { line: [], block: [['/*', '*/']], quotes: ['"', "'"] };
 
 /** Languages read whole: prose. */
 export const PROSE_LANGUAGES: ReadonlySet<string> = new Set([
-  'plaintext', 'markdown', 'restructuredtext', 'asciidoc', 'latex', 'git-commit', 'scminput', 'mdx',
+  'plaintext',
+  'markdown',
+  'restructuredtext',
+  'asciidoc',
+  'latex',
+  'git-commit',
+  'scminput',
+  'mdx',
 ]);
 
 const SYNTAX: Record<string, Syntax> = {
   python: PYTHON,
-  ...Object.fromEntries(['shellscript', 'yaml', 'ruby', 'perl', 'r', 'makefile', 'dockerfile', 'toml',
-    'powershell', 'coffeescript', 'julia', 'elixir', 'nim', 'tcl', 'cmake', 'properties', 'ini'].map((l) => [l, HASH])),
+  ...Object.fromEntries(
+    [
+      'shellscript',
+      'yaml',
+      'ruby',
+      'perl',
+      'r',
+      'makefile',
+      'dockerfile',
+      'toml',
+      'powershell',
+      'coffeescript',
+      'julia',
+      'elixir',
+      'nim',
+      'tcl',
+      'cmake',
+      'properties',
+      'ini',
+    ].map((l) => [l, HASH]),
+  ),
   ...Object.fromEntries(['sql', 'plsql', 'ada'].map((l) => [l, SQL])),
   lua: LUA,
   haskell: HASKELL,

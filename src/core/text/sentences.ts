@@ -30,7 +30,8 @@ export function sentences(text: string): Span[] {
 export function adjacentPairs(text: string, spans: Span[] = sentences(text)): Array<[Span, Span]> {
   const pairs: Array<[Span, Span]> = [];
   for (let i = 0; i + 1 < spans.length; i++) {
-    const a = spans[i], b = spans[i + 1];
+    const a = spans[i],
+      b = spans[i + 1];
     if (/\n\s*\n/.test(text.slice(a.end, b.start))) continue;
     pairs.push([a, b]);
   }

@@ -44,11 +44,19 @@ export async function loadTokenizer(dir: string): Promise<TextTokenizer> {
   try {
     json = JSON.parse(readJsonText(file));
   } catch (e) {
-    throw new BertLensError('CORRUPT_MODEL', `Cannot read the tokenizer ${file}: ${(e as Error).message}. The model folder needs a tokenizer.json in Hugging Face format (re-download or re-export the model).`, { file });
+    throw new BertLensError(
+      'CORRUPT_MODEL',
+      `Cannot read the tokenizer ${file}: ${(e as Error).message}. The model folder needs a tokenizer.json in Hugging Face format (re-download or re-export the model).`,
+      { file },
+    );
   }
   const model = (json as { model?: { vocab?: unknown } } | null)?.model;
   if (!model || typeof model !== 'object' || !model.vocab || typeof model.vocab !== 'object') {
-    throw new BertLensError('CORRUPT_MODEL', `The tokenizer ${file} has no vocabulary (no model.vocab): it is not a Hugging Face tokenizer file. Copy tokenizer.json from the model's repository or re-download the model.`, { file });
+    throw new BertLensError(
+      'CORRUPT_MODEL',
+      `The tokenizer ${file} has no vocabulary (no model.vocab): it is not a Hugging Face tokenizer file. Copy tokenizer.json from the model's repository or re-download the model.`,
+      { file },
+    );
   }
   let config: Record<string, unknown> = {};
   try {
@@ -111,7 +119,18 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
         tokens.push({ id: tid, text: seg.text, start: seg.start, end: seg.end, word: words.length - 1 });
         continue;
       }
-      const parts: Parts = { normChar, normalize, preTokenize, wordPiece, prefix, unkToken: model.unk_token ?? '[UNK]', ids: model.tokens_to_ids, vocab: model.vocab, unk, intern };
+      const parts: Parts = {
+        normChar,
+        normalize,
+        preTokenize,
+        wordPiece,
+        prefix,
+        unkToken: model.unk_token ?? '[UNK]',
+        ids: model.tokens_to_ids,
+        vocab: model.vocab,
+        unk,
+        intern,
+      };
       const cuts = chunks(text, seg.start, seg.end, cutAtSpace ? (opts.chunkChars ?? CHUNK_CHARS) : Infinity, cutAtCjk);
       // The whole-section normalization is used only when it agrees in length with the per-character one over the
       // whole section (see tokenizeSection): decided over all chunks first, so chunking never changes the answer.
@@ -172,7 +191,7 @@ export function chunks(text: string, from: number, to: number, size: number, cjk
 /** Whether normalizing text[from, to) whole gives as many UTF-16 units as normalizing it character by character. */
 function sameLength(text: string, from: number, to: number, p: Parts): boolean {
   let n = 0;
-  for (let i = from; i < to; ) {
+  for (let i = from; i < to;) {
     const len = text.codePointAt(i)! > 0xffff ? 2 : 1;
     n += p.normChar(text.slice(i, i + len)).length;
     i += len;
@@ -188,7 +207,7 @@ function tokenizeSection(text: string, from: number, to: number, p: Parts, token
   const srcStart: number[] = [];
   const srcEnd: number[] = [];
   const covered = new Uint8Array(to - from + 1);
-  for (let i = from; i < to; ) {
+  for (let i = from; i < to;) {
     const cp = text.codePointAt(i)!;
     const len = cp > 0xffff ? 2 : 1;
     const n = p.normChar(text.slice(i, i + len));
@@ -224,7 +243,11 @@ function tokenizeSection(text: string, from: number, to: number, p: Parts, token
   let prevEnd = from;
   for (const pre of p.preTokenize(norm)) {
     const at = norm.indexOf(pre, cursor);
-    if (at < 0) throw new BertLensError('BAD_INPUT', `Tokenizer alignment failed near "${pre}": this tokenizer's pre-tokenizer is not BERT-like. Please report the model and the text.`);
+    if (at < 0)
+      throw new BertLensError(
+        'BAD_INPUT',
+        `Tokenizer alignment failed near "${pre}": this tokenizer's pre-tokenizer is not BERT-like. Please report the model and the text.`,
+      );
     cursor = at + pre.length;
     const wStart = Math.max(srcStart[at], prevEnd);
     const wEnd = Math.max(extend(srcEnd[at + pre.length - 1]), wStart);

@@ -93,7 +93,11 @@ export interface QaWindowOptions {
 export function qaWindows(questionIds: number[], docIds: number[], o: QaWindowOptions): QaWindow[] {
   const q = questionIds.slice(0, o.maxQuestionLen);
   const room = o.maxSeqLen - q.length - 3;
-  if (room < 1) throw new BertLensError('BAD_INPUT', `maxSeqLen ${o.maxSeqLen} leaves no room for the document after a ${q.length}-token question: raise maxSeqLen or lower maxQuestionLen.`);
+  if (room < 1)
+    throw new BertLensError(
+      'BAD_INPUT',
+      `maxSeqLen ${o.maxSeqLen} leaves no room for the document after a ${q.length}-token question: raise maxSeqLen or lower maxQuestionLen.`,
+    );
   const step = Math.max(1, room - Math.min(o.stride, room - 1));
   const out: QaWindow[] = [];
   for (let s = 0; ; s += step) {

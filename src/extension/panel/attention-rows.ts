@@ -40,7 +40,10 @@ export function thumbnails(t: AttentionTensor, size = 24): { size: number; thumb
   for (let i = 0; i < t.n; i++) bin[i] = Math.min(s - 1, Math.floor((i * s) / t.n));
   // Column ranges per cell (bins are monotonic), so the inner loop is a plain running sum.
   const edge = new Int32Array(s + 1);
-  for (let c = 0, j = 0; c < s; c++) { while (j < t.n && bin[j] === c) j++; edge[c + 1] = j; }
+  for (let c = 0, j = 0; c < s; c++) {
+    while (j < t.n && bin[j] === c) j++;
+    edge[c + 1] = j;
+  }
   const n2 = t.n * t.n;
   const w = t.weights;
   for (let m = 0; m < t.layers * t.heads; m++) {

@@ -29,7 +29,13 @@ function dist2(p: ArrayLike<number>, i: number, q: ArrayLike<number>, j: number,
 }
 
 /** Lloyd's k-means on row-major points [n][d]; best of `restarts` by inertia. */
-export function kmeans(points: ArrayLike<number>, n: number, d: number, k: number, opts: { seed?: number; restarts?: number; iterations?: number } = {}): { labels: Uint8Array; inertia: number } {
+export function kmeans(
+  points: ArrayLike<number>,
+  n: number,
+  d: number,
+  k: number,
+  opts: { seed?: number; restarts?: number; iterations?: number } = {},
+): { labels: Uint8Array; inertia: number } {
   const { seed = 1, restarts = 6, iterations = 100 } = opts;
   if (k < 1 || k > 255) throw new Error(`kmeans: k must be in 1..255, got ${k}`);
   k = Math.min(k, n);
@@ -51,7 +57,10 @@ export function kmeans(points: ArrayLike<number>, n: number, d: number, k: numbe
       let x = rand() * sum;
       for (let i = 0; i < n; i++) {
         x -= dmin[i];
-        if (x <= 0) { pick = i; break; }
+        if (x <= 0) {
+          pick = i;
+          break;
+        }
       }
       for (let t = 0; t < d; t++) centres[c * d + t] = points[pick * d + t];
     }
@@ -65,9 +74,15 @@ export function kmeans(points: ArrayLike<number>, n: number, d: number, k: numbe
         let bd = Infinity;
         for (let c = 0; c < k; c++) {
           const dd = dist2(points, i, centres, c, d);
-          if (dd < bd) { bd = dd; bc = c; }
+          if (dd < bd) {
+            bd = dd;
+            bc = c;
+          }
         }
-        if (labels[i] !== bc) { labels[i] = bc; changed = true; }
+        if (labels[i] !== bc) {
+          labels[i] = bc;
+          changed = true;
+        }
         inertia += bd;
       }
       if (!changed) break;
@@ -78,12 +93,16 @@ export function kmeans(points: ArrayLike<number>, n: number, d: number, k: numbe
         for (let t = 0; t < d; t++) centres[labels[i] * d + t] += points[i * d + t];
       }
       for (let c = 0; c < k; c++) {
-        if (counts[c] === 0) { // an empty cluster takes the point farthest from its centre
+        if (counts[c] === 0) {
+          // an empty cluster takes the point farthest from its centre
           let far = 0;
           let fd = -1;
           for (let i = 0; i < n; i++) {
             const dd = dist2(points, i, centres, labels[i], d);
-            if (dd > fd) { fd = dd; far = i; }
+            if (dd > fd) {
+              fd = dd;
+              far = i;
+            }
           }
           for (let t = 0; t < d; t++) centres[c * d + t] = points[far * d + t];
         } else for (let t = 0; t < d; t++) centres[c * d + t] /= counts[c];
@@ -120,7 +139,12 @@ export function silhouette(points: ArrayLike<number>, n: number, d: number, labe
  * Chooses k in 2..maxK by the best silhouette; falls back to k = 1 when even the best is below `minSilhouette`
  * (no clear senses) or there are too few points. Clusters are renumbered by first appearance for stable colours.
  */
-export function chooseClusters(points: ArrayLike<number>, n: number, d: number, opts: { maxK?: number; minSilhouette?: number; seed?: number } = {}): Clustering {
+export function chooseClusters(
+  points: ArrayLike<number>,
+  n: number,
+  d: number,
+  opts: { maxK?: number; minSilhouette?: number; seed?: number } = {},
+): Clustering {
   const { maxK = 4, minSilhouette = 0.25, seed = 1 } = opts;
   let best: Clustering = { k: 1, labels: new Uint8Array(n), silhouette: NaN, inertia: NaN };
   let bestS = -Infinity;
@@ -128,7 +152,10 @@ export function chooseClusters(points: ArrayLike<number>, n: number, d: number, 
     const { labels, inertia } = kmeans(points, n, d, k, { seed });
     const used = new Set(labels).size;
     const s = silhouette(points, n, d, labels, k);
-    if (used === k && s > bestS) { bestS = s; best = { k, labels, silhouette: s, inertia }; }
+    if (used === k && s > bestS) {
+      bestS = s;
+      best = { k, labels, silhouette: s, inertia };
+    }
   }
   if (!(bestS >= minSilhouette)) return { k: 1, labels: new Uint8Array(n), silhouette: Number.isFinite(bestS) ? bestS : NaN, inertia: NaN };
   const map = new Map<number, number>();

@@ -17,7 +17,12 @@ export interface ProjectorItem {
  * vectors.tsv: one row per item, dims tab-separated numbers, no header (the Projector's format).
  * metadata.tsv: a header row (required by the Projector when there is more than one column), then one row per item.
  */
-export function projectorTsv(items: ProjectorItem[], vectors: Float32Array, dims: number, clusters?: Uint8Array): { vectors: string; metadata: string } {
+export function projectorTsv(
+  items: ProjectorItem[],
+  vectors: Float32Array,
+  dims: number,
+  clusters?: Uint8Array,
+): { vectors: string; metadata: string } {
   if (vectors.length !== items.length * dims) throw new Error(`expected ${items.length}×${dims} values, got ${vectors.length}`);
   const rows: string[] = [];
   for (let i = 0; i < items.length; i++) {
@@ -26,7 +31,9 @@ export function projectorTsv(items: ProjectorItem[], vectors: Float32Array, dims
     rows.push(r.join('\t'));
   }
   const meta = ['word\tcontext\tstart\tend' + (clusters ? '\tcluster' : '')];
-  items.forEach((it, i) => meta.push([cell(it.text) || '(empty)', cell(it.context), it.start, it.end, ...(clusters ? [clusters[i]] : [])].join('\t')));
+  items.forEach((it, i) =>
+    meta.push([cell(it.text) || '(empty)', cell(it.context), it.start, it.end, ...(clusters ? [clusters[i]] : [])].join('\t')),
+  );
   return { vectors: rows.join('\n') + '\n', metadata: meta.join('\n') + '\n' };
 }
 
@@ -54,10 +61,13 @@ export function standaloneHeadHtml(inp: StandaloneInput): string {
   });
   const { svg } = headSvg({ ...common, weights: inp.rollout, rollout: true, title: `${inp.title} — attention rollout` });
   views.push(`<div class="view" data-layer="0"${inp.layer === 0 ? '' : ' hidden'}>${svg}</div>`);
-  const options = inp.rows.map((_, i) => `<option value="${i + 1}"${inp.layer === i + 1 ? ' selected' : ''}>Layer ${i + 1}</option>`).join('') +
+  const options =
+    inp.rows.map((_, i) => `<option value="${i + 1}"${inp.layer === i + 1 ? ' selected' : ''}>Layer ${i + 1}</option>`).join('') +
     `<option value="0"${inp.layer === 0 ? ' selected' : ''}>Rollout</option>`;
-  const chips = Array.from({ length: inp.heads }, (_, h) =>
-    `<label style="border-color:${headColor(h, inp.heads)}"><input type="checkbox" data-h="${h}" checked> ${h + 1}</label>`).join('');
+  const chips = Array.from(
+    { length: inp.heads },
+    (_, h) => `<label style="border-color:${headColor(h, inp.heads)}"><input type="checkbox" data-h="${h}" checked> ${h + 1}</label>`,
+  ).join('');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline'">

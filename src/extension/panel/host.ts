@@ -5,7 +5,18 @@ import * as path from 'node:path';
 import { errorText } from '../advice';
 import { WorkerError, type WorkerClient } from '../client';
 import type { AttentionMatrix, DocInput, ModelsStatus, SenseVectors } from '../../worker/protocol';
-import { SECTIONS, validateWebviewMessage, type Focus, type HostMessage, type ModelSummary, type OccludeData, type Request, type Section, type SenseData, type ModelGridData } from '../../shared/panel-protocol';
+import {
+  SECTIONS,
+  validateWebviewMessage,
+  type Focus,
+  type HostMessage,
+  type ModelSummary,
+  type OccludeData,
+  type Request,
+  type Section,
+  type SenseData,
+  type ModelGridData,
+} from '../../shared/panel-protocol';
 import { analysisText } from '../../core/text/segments';
 import type { BertLensConfig } from '../config';
 import { layerRows, rolloutRow } from './attention-rows';
@@ -16,7 +27,11 @@ import * as shape from './shape';
 /** TextDocument (+ the offset that must stay analysed) → the worker's DocInput; the extension passes its own. */
 export type DocSource = (doc: vscode.TextDocument, offset?: number) => DocInput;
 
-const defaultDocInput: DocSource = (d) => ({ uri: d.uri.toString(), version: d.version, text: analysisText(d.getText(), d.languageId).text });
+const defaultDocInput: DocSource = (d) => ({
+  uri: d.uri.toString(),
+  version: d.version,
+  text: analysisText(d.getText(), d.languageId).text,
+});
 const TEXT_SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-notebook-cell']);
 const isText = (d: vscode.TextDocument) => TEXT_SCHEMES.has(d.uri.scheme);
 /** A "word" for the focus line; the worker applies its own tokenizer to the offset (CJK: one character). */
@@ -38,7 +53,8 @@ export class PanelHost implements vscode.Disposable {
   private previewTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly previewDeco = vscode.window.createTextEditorDecorationType({
     backgroundColor: new vscode.ThemeColor('editor.findMatchHighlightBackground'),
-    border: '1px solid', borderColor: new vscode.ThemeColor('focusBorder'),
+    border: '1px solid',
+    borderColor: new vscode.ThemeColor('focusBorder'),
   });
   private readonly subs: vscode.Disposable[] = [];
   private viewSubs: vscode.Disposable[] = [];
@@ -57,12 +73,27 @@ export class PanelHost implements vscode.Disposable {
     if (active && isText(active.document)) this.editor = active;
     this.subs.push(
       this.previewDeco,
-      vscode.window.onDidChangeActiveTextEditor((e) => { if (e && isText(e.document)) { this.editor = e; this.schedule(150); } }),
-      vscode.window.onDidChangeTextEditorSelection((e) => { if (isText(e.textEditor.document)) { this.editor = e.textEditor; this.schedule(250); } }),
-      vscode.workspace.onDidChangeTextDocument((e) => { if (e.document === this.editor?.document && e.contentChanges.length) this.schedule(600); }),
+      vscode.window.onDidChangeActiveTextEditor((e) => {
+        if (e && isText(e.document)) {
+          this.editor = e;
+          this.schedule(150);
+        }
+      }),
+      vscode.window.onDidChangeTextEditorSelection((e) => {
+        if (isText(e.textEditor.document)) {
+          this.editor = e.textEditor;
+          this.schedule(250);
+        }
+      }),
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        if (e.document === this.editor?.document && e.contentChanges.length) this.schedule(600);
+      }),
       client.onStatus((s) => this.setModel(s)),
     );
-    client.call.models().then((s) => this.setModel(s), () => undefined);
+    client.call.models().then(
+      (s) => this.setModel(s),
+      () => undefined,
+    );
   }
 
   attach(view: vscode.WebviewView): void {
@@ -71,14 +102,21 @@ export class PanelHost implements vscode.Disposable {
     this.readiness.reset();
     this.viewSubs = [
       view.webview.onDidReceiveMessage((m) => void this.onMessage(m)),
-      view.onDidDispose(() => { if (this.view === view) { this.view = undefined; this.readiness.reset(); } }),
+      view.onDidDispose(() => {
+        if (this.view === view) {
+          this.view = undefined;
+          this.readiness.reset();
+        }
+      }),
     ];
   }
 
   /** Hover links: put the panel on this document position. */
   async focusAt(uri: vscode.Uri, offset: number): Promise<void> {
     const doc = await vscode.workspace.openTextDocument(uri);
-    const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc) ?? await vscode.window.showTextDocument(doc, { preserveFocus: true });
+    const editor =
+      vscode.window.visibleTextEditors.find((e) => e.document === doc) ??
+      (await vscode.window.showTextDocument(doc, { preserveFocus: true }));
     const pos = doc.positionAt(offset);
     editor.selection = new vscode.Selection(pos, pos);
     this.editor = editor;
@@ -121,13 +159,19 @@ export class PanelHost implements vscode.Disposable {
   /** The word at the editor's cursor (or a short selection) becomes the panel's focus. */
   private updateFocus(force = false): void {
     const ed = this.editor;
-    if (!ed || ed.document.isClosed) { if (force) this.post({ type: 'focus', focus: this.focus }); return; }
+    if (!ed || ed.document.isClosed) {
+      if (force) this.post({ type: 'focus', focus: this.focus });
+      return;
+    }
     const doc = ed.document;
     const sel = ed.selection;
     let range: vscode.Range | undefined;
     if (!sel.isEmpty && sel.isSingleLine && sel.end.character - sel.start.character <= 64) range = sel;
     else range = doc.getWordRangeAtPosition(sel.active, WORD);
-    if (!range) { if (force) this.post({ type: 'focus', focus: this.focus }); return; }
+    if (!range) {
+      if (force) this.post({ type: 'focus', focus: this.focus });
+      return;
+    }
     // CJK is one BERT word per character, while the editor's word is the whole run: narrow to the character.
     if (sel.isEmpty && CJK.test(doc.getText(range))) {
       const at = Math.min(doc.offsetAt(sel.active), doc.offsetAt(range.end) - 1);
@@ -135,10 +179,17 @@ export class PanelHost implements vscode.Disposable {
     }
     const start = doc.offsetAt(range.start);
     const focus: Focus = {
-      uri: doc.uri.toString(), version: doc.version, fileName: path.basename(doc.uri.path) || doc.uri.toString(),
+      uri: doc.uri.toString(),
+      version: doc.version,
+      fileName: path.basename(doc.uri.path) || doc.uri.toString(),
       word: { text: doc.getText(range), start, end: doc.offsetAt(range.end) },
     };
-    const same = this.focus && this.focus.uri === focus.uri && this.focus.version === focus.version && this.focus.word.start === start && this.focus.word.end === focus.word.end;
+    const same =
+      this.focus &&
+      this.focus.uri === focus.uri &&
+      this.focus.version === focus.version &&
+      this.focus.word.start === start &&
+      this.focus.word.end === focus.word.end;
     if (same && !force) return;
     this.offset = start;
     this.focus = focus;
@@ -147,20 +198,39 @@ export class PanelHost implements vscode.Disposable {
 
   private async onMessage(raw: unknown): Promise<void> {
     const m = validateWebviewMessage(raw);
-    if (typeof m === 'string') { this.log(`Panel: dropped a malformed message from the webview (${m}).`); return; }
+    if (typeof m === 'string') {
+      this.log(`Panel: dropped a malformed message from the webview (${m}).`);
+      return;
+    }
     try {
       switch (m.type) {
-        case 'ready': this.sendInit(); this.readiness.set(); return;
-        case 'request': await this.answer(m.seq, m.request); return;
-        case 'reveal': await this.reveal(m.start, m.end); return;
-        case 'preview': this.preview(m.start, m.end); return;
-        case 'export': await this.saveExport(m.name, typeof m.data === 'string' ? Buffer.from(m.data, 'utf8') : m.data, m.format); return;
+        case 'ready':
+          this.sendInit();
+          this.readiness.set();
+          return;
+        case 'request':
+          await this.answer(m.seq, m.request);
+          return;
+        case 'reveal':
+          await this.reveal(m.start, m.end);
+          return;
+        case 'preview':
+          this.preview(m.start, m.end);
+          return;
+        case 'export':
+          await this.saveExport(m.name, typeof m.data === 'string' ? Buffer.from(m.data, 'utf8') : m.data, m.format);
+          return;
         case 'exportData':
           if (m.section === 'occlude') await this.exportOcclusion(m.format === 'json' ? 'json' : 'tsv');
           else await (m.format === 'tsv' ? this.exportTsv() : this.exportHtml());
           return;
-        case 'log': this.log(`Panel: ${m.message}`); return;
-        default: { const never: never = m; void never; }
+        case 'log':
+          this.log(`Panel: ${m.message}`);
+          return;
+        default: {
+          const never: never = m;
+          void never;
+        }
       }
     } catch (e) {
       const msg = errorText(e, vscode.l10n);
@@ -173,14 +243,20 @@ export class PanelHost implements vscode.Disposable {
     const section = req.section;
     const ed = this.editor;
     if (!ed || ed.document.isClosed) {
-      this.post({ type: 'error', section, seq, message: vscode.l10n.t('No editor is open. Open a text file and put the cursor on a word.') });
+      this.post({
+        type: 'error',
+        section,
+        seq,
+        message: vscode.l10n.t('No editor is open. Open a text file and put the cursor on a word.'),
+      });
       return;
     }
     this.inflight.get(section)?.abort();
     const ac = new AbortController();
     this.inflight.set(section, ac);
     const opts = { signal: ac.signal };
-    const offset = this.offset >= 0 && this.focus?.uri === ed.document.uri.toString() ? this.offset : ed.document.offsetAt(ed.selection.active);
+    const offset =
+      this.offset >= 0 && this.focus?.uri === ed.document.uri.toString() ? this.offset : ed.document.offsetAt(ed.selection.active);
     const d = this.docInput(ed.document, offset);
     try {
       switch (section) {
@@ -190,7 +266,13 @@ export class PanelHost implements vscode.Disposable {
           const c = this.matrix?.m === m ? this.matrix : undefined; // (a concurrent request may have replaced it)
           const focus = shape.focusIn(m, offset, c ? c.answeredFor : -1);
           if (section === 'head') {
-            const data = shape.headData(m, focus, req.section === 'head' ? req.layer : 1, req.section === 'head' && req.rollout, d.text.length);
+            const data = shape.headData(
+              m,
+              focus,
+              req.section === 'head' ? req.layer : 1,
+              req.section === 'head' && req.rollout,
+              d.text.length,
+            );
             this.lastHead = { layer: data.layer, focus, fileName: this.focus?.fileName ?? 'document' };
             this.post({ type: 'head', seq, data });
           } else {
@@ -254,7 +336,10 @@ export class PanelHost implements vscode.Disposable {
           await this.compare(seq, d, offset, req.against, opts.signal);
           return;
         }
-        default: { const never: never = section; void never; }
+        default: {
+          const never: never = section;
+          void never;
+        }
       }
     } catch (e) {
       if (e instanceof WorkerError && (e.code === 'STALE' || e.code === 'CANCELLED')) return; // a newer request follows
@@ -270,8 +355,14 @@ export class PanelHost implements vscode.Disposable {
    * view keeps its picker; a newer request (STALE, CANCELLED) still drops it.
    */
   private async compare(seq: number, d: DocInput, offset: number, against: string, signal: AbortSignal): Promise<void> {
-    const choices = await this.client.call.listModels({ signal }).then((l) => l.map((m) => m.id), () => []);
-    if (!against) { this.post({ type: 'compare', seq, data: { choices, against, error: null, result: null } }); return; }
+    const choices = await this.client.call.listModels({ signal }).then(
+      (l) => l.map((m) => m.id),
+      () => [],
+    );
+    if (!against) {
+      this.post({ type: 'compare', seq, data: { choices, against, error: null, result: null } });
+      return;
+    }
     try {
       const r = await this.client.call.compareModels(d, offset, against, this.config().topK, { signal });
       this.post({ type: 'compare', seq, data: shape.compareData(r, choices, against) });
@@ -299,7 +390,11 @@ export class PanelHost implements vscode.Disposable {
     const ed = this.editor;
     if (!ed || ed.document.isClosed) return;
     const r = this.range(ed.document, start, end);
-    const shown = await vscode.window.showTextDocument(ed.document, { viewColumn: ed.viewColumn, selection: new vscode.Selection(r.start, r.end), preserveFocus: false });
+    const shown = await vscode.window.showTextDocument(ed.document, {
+      viewColumn: ed.viewColumn,
+      selection: new vscode.Selection(r.start, r.end),
+      preserveFocus: false,
+    });
     shown.revealRange(r, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   }
 
@@ -316,11 +411,18 @@ export class PanelHost implements vscode.Disposable {
 
   private async saveExport(name: string, bytes: Uint8Array, format: string, announce = true): Promise<vscode.Uri | undefined> {
     const filters: Record<string, Record<string, string[]>> = {
-      svg: { SVG: ['svg'] }, png: { PNG: ['png'] }, tsv: { TSV: ['tsv'] }, html: { HTML: ['html'] }, json: { JSON: ['json'] },
+      svg: { SVG: ['svg'] },
+      png: { PNG: ['png'] },
+      tsv: { TSV: ['tsv'] },
+      html: { HTML: ['html'] },
+      json: { JSON: ['json'] },
     };
-    const base = vscode.workspace.workspaceFolders?.[0]?.uri ?? (this.editor ? vscode.Uri.joinPath(this.editor.document.uri, '..') : undefined);
+    const base =
+      vscode.workspace.workspaceFolders?.[0]?.uri ?? (this.editor ? vscode.Uri.joinPath(this.editor.document.uri, '..') : undefined);
     const uri = await vscode.window.showSaveDialog({
-      defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined, filters: filters[format], saveLabel: vscode.l10n.t('Export'),
+      defaultUri: base ? vscode.Uri.joinPath(base, name) : undefined,
+      filters: filters[format],
+      saveLabel: vscode.l10n.t('Export'),
     });
     if (!uri) return undefined;
     await vscode.workspace.fs.writeFile(uri, bytes);
@@ -343,7 +445,13 @@ export class PanelHost implements vscode.Disposable {
     const metaUri = uri.with({ path: metaPath });
     await vscode.workspace.fs.writeFile(metaUri, Buffer.from(metadata, 'utf8'));
     this.post({ type: 'saved', path: `${uri.fsPath || uri.toString()} + ${path.basename(metaPath)}` }); // both written
-    void vscode.window.showInformationMessage(vscode.l10n.t('Saved {0} and {1}: load both in the Embedding Projector (projector.tensorflow.org → Load).', path.basename(uri.path), path.basename(metaPath)));
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t(
+        'Saved {0} and {1}: load both in the Embedding Projector (projector.tensorflow.org → Load).',
+        path.basename(uri.path),
+        path.basename(metaPath),
+      ),
+    );
   }
 
   private async exportOcclusion(format: 'tsv' | 'json'): Promise<void> {
@@ -368,8 +476,14 @@ export class PanelHost implements vscode.Disposable {
     const t = { layers: m.layers, heads: m.heads, n: m.words.length, weights: m.weights, rollout: m.rollout };
     const rows = Array.from({ length: m.layers }, (_, l) => layerRows(t, l + 1, h.focus));
     const html = standaloneHeadHtml({
-      title: `${h.fileName}: “${m.words[h.focus]?.text ?? ''}”`, words: m.words, focus: h.focus, layers: m.layers, heads: m.heads,
-      rows, rollout: rolloutRow(t, h.focus), layer: h.layer,
+      title: `${h.fileName}: “${m.words[h.focus]?.text ?? ''}”`,
+      words: m.words,
+      focus: h.focus,
+      layers: m.layers,
+      heads: m.heads,
+      rows,
+      rollout: rolloutRow(t, h.focus),
+      layer: h.layer,
     });
     await this.saveExport('bert-lens-head-view.html', Buffer.from(html, 'utf8'), 'html');
   }

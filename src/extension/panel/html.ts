@@ -1,7 +1,10 @@
 // The panel's HTML shell: strict CSP (default-src 'none'), one nonce'd script, local resources only.
 import { randomBytes } from 'node:crypto';
 
-export const newNonce = (): string => randomBytes(18).toString('base64').replace(/[^A-Za-z0-9]/g, '');
+export const newNonce = (): string =>
+  randomBytes(18)
+    .toString('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
 
 const attr = (s: string) => s.replace(/[&"<>]/g, (c) => ({ '&': '&amp;', '"': '&quot;', '<': '&lt;', '>': '&gt;' })[c]!);
 

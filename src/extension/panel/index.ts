@@ -39,15 +39,18 @@ export function registerPanel(context: vscode.ExtensionContext, deps: PanelDeps)
   const disposables: vscode.Disposable[] = [
     host,
     vscode.window.registerWebviewViewProvider(VIEW_ID, provider),
-    vscode.commands.registerCommand('bertLens.showInPanel', async (args?: { uri?: string | vscode.Uri; offset?: number; section?: string }) => {
-      await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
-      if (args?.uri !== undefined && Number.isInteger(args.offset)) {
-        const uri = typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri;
-        await host.focusAt(uri, args.offset as number);
-      }
-      // true once the panel shows the section (the walkthrough ticks its step on it)
-      return args?.section ? host.show(args.section) : true;
-    }),
+    vscode.commands.registerCommand(
+      'bertLens.showInPanel',
+      async (args?: { uri?: string | vscode.Uri; offset?: number; section?: string }) => {
+        await vscode.commands.executeCommand(`${VIEW_ID}.focus`);
+        if (args?.uri !== undefined && Number.isInteger(args.offset)) {
+          const uri = typeof args.uri === 'string' ? vscode.Uri.parse(args.uri) : args.uri;
+          await host.focusAt(uri, args.offset as number);
+        }
+        // true once the panel shows the section (the walkthrough ticks its step on it)
+        return args?.section ? host.show(args.section) : true;
+      },
+    ),
   ];
   const all = vscode.Disposable.from(...disposables);
   context.subscriptions.push(all);

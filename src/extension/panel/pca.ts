@@ -13,7 +13,13 @@ export interface Pca {
 }
 
 /** `vectors` is row-major [n][dims]. Rows whose values are all equal still work (zero variance → zero axes). */
-export function pca(vectors: ArrayLike<number>, n: number, dims: number, components = 2, opts: { iterations?: number; tol?: number } = {}): Pca {
+export function pca(
+  vectors: ArrayLike<number>,
+  n: number,
+  dims: number,
+  components = 2,
+  opts: { iterations?: number; tol?: number } = {},
+): Pca {
   const { iterations = 500, tol = 1e-10 } = opts;
   if (vectors.length !== n * dims) throw new Error(`pca: expected ${n}×${dims} values, got ${vectors.length}`);
   const c = Math.max(0, Math.min(components, n, dims));
@@ -22,11 +28,12 @@ export function pca(vectors: ArrayLike<number>, n: number, dims: number, compone
   for (let j = 0; j < dims; j++) mean[j] /= Math.max(1, n);
   const X = new Float64Array(n * dims);
   let total = 0;
-  for (let i = 0; i < n; i++) for (let j = 0; j < dims; j++) {
-    const v = vectors[i * dims + j] - mean[j];
-    X[i * dims + j] = v;
-    total += v * v;
-  }
+  for (let i = 0; i < n; i++)
+    for (let j = 0; j < dims; j++) {
+      const v = vectors[i * dims + j] - mean[j];
+      X[i * dims + j] = v;
+      total += v * v;
+    }
   const denom = Math.max(1, n - 1);
   total /= denom;
   const axes: Float64Array[] = [];
@@ -55,7 +62,10 @@ export function pca(vectors: ArrayLike<number>, n: number, dims: number, compone
       let nextLambda = 0;
       for (let j = 0; j < dims; j++) nextLambda += w[j] * v[j]; // Rayleigh quotient vᵀCv (v has unit length)
       const norm = orthonormalise(w, axes); // deflation: stay orthogonal to the axes already found
-      if (norm < 1e-300) { lambda = 0; break; }
+      if (norm < 1e-300) {
+        lambda = 0;
+        break;
+      }
       let diff = 0;
       for (let j = 0; j < dims; j++) diff += Math.abs(w[j] - v[j]);
       v = w;
@@ -73,12 +83,13 @@ export function pca(vectors: ArrayLike<number>, n: number, dims: number, compone
     variance.push(Math.max(0, lambda));
   }
   const coords = new Float32Array(n * c);
-  for (let i = 0; i < n; i++) for (let k = 0; k < c; k++) {
-    let s = 0;
-    const a = axes[k];
-    for (let j = 0; j < dims; j++) s += X[i * dims + j] * a[j];
-    coords[i * c + k] = s;
-  }
+  for (let i = 0; i < n; i++)
+    for (let k = 0; k < c; k++) {
+      let s = 0;
+      const a = axes[k];
+      for (let j = 0; j < dims; j++) s += X[i * dims + j] * a[j];
+      coords[i * c + k] = s;
+    }
   return { n, dims, components: c, mean, axes, variance, explained: variance.map((v) => (total > 0 ? v / total : 0)), coords };
 }
 

@@ -2,7 +2,18 @@
 // so it is tested in plain Node. PCA + clustering for the sense map run here, next to the full vectors.
 import type { AblationResult, Explanation, LogitLensResult, OcclusionResult, QaResult } from '../../core/api';
 import type { AttentionMatrix, InspectResult, ModelComparison, SenseVectors } from '../../worker/protocol';
-import type { CompareData, CompareSide, AblateData, OccludeData, ExplainData, HeadData, InspectData, ModelGridData, QaData, SenseData } from '../../shared/panel-protocol';
+import type {
+  CompareData,
+  CompareSide,
+  AblateData,
+  OccludeData,
+  ExplainData,
+  HeadData,
+  InspectData,
+  ModelGridData,
+  QaData,
+  SenseData,
+} from '../../shared/panel-protocol';
 import { focusScores, layerRows, rolloutRow, thumbnails, nearestWordAt } from './attention-rows';
 import { pca } from './pca';
 import { chooseClusters } from './cluster';
@@ -26,7 +37,12 @@ export function headData(m: AttentionMatrix, focus: number, layer: number, rollo
   const t = { layers: m.layers, heads: m.heads, n: m.words.length, weights: m.weights, rollout: m.rollout };
   const L = Math.min(Math.max(1, layer), m.layers);
   return {
-    words: m.words, focus, layers: m.layers, heads: m.heads, layer: rollout ? 0 : L, rollout,
+    words: m.words,
+    focus,
+    layers: m.layers,
+    heads: m.heads,
+    layer: rollout ? 0 : L,
+    rollout,
     weights: rollout ? rolloutRow(t, focus) : layerRows(t, L, focus),
     truncated: m.window.start > 0 || m.window.end < documentLength,
   };
@@ -36,7 +52,15 @@ export function headData(m: AttentionMatrix, focus: number, layer: number, rollo
 export function gridData(m: AttentionMatrix, focus: number, size = 24, pooled?: { size: number; thumbs: Uint8Array }): ModelGridData {
   const t = { layers: m.layers, heads: m.heads, n: m.words.length, weights: m.weights, rollout: m.rollout };
   const th = pooled ?? thumbnails(t, size);
-  return { words: t.n, layers: m.layers, heads: m.heads, size: th.size, thumbs: th.thumbs, focusRow: focusScores(t, focus), labels: m.census };
+  return {
+    words: t.n,
+    layers: m.layers,
+    heads: m.heads,
+    size: th.size,
+    thumbs: th.thumbs,
+    focusRow: focusScores(t, focus),
+    labels: m.census,
+  };
 }
 
 export function explainData(e: Explanation, heads: number): ExplainData {
@@ -77,7 +101,16 @@ const CLUSTER_DIMS = 5;
 export function senseData(sv: SenseVectors, word: string | null, layer: number): SenseData {
   const n = sv.items.length;
   if (n < 2) {
-    return { word, layer, items: sv.items, points: new Float32Array(2 * n), clusters: new Uint8Array(n), k: 1, silhouette: null, explained: [0, 0] };
+    return {
+      word,
+      layer,
+      items: sv.items,
+      points: new Float32Array(2 * n),
+      clusters: new Uint8Array(n),
+      k: 1,
+      silhouette: null,
+      explained: [0, 0],
+    };
   }
   const c = Math.min(CLUSTER_DIMS, n - 1, sv.dims);
   const p = pca(sv.vectors, n, sv.dims, Math.max(2, c), { iterations: 300, tol: 1e-9 });
@@ -89,18 +122,34 @@ export function senseData(sv: SenseVectors, word: string | null, layer: number):
   }
   const cl = chooseClusters(p.coords, n, comps, { maxK: 4 });
   return {
-    word, layer, items: sv.items, points, clusters: cl.labels, k: cl.k,
-    silhouette: Number.isFinite(cl.silhouette) ? cl.silhouette : null, explained: [finite(p.explained[0]), finite(p.explained[1])],
+    word,
+    layer,
+    items: sv.items,
+    points,
+    clusters: cl.labels,
+    k: cl.k,
+    silhouette: Number.isFinite(cl.silhouette) ? cl.silhouette : null,
+    explained: [finite(p.explained[0]), finite(p.explained[1])],
   };
 }
 
 /** Head ablation for the panel: heads as flat indices, the map flattened (plain numbers: it may travel as JSON). */
 export function ablateData(r: AblationResult): AblateData {
   const H = r.heads;
-  const predictions = r.predictions ?? [{ word: r.prediction.text, score: r.prediction.score, start: r.prediction.start, end: r.prediction.end }];
+  const predictions = r.predictions ?? [
+    { word: r.prediction.text, score: r.prediction.score, start: r.prediction.start, end: r.prediction.end },
+  ];
   return {
-    task: r.task === 'qa' ? 'qa' : 'mask', target: r.target, start: r.start ?? 0, end: r.end ?? 0, layers: r.layers, heads: H,
-    base: r.base, off: r.off.map((x) => (x.layer - 1) * H + x.head), score: r.score, predictions,
+    task: r.task === 'qa' ? 'qa' : 'mask',
+    target: r.target,
+    start: r.start ?? 0,
+    end: r.end ?? 0,
+    layers: r.layers,
+    heads: H,
+    base: r.base,
+    off: r.off.map((x) => (x.layer - 1) * H + x.head),
+    score: r.score,
+    predictions,
     importance: r.importance ? r.importance.flat() : null,
   };
 }
@@ -108,7 +157,13 @@ export function ablateData(r: AblationResult): AblateData {
 /** Occlusion for the panel: the result as the CLI's JSON has it, plus the model and the text read. */
 export function occludeData(r: OcclusionResult & { model: string; read: { start: number; end: number } }): OccludeData {
   return {
-    task: r.task, target: r.target, start: r.start, end: r.end, base: r.base, model: r.model, read: { start: r.read.start, end: r.read.end },
+    task: r.task,
+    target: r.target,
+    start: r.start,
+    end: r.end,
+    base: r.base,
+    model: r.model,
+    read: { start: r.read.start, end: r.read.end },
     words: r.words.map((w) => ({ word: w.word, start: w.start, end: w.end, score: w.score, delta: w.delta })),
   };
 }
@@ -120,17 +175,30 @@ export function compareData(r: ModelComparison, choices: string[], against: stri
     const attention = s.attention ? new Float32Array(s.layers * n) : null;
     s.attention?.layers.forEach((row, l) => attention!.set(row, l * n));
     return {
-      model: s.model, layers: s.layers, heads: s.heads, tokens: s.tokens, unknown: s.unknown, attention,
+      model: s.model,
+      layers: s.layers,
+      heads: s.heads,
+      tokens: s.tokens,
+      unknown: s.unknown,
+      attention,
       rollout: s.attention ? Float32Array.from(s.attention.rollout) : null,
       predictions: s.predictions?.map((p) => ({ word: p.word, score: p.score })) ?? null,
       note: [s.attentionError, s.predictionsError].filter(Boolean).join(' ') || null,
     };
   };
   return {
-    choices, against, error: null,
+    choices,
+    against,
+    error: null,
     result: {
       words: r.words.map((w) => ({ text: w.text, start: w.start, end: w.end, a: w.a.join(' '), b: w.b.join(' '), same: w.same })),
-      focus: r.focus.index, masked: r.masked, a: side(r.a), b: side(r.b), depth: r.depth, rollout: r.rollout, agree: r.top1?.agree ?? null,
+      focus: r.focus.index,
+      masked: r.masked,
+      a: side(r.a),
+      b: side(r.b),
+      depth: r.depth,
+      rollout: r.rollout,
+      agree: r.top1?.agree ?? null,
     },
   };
 }

@@ -8,9 +8,22 @@ import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import type { RunOutput, RunRequest } from '../../../src/core/api';
 import { FIX } from './helpers';
 
-interface Run { mlm_logits?: number[]; nsp_logits?: number[]; start_logits?: number[]; end_logits?: number[] }
-interface Case { input_ids: number[]; token_type_ids: number[]; mask_position: number | null; runs: Record<string, Run> }
-const GOLDEN = JSON.parse(readFileSync(path.resolve('test/golden/ablate.json'), 'utf8')) as { masks: Record<string, number[][]>; models: Record<string, Case> };
+interface Run {
+  mlm_logits?: number[];
+  nsp_logits?: number[];
+  start_logits?: number[];
+  end_logits?: number[];
+}
+interface Case {
+  input_ids: number[];
+  token_type_ids: number[];
+  mask_position: number | null;
+  runs: Record<string, Run>;
+}
+const GOLDEN = JSON.parse(readFileSync(path.resolve('test/golden/ablate.json'), 'utf8')) as {
+  masks: Record<string, number[][]>;
+  models: Record<string, Case>;
+};
 
 function maxDiff(a: ArrayLike<number>, b: number[]): number {
   assert.equal(a.length, b.length);
@@ -21,7 +34,10 @@ function maxDiff(a: ArrayLike<number>, b: number[]): number {
 
 function compare(o: RunOutput, want: Run, label: string): void {
   const pairs: Array<[ArrayLike<number> | undefined, number[] | undefined, string]> = [
-    [o.mlmLogits, want.mlm_logits, 'mlm'], [o.nspLogits, want.nsp_logits, 'nsp'], [o.startLogits, want.start_logits, 'start'], [o.endLogits, want.end_logits, 'end'],
+    [o.mlmLogits, want.mlm_logits, 'mlm'],
+    [o.nspLogits, want.nsp_logits, 'nsp'],
+    [o.startLogits, want.start_logits, 'start'],
+    [o.endLogits, want.end_logits, 'end'],
   ];
   for (const [got, exp, what] of pairs) {
     if (!exp) continue;
@@ -38,7 +54,11 @@ describe('head ablation vs the PyTorch golden (fixtures, fp32)', () => {
   });
   after(() => engine.dispose());
 
-  for (const [name, dir] of [['tiny-bert', FIX.bert], ['tiny-distilbert', FIX.distil], ['tiny-bert-qa', FIX.qa]] as const) {
+  for (const [name, dir] of [
+    ['tiny-bert', FIX.bert],
+    ['tiny-distilbert', FIX.distil],
+    ['tiny-bert-qa', FIX.qa],
+  ] as const) {
     const c = GOLDEN.models[name];
     const labels = Object.keys(GOLDEN.masks);
     const row = { ids: c.input_ids, typeIds: name === 'tiny-distilbert' ? undefined : c.token_type_ids };
@@ -59,7 +79,10 @@ describe('head ablation vs the PyTorch golden (fixtures, fp32)', () => {
 
     it(`${name}: all masks as rows of one batch, each row its own mask`, async () => {
       const model = await engine.load(dir);
-      const outs = await model.run(labels.map(() => row), { ...req(labels.length), headMask: labels.map(mask) });
+      const outs = await model.run(
+        labels.map(() => row),
+        { ...req(labels.length), headMask: labels.map(mask) },
+      );
       outs.forEach((o, i) => compare(o, c.runs[labels[i]], `batched ${labels[i]}`));
     });
   }

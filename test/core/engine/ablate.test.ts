@@ -63,28 +63,47 @@ describe('head ablation', () => {
     // [MASK] at the same position in both: without attention each token sees only itself (and its position).
     const a = await engine.ablate(model, { task: 'mask', text: 'The cat sat on the [MASK].' }, { off });
     const b = await engine.ablate(model, { task: 'mask', text: 'A river runs to the [MASK].' }, { off });
-    assert.deepEqual(a.predictions!.map((p) => p.word), b.predictions!.map((p) => p.word));
+    assert.deepEqual(
+      a.predictions!.map((p) => p.word),
+      b.predictions!.map((p) => p.word),
+    );
     a.predictions!.forEach((p, i) => assert.ok(Math.abs(p.score - b.predictions![i].score) < 1e-5));
     const plainA = await engine.mask(model, 'The cat sat on the [MASK].', { top: 5 });
     const plainB = await engine.mask(model, 'A river runs to the [MASK].', { top: 5 });
-    assert.notDeepEqual(plainA.predictions.map((p) => p.word), plainB.predictions.map((p) => p.word), 'with attention they differ');
+    assert.notDeepEqual(
+      plainA.predictions.map((p) => p.word),
+      plainB.predictions.map((p) => p.word),
+      'with attention they differ',
+    );
     assert.notEqual(a.score, a.base);
   });
 
-  it('fixture importance map = the PyTorch golden (drop in the target\'s probability per head, within 1e-4)', async () => {
+  it("fixture importance map = the PyTorch golden (drop in the target's probability per head, within 1e-4)", async () => {
     const fp32 = createEngine({ dtype: 'fp32' });
     try {
       const model = await fp32.load(FIX.distil); // one segment, as mask() reads it
       const tk = await fp32.tokenizer(model);
       const g = GOLDEN.models['tiny-distilbert'];
       const text = g.texts[0];
-      const r = await fp32.ablate(model, { task: 'mask', text }, { importance: true, off: [{ layer: 1, head: 0 }, { layer: 2, head: 3 }] });
+      const r = await fp32.ablate(
+        model,
+        { task: 'mask', text },
+        {
+          importance: true,
+          off: [
+            { layer: 1, head: 0 },
+            { layer: 2, head: 3 },
+          ],
+        },
+      );
       const id = tk.tokenToId(r.target)!;
       const p = (label: string) => softmax(g.runs[label].mlm_logits!)[id];
       assert.ok(Math.abs(r.base - p('ones')) < 1e-4);
       assert.ok(Math.abs(r.score - p('off 1.0,2.3')) < 1e-4);
       assert.equal(r.importance!.length, 2);
-      r.importance!.forEach((row, l) => row.forEach((v, h) => assert.ok(Math.abs(v - (p('ones') - p(`off ${l + 1}.${h}`))) < 1e-4, `${l + 1}.${h}`)));
+      r.importance!.forEach((row, l) =>
+        row.forEach((v, h) => assert.ok(Math.abs(v - (p('ones') - p(`off ${l + 1}.${h}`))) < 1e-4, `${l + 1}.${h}`)),
+      );
     } finally {
       await fp32.dispose();
     }
@@ -98,7 +117,10 @@ describe('head ablation', () => {
       const m = await engine.ablate(model, { task: 'mask', text: EN }, { importance: true });
       const plain = await engine.mask(model, EN, { top: 1 });
       assert.equal(m.target, plain.predictions[0].word);
-      assert.deepEqual(m.importance!.map((r) => r.length), [4, 4, 4, 4]);
+      assert.deepEqual(
+        m.importance!.map((r) => r.length),
+        [4, 4, 4, 4],
+      );
       const top = argmax(m.importance!);
       assert.ok(top.v > 0.05 * m.base, `head ${top.layer}.${top.head} carries part of P(${m.target}) = ${m.base} (drop ${top.v})`);
       assert.ok(new Set(m.importance!.flat().map((v) => v.toFixed(6))).size > 4, 'heads differ');
@@ -106,7 +128,11 @@ describe('head ablation', () => {
       assert.ok(Math.abs(one.score - (m.base - top.v)) < 1e-9);
       const n = await engine.ablate(model, { task: 'nsp', a: 'I went to the shop.', b: 'I bought some milk.' }, { importance: true });
       const nt = argmax(n.importance!);
-      const none = await engine.ablate(model, { task: 'nsp', a: 'I went to the shop.', b: 'I bought some milk.' }, { off: [{ layer: nt.layer, head: nt.head }] });
+      const none = await engine.ablate(
+        model,
+        { task: 'nsp', a: 'I went to the shop.', b: 'I bought some milk.' },
+        { off: [{ layer: nt.layer, head: nt.head }] },
+      );
       assert.ok(Math.abs(none.score - (n.base - nt.v)) < 1e-9);
     });
   }
@@ -114,7 +140,11 @@ describe('head ablation', () => {
   it('fp32: one batched run for the whole map, equal to one-by-one runs; int8: one row per run', async () => {
     const fp32 = counting(await engine.load('bert-lens-mini', { dtype: 'fp32' }));
     const batched = await engine.ablate(fp32, { task: 'mask', text: EN, target: 'east' }, { importance: true });
-    assert.deepEqual(fp32.calls.map((c) => c.length), [1 + 1 + 16], 'all heads on, the chosen heads off, 16 single heads');
+    assert.deepEqual(
+      fp32.calls.map((c) => c.length),
+      [1 + 1 + 16],
+      'all heads on, the chosen heads off, 16 single heads',
+    );
     const single = await engine.ablate(fp32, { task: 'mask', text: EN, target: 'east' }, { importance: true, batchSize: 1 });
     batched.importance!.flat().forEach((v, i) => assert.ok(Math.abs(v - single.importance!.flat()[i]) < 1e-6));
     const int8 = counting(await engine.load('bert-lens-mini', { dtype: 'int8' }));
@@ -124,12 +154,15 @@ describe('head ablation', () => {
 
   it('a head that does not exist, or a model without the task, is refused saying what to do', async () => {
     const model = await engine.load('bert-lens-mini');
-    await assert.rejects(engine.ablate(model, { task: 'mask', text: EN }, { off: [{ layer: 5, head: 0 }] }), (e: Error & { code?: string }) => {
-      assert.equal(e.code, 'BAD_INPUT');
-      assert.match(e.message, /Head 5\.0 does not exist: bert-lens-mini has layers 1\.\.4 and heads 0\.\.3/);
-      assert.match(e.message, /LAYER\.HEAD/);
-      return true;
-    });
+    await assert.rejects(
+      engine.ablate(model, { task: 'mask', text: EN }, { off: [{ layer: 5, head: 0 }] }),
+      (e: Error & { code?: string }) => {
+        assert.equal(e.code, 'BAD_INPUT');
+        assert.match(e.message, /Head 5\.0 does not exist: bert-lens-mini has layers 1\.\.4 and heads 0\.\.3/);
+        assert.match(e.message, /LAYER\.HEAD/);
+        return true;
+      },
+    );
     await assert.rejects(engine.ablate(model, { task: 'mask', text: EN }, { off: [{ layer: 1, head: 4 }] }), /heads 0\.\.3/);
     await assert.rejects(engine.ablate(model, { task: 'qa', question: 'Who?', document: DOC }), /no question-answering head/);
     await assert.rejects(model.run([{ ids: [2, 3] }], { headMask: [new Float32Array(3)] }), /16 finite factors \(4 layers × 4 heads\)/);

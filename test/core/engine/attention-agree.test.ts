@@ -33,12 +33,20 @@ describe('panel tensor = overlay/CLI attention', () => {
     };
     for (let f = 0; f < W; f++) {
       const row = (a: Float32Array, base: number) => a.subarray(base + f * W, base + (f + 1) * W);
-      close(row(t.rollout, 0), engine.attention(enc, f, { layer: 'rollout' }).to.map((x) => x.weight), `rollout of word ${f}`);
+      close(
+        row(t.rollout, 0),
+        engine.attention(enc, f, { layer: 'rollout' }).to.map((x) => x.weight),
+        `rollout of word ${f}`,
+      );
       for (let l = 1; l <= layers; l++) {
         const mean = new Float64Array(W);
         for (let h = 0; h < heads; h++) {
           const r = row(t.weights, ((l - 1) * heads + h) * W * W);
-          close(r, engine.attention(enc, f, { layer: l, head: h }).to.map((x) => x.weight), `layer ${l} head ${h} word ${f}`);
+          close(
+            r,
+            engine.attention(enc, f, { layer: l, head: h }).to.map((x) => x.weight),
+            `layer ${l} head ${h} word ${f}`,
+          );
           r.forEach((v, k) => (mean[k] += v / heads));
         }
         // The head mean of word-level rows is not the word-level row of the head mean (renormalisation per head),
@@ -51,7 +59,7 @@ describe('panel tensor = overlay/CLI attention', () => {
     assert.ok(Math.abs(rowSum - 1) < 1e-5, 'rollout rows are distributions over the words');
   });
 
-  it('the worker\'s two views (overlay and panel) are these numbers, with the window\'s text span', () => {
+  it("the worker's two views (overlay and panel) are these numbers, with the window's text span", () => {
     const it_ = enc.tok.words.findIndex((w) => w.text === 'it');
     const m = attentionMatrix(enc, it_);
     const W = m.words.length;

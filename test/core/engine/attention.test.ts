@@ -93,7 +93,9 @@ for (const dtype of ['fp32', 'int8'] as const) {
           const rows = Array.from({ length: seq }, (_, i) => i);
           const { weights } = tokenAttention(win, layer, head, rows);
           const tapped = win.out.attention[layer];
-          for (const i of rows) for (let j = 0; j < seq; j++) assert.ok(Math.abs(weights[i][j] - tapped[(head * seq + i) * seq + j]) < 1e-4, `layer ${layer} head ${head} [${i},${j}]`);
+          for (const i of rows)
+            for (let j = 0; j < seq; j++)
+              assert.ok(Math.abs(weights[i][j] - tapped[(head * seq + i) * seq + j]) < 1e-4, `layer ${layer} head ${head} [${i},${j}]`);
         }
       }
     });
@@ -118,7 +120,10 @@ for (const dtype of ['fp32', 'int8'] as const) {
       const w = full.tok.words.length - 3;
       const ex = await engine.explain(model, text, w, { layer: 2, head: 0 });
       const view = engine.attention(full, w, { layer: 2, head: 0 });
-      assert.deepEqual(ex.words.map((x) => x.start), view.to.map((x) => x.start));
+      assert.deepEqual(
+        ex.words.map((x) => x.start),
+        view.to.map((x) => x.start),
+      );
       ex.weights.forEach((x, k) => assert.ok(Math.abs(x - view.to[k].weight) < 1e-5));
     });
 
@@ -135,7 +140,8 @@ describe('attention on tiny-distilbert', () => {
     try {
       const m = await engine.load(FIX.distil);
       const enc = await engine.encode(m, TEXT, { attentionLayers: 'all' });
-      for (let w = 0; w < enc.tok.words.length; w++) assert.ok(Math.abs(sum(engine.attention(enc, w, { layer: 'rollout' }).to.map((t) => t.weight)) - 1) < 1e-4);
+      for (let w = 0; w < enc.tok.words.length; w++)
+        assert.ok(Math.abs(sum(engine.attention(enc, w, { layer: 'rollout' }).to.map((t) => t.weight)) - 1) < 1e-4);
     } finally {
       await engine.dispose();
     }

@@ -19,32 +19,71 @@ const sum = (p: number[]) => p.reduce((x, y) => x + y, 0);
 describe('word alignment and divergence (pure)', () => {
   it('groups words where the two splits differ, keeps a word only one side reads', () => {
     const text = "can't stop é";
-    const a = tok(text, [[0, 5], [6, 10], [11, 12]]); // "can't" one word
-    const b = tok(text, [[0, 3], [3, 4], [4, 5], [6, 10]]); // "can", "'", "t"; "é" skipped
+    const a = tok(text, [
+      [0, 5],
+      [6, 10],
+      [11, 12],
+    ]); // "can't" one word
+    const b = tok(text, [
+      [0, 3],
+      [3, 4],
+      [4, 5],
+      [6, 10],
+    ]); // "can", "'", "t"; "é" skipped
     const u = alignWords(text, a, b);
-    assert.deepEqual(u.map((x) => [x.text, x.a, x.b]), [["can't", [0], [0, 1, 2]], ['stop', [1], [3]], ['é', [2], []]]);
-    assert.deepEqual(alignWords(text, a, b, 6, 10).map((x) => x.text), ['stop'], 'only words inside the range');
+    assert.deepEqual(
+      u.map((x) => [x.text, x.a, x.b]),
+      [
+        ["can't", [0], [0, 1, 2]],
+        ['stop', [1], [3]],
+        ['é', [2], []],
+      ],
+    );
+    assert.deepEqual(
+      alignWords(text, a, b, 6, 10).map((x) => x.text),
+      ['stop'],
+      'only words inside the range',
+    );
   });
 
   it('Jensen–Shannon in bits: 0 for equal, 1 for disjoint, symmetric', () => {
     assert.equal(jsDivergence([0.5, 0.5], [0.5, 0.5]), 0);
     assert.equal(jsDivergence([1, 0], [0, 1]), 1);
-    const p = [0.7, 0.2, 0.1], q = [0.1, 0.3, 0.6];
+    const p = [0.7, 0.2, 0.1],
+      q = [0.1, 0.3, 0.6];
     assert.ok(Math.abs(jsDivergence(p, q) - jsDivergence(q, p)) < 1e-12);
     assert.ok(jsDivergence(p, q) > 0 && jsDivergence(p, q) < 1);
   });
 
-  it('relative depth: each model\'s layers in order, the deeper one all of its own', () => {
-    const map = (la: number, lb: number) => Array.from({ length: Math.max(la, lb) }, (_, i) => [layerAtDepth(i + 1, Math.max(la, lb), la), layerAtDepth(i + 1, Math.max(la, lb), lb)]);
-    assert.deepEqual(map(2, 4), [[1, 1], [1, 2], [2, 3], [2, 4]]);
-    assert.deepEqual(map(12, 4).map(([, b]) => b), [1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4]);
-    assert.deepEqual(map(3, 3), [[1, 1], [2, 2], [3, 3]]);
+  it("relative depth: each model's layers in order, the deeper one all of its own", () => {
+    const map = (la: number, lb: number) =>
+      Array.from({ length: Math.max(la, lb) }, (_, i) => [
+        layerAtDepth(i + 1, Math.max(la, lb), la),
+        layerAtDepth(i + 1, Math.max(la, lb), lb),
+      ]);
+    assert.deepEqual(map(2, 4), [
+      [1, 1],
+      [1, 2],
+      [2, 3],
+      [2, 4],
+    ]);
+    assert.deepEqual(
+      map(12, 4).map(([, b]) => b),
+      [1, 1, 1, 1, 2, 2, 2, 3, 3, 3, 4, 4],
+    );
+    assert.deepEqual(map(3, 3), [
+      [1, 1],
+      [2, 2],
+      [3, 3],
+    ]);
   });
 });
 
 describe('compareModels on real models', () => {
   let engine: BertLensEngine;
-  before(() => { engine = createEngine({ dtype: 'fp32' }); });
+  before(() => {
+    engine = createEngine({ dtype: 'fp32' });
+  });
   after(() => engine.dispose());
 
   it('bert-lens-mini vs bert-lens-zh: different vocabularies, same words; [UNK]s and splits reported; distributions sum to 1', async () => {
@@ -59,7 +98,10 @@ describe('compareModels on real models', () => {
     assert.deepEqual(cat.unknown, { a: 1, b: 0 }, 'the English vocabulary has no 猫');
     assert.equal(r.a.unknown, 7);
     assert.equal(r.b.unknown, 0);
-    assert.ok(r.words.some((w) => !w.same && w.unknown.a === 0 && w.b.length > w.a.length), 'English words split into more pieces by the Chinese vocabulary');
+    assert.ok(
+      r.words.some((w) => !w.same && w.unknown.a === 0 && w.b.length > w.a.length),
+      'English words split into more pieces by the Chinese vocabulary',
+    );
     for (const s of [r.a, r.b]) {
       assert.equal(s.attention!.layers.length, 4);
       for (const row of [...s.attention!.layers, s.attention!.rollout]) {
@@ -68,9 +110,21 @@ describe('compareModels on real models', () => {
       }
       assert.equal(s.predictions!.length, 4);
     }
-    assert.deepEqual(r.depth.map((d) => [d.a, d.b]), [[1, 1], [2, 2], [3, 3], [4, 4]]);
+    assert.deepEqual(
+      r.depth.map((d) => [d.a, d.b]),
+      [
+        [1, 1],
+        [2, 2],
+        [3, 3],
+        [4, 4],
+      ],
+    );
     assert.ok(r.depth.every((d) => d.divergence! > 0 && d.divergence! < 1) && r.rollout! > 0);
-    assert.deepEqual(r.top1, { a: r.a.predictions![0].word, b: r.b.predictions![0].word, agree: r.a.predictions![0].word === r.b.predictions![0].word });
+    assert.deepEqual(r.top1, {
+      a: r.a.predictions![0].word,
+      b: r.b.predictions![0].word,
+      agree: r.a.predictions![0].word === r.b.predictions![0].word,
+    });
     assert.equal(r.a.predictions![0].word, 'it', 'the English model restores "it"');
   });
 
@@ -83,7 +137,10 @@ describe('compareModels on real models', () => {
     const one = engine.attention(enc, 1, { layer: 2, head: 'mean' });
     one.to.forEach((t, i) => assert.ok(Math.abs(t.weight - r.a.attention!.layers[1][i]) < 1e-9));
     assert.deepEqual(r.b.predictions, (await engine.mask(b, text, { at, top: 3 })).predictions);
-    assert.ok(r.words.every((w) => w.same), 'the fixtures share a vocabulary');
+    assert.ok(
+      r.words.every((w) => w.same),
+      'the fixtures share a vocabulary',
+    );
   });
 
   it('a literal [MASK] at the offset; a model without a masked-LM head says so and the other still predicts', async () => {
@@ -96,7 +153,10 @@ describe('compareModels on real models', () => {
     assert.equal(r.b.predictions, null);
     assert.match(r.b.predictionsError!, /has no masked-LM head/);
     assert.equal(r.top1, null);
-    assert.ok(r.depth.every((d) => d.divergence !== null), 'attention still compared');
+    assert.ok(
+      r.depth.every((d) => d.divergence !== null),
+      'attention still compared',
+    );
   });
 
   it('refuses the same model twice and an offset between words', async () => {

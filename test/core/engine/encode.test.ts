@@ -20,7 +20,11 @@ describe('encode', () => {
         const enc = await engine.encode(model, c.texts[r][0]);
         assert.equal(enc.windows.length, 1);
         const ids = c.input_ids[r].slice(0, c.input_ids[r].indexOf(3) + 1); // up to [SEP]: drop padding
-        assert.deepEqual(enc.tok.tokens.map((t) => t.id), ids.slice(1, -1), c.name);
+        assert.deepEqual(
+          enc.tok.tokens.map((t) => t.id),
+          ids.slice(1, -1),
+          c.name,
+        );
         assert.equal(enc.windows[0].seqLen, ids.length);
       }
     }

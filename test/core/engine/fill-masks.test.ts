@@ -21,7 +21,10 @@ describe('fillMasks', () => {
     const counted = counting(model);
     const r = await engine.fillMasks(counted, TEXT, { top: 4 });
     assert.equal(counted.rows, 3, 'one model run per mask');
-    assert.deepEqual(r.masks.map((m) => m.start), [...TEXT.matchAll(/\[MASK\]/g)].map((m) => m.index));
+    assert.deepEqual(
+      r.masks.map((m) => m.start),
+      [...TEXT.matchAll(/\[MASK\]/g)].map((m) => m.index),
+    );
     assert.deepEqual(r.masks.map((m) => m.step).sort(), [1, 2, 3]);
     let want = TEXT;
     for (const m of [...r.masks].reverse()) want = want.slice(0, m.start) + m.word + want.slice(m.end);
@@ -43,7 +46,10 @@ describe('fillMasks', () => {
     let text = TEXT;
     for (const m of [...r.masks].reverse()) if (m !== last) text = text.slice(0, m.start) + m.word + text.slice(m.end);
     const single = await engine.mask(model, text, { top: 3 });
-    assert.deepEqual(single.predictions.map((p) => p.word), last.predictions.map((p) => p.word));
+    assert.deepEqual(
+      single.predictions.map((p) => p.word),
+      last.predictions.map((p) => p.word),
+    );
     single.predictions.forEach((p, i) => assert.ok(Math.abs(p.score - last.predictions[i].score) < 1e-6));
   });
 

@@ -8,8 +8,15 @@ import path from 'node:path';
 import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import { FIX } from './helpers';
 
-interface LensCase { text: string; input_ids: number[]; position: number; probs: number[][] }
-const GOLDEN = JSON.parse(readFileSync(path.resolve('test/golden/logit-lens.json'), 'utf8')) as { models: Record<string, { cases: LensCase[] }> };
+interface LensCase {
+  text: string;
+  input_ids: number[];
+  position: number;
+  probs: number[][];
+}
+const GOLDEN = JSON.parse(readFileSync(path.resolve('test/golden/logit-lens.json'), 'utf8')) as {
+  models: Record<string, { cases: LensCase[] }>;
+};
 
 describe('logit lens vs the PyTorch golden (fixtures, fp32)', () => {
   let engine: BertLensEngine;
@@ -18,7 +25,10 @@ describe('logit lens vs the PyTorch golden (fixtures, fp32)', () => {
   });
   after(() => engine.dispose());
 
-  for (const [name, dir] of [['tiny-bert', FIX.bert], ['tiny-distilbert', FIX.distil]] as const) {
+  for (const [name, dir] of [
+    ['tiny-bert', FIX.bert],
+    ['tiny-distilbert', FIX.distil],
+  ] as const) {
     for (const c of GOLDEN.models[name].cases) {
       it(`${name}: "${c.text}" — every layer's top 10 within 1e-4`, async () => {
         const model = await engine.load(dir);
@@ -31,7 +41,10 @@ describe('logit lens vs the PyTorch golden (fixtures, fp32)', () => {
           assert.equal(l.layer, i);
           const p = c.probs[i];
           // The golden's own top 10 among whole words (no [..] specials, no ## continuations).
-          const words = p.map((x, id) => ({ id, x })).filter(({ id }) => !/^\[.*\]$|^##/.test(tk.idToToken(id))).sort((a, b) => b.x - a.x);
+          const words = p
+            .map((x, id) => ({ id, x }))
+            .filter(({ id }) => !/^\[.*\]$|^##/.test(tk.idToToken(id)))
+            .sort((a, b) => b.x - a.x);
           const tenth = words[9].x;
           for (const pred of l.predictions) {
             const id = tk.tokenToId(pred.word)!;
@@ -80,7 +93,10 @@ describe('logit lens: the last layer is the plain mask() answer', () => {
     const lens = await engine.logitLens(model, text, { at: word.start, top: 5 });
     const plain = await engine.mask(model, text, { at: word.start, top: 5 });
     const last = lens.layers.at(-1)!.predictions;
-    assert.deepEqual(last.map((p) => p.word), plain.predictions.map((p) => p.word));
+    assert.deepEqual(
+      last.map((p) => p.word),
+      plain.predictions.map((p) => p.word),
+    );
     last.forEach((p, i) => assert.ok(Math.abs(p.score - plain.predictions[i].score) < 1e-5));
   });
 
@@ -88,12 +104,19 @@ describe('logit lens: the last layer is the plain mask() answer', () => {
     const model = await engine.load('bert-lens-zh');
     const r = await engine.logitLens(model, '我今天很[MASK]兴。', { top: 3 });
     assert.equal(r.layers.length, model.info.layers + 1);
-    for (const l of r.layers.slice(1)) assert.ok(l.predictions.some((p) => /\p{Script=Han}/u.test(p.word)), `layer ${l.layer}: ${JSON.stringify(l.predictions)}`);
+    for (const l of r.layers.slice(1))
+      assert.ok(
+        l.predictions.some((p) => /\p{Script=Han}/u.test(p.word)),
+        `layer ${l.layer}: ${JSON.stringify(l.predictions)}`,
+      );
     assert.equal(r.layers.at(-1)!.predictions[0].word, '高');
   });
 
   it('a model without an MLM head: a clear error that names a model to use', async () => {
     const model = await engine.load(FIX.qa);
-    await assert.rejects(engine.logitLens(model, 'The cat sat on the [MASK].'), (e: Error) => /no masked-LM head/.test(e.message) && /bert-lens-mini/.test(e.message));
+    await assert.rejects(
+      engine.logitLens(model, 'The cat sat on the [MASK].'),
+      (e: Error) => /no masked-LM head/.test(e.message) && /bert-lens-mini/.test(e.message),
+    );
   });
 });

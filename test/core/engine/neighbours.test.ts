@@ -9,7 +9,9 @@ import { compareOccurrences, cosine, neighboursOf, occurrences, otherOccurrences
 import { FIX } from './helpers';
 
 const TEXT = Array.from({ length: 12 }, (_, i) =>
-  i % 2 ? `The bank raised its rates again, and the bank said so on day ${i}.` : `We sat on the bank of the river, the water was cold (day ${i}).`,
+  i % 2
+    ? `The bank raised its rates again, and the bank said so on day ${i}.`
+    : `We sat on the bank of the river, the water was cold (day ${i}).`,
 ).join(' ');
 const PUNCT = /^[\p{P}\p{S}]+$/u;
 
@@ -45,15 +47,22 @@ describe('neighbours and similarities from the word matrix', () => {
     it(`equal the brute force for every occurrence of "bank" and "the" (layer ${layer})`, () => {
       for (const word of ['bank', 'the']) {
         for (const i of occurrences(enc, word)) {
-          for (const top of [1, 5, 40]) assert.deepEqual(neighboursOf(enc, i, { layer, top }), bruteForce(engine, enc, i, layer, top), `${word}@${i} top ${top}`);
+          for (const top of [1, 5, 40])
+            assert.deepEqual(neighboursOf(enc, i, { layer, top }), bruteForce(engine, enc, i, layer, top), `${word}@${i} top ${top}`);
         }
       }
       const all = engine.wordVectors(enc, layer);
       const occ = occurrences(enc, 'bank');
       for (const i of [...occ, ...occurrences(enc, 'the'), ...occurrences(enc, ',')]) {
-        assert.deepEqual(otherOccurrences(enc, i, layer), occurrences(enc, enc.tok.words[i].text).filter((j) => j !== i));
+        assert.deepEqual(
+          otherOccurrences(enc, i, layer),
+          occurrences(enc, enc.tok.words[i].text).filter((j) => j !== i),
+        );
       }
-      assert.deepEqual(similarities(enc, occ[0], occ, layer), occ.map((j) => cosine(all[occ[0]], all[j])));
+      assert.deepEqual(
+        similarities(enc, occ[0], occ, layer),
+        occ.map((j) => cosine(all[occ[0]], all[j])),
+      );
     });
   }
 
@@ -62,13 +71,19 @@ describe('neighbours and similarities from the word matrix', () => {
     const third = engine.vectors(enc, 'bank', { top: 6, occurrence: 2 });
     assert.equal(third.contextual.length, 1);
     assert.deepEqual(third.contextual[0], full.contextual[2]);
-    assert.throws(() => engine.vectors(enc, 'bank', { occurrence: full.contextual.length }), /occurs \d+ time\(s\); there is no occurrence/);
+    assert.throws(
+      () => engine.vectors(enc, 'bank', { occurrence: full.contextual.length }),
+      /occurs \d+ time\(s\); there is no occurrence/,
+    );
   });
 
   it('compareOccurrences: per-layer cosine of the two word vectors, embeddings to last layer', () => {
     const [a, , b] = occurrences(enc, 'bank');
     const r = compareOccurrences(enc, a, b, 3);
-    assert.deepEqual(r.layers.map((l) => l.layer), [0, 1, 2]);
+    assert.deepEqual(
+      r.layers.map((l) => l.layer),
+      [0, 1, 2],
+    );
     r.layers.forEach(({ layer, similarity }) => {
       const all = engine.wordVectors(enc, layer);
       assert.equal(similarity, cosine(all[a], all[b]));

@@ -18,7 +18,10 @@ describe('occlusion (masked word)', () => {
   });
   after(() => engine.dispose());
 
-  for (const [id, text, target, key] of [['bert-lens-mini', EN, 'sun', 'sun'], ['bert-lens-zh', ZH, '高', '兴']] as const) {
+  for (const [id, text, target, key] of [
+    ['bert-lens-mini', EN, 'sun', 'sun'],
+    ['bert-lens-zh', ZH, '高', '兴'],
+  ] as const) {
     for (const dtype of ['int8', 'fp32'] as const) {
       it(`${id} ${dtype}: target "${target}", base = mask()'s probability, "${key}" matters most`, async () => {
         const model = await engine.load(id, { dtype });
@@ -31,7 +34,10 @@ describe('occlusion (masked word)', () => {
         assert.deepEqual([r.start, r.end], [plain.start, plain.end]);
         // Every other word of the text, in order, the masked one left out.
         const words = (await engine.tokenize(model, text.replace('[MASK]', '').replace('  ', ' '))).words.map((w) => w.text);
-        assert.deepEqual(r.words.map((w) => w.word), words);
+        assert.deepEqual(
+          r.words.map((w) => w.word),
+          words,
+        );
         assert.ok(r.words.every((w) => w.start >= r.end || w.end <= r.start));
         for (const w of r.words) assert.equal(w.delta, r.base - w.score);
         const top = [...r.words].sort((a, b) => b.delta - a.delta)[0];
@@ -110,7 +116,10 @@ describe('occlusion (QA answer)', () => {
       assert.equal(r.task, 'qa');
       assert.deepEqual([r.target, r.start, r.end], [best.text, best.start, best.end]);
       assert.ok(Math.abs(r.base - best.score) < 1e-9, `${r.base} vs ${best.score}`);
-      assert.deepEqual(r.words.map((w) => w.word), (await engine.tokenize(model, DOC)).words.map((w) => w.text));
+      assert.deepEqual(
+        r.words.map((w) => w.word),
+        (await engine.tokenize(model, DOC)).words.map((w) => w.text),
+      );
       for (const w of r.words) assert.equal(DOC.slice(w.start, w.end), w.word);
       // Masking a word of the answer itself changes the answer's probability most (whichever span this model picks:
       // the test follows the shipped model, it does not grade its answer).
@@ -130,7 +139,7 @@ describe('occlusion (QA answer)', () => {
     await assert.rejects(engine.occludeQa(mlm, Q, DOC), /no question-answering head/);
   });
 
-  it('a chosen answer (not the best): its own span probability, equal to the best answer\'s when it is the best', async () => {
+  it("a chosen answer (not the best): its own span probability, equal to the best answer's when it is the best", async () => {
     const model = await engine.load('bert-lens-mini-qa', { dtype: 'fp32' });
     const best = await engine.occludeQa(model, Q, DOC);
     const same = await engine.occludeQa(model, Q, DOC, { answer: { start: best.start, end: best.end } });

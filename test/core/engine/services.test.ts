@@ -31,7 +31,10 @@ describe('document services', () => {
     const r = inspectWord(enc, banks[1], { layer: 'last', top: 4, staticVectors: stat });
     assert.deepEqual(r.word, { text: 'bank', start: TEXT.indexOf('bank', 20), end: TEXT.indexOf('bank', 20) + 4 });
     assert.deepEqual(r.neighbours, neighboursOf(enc, banks[1], { layer: 'last', top: 4 }));
-    assert.deepEqual(r.occurrences.map((o) => o.start), [banks[0], banks[2]].map((i) => enc.tok.words[i].start));
+    assert.deepEqual(
+      r.occurrences.map((o) => o.start),
+      [banks[0], banks[2]].map((i) => enc.tok.words[i].start),
+    );
     assert.equal(r.occurrencesTotal, 2);
     const vecs = engine.wordVectors(enc, 'last');
     assert.equal(r.occurrences[0].similarity, cosine(vecs[banks[1]], vecs[banks[0]]));
@@ -43,15 +46,27 @@ describe('document services', () => {
   it('inspectWord caps the occurrences to the nearest in the text and still counts them all', () => {
     const banks = occurrences(enc, 'bank');
     const r = inspectWord(enc, banks[2], { layer: 'last', top: 3, maxOccurrences: 1 });
-    assert.deepEqual(r.occurrences.map((o) => o.start), [enc.tok.words[banks[1]].start]);
+    assert.deepEqual(
+      r.occurrences.map((o) => o.start),
+      [enc.tok.words[banks[1]].start],
+    );
     assert.equal(r.occurrencesTotal, 2);
   });
 
   it('staticNeighbours: the word as written, else lower-cased; out of vocabulary says so', () => {
     // A word2vec vocabulary, mostly lower case.
-    const vocab = new Map([['bank', 'river'], ['river', 'bank'], ['Paris', 'London']]);
+    const vocab = new Map([
+      ['bank', 'river'],
+      ['river', 'bank'],
+      ['Paris', 'London'],
+    ]);
     const sv = {
-      source: 'w2v', dims: 1, size: vocab.size, has: (w: string) => vocab.has(w), vector: () => undefined, neighboursOf: () => [],
+      source: 'w2v',
+      dims: 1,
+      size: vocab.size,
+      has: (w: string) => vocab.has(w),
+      vector: () => undefined,
+      neighboursOf: () => [],
       neighbours: (w: string) => [{ word: vocab.get(w)!, score: 0.5 }],
     };
     assert.deepEqual(staticNeighbours(sv, 'Bank', 3), { source: 'w2v', inVocabulary: true, neighbours: [{ word: 'river', score: 0.5 }] });
@@ -93,6 +108,9 @@ describe('document services', () => {
     assert.deepEqual(seen, [1, 2]);
     assert.equal((await sentenceChecks(engine, TEXT, async () => model, { max: 1 })).length, 1);
     const qa = await engine.load(FIX.qa);
-    await assert.rejects(sentenceChecks(engine, TEXT, async () => qa), /no next-sentence head/);
+    await assert.rejects(
+      sentenceChecks(engine, TEXT, async () => qa),
+      /no next-sentence head/,
+    );
   });
 });

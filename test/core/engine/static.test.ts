@@ -40,8 +40,18 @@ describe('static vector files', () => {
   after(() => rmSync(dir, { recursive: true, force: true }));
 
   it('word2vec text, word2vec binary, GloVe and fastText .vec agree', async () => {
-    const files: Record<string, string | Buffer> = { 'w2v.txt': text(true), 'w2v.bin': binary(), 'glove.txt': text(false), 'ft.vec': text(true) };
-    const formats: Record<string, string> = { 'w2v.txt': 'word2vec-text', 'w2v.bin': 'word2vec-binary', 'glove.txt': 'glove', 'ft.vec': 'word2vec-text' };
+    const files: Record<string, string | Buffer> = {
+      'w2v.txt': text(true),
+      'w2v.bin': binary(),
+      'glove.txt': text(false),
+      'ft.vec': text(true),
+    };
+    const formats: Record<string, string> = {
+      'w2v.txt': 'word2vec-text',
+      'w2v.bin': 'word2vec-binary',
+      'glove.txt': 'glove',
+      'ft.vec': 'word2vec-text',
+    };
     for (const [name, body] of Object.entries(files)) {
       const p = path.join(dir, name);
       writeFileSync(p, body);
@@ -52,7 +62,11 @@ describe('static vector files', () => {
       const v = s.vector('queen')!;
       VECS[1].forEach((x, k) => assert.ok(Math.abs(v[k] - x) < 1e-6, name));
       const nb = s.neighbours('king', 2);
-      assert.deepEqual(nb.map((n) => n.word), ['queen', 'paris'], name);
+      assert.deepEqual(
+        nb.map((n) => n.word),
+        ['queen', 'paris'],
+        name,
+      );
       const cos = (a: number[], b: number[]) => a.reduce((t, x, k) => t + x * b[k], 0) / Math.hypot(...a) / Math.hypot(...b);
       assert.ok(Math.abs(nb[0].score - cos(VECS[0], VECS[1])) < 1e-6);
       // Case: exact first, then lowercase.
@@ -78,7 +92,11 @@ describe('static vector files', () => {
       ['nan.txt', `a 1 2 x3\n`, /not a number/],
       ['garbage.bin', Buffer.from([0, 1, 2, 3, 0xff, 0xfe, 0, 0, 9]), /looks binary/],
       ['empty.txt', '', /empty/],
-      ['overflow.txt', '99999999999 100\nthe 0.1 0.2\n', /the header "99999999999 100" promises 99999999999 vectors of 100 numbers, more than a 28-byte file can hold/],
+      [
+        'overflow.txt',
+        '99999999999 100\nthe 0.1 0.2\n',
+        /the header "99999999999 100" promises 99999999999 vectors of 100 numbers, more than a 28-byte file can hold/,
+      ],
       ['wronghdr.bin', Buffer.concat([Buffer.from('2 4\n'), binary().subarray(4)]), /.+/],
     ];
     for (const [name, body, re] of cases) {
@@ -156,7 +174,10 @@ describe('engine.loadStatic names', () => {
       const before = process.cwd();
       process.chdir(cwd);
       try {
-        await assert.rejects(engine.loadStatic('w2v-other'), /w2v-other exists, but local files and folders need an explicit path: write \.\/w2v-other/);
+        await assert.rejects(
+          engine.loadStatic('w2v-other'),
+          /w2v-other exists, but local files and folders need an explicit path: write \.\/w2v-other/,
+        );
         assert.equal((await engine.loadStatic('./w2v-other')).size, WORDS.length);
       } finally {
         process.chdir(before);

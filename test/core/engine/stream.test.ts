@@ -8,9 +8,16 @@ import { eachWindow, neighboursStreamed, similarStreamed } from '../../../src/co
 import { neighboursOf, occurrences, similar } from '../../../src/core/vectors';
 import { FIX } from './helpers';
 
-const SENTENCES = ['The bank of the river was muddy.', 'She went to the bank to deposit money.', 'The river bank flooded again!', 'Rates at the bank rose.'];
+const SENTENCES = [
+  'The bank of the river was muddy.',
+  'She went to the bank to deposit money.',
+  'The river bank flooded again!',
+  'Rates at the bank rose.',
+];
 // ~40 windows; every fifth paragraph repeats the first (identical windows run once, and their output is reused).
-const TEXT = Array.from({ length: 60 }, (_, i) => (i % 5 === 0 ? SENTENCES.join(' ') : `${SENTENCES[i % 4]} Paragraph ${i} has words like w${i} and x${i * 7}.`)).join('\n\n');
+const TEXT = Array.from({ length: 60 }, (_, i) =>
+  i % 5 === 0 ? SENTENCES.join(' ') : `${SENTENCES[i % 4]} Paragraph ${i} has words like w${i} and x${i * 7}.`,
+).join('\n\n');
 
 describe('streamed encoding', () => {
   let engine: BertLensEngine;
@@ -31,7 +38,10 @@ describe('streamed encoding', () => {
       seen.push(w.index);
       assert.deepEqual(w.out.hidden[model.info.layers], enc.windows[w.index].out.hidden[model.info.layers]);
     });
-    assert.deepEqual(seen, enc.windows.map((w) => w.index));
+    assert.deepEqual(
+      seen,
+      enc.windows.map((w) => w.index),
+    );
   });
 
   it('similar and neighbours: the same result as from the whole encoding', async () => {
@@ -39,7 +49,10 @@ describe('streamed encoding', () => {
     for (const layer of ['last', 'last4', 0] as const) {
       assert.deepEqual(await similarStreamed(model, tk, TEXT, 'bank', { layer }), similar(enc, 'bank', { layer }));
       for (const target of [occurrences(enc, 'river')[3], occurrences(enc, 'bank').at(-1)!]) {
-        assert.deepEqual(await neighboursStreamed(model, tk, TEXT, target, { layer, top: 7 }), neighboursOf(enc, target, { layer, top: 7 }));
+        assert.deepEqual(
+          await neighboursStreamed(model, tk, TEXT, target, { layer, top: 7 }),
+          neighboursOf(enc, target, { layer, top: 7 }),
+        );
       }
     }
   });
@@ -48,7 +61,14 @@ describe('streamed encoding', () => {
     let runs = 0;
     const counting = { ...model, run: (...a: Parameters<LoadedModel['run']>) => (runs++, model.run(...a)) };
     const visited: number[] = [];
-    await eachWindow(counting, tk, TEXT, { hiddenLayers: [1] }, (w) => visited.push(w.index), (i) => i === 9);
+    await eachWindow(
+      counting,
+      tk,
+      TEXT,
+      { hiddenLayers: [1] },
+      (w) => visited.push(w.index),
+      (i) => i === 9,
+    );
     assert.deepEqual(visited, [9]);
     assert.equal(runs, 1);
   });

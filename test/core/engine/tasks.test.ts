@@ -131,7 +131,10 @@ describe('question answering', () => {
     const seen: Array<{ done: number; total: number }> = [];
     await engine.answer(model, 'What happened?', doc, { maxSeqLen: 48, stride: 12, onProgress: (p) => seen.push(p) });
     assert.ok(seen.length >= 2, `${seen.length} progress reports`);
-    assert.ok(seen.every((p, i) => p.total === seen[0].total && p.done > (seen[i - 1]?.done ?? 0)), JSON.stringify(seen));
+    assert.ok(
+      seen.every((p, i) => p.total === seen[0].total && p.done > (seen[i - 1]?.done ?? 0)),
+      JSON.stringify(seen),
+    );
     assert.equal(seen.at(-1)!.done, seen[0].total);
   });
 

@@ -13,23 +13,32 @@ const TEXT = 'The bank of the river was muddy. The bank raised its rates.';
 
 describe('tensor export', () => {
   let engine: BertLensEngine;
-  before(() => { engine = createEngine(); });
+  before(() => {
+    engine = createEngine();
+  });
   after(() => engine.dispose());
 
   it('the words of a range, with attention, hidden states and census of their window', async () => {
     const m = await engine.load(FIX.bert);
     const all = ['attention', 'hidden', 'census'] as const;
     const enc = await engine.encode(m, TEXT, tensorLayers(all));
-    const start = TEXT.indexOf('river'), end = TEXT.indexOf('muddy') + 5;
+    const start = TEXT.indexOf('river'),
+      end = TEXT.indexOf('muddy') + 5;
     const b = tensorBundle(enc, { start, end }, all);
-    assert.deepEqual(b.words.map((w) => w.text), ['river', 'was', 'muddy']);
+    assert.deepEqual(
+      b.words.map((w) => w.text),
+      ['river', 'was', 'muddy'],
+    );
     const { layers: L, heads: H, hidden: D } = m.info;
     const n = 3;
     assert.equal(b.attention!.length, L * H * n * n);
     const t = wordAttentionTensor(enc, enc.windows[0]);
     const W = t.words.length;
     const idx = b.words.map((w) => enc.tok.words.findIndex((x) => x.start === w.start));
-    for (const [l, h, f, g] of [[0, 0, 0, 2], [L - 1, H - 1, 2, 1]]) {
+    for (const [l, h, f, g] of [
+      [0, 0, 0, 2],
+      [L - 1, H - 1, 2, 1],
+    ]) {
       assert.equal(b.attention![((l * H + h) * n + f) * n + g], t.weights[((l * H + h) * W + idx[f]) * W + idx[g]]);
     }
     assert.equal(b.hiddenStates!.length, (L + 1) * n * D);

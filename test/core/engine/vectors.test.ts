@@ -27,7 +27,8 @@ describe('word vectors and similarity', () => {
     const win = enc.windows[0];
     const mean = (layer: number) => {
       const v = new Float64Array(H);
-      for (let t = tokenStart; t < tokenEnd; t++) for (let i = 0; i < H; i++) v[i] += win.out.hidden[layer][(t + 1) * H + i] / (tokenEnd - tokenStart);
+      for (let t = tokenStart; t < tokenEnd; t++)
+        for (let i = 0; i < H; i++) v[i] += win.out.hidden[layer][(t + 1) * H + i] / (tokenEnd - tokenStart);
       return v;
     };
     const last = engine.wordVectors(enc)[w];
@@ -47,7 +48,10 @@ describe('word vectors and similarity', () => {
 
   it('similar: every case-insensitive occurrence, square symmetric matrices, static all 1', () => {
     const r = engine.similar(enc, 'BANK');
-    assert.deepEqual(r.occurrences, [...TEXT.matchAll(/bank/gi)].map((m) => ({ start: m.index, end: m.index + 4 })));
+    assert.deepEqual(
+      r.occurrences,
+      [...TEXT.matchAll(/bank/gi)].map((m) => ({ start: m.index, end: m.index + 4 })),
+    );
     const n = r.occurrences.length;
     assert.equal(n, 3);
     for (const mtx of [r.contextual, r.static]) {

@@ -57,10 +57,22 @@ describe('hub download', () => {
       assert.equal(m.info.dtype, 'int8', 'auto picks the published quantized file');
       assert.equal(m.info.dir, path.join(cacheDir, ID));
       const got = files(m.info.dir);
-      assert.deepEqual(got, [RECORD, 'config.json', 'onnx/model_quantized.onnx', 'special_tokens_map.json', 'tokenizer.json', 'tokenizer_config.json']);
+      assert.deepEqual(got, [
+        RECORD,
+        'config.json',
+        'onnx/model_quantized.onnx',
+        'special_tokens_map.json',
+        'tokenizer.json',
+        'tokenizer_config.json',
+      ]);
       // The record: size and SHA-256 of every file, as checked (the .onnx against the hub's X-Linked-Etag).
-      const record = JSON.parse(fs.readFileSync(path.join(m.info.dir, RECORD), 'utf8')) as { files: Record<string, { size: number; sha256: string }> };
-      assert.deepEqual(Object.keys(record.files).sort(), got.filter((f) => f !== RECORD));
+      const record = JSON.parse(fs.readFileSync(path.join(m.info.dir, RECORD), 'utf8')) as {
+        files: Record<string, { size: number; sha256: string }>;
+      };
+      assert.deepEqual(
+        Object.keys(record.files).sort(),
+        got.filter((f) => f !== RECORD),
+      );
       for (const [f, r] of Object.entries(record.files)) {
         assert.equal(r.size, fs.statSync(path.join(m.info.dir, f)).size, f);
         assert.equal(r.sha256, sha256(path.join(m.info.dir, f)), f);
@@ -84,10 +96,23 @@ describe('hub download', () => {
       // Totals over the whole download, for a single progress bar.
       const end = events[events.length - 1] as ModelDownloadProgress;
       assert.deepEqual([end.overallLoaded, end.overallTotal], [all, all]);
-      assert.ok(events.every((e, i) => i === 0 || (e as ModelDownloadProgress).overallLoaded >= (events[i - 1] as ModelDownloadProgress).overallLoaded));
-      assert.ok(hub.requests.some((r) => r.range === 'bytes=0-0'), 'sizes probed with Range: bytes=0-0');
-      assert.ok(hub.requests.some((r) => r.url.startsWith('/__cdn/') && r.range === 'bytes=0-0'), 'Range survives the LFS redirect');
-      assert.ok(hub.requests.some((r) => r.url.startsWith('/__cdn/') && !r.range), 'the .onnx came through the redirect');
+      assert.ok(
+        events.every(
+          (e, i) => i === 0 || (e as ModelDownloadProgress).overallLoaded >= (events[i - 1] as ModelDownloadProgress).overallLoaded,
+        ),
+      );
+      assert.ok(
+        hub.requests.some((r) => r.range === 'bytes=0-0'),
+        'sizes probed with Range: bytes=0-0',
+      );
+      assert.ok(
+        hub.requests.some((r) => r.url.startsWith('/__cdn/') && r.range === 'bytes=0-0'),
+        'Range survives the LFS redirect',
+      );
+      assert.ok(
+        hub.requests.some((r) => r.url.startsWith('/__cdn/') && !r.range),
+        'the .onnx came through the redirect',
+      );
       // The downloaded model equals the local folder's int8 model.
       const local = await loadModel(fixture('tiny-bert'), {}, { dtype: 'int8' });
       const rows = rowsOf(golden('tiny-bert').cases[0]);
@@ -107,8 +132,14 @@ describe('hub download', () => {
     assert.equal(online.dir, path.join(cacheDir, ID));
     assert.equal(hub.requests.length, 0, 'a cached model is used without any request');
     const listed = await listModels({ cacheDir, modelsDir: tmpDir('empty') });
-    assert.deepEqual(listed.map((x) => [x.id, x.source, x.dtypes]), [[ID, 'hub', ['int8']]]);
-    assert.equal(listed[0].bytes, files(listed[0].dir).reduce((n, f) => n + fs.statSync(path.join(listed[0].dir, f)).size, 0));
+    assert.deepEqual(
+      listed.map((x) => [x.id, x.source, x.dtypes]),
+      [[ID, 'hub', ['int8']]],
+    );
+    assert.equal(
+      listed[0].bytes,
+      files(listed[0].dir).reduce((n, f) => n + fs.statSync(path.join(listed[0].dir, f)).size, 0),
+    );
   });
 
   it('the cache is transformers.js-compatible: its FileCache loads our download with no network', async () => {
@@ -116,7 +147,13 @@ describe('hub download', () => {
     const tj = await import('@huggingface/transformers');
     const saved = { ...tj.env };
     // Local lookup points at an empty folder, so only the FileCache (cacheDir) can answer.
-    Object.assign(tj.env, { cacheDir, useFSCache: true, allowRemoteModels: false, allowLocalModels: true, localModelPath: tmpDir('nolocal') });
+    Object.assign(tj.env, {
+      cacheDir,
+      useFSCache: true,
+      allowRemoteModels: false,
+      allowLocalModels: true,
+      localModelPath: tmpDir('nolocal'),
+    });
     hub.requests.length = 0;
     try {
       const tok = await tj.AutoTokenizer.from_pretrained(ID);
@@ -166,31 +203,60 @@ describe('hub download', () => {
   it('int8 asked but not published → DOWNLOAD_FAILED naming the file and suggesting fp32', async () => {
     hub.faults.notFound = new Set(['onnx/model_quantized.onnx']);
     const e = await loadModel(QA, { cacheDir, hubEndpoint: hub.endpoint }, { dtype: 'int8' }).catch((x: unknown) => x);
-    isErr('DOWNLOAD_FAILED', `Could not download onnx/model_quantized.onnx for ${QA} from ${hub.endpoint}: HTTP 404`, 'use the fp32 file')(e);
+    isErr(
+      'DOWNLOAD_FAILED',
+      `Could not download onnx/model_quantized.onnx for ${QA} from ${hub.endpoint}: HTTP 404`,
+      'use the fp32 file',
+    )(e);
     assert.deepEqual((e as BertLensError).details.fix, [{ option: 'dtype', value: 'fp32' }, { option: 'model' }]);
   });
 
   it('server down → DOWNLOAD_FAILED naming model, file and remedy', async () => {
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
     const e = await loadModel(ID, { cacheDir, hubEndpoint: endpoint, ...FAST }).catch((x: unknown) => x);
-    isErr('DOWNLOAD_FAILED', `for ${ID} from ${endpoint}`, 'onnx/model_quantized.onnx', 'connection refused', 'mirror', 'offline', '(4 attempts)')(e);
+    isErr(
+      'DOWNLOAD_FAILED',
+      `for ${ID} from ${endpoint}`,
+      'onnx/model_quantized.onnx',
+      'connection refused',
+      'mirror',
+      'offline',
+      '(4 attempts)',
+    )(e);
     assert.deepEqual((e as BertLensError).details.fix, [{ option: 'hubEndpoint' }, { option: 'offline', value: true }]);
     assert.deepEqual(files(cacheDir), []);
   });
 
   it('404 for one file → the error names that file', async () => {
     hub.faults.notFound = new Set(['tokenizer.json']);
-    await assert.rejects(loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint }), isErr('DOWNLOAD_FAILED', 'Could not download tokenizer.json', 'HTTP 404', 'Check the model id'));
+    await assert.rejects(
+      loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint }),
+      isErr('DOWNLOAD_FAILED', 'Could not download tokenizer.json', 'HTTP 404', 'Check the model id'),
+    );
   });
 
   it('a connection cut on every attempt → DOWNLOAD_FAILED after the retries, nothing half-written, a later try succeeds', async () => {
     hub.faults.dropAfterHalf = new Set(['onnx/model_quantized.onnx']);
-    await assert.rejects(loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint, ...FAST }), isErr('DOWNLOAD_FAILED', 'onnx/model_quantized.onnx', /broke after \d+ of \d+ bytes|sent \d+ of \d+ bytes/, 'nothing partial was kept', '(4 attempts)'));
+    await assert.rejects(
+      loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint, ...FAST }),
+      isErr(
+        'DOWNLOAD_FAILED',
+        'onnx/model_quantized.onnx',
+        /broke after \d+ of \d+ bytes|sent \d+ of \d+ bytes/,
+        'nothing partial was kept',
+        '(4 attempts)',
+      ),
+    );
     // Each retry asked only for the rest: Range bytes=N- with N never going back (bytes still in flight when the
     // connection drops may be lost, so N need not grow every time).
-    const resumes = hub.requests.filter((r) => r.url.startsWith('/__cdn/') && /^bytes=[1-9]\d*-$/.test(r.range ?? '')).map((r) => Number(/\d+/.exec(r.range!)![0]));
+    const resumes = hub.requests
+      .filter((r) => r.url.startsWith('/__cdn/') && /^bytes=[1-9]\d*-$/.test(r.range ?? ''))
+      .map((r) => Number(/\d+/.exec(r.range!)![0]));
     assert.equal(resumes.length, 3, JSON.stringify(hub.requests));
-    assert.ok(resumes.every((n, i) => i === 0 || n >= resumes[i - 1]), `${resumes}`);
+    assert.ok(
+      resumes.every((n, i) => i === 0 || n >= resumes[i - 1]),
+      `${resumes}`,
+    );
     const left = files(path.join(cacheDir, ID));
     assert.ok(!left.some((f) => f.includes('onnx')), `left: ${left}`);
     await assert.rejects(loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint, offline: true }), isErr('OFFLINE'));
@@ -202,14 +268,20 @@ describe('hub download', () => {
 
   it('a cut .onnx served with a matching length → CORRUPT_MODEL and not cached', async () => {
     hub.faults.cutFile = new Set(['onnx/model_quantized.onnx']);
-    await assert.rejects(loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint }), isErr('CORRUPT_MODEL', 'onnx/model_quantized.onnx', ID, 'nothing was kept'));
+    await assert.rejects(
+      loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint }),
+      isErr('CORRUPT_MODEL', 'onnx/model_quantized.onnx', ID, 'nothing was kept'),
+    );
     assert.ok(!files(path.join(cacheDir, ID)).some((f) => f.includes('onnx')));
   });
 
   it('an unwritable cache → DOWNLOAD_FAILED saying so', async () => {
     const notADir = path.join(tmpDir('file'), 'cache');
     fs.writeFileSync(notADir, 'a file, not a folder');
-    await assert.rejects(loadModel(ID, { cacheDir: notADir, hubEndpoint: hub.endpoint }), isErr('DOWNLOAD_FAILED', 'Cannot write', 'Free some disk space'));
+    await assert.rejects(
+      loadModel(ID, { cacheDir: notADir, hubEndpoint: hub.endpoint }),
+      isErr('DOWNLOAD_FAILED', 'Cannot write', 'Free some disk space'),
+    );
   });
 
   it('a server that gzips files anyway still gives byte-exact files', async () => {
@@ -224,23 +296,47 @@ describe('hub download', () => {
     const idle = { cacheDir, hubEndpoint: hub.endpoint, downloadIdleTimeoutMs: 400, ...FAST };
     hub.faults.silent = new Set(['config.json']);
     const t0 = Date.now();
-    await assert.rejects(resolveModel(ID, idle), isErr('DOWNLOAD_FAILED', 'Could not download config.json', 'the server did not answer within 0.4 s', 'hub endpoint to a mirror', '(4 attempts)'));
+    await assert.rejects(
+      resolveModel(ID, idle),
+      isErr(
+        'DOWNLOAD_FAILED',
+        'Could not download config.json',
+        'the server did not answer within 0.4 s',
+        'hub endpoint to a mirror',
+        '(4 attempts)',
+      ),
+    );
     hub.faults.silent = undefined;
     hub.faults.stall = new Set(['onnx/model_quantized.onnx']);
-    await assert.rejects(resolveModel(ID, idle), isErr('DOWNLOAD_FAILED', 'onnx/model_quantized.onnx', /no data arrived for 0\.4 s after 400 of \d+ bytes/, 'Nothing partial was kept', '(4 attempts)'));
+    await assert.rejects(
+      resolveModel(ID, idle),
+      isErr(
+        'DOWNLOAD_FAILED',
+        'onnx/model_quantized.onnx',
+        /no data arrived for 0\.4 s after 400 of \d+ bytes/,
+        'Nothing partial was kept',
+        '(4 attempts)',
+      ),
+    );
     assert.ok(Date.now() - t0 < 20_000, 'bounded by the idle timeout, not by the server');
     assert.ok(!files(cacheDir).some((f) => f.includes('.part-') || f.endsWith('.onnx')), files(cacheDir).join(', '));
   });
 
   it('a body longer than the announced size is cut off, not written on', async () => {
     hub.faults.oversize = new Set(['onnx/model_quantized.onnx']);
-    await assert.rejects(resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint }), isErr('DOWNLOAD_FAILED', 'onnx/model_quantized.onnx', /the server sent more than the announced \d+ bytes/));
+    await assert.rejects(
+      resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint }),
+      isErr('DOWNLOAD_FAILED', 'onnx/model_quantized.onnx', /the server sent more than the announced \d+ bytes/),
+    );
     assert.ok(!files(cacheDir).some((f) => f.includes('.part-') || f.endsWith('.onnx')), files(cacheDir).join(', '));
   });
 
   it('a compressed binary (a gzip bomb in the making) is refused before inflating', async () => {
     hub.faults.gzip = new Set(['onnx/model_quantized.onnx']);
-    await assert.rejects(resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint }), isErr('DOWNLOAD_FAILED', 'onnx/model_quantized.onnx', 'sent it compressed (Content-Encoding: gzip)', 'serves files unmodified'));
+    await assert.rejects(
+      resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint }),
+      isErr('DOWNLOAD_FAILED', 'onnx/model_quantized.onnx', 'sent it compressed (Content-Encoding: gzip)', 'serves files unmodified'),
+    );
     assert.ok(!files(cacheDir).some((f) => f.includes('.part-') || f.endsWith('.onnx')));
   });
 
@@ -252,10 +348,16 @@ describe('hub download', () => {
     const want = path.join(fixture('tiny-bert'), 'onnx/model_quantized.onnx');
     assert.ok(fs.readFileSync(path.join(cacheDir, ID, 'onnx/model_quantized.onnx')).equals(fs.readFileSync(want)));
     const half = fs.statSync(want).size >> 1;
-    const resumedAt = hub.requests.filter((q) => q.url.startsWith('/__cdn/')).map((q) => Number(/^bytes=(\d+)-$/.exec(q.range ?? '')?.[1] ?? 0)).filter((n) => n > 0);
+    const resumedAt = hub.requests
+      .filter((q) => q.url.startsWith('/__cdn/'))
+      .map((q) => Number(/^bytes=(\d+)-$/.exec(q.range ?? '')?.[1] ?? 0))
+      .filter((n) => n > 0);
     assert.ok(resumedAt.length === 1 && resumedAt[0] <= half, `asked for the rest from byte ${resumedAt} (half: ${half})`);
     const onnx = events.filter((e) => e.file === 'onnx/model_quantized.onnx').map((e) => e.loaded);
-    assert.ok(onnx.every((n, i) => i === 0 || n >= onnx[i - 1]), 'progress never goes back on a resume');
+    assert.ok(
+      onnx.every((n, i) => i === 0 || n >= onnx[i - 1]),
+      'progress never goes back on a resume',
+    );
     assert.equal((await verifyModel(ID, { cacheDir, offline: true })).ok, true);
   });
 
@@ -272,12 +374,18 @@ describe('hub download', () => {
     assert.ok(fs.existsSync(path.join(r.dir, 'tokenizer.json')));
     assert.equal(hub.requests.filter((q) => q.url.endsWith('/tokenizer.json') && !q.range).length, 3, 'two 500s, then the file');
     hub.faults.error500 = new Map([['config.json', 99]]);
-    await assert.rejects(resolveModel(ID, { cacheDir: tmpDir('cache'), hubEndpoint: hub.endpoint, ...FAST }), isErr('DOWNLOAD_FAILED', 'config.json', 'HTTP 500', '(4 attempts)'));
+    await assert.rejects(
+      resolveModel(ID, { cacheDir: tmpDir('cache'), hubEndpoint: hub.endpoint, ...FAST }),
+      isErr('DOWNLOAD_FAILED', 'config.json', 'HTTP 500', '(4 attempts)'),
+    );
   });
 
   it('a file that does not match the SHA-256 the hub announced → CORRUPT_MODEL, nothing kept', async () => {
     hub.faults.wrongSha = new Set(['onnx/model_quantized.onnx']);
-    await assert.rejects(resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint, ...FAST }), isErr('CORRUPT_MODEL', 'onnx/model_quantized.onnx', 'does not match the checksum', 'nothing was kept'));
+    await assert.rejects(
+      resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint, ...FAST }),
+      isErr('CORRUPT_MODEL', 'onnx/model_quantized.onnx', 'does not match the checksum', 'nothing was kept'),
+    );
     assert.ok(!files(cacheDir).some((f) => f.includes('.part-') || f.endsWith('.onnx')), files(cacheDir).join(', '));
   });
 
@@ -287,7 +395,10 @@ describe('hub download', () => {
     fs.writeFileSync(tok, fs.readFileSync(tok, 'utf8').replace('{', '{ '));
     const v = await verifyModel(ID, { cacheDir, offline: true });
     assert.equal(v.ok, false);
-    assert.ok(v.problems.some((p) => /tokenizer_config\.json has \d+ bytes but was downloaded with \d+/.test(p)), v.problems.join('\n'));
+    assert.ok(
+      v.problems.some((p) => /tokenizer_config\.json has \d+ bytes but was downloaded with \d+/.test(p)),
+      v.problems.join('\n'),
+    );
   });
 
   it('models list shows an incomplete download and unfinished .part files', async () => {
@@ -317,7 +428,10 @@ describe('hub download', () => {
   });
 
   it('offline with an empty cache → OFFLINE, and no request is made', async () => {
-    await assert.rejects(loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint, offline: true }), isErr('OFFLINE', ID, 'offline mode', cacheDir));
+    await assert.rejects(
+      loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint, offline: true }),
+      isErr('OFFLINE', ID, 'offline mode', cacheDir),
+    );
     assert.equal(hub.requests.length, 0);
   });
 

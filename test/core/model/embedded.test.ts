@@ -54,11 +54,16 @@ for (const name of ['bert-lens-mini', 'bert-lens-mini-qa', 'bert-lens-zh', 'bert
               c.logits_at.forEach(([row, p], k) => {
                 if (row !== b) return;
                 const i = mlm[b].indexOf(p);
-                check(o.mlmLogits!.subarray(i * m.info.vocabSize, (i + 1) * m.info.vocabSize), c.logits_rows![k], `${c.name} logits[${row},${p}]`);
+                check(
+                  o.mlmLogits!.subarray(i * m.info.vocabSize, (i + 1) * m.info.vocabSize),
+                  c.logits_rows![k],
+                  `${c.name} logits[${row},${p}]`,
+                );
               });
             }
             if (c.nsp_logits) check(o.nspLogits!, c.nsp_logits[b], `${c.name} nsp row ${b}`);
-            if (c.last_hidden_state_cls) check(o.hidden[m.info.layers].subarray(0, m.info.hidden), c.last_hidden_state_cls[b], `${c.name} [CLS] hidden row ${b}`);
+            if (c.last_hidden_state_cls)
+              check(o.hidden[m.info.layers].subarray(0, m.info.hidden), c.last_hidden_state_cls[b], `${c.name} [CLS] hidden row ${b}`);
             if (c.start_logits) {
               check(o.startLogits!, c.start_logits[b].slice(0, o.seqLen), `${c.name} start row ${b}`);
               check(o.endLogits!, c.end_logits![b].slice(0, o.seqLen), `${c.name} end row ${b}`);

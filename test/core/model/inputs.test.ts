@@ -20,7 +20,7 @@ describe('bad model files', () => {
     const dir = tmpDir('corrupt');
     copyDir(fixture('tiny-distilbert'), dir);
     let x = 12345;
-    const junk = Uint8Array.from({ length: 4096 }, () => ((x = (x * 1103515245 + 12345) >>> 0) >>> 24));
+    const junk = Uint8Array.from({ length: 4096 }, () => (x = (x * 1103515245 + 12345) >>> 0) >>> 24);
     fs.writeFileSync(path.join(dir, 'onnx', 'model.onnx'), junk);
     await assert.rejects(loadModel(dir), code('CORRUPT_MODEL', /onnx\/model\.onnx .* is not a usable ONNX model .*Replace the file/));
   });
@@ -92,7 +92,11 @@ describe('bad run() inputs', () => {
     ['no rows', () => m.run([], {}), /at least one row/],
     ['type ids length', () => m.run([{ ids: [2, 5, 3], typeIds: [0, 0] }], {}), /3 ids but 2 token type ids/],
     ['type id out of range', () => m.run([{ ids: [2, 5, 3], typeIds: [0, 2, 0] }], {}), /token type id 2/],
-    ['layer out of range', () => m.run([{ ids: [2, 5, 3] }], { attentionLayers: [3] }), /attention layer 3 does not exist \(valid: 1\.\.2\)/],
+    [
+      'layer out of range',
+      () => m.run([{ ids: [2, 5, 3] }], { attentionLayers: [3] }),
+      /attention layer 3 does not exist \(valid: 1\.\.2\)/,
+    ],
     ['hidden layer out of range', () => m.run([{ ids: [2, 5, 3] }], { hiddenLayers: [-1] }), /hidden-state layer -1/],
     ['mask position out of row', () => m.run([{ ids: [2, 5, 3] }], { mlmPositions: [[3]] }), /masked position 3/],
     ['QA on an MLM model', () => m.run([{ ids: [2, 5, 3] }], { qa: true }), /no question-answering head/],
@@ -112,13 +116,21 @@ describe('bad run() inputs', () => {
   it('splits a big batch to stay within the memory budget, with the same results', async () => {
     const small = await loadModel(fixture('tiny-bert'), {}, { dtype: 'fp32', memoryBudgetBytes: 1 });
     try {
-      const rows = [[2, 5, 6, 7, 3], [2, 8, 3], [2, 9, 10, 11, 12, 13, 3], [2, 14, 3]].map((ids) => ({ ids }));
+      const rows = [
+        [2, 5, 6, 7, 3],
+        [2, 8, 3],
+        [2, 9, 10, 11, 12, 13, 3],
+        [2, 14, 3],
+      ].map((ids) => ({ ids }));
       const req = { attentionLayers: [1, 2], hiddenLayers: [2] };
       const a = await small.run(rows, req);
       const b = await m.run(rows, req);
       a.forEach((o, i) => {
         assert.equal(o.seqLen, rows[i].ids.length, 'results come back in input order');
-        assert.deepEqual([...o.hidden[2]].map((x) => x.toFixed(4)), [...b[i].hidden[2]].map((x) => x.toFixed(4)));
+        assert.deepEqual(
+          [...o.hidden[2]].map((x) => x.toFixed(4)),
+          [...b[i].hidden[2]].map((x) => x.toFixed(4)),
+        );
       });
     } finally {
       await small.dispose();

@@ -50,10 +50,7 @@ for (const name of ['tiny-bert', 'tiny-bert-qa']) {
 
     it('finds attention, Q/K/V and hidden taps in the quantized graph', () => {
       assert.equal(q.info.dtype, 'int8');
-      assert.deepEqual(
-        [q.info.capabilities.attention, q.info.capabilities.qkv, q.info.capabilities.hidden],
-        [true, true, true],
-      );
+      assert.deepEqual([q.info.capabilities.attention, q.info.capabilities.qkv, q.info.capabilities.hidden], [true, true, true]);
     });
 
     it('attention rows sum to 1 ± 1e-5 with zero mass on padded keys (padded batch)', async () => {
@@ -98,7 +95,12 @@ for (const name of ['tiny-bert', 'tiny-bert-qa']) {
         const rows = rowsOf(c);
         // Unpadded single rows, so both graphs see exactly the same feeds.
         for (let b = 0; b < rows.length; b++) {
-          const single = { ...c, input_ids: [rows[b].ids], attention_mask: [rows[b].ids.map(() => 1)], token_type_ids: rows[b].typeIds ? [rows[b].typeIds!] : undefined };
+          const single = {
+            ...c,
+            input_ids: [rows[b].ids],
+            attention_mask: [rows[b].ids.map(() => 1)],
+            token_type_ids: rows[b].typeIds ? [rows[b].typeIds!] : undefined,
+          };
           const want = await untapped(m.info.modelFile, single, mains);
           const [o] = await m.run([rows[b]], {
             attentionLayers: [1, 2],
@@ -110,7 +112,10 @@ for (const name of ['tiny-bert', 'tiny-bert-qa']) {
           const got = m.info.capabilities.qa ? o.startLogits! : o.mlmLogits!;
           const exp = want[mains[0]].data as Float32Array;
           assert.equal(got.length, exp.length);
-          assert.ok(got.every((x, i) => Object.is(x, exp[i])), `row ${b}: ${mains[0]} not bit-identical`);
+          assert.ok(
+            got.every((x, i) => Object.is(x, exp[i])),
+            `row ${b}: ${mains[0]} not bit-identical`,
+          );
           if (o.nspLogits) assert.deepEqual([...o.nspLogits], [...(want.nsp_logits.data as Float32Array)]);
           if (o.endLogits) assert.deepEqual([...o.endLogits], [...(want.end_logits.data as Float32Array)]);
         }

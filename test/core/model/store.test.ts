@@ -15,7 +15,10 @@ describe('model store', () => {
       ['bert', 2, 4, 32, 128, 640, true, 'int8'],
     );
     const d = readModelInfo(fixture('tiny-distilbert'), { dtype: 'auto' });
-    assert.deepEqual([d.architecture, d.layers, d.heads, d.hidden, d.dtype, d.capabilities.tokenTypes], ['distilbert', 2, 4, 32, 'fp32', false]);
+    assert.deepEqual(
+      [d.architecture, d.layers, d.heads, d.hidden, d.dtype, d.capabilities.tokenTypes],
+      ['distilbert', 2, 4, 32, 'fp32', false],
+    );
     assert.equal(readModelInfo(fixture('tiny-bert-qa')).maxPositions, 512);
   });
 
@@ -66,7 +69,12 @@ describe('model store', () => {
       assert.deepEqual([e.source, e.dir], ['embedded', fixture('tiny-bert')]);
       const h = await resolveModel('fake-org/tiny-bert', opts);
       assert.deepEqual([h.source, h.dir], ['hub', path.join(cache, 'fake-org', 'tiny-bert')]);
-      for (const explicit of ['./tiny-bert', `file:./tiny-bert`, `file://${path.join(fs.realpathSync(cwd), 'tiny-bert')}`, path.join(cwd, 'tiny-bert')]) {
+      for (const explicit of [
+        './tiny-bert',
+        `file:./tiny-bert`,
+        `file://${path.join(fs.realpathSync(cwd), 'tiny-bert')}`,
+        path.join(cwd, 'tiny-bert'),
+      ]) {
         const f = await resolveModel(explicit, opts);
         assert.equal(f.source, 'folder', explicit);
         assert.equal(fs.realpathSync(f.dir), fs.realpathSync(path.join(cwd, 'tiny-bert')), explicit);
@@ -84,11 +92,14 @@ describe('model store', () => {
 
   it('lists embedded models with dtypes and sizes', async () => {
     const list = await listModels({ modelsDir: FIXTURES, cacheDir: tmpDir('nocache') });
-    assert.deepEqual(list.map((m) => [m.id, m.source, m.dtypes.join('+')]), [
-      ['tiny-bert', 'embedded', 'fp32+int8'],
-      ['tiny-bert-qa', 'embedded', 'fp32+int8'],
-      ['tiny-distilbert', 'embedded', 'fp32'],
-    ]);
+    assert.deepEqual(
+      list.map((m) => [m.id, m.source, m.dtypes.join('+')]),
+      [
+        ['tiny-bert', 'embedded', 'fp32+int8'],
+        ['tiny-bert-qa', 'embedded', 'fp32+int8'],
+        ['tiny-distilbert', 'embedded', 'fp32'],
+      ],
+    );
     const bert = list[0];
     const onnxBytes = ['model.onnx', 'model_quantized.onnx'].reduce((n, f) => n + fs.statSync(path.join(bert.dir, 'onnx', f)).size, 0);
     assert.ok(bert.bytes > onnxBytes);

@@ -23,7 +23,8 @@ async function expectTapsMatchGolden(dir: string, caps: Array<'attention' | 'qkv
     const [o] = await m.run(rows, { attentionLayers: [1, 2], qkvLayers: [1, 2] });
     for (const l of [1, 2]) {
       assert.ok(maxAbsDiff(o.attention[l], flat(c.attentions[l - 1][0], [4, T, T])) <= 1e-4, `attention ${l}`);
-      for (const k of ['q', 'k', 'v'] as const) assert.ok(maxAbsDiff(o.qkv[l][k], flat(c.qkv[l - 1][k][0], [4, T, 8])) <= 1e-4, `${k} ${l}`);
+      for (const k of ['q', 'k', 'v'] as const)
+        assert.ok(maxAbsDiff(o.qkv[l][k], flat(c.qkv[l - 1][k][0], [4, T, 8])) <= 1e-4, `${k} ${l}`);
     }
   } finally {
     await m.dispose();
@@ -68,7 +69,9 @@ describe('graph taps', () => {
   it('a graph whose Softmax is replaced (Exp/ReduceSum/Div) → attention:false, qkv:false, still runs with the same logits', async () => {
     const dir = rewrittenFolder(fixture('tiny-bert'), 'onnx/model.onnx', (g) => {
       const nodes: onnx.INodeProto[] = [];
-      g.initializer.push(onnx.TensorProto.create({ name: 'axes_last', dataType: onnx.TensorProto.DataType.INT64, dims: [1], int64Data: [-1] }));
+      g.initializer.push(
+        onnx.TensorProto.create({ name: 'axes_last', dataType: onnx.TensorProto.DataType.INT64, dims: [1], int64Data: [-1] }),
+      );
       let replaced = 0;
       for (const n of g.node) {
         if (n.opType !== 'Softmax') {
@@ -78,7 +81,13 @@ describe('graph taps', () => {
         const x = n.input![0];
         const y = n.output![0];
         nodes.push({ opType: 'Exp', input: [x], output: [`${y}_exp`], name: `${n.name}_exp` });
-        nodes.push({ opType: 'ReduceSum', input: [`${y}_exp`, 'axes_last'], output: [`${y}_sum`], name: `${n.name}_sum`, attribute: [{ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 }] });
+        nodes.push({
+          opType: 'ReduceSum',
+          input: [`${y}_exp`, 'axes_last'],
+          output: [`${y}_sum`],
+          name: `${n.name}_sum`,
+          attribute: [{ name: 'keepdims', type: onnx.AttributeProto.AttributeType.INT, i: 1 }],
+        });
         nodes.push({ opType: 'Div', input: [`${y}_exp`, `${y}_sum`], output: [y], name: `${n.name}_div` });
         replaced++;
       }
@@ -96,7 +105,10 @@ describe('graph taps', () => {
       const [o] = await m.run(rows, { mlmPositions: [rows[0].ids.map((_, i) => i)], hiddenLayers: [0, 1, 2] });
       assert.ok(maxAbsDiff(o.mlmLogits!, flat(c.logits![0], [T, m.info.vocabSize])) <= 1e-4);
       for (const l of [0, 1, 2]) assert.ok(maxAbsDiff(o.hidden[l], flat(c.hidden_states[l][0], [T, 32])) <= 1e-4, `hidden ${l}`);
-      await assert.rejects(m.run(rows, { attentionLayers: [1] }), (e: Error & { code?: string }) => e.code === 'ATTENTION_UNAVAILABLE' && /fused attention/.test(e.message));
+      await assert.rejects(
+        m.run(rows, { attentionLayers: [1] }),
+        (e: Error & { code?: string }) => e.code === 'ATTENTION_UNAVAILABLE' && /fused attention/.test(e.message),
+      );
     } finally {
       await m.dispose();
     }
@@ -119,8 +131,18 @@ describe('graph taps', () => {
           const [q, kt] = n.input;
           const id = n.output[0].replace(/\W/g, '_');
           out.push({ opType: 'Shape', input: [q], output: [`${id}_shape`] });
-          out.push({ opType: 'Gather', input: [`${id}_shape`, 'last_idx'], output: [`${id}_d`], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }] });
-          out.push({ opType: 'Cast', input: [`${id}_d`], output: [`${id}_df`], attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.FLOAT }] });
+          out.push({
+            opType: 'Gather',
+            input: [`${id}_shape`, 'last_idx'],
+            output: [`${id}_d`],
+            attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
+          });
+          out.push({
+            opType: 'Cast',
+            input: [`${id}_d`],
+            output: [`${id}_df`],
+            attribute: [{ name: 'to', type: onnx.AttributeProto.AttributeType.INT, i: onnx.TensorProto.DataType.FLOAT }],
+          });
           out.push({ opType: 'Sqrt', input: [`${id}_df`], output: [`${id}_s1`] });
           out.push({ opType: 'Sqrt', input: [`${id}_s1`], output: [`${id}_s2`] });
           out.push({ opType: 'Reciprocal', input: [`${id}_s2`], output: [`${id}_scale`] });
@@ -165,7 +187,12 @@ describe('graph taps', () => {
         out.push({ opType: 'DynamicQuantizeLinear', input: [a], output: [`${y}_aq`, `${y}_as`, `${y}_az`] });
         out.push({ opType: 'DynamicQuantizeLinear', input: [b], output: [`${y}_bq`, `${y}_bs`, `${y}_bz`] });
         out.push({ opType: 'MatMulInteger', input: [`${y}_aq`, `${y}_bq`, `${y}_az`, `${y}_bz`], output: [`${y}_i`] });
-        out.push({ opType: 'Cast', input: [`${y}_i`], output: [`${y}_f`], attribute: [{ name: 'to', type: INT, i: onnx.TensorProto.DataType.FLOAT }] });
+        out.push({
+          opType: 'Cast',
+          input: [`${y}_i`],
+          output: [`${y}_f`],
+          attribute: [{ name: 'to', type: INT, i: onnx.TensorProto.DataType.FLOAT }],
+        });
         out.push({ opType: 'Mul', input: [`${y}_as`, `${y}_bs`], output: [`${y}_s`] });
         out.push({ opType: 'Mul', input: [`${y}_f`, `${y}_s`], output: [y] });
         quantized++;
@@ -200,9 +227,17 @@ describe('graph taps', () => {
         if (div && add && nodes.some((x) => x.opType === 'Softmax' && x.input[0] === add.output[0])) {
           const [q, kt] = n.input;
           const y = n.output[0];
-          out.push({ opType: 'Transpose', input: [kt], output: [`${y}_k`], attribute: [{ name: 'perm', type: onnx.AttributeProto.AttributeType.INTS, ints: [0, 1, 3, 2] }] });
           out.push({
-            opType: 'FusedMatMul', domain: 'com.microsoft', input: [q, `${y}_k`], output: [y],
+            opType: 'Transpose',
+            input: [kt],
+            output: [`${y}_k`],
+            attribute: [{ name: 'perm', type: onnx.AttributeProto.AttributeType.INTS, ints: [0, 1, 3, 2] }],
+          });
+          out.push({
+            opType: 'FusedMatMul',
+            domain: 'com.microsoft',
+            input: [q, `${y}_k`],
+            output: [y],
             attribute: [
               { name: 'transB', type: onnx.AttributeProto.AttributeType.INT, i: 1 },
               { name: 'alpha', type: onnx.AttributeProto.AttributeType.FLOAT, f: 1 / Math.sqrt(8) },
@@ -231,7 +266,10 @@ describe('graph taps', () => {
     const src = path.join(__dirname, 'graphs', 'tiny-bert-opset17.onnx');
     fs.copyFileSync(src, path.join(dir, 'onnx', 'model.onnx'));
     const g = onnx.ModelProto.decode(fs.readFileSync(src)).graph as onnx.GraphProto;
-    assert.ok(g.node.some((n) => n.opType === 'LayerNormalization'), 'the graph really uses LayerNormalization');
+    assert.ok(
+      g.node.some((n) => n.opType === 'LayerNormalization'),
+      'the graph really uses LayerNormalization',
+    );
     assert.ok(!g.node.some((n) => n.opType === 'ReduceMean'), 'and no decomposed LayerNorm');
     const m = await loadModel(dir);
     try {

@@ -6,7 +6,6 @@ import { Worker } from 'node:worker_threads';
 import { loadModel } from '../../../src/core/model';
 import { fixture } from './helpers';
 
-
 function runInWorker(ids: number[]): Promise<number[]> {
   return new Promise((resolve, reject) => {
     // Workers do not inherit tsx's loader; register its CommonJS hook, then load the TypeScript entry.

@@ -25,13 +25,20 @@ before(async () => {
 });
 
 const same = (tk: TextTokenizer, text: string, size: number, specials?: string[]) =>
-  assert.deepEqual(tk.tokenize(text, { chunkChars: size, specials }), tk.tokenize(text, { chunkChars: Infinity, specials }), `chunk size ${size}: ${JSON.stringify(text.slice(0, 80))}`);
+  assert.deepEqual(
+    tk.tokenize(text, { chunkChars: size, specials }),
+    tk.tokenize(text, { chunkChars: Infinity, specials }),
+    `chunk size ${size}: ${JSON.stringify(text.slice(0, 80))}`,
+  );
 
 describe('chunked tokenization', () => {
   it('cuts only before whitespace or a CJK character, and a word longer than a chunk stays whole', () => {
     const text = 'ab cd\r\nef中文 ghijklmnop q';
     const cuts = chunks(text, 0, text.length, 3, true);
-    assert.deepEqual(cuts.map(([a, b]) => text.slice(a, b)), ['ab', ' cd', '\r', '\nef', '中文', ' ghijklmnop', ' q']);
+    assert.deepEqual(
+      cuts.map(([a, b]) => text.slice(a, b)),
+      ['ab', ' cd', '\r', '\nef', '中文', ' ghijklmnop', ' q'],
+    );
     assert.deepEqual(chunks('x\uFEFFy\u00A0z', 0, 5, 1, true), [[0, 5]], 'U+FEFF and NBSP are not cut points');
     assert.deepEqual(chunks('中文', 0, 2, 1, false), [[0, 2]], 'no CJK cuts without handle_chinese_chars');
   });
@@ -48,9 +55,12 @@ describe('chunked tokenization', () => {
 
   it('random texts over a hostile alphabet (fast-check)', () => {
     for (const [, tk] of tokenizers) {
-      fc.assert(fc.property(fc.array(fc.constantFrom(...ALPHABET), { maxLength: 60 }), fc.integer({ min: 1, max: 12 }), (parts, size) => {
-        same(tk, parts.join(''), size, ['[MASK]']);
-      }), { numRuns: 400, seed: 12 });
+      fc.assert(
+        fc.property(fc.array(fc.constantFrom(...ALPHABET), { maxLength: 60 }), fc.integer({ min: 1, max: 12 }), (parts, size) => {
+          same(tk, parts.join(''), size, ['[MASK]']);
+        }),
+        { numRuns: 400, seed: 12 },
+      );
     }
   });
 });

@@ -7,7 +7,9 @@ import { createTokenizer, loadTokenizer, type TextTokenizer } from '../../../src
 export function tokenizerDirs(): string[] {
   const root = path.resolve('test/fixtures');
   const dirs = existsSync(root)
-    ? readdirSync(root).map((d) => path.join(root, d)).filter((d) => existsSync(path.join(d, 'tokenizer.json')))
+    ? readdirSync(root)
+        .map((d) => path.join(root, d))
+        .filter((d) => existsSync(path.join(d, 'tokenizer.json')))
     : [];
   // BERT_LENS_TOKENIZER_DIRS (comma-separated) adds more, e.g. a downloaded bert-base-uncased.
   const extra = (process.env.BERT_LENS_TOKENIZER_DIRS ?? '').split(',').filter(Boolean);
@@ -27,7 +29,8 @@ export async function testTokenizers(): Promise<Array<[string, TextTokenizer]>> 
     const aug = JSON.parse(readFileSync(path.join(d, 'tokenizer.json'), 'utf8'));
     const vocab = aug.model.vocab as Record<string, number>;
     let next = Math.max(...Object.values(vocab)) + 1;
-    for (const t of ['ος', 'οσ', 'ο', '##ς', '##σ', 'σ', 'ς', 'ᄒ', '##ᅡ', '##ᆫ', '##ᄀ', '##ᅮ', '##ᆨ']) if (!(t in vocab)) vocab[t] = next++;
+    for (const t of ['ος', 'οσ', 'ο', '##ς', '##σ', 'σ', 'ς', 'ᄒ', '##ᅡ', '##ᆫ', '##ᄀ', '##ᅮ', '##ᆨ'])
+      if (!(t in vocab)) vocab[t] = next++;
     out.push([`${d} (greek + jamo pieces)`, createTokenizer(aug, {})]);
   }
   return out;

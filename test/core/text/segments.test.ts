@@ -12,9 +12,24 @@ const cases: Array<{ name: string; lang: string; src: string; want: string[] }> 
   { name: 'triple slash', lang: 'rust', src: '/// Returns the sum.\nfn f() {}', want: [' Returns the sum.'] },
   { name: 'prose string literal', lang: 'javascript', src: 'log("the river bank was wet", x)', want: ['the river bank was wet'] },
   { name: 'non-prose string skipped', lang: 'javascript', src: 'f("utf-8"); g(\'id\')', want: [] },
-  { name: 'escaped quote inside string', lang: 'java', src: 's = "she said \\"hi there\\" to me";', want: ['she said \\"hi there\\" to me'] },
-  { name: 'comment marker inside string is not a comment', lang: 'typescript', src: 'u = "http://example.com"; // real comment here', want: [' real comment here'] },
-  { name: 'template literal over lines', lang: 'typescript', src: 'const t = `first line\nsecond line`;', want: ['first line\nsecond line'] },
+  {
+    name: 'escaped quote inside string',
+    lang: 'java',
+    src: 's = "she said \\"hi there\\" to me";',
+    want: ['she said \\"hi there\\" to me'],
+  },
+  {
+    name: 'comment marker inside string is not a comment',
+    lang: 'typescript',
+    src: 'u = "http://example.com"; // real comment here',
+    want: [' real comment here'],
+  },
+  {
+    name: 'template literal over lines',
+    lang: 'typescript',
+    src: 'const t = `first line\nsecond line`;',
+    want: ['first line\nsecond line'],
+  },
   { name: 'python hash comment', lang: 'python', src: 'x = 1  # compute the interest\n', want: [' compute the interest'] },
   { name: 'python docstring', lang: 'python', src: 'def f():\n    """Return it."""\n', want: ['Return it.'] },
   { name: 'python hash inside string', lang: 'python', src: 's = "a # b is not a comment"\n', want: ['a # b is not a comment'] },
@@ -40,7 +55,10 @@ test('analysisText keeps length and offsets, blanks code, keeps newlines', () =>
   assert.equal(text.indexOf('animal'), src.indexOf('animal'));
   assert.ok(!text.includes('int'));
   assert.ok(!text.includes('*'), 'JSDoc stars are blanked');
-  assert.deepEqual([...text].map((c, i) => (c === '\n' ? i : -1)).filter((i) => i >= 0), [...src].map((c, i) => (c === '\n' ? i : -1)).filter((i) => i >= 0));
+  assert.deepEqual(
+    [...text].map((c, i) => (c === '\n' ? i : -1)).filter((i) => i >= 0),
+    [...src].map((c, i) => (c === '\n' ? i : -1)).filter((i) => i >= 0),
+  );
 });
 
 test('prose languages are read whole', () => {
@@ -51,7 +69,13 @@ test('prose languages are read whole', () => {
 });
 
 test('keepOnly blanks outside ranges', () => {
-  assert.equal(keepOnly('abc\ndef', [{ start: 1, end: 2 }, { start: 5, end: 99 }]), ' b \n ef');
+  assert.equal(
+    keepOnly('abc\ndef', [
+      { start: 1, end: 2 },
+      { start: 5, end: 99 },
+    ]),
+    ' b \n ef',
+  );
 });
 
 test('limitToVisible keeps visible ranges and the cursor neighbourhood only for long documents', () => {
@@ -75,7 +99,10 @@ test('isAnalysed', () => {
 test('paragraphAround: the text between blank lines around an offset', () => {
   const t = 'First para line one.\nline two.\n\nSecond para.\n  \nThird.';
   const at = (s: string) => t.indexOf(s);
-  const para = (s: string) => { const r = paragraphAround(t, at(s)); return t.slice(r.start, r.end); };
+  const para = (s: string) => {
+    const r = paragraphAround(t, at(s));
+    return t.slice(r.start, r.end);
+  };
   assert.equal(para('two'), 'First para line one.\nline two.');
   assert.equal(para('Second'), 'Second para.');
   assert.equal(para('Third'), 'Third.');

@@ -41,7 +41,10 @@ const isLowSurrogate = (s: string, i: number) => i > 0 && i < s.length && /[\uDC
 function checkInvariants(tk: TextTokenizer, text: string, t: Tokenized): void {
   let prev = 0;
   for (const tok of t.tokens) {
-    assert.ok(tok.start >= prev && tok.start <= tok.end && tok.end <= text.length, `token ${JSON.stringify(tok)} out of order in ${JSON.stringify(text)}`);
+    assert.ok(
+      tok.start >= prev && tok.start <= tok.end && tok.end <= text.length,
+      `token ${JSON.stringify(tok)} out of order in ${JSON.stringify(text)}`,
+    );
     assert.ok(!isLowSurrogate(text, tok.start) && !isLowSurrogate(text, tok.end), `token splits a surrogate pair: ${JSON.stringify(tok)}`);
     const w = t.words[tok.word];
     assert.ok(tok.start >= w.start && tok.end <= w.end, 'token inside its word');
@@ -82,12 +85,28 @@ describe('tokens with offsets', { skip: dirs.length ? false : 'no tokenizer fixt
     const [, tk] = tks.find(([d]) => d.includes('greek + jamo'))!;
     const s = 'ΟΣ 한국 σοσ';
     const t = tk.tokenize(s);
-    assert.deepEqual(t.tokens.map((x) => x.id), tk.lib.encode(s, { add_special_tokens: false }).ids);
+    assert.deepEqual(
+      t.tokens.map((x) => x.id),
+      tk.lib.encode(s, { add_special_tokens: false }).ids,
+    );
     assert.equal(t.tokens[0].text, 'ος', 'whole-word lower-casing gives the final sigma');
     const han = t.tokens.filter((x) => t.words[x.word].text === '한국');
-    assert.deepEqual(han.map((x) => x.text), ['ᄒ', '##ᅡ', '##ᆫ', '##ᄀ', '##ᅮ', '##ᆨ']);
+    assert.deepEqual(
+      han.map((x) => x.text),
+      ['ᄒ', '##ᅡ', '##ᆫ', '##ᄀ', '##ᅮ', '##ᆨ'],
+    );
     // The first piece from a syllable owns it; later pieces from the same syllable are empty ranges after it.
-    assert.deepEqual(han.map((x) => [x.start, x.end]), [[3, 4], [4, 4], [4, 4], [4, 5], [5, 5], [5, 5]]);
+    assert.deepEqual(
+      han.map((x) => [x.start, x.end]),
+      [
+        [3, 4],
+        [4, 4],
+        [4, 4],
+        [4, 5],
+        [5, 5],
+        [5, 5],
+      ],
+    );
     checkInvariants(tk, s, t);
   });
 
@@ -95,7 +114,10 @@ describe('tokens with offsets', { skip: dirs.length ? false : 'no tokenizer fixt
     for (const [, tk] of tks) {
       const text = 'Café, 中国! c\u0327a';
       const t = tk.tokenize(text);
-      assert.deepEqual(t.words.map((w) => w.text), ['Café', ',', '中', '国', '!', 'c\u0327a']);
+      assert.deepEqual(
+        t.words.map((w) => w.text),
+        ['Café', ',', '中', '国', '!', 'c\u0327a'],
+      );
       // The dropped combining mark belongs to the token before it.
       const last = t.words[5];
       assert.equal(t.tokens[last.tokenEnd - 1].end, text.length);
@@ -127,10 +149,65 @@ describe('tokens with offsets', { skip: dirs.length ? false : 'no tokenizer fixt
 
   it('property: 10,000 random strings per tokenizer give valid, ordered, covering offsets and the library ids', () => {
     const frags = [
-      'the', 'bank', 'running', 'Café', 'NAÏVE', 'e\u0301', 'a\u0308', '\u0327', '\u0301', '\u20DD', ' ', '  ', '\t', '\n', '\r\n',
-      '.', ',', '!', '?', '(', ')', '_', '#', '##', '中', '国', '人', '𠀀', '한', '😀', '👍🏽', '👨‍👩‍👧', '🏳️‍🌈', '🇫🇷',
-      '\u200B', '\u200C', '\u200D', '\uFEFF', '\u200E', '\u200F', '\u202E', 'مرحبا', 'שלום', '\u00A0', 'İ', 'ﬁ', 'ß',
-      'Σ', 'ΟΣ', 'σ', 'ο', '한', '국', '\uD800', '\u0000', '\u0007', 'x', 'Q', '9',
+      'the',
+      'bank',
+      'running',
+      'Café',
+      'NAÏVE',
+      'e\u0301',
+      'a\u0308',
+      '\u0327',
+      '\u0301',
+      '\u20DD',
+      ' ',
+      '  ',
+      '\t',
+      '\n',
+      '\r\n',
+      '.',
+      ',',
+      '!',
+      '?',
+      '(',
+      ')',
+      '_',
+      '#',
+      '##',
+      '中',
+      '国',
+      '人',
+      '𠀀',
+      '한',
+      '😀',
+      '👍🏽',
+      '👨‍👩‍👧',
+      '🏳️‍🌈',
+      '🇫🇷',
+      '\u200B',
+      '\u200C',
+      '\u200D',
+      '\uFEFF',
+      '\u200E',
+      '\u200F',
+      '\u202E',
+      'مرحبا',
+      'שלום',
+      '\u00A0',
+      'İ',
+      'ﬁ',
+      'ß',
+      'Σ',
+      'ΟΣ',
+      'σ',
+      'ο',
+      '한',
+      '국',
+      '\uD800',
+      '\u0000',
+      '\u0007',
+      'x',
+      'Q',
+      '9',
     ];
     const text = fc.oneof(
       fc.array(fc.constantFrom(...frags), { maxLength: 12 }).map((a) => a.join('')),
@@ -142,7 +219,10 @@ describe('tokens with offsets', { skip: dirs.length ? false : 'no tokenizer fixt
         fc.property(text, (s) => {
           const t = tk.tokenize(s);
           checkInvariants(tk, s, t);
-          assert.deepEqual(t.tokens.map((x) => x.id), tk.lib.encode(s, { add_special_tokens: false }).ids);
+          assert.deepEqual(
+            t.tokens.map((x) => x.id),
+            tk.lib.encode(s, { add_special_tokens: false }).ids,
+          );
         }),
         { numRuns: 10_000, seed: 20261125 },
       );

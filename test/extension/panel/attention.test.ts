@@ -1,17 +1,29 @@
 // Data shaping for the head and model views from the worker's [layer][head][from][to] tensor.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { focusScores, layerRows, rolloutRow, thumbnails, nearestWordAt, type AttentionTensor } from '../../../src/extension/panel/attention-rows';
+import {
+  focusScores,
+  layerRows,
+  rolloutRow,
+  thumbnails,
+  nearestWordAt,
+  type AttentionTensor,
+} from '../../../src/extension/panel/attention-rows';
 
 /** Row-stochastic tensor where each value encodes its own indices, so slices are easy to check. */
 function tensor(layers: number, heads: number, n: number): AttentionTensor {
   const w = new Float32Array(layers * heads * n * n);
-  for (let l = 0; l < layers; l++) for (let h = 0; h < heads; h++) for (let i = 0; i < n; i++) {
-    let sum = 0;
-    const row = ((l * heads + h) * n + i) * n;
-    for (let j = 0; j < n; j++) { w[row + j] = 1 + l * 1000 + h * 100 + i * 10 + j; sum += w[row + j]; }
-    for (let j = 0; j < n; j++) w[row + j] /= sum;
-  }
+  for (let l = 0; l < layers; l++)
+    for (let h = 0; h < heads; h++)
+      for (let i = 0; i < n; i++) {
+        let sum = 0;
+        const row = ((l * heads + h) * n + i) * n;
+        for (let j = 0; j < n; j++) {
+          w[row + j] = 1 + l * 1000 + h * 100 + i * 10 + j;
+          sum += w[row + j];
+        }
+        for (let j = 0; j < n; j++) w[row + j] /= sum;
+      }
   const r = new Float32Array(n * n).fill(1 / n);
   return { layers, heads, n, weights: w, rollout: r };
 }
@@ -60,7 +72,11 @@ test('focusScores: one-hot row → 1, uniform row → 0', () => {
 });
 
 test('nearestWordAt finds the word under an offset, or the nearest before it', () => {
-  const words = [{ start: 0, end: 3 }, { start: 4, end: 8 }, { start: 10, end: 12 }];
+  const words = [
+    { start: 0, end: 3 },
+    { start: 4, end: 8 },
+    { start: 10, end: 12 },
+  ];
   assert.equal(nearestWordAt(words, 5), 1);
   assert.equal(nearestWordAt(words, 8), 1); // the gap after "bank" stays on it
   assert.equal(nearestWordAt(words, 11), 2);

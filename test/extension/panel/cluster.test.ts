@@ -24,7 +24,12 @@ test('silhouette matches a hand computation', () => {
 
 for (const k of [2, 3, 4]) {
   test(`finds k = ${k} for ${k} separated blobs`, () => {
-    const centres = [[0, 0, 0], [10, 0, 0], [0, 10, 0], [0, 0, 10]].slice(0, k);
+    const centres = [
+      [0, 0, 0],
+      [10, 0, 0],
+      [0, 10, 0],
+      [0, 0, 10],
+    ].slice(0, k);
     const pts = blobs(centres, 12, 1);
     const c = chooseClusters(pts, 12 * k, 3);
     assert.equal(c.k, k);
@@ -47,7 +52,14 @@ test('uniform noise has no clear senses → k = 1; too few points → k = 1', ()
 });
 
 test('kmeans is deterministic for a seed and never returns more clusters than points', () => {
-  const pts = blobs([[0, 0], [5, 5]], 10, 2);
+  const pts = blobs(
+    [
+      [0, 0],
+      [5, 5],
+    ],
+    10,
+    2,
+  );
   assert.deepEqual(kmeans(pts, 20, 2, 2, { seed: 4 }).labels, kmeans(pts, 20, 2, 2, { seed: 4 }).labels);
   const few = kmeans(new Float32Array([0, 0, 1, 1]), 2, 2, 4);
   assert.ok(Math.max(...few.labels) <= 1);

@@ -10,12 +10,16 @@ function rotatedBasis(d: number): number[][] {
   const V = Array.from({ length: d }, (_, i) => Array.from({ length: d }, (_, j): number => (i === j ? 1 : 0)));
   const rot = (a: number, b: number, t: number) => {
     for (const row of V) {
-      const x = row[a], y = row[b];
+      const x = row[a],
+        y = row[b];
       row[a] = Math.cos(t) * x - Math.sin(t) * y;
       row[b] = Math.sin(t) * x + Math.cos(t) * y;
     }
   };
-  rot(0, 1, 0.7); rot(1, 2, 1.1); rot(0, 3, -0.4); rot(2, 4, 0.3);
+  rot(0, 1, 0.7);
+  rot(1, 2, 1.1);
+  rot(0, 3, -0.4);
+  rot(2, 4, 0.3);
   return V;
 }
 
@@ -48,7 +52,8 @@ test('recovers the axes and variance ratios of a known decomposition', () => {
 });
 
 test('sign convention is deterministic and axes are orthonormal', () => {
-  const n = 30, d = 12;
+  const n = 30,
+    d = 12;
   const X = new Float32Array(n * d).map((_, k) => Math.sin(k * 1.3) + Math.cos(k * 0.17) * (k % 5));
   const a = pca(X, n, d, 2);
   const b = pca(X, n, d, 2);
