@@ -376,16 +376,7 @@ export interface Engine {
   /** Added: drop a model loaded by `load` (every dtype) and release its session; a later load starts afresh. */
   unload?(source: string): Promise<void>;
   /** Embedded, cached and downloadable models the store knows about. */
-  listModels(): Promise<
-    Array<{
-      id: string;
-      source: ModelInfo['source'];
-      dir: string;
-      dtypes: Dtype[];
-      bytes: number;
-      partial?: { parts: string[]; missing: string[] };
-    }>
-  >;
+  listModels(): Promise<ModelListing[]>;
   /** Check a model folder: files present, JSON parses, ONNX loads, tokenizer round-trips. */
   verify(source: string): Promise<{ ok: boolean; problems: string[] }>;
   loadStatic(pathOrName: string): Promise<StaticVectors>;
@@ -435,4 +426,15 @@ export interface Engine {
   answer(model: LoadedModel, question: string, document: string, opts?: QaOptions): Promise<QaResult>;
 
   dispose(): Promise<void>;
+}
+
+/** A model the store knows about: embedded, or in the download cache. */
+export interface ModelListing {
+  id: string;
+  source: ModelInfo['source'];
+  dir: string;
+  dtypes: Dtype[];
+  bytes: number;
+  /** A cached download that is incomplete or has `.part-*` files (in progress, or left by a stopped download). */
+  partial?: { parts: string[]; missing: string[] };
 }

@@ -40,13 +40,19 @@ const cfg: WorkerConfig = {
   dtype: 'auto',
 };
 
-test('against() keeps one extra model: the previous one is unloaded, slot and embedded models never are', async () => {
+/** Worker models over a fresh fake engine (it records what is loaded and unloaded). */
+function freshModels() {
   const f = fakeEngine();
   const models = new WorkerModels(
     () => f.engine,
     { log: () => undefined, status: () => undefined },
     () => undefined,
   );
+  return { f, models };
+}
+
+test('against() keeps one extra model: the previous one is unloaded, slot and embedded models never are', async () => {
+  const { f, models } = freshModels();
   await models.configure(cfg, ctx);
   assert.equal((await models.against('one', ctx)).info.id, 'one');
   assert.equal((await models.against('one', ctx)).info.id, 'one');
@@ -61,12 +67,7 @@ test('against() keeps one extra model: the previous one is unloaded, slot and em
 });
 
 test('against() names the model that failed to load and refuses auto or nothing', async () => {
-  const f = fakeEngine();
-  const models = new WorkerModels(
-    () => f.engine,
-    { log: () => undefined, status: () => undefined },
-    () => undefined,
-  );
+  const { f, models } = freshModels();
   await models.configure(cfg, ctx);
   await assert.rejects(models.against('missing-model', ctx), (e: unknown) => {
     assert.ok(e instanceof HandledError);

@@ -3,7 +3,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Dtype, LoadOptions, ModelInfo, StoreOptions } from '../api';
+import type { Dtype, LoadOptions, ModelInfo, ModelListing, StoreOptions } from '../api';
+
+export type { ModelListing };
 import { downloadModel } from './download';
 import { BertLensError, type Fix } from './errors';
 import { isHubId } from './hub-id';
@@ -17,16 +19,6 @@ export interface ResolvedModel {
   source: ModelInfo['source'];
   dtype: Dtype;
   modelFile: string; // absolute path of the .onnx to load
-}
-
-export interface ModelListing {
-  id: string;
-  source: ModelInfo['source'];
-  dir: string;
-  dtypes: Dtype[];
-  bytes: number;
-  /** A cached download that is incomplete or has `.part-*` files (in progress, or left by a stopped download). */
-  partial?: { parts: string[]; missing: string[] };
 }
 
 /**
