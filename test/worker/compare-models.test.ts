@@ -67,7 +67,7 @@ test('against() keeps one extra model: the previous one is unloaded, slot and em
 });
 
 test('against() names the model that failed to load and refuses auto or nothing', async () => {
-  const { f, models } = freshModels();
+  const { models } = freshModels();
   await models.configure(cfg, ctx);
   await assert.rejects(models.against('missing-model', ctx), (e: unknown) => {
     assert.ok(e instanceof HandledError);
