@@ -42,7 +42,6 @@ import { TENSOR_KINDS, type TensorBundle, type TensorKind } from '../shared/tens
 import { wordAt } from '../core/text/tokenizer';
 import { maskLiteralAt, onlyMaskAt } from '../core/mlm';
 
-export { maskLiteralAt };
 import { HandledError, WorkerModels, type Events, type JobContext } from './models';
 
 export type { JobContext };

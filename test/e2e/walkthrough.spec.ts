@@ -4,6 +4,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Locator } from 'playwright-core';
 import { root, start, type Session } from './harness';
 import { sampleFor } from '../../src/extension/tour-logic';
 
@@ -48,6 +49,13 @@ for (const locale of ['en', 'zh-cn']) {
         if (Date.now() > until) throw new Error(`${selector} did not appear in a webview within ${timeoutMs / 1000} s`);
         await s.page.waitForTimeout(500);
       }
+    };
+
+    /** How many elements match once the UI settles: polled up to 5 s for `want` (an idle machine renders the list first). */
+    const settledCount = async (loc: Locator, want: number) => {
+      let n = await loc.count();
+      for (const until = Date.now() + 5_000; n !== want && Date.now() < until; n = await loc.count()) await s.page.waitForTimeout(100);
+      return n;
     };
 
     /** How many times the tour logged that step's button (the extension's log: nothing before it activated). */
@@ -115,7 +123,7 @@ for (const locale of ['en', 'zh-cn']) {
           case 'mask':
             await page.locator('.quick-input-widget .monaco-list-row:visible').first().waitFor({ timeout: 60_000 }).catch(dump);
             assert.equal(
-              await page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'BERT Lens' }).count(),
+              await settledCount(page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'BERT Lens' }), 0),
               0,
               "the hover step's card was closed",
             );
