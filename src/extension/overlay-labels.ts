@@ -7,12 +7,15 @@ export const LABELLED = 3;
 
 /**
  * The `k` strongest words, leaving out the focus word and words followed by a letter (a label inside "didn't" would
- * split it).
+ * split it) — except a Chinese character before another: each is a word of its own (per-character tokens), and the
+ * label sits over the end of its own character.
  */
 export function labelledWords<T extends Weighted>(words: T[], focus: { start: number }, text: string, k = LABELLED): Set<T> {
+  const han = (c: string | undefined) => c !== undefined && /\p{Script=Han}/u.test(c);
+  const endsWord = (t: T) => !/[\p{L}\p{N}'’]/u.test(text[t.end] ?? ' ') || (han(text[t.end - 1]) && han(text[t.end]));
   return new Set(
     words
-      .filter((t) => t.start !== focus.start && !/[\p{L}\p{N}'’]/u.test(text[t.end] ?? ' '))
+      .filter((t) => t.start !== focus.start && endsWord(t))
       .sort((a, b) => b.weight - a.weight)
       .slice(0, k),
   );

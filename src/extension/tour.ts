@@ -66,12 +66,9 @@ export class Tour implements vscode.Disposable {
     const ed = target
       ? await vscode.window.showTextDocument(target.editor, { viewColumn: columnOf(target.editor) ?? vscode.ViewColumn.Beside })
       : await this.openSample();
-    // The hover step's card stays open until the mouse moves; it would cover what the later steps show. Closed before
-    // the step acts (on the now-focused editor), but a step never waits more than half a second on it.
-    if (step !== 'hover') {
-      const hidden = Promise.resolve(vscode.commands.executeCommand('editor.action.hideHover')).catch(() => undefined);
-      await Promise.race([hidden, new Promise((resolve) => setTimeout(resolve, 500))]);
-    }
+    // The hover step's card stays open until the mouse moves; it would cover what the later steps show. Not awaited:
+    // a step must never wait on the hover.
+    if (step !== 'hover') void vscode.commands.executeCommand('editor.action.hideHover').then(undefined, () => undefined);
     this.ctx.log.info(`Walkthrough step "${step}" on ${target?.isSample === false ? 'the last text editor' : 'the sample'}`);
     const anchor = !target || target.isSample ? sampleAnchor(step, ed.document.getText()) : undefined;
     if (anchor !== undefined) {

@@ -24,6 +24,16 @@ test('labels: only the k strongest words, never the focus word, never inside a w
   assert.equal(labelledWords(words, focus, text, 1).size, 1);
 });
 
+test('labelledWords: a Chinese character before another can carry a number (each is a word of its own)', () => {
+  const text = '这只动物没有过马路，因为它太累了。';
+  const at = (c: string, weight: number) => ({ start: text.indexOf(c), end: text.indexOf(c) + 1, weight });
+  const words = [at('动', 0.5), at('物', 0.1), at('路', 0.2), at('它', 0.9), at('累', 0.4), at('了', 0.05)];
+  const got = labelledWords(words, at('它', 0.9), text);
+  assert.deepEqual([...got].map((w) => text[w.start]).sort(), ['动', '累', '路'].sort());
+  // Latin letters after a Han character still end no word: "中X" keeps the label off "中".
+  assert.equal(labelledWords([{ start: 0, end: 1, weight: 1 }], { start: 9 }, '中X').size, 0);
+});
+
 test('labels take no width: out of the flow, short text', () => {
   // VS Code inserts textDecoration after "text-decoration:"; what follows must take the label out of the flow.
   assert.match(LABEL_CSS, /^none;/);
