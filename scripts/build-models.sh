@@ -11,6 +11,7 @@
 #                                              included; training.qa_init) instead of fine-tuning the new encoder
 #                                              afresh — more QA epochs when the QA budget is short (2026-11-30: F1
 #                                              27.4 → 28.2 held-out, 34.2 → 41.5 hand-written in 40 minutes)
+#   NSP_WEIGHT=1 npm run models:continue …     weight of the NSP loss in pretraining (default 0.5)
 #
 # Work files (corpus, checkpoints, logs) go to $BUILD_DIR (default build/ for English, build/zh/ for Chinese;
 # git-ignored). `npm test` never runs this. Outputs, with NAME bert-lens-mini (en) or bert-lens-zh (zh):
@@ -25,6 +26,7 @@ LANG_ID=en
 PRETRAIN_BUDGET=${PRETRAIN_BUDGET:-6000}   # seconds of pretraining (the schedule is time-driven; see training/pretrain.py)
 QA_BUDGET=${QA_BUDGET:-1200}
 QA_INIT=${QA_INIT:-}                         # MODELS_FROM=qa: continue this earlier fine-tune (build/qa/qa.pt)
+NSP_WEIGHT=${NSP_WEIGHT:-0.5}                # weight of the NSP loss (raise it when held-out NSP lags its target)
 QA_PROCS=${QA_PROCS:-2}                      # 1 when two languages' QA fine-tunes share the 2 cores
 INIT=${PRETRAIN_INIT:-}                     # build: optional shipped model folder to start from (vocabulary remapped)
 FROM=${MODELS_FROM:-corpus}                 # build: resume at a stage; earlier outputs in $B are reused
@@ -113,7 +115,7 @@ if from pretrain; then
   rm -rf "$B/pretrain"; mkdir -p "$B/pretrain"
   $PY -m training.pretrain --corpus "$B/corpus" --tokenizer "$B/tokenizer" --out "$B/pretrain" --procs 2 \
     --steps 1000000 --time-budget "$PRETRAIN_BUDGET" --long-steps 0 --long-share "$LONG_SHARE" --warmup "$WARMUP" \
-    --batch 16 --batch-start 8 --long-batch 4 --lr "$LR" --mask-start 0.3 --mask-end 0.15 --nsp-weight 0.5 \
+    --batch 16 --batch-start 8 --long-batch 4 --lr "$LR" --mask-start 0.3 --mask-end 0.15 --nsp-weight "$NSP_WEIGHT" \
     --pos-init 0.08 ${INIT:+--init-model "$INIT"} "${INIT_FLAGS[@]}" > "$B/pretrain/stdout.log"
   tail -1 "$B/pretrain/stdout.log" | cut -c1-300
 fi
