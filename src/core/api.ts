@@ -323,12 +323,12 @@ export interface QaAnswer {
   text: string; // === document.slice(start, end)
   start: number;
   end: number;
-  score: number;
+  score: number; // share of one softmax over every candidate span of the document plus no-answer (core/qa.ts)
 }
 
 export interface QaResult {
   answers: QaAnswer[];
-  noAnswerScore?: number;
+  noAnswerScore?: number; // the no-answer share of the same softmax
 }
 
 export interface QaOptions {

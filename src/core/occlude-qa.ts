@@ -1,4 +1,4 @@
-// Occlusion attribution of a QA answer: the best answer's span probability (p_start · p_end, as answer() scores it)
+// Occlusion attribution of a QA answer: its span probability p_start · p_end in the window that scores it best
 // with each document word of its window masked in turn — the answer's own words included, since masking the
 // answer itself is the reference effect. Batching follows occlude.ts (fp32 batched, int8 one row per run).
 import type { LoadedModel, OcclusionResult, QaAnswer, QaOptions, RunOutput, Tokenized } from './api';

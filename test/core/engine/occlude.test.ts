@@ -4,6 +4,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import { softmax } from '../../../src/core/mlm';
+import { maskedSoftmax, planQa } from '../../../src/core/qa';
 import { counting } from './helpers';
 
 // The model fills the blank from its context: here it repeats "sun" (a retrained model may choose another word; the
@@ -109,13 +110,22 @@ describe('occlusion (QA answer)', () => {
   const DOC = 'Penicillin was discovered by Alexander Fleming in 1928 in London.';
 
   for (const dtype of ['int8', 'fp32'] as const) {
-    it(`bert-lens-mini-qa ${dtype}: base = answer()'s score, every document word once, the answer itself changes it most`, async () => {
+    it(`bert-lens-mini-qa ${dtype}: answer()'s best span, base = its p_start·p_end, every document word once, the answer itself changes it most`, async () => {
       const model = await engine.load('bert-lens-mini-qa', { dtype });
       const r = await engine.occludeQa(model, Q, DOC);
       const [best] = (await engine.answer(model, Q, DOC, { top: 1 })).answers;
       assert.equal(r.task, 'qa');
       assert.deepEqual([r.target, r.start, r.end], [best.text, best.start, best.end]);
-      assert.ok(Math.abs(r.base - best.score) < 1e-9, `${r.base} vs ${best.score}`);
+      // The short document is one window: base is the span's P(start)·P(end) there, softmax over [CLS] + the document.
+      const { tokenizer: tk } = await engine.tokenizerOf('bert-lens-mini-qa');
+      const doc = tk.tokenize(DOC);
+      const [win] = planQa(model.info, tk, Q, doc, { maxSeqLen: 128, stride: 128, maxQuestionLen: 64 });
+      const [o] = await model.run([{ ids: win.ids, typeIds: win.typeIds }], { qa: true });
+      const ctx = [0, ...Array.from({ length: doc.tokens.length }, (_, i) => win.contextStart + i)];
+      const s = win.contextStart + doc.words.find((w) => w.start === r.start)!.tokenStart;
+      const e = win.contextStart + doc.words.find((w) => w.end === r.end)!.tokenEnd - 1;
+      const p = maskedSoftmax(o.startLogits!, ctx)[s] * maskedSoftmax(o.endLogits!, ctx)[e];
+      assert.ok(Math.abs(r.base - p) < 1e-9, `${r.base} vs ${p}`);
       assert.deepEqual(
         r.words.map((w) => w.word),
         (await engine.tokenize(model, DOC)).words.map((w) => w.text),
