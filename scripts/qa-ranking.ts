@@ -1,6 +1,7 @@
 // Experiment (issue 10): how the engine ranks QA answers across windows. prob = p_start·p_end with [CLS] in each
 // window's softmax (core/qa.ts until 2026-11-30); logit = start + end logit (BERT's run_squad and
-// training/qa_squad.py, which the model cards report; core/qa.ts since, with its top-20 pruning); probNoCls = the softmax over the context only. Prints F1.
+// training/qa_squad.py, which the model cards report; core/qa.ts since, with its top-20 pruning); probNoCls = the
+// softmax over the context only. Prints F1.
 // Usage: node --import tsx scripts/qa-ranking.ts build/zh/engine-eval-input.json zh bert-lens-zh-qa int8
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
