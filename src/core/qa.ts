@@ -3,6 +3,7 @@ import type { LoadedModel, ModelInfo, QaAnswer, QaOptions, QaResult, Tokenized }
 import { BertLensError, throwIfAborted } from './model/errors';
 import type { TextTokenizer } from './text/tokenizer';
 import { qaWindows, type QaWindow } from './text/windows';
+import { SpanPool } from './qa-spans';
 import { softmax } from './softmax';
 
 const BATCH = 4;
@@ -73,7 +74,7 @@ export async function answer(
   const doc = tk.tokenize(document);
   if (!doc.tokens.length) return { answers: [] };
   const wins = planQa(info, tk, question, doc, { maxSeqLen, stride, maxQuestionLen });
-  const best = new Map<string, QaAnswer>(); // score holds the span's logit until the final softmax
+  const pool = new SpanPool(top);
   let nullLogit = Infinity;
   for (let b = 0; b < wins.length; b += BATCH) {
     throwIfAborted(opts.signal, 'Question answering');
@@ -101,17 +102,15 @@ export async function answer(
           // Answers are whole words: a span that starts or ends inside a word (a ## piece) grows to its edges.
           const start = doc.words[ts.word].start;
           const end = doc.words[te.word].end;
-          const key = `${start}:${end}`;
-          if ((best.get(key)?.score ?? -Infinity) < logit) best.set(key, { text: document.slice(start, end), start, end, score: logit });
+          pool.add(start, end, logit);
         }
     });
+    const next = wins[b + BATCH];
+    if (next) pool.settle(doc.words[doc.tokens[next.docTokenStart].word].start);
     opts.onProgress?.({ done: Math.min(b + BATCH, wins.length), total: wins.length });
   }
-  const all = [...best.values()];
-  const p = softmax([...all.map((a) => a.score), nullLogit]);
-  all.forEach((a, i) => (a.score = p[i]));
-  const nullScore = p[all.length];
-  let answers = all.sort((a, b) => b.score - a.score).slice(0, top);
+  const { spans, nullShare: nullScore } = pool.finish(nullLogit);
+  let answers: QaAnswer[] = spans.map((x) => ({ text: document.slice(x.start, x.end), start: x.start, end: x.end, score: x.share }));
   const { noAnswerThreshold } = opts;
   if (noAnswerThreshold !== undefined && answers.length && nullScore - answers[0].score > noAnswerThreshold) answers = [];
   return { answers, noAnswerScore: nullScore };
