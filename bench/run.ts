@@ -9,6 +9,7 @@ import * as ort from 'onnxruntime-node';
 import type { RunRequest } from '../src/core/api';
 import { loadModel } from '../src/core/model';
 import { sessionOptions } from '../src/core/model/session';
+import { hostRows } from './host';
 import { hoverRows } from './hover';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -224,6 +225,8 @@ async function main() {
   }
 
   await hoverRows(ROOT, dir, THREADS, add);
+  const ids128 = windowIds(128, fp32.info.vocabSize, 7);
+  await hostRows(ROOT, () => fp32.run([{ ids: ids128 }], { hiddenLayers: [fp32.info.layers] }), add);
 
   await plain.release();
   await fp32.dispose();

@@ -3,7 +3,7 @@ import * as vscode from 'vscode';
 import { chooseLanguage, type AutoChoice } from '../core/auto';
 import type { DocInput } from '../worker/protocol';
 import type { BertLensConfig } from './config';
-import { analysisText, isAnalysed, limitToVisible } from '../core/text/segments';
+import { analysisText, blankOf, isAnalysed, limitToVisible } from '../core/text/segments';
 
 const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-userdata']);
 
@@ -13,8 +13,16 @@ export interface Prepared {
   code: boolean; // only comments and strings are analysed
 }
 
+interface Analysed {
+  version: number;
+  lang: string;
+  text: string;
+  code: boolean;
+  blank?: string; // blankOf(text), made on the first hover that needs it (documents over maxDocumentChars)
+}
+
 export class Documents {
-  private readonly analysed = new Map<string, { version: number; lang: string; text: string; code: boolean }>();
+  private readonly analysed = new Map<string, Analysed>();
   private readonly toldLimited = new Set<string>();
   limitedNow = false;
 
@@ -28,12 +36,12 @@ export class Documents {
   }
 
   /** The analysed text (segments) of a document, cached per version. */
-  private base(doc: vscode.TextDocument): { text: string; code: boolean } {
+  private base(doc: vscode.TextDocument): Analysed {
     const key = doc.uri.toString();
     const hit = this.analysed.get(key);
     if (hit && hit.version === doc.version && hit.lang === doc.languageId) return hit;
     const a = analysisText(doc.getText(), doc.languageId);
-    const v = { version: doc.version, lang: doc.languageId, text: a.text, code: a.segments !== null };
+    const v: Analysed = { version: doc.version, lang: doc.languageId, text: a.text, code: a.segments !== null };
     this.analysed.set(key, v);
     return v;
   }
@@ -48,13 +56,19 @@ export class Documents {
     const visible = (editor?.visibleRanges ?? []).map((r) => ({ start: doc.offsetAt(r.start), end: doc.offsetAt(r.end) }));
     const cursor = offset ?? (editor ? doc.offsetAt(editor.selection.active) : 0);
     if (whole) return { input: { uri: doc.uri.toString(), version: doc.version, text }, limited: false, code };
-    const lim = limitToVisible(text, this.config().maxDocumentChars, visible, cursor);
+    const lim = limitToVisible(text, this.config().maxDocumentChars, visible, cursor, undefined, () => this.blank(doc));
     if (this.limitedNow !== lim.limited) {
       this.limitedNow = lim.limited;
       this.onLimitedChange(); // the status bar marks partial analysis
     }
     if (lim.limited) this.tellLimited(doc);
     return { input: { uri: doc.uri.toString(), version: doc.version, text: lim.text }, limited: lim.limited, code };
+  }
+
+  /** The analysed text with everything but newlines blanked (`keepOnly`'s background; the same for any part of it). */
+  blank(doc: vscode.TextDocument): string {
+    const base = this.base(doc);
+    return (base.blank ??= blankOf(base.text));
   }
 
   /** The language `auto` reads the document's analysed text in (its majority; cached with the text per version). */

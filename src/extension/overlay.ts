@@ -114,7 +114,7 @@ export class AttentionOverlay implements vscode.Disposable {
     // is blanked, so offsets stay document offsets. Document scope shows the encoder's real window over the document.
     const input =
       ctx.config.attentionScope === 'paragraph'
-        ? { ...prepared, text: keepOnly(prepared.text, [paragraphAround(prepared.text, offset)]) }
+        ? { ...prepared, text: keepOnly(prepared.text, [paragraphAround(prepared.text, offset)], ctx.docs.blank(doc)) }
         : prepared;
     const ticket = this.gate.begin('attention', input.uri, input.version);
     this.ctrl?.abort();

@@ -78,6 +78,44 @@ test('keepOnly blanks outside ranges', () => {
   );
 });
 
+// The per-character versions these replaced (slices instead: issue 13, no whole-document work per hover): the
+// reference for random ranges and random code, including overlapping, reversed and out-of-text ranges.
+function keepOnlyRef(text: string, keep: Array<{ start: number; end: number }>): string {
+  const chars = text.replace(/[^\n]/g, ' ').split('');
+  for (const r of keep) for (let i = Math.max(0, r.start); i < Math.min(text.length, r.end); i++) chars[i] = text[i]!;
+  return chars.join('');
+}
+function stripStarsRef(text: string, segs: Array<{ start: number; end: number; kind: string }>): string {
+  const chars = text.split('');
+  for (const g of segs) {
+    if (g.kind !== 'comment') continue;
+    let lineStart = true;
+    for (let i = g.start; i < g.end; i++) {
+      const c = chars[i];
+      if (c === '\n') lineStart = true;
+      else if (lineStart && c === '*') chars[i] = ' ';
+      else if (!/\s/.test(c)) lineStart = false;
+    }
+  }
+  return chars.join('');
+}
+
+test('keepOnly and analysisText equal the per-character reference on random ranges and random code', () => {
+  let seed = 11;
+  const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  const pieces = ['/*', '*/', '*', ' ', '\n', '\r\n', '\t', 'word', '"a b"', "'x'", '//', ' * ', '**', '\u00a0', '😀', 'é', '银行'];
+  for (let k = 0; k < 400; k++) {
+    const src = Array.from({ length: rand(60) }, () => pieces[rand(pieces.length)]).join('');
+    const keep = Array.from({ length: rand(5) }, () => ({ start: rand(src.length + 10) - 5, end: rand(src.length + 10) - 5 }));
+    assert.equal(keepOnly(src, keep), keepOnlyRef(src, keep), JSON.stringify({ src, keep }));
+    for (const lang of ['c', 'typescript', 'python']) {
+      const segs = codeSegments(src, lang);
+      const want = stripStarsRef(keepOnlyRef(src, segs), segs);
+      assert.equal(analysisText(src, lang).text, want, JSON.stringify({ src, lang }));
+    }
+  }
+});
+
 test('limitToVisible keeps visible ranges and the cursor neighbourhood only for long documents', () => {
   const text = 'x'.repeat(100);
   assert.deepEqual(limitToVisible(text, 1000, [], 0), { text, limited: false });
