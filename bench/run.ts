@@ -1,6 +1,6 @@
 // Benchmarks of the model layer, all ratios measured in the same process on the same input:
-// int8 vs fp32, tapped vs untapped, fetch-subset vs fetch-all, our run() vs transformers.js, batch vs singles, and
-// the cost of a hover on an encoded 10k-token document (bench/hover.ts).
+// int8 vs fp32, tapped vs untapped, fetch-subset vs fetch-all, our run() vs transformers.js, batch vs singles, the
+// cost of a hover on an encoded 10k-token document (bench/hover.ts), and the encoder/head split (bench/split.ts).
 // Usage: npm run bench [-- --model <name|folder>] [--iters N]. Writes bench/results.json. No assertions on time.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -11,6 +11,7 @@ import { loadModel } from '../src/core/model';
 import { sessionOptions } from '../src/core/model/session';
 import { hostRows } from './host';
 import { hoverRows } from './hover';
+import { splitRows } from './split';
 
 const ROOT = path.resolve(__dirname, '..');
 const arg = (name: string) => {
@@ -227,6 +228,8 @@ async function main() {
   await hoverRows(ROOT, dir, THREADS, add);
   const ids128 = windowIds(128, fp32.info.vocabSize, 7);
   await hostRows(ROOT, () => fp32.run([{ ids: ids128 }], { hiddenLayers: [fp32.info.layers] }), add);
+  const fixtures = ['tiny-bert', 'tiny-distilbert'].map((f) => path.join(ROOT, 'test', 'fixtures', f));
+  await splitRows([dir, ...fixtures], THREADS, add);
 
   await plain.release();
   await fp32.dispose();

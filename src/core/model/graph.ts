@@ -13,8 +13,9 @@ export const GRAPH_NAME = 2;
 export const GRAPH_INITIALIZER = 5;
 export const GRAPH_INPUT = 11;
 export const GRAPH_OUTPUT = 12;
-const TENSOR_NAME = 8;
-const VALUEINFO_NAME = 1;
+export const GRAPH_VALUE_INFO = 13;
+export const TENSOR_NAME = 8;
+export const VALUEINFO_NAME = 1;
 
 export interface GraphIndex {
   bytes: Uint8Array;
@@ -61,7 +62,8 @@ export function walk(
   if (r.pos !== end) throw new Error('message ends inside a field');
 }
 
-function readStringField(bytes: Uint8Array, s: number, e: number, wanted: number): string {
+/** The string field `wanted` of the message at bytes[s, e) ('' when absent). */
+export function readStringField(bytes: Uint8Array, s: number, e: number, wanted: number): string {
   let out = '';
   walk(bytes, s, e, (f, w, fs, fe) => {
     if (f === wanted && w === 2) out = Buffer.from(bytes.buffer, bytes.byteOffset + fs, fe - fs).toString('utf8');

@@ -17,8 +17,11 @@ export interface HeadSource {
   options: ort.InferenceSession.SessionOptions;
 }
 
-/** Loads the head-only session; every failure says that the model's head could not be separated and what to do. */
-export async function createHeadSession(src: HeadSource): Promise<ort.InferenceSession> {
+/**
+ * Loads the head-only session (from `bytes` when the caller already cut the head out, else from the model file);
+ * every failure says that the model's head could not be separated and what to do.
+ */
+export async function createHeadSession(src: HeadSource, bytes?: Uint8Array): Promise<ort.InferenceSession> {
   const { info } = src;
   const file = info.modelFile;
   const fail = (why: string, cause?: unknown) =>
@@ -29,7 +32,7 @@ export async function createHeadSession(src: HeadSource): Promise<ort.InferenceS
     );
   let head: Uint8Array;
   try {
-    head = extractHead(indexModel(readBounded(file)), src.hidden, src.logits, info.hidden);
+    head = bytes ?? extractHead(indexModel(readBounded(file)), src.hidden, src.logits, info.hidden);
   } catch (e) {
     if (e instanceof BertLensError) throw e;
     throw fail((e as Error).message, e);

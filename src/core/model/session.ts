@@ -15,10 +15,14 @@ import { readBounded, readJsonText } from './files';
 import { createHeadSession, runHead, type HeadSource } from './head-session';
 import { createAblationSession } from './ablation-session';
 import { HEAD_MASK } from './head-mask';
+import { headOnRows, splitModel } from './encoder';
 
 export interface ModelLoadOptions extends LoadOptions {
   /** Upper bound for one batch's tapped outputs; bigger requests are split into several runs (default 256 MiB). */
   memoryBudgetBytes?: number;
+  /** Run the exported graph whole, MLM decoder over every position included, as before the encoder/head split
+   * (encoder.ts); for parity tests and the benchmark. */
+  fullGraph?: boolean;
 }
 
 interface Shared {
@@ -28,22 +32,28 @@ interface Shared {
   typeVocab: number;
   names: { logits?: string; nsp?: string; start?: string; end?: string };
   threads: number;
-  head?: Promise<ort.InferenceSession>; // the MLM head alone (head-session.ts), created on first use
+  head?: Promise<ort.InferenceSession>; // the MLM head alone (head-session.ts): at load when split, else on first use
+  split?: { quantized: boolean }; // `session` is the encoder without the MLM decoder; MLM logits come from `head`
   ablation?: Promise<ort.InferenceSession>; // the graph with a head_mask input (ablation-session.ts), on first use
 }
 
 // One session per model file + thread count, shared by every loadModel() caller until the last dispose(). The count
 // is taken synchronously, so a dispose() racing a concurrent load can never release a session about to be handed out.
 const sessions = new Map<string, { pending: Promise<Shared>; refs: number }>();
+const splitModels = new WeakSet<LoadedModel>();
+
+/** Whether `model` runs as encoder + head on the requested rows (encoder.ts) rather than as one full graph. */
+export const runsSplit = (model: LoadedModel): boolean => splitModels.has(model);
 
 export async function loadModel(source: string, store: StoreOptions = {}, load: ModelLoadOptions = {}): Promise<LoadedModel> {
   throwIfAborted(load.signal, `Loading ${source}`);
   const resolved = await resolveModel(source, { ...store, ...load, dtype: load.dtype ?? store.dtype });
   const threads = Math.max(1, store.threads ?? Math.min(2, os.cpus().length));
-  const key = `${resolved.modelFile}|${threads}`;
+  const full = !!load.fullGraph;
+  const key = `${resolved.modelFile}|${threads}${full ? '|full' : ''}`;
   let entry = sessions.get(key);
   if (!entry) {
-    const created = { pending: createShared(source, resolved, threads), refs: 0 };
+    const created = { pending: createShared(source, resolved, threads, full), refs: 0 };
     sessions.set(key, created);
     created.pending.catch(() => sessions.get(key) === created && sessions.delete(key));
     entry = created;
@@ -59,7 +69,7 @@ export async function loadModel(source: string, store: StoreOptions = {}, load: 
   }
   const info: ModelInfo = { ...shared.info, id: source, source: resolved.source, capabilities: { ...shared.info.capabilities } };
   let disposed = false;
-  return {
+  const model: LoadedModel = {
     info,
     run: async (rows, req, signal) => {
       if (disposed) throw new BertLensError('BAD_INPUT', `Model ${source} was disposed; load it again.`);
@@ -96,6 +106,8 @@ export async function loadModel(source: string, store: StoreOptions = {}, load: 
       }
     },
   };
+  if (shared.split) splitModels.add(model);
+  return model;
 }
 
 /** What the head session is cut from; a model without an MLM head (or without tapped hidden states) says so. */
@@ -131,7 +143,12 @@ export function sessionOptions(threads: number): ort.InferenceSession.SessionOpt
   };
 }
 
-async function createShared(source: string, resolved: Awaited<ReturnType<typeof resolveModel>>, threads: number): Promise<Shared> {
+async function createShared(
+  source: string,
+  resolved: Awaited<ReturnType<typeof resolveModel>>,
+  threads: number,
+  full: boolean,
+): Promise<Shared> {
   const info = readModelInfo(resolved.dir, { id: source, source: resolved.source, dtype: resolved.dtype });
   info.modelFile = resolved.modelFile;
   const file = path.relative(resolved.dir, resolved.modelFile);
@@ -173,9 +190,23 @@ async function createShared(source: string, resolved: Awaited<ReturnType<typeof 
   const base = path.basename(resolved.modelFile);
   const ext = fs.readdirSync(dir).filter((f) => f.startsWith(`${base}_data`));
   if (ext.length) options.externalData = ext.map((f) => ({ path: f, data: readBounded(path.join(dir, f)) }));
-  let session: ort.InferenceSession;
+  const archs = JSON.stringify(cfg.architectures ?? '');
+  const split = full ? undefined : splitModel(tapped, info.layers, info.hidden, archs);
+  let session: ort.InferenceSession | undefined;
+  let head: ort.InferenceSession | undefined;
+  if (split) {
+    try {
+      session = await ort.InferenceSession.create(split.encoder, options);
+      const src = { info, hidden: split.hidden, logits: split.logits, options: sessionOptions(threads) };
+      head = await createHeadSession(src, split.head);
+    } catch {
+      // The full graph below either loads (and runs as before) or fails with the message it always had.
+      await session?.release();
+      session = head = undefined;
+    }
+  }
   try {
-    session = await ort.InferenceSession.create(tapped.bytes, options);
+    session ??= await ort.InferenceSession.create(tapped.bytes, options);
   } catch (e) {
     // It parsed, so this is more likely an operator or type onnxruntime cannot run than a damaged file: keep it.
     const why = String((e as Error).message ?? e).split('\n')[0];
@@ -189,13 +220,14 @@ async function createShared(source: string, resolved: Awaited<ReturnType<typeof 
   const unknown = session.inputNames.filter((n) => !['input_ids', 'attention_mask', 'token_type_ids'].includes(n));
   if (unknown.length || !session.inputNames.includes('input_ids')) {
     await session.release();
+    await head?.release();
     throw new BertLensError(
       'CORRUPT_MODEL',
       `Model ${source}: ${file} takes inputs ${session.inputNames.join(', ')}; BERT Lens feeds input_ids, attention_mask and token_type_ids only. Use a BERT or DistilBERT encoder export (e.g. the Xenova/* repositories).`,
       { model: source, file, fix: [{ option: 'model' }] },
     );
   }
-  const outs = new Set(session.outputNames);
+  const outs = new Set([...session.outputNames, ...(head && split ? [split.logits] : [])]);
   const pick = (...c: string[]) => c.find((n) => outs.has(n));
   const names = {
     logits: pick('logits', 'prediction_logits'),
@@ -206,7 +238,6 @@ async function createShared(source: string, resolved: Awaited<ReturnType<typeof 
   const plan = tapped.plan;
   const L = info.layers;
   const attention = plan.layers.length === L && L > 0;
-  const archs = JSON.stringify(cfg.architectures ?? '');
   const capabilities: Capabilities = {
     hidden: plan.hidden.length === L + 1,
     attention,
@@ -218,11 +249,21 @@ async function createShared(source: string, resolved: Awaited<ReturnType<typeof 
   };
   info.capabilities = capabilities;
   const typeVocab = typeof cfg.type_vocab_size === 'number' ? cfg.type_vocab_size : 2;
-  const shared: Shared = { session, plan, info, typeVocab, names, threads };
+  const shared: Shared = {
+    session,
+    plan,
+    info,
+    typeVocab,
+    names,
+    threads,
+    split: head && split && { quantized: split.quantized },
+    head: head && Promise.resolve(head),
+  };
   try {
     await probe(shared, file);
   } catch (e) {
     await session.release();
+    await head?.release();
     throw e;
   }
   return shared;
@@ -257,12 +298,13 @@ async function probe(s: Shared, file: string): Promise<void> {
 }
 
 // ORT runs the whole tapped graph whatever is fetched (docs/TECH-NOTES.md §6: fetching only the embedding output costs a full
-// forward), so every tapped output and the MLM logits exist during a run: count them all, not just the request.
-function bytesPerRow(s: Shared, T: number): number {
+// forward), so every tapped output exists during a run: count them all, not just the request. MLM logits: [T, vocab]
+// when the graph computes them (full graph), else the head's [positions, vocab] for the requested positions only.
+function bytesPerRow(s: Shared, T: number, viaHead: boolean, positions: number): number {
   const { heads, hidden, vocabSize } = s.info;
   const L = s.plan.layers.length;
   let floats = L * heads * T * T + s.plan.hidden.length * T * hidden + L * 3 * T * hidden;
-  if (s.names.logits) floats += T * vocabSize;
+  if (s.names.logits) floats += (viaHead && !s.split?.quantized ? positions : T) * vocabSize;
   return 4 * floats + 64 * T;
 }
 
@@ -286,6 +328,8 @@ async function runBatched(
   checkRows(s.info, s.typeVocab, rows);
   checkRequest(s.info, rows, req);
   const masked = req.headMask ? await ablationSession(s) : undefined;
+  const viaHead = !!s.split && !masked; // the head-mask graph is the full tapped graph: its logits come from it
+  const positions = (i: number) => req.mlmPositions?.[i]?.length ?? 0;
   // Similar lengths together (less padding), then as many rows per run as the memory budget allows.
   const order = rows.map((r, i) => ({ i, n: r.ids.length })).sort((a, b) => a.n - b.n);
   const results = new Array<RunOutput>(rows.length);
@@ -293,7 +337,9 @@ async function runBatched(
   while (k < order.length) {
     throwIfAborted(signal, `Running ${s.info.id}`);
     let end = k + 1;
-    while (end < order.length && (end - k + 1) * bytesPerRow(s, order[end].n) <= budget) end++;
+    let most = positions(order[k].i); // rows are sorted by length, not by positions: budget the most any row asks
+    while (end < order.length && (end - k + 1) * bytesPerRow(s, order[end].n, viaHead, Math.max(most, positions(order[end].i))) <= budget)
+      most = Math.max(most, positions(order[end++].i));
     const chunk = order.slice(k, end).map((o) => o.i);
     const mask = masked && req.headMask ? { session: masked, rows: chunk.map((i) => req.headMask![i]) } : undefined;
     const outs = await runOnce(
@@ -302,6 +348,7 @@ async function runBatched(
       chunk.map((i) => req.mlmPositions?.[i]),
       req,
       mask,
+      viaHead,
     );
     chunk.forEach((i, j) => (results[i] = outs[j]));
     k = end;
@@ -331,13 +378,17 @@ function feedsFor(s: Shared, rows: RunRow[]): Record<string, ort.Tensor> {
   return feeds;
 }
 
-/** `mask`: run the head-mask session instead, with each row's factors ([layers × heads]) as `head_mask`. */
+/**
+ * `mask`: run the head-mask session instead, with each row's factors ([layers × heads]) as `head_mask`. `viaHead`:
+ * the session is the encoder alone; MLM logits come from the head on the requested positions (encoder.ts).
+ */
 async function runOnce(
   s: Shared,
   rows: RunRow[],
   mlm: Array<number[] | undefined>,
   req: RunRequest,
-  mask?: { session: ort.InferenceSession; rows: Float32Array[] },
+  mask: { session: ort.InferenceSession; rows: Float32Array[] } | undefined,
+  viaHead: boolean,
 ): Promise<RunOutput[]> {
   const B = rows.length;
   const T = Math.max(...rows.map((r) => r.ids.length));
@@ -354,13 +405,26 @@ async function runOnce(
   for (const l of req.hiddenLayers ?? []) fetch.add(plan.hidden[l]);
   for (const l of req.attentionLayers ?? []) fetch.add(plan.layers[l - 1].attention);
   for (const l of req.qkvLayers ?? []) for (const t of ['q', 'k', 'v'] as const) fetch.add(plan.layers[l - 1][t]!.name);
-  if (req.mlmPositions && names.logits) fetch.add(names.logits);
+  const lastHidden = plan.hidden[s.info.layers];
+  if (req.mlmPositions && names.logits) fetch.add(viaHead ? lastHidden : names.logits);
   if (req.nsp && names.nsp) fetch.add(names.nsp);
   if (req.qa && names.start && names.end) [names.start, names.end].forEach((n) => fetch.add(n));
   if (fetch.size === 0) fetch.add(s.session.outputNames[0]); // ORT needs at least one fetch
   let res: ort.InferenceSession.OnnxValueMapType;
+  let headRows: Array<Float32Array | undefined> | undefined;
+  const H = s.info.hidden;
   try {
     res = await session.run(feeds, [...fetch]);
+    if (viaHead && req.mlmPositions && names.logits)
+      headRows = await headOnRows(
+        await s.head!,
+        { hidden: lastHidden, logits: names.logits },
+        res[lastHidden].data as Float32Array,
+        T,
+        H,
+        mlm,
+        s.split!.quantized,
+      );
   } catch (e) {
     throw new BertLensError(
       'BAD_INPUT',
@@ -368,7 +432,6 @@ async function runOnce(
       { model: s.info.id, cause: e },
     );
   }
-  const H = s.info.hidden;
   const heads = s.info.heads;
   // A tap found by pattern must have the shape its consumer assumes; a surprise graph fails loudly, not silently.
   const want: Record<string, number[]> = {};
@@ -385,10 +448,9 @@ async function runOnce(
     }
   }
   // Damaged weights give NaN/∞ for some inputs only: refuse the batch rather than show NaN as a result.
-  for (const name of fetch) {
-    const t = res[name];
-    if (t.type !== 'float32') continue;
-    const data = t.data as Float32Array;
+  const checked = [...fetch].filter((n) => res[n].type === 'float32').map((n) => [n, res[n].data as Float32Array] as const);
+  headRows?.forEach((d) => d && names.logits && checked.push([names.logits, d]));
+  for (const [name, data] of checked) {
     for (let i = 0; i < data.length; i++) {
       if (!Number.isFinite(data[i])) {
         throw new BertLensError(
@@ -411,10 +473,7 @@ async function runOnce(
       out.qkv[l] = { q, k, v, headDim: H / heads };
     }
     const pos = mlm[b];
-    if (pos && names.logits) {
-      const V = res[names.logits].dims[2];
-      out.mlmLogits = rowPositions(f32(names.logits), T, V, b, pos);
-    }
+    if (pos && names.logits) out.mlmLogits = headRows ? headRows[b] : rowPositions(f32(names.logits), T, res[names.logits].dims[2], b, pos);
     if (req.nsp && names.nsp) out.nspLogits = f32(names.nsp).slice(b * 2, b * 2 + 2);
     if (req.qa && names.start && names.end) {
       out.startLogits = f32(names.start).slice(b * T, b * T + seq);

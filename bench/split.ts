@@ -1,0 +1,46 @@
+// What the encoder/head split saves (src/core/model/encoder.ts): the hover path's encode (last hidden state, taps in
+// the graph) and mask()'s one-position run, each against the same model loaded as today's full graph (`fullGraph`).
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RunRequest } from '../src/core/api';
+import { loadModel } from '../src/core/model';
+import { runsSplit } from '../src/core/model/session';
+
+type Add = (name: string, a: string, fa: () => Promise<unknown>, b: string, fb: () => Promise<unknown>) => Promise<void>;
+
+/** `dirs`: model folders; each runs with the int8 file when it has one, and with fp32. */
+export async function splitRows(dirs: string[], threads: number, add: Add): Promise<void> {
+  for (const dir of dirs) {
+    const dtypes = fs.existsSync(path.join(dir, 'onnx', 'model_quantized.onnx')) ? (['int8', 'fp32'] as const) : (['fp32'] as const);
+    for (const dtype of dtypes) {
+      const split = await loadModel(dir, { threads }, { dtype });
+      const full = await loadModel(dir, { threads }, { dtype, fullGraph: true });
+      try {
+        const { layers, maxPositions, vocabSize } = split.info;
+        const T = Math.min(128, maxPositions);
+        const ids = Array.from({ length: T }, (_, k) => (k === 0 ? 2 : k === T - 1 ? 3 : 100 + ((k * 7919) % (vocabSize - 100))));
+        const tag = `${path.basename(dir)} ${dtype}, ${T} tokens${runsSplit(split) ? '' : ', NOT SPLIT'}`;
+        const hover: RunRequest = { hiddenLayers: [layers] };
+        await add(
+          `hover-path encode (last hidden + taps): encoder session vs full graph (${tag})`,
+          'encoder session',
+          () => split.run([{ ids }], hover),
+          'full graph',
+          () => full.run([{ ids }], hover),
+        );
+        if (!split.info.capabilities.mlm) continue;
+        const one: RunRequest = { mlmPositions: [[T >> 1]] };
+        await add(
+          `mask() one position: head on selected rows vs full graph (${tag})`,
+          'encoder + head',
+          () => split.run([{ ids }], one),
+          'full graph',
+          () => full.run([{ ids }], one),
+        );
+      } finally {
+        await split.dispose();
+        await full.dispose();
+      }
+    }
+  }
+}
