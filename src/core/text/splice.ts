@@ -14,6 +14,7 @@ interface Entry {
 const MIN_SHARED = 0.5;
 /** Re-tokenized stretches reach at least this far on either side of the change, so cuts fall on common whitespace. */
 const MARGIN = 64;
+const BLOCK = 1024;
 
 /** The tokenizer with a memory of its last `keep` results: the same text again is answered from memory (hovers
  * re-encode the same text many times) and an edited version of one of them is spliced. Results are shared, so
@@ -27,7 +28,7 @@ export function remembering(tk: TextTokenizer, keep = 4): TextTokenizer {
       // A special string with a cut point inside could straddle a cut.
       const straddles = o?.specials?.some((x) => Array.from({ length: x.length }, (_, i) => tk.safeCut(x, i)).includes(true));
       const base = straddles ? undefined : closest(recent, text, specials);
-      hit = { specials, ...((base && splice(tk, base, text, o)) ?? tk.tokenizeSpliceable(text, o)) };
+      hit = { specials, ...((base && splice(tk, base.base.tok, base.ends, text, o)) ?? tk.tokenizeSpliceable(text, o)) };
     } else recent.splice(recent.indexOf(hit), 1);
     recent.unshift(hit);
     recent.length = Math.min(recent.length, keep);
@@ -36,23 +37,31 @@ export function remembering(tk: TextTokenizer, keep = 4): TextTokenizer {
   return { ...tk, tokenize: (text, o) => tokenizeSpliceable(text, o).tok, tokenizeSpliceable };
 }
 
-/** Length of the common prefix of a and b, and of their common suffix not overlapping it. */
+/** Length of the common prefix of a and b, and of their common suffix not overlapping it. Whole blocks are compared
+ * natively first: a character loop over a 500k-character document costs more than the splice itself. */
 export function sharedEnds(a: string, b: string): [number, number] {
   const n = Math.min(a.length, b.length);
   let p = 0;
+  while (p + BLOCK <= n && a.slice(p, p + BLOCK) === b.slice(p, p + BLOCK)) p += BLOCK;
   while (p < n && a.charCodeAt(p) === b.charCodeAt(p)) p++;
   let s = 0;
-  while (s < n - p && a.charCodeAt(a.length - 1 - s) === b.charCodeAt(b.length - 1 - s)) s++;
+  const [x, y] = [a.length, b.length];
+  while (s + BLOCK <= n - p && a.slice(x - s - BLOCK, x - s) === b.slice(y - s - BLOCK, y - s)) s += BLOCK;
+  while (s < n - p && a.charCodeAt(x - 1 - s) === b.charCodeAt(y - 1 - s)) s++;
   return [p, s];
 }
 
-function closest(recent: Entry[], text: string, specials: string): Entry | undefined {
-  let best: Entry | undefined;
+/** The remembered result sharing the most with `text` (the latest version of the document being edited), with the
+ * lengths of the shared ends. */
+function closest(recent: Entry[], text: string, specials: string): { base: Entry; ends: [number, number] } | undefined {
+  let best: { base: Entry; ends: [number, number] } | undefined;
   let most = MIN_SHARED * text.length;
-  for (const r of recent) {
-    if (r.specials !== specials || !r.spliceable) continue;
-    const [p, s] = sharedEnds(r.tok.text, text);
-    if (p + s >= most) [best, most] = [r, p + s];
+  for (const base of recent) {
+    if (base.specials !== specials || !base.spliceable || Math.abs(base.tok.text.length - text.length) > text.length - most) continue;
+    const ends = sharedEnds(base.tok.text, text);
+    if (ends[0] + ends[1] < most) continue;
+    [best, most] = [{ base, ends }, ends[0] + ends[1]];
+    if (text.length - most <= MARGIN) break; // a small edit of this one: none can be much better
   }
   return best;
 }
@@ -70,13 +79,18 @@ function firstAbove(n: number, at: (i: number) => number, x: number): number {
 }
 
 /**
- * `text` tokenized by reusing `base`: old tokens before a safe cut `a` (before the change) and after a safe cut `b`
+ * `text` tokenized by reusing `old` (p, s: the lengths of their shared ends): old tokens before a safe cut `a`
+ * (before the change) and after a safe cut `b`
  * (after it) are kept, the stretch [a, b) is tokenized apart. Undefined when the pieces' normalization could differ
  * from the whole text's (then tokenize from scratch).
  */
-function splice(tk: TextTokenizer, base: Entry, text: string, o?: TokenizeOptions): { tok: Tokenized; spliceable: boolean } | undefined {
-  const old = base.tok;
-  const [p, s] = sharedEnds(old.text, text);
+function splice(
+  tk: TextTokenizer,
+  old: Tokenized,
+  [p, s]: [number, number],
+  text: string,
+  o?: TokenizeOptions,
+): { tok: Tokenized; spliceable: boolean } | undefined {
   const delta = text.length - old.text.length;
   // Cuts inside the shared ends (the same character on both sides of the cut in both texts), MARGIN away from the change.
   let a = Math.max(0, p - MARGIN);

@@ -64,6 +64,9 @@ describe('incremental tokenization', () => {
     assert.deepEqual(sharedEnds('abcXdef', 'abcdef'), [3, 3]);
     assert.deepEqual(sharedEnds('aaa', 'aaaa'), [3, 0]);
     assert.deepEqual(sharedEnds('', 'x'), [0, 0]);
+    const long = 'ab'.repeat(3000);
+    assert.deepEqual(sharedEnds(long, `${long.slice(0, 2500)}x${long.slice(2501)}`), [2500, 3499], 'across compared blocks');
+    assert.deepEqual(sharedEnds(long, long.slice(1)), [0, 5999]);
   });
 
   it('random edits on English, Chinese and odd text give the from-scratch tokens (fast-check)', () => {
