@@ -7,10 +7,10 @@ export function modelKey(info: ModelInfo): string {
   return `${info.id}|${info.dtype}|${info.modelFile}`;
 }
 
-export function windowKey(info: ModelInfo, ids: number[], typeIds?: number[]): string {
+export function windowKey(info: ModelInfo, ids: number[] | Int32Array, typeIds?: number[]): string {
   const h = createHash('sha1');
   h.update(modelKey(info));
-  h.update(Int32Array.from(ids));
+  h.update(ids instanceof Int32Array ? ids : Int32Array.from(ids));
   if (typeIds) h.update(Int32Array.from(typeIds));
   return h.digest('hex');
 }

@@ -1,6 +1,6 @@
 // Encode a document: windows → rows [CLS] window [SEP] → batched model runs with only the requested taps,
 // reusing cached window outputs whose tokens did not change.
-import type { EncodeOptions, EncodedWindow, Encoding, LoadedModel, RunOutput, RunRequest } from './api';
+import type { EncodeOptions, EncodedWindow, Encoding, LoadedModel, RunOutput, RunRequest, Tokenized } from './api';
 import { BertLensError, throwIfAborted } from './model/errors';
 import { textHash, windowKey, type WindowCache } from './cache';
 import type { TextTokenizer } from './text/tokenizer';
@@ -68,9 +68,9 @@ export async function encodeText(
       return a <= end && b >= start;
     });
   }
-  const { cls, sep } = tk.special;
-  const rows = spans.map((s) => ({ ids: [cls, ...tok.tokens.slice(s.tokenStart, s.tokenEnd).map((t) => t.id), sep] }));
-  const keys = rows.map((r) => windowKey(info, r.ids));
+  // Every window's ids are hashed on every encode (a 1-char edit re-runs one or two): typed, straight from the tokens.
+  const ids = spans.map((s) => windowIds(tok, s.tokenStart, s.tokenEnd, tk.special));
+  const keys = ids.map((r) => windowKey(info, r));
   const cached = keys.map((k) => cache.get(k));
   const outs: (RunOutput | undefined)[] = cached.map((o) => (o && hasTaps(o, req) ? o : undefined));
   // Windows still to run, one per distinct content (repeated passages run once).
@@ -88,7 +88,7 @@ export async function encodeText(
     throwIfAborted(opts.signal, 'Encoding');
     const idx = todo.slice(b, b + BATCH);
     const res = await model.run(
-      idx.map((i) => rows[i]),
+      idx.map((i) => ({ ids: Array.from(ids[i]) })),
       req,
       opts.signal,
     );
@@ -111,8 +111,17 @@ export async function encodeText(
     opts.onProgress?.(done, todo.length);
   }
   keys.forEach((k, i) => (outs[i] ??= outs[first.get(k)!]));
-  const windows: EncodedWindow[] = spans.map((s, i) => ({ ...s, seqLen: rows[i].ids.length, out: outs[i]! }));
+  const windows: EncodedWindow[] = spans.map((s, i) => ({ ...s, seqLen: ids[i].length, out: outs[i]! }));
   return { model: info, textHash: textHash(text), tok, windows };
+}
+
+/** [CLS] tokens[from, to) [SEP] as ids. */
+export function windowIds(tok: Tokenized, from: number, to: number, { cls, sep }: { cls: number; sep: number }): Int32Array {
+  const a = new Int32Array(to - from + 2);
+  a[0] = cls;
+  for (let i = from; i < to; i++) a[i - from + 1] = tok.tokens[i].id;
+  a[a.length - 1] = sep;
+  return a;
 }
 
 /** The encoded window authoritative for a word, or undefined when that part of the text was not encoded. */

@@ -7,6 +7,7 @@ import { loadModel, listModels, verifyModel, defaultModelsDir } from './model/in
 import { classifySource, localHint, resolveModel } from './model/store';
 import { BertLensError } from './model/errors';
 import { loadTokenizer, type TextTokenizer } from './text/tokenizer';
+import { remembering } from './text/splice';
 import { WindowCache } from './cache';
 import { encodeText } from './encode';
 import { wordVectors, similar, vectors } from './vectors';
@@ -75,24 +76,6 @@ function staticFile(nameOrPath: string, modelsDir: string): string {
   );
 }
 
-/** Remember the last few tokenizations: hovers re-encode the same document text many times. Results are shared,
- * so callers must treat Tokenized as read-only. */
-function memoTokenize(tk: TextTokenizer): TextTokenizer {
-  const recent: Array<{ text: string; specials: string; tok: Tokenized }> = [];
-  return {
-    ...tk,
-    tokenize(text, o) {
-      const specials = (o?.specials ?? []).join('\u0000');
-      const hit = recent.find((r) => r.text === text && r.specials === specials);
-      if (hit) return hit.tok;
-      const tok = tk.tokenize(text, o);
-      recent.unshift({ text, specials, tok });
-      recent.length = Math.min(recent.length, 4);
-      return tok;
-    },
-  };
-}
-
 export function createEngine(opts: StoreOptions = {}): BertLensEngine {
   const models = new Map<string, Promise<LoadedModel>>();
   const tokenizers = new WeakMap<LoadedModel, Promise<TextTokenizer>>();
@@ -104,7 +87,7 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
   const tokenizer = (model: LoadedModel): Promise<TextTokenizer> => {
     let t = tokenizers.get(model);
     if (!t) {
-      t = loadTokenizer(model.info.dir).then(memoTokenize);
+      t = loadTokenizer(model.info.dir).then((tk) => remembering(tk));
       tokenizers.set(model, t);
     }
     return t;
@@ -151,7 +134,7 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
     tokenizer,
     async tokenizerOf(source, load) {
       const r = await resolveModel(source, { ...opts, modelsDir, ...load, dtype: load?.dtype ?? opts.dtype });
-      return { id: r.id, tokenizer: memoTokenize(await loadTokenizer(r.dir)) };
+      return { id: r.id, tokenizer: remembering(await loadTokenizer(r.dir)) };
     },
     async tokenize(model, text): Promise<Tokenized> {
       return (await tokenizer(model)).tokenize(text);

@@ -35,6 +35,11 @@ export interface TextTokenizer {
   idToToken(id: number): string;
   tokenToId(token: string): number | undefined;
   tokenize(text: string, opts?: TokenizeOptions): Tokenized;
+  /** tokenize, and whether the result can be spliced: true when every section took its whole-text normalization, so
+   * the text cut before any `safeCut` position and tokenized piece by piece gives the same result (text/splice.ts). */
+  tokenizeSpliceable(text: string, opts?: TokenizeOptions): { tok: Tokenized; spliceable: boolean };
+  /** Whether text may be cut before text[i] without changing the tokens (never, for a pre-tokenizer not BERT-like). */
+  safeCut(text: string, i: number): boolean;
 }
 
 /** Load tokenizer.json (+ tokenizer_config.json when present) from a model folder in HF layout. */
@@ -102,7 +107,8 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
   const preTokenize = lib.pre_tokenizer ? (s: string) => lib.pre_tokenizer!(s) : (s: string) => s.split(/\s+/).filter(Boolean);
   const wordPiece = (w: string): string[] => model([w]);
 
-  const tokenize = (text: string, opts: TokenizeOptions = {}): Tokenized => {
+  const tokenizeSpliceable = (text: string, opts: TokenizeOptions = {}) => {
+    let spliceable = cutAtSpace;
     const tokens: Token[] = [];
     const words: Word[] = [];
     const seen = new Map<string, string>();
@@ -135,9 +141,9 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
       // The whole-section normalization is used only when it agrees in length with the per-character one over the
       // whole section (see tokenizeSection): decided over all chunks first, so chunking never changes the answer.
       const whole = cuts.length === 1 ? undefined : cuts.every(([a, b]) => sameLength(text, a, b, parts));
-      for (const [a, b] of cuts) tokenizeSection(text, a, b, parts, tokens, words, whole);
+      for (const [a, b] of cuts) if (!tokenizeSection(text, a, b, parts, tokens, words, whole)) spliceable = false;
     }
-    return { text, tokens, words };
+    return { tok: { text, tokens, words }, spliceable };
   };
 
   return {
@@ -147,7 +153,9 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
     special,
     idToToken: (i) => model.vocab[i] ?? '[UNK]',
     tokenToId: (t) => model.tokens_to_ids.get(t),
-    tokenize,
+    tokenize: (text, opts) => tokenizeSpliceable(text, opts).tok,
+    tokenizeSpliceable,
+    safeCut: (text, i) => cutAtSpace && safe(text, i, cutAtCjk),
   };
 }
 
@@ -171,15 +179,17 @@ const SPACE = /[ \n\r\t]/;
 // The BMP ideographs that tokenizers.js's handle_chinese_chars isolates (it tests UTF-16 units: docs/TECH-NOTES.md).
 const CJK = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
 
+const safe = (text: string, i: number, cjk: boolean) => SPACE.test(text[i]) || (cjk && CJK.test(text[i]));
+
 /** [from, to) cut into ranges of about `size` characters, each cut just before whitespace (or a CJK character). */
 export function chunks(text: string, from: number, to: number, size: number, cjk: boolean): Array<[number, number]> {
   const out: Array<[number, number]> = [];
-  const safe = (i: number) => SPACE.test(text[i]) || (cjk && CJK.test(text[i]));
+  const cut = (i: number) => safe(text, i, cjk);
   let a = from;
   while (to - a > size) {
     let c = a + size;
-    while (c > a && !safe(c)) c--;
-    if (c === a) for (c = a + size + 1; c < to && !safe(c); c++); // one word longer than a chunk: cut after it
+    while (c > a && !cut(c)) c--;
+    if (c === a) for (c = a + size + 1; c < to && !cut(c); c++); // one word longer than a chunk: cut after it
     if (c >= to) break;
     out.push([a, c]);
     a = c;
@@ -200,8 +210,9 @@ function sameLength(text: string, from: number, to: number, p: Parts): boolean {
 }
 
 /** Tokenize text[from, to) and append tokens/words with offsets into the whole text. `useWhole`: whether to take the
- * whole-range normalization (decided by the caller over a chunked section; undefined: decide here). */
-function tokenizeSection(text: string, from: number, to: number, p: Parts, tokens: Token[], words: Word[], useWhole?: boolean): void {
+ * whole-range normalization (decided by the caller over a chunked section; undefined: decide here). Returns whether
+ * it was taken. */
+function tokenizeSection(text: string, from: number, to: number, p: Parts, tokens: Token[], words: Word[], useWhole?: boolean): boolean {
   // 1. Normalize per code point, recording the source range of every produced UTF-16 unit.
   const units: string[] = [];
   const srcStart: number[] = [];
@@ -222,9 +233,10 @@ function tokenizeSection(text: string, from: number, to: number, p: Parts, token
   let norm = units.join('');
   // Context-dependent case mapping (Greek final sigma) differs per char; the whole-section result is what the
   // library tokenizes, so take its characters whenever the lengths agree and keep our map.
+  let tookWhole = false;
   if (useWhole !== false) {
     const whole = p.normalize(text.slice(from, to));
-    if (useWhole || whole.length === norm.length) norm = whole;
+    if (useWhole || whole.length === norm.length) [norm, tookWhole] = [whole, true];
   }
 
   // Extend a source end over trailing combining marks that the normalizer dropped (c + U+0327 → "c").
@@ -272,6 +284,7 @@ function tokenizeSection(text: string, from: number, to: number, p: Parts, token
     prevEnd = Math.max(prevEnd, wEnd);
     words.push({ text: p.intern(text.slice(wStart, wEnd)), start: wStart, end: wEnd, tokenStart, tokenEnd: tokens.length });
   }
+  return tookWhole;
 }
 
 /** Split text on literal special strings (longest first), keeping offsets. */

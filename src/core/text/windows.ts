@@ -10,13 +10,20 @@ export interface WindowOptions {
 
 const SENTENCE_END = /^[.!?。！？…;；]+$/u;
 
-/** Word indices where a new sentence begins (after . ! ? or a blank line), for cutting windows. */
+const ENDERS = new Set([...'.!?。！？…;；'].map((c) => c.charCodeAt(0)));
+
+/** Word indices where a new sentence begins (after . ! ? or a blank line), for cutting windows. Runs on every
+ * re-encode over every word, so the regular expressions only see the few words and gaps that could match. */
 function sentenceStarts(tok: Tokenized): Set<number> {
   const starts = new Set<number>([0]);
   const ws = tok.words;
+  const text = tok.text;
   for (let i = 1; i < ws.length; i++) {
-    const gap = tok.text.slice(ws[i - 1].end, ws[i].start);
-    if (SENTENCE_END.test(ws[i - 1].text) || /\n\s*\n/.test(gap)) starts.add(i);
+    const [a, b] = [ws[i - 1].end, ws[i].start];
+    let lines = 0;
+    for (let k = a; k < b && lines < 2; k++) if (text.charCodeAt(k) === 10) lines++;
+    const prev = ws[i - 1].text;
+    if ((ENDERS.has(prev.charCodeAt(0)) && SENTENCE_END.test(prev)) || (lines === 2 && /\n\s*\n/.test(text.slice(a, b)))) starts.add(i);
   }
   return starts;
 }

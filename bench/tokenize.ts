@@ -1,0 +1,136 @@
+// Incremental tokenization (core/text/splice.ts): what a 1-character edit costs in a 100k-token document, as a ratio
+// to the whole job in the same process — tokenize after the edit vs tokenize from scratch, and re-encode after the
+// edit (remembered tokens + window cache, the worker's path) vs a full encode (fresh cache, fresh tokenizer).
+// Usage: node --import tsx bench/tokenize.ts [--model <name|folder>]… [--iters N] [--tokens N]
+// Appends nothing to bench/RESULTS.md (bench/run.ts owns it): writes bench/RESULTS-tokenize.md. No assertions on time.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { EncodeOptions, LoadedModel } from '../src/core/api';
+import { loadModel } from '../src/core/model';
+import { WindowCache } from '../src/core/cache';
+import { encodeText } from '../src/core/encode';
+import { loadTokenizer, type TextTokenizer } from '../src/core/text/tokenizer';
+import { remembering } from '../src/core/text/splice';
+
+const ROOT = path.resolve(__dirname, '..');
+const args = process.argv.slice(2);
+const arg = (name: string) => args.flatMap((a, i) => (a === `--${name}` ? [args[i + 1]] : []));
+const ITERS = Number(arg('iters')[0] ?? 5);
+const TOKENS = Number(arg('tokens')[0] ?? 100_000);
+const THREADS = Math.min(2, os.cpus().length);
+const MODELS = arg('model').length
+  ? arg('model')
+  : ['models/bert-lens-mini', 'models/bert-lens-zh', 'test/fixtures/tiny-bert', 'test/fixtures/tiny-distilbert'];
+
+const median = (t: number[]) => [...t].sort((a, b) => a - b)[t.length >> 1];
+const quantile = (t: number[], q: number) => [...t].sort((a, b) => a - b)[Math.min(t.length - 1, Math.floor(q * t.length))];
+const load = () => Math.round(os.loadavg()[0] * 10) / 10;
+
+/** A step of seeded randomness (the same edits on every run). */
+let seed = 7;
+const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+
+/** Prose of the model's language, repeated up to about `tokens` tokens. */
+function document(tk: TextTokenizer, zh: boolean, tokens: number): string {
+  const files = zh ? ['samples/walkthrough.zh-cn.md', 'package.nls.zh-cn.json', 'l10n/bundle.l10n.zh-cn.json'] : ['README.md'];
+  const prose = files.map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8').replace(/[`|#*<>[\]()"{}\\]/g, ' ')).join('\n\n');
+  const per = tk.tokenize(prose).tokens.length;
+  const text = Array.from({ length: Math.ceil(tokens / per) }, () => prose).join('\n\n');
+  const t = tk.tokenize(text).tokens;
+  return text.slice(0, t[Math.min(tokens, t.length) - 1].end);
+}
+
+/** `text` with one letter somewhere replaced by another (a new edit every call, so nothing is answered from memory). */
+function edited(text: string): string {
+  for (;;) {
+    const i = Math.floor(rand() * text.length);
+    if (!/\p{L}/u.test(text[i])) continue;
+    const c = /[\u4e00-\u9fff]/.test(text[i]) ? String.fromCharCode(0x4e00 + Math.floor(rand() * 2000)) : 'xyzq'[Math.floor(rand() * 4)];
+    if (c !== text[i]) return text.slice(0, i) + c + text.slice(i + 1);
+  }
+}
+
+/** Times A and B interleaved (A B, B A, …) after one warm-up pair: medians and the IQR of the paired ratios. */
+async function pair(a: () => unknown, b: () => unknown, iters: number) {
+  await a();
+  await b();
+  const ta: number[] = [];
+  const tb: number[] = [];
+  for (let i = 0; i < iters; i++) {
+    for (const [fn, into] of (i % 2
+      ? [
+          [b, tb],
+          [a, ta],
+        ]
+      : [
+          [a, ta],
+          [b, tb],
+        ]) as Array<[() => unknown, number[]]>) {
+      const s = performance.now();
+      await fn();
+      into.push(performance.now() - s);
+    }
+  }
+  const r = ta.map((x, i) => x / tb[i]);
+  return { aMs: median(ta), bMs: median(tb), ratio: median(ta) / median(tb), iqr: [quantile(r, 0.25), quantile(r, 0.75)], load: load() };
+}
+
+type Row = Awaited<ReturnType<typeof pair>> & { name: string; a: string; b: string };
+
+async function rows(dir: string): Promise<Row[]> {
+  const model: LoadedModel = await loadModel(path.resolve(ROOT, dir), { threads: THREADS, offline: true }, { dtype: 'auto' });
+  const raw = await loadTokenizer(model.info.dir);
+  const zh = /zh/.test(dir);
+  let text = document(raw, zh, TOKENS);
+  const n = raw.tokenize(text).tokens.length;
+  const out: Row[] = [];
+  const tk = remembering(raw);
+  tk.tokenize(text);
+  const tokEdit = () => tk.tokenize((text = edited(text)));
+  const r1 = await pair(tokEdit, () => raw.tokenize(text), ITERS * 4);
+  out.push({ name: `${dir}: tokenize after a 1-char edit vs whole (${n} tokens)`, a: 'spliced', b: 'from scratch', ...r1 });
+  const opts: EncodeOptions = { hiddenLayers: [model.info.layers] };
+  const cache = new WindowCache();
+  await encodeText(model, tk, text, opts, cache);
+  const reEncode = () => encodeText(model, tk, (text = edited(text)), opts, cache);
+  const full = () => encodeText(model, raw, text, opts, new WindowCache());
+  const r2 = await pair(reEncode, full, ITERS);
+  out.push({ name: `${dir}: re-encode after a 1-char edit vs full encode (${n} tokens)`, a: 're-encode', b: 'full encode', ...r2 });
+  await model.dispose();
+  return out;
+}
+
+function markdown(all: Row[]): string {
+  const f = (x: number) => x.toFixed(2);
+  return [
+    '# Incremental tokenization: benchmark results',
+    '',
+    `Written by \`node --import tsx bench/tokenize.ts\` on ${new Date().toISOString()}: ${THREADS} threads, ${ITERS} interleaved`,
+    `pairs per encode row (${ITERS * 4} per tokenize row) after one warm-up pair; ${os.cpus()[0]?.model ?? 'CPU'} × ${os.cpus().length},`,
+    `Node ${process.version}. Each edit replaces one letter at a random place (a new edit every time). The re-encode is`,
+    "the worker's path: encodeText with the engine's remembering tokenizer and a warm window cache; the full encode has a",
+    'fresh cache and tokenizer. Read the ratio, not the milliseconds; load = 1-minute load average when the row finished.',
+    '',
+    '| comparison | A | A ms | B | B ms | A/B | IQR of A/B | load |',
+    '|---|---|---|---|---|---|---|---|',
+    ...all.map(
+      (r) =>
+        `| ${r.name} | ${r.a} | ${f(r.aMs)} | ${r.b} | ${f(r.bMs)} | **${r.ratio.toFixed(4)}** | ${f(r.iqr[0])}–${f(r.iqr[1])} | ${r.load} |`,
+    ),
+    '',
+  ].join('\n');
+}
+
+async function main() {
+  const all: Row[] = [];
+  for (const m of MODELS) {
+    for (const r of await rows(m)) {
+      all.push(r);
+      console.log(`${r.name}: ${r.aMs.toFixed(2)} ms vs ${r.bMs.toFixed(2)} ms = ${r.ratio.toFixed(4)} (load ${r.load})`);
+    }
+  }
+  fs.writeFileSync(path.join(ROOT, 'bench', 'RESULTS-tokenize.md'), markdown(all));
+}
+
+void main();

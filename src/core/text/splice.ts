@@ -1,0 +1,130 @@
+// Incremental tokenization: a new version of a recently tokenized text re-tokenizes only the stretch around what
+// changed (cut at safe points, where tokens never cross) and reuses the tokens on either side, shifted. The result is
+// exactly that of tokenizing the new text from scratch (test/core/text/splice.test.ts).
+import type { Token, Tokenized, Word } from '../api';
+import type { TextTokenizer, TokenizeOptions } from './tokenizer';
+
+interface Entry {
+  specials: string;
+  tok: Tokenized;
+  spliceable: boolean;
+}
+
+/** A base worth splicing from shares at least this fraction of the new text (prefix + suffix). */
+const MIN_SHARED = 0.5;
+/** Re-tokenized stretches reach at least this far on either side of the change, so cuts fall on common whitespace. */
+const MARGIN = 64;
+const BLOCK = 1024;
+
+/** The tokenizer with a memory of its last `keep` results: the same text again is answered from memory (hovers
+ * re-encode the same text many times) and an edited version of one of them is spliced. Results are shared, so
+ * callers must treat Tokenized as read-only. */
+export function remembering(tk: TextTokenizer, keep = 4): TextTokenizer {
+  const recent: Entry[] = [];
+  const tokenizeSpliceable = (text: string, o?: TokenizeOptions): { tok: Tokenized; spliceable: boolean } => {
+    const specials = (o?.specials ?? []).join('\u0000');
+    let hit = recent.find((r) => r.tok.text === text && r.specials === specials);
+    if (!hit) {
+      // A special string with a cut point inside could straddle a cut.
+      const straddles = o?.specials?.some((x) => Array.from({ length: x.length }, (_, i) => tk.safeCut(x, i)).includes(true));
+      const base = straddles ? undefined : closest(recent, text, specials);
+      hit = { specials, ...((base && splice(tk, base.base.tok, base.ends, text, o)) ?? tk.tokenizeSpliceable(text, o)) };
+    } else recent.splice(recent.indexOf(hit), 1);
+    recent.unshift(hit);
+    recent.length = Math.min(recent.length, keep);
+    return hit;
+  };
+  return { ...tk, tokenize: (text, o) => tokenizeSpliceable(text, o).tok, tokenizeSpliceable };
+}
+
+/** Length of the common prefix of a and b, and of their common suffix not overlapping it. Whole blocks are compared
+ * natively first: a character loop over a 500k-character document costs more than the splice itself. */
+export function sharedEnds(a: string, b: string): [number, number] {
+  const n = Math.min(a.length, b.length);
+  let p = 0;
+  while (p + BLOCK <= n && a.slice(p, p + BLOCK) === b.slice(p, p + BLOCK)) p += BLOCK;
+  while (p < n && a.charCodeAt(p) === b.charCodeAt(p)) p++;
+  let s = 0;
+  const [x, y] = [a.length, b.length];
+  while (s + BLOCK <= n - p && a.slice(x - s - BLOCK, x - s) === b.slice(y - s - BLOCK, y - s)) s += BLOCK;
+  while (s < n - p && a.charCodeAt(x - 1 - s) === b.charCodeAt(y - 1 - s)) s++;
+  return [p, s];
+}
+
+/** The remembered result sharing the most with `text` (the latest version of the document being edited), with the
+ * lengths of the shared ends. */
+function closest(recent: Entry[], text: string, specials: string): { base: Entry; ends: [number, number] } | undefined {
+  let best: { base: Entry; ends: [number, number] } | undefined;
+  let most = MIN_SHARED * text.length;
+  for (const base of recent) {
+    if (base.specials !== specials || !base.spliceable || Math.abs(base.tok.text.length - text.length) > text.length - most) continue;
+    const ends = sharedEnds(base.tok.text, text);
+    if (ends[0] + ends[1] < most) continue;
+    [best, most] = [{ base, ends }, ends[0] + ends[1]];
+    if (text.length - most <= MARGIN) break; // a small edit of this one: none can be much better
+  }
+  return best;
+}
+
+/** First index in [0, n) whose value is > x over a non-decreasing sequence; n when none. */
+function firstAbove(n: number, at: (i: number) => number, x: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (at(mid) > x) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
+/**
+ * `text` tokenized by reusing `old` (p, s: the lengths of their shared ends): old tokens before a safe cut `a`
+ * (before the change) and after a safe cut `b`
+ * (after it) are kept, the stretch [a, b) is tokenized apart. Undefined when the pieces' normalization could differ
+ * from the whole text's (then tokenize from scratch).
+ */
+function splice(
+  tk: TextTokenizer,
+  old: Tokenized,
+  [p, s]: [number, number],
+  text: string,
+  o?: TokenizeOptions,
+): { tok: Tokenized; spliceable: boolean } | undefined {
+  const delta = text.length - old.text.length;
+  // Cuts inside the shared ends (the same character on both sides of the cut in both texts), MARGIN away from the change.
+  let a = Math.max(0, p - MARGIN);
+  while (a > 0 && !tk.safeCut(text, a)) a--;
+  let b = Math.min(text.length, text.length - s + MARGIN);
+  while (b < text.length && !tk.safeCut(text, b)) b++;
+  const mid = tk.tokenizeSpliceable(text.slice(a, b), o);
+  if (!mid.spliceable) return undefined;
+  // No token or word crosses a safe cut, and a word left of a cut ends at or before it (one right of it ends after).
+  const ow = old.words;
+  const wa = firstAbove(ow.length, (i) => ow[i].end, a);
+  const wb = firstAbove(ow.length, (i) => ow[i].end, b - delta);
+  const ta = wa < ow.length ? ow[wa].tokenStart : old.tokens.length;
+  const tb = wb < ow.length ? ow[wb].tokenStart : old.tokens.length;
+  const tokens: Token[] = old.tokens.slice(0, ta);
+  const words: Word[] = ow.slice(0, wa);
+  for (const t of mid.tok.tokens) tokens.push({ id: t.id, text: t.text, start: t.start + a, end: t.end + a, word: t.word + wa });
+  for (const w of mid.tok.words)
+    words.push({ text: own(w.text), start: w.start + a, end: w.end + a, tokenStart: w.tokenStart + ta, tokenEnd: w.tokenEnd + ta });
+  const dw = words.length - wb;
+  const dt = tokens.length - tb;
+  for (let i = tb; i < old.tokens.length; i++) {
+    const t = old.tokens[i];
+    tokens.push({ id: t.id, text: t.text, start: t.start + delta, end: t.end + delta, word: t.word + dw });
+  }
+  for (let i = wb; i < ow.length; i++) {
+    const w = ow[i];
+    words.push({ text: w.text, start: w.start + delta, end: w.end + delta, tokenStart: w.tokenStart + dt, tokenEnd: w.tokenEnd + dt });
+  }
+  return { tok: { text, tokens, words }, spliceable: true };
+}
+
+/** A copy of a slice that does not keep its whole parent string alive (V8 shares the parent for slices of 13+ chars):
+ * spliced words would otherwise pin one old version of the document each. */
+function own(s: string): string {
+  return s.length < 13 ? s : s.split('').join('');
+}
