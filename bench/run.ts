@@ -10,6 +10,7 @@ import type { RunRequest } from '../src/core/api';
 import { loadModel } from '../src/core/model';
 import { sessionOptions } from '../src/core/model/session';
 import { hostRows } from './host';
+import { pair } from './pair';
 import { hoverRows } from './hover';
 import { splitRows } from './split';
 
@@ -33,37 +34,6 @@ function pickModel(): string {
 function mlmDir(dir: string): string {
   const archs = JSON.stringify(JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')).architectures ?? '');
   return /QuestionAnswering/.test(archs) ? path.join(ROOT, 'test', 'fixtures', 'tiny-bert') : dir;
-}
-
-const median = (t: number[]) => [...t].sort((a, b) => a - b)[t.length >> 1];
-const quantile = (t: number[], q: number) => [...t].sort((a, b) => a - b)[Math.min(t.length - 1, Math.floor(q * t.length))];
-
-/** Times A and B interleaved (A B A B …) so background load drifts hit both alike; medians after warm-up, and the
- * inter-quartile range of the paired ratios A_i / B_i. */
-async function pair(a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<[number, number, number, number]> {
-  for (let i = 0; i < 3; i++) {
-    await a(); // warm-up: arena growth, first-run kernels
-    await b();
-  }
-  const ta: number[] = [];
-  const tb: number[] = [];
-  for (let i = 0; i < ITERS; i++) {
-    for (const [fn, into] of (i % 2
-      ? [
-          [b, tb],
-          [a, ta],
-        ]
-      : [
-          [a, ta],
-          [b, tb],
-        ]) as Array<[() => Promise<unknown>, number[]]>) {
-      const s = performance.now();
-      await fn();
-      into.push(performance.now() - s);
-    }
-  }
-  const ratios = ta.map((x, i) => x / tb[i]);
-  return [median(ta), median(tb), quantile(ratios, 0.25), quantile(ratios, 0.75)];
 }
 
 interface Row {
@@ -106,7 +76,11 @@ async function main() {
   const dir = pickModel();
   const rows: Row[] = [];
   const add = async (name: string, a: string, fa: () => Promise<unknown>, b: string, fb: () => Promise<unknown>) => {
-    const [aMs, bMs, q1, q3] = await pair(fa, fb);
+    const {
+      aMs,
+      bMs,
+      iqr: [q1, q3],
+    } = await pair(fa, fb, ITERS);
     rows.push({ name, a, b, aMs, bMs, ratio: aMs / bMs, iqr: [q1, q3], load: os.loadavg()[0] });
   };
 

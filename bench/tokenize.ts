@@ -12,6 +12,7 @@ import { WindowCache } from '../src/core/cache';
 import { encodeText } from '../src/core/encode';
 import { loadTokenizer, type TextTokenizer } from '../src/core/text/tokenizer';
 import { remembering } from '../src/core/text/splice';
+import { pair } from './pair';
 
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -23,8 +24,6 @@ const MODELS = arg('model').length
   ? arg('model')
   : ['models/bert-lens-mini', 'models/bert-lens-zh', 'test/fixtures/tiny-bert', 'test/fixtures/tiny-distilbert'];
 
-const median = (t: number[]) => [...t].sort((a, b) => a - b)[t.length >> 1];
-const quantile = (t: number[], q: number) => [...t].sort((a, b) => a - b)[Math.min(t.length - 1, Math.floor(q * t.length))];
 const load = () => Math.round(os.loadavg()[0] * 10) / 10;
 
 /** A step of seeded randomness (the same edits on every run). */
@@ -51,32 +50,13 @@ function edited(text: string): string {
   }
 }
 
-/** Times A and B interleaved (A B, B A, …) after one warm-up pair: medians and the IQR of the paired ratios. */
-async function pair(a: () => unknown, b: () => unknown, iters: number) {
-  await a();
-  await b();
-  const ta: number[] = [];
-  const tb: number[] = [];
-  for (let i = 0; i < iters; i++) {
-    for (const [fn, into] of (i % 2
-      ? [
-          [b, tb],
-          [a, ta],
-        ]
-      : [
-          [a, ta],
-          [b, tb],
-        ]) as Array<[() => unknown, number[]]>) {
-      const s = performance.now();
-      await fn();
-      into.push(performance.now() - s);
-    }
-  }
-  const r = ta.map((x, i) => x / tb[i]);
-  return { aMs: median(ta), bMs: median(tb), ratio: median(ta) / median(tb), iqr: [quantile(r, 0.25), quantile(r, 0.75)], load: load() };
+/** One warm-up pair (each call edits the document anew), then interleaved pairs; with the ratio and the load. */
+async function timed(a: () => unknown, b: () => unknown, iters: number) {
+  const r = await pair(a, b, iters, 1);
+  return { ...r, ratio: r.aMs / r.bMs, load: load() };
 }
 
-type Row = Awaited<ReturnType<typeof pair>> & { name: string; a: string; b: string };
+type Row = Awaited<ReturnType<typeof timed>> & { name: string; a: string; b: string };
 
 async function rows(dir: string): Promise<Row[]> {
   const model: LoadedModel = await loadModel(path.resolve(ROOT, dir), { threads: THREADS, offline: true }, { dtype: 'auto' });
@@ -88,14 +68,14 @@ async function rows(dir: string): Promise<Row[]> {
   const tk = remembering(raw);
   tk.tokenize(text);
   const tokEdit = () => tk.tokenize((text = edited(text)));
-  const r1 = await pair(tokEdit, () => raw.tokenize(text), ITERS * 4);
+  const r1 = await timed(tokEdit, () => raw.tokenize(text), ITERS * 4);
   out.push({ name: `${dir}: tokenize after a 1-char edit vs whole (${n} tokens)`, a: 'spliced', b: 'from scratch', ...r1 });
   const opts: EncodeOptions = { hiddenLayers: [model.info.layers] };
   const cache = new WindowCache();
   await encodeText(model, tk, text, opts, cache);
   const reEncode = () => encodeText(model, tk, (text = edited(text)), opts, cache);
   const full = () => encodeText(model, raw, text, opts, new WindowCache());
-  const r2 = await pair(reEncode, full, ITERS);
+  const r2 = await timed(reEncode, full, ITERS);
   out.push({ name: `${dir}: re-encode after a 1-char edit vs full encode (${n} tokens)`, a: 're-encode', b: 'full encode', ...r2 });
   await model.dispose();
   return out;
