@@ -6,7 +6,7 @@ import { BertLensError, throwIfAborted } from './model/errors';
 import { windowKey } from './cache';
 import type { TextTokenizer } from './text/tokenizer';
 import { planWindows } from './text/windows';
-import { BATCH } from './encode';
+import { BATCH, windowIds } from './encode';
 import { Neighbours, noOccurrence, occurrences, resolveLayers, similarResult, wordVector } from './vectors';
 
 export interface StreamOptions {
@@ -37,7 +37,7 @@ export async function eachWindow(
   const tok = tk.tokenize(text);
   const spans = planWindows(tok, { maxTokens: info.maxPositions - 2 });
   o.onPlan?.(tok.words.length, spans.length);
-  const ids = (i: number) => [tk.special.cls, ...tok.tokens.slice(spans[i].tokenStart, spans[i].tokenEnd).map((t) => t.id), tk.special.sep];
+  const ids = (i: number) => windowIds(tok, spans[i].tokenStart, spans[i].tokenEnd, tk.special);
   const keys = spans.map((_, i) => windowKey(info, ids(i)));
   const first = new Map<string, number>();
   const uses = new Map<string, number>(); // windows still to visit per content: its output is dropped after the last
@@ -58,7 +58,7 @@ export async function eachWindow(
       next += BATCH;
       if (!idx.some((j) => uses.has(keys[j]))) continue; // nothing visited from this batch
       const res = await model.run(
-        idx.map((j) => ({ ids: ids(j) })),
+        idx.map((j) => ({ ids: Array.from(ids(j)) })),
         req,
         o.signal,
       );

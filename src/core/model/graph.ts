@@ -158,6 +158,17 @@ export function appendOutputs(g: GraphIndex, names: string[]): Uint8Array {
   return out;
 }
 
+/** The byte strings one after another (a graph or model rebuilt from kept and new fields). */
+export function concatBytes(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
+  let at = 0;
+  for (const x of parts) {
+    out.set(x, at);
+    at += x.length;
+  }
+  return out;
+}
+
 /** Model bytes with the graph field's body replaced by `graph`; every other model field is kept as raw bytes. */
 export function withGraph(g: GraphIndex, graph: Uint8Array): Uint8Array {
   const head = Writer.create()

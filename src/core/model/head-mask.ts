@@ -3,7 +3,7 @@
 // per row, not one [layers, heads] for the whole batch, so an importance map (one head off per row) runs batched.
 import protobuf from 'protobufjs/minimal';
 import { onnx } from 'onnx-proto';
-import { GRAPH_INPUT, GRAPH_NODE, walk, withGraph, type GraphIndex } from './graph';
+import { concatBytes, GRAPH_INPUT, GRAPH_NODE, walk, withGraph, type GraphIndex } from './graph';
 
 const { Writer } = protobuf;
 
@@ -85,11 +85,5 @@ export function spliceHeadMask(g: GraphIndex, probs: string[], heads: number): U
     },
   }).finish();
   field(GRAPH_INPUT, input);
-  const graph = new Uint8Array(parts.reduce((n, x) => n + x.length, 0));
-  let at = 0;
-  for (const x of parts) {
-    graph.set(x, at);
-    at += x.length;
-  }
-  return withGraph(g, graph);
+  return withGraph(g, concatBytes(parts));
 }

@@ -3,7 +3,7 @@
 // head's maths (dense, gelu, LayerNorm, tied decoder; int8 or fp32) stays the exported graph's, never a JS copy.
 import protobuf from 'protobufjs/minimal';
 import { onnx } from 'onnx-proto';
-import { GRAPH_INITIALIZER, GRAPH_INPUT, GRAPH_NAME, GRAPH_NODE, GRAPH_OUTPUT, MODEL_GRAPH, type GraphIndex } from './graph';
+import { concatBytes, GRAPH_INITIALIZER, GRAPH_INPUT, GRAPH_NAME, GRAPH_NODE, GRAPH_OUTPUT, MODEL_GRAPH, type GraphIndex } from './graph';
 
 const { Reader, Writer } = protobuf;
 
@@ -72,11 +72,5 @@ export function extractHead(g: GraphIndex, hidden: string, logits: string, hidde
         : g.bytes.subarray(start, r.pos),
     );
   }
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let p = 0;
-  for (const x of parts) {
-    out.set(x, p);
-    p += x.length;
-  }
-  return out;
+  return concatBytes(parts);
 }

@@ -2,6 +2,7 @@
 // is fetched, so an output nobody reads still costs its full compute). Byte level, like graph.ts: nodes are decoded,
 // initializers and every other graph field are copied as raw bytes.
 import {
+  concatBytes,
   GRAPH_INITIALIZER,
   GRAPH_NODE,
   GRAPH_OUTPUT,
@@ -47,11 +48,5 @@ export function pruneOutputs(g: GraphIndex, drop: string[]): Uint8Array {
     if (wire === 2 && f === GRAPH_VALUE_INFO && !produced.has(readStringField(g.bytes, s, e, VALUEINFO_NAME))) return;
     parts.push(g.bytes.subarray(tagStart, e));
   });
-  const graph = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let p = 0;
-  for (const x of parts) {
-    graph.set(x, p);
-    p += x.length;
-  }
-  return withGraph(g, graph);
+  return withGraph(g, concatBytes(parts));
 }
