@@ -251,12 +251,18 @@ def parse_args():
     ap.add_argument('--epochs', type=float, default=2.0)
     ap.add_argument('--batch', type=int, default=16, help='windows per process per step')
     ap.add_argument('--lr', type=float, default=4e-4)
+    ap.add_argument('--dropout', type=float, default=None,
+                    help='dropout while fine-tuning (pretraining runs without). Default: 0.1 for zh, whose QA set is small '
+                         'enough to memorise (2026-12-01: train F1 87.5 vs CMRC dev 18.9 after three fine-tunes), 0 for en '
+                         '(six times the windows; training loss still 1.6 after two epochs)')
     ap.add_argument('--time-budget', type=float, default=1200)
     ap.add_argument('--procs', type=int, default=2)
     ap.add_argument('--lang', default='en', choices=('en', 'zh'),
                     help='zh: train on DRCD + CMRC 2018 trial, evaluate on CMRC 2018 dev with the CMRC metric')
     ap.add_argument('--eval-limit', type=int, default=0, help='evaluate only the first N questions of each set (smoke runs)')
     a = ap.parse_args()
+    if a.dropout is None:
+        a.dropout = 0.1 if a.lang == 'zh' else 0.0
     if a.device != 'cpu' and a.procs != 1:
         ap.error('--device cuda runs one process: add --procs 1')
     return a
@@ -284,7 +290,7 @@ def worker(rank, world, a, port):
     if lead:
         print(f'{len(rows) * world} training windows from {len(train)} paragraphs ({time.time() - t0:.0f}s)', flush=True)
     ck = torch.load(a.pretrained)
-    cfg = BertConfig(**ck['config'])
+    cfg = BertConfig(**{**ck['config'], 'hidden_dropout_prob': a.dropout, 'attention_probs_dropout_prob': a.dropout})
     model = BertForQuestionAnswering(cfg)
     enc = {k[len('bert.'):]: v for k, v in ck['model'].items() if k.startswith('bert.') and '.pooler.' not in k}
     model.bert.load_state_dict(enc, strict=False)

@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { WorkerClient, workerLimits } from '../../src/extension/client';
+import { DEFAULTS, threadsFor } from '../../src/extension/config';
 
 const ROOT = path.resolve(__dirname, '../..');
 async function main(): Promise<void> {
@@ -21,7 +22,8 @@ async function main(): Promise<void> {
     cacheDir: path.join(os.tmpdir(), 'bert-lens-memory-cache'),
     hubEndpoint: 'http://127.0.0.1:9',
     offline: true,
-    threads: Number(process.env.BERT_LENS_PROBE_THREADS ?? 0),
+    // As the extension configures it by default (ctx.ts): half the cores, at most 2, so the host keeps a core.
+    threads: Number(process.env.BERT_LENS_PROBE_THREADS ?? threadsFor(DEFAULTS, os.cpus().length)),
     dtype: 'auto',
     language: /[\u4e00-\u9fff]/.test(text.slice(0, 1000)) ? 'zh' : 'en',
   });

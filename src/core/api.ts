@@ -2,6 +2,7 @@
 // Add fields freely; never rename or remove one (the CLI JSON output and the worker protocol depend on them).
 // Offsets are UTF-16 code units into the original text, [start, end), as VS Code's positionAt expects.
 import type { HeadLabel } from '../shared/head-labels';
+import type { HiddenRows } from './hidden-rows';
 
 export type Dtype = 'fp32' | 'int8';
 
@@ -147,9 +148,12 @@ export interface LoadedModel {
 
 // ---------- encoded documents ----------
 
+/** A window's outputs as an encoding keeps them: hidden states may be int8 rows (EncodeOptions.compactHiddenAbove). */
+export type EncodedOutput = Omit<RunOutput, 'hidden'> & { hidden: Record<number, HiddenRows> };
+
 export interface EncodedWindow extends WindowSpan {
   seqLen: number; // tokenEnd - tokenStart + 2
-  out: RunOutput; // position p in the window ↔ document token tokenStart + p - 1
+  out: EncodedOutput; // position p in the window ↔ document token tokenStart + p - 1
 }
 
 export interface Encoding {
@@ -166,6 +170,9 @@ export interface EncodeOptions {
   maxTokens?: number; // per window, specials excluded (default maxPositions - 2)
   overlap?: number; // tokens of overlap between windows
   range?: { start: number; end: number }; // only encode windows touching this char range
+  /** Keep hidden states as int8 rows (core/hidden-rows.ts) when the encoding's float32 hidden states would take more
+   * than this many bytes: the worker holds a whole document for hovers. Default: never. */
+  compactHiddenAbove?: number;
   signal?: AbortSignal;
   onProgress?: (done: number, total: number) => void;
 }

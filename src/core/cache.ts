@@ -1,7 +1,8 @@
 // Content-addressed cache of window outputs: key = model id + dtype + model file + window token ids, so a re-encode
 // after an edit only runs the windows whose tokens changed. LRU with a byte budget.
 import { createHash } from 'node:crypto';
-import type { ModelInfo, RunOutput } from './api';
+import type { EncodedOutput, ModelInfo } from './api';
+import { hiddenBytes } from './hidden-rows';
 
 export function modelKey(info: ModelInfo): string {
   return `${info.id}|${info.dtype}|${info.modelFile}`;
@@ -19,22 +20,22 @@ export function textHash(text: string): string {
   return createHash('sha1').update(text).digest('hex');
 }
 
-function outputBytes(o: RunOutput): number {
+function outputBytes(o: EncodedOutput): number {
   let n = 0;
-  for (const a of Object.values(o.hidden)) n += a.byteLength;
+  for (const a of Object.values(o.hidden)) n += hiddenBytes(a);
   for (const a of Object.values(o.attention)) n += a.byteLength;
   for (const q of Object.values(o.qkv)) n += q.q.byteLength + q.k.byteLength + q.v.byteLength;
   return n + 64;
 }
 
 export class WindowCache {
-  private map = new Map<string, { out: RunOutput; bytes: number }>();
+  private map = new Map<string, { out: EncodedOutput; bytes: number }>();
   private bytes = 0;
   hits = 0;
   misses = 0;
   constructor(private readonly maxBytes = 512 * 1024 * 1024) {}
 
-  get(key: string): RunOutput | undefined {
+  get(key: string): EncodedOutput | undefined {
     const e = this.map.get(key);
     if (!e) return undefined;
     this.map.delete(key); // refresh LRU position
@@ -42,7 +43,7 @@ export class WindowCache {
     return e.out;
   }
 
-  set(key: string, out: RunOutput): void {
+  set(key: string, out: EncodedOutput): void {
     const old = this.map.get(key);
     if (old) {
       this.bytes -= old.bytes;

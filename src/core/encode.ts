@@ -1,6 +1,7 @@
 // Encode a document: windows → rows [CLS] window [SEP] → batched model runs with only the requested taps,
 // reusing cached window outputs whose tokens did not change.
-import type { EncodeOptions, EncodedWindow, Encoding, LoadedModel, RunOutput, RunRequest, Tokenized } from './api';
+import type { EncodeOptions, EncodedOutput, EncodedWindow, Encoding, LoadedModel, RunRequest, Tokenized } from './api';
+import { toInt8Rows } from './hidden-rows';
 import { BertLensError, throwIfAborted } from './model/errors';
 import { textHash, windowKey, type WindowCache } from './cache';
 import type { TextTokenizer } from './text/tokenizer';
@@ -14,7 +15,7 @@ function layerList(v: number[] | 'all' | undefined, all: number[], dflt: number[
 }
 
 /** Does a cached output carry every tap this request needs? */
-function hasTaps(o: RunOutput, req: RunRequest): boolean {
+function hasTaps(o: EncodedOutput, req: RunRequest): boolean {
   return (
     (req.hiddenLayers ?? []).every((l) => o.hidden[l]) &&
     (req.attentionLayers ?? []).every((l) => o.attention[l]) &&
@@ -72,7 +73,7 @@ export async function encodeText(
   const ids = spans.map((s) => windowIds(tok, s.tokenStart, s.tokenEnd, tk.special));
   const keys = ids.map((r) => windowKey(info, r));
   const cached = keys.map((k) => cache.get(k));
-  const outs: (RunOutput | undefined)[] = cached.map((o) => (o && hasTaps(o, req) ? o : undefined));
+  const outs: (EncodedOutput | undefined)[] = cached.map((o) => (o && hasTaps(o, req) ? o : undefined));
   // Windows still to run, one per distinct content (repeated passages run once).
   const first = new Map<string, number>();
   const todo = outs.flatMap((o, i) => {
@@ -80,6 +81,8 @@ export async function encodeText(
     first.set(keys[i], i);
     return [i];
   });
+  const hiddenBytes = spans.reduce((n, s) => n + (s.tokenEnd - s.tokenStart + 2), 0) * info.hidden * 4 * req.hiddenLayers!.length;
+  const compact = opts.compactHiddenAbove !== undefined && hiddenBytes > opts.compactHiddenAbove;
   cache.hits += outs.length - todo.length;
   cache.misses += todo.length;
   let done = 0;
@@ -93,17 +96,18 @@ export async function encodeText(
       opts.signal,
     );
     idx.forEach((i, k) => {
+      const hidden = compact ? int8Hidden(res[k].hidden, info.hidden) : res[k].hidden;
       // Same tokens, same numbers: merge with the taps already cached so views don't evict each other's taps.
       const old = cached[i];
-      const o = old
+      const o: EncodedOutput = old
         ? {
             ...old,
             ...res[k],
-            hidden: { ...old.hidden, ...res[k].hidden },
+            hidden: { ...old.hidden, ...hidden },
             attention: { ...old.attention, ...res[k].attention },
             qkv: { ...old.qkv, ...res[k].qkv },
           }
-        : res[k];
+        : { ...res[k], hidden };
       outs[i] = o;
       cache.set(keys[i], o);
     });
@@ -111,8 +115,25 @@ export async function encodeText(
     opts.onProgress?.(done, todo.length);
   }
   keys.forEach((k, i) => (outs[i] ??= outs[first.get(k)!]));
+  // Windows from the cache that an earlier, smaller encode kept as float32: compacted once, for the cache too.
+  if (compact) {
+    const done = new Map<EncodedOutput, EncodedOutput>(); // repeated passages share one output
+    outs.forEach((o, i) => {
+      if (!Object.values(o!.hidden).some((h) => h instanceof Float32Array)) return;
+      let c = done.get(o!);
+      if (!c) done.set(o!, (c = { ...o!, hidden: int8Hidden(o!.hidden, info.hidden) }));
+      outs[i] = c;
+      cache.set(keys[i], c);
+    });
+  }
   const windows: EncodedWindow[] = spans.map((s, i) => ({ ...s, seqLen: ids[i].length, out: outs[i]! }));
   return { model: info, textHash: textHash(text), tok, windows };
+}
+
+function int8Hidden(hidden: EncodedOutput['hidden'], width: number): EncodedOutput['hidden'] {
+  const h: EncodedOutput['hidden'] = {};
+  for (const [l, a] of Object.entries(hidden)) h[+l] = a instanceof Float32Array ? toInt8Rows(a, width) : a;
+  return h;
 }
 
 /** [CLS] tokens[from, to) [SEP] as ids. */

@@ -2,6 +2,7 @@
 import type { CompareResult, EncodedWindow, Encoding, LayerChoice, Neighbour, SimilarResult, StaticVectors, VectorsResult } from './api';
 import { BertLensError } from './model/errors';
 import { windowOf } from './encode';
+import { addRow, emptyInt8Rows, setInt8Row, type HiddenRows } from './hidden-rows';
 
 /** Hidden-state layers (0 = embeddings … L) that a layer choice averages. */
 export function resolveLayers(choice: LayerChoice | undefined, L: number): number[] {
@@ -25,8 +26,7 @@ export function wordVector(enc: Encoding, win: EncodedWindow, word: number, laye
     const h = win.out.hidden[l];
     if (!h) throw new BertLensError('BAD_INPUT', `Hidden layer ${l} was not encoded; encode with hiddenLayers 'all' (the default).`);
     for (let t = a; t < b; t++) {
-      const off = (t - win.tokenStart + 1) * H; // +1 for [CLS]
-      for (let i = 0; i < H; i++) v[i] += h[off + i];
+      addRow(h, t - win.tokenStart + 1, H, v); // +1 for [CLS]
       n++;
     }
   }
@@ -124,7 +124,7 @@ interface WordMatrix {
   enc: Encoding;
   layer: string;
   H: number;
-  rows: Float32Array;
+  rows: HiddenRows; // int8 rows when the encoding keeps its hidden states so (a long document in the worker)
   sq: Float64Array; // squared norm per word; 0 = not encoded (or a zero vector)
   type: Int32Array; // word type per word (normalised text), -1 for punctuation: never a neighbour
   types: string[]; // normalised text per type id
@@ -137,7 +137,8 @@ function wordMatrix(enc: Encoding, layer: LayerChoice): WordMatrix {
   const layers = resolveLayers(layer, enc.model.layers);
   const H = enc.model.hidden;
   const n = enc.tok.words.length;
-  const rows = new Float32Array(n * H);
+  const compact = enc.windows.some((w) => layers.some((l) => w.out.hidden[l] && !(w.out.hidden[l] instanceof Float32Array)));
+  const rows: HiddenRows = compact ? emptyInt8Rows(n, H) : new Float32Array(n * H);
   const sq = new Float64Array(n);
   // Windows in order: each word takes the window that owns it (as windowOf decides), without a search per word.
   const owner = new Array<EncodedWindow | undefined>(n);
@@ -147,10 +148,9 @@ function wordMatrix(enc: Encoding, layer: LayerChoice): WordMatrix {
     const win = owner[i];
     if (!win) continue;
     const v = wordVector(enc, win, i, layers);
-    rows.set(v, i * H);
-    let s2 = 0;
-    for (let k = 0; k < H; k++) s2 += v[k] * v[k];
-    sq[i] = s2;
+    if (rows instanceof Float32Array) rows.set(v, i * H);
+    else setInt8Row(rows, i, v, 0);
+    sq[i] = rowDot(rows, H, i, i);
   }
   lastMatrix = { enc, layer: key, H, rows, sq, ...wordTypes(enc) };
   return lastMatrix;
@@ -169,11 +169,21 @@ function wordTypes(enc: Encoding): { type: Int32Array; types: string[] } {
   return { type, types: [...ids.keys()] };
 }
 
+/** Dot product of rows i and j: cosine's arithmetic on float32 rows; exact integer sums times the scales on int8. */
+function rowDot(rows: HiddenRows, H: number, i: number, j: number): number {
+  let d = 0;
+  if (rows instanceof Float32Array) {
+    for (let k = 0, a = i * H, b = j * H; k < H; k++) d += rows[a + k] * rows[b + k];
+    return d;
+  }
+  const q = rows.q;
+  for (let k = 0, a = i * H, b = j * H; k < H; k++) d += q[a + k] * q[b + k];
+  return d * rows.scale[i] * rows.scale[j];
+}
+
 /** cosine(row i, row j) with cosine's arithmetic. */
 function rowCosine(m: WordMatrix, i: number, j: number): number {
-  const { H, rows } = m;
-  let d = 0;
-  for (let k = 0, a = i * H, b = j * H; k < H; k++) d += rows[a + k] * rows[b + k];
+  const d = rowDot(m.rows, m.H, i, j);
   return m.sq[i] && m.sq[j] ? d / Math.sqrt(m.sq[i] * m.sq[j]) : 0;
 }
 

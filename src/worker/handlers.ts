@@ -48,6 +48,10 @@ export type { JobContext };
 
 const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
 
+/** A document whose hidden states would take more than this as float32 is kept as int8 rows (core/hidden-rows.ts): the
+ * worker holds every window for hovers (a 10 MB document: ~1.9 GB as float32 on the embedded model). */
+export const COMPACT_HIDDEN_ABOVE = 128 * 1024 * 1024;
+
 export class Handlers {
   private readonly models: WorkerModels;
   /**
@@ -122,6 +126,7 @@ export class Handlers {
     if (hit?.key === key) return hit.enc;
     const enc = await this.eng().encode(model, doc.text, {
       hiddenLayers,
+      compactHiddenAbove: COMPACT_HIDDEN_ABOVE,
       signal: ctx.signal,
       onProgress: (done, total) => ctx.progress({ done, total }),
     });

@@ -30,7 +30,9 @@ describe('encode', () => {
     }
     const enc = await engine.encode(model, 'the bank');
     const w = enc.windows[0];
-    assert.equal(w.out.hidden[model.info.layers].length, w.seqLen * model.info.hidden);
+    const h = w.out.hidden[model.info.layers];
+    assert.ok(h instanceof Float32Array, 'float32 unless compactHiddenAbove asks otherwise');
+    assert.equal(h.length, w.seqLen * model.info.hidden);
   });
 
   it('re-encodes only windows whose tokens changed (counted runs), and honours range', async () => {

@@ -27,8 +27,9 @@ describe('word vectors and similarity', () => {
     const win = enc.windows[0];
     const mean = (layer: number) => {
       const v = new Float64Array(H);
-      for (let t = tokenStart; t < tokenEnd; t++)
-        for (let i = 0; i < H; i++) v[i] += win.out.hidden[layer][(t + 1) * H + i] / (tokenEnd - tokenStart);
+      const h = win.out.hidden[layer];
+      assert.ok(h instanceof Float32Array);
+      for (let t = tokenStart; t < tokenEnd; t++) for (let i = 0; i < H; i++) v[i] += h[(t + 1) * H + i] / (tokenEnd - tokenStart);
       return v;
     };
     const last = engine.wordVectors(enc)[w];
