@@ -18,7 +18,8 @@ import { formatHeads, parseHeads } from '../shared/head-spec';
 import { AUTO, chooseLanguage, isAuto, resolveModel, type ModelKind } from '../core/auto';
 import { BertLensError } from '../core/model/errors';
 import { headCensus } from '../core/heads';
-import { compareOccurrences, cosine, occurrenceOf, occurrences, resolveLayers } from '../core/vectors';
+import { compareOccurrences, cosine, occurrenceOf, occurrences, resolveLayers, wordVectorAt } from '../core/vectors';
+import { COMPACT_HIDDEN_ABOVE } from '../core/hidden-rows';
 import { staticNeighbours } from '../core/inspect';
 import { neighboursStreamed, occurrenceVectors } from '../core/stream';
 import { tensorBundle, tensorLayers } from '../core/tensors';
@@ -81,12 +82,13 @@ async function encode(
   ctx: Ctx,
   m: LoadedModel,
   text: string,
-  want: { hidden: number[]; attention?: number[] | 'all'; range?: { start: number; end: number } },
+  want: { hidden: number[]; attention?: number[] | 'all'; range?: { start: number; end: number }; compact?: boolean },
 ): Promise<Encoding> {
   const enc = await ctx.engine.encode(m, text, {
     hiddenLayers: want.hidden,
     attentionLayers: want.attention ?? [],
     range: want.range,
+    compactHiddenAbove: want.compact ? COMPACT_HIDDEN_ABOVE : undefined,
     onProgress: (done, total) => total > 1 && ctx.progress.update('Encoding windows', done, total),
   });
   if (enc.windows.length > 1) ctx.progress.done(`Encoded ${enc.tok.words.length} words in ${enc.windows.length} windows`);
@@ -173,26 +175,33 @@ export async function vectors(ctx: Ctx): Promise<void> {
   const layer = layerChoice(ctx.v);
   // --occurrence N: only that occurrence's neighbours (what a hover computes), not every occurrence's.
   if (str(ctx.v, 'word') && ctx.v.occurrence !== undefined) return vectorsOf(ctx, m, text, layer);
-  const enc = await encode(ctx, m, text, { hidden: resolveLayers(layer, m.info.layers) });
+  // The whole document's windows are held (every word's, or every occurrence's, neighbours): as the worker does for
+  // hovers, a long document keeps them as int8 rows, and word vectors are written one at a time.
+  const enc = await encode(ctx, m, text, { hidden: resolveLayers(layer, m.info.layers), compact: true });
   const top = intOpt(ctx.v, 'top', 5, 1);
   if (!str(ctx.v, 'word')) {
-    const vecs = ctx.engine.wordVectors(enc, layer);
+    const vec = wordVectorAt(enc, layer);
+    const words = enc.tok.words;
     if (ctx.v.json)
-      return json(ctx, {
+      return streamJson(ctx, {
         model: m.info.id,
         layer,
-        words: enc.tok.words.map((w, i) => ({ text: w.text, start: w.start, end: w.end, vector: Array.from(vecs[i]) })),
+        words: new Lazy(words.length, (i) => ({
+          text: words[i].text,
+          start: words[i].start,
+          end: words[i].end,
+          vector: Array.from(vec(i)),
+        })),
       });
-    return ctx.out(
-      table(
-        ['word', '>start', '>end', '>|v|', 'first dims'],
-        enc.tok.words.map((w, i) => [
-          w.text,
-          w.start,
-          w.end,
-          Math.hypot(...vecs[i]),
-          Array.from(vecs[i].slice(0, 4), fmt).join(' ') + ' …',
-        ]),
+    const row = (i: number) => {
+      const v = vec(i);
+      return [words[i].text, words[i].start, words[i].end, Math.hypot(...v), Array.from(v.slice(0, 4), fmt).join(' ') + ' …'];
+    };
+    return ctx.write(
+      batched(
+        (function* () {
+          for (const line of tableLines(['word', '>start', '>end', '>|v|', 'first dims'], words.length, row)) yield line + '\n';
+        })(),
       ),
     );
   }

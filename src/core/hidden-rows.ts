@@ -3,6 +3,11 @@
 // float32 and ~0.5 GB as int8 rows. Word vectors are means of rows, and cosines of those move by ~1e-3
 // (test/core/engine/hidden-rows.test.ts measures it on the embedded model); runs and the CLI keep float32.
 
+/** Where the worker (every window of a document, for hovers) and the CLI's whole-document `vectors` switch to int8
+ * rows: a document whose float32 hidden states would take more than this (~1 MB of English text on the embedded model;
+ * a 10 MB document: ~1.9 GB as float32). Below it, numbers are float32 as the model gave them. */
+export const COMPACT_HIDDEN_ABOVE = 128 * 1024 * 1024;
+
 export interface Int8Rows {
   readonly q: Int8Array; // [rows, width]
   readonly scale: Float32Array; // [rows]: value = q * scale

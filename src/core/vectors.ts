@@ -15,12 +15,18 @@ export function resolveLayers(choice: LayerChoice | undefined, L: number): numbe
 }
 
 /** Mean over the word's pieces (those inside the window) and over the chosen layers. */
-export function wordVector(enc: Encoding, win: EncodedWindow, word: number, layers: number[]): Float32Array {
+export function wordVector(
+  enc: Encoding,
+  win: EncodedWindow,
+  word: number,
+  layers: number[],
+  into = new Float32Array(enc.model.hidden), // a reused buffer: building the word matrix allocates nothing per word
+): Float32Array {
   const H = enc.model.hidden;
   const w = enc.tok.words[word];
   const a = Math.max(w.tokenStart, win.tokenStart);
   const b = Math.min(w.tokenEnd, win.tokenEnd);
-  const v = new Float32Array(H);
+  const v = into.fill(0);
   let n = 0;
   for (const l of layers) {
     const h = win.out.hidden[l];
@@ -54,11 +60,25 @@ export function compareOccurrences(enc: Encoding, a: number, b: number, top = 5)
 
 /** Index = word index; words outside the encoded windows (encode with `range`) get an empty vector. */
 export function wordVectors(enc: Encoding, layer: LayerChoice = 'last'): Float32Array[] {
+  const at = wordVectorAt(enc, layer);
+  return enc.tok.words.map((_, i) => at(i));
+}
+
+/** Word i's vector on demand (empty when not encoded), for outputs written word by word without holding them all. */
+export function wordVectorAt(enc: Encoding, layer: LayerChoice = 'last'): (i: number) => Float32Array {
   const layers = resolveLayers(layer, enc.model.layers);
-  return enc.tok.words.map((_, i) => {
-    const win = windowOf(enc, i);
-    return win ? wordVector(enc, win, i, layers) : new Float32Array(0);
-  });
+  const owner = wordOwners(enc);
+  return (i) => (owner[i] < 0 ? new Float32Array(0) : wordVector(enc, enc.windows[owner[i]], i, layers));
+}
+
+/** The window index each word takes its vector from, as windowOf decides (the first window that owns it, else the
+ * first that holds it; -1 when none does), in one pass over the windows instead of a search per word. */
+export function wordOwners(enc: Encoding): Int32Array {
+  const owner = new Int32Array(enc.tok.words.length).fill(-1);
+  const ws = enc.windows;
+  for (let k = ws.length - 1; k >= 0; k--) for (let i = ws[k].wordStart; i < ws[k].wordEnd; i++) owner[i] = k;
+  for (let k = ws.length - 1; k >= 0; k--) for (let i = ws[k].ownStart; i < ws[k].ownEnd; i++) owner[i] = k;
+  return owner;
 }
 
 export function cosine(a: Float32Array, b: Float32Array): number {
@@ -140,14 +160,11 @@ function wordMatrix(enc: Encoding, layer: LayerChoice): WordMatrix {
   const compact = enc.windows.some((w) => layers.some((l) => w.out.hidden[l] && !(w.out.hidden[l] instanceof Float32Array)));
   const rows: HiddenRows = compact ? emptyInt8Rows(n, H) : new Float32Array(n * H);
   const sq = new Float64Array(n);
-  // Windows in order: each word takes the window that owns it (as windowOf decides), without a search per word.
-  const owner = new Array<EncodedWindow | undefined>(n);
-  for (const w of enc.windows) for (let i = w.wordStart; i < w.wordEnd; i++) owner[i] ??= w;
-  for (const w of enc.windows) for (let i = w.ownStart; i < w.ownEnd; i++) owner[i] = w;
+  const owner = wordOwners(enc);
+  const v = new Float32Array(H);
   for (let i = 0; i < n; i++) {
-    const win = owner[i];
-    if (!win) continue;
-    const v = wordVector(enc, win, i, layers);
+    if (owner[i] < 0) continue;
+    wordVector(enc, enc.windows[owner[i]], i, layers, v);
     if (rows instanceof Float32Array) rows.set(v, i * H);
     else setInt8Row(rows, i, v, 0);
     sq[i] = rowDot(rows, H, i, i);
@@ -159,12 +176,18 @@ function wordMatrix(enc: Encoding, layer: LayerChoice): WordMatrix {
 /** Word type per word (normalised text, in order of first appearance; -1 for punctuation) and each type's text. */
 function wordTypes(enc: Encoding): { type: Int32Array; types: string[] } {
   const ids = new Map<string, number>();
+  // Normalising is the costly part: once per distinct spelling ("The" and "the" are two spellings of one type).
+  const spelled = new Map<string, number>();
   const type = new Int32Array(enc.tok.words.length);
   enc.tok.words.forEach((w, i) => {
-    const k = norm(w.text);
-    let t = ids.get(k);
-    if (t === undefined) ids.set(k, (t = ids.size));
-    type[i] = PUNCT.test(w.text) ? -1 : t;
+    let t = spelled.get(w.text);
+    if (t === undefined) {
+      const k = norm(w.text);
+      let id = ids.get(k);
+      if (id === undefined) ids.set(k, (id = ids.size));
+      spelled.set(w.text, (t = PUNCT.test(w.text) ? -1 : id));
+    }
+    type[i] = t;
   });
   return { type, types: [...ids.keys()] };
 }

@@ -36,6 +36,7 @@ import { senseVectors } from '../core/senses';
 import { sentenceChecks } from '../core/sentence-checks';
 import { compareModels, type ModelComparison } from '../core/compare-models';
 import { resolveLayers } from '../core/vectors';
+import { COMPACT_HIDDEN_ABOVE } from '../core/hidden-rows';
 import { attentionMatrix, attentionView } from '../core/attention';
 import { tensorBundle, tensorLayers } from '../core/tensors';
 import { TENSOR_KINDS, type TensorBundle, type TensorKind } from '../shared/tensors';
@@ -47,10 +48,6 @@ import { HandledError, WorkerModels, type Events, type JobContext } from './mode
 export type { JobContext };
 
 const hashOf = (text: string) => createHash('sha1').update(text).digest('hex');
-
-/** A document whose hidden states would take more than this as float32 is kept as int8 rows (core/hidden-rows.ts): the
- * worker holds every window for hovers (a 10 MB document: ~1.9 GB as float32 on the embedded model). */
-export const COMPACT_HIDDEN_ABOVE = 128 * 1024 * 1024;
 
 export class Handlers {
   private readonly models: WorkerModels;

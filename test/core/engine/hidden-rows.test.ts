@@ -9,6 +9,8 @@ import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import type { Encoding, LoadedModel } from '../../../src/core/api';
 import { addRow, toInt8Rows } from '../../../src/core/hidden-rows';
 import { inspectWord } from '../../../src/core/inspect';
+import { windowOf } from '../../../src/core/encode';
+import { wordOwners, wordVectorAt } from '../../../src/core/vectors';
 const ROOT = path.resolve('.');
 
 describe('int8 hidden rows', () => {
@@ -67,6 +69,15 @@ describe('compactHiddenAbove on the embedded model', () => {
     } finally {
       await e.dispose();
     }
+  });
+
+  it('each word takes its vector from the window windowOf picks (one pass instead of a search per word)', () => {
+    const owner = wordOwners(exact);
+    assert.equal(owner.length, exact.tok.words.length);
+    for (let i = 0; i < owner.length; i++) assert.equal(owner[i], exact.windows.indexOf(windowOf(exact, i)!), `word ${i}`);
+    const at = wordVectorAt(compact);
+    const mid = owner.length >> 1;
+    assert.equal(at(mid).length, model.info.hidden);
   });
 
   it("a hover's numbers stay within 0.005 of float32 and the nearest word rarely changes", () => {
