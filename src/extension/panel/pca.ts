@@ -62,7 +62,10 @@ export function pca(
       let nextLambda = 0;
       for (let j = 0; j < dims; j++) nextLambda += w[j] * v[j]; // Rayleigh quotient vᵀCv (v has unit length)
       const norm = orthonormalise(w, axes); // deflation: stay orthogonal to the axes already found
-      if (norm < 1e-300) {
+      // No variance left off the axes found (two points, or repeated ones): what remains of w is rounding noise, and
+      // normalised it would point anywhere, the found axes included — the picture would stretch noise to full scale.
+      // Keep v, a unit vector orthogonal to them, with zero variance.
+      if (norm <= 1e-12 * total) {
         lambda = 0;
         break;
       }
@@ -93,13 +96,15 @@ export function pca(
   return { n, dims, components: c, mean, axes, variance, explained: variance.map((v) => (total > 0 ? v / total : 0)), coords };
 }
 
-/** Gram-Schmidt against `basis`, then unit length (left as-is when it vanishes). */
+/** Gram-Schmidt against `basis`, twice (one pass leaves a residue along the basis when v nearly lies in it), then
+ * unit length (left as-is when it vanishes). */
 function orthonormalise(v: Float64Array, basis: Float64Array[]): number {
-  for (const b of basis) {
-    let d = 0;
-    for (let j = 0; j < v.length; j++) d += v[j] * b[j];
-    for (let j = 0; j < v.length; j++) v[j] -= d * b[j];
-  }
+  for (let pass = 0; pass < 2; pass++)
+    for (const b of basis) {
+      let d = 0;
+      for (let j = 0; j < v.length; j++) d += v[j] * b[j];
+      for (let j = 0; j < v.length; j++) v[j] -= d * b[j];
+    }
   let norm = 0;
   for (let j = 0; j < v.length; j++) norm += v[j] * v[j];
   norm = Math.sqrt(norm);

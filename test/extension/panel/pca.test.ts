@@ -73,3 +73,18 @@ test('degenerate inputs: identical rows, a single row, wrong length', () => {
   assert.equal(one.components, 1);
   assert.throws(() => pca(new Float32Array(5), 2, 3), /expected 2×3/);
 });
+
+test('no variance left: the second axis stays flat instead of stretching rounding noise (two occurrences, 160-D)', () => {
+  // Two points span one direction; the second component has zero variance, so every point's PC2 is ~0. Before the fix
+  // the deflated iterate was normalised rounding noise and PC2 came out as large as PC1 (the sense map drew a slope).
+  const d = 160;
+  const v = Float32Array.from({ length: 2 * d }, (_, i) => Math.sin(i * 0.37) * 3 + (i >= d ? Math.cos(i) : 0));
+  const r = pca(v, 2, d, 2);
+  assert.equal(r.components, 2);
+  assert.ok(Math.abs(r.coords[0]) > 1, 'PC1 separates the two points');
+  assert.ok(Math.abs(r.coords[1]) < 1e-9 && Math.abs(r.coords[3]) < 1e-9, `PC2 ${r.coords[1]}, ${r.coords[3]}`);
+  let dot = 0;
+  for (let j = 0; j < d; j++) dot += r.axes[0][j] * r.axes[1][j];
+  assert.ok(Math.abs(dot) < 1e-12, 'the axes are orthogonal');
+  assert.equal(r.explained[1], 0);
+});
