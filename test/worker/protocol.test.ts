@@ -28,26 +28,17 @@ test('validateRequest rejects malformed requests with a reason', () => {
   }
 });
 
-test('every document method takes the document first and has an arity', () => {
-  for (const m of DOC_METHODS) assert.ok(METHOD_TABLE[m].params >= 1, m);
-  assert.deepEqual([...DOC_METHODS].sort(), [
-    'ablate',
-    'attention',
-    'attentionMatrix',
-    'compareModels',
-    'coverage',
-    'encode',
-    'explain',
-    'fillMasks',
-    'inspect',
-    'logitLens',
-    'mask',
-    'nsp',
-    'occlude',
-    'qa',
-    'senseVectors',
-    'tensors',
-  ]);
+test('every document method takes the document first: a request without one is refused (derived from METHOD_TABLE)', () => {
+  assert.ok(DOC_METHODS.size >= 10);
+  for (const m of DOC_METHODS) {
+    const n = METHOD_TABLE[m].params;
+    assert.ok(n >= 1, m);
+    const v = validateRequest({ type: 'request', id: 1, method: m, params: Array(n).fill(null) });
+    assert.equal(v.ok, false, m);
+    if (!v.ok) assert.match(v.reason, /first parameter must be \{uri, version, text\}/, m);
+    const withDoc = validateRequest({ type: 'request', id: 1, method: m, params: [doc, ...Array(n - 1).fill(null)] });
+    assert.ok(withDoc.ok || !/first parameter/.test(withDoc.reason), m);
+  }
 });
 
 test('validateRequest rejects a request with the wrong number of parameters', () => {
