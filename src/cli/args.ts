@@ -165,6 +165,12 @@ export const COMMANDS: Record<string, { summary: string; usage: string; options:
     options: ['a', 'b', ...COMMON],
     example: 'bert-lens nsp --a "I went to the shop." --b "I bought some milk."',
   },
+  similarity: {
+    summary: 'how alike two sentences are to the model, layer by layer (mean-pooled vectors, cosine)',
+    usage: 'similarity --a A --b B [--model M]',
+    options: ['a', 'b', ...COMMON],
+    example: 'bert-lens similarity --a "The cat sat on the mat." --b "A cat was sitting on a mat."',
+  },
   qa: {
     summary: 'answer a question from a document (windows with stride)',
     usage: 'qa --question Q [--text DOC | --file DOC] [--top K]',

@@ -632,6 +632,27 @@ export async function nsp(ctx: Ctx): Promise<void> {
   ctx.out(`P(B follows A) = ${fmt(r.isNext)}  ${bar(r.isNext)}\n(${m.info.id}; 0.5 = undecided)`);
 }
 
+export async function similarity(ctx: Ctx): Promise<void> {
+  const a = str(ctx.v, 'a');
+  const b = str(ctx.v, 'b');
+  if (a === undefined || b === undefined) throw new UsageError('similarity needs both --a "sentence A" and --b "sentence B".');
+  const m = await load(ctx, `${a}\n${b}`);
+  const r = await ctx.engine.similarity(m, a, b);
+  if (ctx.v.json) return json(ctx, { model: m.info.id, ...r });
+  ctx.out(
+    table(
+      ['>layer', '>cosine', '', '>B shuffled'],
+      r.layers.map((x) => [x.layer, x.cosine, bar(Math.max(0, x.cosine)), x.shuffled]),
+    ),
+  );
+  const cut = [r.a, r.b].flatMap((s, k) => (s.truncated ? [`${'AB'[k]} was cut to ${s.tokens} pieces`] : []));
+  ctx.out(
+    `\nEach sentence encoded alone, its vector the mean of its pieces (${m.info.id}); layer 0 is the input embedding.` +
+      `\n"B shuffled": B's pieces in another order, the same words without the sentence. Raw BERT vectors are all` +
+      `\nfairly alike, so compare cosines with each other, not with 0.${cut.length ? `\n${cut.join('; ')}.` : ''}`,
+  );
+}
+
 export async function qa(ctx: Ctx): Promise<void> {
   const question = str(ctx.v, 'question');
   if (!question) throw new UsageError('qa needs --question "…" and a document (--text, --file or stdin).');

@@ -26,6 +26,7 @@ const HANDLERS: Record<string, (ctx: cmds.Ctx) => Promise<void>> = {
   ablate: cmds.ablate,
   export: cmds.exportTensors,
   nsp: cmds.nsp,
+  similarity: cmds.similarity,
   qa: cmds.qa,
   models: cmds.models,
 };

@@ -253,6 +253,14 @@ export interface FilledMask {
   predictions: Array<{ word: string; score: number }>; // at the step it was filled, best first
 }
 
+/** Two sentences, each encoded alone and mean-pooled, compared layer by layer (core/similarity.ts). */
+export interface SimilarityResult {
+  a: { tokens: number; truncated: boolean }; // pieces read (at most maxPositions - 2)
+  b: { tokens: number; truncated: boolean };
+  /** Layer 0 = input embedding … L. `shuffled`: A against B's pieces in a fixed shuffled order (same words, no sentence). */
+  layers: Array<{ layer: number; cosine: number; shuffled: number }>;
+}
+
 /** The masked-LM head on every layer's hidden state at the masked word (core/logit-lens.ts). */
 export interface LogitLensResult {
   start: number;
@@ -409,6 +417,8 @@ export interface Engine {
   mask(model: LoadedModel, text: string, opts?: { at?: number; top?: number; signal?: AbortSignal }): Promise<MaskResult>;
   /** mask()'s prediction read from every layer (0 = embeddings … L) through the model's own MLM head. */
   logitLens(model: LoadedModel, text: string, opts?: { at?: number; top?: number; signal?: AbortSignal }): Promise<LogitLensResult>;
+  /** Cosine of two sentences' mean-pooled vectors at every layer. */
+  similarity(model: LoadedModel, a: string, b: string, opts?: { signal?: AbortSignal }): Promise<SimilarityResult>;
   /** Occlusion attribution of mask()'s prediction (or of `target`): the effect of masking each other word. */
   occlude(
     model: LoadedModel,

@@ -16,6 +16,7 @@ import { explain } from './explain';
 import { mask } from './mlm';
 import { fillMasks } from './fill-masks';
 import { logitLens } from './logit-lens';
+import { similarity } from './similarity';
 import { occludeMask } from './occlude';
 import { occludeQa } from './occlude-qa';
 import { ablate } from './ablate';
@@ -165,6 +166,9 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
     },
     async logitLens(model, text, o) {
       return logitLens(model, await tokenizer(model), text, o);
+    },
+    async similarity(model, a, b, o) {
+      return similarity(model, await tokenizer(model), a, b, o);
     },
     async occlude(model, text, o) {
       return occludeMask(model, await tokenizer(model), text, o);

@@ -11,6 +11,7 @@ import type {
   LayerChoice,
   LoadedModel,
   LogitLensResult,
+  SimilarityResult,
   MaskResult,
   OcclusionResult,
   QaResult,
@@ -78,6 +79,7 @@ export class Handlers {
     explain: (doc, offset, layer, head, ctx) => this.explain(doc, offset, layer, head, ctx),
     mask: (doc, offset, top, ctx) => this.mask(doc, offset, top, ctx),
     logitLens: (doc, offset, top, ctx) => this.logitLens(doc, offset, top, ctx),
+    similarity: (doc, a, b, ctx) => this.similarity(doc, a, b, ctx),
     ablate: (doc, offset, task, question, off, importance, ctx) => this.ablate(doc, offset, task, question, off, importance, ctx),
     occlude: (doc, offset, task, question, answer, ctx) => this.occlude(doc, offset, task, question, answer, ctx),
     tensors: (doc, range, what, ctx) => this.tensors(doc, range, what, ctx),
@@ -221,6 +223,21 @@ export class Handlers {
     if (lit < 0) return { ...(await eng.logitLens(model, doc.text, { at: offset, top, signal: ctx.signal })), ...used };
     const text = onlyMaskAt(doc.text, lit);
     return { ...(await eng.logitLens(model, text, { top, signal: ctx.signal })), ...used };
+  }
+
+  /** Two spans of the document compared layer by layer; the model is the one the first span's paragraph picks. */
+  private async similarity(
+    doc: DocInput,
+    a: { start: number; end: number },
+    b: { start: number; end: number },
+    ctx: JobContext,
+  ): Promise<SimilarityResult & Used> {
+    const inside = (r: { start: number; end: number }) =>
+      Number.isInteger(r?.start) && Number.isInteger(r?.end) && r.start >= 0 && r.start < r.end && r.end <= doc.text.length;
+    if (!inside(a) || !inside(b)) throw new HandledError('BAD_REQUEST', 'similarity: two non-empty ranges inside the document');
+    const { model, used } = await this.pick('encoder', doc, a.start);
+    const [ta, tb] = [a, b].map((r) => doc.text.slice(r.start, r.end));
+    return { ...(await this.eng().similarity(model, ta, tb, { signal: ctx.signal })), ...used };
   }
 
   /** Head ablation of the word at `offset` (as mask() reads it) or of the best answer to `question`. */

@@ -18,6 +18,7 @@ import type {
   HeadRef,
   LayerChoice,
   LogitLensResult,
+  SimilarityResult,
   MaskPrediction,
   MaskResult,
   ModelInfo,
@@ -128,6 +129,8 @@ export interface WorkerApi {
   mask(doc: DocInput, offset: number, top: number): MaskResult & Used;
   /** mask()'s prediction for the same word read from every layer through the model's own MLM head (logit lens). */
   logitLens(doc: DocInput, offset: number, top: number): LogitLensResult & Used;
+  /** Two spans of the document (e.g. two sentences) compared layer by layer, each encoded alone (core/similarity.ts). */
+  similarity(doc: DocInput, a: { start: number; end: number }, b: { start: number; end: number }): SimilarityResult & Used;
   /**
    * Head ablation of the word at `offset` (or a literal [MASK] there; task mask, encoder) or of the best answer to
    * `question` (task qa, QA model): `off` switched off, and with `importance` every head off alone.
@@ -192,6 +195,7 @@ export const METHOD_TABLE: { readonly [M in Method]: MethodSpec<M> } = {
   explain: { params: 4, doc: true, immediate: false },
   mask: { params: 3, doc: true, immediate: false },
   logitLens: { params: 3, doc: true, immediate: false },
+  similarity: { params: 3, doc: true, immediate: false },
   ablate: { params: 6, doc: true, immediate: false },
   occlude: { params: 5, doc: true, immediate: false },
   tensors: { params: 3, doc: true, immediate: false },

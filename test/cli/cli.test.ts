@@ -321,6 +321,18 @@ describe('bert-lens CLI', () => {
     assert.match(three.err, /occurs 2 time\(s\); --pair 1,3 asks for occurrence 3/);
   });
 
+  it('similarity: {"model","a","b","layers":[{"layer","cosine","shuffled"}]}, a sentence with itself is 1', () => {
+    const j = runJson(['similarity', '--model', BERT, '--a', 'the bank of the river', '--b', 'money in the bank']);
+    assert.deepEqual(
+      j.layers.map((l: { layer: number }) => l.layer),
+      [0, 1, 2],
+    );
+    assert.equal(j.a.truncated, false);
+    assert.ok(j.layers.every((l: { cosine: number; shuffled: number }) => l.cosine > -1 && l.cosine < 1 && Number.isFinite(l.shuffled)));
+    const same = runJson(['similarity', '--model', BERT, '--a', 'the river', '--b', 'the river']);
+    assert.ok(same.layers.every((l: { cosine: number }) => Math.abs(l.cosine - 1) < 1e-6));
+  });
+
   it('nsp: {"isNext": p}', () => {
     const j = runJson([
       'nsp',
@@ -404,7 +416,7 @@ describe('bert-lens CLI', () => {
   it('help per subcommand; usage errors exit 2, runtime errors exit 1 with a remedy', () => {
     const h = run(['--help']);
     assert.equal(h.code, 0);
-    for (const c of ['tokens', 'vectors', 'similar', 'attention', 'explain', 'mask', 'nsp', 'qa', 'models']) {
+    for (const c of ['tokens', 'vectors', 'similar', 'attention', 'explain', 'mask', 'nsp', 'similarity', 'qa', 'models']) {
       assert.match(h.out, new RegExp(`\\b${c}\\b`));
       const ch = run([c, '--help']);
       assert.equal(ch.code, 0);
@@ -416,6 +428,7 @@ describe('bert-lens CLI', () => {
       [['tokens', '--bogus'], 2, /bogus.*bert-lens tokens --help/s],
       [['attention', '--model', BERT, '--text', TEXT], 2, /Missing --word/],
       [['nsp', '--model', BERT, '--a', 'x'], 2, /--b/],
+      [['similarity', '--model', BERT, '--b', 'x'], 2, /similarity needs both --a/],
       [['mask', '--model', BERT, '--text', 'x', '--top', 'many'], 2, /--top must be an integer/],
       [['tokens', '--model', BERT, '--file', '/nonexistent/file.txt'], 2, /Cannot read --file/],
       [

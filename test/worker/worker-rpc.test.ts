@@ -172,6 +172,20 @@ test("logitLens: one row per layer 0..L for the word at the offset (or a literal
   assert.deepEqual([lit.start, lit.end], [text.lastIndexOf('[MASK]'), text.length - 1]);
 });
 
+test('similarity: two sentences of the document layer by layer, as the engine computes them; bad ranges refused', async () => {
+  const a = { start: 0, end: TEXT.indexOf('.') + 1 };
+  const b = { start: TEXT.indexOf('She'), end: TEXT.indexOf('money.') + 6 };
+  const r = await client.call.similarity(doc(), a, b);
+  assert.deepEqual(
+    r.layers.map((l) => l.layer),
+    [0, 1, 2],
+  );
+  assert.ok(r.layers.every((l) => Number.isFinite(l.cosine) && Number.isFinite(l.shuffled)));
+  assert.equal(typeof r.model, 'string', 'names the model it used');
+  assert.equal(await codeOf(client.call.similarity(doc(), a, { start: 5, end: 5 })), 'BAD_REQUEST');
+  assert.equal(await codeOf(client.call.similarity(doc(), a, { start: 0, end: TEXT.length + 1 })), 'BAD_REQUEST');
+});
+
 test('ablate: the word at the offset (or a literal [MASK]) with heads off and the importance map; the QA answer with the QA model', async () => {
   const at = TEXT.indexOf('river');
   const r = await client.call.ablate(doc(), at + 1, 'mask', '', [{ layer: 2, head: 1 }], true);
