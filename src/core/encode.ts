@@ -117,11 +117,11 @@ export async function encodeText(
   keys.forEach((k, i) => (outs[i] ??= outs[first.get(k)!]));
   // Windows from the cache that an earlier, smaller encode kept as float32: compacted once, for the cache too.
   if (compact) {
-    const done = new Map<EncodedOutput, EncodedOutput>(); // repeated passages share one output
+    const compacted = new Map<EncodedOutput, EncodedOutput>(); // repeated passages share one output
     outs.forEach((o, i) => {
       if (!Object.values(o!.hidden).some((h) => h instanceof Float32Array)) return;
-      let c = done.get(o!);
-      if (!c) done.set(o!, (c = { ...o!, hidden: int8Hidden(o!.hidden, info.hidden) }));
+      let c = compacted.get(o!);
+      if (!c) compacted.set(o!, (c = { ...o!, hidden: int8Hidden(o!.hidden, info.hidden) }));
       outs[i] = c;
       cache.set(keys[i], c);
     });

@@ -1,7 +1,8 @@
 // Hidden states kept for a whole document (the worker holds them for hovers) in a quarter of the memory: one int8 per
 // value and one scale per token row (the row's largest magnitude / 127). A 10 MB document's last layer is ~1.9 GB as
 // float32 and ~0.5 GB as int8 rows. Word vectors are means of rows, and cosines of those move by ~1e-3
-// (test/core/engine/hidden-rows.test.ts measures it on the embedded model); runs and the CLI keep float32.
+// (test/core/engine/hidden-rows.test.ts measures it on the embedded model); model runs, and every CLI command but
+// `vectors` on a long document, keep float32.
 
 /** Where the worker (every window of a document, for hovers) and the CLI's whole-document `vectors` switch to int8
  * rows: a document whose float32 hidden states would take more than this (~1 MB of English text on the embedded model;
