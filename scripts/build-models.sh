@@ -148,5 +148,8 @@ node --import tsx scripts/eval-engine.ts "$B/engine-eval-input.json" "$B/engine-
 KIND=$MODE   # a QA-only run on a shipped, logged encoder adds no pretraining tokens to the log
 if [ "$MODE" = build ] && [ "$FROM" = qa ] && [ -s "$LOG" ]; then KIND=qa; fi
 $PY -m training.training_log append "$LOG" "$B/pretrain/eval.json" "$KIND" yes "$B/qa/qa-eval.json"
+if [ "$LANG_ID" = zh ]; then  # memorisation and window choice of the exported QA model, shown in its card
+  $PY -m training.qa_diagnose "models/$NAME-qa" --lang zh --n 200 --out "$B/qa-diagnose.json" > "$B/qa-diagnose.log"
+fi
 $PY -m training.model_cards "$B" "$LANG_ID"
 du -ch models/*/onnx/*.onnx models/word2vec-*/vectors.bin | tail -1

@@ -156,6 +156,13 @@ def qa_f1(r):
     return f"{r['qa_heldout_f1']} ({r.get('qa_eval_len', 384)}-token windows)"
 
 
+def shipped(r):
+    """'yes', 'no', or 'encoder only' when the run's QA fine-tune lost to the shipped QA model, which was kept."""
+    if not r['shipped']:
+        return 'no'
+    return 'encoder only (QA model kept)' if r.get('qa_shipped') is False else 'yes'
+
+
 def training_log_table(log_path):
     if not os.path.exists(log_path):
         return '(no runs logged yet)'
@@ -165,7 +172,7 @@ def training_log_table(log_path):
     for r in rows:
         out += (f"| {r['date']} | {r['kind']} | {r['tokens_run'] / 1e6:.1f}M | {r['tokens_total'] / 1e6:.1f}M | "
                 f"{r['wall_s'] / 60:.0f} min | {pct(r['mlm_top1'])} | {pct(r['mlm_top5'])} | {pct(r['nsp_acc'])} | "
-                f"{qa_f1(r)} | {'yes' if r['shipped'] else 'no'} |\n")
+                f"{qa_f1(r)} | {shipped(r)} |\n")
     return out
 
 
