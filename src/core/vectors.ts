@@ -309,8 +309,7 @@ export class Neighbours {
     const t = this.type[j];
     const sq = squared(u);
     if (j === this.target || t < 0 || t === this.self || !sq) return;
-    let d = 0;
-    for (let k = 0; k < u.length; k++) d += this.v[k] * u[k];
+    const d = dotAt(this.v, 0, u, 0, u.length);
     const score = this.sq && sq ? d / Math.sqrt(this.sq * sq) : 0;
     if (score > this.bestScore[t]) {
       this.bestScore[t] = score;
@@ -324,9 +323,7 @@ export class Neighbours {
 }
 
 function squared(v: Float32Array): number {
-  let s2 = 0;
-  for (let k = 0; k < v.length; k++) s2 += v[k] * v[k];
-  return s2;
+  return dotAt(v, 0, v, 0, v.length);
 }
 
 /** Ranking order: higher score first, then the earlier word (a stable sort by score over document order). */
