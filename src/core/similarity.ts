@@ -7,6 +7,7 @@
 import type { LoadedModel, SimilarityResult } from './api';
 import { BertLensError, throwIfAborted } from './model/errors';
 import type { TextTokenizer } from './text/tokenizer';
+import { addRow } from './hidden-rows';
 import { cosine } from './vectors';
 
 export async function similarity(
@@ -32,10 +33,10 @@ export async function similarity(
   const outs = await model.run(rows, { hiddenLayers: layers }, opts.signal);
   const H = info.hidden;
   const mean = (r: number, l: number) => {
-    const h = outs[r].hidden[l];
     const n = rows[r].ids.length - 2;
     const v = new Float32Array(H);
-    for (let p = 1; p <= n; p++) for (let i = 0; i < H; i++) v[i] += h[p * H + i] / n;
+    for (let p = 1; p <= n; p++) addRow(outs[r].hidden[l], p, H, v);
+    for (let i = 0; i < H; i++) v[i] /= n;
     return v;
   };
   return {
@@ -48,7 +49,7 @@ export async function similarity(
   };
 }
 
-/** A fixed permutation (a small linear congruential generator): the same input gives the same floor every run. */
+/** A fixed permutation (a small linear congruential generator): the same input is shuffled the same way every run. */
 function shuffle(ids: number[]): number[] {
   const out = [...ids];
   let s = 0x9e3779b9 ^ ids.length;
