@@ -13,6 +13,7 @@ export class Tour implements vscode.Disposable {
   private sample: vscode.TextDocument | undefined;
   private last: vscode.TextDocument | undefined;
   private readonly sub: vscode.Disposable;
+  private runs = 0; // buttons clicked so far: a step's late work yields to a newer step
 
   constructor(private readonly ctx: Ctx) {
     const note = (e: vscode.TextEditor | undefined) => {
@@ -60,15 +61,21 @@ export class Tour implements vscode.Disposable {
     if (!isTourStep(step)) return;
     // First, before any await: the e2e test tells a click VS Code never delivered from a step that stalled.
     this.ctx.log.info(`Walkthrough button "${step}"`);
+    const run = ++this.runs;
     if (step === 'open') return void (await this.openSample());
     const open = (d: vscode.TextDocument | undefined) => (d && !d.isClosed ? d : undefined);
     const target = tourTarget(open(this.sample), open(this.last));
     const ed = target
       ? await vscode.window.showTextDocument(target.editor, { viewColumn: columnOf(target.editor) ?? vscode.ViewColumn.Beside })
       : await this.openSample();
-    // The hover step's card stays open until the mouse moves; it would cover what the later steps show. Not awaited:
-    // a step must never wait on the hover.
-    if (step !== 'hover') void vscode.commands.executeCommand('editor.action.hideHover').then(undefined, () => undefined);
+    // The hover step's card stays open until the mouse moves; it would cover what the later steps show. hideHover acts
+    // on the focused editor, and the click left focus on the walkthrough page: focus the editor first. A step never
+    // waits more than half a second on the hover.
+    if (step !== 'hover') {
+      await focusEditor(ed);
+      const hidden = Promise.resolve(vscode.commands.executeCommand('editor.action.hideHover')).catch(() => undefined);
+      await Promise.race([hidden, new Promise((resolve) => setTimeout(resolve, 500))]);
+    }
     this.ctx.log.info(`Walkthrough step "${step}" on ${target?.isSample === false ? 'the last text editor' : 'the sample'}`);
     const anchor = !target || target.isSample ? sampleAnchor(step, ed.document.getText()) : undefined;
     if (anchor !== undefined) {
@@ -89,11 +96,18 @@ export class Tour implements vscode.Disposable {
         if (shown) markTourDone('qkv');
         return;
       }
-      case 'hover':
-        // showHover acts on the focused editor; the click left focus on the walkthrough page in some runs.
-        await vscode.window.showTextDocument(ed.document, { viewColumn: ed.viewColumn, preserveFocus: false });
-        await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
+      case 'hover': {
+        // showHover acts on the focused editor; the click left focus on the walkthrough page in some runs, and the
+        // panel the previous step opened can take focus once its view loads, which closes the card: shown again after
+        // a moment if that happened (showing an open card again changes nothing) — unless another button was clicked
+        // meanwhile, whose list or box must keep the focus.
+        await focusEditor(ed);
+        await vscode.commands.executeCommand('editor.action.showHover');
+        await new Promise((resolve) => setTimeout(resolve, 1500));
+        if (run !== this.runs) return;
+        await focusEditor(ed);
         return void (await vscode.commands.executeCommand('editor.action.showHover'));
+      }
       case 'mask':
         return void (await vscode.commands.executeCommand('bertLens.predictWord'));
       case 'qa':
@@ -107,6 +121,12 @@ export class Tour implements vscode.Disposable {
   dispose(): void {
     this.sub.dispose();
   }
+}
+
+/** Keyboard focus to `ed` (editor commands such as showHover and hideHover act on the focused editor). */
+async function focusEditor(ed: vscode.TextEditor): Promise<void> {
+  await vscode.window.showTextDocument(ed.document, { viewColumn: ed.viewColumn, preserveFocus: false });
+  await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
 }
 
 /** Whether the active group shows a page that is not a text editor (the walkthrough): then open beside it. */

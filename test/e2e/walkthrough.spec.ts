@@ -12,18 +12,16 @@ const nls = (locale: string) =>
   JSON.parse(readFileSync(path.join(root, locale === 'en' ? 'package.nls.json' : 'package.nls.zh-cn.json'), 'utf8'));
 const STEPS = ['open', 'attention', 'qkv', 'hover', 'mask', 'qa'] as const;
 
-// Pending (issue 14), measured on 2026-11-30. Under training load the full run passed both locales once. On an idle
-// machine it fails three ways, in both locales, alone and in the full run:
-// - the hover step's card was still open when Predict Word's list came up (after a 5 s poll);
-// - the hover step's card never appeared (60 s);
-// - with hideHover awaited before each step, Predict Word's list (zh-CN) and the QA answers (en) never appeared.
-// The tour logs 'Walkthrough button "<step>"' first thing, so a click VS Code never delivered is told apart from a
-// step that started: every button's click reached the extension in these runs. The logic is unit-tested
+// Was pending (2026-11-30): on an idle machine the hover step's card stayed over Predict Word's list, or never
+// appeared. The tour now focuses the sample editor before hideHover/showHover (both act on the focused editor; the
+// click leaves focus on the walkthrough page), and shows the card again after 1.5 s unless a newer button was clicked
+// (the panel opened by the step before can take focus and close it). 2026-12-01, idle machine, spec alone: 3 of 3 runs
+// passed both locales; before the "newer button" check, zh-CN's Predict Word list was closed by the late re-show once. The tour logs 'Walkthrough button "<step>"'
+// first thing, so a click VS Code never delivered is told apart from a step that started. The logic is unit-tested
 // (test/extension/tour.test.ts, test/extension/panel-readiness.test.ts).
-const PENDING = 'the hover step fails on an idle machine (issue 14)';
 
 for (const locale of ['en', 'zh-cn']) {
-  describe(`walkthrough (${locale})`, { skip: PENDING }, () => {
+  describe(`walkthrough (${locale})`, () => {
     let s: Session;
     const strings = nls(locale);
     const sample = sampleFor(locale); // the zh-CN UI opens the Chinese sample
