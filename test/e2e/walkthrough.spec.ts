@@ -16,9 +16,9 @@ const STEPS = ['open', 'attention', 'qkv', 'hover', 'mask', 'qa'] as const;
 // appeared. The tour now focuses the sample editor before hideHover/showHover (both act on the focused editor; the
 // click leaves focus on the walkthrough page), and shows the card again after 1.5 s unless a newer button was clicked
 // (the panel opened by the step before can take focus and close it). 2026-12-01, idle machine, spec alone: 3 of 3 runs
-// passed both locales; before the "newer button" check, zh-CN's Predict Word list was closed by the late re-show once. The tour logs 'Walkthrough button "<step>"'
-// first thing, so a click VS Code never delivered is told apart from a step that started. The logic is unit-tested
-// (test/extension/tour.test.ts, test/extension/panel-readiness.test.ts).
+// passed both locales; before the "newer button" check, zh-CN's Predict Word list was closed by the late re-show once.
+// The tour logs 'Walkthrough button "<step>"' first thing, so a click VS Code never delivered is told apart from a step
+// that started. The logic is unit-tested (test/extension/tour.test.ts, test/extension/panel-readiness.test.ts).
 
 for (const locale of ['en', 'zh-cn']) {
   describe(`walkthrough (${locale})`, () => {
