@@ -89,9 +89,9 @@ export function cosine(a: Float32Array, b: Float32Array): number {
 }
 
 /**
- * Σ x[xi + k] · y[yi + k] for k < n in float64, with four running sums (the CPU overlaps them: a hover's pass over
- * the word matrix takes ~0.6× the time of one sum). `cosine` and the word matrix both sum this way, so their results
- * are bit-identical.
+ * Σ x[xi + k] · y[yi + k] for k < n in float64, with four running sums (the CPU overlaps them: a hover on "the" in a
+ * 13k-token document went from 5.1 to 4.0 ms, bench/RESULTS.md). `cosine`, the word matrix and the streamed neighbours
+ * all sum this way, so their results are bit-identical.
  */
 export function dotAt(x: ArrayLike<number>, xi: number, y: ArrayLike<number>, yi: number, n: number): number {
   let d0 = 0;
