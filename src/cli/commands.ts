@@ -106,6 +106,14 @@ function layerChoice(v: Values): LayerChoice {
   return n;
 }
 
+/** --a and --b, both required (nsp, similarity, ablate --task nsp). */
+function sentencePair(v: Values, command: string): [string, string] {
+  const a = str(v, 'a');
+  const b = str(v, 'b');
+  if (a === undefined || b === undefined) throw new UsageError(`${command} needs both --a "sentence A" and --b "sentence B".`);
+  return [a, b];
+}
+
 function needWord(v: Values): string {
   const w = str(v, 'word');
   if (!w) throw new UsageError('Missing --word WORD: which word of the text to look at.');
@@ -496,9 +504,7 @@ export async function ablate(ctx: Ctx): Promise<void> {
     m = await load(ctx, document, 'qa');
     input = { task, question, document };
   } else if (task === 'nsp') {
-    const a = str(ctx.v, 'a');
-    const b = str(ctx.v, 'b');
-    if (a === undefined || b === undefined) throw new UsageError('ablate --task nsp needs both --a "sentence A" and --b "sentence B".');
+    const [a, b] = sentencePair(ctx.v, 'ablate --task nsp');
     m = await load(ctx, `${a}\n${b}`);
     input = { task, a, b };
   } else
@@ -623,9 +629,7 @@ export async function exportTensors(ctx: Ctx): Promise<void> {
 }
 
 export async function nsp(ctx: Ctx): Promise<void> {
-  const a = str(ctx.v, 'a');
-  const b = str(ctx.v, 'b');
-  if (a === undefined || b === undefined) throw new UsageError('nsp needs both --a "sentence A" and --b "sentence B".');
+  const [a, b] = sentencePair(ctx.v, 'nsp');
   const m = await load(ctx, `${a}\n${b}`);
   const r = await ctx.engine.nsp(m, a, b);
   if (ctx.v.json) return json(ctx, r);
@@ -633,9 +637,7 @@ export async function nsp(ctx: Ctx): Promise<void> {
 }
 
 export async function similarity(ctx: Ctx): Promise<void> {
-  const a = str(ctx.v, 'a');
-  const b = str(ctx.v, 'b');
-  if (a === undefined || b === undefined) throw new UsageError('similarity needs both --a "sentence A" and --b "sentence B".');
+  const [a, b] = sentencePair(ctx.v, 'similarity');
   const m = await load(ctx, `${a}\n${b}`);
   const r = await ctx.engine.similarity(m, a, b);
   if (ctx.v.json) return json(ctx, { model: m.info.id, ...r });
