@@ -1,7 +1,9 @@
 // Experiment (issue 10): how the engine ranks QA answers across windows. prob = p_start·p_end with [CLS] in each
 // window's softmax (core/qa.ts until 2026-11-30); logit = start + end logit (BERT's run_squad and
 // training/qa_squad.py, which the model cards report; core/qa.ts since, with its top-20 pruning); probNoCls = the
-// softmax over the context only. Prints F1.
+// softmax over the context only; logitLessNull = the logit less the window's [CLS] null logit (a per-window
+// calibration). Prints F1. 2026-12-01, int8, 300 questions: zh prob 13.6 / logit 18.3 / probNoCls 15.4 /
+// logitLessNull 11.5; en 27.7 / 28.1 / 25.6 / 28.0 — the plain logit stays.
 // Usage: node --import tsx scripts/qa-ranking.ts build/zh/engine-eval-input.json zh bert-lens-zh-qa int8
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -16,11 +18,14 @@ async function main() {
   const engine = createEngine({ modelsDir: path.resolve('models'), offline: true });
   const qa = await engine.load(model, { dtype: dtype as 'int8' });
   const { tokenizer: tk } = await engine.tokenizerOf(model);
-  const tot = { prob: 0, logit: 0, probNoCls: 0 };
+  const tot = { prob: 0, logit: 0, probNoCls: 0, logitLessNull: 0 };
   for (const q of input.qa) {
     const doc = tk.tokenize(q.context);
     const wins = planQa(qa.info, tk, q.question, doc, { maxSeqLen: 128, stride: 128, maxQuestionLen: 64 });
-    const best = { prob: [-1, ''], logit: [-Infinity, ''], probNoCls: [-1, ''] } as Record<string, [number, string]>;
+    const best = { prob: [-1, ''], logit: [-Infinity, ''], probNoCls: [-1, ''], logitLessNull: [-Infinity, ''] } as Record<
+      string,
+      [number, string]
+    >;
     const outs = await qa.run(
       wins.map((w) => ({ ids: w.ids, typeIds: qa.info.capabilities.tokenTypes ? w.typeIds : undefined })),
       { qa: true },
@@ -39,7 +44,9 @@ async function main() {
           const ts = doc.tokens[w.docTokenStart + s - w.contextStart],
             te = doc.tokens[w.docTokenStart + e - w.contextStart];
           const text = q.context.slice(doc.words[ts.word].start, doc.words[te.word].end);
-          const cand = { prob: ps[s] * pe[e], logit: o.startLogits![s] + o.endLogits![e], probNoCls: ps2[s] * pe2[e] };
+          const logit = o.startLogits![s] + o.endLogits![e];
+          const nullLogit = o.startLogits![0] + o.endLogits![0];
+          const cand = { prob: ps[s] * pe[e], logit, probNoCls: ps2[s] * pe2[e], logitLessNull: logit - nullLogit };
           for (const key of Object.keys(cand) as Array<keyof typeof cand>) if (cand[key] > best[key][0]) best[key] = [cand[key], text];
         }
     });
