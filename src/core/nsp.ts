@@ -13,18 +13,27 @@ export function nspRow(info: ModelInfo, tk: TextTokenizer, a: string, b: string)
       { model: info.id, fix: [{ option: 'model', task: 'nsp' }] },
     );
   }
-  let ia = tk.tokenize(a).tokens.map((t) => t.id);
-  let ib = tk.tokenize(b).tokens.map((t) => t.id);
-  if (!ia.length || !ib.length) throw new BertLensError('BAD_INPUT', 'Both sentence A and sentence B need some text.');
-  // Longest-first truncation (HF default) to fit [CLS] A [SEP] B [SEP].
-  const room = info.maxPositions - 3;
-  while (ia.length + ib.length > room) {
-    if (ia.length >= ib.length) ia = ia.slice(0, -1);
-    else ib = ib.slice(0, -1);
-  }
+  const ta = tk.tokenize(a).tokens;
+  const tb = tk.tokenize(b).tokens;
+  if (!ta.length || !tb.length) throw new BertLensError('BAD_INPUT', 'Both sentence A and sentence B need some text.');
+  const [na, nb] = longestFirst(ta.length, tb.length, info.maxPositions - 3); // fit [CLS] A [SEP] B [SEP]
+  const ia = ta.slice(0, na).map((t) => t.id);
+  const ib = tb.slice(0, nb).map((t) => t.id);
   const { cls, sep } = tk.special;
   const ids = [cls, ...ia, sep, ...ib, sep];
   return { ids, typeIds: ids.map((_, i) => (i < ia.length + 2 ? 0 : 1)) };
+}
+
+/**
+ * Hugging Face's longest-first truncation in closed form (its loop drops one token at a time from the longer side,
+ * A on a tie — quadratic on a long text): the lengths of A and B that fit `room`.
+ */
+export function longestFirst(la: number, lb: number, room: number): [number, number] {
+  if (la + lb <= room) return [la, lb];
+  const short = Math.min(la, lb);
+  if (2 * short <= room) return la <= lb ? [la, room - la] : [room - lb, lb];
+  const half = Math.floor(room / 2); // both cut: B keeps the odd token (A is cut first on a tie)
+  return [half, room - half];
 }
 
 export async function nsp(model: LoadedModel, tk: TextTokenizer, a: string, b: string): Promise<NspResult> {

@@ -35,6 +35,8 @@ export function commandTable(ctx: Ctx, v: Views): Record<string, Handler> {
     selectLayerHead: () => selectLayerHead(ctx),
     predictWord: () => predictWord(ctx),
     checkContinuity: () => v.continuity.check(),
+    // The panel's Sentences view: the sentence at the cursor and the next, or the editor's first two selections.
+    compareSentences: () => vscode.commands.executeCommand('bertLens.showInPanel', { section: 'sentences' }),
     askQuestion: (question?: string) => v.qa.ask(typeof question === 'string' ? question : undefined),
     clearAnswers: () => v.qa.clear(),
     selectModel: () => selectModel(ctx),

@@ -4,8 +4,19 @@
 
 import { HEAD_LABELS, type HeadLabel } from './head-labels';
 
-export type Section = 'head' | 'model' | 'explain' | 'inspect' | 'sense' | 'qa' | 'ablate' | 'occlude' | 'compare';
-export const SECTIONS: readonly Section[] = ['head', 'model', 'explain', 'inspect', 'sense', 'qa', 'ablate', 'occlude', 'compare'];
+export type Section = 'head' | 'model' | 'explain' | 'inspect' | 'sense' | 'qa' | 'ablate' | 'occlude' | 'compare' | 'sentences';
+export const SECTIONS: readonly Section[] = [
+  'head',
+  'model',
+  'explain',
+  'inspect',
+  'sense',
+  'qa',
+  'ablate',
+  'occlude',
+  'compare',
+  'sentences',
+];
 
 export interface PSpan {
   text: string;
@@ -163,6 +174,22 @@ export interface CompareData {
   } | null;
 }
 
+/**
+ * The Sentences view (the Compare tab's second mode): two sentences of the document, each encoded alone and
+ * mean-pooled, compared layer by layer (core/similarity.ts), with the NSP head's verdict on the pair.
+ */
+export interface SentencesData {
+  model: string;
+  /** cursor: A is the sentence at the cursor, B one of `choices`; selections: the editor's first two selections. */
+  pick: 'cursor' | 'selections';
+  a: PSpan; // text shortened for display; start/end are the compared range
+  b: PSpan;
+  choices: PSpan[]; // sentences near A that can be B, in document order (empty with selections)
+  layers: Array<{ layer: number; cosine: number; shuffled: number }>; // 0 = embeddings … L
+  tokens: { a: number; b: number; truncated: boolean }; // pieces read; truncated: a sentence was cut to fit the model
+  isNext: number | null; // P(B follows A) from the NSP head; null: the model has none
+}
+
 // ---------- host → webview ----------
 export type HostMessage =
   | { type: 'init'; language: string; model: ModelSummary | null }
@@ -177,6 +204,7 @@ export type HostMessage =
   | { type: 'ablate'; seq: number; data: AblateData }
   | { type: 'occlude'; seq: number; data: OccludeData }
   | { type: 'compare'; seq: number; data: CompareData }
+  | { type: 'sentences'; seq: number; data: SentencesData }
   | { type: 'saved'; path: string }
   | { type: 'show'; section: Section; layer?: number; head?: number };
 
@@ -190,7 +218,8 @@ export type Request =
   | { section: 'qa'; question: string }
   | { section: 'ablate'; task: 'mask' | 'qa'; question: string; off: Array<[number, number]>; importance: boolean } // off: [layer (from 1), head (from 0)]
   | { section: 'occlude'; task: 'mask' | 'qa'; question: string }
-  | { section: 'compare'; against: string }; // '' = only the list of models
+  | { section: 'compare'; against: string } // '' = only the list of models
+  | { section: 'sentences'; b: number | null }; // b: the start of the chosen B sentence; null = the one after A
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -364,6 +393,21 @@ function isCompare(d: unknown): d is CompareData {
     (r.agree === null || isBool(r.agree))
   );
 }
+function isSentences(d: unknown): d is SentencesData {
+  if (!isObj(d) || !isStr(d.model) || (d.pick !== 'cursor' && d.pick !== 'selections') || !isSpan(d.a) || !isSpan(d.b)) return false;
+  const cos = (x: unknown) => isNum(x) && x >= -1.0001 && x <= 1.0001;
+  const tk = d.tokens;
+  return (
+    isArr(d.choices, isSpan) &&
+    isArr(d.layers, (x): x is SentencesData['layers'][number] => isObj(x) && isInt(x.layer) && cos(x.cosine) && cos(x.shuffled)) &&
+    d.layers.length > 0 &&
+    isObj(tk) &&
+    isInt(tk.a) &&
+    isInt(tk.b) &&
+    isBool(tk.truncated) &&
+    (d.isNext === null || (isNum(d.isNext) && d.isNext >= 0 && d.isNext <= 1))
+  );
+}
 const isModel = (v: unknown): v is ModelSummary => isObj(v) && isStr(v.id) && isInt(v.layers) && isInt(v.heads);
 const isFocus = (v: unknown): v is Focus => isObj(v) && isStr(v.uri) && isInt(v.version) && isSpan(v.word) && isStr(v.fileName);
 
@@ -397,6 +441,8 @@ export function validateHostMessage(m: unknown): HostMessage | string {
       return seqOk && isOcclude(m.data) ? (m as HostMessage) : 'bad occlude data';
     case 'compare':
       return seqOk && isCompare(m.data) ? (m as HostMessage) : 'bad compare data';
+    case 'sentences':
+      return seqOk && isSentences(m.data) ? (m as HostMessage) : 'bad sentences data';
     case 'saved':
       return isStr(m.path) ? (m as HostMessage) : 'bad saved';
     case 'show':
@@ -446,6 +492,8 @@ function isRequest(r: unknown): r is Request {
       );
     case 'compare':
       return isStr(r.against) && r.against.length <= 1000;
+    case 'sentences':
+      return r.b === null || isInt(r.b);
     default: {
       const never: never = s;
       return Boolean(never);

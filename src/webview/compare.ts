@@ -1,9 +1,10 @@
 // The Compare view: the word at the cursor read by the document's encoder (A) and a second model (B) side by side —
 // attention from it at one relative depth as paired bars per word (pieces that differ underlined), the divergence
 // per depth as a small chart, both models' predictions, and how each tokenizes the words.
-import type { CompareData, Request } from '../shared/panel-protocol';
+import type { CompareData, Request, Section } from '../shared/panel-protocol';
 import { SIDE_COLORS, compareSvg, divergenceSvg, sideWeights } from '../shared/compare-svg';
 import { bar, clear, fmt, h, palette, post } from './dom';
+import { modeSwitch } from './modes';
 import { save, session, ui } from './state';
 import { t } from './strings';
 import type { View } from './view';
@@ -22,7 +23,10 @@ export class CompareView implements View<CompareData> {
   private data: CompareData | null = null;
   private row: number | null = -1; // depth row; null = rollout; -1 = the deepest (until the user picks)
 
-  constructor(private readonly refresh: () => void) {
+  constructor(
+    private readonly refresh: () => void,
+    go: (s: Section) => void,
+  ) {
     this.picker.addEventListener('change', () => {
       ui.against = this.picker.value;
       save();
@@ -40,6 +44,7 @@ export class CompareView implements View<CompareData> {
       this.draw();
     });
     this.root.append(
+      modeSwitch('compare', go),
       h('p', { class: 'muted small' }, t('compare.help')),
       h(
         'div',

@@ -14,6 +14,7 @@ import { Qa } from './qa';
 import { AblateView } from './ablate';
 import { OcclusionView } from './occlude';
 import { CompareView } from './compare';
+import { SentencesView } from './sentences';
 import { tabOf } from './modes';
 import { exportBar } from './exports';
 
@@ -47,7 +48,8 @@ function build(): void {
     qa: new Qa(refresh),
     ablate: new AblateView(refresh, select),
     occlude: new OcclusionView(refresh, select),
-    compare: new CompareView(refresh),
+    compare: new CompareView(refresh, select),
+    sentences: new SentencesView(refresh, select),
   };
   tabs.setAttribute('aria-label', t('tabs.label'));
   clear(tabs);
@@ -142,7 +144,8 @@ function onMessage(m: HostMessage): void {
     case 'qa':
     case 'ablate':
     case 'occlude':
-    case 'compare': {
+    case 'compare':
+    case 'sentences': {
       if (!isLatest(m.type, m.seq)) return; // a newer request is on its way
       setStatus('');
       const t0 = performance.now();

@@ -1,32 +1,52 @@
-// The Ablation tab holds two sections: heads switched off (ablate) and words masked (occlude). Both take something
-// away and colour its effect on the same target, so they share a tab and this switch instead of an eighth tab.
+// Tabs that hold two sections behind a switch instead of a tab each: Ablation holds heads switched off (ablate) and
+// words masked (occlude) — both take something away and colour its effect on the same target; Compare holds two
+// models on one word (compare) and two sentences on one model (sentences).
 import type { Section } from '../shared/panel-protocol';
 import { h } from './dom';
-import { t } from './strings';
+import { t, type StringKey } from './strings';
 
 /** Sections shown under another section's tab, and the tab that holds them. */
-export const HOSTED: Partial<Record<Section, Section>> = { occlude: 'ablate' };
+export const HOSTED: Partial<Record<Section, Section>> = { occlude: 'ablate', sentences: 'compare' };
 export const tabOf = (s: Section): Section => HOSTED[s] ?? s;
 
-/** The Heads | Words switch at the top of both sections; `go` selects the other one. */
-export function modeSwitch(current: 'ablate' | 'occlude', go: (s: Section) => void): HTMLElement {
-  const button = (s: 'ablate' | 'occlude', label: string) =>
-    h(
-      'button',
-      {
-        class: 'mode',
-        'data-mode': s,
-        'aria-pressed': String(s === current),
-        onclick: () => {
-          if (s !== current) go(s);
-        },
-      },
-      label,
-    );
+type Mode = 'ablate' | 'occlude' | 'compare' | 'sentences';
+/** Each tab's modes in order, with the switch's label and each button's label. */
+const MODES: Record<'ablate' | 'compare', { label: StringKey; modes: Array<[Mode, StringKey]> }> = {
+  ablate: {
+    label: 'mode.label',
+    modes: [
+      ['ablate', 'mode.heads'],
+      ['occlude', 'mode.words'],
+    ],
+  },
+  compare: {
+    label: 'mode.compareLabel',
+    modes: [
+      ['compare', 'mode.models'],
+      ['sentences', 'mode.sentences'],
+    ],
+  },
+};
+
+/** The switch at the top of each section of a shared tab (Heads | Words, Models | Sentences); `go` selects another. */
+export function modeSwitch(current: Mode, go: (s: Section) => void): HTMLElement {
+  const tab = MODES[tabOf(current) as 'ablate' | 'compare'];
   return h(
     'div',
-    { class: 'toolbar modes', role: 'group', 'aria-label': t('mode.label') },
-    button('ablate', t('mode.heads')),
-    button('occlude', t('mode.words')),
+    { class: 'toolbar modes', role: 'group', 'aria-label': t(tab.label) },
+    ...tab.modes.map(([s, label]) =>
+      h(
+        'button',
+        {
+          class: 'mode',
+          'data-mode': s,
+          'aria-pressed': String(s === current),
+          onclick: () => {
+            if (s !== current) go(s);
+          },
+        },
+        t(label),
+      ),
+    ),
   );
 }

@@ -14,6 +14,7 @@ export interface UiState {
   senseLayer: number; // 0 = last
   question: string;
   against: string; // the Compare view's second model ('' = none picked)
+  sentenceB: number | null; // the Sentences view's picked B (its start offset; null = the sentence after A)
 }
 
 const DEFAULTS: UiState = {
@@ -27,6 +28,7 @@ const DEFAULTS: UiState = {
   senseLayer: 0,
   question: '',
   against: '',
+  sentenceB: null,
 };
 
 function restore(): UiState {
@@ -41,6 +43,7 @@ function restore(): UiState {
   if (typeof s.senseWord === 'string') out.senseWord = s.senseWord;
   if (typeof s.question === 'string') out.question = s.question;
   if (typeof s.against === 'string') out.against = s.against;
+  if (Number.isInteger(s.sentenceB) && (s.sentenceB as number) >= 0) out.sentenceB = s.sentenceB as number;
   return out;
 }
 

@@ -225,19 +225,22 @@ export class Handlers {
     return { ...(await eng.logitLens(model, text, { top, signal: ctx.signal })), ...used };
   }
 
-  /** Two spans of the document compared layer by layer; the model is the one the first span's paragraph picks. */
+  /** Two spans of the document compared layer by layer (and by NSP); the model is the one the first span's paragraph picks. */
   private async similarity(
     doc: DocInput,
     a: { start: number; end: number },
     b: { start: number; end: number },
     ctx: JobContext,
-  ): Promise<SimilarityResult & Used> {
+  ): Promise<SimilarityResult & Used & { isNext: number | null }> {
     const inside = (r: { start: number; end: number }) =>
       Number.isInteger(r?.start) && Number.isInteger(r?.end) && r.start >= 0 && r.start < r.end && r.end <= doc.text.length;
     if (!inside(a) || !inside(b)) throw new HandledError('BAD_REQUEST', 'similarity: two non-empty ranges inside the document');
     const { model, used } = await this.pick('encoder', doc, a.start);
     const [ta, tb] = [a, b].map((r) => doc.text.slice(r.start, r.end));
-    return { ...(await this.eng().similarity(model, ta, tb, { signal: ctx.signal })), ...used };
+    const r = await this.eng().similarity(model, ta, tb, { signal: ctx.signal });
+    // Similar is not "follows": the NSP head's verdict on the same pair, beside the cosines.
+    const isNext = model.info.capabilities.nsp ? (await this.eng().nsp(model, ta, tb)).isNext : null;
+    return { ...r, ...used, isNext };
   }
 
   /** Head ablation of the word at `offset` (as mask() reads it) or of the best answer to `question`. */

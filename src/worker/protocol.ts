@@ -129,8 +129,15 @@ export interface WorkerApi {
   mask(doc: DocInput, offset: number, top: number): MaskResult & Used;
   /** mask()'s prediction for the same word read from every layer through the model's own MLM head (logit lens). */
   logitLens(doc: DocInput, offset: number, top: number): LogitLensResult & Used;
-  /** Two spans of the document (e.g. two sentences) compared layer by layer, each encoded alone (core/similarity.ts). */
-  similarity(doc: DocInput, a: { start: number; end: number }, b: { start: number; end: number }): SimilarityResult & Used;
+  /**
+   * Two spans of the document (e.g. two sentences) compared layer by layer, each encoded alone (core/similarity.ts),
+   * with the NSP head's P(B follows A) (null: the model has no NSP head).
+   */
+  similarity(
+    doc: DocInput,
+    a: { start: number; end: number },
+    b: { start: number; end: number },
+  ): SimilarityResult & Used & { isNext: number | null };
   /**
    * Head ablation of the word at `offset` (or a literal [MASK] there; task mask, encoder) or of the best answer to
    * `question` (task qa, QA model): `off` switched off, and with `importance` every head off alone.

@@ -243,6 +243,36 @@ test('compare: the encoder and bert-lens-zh side by side on the cursor word — 
   await shot('panel-compare');
 });
 
+test('sentences: Compare Two Sentences opens the Compare tab on the sentence at the cursor and the next; B can be picked; two selections', async () => {
+  await s.clickWord('bank', 0, 2);
+  await s.runCommand('BERT Lens: Compare Two Sentences');
+  const text = panel.locator('.sentences-view .sentence-text');
+  await panel.locator('.sentences-chart svg polyline').first().waitFor({ timeout: 90_000 }).catch(dump);
+  assert.equal(await panel.locator('.tabs [aria-selected="true"]').getAttribute('data-section'), 'compare');
+  assert.equal(await text.first().innerText(), 'We sat on the bank of the river and watched the water.');
+  const picker = panel.locator('.sentences-view select.sentences-b');
+  assert.match(await picker.locator('option:checked').innerText(), /She went to the bank/);
+  assert.equal(await panel.locator('.sentences-table tr').count(), 1 + 5, 'a header and the embeddings + 4 layers');
+  assert.match(
+    await panel.locator('.sentences-summary').innerText(),
+    /^Layer 4: cosine -?\d\.\d{3}; with B’s words shuffled -?\d\.\d{3}\./,
+  );
+  assert.match(await panel.locator('.sentences-nsp').innerText(), /B follows A \(NSP\)\s+\d\.\d{3}/);
+  await shot('panel-sentences');
+  const next = await panel.locator('.sentences-nsp .num').innerText();
+  await picker.selectOption({ label: '↓ Rain falls when the drops are too heavy to stay aloft in a cloud.' });
+  await panel.locator('.sentences-nsp .num', { hasNotText: next }).waitFor({ timeout: 60_000 }).catch(dump);
+  // Two selections: "bank" and its next occurrence (Ctrl+D) are the pair; the picker goes away.
+  await s.clickWord('bank', 0, 2);
+  await s.page.keyboard.press('Control+D');
+  await s.page.keyboard.press('Control+D');
+  await panel.locator('.sentences-view', { hasText: 'A and B are your first two selections' }).waitFor({ timeout: 60_000 }).catch(dump);
+  assert.deepEqual(await text.allInnerTexts(), ['bank', 'bank']);
+  assert.equal(await picker.count(), 0);
+  await s.clickWord('bank', 0, 2);
+  await panel.locator('.sentences-view button.mode[data-mode="compare"]').click(); // leave the tab as the next tests expect
+});
+
 test('exports: head view as SVG, PNG and standalone HTML; sense map as Projector TSV', async () => {
   const svg = readFileSync(await exportAs('head', 'SVG', 'bert-lens-head.svg'), 'utf8');
   assert.match(svg, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);

@@ -238,6 +238,23 @@ const compareResult = () => ({
 goodHost.push({ type: 'compare', seq: 16, data: { choices: ['a', 'b'], against: 'b', error: null, result: compareResult() } });
 
 const occ = (goodHost.find((m) => m.type === 'occlude') as any).data;
+const sentences = {
+  model: 'bert-lens-mini',
+  pick: 'cursor' as const,
+  a: { text: 'The cat sat.', start: 0, end: 12 },
+  b: { text: 'It purred.', start: 13, end: 23 },
+  choices: [{ text: 'It purred.', start: 13, end: 23 }],
+  layers: [
+    { layer: 0, cosine: 0.4, shuffled: 0.4 },
+    { layer: 1, cosine: 1, shuffled: -0.2 },
+  ],
+  tokens: { a: 4, b: 3, truncated: false },
+  isNext: 0.9,
+};
+goodHost.push(
+  { type: 'sentences', seq: 17, data: sentences },
+  { type: 'sentences', seq: 18, data: { ...sentences, pick: 'selections', choices: [], isNext: null } },
+);
 
 test('every well-formed host message validates', () => {
   for (const m of goodHost) assert.equal(typeof validateHostMessage(m), 'object', JSON.stringify(m.type));
@@ -310,6 +327,14 @@ test('malformed host messages are rejected with a reason', () => {
     { type: 'occlude', seq: 1, data: { ...occ, words: [{ word: 'the', start: 3, end: 0, score: 0.1, delta: 0.2 }] } },
     { type: 'occlude', seq: -1, data: occ },
     ...badCompare(),
+    { type: 'sentences', seq: 1, data: { ...sentences, pick: 'both' } },
+    { type: 'sentences', seq: 1, data: { ...sentences, a: { text: 'x', start: 5, end: 2 } } },
+    { type: 'sentences', seq: 1, data: { ...sentences, layers: [] } },
+    { type: 'sentences', seq: 1, data: { ...sentences, layers: [{ layer: 0, cosine: NaN, shuffled: 0 }] } },
+    { type: 'sentences', seq: 1, data: { ...sentences, layers: [{ layer: 0, cosine: 1.5, shuffled: 0 }] } },
+    { type: 'sentences', seq: 1, data: { ...sentences, isNext: 1.2 } },
+    { type: 'sentences', seq: 1, data: { ...sentences, tokens: { a: 4, b: 3 } } },
+    { type: 'sentences', seq: 1, data: { ...sentences, choices: [{ text: 3, start: 0, end: 1 }] } },
   ];
   for (const m of bad) {
     const r = validateHostMessage(m);
@@ -354,6 +379,8 @@ test('webview messages: good pass, bad are dropped', () => {
     { type: 'log', message: 'hello' },
     { type: 'request', seq: 11, request: { section: 'compare', against: '' } },
     { type: 'request', seq: 12, request: { section: 'compare', against: 'Xenova/bert-base-chinese' } },
+    { type: 'request', seq: 13, request: { section: 'sentences', b: null } },
+    { type: 'request', seq: 14, request: { section: 'sentences', b: 42 } },
   ];
   for (const m of good) assert.equal(typeof validateWebviewMessage(m), 'object', JSON.stringify(m));
   const bad: unknown[] = [
@@ -382,6 +409,9 @@ test('webview messages: good pass, bad are dropped', () => {
     { type: 'exportData', format: 'json', section: 'sense' },
     { type: 'exportData', format: 'tsv', section: 'bogus' },
     { type: 'request', seq: 1, request: { section: 'compare' } },
+    { type: 'request', seq: 1, request: { section: 'sentences' } },
+    { type: 'request', seq: 1, request: { section: 'sentences', b: -1 } },
+    { type: 'request', seq: 1, request: { section: 'sentences', b: 1.5 } },
     { type: 'request', seq: 1, request: { section: 'compare', against: 'x'.repeat(1001) } },
   ];
   for (const m of bad) assert.equal(typeof validateWebviewMessage(m), 'string', `accepted ${JSON.stringify(m)}`);

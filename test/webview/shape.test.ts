@@ -10,6 +10,7 @@ import {
   inspectData,
   lensData,
   qaData,
+  sentencesData,
   senseData,
   snippet,
 } from '../../src/extension/panel/shape';
@@ -269,4 +270,18 @@ test('compareData: pieces as one string, attention as [layers][words] Float32Arr
   assert.equal(res.a.note, null);
   assert.equal(res.agree, null);
   assert.equal(typeof validateHostMessage({ type: 'compare', seq: 1, data: d }), 'object');
+});
+
+test('sentencesData: the pair, the layers, the model used, truncated when either sentence was cut; validates', () => {
+  const pair = { pick: 'cursor' as const, a: { text: 'A.', start: 0, end: 2 }, b: { text: 'B.', start: 3, end: 5 }, choices: [] };
+  const r = {
+    a: { tokens: 2, truncated: false },
+    b: { tokens: 126, truncated: true },
+    layers: [{ layer: 0, cosine: 0.5, shuffled: 0.25 }],
+    model: 'bert-lens-mini',
+    isNext: 0.75,
+  };
+  const d = sentencesData(r, pair);
+  assert.deepEqual(d, { ...pair, model: 'bert-lens-mini', layers: r.layers, tokens: { a: 2, b: 126, truncated: true }, isNext: 0.75 });
+  assert.equal(typeof validateHostMessage({ type: 'sentences', seq: 1, data: d }), 'object');
 });

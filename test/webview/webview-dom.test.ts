@@ -487,6 +487,107 @@ test(
   },
 );
 
+test(
+  'sentences: the Compare tab’s second mode — A and a picked B, the layer chart and table, NSP verdict, selections, SVG export (en, zh-CN)',
+  { skip },
+  async () => {
+    await p.page.locator('.tabs [data-section="compare"]').click();
+    await p.page.locator('.compare-view button.mode[data-mode="sentences"]').click();
+    const first = await lastRequest();
+    assert.deepEqual(first.request, { section: 'sentences', b: null });
+    assert.equal(await p.page.locator('.tabs [aria-selected="true"]').getAttribute('data-section'), 'compare', 'no tab of its own');
+    const span = (text: string, start: number) => ({ text, start, end: start + text.length });
+    const data = {
+      model: 'm',
+      pick: 'cursor',
+      a: span('The cat sat on the mat.', 0),
+      b: span('It purred.', 24),
+      choices: [span('It purred.', 24), span('Then it slept.', 35)],
+      layers: [
+        { layer: 0, cosine: 0.41, shuffled: 0.41 },
+        { layer: 1, cosine: 0.62, shuffled: 0.55 },
+        { layer: 2, cosine: 0.7, shuffled: 0.66 },
+      ],
+      tokens: { a: 7, b: 4, truncated: false },
+      isNext: 0.93,
+    };
+    await send({ type: 'sentences', seq: first.seq, data });
+    const summary = p.page.locator('.sentences-summary');
+    await p.page.waitForFunction(() => !!document.querySelector('.sentences-chart svg'), null, { timeout: 10_000 });
+    assert.equal(
+      await summary.innerText(),
+      'Layer 2: cosine 0.700; with B’s words shuffled 0.660. Word order counts most at layer 1 (+0.070 over the shuffled words).',
+    );
+    assert.equal(await p.page.locator('.sentences-chart svg polyline').count(), 2);
+    assert.equal(await p.page.locator('.sentences-chart svg circle').count(), 6);
+    assert.deepEqual(await p.page.locator('.sentences-table td').allInnerTexts(), [
+      'emb.',
+      '0.410',
+      '0.410',
+      '1',
+      '0.620',
+      '0.550',
+      '2',
+      '0.700',
+      '0.660',
+    ]);
+    assert.match(await p.page.locator('.sentences-nsp').innerText(), /B follows A \(NSP\)\s+0\.930[\s\S]*says B follows A/);
+    assert.equal(await p.page.locator('.sentences-tokens').innerText(), 'm read A as 7 pieces and B as 4.');
+    const picker = p.page.locator('.sentences-view select.sentences-b');
+    assert.deepEqual(await picker.locator('option').allInnerTexts(), ['↓ It purred.', '↓ Then it slept.']);
+    assert.equal(await picker.inputValue(), '24');
+    await picker.selectOption('35');
+    const req = await lastRequest();
+    assert.deepEqual(req.request, { section: 'sentences', b: 35 });
+    await p.page.locator('.sentences-view button.sentence').first().click();
+    assert.deepEqual(await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'reveal').at(-1)), {
+      type: 'reveal',
+      start: 0,
+      end: 23,
+    });
+    // The editor's two selections: B is fixed (no picker); a model without an NSP head says so; word order never counts.
+    const flat = data.layers.map((x) => ({ ...x, shuffled: x.cosine }));
+    await send({
+      type: 'sentences',
+      seq: req.seq,
+      data: {
+        ...data,
+        pick: 'selections',
+        choices: [],
+        b: span('Then it slept.', 35),
+        layers: flat,
+        isNext: null,
+        tokens: { a: 7, b: 4, truncated: true },
+      },
+    });
+    await p.page.locator('.sentences-view button.sentence').nth(1).waitFor({ timeout: 10_000 });
+    assert.equal(await picker.count(), 0);
+    assert.match(await p.page.locator('.sentences-view').innerText(), /A and B are your first two selections/);
+    assert.match(await summary.innerText(), /changes no layer’s cosine/);
+    assert.match(await p.page.locator('.sentences-nsp').innerText(), /m has no next-sentence head/);
+    assert.match(await p.page.locator('.sentences-tokens').innerText(), /A long sentence was cut to fit the model\./);
+    await p.page.locator('.sentences-view .exports button', { hasText: 'SVG' }).click();
+    const ex = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'export' && m.format === 'svg').at(-1));
+    assert.equal(ex.name, 'bert-lens-sentences.svg');
+    assert.match(ex.data, /^<svg xmlns="http:\/\/www\.w3\.org\/2000\/svg"/);
+    assert.match(ex.data, /A: The cat sat on the mat\. · B: Then it slept\./);
+    await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
+    const zh = await lastRequest();
+    assert.deepEqual(zh.request, { section: 'sentences', b: 35 }, 'the mode and the picked B survive a rebuild');
+    await send({ type: 'sentences', seq: zh.seq, data });
+    await p.page.waitForFunction(() => !!document.querySelector('.sentences-chart svg'), null, { timeout: 10_000 });
+    assert.match(await summary.innerText(), /词序在第 1 层最重要/);
+    assert.equal(await p.page.locator('.sentences-view button.mode[aria-pressed="true"]').innerText(), '两个句子');
+    const overflow = await p.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the Chinese view fits the 300 px panel (overflow ${overflow} px)`);
+    await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
+    await p.page.locator('.sentences-view button.mode[data-mode="compare"]').click();
+    assert.equal((await lastRequest()).request.section, 'compare');
+    assert.deepEqual(await p.cspViolations(), []);
+    await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
+  },
+);
+
 test('model view: one canvas per head; its SVG export embeds the canvases and rasterises to PNG', { skip }, async () => {
   const { seq } = await lastRequest();
   await p.page.evaluate((seq) => {

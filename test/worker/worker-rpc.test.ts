@@ -182,6 +182,9 @@ test('similarity: two sentences of the document layer by layer, as the engine co
   );
   assert.ok(r.layers.every((l) => Number.isFinite(l.cosine) && Number.isFinite(l.shuffled)));
   assert.equal(typeof r.model, 'string', 'names the model it used');
+  // The NSP head's verdict on the same pair: the continuity check's number for these two adjacent sentences.
+  const pair = (await client.call.nsp(doc())).find((p) => p.a.start === a.start && p.b.start === b.start);
+  assert.ok(pair && r.isNext !== null && Math.abs(r.isNext - pair.isNext) < 1e-6, `${r.isNext} vs ${pair?.isNext}`);
   assert.equal(await codeOf(client.call.similarity(doc(), a, { start: 5, end: 5 })), 'BAD_REQUEST');
   assert.equal(await codeOf(client.call.similarity(doc(), a, { start: 0, end: TEXT.length + 1 })), 'BAD_REQUEST');
 });

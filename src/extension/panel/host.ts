@@ -22,6 +22,7 @@ import type { BertLensConfig } from '../config';
 import { layerRows, rolloutRow } from './attention-rows';
 import { occlusionJson, occlusionTsv, projectorTsv, standaloneHeadHtml } from './export-formats';
 import { Readiness } from './readiness';
+import { sentencePair } from './sentence-pair';
 import * as shape from './shape';
 
 /** TextDocument (+ the offset that must stay analysed) → the worker's DocInput; the extension passes its own. */
@@ -43,6 +44,7 @@ export class PanelHost implements vscode.Disposable {
   private editor: vscode.TextEditor | undefined;
   private offset = -1;
   private focus: Focus | null = null;
+  private selKey = ''; // the editor's selections when there are two or more (updateFocus)
   private model: ModelSummary | null = null;
   private matrix: { uri: string; version: number; answeredFor: number; m: AttentionMatrix; pooled?: ModelGridData } | undefined;
   private lastHead: { layer: number; focus: number; fileName: string } | undefined;
@@ -184,7 +186,11 @@ export class PanelHost implements vscode.Disposable {
       fileName: path.basename(doc.uri.path) || doc.uri.toString(),
       word: { text: doc.getText(range), start, end: doc.offsetAt(range.end) },
     };
+    // Two or more selections are the Sentences view's pair: a change there refreshes the panel like a new word.
+    const multi = ed.selections.filter((x) => !x.isEmpty);
+    const selKey = multi.length >= 2 ? multi.map((x) => `${doc.offsetAt(x.start)}-${doc.offsetAt(x.end)}`).join(',') : '';
     const same =
+      selKey === this.selKey &&
       this.focus &&
       this.focus.uri === focus.uri &&
       this.focus.version === focus.version &&
@@ -192,6 +198,7 @@ export class PanelHost implements vscode.Disposable {
       this.focus.word.end === focus.word.end;
     if (same && !force) return;
     this.offset = start;
+    this.selKey = selKey;
     this.focus = focus;
     this.post({ type: 'focus', focus });
   }
@@ -336,6 +343,11 @@ export class PanelHost implements vscode.Disposable {
           await this.compare(seq, d, offset, req.against, opts.signal);
           return;
         }
+        case 'sentences': {
+          if (req.section !== 'sentences') return;
+          await this.sentences(seq, ed, d, offset, req.b, opts.signal);
+          return;
+        }
         default: {
           const never: never = section;
           void never;
@@ -370,6 +382,29 @@ export class PanelHost implements vscode.Disposable {
       if (e instanceof WorkerError && (e.code === 'STALE' || e.code === 'CANCELLED')) throw e;
       this.post({ type: 'compare', seq, data: { choices, against, error: errorText(e, vscode.l10n), result: null } });
     }
+  }
+
+  /** The Sentences view: the pair (sentence-pair.ts) compared by the worker, cosines per layer and NSP. */
+  private async sentences(
+    seq: number,
+    ed: vscode.TextEditor,
+    d: DocInput,
+    offset: number,
+    bStart: number | null,
+    signal: AbortSignal,
+  ): Promise<void> {
+    const doc = ed.document;
+    const sels = ed.selections.filter((x) => !x.isEmpty).map((x) => ({ start: doc.offsetAt(x.start), end: doc.offsetAt(x.end) }));
+    const pair = sentencePair(d.text, offset, sels, bStart);
+    if (!pair) {
+      const message = vscode.l10n.t(
+        'Fewer than two sentences around the cursor. Write a second sentence, or select two pieces of text (select one, then hold Alt and drag over the other) to compare them.',
+      );
+      this.post({ type: 'error', section: 'sentences', seq, message });
+      return;
+    }
+    const r = await this.client.call.similarity(d, pair.a, pair.b, { signal });
+    this.post({ type: 'sentences', seq, data: shape.sentencesData(r, pair) });
   }
 
   /** The window's full attention tensor, reused while the document and the window stay the same. */

@@ -1,7 +1,7 @@
 // Turns worker results into the panel's messages (only what a view needs, typed arrays) — no `vscode` import,
 // so it is tested in plain Node. PCA + clustering for the sense map run here, next to the full vectors.
-import type { AblationResult, Explanation, LogitLensResult, OcclusionResult, QaResult } from '../../core/api';
-import type { AttentionMatrix, InspectResult, ModelComparison, SenseVectors } from '../../worker/protocol';
+import type { AblationResult, Explanation, LogitLensResult, OcclusionResult, QaResult, SimilarityResult } from '../../core/api';
+import type { AttentionMatrix, InspectResult, ModelComparison, SenseVectors, Used } from '../../worker/protocol';
 import type {
   CompareData,
   CompareSide,
@@ -13,7 +13,9 @@ import type {
   ModelGridData,
   QaData,
   SenseData,
+  SentencesData,
 } from '../../shared/panel-protocol';
+import type { SentencePair } from './sentence-pair';
 import { focusScores, layerRows, rolloutRow, thumbnails, nearestWordAt } from './attention-rows';
 import { pca } from './pca';
 import { chooseClusters } from './cluster';
@@ -200,5 +202,16 @@ export function compareData(r: ModelComparison, choices: string[], against: stri
       rollout: r.rollout,
       agree: r.top1?.agree ?? null,
     },
+  };
+}
+
+/** The worker's similarity answer for the chosen pair → the Sentences view (core/similarity.ts; NSP beside it). */
+export function sentencesData(r: SimilarityResult & Used & { isNext: number | null }, pair: SentencePair): SentencesData {
+  return {
+    model: r.model,
+    ...pair,
+    layers: r.layers.map((x) => ({ layer: x.layer, cosine: x.cosine, shuffled: x.shuffled })),
+    tokens: { a: r.a.tokens, b: r.b.tokens, truncated: r.a.truncated || r.b.truncated },
+    isNext: r.isNext,
   };
 }

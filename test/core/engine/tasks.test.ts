@@ -4,6 +4,7 @@ import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import { softmax } from '../../../src/core/mlm';
+import { longestFirst, nspRow } from '../../../src/core/nsp';
 import { planQa, qaOverlap } from '../../../src/core/qa';
 import type { LoadedModel } from '../../../src/core/api';
 import { FIX, golden, longText } from './helpers';
@@ -79,6 +80,37 @@ describe('next-sentence prediction', () => {
       assert.ok(Math.abs(r.isNext - want) < 1e-4, `${r.isNext} vs ${want}`);
       const qa = await engine.load(FIX.qa);
       await assert.rejects(engine.nsp(qa, a, b), /no next-sentence head/);
+    } finally {
+      await engine.dispose();
+    }
+  });
+});
+
+describe('longest-first truncation', () => {
+  /** Hugging Face's loop: one token at a time off the longer side, A on a tie. */
+  const loop = (la: number, lb: number, room: number) => {
+    while (la + lb > room) {
+      if (la >= lb) la--;
+      else lb--;
+    }
+    return [la, lb];
+  };
+
+  it('equals the one-token-at-a-time loop on every length pair up to 40 and rooms 1..40', () => {
+    for (let room = 1; room <= 40; room++)
+      for (let la = 1; la <= 40; la++)
+        for (let lb = 1; lb <= 40; lb++) assert.deepEqual(longestFirst(la, lb, room), loop(la, lb, room), `${la} ${lb} ${room}`);
+  });
+
+  it('a 200,000-word sentence A fits the pair row at once, B kept whole', async () => {
+    const engine = createEngine({ dtype: 'fp32' });
+    try {
+      const model = await engine.load(FIX.bert);
+      const tk = await engine.tokenizer(model);
+      const row = nspRow(model.info, tk, 'word '.repeat(200_000), 'A short one.');
+      assert.equal(row.ids.length, model.info.maxPositions);
+      const nb = tk.tokenize('A short one.').tokens.length;
+      assert.equal(row.typeIds!.filter((t) => t === 1).length, nb + 1, 'B and its [SEP] are whole');
     } finally {
       await engine.dispose();
     }

@@ -1,0 +1,145 @@
+// The Compare tab's Sentences mode: two sentences, each encoded alone and mean-pooled, compared at every layer —
+// beside A against B's words shuffled (where the lines meet, the layer reads words, not the sentence) — and the
+// NSP head's verdict on the same pair (similar is not "follows"). A is the sentence at the cursor, B picked nearby;
+// or the editor's two selections.
+import type { Request, Section, SentencesData } from '../shared/panel-protocol';
+import { SIDE_COLORS } from '../shared/compare-svg';
+import { orderLayer, sentencesSvg, type SentencesSvgText } from '../shared/sentences-svg';
+import { bar, clear, fmt, h, palette, post } from './dom';
+import { modeSwitch } from './modes';
+import { save, session, ui } from './state';
+import { t } from './strings';
+import type { View } from './view';
+
+export class SentencesView implements View<SentencesData> {
+  readonly root = h('section', { class: 'view sentences-view', 'aria-label': t('mode.sentences') });
+  private readonly aLine = h('div', { class: 'sentence-line' });
+  private readonly bLine = h('div', { class: 'sentence-line' });
+  private readonly picker = h('select', { class: 'sentences-b', 'aria-label': t('sentences.pickB') });
+  private readonly summary = h('p', { class: 'sentences-summary small', 'aria-live': 'polite' });
+  private readonly chart = h('div', { class: 'svg-host sentences-chart' });
+  private readonly table = h('table', { class: 'sentences-table small' });
+  private readonly nsp = h('div', { class: 'sentences-nsp small' });
+  private readonly tokens = h('p', { class: 'small muted sentences-tokens' });
+  private data: SentencesData | null = null;
+
+  constructor(
+    private readonly refresh: () => void,
+    go: (s: Section) => void,
+  ) {
+    this.picker.addEventListener('change', () => {
+      ui.sentenceB = Number(this.picker.value);
+      save();
+      this.refresh();
+    });
+    this.root.append(
+      modeSwitch('sentences', go),
+      h('p', { class: 'muted small' }, t('sentences.help')),
+      this.aLine,
+      this.bLine,
+      this.summary,
+      this.chart,
+      this.table,
+      this.nsp,
+      this.tokens,
+    );
+  }
+
+  request(): Request | null {
+    return session.model && session.focus ? { section: 'sentences', b: ui.sentenceB } : null;
+  }
+
+  render(d: SentencesData): void {
+    this.data = d;
+    this.draw();
+  }
+
+  redraw(): void {
+    this.draw();
+  }
+
+  private sentence(label: 'A' | 'B', s: SentencesData['a'], colour: string): HTMLElement {
+    const tag = h('span', { class: 'sentence-tag' }, label);
+    tag.style.background = colour;
+    return h(
+      'button',
+      {
+        class: 'sentence row',
+        title: t('sentences.reveal'),
+        onclick: () => post({ type: 'reveal', start: s.start, end: s.end }),
+        onmouseenter: () => post({ type: 'preview', start: s.start, end: s.end }),
+      },
+      tag,
+      h('span', { class: 'sentence-text' }, s.text),
+    );
+  }
+
+  private labels(): SentencesSvgText {
+    return { pair: t('sentences.pair'), shuffled: t('sentences.shuffled'), layer: t('sentences.layer'), embeddings: t('sentences.emb') };
+  }
+
+  private draw(): void {
+    for (const el of [this.aLine, this.bLine, this.chart, this.table, this.nsp]) clear(el);
+    this.tokens.textContent = '';
+    const d = this.data;
+    if (!d) {
+      this.summary.textContent = '';
+      return;
+    }
+    this.aLine.append(this.sentence('A', d.a, SIDE_COLORS.a));
+    if (d.pick === 'selections') {
+      this.bLine.append(this.sentence('B', d.b, SIDE_COLORS.b), h('p', { class: 'small muted' }, t('sentences.fromSelections')));
+    } else {
+      clear(this.picker);
+      for (const c of d.choices) {
+        const where = c.start < d.a.start ? '↑' : '↓';
+        this.picker.append(new Option(`${where} ${c.text}`, String(c.start), false, c.start === d.b.start));
+      }
+      const tag = h('span', { class: 'sentence-tag' }, 'B');
+      tag.style.background = SIDE_COLORS.b;
+      this.bLine.append(h('label', { class: 'sentence row' }, tag, this.picker));
+    }
+    const last = d.layers[d.layers.length - 1];
+    const order = orderLayer(d);
+    this.summary.textContent = [
+      t('sentences.last', last.layer, fmt(last.cosine), fmt(last.shuffled)),
+      order && order.gap >= 0.01
+        ? t('sentences.order', order.layer === 0 ? t('sentences.emb') : order.layer, fmt(order.gap))
+        : t('sentences.noOrder'),
+    ].join(' ');
+    this.chart.innerHTML = sentencesSvg(d, palette(), this.labels()); // escaped builder output only
+    this.table.append(
+      h('tr', {}, h('th', {}, t('sentences.layer')), h('th', {}, t('sentences.pair')), h('th', {}, t('sentences.shuffled'))),
+      ...d.layers.map((x) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, x.layer === 0 ? t('sentences.emb') : String(x.layer)),
+          h('td', { class: 'num' }, fmt(x.cosine)),
+          h('td', { class: 'num' }, fmt(x.shuffled)),
+        ),
+      ),
+    );
+    if (d.isNext === null) this.nsp.append(h('p', { class: 'muted' }, t('sentences.noNsp', d.model)));
+    else
+      this.nsp.append(
+        h(
+          'div',
+          { class: 'row' },
+          h('span', { class: 'word' }, t('sentences.nsp')),
+          h('span', { class: 'num' }, fmt(d.isNext)),
+          bar(d.isNext),
+        ),
+        h('p', { class: 'muted' }, t(d.isNext >= 0.5 ? 'sentences.follows' : 'sentences.notFollows')),
+      );
+    this.tokens.textContent =
+      t('sentences.tokens', d.model, d.tokens.a, d.tokens.b) + (d.tokens.truncated ? ` ${t('sentences.truncated')}` : '');
+  }
+
+  svg(): string | null {
+    const d = this.data;
+    if (!d) return null;
+    const clip = (s: string) => ([...s].length > 40 ? `${[...s].slice(0, 40).join('')}…` : s); // whole characters
+    return sentencesSvg(d, palette(), { ...this.labels(), title: `A: ${clip(d.a.text)} · B: ${clip(d.b.text)}` }, 420);
+  }
+}
