@@ -98,6 +98,7 @@ function select(s: Section): void {
 
 /** Ask the host for what the active section needs now (nothing when it has no input yet). */
 function refresh(): void {
+  renderFocus(); // a tab switch or a new input (a typed word) can change what the view reads
   const s = ui.section;
   const req = views[s].request();
   if (!req) {
@@ -114,9 +115,11 @@ function setStatus(text: string, error = false): void {
   status.classList.toggle('error', error);
 }
 
+/** What the active view reads: the cursor word, unless the view says otherwise (a typed word, two sentences). */
 function renderFocus(): void {
   const f = session.focus;
-  focusLine.textContent = !session.model ? t('model.none') : f ? t('focus.word', f.word.text, f.fileName) : t('focus.none');
+  const own = f && views ? views[ui.section].heading?.(f.fileName) : null;
+  focusLine.textContent = !session.model ? t('model.none') : f ? (own ?? t('focus.word', f.word.text, f.fileName)) : t('focus.none');
 }
 
 function onMessage(m: HostMessage): void {
@@ -150,6 +153,7 @@ function onMessage(m: HostMessage): void {
       setStatus('');
       const t0 = performance.now();
       views[m.type].render(m.data);
+      renderFocus();
       const ms = performance.now() - t0;
       document.body.dataset[`render${m.type[0].toUpperCase()}${m.type.slice(1)}`] = ms.toFixed(1);
       if (ms > 100) log(`${m.type} view rendered in ${ms.toFixed(0)} ms`);

@@ -32,6 +32,10 @@ export class Qa implements View<QaData> {
     roving(this.answers, 'button.answer');
   }
 
+  heading(fileName: string): string {
+    return t('focus.document', fileName);
+  }
+
   /** Only after the user asked: a cursor move must not re-run QA. */
   request(): Request | null {
     return this.asked && ui.question && session.model ? { section: 'qa', question: ui.question } : null;

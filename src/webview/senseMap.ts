@@ -58,6 +58,11 @@ export class SenseMap implements View<SenseData> {
     return word ? { section: 'sense', word, layer: ui.senseLayer } : null;
   }
 
+  heading(fileName: string): string | null {
+    if (ui.senseAll) return t('focus.allWords', fileName);
+    return ui.senseWord ? t('focus.typed', ui.senseWord, fileName) : null;
+  }
+
   private point(e: Event, type: 'preview' | 'reveal'): void {
     const el = (e.target as Element).closest('circle.pt');
     const it = el && this.data?.items[Number(el.getAttribute('data-i'))];

@@ -49,6 +49,10 @@ export class SentencesView implements View<SentencesData> {
     return session.model && session.focus ? { section: 'sentences', b: ui.sentenceB } : null;
   }
 
+  heading(fileName: string): string {
+    return t(this.data?.pick === 'selections' ? 'focus.selections' : 'focus.sentence', fileName);
+  }
+
   render(d: SentencesData): void {
     this.data = d;
     this.draw();

@@ -14,6 +14,8 @@ export interface View<D> {
   onModel?(): void;
   /** Redraw the last data (the theme changed: exported SVG colours are resolved at draw time). */
   redraw?(): void;
+  /** The line above the view when it reads something other than the cursor word (a typed word, two sentences). */
+  heading?(fileName: string): string | null;
 }
 
 /** Layer <select>: 1..layers, optionally preceded by extra options (value → label). */

@@ -533,6 +533,7 @@ test(
     ]);
     assert.match(await p.page.locator('.sentences-nsp').innerText(), /B follows A \(NSP\)\s+0\.930[\s\S]*says B follows A/);
     assert.equal(await p.page.locator('.sentences-tokens').innerText(), 'm read A as 7 pieces and B as 4.');
+    assert.equal(await p.page.locator('.focus-line').innerText(), 'The sentence at the cursor in a.txt', 'not the cursor word');
     const picker = p.page.locator('.sentences-view select.sentences-b');
     assert.deepEqual(await picker.locator('option').allInnerTexts(), ['↓ It purred.', '↓ Then it slept.']);
     assert.equal(await picker.inputValue(), '24');
@@ -562,6 +563,7 @@ test(
     });
     await p.page.locator('.sentences-view button.sentence').nth(1).waitFor({ timeout: 10_000 });
     assert.equal(await picker.count(), 0);
+    assert.equal(await p.page.locator('.focus-line').innerText(), 'Your two selections in a.txt');
     assert.match(await p.page.locator('.sentences-view').innerText(), /A and B are your first two selections/);
     assert.match(await summary.innerText(), /changes no layer’s cosine/);
     assert.match(await p.page.locator('.sentences-nsp').innerText(), /m has no next-sentence head/);
@@ -587,6 +589,29 @@ test(
     await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
   },
 );
+
+test('the line above a view names what it reads: the cursor word, a typed word, all words, the whole document', { skip }, async () => {
+  const line = p.page.locator('.focus-line');
+  await p.page.locator('.tabs [data-section="sense"]').click();
+  assert.equal(await line.innerText(), '“bank” in a.txt');
+  const input = p.page.locator('.sense-view input[type="text"]');
+  await input.fill('river');
+  await input.press('Enter');
+  assert.equal(await line.innerText(), '“river” (typed) in a.txt');
+  assert.deepEqual((await lastRequest()).request, { section: 'sense', word: 'river', layer: 0 });
+  await p.page.locator('#sense-all').check();
+  assert.equal(await line.innerText(), 'All words in a.txt');
+  await p.page.locator('#sense-all').uncheck();
+  await input.fill('');
+  await input.press('Enter');
+  assert.equal(await line.innerText(), '“bank” in a.txt');
+  await p.page.locator('.tabs [data-section="qa"]').click();
+  assert.equal(await line.innerText(), 'The whole of a.txt');
+  await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
+  assert.equal(await line.innerText(), '整篇 a.txt');
+  await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
+  await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
+});
 
 test('model view: one canvas per head; its SVG export embeds the canvases and rasterises to PNG', { skip }, async () => {
   const { seq } = await lastRequest();
