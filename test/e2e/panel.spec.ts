@@ -134,6 +134,11 @@ test('explainer shows q, the q·k / √d table and weights summing to 1', async 
   assert.match(text, /softmax\(q·kᵀ \/ √d\)/);
   assert.match(text, /Sum of the weights: 1\.000/);
   await shot('panel-explainer');
+  // The neuron view: one strip of q×k per dimension for every word, in the table's own column.
+  const strips = panel.locator('.explain-view canvas.neuron-strip');
+  assert.equal(await strips.count(), await panel.locator('.explain-table tbody tr').count(), 'one strip per word');
+  await strips.first().scrollIntoViewIfNeeded();
+  await shot('panel-neuron');
 });
 
 test('token inspector lists substitutes and document neighbours', async () => {
@@ -143,6 +148,12 @@ test('token inspector lists substitutes and document neighbours', async () => {
   assert.match(text, /Contextual substitutes/);
   assert.match(text, /Nearest words in this document/);
   await shot('panel-inspector');
+  // The logit lens: the masked-LM head read at every layer, the embeddings and 4 layers of bert-lens-mini.
+  const lens = panel.locator('.inspect-view table.lens-table');
+  await lens.waitFor({ timeout: 60_000 }).catch(dump);
+  assert.equal(await lens.locator('tbody tr').count(), 5, 'the embeddings and 4 layers');
+  await lens.scrollIntoViewIfNeeded();
+  await shot('panel-logit-lens');
 });
 
 test('sense map: one point per occurrence of "bank"', async () => {
@@ -290,6 +301,35 @@ test('exports: head view as SVG, PNG and standalone HTML; sense map as Projector
   assert.equal(vectors.length, WORDS.filter((w) => /\p{L}{2,}/u.test(w)).length);
   const dims = vectors[0].split('\t').length;
   assert.ok(dims >= 16 && vectors.every((r) => r.split('\t').length === dims && r.split('\t').every((x) => Number.isFinite(Number(x)))));
+});
+
+test('Export Tensors… writes the paragraph’s attention, hidden states and head census as .npy with tensors.json', async () => {
+  await s.clickWord('bank', 0, 2);
+  await s.runCommand('BERT Lens: Export Tensors…');
+  await s.quickPickLabels(/what to export as \.npy/);
+  await s.page.keyboard.press('Enter'); // all three are picked
+  const input = s.page.locator('.quick-input-widget input');
+  await input.waitFor({ timeout: 30_000 }).catch(dump);
+  for (let i = 0; i < 50 && !/workspace\/?$/.test(await input.inputValue()); i++) await s.page.waitForTimeout(100);
+  await s.page.keyboard.press('Enter');
+  const ok = s.page.locator('.quick-input-widget .monaco-button', { hasText: 'Export Here' });
+  if (await ok.isVisible().catch(() => false)) await ok.click(); // the simple dialog may want its OK button for a folder
+  const toast = s.page.locator('.notifications-toasts .notification-toast', { hasText: /BERT Lens: wrote tensors\.json/ }).first();
+  await toast.waitFor({ timeout: 60_000 }).catch(dump);
+  await s.screenshot('extension-tensor-export');
+  const meta = JSON.parse(readFileSync(path.join(s.workspace, 'tensors.json'), 'utf8'));
+  const n = meta.words.length;
+  assert.equal(meta.model, 'bert-lens-mini');
+  assert.ok(n >= 20, 'the paragraph around the cursor');
+  assert.deepEqual(meta.arrays.attention.shape, [4, 4, n, n]);
+  assert.deepEqual(meta.arrays.hidden.shape, [5, n, 160]);
+  assert.deepEqual(meta.arrays.census.shape.slice(0, 2), [4, 4]);
+  const npy = readFileSync(path.join(s.workspace, 'attention.npy'));
+  assert.equal(npy.subarray(0, 6).toString('latin1'), '\x93NUMPY');
+  assert.match(npy.toString('latin1', 10, 128), new RegExp(`'shape': \\(4, 4, ${n}, ${n}\\)`));
+  const headerEnd = 10 + npy.readUInt16LE(8);
+  assert.equal(npy.length, headerEnd + 4 * 4 * 4 * n * n, 'float32 data after the header');
+  await s.page.keyboard.press('Escape');
 });
 
 test('switching to a dark theme redraws the head view in the new colours', async () => {
