@@ -65,8 +65,10 @@ test('occurrence links: line:column and the words around, distinct on one line',
   };
   const pos = (o: number) => ({ line: text.slice(0, o).split('\n').length - 1, character: o - text.lastIndexOf('\n', o - 1) - 1 });
   const labels = [0, 1, 2].map((n) => `${lineColumn(pos(at(n)))} ${snippet(text, at(n), at(n) + 4)}`);
-  assert.deepEqual(labels, ['2:5 The bank by the river,…', '2:32 …river, and the bank that lends money,…', '2:67 …and a third bank here.']);
+  assert.deepEqual(labels, ['2:5 The bank by the river,…', '2:32 …river, and the bank that lends…', '2:67 …and a third bank here.']);
   assert.equal(new Set(labels).size, 3);
   assert.equal(snippet('(bank), yes', 1, 5), '(bank), yes', 'punctuation glued to the word stays');
   assert.equal(snippet('a\nbank\nb', 2, 6), 'bank', 'never crosses a line');
+  const zh = '我们'.repeat(200) + '银行' + '我们'.repeat(200);
+  assert.equal(snippet(zh, 400, 402).length, 1 + 16 + 2 + 16 + 1, 'a long Chinese line is cut too (was: the whole line)');
 });

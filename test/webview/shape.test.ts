@@ -101,7 +101,7 @@ test('senseData: two usages of a word separate into two clusters on PC1', () => 
 
 test('snippets, inspect and QA shaping', () => {
   const text = 'The river bank was muddy.\nLater the bank   raised its rates.';
-  assert.deepEqual(snippet(text, 10, 14, 6), { before: '…river ', after: ' was m…' });
+  assert.deepEqual(snippet(text, 10, 14, 6), { before: '…river ', after: ' was…' }, 'whole words: not "was m…"');
   assert.deepEqual(snippet(text, 0, 3, 100), { before: '', after: text.slice(3).replace(/\s+/g, ' ') });
   const ins = inspectData(
     {

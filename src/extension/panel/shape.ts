@@ -17,17 +17,14 @@ import type {
 } from '../../shared/panel-protocol';
 import type { SentencePair } from './sentence-pair';
 import { focusScores, layerRows, rolloutRow, thumbnails, nearestWordAt } from './attention-rows';
+import { around } from '../../core/text/context';
 import { pca } from './pca';
 import { chooseClusters } from './cluster';
 
-/** Context around [start, end) on one line: whitespace collapsed, cut at `radius` characters each side. */
+/** Context around [start, end): about `radius` characters each side, whole words (core/text/context.ts), "…" where cut. */
 export function snippet(text: string, start: number, end: number, radius = 32): { before: string; after: string } {
-  const clean = (s: string) => s.replace(/\s+/g, ' ');
-  let before = clean(text.slice(Math.max(0, start - radius), start));
-  let after = clean(text.slice(end, end + radius));
-  if (start - radius > 0) before = `…${before.trimStart()}`;
-  if (end + radius < text.length) after = `${after.trimEnd()}…`;
-  return { before, after };
+  const c = around(text, start, end, radius);
+  return { before: `${c.cutBefore ? '…' : ''}${c.before}`, after: `${c.after}${c.cutAfter ? '…' : ''}` };
 }
 
 /** The focus word for `offset`: the worker's own when it answered for this offset, else the word under it. */
