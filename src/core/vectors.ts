@@ -45,17 +45,18 @@ export function wordVector(
  * token + position embeddings, so the two differ only by position) to the last layer, as context reshapes them —
  * what word2vec (one vector per word type) cannot show — and each occurrence's nearest words.
  */
-export function compareOccurrences(enc: Encoding, a: number, b: number, top = 5): CompareResult {
+export function compareOccurrences(enc: Encoding, a: number, b: number, top = 5, encB: Encoding = enc): CompareResult {
+  // encB: b read from another encoding of the same text (the worker encodes only the windows around each occurrence).
   const words = enc.tok.words;
   const wa = windowOf(enc, a);
-  const wb = windowOf(enc, b);
+  const wb = windowOf(encB, b);
   if (!wa || !wb) throw new BertLensError('BAD_INPUT', 'Both occurrences must be encoded (encode the whole text).');
   const layers = [];
   for (let l = 0; l <= enc.model.layers; l++) {
-    layers.push({ layer: l, similarity: cosine(wordVector(enc, wa, a, [l]), wordVector(enc, wb, b, [l])) });
+    layers.push({ layer: l, similarity: cosine(wordVector(enc, wa, a, [l]), wordVector(encB, wb, b, [l])) });
   }
   const span = (i: number) => ({ text: words[i].text, start: words[i].start, end: words[i].end });
-  return { a: span(a), b: span(b), layers, neighbours: { a: neighboursOf(enc, a, { top }), b: neighboursOf(enc, b, { top }) } };
+  return { a: span(a), b: span(b), layers, neighbours: { a: neighboursOf(enc, a, { top }), b: neighboursOf(encB, b, { top }) } };
 }
 
 /** Index = word index; words outside the encoded windows (encode with `range`) get an empty vector. */

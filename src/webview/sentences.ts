@@ -4,12 +4,19 @@
 // or the editor's two selections.
 import type { Request, Section, SentencesData } from '../shared/panel-protocol';
 import { SIDE_COLORS } from '../shared/compare-svg';
-import { orderLayer, sentencesSvg, type SentencesSvgText } from '../shared/sentences-svg';
+import { layerChartSvg, type LayerChartText } from '../shared/layer-chart';
 import { bar, clear, fmt, h, palette, post } from './dom';
 import { modeSwitch } from './modes';
 import { save, session, ui } from './state';
 import { t } from './strings';
 import type { View } from './view';
+
+/** Where word order changes the cosine most: the layer with the largest cosine − shuffled (null when no layer gains). */
+export function orderLayer(d: Pick<SentencesData, 'layers'>): { layer: number; gap: number } | null {
+  let best: { layer: number; gap: number } | null = null;
+  for (const x of d.layers) if (x.cosine - x.shuffled > (best?.gap ?? 0)) best = { layer: x.layer, gap: x.cosine - x.shuffled };
+  return best;
+}
 
 export class SentencesView implements View<SentencesData> {
   readonly root = h('section', { class: 'view sentences-view', 'aria-label': t('mode.sentences') });
@@ -78,8 +85,19 @@ export class SentencesView implements View<SentencesData> {
     );
   }
 
-  private labels(): SentencesSvgText {
-    return { pair: t('sentences.pair'), shuffled: t('sentences.shuffled'), layer: t('sentences.layer'), embeddings: t('sentences.emb') };
+  private chartSvg(d: SentencesData, width: number, title?: string): string {
+    const text: LayerChartText = { title, layer: t('sentences.layer'), embeddings: t('sentences.emb') };
+    const series = [
+      { label: t('sentences.pair'), values: d.layers.map((x) => x.cosine), colour: SIDE_COLORS.a },
+      { label: t('sentences.shuffled'), values: d.layers.map((x) => x.shuffled), colour: SIDE_COLORS.b, dashed: true },
+    ];
+    return layerChartSvg(
+      d.layers.map((x) => x.layer),
+      series,
+      palette(),
+      text,
+      width,
+    );
   }
 
   private draw(): void {
@@ -111,7 +129,7 @@ export class SentencesView implements View<SentencesData> {
         ? t('sentences.order', order.layer === 0 ? t('sentences.emb') : order.layer, fmt(order.gap))
         : t('sentences.noOrder'),
     ].join(' ');
-    this.chart.innerHTML = sentencesSvg(d, palette(), this.labels()); // escaped builder output only
+    this.chart.innerHTML = this.chartSvg(d, 260); // escaped builder output only
     this.table.append(
       h('tr', {}, h('th', {}, t('sentences.layer')), h('th', {}, t('sentences.pair')), h('th', {}, t('sentences.shuffled'))),
       ...d.layers.map((x) =>
@@ -144,6 +162,6 @@ export class SentencesView implements View<SentencesData> {
     const d = this.data;
     if (!d) return null;
     const clip = (s: string) => ([...s].length > 40 ? `${[...s].slice(0, 40).join('')}…` : s); // whole characters
-    return sentencesSvg(d, palette(), { ...this.labels(), title: `A: ${clip(d.a.text)} · B: ${clip(d.b.text)}` }, 420);
+    return this.chartSvg(d, 420, `A: ${clip(d.a.text)} · B: ${clip(d.b.text)}`);
   }
 }

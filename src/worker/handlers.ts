@@ -36,7 +36,8 @@ import { inspectWord, substitutes } from '../core/inspect';
 import { senseVectors } from '../core/senses';
 import { sentenceChecks } from '../core/sentence-checks';
 import { compareModels, type ModelComparison } from '../core/compare-models';
-import { resolveLayers } from '../core/vectors';
+import { compareOccurrences, occurrences, resolveLayers } from '../core/vectors';
+import { windowOf } from '../core/encode';
 import { COMPACT_HIDDEN_ABOVE } from '../core/hidden-rows';
 import { attentionMatrix, attentionView } from '../core/attention';
 import { tensorBundle, tensorLayers } from '../core/tensors';
@@ -88,6 +89,7 @@ export class Handlers {
     qa: (doc, question, top, ctx) => this.qa(doc, question, top, ctx),
     coverage: (doc, kind) => this.models.coverage(doc, kind),
     senseVectors: (doc, word, layer, ctx) => this.senseVectors(doc, word, layer, ctx),
+    occurrencePair: (doc, offset, other, top, ctx) => this.occurrencePair(doc, offset, other, top, ctx),
     compareModels: (doc, offset, against, top, ctx) => this.compareModels(doc, offset, against, top, ctx),
     forget: (uri) => {
       this.docs.delete(uri);
@@ -241,6 +243,28 @@ export class Handlers {
     // Similar is not "follows": the NSP head's verdict on the same pair, beside the cosines.
     const isNext = model.info.capabilities.nsp ? (await this.eng().nsp(model, ta, tb)).isNext : null;
     return { ...r, ...used, isNext };
+  }
+
+  /** The same word in two places, layer by layer: each occurrence read with every hidden layer of its own windows. */
+  private async occurrencePair(doc: DocInput, offset: number, other: number | null, top: number, ctx: JobContext) {
+    const { model, used } = await this.pick('encoder', doc, offset);
+    const hiddenLayers = Array.from({ length: model.info.layers + 1 }, (_, l) => l);
+    const at = (o: number) => this.eng().encode(model, doc.text, { hiddenLayers, range: { start: o, end: o + 1 }, signal: ctx.signal });
+    const encA = await at(offset);
+    const a = this.wordIndex(encA, offset);
+    const word = encA.tok.words[a];
+    const occ = occurrences(encA, word.text);
+    const others = occ.filter((i) => i !== a);
+    if (!others.length)
+      throw new HandledError('BAD_INPUT', `"${word.text}" occurs once in this document. Write it in a second context to compare the two.`);
+    const b = others.find((i) => encA.tok.words[i].start === other) ?? others.find((i) => i > a) ?? others[others.length - 1];
+    const encB = windowOf(encA, b) ? encA : await at(encA.tok.words[b].start);
+    const r = compareOccurrences(encA, a, b, top, encB);
+    // The picker lists the occurrences nearest the cursor (a word can occur 20,000 times in a long document).
+    const k = occ.indexOf(a);
+    const from = Math.max(0, Math.min(k - 100, occ.length - 200));
+    const near = occ.slice(from, from + 200).map((i) => ({ start: encA.tok.words[i].start, end: encA.tok.words[i].end }));
+    return { ...r, ...used, occurrences: near, total: occ.length };
   }
 
   /** Head ablation of the word at `offset` (as mask() reads it) or of the best answer to `question`. */

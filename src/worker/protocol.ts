@@ -9,6 +9,7 @@ import type { TensorBundle, TensorKind } from '../shared/tensors';
 import type { ModelComparison } from '../core/compare-models';
 import type {
   AblationResult,
+  CompareResult,
   AttentionMatrix,
   AttentionView,
   DownloadProgress,
@@ -139,6 +140,18 @@ export interface WorkerApi {
     b: { start: number; end: number },
   ): SimilarityResult & Used & { isNext: number | null };
   /**
+   * The word at `offset` and another occurrence of it (`other`: that occurrence's start; null or not one: the next
+   * occurrence, else the previous), cosine at every layer and nearest words in each context (core/vectors.ts
+   * compareOccurrences; each read with the windows around it). `occurrences`: where the word occurs, at most 200
+   * nearest `offset`, in document order; `total`: how many there are.
+   */
+  occurrencePair(
+    doc: DocInput,
+    offset: number,
+    other: number | null,
+    top: number,
+  ): CompareResult & Used & { occurrences: Array<{ start: number; end: number }>; total: number };
+  /**
    * Head ablation of the word at `offset` (or a literal [MASK] there; task mask, encoder) or of the best answer to
    * `question` (task qa, QA model): `off` switched off, and with `importance` every head off alone.
    */
@@ -203,6 +216,7 @@ export const METHOD_TABLE: { readonly [M in Method]: MethodSpec<M> } = {
   mask: { params: 3, doc: true, immediate: false },
   logitLens: { params: 3, doc: true, immediate: false },
   similarity: { params: 3, doc: true, immediate: false },
+  occurrencePair: { params: 4, doc: true, immediate: false },
   ablate: { params: 6, doc: true, immediate: false },
   occlude: { params: 5, doc: true, immediate: false },
   tensors: { params: 3, doc: true, immediate: false },

@@ -8,6 +8,9 @@ import { adjacentPairs } from '../../src/core/text/sentences';
 import { analysisText } from '../../src/core/text/segments';
 import type { WorkerConfig } from '../../src/worker/protocol';
 import { MAX_OCCURRENCES } from '../../src/core/inspect';
+import { createEngine } from '../../src/core/index';
+import { compareOccurrences } from '../../src/core/vectors';
+import { wordAt } from '../../src/core/text/tokenizer';
 import { buildWorker, root } from './build-worker';
 
 const fixture = (n: string) => path.join(root, 'test', 'fixtures', n);
@@ -187,6 +190,39 @@ test('similarity: two sentences of the document layer by layer, as the engine co
   assert.ok(pair && r.isNext !== null && Math.abs(r.isNext - pair.isNext) < 1e-6, `${r.isNext} vs ${pair?.isNext}`);
   assert.equal(await codeOf(client.call.similarity(doc(), a, { start: 5, end: 5 })), 'BAD_REQUEST');
   assert.equal(await codeOf(client.call.similarity(doc(), a, { start: 0, end: TEXT.length + 1 })), 'BAD_REQUEST');
+});
+
+test('occurrencePair: the cursor word and its next occurrence layer by layer, as the CLI compare computes them; a picked one; once only refused', async () => {
+  const first = TEXT.indexOf('bank');
+  const second = TEXT.indexOf('bank', first + 1);
+  const r = await client.call.occurrencePair(doc(), first + 1, null, 3);
+  assert.deepEqual([r.a.start, r.b.start], [first, second]);
+  assert.deepEqual(r.occurrences, [
+    { start: first, end: first + 4 },
+    { start: second, end: second + 4 },
+  ]);
+  assert.equal(r.total, 2);
+  assert.deepEqual(
+    r.layers.map((l) => l.layer),
+    [0, 1, 2],
+  );
+  // The same numbers as core's compareOccurrences on a whole encoding of the text (the CLI's path).
+  const engine = createEngine({ modelsDir: config.modelsDir, offline: true });
+  try {
+    const m = await engine.load(r.model);
+    const enc = await engine.encode(m, TEXT, { hiddenLayers: [0, 1, 2] });
+    const want = compareOccurrences(enc, wordAt(enc.tok, first), wordAt(enc.tok, second), 3);
+    r.layers.forEach((l, i) => assert.ok(Math.abs(l.similarity - want.layers[i].similarity) < 1e-5, `layer ${l.layer}`));
+    assert.deepEqual(
+      r.neighbours.a.map((n) => n.word),
+      want.neighbours.a.map((n) => n.word),
+    );
+  } finally {
+    await engine.dispose();
+  }
+  const back = await client.call.occurrencePair(doc(), second, first, 3);
+  assert.deepEqual([back.a.start, back.b.start], [second, first], 'the picked occurrence');
+  assert.equal(await codeOf(client.call.occurrencePair(doc(), TEXT.indexOf('river'), null, 3)), 'BAD_INPUT');
 });
 
 test('ablate: the word at the offset (or a literal [MASK]) with heads off and the importance map; the QA answer with the QA model', async () => {
