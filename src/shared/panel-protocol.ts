@@ -4,7 +4,8 @@
 
 import { HEAD_LABELS, type HeadLabel } from './head-labels';
 
-export type Section = 'head' | 'model' | 'explain' | 'inspect' | 'sense' | 'qa' | 'ablate' | 'occlude' | 'compare' | 'sentences';
+export type Section =
+  'head' | 'model' | 'explain' | 'inspect' | 'sense' | 'qa' | 'ablate' | 'occlude' | 'compare' | 'occurrences' | 'sentences';
 export const SECTIONS: readonly Section[] = [
   'head',
   'model',
@@ -15,6 +16,7 @@ export const SECTIONS: readonly Section[] = [
   'ablate',
   'occlude',
   'compare',
+  'occurrences',
   'sentences',
 ];
 
@@ -174,6 +176,25 @@ export interface CompareData {
   } | null;
 }
 
+/** One occurrence of the compared word, with the words around it. */
+export interface PlacedWord extends PSpan {
+  context: string;
+}
+
+/**
+ * The Same-word view (a Compare tab mode): the word at the cursor (A) and another occurrence of it (B), the cosine
+ * of their contextual vectors at every layer (core/vectors.ts compareOccurrences) — a static vector's would be 1.
+ */
+export interface OccurrencesData {
+  model: string;
+  a: PlacedWord;
+  b: PlacedWord;
+  choices: PlacedWord[]; // the word's other occurrences (at most 200 near A), in document order
+  total: number; // occurrences in the document, A included
+  layers: Array<{ layer: number; similarity: number }>; // 0 = embeddings … L
+  neighbours: { a: Ranked[]; b: Ranked[] }; // nearest words around each, last layer
+}
+
 /**
  * The Sentences view (the Compare tab's second mode): two sentences of the document, each encoded alone and
  * mean-pooled, compared layer by layer (core/similarity.ts), with the NSP head's verdict on the pair.
@@ -205,6 +226,7 @@ export type HostMessage =
   | { type: 'occlude'; seq: number; data: OccludeData }
   | { type: 'compare'; seq: number; data: CompareData }
   | { type: 'sentences'; seq: number; data: SentencesData }
+  | { type: 'occurrences'; seq: number; data: OccurrencesData }
   | { type: 'saved'; path: string }
   | { type: 'show'; section: Section; layer?: number; head?: number };
 
@@ -219,7 +241,8 @@ export type Request =
   | { section: 'ablate'; task: 'mask' | 'qa'; question: string; off: Array<[number, number]>; importance: boolean } // off: [layer (from 1), head (from 0)]
   | { section: 'occlude'; task: 'mask' | 'qa'; question: string }
   | { section: 'compare'; against: string } // '' = only the list of models
-  | { section: 'sentences'; b: number | null }; // b: the start of the chosen B sentence; null = the one after A
+  | { section: 'sentences'; b: number | null } // b: the start of the chosen B sentence; null = the one after A
+  | { section: 'occurrences'; b: number | null }; // b: the start of the chosen occurrence; null = the next one
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -408,6 +431,19 @@ function isSentences(d: unknown): d is SentencesData {
     (d.isNext === null || (isNum(d.isNext) && d.isNext >= 0 && d.isNext <= 1))
   );
 }
+const isPlaced = (v: unknown): v is PlacedWord => isSpan(v) && isStr((v as unknown as Obj).context);
+function isOccurrences(d: unknown): d is OccurrencesData {
+  if (!isObj(d) || !isStr(d.model) || !isPlaced(d.a) || !isPlaced(d.b) || !isArr(d.choices, isPlaced) || !isInt(d.total)) return false;
+  const cos = (x: unknown) => isNum(x) && x >= -1.0001 && x <= 1.0001;
+  const nb = d.neighbours;
+  return (
+    isArr(d.layers, (x): x is OccurrencesData['layers'][number] => isObj(x) && isInt(x.layer) && cos(x.similarity)) &&
+    d.layers.length > 0 &&
+    isObj(nb) &&
+    isArr(nb.a, isRanked) &&
+    isArr(nb.b, isRanked)
+  );
+}
 const isModel = (v: unknown): v is ModelSummary => isObj(v) && isStr(v.id) && isInt(v.layers) && isInt(v.heads);
 const isFocus = (v: unknown): v is Focus => isObj(v) && isStr(v.uri) && isInt(v.version) && isSpan(v.word) && isStr(v.fileName);
 
@@ -443,6 +479,8 @@ export function validateHostMessage(m: unknown): HostMessage | string {
       return seqOk && isCompare(m.data) ? (m as HostMessage) : 'bad compare data';
     case 'sentences':
       return seqOk && isSentences(m.data) ? (m as HostMessage) : 'bad sentences data';
+    case 'occurrences':
+      return seqOk && isOccurrences(m.data) ? (m as HostMessage) : 'bad occurrences data';
     case 'saved':
       return isStr(m.path) ? (m as HostMessage) : 'bad saved';
     case 'show':
@@ -493,6 +531,7 @@ function isRequest(r: unknown): r is Request {
     case 'compare':
       return isStr(r.against) && r.against.length <= 1000;
     case 'sentences':
+    case 'occurrences':
       return r.b === null || isInt(r.b);
     default: {
       const never: never = s;

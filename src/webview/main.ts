@@ -15,6 +15,7 @@ import { AblateView } from './ablate';
 import { OcclusionView } from './occlude';
 import { CompareView } from './compare';
 import { SentencesView } from './sentences';
+import { OccurrencesView } from './occurrences';
 import { tabOf } from './modes';
 import { exportBar } from './exports';
 
@@ -49,6 +50,7 @@ function build(): void {
     ablate: new AblateView(refresh, select),
     occlude: new OcclusionView(refresh, select),
     compare: new CompareView(refresh, select),
+    occurrences: new OccurrencesView(refresh, select),
     sentences: new SentencesView(refresh, select),
   };
   tabs.setAttribute('aria-label', t('tabs.label'));
@@ -148,6 +150,7 @@ function onMessage(m: HostMessage): void {
     case 'ablate':
     case 'occlude':
     case 'compare':
+    case 'occurrences':
     case 'sentences': {
       if (!isLatest(m.type, m.seq)) return; // a newer request is on its way
       setStatus('');

@@ -1,15 +1,15 @@
 // Tabs that hold two sections behind a switch instead of a tab each: Ablation holds heads switched off (ablate) and
 // words masked (occlude) — both take something away and colour its effect on the same target; Compare holds two
-// models on one word (compare) and two sentences on one model (sentences).
+// models on one word (compare), one word in two places (occurrences) and two sentences (sentences).
 import type { Section } from '../shared/panel-protocol';
 import { h } from './dom';
 import { t, type StringKey } from './strings';
 
 /** Sections shown under another section's tab, and the tab that holds them. */
-export const HOSTED: Partial<Record<Section, Section>> = { occlude: 'ablate', sentences: 'compare' };
+export const HOSTED: Partial<Record<Section, Section>> = { occlude: 'ablate', occurrences: 'compare', sentences: 'compare' };
 export const tabOf = (s: Section): Section => HOSTED[s] ?? s;
 
-type Mode = 'ablate' | 'occlude' | 'compare' | 'sentences';
+type Mode = 'ablate' | 'occlude' | 'compare' | 'occurrences' | 'sentences';
 /** Each tab's modes in order, with the switch's label and each button's label. */
 const MODES: Record<'ablate' | 'compare', { label: StringKey; modes: Array<[Mode, StringKey]> }> = {
   ablate: {
@@ -23,12 +23,13 @@ const MODES: Record<'ablate' | 'compare', { label: StringKey; modes: Array<[Mode
     label: 'mode.compareLabel',
     modes: [
       ['compare', 'mode.models'],
+      ['occurrences', 'mode.occurrences'],
       ['sentences', 'mode.sentences'],
     ],
   },
 };
 
-/** The switch at the top of each section of a shared tab (Heads | Words, Models | Sentences); `go` selects another. */
+/** The switch at the top of each section of a shared tab (Heads | Words, Models | Same word | Sentences). */
 export function modeSwitch(current: Mode, go: (s: Section) => void): HTMLElement {
   const tab = MODES[tabOf(current) as 'ablate' | 'compare'];
   return h(

@@ -8,7 +8,7 @@ import { layerChartSvg, type LayerChartText } from '../shared/layer-chart';
 import { bar, clear, fmt, h, palette, post } from './dom';
 import { modeSwitch } from './modes';
 import { save, session, ui } from './state';
-import { t } from './strings';
+import { joinSentences, t } from './strings';
 import type { View } from './view';
 
 /** Where word order changes the cosine most: the layer with the largest cosine − shuffled (null when no layer gains). */
@@ -123,12 +123,12 @@ export class SentencesView implements View<SentencesData> {
     }
     const last = d.layers[d.layers.length - 1];
     const order = orderLayer(d);
-    this.summary.textContent = [
+    this.summary.textContent = joinSentences([
       t('sentences.last', last.layer, fmt(last.cosine), fmt(last.shuffled)),
       order && order.gap >= 0.01
         ? t('sentences.order', order.layer === 0 ? t('sentences.emb') : order.layer, fmt(order.gap))
         : t('sentences.noOrder'),
-    ].join(' ');
+    ]);
     this.chart.innerHTML = this.chartSvg(d, 260); // escaped builder output only
     this.table.append(
       h('tr', {}, h('th', {}, t('sentences.layer')), h('th', {}, t('sentences.pair')), h('th', {}, t('sentences.shuffled'))),

@@ -15,6 +15,7 @@ export interface UiState {
   question: string;
   against: string; // the Compare view's second model ('' = none picked)
   sentenceB: number | null; // the Sentences view's picked B (its start offset; null = the sentence after A)
+  occurrenceB: number | null; // the Same-word view's picked occurrence (its start; null = the next one)
 }
 
 const DEFAULTS: UiState = {
@@ -29,6 +30,7 @@ const DEFAULTS: UiState = {
   question: '',
   against: '',
   sentenceB: null,
+  occurrenceB: null,
 };
 
 function restore(): UiState {
@@ -43,7 +45,7 @@ function restore(): UiState {
   if (typeof s.senseWord === 'string') out.senseWord = s.senseWord;
   if (typeof s.question === 'string') out.question = s.question;
   if (typeof s.against === 'string') out.against = s.against;
-  if (Number.isInteger(s.sentenceB) && (s.sentenceB as number) >= 0) out.sentenceB = s.sentenceB as number;
+  for (const k of ['sentenceB', 'occurrenceB'] as const) if (Number.isInteger(s[k]) && (s[k] as number) >= 0) out[k] = s[k] as number;
   return out;
 }
 

@@ -175,6 +175,18 @@ const en = {
   'sentences.noNsp': '{0} has no next-sentence head: no “follows” verdict.',
   'sentences.tokens': '{0} read A as {1} pieces and B as {2}.',
   'sentences.truncated': 'A long sentence was cut to fit the model.',
+  'mode.occurrences': 'Same word',
+  'occurrences.help':
+    'The word at the cursor (A) and another place it occurs (B). A static vector (word2vec) is one per word type: its cosine between the two is 1 at every layer. BERT gives each occurrence its own vector: at the embeddings (emb.) the two differ only by position; layer by layer each context reshapes its occurrence. As `bert-lens compare`.',
+  'occurrences.pickB': 'Occurrence B',
+  'occurrences.contextual': 'BERT (contextual)',
+  'occurrences.static': 'word2vec (static)',
+  'occurrences.ends': 'Cosine {0} at the embeddings, {2} at layer {1}.',
+  'occurrences.lowest': 'Lowest at layer {0} ({1}).',
+  'occurrences.staticNote': 'A static vector would give 1 everywhere.',
+  'occurrences.neighbours': 'Nearest words around each, last layer:',
+  'occurrences.exportTitle': '“{0}”: {1} vs {2}',
+  'focus.occurrences': '“{0}” in {2} ({1} occurrences)',
   'error.prefix': 'Could not compute this view: {0}',
 };
 export type StringKey = keyof typeof en;
@@ -351,6 +363,18 @@ const zh: Record<StringKey, string> = {
   'sentences.noNsp': '{0} 没有下一句预测头：无法判断是否接续。',
   'sentences.tokens': '{0} 把 A 读成 {1} 个词元，B 读成 {2} 个。',
   'sentences.truncated': '有一句太长，已截断以适应模型。',
+  'mode.occurrences': '同一个词',
+  'occurrences.help':
+    '光标处的词（A）与它在文中另一处出现（B）。静态向量（word2vec）每个词只有一个，两处的余弦在每一层都是 1。BERT 给每一处出现各自的向量：在嵌入层两者只差位置；逐层往上，各自的上下文把它们塑造得越来越不同。对应 `bert-lens compare`。',
+  'occurrences.pickB': '出现位置 B',
+  'occurrences.contextual': 'BERT（上下文）',
+  'occurrences.static': 'word2vec（静态）',
+  'occurrences.ends': '嵌入层余弦 {0}，第 {1} 层 {2}。',
+  'occurrences.lowest': '第 {0} 层最低（{1}）。',
+  'occurrences.staticNote': '静态向量在每一层都是 1。',
+  'occurrences.neighbours': '各自周围最相近的词（最后一层）：',
+  'occurrences.exportTitle': '“{0}”：{1} 对比 {2}',
+  'focus.occurrences': '{2} 中的“{0}”（出现 {1} 次）',
   'error.prefix': '无法计算此视图：{0}',
 };
 
@@ -358,6 +382,11 @@ let table: Record<StringKey, string> = en;
 
 export function setLanguage(language: string): void {
   table = language.toLowerCase().startsWith('zh') ? zh : en;
+}
+
+/** Sentences of a summary joined as the language writes them: a space in English, nothing after "。" in Chinese. */
+export function joinSentences(parts: string[]): string {
+  return parts.filter(Boolean).join(table === zh ? '' : ' ');
 }
 
 export function t(key: StringKey, ...args: Array<string | number>): string {

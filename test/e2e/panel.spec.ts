@@ -254,6 +254,25 @@ test('compare: the encoder and bert-lens-zh side by side on the cursor word — 
   await shot('panel-compare');
 });
 
+test('same word: the Compare tab’s Same word mode — the two “bank”s layer by layer against word2vec’s constant 1', async () => {
+  await s.clickWord('bank', 0, 2);
+  await panel.locator('.compare-view button.mode[data-mode="occurrences"]').click();
+  await panel.locator('.occurrences-chart svg circle').first().waitFor({ timeout: 90_000 }).catch(dump); // (a flat polyline has no height: "hidden")
+  assert.equal(await panel.locator('.focus-line').innerText(), '“bank” in panel.txt (2 occurrences)');
+  assert.match(await panel.locator('.occurrences-view .sentence-text').innerText(), /the bank of the river/);
+  assert.match(
+    await panel.locator('.occurrences-view select.occurrences-b option:checked').innerText(),
+    /^↓ .*went to the bank to deposit/,
+  );
+  assert.equal(await panel.locator('.occurrences-view table tr').count(), 1 + 5, 'a header, the embeddings and 4 layers');
+  const summary = await panel.locator('.occurrences-summary').innerText();
+  const m = /^Cosine (\d\.\d{3}) at the embeddings, (-?\d\.\d{3}) at layer 4\./.exec(summary);
+  assert.ok(m && Number(m[2]) < Number(m[1]), `context pulls the two apart: ${summary}`);
+  assert.equal(await panel.locator('.occurrences-neighbours .compare-col').count(), 2);
+  await shot('panel-same-word');
+  await panel.locator('.occurrences-view button.mode[data-mode="compare"]').click(); // leave the tab as the next tests expect
+});
+
 test('sentences: Compare Two Sentences opens the Compare tab on the sentence at the cursor and the next; B can be picked; two selections', async () => {
   await s.clickWord('bank', 0, 2);
   await s.runCommand('BERT Lens: Compare Two Sentences');
@@ -312,9 +331,10 @@ test('Export Tensors… writes the paragraph’s attention, hidden states and he
   await input.waitFor({ timeout: 30_000 }).catch(dump);
   for (let i = 0; i < 50 && !/workspace\/?$/.test(await input.inputValue()); i++) await s.page.waitForTimeout(100);
   await s.page.keyboard.press('Enter');
-  const ok = s.page.locator('.quick-input-widget .monaco-button', { hasText: 'Export Here' });
-  if (await ok.isVisible().catch(() => false)) await ok.click(); // the simple dialog may want its OK button for a folder
   const toast = s.page.locator('.notifications-toasts .notification-toast', { hasText: /BERT Lens: wrote tensors\.json/ }).first();
+  // The simple dialog may still want its OK button for a folder; once Enter closed it, the button is gone.
+  const ok = s.page.locator('.quick-input-widget .monaco-button', { hasText: 'Export Here' });
+  await toast.waitFor({ timeout: 5_000 }).catch(() => ok.click({ timeout: 5_000 }).catch(() => undefined));
   await toast.waitFor({ timeout: 60_000 }).catch(dump);
   await s.screenshot('extension-tensor-export');
   const meta = JSON.parse(readFileSync(path.join(s.workspace, 'tensors.json'), 'utf8'));

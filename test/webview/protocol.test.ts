@@ -251,6 +251,20 @@ const sentences = {
   tokens: { a: 4, b: 3, truncated: false },
   isNext: 0.9,
 };
+const pw = (start: number, context: string) => ({ text: 'bank', start, end: start + 4, context });
+const occurrences = {
+  model: 'bert-lens-mini',
+  a: pw(4, 'the bank of'),
+  b: pw(40, '…the bank to…'),
+  choices: [pw(40, '…the bank to…')],
+  total: 2,
+  layers: [
+    { layer: 0, similarity: 0.9 },
+    { layer: 1, similarity: -0.1 },
+  ],
+  neighbours: { a: [{ word: 'river', score: 0.5, start: 16, end: 21 }], b: [] },
+};
+goodHost.push({ type: 'occurrences', seq: 19, data: occurrences });
 goodHost.push(
   { type: 'sentences', seq: 17, data: sentences },
   { type: 'sentences', seq: 18, data: { ...sentences, pick: 'selections', choices: [], isNext: null } },
@@ -327,6 +341,11 @@ test('malformed host messages are rejected with a reason', () => {
     { type: 'occlude', seq: 1, data: { ...occ, words: [{ word: 'the', start: 3, end: 0, score: 0.1, delta: 0.2 }] } },
     { type: 'occlude', seq: -1, data: occ },
     ...badCompare(),
+    { type: 'occurrences', seq: 1, data: { ...occurrences, a: { text: 'bank', start: 4, end: 8 } } },
+    { type: 'occurrences', seq: 1, data: { ...occurrences, layers: [{ layer: 0, similarity: 2 }] } },
+    { type: 'occurrences', seq: 1, data: { ...occurrences, total: -1 } },
+    { type: 'occurrences', seq: 1, data: { ...occurrences, neighbours: { a: [{ word: 'x', score: 'high' }], b: [] } } },
+    { type: 'occurrences', seq: 1, data: { ...occurrences, choices: [{ text: 'bank', start: 9, end: 2, context: '' }] } },
     { type: 'sentences', seq: 1, data: { ...sentences, pick: 'both' } },
     { type: 'sentences', seq: 1, data: { ...sentences, a: { text: 'x', start: 5, end: 2 } } },
     { type: 'sentences', seq: 1, data: { ...sentences, layers: [] } },
@@ -381,6 +400,7 @@ test('webview messages: good pass, bad are dropped', () => {
     { type: 'request', seq: 12, request: { section: 'compare', against: 'Xenova/bert-base-chinese' } },
     { type: 'request', seq: 13, request: { section: 'sentences', b: null } },
     { type: 'request', seq: 14, request: { section: 'sentences', b: 42 } },
+    { type: 'request', seq: 15, request: { section: 'occurrences', b: null } },
   ];
   for (const m of good) assert.equal(typeof validateWebviewMessage(m), 'object', JSON.stringify(m));
   const bad: unknown[] = [
@@ -411,6 +431,7 @@ test('webview messages: good pass, bad are dropped', () => {
     { type: 'request', seq: 1, request: { section: 'compare' } },
     { type: 'request', seq: 1, request: { section: 'sentences' } },
     { type: 'request', seq: 1, request: { section: 'sentences', b: -1 } },
+    { type: 'request', seq: 1, request: { section: 'occurrences', b: 'next' } },
     { type: 'request', seq: 1, request: { section: 'sentences', b: 1.5 } },
     { type: 'request', seq: 1, request: { section: 'compare', against: 'x'.repeat(1001) } },
   ];

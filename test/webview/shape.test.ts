@@ -11,6 +11,7 @@ import {
   lensData,
   qaData,
   sentencesData,
+  occurrencesData,
   senseData,
   snippet,
 } from '../../src/extension/panel/shape';
@@ -284,4 +285,32 @@ test('sentencesData: the pair, the layers, the model used, truncated when either
   const d = sentencesData(r, pair);
   assert.deepEqual(d, { ...pair, model: 'bert-lens-mini', layers: r.layers, tokens: { a: 2, b: 126, truncated: true }, isNext: 0.75 });
   assert.equal(typeof validateHostMessage({ type: 'sentences', seq: 1, data: d }), 'object');
+});
+
+test('occurrencesData: each occurrence in its context, A left out of the choices, neighbours as ranked words; validates', () => {
+  const text = 'We sat on the bank of the river. She went to the bank to deposit money.';
+  const at = (n: number) => (n === 0 ? text.indexOf('bank') : text.lastIndexOf('bank'));
+  const span = (i: number) => ({ text: 'bank', start: at(i), end: at(i) + 4 });
+  const r = {
+    a: span(1),
+    b: span(0),
+    layers: [
+      { layer: 0, similarity: 0.9 },
+      { layer: 1, similarity: 0.4 },
+    ],
+    neighbours: { a: [{ word: 'deposit', score: 0.5, start: 52, end: 59 }], b: [{ word: 'river', score: 0.6, start: 26, end: 31 }] },
+    model: 'bert-lens-mini',
+    occurrences: [0, 1].map((i) => ({ start: at(i), end: at(i) + 4 })),
+    total: 2,
+  };
+  const d = occurrencesData(r, text);
+  assert.equal(d.a.context, '…of the river. She went to the bank to deposit money.', 'whole words, 30 characters a side');
+  assert.deepEqual(
+    d.choices.map((c) => c.start),
+    [at(0)],
+    'A is not a choice',
+  );
+  assert.equal(d.b.context, 'We sat on the bank of the river. She went to the…');
+  assert.deepEqual(d.neighbours.b, [{ word: 'river', score: 0.6, start: 26, end: 31 }]);
+  assert.equal(typeof validateHostMessage({ type: 'occurrences', seq: 1, data: d }), 'object');
 });

@@ -590,6 +590,84 @@ test(
   },
 );
 
+test(
+  'same word: the Compare tab’s middle mode — A and a picked occurrence, contextual vs static per layer, neighbours, export (en, zh-CN)',
+  { skip },
+  async () => {
+    await p.page.locator('.tabs [data-section="compare"]').click();
+    await p.page.locator('.compare-view button.mode[data-mode="occurrences"]').click();
+    const first = await lastRequest();
+    assert.deepEqual(first.request, { section: 'occurrences', b: null });
+    assert.deepEqual(await p.page.locator('.compare-view, .occurrences-view').locator('button.mode').allInnerTexts(), [
+      'Two models',
+      'Same word',
+      'Two sentences',
+    ]);
+    const placed = (start: number, context: string) => ({ text: 'bank', start, end: start + 4, context });
+    const data = {
+      model: 'm',
+      a: placed(4, 'the bank of the river'),
+      b: placed(40, '…went to the bank to deposit…'),
+      choices: [placed(40, '…went to the bank to deposit…'), placed(90, '…a third bank here.')],
+      total: 3,
+      layers: [
+        { layer: 0, similarity: 0.97 },
+        { layer: 1, similarity: 0.8 },
+        { layer: 2, similarity: 0.55 },
+        { layer: 3, similarity: 0.6 },
+      ],
+      neighbours: { a: [{ word: 'river', score: 0.6, start: 16, end: 21 }], b: [{ word: 'deposit', score: 0.5, start: 52, end: 59 }] },
+    };
+    await send({ type: 'occurrences', seq: first.seq, data });
+    await p.page.waitForFunction(() => !!document.querySelector('.occurrences-chart svg'), null, { timeout: 10_000 });
+    assert.equal(
+      await p.page.locator('.occurrences-summary').innerText(),
+      'Cosine 0.970 at the embeddings, 0.600 at layer 3. Lowest at layer 2 (0.550). A static vector would give 1 everywhere.',
+    );
+    assert.equal(await p.page.locator('.focus-line').innerText(), '“bank” in a.txt (3 occurrences)');
+    assert.equal(await p.page.locator('.occurrences-chart svg polyline').count(), 2, 'BERT and the flat word2vec line');
+    assert.deepEqual(await p.page.locator('.occurrences-view table td').allInnerTexts(), [
+      'emb.',
+      '0.970',
+      '1',
+      '0.800',
+      '2',
+      '0.550',
+      '3',
+      '0.600',
+    ]);
+    assert.deepEqual(await p.page.locator('.occurrences-neighbours .word').allInnerTexts(), ['river', 'deposit']);
+    const picker = p.page.locator('.occurrences-view select.occurrences-b');
+    assert.deepEqual(await picker.locator('option').allInnerTexts(), ['↓ …went to the bank to deposit…', '↓ …a third bank here.']);
+    await picker.selectOption('90');
+    const req = await lastRequest();
+    assert.deepEqual(req.request, { section: 'occurrences', b: 90 });
+    await p.page.locator('.occurrences-view button.sentence').click();
+    assert.deepEqual(await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'reveal').at(-1)), {
+      type: 'reveal',
+      start: 4,
+      end: 8,
+    });
+    await p.page.locator('.occurrences-view .exports button', { hasText: 'SVG' }).click();
+    const ex = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'export' && m.format === 'svg').at(-1));
+    assert.equal(ex.name, 'bert-lens-occurrences.svg');
+    assert.match(ex.data, /“bank”: the bank of the river vs …went to the bank to deposit…/);
+    await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
+    const zh = await lastRequest();
+    assert.deepEqual(zh.request, { section: 'occurrences', b: 90 }, 'the mode and the picked occurrence survive a rebuild');
+    await send({ type: 'occurrences', seq: zh.seq, data });
+    await p.page.waitForFunction(() => !!document.querySelector('.occurrences-chart svg'), null, { timeout: 10_000 });
+    assert.match(await p.page.locator('.occurrences-summary').innerText(), /嵌入层余弦 0\.970，第 3 层 0\.600。第 2 层最低/);
+    assert.equal(await p.page.locator('.focus-line').innerText(), 'a.txt 中的“bank”（出现 3 次）');
+    const overflow = await p.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert.ok(overflow <= 0, `the Chinese view fits the 300 px panel (overflow ${overflow} px)`);
+    await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
+    await p.page.locator('.occurrences-view button.mode[data-mode="compare"]').click();
+    assert.deepEqual(await p.cspViolations(), []);
+    await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
+  },
+);
+
 test('the line above a view names what it reads: the cursor word, a typed word, all words, the whole document', { skip }, async () => {
   const line = p.page.locator('.focus-line');
   await p.page.locator('.tabs [data-section="sense"]').click();

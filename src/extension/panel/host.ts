@@ -343,6 +343,12 @@ export class PanelHost implements vscode.Disposable {
           await this.compare(seq, d, offset, req.against, opts.signal);
           return;
         }
+        case 'occurrences': {
+          if (req.section !== 'occurrences') return;
+          const r = await this.client.call.occurrencePair(d, offset, req.b, this.config().topK, opts);
+          this.post({ type: 'occurrences', seq, data: shape.occurrencesData(r, d.text) });
+          return;
+        }
         case 'sentences': {
           if (req.section !== 'sentences') return;
           await this.sentences(seq, ed, d, offset, req.b, opts.signal);

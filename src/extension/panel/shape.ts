@@ -1,6 +1,14 @@
 // Turns worker results into the panel's messages (only what a view needs, typed arrays) — no `vscode` import,
 // so it is tested in plain Node. PCA + clustering for the sense map run here, next to the full vectors.
-import type { AblationResult, Explanation, LogitLensResult, OcclusionResult, QaResult, SimilarityResult } from '../../core/api';
+import type {
+  AblationResult,
+  CompareResult,
+  Explanation,
+  LogitLensResult,
+  OcclusionResult,
+  QaResult,
+  SimilarityResult,
+} from '../../core/api';
 import type { AttentionMatrix, InspectResult, ModelComparison, SenseVectors, Used } from '../../worker/protocol';
 import type {
   CompareData,
@@ -14,10 +22,11 @@ import type {
   QaData,
   SenseData,
   SentencesData,
+  OccurrencesData,
 } from '../../shared/panel-protocol';
 import type { SentencePair } from './sentence-pair';
 import { focusScores, layerRows, rolloutRow, thumbnails, nearestWordAt } from './attention-rows';
-import { around } from '../../core/text/context';
+import { around, inContext } from '../../core/text/context';
 import { pca } from './pca';
 import { chooseClusters } from './cluster';
 
@@ -210,5 +219,28 @@ export function sentencesData(r: SimilarityResult & Used & { isNext: number | nu
     layers: r.layers.map((x) => ({ layer: x.layer, cosine: x.cosine, shuffled: x.shuffled })),
     tokens: { a: r.a.tokens, b: r.b.tokens, truncated: r.a.truncated || r.b.truncated },
     isNext: r.isNext,
+  };
+}
+
+/** The worker's occurrence pair → the Same-word view: each occurrence with the words around it (30 characters a side). */
+export function occurrencesData(
+  r: CompareResult & Used & { occurrences: Array<{ start: number; end: number }>; total: number },
+  text: string,
+): OccurrencesData {
+  const placed = (s: { start: number; end: number }) => ({
+    text: text.slice(s.start, s.end),
+    start: s.start,
+    end: s.end,
+    context: inContext(text, s.start, s.end, 30),
+  });
+  const ranked = (ns: CompareResult['neighbours']['a']) => ns.map((n) => ({ word: n.word, score: n.score, start: n.start, end: n.end }));
+  return {
+    model: r.model,
+    a: placed(r.a),
+    b: placed(r.b),
+    choices: r.occurrences.filter((o) => o.start !== r.a.start).map(placed),
+    total: r.total,
+    layers: r.layers.map((x) => ({ layer: x.layer, similarity: x.similarity })),
+    neighbours: { a: ranked(r.neighbours.a), b: ranked(r.neighbours.b) },
   };
 }
