@@ -1,7 +1,7 @@
 // The Compare tab's Same-word mode — the course's lesson in one chart: a static (word2vec) vector is one per word
-// type, so its cosine between two occurrences is 1; BERT's contextual vectors start alike at the embeddings (they
-// differ only by position) and drift apart layer by layer as each context reshapes its occurrence. A is the word at
-// the cursor, B another occurrence picked from the list; the nearest words around each say what each has become.
+// type, so its cosine between two occurrences is 1; BERT gives each occurrence its own vector — at the embeddings
+// they differ only by position, and each layer mixes in its own context. A is the word at the cursor, B another
+// occurrence picked from the list; the nearest words around each say what each has become.
 import type { OccurrencesData, PlacedWord, Request, Section } from '../shared/panel-protocol';
 import { SIDE_COLORS } from '../shared/compare-svg';
 import { layerChartSvg } from '../shared/layer-chart';

@@ -177,7 +177,7 @@ const en = {
   'sentences.truncated': 'A long sentence was cut to fit the model.',
   'mode.occurrences': 'Same word',
   'occurrences.help':
-    'The word at the cursor (A) and another place it occurs (B). A static vector (word2vec) is one per word type: its cosine between the two is 1 at every layer. BERT gives each occurrence its own vector: at the embeddings (emb.) the two differ only by position; layer by layer each context reshapes its occurrence. As `bert-lens compare`.',
+    'The word at the cursor (A) and another place it occurs (B). A static vector (word2vec) is one per word type: its cosine between the two is 1 at every layer. BERT gives each occurrence its own vector: at the embeddings (emb.) the two differ only by position; layer by layer each context reshapes its occurrence. Raw BERT vectors all point a similar way, so cosines run high: compare the layers with each other, and with another word’s pair. As `bert-lens compare`.',
   'occurrences.pickB': 'Occurrence B',
   'occurrences.contextual': 'BERT (contextual)',
   'occurrences.static': 'word2vec (static)',
@@ -365,7 +365,7 @@ const zh: Record<StringKey, string> = {
   'sentences.truncated': '有一句太长，已截断以适应模型。',
   'mode.occurrences': '同一个词',
   'occurrences.help':
-    '光标处的词（A）与它在文中另一处出现（B）。静态向量（word2vec）每个词只有一个，两处的余弦在每一层都是 1。BERT 给每一处出现各自的向量：在嵌入层两者只差位置；逐层往上，各自的上下文把它们塑造得越来越不同。对应 `bert-lens compare`。',
+    '光标处的词（A）与它在文中另一处出现（B）。静态向量（word2vec）每个词只有一个，两处的余弦在每一层都是 1。BERT 给每一处出现各自的向量：在嵌入层两者只差位置；逐层往上，各自的上下文不断改变它们。原始 BERT 向量大多指向相近的方向，余弦普遍偏高：请比较各层之间，或与另一个词的两处出现比较。对应 `bert-lens compare`。',
   'occurrences.pickB': '出现位置 B',
   'occurrences.contextual': 'BERT（上下文）',
   'occurrences.static': 'word2vec（静态）',

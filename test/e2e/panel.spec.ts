@@ -254,7 +254,7 @@ test('compare: the encoder and bert-lens-zh side by side on the cursor word — 
   await shot('panel-compare');
 });
 
-test('same word: the Compare tab’s Same word mode — the two “bank”s layer by layer against word2vec’s constant 1', async () => {
+test('same word: the Compare tab’s Same word mode — the two “bank”s layer by layer beside word2vec’s constant 1', async () => {
   await s.clickWord('bank', 0, 2);
   await panel.locator('.compare-view button.mode[data-mode="occurrences"]').click();
   await panel.locator('.occurrences-chart svg circle').first().waitFor({ timeout: 90_000 }).catch(dump); // (a flat polyline has no height: "hidden")
@@ -266,8 +266,9 @@ test('same word: the Compare tab’s Same word mode — the two “bank”s laye
   );
   assert.equal(await panel.locator('.occurrences-view table tr').count(), 1 + 5, 'a header, the embeddings and 4 layers');
   const summary = await panel.locator('.occurrences-summary').innerText();
-  const m = /^Cosine (\d\.\d{3}) at the embeddings, (-?\d\.\d{3}) at layer 4\./.exec(summary);
-  assert.ok(m && Number(m[2]) < Number(m[1]), `context pulls the two apart: ${summary}`);
+  // Which way the cosine goes is the model's business (bert-lens-mini, 2026-12-01: 0.69 at the embeddings, where the
+  // positions differ, 0.86 at layer 4): the view must show both ends and that a static vector would give 1.
+  assert.match(summary, /^Cosine -?\d\.\d{3} at the embeddings, -?\d\.\d{3} at layer 4\..* A static vector would give 1 everywhere\.$/);
   assert.equal(await panel.locator('.occurrences-neighbours .compare-col').count(), 2);
   await shot('panel-same-word');
   await panel.locator('.occurrences-view button.mode[data-mode="compare"]').click(); // leave the tab as the next tests expect
