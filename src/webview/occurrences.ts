@@ -2,10 +2,11 @@
 // type, so its cosine between two occurrences is 1; BERT gives each occurrence its own vector — at the embeddings
 // they differ only by position, and each layer mixes in its own context. A is the word at the cursor, B another
 // occurrence picked from the list; the nearest words around each say what each has become.
-import type { OccurrencesData, PlacedWord, Request, Section } from '../shared/panel-protocol';
+import type { OccurrencesData, Request, Section } from '../shared/panel-protocol';
 import { SIDE_COLORS } from '../shared/compare-svg';
 import { layerChartSvg } from '../shared/layer-chart';
-import { bar, clear, fmt, h, palette, post } from './dom';
+import { bar, clear, fmt, h, palette } from './dom';
+import { pickerLine, spanLine } from './pair-line';
 import { modeSwitch } from './modes';
 import { save, session, ui } from './state';
 import { joinSentences, t } from './strings';
@@ -61,22 +62,6 @@ export class OccurrencesView implements View<OccurrencesData> {
     this.draw();
   }
 
-  private line(label: 'A' | 'B', w: PlacedWord, colour: string): HTMLElement {
-    const tag = h('span', { class: 'sentence-tag' }, label);
-    tag.style.background = colour;
-    return h(
-      'button',
-      {
-        class: 'sentence row',
-        title: t('sentences.reveal'),
-        onclick: () => post({ type: 'reveal', start: w.start, end: w.end }),
-        onmouseenter: () => post({ type: 'preview', start: w.start, end: w.end }),
-      },
-      tag,
-      h('span', { class: 'sentence-text' }, w.context),
-    );
-  }
-
   private chartSvg(d: OccurrencesData, width: number, title?: string): string {
     const layers = d.layers.map((x) => x.layer);
     const series = [
@@ -93,13 +78,9 @@ export class OccurrencesView implements View<OccurrencesData> {
       this.summary.textContent = '';
       return;
     }
-    this.aLine.append(this.line('A', d.a, SIDE_COLORS.a));
-    clear(this.picker);
-    for (const c of d.choices)
-      this.picker.append(new Option(`${c.start < d.a.start ? '↑' : '↓'} ${c.context}`, String(c.start), false, c.start === d.b.start));
-    const tag = h('span', { class: 'sentence-tag' }, 'B');
-    tag.style.background = SIDE_COLORS.b;
-    this.bLine.append(h('label', { class: 'sentence row' }, tag, this.picker));
+    this.aLine.append(spanLine('a', d.a.context, d.a.start, d.a.end));
+    const choices = d.choices.map((c) => ({ start: c.start, label: c.context }));
+    this.bLine.append(pickerLine(this.picker, choices, d.a.start, d.b.start));
     const first = d.layers[0];
     const last = d.layers[d.layers.length - 1];
     const low = d.layers.reduce((m, x) => (x.similarity < m.similarity ? x : m), first);

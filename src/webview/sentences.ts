@@ -5,7 +5,8 @@
 import type { Request, Section, SentencesData } from '../shared/panel-protocol';
 import { SIDE_COLORS } from '../shared/compare-svg';
 import { layerChartSvg, type LayerChartText } from '../shared/layer-chart';
-import { bar, clear, fmt, h, palette, post } from './dom';
+import { bar, clear, fmt, h, palette } from './dom';
+import { pickerLine, spanLine } from './pair-line';
 import { modeSwitch } from './modes';
 import { save, session, ui } from './state';
 import { joinSentences, t } from './strings';
@@ -69,22 +70,6 @@ export class SentencesView implements View<SentencesData> {
     this.draw();
   }
 
-  private sentence(label: 'A' | 'B', s: SentencesData['a'], colour: string): HTMLElement {
-    const tag = h('span', { class: 'sentence-tag' }, label);
-    tag.style.background = colour;
-    return h(
-      'button',
-      {
-        class: 'sentence row',
-        title: t('sentences.reveal'),
-        onclick: () => post({ type: 'reveal', start: s.start, end: s.end }),
-        onmouseenter: () => post({ type: 'preview', start: s.start, end: s.end }),
-      },
-      tag,
-      h('span', { class: 'sentence-text' }, s.text),
-    );
-  }
-
   private chartSvg(d: SentencesData, width: number, title?: string): string {
     const text: LayerChartText = { title, layer: t('sentences.layer'), embeddings: t('sentences.emb') };
     const series = [
@@ -108,18 +93,12 @@ export class SentencesView implements View<SentencesData> {
       this.summary.textContent = '';
       return;
     }
-    this.aLine.append(this.sentence('A', d.a, SIDE_COLORS.a));
+    this.aLine.append(spanLine('a', d.a.text, d.a.start, d.a.end));
     if (d.pick === 'selections') {
-      this.bLine.append(this.sentence('B', d.b, SIDE_COLORS.b), h('p', { class: 'small muted' }, t('sentences.fromSelections')));
+      this.bLine.append(spanLine('b', d.b.text, d.b.start, d.b.end), h('p', { class: 'small muted' }, t('sentences.fromSelections')));
     } else {
-      clear(this.picker);
-      for (const c of d.choices) {
-        const where = c.start < d.a.start ? '↑' : '↓';
-        this.picker.append(new Option(`${where} ${c.text}`, String(c.start), false, c.start === d.b.start));
-      }
-      const tag = h('span', { class: 'sentence-tag' }, 'B');
-      tag.style.background = SIDE_COLORS.b;
-      this.bLine.append(h('label', { class: 'sentence row' }, tag, this.picker));
+      const choices = d.choices.map((c) => ({ start: c.start, label: c.text }));
+      this.bLine.append(pickerLine(this.picker, choices, d.a.start, d.b.start));
     }
     const last = d.layers[d.layers.length - 1];
     const order = orderLayer(d);
