@@ -3,6 +3,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import type { Locator } from 'playwright-core';
 import { embedded, root, start, type Session } from './harness';
 import { startHub, type FakeHub } from '../core/model/hub-server';
@@ -214,6 +215,29 @@ test('"Check Sentence Continuity" reports next-sentence probabilities', async ()
   assert.ok(m && Number(m[2]) >= 3, 'precipitation.txt has at least three adjacent sentence pairs');
   await s.screenshot('07-continuity');
   await s.page.keyboard.press('Escape');
+});
+
+test('"Predict Word at Cursor" with two [MASK]s in the paragraph fills them jointly, most confident first', async () => {
+  writeFileSync(path.join(s.workspace, 'two-masks.txt'), 'I drank a cup of [MASK] and ate a slice of [MASK] for breakfast.\n');
+  await s.openFile('two-masks.txt');
+  await s.clickWord('MASK', 1, 1);
+  await s.runCommand('BERT Lens: Predict Word at Cursor');
+  const labels = await s.quickPickLabels(/2 \[MASK\]s in this paragraph/).catch(dump);
+  assert.match(labels[0], /Fill all 2 \[MASK\]s together/);
+  assert.ok(labels.length >= 4, `the joint fill, then this [MASK]'s own words: ${labels.join(', ')}`);
+  const joint = (await s.page.locator('.quick-input-widget .monaco-list-row:visible .label-description').first().innerText()).split(' · ');
+  assert.equal(joint.length, 2, 'one word per [MASK]');
+  await s.screenshot('predict-several-masks');
+  await s.page.keyboard.press('Enter'); // the joint fill writes both words
+  await s.page.waitForFunction(
+    () => ![...document.querySelectorAll('.view-line')].some((l) => (l.textContent ?? '').includes('[MASK]')),
+    null,
+    { timeout: 30_000 },
+  );
+  const line = (await s.page.locator('.view-line').first().innerText()).replace(/\u00a0/g, ' ');
+  assert.equal(line, `I drank a cup of ${joint[0]} and ate a slice of ${joint[1]} for breakfast.`);
+  await s.runCommand('File: Revert File');
+  await s.runCommand('View: Close Editor');
 });
 
 test('Select Model… downloads a Hugging Face id with progress and switches the encoder to it', async () => {
