@@ -49,8 +49,8 @@ export class OccurrencesView implements View<OccurrencesData> {
   }
 
   heading(fileName: string): string | null {
-    const d = this.data;
-    return d ? t('focus.occurrences', d.a.text, d.total, fileName) : null;
+    const d = this.data; // until the answer for a new cursor word arrives, the plain heading names that word
+    return d && d.a.start === session.focus?.word.start ? t('focus.occurrences', d.a.text, d.total, fileName) : null;
   }
 
   render(d: OccurrencesData): void {
