@@ -33,7 +33,8 @@ export function commandTable(ctx: Ctx, v: Views): Record<string, Handler> {
     },
     exportTensors: () => exportTensors(ctx),
     selectLayerHead: () => selectLayerHead(ctx),
-    predictWord: () => predictWord(ctx),
+    // The walkthrough passes { keepOpen: true }; a context-menu click passes the document's URI.
+    predictWord: (o?: unknown) => predictWord(ctx, { keepOpen: (o as { keepOpen?: unknown } | undefined)?.keepOpen === true }),
     checkContinuity: () => v.continuity.check(),
     // The panel's Sentences view: the sentence at the cursor and the next, or the editor's first two selections.
     compareSentences: () => vscode.commands.executeCommand('bertLens.showInPanel', { section: 'sentences' }),

@@ -30,14 +30,18 @@ export function cursorWord(ctx: Ctx): { ed: vscode.TextEditor; offset: number; l
   return { ed, offset, lit };
 }
 
-export async function predictWord(ctx: Ctx): Promise<void> {
+/**
+ * `keepOpen`: the list stays when focus moves away (the walkthrough's button: the panel its previous step opened can
+ * take focus once its view loads, which closed the list before the user saw it).
+ */
+export async function predictWord(ctx: Ctx, opts: { keepOpen?: boolean } = {}): Promise<void> {
   const at = cursorWord(ctx);
   if (!at) return;
   const { ed, offset, lit } = at;
   const doc = ed.document;
   await ctx.ready();
   const { input, limited } = ctx.docs.prepare(doc, offset);
-  if (lit && masksInParagraph(doc.getText(), offset) > 1) return fillMasks(ctx, ed, input, offset);
+  if (lit && masksInParagraph(doc.getText(), offset) > 1) return fillMasks(ctx, ed, input, offset, opts.keepOpen);
   const r = await vscode.window
     .withProgress(
       { location: vscode.ProgressLocation.Window, title: vscode.l10n.t('BERT Lens: predicting…'), cancellable: true },
@@ -58,6 +62,7 @@ export async function predictWord(ctx: Ctx): Promise<void> {
   const pick = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t('BERT Lens: what BERT would write instead of “{0}”', original),
     placeHolder: vscode.l10n.t('Pick a word to replace it · {0} · read: {1}', usedText(r), scopeText(doc, r.read, limited)),
+    ignoreFocusOut: opts.keepOpen,
   });
   if (!pick || doc.version !== input.version) return;
   await ed.edit((e) => e.replace(new vscode.Range(doc.positionAt(r.start), doc.positionAt(r.end)), pick.label));
@@ -72,6 +77,7 @@ async function fillMasks(
   ed: vscode.TextEditor,
   input: Parameters<Ctx['client']['call']['fillMasks']>[0],
   offset: number,
+  keepOpen?: boolean,
 ): Promise<void> {
   const doc = ed.document;
   const r = await vscode.window
@@ -105,6 +111,7 @@ async function fillMasks(
   const pick = await vscode.window.showQuickPick([all, { label: '', kind: vscode.QuickPickItemKind.Separator, fill: [] }, ...one], {
     title: vscode.l10n.t('BERT Lens: {0} [MASK]s in this paragraph', r.masks.length),
     placeHolder: vscode.l10n.t('Pick to write the words in · {0}', usedText(r)),
+    ignoreFocusOut: keepOpen,
   });
   if (!pick?.fill.length || doc.version !== input.version) return;
   await ed.edit((e) => {
@@ -205,7 +212,10 @@ export class QuestionAnswering implements vscode.Disposable {
 
   constructor(private readonly ctx: Ctx) {}
 
-  /** @param suggested the walkthrough's sample question, offered (editable) instead of the last one */
+  /**
+   * @param suggested the walkthrough's sample question, offered (editable) instead of the last one; the box then stays
+   * when focus moves away (the panel the walkthrough opened can take focus once its view loads)
+   */
   async ask(suggested?: string): Promise<void> {
     const ed = vscode.window.activeTextEditor;
     if (!ed) return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: open the document you want to ask about first.'));
@@ -215,6 +225,7 @@ export class QuestionAnswering implements vscode.Disposable {
       prompt: vscode.l10n.t('The answer is a span of the document, found by the question-answering model.'),
       placeHolder: vscode.l10n.t('e.g. What causes precipitation to fall?'),
       value: suggested ?? this.lastQuestion,
+      ignoreFocusOut: suggested !== undefined,
     });
     if (!question?.trim()) return;
     this.lastQuestion = question;

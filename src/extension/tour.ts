@@ -109,7 +109,7 @@ export class Tour implements vscode.Disposable {
         return void (await vscode.commands.executeCommand('editor.action.showHover'));
       }
       case 'mask':
-        return void (await vscode.commands.executeCommand('bertLens.predictWord'));
+        return void (await vscode.commands.executeCommand('bertLens.predictWord', { keepOpen: true }));
       case 'qa':
         return void (await vscode.commands.executeCommand(
           'bertLens.askQuestion',
