@@ -250,7 +250,7 @@ export type WebviewMessage =
   | { type: 'reveal'; start: number; end: number }
   | { type: 'preview'; start: number; end: number } // hover: highlight without moving the cursor
   | { type: 'export'; format: 'svg' | 'png'; name: string; data: string | Uint8Array }
-  | { type: 'exportData'; format: 'tsv' | 'html' | 'json'; section?: Section } // json: occlusion only
+  | { type: 'exportData'; format: 'tsv' | 'html' | 'json' | 'npy'; section?: Section } // json: occlusion; npy: model
   | { type: 'log'; message: string };
 
 // ---------- validators ----------
@@ -566,7 +566,12 @@ export function validateWebviewMessage(m: unknown): WebviewMessage | string {
     case 'exportData': {
       const okSection = m.section === undefined || isSection(m.section);
       // JSON is the occlusion section's format; TSV and HTML serve any section that offers them.
-      const okFormat = m.format === 'tsv' || m.format === 'html' || (m.format === 'json' && m.section === 'occlude');
+      // .npy (Export Tensors…: attention, hidden states, head census of the focus paragraph) is the model view's.
+      const okFormat =
+        m.format === 'tsv' ||
+        m.format === 'html' ||
+        (m.format === 'json' && m.section === 'occlude') ||
+        (m.format === 'npy' && m.section === 'model');
       return okSection && okFormat ? (m as WebviewMessage) : 'bad exportData';
     }
     case 'log':

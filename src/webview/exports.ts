@@ -65,7 +65,16 @@ export function exportBar(section: Section, view: View<unknown>): HTMLElement {
   }
   for (const f of view.dataExports ?? []) {
     // The sense map's TSV is the Embedding Projector's pair of files; other sections' TSV is a plain table.
-    const label = f === 'json' ? 'export.json' : f === 'html' ? 'export.html' : section === 'sense' ? 'export.tsv' : 'export.table';
+    const label =
+      f === 'npy'
+        ? 'export.npy'
+        : f === 'json'
+          ? 'export.json'
+          : f === 'html'
+            ? 'export.html'
+            : section === 'sense'
+              ? 'export.tsv'
+              : 'export.table';
     bar.append(h('button', { onclick: () => post({ type: 'exportData', format: f, section }) }, t(label)));
   }
   return bar;

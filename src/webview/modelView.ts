@@ -32,6 +32,8 @@ export function hslToRgb(hue: number, s: number, l: number): [number, number, nu
 
 export class ModelView implements View<ModelGridData> {
   readonly root = h('section', { class: 'view model-view', 'aria-label': t('tab.model') });
+  /** npy: Export Tensors… (attention, hidden states, head census of the focus paragraph) for notebooks. */
+  readonly dataExports: Array<'npy'> = ['npy'];
   private readonly grid = h('div', { class: 'grid', role: 'grid', 'aria-label': t('model.help') });
   private data: ModelGridData | null = null;
   lastRenderMs = 0;

@@ -9,7 +9,7 @@ export interface View<D> {
   /** The current picture as standalone SVG markup, for SVG/PNG export; null when the view has none yet. */
   svg?(): string | null;
   /** Host-side exports this view offers. */
-  dataExports?: Array<'tsv' | 'html' | 'json'>;
+  dataExports?: Array<'tsv' | 'html' | 'json' | 'npy'>;
   /** Called when the model changes (layer/head counts). */
   onModel?(): void;
   /** Redraw the last data (the theme changed: exported SVG colours are resolved at draw time). */

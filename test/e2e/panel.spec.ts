@@ -323,9 +323,10 @@ test('exports: head view as SVG, PNG and standalone HTML; sense map as Projector
   assert.ok(dims >= 16 && vectors.every((r) => r.split('\t').length === dims && r.split('\t').every((x) => Number.isFinite(Number(x)))));
 });
 
-test('Export Tensors… writes the paragraph’s attention, hidden states and head census as .npy with tensors.json', async () => {
+test('the Model tab’s "Tensors (.npy)" runs Export Tensors…: the paragraph’s attention, hidden states and head census with tensors.json', async () => {
   await s.clickWord('bank', 0, 2);
-  await s.runCommand('BERT Lens: Export Tensors…');
+  await tab('model');
+  await panel.locator('.model-view .exports button', { hasText: 'Tensors (.npy)' }).click();
   await s.quickPickLabels(/what to export as \.npy/);
   await s.page.keyboard.press('Enter'); // all three are picked
   const input = s.page.locator('.quick-input-widget input');

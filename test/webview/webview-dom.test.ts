@@ -699,6 +699,12 @@ test('model view: one canvas per head; its SVG export embeds the canvases and ra
     s.send({ type: 'model', seq, data: s.grid(20, 4, 3, 20) });
   }, seq);
   assert.equal(await p.page.locator('.model-view canvas.thumb').count(), 12);
+  await p.page.locator('.model-view .exports button', { hasText: 'Tensors (.npy)' }).click();
+  assert.deepEqual(await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'exportData').at(-1)), {
+    type: 'exportData',
+    format: 'npy',
+    section: 'model',
+  });
   // Each head's census label sits under its thumbnail (the synthetic grid cycles self, [CLS], local, broad).
   assert.deepEqual((await p.page.locator('.model-view .census').allInnerTexts()).slice(0, 4), ['self', '[CLS]', 'local', 'broad']);
   assert.match((await p.page.locator('.model-view canvas.thumb').first().getAttribute('aria-label')) ?? '', /Layer 1, head 1: self/);

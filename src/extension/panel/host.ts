@@ -228,7 +228,8 @@ export class PanelHost implements vscode.Disposable {
           await this.saveExport(m.name, typeof m.data === 'string' ? Buffer.from(m.data, 'utf8') : m.data, m.format);
           return;
         case 'exportData':
-          if (m.section === 'occlude') await this.exportOcclusion(m.format === 'json' ? 'json' : 'tsv');
+          if (m.format === 'npy') await this.exportTensors();
+          else if (m.section === 'occlude') await this.exportOcclusion(m.format === 'json' ? 'json' : 'tsv');
           else await (m.format === 'tsv' ? this.exportTsv() : this.exportHtml());
           return;
         case 'log':
@@ -504,6 +505,17 @@ export class PanelHost implements vscode.Disposable {
     const stem = d.target.replace(/[^\p{L}\p{N}_-]+/gu, '_').slice(0, 40) || 'target';
     const body = format === 'json' ? occlusionJson(d) : occlusionTsv(d);
     await this.saveExport(`bert-lens-occlusion-${stem}.${format}`, Buffer.from(body, 'utf8'), format);
+  }
+
+  /** The model view's .npy export: Export Tensors… on the panel's editor (its selection, or the focus paragraph). */
+  private async exportTensors(): Promise<void> {
+    const ed = this.editor;
+    if (!ed || ed.document.isClosed) {
+      void vscode.window.showWarningMessage(vscode.l10n.t('No editor is open. Open a text file and put the cursor on a word.'));
+      return;
+    }
+    await vscode.window.showTextDocument(ed.document, { viewColumn: ed.viewColumn, preserveFocus: true });
+    await vscode.commands.executeCommand('bertLens.exportTensors');
   }
 
   private async exportHtml(): Promise<void> {
