@@ -33,12 +33,16 @@ export function commandTable(ctx: Ctx, v: Views): Record<string, Handler> {
     },
     exportTensors: () => exportTensors(ctx),
     selectLayerHead: () => selectLayerHead(ctx),
-    // The walkthrough passes { keepOpen: true }; a context-menu click passes the document's URI.
-    predictWord: (o?: unknown) => predictWord(ctx, { keepOpen: (o as { keepOpen?: unknown } | undefined)?.keepOpen === true }),
+    // The walkthrough passes { keepOpen: true, uri }; a context-menu click passes the document's Uri object.
+    predictWord: (o?: unknown) => {
+      const a = (o ?? {}) as { keepOpen?: unknown; uri?: unknown };
+      return predictWord(ctx, { keepOpen: a.keepOpen === true, uri: typeof a.uri === 'string' ? a.uri : undefined });
+    },
     checkContinuity: () => v.continuity.check(),
     // The panel's Sentences view: the sentence at the cursor and the next, or the editor's first two selections.
     compareSentences: () => vscode.commands.executeCommand('bertLens.showInPanel', { section: 'sentences' }),
-    askQuestion: (question?: string) => v.qa.ask(typeof question === 'string' ? question : undefined),
+    askQuestion: (question?: unknown, uri?: unknown) =>
+      v.qa.ask(typeof question === 'string' ? question : undefined, typeof uri === 'string' ? uri : undefined),
     clearAnswers: () => v.qa.clear(),
     selectModel: () => selectModel(ctx),
     toggleHover: async () => {

@@ -11,8 +11,11 @@ import { markTourDone } from './tour';
  * The word (or literal [MASK]) at the cursor of the active editor, for commands that predict or explain it; tells
  * the user what to do and returns undefined when there is none. A cursor just after a word counts as on it.
  */
-export function cursorWord(ctx: Ctx): { ed: vscode.TextEditor; offset: number; lit: ReturnType<typeof maskLiteralAt> } | undefined {
-  const ed = vscode.window.activeTextEditor;
+export function cursorWord(
+  ctx: Ctx,
+  target?: vscode.TextEditor,
+): { ed: vscode.TextEditor; offset: number; lit: ReturnType<typeof maskLiteralAt> } | undefined {
+  const ed = target ?? vscode.window.activeTextEditor;
   if (!ed)
     return void vscode.window.showInformationMessage(
       vscode.l10n.t('BERT Lens: open a text editor and put the cursor on a word or on [MASK].'),
@@ -30,12 +33,18 @@ export function cursorWord(ctx: Ctx): { ed: vscode.TextEditor; offset: number; l
   return { ed, offset, lit };
 }
 
+/** The visible editor of `uri` (a caller that names its document), else undefined: the active editor is used. */
+export function editorOf(uri: string | undefined): vscode.TextEditor | undefined {
+  return uri === undefined ? undefined : vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === uri);
+}
+
 /**
- * `keepOpen`: the list stays when focus moves away (the walkthrough's button: the panel its previous step opened can
- * take focus once its view loads, which closed the list before the user saw it).
+ * `keepOpen`: the list stays when focus moves away; `uri`: the editor to read (the walkthrough's button names its
+ * sample: right after its click, focus can still be on the walkthrough page or a closing hover, with no active text
+ * editor — the list then never showed).
  */
-export async function predictWord(ctx: Ctx, opts: { keepOpen?: boolean } = {}): Promise<void> {
-  const at = cursorWord(ctx);
+export async function predictWord(ctx: Ctx, opts: { keepOpen?: boolean; uri?: string } = {}): Promise<void> {
+  const at = cursorWord(ctx, editorOf(opts.uri));
   if (!at) return;
   const { ed, offset, lit } = at;
   const doc = ed.document;
@@ -215,9 +224,10 @@ export class QuestionAnswering implements vscode.Disposable {
   /**
    * @param suggested the walkthrough's sample question, offered (editable) instead of the last one; the box then stays
    * when focus moves away (the panel the walkthrough opened can take focus once its view loads)
+   * @param uri the document to ask about (the walkthrough's sample), else the active editor's
    */
-  async ask(suggested?: string): Promise<void> {
-    const ed = vscode.window.activeTextEditor;
+  async ask(suggested?: string, uri?: string): Promise<void> {
+    const ed = editorOf(uri) ?? vscode.window.activeTextEditor;
     if (!ed) return void vscode.window.showInformationMessage(vscode.l10n.t('BERT Lens: open the document you want to ask about first.'));
     const doc = ed.document;
     const question = await vscode.window.showInputBox({
@@ -230,14 +240,14 @@ export class QuestionAnswering implements vscode.Disposable {
     if (!question?.trim()) return;
     this.lastQuestion = question;
     void this.ctx.auto.check(doc, 'qa');
-    await this.answer(ed, question, false);
+    await this.answer(ed, question, false, suggested !== undefined);
   }
 
   /**
    * Answers from the document — in a large one only near the view, unless `whole` — and lists the answers under the
    * scope they come from, offering "Search the whole document" (with progress and cancel) when that was partial.
    */
-  private async answer(ed: vscode.TextEditor, question: string, whole: boolean): Promise<void> {
+  private async answer(ed: vscode.TextEditor, question: string, whole: boolean, keepOpen = false): Promise<void> {
     const doc = ed.document;
     await this.ctx.ready();
     const { input, limited } = this.ctx.docs.prepare(doc, undefined, whole);
@@ -294,6 +304,7 @@ export class QuestionAnswering implements vscode.Disposable {
     qp.title = vscode.l10n.t('BERT Lens: answers to “{0}” from {1} — {2}', question, scope, usedText(r));
     qp.items = items;
     qp.matchOnDescription = true;
+    qp.ignoreFocusOut = keepOpen; // from the walkthrough: its panel can take focus once its view loads
     let again = false;
     const done = new Promise<void>((resolve) => {
       qp.onDidChangeActive((a) => a[0]?.answer && reveal(a[0].answer));

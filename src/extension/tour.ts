@@ -109,11 +109,12 @@ export class Tour implements vscode.Disposable {
         return void (await vscode.commands.executeCommand('editor.action.showHover'));
       }
       case 'mask':
-        return void (await vscode.commands.executeCommand('bertLens.predictWord', { keepOpen: true }));
+        return void (await vscode.commands.executeCommand('bertLens.predictWord', { keepOpen: true, uri: ed.document.uri.toString() }));
       case 'qa':
         return void (await vscode.commands.executeCommand(
           'bertLens.askQuestion',
           !target || target.isSample ? sampleFor(vscode.env.language).question : undefined,
+          ed.document.uri.toString(),
         ));
     }
   }
