@@ -8,7 +8,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { RunRequest } from '../src/core/api';
 import { loadModel } from '../src/core/model';
-import { sessionOptions } from '../src/core/model/session';
+import { sessionOptions } from '../src/core/model/options';
 import { hostRows } from './host';
 import { pair } from './pair';
 import { hoverRows } from './hover';

@@ -1,0 +1,211 @@
+// LoadedModel.run() on a loaded model (session.ts): pads, batches within a memory budget, fetches the requested taps
+// and trims each row's outputs; MLM logits from the head on the requested rows when the model runs split (encoder.ts).
+import * as ort from 'onnxruntime-node';
+import type { ModelInfo, RunOutput, RunRequest, RunRow } from '../api';
+import { BertLensError, throwIfAborted } from './errors';
+import { rowAttention, rowHeads, rowHidden, rowPositions } from './outputs';
+import type { TapPlan } from './taps';
+import { checkRequest, checkRows } from './validate';
+import { createAblationSession } from './ablation-session';
+import { HEAD_MASK } from './head-mask';
+import { headOnRows } from './encoder';
+import { sessionOptions } from './options';
+
+/** A loaded model file's sessions and what was learnt about its graph, shared by every loadModel() of it. */
+export interface Shared {
+  session: ort.InferenceSession;
+  plan: TapPlan;
+  info: ModelInfo;
+  typeVocab: number;
+  names: { logits?: string; nsp?: string; start?: string; end?: string };
+  threads: number;
+  head?: Promise<ort.InferenceSession>; // the MLM head alone (head-session.ts): at load when split, else on first use
+  split?: { quantized: boolean }; // `session` is the encoder without the MLM decoder; MLM logits come from `head`
+  ablation?: Promise<ort.InferenceSession>; // the graph with a head_mask input (ablation-session.ts), on first use
+}
+
+// ORT runs the whole tapped graph whatever is fetched (docs/TECH-NOTES.md §6: fetching only the embedding output costs a full
+// forward), so every tapped output exists during a run: count them all, not just the request. MLM logits: [T, vocab]
+// when the graph computes them (full graph), else the head's [positions, vocab] for the requested positions only.
+function bytesPerRow(s: Shared, T: number, viaHead: boolean, positions: number): number {
+  const { heads, hidden, vocabSize } = s.info;
+  const L = s.plan.layers.length;
+  let floats = L * heads * T * T + s.plan.hidden.length * T * hidden + L * 3 * T * hidden;
+  if (s.names.logits) floats += (viaHead && !s.split?.quantized ? positions : T) * vocabSize;
+  return 4 * floats + 64 * T;
+}
+
+/** The head-mask session, created once per shared model (a failed creation is retried next time). */
+function ablationSession(s: Shared): Promise<ort.InferenceSession> {
+  if (!s.ablation) {
+    const created = createAblationSession(s.info, s.plan, sessionOptions(s.threads));
+    s.ablation = created;
+    created.catch(() => s.ablation === created && (s.ablation = undefined));
+  }
+  return s.ablation;
+}
+
+export async function runBatched(
+  s: Shared,
+  rows: RunRow[],
+  req: RunRequest,
+  signal: AbortSignal | undefined,
+  budget: number,
+): Promise<RunOutput[]> {
+  checkRows(s.info, s.typeVocab, rows);
+  checkRequest(s.info, rows, req);
+  const masked = req.headMask ? await ablationSession(s) : undefined;
+  const viaHead = !!s.split && !masked; // the head-mask graph is the full tapped graph: its logits come from it
+  const positions = (i: number) => req.mlmPositions?.[i]?.length ?? 0;
+  // Similar lengths together (less padding), then as many rows per run as the memory budget allows.
+  const order = rows.map((r, i) => ({ i, n: r.ids.length })).sort((a, b) => a.n - b.n);
+  const results = new Array<RunOutput>(rows.length);
+  let k = 0;
+  while (k < order.length) {
+    throwIfAborted(signal, `Running ${s.info.id}`);
+    let end = k + 1;
+    let most = positions(order[k].i); // rows are sorted by length, not by positions: budget the most any row asks
+    while (end < order.length && (end - k + 1) * bytesPerRow(s, order[end].n, viaHead, Math.max(most, positions(order[end].i))) <= budget)
+      most = Math.max(most, positions(order[end++].i));
+    const chunk = order.slice(k, end).map((o) => o.i);
+    const mask = masked && req.headMask ? { session: masked, rows: chunk.map((i) => req.headMask![i]) } : undefined;
+    const outs = await runOnce(
+      s,
+      chunk.map((i) => rows[i]),
+      chunk.map((i) => req.mlmPositions?.[i]),
+      req,
+      mask,
+      viaHead,
+    );
+    chunk.forEach((i, j) => (results[i] = outs[j]));
+    k = end;
+  }
+  return results;
+}
+
+export function feedsFor(s: Shared, rows: RunRow[]): Record<string, ort.Tensor> {
+  const B = rows.length;
+  const T = Math.max(...rows.map((r) => r.ids.length));
+  const ids = new BigInt64Array(B * T);
+  const mask = new BigInt64Array(B * T);
+  const types = new BigInt64Array(B * T);
+  rows.forEach((r, b) => {
+    r.ids.forEach((id, t) => {
+      ids[b * T + t] = BigInt(id);
+      mask[b * T + t] = 1n;
+      types[b * T + t] = BigInt(r.typeIds?.[t] ?? 0);
+    });
+  });
+  const feeds: Record<string, ort.Tensor> = {};
+  for (const name of s.session.inputNames) {
+    // Input names were checked at load time.
+    const data = name === 'input_ids' ? ids : name === 'attention_mask' ? mask : types;
+    feeds[name] = new ort.Tensor('int64', data, [B, T]);
+  }
+  return feeds;
+}
+
+/**
+ * `mask`: run the head-mask session instead, with each row's factors ([layers × heads]) as `head_mask`. `viaHead`:
+ * the session is the encoder alone; MLM logits come from the head on the requested positions (encoder.ts).
+ */
+async function runOnce(
+  s: Shared,
+  rows: RunRow[],
+  mlm: Array<number[] | undefined>,
+  req: RunRequest,
+  mask: { session: ort.InferenceSession; rows: Float32Array[] } | undefined,
+  viaHead: boolean,
+): Promise<RunOutput[]> {
+  const B = rows.length;
+  const T = Math.max(...rows.map((r) => r.ids.length));
+  const feeds = feedsFor(s, rows);
+  const session = mask?.session ?? s.session;
+  if (mask) {
+    const LH = s.info.layers * s.info.heads;
+    const data = new Float32Array(B * LH);
+    mask.rows.forEach((m, b) => data.set(m, b * LH));
+    feeds[HEAD_MASK] = new ort.Tensor('float32', data, [B, s.info.layers, s.info.heads]);
+  }
+  const { plan, names } = s;
+  const fetch = new Set<string>();
+  for (const l of req.hiddenLayers ?? []) fetch.add(plan.hidden[l]);
+  for (const l of req.attentionLayers ?? []) fetch.add(plan.layers[l - 1].attention);
+  for (const l of req.qkvLayers ?? []) for (const t of ['q', 'k', 'v'] as const) fetch.add(plan.layers[l - 1][t]!.name);
+  const lastHidden = plan.hidden[s.info.layers];
+  if (req.mlmPositions && names.logits) fetch.add(viaHead ? lastHidden : names.logits);
+  if (req.nsp && names.nsp) fetch.add(names.nsp);
+  if (req.qa && names.start && names.end) [names.start, names.end].forEach((n) => fetch.add(n));
+  if (fetch.size === 0) fetch.add(s.session.outputNames[0]); // ORT needs at least one fetch
+  let res: ort.InferenceSession.OnnxValueMapType;
+  let headRows: Array<Float32Array | undefined> | undefined;
+  const H = s.info.hidden;
+  try {
+    res = await session.run(feeds, [...fetch]);
+    if (viaHead && req.mlmPositions && names.logits)
+      headRows = await headOnRows(
+        await s.head!,
+        { hidden: lastHidden, logits: names.logits },
+        res[lastHidden].data as Float32Array,
+        T,
+        H,
+        mlm,
+        s.split!.quantized,
+      );
+  } catch (e) {
+    throw new BertLensError(
+      'BAD_INPUT',
+      `Model ${s.info.id} failed on a batch of ${B}×${T} tokens: ${String((e as Error).message).split('\n')[0]}. Try shorter inputs or another model.`,
+      { model: s.info.id, cause: e },
+    );
+  }
+  const heads = s.info.heads;
+  // A tap found by pattern must have the shape its consumer assumes; a surprise graph fails loudly, not silently.
+  const want: Record<string, number[]> = {};
+  for (const l of req.hiddenLayers ?? []) want[plan.hidden[l]] = [B, T, H];
+  for (const l of req.attentionLayers ?? []) want[plan.layers[l - 1].attention] = [B, heads, T, T];
+  for (const [name, dims] of Object.entries(want)) {
+    const got = res[name].dims;
+    if (got.length !== dims.length || got.some((x, i) => x !== dims[i]) || res[name].type !== 'float32') {
+      throw new BertLensError(
+        'ATTENTION_UNAVAILABLE',
+        `Model ${s.info.id}: the tensor tapped as ${name} has shape [${got.join(',')}] (${res[name].type}), expected [${dims.join(',')}] float32 from config.json (hidden size ${H}, ${heads} heads). Check that config.json belongs to this ONNX file; if it does, this graph layout is not supported for attention/hidden views.`,
+        { model: s.info.id },
+      );
+    }
+  }
+  // Damaged weights give NaN/∞ for some inputs only: refuse the batch rather than show NaN as a result.
+  const checked = [...fetch].filter((n) => res[n].type === 'float32').map((n) => [n, res[n].data as Float32Array] as const);
+  headRows?.forEach((d) => d && names.logits && checked.push([names.logits, d]));
+  for (const [name, data] of checked) {
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) {
+        throw new BertLensError(
+          'CORRUPT_MODEL',
+          `Model ${s.info.id} produced ${data[i]} in ${name} for this input (${B}×${T} tokens): its weights are damaged. Run bert-lens models verify ${s.info.id}, then re-download or re-export the model.`,
+          { model: s.info.id },
+        );
+      }
+    }
+  }
+  const f32 = (n: string) => res[n].data as Float32Array;
+  return rows.map((r, b): RunOutput => {
+    const seq = r.ids.length;
+    const out: RunOutput = { seqLen: seq, hidden: {}, attention: {}, qkv: {} };
+    for (const l of req.hiddenLayers ?? []) out.hidden[l] = rowHidden(f32(plan.hidden[l]), T, H, b, seq);
+    for (const l of req.attentionLayers ?? []) out.attention[l] = rowAttention(f32(plan.layers[l - 1].attention), heads, T, b, seq);
+    for (const l of req.qkvLayers ?? []) {
+      const lt = plan.layers[l - 1];
+      const [q, k, v] = [lt.q!, lt.k!, lt.v!].map((t) => rowHeads(f32(t.name), t.layout, res[t.name].dims, b, seq));
+      out.qkv[l] = { q, k, v, headDim: H / heads };
+    }
+    const pos = mlm[b];
+    if (pos && names.logits) out.mlmLogits = headRows ? headRows[b] : rowPositions(f32(names.logits), T, res[names.logits].dims[2], b, pos);
+    if (req.nsp && names.nsp) out.nspLogits = f32(names.nsp).slice(b * 2, b * 2 + 2);
+    if (req.qa && names.start && names.end) {
+      out.startLogits = f32(names.start).slice(b * T, b * T + seq);
+      out.endLogits = f32(names.end).slice(b * T, b * T + seq);
+    }
+    return out;
+  });
+}
