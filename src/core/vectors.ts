@@ -165,6 +165,7 @@ interface WordMatrix {
   sq: Float64Array; // squared norm per word; 0 = not encoded (or a zero vector)
   type: Int32Array; // word type per word (normalised text), -1 for punctuation: never a neighbour
   types: string[]; // normalised text per type id
+  dots?: Float64Array; // dotsWith's output, reused from hover to hover
 }
 let lastMatrix: WordMatrix | undefined; // one: a matrix is as large as the document's hidden states at one layer
 
@@ -215,6 +216,48 @@ function rowDot(rows: HiddenRows, H: number, i: number, j: number): number {
   return dotAt(rows.q, i * H, rows.q, j * H, H) * rows.scale[i] * rows.scale[j];
 }
 
+/**
+ * rowDot(i, j) for every row j, into the matrix's reused buffer: the hover's hot loop (a 10k-word document is 1.6M
+ * multiply-adds). Two rows per pass, so each value of row i is read once for both; each row keeps dotAt's four sums in
+ * dotAt's order, so the results are bit-identical to rowDot (test/core/vectors-kernel.test.ts).
+ */
+function dotsWith(m: WordMatrix, i: number): Float64Array {
+  const { H, rows } = m;
+  const n = m.sq.length;
+  const out = (m.dots ??= new Float64Array(n));
+  const data = rows instanceof Float32Array ? rows : rows.q;
+  const q = data.slice(i * H, i * H + H);
+  let j = 0;
+  for (; j + 1 < n; j += 2) {
+    const a = j * H;
+    const b = a + H;
+    // prettier-ignore
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
+    let k = 0;
+    for (; k + 3 < H; k += 4) {
+      // prettier-ignore
+      const q0 = q[k], q1 = q[k + 1], q2 = q[k + 2], q3 = q[k + 3];
+      a0 += data[a + k] * q0;
+      a1 += data[a + k + 1] * q1;
+      a2 += data[a + k + 2] * q2;
+      a3 += data[a + k + 3] * q3;
+      b0 += data[b + k] * q0;
+      b1 += data[b + k + 1] * q1;
+      b2 += data[b + k + 2] * q2;
+      b3 += data[b + k + 3] * q3;
+    }
+    for (; k < H; k++) {
+      a0 += data[a + k] * q[k];
+      b0 += data[b + k] * q[k];
+    }
+    out[j] = a0 + a1 + (a2 + a3);
+    out[j + 1] = b0 + b1 + (b2 + b3);
+  }
+  for (; j < n; j++) out[j] = dotAt(data, j * H, q, 0, H);
+  if (!(rows instanceof Float32Array)) for (let r = 0; r < n; r++) out[r] = out[r] * rows.scale[i] * rows.scale[r]; // rowDot's order
+  return out;
+}
+
 /** cosine(row i, row j) with cosine's arithmetic. */
 function rowCosine(m: WordMatrix, i: number, j: number): number {
   const d = rowDot(m.rows, m.H, i, j);
@@ -251,13 +294,15 @@ export function neighboursOf(
   const m = wordMatrix(enc, layer);
   const words = enc.tok.words;
   const self = opts.exclude === undefined ? m.type[wordIndex] : m.types.indexOf(opts.exclude);
+  const dots = dotsWith(m, wordIndex);
+  const sqi = m.sq[wordIndex];
   // Best score and its word per type, in typed arrays: no allocation per word.
   const bestScore = new Float64Array(m.types.length).fill(-Infinity);
   const bestWord = new Int32Array(m.types.length).fill(-1);
   for (let j = 0; j < words.length; j++) {
     const t = m.type[j];
     if (j === wordIndex || t < 0 || t === self || !m.sq[j]) continue;
-    const score = rowCosine(m, wordIndex, j);
+    const score = sqi ? dots[j] / Math.sqrt(sqi * m.sq[j]) : 0; // rowCosine's arithmetic
     if (score > bestScore[t]) {
       bestScore[t] = score; // ties keep the earlier occurrence
       bestWord[t] = j;

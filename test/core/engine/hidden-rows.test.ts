@@ -10,7 +10,7 @@ import type { Encoding, LoadedModel } from '../../../src/core/api';
 import { addRow, toInt8Rows } from '../../../src/core/hidden-rows';
 import { inspectWord } from '../../../src/core/inspect';
 import { windowOf } from '../../../src/core/encode';
-import { wordOwners, wordVectorAt } from '../../../src/core/vectors';
+import { neighboursOf, similarities, wordOwners, wordVectorAt } from '../../../src/core/vectors';
 const ROOT = path.resolve('.');
 
 describe('int8 hidden rows', () => {
@@ -97,5 +97,25 @@ describe('compactHiddenAbove on the embedded model', () => {
     assert.ok(n > 50);
     assert.ok(worst > 0 && worst < 0.005, `largest cosine change ${worst}`);
     assert.ok(same / n >= 0.95, `top neighbour kept for ${same} of ${n} words`);
+  });
+
+  it("the neighbours' two-rows-per-pass kernel gives rowCosine's numbers bit for bit (float32 and int8 rows)", async () => {
+    const odd = text + ' quokka'; // one word more, of its own type: the kernel's last row runs alone and is a neighbour
+    const encs = [exact, compact, await engine.encode(model, odd), await engine.encode(model, odd, { compactHiddenAbove: 0 })];
+    assert.deepEqual(
+      encs.map((e) => e.tok.words.length % 2),
+      [0, 0, 1, 1],
+    );
+    for (const enc of encs) {
+      const index = new Map(enc.tok.words.map((w, i) => [w.start, i]));
+      let checked = 0;
+      for (let w = 0; w < enc.tok.words.length; w += 97) {
+        for (const x of neighboursOf(enc, w, { top: 1000 })) {
+          assert.equal(x.score, similarities(enc, w, [index.get(x.start)!])[0], `word ${w} → ${x.word}`);
+          checked++;
+        }
+      }
+      assert.ok(checked > 1000, `${checked} pairs`);
+    }
   });
 });
