@@ -45,7 +45,7 @@ export function editorOf(uri: string | undefined): vscode.TextEditor | undefined
  */
 export async function predictWord(ctx: Ctx, opts: { keepOpen?: boolean; uri?: string } = {}): Promise<void> {
   const at = cursorWord(ctx, editorOf(opts.uri));
-  if (!at) return;
+  if (!at) return void ctx.log.trace(`Predict Word: no word at the cursor (editor named: ${opts.uri !== undefined})`);
   const { ed, offset, lit } = at;
   const doc = ed.document;
   await ctx.ready();
@@ -60,7 +60,7 @@ export async function predictWord(ctx: Ctx, opts: { keepOpen?: boolean; uri?: st
       (x) => x,
       (e) => (isCancel(e) ? undefined : ctx.error(vscode.l10n.t('Predict Word'), e)),
     );
-  if (!r || doc.version !== input.version) return;
+  if (!r || doc.version !== input.version) return void ctx.log.trace(`Predict Word: ${r ? 'the document changed meanwhile' : 'no result'}`);
   const original = doc.getText().slice(r.start, r.end);
   const items = r.predictions.map((p) => ({
     label: matchCase(original, p.word),
@@ -68,11 +68,13 @@ export async function predictWord(ctx: Ctx, opts: { keepOpen?: boolean; uri?: st
     detail: p.word.toLowerCase() === original.toLowerCase() ? vscode.l10n.t('the word already here') : undefined,
   }));
   markTourDone('mask');
+  ctx.log.trace(`Predict Word: showing ${items.length} words for "${original}"`);
   const pick = await vscode.window.showQuickPick(items, {
     title: vscode.l10n.t('BERT Lens: what BERT would write instead of “{0}”', original),
     placeHolder: vscode.l10n.t('Pick a word to replace it · {0} · read: {1}', usedText(r), scopeText(doc, r.read, limited)),
     ignoreFocusOut: opts.keepOpen,
   });
+  ctx.log.trace(`Predict Word: the list closed (${pick ? `picked "${pick.label}"` : 'nothing picked'})`);
   if (!pick || doc.version !== input.version) return;
   await ed.edit((e) => e.replace(new vscode.Range(doc.positionAt(r.start), doc.positionAt(r.end)), pick.label));
 }
@@ -237,8 +239,9 @@ export class QuestionAnswering implements vscode.Disposable {
       value: suggested ?? this.lastQuestion,
       ignoreFocusOut: suggested !== undefined,
     });
-    if (!question?.trim()) return;
+    if (!question?.trim()) return void this.ctx.log.trace('Ask: the question box closed without a question');
     this.lastQuestion = question;
+    this.ctx.log.trace(`Ask: "${question}"`);
     void this.ctx.auto.check(doc, 'qa');
     await this.answer(ed, question, false, suggested !== undefined);
   }
@@ -267,7 +270,9 @@ export class QuestionAnswering implements vscode.Disposable {
         (x) => x,
         (e) => (isCancel(e) ? undefined : this.ctx.error(vscode.l10n.t('Ask a Question'), e)),
       );
-    if (!r || doc.version !== input.version) return;
+    if (!r || doc.version !== input.version) {
+      return void this.ctx.log.trace(`Ask: ${r ? 'the document changed meanwhile' : 'no result'}`);
+    }
     const scope = limited ? vscode.l10n.t('the visible part and the text near the cursor') : vscode.l10n.t('the whole document');
     const searchAll = vscode.l10n.t('Search the whole document');
     if (!r.answers.length) {
@@ -306,6 +311,7 @@ export class QuestionAnswering implements vscode.Disposable {
     qp.matchOnDescription = true;
     qp.ignoreFocusOut = keepOpen; // from the walkthrough: its panel can take focus once its view loads
     let again = false;
+    let closed = false;
     const done = new Promise<void>((resolve) => {
       qp.onDidChangeActive((a) => a[0]?.answer && reveal(a[0].answer));
       qp.onDidAccept(() => {
@@ -315,11 +321,15 @@ export class QuestionAnswering implements vscode.Disposable {
         qp.hide();
       });
       qp.onDidHide(() => {
+        if (closed) return; // dispose() fires it again
+        closed = true;
+        this.ctx.log.trace('Ask: the answers list closed');
         qp.dispose();
         resolve();
       });
     });
     qp.show();
+    this.ctx.log.trace(`Ask: showing ${r.answers.length} answers`);
     await done;
     if (vscode.window.activeTextEditor !== ed) await vscode.window.showTextDocument(doc, ed.viewColumn);
     if (again) await this.answer(ed, question, true);

@@ -20,15 +20,15 @@ const STEPS = ['open', 'attention', 'qkv', 'hover', 'mask', 'qa'] as const;
 // The tour logs 'Walkthrough button "<step>"' first thing, so a click VS Code never delivered is told apart from a step
 // that started. The logic is unit-tested (test/extension/tour.test.ts, test/extension/panel-readiness.test.ts).
 //
-// Pending again (issue 14), measured on 2026-12-01 after the full suite grew: full runs failed it 3 times in 5
-// (build/e2e-full8, -11, -12; -9, -10 passed), alone 1 in 3. Each time a step's list never showed although its click
-// reached the extension: Predict Word's (both locales), the question box (en), or the QA answers after Enter (en, zh).
-// Mended meanwhile, not enough: the buttons now name their editor (no reliance on the active editor right after the
-// click) and their lists stay when the panel takes focus (ignoreFocusOut). Left: find what still hides them.
-const PENDING = 'a step’s list sometimes never shows in the full suite (issue 14; 3 of 5 full runs on 2026-12-01)';
+// Pending again (issue 14) from 2026-12-01 08:00: full runs failed it 3 times in 5 (build/e2e-full8, -11, -12), alone 1
+// in 3 — each time a step's list never showed although its click reached the extension. Mended since: the buttons name
+// their editor (no reliance on the active editor right after the click), their lists stay when the panel takes focus
+// (ignoreFocusOut), and an Enter lost before the question box listens is pressed again (the log shows whether the
+// question arrived: "Ask: \"…\"" at trace level). Predict Word and Ask log every early return at trace level, and a
+// failure dumps the log. 2026-12-01 11:00, beside a training run (load 4–7): alone 1 of 1, full suite 1 of 1 passed.
 
 for (const locale of ['en', 'zh-cn']) {
-  describe(`walkthrough (${locale})`, { skip: PENDING }, () => {
+  describe(`walkthrough (${locale})`, () => {
     let s: Session;
     const strings = nls(locale);
     const sample = sampleFor(locale); // the zh-CN UI opens the Chinese sample
@@ -143,7 +143,15 @@ for (const locale of ['en', 'zh-cn']) {
             const input = page.locator('.quick-input-widget input');
             await input.waitFor();
             assert.equal(await input.inputValue(), sample.question);
+            const asked = () => s.bertLensLog().includes(`Ask: "${sample.question}"`);
             await page.keyboard.press('Enter');
+            // An Enter that reaches the box before it listens is lost (the box stays, nothing is asked) — a suspect for
+            // e2e-full12, where no answers showed; the log tells it apart from answers that never show.
+            for (const until = Date.now() + 10_000; !asked() && Date.now() < until;) await page.waitForTimeout(250);
+            if (!asked() && (await input.isVisible()) && (await input.inputValue()) === sample.question) {
+              console.error(`walkthrough (${locale}): Enter in the question box asked nothing within 10 s; pressing it again`);
+              await input.press('Enter');
+            }
             await page.locator('.quick-input-widget .monaco-list-row:visible').first().waitFor({ timeout: 120_000 }).catch(dump);
             await s.screenshot(`walkthrough-qa-${locale}`);
             await page.keyboard.press('Escape');
