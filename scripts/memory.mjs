@@ -114,7 +114,7 @@ for (const lang of LANGS) {
     const r = measure(['--import', 'tsx', 'scripts/memory/worker-probe.ts', file]);
     const j = r.status === 0 ? JSON.parse(r.out.trim().split('\n').pop()) : undefined;
     const extra = j
-      ? `encode ${(j.encodeMs / 1000).toFixed(1)} s (${j.windows} windows), hover ${(j.hoverMs / 1000).toFixed(1)} s (${j.hover}); host event-loop delay p50 ${j.stall.p50} ms, p99 ${j.stall.p99} ms, max ${j.stall.max} ms (idle before: p99 ${j.idle.p99} ms, max ${j.idle.max} ms)`
+      ? `encode ${(j.encodeMs / 1000).toFixed(1)} s (${j.windows} windows), hover ${(j.hoverMs / 1000).toFixed(1)} s (${j.hover}); host event-loop delay p50 ${j.stall.p50} ms, p99 ${j.stall.p99} ms, max ${j.stall.max} ms (idle before: p99 ${j.idle.p99} ms, max ${j.idle.max} ms); RSS ${j.rss.loaded} MB with the models loaded, ${j.rss.after} MB after (+${j.rss.after - j.rss.loaded} MB)`
       : r.err;
     if (j && j.stall.p99 > 50) r.status = `${r.status} (p99 > 50 ms)`;
     row(lang, 'worker: encode + hover', { ...r, load: l }, extra);

@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   idle.enable();
   await new Promise((r) => setTimeout(r, 5000));
   idle.disable();
+  const mb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
+  const rssLoaded = mb(); // the models loaded, no document yet: the baseline of the worker's growth (issue 13)
   const h = monitorEventLoopDelay({ resolution: 10 });
   h.enable();
   const doc = { uri: 'file:///memory.txt', version: 1, text };
@@ -45,6 +47,7 @@ async function main(): Promise<void> {
   );
   const hoverMs = performance.now() - t1;
   h.disable();
+  const rssAfter = mb();
   const ms = (ns: number) => Math.round(ns / 1e5) / 10;
   const stall = { p50: ms(h.percentile(50)), p99: ms(h.percentile(99)), max: ms(h.max) };
   const times = { encodeMs: Math.round(encodeMs), hoverMs: Math.round(hoverMs) };
@@ -54,6 +57,7 @@ async function main(): Promise<void> {
       windows: enc.windows,
       ...times,
       hover,
+      rss: { loaded: rssLoaded, after: rssAfter },
       stall,
       idle: { p99: ms(idle.percentile(99)), max: ms(idle.max) },
     }),

@@ -180,15 +180,39 @@ function wordMatrix(enc: Encoding, layer: LayerChoice): WordMatrix {
   const sq = new Float64Array(n);
   const owner = wordOwners(enc);
   const v = new Float32Array(H);
+  const words = enc.tok.words;
   for (let i = 0; i < n; i++) {
     if (owner[i] < 0) continue;
-    wordVector(enc, enc.windows[owner[i]], i, layers, v);
-    if (rows instanceof Float32Array) rows.set(v, i * H);
-    else setInt8Row(rows, i, v, 0);
+    const win = enc.windows[owner[i]];
+    const w = words[i];
+    // Most words are one token at one layer: their vector is that token's row, copied as it is (the mean of one row
+    // is the row; an int8 row keeps its scale). A 10 MB document has ~1.7M words, so this is most of a first hover.
+    if (layers.length === 1 && w.tokenEnd - w.tokenStart === 1 && w.tokenStart >= win.tokenStart && w.tokenStart < win.tokenEnd) {
+      copyRow(win.out.hidden[layers[0]], w.tokenStart - win.tokenStart + 1, rows, i, H); // +1 for [CLS]
+    } else {
+      wordVector(enc, win, i, layers, v);
+      if (rows instanceof Float32Array) rows.set(v, i * H);
+      else setInt8Row(rows, i, v, 0);
+    }
     sq[i] = rowDot(rows, H, i, i);
   }
   lastMatrix = { enc, layer: key, H, rows, sq, ...wordTypes(enc) };
   return lastMatrix;
+}
+
+/** Row `r` of a window's hidden state into row `i` of the word matrix. */
+function copyRow(h: HiddenRows | undefined, r: number, rows: HiddenRows, i: number, H: number): void {
+  if (!h) throw new BertLensError('BAD_INPUT', "A hidden layer was not encoded; encode with hiddenLayers 'all' (the default).");
+  if (h instanceof Float32Array) {
+    if (rows instanceof Float32Array) rows.set(h.subarray(r * H, r * H + H), i * H);
+    else setInt8Row(rows, i, h, r * H);
+  } else if (rows instanceof Float32Array) {
+    rows.fill(0, i * H, i * H + H);
+    addRow(h, r, H, rows.subarray(i * H, i * H + H));
+  } else {
+    rows.q.set(h.q.subarray(r * H, r * H + H), i * H);
+    rows.scale[i] = h.scale[r];
+  }
 }
 
 /** Word type per word (normalised text, in order of first appearance; -1 for punctuation) and each type's text. */
