@@ -111,7 +111,7 @@ describe('compactHiddenAbove on the embedded model', () => {
       let checked = 0;
       for (let w = 0; w < enc.tok.words.length; w += 97) {
         for (const x of neighboursOf(enc, w, { top: 1000 })) {
-          assert.equal(x.score, similarities(enc, w, [index.get(x.start)!])[0], `word ${w} → ${x.word}`);
+          assert.equal(x.score, similarities(enc, w, [index.get(x.start!)!])[0], `word ${w} → ${x.word}`);
           checked++;
         }
       }
