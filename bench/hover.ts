@@ -41,6 +41,14 @@ export async function hoverRows(root: string, dir: string, threads: number, add:
     const label = `${enc.tok.tokens.length.toLocaleString('en')}-token document, "the" ×${the.length}`;
     await add(`hover "the" (${label}) vs one 128-token forward`, 'hover the', hover(i), '128-token run()', forward);
     await add(`hover "the" vs hover a rare word, same document`, 'hover the', hover(i), 'hover rare', hover(rare));
+    const rareWord = enc.tok.words[rare].text;
+    await add(
+      `vectors --occurrence: "the" (×${the.length}) vs the rare "${rareWord}" (×${counts.get(rareWord.toLowerCase())})`,
+      'the',
+      async () => vectors(enc, 'the', { top: 5, occurrence: the.length >> 1 }),
+      'rare',
+      async () => vectors(enc, rareWord, { top: 5, occurrence: 1 }),
+    );
     await add(
       `vectors "the": one occurrence vs all ${the.length}`,
       'one occurrence',
