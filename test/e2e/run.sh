@@ -2,7 +2,7 @@
 # End-to-end tests in a real VS Code: installs (once, into a cache outside the repo) Node 24, code-server and
 # Chromium, packages the .vsix, then runs test/e2e/*.spec.ts, or the specs given as arguments (node:test +
 # playwright-core; e.g. bash test/e2e/run.sh test/e2e/zh.spec.ts test/e2e/l10n.spec.ts). Stops, by PID, everything
-# it started — also on failure. Last line: "N passed, N failed".
+# it started — also on failure. A spec file that fails runs once more (reported). Last line: "N passed, N failed".
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 ROOT=$PWD
@@ -63,16 +63,36 @@ specs=("$@")
 [ ${#specs[@]} -gt 0 ] || specs=(test/e2e/*.spec.ts)
 [ ${#specs[@]} -gt 0 ] || { echo "no specs"; echo "0 passed, 1 failed"; exit 1; }
 log "running ${specs[*]}"
+# Each spec file runs alone; one that fails runs once more (a real VS Code on a shared 2-core machine drops an event
+# now and then: issue 14's walkthrough). The retry is reported, and a spec that fails twice fails the run.
+run_spec() {  # $1 spec, $2 TAP file; status of node --test
+  BERT_LENS_E2E_CACHE=$CACHE node --import tsx --test --test-concurrency=1 --test-timeout=600000 \
+    --test-reporter=spec --test-reporter-destination=stdout \
+    --test-reporter=tap --test-reporter-destination="$2" "$1"
+}
+tap_count() { grep -E "^# $1 " "$2" 2>/dev/null | awk '{print $3}' | tail -1; }
+pass=0 fail=0 rc=0 retried=()
 set +e
-BERT_LENS_E2E_CACHE=$CACHE node --import tsx --test --test-concurrency=1 --test-timeout=600000 \
-  --test-reporter=spec --test-reporter-destination=stdout \
-  --test-reporter=tap --test-reporter-destination="$WORK/results.tap" "${specs[@]}"
-rc=$?
+for spec in "${specs[@]}"; do
+  tap=$WORK/$(basename "$spec" .ts).tap
+  run_spec "$spec" "$tap"
+  r=$?
+  if [ $r -ne 0 ]; then
+    log "$spec failed ($(tap_count fail "$tap") failed); running it once more"
+    retried+=("$spec")
+    run_spec "$spec" "$tap"
+    r=$?
+  fi
+  [ $r -eq 0 ] || rc=1
+  p=$(tap_count pass "$tap")
+  f=$(tap_count fail "$tap")
+  pass=$((pass + ${p:-0}))
+  fail=$((fail + ${f:-1}))  # no count: the file did not even run its tests
+done
 set -e
-pass=$(grep -E '^# pass ' "$WORK/results.tap" | awk '{print $3}' | tail -1)
-fail=$(grep -E '^# fail ' "$WORK/results.tap" | awk '{print $3}' | tail -1)
+[ ${#retried[@]} -eq 0 ] || log "retried: ${retried[*]} (their second run counts)"
 log "screenshots in test/e2e/artifacts/"
 # The main flow as one GIF from this run's screenshots (README); a run of some specs only may lack frames.
 if [ $rc -eq 0 ]; then node scripts/flow-gif.mjs test/e2e/artifacts test/e2e/artifacts/main-flow.gif || true; fi
-echo "${pass:-0} passed, ${fail:-1} failed"
+echo "${pass} passed, ${fail} failed"
 exit $rc
