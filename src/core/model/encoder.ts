@@ -6,6 +6,7 @@ import { indexModel } from './graph';
 import { extractHead } from './head';
 import { pruneOutputs } from './prune';
 import { rowPositions } from './outputs';
+import { headFeeds } from './head-session';
 import type { TappedModel } from './taps';
 
 export interface SplitModel {
@@ -14,7 +15,7 @@ export interface SplitModel {
   hidden: string; // the last layer's output: fetched from the encoder, fed to the head
   logits: string; // the MLM logits output the split removed
   /** The head quantizes its input on the fly (DynamicQuantizeLinear: one scale per tensor), so its logits depend on
-   * which rows it sees: run it on the whole padded batch, as the full graph does (see headOnRows). */
+   * which rows it sees: it reads the whole padded batch, as the full graph does (see headOnRows). */
   quantized: boolean;
 }
 
@@ -41,8 +42,9 @@ export function splitModel(tapped: TappedModel, layers: number, hiddenSize: numb
  * The MLM logits at `positions[b]` of each row b, from the encoder's last hidden state [B,T,H]: [positions[b].length,
  * V] per row (undefined where a row asked for none), as the full graph's logits sliced at those positions. fp32: the
  * requested rows are gathered into one [1, n, H] tensor and the head runs once on it (equal to the full graph within
- * float rounding: every head op is per position). `quantized` (an int8 head): the head runs on the whole [B,T,H], so
- * its dynamic scales are the full graph's and the logits are bit-identical to it — on selected rows they moved by up to
+ * float rounding: every head op is per position). `quantized` (an int8 head): the head reads the whole [B,T,H], so
+ * its dynamic scales are the full graph's and the logits are bit-identical to it, while its decoder computes only the
+ * union of the requested positions (HEAD_ROWS) — fed only the selected rows, its logits moved by up to
  * 0.22 (bert-lens-mini) / 0.38 (bert-lens-zh) and changed the top-1 word on 1 in 160 / 4 in 144 masks
  * (test/core/model/split.test.ts).
  */
@@ -56,10 +58,15 @@ export async function headOnRows(
   quantized: boolean,
 ): Promise<Array<Float32Array | undefined>> {
   if (quantized) {
-    const res = await head.run({ [names.hidden]: new ort.Tensor('float32', hidden, [positions.length, T, H]) });
+    // Every row goes in (the input's one scale comes from all of them); the decoder runs on the union of the
+    // requested positions only (HEAD_ROWS), or on all of them for a head without that input.
+    if (!positions.some((p) => p?.length)) return positions.map((p) => p && new Float32Array(0));
+    const { feeds, rows } = headFeeds(head, names, hidden, [positions.length, T, H], positions);
+    const res = await head.run(feeds);
     const V = res[names.logits].dims[2];
     const data = res[names.logits].data as Float32Array;
-    return positions.map((pos, b) => pos && rowPositions(data, T, V, b, pos));
+    const n = rows ? rows.length : T;
+    return positions.map((pos, b) => pos && rowPositions(data, n, V, b, rows ? pos.map((p) => rows.indexOf(p)) : pos));
   }
   const n = positions.reduce((k, p) => k + (p?.length ?? 0), 0);
   const rows = new Float32Array(Math.max(1, n) * H); // ORT refuses a 0-length run; one zero row then, ignored

@@ -7,7 +7,7 @@ import type { HeadInput, ModelInfo } from '../api';
 import { BertLensError, throwIfAborted } from './errors';
 import { readBounded } from './files';
 import { indexModel } from './graph';
-import { extractHead } from './head';
+import { extractHead, HEAD_ROWS } from './head';
 import { rowPositions } from './outputs';
 
 export interface HeadSource {
@@ -42,11 +42,60 @@ export async function createHeadSession(src: HeadSource, bytes?: Uint8Array): Pr
   const dir = path.dirname(file);
   const ext = fs.readdirSync(dir).filter((f) => f.startsWith(`${path.basename(file)}_data`));
   if (ext.length) options.externalData = ext.map((f) => ({ path: f, data: readBounded(path.join(dir, f)) }));
+  let session: ort.InferenceSession;
   try {
-    return await ort.InferenceSession.create(head, options);
+    session = await ort.InferenceSession.create(head, options);
   } catch (e) {
     throw fail(String((e as Error).message ?? e).split('\n')[0], e);
   }
+  if (session.inputNames.includes(HEAD_ROWS) && !(await selectsRows(session, src))) {
+    // A layout the row selection misreads (e.g. a decoder on 2-D rows): the head on every row, as the graph has it.
+    await session.release();
+    try {
+      head = extractHead(indexModel(readBounded(file)), src.hidden, src.logits, info.hidden, { rows: false });
+      session = await ort.InferenceSession.create(head, options);
+    } catch (e) {
+      throw fail(String((e as Error).message ?? e).split('\n')[0], e);
+    }
+  }
+  return session;
+}
+
+/** Whether the HEAD_ROWS input gives [1, rows, vocab] logits (a three-position probe asking for one row). */
+async function selectsRows(session: ort.InferenceSession, src: HeadSource): Promise<boolean> {
+  try {
+    const H = src.info.hidden;
+    const res = await session.run({
+      [src.hidden]: new ort.Tensor(
+        'float32',
+        new Float32Array(3 * H).map((_, i) => Math.sin(i)),
+        [1, 3, H],
+      ),
+      [HEAD_ROWS]: new ort.Tensor('int64', BigInt64Array.from([1n]), [1]),
+    });
+    const d = res[src.logits].dims;
+    return d.length === 3 && d[0] === 1 && d[1] === 1;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Feeds for the head on `hidden` [B, T, H]: with an int8 head's HEAD_ROWS input, the union of the requested
+ * positions (sorted); the logits then hold those rows only, in that order.
+ */
+export function headFeeds(
+  session: ort.InferenceSession,
+  names: { hidden: string },
+  hidden: Float32Array,
+  dims: [number, number, number],
+  positions: Array<readonly number[] | undefined>,
+): { feeds: Record<string, ort.Tensor>; rows: number[] | undefined } {
+  const feeds: Record<string, ort.Tensor> = { [names.hidden]: new ort.Tensor('float32', hidden, dims) };
+  if (!session.inputNames.includes(HEAD_ROWS)) return { feeds, rows: undefined };
+  const rows = [...new Set(positions.flatMap((p) => p ?? []))].sort((a, b) => a - b);
+  feeds[HEAD_ROWS] = new ort.Tensor('int64', BigInt64Array.from(rows, BigInt), [rows.length]);
+  return { feeds, rows };
 }
 
 /**
@@ -72,10 +121,16 @@ export async function runHead(
         { model: src.info.id },
       );
     }
-    const res = await session.run({ [src.hidden]: new ort.Tensor('float32', x.hidden, [1, seq, H]) });
+    if (!x.positions.length) {
+      out.push(new Float32Array(0));
+      continue;
+    }
+    const { feeds, rows } = headFeeds(session, src, x.hidden, [1, seq, H], [x.positions]);
+    const res = await session.run(feeds);
     const logits = res[src.logits];
     const V = logits.dims[2];
-    out.push(rowPositions(logits.data as Float32Array, seq, V, 0, x.positions));
+    const at = rows ? x.positions.map((p) => rows.indexOf(p)) : x.positions;
+    out.push(rowPositions(logits.data as Float32Array, rows ? rows.length : seq, V, 0, at));
   }
   return out;
 }

@@ -31,6 +31,7 @@ function bytesPerRow(s: Shared, T: number, viaHead: boolean, positions: number):
   const { heads, hidden, vocabSize } = s.info;
   const L = s.plan.layers.length;
   let floats = L * heads * T * T + s.plan.hidden.length * T * hidden + L * 3 * T * hidden;
+  // An int8 head returns the union of the batch's positions: at most T per row.
   if (s.names.logits) floats += (viaHead && !s.split?.quantized ? positions : T) * vocabSize;
   return 4 * floats + 64 * T;
 }

@@ -11,6 +11,8 @@ import { runsSplit } from '../../../src/core/model/session';
 import { indexModel } from '../../../src/core/model/graph';
 import { pruneOutputs } from '../../../src/core/model/prune';
 import { readBounded } from '../../../src/core/model/files';
+import { extractHead, HEAD_ROWS } from '../../../src/core/model/head';
+import { tapModel } from '../../../src/core/model/taps';
 import { loadTokenizer } from '../../../src/core/text/tokenizer';
 import { ROOT, fixture, maxAbsDiff } from './helpers';
 
@@ -128,6 +130,18 @@ for (const [name, text] of EMBEDDED) {
         assert.deepEqual(a[r].nspLogits, b[r].nspLogits, `NSP row ${r}`);
         assert.deepEqual(a[r].hidden, b[r].hidden, `hidden row ${r}`);
       }
+    });
+
+    it('the int8 head takes the rows to compute (HEAD_ROWS, after its input is quantized); the fp32 head does not', () => {
+      const L = split.info.layers;
+      const heads = (['model_quantized.onnx', 'model.onnx'] as const).map((f) => {
+        const t = tapModel(readBounded(path.join(dir, 'onnx', f)), L);
+        return indexModel(extractHead(t.graph, t.plan.hidden[L], 'logits', split.info.hidden));
+      });
+      assert.ok(heads[0].inputs.includes(HEAD_ROWS));
+      const gather = heads[0].nodes.find((n) => n.input.includes(HEAD_ROWS))!;
+      assert.equal(heads[0].nodes[heads[0].producer.get(gather.input[0])!].opType, 'DynamicQuantizeLinear');
+      assert.ok(!heads[1].inputs.includes(HEAD_ROWS));
     });
 
     it('(figure) the head on the masked rows only would differ: max |Δlogit| < 0.5, top-1 agrees on ≥ 95 %', async (t) => {
