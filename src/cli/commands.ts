@@ -240,6 +240,10 @@ function vectorsText(ctx: Ctx, m: LoadedModel, text: string, r: VectorsResult): 
       ),
     );
   }
+  if (r.contextual.length > 1 && r.occurrences > r.contextual.length)
+    ctx.out(
+      `\nThe first ${r.contextual.length} of ${r.occurrences.toLocaleString('en')} occurrences of "${word}" are shown; pick any one with --occurrence N (1–${r.occurrences}).`,
+    );
 }
 
 /** One occurrence as the hover inspects it (core/inspect.ts: the same numbers), in the shape of `vectors`' result,
@@ -262,6 +266,7 @@ async function vectorsOf(ctx: Ctx, m: LoadedModel, text: string, layer: LayerCho
     layer,
     static: staticNeighbours(staticVectors, w.text, top),
     contextual: [{ start: w.start, end: w.end, neighbours }],
+    occurrences: occurrences(skeleton, word).length,
   };
   if (ctx.v.json) return json(ctx, r);
   vectorsText(ctx, m, text, r);

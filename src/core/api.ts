@@ -230,6 +230,8 @@ export interface VectorsResult {
   layer: LayerChoice;
   static: { source: string; neighbours: Neighbour[]; inVocabulary: boolean } | null;
   contextual: Array<{ start: number; end: number; neighbours: Neighbour[] }>;
+  /** Every occurrence of the word in the text; `contextual` holds the first `maxOccurrences` of them (or the one asked). */
+  occurrences: number;
 }
 
 export interface MaskPrediction {

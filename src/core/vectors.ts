@@ -418,10 +418,12 @@ export function occurrenceOf(enc: Encoding, word: string, n: number): number {
 export function vectors(
   enc: Encoding,
   word: string,
-  opts: { layer?: LayerChoice; top?: number; staticVectors?: StaticVectors; occurrence?: number } = {},
+  opts: { layer?: LayerChoice; top?: number; staticVectors?: StaticVectors; occurrence?: number; maxOccurrences?: number } = {},
 ): VectorsResult {
-  const { layer = 'last', top = 5, staticVectors } = opts;
-  const chosen = opts.occurrence === undefined ? occurrencesOf(enc, word) : [occurrenceOf(enc, word, opts.occurrence)];
+  const { layer = 'last', top = 5, staticVectors, maxOccurrences = MAX_VECTORS_OCCURRENCES } = opts;
+  // Each occurrence's neighbours read every word of the document: "the" in a long text is capped (and says so).
+  const all = occurrencesOf(enc, word);
+  const chosen = opts.occurrence === undefined ? all.slice(0, maxOccurrences) : [occurrenceOf(enc, word, opts.occurrence)];
   const target = norm(word.trim());
   const contextual = chosen.map((i) => ({
     start: enc.tok.words[i].start,
@@ -435,5 +437,8 @@ export function vectors(
         neighbours: staticVectors.has(word) ? staticVectors.neighbours(word, top) : [],
       }
     : null;
-  return { word, layer, static: stat, contextual };
+  return { word, layer, static: stat, contextual, occurrences: all.length };
 }
+
+/** At most this many occurrences get their neighbours in one `vectors` call (as many as a hover lists). */
+export const MAX_VECTORS_OCCURRENCES = 200;

@@ -385,6 +385,16 @@ describe('bert-lens CLI', () => {
     assert.equal(g.static.neighbours[0].word, 'river');
   });
 
+  it('vectors --word on a word found more than 200 times: the first 200, and a note naming --occurrence', () => {
+    const text = 'The cat saw the dog near the bank. '.repeat(70); // "the" 210 times
+    const j = runJson(['vectors', '--model', BERT, '--word', 'the', '--text', text, '--static', 'model']);
+    assert.equal(j.contextual.length, 200);
+    assert.equal(j.occurrences, 210);
+    const t = run(['vectors', '--model', BERT, '--word', 'the', '--text', text, '--static', 'model']);
+    assert.equal(t.code, 0, t.err);
+    assert.match(t.out, /The first 200 of 210 occurrences of "the" are shown; pick any one with --occurrence N \(1–210\)\./);
+  });
+
   it('models: list, verify a fixture folder', () => {
     const v = runJson(['models', 'verify', BERT]);
     assert.equal(v.ok, true, JSON.stringify(v.problems));

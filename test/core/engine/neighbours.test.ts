@@ -77,6 +77,16 @@ describe('neighbours and similarities from the word matrix', () => {
     );
   });
 
+  it('vectors without --occurrence: the first maxOccurrences occurrences, and how many there are', () => {
+    const full = engine.vectors(enc, 'bank', { top: 6 });
+    assert.ok(full.contextual.length >= 3);
+    assert.equal(full.occurrences, full.contextual.length);
+    const capped = engine.vectors(enc, 'bank', { top: 6, maxOccurrences: 2 });
+    assert.deepEqual(capped.contextual, full.contextual.slice(0, 2));
+    assert.equal(capped.occurrences, full.contextual.length);
+    assert.equal(engine.vectors(enc, 'bank', { occurrence: 1 }).occurrences, full.contextual.length);
+  });
+
   it('compareOccurrences: per-layer cosine of the two word vectors, embeddings to last layer', () => {
     const [a, , b] = occurrences(enc, 'bank');
     const r = compareOccurrences(enc, a, b, 3);
