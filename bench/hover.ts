@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Encoding, LoadedModel } from '../src/core/api';
 import { createEngine } from '../src/core';
-import { neighboursOf, occurrences, otherOccurrences, similarities, vectors } from '../src/core/vectors';
+import { MAX_VECTORS_OCCURRENCES, neighboursOf, occurrences, otherOccurrences, similarities, vectors } from '../src/core/vectors';
 
 type Add = (name: string, a: string, fa: () => Promise<unknown>, b: string, fb: () => Promise<unknown>) => Promise<void>;
 
@@ -47,10 +47,10 @@ export async function hoverRows(root: string, dir: string, threads: number, add:
       'the',
       async () => vectors(enc, 'the', { top: 5, occurrence: the.length >> 1 }),
       'rare',
-      async () => vectors(enc, rareWord, { top: 5, occurrence: 1 }),
+      async () => vectors(enc, rareWord, { top: 5, occurrence: 0 }),
     );
     await add(
-      `vectors "the": one occurrence vs all ${the.length}`,
+      `vectors "the": one occurrence vs all (the first ${Math.min(the.length, MAX_VECTORS_OCCURRENCES)} of ${the.length})`,
       'one occurrence',
       async () => vectors(enc, 'the', { top: 5, occurrence: the.length >> 1 }),
       'all occurrences',

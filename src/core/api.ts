@@ -410,7 +410,8 @@ export interface Engine {
   vectors(
     enc: Encoding,
     word: string,
-    opts?: { layer?: LayerChoice; top?: number; staticVectors?: StaticVectors; occurrence?: number }, // occurrence: 0-based, only that one
+    // occurrence: 0-based, only that one; else the first maxOccurrences (default 200)
+    opts?: { layer?: LayerChoice; top?: number; staticVectors?: StaticVectors; occurrence?: number; maxOccurrences?: number },
   ): VectorsResult;
   attention(enc: Encoding, wordIndex: number, opts?: { layer?: number | 'rollout'; head?: number | 'mean' }): AttentionResult;
   explain(model: LoadedModel, text: string, wordIndex: number, opts: { layer: number; head: number }): Promise<Explanation>;
