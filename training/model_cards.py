@@ -57,6 +57,19 @@ QA_CONTINUED = ('this run continued the shipped fine-tune (`--init-qa`: its enco
                 '`python3 -m training.qa_init` turns the shipped files into the `--init-qa` checkpoint.')
 
 
+def precision_note(args):
+    """Which arithmetic this run trained in, and whether this machine could do bf16 (its /proc/cpuinfo flags)."""
+    if args.get('bf16'):
+        return 'bf16 autocast (layer norm in fp32)'
+    try:
+        flags = open('/proc/cpuinfo').read()
+    except OSError:
+        flags = ''
+    if 'avx512_bf16' in flags:
+        return 'fp32, although this machine\'s CPU lists avx512_bf16: `training/pretrain.py --bf16` is open to the next run'
+    return 'fp32: this machine\'s CPU has no avx512_bf16 (lscpu flags)'
+
+
 def load(path, default=None):
     p = os.path.join(B, path)
     return json.load(open(p)) if os.path.exists(p) else default
@@ -277,7 +290,7 @@ Attribution:
   run then linear decay; gradient clipping at 1.0; no dropout; batch ramp {a.get('batch_start') or a['batch']} →
   {a['batch']} sequences per process over the first 30%, × {ev['processes']} data-parallel 1-thread processes; sequence
   128, then 512 for the last {pct(a.get('long_share', 0))} (batch {a['long_batch']} per process) so positions 128–511
-  learn. fp32: {ex['bf16_note'].split(', so')[0]}.
+  learn. {precision_note(a)}.
 - {init}
 - **{ev['tokens_seen']:,} tokens in this run ({total:,} in all runs), {ev['steps']:,} steps, wall time {ev['train_wall_s'] / 60:.0f} minutes**
   on 2 CPU cores ({ev['tokens_seen'] / ev['train_wall_s']:,.0f} tokens/s, shared with other work on the machine).
