@@ -100,12 +100,28 @@ describe('compactHiddenAbove on the embedded model', () => {
   });
 
   it("the neighbours' two-rows-per-pass kernel gives rowCosine's numbers bit for bit (float32 and int8 rows)", async () => {
-    const odd = text + ' quokka'; // one word more, of its own type: the kernel's last row runs alone and is a neighbour
-    const encs = [exact, compact, await engine.encode(model, odd), await engine.encode(model, odd, { compactHiddenAbove: 0 })];
+    // An even and an odd word count (the kernel's last row then runs alone), whatever the README's first 12,000
+    // characters hold; the odd text ends in a word of its own type, so that last row is also a neighbour.
+    const n = exact.tok.words.length;
+    const even = n % 2 ? text + ' quokka' : text;
+    const odd = n % 2 ? text + ' quokka zebu' : text + ' quokka';
+    // float32 rows from an engine of their own: the shared one compacts the windows it caches once an encode asks.
+    const plain = createEngine({});
+    const encs: Encoding[] = [];
+    for (const [t, compactIt] of [
+      [even, false],
+      [even, true],
+      [odd, false],
+      [odd, true],
+    ] as const)
+      encs.push(compactIt ? await engine.encode(model, t, { compactHiddenAbove: 0 }) : await plain.encode(model, t));
+    await plain.dispose();
     assert.deepEqual(
       encs.map((e) => e.tok.words.length % 2),
       [0, 0, 1, 1],
     );
+    assert.ok(encs[0].windows[0].out.hidden[model.info.layers] instanceof Float32Array, 'float32 rows');
+    assert.ok(!(encs[1].windows[0].out.hidden[model.info.layers] instanceof Float32Array), 'int8 rows');
     for (const enc of encs) {
       const index = new Map(enc.tok.words.map((w, i) => [w.start, i]));
       let checked = 0;
