@@ -1,5 +1,5 @@
 // The offline install: onnxruntime-node's postinstall (which would fetch CUDA providers on linux-x64) is skipped by what npm 11+ reads
-// (allowScripts) and by ONNXRUNTIME_NODE_INSTALL where installs run (npm 10, Node 20's npm, runs every install script).
+// (allowScripts), by the .npmrc key npm 10 passes to the script, and by ONNXRUNTIME_NODE_INSTALL where installs run.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
@@ -23,15 +23,14 @@ function ortFlag(env: Record<string, string>): unknown {
 const assignments = (text: string, name: string) =>
   [...text.matchAll(new RegExp(`(?:^|\\s)(?:export\\s+)?${name}=(\\S+)`, 'gm'))].map((m) => m[1]);
 
-test('npm reads this project without a warning: .npmrc holds no key it does not know', () => {
-  // npm 11 warns "Unknown project config" for keys such as onnxruntime-node-install (and its next major stops reading them).
-  const r = spawnSync('npm', ['config', 'get', 'fund'], { cwd: root, encoding: 'utf8' });
+test('.npmrc keeps onnxruntime-node-install=skip, so a plain `npm install` with npm 10 (Node 20) stays offline', () => {
+  // npm 11 warns that it does not know the key (harmless); allowScripts (below) is what it and its next major read.
+  const r = spawnSync('npm', ['config', 'get', 'onnxruntime-node-install'], { cwd: root, encoding: 'utf8' });
   assert.equal(r.status, 0, r.stderr);
-  assert.doesNotMatch(r.stderr, /warn/i);
-  assert.doesNotMatch(read('.npmrc'), /onnxruntime/);
+  assert.equal(r.stdout.trim(), 'skip');
 });
 
-test('allowScripts names every installed package with an install script, so npm 11 prints no install-scripts warning', () => {
+test('allowScripts names every installed package with an install script, so npm 11 warns about no install script', () => {
   const allowed = JSON.parse(read('package.json')).allowScripts ?? {};
   const lock = JSON.parse(read('package-lock.json')).packages as Record<string, { hasInstallScript?: boolean }>;
   const withScripts = Object.entries(lock)
