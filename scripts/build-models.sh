@@ -12,6 +12,8 @@
 #                                              afresh — more QA epochs when the QA budget is short (2026-11-30: F1
 #                                              27.4 → 28.2 held-out, 34.2 → 41.5 hand-written in 40 minutes)
 #   NSP_WEIGHT=1 npm run models:continue …     weight of the NSP loss in pretraining (default 0.5)
+#   BF16=0 npm run models:continue …           pretrain in fp32 (default auto: bf16 autocast where the CPU lists
+#                                              avx512_bf16 — 1.16x tokens/s here; held-out figures are fp32 either way)
 #
 # Work files (corpus, checkpoints, logs) go to $BUILD_DIR (default build/ for English, build/zh/ for Chinese;
 # git-ignored). `npm test` never runs this. Outputs, with NAME bert-lens-mini (en) or bert-lens-zh (zh):
@@ -27,6 +29,7 @@ PRETRAIN_BUDGET=${PRETRAIN_BUDGET:-6000}   # seconds of pretraining (the schedul
 QA_BUDGET=${QA_BUDGET:-1200}
 QA_INIT=${QA_INIT:-}                         # MODELS_FROM=qa: continue this earlier fine-tune (build/qa/qa.pt)
 NSP_WEIGHT=${NSP_WEIGHT:-0.5}                # weight of the NSP loss (raise it when held-out NSP lags its target)
+BF16=${BF16:-auto}                          # pretraining in bf16 autocast: auto = where the CPU lists avx512_bf16
 QA_PROCS=${QA_PROCS:-2}                      # 1 when two languages' QA fine-tunes share the 2 cores
 INIT=${PRETRAIN_INIT:-}                     # build: optional shipped model folder to start from (vocabulary remapped)
 FROM=${MODELS_FROM:-corpus}                 # build: resume at a stage; earlier outputs in $B are reused
@@ -108,6 +111,8 @@ else
   fi
 fi
 
+if [ "$BF16" = auto ]; then BF16=0; grep -qw avx512_bf16 /proc/cpuinfo 2>/dev/null && BF16=1; fi
+BF16_FLAG=(); [ "$BF16" = 1 ] && BF16_FLAG=(--bf16)
 if from pretrain; then
   echo "== pretraining, $PRETRAIN_BUDGET s (log: $B/pretrain/stdout.log)"
   # Two 1-thread data-parallel processes; the recipe (mask rate 30%→15%, NSP weight 0.5, batch ramp 8→16 per process,
@@ -116,7 +121,7 @@ if from pretrain; then
   $PY -m training.pretrain --corpus "$B/corpus" --tokenizer "$B/tokenizer" --out "$B/pretrain" --procs 2 \
     --steps 1000000 --time-budget "$PRETRAIN_BUDGET" --long-steps 0 --long-share "$LONG_SHARE" --warmup "$WARMUP" \
     --batch 16 --batch-start 8 --long-batch 4 --lr "$LR" --mask-start 0.3 --mask-end 0.15 --nsp-weight "$NSP_WEIGHT" \
-    --pos-init 0.08 ${INIT:+--init-model "$INIT"} "${INIT_FLAGS[@]}" > "$B/pretrain/stdout.log"
+    --pos-init 0.08 ${INIT:+--init-model "$INIT"} "${INIT_FLAGS[@]}" "${BF16_FLAG[@]}" > "$B/pretrain/stdout.log"
   tail -1 "$B/pretrain/stdout.log" | cut -c1-300
 fi
 

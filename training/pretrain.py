@@ -293,7 +293,9 @@ def worker(rank, world, a, port):
     if not lead:
         return
     save()
-    ev = evaluate(model, held, cfg.vocab_size, device=device, bf16=a.bf16)
+    # Held-out figures in fp32 whatever the training precision: the exported models run fp32/int8, and the shipping
+    # decision compares with figures measured the same way.
+    ev = evaluate(model, held, cfg.vocab_size, device=device)
     ev.update({'steps': prev['step'] + step, 'long_steps': prev['long_steps'] + long_steps,
                'tokens_seen': prev['tokens'] + tokens, 'train_wall_s': round(prev['train_s'] + time.time() - t_train),
                'phase_wall_s': round(time.time() - t_train), 'phase_steps': step, 'initialized_from': a.init,
