@@ -28,8 +28,9 @@ export async function hoverRows(root: string, dir: string, threads: number, add:
     for (const w of enc.tok.words) counts.set(w.text.toLowerCase(), (counts.get(w.text.toLowerCase()) ?? 0) + 1);
     // The rarest long word (the prose is repeated, so every word occurs a few times).
     const long = enc.tok.words
+      .slice()
       .map((w, k) => [k, counts.get(w.text.toLowerCase())!] as const)
-      .filter(([k]) => /^[a-z]{6,}$/i.test(enc.tok.words[k].text));
+      .filter(([k]) => /^[a-z]{6,}$/i.test(enc.tok.words.get(k).text));
     const rare = long.reduce((m, x) => (x[1] < m[1] ? x : m))[0];
     const i = the[the.length >> 1];
     const hover = (wi: number) => async () => {
@@ -41,7 +42,7 @@ export async function hoverRows(root: string, dir: string, threads: number, add:
     const label = `${enc.tok.tokens.length.toLocaleString('en')}-token document, "the" ×${the.length}`;
     await add(`hover "the" (${label}) vs one 128-token forward`, 'hover the', hover(i), '128-token run()', forward);
     await add(`hover "the" vs hover a rare word, same document`, 'hover the', hover(i), 'hover rare', hover(rare));
-    const rareWord = enc.tok.words[rare].text;
+    const rareWord = enc.tok.words.get(rare).text;
     await add(
       `vectors --occurrence: "the" (×${the.length}) vs the rare "${rareWord}" (×${counts.get(rareWord.toLowerCase())})`,
       'the',

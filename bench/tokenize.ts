@@ -37,7 +37,7 @@ function document(tk: TextTokenizer, zh: boolean, tokens: number): string {
   const per = tk.tokenize(prose).tokens.length;
   const text = Array.from({ length: Math.ceil(tokens / per) }, () => prose).join('\n\n');
   const t = tk.tokenize(text).tokens;
-  return text.slice(0, t[Math.min(tokens, t.length) - 1].end);
+  return text.slice(0, t.ends[Math.min(tokens, t.length) - 1]);
 }
 
 /** `text` with one letter somewhere replaced by another (a new edit every call, so nothing is answered from memory). */

@@ -105,7 +105,7 @@ for (const lang of LANGS) {
     const j = r.status === 0 ? JSON.parse(r.out) : undefined;
     const times = j && (j.retainedMb * 2 ** 20) / bytes;
     const extra = j
-      ? `${j.tokens} tokens in ${(j.ms / 1000).toFixed(1)} s; the result holds ${j.retainedMb} MB of heap = ${times.toFixed(1)}× the text (goal ≤ 10×)`
+      ? `${j.tokens} tokens in ${(j.ms / 1000).toFixed(1)} s; the result holds ${j.retainedMb} MB (heap + typed arrays) = ${times.toFixed(1)}× the text (goal ≤ 10×)`
       : r.err;
     row(lang, 'tokenizer alone', { ...r, load: l }, extra, r.status === 0 && times <= 10);
   }

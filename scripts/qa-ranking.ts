@@ -56,9 +56,9 @@ async function main() {
       for (const s of ctx)
         for (const e of ctx) {
           if (e < s || e - s + 1 > 30) continue;
-          const ts = doc.tokens[w.docTokenStart + s - w.contextStart],
-            te = doc.tokens[w.docTokenStart + e - w.contextStart];
-          const text = q.context.slice(doc.words[ts.word].start, doc.words[te.word].end);
+          const ts = doc.tokens.get(w.docTokenStart + s - w.contextStart),
+            te = doc.tokens.get(w.docTokenStart + e - w.contextStart);
+          const text = q.context.slice(doc.words.get(ts.word).start, doc.words.get(te.word).end);
           const logit = o.startLogits![s] + o.endLogits![e];
           const nullLogit = o.startLogits![0] + o.endLogits![0];
           const own = home.get(w.docTokenStart + s - w.contextStart) === k;

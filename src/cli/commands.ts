@@ -124,7 +124,7 @@ function needWord(v: Values): string {
 export function findWord(tok: Tokenized, v: Values): number {
   const w = needWord(v).trim().toLowerCase();
   const n = intOpt(v, 'occurrence', 1, 1);
-  const hits = tok.words.flatMap((x, i) => (x.text.toLowerCase() === w ? [i] : []));
+  const hits = tok.words.indices((i) => tok.words.text(i).toLowerCase() === w);
   if (!hits.length)
     throw new BertLensError(
       'BAD_INPUT',
@@ -145,14 +145,14 @@ export async function tokens(ctx: Ctx): Promise<void> {
     return streamJson(ctx, {
       model: id,
       tokens: new Lazy(t.tokens.length, (i) => {
-        const x = t.tokens[i];
+        const x = t.tokens.get(i);
         return { text: x.text, start: x.start, end: x.end, word: x.word, id: x.id };
       }),
-      words: new Lazy(t.words.length, (i) => ({ text: t.words[i].text, start: t.words[i].start, end: t.words[i].end })),
+      words: new Lazy(t.words.length, (i) => ({ text: t.words.text(i), start: t.words.starts[i], end: t.words.ends[i] })),
     });
   }
   const row = (i: number) => {
-    const x = t.tokens[i];
+    const x = t.tokens.get(i);
     return [i, x.text, x.id, x.start, x.end, x.word, text.slice(x.start, x.end)];
   };
   await ctx.write(
@@ -195,15 +195,15 @@ export async function vectors(ctx: Ctx): Promise<void> {
         model: m.info.id,
         layer,
         words: new Lazy(words.length, (i) => ({
-          text: words[i].text,
-          start: words[i].start,
-          end: words[i].end,
+          text: words.text(i),
+          start: words.starts[i],
+          end: words.ends[i],
           vector: Array.from(vec(i)),
         })),
       });
     const row = (i: number) => {
       const v = vec(i);
-      return [words[i].text, words[i].start, words[i].end, Math.hypot(...v), Array.from(v.slice(0, 4), fmt).join(' ') + ' …'];
+      return [words.text(i), words.starts[i], words.ends[i], Math.hypot(...v), Array.from(v.slice(0, 4), fmt).join(' ') + ' …'];
     };
     return ctx.write(
       batched(
@@ -258,7 +258,7 @@ async function vectorsOf(ctx: Ctx, m: LoadedModel, text: string, layer: LayerCho
   const plan = streaming(ctx);
   const skeleton = { model: m.info, textHash: '', tok: tk.tokenize(text), windows: [] };
   const target = occurrenceOf(skeleton, word, occurrence);
-  const w = skeleton.tok.words[target];
+  const w = skeleton.tok.words.get(target);
   const neighbours = await neighboursStreamed(m, tk, text, target, { layer, top, ...plan });
   plan.done();
   const r: VectorsResult = {
@@ -295,7 +295,7 @@ export async function similar(ctx: Ctx): Promise<void> {
   // The occurrence × occurrence matrix row by row (as similarResult computes it): a word found 20,000 times makes
   // 400 M cosines, never held at once.
   const row = (i: number) => vecs.map((b) => cosine(vecs[i], b));
-  const spans = occ.map((i) => ({ start: enc.tok.words[i].start, end: enc.tok.words[i].end }));
+  const spans = occ.map((i) => ({ start: enc.tok.words.starts[i], end: enc.tok.words.ends[i] }));
   if (ctx.v.json)
     return streamJson(ctx, {
       word,
@@ -329,7 +329,7 @@ export async function attention(ctx: Ctx): Promise<void> {
   // Only the window around the word, and only the layers shown (rollout needs them all).
   const tok = await ctx.engine.tokenize(m, text);
   const wi = findWord(tok, ctx.v);
-  const span = { start: tok.words[wi].start, end: tok.words[wi].end };
+  const span = { start: tok.words.starts[wi], end: tok.words.ends[wi] };
   const enc = await encode(ctx, m, text, {
     hidden: [],
     attention: layer === 'rollout' ? 'all' : layer > m.info.layers ? [] : [layer],
@@ -399,7 +399,7 @@ export async function heads(ctx: Ctx): Promise<void> {
   const tok = await ctx.engine.tokenize(m, text);
   // The window of --word (one window only: a census is per window, as attention is).
   const wi = str(ctx.v, 'word') === undefined ? undefined : findWord(tok, ctx.v);
-  const w = wi === undefined ? undefined : tok.words[wi];
+  const w = wi === undefined ? undefined : tok.words.get(wi);
   const enc = await encode(ctx, m, text, { hidden: [], attention: 'all', range: { start: w?.start ?? 0, end: w?.end ?? 0 } });
   const r = headCensus(enc, wi);
   if (ctx.v.json) return json(ctx, r);
@@ -446,7 +446,7 @@ async function maskTarget(ctx: Ctx): Promise<{ text: string; m: LoadedModel; at:
   let at = numOpt(ctx.v, 'at');
   if (at === undefined && str(ctx.v, 'word')) {
     const t = await ctx.engine.tokenize(m, text);
-    at = t.words[findWord(t, ctx.v)].start;
+    at = t.words.starts[findWord(t, ctx.v)];
   }
   return { text, m, at };
 }
@@ -614,7 +614,7 @@ export async function exportTensors(ctx: Ctx): Promise<void> {
   const text = await inputText(ctx.v);
   const m = await load(ctx, text);
   const tok = await ctx.engine.tokenize(m, text);
-  const at = str(ctx.v, 'word') === undefined ? 0 : tok.words[findWord(tok, ctx.v)].start;
+  const at = str(ctx.v, 'word') === undefined ? 0 : tok.words.starts[findWord(tok, ctx.v)];
   const layers = tensorLayers(kinds);
   const enc = await ctx.engine.encode(m, text, { ...layers, range: { start: at, end: at + 1 } });
   const bundle = tensorBundle(enc, { start: at, end: at }, kinds);

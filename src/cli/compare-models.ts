@@ -44,7 +44,7 @@ export async function compareModels(ctx: Ctx): Promise<void> {
   let at = numOpt(ctx.v, 'at');
   if (at === undefined && str(ctx.v, 'word') !== undefined) {
     const tok = await ctx.engine.tokenize(a, text);
-    at = tok.words[findWord(tok, ctx.v)].start;
+    at = tok.words.starts[findWord(tok, ctx.v)];
   }
   if (at === undefined) at = text.indexOf('[MASK]');
   if (at < 0) throw new UsageError('Say which word to compare: --word W [--occurrence N], --at OFFSET, or write [MASK] in the text.');

@@ -64,7 +64,7 @@ export async function qaProbe(model: LoadedModel, tk: TextTokenizer, input: Of<'
       for (const s of ctx)
         for (const e of ctx) if (e >= s && e - s < maxAnswerLen && ps[s] * pe[e] > best.p) best = { s, e, p: ps[s] * pe[e] };
       // Whole words, as answer() reports them.
-      const word = (p: number) => doc.words[doc.tokens[win.docTokenStart + p - win.contextStart].word];
+      const word = (p: number) => doc.words.get(doc.tokens.wordOf(win.docTokenStart + p - win.contextStart));
       const start = word(best.s).start;
       const end = word(best.e).end;
       return { score: aw.spanProbability(o), prediction: { text: input.document.slice(start, end), score: best.p, start, end } };

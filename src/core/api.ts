@@ -1,6 +1,7 @@
 // The engine's plain-data contract: shared by the CLI, the worker, the extension, the webview and the tests.
 // Add fields freely; never rename or remove one (the CLI JSON output and the worker protocol depend on them).
 // Offsets are UTF-16 code units into the original text, [start, end), as VS Code's positionAt expects.
+import type { TokenTable, WordTable } from './text/tokens';
 import type { HeadLabel } from '../shared/head-labels';
 import type { HiddenRows } from './hidden-rows';
 
@@ -76,11 +77,12 @@ export interface Word {
   tokenEnd: number; // exclusive
 }
 
-/** Document tokens without [CLS]/[SEP]; those are added per window. */
+/** Document tokens without [CLS]/[SEP]; those are added per window. Columns of integers (text/tokens.ts): read
+ * `tokens.ids[i]`, `words.starts[i]` … in loops, `get(i)` for a row object. */
 export interface Tokenized {
   text: string;
-  tokens: Token[];
-  words: Word[];
+  tokens: TokenTable;
+  words: WordTable;
 }
 
 export interface WindowSpan {

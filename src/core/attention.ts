@@ -57,7 +57,7 @@ export function rollout(layers: Float32Array[], heads: number, seq: number): Flo
 export function wordRow(m: Float64Array, seq: number, enc: Encoding, win: EncodedWindow, word: number): number[] {
   const ws = enc.tok.words;
   const src: number[] = [];
-  for (let t = Math.max(ws[word].tokenStart, win.tokenStart); t < Math.min(ws[word].tokenEnd, win.tokenEnd); t++)
+  for (let t = Math.max(ws.tokenStarts[word], win.tokenStart); t < Math.min(ws.tokenEnd(word), win.tokenEnd); t++)
     src.push(t - win.tokenStart + 1);
   const row = new Float64Array(seq);
   for (const p of src) for (let j = 0; j < seq; j++) row[j] += m[p * seq + j] / src.length;
@@ -65,7 +65,7 @@ export function wordRow(m: Float64Array, seq: number, enc: Encoding, win: Encode
   let total = 0;
   for (let w = win.wordStart; w < win.wordEnd; w++) {
     let s = 0;
-    for (let t = Math.max(ws[w].tokenStart, win.tokenStart); t < Math.min(ws[w].tokenEnd, win.tokenEnd); t++)
+    for (let t = Math.max(ws.tokenStarts[w], win.tokenStart); t < Math.min(ws.tokenEnd(w), win.tokenEnd); t++)
       s += row[t - win.tokenStart + 1];
     out.push(s);
     total += s;
@@ -80,8 +80,9 @@ export function attention(
 ): AttentionResult {
   const info = enc.model;
   const { layer = info.layers, head = 'mean' } = opts;
-  const w = enc.tok.words[wordIndex];
-  if (!w) throw new BertLensError('BAD_INPUT', `No word ${wordIndex}: the text has ${enc.tok.words.length} words.`);
+  if (!(wordIndex >= 0 && wordIndex < enc.tok.words.length))
+    throw new BertLensError('BAD_INPUT', `No word ${wordIndex}: the text has ${enc.tok.words.length} words.`);
+  const w = enc.tok.words.get(wordIndex);
   const win = windowOf(enc, wordIndex);
   if (!win) throw new BertLensError('BAD_INPUT', `The text around "${w.text}" was not encoded yet.`);
   const seq = win.seqLen;
@@ -105,7 +106,7 @@ export function attention(
       : headMatrix(win.out.attention[layer], info.heads, seq, head);
   const weights = wordRow(m, seq, enc, win, wordIndex);
   const to = weights.map((weight, k) => {
-    const t = enc.tok.words[win.wordStart + k];
+    const t = enc.tok.words.get(win.wordStart + k);
     return { text: t.text, start: t.start, end: t.end, weight };
   });
   return { layer, head: layer === 'rollout' ? 'mean' : head, from: { text: w.text, start: w.start, end: w.end }, to };
@@ -140,8 +141,7 @@ export function wordAttentionTensor(enc: Encoding, win: EncodedWindow): { words:
 
 /** The text a window covers, in document offsets. */
 function windowText(enc: Encoding, win: EncodedWindow): { start: number; end: number } {
-  const words = enc.tok.words;
-  return { start: words[win.wordStart]?.start ?? 0, end: words[win.wordEnd - 1]?.end ?? 0 };
+  return enc.tok.words.span(win.wordStart, win.wordEnd) ?? { start: 0, end: 0 };
 }
 
 /** `attention()` plus the span of text its window covers: what the editor overlay draws. */
@@ -164,7 +164,7 @@ export function attentionMatrix(enc: Encoding, wordIndex: number): AttentionMatr
   const { layers, heads } = enc.model;
   const { words, weights, rollout: roll } = wordAttentionTensor(enc, win);
   const spans = words.map((i) => {
-    const w = enc.tok.words[i];
+    const w = enc.tok.words.get(i);
     return { text: w.text, start: w.start, end: w.end };
   });
   const census = headCensus(enc, wordIndex).rows.map((r) => r.label);

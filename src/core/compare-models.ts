@@ -71,9 +71,9 @@ async function side(engine: Engine, m: LoadedModel, text: string, at: number, si
   throwIfAborted(signal, 'Model comparison');
   const spans = planWindows(tok, { maxTokens: m.info.maxPositions - 2 });
   const span = spans.find((s) => word >= s.ownStart && word < s.ownEnd) ?? spans[0];
-  const window = { start: tok.words[span.wordStart].start, end: tok.words[span.wordEnd - 1].end };
+  const window = { start: tok.words.starts[span.wordStart], end: tok.words.ends[span.wordEnd - 1] };
   if (!m.info.capabilities.attention) return { m, tok, word, window };
-  const w = tok.words[word];
+  const w = tok.words.get(word);
   const enc = await engine.encode(m, text, { hiddenLayers: [], attentionLayers: 'all', range: { start: w.start, end: w.end }, signal });
   return { m, tok: enc.tok, word, window, enc };
 }

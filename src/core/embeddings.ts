@@ -127,7 +127,7 @@ export async function inputEmbeddingVectors(model: LoadedModel, tk: TextTokenize
   const base = fromMatrix(`${model.info.id} input embeddings`, words, m, dims);
   // Words outside the piece vocabulary: mean of their WordPiece pieces' rows.
   const pieceMean = (word: string): Float32Array | undefined => {
-    const ids = tk.tokenize(word).tokens.map((t) => t.id);
+    const ids = tk.tokenize(word).tokens.idList();
     if (!ids.length || ids.every((i) => i === tk.special.unk)) return undefined;
     const v = new Float32Array(dims);
     for (const id of ids) for (let i = 0; i < dims; i++) v[i] += matrix[id * dims + i] / ids.length;

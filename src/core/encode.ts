@@ -64,8 +64,8 @@ export async function encodeText(
     const { start, end } = opts.range;
     spans = spans.filter((s) => {
       if (s.wordEnd <= s.wordStart) return true;
-      const a = tok.words[s.wordStart].start;
-      const b = tok.words[s.wordEnd - 1].end;
+      const a = tok.words.starts[s.wordStart];
+      const b = tok.words.ends[s.wordEnd - 1];
       return a <= end && b >= start;
     });
   }
@@ -140,7 +140,7 @@ function int8Hidden(hidden: EncodedOutput['hidden'], width: number): EncodedOutp
 export function windowIds(tok: Tokenized, from: number, to: number, { cls, sep }: { cls: number; sep: number }): Int32Array {
   const a = new Int32Array(to - from + 2);
   a[0] = cls;
-  for (let i = from; i < to; i++) a[i - from + 1] = tok.tokens[i].id;
+  a.set(tok.tokens.ids.subarray(from, to), 1);
   a[a.length - 1] = sep;
   return a;
 }

@@ -50,8 +50,9 @@ function meanRows(m: Float32Array, base: number, d: number, positions: number[])
 export function explain(enc: Encoding, wordIndex: number, opts: { layer: number; head: number }): Explanation {
   const { layer, head } = opts;
   const info = enc.model;
-  const w = enc.tok.words[wordIndex];
-  if (!w) throw new BertLensError('BAD_INPUT', `No word ${wordIndex}: the text has ${enc.tok.words.length} words.`);
+  if (!(wordIndex >= 0 && wordIndex < enc.tok.words.length))
+    throw new BertLensError('BAD_INPUT', `No word ${wordIndex}: the text has ${enc.tok.words.length} words.`);
+  const w = enc.tok.words.get(wordIndex);
   if (!(head >= 0 && head < info.heads))
     throw new BertLensError('BAD_INPUT', `Head ${head} does not exist: ${info.id} has heads 0..${info.heads - 1}.`);
   const win = windowOf(enc, wordIndex);
@@ -64,7 +65,7 @@ export function explain(enc: Encoding, wordIndex: number, opts: { layer: number;
   const ws = enc.tok.words;
   const pos = (k: number) => {
     const out: number[] = [];
-    for (let t = Math.max(ws[k].tokenStart, win.tokenStart); t < Math.min(ws[k].tokenEnd, win.tokenEnd); t++)
+    for (let t = Math.max(ws.tokenStarts[k], win.tokenStart); t < Math.min(ws.tokenEnd(k), win.tokenEnd); t++)
       out.push(t - win.tokenStart + 1);
     return out;
   };
@@ -78,7 +79,7 @@ export function explain(enc: Encoding, wordIndex: number, opts: { layer: number;
   const raw: number[] = [];
   for (let k = win.wordStart; k < win.wordEnd; k++) {
     const p = pos(k);
-    words.push({ text: ws[k].text, start: ws[k].start, end: ws[k].end });
+    words.push({ text: ws.text(k), start: ws.starts[k], end: ws.ends[k] });
     keys.push(meanRows(qkv.k, base, d, p));
     values.push(meanRows(qkv.v, base, d, p));
     raw.push(p.reduce((a, j) => a + rowMean[j], 0));

@@ -39,8 +39,8 @@ export async function fillMasks(
     );
   }
   const { cls, sep } = tk.special;
-  const row = [cls, ...tok.tokens.slice(span.tokenStart, span.tokenEnd).map((t) => t.id), sep];
-  const pos = masks.map((m) => tok.words[m].tokenStart - span.tokenStart + 1); // positions in `row`
+  const row = [cls, ...tok.tokens.idList(span.tokenStart, span.tokenEnd), sep];
+  const pos = masks.map((m) => tok.words.tokenStarts[m] - span.tokenStart + 1); // positions in `row`
   const V = info.vocabSize;
   const specials = new Set([tk.special.cls, tk.special.sep, tk.special.mask, tk.special.pad, tk.special.unk]);
   // A word of its own: no special token, no "##" continuation (a mask stands for a whole word).
@@ -62,7 +62,7 @@ export async function fillMasks(
     });
     if (!best) throw new BertLensError('BAD_INPUT', `${info.id} gives no ordinary word for the ${maskText}s.`, { model: info.id });
     const { k, preds } = best;
-    const w = tok.words[masks[k]];
+    const w = tok.words.get(masks[k]);
     row[pos[k]] = preds[0].id;
     score *= preds[0].p;
     open.delete(k);

@@ -100,11 +100,11 @@ export function headCensus(enc: Encoding, wordIndex?: number): HeadCensus {
     maps.push(a);
   }
   const toks = enc.tok.tokens.slice(win.tokenStart, win.tokenEnd).map((t) => t.text);
-  const words = enc.tok.words;
+  const { start, end } = enc.tok.words.span(win.wordStart, win.wordEnd) ?? { start: 0, end: 0 };
   return {
     layers: info.layers,
     heads: info.heads,
-    window: { start: words[win.wordStart]?.start ?? 0, end: words[win.wordEnd - 1]?.end ?? 0, tokens: win.seqLen },
+    window: { start, end, tokens: win.seqLen },
     rows: censusOf(maps, info.heads, win.seqLen, ['[CLS]', ...toks, '[SEP]']),
   };
 }

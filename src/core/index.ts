@@ -149,8 +149,10 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
     attention: (enc, wordIndex, o) => attention(enc, wordIndex, o),
     async explain(model, text, wordIndex, o) {
       const tk = await tokenizer(model);
-      const w = tk.tokenize(text).words[wordIndex];
-      if (!w) throw new BertLensError('BAD_INPUT', `No word ${wordIndex} in the text. Pick a word index from tokenize().`);
+      const words = tk.tokenize(text).words;
+      if (!(wordIndex >= 0 && wordIndex < words.length))
+        throw new BertLensError('BAD_INPUT', `No word ${wordIndex} in the text. Pick a word index from tokenize().`);
+      const w = words.get(wordIndex);
       // Only the window(s) around the word need query/key/value taps.
       const enc = await encodeText(
         model,

@@ -27,7 +27,7 @@ export function inspectWord(
   opts: { layer: LayerChoice; top: number; staticVectors?: StaticVectors; maxOccurrences?: number },
 ): WordInspection {
   const { layer, top } = opts;
-  const w = enc.tok.words[wordIndex];
+  const w = enc.tok.words.get(wordIndex);
   const all = otherOccurrences(enc, wordIndex, layer);
   const others = nearestOccurrences(all, wordIndex, opts.maxOccurrences ?? MAX_OCCURRENCES);
   const sims = similarities(enc, wordIndex, others, layer);
@@ -35,7 +35,7 @@ export function inspectWord(
     word: { text: w.text, start: w.start, end: w.end },
     static: staticNeighbours(opts.staticVectors, w.text, top),
     neighbours: neighboursOf(enc, wordIndex, { layer, top }),
-    occurrences: others.map((i, k) => ({ start: enc.tok.words[i].start, end: enc.tok.words[i].end, similarity: sims[k] })),
+    occurrences: others.map((i, k) => ({ start: enc.tok.words.starts[i], end: enc.tok.words.ends[i], similarity: sims[k] })),
     occurrencesTotal: all.length,
   };
 }

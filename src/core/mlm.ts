@@ -53,7 +53,8 @@ export function requireMlm(info: ModelInfo): void {
 /** Indices of the words that are a literal [MASK] (text tokenized with the mask token as a special). */
 export function maskWords(tok: Tokenized, tk: TextTokenizer): number[] {
   const maskText = tk.idToToken(tk.special.mask);
-  return tok.words.flatMap((w, i) => (tok.tokens[w.tokenStart].id === tk.special.mask && w.text === maskText ? [i] : []));
+  const { words, tokens } = tok;
+  return words.indices((i) => tokens.ids[words.tokenStarts[i]] === tk.special.mask && words.text(i) === maskText);
 }
 
 /** The rows mask() runs for one masked word: with n [MASK]s for its n pieces (and one [MASK] when n > 1). */
@@ -80,7 +81,7 @@ export function maskRows(info: ModelInfo, tk: TextTokenizer, text: string, at?: 
     if (masks.length > 1)
       throw new BertLensError(
         'BAD_INPUT',
-        `The text has ${masks.length} ${maskText}s (at ${masks.map((i) => tok.words[i].start).join(', ')}); mask() predicts one masked word at a time. Keep one ${maskText}, or fill them all jointly with fillMasks() (the CLI's mask command does when the text has several).`,
+        `The text has ${masks.length} ${maskText}s (at ${masks.map((i) => tok.words.starts[i]).join(', ')}); mask() predicts one masked word at a time. Keep one ${maskText}, or fill them all jointly with fillMasks() (the CLI's mask command does when the text has several).`,
       );
     word = masks[0] ?? -1;
     if (word < 0)
@@ -92,13 +93,13 @@ export function maskRows(info: ModelInfo, tk: TextTokenizer, text: string, at?: 
     word = wordAt(tok, at);
     if (word < 0) throw new BertLensError('BAD_INPUT', `No word at offset ${at}. Give the offset of a character inside a word.`);
   }
-  const w = tok.words[word];
+  const w = tok.words.get(word);
   const n = w.tokenEnd - w.tokenStart;
   // Long text: the window around the masked word.
   const spans = planWindows(tok, { maxTokens: info.maxPositions - 2 });
   const span = spans.find((s) => word >= s.ownStart && word < s.ownEnd) ?? spans[0];
   const { cls, sep, mask: maskId } = tk.special;
-  const ids = tok.tokens.slice(span.tokenStart, span.tokenEnd).map((t) => t.id);
+  const ids = tok.tokens.idList(span.tokenStart, span.tokenEnd);
   const p0 = w.tokenStart - span.tokenStart; // position of the word's first piece inside the window tokens
   const rowFor = (k: number): number[] => [cls, ...ids.slice(0, p0), ...Array<number>(k).fill(maskId), ...ids.slice(p0 + n), sep];
   const counts = n > 1 ? [n, 1] : [1];
@@ -147,8 +148,7 @@ export async function mask(
   });
   const { tok, window: win } = m;
   const read = {
-    start: tok.words[win.wordStart]?.start ?? 0,
-    end: tok.words[win.wordEnd - 1]?.end ?? text.length,
+    ...(tok.words.span(win.wordStart, win.wordEnd) ?? { start: 0, end: text.length }),
     whole: win.wordStart === 0 && win.wordEnd >= tok.words.length,
   };
   return { start: m.start, end: m.end, predictions: predictionsFrom(logits, m.counts, tk, info.vocabSize, top), read };
@@ -174,14 +174,19 @@ export async function maskTarget(
       { model: info.id },
     );
   const pieces = tk.tokenize(target);
-  if (pieces.words.length !== 1 || pieces.tokens.some((t) => t.id === tk.special.unk)) {
+  if (pieces.words.length !== 1 || pieces.tokens.ids.includes(tk.special.unk)) {
     throw new BertLensError(
       'BAD_INPUT',
-      `The target "${target}" is not one word of ${info.id}'s vocabulary (it tokenizes to ${pieces.tokens.map((t) => t.text).join(' ') || 'nothing'}). Give a single known word.`,
+      `The target "${target}" is not one word of ${info.id}'s vocabulary (it tokenizes to ${
+        pieces.tokens
+          .slice()
+          .map((t) => t.text)
+          .join(' ') || 'nothing'
+      }). Give a single known word.`,
       { model: info.id },
     );
   }
-  return { target, ids: pieces.tokens.map((t) => t.id) };
+  return { target, ids: pieces.tokens.idList() };
 }
 
 /** Start of a literal [MASK] covering `offset`, or -1. */

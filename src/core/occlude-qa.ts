@@ -61,16 +61,16 @@ export async function answerWindow(
     );
   const doc = tk.tokenize(document);
   // The answer's first and last tokens (answers are whole words) and the window that scores them best.
-  const first = doc.words.findIndex((w) => w.start === best.start);
-  const last = doc.words.findIndex((w) => w.end === best.end);
+  const first = doc.words.starts.indexOf(best.start);
+  const last = doc.words.ends.indexOf(best.end);
   if (first < 0 || last < first) {
     const why = opts.answer ? 'Pick a span of whole words' : 'This is an engine bug; please report it with the text';
     throw new BertLensError('BAD_INPUT', `The answer "${best.text}" does not start and end on word boundaries of the text. ${why}.`, {
       model: info.id,
     });
   }
-  const s = doc.words[first].tokenStart;
-  const e = doc.words[last].tokenEnd - 1;
+  const s = doc.words.tokenStarts[first];
+  const e = doc.words.tokenEnd(last) - 1;
   const wins = planQa(info, tk, question, doc, { maxSeqLen, stride, maxQuestionLen }).filter(
     (w) => s >= w.docTokenStart && e < w.docTokenEnd,
   );
@@ -111,11 +111,12 @@ export async function occludeQa(
     return out;
   };
   const words: number[] = [];
-  for (let i = 0; i < doc.words.length; i++)
-    if (doc.words[i].tokenStart >= win.docTokenStart && doc.words[i].tokenEnd <= win.docTokenEnd) words.push(i);
+  const { tokenStarts } = doc.words;
+  const tokenEnds = (i: number) => doc.words.tokenEnd(i);
+  for (let i = 0; i < doc.words.length; i++) if (tokenStarts[i] >= win.docTokenStart && tokenEnds(i) <= win.docTokenEnd) words.push(i);
   const rows = words.map((i) => {
     const ids = [...win.ids];
-    for (let t = doc.words[i].tokenStart; t < doc.words[i].tokenEnd; t++) ids[win.contextStart + t - win.docTokenStart] = tk.special.mask;
+    for (let t = tokenStarts[i]; t < tokenEnds(i); t++) ids[win.contextStart + t - win.docTokenStart] = tk.special.mask;
     return typed(ids);
   });
   const scores = await spanScore(rows);
@@ -126,9 +127,9 @@ export async function occludeQa(
     end: best.end,
     base,
     words: words.map((i, r) => ({
-      word: doc.words[i].text,
-      start: doc.words[i].start,
-      end: doc.words[i].end,
+      word: doc.words.text(i),
+      start: doc.words.starts[i],
+      end: doc.words.ends[i],
       score: scores[r],
       delta: base - scores[r],
     })),

@@ -32,7 +32,7 @@ export async function occludeMask(
   const k = ids.length;
   const base = m.rowFor(k);
   const { tok, window: win } = m;
-  const w = tok.words[m.word];
+  const w = tok.words.get(m.word);
   const p0 = w.tokenStart - win.tokenStart;
   const shift = k - (w.tokenEnd - w.tokenStart);
   // Row position of document token j (inside the window, not the masked word).
@@ -44,7 +44,7 @@ export async function occludeMask(
     base,
     ...others.map((i) => {
       const row = [...base];
-      for (let j = tok.words[i].tokenStart; j < tok.words[i].tokenEnd; j++) row[posOf(j)] = tk.special.mask;
+      for (let j = tok.words.tokenStarts[i]; j < tok.words.tokenEnd(i); j++) row[posOf(j)] = tk.special.mask;
       return row;
     }),
   ];
@@ -57,7 +57,7 @@ export async function occludeMask(
     end: w.end,
     base: b,
     words: others.map((i, r) => {
-      const x = tok.words[i];
+      const x = tok.words.get(i);
       return { word: x.text, start: x.start, end: x.end, score: rest[r], delta: b - rest[r] };
     }),
   };

@@ -30,19 +30,15 @@ export function planQa(
   doc: Tokenized,
   o: { maxSeqLen: number; stride: number; maxQuestionLen: number },
 ): QaWindow[] {
-  const q = tk.tokenize(question).tokens.map((t) => t.id);
+  const q = tk.tokenize(question).tokens.idList();
   const seqLen = Math.min(o.maxSeqLen, info.maxPositions);
-  return qaWindows(
-    q,
-    doc.tokens.map((t) => t.id),
-    {
-      maxSeqLen: seqLen,
-      stride: qaOverlap(seqLen, Math.min(q.length, o.maxQuestionLen), o.stride),
-      maxQuestionLen: o.maxQuestionLen,
-      cls: tk.special.cls,
-      sep: tk.special.sep,
-    },
-  );
+  return qaWindows(q, doc.tokens.ids, {
+    maxSeqLen: seqLen,
+    stride: qaOverlap(seqLen, Math.min(q.length, o.maxQuestionLen), o.stride),
+    maxQuestionLen: o.maxQuestionLen,
+    cls: tk.special.cls,
+    sep: tk.special.sep,
+  });
 }
 
 /**
@@ -96,17 +92,17 @@ export async function answer(
       for (const s of starts)
         for (const e of ends) {
           if (e < s || e - s + 1 > maxAnswerLen) continue;
-          const ts = doc.tokens[w.docTokenStart + s - w.contextStart];
-          const te = doc.tokens[w.docTokenStart + e - w.contextStart];
+          const ts = w.docTokenStart + s - w.contextStart;
+          const te = w.docTokenStart + e - w.contextStart;
           const logit = sl[s] + el[e];
           // Answers are whole words: a span that starts or ends inside a word (a ## piece) grows to its edges.
-          const start = doc.words[ts.word].start;
-          const end = doc.words[te.word].end;
+          const start = doc.words.starts[doc.tokens.wordOf(ts)];
+          const end = doc.words.ends[doc.tokens.wordOf(te)];
           pool.add(start, end, logit);
         }
     });
     const next = wins[b + BATCH];
-    if (next) pool.settle(doc.words[doc.tokens[next.docTokenStart].word].start);
+    if (next) pool.settle(doc.words.starts[doc.tokens.wordOf(next.docTokenStart)]);
     opts.onProgress?.({ done: Math.min(b + BATCH, wins.length), total: wins.length });
   }
   const { spans, nullShare: nullScore } = pool.finish(nullLogit);

@@ -22,16 +22,16 @@ export function senseVectors(enc: Encoding, text: string, word: string | null, l
   const norm = (s: string) => (enc.model.uncased ? s.toLowerCase() : s);
   const want = word === null ? null : norm(word);
   const idx: number[] = [];
-  enc.tok.words.forEach((w, i) => {
-    if (idx.length >= MAX_SENSE_ITEMS) return;
-    if (want === null ? /\p{L}{2,}/u.test(w.text) : norm(w.text) === want) idx.push(i);
-  });
+  for (let i = 0; i < enc.tok.words.length && idx.length < MAX_SENSE_ITEMS; i++) {
+    const t = enc.tok.words.text(i);
+    if (want === null ? /\p{L}{2,}/u.test(t) : norm(t) === want) idx.push(i);
+  }
   const vecs = idx.map((i) => vec(i));
   const dims = vecs.find((v) => v.length)?.length ?? 0;
   const vectors = new Float32Array(idx.length * dims);
   vecs.forEach((v, k) => v.length && vectors.set(v, k * dims));
   const items = idx.map((i) => {
-    const w = enc.tok.words[i];
+    const w = enc.tok.words.get(i);
     return { text: w.text, start: w.start, end: w.end, context: inContext(text, w.start, w.end, 40, { ellipsis: false }) };
   });
   return { items, dims, vectors };

@@ -20,7 +20,7 @@ export async function similarity(
   const info = model.info;
   const room = info.maxPositions - 2;
   const sides = [a, b].map((text, k) => {
-    const ids = tk.tokenize(text).tokens.map((t) => t.id);
+    const ids = tk.tokenize(text).tokens.idList();
     if (!ids.length)
       throw new BertLensError('BAD_INPUT', `Sentence ${'AB'[k]} is empty (no tokens). Give two sentences with words in them.`);
     return { ids: ids.slice(0, room), truncated: ids.length > room };

@@ -21,14 +21,14 @@ export function tensorLayers(what: readonly TensorKind[]): { hiddenLayers: 'all'
  */
 export function tensorBundle(enc: Encoding, range: { start: number; end: number }, what: readonly TensorKind[]): TensorBundle {
   const words = enc.tok.words;
-  const first = words.findIndex((w) => w.end > range.start);
+  const first = words.ends.findIndex((e) => e > range.start);
   const win = enc.windows.find((x) => first >= x.ownStart && first < x.ownEnd) ?? enc.windows[0];
   if (!win || first < 0)
     throw new BertLensError(
       'BAD_INPUT',
       'There are no words to export here: select some text (in code files, inside a comment or string).',
     );
-  const inRange = (i: number) => range.end <= range.start || (words[i].end > range.start && words[i].start < range.end);
+  const inRange = (i: number) => range.end <= range.start || (words.ends[i] > range.start && words.starts[i] < range.end);
   const chosen: number[] = [];
   for (let i = win.wordStart; i < win.wordEnd; i++) if (inRange(i)) chosen.push(i);
   if (!chosen.length) throw new BertLensError('BAD_INPUT', 'The selection holds no word BERT reads.');
@@ -36,8 +36,8 @@ export function tensorBundle(enc: Encoding, range: { start: number; end: number 
   const n = chosen.length;
   const b: TensorBundle = {
     model: enc.model.id,
-    window: { start: words[win.wordStart].start, end: words[win.wordEnd - 1].end },
-    words: chosen.map((i) => ({ text: words[i].text, start: words[i].start, end: words[i].end })),
+    window: { start: words.starts[win.wordStart], end: words.ends[win.wordEnd - 1] },
+    words: chosen.map((i) => ({ text: words.text(i), start: words.starts[i], end: words.ends[i] })),
     layers,
     heads,
     hidden,

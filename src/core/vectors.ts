@@ -23,9 +23,8 @@ export function wordVector(
   into = new Float32Array(enc.model.hidden), // a reused buffer: building the word matrix allocates nothing per word
 ): Float32Array {
   const H = enc.model.hidden;
-  const w = enc.tok.words[word];
-  const a = Math.max(w.tokenStart, win.tokenStart);
-  const b = Math.min(w.tokenEnd, win.tokenEnd);
+  const a = Math.max(enc.tok.words.tokenStarts[word], win.tokenStart);
+  const b = Math.min(enc.tok.words.tokenEnd(word), win.tokenEnd);
   const v = into.fill(0);
   let n = 0;
   for (const l of layers) {
@@ -55,14 +54,14 @@ export function compareOccurrences(enc: Encoding, a: number, b: number, top = 5,
   for (let l = 0; l <= enc.model.layers; l++) {
     layers.push({ layer: l, similarity: cosine(wordVector(enc, wa, a, [l]), wordVector(encB, wb, b, [l])) });
   }
-  const span = (i: number) => ({ text: words[i].text, start: words[i].start, end: words[i].end });
+  const span = (i: number) => ({ text: words.text(i), start: words.starts[i], end: words.ends[i] });
   return { a: span(a), b: span(b), layers, neighbours: { a: neighboursOf(enc, a, { top }), b: neighboursOf(encB, b, { top }) } };
 }
 
 /** Index = word index; words outside the encoded windows (encode with `range`) get an empty vector. */
 export function wordVectors(enc: Encoding, layer: LayerChoice = 'last'): Float32Array[] {
   const at = wordVectorAt(enc, layer);
-  return enc.tok.words.map((_, i) => at(i));
+  return Array.from({ length: enc.tok.words.length }, (_, i) => at(i));
 }
 
 /** Word i's vector on demand (empty when not encoded), for outputs written word by word without holding them all. */
@@ -115,7 +114,7 @@ const norm = (s: string) => s.normalize('NFC').toLowerCase();
 /** Word indices whose text matches `word` case-insensitively. */
 export function occurrences(enc: Encoding, word: string): number[] {
   const w = norm(word.trim());
-  return enc.tok.words.flatMap((x, i) => (norm(x.text) === w ? [i] : []));
+  return enc.tok.words.indices((i) => norm(enc.tok.words.text(i)) === w);
 }
 
 export function noOccurrence(word: string): BertLensError {
@@ -142,7 +141,7 @@ export function similarResult(enc: Encoding, word: string, occ: number[], vecs: 
   if (!occ.length) throw noOccurrence(word);
   return {
     word,
-    occurrences: occ.map((i) => ({ start: enc.tok.words[i].start, end: enc.tok.words[i].end })),
+    occurrences: occ.map((i) => ({ start: enc.tok.words.starts[i], end: enc.tok.words.ends[i] })),
     contextual: vecs.map((a) => vecs.map((b) => cosine(a, b))),
     // The model's input embedding is context-free: every occurrence of one word type has the same vector.
     static: vecs.map(() => vecs.map(() => 1)),
@@ -184,11 +183,11 @@ function wordMatrix(enc: Encoding, layer: LayerChoice): WordMatrix {
   for (let i = 0; i < n; i++) {
     if (owner[i] < 0) continue;
     const win = enc.windows[owner[i]];
-    const w = words[i];
+    const [t0, t1] = [words.tokenStarts[i], words.tokenEnd(i)];
     // Most words are one token at one layer: their vector is that token's row, copied as it is (the mean of one row
     // is the row; an int8 row keeps its scale). A 10 MB document has ~1.7M words, so this is most of a first hover.
-    if (layers.length === 1 && w.tokenEnd - w.tokenStart === 1 && w.tokenStart >= win.tokenStart && w.tokenStart < win.tokenEnd) {
-      copyRow(win.out.hidden[layers[0]], w.tokenStart - win.tokenStart + 1, rows, i, H); // +1 for [CLS]
+    if (layers.length === 1 && t1 - t0 === 1 && t0 >= win.tokenStart && t0 < win.tokenEnd) {
+      copyRow(win.out.hidden[layers[0]], t0 - win.tokenStart + 1, rows, i, H); // +1 for [CLS]
     } else {
       wordVector(enc, win, i, layers, v);
       if (rows instanceof Float32Array) rows.set(v, i * H);
@@ -221,16 +220,17 @@ function wordTypes(enc: Encoding): { type: Int32Array; types: string[] } {
   // Normalising is the costly part: once per distinct spelling ("The" and "the" are two spellings of one type).
   const spelled = new Map<string, number>();
   const type = new Int32Array(enc.tok.words.length);
-  enc.tok.words.forEach((w, i) => {
-    let t = spelled.get(w.text);
+  for (let i = 0; i < type.length; i++) {
+    const text = enc.tok.words.text(i);
+    let t = spelled.get(text);
     if (t === undefined) {
-      const k = norm(w.text);
+      const k = norm(text);
       let id = ids.get(k);
       if (id === undefined) ids.set(k, (id = ids.size));
-      spelled.set(w.text, (t = PUNCT.test(w.text) ? -1 : id));
+      spelled.set(text, (t = PUNCT.test(text) ? -1 : id));
     }
     type[i] = t;
-  });
+  }
   return { type, types: [...ids.keys()] };
 }
 
@@ -293,7 +293,7 @@ export function otherOccurrences(enc: Encoding, wordIndex: number, layer: LayerC
   const m = wordMatrix(enc, layer);
   const t = m.type[wordIndex];
   const out: number[] = [];
-  if (t < 0) return occurrences(enc, enc.tok.words[wordIndex].text).filter((j) => j !== wordIndex && m.sq[j]);
+  if (t < 0) return occurrences(enc, enc.tok.words.text(wordIndex)).filter((j) => j !== wordIndex && m.sq[j]);
   for (let j = 0; j < m.type.length; j++) if (m.type[j] === t && j !== wordIndex && m.sq[j]) out.push(j);
   return out;
 }
@@ -348,7 +348,7 @@ function pickTop(enc: Encoding, bestScore: Float64Array, bestWord: Int32Array, t
     picked.splice(at, 0, c);
     if (picked.length > top) picked.pop();
   }
-  return picked.map(({ j, score }) => ({ word: words[j].text, score, start: words[j].start, end: words[j].end }));
+  return picked.map(({ j, score }) => ({ word: words.text(j), score, start: words.starts[j], end: words.ends[j] }));
 }
 
 /**
@@ -426,8 +426,8 @@ export function vectors(
   const chosen = opts.occurrence === undefined ? all.slice(0, maxOccurrences) : [occurrenceOf(enc, word, opts.occurrence)];
   const target = norm(word.trim());
   const contextual = chosen.map((i) => ({
-    start: enc.tok.words[i].start,
-    end: enc.tok.words[i].end,
+    start: enc.tok.words.starts[i],
+    end: enc.tok.words.ends[i],
     neighbours: neighboursOf(enc, i, { layer, top, exclude: target }),
   }));
   const stat = staticVectors

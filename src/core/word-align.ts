@@ -17,8 +17,10 @@ export interface AlignedUnit {
  * is a unit with no words on the other side. Only words inside [from, to) are considered.
  */
 export function alignWords(text: string, ta: Tokenized, tb: Tokenized, from = 0, to = text.length): AlignedUnit[] {
-  const wa = ta.words.map((w, i) => ({ w, i })).filter(({ w }) => w.start >= from && w.end <= to);
-  const wb = tb.words.map((w, i) => ({ w, i })).filter(({ w }) => w.start >= from && w.end <= to);
+  const inside = (t: Tokenized) =>
+    t.words.indices((i) => t.words.starts[i] >= from && t.words.ends[i] <= to).map((i) => ({ w: t.words.get(i), i }));
+  const wa = inside(ta);
+  const wb = inside(tb);
   const units: AlignedUnit[] = [];
   let i = 0;
   let j = 0;
@@ -48,7 +50,7 @@ export function alignWords(text: string, ta: Tokenized, tb: Tokenized, from = 0,
 
 /** The vocabulary pieces of a unit's words, in order. */
 export function piecesOf(tok: Tokenized, words: number[]): string[] {
-  return words.flatMap((w) => tok.tokens.slice(tok.words[w].tokenStart, tok.words[w].tokenEnd).map((t) => t.text));
+  return words.flatMap((w) => tok.tokens.slice(tok.words.tokenStarts[w], tok.words.tokenEnd(w)).map((t) => t.text));
 }
 
 /** Sums a distribution over one model's words into the units (words outside every unit are dropped). */

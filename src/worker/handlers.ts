@@ -252,18 +252,18 @@ export class Handlers {
     const at = (o: number) => this.eng().encode(model, doc.text, { hiddenLayers, range: { start: o, end: o + 1 }, signal: ctx.signal });
     const encA = await at(offset);
     const a = this.wordIndex(encA, offset);
-    const word = encA.tok.words[a];
+    const word = encA.tok.words.get(a);
     const occ = occurrences(encA, word.text);
     const others = occ.filter((i) => i !== a);
     if (!others.length)
       throw new HandledError('BAD_INPUT', `"${word.text}" occurs once in this document. Write it in a second context to compare the two.`);
-    const b = others.find((i) => encA.tok.words[i].start === other) ?? others.find((i) => i > a) ?? others[others.length - 1];
-    const encB = windowOf(encA, b) ? encA : await at(encA.tok.words[b].start);
+    const b = others.find((i) => encA.tok.words.starts[i] === other) ?? others.find((i) => i > a) ?? others[others.length - 1];
+    const encB = windowOf(encA, b) ? encA : await at(encA.tok.words.starts[b]);
     const r = compareOccurrences(encA, a, b, top, encB);
     // The picker lists the occurrences nearest the cursor (a word can occur 20,000 times in a long document).
     const k = occ.indexOf(a);
     const from = Math.max(0, Math.min(k - 100, occ.length - 200));
-    const near = occ.slice(from, from + 200).map((i) => ({ start: encA.tok.words[i].start, end: encA.tok.words[i].end }));
+    const near = occ.slice(from, from + 200).map((i) => ({ start: encA.tok.words.starts[i], end: encA.tok.words.ends[i] }));
     return { ...r, ...used, occurrences: near, total: occ.length };
   }
 

@@ -15,6 +15,7 @@ import {
 } from '../../src/core/auto';
 import { paragraphs } from '../../src/core/text/paragraphs';
 import type { Tokenized } from '../../src/core/api';
+import { TokensBuilder } from '../../src/core/text/tokens';
 
 test('cjkShare: a Han character is one unit, any other run of letters one word; digits and punctuation are neutral', () => {
   const cases: Array<[string, number | undefined]> = [
@@ -83,11 +84,14 @@ test('paragraphs and paragraphsByLanguage: blank lines separate, letterless para
   assert.deepEqual(paragraphs(''), []);
 });
 
-const tok = (texts: string[]): Tokenized => ({
-  text: '',
-  words: [],
-  tokens: texts.map((t, i) => ({ id: i, text: t, start: i, end: i + 1, word: i })),
-});
+const tok = (texts: string[]): Tokenized => {
+  const b = new TokensBuilder(texts);
+  texts.forEach((t, i) => {
+    b.token(i, t, i, i + 1);
+    b.word(i, i + 1);
+  });
+  return { text: '', ...b.build('') };
+};
 
 test('countUnknown counts [UNK] tokens', () => {
   assert.deepEqual(countUnknown(tok(['the', '[UNK]', '[UNK]', '##s'])), { tokens: 4, unknown: 2 });

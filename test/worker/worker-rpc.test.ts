@@ -429,10 +429,11 @@ test('the worker runs with a V8 heap limit: running out of memory stops the work
   assert.ok((WORKER_LIMITS.maxOldGenerationSizeMb ?? 0) > 0, 'a default limit exists');
   const deaths: WorkerDeath[] = [];
   const errors: string[] = [];
-  // A small limit so a few MB of text exhaust it quickly (tokenizing costs far more heap than the text itself).
+  // A small limit that a ~10 MB document exhausts (its string, the copies the worker makes, a record per window: 96 MB
+  // stopped being enough to fail once tokens became typed columns).
   const c = new WorkerClient({
     script: await buildWorker(),
-    resourceLimits: { maxOldGenerationSizeMb: 96 },
+    resourceLimits: { maxOldGenerationSizeMb: 48 },
     log: (l, m) => l === 'error' && errors.push(m),
   });
   c.onDeath((d) => deaths.push(d));
@@ -449,7 +450,7 @@ test('the worker runs with a V8 heap limit: running out of memory stops the work
     assert.equal(failed.code, 'WORKER_DIED');
     assert.match(
       failed.message,
-      /The inference worker ran out of memory \(limit 96 MB\) and was stopped; the editor is not affected\. It restarts on the next request\. Analyse a smaller document \(lower bertLens\.maxDocumentChars\) or use a smaller model\./,
+      /The inference worker ran out of memory \(limit 48 MB\) and was stopped; the editor is not affected\. It restarts on the next request\. Analyse a smaller document \(lower bertLens\.maxDocumentChars\) or use a smaller model\./,
     );
     assert.equal(deaths.length, 1, 'reported once');
     assert.equal(deaths[0].cause, 'out-of-memory');

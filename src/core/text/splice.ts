@@ -1,7 +1,8 @@
 // Incremental tokenization: a new version of a recently tokenized text re-tokenizes only the stretch around what
 // changed (cut at safe points, where tokens never cross) and reuses the tokens on either side, shifted. The result is
 // exactly that of tokenizing the new text from scratch (test/core/text/splice.test.ts).
-import type { Token, Tokenized, Word } from '../api';
+import type { Tokenized } from '../api';
+import { copyShifted, WordTable } from './tokens';
 import type { TextTokenizer, TokenizeOptions } from './tokenizer';
 
 interface Entry {
@@ -101,30 +102,38 @@ function splice(
   if (!mid.spliceable) return undefined;
   // No token or word crosses a safe cut, and a word left of a cut ends at or before it (one right of it ends after).
   const ow = old.words;
-  const wa = firstAbove(ow.length, (i) => ow[i].end, a);
-  const wb = firstAbove(ow.length, (i) => ow[i].end, b - delta);
-  const ta = wa < ow.length ? ow[wa].tokenStart : old.tokens.length;
-  const tb = wb < ow.length ? ow[wb].tokenStart : old.tokens.length;
-  const tokens: Token[] = old.tokens.slice(0, ta);
-  const words: Word[] = ow.slice(0, wa);
-  for (const t of mid.tok.tokens) tokens.push({ id: t.id, text: t.text, start: t.start + a, end: t.end + a, word: t.word + wa });
-  for (const w of mid.tok.words)
-    words.push({ text: own(w.text), start: w.start + a, end: w.end + a, tokenStart: w.tokenStart + ta, tokenEnd: w.tokenEnd + ta });
-  const dw = words.length - wb;
-  const dt = tokens.length - tb;
-  for (let i = tb; i < old.tokens.length; i++) {
-    const t = old.tokens[i];
-    tokens.push({ id: t.id, text: t.text, start: t.start + delta, end: t.end + delta, word: t.word + dw });
-  }
-  for (let i = wb; i < ow.length; i++) {
-    const w = ow[i];
-    words.push({ text: w.text, start: w.start + delta, end: w.end + delta, tokenStart: w.tokenStart + dt, tokenEnd: w.tokenEnd + dt });
-  }
-  return { tok: { text, tokens, words }, spliceable: true };
-}
-
-/** A copy of a slice that does not keep its whole parent string alive (V8 shares the parent for slices of 13+ chars):
- * spliced words would otherwise pin one old version of the document each. */
-function own(s: string): string {
-  return s.length < 13 ? s : s.split('').join('');
+  const ot = old.tokens;
+  const wa = firstAbove(ow.length, (i) => ow.ends[i], a);
+  const wb = firstAbove(ow.length, (i) => ow.ends[i], b - delta);
+  const ta = wa < ow.length ? ow.tokenStarts[wa] : ot.length;
+  const tb = wb < ow.length ? ow.tokenStarts[wb] : ot.length;
+  const mt = mid.tok.tokens;
+  const mw = mid.tok.words;
+  const dt = ta + mt.length - tb; // how far the kept tail's token indices move
+  // Each column: the kept head as is, the middle shifted by (a, ta), the kept tail by (delta, dt).
+  const column = (oldCol: Int32Array, midCol: Int32Array, head: number, midAdd: number, tailFrom: number, tailAdd: number) => {
+    const tail = oldCol.length - tailFrom;
+    const out = new Int32Array(head + midCol.length + tail);
+    copyShifted(out, 0, oldCol, 0, head, 0);
+    copyShifted(out, head, midCol, 0, midCol.length, midAdd);
+    copyShifted(out, head + midCol.length, oldCol, tailFrom, tail, tailAdd);
+    return out;
+  };
+  const tokens = {
+    ids: column(ot.ids, mt.ids, ta, 0, tb, 0),
+    starts: column(ot.starts, mt.starts, ta, a, tb, delta),
+    ends: column(ot.ends, mt.ends, ta, a, tb, delta),
+  };
+  const odd = new Map<number, string>();
+  for (const [i, x] of ot.oddEntries()) if (i < ta) odd.set(i, x);
+  for (const [i, x] of mt.oddEntries()) odd.set(i + ta, x);
+  for (const [i, x] of ot.oddEntries()) if (i >= tb) odd.set(i + dt, x);
+  const words = new WordTable(
+    text,
+    column(ow.starts, mw.starts, wa, a, wb, delta),
+    column(ow.ends, mw.ends, wa, a, wb, delta),
+    column(ow.tokenStarts, mw.tokenStarts, wa, ta, wb, dt),
+    tokens.ids.length,
+  );
+  return { tok: { text, tokens: ot.withColumns(tokens, words, odd), words }, spliceable: true };
 }

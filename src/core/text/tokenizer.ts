@@ -3,9 +3,10 @@
 // normalized unit came from, and map the library's pieces back into the original text.
 import path from 'node:path';
 import { Tokenizer } from '@huggingface/tokenizers';
-import type { Token, Tokenized, Word } from '../api';
+import type { Tokenized } from '../api';
 import { BertLensError } from '../model/errors';
 import { readJsonText } from '../model/files';
+import { TokensBuilder } from './tokens';
 
 export interface SpecialIds {
   cls: number;
@@ -109,20 +110,12 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
 
   const tokenizeSpliceable = (text: string, opts: TokenizeOptions = {}) => {
     let spliceable = cutAtSpace;
-    const tokens: Token[] = [];
-    const words: Word[] = [];
-    const seen = new Map<string, string>();
-    const intern = (w: string): string => {
-      const known = seen.get(w);
-      if (known !== undefined) return known;
-      seen.set(w, w);
-      return w;
-    };
+    const out = new TokensBuilder(model.vocab);
     for (const seg of splitSpecials(text, opts.specials ?? [])) {
       if (seg.special) {
         const tid = model.tokens_to_ids.get(seg.text) ?? unk;
-        words.push({ text: seg.text, start: seg.start, end: seg.end, tokenStart: tokens.length, tokenEnd: tokens.length + 1 });
-        tokens.push({ id: tid, text: seg.text, start: seg.start, end: seg.end, word: words.length - 1 });
+        out.token(tid, seg.text, seg.start, seg.end);
+        out.word(seg.start, seg.end);
         continue;
       }
       const parts: Parts = {
@@ -133,17 +126,15 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
         prefix,
         unkToken: model.unk_token ?? '[UNK]',
         ids: model.tokens_to_ids,
-        vocab: model.vocab,
         unk,
-        intern,
       };
       const cuts = chunks(text, seg.start, seg.end, cutAtSpace ? (opts.chunkChars ?? CHUNK_CHARS) : Infinity, cutAtCjk);
       // The whole-section normalization is used only when it agrees in length with the per-character one over the
       // whole section (see tokenizeSection): decided over all chunks first, so chunking never changes the answer.
       const whole = cuts.length === 1 ? undefined : cuts.every(([a, b]) => sameLength(text, a, b, parts));
-      for (const [a, b] of cuts) if (!tokenizeSection(text, a, b, parts, tokens, words, whole)) spliceable = false;
+      for (const [a, b] of cuts) if (!tokenizeSection(text, a, b, parts, out, whole)) spliceable = false;
     }
-    return { tok: { text, tokens, words }, spliceable };
+    return { tok: { text, ...out.build(text) }, spliceable };
   };
 
   return {
@@ -167,10 +158,7 @@ interface Parts {
   prefix: string;
   unkToken: string;
   ids: Map<string, number>;
-  vocab: string[];
   unk: number;
-  /** One string per distinct word text within one tokenize call (a word's text is a fresh slice otherwise). */
-  intern(s: string): string;
 }
 
 const MARK = /^\p{M}$/u;
@@ -212,7 +200,7 @@ function sameLength(text: string, from: number, to: number, p: Parts): boolean {
 /** Tokenize text[from, to) and append tokens/words with offsets into the whole text. `useWhole`: whether to take the
  * whole-range normalization (decided by the caller over a chunked section; undefined: decide here). Returns whether
  * it was taken. */
-function tokenizeSection(text: string, from: number, to: number, p: Parts, tokens: Token[], words: Word[], useWhole?: boolean): boolean {
+function tokenizeSection(text: string, from: number, to: number, p: Parts, out: TokensBuilder, useWhole?: boolean): boolean {
   // 1. Normalize per code point, recording the source range of every produced UTF-16 unit.
   const units: string[] = [];
   const srcStart: number[] = [];
@@ -263,10 +251,9 @@ function tokenizeSection(text: string, from: number, to: number, p: Parts, token
     cursor = at + pre.length;
     const wStart = Math.max(srcStart[at], prevEnd);
     const wEnd = Math.max(extend(srcEnd[at + pre.length - 1]), wStart);
-    const wordIndex = words.length;
-    const tokenStart = tokens.length;
     // 3. WordPiece from the library; advance through the pre-token by each piece's length (## stripped).
     const pieces = p.wordPiece(pre);
+    if (!pieces.length) continue; // no token, no word (a WordPiece model always gives at least its unknown token)
     let u = at;
     pieces.forEach((piece, k) => {
       const isUnk = piece === p.unkToken;
@@ -275,14 +262,12 @@ function tokenizeSection(text: string, from: number, to: number, p: Parts, token
       // Several pieces from one source char (e.g. a Hangul syllable decomposed by NFD): the first piece owns it.
       const start = Math.max(u < u1 ? srcStart[u] : prevEnd, prevEnd);
       const end = Math.max(u < u1 ? extend(srcEnd[u1 - 1]) : start, start);
-      const id = p.ids.get(piece) ?? p.unk;
-      // The vocabulary's own string when equal: millions of tokens then share a few thousand strings.
-      tokens.push({ id, text: p.vocab[id] === piece ? p.vocab[id] : piece, start, end, word: wordIndex });
+      out.token(p.ids.get(piece) ?? p.unk, piece, start, end);
       prevEnd = end;
       u = u1;
     });
     prevEnd = Math.max(prevEnd, wEnd);
-    words.push({ text: p.intern(text.slice(wStart, wEnd)), start: wStart, end: wEnd, tokenStart, tokenEnd: tokens.length });
+    out.word(wStart, wEnd);
   }
   return tookWhole;
 }
@@ -305,16 +290,16 @@ function splitSpecials(text: string, specials: string[]): Array<{ text: string; 
 
 /** Index of the word covering char offset (or the nearest word starting at/after it on the same spot); -1 if none. */
 export function wordAt(tok: Tokenized, offset: number): number {
-  const ws = tok.words;
+  const { starts, ends } = tok.words;
   let lo = 0;
-  let hi = ws.length - 1;
+  let hi = starts.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (ws[mid].end <= offset) lo = mid + 1;
-    else if (ws[mid].start > offset) hi = mid - 1;
+    if (ends[mid] <= offset) lo = mid + 1;
+    else if (starts[mid] > offset) hi = mid - 1;
     else return mid;
   }
   // Cursor right after a word (offset === end) still counts as that word, as editors report it.
-  if (lo > 0 && ws[lo - 1].end === offset) return lo - 1;
+  if (lo > 0 && ends[lo - 1] === offset) return lo - 1;
   return -1;
 }

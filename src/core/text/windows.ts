@@ -16,14 +16,14 @@ const ENDERS = new Set([...'.!?。！？…;；'].map((c) => c.charCodeAt(0)));
  * re-encode over every word, so the regular expressions only see the few words and gaps that could match. */
 function sentenceStarts(tok: Tokenized): Set<number> {
   const starts = new Set<number>([0]);
-  const ws = tok.words;
+  const { starts: ws, ends: we } = tok.words;
   const text = tok.text;
   for (let i = 1; i < ws.length; i++) {
-    const [a, b] = [ws[i - 1].end, ws[i].start];
+    const [a, b] = [we[i - 1], ws[i]];
     let lines = 0;
     for (let k = a; k < b && lines < 2; k++) if (text.charCodeAt(k) === 10) lines++;
-    const prev = ws[i - 1].text;
-    if ((ENDERS.has(prev.charCodeAt(0)) && SENTENCE_END.test(prev)) || (lines === 2 && /\n\s*\n/.test(text.slice(a, b)))) starts.add(i);
+    const ender = ENDERS.has(text.charCodeAt(ws[i - 1])) && SENTENCE_END.test(tok.words.text(i - 1));
+    if (ender || (lines === 2 && /\n\s*\n/.test(text.slice(a, b)))) starts.add(i);
   }
   return starts;
 }
@@ -32,8 +32,9 @@ export function planWindows(tok: Tokenized, opts: WindowOptions): WindowSpan[] {
   const { maxTokens } = opts;
   if (!(maxTokens >= 1)) throw new BertLensError('BAD_INPUT', `maxTokens must be ≥ 1 (got ${maxTokens}).`);
   const overlap = Math.max(0, Math.min(opts.overlap ?? Math.floor(maxTokens / 8), Math.floor(maxTokens / 2)));
-  const ws = tok.words;
-  const n = ws.length;
+  const { tokenStarts } = tok.words;
+  const tokenEnd = (w: number) => tok.words.tokenEnd(w);
+  const n = tok.words.length;
   if (n === 0 || tok.tokens.length <= maxTokens) {
     return [{ index: 0, tokenStart: 0, tokenEnd: tok.tokens.length, wordStart: 0, wordEnd: n, ownStart: 0, ownEnd: n }];
   }
@@ -41,25 +42,25 @@ export function planWindows(tok: Tokenized, opts: WindowOptions): WindowSpan[] {
   const spans: WindowSpan[] = [];
   let w0 = 0;
   while (true) {
-    const t0 = ws[w0].tokenStart;
+    const t0 = tokenStarts[w0];
     // Furthest word end that fits; always at least one word (a single over-long word is clipped below).
     let we = w0 + 1;
-    while (we < n && ws[we].tokenEnd - t0 <= maxTokens) we++;
+    while (we < n && tokenEnd(we) - t0 <= maxTokens) we++;
     if (we < n) {
       // Prefer ending at a sentence boundary if that keeps the window at least half full.
       for (let b = we; b > w0 + 1; b--) {
         if (starts.has(b)) {
-          if (ws[b].tokenStart - t0 >= maxTokens / 2) we = b;
+          if (tokenStarts[b] - t0 >= maxTokens / 2) we = b;
           break;
         }
       }
     }
-    const tokenEnd = Math.min(ws[we - 1].tokenEnd, t0 + maxTokens);
-    spans.push({ index: spans.length, tokenStart: t0, tokenEnd, wordStart: w0, wordEnd: we, ownStart: w0, ownEnd: we });
+    const end = Math.min(tokenEnd(we - 1), t0 + maxTokens);
+    spans.push({ index: spans.length, tokenStart: t0, tokenEnd: end, wordStart: w0, wordEnd: we, ownStart: w0, ownEnd: we });
     if (we >= n) break;
     // Next window starts `overlap` tokens before this one's end, on a word boundary, always moving forward.
     let next = we;
-    while (next > w0 + 1 && tokenEnd - ws[next - 1].tokenStart <= overlap) next--;
+    while (next > w0 + 1 && end - tokenStarts[next - 1] <= overlap) next--;
     w0 = Math.max(next, w0 + 1);
   }
   // Overlapping words belong to the window where they sit further from the edge: split the overlap in the middle.
@@ -97,7 +98,7 @@ export interface QaWindowOptions {
 }
 
 /** HF-style overflow windows: the question (truncated) repeated with each document chunk. */
-export function qaWindows(questionIds: number[], docIds: number[], o: QaWindowOptions): QaWindow[] {
+export function qaWindows(questionIds: number[], docIds: Int32Array | number[], o: QaWindowOptions): QaWindow[] {
   const q = questionIds.slice(0, o.maxQuestionLen);
   const room = o.maxSeqLen - q.length - 3;
   if (room < 1)

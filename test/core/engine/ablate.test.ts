@@ -33,7 +33,14 @@ describe('head ablation', () => {
     it(`${dtype}: a head mask of all ones is the plain run exactly (mask, nsp, qa)`, async () => {
       const model = await engine.load('bert-lens-mini', { dtype });
       const tk = await engine.tokenizer(model);
-      const ids = [tk.special.cls, ...tk.tokenize(EN, { specials: ['[MASK]'] }).tokens.map((t) => t.id), tk.special.sep];
+      const ids = [
+        tk.special.cls,
+        ...tk
+          .tokenize(EN, { specials: ['[MASK]'] })
+          .tokens.slice()
+          .map((t) => t.id),
+        tk.special.sep,
+      ];
       const req = { mlmPositions: [[ids.indexOf(tk.special.mask)]], nsp: true };
       const [plain] = await model.run([{ ids }], req);
       const [ones] = await model.run([{ ids }], { ...req, headMask: [new Float32Array(16).fill(1)] });

@@ -54,13 +54,13 @@ describe('panel tensor = overlay/CLI attention', () => {
         assert.ok(Math.abs(mean.reduce((a, b) => a + b, 0) - 1) < 1e-5);
       }
     }
-    const it_ = enc.tok.words.findIndex((w) => w.text === 'it');
+    const it_ = enc.tok.words.slice().findIndex((w) => w.text === 'it');
     const rowSum = t.rollout.subarray(it_ * W, (it_ + 1) * W).reduce((a, b) => a + b, 0);
     assert.ok(Math.abs(rowSum - 1) < 1e-5, 'rollout rows are distributions over the words');
   });
 
   it("the worker's two views (overlay and panel) are these numbers, with the window's text span", () => {
-    const it_ = enc.tok.words.findIndex((w) => w.text === 'it');
+    const it_ = enc.tok.words.slice().findIndex((w) => w.text === 'it');
     const m = attentionMatrix(enc, it_);
     const W = m.words.length;
     assert.equal(m.focus, it_);

@@ -59,7 +59,7 @@ for (const dtype of ['fp32', 'int8'] as const) {
             assert.equal(r.to.length, enc.tok.words.length);
             assert.ok(Math.abs(sum(r.to.map((t) => t.weight)) - 1) < 1e-4);
             assert.ok(r.to.every((t) => t.weight >= 0));
-            assert.equal(r.from.text, enc.tok.words[w].text);
+            assert.equal(r.from.text, enc.tok.words.get(w).text);
           }
         }
       }
@@ -68,13 +68,13 @@ for (const dtype of ['fp32', 'int8'] as const) {
     it('aggregates pieces: sum over target pieces, mean over source pieces, [CLS]/[SEP] renormalized away', () => {
       const win = enc.windows[0];
       const seq = win.seqLen;
-      const w = enc.tok.words.findIndex((x) => x.tokenEnd - x.tokenStart > 1); // a multi-piece word
+      const w = enc.tok.words.slice().findIndex((x) => x.tokenEnd - x.tokenStart > 1); // a multi-piece word
       assert.ok(w >= 0, 'the text has a multi-piece word');
       const a = win.out.attention[1];
       const m = headMatrix(a, model.info.heads, seq, 2);
       const src: number[] = [];
-      for (let t = enc.tok.words[w].tokenStart; t < enc.tok.words[w].tokenEnd; t++) src.push(t + 1);
-      const want = enc.tok.words.map((x) => {
+      for (let t = enc.tok.words.get(w).tokenStart; t < enc.tok.words.get(w).tokenEnd; t++) src.push(t + 1);
+      const want = enc.tok.words.slice().map((x) => {
         let s = 0;
         for (const i of src) for (let t = x.tokenStart; t < x.tokenEnd; t++) s += m[i * seq + t + 1] / src.length;
         return s;
@@ -101,7 +101,7 @@ for (const dtype of ['fp32', 'int8'] as const) {
     });
 
     it('explain: word-level weights equal the attention view and sum to 1', async () => {
-      const w = enc.tok.words.findIndex((x) => x.text === 'unbelievable');
+      const w = enc.tok.words.slice().findIndex((x) => x.text === 'unbelievable');
       const ex = await engine.explain(model, TEXT, w, { layer: 2, head: 1 });
       const view = engine.attention(enc, w, { layer: 2, head: 1 });
       assert.equal(ex.words.length, view.to.length);
@@ -121,7 +121,7 @@ for (const dtype of ['fp32', 'int8'] as const) {
       const ex = await engine.explain(model, text, w, { layer: 2, head: 0 });
       const view = engine.attention(full, w, { layer: 2, head: 0 });
       assert.deepEqual(
-        ex.words.map((x) => x.start),
+        ex.words.slice().map((x) => x.start),
         view.to.map((x) => x.start),
       );
       ex.weights.forEach((x, k) => assert.ok(Math.abs(x - view.to[k].weight) < 1e-5));

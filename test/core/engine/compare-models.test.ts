@@ -5,15 +5,19 @@ import assert from 'node:assert/strict';
 import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import { compareModels, layerAtDepth } from '../../../src/core/compare-models';
 import { alignWords, jsDivergence } from '../../../src/core/word-align';
+import { TokensBuilder } from '../../../src/core/text/tokens';
 import type { Tokenized } from '../../../src/core/api';
 import { FIX } from './helpers';
 
 /** A Tokenized with one piece per word, words given as [start, end). */
-const tok = (text: string, spans: Array<[number, number]>): Tokenized => ({
-  text,
-  tokens: spans.map(([s, e], i) => ({ id: i, text: text.slice(s, e), start: s, end: e, word: i })),
-  words: spans.map(([s, e], i) => ({ text: text.slice(s, e), start: s, end: e, tokenStart: i, tokenEnd: i + 1 })),
-});
+const tok = (text: string, spans: Array<[number, number]>): Tokenized => {
+  const b = new TokensBuilder(spans.map(([s, e]) => text.slice(s, e)));
+  spans.forEach(([s, e], i) => {
+    b.token(i, text.slice(s, e), s, e);
+    b.word(s, e);
+  });
+  return { text, ...b.build(text) };
+};
 const sum = (p: number[]) => p.reduce((x, y) => x + y, 0);
 
 describe('word alignment and divergence (pure)', () => {
@@ -93,13 +97,19 @@ describe('compareModels on real models', () => {
     const r = await compareModels(engine, a, b, text, at, { top: 4 });
     assert.deepEqual(r.focus, { text: 'it', start: at, end: at + 2, index: r.focus.index });
     assert.equal(r.masked, 'word');
-    assert.deepEqual(r.words.map((w) => w.text).join(' '), 'The naïve cat sat on the mat because it was tired . 猫 坐 在 垫 子 上 。');
-    const cat = r.words.find((w) => w.text === '猫')!;
+    assert.deepEqual(
+      r.words
+        .slice()
+        .map((w) => w.text)
+        .join(' '),
+      'The naïve cat sat on the mat because it was tired . 猫 坐 在 垫 子 上 。',
+    );
+    const cat = r.words.slice().find((w) => w.text === '猫')!;
     assert.deepEqual(cat.unknown, { a: 1, b: 0 }, 'the English vocabulary has no 猫');
     assert.equal(r.a.unknown, 7);
     assert.equal(r.b.unknown, 0);
     assert.ok(
-      r.words.some((w) => !w.same && w.unknown.a === 0 && w.b.length > w.a.length),
+      r.words.slice().some((w) => !w.same && w.unknown.a === 0 && w.b.length > w.a.length),
       'English words split into more pieces by the Chinese vocabulary',
     );
     for (const s of [r.a, r.b]) {
@@ -138,7 +148,7 @@ describe('compareModels on real models', () => {
     one.to.forEach((t, i) => assert.ok(Math.abs(t.weight - r.a.attention!.layers[1][i]) < 1e-9));
     assert.deepEqual(r.b.predictions, (await engine.mask(b, text, { at, top: 3 })).predictions);
     assert.ok(
-      r.words.every((w) => w.same),
+      r.words.slice().every((w) => w.same),
       'the fixtures share a vocabulary',
     );
   });

@@ -21,7 +21,7 @@ describe('encode', () => {
         assert.equal(enc.windows.length, 1);
         const ids = c.input_ids[r].slice(0, c.input_ids[r].indexOf(3) + 1); // up to [SEP]: drop padding
         assert.deepEqual(
-          enc.tok.tokens.map((t) => t.id),
+          enc.tok.tokens.slice().map((t) => t.id),
           ids.slice(1, -1),
           c.name,
         );

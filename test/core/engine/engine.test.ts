@@ -17,7 +17,7 @@ describe('createEngine', () => {
     await assert.rejects(e.load('/nonexistent/model-folder'), /nonexistent\/model-folder/);
     assert.equal(await e.tokenizer(a), await e.tokenizer(a));
     const tok = await e.tokenize(a, 'Hello, world');
-    assert.equal(tok.words[wordAt(tok, 8)].text, 'world');
+    assert.equal(tok.words.get(wordAt(tok, 8)).text, 'world');
     await e.dispose();
     // After dispose the engine loads afresh.
     const b = await e.load(FIX.bert);

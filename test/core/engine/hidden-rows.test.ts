@@ -123,7 +123,7 @@ describe('compactHiddenAbove on the embedded model', () => {
     assert.ok(encs[0].windows[0].out.hidden[model.info.layers] instanceof Float32Array, 'float32 rows');
     assert.ok(!(encs[1].windows[0].out.hidden[model.info.layers] instanceof Float32Array), 'int8 rows');
     for (const enc of encs) {
-      const index = new Map(enc.tok.words.map((w, i) => [w.start, i]));
+      const index = new Map(enc.tok.words.slice().map((w, i) => [w.start, i]));
       let checked = 0;
       for (let w = 0; w < enc.tok.words.length; w += 97) {
         for (const x of neighboursOf(enc, w, { top: 1000 })) {

@@ -33,7 +33,10 @@ describe('logit lens vs the PyTorch golden (fixtures, fp32)', () => {
       it(`${name}: "${c.text}" — every layer's top 10 within 1e-4`, async () => {
         const model = await engine.load(dir);
         const tk = await engine.tokenizer(model);
-        const ids = tk.tokenize(c.text, { specials: ['[MASK]'] }).tokens.map((t) => t.id);
+        const ids = tk
+          .tokenize(c.text, { specials: ['[MASK]'] })
+          .tokens.slice()
+          .map((t) => t.id);
         assert.deepEqual([tk.special.cls, ...ids, tk.special.sep], c.input_ids, 'same input as the golden');
         const r = await engine.logitLens(model, c.text, { top: 10 });
         assert.equal(r.layers.length, model.info.layers + 1);
@@ -88,7 +91,10 @@ describe('logit lens: the last layer is the plain mask() answer', () => {
     const model = await engine.load('bert-lens-mini', { dtype: 'fp32' });
     const tk = await engine.tokenizer(model);
     const text = 'The astronomers watched the telescope all night.';
-    const word = tk.tokenize(text).words.find((w) => w.tokenEnd - w.tokenStart > 1);
+    const word = tk
+      .tokenize(text)
+      .words.slice()
+      .find((w) => w.tokenEnd - w.tokenStart > 1);
     assert.ok(word, 'the text has a word of several pieces');
     const lens = await engine.logitLens(model, text, { at: word.start, top: 5 });
     const plain = await engine.mask(model, text, { at: word.start, top: 5 });

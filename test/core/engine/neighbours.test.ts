@@ -19,9 +19,9 @@ const PUNCT = /^[\p{P}\p{S}]+$/u;
 function bruteForce(engine: BertLensEngine, enc: Encoding, i: number, layer: LayerChoice, top: number): Neighbour[] {
   const all = engine.wordVectors(enc, layer);
   const key = (s: string) => s.normalize('NFC').toLowerCase();
-  const self = key(enc.tok.words[i].text);
+  const self = key(enc.tok.words.get(i).text);
   const cands: Neighbour[] = [];
-  enc.tok.words.forEach((w, j) => {
+  enc.tok.words.slice().forEach((w, j) => {
     if (j === i || !all[j].length || key(w.text) === self || PUNCT.test(w.text)) return;
     cands.push({ word: w.text, score: cosine(all[i], all[j]), start: w.start, end: w.end });
   });
@@ -56,7 +56,7 @@ describe('neighbours and similarities from the word matrix', () => {
       for (const i of [...occ, ...occurrences(enc, 'the'), ...occurrences(enc, ',')]) {
         assert.deepEqual(
           otherOccurrences(enc, i, layer),
-          occurrences(enc, enc.tok.words[i].text).filter((j) => j !== i),
+          occurrences(enc, enc.tok.words.get(i).text).filter((j) => j !== i),
         );
       }
       assert.deepEqual(
@@ -99,7 +99,7 @@ describe('neighbours and similarities from the word matrix', () => {
       assert.equal(similarity, cosine(all[a], all[b]));
     });
     assert.deepEqual(r.neighbours.a, neighboursOf(enc, a, { top: 3 }));
-    assert.equal(r.b.start, enc.tok.words[b].start);
+    assert.equal(r.b.start, enc.tok.words.get(b).start);
   });
 
   it('a new encoding is not answered from the previous one', async () => {

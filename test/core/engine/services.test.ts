@@ -33,7 +33,7 @@ describe('document services', () => {
     assert.deepEqual(r.neighbours, neighboursOf(enc, banks[1], { layer: 'last', top: 4 }));
     assert.deepEqual(
       r.occurrences.map((o) => o.start),
-      [banks[0], banks[2]].map((i) => enc.tok.words[i].start),
+      [banks[0], banks[2]].map((i) => enc.tok.words.get(i).start),
     );
     assert.equal(r.occurrencesTotal, 2);
     const vecs = engine.wordVectors(enc, 'last');
@@ -48,7 +48,7 @@ describe('document services', () => {
     const r = inspectWord(enc, banks[2], { layer: 'last', top: 3, maxOccurrences: 1 });
     assert.deepEqual(
       r.occurrences.map((o) => o.start),
-      [enc.tok.words[banks[1]].start],
+      [enc.tok.words.get(banks[1]).start],
     );
     assert.equal(r.occurrencesTotal, 2);
   });

@@ -28,7 +28,16 @@ describe('sentence similarity', () => {
     );
     const tk = await engine.tokenizer(tiny);
     const H = tiny.info.hidden;
-    const rows = [a, b].map((t) => ({ ids: [tk.special.cls, ...tk.tokenize(t).tokens.map((x) => x.id), tk.special.sep] }));
+    const rows = [a, b].map((t) => ({
+      ids: [
+        tk.special.cls,
+        ...tk
+          .tokenize(t)
+          .tokens.slice()
+          .map((x) => x.id),
+        tk.special.sep,
+      ],
+    }));
     const outs = await tiny.run(rows, { hiddenLayers: [L] });
     const pooled = outs.map((o, k) => {
       const n = rows[k].ids.length - 2;

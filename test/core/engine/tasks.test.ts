@@ -26,8 +26,10 @@ describe('masked LM', () => {
     for (let k = 1; k < 5; k++) assert.ok(r.predictions[k - 1].score >= r.predictions[k].score);
     const tk = await engine.tokenizer(model);
     const t = tk.tokenize(text, { specials: ['[MASK]'] });
-    const pos = t.tokens.findIndex((x) => x.id === tk.special.mask) + 1;
-    const [o] = await model.run([{ ids: [tk.special.cls, ...t.tokens.map((x) => x.id), tk.special.sep] }], { mlmPositions: [[pos]] });
+    const pos = t.tokens.slice().findIndex((x) => x.id === tk.special.mask) + 1;
+    const [o] = await model.run([{ ids: [tk.special.cls, ...t.tokens.slice().map((x) => x.id), tk.special.sep] }], {
+      mlmPositions: [[pos]],
+    });
     const p = softmax(o.mlmLogits!);
     const top = r.predictions[0];
     const id = tk.tokenToId(top.word)!;
@@ -174,9 +176,9 @@ describe('question answering', () => {
       for (let s = w.contextStart; s < w.contextStart + w.docTokenEnd - w.docTokenStart; s++)
         for (let e = s; e < Math.min(s + 4, w.contextStart + w.docTokenEnd - w.docTokenStart); e++) {
           const l = sl![s] + el![e];
-          const ts = d.tokens[w.docTokenStart + s - w.contextStart];
-          const te = d.tokens[w.docTokenStart + e - w.contextStart];
-          if (l > top.logit) top = { logit: l, start: d.words[ts.word].start, end: d.words[te.word].end };
+          const ts = d.tokens.get(w.docTokenStart + s - w.contextStart);
+          const te = d.tokens.get(w.docTokenStart + e - w.contextStart);
+          if (l > top.logit) top = { logit: l, start: d.words.get(ts.word).start, end: d.words.get(te.word).end };
         }
     });
     assert.deepEqual([r.answers[0].start, r.answers[0].end], [top.start, top.end]);

@@ -26,7 +26,7 @@ describe('tensor export', () => {
       end = TEXT.indexOf('muddy') + 5;
     const b = tensorBundle(enc, { start, end }, all);
     assert.deepEqual(
-      b.words.map((w) => w.text),
+      b.words.slice().map((w) => w.text),
       ['river', 'was', 'muddy'],
     );
     const { layers: L, heads: H, hidden: D } = m.info;
@@ -34,7 +34,7 @@ describe('tensor export', () => {
     assert.equal(b.attention!.length, L * H * n * n);
     const t = wordAttentionTensor(enc, enc.windows[0]);
     const W = t.words.length;
-    const idx = b.words.map((w) => enc.tok.words.findIndex((x) => x.start === w.start));
+    const idx = b.words.slice().map((w) => enc.tok.words.slice().findIndex((x) => x.start === w.start));
     for (const [l, h, f, g] of [
       [0, 0, 0, 2],
       [L - 1, H - 1, 2, 1],

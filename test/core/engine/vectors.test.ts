@@ -21,8 +21,8 @@ describe('word vectors and similarity', () => {
   it('a word vector is the mean of its pieces at the layer; last4 averages the last layers', () => {
     const H = model.info.hidden;
     const L = model.info.layers;
-    const w = enc.tok.words.findIndex((x) => x.text === 'unbelievable');
-    const { tokenStart, tokenEnd } = enc.tok.words[w];
+    const w = enc.tok.words.slice().findIndex((x) => x.text === 'unbelievable');
+    const { tokenStart, tokenEnd } = enc.tok.words.get(w);
     assert.ok(tokenEnd - tokenStart > 1);
     const win = enc.windows[0];
     const mean = (layer: number) => {

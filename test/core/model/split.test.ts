@@ -79,7 +79,10 @@ for (const dir of MODELS) {
 /** Windows of real text with `per` [MASK]s each, as mask() and fill-masks send them. */
 async function maskedRows(dir: string, text: string, per: number, count: number) {
   const tk = await loadTokenizer(dir);
-  const ids = tk.tokenize(text).tokens.map((t) => t.id);
+  const ids = tk
+    .tokenize(text)
+    .tokens.slice()
+    .map((t) => t.id);
   const { cls, sep, mask } = tk.special;
   const W = 62;
   const out: Array<{ row: RunRow; pos: number[] }> = [];

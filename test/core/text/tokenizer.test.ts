@@ -46,19 +46,22 @@ function checkInvariants(tk: TextTokenizer, text: string, t: Tokenized): void {
       `token ${JSON.stringify(tok)} out of order in ${JSON.stringify(text)}`,
     );
     assert.ok(!isLowSurrogate(text, tok.start) && !isLowSurrogate(text, tok.end), `token splits a surrogate pair: ${JSON.stringify(tok)}`);
-    const w = t.words[tok.word];
+    const w = t.words.get(tok.word);
     assert.ok(tok.start >= w.start && tok.end <= w.end, 'token inside its word');
     prev = tok.end;
   }
   prev = 0;
-  t.words.forEach((w, i) => {
+  t.words.slice().forEach((w, i) => {
     assert.ok(w.start >= prev && w.start < w.end && w.end <= text.length, `word ${JSON.stringify(w)} invalid`);
     assert.equal(w.text, text.slice(w.start, w.end));
     assert.ok(w.tokenEnd > w.tokenStart);
-    for (let k = w.tokenStart; k < w.tokenEnd; k++) assert.equal(t.tokens[k].word, i);
+    for (let k = w.tokenStart; k < w.tokenEnd; k++) assert.equal(t.tokens.get(k).word, i);
     prev = w.end;
   });
-  const joined = t.tokens.map((x) => normalized(tk, text.slice(x.start, x.end))).join('');
+  const joined = t.tokens
+    .slice()
+    .map((x) => normalized(tk, text.slice(x.start, x.end)))
+    .join('');
   assert.equal(joined, normalized(tk, text), `coverage for ${JSON.stringify(text)}`);
 }
 
@@ -73,7 +76,10 @@ describe('tokens with offsets', { skip: dirs.length ? false : 'no tokenizer fixt
   it('gives ids identical to the library encode() on tricky strings', () => {
     for (const [d, tk] of tks) {
       for (const s of TRICKY) {
-        const ours = tk.tokenize(s).tokens.map((t) => t.id);
+        const ours = tk
+          .tokenize(s)
+          .tokens.slice()
+          .map((t) => t.id);
         const lib = tk.lib.encode(s, { add_special_tokens: false }).ids;
         assert.deepEqual(ours, lib, `${d}: ${JSON.stringify(s)}`);
         checkInvariants(tk, s, tk.tokenize(s));
@@ -86,11 +92,11 @@ describe('tokens with offsets', { skip: dirs.length ? false : 'no tokenizer fixt
     const s = 'ΟΣ 한국 σοσ';
     const t = tk.tokenize(s);
     assert.deepEqual(
-      t.tokens.map((x) => x.id),
+      t.tokens.slice().map((x) => x.id),
       tk.lib.encode(s, { add_special_tokens: false }).ids,
     );
-    assert.equal(t.tokens[0].text, 'ος', 'whole-word lower-casing gives the final sigma');
-    const han = t.tokens.filter((x) => t.words[x.word].text === '한국');
+    assert.equal(t.tokens.get(0).text, 'ος', 'whole-word lower-casing gives the final sigma');
+    const han = t.tokens.slice().filter((x) => t.words.get(x.word).text === '한국');
     assert.deepEqual(
       han.map((x) => x.text),
       ['ᄒ', '##ᅡ', '##ᆫ', '##ᄀ', '##ᅮ', '##ᆨ'],
@@ -115,24 +121,24 @@ describe('tokens with offsets', { skip: dirs.length ? false : 'no tokenizer fixt
       const text = 'Café, 中国! c\u0327a';
       const t = tk.tokenize(text);
       assert.deepEqual(
-        t.words.map((w) => w.text),
+        t.words.slice().map((w) => w.text),
         ['Café', ',', '中', '国', '!', 'c\u0327a'],
       );
       // The dropped combining mark belongs to the token before it.
-      const last = t.words[5];
-      assert.equal(t.tokens[last.tokenEnd - 1].end, text.length);
+      const last = t.words.get(5);
+      assert.equal(t.tokens.get(last.tokenEnd - 1).end, text.length);
     }
   });
 
   it('keeps literal [MASK]/[CLS] as plain text unless asked', () => {
     for (const [, tk] of tks) {
       const t = tk.tokenize('The [MASK] sat [CLS].');
-      assert.ok(!t.tokens.some((x) => x.id === tk.special.mask || x.id === tk.special.cls));
+      assert.ok(!t.tokens.slice().some((x) => x.id === tk.special.mask || x.id === tk.special.cls));
       const m = tk.tokenize('The [MASK] sat.', { specials: ['[MASK]'] });
-      const mi = m.tokens.findIndex((x) => x.id === tk.special.mask);
+      const mi = m.tokens.slice().findIndex((x) => x.id === tk.special.mask);
       assert.ok(mi > 0);
-      assert.deepEqual([m.tokens[mi].start, m.tokens[mi].end], [4, 10]);
-      assert.equal(m.words[m.tokens[mi].word].text, '[MASK]');
+      assert.deepEqual([m.tokens.get(mi).start, m.tokens.get(mi).end], [4, 10]);
+      assert.equal(m.words.get(m.tokens.get(mi).word).text, '[MASK]');
     }
   });
 
@@ -220,7 +226,7 @@ describe('tokens with offsets', { skip: dirs.length ? false : 'no tokenizer fixt
           const t = tk.tokenize(s);
           checkInvariants(tk, s, t);
           assert.deepEqual(
-            t.tokens.map((x) => x.id),
+            t.tokens.slice().map((x) => x.id),
             tk.lib.encode(s, { add_special_tokens: false }).ids,
           );
         }),

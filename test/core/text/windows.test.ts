@@ -31,8 +31,8 @@ describe('windows', { skip: dirs.length ? false : 'no tokenizer fixtures' }, () 
       ws.forEach((w, i) => {
         assert.equal(w.index, i);
         assert.ok(w.tokenEnd - w.tokenStart <= maxTokens, 'window within maxTokens');
-        assert.equal(w.tokenStart, t.words[w.wordStart].tokenStart, 'windows start on a word');
-        assert.equal(w.tokenEnd, t.words[w.wordEnd - 1].tokenEnd, 'windows end on a word');
+        assert.equal(w.tokenStart, t.words.get(w.wordStart).tokenStart, 'windows start on a word');
+        assert.equal(w.tokenEnd, t.words.get(w.wordEnd - 1).tokenEnd, 'windows end on a word');
         assert.equal(w.ownStart, own, 'own ranges are contiguous');
         assert.ok(w.ownStart >= w.wordStart && w.ownEnd <= w.wordEnd && w.ownEnd > w.ownStart);
         own = w.ownEnd;
@@ -43,7 +43,7 @@ describe('windows', { skip: dirs.length ? false : 'no tokenizer fixtures' }, () 
     }
     // With room for whole sentences, windows end at a sentence boundary ('.').
     const ws = planWindows(t, { maxTokens: 50, overlap: 6 });
-    for (const w of ws.slice(0, -1)) assert.equal(t.words[w.wordEnd - 1].text, '.');
+    for (const w of ws.slice(0, -1)) assert.equal(t.words.get(w.wordEnd - 1).text, '.');
   });
 
   it('QA windows: question repeated, chunks overlap by the stride, cover the document', () => {
