@@ -1,11 +1,22 @@
 // Encode a document: windows → rows [CLS] window [SEP] → batched model runs with only the requested taps,
 // reusing cached window outputs whose tokens did not change.
-import type { EncodeOptions, EncodedOutput, EncodedWindow, Encoding, LoadedModel, RunRequest, Tokenized } from './api';
+import type {
+  EncodeOptions,
+  EncodedOutput,
+  EncodedWindow,
+  Encoding,
+  LoadedModel,
+  ModelInfo,
+  RunRequest,
+  Tokenized,
+  WindowSpan,
+} from './api';
 import { toInt8Rows } from './hidden-rows';
 import { BertLensError, throwIfAborted } from './model/errors';
-import { textHash, windowKey, type WindowCache } from './cache';
+import { modelKey, textHash, windowKey, type WindowCache } from './cache';
+import { spliceOf } from './text/splice';
 import type { TextTokenizer } from './text/tokenizer';
-import { planWindows } from './text/windows';
+import { planWindows, replanWindows } from './text/windows';
 
 export const BATCH = 4;
 
@@ -59,19 +70,21 @@ export async function encodeText(
   }
   const tok = tk.tokenize(text);
   const maxTokens = Math.min(opts.maxTokens ?? info.maxPositions - 2, info.maxPositions - 2);
-  let spans = planWindows(tok, { maxTokens, overlap: opts.overlap });
+  const plan = planOf(info, tk, tok, maxTokens, opts.overlap);
+  let picked = plan.spans.map((_, i) => i);
   if (opts.range) {
     const { start, end } = opts.range;
-    spans = spans.filter((s) => {
+    picked = picked.filter((i) => {
+      const s = plan.spans[i];
       if (s.wordEnd <= s.wordStart) return true;
       const a = tok.words.starts[s.wordStart];
       const b = tok.words.ends[s.wordEnd - 1];
       return a <= end && b >= start;
     });
   }
-  // Every window's ids are hashed on every encode (a 1-char edit re-runs one or two): typed, straight from the tokens.
-  const ids = spans.map((s) => windowIds(tok, s.tokenStart, s.tokenEnd, tk.special));
-  const keys = ids.map((r) => windowKey(info, r));
+  const spans = picked.map((i) => plan.spans[i]);
+  const ids = picked.map((i) => plan.ids[i]);
+  const keys = picked.map((i) => plan.keys[i]);
   const cached = keys.map((k) => cache.get(k));
   const outs: (EncodedOutput | undefined)[] = cached.map((o) => (o && hasTaps(o, req) ? o : undefined));
   // Windows still to run, one per distinct content (repeated passages run once).
@@ -134,6 +147,41 @@ function int8Hidden(hidden: EncodedOutput['hidden'], width: number): EncodedOutp
   const h: EncodedOutput['hidden'] = {};
   for (const [l, a] of Object.entries(hidden)) h[+l] = a instanceof Float32Array ? toInt8Rows(a, width) : a;
   return h;
+}
+
+interface Plan {
+  model: string;
+  maxTokens: number;
+  overlap: number | undefined;
+  spans: WindowSpan[];
+  ids: Int32Array[]; // [CLS] window [SEP] per window
+  keys: string[]; // window cache keys
+}
+
+/** The window plan of each tokenized text still in use (the remembering tokenizer keeps the latest few). */
+const plans = new WeakMap<Tokenized, Plan>();
+
+/**
+ * Windows, their ids and cache keys for `tok`. A text spliced from one planned before (an edit) is planned from that
+ * plan: the windows the edit did not touch keep their ids and keys, so a 1-character edit costs the windows around
+ * it, not a pass over every window of the document.
+ */
+function planOf(info: ModelInfo, tk: TextTokenizer, tok: Tokenized, maxTokens: number, overlap: number | undefined): Plan {
+  const model = modelKey(info);
+  const fits = (p: Plan | undefined): p is Plan => !!p && p.model === model && p.maxTokens === maxTokens && p.overlap === overlap;
+  const known = plans.get(tok);
+  if (fits(known)) return known;
+  const sp = spliceOf(tok);
+  const prev = sp && plans.get(sp.from);
+  const { spans, from } = fits(prev)
+    ? replanWindows(tok, { maxTokens, overlap }, prev.spans, sp!.edit)
+    : { spans: planWindows(tok, { maxTokens, overlap }), from: undefined };
+  const reused = (i: number) => (from && prev && from[i] >= 0 ? from[i] : -1);
+  const ids = spans.map((s, i) => (reused(i) >= 0 ? prev!.ids[reused(i)] : windowIds(tok, s.tokenStart, s.tokenEnd, tk.special)));
+  const keys = spans.map((_, i) => (reused(i) >= 0 ? prev!.keys[reused(i)] : windowKey(info, ids[i])));
+  const plan = { model, maxTokens, overlap, spans, ids, keys };
+  plans.set(tok, plan);
+  return plan;
 }
 
 /** [CLS] tokens[from, to) [SEP] as ids. */

@@ -3,6 +3,7 @@
 // exactly that of tokenizing the new text from scratch (test/core/text/splice.test.ts).
 import type { Tokenized } from '../api';
 import { copyShifted, WordTable } from './tokens';
+import type { WordEdit } from './windows';
 import type { TextTokenizer, TokenizeOptions } from './tokenizer';
 
 interface Entry {
@@ -16,6 +17,14 @@ const MIN_SHARED = 0.5;
 /** Re-tokenized stretches reach at least this far on either side of the change, so cuts fall on common whitespace. */
 const MARGIN = 64;
 const BLOCK = 1024;
+
+/** Results made by splicing, with the result they came from and what changed (window plans are redone from there). */
+const spliced = new WeakMap<Tokenized, { from: Tokenized; edit: WordEdit }>();
+
+/** The result `tok` was spliced from and the words that changed; undefined when it was tokenized whole. */
+export function spliceOf(tok: Tokenized): { from: Tokenized; edit: WordEdit } | undefined {
+  return spliced.get(tok);
+}
 
 /** The tokenizer with a memory of its last `keep` results: the same text again is answered from memory (hovers
  * re-encode the same text many times) and an edited version of one of them is spliced. Results are shared, so
@@ -135,5 +144,7 @@ function splice(
     column(ow.tokenStarts, mw.tokenStarts, wa, ta, wb, dt),
     tokens.ids.length,
   );
-  return { tok: { text, tokens: ot.withColumns(tokens, words, odd), words }, spliceable: true };
+  const tok = { text, tokens: ot.withColumns(tokens, words, odd), words };
+  spliced.set(tok, { from: old, edit: { wordStart: wa, oldWordEnd: wb, newWordEnd: wa + mw.length, tokenShift: dt } });
+  return { tok, spliceable: true };
 }

@@ -6,7 +6,8 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { loadTokenizer, type TextTokenizer, type TokenizeOptions } from '../../../src/core/text/tokenizer';
-import { remembering, sharedEnds } from '../../../src/core/text/splice';
+import { remembering, sharedEnds, spliceOf } from '../../../src/core/text/splice';
+import { planWindows, replanWindows } from '../../../src/core/text/windows';
 import { testTokenizers } from './fixtures';
 
 const read = (f: string) => readFileSync(path.resolve(f), 'utf8');
@@ -90,6 +91,65 @@ describe('incremental tokenization', () => {
         );
       }
     }
+  });
+
+  it('window plans redone from the spliced-from plan equal plans from scratch, and keep the untouched windows', () => {
+    let kept = 0;
+    let planned = 0;
+    for (const [name, tk] of tokenizers.slice(-2)) {
+      const base = name.endsWith('zh') ? CHINESE() : ENGLISH();
+      for (const maxTokens of [12, 30, 126]) {
+        fc.assert(
+          fc.property(fc.array(edit, { minLength: 1, maxLength: 4 }), (edits) => {
+            const inc = remembering(tk);
+            let text = base;
+            let tok = inc.tokenize(text);
+            let plan = planWindows(tok, { maxTokens });
+            for (const e of edits) {
+              text = apply(text, e);
+              tok = inc.tokenize(text);
+              const sp = spliceOf(tok);
+              const fresh = planWindows(tok, { maxTokens });
+              if (!sp) {
+                plan = fresh;
+                continue;
+              }
+              const r = replanWindows(tok, { maxTokens }, plan, sp.edit);
+              assert.deepEqual(r.spans, fresh, `${name} ${maxTokens}: ${JSON.stringify(e)}`);
+              r.from.forEach((j, i) => {
+                if (j < 0) return (planned += 1);
+                kept++;
+                const [a, b] = [plan[j], r.spans[i]];
+                const ids = (t: typeof tok, x: typeof a) => Array.from(t.tokens.ids.subarray(x.tokenStart, x.tokenEnd));
+                assert.deepEqual(ids(tok, b), ids(sp.from, a), 'a kept window holds the same tokens');
+              });
+              plan = r.spans;
+            }
+          }),
+          { numRuns: 15, seed: 21 },
+        );
+      }
+    }
+    assert.ok(kept > 5 * planned, `windows kept ${kept}, planned anew ${planned}`);
+  });
+
+  it('a window is planned anew when the word just past its end changes (it may fit now)', () => {
+    const tk = tokenizers.at(-2)![1];
+    const text = Array.from({ length: 60 }, (_, i) => (i % 3 ? 'a' : 'unbelievably')).join(' ');
+    const tok = tk.tokenize(text);
+    const plan = planWindows(tok, { maxTokens: 12 });
+    let changed = 0;
+    for (const w of plan.slice(0, -1)) {
+      const [s0, s1] = [tok.words.starts[w.wordEnd], tok.words.ends[w.wordEnd]];
+      const inc = remembering(tk);
+      inc.tokenize(text);
+      const next = inc.tokenize(`${text.slice(0, s0)}z${text.slice(s1)}`); // the first word past the window, shorter
+      const sp = spliceOf(next)!;
+      const fresh = planWindows(next, { maxTokens: 12 });
+      assert.deepEqual(replanWindows(next, { maxTokens: 12 }, plan, sp.edit).spans, fresh);
+      if (fresh[w.index].wordEnd !== w.wordEnd) changed++;
+    }
+    assert.ok(changed > 0, 'some window grew over the shortened word');
   });
 
   it('a 1-character edit re-tokenizes a few hundred characters, not the document', () => {
