@@ -3,7 +3,8 @@
 // trace), crash (a signal, another exit status, a stack trace or "unexpected error"), hang (over the time limit) or
 // data loss (exit 0 but the JSON output is cut or invalid). Deterministic (seeded); writes the table into
 // docs/RELIABILITY.md between the reliability markers. Then (not with --quick) load on the real worker —
-// scripts/reliability/worker-load.ts — into the load markers. Usage: node scripts/reliability.mjs [--quick] [--no-write]
+// scripts/reliability/worker-load.ts — and 10 MB documents through the tokenizer and the worker (scripts/memory.mjs:
+// peak RSS, the host's event-loop delay) into their own markers. Usage: node scripts/reliability.mjs [--quick] [--no-write]
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -326,6 +327,17 @@ if (!QUICK) {
   }
   console.log(loadMd);
 }
+// ---------- a 10 MB document: the tokenizer's memory, the worker's peak RSS and the host's event-loop delay ----------
+let memoryMd = '';
+if (!QUICK) {
+  process.stderr.write('10 MB documents (scripts/memory.mjs) …\n');
+  const args = ['scripts/memory.mjs', '--mb', '10', '--lang', 'en,zh', '--only', 'tokenize,worker'];
+  const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 30 * 60_000 });
+  memoryMd =
+    r.status === 0 ? r.stdout.trim() : `\`node ${args.join(' ')}\` failed (exit ${r.status ?? r.signal}): ${r.stderr.trim().slice(-300)}`;
+  loadFailed ||= r.status !== 0 || / missed \|/.test(r.stdout);
+  console.log(memoryMd);
+}
 const doc = path.join(ROOT, 'docs', 'RELIABILITY.md');
 if (!process.argv.includes('--no-write')) {
   const text = fs.readFileSync(doc, 'utf8');
@@ -339,6 +351,16 @@ if (!process.argv.includes('--no-write')) {
     out = lre.test(out)
       ? out.replace(lre, block)
       : out.replace(/\n## Large documents/, `\n## Load on the worker\n${block}\n\n## Large documents`);
+  }
+  if (memoryMd) {
+    const block = `<!-- memory:begin (written by npm run reliability; do not edit by hand) -->\n${memoryMd}\n<!-- memory:end -->`;
+    const mre = /<!-- memory:begin[\s\S]*?<!-- memory:end -->/;
+    out = mre.test(out)
+      ? out.replace(mre, block)
+      : out.replace(
+          /\n\| text \| command \| peak RSS before/,
+          `\n${block}\n\nEarlier runs, by hand:\n\n| text | command | peak RSS before`,
+        );
   }
   fs.writeFileSync(doc, out);
 }

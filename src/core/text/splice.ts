@@ -18,12 +18,16 @@ const MIN_SHARED = 0.5;
 const MARGIN = 64;
 const BLOCK = 1024;
 
-/** Results made by splicing, with the result they came from and what changed (window plans are redone from there). */
-const spliced = new WeakMap<Tokenized, { from: Tokenized; edit: WordEdit }>();
+/** Results made by splicing, with the result they came from (weakly: a strong link would keep every earlier version of
+ * an edited document alive through the latest) and what changed — window plans are redone from there. */
+const spliced = new WeakMap<Tokenized, { from: WeakRef<Tokenized>; edit: WordEdit }>();
 
-/** The result `tok` was spliced from and the words that changed; undefined when it was tokenized whole. */
+/** The result `tok` was spliced from, if still in use, and the words that changed; undefined when it was tokenized
+ * whole or its predecessor is gone. */
 export function spliceOf(tok: Tokenized): { from: Tokenized; edit: WordEdit } | undefined {
-  return spliced.get(tok);
+  const s = spliced.get(tok);
+  const from = s?.from.deref();
+  return s && from ? { from, edit: s.edit } : undefined;
 }
 
 /** The tokenizer with a memory of its last `keep` results: the same text again is answered from memory (hovers
@@ -145,6 +149,6 @@ function splice(
     tokens.ids.length,
   );
   const tok = { text, tokens: ot.withColumns(tokens, words, odd), words };
-  spliced.set(tok, { from: old, edit: { wordStart: wa, oldWordEnd: wb, newWordEnd: wa + mw.length, tokenShift: dt } });
+  spliced.set(tok, { from: new WeakRef(old), edit: { wordStart: wa, oldWordEnd: wb, newWordEnd: wa + mw.length, tokenShift: dt } });
   return { tok, spliceable: true };
 }

@@ -106,9 +106,9 @@ export interface WordEdit {
 /**
  * planWindows(tok) from the plan of the text it was spliced from: windows that read only words before the edit are
  * kept, windows are planned anew from there until one starts where an old window (after the edit) started, and the
- * rest are the old ones moved. The same result as planWindows(tok) (test/core/text/windows.test.ts) in time that
- * grows with the windows planned anew, not with the text. `from[i]`: the old window whose tokens window i repeats,
- * or -1.
+ * rest are the old ones moved. The same result as planWindows(tok) (test/core/text/splice.test.ts); the words are
+ * read only around the edit, the rest costs a copy per window. `from[i]`: the old window whose tokens window i
+ * repeats, or -1.
  */
 export function replanWindows(
   tok: Tokenized,

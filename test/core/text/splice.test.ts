@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { loadTokenizer, type TextTokenizer, type TokenizeOptions } from '../../../src/core/text/tokenizer';
 import { remembering, sharedEnds, spliceOf } from '../../../src/core/text/splice';
 import { planWindows, replanWindows } from '../../../src/core/text/windows';
@@ -150,6 +152,23 @@ describe('incremental tokenization', () => {
       if (fresh[w.index].wordEnd !== w.wordEnd) changed++;
     }
     assert.ok(changed > 0, 'some window grew over the shortened word');
+  });
+
+  it('an edited result does not keep the versions before it alive', async () => {
+    v8.setFlagsFromString('--expose-gc');
+    const gc = vm.runInNewContext('gc') as () => void;
+    const inc = remembering(tokenizers.at(-2)![1]);
+    let text = ENGLISH();
+    const first = new WeakRef(inc.tokenize(text));
+    let last = inc.tokenize(text);
+    for (let i = 0; i < 12; i++) {
+      text = `${text.slice(0, 100 + i)}x${text.slice(101 + i)}`;
+      last = inc.tokenize(text);
+    }
+    assert.ok(spliceOf(last), 'the last one was spliced');
+    await new Promise((r) => setImmediate(r)); // WeakRefs made in this turn hold until it ends
+    gc();
+    assert.equal(first.deref(), undefined, 'the first version was collected');
   });
 
   it('a 1-character edit re-tokenizes a few hundred characters, not the document', () => {
