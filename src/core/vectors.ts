@@ -165,6 +165,7 @@ interface WordMatrix {
   type: Int32Array; // word type per word (normalised text), -1 for punctuation: never a neighbour
   types: string[]; // normalised text per type id
   dots?: Float64Array; // dotsWith's output, reused from hover to hover
+  candidates?: Int32Array; // the rows that can be a neighbour (a word, encoded), in order: dotsWith reads only these
 }
 let lastMatrix: WordMatrix | undefined; // one: a matrix is as large as the document's hidden states at one layer
 
@@ -249,12 +250,15 @@ function dotsWith(m: WordMatrix, i: number): Float64Array {
   const { H, rows } = m;
   const n = m.sq.length;
   const out = (m.dots ??= new Float64Array(n));
+  const rowsOf = candidatesOf(m);
+  const c = rowsOf.length;
   const data = rows instanceof Float32Array ? rows : rows.q;
   const q = data.slice(i * H, i * H + H);
-  let j = 0;
-  for (; j + 1 < n; j += 2) {
+  let p = 0;
+  for (; p + 1 < c; p += 2) {
+    const [j, j1] = [rowsOf[p], rowsOf[p + 1]];
     const a = j * H;
-    const b = a + H;
+    const b = j1 * H;
     // prettier-ignore
     let a0 = 0, a1 = 0, a2 = 0, a3 = 0, b0 = 0, b1 = 0, b2 = 0, b3 = 0;
     let k = 0;
@@ -275,11 +279,24 @@ function dotsWith(m: WordMatrix, i: number): Float64Array {
       b0 += data[b + k] * q[k];
     }
     out[j] = a0 + a1 + (a2 + a3);
-    out[j + 1] = b0 + b1 + (b2 + b3);
+    out[j1] = b0 + b1 + (b2 + b3);
   }
-  for (; j < n; j++) out[j] = dotAt(data, j * H, q, 0, H);
-  if (!(rows instanceof Float32Array)) for (let r = 0; r < n; r++) out[r] = out[r] * rows.scale[i] * rows.scale[r]; // rowDot's order
+  if (p < c) out[rowsOf[p]] = dotAt(data, rowsOf[p] * H, q, 0, H);
+  if (!(rows instanceof Float32Array))
+    for (let k = 0; k < c; k++) {
+      const r = rowsOf[k];
+      out[r] = out[r] * rows.scale[i] * rows.scale[r]; // rowDot's order
+    }
   return out;
+}
+
+/** Rows that can be a neighbour — words (not punctuation) that were encoded —, listed once per matrix: a hover
+ * computes dot products with these only (a text is ~15% punctuation). Other rows of dotsWith's output are stale. */
+function candidatesOf(m: WordMatrix): Int32Array {
+  if (m.candidates) return m.candidates;
+  const out: number[] = [];
+  for (let j = 0; j < m.sq.length; j++) if (m.type[j] >= 0 && m.sq[j]) out.push(j);
+  return (m.candidates = Int32Array.from(out));
 }
 
 /** cosine(row i, row j) with cosine's arithmetic. */
@@ -316,16 +333,15 @@ export function neighboursOf(
 ): Neighbour[] {
   const { layer = 'last', top = 5 } = opts;
   const m = wordMatrix(enc, layer);
-  const words = enc.tok.words;
   const self = opts.exclude === undefined ? m.type[wordIndex] : m.types.indexOf(opts.exclude);
   const dots = dotsWith(m, wordIndex);
   const sqi = m.sq[wordIndex];
   // Best score and its word per type, in typed arrays: no allocation per word.
   const bestScore = new Float64Array(m.types.length).fill(-Infinity);
   const bestWord = new Int32Array(m.types.length).fill(-1);
-  for (let j = 0; j < words.length; j++) {
+  for (const j of candidatesOf(m)) {
     const t = m.type[j];
-    if (j === wordIndex || t < 0 || t === self || !m.sq[j]) continue;
+    if (j === wordIndex || t === self) continue;
     const score = sqi ? dots[j] / Math.sqrt(sqi * m.sq[j]) : 0; // rowCosine's arithmetic
     if (score > bestScore[t]) {
       bestScore[t] = score; // ties keep the earlier occurrence
