@@ -6,12 +6,9 @@
 // Usage: node --import tsx scripts/memory/load-probe.ts MODEL_DIR DOCUMENT   (a BERT-base-shaped MODEL_DIR:
 // /usr/bin/python3 -m training.make_bench_models base → build/bench-models/bert-base)
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { WorkerClient, workerLimits } from '../../src/extension/client';
-import { DEFAULTS, threadsFor } from '../../src/extension/config';
+import { startWorker } from './start-worker';
 
-const ROOT = path.resolve(__dirname, '../..');
 const MB = 2 ** 20;
 const rss = () => process.memoryUsage().rss;
 /** Peak RSS since the last reset, from /proc (Linux). */
@@ -25,19 +22,7 @@ async function main(): Promise<void> {
   global.gc?.();
   writeFileSync('/proc/self/clear_refs', '5'); // VmHWM := current RSS
   const base = rss();
-  const client = new WorkerClient({ script: path.join(ROOT, 'dist', 'worker.js'), resourceLimits: workerLimits() });
-  await client.configure({
-    model,
-    qaModel: '',
-    staticVectors: '',
-    modelsDir: path.join(ROOT, 'models'),
-    cacheDir: path.join(os.tmpdir(), 'bert-lens-memory-cache'),
-    hubEndpoint: 'http://127.0.0.1:9',
-    offline: true,
-    threads: threadsFor(DEFAULTS, os.cpus().length),
-    dtype: 'int8',
-    language: 'en',
-  });
+  const client = await startWorker({ model, dtype: 'int8' });
   const loadPeak = hwm() - base; // configure() returns once the models are loaded
   const loaded = rss() - base;
   const doc = { uri: 'file:///memory.txt', version: 1, text };

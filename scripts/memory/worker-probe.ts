@@ -3,28 +3,15 @@
 // its middle, while this thread's event-loop delay is sampled — this thread stands in for the extension host.
 // Prints one JSON line. Usage: node --import tsx scripts/memory/worker-probe.ts FILE [model]
 import { readFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { WorkerClient, workerLimits } from '../../src/extension/client';
-import { DEFAULTS, threadsFor } from '../../src/extension/config';
+import { startWorker } from './start-worker';
 
-const ROOT = path.resolve(__dirname, '../..');
 async function main(): Promise<void> {
   const [file, model = 'auto'] = process.argv.slice(2);
   const text = readFileSync(file, 'utf8');
-  const client = new WorkerClient({ script: path.join(ROOT, 'dist', 'worker.js'), resourceLimits: workerLimits() });
-  await client.configure({
+  const client = await startWorker({
     model,
     qaModel: model === 'auto' ? 'auto' : '',
-    staticVectors: '',
-    modelsDir: path.join(ROOT, 'models'),
-    cacheDir: path.join(os.tmpdir(), 'bert-lens-memory-cache'),
-    hubEndpoint: 'http://127.0.0.1:9',
-    offline: true,
-    // As the extension configures it by default (ctx.ts): half the cores, at most 2, so the host keeps a core.
-    threads: Number(process.env.BERT_LENS_PROBE_THREADS ?? threadsFor(DEFAULTS, os.cpus().length)),
-    dtype: 'auto',
     language: /[\u4e00-\u9fff]/.test(text.slice(0, 1000)) ? 'zh' : 'en',
   });
   // The same thread idle for 5 s first: on a shared machine the scheduler alone delays timers; that is the floor.

@@ -9,9 +9,9 @@
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { WorkerClient, WorkerError, workerLimits } from '../../src/extension/client';
-import { DEFAULTS, threadsFor } from '../../src/extension/config';
+import { WorkerError } from '../../src/extension/client';
 import type { DocInput } from '../../src/worker/protocol';
+import { startWorker } from '../memory/start-worker';
 
 const ROOT = path.resolve(__dirname, '../..');
 const arg = (name: string, dflt: number) => {
@@ -94,19 +94,7 @@ const percentile = (xs: number[], p: number) => {
 const mb = () => Math.round(process.memoryUsage().rss / 2 ** 20);
 
 async function main(): Promise<void> {
-  const client = new WorkerClient({ script: path.join(ROOT, 'dist', 'worker.js'), resourceLimits: workerLimits() });
-  await client.configure({
-    model: 'auto',
-    qaModel: 'auto',
-    staticVectors: 'auto',
-    modelsDir: path.join(ROOT, 'models'),
-    cacheDir: path.join(os.tmpdir(), 'bert-lens-load-cache'),
-    hubEndpoint: 'http://127.0.0.1:9',
-    offline: true,
-    threads: threadsFor(DEFAULTS, os.cpus().length),
-    dtype: 'auto',
-    language: 'en',
-  });
+  const client = await startWorker({ qaModel: 'auto', staticVectors: 'auto', cacheDir: path.join(os.tmpdir(), 'bert-lens-load-cache') });
   const read = (f: string) => readFileSync(path.join(ROOT, f), 'utf8');
   const fresh = (pass: number) => [
     new Doc(`file:///load/${pass}/walkthrough.md`, read('samples/walkthrough.md'), 'What does BERT stand for?'),
