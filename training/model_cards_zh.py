@@ -3,7 +3,7 @@ Chinese build folder. Run through training/model_cards.py: `python3 -m training.
 import json
 import os
 
-from .model_cards import (B, LICENCE_NOTE, M, TEACHING, curve_rows, curve_table, load, pct, plot_curve, size,
+from .model_cards import (B, LICENCE_NOTE, M, TEACHING, curve_rows, curve_table, load, pct, plot_curve, precision_note, size,
                          source_table, attributions, target, training_log_table)
 
 # Source name (as training/corpus.py --lang zh writes it in stats.json) -> (licence, attribution)
@@ -110,7 +110,7 @@ Attribution:
   (80% `[MASK]`, 10% random, 10% unchanged); NSP (50% true continuation) with loss weight {a['nsp_weight']}.
 - AdamW, peak LR {a['lr']}, warm-up {pct(a['warmup'])} then linear decay; batch ramp
   {a.get('batch_start') or a['batch']} → {a['batch']} sequences per process × {ev['processes']} data-parallel 1-thread
-  processes; sequence {a['seq']}; fp32 (this CPU has no bf16 matrix units).
+  processes; sequence {a['seq']}; {precision_note(a)}.
 - Initialization of the first run: the layers of bert-lens-mini (English). Only the rows of tokens both vocabularies
   share carried over (digits, punctuation, Latin pieces; `training/weights.py`); every character started random.
   Position embeddings and attention weights were kept: they are not language-specific, and transferring a monolingual
