@@ -51,9 +51,12 @@ export async function eachWindow(
   let next = 0; // next batch start in todo
   o.onProgress?.(0, todo.length);
   for (let i = 0; i < spans.length; i++) {
-    if (!uses.has(keys[i])) continue;
+    // By index, not by content: a window repeating the selected one's text earlier on is not the one asked for (taking
+    // it used up the output, and the selected window then waited for a batch that had already run — forever).
+    if (only && !only(i)) continue;
     while (!outs.has(keys[i])) {
       throwIfAborted(o.signal, 'Encoding');
+      if (next >= todo.length) throw new Error(`eachWindow: window ${i}'s output was never run`); // an engine bug, not a hang
       const idx = todo.slice(next, next + BATCH);
       next += BATCH;
       if (!idx.some((j) => uses.has(keys[j]))) continue; // nothing visited from this batch
@@ -69,7 +72,10 @@ export async function eachWindow(
     visit({ ...spans[i], seqLen: spans[i].tokenEnd - spans[i].tokenStart + 2, out });
     const left = uses.get(keys[i])! - 1;
     if (left) uses.set(keys[i], left);
-    else outs.delete(keys[i]);
+    else {
+      uses.delete(keys[i]);
+      outs.delete(keys[i]);
+    }
   }
   return { model: info, textHash: '', tok, windows: [] };
 }

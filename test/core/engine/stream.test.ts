@@ -72,4 +72,26 @@ describe('streamed encoding', () => {
     assert.deepEqual(visited, [9]);
     assert.equal(runs, 1);
   });
+
+  it('only: a window whose text an earlier window repeats is visited, and the run ends', { timeout: 60_000 }, async () => {
+    // One paragraph over and over: windows ending on its sentences repeat exactly.
+    const text = Array.from({ length: 30 }, () => SENTENCES.join(' ')).join('\n\n');
+    const enc = await engine.encode(model, text, { hiddenLayers: 'all' });
+    const ids = (w: (typeof enc.windows)[number]) => enc.tok.tokens.idList(w.tokenStart, w.tokenEnd).join(' ');
+    const repeat = enc.windows.find((w) => enc.windows.some((v) => v.index < w.index && ids(v) === ids(w)));
+    assert.ok(repeat, 'the text has a window repeating an earlier one');
+    const visited: number[] = [];
+    await eachWindow(
+      model,
+      tk,
+      TEXT,
+      { hiddenLayers: [1] },
+      (w) => visited.push(w.index),
+      (i) => i === repeat.index,
+    );
+    assert.deepEqual(visited, [repeat.index]);
+    // vectors --occurrence N on a word in that window: the streamed neighbours (first the owner window alone).
+    const target = repeat.ownStart;
+    assert.deepEqual(await neighboursStreamed(model, tk, text, target, { top: 5 }), neighboursOf(enc, target, { top: 5 }));
+  });
 });
