@@ -138,10 +138,10 @@ export function replanWindows(
   while (w0 < n) {
     while (j < old.length && old[j].wordStart + dw < w0) j++;
     if (w0 >= edit.newWordEnd && j < old.length && old[j].wordStart >= edit.oldWordEnd && old[j].wordStart + dw === w0) {
+      const t = edit.tokenShift;
       for (; j < old.length; j++) {
         const o = old[j];
-        const [t, w] = [edit.tokenShift, dw];
-        spans.push({ ...o, tokenStart: o.tokenStart + t, tokenEnd: o.tokenEnd + t, wordStart: o.wordStart + w, wordEnd: o.wordEnd + w });
+        spans.push({ ...o, tokenStart: o.tokenStart + t, tokenEnd: o.tokenEnd + t, wordStart: o.wordStart + dw, wordEnd: o.wordEnd + dw });
         from.push(j);
       }
       break;

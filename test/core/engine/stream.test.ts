@@ -84,7 +84,7 @@ describe('streamed encoding', () => {
     await eachWindow(
       model,
       tk,
-      TEXT,
+      text,
       { hiddenLayers: [1] },
       (w) => visited.push(w.index),
       (i) => i === repeat.index,
