@@ -32,7 +32,7 @@ export function splitModel(tapped: TappedModel, layers: number, hiddenSize: numb
   try {
     const head = extractHead(tapped.graph, hidden, logits, hiddenSize);
     const quantized = indexModel(head).nodes.some((n) => n.opType === 'DynamicQuantizeLinear');
-    return { encoder: pruneOutputs(indexModel(tapped.bytes), [logits]), head, hidden, logits, quantized };
+    return { encoder: pruneOutputs(tapped.graph, [logits], tapped.taps), head, hidden, logits, quantized };
   } catch {
     return undefined;
   }

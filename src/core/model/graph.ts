@@ -131,31 +131,19 @@ export function indexModel(bytes: Uint8Array): GraphIndex {
 
 /** Returns new model bytes whose graph also outputs `names` (name-only ValueInfoProtos; ORT infers the types). */
 export function appendOutputs(g: GraphIndex, names: string[]): Uint8Array {
+  const extra = outputFields(g, names);
+  return extra.length ? withGraph(g, [g.bytes.subarray(g.graphStart, g.graphEnd), extra]) : g.bytes;
+}
+
+/** Graph `output` fields for those of `names` the graph does not output yet (name only; ORT infers the types). */
+export function outputFields(g: GraphIndex, names: string[]): Uint8Array {
   const existing = new Set(g.outputs);
-  const add = [...new Set(names)].filter((n) => !existing.has(n));
-  if (add.length === 0) return g.bytes;
   const w = Writer.create();
-  for (const name of add) {
-    const vi = onnx.ValueInfoProto.encode({ name }).finish();
-    w.uint32((GRAPH_OUTPUT << 3) | 2).bytes(vi);
+  for (const name of new Set(names)) {
+    if (existing.has(name)) continue;
+    w.uint32((GRAPH_OUTPUT << 3) | 2).bytes(onnx.ValueInfoProto.encode({ name }).finish());
   }
-  const extra = w.finish();
-  const head = Writer.create()
-    .uint32((MODEL_GRAPH << 3) | 2)
-    .uint32(g.graphEnd - g.graphStart + extra.length)
-    .finish();
-  const out = new Uint8Array(g.graphTagStart + head.length + (g.graphEnd - g.graphStart) + extra.length + (g.bytes.length - g.graphEnd));
-  let p = 0;
-  const put = (b: Uint8Array) => {
-    out.set(b, p);
-    p += b.length;
-  };
-  put(g.bytes.subarray(0, g.graphTagStart));
-  put(head);
-  put(g.bytes.subarray(g.graphStart, g.graphEnd));
-  put(extra);
-  put(g.bytes.subarray(g.graphEnd));
-  return out;
+  return w.finish();
 }
 
 /** The byte strings one after another (a graph or model rebuilt from kept and new fields). */
@@ -169,17 +157,23 @@ export function concatBytes(parts: Uint8Array[]): Uint8Array {
   return out;
 }
 
-/** Model bytes with the graph field's body replaced by `graph`; every other model field is kept as raw bytes. */
-export function withGraph(g: GraphIndex, graph: Uint8Array): Uint8Array {
+/**
+ * Model bytes whose graph field's body is `parts`, one after another; every other model field is kept as raw bytes.
+ * Written straight into one buffer: a model is hundreds of MB, and each transient copy of it is resident until V8
+ * collects it.
+ */
+export function withGraph(g: GraphIndex, parts: Uint8Array[]): Uint8Array {
+  const length = parts.reduce((n, x) => n + x.length, 0);
   const head = Writer.create()
     .uint32((MODEL_GRAPH << 3) | 2)
-    .uint32(graph.length)
+    .uint32(length)
     .finish();
-  const out = new Uint8Array(g.graphTagStart + head.length + graph.length + (g.bytes.length - g.graphEnd));
-  out.set(g.bytes.subarray(0, g.graphTagStart), 0);
-  out.set(head, g.graphTagStart);
-  out.set(graph, g.graphTagStart + head.length);
-  out.set(g.bytes.subarray(g.graphEnd), g.graphTagStart + head.length + graph.length);
+  const out = new Uint8Array(g.graphTagStart + head.length + length + (g.bytes.length - g.graphEnd));
+  let at = 0;
+  for (const x of [g.bytes.subarray(0, g.graphTagStart), head, ...parts, g.bytes.subarray(g.graphEnd)]) {
+    out.set(x, at);
+    at += x.length;
+  }
   return out;
 }
 

@@ -3,7 +3,7 @@
 // per row, not one [layers, heads] for the whole batch, so an importance map (one head off per row) runs batched.
 import protobuf from 'protobufjs/minimal';
 import { onnx } from 'onnx-proto';
-import { concatBytes, GRAPH_INPUT, GRAPH_NODE, walk, withGraph, type GraphIndex } from './graph';
+import { GRAPH_INPUT, GRAPH_NODE, walk, withGraph, type GraphIndex } from './graph';
 
 const { Writer } = protobuf;
 
@@ -85,5 +85,5 @@ export function spliceHeadMask(g: GraphIndex, probs: string[], heads: number): U
     },
   }).finish();
   field(GRAPH_INPUT, input);
-  return withGraph(g, concatBytes(parts));
+  return withGraph(g, parts);
 }

@@ -2,12 +2,12 @@
 // is fetched, so an output nobody reads still costs its full compute). Byte level, like graph.ts: nodes are decoded,
 // initializers and every other graph field are copied as raw bytes.
 import {
-  concatBytes,
   GRAPH_INITIALIZER,
   GRAPH_NODE,
   GRAPH_OUTPUT,
   GRAPH_VALUE_INFO,
   VALUEINFO_NAME,
+  outputFields,
   readStringField,
   walk,
   withGraph,
@@ -15,14 +15,15 @@ import {
 } from './graph';
 
 /**
- * Model bytes whose graph no longer outputs `drop` nor computes anything only they depend on. An initializer that a
- * kept node still reads stays (a tied word-embedding table feeds both the embeddings and the MLM decoder). Throws a
- * plain Error when an output is missing or a node carries a subgraph (its outer-scope reads are not traced here).
+ * Model bytes whose graph no longer outputs `drop` nor computes anything only they depend on, and outputs `add` too
+ * (taps: one copy of the model instead of a tapped copy and then a pruned one). An initializer that a kept node still
+ * reads stays (a tied word-embedding table feeds both the embeddings and the MLM decoder). Throws a plain Error when an
+ * output is missing or a node carries a subgraph (its outer-scope reads are not traced here).
  */
-export function pruneOutputs(g: GraphIndex, drop: string[]): Uint8Array {
+export function pruneOutputs(g: GraphIndex, drop: string[], add: string[] = []): Uint8Array {
   for (const d of drop) if (!g.outputs.includes(d)) throw new Error(`${d} is not a graph output`);
   if (g.nodes.some((n) => n.attribute.some((a) => a.g || a.graphs?.length))) throw new Error('the graph has subgraphs');
-  const outputs = g.outputs.filter((o) => !drop.includes(o));
+  const outputs = [...g.outputs.filter((o) => !drop.includes(o)), ...add];
   const keep = new Set<number>();
   const used = new Set<string>(); // every tensor a kept node reads or the graph outputs
   const stack = [...outputs];
@@ -48,5 +49,6 @@ export function pruneOutputs(g: GraphIndex, drop: string[]): Uint8Array {
     if (wire === 2 && f === GRAPH_VALUE_INFO && !produced.has(readStringField(g.bytes, s, e, VALUEINFO_NAME))) return;
     parts.push(g.bytes.subarray(tagStart, e));
   });
-  return withGraph(g, concatBytes(parts));
+  parts.push(outputFields(g, add));
+  return withGraph(g, parts);
 }

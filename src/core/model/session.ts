@@ -8,11 +8,12 @@ import type { Capabilities, LoadOptions, LoadedModel, ModelInfo, StoreOptions } 
 import { BertLensError, throwIfAborted } from './errors';
 import { readModelInfo } from './info';
 import { resolveModel } from './store';
-import { tapModel } from './taps';
+import { tapModel, type TapPlan, type TappedModel } from './taps';
 import { checkConsistency } from './checks';
 import { readBounded, readJsonText } from './files';
 import { createHeadSession, runHead, type HeadSource } from './head-session';
-import { splitModel } from './encoder';
+import { splitModel, type SplitModel } from './encoder';
+import { collectGarbage } from './gc';
 import { sessionOptions } from './options';
 import { feedsFor, runBatched, type Shared } from './run';
 
@@ -123,6 +124,17 @@ async function createShared(
   threads: number,
   full: boolean,
 ): Promise<Shared> {
+  const shared = await openShared(source, resolved, threads, full);
+  collectGarbage(); // the graphs onnxruntime copied, out of scope now
+  return shared;
+}
+
+async function openShared(
+  source: string,
+  resolved: Awaited<ReturnType<typeof resolveModel>>,
+  threads: number,
+  full: boolean,
+): Promise<Shared> {
   const info = readModelInfo(resolved.dir, { id: source, source: resolved.source, dtype: resolved.dtype });
   info.modelFile = resolved.modelFile;
   const file = path.relative(resolved.dir, resolved.modelFile);
@@ -139,33 +151,17 @@ async function createShared(
       { model: source, file, cause },
     );
   };
-  let bytes: Uint8Array;
-  try {
-    bytes = readBounded(resolved.modelFile);
-  } catch (e) {
-    if (e instanceof BertLensError) throw e; // a device or an oversized file: the error says so
-    throw new BertLensError(
-      'MODEL_NOT_FOUND',
-      `Model ${source}: cannot read ${resolved.modelFile} (${(e as Error).message}). Check the folder or download the model again.`,
-      { model: source, file, cause: e },
-    );
-  }
-  let tapped: ReturnType<typeof tapModel>;
-  try {
-    tapped = tapModel(bytes, info.layers);
-  } catch (e) {
-    throw corrupt((e as Error).message, e);
-  }
   const cfg = JSON.parse(readJsonText(path.join(resolved.dir, 'config.json'))) as Record<string, unknown>;
-  checkConsistency(info, cfg, tapped.graph, tapped.plan, file);
+  const archs = JSON.stringify(cfg.architectures ?? '');
+  // The file's bytes and its parsed graph live only inside graphsOf: gone before onnxruntime copies the graphs.
+  const { plan, split, full: fullBytes } = graphsOf(resolved.modelFile, file, info, archs, full, cfg, corrupt);
   const options = sessionOptions(threads);
   // External weights (model.onnx_data[_N]) sit next to the .onnx; a graph loaded from bytes needs them passed in.
   const dir = path.dirname(resolved.modelFile);
   const base = path.basename(resolved.modelFile);
   const ext = fs.readdirSync(dir).filter((f) => f.startsWith(`${base}_data`));
   if (ext.length) options.externalData = ext.map((f) => ({ path: f, data: readBounded(path.join(dir, f)) }));
-  const archs = JSON.stringify(cfg.architectures ?? '');
-  const split = full ? undefined : splitModel(tapped, info.layers, info.hidden, archs);
+  collectGarbage();
   let session: ort.InferenceSession | undefined;
   let head: ort.InferenceSession | undefined;
   if (split) {
@@ -180,7 +176,8 @@ async function createShared(
     }
   }
   try {
-    session ??= await ort.InferenceSession.create(tapped.bytes, options);
+    // The full tapped graph: asked for, no MLM head to split off, or the split graphs did not load (then read again).
+    session ??= await ort.InferenceSession.create(fullBytes ?? tapModel(readBounded(resolved.modelFile), info.layers).bytes, options);
   } catch (e) {
     // It parsed, so this is more likely an operator or type onnxruntime cannot run than a damaged file: keep it.
     const why = String((e as Error).message ?? e).split('\n')[0];
@@ -209,7 +206,6 @@ async function createShared(
     start: pick('start_logits'),
     end: pick('end_logits'),
   };
-  const plan = tapped.plan;
   const L = info.layers;
   const attention = plan.layers.length === L && L > 0;
   const capabilities: Capabilities = {
@@ -241,6 +237,41 @@ async function createShared(
     throw e;
   }
   return shared;
+}
+
+/**
+ * Reads and taps the model file, checks it against config.json, and cuts the graphs the sessions load: encoder + MLM
+ * head (encoder.ts), or the full tapped graph when `full` is asked or there is no head to split off.
+ */
+function graphsOf(
+  modelFile: string,
+  file: string,
+  info: ModelInfo,
+  archs: string,
+  full: boolean,
+  cfg: Record<string, unknown>,
+  corrupt: (why: string, cause?: unknown) => BertLensError,
+): { plan: TapPlan; split?: SplitModel; full?: Uint8Array } {
+  let bytes: Uint8Array;
+  try {
+    bytes = readBounded(modelFile);
+  } catch (e) {
+    if (e instanceof BertLensError) throw e; // a device or an oversized file: the error says so
+    throw new BertLensError(
+      'MODEL_NOT_FOUND',
+      `Model ${info.id}: cannot read ${modelFile} (${(e as Error).message}). Check the folder or download the model again.`,
+      { model: info.id, file, cause: e },
+    );
+  }
+  let tapped: TappedModel;
+  try {
+    tapped = tapModel(bytes, info.layers);
+  } catch (e) {
+    throw corrupt((e as Error).message, e);
+  }
+  checkConsistency(info, cfg, tapped.graph, tapped.plan, file);
+  const split = full ? undefined : splitModel(tapped, info.layers, info.hidden, archs);
+  return { plan: tapped.plan, split, full: split ? undefined : tapped.bytes };
 }
 
 /**

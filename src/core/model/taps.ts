@@ -255,19 +255,30 @@ function assignHidden(norms: Array<{ pos: number; out: string }>, softmax: numbe
 }
 
 export interface TappedModel {
-  bytes: Uint8Array; // model with the taps as extra outputs
+  /** The model with the taps as extra outputs: a new copy of the file, made on first use (the split encoder is
+   * written from `graph` and `taps` directly; encoder.ts). */
+  readonly bytes: Uint8Array;
   plan: TapPlan;
   graph: GraphIndex; // the original graph, for load-time checks of its weights
+  taps: string[]; // the tensors the plan adds as graph outputs
 }
 
-/** Index + plan + splice. Throws a plain Error when the bytes are not an ONNX model. */
+/** Plans the taps of a model file (hidden states, attention, Q/K/V). Throws when the bytes are not an ONNX model. */
 export function tapModel(bytes: Uint8Array, expectedLayers?: number): TappedModel {
   const g = indexModel(bytes);
   const plan = planTaps(g, expectedLayers);
-  const names: string[] = [...plan.hidden];
+  const taps: string[] = [...plan.hidden];
   for (const l of plan.layers) {
-    names.push(l.attention);
-    for (const t of [l.q, l.k, l.v]) if (t) names.push(t.name);
+    taps.push(l.attention);
+    for (const t of [l.q, l.k, l.v]) if (t) taps.push(t.name);
   }
-  return { bytes: appendOutputs(g, names), plan, graph: g };
+  let tapped: Uint8Array | undefined;
+  return {
+    get bytes() {
+      return (tapped ??= appendOutputs(g, taps));
+    },
+    plan,
+    graph: g,
+    taps,
+  };
 }

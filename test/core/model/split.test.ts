@@ -73,6 +73,20 @@ for (const dir of MODELS) {
       const table = [...g.initializers.keys()].find((n) => /word_embeddings\.weight$/.test(n))!;
       assert.ok(pruned.initializers.has(table), 'the word-embedding table (tied to the decoder) stays');
     });
+
+    it('pruning and tapping in one pass writes the bytes that tapping, re-parsing and pruning wrote', () => {
+      for (const f of ['model.onnx', 'model_quantized.onnx']) {
+        const file = path.join(dir, 'onnx', f);
+        if (!fs.existsSync(file)) continue;
+        const t = tapModel(readBounded(file), split.info.layers);
+        const once = pruneOutputs(t.graph, ['logits'], t.taps);
+        const twice = pruneOutputs(indexModel(t.bytes), ['logits']);
+        assert.ok(t.taps.length > 0);
+        assert.equal(Buffer.compare(Buffer.from(once), Buffer.from(twice)), 0, f);
+        const outputs = indexModel(once).outputs;
+        assert.ok(t.taps.every((x) => outputs.includes(x)) && !outputs.includes('logits'), 'the taps are outputs, the logits not');
+      }
+    });
   });
 }
 
