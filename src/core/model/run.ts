@@ -10,6 +10,7 @@ import { createAblationSession } from './ablation-session';
 import { HEAD_MASK } from './head-mask';
 import { headOnRows } from './encoder';
 import { sessionOptions } from './options';
+import { collectGarbage } from './gc';
 
 /** A loaded model file's sessions and what was learnt about its graph, shared by every loadModel() of it. */
 export interface Shared {
@@ -39,7 +40,8 @@ function bytesPerRow(s: Shared, T: number, viaHead: boolean, positions: number):
 /** The head-mask session, created once per shared model (a failed creation is retried next time). */
 function ablationSession(s: Shared): Promise<ort.InferenceSession> {
   if (!s.ablation) {
-    const created = createAblationSession(s.info, s.plan, sessionOptions(s.threads));
+    // Collected after: the file, its tapped copy and the spliced graph (three model-sized buffers) are garbage by then.
+    const created = createAblationSession(s.info, s.plan, sessionOptions(s.threads)).then((x) => (collectGarbage(), x));
     s.ablation = created;
     created.catch(() => s.ablation === created && (s.ablation = undefined));
   }
