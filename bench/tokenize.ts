@@ -12,6 +12,7 @@ import { WindowCache } from '../src/core/cache';
 import { encodeText } from '../src/core/encode';
 import { loadTokenizer, type TextTokenizer } from '../src/core/text/tokenizer';
 import { remembering } from '../src/core/text/splice';
+import { limitToVisible } from '../src/core/text/segments';
 import { pair } from './pair';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -77,6 +78,25 @@ async function rows(dir: string): Promise<Row[]> {
   const full = () => encodeText(model, raw, text, opts, new WindowCache());
   const r2 = await timed(reEncode, full, ITERS);
   out.push({ name: `${dir}: re-encode after a 1-char edit vs full encode (${n} tokens)`, a: 're-encode', b: 'full encode', ...r2 });
+  // A document over bertLens.maxDocumentChars reaches the worker with only the visible part and the cursor's
+  // neighbourhood kept, the rest blanked (core/text/segments.ts); its first tokenization should cost what that part does.
+  const big = document(raw, zh, 2_000_000);
+  const from = big.length >> 1;
+  const view = { start: from, end: from + 4000 };
+  const limited = limitToVisible(big, 50_000, [view], view.start).text;
+  const kept = big.slice(view.start - 2000, view.end);
+  const r3 = await timed(
+    () => raw.tokenize(limited),
+    () => raw.tokenize(kept),
+    ITERS * 4,
+  );
+  const mb = (limited.length / 1e6).toFixed(1);
+  out.push({
+    name: `${dir}: tokenize a ${mb}M-character document over maxDocumentChars (blanked but the view) vs the view alone`,
+    a: 'blanked document',
+    b: 'view alone',
+    ...r3,
+  });
   await model.dispose();
   return out;
 }

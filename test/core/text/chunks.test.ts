@@ -3,7 +3,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { chunks, type TextTokenizer } from '../../../src/core/text/tokenizer';
+import { BLANK_RUN, chunks, nonBlank, type TextTokenizer } from '../../../src/core/text/tokenizer';
 import { testTokenizers } from './fixtures';
 
 const TRICKY = [
@@ -60,6 +60,40 @@ describe('chunked tokenization', () => {
           same(tk, parts.join(''), size, ['[MASK]']);
         }),
         { numRuns: 400, seed: 12 },
+      );
+    }
+  });
+
+  it('long blank runs (a document over maxDocumentChars arrives blanked) are skipped: the same tokens and words', () => {
+    const blanks = [BLANK_RUN - 1, BLANK_RUN, BLANK_RUN + 1, 300].flatMap((n) => [' '.repeat(n), '\n'.repeat(n), ' \r\n\t'.repeat(n)]);
+    const text = TRICKY.map((t, i) => t + blanks[i % blanks.length]).join('') + '\u0301x' + blanks[3] + '中' + blanks[5];
+    assert.ok(nonBlank(text, 0, text.length).length > 5, 'the text has blank runs to skip');
+    for (const [, tk] of tokenizers) for (const size of [1, 7, 64, 1000, 1 << 16]) same(tk, text, size, ['[MASK]']);
+  });
+
+  it('nonBlank: the ranges between runs of BLANK_RUN or more blanks, within [from, to)', () => {
+    const run = ' '.repeat(BLANK_RUN);
+    const text = `ab${run}cd${' '.repeat(BLANK_RUN - 1)}ef${run}`;
+    const at = (x: string) => text.indexOf(x);
+    assert.deepEqual(nonBlank(text, 0, text.length), [
+      [0, 2],
+      [at('cd'), at('ef') + 2],
+    ]);
+    assert.deepEqual(nonBlank(text, 1, at('cd') + 1), [
+      [1, 2],
+      [at('cd'), at('cd') + 1],
+    ]);
+    assert.deepEqual(nonBlank(run, 0, BLANK_RUN), []);
+  });
+
+  it('random texts with long blank runs (fast-check)', () => {
+    const long = [' '.repeat(BLANK_RUN), '\n'.repeat(BLANK_RUN + 3), '\t \r\n'.repeat(BLANK_RUN)];
+    for (const [, tk] of tokenizers) {
+      fc.assert(
+        fc.property(fc.array(fc.constantFrom(...ALPHABET, ...long), { maxLength: 40 }), fc.integer({ min: 1, max: 200 }), (parts, size) => {
+          same(tk, parts.join(''), size, ['[MASK]']);
+        }),
+        { numRuns: 200, seed: 7 },
       );
     }
   });
