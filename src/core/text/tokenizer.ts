@@ -119,6 +119,7 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
         continue;
       }
       const parts: Parts = {
+        charWise: bertNorm.type === 'BertNormalizer',
         normChar,
         normalize,
         preTokenize,
@@ -154,6 +155,8 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
 }
 
 interface Parts {
+  /** The normalizer is BERT's own (clean text, CJK spacing, lower case, accents): see charWiseExact. */
+  charWise: boolean;
   normChar(c: string): string;
   normalize(s: string): string;
   preTokenize(s: string): string[];
@@ -218,8 +221,46 @@ export function nonBlank(text: string, from: number, to: number): Array<[number,
   return out;
 }
 
+/**
+ * Characters whose normalization by BERT's normalizer never depends on a neighbour, as [first, last] code units: no
+ * combining marks (they reorder against each other), no Σ (U+03A3: lower-cased to ς or σ by the letter after it), no
+ * surrogates. Latin, Greek but Σ, Cyrillic letters, general punctuation, currency, letterlike symbols, arrows, maths,
+ * box drawing, symbols, dingbats, CJK punctuation but its tone marks, CJK ideographs, fullwidth ASCII.
+ */
+export const CHAR_WISE: ReadonlyArray<readonly [number, number]> = [
+  [0x0000, 0x02ff],
+  [0x0370, 0x03a2],
+  [0x03a4, 0x0482],
+  [0x048a, 0x04ff],
+  [0x1e00, 0x1fff],
+  [0x2000, 0x206f],
+  [0x20a0, 0x20cf],
+  [0x2100, 0x27bf],
+  [0x3000, 0x3029],
+  [0x3030, 0x303f],
+  [0x3400, 0x4dbf],
+  [0x4e00, 0x9fff],
+  [0xff01, 0xff5e],
+];
+
+/**
+ * Whether BERT's normalizer gives text[from, to) whole exactly what it gives character by character (all of it in
+ * CHAR_WISE), so the whole pass can be skipped: its clean-text and CJK passes were ~45 % of tokenizing English.
+ * test/core/text/chunks.test.ts checks the claim against the library.
+ */
+export function charWiseExact(text: string, from: number, to: number): boolean {
+  next: for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x300) continue;
+    for (const [lo, hi] of CHAR_WISE) if (c >= lo && c <= hi) continue next;
+    return false;
+  }
+  return true;
+}
+
 /** Whether normalizing text[from, to) whole gives as many UTF-16 units as normalizing it character by character. */
 function sameLength(text: string, from: number, to: number, p: Parts): boolean {
+  if (p.charWise && charWiseExact(text, from, to)) return true;
   let n = 0;
   for (let i = from; i < to;) {
     const len = text.codePointAt(i)! > 0xffff ? 2 : 1;
@@ -254,7 +295,8 @@ function tokenizeSection(text: string, from: number, to: number, p: Parts, out: 
   // Context-dependent case mapping (Greek final sigma) differs per char; the whole-section result is what the
   // library tokenizes, so take its characters whenever the lengths agree and keep our map.
   let tookWhole = false;
-  if (useWhole !== false) {
+  if (useWhole !== false && p.charWise && charWiseExact(text, from, to)) tookWhole = true;
+  else if (useWhole !== false) {
     const whole = p.normalize(text.slice(from, to));
     if (useWhole || whole.length === norm.length) [norm, tookWhole] = [whole, true];
   }

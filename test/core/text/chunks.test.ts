@@ -3,7 +3,7 @@
 import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { BLANK_RUN, chunks, nonBlank, type TextTokenizer } from '../../../src/core/text/tokenizer';
+import { BLANK_RUN, CHAR_WISE, charWiseExact, chunks, nonBlank, type TextTokenizer } from '../../../src/core/text/tokenizer';
 import { testTokenizers } from './fixtures';
 
 const TRICKY = [
@@ -96,5 +96,32 @@ describe('chunked tokenization', () => {
         { numRuns: 200, seed: 7 },
       );
     }
+  });
+
+  it("charWiseExact: where it holds, BERT's normalizer gives the whole text exactly what it gives per character", () => {
+    // Every character it admits, in random strings, through each test tokenizer's own normalizer (cased and uncased).
+    const admitted = [0x0, 0x9, 0xa, 0xd, 0x20, 0x41, 0x5a, 0x61, 0xad, 0xc0, 0xdf, 0x130, 0x131, 0x149, 0x17f, 0x1c5, 0x1f0, 0x2ff];
+    const ranges = CHAR_WISE;
+    const char = fc.oneof(
+      fc.constantFrom(...admitted.map((c) => String.fromCharCode(c))),
+      fc.constantFrom(...ranges).chain(([a, b]) => fc.integer({ min: a, max: b }).map((c) => String.fromCharCode(c))),
+    );
+    for (const [name, tk] of tokenizers) {
+      const norm = tk.lib.normalizer;
+      if ((norm as { config?: { type?: string } } | null)?.config?.type !== 'BertNormalizer') continue;
+      const one = (x: string) => norm!(x);
+      fc.assert(
+        fc.property(fc.array(char, { maxLength: 40 }), (cs) => {
+          const text = cs.join('');
+          assert.ok(charWiseExact(text, 0, text.length));
+          assert.equal(one(text), cs.map(one).join(''), `${name}: ${JSON.stringify(text)}`);
+        }),
+        { numRuns: 2000, seed: 3 },
+      );
+      // What it refuses really differs: Greek final sigma (lower-cased by its neighbour) and a mark after a mark.
+      for (const x of ['ΟΣ', 'e\u0301', 'x\u0483', '\u302a', '😀']) assert.ok(!charWiseExact(x, 0, x.length));
+    }
+    const uncased = tokenizers.find(([n]) => /greek/.test(n))![1].lib.normalizer!;
+    assert.notEqual(uncased('ΟΣ'), uncased('Ο') + uncased('Σ'), 'the sigma case is real');
   });
 });
