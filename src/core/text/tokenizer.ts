@@ -258,6 +258,26 @@ export function charWiseExact(text: string, from: number, to: number): boolean {
   return true;
 }
 
+/**
+ * The normalizer over text[from, to) as one string. BERT's is run word by word instead (exact: no case, mark or CJK
+ * rule reaches across a space, tab or line break), and only on the words where charWiseExact fails.
+ */
+function wholeNormalized(text: string, from: number, to: number, p: Parts): string {
+  if (!p.charWise) return p.normalize(text.slice(from, to));
+  const out: string[] = [];
+  for (let i = from; i < to;) {
+    let j = i + 1;
+    if (SPACE.test(text[i])) out.push(p.normChar(text[i]));
+    else {
+      while (j < to && !SPACE.test(text[j])) j++;
+      const word = text.slice(i, j);
+      out.push(charWiseExact(text, i, j) ? Array.from(word, (c) => p.normChar(c)).join('') : p.normalize(word));
+    }
+    i = j;
+  }
+  return out.join('');
+}
+
 /** Whether normalizing text[from, to) whole gives as many UTF-16 units as normalizing it character by character. */
 function sameLength(text: string, from: number, to: number, p: Parts): boolean {
   if (p.charWise && charWiseExact(text, from, to)) return true;
@@ -267,7 +287,7 @@ function sameLength(text: string, from: number, to: number, p: Parts): boolean {
     n += p.normChar(text.slice(i, i + len)).length;
     i += len;
   }
-  return p.normalize(text.slice(from, to)).length === n;
+  return wholeNormalized(text, from, to, p).length === n;
 }
 
 /** Tokenize text[from, to) and append tokens/words with offsets into the whole text. `useWhole`: whether to take the
@@ -297,7 +317,7 @@ function tokenizeSection(text: string, from: number, to: number, p: Parts, out: 
   let tookWhole = false;
   if (useWhole !== false && p.charWise && charWiseExact(text, from, to)) tookWhole = true;
   else if (useWhole !== false) {
-    const whole = p.normalize(text.slice(from, to));
+    const whole = wholeNormalized(text, from, to, p);
     if (useWhole || whole.length === norm.length) [norm, tookWhole] = [whole, true];
   }
 
