@@ -93,6 +93,8 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
   const normCfg = (json as { normalizer?: { lowercase?: boolean } }).normalizer ?? {};
   const uncased = normCfg.lowercase === true || config.do_lower_case === true;
   const normalize = lib.normalizer ? (s: string) => lib.normalizer!(s) : (s: string) => s;
+  const unitCache: string[] = [];
+  const normUnit = (c: number): string => unitCache[c] ?? (unitCache[c] = normChar(String.fromCharCode(c)));
   const charCache = new Map<string, string>();
   const normChar = (c: string): string => {
     let n = charCache.get(c);
@@ -106,7 +108,16 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
   const bertNorm = normCfg as { type?: string; handle_chinese_chars?: boolean };
   const cutAtCjk = cutAtSpace && bertNorm.type === 'BertNormalizer' && bertNorm.handle_chinese_chars !== false;
   const preTokenize = lib.pre_tokenizer ? (s: string) => lib.pre_tokenizer!(s) : (s: string) => s.split(/\s+/).filter(Boolean);
-  const wordPiece = (w: string): string[] => model([w]);
+  // WordPiece is a pure function of the word, and words repeat (Zipf): memoized, bounded.
+  const pieceCache = new Map<string, string[]>();
+  const wordPiece = (w: string): string[] => {
+    let pieces = pieceCache.get(w);
+    if (!pieces) {
+      if (pieceCache.size >= 50_000) pieceCache.clear();
+      pieceCache.set(w, (pieces = model([w])));
+    }
+    return pieces;
+  };
 
   const tokenizeSpliceable = (text: string, opts: TokenizeOptions = {}) => {
     let spliceable = cutAtSpace;
@@ -121,6 +132,7 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
       const parts: Parts = {
         charWise: bertNorm.type === 'BertNormalizer',
         normChar,
+        normUnit,
         normalize,
         preTokenize,
         wordPiece,
@@ -158,6 +170,8 @@ interface Parts {
   /** The normalizer is BERT's own (clean text, CJK spacing, lower case, accents): see charWiseExact. */
   charWise: boolean;
   normChar(c: string): string;
+  normUnit(c: number): string; // normChar of one UTF-16 unit (not half a surrogate pair), by code
+
   normalize(s: string): string;
   preTokenize(s: string): string[];
   wordPiece(w: string): string[];
@@ -243,51 +257,82 @@ export const CHAR_WISE: ReadonlyArray<readonly [number, number]> = [
   [0xff01, 0xff5e],
 ];
 
+const charWise = (c: number): boolean => {
+  if (c < 0x300) return true;
+  for (const [lo, hi] of CHAR_WISE) if (c >= lo && c <= hi) return true;
+  return false;
+};
+const blankCode = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
+
 /**
  * Whether BERT's normalizer gives text[from, to) whole exactly what it gives character by character (all of it in
  * CHAR_WISE), so the whole pass can be skipped: its clean-text and CJK passes were ~45 % of tokenizing English.
  * test/core/text/chunks.test.ts checks the claim against the library.
  */
 export function charWiseExact(text: string, from: number, to: number): boolean {
-  next: for (let i = from; i < to; i++) {
-    const c = text.charCodeAt(i);
-    if (c < 0x300) continue;
-    for (const [lo, hi] of CHAR_WISE) if (c >= lo && c <= hi) continue next;
-    return false;
-  }
+  for (let i = from; i < to; i++) if (!charWise(text.charCodeAt(i))) return false;
   return true;
 }
 
 /**
- * The normalizer over text[from, to) as one string. BERT's is run word by word instead (exact: no case, mark or CJK
- * rule reaches across a space, tab or line break), and only on the words where charWiseExact fails.
+ * The words (ranges between spaces, tabs and line breaks) of text[from, to) that hold a character outside CHAR_WISE.
+ * BERT's normalizer over the whole range is its per-character result with just these words normalized whole instead
+ * (exact: no case, mark or CJK rule reaches across such whitespace).
  */
-function wholeNormalized(text: string, from: number, to: number, p: Parts): string {
-  if (!p.charWise) return p.normalize(text.slice(from, to));
-  const out: string[] = [];
-  for (let i = from; i < to;) {
-    let j = i + 1;
-    if (SPACE.test(text[i])) out.push(p.normChar(text[i]));
-    else {
-      while (j < to && !SPACE.test(text[j])) j++;
-      const word = text.slice(i, j);
-      out.push(charWiseExact(text, i, j) ? Array.from(word, (c) => p.normChar(c)).join('') : p.normalize(word));
-    }
-    i = j;
+function oddWords(text: string, from: number, to: number): Array<[number, number]> {
+  const out: Array<[number, number]> = [];
+  for (let i = from; i < to; i++) {
+    if (charWise(text.charCodeAt(i))) continue;
+    let a = i;
+    while (a > from && !blankCode(text.charCodeAt(a - 1))) a--;
+    let b = i + 1;
+    while (b < to && !blankCode(text.charCodeAt(b))) b++;
+    out.push([a, b]);
+    i = b;
   }
-  return out.join('');
+  return out;
 }
 
-/** Whether normalizing text[from, to) whole gives as many UTF-16 units as normalizing it character by character. */
-function sameLength(text: string, from: number, to: number, p: Parts): boolean {
-  if (p.charWise && charWiseExact(text, from, to)) return true;
+/** Units that normalizing text[from, to) character by character gives. */
+function perCharLength(text: string, from: number, to: number, p: Parts): number {
   let n = 0;
   for (let i = from; i < to;) {
     const len = text.codePointAt(i)! > 0xffff ? 2 : 1;
     n += p.normChar(text.slice(i, i + len)).length;
     i += len;
   }
-  return wholeNormalized(text, from, to, p).length === n;
+  return n;
+}
+
+/** Whether normalizing text[from, to) whole gives as many UTF-16 units as normalizing it character by character. */
+function sameLength(text: string, from: number, to: number, p: Parts): boolean {
+  if (!p.charWise) return p.normalize(text.slice(from, to)).length === perCharLength(text, from, to, p);
+  return oddWords(text, from, to).every(([a, b]) => p.normalize(text.slice(a, b)).length === perCharLength(text, a, b, p));
+}
+
+/**
+ * The normalizer over text[from, to) as one string, given its per-character result `norm` and the source index of each
+ * of its units (non-decreasing). BERT's: `norm` with the odd words (oddWords) normalized whole.
+ */
+function wholeNormalized(text: string, from: number, to: number, p: Parts, norm: string, srcStart: number[]): string {
+  if (!p.charWise) return p.normalize(text.slice(from, to));
+  const unitAt = (s: number) => {
+    let [lo, hi] = [0, srcStart.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (srcStart[mid] < s) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
+  const parts: string[] = [];
+  let u = 0;
+  for (const [a, b] of oddWords(text, from, to)) {
+    parts.push(norm.slice(u, unitAt(a)), p.normalize(text.slice(a, b)));
+    u = unitAt(b);
+  }
+  parts.push(norm.slice(u));
+  return parts.join('');
 }
 
 /** Tokenize text[from, to) and append tokens/words with offsets into the whole text. `useWhole`: whether to take the
@@ -300,9 +345,9 @@ function tokenizeSection(text: string, from: number, to: number, p: Parts, out: 
   const srcEnd: number[] = [];
   const covered = new Uint8Array(to - from + 1);
   for (let i = from; i < to;) {
-    const cp = text.codePointAt(i)!;
-    const len = cp > 0xffff ? 2 : 1;
-    const n = p.normChar(text.slice(i, i + len));
+    const c = text.charCodeAt(i);
+    const len = c >= 0xd800 && c <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00 ? 2 : 1; // as codePointAt
+    const n = len === 1 ? p.normUnit(c) : p.normChar(text.slice(i, i + 2));
     for (let k = 0; k < n.length; k++) {
       units.push(n[k]);
       srcStart.push(i);
@@ -315,9 +360,8 @@ function tokenizeSection(text: string, from: number, to: number, p: Parts, out: 
   // Context-dependent case mapping (Greek final sigma) differs per char; the whole-section result is what the
   // library tokenizes, so take its characters whenever the lengths agree and keep our map.
   let tookWhole = false;
-  if (useWhole !== false && p.charWise && charWiseExact(text, from, to)) tookWhole = true;
-  else if (useWhole !== false) {
-    const whole = wholeNormalized(text, from, to, p);
+  if (useWhole !== false) {
+    const whole = wholeNormalized(text, from, to, p, norm, srcStart);
     if (useWhole || whole.length === norm.length) [norm, tookWhole] = [whole, true];
   }
 
