@@ -171,7 +171,6 @@ interface Parts {
   charWise: boolean;
   normChar(c: string): string;
   normUnit(c: number): string; // normChar of one UTF-16 unit (not half a surrogate pair), by code
-
   normalize(s: string): string;
   preTokenize(s: string): string[];
   wordPiece(w: string): string[];
@@ -206,6 +205,8 @@ export function chunks(text: string, from: number, to: number, size: number, cjk
   return out;
 }
 
+const blankCode = (c: number) => c === 32 || c === 10 || c === 13 || c === 9; // SPACE, by code
+
 /** Blank runs at least this long are not tokenized at all. */
 export const BLANK_RUN = 64;
 
@@ -215,16 +216,15 @@ export const BLANK_RUN = 64;
  * blanked, and a code file with its code blanked: 10 MB of blanks took ~10 s to tokenize character by character.
  */
 export function nonBlank(text: string, from: number, to: number): Array<[number, number]> {
-  const blank = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
   const out: Array<[number, number]> = [];
   let a = from;
   for (let i = from; i < to;) {
-    if (!blank(text.charCodeAt(i))) {
+    if (!blankCode(text.charCodeAt(i))) {
       i++;
       continue;
     }
     let j = i + 1;
-    while (j < to && blank(text.charCodeAt(j))) j++;
+    while (j < to && blankCode(text.charCodeAt(j))) j++;
     if (j - i >= BLANK_RUN) {
       if (i > a) out.push([a, i]);
       a = j;
@@ -262,7 +262,6 @@ const charWise = (c: number): boolean => {
   for (const [lo, hi] of CHAR_WISE) if (c >= lo && c <= hi) return true;
   return false;
 };
-const blankCode = (c: number) => c === 32 || c === 10 || c === 13 || c === 9;
 
 /**
  * Whether BERT's normalizer gives text[from, to) whole exactly what it gives character by character (all of it in
