@@ -339,10 +339,13 @@ export function neighboursOf(
   // Best score and its word per type, in typed arrays: no allocation per word.
   const bestScore = new Float64Array(m.types.length).fill(-Infinity);
   const bestWord = new Int32Array(m.types.length).fill(-1);
-  for (const j of candidatesOf(m)) {
-    const t = m.type[j];
+  const { type, sq } = m;
+  const cand = candidatesOf(m);
+  for (let p = 0; p < cand.length; p++) {
+    const j = cand[p];
+    const t = type[j];
     if (j === wordIndex || t === self) continue;
-    const score = sqi ? dots[j] / Math.sqrt(sqi * m.sq[j]) : 0; // rowCosine's arithmetic
+    const score = sqi ? dots[j] / Math.sqrt(sqi * sq[j]) : 0; // rowCosine's arithmetic
     if (score > bestScore[t]) {
       bestScore[t] = score; // ties keep the earlier occurrence
       bestWord[t] = j;
