@@ -273,19 +273,22 @@ export function charWiseExact(text: string, from: number, to: number): boolean {
   return true;
 }
 
+/** A space, tab, line break or CJK ideograph: no rule of BERT's normalizer reaches across one (none is cased or
+ * case-ignorable for Σ, all are starters for accent decomposition, the CJK spacing is per character). */
+const wordBound = (c: number) => blankCode(c) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3400 && c <= 0x4dbf);
+
 /**
- * The words (ranges between spaces, tabs and line breaks) of text[from, to) that hold a character outside CHAR_WISE.
- * BERT's normalizer over the whole range is its per-character result with just these words normalized whole instead
- * (exact: no case, mark or CJK rule reaches across such whitespace).
+ * The words (ranges between wordBound characters) of text[from, to) that hold a character outside CHAR_WISE. BERT's
+ * normalizer over the whole range is its per-character result with just these words normalized whole instead.
  */
 function oddWords(text: string, from: number, to: number): Array<[number, number]> {
   const out: Array<[number, number]> = [];
   for (let i = from; i < to; i++) {
     if (charWise(text.charCodeAt(i))) continue;
     let a = i;
-    while (a > from && !blankCode(text.charCodeAt(a - 1))) a--;
+    while (a > from && !wordBound(text.charCodeAt(a - 1))) a--;
     let b = i + 1;
-    while (b < to && !blankCode(text.charCodeAt(b))) b++;
+    while (b < to && !wordBound(text.charCodeAt(b))) b++;
     out.push([a, b]);
     i = b;
   }

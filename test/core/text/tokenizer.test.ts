@@ -95,6 +95,16 @@ describe('tokens with offsets', { skip: dirs.length ? false : 'no tokenizer fixt
       t.tokens.slice().map((x) => x.id),
       tk.lib.encode(s, { add_special_tokens: false }).ids,
     );
+    // Σ beside a CJK ideograph, a mark or a character outside CHAR_WISE (normalized by the word, tokenizer.ts oddWords).
+    for (const x of ['ΟΣ中', '中ΟΣ中σ', 'ΟΣᵀ中ΟΣ', 'ΟΣ\u0301中', 'ー中ΟΣー', '😀ΟΣ😀', 'ΑΣ-ΟΣ', 'ᵀΟΣ ΟΣᵀ'])
+      assert.deepEqual(
+        tk
+          .tokenize(x)
+          .tokens.slice()
+          .map((y) => y.id),
+        tk.lib.encode(x, { add_special_tokens: false }).ids,
+        JSON.stringify(x),
+      );
     assert.equal(t.tokens.get(0).text, 'ος', 'whole-word lower-casing gives the final sigma');
     const han = t.tokens.slice().filter((x) => t.words.get(x.word).text === '한국');
     assert.deepEqual(
