@@ -167,7 +167,7 @@ export function createTokenizer(json: object, config: Record<string, unknown> = 
 }
 
 interface Parts {
-  /** The normalizer is BERT's own (clean text, CJK spacing, lower case, accents): see charWiseExact. */
+  /** The normalizer is BERT's own (clean text, CJK spacing, lower case, accents): see charWise. */
   charWise: boolean;
   normChar(c: string): string;
   normUnit(c: number): string; // normChar of one UTF-16 unit (not half a surrogate pair), by code
@@ -257,20 +257,16 @@ export const CHAR_WISE: ReadonlyArray<readonly [number, number]> = [
   [0xff01, 0xff5e],
 ];
 
-const charWise = (c: number): boolean => {
+/**
+ * Whether BERT's normalizer gives code unit `c` the same result whatever its neighbours (it is in CHAR_WISE): a run of
+ * such characters normalized whole equals it normalized character by character, so the whole pass can be skipped (its
+ * clean-text and CJK passes were ~45 % of tokenizing English). test/core/text/chunks.test.ts checks the claim against
+ * the library.
+ */
+export function charWise(c: number): boolean {
   if (c < 0x300) return true;
   for (const [lo, hi] of CHAR_WISE) if (c >= lo && c <= hi) return true;
   return false;
-};
-
-/**
- * Whether BERT's normalizer gives text[from, to) whole exactly what it gives character by character (all of it in
- * CHAR_WISE), so the whole pass can be skipped: its clean-text and CJK passes were ~45 % of tokenizing English.
- * test/core/text/chunks.test.ts checks the claim against the library.
- */
-export function charWiseExact(text: string, from: number, to: number): boolean {
-  for (let i = from; i < to; i++) if (!charWise(text.charCodeAt(i))) return false;
-  return true;
 }
 
 /** A space, tab, line break or CJK ideograph: no rule of BERT's normalizer reaches across one (none is cased or

@@ -57,19 +57,24 @@ describe('streamed encoding', () => {
     }
   });
 
+  /** The windows eachWindow visits when only window `index` is selected. */
+  const visitOnly = async (m: LoadedModel, text: string, index: number) => {
+    const visited: number[] = [];
+    await eachWindow(
+      m,
+      tk,
+      text,
+      { hiddenLayers: [1] },
+      (w) => visited.push(w.index),
+      (i) => i === index,
+    );
+    return visited;
+  };
+
   it('only: batches with no visited window are not run', async () => {
     let runs = 0;
     const counting = { ...model, run: (...a: Parameters<LoadedModel['run']>) => (runs++, model.run(...a)) };
-    const visited: number[] = [];
-    await eachWindow(
-      counting,
-      tk,
-      TEXT,
-      { hiddenLayers: [1] },
-      (w) => visited.push(w.index),
-      (i) => i === 9,
-    );
-    assert.deepEqual(visited, [9]);
+    assert.deepEqual(await visitOnly(counting, TEXT, 9), [9]);
     assert.equal(runs, 1);
   });
 
@@ -80,16 +85,7 @@ describe('streamed encoding', () => {
     const ids = (w: (typeof enc.windows)[number]) => enc.tok.tokens.idList(w.tokenStart, w.tokenEnd).join(' ');
     const repeat = enc.windows.find((w) => enc.windows.some((v) => v.index < w.index && ids(v) === ids(w)));
     assert.ok(repeat, 'the text has a window repeating an earlier one');
-    const visited: number[] = [];
-    await eachWindow(
-      model,
-      tk,
-      text,
-      { hiddenLayers: [1] },
-      (w) => visited.push(w.index),
-      (i) => i === repeat.index,
-    );
-    assert.deepEqual(visited, [repeat.index]);
+    assert.deepEqual(await visitOnly(model, text, repeat.index), [repeat.index]);
     // vectors --occurrence N on a word in that window: the streamed neighbours (first the owner window alone).
     const target = repeat.ownStart;
     assert.deepEqual(await neighboursStreamed(model, tk, text, target, { top: 5 }), neighboursOf(enc, target, { top: 5 }));
