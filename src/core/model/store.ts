@@ -115,7 +115,15 @@ export async function resolveModel(source: string, opts: StoreOptions & LoadOpti
   if (c.kind === 'name' && isModelDir(embedded)) return finish(source, embedded, 'embedded', want);
   if (c.kind === 'hub') {
     const cacheDir = opts.cacheDir ?? defaultCacheDir();
-    const dir = await downloadModel(source, { ...opts, cacheDir, dtype: want });
+    let dir: string;
+    try {
+      dir = await downloadModel(source, { ...opts, cacheDir, dtype: want });
+    } catch (e) {
+      // "models/bert-lens-zh-qa" typed from a checkout reads as a hub id: say the local folder is there.
+      const hint = e instanceof BertLensError && e.code !== 'ABORTED' && isModelDir(path.resolve(source)) ? localHint(source) : '';
+      if (!hint) throw e;
+      throw new BertLensError((e as BertLensError).code, (e as BertLensError).message + hint, (e as BertLensError).details);
+    }
     return finish(source, dir, 'hub', want);
   }
   const names = embeddedNames(modelsDir);

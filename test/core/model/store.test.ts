@@ -61,6 +61,7 @@ describe('model store', () => {
     copyDir(fixture('tiny-distilbert'), path.join(cwd, 'fake-org', 'tiny-bert'));
     copyDir(fixture('tiny-bert'), path.join(cache, 'fake-org', 'tiny-bert'));
     copyDir(fixture('tiny-distilbert'), path.join(cwd, 'only-here'));
+    copyDir(fixture('tiny-distilbert'), path.join(cwd, 'models', 'only-local'));
     const before = process.cwd();
     process.chdir(cwd);
     try {
@@ -85,6 +86,16 @@ describe('model store', () => {
         assert.match(err.message, /only-here exists, but local files and folders need an explicit path: write \.\/only-here\./);
         return true;
       });
+      // A folder path typed without ./ reads as a hub id; when the hub has nothing, the error points at the folder.
+      await assert.rejects(resolveModel('models/only-local', opts), (err: Error) => {
+        assert.match(err.message, /offline/i);
+        assert.match(
+          err.message,
+          /models\/only-local exists, but local files and folders need an explicit path: write \.\/models\/only-local\./,
+        );
+        return true;
+      });
+      await assert.rejects(resolveModel('models/not-here', opts), (err: Error) => !/exists, but/.test(err.message));
     } finally {
       process.chdir(before);
     }
