@@ -13,7 +13,7 @@ import type {
 } from './api';
 import { toInt8Rows } from './hidden-rows';
 import { BertLensError, throwIfAborted } from './model/errors';
-import { modelKey, textHash, windowKey, type WindowCache } from './cache';
+import { modelKey, windowKey, withTextHash, type WindowCache } from './cache';
 import { spliceOf } from './text/splice';
 import type { TextTokenizer } from './text/tokenizer';
 import { planWindows, replanWindows } from './text/windows';
@@ -140,7 +140,7 @@ export async function encodeText(
     });
   }
   const windows: EncodedWindow[] = spans.map((s, i) => ({ ...s, seqLen: ids[i].length, out: outs[i]! }));
-  return { model: info, textHash: textHash(text), tok, windows };
+  return withTextHash({ model: info, tok, windows }, text);
 }
 
 function int8Hidden(hidden: EncodedOutput['hidden'], width: number): EncodedOutput['hidden'] {

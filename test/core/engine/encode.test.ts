@@ -4,6 +4,8 @@ import assert from 'node:assert/strict';
 import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import type { LoadedModel } from '../../../src/core/api';
 import { FIX, counting, golden, longText } from './helpers';
+import { createHash } from 'node:crypto';
+import { textHash } from '../../../src/core/cache';
 
 describe('encode', () => {
   let engine: BertLensEngine;
@@ -33,6 +35,22 @@ describe('encode', () => {
     const h = w.out.hidden[model.info.layers];
     assert.ok(h instanceof Float32Array, 'float32 unless compactHiddenAbove asks otherwise');
     assert.equal(h.length, w.seqLen * model.info.hidden);
+  });
+
+  it("textHash: the text's sha1, also for a copy of the encoding and for an equal string built anew", async () => {
+    const sha1 = (t: string) => createHash('sha1').update(t).digest('hex');
+    const text = 'the river bank. 中文 é\u0301';
+    const enc = await engine.encode(model, text);
+    assert.equal(enc.textHash, sha1(text));
+    assert.equal({ ...enc }.textHash, sha1(text), 'a copy carries the value');
+    // Remembered by content: a new string with the same characters (as the worker receives on every hover) hits;
+    // one character more, or a third text pushing the first out, is hashed anew.
+    const again = [...text].join('');
+    assert.equal(textHash(again), sha1(text));
+    assert.equal(textHash(text + 'x'), sha1(text + 'x'));
+    assert.equal(textHash('other'), sha1('other'));
+    assert.equal(textHash(text), sha1(text));
+    assert.notEqual((await engine.encode(model, text + 'x')).textHash, enc.textHash);
   });
 
   it('re-encodes only windows whose tokens changed (counted runs), and honours range', async () => {
