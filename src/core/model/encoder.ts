@@ -1,5 +1,5 @@
-// The model split in two at the last hidden state: an encoder graph that keeps every output and tap but the MLM
-// logits (so a hover, an overlay or a vector never pays hidden → vocab for every position), and the MLM head alone
+// The model split in two at the last hidden state: an encoder graph that keeps every output and the taps asked for but
+// the MLM logits (so a hover, an overlay or a vector never pays hidden → vocab for every position), and the MLM head alone
 // (head.ts), which run() applies to the requested positions only. docs/TECH-NOTES.md §6.
 import * as ort from 'onnxruntime-node';
 import { indexModel } from './graph';
@@ -10,7 +10,7 @@ import { headFeeds } from './head-session';
 import type { TappedModel } from './taps';
 
 export interface SplitModel {
-  encoder: Uint8Array; // the tapped graph without `logits` and the nodes only it needs
+  encoder: Uint8Array; // the graph with `taps` (default: all) and without `logits` and the nodes only it needs
   head: Uint8Array; // hidden [b,t,H] → logits [b,t,V] (extractHead)
   hidden: string; // the last layer's output: fetched from the encoder, fed to the head
   logits: string; // the MLM logits output the split removed
@@ -20,11 +20,18 @@ export interface SplitModel {
 }
 
 /**
- * Splits a tapped masked-LM model at the last layer's output (`layers` = L, so plan.hidden[L]). Undefined when there
+ * Splits a tapped masked-LM model at the last layer's output (`layers` = L, so plan.hidden[L]); the encoder outputs
+ * `taps` besides the model's own outputs (the lean encoder: the hidden states only). Undefined when there
  * is nothing to split (no MLM logits, a classifier's `logits`, no hidden-state taps) or the head reads anything but
  * that hidden state: such a model keeps its one full graph.
  */
-export function splitModel(tapped: TappedModel, layers: number, hiddenSize: number, archs: string): SplitModel | undefined {
+export function splitModel(
+  tapped: TappedModel,
+  layers: number,
+  hiddenSize: number,
+  archs: string,
+  taps: string[] = tapped.taps,
+): SplitModel | undefined {
   const logits = ['logits', 'prediction_logits'].find((n) => tapped.graph.outputs.includes(n));
   const hidden = tapped.plan.hidden[layers];
   if (!logits || tapped.plan.hidden.length !== layers + 1 || /SequenceClassification|TokenClassification|MultipleChoice/.test(archs))
@@ -32,7 +39,7 @@ export function splitModel(tapped: TappedModel, layers: number, hiddenSize: numb
   try {
     const head = extractHead(tapped.graph, hidden, logits, hiddenSize);
     const quantized = indexModel(head).nodes.some((n) => n.opType === 'DynamicQuantizeLinear');
-    return { encoder: pruneOutputs(tapped.graph, [logits], tapped.taps), head, hidden, logits, quantized };
+    return { encoder: pruneOutputs(tapped.graph, [logits], taps), head, hidden, logits, quantized };
   } catch {
     return undefined;
   }

@@ -1,5 +1,6 @@
 // LoadedModel.run() on a loaded model (session.ts): pads, batches within a memory budget, fetches the requested taps
 // and trims each row's outputs; MLM logits from the head on the requested rows when the model runs split (encoder.ts).
+import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ModelInfo, RunOutput, RunRequest, RunRow } from '../api';
 import { BertLensError, throwIfAborted } from './errors';
@@ -11,6 +12,7 @@ import { HEAD_MASK } from './head-mask';
 import { headOnRows } from './encoder';
 import { sessionOptions } from './options';
 import { collectGarbage } from './gc';
+import { createTappedSession } from './tapped-session';
 
 /** A loaded model file's sessions and what was learnt about its graph, shared by every loadModel() of it. */
 export interface Shared {
@@ -23,15 +25,25 @@ export interface Shared {
   head?: Promise<ort.InferenceSession>; // the MLM head alone (head-session.ts): at load when split, else on first use
   split?: { quantized: boolean }; // `session` is the encoder without the MLM decoder; MLM logits come from `head`
   ablation?: Promise<ort.InferenceSession>; // the graph with a head_mask input (ablation-session.ts), on first use
+  /** `session` outputs the hidden states and layer 1's attention, no other attention or Q/K/V: the first run asking
+   * for attention or Q/K/V makes the tapped session (tapped-session.ts), which then replaces it. */
+  lean: boolean;
+  tapped?: Promise<ort.InferenceSession>;
+  retired?: ort.InferenceSession; // the lean session after the swap, released when no run uses it
+  running: number; // runs in flight, on any session
+  archs: string; // config.json's architectures (splitModel decides by them)
 }
 
-// ORT runs the whole tapped graph whatever is fetched (docs/TECH-NOTES.md §6: fetching only the embedding output costs a full
-// forward), so every tapped output exists during a run: count them all, not just the request. MLM logits: [T, vocab]
-// when the graph computes them (full graph), else the head's [positions, vocab] for the requested positions only.
+// ORT runs the whole graph whatever is fetched (docs/TECH-NOTES.md §6: fetching only the embedding output costs a full
+// forward), and every graph output lives until the run ends: count all the session's taps, not just the request. A
+// lean session (layer 1's attention its only attention tap) frees each layer's attention as it goes: that tap, one
+// layer's scores and probabilities and its feed-forward activation are counted. MLM logits: [T, vocab] when the
+// graph computes them (full graph), else the head's [positions, vocab] for the requested positions only.
 function bytesPerRow(s: Shared, T: number, viaHead: boolean, positions: number): number {
   const { heads, hidden, vocabSize } = s.info;
   const L = s.plan.layers.length;
-  let floats = L * heads * T * T + s.plan.hidden.length * T * hidden + L * 3 * T * hidden;
+  let floats = s.plan.hidden.length * T * hidden;
+  floats += s.lean ? 3 * heads * T * T + 8 * T * hidden : L * heads * T * T + L * 3 * T * hidden;
   // An int8 head returns the union of the batch's positions: at most T per row.
   if (s.names.logits) floats += (viaHead && !s.split?.quantized ? positions : T) * vocabSize;
   return 4 * floats + 64 * T;
@@ -48,6 +60,35 @@ function ablationSession(s: Shared): Promise<ort.InferenceSession> {
   return s.ablation;
 }
 
+/** Makes the tapped session (once), checks its shapes, and swaps it in for the lean one. */
+function withTaps(s: Shared): Promise<ort.InferenceSession> {
+  if (!s.tapped) {
+    const created = (async () => {
+      const t = await createTappedSession(s.info, s.plan, !!s.split, s.archs, sessionOptions(s.threads));
+      collectGarbage(); // the file and the graph onnxruntime copied
+      try {
+        await probeShapes(s, t, path.basename(s.info.modelFile));
+      } catch (e) {
+        await t.release();
+        throw e;
+      }
+      [s.retired, s.session, s.lean] = [s.session, t, false];
+      await releaseRetired(s);
+      return t;
+    })();
+    s.tapped = created;
+    created.catch(() => s.tapped === created && (s.tapped = undefined)); // retried on the next request
+  }
+  return s.tapped;
+}
+
+async function releaseRetired(s: Shared): Promise<void> {
+  const old = s.retired;
+  if (!old || s.running > 0) return;
+  s.retired = undefined;
+  await old.release();
+}
+
 export async function runBatched(
   s: Shared,
   rows: RunRow[],
@@ -57,6 +98,7 @@ export async function runBatched(
 ): Promise<RunOutput[]> {
   checkRows(s.info, s.typeVocab, rows);
   checkRequest(s.info, rows, req);
+  if (s.lean && !req.headMask && (req.attentionLayers?.length || req.qkvLayers?.length)) await withTaps(s);
   const masked = req.headMask ? await ablationSession(s) : undefined;
   const viaHead = !!s.split && !masked; // the head-mask graph is the full tapped graph: its logits come from it
   const positions = (i: number) => req.mlmPositions?.[i]?.length ?? 0;
@@ -143,6 +185,7 @@ async function runOnce(
   let res: ort.InferenceSession.OnnxValueMapType;
   let headRows: Array<Float32Array | undefined> | undefined;
   const H = s.info.hidden;
+  s.running++;
   try {
     res = await session.run(feeds, [...fetch]);
     if (viaHead && req.mlmPositions && names.logits)
@@ -161,6 +204,9 @@ async function runOnce(
       `Model ${s.info.id} failed on a batch of ${B}×${T} tokens: ${String((e as Error).message).split('\n')[0]}. Try shorter inputs or another model.`,
       { model: s.info.id, cause: e },
     );
+  } finally {
+    s.running--;
+    await releaseRetired(s);
   }
   const heads = s.info.heads;
   // A tap found by pattern must have the shape its consumer assumes; a surprise graph fails loudly, not silently.
@@ -211,4 +257,33 @@ async function runOnce(
     }
     return out;
   });
+}
+
+/**
+ * One two-token run (at load, and on the tapped session before it is used): the tapped tensors must have the shapes
+ * config.json implies (heads, hidden size), else every view would fail later with a message about the graph instead of
+ * the config.
+ */
+export async function probeShapes(s: Shared, session: ort.InferenceSession, file: string): Promise<void> {
+  const { info, plan } = s;
+  const fetch: Record<string, { dims: number[]; what: string }> = {};
+  if (info.capabilities.attention)
+    fetch[plan.layers[0].attention] = {
+      dims: [1, info.heads, 2, 2],
+      what: `${info.heads} attention heads (num_attention_heads / n_heads)`,
+    };
+  if (info.capabilities.hidden)
+    fetch[plan.hidden[info.layers]] = { dims: [1, 2, info.hidden], what: `hidden size ${info.hidden} (hidden_size / dim)` };
+  if (!Object.keys(fetch).length) return;
+  const res = await session.run(feedsFor(s, [{ ids: [0, 0] }]), Object.keys(fetch));
+  for (const [name, want] of Object.entries(fetch)) {
+    const got = res[name].dims;
+    if (got.length !== want.dims.length || got.some((x, i) => x !== want.dims[i])) {
+      throw new BertLensError(
+        'CORRUPT_MODEL',
+        `Model ${info.id}: config.json says ${want.what}, but ${file} computes ${name} with shape [${got.join(',')}] where [${want.dims.join(',')}] was expected. config.json and ${file} must come from the same export; re-download the model or use the config.json that was exported with ${file}.`,
+        { model: info.id, file },
+      );
+    }
+  }
 }

@@ -1,5 +1,6 @@
-// Loading a model: one onnxruntime-node session over the tapped graph (or encoder + MLM head), checked against
-// config.json and shared by every caller until the last dispose(); its runs are in run.ts.
+// Loading a model: one onnxruntime-node session over the lean graph (or encoder + MLM head; tapped-session.ts adds the
+// attention taps when first asked for), checked against config.json and shared by every caller until the last
+// dispose(); its runs are in run.ts.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,11 +15,13 @@ import { readBounded, readJsonText } from './files';
 import { createHeadSession, runHead, type HeadSource } from './head-session';
 import { splitModel, type SplitModel } from './encoder';
 import { collectGarbage } from './gc';
+import { appendOutputs } from './graph';
 import { sessionOptions } from './options';
-import { feedsFor, runBatched, type Shared } from './run';
+import { probeShapes, runBatched, type Shared } from './run';
 
 export interface ModelLoadOptions extends LoadOptions {
-  /** Upper bound for one batch's tapped outputs; bigger requests are split into several runs (default 256 MiB). */
+  /** Upper bound for one batch's outputs and activations (run.ts bytesPerRow); bigger requests are split into several
+   * runs (default 64 MiB: one 512-token BERT-base window a run, as its arena then stays small). */
   memoryBudgetBytes?: number;
   /** Run the exported graph whole, MLM decoder over every position included, as before the encoder/head split
    * (encoder.ts); for parity tests and the benchmark. */
@@ -32,6 +35,10 @@ const splitModels = new WeakSet<LoadedModel>();
 
 /** Whether `model` runs as encoder + head on the requested rows (encoder.ts) rather than as one full graph. */
 export const runsSplit = (model: LoadedModel): boolean => splitModels.has(model);
+const leanOf = new WeakMap<LoadedModel, Shared>();
+
+/** Whether `model`'s session still lacks the attention and Q/K/V taps (tapped-session.ts: made on first request). */
+export const runsLean = (model: LoadedModel): boolean => !!leanOf.get(model)?.lean;
 
 export async function loadModel(source: string, store: StoreOptions = {}, load: ModelLoadOptions = {}): Promise<LoadedModel> {
   throwIfAborted(load.signal, `Loading ${source}`);
@@ -61,7 +68,7 @@ export async function loadModel(source: string, store: StoreOptions = {}, load: 
     info,
     run: async (rows, req, signal) => {
       if (disposed) throw new BertLensError('BAD_INPUT', `Model ${source} was disposed; load it again.`);
-      return runBatched(shared, rows, req, signal, load.memoryBudgetBytes ?? 256 * 2 ** 20);
+      return runBatched(shared, rows, req, signal, load.memoryBudgetBytes ?? 64 * 2 ** 20);
     },
     headLogits: async (inputs, signal) => {
       if (disposed) throw new BertLensError('BAD_INPUT', `Model ${source} was disposed; load it again.`);
@@ -79,6 +86,15 @@ export async function loadModel(source: string, store: StoreOptions = {}, load: 
       if (--held.refs === 0) {
         if (sessions.get(key) === held) sessions.delete(key);
         await shared.session.release();
+        await shared.retired?.release();
+        shared.retired = undefined;
+        const tapped = shared.tapped;
+        shared.tapped = undefined;
+        // Made but not yet swapped in (a run was waiting for it): `session` is still the lean one, released above.
+        await tapped?.then(
+          (t) => (t === shared.session ? undefined : t.release()),
+          () => undefined,
+        );
         const head = shared.head;
         shared.head = undefined;
         await head?.then(
@@ -95,6 +111,7 @@ export async function loadModel(source: string, store: StoreOptions = {}, load: 
     },
   };
   if (shared.split) splitModels.add(model);
+  leanOf.set(model, shared);
   return model;
 }
 
@@ -154,7 +171,8 @@ async function openShared(
   const cfg = JSON.parse(readJsonText(path.join(resolved.dir, 'config.json'))) as Record<string, unknown>;
   const archs = JSON.stringify(cfg.architectures ?? '');
   // The file's bytes and its parsed graph live only inside graphsOf: gone before onnxruntime copies the graphs.
-  const { plan, split, full: fullBytes } = graphsOf(resolved.modelFile, file, info, archs, full, cfg, corrupt);
+  const { plan, split, whole, lean: leanGraphs } = graphsOf(resolved.modelFile, file, info, archs, full, cfg, corrupt);
+  let lean = leanGraphs;
   const options = sessionOptions(threads);
   // External weights (model.onnx_data[_N]) sit next to the .onnx; a graph loaded from bytes needs them passed in.
   const dir = path.dirname(resolved.modelFile);
@@ -173,11 +191,13 @@ async function openShared(
       // The full graph below either loads (and runs as before) or fails with the message it always had.
       await session?.release();
       session = head = undefined;
+      lean = false;
     }
   }
   try {
-    // The full tapped graph: asked for, no MLM head to split off, or the split graphs did not load (then read again).
-    session ??= await ort.InferenceSession.create(fullBytes ?? tapModel(readBounded(resolved.modelFile), info.layers).bytes, options);
+    // The full graph (lean or tapped): asked for, no MLM head to split off, or the split graphs did not load (then
+    // read again, every tap in).
+    session ??= await ort.InferenceSession.create(whole ?? tapModel(readBounded(resolved.modelFile), info.layers).bytes, options);
   } catch (e) {
     // It parsed, so this is more likely an operator or type onnxruntime cannot run than a damaged file: keep it.
     const why = String((e as Error).message ?? e).split('\n')[0];
@@ -228,9 +248,12 @@ async function openShared(
     threads,
     split: head && split && { quantized: split.quantized },
     head: head && Promise.resolve(head),
+    lean,
+    archs,
+    running: 0,
   };
   try {
-    await probe(shared, file);
+    await probeShapes(shared, session, file);
   } catch (e) {
     await session.release();
     await head?.release();
@@ -241,7 +264,9 @@ async function openShared(
 
 /**
  * Reads and taps the model file, checks it against config.json, and cuts the graphs the sessions load: encoder + MLM
- * head (encoder.ts), or the full tapped graph when `full` is asked or there is no head to split off.
+ * head (encoder.ts), or the whole graph when `full` is asked or there is no head to split off. `lean`: the graph
+ * outputs the hidden states and layer 1's attention only (tapped-session.ts adds the rest when first asked for);
+ * `full` keeps every tap, as before the split.
  */
 function graphsOf(
   modelFile: string,
@@ -251,7 +276,7 @@ function graphsOf(
   full: boolean,
   cfg: Record<string, unknown>,
   corrupt: (why: string, cause?: unknown) => BertLensError,
-): { plan: TapPlan; split?: SplitModel; full?: Uint8Array } {
+): { plan: TapPlan; split?: SplitModel; whole?: Uint8Array; lean: boolean } {
   let bytes: Uint8Array;
   try {
     bytes = readBounded(modelFile);
@@ -270,34 +295,10 @@ function graphsOf(
     throw corrupt((e as Error).message, e);
   }
   checkConsistency(info, cfg, tapped.graph, tapped.plan, file);
-  const split = full ? undefined : splitModel(tapped, info.layers, info.hidden, archs);
-  return { plan: tapped.plan, split, full: split ? undefined : tapped.bytes };
-}
-
-/**
- * One two-token run at load time: the tapped tensors must have the shapes config.json implies (heads, hidden size),
- * else every view would fail later with a message about the graph instead of the config.
- */
-async function probe(s: Shared, file: string): Promise<void> {
-  const { info, plan } = s;
-  const fetch: Record<string, { dims: number[]; what: string }> = {};
-  if (info.capabilities.attention)
-    fetch[plan.layers[0].attention] = {
-      dims: [1, info.heads, 2, 2],
-      what: `${info.heads} attention heads (num_attention_heads / n_heads)`,
-    };
-  if (info.capabilities.hidden)
-    fetch[plan.hidden[info.layers]] = { dims: [1, 2, info.hidden], what: `hidden size ${info.hidden} (hidden_size / dim)` };
-  if (!Object.keys(fetch).length) return;
-  const res = await s.session.run(feedsFor(s, [{ ids: [0, 0] }]), Object.keys(fetch));
-  for (const [name, want] of Object.entries(fetch)) {
-    const got = res[name].dims;
-    if (got.length !== want.dims.length || got.some((x, i) => x !== want.dims[i])) {
-      throw new BertLensError(
-        'CORRUPT_MODEL',
-        `Model ${info.id}: config.json says ${want.what}, but ${file} computes ${name} with shape [${got.join(',')}] where [${want.dims.join(',')}] was expected. config.json and ${file} must come from the same export; re-download the model or use the config.json that was exported with ${file}.`,
-        { model: info.id, file },
-      );
-    }
-  }
+  const lean = !full && tapped.plan.layers.length > 0; // something to leave out
+  // Layer 1's attention stays: at load it shows whether config.json's head count is the graph's (probeShapes).
+  const taps = lean ? [...tapped.plan.hidden, tapped.plan.layers[0].attention] : tapped.taps;
+  const split = full ? undefined : splitModel(tapped, info.layers, info.hidden, archs, taps);
+  const whole = split ? undefined : lean ? appendOutputs(tapped.graph, taps) : tapped.bytes;
+  return { plan: tapped.plan, split, whole, lean };
 }
