@@ -12,7 +12,7 @@ import { HEAD_MASK } from './head-mask';
 import { headOnRows } from './encoder';
 import { sessionOptions } from './options';
 import { collectGarbage } from './gc';
-import { createTappedSession } from './tapped-session';
+import { graphsForTaps, sessionFrom } from './tapped-session';
 
 /** A loaded model file's sessions and what was learnt about its graph, shared by every loadModel() of it. */
 export interface Shared {
@@ -28,9 +28,10 @@ export interface Shared {
   /** `session` outputs the hidden states and layer 1's attention, no other attention or Q/K/V: the first run asking
    * for attention or Q/K/V makes the tapped session (tapped-session.ts), which then replaces it. */
   lean: boolean;
-  tapped?: Promise<ort.InferenceSession>;
-  retired?: ort.InferenceSession; // the lean session after the swap, released when no run uses it
-  running: number; // runs in flight, on any session
+  tapped?: Promise<void>; // the swap to the tapped session (withTaps), pending or done
+  running: number; // runBatched calls in flight (a swap waits for none)
+  idle: Array<() => void>; // a pending swap, woken when `running` falls to 0
+  lost?: BertLensError; // a failed swap could not load the lean session again: every run says so
   archs: string; // config.json's architectures (splitModel decides by them)
 }
 
@@ -60,33 +61,44 @@ function ablationSession(s: Shared): Promise<ort.InferenceSession> {
   return s.ablation;
 }
 
-/** Makes the tapped session (once), checks its shapes, and swaps it in for the lean one. */
-function withTaps(s: Shared): Promise<ort.InferenceSession> {
+/**
+ * Swaps the tapped session in for the lean one (once; retried after a failure). The graph is cut first, so a file that
+ * changed leaves the model as it was; then, with no run in flight (runs arriving meanwhile wait in runBatched), the
+ * lean session is released before the tapped one is made, so the allocator reuses its memory. Should the tapped
+ * session fail to load, a lean one is made again from the same file read.
+ */
+function withTaps(s: Shared): Promise<void> {
   if (!s.tapped) {
     const created = (async () => {
-      const t = await createTappedSession(s.info, s.plan, !!s.split, s.archs, sessionOptions(s.threads));
-      collectGarbage(); // the file and the graph onnxruntime copied
+      const graphs = graphsForTaps(s.info, s.plan, !!s.split, s.archs);
+      while (s.running > 0) await new Promise<void>((r) => s.idle.push(r));
+      await s.session.release();
+      collectGarbage(); // the lean session's graph, gone with it
+      const options = sessionOptions(s.threads);
+      let t: ort.InferenceSession | undefined;
       try {
+        t = await sessionFrom(s.info, graphs.tapped, options);
+        s.session = t; // probeShapes feeds it by its own input names
         await probeShapes(s, t, path.basename(s.info.modelFile));
+        s.lean = false;
       } catch (e) {
-        await t.release();
+        await t?.release();
+        try {
+          s.session = await sessionFrom(s.info, graphs.lean(), options); // as loaded: the model keeps working
+        } catch (again) {
+          s.lost = new BertLensError(
+            'CORRUPT_MODEL',
+            `Model ${s.info.id} could not be loaded again from ${s.info.modelFile} (${(again as Error).message}). Load the model again (in VS Code: restart BERT Lens).`,
+            { model: s.info.id, cause: again, fix: [{ option: 'model' }] },
+          );
+        }
         throw e;
       }
-      [s.retired, s.session, s.lean] = [s.session, t, false];
-      await releaseRetired(s);
-      return t;
     })();
     s.tapped = created;
     created.catch(() => s.tapped === created && (s.tapped = undefined)); // retried on the next request
   }
   return s.tapped;
-}
-
-async function releaseRetired(s: Shared): Promise<void> {
-  const old = s.retired;
-  if (!old || s.running > 0) return;
-  s.retired = undefined;
-  await old.release();
 }
 
 export async function runBatched(
@@ -98,7 +110,28 @@ export async function runBatched(
 ): Promise<RunOutput[]> {
   checkRows(s.info, s.typeVocab, rows);
   checkRequest(s.info, rows, req);
-  if (s.lean && !req.headMask && (req.attentionLayers?.length || req.qkvLayers?.length)) await withTaps(s);
+  const taps = !req.headMask && !!(req.attentionLayers?.length || req.qkvLayers?.length);
+  // While a swap is pending no run starts; an attention run makes the swap, others wait for its end (or failure).
+  while (s.lean && !s.lost && (s.tapped || taps)) {
+    if (taps) await withTaps(s);
+    else await s.tapped!.catch(() => undefined);
+  }
+  if (s.lost) throw s.lost;
+  s.running++;
+  try {
+    return await runChunks(s, rows, req, signal, budget);
+  } finally {
+    if (--s.running === 0) s.idle.splice(0).forEach((wake) => wake());
+  }
+}
+
+async function runChunks(
+  s: Shared,
+  rows: RunRow[],
+  req: RunRequest,
+  signal: AbortSignal | undefined,
+  budget: number,
+): Promise<RunOutput[]> {
   const masked = req.headMask ? await ablationSession(s) : undefined;
   const viaHead = !!s.split && !masked; // the head-mask graph is the full tapped graph: its logits come from it
   const positions = (i: number) => req.mlmPositions?.[i]?.length ?? 0;
@@ -185,7 +218,6 @@ async function runOnce(
   let res: ort.InferenceSession.OnnxValueMapType;
   let headRows: Array<Float32Array | undefined> | undefined;
   const H = s.info.hidden;
-  s.running++;
   try {
     res = await session.run(feeds, [...fetch]);
     if (viaHead && req.mlmPositions && names.logits)
@@ -204,9 +236,6 @@ async function runOnce(
       `Model ${s.info.id} failed on a batch of ${B}×${T} tokens: ${String((e as Error).message).split('\n')[0]}. Try shorter inputs or another model.`,
       { model: s.info.id, cause: e },
     );
-  } finally {
-    s.running--;
-    await releaseRetired(s);
   }
   const heads = s.info.heads;
   // A tap found by pattern must have the shape its consumer assumes; a surprise graph fails loudly, not silently.

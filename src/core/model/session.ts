@@ -16,6 +16,7 @@ import { createHeadSession, runHead, type HeadSource } from './head-session';
 import { splitModel, type SplitModel } from './encoder';
 import { collectGarbage } from './gc';
 import { appendOutputs } from './graph';
+import { leanTaps } from './tapped-session';
 import { sessionOptions } from './options';
 import { probeShapes, runBatched, type Shared } from './run';
 
@@ -85,16 +86,8 @@ export async function loadModel(source: string, store: StoreOptions = {}, load: 
       disposed = true;
       if (--held.refs === 0) {
         if (sessions.get(key) === held) sessions.delete(key);
-        await shared.session.release();
-        await shared.retired?.release();
-        shared.retired = undefined;
-        const tapped = shared.tapped;
-        shared.tapped = undefined;
-        // Made but not yet swapped in (a run was waiting for it): `session` is still the lean one, released above.
-        await tapped?.then(
-          (t) => (t === shared.session ? undefined : t.release()),
-          () => undefined,
-        );
+        await shared.tapped?.catch(() => undefined); // a swap in progress ends with one session in `session`
+        if (!shared.lost) await shared.session.release();
         const head = shared.head;
         shared.head = undefined;
         await head?.then(
@@ -251,6 +244,7 @@ async function openShared(
     lean,
     archs,
     running: 0,
+    idle: [],
   };
   try {
     await probeShapes(shared, session, file);
@@ -296,8 +290,7 @@ function graphsOf(
   }
   checkConsistency(info, cfg, tapped.graph, tapped.plan, file);
   const lean = !full && tapped.plan.layers.length > 0; // something to leave out
-  // Layer 1's attention stays: at load it shows whether config.json's head count is the graph's (probeShapes).
-  const taps = lean ? [...tapped.plan.hidden, tapped.plan.layers[0].attention] : tapped.taps;
+  const taps = lean ? leanTaps(tapped.plan) : tapped.taps;
   const split = full ? undefined : splitModel(tapped, info.layers, info.hidden, archs, taps);
   const whole = split ? undefined : lean ? appendOutputs(tapped.graph, taps) : tapped.bytes;
   return { plan: tapped.plan, split, whole, lean };

@@ -2,7 +2,9 @@
 // loads lean — its graph outputs only the hidden states (session.ts) — because onnxruntime keeps every graph output of
 // a run alive until the run ends: twelve layers' attention of one 512-token BERT-base window are 151 MB, and its arena
 // keeps that peak for good (RSS after a 50k-character document 5.4× the int8 file instead of 3.4×; bench/README.md).
-// Hovers, masked words, NSP and QA never ask for attention; the overlay and the panel's attention views do.
+// Hovers, masked words, NSP and QA never ask for attention; the overlay and the panel's attention views do. The swap
+// itself is run.ts `withTaps`: the lean session is released before the tapped one is made, so the allocator reuses
+// its memory (made first, RSS stayed ~80 MB higher on BERT-base int8).
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -10,47 +12,59 @@ import type { ModelInfo } from '../api';
 import { BertLensError } from './errors';
 import { readBounded } from './files';
 import { splitModel } from './encoder';
+import { appendOutputs } from './graph';
 import { tapModel, type TapPlan } from './taps';
 
 /** The same taps by the same names: the plan the lean session was loaded with must still describe the file. */
 const tapNames = (p: TapPlan) => [...p.hidden, ...p.layers.flatMap((l) => [l.attention, l.q?.name, l.k?.name, l.v?.name])].join('\n');
 
+/** A lean graph's taps: the hidden states, and layer 1's attention to check config.json's head count at load. */
+export const leanTaps = (plan: TapPlan): string[] => [...plan.hidden, ...(plan.layers[0] ? [plan.layers[0].attention] : [])];
+
+const unavailable = (info: ModelInfo, why: string, cause?: unknown) =>
+  new BertLensError(
+    'ATTENTION_UNAVAILABLE',
+    `Model ${info.id}: attention and Q/K/V are read from ${path.basename(info.modelFile)} when first shown, which failed (${why}). Reload the model (or restart BERT Lens); if the file was replaced, re-download or re-export it.`,
+    { model: info.id, file: info.modelFile, cause, fix: [{ option: 'model' }] },
+  );
+
 /**
- * A session over `info.modelFile` with every tap: the split encoder (no MLM decoder) when the loaded model runs split,
- * else the whole tapped graph. Throws ATTENTION_UNAVAILABLE, saying what to do, when the file cannot give it.
+ * `info.modelFile` read again: its graph with every tap — the split encoder (no MLM decoder) when the loaded model runs
+ * split, else the whole graph — and the lean graph, should the tapped one fail to load. Throws ATTENTION_UNAVAILABLE,
+ * saying what to do, when the file no longer gives the plan the model was loaded with.
  */
-export async function createTappedSession(
+export function graphsForTaps(
   info: ModelInfo,
   plan: TapPlan,
   split: boolean,
   archs: string,
-  options: ort.InferenceSession.SessionOptions,
-): Promise<ort.InferenceSession> {
-  const file = info.modelFile;
-  const fail = (why: string, cause?: unknown) =>
-    new BertLensError(
-      'ATTENTION_UNAVAILABLE',
-      `Model ${info.id}: attention and Q/K/V are read from ${path.basename(file)} when first shown, which failed (${why}). Reload the model (or restart BERT Lens); if the file was replaced, re-download or re-export it.`,
-      { model: info.id, file, cause, fix: [{ option: 'model' }] },
-    );
-  let bytes: Uint8Array;
+): { tapped: Uint8Array; lean: () => Uint8Array } {
   try {
-    const tapped = tapModel(readBounded(file), info.layers);
-    if (tapNames(tapped.plan) !== tapNames(plan)) throw new Error('the file changed since it was loaded');
-    const encoder = split ? splitModel(tapped, info.layers, info.hidden, archs)?.encoder : tapped.bytes;
-    if (!encoder) throw new Error('the file changed since it was loaded');
-    bytes = encoder;
+    const t = tapModel(readBounded(info.modelFile), info.layers);
+    if (tapNames(t.plan) !== tapNames(plan)) throw new Error('the file changed since it was loaded');
+    const cut = (taps: string[]) => (split ? splitModel(t, info.layers, info.hidden, archs, taps)?.encoder : undefined);
+    const tapped = split ? cut(t.taps) : t.bytes;
+    if (!tapped) throw new Error('the file changed since it was loaded');
+    return { tapped, lean: () => (split ? cut(leanTaps(t.plan))! : appendOutputs(t.graph, leanTaps(t.plan))) };
   } catch (e) {
     if (e instanceof BertLensError) throw e;
-    throw fail((e as Error).message, e);
+    throw unavailable(info, (e as Error).message, e);
   }
+}
+
+/** A session over graph bytes of `info.modelFile`, its external weights (model.onnx_data…) passed in. */
+export async function sessionFrom(
+  info: ModelInfo,
+  bytes: Uint8Array,
+  options: ort.InferenceSession.SessionOptions,
+): Promise<ort.InferenceSession> {
   const opts = { ...options };
-  const dir = path.dirname(file);
-  const ext = fs.readdirSync(dir).filter((f) => f.startsWith(`${path.basename(file)}_data`));
+  const dir = path.dirname(info.modelFile);
+  const ext = fs.readdirSync(dir).filter((f) => f.startsWith(`${path.basename(info.modelFile)}_data`));
   if (ext.length) opts.externalData = ext.map((f) => ({ path: f, data: readBounded(path.join(dir, f)) }));
   try {
     return await ort.InferenceSession.create(bytes, opts);
   } catch (e) {
-    throw fail(String((e as Error).message ?? e).split('\n')[0], e);
+    throw unavailable(info, String((e as Error).message ?? e).split('\n')[0], e);
   }
 }
