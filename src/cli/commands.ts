@@ -53,10 +53,16 @@ const streamJson = (ctx: Ctx, x: unknown) =>
     ),
   );
 
-/** The model of --model (default auto), resolved for `text`: the text, the document, or both sentences. */
-export async function load(ctx: Ctx, text: string, kind: Exclude<ModelKind, 'static'> = 'encoder'): Promise<LoadedModel> {
+/** The model of --model (default auto), resolved for `text`: the text, the document, or both sentences. `attention`:
+ * the command shows attention or Q/K/V, so the model loads with those taps at once (one session, not two). */
+export async function load(
+  ctx: Ctx,
+  text: string,
+  kind: Exclude<ModelKind, 'static'> = 'encoder',
+  attention = false,
+): Promise<LoadedModel> {
   const id = modelFor(ctx, text, kind);
-  return downloading(ctx, id, (onProgress) => ctx.engine.load(id, { onProgress }));
+  return downloading(ctx, id, (onProgress) => ctx.engine.load(id, { onProgress, attention }));
 }
 
 function modelFor(ctx: Ctx, text: string, kind: Exclude<ModelKind, 'static'> = 'encoder'): string {
@@ -316,7 +322,7 @@ export async function similar(ctx: Ctx): Promise<void> {
 
 export async function attention(ctx: Ctx): Promise<void> {
   const text = await inputText(ctx.v);
-  const m = await load(ctx, text);
+  const m = await load(ctx, text, 'encoder', true);
   const ls = str(ctx.v, 'layer');
   const layer = ls === undefined || ls === 'last' ? m.info.layers : ls === 'rollout' ? 'rollout' : Number(ls);
   if (layer !== 'rollout' && (!Number.isInteger(layer) || layer < 1))
@@ -395,7 +401,7 @@ export async function compare(ctx: Ctx): Promise<void> {
 
 export async function heads(ctx: Ctx): Promise<void> {
   const text = await inputText(ctx.v);
-  const m = await load(ctx, text);
+  const m = await load(ctx, text, 'encoder', true);
   const tok = await ctx.engine.tokenize(m, text);
   // The window of --word (one window only: a census is per window, as attention is).
   const wi = str(ctx.v, 'word') === undefined ? undefined : findWord(tok, ctx.v);
@@ -416,7 +422,7 @@ export async function heads(ctx: Ctx): Promise<void> {
 
 export async function explain(ctx: Ctx): Promise<void> {
   const text = await inputText(ctx.v);
-  const m = await load(ctx, text);
+  const m = await load(ctx, text, 'encoder', true);
   const tok = await ctx.engine.tokenize(m, text);
   const layer = intOpt(ctx.v, 'layer', m.info.layers, 1);
   const head = intOpt(ctx.v, 'head', 0, 0);
@@ -612,10 +618,10 @@ export async function exportTensors(ctx: Ctx): Promise<void> {
     throw new UsageError(`--what takes ${TENSOR_KINDS.join(', ')} (comma-separated); got "${str(ctx.v, 'what')}".`);
   const kinds = [...new Set(what)] as TensorKind[];
   const text = await inputText(ctx.v);
-  const m = await load(ctx, text);
+  const layers = tensorLayers(kinds);
+  const m = await load(ctx, text, 'encoder', layers.attentionLayers === 'all');
   const tok = await ctx.engine.tokenize(m, text);
   const at = str(ctx.v, 'word') === undefined ? 0 : tok.words.starts[findWord(tok, ctx.v)];
-  const layers = tensorLayers(kinds);
   const enc = await ctx.engine.encode(m, text, { ...layers, range: { start: at, end: at + 1 } });
   const bundle = tensorBundle(enc, { start: at, end: at }, kinds);
   await mkdir(dir, { recursive: true });

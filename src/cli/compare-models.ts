@@ -12,7 +12,7 @@ async function loadAgainst(ctx: Ctx): Promise<LoadedModel> {
   const id = str(ctx.v, 'against')?.trim();
   if (!id) throw new UsageError('compare-models needs --against ID: the second model (embedded name, folder path or Hugging Face id).');
   try {
-    return await downloading(ctx, id, (onProgress) => ctx.engine.load(id, { onProgress }));
+    return await downloading(ctx, id, (onProgress) => ctx.engine.load(id, { onProgress, attention: true }));
   } catch (e) {
     if (!(e instanceof BertLensError)) throw e;
     // Its fixes would name --model, which loaded fine: the message says to change --against instead.
@@ -39,7 +39,7 @@ function depthRow(r: ModelComparison, layer: string | undefined): number | null 
 
 export async function compareModels(ctx: Ctx): Promise<void> {
   const text = await inputText(ctx.v);
-  const a = await load(ctx, text);
+  const a = await load(ctx, text, 'encoder', true); // attention of both models
   const b = await loadAgainst(ctx);
   let at = numOpt(ctx.v, 'at');
   if (at === undefined && str(ctx.v, 'word') !== undefined) {

@@ -55,6 +55,10 @@ export interface StoreOptions {
 
 export interface LoadOptions {
   dtype?: Dtype | 'auto';
+  /** Load with every attention and Q/K/V tap at once (a command that shows attention). Otherwise a model loads lean
+   * and the taps come with the first request for them, at the cost of one more session then (model/tapped-session.ts);
+   * a model already loaded lean stays so until then. */
+  attention?: boolean;
   onProgress?: (p: DownloadProgress) => void;
   signal?: AbortSignal;
 }

@@ -49,7 +49,7 @@ export async function loadModel(source: string, store: StoreOptions = {}, load: 
   const key = `${resolved.modelFile}|${threads}${full ? '|full' : ''}`;
   let entry = sessions.get(key);
   if (!entry) {
-    const created = { pending: createShared(source, resolved, threads, full), refs: 0 };
+    const created = { pending: createShared(source, resolved, threads, full, !!load.attention), refs: 0 };
     sessions.set(key, created);
     created.pending.catch(() => sessions.get(key) === created && sessions.delete(key));
     entry = created;
@@ -133,8 +133,9 @@ async function createShared(
   resolved: Awaited<ReturnType<typeof resolveModel>>,
   threads: number,
   full: boolean,
+  attention: boolean,
 ): Promise<Shared> {
-  const shared = await openShared(source, resolved, threads, full);
+  const shared = await openShared(source, resolved, threads, full, attention);
   collectGarbage(); // the graphs onnxruntime copied, out of scope now
   return shared;
 }
@@ -144,6 +145,7 @@ async function openShared(
   resolved: Awaited<ReturnType<typeof resolveModel>>,
   threads: number,
   full: boolean,
+  allTaps: boolean,
 ): Promise<Shared> {
   const info = readModelInfo(resolved.dir, { id: source, source: resolved.source, dtype: resolved.dtype });
   info.modelFile = resolved.modelFile;
@@ -164,7 +166,7 @@ async function openShared(
   const cfg = JSON.parse(readJsonText(path.join(resolved.dir, 'config.json'))) as Record<string, unknown>;
   const archs = JSON.stringify(cfg.architectures ?? '');
   // The file's bytes and its parsed graph live only inside graphsOf: gone before onnxruntime copies the graphs.
-  const { plan, split, whole, lean: leanGraphs } = graphsOf(resolved.modelFile, file, info, archs, full, cfg, corrupt);
+  const { plan, split, whole, lean: leanGraphs } = graphsOf(resolved.modelFile, file, info, archs, full, allTaps, cfg, corrupt);
   let lean = leanGraphs;
   const options = sessionOptions(threads);
   // External weights (model.onnx_data[_N]) sit next to the .onnx; a graph loaded from bytes needs them passed in.
@@ -260,7 +262,7 @@ async function openShared(
  * Reads and taps the model file, checks it against config.json, and cuts the graphs the sessions load: encoder + MLM
  * head (encoder.ts), or the whole graph when `full` is asked or there is no head to split off. `lean`: the graph
  * outputs the hidden states and layer 1's attention only (tapped-session.ts adds the rest when first asked for);
- * `full` keeps every tap, as before the split.
+ * `full` (one graph, as before the split) and `attention` keep every tap.
  */
 function graphsOf(
   modelFile: string,
@@ -268,6 +270,7 @@ function graphsOf(
   info: ModelInfo,
   archs: string,
   full: boolean,
+  attention: boolean,
   cfg: Record<string, unknown>,
   corrupt: (why: string, cause?: unknown) => BertLensError,
 ): { plan: TapPlan; split?: SplitModel; whole?: Uint8Array; lean: boolean } {
@@ -289,7 +292,7 @@ function graphsOf(
     throw corrupt((e as Error).message, e);
   }
   checkConsistency(info, cfg, tapped.graph, tapped.plan, file);
-  const lean = !full && tapped.plan.layers.length > 0; // something to leave out
+  const lean = !full && !attention && tapped.plan.layers.length > 0; // asked for, and something to leave out
   const taps = lean ? leanTaps(tapped.plan) : tapped.taps;
   const split = full ? undefined : splitModel(tapped, info.layers, info.hidden, archs, taps);
   const whole = split ? undefined : lean ? appendOutputs(tapped.graph, taps) : tapped.bytes;

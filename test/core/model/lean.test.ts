@@ -90,6 +90,14 @@ describe('lean session: concurrency, disposal, a file replaced after loading', (
     await m.dispose();
   });
 
+  it('attention: true loads every tap at once (a command that shows attention: one session, no swap)', async () => {
+    const m = await loadModel(fixture('tiny-distilbert'), {}, { dtype: 'fp32', attention: true });
+    assert.equal(runsLean(m), false);
+    const out = await m.run(rowsFor(m.info.vocabSize), { attentionLayers: [1] });
+    assert.equal(out[0].attention[1]?.length, m.info.heads * 9 * 9);
+    await m.dispose();
+  });
+
   it('a model disposed while lean or right after the swap releases cleanly', async () => {
     const a = await loadModel(fixture('tiny-bert'), {}, { dtype: 'int8' });
     await a.dispose();
