@@ -69,36 +69,37 @@ function ablationSession(s: Shared): Promise<ort.InferenceSession> {
  */
 function withTaps(s: Shared): Promise<void> {
   if (!s.tapped) {
-    const created = (async () => {
-      const graphs = graphsForTaps(s.info, s.plan, !!s.split, s.archs);
-      while (s.running > 0) await new Promise<void>((r) => s.idle.push(r));
-      await s.session.release();
-      collectGarbage(); // the lean session's graph, gone with it
-      const options = sessionOptions(s.threads);
-      let t: ort.InferenceSession | undefined;
-      try {
-        t = await sessionFrom(s.info, graphs.tapped, options);
-        s.session = t; // probeShapes feeds it by its own input names
-        await probeShapes(s, t, path.basename(s.info.modelFile));
-        s.lean = false;
-      } catch (e) {
-        await t?.release();
-        try {
-          s.session = await sessionFrom(s.info, graphs.lean(), options); // as loaded: the model keeps working
-        } catch (again) {
-          s.lost = new BertLensError(
-            'CORRUPT_MODEL',
-            `Model ${s.info.id} could not be loaded again from ${s.info.modelFile} (${(again as Error).message}). Load the model again (in VS Code: restart BERT Lens).`,
-            { model: s.info.id, cause: again, fix: [{ option: 'model' }] },
-          );
-        }
-        throw e;
-      }
-    })();
+    const created = swapIn(s).then(() => collectGarbage()); // the file read and the graph onnxruntime copied
     s.tapped = created;
     created.catch(() => s.tapped === created && (s.tapped = undefined)); // retried on the next request
   }
   return s.tapped;
+}
+
+async function swapIn(s: Shared): Promise<void> {
+  const graphs = graphsForTaps(s.info, s.plan, !!s.split, s.archs);
+  while (s.running > 0) await new Promise<void>((r) => s.idle.push(r));
+  await s.session.release();
+  const options = sessionOptions(s.threads);
+  let t: ort.InferenceSession | undefined;
+  try {
+    t = await sessionFrom(s.info, graphs.tapped, options);
+    s.session = t; // probeShapes feeds it by its own input names
+    await probeShapes(s, t, path.basename(s.info.modelFile));
+    s.lean = false;
+  } catch (e) {
+    await t?.release();
+    try {
+      s.session = await sessionFrom(s.info, graphs.lean(), options); // as loaded: the model keeps working
+    } catch (again) {
+      s.lost = new BertLensError(
+        'CORRUPT_MODEL',
+        `Model ${s.info.id} could not be loaded again from ${s.info.modelFile} (${(again as Error).message}). Load the model again (in VS Code: restart BERT Lens).`,
+        { model: s.info.id, cause: again, fix: [{ option: 'model' }] },
+      );
+    }
+    throw e;
+  }
 }
 
 export async function runBatched(
