@@ -1,10 +1,11 @@
-// What the encoder/head split saves (src/core/model/encoder.ts): the hover path's encode (last hidden state, taps in
-// the graph) and mask()'s one-position run, each against the same model loaded as today's full graph (`fullGraph`).
+// What the encoder/head split saves (src/core/model/encoder.ts): the hover path's encode (last hidden state, on the
+// lean encoder a model loads with) and mask()'s one-position run, each against the same model loaded as the full
+// graph (`fullGraph`: one graph, every tap).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunRequest } from '../src/core/api';
 import { loadModel } from '../src/core/model';
-import { runsSplit } from '../src/core/model/session';
+import { runsLean, runsSplit } from '../src/core/model/session';
 
 type Add = (name: string, a: string, fa: () => Promise<unknown>, b: string, fb: () => Promise<unknown>) => Promise<void>;
 
@@ -19,10 +20,10 @@ export async function splitRows(dirs: string[], threads: number, add: Add): Prom
         const { layers, maxPositions, vocabSize } = split.info;
         const T = Math.min(128, maxPositions);
         const ids = Array.from({ length: T }, (_, k) => (k === 0 ? 2 : k === T - 1 ? 3 : 100 + ((k * 7919) % (vocabSize - 100))));
-        const tag = `${path.basename(dir)} ${dtype}, ${T} tokens${runsSplit(split) ? '' : ', NOT SPLIT'}`;
+        const tag = `${path.basename(dir)} ${dtype}, ${T} tokens${runsSplit(split) ? '' : ', NOT SPLIT'}${runsLean(split) ? '' : ', NOT LEAN'}`;
         const hover: RunRequest = { hiddenLayers: [layers] };
         await add(
-          `hover-path encode (last hidden + taps): encoder session vs full graph (${tag})`,
+          `hover-path encode (last hidden): lean encoder session vs full graph (${tag})`,
           'encoder session',
           () => split.run([{ ids }], hover),
           'full graph',
