@@ -126,13 +126,8 @@ export async function runBatched(
   }
 }
 
-async function runChunks(
-  s: Shared,
-  rows: RunRow[],
-  req: RunRequest,
-  signal: AbortSignal | undefined,
-  budget: number,
-): Promise<RunOutput[]> {
+/** runBatched's work once the session is settled: rows sorted by length, packed into runs within the budget. */
+async function runChunks(...[s, rows, req, signal, budget]: Parameters<typeof runBatched>): Promise<RunOutput[]> {
   const masked = req.headMask ? await ablationSession(s) : undefined;
   const viaHead = !!s.split && !masked; // the head-mask graph is the full tapped graph: its logits come from it
   const positions = (i: number) => req.mlmPositions?.[i]?.length ?? 0;
