@@ -1,10 +1,10 @@
 // The session with every tap (attention, Q/K/V), made from the model file on the first run that asks for one. A model
 // loads lean — its graph outputs the hidden states and layer 1's attention only (session.ts) — because onnxruntime
 // keeps every graph output of a run alive until the run ends: twelve layers' attention of one 512-token BERT-base
-// window are 151 MB, and its arena keeps that peak for good (RSS after a 50k-character document 5.4× the int8 file instead of 3.4×; bench/README.md).
-// Hovers, masked words, NSP and QA never ask for attention; the overlay and the panel's attention views do. The swap
-// itself is run.ts `withTaps`: the lean session is released before the tapped one is made, so the allocator reuses
-// its memory (made first, RSS stayed ~80 MB higher on BERT-base int8).
+// window are 151 MB, and its arena keeps that peak for good (RSS after a 50k-character document 5.4× the int8 file
+// instead of 3.4×; bench/README.md). Hovers, masked words, NSP and QA never ask for attention; the overlay and the
+// panel's attention views do. The swap itself is run.ts `withTaps`: the lean session is released before the tapped one
+// is made, so the allocator reuses its memory (made first, RSS stayed ~80 MB higher on BERT-base int8).
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
