@@ -21,8 +21,8 @@ export interface SplitModel {
 
 /**
  * Splits a tapped masked-LM model at the last layer's output (`layers` = L, so plan.hidden[L]); the encoder outputs
- * `taps` besides the model's own outputs (the lean encoder: the hidden states only). Undefined when there
- * is nothing to split (no MLM logits, a classifier's `logits`, no hidden-state taps) or the head reads anything but
+ * `taps` besides the model's own outputs (the lean encoder: the hidden states and layer 1's attention). Undefined when
+ * there is nothing to split (no MLM logits, a classifier's `logits`, no hidden-state taps) or the head reads anything but
  * that hidden state: such a model keeps its one full graph.
  */
 export function splitModel(
