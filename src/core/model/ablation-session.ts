@@ -1,11 +1,10 @@
 // The head-ablation session (head-mask.ts spliced into the tapped graph), created on first use and cached beside the
 // model's own session: same outputs and taps, plus the `head_mask` input. The model file is read again then.
-import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ModelInfo } from '../api';
 import { BertLensError } from './errors';
-import { readBounded } from './files';
+import { externalDataOf, readBounded } from './files';
 import { indexModel } from './graph';
 import { spliceHeadMask } from './head-mask';
 import { tapModel, type TapPlan } from './taps';
@@ -34,10 +33,8 @@ export async function createAblationSession(
     if (e instanceof BertLensError) throw e;
     throw fail((e as Error).message, e);
   }
-  const opts = { ...options };
-  const dir = path.dirname(file);
-  const ext = fs.readdirSync(dir).filter((f) => f.startsWith(`${path.basename(file)}_data`));
-  if (ext.length) opts.externalData = ext.map((f) => ({ path: f, data: readBounded(path.join(dir, f)) }));
+  const externalData = externalDataOf(file);
+  const opts = externalData ? { ...options, externalData } : { ...options };
   try {
     return await ort.InferenceSession.create(bytes, opts);
   } catch (e) {

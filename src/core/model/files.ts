@@ -3,6 +3,7 @@
 // RangeError: only regular files within a size limit are read, and the error says which file and why.
 import { constants } from 'node:buffer';
 import fs from 'node:fs';
+import path from 'node:path';
 import { BertLensError } from './errors';
 
 /** JSON files (config, tokenizer): a 30k-entry tokenizer.json is ~1 MB; 256 MiB leaves room for any real one. */
@@ -40,4 +41,12 @@ export function readJsonText(file: string): string {
 export async function readBoundedAsync(file: string, max = MAX_BINARY_BYTES): Promise<Buffer> {
   check(file, await fs.promises.stat(file), max);
   return fs.promises.readFile(file);
+}
+
+/** The external weights of `modelFile` (model.onnx_data[_N], next to it), read for a session made from graph bytes;
+ * undefined when there are none. */
+export function externalDataOf(modelFile: string): Array<{ path: string; data: Buffer }> | undefined {
+  const dir = path.dirname(modelFile);
+  const ext = fs.readdirSync(dir).filter((f) => f.startsWith(`${path.basename(modelFile)}_data`));
+  return ext.length ? ext.map((f) => ({ path: f, data: readBounded(path.join(dir, f)) })) : undefined;
 }

@@ -1,11 +1,10 @@
 // A second, small onnxruntime session holding only the MLM head (head.ts), created on first use: the logit lens runs
 // the model's own head on every layer's hidden state. The model file is read again then (not kept in memory).
-import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { HeadInput, ModelInfo } from '../api';
 import { BertLensError, throwIfAborted } from './errors';
-import { readBounded } from './files';
+import { externalDataOf, readBounded } from './files';
 import { indexModel } from './graph';
 import { extractHead, HEAD_ROWS } from './head';
 import { rowPositions } from './outputs';
@@ -37,11 +36,9 @@ export async function createHeadSession(src: HeadSource, bytes?: Uint8Array): Pr
     if (e instanceof BertLensError) throw e;
     throw fail((e as Error).message, e);
   }
-  const options = { ...src.options };
   // External weights (model.onnx_data[_N]) sit next to the .onnx, as for the main session.
-  const dir = path.dirname(file);
-  const ext = fs.readdirSync(dir).filter((f) => f.startsWith(`${path.basename(file)}_data`));
-  if (ext.length) options.externalData = ext.map((f) => ({ path: f, data: readBounded(path.join(dir, f)) }));
+  const externalData = externalDataOf(file);
+  const options = externalData ? { ...src.options, externalData } : { ...src.options };
   let session: ort.InferenceSession;
   try {
     session = await ort.InferenceSession.create(head, options);

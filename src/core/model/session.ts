@@ -11,7 +11,7 @@ import { readModelInfo } from './info';
 import { resolveModel } from './store';
 import { tapModel, type TapPlan, type TappedModel } from './taps';
 import { checkConsistency } from './checks';
-import { readBounded, readJsonText } from './files';
+import { externalDataOf, readBounded, readJsonText } from './files';
 import { createHeadSession, runHead, type HeadSource } from './head-session';
 import { splitModel, type SplitModel } from './encoder';
 import { collectGarbage } from './gc';
@@ -170,10 +170,8 @@ async function openShared(
   let lean = leanGraphs;
   const options = sessionOptions(threads);
   // External weights (model.onnx_data[_N]) sit next to the .onnx; a graph loaded from bytes needs them passed in.
-  const dir = path.dirname(resolved.modelFile);
-  const base = path.basename(resolved.modelFile);
-  const ext = fs.readdirSync(dir).filter((f) => f.startsWith(`${base}_data`));
-  if (ext.length) options.externalData = ext.map((f) => ({ path: f, data: readBounded(path.join(dir, f)) }));
+  const externalData = externalDataOf(resolved.modelFile);
+  if (externalData) options.externalData = externalData;
   collectGarbage();
   let session: ort.InferenceSession | undefined;
   let head: ort.InferenceSession | undefined;

@@ -5,12 +5,11 @@
 // instead of 3.4×; bench/README.md). Hovers, masked words, NSP and QA never ask for attention; the overlay and the
 // panel's attention views do. The swap itself is run.ts `withTaps`: the lean session is released before the tapped one
 // is made, so the allocator reuses its memory (made first, RSS stayed ~80 MB higher on BERT-base int8).
-import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ModelInfo } from '../api';
 import { BertLensError } from './errors';
-import { readBounded } from './files';
+import { externalDataOf, readBounded } from './files';
 import { splitModel } from './encoder';
 import { appendOutputs } from './graph';
 import { tapModel, type TapPlan } from './taps';
@@ -58,10 +57,8 @@ export async function sessionFrom(
   bytes: Uint8Array,
   options: ort.InferenceSession.SessionOptions,
 ): Promise<ort.InferenceSession> {
-  const opts = { ...options };
-  const dir = path.dirname(info.modelFile);
-  const ext = fs.readdirSync(dir).filter((f) => f.startsWith(`${path.basename(info.modelFile)}_data`));
-  if (ext.length) opts.externalData = ext.map((f) => ({ path: f, data: readBounded(path.join(dir, f)) }));
+  const externalData = externalDataOf(info.modelFile);
+  const opts = externalData ? { ...options, externalData } : { ...options };
   try {
     return await ort.InferenceSession.create(bytes, opts);
   } catch (e) {
