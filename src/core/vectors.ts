@@ -3,6 +3,7 @@ import type { CompareResult, EncodedWindow, Encoding, LayerChoice, Neighbour, Si
 import { BertLensError } from './model/errors';
 import { windowOf } from './encode';
 import { addRow, emptyInt8Rows, setInt8Row, type HiddenRows } from './hidden-rows';
+import { DotsArena } from './wasm/dots';
 
 /** Hidden-state layers (0 = embeddings … L) that a layer choice averages. */
 export function resolveLayers(choice: LayerChoice | undefined, L: number): number[] {
@@ -114,7 +115,13 @@ const norm = (s: string) => s.normalize('NFC').toLowerCase();
 /** Word indices whose text matches `word` case-insensitively. */
 export function occurrences(enc: Encoding, word: string): number[] {
   const w = norm(word.trim());
-  return enc.tok.words.indices((i) => norm(enc.tok.words.text(i)) === w);
+  const { type, ids } = wordTypes(enc);
+  const t = ids.get(w);
+  if (t === undefined) return [];
+  if (PUNCT.test(w)) return enc.tok.words.indices((i) => norm(enc.tok.words.text(i)) === w); // type -1: not in `type`
+  const out: number[] = [];
+  for (let i = 0; i < type.length; i++) if (type[i] === t) out.push(i);
+  return out;
 }
 
 export function noOccurrence(word: string): BertLensError {
@@ -165,6 +172,7 @@ interface WordMatrix {
   type: Int32Array; // word type per word (normalised text), -1 for punctuation: never a neighbour
   types: string[]; // normalised text per type id
   dots?: Float64Array; // dotsWith's output, reused from hover to hover
+  arena?: DotsArena; // rows, candidates and output in WebAssembly memory: dotsWith in SIMD
   candidates?: Int32Array; // the rows that can be a neighbour (a word, encoded), in order: dotsWith reads only these
 }
 let lastMatrix: WordMatrix | undefined; // one: a matrix is as large as the document's hidden states at one layer
@@ -176,7 +184,8 @@ function wordMatrix(enc: Encoding, layer: LayerChoice): WordMatrix {
   const H = enc.model.hidden;
   const n = enc.tok.words.length;
   const compact = enc.windows.some((w) => layers.some((l) => w.out.hidden[l] && !(w.out.hidden[l] instanceof Float32Array)));
-  const rows: HiddenRows = compact ? emptyInt8Rows(n, H) : new Float32Array(n * H);
+  const arena = DotsArena.create(n, H, compact);
+  const rows: HiddenRows = arena?.rows ?? (compact ? emptyInt8Rows(n, H) : new Float32Array(n * H));
   const sq = new Float64Array(n);
   const owner = wordOwners(enc);
   const v = new Float32Array(H);
@@ -196,7 +205,8 @@ function wordMatrix(enc: Encoding, layer: LayerChoice): WordMatrix {
     }
     sq[i] = rowDot(rows, H, i, i);
   }
-  lastMatrix = { enc, layer: key, H, rows, sq, ...wordTypes(enc) };
+  const { type, types } = wordTypes(enc);
+  lastMatrix = { enc, layer: key, H, rows, sq, arena, type, types };
   return lastMatrix;
 }
 
@@ -215,8 +225,18 @@ function copyRow(h: HiddenRows | undefined, r: number, rows: HiddenRows, i: numb
   }
 }
 
-/** Word type per word (normalised text, in order of first appearance; -1 for punctuation) and each type's text. */
-function wordTypes(enc: Encoding): { type: Int32Array; types: string[] } {
+interface WordTypes {
+  type: Int32Array; // type id per word, -1 for punctuation
+  types: string[]; // normalised text per type id
+  ids: Map<string, number>; // normalised text -> type id (punctuation too)
+}
+const typesOf = new WeakMap<object, WordTypes>(); // per words column: a new tokenization is a new column
+
+/** Word type per word (normalised text, in order of first appearance; -1 for punctuation) and each type's text: once
+ * per tokenization, so finding a word's occurrences is a scan of integers, not a normalisation per word. */
+function wordTypes(enc: Encoding): WordTypes {
+  const known = typesOf.get(enc.tok.words);
+  if (known) return known;
   const ids = new Map<string, number>();
   // Normalising is the costly part: once per distinct spelling ("The" and "the" are two spellings of one type).
   const spelled = new Map<string, number>();
@@ -232,7 +252,9 @@ function wordTypes(enc: Encoding): { type: Int32Array; types: string[] } {
     }
     type[i] = t;
   }
-  return { type, types: [...ids.keys()] };
+  const out = { type, types: [...ids.keys()], ids };
+  typesOf.set(enc.tok.words, out);
+  return out;
 }
 
 /** Dot product of rows i and j: cosine's arithmetic on float32 rows; exact integer sums times the scales on int8. */
@@ -242,15 +264,28 @@ function rowDot(rows: HiddenRows, H: number, i: number, j: number): number {
 }
 
 /**
- * rowDot(i, j) for every row j, into the matrix's reused buffer: the hover's hot loop (a 10k-word document is 1.6M
- * multiply-adds). Two rows per pass, so each value of row i is read once for both; each row keeps dotAt's four sums in
- * dotAt's order, so the results are bit-identical to rowDot (test/core/vectors-kernel.test.ts).
+ * rowDot(i, j) for every row j of `rowsOf` (by default every candidate: the hover's hot loop, 1.6M multiply-adds on a
+ * 10k-word document), into the matrix's reused buffer (other entries are stale). In WebAssembly SIMD where the matrix
+ * lives in an arena (wasm/dots.wat), else in JavaScript; both keep dotAt's four sums in dotAt's order, so the results
+ * are bit-identical to rowDot (test/core/wasm-dots.test.ts). Measured in `npm run bench`, where the JavaScript loop
+ * also serves other array types (as in the worker), a hover on a rare word took 1.26 ms in JavaScript, 0.42 ms so.
  */
-function dotsWith(m: WordMatrix, i: number): Float64Array {
+function dotsWith(m: WordMatrix, i: number, rowsOf = candidatesOf(m)): Float64Array {
+  const { rows } = m;
+  const c = rowsOf.length;
+  const out = m.arena ? m.arena.dots(i, rowsOf) : jsDots(m, i, rowsOf);
+  if (!(rows instanceof Float32Array))
+    for (let k = 0; k < c; k++) {
+      const r = rowsOf[k];
+      out[r] = out[r] * rows.scale[i] * rows.scale[r]; // rowDot's order
+    }
+  return out;
+}
+
+/** dotsWith's sums in JavaScript. Two rows per pass, so each value of row i is read once for both. */
+function jsDots(m: WordMatrix, i: number, rowsOf: Int32Array): Float64Array {
   const { H, rows } = m;
-  const n = m.sq.length;
-  const out = (m.dots ??= new Float64Array(n));
-  const rowsOf = candidatesOf(m);
+  const out = (m.dots ??= new Float64Array(m.sq.length));
   const c = rowsOf.length;
   const data = rows instanceof Float32Array ? rows : rows.q;
   const q = data.slice(i * H, i * H + H);
@@ -282,11 +317,6 @@ function dotsWith(m: WordMatrix, i: number): Float64Array {
     out[j1] = b0 + b1 + (b2 + b3);
   }
   if (p < c) out[rowsOf[p]] = dotAt(data, rowsOf[p] * H, q, 0, H);
-  if (!(rows instanceof Float32Array))
-    for (let k = 0; k < c; k++) {
-      const r = rowsOf[k];
-      out[r] = out[r] * rows.scale[i] * rows.scale[r]; // rowDot's order
-    }
   return out;
 }
 
@@ -297,12 +327,6 @@ function candidatesOf(m: WordMatrix): Int32Array {
   const out: number[] = [];
   for (let j = 0; j < m.sq.length; j++) if (m.type[j] >= 0 && m.sq[j]) out.push(j);
   return (m.candidates = Int32Array.from(out));
-}
-
-/** cosine(row i, row j) with cosine's arithmetic. */
-function rowCosine(m: WordMatrix, i: number, j: number): number {
-  const d = rowDot(m.rows, m.H, i, j);
-  return m.sq[i] && m.sq[j] ? d / Math.sqrt(m.sq[i] * m.sq[j]) : 0;
 }
 
 /** The other occurrences of word `wordIndex`'s type that are encoded (as `occurrences`, from the cached matrix). */
@@ -318,7 +342,9 @@ export function otherOccurrences(enc: Encoding, wordIndex: number, layer: LayerC
 /** Contextual cosine of word `wordIndex` with each of `others` (word indices), at a layer choice. */
 export function similarities(enc: Encoding, wordIndex: number, others: number[], layer: LayerChoice = 'last'): number[] {
   const m = wordMatrix(enc, layer);
-  return others.map((j) => rowCosine(m, wordIndex, j));
+  const dots = dotsWith(m, wordIndex, Int32Array.from(others)); // "the" in a long document: hundreds of rows
+  const sqi = m.sq[wordIndex];
+  return others.map((j) => (sqi && m.sq[j] ? dots[j] / Math.sqrt(sqi * m.sq[j]) : 0)); // cosine's arithmetic
 }
 
 /**
@@ -333,7 +359,7 @@ export function neighboursOf(
 ): Neighbour[] {
   const { layer = 'last', top = 5 } = opts;
   const m = wordMatrix(enc, layer);
-  const self = opts.exclude === undefined ? m.type[wordIndex] : m.types.indexOf(opts.exclude);
+  const self = opts.exclude === undefined ? m.type[wordIndex] : (wordTypes(enc).ids.get(opts.exclude) ?? -1);
   const dots = dotsWith(m, wordIndex);
   const sqi = m.sq[wordIndex];
   // Best score and its word per type, in typed arrays: no allocation per word.
@@ -345,7 +371,7 @@ export function neighboursOf(
     const j = cand[p];
     const t = type[j];
     if (j === wordIndex || t === self) continue;
-    const score = sqi ? dots[j] / Math.sqrt(sqi * sq[j]) : 0; // rowCosine's arithmetic
+    const score = sqi ? dots[j] / Math.sqrt(sqi * sq[j]) : 0; // cosine's arithmetic
     if (score > bestScore[t]) {
       bestScore[t] = score; // ties keep the earlier occurrence
       bestWord[t] = j;
