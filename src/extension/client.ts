@@ -14,7 +14,7 @@ import type {
   WorkerApi,
   WorkerConfig,
 } from '../worker/protocol';
-import { DOC_METHODS, METHOD_TABLE } from '../worker/protocol';
+import { DOC_METHODS, METHOD_TABLE, toWireDoc } from '../worker/protocol';
 import type { Fix } from '../core/model/errors';
 import type { DownloadProgress } from '../core/api';
 
@@ -192,6 +192,7 @@ export class WorkerClient {
       const d = params[0] as DocInput;
       doc = { uri: d.uri, version: d.version };
       this.noteVersion(d.uri, d.version);
+      params[0] = toWireDoc(d); // the kept parts of a large document, not the whole string
     }
     if (opts?.signal?.aborted) return Promise.reject(new WorkerError('CANCELLED', 'The request was cancelled.'));
     let worker: Worker;

@@ -1,9 +1,10 @@
 // TextDocument → the worker's DocInput: prose whole, code files as comments + strings, huge files near the view.
 import * as vscode from 'vscode';
 import { chooseLanguage, type AutoChoice } from '../core/auto';
-import type { DocInput } from '../worker/protocol';
+import { keptDocInput, type DocInput } from '../worker/protocol';
 import type { BertLensConfig } from './config';
-import { analysisText, blankOf, isAnalysed, limitToVisible } from '../core/text/segments';
+import { analysisText, isAnalysed, paragraphAround } from '../core/text/segments';
+import { KeptTexts, keptRanges } from '../core/text/kept';
 
 const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-userdata']);
 
@@ -18,7 +19,7 @@ interface Analysed {
   lang: string;
   text: string;
   code: boolean;
-  blank?: string; // blankOf(text), made on the first hover that needs it (documents over maxDocumentChars)
+  kept: KeptTexts; // the text with only some ranges kept, remembered (documents over maxDocumentChars, the overlay)
 }
 
 export class Documents {
@@ -41,7 +42,13 @@ export class Documents {
     const hit = this.analysed.get(key);
     if (hit && hit.version === doc.version && hit.lang === doc.languageId) return hit;
     const a = analysisText(doc.getText(), doc.languageId);
-    const v: Analysed = { version: doc.version, lang: doc.languageId, text: a.text, code: a.segments !== null };
+    const v: Analysed = {
+      version: doc.version,
+      lang: doc.languageId,
+      text: a.text,
+      code: a.segments !== null,
+      kept: new KeptTexts(a.text),
+    };
     this.analysed.set(key, v);
     return v;
   }
@@ -51,24 +58,32 @@ export class Documents {
    * whole document even when it is larger than maxDocumentChars (an explicit request, e.g. QA's "Search the whole document").
    */
   prepare(doc: vscode.TextDocument, offset?: number, whole = false): Prepared {
-    const { text, code } = this.base(doc);
+    const { text, code, kept } = this.base(doc);
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc);
     const visible = (editor?.visibleRanges ?? []).map((r) => ({ start: doc.offsetAt(r.start), end: doc.offsetAt(r.end) }));
     const cursor = offset ?? (editor ? doc.offsetAt(editor.selection.active) : 0);
-    if (whole) return { input: { uri: doc.uri.toString(), version: doc.version, text }, limited: false, code };
-    const lim = limitToVisible(text, this.config().maxDocumentChars, visible, cursor, undefined, () => this.blank(doc));
-    if (this.limitedNow !== lim.limited) {
-      this.limitedNow = lim.limited;
+    const [uri, version] = [doc.uri.toString(), doc.version];
+    if (whole) return { input: { uri, version, text }, limited: false, code };
+    const ranges = keptRanges(text.length, this.config().maxDocumentChars, visible, cursor);
+    if (this.limitedNow !== !!ranges) {
+      this.limitedNow = !!ranges;
       this.onLimitedChange(); // the status bar marks partial analysis
     }
-    if (lim.limited) this.tellLimited(doc);
-    return { input: { uri: doc.uri.toString(), version: doc.version, text: lim.text }, limited: lim.limited, code };
+    if (!ranges) return { input: { uri, version, text }, limited: false, code };
+    this.tellLimited(doc);
+    return { input: keptDocInput(uri, version, kept, ranges), limited: true, code };
   }
 
-  /** The analysed text with everything but newlines blanked (`keepOnly`'s background; the same for any part of it). */
-  blank(doc: vscode.TextDocument): string {
-    const base = this.base(doc);
-    return (base.blank ??= blankOf(base.text));
+  /**
+   * `input` (from prepare) reading only the paragraph around `offset` — inside the part `input` reads, so a large
+   * document is searched only there —, for the attention overlay's paragraph scope: only that paragraph crosses to the
+   * worker.
+   */
+  paragraph(doc: vscode.TextDocument, input: DocInput, offset: number): DocInput {
+    const { text, kept } = this.base(doc);
+    const r = input.kept?.ranges.find((x) => offset >= x.start && offset <= x.end) ?? { start: 0, end: text.length };
+    const p = paragraphAround(text.slice(r.start, r.end), offset - r.start);
+    return keptDocInput(input.uri, input.version, kept, [{ start: r.start + p.start, end: r.start + p.end }]);
   }
 
   /** The language `auto` reads the document's analysed text in (its majority; cached with the text per version). */

@@ -1,12 +1,11 @@
 // Attention overlay: every word of the window gets a background whose intensity is its attention weight from the
 // word at the cursor (bucketed on contributed theme colours); "Follow Cursor" re-renders as the cursor moves.
 import * as vscode from 'vscode';
-import type { AttentionView } from '../worker/protocol';
+import { blankOutside, type AttentionView } from '../worker/protocol';
 import { BUCKETS, bucketize } from './buckets';
 import { LABEL_CSS, LABELLED, labelText, labelledWords } from './overlay-labels';
 import { isCancel, type Ctx } from './ctx';
 import { scopeText } from './scope';
-import { keepOnly, paragraphAround } from '../core/text/segments';
 import { Debouncer, RenderGate } from './staleness';
 import { markTourDone } from './tour';
 
@@ -112,10 +111,7 @@ export class AttentionOverlay implements vscode.Disposable {
     const { input: prepared, limited } = ctx.docs.prepare(doc, offset);
     // Paragraph scope: BERT reads only the paragraph around the cursor (as in the classic "it" examples); the rest
     // is blanked, so offsets stay document offsets. Document scope shows the encoder's real window over the document.
-    const input =
-      ctx.config.attentionScope === 'paragraph'
-        ? { ...prepared, text: keepOnly(prepared.text, [paragraphAround(prepared.text, offset)], ctx.docs.blank(doc)) }
-        : prepared;
+    const input = ctx.config.attentionScope === 'paragraph' ? ctx.docs.paragraph(doc, prepared, offset) : prepared;
     const ticket = this.gate.begin('attention', input.uri, input.version);
     this.ctrl?.abort();
     const ctrl = (this.ctrl = new AbortController());
@@ -134,7 +130,7 @@ export class AttentionOverlay implements vscode.Disposable {
     this.shownIn = ed;
     this.anchor = { uri: input.uri, offset };
     this.apply(ed, r);
-    const read = { ...r.window, whole: !input.text.slice(0, r.window.start).trim() && !input.text.slice(r.window.end).trim() };
+    const read = { ...r.window, whole: blankOutside(input, r.window.start, r.window.end) };
     ctx.status.attentionScope = scopeText(doc, read, limited, c.attentionScope === 'paragraph' ? 'paragraph' : 'word');
     markTourDone('attention');
     ctx.status.attentionShown = true;

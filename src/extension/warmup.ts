@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { WorkerError } from './client';
 import { isCancel, type Ctx } from './ctx';
 import { Debouncer } from './staleness';
+import { readParts } from '../worker/protocol';
 
 export class Warmup implements vscode.Disposable {
   private readonly debounce = new Debouncer(1200, () => void this.run());
@@ -30,7 +31,7 @@ export class Warmup implements vscode.Disposable {
     this.ctrl?.abort();
     const ctrl = (this.ctrl = new AbortController());
     const { input } = ctx.docs.prepare(doc);
-    if (!/\p{L}/u.test(input.text)) return;
+    if (!readParts(input).some((p) => /\p{L}/u.test(p.text))) return;
     // A document version whose background work killed the worker is not tried again on its own (that would kill the
     // restarted worker too, in a loop); an edit, or a request the user makes, tries again.
     if (ctx.killers.has(input)) return;

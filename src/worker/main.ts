@@ -3,7 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { createEngine } from '../core/index';
 import type { FromWorker, Method, Params, ToWorker } from './protocol';
-import { DOC_METHODS, METHOD_TABLE, toWireError, validateRequest } from './protocol';
+import { DOC_METHODS, METHOD_TABLE, fromWireDoc, toWireError, validateRequest, type WireDocInput } from './protocol';
 import { Handlers } from './handlers';
 
 const port = parentPort;
@@ -25,6 +25,7 @@ interface Job {
 
 const queue: Job[] = [];
 let running: Job | undefined;
+const madeTexts: Array<{ key: string; text: string }> = []; // documents rebuilt from kept parts (fromWireDoc)
 
 port.on('message', (raw: unknown) => {
   const v = validateRequest(raw);
@@ -42,7 +43,8 @@ port.on('message', (raw: unknown) => {
   }
   const job: Job = { id: msg.id, method: msg.method, params: msg.params, ctrl: new AbortController() };
   if (DOC_METHODS.has(msg.method)) {
-    const d = msg.params[0] as { uri: string; version: number };
+    const d = fromWireDoc(msg.params[0] as WireDocInput, madeTexts);
+    job.params = [d, ...msg.params.slice(1)];
     job.doc = { uri: d.uri, version: d.version };
     dropOlder(job.doc.uri, job.doc.version);
   }

@@ -6,6 +6,8 @@ import type { WordInspection } from '../core/inspect';
 import type { SenseVectors } from '../core/senses';
 import type { SentencePair } from '../core/sentence-checks';
 import type { TensorBundle, TensorKind } from '../shared/tensors';
+import type { Range } from '../core/text/segments';
+import { fromParts, partsOf, validParts, type KeptTexts, type Part } from '../core/text/kept';
 import type { ModelComparison } from '../core/compare-models';
 import type {
   AblationResult,
@@ -38,6 +40,67 @@ export interface DocInput {
   uri: string;
   version: number;
   text: string;
+  /**
+   * Only some ranges of the analysed text `source` are read (a document over maxDocumentChars, a paragraph alone):
+   * `text` is then made from them when read, and the client sends the kept parts, not a full-length string (a 2 MB
+   * string costs the host thread ~20 ms to post; the parts of a view, ~8 kB).
+   */
+  kept?: { source: string; ranges: Range[] };
+}
+
+/** A DocInput with `kept`, as it crosses to the worker: the length and the kept parts (core/text/kept.ts fromParts). */
+export interface KeptDocInput {
+  uri: string;
+  version: number;
+  length: number;
+  parts: Part[];
+}
+
+export type WireDocInput = Pick<DocInput, 'uri' | 'version' | 'text'> | KeptDocInput;
+
+/** A DocInput reading only `ranges` of the analysed text `texts.text`; its `text` is built (and remembered) if read. */
+export function keptDocInput(uri: string, version: number, texts: KeptTexts, ranges: Range[]): DocInput {
+  return {
+    uri,
+    version,
+    kept: { source: texts.text, ranges },
+    get text() {
+      return texts.get(ranges);
+    },
+  };
+}
+
+export function toWireDoc(d: DocInput): WireDocInput {
+  const { uri, version, kept } = d;
+  return kept ? { uri, version, length: kept.source.length, parts: partsOf(kept.source, kept.ranges) } : { uri, version, text: d.text };
+}
+
+/** What `d` reads: its kept parts, or the whole text as one part. */
+export function readParts(d: DocInput): Part[] {
+  return d.kept ? partsOf(d.kept.source, d.kept.ranges) : [{ start: 0, text: d.text }];
+}
+
+/** Whether everything `d` reads outside [start, end) is blank (all it reads lies in that window). */
+export function blankOutside(d: DocInput, start: number, end: number): boolean {
+  const blank = (s: string) => !s.trim();
+  return readParts(d).every((p) => blank(p.text.slice(0, Math.max(0, start - p.start))) && blank(p.text.slice(Math.max(0, end - p.start))));
+}
+
+/** Longest document text a KeptDocInput may describe (V8's string limit is ~2^29 characters). */
+export const MAX_DOC_LENGTH = 2 ** 28;
+
+/** The worker's DocInput for a wire one; `made` remembers the last texts built from parts, so the same parts give the
+ * same string (the worker's caches compare texts, and the same string compares at once). */
+export function fromWireDoc(d: WireDocInput, made: Array<{ key: string; text: string }> = []): DocInput {
+  if ('text' in d) return d;
+  const key = `${d.uri}\u0000${d.version}\u0000${d.length}\u0000${d.parts.map((p) => `${p.start}+${p.text.length}`).join(',')}`;
+  let hit = made.find((m) => m.key === key);
+  if (!hit) {
+    hit = { key, text: fromParts(d.length, d.parts) };
+    made.unshift(hit);
+    made.length = Math.min(made.length, 2);
+  }
+  return { uri: d.uri, version: d.version, text: hit.text };
 }
 
 /**
@@ -275,9 +338,11 @@ export function isMethod(m: unknown): m is Method {
   return typeof m === 'string' && Object.hasOwn(METHOD_TABLE, m);
 }
 
-export function isDocInput(d: unknown): d is DocInput {
-  const x = d as DocInput;
-  return !!x && typeof x.uri === 'string' && Number.isInteger(x.version) && typeof x.text === 'string';
+export function isDocInput(d: unknown): d is WireDocInput {
+  const x = d as DocInput & KeptDocInput;
+  if (!x || typeof x.uri !== 'string' || !Number.isInteger(x.version)) return false;
+  if (typeof x.text === 'string') return true;
+  return Number.isInteger(x.length) && x.length >= 0 && x.length <= MAX_DOC_LENGTH && validParts(x.length, x.parts);
 }
 
 /** Validates a message arriving in the worker; returns a reason when it is malformed. */
@@ -292,7 +357,7 @@ export function validateRequest(msg: unknown): { ok: true; msg: ToWorker } | { o
   const arity = METHOD_TABLE[m.method].params;
   if (m.params.length !== arity) return { ok: false, reason: `${m.method} takes ${arity} parameter(s), got ${m.params.length}` };
   if (DOC_METHODS.has(m.method) && !isDocInput(m.params[0])) {
-    return { ok: false, reason: `${m.method}: first parameter must be {uri, version, text}` };
+    return { ok: false, reason: `${m.method}: first parameter must be {uri, version, text} or {uri, version, length, parts}` };
   }
   return { ok: true, msg: m };
 }

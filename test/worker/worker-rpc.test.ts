@@ -5,8 +5,9 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { WorkerClient, WorkerError, WORKER_LIMITS, type WorkerDeath } from '../../src/extension/client';
 import { adjacentPairs } from '../../src/core/text/sentences';
-import { analysisText } from '../../src/core/text/segments';
-import type { WorkerConfig } from '../../src/worker/protocol';
+import { analysisText, keepOnly } from '../../src/core/text/segments';
+import { keptDocInput, type WorkerConfig } from '../../src/worker/protocol';
+import { KeptTexts } from '../../src/core/text/kept';
 import { MAX_OCCURRENCES } from '../../src/core/inspect';
 import { createEngine } from '../../src/core/index';
 import { compareOccurrences } from '../../src/core/vectors';
@@ -372,6 +373,24 @@ test('code files: offsets come back in document coordinates', async () => {
   const r = await client.call.inspect(doc(1, text, 'file:///a.c'), src.indexOf('bank'), 'last', 3);
   assert.equal(src.slice(r.word.start, r.word.end), 'bank');
   assert.equal(await codeOf(client.call.inspect(doc(1, text, 'file:///a.c'), src.indexOf('main'), 'last', 3)), 'NO_WORD');
+});
+
+test('a document read in parts (over maxDocumentChars): the worker answers in document offsets, as for the whole blanked text', async () => {
+  const filler = 'Lorem ipsum dolor sit amet.\n'.repeat(4000); // ~112k characters that are not read
+  const source = filler + TEXT + '\n' + filler;
+  const at = filler.length + TEXT.indexOf('bank') + 1;
+  const ranges = [
+    { start: 0, end: 60 },
+    { start: filler.length - 10, end: filler.length + TEXT.length + 10 },
+  ];
+  const parts = keptDocInput('file:///big.txt', 1, new KeptTexts(source), ranges);
+  const blanked = doc(2, keepOnly(source, ranges), 'file:///big-blanked.txt');
+  const [a, b] = [await client.call.inspect(parts, at, 'last', 5), await client.call.inspect(blanked, at, 'last', 5)];
+  assert.deepEqual(a.word, { text: 'bank', start: filler.length + TEXT.indexOf('bank'), end: filler.length + TEXT.indexOf('bank') + 4 });
+  assert.deepEqual(a, b);
+  assert.ok(a.neighbours.every((n) => source.slice(n.start, n.end) === n.word));
+  const m = await client.call.mask(parts, at, 3);
+  assert.deepEqual(m, await client.call.mask(blanked, at, 3));
 });
 
 test('a newer document version makes the older answer STALE', async () => {

@@ -190,23 +190,6 @@ export function analysisText(text: string, languageId: string): { text: string; 
   return { text: stripStars(keepOnly(text, segs), segs), segments: segs };
 }
 
-/**
- * For documents over `maxChars`: keep only the visible ranges and a neighbourhood around the cursor.
- * Returns the (possibly) restricted text and whether anything was cut.
- */
-export function limitToVisible(
-  text: string,
-  maxChars: number,
-  visible: Range[],
-  cursor: number,
-  neighbourhood = 2000,
-  blank?: () => string, // blankOf(text), when the caller caches it
-): { text: string; limited: boolean } {
-  if (text.length <= maxChars) return { text, limited: false };
-  const keep = [...visible, { start: cursor - neighbourhood, end: cursor + neighbourhood }];
-  return { text: keepOnly(text, keep, blank?.()), limited: true };
-}
-
 /** True when the offset lies in analysed text (not blanked). */
 export function isAnalysed(analysed: string, offset: number): boolean {
   const c = analysed[offset];

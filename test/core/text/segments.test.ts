@@ -1,7 +1,8 @@
 // Table-driven tests of what BERT Lens reads in code files: comment and string contents, mapped to exact offsets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analysisText, codeSegments, keepOnly, limitToVisible, isAnalysed, paragraphAround } from '../../../src/core/text/segments';
+import { analysisText, codeSegments, keepOnly, isAnalysed, paragraphAround } from '../../../src/core/text/segments';
+import { KeptTexts, limitToVisible, widen } from '../../../src/core/text/kept';
 
 /** The texts of the segments found, in order. */
 const texts = (src: string, lang: string) => codeSegments(src, lang).map((s) => src.slice(s.start, s.end));
@@ -118,13 +119,69 @@ test('keepOnly and analysisText equal the per-character reference on random rang
 
 test('limitToVisible keeps visible ranges and the cursor neighbourhood only for long documents', () => {
   const text = 'x'.repeat(100);
-  assert.deepEqual(limitToVisible(text, 1000, [], 0), { text, limited: false });
-  const r = limitToVisible(text, 50, [{ start: 0, end: 10 }], 80, 5);
+  assert.deepEqual(limitToVisible(new KeptTexts(text), 1000, [], 0), { text, limited: false });
+  const r = limitToVisible(new KeptTexts(text), 50, [{ start: 0, end: 10 }], 80, 5, 1);
   assert.equal(r.limited, true);
   assert.equal(r.text.length, 100);
   assert.equal(r.text.slice(0, 10), 'x'.repeat(10));
   assert.equal(r.text.slice(10, 75).trim(), '');
   assert.equal(r.text.slice(75, 85), 'x'.repeat(10));
+  // Widened to multiples of 16: [0, 16) and [64, 96).
+  const w = limitToVisible(new KeptTexts(text), 50, [{ start: 0, end: 10 }], 80, 5, 16).text;
+  assert.equal(
+    w,
+    keepOnly(text, [
+      { start: 0, end: 16 },
+      { start: 64, end: 96 },
+    ]),
+  );
+});
+
+test('widen: ranges rounded outward, clamped, sorted and merged', () => {
+  const rs = [
+    { start: 70, end: 75 },
+    { start: -5, end: 3 },
+    { start: 20, end: 33 },
+    { start: 95, end: 120 },
+    { start: 50, end: 50 },
+  ];
+  assert.deepEqual(widen(rs, 100, 10), [
+    { start: 0, end: 10 },
+    { start: 20, end: 40 },
+    { start: 70, end: 80 },
+    { start: 90, end: 100 },
+  ]);
+  assert.deepEqual(
+    widen(
+      [
+        { start: 5, end: 12 },
+        { start: 18, end: 25 },
+      ],
+      100,
+      10,
+    ),
+    [{ start: 0, end: 30 }],
+  );
+});
+
+test('KeptTexts: keepOnly of the document, one string per ranges (the next hover in the view sends the same one)', () => {
+  const text = 'Line one.\nLine two is longer.\n\nThird paragraph here.\n'.repeat(40);
+  const kept = new KeptTexts(text);
+  const a = [{ start: 30, end: 90 }];
+  const b = [{ start: 500, end: 700 }];
+  const first = kept.get(a);
+  assert.equal(first, keepOnly(text, a));
+  assert.equal(kept.get(b), keepOnly(text, b));
+  assert.equal(kept.get(a), first);
+  assert.equal(kept.builds, 2, 'the second request for the same ranges is answered from memory');
+  assert.equal(kept.blank(), text.replace(/[^\n]/g, ' '));
+  // Three are remembered: two more sets of ranges push `b` out (`a` was used since), and it is built again.
+  kept.get([{ start: 1, end: 2 }]);
+  kept.get([{ start: 3, end: 4 }]);
+  assert.equal(kept.get(a), first);
+  assert.equal(kept.builds, 4);
+  assert.equal(kept.get(b), keepOnly(text, b));
+  assert.equal(kept.builds, 5);
 });
 
 test('isAnalysed', () => {

@@ -1,0 +1,118 @@
+// One document version's full-length texts with only some ranges kept (keepOnly), remembered: a document over
+// bertLens.maxDocumentChars is sent to the worker as the visible part and the text around the cursor, everything else
+// blanked. Building that string costs a pass over the whole document (~14 ms for 2 MB); the same ranges again — the
+// next hover in the same view, the overlay's paragraph for the next cursor move in it — get the string already built
+// (and already flattened by its first postMessage), so a hover costs what its ranges do.
+import { blankOf, keepOnly, type Range } from './segments';
+
+/** Kept ranges are widened to multiples of this, so hovers a little apart ask for the same ranges. */
+export const KEEP_QUANTUM = 2048;
+
+/** Ranges rounded outward to multiples of `q`, clamped to [0, length), sorted and merged. */
+export function widen(ranges: Range[], length: number, q = KEEP_QUANTUM): Range[] {
+  const rs = ranges
+    .map((r) => ({ start: Math.max(0, Math.floor(r.start / q) * q), end: Math.min(length, Math.ceil(r.end / q) * q) }))
+    .filter((r) => r.start < r.end)
+    .sort((a, b) => a.start - b.start);
+  const out: Range[] = [];
+  for (const r of rs) {
+    const last = out[out.length - 1];
+    if (last && r.start <= last.end) last.end = Math.max(last.end, r.end);
+    else out.push(r);
+  }
+  return out;
+}
+
+export class KeptTexts {
+  private blankText: string | undefined;
+  private readonly recent: Array<{ key: string; text: string }> = [];
+  builds = 0; // texts built (not answered from memory)
+
+  /** `keep`: how many kept texts to remember (each is as long as the document). */
+  constructor(
+    readonly text: string,
+    private readonly keep = 3,
+  ) {}
+
+  /** The text with everything but newlines blanked (keepOnly's background; the same for any ranges). */
+  blank(): string {
+    return (this.blankText ??= blankOf(this.text));
+  }
+
+  /** keepOnly(text, ranges), the same string object for the same ranges. */
+  get(ranges: Range[]): string {
+    const key = ranges.map((r) => `${r.start}-${r.end}`).join(',');
+    const at = this.recent.findIndex((r) => r.key === key);
+    const hit = at >= 0 ? this.recent.splice(at, 1)[0] : { key, text: (this.builds++, keepOnly(this.text, ranges, this.blank())) };
+    this.recent.unshift(hit);
+    this.recent.length = Math.min(this.recent.length, this.keep);
+    return hit.text;
+  }
+}
+
+/**
+ * For a document over `maxChars`, the ranges read: the visible ones and a neighbourhood around the cursor, widened to
+ * multiples of `quantum`; undefined when the document is read whole.
+ */
+export function keptRanges(
+  length: number,
+  maxChars: number,
+  visible: Range[],
+  cursor: number,
+  neighbourhood = 2000,
+  quantum = KEEP_QUANTUM,
+): Range[] | undefined {
+  if (length <= maxChars) return undefined;
+  return widen([...visible, { start: cursor - neighbourhood, end: cursor + neighbourhood }], length, quantum);
+}
+
+/** keptRanges as a text: the document with everything else blanked (offsets unchanged), and whether anything was cut. */
+export function limitToVisible(
+  kept: KeptTexts,
+  maxChars: number,
+  visible: Range[],
+  cursor: number,
+  neighbourhood = 2000,
+  quantum = KEEP_QUANTUM,
+): { text: string; limited: boolean } {
+  const ranges = keptRanges(kept.text.length, maxChars, visible, cursor, neighbourhood, quantum);
+  return ranges ? { text: kept.get(ranges), limited: true } : { text: kept.text, limited: false };
+}
+
+/** A kept range's text and where it starts: what crosses to the worker instead of the whole document. */
+export interface Part {
+  start: number;
+  text: string;
+}
+
+export function partsOf(source: string, ranges: Range[]): Part[] {
+  return ranges.map((r) => ({ start: r.start, text: source.slice(r.start, r.end) }));
+}
+
+/**
+ * The full-length text from its kept parts (in order, not overlapping): each gap is blank, a newline at either end so
+ * that a part never runs on into the next as one sentence or paragraph. Equal to keepOnly of the document inside the
+ * parts; in the gaps only where whitespace lies differs, which nothing reads.
+ */
+export function fromParts(length: number, parts: readonly Part[]): string {
+  const gap = (n: number) => (n >= 2 ? '\n' + ' '.repeat(n - 2) + '\n' : ' '.repeat(n));
+  let out = '';
+  let at = 0;
+  for (const p of parts) {
+    out += gap(p.start - at) + p.text;
+    at = p.start + p.text.length;
+  }
+  return out + gap(length - at);
+}
+
+/** Whether parts are in order, inside [0, length) and not overlapping: what fromParts needs. */
+export function validParts(length: number, parts: unknown): parts is Part[] {
+  if (!Array.isArray(parts)) return false;
+  let at = 0;
+  for (const p of parts as Part[]) {
+    if (!p || typeof p.text !== 'string' || !Number.isInteger(p.start) || p.start < at) return false;
+    at = p.start + p.text.length;
+    if (at > length) return false;
+  }
+  return true;
+}
