@@ -3,7 +3,7 @@
 import { parentPort } from 'node:worker_threads';
 import { createEngine } from '../core/index';
 import type { FromWorker, Method, Params, ToWorker } from './protocol';
-import { DOC_METHODS, METHOD_TABLE, fromWireDoc, toWireError, validateRequest, type WireDocInput } from './protocol';
+import { DOC_METHODS, METHOD_TABLE, fromWireDoc, toWireError, validateRequest, type KeptDocInput, type WireDocInput } from './protocol';
 import { Handlers } from './handlers';
 
 const port = parentPort;
@@ -25,7 +25,7 @@ interface Job {
 
 const queue: Job[] = [];
 let running: Job | undefined;
-const madeTexts: Array<{ key: string; text: string }> = []; // documents rebuilt from kept parts (fromWireDoc)
+const madeTexts: Array<{ from: KeptDocInput; text: string }> = []; // documents rebuilt from kept parts (fromWireDoc)
 
 port.on('message', (raw: unknown) => {
   const v = validateRequest(raw);

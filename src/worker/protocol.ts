@@ -90,13 +90,19 @@ export function blankOutside(d: DocInput, start: number, end: number): boolean {
 export const MAX_DOC_LENGTH = 2 ** 28;
 
 /** The worker's DocInput for a wire one; `made` remembers the last texts built from parts, so the same parts give the
- * same string (the worker's caches compare texts, and the same string compares at once). */
-export function fromWireDoc(d: WireDocInput, made: Array<{ key: string; text: string }> = []): DocInput {
+ * same string (the worker's caches compare texts, and the same string compares at once). Parts are compared whole:
+ * one document version can be read two ways (its language mode changed, so its analysed text did). */
+export function fromWireDoc(d: WireDocInput, made: Array<{ from: KeptDocInput; text: string }> = []): DocInput {
   if ('text' in d) return d;
-  const key = `${d.uri}\u0000${d.version}\u0000${d.length}\u0000${d.parts.map((p) => `${p.start}+${p.text.length}`).join(',')}`;
-  let hit = made.find((m) => m.key === key);
+  const same = (a: KeptDocInput) =>
+    a.uri === d.uri &&
+    a.version === d.version &&
+    a.length === d.length &&
+    a.parts.length === d.parts.length &&
+    a.parts.every((p, i) => p.start === d.parts[i].start && p.text === d.parts[i].text);
+  let hit = made.find((m) => same(m.from));
   if (!hit) {
-    hit = { key, text: fromParts(d.length, d.parts) };
+    hit = { from: d, text: fromParts(d.length, d.parts) };
     made.unshift(hit);
     made.length = Math.min(made.length, 2);
   }

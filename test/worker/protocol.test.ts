@@ -85,7 +85,7 @@ test('a document read in parts crosses as its parts; the worker rebuilds a text 
   assert.deepEqual(Object.keys(wire).sort(), ['length', 'parts', 'uri', 'version']);
   assert.ok(JSON.stringify(wire).length < 400, 'the parts, not the document');
   assert.equal(validateRequest({ type: 'request', id: 1, method: 'inspect', params: [wire, 120, 'last', 5] }).ok, true);
-  const made: Array<{ key: string; text: string }> = [];
+  const made: Array<{ from: KeptDocInput; text: string }> = [];
   const back = fromWireDoc(wire, made);
   assert.equal(back.text.length, SOURCE.length);
   for (const r of ranges) assert.equal(back.text.slice(r.start, r.end), SOURCE.slice(r.start, r.end));
@@ -101,6 +101,9 @@ test('a document read in parts crosses as its parts; the worker rebuilds a text 
   assert.equal(back.text[1499], '\n');
   assert.equal(fromWireDoc(toWireDoc(d), made).text, back.text);
   assert.equal(made.length, 1, 'the same parts again: the text already made');
+  const other = { ...wire, parts: wire.parts.map((p, i) => (i ? { ...p, text: p.text.toUpperCase() } : p)) };
+  assert.equal(fromWireDoc(other, made).text.slice(1500, 1600), SOURCE.slice(1500, 1600).toUpperCase(), 'other text, same ranges');
+  assert.equal(made.length, 2);
   // A plain document crosses as it is.
   assert.deepEqual(toWireDoc({ uri: 'u', version: 1, text: 'abc' }), { uri: 'u', version: 1, text: 'abc' });
   assert.deepEqual(fromWireDoc({ uri: 'u', version: 1, text: 'abc' }), { uri: 'u', version: 1, text: 'abc' });
