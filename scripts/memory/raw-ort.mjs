@@ -27,4 +27,13 @@ if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = ids(0n
 await session.run(feeds, [session.outputNames[0]]);
 const after = rss() - base;
 const r = (b) => ({ mb: Math.round(b / MB), x: Math.round((100 * b) / size) / 100 });
-console.log(JSON.stringify({ from, prepack: prepack !== 'no-prepack', fileMb: Math.round(size / MB), loaded: r(loaded), loadPeak: r(peak), afterRun512: r(after) }));
+console.log(
+  JSON.stringify({
+    from,
+    prepack: prepack !== 'no-prepack',
+    fileMb: Math.round(size / MB),
+    loaded: r(loaded),
+    loadPeak: r(peak),
+    afterRun512: r(after),
+  }),
+);
