@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { analysisText } from '../src/core/text/segments';
-import { KeptTexts, keptRanges, limitToVisible } from '../src/core/text/kept';
+import { KeptTexts, keptRanges } from '../src/core/text/kept';
 import { keptDocInput, toWireDoc } from '../src/worker/protocol';
 
 type Add = (name: string, a: string, fa: () => Promise<unknown>, b: string, fb: () => Promise<unknown>) => Promise<void>;
@@ -27,7 +27,7 @@ export async function hostRows(root: string, forward: () => Promise<unknown>, ad
   let top = 0;
   const whole = async () => {
     top = (top + 4096) % 900_000; // another view each time, as the text was built per hover
-    return structuredClone(limitToVisible(kept, 300_000, [{ start: 500_000 + top, end: 504_000 + top }], 502_000 + top).text);
+    return structuredClone(kept.get(keptRanges(big.length, 300_000, [{ start: 500_000 + top, end: 504_000 + top }], 502_000 + top)!));
   };
   await add(
     'host per hover, 2 MB prose over maxDocumentChars: the kept parts posted vs one 128-token forward',

@@ -12,7 +12,7 @@ import { WindowCache } from '../src/core/cache';
 import { encodeText } from '../src/core/encode';
 import { loadTokenizer, type TextTokenizer } from '../src/core/text/tokenizer';
 import { remembering } from '../src/core/text/splice';
-import { KeptTexts, limitToVisible } from '../src/core/text/kept';
+import { KeptTexts, keptRanges } from '../src/core/text/kept';
 import { pair } from './pair';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -111,7 +111,7 @@ async function rows(dir: string): Promise<Row[]> {
   const big = document(raw, zh, 2_000_000);
   const from = big.length >> 1;
   const view = { start: from, end: from + 4000 };
-  const limited = limitToVisible(new KeptTexts(big), 50_000, [view], view.start, 2000, 1).text; // unwidened: the view alone
+  const limited = new KeptTexts(big).get(keptRanges(big.length, 50_000, [view], view.start, 2000, 1)!); // unwidened: the view alone
   const kept = big.slice(view.start - 2000, view.end);
   const r3 = await timed(
     () => raw.tokenize(limited),

@@ -1,8 +1,7 @@
-// One document version's full-length texts with only some ranges kept (keepOnly), remembered: a document over
-// bertLens.maxDocumentChars is sent to the worker as the visible part and the text around the cursor, everything else
-// blanked. Building that string costs a pass over the whole document (~14 ms for 2 MB); the same ranges again — the
-// next hover in the same view, the overlay's paragraph for the next cursor move in it — get the string already built
-// (and already flattened by its first postMessage), so a hover costs what its ranges do.
+// Documents read in parts: a document over bertLens.maxDocumentChars is read only in the visible part and around the
+// cursor (keptRanges), and crosses to the worker as those parts (partsOf; posting a 2 MB string cost the host thread
+// ~20 ms a hover), which the worker makes a full-length text of again (fromParts: offsets stay document offsets).
+// Host code that reads such a document's text gets keepOnly of it from KeptTexts, built once per ranges.
 import { blankOf, keepOnly, type Range } from './segments';
 
 /** Kept ranges are widened to multiples of this, so hovers a little apart ask for the same ranges. */
@@ -39,7 +38,7 @@ export class KeptTexts {
     return (this.blankText ??= blankOf(this.text));
   }
 
-  /** keepOnly(text, ranges), the same string object for the same ranges. */
+  /** keepOnly(text, ranges): built once for the same ranges (each is a pass over the document: ~14 ms for 2 MB). */
   get(ranges: Range[]): string {
     const key = ranges.map((r) => `${r.start}-${r.end}`).join(',');
     const at = this.recent.findIndex((r) => r.key === key);
@@ -64,19 +63,6 @@ export function keptRanges(
 ): Range[] | undefined {
   if (length <= maxChars) return undefined;
   return widen([...visible, { start: cursor - neighbourhood, end: cursor + neighbourhood }], length, quantum);
-}
-
-/** keptRanges as a text: the document with everything else blanked (offsets unchanged), and whether anything was cut. */
-export function limitToVisible(
-  kept: KeptTexts,
-  maxChars: number,
-  visible: Range[],
-  cursor: number,
-  neighbourhood = 2000,
-  quantum = KEEP_QUANTUM,
-): { text: string; limited: boolean } {
-  const ranges = keptRanges(kept.text.length, maxChars, visible, cursor, neighbourhood, quantum);
-  return ranges ? { text: kept.get(ranges), limited: true } : { text: kept.text, limited: false };
 }
 
 /** A kept range's text and where it starts: what crosses to the worker instead of the whole document. */

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analysisText, codeSegments, keepOnly, isAnalysed, paragraphAround } from '../../../src/core/text/segments';
-import { KeptTexts, limitToVisible, widen } from '../../../src/core/text/kept';
+import { KeptTexts, keptRanges, widen } from '../../../src/core/text/kept';
 
 /** The texts of the segments found, in order. */
 const texts = (src: string, lang: string) => codeSegments(src, lang).map((s) => src.slice(s.start, s.end));
@@ -117,24 +117,24 @@ test('keepOnly and analysisText equal the per-character reference on random rang
   }
 });
 
-test('limitToVisible keeps visible ranges and the cursor neighbourhood only for long documents', () => {
+test('keptRanges: the visible ranges and the cursor neighbourhood, only for long documents', () => {
   const text = 'x'.repeat(100);
-  assert.deepEqual(limitToVisible(new KeptTexts(text), 1000, [], 0), { text, limited: false });
-  const r = limitToVisible(new KeptTexts(text), 50, [{ start: 0, end: 10 }], 80, 5, 1);
-  assert.equal(r.limited, true);
-  assert.equal(r.text.length, 100);
-  assert.equal(r.text.slice(0, 10), 'x'.repeat(10));
-  assert.equal(r.text.slice(10, 75).trim(), '');
-  assert.equal(r.text.slice(75, 85), 'x'.repeat(10));
+  assert.equal(keptRanges(text.length, 1000, [], 0), undefined);
+  const r = keptRanges(text.length, 50, [{ start: 0, end: 10 }], 80, 5, 1)!;
+  assert.deepEqual(r, [
+    { start: 0, end: 10 },
+    { start: 75, end: 85 },
+  ]);
+  const t = new KeptTexts(text).get(r);
+  assert.equal(t.length, 100);
+  assert.equal(t.slice(0, 10), 'x'.repeat(10));
+  assert.equal(t.slice(10, 75).trim(), '');
+  assert.equal(t.slice(75, 85), 'x'.repeat(10));
   // Widened to multiples of 16: [0, 16) and [64, 96).
-  const w = limitToVisible(new KeptTexts(text), 50, [{ start: 0, end: 10 }], 80, 5, 16).text;
-  assert.equal(
-    w,
-    keepOnly(text, [
-      { start: 0, end: 16 },
-      { start: 64, end: 96 },
-    ]),
-  );
+  assert.deepEqual(keptRanges(text.length, 50, [{ start: 0, end: 10 }], 80, 5, 16), [
+    { start: 0, end: 16 },
+    { start: 64, end: 96 },
+  ]);
 });
 
 test('widen: ranges rounded outward, clamped, sorted and merged', () => {
