@@ -1,7 +1,7 @@
 // Benchmarks of the model layer, all ratios measured in the same process on the same input:
 // int8 vs fp32, tapped vs untapped, fetch-subset vs fetch-all, our run() vs transformers.js, batch vs singles, the
 // cost of a hover on an encoded 10k-token document (bench/hover.ts), and the encoder/head split (bench/split.ts).
-// Usage: npm run bench [-- --model <name|folder>] [--iters N]. Writes bench/results.json. No assertions on time.
+// Usage: npm run bench [-- --model <name|folder>] [--iters N] [--no-wasm]. Writes bench/results.json. No assertions on time.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { hostRows } from './host';
 import { pair } from './pair';
 import { hoverRows } from './hover';
 import { splitRows } from './split';
+import { useWasmDots } from '../src/core/wasm/dots';
 
 const ROOT = path.resolve(__dirname, '..');
 const arg = (name: string) => {
@@ -20,6 +21,7 @@ const arg = (name: string) => {
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const ITERS = Number(arg('iters') ?? 20);
+if (process.argv.includes('--no-wasm')) useWasmDots(false); // the hover's JavaScript dot-product loop, for comparison
 const THREADS = Math.min(2, os.cpus().length);
 
 function pickModel(): string {
