@@ -311,10 +311,13 @@ function makeSession(page: Page, s: { workspace: string; userDataDir: string; ur
       await page.keyboard.press('Control+P');
       await quickInput.locator('input').waitFor();
       await page.keyboard.type(name, { delay: 20 });
-      // Quick Open searches the workspace first: slow on a machine whose cores are busy.
-      await quickInput.locator('.monaco-list-row', { hasText: name }).first().waitFor({ timeout: 90_000 });
-      await page.keyboard.press('Enter');
-      await page.locator(`.tab[data-resource-name="${name}"], .tab:has-text("${name}")`).first().waitFor();
+      // Quick Open searches the workspace first: slow on a machine whose cores are busy. Its first row is not always
+      // this file (walkthrough.md also finds walkthrough.zh-cn.md, and recently opened files rank first): click the
+      // row that is, and wait until its tab is the active one (an earlier test may have left it open behind another).
+      const row = quickInput.locator('.monaco-list-row', { hasText: name }).first();
+      await row.waitFor({ timeout: 90_000 });
+      await row.click();
+      await page.locator(`.tab.active[data-resource-name="${name}"]`).first().waitFor({ timeout: 30_000 });
       await page.locator('.monaco-editor .view-lines').first().waitFor();
       await page.waitForTimeout(500);
     },
