@@ -56,6 +56,8 @@ from() {  # true when stage $1 is at or after $FROM
   local s; for s in "${STAGES[@]}"; do [ "$s" = "$FROM" ] && return 0; [ "$s" = "$1" ] && return 1; done
 }
 
+stage() { printf '== %s  [%s, %d min since the start]\n' "$1" "$(date +%H:%M:%S)" $((SECONDS / 60)); }  # per-stage times
+
 need() { echo "models:$MODE needs $1. Install: $2" >&2; exit 1; }
 $PY -c 'import torch, onnx' 2>/dev/null || need "python3-torch and python3-onnx" \
   "apt-get install -y python3-torch python3-onnx libopenblas0-pthread"
@@ -77,7 +79,7 @@ fi
 LOG=${TRAINING_LOG:-models/$NAME/training-log.jsonl}
 mkdir -p "$B"
 build_corpus() {
-  echo "== corpus"
+  stage corpus
   if [ "$LANG_ID" = zh ]; then $PY -m training.corpus --lang zh "$SHARED/open" "$B/corpus" > "$B/corpus.log"; return; fi
   $PY -m training.corpus_debian "$B/corpus/debian"
   $PY -m training.corpus "$SHARED/gutenberg" "$B/corpus/debian" "$SHARED/open" "$B/corpus" > "$B/corpus.log"
@@ -102,10 +104,10 @@ else
   WARMUP=0.03; LR=1e-3; INIT_FLAGS=()
   if [ -n "$INIT" ] && [ "$LANG_ID" = en ]; then INIT_FLAGS=(--reset-positions --reinit-qk 0.08); fi
   if from corpus; then build_corpus; fi
-  if from tokenizer; then echo "== tokenizer"; $PY -m training.build_tokenizer "$B/corpus" "$B/tokenizer" "$VOCAB" --lang "$LANG_ID" \
+  if from tokenizer; then stage tokenizer; $PY -m training.build_tokenizer "$B/corpus" "$B/tokenizer" "$VOCAB" --lang "$LANG_ID" \
     --open "$SHARED/open"; fi
   if from word2vec; then
-    echo "== word2vec"
+    stage word2vec
     $PY -m training.word2vec "$B/corpus" "$B/w2v" "models/$W2V" 5 2 "$LANG_ID" > "$B/w2v.log" 2>&1
     tail -1 "$B/w2v.log"
   fi
@@ -114,7 +116,7 @@ fi
 if [ "$BF16" = auto ]; then BF16=0; grep -qw avx512_bf16 /proc/cpuinfo 2>/dev/null && BF16=1; fi
 BF16_FLAG=(); [ "$BF16" = 1 ] && BF16_FLAG=(--bf16)
 if from pretrain; then
-  echo "== pretraining, $PRETRAIN_BUDGET s (log: $B/pretrain/stdout.log)"
+  stage "pretraining, $PRETRAIN_BUDGET s (log: $B/pretrain/stdout.log)"
   # Two 1-thread data-parallel processes; the recipe (mask rate 30%→15%, NSP weight 0.5, batch ramp 8→16 per process,
   # one-cycle LR, sequence 512 at the end) is the one measured in the model card's ablation table.
   rm -rf "$B/pretrain"; mkdir -p "$B/pretrain"
@@ -140,13 +142,13 @@ if from qa; then
   fi
   # 128-token windows in training and evaluation: the shipped models declare 128 positions (training/export_models.py),
   # so this is what the engine runs, and shorter windows give more epochs per CPU-hour.
-  echo "== QA fine-tune, $QA_BUDGET s (log: $B/qa-stdout.log)"
+  stage "QA fine-tune, $QA_BUDGET s (log: $B/qa-stdout.log)"
   $PY -m training.qa_squad --open "$SHARED/open" --tokenizer "$B/tokenizer" --pretrained "$B/pretrain/ckpt.pt" \
     --out "$B/qa" --time-budget "$QA_BUDGET" --lang "$LANG_ID" --procs "$QA_PROCS" \
     --max-len 128 --stride 64 --eval-len 128 --eval-stride 64 ${QA_INIT:+--init-qa "$QA_INIT"} > "$B/qa-stdout.log"
   tail -1 "$B/qa-stdout.log" | cut -c1-300
 fi
-echo "== export (fp32 + int8) + goldens + training log + model cards"
+stage "export (fp32 + int8) + goldens + training log + model cards"
 $PY -m training.export_models --build "$B" --int8 --lang "$LANG_ID" --open "$SHARED/open"
 $PY -m training.mlm_probes "$B" "$LANG_ID" > "$B/mlm-probes.log"       # unigram baseline, seed-sentence heads, examples
 node --import tsx scripts/eval-engine.ts "$B/engine-eval-input.json" "$B/engine-eval.json" "$LANG_ID"  # fp32 vs int8
@@ -158,3 +160,4 @@ if [ "$LANG_ID" = zh ]; then  # memorisation and window choice of the exported Q
 fi
 $PY -m training.model_cards "$B" "$LANG_ID"
 du -ch models/*/onnx/*.onnx models/word2vec-*/vectors.bin | tail -1
+stage done
