@@ -1,7 +1,7 @@
 // Benchmarks of the model layer, all ratios measured in the same process on the same input:
 // int8 vs fp32, tapped vs untapped, fetch-subset vs fetch-all, our run() vs transformers.js, batch vs singles, the
 // cost of a hover on an encoded 10k-token document (bench/hover.ts), and the encoder/head split (bench/split.ts).
-// Usage: npm run bench [-- --model <name|folder>] [--iters N] [--no-wasm]. Writes bench/results.json. No assertions on time.
+// Usage: npm run bench [-- --model <name|folder>] [--iters N] [--no-wasm] [--shapes]. Writes bench/results.json. No assertions on time.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -13,6 +13,7 @@ import { hostRows } from './host';
 import { pair } from './pair';
 import { hoverRows } from './hover';
 import { splitRows } from './split';
+import { shapeModels } from './shapes';
 import { useWasmDots } from '../src/core/wasm/dots';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -23,6 +24,8 @@ const arg = (name: string) => {
 const ITERS = Number(arg('iters') ?? 20);
 if (process.argv.includes('--no-wasm')) useWasmDots(false); // the hover's JavaScript dot-product loop, for comparison
 const THREADS = Math.min(2, os.cpus().length);
+// --shapes: the split rows also on BERT-small and BERT-base shapes (random weights, built on demand: bench/shapes.ts).
+const SHAPE_ROWS = process.argv.includes('--shapes');
 
 function pickModel(): string {
   const given = arg('model');
@@ -213,7 +216,7 @@ async function main() {
   const ids128 = windowIds(128, fp32.info.vocabSize, 7);
   await hostRows(ROOT, () => fp32.run([{ ids: ids128 }], { hiddenLayers: [fp32.info.layers] }), add);
   const fixtures = ['tiny-bert', 'tiny-distilbert'].map((f) => path.join(ROOT, 'test', 'fixtures', f));
-  await splitRows([dir, ...fixtures], THREADS, add);
+  await splitRows([dir, ...fixtures, ...(SHAPE_ROWS ? shapeModels(ROOT) : [])], THREADS, add);
 
   await plain.release();
   await fp32.dispose();
