@@ -5,6 +5,7 @@ import type { TextTokenizer } from './text/tokenizer';
 import { qaWindows, type QaWindow } from './text/windows';
 import { SpanPool } from './qa-spans';
 import { softmax } from './softmax';
+import { crossesBreak, paragraphBreaks } from './text/paragraphs';
 
 const BATCH = 4;
 
@@ -49,6 +50,9 @@ export function planQa(
  * scripts/qa-ranking.ts.) A span seen by several overlapping windows keeps its best logit. The no-answer logit is
  * start[CLS] + end[CLS], the minimum over windows (run_squad's min_null_score). The scores shown are one softmax over
  * every candidate span of the document plus no-answer: how the model's belief splits among the places it considered.
+ * A span never crosses a blank line: an answer is a piece of one paragraph (the held-out sets' contexts are single
+ * paragraphs, so their figures are the same; on the walkthroughs the model had ranked spans such as "showers.\n\nRun
+ * *BERT Lens" among its answers).
  */
 export async function answer(
   model: LoadedModel,
@@ -71,6 +75,7 @@ export async function answer(
   if (!doc.tokens.length) return { answers: [] };
   const wins = planQa(info, tk, question, doc, { maxSeqLen, stride, maxQuestionLen });
   const pool = new SpanPool(top);
+  const breaks = paragraphBreaks(document);
   let nullLogit = Infinity;
   for (let b = 0; b < wins.length; b += BATCH) {
     throwIfAborted(opts.signal, 'Question answering');
@@ -98,7 +103,7 @@ export async function answer(
           // Answers are whole words: a span that starts or ends inside a word (a ## piece) grows to its edges.
           const start = doc.words.starts[doc.tokens.wordOf(ts)];
           const end = doc.words.ends[doc.tokens.wordOf(te)];
-          pool.add(start, end, logit);
+          if (!crossesBreak(breaks, start, end)) pool.add(start, end, logit);
         }
     });
     const next = wins[b + BATCH];

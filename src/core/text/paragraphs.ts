@@ -28,3 +28,20 @@ export function paragraphs(text: string): TextRange[] {
   if (start < text.length) out.push({ start, end: text.length });
   return out;
 }
+
+/** Where each blank line between paragraphs starts, in order. */
+export function paragraphBreaks(text: string): number[] {
+  return Array.from(text.matchAll(BLANK_LINE), (m) => m.index);
+}
+
+/** Does [start, end) contain one of `breaks` (sorted)? Binary search: the first break at or after `start`. */
+export function crossesBreak(breaks: readonly number[], start: number, end: number): boolean {
+  let lo = 0;
+  let hi = breaks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (breaks[mid] < start) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < breaks.length && breaks[lo] < end;
+}

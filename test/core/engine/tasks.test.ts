@@ -6,6 +6,7 @@ import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import { softmax } from '../../../src/core/mlm';
 import { longestFirst, nspRow } from '../../../src/core/nsp';
 import { planQa, qaOverlap } from '../../../src/core/qa';
+import { crossesBreak, paragraphBreaks } from '../../../src/core/text/paragraphs';
 import type { LoadedModel } from '../../../src/core/api';
 import { FIX, golden, longText } from './helpers';
 
@@ -186,6 +187,21 @@ describe('question answering', () => {
     assert.ok(total <= 1 + 1e-9 && total > 0.5, `shares sum to ${total}`);
     // Shares are softmax ratios: best / no-answer = exp(best logit − no-answer logit).
     assert.ok(Math.abs(Math.log(r.answers[0].score / r.noAnswerScore!) - (top.logit - nullLogit)) < 1e-4);
+  });
+
+  it('answers never cross a blank line: each is a piece of one paragraph', async () => {
+    const doc = longText(40).replace(/\. /g, '.\n\n'); // every sentence its own paragraph
+    const r = await engine.answer(model, 'Where did the old man walk?', doc, { maxSeqLen: 64, stride: 16, top: 1000, maxAnswerLen: 12 });
+    const breaks = paragraphBreaks(doc);
+    assert.ok(breaks.length > 20 && r.answers.length > 50, `${breaks.length} breaks, ${r.answers.length} answers`);
+    for (const a of r.answers) assert.ok(!/\n\s*\n/.test(a.text), JSON.stringify(a.text));
+    // Spans end on both sides of the breaks (what the rule removes is the spans over them, not the spans near them).
+    assert.ok(breaks.filter((b) => r.answers.some((a) => a.end === b) && r.answers.some((a) => a.start > b && a.start < b + 4)).length > 5);
+    assert.equal(crossesBreak([5, 10], 0, 5), false);
+    assert.equal(crossesBreak([5, 10], 0, 6), true);
+    assert.equal(crossesBreak([5, 10], 6, 10), false);
+    assert.equal(crossesBreak([5, 10], 6, 11), true);
+    assert.equal(crossesBreak([], 0, 100), false);
   });
 
   it('finds answers in every window of a long document (stride windows cover the end)', async () => {
