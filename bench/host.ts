@@ -2,13 +2,16 @@
 // host thread per hover or keystroke), against one 128-token forward and against the whole-text message it replaced.
 import fs from 'node:fs';
 import path from 'node:path';
+import { cjkShare, documentChoice } from '../src/core/auto';
+import { analyse } from '../src/core/text/analysis';
 import { analysisText } from '../src/core/text/segments';
 import { KeptTexts, keptRanges } from '../src/core/text/kept';
 import { keptDocInput, toWireDoc } from '../src/worker/protocol';
 
 type Add = (name: string, a: string, fa: () => Promise<unknown>, b: string, fb: () => Promise<unknown>) => Promise<void>;
 
-export async function hostRows(root: string, forward: () => Promise<unknown>, add: Add): Promise<void> {
+/** `calls`: how many times `add` calls each side of a row (warm-up included): one version is made per call. */
+export async function hostRows(root: string, forward: () => Promise<unknown>, add: Add, calls: number): Promise<void> {
   const prose = fs.readFileSync(path.join(root, 'README.md'), 'utf8');
   const code = fs.readFileSync(path.join(root, 'src', 'core', 'text', 'segments.ts'), 'utf8');
   const grow = (s: string) => s.repeat(Math.ceil(2e6 / s.length)).slice(0, 2e6);
@@ -43,10 +46,42 @@ export async function hostRows(root: string, forward: () => Promise<unknown>, ad
     'whole text',
     whole,
   );
+  // Per version: the extension makes each version's analysis from the previous one's (core/text/analysis.ts). The
+  // versions are made before timing and flat, as TextDocument.getText() returns them; reading a character at the edit
+  // flattens the analysed text (a concatenation), as the first use on the host would.
+  const editor = (text: string, lang: string, rows: number) => {
+    let a = analyse(text, lang);
+    let seed = 3;
+    const versions = Array.from({ length: rows * calls }, () => {
+      const at = (seed = (seed * 1103515245 + 12345) % 2 ** 31) % text.length;
+      text = structuredClone(text.slice(0, at) + (text[at] === 'x' ? 'y' : 'x') + text.slice(at + 1));
+      return { text, at };
+    });
+    return async () => {
+      const v = versions.shift()!;
+      a = analyse(v.text, lang, a);
+      return a.text.charCodeAt(v.at) + documentChoice(a.units, a.han).share;
+    };
+  };
+  const codeEdit = editor(bigCode, 'typescript', 2);
   await add(
-    'host per version of a 2 MB code file: analysisText vs one 128-token forward',
-    'analysisText',
-    async () => analysisText(bigCode, 'typescript').text.charCodeAt(1),
+    'host per version of a 2 MB code file, 1-character edit: analysis from the previous version vs one 128-token forward',
+    'analyse',
+    codeEdit,
+    '128-token run()',
+    forward,
+  );
+  await add(
+    'host per version of a 2 MB code file, 1-character edit: analysis from the previous version vs from scratch',
+    'analyse',
+    codeEdit,
+    'analysisText + cjkShare',
+    async () => cjkShare(analysisText(bigCode, 'typescript').text),
+  );
+  await add(
+    "host per version of 2 MB prose, 1-character edit: auto's document language from the previous version vs one 128-token forward",
+    'analyse',
+    editor(big, 'markdown', 1),
     '128-token run()',
     forward,
   );

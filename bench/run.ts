@@ -214,7 +214,8 @@ async function main() {
 
   await hoverRows(ROOT, dir, THREADS, add);
   const ids128 = windowIds(128, fp32.info.vocabSize, 7);
-  await hostRows(ROOT, () => fp32.run([{ ids: ids128 }], { hiddenLayers: [fp32.info.layers] }), add);
+  const forward128 = () => fp32.run([{ ids: ids128 }], { hiddenLayers: [fp32.info.layers] });
+  await hostRows(ROOT, forward128, add, ITERS + 3); // pair() warms up with 3 calls
   const fixtures = ['tiny-bert', 'tiny-distilbert'].map((f) => path.join(ROOT, 'test', 'fixtures', f));
   await splitRows([dir, ...fixtures, ...(SHAPE_ROWS ? shapeModels(ROOT) : [])], THREADS, add);
 

@@ -26,15 +26,27 @@ export const isAuto = (setting: string): boolean => setting.trim().toLowerCase()
 const UNIT = /\p{Script=Han}|(?:(?!\p{Script=Han})[\p{L}\p{M}])+/gu;
 const HAN = /^\p{Script=Han}$/u;
 
-/** Share of CJK units among the letter units of `text` (0..1), or undefined when it has no letters at all. */
-export function cjkShare(text: string): number | undefined {
-  let cjk = 0;
+/** The letter units of `text` and the Han characters among them. */
+export function unitCounts(text: string): [units: number, han: number] {
+  let han = 0;
   let all = 0;
   for (const m of text.matchAll(UNIT)) {
     all++;
-    if (HAN.test(m[0])) cjk++;
+    if (HAN.test(m[0])) han++;
   }
-  return all ? cjk / all : undefined;
+  return [all, han];
+}
+
+/** Share of CJK units among the letter units of `text` (0..1), or undefined when it has no letters at all. */
+export function cjkShare(text: string): number | undefined {
+  const [all, han] = unitCounts(text);
+  return all ? han / all : undefined;
+}
+
+/** `auto`'s choice for a whole document from its unit counts (chooseLanguage without an offset). */
+export function documentChoice(units: number, han: number): AutoChoice {
+  const share = units ? han / units : 0;
+  return { language: languageFor(share), share, scope: 'document' };
 }
 
 export interface AutoChoice {
@@ -57,8 +69,7 @@ export function chooseLanguage(text: string, offset?: number): AutoChoice {
     const share = cjkShare(text.slice(p.start, p.end));
     if (share !== undefined) return { language: languageFor(share), share, scope: 'paragraph' };
   }
-  const share = cjkShare(text) ?? 0;
-  return { language: languageFor(share), share, scope: 'document' };
+  return documentChoice(...unitCounts(text));
 }
 
 /** The model to use for a setting: itself, or under `auto` the embedded model of `kind` for `language`. */

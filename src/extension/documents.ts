@@ -1,9 +1,10 @@
 // TextDocument → the worker's DocInput: prose whole, code files as comments + strings, huge files near the view.
 import * as vscode from 'vscode';
-import { chooseLanguage, type AutoChoice } from '../core/auto';
+import { documentChoice, type AutoChoice } from '../core/auto';
+import { analyse, type Analysis } from '../core/text/analysis';
 import { keptDocInput, type DocInput } from '../worker/protocol';
 import type { BertLensConfig } from './config';
-import { analysisText, isAnalysed, paragraphAround } from '../core/text/segments';
+import { isAnalysed, paragraphAround } from '../core/text/segments';
 import { KeptTexts, keptRanges } from '../core/text/kept';
 
 const SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-userdata']);
@@ -16,7 +17,7 @@ export interface Prepared {
 
 interface Analysed {
   version: number;
-  lang: string;
+  analysis: Analysis;
   text: string;
   code: boolean;
   kept: KeptTexts; // the text with only some ranges kept, remembered (documents over maxDocumentChars, the overlay)
@@ -36,19 +37,14 @@ export class Documents {
     return SCHEMES.has(doc.uri.scheme);
   }
 
-  /** The analysed text (segments) of a document, cached per version. */
+  /** The analysed text (segments) of a document, cached per version; a new version is made from the previous one's
+   * (core/text/analysis.ts: an edit costs its neighbourhood, not a pass over the document). */
   private base(doc: vscode.TextDocument): Analysed {
     const key = doc.uri.toString();
     const hit = this.analysed.get(key);
-    if (hit && hit.version === doc.version && hit.lang === doc.languageId) return hit;
-    const a = analysisText(doc.getText(), doc.languageId);
-    const v: Analysed = {
-      version: doc.version,
-      lang: doc.languageId,
-      text: a.text,
-      code: a.segments !== null,
-      kept: new KeptTexts(a.text),
-    };
+    if (hit && hit.version === doc.version && hit.analysis.languageId === doc.languageId) return hit;
+    const a = analyse(doc.getText(), doc.languageId, hit?.analysis);
+    const v: Analysed = { version: doc.version, analysis: a, text: a.text, code: a.code, kept: new KeptTexts(a.text) };
     this.analysed.set(key, v);
     return v;
   }
@@ -88,7 +84,8 @@ export class Documents {
 
   /** The language `auto` reads the document's analysed text in (its majority; cached with the text per version). */
   language(doc: vscode.TextDocument): AutoChoice {
-    return chooseLanguage(this.base(doc).text);
+    const { analysis } = this.base(doc);
+    return documentChoice(analysis.units, analysis.han);
   }
 
   /** True when the character at `offset` is analysed text (not code, not blank). */

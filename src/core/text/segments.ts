@@ -6,7 +6,7 @@ export interface Range {
   end: number;
 }
 
-interface Syntax {
+export interface Syntax {
   line: string[]; // line-comment openers
   block: Array<[string, string]>; // block comment open/close
   quotes: string[]; // string delimiters, longest first ('"""' before '"')
@@ -75,11 +75,37 @@ export interface Segment extends Range {
 
 /** Comment and string contents (delimiters excluded) of a code file, in document order. */
 export function codeSegments(text: string, languageId: string): Segment[] {
-  const syn = syntaxFor(languageId);
-  const out: Segment[] = [];
+  return scanCode(text, syntaxFor(languageId), 0).segments.filter((g) => g.end > g.start);
+}
+
+/** One pass of the comment and string scanner: what it found, and where each construct (comment or string, prose or
+ * not) opened and where the scan resumed after it — the scanner is outside every construct between them. */
+export interface CodeScan {
+  segments: Segment[]; // empty ones included
+  opens: number[];
+  resumes: number[];
+  /** Where the pass ended: the text's end, or the resume position at which `stop` said yes. */
+  end: number;
+}
+
+/**
+ * Scans `text` from `from`, a position outside any comment or string, in the scanner's order. `stop(resume)` is asked
+ * after each construct: true ends the pass there (the incremental analysis stops once it is back in step with the
+ * previous version's scan).
+ */
+export function scanCode(text: string, syn: Syntax, from: number, stop?: (resume: number) => boolean): CodeScan {
+  const out: CodeScan = { segments: [], opens: [], resumes: [], end: text.length };
   const n = text.length;
-  let i = 0;
+  let i = from;
   const startsAt = (s: string, at: number) => text.startsWith(s, at);
+  const found = (open: number, resume: number, seg?: Segment): boolean => {
+    if (seg) out.segments.push(seg);
+    out.opens.push(open);
+    out.resumes.push(resume);
+    if (!stop?.(resume)) return false;
+    out.end = resume;
+    return true;
+  };
   // Only a delimiter's first character can open anything: jump to the next one (a native scan) instead of trying
   // every delimiter at every character of the code.
   const firsts = new Set([...syn.block.map(([o]) => o[0]), ...syn.line.map((o) => o[0]), ...syn.quotes.map((q) => q[0])]);
@@ -89,25 +115,25 @@ export function codeSegments(text: string, languageId: string): Segment[] {
     const m = firsts.size ? next.exec(text) : null;
     if (!m) break;
     i = m.index;
-    for (const [open, close] of syn.block) {
-      if (startsAt(open, i)) {
-        const s = i + open.length;
+    const open = i;
+    for (const [o, close] of syn.block) {
+      if (startsAt(o, i)) {
+        const s = i + o.length;
         const e = text.indexOf(close, s);
-        const end = e < 0 ? n : e;
-        out.push({ kind: 'comment', start: s, end });
         i = e < 0 ? n : e + close.length;
+        if (found(open, i, { kind: 'comment', start: s, end: e < 0 ? n : e })) break outer;
         continue outer;
       }
     }
-    for (const open of syn.line) {
-      if (startsAt(open, i)) {
-        let s = i + open.length;
-        while (s < n && text[s] === open[0]) s++; // '///', '###'
+    for (const o of syn.line) {
+      if (startsAt(o, i)) {
+        let s = i + o.length;
+        while (s < n && text[s] === o[0]) s++; // '///', '###'
         let e = text.indexOf('\n', s);
         if (e < 0) e = n;
-        if (e > s && text[e - 1] === '\r') e--;
-        out.push({ kind: 'comment', start: s, end: e });
         i = e;
+        if (e > s && text[e - 1] === '\r') e--;
+        if (found(open, i, { kind: 'comment', start: s, end: e })) break outer;
         continue outer;
       }
     }
@@ -122,14 +148,15 @@ export function codeSegments(text: string, languageId: string): Segment[] {
           j++;
         }
         const e = Math.min(j, n);
-        if (isProse(text.slice(s, e)) || (syn.docstrings && q.length === 3)) out.push({ kind: 'string', start: s, end: e });
         i = startsAt(q, e) ? e + q.length : e;
+        const prose = isProse(text.slice(s, e)) || (syn.docstrings && q.length === 3);
+        if (found(open, i, prose ? { kind: 'string', start: s, end: e } : undefined)) break outer;
         continue outer;
       }
     }
     i++;
   }
-  return out.filter((g) => g.end > g.start);
+  return out;
 }
 
 /** A string literal counts as prose when it has two words apart by a space ("utf-8", "id", URLs are not prose). */
@@ -170,7 +197,7 @@ export function keepOnly(text: string, keep: Range[], blank?: string): string {
 }
 
 /** Inside block comments, blank the decorative leading `*`s of each line (JSDoc style; a comment starts a line). */
-function stripStars(text: string, segs: Segment[]): string {
+export function stripStars(text: string, segs: Segment[]): string {
   let out = '';
   let at = 0;
   for (const g of segs) {
