@@ -30,6 +30,9 @@ export interface GraphIndex {
   opsets: Map<string, number>; // domain ('' = ai.onnx) → version
   producer: Map<string, number>; // tensor name → node index
   consumers: Map<string, number[]>; // tensor name → node indices
+  /** Set (the model file's name): graphs written from this one (withGraph) keep their initializers' data in that file,
+   * by reference, instead of copying it — onnxruntime then maps the weights from the file (model/mapped.ts). */
+  external?: string;
 }
 
 /** Walks one message's top-level fields; calls back with (field, wireType, bodyStart, bodyEnd, tagStart). */
@@ -162,7 +165,9 @@ export function concatBytes(parts: Uint8Array[]): Uint8Array {
  * Written straight into one buffer: a model is hundreds of MB, and each transient copy of it is resident until V8
  * collects it.
  */
-export function withGraph(g: GraphIndex, parts: Uint8Array[]): Uint8Array {
+export function withGraph(g: GraphIndex, fields: Uint8Array[]): Uint8Array {
+  const external = g.external;
+  const parts = external ? fields.flatMap((p) => referencedFields(g, p, external)) : fields;
   const length = parts.reduce((n, x) => n + x.length, 0);
   const head = Writer.create()
     .uint32((MODEL_GRAPH << 3) | 2)
@@ -198,4 +203,58 @@ export function readInitializer(g: GraphIndex, name: string): { dims: number[]; 
     return { dims, floats: new Float32Array(copy.buffer, 0, copy.length >> 2) };
   }
   return { dims, floats: Float32Array.from(t.floatData ?? []) };
+}
+
+const TENSOR_RAW_DATA = 9;
+const TENSOR_EXTERNAL_DATA = 13;
+const TENSOR_DATA_LOCATION = 14;
+/** Initializers smaller than this stay inline (biases, norms, scales): not worth a reference. */
+export const REFERENCE_MIN_BYTES = 4096;
+
+/**
+ * `part` (whole graph fields, as withGraph gets them) with each big initializer's raw data replaced by an external-data
+ * reference to where those bytes lie in the model file `location` (g.bytes is that file, read whole). Fields from
+ * other buffers (new outputs) and small or already external initializers are kept as they are.
+ */
+function referencedFields(g: GraphIndex, part: Uint8Array, location: string): Uint8Array[] {
+  if (part.buffer !== g.bytes.buffer) return [part];
+  const base = part.byteOffset - g.bytes.byteOffset; // where `part` starts in the file
+  const out: Uint8Array[] = [];
+  walk(part, 0, part.length, (f, w, s, e, tagStart) => {
+    const ref = f === GRAPH_INITIALIZER && w === 2 ? referencedTensor(part, s, e, base, location) : undefined;
+    out.push(ref ?? part.subarray(tagStart, e));
+  });
+  return out;
+}
+
+/** The initializer field for the TensorProto at bytes[s, e), its raw data by reference; undefined to keep it inline. */
+function referencedTensor(bytes: Uint8Array, s: number, e: number, base: number, location: string): Uint8Array | undefined {
+  const kept: Uint8Array[] = [];
+  let raw: { s: number; e: number } | undefined;
+  let inline = false;
+  walk(bytes, s, e, (f, w, fs, fe, tagStart) => {
+    if (f === TENSOR_DATA_LOCATION) inline = true; // already external (or says where its data is): leave it
+    if (f === TENSOR_RAW_DATA && w === 2) raw = { s: fs, e: fe };
+    else kept.push(bytes.subarray(tagStart, fe));
+  });
+  if (inline || !raw || raw.e - raw.s < REFERENCE_MIN_BYTES) return undefined;
+  const w = Writer.create();
+  for (const [key, value] of [
+    ['location', location],
+    ['offset', String(base + raw.s)],
+    ['length', String(raw.e - raw.s)],
+  ])
+    w.uint32((TENSOR_EXTERNAL_DATA << 3) | 2)
+      .fork()
+      .uint32((1 << 3) | 2)
+      .string(key)
+      .uint32((2 << 3) | 2)
+      .string(value)
+      .ldelim();
+  w.uint32(TENSOR_DATA_LOCATION << 3).int32(1); // EXTERNAL
+  const body = concatBytes([...kept, w.finish()]);
+  return Writer.create()
+    .uint32((GRAPH_INITIALIZER << 3) | 2)
+    .bytes(body)
+    .finish();
 }

@@ -13,6 +13,7 @@ import { headOnRows } from './encoder';
 import { sessionOptions } from './options';
 import { collectGarbage } from './gc';
 import { graphsForTaps, sessionFrom } from './tapped-session';
+import { loadsMapped } from './mapped';
 
 /** A loaded model file's sessions and what was learnt about its graph, shared by every loadModel() of it. */
 export interface Shared {
@@ -77,20 +78,21 @@ function withTaps(s: Shared): Promise<void> {
 }
 
 async function swapIn(s: Shared): Promise<void> {
-  const graphs = graphsForTaps(s.info, s.plan, !!s.split, s.archs);
+  const mapped = loadsMapped(s.info.source, s.info.modelFile);
+  const graphs = graphsForTaps(s.info, s.plan, !!s.split, s.archs, mapped);
   while (s.running > 0) await new Promise<void>((r) => s.idle.push(r));
   await s.session.release();
   const options = sessionOptions(s.threads);
   let t: ort.InferenceSession | undefined;
   try {
-    t = await sessionFrom(s.info, graphs.tapped, options);
+    t = await sessionFrom(s.info, graphs.tapped, options, mapped);
     s.session = t; // probeShapes feeds it by its own input names
     await probeShapes(s, t, path.basename(s.info.modelFile));
     s.lean = false;
   } catch (e) {
     await t?.release();
     try {
-      s.session = await sessionFrom(s.info, graphs.lean(), options); // as loaded: the model keeps working
+      s.session = await sessionFrom(s.info, graphs.lean(), options, mapped); // as loaded: the model keeps working
     } catch (again) {
       s.lost = new BertLensError(
         'CORRUPT_MODEL',

@@ -11,10 +11,11 @@ import { readModelInfo } from './info';
 import { resolveModel } from './store';
 import { tapModel, type TapPlan, type TappedModel } from './taps';
 import { checkConsistency } from './checks';
-import { externalDataOf, readBounded, readJsonText } from './files';
+import { readBounded, readJsonText } from './files';
 import { createHeadSession, runHead, type HeadSource } from './head-session';
 import { splitModel, type SplitModel } from './encoder';
 import { collectGarbage } from './gc';
+import { loadsMapped, sessionOver } from './mapped';
 import { appendOutputs } from './graph';
 import { leanTaps } from './tapped-session';
 import { sessionOptions } from './options';
@@ -166,18 +167,16 @@ async function openShared(
   const cfg = JSON.parse(readJsonText(path.join(resolved.dir, 'config.json'))) as Record<string, unknown>;
   const archs = JSON.stringify(cfg.architectures ?? '');
   // The file's bytes and its parsed graph live only inside graphsOf: gone before onnxruntime copies the graphs.
-  const { plan, split, whole, lean: leanGraphs } = graphsOf(resolved.modelFile, file, info, archs, full, allTaps, cfg, corrupt);
+  const mapped = loadsMapped(resolved.source, resolved.modelFile); // model/mapped.ts: weights mapped, not copied
+  const { plan, split, whole, lean: leanGraphs } = graphsOf(resolved.modelFile, file, info, archs, full, allTaps, cfg, corrupt, mapped);
   let lean = leanGraphs;
   const options = sessionOptions(threads);
-  // External weights (model.onnx_data[_N]) sit next to the .onnx; a graph loaded from bytes needs them passed in.
-  const externalData = externalDataOf(resolved.modelFile);
-  if (externalData) options.externalData = externalData;
   collectGarbage();
   let session: ort.InferenceSession | undefined;
   let head: ort.InferenceSession | undefined;
   if (split) {
     try {
-      session = await ort.InferenceSession.create(split.encoder, options);
+      session = await sessionOver(resolved.modelFile, split.encoder, options, mapped);
       const src = { info, hidden: split.hidden, logits: split.logits, options: sessionOptions(threads) };
       head = await createHeadSession(src, split.head);
     } catch {
@@ -190,7 +189,9 @@ async function openShared(
   try {
     // The full graph (lean or tapped): asked for, no MLM head to split off, or the split graphs did not load (then
     // read again, every tap in).
-    session ??= await ort.InferenceSession.create(whole ?? tapModel(readBounded(resolved.modelFile), info.layers).bytes, options);
+    session ??= whole
+      ? await sessionOver(resolved.modelFile, whole, options, mapped)
+      : await sessionOver(resolved.modelFile, tapModel(readBounded(resolved.modelFile), info.layers).bytes, options, false);
   } catch (e) {
     // It parsed, so this is more likely an operator or type onnxruntime cannot run than a damaged file: keep it.
     const why = String((e as Error).message ?? e).split('\n')[0];
@@ -271,6 +272,7 @@ function graphsOf(
   attention: boolean,
   cfg: Record<string, unknown>,
   corrupt: (why: string, cause?: unknown) => BertLensError,
+  mapped: boolean,
 ): { plan: TapPlan; split?: SplitModel; whole?: Uint8Array; lean: boolean } {
   let bytes: Uint8Array;
   try {
@@ -290,9 +292,10 @@ function graphsOf(
     throw corrupt((e as Error).message, e);
   }
   checkConsistency(info, cfg, tapped.graph, tapped.plan, file);
+  if (mapped) tapped.graph.external = path.basename(modelFile);
   const lean = !full && !attention && tapped.plan.layers.length > 0; // asked for, and something to leave out
   const taps = lean ? leanTaps(tapped.plan) : tapped.taps;
   const split = full ? undefined : splitModel(tapped, info.layers, info.hidden, archs, taps);
-  const whole = split ? undefined : lean ? appendOutputs(tapped.graph, taps) : tapped.bytes;
+  const whole = split ? undefined : appendOutputs(tapped.graph, taps);
   return { plan: tapped.plan, split, whole, lean };
 }

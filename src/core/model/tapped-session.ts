@@ -9,7 +9,8 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ModelInfo } from '../api';
 import { BertLensError } from './errors';
-import { externalDataOf, readBounded } from './files';
+import { readBounded } from './files';
+import { sessionOver } from './mapped';
 import { splitModel } from './encoder';
 import { appendOutputs } from './graph';
 import { tapModel, type TapPlan } from './taps';
@@ -37,12 +38,14 @@ export function graphsForTaps(
   plan: TapPlan,
   split: boolean,
   archs: string,
+  mapped: boolean,
 ): { tapped: Uint8Array; lean: () => Uint8Array } {
   try {
     const t = tapModel(readBounded(info.modelFile), info.layers);
     if (tapNames(t.plan) !== tapNames(plan)) throw new Error('the file changed since it was loaded');
+    if (mapped) t.graph.external = path.basename(info.modelFile); // model/mapped.ts
     const cut = (taps: string[]) => (split ? splitModel(t, info.layers, info.hidden, archs, taps)?.encoder : undefined);
-    const tapped = split ? cut(t.taps) : t.bytes;
+    const tapped = split ? cut(t.taps) : appendOutputs(t.graph, t.taps);
     if (!tapped) throw new Error('the file changed since it was loaded');
     return { tapped, lean: () => (split ? cut(leanTaps(t.plan))! : appendOutputs(t.graph, leanTaps(t.plan))) };
   } catch (e) {
@@ -51,16 +54,15 @@ export function graphsForTaps(
   }
 }
 
-/** A session over graph bytes of `info.modelFile`, its external weights (model.onnx_data…) passed in. */
+/** A session over graph bytes of `info.modelFile` (mapped: graphsForTaps wrote them with references into the file). */
 export async function sessionFrom(
   info: ModelInfo,
   bytes: Uint8Array,
   options: ort.InferenceSession.SessionOptions,
+  mapped: boolean,
 ): Promise<ort.InferenceSession> {
-  const externalData = externalDataOf(info.modelFile);
-  const opts = externalData ? { ...options, externalData } : { ...options };
   try {
-    return await ort.InferenceSession.create(bytes, opts);
+    return await sessionOver(info.modelFile, bytes, { ...options }, mapped);
   } catch (e) {
     throw unavailable(info, String((e as Error).message ?? e).split('\n')[0], e);
   }

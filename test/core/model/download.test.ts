@@ -9,6 +9,10 @@ import path from 'node:path';
 import type { DownloadProgress } from '../../../src/core/api';
 import { BertLensError, listModels, loadModel, resolveModel, verifyModel, type ModelDownloadProgress } from '../../../src/core/model';
 import { closedPort, startHub, type FakeHub } from './hub-server';
+import * as ort from 'onnxruntime-node';
+import { indexModel } from '../../../src/core/model/graph';
+import { mappedStats } from '../../../src/core/model/mapped';
+import { pruneOutputs } from '../../../src/core/model/prune';
 import { externalized, fixture, golden, maxAbsDiff, rowsOf, tmpDir } from './helpers';
 
 const ID = 'fake-org/tiny-bert';
@@ -185,6 +189,62 @@ describe('hub download', () => {
     } finally {
       await m.dispose();
     }
+  });
+
+  it('a downloaded model runs with its weights mapped from the file: the outputs of a load from bytes, no graph file left', async () => {
+    // A graph file left by a process that died before loading it is removed; one of a live process is not.
+    const onnxDir = path.join(cacheDir, ID, 'onnx');
+    await loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint }).then((m) => m.dispose());
+    const dead = path.join(onnxDir, '.bert-lens-graph-999999999-1.onnx'); // beyond any pid_max
+    const live = path.join(onnxDir, `.bert-lens-graph-${process.ppid}-1.onnx`);
+    for (const f of [dead, live]) fs.writeFileSync(f, 'x');
+    for (const dtype of ['int8', 'fp32'] as const) {
+      const before = mappedStats.sessions;
+      const m = await loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint }, { dtype });
+      const local = await loadModel(fixture('tiny-bert'), {}, { dtype });
+      try {
+        assert.equal(mappedStats.sessions, before + 1, 'the encoder was made from a graph file beside the model');
+        const rows = rowsOf(golden('tiny-bert').cases[0]);
+        // Attention swaps in the tapped session: written and mapped the same way.
+        const req = { hiddenLayers: [0, 2], attentionLayers: [1, 2], mlmPositions: rows.map(() => [1, 2]), nsp: true };
+        const [a] = await m.run(rows, req);
+        const [b] = await local.run(rows, req);
+        assert.equal(mappedStats.sessions, before + 2, 'the tapped session too');
+        for (const l of [0, 2]) assert.equal(maxAbsDiff(a.hidden[l], b.hidden[l]), 0, `${dtype} hidden ${l}`);
+        for (const l of [1, 2]) assert.equal(maxAbsDiff(a.attention[l], b.attention[l]), 0, `${dtype} attention ${l}`);
+        assert.equal(maxAbsDiff(a.mlmLogits!, b.mlmLogits!), 0);
+        assert.equal(maxAbsDiff(a.nspLogits!, b.nspLogits!), 0);
+        assert.deepEqual(
+          files(m.info.dir).filter((f) => /bert-lens-graph/.test(f)),
+          [path.relative(m.info.dir, live)],
+        );
+      } finally {
+        await m.dispose();
+        await local.dispose();
+      }
+    }
+  });
+
+  it('the graph written for a mapped load holds references, not weights, and loads beside the model file', async () => {
+    const dir = tmpDir('mapped');
+    const file = path.join(dir, 'model.onnx');
+    fs.copyFileSync(path.join(fixture('tiny-bert'), 'onnx', 'model.onnx'), file);
+    const g = indexModel(fs.readFileSync(file));
+    const plain = pruneOutputs(g, [], []);
+    g.external = 'model.onnx';
+    const referenced = pruneOutputs(g, [], []);
+    assert.ok(referenced.length < plain.length / 4, `${referenced.length} of ${plain.length} bytes`);
+    const graphFile = path.join(dir, 'graph.onnx');
+    fs.writeFileSync(graphFile, referenced);
+    const feeds = (s: ort.InferenceSession) => {
+      const t = (v: number) => new ort.Tensor('int64', BigInt64Array.from([2n, 7n, 9n, 3n].map((x) => (v < 0 ? x : BigInt(v)))), [1, 4]);
+      return Object.fromEntries(s.inputNames.map((n) => [n, n === 'input_ids' ? t(-1) : n === 'attention_mask' ? t(1) : t(0)]));
+    };
+    const [x, y] = [await ort.InferenceSession.create(plain), await ort.InferenceSession.create(graphFile)];
+    const [ox, oy] = [await x.run(feeds(x)), await y.run(feeds(y))];
+    for (const k of x.outputNames) assert.equal(maxAbsDiff(ox[k].data as Float32Array, oy[k].data as Float32Array), 0, k);
+    await x.release();
+    await y.release();
   });
 
   it('dtype fp32 fetches onnx/model.onnx', async () => {

@@ -1,0 +1,75 @@
+// Models from the download cache load with their weights mapped from the model file instead of copied into memory:
+// the engine's graphs (the split encoder, the tapped graph) are written as small files beside the model whose big
+// initializers are external-data references into it (graph.ts `withGraph` with `external`), and onnxruntime maps what
+// they point at. On BERT-base int8 a plain session peaked at 1.24× the file this way, 2.54–2.73× from bytes
+// (bench/README.md, 2026-12-02). Only cache files: the downloader writes each under a temporary name and renames it,
+// so a mapped file is never rewritten in place — a file truncated under a mapping faults (SIGBUS) and would take the
+// extension host down. Embedded models and user folders (which an exporter may overwrite) load from bytes as before.
+import fs from 'node:fs';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { ModelInfo } from '../api';
+import { externalDataOf } from './files';
+
+let serial = 0;
+/** Sessions made from a written graph file (read by tests: a mapped load that fell back to bytes would look the same). */
+export const mappedStats = { sessions: 0 };
+const graphFile = (modelFile: string) => path.join(path.dirname(modelFile), `.bert-lens-graph-${process.pid}-${++serial}.onnx`);
+
+/** Whether `modelFile` loads mapped: a download-cache model whose folder takes a file (tried once per load). Graph
+ * files a process left behind (it died between writing one and loading it) are removed on the way. */
+export function loadsMapped(source: ModelInfo['source'], modelFile: string): boolean {
+  if (source !== 'hub') return false;
+  removeLeftovers(path.dirname(modelFile));
+  const probe = graphFile(modelFile);
+  try {
+    fs.writeFileSync(probe, '');
+    fs.rmSync(probe, { force: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A session over `graph`, a graph of `modelFile`: from a file written beside it when `mapped` (its initializers refer
+ * to `modelFile`; the file is removed once onnxruntime has read it), else from the bytes with the model's own external
+ * weights (model.onnx_data…) passed in.
+ */
+export async function sessionOver(
+  modelFile: string,
+  graph: Uint8Array,
+  options: ort.InferenceSession.SessionOptions,
+  mapped: boolean,
+): Promise<ort.InferenceSession> {
+  if (!mapped) {
+    const externalData = externalDataOf(modelFile);
+    return ort.InferenceSession.create(graph, externalData ? { ...options, externalData } : options);
+  }
+  const file = graphFile(modelFile);
+  try {
+    fs.writeFileSync(file, graph);
+    const session = await ort.InferenceSession.create(file, options);
+    mappedStats.sessions++;
+    return session;
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
+}
+
+function removeLeftovers(dir: string): void {
+  for (const f of fs.readdirSync(dir)) {
+    const pid = Number(/^\.bert-lens-graph-(\d+)-\d+\.onnx$/.exec(f)?.[1]);
+    if (!pid || pid === process.pid || alive(pid)) continue;
+    fs.rmSync(path.join(dir, f), { force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM'; // exists, not ours
+  }
+}
