@@ -24,7 +24,7 @@ export function loadsMapped(source: ModelInfo['source'], modelFile: string): boo
   const probe = graphFile(modelFile);
   try {
     fs.writeFileSync(probe, '');
-    fs.rmSync(probe, { force: true });
+    removeQuietly(probe);
     return true;
   } catch {
     return false;
@@ -53,15 +53,29 @@ export async function sessionOver(
     mappedStats.sessions++;
     return session;
   } finally {
-    fs.rmSync(file, { force: true });
+    removeQuietly(file); // a file still open cannot be removed on Windows: a later load removes it (removeLeftovers)
   }
 }
 
 function removeLeftovers(dir: string): void {
-  for (const f of fs.readdirSync(dir)) {
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir);
+  } catch {
+    return;
+  }
+  for (const f of names) {
     const pid = Number(/^\.bert-lens-graph-(\d+)-\d+\.onnx$/.exec(f)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
-    fs.rmSync(path.join(dir, f), { force: true });
+    removeQuietly(path.join(dir, f));
+  }
+}
+
+function removeQuietly(file: string): void {
+  try {
+    fs.rmSync(file, { force: true });
+  } catch {
+    // left for removeLeftovers
   }
 }
 
