@@ -135,7 +135,7 @@ export function indexModel(bytes: Uint8Array): GraphIndex {
 /** Returns new model bytes whose graph also outputs `names` (name-only ValueInfoProtos; ORT infers the types). */
 export function appendOutputs(g: GraphIndex, names: string[]): Uint8Array {
   const extra = outputFields(g, names);
-  return extra.length ? withGraph(g, [g.bytes.subarray(g.graphStart, g.graphEnd), extra]) : g.bytes;
+  return extra.length || g.external ? withGraph(g, [g.bytes.subarray(g.graphStart, g.graphEnd), extra]) : g.bytes;
 }
 
 /** Graph `output` fields for those of `names` the graph does not output yet (name only; ORT infers the types). */
