@@ -8,10 +8,11 @@
 // Usage: node --expose-gc scripts/memory/external-probe.mjs build/bench-models/bert-base/onnx/model_quantized.onnx MODE [no-prepack]
 // The ext/ref files are made once with /usr/bin/python3 (python3-onnx). Not part of npm test or the bench.
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import { probeOptions, sessionRss } from './session-rss.mjs';
 
 const [file, mode = 'bytes', prepack] = process.argv.slice(2);
 const dir = path.join(tmpdir(), `external-probe-${statSync(file).size}`);
@@ -41,14 +42,8 @@ open(ref, 'wb').write(m.SerializeToString())
   ]);
 }
 const MB = 2 ** 20;
-const rss = () => process.memoryUsage().rss;
-const hwm = () => 1024 * Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
 const size = statSync(file).size;
-global.gc?.();
-writeFileSync('/proc/self/clear_refs', '5'); // VmHWM := current RSS
-const base = rss();
-const options = { intraOpNumThreads: 2, executionMode: 'sequential', graphOptimizationLevel: 'all' };
-if (prepack === 'no-prepack') options.extra = { session: { disable_prepacking: '1' } };
+const options = probeOptions(prepack !== 'no-prepack');
 const create = {
   bytes: () => ort.InferenceSession.create(readFileSync(file), options),
   path: () => ort.InferenceSession.create(file, options),
@@ -61,25 +56,16 @@ const create = {
   ref: () => ort.InferenceSession.create(ref, options),
 }[mode];
 if (!create) throw new Error(`MODE must be one of bytes, path, ext, ext-path, ref`);
-const session = await create();
-const peak = hwm() - base;
-global.gc?.();
-const loaded = rss() - base;
-const T = 512;
-const ids = (v) => new ort.Tensor('int64', new BigInt64Array(T).fill(v), [1, T]);
-const feeds = { input_ids: ids(5n), attention_mask: ids(1n) };
-if (session.inputNames.includes('token_type_ids')) feeds.token_type_ids = ids(0n);
-const out = await session.run(feeds, [session.outputNames[0]]);
-const after = rss() - base;
+const m = await sessionRss(create);
 const x = (b) => Math.round((100 * b) / size) / 100;
 console.log(
   JSON.stringify({
     mode,
     prepack: prepack !== 'no-prepack',
     fileMb: Math.round(size / MB),
-    loaded: x(loaded),
-    peak: x(peak),
-    after: x(after),
-    first: out[session.outputNames[0]].data[0],
+    loaded: x(m.loaded),
+    peak: x(m.peak),
+    after: x(m.after),
+    first: m.first,
   }),
 );

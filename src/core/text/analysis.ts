@@ -4,6 +4,7 @@
 // (issue 13: no whole-document work on the extension host thread per keystroke). Equal, character for character, to
 // analysisText + cjkShare of the whole version (test/core/text/analysis.test.ts checks random edits against them).
 import { unitCounts } from '../auto';
+import { lowerBound } from '../sorted';
 import { blankOf, keepOnly, PROSE_LANGUAGES, scanCode, stripStars, syntaxFor, type Segment } from './segments';
 
 export interface Analysis {
@@ -101,17 +102,17 @@ function editCode(source: string, prev: Analysis): Analysis {
   const delta = source.length - prev.source.length;
   const { opens, resumes } = prev;
   // Keep the constructs the scanner had finished well before the edit; scan again from where it resumed after them.
-  const kept = countBelow(resumes, d.start - MARGIN + 1); // constructs [0, kept) resumed at or before start − MARGIN
+  const kept = lowerBound(resumes, d.start - MARGIN + 1); // constructs [0, kept) resumed at or before start − MARGIN
   const from = kept > 0 ? resumes[kept - 1] : 0;
   // Stop after a construct past the edit that resumes where the previous scan was outside every construct: from there
   // on the text is the previous one's, and so is what a scan finds in it.
   const outsideBefore = (x: number) => {
-    const c = countBelow(opens, x) - 1; // the last construct opening before x
+    const c = lowerBound(opens, x) - 1; // the last construct opening before x
     return c < 0 || resumes[c] <= x;
   };
   const scan = scanCode(source, syntaxFor(prev.languageId), from, (r) => r >= d.newEnd && outsideBefore(r - delta));
   const oldTo = scan.end - delta; // where the previous version is in step (its end when the scan ran to the end)
-  const tail = countBelow(opens, oldTo); // previous constructs from here on are reused, shifted
+  const tail = lowerBound(opens, oldTo); // previous constructs from here on are reused, shifted
   // The analysed text outside [from, scan.end) is the previous one's; inside, made as analysisText makes it.
   const local = scan.segments.map((g) => ({ ...g, start: g.start - from, end: g.end - from }));
   const text = prev.text.slice(0, from) + analysedPiece(source.slice(from, scan.end), local) + prev.text.slice(oldTo);
@@ -133,18 +134,6 @@ function editCode(source: string, prev: Analysis): Analysis {
     resumes: shifted(resumes, scan.resumes),
     scanned: scan.end - from,
   };
-}
-
-/** The number of values in the increasing `xs` below `x` (the index of the first at or above it). */
-function countBelow(xs: Int32Array, x: number): number {
-  let lo = 0;
-  let hi = xs.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (xs[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /**

@@ -1,4 +1,5 @@
 // Paragraphs (text between blank lines): the unit the attention overlay reads and `auto` picks a model for.
+import { lowerBound } from '../sorted';
 
 export interface TextRange {
   start: number;
@@ -34,14 +35,8 @@ export function paragraphBreaks(text: string): number[] {
   return Array.from(text.matchAll(BLANK_LINE), (m) => m.index);
 }
 
-/** Does [start, end) contain one of `breaks` (sorted)? Binary search: the first break at or after `start`. */
+/** Does [start, end) contain one of `breaks` (sorted)? */
 export function crossesBreak(breaks: readonly number[], start: number, end: number): boolean {
-  let lo = 0;
-  let hi = breaks.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (breaks[mid] < start) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < breaks.length && breaks[lo] < end;
+  const i = lowerBound(breaks, start); // the first break at or after start
+  return i < breaks.length && breaks[i] < end;
 }
