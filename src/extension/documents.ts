@@ -17,9 +17,7 @@ export interface Prepared {
 
 interface Analysed {
   version: number;
-  analysis: Analysis;
-  text: string;
-  code: boolean;
+  analysis: Analysis; // analysis.text: the analysed text; analysis.code: only comments and strings are read
   kept: KeptTexts; // the text with only some ranges kept, remembered (documents over maxDocumentChars, the overlay)
 }
 
@@ -44,7 +42,7 @@ export class Documents {
     const hit = this.analysed.get(key);
     if (hit && hit.version === doc.version && hit.analysis.languageId === doc.languageId) return hit;
     const a = analyse(doc.getText(), doc.languageId, hit?.analysis);
-    const v: Analysed = { version: doc.version, analysis: a, text: a.text, code: a.code, kept: new KeptTexts(a.text) };
+    const v: Analysed = { version: doc.version, analysis: a, kept: new KeptTexts(a.text) };
     this.analysed.set(key, v);
     return v;
   }
@@ -54,7 +52,10 @@ export class Documents {
    * whole document even when it is larger than maxDocumentChars (an explicit request, e.g. QA's "Search the whole document").
    */
   prepare(doc: vscode.TextDocument, offset?: number, whole = false): Prepared {
-    const { text, code, kept } = this.base(doc);
+    const {
+      analysis: { text, code },
+      kept,
+    } = this.base(doc);
     const editor = vscode.window.visibleTextEditors.find((e) => e.document === doc);
     const visible = (editor?.visibleRanges ?? []).map((r) => ({ start: doc.offsetAt(r.start), end: doc.offsetAt(r.end) }));
     const cursor = offset ?? (editor ? doc.offsetAt(editor.selection.active) : 0);
@@ -76,7 +77,10 @@ export class Documents {
    * worker.
    */
   paragraph(doc: vscode.TextDocument, input: DocInput, offset: number): DocInput {
-    const { text, kept } = this.base(doc);
+    const {
+      analysis: { text },
+      kept,
+    } = this.base(doc);
     const r = input.kept?.ranges.find((x) => offset >= x.start && offset <= x.end) ?? { start: 0, end: text.length };
     const p = paragraphAround(text.slice(r.start, r.end), offset - r.start);
     return keptDocInput(input.uri, input.version, kept, [{ start: r.start + p.start, end: r.start + p.end }]);
@@ -90,7 +94,7 @@ export class Documents {
 
   /** True when the character at `offset` is analysed text (not code, not blank). */
   analysedAt(doc: vscode.TextDocument, offset: number): boolean {
-    return isAnalysed(this.base(doc).text, offset);
+    return isAnalysed(this.base(doc).analysis.text, offset);
   }
 
   private tellLimited(doc: vscode.TextDocument): void {

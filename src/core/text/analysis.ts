@@ -5,7 +5,7 @@
 // analysisText + cjkShare of the whole version (test/core/text/analysis.test.ts checks random edits against them).
 import { unitCounts } from '../auto';
 import { lowerBound } from '../sorted';
-import { blankOf, keepOnly, PROSE_LANGUAGES, scanCode, stripStars, syntaxFor, type Segment } from './segments';
+import { analysedCode, PROSE_LANGUAGES, scanCode, syntaxFor } from './segments';
 
 export interface Analysis {
   readonly source: string;
@@ -39,7 +39,7 @@ export function analyse(source: string, languageId: string, prev?: Analysis): An
     return { source, languageId, text: source, code: false, units, han, opens: NONE, resumes: NONE, scanned: 0 };
   }
   const scan = scanCode(source, syntaxFor(languageId), 0);
-  const text = analysedPiece(source, scan.segments);
+  const text = analysedCode(source, scan.segments);
   const [units, han] = unitCounts(text);
   return {
     source,
@@ -52,12 +52,6 @@ export function analyse(source: string, languageId: string, prev?: Analysis): An
     resumes: Int32Array.from(scan.resumes),
     scanned: source.length,
   };
-}
-
-/** analysisText's text for a stretch of code and the segments the scanner found in it (offsets from its start). */
-function analysedPiece(piece: string, segments: Segment[]): string {
-  const segs = segments.filter((g) => g.end > g.start);
-  return stripStars(keepOnly(piece, segs, blankOf(piece)), segs);
 }
 
 /** Length of the common prefix: a binary search over slice comparisons (native compares, ~2 passes over the text). */
@@ -115,7 +109,7 @@ function editCode(source: string, prev: Analysis): Analysis {
   const tail = lowerBound(opens, oldTo); // previous constructs from here on are reused, shifted
   // The analysed text outside [from, scan.end) is the previous one's; inside, made as analysisText makes it.
   const local = scan.segments.map((g) => ({ ...g, start: g.start - from, end: g.end - from }));
-  const text = prev.text.slice(0, from) + analysedPiece(source.slice(from, scan.end), local) + prev.text.slice(oldTo);
+  const text = prev.text.slice(0, from) + analysedCode(source.slice(from, scan.end), local) + prev.text.slice(oldTo);
   const shifted = (xs: Int32Array, mid: number[]) => {
     const out = new Int32Array(kept + mid.length + xs.length - tail);
     out.set(xs.subarray(0, kept));

@@ -197,7 +197,7 @@ export function keepOnly(text: string, keep: Range[], blank?: string): string {
 }
 
 /** Inside block comments, blank the decorative leading `*`s of each line (JSDoc style; a comment starts a line). */
-export function stripStars(text: string, segs: Segment[]): string {
+function stripStars(text: string, segs: Segment[]): string {
   let out = '';
   let at = 0;
   for (const g of segs) {
@@ -214,7 +214,13 @@ export function stripStars(text: string, segs: Segment[]): string {
 export function analysisText(text: string, languageId: string): { text: string; segments: Segment[] | null } {
   if (PROSE_LANGUAGES.has(languageId)) return { text, segments: null };
   const segs = codeSegments(text, languageId);
-  return { text: stripStars(keepOnly(text, segs), segs), segments: segs };
+  return { text: analysedCode(text, segs), segments: segs };
+}
+
+/** A stretch of code with everything but the comment and string contents `segments` (offsets in it) blanked. */
+export function analysedCode(code: string, segments: Segment[]): string {
+  const segs = segments.filter((g) => g.end > g.start);
+  return stripStars(keepOnly(code, segs), segs);
 }
 
 /** True when the offset lies in analysed text (not blanked). */
