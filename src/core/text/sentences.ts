@@ -4,6 +4,16 @@ import type { Span } from '../api';
 
 const END = /[.!?。！？]+["'”’)\]]*(?=\s|$)|[。！？]+/gu;
 
+/** A sentence's end: full-width 。！？, or . ! ? before a capitalised word — not after a lone capital ("U.S. Army") or
+ * a common abbreviation ("Dr. Smith") — with any closing quotes or brackets after them. */
+const SENTENCE_END =
+  /[。！？]+[”’」』）》"')\]]*|(?<!\b(?:\p{Lu}|Mr|Mrs|Ms|Dr|St|Jr|Sr|No|vs|Co|Inc|Ltd|Capt|Gen|Prof|Fig))[.!?]+["'”’)\]]*(?=\s+["“(]?\p{Lu})/gu;
+
+/** Offsets just past each sentence end (sorted): an extractive answer that runs on past one spans two sentences. */
+export function sentenceEnds(text: string): number[] {
+  return Array.from(text.matchAll(SENTENCE_END), (m) => m.index + m[0].length);
+}
+
 /** Sentences of `text` as spans (trimmed), in order. Paragraph breaks (blank lines) also end a sentence. */
 export function sentences(text: string): Span[] {
   const out: Span[] = [];

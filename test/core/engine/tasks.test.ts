@@ -7,6 +7,7 @@ import { softmax } from '../../../src/core/mlm';
 import { longestFirst, nspRow } from '../../../src/core/nsp';
 import { planQa, qaOverlap } from '../../../src/core/qa';
 import { crossesBreak, paragraphBreaks } from '../../../src/core/text/paragraphs';
+import { sentenceEnds } from '../../../src/core/text/sentences';
 import type { LoadedModel } from '../../../src/core/api';
 import { FIX, golden, longText } from './helpers';
 
@@ -202,6 +203,28 @@ describe('question answering', () => {
     assert.equal(crossesBreak([5, 10], 6, 10), false);
     assert.equal(crossesBreak([5, 10], 6, 11), true);
     assert.equal(crossesBreak([], 0, 100), false);
+  });
+
+  it('answers never run on past the end of a sentence', async () => {
+    const doc = longText(40); // "The cat walked to the house on day 0. My friend …"
+    const r = await engine.answer(model, 'Where did the old man walk?', doc, { maxSeqLen: 64, stride: 16, top: 1000, maxAnswerLen: 12 });
+    const ends = sentenceEnds(doc);
+    assert.equal(ends.length, 39); // the last sentence's period ends the text, with nothing after it
+    assert.ok(r.answers.length > 50, `${r.answers.length} answers`);
+    for (const a of r.answers) assert.ok(!/\. [A-Z]/.test(a.text), JSON.stringify(a.text));
+    // Spans still end on a sentence's last word and start on the next sentence's first.
+    assert.ok(ends.filter((e) => r.answers.some((a) => a.end === e) && r.answers.some((a) => a.start === e + 1)).length > 5);
+  });
+
+  it('finds sentence ends in English and Chinese, not after abbreviations, initials or decimal points', () => {
+    const at = (t: string) => sentenceEnds(t).map((i) => t.slice(0, i));
+    assert.deepEqual(at('He joined the U.S. Army in 1990. Then he left.'), ['He joined the U.S. Army in 1990.']);
+    assert.deepEqual(at('Dr. Smith paid 3.5 dollars! "Why?" She asked.'), [
+      'Dr. Smith paid 3.5 dollars!',
+      'Dr. Smith paid 3.5 dollars! "Why?"',
+    ]);
+    assert.deepEqual(at('雨停了。“好！”他说。'), ['雨停了。', '雨停了。“好！”', '雨停了。“好！”他说。']);
+    assert.deepEqual(sentenceEnds('no end here. lower case next'), []);
   });
 
   it('finds answers in every window of a long document (stride windows cover the end)', async () => {
