@@ -24,6 +24,19 @@ export function qaOverlap(seqLen: number, questionTokens: number, stride: number
   return Math.min(stride, Math.max(0, Math.floor((seqLen - questionTokens - 3) / 2)));
 }
 
+/** Punctuation an answer does not start or end with. */
+const EDGE = /[\s，。、；：！？…,;:!?]/u;
+
+/**
+ * [start, end) of `text` without the punctuation at its edges ("降水。" and "降水" are one answer, not two of the top
+ * three); a final period after a capital stays ("U.S.", "D.C."). Undefined when nothing is left.
+ */
+export function trimAnswer(text: string, start: number, end: number): { start: number; end: number } | undefined {
+  while (start < end && (EDGE.test(text[start]) || text[start] === '.')) start++;
+  while (end > start && (EDGE.test(text[end - 1]) || (text[end - 1] === '.' && !/\p{Lu}/u.test(text[end - 2])))) end--;
+  return end > start ? { start, end } : undefined;
+}
+
 /** The question + document windows answer() reads (occlusion reads the same ones). */
 export function planQa(
   info: ModelInfo,
@@ -45,19 +58,20 @@ export function planQa(
 
 /**
  * Ranking: a span's logit is start_logit[s] + end_logit[e] (start ≤ e within maxAnswerLen tokens of one window's
- * document part) — BERT's run_squad ranking, which training/qa_squad.py evaluates, so the engine answers what the model
- * cards measure. (Per-window p_start·p_end, HF's pipeline convention, compares probabilities normalised over different
- * windows: on the embedded models it gave CMRC 2018 F1 13.6 against 18.3 for logits, English 28.9 against 27.9 —
- * scripts/qa-ranking.ts.) A span seen by several overlapping windows keeps its best logit. The no-answer logit is
- * start[CLS] + end[CLS], the minimum over windows (run_squad's min_null_score). The scores shown are one softmax over
- * every candidate span of the document plus no-answer: how the model's belief splits among the places it considered.
- * A span never crosses a blank line: an answer is a piece of one paragraph (the held-out sets' contexts are single
- * paragraphs, so their figures are the same; on the walkthroughs the model had ranked spans such as "showers.\n\nRun
- * *BERT Lens" among its answers). Nor does it run on past the end of a sentence (text/sentences.ts sentenceEnds): 0.1–0.4 %
- * of the gold answers in SQuAD v1.1/v2.0 dev and SQuADShifts do, 0.5 % in CMRC 2018 dev (COVID-QA's long answers: 12 %),
- * while the small models ranked spans such as "降水。短时间内在零散地点下的急雨" first. Through the engine on the whole
- * held-out sets (scripts/qa-heldout.ts, before and after): English 1,733 questions int8 EM/F1 21.2/32.2 → 21.8/32.4, fp32
- * 20.7/31.6 → 21.2/31.9; CMRC 2018 dev 3,219 int8 8.1/19.9 → 8.5/20.1, fp32 8.5/20.4 → 8.7/20.4.
+ * document part) — BERT's run_squad ranking, which training/qa_squad.py evaluates, so the engine answers what the
+ * model cards measure. (Per-window p_start·p_end, HF's pipeline convention, compares probabilities normalised over
+ * different windows: on the embedded models it gave CMRC 2018 F1 13.6 against 18.3 for logits, English 28.9 against
+ * 27.9 — scripts/qa-ranking.ts.) A span seen by several overlapping windows, or with and without punctuation at an
+ * edge (trimAnswer), keeps its best logit. The no-answer logit is start[CLS] + end[CLS], the minimum over windows
+ * (run_squad's min_null_score). The scores shown are one softmax over every candidate span of the document plus
+ * no-answer: how the model's belief splits among the places it considered. A span never crosses a blank line: an
+ * answer is a piece of one paragraph (the held-out sets' contexts are single paragraphs, so their figures are the
+ * same; on the walkthroughs the model had ranked spans such as "showers.\n\nRun *BERT Lens" among its answers). Nor
+ * does it run on past the end of a sentence (text/sentences.ts sentenceEnds): 0.1–0.4 % of the gold answers in SQuAD
+ * v1.1/v2.0 dev and SQuADShifts do, 0.5 % in CMRC 2018 dev (COVID-QA's long answers: 12 %), while the small models
+ * ranked spans such as "降水。短时间内在零散地点下的急雨" first. Through the engine on the whole held-out sets (scripts/qa-heldout.ts,
+ * before and after): English 1,733 questions int8 EM/F1 21.2/32.2 → 21.8/32.4, fp32 20.7/31.6 → 21.2/31.9; CMRC 2018
+ * dev 3,219 int8 8.1/19.9 → 8.5/20.1, fp32 8.5/20.4 → 8.7/20.4.
  */
 export async function answer(
   model: LoadedModel,
@@ -109,7 +123,9 @@ export async function answer(
           // Answers are whole words: a span that starts or ends inside a word (a ## piece) grows to its edges.
           const start = doc.words.starts[doc.tokens.wordOf(ts)];
           const end = doc.words.ends[doc.tokens.wordOf(te)];
-          if (!crossesBreak(breaks, start, end) && !crossesBreak(sentences, start + 1, end)) pool.add(start, end, logit);
+          if (crossesBreak(breaks, start, end) || crossesBreak(sentences, start + 1, end)) continue;
+          const t = trimAnswer(document, start, end);
+          if (t) pool.add(t.start, t.end, logit);
         }
     });
     const next = wins[b + BATCH];

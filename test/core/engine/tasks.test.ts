@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import { softmax } from '../../../src/core/mlm';
 import { longestFirst, nspRow } from '../../../src/core/nsp';
-import { planQa, qaOverlap } from '../../../src/core/qa';
+import { planQa, qaOverlap, trimAnswer } from '../../../src/core/qa';
 import { crossesBreak, paragraphBreaks } from '../../../src/core/text/paragraphs';
 import { sentenceEnds } from '../../../src/core/text/sentences';
 import type { LoadedModel } from '../../../src/core/api';
@@ -196,8 +196,11 @@ describe('question answering', () => {
     const breaks = paragraphBreaks(doc);
     assert.ok(breaks.length > 20 && r.answers.length > 50, `${breaks.length} breaks, ${r.answers.length} answers`);
     for (const a of r.answers) assert.ok(!/\n\s*\n/.test(a.text), JSON.stringify(a.text));
-    // Spans end on both sides of the breaks (what the rule removes is the spans over them, not the spans near them).
-    assert.ok(breaks.filter((b) => r.answers.some((a) => a.end === b) && r.answers.some((a) => a.start > b && a.start < b + 4)).length > 5);
+    // Spans end on both sides of the breaks (what the rule removes is the spans over them, not the spans near them);
+    // an answer ends before its sentence's period (trimAnswer).
+    assert.ok(
+      breaks.filter((b) => r.answers.some((a) => a.end === b - 1) && r.answers.some((a) => a.start > b && a.start < b + 4)).length > 5,
+    );
     assert.equal(crossesBreak([5, 10], 0, 5), false);
     assert.equal(crossesBreak([5, 10], 0, 6), true);
     assert.equal(crossesBreak([5, 10], 6, 10), false);
@@ -212,8 +215,26 @@ describe('question answering', () => {
     assert.equal(ends.length, 39); // the last sentence's period ends the text, with nothing after it
     assert.ok(r.answers.length > 50, `${r.answers.length} answers`);
     for (const a of r.answers) assert.ok(!/\. [A-Z]/.test(a.text), JSON.stringify(a.text));
-    // Spans still end on a sentence's last word and start on the next sentence's first.
-    assert.ok(ends.filter((e) => r.answers.some((a) => a.end === e) && r.answers.some((a) => a.start === e + 1)).length > 5);
+    // Spans still end on a sentence's last word (before its period) and start on the next sentence's first.
+    assert.ok(ends.filter((e) => r.answers.some((a) => a.end === e - 1) && r.answers.some((a) => a.start === e + 1)).length > 5);
+  });
+
+  it('trims punctuation from the edges of an answer, so one answer is not listed twice', async () => {
+    const cut = (t: string) => {
+      const r = trimAnswer(t, 0, t.length);
+      return r && t.slice(r.start, r.end);
+    };
+    assert.equal(cut('降水。'), '降水');
+    assert.equal(cut('，鼓佬」'), '鼓佬」'); // quotes and brackets stay: they may be the answer's own
+    assert.equal(cut('by gravity. '), 'by gravity');
+    assert.equal(cut('the U.S.'), 'the U.S.');
+    assert.equal(cut('3.5'), '3.5');
+    assert.equal(cut('。，'), undefined);
+    const doc = longText(40);
+    const r = await engine.answer(model, 'Where did the old man walk?', doc, { maxSeqLen: 64, stride: 16, top: 1000, maxAnswerLen: 12 });
+    const texts = r.answers.map((a) => a.text);
+    assert.ok(texts.length > 50 && texts.every((t) => !/^[.,\s]|[.,\s]$/.test(t)), JSON.stringify(texts.slice(0, 20)));
+    assert.equal(new Set(r.answers.map((a) => `${a.start}:${a.end}`)).size, texts.length);
   });
 
   it('finds sentence ends in English and Chinese, not after abbreviations, initials or decimal points', () => {
