@@ -1,6 +1,6 @@
 // Document QA through the engine on a whole held-out set (eval-engine.ts samples 300 questions for the model cards):
 // EM/F1 with the same metrics (SQuAD normalisation in English, the CMRC 2018 per-character metric in Chinese).
-// The sets: /usr/bin/python3 -m training.qa_heldout_set en|zh build/en-heldout-qa.json (Python reads ../shared/corpus).
+// The sets: /usr/bin/python3 -m training.qa_heldout_set en|zh build/en-heldout-qa.json (Python reads the shared corpus, SHARED_CORPUS).
 // Usage: node --import tsx scripts/qa-heldout.ts build/en-heldout-qa.json en|zh [fp32|int8]…
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
