@@ -11,7 +11,7 @@ export const doneKey = (step: TourStep) => `bertLens.tourDone.${step}`;
 /** The sample documents (samples/) and the question the QA step offers (editable) about each. */
 export const SAMPLES = {
   en: { file: 'walkthrough.md', question: 'What causes precipitation to fall?' },
-  zh: { file: 'walkthrough.zh-cn.md', question: '是什么让降水落到地面？' },
+  zh: { file: 'walkthrough.zh-cn.md', question: '降水是怎样落到地面的？' },
 } as const;
 
 /** The sample for a UI language (vscode.env.language): the Chinese one for a Chinese UI, else the English one. */

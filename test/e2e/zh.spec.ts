@@ -118,7 +118,7 @@ test('ask a question: answers are spans of the document, from bert-lens-zh-qa (a
   await s.runCommand('BERT Lens: 就此文档提问');
   const input = s.page.locator('.quick-input-widget input');
   await input.waitFor();
-  await input.fill('是什么让降水落到地面？');
+  await input.fill('降水是怎样落到地面的？');
   await s.page.keyboard.press('Enter');
   const labels = await s.quickPickLabels(/bert-lens-zh-qa/).catch(dump);
   assert.ok(labels.length >= 1);
