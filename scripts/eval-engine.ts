@@ -5,9 +5,10 @@
 // Usage: node --import tsx scripts/eval-engine.ts build/engine-eval-input.json build/engine-eval.json [en|zh]
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createEngine } from '../src/core';
+import { createEngine, type BertLensEngine } from '../src/core';
+import type { LoadedModel } from '../src/core/api';
 
-interface Input {
+export interface Input {
   mask: Array<{ text: string; gold: string }>;
   qa: Array<{ question: string; context: string; answers: string[] }>;
 }
@@ -78,7 +79,8 @@ export function cmrcF1(pred: string, gold: string): number {
   return (2 * prec * rec) / (prec + rec);
 }
 
-const METRICS = {
+/** Per language: the embedded models measured and the QA metrics (scripts/qa-heldout.ts uses the same). */
+export const METRICS = {
   en: { mlm: 'bert-lens-mini', qa: 'bert-lens-mini-qa', em: (p: string, g: string) => normalizeAnswer(p) === normalizeAnswer(g), f1 },
   zh: {
     mlm: 'bert-lens-zh',
@@ -87,6 +89,23 @@ const METRICS = {
     f1: cmrcF1,
   },
 };
+
+/** EM and F1 (percent) of the engine's best answer to each question, against the best-matching gold answer. */
+export async function qaFigures(
+  engine: BertLensEngine,
+  model: LoadedModel,
+  qa: Input['qa'],
+  m: (typeof METRICS)[keyof typeof METRICS],
+): Promise<{ exactMatch: number; f1: number }> {
+  let em = 0;
+  let f = 0;
+  for (const q of qa) {
+    const best = (await engine.answer(model, q.question, q.context, { top: 1 })).answers[0]?.text ?? '';
+    em += Math.max(...q.answers.map((g) => Number(m.em(best, g))));
+    f += Math.max(...q.answers.map((g) => m.f1(best, g)));
+  }
+  return { exactMatch: (100 * em) / qa.length, f1: (100 * f) / qa.length };
+}
 
 async function main() {
   const [inFile, outFile, lang = 'en'] = process.argv.slice(2);
@@ -102,19 +121,8 @@ async function main() {
     for (const c of input.mask) words.push((await engine.mask(mlm, c.text, { top: 1 })).predictions[0]?.word ?? '');
     top1[dtype] = words;
     const correct = words.filter((w, i) => w.toLowerCase() === input.mask[i].gold.toLowerCase()).length;
-    const qa = await engine.load(m.qa, { dtype });
-    let em = 0;
-    let f = 0;
-    for (const q of input.qa) {
-      const best = (await engine.answer(qa, q.question, q.context, { top: 1 })).answers[0]?.text ?? '';
-      em += Math.max(...q.answers.map((g) => Number(m.em(best, g))));
-      f += Math.max(...q.answers.map((g) => m.f1(best, g)));
-    }
-    out[dtype] = {
-      maskTop1: correct / input.mask.length,
-      qaExactMatch: (100 * em) / input.qa.length,
-      qaF1: (100 * f) / input.qa.length,
-    };
+    const { exactMatch, f1: qaF1 } = await qaFigures(engine, await engine.load(m.qa, { dtype }), input.qa, m);
+    out[dtype] = { maskTop1: correct / input.mask.length, qaExactMatch: exactMatch, qaF1 };
   }
   out.maskTop1Agreement = top1.fp32.filter((w, i) => w === top1.int8[i]).length / input.mask.length;
   await engine.dispose();

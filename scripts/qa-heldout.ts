@@ -5,30 +5,17 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEngine } from '../src/core';
-import { cmrcF1, cmrcSegments, f1, normalizeAnswer } from './eval-engine';
-
-const METRIC = {
-  en: { model: 'bert-lens-mini-qa', em: (p: string, g: string) => normalizeAnswer(p) === normalizeAnswer(g), f1 },
-  zh: { model: 'bert-lens-zh-qa', em: (p: string, g: string) => cmrcSegments(p).join(' ') === cmrcSegments(g).join(' '), f1: cmrcF1 },
-};
+import { METRICS, qaFigures, type Input } from './eval-engine';
 
 async function main() {
   const [file, lang, ...dtypes] = process.argv.slice(2);
-  const m = METRIC[lang as keyof typeof METRIC];
+  const m = METRICS[lang as keyof typeof METRICS];
   if (!file || !m) throw new Error('usage: qa-heldout.ts <set.json> en|zh [fp32|int8]…');
-  const qa = (JSON.parse(readFileSync(file, 'utf8')) as { qa: Array<{ question: string; context: string; answers: string[] }> }).qa;
+  const qa = (JSON.parse(readFileSync(file, 'utf8')) as Pick<Input, 'qa'>).qa;
   const engine = createEngine({ modelsDir: path.resolve('models'), offline: true });
   for (const dtype of (dtypes.length ? dtypes : ['fp32', 'int8']) as Array<'fp32' | 'int8'>) {
-    const model = await engine.load(m.model, { dtype });
-    let em = 0;
-    let f = 0;
-    for (const q of qa) {
-      const best = (await engine.answer(model, q.question, q.context, { top: 1 })).answers[0]?.text ?? '';
-      em += Math.max(...q.answers.map((g) => Number(m.em(best, g))));
-      f += Math.max(...q.answers.map((g) => m.f1(best, g)));
-    }
-    const pct = (x: number) => ((100 * x) / qa.length).toFixed(2);
-    console.log(`${m.model} ${dtype}: ${qa.length} questions, EM ${pct(em)}, F1 ${pct(f)}`);
+    const r = await qaFigures(engine, await engine.load(m.qa, { dtype }), qa, m);
+    console.log(`${m.qa} ${dtype}: ${qa.length} questions, EM ${r.exactMatch.toFixed(2)}, F1 ${r.f1.toFixed(2)}`);
   }
   await engine.dispose();
 }

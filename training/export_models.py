@@ -13,7 +13,7 @@ from .bert import BertConfig, BertForMaskedLMWithNSP, BertForQuestionAnswering, 
 from .export_onnx import dedupe_tied, export, quantize_dynamic
 from .golden_helpers import batch, r7
 from .paths import ROOT, SHARED_CORPUS
-from .open_data import ZH_QA_HELDOUT, qa_split, zh_qa
+from .open_data import heldout_qa_items
 from .wordpiece import MASK, WordPiece, write_tokenizer
 
 MODELS, GOLD = os.path.join(ROOT, 'models'), os.path.join(ROOT, 'test', 'golden')
@@ -136,9 +136,7 @@ def engine_eval_input(wp, corpus, open_dir, path, lang='en', n_mask=500, n_qa=30
             break
     qa = []
     if open_dir and os.path.isdir(open_dir):
-        held = zh_qa(open_dir, [ZH_QA_HELDOUT]) if lang == 'zh' else qa_split(open_dir)[1]
-        items = [{'question': q['question'], 'context': p['context'], 'answers': [a['text'] for a in q['answers']]}
-                 for p in held for q in p['qas'] if q.get('answers')]
+        items = heldout_qa_items(open_dir, lang)
         qa = rng.sample(items, min(n_qa, len(items)))
     json.dump({'lang': lang, 'mask': mask, 'qa': qa}, open(path, 'w', encoding='utf-8'), ensure_ascii=False)
 

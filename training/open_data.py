@@ -212,3 +212,11 @@ def chinese_docs(open_dir):
             break
         laws.append((f'law#{i}', 'PRC laws and regulations', lines))
     yield from modern + novels + poetry + laws
+
+
+def heldout_qa_items(open_dir, lang):
+    """The held-out questions as {'question', 'context', 'answers'} (English: qa_split's held-out paragraphs; Chinese:
+    CMRC 2018 dev), for the engine's QA figures (scripts/eval-engine.ts samples them, scripts/qa-heldout.ts takes all)."""
+    held = zh_qa(open_dir, [ZH_QA_HELDOUT]) if lang == 'zh' else qa_split(open_dir)[1]
+    return [{'question': q['question'], 'context': p['context'], 'answers': [a['text'] for a in q['answers']]}
+            for p in held for q in p['qas'] if q.get('answers')]

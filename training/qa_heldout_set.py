@@ -7,16 +7,13 @@ import json
 import os
 import sys
 
-from .open_data import ZH_QA_HELDOUT, qa_split, zh_qa
+from .open_data import heldout_qa_items
 from .paths import SHARED_CORPUS
 
 
 def main():
     lang, out = sys.argv[1:3]
-    open_dir = os.path.join(SHARED_CORPUS, 'open')
-    held = zh_qa(open_dir, [ZH_QA_HELDOUT]) if lang == 'zh' else qa_split(open_dir)[1]
-    qa = [{'question': q['question'], 'context': p['context'], 'answers': [a['text'] for a in q['answers']]}
-          for p in held for q in p['qas'] if q.get('answers')]
+    qa = heldout_qa_items(os.path.join(SHARED_CORPUS, 'open'), lang)
     json.dump({'qa': qa}, open(out, 'w', encoding='utf-8'), ensure_ascii=False)
     print(f'{len(qa)} questions -> {out}')
 

@@ -4,7 +4,8 @@ import type { Span } from '../api';
 
 const END = /[.!?。！？]+["'”’)\]]*(?=\s|$)|[。！？]+/gu;
 
-/** A sentence's end: full-width 。！？, or . ! ? before a capitalised word — not after a lone capital ("U.S. Army") or
+/** A sentence's end for QA spans (stricter than END, which splits for the continuity check, where a split too many costs
+ * a pair, not an answer): full-width 。！？, or . ! ? before a capitalised word — not after a lone capital ("U.S. Army") or
  * a common abbreviation ("Dr. Smith") — with any closing quotes or brackets after them. */
 const SENTENCE_END =
   /[。！？]+[”’」』）》"')\]]*|(?<!\b(?:\p{Lu}|Mr|Mrs|Ms|Dr|St|Jr|Sr|No|vs|Co|Inc|Ltd|Capt|Gen|Prof|Fig))[.!?]+["'”’)\]]*(?=\s+["“(]?\p{Lu})/gu;
