@@ -4,12 +4,13 @@ export const median = (t: number[]) => [...t].sort((a, b) => a - b)[t.length >> 
 export const quantile = (t: number[], q: number) => [...t].sort((a, b) => a - b)[Math.min(t.length - 1, Math.floor(q * t.length))];
 
 /** Medians of A and B after `warmup` pairs (arena growth, first-run kernels), and the inter-quartile range of the
- * paired ratios A_i / B_i. */
+ * paired ratios A_i / B_i. `settle` runs untimed before each timed call (bench/tokenize.ts: a full garbage collection). */
 export async function pair(
   a: () => unknown,
   b: () => unknown,
   iters: number,
   warmup = 3,
+  settle?: () => void,
 ): Promise<{ aMs: number; bMs: number; iqr: [number, number] }> {
   for (let i = 0; i < warmup; i++) {
     await a();
@@ -27,6 +28,7 @@ export async function pair(
           [a, ta],
           [b, tb],
         ]) as Array<[() => unknown, number[]]>) {
+      settle?.();
       const s = performance.now();
       await fn();
       into.push(performance.now() - s);

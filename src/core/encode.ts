@@ -25,13 +25,12 @@ function layerList(v: number[] | 'all' | undefined, all: number[], dflt: number[
   return v ?? dflt;
 }
 
-/** Does a cached output carry every tap this request needs? */
+/** Does a cached output carry every tap this request needs? (Loops, not every(): asked for each window of a document.) */
 function hasTaps(o: EncodedOutput, req: RunRequest): boolean {
-  return (
-    (req.hiddenLayers ?? []).every((l) => o.hidden[l]) &&
-    (req.attentionLayers ?? []).every((l) => o.attention[l]) &&
-    (req.qkvLayers ?? []).every((l) => o.qkv[l])
-  );
+  for (const l of req.hiddenLayers!) if (!o.hidden[l]) return false;
+  for (const l of req.attentionLayers!) if (!o.attention[l]) return false;
+  for (const l of req.qkvLayers!) if (!o.qkv[l]) return false;
+  return true;
 }
 
 export async function encodeText(
@@ -71,29 +70,31 @@ export async function encodeText(
   const tok = tk.tokenize(text);
   const maxTokens = Math.min(opts.maxTokens ?? info.maxPositions - 2, info.maxPositions - 2);
   const plan = planOf(info, tk, tok, maxTokens, opts.overlap);
-  let picked = plan.spans.map((_, i) => i);
+  let { spans, ids, keys } = plan;
   if (opts.range) {
     const { start, end } = opts.range;
-    picked = picked.filter((i) => {
-      const s = plan.spans[i];
-      if (s.wordEnd <= s.wordStart) return true;
+    const picked = spans.flatMap((s, i) => {
+      if (s.wordEnd <= s.wordStart) return [i];
       const a = tok.words.starts[s.wordStart];
       const b = tok.words.ends[s.wordEnd - 1];
-      return a <= end && b >= start;
+      return a <= end && b >= start ? [i] : [];
     });
+    [spans, ids, keys] = [picked.map((i) => spans[i]), picked.map((i) => ids[i]), picked.map((i) => keys[i])];
   }
-  const spans = picked.map((i) => plan.spans[i]);
-  const ids = picked.map((i) => plan.ids[i]);
-  const keys = picked.map((i) => plan.keys[i]);
-  const cached = keys.map((k) => cache.get(k));
-  const outs: (EncodedOutput | undefined)[] = cached.map((o) => (o && hasTaps(o, req) ? o : undefined));
-  // Windows still to run, one per distinct content (repeated passages run once).
+  const cached = new Array<EncodedOutput | undefined>(keys.length);
+  const outs = new Array<EncodedOutput | undefined>(keys.length);
+  // Windows still to run, one per distinct content (repeated passages run once). One plain loop: after an edit this
+  // pass over every window of the document is most of what a re-encode costs.
   const first = new Map<string, number>();
-  const todo = outs.flatMap((o, i) => {
-    if (o || first.has(keys[i])) return [];
-    first.set(keys[i], i);
-    return [i];
-  });
+  const todo: number[] = [];
+  for (let i = 0; i < keys.length; i++) {
+    const o = (cached[i] = cache.get(keys[i]));
+    if (o && hasTaps(o, req)) outs[i] = o;
+    else if (!first.has(keys[i])) {
+      first.set(keys[i], i);
+      todo.push(i);
+    }
+  }
   const hiddenBytes = spans.reduce((n, s) => n + (s.tokenEnd - s.tokenStart + 2), 0) * info.hidden * 4 * req.hiddenLayers!.length;
   const compact = opts.compactHiddenAbove !== undefined && hiddenBytes > opts.compactHiddenAbove;
   cache.hits += outs.length - todo.length;
@@ -139,7 +140,18 @@ export async function encodeText(
       cache.set(keys[i], c);
     });
   }
-  const windows: EncodedWindow[] = spans.map((s, i) => ({ ...s, seqLen: ids[i].length, out: outs[i]! }));
+  // Written out field by field: a spread of each of a big document's windows costs more than the rest of a re-encode.
+  const windows: EncodedWindow[] = spans.map((s, i) => ({
+    index: s.index,
+    tokenStart: s.tokenStart,
+    tokenEnd: s.tokenEnd,
+    wordStart: s.wordStart,
+    wordEnd: s.wordEnd,
+    ownStart: s.ownStart,
+    ownEnd: s.ownEnd,
+    seqLen: ids[i].length,
+    out: outs[i]!,
+  }));
   return withTextHash({ model: info, tok, windows }, text);
 }
 

@@ -1,5 +1,6 @@
 // LoadedModel.run() on a loaded model (session.ts): pads, batches within a memory budget, fetches the requested taps
 // and trims each row's outputs; MLM logits from the head on the requested rows when the model runs split (encoder.ts).
+import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import type { ModelInfo, RunOutput, RunRequest, RunRow } from '../api';
@@ -159,19 +160,32 @@ async function runChunks(...[s, rows, req, signal, budget]: Parameters<typeof ru
   return results;
 }
 
+/** Where the low and high 32 bits of an int64 sit in memory. */
+const [LO, HI] = os.endianness() === 'LE' ? [0, 1] : [1, 0];
+
 export function feedsFor(s: Shared, rows: RunRow[]): Record<string, ort.Tensor> {
   const B = rows.length;
-  const T = Math.max(...rows.map((r) => r.ids.length));
+  let T = 0;
+  for (const r of rows) T = Math.max(T, r.ids.length);
   const ids = new BigInt64Array(B * T);
   const mask = new BigInt64Array(B * T);
   const types = new BigInt64Array(B * T);
-  rows.forEach((r, b) => {
-    r.ids.forEach((id, t) => {
-      ids[b * T + t] = BigInt(id);
-      mask[b * T + t] = 1n;
-      types[b * T + t] = BigInt(r.typeIds?.[t] ?? 0);
-    });
-  });
+  // Written as 32-bit halves (exact for any safe integer): a BigInt per element cost as much as the rest of a
+  // one-window re-encode on a small model.
+  const [i32, m32, t32] = [ids, mask, types].map((a) => new Int32Array(a.buffer));
+  for (let b = 0; b < B; b++) {
+    const r = rows[b];
+    for (let t = 0; t < r.ids.length; t++) {
+      const k = 2 * (b * T + t);
+      const id = r.ids[t];
+      const ty = r.typeIds?.[t] ?? 0;
+      i32[k + LO] = id;
+      i32[k + HI] = Math.floor(id / 2 ** 32);
+      m32[k + LO] = 1;
+      t32[k + LO] = ty;
+      t32[k + HI] = Math.floor(ty / 2 ** 32);
+    }
+  }
   const feeds: Record<string, ort.Tensor> = {};
   for (const name of s.session.inputNames) {
     // Input names were checked at load time.

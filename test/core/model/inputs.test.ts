@@ -7,6 +7,7 @@ import type { LoadedModel } from '../../../src/core/api';
 import { BertLensError, loadModel } from '../../../src/core/model';
 import { onnx } from 'onnx-proto';
 import { copyDir, fixture, tmpDir } from './helpers';
+import { feedsFor, type Shared } from '../../../src/core/model/run';
 
 const code = (c: string, re?: RegExp) => (e: unknown) => {
   assert.ok(e instanceof BertLensError, String(e));
@@ -141,5 +142,16 @@ describe('bad run() inputs', () => {
     const ac = new AbortController();
     ac.abort();
     await assert.rejects(m.run([{ ids: [2, 5, 3] }], {}, ac.signal), code('ABORTED'));
+  });
+});
+
+describe('feeds', () => {
+  it('writes ids, mask and segment ids as exact int64s, padding rows with zeros', () => {
+    const s = { session: { inputNames: ['input_ids', 'attention_mask', 'token_type_ids'] } } as unknown as Shared;
+    const f = feedsFor(s, [{ ids: [2, 2 ** 40 + 7, 3], typeIds: [0, 1, 1] }, { ids: [5] }]);
+    assert.deepEqual(f.input_ids.dims, [2, 3]);
+    assert.deepEqual(Array.from(f.input_ids.data as BigInt64Array), [2n, 2n ** 40n + 7n, 3n, 5n, 0n, 0n]);
+    assert.deepEqual(Array.from(f.attention_mask.data as BigInt64Array), [1n, 1n, 1n, 1n, 0n, 0n]);
+    assert.deepEqual(Array.from(f.token_type_ids.data as BigInt64Array), [0n, 1n, 1n, 0n, 0n, 0n]);
   });
 });
