@@ -448,8 +448,9 @@ test('the worker runs with a V8 heap limit: running out of memory stops the work
   assert.ok((WORKER_LIMITS.maxOldGenerationSizeMb ?? 0) > 0, 'a default limit exists');
   const deaths: WorkerDeath[] = [];
   const errors: string[] = [];
-  // A small limit that a ~10 MB document exhausts (its string, the copies the worker makes, a record per window: 96 MB
-  // stopped being enough to fail once tokens became typed columns).
+  // A small limit that a ~19 MB document exhausts (its string, the copies the worker makes, a record per window: 96 MB
+  // stopped being enough to fail once tokens became typed columns, and 48 MB for a 9.6 MB one once the encoded windows
+  // became plain objects instead of spreads).
   const c = new WorkerClient({
     script: await buildWorker(),
     resourceLimits: { maxOldGenerationSizeMb: 48 },
@@ -460,7 +461,7 @@ test('the worker runs with a V8 heap limit: running out of memory stops the work
   c.onStatus((s) => states.push(s.encoder.state));
   try {
     await c.configure(config);
-    const huge = 'The bank of the river was muddy and the bank raised its rates. '.repeat(150_000); // ~9.6 MB
+    const huge = 'The bank of the river was muddy and the bank raised its rates. '.repeat(300_000); // ~19 MB
     const failed = await c.call.encode(doc(1, huge, 'file:///huge.txt'), null, 'last', null).then(
       () => undefined,
       (e: WorkerError) => e,

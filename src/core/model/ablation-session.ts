@@ -13,8 +13,10 @@ export async function createAblationSession(
   info: ModelInfo,
   plan: TapPlan,
   options: ort.InferenceSession.SessionOptions,
+  /** The snapshot a folder's model is mapped from (mapped.ts): the weights the main session runs. */
+  weightsFile?: string,
 ): Promise<ort.InferenceSession> {
-  const file = info.modelFile;
+  const file = weightsFile ?? info.modelFile;
   const fail = (why: string, cause?: unknown) =>
     new BertLensError(
       'ATTENTION_UNAVAILABLE',

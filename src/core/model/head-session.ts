@@ -14,6 +14,8 @@ export interface HeadSource {
   hidden: string; // the last layer's hidden-state tensor (the head's input)
   logits: string; // the MLM logits output
   options: ort.InferenceSession.SessionOptions;
+  /** The file to read the weights from: the snapshot a folder's model is mapped from (mapped.ts), else the model file. */
+  file?: string;
 }
 
 /**
@@ -22,7 +24,7 @@ export interface HeadSource {
  */
 export async function createHeadSession(src: HeadSource, bytes?: Uint8Array): Promise<ort.InferenceSession> {
   const { info } = src;
-  const file = info.modelFile;
+  const file = src.file ?? info.modelFile;
   const fail = (why: string, cause?: unknown) =>
     new BertLensError(
       'HEAD_UNAVAILABLE',

@@ -14,7 +14,6 @@ import { headOnRows } from './encoder';
 import { sessionOptions } from './options';
 import { collectGarbage } from './gc';
 import { graphsForTaps, sessionFrom } from './tapped-session';
-import { loadsMapped } from './mapped';
 
 /** A loaded model file's sessions and what was learnt about its graph, shared by every loadModel() of it. */
 export interface Shared {
@@ -35,6 +34,7 @@ export interface Shared {
   idle: Array<() => void>; // a pending swap, woken when `running` falls to 0
   lost?: BertLensError; // a failed swap could not load the lean session again: every run says so
   archs: string; // config.json's architectures (splitModel decides by them)
+  mapped?: string; // the file the sessions map their weights from (mapped.ts), read again for the tapped session
 }
 
 // ORT runs the whole graph whatever is fetched (docs/TECH-NOTES.md §6: fetching only the embedding output costs a full
@@ -56,7 +56,7 @@ function bytesPerRow(s: Shared, T: number, viaHead: boolean, positions: number):
 function ablationSession(s: Shared): Promise<ort.InferenceSession> {
   if (!s.ablation) {
     // Collected after: the file, its tapped copy and the spliced graph (three model-sized buffers) are garbage by then.
-    const created = createAblationSession(s.info, s.plan, sessionOptions(s.threads)).then((x) => (collectGarbage(), x));
+    const created = createAblationSession(s.info, s.plan, sessionOptions(s.threads), s.mapped).then((x) => (collectGarbage(), x));
     s.ablation = created;
     created.catch(() => s.ablation === created && (s.ablation = undefined));
   }
@@ -79,7 +79,7 @@ function withTaps(s: Shared): Promise<void> {
 }
 
 async function swapIn(s: Shared): Promise<void> {
-  const mapped = loadsMapped(s.info.source, s.info.modelFile);
+  const { mapped } = s;
   const graphs = graphsForTaps(s.info, s.plan, !!s.split, s.archs, mapped);
   while (s.running > 0) await new Promise<void>((r) => s.idle.push(r));
   await s.session.release();

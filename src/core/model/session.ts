@@ -8,14 +8,14 @@ import * as ort from 'onnxruntime-node';
 import type { Capabilities, LoadOptions, LoadedModel, ModelInfo, StoreOptions } from '../api';
 import { BertLensError, throwIfAborted } from './errors';
 import { readModelInfo } from './info';
-import { resolveModel } from './store';
+import { defaultCacheDir, resolveModel } from './store';
 import { tapModel, type TapPlan, type TappedModel } from './taps';
 import { checkConsistency } from './checks';
 import { readBounded, readJsonText } from './files';
 import { createHeadSession, runHead, type HeadSource } from './head-session';
 import { splitModel, type SplitModel } from './encoder';
 import { collectGarbage } from './gc';
-import { loadsMapped, sessionOver } from './mapped';
+import { mappedFile, sessionOver } from './mapped';
 import { appendOutputs } from './graph';
 import { leanTaps } from './tapped-session';
 import { sessionOptions } from './options';
@@ -50,7 +50,8 @@ export async function loadModel(source: string, store: StoreOptions = {}, load: 
   const key = `${resolved.modelFile}|${threads}${full ? '|full' : ''}`;
   let entry = sessions.get(key);
   if (!entry) {
-    const created = { pending: createShared(source, resolved, threads, full, !!load.attention), refs: 0 };
+    const cacheDir = store.cacheDir ?? defaultCacheDir();
+    const created = { pending: createShared(source, resolved, cacheDir, threads, full, !!load.attention), refs: 0 };
     sessions.set(key, created);
     created.pending.catch(() => sessions.get(key) === created && sessions.delete(key));
     entry = created;
@@ -126,17 +127,18 @@ function headSource(s: Shared): HeadSource {
       { model: info.id, fix: [{ option: 'model', task: 'mlm' }] },
     );
   }
-  return { info, hidden: plan.hidden[info.layers], logits: names.logits, options: sessionOptions(s.threads) };
+  return { info, hidden: plan.hidden[info.layers], logits: names.logits, options: sessionOptions(s.threads), file: s.mapped };
 }
 
 async function createShared(
   source: string,
   resolved: Awaited<ReturnType<typeof resolveModel>>,
+  cacheDir: string,
   threads: number,
   full: boolean,
   attention: boolean,
 ): Promise<Shared> {
-  const shared = await openShared(source, resolved, threads, full, attention);
+  const shared = await openShared(source, resolved, cacheDir, threads, full, attention);
   collectGarbage(); // the graphs onnxruntime copied, out of scope now
   return shared;
 }
@@ -144,6 +146,7 @@ async function createShared(
 async function openShared(
   source: string,
   resolved: Awaited<ReturnType<typeof resolveModel>>,
+  cacheDir: string,
   threads: number,
   full: boolean,
   allTaps: boolean,
@@ -167,7 +170,7 @@ async function openShared(
   const cfg = JSON.parse(readJsonText(path.join(resolved.dir, 'config.json'))) as Record<string, unknown>;
   const archs = JSON.stringify(cfg.architectures ?? '');
   // The file's bytes and its parsed graph live only inside graphsOf: gone before onnxruntime copies the graphs.
-  const mapped = loadsMapped(resolved.source, resolved.modelFile); // model/mapped.ts: weights mapped, not copied
+  const mapped = mappedFile(resolved.source, resolved.modelFile, cacheDir); // model/mapped.ts: weights mapped, not copied
   const { plan, split, whole, lean: leanGraphs } = graphsOf(resolved.modelFile, file, info, archs, full, allTaps, cfg, corrupt, mapped);
   let lean = leanGraphs;
   const options = sessionOptions(threads);
@@ -191,7 +194,7 @@ async function openShared(
     // read again, every tap in).
     session ??= whole
       ? await sessionOver(resolved.modelFile, whole, options, mapped)
-      : await sessionOver(resolved.modelFile, tapModel(readBounded(resolved.modelFile), info.layers).bytes, options, false);
+      : await sessionOver(resolved.modelFile, tapModel(readBounded(resolved.modelFile), info.layers).bytes, options, undefined);
   } catch (e) {
     // It parsed, so this is more likely an operator or type onnxruntime cannot run than a damaged file: keep it.
     const why = String((e as Error).message ?? e).split('\n')[0];
@@ -244,6 +247,7 @@ async function openShared(
     head: head && Promise.resolve(head),
     lean,
     archs,
+    mapped,
     running: 0,
     idle: [],
   };
@@ -272,11 +276,11 @@ function graphsOf(
   attention: boolean,
   cfg: Record<string, unknown>,
   corrupt: (why: string, cause?: unknown) => BertLensError,
-  mapped: boolean,
+  mapped: string | undefined,
 ): { plan: TapPlan; split?: SplitModel; whole?: Uint8Array; lean: boolean } {
   let bytes: Uint8Array;
   try {
-    bytes = readBounded(modelFile);
+    bytes = readBounded(mapped ?? modelFile); // a snapshot's bytes are the file's, at the offsets the graphs refer to
   } catch (e) {
     if (e instanceof BertLensError) throw e; // a device or an oversized file: the error says so
     throw new BertLensError(
@@ -292,7 +296,7 @@ function graphsOf(
     throw corrupt((e as Error).message, e);
   }
   checkConsistency(info, cfg, tapped.graph, tapped.plan, file);
-  if (mapped) tapped.graph.external = path.basename(modelFile);
+  if (mapped) tapped.graph.external = path.basename(mapped);
   const lean = !full && !attention && tapped.plan.layers.length > 0; // asked for, and something to leave out
   const taps = lean ? leanTaps(tapped.plan) : tapped.taps;
   const split = full ? undefined : splitModel(tapped, info.layers, info.hidden, archs, taps);

@@ -169,7 +169,10 @@ export async function listModels(opts: StoreOptions = {}): Promise<ModelListing[
   }
   let orgs: string[] = [];
   try {
-    orgs = fs.readdirSync(cacheDir).sort();
+    orgs = fs
+      .readdirSync(cacheDir)
+      .filter((o) => !o.startsWith('.'))
+      .sort(); // .snapshots (snapshot.ts) is not an organisation
   } catch {
     /* no cache yet */
   }

@@ -38,12 +38,12 @@ export function graphsForTaps(
   plan: TapPlan,
   split: boolean,
   archs: string,
-  mapped: boolean,
+  mapped: string | undefined,
 ): { tapped: Uint8Array; lean: () => Uint8Array } {
   try {
-    const t = tapModel(readBounded(info.modelFile), info.layers);
+    const t = tapModel(readBounded(mapped ?? info.modelFile), info.layers);
     if (tapNames(t.plan) !== tapNames(plan)) throw new Error('the file changed since it was loaded');
-    if (mapped) t.graph.external = path.basename(info.modelFile); // model/mapped.ts
+    if (mapped) t.graph.external = path.basename(mapped); // model/mapped.ts
     const cut = (taps: string[]) => (split ? splitModel(t, info.layers, info.hidden, archs, taps)?.encoder : undefined);
     const tapped = split ? cut(t.taps) : appendOutputs(t.graph, t.taps);
     if (!tapped) throw new Error('the file changed since it was loaded');
@@ -59,7 +59,7 @@ export async function sessionFrom(
   info: ModelInfo,
   bytes: Uint8Array,
   options: ort.InferenceSession.SessionOptions,
-  mapped: boolean,
+  mapped: string | undefined,
 ): Promise<ort.InferenceSession> {
   try {
     return await sessionOver(info.modelFile, bytes, { ...options }, mapped);

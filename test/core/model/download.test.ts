@@ -201,8 +201,10 @@ describe('hub download', () => {
     for (const dtype of ['int8', 'fp32'] as const) {
       const before = mappedStats.sessions;
       const m = await loadModel(ID, { cacheDir, hubEndpoint: hub.endpoint }, { dtype });
-      const local = await loadModel(fixture('tiny-bert'), {}, { dtype });
+      // The same files as an embedded model, which loads from bytes.
+      const local = await loadModel('tiny-bert', { modelsDir: path.dirname(fixture('tiny-bert')) }, { dtype });
       try {
+        assert.equal(local.info.source, 'embedded');
         assert.equal(mappedStats.sessions, before + 1, 'the encoder was made from a graph file beside the model');
         const rows = rowsOf(golden('tiny-bert').cases[0]);
         // Attention swaps in the tapped session: written and mapped the same way.

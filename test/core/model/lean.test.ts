@@ -10,6 +10,8 @@ import type { LoadedModel, RunRequest, RunRow } from '../../../src/core/api';
 import { BertLensError } from '../../../src/core/model/errors';
 import { loadModel } from '../../../src/core/model';
 import { runsLean } from '../../../src/core/model/session';
+import { mappedStats } from '../../../src/core/model/mapped';
+import { SNAPSHOTS } from '../../../src/core/model/snapshot';
 import { fixture, maxAbsDiff, tmpDir } from './helpers';
 
 const TOL = 1e-5;
@@ -108,10 +110,45 @@ describe('lean session: concurrency, disposal, a file replaced after loading', (
     await assert.rejects(b.run(rowsFor(b.info.vocabSize), { hiddenLayers: [1] }), /disposed/);
   });
 
-  it('attention after the file was replaced: ATTENTION_UNAVAILABLE saying what to do; hidden states still work; retried once the file is back', async () => {
-    const dir = path.join(tmpDir('lean-replaced'), 'tiny-bert');
+  it('a folder model mapped from its snapshot: the file rewritten in place after loading changes nothing it runs', async () => {
+    const root = tmpDir('lean-snapshot');
+    const dir = path.join(root, 'tiny-bert');
+    const cacheDir = path.join(root, 'cache');
     fs.cpSync(fixture('tiny-bert'), dir, { recursive: true });
-    const m = await loadModel(dir, {}, { dtype: 'fp32' });
+    const before = mappedStats.sessions;
+    const m = await loadModel(dir, { cacheDir }, { dtype: 'fp32' });
+    const ref = await loadModel('tiny-bert', { modelsDir: path.dirname(fixture('tiny-bert')) }, { dtype: 'fp32' }); // from bytes
+    const rows = rowsFor(m.info.vocabSize);
+    const snapshots = () =>
+      fs.readdirSync(path.join(cacheDir, SNAPSHOTS), { recursive: true }).filter((f) => /model\.onnx$/.test(String(f)));
+    assert.equal(mappedStats.sessions, before + 1);
+    assert.equal(snapshots().length, 1);
+    const file = path.join(dir, 'onnx', 'model.onnx');
+    const good = fs.readFileSync(file);
+    fs.writeFileSync(file, fs.readFileSync(path.join(fixture('tiny-distilbert'), 'onnx', 'model.onnx'))); // in place
+    const req = { hiddenLayers: [2], attentionLayers: [1] };
+    const [a] = await m.run(rows, req);
+    const [b] = await ref.run(rows, req);
+    assert.equal(maxAbsDiff(a.attention[1], b.attention[1]), 0, 'the tapped session read the snapshot, not the new file');
+    assert.equal(maxAbsDiff(a.hidden[2], b.hidden[2]), 0);
+    await m.dispose();
+    // The next load of the changed file snapshots it anew and removes the old snapshot; the file back, the same again.
+    fs.writeFileSync(file, good);
+    fs.utimesSync(file, new Date(), new Date(Date.now() + 5000)); // a new modification time, whatever the clock's grain
+    const again = await loadModel(dir, { cacheDir }, { dtype: 'fp32' });
+    assert.equal(snapshots().length, 1);
+    assert.equal(maxAbsDiff((await again.run(rows, req))[0].attention[1], b.attention[1]), 0);
+    await again.dispose();
+    await ref.dispose();
+  });
+
+  it('attention after the file was replaced (loaded from bytes): ATTENTION_UNAVAILABLE saying what to do; hidden states still work; retried once the file is back', async () => {
+    const root = tmpDir('lean-replaced');
+    const dir = path.join(root, 'tiny-bert');
+    fs.cpSync(fixture('tiny-bert'), dir, { recursive: true });
+    fs.writeFileSync(path.join(root, 'not-a-folder'), '');
+    // A cache that takes no files: no snapshot, so the model loads from bytes and reads the file again for attention.
+    const m = await loadModel(dir, { cacheDir: path.join(root, 'not-a-folder', 'cache') }, { dtype: 'fp32' });
     const rows = rowsFor(m.info.vocabSize);
     const file = path.join(dir, 'onnx', 'model.onnx');
     const good = fs.readFileSync(file);
