@@ -45,9 +45,14 @@ function outputBytes(o: EncodedOutput): number {
   return n + 64;
 }
 
+/**
+ * Least-recently-used by a use counter: a re-encode reads every window of the document, and moving each entry to the
+ * end of the map (delete + set) on every read cost more than the reads; the order is sorted out only when evicting.
+ */
 export class WindowCache {
-  private map = new Map<string, { out: EncodedOutput; bytes: number }>();
+  private map = new Map<string, { out: EncodedOutput; bytes: number; used: number }>();
   private bytes = 0;
+  private clock = 0;
   hits = 0;
   misses = 0;
   constructor(private readonly maxBytes = 512 * 1024 * 1024) {}
@@ -55,22 +60,21 @@ export class WindowCache {
   get(key: string): EncodedOutput | undefined {
     const e = this.map.get(key);
     if (!e) return undefined;
-    this.map.delete(key); // refresh LRU position
-    this.map.set(key, e);
+    e.used = ++this.clock;
     return e.out;
   }
 
   set(key: string, out: EncodedOutput): void {
     const old = this.map.get(key);
-    if (old) {
-      this.bytes -= old.bytes;
-      this.map.delete(key);
-    }
+    if (old) this.bytes -= old.bytes;
     const bytes = outputBytes(out);
-    this.map.set(key, { out, bytes });
+    this.map.set(key, { out, bytes, used: ++this.clock });
     this.bytes += bytes;
-    for (const [k, e] of this.map) {
-      if (this.bytes <= this.maxBytes || this.map.size <= 1) break;
+    if (this.bytes <= this.maxBytes) return;
+    // Over budget: the least recently used go first (never the entry just set: it is the most recent), down to 90 % of
+    // the budget, so that the sort is paid once per tenth of the budget, not once per window of a big document.
+    for (const [k, e] of [...this.map].sort((a, b) => a[1].used - b[1].used)) {
+      if (this.bytes <= 0.9 * this.maxBytes || this.map.size <= 1) break;
       this.map.delete(k);
       this.bytes -= e.bytes;
     }
