@@ -157,7 +157,7 @@ function markdown(all: Row[]): string {
     '|---|---|---|---|---|---|---|---|',
     ...all.map(
       (r) =>
-        `| ${r.name} | ${r.a} | ${f(r.aMs)} | ${r.b} | ${f(r.bMs)} | **${r.ratio.toFixed(4)}** | ${f(r.iqr[0])}–${f(r.iqr[1])} | ${r.load} |`,
+        `| ${r.name} | ${r.a} | ${f(r.aMs)} | ${r.b} | ${f(r.bMs)} | **${r.ratio.toFixed(4)}** | ${r.iqr.map((x) => x.toFixed(4)).join('–')} | ${r.load} |`,
     ),
     '',
   ].join('\n');
