@@ -1,0 +1,48 @@
+// Where the hover path's encode spends its time, per operator: the lean encoder graph a model loads with (the split
+// encoder with the lean taps, core/model/session.ts), profiled by onnxruntime over 12 runs of one 128-token row.
+// Usage: node --import tsx bench/op-profile.ts <model.onnx> [layers] [hidden]   (e.g. the BERT-base shape of
+// bench/shapes.ts: build/bench-models/bert-base/onnx/model.onnx 12 768). Prints ms per run and share per operator.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import { tapModel } from '../src/core/model/taps';
+import { splitModel } from '../src/core/model/encoder';
+import { leanTaps } from '../src/core/model/tapped-session';
+import { sessionOptions } from '../src/core/model/options';
+
+async function main(): Promise<void> {
+  const [file, layers = '12', hidden = '768'] = process.argv.slice(2);
+  const L = Number(layers);
+  const t = tapModel(new Uint8Array(fs.readFileSync(file)), L);
+  const graph = splitModel(t, L, Number(hidden), 'BertForPreTraining', leanTaps(t.plan))?.encoder;
+  if (!graph) throw new Error(`${file}: no MLM head to split off`);
+  const prefix = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'op-profile-')), 'ort');
+  const s = await ort.InferenceSession.create(graph, { ...sessionOptions(2), enableProfiling: true, profileFilePrefix: prefix });
+  const T = 128;
+  const RUNS = 12;
+  const ids = BigInt64Array.from({ length: T }, (_, k) => BigInt(1000 + k));
+  const input = (n: string) => (n === 'input_ids' ? ids : n === 'attention_mask' ? new BigInt64Array(T).fill(1n) : new BigInt64Array(T));
+  const feeds = Object.fromEntries(s.inputNames.map((n) => [n, new ort.Tensor('int64', input(n), [1, T])]));
+  for (let i = 0; i < RUNS; i++) await s.run(feeds, [t.plan.hidden[L]]);
+  s.endProfiling();
+  await s.release();
+  const dir = path.dirname(prefix);
+  const events = JSON.parse(fs.readFileSync(path.join(dir, fs.readdirSync(dir)[0]), 'utf8')) as Array<{
+    cat: string;
+    name: string;
+    dur: number;
+    args: { op_name?: string };
+  }>;
+  const byOp = new Map<string, number>();
+  for (const e of events) {
+    if (e.cat === 'Node' && e.name.endsWith('_kernel_time')) byOp.set(e.args.op_name!, (byOp.get(e.args.op_name!) ?? 0) + e.dur);
+  }
+  const total = [...byOp.values()].reduce((a, b) => a + b, 0);
+  for (const [op, us] of [...byOp].sort((a, b) => b[1] - a[1]))
+    console.log(`${op.padEnd(20)} ${(us / 1000 / RUNS).toFixed(2).padStart(7)} ms/run ${((100 * us) / total).toFixed(1).padStart(5)} %`);
+  console.log(`${'all kernels'.padEnd(20)} ${(total / 1000 / RUNS).toFixed(2).padStart(7)} ms/run`);
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+void main();
