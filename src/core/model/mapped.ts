@@ -8,6 +8,7 @@
 // small embedded models load from bytes.
 import fs from 'node:fs';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import * as ort from 'onnxruntime-node';
 import type { ModelInfo } from '../api';
 import { externalDataOf } from './files';
@@ -16,7 +17,9 @@ import { snapshotOf } from './snapshot';
 let serial = 0;
 /** Sessions made from a written graph file (read by tests: a mapped load that fell back to bytes would look the same). */
 export const mappedStats = { sessions: 0 };
-const graphFile = (modelFile: string) => path.join(path.dirname(modelFile), `.bert-lens-graph-${process.pid}-${++serial}.onnx`);
+// Named by process, thread and serial: worker threads of one process (each with its own `serial`) may load the same
+// model into the same folder at once.
+const graphFile = (modelFile: string) => path.join(path.dirname(modelFile), `.bert-lens-graph-${process.pid}-${threadId}-${++serial}.onnx`);
 
 /** The file `modelFile` loads mapped from — itself for a download-cache model, its snapshot for a user folder's — or
  * undefined to load from bytes (an embedded model, or a folder that takes no file: tried once per load). Graph files
@@ -69,7 +72,7 @@ function removeLeftovers(dir: string): void {
     return;
   }
   for (const f of names) {
-    const pid = Number(/^\.bert-lens-graph-(\d+)-\d+\.onnx$/.exec(f)?.[1]);
+    const pid = Number(/^\.bert-lens-graph-(\d+)-[\d-]+\.onnx$/.exec(f)?.[1]);
     if (!pid || pid === process.pid || alive(pid)) continue;
     removeQuietly(path.join(dir, f));
   }

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { threadId } from 'node:worker_threads';
 import { MAX_BINARY_BYTES } from './files';
 
 /** Under the download cache; a dot name, which no hub organisation can have (store.ts skips it when listing). */
@@ -53,12 +54,12 @@ export function snapshotOf(modelFile: string, cacheDir: string): string | undefi
     if (!files.every((f) => plain(path.join(from, f)))) return undefined;
     fs.mkdirSync(dir, { recursive: true });
     for (const f of files) {
-      const tmp = path.join(dir, `${f}.part-${process.pid}`);
+      const tmp = path.join(dir, `${f}.part-${process.pid}-${threadId}`); // threads of one process may copy at once
       fs.copyFileSync(path.join(from, f), tmp, fs.constants.COPYFILE_FICLONE);
       fs.renameSync(tmp, path.join(dir, f));
     }
     if (versionOf(real) !== version) throw new Error('the model changed while it was copied');
-    const tmp = path.join(dir, `${SOURCE}.part-${process.pid}`);
+    const tmp = path.join(dir, `${SOURCE}.part-${process.pid}-${threadId}`);
     fs.writeFileSync(tmp, real);
     fs.renameSync(tmp, path.join(dir, SOURCE));
     sweep(root, dir);
