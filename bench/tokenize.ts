@@ -6,8 +6,6 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import v8 from 'node:v8';
-import vm from 'node:vm';
 import type { EncodeOptions, LoadedModel } from '../src/core/api';
 import { loadModel } from '../src/core/model';
 import { WindowCache } from '../src/core/cache';
@@ -16,6 +14,7 @@ import { loadTokenizer, type TextTokenizer } from '../src/core/text/tokenizer';
 import { remembering } from '../src/core/text/splice';
 import { KeptTexts, keptRanges } from '../src/core/text/kept';
 import { pair } from './pair';
+import { collectGarbage } from '../src/core/model/gc';
 
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -71,19 +70,14 @@ function edited(text: string): string {
 }
 
 /**
- * A full garbage collection. Each timed call starts after one, untimed: a full encode leaves ~100 MB of garbage, whose
- * collection otherwise lands in the next edit's time (measured: a re-encode took ~4.5 ms after a full encode, ~2.4 ms
- * after other edits). Each side still pays the collections its own allocation triggers; the full encode is spared the
- * collection of its own garbage, so if anything this makes the edit's share larger.
+ * One warm-up pair (each call edits the document anew), then interleaved pairs; with the ratio and the load. Each
+ * timed call starts after a full garbage collection, untimed: a full encode leaves ~100 MB of garbage, whose collection
+ * otherwise lands in the next edit's time (measured: a re-encode took ~4.5 ms after a full encode, ~2.4 ms after other
+ * edits). Each side still pays the collections its own allocation triggers; the full encode is spared the collection
+ * of its own garbage, so if anything this makes the edit's share larger.
  */
-const collect: () => void = (() => {
-  v8.setFlagsFromString('--expose-gc');
-  return vm.runInNewContext('gc') as () => void;
-})();
-
-/** One warm-up pair (each call edits the document anew), then interleaved pairs; with the ratio and the load. */
 async function timed(a: () => unknown, b: () => unknown, iters: number) {
-  const r = await pair(a, b, iters, 1, collect);
+  const r = await pair(a, b, iters, 1, collectGarbage);
   return { ...r, ratio: r.aMs / r.bMs, load: load() };
 }
 

@@ -46,7 +46,11 @@ export async function readBoundedAsync(file: string, max = MAX_BINARY_BYTES): Pr
 /** The external weights of `modelFile` (model.onnx_data[_N], next to it), read for a session made from graph bytes;
  * undefined when there are none. */
 export function externalDataOf(modelFile: string): Array<{ path: string; data: Buffer }> | undefined {
-  const dir = path.dirname(modelFile);
-  const ext = fs.readdirSync(dir).filter((f) => f.startsWith(`${path.basename(modelFile)}_data`));
-  return ext.length ? ext.map((f) => ({ path: f, data: readBounded(path.join(dir, f)) })) : undefined;
+  const ext = externalDataNames(modelFile);
+  return ext.length ? ext.map((f) => ({ path: f, data: readBounded(path.join(path.dirname(modelFile), f)) })) : undefined;
+}
+
+/** Names of `modelFile`'s external-weight files (model.onnx_data[_N]) in its folder. */
+export function externalDataNames(modelFile: string): string[] {
+  return fs.readdirSync(path.dirname(modelFile)).filter((f) => f.startsWith(`${path.basename(modelFile)}_data`));
 }

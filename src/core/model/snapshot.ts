@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { MAX_BINARY_BYTES } from './files';
+import { externalDataNames, MAX_BINARY_BYTES } from './files';
 
 /** Under the download cache; a dot name, which no hub organisation can have (store.ts skips it when listing). */
 export const SNAPSHOTS = '.snapshots';
@@ -19,8 +19,7 @@ const STALE_MS = 60 * 60 * 1000;
 
 /** The model file and its external-data files (model.onnx_data…), by name, in its folder. */
 function filesOf(real: string): string[] {
-  const name = path.basename(real);
-  return [name, ...fs.readdirSync(path.dirname(real)).filter((x) => x.startsWith(`${name}_data`))];
+  return [path.basename(real), ...externalDataNames(real)];
 }
 
 /** Identity of a model's content as far as the file system tells: a rewrite changes a file's size or modification time
