@@ -1,7 +1,8 @@
 // Where the hover path's encode spends its time, per operator: the lean encoder graph a model loads with (the split
 // encoder with the lean taps, core/model/session.ts), profiled by onnxruntime over 12 runs of one 128-token row.
-// Usage: node --import tsx bench/op-profile.ts <model.onnx> [layers] [hidden]   (e.g. the BERT-base shape of
-// bench/shapes.ts: build/bench-models/bert-base/onnx/model.onnx 12 768). Prints ms per run and share per operator.
+// Usage: node --import tsx bench/op-profile.ts <model.onnx> [layers] [hidden] [--write FILE]   (e.g. the BERT-base
+// shape of bench/shapes.ts: build/bench-models/bert-base/onnx/model.onnx 12 768). Prints ms per run and share per
+// operator; --write also saves the lean graph it profiles (bench/trials/ rewrites such a file, bench/graph-pair.ts times it).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -12,11 +13,15 @@ import { leanTaps } from '../src/core/model/tapped-session';
 import { sessionOptions } from '../src/core/model/options';
 
 async function main(): Promise<void> {
-  const [file, layers = '12', hidden = '768'] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const w = args.indexOf('--write');
+  const out = w >= 0 ? args.splice(w, 2)[1] : undefined;
+  const [file, layers = '12', hidden = '768'] = args;
   const L = Number(layers);
   const t = tapModel(new Uint8Array(fs.readFileSync(file)), L);
   const graph = splitModel(t, L, Number(hidden), 'BertForPreTraining', leanTaps(t.plan))?.encoder;
   if (!graph) throw new Error(`${file}: no MLM head to split off`);
+  if (out) fs.writeFileSync(out, graph);
   const prefix = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'op-profile-')), 'ort');
   const s = await ort.InferenceSession.create(graph, { ...sessionOptions(2), enableProfiling: true, profileFilePrefix: prefix });
   const T = 128;

@@ -151,6 +151,9 @@ fi
 stage "export (fp32 + int8) + goldens + training log + model cards"
 $PY -m training.export_models --build "$B" --int8 --lang "$LANG_ID" --open "$SHARED/open"
 $PY -m training.mlm_probes "$B" "$LANG_ID" > "$B/mlm-probes.log"       # unigram baseline, seed-sentence heads, examples
+if [ "$LANG_ID" = en ]; then  # held-out top-1 by window length, for the card (the 512 phase is short)
+  $PY -m training.eval_lengths "$B" 128 256 512 > "$B/eval-lengths.log"
+fi
 node --import tsx scripts/eval-engine.ts "$B/engine-eval-input.json" "$B/engine-eval.json" "$LANG_ID"  # fp32 vs int8
 KIND=$MODE   # a QA-only run on a shipped, logged encoder adds no pretraining tokens to the log
 if [ "$MODE" = build ] && [ "$FROM" = qa ] && [ -s "$LOG" ]; then KIND=qa; fi

@@ -221,6 +221,20 @@ def seed_heads_text(pr):
                    'walkthrough\'s sentences invite; what it does show is which words each head looks at.')
 
 
+def lengths_text():
+    """Held-out top-1 of this run's checkpoint by window length (training/eval_lengths.py), or what it would say."""
+    el = load('pretrain/eval-lengths.json')
+    why = ('so the shipped files declare 128 positions (`training/export_models.py` `MAX_POSITIONS`) and the engine '
+           'reads documents in 126-token windows; the training checkpoint keeps all 512 rows, and a continuation pads '
+           'the shipped table back to 512.')
+    if not el:
+        return 'Positions past 128 are weaker than the first 128 (`python3 -m training.eval_lengths build 128 256 512`), ' + why
+    by = el['lengths']
+    figs = ', '.join(f"{pct(by[n]['mlm_top1'])} at {n}" for n in sorted(by, key=int))
+    return (f"Measured on held-out text (`python3 -m training.eval_lengths build {' '.join(sorted(by, key=int))}`, "
+            f"{el['pairs']} pairs each), this run's checkpoint reaches {figs} tokens per window, " + why)
+
+
 def mini_card():
     ev, st, tk = load('pretrain/eval.json'), load('corpus/stats.json'), load('tokenizer/tokenizer-stats.json')
     pr, eng = load('mlm-probes.json'), load('engine-eval.json')
@@ -323,11 +337,7 @@ training accuracy at the current mask rate):
 {'![learning curve](learning-curve.png)' if has_png else ''}
 
 {curve_table(rows)}
-The jump at the very end is the sequence-512 phase: positions 128–511 get only its few hundred steps. Measured on
-held-out text (`python3 -m training.eval_lengths build 128 256 512`, 300 pairs each) this checkpoint reaches 37.3% top-1 in
-128-token windows, 26.0% at 256 and 20.5% at 512, so the shipped files declare 128 positions
-(`training/export_models.py` `MAX_POSITIONS`) and the engine reads documents in 126-token windows; the training
-checkpoint keeps all 512 rows, and a continuation pads the shipped table back to 512.
+The jump at the very end is the sequence-512 phase: positions 128–511 get only its few hundred steps. {lengths_text()}
 
 ## Evaluation (held-out documents)
 Protocol: {ev['masked_tokens']:,} masked tokens in {ev['pairs']:,} sentence pairs at sequence {ev['max_len']}, 15% of
