@@ -36,10 +36,12 @@ if [ ! -x "$N/bin/node" ]; then
   log "installing node@24 into $CACHE/node24"
   mkdir -p "$CACHE/node24" && (cd "$CACHE/node24" && { [ -f package.json ] || npm init -y >/dev/null; } && npm install --no-audit --no-fund node@24)
 fi
+# Under `npm run test:e2e` the outer npm's npm_config_user_agent ("… node/v20 …") would become the inner npm's own,
+# and code-server's postinstall reads the Node version from it and refuses: the inner npm must describe itself.
 if [ ! -f "$CACHE/cs/node_modules/code-server/out/node/entry.js" ]; then
   log "installing code-server@4.139.1 into $CACHE/cs (compiles native modules: ~5 min the first time)"
   mkdir -p "$CACHE/cs" && (cd "$CACHE/cs" && { [ -f package.json ] || npm init -y >/dev/null; } && \
-    PATH=$N/bin:$PATH npm_config_nodedir=$N npm install --no-audit --no-fund code-server@4.139.1)
+    env -u npm_config_user_agent PATH=$N/bin:$PATH npm_config_nodedir=$N npm install --no-audit --no-fund code-server@4.139.1)
 fi
 log "code-server $(PATH=$N/bin:$PATH node "$CACHE/cs/node_modules/code-server/out/node/entry.js" --version 2>/dev/null | head -1)"
 
