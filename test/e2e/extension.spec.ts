@@ -78,8 +78,11 @@ test('"Show Attention from Cursor" decorates the words of the window', async () 
   // Decorations render as overlay divs with generated ced-* classes; the top words also get an after-text weight.
   const overlays = s.page.locator('.monaco-editor .view-overlays [class*="ced-"]');
   await overlays.first().waitFor({ timeout: 60_000 }).catch(dump);
+  // How many words get a colour is the model's doing (only those at ≥ 1/8 of the strongest weight): from this "it",
+  // the embedded model's last layer weights "was" and the heading's "it" far above the rest (CLI: `attention -f
+  // samples/walkthrough.md -w it --occurrence 2`, 2026-12-02), so two coloured words and the focus span.
   const n = await overlays.count();
-  assert.ok(n >= 5, `only ${n} decorated spans`);
+  assert.ok(n >= 3, `only ${n} decorated spans`);
   await s.page
     .locator('.statusbar-item', { hasText: /L\d|rollout/ })
     .first()
