@@ -1,6 +1,7 @@
 // Argument parsing for `bert-lens`: subcommands, shared options, per-command help, text input from flag/file/stdin.
 import { parseArgs } from 'node:util';
 import { open } from 'node:fs/promises';
+import { decodeText, NotTextError } from '../core/text/decode';
 
 export class UsageError extends Error {
   override readonly name = 'UsageError';
@@ -275,12 +276,22 @@ export function str(v: Values, name: string): string | undefined {
   return typeof s === 'string' ? s : undefined;
 }
 
-/** The input text: --text, else --file, else stdin (not when stdin is a terminal). */
 /** The most text one command reads (docs/CLI.md): tokenizing takes memory in proportion, and a device such as
  * /dev/zero or an endless pipe must end in a message, not in an out-of-memory crash. */
 export const MAX_INPUT_BYTES = 64 * 2 ** 20;
 
-export async function inputText(v: Values, what = 'text'): Promise<string> {
+/** The input, refused when blank (but for `blankOk`: tokens of nothing are an answer, a question over nothing is not). */
+export async function inputText(v: Values, what = 'text', blankOk = false): Promise<string> {
+  const text = await readInput(v, what);
+  if (!blankOk && !/\S/u.test(text))
+    throw new UsageError(
+      `The ${what} is ${text ? 'only white space' : 'empty'}: there is nothing to read. Pass the ${what} with --text, --file or stdin.`,
+    );
+  return text;
+}
+
+/** The input text: --text, else --file, else stdin (not when stdin is a terminal). */
+async function readInput(v: Values, what: string): Promise<string> {
   const t = str(v, 'text');
   const f = str(v, 'file');
   if (t !== undefined && f !== undefined)
@@ -322,5 +333,13 @@ async function readCapped(stream: NodeJS.ReadableStream, what: string): Promise<
     }
     chunks.push(c as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  try {
+    const { text, encoding } = decodeText(Buffer.concat(chunks));
+    if (encoding !== 'UTF-8')
+      process.stderr.write(`bert-lens: read ${what} as ${encoding} (converted to Unicode; offsets count its characters).\n`);
+    return text;
+  } catch (e) {
+    if (e instanceof NotTextError) throw new UsageError(`Cannot use ${what}: ${e.message}`);
+    throw e;
+  }
 }

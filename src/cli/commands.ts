@@ -142,7 +142,7 @@ export function findWord(tok: Tokenized, v: Values): number {
 }
 
 export async function tokens(ctx: Ctx): Promise<void> {
-  const text = await inputText(ctx.v);
+  const text = await inputText(ctx.v, 'text', true);
   // Tokens need only the tokenizer: no ONNX session is created (it costs more than tokenizing).
   const source = modelFor(ctx, text);
   const { id, tokenizer } = await downloading(ctx, source, (onProgress) => ctx.engine.tokenizerOf(source, { onProgress }));

@@ -67,6 +67,34 @@ describe('bert-lens CLI', () => {
     assert.equal(a.words.at(-1).end, TEXT.length);
   });
 
+  it('--file in UTF-16 (BOM) and GB18030 reads as the UTF-8 text does; binary and Latin-1 files are refused', () => {
+    const dir = tmp('bert-lens-cli-');
+    const text = '银行 bank';
+    const file = (name: string, bytes: Buffer) => {
+      writeFileSync(path.join(dir, name), bytes);
+      return path.join(dir, name);
+    };
+    const utf8 = runJson(['tokens', '--model', BERT, '--file', file('u8.txt', Buffer.from(text))]);
+    const utf16 = file('u16.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const gbk = file('gbk.txt', Buffer.concat([Buffer.from([0xd2, 0xf8, 0xd0, 0xd0]), Buffer.from(' bank')])); // 银行 in GBK
+    for (const f of [utf16, gbk]) {
+      const r = run(['tokens', '--model', BERT, '--file', f, '--json']);
+      assert.equal(r.code, 0, r.err);
+      assert.deepEqual(JSON.parse(r.out).words, utf8.words);
+      assert.match(r.err, f === gbk ? /read --file .* as GB18030/ : /as UTF-16LE/);
+    }
+    const cases: Array<[string, Buffer, RegExp]> = [
+      ['bin', Buffer.from([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0, 0, 0, 0x41]), /looks binary \(it contains NUL/],
+      ['latin1', Buffer.from('café au lait', 'latin1'), /is not UTF-8 text \(the first invalid byte is at 3\).*iconv/],
+      ['controls', Buffer.from('a\x01\x02\x03\x04\x05b'), /looks binary \(71 % of its characters are control codes\)/],
+    ];
+    for (const [name, bytes, message] of cases) {
+      const r = run(['qa', '--model', QA, '--question', 'what?', '--file', file(name, bytes)]);
+      assert.equal(r.code, 2, name);
+      assert.match(r.err, new RegExp(`Cannot use --file \\S*${name}: it ${message.source}`), name);
+    }
+  });
+
   it('attention: weights over `to` sum to 1 ± 1e-4 (layer/head, mean, rollout; --occurrence)', () => {
     for (const extra of [
       ['--layer', '1', '--head', '2'],
@@ -441,6 +469,12 @@ describe('bert-lens CLI', () => {
       [['similarity', '--model', BERT, '--b', 'x'], 2, /similarity needs both --a/],
       [['mask', '--model', BERT, '--text', 'x', '--top', 'many'], 2, /--top must be an integer/],
       [['tokens', '--model', BERT, '--file', '/nonexistent/file.txt'], 2, /Cannot read --file/],
+      [
+        ['qa', '--model', QA, '--question', 'Why?', '--text', ''],
+        2,
+        /The document is empty: there is nothing to read\. Pass the document with --text, --file or stdin\./,
+      ],
+      [['vectors', '--model', BERT, '--text', ' \n\t'], 2, /The text is only white space/],
       [
         ['tokens', '--model', BERT, '--file', '/dev/zero'],
         2,
