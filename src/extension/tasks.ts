@@ -254,7 +254,8 @@ export class QuestionAnswering implements vscode.Disposable {
     const doc = ed.document;
     await this.ctx.ready();
     const { input, limited } = this.ctx.docs.prepare(doc, undefined, whole);
-    const title = whole ? vscode.l10n.t('BERT Lens: reading the whole document…') : vscode.l10n.t('BERT Lens: reading the document…');
+    // No ellipsis: VS Code shows "title: message" ("… reading the document: 3 of 12 passages").
+    const title = whole ? vscode.l10n.t('BERT Lens: reading the whole document') : vscode.l10n.t('BERT Lens: reading the document');
     const r = await vscode.window
       .withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
         let shown = 0;
