@@ -11,6 +11,7 @@
 #                                              included; training.qa_init) instead of fine-tuning the new encoder
 #                                              afresh — more QA epochs when the QA budget is short (2026-11-30: F1
 #                                              27.4 → 28.2 held-out, 34.2 → 41.5 hand-written in 40 minutes)
+#   QA_BUDGET=0 npm run models:continue …      no QA fine-tune: the shipped NAME-qa stays (default 1200 s)
 #   NSP_WEIGHT=1 npm run models:continue …     weight of the NSP loss in pretraining (default 0.5)
 #   BF16=0 npm run models:continue …           pretrain in fp32 (default auto: bf16 autocast where the CPU lists
 #                                              avx512_bf16 — 1.16x tokens/s here; held-out figures are fp32 either way)
@@ -135,7 +136,12 @@ if [ "$MODE" = continue ]; then
   fi
 fi
 
-if from qa; then
+if from qa && [ "$QA_BUDGET" = 0 ]; then
+  # No QA fine-tune this run (e.g. a continuation whose time goes to pretraining): the shipped NAME-qa stays, and the
+  # export below must not pick up an older run's fine-tune.
+  stage "QA fine-tune skipped (QA_BUDGET=0): models/$NAME-qa is kept"
+  rm -rf "$B/qa"
+elif from qa; then
   if [ "${QA_FROM_SHIPPED:-}" = 1 ]; then
     QA_INIT=$B/qa-init.pt
     $PY -m training.qa_init "$B/pretrain/ckpt.pt" "models/$NAME-qa" "$QA_INIT"
