@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { commandTable, registerCommands } from './commands';
 import { Ctx } from './ctx';
+import { EncodingNotice } from './encoding';
 import { HoverProvider } from './hover';
 import { OcclusionOverlay } from './occlusion';
 import { AttentionOverlay } from './overlay';
@@ -34,6 +35,7 @@ export function activate(context: vscode.ExtensionContext): { ctx: Ctx } | undef
     tour: ctx.push(new Tour(ctx)),
   };
   registerCommands(ctx, commandTable(ctx, views));
+  ctx.push(new EncodingNotice(ctx));
   // Language-agnostic: prose is read whole, code files only in comments and strings (see core/text/segments.ts).
   ctx.push(vscode.languages.registerHoverProvider([{ scheme: 'file' }, { scheme: 'untitled' }], new HoverProvider(ctx)));
   // The sidebar panel (src/extension/panel) shares the worker client and the same analysed-text view of documents.

@@ -31,7 +31,7 @@ export const embeddedModels = embedded.encoder && embedded.qa;
 export interface StartOptions {
   name: string; // profile/workspace name (one per spec file)
   settings?: Record<string, unknown>; // extra user settings
-  files?: Record<string, string>; // extra workspace files
+  files?: Record<string, string | Buffer>; // extra workspace files (a Buffer: bytes, e.g. another encoding)
   viewport?: { width: number; height: number };
   locale?: string; // code-server --locale, e.g. zh-cn
   restricted?: boolean; // workspace trust on and not granted: Restricted Mode

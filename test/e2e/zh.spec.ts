@@ -7,6 +7,7 @@ import { after, afterEach, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { gbkBytes } from '../core/text/gbk';
 import { artifacts, embedded, root, start, type Session } from './harness';
 
 const SAMPLE = 'walkthrough.zh-cn.md';
@@ -14,6 +15,9 @@ const TEXT = readFileSync(path.join(root, 'samples', SAMPLE), 'utf8');
 const HAN = /^\p{Script=Han}$/u;
 const skip = embedded.zh ? false : 'the packaged .vsix has no models/bert-lens-zh and bert-lens-zh-qa';
 let s: Session;
+// An older Chinese file saved as GBK: VS Code opens it as UTF-8 (files.autoGuessEncoding is off by default).
+const GBK_FILE = 'legacy-gbk.txt';
+const GBK_TEXT = '我们坐在河岸上看水。她去银行存工资。\n';
 
 const dump = async (e: unknown) => {
   await s?.screenshot(`zh-failure-${Date.now()}`).catch(() => undefined);
@@ -31,7 +35,7 @@ const statusItem = () => s.page.locator('.statusbar-item:has(.codicon-telescope)
 
 before(async () => {
   if (skip) return;
-  s = await start({ name: 'zh', locale: 'zh-cn' });
+  s = await start({ name: 'zh', locale: 'zh-cn', files: { [GBK_FILE]: gbkBytes(GBK_TEXT) } });
   await s.openFile(SAMPLE);
   await s.page
     .locator('.statusbar-item:has(.codicon-telescope)', { hasText: 'bert-lens-zh' })
@@ -180,3 +184,26 @@ test(
     assert.match(text, /你在干哈呢/);
   },
 );
+
+test('a GBK file opened as UTF-8: one notice, whose button reopens it with its encoding and BERT Lens reads it', { skip }, async () => {
+  await s.runCommand('Notifications: Clear All Notifications');
+  await s.openFile(GBK_FILE);
+  const toast = s.page.locator('.notification-toast', { hasText: '替换字符' }).first();
+  await toast.waitFor({ timeout: 60_000 }).catch(dump);
+  assert.match(await toast.innerText(), /GBK \/ GB18030/);
+  await shot('zh-encoding-notice', { x: 300, y: 500, width: 1100, height: 400 });
+  await toast.locator('.monaco-button', { hasText: '通过编码重新打开' }).click();
+  // VS Code's own pickers (in English: code-server has no zh-CN language pack): reopen, then the encoding.
+  await s.page
+    .locator('.quick-input-widget .monaco-list-row', { hasText: /Reopen with Encoding|通过编码重新打开/ })
+    .first()
+    .click()
+    .catch(dump);
+  await s.page.locator('.quick-input-widget input').fill('GBK');
+  await s.page.locator('.quick-input-widget .monaco-list-row', { hasText: 'GBK' }).first().click().catch(dump);
+  const lines = s.page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
+  await lines.filter({ hasText: '她去银行存工资' }).waitFor({ timeout: 30_000 }).catch(dump);
+  const hover = await s.hoverWord('银', 0).catch(dump);
+  await hover.getByText('静态（word2vec）').first().waitFor();
+  assert.match(await hover.innerText(), /bert-lens-zh/);
+});

@@ -92,3 +92,19 @@ function validPrefix(bytes: Uint8Array): boolean {
     return false;
   }
 }
+
+/** Fewest replacement characters, and their share of the text, that make a notice worth showing (a stray U+FFFD
+ * pasted from elsewhere is not a wrongly decoded file). */
+const MISDECODED_MIN = 8;
+const MISDECODED_SHARE = 0.01;
+
+/**
+ * Replacement characters (U+FFFD) in a document an editor decoded, when there are enough of them to say that its bytes
+ * were read in the wrong encoding (a GBK file opened as UTF-8: each Chinese character becomes one or two of them);
+ * else 0. BERT's tokenizer drops U+FFFD, so such a document shows only its ASCII words.
+ */
+export function misdecodedCount(text: string): number {
+  let n = 0;
+  for (let i = text.indexOf('\ufffd'); i >= 0; i = text.indexOf('\ufffd', i + 1)) n++;
+  return n >= MISDECODED_MIN && n / text.length >= MISDECODED_SHARE ? n : 0;
+}

@@ -1,7 +1,8 @@
 // File bytes → text: UTF-8 (BOM dropped), UTF-16 by its BOM, GB18030 for legacy Chinese files; binary refused.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { binaryReason, decodeText, NotTextError } from '../../../src/core/text/decode';
+import { gbkBytes } from './gbk';
+import { binaryReason, decodeText, misdecodedCount, NotTextError } from '../../../src/core/text/decode';
 
 const refused = (bytes: Buffer, message: RegExp) =>
   assert.throws(
@@ -40,5 +41,16 @@ describe('decodeText', () => {
     assert.equal(binaryReason(log), undefined);
     assert.deepEqual(decodeText(Buffer.from(log)), { text: log, encoding: 'UTF-8' });
     assert.match(binaryReason('ok\u0000') ?? '', /NUL/);
+  });
+
+  it('misdecodedCount: a GBK file read as UTF-8 is recognised; a stray replacement character is not', () => {
+    const chinese = '银行是经营货币的金融机构。我们坐在河岸上看水。';
+    // GBK bytes of the sentence (each character two bytes ≥ 0x81), opened as UTF-8 the way an editor does.
+    const bytes = gbkBytes(chinese);
+    const shown = new TextDecoder('utf-8').decode(bytes);
+    assert.ok(misdecodedCount(shown) >= chinese.length, `${misdecodedCount(shown)}`);
+    assert.equal(misdecodedCount(chinese), 0);
+    assert.equal(misdecodedCount(`${'The bank of the river. '.repeat(50)}\ufffd`), 0); // one stray character
+    assert.equal(misdecodedCount('\ufffd'.repeat(7)), 0); // too few to say
   });
 });
