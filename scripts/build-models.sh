@@ -12,6 +12,7 @@
 #                                              afresh — more QA epochs when the QA budget is short (2026-11-30: F1
 #                                              27.4 → 28.2 held-out, 34.2 → 41.5 hand-written in 40 minutes)
 #   QA_BUDGET=0 npm run models:continue …      no QA fine-tune: the shipped NAME-qa stays (default 1200 s)
+#   MODELS_FROM=qa npm run models:continue     resume a continuation after its pretraining (qa or export)
 #   NSP_WEIGHT=1 npm run models:continue …     weight of the NSP loss in pretraining (default 0.5)
 #   BF16=0 npm run models:continue …           pretrain in fp32 (default auto: bf16 autocast where the CPU lists
 #                                              avx512_bf16 — 1.16x tokens/s here; held-out figures are fp32 either way)
@@ -95,7 +96,9 @@ w = WordPiece.load('models/$NAME/tokenizer.json'); open('$B/tokenizer/vocab.txt'
   # The card needs the vocabulary's statistics on held-out text; a fresh machine has no build of the tokenizer.
   $PY -m training.build_tokenizer "$B/corpus" "$B/tokenizer" --lang "$LANG_ID" --open "$SHARED/open" --stats-only > /dev/null
   INIT=models/$NAME
-  FROM=pretrain
+  # MODELS_FROM=qa|export resumes a continuation whose pretraining finished (build/pretrain/eval.json) at that stage.
+  case "${MODELS_FROM:-pretrain}" in pretrain|qa|export) FROM=${MODELS_FROM:-pretrain} ;;
+    *) echo "models:continue resumes at pretrain, qa or export (MODELS_FROM=$MODELS_FROM)" >&2; exit 2 ;; esac
   WARMUP=0.02; LR=5e-4; INIT_FLAGS=()   # a warm restart of the same weights: short warm-up, lower peak
 else
   # From a previous model with another vocabulary (PRETRAIN_INIT), as this model was built: rows remapped, position
