@@ -72,7 +72,7 @@ export const OPTIONS: Record<string, Opt> = {
   'no-answer-threshold': { type: 'string', arg: 'X', help: 'return no answer when the [CLS] score beats the best span by X' },
   json: { type: 'boolean', help: 'print JSON instead of a table' },
   dtype: { type: 'string', arg: 'fp32|int8|auto', help: 'which ONNX file to run (default auto: int8 when present)' },
-  threads: { type: 'string', arg: 'N', help: 'onnxruntime intra-op threads' },
+  threads: { type: 'string', arg: 'N', help: 'onnxruntime intra-op threads, 1..64' },
   'cache-dir': { type: 'string', arg: 'DIR', help: 'where downloaded models go (default ~/.cache/bert-lens)' },
   'models-dir': { type: 'string', arg: 'DIR', help: 'embedded models folder (default: models/ beside the CLI)' },
   'hub-endpoint': { type: 'string', arg: 'URL', help: 'Hugging Face endpoint or mirror, e.g. https://hf-mirror.com' },
@@ -255,11 +255,12 @@ function negativeValues(args: string[], allowed: string[]): string[] {
   return out;
 }
 
-export function intOpt(v: Values, name: string, dflt: number, min = 0): number {
+export function intOpt(v: Values, name: string, dflt: number, min = 0, max = Infinity): number {
   const s = v[name];
   if (s === undefined) return dflt;
   const n = Number(s);
-  if (!Number.isInteger(n) || n < min) throw new UsageError(`--${name} must be an integer ≥ ${min} (got "${s}").`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${name} must be an integer ${max < Infinity ? `from ${min} to ${max}` : `≥ ${min}`} (got "${s}").`);
   return n;
 }
 

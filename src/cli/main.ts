@@ -2,6 +2,7 @@
 // (EXIT below) with a message that says what to do.
 import { createEngine } from '../core/index';
 import { BertLensError } from '../core/model/errors';
+import { MAX_THREADS } from '../core/model/options';
 import { withCliAdvice } from './advice';
 import { COMMANDS, UsageError, commandHelp, intOpt, mainHelp, parse, str } from './args';
 import * as cmds from './commands';
@@ -60,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
       hubEndpoint: str(v, 'hub-endpoint'),
       offline: v.offline === true || undefined,
       dtype: dtype as 'fp32' | 'int8' | 'auto' | undefined,
-      threads: v.threads === undefined ? undefined : intOpt(v, 'threads', 1, 1),
+      threads: v.threads === undefined ? undefined : intOpt(v, 'threads', 1, 1, MAX_THREADS),
     });
     await HANDLERS[cmd]({ engine, v, positionals, out: (s) => process.stdout.write(s + '\n'), write, progress });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;

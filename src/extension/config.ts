@@ -1,6 +1,7 @@
 // Typed settings and their reactions (which keys reload models, which only re-render). No `vscode` import:
 // the extension passes a reader over `WorkspaceConfiguration.inspect`, tests pass a plain function.
 import type { LayerChoice } from '../core/api';
+import { MAX_THREADS } from '../core/model/options';
 
 export interface BertLensConfig {
   model: string;
@@ -151,7 +152,7 @@ export function readConfig(r: Reader, trusted: boolean): BertLensConfig {
     hubEndpoint: str(g('hubEndpoint'), DEFAULTS.hubEndpoint).replace(/\/+$/, ''),
     offline: bool(g('offline'), DEFAULTS.offline),
     dtype: oneOf(g('dtype'), ['auto', 'int8', 'fp32'] as const, DEFAULTS.dtype),
-    threads: int(g('threads'), DEFAULTS.threads, 0, 64),
+    threads: int(g('threads'), DEFAULTS.threads, 0, MAX_THREADS),
     layer: parseLayer(g('layer')),
     attentionLayer: parseAttentionLayer(g('attention.layer')),
     attentionHead: parseHead(g('attention.head')),

@@ -468,6 +468,11 @@ describe('bert-lens CLI', () => {
       [['nsp', '--model', BERT, '--a', 'x'], 2, /--b/],
       [['similarity', '--model', BERT, '--b', 'x'], 2, /similarity needs both --a/],
       [['mask', '--model', BERT, '--text', 'x', '--top', 'many'], 2, /--top must be an integer/],
+      [
+        ['mask', '--model', BERT, '--text', 'a [MASK].', '--threads', '100000'],
+        2,
+        /--threads must be an integer from 1 to 64 \(got "100000"\)/,
+      ],
       [['tokens', '--model', BERT, '--file', '/nonexistent/file.txt'], 2, /Cannot read --file/],
       [
         ['qa', '--model', QA, '--question', 'Why?', '--text', ''],
