@@ -17,7 +17,7 @@ export class EncodingNotice implements vscode.Disposable {
 
   private look(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();
-    if (!this.ctx.docs.supports(doc) || doc.uri.scheme !== 'file' || this.seen.has(key)) return;
+    if (doc.uri.scheme !== 'file' || this.seen.has(key)) return; // only a file on disk has bytes to misread
     this.seen.add(key);
     const n = misdecodedCount(doc.getText());
     if (!n) return;
