@@ -7,10 +7,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-import { tapModel } from '../src/core/model/taps';
-import { splitModel } from '../src/core/model/encoder';
-import { leanTaps } from '../src/core/model/tapped-session';
 import { sessionOptions } from '../src/core/model/options';
+import { leanGraph } from './lean-graph';
 
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
@@ -18,9 +16,7 @@ async function main(): Promise<void> {
   const out = w >= 0 ? args.splice(w, 2)[1] : undefined;
   const [file, layers = '12', hidden = '768'] = args;
   const L = Number(layers);
-  const t = tapModel(new Uint8Array(fs.readFileSync(file)), L);
-  const graph = splitModel(t, L, Number(hidden), 'BertForPreTraining', leanTaps(t.plan))?.encoder;
-  if (!graph) throw new Error(`${file}: no MLM head to split off`);
+  const { graph, hidden: last } = leanGraph(file, L, Number(hidden));
   if (out) fs.writeFileSync(out, graph);
   const prefix = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'op-profile-')), 'ort');
   const s = await ort.InferenceSession.create(graph, { ...sessionOptions(2), enableProfiling: true, profileFilePrefix: prefix });
@@ -29,7 +25,7 @@ async function main(): Promise<void> {
   const ids = BigInt64Array.from({ length: T }, (_, k) => BigInt(1000 + k));
   const input = (n: string) => (n === 'input_ids' ? ids : n === 'attention_mask' ? new BigInt64Array(T).fill(1n) : new BigInt64Array(T));
   const feeds = Object.fromEntries(s.inputNames.map((n) => [n, new ort.Tensor('int64', input(n), [1, T])]));
-  for (let i = 0; i < RUNS; i++) await s.run(feeds, [t.plan.hidden[L]]);
+  for (let i = 0; i < RUNS; i++) await s.run(feeds, [last]);
   s.endProfiling();
   await s.release();
   const dir = path.dirname(prefix);

@@ -89,8 +89,13 @@ export function render(r: InspectResult, doc: vscode.TextDocument, layers: numbe
   const uri = doc.uri.toString();
   const panel = `$(preview) ${commandLink(vscode.l10n.t('Open in the BERT Lens panel'), SHOW_IN_PANEL, [{ uri, offset: r.word.start }], vscode.l10n.t('Explore this word in the panel'))}`;
   if (r.occurrences.length) {
-    // Line:column and the words around each occurrence: several on one line must still read differently.
-    const text = doc.getText();
+    // Line:column and the words around each occurrence: several on one line must still read differently. The
+    // snippet stays on its line, so only that line is read (not the whole document, per hover).
+    const lineSnippet = (start: number, end: number) => {
+      const line = doc.lineAt(doc.positionAt(start).line);
+      const base = doc.offsetAt(line.range.start);
+      return snippet(line.text, start - base, Math.min(end, base + line.text.length) - base);
+    };
     // The ones nearest the hovered word, in document order.
     const near = new Set(
       nearestOccurrences(
@@ -104,7 +109,7 @@ export function render(r: InspectResult, doc: vscode.TextDocument, layers: numbe
       .map((o) => {
         const where = lineColumn(doc.positionAt(o.start));
         const link = commandLink(where, REVEAL_OCCURRENCE, [uri, o.start, o.end], vscode.l10n.t('Go to this occurrence'));
-        return `- ${link} ${fmt(o.similarity)} — ${esc(snippet(text, o.start, o.end))}`;
+        return `- ${link} ${fmt(o.similarity)} — ${esc(lineSnippet(o.start, o.end))}`;
       });
     const more = r.occurrencesTotal > HOVER_OCCURRENCES ? `\n- …\n` : '\n';
     md.appendMarkdown(

@@ -8,11 +8,13 @@ export const LABELLED = 3;
 /**
  * The `k` strongest words, leaving out the focus word and words followed by a letter (a label inside "didn't" would
  * split it) — except a Chinese character before another: each is a word of its own (per-character tokens), and the
- * label sits over the end of its own character.
+ * label sits over the end of its own character. `text` holds the document from offset `base` on, at least to one
+ * character past the last word (the overlay reads only that stretch, not the whole document).
  */
-export function labelledWords<T extends Weighted>(words: T[], focus: { start: number }, text: string, k = LABELLED): Set<T> {
+export function labelledWords<T extends Weighted>(words: T[], focus: { start: number }, text: string, k = LABELLED, base = 0): Set<T> {
   const han = (c: string | undefined) => c !== undefined && /\p{Script=Han}/u.test(c);
-  const endsWord = (t: T) => !/[\p{L}\p{N}'’]/u.test(text[t.end] ?? ' ') || (han(text[t.end - 1]) && han(text[t.end]));
+  const at = (i: number): string | undefined => text[i - base];
+  const endsWord = (t: T) => !/[\p{L}\p{N}'’]/u.test(at(t.end) ?? ' ') || (han(at(t.end - 1)) && han(at(t.end)));
   return new Set(
     words
       .filter((t) => t.start !== focus.start && endsWord(t))

@@ -144,7 +144,11 @@ export class AttentionOverlay implements vscode.Disposable {
     const buckets = bucketize(words, BUCKETS, r.from);
     // Numbers on the strongest words only, drawn out of the line's flow (LABEL_CSS); the rest by colour, whose
     // legend is in the status bar tooltip.
-    const top = labelledWords(words, r.from, doc.getText(), LABELLED);
+    // Only the stretch the words lie in (one window), not the whole document, is read per view.
+    const lo = words.length ? Math.min(...words.map((t) => t.start)) : 0;
+    const hi = words.length ? Math.max(...words.map((t) => t.end)) + 1 : 0;
+    const stretch = doc.getText(new vscode.Range(doc.positionAt(lo), doc.positionAt(hi)));
+    const top = labelledWords(words, r.from, stretch, LABELLED, lo);
     const max = Math.max(0, ...words.filter((t) => t.start !== r.from.start).map((t) => t.weight));
     this.ctx.status.legend = { from: r.from.text, max };
     const where = r.layer === 'rollout' ? vscode.l10n.t('rollout') : vscode.l10n.t('layer {0}', r.layer);

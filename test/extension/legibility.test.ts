@@ -22,6 +22,15 @@ test('labels: only the k strongest words, never the focus word, never inside a w
   assert.equal(got.size, LABELLED);
   assert.deepEqual([...got].map((w) => text.slice(w.start, w.end)).sort(), ['animal', 'street', 'tired']);
   assert.equal(labelledWords(words, focus, text, 1).size, 1);
+  // The overlay passes only the stretch its words lie in and the offset it starts at: the same labels as from the
+  // whole text, also when the stretch starts well inside the document.
+  const lo = Math.min(...words.map((w) => w.start));
+  const hi = Math.max(...words.map((w) => w.end)) + 1;
+  assert.deepEqual(labelledWords(words, focus, text.slice(lo, hi), LABELLED, lo), got);
+  const shifted = words.map((w) => ({ ...w, start: w.start + 11, end: w.end + 11 }));
+  const inDoc = `${'x'.repeat(11)}${text}`;
+  const fromStretch = labelledWords(shifted, { start: focus.start + 11 }, inDoc.slice(lo + 11, hi + 11), LABELLED, lo + 11);
+  assert.deepEqual([...fromStretch].map((w) => inDoc.slice(w.start, w.end)).sort(), ['animal', 'street', 'tired']);
 });
 
 test('labelledWords: a Chinese character before another can carry a number (each is a word of its own)', () => {

@@ -424,8 +424,7 @@ export class PanelHost implements vscode.Disposable {
   }
 
   private range(doc: vscode.TextDocument, start: number, end: number): vscode.Range {
-    const n = doc.getText().length;
-    return new vscode.Range(doc.positionAt(Math.min(start, n)), doc.positionAt(Math.min(end, n)));
+    return new vscode.Range(doc.positionAt(start), doc.positionAt(end)); // positionAt clamps to the document
   }
 
   private async reveal(start: number, end: number): Promise<void> {
