@@ -1,10 +1,12 @@
-// Whether onnxruntime's threads should spin (busy-wait) between operators instead of sleeping (issue 13: the hover
-// path's encode). The engine's sessions sleep (core/model/options.ts); this times the lean encoder graph with those
-// settings (A) against the same settings with spinning during runs (B: `intra_op.allow_spinning` 1 and
-// `force_spinning_stop` 1, so the threads stop spinning when a run returns) — on quiet cores, and with every core
-// taken by a busy process, as when the user's build runs beside the editor. Also the CPU time each spends per run
-// when runs come 50 ms apart (what spinning after a run would burn).
-// Usage: node --import tsx bench/spinning.ts [--pairs 20] [model folders…]   Writes bench/RESULTS-spinning.md.
+// How the engine sets onnxruntime's threads (core/model/options.ts), against the alternatives (issue 13: the hover
+// path's encode), on the lean encoder graph a model loads with:
+// - spinning: the engine's threads sleep between operators (A) vs spin during runs (B: `intra_op.allow_spinning` 1
+//   and `force_spinning_stop` 1, so they stop when a run returns) — on quiet cores, and with every core taken by a
+//   busy process, as when the user's build runs beside the editor; and the CPU time per run when runs come 50 ms
+//   apart (what spinning after a run would burn);
+// - thread count: one intra-op thread vs the default two, for one 128-token row (a hover after an edit, Predict Word)
+//   and for a batch of 16 (a document's encode).
+// Usage: node --import tsx bench/threads.ts [--pairs 20] [model folders…]   Writes bench/RESULTS-threads.md.
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -45,13 +47,18 @@ async function cpuPerRun(run: () => Promise<unknown>, n = 10, gapMs = 50): Promi
   return (c.user + c.system) / 1000 / n;
 }
 
+type Pair = Awaited<ReturnType<typeof pair>>;
+
 interface Row {
   model: string;
-  quiet: Awaited<ReturnType<typeof pair>>;
-  busy: Awaited<ReturnType<typeof pair>>;
+  quiet: Pair;
+  busy: Pair;
   cpuA: number;
   cpuB: number;
   load: [number, number];
+  /** One thread vs two: one row, 16 rows. */
+  one: Pair;
+  sixteen: Pair;
 }
 
 async function measure(dir: string, file: string): Promise<Row> {
@@ -59,16 +66,29 @@ async function measure(dir: string, file: string): Promise<Row> {
   const lean = leanGraph(file, layers, hidden);
   const a = await ort.InferenceSession.create(lean.graph, sessionOptions(THREADS));
   const b = await ort.InferenceSession.create(lean.graph, spinning());
-  const ids = BigInt64Array.from({ length: T }, (_, k) => BigInt(k === 0 ? 2 : k === T - 1 ? 3 : 100 + ((k * 7919) % (vocab - 100))));
-  const all: Record<string, ort.Tensor> = {
-    input_ids: new ort.Tensor('int64', ids, [1, T]),
-    attention_mask: new ort.Tensor('int64', new BigInt64Array(T).fill(1n), [1, T]),
-    token_type_ids: new ort.Tensor('int64', new BigInt64Array(T), [1, T]),
+  const single = await ort.InferenceSession.create(lean.graph, sessionOptions(1));
+  const feedsOf = (rows: number) => {
+    const ids = BigInt64Array.from({ length: rows * T }, (_, i) => {
+      const k = i % T;
+      return BigInt(k === 0 ? 2 : k === T - 1 ? 3 : 100 + ((i * 7919) % (vocab - 100)));
+    });
+    const all: Record<string, ort.Tensor> = {
+      input_ids: new ort.Tensor('int64', ids, [rows, T]),
+      attention_mask: new ort.Tensor('int64', new BigInt64Array(rows * T).fill(1n), [rows, T]),
+      token_type_ids: new ort.Tensor('int64', new BigInt64Array(rows * T), [rows, T]),
+    };
+    return Object.fromEntries(a.inputNames.map((n) => [n, all[n]]));
   };
-  const feeds = Object.fromEntries(a.inputNames.map((n) => [n, all[n]]));
+  const [feeds, batch] = [feedsOf(1), feedsOf(16)];
   const runA = () => a.run(feeds, [lean.hidden]);
   const runB = () => b.run(feeds, [lean.hidden]);
   try {
+    const one = await pair(() => single.run(feeds, [lean.hidden]), runA, PAIRS);
+    const sixteen = await pair(
+      () => single.run(batch, [lean.hidden]),
+      () => a.run(batch, [lean.hidden]),
+      Math.max(5, PAIRS >> 2),
+    );
     const cpuA = await cpuPerRun(runA);
     const cpuB = await cpuPerRun(runB);
     const quiet = await pair(runB, runA, PAIRS);
@@ -82,9 +102,9 @@ async function measure(dir: string, file: string): Promise<Row> {
       stop();
     }
     const model = `${path.relative(ROOT, dir) || dir} ${/quantized/.test(file) ? 'int8' : 'fp32'}`;
-    return { model, quiet, busy, cpuA, cpuB, load: [quietLoad, os.loadavg()[0]] };
+    return { model, quiet, busy, cpuA, cpuB, load: [quietLoad, os.loadavg()[0]], one, sixteen };
   } finally {
-    await Promise.all([a.release(), b.release()]);
+    await Promise.all([a.release(), b.release(), single.release()]);
   }
 }
 
@@ -104,16 +124,20 @@ async function main(): Promise<void> {
       const r = await measure(dir, file);
       rows.push(r);
       console.log(
-        `${r.model}: spinning/sleeping quiet ${r.quiet.aMs.toFixed(2)}/${r.quiet.bMs.toFixed(2)} ms, busy ${r.busy.aMs.toFixed(2)}/${r.busy.bMs.toFixed(2)} ms`,
+        `${r.model}: spinning/sleeping quiet ${(r.quiet.aMs / r.quiet.bMs).toFixed(2)}, busy ${(r.busy.aMs / r.busy.bMs).toFixed(2)}; one/two threads ${(r.one.aMs / r.one.bMs).toFixed(2)}, 16 rows ${(r.sixteen.aMs / r.sixteen.bMs).toFixed(2)}`,
       );
     }
   }
   const f = (x: number) => x.toFixed(2);
-  const cell = (r: Row['quiet']) => `${f(r.aMs)} / ${f(r.bMs)} ms: **${f(r.aMs / r.bMs)}** (${f(r.iqr[0])}–${f(r.iqr[1])})`;
+  const cell = (r: Pair) => `${f(r.aMs)} / ${f(r.bMs)} ms: **${f(r.aMs / r.bMs)}** (${f(r.iqr[0])}–${f(r.iqr[1])})`;
   const md = [
-    '# Spinning threads vs sleeping threads (bench/spinning.ts)',
+    "# onnxruntime's threads: spinning vs sleeping, one vs two (bench/threads.ts)",
     '',
-    `Written by \`node --import tsx bench/spinning.ts\` on ${new Date().toISOString()}: the lean encoder graph (the hover path's encode), one ${T}-token row, ${THREADS} intra-op threads, ${PAIRS} interleaved pairs per cell after 3 warm-up pairs; ${os.cpus()[0]?.model.trim() ?? 'CPU'} × ${os.cpus().length}, Node ${process.version}.`,
+    `Written by \`node --import tsx bench/threads.ts\` on ${new Date().toISOString()}: the lean encoder graph (the hover path's encode), ${T}-token rows, ${PAIRS} interleaved pairs per cell after 3 warm-up pairs (a quarter of them for 16 rows); ${os.cpus()[0]?.model.trim() ?? 'CPU'} × ${os.cpus().length}, Node ${process.version}.`,
+    '',
+    '## Spinning',
+    '',
+    `${THREADS} intra-op threads, one row.`,
     "A = the engine's settings (threads sleep between operators); B = the same with `intra_op.allow_spinning` 1 and `force_spinning_stop` 1. " +
       '"busy": one busy process per core ran beside the pairs. Read B/A (IQR of the paired ratios); below 1, spinning is faster.',
     '',
@@ -123,8 +147,16 @@ async function main(): Promise<void> {
       (r) => `| ${r.model} | ${cell(r.quiet)} | ${cell(r.busy)} | ${f(r.cpuA)} / ${f(r.cpuB)} ms | ${f(r.load[0])}, ${f(r.load[1])} |`,
     ),
     '',
+    '## One intra-op thread vs two',
+    '',
+    "Sleeping threads (the engine's settings) but for the count, quiet cores. Read one / two: below 1, one thread is faster.",
+    '',
+    '| model | one row: one / two threads | 16 rows: one / two threads |',
+    '|---|---|---|',
+    ...rows.map((r) => `| ${r.model} | ${cell(r.one)} | ${cell(r.sixteen)} |`),
+    '',
   ].join('\n');
-  fs.writeFileSync(path.join(__dirname, 'RESULTS-spinning.md'), md);
+  fs.writeFileSync(path.join(__dirname, 'RESULTS-threads.md'), md);
   console.log(`\n${md}`);
 }
 
