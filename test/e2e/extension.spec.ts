@@ -52,6 +52,8 @@ test('hover shows the static and contextual sections for a word', async () => {
   assert.match(text, /Contextual \(BERT, layer \d+\)/);
   assert.match(text, /BERT would write here/);
   assert.match(text, /other \d+ occurrences|only occurrence/);
+  // Each occurrence: line:column, similarity and the words around it, read from its own line.
+  assert.match(text, /15:17 -?\d\.\d\d — She went to the bank to deposit her…/);
   await s.screenshot('02-hover');
   await s.page.mouse.move(5, 5);
   await s.page.keyboard.press('Escape');
