@@ -94,7 +94,7 @@ async function measure(dir: string, file: string): Promise<Row> {
     const quiet = await pair(runB, runA, PAIRS);
     const quietLoad = os.loadavg()[0];
     const stop = saturate();
-    let busy: Awaited<ReturnType<typeof pair>>;
+    let busy: Pair;
     try {
       await new Promise((r) => setTimeout(r, 500)); // the busy processes started
       busy = await pair(runB, runA, PAIRS);
