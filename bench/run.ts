@@ -1,6 +1,7 @@
 // Benchmarks of the model layer, all ratios measured in the same process on the same input:
 // int8 vs fp32, tapped vs untapped, fetch-subset vs fetch-all, our run() vs transformers.js, batch vs singles, the
-// cost of a hover on an encoded 10k-token document (bench/hover.ts), and the encoder/head split (bench/split.ts).
+// cost of a hover on an encoded 10k-token document (bench/hover.ts), the encoder/head split (bench/split.ts), and the
+// whole-document path against raw onnxruntime and transformers.js, per-token scaling and model load (bench/peers.ts).
 // Usage: npm run bench [-- --model <name|folder>] [--iters N] [--no-wasm] [--shapes]. Writes bench/results.json. No assertions on time.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +13,7 @@ import { sessionOptions } from '../src/core/model/options';
 import { hostRows } from './host';
 import { pair } from './pair';
 import { hoverRows } from './hover';
+import { peerRows } from './peers';
 import { splitRows } from './split';
 import { shapeModels } from './shapes';
 import { useWasmDots } from '../src/core/wasm/dots';
@@ -80,12 +82,12 @@ function feedsFor(s: ort.InferenceSession, ids: number[]) {
 async function main() {
   const dir = pickModel();
   const rows: Row[] = [];
-  const add = async (name: string, a: string, fa: () => Promise<unknown>, b: string, fb: () => Promise<unknown>) => {
+  const add = async (name: string, a: string, fa: () => Promise<unknown>, b: string, fb: () => Promise<unknown>, iters = ITERS) => {
     const {
       aMs,
       bMs,
       iqr: [q1, q3],
-    } = await pair(fa, fb, ITERS);
+    } = await pair(fa, fb, iters);
     rows.push({ name, a, b, aMs, bMs, ratio: aMs / bMs, iqr: [q1, q3], load: os.loadavg()[0] });
   };
 
@@ -222,6 +224,8 @@ async function main() {
   await plain.release();
   await fp32.dispose();
   await int8?.dispose();
+  // With no other holder of the model's sessions, so that its load row loads it afresh.
+  await peerRows(ROOT, dir, THREADS, add, ITERS);
 
   const pad = (s: string, n: number) => s.padEnd(n);
   console.log(`\n${pad('comparison', 64)} ${pad('A', 26)} ${'A ms'.padStart(8)}  ${pad('B', 18)} ${'B ms'.padStart(8)}  A/B`);

@@ -10,10 +10,11 @@ import type { EncodeOptions, LoadedModel } from '../src/core/api';
 import { loadModel } from '../src/core/model';
 import { WindowCache } from '../src/core/cache';
 import { encodeText } from '../src/core/encode';
-import { loadTokenizer, type TextTokenizer } from '../src/core/text/tokenizer';
+import { loadTokenizer } from '../src/core/text/tokenizer';
 import { remembering } from '../src/core/text/splice';
 import { KeptTexts, keptRanges } from '../src/core/text/kept';
 import { pair } from './pair';
+import { flat, shuffledProse } from './prose';
 import { collectGarbage } from '../src/core/model/gc';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -31,33 +32,6 @@ const load = () => Math.round(os.loadavg()[0] * 10) / 10;
 /** A step of seeded randomness (the same edits on every run). */
 let seed = 7;
 const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-
-/**
- * Prose of the model's language, about `tokens` tokens: the repository's own text, its sentences shuffled anew for each
- * pass. A plain repetition would make the full encode cheap: the window cache computes a repeated window once (on the
- * README repeated to 100k tokens it ran 90 of 996 windows), which no real document allows.
- */
-function document(tk: TextTokenizer, zh: boolean, tokens: number): string {
-  const files = zh ? ['samples/walkthrough.zh-cn.md', 'package.nls.zh-cn.json', 'l10n/bundle.l10n.zh-cn.json'] : ['README.md'];
-  const prose = files.map((f) => fs.readFileSync(path.join(ROOT, f), 'utf8').replace(/[`|#*<>[\]()"{}\\]/g, ' ')).join('\n\n');
-  const sentences = prose.split(/(?<=[.!?。！？])\s*/u).filter((x) => x.trim());
-  const per = tk.tokenize(prose).tokens.length;
-  const passes = Array.from({ length: Math.ceil(tokens / per) + 1 }, () => {
-    const s = sentences.slice();
-    for (let i = s.length - 1; i > 0; i--) {
-      const j = Math.floor(rand() * (i + 1));
-      [s[i], s[j]] = [s[j], s[i]];
-    }
-    return s.join(zh ? '' : ' ');
-  });
-  const text = passes.join('\n\n');
-  const t = tk.tokenize(text).tokens;
-  return flat(text.slice(0, t.ends[Math.min(tokens, t.length) - 1]));
-}
-
-/** A flat copy of `s`, as the worker receives a document (postMessage copies it); an edit made by concatenation is a
- * rope of pieces, which string comparison walks piece by piece (~10× slower than two flat strings). */
-const flat = (s: string): string => structuredClone(s);
 
 /** `text` with one letter somewhere replaced by another (a new edit every call, so nothing is answered from memory). */
 function edited(text: string): string {
@@ -87,7 +61,7 @@ async function rows(dir: string): Promise<Row[]> {
   const model: LoadedModel = await loadModel(path.resolve(ROOT, dir), { threads: THREADS, offline: true }, { dtype: 'auto' });
   const raw = await loadTokenizer(model.info.dir);
   const zh = /zh/.test(dir);
-  let text = document(raw, zh, TOKENS);
+  let text = shuffledProse(ROOT, raw, zh, TOKENS, rand);
   const n = raw.tokenize(text).tokens.length;
   const out: Row[] = [];
   const tk = remembering(raw);
@@ -115,7 +89,7 @@ async function rows(dir: string): Promise<Row[]> {
   out.push({ name, a: 're-encode', b: 'full encode', ...r2 });
   // A document over bertLens.maxDocumentChars reaches the worker with only the visible part and the cursor's
   // neighbourhood kept, the rest blanked (core/text/segments.ts); its first tokenization should cost what that part does.
-  const big = document(raw, zh, 2_000_000);
+  const big = shuffledProse(ROOT, raw, zh, 2_000_000, rand);
   const from = big.length >> 1;
   const view = { start: from, end: from + 4000 };
   const limited = new KeptTexts(big).get(keptRanges(big.length, 50_000, [view], view.start, 2000, 1)!); // unwidened: the view alone

@@ -1,0 +1,127 @@
+// The engine's whole-document path against its peers, in the same process on the same windows (issue 13's bench list):
+// a raw onnxruntime-node session on the same lean graph (what the engine adds: tokenizing, window planning, padding,
+// copies, checks), transformers.js's pipeline('feature-extraction') on the same windows' text, the cost per token at
+// ~1k vs ~10k tokens, and the engine's model load vs a plain session create on the same file.
+import fs from 'node:fs';
+import path from 'node:path';
+import * as ort from 'onnxruntime-node';
+import type { LoadedModel } from '../src/core/api';
+import { WindowCache } from '../src/core/cache';
+import { BATCH, encodeText, windowIds } from '../src/core/encode';
+import { loadModel } from '../src/core/model';
+import { sessionOptions } from '../src/core/model/options';
+import { loadTokenizer } from '../src/core/text/tokenizer';
+import { shuffledProse } from './prose';
+import { leanGraph, shapeOf } from './lean-graph';
+
+type Add = (name: string, a: string, fa: () => Promise<unknown>, b: string, fb: () => Promise<unknown>, iters?: number) => Promise<void>;
+
+/** int64 feeds for a batch of rows padded to the longest (as run.ts pads). */
+function feedsOf(s: ort.InferenceSession, rows: Int32Array[]): Record<string, ort.Tensor> {
+  const B = rows.length;
+  const T = Math.max(...rows.map((r) => r.length));
+  const ids = new BigInt64Array(B * T);
+  const mask = new BigInt64Array(B * T);
+  rows.forEach((r, b) => r.forEach((id, t) => ((ids[b * T + t] = BigInt(id)), (mask[b * T + t] = 1n))));
+  const all: Record<string, ort.Tensor> = {
+    input_ids: new ort.Tensor('int64', ids, [B, T]),
+    attention_mask: new ort.Tensor('int64', mask, [B, T]),
+    token_type_ids: new ort.Tensor('int64', new BigInt64Array(B * T), [B, T]),
+  };
+  return Object.fromEntries(s.inputNames.map((n) => [n, all[n]]));
+}
+
+export async function peerRows(root: string, dir: string, threads: number, add: Add, iters: number): Promise<void> {
+  const model: LoadedModel = await loadModel(dir, { threads, offline: true }, { dtype: 'auto' });
+  const raw: { session?: ort.InferenceSession } = {};
+  try {
+    // Not the worker's remembering tokenizer: every call tokenizes its text, as for a document seen the first time.
+    const tk = await loadTokenizer(model.info.dir);
+    const L = model.info.layers;
+    // A fresh window cache per call: every window runs, as for a document seen for the first time.
+    const encode = (text: string) => encodeText(model, tk, text, { hiddenLayers: [L] }, new WindowCache());
+    let seed = 11;
+    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const prose = (tokens: number) => shuffledProse(root, tk, false, tokens, rand);
+    const text = prose(1_000);
+    const enc = await encode(text);
+    const rows = enc.windows.map((w) => windowIds(enc.tok, w.tokenStart, w.tokenEnd, tk.special));
+    const tokens = enc.tok.tokens.length.toLocaleString('en');
+    const label = `${tokens}-token document, ${rows.length} windows, ${model.info.dtype}`;
+
+    // The same lean graph the engine runs, in batches of the engine's size, fetching the last hidden state.
+    const { layers, hidden } = shapeOf(dir);
+    const lean = leanGraph(model.info.modelFile, layers, hidden);
+    const session = (raw.session = await ort.InferenceSession.create(lean.graph, sessionOptions(threads)));
+    const batches = Array.from({ length: Math.ceil(rows.length / BATCH) }, (_, b) =>
+      feedsOf(session, rows.slice(b * BATCH, (b + 1) * BATCH)),
+    );
+    await add(
+      `document encode (${label}): engine encode() vs raw onnxruntime run() on the same lean graph and windows`,
+      'engine encode()',
+      () => encode(text),
+      'raw session.run',
+      async () => {
+        for (const f of batches) await session.run(f, [lean.hidden]);
+      },
+    );
+
+    // transformers.js's feature extraction on each window's text (its own tokenizer: the same tokenizer.json).
+    const starts = enc.tok.words.starts;
+    const ends = enc.tok.words.ends;
+    const texts = enc.windows.map((w) => text.slice(starts[w.wordStart], ends[w.wordEnd - 1]));
+    const tj = await import('@huggingface/transformers');
+    tj.env.allowRemoteModels = false;
+    tj.env.localModelPath = path.dirname(dir) + path.sep;
+    const extract = await tj.pipeline('feature-extraction', path.basename(dir), { dtype: model.info.dtype === 'int8' ? 'q8' : 'fp32' });
+    try {
+      await add(
+        `document encode (${label}): engine encode() vs transformers.js pipeline('feature-extraction') on the windows' text`,
+        'engine encode()',
+        () => encode(text),
+        'transformers.js',
+        async () => {
+          for (let b = 0; b < texts.length; b += BATCH) await extract(texts.slice(b, b + BATCH));
+        },
+      );
+    } finally {
+      await extract.dispose();
+    }
+
+    // Cost per token: one document N times as long against N runs of the short one (the same number of tokens).
+    for (const [short, long] of [
+      [1_000, 10_000],
+      [10_000, 100_000],
+    ]) {
+      const n = long / short;
+      const shorts = Array.from({ length: n }, () => prose(short)); // n different texts: nothing is reused
+      const b = prose(long);
+      await add(
+        `document encode, cost per token: ${long.toLocaleString('en')} tokens once vs ${short.toLocaleString('en')} tokens ${n} times (1 = flat)`,
+        `${long.toLocaleString('en')} once`,
+        () => encode(b),
+        `${short.toLocaleString('en')} × ${n}`,
+        async () => {
+          for (const a of shorts) await encode(a);
+        },
+        long > 10_000 ? 3 : Math.max(5, iters >> 2),
+      );
+    }
+  } finally {
+    await raw.session?.release();
+    await model.dispose();
+  }
+
+  // Model load: the engine (graph cut into encoder + head, both sessions made, shapes probed) vs a plain session
+  // create on the same file.
+  const file = model.info.modelFile;
+  const dtype = model.info.dtype;
+  await add(
+    `model load (${path.basename(dir)} ${dtype}): engine loadModel() vs ort.InferenceSession.create(file)`,
+    'loadModel()',
+    async () => (await loadModel(dir, { threads, offline: true }, { dtype })).dispose(),
+    'plain create',
+    async () => (await ort.InferenceSession.create(fs.readFileSync(file), sessionOptions(threads))).release(),
+    Math.max(5, iters >> 2),
+  );
+}
