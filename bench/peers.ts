@@ -1,7 +1,8 @@
 // The engine's whole-document path against its peers, in the same process on the same windows (issue 13's bench list):
 // a raw onnxruntime-node session on the same lean graph (what the engine adds: tokenizing, window planning, padding,
-// copies, checks), transformers.js's pipeline('feature-extraction') on the same windows' text, the cost per token at
-// ~1k vs ~10k tokens, and the engine's model load vs a plain session create on the same file.
+// copies, checks), transformers.js's pipeline('feature-extraction') on the same windows' text, the cost per token from
+// 1k to 100k tokens, the engine's model load vs a plain session create on the same file, and the CLI's start-up.
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
@@ -123,5 +124,28 @@ export async function peerRows(root: string, dir: string, threads: number, add: 
     'plain create',
     async () => (await ort.InferenceSession.create(fs.readFileSync(file), sessionOptions(threads))).release(),
     Math.max(5, iters >> 2),
+  );
+
+  // The CLI (the built bundle, dist/cli.js from `npm run build`): its start-up over a bare Node process, and what
+  // `tokens` adds to it (the tokenizer, no ONNX session).
+  const cli = path.join(root, 'dist', 'cli.js');
+  if (!fs.existsSync(cli)) return console.error('CLI rows skipped: no dist/cli.js (npm run build)');
+  const node = (...a: string[]) =>
+    new Promise<void>((resolve, reject) =>
+      execFile(process.execPath, a, { cwd: root }, (e) => (e ? reject(new Error(e.message)) : resolve())),
+    );
+  await add(
+    'CLI start-up: bert-lens --version vs node -e ""',
+    'bert-lens --version',
+    () => node(cli, '--version'),
+    'node -e ""',
+    () => node('-e', ''),
+  );
+  await add(
+    `CLI: bert-lens tokens (embedded bert-lens-mini, one sentence) vs bert-lens --version`,
+    'tokens',
+    () => node(cli, 'tokens', '--text', 'We sat on the bank of the river.'),
+    '--version',
+    () => node(cli, '--version'),
   );
 }
