@@ -1,7 +1,8 @@
 // The lean encoder graph a model loads with (core/model/session.ts: the split encoder, the hidden states and layer 1's
-// attention its only taps), as bytes, for benchmarks that time onnxruntime on it directly.
+// attention its only taps), as bytes, and feeds for it, for benchmarks that time onnxruntime on it directly.
 import fs from 'node:fs';
 import path from 'node:path';
+import * as ort from 'onnxruntime-node';
 import { tapModel } from '../src/core/model/taps';
 import { splitModel } from '../src/core/model/encoder';
 import { leanTaps } from '../src/core/model/tapped-session';
@@ -23,4 +24,21 @@ export function leanGraph(file: string, layers: number, hidden: number): LeanGra
 export function shapeOf(dir: string): { layers: number; hidden: number; vocab: number } {
   const c = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as Record<string, number>;
   return { layers: c.num_hidden_layers ?? c.n_layers, hidden: c.hidden_size ?? c.dim, vocab: c.vocab_size };
+}
+
+/** int64 feeds for a batch of rows padded to the longest (as run.ts pads), for the session's own input names. */
+export function int64Feeds(inputNames: readonly string[], rows: ArrayLike<number>[]): Record<string, ort.Tensor> {
+  const B = rows.length;
+  const T = Math.max(...rows.map((r) => r.length));
+  const ids = new BigInt64Array(B * T);
+  const mask = new BigInt64Array(B * T);
+  rows.forEach((r, b) => {
+    for (let t = 0; t < r.length; t++) [ids[b * T + t], mask[b * T + t]] = [BigInt(r[t]), 1n];
+  });
+  const all: Record<string, ort.Tensor> = {
+    input_ids: new ort.Tensor('int64', ids, [B, T]),
+    attention_mask: new ort.Tensor('int64', mask, [B, T]),
+    token_type_ids: new ort.Tensor('int64', new BigInt64Array(B * T), [B, T]),
+  };
+  return Object.fromEntries(inputNames.map((n) => [n, all[n]]));
 }

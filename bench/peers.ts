@@ -12,25 +12,10 @@ import { BATCH, encodeText, windowIds } from '../src/core/encode';
 import { loadModel } from '../src/core/model';
 import { sessionOptions } from '../src/core/model/options';
 import { loadTokenizer } from '../src/core/text/tokenizer';
-import { shuffledProse } from './prose';
-import { leanGraph, shapeOf } from './lean-graph';
+import { seeded, shuffledProse } from './prose';
+import { int64Feeds, leanGraph } from './lean-graph';
 
 type Add = (name: string, a: string, fa: () => Promise<unknown>, b: string, fb: () => Promise<unknown>, iters?: number) => Promise<void>;
-
-/** int64 feeds for a batch of rows padded to the longest (as run.ts pads). */
-function feedsOf(s: ort.InferenceSession, rows: Int32Array[]): Record<string, ort.Tensor> {
-  const B = rows.length;
-  const T = Math.max(...rows.map((r) => r.length));
-  const ids = new BigInt64Array(B * T);
-  const mask = new BigInt64Array(B * T);
-  rows.forEach((r, b) => r.forEach((id, t) => ((ids[b * T + t] = BigInt(id)), (mask[b * T + t] = 1n))));
-  const all: Record<string, ort.Tensor> = {
-    input_ids: new ort.Tensor('int64', ids, [B, T]),
-    attention_mask: new ort.Tensor('int64', mask, [B, T]),
-    token_type_ids: new ort.Tensor('int64', new BigInt64Array(B * T), [B, T]),
-  };
-  return Object.fromEntries(s.inputNames.map((n) => [n, all[n]]));
-}
 
 export async function peerRows(root: string, dir: string, threads: number, add: Add, iters: number): Promise<void> {
   const model: LoadedModel = await loadModel(dir, { threads, offline: true }, { dtype: 'auto' });
@@ -41,8 +26,7 @@ export async function peerRows(root: string, dir: string, threads: number, add: 
     const L = model.info.layers;
     // A fresh window cache per call: every window runs, as for a document seen for the first time.
     const encode = (text: string) => encodeText(model, tk, text, { hiddenLayers: [L] }, new WindowCache());
-    let seed = 11;
-    const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    const rand = seeded(11);
     const prose = (tokens: number) => shuffledProse(root, tk, false, tokens, rand);
     const text = prose(1_000);
     const enc = await encode(text);
@@ -51,11 +35,10 @@ export async function peerRows(root: string, dir: string, threads: number, add: 
     const label = `${tokens}-token document, ${rows.length} windows, ${model.info.dtype}`;
 
     // The same lean graph the engine runs, in batches of the engine's size, fetching the last hidden state.
-    const { layers, hidden } = shapeOf(dir);
-    const lean = leanGraph(model.info.modelFile, layers, hidden);
+    const lean = leanGraph(model.info.modelFile, L, model.info.hidden);
     const session = (raw.session = await ort.InferenceSession.create(lean.graph, sessionOptions(threads)));
     const batches = Array.from({ length: Math.ceil(rows.length / BATCH) }, (_, b) =>
-      feedsOf(session, rows.slice(b * BATCH, (b + 1) * BATCH)),
+      int64Feeds(session.inputNames, rows.slice(b * BATCH, (b + 1) * BATCH)),
     );
     await add(
       `document encode (${label}): engine encode() vs raw onnxruntime run() on the same lean graph and windows`,

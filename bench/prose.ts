@@ -27,6 +27,11 @@ export function shuffledProse(root: string, tk: TextTokenizer, zh: boolean, toke
   return flat(text.slice(0, t.ends[Math.min(tokens, t.length) - 1]));
 }
 
+/** Seeded randomness (a linear congruential step): the same documents and edits on every run. */
+export function seeded(seed: number): () => number {
+  return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+}
+
 /** A flat copy of `s`, as the worker receives a document (postMessage copies it); an edit made by concatenation is a
  * rope of pieces, which string comparison walks piece by piece (~10× slower than two flat strings). */
 export const flat = (s: string): string => structuredClone(s);

@@ -14,7 +14,7 @@ import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { sessionOptions } from '../src/core/model/options';
 import { pair } from './pair';
-import { leanGraph, shapeOf } from './lean-graph';
+import { int64Feeds, leanGraph, shapeOf } from './lean-graph';
 
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -67,18 +67,14 @@ async function measure(dir: string, file: string): Promise<Row> {
   const a = await ort.InferenceSession.create(lean.graph, sessionOptions(THREADS));
   const b = await ort.InferenceSession.create(lean.graph, spinning());
   const single = await ort.InferenceSession.create(lean.graph, sessionOptions(1));
-  const feedsOf = (rows: number) => {
-    const ids = BigInt64Array.from({ length: rows * T }, (_, i) => {
-      const k = i % T;
-      return BigInt(k === 0 ? 2 : k === T - 1 ? 3 : 100 + ((i * 7919) % (vocab - 100)));
-    });
-    const all: Record<string, ort.Tensor> = {
-      input_ids: new ort.Tensor('int64', ids, [rows, T]),
-      attention_mask: new ort.Tensor('int64', new BigInt64Array(rows * T).fill(1n), [rows, T]),
-      token_type_ids: new ort.Tensor('int64', new BigInt64Array(rows * T), [rows, T]),
-    };
-    return Object.fromEntries(a.inputNames.map((n) => [n, all[n]]));
-  };
+  // Rows of [CLS] … [SEP] over the ordinary vocabulary, each different.
+  const feedsOf = (rows: number) =>
+    int64Feeds(
+      a.inputNames,
+      Array.from({ length: rows }, (_, r) =>
+        Array.from({ length: T }, (_, k) => (k === 0 ? 2 : k === T - 1 ? 3 : 100 + (((r * T + k) * 7919) % (vocab - 100)))),
+      ),
+    );
   const [feeds, batch] = [feedsOf(1), feedsOf(16)];
   const runA = () => a.run(feeds, [lean.hidden]);
   const runB = () => b.run(feeds, [lean.hidden]);

@@ -14,7 +14,7 @@ import { loadTokenizer } from '../src/core/text/tokenizer';
 import { remembering } from '../src/core/text/splice';
 import { KeptTexts, keptRanges } from '../src/core/text/kept';
 import { pair } from './pair';
-import { flat, shuffledProse } from './prose';
+import { flat, seeded, shuffledProse } from './prose';
 import { collectGarbage } from '../src/core/model/gc';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -29,9 +29,8 @@ const MODELS = arg('model').length
 
 const load = () => Math.round(os.loadavg()[0] * 10) / 10;
 
-/** A step of seeded randomness (the same edits on every run). */
-let seed = 7;
-const rand = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+/** Seeded randomness: the same documents and edits on every run. */
+const rand = seeded(7);
 
 /** `text` with one letter somewhere replaced by another (a new edit every call, so nothing is answered from memory). */
 function edited(text: string): string {
