@@ -1,10 +1,12 @@
 // The lean encoder graph a model loads with (core/model/session.ts: the split encoder, the hidden states and layer 1's
-// attention its only taps), as bytes, and feeds for it, for benchmarks that time onnxruntime on it directly.
+// attention its only taps, the other layers' attention fused), as bytes, and feeds for it, for benchmarks that time
+// onnxruntime on it directly.
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { tapModel } from '../src/core/model/taps';
 import { splitModel } from '../src/core/model/encoder';
+import { fuseAttention } from '../src/core/model/fuse-attention';
 import { leanTaps } from '../src/core/model/tapped-session';
 
 export interface LeanGraph {
@@ -13,12 +15,23 @@ export interface LeanGraph {
   hidden: string;
 }
 
-export function leanGraph(file: string, layers: number, hidden: number): LeanGraph {
+/** `fuse`: the attention blocks fused as the engine loads them (the heads read from the config.json of the file's
+ * model folder, <dir>/onnx/<file>); false: the graph before fuse-attention.ts, for comparisons. */
+export function leanGraph(file: string, layers: number, hidden: number, fuse = true): LeanGraph {
   const t = tapModel(new Uint8Array(fs.readFileSync(file)), layers);
-  const graph = splitModel(t, layers, hidden, 'BertForPreTraining', leanTaps(t.plan))?.encoder;
+  const taps = leanTaps(t.plan);
+  const config = path.join(path.dirname(path.dirname(file)), 'config.json');
+  const heads = fuse && fs.existsSync(config) ? headsOf(config) : undefined;
+  const edits = heads ? fuseAttention(t.graph, t.plan, heads, hidden, new Set(taps)) : undefined;
+  const graph = splitModel(t, layers, hidden, 'BertForPreTraining', taps, edits)?.encoder;
   if (!graph) throw new Error(`${file}: no MLM head to split off`);
   return { graph, hidden: t.plan.hidden[layers] };
 }
+
+const headsOf = (config: string): number => {
+  const c = JSON.parse(fs.readFileSync(config, 'utf8')) as Record<string, number>;
+  return c.num_attention_heads ?? c.n_heads;
+};
 
 /** Layers and hidden size from a model folder's config.json (BERT or DistilBERT names). */
 export function shapeOf(dir: string): { layers: number; hidden: number; vocab: number } {

@@ -1,11 +1,12 @@
 // What the encoder/head split saves (src/core/model/encoder.ts): the hover path's encode (last hidden state, on the
-// lean encoder a model loads with) and mask()'s one-position run, each against the same model loaded as the full
-// graph (`fullGraph`: one graph, every tap).
+// lean encoder a model loads with, its untapped attention fused) and mask()'s one-position run, each against the same
+// model loaded as the full graph (`fullGraph`: one graph, every tap); and what the attention fusion alone saves
+// (fuse-attention.ts: the same lean encoder loaded with `fuseAttention: false`).
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RunRequest } from '../src/core/api';
 import { loadModel } from '../src/core/model';
-import { runsLean, runsSplit } from '../src/core/model/session';
+import { runsFused, runsLean, runsSplit } from '../src/core/model/session';
 
 type Add = (name: string, a: string, fa: () => Promise<unknown>, b: string, fb: () => Promise<unknown>) => Promise<void>;
 
@@ -16,11 +17,12 @@ export async function splitRows(dirs: string[], threads: number, add: Add): Prom
     for (const dtype of dtypes) {
       const split = await loadModel(dir, { threads }, { dtype });
       const full = await loadModel(dir, { threads }, { dtype, fullGraph: true });
+      const unfused = await loadModel(dir, { threads }, { dtype, fuseAttention: false });
       try {
         const { layers, maxPositions, vocabSize } = split.info;
         const T = Math.min(128, maxPositions);
         const ids = Array.from({ length: T }, (_, k) => (k === 0 ? 2 : k === T - 1 ? 3 : 100 + ((k * 7919) % (vocabSize - 100))));
-        const tag = `${path.basename(dir)} ${dtype}, ${T} tokens${runsSplit(split) ? '' : ', NOT SPLIT'}${runsLean(split) ? '' : ', NOT LEAN'}`;
+        const tag = `${path.basename(dir)} ${dtype}, ${T} tokens${runsSplit(split) ? '' : ', NOT SPLIT'}${runsLean(split) ? '' : ', NOT LEAN'}${runsFused(split) ? '' : ', NOT FUSED'}`;
         const hover: RunRequest = { hiddenLayers: [layers] };
         await add(
           `hover-path encode (last hidden): lean encoder session vs full graph (${tag})`,
@@ -28,6 +30,13 @@ export async function splitRows(dirs: string[], threads: number, add: Add): Prom
           () => split.run([{ ids }], hover),
           'full graph',
           () => full.run([{ ids }], hover),
+        );
+        await add(
+          `hover-path encode: attention fused vs not, both lean encoder sessions (${tag})`,
+          'fused',
+          () => split.run([{ ids }], hover),
+          'not fused',
+          () => unfused.run([{ ids }], hover),
         );
         if (!split.info.capabilities.mlm) continue;
         const one: RunRequest = { mlmPositions: [[T >> 1]] };
@@ -41,6 +50,7 @@ export async function splitRows(dirs: string[], threads: number, add: Add): Prom
       } finally {
         await split.dispose();
         await full.dispose();
+        await unfused.dispose();
       }
     }
   }

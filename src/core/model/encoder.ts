@@ -8,6 +8,7 @@ import { pruneOutputs } from './prune';
 import { rowPositions } from './outputs';
 import { headFeeds } from './head-session';
 import type { TappedModel } from './taps';
+import type { NodeEdits } from './fuse-attention';
 
 export interface SplitModel {
   encoder: Uint8Array; // the graph with `taps` (default: all) and without `logits` and the nodes only it needs
@@ -23,7 +24,7 @@ export interface SplitModel {
  * Splits a tapped masked-LM model at the last layer's output (`layers` = L, so plan.hidden[L]); the encoder outputs
  * `taps` besides the model's own outputs (the lean encoder: the hidden states and layer 1's attention). Undefined when
  * there is nothing to split (no MLM logits, a classifier's `logits`, no hidden-state taps) or the head reads anything but
- * that hidden state: such a model keeps its one full graph.
+ * that hidden state: such a model keeps its one full graph. `edits`: the lean encoder's attention fused (fuse-attention.ts).
  */
 export function splitModel(
   tapped: TappedModel,
@@ -31,6 +32,7 @@ export function splitModel(
   hiddenSize: number,
   archs: string,
   taps: string[] = tapped.taps,
+  edits?: NodeEdits,
 ): SplitModel | undefined {
   const logits = ['logits', 'prediction_logits'].find((n) => tapped.graph.outputs.includes(n));
   const hidden = tapped.plan.hidden[layers];
@@ -39,7 +41,7 @@ export function splitModel(
   try {
     const head = extractHead(tapped.graph, hidden, logits, hiddenSize);
     const quantized = indexModel(head).nodes.some((n) => n.opType === 'DynamicQuantizeLinear');
-    return { encoder: pruneOutputs(tapped.graph, [logits], taps), head, hidden, logits, quantized };
+    return { encoder: pruneOutputs(tapped.graph, [logits], taps, edits), head, hidden, logits, quantized };
   } catch {
     return undefined;
   }

@@ -7,7 +7,7 @@ const { Reader, Writer } = protobuf;
 
 // Field numbers from onnx.proto (head.ts writes graphs with the same ones).
 export const MODEL_GRAPH = 7;
-const MODEL_OPSET = 8;
+export const MODEL_OPSET = 8;
 export const GRAPH_NODE = 1;
 export const GRAPH_NAME = 2;
 export const GRAPH_INITIALIZER = 5;
@@ -161,11 +161,11 @@ export function concatBytes(parts: Uint8Array[]): Uint8Array {
 }
 
 /**
- * Model bytes whose graph field's body is `parts`, one after another; every other model field is kept as raw bytes.
- * Written straight into one buffer: a model is hundreds of MB, and each transient copy of it is resident until V8
- * collects it.
+ * Model bytes whose graph field's body is `parts`, one after another; every other model field is kept as raw bytes,
+ * and `modelFields` (whole model fields, e.g. another opset import) follow them. Written straight into one buffer: a
+ * model is hundreds of MB, and each transient copy of it is resident until V8 collects it.
  */
-export function withGraph(g: GraphIndex, fields: Uint8Array[]): Uint8Array {
+export function withGraph(g: GraphIndex, fields: Uint8Array[], modelFields: Uint8Array[] = []): Uint8Array {
   const external = g.external;
   const parts = external ? fields.flatMap((p) => referencedFields(g, p, external)) : fields;
   const length = parts.reduce((n, x) => n + x.length, 0);
@@ -173,9 +173,10 @@ export function withGraph(g: GraphIndex, fields: Uint8Array[]): Uint8Array {
     .uint32((MODEL_GRAPH << 3) | 2)
     .uint32(length)
     .finish();
-  const out = new Uint8Array(g.graphTagStart + head.length + length + (g.bytes.length - g.graphEnd));
+  const extra = modelFields.reduce((n, x) => n + x.length, 0);
+  const out = new Uint8Array(g.graphTagStart + head.length + length + (g.bytes.length - g.graphEnd) + extra);
   let at = 0;
-  for (const x of [g.bytes.subarray(0, g.graphTagStart), head, ...parts, g.bytes.subarray(g.graphEnd)]) {
+  for (const x of [g.bytes.subarray(0, g.graphTagStart), head, ...parts, g.bytes.subarray(g.graphEnd), ...modelFields]) {
     out.set(x, at);
     at += x.length;
   }

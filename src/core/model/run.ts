@@ -35,6 +35,7 @@ export interface Shared {
   lost?: BertLensError; // a failed swap could not load the lean session again: every run says so
   archs: string; // config.json's architectures (splitModel decides by them)
   mapped?: string; // the file the sessions map their weights from (mapped.ts), read again for the tapped session
+  fused: boolean; // the lean graph has its untapped attention blocks fused (fuse-attention.ts)
 }
 
 // ORT runs the whole graph whatever is fetched (docs/TECH-NOTES.md §6: fetching only the embedding output costs a full
@@ -80,7 +81,7 @@ function withTaps(s: Shared): Promise<void> {
 
 async function swapIn(s: Shared): Promise<void> {
   const { mapped } = s;
-  const graphs = graphsForTaps(s.info, s.plan, !!s.split, s.archs, mapped);
+  const graphs = graphsForTaps(s.info, s.plan, !!s.split, s.archs, mapped, s.fused);
   while (s.running > 0) await new Promise<void>((r) => s.idle.push(r));
   await s.session.release();
   const options = sessionOptions(s.threads);

@@ -17,7 +17,7 @@ import { splitModel, type SplitModel } from './encoder';
 import { collectGarbage } from './gc';
 import { mappedFile, sessionOver } from './mapped';
 import { appendOutputs } from './graph';
-import { leanTaps } from './tapped-session';
+import { leanEdits, leanGraph, leanTaps } from './tapped-session';
 import { sessionOptions } from './options';
 import { probeShapes, runBatched, type Shared } from './run';
 
@@ -28,6 +28,9 @@ export interface ModelLoadOptions extends LoadOptions {
   /** Run the exported graph whole, MLM decoder over every position included, as before the encoder/head split
    * (encoder.ts); for parity tests and the benchmark. */
   fullGraph?: boolean;
+  /** Fuse each attention block the lean graph does not tap into one MultiHeadAttention node (fuse-attention.ts;
+   * default true); false for parity tests and the benchmark. */
+  fuseAttention?: boolean;
 }
 
 // One session per model file + thread count, shared by every loadModel() caller until the last dispose(). The count
@@ -42,16 +45,20 @@ const leanOf = new WeakMap<LoadedModel, Shared>();
 /** Whether `model`'s session still lacks the attention and Q/K/V taps (tapped-session.ts: made on first request). */
 export const runsLean = (model: LoadedModel): boolean => !!leanOf.get(model)?.lean;
 
+/** Whether `model`'s lean session runs its untapped attention blocks fused (fuse-attention.ts). */
+export const runsFused = (model: LoadedModel): boolean => !!leanOf.get(model)?.lean && !!leanOf.get(model)?.fused;
+
 export async function loadModel(source: string, store: StoreOptions = {}, load: ModelLoadOptions = {}): Promise<LoadedModel> {
   throwIfAborted(load.signal, `Loading ${source}`);
   const resolved = await resolveModel(source, { ...store, ...load, dtype: load.dtype ?? store.dtype });
   const threads = Math.max(1, store.threads ?? Math.min(2, os.cpus().length));
   const full = !!load.fullGraph;
-  const key = `${resolved.modelFile}|${threads}${full ? '|full' : ''}`;
+  const fuse = load.fuseAttention ?? true;
+  const key = `${resolved.modelFile}|${threads}${full ? '|full' : ''}${fuse ? '' : '|unfused'}`;
   let entry = sessions.get(key);
   if (!entry) {
     const cacheDir = store.cacheDir ?? defaultCacheDir();
-    const created = { pending: createShared(source, resolved, cacheDir, threads, full, !!load.attention), refs: 0 };
+    const created = { pending: createShared(source, resolved, cacheDir, threads, { full, attention: !!load.attention, fuse }), refs: 0 };
     sessions.set(key, created);
     created.pending.catch(() => sessions.get(key) === created && sessions.delete(key));
     entry = created;
@@ -135,10 +142,9 @@ async function createShared(
   resolved: Awaited<ReturnType<typeof resolveModel>>,
   cacheDir: string,
   threads: number,
-  full: boolean,
-  attention: boolean,
+  graphs: GraphChoice,
 ): Promise<Shared> {
-  const shared = await openShared(source, resolved, cacheDir, threads, full, attention);
+  const shared = await openShared(source, resolved, cacheDir, threads, graphs);
   collectGarbage(); // the graphs onnxruntime copied, out of scope now
   return shared;
 }
@@ -148,8 +154,7 @@ async function openShared(
   resolved: Awaited<ReturnType<typeof resolveModel>>,
   cacheDir: string,
   threads: number,
-  full: boolean,
-  allTaps: boolean,
+  choice: GraphChoice,
 ): Promise<Shared> {
   const info = readModelInfo(resolved.dir, { id: source, source: resolved.source, dtype: resolved.dtype });
   info.modelFile = resolved.modelFile;
@@ -171,8 +176,9 @@ async function openShared(
   const archs = JSON.stringify(cfg.architectures ?? '');
   // The file's bytes and its parsed graph live only inside graphsOf: gone before onnxruntime copies the graphs.
   const mapped = mappedFile(resolved.source, resolved.modelFile, cacheDir); // model/mapped.ts: weights mapped, not copied
-  const { plan, split, whole, lean: leanGraphs } = graphsOf(resolved.modelFile, file, info, archs, full, allTaps, cfg, corrupt, mapped);
-  let lean = leanGraphs;
+  const graphs = graphsOf(resolved.modelFile, file, info, archs, choice, cfg, corrupt, mapped);
+  const { plan, split, whole } = graphs;
+  let { lean, fused } = graphs;
   const options = sessionOptions(threads);
   collectGarbage();
   let session: ort.InferenceSession | undefined;
@@ -186,15 +192,21 @@ async function openShared(
       // The full graph below either loads (and runs as before) or fails with the message it always had.
       await session?.release();
       session = head = undefined;
-      lean = false;
+      lean = fused = false;
     }
   }
   try {
     // The full graph (lean or tapped): asked for, no MLM head to split off, or the split graphs did not load (then
     // read again, every tap in).
+    const tappedWhole = () =>
+      sessionOver(resolved.modelFile, tapModel(readBounded(resolved.modelFile), info.layers).bytes, options, undefined);
     session ??= whole
-      ? await sessionOver(resolved.modelFile, whole, options, mapped)
-      : await sessionOver(resolved.modelFile, tapModel(readBounded(resolved.modelFile), info.layers).bytes, options, undefined);
+      ? await sessionOver(resolved.modelFile, whole, options, mapped).catch((e: unknown) => {
+          if (!fused) throw e;
+          lean = fused = false; // a fused graph this onnxruntime refuses: the graph as exported, every tap in
+          return tappedWhole();
+        })
+      : await tappedWhole();
   } catch (e) {
     // It parsed, so this is more likely an operator or type onnxruntime cannot run than a damaged file: keep it.
     const why = String((e as Error).message ?? e).split('\n')[0];
@@ -248,6 +260,7 @@ async function openShared(
     lean,
     archs,
     mapped,
+    fused,
     running: 0,
     idle: [],
   };
@@ -261,23 +274,30 @@ async function openShared(
   return shared;
 }
 
+/** Which graphs a load makes: `full` the exported graph whole (every tap, MLM decoder in), `attention` every tap from
+ * the start, `fuse` the lean graph's untapped attention blocks fused (fuse-attention.ts). */
+interface GraphChoice {
+  full: boolean;
+  attention: boolean;
+  fuse: boolean;
+}
+
 /**
  * Reads and taps the model file, checks it against config.json, and cuts the graphs the sessions load: encoder + MLM
  * head (encoder.ts), or the whole graph when `full` is asked or there is no head to split off. `lean`: the graph
  * outputs the hidden states and layer 1's attention only (tapped-session.ts adds the rest when first asked for);
- * `full` (one graph, as before the split) and `attention` keep every tap.
+ * `full` (one graph, as before the split) and `attention` keep every tap. `fused`: the lean graphs fuse attention.
  */
 function graphsOf(
   modelFile: string,
   file: string,
   info: ModelInfo,
   archs: string,
-  full: boolean,
-  attention: boolean,
+  { full, attention, fuse }: GraphChoice,
   cfg: Record<string, unknown>,
   corrupt: (why: string, cause?: unknown) => BertLensError,
   mapped: string | undefined,
-): { plan: TapPlan; split?: SplitModel; whole?: Uint8Array; lean: boolean } {
+): { plan: TapPlan; split?: SplitModel; whole?: Uint8Array; lean: boolean; fused: boolean } {
   let bytes: Uint8Array;
   try {
     bytes = readBounded(mapped ?? modelFile); // a snapshot's bytes are the file's, at the offsets the graphs refer to
@@ -299,7 +319,8 @@ function graphsOf(
   if (mapped) tapped.graph.external = path.basename(mapped);
   const lean = !full && !attention && tapped.plan.layers.length > 0; // asked for, and something to leave out
   const taps = lean ? leanTaps(tapped.plan) : tapped.taps;
-  const split = full ? undefined : splitModel(tapped, info.layers, info.hidden, archs, taps);
-  const whole = split ? undefined : appendOutputs(tapped.graph, taps);
-  return { plan: tapped.plan, split, whole, lean };
+  const edits = lean ? leanEdits(tapped, info, fuse) : undefined;
+  const split = full ? undefined : splitModel(tapped, info.layers, info.hidden, archs, taps, edits);
+  const whole = split ? undefined : lean ? leanGraph(tapped, info, false, archs, edits) : appendOutputs(tapped.graph, taps);
+  return { plan: tapped.plan, split, whole, lean, fused: !!edits };
 }

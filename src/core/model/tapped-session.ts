@@ -13,13 +13,27 @@ import { readBounded } from './files';
 import { sessionOver } from './mapped';
 import { splitModel } from './encoder';
 import { appendOutputs } from './graph';
-import { tapModel, type TapPlan } from './taps';
+import { fuseAttention, type NodeEdits } from './fuse-attention';
+import { pruneOutputs } from './prune';
+import { tapModel, type TapPlan, type TappedModel } from './taps';
 
 /** The same taps by the same names: the plan the lean session was loaded with must still describe the file. */
 const tapNames = (p: TapPlan) => [...p.hidden, ...p.layers.flatMap((l) => [l.attention, l.q?.name, l.k?.name, l.v?.name])].join('\n');
 
 /** A lean graph's taps: the hidden states, and layer 1's attention to check config.json's head count at load. */
 export const leanTaps = (plan: TapPlan): string[] => [...plan.hidden, ...(plan.layers[0] ? [plan.layers[0].attention] : [])];
+
+/** A lean graph's untapped attention blocks, each fused into one node (fuse-attention.ts); undefined when `fuse` is off
+ * or none matches. */
+export const leanEdits = (t: TappedModel, info: ModelInfo, fuse: boolean): NodeEdits | undefined =>
+  fuse ? fuseAttention(t.graph, t.plan, info.heads, info.hidden, new Set(leanTaps(t.plan))) : undefined;
+
+/** The lean graph: split (the encoder without the MLM decoder) or whole, attention fused where `edits` say. */
+export function leanGraph(t: TappedModel, info: ModelInfo, split: boolean, archs: string, edits?: NodeEdits): Uint8Array | undefined {
+  const taps = leanTaps(t.plan);
+  if (split) return splitModel(t, info.layers, info.hidden, archs, taps, edits)?.encoder;
+  return edits ? pruneOutputs(t.graph, [], taps, edits) : appendOutputs(t.graph, taps);
+}
 
 const unavailable = (info: ModelInfo, why: string, cause?: unknown) =>
   new BertLensError(
@@ -39,6 +53,7 @@ export function graphsForTaps(
   split: boolean,
   archs: string,
   mapped: string | undefined,
+  fuse: boolean,
 ): { tapped: Uint8Array; lean: () => Uint8Array } {
   try {
     const t = tapModel(readBounded(mapped ?? info.modelFile), info.layers);
@@ -47,7 +62,7 @@ export function graphsForTaps(
     const cut = (taps: string[]) => (split ? splitModel(t, info.layers, info.hidden, archs, taps)?.encoder : undefined);
     const tapped = split ? cut(t.taps) : appendOutputs(t.graph, t.taps);
     if (!tapped) throw new Error('the file changed since it was loaded');
-    return { tapped, lean: () => (split ? cut(leanTaps(t.plan))! : appendOutputs(t.graph, leanTaps(t.plan))) };
+    return { tapped, lean: () => leanGraph(t, info, split, archs, leanEdits(t, info, fuse))! };
   } catch (e) {
     if (e instanceof BertLensError) throw e;
     throw unavailable(info, (e as Error).message, e);

@@ -1,0 +1,100 @@
+"""Trial (issue 13, not used by the engine): each untapped self-attention block of a lean encoder graph, *with* its
+Q, K and V projections, rewritten into one com.microsoft Attention node (fp32: the three weight matrices concatenated
+into one [H, 3H] GEMM inside the node) or QAttention (int8: the dynamically quantized input, int8 weights concatenated,
+per-column scales), to see whether onnxruntime runs that faster than MultiHeadAttention over separate projections
+(src/core/model/fuse-attention.ts).
+
+  /usr/bin/python3 bench/trials/fuse_qkv_attention.py LEAN.onnx OUT.onnx HEADS
+
+LEAN.onnx: an unfused lean graph (`bench/op-profile.ts … --write` before fuse-attention.ts, or build/write-graphs.ts).
+Matches torch 1.13's export of training/bert.py by node names, as bench/trials/fuse_mha.py does.
+"""
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+BLOCK = ['Reshape', 'Reshape_1', 'Reshape_2', 'Transpose', 'Transpose_1', 'Transpose_2', 'MatMul', 'Div_1', 'Add',
+         'Softmax', 'MatMul_1', 'Transpose_3', 'Reshape_3']
+
+
+def fuse(model, heads):
+    g = model.graph
+    nodes = list(g.node)
+    by_name = {n.name: n for n in nodes}
+    prod = {o: n for n in nodes for o in n.output}
+    init = {i.name: i for i in g.initializer}
+    for n in nodes:
+        if n.op_type == 'Identity' and n.input[0] in init:
+            init[n.output[0]] = init[n.input[0]]
+    arr = lambda name: numpy_helper.to_array(init[name])
+    outputs = {o.name for o in g.output}
+    replace, new_inits = {}, []
+    for sm in (n for n in nodes if n.op_type == 'Softmax'):
+        p = sm.name[:-len('Softmax')]
+        if sm.output[0] in outputs or not all(p + s in by_name for s in BLOCK):
+            continue
+        adds = [prod[by_name[p + s].input[0]] for s in ('Reshape', 'Reshape_1', 'Reshape_2')]  # bias Adds of q, k, v
+        biases, mms = [], []
+        for a in adds:
+            b = next(i for i in a.input if i in init)
+            biases.append(arr(b))
+            mms.append(prod[next(i for i in a.input if i not in init)])
+        tag = p + 'qkv'
+        bias = numpy_helper.from_array(np.concatenate(biases), tag + '_bias')
+        if mms[0].op_type == 'MatMul':  # fp32
+            w = np.concatenate([arr(m.input[1]) for m in mms], axis=1)
+            new_inits += [numpy_helper.from_array(w, tag + '_w'), bias]
+            node = helper.make_node('Attention', [mms[0].input[0], tag + '_w', tag + '_bias', 'mask_int32'],
+                                    [by_name[p + 'Reshape_3'].output[0]], name=tag, domain='com.microsoft',
+                                    num_heads=heads, mask_filter_value=-3.4028234663852886e38)
+        else:  # int8: Mul(Cast(MatMulInteger(xq, Wq, xzp, wzp)), Mul(x_scale, w_scale))
+            mmi = [prod[prod[m.input[0]].input[0]] for m in mms]  # Mul ← Cast ← MatMulInteger
+            scales = [prod[m.input[1]] for m in mms]
+            x_scale = next(i for i in scales[0].input if i not in init)
+            w_scales = [arr(next(i for i in s.input if i in init)).item() for s in scales]
+            w = np.concatenate([arr(m.input[1]) for m in mmi], axis=1)
+            cols = w.shape[1] // 3
+            ws = np.concatenate([np.full(cols, s, np.float32) for s in w_scales])
+            zp = arr(mmi[0].input[3])
+            new_inits += [numpy_helper.from_array(w, tag + '_w'), bias, numpy_helper.from_array(ws, tag + '_ws'),
+                          numpy_helper.from_array(zp, tag + '_wzp')]
+            node = helper.make_node('QAttention', [mmi[0].input[0], tag + '_w', tag + '_bias', x_scale, tag + '_ws',
+                                                   'mask_int32', mmi[0].input[2], tag + '_wzp'],
+                                    [by_name[p + 'Reshape_3'].output[0]], name=tag, domain='com.microsoft',
+                                    num_heads=heads)
+        replace[p + 'Reshape_3'] = node
+    cast = helper.make_node('Cast', ['attention_mask'], ['mask_int32'], name='mask_int32', to=TensorProto.INT32)
+    out = []
+    for n in nodes:
+        if n.name in replace:
+            if cast not in out:
+                out.append(cast)
+            out.append(replace[n.name])
+        else:
+            out.append(n)
+    needed, kept = set(outputs), []
+    for n in reversed(out):
+        if any(o in needed for o in n.output):
+            kept.append(n)
+            needed.update(i for i in n.input if i)
+    del g.node[:]
+    g.node.extend(reversed(kept))
+    g.initializer.extend(new_inits)
+    keep = [i for i in g.initializer if i.name in needed]
+    del g.initializer[:]
+    g.initializer.extend(keep)
+    model.opset_import.append(helper.make_opsetid('com.microsoft', 1))
+    return len(replace)
+
+
+def main():
+    src, dst, heads = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    model = onnx.load(src)
+    print(f'{fuse(model, heads)} attention blocks fused with their projections')
+    onnx.save(model, dst)
+
+
+if __name__ == '__main__':
+    main()
