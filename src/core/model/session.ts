@@ -14,7 +14,7 @@ import { checkConsistency } from './checks';
 import { readBounded, readJsonText } from './files';
 import { createHeadSession, runHead, type HeadSource } from './head-session';
 import { splitModel, type SplitModel } from './encoder';
-import { collectGarbage } from './gc';
+import { collectGarbage, discard } from './gc';
 import { mappedFile, sessionOver } from './mapped';
 import { appendOutputs } from './graph';
 import { leanEdits, leanGraph, leanTaps } from './tapped-session';
@@ -322,5 +322,6 @@ function graphsOf(
   const edits = lean ? leanEdits(tapped, info, fuse) : undefined;
   const split = full ? undefined : splitModel(tapped, info.layers, info.hidden, archs, taps, edits);
   const whole = split ? undefined : lean ? leanGraph(tapped, info, false, archs, edits) : appendOutputs(tapped.graph, taps);
+  discard(bytes, [split?.encoder, split?.head, whole]); // nothing reads the file's bytes from here on (gc.ts)
   return { plan: tapped.plan, split, whole, lean, fused: !!edits };
 }
