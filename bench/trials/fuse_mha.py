@@ -11,7 +11,8 @@ Transpose → Reshape); the mask there is (1 − mask) × float32 min, so that i
 import sys
 
 import onnx
-from onnx import TensorProto, helper
+from onnx import helper
+from rewrite import MASK, replace_nodes
 
 BLOCK = ['Reshape', 'Reshape_1', 'Reshape_2', 'Transpose', 'Transpose_1', 'Transpose_2', 'MatMul', 'Div_1', 'Add',
          'Softmax', 'MatMul_1', 'Transpose_3', 'Reshape_3']
@@ -22,33 +23,16 @@ def fuse(model, heads):
     nodes = list(g.node)
     by_name = {n.name: n for n in nodes}
     outputs = {o.name for o in g.output}
-    drop, replace = set(), {}
+    replace = {}
     for sm in (n for n in nodes if n.op_type == 'Softmax'):
         p = sm.name[:-len('Softmax')]
         if sm.output[0] in outputs or not all(p + s in by_name for s in BLOCK):
             continue  # a tapped attention (the lean graph's layer 1) or another pattern: left as it is
-        drop.update(p + s for s in BLOCK)
         q, k, v = (by_name[p + s].input[0] for s in ('Reshape', 'Reshape_1', 'Reshape_2'))
         replace[p + 'Reshape_3'] = helper.make_node(
-            'MultiHeadAttention', [q, k, v, '', 'mask_int32'], [by_name[p + 'Reshape_3'].output[0]], name=p + 'MHA',
+            'MultiHeadAttention', [q, k, v, '', MASK], [by_name[p + 'Reshape_3'].output[0]], name=p + 'MHA',
             domain='com.microsoft', num_heads=heads, mask_filter_value=-3.4028234663852886e38)
-    cast = helper.make_node('Cast', ['attention_mask'], ['mask_int32'], name='mask_int32', to=TensorProto.INT32)
-    out = []
-    for n in nodes:
-        if n.name in replace:
-            if cast not in out:
-                out.append(cast)
-            out.append(replace[n.name])
-        elif n.name not in drop:
-            out.append(n)
-    needed, kept = set(outputs), []  # drop what only the removed nodes read (their shape arithmetic)
-    for n in reversed(out):
-        if any(o in needed for o in n.output):
-            kept.append(n)
-            needed.update(i for i in n.input if i)
-    del g.node[:]
-    g.node.extend(reversed(kept))
-    model.opset_import.append(helper.make_opsetid('com.microsoft', 1))
+    replace_nodes(model, replace)
     return len(replace)
 
 

@@ -13,7 +13,8 @@ import sys
 
 import numpy as np
 import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper, numpy_helper
+from rewrite import MASK, replace_nodes
 
 BLOCK = ['Reshape', 'Reshape_1', 'Reshape_2', 'Transpose', 'Transpose_1', 'Transpose_2', 'MatMul', 'Div_1', 'Add',
          'Softmax', 'MatMul_1', 'Transpose_3', 'Reshape_3']
@@ -46,7 +47,7 @@ def fuse(model, heads):
         if mms[0].op_type == 'MatMul':  # fp32
             w = np.concatenate([arr(m.input[1]) for m in mms], axis=1)
             new_inits += [numpy_helper.from_array(w, tag + '_w'), bias]
-            node = helper.make_node('Attention', [mms[0].input[0], tag + '_w', tag + '_bias', 'mask_int32'],
+            node = helper.make_node('Attention', [mms[0].input[0], tag + '_w', tag + '_bias', MASK],
                                     [by_name[p + 'Reshape_3'].output[0]], name=tag, domain='com.microsoft',
                                     num_heads=heads, mask_filter_value=-3.4028234663852886e38)
         else:  # int8: Mul(Cast(MatMulInteger(xq, Wq, xzp, wzp)), Mul(x_scale, w_scale))
@@ -61,31 +62,12 @@ def fuse(model, heads):
             new_inits += [numpy_helper.from_array(w, tag + '_w'), bias, numpy_helper.from_array(ws, tag + '_ws'),
                           numpy_helper.from_array(zp, tag + '_wzp')]
             node = helper.make_node('QAttention', [mmi[0].input[0], tag + '_w', tag + '_bias', x_scale, tag + '_ws',
-                                                   'mask_int32', mmi[0].input[2], tag + '_wzp'],
+                                                   MASK, mmi[0].input[2], tag + '_wzp'],
                                     [by_name[p + 'Reshape_3'].output[0]], name=tag, domain='com.microsoft',
                                     num_heads=heads)
         replace[p + 'Reshape_3'] = node
-    cast = helper.make_node('Cast', ['attention_mask'], ['mask_int32'], name='mask_int32', to=TensorProto.INT32)
-    out = []
-    for n in nodes:
-        if n.name in replace:
-            if cast not in out:
-                out.append(cast)
-            out.append(replace[n.name])
-        else:
-            out.append(n)
-    needed, kept = set(outputs), []
-    for n in reversed(out):
-        if any(o in needed for o in n.output):
-            kept.append(n)
-            needed.update(i for i in n.input if i)
-    del g.node[:]
-    g.node.extend(reversed(kept))
     g.initializer.extend(new_inits)
-    keep = [i for i in g.initializer if i.name in needed]
-    del g.initializer[:]
-    g.initializer.extend(keep)
-    model.opset_import.append(helper.make_opsetid('com.microsoft', 1))
+    replace_nodes(model, replace)
     return len(replace)
 
 
