@@ -9,33 +9,22 @@ per-column scales), to see whether onnxruntime runs that faster than MultiHeadAt
 LEAN.onnx: an unfused lean graph (`bench/op-profile.ts … --write` before fuse-attention.ts, or build/write-graphs.ts).
 Matches torch 1.13's export of training/bert.py by node names, as bench/trials/fuse_mha.py does.
 """
-import sys
-
 import numpy as np
-import onnx
 from onnx import helper, numpy_helper
-from rewrite import MASK, replace_nodes
+from rewrite import MASK, blocks, main, replace_nodes
 
-BLOCK = ['Reshape', 'Reshape_1', 'Reshape_2', 'Transpose', 'Transpose_1', 'Transpose_2', 'MatMul', 'Div_1', 'Add',
-         'Softmax', 'MatMul_1', 'Transpose_3', 'Reshape_3']
 
 
 def fuse(model, heads):
     g = model.graph
-    nodes = list(g.node)
-    by_name = {n.name: n for n in nodes}
-    prod = {o: n for n in nodes for o in n.output}
+    prod = {o: n for n in g.node for o in n.output}
     init = {i.name: i for i in g.initializer}
-    for n in nodes:
+    for n in g.node:
         if n.op_type == 'Identity' and n.input[0] in init:
             init[n.output[0]] = init[n.input[0]]
     arr = lambda name: numpy_helper.to_array(init[name])
-    outputs = {o.name for o in g.output}
     replace, new_inits = {}, []
-    for sm in (n for n in nodes if n.op_type == 'Softmax'):
-        p = sm.name[:-len('Softmax')]
-        if sm.output[0] in outputs or not all(p + s in by_name for s in BLOCK):
-            continue
+    for p, by_name in blocks(model):
         adds = [prod[by_name[p + s].input[0]] for s in ('Reshape', 'Reshape_1', 'Reshape_2')]  # bias Adds of q, k, v
         biases, mms = [], []
         for a in adds:
@@ -71,12 +60,5 @@ def fuse(model, heads):
     return len(replace)
 
 
-def main():
-    src, dst, heads = sys.argv[1], sys.argv[2], int(sys.argv[3])
-    model = onnx.load(src)
-    print(f'{fuse(model, heads)} attention blocks fused with their projections')
-    onnx.save(model, dst)
-
-
 if __name__ == '__main__':
-    main()
+    main(fuse, 'attention blocks fused with their projections')
