@@ -62,7 +62,7 @@ export function fuseAttention(g: GraphIndex, plan: TapPlan, heads: number, hidde
   const mask = freshName(g, 'bert_lens/attention_mask_int32');
   const replace = new Map<number, onnx.NodeProto[]>();
   for (const layer of plan.layers) {
-    if (keep.has(layer.attention)) continue;
+    if (keep.has(layer.attention) || g.outputs.includes(layer.attention)) continue; // read: the block stays
     const block = m.block(layer.attention);
     if (!block) continue;
     const nodes = replace.size === 0 ? [castNode(mask)] : [];

@@ -158,6 +158,12 @@ describe('attention fusion: only the exact pattern', () => {
       1,
     ));
 
+  it("attention probabilities that are one of the model's own outputs", () =>
+    assert.equal(
+      fusedLayers((nodes, g) => g.output.push(onnx.ValueInfoProto.create({ name: layer2(nodes, 'Softmax').output[0] }))),
+      1,
+    ));
+
   it('heads split another way than config.json says (a Reshape to [B, T, 2, d])', () =>
     assert.equal(
       fusedLayers((nodes, g) => {
