@@ -4,7 +4,7 @@ transposes, no separate scores, mask, softmax and product nodes), to see whether
 
   /usr/bin/python3 bench/trials/fuse_mha.py LEAN.onnx FUSED.onnx HEADS
 
-LEAN.onnx comes from `bench/op-profile.ts ... --write`; time the pair with bench/graph-pair.ts. Matches the attention
+LEAN.onnx comes from `bench/op-profile.ts ... --write LEAN.onnx --unfused`; time the pair with bench/graph-pair.ts. Matches the attention
 block as torch 1.13 exports training/bert.py (Reshape → Transpose → MatMul → Div → Add mask → Softmax → MatMul →
 Transpose → Reshape); the mask there is (1 − mask) × float32 min, so that is the node's mask_filter_value.
 """

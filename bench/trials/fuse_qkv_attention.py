@@ -6,7 +6,7 @@ per-column scales), to see whether onnxruntime runs that faster than MultiHeadAt
 
   /usr/bin/python3 bench/trials/fuse_qkv_attention.py LEAN.onnx OUT.onnx HEADS
 
-LEAN.onnx: an unfused lean graph (`bench/op-profile.ts … --write` before fuse-attention.ts, or build/write-graphs.ts).
+LEAN.onnx: the lean graph before fuse-attention.ts (`bench/op-profile.ts … --write LEAN.onnx --unfused`).
 Matches torch 1.13's export of training/bert.py by node names, as bench/trials/fuse_mha.py does.
 """
 import numpy as np

@@ -5,7 +5,8 @@ Split — BERT's query, key and value projections are three such siblings in eve
 
   /usr/bin/python3 bench/trials/merge_qkv.py IN.onnx OUT.onnx
 
-Time the pair with bench/graph-pair.ts. int8: the weights' zero points must be equal (per-tensor symmetric); their
+IN.onnx: the lean graph before fuse-attention.ts (`bench/op-profile.ts … --write IN.onnx --unfused`). Time the pair
+with bench/graph-pair.ts. int8: the weights' zero points must be equal (per-tensor symmetric); their
 scales become one per-column vector.
 """
 import sys
