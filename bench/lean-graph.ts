@@ -5,9 +5,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { tapModel } from '../src/core/model/taps';
-import { splitModel } from '../src/core/model/encoder';
-import { fuseAttention } from '../src/core/model/fuse-attention';
-import { leanTaps } from '../src/core/model/tapped-session';
+import { readModelInfo } from '../src/core/model/info';
+import { leanEdits, leanGraph as engineLeanGraph } from '../src/core/model/tapped-session';
 
 export interface LeanGraph {
   graph: Uint8Array;
@@ -15,28 +14,20 @@ export interface LeanGraph {
   hidden: string;
 }
 
-/** `fuse`: the attention blocks fused as the engine loads them (the heads read from the config.json of the file's
- * model folder, <dir>/onnx/<file>); false: the graph before fuse-attention.ts, for comparisons. */
-export function leanGraph(file: string, layers: number, hidden: number, fuse = true): LeanGraph {
-  const t = tapModel(new Uint8Array(fs.readFileSync(file)), layers);
-  const taps = leanTaps(t.plan);
-  const config = path.join(path.dirname(path.dirname(file)), 'config.json');
-  const heads = fuse && fs.existsSync(config) ? headsOf(config) : undefined;
-  const edits = heads ? fuseAttention(t.graph, t.plan, heads, hidden, new Set(taps)) : undefined;
-  const graph = splitModel(t, layers, hidden, 'BertForPreTraining', taps, edits)?.encoder;
+/** The split lean encoder of a model file in its folder (<dir>/onnx/<file>), as session.ts cuts it. `fuse`: attention
+ * fused as the engine loads it; false: the graph before fuse-attention.ts, for comparisons and the trials. */
+export function leanGraph(file: string, fuse = true): LeanGraph {
+  const info = readModelInfo(path.dirname(path.dirname(file)));
+  const t = tapModel(new Uint8Array(fs.readFileSync(file)), info.layers);
+  const graph = engineLeanGraph(t, info, true, 'BertForPreTraining', leanEdits(t, info, fuse));
   if (!graph) throw new Error(`${file}: no MLM head to split off`);
-  return { graph, hidden: t.plan.hidden[layers] };
+  return { graph, hidden: t.plan.hidden[info.layers] };
 }
 
-const headsOf = (config: string): number => {
-  const c = JSON.parse(fs.readFileSync(config, 'utf8')) as Record<string, number>;
-  return c.num_attention_heads ?? c.n_heads;
-};
-
-/** Layers and hidden size from a model folder's config.json (BERT or DistilBERT names). */
+/** Layers, hidden size and vocabulary of a model folder (config.json, BERT or DistilBERT names). */
 export function shapeOf(dir: string): { layers: number; hidden: number; vocab: number } {
-  const c = JSON.parse(fs.readFileSync(path.join(dir, 'config.json'), 'utf8')) as Record<string, number>;
-  return { layers: c.num_hidden_layers ?? c.n_layers, hidden: c.hidden_size ?? c.dim, vocab: c.vocab_size };
+  const info = readModelInfo(dir);
+  return { layers: info.layers, hidden: info.hidden, vocab: info.vocabSize };
 }
 
 /** int64 feeds for a batch of rows padded to the longest (as run.ts pads), for the session's own input names. */

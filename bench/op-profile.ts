@@ -1,8 +1,8 @@
 // Where the hover path's encode spends its time, per operator: the lean encoder graph a model loads with (the split
 // encoder with the lean taps, core/model/session.ts), profiled by onnxruntime over 12 runs of one 128-token row.
-// Usage: node --import tsx bench/op-profile.ts <model.onnx> [layers] [hidden] [--write FILE] [--unfused]   (e.g. the
-// BERT-base shape of bench/shapes.ts: build/bench-models/bert-base/onnx/model.onnx 12 768). Prints ms per run and share
-// per operator; --write also saves the lean graph it profiles (bench/trials/ rewrites such a file, bench/graph-pair.ts
+// Usage: node --import tsx bench/op-profile.ts <model.onnx> [--write FILE] [--unfused]   (a file in its model folder,
+// whose config.json gives the shape; e.g. the BERT-base shape of bench/shapes.ts: build/bench-models/bert-base/onnx/
+// model.onnx). Prints ms per run and share per operator; --write also saves the lean graph it profiles (bench/trials/ rewrites such a file, bench/graph-pair.ts
 // times it); --unfused: the lean graph before its attention is fused (core/model/fuse-attention.ts), as the trials take.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -17,9 +17,8 @@ async function main(): Promise<void> {
   const args = all.filter((a) => a !== '--unfused');
   const w = args.indexOf('--write');
   const out = w >= 0 ? args.splice(w, 2)[1] : undefined;
-  const [file, layers = '12', hidden = '768'] = args;
-  const L = Number(layers);
-  const { graph, hidden: last } = leanGraph(file, L, Number(hidden), fuse);
+  const [file] = args;
+  const { graph, hidden: last } = leanGraph(file, fuse);
   if (out) fs.writeFileSync(out, graph);
   const prefix = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'op-profile-')), 'ort');
   const s = await ort.InferenceSession.create(graph, { ...sessionOptions(2), enableProfiling: true, profileFilePrefix: prefix });

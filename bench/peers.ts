@@ -35,7 +35,7 @@ export async function peerRows(root: string, dir: string, threads: number, add: 
     const label = `${tokens}-token document, ${rows.length} windows, ${model.info.dtype}`;
 
     // The same lean graph the engine runs, in batches of the engine's size, fetching the last hidden state.
-    const lean = leanGraph(model.info.modelFile, L, model.info.hidden);
+    const lean = leanGraph(model.info.modelFile);
     const session = (raw.session = await ort.InferenceSession.create(lean.graph, sessionOptions(threads)));
     const batches = Array.from({ length: Math.ceil(rows.length / BATCH) }, (_, b) =>
       int64Feeds(session.inputNames, rows.slice(b * BATCH, (b + 1) * BATCH)),

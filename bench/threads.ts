@@ -62,8 +62,8 @@ interface Row {
 }
 
 async function measure(dir: string, file: string): Promise<Row> {
-  const { layers, hidden, vocab } = shapeOf(dir);
-  const lean = leanGraph(file, layers, hidden);
+  const { vocab } = shapeOf(dir);
+  const lean = leanGraph(file);
   const a = await ort.InferenceSession.create(lean.graph, sessionOptions(THREADS));
   const b = await ort.InferenceSession.create(lean.graph, spinning());
   const single = await ort.InferenceSession.create(lean.graph, sessionOptions(1));
