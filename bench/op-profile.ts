@@ -2,8 +2,9 @@
 // encoder with the lean taps, core/model/session.ts), profiled by onnxruntime over 12 runs of one 128-token row.
 // Usage: node --import tsx bench/op-profile.ts <model.onnx> [--write FILE] [--unfused]   (a file in its model folder,
 // whose config.json gives the shape; e.g. the BERT-base shape of bench/shapes.ts: build/bench-models/bert-base/onnx/
-// model.onnx). Prints ms per run and share per operator; --write also saves the lean graph it profiles (bench/trials/ rewrites such a file, bench/graph-pair.ts
-// times it); --unfused: the lean graph before its attention is fused (core/model/fuse-attention.ts), as the trials take.
+// model.onnx). Prints ms per run and share per operator; --write also saves the lean graph it profiles
+// (bench/trials/ rewrites such a file, bench/graph-pair.ts times it); --unfused: the lean graph before its attention is
+// fused (core/model/fuse-attention.ts), as the trials take.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
