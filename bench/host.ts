@@ -3,10 +3,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { cjkShare, documentChoice } from '../src/core/auto';
-import { analyse } from '../src/core/text/analysis';
+import { analyse, applyChanges } from '../src/core/text/analysis';
 import { analysisText } from '../src/core/text/segments';
 import { KeptTexts, keptRanges } from '../src/core/text/kept';
 import { keptDocInput, toWireDoc } from '../src/worker/protocol';
+import { seeded } from './prose';
 
 type Add = (name: string, a: string, fa: () => Promise<unknown>, b: string, fb: () => Promise<unknown>) => Promise<void>;
 
@@ -23,14 +24,14 @@ export async function hostRows(root: string, forward: () => Promise<unknown>, ad
   let cursor = 1_002_000;
   const visible = [{ start: 1_000_000, end: 1_004_000 }];
   const parts = async () => {
-    const ranges = keptRanges(big.length, 300_000, visible, (cursor += 7))!;
+    const ranges = keptRanges(big, 300_000, visible, (cursor += 7))!;
     return structuredClone(toWireDoc(keptDocInput('file:///big.md', 1, kept, ranges)));
   };
   // Before 2026-12-01 23:00: the whole blanked text (built from slices of the cached blank) crossed on every hover.
   let top = 0;
   const whole = async () => {
     top = (top + 4096) % 900_000; // another view each time, as the text was built per hover
-    return structuredClone(kept.get(keptRanges(big.length, 300_000, [{ start: 500_000 + top, end: 504_000 + top }], 502_000 + top)!));
+    return structuredClone(kept.get(keptRanges(big, 300_000, [{ start: 500_000 + top, end: 504_000 + top }], 502_000 + top)!));
   };
   await add(
     'host per hover, 2 MB prose over maxDocumentChars: the kept parts posted vs one 128-token forward',
@@ -46,30 +47,41 @@ export async function hostRows(root: string, forward: () => Promise<unknown>, ad
     'whole text',
     whole,
   );
-  // Per version: the extension makes each version's analysis from the previous one's (core/text/analysis.ts). The
-  // versions are made before timing and flat, as TextDocument.getText() returns them; reading a character at the edit
-  // flattens the analysed text (a concatenation), as the first use on the host would.
-  const editor = (text: string, lang: string, rows: number) => {
+  // Per version: the extension makes each version's text from the previous one's and the editor's change events, and
+  // its analysis from the previous analysis (core/text/analysis.ts applyChanges, analyse). Reading a character at the
+  // edit flattens the analysed text (a concatenation), as the first use on the host would.
+  const editor = (text: string, lang: string, rows: number, fromLines = false) => {
     let a = analyse(text, lang);
-    let seed = 3;
-    const versions = Array.from({ length: rows * calls }, () => {
-      const at = (seed = (seed * 1103515245 + 12345) % 2 ** 31) % text.length;
-      text = structuredClone(text.slice(0, at) + (text[at] === 'x' ? 'y' : 'x') + text.slice(at + 1));
-      return { text, at };
-    });
+    const rand = seeded(3);
+    const edits = Array.from({ length: rows * calls }, () => Math.floor(rand() * text.length));
     return async () => {
-      const v = versions.shift()!;
-      a = analyse(v.text, lang, a);
-      return a.text.charCodeAt(v.at) + documentChoice(a.units, a.han).share;
+      const at = edits.shift()!;
+      const change = { offset: at, length: 1, text: a.source[at] === 'x' ? 'y' : 'x' };
+      if (fromLines) {
+        // Before 2026-12-03: the document read whole each version (TextDocument.getText() joins its lines).
+        const lines = (a.source.slice(0, at) + change.text + a.source.slice(at + 1)).split('\n');
+        a = analyse(lines.join('\n'), lang, a);
+      } else {
+        const next = applyChanges(a.source, [change])!;
+        a = analyse(next.source, lang, a, next.edit);
+      }
+      return a.text.charCodeAt(at) + documentChoice(a.units, a.han).share;
     };
   };
-  const codeEdit = editor(bigCode, 'typescript', 2);
+  const codeEdit = editor(bigCode, 'typescript', 3);
   await add(
-    'host per version of a 2 MB code file, 1-character edit: analysis from the previous version vs one 128-token forward',
+    'host per version of a 2 MB code file, 1-character edit: made from the change event and the previous analysis vs one 128-token forward',
     'analyse',
     codeEdit,
     '128-token run()',
     forward,
+  );
+  await add(
+    'host per version of a 2 MB code file, 1-character edit: from the change event vs the document read whole (getText)',
+    'change event',
+    codeEdit,
+    'read whole',
+    editor(bigCode, 'typescript', 1, true),
   );
   await add(
     'host per version of a 2 MB code file, 1-character edit: analysis from the previous version vs from scratch',

@@ -91,8 +91,9 @@ async function rows(dir: string): Promise<Row[]> {
   const big = shuffledProse(ROOT, raw, zh, 2_000_000, rand);
   const from = big.length >> 1;
   const view = { start: from, end: from + 4000 };
-  const limited = new KeptTexts(big).get(keptRanges(big.length, 50_000, [view], view.start, 2000, 1)!); // unwidened: the view alone
-  const kept = big.slice(view.start - 2000, view.end);
+  const ranges = keptRanges(big, 50_000, [view], view.start, 2000, 1)!; // unwidened: the view and the cursor's neighbourhood
+  const limited = new KeptTexts(big).get(ranges);
+  const kept = ranges.map((r) => big.slice(r.start, r.end)).join('\n');
   const r3 = await timed(
     () => raw.tokenize(limited),
     () => raw.tokenize(kept),

@@ -62,7 +62,12 @@ export class Ctx implements vscode.Disposable {
         this.client.forget(d.uri.toString());
       }),
     );
-    this.push(vscode.workspace.onDidChangeTextDocument((e) => this.client.noteVersion(e.document.uri.toString(), e.document.version)));
+    this.push(
+      vscode.workspace.onDidChangeTextDocument((e) => {
+        this.docs.follow(e); // first: the views' own listeners below may read the document at once
+        this.client.noteVersion(e.document.uri.toString(), e.document.version);
+      }),
+    );
     this.auto = this.push(new AutoModels(this));
   }
 

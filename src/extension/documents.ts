@@ -1,7 +1,7 @@
 // TextDocument → the worker's DocInput: prose whole, code files as comments + strings, huge files near the view.
 import * as vscode from 'vscode';
 import { documentChoice, type AutoChoice } from '../core/auto';
-import { analyse, type Analysis } from '../core/text/analysis';
+import { analyse, applyChanges, type Analysis, type Change } from '../core/text/analysis';
 import { keptDocInput, type DocInput } from '../worker/protocol';
 import type { BertLensConfig } from './config';
 import { isAnalysed, paragraphAround } from '../core/text/segments';
@@ -21,8 +21,14 @@ interface Analysed {
   kept: KeptTexts; // the text with only some ranges kept, remembered (documents over maxDocumentChars, the overlay)
 }
 
+/** Edits held per document before they are applied (past this, the document is read again instead). */
+const MAX_PENDING = 4096;
+
 export class Documents {
   private readonly analysed = new Map<string, Analysed>();
+  // Edits since the analysed version, from the editor's change events, applied when the document is next read;
+  // `changes` undefined: too many held, the document is read whole next time.
+  private readonly pending = new Map<string, { version: number; changes?: Change[] }>();
   private readonly toldLimited = new Set<string>();
   limitedNow = false;
 
@@ -35,16 +41,43 @@ export class Documents {
     return SCHEMES.has(doc.uri.scheme);
   }
 
+  /**
+   * Notes an edit of a document (every change event, in order, from activation on: ctx.ts). Only remembered: the
+   * edits are applied when the document is next read, so typing costs nothing here.
+   */
+  follow(e: vscode.TextDocumentChangeEvent): void {
+    const key = e.document.uri.toString();
+    const hit = this.analysed.get(key);
+    if (!hit || e.contentChanges.length === 0 || e.document.version <= hit.version) return;
+    const p = this.pending.get(key) ?? { version: hit.version, changes: [] };
+    p.changes?.push(...e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text })));
+    if (p.changes && p.changes.length > MAX_PENDING) p.changes = undefined;
+    p.version = e.document.version;
+    this.pending.set(key, p);
+  }
+
   /** The analysed text (segments) of a document, cached per version; a new version is made from the previous one's
-   * (core/text/analysis.ts: an edit costs its neighbourhood, not a pass over the document). */
+   * and the edits between them (core/text/analysis.ts: an edit costs its neighbourhood and one copy of the text, not
+   * reading the document and passes over it). */
   private base(doc: vscode.TextDocument): Analysed {
     const key = doc.uri.toString();
     const hit = this.analysed.get(key);
     if (hit && hit.version === doc.version && hit.analysis.languageId === doc.languageId) return hit;
-    const a = analyse(doc.getText(), doc.languageId, hit?.analysis);
+    const a = (hit && this.edited(doc, hit)) ?? analyse(doc.getText(), doc.languageId, hit?.analysis);
+    this.pending.delete(key);
     const v: Analysed = { version: doc.version, analysis: a, kept: new KeptTexts(a.text) };
     this.analysed.set(key, v);
     return v;
+  }
+
+  /** `doc` now, from its analysed version `hit` and the edits since; undefined unless they give exactly this version. */
+  private edited(doc: vscode.TextDocument, hit: Analysed): Analysis | undefined {
+    const p = this.pending.get(doc.uri.toString());
+    if (!p?.changes || p.version !== doc.version || hit.analysis.languageId !== doc.languageId) return undefined;
+    const next = applyChanges(hit.analysis.source, p.changes);
+    const last = doc.lineAt(doc.lineCount - 1).range.end;
+    if (!next || next.source.length !== doc.offsetAt(last)) return undefined; // out of step: read it whole
+    return analyse(next.source, doc.languageId, hit.analysis, next.edit);
   }
 
   /**
@@ -61,7 +94,7 @@ export class Documents {
     const cursor = offset ?? (editor ? doc.offsetAt(editor.selection.active) : 0);
     const [uri, version] = [doc.uri.toString(), doc.version];
     if (whole) return { input: { uri, version, text }, limited: false, code };
-    const ranges = keptRanges(text.length, this.config().maxDocumentChars, visible, cursor);
+    const ranges = keptRanges(text, this.config().maxDocumentChars, visible, cursor);
     if (this.limitedNow !== !!ranges) {
       this.limitedNow = !!ranges;
       this.onLimitedChange(); // the status bar marks partial analysis
@@ -114,9 +147,11 @@ export class Documents {
 
   forget(uri: string): void {
     this.analysed.delete(uri);
+    this.pending.delete(uri);
   }
 
   clear(): void {
     this.analysed.clear();
+    this.pending.clear();
   }
 }

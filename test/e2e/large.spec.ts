@@ -29,6 +29,26 @@ test('a large document is analysed near the view, and the user is told', async (
   await s.screenshot('large-document');
 });
 
+test('words typed into the large document are what its hovers read (its text follows the edits, not a fresh read)', async () => {
+  // Typed one key at a time (a change event each) before "river" on the first visible line, then hovered: the new word,
+  // and a word after it on the same line (its offset moved by the typing).
+  await s.clickWord('river', 0, 0);
+  await s.page.keyboard.type('zebra ', { delay: 30 });
+  await s.page.keyboard.press('Escape');
+  const hover = await s.hoverWord('zebra', 0, 60_000);
+  await hover.getByText('Static (word2vec)').waitFor();
+  assert.match(await hover.innerText(), /zebra · Static \(word2vec\)/);
+  assert.match(await hover.innerText(), /The only occurrence of this word in the document/);
+  await s.page.mouse.move(5, 5);
+  await s.page.keyboard.press('Escape');
+  const later = await s.hoverWord('watched', 0, 60_000);
+  await later.getByText('Static (word2vec)').waitFor();
+  assert.match(await later.innerText(), /watched · Static \(word2vec\)/);
+  await s.screenshot('large-typed');
+  await s.page.mouse.move(5, 5);
+  await s.page.keyboard.press('Escape');
+});
+
 test('QA names its scope, and "Search the whole document" reads it all with progress', async () => {
   await s.runCommand('BERT Lens: Ask a Question About This Document');
   const input = s.page.locator('.quick-input-widget input');

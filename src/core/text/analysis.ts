@@ -28,11 +28,22 @@ export interface Analysis {
 const MARGIN = 8;
 const NONE = new Int32Array(0);
 
-/** The analysis of `source`; `prev` (the same document's previous version) lets an edit reuse what it did not touch. */
-export function analyse(source: string, languageId: string, prev?: Analysis): Analysis {
+/** What changed: [start, oldEnd) of the previous source became [start, newEnd) of the new one (or a wider stretch). */
+export interface Edit {
+  start: number;
+  oldEnd: number;
+  newEnd: number;
+}
+
+/**
+ * The analysis of `source`; `prev` (the same document's previous version) lets an edit reuse what it did not touch.
+ * `edit`, when the caller knows it (applyChanges), spares the comparison of the two versions.
+ */
+export function analyse(source: string, languageId: string, prev?: Analysis, edit?: Edit): Analysis {
   if (prev && prev.languageId === languageId) {
-    if (prev.source === source) return prev;
-    return prev.code ? editCode(source, prev) : editProse(source, prev);
+    if (!edit && prev.source === source) return prev;
+    const d = edit ?? diff(prev.source, source);
+    return prev.code ? editCode(source, prev, d) : editProse(source, prev, d);
   }
   if (PROSE_LANGUAGES.has(languageId)) {
     const [units, han] = unitCounts(source);
@@ -78,21 +89,56 @@ export function commonSuffix(a: string, b: string, limit: number): number {
   return lo;
 }
 
-/** What changed: [start, oldEnd) of the previous source became [start, newEnd) of the new one. */
-function diff(prev: string, next: string): { start: number; oldEnd: number; newEnd: number } {
+/** One replacement, as an editor reports it: `length` characters at `offset` became `text`. */
+export interface Change {
+  offset: number;
+  length: number;
+  text: string;
+}
+
+/**
+ * `source` with `changes` applied one after the other (each offset into the text the ones before it left), and a
+ * stretch that holds every change (outside it the text is untouched): a new version made from the editor's change
+ * events instead of read whole. The changes are applied to that stretch alone, and the new text is joined once, so a
+ * run of keystrokes costs their neighbourhood and one copy of the text. Undefined when a change falls outside the text,
+ * or when the changes lie so far apart that applying them would copy more than the text twice over (a replace-all): the
+ * caller then reads the document again.
+ */
+export function applyChanges(source: string, changes: readonly Change[]): { source: string; edit: Edit } | undefined {
+  const n = source.length;
+  // The current text is source[0, head) + mid + source[n − tail, n); mid starts empty where the first change is.
+  let [head, tail, mid, copied] = [n, 0, '', 0];
+  for (const [k, { offset, length, text }] of changes.entries()) {
+    const size = head + mid.length + tail;
+    if (!(offset >= 0 && length >= 0 && offset + length <= size)) return undefined;
+    if (k === 0) [head, tail] = [offset, n - offset];
+    if (offset < head) [mid, head] = [source.slice(offset, head) + mid, offset];
+    const after = size - offset - length; // characters after the change, all untouched if within the suffix
+    if (after < tail) [mid, tail] = [mid + source.slice(n - tail, n - after), after];
+    const at = offset - head;
+    mid = mid.slice(0, at) + text + mid.slice(at + length);
+    copied += mid.length;
+    if (copied > 2 * n + 65_536) return undefined;
+  }
+  return {
+    source: source.slice(0, head) + mid + source.slice(n - tail),
+    edit: { start: head, oldEnd: n - tail, newEnd: head + mid.length },
+  };
+}
+
+/** The exact edit between two versions. */
+function diff(prev: string, next: string): Edit {
   const start = commonPrefix(prev, next);
   const tail = commonSuffix(prev, next, Math.min(prev.length, next.length) - start);
   return { start, oldEnd: prev.length - tail, newEnd: next.length - tail };
 }
 
-function editProse(source: string, prev: Analysis): Analysis {
-  const d = diff(prev.source, source);
+function editProse(source: string, prev: Analysis, d: Edit): Analysis {
   const [units, han] = recount(prev, source, d.start, d.oldEnd);
   return { ...prev, source, text: source, units, han };
 }
 
-function editCode(source: string, prev: Analysis): Analysis {
-  const d = diff(prev.source, source);
+function editCode(source: string, prev: Analysis, d: Edit): Analysis {
   const delta = source.length - prev.source.length;
   const { opens, resumes } = prev;
   // Keep the constructs the scanner had finished well before the edit; scan again from where it resumed after them.
@@ -137,12 +183,14 @@ function editCode(source: string, prev: Analysis): Analysis {
  */
 function recount(prev: Analysis, text: string, start: number, oldEnd: number): [number, number] {
   const old = prev.text;
+  const delta = text.length - old.length;
+  // A break in both texts: at the edge of the change, one side of the boundary is new ("a b" → "atwo": no break).
   let lo = start;
-  while (lo > 0 && !isBreak(old, lo)) lo--;
+  while (lo > 0 && !(isBreak(old, lo) && isBreak(text, lo))) lo--;
   let hi = Math.max(oldEnd, lo);
-  while (hi < old.length && !isBreak(old, hi)) hi++;
+  while (hi < old.length && !(isBreak(old, hi) && isBreak(text, hi + delta))) hi++;
   const [u0, h0] = unitCounts(old.slice(lo, hi));
-  const [u1, h1] = unitCounts(text.slice(lo, hi + text.length - old.length));
+  const [u1, h1] = unitCounts(text.slice(lo, hi + delta));
   return [prev.units - u0 + u1, prev.han - h0 + h1];
 }
 

@@ -50,19 +50,49 @@ export class KeptTexts {
 }
 
 /**
- * For a document over `maxChars`, the ranges read: the visible ones and a neighbourhood around the cursor, widened to
- * multiples of `quantum`; undefined when the document is read whole.
+ * For a document `text` over `maxChars`, the ranges read: the visible ones and a neighbourhood around the cursor,
+ * widened to multiples of `quantum`, then each edge moved out to a line end (or a place no word crosses) so that no
+ * word is cut in two: a cut "water" was read as a word "wat", and listed among a hover's nearest words. Undefined when
+ * the document is read whole.
  */
 export function keptRanges(
-  length: number,
+  text: string,
   maxChars: number,
   visible: Range[],
   cursor: number,
   neighbourhood = 2000,
   quantum = KEEP_QUANTUM,
 ): Range[] | undefined {
-  if (length <= maxChars) return undefined;
-  return widen([...visible, { start: cursor - neighbourhood, end: cursor + neighbourhood }], length, quantum);
+  if (text.length <= maxChars) return undefined;
+  const rs = widen([...visible, { start: cursor - neighbourhood, end: cursor + neighbourhood }], text.length, quantum);
+  return widen(
+    rs.map((r) => ({ start: edge(text, r.start, -1), end: edge(text, r.end, 1) })),
+    text.length,
+    1,
+  );
+}
+
+/** How far a kept range's edge may move to reach a line end or a place between words. */
+const EDGE_REACH = 1024;
+// A cut next to one of these splits no token: whitespace, punctuation and symbols (tokens of their own or none), and
+// BMP Han characters (one token each).
+const BETWEEN_WORDS = /^[\s\p{P}\p{S}\u3400-\u4dbf\u4e00-\u9fff]$/u;
+
+/** `at` moved back (dir −1) or on (+1) to the nearest line boundary within reach, else to a place between words,
+ * else left where it is (but never between the halves of a surrogate pair). */
+function edge(text: string, at: number, dir: -1 | 1): number {
+  if (at <= 0 || at >= text.length) return at;
+  if (dir < 0) {
+    const near = text.slice(Math.max(0, at - EDGE_REACH), at);
+    const i = near.lastIndexOf('\n');
+    if (i >= 0 || near.length === at) return at - near.length + i + 1; // after the newline, or the text's start
+  } else {
+    const near = text.slice(at, at + EDGE_REACH);
+    const i = near.indexOf('\n');
+    if (i >= 0 || at + near.length === text.length) return i >= 0 ? at + i : text.length;
+  }
+  for (let k = at; Math.abs(k - at) < EDGE_REACH; k += dir) if (BETWEEN_WORDS.test(text[k - 1]) || BETWEEN_WORDS.test(text[k])) return k;
+  return /[\ud800-\udbff]/.test(text[at - 1]) ? at + dir : at;
 }
 
 /** A kept range's text and where it starts: what crosses to the worker instead of the whole document. */

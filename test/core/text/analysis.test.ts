@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { analyse, commonPrefix, commonSuffix, type Analysis } from '../../../src/core/text/analysis';
+import { analyse, applyChanges, commonPrefix, commonSuffix, type Analysis, type Change } from '../../../src/core/text/analysis';
 import { analysisText, scanCode, syntaxFor } from '../../../src/core/text/segments';
 import { chooseLanguage, documentChoice, unitCounts } from '../../../src/core/auto';
+import { seededInts } from '../../seeded';
 
-let seed = 5;
-const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+const rand = seededInts(5);
 
 // Delimiters of every syntax the scanner knows, line ends, letters of both scripts, astral characters.
 const PIECES = [
@@ -112,6 +112,60 @@ test('the document language follows edits that make it Chinese, without a pass o
   assert.deepEqual(choice, chooseLanguage(src));
   assert.equal(choice.language, 'zh');
   assert.deepEqual(documentChoice(0, 0), chooseLanguage(''));
+});
+
+/** A random change to `s`, as an editor reports one (an offset into the text as it is at that moment). */
+function change(s: string): Change {
+  const offset = rand(4) === 0 ? (rand(2) ? 0 : s.length) : rand(s.length + 1);
+  const length = rand(3) === 0 ? 0 : Math.min(s.length - offset, rand(12));
+  return { offset, length, text: randomText(rand(3)) };
+}
+
+test('applyChanges gives the edited text and a stretch outside which nothing changed; analyse from it is exact', () => {
+  for (const lang of ['typescript', 'python', 'markdown']) {
+    for (let doc = 0; doc < 10; doc++) {
+      let src = randomText(40 + rand(200));
+      let a = analyse(src, lang);
+      for (let k = 0; k < 40; k++) {
+        const changes: Change[] = [];
+        let want = src;
+        for (let c = rand(4) + (k === 0 ? 0 : 1); c > 0; c--) {
+          const ch = change(want);
+          changes.push(ch);
+          want = want.slice(0, ch.offset) + ch.text + want.slice(ch.offset + ch.length);
+        }
+        const why = JSON.stringify({ src, changes });
+        const got = applyChanges(src, changes)!;
+        assert.equal(got.source, want, why);
+        const { start, oldEnd, newEnd } = got.edit;
+        assert.ok(
+          0 <= start && start <= oldEnd && oldEnd <= src.length && newEnd - start === want.length - src.length + oldEnd - start,
+          why,
+        );
+        assert.equal(src.slice(0, start), want.slice(0, start), why);
+        assert.equal(src.slice(oldEnd), want.slice(newEnd), why);
+        const b = analyse(got.source, lang, a, got.edit);
+        assertFresh(b, want, lang, why);
+        [src, a] = [want, b];
+      }
+    }
+  }
+});
+
+test('applyChanges: keystrokes in a large text touch their neighbourhood; a change outside the text, or changes spread over it, give up', () => {
+  const big = 'word '.repeat(200_000); // 1 MB
+  const at = big.length >> 1;
+  const typed: Change[] = [...'hello'].map((c, i) => ({ offset: at + i, length: 0, text: c }));
+  typed.push({ offset: at + 4, length: 1, text: '' }, { offset: at - 3, length: 2, text: 'XY' }); // a backspace, a fix before
+  const got = applyChanges(big, typed)!;
+  assert.equal(got.source, big.slice(0, at - 3) + 'XY' + big.slice(at - 1, at) + 'hell' + big.slice(at));
+  assert.deepEqual(got.edit, { start: at - 3, oldEnd: at, newEnd: at + 4 });
+  assert.equal(applyChanges(big, [{ offset: big.length, length: 1, text: '' }]), undefined);
+  assert.equal(applyChanges(big, [{ offset: -1, length: 0, text: 'x' }]), undefined);
+  // A replace-all from the end to the start: each change widens the stretch to the whole text.
+  const all = Array.from({ length: 100 }, (_, i) => ({ offset: big.length - 5 - i * 10_000, length: 4, text: 'WORD' }));
+  assert.equal(applyChanges(big, all), undefined);
+  assert.deepEqual(applyChanges('abc', []), { source: 'abc', edit: { start: 3, oldEnd: 3, newEnd: 3 } });
 });
 
 test('commonPrefix and commonSuffix', () => {

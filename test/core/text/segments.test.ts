@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { analysisText, codeSegments, keepOnly, isAnalysed, paragraphAround } from '../../../src/core/text/segments';
 import { KeptTexts, keptRanges, widen } from '../../../src/core/text/kept';
+import { seededInts } from '../../seeded';
 
 /** The texts of the segments found, in order. */
 const texts = (src: string, lang: string) => codeSegments(src, lang).map((s) => src.slice(s.start, s.end));
@@ -102,8 +103,7 @@ function stripStarsRef(text: string, segs: Array<{ start: number; end: number; k
 }
 
 test('keepOnly and analysisText equal the per-character reference on random ranges and random code', () => {
-  let seed = 11;
-  const rand = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
+  const rand = seededInts(11);
   const pieces = ['/*', '*/', '*', ' ', '\n', '\r\n', '\t', 'word', '"a b"', "'x'", '//', ' * ', '**', '\u00a0', '😀', 'é', '银行'];
   for (let k = 0; k < 400; k++) {
     const src = Array.from({ length: rand(60) }, () => pieces[rand(pieces.length)]).join('');
@@ -118,23 +118,61 @@ test('keepOnly and analysisText equal the per-character reference on random rang
 });
 
 test('keptRanges: the visible ranges and the cursor neighbourhood, only for long documents', () => {
-  const text = 'x'.repeat(100);
-  assert.equal(keptRanges(text.length, 1000, [], 0), undefined);
-  const r = keptRanges(text.length, 50, [{ start: 0, end: 10 }], 80, 5, 1)!;
+  const text = 'x'.repeat(5000); // no line end or place between words within an edge's reach: the edges stay
+  assert.equal(keptRanges(text, 10_000, [], 0), undefined);
+  const r = keptRanges(text, 50, [{ start: 0, end: 10 }], 3000, 5, 1)!;
   assert.deepEqual(r, [
     { start: 0, end: 10 },
-    { start: 75, end: 85 },
+    { start: 2995, end: 3005 },
   ]);
   const t = new KeptTexts(text).get(r);
-  assert.equal(t.length, 100);
+  assert.equal(t.length, 5000);
   assert.equal(t.slice(0, 10), 'x'.repeat(10));
-  assert.equal(t.slice(10, 75).trim(), '');
-  assert.equal(t.slice(75, 85), 'x'.repeat(10));
-  // Widened to multiples of 16: [0, 16) and [64, 96).
-  assert.deepEqual(keptRanges(text.length, 50, [{ start: 0, end: 10 }], 80, 5, 16), [
+  assert.equal(t.slice(10, 2995).trim(), '');
+  assert.equal(t.slice(2995, 3005), 'x'.repeat(10));
+  // Widened to multiples of 16: [0, 16) and [2992, 3008).
+  assert.deepEqual(keptRanges(text, 50, [{ start: 0, end: 10 }], 3000, 5, 16), [
     { start: 0, end: 16 },
-    { start: 64, end: 96 },
+    { start: 2992, end: 3008 },
   ]);
+});
+
+test("keptRanges: no word is cut in two; each edge is a line end, a place between words, or the text's end", () => {
+  const rand = seededInts(23);
+  const words = ['water', 'river', 'bank', 'deposit', 'salary,', '银行', '干哈呢', '😀', 'naïve', '(note)', '2024'];
+  const line = (n: number) => Array.from({ length: n }, () => words[rand(words.length)]).join(rand(5) ? ' ' : '');
+  for (let k = 0; k < 200; k++) {
+    // Short and long lines (longer than an edge may move), and sometimes a run no edge can get out of.
+    const lines = Array.from({ length: 5 + rand(60) }, () => (rand(8) ? line(1 + rand(30)) : rand(2) ? line(400) : 'x'.repeat(3000)));
+    const text = lines.join('\n');
+    const at = rand(text.length);
+    const view = { start: rand(text.length), end: 0 };
+    view.end = Math.min(text.length, view.start + rand(800));
+    const ranges = keptRanges(text, 100, [view], at, 300, 256)!;
+    const why = JSON.stringify({ k, at, view });
+    const wide = widen([view, { start: at - 300, end: at + 300 }], text.length, 256);
+    for (const w of wide)
+      assert.ok(
+        ranges.some((r) => r.start <= w.start && w.end <= r.end),
+        `${why}: covers ${JSON.stringify(w)}`,
+      );
+    ranges.forEach((r, i) => assert.ok(r.start < r.end && (i === 0 || ranges[i - 1].end < r.start), why));
+    const between = (x: number) => /[\s\p{P}\p{S}\u4e00-\u9fff]/u.test(text[x - 1]) || /[\s\p{P}\p{S}\u4e00-\u9fff]/u.test(text[x]);
+    const inRun = (x: number) => text.slice(x - 1, x + 1) === 'xx'; // inside the run without a way out
+    for (const { start, end } of ranges) {
+      assert.ok(start === 0 || text[start - 1] === '\n' || between(start) || inRun(start), `${why}: start ${start}`);
+      assert.ok(end === text.length || text[end] === '\n' || between(end) || inRun(end), `${why}: end ${end}`);
+      assert.ok(!/[\ud800-\udbff]/.test(text[start - 1] ?? '') && !/[\ud800-\udbff]/.test(text[end - 1] ?? ''), `${why}: a pair split`);
+    }
+  }
+  // The case a user saw: a range's quantum boundary inside "water" (of a long line) made a word "wat".
+  const prose = 'We sat on the bank of the river and watched the water. '.repeat(200); // one line
+  const cut = prose.indexOf('water', 2048 - 5);
+  const r = keptRanges(prose, 1000, [{ start: cut - 500, end: cut + 2 }], 0, 10, 2048)!;
+  const kept = new KeptTexts(prose).get(r);
+  assert.ok(!/\bwat\b/.test(kept) && kept.includes('the water.'), JSON.stringify(r));
+  // Edges with nowhere to go still keep each surrogate pair whole.
+  assert.deepEqual(keptRanges('😀'.repeat(3000), 100, [{ start: 2001, end: 2003 }], 2001, 0, 1), [{ start: 2000, end: 2004 }]);
 });
 
 test('widen: ranges rounded outward, clamped, sorted and merged', () => {
