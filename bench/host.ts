@@ -53,19 +53,23 @@ export async function hostRows(root: string, forward: () => Promise<unknown>, ad
   const editor = (text: string, lang: string, rows: number, fromLines = false) => {
     let a = analyse(text, lang);
     const rand = seeded(3);
-    const edits = Array.from({ length: rows * calls }, () => Math.floor(rand() * text.length));
+    // The edits, and (fromLines) each version as the lines the editor holds, made before timing.
+    let t = text;
+    const versions = Array.from({ length: rows * calls }, () => {
+      const at = Math.floor(rand() * t.length);
+      const change = { offset: at, length: 1, text: t[at] === 'x' ? 'y' : 'x' };
+      t = t.slice(0, at) + change.text + t.slice(at + 1);
+      return { change, lines: fromLines ? t.split('\n') : undefined };
+    });
     return async () => {
-      const at = edits.shift()!;
-      const change = { offset: at, length: 1, text: a.source[at] === 'x' ? 'y' : 'x' };
-      if (fromLines) {
-        // Before 2026-12-03: the document read whole each version (TextDocument.getText() joins its lines).
-        const lines = (a.source.slice(0, at) + change.text + a.source.slice(at + 1)).split('\n');
-        a = analyse(lines.join('\n'), lang, a);
+      const { change, lines } = versions.shift()!;
+      if (lines) {
+        a = analyse(lines.join('\n'), lang, a); // before 2026-12-03: TextDocument.getText() joins its lines
       } else {
         const next = applyChanges(a.source, [change])!;
         a = analyse(next.source, lang, a, next.edit);
       }
-      return a.text.charCodeAt(at) + documentChoice(a.units, a.han).share;
+      return a.text.charCodeAt(change.offset) + documentChoice(a.units, a.han).share;
     };
   };
   const codeEdit = editor(bigCode, 'typescript', 3);
