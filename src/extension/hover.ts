@@ -36,13 +36,15 @@ export class HoverProvider implements vscode.HoverProvider {
     const { input, limited } = ctx.docs.prepare(doc, offset);
     try {
       const r = await ctx.client.call.inspect(input, offset, ctx.config.layer, ctx.config.topK, { signal });
-      if (token.isCancellationRequested || doc.version !== input.version) return undefined;
+      if (token.isCancellationRequested || doc.version !== input.version)
+        return void ctx.log.trace('No hover: cancelled, or the document changed, while it was computed');
       if (r.partial) {
         // Answered from the window around the word; encode the rest in the background so the next hover is complete.
         void ctx.client.call.encode(input, null, ctx.config.layer, offset).catch(() => undefined);
       }
       const range = new vscode.Range(doc.positionAt(r.word.start), doc.positionAt(r.word.end));
       markTourDone('hover');
+      ctx.log.trace(`Hover on "${r.word.text}"`);
       return new vscode.Hover(render(r, doc, ctx.models?.encoder.info?.layers, limited), range);
     } catch (e) {
       // A failed hover shows nothing (never an exception); real errors go to the log.

@@ -131,11 +131,9 @@ for (const locale of ['en', 'zh-cn']) {
             break;
           case 'mask':
             await page.locator('.quick-input-widget .monaco-list-row:visible').first().waitFor({ timeout: 60_000 }).catch(dump);
-            assert.equal(
-              await settledCount(page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'BERT Lens' }), 0),
-              0,
-              "the hover step's card was closed",
-            );
+            const cards = await settledCount(page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'BERT Lens' }), 0);
+            if (cards) await s.screenshot(`walkthrough-mask-card-${locale}`);
+            assert.equal(cards, 0, `the hover step's card was closed:\n${s.bertLensLog().slice(-1500)}`);
             assert.match(await page.locator('.quick-input-widget .quick-input-title').innerText(), /\[MASK\]/);
             await page.keyboard.press('Escape');
             break;
