@@ -16,6 +16,11 @@ import { hoverRows } from './hover';
 import { peerRows } from './peers';
 import { splitRows } from './split';
 import { shapeModels } from './shapes';
+import { type ReferenceRow, gemmPeakRows, torchRows } from './reference';
+import { type MemoryRow, memoryRows } from './memory';
+import { editRows } from './edit';
+import { seeded } from './prose';
+import { loadTokenizer } from '../src/core/text/tokenizer';
 import { useWasmDots } from '../src/core/wasm/dots';
 
 const ROOT = path.resolve(__dirname, '..');
@@ -221,11 +226,25 @@ async function main() {
   const fixtures = ['tiny-bert', 'tiny-distilbert'].map((f) => path.join(ROOT, 'test', 'fixtures', f));
   await splitRows([dir, ...fixtures, ...(SHAPE_ROWS ? shapeModels(ROOT) : [])], THREADS, add);
 
+  // A 1-character edit of a 100,000-token document (bench/edit.ts; every model: bench/tokenize.ts).
+  for (const r of await editRows(ROOT, path.relative(ROOT, dir), main === fp32 ? fp32 : int8!, await loadTokenizer(dir), 5, seeded(7)))
+    rows.push({ ...r, iqr: [r.iqr[0], r.iqr[1]] });
+
+  // The encode against onnxruntime's GEMM on its own products, and against PyTorch eager on the same weights.
+  const base = SHAPE_ROWS ? shapeModels(ROOT).filter((d) => path.basename(d) === 'bert-base') : [];
+  const reference: ReferenceRow[] = await gemmPeakRows([dir, ...base], THREADS, ITERS);
+  const bertDirs = [dir, ...base].filter((d) => JSON.parse(fs.readFileSync(path.join(d, 'config.json'), 'utf8')).model_type === 'bert');
+  const torch = await torchRows(ROOT, bertDirs, THREADS, ITERS);
+  if (typeof torch === 'string') console.error(`PyTorch rows skipped: ${torch}`);
+  else reference.push(...torch);
+
   await plain.release();
   await fp32.dispose();
   await int8?.dispose();
   // With no other holder of the model's sessions, so that its load row loads it afresh.
   await peerRows(ROOT, dir, THREADS, add, ITERS);
+  const memory = memoryRows(ROOT, base[0]);
+  if (typeof memory === 'string') console.error(`memory rows skipped: ${memory}`);
 
   const pad = (s: string, n: number) => s.padEnd(n);
   console.log(`\n${pad('comparison', 64)} ${pad('A', 26)} ${'A ms'.padStart(8)}  ${pad('B', 18)} ${'B ms'.padStart(8)}  A/B`);
@@ -243,6 +262,10 @@ async function main() {
     cpu: os.cpus()[0]?.model,
     cores: os.cpus().length,
     rows,
+    reference,
+    torchSkipped: typeof torch === 'string' ? torch : undefined,
+    memory: typeof memory === 'string' ? [] : memory,
+    memorySkipped: typeof memory === 'string' ? memory : undefined,
   };
   fs.writeFileSync(path.join(ROOT, 'bench', 'results.json'), JSON.stringify(out, null, 2) + '\n');
   fs.writeFileSync(path.join(ROOT, 'bench', 'RESULTS.md'), resultsMarkdown(out));
@@ -259,6 +282,10 @@ function resultsMarkdown(o: {
   cpu?: string;
   cores: number;
   rows: Row[];
+  reference: ReferenceRow[];
+  torchSkipped?: string;
+  memory: MemoryRow[];
+  memorySkipped?: string;
 }): string {
   const lines = [
     '# Benchmark results',
@@ -273,8 +300,36 @@ function resultsMarkdown(o: {
     '|---|---|---|---|---|---|---|---|',
     ...o.rows.map(
       (r) =>
-        `| ${r.name} | ${r.a} | ${r.aMs.toFixed(2)} | ${r.b} | ${r.bMs.toFixed(2)} | **${r.ratio.toFixed(2)}** | ${r.iqr[0].toFixed(2)}–${r.iqr[1].toFixed(2)} | ${r.load.toFixed(1)} |`,
+        `| ${r.name} | ${r.a} | ${r.aMs.toFixed(2)} | ${r.b} | ${r.bMs.toFixed(2)} | **${r.ratio < 0.1 ? r.ratio.toFixed(4) : r.ratio.toFixed(2)}** | ${r.iqr[0].toFixed(r.ratio < 0.1 ? 4 : 2)}–${r.iqr[1].toFixed(r.ratio < 0.1 ? 4 : 2)} | ${r.load.toFixed(1)} |`,
     ),
+    '',
+    '## Against references',
+    '',
+    "The lean encode of one row (the hover path's, last hidden state) against onnxruntime running the encoder's weight",
+    'products alone (the same shapes and count chained in one graph, nothing else: the share of its GEMM rate the',
+    'forward keeps), and against PyTorch eager on the same weights (bench/torch_peer.py: training/bert.py, its',
+    "forward timed in its own process; OpenMP threads passive, as the engine's sleep). Each side runs once untimed",
+    'right before its timed call, so neither is timed on the caches the other just filled. Value = median over the pairs.',
+    '',
+    '| comparison | value | IQR | detail | load |',
+    '|---|---|---|---|---|',
+    ...o.reference.map(
+      (r) =>
+        `| ${r.name} | **${r.value.toFixed(2)}** | ${r.iqr[0].toFixed(2)}–${r.iqr[1].toFixed(2)} | ${r.detail} | ${r.load.toFixed(1)} |`,
+    ),
+    ...(o.torchSkipped ? ['', `PyTorch rows skipped: ${o.torchSkipped}.`] : []),
+    '',
+    '## Memory',
+    '',
+    'Each probe runs in a process of its own (its RSS only); growth is over the state with the models loaded.',
+    '',
+    ...(o.memorySkipped
+      ? [`Skipped: ${o.memorySkipped}.`]
+      : [
+          '| measurement | value | goal (issue 13) | command | load |',
+          '|---|---|---|---|---|',
+          ...o.memory.map((r) => `| ${r.name} | **${r.value}** | ${r.goal} | \`${r.command}\` | ${r.load.toFixed(1)} |`),
+        ]),
     '',
   ];
   return lines.join('\n');

@@ -6,16 +6,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { EncodeOptions, LoadedModel } from '../src/core/api';
+import type { LoadedModel } from '../src/core/api';
 import { loadModel } from '../src/core/model';
-import { WindowCache } from '../src/core/cache';
-import { encodeText } from '../src/core/encode';
 import { loadTokenizer } from '../src/core/text/tokenizer';
-import { remembering } from '../src/core/text/splice';
 import { KeptTexts, keptRanges } from '../src/core/text/kept';
-import { pair } from './pair';
-import { flat, seeded, shuffledProse } from './prose';
-import { collectGarbage } from '../src/core/model/gc';
+import { type EditRow, editRows, timed } from './edit';
+import { seeded, shuffledProse } from './prose';
 
 const ROOT = path.resolve(__dirname, '..');
 const args = process.argv.slice(2);
@@ -27,65 +23,15 @@ const MODELS = arg('model').length
   ? arg('model')
   : ['models/bert-lens-mini', 'models/bert-lens-zh', 'test/fixtures/tiny-bert', 'test/fixtures/tiny-distilbert'];
 
-const load = () => Math.round(os.loadavg()[0] * 10) / 10;
-
 /** Seeded randomness: the same documents and edits on every run. */
 const rand = seeded(7);
-
-/** `text` with one letter somewhere replaced by another (a new edit every call, so nothing is answered from memory). */
-function edited(text: string): string {
-  for (;;) {
-    const i = Math.floor(rand() * text.length);
-    if (!/\p{L}/u.test(text[i])) continue;
-    const c = /[\u4e00-\u9fff]/.test(text[i]) ? String.fromCharCode(0x4e00 + Math.floor(rand() * 2000)) : 'xyzq'[Math.floor(rand() * 4)];
-    if (c !== text[i]) return flat(text.slice(0, i) + c + text.slice(i + 1));
-  }
-}
-
-/**
- * One warm-up pair (each call edits the document anew), then interleaved pairs; with the ratio and the load. Each
- * timed call starts after a full garbage collection, untimed: a full encode leaves ~100 MB of garbage, whose collection
- * otherwise lands in the next edit's time (measured: a re-encode took ~4.5 ms after a full encode, ~2.4 ms after other
- * edits). Each side still pays the collections its own allocation triggers; the full encode is spared the collection
- * of its own garbage, so if anything this makes the edit's share larger.
- */
-async function timed(a: () => unknown, b: () => unknown, iters: number) {
-  const r = await pair(a, b, iters, 1, collectGarbage);
-  return { ...r, ratio: r.aMs / r.bMs, load: load() };
-}
-
-type Row = Awaited<ReturnType<typeof timed>> & { name: string; a: string; b: string };
+type Row = EditRow;
 
 async function rows(dir: string): Promise<Row[]> {
   const model: LoadedModel = await loadModel(path.resolve(ROOT, dir), { threads: THREADS, offline: true }, { dtype: 'auto' });
   const raw = await loadTokenizer(model.info.dir);
   const zh = /zh/.test(dir);
-  let text = shuffledProse(ROOT, raw, zh, TOKENS, rand);
-  const n = raw.tokenize(text).tokens.length;
-  const out: Row[] = [];
-  const tk = remembering(raw);
-  tk.tokenize(text);
-  // The edited versions are made before timing: the worker receives each one ready (and flat).
-  const versions = (k: number) => {
-    const out: string[] = [];
-    for (let v = text; out.length < k;) out.push((v = edited(v)));
-    return out;
-  };
-  let next = versions(ITERS * 4 + 2);
-  const tokEdit = () => tk.tokenize((text = next.shift()!));
-  const r1 = await timed(tokEdit, () => raw.tokenize(text), ITERS * 4);
-  out.push({ name: `${dir}: tokenize after a 1-char edit vs whole (${n} tokens)`, a: 'spliced', b: 'from scratch', ...r1 });
-  const opts: EncodeOptions = { hiddenLayers: [model.info.layers] };
-  const cache = new WindowCache();
-  await encodeText(model, tk, text, opts, cache);
-  next = versions(ITERS + 2);
-  const reEncode = () => encodeText(model, tk, (text = next.shift()!), opts, cache);
-  const full = () => encodeText(model, raw, text, opts, new WindowCache());
-  const fresh = new WindowCache();
-  const windows = (await encodeText(model, raw, text, opts, fresh)).windows.length;
-  const r2 = await timed(reEncode, full, ITERS);
-  const name = `${dir}: re-encode after a 1-char edit vs full encode (${n} tokens, ${windows} windows, ${fresh.misses} run)`;
-  out.push({ name, a: 're-encode', b: 'full encode', ...r2 });
+  const out: Row[] = await editRows(ROOT, dir, model, raw, ITERS, rand, TOKENS);
   // A document over bertLens.maxDocumentChars reaches the worker with only the visible part and the cursor's
   // neighbourhood kept, the rest blanked (core/text/segments.ts); its first tokenization should cost what that part does.
   const big = shuffledProse(ROOT, raw, zh, 2_000_000, rand);

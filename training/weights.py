@@ -18,6 +18,11 @@ def onnx_state_dict(model_dir):
     """-> ({name: tensor} in Hugging Face names, config dict) from model_dir/onnx/model.onnx and config.json."""
     g = onnx.load(os.path.join(model_dir, 'onnx', 'model.onnx')).graph
     inits = {i.name: numpy_helper.to_array(i) for i in g.initializer}
+    # The exporter stores equal tensors once (a random-weight model's zero biases, training/make_bench_models.py) and
+    # names the others as Identity nodes of it.
+    for n in g.node:
+        if n.op_type == 'Identity' and n.input[0] in inits:
+            inits.setdefault(n.output[0], inits[n.input[0]])
     consumers = {}
     for n in g.node:
         for x in n.input:

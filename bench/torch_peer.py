@@ -1,0 +1,59 @@
+"""PyTorch eager on a model folder's fp32 weights, for npm run bench's reference rows (bench/reference.ts): the
+reference BERT of training/bert.py (Hugging Face module names and maths), its encoder on one row of ids, timed here
+so that the time is the forward alone. Python is a benchmark peer only: nothing at run time or in npm test uses it.
+
+  /usr/bin/python3 bench/torch_peer.py MODEL_DIR THREADS
+
+One JSON line in, one out: {"ids": [...]} -> {"hidden": base64 of the last hidden state as float32}; then
+{"run": true} -> {"ms": the wall time of the second of two forwards back to back}, as often as asked, until stdin
+closes."""
+import base64
+import dataclasses
+import json
+import os
+import sys
+import time
+
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from training.bert import BertConfig, BertForMaskedLMWithNSP  # noqa: E402
+from training.weights import onnx_state_dict  # noqa: E402
+
+
+def load(model_dir):
+    sd, cfg = onnx_state_dict(model_dir)
+    fields = {f.name for f in dataclasses.fields(BertConfig)}
+    model = BertForMaskedLMWithNSP(BertConfig(**{k: v for k, v in cfg.items() if k in fields}))
+    missing, _ = model.load_state_dict(sd, strict=False)
+    missing = [k for k in missing if k != 'cls.predictions.decoder.weight']  # tied to the word embeddings
+    if missing:
+        raise SystemExit(f'{model_dir}: no weights for {missing[:3]}')
+    return model.eval()
+
+
+def main():
+    model_dir, threads = sys.argv[1], int(sys.argv[2])
+    torch.set_num_threads(threads)
+    model = load(model_dir)
+    ids = None
+    for line in sys.stdin:
+        msg = json.loads(line)
+        if 'ids' in msg:
+            ids = torch.tensor([msg['ids']], dtype=torch.long)
+            with torch.inference_mode():
+                hidden = model.bert(ids)[0][0].numpy().astype('float32')
+                for _ in range(10):  # the allocator and the thread pool settle over the first forwards
+                    model.bert(ids)
+            reply = {'hidden': base64.b64encode(hidden.tobytes()).decode()}
+        else:
+            with torch.inference_mode():
+                model.bert(ids)
+                start = time.perf_counter()
+                model.bert(ids)
+            reply = {'ms': (time.perf_counter() - start) * 1000}
+        print(json.dumps(reply), flush=True)
+
+
+if __name__ == '__main__':
+    main()
