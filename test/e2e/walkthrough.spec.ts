@@ -133,7 +133,21 @@ for (const locale of ['en', 'zh-cn']) {
             await page.locator('.quick-input-widget .monaco-list-row:visible').first().waitFor({ timeout: 60_000 }).catch(dump);
             const cards = await settledCount(page.locator('.monaco-hover:not(.hidden)').filter({ hasText: 'BERT Lens' }), 0);
             if (cards) await s.screenshot(`walkthrough-mask-card-${locale}`);
-            assert.equal(cards, 0, `the hover step's card was closed:\n${s.bertLensLog().slice(-1500)}`);
+            // Which editor holds the card that stayed (its URI and group), and every editor of the sample: hideHover acts
+            // on the focused editor, so a card in another editor of the same document would survive it.
+            const where = cards
+              ? await page.evaluate(() => {
+                  const groups = [...document.querySelectorAll('.editor-group-container')];
+                  const at = (e: Element | null) =>
+                    `${e?.getAttribute('data-uri') ?? '?'} (group ${groups.findIndex((g) => g.contains(e))})`;
+                  const hovers = [...document.querySelectorAll('.monaco-hover:not(.hidden)')].filter((h) =>
+                    h.textContent?.includes('BERT Lens'),
+                  );
+                  const editors = [...document.querySelectorAll('.monaco-editor[data-uri*="walkthrough"]')];
+                  return `card in ${hovers.map((h) => at(h.closest('.monaco-editor'))).join(', ')}; sample editors: ${editors.map(at).join(', ')}; focused: ${at(document.activeElement?.closest('.monaco-editor') ?? null)}`;
+                })
+              : '';
+            assert.equal(cards, 0, `the hover step's card was closed (${where}):\n${s.bertLensLog().slice(-1500)}`);
             assert.match(await page.locator('.quick-input-widget .quick-input-title').innerText(), /\[MASK\]/);
             await page.keyboard.press('Escape');
             break;
