@@ -135,17 +135,16 @@ for (const locale of ['en', 'zh-cn']) {
             if (cards) await s.screenshot(`walkthrough-mask-card-${locale}`);
             // Which editor holds the card that stayed (its URI and group), and every editor of the sample: hideHover acts
             // on the focused editor, so a card in another editor of the same document would survive it.
+            // A string, not a function: tsx would wrap the function's inner helpers in a __name() the page lacks.
             const where = cards
-              ? await page.evaluate(() => {
+              ? await page.evaluate<string>(`(() => {
                   const groups = [...document.querySelectorAll('.editor-group-container')];
-                  const at = (e: Element | null) =>
-                    `${e?.getAttribute('data-uri') ?? '?'} (group ${groups.findIndex((g) => g.contains(e))})`;
-                  const hovers = [...document.querySelectorAll('.monaco-hover:not(.hidden)')].filter((h) =>
-                    h.textContent?.includes('BERT Lens'),
-                  );
+                  const at = (e) => (e?.getAttribute('data-uri') ?? '?') + ' (group ' + groups.findIndex((g) => g.contains(e)) + ')';
+                  const hovers = [...document.querySelectorAll('.monaco-hover:not(.hidden)')].filter((h) => h.textContent.includes('BERT Lens'));
                   const editors = [...document.querySelectorAll('.monaco-editor[data-uri*="walkthrough"]')];
-                  return `card in ${hovers.map((h) => at(h.closest('.monaco-editor'))).join(', ')}; sample editors: ${editors.map(at).join(', ')}; focused: ${at(document.activeElement?.closest('.monaco-editor') ?? null)}`;
-                })
+                  return 'card in ' + hovers.map((h) => at(h.closest('.monaco-editor'))).join(', ') + '; sample editors: ' +
+                    editors.map(at).join(', ') + '; focused: ' + at(document.activeElement?.closest('.monaco-editor') ?? null);
+                })()`)
               : '';
             assert.equal(cards, 0, `the hover step's card was closed (${where}):\n${s.bertLensLog().slice(-1500)}`);
             assert.match(await page.locator('.quick-input-widget .quick-input-title').innerText(), /\[MASK\]/);
