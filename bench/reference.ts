@@ -1,5 +1,6 @@
-// The engine's encode against fixed references (issue 13, goal 6): onnxruntime's own GEMM on a large square product —
-// how much of what the machine's GEMM delivers a forward gets — and PyTorch eager running the same weights
+// The engine's encode against fixed references (issue 13, goal 6): onnxruntime running the encoder's weight products
+// alone — how much of onnxruntime's own GEMM rate on those products the whole forward keeps (a fixed 2048³ product is
+// no peak on every machine: bench/README.md) — and PyTorch eager running the same weights
 // (training/bert.py through bench/torch_peer.py, /usr/bin/python3 with python3-torch; the rows are skipped with the
 // reason when it is missing). Both time one 128-token row of the lean encoder (the hover path's encode, last hidden
 // state), paired and interleaved like every other row (bench/pair.ts).
@@ -95,7 +96,7 @@ const load = () => Math.round(os.loadavg()[0] * 10) / 10;
 
 /** A and B alternately (A B, B A, …), each timing itself: `iters` pairs after three warm-up pairs. Returns the medians
  * and the paired ratios A/B. Each side runs once untimed right before its timed call, so that neither is timed on the
- * caches the other one just filled (a 2048³ product evicts a small model's weights). */
+ * caches the other one just filled (BERT-base's int8 weights alone are 85 MB). */
 async function alternate(a: () => Promise<number>, b: () => Promise<number>, iters: number) {
   const [ta, tb]: number[][] = [[], []];
   for (let i = 0; i < iters + 3; i++) {
@@ -120,7 +121,7 @@ const warmTimed = (fn: () => Promise<unknown>) => async () => {
 /** The encode's rate of weight-product FLOPs over onnxruntime's own rate on the same products run bare
  * (productsGraph), fp32 and int8 (when the folder has the file), per model folder: how close the forward comes to
  * onnxruntime's GEMM. Per pair: (FLOPs / encode ms) / (FLOPs / products ms), i.e. products ms / encode ms. */
-export async function gemmPeakRows(dirs: string[], threads: number, iters: number): Promise<ReferenceRow[]> {
+export async function productsRows(dirs: string[], threads: number, iters: number): Promise<ReferenceRow[]> {
   const out: ReferenceRow[] = [];
   for (const dir of dirs) {
     for (const int8 of [false, true]) {

@@ -1,7 +1,9 @@
 // Benchmarks of the model layer, all ratios measured in the same process on the same input:
 // int8 vs fp32, tapped vs untapped, fetch-subset vs fetch-all, our run() vs transformers.js, batch vs singles, the
 // cost of a hover on an encoded 10k-token document (bench/hover.ts), the encoder/head split (bench/split.ts), and the
-// whole-document path against raw onnxruntime and transformers.js, per-token scaling and model load (bench/peers.ts).
+// whole-document path against raw onnxruntime and transformers.js, per-token scaling and model load (bench/peers.ts),
+// a 1-character edit of a 100k-token document (bench/edit.ts), the encode against onnxruntime running its weight
+// products alone and against PyTorch eager (bench/reference.ts), and memory in probe processes (bench/memory.ts).
 // Usage: npm run bench [-- --model <name|folder>] [--iters N] [--no-wasm] [--shapes]. Writes bench/results.json. No assertions on time.
 import fs from 'node:fs';
 import os from 'node:os';
@@ -16,7 +18,7 @@ import { hoverRows } from './hover';
 import { peerRows } from './peers';
 import { splitRows } from './split';
 import { shapeModels } from './shapes';
-import { type ReferenceRow, gemmPeakRows, torchRows } from './reference';
+import { type ReferenceRow, productsRows, torchRows } from './reference';
 import { type MemoryRow, memoryRows } from './memory';
 import { editRows } from './edit';
 import { seeded } from './prose';
@@ -227,12 +229,12 @@ async function main() {
   await splitRows([dir, ...fixtures, ...(SHAPE_ROWS ? shapeModels(ROOT) : [])], THREADS, add);
 
   // A 1-character edit of a 100,000-token document (bench/edit.ts; every model: bench/tokenize.ts).
-  for (const r of await editRows(ROOT, path.relative(ROOT, dir), main === fp32 ? fp32 : int8!, await loadTokenizer(dir), 5, seeded(7)))
-    rows.push({ ...r, iqr: [r.iqr[0], r.iqr[1]] });
+  const edits = await editRows(ROOT, path.relative(ROOT, dir), int8 ?? fp32, await loadTokenizer(dir), 5, seeded(7));
+  rows.push(...edits.map((r) => ({ ...r, iqr: [r.iqr[0], r.iqr[1]] as [number, number] })));
 
   // The encode against onnxruntime's GEMM on its own products, and against PyTorch eager on the same weights.
   const base = SHAPE_ROWS ? shapeModels(ROOT).filter((d) => path.basename(d) === 'bert-base') : [];
-  const reference: ReferenceRow[] = await gemmPeakRows([dir, ...base], THREADS, ITERS);
+  const reference: ReferenceRow[] = await productsRows([dir, ...base], THREADS, ITERS);
   const bertDirs = [dir, ...base].filter((d) => JSON.parse(fs.readFileSync(path.join(d, 'config.json'), 'utf8')).model_type === 'bert');
   const torch = await torchRows(ROOT, bertDirs, THREADS, ITERS);
   if (typeof torch === 'string') console.error(`PyTorch rows skipped: ${torch}`);
