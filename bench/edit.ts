@@ -2,17 +2,14 @@
 // in the same process: tokenize after the edit vs from scratch, and re-encode after the edit (remembered tokens and a
 // warm window cache: the worker's path) vs a full encode (fresh cache and tokenizer). Shared by bench/tokenize.ts
 // (RESULTS-tokenize.md, every model) and bench/run.ts (RESULTS.md, the main model).
-import os from 'node:os';
 import type { EncodeOptions, LoadedModel } from '../src/core/api';
 import { WindowCache } from '../src/core/cache';
 import { encodeText } from '../src/core/encode';
 import type { TextTokenizer } from '../src/core/text/tokenizer';
 import { remembering } from '../src/core/text/splice';
-import { pair } from './pair';
+import { loadAverage, pair } from './pair';
 import { flat, shuffledProse } from './prose';
 import { collectGarbage } from '../src/core/model/gc';
-
-export const load = () => Math.round(os.loadavg()[0] * 10) / 10;
 
 /** `text` with one letter somewhere replaced by another (a new edit every call, so nothing is answered from memory). */
 function edited(text: string, rand: () => number): string {
@@ -32,8 +29,8 @@ function edited(text: string, rand: () => number): string {
  * of its own garbage, so if anything this makes the edit's share larger.
  */
 export async function timed(a: () => unknown, b: () => unknown, iters: number) {
-  const r = await pair(a, b, iters, 1, collectGarbage);
-  return { ...r, ratio: r.aMs / r.bMs, load: load() };
+  const { aMs, bMs, iqr } = await pair(a, b, iters, 1, collectGarbage);
+  return { aMs, bMs, iqr, ratio: aMs / bMs, load: loadAverage() };
 }
 
 export type EditRow = Awaited<ReturnType<typeof timed>> & { name: string; a: string; b: string };

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import type { ModelInfo } from '../src/core/api';
 import { tapModel } from '../src/core/model/taps';
 import { readModelInfo } from '../src/core/model/info';
 import { leanEdits, leanGraph as engineLeanGraph } from '../src/core/model/tapped-session';
@@ -45,4 +46,11 @@ export function int64Feeds(inputNames: readonly string[], rows: ArrayLike<number
     token_type_ids: new ort.Tensor('int64', new BigInt64Array(B * T), [B, T]),
   };
   return Object.fromEntries(inputNames.map((n) => [n, all[n]]));
+}
+
+/** One row of `T` (at most 128, within the model's positions) ids: [CLS] … [SEP] around ordinary pieces spread over
+ * the vocabulary, the same on every run. */
+export function rowIds(info: Pick<ModelInfo, 'maxPositions' | 'vocabSize'>): number[] {
+  const T = Math.min(128, info.maxPositions);
+  return Array.from({ length: T }, (_, k) => (k === 0 ? 2 : k === T - 1 ? 3 : 100 + ((k * 7919) % (info.vocabSize - 100))));
 }

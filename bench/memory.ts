@@ -6,6 +6,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { loadAverage } from './pair';
 
 export interface MemoryRow {
   name: string;
@@ -14,8 +15,6 @@ export interface MemoryRow {
   command: string;
   load: number;
 }
-
-const load = () => Math.round(os.loadavg()[0] * 10) / 10;
 
 /** Runs `node ARGS` in `root`; its last stdout line as JSON, or throws with its stderr's last line. */
 function probe(root: string, args: string[]): Record<string, unknown> {
@@ -51,7 +50,7 @@ export function memoryRows(root: string, bertBase: string | undefined): MemoryRo
       value: `+${j.rss.after - j.rss.loaded} MB (${j.rss.loaded} → ${j.rss.after} MB)`,
       goal: '≤ 150 MB',
       command,
-      load: load(),
+      load: loadAverage(),
     });
     if (bertBase && !zh) {
       const k = probe(root, ['--expose-gc', '--import', 'tsx', 'scripts/memory/load-probe.ts', bertBase, doc]) as Record<string, number>;
@@ -61,14 +60,14 @@ export function memoryRows(root: string, bertBase: string | undefined): MemoryRo
         value: `${k.loadPeakX}× (${k.loadPeakMb} MB)`,
         goal: '≤ 2×',
         command: cmd,
-        load: load(),
+        load: loadAverage(),
       });
       out.push({
         name: `the same model after the document (${k.windows} windows, one hover): RSS over the file`,
         value: `${k.afterX}× (${k.afterMb} MB)`,
         goal: '≤ 3×',
         command: cmd,
-        load: load(),
+        load: loadAverage(),
       });
     }
     fs.rmSync(path.dirname(doc), { recursive: true, force: true });

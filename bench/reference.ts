@@ -6,7 +6,6 @@
 // state), paired and interleaved like every other row (bench/pair.ts).
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import readline from 'node:readline';
 import * as ort from 'onnxruntime-node';
@@ -14,7 +13,8 @@ import { onnx } from 'onnx-proto';
 import type { LoadedModel, ModelInfo } from '../src/core/api';
 import { loadModel } from '../src/core/model';
 import { sessionOptions } from '../src/core/model/options';
-import { median, quantile } from './pair';
+import { loadAverage, median, pairTimed, quantile } from './pair';
+import { rowIds } from './lean-graph';
 
 /** A row of the reference table: `value` and its IQR over the pairs, in the row's own unit. */
 export interface ReferenceRow {
@@ -24,8 +24,6 @@ export interface ReferenceRow {
   detail: string;
   load: number;
 }
-
-const T = 128;
 
 /** config.json's feed-forward width (BERT's intermediate_size, DistilBERT's hidden_dim). */
 function intermediateOf(info: ModelInfo): number {
@@ -39,7 +37,7 @@ export function productFlops(h: number, intermediate: number, layers: number, to
   return layers * 2 * tokens * (4 * h * h + 2 * h * intermediate);
 }
 
-/** The encoder's weight products for one T-token row and nothing else, as a graph: per layer Q, K, V and the output
+/** The encoder's weight products for one row of `tokens` and nothing else, as a graph: per layer Q, K, V and the output
  * projection (h → h) and the feed-forward pair (h → I → h), chained so that each feeds the next — fp32 MatMul, or for
  * int8 com.microsoft DynamicQuantizeMatMul (what onnxruntime makes of a dynamically quantized MatMul: the input
  * quantized per run, int8 weights, one scale). Seeded weights scaled so that activations stay near 1. */
@@ -87,30 +85,8 @@ export function productsGraph(h: number, intermediate: number, layers: number, t
   return onnx.ModelProto.encode({ irVersion: 8, opsetImport, graph }).finish();
 }
 
-function rowIds(info: ModelInfo): number[] {
-  const n = Math.min(T, info.maxPositions);
-  return Array.from({ length: n }, (_, k) => (k === 0 ? 2 : k === n - 1 ? 3 : 100 + ((k * 7919) % (info.vocabSize - 100))));
-}
-
-const load = () => Math.round(os.loadavg()[0] * 10) / 10;
-
-/** A and B alternately (A B, B A, …), each timing itself: `iters` pairs after three warm-up pairs. Returns the medians
- * and the paired ratios A/B. Each side runs once untimed right before its timed call, so that neither is timed on the
- * caches the other one just filled (BERT-base's int8 weights alone are 85 MB). */
-async function alternate(a: () => Promise<number>, b: () => Promise<number>, iters: number) {
-  const [ta, tb]: number[][] = [[], []];
-  for (let i = 0; i < iters + 3; i++) {
-    const t = [0, 0];
-    for (const k of i % 2 ? [1, 0] : [0, 1]) t[k] = await (k === 0 ? a : b)();
-    if (i < 3) continue;
-    ta.push(t[0]);
-    tb.push(t[1]);
-  }
-  const ratios = ta.map((x, i) => x / tb[i]);
-  return { aMs: median(ta), bMs: median(tb), ratios };
-}
-
-/** `fn`'s time on its second of two back-to-back calls. */
+/** `fn`'s time on its second of two back-to-back calls, so that neither side of a pair is timed on the caches the
+ * other one just filled (BERT-base's int8 weights alone are 85 MB). */
 const warmTimed = (fn: () => Promise<unknown>) => async () => {
   await fn();
   const s = performance.now();
@@ -138,7 +114,7 @@ export async function productsRows(dirs: string[], threads: number, iters: numbe
           [ids.length, h],
         );
         const req = { hiddenLayers: [layers] };
-        const r = await alternate(
+        const r = await pairTimed(
           warmTimed(() => model.run([{ ids }], req)),
           warmTimed(() => products.run({ A: a })),
           iters,
@@ -151,7 +127,7 @@ export async function productsRows(dirs: string[], threads: number, iters: numbe
           value: median(shares),
           iqr: [quantile(shares, 0.25), quantile(shares, 0.75)],
           detail: `encode ${r.aMs.toFixed(2)} ms = ${rate(r.aMs)} of weight products; the products alone ${r.bMs.toFixed(2)} ms = ${rate(r.bMs)}`,
-          load: load(),
+          load: loadAverage(),
         });
       } finally {
         await products.release();
@@ -221,7 +197,7 @@ export async function torchRows(root: string, dirs: string[], threads: number, i
       const ours = (await model.run([{ ids }], req))[0].hidden[model.info.layers];
       let diff = 0;
       for (let i = 0; i < ours.length; i++) diff = Math.max(diff, Math.abs(ours[i] - peer.hidden[i]));
-      const r = await alternate(
+      const r = await pairTimed(
         warmTimed(() => model.run([{ ids }], req)),
         peer.run,
         iters,
@@ -231,7 +207,7 @@ export async function torchRows(root: string, dirs: string[], threads: number, i
         value: median(r.ratios),
         iqr: [quantile(r.ratios, 0.25), quantile(r.ratios, 0.75)],
         detail: `engine ${r.aMs.toFixed(2)} ms, PyTorch ${r.bMs.toFixed(2)} ms; last hidden state max |diff| ${diff.toExponential(1)}`,
-        load: load(),
+        load: loadAverage(),
       });
     } finally {
       peer.close();

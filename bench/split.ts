@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { RunRequest } from '../src/core/api';
 import { loadModel } from '../src/core/model';
 import { runsFused, runsLean, runsSplit } from '../src/core/model/session';
+import { rowIds } from './lean-graph';
 
 type Add = (name: string, a: string, fa: () => Promise<unknown>, b: string, fb: () => Promise<unknown>) => Promise<void>;
 
@@ -19,9 +20,9 @@ export async function splitRows(dirs: string[], threads: number, add: Add): Prom
       const full = await loadModel(dir, { threads }, { dtype, fullGraph: true });
       const unfused = await loadModel(dir, { threads }, { dtype, fuseAttention: false });
       try {
-        const { layers, maxPositions, vocabSize } = split.info;
-        const T = Math.min(128, maxPositions);
-        const ids = Array.from({ length: T }, (_, k) => (k === 0 ? 2 : k === T - 1 ? 3 : 100 + ((k * 7919) % (vocabSize - 100))));
+        const { layers } = split.info;
+        const ids = rowIds(split.info);
+        const T = ids.length;
         const tag = `${path.basename(dir)} ${dtype}, ${T} tokens${runsSplit(split) ? '' : ', NOT SPLIT'}${runsLean(split) ? '' : ', NOT LEAN'}${runsFused(split) ? '' : ', NOT FUSED'}`;
         const hover: RunRequest = { hiddenLayers: [layers] };
         await add(
