@@ -136,18 +136,18 @@ test('"Predict Word at Cursor" on [MASK] lists predictions in a quick pick', asy
   );
   await s.screenshot('04-predict');
   await s.page.keyboard.press('Enter'); // choosing the first prediction replaces [MASK]
-  const line = s.page.locator('.view-line', { hasText: 'The capital of France is' }).first();
+  const line = s.page.locator('.view-line', { hasText: 'to the store yesterday' }).first();
   // VS Code renders spaces as U+00A0.
   await s.page.waitForFunction(
     () =>
-      ![...document.querySelectorAll('.view-line')].some((l) => /France is \[MASK\]/.test((l.textContent ?? '').replace(/\u00a0/g, ' '))),
+      ![...document.querySelectorAll('.view-line')].some((l) => /She \[MASK\] to/.test((l.textContent ?? '').replace(/\u00a0/g, ' '))),
   );
   assert.match(
     (await line.innerText()).replace(/\u00a0/g, ' '),
-    new RegExp(`France is ${labels[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.`),
+    new RegExp(`She ${labels[0].replace(/[.*+?^${}()|[\]\\]/g, '\\$&')} to the store`),
   );
   await s.page.keyboard.press('Control+Z');
-  await s.page.locator('.view-line', { hasText: 'France is [MASK]' }).first().waitFor();
+  await s.page.locator('.view-line', { hasText: 'She [MASK] to' }).first().waitFor();
 });
 
 test('"Toggle Attention Follow Cursor" re-renders from the word the cursor moves to', async () => {
