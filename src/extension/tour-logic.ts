@@ -33,7 +33,7 @@ export function sampleAnchor(step: TourStep, text: string): number | undefined {
     case 'hover':
       return inside('the bank of the river', 'bank') ?? inside('你在干哈呢', '干');
     case 'mask':
-      return inside('is [MASK]', '[MASK]') ?? inside('散[MASK]', '[MASK]');
+      return inside('She [MASK] to', '[MASK]') ?? inside('散[MASK]', '[MASK]');
     case 'open':
     case 'qa':
       return undefined;
