@@ -10,7 +10,7 @@ export const doneKey = (step: TourStep) => `bertLens.tourDone.${step}`;
 
 /** The sample documents (samples/) and the question the QA step offers (editable) about each. */
 export const SAMPLES = {
-  en: { file: 'walkthrough.md', question: 'What causes precipitation to fall?' },
+  en: { file: 'walkthrough.md', question: 'Under what force does precipitation fall?' },
   zh: { file: 'walkthrough.zh-cn.md', question: '降水是怎样落到地面的？' },
 } as const;
 

@@ -67,7 +67,7 @@ test('the sample follows the UI language', () => {
   assert.equal(sampleFor('zh-CN'), SAMPLES.zh);
   assert.equal(sampleFor('en'), SAMPLES.en);
   assert.equal(sampleFor('de'), SAMPLES.en);
-  assert.equal(SAMPLES.en.question, 'What causes precipitation to fall?');
+  assert.equal(SAMPLES.en.question, 'Under what force does precipitation fall?');
 });
 
 test('target: the sample while open, else the last text editor, else none (open the sample)', () => {
