@@ -139,8 +139,7 @@ test('"Predict Word at Cursor" on [MASK] lists predictions in a quick pick', asy
   const line = s.page.locator('.view-line', { hasText: 'to the store yesterday' }).first();
   // VS Code renders spaces as U+00A0.
   await s.page.waitForFunction(
-    () =>
-      ![...document.querySelectorAll('.view-line')].some((l) => /She \[MASK\] to/.test((l.textContent ?? '').replace(/\u00a0/g, ' '))),
+    () => ![...document.querySelectorAll('.view-line')].some((l) => /She \[MASK\] to/.test((l.textContent ?? '').replace(/\u00a0/g, ' '))),
   );
   assert.match(
     (await line.innerText()).replace(/\u00a0/g, ' '),
