@@ -235,7 +235,7 @@ export class QuestionAnswering implements vscode.Disposable {
     const question = await vscode.window.showInputBox({
       title: vscode.l10n.t('BERT Lens: ask a question about this document'),
       prompt: vscode.l10n.t('The answer is a span of the document, found by the question-answering model.'),
-      placeHolder: vscode.l10n.t('e.g. What causes precipitation to fall?'),
+      placeHolder: vscode.l10n.t('e.g. Under what force does precipitation fall?'),
       value: suggested ?? this.lastQuestion,
       ignoreFocusOut: suggested !== undefined,
     });
