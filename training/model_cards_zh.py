@@ -40,9 +40,6 @@ def seed_heads_zh(pr):
         return ''
     heads = pr['seed_heads']['heads']
     res = pr['seed_heads']['resolving_heads']
-    best = sorted(heads, key=lambda h: -min(h['tired_animal_minus_street'], h['narrow_street_minus_animal']))[:3]
-    lines = ', '.join(f"layer {h['layer']} head {h['head']} (累: 动物 − 马路 {h['tired_animal_minus_street']:+.3f}; "
-                      f"窄: 马路 − 动物 {h['narrow_street_minus_animal']:+.3f})" for h in best)
     if not res:
         # Differences of +0.000 say nothing; how much any head gives the two nouns at all does.
         most, layer, head = max((w['animal'] + w['street'], li + 1, h + 1) for s in pr['seed_heads']['sentences']
@@ -51,6 +48,9 @@ def seed_heads_zh(pr):
                 f'{most:.3f} on 动物 and 马路 together in either sentence (layer {layer} head {head}), and none shifts it '
                 'with the adjective. At this size the model does not resolve the pronoun; what the panel shows is which '
                 'characters each head looks at.')
+    best = sorted(heads, key=lambda h: -min(h['tired_animal_minus_street'], h['narrow_street_minus_animal']))[:3]
+    lines = ', '.join(f"layer {h['layer']} head {h['head']} (累: 动物 − 马路 {h['tired_animal_minus_street']:+.3f}; "
+                      f"窄: 马路 − 动物 {h['narrow_street_minus_animal']:+.3f})" for h in best)
     return (f'{len(res)} of {len(heads)} heads give 动物 more weight than 马路 after 累 and 马路 more than 动物 after 窄. '
             f'The clearest: {lines}. At this size the differences are small; what the panel shows is which '
             'characters each head looks at.')

@@ -1,8 +1,9 @@
-"""Trial (issue 13, not used by the engine): one DynamicQuantizeLinear per MatMulInteger. The quantizer writes one
+"""Trial (issue 13, not used by the engine): one DynamicQuantizeMatMul per projection. The quantizer writes one
 DynamicQuantizeLinear for an activation read by several projections (BERT's query, key and value), and onnxruntime
-then fuses it with its three MatMulIntegers into MatMulIntegerToFloat nodes only; with a copy per consumer each
-projection becomes one DynamicQuantizeMatMul, as the other products of the layer are. The copies compute the same
-quantization, so the outputs should not change.
+then fuses it with its three MatMulIntegers into MatMulIntegerToFloat nodes only. Copies of the quantization, one per
+reader, do not help: onnxruntime's common-subexpression pass merges them back. So each projection (MatMulInteger →
+Cast → Mul by the scales → bias Add) is written as one com.microsoft DynamicQuantizeMatMul, as onnxruntime fuses the
+layer's other products; each quantizes the same activation the same way, so the outputs should not change.
 
   /usr/bin/python3 bench/trials/split_dql.py IN.onnx OUT.onnx
 
@@ -25,6 +26,10 @@ def main(src, dst):
             consumers[i].append(n)
     producer = {o: n for n in g.node for o in n.output}
     inits = {t.name for t in g.initializer}
+
+    def const(t):  # an initializer, also behind Identity nodes (the exporter's shared zero biases)
+        return t in inits or (t in producer and producer[t].op_type == 'Identity' and const(producer[t].input[0]))
+
     gone, out, split = set(), [], 0
     for n in g.node:
         users = consumers.get(n.output[0], []) if n.op_type == 'DynamicQuantizeLinear' else []
@@ -38,7 +43,6 @@ def main(src, dst):
             add = consumers[mul.output[0]][0]
             bias = next(i for i in add.input if i != mul.output[0])
             w_scale = next(i for i in scales.input if i != n.output[1])
-            const = lambda t: t in inits or (t in producer and producer[t].op_type == 'Identity' and const(producer[t].input[0]))
             assert add.op_type == 'Add' and const(bias) and const(u.input[1])
             fused = helper.make_node('DynamicQuantizeMatMul', [n.input[0], u.input[1], w_scale, u.input[3], bias],
                                      [add.output[0]], name=f'{u.name}_dqmm', domain='com.microsoft')
