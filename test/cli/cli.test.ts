@@ -4,7 +4,7 @@ import { describe, it, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmp } from './helpers';
+import { tempDir } from '../temp';
 import path from 'node:path';
 
 const CLI = path.resolve('dist/cli.js');
@@ -46,7 +46,7 @@ describe('bert-lens CLI', () => {
   });
 
   it('tokens needs only the tokenizer: it works on a folder whose ONNX file is damaged (no session is created)', () => {
-    const dir = path.join(tmp('bert-lens-cli-'), 'tokenizer-only');
+    const dir = path.join(tempDir('bert-lens-cli-'), 'tokenizer-only');
     cpSync(BERT, dir, { recursive: true });
     for (const f of ['model.onnx', 'model_quantized.onnx']) writeFileSync(path.join(dir, 'onnx', f), 'not an onnx file');
     const j = runJson(['tokens', '--model', dir, '--text', 'The bank raised its rates.']);
@@ -58,7 +58,7 @@ describe('bert-lens CLI', () => {
   });
 
   it('reads the text from --file and from stdin', () => {
-    const dir = tmp('bert-lens-cli-');
+    const dir = tempDir('bert-lens-cli-');
     const f = path.join(dir, 'doc.txt');
     writeFileSync(f, TEXT);
     const a = runJson(['tokens', '--model', BERT, '--file', f]);
@@ -68,7 +68,7 @@ describe('bert-lens CLI', () => {
   });
 
   it('--file in UTF-16 (BOM) and GB18030 reads as the UTF-8 text does; binary and Latin-1 files are refused', () => {
-    const dir = tmp('bert-lens-cli-');
+    const dir = tempDir('bert-lens-cli-');
     const text = '银行 bank';
     const file = (name: string, bytes: Buffer) => {
       writeFileSync(path.join(dir, name), bytes);
@@ -114,7 +114,7 @@ describe('bert-lens CLI', () => {
   });
 
   it('export: tensors.json and one .npy per kind in --out; --what picks them; bad --what is a usage error', () => {
-    const dir = tmp('export');
+    const dir = tempDir('bert-lens-export-');
     const j = runJson(['export', '--model', BERT, '--out', dir, '--text', TEXT]);
     assert.deepEqual(j.files, ['tensors.json', 'attention.npy', 'hidden.npy', 'census.npy']);
     assert.equal(j.words.length, j.arrays.hidden.shape[1]);
@@ -122,9 +122,21 @@ describe('bert-lens CLI', () => {
     const npy = readFileSync(path.join(dir, 'attention.npy'));
     assert.equal(npy.subarray(0, 6).toString('latin1'), '\x93NUMPY');
     assert.equal(npy.length, 128 + 4 * j.arrays.attention.shape.reduce((a: number, b: number) => a * b, 1));
-    const some = runJson(['export', '--model', BERT, '--out', tmp('export2'), '--what', 'census', '--word', 'rates', '--text', TEXT]);
+    const some = runJson([
+      'export',
+      '--model',
+      BERT,
+      '--out',
+      tempDir('bert-lens-export-'),
+      '--what',
+      'census',
+      '--word',
+      'rates',
+      '--text',
+      TEXT,
+    ]);
     assert.deepEqual(some.files, ['tensors.json', 'census.npy']);
-    const t = run(['export', '--model', BERT, '--out', tmp('export3'), '--text', TEXT]);
+    const t = run(['export', '--model', BERT, '--out', tempDir('bert-lens-export-'), '--text', TEXT]);
     assert.equal(t.code, 0, t.err);
     assert.match(t.out, /attention\.npy\s+\(\d+, \d+, \d+, \d+\)/);
     assert.equal(run(['export', '--model', BERT, '--out', dir, '--what', 'weights', '--text', TEXT]).code, 2);
@@ -405,7 +417,7 @@ describe('bert-lens CLI', () => {
       assert.equal(TEXT.slice(c.start, c.end).toLowerCase(), 'bank');
       assert.equal(c.neighbours.length, 3);
     }
-    const dir = tmp('bert-lens-cli-');
+    const dir = tempDir('bert-lens-cli-');
     const f = path.join(dir, 'glove.txt');
     writeFileSync(f, 'bank 1 0 0\nriver 0.9 0.1 0\nmoney 0 1 0\n');
     const g = runJson(['vectors', '--model', BERT, '--word', 'bank', '--text', TEXT, '--static', f]);
@@ -431,7 +443,7 @@ describe('bert-lens CLI', () => {
   });
 
   it('a folder named like the embedded model in the current directory does not replace it', () => {
-    const cwd = tmp('bert-lens-cwd-');
+    const cwd = tempDir('bert-lens-cwd-');
     cpSync(BERT, path.join(cwd, 'bert-lens-mini'), { recursive: true });
     const inCwd = (args: string[]) => spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', timeout: 60_000 });
     const embedded = inCwd(['tokens', '--json', '--text', 'The bank raised its rates.']);

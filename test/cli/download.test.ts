@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { tmp } from './helpers';
+import { tempDir } from '../temp';
 import path from 'node:path';
 
 const CLI = path.resolve('dist/cli.js');
@@ -51,7 +51,7 @@ describe('bert-lens models download (local fake hub)', () => {
   after(() => new Promise<void>((r) => server.close(() => r())));
 
   it('downloads with a final progress line, then runs offline from the cache', async () => {
-    const cache = tmp('bert-lens-cache-');
+    const cache = tempDir('bert-lens-cache-');
     const d = await run(['models', 'download', 'fake-org/tiny-bert', '--hub-endpoint', endpoint, '--cache-dir', cache, '--dtype', 'fp32']);
     assert.equal(d.code, 0, d.err);
     assert.match(d.err, /Downloaded fake-org\/tiny-bert/);
@@ -80,7 +80,7 @@ describe('bert-lens models download (local fake hub)', () => {
   });
 
   it('a missing model or a dead endpoint is a runtime error (exit 1) naming the model', async () => {
-    const cache = tmp('bert-lens-cache-');
+    const cache = tempDir('bert-lens-cache-');
     const nf = await run(['models', 'download', 'fake-org/other-model', '--hub-endpoint', endpoint, '--cache-dir', cache]);
     assert.equal(nf.code, 1);
     assert.match(nf.err, /fake-org\/other-model/);

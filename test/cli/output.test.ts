@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, openSync, closeSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { tmp } from './helpers';
+import { tempDir } from '../temp';
 
 const CLI = path.resolve('dist/cli.js');
 const BERT = 'test/fixtures/tiny-bert';
@@ -40,7 +40,7 @@ function runSlowReader(args: string[]): Promise<{ code: number | null; signal: s
 
 /** The same run with stdout on a file: writes to files are synchronous, so this is the complete output. */
 function runToFile(args: string[]): number {
-  const out = path.join(tmp('bert-lens-out-'), 'out.json');
+  const out = path.join(tempDir('bert-lens-out-'), 'out.json');
   const fd = openSync(out, 'w');
   const r = spawnSync(process.execPath, [CLI, ...args], { stdio: ['ignore', fd, 'pipe'], timeout: 60_000 });
   closeSync(fd);
@@ -54,7 +54,7 @@ describe('CLI output and arguments', () => {
   });
 
   it('a large --json output reaches a slow pipe in full before exit 0', async () => {
-    const doc = path.join(tmp('bert-lens-doc-'), 'doc.txt');
+    const doc = path.join(tempDir('bert-lens-doc-'), 'doc.txt');
     writeFileSync(doc, 'The bank of the river was muddy, and the bank raised its rates. '.repeat(400));
     const args = ['tokens', '--json', '--model', BERT, '--file', doc];
     const full = runToFile(args);

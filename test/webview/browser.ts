@@ -1,11 +1,11 @@
 // Loads the real panel bundle (media/panel.js + panel.css) in headless Chromium under the real CSP, with a fake
 // acquireVsCodeApi that records what the webview posts. Used by the render benchmark and the screenshot script.
-import { copyFileSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, writeFileSync } from 'node:fs';
 import * as esbuild from 'esbuild';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { panelHtml } from '../../src/extension/panel/html';
+import { tempDir } from '../temp';
 
 export const THEMES = {
   dark: {
@@ -74,7 +74,7 @@ export async function openPanel(
   opts: { width?: number; height?: number; theme?: keyof typeof THEMES; fresh?: boolean } = {},
 ): Promise<PanelPage> {
   const root = path.resolve(__dirname, '../..');
-  const dir = mkdtempSync(path.join(tmpdir(), 'bert-lens-panel-'));
+  const dir = tempDir('bert-lens-panel-');
   if (opts.fresh) {
     await esbuild.build({
       entryPoints: [path.join(root, 'src/webview/main.ts')],

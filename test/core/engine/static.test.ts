@@ -1,14 +1,14 @@
 // Static vectors: the four file formats give the same vectors and neighbours; lookup case handling; clear errors
 // for bad files; the model's own input embeddings read from the ONNX graph (fp32 and int8 files).
-import { describe, it, after } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { readStatic, parseStatic } from '../../../src/core/static';
 import { readInputEmbeddings } from '../../../src/core/embeddings';
 import { createEngine } from '../../../src/core/index';
 import { FIX } from './helpers';
+import { tempDir } from '../../temp';
 
 const WORDS = ['king', 'queen', 'Paris', 'paris', 'apple', 'pear', '中国'];
 const VECS = [
@@ -36,8 +36,7 @@ function binary(): Buffer {
 }
 
 describe('static vector files', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'bert-lens-static-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
+  const dir = tempDir('bert-lens-static-');
 
   it('word2vec text, word2vec binary, GloVe and fastText .vec agree', async () => {
     const files: Record<string, string | Buffer> = {
@@ -153,7 +152,7 @@ describe('model input embeddings', () => {
 
 describe('engine.loadStatic names', () => {
   it('resolves a file, a folder and an embedded name in modelsDir; cached; clear error when missing', async () => {
-    const root = mkdtempSync(path.join(tmpdir(), 'bert-lens-models-'));
+    const root = tempDir('bert-lens-models-');
     const dir = path.join(root, 'w2v-test');
     const { mkdirSync } = await import('node:fs');
     mkdirSync(dir);
@@ -171,7 +170,7 @@ describe('engine.loadStatic names', () => {
       await assert.rejects(engine.loadStatic('no-such-vectors'), /not found.*word2vec-mini/);
       await assert.rejects(engine.loadStatic('empty'), /holds no vectors\.bin/);
       // A same-named folder in the current directory does not replace the embedded vectors.
-      const cwd = mkdtempSync(path.join(tmpdir(), 'bert-lens-cwd-'));
+      const cwd = tempDir('bert-lens-cwd-');
       mkdirSync(path.join(cwd, 'w2v-other'));
       writeFileSync(path.join(cwd, 'w2v-other', 'vectors.bin'), binary());
       const before = process.cwd();
@@ -187,7 +186,6 @@ describe('engine.loadStatic names', () => {
       }
     } finally {
       await engine.dispose();
-      rmSync(root, { recursive: true, force: true });
     }
   });
 });

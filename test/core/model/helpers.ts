@@ -1,8 +1,8 @@
 // Shared helpers for the model-layer tests: fixture paths, golden files, float comparisons.
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { onnx } from 'onnx-proto';
+import { tempDir } from '../../temp';
 
 export const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -58,8 +58,9 @@ export function flat(x: unknown, shape: number[]): number[] {
   return out;
 }
 
+/** A temp folder removed when the test process exits (test/temp.ts). */
 export function tmpDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `bert-lens-${prefix}-`));
+  return tempDir(`bert-lens-${prefix}-`);
 }
 
 export function copyDir(src: string, dest: string): void {
