@@ -24,6 +24,7 @@ import { editRows } from './edit';
 import { seeded } from './prose';
 import { loadTokenizer } from '../src/core/text/tokenizer';
 import { useWasmDots } from '../src/core/wasm/dots';
+import { disableOrtTelemetry } from '../src/core/model/telemetry';
 
 const ROOT = path.resolve(__dirname, '..');
 const arg = (name: string) => {
@@ -87,6 +88,7 @@ function feedsFor(s: ort.InferenceSession, ids: number[]) {
 }
 
 async function main() {
+  disableOrtTelemetry(); // before transformers.js's pipeline can start onnxruntime with its own options
   const dir = pickModel();
   const rows: Row[] = [];
   const add = async (name: string, a: string, fa: () => Promise<unknown>, b: string, fb: () => Promise<unknown>, iters = ITERS) => {

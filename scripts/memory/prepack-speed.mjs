@@ -3,6 +3,8 @@
 // Usage: node scripts/memory/prepack-speed.mjs MODEL.onnx [tokens=128] [pairs=15]
 import * as ort from 'onnxruntime-node';
 
+process.env.ORT_DISABLE_TELEMETRY ||= '1'; // before the first session: src/core/model/telemetry.ts says why
+
 const [file, T = '128', P = '15'] = process.argv.slice(2);
 const create = (prepack) =>
   ort.InferenceSession.create(file, {

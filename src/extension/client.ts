@@ -16,6 +16,7 @@ import type {
 } from '../worker/protocol';
 import { DOC_METHODS, METHOD_TABLE, toWireDoc } from '../worker/protocol';
 import type { Fix } from '../core/model/errors';
+import { disableOrtTelemetry } from '../core/model/telemetry';
 import type { DownloadProgress } from '../core/api';
 
 export class WorkerError extends Error {
@@ -152,6 +153,7 @@ export class WorkerClient {
     if (this.disposed) throw new WorkerError('WORKER_DIED', 'BERT Lens is shutting down.');
     if (this.worker) return this.worker;
     const limits = this.opts.resourceLimits ?? WORKER_LIMITS;
+    disableOrtTelemetry(); // here, not in the worker: native code never sees a worker thread's process.env
     const w = new Worker(this.opts.script, { execArgv: this.opts.execArgv, resourceLimits: limits });
     let failure: Error | undefined;
     w.on('message', (m: FromWorker) => this.onMessage(m));
