@@ -26,5 +26,8 @@ if (chosen.length === 0) {
   console.error('No test files matched.');
   process.exit(1);
 }
-const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...chosen], { stdio: 'inherit' });
+// Tests that start onnxruntime on their own (raw sessions, workers made by hand) must not queue its telemetry either;
+// test/worker/telemetry.test.ts unsets this for the processes it checks (src/core/model/telemetry.ts says why).
+const env = { ...process.env, ORT_DISABLE_TELEMETRY: process.env.ORT_DISABLE_TELEMETRY || '1' };
+const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...chosen], { stdio: 'inherit', env });
 process.exit(r.status ?? 1);
