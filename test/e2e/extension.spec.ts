@@ -3,18 +3,25 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import type { Locator } from 'playwright-core';
 import { embedded, root, start, type Session } from './harness';
 import { startHub, type FakeHub } from '../core/model/hub-server';
+import { tempDir } from '../temp';
 
 let s: Session;
 let hub: FakeHub;
+// The extension host's cache folder: where onnxruntime would keep its telemetry device id and event queue.
+const xdgCache = tempDir('bert-lens-e2e-xdg-cache-');
 
 before(async () => {
   // A Hugging Face-like server on 127.0.0.1 for the "Select Model… → Hugging Face Model Id…" download.
   hub = await startHub({ 'fake-org/tiny-bert': path.join(root, 'test', 'fixtures', 'tiny-bert') });
-  s = await start({ name: 'extension', settings: { 'bertLens.offline': false, 'bertLens.hubEndpoint': hub.endpoint } });
+  s = await start({
+    name: 'extension',
+    settings: { 'bertLens.offline': false, 'bertLens.hubEndpoint': hub.endpoint },
+    env: { XDG_CACHE_HOME: xdgCache, ORT_DISABLE_TELEMETRY: '' }, // '' as unset: the extension must switch it off itself
+  });
   await s.openFile('walkthrough.md');
 });
 
@@ -267,4 +274,10 @@ test('Select Model… downloads a Hugging Face id with progress and switches the
     'the model file was downloaded',
   );
   await s.screenshot('08-model-downloaded');
+});
+
+test("onnxruntime's telemetry stayed off: no device id or event queue in the extension host's cache after the models ran", () => {
+  const ms = path.join(xdgCache, 'Microsoft');
+  const left = existsSync(ms) ? readdirSync(ms, { recursive: true }).map(String) : [];
+  assert.deepEqual(left, [], `onnxruntime wrote ${ms}`);
 });
