@@ -54,7 +54,7 @@ test("the extension's worker thread: no telemetry files (the host sets the varia
   const code = `const { WorkerClient } = require('./src/extension/client.ts');
     const client = new WorkerClient({ script: ${JSON.stringify(workerScript)}, log: () => undefined });
     const s = await client.configure({ model: ${JSON.stringify(MODEL)}, qaModel: '', staticVectors: '', modelsDir: 'models',
-      cacheDir: 'unused', hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: 1, dtype: 'fp32' });
+      cacheDir: process.env.XDG_CACHE_HOME + '/bert-lens', hubEndpoint: 'http://127.0.0.1:9', offline: true, threads: 1, dtype: 'fp32' });
     if (s.encoder.state !== 'ready') throw new Error(JSON.stringify(s.encoder));
     await client.call.encode({ uri: 'file:///t.txt', version: 1, text: 'We sat on the bank of the river.' }, null, 'last', null);
     await client.dispose();
