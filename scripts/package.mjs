@@ -111,6 +111,7 @@ async function verify(vsix) {
   const embedded = existsSync(path.join(ext, 'models', 'bert-lens-mini'));
   const model = embedded ? 'bert-lens-mini' : path.join(root, 'test', 'fixtures', 'tiny-bert');
   const { Worker } = await import('node:worker_threads');
+  process.env.ORT_DISABLE_TELEMETRY ||= '1'; // as the extension host does before its worker: src/core/model/telemetry.ts
   const w = new Worker(path.join(ext, 'dist', 'worker.js'));
   const ask = (id, method, params) =>
     new Promise((resolve, reject) => {

@@ -277,7 +277,8 @@ test('Select Model… downloads a Hugging Face id with progress and switches the
 });
 
 test("onnxruntime's telemetry stayed off: no device id or event queue in the extension host's cache after the models ran", () => {
-  const ms = path.join(xdgCache, 'Microsoft');
-  const left = existsSync(ms) ? readdirSync(ms, { recursive: true }).map(String) : [];
-  assert.deepEqual(left, [], `onnxruntime wrote ${ms}`);
+  // Microsoft/DeveloperTools/deviceid beside it is VS Code's own (@vscode/deviceid), not onnxruntime's.
+  const ort = path.join(xdgCache, 'Microsoft', 'DeveloperTools', '.onnxruntime');
+  const left = existsSync(ort) ? readdirSync(ort, { recursive: true }).map(String) : [];
+  assert.deepEqual(left, [], `onnxruntime wrote ${ort}`);
 });
