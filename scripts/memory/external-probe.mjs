@@ -12,8 +12,6 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as ort from 'onnxruntime-node';
-
-process.env.ORT_DISABLE_TELEMETRY ||= '1'; // before the first session: src/core/model/telemetry.ts says why
 import { probeOptions, sessionRss } from './session-rss.mjs';
 
 const [file, mode = 'bytes', prepack] = process.argv.slice(2);

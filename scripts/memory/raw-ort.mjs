@@ -5,8 +5,6 @@
 // (no-prepack: onnxruntime's session.disable_prepacking, so the weights are not kept a second time, packed for the GEMMs)
 import { readFileSync, statSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
-
-process.env.ORT_DISABLE_TELEMETRY ||= '1'; // before the first session: src/core/model/telemetry.ts says why
 import { probeOptions, sessionRss } from './session-rss.mjs';
 
 const [file, from = 'path', prepack] = process.argv.slice(2);

@@ -4,7 +4,8 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as ort from 'onnxruntime-node';
 
-process.env.ORT_DISABLE_TELEMETRY ||= '1'; // before the first session: src/core/model/telemetry.ts says why
+// Before the first session, also for raw-ort.mjs and external-probe.mjs, which import this: src/core/model/telemetry.ts.
+process.env.ORT_DISABLE_TELEMETRY ||= '1';
 
 const rss = () => process.memoryUsage().rss;
 const hwm = () => 1024 * Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))[1]);
