@@ -122,19 +122,8 @@ describe('bert-lens CLI', () => {
     const npy = readFileSync(path.join(dir, 'attention.npy'));
     assert.equal(npy.subarray(0, 6).toString('latin1'), '\x93NUMPY');
     assert.equal(npy.length, 128 + 4 * j.arrays.attention.shape.reduce((a: number, b: number) => a * b, 1));
-    const some = runJson([
-      'export',
-      '--model',
-      BERT,
-      '--out',
-      tempDir('bert-lens-export-'),
-      '--what',
-      'census',
-      '--word',
-      'rates',
-      '--text',
-      TEXT,
-    ]);
+    const out = tempDir('bert-lens-export-');
+    const some = runJson(['export', '--model', BERT, '--out', out, '--what', 'census', '--word', 'rates', '--text', TEXT]);
     assert.deepEqual(some.files, ['tensors.json', 'census.npy']);
     const t = run(['export', '--model', BERT, '--out', tempDir('bert-lens-export-'), '--text', TEXT]);
     assert.equal(t.code, 0, t.err);

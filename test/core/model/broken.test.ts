@@ -7,13 +7,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { onnx } from 'onnx-proto';
 import { BertLensError, loadModel, verifyModel } from '../../../src/core/model';
-import { copyDir, fixture, ROOT, tmpDir } from './helpers';
+import { copyDir, fixture, ROOT } from './helpers';
+import { tempDir } from '../../temp';
 
 const MODEL = path.join('onnx', 'model.onnx');
 
 /** A copy of tiny-bert (fp32 only, so every check runs on the file we edit) changed by `edit`. */
 function broken(name: string, edit: (dir: string) => void): string {
-  const dir = path.join(tmpDir('broken'), name);
+  const dir = path.join(tempDir('bert-lens-broken-'), name);
   copyDir(fixture('tiny-bert'), dir);
   fs.rmSync(path.join(dir, 'onnx', 'model_quantized.onnx'));
   edit(dir);

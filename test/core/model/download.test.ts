@@ -13,7 +13,8 @@ import * as ort from 'onnxruntime-node';
 import { indexModel } from '../../../src/core/model/graph';
 import { mappedStats } from '../../../src/core/model/mapped';
 import { pruneOutputs } from '../../../src/core/model/prune';
-import { externalized, fixture, golden, maxAbsDiff, rowsOf, tmpDir } from './helpers';
+import { externalized, fixture, golden, maxAbsDiff, rowsOf } from './helpers';
+import { tempDir } from '../../temp';
 
 const ID = 'fake-org/tiny-bert';
 const QA = 'fake-org/tiny-bert-qa';
@@ -46,7 +47,7 @@ describe('hub download', () => {
   });
   after(() => hub.close());
   beforeEach(() => {
-    cacheDir = tmpDir('cache');
+    cacheDir = tempDir('bert-lens-cache-');
     hub.requests.length = 0;
     hub.faults.notFound = hub.faults.dropAfterHalf = hub.faults.cutFile = hub.faults.gzip = undefined;
     hub.faults.silent = hub.faults.stall = hub.faults.oversize = undefined;
@@ -135,7 +136,7 @@ describe('hub download', () => {
     const online = await resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint });
     assert.equal(online.dir, path.join(cacheDir, ID));
     assert.equal(hub.requests.length, 0, 'a cached model is used without any request');
-    const listed = await listModels({ cacheDir, modelsDir: tmpDir('empty') });
+    const listed = await listModels({ cacheDir, modelsDir: tempDir('bert-lens-empty-') });
     assert.deepEqual(
       listed.map((x) => [x.id, x.source, x.dtypes]),
       [[ID, 'hub', ['int8']]],
@@ -156,7 +157,7 @@ describe('hub download', () => {
       useFSCache: true,
       allowRemoteModels: false,
       allowLocalModels: true,
-      localModelPath: tmpDir('nolocal'),
+      localModelPath: tempDir('bert-lens-nolocal-'),
     });
     hub.requests.length = 0;
     try {
@@ -228,7 +229,7 @@ describe('hub download', () => {
   });
 
   it('the graph written for a mapped load holds references, not weights, and loads beside the model file', async () => {
-    const dir = tmpDir('mapped');
+    const dir = tempDir('bert-lens-mapped-');
     const file = path.join(dir, 'model.onnx');
     fs.copyFileSync(path.join(fixture('tiny-bert'), 'onnx', 'model.onnx'), file);
     const g = indexModel(fs.readFileSync(file));
@@ -338,7 +339,7 @@ describe('hub download', () => {
   });
 
   it('an unwritable cache → DOWNLOAD_FAILED saying so', async () => {
-    const notADir = path.join(tmpDir('file'), 'cache');
+    const notADir = path.join(tempDir('bert-lens-file-'), 'cache');
     fs.writeFileSync(notADir, 'a file, not a folder');
     await assert.rejects(
       loadModel(ID, { cacheDir: notADir, hubEndpoint: hub.endpoint }),
@@ -437,7 +438,7 @@ describe('hub download', () => {
     assert.equal(hub.requests.filter((q) => q.url.endsWith('/tokenizer.json') && !q.range).length, 3, 'two 500s, then the file');
     hub.faults.error500 = new Map([['config.json', 99]]);
     await assert.rejects(
-      resolveModel(ID, { cacheDir: tmpDir('cache'), hubEndpoint: hub.endpoint, ...FAST }),
+      resolveModel(ID, { cacheDir: tempDir('bert-lens-cache-'), hubEndpoint: hub.endpoint, ...FAST }),
       isErr('DOWNLOAD_FAILED', 'config.json', 'HTTP 500', '(4 attempts)'),
     );
   });
@@ -468,14 +469,14 @@ describe('hub download', () => {
     await assert.rejects(resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint, downloadRetries: 0 }));
     const part = path.join(cacheDir, ID, 'onnx', `model_quantized.onnx.part-${process.pid}-1700000000000`);
     fs.writeFileSync(part, 'in progress');
-    const [m] = await listModels({ cacheDir, modelsDir: tmpDir('empty') });
+    const [m] = await listModels({ cacheDir, modelsDir: tempDir('bert-lens-empty-') });
     assert.equal(m.id, ID);
     assert.deepEqual(m.dtypes, []);
     assert.deepEqual(m.partial, { parts: [path.relative(path.join(cacheDir, ID), part)], missing: ['onnx/*.onnx'] });
     fs.rmSync(part);
     hub.faults.dropAfterHalf = undefined;
     await resolveModel(ID, { cacheDir, hubEndpoint: hub.endpoint });
-    const [done] = await listModels({ cacheDir, modelsDir: tmpDir('empty') });
+    const [done] = await listModels({ cacheDir, modelsDir: tempDir('bert-lens-empty-') });
     assert.equal(done.partial, undefined);
   });
 

@@ -58,11 +58,6 @@ export function flat(x: unknown, shape: number[]): number[] {
   return out;
 }
 
-/** A temp folder removed when the test process exits (test/temp.ts). */
-export function tmpDir(prefix: string): string {
-  return tempDir(`bert-lens-${prefix}-`);
-}
-
 export function copyDir(src: string, dest: string): void {
   fs.cpSync(src, dest, { recursive: true });
 }
@@ -72,7 +67,7 @@ export function copyDir(src: string, dest: string): void {
  * `chunks` files model.onnx_data, model.onnx_data_1, … (transformers.js chunk naming).
  */
 export function externalized(src: string, chunks = 1): string {
-  const dir = tmpDir('external');
+  const dir = tempDir('bert-lens-external-');
   copyDir(src, dir);
   for (const f of fs.readdirSync(path.join(dir, 'onnx'))) fs.rmSync(path.join(dir, 'onnx', f));
   const m = onnx.ModelProto.decode(fs.readFileSync(path.join(src, 'onnx', 'model.onnx')));

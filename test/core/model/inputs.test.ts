@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { LoadedModel } from '../../../src/core/api';
 import { BertLensError, loadModel } from '../../../src/core/model';
 import { onnx } from 'onnx-proto';
-import { copyDir, fixture, tmpDir } from './helpers';
+import { copyDir, fixture } from './helpers';
+import { tempDir } from '../../temp';
 import { feedsFor, type Shared } from '../../../src/core/model/run';
 
 const code = (c: string, re?: RegExp) => (e: unknown) => {
@@ -18,7 +19,7 @@ const code = (c: string, re?: RegExp) => (e: unknown) => {
 
 describe('bad model files', () => {
   it('random bytes as model.onnx → CORRUPT_MODEL naming the file with a remedy', async () => {
-    const dir = tmpDir('corrupt');
+    const dir = tempDir('bert-lens-corrupt-');
     copyDir(fixture('tiny-distilbert'), dir);
     let x = 12345;
     const junk = Uint8Array.from({ length: 4096 }, () => (x = (x * 1103515245 + 12345) >>> 0) >>> 24);
@@ -27,7 +28,7 @@ describe('bad model files', () => {
   });
 
   it('a truncated model.onnx → CORRUPT_MODEL', async () => {
-    const dir = tmpDir('cut');
+    const dir = tempDir('bert-lens-cut-');
     copyDir(fixture('tiny-distilbert'), dir);
     const f = path.join(dir, 'onnx', 'model.onnx');
     fs.writeFileSync(f, fs.readFileSync(f).subarray(0, 150_000));
@@ -35,7 +36,7 @@ describe('bad model files', () => {
   });
 
   it('broken config.json → CORRUPT_MODEL; missing config.json → MODEL_NOT_FOUND', async () => {
-    const dir = tmpDir('cfg');
+    const dir = tempDir('bert-lens-cfg-');
     copyDir(fixture('tiny-distilbert'), dir);
     fs.writeFileSync(path.join(dir, 'config.json'), '{"dim": 32,');
     await assert.rejects(loadModel(dir), code('CORRUPT_MODEL', /config\.json .*not valid JSON/));
@@ -44,7 +45,7 @@ describe('bad model files', () => {
   });
 
   it('a graph onnxruntime cannot run (unknown operator) → CORRUPT_MODEL naming onnxruntime, file kept', async () => {
-    const dir = tmpDir('badop');
+    const dir = tempDir('bert-lens-badop-');
     copyDir(fixture('tiny-distilbert'), dir);
     const f = path.join(dir, 'onnx', 'model.onnx');
     const m = onnx.ModelProto.decode(fs.readFileSync(f));
@@ -56,7 +57,7 @@ describe('bad model files', () => {
   });
 
   it('a graph with inputs BERT Lens does not feed → CORRUPT_MODEL listing them', async () => {
-    const dir = tmpDir('inputs');
+    const dir = tempDir('bert-lens-inputs-');
     copyDir(fixture('tiny-distilbert'), dir);
     const f = path.join(dir, 'onnx', 'model.onnx');
     const m = onnx.ModelProto.decode(fs.readFileSync(f));
@@ -73,7 +74,7 @@ describe('bad model files', () => {
   });
 
   it('an unknown name → MODEL_NOT_FOUND', async () => {
-    await assert.rejects(loadModel('no-such-model', { modelsDir: tmpDir('models') }), code('MODEL_NOT_FOUND', /not found/));
+    await assert.rejects(loadModel('no-such-model', { modelsDir: tempDir('bert-lens-models-') }), code('MODEL_NOT_FOUND', /not found/));
   });
 });
 

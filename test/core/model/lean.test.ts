@@ -12,7 +12,8 @@ import { loadModel } from '../../../src/core/model';
 import { runsLean } from '../../../src/core/model/session';
 import { mappedStats } from '../../../src/core/model/mapped';
 import { SNAPSHOTS } from '../../../src/core/model/snapshot';
-import { fixture, maxAbsDiff, tmpDir } from './helpers';
+import { fixture, maxAbsDiff } from './helpers';
+import { tempDir } from '../../temp';
 
 const TOL = 1e-5;
 
@@ -111,7 +112,7 @@ describe('lean session: concurrency, disposal, a file replaced after loading', (
   });
 
   it('a folder model mapped from its snapshot: the file rewritten in place after loading changes nothing it runs', async () => {
-    const root = tmpDir('lean-snapshot');
+    const root = tempDir('bert-lens-lean-snapshot-');
     const dir = path.join(root, 'tiny-bert');
     const cacheDir = path.join(root, 'cache');
     fs.cpSync(fixture('tiny-bert'), dir, { recursive: true });
@@ -143,7 +144,7 @@ describe('lean session: concurrency, disposal, a file replaced after loading', (
   });
 
   it('attention after the file was replaced (loaded from bytes): ATTENTION_UNAVAILABLE saying what to do; hidden states still work; retried once the file is back', async () => {
-    const root = tmpDir('lean-replaced');
+    const root = tempDir('bert-lens-lean-replaced-');
     const dir = path.join(root, 'tiny-bert');
     fs.cpSync(fixture('tiny-bert'), dir, { recursive: true });
     fs.writeFileSync(path.join(root, 'not-a-folder'), '');

@@ -4,11 +4,11 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { SNAPSHOTS, snapshotOf } from '../../../src/core/model/snapshot';
-import { tmpDir } from './helpers';
+import { tempDir } from '../../temp';
 
 /** A folder with model.onnx (and model.onnx_data when `data`), and a cache beside it. */
 function setup(name: string, data = false) {
-  const root = tmpDir(name);
+  const root = tempDir(`bert-lens-${name}-`);
   const model = path.join(root, 'm', 'model.onnx');
   fs.mkdirSync(path.dirname(model), { recursive: true });
   fs.writeFileSync(model, 'graph v1');

@@ -5,7 +5,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { listModels, readModelInfo, resolveModel, verifyModel } from '../../../src/core/model';
-import { copyDir, FIXTURES, fixture, ROOT, tmpDir } from './helpers';
+import { copyDir, FIXTURES, fixture, ROOT } from './helpers';
+import { tempDir } from '../../temp';
 
 describe('model store', () => {
   it('reads BERT and DistilBERT configs (incl. dim / n_layers / n_heads) and casing', () => {
@@ -23,7 +24,7 @@ describe('model store', () => {
   });
 
   it('casing comes from the tokenizer.json normalizer, else tokenizer_config do_lower_case', () => {
-    const dir = tmpDir('cased');
+    const dir = tempDir('bert-lens-cased-');
     copyDir(fixture('tiny-bert'), dir);
     const tj = JSON.parse(fs.readFileSync(path.join(dir, 'tokenizer.json'), 'utf8'));
     tj.normalizer.lowercase = false;
@@ -54,8 +55,8 @@ describe('model store', () => {
   });
 
   it('a folder in the current directory never shadows an embedded name or a hub id; ./name, file: and absolute paths reach it', async () => {
-    const cwd = tmpDir('shadow-cwd');
-    const cache = tmpDir('shadow-cache');
+    const cwd = tempDir('bert-lens-shadow-cwd-');
+    const cache = tempDir('bert-lens-shadow-cache-');
     // Decoys in the cwd named like the embedded model and like a cached hub model; the real ones are tiny-bert.
     copyDir(fixture('tiny-distilbert'), path.join(cwd, 'tiny-bert'));
     copyDir(fixture('tiny-distilbert'), path.join(cwd, 'fake-org', 'tiny-bert'));
@@ -102,7 +103,7 @@ describe('model store', () => {
   });
 
   it('lists embedded models with dtypes and sizes', async () => {
-    const list = await listModels({ modelsDir: FIXTURES, cacheDir: tmpDir('nocache') });
+    const list = await listModels({ modelsDir: FIXTURES, cacheDir: tempDir('bert-lens-nocache-') });
     assert.deepEqual(
       list.map((m) => [m.id, m.source, m.dtypes.join('+')]),
       [
@@ -119,7 +120,7 @@ describe('model store', () => {
   it('verifyModel: ok for a good folder (every dtype), problems listed for a broken one', async () => {
     const good = await verifyModel(fixture('tiny-bert'));
     assert.deepEqual(good, { ok: true, problems: [] });
-    const dir = tmpDir('verify');
+    const dir = tempDir('bert-lens-verify-');
     copyDir(fixture('tiny-bert'), dir);
     fs.writeFileSync(path.join(dir, 'special_tokens_map.json'), '{oops');
     fs.writeFileSync(path.join(dir, 'onnx', 'model_quantized.onnx'), 'not onnx');

@@ -7,7 +7,8 @@ import path from 'node:path';
 import { onnx } from 'onnx-proto';
 import { loadModel } from '../../../src/core/model';
 import { tapModel } from '../../../src/core/model/taps';
-import { copyDir, externalized, fixture, flat, golden, maxAbsDiff, rowsOf, tmpDir } from './helpers';
+import { copyDir, externalized, fixture, flat, golden, maxAbsDiff, rowsOf } from './helpers';
+import { tempDir } from '../../temp';
 
 const bertFile = path.join(fixture('tiny-bert'), 'onnx', 'model.onnx');
 
@@ -32,7 +33,7 @@ async function expectTapsMatchGolden(dir: string, caps: Array<'attention' | 'qkv
 }
 
 function rewrittenFolder(src: string, dtypeFile: string, edit: (g: onnx.GraphProto, dir: string, m: onnx.ModelProto) => void): string {
-  const dir = tmpDir('rewrite');
+  const dir = tempDir('bert-lens-rewrite-');
   copyDir(src, dir);
   for (const f of fs.readdirSync(path.join(dir, 'onnx'))) fs.rmSync(path.join(dir, 'onnx', f));
   const m = onnx.ModelProto.decode(fs.readFileSync(path.join(src, dtypeFile)));
@@ -259,7 +260,7 @@ describe('graph taps', () => {
   });
 
   it('opset 17 export (LayerNormalization nodes, not the decomposed chain) matches the golden', async () => {
-    const dir = tmpDir('opset17');
+    const dir = tempDir('bert-lens-opset17-');
     copyDir(fixture('tiny-bert'), dir);
     fs.rmSync(path.join(dir, 'onnx'), { recursive: true });
     fs.mkdirSync(path.join(dir, 'onnx'));
