@@ -117,6 +117,12 @@ function sentencePair(v: Values, command: string): [string, string] {
   const a = str(v, 'a');
   const b = str(v, 'b');
   if (a === undefined || b === undefined) throw new UsageError(`${command} needs both --a "sentence A" and --b "sentence B".`);
+  // Like an empty --text: a usage error (exit 2) that says which one, not the engine's runtime error.
+  const blank = [a.trim() ? '' : '--a', b.trim() ? '' : '--b'].filter(Boolean);
+  if (blank.length)
+    throw new UsageError(
+      `${blank.join(' and ')} ${blank.length > 1 ? 'are' : 'is'} empty: ${command} needs a sentence in each of --a and --b.`,
+    );
   return [a, b];
 }
 

@@ -468,6 +468,8 @@ describe('bert-lens CLI', () => {
       [['attention', '--model', BERT, '--text', TEXT], 2, /Missing --word/],
       [['nsp', '--model', BERT, '--a', 'x'], 2, /--b/],
       [['similarity', '--model', BERT, '--b', 'x'], 2, /similarity needs both --a/],
+      [['nsp', '--model', BERT, '--a', ' ', '--b', 'x'], 2, /--a is empty: nsp needs a sentence in each of --a and --b\./],
+      [['similarity', '--model', BERT, '--a', '', '--b', '\t'], 2, /--a and --b are empty: similarity needs/],
       [['mask', '--model', BERT, '--text', 'x', '--top', 'many'], 2, /--top must be an integer/],
       [
         ['mask', '--model', BERT, '--text', 'a [MASK].', '--threads', '100000'],
