@@ -1,5 +1,5 @@
 // The `bert-lens` subcommands: each loads what it needs through the engine and prints a table or JSON.
-import { mkdir, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BertLensEngine } from '../core/index';
 import type {
@@ -17,6 +17,7 @@ import type {
 import { formatHeads, parseHeads } from '../shared/head-spec';
 import { AUTO, chooseLanguage, isAuto, resolveModel, type ModelKind } from '../core/auto';
 import { BertLensError } from '../core/model/errors';
+import { makeDirs } from '../core/make-dirs';
 import { headCensus } from '../core/heads';
 import { compareOccurrences, cosine, occurrenceOf, occurrences, resolveLayers, wordVectorAt } from '../core/vectors';
 import { COMPACT_HIDDEN_ABOVE } from '../core/hidden-rows';
@@ -630,9 +631,16 @@ export async function exportTensors(ctx: Ctx): Promise<void> {
   const at = str(ctx.v, 'word') === undefined ? 0 : tok.words.starts[findWord(tok, ctx.v)];
   const enc = await ctx.engine.encode(m, text, { ...layers, range: { start: at, end: at + 1 } });
   const bundle = tensorBundle(enc, { start: at, end: at }, kinds);
-  await mkdir(dir, { recursive: true });
   const files = tensorFiles(bundle);
-  for (const f of files) await writeFile(path.join(dir, f.name), f.bytes);
+  try {
+    makeDirs(dir);
+    for (const f of files) await writeFile(path.join(dir, f.name), f.bytes);
+  } catch (e) {
+    throw new BertLensError(
+      'BAD_INPUT',
+      `Cannot write the tensors to ${dir} (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}). Pick a folder you can write to with --out.`,
+    );
+  }
   const meta = JSON.parse(new TextDecoder().decode(files[0].bytes)) as { arrays: Record<string, { file: string; shape: number[] }> };
   if (ctx.v.json) return json(ctx, { dir, files: files.map((f) => f.name), ...meta });
   ctx.out(`${m.info.id}: ${bundle.words.length} words (characters ${bundle.window.start}–${bundle.window.end}) written to ${dir}`);

@@ -130,6 +130,12 @@ describe('bert-lens CLI', () => {
     assert.match(t.out, /attention\.npy\s+\(\d+, \d+, \d+, \d+\)/);
     assert.equal(run(['export', '--model', BERT, '--out', dir, '--what', 'weights', '--text', TEXT]).code, 2);
     assert.equal(run(['export', '--model', BERT, '--text', TEXT]).code, 2);
+    if (existsSync('/proc/self')) {
+      // Node's recursive mkdir spins forever under /proc (src/core/make-dirs.ts): an error at once instead.
+      const p = run(['export', '--model', BERT, '--out', '/proc/bert-lens-out', '--text', TEXT]);
+      assert.equal(p.code, 1, p.err);
+      assert.match(p.err, /Cannot write the tensors to \/proc\/bert-lens-out \(ENOENT\)\. Pick a folder you can write to with --out\./);
+    }
   });
 
   it('heads: one row per layer × head in the JSON contract; --word picks the window', () => {

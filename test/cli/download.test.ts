@@ -13,7 +13,7 @@ const FIXTURE = path.resolve('test/fixtures/tiny-bert');
 
 function run(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const p = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const p = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 }); // a hang fails, never blocks
     let out = '';
     let err = '';
     p.stdout.on('data', (d) => (out += d));
@@ -89,4 +89,18 @@ describe('bert-lens models download (local fake hub)', () => {
     assert.match(dead.err, /fake-org\/tiny-bert/);
     assert.ok(!/\n\s+at /.test(dead.err), 'no stack trace');
   });
+
+  it(
+    'a --cache-dir that cannot hold folders (under /proc) is a runtime error at once, not a hang',
+    { skip: !existsSync('/proc/self') },
+    async () => {
+      // Node's recursive mkdir spins forever there (src/core/make-dirs.ts); the download and a local model's snapshot
+      // both make folders in the cache.
+      const d = await run(['models', 'download', 'fake-org/tiny-bert', '--hub-endpoint', endpoint, '--cache-dir', '/proc/bert-lens-cache']);
+      assert.equal(d.code, 1, d.err);
+      assert.match(d.err, /Cannot write \S+ for fake-org\/tiny-bert into the cache \/proc\/bert-lens-cache\S* \(ENOENT\)/);
+      const local = await run(['mask', '--model', FIXTURE, '--cache-dir', '/proc/bert-lens-cache', '--text', 'the [MASK] bank']);
+      assert.equal(local.code, 0, local.err);
+    },
+  );
 });

@@ -6,6 +6,7 @@ import { createHash, type Hash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Dtype, DownloadProgress } from '../api';
+import { makeDirs } from '../make-dirs';
 import { BertLensError, type Fix } from './errors';
 import { indexModel } from './graph';
 import { ONNX_FILES } from './info';
@@ -351,7 +352,7 @@ async function fetchFile(
   const dest = path.join(dir, file);
   const tmp = `${dest}.part-${process.pid}-${Date.now()}`;
   try {
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    makeDirs(path.dirname(dest));
     fs.writeFileSync(tmp, '');
   } catch (e) {
     throw new BertLensError(

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
+import { makeDirs } from '../make-dirs';
 import { externalDataNames, MAX_BINARY_BYTES } from './files';
 
 /** Under the download cache; a dot name, which no hub organisation can have (store.ts skips it when listing). */
@@ -51,7 +52,7 @@ export function snapshotOf(modelFile: string, cacheDir: string): string | undefi
     const files = filesOf(real);
     // A device or pipe in a file's place would copy forever: such files are left to readBounded's refusal.
     if (!files.every((f) => plain(path.join(from, f)))) return undefined;
-    fs.mkdirSync(dir, { recursive: true });
+    makeDirs(dir);
     for (const f of files) {
       const tmp = path.join(dir, `${f}.part-${process.pid}-${threadId}`); // threads of one process may copy at once
       fs.copyFileSync(path.join(from, f), tmp, fs.constants.COPYFILE_FICLONE);
