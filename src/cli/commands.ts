@@ -693,14 +693,17 @@ export async function qa(ctx: Ctx): Promise<void> {
     noAnswerThreshold: numOpt(ctx.v, 'no-answer-threshold'),
   });
   if (ctx.v.json) return json(ctx, r);
-  if (!r.answers.length) return ctx.out(`No answer found (no-answer score ${fmt(r.noAnswerScore ?? 0)}).`);
+  const cut = r.questionCut
+    ? `\nThe question is ${r.questionCut.of} tokens long; ${m.info.id} read only its first ${r.questionCut.kept}. Ask a shorter question.`
+    : '';
+  if (!r.answers.length) return ctx.out(`No answer found (no-answer score ${fmt(r.noAnswerScore ?? 0)}).${cut}`);
   ctx.out(
     table(
       ['>#', 'answer', '>start', '>end', '>score'],
       r.answers.map((x, i) => [i + 1, x.text, x.start, x.end, x.score]),
     ),
   );
-  ctx.out(`\nno-answer score ${fmt(r.noAnswerScore ?? 0)} (${m.info.id})`);
+  ctx.out(`\nno-answer score ${fmt(r.noAnswerScore ?? 0)} (${m.info.id})${cut}`);
 }
 
 export async function models(ctx: Ctx): Promise<void> {

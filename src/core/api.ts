@@ -352,6 +352,8 @@ export interface QaAnswer {
 export interface QaResult {
   answers: QaAnswer[];
   noAnswerScore?: number; // the no-answer share of the same softmax
+  /** Set when the question has more tokens than maxQuestionLen: the model read only its first `kept` of `of`. */
+  questionCut?: { kept: number; of: number };
 }
 
 export interface QaOptions {

@@ -90,8 +90,11 @@ export async function answer(
     );
   }
   if (!question.trim()) throw new BertLensError('BAD_INPUT', 'The question is empty. Ask something about the document.');
+  // A question past maxQuestionLen is cut (each window must leave room for the document); the result says so.
+  const asked = tk.tokenize(question).tokens.length;
+  const cut = asked > maxQuestionLen ? { questionCut: { kept: maxQuestionLen, of: asked } } : {};
   const doc = tk.tokenize(document);
-  if (!doc.tokens.length) return { answers: [] };
+  if (!doc.tokens.length) return { answers: [], ...cut };
   const wins = planQa(info, tk, question, doc, { maxSeqLen, stride, maxQuestionLen });
   const pool = new SpanPool(top);
   const breaks = paragraphBreaks(document);
@@ -136,5 +139,5 @@ export async function answer(
   let answers: QaAnswer[] = spans.map((x) => ({ text: document.slice(x.start, x.end), start: x.start, end: x.end, score: x.share }));
   const { noAnswerThreshold } = opts;
   if (noAnswerThreshold !== undefined && answers.length && nullScore - answers[0].score > noAnswerThreshold) answers = [];
-  return { answers, noAnswerScore: nullScore };
+  return { answers, noAnswerScore: nullScore, ...cut };
 }

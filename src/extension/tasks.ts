@@ -274,6 +274,12 @@ export class QuestionAnswering implements vscode.Disposable {
     if (!r || doc.version !== input.version) {
       return void this.ctx.log.trace(`Ask: ${r ? 'the document changed meanwhile' : 'no result'}`);
     }
+    if (r.questionCut) {
+      const { kept, of } = r.questionCut;
+      void vscode.window.showWarningMessage(
+        vscode.l10n.t('BERT Lens: the question is {0} tokens long; the model read only its first {1}. Ask a shorter question.', of, kept),
+      );
+    }
     const scope = limited ? vscode.l10n.t('the visible part and the text near the cursor') : vscode.l10n.t('the whole document');
     const searchAll = vscode.l10n.t('Search the whole document');
     if (!r.answers.length) {

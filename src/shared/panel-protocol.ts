@@ -117,6 +117,7 @@ export interface SenseData {
 export interface QaData {
   question: string;
   answers: Array<{ text: string; start: number; end: number; score: number; before: string; after: string }>;
+  questionCut?: { kept: number; of: number }; // the model read only the question's first `kept` tokens
 }
 
 /** Head ablation of the masked word at the cursor or of the best QA answer (core/ablate.ts). */
@@ -352,7 +353,8 @@ function isQa(d: unknown): d is QaData {
       d.answers,
       (a): a is QaData['answers'][number] =>
         isObj(a) && isStr(a.text) && isInt(a.start) && isInt(a.end) && isNum(a.score) && isStr(a.before) && isStr(a.after),
-    )
+    ) &&
+    (d.questionCut === undefined || (isObj(d.questionCut) && isInt(d.questionCut.kept) && isInt(d.questionCut.of)))
   );
 }
 function isAblate(d: unknown): d is AblateData {

@@ -44,6 +44,7 @@ export class Qa implements View<QaData> {
   render(d: QaData): void {
     this.asked = false;
     clear(this.answers);
+    if (d.questionCut) this.answers.append(h('li', { class: 'muted question-cut' }, t('qa.cut', d.questionCut.of, d.questionCut.kept)));
     if (!d.answers.length) {
       this.answers.append(h('li', { class: 'muted' }, t('qa.none')));
       return;

@@ -403,6 +403,16 @@ describe('bert-lens CLI', () => {
     for (let k = 1; k < 5; k++) assert.ok(j.answers[k - 1].score >= j.answers[k].score);
   });
 
+  it('qa: a question past 64 tokens is read cut, and the output says so', () => {
+    const doc = 'The old man walked to the river bank and sat down.';
+    const question = `Where did the old man ${'walk and walk '.repeat(40)}?`;
+    const r = run(['qa', '--model', QA, '--question', question, '--text', doc]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /\nThe question is \d{2,} tokens long; \S+ read only its first 64\. Ask a shorter question\./);
+    assert.equal(runJson(['qa', '--model', QA, '--question', question, '--text', doc]).questionCut.kept, 64);
+    assert.doesNotMatch(run(['qa', '--model', QA, '--question', 'Where?', '--text', doc]).out, /question is/);
+  });
+
   it('vectors --word: static neighbours and contextual neighbours per occurrence', () => {
     const j = runJson(['vectors', '--model', BERT, '--word', 'bank', '--text', TEXT, '--static', 'model', '--top', '3']);
     assert.equal(j.static.neighbours.length, 3);

@@ -129,6 +129,11 @@ test('snippets, inspect and QA shaping', () => {
   const qa = qaData({ answers: [{ text: 'muddy', start: 19, end: 24, score: 0.7 }] }, 'How was the bank?', text);
   assert.equal(qa.answers[0].before, 'The river bank was ');
   assert.equal(typeof validateHostMessage({ type: 'qa', seq: 1, data: qa }), 'object');
+  assert.equal(qa.questionCut, undefined);
+  const cut = qaData({ answers: [], questionCut: { kept: 64, of: 90 } }, 'How was the bank?', text);
+  assert.deepEqual(cut.questionCut, { kept: 64, of: 90 });
+  assert.equal(typeof validateHostMessage({ type: 'qa', seq: 1, data: cut }), 'object');
+  assert.equal(typeof validateHostMessage({ type: 'qa', seq: 1, data: { ...cut, questionCut: { kept: '64', of: 90 } } }), 'string');
 });
 
 test("panel HTML: strict CSP, one nonce'd script, no inline styles, fresh nonce per load", () => {

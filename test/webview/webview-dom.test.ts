@@ -730,3 +730,23 @@ test('model view: one canvas per head; its SVG export embeds the canvases and ra
   assert.deepEqual((await lastRequest()).request, { section: 'head', layer: 2, rollout: false });
   assert.deepEqual(await p.cspViolations(), []);
 });
+
+test('QA: a question the model read cut is said above its answers', { skip }, async () => {
+  await p.page.locator('.tabs [data-section="qa"]').click();
+  const q = p.page.locator('.qa-view input.question');
+  await q.fill('Where is the bank?');
+  await q.press('Enter');
+  const { seq, request } = await lastRequest();
+  assert.deepEqual(request, { section: 'qa', question: 'Where is the bank?' });
+  const answers = [{ text: 'river', start: 9, end: 14, score: 0.9, before: 'the ', after: '' }];
+  await send({ type: 'qa', seq, data: { question: 'Where is the bank?', answers, questionCut: { kept: 64, of: 90 } } });
+  assert.equal(
+    await p.page.locator('.qa-view .question-cut').innerText(),
+    'The question is 90 tokens long; the model read only its first 64. Ask a shorter question.',
+  );
+  assert.equal(await p.page.locator('.qa-view .answer-text').innerText(), 'river');
+  await q.press('Enter');
+  await send({ type: 'qa', seq: (await lastRequest()).seq, data: { question: 'Where is the bank?', answers } });
+  assert.equal(await p.page.locator('.qa-view .question-cut').count(), 0, 'gone when the next answer was read whole');
+  assert.deepEqual(await p.cspViolations(), []);
+});

@@ -98,7 +98,8 @@ export function inspectData(r: InspectResult, text: string): InspectData {
 }
 
 export function qaData(r: QaResult, question: string, text: string): QaData {
-  return { question, answers: r.answers.map((a) => ({ ...a, ...snippet(text, a.start, a.end, 60) })) };
+  const answers = r.answers.map((a) => ({ ...a, ...snippet(text, a.start, a.end, 60) }));
+  return r.questionCut ? { question, answers, questionCut: r.questionCut } : { question, answers };
 }
 
 const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : 0);

@@ -267,6 +267,16 @@ describe('question answering', () => {
     assert.equal(seen.at(-1)!.done, seen[0].total);
   });
 
+  it('a question longer than maxQuestionLen is read cut, and the result says so', async () => {
+    const doc = 'The river bank was muddy after the rain.';
+    assert.equal((await engine.answer(model, 'What was muddy?', doc)).questionCut, undefined);
+    const long = `What was muddy ${'after the long rain '.repeat(20)}?`;
+    const r = await engine.answer(model, long, doc, { maxQuestionLen: 16 });
+    assert.deepEqual(r.questionCut, { kept: 16, of: (await engine.tokenizer(model)).tokenize(long).tokens.length });
+    assert.ok(r.answers.length > 0, 'answered from the first 16 tokens');
+    assert.deepEqual((await engine.answer(model, long, '')).questionCut?.kept, 64, 'also when the document is empty');
+  });
+
   it('no-answer threshold: returns nothing when [CLS] wins by the margin', async () => {
     const doc = 'The river bank was muddy after the rain.';
     const r = await engine.answer(model, 'What was muddy?', doc);
