@@ -218,6 +218,21 @@ test('QA: the chosen answer becomes the editor selection', async () => {
   assert.equal(await settledCount(s.page.locator('.statusbar-item', { hasText: /occlusion:/ }), 0), 0);
 });
 
+test('QA: a question too long to read whole is answered from its first 64 tokens, with a warning', async () => {
+  await s.openFile('precipitation.txt');
+  await s.runCommand('BERT Lens: Ask a Question About This Document');
+  await s.page.locator('.quick-input-widget .quick-input-title', { hasText: /ask a question about this document/ }).waitFor();
+  await s.page.locator('.quick-input-widget input:focus').waitFor();
+  await s.page.keyboard.press('ControlOrMeta+A'); // the last question is offered again
+  await s.page.keyboard.type(`Under what force does precipitation fall ${'when the drops are too heavy '.repeat(12)}?`);
+  await s.page.keyboard.press('Enter');
+  const toast = s.page.locator('.notifications-toasts .notification-toast', { hasText: /the model read only its first 64\./ }).first();
+  await toast.waitFor({ timeout: 60_000 }).catch(dump);
+  assert.match(await toast.innerText(), /the question is \d{2,} tokens long/);
+  assert.ok((await s.quickPickLabels(/answers to/).catch(dump)).length >= 1, 'answered all the same');
+  await s.page.keyboard.press('Escape');
+});
+
 test('"Check Sentence Continuity" reports next-sentence probabilities', async () => {
   await s.runCommand('BERT Lens: Check Sentence Continuity');
   const toast = s.page.locator('.notifications-toasts .notification-toast', { hasText: /sentence pairs look discontinuous/ }).first();
