@@ -35,10 +35,9 @@ test('a file in the way or a dangling link throws the system error, as Node does
 });
 
 test('a folder under /proc fails at once with ENOENT (Node 20–22 loop there forever)', { skip: !fs.existsSync('/proc/self') }, () => {
-  const script = `import m from ${JSON.stringify(MODULE)}; // a CommonJS module to tsx: its exports are the default
-const { makeDirs } = m;
+  const script = `const { makeDirs } = require(${JSON.stringify(MODULE)});
 try { makeDirs('/proc/bert-lens-no/such'); console.log('made'); } catch (e) { console.log(e.code); }`;
-  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000 });
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '-e', script], { encoding: 'utf8', timeout: 20_000 });
   assert.equal(r.signal, null, `makeDirs did not return within 20 s (killed by ${r.signal})`);
   assert.equal(r.stdout.trim(), 'ENOENT', r.stderr);
 });
