@@ -10,6 +10,7 @@ import type {
   LayerChoice,
   LoadedModel,
   OcclusionResult,
+  QuestionCut,
   StaticVectors,
   Tokenized,
   VectorsResult,
@@ -503,6 +504,7 @@ async function occludeQa(ctx: Ctx): Promise<void> {
   ctx.out(
     `Answer "${show(r.target)}" at ${r.start}–${r.end}, span probability ${fmt(r.base)} (${m.info.id}); with each word of its window masked:`,
   );
+  if (r.questionCut) ctx.out(cutNote(r.questionCut, m.info.id));
   occlusionTable(ctx, r);
 }
 
@@ -550,6 +552,7 @@ function ablationText(ctx: Ctx, r: AblationResult, model: string): void {
   ctx.out(
     `${r.task === 'qa' ? 'Answer' : r.task === 'nsp' ? 'Verdict' : 'Prediction'} "${show(r.target)}"${where}: ${p} = ${fmt(r.base)} with every head on (${model}, ${r.layers} layers × ${r.heads} heads)`,
   );
+  if (r.questionCut) ctx.out(cutNote(r.questionCut, model));
   if (r.off.length) {
     ctx.out(`Heads off: ${formatHeads(r.off)} → ${p} = ${fmt(r.score)} (drop ${fmt(r.base - r.score)})`);
     const now = r.predictions
@@ -680,6 +683,11 @@ export async function similarity(ctx: Ctx): Promise<void> {
   );
 }
 
+/** What qa, occlude --task qa and ablate --task qa say when the question was longer than the model reads. */
+function cutNote(cut: QuestionCut, model: string): string {
+  return `The question is ${cut.of} tokens long; ${model} read only its first ${cut.kept}. Ask a shorter question.`;
+}
+
 export async function qa(ctx: Ctx): Promise<void> {
   const question = str(ctx.v, 'question');
   if (!question) throw new UsageError('qa needs --question "…" and a document (--text, --file or stdin).');
@@ -693,9 +701,7 @@ export async function qa(ctx: Ctx): Promise<void> {
     noAnswerThreshold: numOpt(ctx.v, 'no-answer-threshold'),
   });
   if (ctx.v.json) return json(ctx, r);
-  const cut = r.questionCut
-    ? `\nThe question is ${r.questionCut.of} tokens long; ${m.info.id} read only its first ${r.questionCut.kept}. Ask a shorter question.`
-    : '';
+  const cut = r.questionCut ? `\n${cutNote(r.questionCut, m.info.id)}` : '';
   if (!r.answers.length) return ctx.out(`No answer found (no-answer score ${fmt(r.noAnswerScore ?? 0)}).${cut}`);
   ctx.out(
     table(

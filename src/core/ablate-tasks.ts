@@ -57,6 +57,7 @@ export async function qaProbe(model: LoadedModel, tk: TextTokenizer, input: Of<'
     end: aw.best.end,
     rows: [aw.typed(win.ids)],
     req: { qa: true },
+    ...(aw.questionCut ? { questionCut: aw.questionCut } : {}),
     read([o]: RunOutput[]) {
       const ps = maskedSoftmax(need(o.startLogits, model, 'start logits'), [0, ...ctx]);
       const pe = maskedSoftmax(need(o.endLogits, model, 'end logits'), [0, ...ctx]);

@@ -16,6 +16,7 @@ export interface Probe {
   end?: number;
   rows: RunRow[];
   req: Omit<RunRequest, 'headMask'>;
+  questionCut?: AblationResult['questionCut']; // qa: the question was longer than the model reads
   /** The target's probability and the model's own prediction, from the outputs of `rows`. */
   read(outs: RunOutput[]): Reading;
 }
@@ -119,5 +120,6 @@ export async function ablate(
     ...(opts.importance
       ? { importance: Array.from({ length: L }, (_, l) => single.slice(l * H, (l + 1) * H).map((r) => base.score - r.score)) }
       : {}),
+    ...(probe.questionCut ? { questionCut: probe.questionCut } : {}),
   };
 }

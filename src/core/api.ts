@@ -284,6 +284,7 @@ export interface OcclusionResult {
   end: number; // where the target is in the text
   base: number; // its probability with nothing occluded
   words: Array<{ word: string; start: number; end: number; score: number; delta: number }>; // text order; delta = base − score
+  questionCut?: QuestionCut; // qa: the question was longer than the model reads
 }
 
 /** An attention head: layer 1..L (as in attention and explain), head 0..heads-1. */
@@ -320,6 +321,7 @@ export interface AblationResult {
   prediction: { text: string; score: number; start?: number; end?: number }; // the model's own answer with `off` switched off
   predictions?: MaskPrediction[]; // mask: the top words with `off` switched off
   importance?: number[][]; // [layer-1][head]: base − the target's probability with only that head switched off
+  questionCut?: QuestionCut; // qa: the question was longer than the model reads
 }
 
 /** Several masks filled jointly (core/fill-masks.ts). */
@@ -352,8 +354,13 @@ export interface QaAnswer {
 export interface QaResult {
   answers: QaAnswer[];
   noAnswerScore?: number; // the no-answer share of the same softmax
-  /** Set when the question has more tokens than maxQuestionLen: the model read only its first `kept` of `of`. */
-  questionCut?: { kept: number; of: number };
+  questionCut?: QuestionCut;
+}
+
+/** Set on QA results when the question has more tokens than maxQuestionLen: the model read only its first `kept` of `of`. */
+export interface QuestionCut {
+  kept: number;
+  of: number;
 }
 
 export interface QaOptions {

@@ -1,10 +1,10 @@
 // Occlusion attribution of a QA answer: its span probability p_start · p_end in the window that scores it best
 // with each document word of its window masked in turn — the answer's own words included, since masking the
 // answer itself is the reference effect. Batching follows occlude.ts (fp32 batched, int8 one row per run).
-import type { LoadedModel, OcclusionResult, QaAnswer, QaOptions, RunOutput, Tokenized } from './api';
+import type { LoadedModel, OcclusionResult, QaAnswer, QaOptions, QuestionCut, RunOutput, Tokenized } from './api';
 import { BertLensError, throwIfAborted } from './model/errors';
 import { batchSize } from './occlude';
-import { answer, maskedSoftmax, planQa } from './qa';
+import { answer, maskedSoftmax, planQa, questionCut } from './qa';
 import type { TextTokenizer } from './text/tokenizer';
 import type { QaWindow } from './text/windows';
 
@@ -24,6 +24,7 @@ export interface AnswerWindow {
   base: number; // p_start · p_end in `win`
   typed: (ids: number[]) => { ids: number[]; typeIds?: number[] }; // a row of `win` (segment ids when the model takes them)
   spanProbability: (o: RunOutput) => number; // the answer's p_start · p_end in an output of a `win` row
+  questionCut?: QuestionCut; // the question was longer than maxQuestionLen: the windows hold its first tokens only
 }
 
 /** A given answer span as a QaAnswer (score unknown: NaN), after checking it lies in the text and is not blank. */
@@ -90,7 +91,8 @@ export async function answerWindow(
     const p = probability(w)(o);
     if (p > base) [win, base] = [w, p];
   }
-  return { best, doc, win, s, e, base, typed: typedFor(win), spanProbability: probability(win) };
+  const cut = questionCut(tk, question, maxQuestionLen);
+  return { best, doc, win, s, e, base, typed: typedFor(win), spanProbability: probability(win), ...cut };
 }
 
 export async function occludeQa(
@@ -100,7 +102,7 @@ export async function occludeQa(
   document: string,
   opts: QaOpts = {},
 ): Promise<OcclusionResult> {
-  const { best, doc, win, base, typed, spanProbability } = await answerWindow(model, tk, question, document, opts);
+  const { best, doc, win, base, typed, spanProbability, questionCut: cut } = await answerWindow(model, tk, question, document, opts);
   const spanScore = async (rows: Array<{ ids: number[]; typeIds?: number[] }>) => {
     const size = batchSize(model, rows.length, opts.batchSize);
     const out: number[] = [];
@@ -133,5 +135,6 @@ export async function occludeQa(
       score: scores[r],
       delta: base - scores[r],
     })),
+    ...(cut ? { questionCut: cut } : {}),
   };
 }

@@ -1,5 +1,5 @@
 // Extractive QA over a whole document: question + document windows with stride, span scoring per window, merged.
-import type { LoadedModel, ModelInfo, QaAnswer, QaOptions, QaResult, Tokenized } from './api';
+import type { LoadedModel, ModelInfo, QaAnswer, QaOptions, QaResult, QuestionCut, Tokenized } from './api';
 import { BertLensError, throwIfAborted } from './model/errors';
 import type { TextTokenizer } from './text/tokenizer';
 import { qaWindows, type QaWindow } from './text/windows';
@@ -57,6 +57,15 @@ export function planQa(
 }
 
 /**
+ * A question past maxQuestionLen tokens is cut (each window must leave room for the document): `{ questionCut }` for
+ * the result to say so, else {}. answer(), QA occlusion and QA head ablation all report it.
+ */
+export function questionCut(tk: TextTokenizer, question: string, maxQuestionLen: number): { questionCut?: QuestionCut } {
+  const asked = tk.tokenize(question).tokens.length;
+  return asked > maxQuestionLen ? { questionCut: { kept: maxQuestionLen, of: asked } } : {};
+}
+
+/**
  * Ranking: a span's logit is start_logit[s] + end_logit[e] (start ≤ e within maxAnswerLen tokens of one window's
  * document part) — BERT's run_squad ranking, which training/qa_squad.py evaluates, so the engine answers what the
  * model cards measure. (Per-window p_start·p_end, HF's pipeline convention, compares probabilities normalised over
@@ -90,9 +99,7 @@ export async function answer(
     );
   }
   if (!question.trim()) throw new BertLensError('BAD_INPUT', 'The question is empty. Ask something about the document.');
-  // A question past maxQuestionLen is cut (each window must leave room for the document); the result says so.
-  const asked = tk.tokenize(question).tokens.length;
-  const cut = asked > maxQuestionLen ? { questionCut: { kept: maxQuestionLen, of: asked } } : {};
+  const cut = questionCut(tk, question, maxQuestionLen);
   const doc = tk.tokenize(document);
   if (!doc.tokens.length) return { answers: [], ...cut };
   const wins = planQa(info, tk, question, doc, { maxSeqLen, stride, maxQuestionLen });

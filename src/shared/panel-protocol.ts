@@ -133,6 +133,7 @@ export interface AblateData {
   score: number; // P(target) with `off` switched off
   predictions: Ranked[]; // with `off` switched off: the top words (mask) or the best answer (qa)
   importance: number[] | null; // [layers × heads] drop in P(target) with that head alone off; null: not asked
+  questionCut?: QaData['questionCut']; // qa: the question was longer than the model reads
 }
 
 /** Occlusion attribution of the masked word at the cursor or of the best QA answer (core/occlude.ts). */
@@ -145,6 +146,7 @@ export interface OccludeData {
   model: string;
   read: { start: number; end: number }; // the characters the model read
   words: Array<{ word: string; start: number; end: number; score: number; delta: number }>; // text order; delta = base − score
+  questionCut?: QaData['questionCut']; // qa: the question was longer than the model reads
 }
 
 /** One model's side of the comparison (core/compare-models.ts), cut to what the view draws. */
@@ -354,15 +356,19 @@ function isQa(d: unknown): d is QaData {
       (a): a is QaData['answers'][number] =>
         isObj(a) && isStr(a.text) && isInt(a.start) && isInt(a.end) && isNum(a.score) && isStr(a.before) && isStr(a.after),
     ) &&
-    (d.questionCut === undefined || (isObj(d.questionCut) && isInt(d.questionCut.kept) && isInt(d.questionCut.of)))
+    isCut(d.questionCut)
   );
 }
+const isCut = (c: unknown) => c === undefined || (isObj(c) && isInt(c.kept) && isInt(c.of));
 function isAblate(d: unknown): d is AblateData {
   if (!isObj(d) || (d.task !== 'mask' && d.task !== 'qa') || !isStr(d.target) || !isInt(d.start) || !isInt(d.end)) return false;
   if (!isInt(d.layers) || !isInt(d.heads) || !isNum(d.base) || !isNum(d.score) || !isArr(d.predictions, isRanked)) return false;
   const n = d.layers * d.heads;
   return (
-    isArr(d.off, isInt) && d.off.every((x) => x < n) && (d.importance === null || (isNumArr(d.importance) && d.importance.length === n))
+    isArr(d.off, isInt) &&
+    d.off.every((x) => x < n) &&
+    (d.importance === null || (isNumArr(d.importance) && d.importance.length === n)) &&
+    isCut(d.questionCut)
   );
 }
 function isOcclude(d: unknown): d is OccludeData {
@@ -370,10 +376,12 @@ function isOcclude(d: unknown): d is OccludeData {
     return false;
   if (!isNum(d.base) || !isStr(d.model) || !isObj(d.read) || !isInt(d.read.start) || !isInt(d.read.end) || d.read.end < d.read.start)
     return false;
-  return isArr(
-    d.words,
-    (w): w is OccludeData['words'][number] =>
-      isObj(w) && isStr(w.word) && isInt(w.start) && isInt(w.end) && w.end >= w.start && isNum(w.score) && isNum(w.delta),
+  return (
+    isArr(
+      d.words,
+      (w): w is OccludeData['words'][number] =>
+        isObj(w) && isStr(w.word) && isInt(w.start) && isInt(w.end) && w.end >= w.start && isNum(w.score) && isNum(w.delta),
+    ) && isCut(d.questionCut)
   );
 }
 function isCompareSide(d: unknown, n: number): d is CompareSide {

@@ -14,6 +14,7 @@ type Task = AblateData['task'];
 export class AblateView implements View<AblateData> {
   readonly root = h('section', { class: 'view ablate-view', 'aria-label': t('tab.ablate') });
   private readonly summary = h('p', { class: 'ablate-summary', 'aria-live': 'polite' });
+  private readonly cut = h('p', { class: 'small muted question-cut', hidden: true }); // the QA question was read cut
   private readonly grid = h('div', { class: 'ablate-grid', role: 'grid', 'aria-label': t('ablate.grid') });
   private readonly preds = h('ul', { class: 'ranked', role: 'list' });
   private readonly taskButtons: Record<Task, HTMLButtonElement>;
@@ -53,6 +54,7 @@ export class AblateView implements View<AblateData> {
       modeSwitch('ablate', go),
       h('div', { class: 'toolbar' }, this.taskButtons.mask, this.taskButtons.qa, reset),
       this.summary,
+      this.cut,
       this.grid,
       this.preds,
       h('p', { class: 'small muted' }, t('ablate.help')),
@@ -76,6 +78,7 @@ export class AblateView implements View<AblateData> {
     if (!session.model || !session.focus) return null;
     if (this.task === 'qa' && !ui.question.trim()) {
       this.summary.textContent = t('ablate.noQuestion');
+      this.cut.hidden = true;
       return null;
     }
     const off = [...this.off].map((s) => s.split('.').map(Number) as [number, number]);
@@ -96,6 +99,8 @@ export class AblateView implements View<AblateData> {
     this.summary.textContent = this.off.size
       ? t('ablate.summaryOff', target, fmt(d.base), [...this.off].join(', '), fmt(d.score))
       : t('ablate.summary', target, fmt(d.base));
+    this.cut.hidden = !d.questionCut;
+    this.cut.textContent = d.questionCut ? t('qa.cut', d.questionCut.of, d.questionCut.kept) : '';
     this.drawGrid(d);
     clear(this.preds);
     this.preds.append(

@@ -18,6 +18,7 @@ export class OcclusionView implements View<OccludeData> {
   readonly root = h('section', { class: 'view occlude-view', 'aria-label': t('tab.occlude') });
   readonly dataExports: Array<'tsv' | 'json'> = ['tsv', 'json'];
   private readonly summary = h('p', { class: 'occlude-summary', 'aria-live': 'polite' });
+  private readonly cut = h('p', { class: 'small muted question-cut', hidden: true }); // the QA question was read cut
   private readonly chips = h('div', { class: 'occlude-words', role: 'list', 'aria-label': t('occlude.words') });
   private readonly ranked = h('ul', { class: 'ranked', role: 'list' });
   private readonly taskButtons: Record<Task, HTMLButtonElement>;
@@ -41,6 +42,7 @@ export class OcclusionView implements View<OccludeData> {
       modeSwitch('occlude', go),
       h('div', { class: 'toolbar' }, this.taskButtons.mask, this.taskButtons.qa),
       this.summary,
+      this.cut,
       this.chips,
       this.ranked,
       h('p', { class: 'small muted' }, t('occlude.help')),
@@ -55,6 +57,7 @@ export class OcclusionView implements View<OccludeData> {
     if (!session.model || !session.focus) return null;
     if (this.task === 'qa' && !ui.question.trim()) {
       this.summary.textContent = t('occlude.noQuestion');
+      this.cut.hidden = true;
       return null;
     }
     return { section: 'occlude', task: this.task, question: this.task === 'qa' ? ui.question : '' };
@@ -62,6 +65,8 @@ export class OcclusionView implements View<OccludeData> {
 
   render(d: OccludeData): void {
     this.summary.textContent = t('occlude.summary', `“${d.target}”`, fmt(d.base), d.model);
+    this.cut.hidden = !d.questionCut;
+    this.cut.textContent = d.questionCut ? t('qa.cut', d.questionCut.of, d.questionCut.kept) : '';
     const max = Math.max(1e-12, ...d.words.map((w) => Math.abs(w.delta)));
     const effect = (delta: number) => `${signedLabel(delta)}, ${t(delta >= 0 ? 'occlude.supports' : 'occlude.against')}`;
     const chip = (text: string, start: number, end: number, title: string, background: string, cls: string) => {

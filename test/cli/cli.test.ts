@@ -403,7 +403,7 @@ describe('bert-lens CLI', () => {
     for (let k = 1; k < 5; k++) assert.ok(j.answers[k - 1].score >= j.answers[k].score);
   });
 
-  it('qa: a question past 64 tokens is read cut, and the output says so', () => {
+  it('qa, occlude --task qa, ablate --task qa: a question past 64 tokens is read cut, and the output says so', () => {
     const doc = 'The old man walked to the river bank and sat down.';
     const question = `Where did the old man ${'walk and walk '.repeat(40)}?`;
     const r = run(['qa', '--model', QA, '--question', question, '--text', doc]);
@@ -411,6 +411,16 @@ describe('bert-lens CLI', () => {
     assert.match(r.out, /\nThe question is \d{2,} tokens long; \S+ read only its first 64\. Ask a shorter question\./);
     assert.equal(runJson(['qa', '--model', QA, '--question', question, '--text', doc]).questionCut.kept, 64);
     assert.doesNotMatch(run(['qa', '--model', QA, '--question', 'Where?', '--text', doc]).out, /question is/);
+    // occlude and ablate --task qa read the same cut question, and say so too.
+    for (const cmd of [['occlude'], ['ablate', '--heads', '1.0']]) {
+      const args = [...cmd, '--task', 'qa', '--model', QA, '--question', question, '--text', doc];
+      const t = run(args);
+      assert.equal(t.code, 0, t.err);
+      assert.match(t.out, /\nThe question is \d{2,} tokens long; \S+ read only its first 64\. Ask a shorter question\./, cmd[0]);
+      assert.equal(runJson(args).questionCut.kept, 64, cmd[0]);
+      const short = run([...cmd, '--task', 'qa', '--model', QA, '--question', 'Where did the man walk?', '--text', doc]);
+      assert.doesNotMatch(short.out, /question is/, cmd[0]);
+    }
   });
 
   it('vectors --word: static neighbours and contextual neighbours per occurrence', () => {

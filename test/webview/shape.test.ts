@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   ablateData,
+  occludeData,
   compareData,
   focusIn,
   gridData,
@@ -193,8 +194,8 @@ test('ablateData: heads as flat indices, the map flattened row by row, a QA answ
   assert.deepEqual(mask.off, [4]);
   assert.deepEqual(mask.importance, [0.1, 0.2, 0.3, 0.4, -0.5, 0.6]);
   assert.equal(typeof validateHostMessage({ type: 'ablate', seq: 1, data: mask }), 'object');
-  const qa = ablateData({
-    task: 'qa',
+  const qaResult = {
+    task: 'qa' as const,
     layers: 2,
     heads: 3,
     target: 'the bank',
@@ -204,10 +205,36 @@ test('ablateData: heads as flat indices, the map flattened row by row, a QA answ
     off: [],
     score: 0.2,
     prediction: { text: 'the bank', score: 0.2, start: 10, end: 18 },
-  });
+  };
+  const qa = ablateData(qaResult);
   assert.deepEqual(qa.predictions, [{ word: 'the bank', score: 0.2, start: 10, end: 18 }]);
   assert.equal(qa.importance, null);
   assert.equal(typeof validateHostMessage({ type: 'ablate', seq: 1, data: qa }), 'object');
+  assert.equal(qa.questionCut, undefined);
+  const cut = ablateData({ ...qaResult, questionCut: { kept: 64, of: 90 } });
+  assert.deepEqual(cut.questionCut, { kept: 64, of: 90 });
+  assert.equal(typeof validateHostMessage({ type: 'ablate', seq: 1, data: cut }), 'object');
+  assert.equal(typeof validateHostMessage({ type: 'ablate', seq: 1, data: { ...cut, questionCut: { kept: 64 } } }), 'string');
+});
+
+test('occludeData: the result, the model and the text read; a cut question passes through; it validates', () => {
+  const r = {
+    task: 'qa' as const,
+    target: 'Paris',
+    start: 27,
+    end: 32,
+    base: 0.5,
+    model: 'bert-lens-mini-qa',
+    read: { start: 0, end: 40 },
+    words: [{ word: 'Anna', start: 20, end: 24, score: 0.4, delta: 0.1 }],
+  };
+  const d = occludeData(r);
+  assert.equal(d.questionCut, undefined);
+  assert.equal(typeof validateHostMessage({ type: 'occlude', seq: 1, data: d }), 'object');
+  const cut = occludeData({ ...r, questionCut: { kept: 64, of: 90 } });
+  assert.deepEqual(cut.questionCut, { kept: 64, of: 90 });
+  assert.equal(typeof validateHostMessage({ type: 'occlude', seq: 1, data: cut }), 'object');
+  assert.equal(typeof validateHostMessage({ type: 'occlude', seq: 1, data: { ...cut, questionCut: { kept: -1, of: 90 } } }), 'string');
 });
 
 test('compareData: pieces as one string, attention as [layers][words] Float32Arrays, notes merged; it validates', () => {

@@ -298,6 +298,13 @@ test(
     await send({ type: 'ablate', seq: zh.seq, data });
     await cells.first().waitFor({ timeout: 10_000 });
     assert.match(await p.page.locator('.ablate-summary').innerText(), /目标“shore”：所有头打开时概率为 0\.400。/);
+    await send({ type: 'ablate', seq: zh.seq, data: { ...data, task: 'qa', questionCut: { kept: 64, of: 90 } } });
+    assert.equal(
+      await p.page.locator('.ablate-view .question-cut').innerText(),
+      '问题长 90 个词元，模型只读了前 64 个。请把问题问得短一些。',
+    );
+    await send({ type: 'ablate', seq: zh.seq, data });
+    assert.equal(await p.page.locator('.ablate-view .question-cut').isVisible(), false, 'gone with a whole question');
     assert.equal(await p.page.locator('.tabs [data-section="ablate"]').innerText(), '消融');
     await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
     assert.deepEqual(await p.cspViolations(), []);
@@ -334,6 +341,11 @@ test(
       /“cold”: masked, the target’s probability is 0\.550 \(−\.15, works against\)/,
     );
     assert.match(await p.page.locator('.occlude-summary').innerText(), /Target “tea”: probability 0\.400 with every word present \(m\)/);
+    await send({ type: 'occlude', seq: first.seq, data: { ...data, task: 'qa', questionCut: { kept: 64, of: 90 } } });
+    const cut = p.page.locator('.occlude-view .question-cut');
+    assert.equal(await cut.innerText(), 'The question is 90 tokens long; the model read only its first 64. Ask a shorter question.');
+    await send({ type: 'occlude', seq: first.seq, data });
+    assert.equal(await cut.isVisible(), false, 'gone with a whole question');
     assert.deepEqual(await p.page.locator('.occlude-view ul.ranked .word').allInnerTexts(), ['drank', 'milk', 'cold', 'She']);
     assert.deepEqual(await p.page.locator('.occlude-view ul.ranked .num').allInnerTexts(), ['+.30', '+.20', '−.15', '+.01']);
     await chips.nth(1).click();

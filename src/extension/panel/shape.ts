@@ -160,6 +160,7 @@ export function ablateData(r: AblationResult): AblateData {
     score: r.score,
     predictions,
     importance: r.importance ? r.importance.flat() : null,
+    ...(r.questionCut ? { questionCut: r.questionCut } : {}),
   };
 }
 
@@ -174,6 +175,7 @@ export function occludeData(r: OcclusionResult & { model: string; read: { start:
     model: r.model,
     read: { start: r.read.start, end: r.read.end },
     words: r.words.map((w) => ({ word: w.word, start: w.start, end: w.end, score: w.score, delta: w.delta })),
+    ...(r.questionCut ? { questionCut: r.questionCut } : {}),
   };
 }
 

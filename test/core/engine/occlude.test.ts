@@ -175,4 +175,21 @@ describe('occlusion (QA answer)', () => {
     await assert.rejects(engine.occludeQa(model, Q, DOC, { answer: { start: 5, end: 900 } }), /not a span of the text/);
     await assert.rejects(engine.occludeQa(model, Q, DOC, { answer: { start: 1, end: 4 } }), /word boundaries/);
   });
+
+  it('a question past 64 tokens: occlusion and head ablation read it cut and say so, as answer() does', async () => {
+    const model = await engine.load('bert-lens-mini-qa');
+    const long = `When was penicillin ${'first found and then '.repeat(20)}discovered?`;
+    const asked = (await engine.tokenize(model, long)).tokens.length;
+    assert.ok(asked > 64, `${asked} tokens`);
+    const cut = { kept: 64, of: asked };
+    assert.deepEqual((await engine.answer(model, long, DOC)).questionCut, cut);
+    const o = await engine.occludeQa(model, long, DOC);
+    assert.deepEqual(o.questionCut, cut);
+    assert.ok(o.words.length > 0);
+    const at = DOC.indexOf('1928');
+    assert.deepEqual((await engine.occludeQa(model, long, DOC, { answer: { start: at, end: at + 4 } })).questionCut, cut, 'chosen span');
+    assert.deepEqual((await engine.ablate(model, { task: 'qa', question: long, document: DOC })).questionCut, cut);
+    assert.equal((await engine.occludeQa(model, Q, DOC)).questionCut, undefined);
+    assert.equal((await engine.ablate(model, { task: 'qa', question: Q, document: DOC })).questionCut, undefined);
+  });
 });
