@@ -70,6 +70,16 @@ export interface MaskRows {
   rowFor(k: number): number[]; // the row with k [MASK]s in place of the word
 }
 
+/** A look-alike of the mask token: other case, full-width or CJK brackets (as an IME types them), spaces inside. */
+const MASK_LIKE = /[[［【〔]\s*mask\s*[\]］】〕]/iu;
+
+/** "No [MASK] in the text", naming a look-alike the user may have meant (`[mask]`, `［MASK］`, `【MASK】`). */
+export function noMask(text: string, maskText: string, where: string): BertLensError {
+  const like = MASK_LIKE.exec(text)?.[0];
+  const hint = like && like !== maskText ? ` ("${like}" is not the mask token)` : '';
+  return new BertLensError('BAD_INPUT', `No ${maskText} in the text${hint}. Write ${maskText}${hint ? ' exactly' : ''} ${where}.`);
+}
+
 export function maskRows(info: ModelInfo, tk: TextTokenizer, text: string, at?: number): MaskRows {
   requireMlm(info);
   const maskText = tk.idToToken(tk.special.mask);
@@ -84,11 +94,7 @@ export function maskRows(info: ModelInfo, tk: TextTokenizer, text: string, at?: 
         `The text has ${masks.length} ${maskText}s (at ${masks.map((i) => tok.words.starts[i]).join(', ')}); mask() predicts one masked word at a time. Keep one ${maskText}, or fill them all jointly with fillMasks() (the CLI's mask command does when the text has several).`,
       );
     word = masks[0] ?? -1;
-    if (word < 0)
-      throw new BertLensError(
-        'BAD_INPUT',
-        `No ${maskText} in the text. Write ${maskText} where a word should be predicted, or give the offset of a word to mask.`,
-      );
+    if (word < 0) throw noMask(text, maskText, 'where a word should be predicted, or give the offset of a word to mask');
   } else {
     word = wordAt(tok, at);
     if (word < 0) throw new BertLensError('BAD_INPUT', `No word at offset ${at}. Give the offset of a character inside a word.`);

@@ -67,7 +67,14 @@ describe('masked LM', () => {
   });
 
   it('explains what to do when there is no mask', async () => {
-    await assert.rejects(engine.mask(model, 'No mask here.'), /No \[MASK\] in the text/);
+    await assert.rejects(engine.mask(model, 'No mask here.'), /^BertLensError: No \[MASK\] in the text\. Write \[MASK\] where/);
+    // A look-alike (other case, full-width or CJK brackets, as a Chinese IME types them) is named.
+    for (const like of ['[mask]', '［MASK］', '【MASK】', '[ Mask ]'])
+      await assert.rejects(
+        engine.mask(model, `The cat sat on the ${like}.`),
+        (e: Error) => e.message.startsWith(`No [MASK] in the text ("${like}" is not the mask token). Write [MASK] exactly where`),
+        like,
+      );
     await assert.rejects(engine.mask(model, 'No  mask here.', { at: 3 }), /No word at offset 3/);
   });
 });
