@@ -116,7 +116,9 @@ export class Inspector implements View<InspectData> {
       h(
         'tr',
         {},
-        h('th', { scope: 'row' }, l.layer === 0 ? t('inspect.lensEmbeddings') : String(l.layer)),
+        l.layer === 0
+          ? h('th', { scope: 'row', title: t('inspect.lensEmbeddingsTitle') }, t('inspect.lensEmbeddings'))
+          : h('th', { scope: 'row' }, String(l.layer)),
         ...l.predictions.map((p) =>
           h('td', { title: fmt(p.score) }, h('span', { class: 'word' }, p.word), ' ', h('span', { class: 'num muted' }, fmt(p.score))),
         ),

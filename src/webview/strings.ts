@@ -79,7 +79,8 @@ const en = {
   'inspect.lens': 'Layer by layer: what BERT would put for “{0}” at each layer',
   'inspect.lensNote':
     'The model’s own masked-LM head applied to each layer’s hidden state (logit lens). The last layer is the substitutes list above; earlier rows show where the prediction forms. The head was trained on the last layer only, so early scores are rough.',
-  'inspect.lensEmbeddings': '0 (embeddings)',
+  'inspect.lensEmbeddings': 'emb.',
+  'inspect.lensEmbeddingsTitle': 'Layer 0: the input embeddings, before layer 1',
   'inspect.lensError': 'Layer-by-layer predictions are unavailable: {0}',
   'sense.word': 'Word (empty = the selected word)',
   'sense.all': 'All words of the document',
@@ -271,7 +272,8 @@ const zh: Record<StringKey, string> = {
   'inspect.lens': '逐层预测：每一层认为“{0}”处应填什么',
   'inspect.lensNote':
     '把模型自己的掩码语言模型头用在每一层的隐藏状态上（logit lens）。最后一层就是上面的替换词列表；前面各行显示预测是如何逐步形成的。这个头只在最后一层上训练过，所以前几层的分数只是粗略参考。',
-  'inspect.lensEmbeddings': '0（嵌入层）',
+  'inspect.lensEmbeddings': '嵌入',
+  'inspect.lensEmbeddingsTitle': '第 0 层：输入嵌入，在第 1 层之前',
   'inspect.lensError': '无法显示逐层预测：{0}',
   'sense.word': '词（留空 = 选中的词）',
   'sense.all': '文档中的所有词',

@@ -171,6 +171,12 @@ test(
     assert.ok(px[2] > px[0] + 100, `cell 0 blue: ${px.slice(0, 4)}`);
     assert.ok(px[4] > px[6] + 100, `cell 1 red: ${px.slice(4, 8)}`);
     assert.ok(px[3] > px[7], 'alpha follows |q×k|');
+    // The whole table fits a default-width sidebar (300 px): the softmax and model columns are not scrolled away.
+    const fit = await p.page.evaluate(() => {
+      const w = document.querySelector<HTMLElement>('.explain-view .table-wrap')!;
+      return { scroll: w.scrollWidth, client: w.clientWidth, body: document.body.clientWidth };
+    });
+    assert.ok(fit.scroll <= fit.client, `the table is ${fit.scroll} px wide in a ${fit.client} px panel`);
     assert.deepEqual(await p.cspViolations(), []);
     await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
   },
@@ -190,26 +196,30 @@ test('token inspector: the logit lens as a layers × top-k table (English and zh
     occurrences: [],
     occurrencesTotal: 0,
   };
+  // Five predictions a layer, some long: the table must still fit a default-width sidebar.
   const lens = [0, 1, 2].map((layer) => ({
     layer,
-    predictions: [
-      { word: `w${layer}a`, score: 0.2 },
-      { word: `w${layer}b`, score: 0.1 },
-    ],
+    predictions: [`w${layer}a`, `w${layer}b`, 'another', 'something', 'embeddings'].map((word, i) => ({ word, score: 0.2 / (i + 1) })),
   }));
   await send({ type: 'inspect', seq, data: { ...base, lens } });
   const rows = p.page.locator('.inspect-view table.lens-table tbody tr');
   await rows.first().waitFor({ timeout: 10_000 });
   assert.equal(await rows.count(), 3);
-  assert.equal(await rows.nth(0).locator('th').innerText(), '0 (embeddings)');
-  assert.deepEqual(await rows.nth(2).locator('td .word').allInnerTexts(), ['w2a', 'w2b']);
-  assert.equal(await p.page.locator('.inspect-view table.lens-table thead th').count(), 3);
+  assert.equal(await rows.nth(0).locator('th').innerText(), 'emb.');
+  assert.equal(await rows.nth(0).locator('th').getAttribute('title'), 'Layer 0: the input embeddings, before layer 1');
+  assert.deepEqual(await rows.nth(2).locator('td .word').allInnerTexts(), ['w2a', 'w2b', 'another', 'something', 'embeddings']);
+  assert.equal(await p.page.locator('.inspect-view table.lens-table thead th').count(), 6);
+  const fit = await p.page.evaluate(() => {
+    const w = document.querySelector<HTMLElement>('.inspect-view .lens .table-wrap')!;
+    return { scroll: w.scrollWidth, client: w.clientWidth };
+  });
+  assert.ok(fit.scroll <= fit.client, `the table is ${fit.scroll} px wide in a ${fit.client} px panel`);
   await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
   const again = (await lastRequest()).seq;
   await send({ type: 'inspect', seq: again, data: { ...base, lens } });
   await p.page.locator('.inspect-view table.lens-table').waitFor({ timeout: 10_000 });
   assert.match(await p.page.locator('.inspect-view .lens h3').innerText(), /逐层预测/);
-  assert.equal(await p.page.locator('.inspect-view table.lens-table tbody tr th').first().innerText(), '0（嵌入层）');
+  assert.equal(await p.page.locator('.inspect-view table.lens-table tbody tr th').first().innerText(), '嵌入');
   await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
   const third = (await lastRequest()).seq;
   await send({ type: 'inspect', seq: third, data: { ...base, lensError: 'm has no masked-LM head' } });
