@@ -1,14 +1,14 @@
 // The sense map's input: the contextual vector of every occurrence of a word (or of every word) in a document, with
 // a snippet of context each. Projection and clustering happen where they are drawn (the panel's host side).
 import type { Encoding, LayerChoice } from './api';
-import { inContext } from './text/context';
+import { around } from './text/context';
 import { wordVectorAt } from './vectors';
 
 /** At most this many items: the sense map is a scatter plot, and the vectors travel in one message. */
 export const MAX_SENSE_ITEMS = 500;
 
 export interface SenseVectors {
-  items: Array<{ text: string; start: number; end: number; context: string }>;
+  items: Array<{ text: string; start: number; end: number; context: string; at: number }>; // the word is context[at, at + end − start)
   dims: number;
   vectors: Float32Array; // items × dims
 }
@@ -32,7 +32,8 @@ export function senseVectors(enc: Encoding, text: string, word: string | null, l
   vecs.forEach((v, k) => v.length && vectors.set(v, k * dims));
   const items = idx.map((i) => {
     const w = enc.tok.words.get(i);
-    return { text: w.text, start: w.start, end: w.end, context: inContext(text, w.start, w.end, 40, { ellipsis: false }) };
+    const c = around(text, w.start, w.end, 40); // a word holds no white space: it stands in the context as written
+    return { text: w.text, start: w.start, end: w.end, context: `${c.before}${text.slice(w.start, w.end)}${c.after}`, at: c.before.length };
   });
   return { items, dims, vectors };
 }

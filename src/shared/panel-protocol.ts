@@ -106,7 +106,7 @@ export interface InspectData {
 export interface SenseData {
   word: string | null; // null = all words
   layer: number;
-  items: Array<{ text: string; start: number; end: number; context: string }>;
+  items: Array<{ text: string; start: number; end: number; context: string; at: number }>; // the word is context[at, at + end − start)
   points: Float32Array; // [n][2] PCA coordinates
   clusters: Uint8Array; // [n] cluster index
   k: number;
@@ -333,7 +333,15 @@ function isSense(d: unknown): d is SenseData {
   if (!isObj(d) || !(d.word === null || isStr(d.word)) || !isInt(d.layer) || !isInt(d.k)) return false;
   const ok = isArr(
     d.items,
-    (o): o is SenseData['items'][number] => isObj(o) && isStr(o.text) && isInt(o.start) && isInt(o.end) && isStr(o.context),
+    (o): o is SenseData['items'][number] =>
+      isObj(o) &&
+      isStr(o.text) &&
+      isInt(o.start) &&
+      isInt(o.end) &&
+      o.end >= o.start &&
+      isStr(o.context) &&
+      isInt(o.at) &&
+      o.at + o.end - o.start <= o.context.length,
   );
   if (!ok) return false;
   const n = (d.items as unknown[]).length;

@@ -83,7 +83,7 @@ const goodHost: HostMessage[] = [
     data: {
       word: 'bank',
       layer: 4,
-      items: [{ text: 'bank', start: 4, end: 8, context: 'the bank' }],
+      items: [{ text: 'bank', start: 4, end: 8, context: 'the bank', at: 4 }],
       points: new Float32Array(2),
       clusters: new Uint8Array(1),
       k: 1,

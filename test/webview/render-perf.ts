@@ -77,7 +77,7 @@ for (const [n, dims] of [
   [512, 768],
 ] as const) {
   const v = new Float32Array(n * dims).map((_, k) => Math.sin(k * 0.013) + (((k / dims) | 0) % 3));
-  const items = Array.from({ length: n }, (_, i) => ({ text: 'bank', start: i, end: i + 1, context: 'x' }));
+  const items = Array.from({ length: n }, (_, i) => ({ text: 'bank', start: i, end: i + 1, context: 'x', at: 0 }));
   time(`senseData: PCA + k-means/silhouette, ${n} items × ${dims} dims`, () => senseData({ items, dims, vectors: v }, 'bank', 0), 3);
 }
 

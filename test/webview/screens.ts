@@ -99,6 +99,7 @@ const senseItems = Array.from({ length: 14 }, (_, i) => ({
   start: i * 10,
   end: i * 10 + 4,
   context: i < 7 ? `the river bank ${i}` : `bank loan rates ${i}`,
+  at: i < 7 ? 10 : 0,
 }));
 const dims = 8;
 const vecs = new Float32Array(14 * dims).map(

@@ -80,7 +80,7 @@ test('senseData: two usages of a word separate into two clusters on PC1', () => 
   const items = [],
     vec = new Float32Array(2 * per * dims);
   for (let i = 0; i < 2 * per; i++) {
-    items.push({ text: 'bank', start: i * 10, end: i * 10 + 4, context: i < per ? 'river bank' : 'bank loan' });
+    items.push({ text: 'bank', start: i * 10, end: i * 10 + 4, context: i < per ? 'river bank' : 'bank loan', at: i < per ? 6 : 0 });
     for (let j = 0; j < dims; j++) vec[i * dims + j] = (i < per ? (j < 8 ? 1 : 0) : j < 8 ? 0 : 1) + (r() - 0.5) * 0.1;
   }
   const d = senseData({ items, dims, vectors: vec }, 'bank', 0);

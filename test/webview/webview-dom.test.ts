@@ -690,6 +690,46 @@ test(
   },
 );
 
+test('sense map: each point listed with its snippet, its own occurrence marked there; a bad `at` is dropped', { skip }, async () => {
+  await p.page.locator('.tabs [data-section="sense"]').click();
+  const { seq } = await lastRequest();
+  const sense = (at: number) =>
+    p.page.evaluate(
+      ({ seq, at }) =>
+        (window as any).synth.send({
+          type: 'sense',
+          seq,
+          data: {
+            word: 'bank',
+            layer: 4,
+            items: [
+              { text: 'bank', start: 14, end: 18, context: 'the bank of the river bank', at: 4 },
+              { text: 'bank', start: 36, end: 40, context: 'the bank of the river bank', at },
+            ],
+            points: new Float32Array([0, 0, 1, 1]),
+            clusters: new Uint8Array([0, 1]),
+            k: 2,
+            silhouette: null,
+            explained: [0.6, 0.4],
+          },
+        }),
+      { seq, at },
+    );
+  await sense(22);
+  const marks = p.page.locator('.sense-view .snippet mark');
+  await marks.first().waitFor({ timeout: 10_000 });
+  assert.deepEqual(await marks.allInnerTexts(), ['bank', 'bank']);
+  assert.deepEqual(
+    await p.page.locator('.sense-view .snippet').evaluateAll((els) => els.map((e) => e.innerHTML.replace(/<\/?b>/g, ''))),
+    ['bank — the <mark>bank</mark> of the river bank', 'bank — the bank of the river <mark>bank</mark>'],
+    'the second point is the second bank of the same snippet',
+  );
+  await sense(25);
+  const logs = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'log').map((m: any) => m.message));
+  assert.ok(logs.at(-1).includes('bad sense data'), logs.at(-1));
+  await p.page.locator('.tabs [data-section="model"]').click(); // back where the next test expects to be
+});
+
 test('the line above a view names what it reads: the cursor word, a typed word, all words, the whole document', { skip }, async () => {
   const line = p.page.locator('.focus-line');
   await p.page.locator('.tabs [data-section="sense"]').click();

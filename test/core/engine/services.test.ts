@@ -91,6 +91,8 @@ describe('document services', () => {
     const vecs = engine.wordVectors(enc, 'last');
     banks.forEach((i, k) => assert.deepEqual(r.vectors.subarray(k * r.dims, (k + 1) * r.dims), vecs[i]));
     assert.ok(r.items.every((x) => x.context.includes('bank') && !/\s\s/.test(x.context)));
+    // `at` places each occurrence in its own snippet (the panel marks it there).
+    for (const x of r.items) assert.equal(x.context.slice(x.at, x.at + x.end - x.start), TEXT.slice(x.start, x.end));
     const all = senseVectors(enc, TEXT, null, 'last');
     assert.ok(all.items.length > 3 && all.items.every((x) => /\p{L}{2,}/u.test(x.text)));
   });
