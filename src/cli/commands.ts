@@ -10,6 +10,7 @@ import type {
   LayerChoice,
   LoadedModel,
   OcclusionResult,
+  PairCut,
   QuestionCut,
   StaticVectors,
   Tokenized,
@@ -543,16 +544,17 @@ export async function ablate(ctx: Ctx): Promise<void> {
   const importance = ctx.v.importance === true || spec === undefined;
   const r = await ctx.engine.ablate(m, input, { off, importance, top: intOpt(ctx.v, 'top', 5, 1) });
   if (ctx.v.json) return json(ctx, r);
-  ablationText(ctx, r, m.info.id);
+  ablationText(ctx, r, m.info);
 }
 
-function ablationText(ctx: Ctx, r: AblationResult, model: string): void {
+function ablationText(ctx: Ctx, r: AblationResult, model: { id: string; maxPositions: number }): void {
   const where = r.start === undefined ? '' : ` at ${r.start}–${r.end}`;
   const p = `P(${r.task === 'nsp' ? r.target : `"${show(r.target)}"`})`;
   ctx.out(
-    `${r.task === 'qa' ? 'Answer' : r.task === 'nsp' ? 'Verdict' : 'Prediction'} "${show(r.target)}"${where}: ${p} = ${fmt(r.base)} with every head on (${model}, ${r.layers} layers × ${r.heads} heads)`,
+    `${r.task === 'qa' ? 'Answer' : r.task === 'nsp' ? 'Verdict' : 'Prediction'} "${show(r.target)}"${where}: ${p} = ${fmt(r.base)} with every head on (${model.id}, ${r.layers} layers × ${r.heads} heads)`,
   );
-  if (r.questionCut) ctx.out(cutNote(r.questionCut, model));
+  if (r.questionCut) ctx.out(cutNote(r.questionCut, model.id));
+  if (r.pairCut) ctx.out(pairCutNote(r.pairCut, model));
   if (r.off.length) {
     ctx.out(`Heads off: ${formatHeads(r.off)} → ${p} = ${fmt(r.score)} (drop ${fmt(r.base - r.score)})`);
     const now = r.predictions
@@ -662,6 +664,15 @@ export async function nsp(ctx: Ctx): Promise<void> {
   const r = await ctx.engine.nsp(m, a, b);
   if (ctx.v.json) return json(ctx, r);
   ctx.out(`P(B follows A) = ${fmt(r.isNext)}  ${bar(r.isNext)}\n(${m.info.id}; 0.5 = undecided)`);
+  if (r.cut) ctx.out(pairCutNote(r.cut, m.info));
+}
+
+/** What nsp and ablate --task nsp say when A and B together were longer than the model reads. */
+function pairCutNote(cut: PairCut, info: { id: string; maxPositions: number }): string {
+  const side = (s: PairCut['a'], name: string) =>
+    s.kept < s.of ? `the first ${s.kept} of ${name}'s ${s.of} tokens` : `${name} whole (${s.of} token${s.of === 1 ? '' : 's'})`;
+  const shorten = [cut.a, cut.b].flatMap((s, k) => (s.kept < s.of ? ['AB'[k]] : [])).join(' and ');
+  return `The pair is too long for ${info.id} (${info.maxPositions} positions): it read ${side(cut.a, 'A')} and ${side(cut.b, 'B')}. Shorten ${shorten}.`;
 }
 
 export async function similarity(ctx: Ctx): Promise<void> {

@@ -4,7 +4,7 @@ import type { AblateOptions, AblationInput, LoadedModel, RunOutput } from './api
 import type { Probe } from './ablate';
 import { BertLensError } from './model/errors';
 import { maskRows, maskTarget, predictionsFrom, softmax } from './mlm';
-import { nsp, nspRow } from './nsp';
+import { nsp, nspInput } from './nsp';
 import { answerWindow } from './occlude-qa';
 import { maskedSoftmax } from './qa';
 import type { TextTokenizer } from './text/tokenizer';
@@ -78,10 +78,12 @@ const LABELS = ['is next', 'not next'] as const;
 /** A sentence pair: target = nsp()'s verdict ("is next" when P(B follows A) ≥ 0.5), scored as its probability. */
 export async function nspProbe(model: LoadedModel, tk: TextTokenizer, input: Of<'nsp'>): Promise<Probe> {
   const target = (await nsp(model, tk, input.a, input.b)).isNext >= 0.5 ? 0 : 1;
+  const { row, cut } = nspInput(model.info, tk, input.a, input.b);
   return {
     target: LABELS[target],
-    rows: [nspRow(model.info, tk, input.a, input.b)],
+    rows: [row],
     req: { nsp: true },
+    ...(cut ? { pairCut: cut } : {}),
     read([o]: RunOutput[]) {
       const p = softmax(need(o.nspLogits, model, 'next-sentence logits'));
       const mine = p[0] >= p[1] ? 0 : 1;

@@ -17,6 +17,7 @@ export interface Probe {
   rows: RunRow[];
   req: Omit<RunRequest, 'headMask'>;
   questionCut?: AblationResult['questionCut']; // qa: the question was longer than the model reads
+  pairCut?: AblationResult['pairCut']; // nsp: the pair was longer than the model reads
   /** The target's probability and the model's own prediction, from the outputs of `rows`. */
   read(outs: RunOutput[]): Reading;
 }
@@ -121,5 +122,6 @@ export async function ablate(
       ? { importance: Array.from({ length: L }, (_, l) => single.slice(l * H, (l + 1) * H).map((r) => base.score - r.score)) }
       : {}),
     ...(probe.questionCut ? { questionCut: probe.questionCut } : {}),
+    ...(probe.pairCut ? { pairCut: probe.pairCut } : {}),
   };
 }

@@ -322,6 +322,7 @@ export interface AblationResult {
   predictions?: MaskPrediction[]; // mask: the top words with `off` switched off
   importance?: number[][]; // [layer-1][head]: base − the target's probability with only that head switched off
   questionCut?: QuestionCut; // qa: the question was longer than the model reads
+  pairCut?: PairCut; // nsp: the pair was longer than the model reads
 }
 
 /** Several masks filled jointly (core/fill-masks.ts). */
@@ -342,6 +343,13 @@ export interface CompareResult {
 
 export interface NspResult {
   isNext: number; // probability that B follows A
+  cut?: PairCut; // set when A and B together had more tokens than the model's positions
+}
+
+/** A sentence pair cut to fit: the model read the first `kept` of each side's `of` tokens (longest first, as HF). */
+export interface PairCut {
+  a: { kept: number; of: number };
+  b: { kept: number; of: number };
 }
 
 export interface QaAnswer {

@@ -1,11 +1,16 @@
 // Next-sentence prediction: probability that B follows A (softmax of nsp_logits, index 0 = "is next").
-import type { LoadedModel, ModelInfo, NspResult, RunRow } from './api';
+import type { LoadedModel, ModelInfo, NspResult, PairCut, RunRow } from './api';
 import { BertLensError } from './model/errors';
 import type { TextTokenizer } from './text/tokenizer';
 import { softmax } from './mlm';
 
 /** [CLS] A [SEP] B [SEP] with segment ids, longest-first truncated to the model's positions (HF default). */
 export function nspRow(info: ModelInfo, tk: TextTokenizer, a: string, b: string): RunRow {
+  return nspInput(info, tk, a, b).row;
+}
+
+/** nspRow, and how A and B were cut to fit when they were (every reader of NSP says so). */
+export function nspInput(info: ModelInfo, tk: TextTokenizer, a: string, b: string): { row: RunRow; cut?: PairCut } {
   if (!info.capabilities.nsp) {
     throw new BertLensError(
       'BAD_INPUT',
@@ -21,7 +26,9 @@ export function nspRow(info: ModelInfo, tk: TextTokenizer, a: string, b: string)
   const ib = tb.slice(0, nb).map((t) => t.id);
   const { cls, sep } = tk.special;
   const ids = [cls, ...ia, sep, ...ib, sep];
-  return { ids, typeIds: ids.map((_, i) => (i < ia.length + 2 ? 0 : 1)) };
+  const row = { ids, typeIds: ids.map((_, i) => (i < ia.length + 2 ? 0 : 1)) };
+  if (na === ta.length && nb === tb.length) return { row };
+  return { row, cut: { a: { kept: na, of: ta.length }, b: { kept: nb, of: tb.length } } };
 }
 
 /**
@@ -38,7 +45,8 @@ export function longestFirst(la: number, lb: number, room: number): [number, num
 
 export async function nsp(model: LoadedModel, tk: TextTokenizer, a: string, b: string): Promise<NspResult> {
   const info = model.info;
-  const [out] = await model.run([nspRow(info, tk, a, b)], { nsp: true });
+  const { row, cut } = nspInput(info, tk, a, b);
+  const [out] = await model.run([row], { nsp: true });
   if (!out.nspLogits) throw new BertLensError('BAD_INPUT', `${info.id} returned no next-sentence logits.`, { model: info.id });
-  return { isNext: softmax(out.nspLogits)[0] };
+  return cut ? { isNext: softmax(out.nspLogits)[0], cut } : { isNext: softmax(out.nspLogits)[0] };
 }

@@ -11,6 +11,7 @@ export interface SentencePair {
   a: Span;
   b: Span;
   isNext: number; // probability that b follows a
+  cut?: boolean; // the pair was longer than the model reads: it read the start of each (longest first)
 }
 
 /**
@@ -36,7 +37,7 @@ export async function sentenceChecks(
       );
     }
     const r = await engine.nsp(model, a.text, b.text);
-    out.push({ a, b, isNext: r.isNext });
+    out.push(r.cut ? { a, b, isNext: r.isNext, cut: true } : { a, b, isNext: r.isNext });
     opts.onProgress?.(out.length, pairs.length);
   }
   return out;

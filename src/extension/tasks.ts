@@ -174,13 +174,15 @@ export class Continuity implements vscode.Disposable {
     this.diags.set(
       doc.uri,
       low.map((p) => {
+        const verdict = vscode.l10n.t(
+          'This sentence may not follow the previous one: next-sentence probability {0} (threshold {1}).',
+          p.isNext.toFixed(2),
+          threshold.toFixed(2),
+        );
+        const cut = p.cut ? ` ${vscode.l10n.t('The two sentences are too long for the model together: it read the start of each.')}` : '';
         const d = new vscode.Diagnostic(
           new vscode.Range(doc.positionAt(p.b.start), doc.positionAt(p.b.end)),
-          vscode.l10n.t(
-            'This sentence may not follow the previous one: next-sentence probability {0} (threshold {1}).',
-            p.isNext.toFixed(2),
-            threshold.toFixed(2),
-          ),
+          verdict + cut,
           vscode.DiagnosticSeverity.Information,
         );
         d.source = 'BERT Lens';

@@ -177,7 +177,7 @@ const en = {
   'sentences.notFollows': 'The next-sentence head says B does not follow A — similar is not the same as “follows”.',
   'sentences.noNsp': '{0} has no next-sentence head: no “follows” verdict.',
   'sentences.tokens': '{0} read A as {1} pieces and B as {2}.',
-  'sentences.truncated': 'A long sentence was cut to fit the model.',
+  'sentences.truncated': 'A long sentence, or the pair as the next-sentence head reads it, was cut to fit the model.',
   'mode.occurrences': 'Same word',
   'occurrences.help':
     'The word at the cursor (A) and another place it occurs (B). A static vector (word2vec) is one per word type: its cosine between the two is 1 at every layer. BERT gives each occurrence its own vector: at the embeddings (emb.) the two differ only by position; layer by layer each context reshapes its occurrence. Raw BERT vectors all point a similar way, so cosines run high: compare the layers with each other, and with another word’s pair. As `bert-lens compare`.',
@@ -368,7 +368,7 @@ const zh: Record<StringKey, string> = {
   'sentences.notFollows': '下一句预测头认为 B 不接在 A 之后——相似不等于“接续”。',
   'sentences.noNsp': '{0} 没有下一句预测头：无法判断是否接续。',
   'sentences.tokens': '{0} 把 A 读成 {1} 个词元，B 读成 {2} 个。',
-  'sentences.truncated': '有一句太长，已截断以适应模型。',
+  'sentences.truncated': '有一句太长（或两句合起来超出下一句预测头能读的长度），已截断以适应模型。',
   'mode.occurrences': '同一个词',
   'occurrences.help':
     '光标处的词（A）与它在文中另一处出现（B）。静态向量（word2vec）每个词只有一个，两处的余弦在每一层都是 1。BERT 给每一处出现各自的向量：在嵌入层两者只差位置；逐层往上，各自的上下文不断改变它们。原始 BERT 向量大多指向相近的方向，余弦普遍偏高：请比较各层之间，或与另一个词的两处出现比较。对应 `bert-lens compare`。',

@@ -241,7 +241,7 @@ export class Handlers {
     a: { start: number; end: number },
     b: { start: number; end: number },
     ctx: JobContext,
-  ): Promise<SimilarityResult & Used & { isNext: number | null }> {
+  ): Promise<SimilarityResult & Used & { isNext: number | null; nspCut: boolean }> {
     const inside = (r: { start: number; end: number }) =>
       Number.isInteger(r?.start) && Number.isInteger(r?.end) && r.start >= 0 && r.start < r.end && r.end <= doc.text.length;
     if (!inside(a) || !inside(b)) throw new HandledError('BAD_REQUEST', 'similarity: two non-empty ranges inside the document');
@@ -249,8 +249,8 @@ export class Handlers {
     const [ta, tb] = [a, b].map((r) => doc.text.slice(r.start, r.end));
     const r = await this.eng().similarity(model, ta, tb, { signal: ctx.signal });
     // Similar is not "follows": the NSP head's verdict on the same pair, beside the cosines.
-    const isNext = model.info.capabilities.nsp ? (await this.eng().nsp(model, ta, tb)).isNext : null;
-    return { ...r, ...used, isNext };
+    const n = model.info.capabilities.nsp ? await this.eng().nsp(model, ta, tb) : null;
+    return { ...r, ...used, isNext: n?.isNext ?? null, nspCut: n?.cut !== undefined };
   }
 
   /** The same word in two places, layer by layer: each occurrence read with every hidden layer of its own windows. */

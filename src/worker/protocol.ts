@@ -201,13 +201,13 @@ export interface WorkerApi {
   logitLens(doc: DocInput, offset: number, top: number): LogitLensResult & Used;
   /**
    * Two spans of the document (e.g. two sentences) compared layer by layer, each encoded alone (core/similarity.ts),
-   * with the NSP head's P(B follows A) (null: the model has no NSP head).
+   * with the NSP head's P(B follows A) (null: the model has no NSP head; nspCut: it read the pair cut to fit).
    */
   similarity(
     doc: DocInput,
     a: { start: number; end: number },
     b: { start: number; end: number },
-  ): SimilarityResult & Used & { isNext: number | null };
+  ): SimilarityResult & Used & { isNext: number | null; nspCut: boolean };
   /**
    * The word at `offset` and another occurrence of it (`other`: that occurrence's start; null or not one: the next
    * occurrence, else the previous), cosine at every layer and nearest words in each context (core/vectors.ts

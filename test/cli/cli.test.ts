@@ -379,6 +379,18 @@ describe('bert-lens CLI', () => {
       'We sat on the bank of the river.',
     ]);
     assert.ok(j.isNext > 0 && j.isNext < 1);
+    assert.equal(j.cut, undefined);
+    // A pair longer than the model reads: the output says how much of each side it read, and what to shorten.
+    const long = 'The river ran past the old mill. '.repeat(40);
+    const t = run(['nsp', '--model', BERT, '--a', long, '--b', 'She deposited her money.']);
+    assert.equal(t.code, 0, t.err);
+    assert.match(
+      t.out,
+      /\nThe pair is too long for \S+ \(\d+ positions\): it read the first \d+ of A's \d+ tokens and B whole \(\d+ tokens\)\. Shorten A\./,
+    );
+    assert.ok(runJson(['nsp', '--model', BERT, '--a', long, '--b', long]).cut.b.kept < 100);
+    const ab = run(['ablate', '--task', 'nsp', '--model', BERT, '--a', 'x', '--b', long, '--heads', '1.0']);
+    assert.match(ab.out, /it read A whole \(1 token\) and the first \d+ of B's \d+ tokens\. Shorten B\./);
   });
 
   it('qa: answers are exact slices of the document', () => {

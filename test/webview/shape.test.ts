@@ -317,6 +317,10 @@ test('sentencesData: the pair, the layers, the model used, truncated when either
   const d = sentencesData(r, pair);
   assert.deepEqual(d, { ...pair, model: 'bert-lens-mini', layers: r.layers, tokens: { a: 2, b: 126, truncated: true }, isNext: 0.75 });
   assert.equal(typeof validateHostMessage({ type: 'sentences', seq: 1, data: d }), 'object');
+  // Each fits alone but not together: NSP read the pair cut, and the note says a sentence was cut.
+  const whole = { ...r, b: { tokens: 70, truncated: false } };
+  assert.equal(sentencesData(whole, pair).tokens.truncated, false);
+  assert.equal(sentencesData({ ...whole, nspCut: true }, pair).tokens.truncated, true);
 });
 
 test('occurrencesData: each occurrence in its context, A left out of the choices, neighbours as ranked words; validates', () => {

@@ -189,6 +189,7 @@ test('similarity: two sentences of the document layer by layer, as the engine co
   // The NSP head's verdict on the same pair: the continuity check's number for these two adjacent sentences.
   const pair = (await client.call.nsp(doc())).find((p) => p.a.start === a.start && p.b.start === b.start);
   assert.ok(pair && r.isNext !== null && Math.abs(r.isNext - pair.isNext) < 1e-6, `${r.isNext} vs ${pair?.isNext}`);
+  assert.equal(r.nspCut, false);
   assert.equal(await codeOf(client.call.similarity(doc(), a, { start: 5, end: 5 })), 'BAD_REQUEST');
   assert.equal(await codeOf(client.call.similarity(doc(), a, { start: 0, end: TEXT.length + 1 })), 'BAD_REQUEST');
 });

@@ -215,12 +215,13 @@ export function compareData(r: ModelComparison, choices: string[], against: stri
 }
 
 /** The worker's similarity answer for the chosen pair → the Sentences view (core/similarity.ts; NSP beside it). */
-export function sentencesData(r: SimilarityResult & Used & { isNext: number | null }, pair: SentencePair): SentencesData {
+export function sentencesData(r: SimilarityResult & Used & { isNext: number | null; nspCut?: boolean }, pair: SentencePair): SentencesData {
   return {
     model: r.model,
     ...pair,
     layers: r.layers.map((x) => ({ layer: x.layer, cosine: x.cosine, shuffled: x.shuffled })),
-    tokens: { a: r.a.tokens, b: r.b.tokens, truncated: r.a.truncated || r.b.truncated },
+    // Encoded alone each side keeps maxPositions − 2 tokens; read as a pair for NSP, the two share them.
+    tokens: { a: r.a.tokens, b: r.b.tokens, truncated: r.a.truncated || r.b.truncated || r.nspCut === true },
     isNext: r.isNext,
   };
 }

@@ -100,6 +100,10 @@ describe('document services', () => {
   it('sentenceChecks: NSP of each adjacent pair (none across the blank line), with progress; refuses a model without the head', async () => {
     const seen: number[] = [];
     const r = await sentenceChecks(engine, TEXT, async () => model, { onProgress: (done) => seen.push(done) });
+    assert.ok(
+      r.every((p) => p.cut === undefined),
+      'short pairs are read whole',
+    );
     const pairs = adjacentPairs(TEXT);
     assert.equal(r.length, pairs.length);
     assert.equal(r.length, 2, 'two pairs: one per paragraph');
@@ -109,6 +113,9 @@ describe('document services', () => {
     }
     assert.deepEqual(seen, [1, 2]);
     assert.equal((await sentenceChecks(engine, TEXT, async () => model, { max: 1 })).length, 1);
+    const long = `${'The river ran past the old mill and on to the sea '.repeat(20)}. It was cold.`;
+    const [cut] = await sentenceChecks(engine, long, async () => model);
+    assert.equal(cut.cut, true, 'a pair longer than the model reads is marked');
     const qa = await engine.load(FIX.qa);
     await assert.rejects(
       sentenceChecks(engine, TEXT, async () => qa),

@@ -126,6 +126,29 @@ describe('longest-first truncation', () => {
       await engine.dispose();
     }
   });
+
+  it('nsp() says when the pair was cut (how many tokens of each it read), ablation too; not when it fits', async () => {
+    const engine = createEngine({ dtype: 'fp32' });
+    try {
+      const model = await engine.load(FIX.bert);
+      const tk = await engine.tokenizer(model);
+      const a = 'the river ran past the mill '.repeat(30);
+      const b = 'She deposited her money.';
+      const [la, lb] = [a, b].map((s) => tk.tokenize(s).tokens.length);
+      const room = model.info.maxPositions - 3;
+      assert.ok(la + lb > room);
+      const r = await engine.nsp(model, a, b);
+      assert.deepEqual(r.cut, { a: { kept: room - lb, of: la }, b: { kept: lb, of: lb } });
+      assert.equal((await engine.nsp(model, 'I went home.', b)).cut, undefined);
+      const both = await engine.nsp(model, a, a);
+      assert.deepEqual(both.cut, { a: { kept: Math.floor(room / 2), of: la }, b: { kept: room - Math.floor(room / 2), of: la } });
+      const ab = await engine.ablate(model, { task: 'nsp', a, b }, { off: [{ layer: 1, head: 0 }] });
+      assert.deepEqual(ab.pairCut, r.cut);
+      assert.equal((await engine.ablate(model, { task: 'nsp', a: 'I went home.', b })).pairCut, undefined);
+    } finally {
+      await engine.dispose();
+    }
+  });
 });
 
 describe('question answering', () => {
