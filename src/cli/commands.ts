@@ -19,6 +19,7 @@ import type {
 import { formatHeads, parseHeads } from '../shared/head-spec';
 import { AUTO, chooseLanguage, isAuto, resolveModel, type ModelKind } from '../core/auto';
 import { BertLensError } from '../core/model/errors';
+import { MASK_FORMS } from '../core/mlm';
 import { makeDirs } from '../core/make-dirs';
 import { headCensus } from '../core/heads';
 import { compareOccurrences, cosine, occurrenceOf, occurrences, resolveLayers, wordVectorAt } from '../core/vectors';
@@ -470,7 +471,7 @@ export async function mask(ctx: Ctx): Promise<void> {
   const { text, m, at } = await maskTarget(ctx);
   const top = intOpt(ctx.v, 'top', 5, 1);
   if (ctx.v.layers) return logitLens(ctx, m, text, at, top);
-  if (at === undefined && (text.match(/\[MASK\]/g) ?? []).length > 1) return fillMasks(ctx, m, text, top);
+  if (at === undefined && (text.match(MASK_FORMS) ?? []).length > 1) return fillMasks(ctx, m, text, top);
   const r = await ctx.engine.mask(m, text, { at, top });
   if (ctx.v.json) return json(ctx, r);
   const read = r.read.whole ? 'the whole text' : `characters ${r.read.start}–${r.read.end}, the window around it`;

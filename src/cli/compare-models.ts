@@ -3,6 +3,7 @@
 import type { LoadedModel } from '../core/api';
 import { compareModels as compare, type ModelComparison } from '../core/compare-models';
 import { BertLensError } from '../core/model/errors';
+import { MASK_FORMS } from '../core/mlm';
 import { UsageError, inputText, intOpt, numOpt, str } from './args';
 import { downloading, findWord, json, load, type Ctx } from './commands';
 import { bar, fmt, table } from './format';
@@ -46,7 +47,7 @@ export async function compareModels(ctx: Ctx): Promise<void> {
     const tok = await ctx.engine.tokenize(a, text);
     at = tok.words.starts[findWord(tok, ctx.v)];
   }
-  if (at === undefined) at = text.indexOf('[MASK]');
+  if (at === undefined) at = text.search(MASK_FORMS); // [MASK], or ［MASK］/【MASK】 as a Chinese input method types it
   if (at < 0) throw new UsageError('Say which word to compare: --word W [--occurrence N], --at OFFSET, or write [MASK] in the text.');
   const r = await compare(ctx.engine, a, b, text, at, { top: intOpt(ctx.v, 'top', 5, 1) });
   if (ctx.v.json) return json(ctx, r);

@@ -4,7 +4,7 @@
 // Mask-Predict (Ghazvininejad et al. 2019) with one token fixed per step. Each mask is one vocabulary token.
 import type { FilledMask, FillResult, LoadedModel } from './api';
 import { BertLensError, throwIfAborted } from './model/errors';
-import { maskWords, noMask, requireMlm, topK } from './mlm';
+import { maskWords, noMask, readMasks, requireMlm, topK } from './mlm';
 import { softmax } from './softmax';
 import type { TextTokenizer } from './text/tokenizer';
 import { planWindows } from './text/windows';
@@ -21,7 +21,7 @@ export async function fillMasks(
   const { top = 5, maxMasks = 32 } = opts;
   requireMlm(info);
   const maskText = tk.idToToken(tk.special.mask);
-  const tok = tk.tokenize(text, { specials: [maskText] });
+  const tok = tk.tokenize(readMasks(text, maskText), { specials: [maskText] });
   const masks = maskWords(tok, tk);
   if (masks.length === 0) throw noMask(text, maskText, 'where words should be predicted');
   if (masks.length > maxMasks)

@@ -70,8 +70,20 @@ export interface MaskRows {
   rowFor(k: number): number[]; // the row with k [MASK]s in place of the word
 }
 
-/** A look-alike of the mask token: other case, full-width or CJK brackets (as an IME types them), spaces inside. */
+/**
+ * [MASK] as a Chinese input method types it — full-width ［MASK］ or 【MASK】 (its "[" key gives 【) — is read as
+ * [MASK]: the same length, so every offset stays a text offset. Other look-alikes are named in the error instead.
+ */
+const MASK_TYPED = /[［【]MASK[］】]/gu;
+/** Every way of writing [MASK] that is read as it, for finding them in the editor's text. */
+export const MASK_FORMS = /\[MASK\]|[［【]MASK[］】]/gu;
+/** A look-alike of the mask token: other case, full-width or CJK brackets, spaces inside. */
 const MASK_LIKE = /[[［【〔]\s*mask\s*[\]］】〕]/iu;
+
+/** The text with ［MASK］ and 【MASK】 written as the model's [MASK] (a model whose mask token is another string: as is). */
+export function readMasks(text: string, maskText: string): string {
+  return maskText === '[MASK]' ? text.replace(MASK_TYPED, '[MASK]') : text;
+}
 
 /** "No [MASK] in the text", naming a look-alike the user may have meant (`[mask]`, `［MASK］`, `【MASK】`). */
 export function noMask(text: string, maskText: string, where: string): BertLensError {
@@ -83,7 +95,7 @@ export function noMask(text: string, maskText: string, where: string): BertLensE
 export function maskRows(info: ModelInfo, tk: TextTokenizer, text: string, at?: number): MaskRows {
   requireMlm(info);
   const maskText = tk.idToToken(tk.special.mask);
-  const tok = tk.tokenize(text, at === undefined ? { specials: [maskText] } : {});
+  const tok = tk.tokenize(at === undefined ? readMasks(text, maskText) : text, at === undefined ? { specials: [maskText] } : {});
   let word: number;
   if (at === undefined) {
     const masks = maskWords(tok, tk);
@@ -195,13 +207,14 @@ export async function maskTarget(
   return { target, ids: pieces.tokens.idList() };
 }
 
-/** Start of a literal [MASK] covering `offset`, or -1. */
+/** Start of a literal [MASK] (or ［MASK］, 【MASK】: MASK_FORMS) covering `offset`, or -1. */
 export function maskLiteralAt(text: string, offset: number): number {
-  const i = text.indexOf('[MASK]', Math.max(0, offset - 6));
-  return i >= 0 && i <= offset && offset <= i + 6 ? i : -1;
+  const from = Math.max(0, offset - 6);
+  for (const m of text.slice(from, offset + 6).matchAll(MASK_FORMS)) if (from + m.index <= offset) return from + m.index;
+  return -1;
 }
 
 /** The text with every literal [MASK] but the one at `lit` blanked (same length: offsets stay document offsets). */
 export function onlyMaskAt(text: string, lit: number): string {
-  return text.slice(0, lit).replace(/\[MASK\]/g, '      ') + text.slice(lit, lit + 6) + text.slice(lit + 6).replace(/\[MASK\]/g, '      ');
+  return text.replace(MASK_FORMS, (m: string, i: number) => (i === lit ? m : ' '.repeat(m.length)));
 }

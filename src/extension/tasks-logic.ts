@@ -1,5 +1,5 @@
 // vscode-free helpers of the editor tasks (tested in plain Node).
-import { maskLiteralAt as literalAt } from '../core/mlm';
+import { MASK_FORMS, maskLiteralAt as literalAt } from '../core/mlm';
 import { paragraphAround } from '../core/text/paragraphs';
 
 export const MASK = '[MASK]';
@@ -12,7 +12,7 @@ export function maskLiteralAt(text: string, offset: number): { start: number; en
 
 /** Keeps the original word's capitalisation for the replacement (uncased models predict lower case). */
 export function matchCase(original: string, word: string): string {
-  if (original === MASK || !original) return word;
+  if (!original || literalAt(original, 0) === 0) return word; // a [MASK] (or ［MASK］) has no case to keep
   if (original.length > 1 && original === original.toUpperCase() && /\p{Lu}/u.test(original)) return word.toUpperCase();
   if (/^\p{Lu}/u.test(original)) return word.charAt(0).toUpperCase() + word.slice(1);
   return word;
@@ -26,7 +26,7 @@ export function fmtScore(x: number): string {
 /** How many literal [MASK]s the paragraph around `offset` holds (several: Predict Word offers to fill them jointly). */
 export function masksInParagraph(text: string, offset: number): number {
   const p = paragraphAround(text, offset);
-  return text.slice(p.start, p.end).split(MASK).length - 1;
+  return text.slice(p.start, p.end).match(MASK_FORMS)?.length ?? 0;
 }
 
 /**

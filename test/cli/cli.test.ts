@@ -339,6 +339,10 @@ describe('bert-lens CLI', () => {
     const t = run(['mask', '--model', BERT, '--text', text]);
     assert.equal(t.code, 0, t.err);
     assert.match(t.out, /2 \[MASK\]s filled jointly by iterative filling/);
+    // ［MASK］ and 【MASK】, as a Chinese input method types [MASK], count as masks too.
+    assert.deepEqual(runJson(['mask', '--model', BERT, '--top', '3', '--text', 'The ［MASK］ sat on the 【MASK】.']).masks, j.masks);
+    const one = runJson(['mask', '--model', BERT, '--text', 'The cat sat on the 【MASK】.']);
+    assert.deepEqual(one, runJson(['mask', '--model', BERT, '--text', 'The cat sat on the [MASK].']));
   });
 
   it('compare: cosine per layer 0..L (as pairwise word vectors), neighbours of both occurrences; --pair checked', () => {

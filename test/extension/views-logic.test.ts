@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { BUCKETS, bucketAlpha, bucketOf, bucketize } from '../../src/extension/buckets';
 import { Debouncer, RenderGate } from '../../src/extension/staleness';
 import { adjacentPairs, sentences } from '../../src/core/text/sentences';
-import { answerToExplain, fmtScore, masksInParagraph, matchCase } from '../../src/extension/tasks-logic';
+import { answerToExplain, fmtScore, maskLiteralAt, masksInParagraph, matchCase } from '../../src/extension/tasks-logic';
+import { onlyMaskAt } from '../../src/core/mlm';
 
 test('bucketOf: relative to the max, tiny weights dropped, strongest in the top bucket', () => {
   assert.equal(bucketOf(1, 1), BUCKETS - 1);
@@ -110,6 +111,19 @@ test("masksInParagraph counts the [MASK]s of the cursor's paragraph only", () =>
   assert.equal(masksInParagraph(text, text.indexOf('sat')), 2);
   assert.equal(masksInParagraph(text, 3), 1);
   assert.equal(masksInParagraph('no masks', 2), 0);
+  assert.equal(masksInParagraph('北京是【MASK】国的［MASK］都，[MASK]。', 0), 3, 'as a Chinese input method types them');
+});
+
+test('a [MASK] typed as ［MASK］ or 【MASK】 is a literal under the cursor; the others are blanked around it', () => {
+  const text = '北京是【MASK】国的［MASK］都 [MASK] [mask]';
+  const at = text.indexOf('【');
+  for (const o of [at, at + 3, at + 6]) assert.deepEqual(maskLiteralAt(text, o), { start: at, end: at + 6 }, `offset ${o}`);
+  assert.equal(maskLiteralAt(text, text.indexOf('[mask]') + 2), undefined, 'lower case is not one');
+  const only = onlyMaskAt(text, text.indexOf('［'));
+  assert.equal(only, '北京是      国的［MASK］都        [mask]');
+  assert.equal(only.length, text.length);
+  assert.equal(matchCase('［MASK］', 'went'), 'went');
+  assert.equal(matchCase('【MASK】', 'went'), 'went');
 });
 
 test('answerToExplain: the linked answer, else the one at the selection or cursor, else the best', () => {

@@ -157,6 +157,10 @@ test('mask: the word at the cursor, and a literal [MASK] (the one under the curs
   const m = await client.call.mask(doc(1, text, 'file:///mask.txt'), second + 2, 3);
   assert.deepEqual([m.start, m.end], [second, second + 6]);
   assert.ok(m.predictions.every((p) => p.score > 0 && p.score <= 1));
+  // Typed as a Chinese input method writes it (【MASK】, ［MASK］): the same literal, the same predictions.
+  const typed = 'The 【MASK】 sat on the mat. The dog ate the ［MASK］.';
+  const t = await client.call.mask(doc(2, typed, 'file:///mask.txt'), second + 2, 3);
+  assert.deepEqual([t.start, t.end, t.predictions], [m.start, m.end, m.predictions]);
 });
 
 test("logitLens: one row per layer 0..L for the word at the offset (or a literal [MASK]), the last one mask()'s", async () => {

@@ -56,8 +56,13 @@ describe('fillMasks', () => {
   it('no mask, too many masks, or masks too far apart for one window: clear errors', async () => {
     await assert.rejects(engine.fillMasks(model, 'no masks here'), /No \[MASK\] in the text/);
     await assert.rejects(
-      engine.fillMasks(model, '北京是［MASK］国的［MASK］都'),
-      /^BertLensError: No \[MASK\] in the text \("［MASK］" is not the mask token\)/,
+      engine.fillMasks(model, 'The [mask] sat on the [mask].'),
+      /^BertLensError: No \[MASK\] in the text \("\[mask\]" is not the mask token\)/,
+    );
+    // ［MASK］ and 【MASK】, as a Chinese input method types [MASK], are read as [MASK].
+    assert.deepEqual(
+      await engine.fillMasks(model, 'The ［MASK］ sat on the 【MASK】.'),
+      await engine.fillMasks(model, 'The [MASK] sat on the [MASK].'),
     );
     await assert.rejects(engine.fillMasks(model, Array(40).fill('[MASK]').join(' ')), /at most 32 are filled/);
     const far = `[MASK] ${'word '.repeat(model.info.maxPositions)} [MASK]`;

@@ -66,10 +66,18 @@ describe('masked LM', () => {
     assert.ok(tk.tokenize(long.slice(r.read.start, r.read.end)).tokens.length <= model.info.maxPositions - 2);
   });
 
+  it('reads ［MASK］ and 【MASK】 (as a Chinese input method types [MASK]) as [MASK], at the same offsets', async () => {
+    const plain = await engine.mask(model, 'The cat sat on the [MASK].');
+    for (const typed of ['［MASK］', '【MASK】']) {
+      const r = await engine.mask(model, `The cat sat on the ${typed}.`);
+      assert.deepEqual(r, plain, typed);
+    }
+  });
+
   it('explains what to do when there is no mask', async () => {
     await assert.rejects(engine.mask(model, 'No mask here.'), /^BertLensError: No \[MASK\] in the text\. Write \[MASK\] where/);
-    // A look-alike (other case, full-width or CJK brackets, as a Chinese IME types them) is named.
-    for (const like of ['[mask]', '［MASK］', '【MASK】', '[ Mask ]'])
+    // A look-alike (other case, other brackets, spaces inside) is named.
+    for (const like of ['[mask]', '〔MASK〕', '[ Mask ]'])
       await assert.rejects(
         engine.mask(model, `The cat sat on the ${like}.`),
         (e: Error) => e.message.startsWith(`No [MASK] in the text ("${like}" is not the mask token). Write [MASK] exactly where`),
