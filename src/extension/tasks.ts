@@ -315,7 +315,8 @@ export class QuestionAnswering implements vscode.Disposable {
       ed.revealRange(sel, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     };
     const qp = vscode.window.createQuickPick<Item>();
-    qp.title = vscode.l10n.t('BERT Lens: answers to “{0}” from {1} — {2}', question, scope, usedText(r));
+    const none = r.noAnswerScore === undefined ? '' : ` · ${vscode.l10n.t('no-answer score {0}', fmtScore(r.noAnswerScore))}`;
+    qp.title = vscode.l10n.t('BERT Lens: answers to “{0}” from {1} — {2}', question, scope, usedText(r)) + none;
     qp.items = items;
     qp.matchOnDescription = true;
     qp.ignoreFocusOut = keepOpen; // from the walkthrough: its panel can take focus once its view loads

@@ -118,6 +118,7 @@ export interface QaData {
   question: string;
   answers: Array<{ text: string; start: number; end: number; score: number; before: string; after: string }>;
   questionCut?: { kept: number; of: number }; // the model read only the question's first `kept` tokens
+  noAnswer?: number; // the no-answer share of the same softmax as the scores (absent: nothing was read)
 }
 
 /** Head ablation of the masked word at the cursor or of the best QA answer (core/ablate.ts). */
@@ -364,7 +365,8 @@ function isQa(d: unknown): d is QaData {
       (a): a is QaData['answers'][number] =>
         isObj(a) && isStr(a.text) && isInt(a.start) && isInt(a.end) && isNum(a.score) && isStr(a.before) && isStr(a.after),
     ) &&
-    isCut(d.questionCut)
+    isCut(d.questionCut) &&
+    (d.noAnswer === undefined || (isNum(d.noAnswer) && d.noAnswer >= 0 && d.noAnswer <= 1))
   );
 }
 const isCut = (c: unknown) => c === undefined || (isObj(c) && isInt(c.kept) && isInt(c.of));

@@ -45,8 +45,12 @@ export class Qa implements View<QaData> {
     this.asked = false;
     clear(this.answers);
     if (d.questionCut) this.answers.append(h('li', { class: 'muted question-cut' }, t('qa.cut', d.questionCut.of, d.questionCut.kept)));
+    // The scores are shares of one softmax over every span considered and no-answer: without this line a best answer
+    // at 0.02 reads as a broken model rather than one that mostly believes the text does not answer.
+    const noAnswer = d.noAnswer === undefined ? null : h('li', { class: 'muted small no-answer' }, t('qa.noAnswer', fmt(d.noAnswer)));
     if (!d.answers.length) {
       this.answers.append(h('li', { class: 'muted' }, t('qa.none')));
+      if (noAnswer) this.answers.append(noAnswer);
       return;
     }
     const best = Math.max(1e-12, ...d.answers.map((a) => a.score)); // bars relative to the best answer
@@ -72,5 +76,6 @@ export class Qa implements View<QaData> {
         ),
       );
     });
+    if (noAnswer) this.answers.append(noAnswer);
   }
 }

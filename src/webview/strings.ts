@@ -96,6 +96,8 @@ const en = {
   'qa.none': 'No answer found in this document.',
   'qa.cut': 'The question is {0} tokens long; the model read only its first {1}. Ask a shorter question.',
   'qa.score': 'score {0}',
+  'qa.noAnswer':
+    'No-answer score {0}: how much the model believes the text does not answer. The scores above, the other spans it weighed and this one sum to 1.',
   'ablate.task.mask': 'Masked word at the cursor',
   'ablate.task.qa': 'Answer to the QA question',
   'ablate.reset': 'All heads on',
@@ -289,6 +291,7 @@ const zh: Record<StringKey, string> = {
   'qa.none': '在本文档中没有找到答案。',
   'qa.cut': '问题长 {0} 个词元，模型只读了前 {1} 个。请把问题问得短一些。',
   'qa.score': '得分 {0}',
+  'qa.noAnswer': '无答案得分 {0}：模型认为本文并未回答这个问题的程度。上面的得分、它考虑过的其他片段与这一项之和为 1。',
   'mode.label': '去掉什么',
   'mode.heads': '注意力头（消融）',
   'mode.words': '词（遮挡）',

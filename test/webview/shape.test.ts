@@ -135,6 +135,13 @@ test('snippets, inspect and QA shaping', () => {
   assert.deepEqual(cut.questionCut, { kept: 64, of: 90 });
   assert.equal(typeof validateHostMessage({ type: 'qa', seq: 1, data: cut }), 'object');
   assert.equal(typeof validateHostMessage({ type: 'qa', seq: 1, data: { ...cut, questionCut: { kept: '64', of: 90 } } }), 'string');
+  // The no-answer share travels with the answers (its absence too), and must be a probability.
+  assert.equal(qa.noAnswer, undefined);
+  const none = qaData({ answers: [], noAnswerScore: 0.93 }, 'How was the bank?', text);
+  assert.equal(none.noAnswer, 0.93);
+  assert.equal(typeof validateHostMessage({ type: 'qa', seq: 1, data: none }), 'object');
+  assert.equal(typeof validateHostMessage({ type: 'qa', seq: 1, data: { ...none, noAnswer: 1.5 } }), 'string');
+  assert.equal(qaData({ answers: [], noAnswerScore: NaN }, 'How was the bank?', text).noAnswer, undefined);
 });
 
 test("panel HTML: strict CSP, one nonce'd script, no inline styles, fresh nonce per load", () => {

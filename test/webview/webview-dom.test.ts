@@ -810,8 +810,10 @@ test('QA: a question the model read cut is said above its answers', { skip }, as
     'The question is 90 tokens long; the model read only its first 64. Ask a shorter question.',
   );
   assert.equal(await p.page.locator('.qa-view .answer-text').innerText(), 'river');
+  assert.equal(await p.page.locator('.qa-view .no-answer').count(), 0, 'no no-answer line when the host sends none');
   await q.press('Enter');
-  await send({ type: 'qa', seq: (await lastRequest()).seq, data: { question: 'Where is the bank?', answers } });
+  await send({ type: 'qa', seq: (await lastRequest()).seq, data: { question: 'Where is the bank?', answers, noAnswer: 0.93 } });
   assert.equal(await p.page.locator('.qa-view .question-cut').count(), 0, 'gone when the next answer was read whole');
+  assert.match(await p.page.locator('.qa-view li:last-child.no-answer').innerText(), /^No-answer score 0\.930: /, 'after the answers');
   assert.deepEqual(await p.cspViolations(), []);
 });

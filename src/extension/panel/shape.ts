@@ -99,7 +99,12 @@ export function inspectData(r: InspectResult, text: string): InspectData {
 
 export function qaData(r: QaResult, question: string, text: string): QaData {
   const answers = r.answers.map((a) => ({ ...a, ...snippet(text, a.start, a.end, 60) }));
-  return r.questionCut ? { question, answers, questionCut: r.questionCut } : { question, answers };
+  return {
+    question,
+    answers,
+    ...(r.questionCut ? { questionCut: r.questionCut } : {}),
+    ...(r.noAnswerScore !== undefined && Number.isFinite(r.noAnswerScore) ? { noAnswer: r.noAnswerScore } : {}),
+  };
 }
 
 const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : 0);
