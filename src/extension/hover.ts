@@ -114,9 +114,11 @@ export function render(r: InspectResult, doc: vscode.TextDocument, layers: numbe
         return `- ${link} ${fmt(o.similarity)} — ${esc(lineSnippet(o.start, o.end))}`;
       });
     const more = r.occurrencesTotal > HOVER_OCCURRENCES ? `\n- …\n` : '\n';
-    md.appendMarkdown(
-      `${vscode.l10n.t('vs the other {0} occurrences (contextual cosine; static always 1.00):', r.occurrencesTotal)}\n\n${links.join('\n')}${more}\n`,
-    );
+    const head =
+      r.occurrencesTotal === 1
+        ? vscode.l10n.t('vs the other occurrence (contextual cosine; static always 1.00):')
+        : vscode.l10n.t('vs the other {0} occurrences (contextual cosine; static always 1.00):', r.occurrencesTotal);
+    md.appendMarkdown(`${head}\n\n${links.join('\n')}${more}\n`);
   } else {
     md.appendMarkdown(`*${vscode.l10n.t('The only occurrence of this word in the document.')}*\n\n`);
   }

@@ -70,6 +70,7 @@ test('code files: comments are analysed, code is not', async () => {
   await s.openFile('code.py');
   const hover = await s.hoverWord('bank', 0).catch(dump); // in "# Compute the monthly interest that the bank pays…"
   assert.match(await hover.innerText(), /Static \(word2vec\)/);
+  assert.match(await hover.innerText(), /vs the other occurrence \(/, 'one other "bank" (in the string): singular');
   await s.screenshot('02b-hover-code-comment');
   await s.page.mouse.move(5, 5);
   await s.page.keyboard.press('Escape');
