@@ -85,7 +85,7 @@ export function readMasks(text: string, maskText: string): string {
   return maskText === '[MASK]' ? text.replace(MASK_TYPED, '[MASK]') : text;
 }
 
-/** "No [MASK] in the text", naming a look-alike the user may have meant (`[mask]`, `［MASK］`, `【MASK】`). */
+/** "No [MASK] in the text", naming a look-alike the user may have meant (`[mask]`, `〔MASK〕`, `[ MASK ]`). */
 export function noMask(text: string, maskText: string, where: string): BertLensError {
   const like = MASK_LIKE.exec(text)?.[0];
   const hint = like && like !== maskText ? ` ("${like}" is not the mask token)` : '';

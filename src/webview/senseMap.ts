@@ -117,7 +117,7 @@ export class SenseMap implements View<SenseData> {
               onfocus: () => post({ type: 'preview', start: it.start, end: it.end }),
             },
             sw,
-            h('span', { class: 'snippet' }, h('b', {}, it.text), ' — ', ...inContext(it)),
+            h('span', { class: 'snippet' }, h('b', {}, it.text), ' — ', ...marked(it)),
           ),
         ),
       );
@@ -135,7 +135,7 @@ export class SenseMap implements View<SenseData> {
 }
 
 /** The context with the word itself marked, so that each point's own occurrence stands out in its snippet. */
-function inContext(it: SenseData['items'][number]): Array<Node | string> {
+function marked(it: SenseData['items'][number]): Array<Node | string> {
   const end = it.at + it.end - it.start;
   return [it.context.slice(0, it.at), h('mark', {}, it.context.slice(it.at, end)), it.context.slice(end)];
 }
