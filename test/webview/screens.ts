@@ -128,6 +128,7 @@ const qa = {
       after: ' on Monday',
     },
   ],
+  noAnswer: 0.05,
 };
 
 /** A real comparison: the embedded English and Chinese models on a mixed sentence (different vocabularies). */
