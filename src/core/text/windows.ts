@@ -201,7 +201,7 @@ export function qaWindows(questionIds: number[], docIds: Int32Array | number[], 
   if (room < 1)
     throw new BertLensError(
       'BAD_INPUT',
-      `maxSeqLen ${o.maxSeqLen} leaves no room for the document after a ${q.length}-token question: raise maxSeqLen or lower maxQuestionLen.`,
+      `A window of ${o.maxSeqLen} tokens (maxSeqLen, the CLI's --max-seq-len) leaves no room for the document after a ${q.length}-token question: raise it to at least ${q.length + 4}, or ask a shorter question.`,
     );
   const step = Math.max(1, room - Math.min(o.stride, room - 1));
   const out: QaWindow[] = [];

@@ -67,5 +67,11 @@ describe('windows', { skip: dirs.length ? false : 'no tokenizer fixtures' }, () 
     // The question is cut to maxQuestionLen.
     const long = qaWindows(Array(80).fill(7), doc, { maxSeqLen: 384, stride: 128, maxQuestionLen: 64, cls: 2, sep: 3 });
     assert.equal(long[0].contextStart, 66);
+    // A window too short for the question and one document token: what to raise it to, or to shorten.
+    assert.throws(
+      () => qaWindows([7, 7, 7, 7, 7], doc, { maxSeqLen: 8, stride: 2, maxQuestionLen: 64, cls: 2, sep: 3 }),
+      /^BertLensError: A window of 8 tokens \(maxSeqLen, the CLI's --max-seq-len\) leaves no room for the document after a 5-token question: raise it to at least 9, or ask a shorter question\.$/,
+    );
+    assert.equal(qaWindows([7, 7, 7, 7, 7], doc, { maxSeqLen: 9, stride: 0, maxQuestionLen: 64, cls: 2, sep: 3 })[0].ids.length, 9);
   });
 });
