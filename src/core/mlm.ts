@@ -103,7 +103,7 @@ export function maskRows(info: ModelInfo, tk: TextTokenizer, text: string, at?: 
     if (masks.length > 1)
       throw new BertLensError(
         'BAD_INPUT',
-        `The text has ${masks.length} ${maskText}s (at ${masks.map((i) => tok.words.starts[i]).join(', ')}); mask() predicts one masked word at a time. Keep one ${maskText}, or fill them all jointly with fillMasks() (the CLI's mask command does when the text has several).`,
+        `The text has ${masks.length} ${maskText}s (at ${masks.map((i) => tok.words.starts[i]).join(', ')}); this reads one masked word at a time. Keep one ${maskText} (or give the offset of a word), or fill them all jointly: bert-lens mask, Predict Word in the editor, fillMasks() in the API.`,
       );
     word = masks[0] ?? -1;
     if (word < 0) throw noMask(text, maskText, 'where a word should be predicted, or give the offset of a word to mask');
