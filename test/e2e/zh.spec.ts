@@ -18,6 +18,8 @@ let s: Session;
 // An older Chinese file saved as GBK: VS Code opens it as UTF-8 (files.autoGuessEncoding is off by default).
 const GBK_FILE = 'legacy-gbk.txt';
 const GBK_TEXT = '我们坐在河岸上看水。她去银行存工资。\n';
+// [MASK] as a Chinese input method types it (its "[" key gives 【).
+const IME_FILE = 'ime-mask.txt';
 
 const dump = async (e: unknown) => {
   await s?.screenshot(`zh-failure-${Date.now()}`).catch(() => undefined);
@@ -35,7 +37,11 @@ const statusItem = () => s.page.locator('.statusbar-item:has(.codicon-telescope)
 
 before(async () => {
   if (skip) return;
-  s = await start({ name: 'zh', locale: 'zh-cn', files: { [GBK_FILE]: gbkBytes(GBK_TEXT) } });
+  s = await start({
+    name: 'zh',
+    locale: 'zh-cn',
+    files: { [GBK_FILE]: gbkBytes(GBK_TEXT), [IME_FILE]: '中国的首都是北京。北京是【MASK】国的首都。\n' },
+  });
   await s.openFile(SAMPLE);
   await s.page
     .locator('.statusbar-item:has(.codicon-telescope)', { hasText: 'bert-lens-zh' })
@@ -116,6 +122,17 @@ test('predict the masked character: Chinese characters, under a title naming [MA
   assert.match((await s.page.locator('.quick-input-widget input').getAttribute('placeholder')) ?? '', /bert-lens-zh/);
   await shot('zh-predict');
   await s.page.keyboard.press('Escape');
+});
+
+test('【MASK】, as a Chinese input method types [MASK], is predicted as [MASK]: a character for the bracketed slot', { skip }, async () => {
+  await s.openFile(IME_FILE);
+  await s.clickWord('MASK', 0, 2);
+  await s.runCommand('BERT Lens: 预测光标处的单词');
+  const labels = await s.quickPickLabels(/【MASK】/).catch(dump); // the title names what is replaced: the whole 【MASK】
+  assert.ok(labels.length >= 5, labels.join(' '));
+  assert.match(labels[0], HAN, `top prediction: ${labels[0]}`);
+  await s.page.keyboard.press('Escape');
+  await s.openFile(SAMPLE);
 });
 
 test('ask a question: answers are spans of the document, from bert-lens-zh-qa (auto)', { skip }, async () => {
