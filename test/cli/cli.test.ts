@@ -184,7 +184,10 @@ describe('bert-lens CLI', () => {
     assert.match(qa.err, /no masked-LM head/);
     const two = run(['mask', '--layers', '--model', BERT, '--text', 'The [MASK] sat on the [MASK].']);
     assert.equal(two.code, 1);
-    assert.match(two.err, /one masked word at a time\. Keep one \[MASK\] \(or give the offset of a word\), or fill them all jointly: bert-lens mask,/);
+    assert.match(
+      two.err,
+      /one masked word at a time\. Keep one \[MASK\] \(or give the offset of a word\), or fill them all jointly: bert-lens mask,/,
+    );
   });
 
   it('occlude: JSON contract, delta = base − score per other word, --target; --task checked', () => {
