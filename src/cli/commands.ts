@@ -11,7 +11,7 @@ import type {
   LoadedModel,
   OcclusionResult,
   PairCut,
-  QuestionCut,
+  TokenCut,
   StaticVectors,
   Tokenized,
   VectorsResult,
@@ -670,7 +670,7 @@ export async function nsp(ctx: Ctx): Promise<void> {
 
 /** What nsp and ablate --task nsp say when A and B together were longer than the model reads. */
 function pairCutNote(cut: PairCut, info: { id: string; maxPositions: number }): string {
-  const side = (s: PairCut['a'], name: string) =>
+  const side = (s: TokenCut, name: string) =>
     s.kept < s.of ? `the first ${s.kept} of ${name}'s ${s.of} tokens` : `${name} whole (${s.of} token${s.of === 1 ? '' : 's'})`;
   const shorten = [cut.a, cut.b].flatMap((s, k) => (s.kept < s.of ? ['AB'[k]] : [])).join(' and ');
   return `The pair is too long for ${info.id} (${info.maxPositions} positions): it read ${side(cut.a, 'A')} and ${side(cut.b, 'B')}. Shorten ${shorten}.`;
@@ -696,7 +696,7 @@ export async function similarity(ctx: Ctx): Promise<void> {
 }
 
 /** What qa, occlude --task qa and ablate --task qa say when the question was longer than the model reads. */
-function cutNote(cut: QuestionCut, model: string): string {
+function cutNote(cut: TokenCut, model: string): string {
   return `The question is ${cut.of} tokens long; ${model} read only its first ${cut.kept}. Ask a shorter question.`;
 }
 

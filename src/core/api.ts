@@ -284,7 +284,7 @@ export interface OcclusionResult {
   end: number; // where the target is in the text
   base: number; // its probability with nothing occluded
   words: Array<{ word: string; start: number; end: number; score: number; delta: number }>; // text order; delta = base − score
-  questionCut?: QuestionCut; // qa: the question was longer than the model reads
+  questionCut?: TokenCut; // qa: the question was longer than the model reads
 }
 
 /** An attention head: layer 1..L (as in attention and explain), head 0..heads-1. */
@@ -321,7 +321,7 @@ export interface AblationResult {
   prediction: { text: string; score: number; start?: number; end?: number }; // the model's own answer with `off` switched off
   predictions?: MaskPrediction[]; // mask: the top words with `off` switched off
   importance?: number[][]; // [layer-1][head]: base − the target's probability with only that head switched off
-  questionCut?: QuestionCut; // qa: the question was longer than the model reads
+  questionCut?: TokenCut; // qa: the question was longer than the model reads
   pairCut?: PairCut; // nsp: the pair was longer than the model reads
 }
 
@@ -346,10 +346,16 @@ export interface NspResult {
   cut?: PairCut; // set when A and B together had more tokens than the model's positions
 }
 
-/** A sentence pair cut to fit: the model read the first `kept` of each side's `of` tokens (longest first, as HF). */
+/** Input cut to fit the model: it read only the first `kept` of the `of` tokens given. */
+export interface TokenCut {
+  kept: number;
+  of: number;
+}
+
+/** A sentence pair cut to fit the model's positions, each side as read (longest first, as Hugging Face cuts). */
 export interface PairCut {
-  a: { kept: number; of: number };
-  b: { kept: number; of: number };
+  a: TokenCut;
+  b: TokenCut;
 }
 
 export interface QaAnswer {
@@ -362,13 +368,7 @@ export interface QaAnswer {
 export interface QaResult {
   answers: QaAnswer[];
   noAnswerScore?: number; // the no-answer share of the same softmax
-  questionCut?: QuestionCut;
-}
-
-/** Set on QA results when the question has more tokens than maxQuestionLen: the model read only its first `kept` of `of`. */
-export interface QuestionCut {
-  kept: number;
-  of: number;
+  questionCut?: TokenCut; // the question had more tokens than maxQuestionLen: the model read its first `kept`
 }
 
 export interface QaOptions {

@@ -95,7 +95,7 @@ export function noMask(text: string, maskText: string, where: string): BertLensE
 export function maskRows(info: ModelInfo, tk: TextTokenizer, text: string, at?: number): MaskRows {
   requireMlm(info);
   const maskText = tk.idToToken(tk.special.mask);
-  const tok = tk.tokenize(at === undefined ? readMasks(text, maskText) : text, at === undefined ? { specials: [maskText] } : {});
+  const tok = at === undefined ? tk.tokenize(readMasks(text, maskText), { specials: [maskText] }) : tk.tokenize(text);
   let word: number;
   if (at === undefined) {
     const masks = maskWords(tok, tk);

@@ -1,7 +1,7 @@
 // Occlusion attribution of a QA answer: its span probability p_start · p_end in the window that scores it best
 // with each document word of its window masked in turn — the answer's own words included, since masking the
 // answer itself is the reference effect. Batching follows occlude.ts (fp32 batched, int8 one row per run).
-import type { LoadedModel, OcclusionResult, QaAnswer, QaOptions, QuestionCut, RunOutput, Tokenized } from './api';
+import type { LoadedModel, OcclusionResult, QaAnswer, QaOptions, TokenCut, RunOutput, Tokenized } from './api';
 import { BertLensError, throwIfAborted } from './model/errors';
 import { batchSize } from './occlude';
 import { answer, maskedSoftmax, planQa, questionCut } from './qa';
@@ -24,7 +24,7 @@ export interface AnswerWindow {
   base: number; // p_start · p_end in `win`
   typed: (ids: number[]) => { ids: number[]; typeIds?: number[] }; // a row of `win` (segment ids when the model takes them)
   spanProbability: (o: RunOutput) => number; // the answer's p_start · p_end in an output of a `win` row
-  questionCut?: QuestionCut; // the question was longer than maxQuestionLen: the windows hold its first tokens only
+  questionCut?: TokenCut; // the question was longer than maxQuestionLen: the windows hold its first tokens only
 }
 
 /** A given answer span as a QaAnswer (score unknown: NaN), after checking it lies in the text and is not blank. */

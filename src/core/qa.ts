@@ -1,5 +1,5 @@
 // Extractive QA over a whole document: question + document windows with stride, span scoring per window, merged.
-import type { LoadedModel, ModelInfo, QaAnswer, QaOptions, QaResult, QuestionCut, Tokenized } from './api';
+import type { LoadedModel, ModelInfo, QaAnswer, QaOptions, QaResult, TokenCut, Tokenized } from './api';
 import { BertLensError, throwIfAborted } from './model/errors';
 import type { TextTokenizer } from './text/tokenizer';
 import { qaWindows, type QaWindow } from './text/windows';
@@ -60,7 +60,7 @@ export function planQa(
  * A question past maxQuestionLen tokens is cut (each window must leave room for the document): `{ questionCut }` for
  * the result to say so, else {}. answer(), QA occlusion and QA head ablation all report it.
  */
-export function questionCut(tk: TextTokenizer, question: string, maxQuestionLen: number): { questionCut?: QuestionCut } {
+export function questionCut(tk: TextTokenizer, question: string, maxQuestionLen: number): { questionCut?: TokenCut } {
   const asked = tk.tokenize(question).tokens.length;
   return asked > maxQuestionLen ? { questionCut: { kept: maxQuestionLen, of: asked } } : {};
 }
