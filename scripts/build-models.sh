@@ -13,6 +13,8 @@
 #                                              27.4 → 28.2 held-out, 34.2 → 41.5 hand-written in 40 minutes)
 #   QA_BUDGET=0 npm run models:continue …      no QA fine-tune: the shipped NAME-qa stays (default 1200 s)
 #   MODELS_FROM=qa npm run models:continue     resume a continuation after its pretraining (qa or export)
+#   PRETRAIN_LAYERS=6 npm run models:continue …  deepen the shipped encoder to 6 layers first (function-preserving,
+#                                              training/weights.py grow_layers; default: the shipped depth)
 #   NSP_WEIGHT=1 npm run models:continue …     weight of the NSP loss in pretraining (default 0.5)
 #   BF16=0 npm run models:continue …           pretrain in fp32 (default auto: bf16 autocast where the CPU lists
 #                                              avx512_bf16 — 1.16x tokens/s here; held-out figures are fp32 either way)
@@ -127,7 +129,7 @@ if from pretrain; then
   $PY -m training.pretrain --corpus "$B/corpus" --tokenizer "$B/tokenizer" --out "$B/pretrain" --procs 2 \
     --steps 1000000 --time-budget "$PRETRAIN_BUDGET" --long-steps 0 --long-share "$LONG_SHARE" --warmup "$WARMUP" \
     --batch 16 --batch-start 8 --long-batch 4 --lr "$LR" --mask-start 0.3 --mask-end 0.15 --nsp-weight "$NSP_WEIGHT" \
-    --pos-init 0.08 ${INIT:+--init-model "$INIT"} "${INIT_FLAGS[@]}" "${BF16_FLAG[@]}" > "$B/pretrain/stdout.log"
+    --pos-init 0.08 ${INIT:+--init-model "$INIT"} ${PRETRAIN_LAYERS:+--layers "$PRETRAIN_LAYERS"} "${INIT_FLAGS[@]}" "${BF16_FLAG[@]}" > "$B/pretrain/stdout.log"
   tail -1 "$B/pretrain/stdout.log" | cut -c1-300
 fi
 

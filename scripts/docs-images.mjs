@@ -38,6 +38,7 @@ export const DOCS_IMAGES = {
     'panel-model',
     'panel-neuron',
     'panel-occlusion',
+    'panel-qa-positions',
     'panel-qa',
     'panel-same-word',
     'panel-sense-all',

@@ -104,7 +104,7 @@ async function main(): Promise<void> {
     ['hover', (d) => client.call.inspect(d.input, d.offset(), 'last', 5)],
     ['attention', (d) => client.call.attention(d.input, d.offset(), 'last', 'mean')],
     ['mask', (d) => client.call.mask(d.input, d.offset(), 5)],
-    ['qa', (d) => client.call.qa(d.input, d.question, 3)],
+    ['qa', (d) => client.call.qa(d.input, d.question, 3, false)],
     ['nsp', (d) => client.call.nsp(d.input)],
     ['coverage', (d) => client.call.coverage(d.input, 'encoder')],
   ];

@@ -70,6 +70,10 @@ export const OPTIONS: Record<string, Opt> = {
   'max-seq-len': { type: 'string', arg: 'N', help: 'QA window length in tokens (default 384)' },
   stride: { type: 'string', arg: 'N', help: 'tokens shared by consecutive QA windows (default 128)' },
   'no-answer-threshold': { type: 'string', arg: 'X', help: 'return no answer when the [CLS] score beats the best span by X' },
+  positions: {
+    type: 'boolean',
+    help: 'qa: how the best answer was chosen — P(start) and P(end) of the tokens around it in its window',
+  },
   json: { type: 'boolean', help: 'print JSON instead of a table' },
   dtype: { type: 'string', arg: 'fp32|int8|auto', help: 'which ONNX file to run (default auto: int8 when present)' },
   threads: { type: 'string', arg: 'N', help: 'onnxruntime intra-op threads, 1..64' },
@@ -174,8 +178,8 @@ export const COMMANDS: Record<string, { summary: string; usage: string; options:
   },
   qa: {
     summary: 'answer a question from a document (windows with stride)',
-    usage: 'qa --question Q [--text DOC | --file DOC] [--top K]',
-    options: [...INPUT, 'question', 'top', 'max-answer-len', 'max-seq-len', 'stride', 'no-answer-threshold', ...COMMON],
+    usage: 'qa --question Q [--text DOC | --file DOC] [--top K] [--positions]',
+    options: [...INPUT, 'question', 'top', 'max-answer-len', 'max-seq-len', 'stride', 'no-answer-threshold', 'positions', ...COMMON],
     example: 'bert-lens qa --question "Who wrote it?" --file doc.txt',
   },
   models: {

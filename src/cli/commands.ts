@@ -11,6 +11,7 @@ import type {
   LoadedModel,
   OcclusionResult,
   PairCut,
+  QaPositionRows,
   TokenCut,
   StaticVectors,
   Tokenized,
@@ -20,6 +21,7 @@ import { formatHeads, parseHeads } from '../shared/head-spec';
 import { AUTO, chooseLanguage, isAuto, resolveModel, type ModelKind } from '../core/auto';
 import { BertLensError } from '../core/model/errors';
 import { MASK_FORMS } from '../core/mlm';
+import { positionRows } from '../core/qa-positions';
 import { makeDirs } from '../core/make-dirs';
 import { headCensus } from '../core/heads';
 import { compareOccurrences, cosine, occurrenceOf, occurrences, resolveLayers, wordVectorAt } from '../core/vectors';
@@ -711,6 +713,7 @@ export async function qa(ctx: Ctx): Promise<void> {
     maxSeqLen: intOpt(ctx.v, 'max-seq-len', 384, 8),
     stride: intOpt(ctx.v, 'stride', 128, 0),
     noAnswerThreshold: numOpt(ctx.v, 'no-answer-threshold'),
+    positions: ctx.v.positions === true,
   });
   if (ctx.v.json) return json(ctx, r);
   const cut = r.questionCut ? `\n${cutNote(r.questionCut, m.info.id)}` : '';
@@ -722,6 +725,23 @@ export async function qa(ctx: Ctx): Promise<void> {
     ),
   );
   ctx.out(`\nno-answer score ${fmt(r.noAnswerScore ?? 0)} (${m.info.id})${cut}`);
+  if (r.positions) ctx.out(`\n${positionsText(positionRows(r.positions))}`);
+}
+
+/** qa --positions: the start/end table around the best answer (* marks its tokens). */
+function positionsText(p: QaPositionRows): string {
+  const rows: Array<Array<string | number>> = [['', '[CLS] (no answer)', p.cls.pStart, p.cls.pEnd]];
+  for (const r of p.rows) {
+    if (r.gap) rows.push(['', '…', '', '']);
+    rows.push([r.answer ? '*' : '', show(r.text), r.pStart, r.pEnd]);
+  }
+  rows.push(['', 'everything else', p.rest.pStart, p.rest.pEnd]);
+  return (
+    `How the best answer was chosen (window ${p.window + 1} of ${p.windows}): the QA head scores every token as the answer's start\n` +
+    `and as its end, each a softmax over the window (question included); the answer is the start and end pair with the\n` +
+    `highest start + end logit (* marks its tokens).\n` +
+    table(['', 'token', '>P(start)', '>P(end)'], rows)
+  );
 }
 
 export async function models(ctx: Ctx): Promise<void> {

@@ -369,6 +369,29 @@ export interface QaResult {
   answers: QaAnswer[];
   noAnswerScore?: number; // the no-answer share of the same softmax
   questionCut?: TokenCut; // the question had more tokens than maxQuestionLen: the model read its first `kept`
+  positions?: QaPositions; // with QaOptions.positions, when there is an answer
+}
+
+/**
+ * How the best answer was picked: the QA head scores every position of a window as the answer's start and as its end;
+ * P(start) and P(end) are softmaxes over the window's positions (as the head is trained), and the answer is the start
+ * and end pair with the highest start + end logit. This is the window the best answer's logit came from.
+ */
+export interface QaPositions {
+  window: number; // index of the window among `windows`
+  windows: number;
+  tokens: Array<{ text: string; start: number; end: number; pStart: number; pEnd: number }>; // its document tokens
+  answer: [number, number]; // indices into tokens: the first and last token of the best start/end pair
+  cls: { pStart: number; pEnd: number }; // [CLS]: the window's no-answer position
+}
+
+/** What a view shows of QaPositions (core/qa-positions.ts positionRows): the pair's neighbourhood, not 384 rows. */
+export interface QaPositionRows {
+  window: number;
+  windows: number;
+  rows: Array<{ text: string; pStart: number; pEnd: number; answer: boolean; gap: boolean }>; // gap: tokens skipped before it
+  cls: { pStart: number; pEnd: number };
+  rest: { pStart: number; pEnd: number }; // the share on the window's positions not listed (question, other tokens)
 }
 
 export interface QaOptions {
@@ -378,6 +401,7 @@ export interface QaOptions {
   maxAnswerLen?: number; // tokens, default 30
   maxQuestionLen?: number; // tokens, default 64
   noAnswerThreshold?: number; // return no answers when null score beats the best by this margin
+  positions?: boolean; // also return QaResult.positions
   signal?: AbortSignal;
   onProgress?: (p: { done: number; total: number }) => void; // windows read so far (long documents)
 }

@@ -4,6 +4,7 @@ import { BertLensError, throwIfAborted } from './model/errors';
 import type { TextTokenizer } from './text/tokenizer';
 import { qaWindows, type QaWindow } from './text/windows';
 import { SpanPool } from './qa-spans';
+import { keepBest, qaPositions, type BestPair } from './qa-positions';
 import { softmax } from './softmax';
 import { crossesBreak, paragraphBreaks } from './text/paragraphs';
 import { sentenceEnds } from './text/sentences';
@@ -107,6 +108,7 @@ export async function answer(
   const breaks = paragraphBreaks(document);
   const sentences = sentenceEnds(document);
   let nullLogit = Infinity;
+  let best: BestPair | undefined; // the best answer's start/end pair and window (opts.positions)
   for (let b = 0; b < wins.length; b += BATCH) {
     throwIfAborted(opts.signal, 'Question answering');
     const batch = wins.slice(b, b + BATCH);
@@ -135,7 +137,9 @@ export async function answer(
           const end = doc.words.ends[doc.tokens.wordOf(te)];
           if (crossesBreak(breaks, start, end) || crossesBreak(sentences, start + 1, end)) continue;
           const t = trimAnswer(document, start, end);
-          if (t) pool.add(t.start, t.end, logit);
+          if (!t) continue;
+          pool.add(t.start, t.end, logit);
+          if (opts.positions) best = keepBest(best, logit, b + k, s, e, sl, el);
         }
     });
     const next = wins[b + BATCH];
@@ -146,5 +150,6 @@ export async function answer(
   let answers: QaAnswer[] = spans.map((x) => ({ text: document.slice(x.start, x.end), start: x.start, end: x.end, score: x.share }));
   const { noAnswerThreshold } = opts;
   if (noAnswerThreshold !== undefined && answers.length && nullScore - answers[0].score > noAnswerThreshold) answers = [];
-  return { answers, noAnswerScore: nullScore, ...cut };
+  const positions = best && answers.length ? { positions: qaPositions(best, wins[best.window], wins.length, doc) } : {};
+  return { answers, noAnswerScore: nullScore, ...cut, ...positions };
 }

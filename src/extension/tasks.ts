@@ -267,7 +267,7 @@ export class QuestionAnswering implements vscode.Disposable {
           progress.report({ increment: pct - shown, message: vscode.l10n.t('{0} of {1} passages', p.done, p.total) });
           shown = pct;
         };
-        return this.ctx.client.call.qa(input, question, 5, { signal: toSignal(token), onProgress });
+        return this.ctx.client.call.qa(input, question, 5, false, { signal: toSignal(token), onProgress });
       })
       .then(
         (x) => x,

@@ -119,6 +119,16 @@ export interface QaData {
   answers: Array<{ text: string; start: number; end: number; score: number; before: string; after: string }>;
   questionCut?: { kept: number; of: number }; // the model read only the question's first `kept` tokens
   noAnswer?: number; // the no-answer share of the same softmax as the scores (absent: nothing was read)
+  positions?: QaPositionsData; // P(start)/P(end) behind the best answer
+}
+
+/** The tokens around the best answer's start/end pair in its window, with the most likely start and end (core QaPositions). */
+export interface QaPositionsData {
+  window: number; // 0-based, of `windows`
+  windows: number;
+  rows: Array<{ text: string; pStart: number; pEnd: number; answer: boolean; gap: boolean }>; // gap: tokens skipped before it
+  cls: { pStart: number; pEnd: number };
+  rest: { pStart: number; pEnd: number }; // the share on the window's positions not listed (question, other tokens)
 }
 
 /** Head ablation of the masked word at the cursor or of the best QA answer (core/ablate.ts). */
@@ -366,7 +376,21 @@ function isQa(d: unknown): d is QaData {
         isObj(a) && isStr(a.text) && isInt(a.start) && isInt(a.end) && isNum(a.score) && isStr(a.before) && isStr(a.after),
     ) &&
     isCut(d.questionCut) &&
-    (d.noAnswer === undefined || (isNum(d.noAnswer) && d.noAnswer >= 0 && d.noAnswer <= 1))
+    (d.noAnswer === undefined || isShare(d.noAnswer)) &&
+    (d.positions === undefined || isPositions(d.positions))
+  );
+}
+const isShare = (x: unknown) => isNum(x) && x >= 0 && x <= 1;
+const isPair = (p: unknown): p is Obj => isObj(p) && isShare(p.pStart) && isShare(p.pEnd);
+function isPositions(p: unknown): p is QaPositionsData {
+  return (
+    isObj(p) &&
+    isInt(p.window) &&
+    isInt(p.windows) &&
+    p.window < p.windows &&
+    isPair(p.cls) &&
+    isPair(p.rest) &&
+    isArr(p.rows, (r): r is QaPositionsData['rows'][number] => isPair(r) && isStr(r.text) && isBool(r.answer) && isBool(r.gap))
   );
 }
 const isCut = (c: unknown) => c === undefined || (isObj(c) && isInt(c.kept) && isInt(c.of));

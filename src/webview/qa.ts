@@ -1,5 +1,5 @@
 // Section 6: question answering over the whole document — answers with scores and context; click reveals.
-import type { QaData, Request } from '../shared/panel-protocol';
+import type { QaData, QaPositionsData, Request } from '../shared/panel-protocol';
 import { bar, clear, fmt, h, post, roving } from './dom';
 import { save, session, ui } from './state';
 import { t } from './strings';
@@ -77,5 +77,41 @@ export class Qa implements View<QaData> {
       );
     });
     if (noAnswer) this.answers.append(noAnswer);
+    if (d.positions) this.answers.append(h('li', { class: 'positions' }, positions(d.positions)));
   }
+}
+
+/** P(start) and P(end) per token around the best pair: the course's start/end vectors, on this answer. */
+function positions(p: QaPositionsData): HTMLElement {
+  const cells = (x: { pStart: number; pEnd: number }) =>
+    [x.pStart, x.pEnd].map((v) => h('td', {}, h('span', { class: 'num' }, fmt(v)), bar(v)));
+  const row = (label: string, x: { pStart: number; pEnd: number }, cls?: string) =>
+    h('tr', { class: cls }, h('th', { scope: 'row' }, label), ...cells(x));
+  const gap = () => h('tr', { class: 'gap muted' }, h('td', { colspan: 3 }, t('qa.positions.gap')));
+  const body = h('tbody', {}, row(t('qa.positions.cls'), p.cls, 'cls'));
+  for (const r of p.rows) {
+    if (r.gap) body.append(gap());
+    body.append(row(r.text, r, r.answer ? 'in-answer' : undefined));
+  }
+  body.append(row(t('qa.positions.rest'), p.rest, 'rest muted'));
+  return h(
+    'details',
+    { class: 'qa-positions', open: true },
+    h('summary', {}, t('qa.positions')),
+    h('p', { class: 'muted small' }, t('qa.positions.about', p.window + 1, p.windows)),
+    h(
+      'table',
+      { class: 'explain-table positions-table' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ...(['qa.positions.token', 'qa.positions.start', 'qa.positions.end'] as const).map((k) => h('th', { scope: 'col' }, t(k))),
+        ),
+      ),
+      body,
+    ),
+  );
 }

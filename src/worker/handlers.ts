@@ -94,7 +94,7 @@ export class Handlers {
     tensors: (doc, range, what, ctx) => this.tensors(doc, range, what, ctx),
     fillMasks: (doc, offset, top, ctx) => this.fillMasks(doc, offset, top, ctx),
     nsp: (doc, ctx) => this.nsp(doc, ctx),
-    qa: (doc, question, top, ctx) => this.qa(doc, question, top, ctx),
+    qa: (doc, question, top, positions, ctx) => this.qa(doc, question, top, positions === true, ctx),
     coverage: (doc, kind) => this.models.coverage(doc, kind),
     senseVectors: (doc, word, layer, ctx) => this.senseVectors(doc, word, layer, ctx),
     occurrencePair: (doc, offset, other, top, ctx) => this.occurrencePair(doc, offset, other, top, ctx),
@@ -347,10 +347,15 @@ export class Handlers {
     return { ...r, masks: r.masks.map((m) => ({ ...m, start: m.start + para.start, end: m.end + para.start })), ...used };
   }
 
-  private async qa(doc: DocInput, question: string, top: number, ctx: JobContext): Promise<QaResult & Used> {
+  private async qa(doc: DocInput, question: string, top: number, positions: boolean, ctx: JobContext): Promise<QaResult & Used> {
     // QA reads the whole document with one model: under auto, the one for the document's majority language.
     const { model, used } = await this.pick('qa', doc);
-    const r = await this.eng().answer(model, question, doc.text, { top, signal: ctx.signal, onProgress: (x) => ctx.progress(x) });
+    const r = await this.eng().answer(model, question, doc.text, {
+      top,
+      positions,
+      signal: ctx.signal,
+      onProgress: (x) => ctx.progress(x),
+    });
     return { ...r, ...used };
   }
 

@@ -243,7 +243,8 @@ export interface WorkerApi {
   /** Every [MASK] of the paragraph around `offset`, filled jointly (offsets into the document). */
   fillMasks(doc: DocInput, offset: number, top: number): FillResult & Used;
   nsp(doc: DocInput): SentencePair[];
-  qa(doc: DocInput, question: string, top: number): QaResult & Used;
+  /** Answers to `question` over the whole document; with `positions`, P(start)/P(end) behind the best one. */
+  qa(doc: DocInput, question: string, top: number, positions: boolean): QaResult & Used;
   /** How much of the document the encoder (or QA model) reads as [UNK]: one entry per model used (under `auto`, per language). */
   coverage(doc: DocInput, kind: 'encoder' | 'qa'): Coverage[];
   senseVectors(doc: DocInput, word: string | null, layer: LayerChoice): SenseVectors;
@@ -291,7 +292,7 @@ export const METHOD_TABLE: { readonly [M in Method]: MethodSpec<M> } = {
   tensors: { params: 3, doc: true, immediate: false },
   fillMasks: { params: 3, doc: true, immediate: false },
   nsp: { params: 1, doc: true, immediate: false },
-  qa: { params: 3, doc: true, immediate: false },
+  qa: { params: 4, doc: true, immediate: false },
   coverage: { params: 2, doc: true, immediate: false },
   senseVectors: { params: 3, doc: true, immediate: false },
   compareModels: { params: 4, doc: true, immediate: false },

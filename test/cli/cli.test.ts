@@ -420,6 +420,25 @@ describe('bert-lens CLI', () => {
     assert.equal(j.answers.length, 5);
     for (const a of j.answers) assert.equal(a.text, doc.slice(a.start, a.end));
     for (let k = 1; k < 5; k++) assert.ok(j.answers[k - 1].score >= j.answers[k].score);
+    assert.equal(j.positions, undefined, 'only with --positions');
+  });
+
+  it('qa --positions: P(start)/P(end) around the best answer (text table, * on its tokens) and the whole window in --json', () => {
+    const doc = 'On Monday the old man walked to the river bank and sat down. He was tired.';
+    const args = ['qa', '--positions', '--model', QA, '--question', 'Where did the man walk?', '--text', doc];
+    const j = runJson(args);
+    const [s, e] = j.positions.answer;
+    assert.deepEqual([j.positions.tokens[0].start, j.positions.tokens.at(-1).end], [0, doc.length], 'one window: every token');
+    assert.ok(j.positions.tokens[s].start >= j.answers[0].start && j.positions.tokens[e].end <= j.answers[0].end);
+    const sum = j.positions.tokens.reduce((a: number, t: { pStart: number }) => a + t.pStart, j.positions.cls.pStart);
+    assert.ok(sum > 0 && sum <= 1 + 1e-9, 'a softmax over the window: the document tokens and [CLS] hold at most all of it');
+    const r = run(args);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /How the best answer was chosen \(window 1 of 1\)/);
+    const starred = r.out.split('\n').filter((l) => l.startsWith('*'));
+    assert.equal(starred.length, e - s + 1, 'one starred row per token of the pair');
+    assert.match(r.out, /\n {3}\[CLS\] \(no answer\) +\S+ +\S+\n/);
+    assert.match(r.out, /\n {3}everything else +\S+ +\S+$/m);
   });
 
   it('qa, occlude --task qa, ablate --task qa: a question past 64 tokens is read cut, and the output says so', () => {

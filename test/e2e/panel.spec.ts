@@ -182,6 +182,15 @@ test('QA: answers with scores; clicking one selects it in the editor', async () 
   const end = Number(await answer.getAttribute('data-end'));
   assert.equal(TEXT.slice(start, end).trim(), expected, 'answer offsets point at the answer text');
   await shot('panel-qa');
+  // Start and end: the best answer's tokens are the highlighted rows, between [CLS] and "everything else".
+  const positions = panel.locator('.qa-positions');
+  await positions.scrollIntoViewIfNeeded();
+  const marked = await positions.locator('tr.in-answer th').allInnerTexts();
+  assert.ok(marked.length > 0, 'the answer has rows');
+  const pieces = marked.map((x) => x.replace(/^##/, '')).join('');
+  assert.ok(expected.replace(/\s+/g, '').toLowerCase().includes(pieces.toLowerCase()), `${pieces} in ${expected}`);
+  assert.equal(await positions.locator('tr.cls').count(), 1);
+  await shot('panel-qa-positions');
   await answer.click();
   await s.page.waitForTimeout(500);
   assert.equal((await s.selectionText()).trim(), expected);

@@ -18,6 +18,7 @@ import {
 } from '../../src/extension/panel/shape';
 import { newNonce, panelHtml } from '../../src/extension/panel/html';
 import { validateHostMessage } from '../../src/shared/panel-protocol';
+import { positionRows } from '../../src/core/qa-positions';
 import { rng } from '../../src/extension/panel/cluster';
 import type { AttentionMatrix } from '../../src/worker/protocol';
 
@@ -142,6 +143,40 @@ test('snippets, inspect and QA shaping', () => {
   assert.equal(typeof validateHostMessage({ type: 'qa', seq: 1, data: none }), 'object');
   assert.equal(typeof validateHostMessage({ type: 'qa', seq: 1, data: { ...none, noAnswer: 1.5 } }), 'string');
   assert.equal(qaData({ answers: [], noAnswerScore: NaN }, 'How was the bank?', text).noAnswer, undefined);
+});
+
+test('positionRows: the best pair ± 4 tokens and the most likely start and end elsewhere, with gaps; the rest sums to 1', () => {
+  // 20 tokens; the pair is 10..11; the window's most likely end is token 18 (outside the pair's neighbourhood).
+  const tokens = Array.from({ length: 20 }, (_, i) => ({ text: `t${i}`, start: i, end: i + 1, pStart: 0.01, pEnd: 0.01 }));
+  tokens[10].pStart = 0.5;
+  tokens[11].pEnd = 0.3;
+  tokens[18].pEnd = 0.4;
+  const cls = { pStart: 0.1, pEnd: 0.05 };
+  const d = positionRows({ window: 2, windows: 5, tokens, answer: [10, 11], cls });
+  assert.deepEqual(
+    d.rows.map((r) => [r.text, r.answer, r.gap]),
+    [
+      ['t6', false, true],
+      ['t7', false, false],
+      ['t8', false, false],
+      ['t9', false, false],
+      ['t10', true, false],
+      ['t11', true, false],
+      ['t12', false, false],
+      ['t13', false, false],
+      ['t14', false, false],
+      ['t15', false, false],
+      ['t18', false, true],
+    ],
+  );
+  // Listed: 10 tokens at 0.01 + 0.5 (start) and [CLS] 0.1 → the rest 1 − 0.7 = 0.3.
+  assert.ok(Math.abs(d.rest.pStart - 0.3) < 1e-12 && Math.abs(d.rest.pEnd - (1 - 0.05 - 0.09 - 0.3 - 0.4)) < 1e-12);
+  assert.deepEqual([d.window, d.windows, d.cls], [2, 5, cls]);
+  const msg = { type: 'qa', seq: 1, data: { question: 'q', answers: [], positions: d } };
+  assert.equal(typeof validateHostMessage(msg), 'object');
+  const bad = { ...d, rows: [{ ...d.rows[0], pStart: 1.5 }] };
+  assert.equal(typeof validateHostMessage({ ...msg, data: { ...msg.data, positions: bad } }), 'string');
+  assert.equal(typeof validateHostMessage({ ...msg, data: { ...msg.data, positions: { ...d, window: 5 } } }), 'string');
 });
 
 test("panel HTML: strict CSP, one nonce'd script, no inline styles, fresh nonce per load", () => {

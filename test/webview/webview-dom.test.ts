@@ -815,5 +815,36 @@ test('QA: a question the model read cut is said above its answers', { skip }, as
   await send({ type: 'qa', seq: (await lastRequest()).seq, data: { question: 'Where is the bank?', answers, noAnswer: 0.93 } });
   assert.equal(await p.page.locator('.qa-view .question-cut').count(), 0, 'gone when the next answer was read whole');
   assert.match(await p.page.locator('.qa-view li:last-child.no-answer').innerText(), /^No-answer score 0\.930: /, 'after the answers');
+  assert.equal(await p.page.locator('.qa-view .qa-positions').count(), 0, 'no start/end table when the host sends none');
+  // Start and end: [CLS], the rows with a gap marker before skipped tokens, the answer's rows marked, the rest.
+  const positions = {
+    window: 1,
+    windows: 3,
+    cls: { pStart: 0.1, pEnd: 0.05 },
+    rest: { pStart: 0.2, pEnd: 0.25 },
+    rows: [
+      { text: 'the', pStart: 0.05, pEnd: 0.05, answer: false, gap: true },
+      { text: 'river', pStart: 0.6, pEnd: 0.5, answer: true, gap: false },
+      { text: 'bank', pStart: 0.05, pEnd: 0.15, answer: false, gap: true },
+    ],
+  };
+  await q.press('Enter');
+  await send({ type: 'qa', seq: (await lastRequest()).seq, data: { question: 'Where is the bank?', answers, noAnswer: 0.93, positions } });
+  const rows = p.page.locator('.qa-view .positions-table tbody tr');
+  assert.deepEqual(
+    await rows.evaluateAll((trs) => trs.map((tr) => [tr.className, (tr as HTMLElement).innerText.replace(/\s+/g, ' ').trim()])),
+    [
+      ['cls', '[CLS] (no answer) 0.100 0.050'],
+      ['gap muted', '…'],
+      ['', 'the 0.050 0.050'],
+      ['in-answer', 'river 0.600 0.500'],
+      ['gap muted', '…'],
+      ['', 'bank 0.050 0.150'],
+      ['rest muted', 'everything else 0.200 0.250'],
+    ],
+  );
+  assert.match(await p.page.locator('.qa-view .qa-positions p').innerText(), /softmax over the window \(2 of 3, question included\)/);
+  const fits = await p.page.locator('.qa-view .positions-table').evaluate((t) => t.scrollWidth <= t.parentElement!.clientWidth + 1);
+  assert.ok(fits, 'the table fits the panel');
   assert.deepEqual(await p.cspViolations(), []);
 });

@@ -31,8 +31,8 @@ test('validateRequest rejects malformed requests with a reason', () => {
     [{ type: 'nope', id: 1 }, /unknown message type/],
     [{ type: 'request', id: 1, method: 'rm -rf', params: [] }, /unknown method/],
     [{ type: 'request', id: 1, method: 'models', params: {} }, /array/],
-    [{ type: 'request', id: 1, method: 'qa', params: [{ uri: 'a' }, 'q', 3] }, /uri, version, text/],
-    [{ type: 'request', id: 1, method: 'qa', params: [{ uri: 'a', version: 1 }, 'q', 3] }, /uri, version, length, parts/],
+    [{ type: 'request', id: 1, method: 'qa', params: [{ uri: 'a' }, 'q', 3, false] }, /uri, version, text/],
+    [{ type: 'request', id: 1, method: 'qa', params: [{ uri: 'a', version: 1 }, 'q', 3, false] }, /uri, version, length, parts/],
     [{ type: 'request', id: 1, method: 'mask', params: [{ uri: 'a', version: 1.5, text: '' }, 0, 3] }, /uri, version, text/],
   ];
   for (const [msg, re] of bad) {

@@ -97,10 +97,10 @@ test('inspect and mask: the paragraph around the word picks the model and the st
 
 test("qa: the document's majority picks the QA model, and the answer names it", async () => {
   const zhDoc = `${ZH}\n\nOne English line.`;
-  const r = await client.call.qa(doc(zhDoc, 1, 'file:///zh.md'), '他在哪里？', 2);
+  const r = await client.call.qa(doc(zhDoc, 1, 'file:///zh.md'), '他在哪里？', 2, true);
   assert.equal(r.model, 'bert-lens-zh-qa');
   assert.equal(r.auto?.scope, 'document');
-  const e = await client.call.qa(doc(MIXED, 1, 'file:///mixed.md'), 'Where did she go?', 2);
+  const e = await client.call.qa(doc(MIXED, 1, 'file:///mixed.md'), 'Where did she go?', 2, false);
   assert.equal(e.model, 'bert-lens-mini-qa');
 });
 

@@ -326,10 +326,17 @@ test('nsp: one probability per adjacent sentence pair', async () => {
   }
 });
 
-test('qa: answers are exact spans of the document', async () => {
-  const r = await client.call.qa(doc(), 'Why did the animal not cross the street?', 3);
+test('qa: answers are exact spans of the document; positions only when asked', async () => {
+  const r = await client.call.qa(doc(), 'Why did the animal not cross the street?', 3, false);
   assert.ok(r.answers.length > 0);
   for (const a of r.answers) assert.equal(TEXT.slice(a.start, a.end), a.text);
+  assert.equal(r.positions, undefined);
+  const p = (await client.call.qa(doc(), 'Why did the animal not cross the street?', 3, true)).positions!;
+  const [s, e] = p.answer;
+  // The best answer is the pair's text, less punctuation at its edges ("river." → "river").
+  const pair = TEXT.slice(p.tokens[s].start, p.tokens[e].end);
+  assert.ok(pair.includes(r.answers[0].text) && /^[\p{P}\s]*$/u.test(pair.replace(r.answers[0].text, '')), pair);
+  for (const t of p.tokens) assert.equal(TEXT.slice(t.start, t.end).length > 0, true);
 });
 
 test('senseVectors: one vector per occurrence, or per word', async () => {

@@ -320,7 +320,7 @@ export class PanelHost implements vscode.Disposable {
           return;
         }
         case 'qa': {
-          const r = await this.client.call.qa(d, req.question, 5, opts);
+          const r = await this.client.call.qa(d, req.question, 5, true, opts);
           this.post({ type: 'qa', seq, data: shape.qaData(r, req.question, d.text) });
           return;
         }

@@ -28,6 +28,7 @@ import type { SentencePair } from './sentence-pair';
 import { focusScores, layerRows, rolloutRow, thumbnails, nearestWordAt } from './attention-rows';
 import { around, inContext } from '../../core/text/context';
 import { pca } from './pca';
+import { positionRows } from '../../core/qa-positions';
 import { chooseClusters } from './cluster';
 
 /** Context around [start, end): about `radius` characters each side, whole words (core/text/context.ts), "…" where cut. */
@@ -104,6 +105,7 @@ export function qaData(r: QaResult, question: string, text: string): QaData {
     answers,
     ...(r.questionCut ? { questionCut: r.questionCut } : {}),
     ...(r.noAnswerScore !== undefined && Number.isFinite(r.noAnswerScore) ? { noAnswer: r.noAnswerScore } : {}),
+    ...(r.positions ? { positions: positionRows(r.positions) } : {}),
   };
 }
 

@@ -208,7 +208,7 @@ describe('question answering', () => {
       wins.map((w) => ({ ids: w.ids, typeIds: w.typeIds })),
       { qa: true },
     );
-    let top = { logit: -Infinity, start: -1, end: -1 };
+    let top = { logit: -Infinity, start: -1, end: -1, window: -1, s: -1, e: -1 };
     let nullLogit = Infinity;
     wins.forEach((w, k) => {
       const { startLogits: sl, endLogits: el } = outs[k];
@@ -218,10 +218,29 @@ describe('question answering', () => {
           const l = sl![s] + el![e];
           const ts = d.tokens.get(w.docTokenStart + s - w.contextStart);
           const te = d.tokens.get(w.docTokenStart + e - w.contextStart);
-          if (l > top.logit) top = { logit: l, start: d.words.get(ts.word).start, end: d.words.get(te.word).end };
+          if (l > top.logit) top = { logit: l, start: d.words.get(ts.word).start, end: d.words.get(te.word).end, window: k, s, e };
         }
     });
     assert.deepEqual([r.answers[0].start, r.answers[0].end], [top.start, top.end]);
+    assert.equal(r.positions, undefined, 'only when asked');
+    // positions: that window's P(start) and P(end), softmaxes over its positions, and the pair that won.
+    const p = (await engine.answer(model, question, doc, { ...opts, maxAnswerLen: 4, positions: true })).positions!;
+    const w = wins[top.window];
+    assert.deepEqual([p.window, p.windows, p.answer], [top.window, wins.length, [top.s - w.contextStart, top.e - w.contextStart]]);
+    const ps = softmax(outs[top.window].startLogits!.slice(0, w.ids.length));
+    const pe = softmax(outs[top.window].endLogits!.slice(0, w.ids.length));
+    assert.equal(p.tokens.length, w.docTokenEnd - w.docTokenStart);
+    p.tokens.forEach((t, i) => {
+      const dt = d.tokens.get(w.docTokenStart + i);
+      assert.deepEqual([t.text, t.start, t.end], [dt.text, dt.start, dt.end]);
+      assert.ok(Math.abs(t.pStart - ps[w.contextStart + i]) < 1e-6 && Math.abs(t.pEnd - pe[w.contextStart + i]) < 1e-6);
+    });
+    assert.ok(Math.abs(p.cls.pStart - ps[0]) < 1e-6 && Math.abs(p.cls.pEnd - pe[0]) < 1e-6);
+    // The best answer is the pair grown to whole words (a ## piece's word), less punctuation at its edges.
+    const [a, b] = p.answer;
+    const from = d.words.get(d.tokens.get(w.docTokenStart + a).word).start;
+    const to = d.words.get(d.tokens.get(w.docTokenStart + b).word).end;
+    assert.deepEqual(trimAnswer(doc, from, to), { start: r.answers[0].start, end: r.answers[0].end });
     const total = r.answers.reduce((a, x) => a + x.score, r.noAnswerScore!);
     assert.ok(total <= 1 + 1e-9 && total > 0.5, `shares sum to ${total}`);
     // Shares are softmax ratios: best / no-answer = exp(best logit − no-answer logit).
