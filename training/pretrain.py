@@ -139,6 +139,9 @@ def parse_args():
                     help='after --init-model: restart the position embeddings from the sin/cos table (--pos-init std)')
     ap.add_argument('--reinit-qk', type=float, default=0.0,
                     help='after --init-model: redraw the query/key weights with this std (breaks uniform attention)')
+    ap.add_argument('--layers', type=int,
+                    help='encoder layers (default: those of --init-model, else 4); more than --init-model has deepens '
+                    'it without changing its output (training/weights.py grow_layers)')
     ap.add_argument('--init', help='continue from this checkpoint (warm restart: short warm-up, fresh decay); the '
                                    'reported steps/tokens/wall time are cumulative')
     ap.add_argument('--pos-init', type=float, default=0.02,
@@ -198,13 +201,16 @@ def worker(rank, world, a, port):
     held = load_docs(os.path.join(a.corpus, 'heldout.txt'), wp)
     if lead:
         print(f'tokenized {len(docs)} train / {len(held)} held-out docs in {time.time() - t0:.0f}s', flush=True)
-    cfg = BertConfig(vocab_size=len(wp.vocab), **MINI)
+    layers = a.layers or (json.load(open(os.path.join(a.init_model, 'config.json')))['num_hidden_layers']
+                          if a.init_model else MINI['num_hidden_layers'])
+    cfg = BertConfig(vocab_size=len(wp.vocab), **dict(MINI, num_hidden_layers=layers))
     model = BertForMaskedLMWithNSP(cfg, init_std=a.init_std or 0.02 * math.sqrt(768 / cfg.hidden_size))
     prev = {'step': 0, 'tokens': 0, 'train_s': 0.0, 'long_steps': 0}
     if a.pos_init > 0:
         with torch.no_grad():
             pe = model.bert.embeddings.position_embeddings.weight
             pe.copy_(sinusoid_positions(pe.shape[0], pe.shape[1], a.pos_init))
+    rep = None
     if a.init_model:
         rep = load_model_dir(model, a.init_model, wp)
         if lead:
@@ -299,6 +305,7 @@ def worker(rank, world, a, port):
     ev.update({'steps': prev['step'] + step, 'long_steps': prev['long_steps'] + long_steps,
                'tokens_seen': prev['tokens'] + tokens, 'train_wall_s': round(prev['train_s'] + time.time() - t_train),
                'phase_wall_s': round(time.time() - t_train), 'phase_steps': step, 'initialized_from': a.init,
+               'init_report': rep,
                'params': n_params, 'processes': world, 'config': cfg.to_dict(), 'args': vars(a)})
     json.dump(ev, open(os.path.join(a.out, 'eval.json'), 'w'), indent=1)
     print('EVAL', json.dumps(ev), flush=True)

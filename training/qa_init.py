@@ -11,7 +11,7 @@ import sys
 import torch
 
 from .bert import BertConfig, BertForQuestionAnswering
-from .weights import onnx_state_dict
+from .weights import grow_layers, layer_count, onnx_state_dict
 
 
 def main():
@@ -21,6 +21,11 @@ def main():
     model = BertForQuestionAnswering(BertConfig(**torch.load(ckpt)['config']))
     sd, _ = onnx_state_dict(model_dir)
     own = model.state_dict()
+    n = model.config.num_hidden_layers
+    if layer_count(sd) > n:
+        sys.exit(f'{model_dir} has {layer_count(sd)} layers; the pretraining checkpoint {ckpt} has {n}')
+    if layer_count(sd) < n:  # the encoder was deepened (PRETRAIN_LAYERS): deepen the QA model the same way
+        sd = grow_layers(sd, n)
     key = 'bert.embeddings.position_embeddings.weight'
     if sd[key].shape[0] < own[key].shape[0]:
         sd[key] = torch.cat([sd[key], own[key][sd[key].shape[0]:]])

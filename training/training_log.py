@@ -54,6 +54,8 @@ def main(argv):
                'tokens_run': run, 'tokens_total': base + run, 'steps': ev['steps'] if run else 0,
                'wall_s': qa['train_wall_s'] if kind == 'qa' and qa else ev['train_wall_s'],
                'mlm_top1': round(ev['mlm_top1'], 4), 'mlm_top5': round(ev['mlm_top5'], 4), 'nsp_acc': round(ev['nsp_acc'], 4), 'shipped': shipped}
+        if 'config' in ev:  # the depth can change between runs (PRETRAIN_LAYERS)
+            rec['layers'] = ev['config']['num_hidden_layers']
         if qa:
             rec['qa_heldout_f1'] = qa['heldout']['f1']
             rec['qa_eval_len'] = qa['args'].get('eval_len', 384)  # the evaluation window: F1 depends on it
