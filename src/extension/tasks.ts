@@ -256,7 +256,7 @@ export class QuestionAnswering implements vscode.Disposable {
     const doc = ed.document;
     await this.ctx.ready();
     const { input, limited } = this.ctx.docs.prepare(doc, undefined, whole);
-    // No ellipsis: VS Code shows "title: message" ("… reading the document: 3 of 12 passages").
+    // No ellipsis: VS Code shows "title: message" ("… reading the document: passage 3 of 12").
     const title = whole ? vscode.l10n.t('BERT Lens: reading the whole document') : vscode.l10n.t('BERT Lens: reading the document');
     const r = await vscode.window
       .withProgress({ location: vscode.ProgressLocation.Notification, title, cancellable: true }, (progress, token) => {
@@ -264,7 +264,7 @@ export class QuestionAnswering implements vscode.Disposable {
         const onProgress = (p: { done: number; total: number } | object) => {
           if (!('done' in p) || !p.total) return;
           const pct = (100 * p.done) / p.total;
-          progress.report({ increment: pct - shown, message: vscode.l10n.t('{0} of {1} passages', p.done, p.total) });
+          progress.report({ increment: pct - shown, message: vscode.l10n.t('passage {0} of {1}', p.done, p.total) });
           shown = pct;
         };
         return this.ctx.client.call.qa(input, question, 5, false, { signal: toSignal(token), onProgress });

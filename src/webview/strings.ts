@@ -160,7 +160,7 @@ const en = {
   'compare.words': 'Attention from the focus word, A (blue) and B (orange); click a word to select it in the editor',
   'compare.word': '“{0}”: A {1}, B {2}. Pieces in A: {3}; in B: {4}',
   'compare.split': 'split differently',
-  'compare.tokens': 'A reads {0} pieces ({1} [UNK]), B {2} pieces ({3} [UNK]); {4} of {5} words are split differently (underlined).',
+  'compare.tokens': 'Pieces read: A {0} ({1} [UNK]), B {2} ({3} [UNK]). Words split differently (underlined): {4} of {5}.',
   'compare.predictions': 'What each model puts at “{0}” (masked)',
   'compare.predictionsLiteral': 'What each model puts at the [MASK]',
   'compare.agree': 'The best words agree: both say “{0}”.',
@@ -187,7 +187,7 @@ const en = {
   'sentences.follows': 'The next-sentence head says B follows A.',
   'sentences.notFollows': 'The next-sentence head says B does not follow A — similar is not the same as “follows”.',
   'sentences.noNsp': '{0} has no next-sentence head: no “follows” verdict.',
-  'sentences.tokens': '{0} read A as {1} pieces and B as {2}.',
+  'sentences.tokens': 'Pieces {0} read: A {1}, B {2}.',
   'sentences.truncated': 'A long sentence, or the pair as the next-sentence head reads it, was cut to fit the model.',
   'mode.occurrences': 'Same word',
   'occurrences.help':

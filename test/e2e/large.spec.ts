@@ -56,8 +56,8 @@ test('QA names its scope, and "Search the whole document" reads it all with prog
   await s.page.keyboard.press('Enter');
   await s.quickPickLabels(/from the visible part and the text near the cursor/);
   await s.page.locator('.quick-input-widget .monaco-list-row:visible', { hasText: 'Search the whole document' }).click();
-  // The progress toast ("n of N passages", cancellable) shows while the windows are read; a fast machine may finish first.
-  const progress = s.page.locator('.notification-toast', { hasText: /passages/ }).first();
+  // The progress toast ("passage n of N", cancellable) shows while the windows are read; a fast machine may finish first.
+  const progress = s.page.locator('.notification-toast', { hasText: /passage \d+ of \d+/ }).first();
   if (
     await progress.waitFor({ timeout: 15_000 }).then(
       () => true,

@@ -475,7 +475,7 @@ test(
     assert.deepEqual(await rows.nth(1).locator('.num').allInnerTexts(), ['0.500', '0.333']);
     assert.match(
       await p.page.locator('.compare-tokens').innerText(),
-      /A reads 3 pieces \(1 \[UNK\]\), B 4 pieces \(0 \[UNK\]\); 2 of 3 words are split differently/,
+      /Pieces read: A 3 \(1 \[UNK\]\), B 4 \(0 \[UNK\]\)\. Words split differently \(underlined\): 2 of 3\./,
     );
     assert.deepEqual(await p.page.locator('.compare-view .compare-col .word').allInnerTexts(), ['shore', 'river', 'shore']);
     assert.match(await p.page.locator('.compare-agree').innerText(), /both say “shore”/);
@@ -554,7 +554,7 @@ test(
       '0.660',
     ]);
     assert.match(await p.page.locator('.sentences-nsp').innerText(), /B follows A \(NSP\)\s+0\.930[\s\S]*says B follows A/);
-    assert.equal(await p.page.locator('.sentences-tokens').innerText(), 'm read A as 7 pieces and B as 4.');
+    assert.equal(await p.page.locator('.sentences-tokens').innerText(), 'Pieces m read: A 7, B 4.');
     assert.equal(await p.page.locator('.focus-line').innerText(), 'The sentence at the cursor in a.txt', 'not the cursor word');
     const picker = p.page.locator('.sentences-view select.sentences-b');
     assert.deepEqual(await picker.locator('option').allInnerTexts(), ['↓ It purred.', '↓ Then it slept.']);
