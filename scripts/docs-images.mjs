@@ -39,6 +39,7 @@ export const DOCS_IMAGES = {
     'panel-neuron',
     'panel-occlusion',
     'panel-qa-positions',
+    'panel-positions',
     'panel-qa',
     'panel-same-word',
     'panel-sense-all',

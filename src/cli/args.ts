@@ -176,6 +176,12 @@ export const COMMANDS: Record<string, { summary: string; usage: string; options:
     options: ['a', 'b', ...COMMON],
     example: 'bert-lens similarity --a "The cat sat on the mat." --b "A cat was sitting on a mat."',
   },
+  positions: {
+    summary: "positional encoding: how alike the model's learned position vectors are, by distance, beside sin/cos",
+    usage: 'positions [--model M]',
+    options: [...COMMON],
+    example: 'bert-lens positions --model bert-lens-zh',
+  },
   qa: {
     summary: 'answer a question from a document (windows with stride)',
     usage: 'qa --question Q [--text DOC | --file DOC] [--top K] [--positions]',

@@ -697,6 +697,35 @@ export async function similarity(ctx: Ctx): Promise<void> {
   );
 }
 
+/** Distances the text table lists (the JSON has every one). */
+const DISTANCES = [1, 2, 3, 4, 8, 16, 32, 64, 128, 256, 511];
+
+export async function positions(ctx: Ctx): Promise<void> {
+  const m = await load(ctx, '');
+  const r = await ctx.engine.positions(m);
+  if (ctx.v.json)
+    return json(ctx, {
+      model: r.model,
+      positions: r.positions,
+      dims: r.dims,
+      byDistance: { learned: r.learned.byDistance, sinusoid: r.sinusoid.byDistance },
+      norms: { learned: r.learned.norms, sinusoid: r.sinusoid.norms },
+    });
+  const ks = [...DISTANCES.filter((k) => k < r.positions - 1), r.positions - 1];
+  ctx.out(
+    `Positional encoding of ${r.model}: one learned vector per position (${r.positions} × ${r.dims}), added to each token's\n` +
+      `embedding. Mean cosine of two positions k apart, beside the Transformer's fixed sin/cos encoding of the same size\n` +
+      `(PE(p, 2i) = sin(p / 10000^(2i/d)), PE(p, 2i+1) = cos(…)):\n`,
+  );
+  ctx.out(
+    table(
+      ['>k', '>learned', '>sin/cos'],
+      ks.map((k) => [k, r.learned.byDistance[k], r.sinusoid.byDistance[k]]),
+    ),
+  );
+  ctx.out('\nThe whole position × position map: the panel, Model › Positions.');
+}
+
 /** What qa, occlude --task qa and ablate --task qa say when the question was longer than the model reads. */
 function cutNote(cut: TokenCut, model: string): string {
   return `The question is ${cut.of} tokens long; ${model} read only its first ${cut.kept}. Ask a shorter question.`;

@@ -28,6 +28,7 @@ const HANDLERS: Record<string, (ctx: cmds.Ctx) => Promise<void>> = {
   export: cmds.exportTensors,
   nsp: cmds.nsp,
   similarity: cmds.similarity,
+  positions: cmds.positions,
   qa: cmds.qa,
   models: cmds.models,
 };

@@ -385,6 +385,21 @@ export interface QaPositions {
   cls: { pStart: number; pEnd: number }; // [CLS]: the window's no-answer position
 }
 
+/** Positional encoding: the model's learned position vectors beside the Transformer's sin/cos (core/positions.ts). */
+export interface PositionReport {
+  model: string;
+  positions: number; // rows of the table: the model's max positions
+  dims: number;
+  learned: PositionStats;
+  sinusoid: PositionStats; // the same size, computed
+}
+
+export interface PositionStats {
+  similarity: Float32Array; // [positions][positions] cosine of two positions' vectors
+  byDistance: number[]; // mean cosine of positions k apart, k = 0..positions−1
+  norms: number[]; // each position vector's length
+}
+
 /** What a view shows of QaPositions (core/qa-positions.ts positionRows): the pair's neighbourhood, not 384 rows. */
 export interface QaPositionRows {
   window: number;
@@ -446,6 +461,8 @@ export interface Engine {
   loadStatic(pathOrName: string): Promise<StaticVectors>;
   /** Added: the model's own input token embeddings as static vectors (read from the ONNX file; one per word type). */
   inputEmbeddings?(model: LoadedModel): Promise<StaticVectors>;
+  /** Positional encoding: the model's learned position vectors beside sin/cos ones (cached per model). */
+  positions(model: LoadedModel): Promise<PositionReport>;
 
   tokenize(model: LoadedModel, text: string): Promise<Tokenized>;
   /** Encode a document (cached by model + text hash; only windows touching opts.range when given). */

@@ -43,12 +43,31 @@ async function tensorValues(t: Tensor, dir: string): Promise<Float32Array | Int8
 }
 
 /** Read the [vocab, hidden] word-embedding matrix from an ONNX file. */
-export async function readInputEmbeddings(modelFile: string): Promise<{ matrix: Float32Array; vocab: number; dims: number }> {
+export function readInputEmbeddings(modelFile: string): Promise<{ matrix: Float32Array; vocab: number; dims: number }> {
+  return readEmbeddingTable(modelFile, 'word');
+}
+
+/**
+ * Read the [positions, hidden] position-embedding matrix (BERT's learned positional encoding): the Gather table with
+ * `positions` rows whose indices come from neither input_ids nor token_type_ids (position ids, given or computed).
+ */
+export async function readPositionEmbeddings(modelFile: string, positions: number): Promise<{ matrix: Float32Array; dims: number }> {
+  const { matrix, dims } = await readEmbeddingTable(modelFile, 'position', positions);
+  return { matrix, dims };
+}
+
+async function readEmbeddingTable(
+  modelFile: string,
+  which: 'word' | 'position',
+  positions = 0,
+): Promise<{ matrix: Float32Array; vocab: number; dims: number }> {
   const dir = path.dirname(modelFile);
   const fail = (why: string) =>
     new BertLensError(
       'CORRUPT_MODEL',
-      `Cannot read the input word embeddings from ${modelFile}: ${why}. Static vectors from the model need an ONNX export whose first Gather indexes input_ids.`,
+      which === 'word'
+        ? `Cannot read the input word embeddings from ${modelFile}: ${why}. Static vectors from the model need an ONNX export whose first Gather indexes input_ids.`
+        : `Cannot read the position embeddings from ${modelFile}: ${why}. The positions view needs a BERT-style export with a learned [max_position_embeddings, hidden] table (models with relative or rotary positions have none).`,
       { file: modelFile },
     );
   let model: onnx.ModelProto;
@@ -70,28 +89,44 @@ export async function readInputEmbeddings(modelFile: string): Promise<{ matrix: 
   for (const n of g.node ?? []) for (const o of n.output ?? []) producer.set(o, n);
   const consumers = (name: string) => (g.node ?? []).filter((n) => n.input?.includes(name));
   // Does this value come from input_ids through shape-preserving ops (Cast, Identity, Reshape …)?
-  const fromIds = (name: string, depth = 0): boolean => {
-    if (name === 'input_ids') return true;
+  const fromInput = (input: string, name: string, depth = 0): boolean => {
+    if (name === input) return true;
     const p = producer.get(name);
     return (
-      !!p && depth < 4 && ['Cast', 'Identity', 'Reshape', 'Unsqueeze', 'Squeeze'].includes(p.opType!) && fromIds(p.input![0], depth + 1)
+      !!p &&
+      depth < 4 &&
+      ['Cast', 'Identity', 'Reshape', 'Unsqueeze', 'Squeeze'].includes(p.opType!) &&
+      fromInput(input, p.input![0], depth + 1)
     );
   };
-  const gather = (g.node ?? []).find((n) => n.opType === 'Gather' && fromIds(n.input![1]));
-  if (!gather) throw fail('no Gather node reads input_ids');
-  let dataName = gather.input![0];
-  while (producer.get(dataName)?.opType === 'Identity') dataName = producer.get(dataName)!.input![0];
-  let deq: onnx.INodeProto | undefined;
-  let init = inits.get(dataName);
-  if (!init) {
-    const p = producer.get(dataName);
-    if (p?.opType === 'DequantizeLinear') {
-      deq = p;
-      init = inits.get(p.input![0]);
+  /** The Gather's stored table (through Identity and DequantizeLinear) and the DequantizeLinear of an int8 one. */
+  const tableOf = (gather: onnx.INodeProto) => {
+    let dataName = gather.input![0];
+    while (producer.get(dataName)?.opType === 'Identity') dataName = producer.get(dataName)!.input![0];
+    let deq: onnx.INodeProto | undefined;
+    let init = inits.get(dataName);
+    if (!init) {
+      const p = producer.get(dataName);
+      if (p?.opType === 'DequantizeLinear') {
+        deq = p;
+        init = inits.get(p.input![0]);
+      }
+    } else if (init.dataType !== onnx.TensorProto.DataType.FLOAT) {
+      deq = consumers(gather.output![0]).find((n) => n.opType === 'DequantizeLinear');
     }
-  } else if (init.dataType !== onnx.TensorProto.DataType.FLOAT) {
-    deq = consumers(gather.output![0]).find((n) => n.opType === 'DequantizeLinear');
-  }
+    return { dataName, init, deq };
+  };
+  const gathers = (g.node ?? []).filter((n) => n.opType === 'Gather');
+  const rowsOf = (n: onnx.INodeProto) => (tableOf(n).init?.dims ?? []).map(num);
+  const gather =
+    which === 'word'
+      ? gathers.find((n) => fromInput('input_ids', n.input![1]))
+      : gathers.find((n) => {
+          const d = rowsOf(n);
+          return d.length === 2 && d[0] === positions && !fromInput('input_ids', n.input![1]) && !fromInput('token_type_ids', n.input![1]);
+        });
+  if (!gather) throw fail(which === 'word' ? 'no Gather node reads input_ids' : `no Gather reads a table of ${positions} rows`);
+  const { dataName, init, deq } = tableOf(gather);
   if (!init) throw fail(`the Gather's table "${dataName}" is not a stored tensor`);
   const dims = (init.dims ?? []).map(num);
   if (dims.length !== 2) throw fail(`the embedding table has shape [${dims.join(', ')}] instead of [vocab, hidden]`);

@@ -2,7 +2,17 @@
 // No `vscode` import here or below: the CLI, the worker and the tests all use this same code.
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import type { Engine, LoadedModel, LoadOptions, StaticVectors, StoreOptions, Tokenized, Encoding, EncodeOptions } from './api';
+import type {
+  Engine,
+  LoadedModel,
+  LoadOptions,
+  PositionReport,
+  StaticVectors,
+  StoreOptions,
+  Tokenized,
+  Encoding,
+  EncodeOptions,
+} from './api';
 import { loadModel, listModels, verifyModel, defaultModelsDir } from './model/index';
 import { classifySource, localHint, resolveModel } from './model/store';
 import { BertLensError } from './model/errors';
@@ -24,6 +34,7 @@ import { nsp } from './nsp';
 import { answer } from './qa';
 import { readStatic } from './static';
 import { inputEmbeddingVectors } from './embeddings';
+import { positions } from './positions';
 import { readJsonText } from './model/files';
 
 export type * from './api';
@@ -81,6 +92,7 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
   const models = new Map<string, Promise<LoadedModel>>();
   const tokenizers = new WeakMap<LoadedModel, Promise<TextTokenizer>>();
   const embeddings = new WeakMap<LoadedModel, Promise<StaticVectors>>();
+  const positionReports = new WeakMap<LoadedModel, Promise<PositionReport>>();
   const statics = new Map<string, Promise<StaticVectors>>();
   const cache = new WindowCache();
   const modelsDir = opts.modelsDir ?? defaultModelsDir();
@@ -123,6 +135,15 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
         s.catch(() => statics.delete(file));
       }
       return s;
+    },
+    positions(model) {
+      let r = positionReports.get(model);
+      if (!r) {
+        r = positions(model);
+        positionReports.set(model, r);
+        r.catch(() => positionReports.delete(model));
+      }
+      return r;
     },
     inputEmbeddings(model) {
       let e = embeddings.get(model);

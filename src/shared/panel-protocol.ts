@@ -5,10 +5,11 @@
 import { HEAD_LABELS, type HeadLabel } from './head-labels';
 
 export type Section =
-  'head' | 'model' | 'explain' | 'inspect' | 'sense' | 'qa' | 'ablate' | 'occlude' | 'compare' | 'occurrences' | 'sentences';
+  'head' | 'model' | 'positions' | 'explain' | 'inspect' | 'sense' | 'qa' | 'ablate' | 'occlude' | 'compare' | 'occurrences' | 'sentences';
 export const SECTIONS: readonly Section[] = [
   'head',
   'model',
+  'positions',
   'explain',
   'inspect',
   'sense',
@@ -120,6 +121,17 @@ export interface QaData {
   questionCut?: { kept: number; of: number }; // the model read only the question's first `kept` tokens
   noAnswer?: number; // the no-answer share of the same softmax as the scores (absent: nothing was read)
   positions?: QaPositionsData; // P(start)/P(end) behind the best answer
+}
+
+/** Positional encoding (core/positions.ts): the cosine maps pooled to `size` × `size` cells, and the means by distance. */
+export interface PositionsData {
+  model: string;
+  positions: number; // the model's max positions (rows of its table)
+  dims: number;
+  size: number; // cells per side of each map; a cell is the mean over a block of positions when positions > size
+  learned: Float32Array; // [size][size] cosine of the model's position vectors
+  sinusoid: Float32Array; // [size][size] the same for sin/cos vectors of the same size
+  byDistance: { learned: number[]; sinusoid: number[] }; // mean cosine of positions k apart, k = 0..positions−1
 }
 
 /** The tokens around the best answer's start/end pair in its window, with the most likely start and end (core QaPositions). */
@@ -241,6 +253,7 @@ export type HostMessage =
   | { type: 'compare'; seq: number; data: CompareData }
   | { type: 'sentences'; seq: number; data: SentencesData }
   | { type: 'occurrences'; seq: number; data: OccurrencesData }
+  | { type: 'positions'; seq: number; data: PositionsData }
   | { type: 'saved'; path: string }
   | { type: 'show'; section: Section; layer?: number; head?: number };
 
@@ -248,6 +261,7 @@ export type HostMessage =
 export type Request =
   | { section: 'head'; layer: number; rollout: boolean }
   | { section: 'model' }
+  | { section: 'positions' }
   | { section: 'explain'; layer: number; head: number }
   | { section: 'inspect' }
   | { section: 'sense'; word: string | null; layer: number }
@@ -379,6 +393,13 @@ function isQa(d: unknown): d is QaData {
     (d.noAnswer === undefined || isShare(d.noAnswer)) &&
     (d.positions === undefined || isPositions(d.positions))
   );
+}
+function isPositionsMap(d: unknown): d is PositionsData {
+  if (!isObj(d) || !isStr(d.model) || !isInt(d.positions) || !isInt(d.dims) || !isInt(d.size) || d.size > d.positions) return false;
+  const cos = (x: number) => Number.isFinite(x) && x >= -1.0001 && x <= 1.0001;
+  const map = (v: unknown) => isF32(v, (d.size as number) ** 2) && v.every(cos);
+  const line = (v: unknown) => isNumArr(v) && v.length === d.positions && v.every(cos);
+  return map(d.learned) && map(d.sinusoid) && isObj(d.byDistance) && line(d.byDistance.learned) && line(d.byDistance.sinusoid);
 }
 const isShare = (x: unknown) => isNum(x) && x >= 0 && x <= 1;
 const isPair = (p: unknown): p is Obj => isObj(p) && isShare(p.pStart) && isShare(p.pEnd);
@@ -525,6 +546,8 @@ export function validateHostMessage(m: unknown): HostMessage | string {
       return seqOk && isSentences(m.data) ? (m as HostMessage) : 'bad sentences data';
     case 'occurrences':
       return seqOk && isOccurrences(m.data) ? (m as HostMessage) : 'bad occurrences data';
+    case 'positions':
+      return seqOk && isPositionsMap(m.data) ? (m as HostMessage) : 'bad positions data';
     case 'saved':
       return isStr(m.path) ? (m as HostMessage) : 'bad saved';
     case 'show':
@@ -545,6 +568,7 @@ function isRequest(r: unknown): r is Request {
     case 'head':
       return isInt(r.layer) && isBool(r.rollout);
     case 'model':
+    case 'positions':
       return true;
     case 'explain':
       return isInt(r.layer) && r.layer >= 1 && isInt(r.head);

@@ -7,6 +7,7 @@ import { setLanguage, t, type StringKey } from './strings';
 import type { View } from './view';
 import { HeadView } from './headView';
 import { ModelView } from './modelView';
+import { PositionsView } from './positions';
 import { Explainer } from './explainer';
 import { Inspector } from './inspector';
 import { SenseMap } from './senseMap';
@@ -42,7 +43,8 @@ function build(): void {
       views.head.onModel?.();
       views.explain.onModel?.();
       select('head');
-    }),
+    }, select),
+    positions: new PositionsView(select),
     explain: new Explainer(refresh),
     inspect: new Inspector(),
     sense: new SenseMap(refresh),
@@ -151,6 +153,7 @@ function onMessage(m: HostMessage): void {
     case 'occlude':
     case 'compare':
     case 'occurrences':
+    case 'positions':
     case 'sentences': {
       if (!isLatest(m.type, m.seq)) return; // a newer request is on its way
       setStatus('');

@@ -1,6 +1,7 @@
 // Section 2: the model view — a layers × heads grid of pooled attention maps drawn on canvases; click or Enter
 // opens that head in the head view. Thumbnails arrive as one compact Uint8Array (see model/attention.ts).
-import type { ModelGridData, Request } from '../shared/panel-protocol';
+import type { ModelGridData, Request, Section } from '../shared/panel-protocol';
+import { modeSwitch } from './modes';
 import { clear, h, palette, roving } from './dom';
 import { session } from './state';
 import { gridSvg, headColor } from '../shared/svg';
@@ -38,8 +39,16 @@ export class ModelView implements View<ModelGridData> {
   private data: ModelGridData | null = null;
   lastRenderMs = 0;
 
-  constructor(private readonly open: (layer: number, head: number) => void) {
-    this.root.append(h('p', { class: 'muted small' }, t('model.help')), h('p', { class: 'muted small' }, t('model.census')), this.grid);
+  constructor(
+    private readonly open: (layer: number, head: number) => void,
+    go: (s: Section) => void,
+  ) {
+    this.root.append(
+      modeSwitch('model', go),
+      h('p', { class: 'muted small' }, t('model.help')),
+      h('p', { class: 'muted small' }, t('model.census')),
+      this.grid,
+    );
     roving(this.grid, 'canvas', 1);
     // arrows: left/right move by one head, up/down by one layer (roving handles ±columns once we know them)
   }

@@ -1,17 +1,30 @@
 // Tabs that hold two sections behind a switch instead of a tab each: Ablation holds heads switched off (ablate) and
 // words masked (occlude) — both take something away and colour its effect on the same target; Compare holds two
-// models on one word (compare), one word in two places (occurrences) and two sentences (sentences).
+// models on one word (compare), one word in two places (occurrences) and two sentences (sentences); Model holds its
+// heads (model) and its positional encoding (positions) — both the model itself rather than the word.
 import type { Section } from '../shared/panel-protocol';
 import { h } from './dom';
 import { t, type StringKey } from './strings';
 
 /** Sections shown under another section's tab, and the tab that holds them. */
-export const HOSTED: Partial<Record<Section, Section>> = { occlude: 'ablate', occurrences: 'compare', sentences: 'compare' };
+export const HOSTED: Partial<Record<Section, Section>> = {
+  occlude: 'ablate',
+  occurrences: 'compare',
+  sentences: 'compare',
+  positions: 'model',
+};
 export const tabOf = (s: Section): Section => HOSTED[s] ?? s;
 
-type Mode = 'ablate' | 'occlude' | 'compare' | 'occurrences' | 'sentences';
+type Mode = 'ablate' | 'occlude' | 'compare' | 'occurrences' | 'sentences' | 'model' | 'positions';
 /** Each tab's modes in order, with the switch's label and each button's label. */
-const MODES: Record<'ablate' | 'compare', { label: StringKey; modes: Array<[Mode, StringKey]> }> = {
+const MODES: Record<'ablate' | 'compare' | 'model', { label: StringKey; modes: Array<[Mode, StringKey]> }> = {
+  model: {
+    label: 'mode.modelLabel',
+    modes: [
+      ['model', 'mode.grid'],
+      ['positions', 'mode.positions'],
+    ],
+  },
   ablate: {
     label: 'mode.label',
     modes: [
@@ -31,7 +44,7 @@ const MODES: Record<'ablate' | 'compare', { label: StringKey; modes: Array<[Mode
 
 /** The switch at the top of each section of a shared tab (Heads | Words, Models | Same word | Sentences). */
 export function modeSwitch(current: Mode, go: (s: Section) => void): HTMLElement {
-  const tab = MODES[tabOf(current) as 'ablate' | 'compare'];
+  const tab = MODES[tabOf(current) as 'ablate' | 'compare' | 'model'];
   return h(
     'div',
     { class: 'toolbar modes', role: 'group', 'aria-label': t(tab.label) },

@@ -95,6 +95,10 @@ export class Handlers {
     fillMasks: (doc, offset, top, ctx) => this.fillMasks(doc, offset, top, ctx),
     nsp: (doc, ctx) => this.nsp(doc, ctx),
     qa: (doc, question, top, positions, ctx) => this.qa(doc, question, top, positions === true, ctx),
+    positions: async (doc) => {
+      const { model, used } = await this.pick('encoder', doc);
+      return { ...(await this.eng().positions(model)), ...used };
+    },
     coverage: (doc, kind) => this.models.coverage(doc, kind),
     senseVectors: (doc, word, layer, ctx) => this.senseVectors(doc, word, layer, ctx),
     occurrencePair: (doc, offset, other, top, ctx) => this.occurrencePair(doc, offset, other, top, ctx),

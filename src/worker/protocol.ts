@@ -26,6 +26,7 @@ import type {
   MaskResult,
   ModelInfo,
   OcclusionResult,
+  PositionReport,
   QaResult,
 } from '../core/api';
 
@@ -245,6 +246,8 @@ export interface WorkerApi {
   nsp(doc: DocInput): SentencePair[];
   /** Answers to `question` over the whole document; with `positions`, P(start)/P(end) behind the best one. */
   qa(doc: DocInput, question: string, top: number, positions: boolean): QaResult & Used;
+  /** Positional encoding of the document's encoder: its learned position vectors beside sin/cos (core/positions.ts). */
+  positions(doc: DocInput): PositionReport & Used;
   /** How much of the document the encoder (or QA model) reads as [UNK]: one entry per model used (under `auto`, per language). */
   coverage(doc: DocInput, kind: 'encoder' | 'qa'): Coverage[];
   senseVectors(doc: DocInput, word: string | null, layer: LayerChoice): SenseVectors;
@@ -293,6 +296,7 @@ export const METHOD_TABLE: { readonly [M in Method]: MethodSpec<M> } = {
   fillMasks: { params: 3, doc: true, immediate: false },
   nsp: { params: 1, doc: true, immediate: false },
   qa: { params: 4, doc: true, immediate: false },
+  positions: { params: 1, doc: true, immediate: false },
   coverage: { params: 2, doc: true, immediate: false },
   senseVectors: { params: 3, doc: true, immediate: false },
   compareModels: { params: 4, doc: true, immediate: false },

@@ -423,6 +423,21 @@ describe('bert-lens CLI', () => {
     assert.equal(j.positions, undefined, 'only with --positions');
   });
 
+  it('positions: the mean cosine by distance, learned beside sin/cos (text and JSON)', () => {
+    const j = runJson(['positions', '--model', BERT]);
+    assert.deepEqual([j.positions, j.dims, j.byDistance.learned.length, j.byDistance.sinusoid.length], [128, 32, 128, 128]);
+    assert.ok(Math.abs(j.byDistance.sinusoid[0] - 1) < 1e-6 && j.norms.learned.length === 128);
+    const r = run(['positions', '--model', BERT]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^Positional encoding of \S+: one learned vector per position \(128 × 32\)/);
+    const rows = r.out.split('\n').filter((l) => /^\s*\d+\s+-?[\d.e-]+\s+-?[\d.e-]+$/.test(l));
+    assert.deepEqual(
+      rows.map((l) => Number(l.trim().split(/\s+/)[0])),
+      [1, 2, 3, 4, 8, 16, 32, 64, 127],
+    );
+    assert.ok(Math.abs(Number(rows[0].trim().split(/\s+/)[2]) - j.byDistance.sinusoid[1]) < 1e-3, 'the table quotes the JSON');
+  });
+
   it('qa --positions: P(start)/P(end) around the best answer (text table, * on its tokens) and the whole window in --json', () => {
     const doc = 'On Monday the old man walked to the river bank and sat down. He was tired.';
     const args = ['qa', '--positions', '--model', QA, '--question', 'Where did the man walk?', '--text', doc];

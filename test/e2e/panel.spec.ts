@@ -127,6 +127,25 @@ test('attention rollout: one line per word, then back to a layer with every head
   assert.equal(await panel.locator('.head-view g.head:not([display="none"]) line').count(), WORDS.length * heads);
 });
 
+test('positions: the Model tab’s Positions mode — bert-lens-mini’s learned position vectors beside sin/cos', async () => {
+  await tab('model');
+  await panel.locator('.model-view button.mode[data-mode="positions"]').click();
+  await panel.locator('.positions-chart svg').waitFor({ timeout: 60_000 }).catch(dump);
+  assert.deepEqual(await panel.locator('.positions-view figcaption').allInnerTexts(), [
+    'learned (bert-lens-mini, 128 × 160)',
+    'sin/cos (fixed, same size)',
+  ]);
+  // The same figures as `bert-lens positions` (k = 1: 0.918 learned, 0.971 sin/cos on the shipped model).
+  assert.match(
+    await panel.locator('.positions-summary').innerText(),
+    /^Positions next to each other: cosine 0\.9\d\d learned, 0\.971 sin\/cos; 64 apart: /,
+  );
+  assert.equal(await panel.locator('.positions-map').count(), 2);
+  await shot('panel-positions');
+  await panel.locator('.positions-view button.mode[data-mode="model"]').click();
+  await panel.locator('.model-view canvas.thumb').first().waitFor({ timeout: 60_000 }).catch(dump);
+});
+
 test('explainer shows q, the q·k / √d table and weights summing to 1', async () => {
   await tab('explain');
   await panel.locator('.explain-table tbody tr').first().waitFor({ timeout: 60_000 }).catch(dump);

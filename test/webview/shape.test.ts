@@ -11,6 +11,8 @@ import {
   inspectData,
   lensData,
   qaData,
+  poolSquare,
+  positionsData,
   sentencesData,
   occurrencesData,
   senseData,
@@ -391,4 +393,29 @@ test('occurrencesData: each occurrence in its context, A left out of the choices
   assert.equal(d.b.context, 'We sat on the bank of the river. She went to the…');
   assert.deepEqual(d.neighbours.b, [{ word: 'river', score: 0.6, start: 26, end: 31 }]);
   assert.equal(typeof validateHostMessage({ type: 'occurrences', seq: 1, data: d }), 'object');
+});
+
+test('positions: maps pooled to at most 128 cells a side (block means, uneven blocks too); small models shown whole; it validates', () => {
+  // 5 × 5 map of i·5 + j pooled to 2 × 2: blocks rows/cols [0, 3) and [3, 5) (edges round(c·5/2) = 0, 2.5→3, 5).
+  const m = Float32Array.from({ length: 25 }, (_, k) => k);
+  const mean = (rows: number[], cols: number[]) =>
+    rows.flatMap((i) => cols.map((j) => i * 5 + j)).reduce((a, b) => a + b) / (rows.length * cols.length);
+  assert.deepEqual(Array.from(poolSquare(m, 5, 2)), [
+    mean([0, 1, 2], [0, 1, 2]),
+    mean([0, 1, 2], [3, 4]),
+    mean([3, 4], [0, 1, 2]),
+    mean([3, 4], [3, 4]),
+  ]);
+  assert.equal(poolSquare(m, 5, 5), m, 'no pooling when it fits');
+  const stats = (n: number) => ({ similarity: new Float32Array(n * n).fill(0.5), byDistance: Array(n).fill(0.5), norms: Array(n).fill(1) });
+  const big = positionsData({ model: 'b', positions: 512, dims: 4, learned: stats(512), sinusoid: stats(512) });
+  assert.deepEqual([big.size, big.learned.length, big.byDistance.learned.length], [128, 128 * 128, 512]);
+  assert.ok(Math.abs(big.learned[777] - 0.5) < 1e-6);
+  const small = positionsData({ model: 's', positions: 128, dims: 4, learned: stats(128), sinusoid: stats(128) });
+  assert.equal(small.size, 128);
+  assert.equal(typeof validateHostMessage({ type: 'positions', seq: 1, data: big }), 'object');
+  const bad = (data: unknown) => validateHostMessage({ type: 'positions', seq: 1, data });
+  assert.equal(typeof bad({ ...big, size: 600 }), 'string', 'more cells than positions');
+  assert.equal(typeof bad({ ...big, learned: new Float32Array(4) }), 'string', 'map of the wrong size');
+  assert.equal(typeof bad({ ...big, byDistance: { ...big.byDistance, sinusoid: [2] } }), 'string');
 });

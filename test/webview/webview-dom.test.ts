@@ -848,3 +848,69 @@ test('QA: a question the model read cut is said above its answers', { skip }, as
   assert.ok(fits, 'the table fits the panel');
   assert.deepEqual(await p.cspViolations(), []);
 });
+
+test(
+  'positions: the Model tab’s second mode — two cosine maps, the pooled note, the summary, the distance chart, zh-CN',
+  { skip },
+  async () => {
+    await p.page.locator('.tabs [data-section="model"]').click();
+    await p.page.locator('.model-view button.mode[data-mode="positions"]').click();
+    const first = await lastRequest();
+    assert.deepEqual(first.request, { section: 'positions' });
+    assert.equal(await p.page.locator('.tabs [aria-selected="true"]').getAttribute('data-section'), 'model', 'no tab of its own');
+    // 130 positions pooled to 2 × 2 cells (65 × 65 positions each); a cosine of 1 on the diagonal, −0.5 off it.
+    const n = 130;
+    const map = new Float32Array([1, -0.5, -0.5, 1]);
+    const line = (a: number) => Array.from({ length: n }, (_, k) => (k === 0 ? 1 : a - k / 1000));
+    const data = {
+      model: 'm',
+      positions: n,
+      dims: 8,
+      size: 2,
+      learned: map,
+      sinusoid: map,
+      byDistance: { learned: line(0.9), sinusoid: line(0.95) },
+    };
+    await send({ type: 'positions', seq: first.seq, data });
+    await p.page.waitForFunction(() => !!document.querySelector('.positions-chart svg'), null, { timeout: 10_000 });
+    assert.deepEqual(await p.page.locator('.positions-view figcaption').allInnerTexts(), [
+      'learned (m, 130 × 8)',
+      'sin/cos (fixed, same size)',
+    ]);
+    // The top-left pixel is the diverging scale's full blue (cosine 1); the top-right one its red (−0.5 at alpha 0.5).
+    const px = await p.page
+      .locator('.positions-map')
+      .first()
+      .evaluate((c) => {
+        const ctx = (c as HTMLCanvasElement).getContext('2d')!;
+        return [Array.from(ctx.getImageData(0, 0, 1, 1).data), Array.from(ctx.getImageData(1, 0, 1, 1).data)];
+      });
+    assert.deepEqual(px[0], [0, 120, 212, 255]);
+    assert.ok(px[1][0] > px[1][2], `red-ish: ${px[1]}`);
+    assert.equal(await p.page.locator('.positions-view p.muted.small').nth(1).innerText(), 'Each cell is the mean over 65 × 65 positions.');
+    assert.equal(
+      await p.page.locator('.positions-summary').innerText(),
+      'Positions next to each other: cosine 0.899 learned, 0.949 sin/cos; 64 apart: 0.836 and 0.886. Near positions get alike vectors in both; the learned ones are whatever helped the model predict.',
+    );
+    assert.equal(await p.page.locator('.positions-chart svg polyline').count(), 2);
+    assert.equal(await p.page.locator('.focus-line').innerText(), 'Positional encoding of m');
+    const wide = await p.page.locator('.positions-view').evaluate((v) => {
+      const right = v.getBoundingClientRect().right + 1;
+      return Array.from(v.querySelectorAll('*'))
+        .filter((e) => e.getBoundingClientRect().right > right)
+        .map((e) => `${e.tagName}.${e.getAttribute('class')} ${Math.round(e.getBoundingClientRect().right)} > ${Math.round(right)}`);
+    });
+    assert.deepEqual(wide, [], 'everything fits the panel');
+    // Malformed: a map of the wrong size is dropped (the view keeps the last good one).
+    await send({ type: 'positions', seq: first.seq, data: { ...data, learned: new Float32Array(3) } });
+    assert.equal(await p.page.locator('.positions-map').count(), 2);
+    await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
+    assert.equal(await p.page.locator('.positions-view button.mode[aria-pressed="true"]').innerText(), '位置');
+    await send({ type: 'positions', seq: (await lastRequest()).seq, data });
+    await p.page.waitForFunction(() => !!document.querySelector('.positions-chart svg'), null, { timeout: 10_000 });
+    assert.match(await p.page.locator('.positions-summary').innerText(), /^相邻位置：余弦 0\.899（学到的）/);
+    await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
+    await p.page.locator('.positions-view button.mode[data-mode="model"]').click();
+    assert.deepEqual(await p.cspViolations(), []);
+  },
+);

@@ -339,6 +339,14 @@ test('qa: answers are exact spans of the document; positions only when asked', a
   for (const t of p.tokens) assert.equal(TEXT.slice(t.start, t.end).length > 0, true);
 });
 
+test('positions: the encoder’s position table beside sin/cos, across the worker boundary (typed arrays intact)', async () => {
+  const r = await client.call.positions(doc());
+  assert.deepEqual([r.positions, r.dims], [128, 32]);
+  assert.ok(r.learned.similarity instanceof Float32Array && r.learned.similarity.length === 128 * 128);
+  assert.ok(Math.abs(r.sinusoid.byDistance[0] - 1) < 1e-6 && r.learned.byDistance.length === 128);
+  assert.equal(typeof r.model, 'string');
+});
+
 test('senseVectors: one vector per occurrence, or per word', async () => {
   const s = await client.call.senseVectors(doc(), 'bank', 'last');
   assert.equal(s.items.length, 2);

@@ -319,6 +319,11 @@ export class PanelHost implements vscode.Disposable {
           this.post({ type: 'sense', seq, data });
           return;
         }
+        case 'positions': {
+          const r = await this.client.call.positions(d, opts);
+          this.post({ type: 'positions', seq, data: shape.positionsData(r) });
+          return;
+        }
         case 'qa': {
           const r = await this.client.call.qa(d, req.question, 5, true, opts);
           this.post({ type: 'qa', seq, data: shape.qaData(r, req.question, d.text) });

@@ -6,6 +6,7 @@ import type {
   Explanation,
   LogitLensResult,
   OcclusionResult,
+  PositionReport,
   QaResult,
   SimilarityResult,
 } from '../../core/api';
@@ -23,6 +24,7 @@ import type {
   SenseData,
   SentencesData,
   OccurrencesData,
+  PositionsData,
 } from '../../shared/panel-protocol';
 import type { SentencePair } from './sentence-pair';
 import { focusScores, layerRows, rolloutRow, thumbnails, nearestWordAt } from './attention-rows';
@@ -106,6 +108,36 @@ export function qaData(r: QaResult, question: string, text: string): QaData {
     ...(r.questionCut ? { questionCut: r.questionCut } : {}),
     ...(r.noAnswerScore !== undefined && Number.isFinite(r.noAnswerScore) ? { noAnswer: r.noAnswerScore } : {}),
     ...(r.positions ? { positions: positionRows(r.positions) } : {}),
+  };
+}
+
+/** Cells per side of the positions maps: BERT-base's 512 positions pooled 4 × 4, a 128-position model shown whole. */
+const POSITION_CELLS = 128;
+
+/** Mean of each `block` × `block` block of an n × n map (the last block may be smaller). */
+export function poolSquare(m: Float32Array, n: number, size: number): Float32Array {
+  if (size >= n) return m;
+  const out = new Float32Array(size * size);
+  const edge = (c: number) => Math.round((c * n) / size);
+  for (let r = 0; r < size; r++)
+    for (let c = 0; c < size; c++) {
+      let s = 0;
+      for (let i = edge(r); i < edge(r + 1); i++) for (let j = edge(c); j < edge(c + 1); j++) s += m[i * n + j];
+      out[r * size + c] = s / ((edge(r + 1) - edge(r)) * (edge(c + 1) - edge(c)));
+    }
+  return out;
+}
+
+export function positionsData(r: PositionReport): PositionsData {
+  const size = Math.min(POSITION_CELLS, r.positions);
+  return {
+    model: r.model,
+    positions: r.positions,
+    dims: r.dims,
+    size,
+    learned: poolSquare(r.learned.similarity, r.positions, size),
+    sinusoid: poolSquare(r.sinusoid.similarity, r.positions, size),
+    byDistance: { learned: r.learned.byDistance, sinusoid: r.sinusoid.byDistance },
   };
 }
 
