@@ -62,13 +62,15 @@ async function readEmbeddingTable(
   positions = 0,
 ): Promise<{ matrix: Float32Array; vocab: number; dims: number }> {
   const dir = path.dirname(modelFile);
-  const fail = (why: string) =>
+  // A file that parses but has no learned position table (relative or rotary positions) is another kind of model,
+  // not a broken one: pick a BERT-style model.
+  const fail = (why: string, code: 'CORRUPT_MODEL' | 'BAD_INPUT' = 'CORRUPT_MODEL') =>
     new BertLensError(
-      'CORRUPT_MODEL',
+      code,
       which === 'word'
         ? `Cannot read the input word embeddings from ${modelFile}: ${why}. Static vectors from the model need an ONNX export whose first Gather indexes input_ids.`
         : `Cannot read the position embeddings from ${modelFile}: ${why}. The positions view needs a BERT-style export with a learned [max_position_embeddings, hidden] table (models with relative or rotary positions have none).`,
-      { file: modelFile },
+      code === 'BAD_INPUT' ? { file: modelFile, fix: [{ option: 'model' }] } : { file: modelFile },
     );
   let model: onnx.ModelProto;
   try {
@@ -125,7 +127,7 @@ async function readEmbeddingTable(
           const d = rowsOf(n);
           return d.length === 2 && d[0] === positions && !fromInput('input_ids', n.input![1]) && !fromInput('token_type_ids', n.input![1]);
         });
-  if (!gather) throw fail(which === 'word' ? 'no Gather node reads input_ids' : `no Gather reads a table of ${positions} rows`);
+  if (!gather) throw which === 'word' ? fail('no Gather node reads input_ids') : fail(`no Gather reads a table of ${positions} rows`, 'BAD_INPUT');
   const { dataName, init, deq } = tableOf(gather);
   if (!init) throw fail(`the Gather's table "${dataName}" is not a stored tensor`);
   const dims = (init.dims ?? []).map(num);

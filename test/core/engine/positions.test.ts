@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { onnx } from 'onnx-proto';
-import { createEngine } from '../../../src/core/index';
+import { BertLensError, createEngine } from '../../../src/core/index';
 import { readPositionEmbeddings } from '../../../src/core/embeddings';
 import { positionStats, sinusoidPositions } from '../../../src/core/positions';
 import { FIX } from './helpers';
@@ -27,9 +27,15 @@ describe('positional encoding', () => {
     let maxDiff = 0;
     for (let i = 0; i < fp.matrix.length; i++) maxDiff = Math.max(maxDiff, Math.abs(fp.matrix[i] - q8.matrix[i]));
     assert.ok(maxDiff < 0.05, `int8 table close to fp32 (max diff ${maxDiff})`);
+    // No such table: another kind of model (relative or rotary positions), not a broken file — pick another model.
     await assert.rejects(
       readPositionEmbeddings(file, 77),
-      /Cannot read the position embeddings from .*: no Gather reads a table of 77 rows\. /,
+      (e: BertLensError) =>
+        e.code === 'BAD_INPUT' &&
+        e.details.fix?.[0]?.option === 'model' &&
+        /Cannot read the position embeddings from .*: no Gather reads a table of 77 rows\. The positions view needs a BERT-style export/.test(
+          e.message,
+        ),
     );
   });
 
