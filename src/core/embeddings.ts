@@ -127,7 +127,8 @@ async function readEmbeddingTable(
           const d = rowsOf(n);
           return d.length === 2 && d[0] === positions && !fromInput('input_ids', n.input![1]) && !fromInput('token_type_ids', n.input![1]);
         });
-  if (!gather) throw which === 'word' ? fail('no Gather node reads input_ids') : fail(`no Gather reads a table of ${positions} rows`, 'BAD_INPUT');
+  if (!gather)
+    throw which === 'word' ? fail('no Gather node reads input_ids') : fail(`no Gather reads a table of ${positions} rows`, 'BAD_INPUT');
   const { dataName, init, deq } = tableOf(gather);
   if (!init) throw fail(`the Gather's table "${dataName}" is not a stored tensor`);
   const dims = (init.dims ?? []).map(num);
