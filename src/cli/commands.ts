@@ -707,15 +707,18 @@ export async function positions(ctx: Ctx): Promise<void> {
     return json(ctx, {
       model: r.model,
       positions: r.positions,
+      compared: r.compared,
       dims: r.dims,
       byDistance: { learned: r.learned.byDistance, sinusoid: r.sinusoid.byDistance },
       norms: { learned: r.learned.norms, sinusoid: r.sinusoid.norms },
     });
-  const ks = [...DISTANCES.filter((k) => k < r.positions - 1), r.positions - 1];
+  const n = r.compared;
+  const ks = [...DISTANCES.filter((k) => k < n - 1), n - 1];
+  const first = n < r.positions ? ` The first ${n} of its ${r.positions} positions are compared.` : '';
   ctx.out(
     `Positional encoding of ${r.model}: one learned vector per position (${r.positions} × ${r.dims}), added to each token's\n` +
       `embedding. Mean cosine of two positions k apart, beside the Transformer's fixed sin/cos encoding of the same size\n` +
-      `(PE(p, 2i) = sin(p / 10000^(2i/d)), PE(p, 2i+1) = cos(…)):\n`,
+      `(PE(p, 2i) = sin(p / 10000^(2i/d)), PE(p, 2i+1) = cos(…)):${first}\n`,
   );
   ctx.out(
     table(

@@ -389,14 +389,15 @@ export interface QaPositions {
 export interface PositionReport {
   model: string;
   positions: number; // rows of the table: the model's max positions
+  compared: number; // the first `compared` positions are compared (all, up to MAX_COMPARED)
   dims: number;
   learned: PositionStats;
   sinusoid: PositionStats; // the same size, computed
 }
 
 export interface PositionStats {
-  similarity: Float32Array; // [positions][positions] cosine of two positions' vectors
-  byDistance: number[]; // mean cosine of positions k apart, k = 0..positions−1
+  similarity: Float32Array; // [compared][compared] cosine of two positions' vectors
+  byDistance: number[]; // mean cosine of positions k apart, k = 0..compared−1
   norms: number[]; // each position vector's length
 }
 

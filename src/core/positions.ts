@@ -34,13 +34,18 @@ export function positionStats(m: Float32Array, n: number, dims: number): Positio
   return { similarity, byDistance, norms: Array.from(norm) };
 }
 
+/** Positions compared at most: BERT's 512 in full; a 4,096-position model would need 2 × 64 MB of cosines. */
+export const MAX_COMPARED = 1024;
+
 /** The model's learned position vectors next to sin/cos ones of the same size. */
 export async function positions(model: LoadedModel): Promise<PositionReport> {
-  const n = model.info.maxPositions;
-  const { matrix, dims } = await readPositionEmbeddings(model.info.modelFile, n);
+  const rows = model.info.maxPositions;
+  const { matrix, dims } = await readPositionEmbeddings(model.info.modelFile, rows);
+  const n = Math.min(rows, MAX_COMPARED);
   return {
     model: model.info.id,
-    positions: n,
+    positions: rows,
+    compared: n,
     dims,
     learned: positionStats(matrix, n, dims),
     sinusoid: positionStats(sinusoidPositions(n, dims), n, dims),

@@ -127,11 +127,12 @@ export interface QaData {
 export interface PositionsData {
   model: string;
   positions: number; // the model's max positions (rows of its table)
+  compared: number; // the first `compared` of them are in the maps and the line (core MAX_COMPARED)
   dims: number;
   size: number; // cells per side of each map; a cell is the mean over a block of positions when positions > size
   learned: Float32Array; // [size][size] cosine of the model's position vectors
   sinusoid: Float32Array; // [size][size] the same for sin/cos vectors of the same size
-  byDistance: { learned: number[]; sinusoid: number[] }; // mean cosine of positions k apart, k = 0..positions−1
+  byDistance: { learned: number[]; sinusoid: number[] }; // mean cosine of positions k apart, k = 0..compared−1
 }
 
 /** The tokens around the best answer's start/end pair in its window, with the most likely start and end (core QaPositions). */
@@ -395,10 +396,11 @@ function isQa(d: unknown): d is QaData {
   );
 }
 function isPositionsMap(d: unknown): d is PositionsData {
-  if (!isObj(d) || !isStr(d.model) || !isInt(d.positions) || !isInt(d.dims) || !isInt(d.size) || d.size > d.positions) return false;
+  if (!isObj(d) || !isStr(d.model) || !isInt(d.positions) || !isInt(d.compared) || !isInt(d.dims) || !isInt(d.size)) return false;
+  if (d.compared > d.positions || d.size > d.compared) return false;
   const cos = (x: number) => Number.isFinite(x) && x >= -1.0001 && x <= 1.0001;
   const map = (v: unknown) => isF32(v, (d.size as number) ** 2) && v.every(cos);
-  const line = (v: unknown) => isNumArr(v) && v.length === d.positions && v.every(cos);
+  const line = (v: unknown) => isNumArr(v) && v.length === d.compared && v.every(cos);
   return map(d.learned) && map(d.sinusoid) && isObj(d.byDistance) && line(d.byDistance.learned) && line(d.byDistance.sinusoid);
 }
 const isShare = (x: unknown) => isNum(x) && x >= 0 && x <= 1;

@@ -8,7 +8,7 @@ import { divergingColor } from '../shared/diverging';
 import { clear, fmt, h, palette } from './dom';
 import { modeSwitch } from './modes';
 import { session } from './state';
-import { t } from './strings';
+import { joinSentences, t } from './strings';
 import type { View } from './view';
 
 /** The distance the summary quotes beside k = 1: far apart, within the model's positions. */
@@ -59,9 +59,12 @@ export class PositionsView implements View<PositionsData> {
       this.map(d, d.learned, t('positions.learned', d.model, d.positions, d.dims)),
       this.map(d, d.sinusoid, t('positions.sinusoid')),
     );
-    const block = d.positions / d.size;
-    this.pooled.textContent = block > 1 ? t('positions.pooled', Number.isInteger(block) ? block : block.toFixed(1)) : '';
-    const far = Math.min(FAR, d.positions - 1);
+    const block = d.compared / d.size;
+    this.pooled.textContent = joinSentences([
+      block > 1 ? t('positions.pooled', Number.isInteger(block) ? block : block.toFixed(1)) : '',
+      d.compared < d.positions ? t('positions.first', d.compared, d.positions) : '',
+    ]);
+    const far = Math.min(FAR, d.compared - 1);
     const { learned, sinusoid } = d.byDistance;
     this.summary.textContent = t('positions.summary', fmt(learned[1]), fmt(sinusoid[1]), far, fmt(learned[far]), fmt(sinusoid[far]));
     this.chart.innerHTML = this.chartSvg(d, 260); // escaped builder output only
@@ -81,7 +84,7 @@ export class PositionsView implements View<PositionsData> {
           ctx.fillRect(j, i, 1, 1);
         }
     }
-    const scale = d.positions / n;
+    const scale = d.compared / n;
     canvas.addEventListener('mousemove', (e) => {
       const r = canvas.getBoundingClientRect();
       const col = Math.min(n - 1, Math.floor(((e.clientX - r.left) / r.width) * n));

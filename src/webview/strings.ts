@@ -180,6 +180,7 @@ const en = {
   'positions.learned': 'learned ({0}, {1} × {2})',
   'positions.sinusoid': 'sin/cos (fixed, same size)',
   'positions.pooled': 'Each cell is the mean over {0} × {0} positions.',
+  'positions.first': 'The first {0} of {1} positions are compared.',
   'positions.summary':
     'Positions next to each other: cosine {0} learned, {1} sin/cos; {2} apart: {3} and {4}. Near positions get alike vectors in both; the learned ones are whatever helped the model predict.',
   'positions.distance': 'distance k between positions',
@@ -397,6 +398,7 @@ const zh: Record<StringKey, string> = {
   'positions.learned': '学到的（{0}，{1} × {2}）',
   'positions.sinusoid': '正弦/余弦（固定，同样大小）',
   'positions.pooled': '每格是 {0} × {0} 个位置的平均。',
+  'positions.first': '比较的是 {1} 个位置中的前 {0} 个。',
   'positions.summary':
     '相邻位置：余弦 {0}（学到的）、{1}（正弦/余弦）；相距 {2}：{3} 与 {4}。两者都让相近的位置得到相似的向量；学到的向量是对模型预测有用的样子。',
   'positions.distance': '两个位置的距离 k',

@@ -408,14 +408,15 @@ test('positions: maps pooled to at most 128 cells a side (block means, uneven bl
   ]);
   assert.equal(poolSquare(m, 5, 5), m, 'no pooling when it fits');
   const stats = (n: number) => ({ similarity: new Float32Array(n * n).fill(0.5), byDistance: Array(n).fill(0.5), norms: Array(n).fill(1) });
-  const big = positionsData({ model: 'b', positions: 512, dims: 4, learned: stats(512), sinusoid: stats(512) });
+  const big = positionsData({ model: 'b', positions: 4096, compared: 512, dims: 4, learned: stats(512), sinusoid: stats(512) });
   assert.deepEqual([big.size, big.learned.length, big.byDistance.learned.length], [128, 128 * 128, 512]);
   assert.ok(Math.abs(big.learned[777] - 0.5) < 1e-6);
-  const small = positionsData({ model: 's', positions: 128, dims: 4, learned: stats(128), sinusoid: stats(128) });
+  const small = positionsData({ model: 's', positions: 128, compared: 128, dims: 4, learned: stats(128), sinusoid: stats(128) });
   assert.equal(small.size, 128);
   assert.equal(typeof validateHostMessage({ type: 'positions', seq: 1, data: big }), 'object');
   const bad = (data: unknown) => validateHostMessage({ type: 'positions', seq: 1, data });
   assert.equal(typeof bad({ ...big, size: 600 }), 'string', 'more cells than positions');
+  assert.equal(typeof bad({ ...big, compared: 5000 }), 'string', 'more compared than the table has');
   assert.equal(typeof bad({ ...big, learned: new Float32Array(4) }), 'string', 'map of the wrong size');
   assert.equal(typeof bad({ ...big, byDistance: { ...big.byDistance, sinusoid: [2] } }), 'string');
 });

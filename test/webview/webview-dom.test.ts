@@ -858,13 +858,15 @@ test(
     const first = await lastRequest();
     assert.deepEqual(first.request, { section: 'positions' });
     assert.equal(await p.page.locator('.tabs [aria-selected="true"]').getAttribute('data-section'), 'model', 'no tab of its own');
-    // 130 positions pooled to 2 × 2 cells (65 × 65 positions each); a cosine of 1 on the diagonal, −0.5 off it.
+    // The first 130 of 4,096 positions pooled to 2 × 2 cells (65 × 65 positions each); a cosine of 1 on the diagonal,
+    // −0.5 off it.
     const n = 130;
     const map = new Float32Array([1, -0.5, -0.5, 1]);
     const line = (a: number) => Array.from({ length: n }, (_, k) => (k === 0 ? 1 : a - k / 1000));
     const data = {
       model: 'm',
-      positions: n,
+      positions: 4096,
+      compared: n,
       dims: 8,
       size: 2,
       learned: map,
@@ -874,7 +876,7 @@ test(
     await send({ type: 'positions', seq: first.seq, data });
     await p.page.waitForFunction(() => !!document.querySelector('.positions-chart svg'), null, { timeout: 10_000 });
     assert.deepEqual(await p.page.locator('.positions-view figcaption').allInnerTexts(), [
-      'learned (m, 130 × 8)',
+      'learned (m, 4096 × 8)',
       'sin/cos (fixed, same size)',
     ]);
     // The top-left pixel is the diverging scale's full blue (cosine 1); the top-right one its red (−0.5 at alpha 0.5).
@@ -887,7 +889,10 @@ test(
       });
     assert.deepEqual(px[0], [0, 120, 212, 255]);
     assert.ok(px[1][0] > px[1][2], `red-ish: ${px[1]}`);
-    assert.equal(await p.page.locator('.positions-view p.muted.small').nth(1).innerText(), 'Each cell is the mean over 65 × 65 positions.');
+    assert.equal(
+      await p.page.locator('.positions-view p.muted.small').nth(1).innerText(),
+      'Each cell is the mean over 65 × 65 positions. The first 130 of 4096 positions are compared.',
+    );
     assert.equal(
       await p.page.locator('.positions-summary').innerText(),
       'Positions next to each other: cosine 0.899 learned, 0.949 sin/cos; 64 apart: 0.836 and 0.886. Near positions get alike vectors in both; the learned ones are whatever helped the model predict.',

@@ -129,14 +129,15 @@ export function poolSquare(m: Float32Array, n: number, size: number): Float32Arr
 }
 
 export function positionsData(r: PositionReport): PositionsData {
-  const size = Math.min(POSITION_CELLS, r.positions);
+  const size = Math.min(POSITION_CELLS, r.compared);
   return {
     model: r.model,
     positions: r.positions,
+    compared: r.compared,
     dims: r.dims,
     size,
-    learned: poolSquare(r.learned.similarity, r.positions, size),
-    sinusoid: poolSquare(r.sinusoid.similarity, r.positions, size),
+    learned: poolSquare(r.learned.similarity, r.compared, size),
+    sinusoid: poolSquare(r.sinusoid.similarity, r.compared, size),
     byDistance: { learned: r.learned.byDistance, sinusoid: r.sinusoid.byDistance },
   };
 }

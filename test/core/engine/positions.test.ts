@@ -57,7 +57,7 @@ describe('positional encoding', () => {
     try {
       const model = await engine.load(FIX.bert);
       const r = await engine.positions(model);
-      assert.deepEqual([r.positions, r.dims], [128, 32]);
+      assert.deepEqual([r.positions, r.compared, r.dims], [128, 128, 32]);
       const n = r.positions;
       for (const s of [r.learned, r.sinusoid]) {
         assert.equal(s.similarity.length, n * n);
