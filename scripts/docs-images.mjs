@@ -40,6 +40,7 @@ export const DOCS_IMAGES = {
     'panel-occlusion',
     'panel-qa-positions',
     'panel-positions',
+    'panel-masking',
     'panel-qa',
     'panel-same-word',
     'panel-sense-all',

@@ -70,6 +70,8 @@ export const OPTIONS: Record<string, Opt> = {
   'max-seq-len': { type: 'string', arg: 'N', help: 'QA window length in tokens (default 384)' },
   stride: { type: 'string', arg: 'N', help: 'tokens shared by consecutive QA windows (default 128)' },
   'no-answer-threshold': { type: 'string', arg: 'X', help: 'return no answer when the [CLS] score beats the best span by X' },
+  rate: { type: 'string', arg: 'R', help: 'mlm-task: share of the pieces drawn (default 0.15, as BERT)' },
+  seed: { type: 'string', arg: 'N', help: 'mlm-task: the draw (default 1; the same seed and text draw the same pieces)' },
   positions: {
     type: 'boolean',
     help: 'qa: how the best answer was chosen — P(start) and P(end) of the tokens around it in its window',
@@ -175,6 +177,12 @@ export const COMMANDS: Record<string, { summary: string; usage: string; options:
     usage: 'similarity --a A --b B [--model M]',
     options: ['a', 'b', ...COMMON],
     example: 'bert-lens similarity --a "The cat sat on the mat." --b "A cat was sitting on a mat."',
+  },
+  'mlm-task': {
+    summary: "BERT's pretraining task on the text: 15% of its pieces drawn (80% [MASK], 10% random, 10% kept), guessed back",
+    usage: 'mlm-task [--text T | --file F] [--rate 0.15] [--seed N] [--top K]',
+    options: [...INPUT, 'rate', 'seed', 'top', ...COMMON],
+    example: 'bert-lens mlm-task --text "The cat sat on the mat because it was tired." --seed 3',
   },
   positions: {
     summary: "positional encoding: how alike the model's learned position vectors are, by distance, beside sin/cos",

@@ -697,6 +697,37 @@ export async function similarity(ctx: Ctx): Promise<void> {
   );
 }
 
+export async function mlmTask(ctx: Ctx): Promise<void> {
+  const text = await inputText(ctx.v, 'text');
+  const m = await load(ctx, text);
+  const rate = numOpt(ctx.v, 'rate') ?? 0.15;
+  if (!(rate > 0 && rate <= 1)) throw new UsageError(`--rate must be above 0 and at most 1 (got ${rate}); BERT uses 0.15.`);
+  const r = await ctx.engine.mlmTask(m, text, { rate, seed: intOpt(ctx.v, 'seed', 1), top: intOpt(ctx.v, 'top', 3, 1) });
+  if (ctx.v.json) return json(ctx, r);
+  const count = (s: string) => r.items.filter((x) => x.shown === s).length;
+  const pct = (x: number) => `${Math.round(100 * x)}%`;
+  ctx.out(
+    `BERT's pretraining task (${r.model}, seed ${r.seed}): ${r.items.length} of the ${r.pieces} pieces read drawn (${pct(r.rate)}) — ` +
+      `${count('mask')} shown as [MASK], ${count('random')} as a random piece, ${count('same')} left as they were.\n` +
+      `The model must give back every drawn piece in one run; its first guess was right for ${r.correct} of ${r.items.length} (${pct(r.correct / r.items.length)}).\n`,
+  );
+  ctx.out(
+    table(
+      ['>#', 'piece', '>at', 'the model read', 'its guesses', ''],
+      r.items.map((x, i) => [
+        i + 1,
+        x.original,
+        `${x.start}–${x.end}`,
+        x.shown === 'random' ? `${x.as} (random)` : x.shown === 'same' ? `${x.as} (kept)` : x.as,
+        x.predictions.map((p) => `${show(p.word)} ${fmt(p.score)}`).join(', '),
+        x.correct ? '✓' : '✗',
+      ]),
+    ),
+  );
+  if (r.read.end - r.read.start < text.length)
+    ctx.out(`\nThe text is longer than the model reads at once: this was its first window (characters ${r.read.start}–${r.read.end}).`);
+}
+
 /** Distances the text table lists (the JSON has every one). */
 const DISTANCES = [1, 2, 3, 4, 8, 16, 32, 64, 128, 256, 511];
 

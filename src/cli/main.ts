@@ -29,6 +29,7 @@ const HANDLERS: Record<string, (ctx: cmds.Ctx) => Promise<void>> = {
   nsp: cmds.nsp,
   similarity: cmds.similarity,
   positions: cmds.positions,
+  'mlm-task': cmds.mlmTask,
   qa: cmds.qa,
   models: cmds.models,
 };

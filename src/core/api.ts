@@ -385,6 +385,25 @@ export interface QaPositions {
   cls: { pStart: number; pEnd: number }; // [CLS]: the window's no-answer position
 }
 
+/** BERT's masked-LM pretraining task on a text (core/mlm-task.ts): the pieces drawn, what the model saw, its guesses. */
+export interface MlmTaskResult {
+  model: string;
+  read: { start: number; end: number }; // the characters of the window read (the whole text when it fits)
+  pieces: number; // pieces in it
+  rate: number;
+  seed: number;
+  items: Array<{
+    start: number; // the chosen piece in the text
+    end: number;
+    original: string; // the piece ("##ing" for a continuation)
+    shown: 'mask' | 'random' | 'same'; // 80 / 10 / 10
+    as: string; // what the model read there: [MASK], the random piece, or the piece itself
+    predictions: Array<{ word: string; score: number }>; // the model's top pieces there
+    correct: boolean; // the top prediction is the original piece
+  }>;
+  correct: number; // items whose top prediction is the original
+}
+
 /** Positional encoding: the model's learned position vectors beside the Transformer's sin/cos (core/positions.ts). */
 export interface PositionReport {
   model: string;
@@ -464,6 +483,12 @@ export interface Engine {
   inputEmbeddings?(model: LoadedModel): Promise<StaticVectors>;
   /** Positional encoding: the model's learned position vectors beside sin/cos ones (cached per model). */
   positions(model: LoadedModel): Promise<PositionReport>;
+  /** BERT's masked-LM pretraining task on `text`: 15% of its pieces drawn (80% [MASK], 10% random, 10% kept), guessed back. */
+  mlmTask(
+    model: LoadedModel,
+    text: string,
+    opts?: { rate?: number; seed?: number; top?: number; signal?: AbortSignal },
+  ): Promise<MlmTaskResult>;
 
   tokenize(model: LoadedModel, text: string): Promise<Tokenized>;
   /** Encode a document (cached by model + text hash; only windows touching opts.range when given). */

@@ -35,6 +35,7 @@ import { answer } from './qa';
 import { readStatic } from './static';
 import { inputEmbeddingVectors } from './embeddings';
 import { positions } from './positions';
+import { mlmTask } from './mlm-task';
 import { readJsonText } from './model/files';
 
 export type * from './api';
@@ -135,6 +136,9 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
         s.catch(() => statics.delete(file));
       }
       return s;
+    },
+    async mlmTask(model, text, o) {
+      return mlmTask(model, await tokenizer(model), text, o);
     },
     positions(model) {
       let r = positionReports.get(model);

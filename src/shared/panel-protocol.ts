@@ -5,13 +5,26 @@
 import { HEAD_LABELS, type HeadLabel } from './head-labels';
 
 export type Section =
-  'head' | 'model' | 'positions' | 'explain' | 'inspect' | 'sense' | 'qa' | 'ablate' | 'occlude' | 'compare' | 'occurrences' | 'sentences';
+  | 'head'
+  | 'model'
+  | 'positions'
+  | 'explain'
+  | 'inspect'
+  | 'masking'
+  | 'sense'
+  | 'qa'
+  | 'ablate'
+  | 'occlude'
+  | 'compare'
+  | 'occurrences'
+  | 'sentences';
 export const SECTIONS: readonly Section[] = [
   'head',
   'model',
   'positions',
   'explain',
   'inspect',
+  'masking',
   'sense',
   'qa',
   'ablate',
@@ -122,6 +135,27 @@ export interface QaData {
   noAnswer?: number; // the no-answer share of the same softmax as the scores (absent: nothing was read)
   positions?: QaPositionsData; // P(start)/P(end) behind the best answer
 }
+
+/** BERT's masked-LM task on the paragraph at the cursor (core/mlm-task.ts); offsets into `text`. */
+export interface MaskingData {
+  model: string;
+  seed: number;
+  rate: number;
+  pieces: number; // pieces read
+  text: string; // what was read (the paragraph's first window), at most MAX_MASKING_TEXT characters
+  offset: number; // where `text` starts in the document
+  items: Array<{
+    start: number;
+    end: number;
+    original: string;
+    shown: 'mask' | 'random' | 'same';
+    as: string;
+    predictions: Ranked[];
+    correct: boolean;
+  }>;
+  correct: number;
+}
+export const MAX_MASKING_TEXT = 4000;
 
 /** Positional encoding (core/positions.ts): the cosine maps pooled to `size` × `size` cells, and the means by distance. */
 export interface PositionsData {
@@ -255,6 +289,7 @@ export type HostMessage =
   | { type: 'sentences'; seq: number; data: SentencesData }
   | { type: 'occurrences'; seq: number; data: OccurrencesData }
   | { type: 'positions'; seq: number; data: PositionsData }
+  | { type: 'masking'; seq: number; data: MaskingData }
   | { type: 'saved'; path: string }
   | { type: 'show'; section: Section; layer?: number; head?: number };
 
@@ -263,6 +298,7 @@ export type Request =
   | { section: 'head'; layer: number; rollout: boolean }
   | { section: 'model' }
   | { section: 'positions' }
+  | { section: 'masking'; seed: number }
   | { section: 'explain'; layer: number; head: number }
   | { section: 'inspect' }
   | { section: 'sense'; word: string | null; layer: number }
@@ -393,6 +429,25 @@ function isQa(d: unknown): d is QaData {
     isCut(d.questionCut) &&
     (d.noAnswer === undefined || isShare(d.noAnswer)) &&
     (d.positions === undefined || isPositions(d.positions))
+  );
+}
+function isMasking(d: unknown): d is MaskingData {
+  if (!isObj(d) || !isStr(d.model) || !isInt(d.seed) || !isNum(d.rate) || !isInt(d.pieces) || !isInt(d.correct)) return false;
+  if (!isStr(d.text) || d.text.length > MAX_MASKING_TEXT || !isInt(d.offset)) return false;
+  const n = d.text.length;
+  return isArr(
+    d.items,
+    (x): x is MaskingData['items'][number] =>
+      isObj(x) &&
+      isInt(x.start) &&
+      isInt(x.end) &&
+      x.start < x.end &&
+      x.end <= n &&
+      isStr(x.original) &&
+      (x.shown === 'mask' || x.shown === 'random' || x.shown === 'same') &&
+      isStr(x.as) &&
+      isArr(x.predictions, isRanked) &&
+      isBool(x.correct),
   );
 }
 function isPositionsMap(d: unknown): d is PositionsData {
@@ -550,6 +605,8 @@ export function validateHostMessage(m: unknown): HostMessage | string {
       return seqOk && isOccurrences(m.data) ? (m as HostMessage) : 'bad occurrences data';
     case 'positions':
       return seqOk && isPositionsMap(m.data) ? (m as HostMessage) : 'bad positions data';
+    case 'masking':
+      return seqOk && isMasking(m.data) ? (m as HostMessage) : 'bad masking data';
     case 'saved':
       return isStr(m.path) ? (m as HostMessage) : 'bad saved';
     case 'show':
@@ -572,6 +629,8 @@ function isRequest(r: unknown): r is Request {
     case 'model':
     case 'positions':
       return true;
+    case 'masking':
+      return isInt(r.seed) && r.seed < 2 ** 32;
     case 'explain':
       return isInt(r.layer) && r.layer >= 1 && isInt(r.head);
     case 'inspect':

@@ -1,7 +1,8 @@
 // Section 4: the token inspector — static neighbours vs contextual substitutes vs nearest document words, and
 // the contextual similarity to every other occurrence of the same word, and the substitutes read at every layer
 // (logit lens: layers × top-k). Items with a position reveal it.
-import type { InspectData, Ranked, Request } from '../shared/panel-protocol';
+import type { InspectData, Ranked, Request, Section } from '../shared/panel-protocol';
+import { modeSwitch } from './modes';
 import { bar, clear, fmt, h, post, roving } from './dom';
 import { session } from './state';
 import { t } from './strings';
@@ -11,8 +12,8 @@ export class Inspector implements View<InspectData> {
   readonly root = h('section', { class: 'view inspect-view', 'aria-label': t('tab.inspect') });
   private readonly body = h('div');
 
-  constructor() {
-    this.root.append(this.body);
+  constructor(go: (s: Section) => void) {
+    this.root.append(modeSwitch('inspect', go), this.body);
   }
 
   request(): Request | null {

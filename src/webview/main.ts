@@ -8,6 +8,7 @@ import type { View } from './view';
 import { HeadView } from './headView';
 import { ModelView } from './modelView';
 import { PositionsView } from './positions';
+import { MaskingView } from './masking';
 import { Explainer } from './explainer';
 import { Inspector } from './inspector';
 import { SenseMap } from './senseMap';
@@ -46,7 +47,8 @@ function build(): void {
     }, select),
     positions: new PositionsView(select),
     explain: new Explainer(refresh),
-    inspect: new Inspector(),
+    inspect: new Inspector(select),
+    masking: new MaskingView(refresh, select),
     sense: new SenseMap(refresh),
     qa: new Qa(refresh),
     ablate: new AblateView(refresh, select),
@@ -154,6 +156,7 @@ function onMessage(m: HostMessage): void {
     case 'compare':
     case 'occurrences':
     case 'positions':
+    case 'masking':
     case 'sentences': {
       if (!isLatest(m.type, m.seq)) return; // a newer request is on its way
       setStatus('');

@@ -1,7 +1,8 @@
 // Tabs that hold two sections behind a switch instead of a tab each: Ablation holds heads switched off (ablate) and
 // words masked (occlude) — both take something away and colour its effect on the same target; Compare holds two
 // models on one word (compare), one word in two places (occurrences) and two sentences (sentences); Model holds its
-// heads (model) and its positional encoding (positions) — both the model itself rather than the word.
+// heads (model) and its positional encoding (positions) — both the model itself rather than the word; Token holds the
+// word at the cursor (inspect) and BERT's masking task on its paragraph (masking).
 import type { Section } from '../shared/panel-protocol';
 import { h } from './dom';
 import { t, type StringKey } from './strings';
@@ -12,12 +13,20 @@ export const HOSTED: Partial<Record<Section, Section>> = {
   occurrences: 'compare',
   sentences: 'compare',
   positions: 'model',
+  masking: 'inspect',
 };
 export const tabOf = (s: Section): Section => HOSTED[s] ?? s;
 
-type Mode = 'ablate' | 'occlude' | 'compare' | 'occurrences' | 'sentences' | 'model' | 'positions';
+type Mode = 'ablate' | 'occlude' | 'compare' | 'occurrences' | 'sentences' | 'model' | 'positions' | 'inspect' | 'masking';
 /** Each tab's modes in order, with the switch's label and each button's label. */
-const MODES: Record<'ablate' | 'compare' | 'model', { label: StringKey; modes: Array<[Mode, StringKey]> }> = {
+const MODES: Record<'ablate' | 'compare' | 'model' | 'inspect', { label: StringKey; modes: Array<[Mode, StringKey]> }> = {
+  inspect: {
+    label: 'mode.tokenLabel',
+    modes: [
+      ['inspect', 'mode.word'],
+      ['masking', 'mode.masking'],
+    ],
+  },
   model: {
     label: 'mode.modelLabel',
     modes: [
@@ -44,7 +53,7 @@ const MODES: Record<'ablate' | 'compare' | 'model', { label: StringKey; modes: A
 
 /** The switch at the top of each section of a shared tab (Heads | Words, Models | Same word | Sentences). */
 export function modeSwitch(current: Mode, go: (s: Section) => void): HTMLElement {
-  const tab = MODES[tabOf(current) as 'ablate' | 'compare' | 'model'];
+  const tab = MODES[tabOf(current) as keyof typeof MODES];
   return h(
     'div',
     { class: 'toolbar modes', role: 'group', 'aria-label': t(tab.label) },

@@ -13,6 +13,7 @@ import type {
   SimilarityResult,
   MaskResult,
   OcclusionResult,
+  MlmTaskResult,
   QaResult,
   StoreOptions,
 } from '../core/api';
@@ -93,6 +94,7 @@ export class Handlers {
     occlude: (doc, offset, task, question, answer, ctx) => this.occlude(doc, offset, task, question, answer, ctx),
     tensors: (doc, range, what, ctx) => this.tensors(doc, range, what, ctx),
     fillMasks: (doc, offset, top, ctx) => this.fillMasks(doc, offset, top, ctx),
+    mlmTask: (doc, offset, seed, ctx) => this.mlmTask(doc, offset, seed, ctx),
     nsp: (doc, ctx) => this.nsp(doc, ctx),
     qa: (doc, question, top, positions, ctx) => this.qa(doc, question, top, positions === true, ctx),
     positions: async (doc) => {
@@ -341,6 +343,15 @@ export class Handlers {
       signal: ctx.signal,
     });
     return tensorBundle(enc, range, what);
+  }
+
+  /** BERT's masked-LM task on the paragraph at `offset` (core/mlm-task.ts), offsets moved back into the document. */
+  private async mlmTask(doc: DocInput, offset: number, seed: number, ctx: JobContext): Promise<MlmTaskResult & Used> {
+    const { model, used } = await this.pick('encoder', doc, offset);
+    const para = paragraphAround(doc.text, offset);
+    const r = await this.eng().mlmTask(model, doc.text.slice(para.start, para.end), { seed, signal: ctx.signal });
+    const at = <T extends { start: number; end: number }>(x: T): T => ({ ...x, start: x.start + para.start, end: x.end + para.start });
+    return { ...r, read: at(r.read), items: r.items.map(at), ...used };
   }
 
   /** The paragraph's [MASK]s filled jointly (core/fill-masks.ts), offsets moved back into the document. */

@@ -26,6 +26,7 @@ import type {
   MaskResult,
   ModelInfo,
   OcclusionResult,
+  MlmTaskResult,
   PositionReport,
   QaResult,
 } from '../core/api';
@@ -246,6 +247,8 @@ export interface WorkerApi {
   nsp(doc: DocInput): SentencePair[];
   /** Answers to `question` over the whole document; with `positions`, P(start)/P(end) behind the best one. */
   qa(doc: DocInput, question: string, top: number, positions: boolean): QaResult & Used;
+  /** BERT's masked-LM pretraining task on the paragraph at `offset`: 15% of its pieces drawn (seeded) and guessed back. */
+  mlmTask(doc: DocInput, offset: number, seed: number): MlmTaskResult & Used;
   /** Positional encoding of the document's encoder: its learned position vectors beside sin/cos (core/positions.ts). */
   positions(doc: DocInput): PositionReport & Used;
   /** How much of the document the encoder (or QA model) reads as [UNK]: one entry per model used (under `auto`, per language). */
@@ -297,6 +300,7 @@ export const METHOD_TABLE: { readonly [M in Method]: MethodSpec<M> } = {
   nsp: { params: 1, doc: true, immediate: false },
   qa: { params: 4, doc: true, immediate: false },
   positions: { params: 1, doc: true, immediate: false },
+  mlmTask: { params: 3, doc: true, immediate: false },
   coverage: { params: 2, doc: true, immediate: false },
   senseVectors: { params: 3, doc: true, immediate: false },
   compareModels: { params: 4, doc: true, immediate: false },

@@ -423,6 +423,25 @@ describe('bert-lens CLI', () => {
     assert.equal(j.positions, undefined, 'only with --positions');
   });
 
+  it('mlm-task: the draw as a table (what the model read, its guesses, ✓/✗) and as JSON; --rate checked', () => {
+    const text = 'The old man walked to the river bank and sat down, because he was tired after the long day.';
+    const j = runJson(['mlm-task', '--model', BERT, '--seed', '4', '--text', text]);
+    assert.deepEqual(Object.keys(j).sort(), ['correct', 'items', 'model', 'pieces', 'rate', 'read', 'seed']);
+    const r = run(['mlm-task', '--model', BERT, '--seed', '4', '--text', text]);
+    assert.equal(r.code, 0, r.err);
+    assert.match(
+      r.out,
+      new RegExp(`^BERT's pretraining task \\(\\S+, seed 4\\): ${j.items.length} of the ${j.pieces} pieces read drawn \\(15%\\) — `),
+    );
+    assert.match(r.out, new RegExp(`its first guess was right for ${j.correct} of ${j.items.length} `));
+    const rows = r.out.split('\n').filter((l) => /[✓✗]$/.test(l));
+    assert.equal(rows.length, j.items.length);
+    assert.equal(rows.filter((l) => l.endsWith('✓')).length, j.correct);
+    const bad = run(['mlm-task', '--model', BERT, '--rate', '0', '--text', text]);
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /--rate must be above 0 and at most 1 \(got 0\); BERT uses 0\.15\./);
+  });
+
   it('positions: the mean cosine by distance, learned beside sin/cos (text and JSON)', () => {
     const j = runJson(['positions', '--model', BERT]);
     assert.deepEqual([j.positions, j.dims, j.byDistance.learned.length, j.byDistance.sinusoid.length], [128, 32, 128, 128]);

@@ -175,6 +175,30 @@ test('token inspector lists substitutes and document neighbours', async () => {
   await shot('panel-logit-lens');
 });
 
+test('masking: the Token tab’s Masking mode — BERT’s 15% task on the paragraph at the cursor, drawn again on request', async () => {
+  await tab('inspect');
+  await panel.locator('.inspect-view button.mode[data-mode="masking"]').click();
+  const marks = panel.locator('.masking-text mark.drawn');
+  await marks.first().waitFor({ timeout: 60_000 }).catch(dump);
+  const summary = await panel.locator('.masking-summary').innerText();
+  const m = summary.match(/^bert-lens-mini: (\d+) of the (\d+) pieces read drawn \(15%\) — .* First guess right: (\d+) of \1 /);
+  assert.ok(m, summary);
+  assert.equal(await marks.count(), Number(m[1]), 'one mark per drawn piece');
+  assert.equal(await panel.locator('.masking-text mark.ok').count(), Number(m[3]), 'green where the first guess is right');
+  // Every mark is that piece of the paragraph: the panel's text is the document's.
+  const para = TEXT.split('\n\n')[0];
+  assert.ok(para.includes(await panel.locator('.masking-text').innerText()));
+  await shot('panel-masking');
+  // Draw again: another seed, other pieces (the same paragraph).
+  const drawn = () => marks.evaluateAll((ms) => ms.map((x) => `${x.textContent}@${x.previousSibling?.textContent?.length ?? 0}`).join('|'));
+  const before = await drawn();
+  await panel.locator('.masking-view button.draw-again').click();
+  let after = before;
+  for (const until = Date.now() + 30_000; after === before && Date.now() < until; after = await drawn()) await s.page.waitForTimeout(200);
+  assert.notEqual(after, before, 'another draw');
+  await panel.locator('.masking-view button.mode[data-mode="inspect"]').click();
+});
+
 test('sense map: one point per occurrence of "bank"', async () => {
   await tab('sense');
   await panel.locator('.sense-view input[type="text"]').fill('bank');

@@ -12,6 +12,7 @@ import {
   lensData,
   qaData,
   poolSquare,
+  maskingData,
   positionsData,
   sentencesData,
   occurrencesData,
@@ -419,4 +420,38 @@ test('positions: maps pooled to at most 128 cells a side (block means, uneven bl
   assert.equal(typeof bad({ ...big, compared: 5000 }), 'string', 'more compared than the table has');
   assert.equal(typeof bad({ ...big, learned: new Float32Array(4) }), 'string', 'map of the wrong size');
   assert.equal(typeof bad({ ...big, byDistance: { ...big.byDistance, sinusoid: [2] } }), 'string');
+});
+
+test('maskingData: offsets into the text read (which starts at read.start in the document); it validates', () => {
+  const doc = 'Intro.\n\nThe cat sat on the mat.';
+  const item = (start: number, end: number, shown: 'mask' | 'random' | 'same') => ({
+    start,
+    end,
+    original: doc.slice(start, end).toLowerCase(),
+    shown,
+    as: shown === 'mask' ? '[MASK]' : 'dog',
+    predictions: [{ word: 'cat', score: 0.5 }],
+    correct: true,
+  });
+  const r = {
+    model: 'm',
+    read: { start: 8, end: doc.length },
+    pieces: 7,
+    rate: 0.15,
+    seed: 2,
+    items: [item(12, 15, 'mask'), item(27, 30, 'random')],
+    correct: 2,
+  };
+  const d = maskingData(r, doc);
+  assert.equal(d.text, 'The cat sat on the mat.');
+  assert.equal(d.offset, 8);
+  assert.deepEqual(
+    d.items.map((x) => d.text.slice(x.start, x.end)),
+    ['cat', 'mat'],
+  );
+  assert.equal(typeof validateHostMessage({ type: 'masking', seq: 1, data: d }), 'object');
+  const bad = (data: unknown) => validateHostMessage({ type: 'masking', seq: 1, data });
+  assert.equal(typeof bad({ ...d, items: [{ ...d.items[0], end: 99 }] }), 'string', 'a piece past the text');
+  assert.equal(typeof bad({ ...d, items: [{ ...d.items[0], shown: 'hidden' }] }), 'string');
+  assert.equal(typeof bad({ ...d, text: 'x'.repeat(5000) }), 'string', 'text over the cap');
 });

@@ -919,3 +919,69 @@ test(
     assert.deepEqual(await p.cspViolations(), []);
   },
 );
+
+test('masking: the Token tab’s second mode — drawn pieces marked in the text, the table, Draw again, reveal, zh-CN', { skip }, async () => {
+  await p.page.locator('.tabs [data-section="inspect"]').click();
+  await p.page.locator('.inspect-view button.mode[data-mode="masking"]').click();
+  const first = await lastRequest();
+  assert.deepEqual(first.request, { section: 'masking', seed: 1 });
+  assert.equal(await p.page.locator('.tabs [aria-selected="true"]').getAttribute('data-section'), 'inspect', 'no tab of its own');
+  const item = (start: number, end: number, original: string, shown: string, as: string, correct: boolean) => ({
+    start,
+    end,
+    original,
+    shown,
+    as,
+    predictions: [
+      { word: correct ? original : 'dog', score: 0.6 },
+      { word: 'it', score: 0.1 },
+    ],
+    correct,
+  });
+  const data = {
+    model: 'm',
+    seed: 1,
+    rate: 0.15,
+    pieces: 7,
+    text: 'The cat sat on the mat.',
+    offset: 8,
+    items: [item(4, 7, 'cat', 'mask', '[MASK]', false), item(19, 22, 'mat', 'random', 'sky', true)],
+    correct: 1,
+  };
+  await send({ type: 'masking', seq: first.seq, data });
+  await p.page.locator('.masking-text mark').first().waitFor({ timeout: 10_000 });
+  assert.equal(await p.page.locator('.masking-text').innerText(), 'The cat sat on the mat.', 'the text whole, pieces marked in place');
+  assert.deepEqual(
+    await p.page.locator('.masking-text mark').evaluateAll((ms) => ms.map((m) => [m.className, m.textContent, m.getAttribute('title')])),
+    [
+      ['drawn bad', 'cat', 'The model read [MASK]; its guesses: dog 0.600, it 0.100'],
+      ['drawn ok', 'mat', 'The model read sky (random); its guesses: mat 0.600, it 0.100'],
+    ],
+  );
+  assert.equal(
+    await p.page.locator('.masking-summary').innerText(),
+    'm: 2 of the 7 pieces read drawn (15%) — 1 [MASK], 1 random, 0 kept. First guess right: 1 of 2 (50%).',
+  );
+  assert.deepEqual(
+    await p.page
+      .locator('.masking-table tr')
+      .evaluateAll((trs) => trs.map((tr) => (tr as HTMLElement).innerText.replace(/\s+/g, ' ').trim())),
+    ['piece the model read its guesses', 'cat [MASK] dog 0.600, it 0.100 ✗', 'mat sky (random) mat 0.600, it 0.100 ✓'],
+  );
+  assert.equal(await p.page.locator('.focus-line').innerText(), 'The paragraph at the cursor in a.txt');
+  // A piece in the table selects it in the editor: document offsets (the text starts at 8).
+  await p.page.locator('.masking-table button.reveal').nth(1).click();
+  const reveal = await p.page.evaluate(() => (window as any).__posted.filter((m: any) => m.type === 'reveal').at(-1));
+  assert.deepEqual(reveal, { type: 'reveal', start: 27, end: 30 });
+  await p.page.locator('.masking-view button.draw-again').click();
+  assert.deepEqual((await lastRequest()).request, { section: 'masking', seed: 2 }, 'another draw');
+  const wide = await p.page.locator('.masking-view').evaluate((v) => v.scrollWidth <= v.clientWidth + 1);
+  assert.ok(wide, 'fits the panel');
+  await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
+  assert.equal(await p.page.locator('.masking-view button.mode[aria-pressed="true"]').innerText(), '遮盖（15%）');
+  await send({ type: 'masking', seq: (await lastRequest()).seq, data });
+  await p.page.locator('.masking-summary', { hasText: '第一个猜测正确' }).waitFor({ timeout: 10_000 });
+  await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
+  await p.page.locator('.masking-view button.mode[data-mode="inspect"]').click();
+  assert.deepEqual(await p.cspViolations(), []);
+});

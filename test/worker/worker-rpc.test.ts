@@ -347,6 +347,15 @@ test('positions: the encoder’s position table beside sin/cos, across the worke
   assert.equal(typeof r.model, 'string');
 });
 
+test('mlmTask: BERT’s masking task on the paragraph at the offset, offsets in the document, the same draw for the same seed', async () => {
+  const at = TEXT.indexOf('animal');
+  const r = await client.call.mlmTask(doc(), at, 5);
+  assert.ok(r.items.length >= 1);
+  for (const x of r.items) assert.equal(TEXT.slice(x.start, x.end).toLowerCase(), x.original.replace(/^##/, ''));
+  assert.deepEqual(r.read, { start: 0, end: TEXT.length }, 'one paragraph: the whole text');
+  assert.deepEqual((await client.call.mlmTask(doc(), at, 5)).items, r.items);
+});
+
 test('senseVectors: one vector per occurrence, or per word', async () => {
   const s = await client.call.senseVectors(doc(), 'bank', 'last');
   assert.equal(s.items.length, 2);

@@ -1,4 +1,5 @@
 // k-means (k-means++ seeding, seeded RNG, several restarts) and the silhouette score to choose k ≤ 4 senses.
+import { rng } from '../../shared/rng';
 
 export interface Clustering {
   k: number;
@@ -7,17 +8,8 @@ export interface Clustering {
   inertia: number;
 }
 
-/** mulberry32: small, fast, seeded — the same text always gets the same colours. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** mulberry32 (shared/rng.ts): the same text always gets the same colours. */
+export { rng };
 
 function dist2(p: ArrayLike<number>, i: number, q: ArrayLike<number>, j: number, d: number): number {
   let s = 0;

@@ -319,6 +319,12 @@ export class PanelHost implements vscode.Disposable {
           this.post({ type: 'sense', seq, data });
           return;
         }
+        case 'masking': {
+          if (req.section !== 'masking') return;
+          const r = await this.client.call.mlmTask(d, offset, req.seed, opts);
+          this.post({ type: 'masking', seq, data: shape.maskingData(r, d.text) });
+          return;
+        }
         case 'positions': {
           const r = await this.client.call.positions(d, opts);
           this.post({ type: 'positions', seq, data: shape.positionsData(r) });

@@ -6,6 +6,7 @@ import type {
   Explanation,
   LogitLensResult,
   OcclusionResult,
+  MlmTaskResult,
   PositionReport,
   QaResult,
   SimilarityResult,
@@ -25,7 +26,9 @@ import type {
   SentencesData,
   OccurrencesData,
   PositionsData,
+  MaskingData,
 } from '../../shared/panel-protocol';
+import { MAX_MASKING_TEXT } from '../../shared/panel-protocol';
 import type { SentencePair } from './sentence-pair';
 import { focusScores, layerRows, rolloutRow, thumbnails, nearestWordAt } from './attention-rows';
 import { around, inContext } from '../../core/text/context';
@@ -109,6 +112,16 @@ export function qaData(r: QaResult, question: string, text: string): QaData {
     ...(r.noAnswerScore !== undefined && Number.isFinite(r.noAnswerScore) ? { noAnswer: r.noAnswerScore } : {}),
     ...(r.positions ? { positions: positionRows(r.positions) } : {}),
   };
+}
+
+/** The masking draw with offsets into the text read (cut to what the view can show; drawn pieces past it dropped). */
+export function maskingData(r: MlmTaskResult, text: string): MaskingData {
+  const offset = r.read.start;
+  const read = text.slice(offset, Math.min(r.read.end, offset + MAX_MASKING_TEXT));
+  const items = r.items
+    .map((x) => ({ ...x, start: x.start - offset, end: x.end - offset }))
+    .filter((x) => x.start >= 0 && x.end <= read.length);
+  return { model: r.model, seed: r.seed, rate: r.rate, pieces: r.pieces, text: read, offset, items, correct: r.correct };
 }
 
 /** Cells per side of the positions maps: BERT-base's 512 positions pooled 4 × 4, a 128-position model shown whole. */
