@@ -59,6 +59,21 @@ export interface BertLensEngine extends Engine {
   cacheStats(): { hits: number; misses: number; size: number };
 }
 
+/** The promise cached under `key`, made once; a failure is forgotten, so the next call tries again. */
+function cached<K, V>(
+  cache: { get(k: K): Promise<V> | undefined; set(k: K, v: Promise<V>): unknown; delete(k: K): unknown },
+  key: K,
+  make: () => Promise<V>,
+): Promise<V> {
+  let p = cache.get(key);
+  if (!p) {
+    p = make();
+    cache.set(key, p);
+    p.catch(() => cache.delete(key));
+  }
+  return p;
+}
+
 /** Resolve a static-vectors name: a file, a folder holding vectors.{bin,txt,vec}, or an embedded name in modelsDir. */
 function staticFile(nameOrPath: string, modelsDir: string): string {
   // Same rule as models: a bare name is an embedded name, never a file that happens to be in the current directory.
@@ -98,14 +113,8 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
   const cache = new WindowCache();
   const modelsDir = opts.modelsDir ?? defaultModelsDir();
 
-  const tokenizer = (model: LoadedModel): Promise<TextTokenizer> => {
-    let t = tokenizers.get(model);
-    if (!t) {
-      t = loadTokenizer(model.info.dir).then((tk) => remembering(tk));
-      tokenizers.set(model, t);
-    }
-    return t;
-  };
+  const tokenizer = (model: LoadedModel): Promise<TextTokenizer> =>
+    cached(tokenizers, model, () => loadTokenizer(model.info.dir).then((tk) => remembering(tk)));
 
   const engine: BertLensEngine = {
     async load(source: string, lo: LoadOptions = {}) {
@@ -129,34 +138,13 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
     verify: (source) => verifyModel(source, opts),
     async loadStatic(pathOrName: string) {
       const file = staticFile(pathOrName, modelsDir);
-      let s = statics.get(file);
-      if (!s) {
-        s = readStatic(file);
-        statics.set(file, s);
-        s.catch(() => statics.delete(file));
-      }
-      return s;
+      return cached(statics, file, () => readStatic(file));
     },
     async mlmTask(model, text, o) {
       return mlmTask(model, await tokenizer(model), text, o);
     },
-    positions(model) {
-      let r = positionReports.get(model);
-      if (!r) {
-        r = positions(model);
-        positionReports.set(model, r);
-        r.catch(() => positionReports.delete(model));
-      }
-      return r;
-    },
-    inputEmbeddings(model) {
-      let e = embeddings.get(model);
-      if (!e) {
-        e = tokenizer(model).then((tk) => inputEmbeddingVectors(model, tk));
-        embeddings.set(model, e);
-      }
-      return e;
-    },
+    positions: (model) => cached(positionReports, model, () => positions(model)),
+    inputEmbeddings: (model) => cached(embeddings, model, () => tokenizer(model).then((tk) => inputEmbeddingVectors(model, tk))),
     tokenizer,
     async tokenizerOf(source, load) {
       const r = await resolveModel(source, { ...opts, modelsDir, ...load, dtype: load?.dtype ?? opts.dtype });

@@ -3,7 +3,7 @@
 // mean cosine by distance.
 import type { PositionsData, Request, Section } from '../shared/panel-protocol';
 import { SIDE_COLORS } from '../shared/compare-svg';
-import { distanceChartSvg } from '../shared/distance-chart';
+import { distanceChartSvg } from '../shared/layer-chart';
 import { divergingColor } from '../shared/diverging';
 import { clear, fmt, h, palette } from './dom';
 import { modeSwitch } from './modes';
