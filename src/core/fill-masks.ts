@@ -4,7 +4,7 @@
 // Mask-Predict (Ghazvininejad et al. 2019) with one token fixed per step. Each mask is one vocabulary token.
 import type { FilledMask, FillResult, LoadedModel } from './api';
 import { BertLensError, throwIfAborted } from './model/errors';
-import { maskWords, noMask, readMasks, requireMlm, topK } from './mlm';
+import { maskWords, noMask, readMasks, requireMlm, specialTest, topK } from './mlm';
 import { softmax } from './softmax';
 import type { TextTokenizer } from './text/tokenizer';
 import { planWindows } from './text/windows';
@@ -41,9 +41,9 @@ export async function fillMasks(
   const row = [cls, ...tok.tokens.idList(span.tokenStart, span.tokenEnd), sep];
   const pos = masks.map((m) => tok.words.tokenStarts[m] - span.tokenStart + 1); // positions in `row`
   const V = info.vocabSize;
-  const specials = new Set([tk.special.cls, tk.special.sep, tk.special.mask, tk.special.pad, tk.special.unk]);
+  const isSpecial = specialTest(tk);
   // A word of its own: no special token, no "##" continuation (a mask stands for a whole word).
-  const allowed = (id: number) => !specials.has(id) && !/^\[.*\]$/.test(tk.idToToken(id)) && !tk.idToToken(id).startsWith('##');
+  const allowed = (id: number) => !isSpecial(id) && !tk.idToToken(id).startsWith('##');
   const open = new Set(masks.map((_, k) => k));
   const filled = new Map<number, FilledMask>();
   let score = 1;

@@ -3,7 +3,7 @@
 // as create_pretraining_data.py draws them — and the model must give back every original piece in one run.
 import type { LoadedModel, MlmTaskResult } from './api';
 import { BertLensError, throwIfAborted } from './model/errors';
-import { requireMlm, topK } from './mlm';
+import { requireMlm, specialTest, topK } from './mlm';
 import { softmax } from './softmax';
 import type { TextTokenizer } from './text/tokenizer';
 import { planWindows } from './text/windows';
@@ -24,8 +24,7 @@ export async function mlmTask(model: LoadedModel, tk: TextTokenizer, text: strin
     throw new BertLensError('BAD_INPUT', `The masking rate must be above 0 and at most 1 (got ${rate}); BERT uses 0.15.`);
   const tok = tk.tokenize(text);
   const span = planWindows(tok, { maxTokens: info.maxPositions - 2 })[0];
-  const specials = new Set([tk.special.cls, tk.special.sep, tk.special.mask, tk.special.pad, tk.special.unk]);
-  const isSpecial = (id: number) => specials.has(id) || /^\[.*\]$/.test(tk.idToToken(id));
+  const isSpecial = specialTest(tk);
   const ids = span ? tok.tokens.idList(span.tokenStart, span.tokenEnd) : [];
   // [UNK] is not a piece the model could give back: never chosen.
   const candidates = ids.flatMap((id, i) => (isSpecial(id) ? [] : [i]));

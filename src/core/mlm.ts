@@ -134,10 +134,15 @@ export function maskRows(info: ModelInfo, tk: TextTokenizer, text: string, at?: 
   };
 }
 
+/** Ids never predicted nor drawn as a word: [CLS], [SEP], [MASK], [PAD], [UNK] and any other "[…]" entry ([unused0]). */
+export function specialTest(tk: TextTokenizer): (id: number) => boolean {
+  const specials = new Set([tk.special.cls, tk.special.sep, tk.special.mask, tk.special.pad, tk.special.unk]);
+  return (id) => specials.has(id) || /^\[.*\]$/.test(tk.idToToken(id));
+}
+
 /** Top words from each row's logits at its [MASK]s ([counts[r], vocab] per row), merged across rows. */
 export function predictionsFrom(logits: Float32Array[], counts: number[], tk: TextTokenizer, vocab: number, top: number): MaskPrediction[] {
-  const specials = new Set([tk.special.cls, tk.special.sep, tk.special.mask, tk.special.pad, tk.special.unk]);
-  const isSpecial = (id: number) => specials.has(id) || /^\[.*\]$/.test(tk.idToToken(id));
+  const isSpecial = specialTest(tk);
   const preds = new Map<string, number>();
   logits.forEach((l, r) => {
     const probs = Array.from({ length: counts[r] }, (_, i) => softmax(l, i * vocab, vocab));

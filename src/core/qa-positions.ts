@@ -13,7 +13,7 @@ export interface BestPair {
   endLogits: Float32Array;
 }
 
-/** Keeps `cand` when it beats `best`; copies the logits only then. */
+/** The better of `best` and the pair (s, e) of window `window`; the window's logits are copied only for a new window. */
 export function keepBest(
   best: BestPair | undefined,
   logit: number,
