@@ -180,10 +180,13 @@ def training_log_table(log_path):
     if not os.path.exists(log_path):
         return '(no runs logged yet)'
     rows = [json.loads(l) for l in open(log_path) if l.strip()]
-    out = ('| date | kind | tokens (run) | tokens (total) | wall | MLM top-1 | top-5 | NSP | QA F1 held-out | shipped |\n'
-           '|---|---|---|---|---|---|---|---|---|---|\n')
+    # The depth is logged since it can change (PRETRAIN_LAYERS); every earlier run had the 4 layers of MINI.
+    deep = any(r.get('layers', 4) != 4 for r in rows)
+    out = (f"| date | kind |{' layers |' if deep else ''} tokens (run) | tokens (total) | wall | MLM top-1 | top-5 | NSP | "
+           f"QA F1 held-out | shipped |\n|---|---|{'---|' if deep else ''}---|---|---|---|---|---|---|---|\n")
     for r in rows:
-        out += (f"| {r['date']} | {r['kind']} | {r['tokens_run'] / 1e6:.1f}M | {r['tokens_total'] / 1e6:.1f}M | "
+        depth = f" {r.get('layers', 4)} |" if deep else ''
+        out += (f"| {r['date']} | {r['kind']} |{depth} {r['tokens_run'] / 1e6:.1f}M | {r['tokens_total'] / 1e6:.1f}M | "
                 f"{r['wall_s'] / 60:.0f} min | {pct(r['mlm_top1'])} | {pct(r['mlm_top5'])} | {pct(r['nsp_acc'])} | "
                 f"{qa_f1(r)} | {shipped(r)} |\n")
     return out
