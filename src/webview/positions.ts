@@ -21,6 +21,8 @@ export class PositionsView implements View<PositionsData> {
   private readonly summary = h('p', { class: 'positions-summary small', 'aria-live': 'polite' });
   private readonly chart = h('div', { class: 'svg-host positions-chart' });
   private data: PositionsData | null = null;
+  private asked = ''; // the document, version and model of the last request
+  private shownFor = ''; // … and of the data shown
 
   constructor(go: (s: Section) => void) {
     this.root.append(
@@ -33,8 +35,15 @@ export class PositionsView implements View<PositionsData> {
     );
   }
 
+  /** The model's table does not move with the cursor: asked again only for another document, version or model. */
   request(): Request | null {
-    return session.model && session.focus ? { section: 'positions' } : null;
+    const m = session.model;
+    const f = session.focus;
+    if (!m || !f) return null;
+    const key = `${f.uri}\u0000${f.version}\u0000${m.id}`;
+    if (key === this.shownFor) return null;
+    this.asked = key;
+    return { section: 'positions' };
   }
 
   heading(): string | null {
@@ -43,6 +52,7 @@ export class PositionsView implements View<PositionsData> {
 
   render(d: PositionsData): void {
     this.data = d;
+    this.shownFor = this.asked;
     this.draw();
   }
 

@@ -899,6 +899,13 @@ test(
     );
     assert.equal(await p.page.locator('.positions-chart svg polyline').count(), 2);
     assert.equal(await p.page.locator('.focus-line').innerText(), 'Positional encoding of m');
+    // Another word of the same document: the table has not changed, so nothing is asked again.
+    const focus = { uri: 'file:///a.txt', version: 1, word: { text: 'the', start: 0, end: 3 }, fileName: 'a.txt' };
+    await send({ type: 'focus', focus });
+    assert.equal((await lastRequest()).seq, first.seq, 'no new request for a cursor move');
+    await send({ type: 'focus', focus: { ...focus, version: 2 } });
+    assert.deepEqual((await lastRequest()).request, { section: 'positions' }, 'an edit asks again');
+    await send({ type: 'positions', seq: (await lastRequest()).seq, data });
     const wide = await p.page.locator('.positions-view').evaluate((v) => {
       const right = v.getBoundingClientRect().right + 1;
       return Array.from(v.querySelectorAll('*'))
