@@ -72,6 +72,11 @@ export const OPTIONS: Record<string, Opt> = {
   'no-answer-threshold': { type: 'string', arg: 'X', help: 'return no answer when the [CLS] score beats the best span by X' },
   rate: { type: 'string', arg: 'R', help: 'mlm-task: share of the pieces drawn (default 0.15, as BERT)' },
   seed: { type: 'string', arg: 'N', help: 'mlm-task: the draw (default 1; the same seed and text draw the same pieces)' },
+  corpus: {
+    type: 'string',
+    arg: 'FILE',
+    help: 'reference: a UTF-8 text file to search, one passage per line (default: the embedded corpus for the word: English or Chinese)',
+  },
   positions: {
     type: 'boolean',
     help: 'qa: how the best answer was chosen — P(start) and P(end) of the tokens around it in its window',
@@ -183,6 +188,13 @@ export const COMMANDS: Record<string, { summary: string; usage: string; options:
     usage: 'mlm-task [--text T | --file F] [--rate 0.15] [--seed N] [--top K]',
     options: [...INPUT, 'rate', 'seed', 'top', ...COMMON],
     example: 'bert-lens mlm-task --text "The cat sat on the mat because it was tired." --seed 3',
+  },
+  reference: {
+    summary:
+      "nearest contexts in a reference corpus: the word as one layer reads it, beside the corpus words nearest to it (exBERT's search)",
+    usage: 'reference --word W [--occurrence N] [--text T | --file F] [--layer 0..L|last] [--top K] [--corpus FILE]',
+    options: [...INPUT, 'word', 'occurrence', 'layer', 'top', 'corpus', ...COMMON],
+    example: 'bert-lens reference --word bank --text "She sat on the bank of the river." --layer 2',
   },
   positions: {
     summary: "positional encoding: how alike the model's learned position vectors are, by distance, beside sin/cos",

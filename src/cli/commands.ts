@@ -22,6 +22,7 @@ import { AUTO, chooseLanguage, isAuto, resolveModel, type ModelKind } from '../c
 import { BertLensError } from '../core/model/errors';
 import { MASK_FORMS } from '../core/mlm';
 import { positionRows } from '../core/qa-positions';
+import { MAX_REFERENCE_TOP } from '../core/reference';
 import { makeDirs } from '../core/make-dirs';
 import { headCensus } from '../core/heads';
 import { compareOccurrences, cosine, occurrenceOf, occurrences, resolveLayers, wordVectorAt } from '../core/vectors';
@@ -726,6 +727,42 @@ export async function mlmTask(ctx: Ctx): Promise<void> {
   );
   if (r.read.end - r.read.start < text.length)
     ctx.out(`\nThe text is longer than the model reads at once: this was its first window (characters ${r.read.start}–${r.read.end}).`);
+}
+
+/** The word (--word, --occurrence) against every word of a reference corpus at one layer: exBERT's corpus search. */
+export async function reference(ctx: Ctx): Promise<void> {
+  const text = await inputText(ctx.v);
+  const m = await load(ctx, text);
+  const layer = layerChoice(ctx.v);
+  if (layer === 'last4') throw new UsageError('reference reads the corpus at one layer: give --layer 0 (embeddings) to L, or last.');
+  const word = needWord(ctx.v);
+  const n = intOpt(ctx.v, 'occurrence', 1, 1);
+  const top = intOpt(ctx.v, 'top', 10, 1);
+  if (top > MAX_REFERENCE_TOP) throw new UsageError(`--top must be 1 to ${MAX_REFERENCE_TOP} (got ${top}).`);
+  const tk = await ctx.engine.tokenizer(m);
+  const skeleton = { model: m.info, textHash: '', tok: tk.tokenize(text), windows: [] };
+  const at = skeleton.tok.words.starts[occurrenceOf(skeleton, word, n - 1)];
+  const r = await ctx.engine.reference(m, text, {
+    at,
+    layer: layer === 'last' ? undefined : layer,
+    top,
+    corpus: str(ctx.v, 'corpus'),
+    onProgress: (p) => p.total > 1 && ctx.progress.update('Reading the reference corpus', p.done, p.total),
+  });
+  if (ctx.v.json) return json(ctx, r);
+  const total = occurrences(skeleton, word).length;
+  const where = r.layer === 0 ? 'layer 0 (embeddings)' : `layer ${r.layer} of ${r.layers}`;
+  ctx.out(
+    `"${r.word.text}"${total > 1 ? ` (occurrence ${n} of ${total})` : ''} at ${where} of ${r.model}, against ` +
+      `${r.searched.toLocaleString('en-US')} words of ${r.passages.toLocaleString('en-US')} passages (${r.corpus}).\n` +
+      `Same word: ${r.sameWord} of ${r.matches.length}. Words matched: ${r.words.map((w) => `${show(w.word)} ${w.count}`).join(', ')}.\n`,
+  );
+  ctx.out(
+    table(
+      ['>#', '>cosine', 'in the corpus'],
+      r.matches.map((x, i) => [i + 1, fmt(x.score), `${x.cutBefore ? '…' : ''}${x.before}[${x.word}]${x.after}${x.cutAfter ? '…' : ''}`]),
+    ),
+  );
 }
 
 /** Distances the text table lists (the JSON has every one). */

@@ -30,6 +30,7 @@ const HANDLERS: Record<string, (ctx: cmds.Ctx) => Promise<void>> = {
   similarity: cmds.similarity,
   positions: cmds.positions,
   'mlm-task': cmds.mlmTask,
+  reference: cmds.reference,
   qa: cmds.qa,
   models: cmds.models,
 };

@@ -404,6 +404,30 @@ export interface MlmTaskResult {
   correct: number; // items whose top prediction is the original
 }
 
+/** Nearest contexts in a reference corpus (core/reference.ts): a word's nearest corpus words at one layer. */
+export interface ReferenceResult {
+  model: string;
+  corpus: string; // "reference-en", "reference-zh" or the file's name
+  layer: number; // 0 = embeddings … L
+  layers: number; // the model's L
+  searched: number; // corpus words indexed (punctuation is not)
+  passages: number; // corpus lines read
+  word: Span; // the word searched for, in the text given
+  /** Best first; `before`/`after`: the passage around the match (cut… where it goes on). */
+  matches: Array<{ word: string; score: number; before: string; after: string; cutBefore: boolean; cutAfter: boolean }>;
+  sameWord: number; // matches that are the word itself (case-insensitive)
+  words: Array<{ word: string; count: number }>; // the words matched, most frequent first
+}
+
+export interface ReferenceOptions {
+  at: number; // the word at this offset of the text
+  layer?: number; // 0 (embeddings) … L, negative from the end; default the last
+  top?: number; // matches, default 20, at most 100
+  corpus?: string; // a UTF-8 text file, one passage per line; default the embedded one for the word's script
+  signal?: AbortSignal;
+  onProgress?: (p: { done: number; total: number }) => void; // corpus passages read (the first search at a layer)
+}
+
 /** Positional encoding: the model's learned position vectors beside the Transformer's sin/cos (core/positions.ts). */
 export interface PositionReport {
   model: string;
@@ -489,6 +513,8 @@ export interface Engine {
     text: string,
     opts?: { rate?: number; seed?: number; top?: number; signal?: AbortSignal },
   ): Promise<MlmTaskResult>;
+  /** The word at `opts.at` matched against every word of a reference corpus at one layer (exBERT's corpus search). */
+  reference(model: LoadedModel, text: string, opts: ReferenceOptions): Promise<ReferenceResult>;
 
   tokenize(model: LoadedModel, text: string): Promise<Tokenized>;
   /** Encode a document (cached by model + text hash; only windows touching opts.range when given). */

@@ -36,6 +36,7 @@ import { readStatic } from './static';
 import { inputEmbeddingVectors } from './embeddings';
 import { positions } from './positions';
 import { mlmTask } from './mlm-task';
+import { reference, ReferenceIndexes } from './reference';
 import { readJsonText } from './model/files';
 
 export type * from './api';
@@ -111,6 +112,7 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
   const positionReports = new WeakMap<LoadedModel, Promise<PositionReport>>();
   const statics = new Map<string, Promise<StaticVectors>>();
   const cache = new WindowCache();
+  const referenceIndexes = new ReferenceIndexes();
   const modelsDir = opts.modelsDir ?? defaultModelsDir();
 
   const tokenizer = (model: LoadedModel): Promise<TextTokenizer> =>
@@ -142,6 +144,9 @@ export function createEngine(opts: StoreOptions = {}): BertLensEngine {
     },
     async mlmTask(model, text, o) {
       return mlmTask(model, await tokenizer(model), text, o);
+    },
+    async reference(model, text, o) {
+      return reference(model, await tokenizer(model), text, o, { cache, modelsDir, indexes: referenceIndexes });
     },
     positions: (model) => cached(positionReports, model, () => positions(model)),
     inputEmbeddings: (model) => cached(embeddings, model, () => tokenizer(model).then((tk) => inputEmbeddingVectors(model, tk))),

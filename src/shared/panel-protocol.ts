@@ -11,6 +11,7 @@ export type Section =
   | 'explain'
   | 'inspect'
   | 'masking'
+  | 'reference'
   | 'sense'
   | 'qa'
   | 'ablate'
@@ -25,6 +26,7 @@ export const SECTIONS: readonly Section[] = [
   'explain',
   'inspect',
   'masking',
+  'reference',
   'sense',
   'qa',
   'ablate',
@@ -156,6 +158,21 @@ export interface MaskingData {
   correct: number;
 }
 export const MAX_MASKING_TEXT = 4000;
+
+/** Nearest contexts in a reference corpus (core/reference.ts): the word at the cursor against every corpus word. */
+export interface ReferenceData {
+  model: string;
+  corpus: string;
+  layer: number; // 0 = embeddings … L
+  layers: number; // the model's L
+  searched: number;
+  passages: number;
+  word: string;
+  matches: Array<{ word: string; score: number; before: string; after: string; cutBefore: boolean; cutAfter: boolean }>;
+  sameWord: number;
+  words: Array<{ word: string; count: number }>;
+}
+export const MAX_REFERENCE_MATCHES = 100;
 
 /** Positional encoding (core/positions.ts): the cosine maps pooled to `size` × `size` cells, and the means by distance. */
 export interface PositionsData {
@@ -290,6 +307,7 @@ export type HostMessage =
   | { type: 'occurrences'; seq: number; data: OccurrencesData }
   | { type: 'positions'; seq: number; data: PositionsData }
   | { type: 'masking'; seq: number; data: MaskingData }
+  | { type: 'reference'; seq: number; data: ReferenceData }
   | { type: 'saved'; path: string }
   | { type: 'show'; section: Section; layer?: number; head?: number };
 
@@ -299,6 +317,7 @@ export type Request =
   | { section: 'model' }
   | { section: 'positions' }
   | { section: 'masking'; seed: number }
+  | { section: 'reference'; layer: number } // -1 = the last layer
   | { section: 'explain'; layer: number; head: number }
   | { section: 'inspect' }
   | { section: 'sense'; word: string | null; layer: number }
@@ -448,6 +467,21 @@ function isMasking(d: unknown): d is MaskingData {
       isStr(x.as) &&
       isArr(x.predictions, isRanked) &&
       isBool(x.correct),
+  );
+}
+function isReference(d: unknown): d is ReferenceData {
+  if (!isObj(d) || !isStr(d.model) || !isStr(d.corpus) || !isInt(d.layer) || !isInt(d.layers) || d.layer > d.layers) return false;
+  if (!isInt(d.searched) || !isInt(d.passages) || !isStr(d.word) || !isInt(d.sameWord)) return false;
+  const short = (v: unknown) => isStr(v) && v.length <= 400;
+  return (
+    isArr(
+      d.matches,
+      (x): x is ReferenceData['matches'][number] =>
+        isObj(x) && short(x.word) && isNum(x.score) && short(x.before) && short(x.after) && isBool(x.cutBefore) && isBool(x.cutAfter),
+    ) &&
+    d.matches.length <= MAX_REFERENCE_MATCHES &&
+    d.sameWord <= d.matches.length &&
+    isArr(d.words, (x): x is ReferenceData['words'][number] => isObj(x) && short(x.word) && isInt(x.count))
   );
 }
 function isPositionsMap(d: unknown): d is PositionsData {
@@ -607,6 +641,8 @@ export function validateHostMessage(m: unknown): HostMessage | string {
       return seqOk && isPositionsMap(m.data) ? (m as HostMessage) : 'bad positions data';
     case 'masking':
       return seqOk && isMasking(m.data) ? (m as HostMessage) : 'bad masking data';
+    case 'reference':
+      return seqOk && isReference(m.data) ? (m as HostMessage) : 'bad reference data';
     case 'saved':
       return isStr(m.path) ? (m as HostMessage) : 'bad saved';
     case 'show':
@@ -631,6 +667,8 @@ function isRequest(r: unknown): r is Request {
       return true;
     case 'masking':
       return isInt(r.seed) && r.seed < 2 ** 32;
+    case 'reference':
+      return Number.isInteger(r.layer) && (r.layer as number) >= -1 && (r.layer as number) <= 1000;
     case 'explain':
       return isInt(r.layer) && r.layer >= 1 && isInt(r.head);
     case 'inspect':

@@ -9,6 +9,7 @@ import { HeadView } from './headView';
 import { ModelView } from './modelView';
 import { PositionsView } from './positions';
 import { MaskingView } from './masking';
+import { ReferenceView } from './reference';
 import { Explainer } from './explainer';
 import { Inspector } from './inspector';
 import { SenseMap } from './senseMap';
@@ -49,6 +50,7 @@ function build(): void {
     explain: new Explainer(refresh),
     inspect: new Inspector(select),
     masking: new MaskingView(refresh, select),
+    reference: new ReferenceView(refresh, select),
     sense: new SenseMap(refresh),
     qa: new Qa(refresh),
     ablate: new AblateView(refresh, select),
@@ -157,6 +159,7 @@ function onMessage(m: HostMessage): void {
     case 'occurrences':
     case 'positions':
     case 'masking':
+    case 'reference':
     case 'sentences': {
       if (!isLatest(m.type, m.seq)) return; // a newer request is on its way
       setStatus('');

@@ -2,7 +2,8 @@
 // words masked (occlude) — both take something away and colour its effect on the same target; Compare holds two
 // models on one word (compare), one word in two places (occurrences) and two sentences (sentences); Model holds its
 // heads (model) and its positional encoding (positions) — both the model itself rather than the word; Token holds the
-// word at the cursor (inspect) and BERT's masking task on its paragraph (masking).
+// word at the cursor (inspect), BERT's masking task on its paragraph (masking) and the word against a reference corpus
+// (reference).
 import type { Section } from '../shared/panel-protocol';
 import { h } from './dom';
 import { t, type StringKey } from './strings';
@@ -14,10 +15,11 @@ export const HOSTED: Partial<Record<Section, Section>> = {
   sentences: 'compare',
   positions: 'model',
   masking: 'inspect',
+  reference: 'inspect',
 };
 export const tabOf = (s: Section): Section => HOSTED[s] ?? s;
 
-type Mode = 'ablate' | 'occlude' | 'compare' | 'occurrences' | 'sentences' | 'model' | 'positions' | 'inspect' | 'masking';
+type Mode = 'ablate' | 'occlude' | 'compare' | 'occurrences' | 'sentences' | 'model' | 'positions' | 'inspect' | 'masking' | 'reference';
 /** Each tab's modes in order, with the switch's label and each button's label. */
 const MODES: Record<'ablate' | 'compare' | 'model' | 'inspect', { label: StringKey; modes: Array<[Mode, StringKey]> }> = {
   inspect: {
@@ -25,6 +27,7 @@ const MODES: Record<'ablate' | 'compare' | 'model' | 'inspect', { label: StringK
     modes: [
       ['inspect', 'mode.word'],
       ['masking', 'mode.masking'],
+      ['reference', 'mode.reference'],
     ],
   },
   model: {

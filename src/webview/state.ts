@@ -12,6 +12,7 @@ export interface UiState {
   senseWord: string;
   senseAll: boolean;
   senseLayer: number; // 0 = last
+  referenceLayer: number; // the Corpus view's layer: 0 = embeddings … L, -1 = the last
   question: string;
   against: string; // the Compare view's second model ('' = none picked)
   sentenceB: number | null; // the Sentences view's picked B (its start offset; null = the sentence after A)
@@ -27,6 +28,7 @@ const DEFAULTS: UiState = {
   senseWord: '',
   senseAll: false,
   senseLayer: 0,
+  referenceLayer: -1,
   question: '',
   against: '',
   sentenceB: null,
@@ -39,6 +41,7 @@ function restore(): UiState {
   const out = { ...DEFAULTS };
   if (SECTIONS.includes(s.section as Section)) out.section = s.section as Section;
   for (const k of ['layer', 'head', 'senseLayer'] as const) if (Number.isInteger(s[k]) && (s[k] as number) >= 0) out[k] = s[k] as number;
+  if (Number.isInteger(s.referenceLayer) && (s.referenceLayer as number) >= -1) out.referenceLayer = s.referenceLayer as number;
   if (typeof s.rollout === 'boolean') out.rollout = s.rollout;
   if (typeof s.senseAll === 'boolean') out.senseAll = s.senseAll;
   if (Array.isArray(s.hidden)) out.hidden = s.hidden.filter((x) => Number.isInteger(x));

@@ -15,6 +15,7 @@ import type {
   OcclusionResult,
   MlmTaskResult,
   QaResult,
+  ReferenceResult,
   StoreOptions,
 } from '../core/api';
 import { paragraphAround } from '../core/text/paragraphs';
@@ -95,6 +96,7 @@ export class Handlers {
     tensors: (doc, range, what, ctx) => this.tensors(doc, range, what, ctx),
     fillMasks: (doc, offset, top, ctx) => this.fillMasks(doc, offset, top, ctx),
     mlmTask: (doc, offset, seed, ctx) => this.mlmTask(doc, offset, seed, ctx),
+    reference: (doc, offset, layer, top, ctx) => this.reference(doc, offset, layer, top, ctx),
     nsp: (doc, ctx) => this.nsp(doc, ctx),
     qa: (doc, question, top, positions, ctx) => this.qa(doc, question, top, positions === true, ctx),
     positions: async (doc) => {
@@ -352,6 +354,19 @@ export class Handlers {
     const r = await this.eng().mlmTask(model, doc.text.slice(para.start, para.end), { seed, signal: ctx.signal });
     const at = <T extends { start: number; end: number }>(x: T): T => ({ ...x, start: x.start + para.start, end: x.end + para.start });
     return { ...r, read: at(r.read), items: r.items.map(at), ...used };
+  }
+
+  /** The word at `offset` against the reference corpus (core/reference.ts); its first search at a layer reads the corpus. */
+  private async reference(doc: DocInput, offset: number, layer: number, top: number, ctx: JobContext): Promise<ReferenceResult & Used> {
+    const { model, used } = await this.pick('encoder', doc, offset);
+    const r = await this.eng().reference(model, doc.text, {
+      at: offset,
+      layer,
+      top,
+      signal: ctx.signal,
+      onProgress: (p) => ctx.progress(p),
+    });
+    return { ...r, ...used };
   }
 
   /** The paragraph's [MASK]s filled jointly (core/fill-masks.ts), offsets moved back into the document. */

@@ -442,6 +442,46 @@ describe('bert-lens CLI', () => {
     assert.match(bad.err, /--rate must be above 0 and at most 1 \(got 0\); BERT uses 0\.15\./);
   });
 
+  it('reference: the word against a corpus file at a layer (text and JSON); a bad layer, count or file is a clear error', () => {
+    const dir = tempDir('bert-lens-cli-ref-');
+    const corpus = path.join(dir, 'corpus.txt');
+    writeFileSync(corpus, 'She put her money in the bank before noon.\nThe old man sat on the river bank.\n');
+    const args = ['reference', '--model', BERT, '--word', 'bank', '--occurrence', '2', '--corpus', corpus, '--layer', '1', '--top', '3'];
+    const text = 'The bank was closed. He walked along the bank of the river.';
+    const j = runJson([...args, '--text', text]);
+    assert.deepEqual(Object.keys(j).sort(), [
+      'corpus',
+      'layer',
+      'layers',
+      'matches',
+      'model',
+      'passages',
+      'sameWord',
+      'searched',
+      'word',
+      'words',
+    ]);
+    assert.deepEqual([j.corpus, j.layer, j.passages, j.searched, j.matches.length], ['corpus.txt', 1, 2, 17, 3]);
+    assert.equal(j.word.start, text.lastIndexOf('bank'), 'the second occurrence');
+    const r = run([...args, '--text', text]);
+    assert.equal(r.code, 0, r.err);
+    const lines = r.out.split('\n');
+    assert.equal(lines[0], `"bank" (occurrence 2 of 2) at layer 1 of 2 of ${j.model}, against 17 words of 2 passages (corpus.txt).`);
+    assert.match(lines[1], new RegExp(`^Same word: ${j.sameWord} of 3\\. Words matched: `));
+    const rows = lines.filter((l) => /^\s*\d+\s+\d\.\d{4}\s/.test(l));
+    assert.equal(rows.length, 3);
+    rows.forEach((l, i) => assert.ok(l.includes(`[${j.matches[i].word}]`), l));
+    const bad = (extra: string[], re: RegExp, code = 2) => {
+      const b = run(['reference', '--model', BERT, '--word', 'bank', '--text', text, ...extra]);
+      assert.equal(b.code, code, b.err);
+      assert.match(b.err, re);
+    };
+    bad(['--layer', 'last4'], /reads the corpus at one layer/);
+    bad(['--top', '101'], /--top must be 1 to 100/);
+    bad(['--corpus', path.join(dir, 'none.txt')], /Reference corpus .*none\.txt not found/, 1);
+    bad(['--occurrence', '3'], /occurs 2 time\(s\); there is no occurrence 3/, 1);
+  });
+
   it('positions: the mean cosine by distance, learned beside sin/cos (text and JSON)', () => {
     const j = runJson(['positions', '--model', BERT]);
     assert.deepEqual([j.positions, j.dims, j.byDistance.learned.length, j.byDistance.sinusoid.length], [128, 32, 128, 128]);

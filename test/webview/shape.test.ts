@@ -13,6 +13,7 @@ import {
   qaData,
   poolSquare,
   maskingData,
+  referenceData,
   positionsData,
   sentencesData,
   occurrencesData,
@@ -454,4 +455,41 @@ test('maskingData: offsets into the text read (which starts at read.start in the
   assert.equal(typeof bad({ ...d, items: [{ ...d.items[0], end: 99 }] }), 'string', 'a piece past the text');
   assert.equal(typeof bad({ ...d, items: [{ ...d.items[0], shown: 'hidden' }] }), 'string');
   assert.equal(typeof bad({ ...d, text: 'x'.repeat(5000) }), 'string', 'text over the cap');
+});
+
+test("referenceData: the search as the panel shows it (strings cut to the validator's bound); it validates", () => {
+  const m = (word: string, score: number) => ({
+    word,
+    score,
+    before: 'the central ',
+    after: ' of the state',
+    cutBefore: true,
+    cutAfter: false,
+  });
+  const r = {
+    model: 'm',
+    corpus: 'reference-en',
+    layer: 2,
+    layers: 4,
+    searched: 50_000,
+    passages: 900,
+    word: { text: 'bank', start: 10, end: 14 },
+    matches: [m('bank', 0.9), m('river', 0.8), m('Bank', 0.7)],
+    sameWord: 2,
+    words: [
+      { word: 'bank', count: 2 },
+      { word: 'river', count: 1 },
+    ],
+  };
+  const d = referenceData(r);
+  assert.deepEqual([d.word, d.layer, d.layers, d.sameWord, d.matches.length], ['bank', 2, 4, 2, 3]);
+  assert.equal(typeof validateHostMessage({ type: 'reference', seq: 1, data: d }), 'object');
+  const long = referenceData({ ...r, matches: [{ ...m('x', 0.5), before: 'y'.repeat(1000) }], sameWord: 0 });
+  assert.equal(long.matches[0].before.length, 400);
+  assert.equal(typeof validateHostMessage({ type: 'reference', seq: 1, data: long }), 'object');
+  const bad = (data: unknown) => validateHostMessage({ type: 'reference', seq: 1, data });
+  assert.equal(typeof bad({ ...d, layer: 5 }), 'string', 'a layer past the model');
+  assert.equal(typeof bad({ ...d, sameWord: 4 }), 'string', 'more of the same word than matches');
+  assert.equal(typeof bad({ ...d, matches: [{ ...d.matches[0], score: NaN }] }), 'string', 'a NaN score is refused');
+  assert.equal(typeof bad({ ...d, matches: Array(101).fill(d.matches[0]), sameWord: 0 }), 'string', 'over the cap');
 });

@@ -992,3 +992,84 @@ test('masking: the Token tab’s second mode — drawn pieces marked in the text
   await p.page.locator('.masking-view button.mode[data-mode="inspect"]').click();
   assert.deepEqual(await p.cspViolations(), []);
 });
+
+test(
+  'reference: the Token tab’s Corpus mode — layer picker 0..L, the search summary, same-word count, matches in their passages, zh-CN',
+  { skip },
+  async () => {
+    await p.page.locator('.tabs [data-section="inspect"]').click();
+    await p.page.locator('.inspect-view button.mode[data-mode="reference"]').click();
+    const first = await lastRequest();
+    assert.deepEqual(first.request, { section: 'reference', layer: -1 }, 'the last layer first');
+    assert.equal(await p.page.locator('.tabs [aria-selected="true"]').getAttribute('data-section'), 'inspect', 'no tab of its own');
+    assert.deepEqual(
+      await p.page
+        .locator('.reference-view select option')
+        .evaluateAll((os) => os.map((o) => [(o as HTMLOptionElement).value, o.textContent])),
+      [
+        ['0', '0 (embeddings)'],
+        ['1', '1'],
+        ['2', '2'],
+        ['3', '3'],
+        ['4', '4 (last)'],
+      ],
+    );
+    assert.equal(await p.page.locator('.reference-view select').inputValue(), '4');
+    const m = (word: string, score: number, before: string, after: string) => ({
+      word,
+      score,
+      before,
+      after,
+      cutBefore: true,
+      cutAfter: false,
+    });
+    const data = {
+      model: 'm',
+      corpus: 'reference-en',
+      layer: 4,
+      layers: 4,
+      searched: 50910,
+      passages: 900,
+      word: 'bank',
+      matches: [m('bank', 0.912, 'as the central ', ' of the United States.'), m('river', 0.8, 'across a ', ' of commuters.')],
+      sameWord: 1,
+      words: [
+        { word: 'bank', count: 1 },
+        { word: 'river', count: 1 },
+      ],
+    };
+    await send({ type: 'reference', seq: first.seq, data });
+    await p.page.locator('.reference-table mark').first().waitFor({ timeout: 10_000 });
+    assert.equal(
+      await p.page.locator('.reference-summary').innerText(),
+      '“bank” at layer 4 (last) against 50,910 words of 900 passages (reference-en).',
+    );
+    assert.equal(await p.page.locator('.reference-words').innerText(), 'Same word: 1 of 2. Words matched: bank 1 · river 1');
+    assert.deepEqual(
+      await p.page
+        .locator('.reference-table tr')
+        .evaluateAll((trs) => trs.map((tr) => [(tr as HTMLElement).innerText.replace(/\s+/g, ' ').trim(), tr.className])),
+      [
+        ['cosine in the corpus', ''],
+        ['0.912 …as the central bank of the United States.', 'same'],
+        ['0.800 …across a river of commuters.', ''],
+      ],
+    );
+    assert.deepEqual(await p.page.locator('.reference-table mark').allInnerTexts(), ['bank', 'river']);
+    // Another layer asks again; the embeddings are layer 0, and the choice survives a reload of the model list.
+    await p.page.locator('.reference-view select').selectOption('0');
+    assert.deepEqual((await lastRequest()).request, { section: 'reference', layer: 0 });
+    await p.page.locator('.reference-view select').selectOption('4');
+    assert.deepEqual((await lastRequest()).request, { section: 'reference', layer: -1 }, 'the last layer asked as the last');
+    const wide = await p.page.locator('.reference-view').evaluate((v) => v.scrollWidth <= v.clientWidth + 1);
+    assert.ok(wide, 'fits the panel');
+    await send({ type: 'init', language: 'zh-cn', model: { id: 'm', layers: 4, heads: 3 } });
+    assert.equal(await p.page.locator('.reference-view button.mode[aria-pressed="true"]').innerText(), '语料');
+    assert.equal(await p.page.locator('.reference-view select option').first().innerText(), '0（词嵌入）');
+    await send({ type: 'reference', seq: (await lastRequest()).seq, data: { ...data, word: '哈', corpus: 'reference-zh' } });
+    await p.page.locator('.reference-summary', { hasText: '与 reference-zh 中 900 段共 50,910 个词比较' }).waitFor({ timeout: 10_000 });
+    await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
+    await p.page.locator('.reference-view button.mode[data-mode="inspect"]').click();
+    assert.deepEqual(await p.cspViolations(), []);
+  },
+);

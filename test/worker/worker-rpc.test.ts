@@ -356,6 +356,19 @@ test('mlmTask: BERT’s masking task on the paragraph at the offset, offsets in 
   assert.deepEqual((await client.call.mlmTask(doc(), at, 5)).items, r.items);
 });
 
+test('reference: the word at the offset against the embedded corpus for its script, at a layer (-1 = last); progress while reading', async () => {
+  const at = TEXT.indexOf('bank');
+  const seen: Array<{ done: number; total: number }> = [];
+  const r = await client.call.reference(doc(), at, -1, 7, { onProgress: (p) => seen.push(p as { done: number; total: number }) });
+  assert.equal(r.corpus, 'reference-en');
+  assert.deepEqual([r.layer, r.layers, r.matches.length], [2, 2, 7]);
+  assert.deepEqual(r.word, { text: 'bank', start: at, end: at + 4 });
+  assert.ok(seen.length >= 2 && seen[seen.length - 1].done === seen[seen.length - 1].total, 'progress up to the end');
+  const again = await client.call.reference(doc(), at, 2, 7);
+  assert.deepEqual(again.matches, r.matches, 'layer 2 is the last: the same search, from the cached index');
+  await assert.rejects(client.call.reference(doc(), at, 9, 7), /Layer 9 does not exist/);
+});
+
 test('senseVectors: one vector per occurrence, or per word', async () => {
   const s = await client.call.senseVectors(doc(), 'bank', 'last');
   assert.equal(s.items.length, 2);

@@ -33,6 +33,8 @@ const defaultDocInput: DocSource = (d) => ({
   version: d.version,
   text: analysisText(d.getText(), d.languageId).text,
 });
+/** Matches the Corpus view lists (exBERT shows a page of them; more would need scrolling past the word counts). */
+const REFERENCE_MATCHES = 20;
 const TEXT_SCHEMES = new Set(['file', 'untitled', 'vscode-remote', 'vscode-vfs', 'vscode-notebook-cell']);
 const isText = (d: vscode.TextDocument) => TEXT_SCHEMES.has(d.uri.scheme);
 /** A "word" for the focus line; the worker applies its own tokenizer to the offset (CJK: one character). */
@@ -323,6 +325,12 @@ export class PanelHost implements vscode.Disposable {
           if (req.section !== 'masking') return;
           const r = await this.client.call.mlmTask(d, offset, req.seed, opts);
           this.post({ type: 'masking', seq, data: shape.maskingData(r, d.text) });
+          return;
+        }
+        case 'reference': {
+          if (req.section !== 'reference') return;
+          const r = await this.client.call.reference(d, offset, req.layer, REFERENCE_MATCHES, opts);
+          this.post({ type: 'reference', seq, data: shape.referenceData(r) });
           return;
         }
         case 'positions': {

@@ -9,6 +9,7 @@ import type {
   MlmTaskResult,
   PositionReport,
   QaResult,
+  ReferenceResult,
   SimilarityResult,
 } from '../../core/api';
 import type { AttentionMatrix, InspectResult, ModelComparison, SenseVectors, Used } from '../../worker/protocol';
@@ -27,8 +28,9 @@ import type {
   OccurrencesData,
   PositionsData,
   MaskingData,
+  ReferenceData,
 } from '../../shared/panel-protocol';
-import { MAX_MASKING_TEXT } from '../../shared/panel-protocol';
+import { MAX_MASKING_TEXT, MAX_REFERENCE_MATCHES } from '../../shared/panel-protocol';
 import type { SentencePair } from './sentence-pair';
 import { focusScores, layerRows, rolloutRow, thumbnails, nearestWordAt } from './attention-rows';
 import { around, inContext } from '../../core/text/context';
@@ -122,6 +124,25 @@ export function maskingData(r: MlmTaskResult, text: string): MaskingData {
     .map((x) => ({ ...x, start: x.start - offset, end: x.end - offset }))
     .filter((x) => x.start >= 0 && x.end <= read.length);
   return { model: r.model, seed: r.seed, rate: r.rate, pieces: r.pieces, text: read, offset, items, correct: r.correct };
+}
+
+/** The reference search as the panel shows it (the layer count for its layer picker; text cut to the validator's bound). */
+export function referenceData(r: ReferenceResult): ReferenceData {
+  const cut = (s: string) => (s.length > 400 ? s.slice(0, 400) : s);
+  return {
+    model: r.model,
+    corpus: r.corpus,
+    layer: r.layer,
+    layers: r.layers,
+    searched: r.searched,
+    passages: r.passages,
+    word: cut(r.word.text),
+    matches: r.matches
+      .slice(0, MAX_REFERENCE_MATCHES)
+      .map((m) => ({ ...m, word: cut(m.word), before: cut(m.before), after: cut(m.after) })),
+    sameWord: r.sameWord,
+    words: r.words.map((w) => ({ word: cut(w.word), count: w.count })),
+  };
 }
 
 /** Cells per side of the positions maps: BERT-base's 512 positions pooled 4 × 4, a 128-position model shown whole. */
