@@ -21,6 +21,8 @@ export function cliAdvice(fix: Fix): string {
         : 'Or pass --model with another model (embedded name, folder or Hugging Face id).';
     case 'staticVectors':
       return 'Pass --static with a word2vec/GloVe/fastText file or an embedded name such as word2vec-mini.';
+    case 'referenceCorpus':
+      return 'Pass --corpus with a UTF-8 text file (one passage per line), or leave it out to search the embedded corpus.';
   }
 }
 

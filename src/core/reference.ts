@@ -51,20 +51,16 @@ export function embeddedReference(modelsDir: string, word: string): ReferenceCor
 
 /** A reference corpus from a UTF-8 text file: one passage per line, at most MAX_REFERENCE_CHARS characters. */
 export function readReference(file: string, name = path.basename(file)): ReferenceCorpus {
-  if (!existsSync(file) || !statSync(file).isFile())
-    throw new BertLensError('BAD_INPUT', `Reference corpus ${file} not found. Give a UTF-8 text file with one passage per line.`, { file });
-  if (statSync(file).size > MAX_REFERENCE_CHARS * 4) throw new BertLensError('BAD_INPUT', tooLong(file), { file });
+  const bad = (why: string) =>
+    new BertLensError('BAD_INPUT', `Reference corpus ${file} ${why}`, { file, fix: [{ option: 'referenceCorpus' }] });
+  const tooLong = `is longer than ${MAX_REFERENCE_CHARS.toLocaleString('en-US')} characters (it is read whole for every layer searched): keep its first few thousand lines.`;
+  if (!existsSync(file) || !statSync(file).isFile()) throw bad('not found.');
+  if (statSync(file).size > MAX_REFERENCE_CHARS * 4) throw bad(tooLong);
   const text = readFileSync(file, 'utf8');
-  if (text.length > MAX_REFERENCE_CHARS) throw new BertLensError('BAD_INPUT', tooLong(file), { file });
-  if (text.includes('\u0000') || text.includes('\uFFFD'))
-    throw new BertLensError('BAD_INPUT', `Reference corpus ${file} is not UTF-8 text. Give a UTF-8 text file with one passage per line.`, {
-      file,
-    });
+  if (text.length > MAX_REFERENCE_CHARS) throw bad(tooLong);
+  if (text.includes('\u0000') || text.includes('\uFFFD')) throw bad('is not UTF-8 text.');
   return { name, text };
 }
-
-const tooLong = (file: string) =>
-  `Reference corpus ${file} is longer than ${MAX_REFERENCE_CHARS.toLocaleString('en-US')} characters (it is read whole for every layer searched). Give a shorter file, e.g. its first few thousand lines.`;
 
 /**
  * Reads every passage (line) of the corpus alone — [CLS] passage [SEP], cut into pieces of the model's length at word

@@ -26,6 +26,8 @@ export function vscodeAdvice(fix: Fix, l10n: L10n): string | undefined {
         : l10n.t('Pick another model with "BERT Lens: Select Model…" (bertLens.model).');
     case 'staticVectors':
       return l10n.t('Set bertLens.staticVectors to a word2vec/GloVe/fastText file or word2vec-mini.');
+    case 'referenceCorpus':
+      return l10n.t('Set bertLens.referenceCorpus to a UTF-8 text file (one passage per line), or clear it to search the embedded corpus.');
   }
 }
 

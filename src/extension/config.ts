@@ -7,6 +7,8 @@ export interface BertLensConfig {
   model: string;
   qaModel: string;
   staticVectors: string;
+  /** The Corpus view's reference corpus: a UTF-8 text file, one passage per line; '' = the embedded one for the word. */
+  referenceCorpus: string;
   hubEndpoint: string;
   offline: boolean;
   /** Which ONNX file of a model folder to run; auto: int8 (onnx/model_quantized.onnx) when the folder has it. */
@@ -27,6 +29,7 @@ export type ConfigKey =
   | 'model'
   | 'qaModel'
   | 'staticVectors'
+  | 'referenceCorpus'
   | 'hubEndpoint'
   | 'offline'
   | 'dtype'
@@ -49,6 +52,7 @@ export const DEFAULTS: BertLensConfig = {
   model: 'auto',
   qaModel: 'auto',
   staticVectors: 'auto',
+  referenceCorpus: '',
   hubEndpoint: 'https://huggingface.co',
   offline: false,
   dtype: 'auto',
@@ -83,6 +87,7 @@ export const RENDER_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
   'maxDocumentChars',
   'topK',
   'nsp.threshold',
+  'referenceCorpus',
 ]);
 /**
  * Ignored at workspace level in Restricted Mode (package.json `restrictedConfigurations` lists the same keys): paths
@@ -93,6 +98,7 @@ export const RESTRICTED_KEYS: ReadonlySet<ConfigKey> = new Set<ConfigKey>([
   'model',
   'qaModel',
   'staticVectors',
+  'referenceCorpus',
   'hubEndpoint',
   'maxDocumentChars',
   'threads',
@@ -149,6 +155,7 @@ export function readConfig(r: Reader, trusted: boolean): BertLensConfig {
     model: str(g('model'), DEFAULTS.model),
     qaModel: str(g('qaModel'), DEFAULTS.qaModel),
     staticVectors: typeof sv === 'string' ? sv.trim() : DEFAULTS.staticVectors,
+    referenceCorpus: str(g('referenceCorpus'), DEFAULTS.referenceCorpus),
     hubEndpoint: str(g('hubEndpoint'), DEFAULTS.hubEndpoint).replace(/\/+$/, ''),
     offline: bool(g('offline'), DEFAULTS.offline),
     dtype: oneOf(g('dtype'), ['auto', 'int8', 'fp32'] as const, DEFAULTS.dtype),
@@ -169,6 +176,7 @@ export const CONFIG_FIELDS: Record<ConfigKey, keyof BertLensConfig> = {
   model: 'model',
   qaModel: 'qaModel',
   staticVectors: 'staticVectors',
+  referenceCorpus: 'referenceCorpus',
   hubEndpoint: 'hubEndpoint',
   offline: 'offline',
   dtype: 'dtype',

@@ -18,6 +18,7 @@ import type {
   ReferenceResult,
   StoreOptions,
 } from '../core/api';
+import path from 'node:path';
 import { paragraphAround } from '../core/text/paragraphs';
 import { keepOnly } from '../core/text/segments';
 import type {
@@ -96,7 +97,7 @@ export class Handlers {
     tensors: (doc, range, what, ctx) => this.tensors(doc, range, what, ctx),
     fillMasks: (doc, offset, top, ctx) => this.fillMasks(doc, offset, top, ctx),
     mlmTask: (doc, offset, seed, ctx) => this.mlmTask(doc, offset, seed, ctx),
-    reference: (doc, offset, layer, top, ctx) => this.reference(doc, offset, layer, top, ctx),
+    reference: (doc, offset, layer, top, corpus, ctx) => this.reference(doc, offset, layer, top, corpus, ctx),
     nsp: (doc, ctx) => this.nsp(doc, ctx),
     qa: (doc, question, top, positions, ctx) => this.qa(doc, question, top, positions === true, ctx),
     positions: async (doc) => {
@@ -357,12 +358,22 @@ export class Handlers {
   }
 
   /** The word at `offset` against the reference corpus (core/reference.ts); its first search at a layer reads the corpus. */
-  private async reference(doc: DocInput, offset: number, layer: number, top: number, ctx: JobContext): Promise<ReferenceResult & Used> {
+  private async reference(
+    doc: DocInput,
+    offset: number,
+    layer: number,
+    top: number,
+    corpus: string | null,
+    ctx: JobContext,
+  ): Promise<ReferenceResult & Used> {
+    if (corpus !== null && (typeof corpus !== 'string' || !path.isAbsolute(corpus)))
+      throw new HandledError('BAD_REQUEST', 'reference: the corpus is an absolute path or null');
     const { model, used } = await this.pick('encoder', doc, offset);
     const r = await this.eng().reference(model, doc.text, {
       at: offset,
       layer,
       top,
+      corpus: corpus ?? undefined,
       signal: ctx.signal,
       onProgress: (p) => ctx.progress(p),
     });

@@ -250,8 +250,9 @@ export interface WorkerApi {
   qa(doc: DocInput, question: string, top: number, positions: boolean): QaResult & Used;
   /** BERT's masked-LM pretraining task on the paragraph at `offset`: 15% of its pieces drawn (seeded) and guessed back. */
   mlmTask(doc: DocInput, offset: number, seed: number): MlmTaskResult & Used;
-  /** The word at `offset` against every word of the reference corpus for its script at `layer` (-1 = last; core/reference.ts). */
-  reference(doc: DocInput, offset: number, layer: number, top: number): ReferenceResult & Used;
+  /** The word at `offset` against every word of a reference corpus at `layer` (-1 = last; core/reference.ts): the file
+   * `corpus` (an absolute path), or null for the embedded one for the word's script. */
+  reference(doc: DocInput, offset: number, layer: number, top: number, corpus: string | null): ReferenceResult & Used;
   /** Positional encoding of the document's encoder: its learned position vectors beside sin/cos (core/positions.ts). */
   positions(doc: DocInput): PositionReport & Used;
   /** How much of the document the encoder (or QA model) reads as [UNK]: one entry per model used (under `auto`, per language). */
@@ -304,7 +305,7 @@ export const METHOD_TABLE: { readonly [M in Method]: MethodSpec<M> } = {
   qa: { params: 4, doc: true, immediate: false },
   positions: { params: 1, doc: true, immediate: false },
   mlmTask: { params: 3, doc: true, immediate: false },
-  reference: { params: 4, doc: true, immediate: false },
+  reference: { params: 5, doc: true, immediate: false },
   coverage: { params: 2, doc: true, immediate: false },
   senseVectors: { params: 3, doc: true, immediate: false },
   compareModels: { params: 4, doc: true, immediate: false },

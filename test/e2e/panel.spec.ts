@@ -199,6 +199,29 @@ test('masking: the Token tab’s Masking mode — BERT’s 15% task on the parag
   await panel.locator('.masking-view button.mode[data-mode="inspect"]').click();
 });
 
+test('corpus: the Token tab’s Corpus mode — "bank" beside its nearest words in the English reference corpus, at two layers', async () => {
+  await s.clickWord('bank', 0, 2);
+  await tab('inspect');
+  await panel.locator('.inspect-view button.mode[data-mode="reference"]').click();
+  const rows = panel.locator('.reference-table tr:has(mark)');
+  await rows.first().waitFor({ timeout: 60_000 }).catch(dump);
+  const summary = panel.locator('.reference-summary');
+  assert.match(await summary.innerText(), /^“bank” at layer 4 \(last\) against [\d,]+ words of 900 passages \(reference-en\)\.$/);
+  assert.equal(await rows.count(), 20);
+  const scores = (await panel.locator('.reference-table td.num').allInnerTexts()).map(Number);
+  assert.deepEqual(
+    scores,
+    [...scores].sort((a, b) => b - a),
+    'best first',
+  );
+  assert.match(await panel.locator('.reference-words').innerText(), /^Same word: \d+ of 20\. Words matched: /);
+  await shot('panel-reference');
+  await panel.locator('.reference-view select').selectOption('1');
+  await panel.locator('.reference-summary', { hasText: 'at layer 1 against' }).waitFor({ timeout: 60_000 }).catch(dump);
+  assert.equal(await rows.count(), 20);
+  await panel.locator('.reference-view button.mode[data-mode="inspect"]').click();
+});
+
 test('sense map: one point per occurrence of "bank"', async () => {
   await tab('sense');
   await panel.locator('.sense-view input[type="text"]').fill('bank');

@@ -25,6 +25,7 @@ test('Restricted Mode ignores workspace model paths and hub endpoint, keeps othe
       model: { globalValue: 'user-model', workspaceValue: '/evil/model' },
       qaModel: { workspaceFolderValue: '/evil/qa' },
       staticVectors: { workspaceValue: '/evil/vectors.bin' },
+      referenceCorpus: { globalValue: '/home/me/corpus.txt', workspaceValue: '/etc/passwd' },
       hubEndpoint: { workspaceValue: 'https://evil.example' },
       layer: { workspaceValue: 2 },
     }),
@@ -33,6 +34,11 @@ test('Restricted Mode ignores workspace model paths and hub endpoint, keeps othe
   assert.equal(c.model, 'user-model');
   assert.equal(c.qaModel, DEFAULTS.qaModel);
   assert.equal(c.staticVectors, DEFAULTS.staticVectors);
+  assert.equal(
+    c.referenceCorpus,
+    '/home/me/corpus.txt',
+    "a workspace cannot point the Corpus view at a file; the user's own setting stays",
+  );
   assert.equal(c.hubEndpoint, DEFAULTS.hubEndpoint);
   assert.equal(c.layer, 2);
 });
@@ -57,6 +63,7 @@ test('values are validated', () => {
       topK: { globalValue: 0 },
       hubEndpoint: { globalValue: 'https://hf-mirror.com/' },
       staticVectors: { globalValue: '' },
+      referenceCorpus: { globalValue: '  ' },
       'nsp.threshold': { globalValue: 7 },
     }),
     true,
@@ -69,6 +76,7 @@ test('values are validated', () => {
   assert.equal(c.hubEndpoint, 'https://hf-mirror.com');
   assert.equal(c.staticVectors, '', 'an explicit empty string means no static vectors');
   assert.equal(c.nspThreshold, 1);
+  assert.equal(c.referenceCorpus, '', 'blank: the embedded corpus');
 });
 
 test('reactions: model settings reload, view settings re-render', () => {

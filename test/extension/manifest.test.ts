@@ -61,6 +61,7 @@ test('settings defaults match the typed config, Restricted Mode lists the model 
     'bertLens.maxDocumentChars',
     'bertLens.model',
     'bertLens.qaModel',
+    'bertLens.referenceCorpus',
     'bertLens.staticVectors',
     'bertLens.threads',
   ]);

@@ -3,6 +3,8 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
+import { writeFileSync } from 'node:fs';
+import { tempDir } from '../temp';
 import { WorkerClient, WorkerError, WORKER_LIMITS, type WorkerDeath } from '../../src/extension/client';
 import { adjacentPairs } from '../../src/core/text/sentences';
 import { analysisText, keepOnly } from '../../src/core/text/segments';
@@ -356,17 +358,27 @@ test('mlmTask: BERT’s masking task on the paragraph at the offset, offsets in 
   assert.deepEqual((await client.call.mlmTask(doc(), at, 5)).items, r.items);
 });
 
-test('reference: the word at the offset against the embedded corpus for its script, at a layer (-1 = last); progress while reading', async () => {
+test('reference: the word at the offset against the embedded corpus for its script, or a corpus file, at a layer (-1 = last)', async () => {
   const at = TEXT.indexOf('bank');
   const seen: Array<{ done: number; total: number }> = [];
-  const r = await client.call.reference(doc(), at, -1, 7, { onProgress: (p) => seen.push(p as { done: number; total: number }) });
+  const r = await client.call.reference(doc(), at, -1, 7, null, { onProgress: (p) => seen.push(p as { done: number; total: number }) });
   assert.equal(r.corpus, 'reference-en');
   assert.deepEqual([r.layer, r.layers, r.matches.length], [2, 2, 7]);
   assert.deepEqual(r.word, { text: 'bank', start: at, end: at + 4 });
   assert.ok(seen.length >= 2 && seen[seen.length - 1].done === seen[seen.length - 1].total, 'progress up to the end');
-  const again = await client.call.reference(doc(), at, 2, 7);
+  const again = await client.call.reference(doc(), at, 2, 7, null);
   assert.deepEqual(again.matches, r.matches, 'layer 2 is the last: the same search, from the cached index');
-  await assert.rejects(client.call.reference(doc(), at, 9, 7), /Layer 9 does not exist/);
+  await assert.rejects(client.call.reference(doc(), at, 9, 7, null), /Layer 9 does not exist/);
+  const file = path.join(tempDir('bert-lens-rpc-ref-'), 'mine.txt');
+  writeFileSync(file, 'The river bank was green.\nShe went to the bank.\n');
+  const mine = await client.call.reference(doc(), at, 1, 3, file);
+  assert.deepEqual([mine.corpus, mine.passages, mine.searched], ['mine.txt', 2, 10]);
+  await assert.rejects(client.call.reference(doc(), at, 1, 3, 'mine.txt'), (e: Error & { code?: string }) => e.code === 'BAD_REQUEST');
+  await assert.rejects(client.call.reference(doc(), at, 1, 3, file + '.none'), (e: Error & { fix?: unknown }) => {
+    assert.match(e.message, /Reference corpus .*mine\.txt\.none not found\./);
+    assert.deepEqual(e.fix, [{ option: 'referenceCorpus' }], 'the extension says which setting to change');
+    return true;
+  });
 });
 
 test('senseVectors: one vector per occurrence, or per word', async () => {

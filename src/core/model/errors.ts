@@ -24,7 +24,8 @@ export type Fix =
   | { option: 'hfToken' }
   | { option: 'cacheDir' }
   | { option: 'model'; task?: 'qa' | 'mlm' | 'nsp' }
-  | { option: 'staticVectors' };
+  | { option: 'staticVectors' }
+  | { option: 'referenceCorpus' };
 
 export class BertLensError extends Error {
   override readonly name = 'BertLensError';

@@ -249,6 +249,13 @@ export class PanelHost implements vscode.Disposable {
     }
   }
 
+  /** bertLens.referenceCorpus as an absolute path (a relative one is read from the first workspace folder); null: embedded. */
+  private referenceCorpus(): string | null {
+    const c = this.config().referenceCorpus;
+    if (!c) return null;
+    return path.resolve(vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? '', c);
+  }
+
   private async answer(seq: number, req: Request): Promise<void> {
     const section = req.section;
     const ed = this.editor;
@@ -329,7 +336,7 @@ export class PanelHost implements vscode.Disposable {
         }
         case 'reference': {
           if (req.section !== 'reference') return;
-          const r = await this.client.call.reference(d, offset, req.layer, REFERENCE_MATCHES, opts);
+          const r = await this.client.call.reference(d, offset, req.layer, REFERENCE_MATCHES, this.referenceCorpus(), opts);
           this.post({ type: 'reference', seq, data: shape.referenceData(r) });
           return;
         }
