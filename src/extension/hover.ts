@@ -90,6 +90,7 @@ export function render(r: InspectResult, doc: vscode.TextDocument, layers: numbe
 
   const uri = doc.uri.toString();
   const panel = `$(preview) ${commandLink(vscode.l10n.t('Open in the BERT Lens panel'), SHOW_IN_PANEL, [{ uri, offset: r.word.start }], vscode.l10n.t('Explore this word in the panel'))}`;
+  const corpus = `$(search) ${commandLink(vscode.l10n.t('In a corpus'), SHOW_IN_PANEL, [{ uri, offset: r.word.start, section: 'reference' }], vscode.l10n.t('This word beside the nearest words of a reference corpus (the panel’s Corpus view)'))}`;
   if (r.occurrences.length) {
     // Line:column and the words around each occurrence: several on one line must still read differently. The
     // snippet stays on its line, so only that line is read (not the whole document, per hover).
@@ -128,7 +129,7 @@ export function render(r: InspectResult, doc: vscode.TextDocument, layers: numbe
     );
   if (r.partial)
     md.appendMarkdown(`*${vscode.l10n.t('Only the passage around this word is encoded yet; hover again for the whole document.')}*\n\n`);
-  md.appendMarkdown(`${panel} · BERT Lens · ${esc(usedText(r))}`);
+  md.appendMarkdown(`${panel} · ${corpus} · BERT Lens · ${esc(usedText(r))}`);
   return md;
 }
 

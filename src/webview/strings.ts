@@ -191,7 +191,7 @@ const en = {
   'masking.wrong': 'wrong',
   'mode.reference': 'Corpus',
   'reference.help':
-    "The word at the cursor, as this layer of the model reads it, beside the nearest words of a reference corpus read by the same model (exBERT's corpus search). Move the layer: where the matches are the same word, the vector still says mostly which word it is; where they are other words in the same role, it says what the word does here. At layer 0 a vector is the word's embedding plus its position's, so words at the same position can come first. The first search at a layer reads the whole corpus: a few seconds on the embedded models, longer on large ones.",
+    "The word at the cursor, as this layer reads it, beside the nearest words of a reference corpus read by the same model (exBERT's corpus search). The same word: the vector still mostly says which word it is; other words in the same role: it says what the word does here. Layer 0 adds each position's vector, so words at the same position can match. A layer's first search reads the corpus once.",
   'reference.layer0': '0 (embeddings)',
   'reference.layerLast': '{0} (last)',
   'reference.summary': '“{0}” at layer {1} against {2} words of {3} passages ({4}).',
@@ -436,7 +436,7 @@ const zh: Record<StringKey, string> = {
   'masking.wrong': '错',
   'mode.reference': '语料',
   'reference.help':
-    '光标处的词在这一层的向量，与同一模型读参考语料时每个词的向量比较，列出最相近的（即 exBERT 的语料检索）。换一层看看：最相近的若是同一个词，向量主要还在说“这是哪个词”；若是作用相同的其他词，它说的是这个词在这里做什么。第 0 层的向量是词嵌入加上位置向量，所以同一位置上的词可能排在前面。每一层第一次检索要先读一遍整个语料：内置模型几秒，大模型更久。',
+    '光标处的词在这一层的向量，与同一模型读参考语料时每个词的向量比较，列出最相近的（即 exBERT 的语料检索）。是同一个词：向量主要还在说“这是哪个词”；是作用相同的其他词：它说的是这个词在这里做什么。第 0 层加上了位置向量，所以同一位置上的词也可能相近。每一层第一次检索时先把语料读一遍。',
   'reference.layer0': '0（词嵌入）',
   'reference.layerLast': '{0}（最后一层）',
   'reference.summary': '“{0}”在第 {1} 层，与 {4} 中 {3} 段共 {2} 个词比较。',

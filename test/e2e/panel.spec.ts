@@ -200,11 +200,13 @@ test('masking: the Token tab’s Masking mode — BERT’s 15% task on the parag
 });
 
 test('corpus: the Token tab’s Corpus mode — "bank" beside its nearest words in the English reference corpus, at two layers', async () => {
-  await s.clickWord('bank', 0, 2);
-  await tab('inspect');
-  await panel.locator('.inspect-view button.mode[data-mode="reference"]').click();
+  // The hover's "In a corpus" link opens the panel's Corpus view on the hovered word.
+  const hover = await s.hoverWord('bank', 0).catch(dump);
+  await hover.getByText('In a corpus').click();
+  await s.page.keyboard.press('Escape');
   const rows = panel.locator('.reference-table tr:has(mark)');
   await rows.first().waitFor({ timeout: 60_000 }).catch(dump);
+  assert.equal(await panel.locator('.tabs [aria-selected="true"]').getAttribute('data-section'), 'inspect', 'the Token tab');
   const summary = panel.locator('.reference-summary');
   assert.match(await summary.innerText(), /^“bank” at layer 4 \(last\) against [\d,]+ words of 900 passages \(reference-en\)\.$/);
   assert.equal(await rows.count(), 20);
