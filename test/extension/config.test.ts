@@ -25,7 +25,7 @@ test('Restricted Mode ignores workspace model paths and hub endpoint, keeps othe
       model: { globalValue: 'user-model', workspaceValue: '/evil/model' },
       qaModel: { workspaceFolderValue: '/evil/qa' },
       staticVectors: { workspaceValue: '/evil/vectors.bin' },
-      referenceCorpus: { globalValue: '/home/me/corpus.txt', workspaceValue: '/etc/passwd' },
+      referenceCorpus: { globalValue: '/srv/corpus.txt', workspaceValue: '/etc/passwd' },
       hubEndpoint: { workspaceValue: 'https://evil.example' },
       layer: { workspaceValue: 2 },
     }),
@@ -36,7 +36,7 @@ test('Restricted Mode ignores workspace model paths and hub endpoint, keeps othe
   assert.equal(c.staticVectors, DEFAULTS.staticVectors);
   assert.equal(
     c.referenceCorpus,
-    '/home/me/corpus.txt',
+    '/srv/corpus.txt',
     "a workspace cannot point the Corpus view at a file; the user's own setting stays",
   );
   assert.equal(c.hubEndpoint, DEFAULTS.hubEndpoint);
