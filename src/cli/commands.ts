@@ -753,14 +753,19 @@ export async function reference(ctx: Ctx): Promise<void> {
   const total = occurrences(skeleton, word).length;
   const where = r.layer === 0 ? 'layer 0 (embeddings)' : `layer ${r.layer} of ${r.layers}`;
   ctx.out(
-    `"${r.word.text}"${total > 1 ? ` (occurrence ${n} of ${total})` : ''} at ${where} of ${r.model}, against ` +
+    `"${r.word.text}"${total > 1 ? ` (occurrence ${n} of ${total})` : ''}, position ${r.position}, at ${where} of ${r.model}, against ` +
       `${r.searched.toLocaleString('en-US')} words of ${r.passages.toLocaleString('en-US')} passages (${r.corpus}).\n` +
       `Same word: ${r.sameWord} of ${r.matches.length}. Words matched: ${r.words.map((w) => `${show(w.word)} ${w.count}`).join(', ')}.\n`,
   );
   ctx.out(
     table(
-      ['>#', '>cosine', 'in the corpus'],
-      r.matches.map((x, i) => [i + 1, fmt(x.score), `${x.cutBefore ? '…' : ''}${x.before}[${x.word}]${x.after}${x.cutAfter ? '…' : ''}`]),
+      ['>#', '>cosine', '>pos', 'in the corpus'],
+      r.matches.map((x, i) => [
+        i + 1,
+        fmt(x.score),
+        x.position,
+        `${x.cutBefore ? '…' : ''}${x.before}[${x.word}]${x.after}${x.cutAfter ? '…' : ''}`,
+      ]),
     ),
   );
 }

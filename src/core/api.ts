@@ -413,8 +413,9 @@ export interface ReferenceResult {
   searched: number; // corpus words indexed (punctuation is not)
   passages: number; // corpus lines read
   word: Span; // the word searched for, in the text given
-  /** Best first; `before`/`after`: the passage around the match (cut… where it goes on). */
-  matches: Array<{ word: string; score: number; before: string; after: string; cutBefore: boolean; cutAfter: boolean }>;
+  position: number; // its first piece's position in the window read ([CLS] = 0): what layer 0 adds to it
+  /** Best first; `before`/`after`: the passage around the match (cut… where it goes on); `position` as above. */
+  matches: Array<{ word: string; score: number; position: number; before: string; after: string; cutBefore: boolean; cutAfter: boolean }>;
   sameWord: number; // matches that are the word itself (case-insensitive)
   words: Array<{ word: string; count: number }>; // the words matched, most frequent first
 }

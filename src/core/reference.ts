@@ -39,6 +39,7 @@ export interface ReferenceIndex {
   H: number;
   starts: Int32Array; // per indexed word, offsets into corpus.text
   ends: Int32Array;
+  positions: Int32Array; // per indexed word, its first piece's position in the row read ([CLS] = 0)
   q: Int8Array; // [words, H]
   scale: Float32Array; // [words]
 }
@@ -82,6 +83,7 @@ export async function indexReference(
   if (!rows.length) throw new BertLensError('BAD_INPUT', `Reference corpus ${corpus.name} has no words to search.`);
   const H = info.hidden;
   const starts: number[] = [];
+  const positions: number[] = [];
   const ends: number[] = [];
   const q = new Int8Array(words.length * H); // words.length bounds the indexed words
   const scale = new Float32Array(words.length);
@@ -118,6 +120,7 @@ export async function indexReference(
         scale[at] = s;
         for (let d = 0; d < H; d++) q[at * H + d] = Math.round(v[d] / n / s);
         starts.push(words.starts[i]);
+        positions.push(words.tokenStarts[i] - r.tokenStart + 1);
         ends.push(words.ends[i]);
       }
     });
@@ -133,6 +136,7 @@ export async function indexReference(
     H,
     starts: Int32Array.from(starts),
     ends: Int32Array.from(ends),
+    positions: Int32Array.from(positions),
     q: q.slice(0, count * H),
     scale: scale.slice(0, count),
   };
@@ -212,7 +216,7 @@ export function searchReference(index: ReferenceIndex, enc: Encoding, wordIndex:
   const matches = best.map(({ i, score }) => {
     const word = corpus.text.slice(starts[i], ends[i]);
     counts.set(norm(word), (counts.get(norm(word)) ?? 0) + 1);
-    return { word, score, ...around(corpus.text, starts[i], ends[i], 60, { line: true }) };
+    return { word, score, position: index.positions[i], ...around(corpus.text, starts[i], ends[i], 60, { line: true }) };
   });
   return {
     model: index.model,
@@ -222,6 +226,7 @@ export function searchReference(index: ReferenceIndex, enc: Encoding, wordIndex:
     searched: count,
     passages: index.passages,
     word: { text: w.text, start: w.start, end: w.end },
+    position: enc.tok.words.tokenStarts[wordIndex] - win.tokenStart + 1,
     matches,
     sameWord: counts.get(self) ?? 0,
     words: [...counts].map(([word, n]) => ({ word, count: n })).sort((a, b) => b.count - a.count),

@@ -168,7 +168,8 @@ export interface ReferenceData {
   searched: number;
   passages: number;
   word: string;
-  matches: Array<{ word: string; score: number; before: string; after: string; cutBefore: boolean; cutAfter: boolean }>;
+  position: number; // the word's position in its window ([CLS] = 0)
+  matches: Array<{ word: string; score: number; position: number; before: string; after: string; cutBefore: boolean; cutAfter: boolean }>;
   sameWord: number;
   words: Array<{ word: string; count: number }>;
 }
@@ -471,13 +472,20 @@ function isMasking(d: unknown): d is MaskingData {
 }
 function isReference(d: unknown): d is ReferenceData {
   if (!isObj(d) || !isStr(d.model) || !isStr(d.corpus) || !isInt(d.layer) || !isInt(d.layers) || d.layer > d.layers) return false;
-  if (!isInt(d.searched) || !isInt(d.passages) || !isStr(d.word) || !isInt(d.sameWord)) return false;
+  if (!isInt(d.searched) || !isInt(d.passages) || !isStr(d.word) || !isInt(d.sameWord) || !isInt(d.position)) return false;
   const short = (v: unknown) => isStr(v) && v.length <= 400;
   return (
     isArr(
       d.matches,
       (x): x is ReferenceData['matches'][number] =>
-        isObj(x) && short(x.word) && isNum(x.score) && short(x.before) && short(x.after) && isBool(x.cutBefore) && isBool(x.cutAfter),
+        isObj(x) &&
+        short(x.word) &&
+        isNum(x.score) &&
+        isInt(x.position) &&
+        short(x.before) &&
+        short(x.after) &&
+        isBool(x.cutBefore) &&
+        isBool(x.cutAfter),
     ) &&
     d.matches.length <= MAX_REFERENCE_MATCHES &&
     d.sameWord <= d.matches.length &&

@@ -56,7 +56,15 @@ export class ReferenceView implements View<ReferenceData> {
     clear(this.table);
     clear(this.words);
     const layer = d.layer === 0 ? t('reference.layer0') : d.layer === d.layers ? t('reference.layerLast', d.layer) : String(d.layer);
-    this.summary.textContent = t('reference.summary', d.word, layer, d.searched.toLocaleString(), d.passages.toLocaleString(), d.corpus);
+    this.summary.textContent = t(
+      'reference.summary',
+      d.word,
+      layer,
+      d.searched.toLocaleString(),
+      d.passages.toLocaleString(),
+      d.corpus,
+      d.position,
+    );
     const n = d.matches.length;
     this.words.append(
       h('b', {}, t('reference.same', d.sameWord, n)),
@@ -65,7 +73,15 @@ export class ReferenceView implements View<ReferenceData> {
       ' ',
       ...d.words.slice(0, 12).flatMap((w, i) => [i ? ' · ' : '', h('span', { class: 'matched-word' }, w.word), ` ${w.count}`]),
     );
-    this.table.append(h('tr', {}, h('th', { scope: 'col' }, t('reference.cosine')), h('th', { scope: 'col' }, t('reference.context'))));
+    this.table.append(
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, t('reference.cosine')),
+        h('th', { scope: 'col', title: t('reference.positionTip') }, t('reference.position')),
+        h('th', { scope: 'col' }, t('reference.context')),
+      ),
+    );
     for (const m of d.matches) {
       const same = m.word.toLowerCase() === d.word.toLowerCase();
       this.table.append(
@@ -73,6 +89,7 @@ export class ReferenceView implements View<ReferenceData> {
           'tr',
           { class: same ? 'same' : '' },
           h('td', { class: 'num' }, fmt(m.score)),
+          h('td', { class: m.position === d.position ? 'num pos same-pos' : 'num pos' }, String(m.position)),
           h(
             'td',
             { class: 'snippet' },

@@ -456,6 +456,7 @@ describe('bert-lens CLI', () => {
       'matches',
       'model',
       'passages',
+      'position',
       'sameWord',
       'searched',
       'word',
@@ -466,9 +467,13 @@ describe('bert-lens CLI', () => {
     const r = run([...args, '--text', text]);
     assert.equal(r.code, 0, r.err);
     const lines = r.out.split('\n');
-    assert.equal(lines[0], `"bank" (occurrence 2 of 2) at layer 1 of 2 of ${j.model}, against 17 words of 2 passages (corpus.txt).`);
+    assert.equal(
+      lines[0],
+      `"bank" (occurrence 2 of 2), position ${j.position}, at layer 1 of 2 of ${j.model}, against 17 words of 2 passages (corpus.txt).`,
+    );
+    assert.ok(j.position >= 10, '[CLS] and at least one piece for each of "The bank was closed . He walked along the" before it');
     assert.match(lines[1], new RegExp(`^Same word: ${j.sameWord} of 3\\. Words matched: `));
-    const rows = lines.filter((l) => /^\s*\d+\s+\d\.\d{4}\s/.test(l));
+    const rows = lines.filter((l) => /^\s*\d+\s+\d\.\d{4}\s+\d+\s/.test(l));
     assert.equal(rows.length, 3);
     rows.forEach((l, i) => assert.ok(l.includes(`[${j.matches[i].word}]`), l));
     const bad = (extra: string[], re: RegExp, code = 2) => {

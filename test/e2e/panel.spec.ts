@@ -208,7 +208,10 @@ test('corpus: the Token tab’s Corpus mode — "bank" beside its nearest words 
   await rows.first().waitFor({ timeout: 60_000 }).catch(dump);
   assert.equal(await panel.locator('.tabs [aria-selected="true"]').getAttribute('data-section'), 'inspect', 'the Token tab');
   const summary = panel.locator('.reference-summary');
-  assert.match(await summary.innerText(), /^“bank” at layer 4 \(last\) against [\d,]+ words of 900 passages \(reference-en\)\.$/);
+  assert.match(
+    await summary.innerText(),
+    /^“bank” \(position 5\) at layer 4 \(last\) against [\d,]+ words of 900 passages \(reference-en\)\.$/,
+  );
   assert.equal(await rows.count(), 20);
   const scores = (await panel.locator('.reference-table td.num').allInnerTexts()).map(Number);
   assert.deepEqual(

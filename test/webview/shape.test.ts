@@ -461,6 +461,7 @@ test("referenceData: the search as the panel shows it (strings cut to the valida
   const m = (word: string, score: number) => ({
     word,
     score,
+    position: 3,
     before: 'the central ',
     after: ' of the state',
     cutBefore: true,
@@ -474,6 +475,7 @@ test("referenceData: the search as the panel shows it (strings cut to the valida
     searched: 50_000,
     passages: 900,
     word: { text: 'bank', start: 10, end: 14 },
+    position: 3,
     matches: [m('bank', 0.9), m('river', 0.8), m('Bank', 0.7)],
     sameWord: 2,
     words: [
@@ -490,6 +492,7 @@ test("referenceData: the search as the panel shows it (strings cut to the valida
   const bad = (data: unknown) => validateHostMessage({ type: 'reference', seq: 1, data });
   assert.equal(typeof bad({ ...d, layer: 5 }), 'string', 'a layer past the model');
   assert.equal(typeof bad({ ...d, sameWord: 4 }), 'string', 'more of the same word than matches');
+  assert.equal(typeof bad({ ...d, matches: [{ ...d.matches[0], position: -1 }] }), 'string', 'a negative position');
   assert.equal(typeof bad({ ...d, matches: [{ ...d.matches[0], score: NaN }] }), 'string', 'a NaN score is refused');
   assert.equal(typeof bad({ ...d, matches: Array(101).fill(d.matches[0]), sameWord: 0 }), 'string', 'over the cap');
 });

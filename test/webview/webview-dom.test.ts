@@ -1015,9 +1015,10 @@ test(
       ],
     );
     assert.equal(await p.page.locator('.reference-view select').inputValue(), '4');
-    const m = (word: string, score: number, before: string, after: string) => ({
+    const m = (word: string, score: number, before: string, after: string, position: number) => ({
       word,
       score,
+      position,
       before,
       after,
       cutBefore: true,
@@ -1031,7 +1032,8 @@ test(
       searched: 50910,
       passages: 900,
       word: 'bank',
-      matches: [m('bank', 0.912, 'as the central ', ' of the United States.'), m('river', 0.8, 'across a ', ' of commuters.')],
+      position: 7,
+      matches: [m('bank', 0.912, 'as the central ', ' of the United States.', 12), m('river', 0.8, 'across a ', ' of commuters.', 7)],
       sameWord: 1,
       words: [
         { word: 'bank', count: 1 },
@@ -1042,7 +1044,7 @@ test(
     await p.page.locator('.reference-table mark').first().waitFor({ timeout: 10_000 });
     assert.equal(
       await p.page.locator('.reference-summary').innerText(),
-      '“bank” at layer 4 (last) against 50,910 words of 900 passages (reference-en).',
+      '“bank” (position 7) at layer 4 (last) against 50,910 words of 900 passages (reference-en).',
     );
     assert.equal(await p.page.locator('.reference-words').innerText(), 'Same word: 1 of 2. Words matched: bank 1 · river 1');
     assert.deepEqual(
@@ -1050,12 +1052,17 @@ test(
         .locator('.reference-table tr')
         .evaluateAll((trs) => trs.map((tr) => [(tr as HTMLElement).innerText.replace(/\s+/g, ' ').trim(), tr.className])),
       [
-        ['cosine in the corpus', ''],
-        ['0.912 …as the central bank of the United States.', 'same'],
-        ['0.800 …across a river of commuters.', ''],
+        ['cosine pos. in the corpus', ''],
+        ['0.912 12 …as the central bank of the United States.', 'same'],
+        ['0.800 7 …across a river of commuters.', ''],
       ],
     );
     assert.deepEqual(await p.page.locator('.reference-table mark').allInnerTexts(), ['bank', 'river']);
+    assert.deepEqual(
+      await p.page.locator('.reference-table td.same-pos').allInnerTexts(),
+      ['7'],
+      'the position of the cursor word, in bold',
+    );
     // Another layer asks again; the embeddings are layer 0, and the choice survives a reload of the model list.
     await p.page.locator('.reference-view select').selectOption('0');
     assert.deepEqual((await lastRequest()).request, { section: 'reference', layer: 0 });
@@ -1067,7 +1074,9 @@ test(
     assert.equal(await p.page.locator('.reference-view button.mode[aria-pressed="true"]').innerText(), '语料');
     assert.equal(await p.page.locator('.reference-view select option').first().innerText(), '0（词嵌入）');
     await send({ type: 'reference', seq: (await lastRequest()).seq, data: { ...data, word: '哈', corpus: 'reference-zh' } });
-    await p.page.locator('.reference-summary', { hasText: '与 reference-zh 中 900 段共 50,910 个词比较' }).waitFor({ timeout: 10_000 });
+    await p.page
+      .locator('.reference-summary', { hasText: '“哈”（位置 7），层 4（最后一层）：与 reference-zh 中 900 段共 50,910 个词比较。' })
+      .waitFor({ timeout: 10_000 });
     await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
     await p.page.locator('.reference-view button.mode[data-mode="inspect"]').click();
     assert.deepEqual(await p.cspViolations(), []);

@@ -137,6 +137,7 @@ export function referenceData(r: ReferenceResult): ReferenceData {
     searched: r.searched,
     passages: r.passages,
     word: cut(r.word.text),
+    position: r.position,
     matches: r.matches
       .slice(0, MAX_REFERENCE_MATCHES)
       .map((m) => ({ ...m, word: cut(m.word), before: cut(m.before), after: cut(m.after) })),

@@ -46,6 +46,7 @@ describe('reference corpus search', () => {
         const k = index.starts.indexOf(at + w.start);
         assert.ok(k >= 0, `"${w.text}" is indexed`);
         assert.equal(index.ends[k], at + w.end);
+        assert.equal(index.positions[k], w.tokenStart + 1, 'its first piece after [CLS]');
         const row = Float32Array.from(index.q.subarray(k * index.H, (k + 1) * index.H), (x) => x * index.scale[k]);
         assert.ok(cosine(row, vecs[i]) > 0.9995, `"${w.text}": ${cosine(row, vecs[i])}`);
         checked++;
@@ -64,6 +65,9 @@ describe('reference corpus search', () => {
     assert.equal(r.matches[0].word, 'bank');
     assert.ok(r.matches[0].score > 0.999, String(r.matches[0].score));
     assert.equal(`${r.matches[0].before}${r.matches[0].word}${r.matches[0].after}`, PASSAGES[1], 'the passage around it');
+    const tok = await engine.tokenize(model, text);
+    const pos = tok.words.tokenStarts[wordAt(tok, at)] + 1;
+    assert.deepEqual([r.position, r.matches[0].position], [pos, pos], 'the same position in the same passage');
     // Brute force over every word of every passage, each encoded alone, at float32.
     const all: Array<{ word: string; score: number }> = [];
     const query = wordVectors(await engine.encode(model, text, { hiddenLayers: [2] }), 2)[wordAt(await engine.tokenize(model, text), at)];
