@@ -1,13 +1,14 @@
 // Nearest contexts in a reference corpus — exBERT's corpus search, offline and on whatever model is in use: every word
 // of a reference text (one passage per line, each read alone, as a sentence pair of its own would be) as one layer of
-// the model reads it, and a word of the user's document matched against all of them by cosine. At the embeddings
-// (layer 0) the best matches are the same word; higher up, more of them are other words in the same role — what a
-// contextual vector encodes, shown on real sentences.
+// the model reads it, and a word of the user's document matched against all of them by cosine. Where the matches are
+// the same word, the vector still mostly says which word it is; where they are other words in the same role, it says
+// what the word does there. Layer 0 adds each position's vector, so there the same position can make words alike
+// (bert-lens-mini: "money" at layer 0 matched none of the corpus's "money"s in its best 20, 16 of them at layer 1).
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { EncodedWindow, Encoding, LoadedModel, ReferenceOptions, ReferenceResult } from './api';
 import { textHash, type WindowCache } from './cache';
-import { encodeText } from './encode';
+import { encodeText, windowOf } from './encode';
 import { around } from './text/context';
 import { BertLensError, throwIfAborted } from './model/errors';
 import { lowerBound } from './sorted';
@@ -15,7 +16,7 @@ import type { TextTokenizer } from './text/tokenizer';
 import { wordAt } from './text/tokenizer';
 import { dotAt, resolveLayers, wordVector } from './vectors';
 
-/** A reference corpus the user gives is read whole, once per layer: bounded so that BERT-base reads it in about a minute. */
+/** A reference corpus is read whole for every layer searched: bounded (the embedded English one has 321,136 characters). */
 export const MAX_REFERENCE_CHARS = 400_000;
 /** Matches returned at most (the panel shows 20; the CLI's --top is checked against it). */
 export const MAX_REFERENCE_TOP = 100;
@@ -104,14 +105,7 @@ export async function indexReference(
         if (PUNCT.test(words.text(i))) continue;
         wordVector(enc, win, i, [l], v); // the mean of the word's pieces, as a document's word vectors are
         const n = Math.sqrt(dotAt(v, 0, v, 0, H));
-        if (!Number.isFinite(n))
-          throw new BertLensError(
-            'CORRUPT_MODEL',
-            `${info.id} returned non-finite hidden states at layer ${l}. Re-download or re-export the model.`,
-            {
-              model: info.id,
-            },
-          );
+        if (!Number.isFinite(n)) throw nonFinite(info.id, `at layer ${l}`);
         if (!n) continue;
         const at = starts.length;
         let m = 0;
@@ -141,6 +135,10 @@ export async function indexReference(
     scale: scale.slice(0, count),
   };
 }
+
+/** A broken model never shows NaN as a cosine: it says so. */
+const nonFinite = (model: string, where: string) =>
+  new BertLensError('CORRUPT_MODEL', `${model} returned non-finite hidden states ${where}. Re-download or re-export the model.`, { model });
 
 interface PassageRow {
   line: number; // passage (line) number
@@ -187,18 +185,11 @@ export function searchReference(index: ReferenceIndex, enc: Encoding, wordIndex:
       'BAD_INPUT',
       `"${w.text}" is punctuation, which the reference corpus does not index. Put the cursor on a word.`,
     );
-  const win = enc.windows.find((x) => wordIndex >= x.wordStart && wordIndex < x.wordEnd);
+  const win = windowOf(enc, wordIndex); // the window the document's own word vectors take it from
   if (!win) throw new BertLensError('BAD_INPUT', `The word "${w.text}" was not encoded; encode the text around it.`);
   const v = wordVector(enc, win, wordIndex, [index.layer]);
   const n = Math.sqrt(dotAt(v, 0, v, 0, v.length));
-  if (!Number.isFinite(n))
-    throw new BertLensError(
-      'CORRUPT_MODEL',
-      `${index.model} returned non-finite hidden states for "${w.text}". Re-download or re-export the model.`,
-      {
-        model: index.model,
-      },
-    );
+  if (!Number.isFinite(n)) throw nonFinite(index.model, `for "${w.text}"`);
   const { H, q, scale, starts, ends, corpus } = index;
   const count = starts.length;
   // Running top list, best first: `top` ≤ 100 insertions into a short array beat sorting 30k scores.
@@ -239,7 +230,7 @@ export class ReferenceIndexes {
   /** Three per model: a layer slider moved back and forth, not all 13 layers of BERT-base (23 MB each). */
   static readonly KEEP = 3;
 
-  get(
+  async get(
     model: LoadedModel,
     tk: TextTokenizer,
     corpus: ReferenceCorpus,
@@ -248,19 +239,28 @@ export class ReferenceIndexes {
   ): Promise<ReferenceIndex> {
     let m = this.byModel.get(model);
     if (!m) this.byModel.set(model, (m = new Map<string, Promise<ReferenceIndex>>()));
-    const key = `${layer}\u0000${corpus.name}\u0000${textHash(corpus.text)}`;
-    let p = m.get(key);
-    if (p) {
-      m.delete(key); // most recent last
-      m.set(key, p);
-      return p;
-    }
-    p = indexReference(model, tk, corpus, layer, opts);
-    m.set(key, p);
     const own = m;
-    p.catch(() => own.get(key) === p && own.delete(key)); // a cancelled or failed read is tried again
-    while (m.size > ReferenceIndexes.KEEP) m.delete(m.keys().next().value!);
-    return p;
+    const key = `${layer}\u0000${corpus.name}\u0000${textHash(corpus.text)}`;
+    for (;;) {
+      let p = own.get(key);
+      const joined = p !== undefined;
+      if (p) {
+        own.delete(key); // most recent last
+        own.set(key, p);
+      } else {
+        const made = (p = indexReference(model, tk, corpus, layer, opts));
+        own.set(key, made);
+        made.catch(() => own.get(key) === made && own.delete(key)); // a cancelled or failed read is tried again
+        while (own.size > ReferenceIndexes.KEEP) own.delete(own.keys().next().value!);
+      }
+      try {
+        return await p;
+      } catch (e) {
+        // Another request's read, cancelled for that request (the cursor moved on): read again for this one.
+        if (joined && (e as { code?: string }).code === 'ABORTED' && !opts.signal?.aborted) continue;
+        throw e;
+      }
+    }
   }
 }
 

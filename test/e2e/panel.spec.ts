@@ -213,7 +213,7 @@ test('corpus: the Token tab’s Corpus mode — "bank" beside its nearest words 
     /^“bank” \(position 5\) at layer 4 \(last\) against [\d,]+ words of 900 passages \(reference-en\)\.$/,
   );
   assert.equal(await rows.count(), 20);
-  const scores = (await panel.locator('.reference-table td.num').allInnerTexts()).map(Number);
+  const scores = (await panel.locator('.reference-table td.num:first-child').allInnerTexts()).map(Number);
   assert.deepEqual(
     scores,
     [...scores].sort((a, b) => b - a),

@@ -110,6 +110,19 @@ describe('reference corpus search', () => {
     assert.equal(c.rows, 3 * rows, 'the cancelled read was forgotten, not cached');
   });
 
+  it("a request that joined another's read gets its own when that one is cancelled (the cursor moved on)", async () => {
+    const tk = await engine.tokenizer(model);
+    const indexes = new ReferenceIndexes();
+    const corpus = { name: 'twenty', text: Array.from({ length: 20 }, (_, i) => `${PASSAGES[i % 4]} (${i})`).join('\n') };
+    const ac = new AbortController();
+    const a = indexes.get(model, tk, corpus, 1, { signal: ac.signal });
+    const b = indexes.get(model, tk, corpus, 1, {}); // joins a's read
+    ac.abort(); // before a's second batch of 8
+    await assert.rejects(a, { code: 'ABORTED' });
+    const index = await b;
+    assert.equal(index.passages, 20, 'b read the whole corpus itself');
+  });
+
   it('cuts a line longer than the model reads into rows between words, and indexes every word of it', async () => {
     const tk = await engine.tokenizer(model);
     const words = Array.from({ length: 300 }, (_, i) => ['river', 'bank', 'money', 'road', 'cat'][i % 5]);
