@@ -41,6 +41,7 @@ export const DOCS_IMAGES = {
     'panel-qa-positions',
     'panel-positions',
     'panel-masking',
+    'panel-reference',
     'panel-qa',
     'panel-same-word',
     'panel-sense-all',

@@ -203,7 +203,9 @@ test('corpus: the Token tab’s Corpus mode — "bank" beside its nearest words 
   // The hover's "In a corpus" link opens the panel's Corpus view on the hovered word.
   const hover = await s.hoverWord('bank', 0).catch(dump);
   await hover.getByText('In a corpus').click();
+  await s.page.mouse.move(5, 5); // the card goes, so the screenshot shows the text
   await s.page.keyboard.press('Escape');
+  await hover.waitFor({ state: 'hidden', timeout: 10_000 }).catch(() => undefined);
   const rows = panel.locator('.reference-table tr:has(mark)');
   await rows.first().waitFor({ timeout: 60_000 }).catch(dump);
   assert.equal(await panel.locator('.tabs [aria-selected="true"]').getAttribute('data-section'), 'inspect', 'the Token tab');
