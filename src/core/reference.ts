@@ -227,7 +227,7 @@ export function searchReference(index: ReferenceIndex, enc: Encoding, wordIndex:
 /** Indexes per model, corpus and layer: the first search at a layer reads the corpus, later ones only compare. */
 export class ReferenceIndexes {
   private readonly byModel = new WeakMap<LoadedModel, Map<string, Promise<ReferenceIndex>>>();
-  /** Three per model: a layer slider moved back and forth, not all 13 layers of BERT-base (23 MB each). */
+  /** Three per model: a layer picker moved back and forth, not all 13 layers of BERT-base (40 MB each for reference-en). */
   static readonly KEEP = 3;
 
   async get(
