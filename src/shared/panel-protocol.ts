@@ -309,6 +309,7 @@ export type HostMessage =
   | { type: 'positions'; seq: number; data: PositionsData }
   | { type: 'masking'; seq: number; data: MaskingData }
   | { type: 'reference'; seq: number; data: ReferenceData }
+  | { type: 'progress'; section: Section; seq: number; done: number; total: number } // a long read under way (the corpus)
   | { type: 'saved'; path: string }
   | { type: 'show'; section: Section; layer?: number; head?: number };
 
@@ -651,6 +652,8 @@ export function validateHostMessage(m: unknown): HostMessage | string {
       return seqOk && isMasking(m.data) ? (m as HostMessage) : 'bad masking data';
     case 'reference':
       return seqOk && isReference(m.data) ? (m as HostMessage) : 'bad reference data';
+    case 'progress':
+      return seqOk && isSection(m.section) && isInt(m.done) && isInt(m.total) && m.done <= m.total ? (m as HostMessage) : 'bad progress';
     case 'saved':
       return isStr(m.path) ? (m as HostMessage) : 'bad saved';
     case 'show':

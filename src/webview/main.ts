@@ -171,6 +171,9 @@ function onMessage(m: HostMessage): void {
       if (ms > 100) log(`${m.type} view rendered in ${ms.toFixed(0)} ms`);
       return;
     }
+    case 'progress':
+      if (isLatest(m.section, m.seq)) setStatus(t('busy.reading', m.total ? Math.floor((100 * m.done) / m.total) : 0));
+      return;
     case 'saved':
       setStatus(t('export.saved', m.path));
       return;

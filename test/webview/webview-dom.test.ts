@@ -1040,8 +1040,16 @@ test(
         { word: 'river', count: 1 },
       ],
     };
+    // A long first read says how far it is; progress for an older request is dropped.
+    await send({ type: 'progress', section: 'reference', seq: first.seq, done: 30, total: 120 });
+    await p.page.locator('.status', { hasText: 'Reading the reference corpus for this layer… 25%' }).waitFor({ timeout: 10_000 });
+    await send({ type: 'progress', section: 'reference', seq: first.seq - 1, done: 1, total: 120 });
+    await send({ type: 'progress', section: 'reference', seq: first.seq, done: 5, total: 4 }); // malformed: dropped
+    await p.page.waitForTimeout(200);
+    assert.equal(await p.page.locator('.status').innerText(), 'Reading the reference corpus for this layer… 25%');
     await send({ type: 'reference', seq: first.seq, data });
     await p.page.locator('.reference-table mark').first().waitFor({ timeout: 10_000 });
+    assert.equal(await p.page.locator('.status').innerText(), '', 'the status clears with the answer');
     assert.equal(
       await p.page.locator('.reference-summary').innerText(),
       '“bank” (position 7) at layer 4 (last) against 50,910 words of 900 passages (reference-en).',

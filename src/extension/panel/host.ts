@@ -336,7 +336,15 @@ export class PanelHost implements vscode.Disposable {
         }
         case 'reference': {
           if (req.section !== 'reference') return;
-          const r = await this.client.call.reference(d, offset, req.layer, REFERENCE_MATCHES, this.referenceCorpus(), opts);
+          // The first search at a layer reads the whole corpus (minutes for a large model and a long corpus): said as it goes.
+          const onProgress = (p: unknown) => {
+            const { done, total } = p as { done: number; total: number };
+            this.post({ type: 'progress', section: 'reference', seq, done, total });
+          };
+          const r = await this.client.call.reference(d, offset, req.layer, REFERENCE_MATCHES, this.referenceCorpus(), {
+            ...opts,
+            onProgress,
+          });
           this.post({ type: 'reference', seq, data: shape.referenceData(r) });
           return;
         }
