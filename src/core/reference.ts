@@ -56,7 +56,8 @@ export function readReference(file: string, name = path.basename(file)): Referen
   const bad = (why: string) =>
     new BertLensError('BAD_INPUT', `Reference corpus ${file} ${why}`, { file, fix: [{ option: 'referenceCorpus' }] });
   const tooLong = `is longer than ${MAX_REFERENCE_CHARS.toLocaleString('en-US')} characters (it is read whole for every layer searched): keep its first few thousand lines.`;
-  if (!existsSync(file) || !statSync(file).isFile()) throw bad('not found.');
+  if (!existsSync(file)) throw bad('not found.');
+  if (!statSync(file).isFile()) throw bad('is not a file (a folder or a device).');
   if (statSync(file).size > MAX_REFERENCE_CHARS * 4) throw bad(tooLong);
   const text = readFileSync(file, 'utf8');
   if (text.length > MAX_REFERENCE_CHARS) throw bad(tooLong);
@@ -81,7 +82,9 @@ export async function indexReference(
   const tok = tk.tokenize(corpus.text);
   const { words } = tok;
   const rows = passageRows(corpus.text, tok, info.maxPositions - 2);
-  if (!rows.length) throw new BertLensError('BAD_INPUT', `Reference corpus ${corpus.name} has no words to search.`);
+  const noWords = () =>
+    new BertLensError('BAD_INPUT', `Reference corpus ${corpus.name} has no words to search.`, { fix: [{ option: 'referenceCorpus' }] });
+  if (!rows.length) throw noWords();
   const H = info.hidden;
   const starts: number[] = [];
   const positions: number[] = [];
@@ -121,6 +124,7 @@ export async function indexReference(
   }
   opts.onProgress?.(rows.length, rows.length);
   const count = starts.length;
+  if (!count) throw noWords(); // punctuation only
   return {
     model: info.id,
     corpus,

@@ -153,6 +153,10 @@ describe('reference corpus search', () => {
     await bad({ corpus: path.join(dir, 'bin.txt') }, /not UTF-8 text/);
     writeFileSync(path.join(dir, 'empty.txt'), '\n\n  \n');
     await bad({ corpus: path.join(dir, 'empty.txt') }, /no words to search/);
+    writeFileSync(path.join(dir, 'punct.txt'), '!!! ...\n— ？。\n');
+    await bad({ corpus: path.join(dir, 'punct.txt') }, /no words to search/);
+    await bad({ corpus: dir }, /is not a file \(a folder or a device\)/);
+    await bad({ corpus: '/dev/zero' }, /is not a file/);
     writeFileSync(path.join(dir, 'long.txt'), 'a '.repeat(MAX_REFERENCE_CHARS / 2 + 1));
     await bad({ corpus: path.join(dir, 'long.txt') }, /longer than 400,000 characters/);
   });
