@@ -160,6 +160,18 @@ test('the panel opens on a Chinese character', { skip }, async () => {
   await panel.locator('.focus-line', { hasText: '它' }).waitFor({ timeout: 60_000 }).catch(dump);
   await panel.locator('.head-view svg').waitFor({ timeout: 60_000 }).catch(dump);
   await shot('zh-panel', { x: 0, y: 0, width: 900, height: 900 });
+  // The Corpus view: 它 against the Chinese reference corpus, read by bert-lens-zh.
+  await panel.locator('.tabs [data-section="inspect"]').click();
+  await panel.locator('.inspect-view button.mode[data-mode="reference"]').click();
+  await panel.locator('.reference-table tr:has(mark)').first().waitFor({ timeout: 60_000 }).catch(dump);
+  assert.match(
+    await panel.locator('.reference-summary').innerText(),
+    /^“它”（位置 \d+），层 \d+（最后一层）：与 reference-zh 中 1,196 段共 [\d,]+ 个词比较。$/,
+  );
+  assert.equal(await panel.locator('.reference-table tr:has(mark)').count(), 20);
+  await shot('zh-panel-reference', { x: 0, y: 0, width: 900, height: 900 });
+  await panel.locator('.reference-view button.mode[data-mode="inspect"]').click();
+  await panel.locator('.tabs [data-section="head"]').click();
 });
 
 test('an English model on this document: one [UNK] notice, whose "auto" button brings bert-lens-zh back', { skip }, async () => {
