@@ -189,6 +189,11 @@ def training_log_table(log_path):
         out += (f"| {r['date']} | {r['kind']} |{depth} {r['tokens_run'] / 1e6:.1f}M | {r['tokens_total'] / 1e6:.1f}M | "
                 f"{r['wall_s'] / 60:.0f} min | {pct(r['mlm_top1'])} | {pct(r['mlm_top5'])} | {pct(r['nsp_acc'])} | "
                 f"{qa_f1(r)} | {shipped(r)} |\n")
+    # Why a run was or was not shipped beyond the held-out rule (the engine's own figures, a lost build folder): kept
+    # in the log, so a regenerated card keeps saying it.
+    notes = [(i + 1, r) for i, r in enumerate(rows) if r.get('engine_note')]
+    if notes:
+        out += '\n' + ''.join(f"- Run {i} ({r['date']}, {r['kind']}): {r['engine_note']}\n" for i, r in notes)
     return out
 
 
