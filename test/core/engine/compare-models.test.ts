@@ -112,21 +112,27 @@ describe('compareModels on real models', () => {
       r.words.slice().some((w) => !w.same && w.unknown.a === 0 && w.b.length > w.a.length),
       'English words split into more pieces by the Chinese vocabulary',
     );
-    for (const s of [r.a, r.b]) {
-      assert.equal(s.attention!.layers.length, 4);
+    for (const [s, L] of [
+      [r.a, 4],
+      [r.b, 6],
+    ] as const) {
+      assert.equal(s.attention!.layers.length, L, 'one row per layer of each model (bert-lens-zh has 6)');
       for (const row of [...s.attention!.layers, s.attention!.rollout]) {
         assert.equal(row.length, r.words.length);
         assert.ok(Math.abs(sum(row) - 1) < 1e-9);
       }
       assert.equal(s.predictions!.length, 4);
     }
+    // Six steps of relative depth (the deeper model's layers); the 4-layer model's layer at step k is round(4k / 6).
     assert.deepEqual(
       r.depth.map((d) => [d.a, d.b]),
       [
         [1, 1],
-        [2, 2],
-        [3, 3],
-        [4, 4],
+        [1, 2],
+        [2, 3],
+        [3, 4],
+        [3, 5],
+        [4, 6],
       ],
     );
     assert.ok(r.depth.every((d) => d.divergence! > 0 && d.divergence! < 1) && r.rollout! > 0);
