@@ -4,10 +4,11 @@
 // the same word, the vector still mostly says which word it is; where they are other words in the same role, it says
 // what the word does there. Layer 0 adds each position's vector, so there the same position can make words alike
 // (bert-lens-mini: "money" at layer 0 matched none of the corpus's "money"s in its best 20, 16 of them at layer 1).
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { EncodedWindow, Encoding, LoadedModel, ReferenceOptions, ReferenceResult } from './api';
-import { textHash, type WindowCache } from './cache';
+import type { WindowCache } from './cache';
 import { encodeText, windowOf } from './encode';
 import { around } from './text/context';
 import { BertLensError, throwIfAborted } from './model/errors';
@@ -244,7 +245,9 @@ export class ReferenceIndexes {
     let m = this.byModel.get(model);
     if (!m) this.byModel.set(model, (m = new Map<string, Promise<ReferenceIndex>>()));
     const own = m;
-    const key = `${layer}\u0000${corpus.name}\u0000${textHash(corpus.text)}`;
+    // Its own hash, not cache.ts textHash: that remembers the last two texts hashed, the documents' (a 10 MB one costs
+    // 30 ms to hash again), and a corpus read for every search would push them out.
+    const key = `${layer}\u0000${corpus.name}\u0000${createHash('sha1').update(corpus.text).digest('hex')}`;
     for (;;) {
       let p = own.get(key);
       const joined = p !== undefined;
