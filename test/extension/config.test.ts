@@ -34,11 +34,7 @@ test('Restricted Mode ignores workspace model paths and hub endpoint, keeps othe
   assert.equal(c.model, 'user-model');
   assert.equal(c.qaModel, DEFAULTS.qaModel);
   assert.equal(c.staticVectors, DEFAULTS.staticVectors);
-  assert.equal(
-    c.referenceCorpus,
-    '/srv/corpus.txt',
-    "a workspace cannot point the Corpus view at a file; the user's own setting stays",
-  );
+  assert.equal(c.referenceCorpus, '/srv/corpus.txt', "a workspace cannot point the Corpus view at a file; the user's own setting stays");
   assert.equal(c.hubEndpoint, DEFAULTS.hubEndpoint);
   assert.equal(c.layer, 2);
 });
