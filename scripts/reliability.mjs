@@ -215,11 +215,39 @@ function brokenModels() {
   return cases;
 }
 
+/** The reference corpus of `reference --corpus` (one read per layer, bounded): hostile and odd files, bad flags. */
+function referenceCorpora() {
+  const base = ['reference', '--word', 'bank', '--text', 'She sat on the bank of the river.', '--json'];
+  const bytes = Buffer.from(Array.from({ length: 4096 }, () => Math.floor(rand() * 256)));
+  const corpora = [
+    file('corpus-binary.bin', bytes),
+    file('corpus-empty.txt', ''),
+    file('corpus-punct.txt', '!!! ...\n— ？。\n'),
+    file('corpus-too-long.txt', 'word '.repeat(100_000)),
+    file('corpus-one-line.txt', 'The river bank was green and wide. '.repeat(8000)), // 280,000 characters, one line
+    file('corpus-crlf.txt', 'The bank closed.\r\nShe sat on the river bank.\r\n'),
+    ...texts.map((t, i) => file(`corpus-odd-${i}.txt`, t)),
+    tmp, // a folder
+    '/dev/zero',
+    path.join(tmp, 'no-such-corpus.txt'),
+  ];
+  return [
+    ...corpora.map((c) => ({ args: [...base, '--corpus', c] })),
+    { args: [...base, '--layer', '99'] },
+    { args: [...base, '--layer', 'last4'] },
+    { args: [...base, '--top', '0'] },
+    { args: [...base, '--occurrence', '3'] },
+    { args: ['reference', '--word', '.', '--text', 'A dot.', '--json'] },
+    { args: ['reference', '--word', '哈', '--text', '下班了，你在干哈呢？', '--layer', '0', '--json'] },
+  ];
+}
+
 const classes = {
   'generated arguments (all commands)': argFuzz(QUICK ? 40 : 340),
   'odd and binary text (files, stdin)': oddText(QUICK ? 20 : 150),
   'large inputs (1–2 MB, 50,000-character arguments)': largeInput(),
   'broken model folders and vector files': brokenModels(),
+  'reference corpora (reference --corpus; bad flags)': referenceCorpora(),
 };
 
 // ---------- run ----------
