@@ -1,6 +1,7 @@
 // The Token tab's Corpus mode — exBERT's corpus search, offline: the word at the cursor, as one layer reads it, beside
-// the nearest words of a reference corpus read by the same model, each in its passage. Moving the layer from the
-// embeddings up shows the matches turn from the same word to words in the same role.
+// the nearest words of a reference corpus read by the same model, each in its passage. Moving the layer shows where
+// the vector says which word it is (the matches are the same word) and where what it does there (other words in the
+// same role); at layer 0, where position vectors are added, the position column shows when position decides.
 import type { ReferenceData, Request, Section } from '../shared/panel-protocol';
 import { clear, fmt, h } from './dom';
 import { modeSwitch } from './modes';
