@@ -15,16 +15,14 @@ import { BertLensError, throwIfAborted } from './model/errors';
 import { lowerBound } from './sorted';
 import type { TextTokenizer } from './text/tokenizer';
 import { wordAt } from './text/tokenizer';
-import { dotAt, resolveLayers, wordVector } from './vectors';
+import { PUNCT, dotAt, norm, resolveLayers, wordVector } from './vectors';
 
 /** A reference corpus is read whole for every layer searched: bounded (the embedded English one has 321,136 characters). */
 export const MAX_REFERENCE_CHARS = 400_000;
 /** Matches returned at most (the panel shows 20; the CLI's --top is checked against it). */
 export const MAX_REFERENCE_TOP = 100;
 const BATCH = 8;
-const PUNCT = /^[\p{P}\p{S}]+$/u;
 const HAN = /\p{Script=Han}/u;
-const norm = (s: string) => s.normalize('NFC').toLowerCase();
 
 export interface ReferenceCorpus {
   name: string; // what the views call it: "reference-en", or the file's name

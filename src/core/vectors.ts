@@ -110,7 +110,8 @@ export function dotAt(x: ArrayLike<number>, xi: number, y: ArrayLike<number>, yi
   return d0 + d1 + (d2 + d3);
 }
 
-const norm = (s: string) => s.normalize('NFC').toLowerCase();
+/** A word's type: the same word in any case ("The" and "the"), NFC. */
+export const norm = (s: string) => s.normalize('NFC').toLowerCase();
 
 /** Word indices whose text matches `word` case-insensitively. */
 export function occurrences(enc: Encoding, word: string): number[] {
@@ -155,7 +156,8 @@ export function similarResult(enc: Encoding, word: string, occ: number[], vecs: 
   };
 }
 
-const PUNCT = /^[\p{P}\p{S}]+$/u;
+/** Punctuation and symbols only: never a neighbour, a match or an indexed corpus word. */
+export const PUNCT = /^[\p{P}\p{S}]+$/u;
 
 /**
  * Every encoded word's contextual vector at one layer choice in one matrix, with its squared norm: built once per

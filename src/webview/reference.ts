@@ -42,8 +42,7 @@ export class ReferenceView implements View<ReferenceData> {
     const current = ui.referenceLayer < 0 || ui.referenceLayer > L ? L : ui.referenceLayer;
     clear(this.layerSel);
     for (let l = 0; l <= L; l++) {
-      const label = l === 0 ? t('reference.layer0') : l === L ? t('reference.layerLast', l) : String(l);
-      this.layerSel.append(new Option(label, String(l), false, l === current));
+      this.layerSel.append(new Option(layerName(l, L), String(l), false, l === current));
     }
   }
 
@@ -56,7 +55,7 @@ export class ReferenceView implements View<ReferenceData> {
   render(d: ReferenceData): void {
     clear(this.table);
     clear(this.words);
-    const layer = d.layer === 0 ? t('reference.layer0') : d.layer === d.layers ? t('reference.layerLast', d.layer) : String(d.layer);
+    const layer = layerName(d.layer, d.layers);
     this.summary.textContent = t(
       'reference.summary',
       d.word,
@@ -102,4 +101,9 @@ export class ReferenceView implements View<ReferenceData> {
       );
     }
   }
+}
+
+/** "0 (embeddings)", "2", "4 (last)": one name for a layer in the picker and in the summary. */
+function layerName(l: number, layers: number): string {
+  return l === 0 ? t('reference.layer0') : l === layers ? t('reference.layerLast', l) : String(l);
 }
