@@ -2,6 +2,7 @@
 // heads that bertviz users ask for (Clark et al. 2019, "What Does BERT Look At?", measure the same quantities).
 import type { EncodedWindow, Encoding } from './api';
 import { BertLensError } from './model/errors';
+import { PUNCT } from './text/punct';
 import type { HeadLabel } from '../shared/head-labels';
 
 export interface HeadRow {
@@ -36,8 +37,6 @@ export interface HeadCensus {
 export const DOMINANT = 0.5;
 export const LOCAL_DISTANCE = 2;
 export const BROAD_ENTROPY = 0.8;
-
-const PUNCT = /^[\p{P}\p{S}]+$/u;
 
 export function label(r: Omit<HeadRow, 'label'>, seq: number): HeadLabel {
   const kinds: Array<[HeadLabel, number]> = [

@@ -15,7 +15,8 @@ import { BertLensError, throwIfAborted } from './model/errors';
 import { lowerBound } from './sorted';
 import type { TextTokenizer } from './text/tokenizer';
 import { wordAt } from './text/tokenizer';
-import { PUNCT, dotAt, norm, resolveLayers, wordVector } from './vectors';
+import { PUNCT } from './text/punct';
+import { dotAt, norm, resolveLayers, wordVector } from './vectors';
 
 /** A reference corpus is read whole for every layer searched: bounded (the embedded English one has 321,136 characters). */
 export const MAX_REFERENCE_CHARS = 400_000;

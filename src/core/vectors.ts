@@ -4,6 +4,7 @@ import { BertLensError } from './model/errors';
 import { windowOf } from './encode';
 import { addRow, emptyInt8Rows, setInt8Row, type HiddenRows } from './hidden-rows';
 import { DotsArena } from './wasm/dots';
+import { PUNCT } from './text/punct';
 
 /** Hidden-state layers (0 = embeddings … L) that a layer choice averages. */
 export function resolveLayers(choice: LayerChoice | undefined, L: number): number[] {
@@ -155,9 +156,6 @@ export function similarResult(enc: Encoding, word: string, occ: number[], vecs: 
     static: vecs.map(() => vecs.map(() => 1)),
   };
 }
-
-/** Punctuation and symbols only: never a neighbour, a match or an indexed corpus word. */
-export const PUNCT = /^[\p{P}\p{S}]+$/u;
 
 /**
  * Every encoded word's contextual vector at one layer choice in one matrix, with its squared norm: built once per
