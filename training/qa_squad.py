@@ -71,8 +71,10 @@ def label(spans, offset, a_start, a_end):
     return offset + st[0], offset + en[-1]
 
 
-def features(wp, paragraphs, max_len, stride, max_windows=4):
-    rows = []
+def features(wp, paragraphs, max_len, stride, max_windows=4, negatives=1):
+    """Training rows: every window that holds the answer and `negatives` windows without it (labelled [CLS]): the
+    first one when negatives is 1 (the recipe of the models shipped before 2026-12-04), else drawn at random."""
+    rows, rng = [], random.Random(7)  # seeded: every process must build the same rows
     for p in paragraphs:
         cached = context_pieces(wp, p['context'])
         for qa in p['qas']:
@@ -87,10 +89,12 @@ def features(wp, paragraphs, max_len, stride, max_windows=4):
                 with_answer = [i for i, l in enumerate(labs) if l != (0, 0)]
                 if not with_answer:
                     continue  # answer cut by normalisation (rare): skip rather than teach "no answer"
-                # keep the answer windows and at most one window without it (long COVID-QA papers have dozens)
-                keep = with_answer + [i for i in range(len(ws)) if labs[i] == (0, 0)][:1]
+                # keep the answer windows and a few windows without it (long COVID-QA papers have dozens)
+                empty = [i for i in range(len(ws)) if labs[i] == (0, 0)]
+                empty = empty[:1] if negatives == 1 else sorted(rng.sample(empty, min(negatives, len(empty))))
+                keep = with_answer + empty
                 ws, labs = [ws[i] for i in keep], [labs[i] for i in keep]
-            for w, lab in list(zip(ws, labs))[:max_windows]:
+            for w, lab in list(zip(ws, labs))[:max_windows + negatives - 1]:
                 rows.append((w[0], w[1], lab))
     return rows
 
@@ -249,6 +253,9 @@ def parse_args():
                     help='evaluation window; 128 matches the shipped models (they declare 128 positions)')
     ap.add_argument('--eval-stride', type=int, default=128)
     ap.add_argument('--epochs', type=float, default=2.0)
+    ap.add_argument('--negatives', type=int, default=1,
+                    help='windows without the answer kept per question (labelled [CLS]); the editor ranks spans from '
+                         'every window of a document, ~7 per CMRC 2018 question')
     ap.add_argument('--batch', type=int, default=16, help='windows per process per step')
     ap.add_argument('--lr', type=float, default=4e-4)
     ap.add_argument('--dropout', type=float, default=None,
@@ -286,7 +293,8 @@ def worker(rank, world, a, port):
     wp = WordPiece.load(os.path.join(a.tokenizer, 'vocab.txt'))
     t0 = time.time()
     train, held = qa_split(a.open) if a.lang == 'en' else (zh_qa(a.open, ZH_QA_TRAIN), zh_qa(a.open, [ZH_QA_HELDOUT]))
-    rows = buckets(features(wp, train, a.max_len, a.stride), a.batch * world, random.Random(3))
+    rows = buckets(features(wp, train, a.max_len, a.stride, negatives=a.negatives), a.batch * world,
+                   random.Random(3))
     rows = [r for i, r in enumerate(rows) if (i // a.batch) % world == rank]  # each process its own batches
     if lead:
         print(f'{len(rows) * world} training windows from {len(train)} paragraphs ({time.time() - t0:.0f}s)', flush=True)
