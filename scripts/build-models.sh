@@ -13,6 +13,7 @@
 #                                              27.4 → 28.2 held-out, 34.2 → 41.5 hand-written in 40 minutes)
 #   QA_BUDGET=0 npm run models:continue …      no QA fine-tune: the shipped NAME-qa stays (default 1200 s)
 #   QA_EPOCHS=3 npm run models:build …         epochs of the QA fine-tune when the budget allows (default 2)
+#   QA_NEGATIVES=3 npm run models:build …      windows without the answer kept per question (default 1)
 #   MODELS_FROM=qa npm run models:continue     resume a continuation after its pretraining (qa or export)
 #   PRETRAIN_LAYERS=6 npm run models:continue …  deepen the shipped encoder to 6 layers first (function-preserving,
 #                                              training/weights.py grow_layers; default: the shipped depth)
@@ -33,6 +34,7 @@ LANG_ID=en
 PRETRAIN_BUDGET=${PRETRAIN_BUDGET:-6000}   # seconds of pretraining (the schedule is time-driven; see training/pretrain.py)
 QA_BUDGET=${QA_BUDGET:-1200}
 QA_EPOCHS=${QA_EPOCHS:-2}                    # the fine-tune stops at these epochs or QA_BUDGET, whichever comes first
+QA_NEGATIVES=${QA_NEGATIVES:-1}               # windows without the answer per training question (labelled [CLS])
 QA_INIT=${QA_INIT:-}                         # MODELS_FROM=qa: continue this earlier fine-tune (build/qa/qa.pt)
 NSP_WEIGHT=${NSP_WEIGHT:-0.5}                # weight of the NSP loss (raise it when held-out NSP lags its target)
 BF16=${BF16:-auto}                          # pretraining in bf16 autocast: auto = where the CPU lists avx512_bf16
@@ -157,7 +159,7 @@ elif from qa; then
   # so this is what the engine runs, and shorter windows give more epochs per CPU-hour.
   stage "QA fine-tune, $QA_BUDGET s (log: $B/qa-stdout.log)"
   $PY -m training.qa_squad --open "$SHARED/open" --tokenizer "$B/tokenizer" --pretrained "$B/pretrain/ckpt.pt" \
-    --out "$B/qa" --time-budget "$QA_BUDGET" --epochs "$QA_EPOCHS" --lang "$LANG_ID" --procs "$QA_PROCS" \
+    --out "$B/qa" --time-budget "$QA_BUDGET" --epochs "$QA_EPOCHS" --negatives "$QA_NEGATIVES" --lang "$LANG_ID" --procs "$QA_PROCS" \
     --max-len 128 --stride 64 --eval-len 128 --eval-stride 64 ${QA_INIT:+--init-qa "$QA_INIT"} > "$B/qa-stdout.log"
   tail -1 "$B/qa-stdout.log" | cut -c1-300
 fi
