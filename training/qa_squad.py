@@ -232,8 +232,9 @@ def flat(paragraphs, source=None):
             for p in paragraphs if source is None or p['source'] == source for q in p['qas'] if q.get('answers')]
 
 
-def handwritten():
-    d = json.load(open(os.path.join(ROOT, 'test', 'data', 'qa-handwritten.json'), encoding='utf-8'))
+def handwritten(name='qa-handwritten.json'):
+    """The hand-written set of test/data (English; qa-handwritten-zh.json: Chinese), never trained on."""
+    d = json.load(open(os.path.join(ROOT, 'test', 'data', name), encoding='utf-8'))
     return [{'question': q['question'], 'answers': q['answers'], 'context': p['context'], 'title': p['title']}
             for p in d['paragraphs'] for q in p['qas']]
 
@@ -356,6 +357,8 @@ def worker(rank, world, a, port):
         res['heldout'], res['heldout_samples'] = evaluate(model, wp, flat(held)[:a.eval_limit or None], samples=12,
                                                           metric=cmrc_em_f1, max_len=a.eval_len, stride=a.eval_stride)
         res['heldout']['set'] = 'CMRC 2018 dev (CMRC metric)'
+        res['handwritten'], res['handwritten_samples'] = evaluate(model, wp, handwritten('qa-handwritten-zh.json'), samples=12,
+                                                                  metric=cmrc_em_f1, max_len=a.eval_len, stride=a.eval_stride)
         json.dump(res, open(os.path.join(a.out, 'qa-eval.json'), 'w'), indent=1, ensure_ascii=False)
         print('EVAL', json.dumps({k: res[k] for k in ('steps', 'heldout')}, ensure_ascii=False), flush=True)
         return
