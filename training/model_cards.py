@@ -173,7 +173,9 @@ def shipped(r):
     """'yes', 'no', or 'encoder only' when the run's QA fine-tune lost to the shipped QA model, which was kept."""
     if not r['shipped']:
         return 'no'
-    return 'encoder only (QA model kept)' if r.get('qa_shipped') is False else 'yes'
+    if r.get('qa_shipped') is False:  # a QA-only run has no encoder of its own to ship
+        return 'no' if r['kind'] == 'qa' else 'encoder only (QA model kept)'
+    return 'yes'
 
 
 def training_log_table(log_path):
@@ -191,9 +193,10 @@ def training_log_table(log_path):
                 f"{qa_f1(r)} | {shipped(r)} |\n")
     # Why a run was or was not shipped beyond the held-out rule (the engine's own figures, a lost build folder): kept
     # in the log, so a regenerated card keeps saying it.
-    notes = [(i + 1, r) for i, r in enumerate(rows) if r.get('engine_note')]
-    if notes:
-        out += '\n' + ''.join(f"- Run {i} ({r['date']}, {r['kind']}): {r['engine_note']}\n" for i, r in notes)
+    notes = [(i + 1, ' '.join(n for n in (r.get('engine_note'), r.get('qa_note') and f"QA: {r['qa_note'].rstrip('.')}.") if n), r)
+             for i, r in enumerate(rows)]
+    if any(n for _, n, _ in notes):
+        out += '\n' + ''.join(f"- Run {i} ({r['date']}, {r['kind']}): {n}\n" for i, n, r in notes if n)
     return out
 
 

@@ -191,6 +191,7 @@ def same_as_mini(c):
 
 def zh_qa_card():
     q, eng, diag = load('qa/qa-eval.json'), load('engine-eval.json'), load('qa-diagnose.json')
+    whole = load('engine-qa-heldout.json')  # scripts/qa-heldout.ts --out, when it was run on this model
     folder = os.path.join(M, 'bert-lens-zh-qa')
     held, a = q['heldout'], q['args']
     src = '\n'.join(f'| {n} | {lic} | {cite} |' for n, lic, cite in QA_ZH_SOURCES)
@@ -198,10 +199,14 @@ def zh_qa_card():
                         for p in q.get('heldout_samples', [])[:10])
     engine = ''
     if eng:
-        engine = (f"\nThrough the BERT Lens engine with the shipped files (128-token windows, as in the editor; "
-                  f"`scripts/eval-engine.ts`, {eng['qaQuestions']} CMRC 2018 dev questions, the same metric): fp32 EM "
-                  f"{eng['fp32']['qaExactMatch']:.1f} / F1 {eng['fp32']['qaF1']:.1f}, int8 EM "
-                  f"{eng['int8']['qaExactMatch']:.1f} / F1 {eng['int8']['qaF1']:.1f}.\n")
+        engine = (f"\nThrough the BERT Lens engine with the shipped files (128-token windows, as in the editor; answers "
+                  f"never cross a sentence end, src/core/qa.ts; `scripts/eval-engine.ts`, {eng['qaQuestions']} CMRC 2018 "
+                  f"dev questions, the same metric): fp32 EM {eng['fp32']['qaExactMatch']:.1f} / F1 "
+                  f"{eng['fp32']['qaF1']:.1f}, int8 EM {eng['int8']['qaExactMatch']:.1f} / F1 {eng['int8']['qaF1']:.1f}.")
+        if whole and all(d in whole for d in ('fp32', 'int8')):
+            engine += (f" On all {whole['questions']:,} (`scripts/qa-heldout.ts`): fp32 EM {whole['fp32']['exactMatch']:.1f} / F1 "
+                       f"{whole['fp32']['f1']:.1f}, int8 EM {whole['int8']['exactMatch']:.1f} / F1 {whole['int8']['f1']:.1f}.")
+        engine += '\n'
     return f'''# bert-lens-zh-qa — Chinese extractive question answering on the bert-lens-zh encoder
 
 {TEACHING}
