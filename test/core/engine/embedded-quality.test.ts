@@ -10,8 +10,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import { METRICS, qaFigures } from '../../../scripts/eval-engine';
+import { ROOT } from '../model/helpers';
 
-const ROOT = path.resolve('.');
 const readJson = (p: string) => JSON.parse(readFileSync(path.join(ROOT, p), 'utf8'));
 const has = (name: string) => existsSync(path.join(ROOT, 'models', name, 'onnx', 'model_quantized.onnx'));
 
