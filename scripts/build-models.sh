@@ -15,6 +15,10 @@
 #   QA_EPOCHS=3 npm run models:build …         epochs of the QA fine-tune when the budget allows (default 2)
 #   QA_NEGATIVES=3 npm run models:build …      windows without the answer kept per question (default 1)
 #   MODELS_FROM=qa npm run models:continue     resume a continuation after its pretraining (qa or export)
+#   npm run models:qa -- --lang zh             fine-tune QA afresh on the shipped encoder, on any machine (no earlier
+#                                              build needed: training/encoder_ckpt.py); the NAME-qa model, its golden
+#                                              and card are replaced only if held-out QA F1 improved (QA_* as above;
+#                                              MODELS_FROM=export resumes after a finished fine-tune in $B/qa)
 #   PRETRAIN_LAYERS=6 npm run models:continue …  deepen the shipped encoder to 6 layers first (function-preserving,
 #                                              training/weights.py grow_layers; default: the shipped depth)
 #   NSP_WEIGHT=1 npm run models:continue …     weight of the NSP loss in pretraining (default 0.5)
@@ -44,6 +48,7 @@ FROM=${MODELS_FROM:-corpus}                 # build: resume at a stage; earlier 
 while [ $# -gt 0 ]; do
   case "$1" in
     --continue) MODE=continue ;;
+    --qa-only) MODE=qa ;;
     --budget) PRETRAIN_BUDGET=$2; shift ;;
     --qa-budget) QA_BUDGET=$2; shift ;;
     --lang) LANG_ID=$2; shift ;;
@@ -93,7 +98,14 @@ build_corpus() {
   $PY -m training.corpus "$SHARED/gutenberg" "$B/corpus/debian" "$SHARED/open" "$B/corpus" > "$B/corpus.log"
 }
 
-if [ "$MODE" = continue ]; then
+if [ "$MODE" = qa ]; then
+  # The shipped encoder and tokenizer as the starting point; the corpus only for the engine evaluation's sentences.
+  case "${MODELS_FROM:-qa}" in qa|export) FROM=${MODELS_FROM:-qa} ;;
+    *) echo "models:qa resumes at qa or export (MODELS_FROM=$MODELS_FROM)" >&2; exit 2 ;; esac
+  [ "$QA_BUDGET" != 0 ] || { echo "models:qa needs QA_BUDGET > 0" >&2; exit 2; }
+  [ -f "$B/corpus/heldout.txt" ] || build_corpus
+  $PY -m training.encoder_ckpt "models/$NAME" "$B"
+elif [ "$MODE" = continue ]; then
   # Same corpus recipe and the shipped tokenizer: only pretraining resumes; nothing is replaced unless it improved.
   [ -f "$B/corpus/train.txt" ] || build_corpus
   mkdir -p "$B/tokenizer"
@@ -162,6 +174,27 @@ elif from qa; then
     --out "$B/qa" --time-budget "$QA_BUDGET" --epochs "$QA_EPOCHS" --negatives "$QA_NEGATIVES" --lang "$LANG_ID" --procs "$QA_PROCS" \
     --max-len 128 --stride 64 --eval-len 128 --eval-stride 64 ${QA_INIT:+--init-qa "$QA_INIT"} > "$B/qa-stdout.log"
   tail -1 "$B/qa-stdout.log" | cut -c1-300
+fi
+if [ "$MODE" = qa ]; then
+  stage "QA fine-tune: compare with the shipped $NAME-qa"
+  if ! $PY -m training.training_log qa-improved "$LOG" "$B/qa/qa-eval.json"; then
+    $PY -m training.training_log append "$LOG" - qa no "$B/qa/qa-eval.json"
+    echo "models/$NAME-qa is unchanged; the run is logged in $LOG (its checkpoint: $B/qa/qa.pt)."
+    exit 0
+  fi
+  stage "export $NAME-qa (fp32 + int8) + golden + engine evaluation + training log + card"
+  $PY -m training.export_models --build "$B" --int8 --lang "$LANG_ID" --open "$SHARED/open" --qa-only
+  node --import tsx scripts/eval-engine.ts "$B/engine-eval-input.json" "$B/engine-eval.json" "$LANG_ID"
+  rm -f "$B/engine-qa-heldout.json"
+  if [ "$LANG_ID" = zh ]; then
+    $PY -m training.qa_heldout_set zh "$B/heldout-qa.json" > /dev/null
+    node --import tsx scripts/qa-heldout.ts "$B/heldout-qa.json" zh fp32 int8 --out "$B/engine-qa-heldout.json"
+    $PY -m training.qa_diagnose "models/$NAME-qa" --lang zh --n 200 --out "$B/qa-diagnose.json" > "$B/qa-diagnose.log"
+  fi
+  $PY -m training.training_log append "$LOG" - qa yes "$B/qa/qa-eval.json"
+  $PY -m training.model_cards "$B" "$LANG_ID" --only "$NAME-qa"
+  stage done
+  exit 0
 fi
 stage "export (fp32 + int8) + goldens + training log + model cards"
 $PY -m training.export_models --build "$B" --int8 --lang "$LANG_ID" --open "$SHARED/open"

@@ -6,6 +6,7 @@ import json
 import os
 import random
 import re
+import sys
 
 import torch
 
@@ -174,15 +175,18 @@ def main():
                     help='the open corpus (held-out QA questions for the engine evaluation)')
     ap.add_argument('--max-positions', type=int, default=MAX_POSITIONS,
                     help='positions the shipped models declare (the position table is cut to this many rows)')
+    ap.add_argument('--qa-only', action='store_true',
+                    help='export only the QA fine-tune (build/qa/qa.pt): the shipped encoder and its goldens stay')
     a = ap.parse_args()
     L = LANGS[a.lang]
     torch.set_num_threads(2)
     wp = WordPiece.load(os.path.join(a.build, 'tokenizer', 'vocab.txt'))
-    ck = torch.load(os.path.join(a.build, 'pretrain', 'ckpt.pt'))
-    mlm = BertForMaskedLMWithNSP(BertConfig(**dict(ck['config'], max_position_embeddings=a.max_positions)))
-    mlm.load_state_dict(cut_positions(ck['model'], a.max_positions))
-    write_folder(L['mlm'], mlm, wp, a.int8)
-    golden_mlm(mlm, wp, os.path.join(GOLD, L['mlm'] + '.json'), L['mlm'], L['mlm_cases'])
+    if not a.qa_only:
+        ck = torch.load(os.path.join(a.build, 'pretrain', 'ckpt.pt'))
+        mlm = BertForMaskedLMWithNSP(BertConfig(**dict(ck['config'], max_position_embeddings=a.max_positions)))
+        mlm.load_state_dict(cut_positions(ck['model'], a.max_positions))
+        write_folder(L['mlm'], mlm, wp, a.int8)
+        golden_mlm(mlm, wp, os.path.join(GOLD, L['mlm'] + '.json'), L['mlm'], L['mlm_cases'])
     qa_path = os.path.join(a.build, 'qa', 'qa.pt')
     if os.path.exists(qa_path):
         cq = torch.load(qa_path)
@@ -190,9 +194,14 @@ def main():
         qa.load_state_dict(cut_positions(cq['model'], a.max_positions))
         write_folder(L['qa'], qa, wp, a.int8)
         golden_qa(qa, wp, os.path.join(GOLD, L['qa'] + '.json'), L['qa'], L['qa_cases'])
-    n = tokenizer_golden(wp, os.path.join(a.build, 'corpus'), os.path.join(GOLD, L['tokenizer_golden']), model=L['mlm'])
+    elif a.qa_only:
+        sys.exit(f'--qa-only: {qa_path} is missing (run the QA fine-tune first)')
     engine_eval_input(wp, os.path.join(a.build, 'corpus'), a.open, os.path.join(a.build, 'engine-eval-input.json'),
                       a.lang)
+    if a.qa_only:
+        print('exported', L['qa'])
+        return
+    n = tokenizer_golden(wp, os.path.join(a.build, 'corpus'), os.path.join(GOLD, L['tokenizer_golden']), model=L['mlm'])
     print('exported; tokenizer golden sentences:', n)
 
 

@@ -1,5 +1,6 @@
 """Writes the model cards (README.md) of models/* and the learning-curve PNG from the measured numbers in build/
-(eval JSON files, logs) and the committed experiments.json / training-log.jsonl. Usage: python3 -m training.model_cards BUILD"""
+(eval JSON files, logs) and the committed experiments.json / training-log.jsonl.
+Usage: python3 -m training.model_cards BUILD [en|zh] [--only NAME]  (--only: one card, e.g. after a QA-only run)"""
 import json
 import os
 import sys
@@ -505,7 +506,10 @@ def main():
     cards = (('bert-lens-mini', mini_card), ('bert-lens-mini-qa', qa_card), ('word2vec-mini', w2v_card))
     if sys.argv[2:3] == ['zh']:
         from .model_cards_zh import CARDS as cards
+    only = sys.argv[sys.argv.index('--only') + 1] if '--only' in sys.argv else None
     for name, fn in cards:
+        if only and name != only:
+            continue
         try:
             text = fn()
         except (TypeError, KeyError, FileNotFoundError) as e:

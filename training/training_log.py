@@ -2,8 +2,12 @@
 continuation run, with cumulative tokens and the held-out figures, so a later session can resume and compare.
 
   python3 -m training.training_log improved LOG EVAL_JSON      exit 0 when EVAL beats the last shipped line
+  python3 -m training.training_log qa-improved LOG QA_EVAL_JSON  exit 0 when its held-out QA F1 beats the shipped QA
   python3 -m training.training_log append LOG EVAL_JSON KIND SHIPPED [QA_EVAL_JSON]
-                                   (KIND build | continue | qa: a QA-only fine-tune on the shipped encoder)
+                                   (KIND build | continue | qa: a QA-only fine-tune on the shipped encoder; EVAL_JSON -
+                                   takes the encoder's figures from the last shipped line; KIND qa with SHIPPED no
+                                   logs a fine-tune that was not shipped: the line keeps shipped true for the encoder
+                                   and says qa_shipped false)
   python3 -m training.training_log tokens LOG                 cumulative tokens of the shipped model (0 if none)"""
 import datetime
 import json
@@ -31,19 +35,39 @@ def improved(log, ev):
                     f"NSP {100 * ev['nsp_acc']:.1f}% vs {100 * prev['nsp_acc']:.1f}%")
 
 
+def shipped_qa(log):
+    """The last line whose QA fine-tune is the shipped NAME-qa (a QA-only run that was not shipped says qa_shipped false)."""
+    qa = [r for r in lines(log) if r.get('shipped') and 'qa_heldout_f1' in r and r.get('qa_shipped', True)]
+    return qa[-1] if qa else None
+
+
+def qa_improved(log, qa):
+    prev, f1, n = shipped_qa(log), qa['heldout']['f1'], qa['args'].get('eval_len', 384)
+    if prev is None or prev.get('qa_eval_len', 384) != n:
+        return True, f'held-out QA F1 {f1}; no shipped QA figure at {n}-token windows in the log'
+    return f1 > prev['qa_heldout_f1'], f"held-out QA F1 {f1} vs shipped {prev['qa_heldout_f1']}"
+
+
 def main(argv):
     cmd, log = argv[0], argv[1]
     if cmd == 'tokens':
         prev = last_shipped(log)
         print(prev['tokens_total'] if prev else 0)
         return 0
-    ev = json.load(open(argv[2]))
+    if cmd == 'qa-improved':
+        ok, why = qa_improved(log, json.load(open(argv[2])))
+        print(('improved: ' if ok else 'not improved: ') + why)
+        return 0 if ok else 1
+    ev = json.load(open(argv[2])) if argv[2] != '-' else encoder_figures(last_shipped(log))
     if cmd == 'improved':
         ok, why = improved(log, ev)
         print(('improved: ' if ok else 'not improved: ') + why)
         return 0 if ok else 1
     if cmd == 'append':
         kind, shipped = argv[3], argv[4] == 'yes'
+        qa_shipped = shipped
+        if kind == 'qa':  # the encoder stays shipped whatever happens to its QA fine-tune
+            shipped = True
         qa = json.load(open(argv[5])) if len(argv) > 5 and os.path.exists(argv[5]) else None
         prev = last_shipped(log)
         base = prev['tokens_total'] if prev and kind == 'continue' else 0
@@ -59,14 +83,27 @@ def main(argv):
         if qa:
             rec['qa_heldout_f1'] = qa['heldout']['f1']
             rec['qa_eval_len'] = qa['args'].get('eval_len', 384)  # the evaluation window: F1 depends on it
-            if 'handwritten' in qa:  # English only
+            if 'handwritten' in qa:
                 rec['qa_handwritten_f1'] = qa['handwritten']['f1']
+            if not qa_shipped:
+                rec['qa_shipped'] = False
         with open(log, 'a', encoding='utf-8') as f:
             f.write(json.dumps(rec) + '\n')
         print(json.dumps(rec))
         return 0
     print(__doc__, file=sys.stderr)
     return 2
+
+
+def encoder_figures(line):
+    """A log line's encoder figures in eval.json's shape: a QA-only run on a machine without the pretraining build."""
+    if line is None:
+        sys.exit('EVAL_JSON - needs a shipped run in the log')
+    ev = {k: line[k] for k in ('mlm_top1', 'mlm_top5', 'nsp_acc')}
+    ev.update(tokens_seen=line['tokens_total'], steps=0, train_wall_s=0, args={'init_model': line.get('init')})
+    if 'layers' in line:
+        ev['config'] = {'num_hidden_layers': line['layers']}
+    return ev
 
 
 if __name__ == '__main__':
