@@ -459,8 +459,9 @@ Examples (question | prediction | gold):
 {samples}
 
 ## Reproduce
-`npm run models:build` (QA stage: `MODELS_FROM=qa`, and `QA_INIT=build/qa/qa.pt` to continue a fine-tune), or by
-hand: `/usr/bin/python3 -m training.qa_squad {' '.join(f'--{k.replace("_", "-")} {v}' for k, v in a.items() if v not in (None, False, '', 0) and k not in ('open', 'lang'))}`
+`npm run models:qa` (a fine-tune of the shipped encoder on any machine, with the settings below: `QA_BUDGET`,
+`QA_EPOCHS`, `QA_NEGATIVES`), `npm run models:build` (QA stage: `MODELS_FROM=qa`, and `QA_INIT=build/qa/qa.pt` to
+continue a fine-tune), or by hand: `/usr/bin/python3 -m training.qa_squad {' '.join(f'--{k.replace("_", "-")} {v}' for k, v in a.items() if v not in (None, False, '', 0) and k not in ('open', 'lang'))}`
 then `python3 -m training.export_models --int8`.
 Parity: `test/core/embedded-parity.test.ts` (`test/golden/bert-lens-mini-qa.json`, 1e-4).
 
