@@ -503,6 +503,27 @@ def w2v_card():
 '''
 
 
+def refresh_log_section(name):
+    """Rewrites only the training-log table (and its notes) of models/NAME/README.md from its training-log.jsonl: after a
+    QA-only run (--only NAME-qa) the encoder card's other figures need the pretraining build, which may be elsewhere."""
+    card, log = os.path.join(M, name, 'README.md'), os.path.join(M, name, 'training-log.jsonl')
+    if not (os.path.exists(card) and os.path.exists(log)):
+        return
+    lines = open(card, encoding='utf-8').read().split('\n')
+    start = next((i for i, l in enumerate(lines) if l.startswith('| date | kind |')), None)
+    if start is None:
+        return
+    end = start
+    while end < len(lines) and lines[end].startswith('|'):
+        end += 1
+    notes = end + 1 if end < len(lines) and not lines[end] and end + 1 < len(lines) and lines[end + 1].startswith('- Run ') else end
+    while notes < len(lines) and lines[notes].startswith('- Run '):
+        end = notes = notes + 1
+    lines[start:end] = training_log_table(log).rstrip('\n').split('\n')
+    open(card, 'w', encoding='utf-8').write('\n'.join(lines))
+    print('refreshed the training log of', name)
+
+
 def main():
     cards = (('bert-lens-mini', mini_card), ('bert-lens-mini-qa', qa_card), ('word2vec-mini', w2v_card))
     if sys.argv[2:3] == ['zh']:
@@ -519,6 +540,8 @@ def main():
             continue
         open(os.path.join(M, name, 'README.md'), 'w', encoding='utf-8').write(text)
         print('wrote', name)
+    if only:
+        refresh_log_section(only.removesuffix('-qa'))
 
 
 if __name__ == '__main__':

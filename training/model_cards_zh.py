@@ -246,7 +246,7 @@ Examples (question | prediction | gold):
 {samples}
 
 ## Reproduce
-`npm run models:qa -- --lang zh` (a fine-tune of the shipped encoder on any machine: `QA_BUDGET={a.get('time_budget')}
+`npm run models:qa -- --lang zh` (a fine-tune of the shipped encoder on any machine: `QA_BUDGET={a.get('time_budget', 0):g}
 QA_EPOCHS={a.get('epochs', 2):g} QA_NEGATIVES={a.get('negatives', 1)}` for this one), `npm run models:build -- --lang zh`
 (QA stage only: `MODELS_FROM=qa`), or by hand:
 `/usr/bin/python3 -m training.qa_squad {' '.join(f'--{k.replace("_", "-")} {v}' for k, v in a.items() if v not in (None, False, '', 0) and k != 'open')}`.
