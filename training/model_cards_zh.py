@@ -212,7 +212,7 @@ def zh_qa_card():
 {TEACHING}
 
 ## Model
-`BertForQuestionAnswering`: the bert-lens-zh encoder of this run ({layers(folder)} layers, the same per-character tokenizer) plus `qa_outputs`
+`BertForQuestionAnswering`: the bert-lens-zh encoder ({layers(folder)} layers, the same per-character tokenizer) plus `qa_outputs`
 (hidden → start, end). Files: `onnx/model.onnx` (fp32, {size(os.path.join(folder, 'onnx', 'model.onnx'))}) and
 `onnx/model_quantized.onnx` (int8, {size(os.path.join(folder, 'onnx', 'model_quantized.onnx'))}, shipped). Input
 `[CLS] 问题 [SEP] 段落 [SEP]`; position 0 (`[CLS]`) is the no-answer score. Answers are character spans.
