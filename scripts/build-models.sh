@@ -17,7 +17,8 @@
 #   MODELS_FROM=qa npm run models:continue     resume a continuation after its pretraining (qa or export)
 #   npm run models:qa -- --lang zh             fine-tune QA afresh on the shipped encoder, on any machine (no earlier
 #                                              build needed: training/encoder_ckpt.py); the NAME-qa model, its golden
-#                                              and card are replaced only if held-out QA F1 improved (QA_* as above;
+#                                              and card are replaced only if held-out QA F1 improved and the
+#                                              hand-written F1 held (training_log qa-improved; QA_* as above;
 #                                              MODELS_FROM=export resumes after a finished fine-tune in $B/qa)
 #   PRETRAIN_LAYERS=6 npm run models:continue …  deepen the shipped encoder to 6 layers first (function-preserving,
 #                                              training/weights.py grow_layers; default: the shipped depth)
@@ -179,6 +180,7 @@ if [ "$MODE" = qa ]; then
   stage "QA fine-tune: compare with the shipped $NAME-qa"
   if ! $PY -m training.training_log qa-improved "$LOG" "$B/qa/qa-eval.json"; then
     $PY -m training.training_log append "$LOG" - qa no "$B/qa/qa-eval.json"
+    $PY -c "from training.model_cards import refresh_log_section; refresh_log_section('$NAME')"
     echo "models/$NAME-qa is unchanged; the run is logged in $LOG (its checkpoint: $B/qa/qa.pt)."
     exit 0
   fi

@@ -41,11 +41,23 @@ def shipped_qa(log):
     return qa[-1] if qa else None
 
 
+HAND_SLACK = 2.0  # F1 points the hand-written set (36-45 questions) may lose while the held-out set improves
+
+
 def qa_improved(log, qa):
+    """Held-out F1 up, and the hand-written questions (simple paragraphs, what users ask) not down by more than
+    HAND_SLACK: 2026-12-04's English run gained 2.8 held-out points and lost 4.9 hand-written ones, and the README's
+    SQuAD question with them."""
     prev, f1, n = shipped_qa(log), qa['heldout']['f1'], qa['args'].get('eval_len', 384)
     if prev is None or prev.get('qa_eval_len', 384) != n:
         return True, f'held-out QA F1 {f1}; no shipped QA figure at {n}-token windows in the log'
-    return f1 > prev['qa_heldout_f1'], f"held-out QA F1 {f1} vs shipped {prev['qa_heldout_f1']}"
+    why = f"held-out QA F1 {f1} vs shipped {prev['qa_heldout_f1']}"
+    ok = f1 > prev['qa_heldout_f1']
+    hand, prev_hand = (qa.get('handwritten') or {}).get('f1'), prev.get('qa_handwritten_f1')
+    if hand is not None and prev_hand is not None:
+        why += f', hand-written {hand} vs {prev_hand} (may lose {HAND_SLACK})'
+        ok = ok and hand >= prev_hand - HAND_SLACK
+    return ok, why
 
 
 def main(argv):
