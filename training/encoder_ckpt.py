@@ -1,5 +1,5 @@
 """The shipped encoder (models/<name>/onnx/model.onnx, fp32) as a pretraining checkpoint and its tokenizer's vocab.txt,
-so a QA-only fine-tune (MODELS_FROM=qa) runs on a machine that never had the pretraining build.
+so a QA-only fine-tune (`npm run models:qa`) runs on a machine that never had the pretraining build.
 
 Usage: /usr/bin/python3 -m training.encoder_ckpt MODEL_DIR BUILD_DIR
   MODEL_DIR  e.g. models/bert-lens-zh

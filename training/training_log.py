@@ -3,6 +3,7 @@ continuation run, with cumulative tokens and the held-out figures, so a later se
 
   python3 -m training.training_log improved LOG EVAL_JSON      exit 0 when EVAL beats the last shipped line
   python3 -m training.training_log qa-improved LOG QA_EVAL_JSON  exit 0 when its held-out QA F1 beats the shipped QA
+                                   fine-tune's and its hand-written F1 holds (within HAND_SLACK)
   python3 -m training.training_log append LOG EVAL_JSON KIND SHIPPED [QA_EVAL_JSON]
                                    (KIND build | continue | qa: a QA-only fine-tune on the shipped encoder; EVAL_JSON -
                                    takes the encoder's figures from the last shipped line; KIND qa with SHIPPED no
