@@ -99,6 +99,20 @@ build_corpus() {
   $PY -m training.corpus "$SHARED/gutenberg" "$B/corpus/debian" "$SHARED/open" "$B/corpus" > "$B/corpus.log"
 }
 
+engine_figures() {  # fp32 vs int8 through the engine; zh: the QA card's figure on all of CMRC 2018 dev (~5 min)
+  node --import tsx scripts/eval-engine.ts "$B/engine-eval-input.json" "$B/engine-eval.json" "$LANG_ID"
+  rm -f "$B/engine-qa-heldout.json"
+  if [ "$LANG_ID" = zh ] && [ -f "$B/qa/qa-eval.json" ]; then
+    $PY -m training.qa_heldout_set zh "$B/heldout-qa.json" > /dev/null
+    node --import tsx scripts/qa-heldout.ts "$B/heldout-qa.json" zh fp32 int8 --out "$B/engine-qa-heldout.json"
+  fi
+}
+qa_diagnosis() {  # zh: memorisation and window choice of the exported QA model, shown in its card
+  if [ "$LANG_ID" = zh ]; then
+    $PY -m training.qa_diagnose "models/$NAME-qa" --lang zh --n 200 --out "$B/qa-diagnose.json" > "$B/qa-diagnose.log"
+  fi
+}
+
 if [ "$MODE" = qa ]; then
   # The shipped encoder and tokenizer as the starting point; the corpus only for the engine evaluation's sentences.
   case "${MODELS_FROM:-qa}" in qa|export) FROM=${MODELS_FROM:-qa} ;;
@@ -186,13 +200,8 @@ if [ "$MODE" = qa ]; then
   fi
   stage "export $NAME-qa (fp32 + int8) + golden + engine evaluation + training log + card"
   $PY -m training.export_models --build "$B" --int8 --lang "$LANG_ID" --open "$SHARED/open" --qa-only
-  node --import tsx scripts/eval-engine.ts "$B/engine-eval-input.json" "$B/engine-eval.json" "$LANG_ID"
-  rm -f "$B/engine-qa-heldout.json"
-  if [ "$LANG_ID" = zh ]; then
-    $PY -m training.qa_heldout_set zh "$B/heldout-qa.json" > /dev/null
-    node --import tsx scripts/qa-heldout.ts "$B/heldout-qa.json" zh fp32 int8 --out "$B/engine-qa-heldout.json"
-    $PY -m training.qa_diagnose "models/$NAME-qa" --lang zh --n 200 --out "$B/qa-diagnose.json" > "$B/qa-diagnose.log"
-  fi
+  engine_figures
+  qa_diagnosis
   $PY -m training.training_log append "$LOG" - qa yes "$B/qa/qa-eval.json"
   $PY -m training.model_cards "$B" "$LANG_ID" --only "$NAME-qa"
   stage done
@@ -204,18 +213,11 @@ $PY -m training.mlm_probes "$B" "$LANG_ID" > "$B/mlm-probes.log"       # unigram
 if [ "$LANG_ID" = en ]; then  # held-out top-1 by window length, for the card (the 512 phase is short)
   $PY -m training.eval_lengths "$B" 128 256 512 > "$B/eval-lengths.log"
 fi
-node --import tsx scripts/eval-engine.ts "$B/engine-eval-input.json" "$B/engine-eval.json" "$LANG_ID"  # fp32 vs int8
-rm -f "$B/engine-qa-heldout.json"
-if [ "$LANG_ID" = zh ] && [ -f "$B/qa/qa-eval.json" ]; then  # the QA card's engine figure on all of CMRC 2018 dev (~5 min)
-  $PY -m training.qa_heldout_set zh "$B/heldout-qa.json" > /dev/null
-  node --import tsx scripts/qa-heldout.ts "$B/heldout-qa.json" zh fp32 int8 --out "$B/engine-qa-heldout.json"
-fi
+engine_figures
 KIND=$MODE   # a QA-only run on a shipped, logged encoder adds no pretraining tokens to the log
 if [ "$MODE" = build ] && [ "$FROM" = qa ] && [ -s "$LOG" ]; then KIND=qa; fi
 $PY -m training.training_log append "$LOG" "$B/pretrain/eval.json" "$KIND" yes "$B/qa/qa-eval.json"
-if [ "$LANG_ID" = zh ]; then  # memorisation and window choice of the exported QA model, shown in its card
-  $PY -m training.qa_diagnose "models/$NAME-qa" --lang zh --n 200 --out "$B/qa-diagnose.json" > "$B/qa-diagnose.log"
-fi
+qa_diagnosis
 $PY -m training.model_cards "$B" "$LANG_ID"
 du -ch models/*/onnx/*.onnx models/word2vec-*/vectors.bin | tail -1
 stage done
