@@ -76,6 +76,17 @@ def load(path, default=None):
     return json.load(open(p)) if os.path.exists(p) else default
 
 
+def grown_note(ev, measured=''):
+    """What a card says when the run first deepened the shipped encoder (PRETRAIN_LAYERS; init_report 'layers')."""
+    grown = (ev.get('init_report') or {}).get('layers')
+    if not grown:
+        return ''
+    return (f" It first deepened the shipped encoder ({grown}) without changing what it computes: each new layer "
+            f"starts as a copy of the layer below it with both residual branches at zero, and takes over that layer's "
+            f"output LayerNorm, so before the first step the deeper model's outputs equal the shipped model's "
+            f"(`training/weights.py` `grow_layers`).{measured}")
+
+
 def pct(x):
     return f'{100 * x:.1f}%'
 
@@ -287,6 +298,7 @@ def mini_card():
                 f"tokens in earlier runs, listed in the training log below): the same corpus and vocabulary, a warm "
                 f"restart with peak LR {a['lr']} and warm-up {pct(a['warmup'])}. The first build started from an older "
                 f"8k-vocabulary model, remapped to this vocabulary (`training/weights.py`).")
+        init += grown_note(ev)
     return f'''# bert-lens-mini — a small BERT (masked LM + next-sentence prediction) trained by BERT Lens
 
 {TEACHING}

@@ -3,8 +3,8 @@ Chinese build folder. Run through training/model_cards.py: `python3 -m training.
 import json
 import os
 
-from .model_cards import (B, LICENCE_NOTE, M, TEACHING, curve_rows, curve_table, load, pct, plot_curve, precision_note, size,
-                         source_table, attributions, target, training_log_table)
+from .model_cards import (B, LICENCE_NOTE, M, TEACHING, curve_rows, curve_table, grown_note, load, pct, plot_curve,
+                          precision_note, size, source_table, attributions, target, training_log_table)
 
 # Source name (as training/corpus.py --lang zh writes it in stats.json) -> (licence, attribution)
 ZH_SOURCES = {
@@ -77,14 +77,8 @@ def zh_card():
     if str(a.get('init_model') or '').rstrip('/').endswith('bert-lens-zh'):
         continued = (f"\n- This run continued the shipped bert-lens-zh (`npm run models:continue -- --lang zh`): the same "
                      f"corpus and vocabulary, a warm restart with peak LR {a['lr']} and warm-up {pct(a['warmup'])}.")
-        grown = (ev.get('init_report') or {}).get('layers')
-        if grown:
-            continued += (f" It first deepened the shipped encoder ({grown}) without changing what it computes: each new "
-                          f"layer starts as a copy of the layer below it with both residual branches at zero, and takes "
-                          f"over that layer's output LayerNorm, so before the first step the deeper model's outputs equal "
-                          f"the shipped model's (`training/weights.py` `grow_layers`). Copying layers instead (each layer "
-                          f"twice, or the stack repeated) dropped held-out top-1 from 45.6% to 6% and 10% before any "
-                          f"training.")
+        continued += grown_note(ev, " Copying layers instead (each layer twice, or the stack repeated) dropped "
+                                    "held-out top-1 from 45.6% to 6% and 10% before any training.")
     log_path = os.path.join('models', 'bert-lens-zh', 'training-log.jsonl')
     runs = [json.loads(l) for l in open(log_path)] if os.path.exists(log_path) else []
     total_tokens = runs[-1]['tokens_total'] if runs else ev['tokens_seen']

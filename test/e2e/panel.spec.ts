@@ -7,13 +7,19 @@ import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { artifacts, start, type Session } from './harness';
+import { artifacts, root, start, type Session } from './harness';
 
 const TEXT =
   'We sat on the bank of the river and watched the water. She went to the bank to deposit her salary. ' +
   'Rain falls when the drops are too heavy to stay aloft in a cloud.';
 /** BERT words: runs of letters/digits, each punctuation mark its own word (the core's pre-tokenizer). */
 const WORDS = TEXT.match(/[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu)!;
+/** bert-lens-mini's depth and heads: the views show one row per layer (and the embeddings), one cell per head. */
+const MINI = JSON.parse(readFileSync(path.join(root, 'models/bert-lens-mini/config.json'), 'utf8')) as {
+  num_hidden_layers: number;
+  num_attention_heads: number;
+};
+const L = MINI.num_hidden_layers;
 
 let s: Session;
 let panel: FrameLocator;
@@ -167,10 +173,10 @@ test('token inspector lists substitutes and document neighbours', async () => {
   assert.match(text, /Contextual substitutes/);
   assert.match(text, /Nearest words in this document/);
   await shot('panel-inspector');
-  // The logit lens: the masked-LM head read at every layer, the embeddings and 4 layers of bert-lens-mini.
+  // The logit lens: the masked-LM head read at every layer, the embeddings and each layer of bert-lens-mini.
   const lens = panel.locator('.inspect-view table.lens-table');
   await lens.waitFor({ timeout: 60_000 }).catch(dump);
-  assert.equal(await lens.locator('tbody tr').count(), 5, 'the embeddings and 4 layers');
+  assert.equal(await lens.locator('tbody tr').count(), 1 + L, `the embeddings and ${L} layers`);
   await lens.scrollIntoViewIfNeeded();
   await shot('panel-logit-lens');
 });
@@ -212,7 +218,7 @@ test('corpus: the Token tab’s Corpus mode — "bank" beside its nearest words 
   const summary = panel.locator('.reference-summary');
   assert.match(
     await summary.innerText(),
-    /^“bank” \(position 5\) at layer 4 \(last\) against [\d,]+ words of 900 passages \(reference-en\)\.$/,
+    new RegExp(`^“bank” \\(position 5\\) at layer ${L} \\(last\\) against [\\d,]+ words of 900 passages \\(reference-en\\)\\.$`),
   );
   assert.equal(await rows.count(), 20);
   const scores = (await panel.locator('.reference-table td.num:first-child').allInnerTexts()).map(Number);
@@ -273,7 +279,7 @@ test('ablation: the heads × layers importance map for the cursor word; a click 
   await tab('ablate');
   const cells = panel.locator('.ablate-view [role="gridcell"]');
   await cells.first().waitFor({ timeout: 60_000 }).catch(dump);
-  assert.equal(await cells.count(), 16, 'bert-lens-mini: 4 layers × 4 heads');
+  assert.equal(await cells.count(), L * MINI.num_attention_heads, `bert-lens-mini: ${L} layers × ${MINI.num_attention_heads} heads`);
   await panel.locator('.ablate-view .ranked li.row').first().waitFor({ timeout: 30_000 }).catch(dump);
   await cells.first().click();
   await panel.locator('.ablate-view [role="gridcell"][aria-pressed="true"]').first().waitFor({ timeout: 30_000 }).catch(dump);
@@ -349,11 +355,14 @@ test('same word: the Compare tab’s Same word mode — the two “bank”s laye
     await panel.locator('.occurrences-view select.occurrences-b option:checked').innerText(),
     /^↓ .*went to the bank to deposit/,
   );
-  assert.equal(await panel.locator('.occurrences-view table tr').count(), 1 + 5, 'a header, the embeddings and 4 layers');
+  assert.equal(await panel.locator('.occurrences-view table tr').count(), 2 + L, `a header, the embeddings and ${L} layers`);
   const summary = await panel.locator('.occurrences-summary').innerText();
   // Which way the cosine goes is the model's business (bert-lens-mini, 2026-12-01: 0.69 at the embeddings, where the
-  // positions differ, 0.86 at layer 4): the view must show both ends and that a static vector would give 1.
-  assert.match(summary, /^Cosine -?\d\.\d{3} at the embeddings, -?\d\.\d{3} at layer 4\..* A static vector would give 1 everywhere\.$/);
+  // positions differ, 0.86 at layer 4, its last then): the view must show both ends and that a static vector would give 1.
+  assert.match(
+    summary,
+    new RegExp(`^Cosine -?\\d\\.\\d{3} at the embeddings, -?\\d\\.\\d{3} at layer ${L}\\..* A static vector would give 1 everywhere\\.$`),
+  );
   assert.equal(await panel.locator('.occurrences-neighbours .compare-col').count(), 2);
   await shot('panel-same-word');
   await panel.locator('.occurrences-view button.mode[data-mode="compare"]').click(); // leave the tab as the next tests expect
@@ -368,10 +377,10 @@ test('sentences: Compare Two Sentences opens the Compare tab on the sentence at 
   assert.equal(await text.first().innerText(), 'We sat on the bank of the river and watched the water.');
   const picker = panel.locator('.sentences-view select.sentences-b');
   assert.match(await picker.locator('option:checked').innerText(), /She went to the bank/);
-  assert.equal(await panel.locator('.sentences-table tr').count(), 1 + 5, 'a header and the embeddings + 4 layers');
+  assert.equal(await panel.locator('.sentences-table tr').count(), 2 + L, `a header and the embeddings + ${L} layers`);
   assert.match(
     await panel.locator('.sentences-summary').innerText(),
-    /^Layer 4: cosine -?\d\.\d{3}; with B’s words shuffled -?\d\.\d{3}\./,
+    new RegExp(`^Layer ${L}: cosine -?\\d\\.\\d{3}; with B’s words shuffled -?\\d\\.\\d{3}\\.`),
   );
   assert.match(await panel.locator('.sentences-nsp').innerText(), /B follows A \(NSP\)\s+\d\.\d{3}/);
   await shot('panel-sentences');

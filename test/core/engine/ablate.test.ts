@@ -15,7 +15,14 @@ const DOC = 'The letter was written by Anna in Paris. She sent it to her brother
 const GOLDEN = JSON.parse(readFileSync(path.resolve('test/golden/ablate.json'), 'utf8')) as {
   models: Record<string, { texts: string[]; runs: Record<string, { mlm_logits?: number[] }> }>;
 };
-const every = (L: number, H: number): HeadRef[] => Array.from({ length: L * H }, (_, i) => ({ layer: Math.floor(i / H) + 1, head: i % H }));
+/** bert-lens-mini's shape: the head masks and importance maps below are one factor per layer × head. */
+const MINI = JSON.parse(readFileSync(path.resolve('models/bert-lens-mini/config.json'), 'utf8')) as {
+  num_hidden_layers: number;
+  num_attention_heads: number;
+};
+const [L, H] = [MINI.num_hidden_layers, MINI.num_attention_heads];
+const every = (layers: number, heads: number): HeadRef[] =>
+  Array.from({ length: layers * heads }, (_, i) => ({ layer: Math.floor(i / heads) + 1, head: i % heads }));
 const argmax = (m: number[][]) => {
   let best = { layer: 0, head: 0, v: -Infinity };
   m.forEach((row, l) => row.forEach((v, h) => v > best.v && (best = { layer: l + 1, head: h, v })));
@@ -43,7 +50,7 @@ describe('head ablation', () => {
       ];
       const req = { mlmPositions: [[ids.indexOf(tk.special.mask)]], nsp: true };
       const [plain] = await model.run([{ ids }], req);
-      const [ones] = await model.run([{ ids }], { ...req, headMask: [new Float32Array(16).fill(1)] });
+      const [ones] = await model.run([{ ids }], { ...req, headMask: [new Float32Array(L * H).fill(1)] });
       assert.deepEqual(ones.mlmLogits, plain.mlmLogits);
       assert.deepEqual(ones.nspLogits, plain.nspLogits);
       const r = await engine.ablate(model, { task: 'mask', text: EN });
@@ -68,7 +75,7 @@ describe('head ablation', () => {
 
   it('every head off: the masked word no longer depends on its context (same prediction for two sentences)', async () => {
     const model = await engine.load('bert-lens-mini', { dtype: 'fp32' });
-    const off = every(4, 4);
+    const off = every(L, H);
     // [MASK] at the same position in both: without attention each token sees only itself (and its position).
     const a = await engine.ablate(model, { task: 'mask', text: 'The cat sat on the [MASK].' }, { off });
     const b = await engine.ablate(model, { task: 'mask', text: 'A river runs to the [MASK].' }, { off });
@@ -128,7 +135,7 @@ describe('head ablation', () => {
       assert.equal(m.target, plain.predictions[0].word);
       assert.deepEqual(
         m.importance!.map((r) => r.length),
-        [4, 4, 4, 4],
+        Array<number>(L).fill(H),
       );
       const top = argmax(m.importance!);
       assert.ok(top.v > 0.05 * m.base, `head ${top.layer}.${top.head} carries part of P(${m.target}) = ${m.base} (drop ${top.v})`);
@@ -151,29 +158,38 @@ describe('head ablation', () => {
     const batched = await engine.ablate(fp32, { task: 'mask', text: EN, target: 'east' }, { importance: true });
     assert.deepEqual(
       fp32.calls.map((c) => c.length),
-      [1 + 1 + 16],
-      'all heads on, the chosen heads off, 16 single heads',
+      [1 + 1 + L * H],
+      `all heads on, the chosen heads off, ${L * H} single heads`,
     );
     const single = await engine.ablate(fp32, { task: 'mask', text: EN, target: 'east' }, { importance: true, batchSize: 1 });
     batched.importance!.flat().forEach((v, i) => assert.ok(Math.abs(v - single.importance!.flat()[i]) < 1e-6));
     const int8 = counting(await engine.load('bert-lens-mini', { dtype: 'int8' }));
     await engine.ablate(int8, { task: 'mask', text: EN, target: 'east' }, { importance: true });
-    assert.ok(int8.calls.every((c) => c.length === 1) && int8.calls.length === 18);
+    assert.ok(int8.calls.every((c) => c.length === 1) && int8.calls.length === 2 + L * H);
   });
 
   it('a head that does not exist, or a model without the task, is refused saying what to do', async () => {
     const model = await engine.load('bert-lens-mini');
     await assert.rejects(
-      engine.ablate(model, { task: 'mask', text: EN }, { off: [{ layer: 5, head: 0 }] }),
+      engine.ablate(model, { task: 'mask', text: EN }, { off: [{ layer: L + 1, head: 0 }] }),
       (e: Error & { code?: string }) => {
         assert.equal(e.code, 'BAD_INPUT');
-        assert.match(e.message, /Head 5\.0 does not exist: bert-lens-mini has layers 1\.\.4 and heads 0\.\.3/);
+        assert.match(
+          e.message,
+          new RegExp(`Head ${L + 1}\\.0 does not exist: bert-lens-mini has layers 1\\.\\.${L} and heads 0\\.\\.${H - 1}`),
+        );
         assert.match(e.message, /LAYER\.HEAD/);
         return true;
       },
     );
-    await assert.rejects(engine.ablate(model, { task: 'mask', text: EN }, { off: [{ layer: 1, head: 4 }] }), /heads 0\.\.3/);
+    await assert.rejects(
+      engine.ablate(model, { task: 'mask', text: EN }, { off: [{ layer: 1, head: H }] }),
+      new RegExp(`heads 0\\.\\.${H - 1}`),
+    );
     await assert.rejects(engine.ablate(model, { task: 'qa', question: 'Who?', document: DOC }), /no question-answering head/);
-    await assert.rejects(model.run([{ ids: [2, 3] }], { headMask: [new Float32Array(3)] }), /16 finite factors \(4 layers × 4 heads\)/);
+    await assert.rejects(
+      model.run([{ ids: [2, 3] }], { headMask: [new Float32Array(3)] }),
+      new RegExp(`${L * H} finite factors \\(${L} layers × ${H} heads\\)`),
+    );
   });
 });

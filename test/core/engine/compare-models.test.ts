@@ -2,12 +2,18 @@
 // attention per layer and rollout with the Jensen–Shannon divergence by relative depth, predictions on both sides.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import { compareModels, layerAtDepth } from '../../../src/core/compare-models';
 import { alignWords, jsDivergence } from '../../../src/core/word-align';
 import { TokensBuilder } from '../../../src/core/text/tokens';
 import type { Tokenized } from '../../../src/core/api';
 import { FIX } from './helpers';
+
+/** An embedded model's depth, from its config.json. */
+const layersOf = (id: string): number =>
+  (JSON.parse(readFileSync(path.resolve('models', id, 'config.json'), 'utf8')) as { num_hidden_layers: number }).num_hidden_layers;
 
 /** A Tokenized with one piece per word, words given as [start, end). */
 const tok = (text: string, spans: Array<[number, number]>): Tokenized => {
@@ -112,28 +118,24 @@ describe('compareModels on real models', () => {
       r.words.slice().some((w) => !w.same && w.unknown.a === 0 && w.b.length > w.a.length),
       'English words split into more pieces by the Chinese vocabulary',
     );
+    const [la, lb] = ['bert-lens-mini', 'bert-lens-zh'].map(layersOf);
     for (const [s, L] of [
-      [r.a, 4],
-      [r.b, 6],
+      [r.a, la],
+      [r.b, lb],
     ] as const) {
-      assert.equal(s.attention!.layers.length, L, 'one row per layer of each model (bert-lens-zh has 6)');
+      assert.equal(s.attention!.layers.length, L, 'one row per layer of each model');
       for (const row of [...s.attention!.layers, s.attention!.rollout]) {
         assert.equal(row.length, r.words.length);
         assert.ok(Math.abs(sum(row) - 1) < 1e-9);
       }
       assert.equal(s.predictions!.length, 4);
     }
-    // Six steps of relative depth (the deeper model's layers); the 4-layer model's layer at step k is round(4k / 6).
+    // One step of relative depth per layer of the deeper model; each model's layer at a step as layerAtDepth says
+    // (unit-tested above on unequal depths; both embedded models have 6 layers since 2026-12-04).
+    const steps = Math.max(la, lb);
     assert.deepEqual(
       r.depth.map((d) => [d.a, d.b]),
-      [
-        [1, 1],
-        [1, 2],
-        [2, 3],
-        [3, 4],
-        [3, 5],
-        [4, 6],
-      ],
+      Array.from({ length: steps }, (_, i) => [layerAtDepth(i + 1, steps, la), layerAtDepth(i + 1, steps, lb)]),
     );
     assert.ok(r.depth.every((d) => d.divergence! > 0 && d.divergence! < 1) && r.rollout! > 0);
     assert.deepEqual(r.top1, {
