@@ -18,8 +18,9 @@ const WORDS = TEXT.match(/[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu)!;
 const MINI = JSON.parse(readFileSync(path.join(root, 'models/bert-lens-mini/config.json'), 'utf8')) as {
   num_hidden_layers: number;
   num_attention_heads: number;
+  hidden_size: number;
 };
-const L = MINI.num_hidden_layers;
+const [L, H] = [MINI.num_hidden_layers, MINI.num_attention_heads];
 
 let s: Session;
 let panel: FrameLocator;
@@ -279,7 +280,7 @@ test('ablation: the heads × layers importance map for the cursor word; a click 
   await tab('ablate');
   const cells = panel.locator('.ablate-view [role="gridcell"]');
   await cells.first().waitFor({ timeout: 60_000 }).catch(dump);
-  assert.equal(await cells.count(), L * MINI.num_attention_heads, `bert-lens-mini: ${L} layers × ${MINI.num_attention_heads} heads`);
+  assert.equal(await cells.count(), L * H, `bert-lens-mini: ${L} layers × ${H} heads`);
   await panel.locator('.ablate-view .ranked li.row').first().waitFor({ timeout: 30_000 }).catch(dump);
   await cells.first().click();
   await panel.locator('.ablate-view [role="gridcell"][aria-pressed="true"]').first().waitFor({ timeout: 30_000 }).catch(dump);
@@ -437,14 +438,14 @@ test('the Model tab’s "Tensors (.npy)" runs Export Tensors…: the paragraph�
   const n = meta.words.length;
   assert.equal(meta.model, 'bert-lens-mini');
   assert.ok(n >= 20, 'the paragraph around the cursor');
-  assert.deepEqual(meta.arrays.attention.shape, [4, 4, n, n]);
-  assert.deepEqual(meta.arrays.hidden.shape, [5, n, 160]);
-  assert.deepEqual(meta.arrays.census.shape.slice(0, 2), [4, 4]);
+  assert.deepEqual(meta.arrays.attention.shape, [L, H, n, n]);
+  assert.deepEqual(meta.arrays.hidden.shape, [1 + L, n, MINI.hidden_size]);
+  assert.deepEqual(meta.arrays.census.shape.slice(0, 2), [L, H]);
   const npy = readFileSync(path.join(s.workspace, 'attention.npy'));
   assert.equal(npy.subarray(0, 6).toString('latin1'), '\x93NUMPY');
-  assert.match(npy.toString('latin1', 10, 128), new RegExp(`'shape': \\(4, 4, ${n}, ${n}\\)`));
+  assert.match(npy.toString('latin1', 10, 128), new RegExp(`'shape': \\(${L}, ${H}, ${n}, ${n}\\)`));
   const headerEnd = 10 + npy.readUInt16LE(8);
-  assert.equal(npy.length, headerEnd + 4 * 4 * 4 * n * n, 'float32 data after the header');
+  assert.equal(npy.length, headerEnd + 4 * L * H * n * n, 'float32 data after the header');
   await s.page.keyboard.press('Escape');
 });
 
