@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { readModelInfo } from '../../src/core/model/info';
 import { artifacts, root, start, type Session } from './harness';
 
 const TEXT =
@@ -15,12 +16,8 @@ const TEXT =
 /** BERT words: runs of letters/digits, each punctuation mark its own word (the core's pre-tokenizer). */
 const WORDS = TEXT.match(/[\p{L}\p{N}]+|[^\s\p{L}\p{N}]/gu)!;
 /** bert-lens-mini's depth and heads: the views show one row per layer (and the embeddings), one cell per head. */
-const MINI = JSON.parse(readFileSync(path.join(root, 'models/bert-lens-mini/config.json'), 'utf8')) as {
-  num_hidden_layers: number;
-  num_attention_heads: number;
-  hidden_size: number;
-};
-const [L, H] = [MINI.num_hidden_layers, MINI.num_attention_heads];
+const MINI = readModelInfo(path.join(root, 'models/bert-lens-mini'));
+const [L, H] = [MINI.layers, MINI.heads];
 
 let s: Session;
 let panel: FrameLocator;
@@ -439,7 +436,7 @@ test('the Model tab’s "Tensors (.npy)" runs Export Tensors…: the paragraph�
   assert.equal(meta.model, 'bert-lens-mini');
   assert.ok(n >= 20, 'the paragraph around the cursor');
   assert.deepEqual(meta.arrays.attention.shape, [L, H, n, n]);
-  assert.deepEqual(meta.arrays.hidden.shape, [1 + L, n, MINI.hidden_size]);
+  assert.deepEqual(meta.arrays.hidden.shape, [1 + L, n, MINI.hidden]);
   assert.deepEqual(meta.arrays.census.shape.slice(0, 2), [L, H]);
   const npy = readFileSync(path.join(s.workspace, 'attention.npy'));
   assert.equal(npy.subarray(0, 6).toString('latin1'), '\x93NUMPY');

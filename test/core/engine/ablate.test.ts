@@ -8,6 +8,7 @@ import path from 'node:path';
 import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import type { HeadRef } from '../../../src/core/api';
 import { softmax } from '../../../src/core/mlm';
+import { readModelInfo } from '../../../src/core/model/info';
 import { counting, FIX } from './helpers';
 
 const EN = 'The sun rises in the [MASK] and sets in the west.';
@@ -16,11 +17,7 @@ const GOLDEN = JSON.parse(readFileSync(path.resolve('test/golden/ablate.json'), 
   models: Record<string, { texts: string[]; runs: Record<string, { mlm_logits?: number[] }> }>;
 };
 /** bert-lens-mini's shape: the head masks and importance maps below are one factor per layer × head. */
-const MINI = JSON.parse(readFileSync(path.resolve('models/bert-lens-mini/config.json'), 'utf8')) as {
-  num_hidden_layers: number;
-  num_attention_heads: number;
-};
-const [L, H] = [MINI.num_hidden_layers, MINI.num_attention_heads];
+const { layers: L, heads: H } = readModelInfo(path.resolve('models/bert-lens-mini'));
 const every = (layers: number, heads: number): HeadRef[] =>
   Array.from({ length: layers * heads }, (_, i) => ({ layer: Math.floor(i / heads) + 1, head: i % heads }));
 const argmax = (m: number[][]) => {

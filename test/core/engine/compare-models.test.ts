@@ -2,18 +2,12 @@
 // attention per layer and rollout with the Jensen–Shannon divergence by relative depth, predictions on both sides.
 import { describe, it, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
 import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import { compareModels, layerAtDepth } from '../../../src/core/compare-models';
 import { alignWords, jsDivergence } from '../../../src/core/word-align';
 import { TokensBuilder } from '../../../src/core/text/tokens';
 import type { Tokenized } from '../../../src/core/api';
 import { FIX } from './helpers';
-
-/** An embedded model's depth, from its config.json. */
-const layersOf = (id: string): number =>
-  (JSON.parse(readFileSync(path.resolve('models', id, 'config.json'), 'utf8')) as { num_hidden_layers: number }).num_hidden_layers;
 
 /** A Tokenized with one piece per word, words given as [start, end). */
 const tok = (text: string, spans: Array<[number, number]>): Tokenized => {
@@ -118,7 +112,7 @@ describe('compareModels on real models', () => {
       r.words.slice().some((w) => !w.same && w.unknown.a === 0 && w.b.length > w.a.length),
       'English words split into more pieces by the Chinese vocabulary',
     );
-    const [la, lb] = ['bert-lens-mini', 'bert-lens-zh'].map(layersOf);
+    const [la, lb] = [a.info.layers, b.info.layers];
     for (const [s, L] of [
       [r.a, la],
       [r.b, lb],
