@@ -2,9 +2,9 @@
 // questions (test/data/qa-handwritten*.json) and everyday masked-word probes (test/data/mlm-probes.json), none of them
 // ever trained on. Parity tests prove the files are what PyTorch trained; these fail when a retrained model that is
 // worse is committed (e.g. the 4-layer bert-lens-zh-qa of 2026-12-01: F1 25.3 here; the 6-layer one of 2026-12-04's
-// first fine-tune: 54.2; the English QA model of the 4-layer encoder: 47.8) or when a broken one predicts "the / was" everywhere. Floors sit ~8–9 F1 points / 3 probes
-// under the figures measured when they were set (in the diagnostics), so run-to-run noise of a retrain does not trip
-// them but a real loss does.
+// first fine-tune: 54.2; the English QA model of the 4-layer encoder: 47.8) or when a broken one predicts "the / was"
+// everywhere. Floors sit ~8–9 F1 points / 3 probes under the figures measured when they were set (in the
+// diagnostics), so run-to-run noise of a retrain does not trip them but a real loss does.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
