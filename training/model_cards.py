@@ -212,14 +212,16 @@ def training_log_table(log_path):
     return out
 
 
-def gap_text(log_path, tokens_seen):
+def gap_text(log_path, tokens_seen, all_met=False):
     """What the training log says closes the gap: more tokens, or (two continuations each under +0.5 points of held-out
-    MLM top-1: the issue's plateau rule) not tokens alone."""
+    MLM top-1: the issue's plateau rule) not tokens alone; with every target met, only how to go on."""
     rows = [json.loads(l) for l in open(log_path) if l.strip()] if os.path.exists(log_path) else []
     runs = [r for r in rows if r['kind'] in ('build', 'continue')]
     gains = [100 * (b['mlm_top1'] - a['mlm_top1']) for a, b in zip(runs, runs[1:])][-2:]
     resume = ('`npm run models:continue -- --budget SECONDS` resumes from these weights on any machine with the corpus, '
               'and the log above shows what each run added.')
+    if all_met:
+        return f'Every target above is reached. This run saw {tokens_seen / 1e6:.1f}M tokens; ' + resume
     if len(gains) == 2 and all(g < 0.5 for g in gains):
         return (f'The last two continuations added {gains[0]:+.2f} and {gains[1]:+.2f} points of held-out MLM top-1, each '
                 f'under 0.5: a plateau. More tokens of this recipe buy little now; the targets still missed need a larger '
@@ -389,7 +391,7 @@ Every build and continuation appends a line to `training-log.jsonl` (figures on 
 continuation replaces the shipped model only when they improve):
 
 {training_log_table(os.path.join(folder, 'training-log.jsonl'))}
-{gap_text(os.path.join(folder, 'training-log.jsonl'), ev['tokens_seen'])}
+{gap_text(os.path.join(folder, 'training-log.jsonl'), ev['tokens_seen'], min(t1 - 0.35, t5 - 0.55, nsp - 0.90) >= 0)}
 
 ## Reproduce
 ```
