@@ -193,6 +193,11 @@ test('QA: the chosen answer becomes the editor selection', async () => {
     'the document was not edited',
   );
   assert.ok(labels.length >= 1);
+  // The reading progress closes once the answers show (VS Code keeps a finished progress toast up briefly).
+  await s.page
+    .locator('.notifications-toasts .notification-toast', { hasText: /reading the document/ })
+    .first()
+    .waitFor({ state: 'hidden', timeout: 10_000 });
   await s.page.waitForTimeout(300);
   await s.screenshot('05-qa-answers');
   const first = labels[0].trim();

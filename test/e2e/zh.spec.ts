@@ -146,6 +146,10 @@ test('ask a question: answers are spans of the document, from bert-lens-zh-qa (a
   const flat = TEXT.replace(/\s+/g, ' ');
   for (const l of labels) assert.ok(flat.includes(l), `"${l}" is a span of the document`);
   assert.match(await s.page.locator('.quick-input-widget .quick-input-title').innerText(), /自动：本文档以中文为主/);
+  await s.page
+    .locator('.notifications-toasts .notification-toast', { hasText: /正在阅读文档/ })
+    .first()
+    .waitFor({ state: 'hidden', timeout: 10_000 });
   await shot('zh-qa');
   await s.page.keyboard.press('Escape');
   await s.page.keyboard.press('Escape'); // clears the answer highlights
