@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEngine } from '../src/core';
+import { rng } from '../src/shared/rng';
 
 interface Pair {
   a: string;
@@ -20,8 +21,8 @@ export function sentencePairs(heldout: string, n = 2000): Pair[] {
     .map((d) => d.split('\n').filter((l) => l.trim().split(/\s+/).length >= 4 && l.trim().split(/\s+/).length <= 40))
     .filter((d) => d.length >= 2);
   if (docs.length < 2) throw new Error('the held-out file needs at least two documents of two or more sentences');
-  let seed = 7;
-  const pick = (k: number) => Math.floor(((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31) * k);
+  const draw = rng(7);
+  const pick = (k: number) => Math.floor(draw() * k);
   const pairs: Pair[] = [];
   while (pairs.length < n) {
     const d = pick(docs.length);
