@@ -14,11 +14,13 @@ interface Pair {
   next: boolean;
 }
 
+const words = (line: string) => line.trim().split(/\s+/).length;
+
 /** `n` pairs (n/2 of each kind) from sentences of 4–40 words, drawn with a fixed seed so two models see the same. */
 export function sentencePairs(heldout: string, n = 2000): Pair[] {
   const docs = heldout
     .split(/\n\s*\n/)
-    .map((d) => d.split('\n').filter((l) => l.trim().split(/\s+/).length >= 4 && l.trim().split(/\s+/).length <= 40))
+    .map((d) => d.split('\n').filter((l) => words(l) >= 4 && words(l) <= 40))
     .filter((d) => d.length >= 2);
   if (docs.length < 2) throw new Error('the held-out file needs at least two documents of two or more sentences');
   const draw = rng(7);

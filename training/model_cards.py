@@ -377,9 +377,9 @@ on the same positions (`training/mlm_probes.py`).
 
 | metric | bert-lens-mini | unigram-frequency baseline | target |
 |---|---|---|---|
-| MLM top-1 | **{pct(t1)}** | {pct(base['top1']) if base else '—'} | ≥ 35% — {target(t1, MINI_TARGETS['mlm_top1'], scale=100)} |
-| MLM top-5 | **{pct(t5)}** | {pct(base['top5']) if base else '—'} | ≥ 55% — {target(t5, MINI_TARGETS['mlm_top5'], scale=100)} |
-| NSP accuracy | **{pct(nsp)}** | 50% | ≥ 90% — {target(nsp, MINI_TARGETS['nsp_acc'], scale=100)} |
+| MLM top-1 | **{pct(t1)}** | {pct(base['top1']) if base else '—'} | ≥ {MINI_TARGETS['mlm_top1']:.0%} — {target(t1, MINI_TARGETS['mlm_top1'], scale=100)} |
+| MLM top-5 | **{pct(t5)}** | {pct(base['top5']) if base else '—'} | ≥ {MINI_TARGETS['mlm_top5']:.0%} — {target(t5, MINI_TARGETS['mlm_top5'], scale=100)} |
+| NSP accuracy | **{pct(nsp)}** | 50% | ≥ {MINI_TARGETS['nsp_acc']:.0%} — {target(nsp, MINI_TARGETS['nsp_acc'], scale=100)} |
 {int8}
 Examples (PyTorch, fp32):
 
