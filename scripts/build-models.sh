@@ -99,12 +99,12 @@ build_corpus() {
   $PY -m training.corpus "$SHARED/gutenberg" "$B/corpus/debian" "$SHARED/open" "$B/corpus" > "$B/corpus.log"
 }
 
-engine_figures() {  # fp32 vs int8 through the engine; zh: the QA card's figure on all of CMRC 2018 dev (~5 min)
+engine_figures() {  # fp32 vs int8 through the engine; the QA card's figure on the whole held-out set (zh ~5 min, en ~1)
   node --import tsx scripts/eval-engine.ts "$B/engine-eval-input.json" "$B/engine-eval.json" "$LANG_ID"
   rm -f "$B/engine-qa-heldout.json"
-  if [ "$LANG_ID" = zh ] && [ -f "$B/qa/qa-eval.json" ]; then
-    $PY -m training.qa_heldout_set zh "$B/heldout-qa.json" > /dev/null
-    node --import tsx scripts/qa-heldout.ts "$B/heldout-qa.json" zh fp32 int8 --out "$B/engine-qa-heldout.json"
+  if [ -f "$B/qa/qa-eval.json" ]; then
+    $PY -m training.qa_heldout_set "$LANG_ID" "$B/heldout-qa.json" > /dev/null
+    node --import tsx scripts/qa-heldout.ts "$B/heldout-qa.json" "$LANG_ID" fp32 int8 --out "$B/engine-qa-heldout.json"
   fi
 }
 qa_diagnosis() {  # zh: memorisation and window choice of the exported QA model, shown in its card

@@ -2,7 +2,7 @@
 // EM/F1 with the same metrics (SQuAD normalisation in English, the CMRC 2018 per-character metric in Chinese).
 // The sets: /usr/bin/python3 -m training.qa_heldout_set en|zh build/en-heldout-qa.json (Python reads the shared corpus, SHARED_CORPUS).
 // Usage: node --import tsx scripts/qa-heldout.ts build/en-heldout-qa.json en|zh [fp32|int8]… [--out FILE.json]
-// (--out: the figures as JSON; the Chinese QA card shows build/zh/engine-qa-heldout.json when it is there.)
+// (--out: the figures as JSON; the QA cards show build/engine-qa-heldout.json and build/zh/engine-qa-heldout.json when they are there.)
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEngine } from '../src/core';

@@ -76,6 +76,14 @@ def load(path, default=None):
     return json.load(open(p)) if os.path.exists(p) else default
 
 
+def whole_set_note(whole):
+    """The engine's figures on a whole held-out QA set (scripts/qa-heldout.ts --out), when it was run on this model."""
+    if not whole or not all(d in whole for d in ('fp32', 'int8')):
+        return ''
+    return (f" On all {whole['questions']:,} (`scripts/qa-heldout.ts`): fp32 EM {whole['fp32']['exactMatch']:.1f} / F1 "
+            f"{whole['fp32']['f1']:.1f}, int8 EM {whole['int8']['exactMatch']:.1f} / F1 {whole['int8']['f1']:.1f}.")
+
+
 def grown_note(ev, measured=''):
     """What a card says when the run first deepened the shipped encoder (PRETRAIN_LAYERS; init_report 'layers')."""
     grown = (ev.get('init_report') or {}).get('layers')
@@ -416,6 +424,7 @@ Parity: `test/core/embedded-parity.test.ts` checks the fp32 ONNX file against Py
 
 def qa_card():
     q, eng = load('qa/qa-eval.json'), load('engine-eval.json')
+    whole = load('engine-qa-heldout.json')  # scripts/qa-heldout.ts --out, when it was run on this model
     folder = os.path.join(M, 'bert-lens-mini-qa')
     hw, pr = q['handwritten'], q['precipitation']
     held, nw, sq = q['heldout'], q['heldout_new_wiki'], q['heldout_squad11']
@@ -428,7 +437,7 @@ def qa_card():
                 f"half their context, as in the editor; `scripts/eval-engine.ts`, "
                 f"{eng['qaQuestions']} held-out questions): fp32 EM {eng['fp32']['qaExactMatch']:.1f} / F1 "
                 f"{eng['fp32']['qaF1']:.1f}, int8 EM {eng['int8']['qaExactMatch']:.1f} / F1 {eng['int8']['qaF1']:.1f} "
-                f"(int8 − fp32 F1: {eng['int8']['qaF1'] - eng['fp32']['qaF1']:+.1f}).\n")
+                f"(int8 − fp32 F1: {eng['int8']['qaF1'] - eng['fp32']['qaF1']:+.1f}).{whole_set_note(whole)}\n")
     a = q['args']
     return f'''# bert-lens-mini-qa — extractive question answering on the bert-lens-mini encoder
 

@@ -4,7 +4,7 @@ import json
 import os
 
 from .model_cards import (B, LICENCE_NOTE, M, TEACHING, curve_rows, curve_table, grown_note, load, pct, plot_curve,
-                          precision_note, size, source_table, attributions, target, training_log_table)
+                          precision_note, size, source_table, attributions, target, training_log_table, whole_set_note)
 
 # Source name (as training/corpus.py --lang zh writes it in stats.json) -> (licence, attribution)
 ZH_SOURCES = {
@@ -197,10 +197,7 @@ def zh_qa_card():
                   f"never cross a sentence end, src/core/qa.ts; `scripts/eval-engine.ts`, {eng['qaQuestions']} CMRC 2018 "
                   f"dev questions, the same metric): fp32 EM {eng['fp32']['qaExactMatch']:.1f} / F1 "
                   f"{eng['fp32']['qaF1']:.1f}, int8 EM {eng['int8']['qaExactMatch']:.1f} / F1 {eng['int8']['qaF1']:.1f}.")
-        if whole and all(d in whole for d in ('fp32', 'int8')):
-            engine += (f" On all {whole['questions']:,} (`scripts/qa-heldout.ts`): fp32 EM {whole['fp32']['exactMatch']:.1f} / F1 "
-                       f"{whole['fp32']['f1']:.1f}, int8 EM {whole['int8']['exactMatch']:.1f} / F1 {whole['int8']['f1']:.1f}.")
-        engine += '\n'
+        engine += whole_set_note(whole) + '\n'
     return f'''# bert-lens-zh-qa — Chinese extractive question answering on the bert-lens-zh encoder
 
 {TEACHING}
