@@ -563,7 +563,9 @@ function ablationText(ctx: Ctx, r: AblationResult, model: { id: string; maxPosit
     ctx.out(`Heads off: ${formatHeads(r.off)} → ${p} = ${fmt(r.score)} (drop ${fmt(r.base - r.score)})`);
     const now = r.predictions
       ? r.predictions.map((x) => `${x.word} ${fmt(x.score)}`).join(', ')
-      : `"${show(r.prediction.text)}" ${fmt(r.prediction.score)}`;
+      : r.prediction.text
+        ? `"${show(r.prediction.text)}" ${fmt(r.prediction.score)}`
+        : "no answer (none of the window's strongest starts and ends make a span within one sentence)";
     ctx.out(`The model now ${r.task === 'mask' ? 'predicts' : r.task === 'qa' ? 'answers' : 'says'}: ${now}`);
   }
   if (!r.importance) return;

@@ -6,7 +6,7 @@ import { BertLensError } from './model/errors';
 import { maskRows, maskTarget, predictionsFrom, softmax } from './mlm';
 import { nsp, nspInput } from './nsp';
 import { answerWindow } from './occlude-qa';
-import { maskedSoftmax } from './qa';
+import { answerBounds, maskedSoftmax, windowSpans, type WindowSpan } from './qa';
 import type { TextTokenizer } from './text/tokenizer';
 
 type Of<T extends AblationInput['task']> = Extract<AblationInput, { task: T }>;
@@ -45,12 +45,21 @@ export async function maskProbe(model: LoadedModel, tk: TextTokenizer, input: Of
   };
 }
 
-/** The best answer: its span probability in the window that scores it best; the prediction is that window's best span. */
+/**
+ * The best answer: its span probability in the window that scores it best; the prediction is that window's best span
+ * as answer() ranks spans (qa.ts windowSpans), with its span probability measured as the answer's is.
+ */
 export async function qaProbe(model: LoadedModel, tk: TextTokenizer, input: Of<'qa'>, opts: AblateOptions): Promise<Probe> {
   const aw = await answerWindow(model, tk, input.question, input.document, { signal: opts.signal });
   const { win, doc } = aw;
   const maxAnswerLen = 30; // answer()'s default
+  const bounds = answerBounds(input.document);
   const ctx = Array.from({ length: win.docTokenEnd - win.docTokenStart }, (_, i) => win.contextStart + i);
+  // A span's first and last tokens as window positions (answers start and end on word edges).
+  const at = (start: number, end: number) => [
+    win.contextStart + doc.words.tokenStarts[doc.words.starts.indexOf(start)] - win.docTokenStart,
+    win.contextStart + doc.words.tokenEnd(doc.words.ends.indexOf(end)) - 1 - win.docTokenStart,
+  ];
   return {
     target: aw.best.text,
     start: aw.best.start,
@@ -59,16 +68,19 @@ export async function qaProbe(model: LoadedModel, tk: TextTokenizer, input: Of<'
     req: { qa: true },
     ...(aw.questionCut ? { questionCut: aw.questionCut } : {}),
     read([o]: RunOutput[]) {
-      const ps = maskedSoftmax(need(o.startLogits, model, 'start logits'), [0, ...ctx]);
-      const pe = maskedSoftmax(need(o.endLogits, model, 'end logits'), [0, ...ctx]);
-      let best = { s: ctx[0], e: ctx[0], p: -1 };
-      for (const s of ctx)
-        for (const e of ctx) if (e >= s && e - s < maxAnswerLen && ps[s] * pe[e] > best.p) best = { s, e, p: ps[s] * pe[e] };
-      // Whole words, as answer() reports them.
-      const word = (p: number) => doc.words.get(doc.tokens.wordOf(win.docTokenStart + p - win.contextStart));
-      const start = word(best.s).start;
-      const end = word(best.e).end;
-      return { score: aw.spanProbability(o), prediction: { text: input.document.slice(start, end), score: best.p, start, end } };
+      const sl = need(o.startLogits, model, 'start logits');
+      const el = need(o.endLogits, model, 'end logits');
+      // The best candidate; ties go to the earlier, then shorter span, as in answer()'s pool (qa-spans.ts).
+      let best: WindowSpan | undefined;
+      for (const c of windowSpans(sl, el, win, doc, input.document, bounds, maxAnswerLen))
+        if (!best || c.logit > best.logit || (c.logit === best.logit && (c.start - best.start || c.end - best.end) < 0)) best = c;
+      const score = aw.spanProbability(o);
+      if (!best) return { score, prediction: { text: '', score: 0 } };
+      const [s, e] = at(best.start, best.end);
+      const ps = maskedSoftmax(sl, [0, ...ctx]);
+      const pe = maskedSoftmax(el, [0, ...ctx]);
+      const { start, end } = best;
+      return { score, prediction: { text: input.document.slice(start, end), score: ps[s] * pe[e], start, end } };
     },
   };
 }

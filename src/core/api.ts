@@ -318,7 +318,8 @@ export interface AblationResult {
   base: number; // the target's probability with every head on (mask(), answer()'s span, nsp())
   off: HeadRef[]; // the heads switched off below
   score: number; // the target's probability with `off` switched off (= base when none)
-  prediction: { text: string; score: number; start?: number; end?: number }; // the model's own answer with `off` switched off
+  // The model's own answer with `off` switched off (qa: text '' when no span of its window qualifies, as in answer()).
+  prediction: { text: string; score: number; start?: number; end?: number };
   predictions?: MaskPrediction[]; // mask: the top words with `off` switched off
   importance?: number[][]; // [layer-1][head]: base − the target's probability with only that head switched off
   questionCut?: TokenCut; // qa: the question was longer than the model reads

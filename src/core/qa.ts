@@ -28,6 +28,51 @@ export function qaOverlap(seqLen: number, questionTokens: number, stride: number
 /** Punctuation an answer does not start or end with. */
 const EDGE = /[\s，。、；：！？…,;:!?]/u;
 
+/** What no answer crosses: the blank lines and the sentence ends of the document (see answer()). */
+export function answerBounds(document: string): { breaks: number[]; sentences: number[] } {
+  return { breaks: paragraphBreaks(document), sentences: sentenceEnds(document) };
+}
+
+/** One candidate answer of a window: characters [start, end) of the document, its start/end positions in the window. */
+export interface WindowSpan {
+  start: number;
+  end: number;
+  s: number;
+  e: number;
+  logit: number; // start logit + end logit
+}
+
+/**
+ * The candidate answers of one window, as answer() ranks them (head ablation reads the same): the 20 strongest starts
+ * × the 20 strongest ends (HF's n_best_size), at most `maxAnswerLen` tokens, grown to whole words (a span that
+ * starts or ends inside a word, a ## piece, takes the whole word), within one paragraph and one sentence, with the
+ * punctuation at their edges trimmed.
+ */
+export function windowSpans(
+  sl: Float32Array,
+  el: Float32Array,
+  w: QaWindow,
+  doc: Tokenized,
+  document: string,
+  bounds: { breaks: number[]; sentences: number[] },
+  maxAnswerLen: number,
+): WindowSpan[] {
+  const ctx = Array.from({ length: w.docTokenEnd - w.docTokenStart }, (_, i) => w.contextStart + i);
+  const starts = [...ctx].sort((x, y) => sl[y] - sl[x]).slice(0, 20);
+  const ends = [...ctx].sort((x, y) => el[y] - el[x]).slice(0, 20);
+  const out: WindowSpan[] = [];
+  for (const s of starts)
+    for (const e of ends) {
+      if (e < s || e - s + 1 > maxAnswerLen) continue;
+      const start = doc.words.starts[doc.tokens.wordOf(w.docTokenStart + s - w.contextStart)];
+      const end = doc.words.ends[doc.tokens.wordOf(w.docTokenStart + e - w.contextStart)];
+      if (crossesBreak(bounds.breaks, start, end) || crossesBreak(bounds.sentences, start + 1, end)) continue;
+      const t = trimAnswer(document, start, end);
+      if (t) out.push({ ...t, s, e, logit: sl[s] + el[e] });
+    }
+  return out;
+}
+
 /**
  * [start, end) of `text` without the punctuation at its edges ("降水。" and "降水" are one answer, not two of the top
  * three); a final period after a capital stays ("U.S.", "D.C."). Undefined when nothing is left.
@@ -105,8 +150,7 @@ export async function answer(
   if (!doc.tokens.length) return { answers: [], ...cut };
   const wins = planQa(info, tk, question, doc, { maxSeqLen, stride, maxQuestionLen });
   const pool = new SpanPool(top);
-  const breaks = paragraphBreaks(document);
-  const sentences = sentenceEnds(document);
+  const bounds = answerBounds(document);
   let nullLogit = Infinity;
   let best: BestPair | undefined; // the best answer's start/end pair and window (opts.positions)
   for (let b = 0; b < wins.length; b += BATCH) {
@@ -120,27 +164,11 @@ export async function answer(
     batch.forEach((w, k) => {
       const { startLogits: sl, endLogits: el } = outs[k];
       if (!sl || !el) throw new BertLensError('BAD_INPUT', `${info.id} returned no start/end logits.`, { model: info.id });
-      const n = w.docTokenEnd - w.docTokenStart;
-      const ctx = Array.from({ length: n }, (_, i) => w.contextStart + i);
       nullLogit = Math.min(nullLogit, sl[0] + el[0]);
-      // Only the strongest starts/ends can make the top spans: prune to 20 each (HF uses n_best_size = 20).
-      const starts = [...ctx].sort((x, y) => sl[y] - sl[x]).slice(0, 20);
-      const ends = [...ctx].sort((x, y) => el[y] - el[x]).slice(0, 20);
-      for (const s of starts)
-        for (const e of ends) {
-          if (e < s || e - s + 1 > maxAnswerLen) continue;
-          const ts = w.docTokenStart + s - w.contextStart;
-          const te = w.docTokenStart + e - w.contextStart;
-          const logit = sl[s] + el[e];
-          // Answers are whole words: a span that starts or ends inside a word (a ## piece) grows to its edges.
-          const start = doc.words.starts[doc.tokens.wordOf(ts)];
-          const end = doc.words.ends[doc.tokens.wordOf(te)];
-          if (crossesBreak(breaks, start, end) || crossesBreak(sentences, start + 1, end)) continue;
-          const t = trimAnswer(document, start, end);
-          if (!t) continue;
-          pool.add(t.start, t.end, logit);
-          if (opts.positions) best = keepBest(best, logit, b + k, s, e, sl, el);
-        }
+      for (const c of windowSpans(sl, el, w, doc, document, bounds, maxAnswerLen)) {
+        pool.add(c.start, c.end, c.logit);
+        if (opts.positions) best = keepBest(best, c.logit, b + k, c.s, c.e, sl, el);
+      }
     });
     const next = wins[b + BATCH];
     if (next) pool.settle(doc.words.starts[doc.tokens.wordOf(next.docTokenStart)]);

@@ -110,6 +110,7 @@ export class AblateView implements View<AblateData> {
         this.off.size ? t(d.task === 'qa' ? 'ablate.nowQa' : 'ablate.now') : t(d.task === 'qa' ? 'ablate.allOnQa' : 'ablate.allOn'),
       ),
     );
+    if (!d.predictions.length) this.preds.append(h('li', { class: 'muted' }, t('ablate.noAnswer')));
     const best = Math.max(1e-12, ...d.predictions.map((p) => p.score));
     for (const p of d.predictions) {
       this.preds.append(

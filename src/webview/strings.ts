@@ -120,6 +120,7 @@ const en = {
   'ablate.allOnQa': 'Best answer (every head on):',
   'ablate.now': 'What BERT predicts with those heads off:',
   'ablate.nowQa': 'Best answer with those heads off:',
+  'ablate.noAnswer': 'No answer: none of the window’s strongest starts and ends make a span within one sentence.',
   'ablate.cell': 'Layer {0}, head {1}: the target’s probability drops by {2} without it. Click to switch it off.',
   'ablate.cellOff': 'Layer {0}, head {1} is off (drop {2} when alone). Click to switch it on again.',
   'ablate.help':
@@ -392,6 +393,7 @@ const zh: Record<StringKey, string> = {
   'ablate.allOnQa': '最佳答案（所有头打开）：',
   'ablate.now': '关闭这些头后 BERT 的预测：',
   'ablate.nowQa': '关闭这些头后的最佳答案：',
+  'ablate.noAnswer': '没有答案：该窗口最强的起点和终点里，没有能在同一句内组成片段的。',
   'ablate.cell': '第 {0} 层第 {1} 个头：没有它时目标的概率下降 {2}。点击关闭它。',
   'ablate.cellOff': '第 {0} 层第 {1} 个头已关闭（单独关闭时下降 {2}）。点击重新打开。',
   'ablate.help':

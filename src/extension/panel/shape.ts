@@ -220,9 +220,8 @@ export function senseData(sv: SenseVectors, word: string | null, layer: number):
 /** Head ablation for the panel: heads as flat indices, the map flattened (plain numbers: it may travel as JSON). */
 export function ablateData(r: AblationResult): AblateData {
   const H = r.heads;
-  const predictions = r.predictions ?? [
-    { word: r.prediction.text, score: r.prediction.score, start: r.prediction.start, end: r.prediction.end },
-  ];
+  const { text, score, start, end } = r.prediction;
+  const predictions = r.predictions ?? (text ? [{ word: text, score, start, end }] : []); // '': no answer (qa)
   return {
     task: r.task === 'qa' ? 'qa' : 'mask',
     target: r.target,

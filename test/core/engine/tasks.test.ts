@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { createEngine, type BertLensEngine } from '../../../src/core/index';
 import { softmax } from '../../../src/core/mlm';
 import { longestFirst, nspRow } from '../../../src/core/nsp';
-import { planQa, qaOverlap, trimAnswer } from '../../../src/core/qa';
+import { answerBounds, planQa, qaOverlap, trimAnswer, windowSpans } from '../../../src/core/qa';
 import { crossesBreak, paragraphBreaks } from '../../../src/core/text/paragraphs';
 import { sentenceEnds } from '../../../src/core/text/sentences';
 import type { LoadedModel } from '../../../src/core/api';
@@ -346,6 +346,34 @@ describe('question answering', () => {
     const g = golden('tiny-bert-qa')[0];
     const [out] = await model.run([{ ids: g.input_ids[0].slice(0, g.input_ids[0].lastIndexOf(3) + 1) }], { qa: true });
     out.startLogits!.forEach((x, i) => assert.ok(Math.abs(x - g.start_logits![0][i]) < 1e-4));
+  });
+
+  it('window spans (answer() and head ablation): whole words within one sentence, edge punctuation trimmed', async () => {
+    const tk = await engine.tokenizer(model);
+    const doc = 'Anna wrote it. Bob sent it.';
+    const d = tk.tokenize(doc);
+    const [w] = planQa(model.info, tk, 'Who wrote it?', d, { maxSeqLen: 64, stride: 16, maxQuestionLen: 64 });
+    // The window position of the first token of the word at `doc.indexOf(word)`.
+    const at = (word: string) => w.contextStart + d.words.tokenStarts[d.words.starts.indexOf(doc.indexOf(word))] - w.docTokenStart;
+    const sl = new Float32Array(w.ids.length).fill(-10);
+    const el = new Float32Array(w.ids.length).fill(-10);
+    sl[at('Anna')] = 5;
+    el[at('sent')] = 6; // the strongest pair runs past the first sentence's end
+    el[at('.')] = 4.5; // "Anna wrote it." loses its period
+    el[at('it')] = 4;
+    const spans = windowSpans(sl, el, w, d, doc, answerBounds(doc), 30);
+    const ends = sentenceEnds(doc);
+    for (const c of spans) {
+      const text = doc.slice(c.start, c.end);
+      assert.ok(!crossesBreak(ends, c.start + 1, c.end), `"${text}" stays in one sentence`);
+      assert.equal(text, text.trim().replace(/^[.,]+|[.,]+$/g, ''), `"${text}" has no edge punctuation`);
+      assert.equal(c.logit, sl[c.s] + el[c.e]);
+    }
+    const best = spans.reduce((a, c) => (c.logit > a.logit ? c : a));
+    assert.deepEqual([doc.slice(best.start, best.end), best.logit], ['Anna wrote it', 9.5]);
+    assert.ok(!spans.some((c) => doc.slice(c.start, c.end).startsWith('Anna wrote it. Bob')));
+    // At most maxAnswerLen tokens: "Anna wrote it" (3+ tokens) is too long for 2.
+    assert.ok(windowSpans(sl, el, w, d, doc, answerBounds(doc), 2).every((c) => c.e - c.s < 2));
   });
 });
 
