@@ -55,11 +55,15 @@ export async function qaProbe(model: LoadedModel, tk: TextTokenizer, input: Of<'
   const maxAnswerLen = 30; // answer()'s default
   const bounds = answerBounds(input.document);
   const ctx = Array.from({ length: win.docTokenEnd - win.docTokenStart }, (_, i) => win.contextStart + i);
-  // A span's first and last tokens as window positions (answers start and end on word edges).
-  const at = (start: number, end: number) => [
-    win.contextStart + doc.words.tokenStarts[doc.words.starts.indexOf(start)] - win.docTokenStart,
-    win.contextStart + doc.words.tokenEnd(doc.words.ends.indexOf(end)) - 1 - win.docTokenStart,
-  ];
+  // A span's first and last tokens as window positions, as answerWindow() takes the answer's (answers start and end on
+  // word edges; were one not to, the pair that ranked it).
+  const at = (c: WindowSpan) => {
+    const first = doc.words.starts.indexOf(c.start);
+    const last = doc.words.ends.indexOf(c.end);
+    if (first < 0 || last < 0) return [c.s, c.e];
+    const pos = (t: number) => win.contextStart + t - win.docTokenStart;
+    return [pos(doc.words.tokenStarts[first]), pos(doc.words.tokenEnd(last) - 1)];
+  };
   return {
     target: aw.best.text,
     start: aw.best.start,
@@ -76,7 +80,7 @@ export async function qaProbe(model: LoadedModel, tk: TextTokenizer, input: Of<'
         if (!best || c.logit > best.logit || (c.logit === best.logit && (c.start - best.start || c.end - best.end) < 0)) best = c;
       const score = aw.spanProbability(o);
       if (!best) return { score, prediction: { text: '', score: 0 } };
-      const [s, e] = at(best.start, best.end);
+      const [s, e] = at(best);
       const ps = maskedSoftmax(sl, [0, ...ctx]);
       const pe = maskedSoftmax(el, [0, ...ctx]);
       const { start, end } = best;

@@ -261,6 +261,10 @@ test('ablateData: heads as flat indices, the map flattened row by row, a QA answ
   assert.deepEqual(cut.questionCut, { kept: 64, of: 90 });
   assert.equal(typeof validateHostMessage({ type: 'ablate', seq: 1, data: cut }), 'object');
   assert.equal(typeof validateHostMessage({ type: 'ablate', seq: 1, data: { ...cut, questionCut: { kept: 64 } } }), 'string');
+  // No span of the window qualifies with the heads off (core: text ''): no prediction, not an empty one.
+  const none = ablateData({ ...qaResult, off: [{ layer: 1, head: 0 }], score: 0.01, prediction: { text: '', score: 0 } });
+  assert.deepEqual(none.predictions, []);
+  assert.equal(typeof validateHostMessage({ type: 'ablate', seq: 1, data: none }), 'object');
 });
 
 test('occludeData: the result, the model and the text read; a cut question passes through; it validates', () => {

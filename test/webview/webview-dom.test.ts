@@ -315,6 +315,9 @@ test(
     );
     await send({ type: 'ablate', seq: zh.seq, data });
     assert.equal(await p.page.locator('.ablate-view .question-cut').isVisible(), false, 'gone with a whole question');
+    await send({ type: 'ablate', seq: zh.seq, data: { ...data, task: 'qa', predictions: [] } });
+    assert.deepEqual(await p.page.locator('.ablate-view ul.ranked .word').allInnerTexts(), []);
+    assert.match(await p.page.locator('.ablate-view ul.ranked').innerText(), /没有答案/);
     assert.equal(await p.page.locator('.tabs [data-section="ablate"]').innerText(), '消融');
     await send({ type: 'init', language: 'en', model: { id: 'm', layers: 4, heads: 3 } });
     assert.deepEqual(await p.cspViolations(), []);
