@@ -7,6 +7,7 @@ import { maskRows, maskTarget, predictionsFrom, softmax } from './mlm';
 import { nsp, nspInput } from './nsp';
 import { answerWindow } from './occlude-qa';
 import { answerBounds, maskedSoftmax, windowSpans, type WindowSpan } from './qa';
+import { better } from './qa-spans';
 import type { TextTokenizer } from './text/tokenizer';
 
 type Of<T extends AblationInput['task']> = Extract<AblationInput, { task: T }>;
@@ -74,10 +75,9 @@ export async function qaProbe(model: LoadedModel, tk: TextTokenizer, input: Of<'
     read([o]: RunOutput[]) {
       const sl = need(o.startLogits, model, 'start logits');
       const el = need(o.endLogits, model, 'end logits');
-      // The best candidate; ties go to the earlier, then shorter span, as in answer()'s pool (qa-spans.ts).
+      // The best candidate in answer()'s order (qa-spans.ts).
       let best: WindowSpan | undefined;
-      for (const c of windowSpans(sl, el, win, doc, input.document, bounds, maxAnswerLen))
-        if (!best || c.logit > best.logit || (c.logit === best.logit && (c.start - best.start || c.end - best.end) < 0)) best = c;
+      for (const c of windowSpans(sl, el, win, doc, input.document, bounds, maxAnswerLen)) if (!best || better(c, best) < 0) best = c;
       const score = aw.spanProbability(o);
       if (!best) return { score, prediction: { text: '', score: 0 } };
       const [s, e] = at(best);

@@ -8,7 +8,8 @@ interface Span {
   logit: number;
 }
 
-const better = (a: Span, b: Span) => b.logit - a.logit || a.start - b.start || a.end - b.end;
+/** Best first: higher logit, then the earlier, then the shorter span (answer()'s order; head ablation's too). */
+export const better = (a: Span, b: Span) => b.logit - a.logit || a.start - b.start || a.end - b.end;
 
 export class SpanPool {
   private readonly open = new Map<string, Span>(); // spans a later window may still see (best logit so far)
