@@ -17,9 +17,10 @@
 #   MODELS_FROM=qa npm run models:continue     resume a continuation after its pretraining (qa or export)
 #   npm run models:qa -- --lang zh             fine-tune QA afresh on the shipped encoder, on any machine (no earlier
 #                                              build needed: training/encoder_ckpt.py); the NAME-qa model, its golden
-#                                              and card are replaced only if held-out QA F1 improved and the
-#                                              hand-written F1 held (training_log qa-improved; QA_* as above;
-#                                              MODELS_FROM=export resumes after a finished fine-tune in $B/qa)
+#                                              and card are replaced only if, through the engine on the int8 files,
+#                                              held-out QA F1 improved and the hand-written F1 held
+#                                              (scripts/qa-compare.ts; QA_* as above; MODELS_FROM=export resumes
+#                                              after a finished fine-tune in $B/qa)
 #   PRETRAIN_LAYERS=6 npm run models:continue …  deepen the shipped encoder to 6 layers first (function-preserving,
 #                                              training/weights.py grow_layers; default: the shipped depth)
 #   NSP_WEIGHT=1 npm run models:continue …     weight of the NSP loss in pretraining (default 0.5)
@@ -185,21 +186,30 @@ elif from qa; then
   # 128-token windows in training and evaluation: the shipped models declare 128 positions (training/export_models.py),
   # so this is what the engine runs, and shorter windows give more epochs per CPU-hour.
   stage "QA fine-tune, $QA_BUDGET s (log: $B/qa-stdout.log)"
+  rm -f "$B/qa/qa-compare.json"   # an earlier models:qa run's comparison is not this fine-tune's
   $PY -m training.qa_squad --open "$SHARED/open" --tokenizer "$B/tokenizer" --pretrained "$B/pretrain/ckpt.pt" \
     --out "$B/qa" --time-budget "$QA_BUDGET" --epochs "$QA_EPOCHS" --negatives "$QA_NEGATIVES" --lang "$LANG_ID" --procs "$QA_PROCS" \
     --max-len 128 --stride 64 --eval-len 128 --eval-stride 64 ${QA_INIT:+--init-qa "$QA_INIT"} > "$B/qa-stdout.log"
   tail -1 "$B/qa-stdout.log" | cut -c1-300
 fi
 if [ "$MODE" = qa ]; then
-  stage "QA fine-tune: compare with the shipped $NAME-qa"
-  if ! $PY -m training.training_log qa-improved "$LOG" "$B/qa/qa-eval.json"; then
+  # Decided on what users run: the new fine-tune is exported over models/$NAME-qa, both it and the shipped one (kept in
+  # $B/qa-shipped) answer the whole held-out set and the hand-written questions through the engine with their int8
+  # files (scripts/qa-compare.ts), and the shipped files come back unless the new one is better.
+  stage "export $NAME-qa (fp32 + int8) + golden; compare it with the shipped one through the engine"
+  rm -rf "$B/qa-shipped"; mkdir -p "$B/qa-shipped/models"
+  cp -r "models/$NAME-qa" "$B/qa-shipped/models/"; cp "test/golden/$NAME-qa.json" "$B/qa-shipped/"
+  $PY -m training.export_models --build "$B" --int8 --lang "$LANG_ID" --open "$SHARED/open" --qa-only
+  $PY -m training.qa_heldout_set "$LANG_ID" "$B/heldout-qa.json" > /dev/null
+  if ! node --import tsx scripts/qa-compare.ts "$B/qa-shipped/models" models "$LANG_ID" "$B/heldout-qa.json" \
+      --out "$B/qa/qa-compare.json"; then
+    rm -rf "models/$NAME-qa"; cp -r "$B/qa-shipped/models/$NAME-qa" models/; cp "$B/qa-shipped/$NAME-qa.json" test/golden/
     $PY -m training.training_log append "$LOG" - qa no "$B/qa/qa-eval.json"
     $PY -c "from training.model_cards import refresh_log_section; refresh_log_section('$NAME')"
     echo "models/$NAME-qa is unchanged; the run is logged in $LOG (its checkpoint: $B/qa/qa.pt)."
     exit 0
   fi
-  stage "export $NAME-qa (fp32 + int8) + golden + engine evaluation + training log + card"
-  $PY -m training.export_models --build "$B" --int8 --lang "$LANG_ID" --open "$SHARED/open" --qa-only
+  stage "engine evaluation + training log + card of the new $NAME-qa"
   engine_figures
   qa_diagnosis
   $PY -m training.training_log append "$LOG" - qa yes "$B/qa/qa-eval.json"

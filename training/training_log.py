@@ -2,13 +2,12 @@
 continuation run, with cumulative tokens and the held-out figures, so a later session can resume and compare.
 
   python3 -m training.training_log improved LOG EVAL_JSON      exit 0 when EVAL beats the last shipped line
-  python3 -m training.training_log qa-improved LOG QA_EVAL_JSON  exit 0 when its held-out QA F1 beats the shipped QA
-                                   fine-tune's and its hand-written F1 holds (within HAND_SLACK)
   python3 -m training.training_log append LOG EVAL_JSON KIND SHIPPED [QA_EVAL_JSON]
                                    (KIND build | continue | qa: a QA-only fine-tune on the shipped encoder; EVAL_JSON -
                                    takes the encoder's figures from the last shipped line; KIND qa with SHIPPED no
                                    logs a fine-tune that was not shipped: the line keeps shipped true for the encoder
-                                   and says qa_shipped false)
+                                   and says qa_shipped false; a qa-compare.json beside QA_EVAL_JSON, written by
+                                   scripts/qa-compare.ts, adds both models' figures through the engine)
   python3 -m training.training_log tokens LOG                 cumulative tokens of the shipped model (0 if none)"""
 import datetime
 import json
@@ -36,41 +35,12 @@ def improved(log, ev):
                     f"NSP {100 * ev['nsp_acc']:.1f}% vs {100 * prev['nsp_acc']:.1f}%")
 
 
-def shipped_qa(log):
-    """The last line whose QA fine-tune is the shipped NAME-qa (a QA-only run that was not shipped says qa_shipped false)."""
-    qa = [r for r in lines(log) if r.get('shipped') and 'qa_heldout_f1' in r and r.get('qa_shipped', True)]
-    return qa[-1] if qa else None
-
-
-HAND_SLACK = 2.0  # F1 points the hand-written set (36-45 questions) may lose while the held-out set improves
-
-
-def qa_improved(log, qa):
-    """Held-out F1 up, and the hand-written questions (simple paragraphs, what users ask) not down by more than
-    HAND_SLACK: 2026-12-04's English run gained 2.8 held-out points and lost 4.9 hand-written ones, and the README's
-    SQuAD question with them."""
-    prev, f1, n = shipped_qa(log), qa['heldout']['f1'], qa['args'].get('eval_len', 384)
-    if prev is None or prev.get('qa_eval_len', 384) != n:
-        return True, f'held-out QA F1 {f1}; no shipped QA figure at {n}-token windows in the log'
-    why = f"held-out QA F1 {f1} vs shipped {prev['qa_heldout_f1']}"
-    ok = f1 > prev['qa_heldout_f1']
-    hand, prev_hand = (qa.get('handwritten') or {}).get('f1'), prev.get('qa_handwritten_f1')
-    if hand is not None and prev_hand is not None:
-        why += f', hand-written {hand} vs {prev_hand} (may lose {HAND_SLACK})'
-        ok = ok and hand >= prev_hand - HAND_SLACK
-    return ok, why
-
-
 def main(argv):
     cmd, log = argv[0], argv[1]
     if cmd == 'tokens':
         prev = last_shipped(log)
         print(prev['tokens_total'] if prev else 0)
         return 0
-    if cmd == 'qa-improved':
-        ok, why = qa_improved(log, json.load(open(argv[2])))
-        print(('improved: ' if ok else 'not improved: ') + why)
-        return 0 if ok else 1
     ev = json.load(open(argv[2])) if argv[2] != '-' else encoder_figures(last_shipped(log))
     if cmd == 'improved':
         ok, why = improved(log, ev)
@@ -100,6 +70,11 @@ def main(argv):
                 rec['qa_handwritten_f1'] = qa['handwritten']['f1']
             if not qa_shipped:
                 rec['qa_shipped'] = False
+            cmp_path = os.path.join(os.path.dirname(argv[5]), 'qa-compare.json')
+            if os.path.exists(cmp_path):  # what decided whether it shipped (models:qa)
+                c = json.load(open(cmp_path))
+                rec['qa_engine_int8'] = {f'{who}_{part}_f1': c[who][part]['f1'] for who in ('candidate', 'shipped')
+                                         for part in ('heldout', 'handwritten')}
         with open(log, 'a', encoding='utf-8') as f:
             f.write(json.dumps(rec) + '\n')
         print(json.dumps(rec))
