@@ -199,11 +199,16 @@ if [ "$MODE" = qa ]; then
   stage "export $NAME-qa (fp32 + int8) + golden; compare it with the shipped one through the engine"
   rm -rf "$B/qa-shipped"; mkdir -p "$B/qa-shipped/models"
   cp -r "models/$NAME-qa" "$B/qa-shipped/models/"; cp "test/golden/$NAME-qa.json" "$B/qa-shipped/"
+  restore_qa() { rm -rf "models/$NAME-qa"; cp -r "$B/qa-shipped/models/$NAME-qa" models/; cp "$B/qa-shipped/$NAME-qa.json" test/golden/; }
+  trap 'restore_qa; echo "export or comparison failed (above): the shipped $NAME-qa is back; rerun with MODELS_FROM=export" >&2' ERR
   $PY -m training.export_models --build "$B" --int8 --lang "$LANG_ID" --open "$SHARED/open" --qa-only
   $PY -m training.qa_heldout_set "$LANG_ID" "$B/heldout-qa.json" > /dev/null
-  if ! node --import tsx scripts/qa-compare.ts "$B/qa-shipped/models" models "$LANG_ID" "$B/heldout-qa.json" \
-      --out "$B/qa/qa-compare.json"; then
-    rm -rf "models/$NAME-qa"; cp -r "$B/qa-shipped/models/$NAME-qa" models/; cp "$B/qa-shipped/$NAME-qa.json" test/golden/
+  CMP=0; node --import tsx scripts/qa-compare.ts "$B/qa-shipped/models" models "$LANG_ID" "$B/heldout-qa.json" \
+    --out "$B/qa/qa-compare.json" || CMP=$?   # 1: not better; 2: the comparison failed
+  [ "$CMP" -le 1 ]
+  trap - ERR
+  if [ "$CMP" = 1 ]; then
+    restore_qa
     $PY -m training.training_log append "$LOG" - qa no "$B/qa/qa-eval.json"
     $PY -c "from training.model_cards import refresh_log_section; refresh_log_section('$NAME')"
     echo "models/$NAME-qa is unchanged; the run is logged in $LOG (its checkpoint: $B/qa/qa.pt)."

@@ -3,7 +3,7 @@
 // PyTorch's fp32 figures decided before 2026-12-05 and refused an English run whose hand-written F1 fell 76.4 → 74.2
 // in PyTorch while through the engine it held at 73.8 and the held-out set gained 4.7 (shipped by hand).
 // Usage (scripts/build-models.sh, models:qa): node --import tsx scripts/qa-compare.ts SHIPPED_MODELS_DIR NEW_MODELS_DIR
-//   en|zh HELDOUT.json [--out FILE.json]   exit 0: the new one is better; 1: keep the shipped one
+//   en|zh HELDOUT.json [--out FILE.json]   exit 0: the new one is better; 1: keep the shipped one; 2: it could not tell
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createEngine } from '../src/core';
@@ -70,4 +70,9 @@ async function main() {
   process.exitCode = better ? 0 : 1;
 }
 
-if (process.argv[1]?.endsWith('qa-compare.ts')) void main();
+if (process.argv[1]?.endsWith('qa-compare.ts')) {
+  main().catch((e: unknown) => {
+    console.error(e);
+    process.exitCode = 2;
+  });
+}
