@@ -360,7 +360,7 @@ Attribution:
   learn. {precision_note(a)}.
 - {init}
 - **{ev['tokens_seen']:,} tokens in this run ({total:,} in all runs), {ev['steps']:,} steps, wall time {ev['train_wall_s'] / 60:.0f} minutes**
-  on 2 CPU cores ({ev['tokens_seen'] / ev['train_wall_s']:,.0f} tokens/s, shared with other work on the machine).
+  on 2 CPU cores ({ev['tokens_seen'] / ev['train_wall_s']:,.0f} tokens/s; the training log's notes say what shared the cores).
 
 Recipe trials (short runs at about equal wall time; `experiments.json` has the exact flags):
 

@@ -126,7 +126,7 @@ Attribution:
   body to a new language with new embeddings works (Artetxe et al. 2020, "On the Cross-lingual Transferability of
   Monolingual Representations").{continued}
 - **This run: {ev['tokens_seen']:,} tokens (characters) in {ev['steps']:,} steps, {ev['train_wall_s'] / 60:.0f}
-  minutes** on 2 CPU cores ({ev['tokens_seen'] / ev['train_wall_s']:,.0f} tokens/s, shared with other work); all runs
+  minutes** on 2 CPU cores ({ev['tokens_seen'] / ev['train_wall_s']:,.0f} tokens/s; the training log's notes say what shared the cores); all runs
   together: {total_tokens:,} tokens (the training log below).
 
 Learning curve (`build/zh/pretrain/train-log.jsonl`; smoothed training figures at the current mask rate):
