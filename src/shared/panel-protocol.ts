@@ -128,6 +128,7 @@ export interface SenseData {
   k: number;
   silhouette: number | null; // of the best k ≥ 2 tried; null when none could be tried (no NaN: messages may go through JSON)
   explained: [number, number]; // variance ratio of PC1, PC2
+  pairCosine?: number; // exactly two occurrences (too few to group): cosine similarity of their vectors
 }
 
 export interface QaData {
@@ -435,7 +436,8 @@ function isSense(d: unknown): d is SenseData {
     Array.isArray(d.explained) &&
     d.explained.length === 2 &&
     isNumArr(d.explained) &&
-    d.clusters.every((c) => c < Math.max(1, d.k as number))
+    d.clusters.every((c) => c < Math.max(1, d.k as number)) &&
+    (d.pairCosine === undefined || (n === 2 && isNum(d.pairCosine) && Math.abs(d.pairCosine) <= 1.0001))
   );
 }
 function isQa(d: unknown): d is QaData {

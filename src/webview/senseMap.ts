@@ -82,9 +82,11 @@ export class SenseMap implements View<SenseData> {
     }
     const sil = d.silhouette === null ? '—' : d.silhouette.toFixed(2);
     this.summary.textContent =
-      d.k > 1
-        ? t('sense.clusters', d.k, sil, pct(d.explained[0]), pct(d.explained[1]))
-        : t('sense.one', sil, pct(d.explained[0]), pct(d.explained[1]));
+      d.pairCosine !== undefined
+        ? t('sense.two', d.pairCosine.toFixed(2))
+        : d.k > 1
+          ? t('sense.clusters', d.k, sil, pct(d.explained[0]), pct(d.explained[1]))
+          : t('sense.one', sil, pct(d.explained[0]), pct(d.explained[1]));
     const title = d.word === null ? t('sense.titleAll', layer) : t('sense.title', d.word, layer);
     const width = Math.max(260, this.plot.clientWidth || this.root.clientWidth || 300);
     this.plot.innerHTML = senseSvg({

@@ -90,6 +90,8 @@ const en = {
   'sense.titleAll': 'All words, layer {0}: PCA',
   'sense.clusters': '{0} cluster(s) by k-means; silhouette {1}. PC1 {2}%, PC2 {3}% of the variance.',
   'sense.one': 'One group: no clear separate senses (best silhouette {0}). PC1 {1}%, PC2 {2}% of the variance.',
+  'sense.two':
+    'Two occurrences: too few to group into senses (that takes 3 or more). Cosine similarity of their contextual vectors: {0} (1.00 = read identically).',
   'sense.few': 'Need at least 2 occurrences to draw a map.',
   'sense.help': 'Each point is one occurrence; nearby points were read alike. Hover a point to see it in the editor, click to select it.',
   'qa.placeholder': 'Ask a question about this document',
@@ -342,6 +344,7 @@ const zh: Record<StringKey, string> = {
   'sense.titleAll': '所有词，第 {0} 层：PCA',
   'sense.clusters': 'k-means 得到 {0} 个簇；轮廓系数 {1}。PC1 占方差的 {2}%，PC2 占 {3}%。',
   'sense.one': '只有一组：没有明显不同的词义（最佳轮廓系数 {0}）。PC1 占方差的 {1}%，PC2 占 {2}%。',
+  'sense.two': '只出现了两次：太少，无法按词义分组（至少需要 3 次）。两处上下文向量的余弦相似度：{0}（1.00 = 理解得完全一样）。',
   'sense.few': '至少需要出现 2 次才能绘图。',
   'sense.help': '每个点是一次出现；距离近的点被模型理解得相似。悬停在点上可在编辑器中查看，点击可选中。',
   'qa.placeholder': '就本文档提一个问题',

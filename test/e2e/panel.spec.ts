@@ -240,6 +240,10 @@ test('sense map: one point per occurrence of "bank"', async () => {
   const points = panel.locator('.sense-view circle.pt');
   await points.first().waitFor({ timeout: 60_000 }).catch(dump);
   assert.equal(await points.count(), WORDS.filter((w) => w.toLowerCase() === 'bank').length);
+  // Two occurrences cannot be grouped: the summary gives their cosine instead of a one-group verdict.
+  const summary = await panel.locator('.sense-view p[aria-live]').textContent();
+  const cos = /Two occurrences: .*contextual vectors: (-?\d\.\d\d) /.exec(summary ?? '');
+  assert.ok(cos && Math.abs(Number(cos[1])) <= 1, `sense summary: ${summary}`);
   await shot('panel-sense');
   // All words of the document: one point per word of two letters or more.
   await panel.locator('#sense-all').check();

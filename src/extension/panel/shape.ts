@@ -37,6 +37,7 @@ import { around, inContext } from '../../core/text/context';
 import { pca } from './pca';
 import { positionRows } from '../../core/qa-positions';
 import { chooseClusters } from './cluster';
+import { cosine } from '../../core/vectors';
 
 /** Context around [start, end): about `radius` characters each side, whole words (core/text/context.ts), "…" where cut. */
 export function snippet(text: string, start: number, end: number, radius = 32): { before: string; after: string } {
@@ -205,6 +206,8 @@ export function senseData(sv: SenseVectors, word: string | null, layer: number):
     points[2 * i + 1] = comps > 1 ? p.coords[i * comps + 1] : 0;
   }
   const cl = chooseClusters(p.coords, n, comps, { maxK: 4 });
+  // Two points always split along one axis and cannot be grouped (k-means needs k < n); their cosine says more.
+  const pair = n === 2 ? { pairCosine: cosine(sv.vectors.subarray(0, sv.dims), sv.vectors.subarray(sv.dims, 2 * sv.dims)) } : {};
   return {
     word,
     layer,
@@ -214,6 +217,7 @@ export function senseData(sv: SenseVectors, word: string | null, layer: number):
     k: cl.k,
     silhouette: Number.isFinite(cl.silhouette) ? cl.silhouette : null,
     explained: [finite(p.explained[0]), finite(p.explained[1])],
+    ...pair,
   };
 }
 
