@@ -2,7 +2,7 @@
 // a snippet of context each. Projection and clustering happen where they are drawn (the panel's host side).
 import type { Encoding, LayerChoice } from './api';
 import { around } from './text/context';
-import { wordVectorAt } from './vectors';
+import { cosine, wordVectorAt } from './vectors';
 
 /** At most this many items: the sense map is a scatter plot, and the vectors travel in one message. */
 export const MAX_SENSE_ITEMS = 500;
@@ -11,6 +11,7 @@ export interface SenseVectors {
   items: Array<{ text: string; start: number; end: number; context: string; at: number }>; // the word is context[at, at + end − start)
   dims: number;
   vectors: Float32Array; // items × dims
+  pairCosine?: number; // exactly two items (too few to group by sense): the cosine of their vectors, as hovers measure it
 }
 
 /**
@@ -35,5 +36,6 @@ export function senseVectors(enc: Encoding, text: string, word: string | null, l
     const c = around(text, w.start, w.end, 40); // a word holds no white space: it stands in the context as written
     return { text: w.text, start: w.start, end: w.end, context: `${c.before}${text.slice(w.start, w.end)}${c.after}`, at: c.before.length };
   });
-  return { items, dims, vectors };
+  const pair = vecs.length === 2 && dims ? { pairCosine: cosine(vectors.subarray(0, dims), vectors.subarray(dims)) } : {};
+  return { items, dims, vectors, ...pair };
 }

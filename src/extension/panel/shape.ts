@@ -37,7 +37,6 @@ import { around, inContext } from '../../core/text/context';
 import { pca } from './pca';
 import { positionRows } from '../../core/qa-positions';
 import { chooseClusters } from './cluster';
-import { cosine } from '../../core/vectors';
 
 /** Context around [start, end): about `radius` characters each side, whole words (core/text/context.ts), "…" where cut. */
 export function snippet(text: string, start: number, end: number, radius = 32): { before: string; after: string } {
@@ -207,7 +206,7 @@ export function senseData(sv: SenseVectors, word: string | null, layer: number):
   }
   const cl = chooseClusters(p.coords, n, comps, { maxK: 4 });
   // Two points always split along one axis and cannot be grouped (k-means needs k < n); their cosine says more.
-  const pair = n === 2 ? { pairCosine: cosine(sv.vectors.subarray(0, sv.dims), sv.vectors.subarray(sv.dims, 2 * sv.dims)) } : {};
+  const pair = n === 2 && sv.pairCosine !== undefined ? { pairCosine: sv.pairCosine } : {};
   return {
     word,
     layer,

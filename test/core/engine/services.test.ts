@@ -83,7 +83,7 @@ describe('document services', () => {
     assert.ok(r.predictions.length <= 5 && r.predictions.every((p) => /[\p{L}\p{N}]/u.test(p.word)));
   });
 
-  it('senseVectors: one row per occurrence (the word vector) with its context; null takes every word', () => {
+  it('senseVectors: one row per occurrence (the word vector) with its context; null takes every word', async () => {
     const r = senseVectors(enc, TEXT, 'BANK', 'last');
     const banks = occurrences(enc, 'bank');
     assert.equal(r.items.length, 3);
@@ -93,8 +93,16 @@ describe('document services', () => {
     assert.ok(r.items.every((x) => x.context.includes('bank') && !/\s\s/.test(x.context)));
     // `at` places each occurrence in its own snippet (the panel marks it there).
     for (const x of r.items) assert.equal(x.context.slice(x.at, x.at + x.end - x.start), TEXT.slice(x.start, x.end));
+    assert.equal(r.pairCosine, undefined, 'three occurrences are grouped, not paired');
+    // Two occurrences cannot be grouped by sense: the cosine of their vectors comes with them, as the hover measures it.
+    const para = TEXT.slice(0, TEXT.indexOf('\n\n'));
+    const encPara = await engine.encode(model, para);
+    const two = senseVectors(encPara, para, 'bank', 'last');
+    const [b0, b1] = occurrences(encPara, 'bank').map((i) => engine.wordVectors(encPara, 'last')[i]);
+    assert.equal(two.items.length, 2);
+    assert.equal(two.pairCosine, cosine(b0, b1));
     const all = senseVectors(enc, TEXT, null, 'last');
-    assert.ok(all.items.length > 3 && all.items.every((x) => /\p{L}{2,}/u.test(x.text)));
+    assert.ok(all.items.length > 3 && all.items.every((x) => /\p{L}{2,}/u.test(x.text)) && all.pairCosine === undefined);
   });
 
   it('sentenceChecks: NSP of each adjacent pair (none across the blank line), with progress; refuses a model without the head', async () => {
