@@ -283,8 +283,26 @@ window competes (as in the editor), and when only the windows that hold the answ
 """
 
 
+def categories_section(s):
+    c = s.get('categories')
+    if not c:
+        return ''
+    return f'''
+## Held-out check: do characters of one category find each other?
+{c['characters']} everyday characters in 15 hand-written categories (numbers, colours, directions, body, animals, kin,
+weather, seasons, metals, plants, food and drink, motion, feelings, waters, particles; `training/word2vec_eval.py`,
+never seen in training). `/usr/bin/python3 -m training.word2vec_eval models/word2vec-zh/vectors.bin`:
+
+| measure | value |
+|---|---|
+| P@5 over the vocabulary: share of a category character's 5 nearest neighbours in its own category (what the hover shows) | {c['p5_vocabulary']:.3f} |
+| P@3 among the category characters only | {c['p3_categories']:.3f} |
+''' + (f"\n{s['categories_note']}\n" if s.get('categories_note') else '')
+
+
 def zh_w2v_card():
     s = load('w2v/w2v-stats.json')
+    threads = s['command'].split('-thread ')[1].split()[0]
     rows = '\n'.join(f"| {w} | {', '.join(f'{n} ({c:.2f})' for n, c in ns) or '(not in the vocabulary)'} |"
                      for w, ns in s['neighbours'].items())
     return f'''# word2vec-zh — static character vectors for BERT Lens's "static vs contextual" view
@@ -297,16 +315,16 @@ def zh_w2v_card():
   per-character BERT — with Debian's fastText CLI, subwords off: `{s['command']}`.
 - Corpus: the training text of bert-lens-zh (sources, licences and attribution in `../bert-lens-zh/README.md`),
   punctuation dropped: {s['corpus_words']:,} tokens. Kept: {s['vocab_kept']:,} characters and Latin words ×
-  {s['dims']} dimensions; {s['epochs']} epochs, {s['train_wall_s'] / 60:.1f} minutes beside the BERT pretraining.
+  {s['dims']} dimensions; {s['epochs']} epochs, {s['train_wall_s'] / 60:.1f} minutes of wall time ({threads} thread{'s' if threads != '1' else ''}).
 - Format: `vectors.bin`, word2vec binary, as word2vec-mini.
-
+{categories_section(s)}
 ## Nearest neighbours (cosine)
 | character | neighbours |
 |---|---|
 {rows}
 
 ## Reproduce
-`/usr/bin/python3 -m training.word2vec build/zh/corpus build/zh/w2v models/word2vec-zh 5 1 zh` (part of
+`/usr/bin/python3 -m training.word2vec build/zh/corpus build/zh/w2v models/word2vec-zh {s['epochs']} {threads} zh` (part of
 `npm run models:build -- --lang zh`).
 
 ## Licence

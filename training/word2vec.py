@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 
+from .word2vec_eval import evaluate
 from .wordpiece import basic_tokenize
 
 DIMS, KEEP = 100, 50000
@@ -92,6 +93,8 @@ def main(corpus, work, out, epochs='5', threads='1', lang='en'):
              'train_wall_s': round(wall), 'command': ' '.join(cmd[:1] + cmd[1:2] + ['-input', '<prepared text>'] +
                                                               cmd[4:]),
              'neighbours': neighbours(words, m, ZH_PROBES if lang == 'zh' else PROBES)}
+    if lang == 'zh':  # held-out: hand-written character categories (training/word2vec_eval.py)
+        stats['categories'] = evaluate(words, m / np.linalg.norm(m, axis=1, keepdims=True))
     json.dump(stats, open(os.path.join(work, 'w2v-stats.json'), 'w'), indent=1)
     print(json.dumps(stats['neighbours'], indent=0, ensure_ascii=False))
 
