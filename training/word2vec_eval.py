@@ -3,7 +3,7 @@ kin, weather, ...) find each other? The categories are written by hand here and 
 
 - P@5 (vocabulary): the share of each category character's 5 nearest neighbours over the whole vocabulary that belong
   to its own category: what the hover's static column shows.
-- P@3 (categories): the same over the category characters only (about 150 candidates), so rare characters elsewhere in
+- P@3 (categories): the same over the category characters only (about 120 candidates), so rare characters elsewhere in
   the vocabulary do not decide it.
 
 Usage: python3 -m training.word2vec_eval VECTORS.bin [VECTORS.bin ...]"""
