@@ -36,6 +36,7 @@ export function senseVectors(enc: Encoding, text: string, word: string | null, l
     const c = around(text, w.start, w.end, 40); // a word holds no white space: it stands in the context as written
     return { text: w.text, start: w.start, end: w.end, context: `${c.before}${text.slice(w.start, w.end)}${c.after}`, at: c.before.length };
   });
-  const pair = vecs.length === 2 && dims ? { pairCosine: cosine(vectors.subarray(0, dims), vectors.subarray(dims)) } : {};
+  // Not when either has no vector (a partial encode left its window out): a zero row would read as cosine 0.
+  const pair = vecs.length === 2 && vecs.every((v) => v.length) ? { pairCosine: cosine(vecs[0], vecs[1]) } : {};
   return { items, dims, vectors, ...pair };
 }

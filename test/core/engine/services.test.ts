@@ -101,6 +101,12 @@ describe('document services', () => {
     const [b0, b1] = occurrences(encPara, 'bank').map((i) => engine.wordVectors(encPara, 'last')[i]);
     assert.equal(two.items.length, 2);
     assert.equal(two.pairCosine, cosine(b0, b1));
+    // A partial encode (only the windows around the first occurrence) has no vector for the second: no cosine.
+    const far = `bank ${'and the river '.repeat(120)}bank`;
+    const part = await engine.encode(model, far, { range: { start: 0, end: 4 } });
+    const farPair = senseVectors(part, far, 'bank', 'last');
+    assert.equal(farPair.items.length, 2);
+    assert.equal(farPair.pairCosine, undefined);
     const all = senseVectors(enc, TEXT, null, 'last');
     assert.ok(all.items.length > 3 && all.items.every((x) => /\p{L}{2,}/u.test(x.text)) && all.pairCosine === undefined);
   });
