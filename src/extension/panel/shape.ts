@@ -205,8 +205,9 @@ export function senseData(sv: SenseVectors, word: string | null, layer: number):
     points[2 * i + 1] = comps > 1 ? p.coords[i * comps + 1] : 0;
   }
   const cl = chooseClusters(p.coords, n, comps, { maxK: 4 });
-  // Two points always split along one axis and cannot be grouped (k-means needs k < n); their cosine says more.
-  const pair = n === 2 && sv.pairCosine !== undefined ? { pairCosine: sv.pairCosine } : {};
+  // Two points always split along one axis and cannot be grouped (k-means needs k < n); their cosine (set by
+  // core/senses.ts for exactly two) says more.
+  const pair = sv.pairCosine === undefined ? {} : { pairCosine: sv.pairCosine };
   return {
     word,
     layer,

@@ -98,7 +98,8 @@ describe('document services', () => {
     const para = TEXT.slice(0, TEXT.indexOf('\n\n'));
     const encPara = await engine.encode(model, para);
     const two = senseVectors(encPara, para, 'bank', 'last');
-    const [b0, b1] = occurrences(encPara, 'bank').map((i) => engine.wordVectors(encPara, 'last')[i]);
+    const paraVecs = engine.wordVectors(encPara, 'last');
+    const [b0, b1] = occurrences(encPara, 'bank').map((i) => paraVecs[i]);
     assert.equal(two.items.length, 2);
     assert.equal(two.pairCosine, cosine(b0, b1));
     // A partial encode (only the windows around the first occurrence) has no vector for the second: no cosine.
