@@ -206,8 +206,8 @@ test('QA: the chosen answer becomes the editor selection', async () => {
   const sel = (await s.selectionText()).replace(/\s+/g, ' ').trim();
   assert.equal(sel, first);
   // Which span the embedded QA model ranks first is a model-quality figure (its card), not an extension guarantee
-  // (2026-12-05, bert-lens-mini-qa of the 6-layer encoder after its second continuation: "gravity" at 0.76 for this
-  // wording, no answer at 0.99 for "What causes precipitation to fall?").
+  // (2026-12-05, bert-lens-mini-qa fine-tuned on the encoder shipped that day: "gravity" at 0.99 for this wording,
+  // "… the precipitation falls under gravity" at 0.28 for "What causes precipitation to fall?"; before: 0.76, no answer).
   await s.screenshot('06-qa-selection');
   // The chosen (selected) answer explained by occlusion: the passage's words coloured, the status bar names it.
   await s.runCommand('BERT Lens: Explain Answer by Occlusion');

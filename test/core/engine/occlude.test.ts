@@ -116,7 +116,9 @@ describe('occlusion (QA answer)', () => {
     engine = createEngine();
   });
   after(() => engine.dispose());
-  const Q = 'When was penicillin discovered?';
+  // The machinery, not the model's grade: a question the shipped model answers confidently (its 2026-12-05 fine-tune
+  // answers "When was penicillin discovered?" with London, 0.23; this one with Alexander Fleming, 0.99).
+  const Q = 'Who discovered penicillin?';
   const DOC = 'Penicillin was discovered by Alexander Fleming in 1928 in London.';
 
   for (const dtype of ['int8', 'fp32'] as const) {
@@ -142,7 +144,7 @@ describe('occlusion (QA answer)', () => {
       );
       for (const w of r.words) assert.equal(DOC.slice(w.start, w.end), w.word);
       // Masking the answer itself removes most of its probability (the test follows the shipped model, it does not
-      // grade its answer; other words may move it as much — the 2026-12-01 model: "1928" −0.023 of 0.025, "Alexander" +0.036).
+      // grade its answer; other words may move it as much — the 2026-12-05 model: "Fleming" −0.93 of 0.99, "Penicillin" −0.98).
       const own = r.words.slice().filter((w) => w.start >= r.start && w.end <= r.end);
       assert.ok(own.length > 0 && Math.max(...own.map((w) => w.delta)) >= 0.5 * r.base, `masking "${r.target}" barely changes it`);
     });
