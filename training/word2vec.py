@@ -19,6 +19,11 @@ from .word2vec_eval import evaluate
 from .wordpiece import basic_tokenize
 
 DIMS, KEEP = 100, 50000
+# Subsampling threshold: fastText keeps an occurrence with probability ~sqrt(t / frequency) when the token is more
+# frequent than t. 1e-4 suits words; in the Chinese text 1,433 characters are above 1e-4 (224 above 1e-3), so it thins
+# out everyday characters too, and the held-out category check (training/word2vec_eval.py) reads better with 1e-3
+# (the word2vec-zh card, 2026-12-05).
+SUBSAMPLE = {'en': '1e-4', 'zh': '1e-3'}
 PROBES = ['bank', 'king', 'water', 'run', 'light', 'spring', 'ship', 'cold', 'city', 'friend', 'phone', 'movie',
           'sensor', 'cinema', 'bakery']
 _WORD = re.compile(r"^[a-z0-9][a-z0-9'-]*$")
@@ -82,7 +87,7 @@ def main(corpus, work, out, epochs='5', threads='1', lang='en'):
     t0 = time.time()
     cmd = ['fasttext', 'skipgram', '-input', txt, '-output', os.path.join(work, 'w2v'), '-dim', str(DIMS),
            '-ws', '5', '-neg', '5', '-minCount', '5', '-epoch', epochs, '-minn', '0', '-maxn', '0',
-           '-thread', threads, '-t', '1e-4', '-lr', '0.05', '-verbose', '1']
+           '-thread', threads, '-t', SUBSAMPLE[lang], '-lr', '0.05', '-verbose', '1']
     subprocess.run(cmd, check=True)
     wall = time.time() - t0
     words, m = load_vec(os.path.join(work, 'w2v.vec'), KEEP)
