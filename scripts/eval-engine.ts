@@ -107,6 +107,13 @@ export async function qaFigures(
   return { exactMatch: (100 * em) / qa.length, f1: (100 * f) / qa.length };
 }
 
+/** The engine's top `top` words (lower-cased) for each masked sentence. */
+export async function maskPredictions(engine: BertLensEngine, model: LoadedModel, cases: Input['mask'], top: number): Promise<string[][]> {
+  const out: string[][] = [];
+  for (const c of cases) out.push((await engine.mask(model, c.text, { top })).predictions.map((p) => p.word.toLowerCase()));
+  return out;
+}
+
 async function main() {
   const [inFile, outFile, lang = 'en'] = process.argv.slice(2);
   const input = JSON.parse(readFileSync(inFile, 'utf8')) as Input;
@@ -117,10 +124,9 @@ async function main() {
   const top1: Record<string, string[]> = {};
   for (const dtype of ['fp32', 'int8'] as const) {
     const mlm = await engine.load(m.mlm, { dtype });
-    const words: string[] = [];
-    for (const c of input.mask) words.push((await engine.mask(mlm, c.text, { top: 1 })).predictions[0]?.word ?? '');
+    const words = (await maskPredictions(engine, mlm, input.mask, 1)).map((w) => w[0] ?? '');
     top1[dtype] = words;
-    const correct = words.filter((w, i) => w.toLowerCase() === input.mask[i].gold.toLowerCase()).length;
+    const correct = words.filter((w, i) => w === input.mask[i].gold.toLowerCase()).length;
     const { exactMatch, f1: qaF1 } = await qaFigures(engine, await engine.load(m.qa, { dtype }), input.qa, m);
     out[dtype] = { maskTop1: correct / input.mask.length, qaExactMatch: exactMatch, qaF1 };
   }

@@ -202,6 +202,17 @@ def shipped(r):
     return 'yes'
 
 
+def engine_comparison(r):
+    """A continuation's figures through the engine against the shipped encoder (scripts/mlm-compare.ts decides)."""
+    e = r.get('mlm_engine_int8')
+    if not e:
+        return None
+    return (f"Through the engine (int8, scripts/mlm-compare.ts) against the shipped encoder: {e['masked']:,} held-out "
+            f"sentences with one word masked, top-1 {e['candidate_maskTop1']:.1f}% vs {e['shipped_maskTop1']:.1f}%, top-5 "
+            f"{e['candidate_maskTop5']:.1f}% vs {e['shipped_maskTop5']:.1f}%; {e['pairs']:,} held-out sentence pairs "
+            f"{e['candidate_nspPairs']:.1f}% vs {e['shipped_nspPairs']:.1f}%.")
+
+
 def training_log_table(log_path):
     if not os.path.exists(log_path):
         return '(no runs logged yet)'
@@ -217,7 +228,8 @@ def training_log_table(log_path):
                 f"{qa_f1(r)} | {shipped(r)} |\n")
     # Why a run was or was not shipped beyond the held-out rule (the engine's own figures, a lost build folder): kept
     # in the log, so a regenerated card keeps saying it.
-    notes = [(i + 1, ' '.join(n for n in (r.get('engine_note'), r.get('qa_note') and f"QA: {r['qa_note'].rstrip('.')}.") if n), r)
+    notes = [(i + 1, ' '.join(n for n in (engine_comparison(r), r.get('engine_note'),
+                                          r.get('qa_note') and f"QA: {r['qa_note'].rstrip('.')}.") if n), r)
              for i, r in enumerate(rows)]
     if any(n for _, n, _ in notes):
         out += '\n' + ''.join(f"- Run {i} ({r['date']}, {r['kind']}): {n}\n" for i, n, r in notes if n)

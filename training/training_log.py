@@ -7,7 +7,8 @@ continuation run, with cumulative tokens and the held-out figures, so a later se
                                    takes the encoder's figures from the last shipped line; KIND qa with SHIPPED no
                                    logs a fine-tune that was not shipped: the line keeps shipped true for the encoder
                                    and says qa_shipped false; a qa-compare.json beside QA_EVAL_JSON, written by
-                                   scripts/qa-compare.ts, adds both models' figures through the engine)
+                                   scripts/qa-compare.ts, adds both models' figures through the engine; so does
+                                   an mlm-compare.json beside a continuation's EVAL_JSON, from scripts/mlm-compare.ts)
   python3 -m training.training_log tokens LOG                 cumulative tokens of the shipped model (0 if none)"""
 import datetime
 import json
@@ -63,6 +64,12 @@ def main(argv):
                'mlm_top1': round(ev['mlm_top1'], 4), 'mlm_top5': round(ev['mlm_top5'], 4), 'nsp_acc': round(ev['nsp_acc'], 4), 'shipped': shipped}
         if 'config' in ev:  # the depth can change between runs (PRETRAIN_LAYERS)
             rec['layers'] = ev['config']['num_hidden_layers']
+        mlm_cmp = os.path.join(os.path.dirname(argv[2]), 'mlm-compare.json') if argv[2] != '-' else ''
+        if kind == 'continue' and os.path.exists(mlm_cmp):  # what decided it through the engine (scripts/mlm-compare.ts)
+            c = json.load(open(mlm_cmp))
+            rec['mlm_engine_int8'] = {f'{who}_{k}': c[who][k] for who in ('candidate', 'shipped')
+                                      for k in ('maskTop1', 'maskTop5', 'nspPairs')}
+            rec['mlm_engine_int8'].update(masked=c.get('masked'), pairs=c.get('pairs'))
         if qa:
             rec['qa_heldout_f1'] = qa['heldout']['f1']
             rec['qa_eval_len'] = qa['args'].get('eval_len', 384)  # the evaluation window: F1 depends on it

@@ -30,3 +30,17 @@ test('the draw is the same every run; too little text is refused', () => {
   assert.deepEqual(sentencePairs(DOCS.join('\n\n'), 20), sentencePairs(DOCS.join('\n\n'), 20));
   assert.throws(() => sentencePairs(DOCS[0], 4), /at least two documents/);
 });
+
+test('Chinese sentences are kept by their length in characters, as they have no spaces', () => {
+  const zh = [
+    ['今天早上下了一场大雨。', '街上的行人都打着伞。', '好。'],
+    ['我们明天去图书馆看书吧。', '图书馆九点钟开门。'],
+  ].map((d) => d.join('\n'));
+  const pairs = sentencePairs(zh.join('\n\n'), 10, 'zh');
+  assert.equal(pairs.length, 10);
+  assert.ok(
+    pairs.every((p) => p.a !== '好。' && p.b !== '好。'),
+    'sentences under 8 characters are left out',
+  );
+  assert.throws(() => sentencePairs(zh.join('\n\n'), 4), /at least two documents/, 'no Chinese line has 4 words');
+});

@@ -1,0 +1,48 @@
+// The rule that decides whether a continued pretraining run replaces the shipped encoder through the engine
+// (scripts/mlm-compare.ts, run by `npm run models:continue` after the PyTorch held-out rule), and its measurement on
+// the embedded English model.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { NSP_SLACK, measure, mlmVerdict } from '../../scripts/mlm-compare';
+import { sentencePairs } from '../../scripts/nsp-sentences';
+
+const side = (maskTop1: number, nspPairs: number) => ({ maskTop1, maskTop5: 0, nspPairs });
+
+test('a continuation ships when masked top-1 does not fall and sentence pairs lose at most the slack', () => {
+  // 2026-12-05's run 20 through the engine: 37.7 → 38.2 %, pairs 87.5 → 88.2 %
+  assert.equal(mlmVerdict(side(37.7, 87.5), side(38.2, 88.2)).better, true);
+  assert.equal(mlmVerdict(side(36.6, 88), side(36.6, 88 - NSP_SLACK)).better, true, 'a tie on top-1 passes');
+  assert.match(
+    mlmVerdict(side(37.7, 87.5), side(38.2, 88.2)).why,
+    /masked top-1 38\.20% vs shipped 37\.70% .*sentence pairs 88\.20% vs 87\.50%/,
+  );
+});
+
+test('it does not ship when masked top-1 falls or sentence pairs fall past the slack', () => {
+  // run 22: held-out PyTorch +0.43, through the engine 38.2 → 37.6 %, pairs 88.2 → 87.3 %
+  assert.equal(mlmVerdict(side(38.2, 88.2), side(37.6, 87.3)).better, false);
+  assert.equal(mlmVerdict(side(38.2, 88.2), side(38.5, 88.2 - NSP_SLACK - 0.05)).better, false);
+});
+
+test('both sides are measured on the same sentences: the embedded model against itself is a tie, and accepted', async () => {
+  const masked = [
+    { text: 'The cat sat on the [MASK].', gold: 'mat' },
+    { text: 'Paris is the capital of [MASK].', gold: 'France' },
+    { text: 'She drank a cup of [MASK] in the morning.', gold: 'coffee' },
+    { text: 'He opened the [MASK] and walked into the room.', gold: 'door' },
+  ];
+  const heldout = [
+    'The river rose after three days of rain.\nFarmers moved their animals to higher ground.\nThe water fell a week later.',
+    'The library opens at nine every morning.\nStudents queue outside before the doors open.',
+    'Our team won the final match of the season.\nThe fans celebrated in the streets all night.',
+  ].join('\n\n');
+  const pairs = sentencePairs(heldout, 8);
+  const models = path.join(__dirname, '..', '..', 'models');
+  const a = await measure(models, 'en', masked, pairs);
+  for (const k of ['maskTop1', 'maskTop5', 'nspPairs'] as const) assert.ok(a[k] >= 0 && a[k] <= 100, `${k} ${a[k]}`);
+  assert.equal(a.maskTop1 % 25, 0, 'a share of the four sentences, in percent');
+  assert.ok(a.maskTop5 >= a.maskTop1);
+  assert.ok(a.maskTop5 >= 50, `the embedded model finds at least two of these four in its top 5 (${a.maskTop5}%)`);
+  assert.equal(mlmVerdict(a, await measure(models, 'en', masked, pairs)).better, true);
+});
