@@ -228,7 +228,7 @@ def training_log_table(log_path):
                 f"{qa_f1(r)} | {shipped(r)} |\n")
     # Why a run was or was not shipped beyond the held-out rule (the engine's own figures, a lost build folder): kept
     # in the log, so a regenerated card keeps saying it.
-    notes = [(i + 1, ' '.join(n for n in (engine_comparison(r), r.get('engine_note'),
+    notes = [(i + 1, ' '.join(n for n in (r.get('engine_note'), engine_comparison(r),
                                           r.get('qa_note') and f"QA: {r['qa_note'].rstrip('.')}.") if n), r)
              for i, r in enumerate(rows)]
     if any(n for _, n, _ in notes):
