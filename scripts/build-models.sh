@@ -230,7 +230,8 @@ fi
 if [ "$MODE" = continue ]; then  # the shipped files, to compare with through the engine and to restore
   rm -rf "$B/mlm-shipped"; mkdir -p "$B/mlm-shipped/models" "$B/mlm-shipped/golden"
   cp -r "models/$NAME" "models/$NAME-qa" "$B/mlm-shipped/models/"
-  cp "test/golden/$NAME.json" "test/golden/$NAME-qa.json" "$B/mlm-shipped/golden/"
+  TOK_GOLDEN=$([ "$LANG_ID" = zh ] && echo zh || echo mini)-tokenizer-ids.json   # export rewrites it too
+  cp "test/golden/$NAME.json" "test/golden/$NAME-qa.json" "test/golden/$TOK_GOLDEN" "$B/mlm-shipped/golden/"
   restore_mlm() {
     rm -rf "models/$NAME" "models/$NAME-qa"; cp -r "$B/mlm-shipped/models/$NAME" "$B/mlm-shipped/models/$NAME-qa" models/
     cp "$B/mlm-shipped/golden/"*.json test/golden/
