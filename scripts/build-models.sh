@@ -173,6 +173,7 @@ if [ "$MODE" = continue ]; then
   rm -f "$B/pretrain/mlm-compare.json"   # an earlier comparison is not this run's
   if ! $PY -m training.training_log improved "$LOG" "$B/pretrain/eval.json"; then
     $PY -m training.training_log append "$LOG" "$B/pretrain/eval.json" continue no
+    $PY -c "from training.model_cards import refresh_log_section; refresh_log_section('$NAME')"
     echo "The shipped models are unchanged; the run is logged in $LOG."
     exit 0
   fi
