@@ -4,7 +4,7 @@
 #
 #   npm run models:build                       English from the corpus up (about 2.5 hours on 2 CPU cores)
 #   npm run models:build -- --lang zh          Chinese (per-character vocabulary, CMRC 2018 / DRCD QA)
-#   npm run models:continue -- --budget 3600   resume pretraining from the shipped weights for 3600 s, re-evaluate,
+#   npm run models:continue -- --budget 5400   resume pretraining from the shipped weights for 5400 s, re-evaluate,
 #                                              and replace the shipped models only if the held-out figures improved
 #                                              (PyTorch, 128-token segments) and, through the engine, masked top-1 on
 #                                              3,000 held-out sentences did not fall (scripts/mlm-compare.ts)

@@ -422,7 +422,7 @@ continuation replaces the shipped model only when they improve):
 apt-get install -y python3-torch python3-onnx libopenblas0-pthread fasttext python3-matplotlib \\
   wordnet-base dict-gcide dict-foldoc dict-jargon dict-devil bible-kjv-text bible-kjv python3.11-doc
 npm run models:build                        # corpus → tokenizer → word2vec → pretrain → QA → export → cards
-npm run models:continue -- --budget 3600    # resume pretraining from the shipped weights
+npm run models:continue -- --budget 5400    # resume pretraining from the shipped weights
 ```
 This model was built with `PRETRAIN_INIT=models/bert-lens-mini` (the previous model) and the pretraining flags in
 `eval.json`'s args: `python3 -m training.pretrain {' '.join(f'--{k.replace("_", "-")} {v}' for k, v in a.items() if v not in (None, False, 0, 0.0) and k not in ('corpus', 'tokenizer', 'out'))}`.
