@@ -112,6 +112,10 @@ engine_figures() {  # fp32 vs int8 through the engine; the QA card's figure on t
     node --import tsx scripts/qa-heldout.ts "$B/heldout-qa.json" "$LANG_ID" fp32 int8 --out "$B/engine-qa-heldout.json"
   fi
 }
+log_not_shipped() {  # a run that does not ship: its line in the training log, and the card's log table from it
+  $PY -m training.training_log append "$LOG" "$@"
+  $PY -c "from training.model_cards import refresh_log_section; refresh_log_section('$NAME')"
+}
 qa_diagnosis() {  # zh: memorisation and window choice of the exported QA model, shown in its card
   if [ "$LANG_ID" = zh ]; then
     $PY -m training.qa_diagnose "models/$NAME-qa" --lang zh --n 200 --out "$B/qa-diagnose.json" > "$B/qa-diagnose.log"
@@ -172,8 +176,7 @@ fi
 if [ "$MODE" = continue ]; then
   rm -f "$B/pretrain/mlm-compare.json"   # an earlier comparison is not this run's
   if ! $PY -m training.training_log improved "$LOG" "$B/pretrain/eval.json"; then
-    $PY -m training.training_log append "$LOG" "$B/pretrain/eval.json" continue no
-    $PY -c "from training.model_cards import refresh_log_section; refresh_log_section('$NAME')"
+    log_not_shipped "$B/pretrain/eval.json" continue no
     echo "The shipped models are unchanged; the run is logged in $LOG."
     exit 0
   fi
@@ -215,8 +218,7 @@ if [ "$MODE" = qa ]; then
   trap - ERR
   if [ "$CMP" = 1 ]; then
     restore_qa
-    $PY -m training.training_log append "$LOG" - qa no "$B/qa/qa-eval.json"
-    $PY -c "from training.model_cards import refresh_log_section; refresh_log_section('$NAME')"
+    log_not_shipped - qa no "$B/qa/qa-eval.json"
     echo "models/$NAME-qa is unchanged; the run is logged in $LOG (its checkpoint: $B/qa/qa.pt)."
     exit 0
   fi
@@ -254,8 +256,7 @@ engine_eval_input(WordPiece.load('$B/tokenizer/vocab.txt'), '$B/corpus', None, '
   trap - ERR
   if [ "$CMP" = 1 ]; then
     restore_mlm
-    $PY -m training.training_log append "$LOG" "$B/pretrain/eval.json" continue no
-    $PY -c "from training.model_cards import refresh_log_section; refresh_log_section('$NAME')"
+    log_not_shipped "$B/pretrain/eval.json" continue no
     echo "The shipped models are unchanged; the run is logged in $LOG (its checkpoint: $B/pretrain/ckpt.pt)."
     exit 0
   fi
