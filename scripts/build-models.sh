@@ -30,6 +30,8 @@
 #   PRETRAIN_LAYERS=6 npm run models:continue …  deepen the shipped encoder to 6 layers first (function-preserving,
 #                                              training/weights.py grow_layers; default: the shipped depth)
 #   NSP_WEIGHT=1 npm run models:continue …     weight of the NSP loss in pretraining (default 0.5)
+#   PRETRAIN_LR=2e-4 npm run models:continue …  peak learning rate of the warm restart (default 5e-4; untried lower:
+#                                              run 26's 101 minutes at 5e-4 gained only 0.29 held-out, refused)
 #   BF16=0 npm run models:continue …           pretrain in fp32 (default auto: bf16 autocast where the CPU lists
 #                                              avx512_bf16 — 1.16x tokens/s here; held-out figures are fp32 either way)
 #
@@ -145,7 +147,7 @@ w = WordPiece.load('models/$NAME/tokenizer.json'); open('$B/tokenizer/vocab.txt'
   # MODELS_FROM=qa|export resumes a continuation whose pretraining finished (build/pretrain/eval.json) at that stage.
   case "${MODELS_FROM:-pretrain}" in pretrain|qa|export) FROM=${MODELS_FROM:-pretrain} ;;
     *) echo "models:continue resumes at pretrain, qa or export (MODELS_FROM=$MODELS_FROM)" >&2; exit 2 ;; esac
-  WARMUP=0.02; LR=5e-4; INIT_FLAGS=()   # a warm restart of the same weights: short warm-up, lower peak
+  WARMUP=0.02; LR=${PRETRAIN_LR:-5e-4}; INIT_FLAGS=()   # a warm restart of the same weights: short warm-up, lower peak
 else
   # From a previous model with another vocabulary (PRETRAIN_INIT), as this model was built: rows remapped, position
   # embeddings restarted from sin/cos and query/key redrawn, so attention is not stuck uniform (see the model card).

@@ -64,6 +64,8 @@ def main(argv):
                'mlm_top1': round(ev['mlm_top1'], 4), 'mlm_top5': round(ev['mlm_top5'], 4), 'nsp_acc': round(ev['nsp_acc'], 4), 'shipped': shipped}
         if 'config' in ev:  # the depth can change between runs (PRETRAIN_LAYERS)
             rec['layers'] = ev['config']['num_hidden_layers']
+        if run and ev.get('args', {}).get('lr'):  # the peak can change between continuations (PRETRAIN_LR)
+            rec['peak_lr'] = ev['args']['lr']
         mlm_cmp = os.path.join(os.path.dirname(argv[2]), 'mlm-compare.json') if argv[2] != '-' else ''
         if kind == 'continue' and os.path.exists(mlm_cmp):  # what decided it through the engine (scripts/mlm-compare.ts)
             c = json.load(open(mlm_cmp))
