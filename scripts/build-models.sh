@@ -50,7 +50,7 @@ QA_BUDGET=${QA_BUDGET:-1200}
 QA_EPOCHS=${QA_EPOCHS:-2}                    # the fine-tune stops at these epochs or QA_BUDGET, whichever comes first
 QA_NEGATIVES=${QA_NEGATIVES:-1}               # windows without the answer per training question (labelled [CLS])
 QA_LR=${QA_LR:-4e-4}                          # peak learning rate of the QA fine-tune (lower it with QA_FROM_SHIPPED=1)
-QA_SEED=${QA_SEED:-0}                        # training.qa_squad --seed (head init, dropout, negatives, batch order)
+QA_SEED=${QA_SEED:-0}                        # training.qa_squad --seed (head init, dropout where on, negatives, batch order)
 QA_INIT=${QA_INIT:-}                         # MODELS_FROM=qa: continue this earlier fine-tune (build/qa/qa.pt)
 NSP_WEIGHT=${NSP_WEIGHT:-0.5}                # weight of the NSP loss (raise it when held-out NSP lags its target)
 BF16=${BF16:-auto}                          # pretraining in bf16 autocast: auto = where the CPU lists avx512_bf16
