@@ -46,23 +46,33 @@ def _q8(W):
     return np.clip(np.round(W / scale), -127, 127).astype(np.int8), scale
 
 
+def _q8_columns(W):
+    """Symmetric int8 with one scale per column (the hidden dimension of an embedding table), zero points 0."""
+    top = np.abs(W).max(axis=0)
+    scale = (np.where(top > 0, top, 1.0) / 127.0).astype(np.float32)
+    return np.clip(np.round(W / scale), -127, 127).astype(np.int8), scale
+
+
 def quantize_dynamic(src, dst):
     """What onnxruntime.quantization.quantize_dynamic (IntegerOps, per-tensor, symmetric int8 weights) emits:
     - each MatMul whose B input is a constant 2-D fp32 initializer becomes
       DynamicQuantizeLinear(A) -> MatMulInteger(A_q, W_q, A_zp, W_zp) -> Cast(float) -> Mul(A_scale * W_scale);
-    - each Gather on a constant fp32 table (embeddings) becomes Gather(table_q) -> DequantizeLinear (ORT GatherQuant).
+    - each Gather on a constant fp32 table (embeddings) becomes Gather(table_q) -> DequantizeLinear, with one scale per
+      column (axis -1) where ORT's GatherQuant has one per table: a few long rows ([PAD], rare pieces) set a per-table
+      scale, and 2026-12-06's run 26 lost 0.83 masked top-1 through the engine to it (int8 38.07 %, fp32 38.90 %;
+      per column 38.77 %; the shipped model then 38.57 % per table, 38.50 % per column, fp32 38.53 %).
     Attention score/context MatMuls (both inputs dynamic) and Softmax stay fp32."""
     m = onnx.load(src)
     g = m.graph
     inits = {t.name: t for t in g.initializer}
     new_nodes, drop_inits, add_inits, done = [], set(), [], set()
 
-    def quant_init(wn):
+    def quant_init(wn, per_column=False):
         if wn not in done:
-            Wq, scale = _q8(numpy_helper.to_array(inits[wn]))
+            Wq, scale = (_q8_columns if per_column else _q8)(numpy_helper.to_array(inits[wn]))
             add_inits.extend([numpy_helper.from_array(Wq, wn + '_quantized'),
                               numpy_helper.from_array(np.array(scale, dtype=np.float32), wn + '_scale'),
-                              numpy_helper.from_array(np.array(0, dtype=np.int8), wn + '_zero_point')])
+                              numpy_helper.from_array(np.zeros(np.shape(scale), dtype=np.int8), wn + '_zero_point')])
             done.add(wn)
         drop_inits.add(wn)
 
@@ -70,13 +80,13 @@ def quantize_dynamic(src, dst):
         if node.op_type == 'Gather':
             w = inits.get(node.input[0])
             if w is not None and w.data_type == TensorProto.FLOAT and len(w.dims) == 2:
-                quant_init(w.name)
+                quant_init(w.name, per_column=True)
                 out, wn = node.output[0], w.name
                 new_nodes += [
                     helper.make_node('Gather', [wn + '_quantized', node.input[1]], [out + '_quantized'],
                                      name=(node.name or out) + '_quant', axis=0),
                     helper.make_node('DequantizeLinear', [out + '_quantized', wn + '_scale', wn + '_zero_point'],
-                                     [out], name=(node.name or out) + '_DequantizeLinear')]
+                                     [out], name=(node.name or out) + '_DequantizeLinear', axis=-1)]
                 continue
         w = inits.get(node.input[1]) if node.op_type == 'MatMul' else None
         if w is None or w.data_type != TensorProto.FLOAT or len(w.dims) != 2:

@@ -141,12 +141,20 @@ async function readEmbeddingTable(
   const scale = await tensorValues(inits.get(deq.input![1])!, dir);
   const zpT = deq.input![2] ? inits.get(deq.input![2]) : undefined;
   const zp = zpT ? await tensorValues(zpT, dir) : new Int8Array(1);
+  // One scale for the table, one per row or one per column. After the Gather, a per-axis DequantizeLinear can only
+  // follow the hidden axis (training/export_onnx.py writes axis -1); on the table itself its axis says which.
+  const axisAttr = deq.attribute?.find((a) => a.name === 'axis');
+  const axis = axisAttr ? num(axisAttr.i) : 1;
+  const perRow = scale.length > 1 && producer.get(dataName) === deq && (axis === 0 || axis === -2);
+  const expected = scale.length === 1 ? 1 : perRow ? V : H;
+  if (scale.length !== expected || (zp.length !== 1 && zp.length !== scale.length))
+    throw fail(`the quantized embedding table has ${scale.length} scales and ${zp.length} zero points for a ${V}×${H} table`);
   const m = new Float32Array(V * H);
-  // Scalar scale/zero point, or per-row (axis 0) for per-channel quantization.
   for (let r = 0; r < V; r++) {
-    const s = scale.length > 1 ? scale[r] : scale[0];
-    const z = zp.length > 1 ? zp[r] : zp[0];
-    for (let i = 0; i < H; i++) m[r * H + i] = (vals[r * H + i] - z) * s;
+    for (let i = 0; i < H; i++) {
+      const k = scale.length === 1 ? 0 : perRow ? r : i;
+      m[r * H + i] = (vals[r * H + i] - zp[zp.length === 1 ? 0 : k]) * scale[k];
+    }
   }
   return { matrix: m, vocab: V, dims: H };
 }

@@ -2,7 +2,8 @@
 // for bad files; the model's own input embeddings read from the ONNX graph (fp32 and int8 files).
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { onnx } from 'onnx-proto';
 import path from 'node:path';
 import { readStatic, parseStatic } from '../../../src/core/static';
 import { readInputEmbeddings } from '../../../src/core/embeddings';
@@ -115,10 +116,59 @@ describe('model input embeddings', () => {
     const q8 = await readInputEmbeddings(path.join(FIX.bert, 'onnx/model_quantized.onnx'));
     assert.deepEqual([fp.vocab, fp.dims], [640, 32]);
     assert.deepEqual([q8.vocab, q8.dims], [640, 32]);
-    let maxDiff = 0;
-    for (let i = 0; i < fp.matrix.length; i++) maxDiff = Math.max(maxDiff, Math.abs(fp.matrix[i] - q8.matrix[i]));
-    assert.ok(maxDiff < 0.05, `int8 table close to fp32 (max diff ${maxDiff})`);
+    // One int8 scale per column (training/export_onnx.py): each value within half its column's step of fp32.
+    const H = fp.dims;
+    const colMax = new Float32Array(H);
+    fp.matrix.forEach((x, i) => (colMax[i % H] = Math.max(colMax[i % H], Math.abs(x))));
+    let worst = 0;
+    fp.matrix.forEach((x, i) => (worst = Math.max(worst, Math.abs(x - q8.matrix[i]) / (colMax[i % H] / 254))));
+    assert.ok(worst <= 1.0001, `int8 table within half a column step of fp32 (worst ${worst} half-steps)`);
     assert.ok(fp.matrix.some((x) => x !== 0));
+  });
+
+  it('reads an int8 table dequantized before its Gather with one scale per row (axis 0), and refuses odd scale counts', async () => {
+    const src = path.join(FIX.bert, 'onnx/model.onnx');
+    const fp = await readInputEmbeddings(src);
+    const { vocab: V, dims: H } = fp;
+    // An all-zero row ([PAD]) keeps scale 1, as the exporter does for an all-zero column.
+    const rowMax = Array.from({ length: V }, (_, r) => Math.max(...fp.matrix.subarray(r * H, (r + 1) * H).map(Math.abs)) || 1);
+    const write = (scales: number[], axis: number) => {
+      const m = onnx.ModelProto.decode(readFileSync(src));
+      const g = m.graph!;
+      const table = g.initializer!.find((t) => t.name === 'bert.embeddings.word_embeddings.weight')!;
+      const q = Int8Array.from(fp.matrix, (x, i) => Math.round(x / scales[scales.length === V ? Math.floor(i / H) : 0]));
+      table.dataType = onnx.TensorProto.DataType.INT8;
+      table.rawData = new Uint8Array(q.buffer);
+      const scale = onnx.TensorProto.create({ name: 'row_scale', dataType: onnx.TensorProto.DataType.FLOAT, dims: [scales.length] });
+      scale.rawData = new Uint8Array(Float32Array.from(scales).buffer);
+      g.initializer!.push(scale);
+      for (const n of g.node!) n.input = n.input!.map((i) => (i === table.name ? 'word_table_fp32' : i));
+      const axisAttr = { name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: axis };
+      g.node!.unshift(
+        onnx.NodeProto.create({
+          opType: 'DequantizeLinear',
+          input: [table.name!, 'row_scale'],
+          output: ['word_table_fp32'],
+          attribute: [axisAttr],
+        }),
+      );
+      const file = path.join(tempDir('bert-lens-rowq-'), 'model.onnx');
+      writeFileSync(file, onnx.ModelProto.encode(m).finish());
+      return file;
+    };
+    const q8 = await readInputEmbeddings(
+      write(
+        rowMax.map((x) => x / 127),
+        0,
+      ),
+    );
+    let worst = 0;
+    fp.matrix.forEach((x, i) => (worst = Math.max(worst, Math.abs(x - q8.matrix[i]) / (rowMax[Math.floor(i / H)] / 254))));
+    assert.ok(worst <= 1.0001, `within half a row step of fp32 (worst ${worst} half-steps)`);
+    await assert.rejects(
+      readInputEmbeddings(write([0.1, 0.2, 0.3], 0)),
+      /Cannot read the input word embeddings from .*: the quantized embedding table has 3 scales and 1 zero points for a 640×32 table/,
+    );
   });
 
   it('as StaticVectors: a vocabulary word is its own row; other words the mean of their pieces', async () => {
