@@ -24,6 +24,7 @@ import torch.multiprocessing as mp
 import torch.nn.functional as F
 
 from .bert import BertConfig, BertForMaskedLMWithNSP
+from .procs import die_with_parent
 from .pretrain_data import Instances, load_docs, make_batch
 from .weights import load_model_dir
 from .wordpiece import WordPiece
@@ -189,6 +190,7 @@ def main():
 
 def worker(rank, world, a, port):
     if world > 1:
+        die_with_parent()
         dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank, world_size=world)
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)  # same initial weights on every process

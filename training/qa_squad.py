@@ -31,6 +31,7 @@ from .bert import BertConfig, BertForQuestionAnswering
 from .open_data import ZH_QA_HELDOUT, ZH_QA_TRAIN, qa_split, zh_qa
 from .paths import ROOT, SHARED_CORPUS
 from .pretrain import agreed, autocast, cpu_state, layer_norms_in_fp32, sync_grads
+from .procs import die_with_parent
 from .wordpiece import CLS, PAD, SEP, WordPiece, words_with_offsets
 
 MAX_Q = 64
@@ -290,6 +291,7 @@ def main():
 
 def worker(rank, world, a, port):
     if world > 1:
+        die_with_parent()
         dist.init_process_group('gloo', init_method=f'tcp://127.0.0.1:{port}', rank=rank, world_size=world)
     torch.set_num_threads(1)
     torch.manual_seed(a.seed)
