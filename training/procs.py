@@ -5,6 +5,7 @@ workers training on, their command line `python3 -c from multiprocessing.spawn i
 on 2026-12-06 two such orphans took half the cores for an hour and kept writing build/pretrain/ckpt.pt every 250
 steps, over the checkpoint of the run started after them."""
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
@@ -16,7 +17,8 @@ def die_with_parent():
     """Ask Linux to send SIGTERM to this process when its parent exits; exit now if the parent is already gone."""
     if not sys.platform.startswith('linux'):
         return
-    parent = os.getppid()
+    spawner = multiprocessing.parent_process()  # known from the spawn data, even if it has died already
+    parent = spawner.pid if spawner is not None else os.getppid()
     libc = ctypes.CDLL(None, use_errno=True)
     if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
         return  # not fatal: the worker still runs, only without this guard
