@@ -6,6 +6,8 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { NSP_SLACK, measure, mlmVerdict } from '../../scripts/mlm-compare';
 import { sentencePairs } from '../../scripts/nsp-sentences';
+import { METRICS } from '../../scripts/eval-engine';
+import { createEngine } from '../../src/core';
 
 const side = (maskTop1: number, nspPairs: number) => ({ maskTop1, maskTop5: 0, nspPairs });
 
@@ -28,7 +30,7 @@ test('it does not ship when masked top-1 falls or sentence pairs fall past the s
 test('both sides are measured on the same sentences: the embedded model against itself is a tie, and accepted', async () => {
   const masked = [
     { text: 'The cat sat on the [MASK].', gold: 'mat' },
-    { text: 'Paris is the capital of [MASK].', gold: 'France' },
+    { text: 'He was born in [MASK], the capital of France.', gold: 'Paris' },
     { text: 'She drank a cup of [MASK] in the morning.', gold: 'coffee' },
     { text: 'He opened the [MASK] and walked into the room.', gold: 'door' },
   ];
@@ -43,6 +45,16 @@ test('both sides are measured on the same sentences: the embedded model against 
   for (const k of ['maskTop1', 'maskTop5', 'nspPairs'] as const) assert.ok(a[k] >= 0 && a[k] <= 100, `${k} ${a[k]}`);
   assert.equal(a.maskTop1 % 25, 0, 'a share of the four sentences, in percent');
   assert.ok(a.maskTop5 >= a.maskTop1);
-  assert.ok(a.maskTop5 >= 50, `the embedded model finds at least two of these four in its top 5 (${a.maskTop5}%)`);
+  // The shares are the engine's own lists scored against the gold words, lowercased ('Paris' → paris); how many it
+  // finds is the quality floor's business (test/core/engine/embedded-quality.test.ts), not this test's.
+  const engine = createEngine({ modelsDir: models, offline: true, dtype: 'int8' });
+  const model = await engine.load(METRICS.en.mlm);
+  const lists: string[][] = [];
+  for (const c of masked) lists.push((await engine.mask(model, c.text, { top: 5 })).predictions.map((p) => p.word));
+  await engine.dispose();
+  const share = (k: number) =>
+    (100 * masked.filter((c, i) => lists[i].slice(0, k).some((w) => w.toLowerCase() === c.gold.toLowerCase())).length) / masked.length;
+  assert.deepEqual([a.maskTop1, a.maskTop5], [share(1), share(5)]);
+  assert.ok(a.maskTop5 > 0, `something to compare: a gold word in a top 5 (${lists.map((l) => l.join(' ')).join(' | ')})`);
   assert.equal(mlmVerdict(a, await measure(models, 'en', masked, pairs)).better, true);
 });
