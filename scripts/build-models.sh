@@ -30,8 +30,8 @@
 #   PRETRAIN_LAYERS=6 npm run models:continue …  deepen the shipped encoder to 6 layers first (function-preserving,
 #                                              training/weights.py grow_layers; default: the shipped depth)
 #   NSP_WEIGHT=1 npm run models:continue …     weight of the NSP loss in pretraining (default 0.5)
-#   PRETRAIN_LR=2e-4 npm run models:continue …  peak learning rate of the warm restart (default 5e-4; untried lower:
-#                                              run 26's 101 minutes at 5e-4 gained only 0.29 held-out, refused)
+#   PRETRAIN_LR=2e-4 npm run models:continue …  peak learning rate of the warm restart (default 5e-4; run 27 at 2e-4
+#                                              gained 0.44 held-out in 81 minutes, run 26 at 5e-4 0.29 in 101)
 #   BF16=0 npm run models:continue …           pretrain in fp32 (default auto: bf16 autocast where the CPU lists
 #                                              avx512_bf16 — 1.16x tokens/s here; held-out figures are fp32 either way)
 #

@@ -268,8 +268,8 @@ def parse_args():
     ap.add_argument('--time-budget', type=float, default=1200)
     ap.add_argument('--procs', type=int, default=2)
     ap.add_argument('--seed', type=int, default=0,
-                    help='shifts every seed of the fine-tune (head init, dropout where on, negative windows, batch order); 0 is '
-                         'the recipe of the shipped models. Run 24 fine-tuned a better encoder with seed 0 and came out '
+                    help='shifts every seed of the fine-tune (head init, dropout where on, negative windows, batch '
+                         'order); 0 is the recipe of the shipped models. Run 24 fine-tuned a better encoder with seed 0 and came out '
                          '1.4 F1 lower than the shipped one: a refused fine-tune may be a bad draw')
     ap.add_argument('--lang', default='en', choices=('en', 'zh'),
                     help='zh: train on DRCD + CMRC 2018 trial, evaluate on CMRC 2018 dev with the CMRC metric')
