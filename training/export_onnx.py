@@ -41,8 +41,8 @@ def export(model, path, opset=14):
 
 
 def _q8_columns(W):
-    """Symmetric int8 with one scale per column, zero points 0: per output feature of a MatMul weight (K x N), per hidden
-    dimension of an embedding table (V x H)."""
+    """Symmetric int8 with one scale per column, zero points 0: per output feature of a MatMul weight (K x N), per
+    hidden dimension of an embedding table (V x H)."""
     top = np.abs(W).max(axis=0)
     scale = (np.where(top > 0, top, 1.0) / 127.0).astype(np.float32)
     return np.clip(np.round(W / scale), -127, 127).astype(np.int8), scale
@@ -57,7 +57,8 @@ def quantize_dynamic(src, dst):
       weights set each matrix's step. Per column: 39.73 % and 39.43 % (3,000 held-out sentences).
     - each Gather on a constant fp32 table (embeddings) becomes Gather(table_q) -> DequantizeLinear, with one scale per
       column (axis -1) where ORT's GatherQuant has one per table: a few long rows ([PAD], rare pieces) set a per-table
-      scale, and run 26 lost 0.83 masked top-1 through the engine to it (int8 38.07 %, fp32 38.90 %; per column 38.77 %).
+      scale, and run 26 lost 0.83 masked top-1 through the engine to it (int8 38.07 %, fp32 38.90 %; per column
+      38.77 %).
     Attention score/context MatMuls (both inputs dynamic) and Softmax stay fp32."""
     m = onnx.load(src)
     g = m.graph
@@ -153,3 +154,15 @@ def dedupe_tied(path):
     onnx.checker.check_model(m)
     onnx.save(m, path)
     return path
+
+
+def undo_tied(m):
+    """The inverse of dedupe_tied: the decoder's Transpose of the word table back to a constant initializer (for
+    training/requantize.py, as the quantizer reads constant MatMul weights only)."""
+    g = m.graph
+    inits = {t.name: t for t in g.initializer}
+    for n in [n for n in g.node if n.op_type == 'Transpose' and n.name.endswith('_tied_transpose')]:
+        W = numpy_helper.to_array(inits[n.input[0]]).T
+        g.initializer.append(numpy_helper.from_array(np.ascontiguousarray(W), n.output[0]))
+        g.node.remove(n)
+    return m

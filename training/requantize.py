@@ -5,28 +5,15 @@ compared with the same int8 recipe.
     /usr/bin/python3 -m training.requantize models/bert-lens-mini [models/bert-lens-mini-qa ...]
 
 The exporter quantizes before export_onnx.dedupe_tied replaces the decoder's transposed copy of the word table by a
-Transpose; that copy is put back as a constant first, so the result is what a fresh export would write (checked
-byte-identical on bert-lens-mini with the quantizer before 2026-12-06's per-column change)."""
+Transpose; that copy is put back as a constant first (export_onnx.undo_tied), so the result is what a fresh export
+would write (checked byte-identical on bert-lens-mini with the quantizer before 2026-12-06's per-column change)."""
 import os
 import sys
 import tempfile
 
-import numpy as np
 import onnx
-from onnx import numpy_helper
 
-from .export_onnx import quantize_dynamic
-
-
-def undo_tied(m):
-    """The decoder's Transpose of the word table (dedupe_tied) back to a constant initializer."""
-    g = m.graph
-    inits = {t.name: t for t in g.initializer}
-    for n in [n for n in g.node if n.op_type == 'Transpose' and n.name.endswith('_tied_transpose')]:
-        W = numpy_helper.to_array(inits[n.input[0]]).T
-        g.initializer.append(numpy_helper.from_array(np.ascontiguousarray(W), n.output[0]))
-        g.node.remove(n)
-    return m
+from .export_onnx import quantize_dynamic, undo_tied
 
 
 def requantize(folder):
