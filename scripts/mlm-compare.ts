@@ -6,18 +6,24 @@
 // engine fell (masked top-1 38.2 → 37.6 %, sentence pairs 88.2 → 87.3 %), so both rules must pass.
 // Usage: node --import tsx scripts/mlm-compare.ts SHIPPED_MODELS_DIR NEW_MODELS_DIR en|zh MASKED.json HELDOUT.txt
 //   [--out FILE.json]   exit 0: the new one is at least as good; 1: keep the shipped one; 2: it could not tell
+// A refusal also measures both fp32 files on the masked sentences, as a diagnostic that does not change the verdict: run
+// 28 lost through int8 (38.70 vs 39.37 %) while its fp32 file led (40.00 vs 39.47 %) — one weight scale per matrix was
+// the cause, not the weights.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createEngine } from '../src/core';
+import { createEngine, type BertLensEngine, type LoadedModel } from '../src/core';
 import { METRICS, maskPredictions, type Input } from './eval-engine';
 import { nspAccuracy, sentencePairs, type Pair } from './nsp-sentences';
 
 /** Sentence-pair accuracy (points) the candidate may lose, as the PyTorch rule's NSP slack (training_log.NSP_SLACK). */
 export const NSP_SLACK = 1.0;
 
-export interface MlmSide {
+export interface MaskShares {
   maskTop1: number; // percent of the masked sentences whose gold word is the engine's first prediction
   maskTop5: number;
+}
+
+export interface MlmSide extends MaskShares {
   nspPairs: number; // percent of the sentence pairs judged right
 }
 
@@ -34,20 +40,57 @@ export function mlmVerdict(shipped: MlmSide, candidate: MlmSide): { better: bool
 
 /** One side of the comparison: the int8 encoder of MODELS_DIR on the masked sentences and the pairs. */
 export async function measure(modelsDir: string, lang: keyof typeof METRICS, masked: Input['mask'], pairs: Pair[]): Promise<MlmSide> {
-  const engine = createEngine({ modelsDir: path.resolve(modelsDir), offline: true, dtype: 'int8' });
+  return withModel(modelsDir, lang, 'int8', async (engine, model) => ({
+    ...(await shares(engine, model, masked)),
+    nspPairs: +(100 * (await nspAccuracy(engine, model, pairs)).accuracy).toFixed(2),
+  }));
+}
+
+/** The masked sentences alone, on the files of either precision (the refusal's fp32 diagnostic). */
+export async function measureMask(
+  modelsDir: string,
+  lang: keyof typeof METRICS,
+  masked: Input['mask'],
+  dtype: 'int8' | 'fp32',
+): Promise<MaskShares> {
+  return withModel(modelsDir, lang, dtype, (engine, model) => shares(engine, model, masked));
+}
+
+async function withModel<T>(
+  modelsDir: string,
+  lang: keyof typeof METRICS,
+  dtype: 'int8' | 'fp32',
+  f: (engine: BertLensEngine, model: LoadedModel) => Promise<T>,
+): Promise<T> {
+  const engine = createEngine({ modelsDir: path.resolve(modelsDir), offline: true, dtype });
   try {
-    const model = await engine.load(METRICS[lang].mlm);
-    const top = await maskPredictions(engine, model, masked, 5);
-    const gold = masked.map((c) => c.gold.toLowerCase());
-    const pct = (n: number) => +((100 * n) / masked.length).toFixed(2);
-    return {
-      maskTop1: pct(top.filter((w, i) => w[0] === gold[i]).length),
-      maskTop5: pct(top.filter((w, i) => w.includes(gold[i])).length),
-      nspPairs: +(100 * (await nspAccuracy(engine, model, pairs)).accuracy).toFixed(2),
-    };
+    return await f(engine, await engine.load(METRICS[lang].mlm));
   } finally {
     await engine.dispose();
   }
+}
+
+async function shares(engine: BertLensEngine, model: LoadedModel, masked: Input['mask']): Promise<MaskShares> {
+  const top = await maskPredictions(engine, model, masked, 5);
+  const gold = masked.map((c) => c.gold.toLowerCase());
+  const pct = (n: number) => +((100 * n) / masked.length).toFixed(2);
+  return {
+    maskTop1: pct(top.filter((w, i) => w[0] === gold[i]).length),
+    maskTop5: pct(top.filter((w, i) => w.includes(gold[i])).length),
+  };
+}
+
+/** What a refusal's fp32 figures say: whether int8 cost the candidate more than the shipped encoder. */
+export function fp32Note(
+  int8: { shipped: MaskShares; candidate: MaskShares },
+  fp32: { shipped: MaskShares; candidate: MaskShares },
+): string {
+  const cost = (who: 'shipped' | 'candidate') => (fp32[who].maskTop1 - int8[who].maskTop1).toFixed(2);
+  return (
+    `fp32 files (a diagnostic; the rule reads int8): masked top-1 ${fp32.candidate.maskTop1.toFixed(2)}% vs shipped ` +
+    `${fp32.shipped.maskTop1.toFixed(2)}% (top-5 ${fp32.candidate.maskTop5.toFixed(2)}% vs ${fp32.shipped.maskTop5.toFixed(2)}%); ` +
+    `int8 costs the candidate ${cost('candidate')} points of top-1 and the shipped ${cost('shipped')}`
+  );
 }
 
 async function main() {
@@ -65,8 +108,16 @@ async function main() {
   const candidate = await measure(newDir, l, masked, pairs);
   const { better, why } = mlmVerdict(shipped, candidate);
   console.log(`${better ? 'accepted' : 'not accepted'}: ${why} (${masked.length} masked sentences, ${pairs.length} pairs)`);
+  let fp32: { shipped: MaskShares; candidate: MaskShares } | undefined;
+  if (!better) {
+    fp32 = { shipped: await measureMask(shippedDir, l, masked, 'fp32'), candidate: await measureMask(newDir, l, masked, 'fp32') };
+    console.log(fp32Note({ shipped, candidate }, fp32));
+  }
   if (out)
-    writeFileSync(out, JSON.stringify({ shipped, candidate, better, why, masked: masked.length, pairs: pairs.length }, null, 1) + '\n');
+    writeFileSync(
+      out,
+      JSON.stringify({ shipped, candidate, better, why, fp32, masked: masked.length, pairs: pairs.length }, null, 1) + '\n',
+    );
   process.exitCode = better ? 0 : 1;
 }
 

@@ -72,6 +72,9 @@ def main(argv):
             rec['mlm_engine_int8'] = {f'{who}_{k}': c[who][k] for who in ('candidate', 'shipped')
                                       for k in ('maskTop1', 'maskTop5', 'nspPairs')}
             rec['mlm_engine_int8'].update(masked=c.get('masked'), pairs=c.get('pairs'))
+            if c.get('fp32'):  # a refusal's diagnostic: the same sentences on the fp32 files
+                rec['mlm_engine_fp32'] = {f'{who}_{k}': c['fp32'][who][k] for who in ('candidate', 'shipped')
+                                          for k in ('maskTop1', 'maskTop5')}
         if qa:
             rec['qa_heldout_f1'] = qa['heldout']['f1']
             rec['qa_eval_len'] = qa['args'].get('eval_len', 384)  # the evaluation window: F1 depends on it

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import { NSP_SLACK, measure, mlmVerdict } from '../../scripts/mlm-compare';
+import { NSP_SLACK, fp32Note, measure, measureMask, mlmVerdict } from '../../scripts/mlm-compare';
 import { sentencePairs } from '../../scripts/nsp-sentences';
 import { METRICS } from '../../scripts/eval-engine';
 import { createEngine } from '../../src/core';
@@ -25,6 +25,14 @@ test('it does not ship when masked top-1 falls or sentence pairs fall past the s
   // run 22: held-out PyTorch +0.43, through the engine 38.2 → 37.6 %, pairs 88.2 → 87.3 %
   assert.equal(mlmVerdict(side(38.2, 88.2), side(37.6, 87.3)).better, false);
   assert.equal(mlmVerdict(side(38.2, 88.2), side(38.5, 88.2 - NSP_SLACK - 0.05)).better, false);
+});
+
+test("a refusal's fp32 note says how much int8 cost each side", () => {
+  // run 28's first try: int8 38.70 vs 39.37 %, fp32 40.00 vs 39.47 % (top-5 61.33 vs 60.63 %)
+  const m = (maskTop1: number, maskTop5 = 0) => ({ maskTop1, maskTop5 });
+  const note = fp32Note({ shipped: m(39.37), candidate: m(38.7) }, { shipped: m(39.47, 60.63), candidate: m(40, 61.33) });
+  assert.match(note, /masked top-1 40\.00% vs shipped 39\.47% \(top-5 61\.33% vs 60\.63%\)/);
+  assert.match(note, /int8 costs the candidate 1\.30 points of top-1 and the shipped 0\.10$/);
 });
 
 test('both sides are measured on the same sentences: the embedded model against itself is a tie, and accepted', async () => {
@@ -57,4 +65,21 @@ test('both sides are measured on the same sentences: the embedded model against 
   assert.deepEqual([a.maskTop1, a.maskTop5], [share(1), share(5)]);
   assert.ok(a.maskTop5 > 0, `something to compare: a gold word in a top 5 (${lists.map((l) => l.join(' ')).join(' | ')})`);
   assert.equal(mlmVerdict(a, await measure(models, 'en', masked, pairs)).better, true);
+});
+
+test('the fp32 diagnostic reads the fp32 files: the same shares as the engine loaded at fp32', async () => {
+  const masked = [
+    { text: 'The cat sat on the [MASK].', gold: 'mat' },
+    { text: 'She drank a cup of [MASK] in the morning.', gold: 'coffee' },
+  ];
+  const models = path.join(__dirname, '..', '..', 'models');
+  const fp32 = await measureMask(models, 'en', masked, 'fp32');
+  const engine = createEngine({ modelsDir: models, offline: true, dtype: 'fp32' });
+  const model = await engine.load(METRICS.en.mlm);
+  assert.equal(model.info.dtype, 'fp32');
+  const firsts: string[] = [];
+  for (const c of masked) firsts.push((await engine.mask(model, c.text, { top: 1 })).predictions[0].word.toLowerCase());
+  await engine.dispose();
+  assert.equal(fp32.maskTop1, (100 * masked.filter((c, i) => firsts[i] === c.gold).length) / masked.length);
+  assert.ok(fp32.maskTop5 >= fp32.maskTop1 && fp32.maskTop5 <= 100);
 });
